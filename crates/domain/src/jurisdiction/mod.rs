@@ -1,0 +1,1 @@
+//! Jurisdiction packs: clocks, disposals and rules as data (see packs/*.toml).

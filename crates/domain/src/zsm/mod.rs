@@ -1,0 +1,1 @@
+//! The ZSM table: case workflow and legal clocks.
