@@ -2,8 +2,16 @@
 //! every workflow as an enum with pure transitions, and the storage traits (ports) that the
 //! `store` crate implements. No SQL, no HTTP, no async runtime here.
 
+pub mod access;
+pub mod audit;
 pub mod clock;
+pub mod directory;
+pub mod ids;
 pub mod jurisdiction;
+pub mod people;
+pub mod ports;
+pub mod service;
+pub mod validation;
 pub mod zsm;
 
 pub use clock::{Clock, FixedClock, SystemClock};

@@ -1,0 +1,169 @@
+//! Agencies and their members (the users), and the login-throttling rule.
+
+use crate::access::Role;
+use crate::ids::{AgencyId, MemberId};
+use crate::validation::{FieldError, ValidationErrors, required_text};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgencyKind {
+    Police,
+    Prosecution,
+    Probation,
+    VictimSupport,
+    Defence,
+    Municipality,
+    Health,
+    Provider,
+    Mentoring,
+    SafetyHouse,
+    ChildProtection,
+    Halt,
+}
+
+impl AgencyKind {
+    pub const ALL: [AgencyKind; 12] = [
+        Self::Police,
+        Self::Prosecution,
+        Self::Probation,
+        Self::VictimSupport,
+        Self::Defence,
+        Self::Municipality,
+        Self::Health,
+        Self::Provider,
+        Self::Mentoring,
+        Self::SafetyHouse,
+        Self::ChildProtection,
+        Self::Halt,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Police => "police",
+            Self::Prosecution => "prosecution",
+            Self::Probation => "probation",
+            Self::VictimSupport => "victim_support",
+            Self::Defence => "defence",
+            Self::Municipality => "municipality",
+            Self::Health => "health",
+            Self::Provider => "provider",
+            Self::Mentoring => "mentoring",
+            Self::SafetyHouse => "safety_house",
+            Self::ChildProtection => "child_protection",
+            Self::Halt => "halt",
+        }
+    }
+}
+
+impl FromStr for AgencyKind {
+    type Err = FieldError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.code() == s.trim())
+            .ok_or_else(|| FieldError::new("kind", "error.agency_kind.unknown").with("kind", s))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agency {
+    pub id: AgencyId,
+    pub name: String,
+    pub kind: AgencyKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: MemberId,
+    pub agency_id: AgencyId,
+    pub username: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+}
+
+/// Usernames are case-insensitive for login, stored lower case.
+pub fn parse_username(raw: &str) -> Result<String, ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let name = required_text(&mut errors, "username", raw, 64).to_lowercase();
+    if !name.is_empty()
+        && !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+    {
+        errors.push(FieldError::new("username", "error.username.invalid"));
+    }
+    errors.into_result(name)
+}
+
+/// A password must be long; length is what makes it strong (NIST SP 800-63B).
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+pub fn check_new_password(password: &str) -> Result<(), ValidationErrors> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(ValidationErrors::single(
+            FieldError::new("password", "error.password.too_short").with("min", MIN_PASSWORD_CHARS),
+        ));
+    }
+    Ok(())
+}
+
+/// Failed logins are counted per account and per client address over a sliding window; past
+/// the limit, logins are refused until the oldest failure leaves the window — even with the
+/// right password, so guessing gains nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginThrottle {
+    pub window: SignedDuration,
+    pub per_account: u32,
+    pub per_address: u32,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        Self {
+            window: SignedDuration::from_mins(15),
+            per_account: 5,
+            per_address: 20,
+        }
+    }
+}
+
+impl LoginThrottle {
+    pub fn since(&self, now: Timestamp) -> Timestamp {
+        now.checked_sub(self.window).unwrap_or(now)
+    }
+
+    /// `failures_*` are the failures since `since(now)`.
+    pub fn allows(&self, failures_for_account: u32, failures_from_address: u32) -> bool {
+        failures_for_account < self.per_account && failures_from_address < self.per_address
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_lower_case_and_plain() {
+        assert_eq!(parse_username(" J.Jansen ").unwrap(), "j.jansen");
+        assert!(parse_username("jan jansen").is_err());
+        assert!(parse_username("").is_err());
+    }
+
+    #[test]
+    fn short_passwords_are_refused() {
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn throttle_blocks_at_the_limit_per_account_and_per_address() {
+        let throttle = LoginThrottle::default();
+        assert!(throttle.allows(4, 19));
+        assert!(!throttle.allows(5, 0));
+        assert!(!throttle.allows(0, 20));
+    }
+}
