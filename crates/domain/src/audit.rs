@@ -54,10 +54,7 @@ impl AuditAction {
 impl FromStr for AuditAction {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|a| a.code() == s)
-            .ok_or_else(|| format!("unknown audit action {s:?}"))
+        Self::ALL.into_iter().find(|a| a.code() == s).ok_or_else(|| format!("unknown audit action {s:?}"))
     }
 }
 

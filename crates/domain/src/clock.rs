@@ -53,9 +53,6 @@ mod tests {
         let clock = FixedClock::new(start);
         assert_eq!(clock.now(), start);
         clock.advance(jiff::SignedDuration::from_hours(2));
-        assert_eq!(
-            clock.now(),
-            "2026-03-29T02:30:00Z".parse::<Timestamp>().unwrap()
-        );
+        assert_eq!(clock.now(), "2026-03-29T02:30:00Z".parse::<Timestamp>().unwrap());
     }
 }

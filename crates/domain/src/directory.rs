@@ -89,11 +89,7 @@ pub struct Member {
 pub fn parse_username(raw: &str) -> Result<String, ValidationErrors> {
     let mut errors = ValidationErrors::default();
     let name = required_text(&mut errors, "username", raw, 64).to_lowercase();
-    if !name.is_empty()
-        && !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
-    {
+    if !name.is_empty() && !name.chars().all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c)) {
         errors.push(FieldError::new("username", "error.username.invalid"));
     }
     errors.into_result(name)
@@ -123,11 +119,7 @@ pub struct LoginThrottle {
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        Self {
-            window: SignedDuration::from_mins(15),
-            per_account: 5,
-            per_address: 20,
-        }
+        Self { window: SignedDuration::from_mins(15), per_account: 5, per_address: 20 }
     }
 }
 

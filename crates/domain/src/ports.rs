@@ -20,10 +20,7 @@ pub enum StoreError {
     Conflict { current: i64 },
     /// An identifier already belongs to another person.
     #[error("identifier {identifier} already belongs to person {existing}")]
-    DuplicateIdentifier {
-        identifier: Identifier,
-        existing: PersonId,
-    },
+    DuplicateIdentifier { identifier: Identifier, existing: PersonId },
     #[error("{0} already exists")]
     AlreadyExists(String),
     /// The database is not one of ours (or is from a newer desist).
@@ -73,10 +70,7 @@ pub trait PeopleStore: Send + Sync {
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<Person>> + Send;
     fn person(&self, id: PersonId) -> impl Future<Output = StoreResult<Option<Person>>> + Send;
-    fn revisions(
-        &self,
-        id: PersonId,
-    ) -> impl Future<Output = StoreResult<Vec<PersonRevision>>> + Send;
+    fn revisions(&self, id: PersonId) -> impl Future<Output = StoreResult<Vec<PersonRevision>>> + Send;
     /// People matching `query` whose team includes `agency` with a basis valid on `today`.
     fn search_people(
         &self,
@@ -92,11 +86,7 @@ pub trait PeopleStore: Send + Sync {
         except: Option<PersonId>,
     ) -> impl Future<Output = StoreResult<Option<(Identifier, PersonId)>>> + Send;
     fn team(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<TeamEntry>>> + Send;
-    fn add_team_entry(
-        &self,
-        entry: &TeamEntry,
-        audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn add_team_entry(&self, entry: &TeamEntry, audit: &AuditEntry) -> impl Future<Output = StoreResult<()>> + Send;
     fn end_team_entry(
         &self,
         entry: TeamEntryId,
@@ -133,21 +123,10 @@ pub trait DirectoryStore: Send + Sync {
         at: Timestamp,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     fn member(&self, id: MemberId) -> impl Future<Output = StoreResult<Option<Member>>> + Send;
-    fn credentials(
-        &self,
-        username: &str,
-    ) -> impl Future<Output = StoreResult<Option<MemberCredentials>>> + Send;
+    fn credentials(&self, username: &str) -> impl Future<Output = StoreResult<Option<MemberCredentials>>> + Send;
     fn members(&self) -> impl Future<Output = StoreResult<Vec<Member>>> + Send;
-    fn set_member_disabled(
-        &self,
-        username: &str,
-        disabled: bool,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    fn set_password_hash(
-        &self,
-        username: &str,
-        password_hash: &str,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn set_member_disabled(&self, username: &str, disabled: bool) -> impl Future<Output = StoreResult<()>> + Send;
+    fn set_password_hash(&self, username: &str, password_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 /// A logged-in session. The token itself is never stored, only its hash.
@@ -162,11 +141,7 @@ pub struct Session {
 
 pub trait SessionStore: Send + Sync {
     fn create_session(&self, session: &Session) -> impl Future<Output = StoreResult<()>> + Send;
-    fn session(
-        &self,
-        token_hash: &str,
-        now: Timestamp,
-    ) -> impl Future<Output = StoreResult<Option<Session>>> + Send;
+    fn session(&self, token_hash: &str, now: Timestamp) -> impl Future<Output = StoreResult<Option<Session>>> + Send;
     fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
     fn record_login_failure(
         &self,

@@ -26,10 +26,7 @@ pub enum ServiceError {
     #[error("edit conflict")]
     Conflict { current: Box<Person> },
     #[error("identifier {identifier} already belongs to {existing}")]
-    Duplicate {
-        identifier: Identifier,
-        existing: PersonId,
-    },
+    Duplicate { identifier: Identifier, existing: PersonId },
     #[error(transparent)]
     Store(StoreError),
 }
@@ -38,13 +35,9 @@ impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => ServiceError::NotFound,
-            StoreError::DuplicateIdentifier {
-                identifier,
-                existing,
-            } => ServiceError::Duplicate {
-                identifier,
-                existing,
-            },
+            StoreError::DuplicateIdentifier { identifier, existing } => {
+                ServiceError::Duplicate { identifier, existing }
+            }
             other => ServiceError::Store(other),
         }
     }
@@ -97,11 +90,7 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
     }
 
     fn require_role(actor: &Actor, permission: Permission) -> ServiceResult<()> {
-        if actor.can(permission) {
-            Ok(())
-        } else {
-            Err(ServiceError::Forbidden(Denial::RoleLacksPermission))
-        }
+        if actor.can(permission) { Ok(()) } else { Err(ServiceError::Forbidden(Denial::RoleLacksPermission)) }
     }
 
     /// Checks access to one person; a refusal is itself written to the audit log.
@@ -116,14 +105,8 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
         match authorise(actor, permission, &team, self.today()) {
             Ok(grant) => Ok((grant, team)),
             Err(denial) => {
-                let entry = AuditEntry::new(
-                    actor,
-                    self.now(),
-                    Some(person),
-                    AuditAction::Denied,
-                    what,
-                    denial.to_string(),
-                );
+                let entry =
+                    AuditEntry::new(actor, self.now(), Some(person), AuditAction::Denied, what, denial.to_string());
                 self.store.append(&[entry]).await?;
                 Err(ServiceError::Forbidden(denial))
             }
@@ -140,24 +123,12 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
         if query.is_empty() {
             return Ok(Vec::new());
         }
-        let hits = self
-            .store
-            .search_people(&query, actor.agency_id, self.today(), SEARCH_LIMIT)
-            .await?;
+        let hits = self.store.search_people(&query, actor.agency_id, self.today(), SEARCH_LIMIT).await?;
         let now = self.now();
         let what = format!("search: {}", text.trim());
         let entries: Vec<AuditEntry> = hits
             .iter()
-            .map(|hit| {
-                AuditEntry::new(
-                    actor,
-                    now,
-                    Some(hit.id),
-                    AuditAction::Listed,
-                    what.clone(),
-                    "team membership",
-                )
-            })
+            .map(|hit| AuditEntry::new(actor, now, Some(hit.id), AuditAction::Listed, what.clone(), "team membership"))
             .collect();
         self.store.append(&entries).await?;
         Ok(hits)
@@ -165,39 +136,16 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
 
     pub async fn view(&self, actor: &Actor, id: PersonId, what: &str) -> ServiceResult<PersonFile> {
         let person = self.existing(id).await?;
-        let (grant, team) = self
-            .authorise(actor, id, Permission::ViewPerson, what)
-            .await?;
-        self.store
-            .append(&[AuditEntry::granted(
-                actor,
-                self.now(),
-                id,
-                AuditAction::Read,
-                what,
-                &grant,
-            )])
-            .await?;
-        Ok(PersonFile {
-            person,
-            team,
-            grant,
-        })
+        let (grant, team) = self.authorise(actor, id, Permission::ViewPerson, what).await?;
+        self.store.append(&[AuditEntry::granted(actor, self.now(), id, AuditAction::Read, what, &grant)]).await?;
+        Ok(PersonFile { person, team, grant })
     }
 
     /// Adds a person; the creating agency joins the team on the basis given in `basis`.
-    pub async fn create(
-        &self,
-        actor: &Actor,
-        input: &PersonInput,
-        basis: &TeamEntryInput,
-    ) -> ServiceResult<Person> {
+    pub async fn create(&self, actor: &Actor, input: &PersonInput, basis: &TeamEntryInput) -> ServiceResult<Person> {
         Self::require_role(actor, Permission::CreatePerson)?;
         let today = self.today();
-        let basis = TeamEntryInput {
-            agency_id: actor.agency_id.to_string(),
-            ..basis.clone()
-        };
+        let basis = TeamEntryInput { agency_id: actor.agency_id.to_string(), ..basis.clone() };
         let (details, team) = match (input.parse(today), basis.parse(today)) {
             (Ok(details), Ok(team)) => (details, team),
             (details, team) => {
@@ -206,13 +154,8 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
                 return Err(ServiceError::Invalid(errors));
             }
         };
-        if let Some((identifier, existing)) =
-            self.store.holder_of(&details.identifiers, None).await?
-        {
-            return Err(ServiceError::Duplicate {
-                identifier,
-                existing,
-            });
+        if let Some((identifier, existing)) = self.store.holder_of(&details.identifiers, None).await? {
+            return Err(ServiceError::Duplicate { identifier, existing });
         }
         let now = self.now();
         let person = Person {
@@ -234,18 +177,8 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
             added_at: now,
             ended_at: None,
         };
-        let grant = Grant::Team {
-            entry: entry.id,
-            basis: entry.basis.clone(),
-        };
-        let audit = AuditEntry::granted(
-            actor,
-            now,
-            person.id,
-            AuditAction::Create,
-            "person record",
-            &grant,
-        );
+        let grant = Grant::Team { entry: entry.id, basis: entry.basis.clone() };
+        let audit = AuditEntry::granted(actor, now, person.id, AuditAction::Create, "person record", &grant);
         self.store.create_person(&person, &entry, &audit).await?;
         Ok(person)
     }
@@ -260,64 +193,36 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
         input: &PersonInput,
     ) -> ServiceResult<Person> {
         let current = self.existing(id).await?;
-        let (grant, _) = self
-            .authorise(actor, id, Permission::EditPerson, "edit person record")
-            .await?;
+        let (grant, _) = self.authorise(actor, id, Permission::EditPerson, "edit person record").await?;
         let details = input.parse(self.today())?;
         if current.version != expected_version {
-            return Err(ServiceError::Conflict {
-                current: Box::new(current),
-            });
+            return Err(ServiceError::Conflict { current: Box::new(current) });
         }
-        if let Some((identifier, existing)) =
-            self.store.holder_of(&details.identifiers, Some(id)).await?
-        {
-            return Err(ServiceError::Duplicate {
-                identifier,
-                existing,
-            });
+        if let Some((identifier, existing)) = self.store.holder_of(&details.identifiers, Some(id)).await? {
+            return Err(ServiceError::Duplicate { identifier, existing });
         }
         let now = self.now();
         let changed = changed_fields(&current.details, &details);
-        let audit = AuditEntry::granted(
-            actor,
-            now,
-            id,
-            AuditAction::Update,
-            format!("person record: {changed}"),
-            &grant,
-        );
-        match self
-            .store
-            .update_person(id, expected_version, &details, now, actor.member_id, &audit)
-            .await
-        {
-            Err(StoreError::Conflict { .. }) => Err(ServiceError::Conflict {
-                current: Box::new(self.existing(id).await?),
-            }),
+        let audit =
+            AuditEntry::granted(actor, now, id, AuditAction::Update, format!("person record: {changed}"), &grant);
+        match self.store.update_person(id, expected_version, &details, now, actor.member_id, &audit).await {
+            Err(StoreError::Conflict { .. }) => {
+                Err(ServiceError::Conflict { current: Box::new(self.existing(id).await?) })
+            }
             other => Ok(other?),
         }
     }
 
-    pub async fn add_to_team(
-        &self,
-        actor: &Actor,
-        id: PersonId,
-        input: &TeamEntryInput,
-    ) -> ServiceResult<TeamEntry> {
+    pub async fn add_to_team(&self, actor: &Actor, id: PersonId, input: &TeamEntryInput) -> ServiceResult<TeamEntry> {
         self.existing(id).await?;
-        let (grant, team) = self
-            .authorise(actor, id, Permission::ManageTeam, "team")
-            .await?;
+        let (grant, team) = self.authorise(actor, id, Permission::ManageTeam, "team").await?;
         let today = self.today();
         let draft = input.parse(today)?;
-        if team
-            .iter()
-            .any(|e| e.agency_id == draft.agency_id && e.is_active(today))
-        {
-            return Err(ServiceError::Invalid(ValidationErrors::single(
-                FieldError::new("agency_id", "error.team.already_on_team"),
-            )));
+        if team.iter().any(|e| e.agency_id == draft.agency_id && e.is_active(today)) {
+            return Err(ServiceError::Invalid(ValidationErrors::single(FieldError::new(
+                "agency_id",
+                "error.team.already_on_team",
+            ))));
         }
         let now = self.now();
         let entry = TeamEntry {
@@ -330,52 +235,26 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
             added_at: now,
             ended_at: None,
         };
-        let what = format!(
-            "team: added agency {} ({})",
-            entry.agency_id,
-            entry.basis.summary()
-        );
+        let what = format!("team: added agency {} ({})", entry.agency_id, entry.basis.summary());
         let audit = AuditEntry::granted(actor, now, id, AuditAction::TeamAdd, what, &grant);
         self.store.add_team_entry(&entry, &audit).await?;
         Ok(entry)
     }
 
     /// Who has read or changed this record, newest first. Reading it needs access to the person.
-    pub async fn audit_trail(
-        &self,
-        actor: &Actor,
-        id: PersonId,
-        limit: u32,
-    ) -> ServiceResult<Vec<AuditView>> {
+    pub async fn audit_trail(&self, actor: &Actor, id: PersonId, limit: u32) -> ServiceResult<Vec<AuditView>> {
         self.existing(id).await?;
-        self.authorise(actor, id, Permission::ViewPerson, "audit trail")
-            .await?;
+        self.authorise(actor, id, Permission::ViewPerson, "audit trail").await?;
         Ok(self.store.audit_for_person(id, limit).await?)
     }
 
     /// Everything held on the person; the export is itself audited (and appears in the next one).
     pub async fn export(&self, actor: &Actor, id: PersonId) -> ServiceResult<SubjectAccessExport> {
         let person = self.existing(id).await?;
-        let (grant, team) = self
-            .authorise(
-                actor,
-                id,
-                Permission::ExportSubjectAccess,
-                "subject access export",
-            )
-            .await?;
+        let (grant, team) = self.authorise(actor, id, Permission::ExportSubjectAccess, "subject access export").await?;
         let now = self.now();
-        let audit_entry = AuditEntry::granted(
-            actor,
-            now,
-            id,
-            AuditAction::Export,
-            "subject access export",
-            &grant,
-        );
-        self.store
-            .append(std::slice::from_ref(&audit_entry))
-            .await?;
+        let audit_entry = AuditEntry::granted(actor, now, id, AuditAction::Export, "subject access export", &grant);
+        self.store.append(std::slice::from_ref(&audit_entry)).await?;
         Ok(SubjectAccessExport {
             exported_at: now,
             revisions: self.store.revisions(id).await?,
@@ -387,10 +266,7 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
 }
 
 /// Names of the fields an edit changes, for the audit log (values are not repeated there).
-fn changed_fields(
-    before: &crate::people::PersonDraft,
-    after: &crate::people::PersonDraft,
-) -> String {
+fn changed_fields(before: &crate::people::PersonDraft, after: &crate::people::PersonDraft) -> String {
     let mut fields = Vec::new();
     let mut check = |name: &'static str, changed: bool| {
         if changed {
@@ -401,20 +277,8 @@ fn changed_fields(
     check("given_names", before.given_names != after.given_names);
     check("birth_date", before.birth_date != after.birth_date);
     check("sex", before.sex != after.sex);
-    check(
-        "address",
-        before.address != after.address
-            || before.postcode != after.postcode
-            || before.city != after.city,
-    );
-    check(
-        "contact",
-        before.phone != after.phone || before.email != after.email,
-    );
+    check("address", before.address != after.address || before.postcode != after.postcode || before.city != after.city);
+    check("contact", before.phone != after.phone || before.email != after.email);
     check("identifiers", before.identifiers != after.identifiers);
-    if fields.is_empty() {
-        "no changes".into()
-    } else {
-        fields.join(", ")
-    }
+    if fields.is_empty() { "no changes".into() } else { fields.join(", ") }
 }

@@ -14,11 +14,7 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: impl Into<String>, key: &'static str) -> Self {
-        Self {
-            field: field.into(),
-            key,
-            params: Vec::new(),
-        }
+        Self { field: field.into(), key, params: Vec::new() }
     }
 
     pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
@@ -43,11 +39,7 @@ impl ValidationErrors {
     }
     /// `Ok(value)` when nothing was pushed, so validators end with `errors.into_result(value)`.
     pub fn into_result<T>(self, value: T) -> Result<T, ValidationErrors> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            Err(self)
-        }
+        if self.0.is_empty() { Ok(value) } else { Err(self) }
     }
     pub fn single(error: FieldError) -> Self {
         Self(vec![error])
@@ -56,11 +48,7 @@ impl ValidationErrors {
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self
-            .0
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.key))
-            .collect();
+        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.key)).collect();
         write!(f, "{}", parts.join("; "))
     }
 }
@@ -68,12 +56,7 @@ impl fmt::Display for ValidationErrors {
 impl std::error::Error for ValidationErrors {}
 
 /// Trims and checks a required text field's length.
-pub fn required_text(
-    errors: &mut ValidationErrors,
-    field: &str,
-    raw: &str,
-    max_chars: usize,
-) -> String {
+pub fn required_text(errors: &mut ValidationErrors, field: &str, raw: &str, max_chars: usize) -> String {
     let value = raw.trim();
     if value.is_empty() {
         errors.push(FieldError::new(field, "error.required"));
@@ -84,12 +67,7 @@ pub fn required_text(
 }
 
 /// Trims an optional text field; empty means absent.
-pub fn optional_text(
-    errors: &mut ValidationErrors,
-    field: &str,
-    raw: &str,
-    max_chars: usize,
-) -> Option<String> {
+pub fn optional_text(errors: &mut ValidationErrors, field: &str, raw: &str, max_chars: usize) -> Option<String> {
     let value = raw.trim();
     if value.is_empty() {
         return None;

@@ -1,1 +1,205 @@
-//! placeholder
+//! desist storage: the domain's ports implemented on sqlx, for embedded SQLite (the default)
+//! and PostgreSQL (chosen by a `postgres://` URL). Each query is written once, with `$n`
+//! placeholders both databases understand, and compiled for each backend by `on_db!`; where
+//! the dialects differ the difference is spelled out in place.
+
+mod audit;
+mod directory;
+mod people;
+mod sessions;
+pub mod types;
+
+use domain::ports::StoreError;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// `PRAGMA application_id` of a desist SQLite file ("DSST"), set by the first migration.
+const SQLITE_APPLICATION_ID: i64 = 1_146_311_508;
+
+#[derive(Clone, Debug)]
+pub enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// The one handle the rest of desist holds; cheap to clone (pools are shared).
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: Pool,
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool; the body is compiled once per backend.
+macro_rules! on_db {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` in a write transaction bound to `$tx`. SQLite takes the write lock up front
+/// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one failing with
+/// "database is locked" when it tries to upgrade a read lock. An early return (`?`) drops the
+/// transaction, which rolls it back.
+macro_rules! in_tx {
+    ($store:expr, $tx:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite(pool) => {
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await.map_err($crate::db_error)?;
+                let value = $body;
+                $tx.commit().await.map_err($crate::db_error)?;
+                value
+            }
+            $crate::Pool::Postgres(pool) => {
+                let mut $tx = pool.begin().await.map_err($crate::db_error)?;
+                let value = $body;
+                $tx.commit().await.map_err($crate::db_error)?;
+                value
+            }
+        }
+    };
+}
+
+pub(crate) use {in_tx, on_db};
+
+/// Maps a database error to the port's error; the cause is logged here, not shown to users.
+pub(crate) fn db_error(error: sqlx::Error) -> StoreError {
+    if let Some(db) = error.as_database_error()
+        && db.kind() == sqlx::error::ErrorKind::UniqueViolation
+    {
+        return StoreError::AlreadyExists(db.message().to_string());
+    }
+    tracing::error!(%error, "database error");
+    StoreError::Database(error.to_string())
+}
+
+impl Store {
+    /// Opens the database named by `url` (`sqlite:path`, `sqlite::memory:`, `postgres://…`),
+    /// refuses one that is not a desist database, and brings its schema up to date.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store, StoreError> {
+        let store = Self::open(url, max_connections).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Opens without migrating (for `desist migrate --status` and upgrade tests).
+    pub async fn open(url: &str, max_connections: u32) -> Result<Store, StoreError> {
+        let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options =
+                PgConnectOptions::from_str(url).map_err(|e| StoreError::Database(format!("bad DATABASE_URL: {e}")))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(|e| StoreError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
+            Pool::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Database(format!("bad database URL {url:?}: {e}")))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .pragma("cache_size", "-65536")
+                .pragma("temp_store", "memory");
+            let in_memory = url.contains(":memory:");
+            // An in-memory database lives in one connection; a file can serve many readers.
+            let connections = if in_memory { 1 } else { max_connections };
+            let pool = SqlitePoolOptions::new()
+                .max_connections(connections)
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options)
+                .await
+                .map_err(|e| not_desist_or(e, url))?;
+            Pool::Sqlite(pool)
+        } else {
+            return Err(StoreError::Database(format!(
+                "unsupported database URL {url:?}: use sqlite:PATH or postgres://USER@HOST/DB"
+            )));
+        };
+        let store = Store { pool };
+        store.check_is_desist().await?;
+        Ok(store)
+    }
+
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
+    }
+
+    /// A SQLite file that holds tables but is not marked as ours is someone else's database:
+    /// refuse it before a migration writes into it.
+    async fn check_is_desist(&self) -> Result<(), StoreError> {
+        let Pool::Sqlite(pool) = &self.pool else { return Ok(()) };
+        let application_id: i64 = sqlx::query_scalar("PRAGMA application_id")
+            .fetch_one(pool)
+            .await
+            .map_err(|e| not_desist_or(e, "database"))?;
+        let tables: i64 = sqlx::query_scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+            .fetch_one(pool)
+            .await
+            .map_err(|e| not_desist_or(e, "database"))?;
+        if application_id != SQLITE_APPLICATION_ID && tables > 0 {
+            return Err(StoreError::NotDesistDatabase(
+                "this file is a SQLite database but not a desist database (it has other tables and no desist marker); \
+                 point DATABASE_URL at a new file or an existing desist database"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Applies the embedded migrations that have not run yet.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let result = match &self.pool {
+            Pool::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await,
+            Pool::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+        };
+        result.map_err(|e| match e {
+            sqlx::migrate::MigrateError::VersionMissing(version) => StoreError::NotDesistDatabase(format!(
+                "the database has migration {version}, which this desist does not know: it was written by a newer desist"
+            )),
+            other => StoreError::Database(format!("migration failed: {other}")),
+        })
+    }
+
+    /// (applied, known) migration counts, for `desist migrate --status`.
+    pub async fn migration_status(&self) -> Result<(usize, usize), StoreError> {
+        let known = match &self.pool {
+            Pool::Sqlite(_) => SQLITE_MIGRATIONS.iter().count(),
+            Pool::Postgres(_) => POSTGRES_MIGRATIONS.iter().count(),
+        };
+        let applied: Result<i64, sqlx::Error> = on_db!(self, pool => {
+            sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success").fetch_one(pool).await
+        });
+        Ok((applied.unwrap_or(0) as usize, known))
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+}
+
+fn not_desist_or(error: sqlx::Error, what: &str) -> StoreError {
+    let text = error.to_string();
+    if text.contains("file is not a database") || text.contains("file is encrypted") {
+        StoreError::NotDesistDatabase(format!("{what} is not a SQLite database, so not a desist database"))
+    } else {
+        StoreError::Database(format!("cannot open {what}: {text}"))
+    }
+}

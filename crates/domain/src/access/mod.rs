@@ -91,15 +91,10 @@ impl Role {
             (Role::Administrator | Role::Analyst, _) => None,
             (_, ViewPerson) => Some(Scope::Team),
             (
-                Role::PoliceOfficer
-                | Role::Prosecutor
-                | Role::ProbationOfficer
-                | Role::ProcessManager,
+                Role::PoliceOfficer | Role::Prosecutor | Role::ProbationOfficer | Role::ProcessManager,
                 CreatePerson | EditPerson | ManageTeam,
             ) => Some(Scope::Team),
-            (Role::VictimSupportWorker | Role::MunicipalityOfficer, CreatePerson | EditPerson) => {
-                Some(Scope::Team)
-            }
+            (Role::VictimSupportWorker | Role::MunicipalityOfficer, CreatePerson | EditPerson) => Some(Scope::Team),
             _ => None,
         }
     }
@@ -204,10 +199,7 @@ impl TeamEntry {
 /// Why access was given; written into the audit log with every read and write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Grant {
-    Team {
-        entry: TeamEntryId,
-        basis: LegalBasis,
-    },
+    Team { entry: TeamEntryId, basis: LegalBasis },
     Role(Role),
 }
 
@@ -231,31 +223,18 @@ pub enum Denial {
 }
 
 /// Decides whether `actor` may use `permission` on the person whose team is `team`.
-pub fn authorise(
-    actor: &Actor,
-    permission: Permission,
-    team: &[TeamEntry],
-    today: Date,
-) -> Result<Grant, Denial> {
-    let everyone_role = actor
-        .roles
-        .iter()
-        .find(|r| r.grants(permission) == Some(Scope::Everyone));
+pub fn authorise(actor: &Actor, permission: Permission, team: &[TeamEntry], today: Date) -> Result<Grant, Denial> {
+    let everyone_role = actor.roles.iter().find(|r| r.grants(permission) == Some(Scope::Everyone));
     if let Some(role) = everyone_role {
         return Ok(Grant::Role(*role));
     }
     if actor.scope(permission).is_none() {
         return Err(Denial::RoleLacksPermission);
     }
-    let ours: Vec<&TeamEntry> = team
-        .iter()
-        .filter(|e| e.agency_id == actor.agency_id && e.ended_at.is_none())
-        .collect();
+    let ours: Vec<&TeamEntry> =
+        team.iter().filter(|e| e.agency_id == actor.agency_id && e.ended_at.is_none()).collect();
     match ours.iter().find(|e| e.is_active(today)) {
-        Some(entry) => Ok(Grant::Team {
-            entry: entry.id,
-            basis: entry.basis.clone(),
-        }),
+        Some(entry) => Ok(Grant::Team { entry: entry.id, basis: entry.basis.clone() }),
         None if !ours.is_empty() => Err(Denial::ConsentExpired),
         None => Err(Denial::NotOnTeam),
     }
@@ -285,23 +264,17 @@ pub struct TeamEntryDraft {
 impl TeamEntryInput {
     pub fn parse(&self, today: Date) -> Result<TeamEntryDraft, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let agency_id = self
-            .agency_id
-            .trim()
-            .parse::<AgencyId>()
-            .map_err(|_| FieldError::new("agency_id", "error.required"));
+        let agency_id =
+            self.agency_id.trim().parse::<AgencyId>().map_err(|_| FieldError::new("agency_id", "error.required"));
         let basis = match self.basis_kind.trim() {
-            "statutory_task" => Some(LegalBasis::StatutoryTask {
-                statute: required_text(&mut errors, "statute", &self.statute, 200),
-            }),
+            "statutory_task" => {
+                Some(LegalBasis::StatutoryTask { statute: required_text(&mut errors, "statute", &self.statute, 200) })
+            }
             "consent" => {
                 let scope = required_text(&mut errors, "consent_scope", &self.consent_scope, 200);
                 match self.consent_expires_on.trim().parse::<Date>() {
                     Ok(expires_on) if expires_on < today => {
-                        errors.push(FieldError::new(
-                            "consent_expires_on",
-                            "error.consent.expired",
-                        ));
+                        errors.push(FieldError::new("consent_expires_on", "error.consent.expired"));
                         None
                     }
                     Ok(expires_on) => Some(LegalBasis::Consent { scope, expires_on }),
@@ -312,12 +285,7 @@ impl TeamEntryInput {
                 }
             }
             "court_order" => Some(LegalBasis::CourtOrder {
-                reference: required_text(
-                    &mut errors,
-                    "court_order_reference",
-                    &self.court_order_reference,
-                    100,
-                ),
+                reference: required_text(&mut errors, "court_order_reference", &self.court_order_reference, 100),
             }),
             _ => {
                 errors.push(FieldError::new("basis_kind", "error.basis.unknown"));
@@ -327,11 +295,7 @@ impl TeamEntryInput {
         let reason = required_text(&mut errors, "reason", &self.reason, 500);
         let agency_id = agency_id.map_err(|e| errors.push(e)).ok();
         match (agency_id, basis) {
-            (Some(agency_id), Some(basis)) if errors.is_empty() => Ok(TeamEntryDraft {
-                agency_id,
-                basis,
-                reason,
-            }),
+            (Some(agency_id), Some(basis)) if errors.is_empty() => Ok(TeamEntryDraft { agency_id, basis, reason }),
             _ => Err(errors),
         }
     }

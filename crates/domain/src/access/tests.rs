@@ -6,12 +6,7 @@ fn at() -> Timestamp {
 }
 
 fn actor(agency: AgencyId, role: Role) -> Actor {
-    Actor {
-        member_id: MemberId::new(at()),
-        agency_id: agency,
-        roles: vec![role],
-        display_name: "A".into(),
-    }
+    Actor { member_id: MemberId::new(at()), agency_id: agency, roles: vec![role], display_name: "A".into() }
 }
 
 fn entry(agency: AgencyId, basis: LegalBasis) -> TeamEntry {
@@ -28,9 +23,7 @@ fn entry(agency: AgencyId, basis: LegalBasis) -> TeamEntry {
 }
 
 fn statutory() -> LegalBasis {
-    LegalBasis::StatutoryTask {
-        statute: "Wet op de reclassering".into(),
-    }
+    LegalBasis::StatutoryTask { statute: "Wet op de reclassering".into() }
 }
 
 const TODAY: Date = date(2026, 11, 22);
@@ -39,13 +32,7 @@ const TODAY: Date = date(2026, 11, 22);
 fn team_member_agency_is_granted_with_its_basis() {
     let probation = AgencyId::new(at());
     let team = [entry(probation, statutory())];
-    let grant = authorise(
-        &actor(probation, Role::ProbationOfficer),
-        Permission::ViewPerson,
-        &team,
-        TODAY,
-    )
-    .unwrap();
+    let grant = authorise(&actor(probation, Role::ProbationOfficer), Permission::ViewPerson, &team, TODAY).unwrap();
     assert_eq!(grant.summary(), "statutory task: Wet op de reclassering");
 }
 
@@ -53,29 +40,17 @@ fn team_member_agency_is_granted_with_its_basis() {
 fn agency_not_on_team_is_denied() {
     let team = [entry(AgencyId::new(at()), statutory())];
     let other = actor(AgencyId::new(at()), Role::PoliceOfficer);
-    assert_eq!(
-        authorise(&other, Permission::ViewPerson, &team, TODAY),
-        Err(Denial::NotOnTeam)
-    );
+    assert_eq!(authorise(&other, Permission::ViewPerson, &team, TODAY), Err(Denial::NotOnTeam));
 }
 
 #[test]
 fn consent_is_valid_through_its_last_day_only() {
     let agency = AgencyId::new(at());
-    let team = [entry(
-        agency,
-        LegalBasis::Consent {
-            scope: "debt help".into(),
-            expires_on: TODAY,
-        },
-    )];
+    let team = [entry(agency, LegalBasis::Consent { scope: "debt help".into(), expires_on: TODAY })];
     let member = actor(agency, Role::MunicipalityOfficer);
     assert!(authorise(&member, Permission::ViewPerson, &team, TODAY).is_ok());
     let tomorrow = date(2026, 11, 23);
-    assert_eq!(
-        authorise(&member, Permission::ViewPerson, &team, tomorrow),
-        Err(Denial::ConsentExpired)
-    );
+    assert_eq!(authorise(&member, Permission::ViewPerson, &team, tomorrow), Err(Denial::ConsentExpired));
 }
 
 #[test]
@@ -84,12 +59,7 @@ fn ended_membership_gives_nothing() {
     let mut ended = entry(agency, statutory());
     ended.ended_at = Some(at());
     assert_eq!(
-        authorise(
-            &actor(agency, Role::PoliceOfficer),
-            Permission::ViewPerson,
-            &[ended],
-            TODAY
-        ),
+        authorise(&actor(agency, Role::PoliceOfficer), Permission::ViewPerson, &[ended], TODAY),
         Err(Denial::NotOnTeam)
     );
 }
@@ -99,21 +69,11 @@ fn roles_without_the_permission_are_denied_even_on_the_team() {
     let agency = AgencyId::new(at());
     let team = [entry(agency, statutory())];
     assert_eq!(
-        authorise(
-            &actor(agency, Role::Mentor),
-            Permission::EditPerson,
-            &team,
-            TODAY
-        ),
+        authorise(&actor(agency, Role::Mentor), Permission::EditPerson, &team, TODAY),
         Err(Denial::RoleLacksPermission)
     );
     assert_eq!(
-        authorise(
-            &actor(agency, Role::Analyst),
-            Permission::ViewPerson,
-            &team,
-            TODAY
-        ),
+        authorise(&actor(agency, Role::Analyst), Permission::ViewPerson, &team, TODAY),
         Err(Denial::RoleLacksPermission)
     );
 }
@@ -121,14 +81,8 @@ fn roles_without_the_permission_are_denied_even_on_the_team() {
 #[test]
 fn administrator_exports_for_anyone_by_role_but_cannot_browse() {
     let admin = actor(AgencyId::new(at()), Role::Administrator);
-    assert_eq!(
-        authorise(&admin, Permission::ExportSubjectAccess, &[], TODAY),
-        Ok(Grant::Role(Role::Administrator))
-    );
-    assert_eq!(
-        authorise(&admin, Permission::ViewPerson, &[], TODAY),
-        Err(Denial::RoleLacksPermission)
-    );
+    assert_eq!(authorise(&admin, Permission::ExportSubjectAccess, &[], TODAY), Ok(Grant::Role(Role::Administrator)));
+    assert_eq!(authorise(&admin, Permission::ViewPerson, &[], TODAY), Err(Denial::RoleLacksPermission));
 }
 
 #[test]
@@ -151,32 +105,13 @@ fn team_entry_input_requires_a_basis_and_reason() {
         ..Default::default()
     };
     let draft = input.parse(TODAY).unwrap();
-    assert_eq!(
-        draft.basis,
-        LegalBasis::Consent {
-            scope: "housing".into(),
-            expires_on: date(2027, 6, 30)
-        }
-    );
+    assert_eq!(draft.basis, LegalBasis::Consent { scope: "housing".into(), expires_on: date(2027, 6, 30) });
 
-    let expired = TeamEntryInput {
-        consent_expires_on: "2026-11-21".into(),
-        ..input.clone()
-    };
-    let keys: Vec<_> = expired
-        .parse(TODAY)
-        .unwrap_err()
-        .iter()
-        .map(|e| e.key)
-        .collect();
+    let expired = TeamEntryInput { consent_expires_on: "2026-11-21".into(), ..input.clone() };
+    let keys: Vec<_> = expired.parse(TODAY).unwrap_err().iter().map(|e| e.key).collect();
     assert_eq!(keys, vec!["error.consent.expired"]);
 
     let nothing = TeamEntryInput::default();
-    let keys: Vec<_> = nothing
-        .parse(TODAY)
-        .unwrap_err()
-        .iter()
-        .map(|e| e.field.clone())
-        .collect();
+    let keys: Vec<_> = nothing.parse(TODAY).unwrap_err().iter().map(|e| e.field.clone()).collect();
     assert_eq!(keys, vec!["basis_kind", "reason", "agency_id"]);
 }

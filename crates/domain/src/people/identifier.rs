@@ -45,9 +45,7 @@ impl FromStr for IdentifierKind {
         Self::ALL
             .into_iter()
             .find(|k| k.code() == s.trim())
-            .ok_or_else(|| {
-                FieldError::new("identifier_kind", "error.identifier.unknown_kind").with("kind", s)
-            })
+            .ok_or_else(|| FieldError::new("identifier_kind", "error.identifier.unknown_kind").with("kind", s))
     }
 }
 
@@ -71,16 +69,17 @@ impl Identifier {
         Ok(Self { kind, value })
     }
 
-    /// Which kinds `raw` could be, for a search box that takes any identifier.
+    /// Which identifiers `raw` could be, for a search box that takes any of them: the
+    /// national kinds it parses as, else — when it holds a digit, so it is no name — a local id.
     pub fn candidates(raw: &str) -> Vec<Identifier> {
-        [
-            IdentifierKind::Bsn,
-            IdentifierKind::Pnc,
-            IdentifierKind::Crn,
-        ]
-        .into_iter()
-        .filter_map(|kind| Self::parse(kind, raw, "q").ok())
-        .collect()
+        let national: Vec<Identifier> = [IdentifierKind::Bsn, IdentifierKind::Pnc, IdentifierKind::Crn]
+            .into_iter()
+            .filter_map(|kind| Self::parse(kind, raw, "q").ok())
+            .collect();
+        if national.is_empty() && raw.chars().any(|c| c.is_ascii_digit()) {
+            return Self::parse(IdentifierKind::Local, raw, "q").into_iter().collect();
+        }
+        national
     }
 }
 
@@ -91,9 +90,7 @@ impl fmt::Display for Identifier {
 }
 
 fn compact(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !c.is_whitespace() && *c != '.' && *c != '-')
-        .collect()
+    raw.chars().filter(|c| !c.is_whitespace() && *c != '.' && *c != '-').collect()
 }
 
 /// The BSN 11-check: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 must be divisible by 11.
@@ -102,11 +99,8 @@ fn parse_bsn(raw: &str) -> Result<String, &'static str> {
     if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err("error.bsn.format");
     }
-    let sum: i64 = digits
-        .bytes()
-        .zip([9, 8, 7, 6, 5, 4, 3, 2, -1])
-        .map(|(b, weight)| i64::from(b - b'0') * weight)
-        .sum();
+    let sum: i64 =
+        digits.bytes().zip([9, 8, 7, 6, 5, 4, 3, 2, -1]).map(|(b, weight)| i64::from(b - b'0') * weight).sum();
     if sum % 11 != 0 || digits.bytes().all(|b| b == b'0') {
         return Err("error.bsn.check");
     }
@@ -133,9 +127,7 @@ fn parse_pnc(raw: &str) -> Result<String, &'static str> {
     if serial.is_empty() || serial.len() > 7 || !serial.bytes().all(|b| b.is_ascii_digit()) {
         return Err("error.pnc.format");
     }
-    let number: u64 = format!("{year}{serial:0>7}")
-        .parse()
-        .map_err(|_| "error.pnc.format")?;
+    let number: u64 = format!("{year}{serial:0>7}").parse().map_err(|_| "error.pnc.format")?;
     let expected = LETTERS[(number % 23) as usize] as char;
     if check.chars().next() != Some(expected) {
         return Err("error.pnc.check");
@@ -147,14 +139,9 @@ fn parse_pnc(raw: &str) -> Result<String, &'static str> {
 fn parse_crn(raw: &str) -> Result<String, &'static str> {
     let text = compact(raw).to_uppercase();
     let mut chars = text.chars();
-    let valid = text.len() == 7
-        && chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && chars.all(|c| c.is_ascii_digit());
-    if valid {
-        Ok(text)
-    } else {
-        Err("error.crn.format")
-    }
+    let valid =
+        text.len() == 7 && chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_digit());
+    if valid { Ok(text) } else { Err("error.crn.format") }
 }
 
 fn parse_local(raw: &str) -> Result<String, &'static str> {
@@ -206,12 +193,7 @@ mod tests {
 
     #[test]
     fn crn_is_a_letter_and_six_digits() {
-        assert_eq!(
-            Identifier::parse(IdentifierKind::Crn, "x123456", "crn")
-                .unwrap()
-                .value,
-            "X123456"
-        );
+        assert_eq!(Identifier::parse(IdentifierKind::Crn, "x123456", "crn").unwrap().value, "X123456");
         assert!(Identifier::parse(IdentifierKind::Crn, "X12345", "crn").is_err());
         assert!(Identifier::parse(IdentifierKind::Crn, "1123456", "crn").is_err());
     }
@@ -228,5 +210,6 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].kind, IdentifierKind::Bsn);
         assert!(Identifier::candidates("jansen").is_empty());
+        assert_eq!(Identifier::candidates("ZSM-2026-001")[0].kind, IdentifierKind::Local);
     }
 }

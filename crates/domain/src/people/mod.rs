@@ -157,7 +157,9 @@ impl PersonInput {
         {
             errors.push(FieldError::new("email", "error.email.invalid"));
         }
-        let identifiers = self.parse_identifiers(&mut errors);
+        let mut identifiers = self.parse_identifiers(&mut errors);
+        // Stored and compared in one order, whatever order they were typed in.
+        identifiers.sort();
         errors.into_result(PersonDraft {
             family_name,
             given_names,
@@ -180,10 +182,7 @@ impl PersonInput {
             .filter(|(_, i)| !(i.kind.trim().is_empty() && i.value.trim().is_empty()))
             .collect();
         if filled.len() > MAX_IDENTIFIERS {
-            errors.push(
-                FieldError::new("identifiers", "error.identifier.too_many")
-                    .with("max", MAX_IDENTIFIERS),
-            );
+            errors.push(FieldError::new("identifiers", "error.identifier.too_many").with("max", MAX_IDENTIFIERS));
         }
         let mut identifiers: Vec<Identifier> = Vec::new();
         for (index, input) in filled.into_iter().take(MAX_IDENTIFIERS) {
@@ -197,13 +196,8 @@ impl PersonInput {
                 }
             };
             match Identifier::parse(kind, &input.value, &field) {
-                Ok(id)
-                    if identifiers.iter().any(|seen| seen.kind == id.kind)
-                        && kind != IdentifierKind::Local =>
-                {
-                    errors.push(
-                        FieldError::new(field, "error.identifier.repeated_kind").with("kind", kind),
-                    );
+                Ok(id) if identifiers.iter().any(|seen| seen.kind == id.kind) && kind != IdentifierKind::Local => {
+                    errors.push(FieldError::new(field, "error.identifier.repeated_kind").with("kind", kind));
                 }
                 Ok(id) if identifiers.contains(&id) => {}
                 Ok(id) => identifiers.push(id),
@@ -229,10 +223,7 @@ impl PersonInput {
             identifiers: draft
                 .identifiers
                 .iter()
-                .map(|i| IdentifierInput {
-                    kind: i.kind.code().into(),
-                    value: i.value.clone(),
-                })
+                .map(|i| IdentifierInput { kind: i.kind.code().into(), value: i.value.clone() })
                 .collect(),
         }
     }
@@ -250,19 +241,14 @@ fn parse_birth_date(errors: &mut ValidationErrors, raw: &str, today: Date) -> Op
     if date > today {
         errors.push(FieldError::new("birth_date", "error.birth_date.future"));
     } else if date.year() < EARLIEST_BIRTH_YEAR {
-        errors.push(
-            FieldError::new("birth_date", "error.birth_date.too_early")
-                .with("year", EARLIEST_BIRTH_YEAR),
-        );
+        errors.push(FieldError::new("birth_date", "error.birth_date.too_early").with("year", EARLIEST_BIRTH_YEAR));
     }
     Some(date)
 }
 
 fn looks_like_email(text: &str) -> bool {
     match text.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty() && domain.contains('.') && !text.contains(char::is_whitespace)
-        }
+        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !text.contains(char::is_whitespace),
         None => false,
     }
 }

@@ -28,15 +28,8 @@ pub fn fold(text: &str) -> String {
 
 /// The distinct folded words of a name, which the store indexes for prefix search.
 pub fn name_tokens(names: &[&str]) -> Vec<String> {
-    let mut tokens: Vec<String> = names
-        .iter()
-        .flat_map(|n| {
-            fold(n)
-                .split_whitespace()
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let mut tokens: Vec<String> =
+        names.iter().flat_map(|n| fold(n).split_whitespace().map(str::to_string).collect::<Vec<_>>()).collect();
     tokens.sort();
     tokens.dedup();
     tokens
@@ -70,9 +63,7 @@ impl PersonQuery {
                 continue;
             }
             for part in fold(word).split_whitespace() {
-                if query.name_prefixes.len() < MAX_NAME_WORDS
-                    && !query.name_prefixes.iter().any(|p| p == part)
-                {
+                if query.name_prefixes.len() < MAX_NAME_WORDS && !query.name_prefixes.iter().any(|p| p == part) {
                     query.name_prefixes.push(part.to_string());
                 }
             }
@@ -124,10 +115,7 @@ mod tests {
 
     #[test]
     fn name_tokens_are_distinct_and_sorted() {
-        assert_eq!(
-            name_tokens(&["de Vries", "Jan Jan"]),
-            vec!["de", "jan", "vries"]
-        );
+        assert_eq!(name_tokens(&["de Vries", "Jan Jan"]), vec!["de", "jan", "vries"]);
     }
 
     #[test]

@@ -7,10 +7,7 @@ fn input() -> PersonInput {
         given_names: "Jan".into(),
         birth_date: "12-03-1984".into(),
         sex: "M".into(),
-        identifiers: vec![IdentifierInput {
-            kind: "bsn".into(),
-            value: "111222333".into(),
-        }],
+        identifiers: vec![IdentifierInput { kind: "bsn".into(), value: "111222333".into() }],
         ..Default::default()
     }
 }
@@ -39,14 +36,8 @@ fn every_problem_is_reported_at_once() {
         sex: "Q".into(),
         email: "not an email".into(),
         identifiers: vec![
-            IdentifierInput {
-                kind: "bsn".into(),
-                value: "123456789".into(),
-            },
-            IdentifierInput {
-                kind: "passport".into(),
-                value: "X".into(),
-            },
+            IdentifierInput { kind: "bsn".into(), value: "123456789".into() },
+            IdentifierInput { kind: "passport".into(), value: "X".into() },
         ],
         ..Default::default()
     };
@@ -58,10 +49,7 @@ fn every_problem_is_reported_at_once() {
             ("sex".into(), "error.sex.invalid"),
             ("email".into(), "error.email.invalid"),
             ("identifiers[0].value".into(), "error.bsn.check"),
-            (
-                "identifiers[1].kind".into(),
-                "error.identifier.unknown_kind"
-            ),
+            ("identifiers[1].kind".into(), "error.identifier.unknown_kind"),
         ]
     );
 }
@@ -72,13 +60,7 @@ fn oversized_fields_are_rejected() {
     long.family_name = "x".repeat(MAX_NAME + 1);
     long.address = "y".repeat(MAX_LINE + 1);
     let errors = keys(long.parse(TODAY).unwrap_err());
-    assert_eq!(
-        errors,
-        vec![
-            ("family_name".into(), "error.too_long"),
-            ("address".into(), "error.too_long")
-        ]
-    );
+    assert_eq!(errors, vec![("family_name".into(), "error.too_long"), ("address".into(), "error.too_long")]);
 }
 
 #[test]
@@ -89,23 +71,14 @@ fn birth_date_today_is_allowed_tomorrow_is_not() {
     today.birth_date = "2026-11-23".into();
     assert!(today.parse(TODAY).is_err());
     today.birth_date = "31-02-1990".into();
-    assert_eq!(
-        keys(today.parse(TODAY).unwrap_err())[0].1,
-        "error.date.invalid"
-    );
+    assert_eq!(keys(today.parse(TODAY).unwrap_err())[0].1, "error.date.invalid");
 }
 
 #[test]
 fn two_identifiers_of_one_national_kind_are_refused() {
     let mut twice = input();
-    twice.identifiers.push(IdentifierInput {
-        kind: "bsn".into(),
-        value: "123456782".into(),
-    });
-    assert_eq!(
-        keys(twice.parse(TODAY).unwrap_err())[0].1,
-        "error.identifier.repeated_kind"
-    );
+    twice.identifiers.push(IdentifierInput { kind: "bsn".into(), value: "123456782".into() });
+    assert_eq!(keys(twice.parse(TODAY).unwrap_err())[0].1, "error.identifier.repeated_kind");
 }
 
 #[test]

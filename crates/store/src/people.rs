@@ -1,0 +1,573 @@
+//! People, their identifiers, name-search tokens, revisions and case teams.
+
+use crate::types::{Day, Instant};
+use crate::{Store, db_error, in_tx, on_db};
+use domain::access::{LegalBasis, TeamEntry};
+use domain::audit::AuditEntry;
+use domain::ids::{AgencyId, MemberId, PersonId, TeamEntryId};
+use domain::people::search::prefix_end;
+use domain::people::{Identifier, IdentifierKind, Person, PersonDraft, PersonQuery, Sex};
+use domain::ports::{PeopleStore, PersonRevision, PersonSummary, StoreError, StoreResult};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use sqlx::AssertSqlSafe;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct PersonRow {
+    id: Uuid,
+    family_name: String,
+    given_names: Option<String>,
+    birth_date: Option<Day>,
+    sex: String,
+    address: Option<String>,
+    postcode: Option<String>,
+    city: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    version: i64,
+    created_at: Instant,
+    created_by: Uuid,
+    updated_at: Instant,
+    updated_by: Uuid,
+}
+
+#[derive(sqlx::FromRow)]
+struct IdentifierRow {
+    kind: String,
+    value: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: Uuid,
+    family_name: String,
+    given_names: Option<String>,
+    birth_date: Option<Day>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TeamRow {
+    id: Uuid,
+    person_id: Uuid,
+    agency_id: Uuid,
+    basis_kind: String,
+    statute: Option<String>,
+    consent_scope: Option<String>,
+    consent_expires_on: Option<Day>,
+    court_order_reference: Option<String>,
+    reason: String,
+    added_by: Uuid,
+    added_at: Instant,
+    ended_at: Option<Instant>,
+}
+
+#[derive(sqlx::FromRow)]
+struct RevisionRow {
+    version: i64,
+    details: String,
+    saved_at: Instant,
+    saved_by: Uuid,
+}
+
+const PERSON_COLUMNS: &str = "id, family_name, given_names, birth_date, sex, address, postcode, city, phone, email, \
+     version, created_at, created_by, updated_at, updated_by";
+
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Database(format!("stored {what} cannot be read: {detail}"))
+}
+
+impl PersonRow {
+    fn into_person(self, identifiers: Vec<IdentifierRow>) -> StoreResult<Person> {
+        let identifiers = identifiers
+            .into_iter()
+            .map(|row| {
+                let kind: IdentifierKind = row.kind.parse().map_err(|_| corrupt("identifier kind", &row.kind))?;
+                Ok(Identifier { kind, value: row.value })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Person {
+            id: PersonId::from_uuid(self.id),
+            details: PersonDraft {
+                family_name: self.family_name,
+                given_names: self.given_names,
+                birth_date: self.birth_date.map(|d| d.0),
+                sex: self.sex.parse::<Sex>().map_err(|_| corrupt("sex", &self.sex))?,
+                address: self.address,
+                postcode: self.postcode,
+                city: self.city,
+                phone: self.phone,
+                email: self.email,
+                identifiers,
+            },
+            version: self.version,
+            created_at: self.created_at.0,
+            created_by: MemberId::from_uuid(self.created_by),
+            updated_at: self.updated_at.0,
+            updated_by: MemberId::from_uuid(self.updated_by),
+        })
+    }
+}
+
+impl TeamRow {
+    fn into_entry(self) -> StoreResult<TeamEntry> {
+        let missing = |field: &str| corrupt("team entry", format!("{field} missing"));
+        let basis = match self.basis_kind.as_str() {
+            "statutory_task" => LegalBasis::StatutoryTask { statute: self.statute.ok_or_else(|| missing("statute"))? },
+            "consent" => LegalBasis::Consent {
+                scope: self.consent_scope.ok_or_else(|| missing("consent_scope"))?,
+                expires_on: self.consent_expires_on.ok_or_else(|| missing("consent_expires_on"))?.0,
+            },
+            "court_order" => LegalBasis::CourtOrder {
+                reference: self.court_order_reference.ok_or_else(|| missing("court_order_reference"))?,
+            },
+            other => return Err(corrupt("basis kind", other)),
+        };
+        Ok(TeamEntry {
+            id: TeamEntryId::from_uuid(self.id),
+            person_id: PersonId::from_uuid(self.person_id),
+            agency_id: AgencyId::from_uuid(self.agency_id),
+            basis,
+            reason: self.reason,
+            added_by: MemberId::from_uuid(self.added_by),
+            added_at: self.added_at.0,
+            ended_at: self.ended_at.map(|i| i.0),
+        })
+    }
+}
+
+/// The columns of a legal basis, in the order the team_entry insert binds them.
+fn basis_columns(basis: &LegalBasis) -> (Option<&str>, Option<&str>, Option<Day>, Option<&str>) {
+    match basis {
+        LegalBasis::StatutoryTask { statute } => (Some(statute), None, None, None),
+        LegalBasis::Consent { scope, expires_on } => (None, Some(scope), Some(Day(*expires_on)), None),
+        LegalBasis::CourtOrder { reference } => (None, None, None, Some(reference)),
+    }
+}
+
+const INSERT_TEAM_ENTRY: &str = "INSERT INTO team_entry (id, person_id, agency_id, basis_kind, statute, consent_scope, \
+     consent_expires_on, court_order_reference, reason, added_by, added_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// Writes the rows derived from a person's details: identifiers, search tokens, a revision.
+macro_rules! write_details {
+    ($tx:ident, $id:expr, $version:expr, $details:expr, $at:expr, $by:expr) => {{
+        for identifier in &$details.identifiers {
+            sqlx::query("INSERT INTO person_identifier (kind, value, person_id) VALUES ($1, $2, $3)")
+                .bind(identifier.kind.code())
+                .bind(&identifier.value)
+                .bind($id)
+                .execute(&mut *$tx)
+                .await
+                .map_err(db_error)?;
+        }
+        for token in $details.name_tokens() {
+            sqlx::query("INSERT INTO person_name_token (token, person_id) VALUES ($1, $2)")
+                .bind(token)
+                .bind($id)
+                .execute(&mut *$tx)
+                .await
+                .map_err(db_error)?;
+        }
+        let json = serde_json::to_string($details).map_err(|e| StoreError::Database(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO person_revision (person_id, version, details, saved_at, saved_by) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($id)
+        .bind($version)
+        .bind(json)
+        .bind(Instant($at))
+        .bind($by)
+        .execute(&mut *$tx)
+        .await
+        .map_err(db_error)?;
+    }};
+}
+
+macro_rules! insert_audit {
+    ($tx:ident, $entry:expr) => {{
+        let entry: &AuditEntry = $entry;
+        sqlx::query(INSERT_AUDIT)
+            .bind(*entry.id.as_uuid())
+            .bind(Instant(entry.at))
+            .bind(*entry.member_id.as_uuid())
+            .bind(*entry.agency_id.as_uuid())
+            .bind(entry.person_id.map(|p| *p.as_uuid()))
+            .bind(entry.action.code())
+            .bind(&entry.what)
+            .bind(&entry.basis)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db_error)?;
+    }};
+}
+
+macro_rules! insert_team_entry {
+    ($tx:ident, $entry:expr) => {{
+        let entry: &TeamEntry = $entry;
+        let (statute, scope, expires, reference) = basis_columns(&entry.basis);
+        sqlx::query(INSERT_TEAM_ENTRY)
+            .bind(*entry.id.as_uuid())
+            .bind(*entry.person_id.as_uuid())
+            .bind(*entry.agency_id.as_uuid())
+            .bind(entry.basis.kind())
+            .bind(statute)
+            .bind(scope)
+            .bind(expires)
+            .bind(reference)
+            .bind(&entry.reason)
+            .bind(*entry.added_by.as_uuid())
+            .bind(Instant(entry.added_at))
+            .execute(&mut *$tx)
+            .await
+            .map_err(db_error)?;
+    }};
+}
+
+impl Store {
+    /// After a unique violation on insert: name the identifier and who holds it.
+    async fn explain_duplicate(&self, error: StoreError, details: &PersonDraft, except: PersonId) -> StoreError {
+        if !matches!(error, StoreError::AlreadyExists(_)) {
+            return error;
+        }
+        match self.holder_of(&details.identifiers, Some(except)).await {
+            Ok(Some((identifier, existing))) => StoreError::DuplicateIdentifier { identifier, existing },
+            Ok(None) => error,
+            Err(other) => other,
+        }
+    }
+
+    async fn identifiers_of(&self, id: Uuid) -> StoreResult<Vec<IdentifierRow>> {
+        let sql = "SELECT kind, value FROM person_identifier WHERE person_id = $1 ORDER BY kind, value";
+        on_db!(self, pool => sqlx::query_as(sql).bind(id).fetch_all(pool).await).map_err(db_error)
+    }
+}
+
+impl PeopleStore for Store {
+    async fn create_person(&self, person: &Person, team: &TeamEntry, audit: &AuditEntry) -> StoreResult<()> {
+        let id = *person.id.as_uuid();
+        let details = &person.details;
+        let result: StoreResult<()> = async {
+            in_tx!(self, tx => {
+                let sql = AssertSqlSafe(format!(
+                    "INSERT INTO person ({PERSON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+                ));
+                sqlx::query(sql)
+                    .bind(id)
+                    .bind(&details.family_name)
+                    .bind(&details.given_names)
+                    .bind(details.birth_date.map(Day))
+                    .bind(details.sex.code())
+                    .bind(&details.address)
+                    .bind(&details.postcode)
+                    .bind(&details.city)
+                    .bind(&details.phone)
+                    .bind(&details.email)
+                    .bind(person.version)
+                    .bind(Instant(person.created_at))
+                    .bind(*person.created_by.as_uuid())
+                    .bind(Instant(person.updated_at))
+                    .bind(*person.updated_by.as_uuid())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                write_details!(tx, id, person.version, details, person.created_at, *person.created_by.as_uuid());
+                insert_team_entry!(tx, team);
+                insert_audit!(tx, audit);
+            });
+            Ok(())
+        }
+        .await;
+        match result {
+            Err(error) => Err(self.explain_duplicate(error, details, person.id).await),
+            ok => ok,
+        }
+    }
+
+    async fn update_person(
+        &self,
+        id: PersonId,
+        expected_version: i64,
+        details: &PersonDraft,
+        at: Timestamp,
+        by: MemberId,
+        audit: &AuditEntry,
+    ) -> StoreResult<Person> {
+        let uuid = *id.as_uuid();
+        let version = expected_version + 1;
+        let result: StoreResult<()> = async {
+            in_tx!(self, tx => {
+                let updated = sqlx::query(
+                    "UPDATE person SET family_name = $1, given_names = $2, birth_date = $3, sex = $4, address = $5, \
+                     postcode = $6, city = $7, phone = $8, email = $9, version = $10, updated_at = $11, updated_by = $12 \
+                     WHERE id = $13 AND version = $14",
+                )
+                .bind(&details.family_name)
+                .bind(&details.given_names)
+                .bind(details.birth_date.map(Day))
+                .bind(details.sex.code())
+                .bind(&details.address)
+                .bind(&details.postcode)
+                .bind(&details.city)
+                .bind(&details.phone)
+                .bind(&details.email)
+                .bind(version)
+                .bind(Instant(at))
+                .bind(*by.as_uuid())
+                .bind(uuid)
+                .bind(expected_version)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                if updated.rows_affected() == 0 {
+                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM person WHERE id = $1")
+                        .bind(uuid)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    return Err(match current {
+                        Some(current) => StoreError::Conflict { current },
+                        None => StoreError::NotFound,
+                    });
+                }
+                sqlx::query("DELETE FROM person_identifier WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
+                sqlx::query("DELETE FROM person_name_token WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
+                write_details!(tx, uuid, version, details, at, *by.as_uuid());
+                insert_audit!(tx, audit);
+            });
+            Ok(())
+        }
+        .await;
+        if let Err(error) = result {
+            return Err(self.explain_duplicate(error, details, id).await);
+        }
+        self.person(id).await?.ok_or(StoreError::NotFound)
+    }
+
+    async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
+        let sql = AssertSqlSafe(format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1"));
+        let row: Option<PersonRow> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(*id.as_uuid()).fetch_optional(pool).await)
+                .map_err(db_error)?;
+        match row {
+            Some(row) => {
+                let identifiers = self.identifiers_of(row.id).await?;
+                row.into_person(identifiers).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn revisions(&self, id: PersonId) -> StoreResult<Vec<PersonRevision>> {
+        let sql =
+            "SELECT version, details, saved_at, saved_by FROM person_revision WHERE person_id = $1 ORDER BY version";
+        let rows: Vec<RevisionRow> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(*id.as_uuid()).fetch_all(pool).await).map_err(db_error)?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(PersonRevision {
+                    version: row.version,
+                    details: serde_json::from_str(&row.details).map_err(|e| corrupt("revision", e))?,
+                    saved_at: row.saved_at.0,
+                    saved_by: MemberId::from_uuid(row.saved_by),
+                })
+            })
+            .collect()
+    }
+
+    async fn search_people(
+        &self,
+        query: &PersonQuery,
+        agency: AgencyId,
+        today: Date,
+        limit: u32,
+    ) -> StoreResult<Vec<PersonSummary>> {
+        let plan = SearchPlan::new(query, limit);
+        let sql = AssertSqlSafe(plan.sql.clone());
+        let rows: Vec<SummaryRow> = on_db!(self, pool => {
+            let mut q = sqlx::query_as(sql).bind(*agency.as_uuid()).bind(Day(today));
+            for value in &plan.params {
+                q = match value {
+                    Param::Text(text) => q.bind(text.clone()),
+                    Param::Date(date) => q.bind(Day(*date)),
+                };
+            }
+            q.fetch_all(pool).await
+        })
+        .map_err(db_error)?;
+        let mut seen = std::collections::HashSet::new();
+        Ok(rows
+            .into_iter()
+            .filter(|row| seen.insert(row.id))
+            .take(limit as usize)
+            .map(|row| PersonSummary {
+                id: PersonId::from_uuid(row.id),
+                family_name: row.family_name,
+                given_names: row.given_names,
+                birth_date: row.birth_date.map(|d| d.0),
+            })
+            .collect())
+    }
+
+    async fn holder_of(
+        &self,
+        identifiers: &[Identifier],
+        except: Option<PersonId>,
+    ) -> StoreResult<Option<(Identifier, PersonId)>> {
+        for identifier in identifiers {
+            let sql = "SELECT person_id FROM person_identifier WHERE kind = $1 AND value = $2";
+            let holder: Option<Uuid> = on_db!(self, pool => {
+                sqlx::query_scalar(sql).bind(identifier.kind.code()).bind(&identifier.value).fetch_optional(pool).await
+            })
+            .map_err(db_error)?;
+            if let Some(holder) = holder.map(PersonId::from_uuid)
+                && Some(holder) != except
+            {
+                return Ok(Some((identifier.clone(), holder)));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn team(&self, person: PersonId) -> StoreResult<Vec<TeamEntry>> {
+        let sql = "SELECT id, person_id, agency_id, basis_kind, statute, consent_scope, consent_expires_on, \
+                   court_order_reference, reason, added_by, added_at, ended_at \
+                   FROM team_entry WHERE person_id = $1 ORDER BY added_at, id";
+        let rows: Vec<TeamRow> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(*person.as_uuid()).fetch_all(pool).await)
+                .map_err(db_error)?;
+        rows.into_iter().map(TeamRow::into_entry).collect()
+    }
+
+    async fn add_team_entry(&self, entry: &TeamEntry, audit: &AuditEntry) -> StoreResult<()> {
+        in_tx!(self, tx => {
+            insert_team_entry!(tx, entry);
+            insert_audit!(tx, audit);
+        });
+        Ok(())
+    }
+
+    async fn end_team_entry(
+        &self,
+        entry: TeamEntryId,
+        at: Timestamp,
+        by: MemberId,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        in_tx!(self, tx => {
+            let ended = sqlx::query("UPDATE team_entry SET ended_at = $1, ended_by = $2 WHERE id = $3 AND ended_at IS NULL")
+                .bind(Instant(at))
+                .bind(*by.as_uuid())
+                .bind(*entry.as_uuid())
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            if ended.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            insert_audit!(tx, audit);
+        });
+        Ok(())
+    }
+}
+
+enum Param {
+    Text(String),
+    Date(Date),
+}
+
+/// The search as SQL. The most selective part drives the query (an identifier, else the
+/// longest name prefix, else the date of birth) and reads in index order, so the `LIMIT`
+/// stops the scan early even when a prefix matches a hundred thousand people. `$1` is the
+/// member's agency and `$2` today's date: only people on that agency's team are found.
+struct SearchPlan {
+    sql: String,
+    params: Vec<Param>,
+}
+
+impl SearchPlan {
+    fn new(query: &PersonQuery, limit: u32) -> SearchPlan {
+        let mut plan = SearchPlan { sql: String::new(), params: Vec::new() };
+        let mut prefixes: Vec<&String> = query.name_prefixes.iter().collect();
+        prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        let (from, order) = if !query.identifiers.is_empty() {
+            let alternatives: Vec<String> = query
+                .identifiers
+                .iter()
+                .map(|id| {
+                    let kind = plan.param(Param::Text(id.kind.code().into()));
+                    let value = plan.param(Param::Text(id.value.clone()));
+                    format!("(i.kind = {kind} AND i.value = {value})")
+                })
+                .collect();
+            (
+                format!(
+                    "FROM person_identifier i JOIN person p ON p.id = i.person_id WHERE ({})",
+                    alternatives.join(" OR ")
+                ),
+                "p.family_name, p.id",
+            )
+        } else if let Some(first) = prefixes.first() {
+            let (low, high) = plan.prefix_range(first);
+            (
+                format!(
+                    "FROM person_name_token n JOIN person p ON p.id = n.person_id WHERE n.token >= {low} AND n.token < {high}"
+                ),
+                "n.token, n.person_id",
+            )
+        } else {
+            ("FROM person p WHERE 1 = 1".to_string(), "p.family_name, p.id")
+        };
+        let mut conditions = Vec::new();
+        let driven_by_name = query.identifiers.is_empty();
+        for prefix in prefixes.iter().skip(usize::from(driven_by_name)) {
+            let (low, high) = plan.prefix_range(prefix);
+            conditions.push(format!(
+                "EXISTS (SELECT 1 FROM person_name_token t WHERE t.person_id = p.id AND t.token >= {low} AND t.token < {high})"
+            ));
+        }
+        if let Some(date) = query.birth_date {
+            conditions.push(format!("p.birth_date = {}", plan.param(Param::Date(date))));
+        }
+        conditions.push(
+            "EXISTS (SELECT 1 FROM team_entry te WHERE te.person_id = p.id AND te.agency_id = $1 AND te.ended_at IS NULL \
+             AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2))"
+                .to_string(),
+        );
+        // Twice the limit: a person can match through two of their name words and is then
+        // listed once; the caller removes the repeat.
+        plan.sql = format!(
+            "SELECT p.id, p.family_name, p.given_names, p.birth_date {from} AND {} ORDER BY {order} LIMIT {}",
+            conditions.join(" AND "),
+            u64::from(limit) * 2
+        );
+        plan
+    }
+
+    fn param(&mut self, value: Param) -> String {
+        self.params.push(value);
+        format!("${}", self.params.len() + 2)
+    }
+
+    fn prefix_range(&mut self, prefix: &str) -> (String, String) {
+        let low = self.param(Param::Text(prefix.to_string()));
+        let high = self.param(Param::Text(prefix_end(prefix)));
+        (low, high)
+    }
+}
+
+/// Writes audit entries; used by the `AuditLog` port and by stores of other capabilities.
+pub(crate) async fn append_audit(store: &Store, entries: &[AuditEntry]) -> StoreResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    in_tx!(store, tx => {
+        for entry in entries {
+            insert_audit!(tx, entry);
+        }
+    });
+    Ok(())
+}

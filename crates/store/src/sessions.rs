@@ -1,0 +1,78 @@
+//! Sessions live in the database, so several `desist serve` processes on one PostgreSQL share
+//! them: a member logged in through one server is logged in through all.
+
+use crate::types::Instant;
+use crate::{Store, db_error, on_db};
+use domain::ids::MemberId;
+use domain::ports::{Session, SessionStore, StoreResult};
+use jiff::Timestamp;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    token_hash: String,
+    member_id: Uuid,
+    csrf_token: String,
+    created_at: Instant,
+    expires_at: Instant,
+}
+
+impl SessionStore for Store {
+    async fn create_session(&self, session: &Session) -> StoreResult<()> {
+        let sql = "INSERT INTO session (token_hash, member_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
+        on_db!(self, pool => {
+            sqlx::query(sql)
+                .bind(&session.token_hash)
+                .bind(*session.member_id.as_uuid())
+                .bind(&session.csrf_token)
+                .bind(Instant(session.created_at))
+                .bind(Instant(session.expires_at))
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })
+        .map_err(db_error)?;
+        // Expired sessions are swept on login rather than by a background job.
+        let sweep = "DELETE FROM session WHERE expires_at < $1";
+        on_db!(self, pool => sqlx::query(sweep).bind(Instant(session.created_at)).execute(pool).await.map(|r| r.rows_affected())).map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<Session>> {
+        let sql = "SELECT s.token_hash, s.member_id, s.csrf_token, s.created_at, s.expires_at FROM session s \
+                   JOIN member m ON m.id = s.member_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT m.disabled";
+        let row: Option<SessionRow> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(token_hash).bind(Instant(now)).fetch_optional(pool).await)
+                .map_err(db_error)?;
+        Ok(row.map(|r| Session {
+            token_hash: r.token_hash,
+            member_id: MemberId::from_uuid(r.member_id),
+            csrf_token: r.csrf_token,
+            created_at: r.created_at.0,
+            expires_at: r.expires_at.0,
+        }))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        let sql = "DELETE FROM session WHERE token_hash = $1";
+        on_db!(self, pool => sqlx::query(sql).bind(token_hash).execute(pool).await.map(|r| r.rows_affected()))
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn record_login_failure(&self, username: &str, address: &str, at: Timestamp) -> StoreResult<()> {
+        let sql = "INSERT INTO login_failure (username, address, at) VALUES ($1, $2, $3)";
+        on_db!(self, pool => sqlx::query(sql).bind(username).bind(address).bind(Instant(at)).execute(pool).await.map(|r| r.rows_affected())).map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn login_failures(&self, username: &str, address: &str, since: Timestamp) -> StoreResult<(u32, u32)> {
+        let by_account = "SELECT count(*) FROM login_failure WHERE username = $1 AND at >= $2";
+        let by_address = "SELECT count(*) FROM login_failure WHERE address = $1 AND at >= $2";
+        let account: i64 =
+            on_db!(self, pool => sqlx::query_scalar(by_account).bind(username).bind(Instant(since)).fetch_one(pool).await).map_err(db_error)?;
+        let address: i64 =
+            on_db!(self, pool => sqlx::query_scalar(by_address).bind(address).bind(Instant(since)).fetch_one(pool).await).map_err(db_error)?;
+        Ok((account as u32, address as u32))
+    }
+}

@@ -1,0 +1,123 @@
+//! A fresh database per test: a temporary SQLite file, or a new database on the PostgreSQL
+//! server named by `DESIST_TEST_DATABASE_URL`.
+
+#![allow(dead_code)]
+
+use domain::access::{Actor, LegalBasis, Role, TeamEntryInput};
+use domain::directory::{Agency, AgencyKind, Member};
+use domain::ids::{AgencyId, MemberId};
+use domain::ports::DirectoryStore;
+use jiff::Timestamp;
+use store::Store;
+
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestDb {
+    pub store: Store,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("DESIST_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var("DESIST_REQUIRE_POSTGRES").is_err(),
+                "DESIST_REQUIRE_POSTGRES is set but DESIST_TEST_DATABASE_URL is not"
+            );
+            None
+        }
+    }
+}
+
+/// A new, empty database URL for the backend; `None` when PostgreSQL is not configured.
+pub async fn fresh_url(backend: Backend) -> Option<(String, Option<tempfile::TempDir>)> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = format!("sqlite:{}", dir.path().join("desist.db").display());
+            Some((url, Some(dir)))
+        }
+        Backend::Postgres => {
+            let admin = postgres_admin_url()?;
+            let name = format!("desist_test_{}", uuid::Uuid::now_v7().simple());
+            let pool = sqlx::PgPool::connect(&admin).await.expect("connect to DESIST_TEST_DATABASE_URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
+            pool.close().await;
+            let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
+            Some((format!("{base}/{name}"), None))
+        }
+    }
+}
+
+pub async fn test_db(backend: Backend) -> Option<TestDb> {
+    let (url, dir) = fresh_url(backend).await?;
+    let store = Store::connect(&url, 8).await.expect("open test database");
+    Some(TestDb { store, url, _dir: dir })
+}
+
+pub fn at(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+/// An agency with one member of `role`, ready to act.
+pub async fn actor(store: &Store, name: &str, kind: AgencyKind, role: Role) -> Actor {
+    let now = at("2026-11-22T09:00:00Z");
+    let agency = Agency { id: AgencyId::new(now), name: name.into(), kind };
+    store.create_agency(&agency).await.unwrap();
+    let member = Member {
+        id: MemberId::new(now),
+        agency_id: agency.id,
+        username: format!("{}.{}", name.to_lowercase().replace(' ', "-"), role.code()),
+        display_name: format!("{name} member"),
+        roles: vec![role],
+        disabled: false,
+    };
+    store.create_member(&member, "not-a-real-hash", now).await.unwrap();
+    Actor { member_id: member.id, agency_id: agency.id, roles: member.roles, display_name: member.display_name }
+}
+
+pub fn statutory_basis() -> TeamEntryInput {
+    TeamEntryInput {
+        basis_kind: "statutory_task".into(),
+        statute: "Wet op de reclassering".into(),
+        reason: "ZSM intake".into(),
+        ..Default::default()
+    }
+}
+
+pub fn statutory() -> LegalBasis {
+    LegalBasis::StatutoryTask { statute: "Politiewet 2012 art. 3".into() }
+}
+
+/// Runs a story on SQLite, and on PostgreSQL when it is configured.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($story:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $story() {
+                    let db = super::support::test_db(super::support::Backend::Sqlite).await.unwrap();
+                    super::$story(db).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $story() {
+                    let Some(db) = super::support::test_db(super::support::Backend::Postgres).await else {
+                        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
+                        return;
+                    };
+                    super::$story(db).await;
+                }
+            )*
+        }
+    };
+}
