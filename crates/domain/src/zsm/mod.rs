@@ -1,1 +1,7 @@
-//! The ZSM table: case workflow and legal clocks.
+//! The ZSM table: the case workflow, partner contributions, the prosecutor's decision, the
+//! obligations it creates, and the legal clocks running on each case. Every transition is a pure
+//! function `apply(state, command, pack, &dyn Clock) -> Result<(state, effects), ZsmError>`.
+
+pub mod error;
+
+pub use error::ZsmError;
