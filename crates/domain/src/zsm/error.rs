@@ -48,6 +48,8 @@ pub enum ZsmError {
         total_hours: u32,
         max_total_hours: u32,
     },
+    #[error("the clock already runs for the maximum of {max_total_hours} hours the law allows")]
+    ExtensionMaximumReached { max_total_hours: u32 },
     #[error("an extension must add time; the requested extension adds none")]
     EmptyExtension,
     #[error("the legal basis or reason for this extension must be recorded")]

@@ -2,6 +2,8 @@
 //! obligations it creates, and the legal clocks running on each case. Every transition is a pure
 //! function `apply(state, command, pack, &dyn Clock) -> Result<(state, effects), ZsmError>`.
 
+pub mod clock;
 pub mod error;
+pub mod ids;
 
 pub use error::ZsmError;
