@@ -71,6 +71,8 @@ pub enum ZsmError {
     },
     #[error("the arrest ({arrest}) is in the future")]
     ArrestInFuture { arrest: Timestamp },
+    #[error("arrival at the station ({arrival}) is in the future")]
+    ArrivalInFuture { arrival: Timestamp },
     #[error("offence {index} is dated {date}, which is in the future")]
     OffenceInFuture {
         index: usize,

@@ -3,7 +3,11 @@
 //! function `apply(state, command, pack, &dyn Clock) -> Result<(state, effects), ZsmError>`.
 
 pub mod clock;
+pub mod contribution;
+pub mod decision;
 pub mod error;
 pub mod ids;
+pub mod intake;
+pub mod obligation;
 
 pub use error::ZsmError;
