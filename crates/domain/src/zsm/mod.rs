@@ -2,6 +2,7 @@
 //! obligations it creates, and the legal clocks running on each case. Every transition is a pure
 //! function `apply(state, command, pack, &dyn Clock) -> Result<(state, effects), ZsmError>`.
 
+pub mod case;
 pub mod clock;
 pub mod contribution;
 pub mod decision;
