@@ -70,6 +70,21 @@ fn hand_computed_counted_hours_examples() {
 }
 
 #[test]
+fn bundled_and_system_time_zone_data_agree_on_the_dst_examples() {
+    let bundled = jiff::tz::TimeZoneDatabase::bundled()
+        .get("Europe/Amsterdam")
+        .unwrap();
+    for arrest in ["2026-03-28T22:00", "2026-10-24T22:00", "2027-03-27T23:59"] {
+        let at = local(&amsterdam(), arrest);
+        assert_eq!(
+            counted(at, 9, &bundled),
+            counted(at, 9, &amsterdam()),
+            "{arrest}"
+        );
+    }
+}
+
+#[test]
 fn dst_nights_change_the_real_length_not_the_counted_hours() {
     let tz = amsterdam();
     let spring = local(&tz, "2026-03-28T22:00");

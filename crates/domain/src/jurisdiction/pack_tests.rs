@@ -152,3 +152,16 @@ fn thresholds_are_ordered_mildest_first() {
         SignedDuration::from_hours(48)
     );
 }
+
+#[test]
+fn bundled_time_zone_database_is_there_as_a_fallback() {
+    // Machines without /usr/share/zoneinfo use the copy bundled by jiff's `tzdb-bundle-always`.
+    let bundled = jiff::tz::TimeZoneDatabase::bundled();
+    for pack in SHIPPED_PACKS.map(|(name, _)| shipped_pack(name).unwrap()) {
+        assert!(
+            bundled.get(&pack.time_zone_name).is_ok(),
+            "{}",
+            pack.time_zone_name
+        );
+    }
+}

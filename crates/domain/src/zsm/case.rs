@@ -23,8 +23,8 @@ use super::intake::{Intake, IntakeInput};
 use super::obligation::{Breach, BreachResolution, Obligation};
 use crate::clock::Clock;
 use crate::jurisdiction::{
-    AgencyCode, ClockAnchor, ClockCategory, ContributionState, DisposalCode, DisposalOutcome,
-    JurisdictionPack, Partner,
+    AgencyCode, ClockAnchor, ClockCategory, ClockCode, ContributionState, DisposalCode,
+    DisposalOutcome, JurisdictionPack, Partner,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -436,6 +436,28 @@ fn invalid_transition(command: &CaseCommand, status: &CaseStatus) -> ZsmError {
 }
 
 impl ZsmCase {
+    /// Starts a clock that runs from an order, such as *inverzekeringstelling* (art. 57 Sv).
+    /// The order must lie between the arrest and now. The caller stops the clock it supersedes
+    /// (e.g. *ophouden voor onderzoek*) with [`StopReason::Superseded`](super::clock::StopReason).
+    pub fn start_order_clock(
+        &self,
+        code: &ClockCode,
+        ordered_at: Timestamp,
+        pack: &JurisdictionPack,
+        clock: &dyn Clock,
+    ) -> Result<(ClockRun, CaseEffect), ZsmError> {
+        if pack.clock(code)?.starts_at != ClockAnchor::Order {
+            return Err(ZsmError::ClockNotStartedByOrder {
+                clock: code.to_string(),
+            });
+        }
+        if ordered_at < self.intake.details().arrested_at || ordered_at > clock.now() {
+            return Err(ZsmError::OrderOutsideCase { ordered_at });
+        }
+        let run = ClockRun::start(pack, code, ordered_at, &self.intake.facts())?;
+        Ok((run.clone(), CaseEffect::ClockStarted(run)))
+    }
+
     /// When the case was first decided (before any amendment), for time-to-decision metrics.
     pub fn first_decided_at(&self) -> Option<Timestamp> {
         self.amendments

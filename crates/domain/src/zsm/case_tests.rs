@@ -455,3 +455,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn custody_order_clock_starts_between_arrest_and_now() {
+    let clock = FixedClock::new(now());
+    let case = registered(&clock);
+    let custody = ClockCode::from("inverzekeringstelling");
+    let ordered_at: Timestamp = "2026-01-16T09:00:00Z".parse().unwrap();
+    let (run, effect) = case
+        .start_order_clock(&custody, ordered_at, nl(), &clock)
+        .unwrap();
+    assert_eq!(run.deadline, "2026-01-19T09:00:00Z".parse().unwrap());
+    assert_eq!(effect, CaseEffect::ClockStarted(run));
+    let too_early = sample_input().arrested_at - SignedDuration::from_mins(1);
+    assert_eq!(
+        case.start_order_clock(&custody, too_early, nl(), &clock)
+            .unwrap_err(),
+        ZsmError::OrderOutsideCase {
+            ordered_at: too_early
+        }
+    );
+    let in_future = now() + SignedDuration::from_mins(1);
+    assert!(
+        case.start_order_clock(&custody, in_future, nl(), &clock)
+            .is_err()
+    );
+    assert!(matches!(
+        case.start_order_clock(&"ophouden_voor_onderzoek".into(), ordered_at, nl(), &clock),
+        Err(ZsmError::ClockNotStartedByOrder { .. })
+    ));
+    assert_eq!(
+        case.start_order_clock(&"curfew".into(), ordered_at, nl(), &clock)
+            .unwrap_err(),
+        ZsmError::UnknownClock("curfew".into())
+    );
+}

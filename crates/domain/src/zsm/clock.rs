@@ -197,6 +197,13 @@ pub fn warning_level(
     }
 }
 
+/// The running clock with the earliest deadline: what the board sorts cases by.
+pub fn most_urgent(runs: &[ClockRun]) -> Option<&ClockRun> {
+    runs.iter()
+        .filter(|run| run.is_running())
+        .min_by_key(|run| run.deadline)
+}
+
 /// Applies one command to a clock. Nothing changes when an error is returned.
 pub fn apply(
     run: &ClockRun,

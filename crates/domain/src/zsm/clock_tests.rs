@@ -391,3 +391,44 @@ fn warning_levels_follow_the_thresholds() {
         WarningLevel::None
     );
 }
+
+#[test]
+fn zero_length_extension_is_refused() {
+    let run = ophouden_from_22h();
+    let clock = FixedClock::new(local(nl(), "2026-01-16T11:00"));
+    assert_eq!(
+        apply(
+            &run,
+            extend(
+                "identity",
+                AuthorityRole::Prosecutor,
+                Some(ClockSpan::hours(0))
+            ),
+            nl(),
+            &clock
+        )
+        .unwrap_err(),
+        ZsmError::EmptyExtension
+    );
+}
+
+#[test]
+fn the_board_sorts_on_the_running_clock_with_the_earliest_deadline() {
+    let early = ophouden_from_22h();
+    let mut stopped_earlier = early.clone();
+    stopped_earlier.deadline = early.deadline - SignedDuration::from_hours(5);
+    stopped_earlier.status = ClockStatus::Stopped {
+        reason: StopReason::Released,
+        at: early.started_at,
+    };
+    let judge = ClockRun::start(
+        nl(),
+        &"voorgeleiding_rechter_commissaris".into(),
+        early.started_at,
+        &serious(),
+    )
+    .unwrap();
+    let runs = [judge, stopped_earlier, early.clone()];
+    assert_eq!(most_urgent(&runs), Some(&early));
+    assert_eq!(most_urgent(&runs[1..2]), None);
+}

@@ -58,8 +58,10 @@ pub enum ZsmError {
     ClockAlreadyExpired { deadline: Timestamp },
     #[error("the clock is no longer running (stopped or expired)")]
     ClockNotRunning,
-    #[error("the clock `{clock}` starts on an order; give the moment of the order")]
-    ClockStartMissing { clock: String },
+    #[error("the clock `{clock}` starts by itself at arrest or arrival, not by an order")]
+    ClockNotStartedByOrder { clock: String },
+    #[error("the order ({ordered_at}) cannot be before the arrest or in the future")]
+    OrderOutsideCase { ordered_at: Timestamp },
     #[error("the date or time is out of the supported range")]
     TimeOutOfRange,
 
