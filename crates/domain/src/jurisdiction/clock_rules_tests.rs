@@ -240,17 +240,52 @@ proptest! {
     }
 
     #[test]
-    fn counted_deadline_at_23_59_and_08_59(arrest in at_edge_minutes(amsterdam()), hours in allowed_hours()) {
-        check_invariants(arrest, hours, &amsterdam())?;
-        let local = arrest.to_zoned(amsterdam()).time();
-        let deadline = counted(arrest, hours, &amsterdam());
-        if local == Time::constant(8, 59, 0, 0) {
-            // Nothing counts before 09:00: the deadline is 09:00 plus the hours, same day.
-            prop_assert_eq!(deadline, counted(arrest + SignedDuration::from_mins(1), hours, &amsterdam()));
+    fn counted_deadline_at_23_59_and_08_59(
+        (tz, arrest) in prop_oneof![
+            at_edge_minutes(amsterdam()).prop_map(|a| (amsterdam(), a)),
+            at_edge_minutes(london()).prop_map(|a| (london(), a)),
+        ],
+        hours in allowed_hours(),
+    ) {
+        check_invariants(arrest, hours, &tz)?;
+        let local = arrest.to_zoned(tz.clone()).time();
+        let deadline = counted(arrest, hours, &tz).to_zoned(tz.clone());
+        let arrest_date = arrest.to_zoned(tz.clone()).date();
+        let (from, counting_starts) = if local == Time::constant(8, 59, 0, 0) {
+            // Nothing counts before 09:00: the hours run from 09:00 the same day.
+            (arrest_date, Time::constant(9, 0, 0, 0))
         } else {
-            // One minute before midnight counts; the rest runs from 09:00.
-            prop_assert_eq!(deadline.to_zoned(amsterdam()).time(), Time::constant(8 + hours as i8, 59, 0, 0));
-        }
+            // One minute before midnight counts; the rest runs from 09:00 the next day.
+            (arrest_date.tomorrow().unwrap(), Time::constant(8, 59, 0, 0))
+        };
+        let expected = from.to_datetime(counting_starts) + jiff::Span::new().hours(i64::from(hours));
+        prop_assert_eq!(deadline.datetime(), expected);
+    }
+
+    #[test]
+    fn evening_arrests_resume_counting_at_nine(
+        day in 0i64..365, minute in 0i64..(3 * 60), hours in allowed_hours(),
+    ) {
+        // Arrests between 21:00 and 23:59 with at least 3 h allowed always cross midnight:
+        // the hours before midnight count, the rest is counted from 09:00 the next day.
+        let tz = amsterdam();
+        let evening = jiff::civil::date(2026, 1, 1) + jiff::Span::new().days(day);
+        let arrest = evening
+            .to_datetime(Time::constant(21, 0, 0, 0))
+            .to_zoned(tz.clone())
+            .unwrap()
+            .timestamp()
+            + SignedDuration::from_mins(minute);
+        let before_midnight = SignedDuration::from_mins(3 * 60 - minute);
+        let resume = evening
+            .tomorrow()
+            .unwrap()
+            .to_datetime(Time::constant(9, 0, 0, 0))
+            .to_zoned(tz.clone())
+            .unwrap()
+            .timestamp();
+        let expected = resume + (SignedDuration::from_hours(i64::from(hours)) - before_midnight);
+        prop_assert_eq!(counted(arrest, hours, &tz), expected);
     }
 
     #[test]
