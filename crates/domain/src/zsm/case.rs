@@ -214,6 +214,12 @@ pub fn apply(
     pack: &JurisdictionPack,
     clock: &dyn Clock,
 ) -> Result<(ZsmCase, Vec<CaseEffect>), ZsmError> {
+    if case.pack != pack.code {
+        return Err(ZsmError::WrongPack {
+            case_pack: case.pack.clone(),
+            given: pack.code.clone(),
+        });
+    }
     let now = clock.now();
     let mut next = case.clone();
     let effects = match (command, &case.status) {
@@ -298,7 +304,14 @@ pub fn apply(
             if !decision.obligations.iter().any(|o| o.id == obligation) {
                 return Err(ZsmError::UnknownObligation(obligation.as_uuid()));
             }
-            require_reason(&description)?;
+            if observed_on > now.to_zoned(pack.time_zone.clone()).date() {
+                return Err(ZsmError::BreachInFuture { date: observed_on });
+            }
+            if description.trim().is_empty() {
+                return Err(ZsmError::EmptyField {
+                    field: "breach description",
+                });
+            }
             next.breaches.push(Breach {
                 obligation,
                 observed_on,
@@ -425,6 +438,9 @@ fn invalid_transition(command: &CaseCommand, status: &CaseStatus) -> ZsmError {
         }
         (CaseCommand::RecordBreach { .. }, _) => "breaches are recorded on decided cases",
         (CaseCommand::MaintainDecision { .. }, _) => "there is no breach waiting for a decision",
+        (CaseCommand::UpdateContribution { .. }, CaseStatus::Decided { .. }) => {
+            "contributions are closed once the case is decided"
+        }
         (CaseCommand::BringToTable, _) => "the case has already been brought to the table",
         (_, CaseStatus::Referred { .. }) => "the case was referred and is closed at this table",
         _ => "this action is not possible now",

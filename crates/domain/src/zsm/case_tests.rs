@@ -91,7 +91,7 @@ fn penalty_order(id: u128, fine_cents: i64, with_area_ban: bool) -> DecisionRequ
 fn breach(obligation: ObligationId) -> CaseCommand {
     CaseCommand::RecordBreach {
         obligation,
-        observed_on: date(2026, 2, 1),
+        observed_on: date(2026, 1, 16),
         description: "seen in the shopping centre".into(),
         reported_by: "police".into(),
         recorded_by: member(6),
@@ -310,6 +310,42 @@ fn a_breach_returns_the_case_to_the_prosecutor() {
         apply(&case, breach(unknown), nl(), &clock).unwrap_err(),
         ZsmError::UnknownObligation(unknown.as_uuid())
     );
+    let CaseCommand::RecordBreach {
+        obligation,
+        observed_on,
+        reported_by,
+        recorded_by,
+        ..
+    } = breach(area_ban_id())
+    else {
+        unreachable!()
+    };
+    let blank = CaseCommand::RecordBreach {
+        obligation,
+        observed_on,
+        description: " ".into(),
+        reported_by: reported_by.clone(),
+        recorded_by,
+    };
+    assert_eq!(
+        apply(&case, blank, nl(), &clock).unwrap_err(),
+        ZsmError::EmptyField {
+            field: "breach description"
+        }
+    );
+    let tomorrow = CaseCommand::RecordBreach {
+        obligation,
+        observed_on: date(2026, 1, 17),
+        description: "seen".into(),
+        reported_by,
+        recorded_by,
+    };
+    assert_eq!(
+        apply(&case, tomorrow, nl(), &clock).unwrap_err(),
+        ZsmError::BreachInFuture {
+            date: date(2026, 1, 17)
+        }
+    );
     let (returned, effects) = apply(&case, breach(area_ban_id()), nl(), &clock).unwrap();
     assert!(
         matches!(returned.status, CaseStatus::ReturnedToProsecutor { breach, .. } if breach == area_ban_id())
@@ -393,6 +429,14 @@ fn a_referred_case_is_closed_at_this_table() {
             ..
         })
     ));
+    let ew = shipped_pack("england-wales").unwrap();
+    assert_eq!(
+        apply(&referred, CaseCommand::BringToTable, ew, &clock).unwrap_err(),
+        ZsmError::WrongPack {
+            case_pack: "nl".into(),
+            given: "england-wales".into()
+        }
+    );
 }
 
 fn any_command() -> impl Strategy<Value = CaseCommand> {

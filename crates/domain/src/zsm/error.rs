@@ -154,6 +154,10 @@ pub enum ZsmError {
     AlreadyDecided,
     #[error("a reason must be recorded")]
     ReasonMissing,
+    #[error("a breach observed on {date} is in the future")]
+    BreachInFuture { date: jiff::civil::Date },
+    #[error("this case follows the `{case_pack}` rules, not `{given}`")]
+    WrongPack { case_pack: String, given: String },
     #[error("obligation {0} does not belong to the current decision")]
     UnknownObligation(uuid::Uuid),
 }
