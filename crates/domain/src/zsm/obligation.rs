@@ -134,3 +134,28 @@ pub fn obligations_for(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use uuid::Uuid;
+
+    #[test]
+    fn an_obligation_is_active_on_both_its_first_and_last_day() {
+        let obligation = Obligation {
+            id: ObligationId::from_uuid(Uuid::from_u128(1)),
+            decision: DecisionId::from_uuid(Uuid::from_u128(2)),
+            kind: "area_ban".into(),
+            starts_on: date(2026, 2, 1),
+            ends_on: date(2026, 7, 31),
+            details: "city centre".into(),
+            responsible_agency: "police".into(),
+        };
+        let phase = |day| obligation.phase_on(day);
+        assert_eq!(phase(date(2026, 1, 31)), ObligationPhase::NotStarted);
+        assert_eq!(phase(date(2026, 2, 1)), ObligationPhase::Active);
+        assert_eq!(phase(date(2026, 7, 31)), ObligationPhase::Active);
+        assert_eq!(phase(date(2026, 8, 1)), ObligationPhase::Ended);
+    }
+}
