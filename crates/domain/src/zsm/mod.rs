@@ -1,1 +1,25 @@
-//! The ZSM table: case workflow and legal clocks.
+//! The ZSM table: the case workflow, partner contributions, the prosecutor's decision, the
+//! obligations it creates, and the legal clocks running on each case. Every transition is a pure
+//! function `apply(state, command, pack, &dyn Clock) -> Result<(state, effects), ZsmError>`;
+//! the store persists the new state and acts on the effects.
+
+pub mod case;
+pub mod clock;
+pub mod contribution;
+pub mod decision;
+pub mod error;
+pub mod ids;
+pub mod intake;
+pub mod obligation;
+
+pub use case::{Amendment, CaseCommand, CaseEffect, CaseStatus, ZsmCase, register};
+pub use clock::{
+    ClockCommand, ClockEffect, ClockRun, ClockStatus, Grantor, StopReason, WarningLevel,
+    most_urgent, warning_level,
+};
+pub use contribution::{Contribution, ContributionContent, Contributions};
+pub use decision::{Decision, DecisionRequest, ParameterValue, validate_decision};
+pub use error::ZsmError;
+pub use ids::{CaseId, DecisionId, MemberRef, ObligationId, PersonRef};
+pub use intake::{Intake, IntakeInput, Offence, Victim};
+pub use obligation::{Breach, BreachResolution, Obligation, ObligationRequest};

@@ -1,0 +1,493 @@
+//! The ZSM case workflow as an enum with pure transitions:
+//!
+//! ```text
+//! Registered ──► AtTable ──► Decided ──(amendment with reason)──► Decided
+//!     │             │           │  ▲
+//!     └─────────────┴─► Referred│  └─(maintained / amended)─┐
+//!                               └─(breach recorded)──► ReturnedToProsecutor
+//! ```
+//!
+//! Every transition is `apply(case, command, pack, &dyn Clock)`; on error nothing changes.
+//! History is data: amendments keep the decision they replaced, breaches keep their resolution.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use super::ZsmError;
+use super::clock::ClockRun;
+use super::contribution::{ContributionContent, Contributions};
+use super::decision::{Decision, DecisionRequest, validate_decision};
+use super::ids::{CaseId, DecisionId, MemberRef, ObligationId};
+use super::intake::{Intake, IntakeInput};
+use super::obligation::{Breach, BreachResolution, Obligation};
+use crate::clock::Clock;
+use crate::jurisdiction::{
+    AgencyCode, ClockAnchor, ClockCategory, ClockCode, ContributionState, DisposalCode,
+    DisposalOutcome, JurisdictionPack, Partner,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseStatus {
+    /// Intake done; the case is not yet being worked on at the table.
+    Registered,
+    AtTable {
+        since: Timestamp,
+    },
+    Decided {
+        decision: Decision,
+    },
+    /// A breach of an obligation sent the case back; the prosecutor maintains or amends.
+    ReturnedToProsecutor {
+        decision: Decision,
+        breach: ObligationId,
+    },
+    /// Handed on without a decision at the table (e.g. to the regular prosecution process).
+    Referred {
+        destination: String,
+        reason: String,
+        by: MemberRef,
+        at: Timestamp,
+    },
+}
+
+impl CaseStatus {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Registered => "registered",
+            Self::AtTable { .. } => "at the table",
+            Self::Decided { .. } => "decided",
+            Self::ReturnedToProsecutor { .. } => "returned to the prosecutor",
+            Self::Referred { .. } => "referred",
+        }
+    }
+
+    /// The decision in force, if any.
+    pub fn decision(&self) -> Option<&Decision> {
+        match self {
+            Self::Decided { decision } | Self::ReturnedToProsecutor { decision, .. } => {
+                Some(decision)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A decision replaced by a later one, with why, by whom and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Amendment {
+    pub previous: Decision,
+    pub replaced_by: DecisionId,
+    pub reason: String,
+    pub amended_by: MemberRef,
+    pub amended_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZsmCase {
+    pub id: CaseId,
+    /// The code of the jurisdiction pack whose rules apply.
+    pub pack: String,
+    pub intake: Intake,
+    pub contributions: Contributions,
+    pub status: CaseStatus,
+    pub amendments: Vec<Amendment>,
+    pub breaches: Vec<Breach>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseCommand {
+    BringToTable,
+    UpdateContribution {
+        partner: Partner,
+        state: ContributionState,
+        content: Option<ContributionContent>,
+        by: MemberRef,
+    },
+    Decide(DecisionRequest),
+    Amend {
+        request: DecisionRequest,
+        reason: String,
+    },
+    Refer {
+        destination: String,
+        reason: String,
+        by: MemberRef,
+    },
+    RecordBreach {
+        obligation: ObligationId,
+        observed_on: Date,
+        description: String,
+        reported_by: AgencyCode,
+        recorded_by: MemberRef,
+    },
+    /// After a breach: the decision stands, for the recorded reason.
+    MaintainDecision {
+        reason: String,
+        by: MemberRef,
+    },
+}
+
+/// What the store and the board must do after a transition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CaseEffect {
+    Registered {
+        case: CaseId,
+    },
+    ClockStarted(ClockRun),
+    BroughtToTable {
+        at: Timestamp,
+    },
+    ContributionUpdated {
+        partner: Partner,
+        state: ContributionState,
+    },
+    Decided {
+        decision: DecisionId,
+        disposal: DisposalCode,
+        outcome: DisposalOutcome,
+    },
+    DecisionAmended {
+        previous: DecisionId,
+        new: DecisionId,
+        reason: String,
+    },
+    ObligationCreated(Obligation),
+    ObligationCancelled {
+        obligation: ObligationId,
+    },
+    Referred {
+        destination: String,
+    },
+    BreachRecorded {
+        obligation: ObligationId,
+    },
+    ReturnedToProsecutor {
+        case: CaseId,
+    },
+    DecisionMaintained {
+        decision: DecisionId,
+    },
+}
+
+/// Registers a case from police intake and starts the clocks that run from the arrest or the
+/// arrival at the station. Clocks that start on an order (custody, exclusion) are started by
+/// the service when the order is given, with [`ClockRun::start`].
+pub fn register(
+    id: CaseId,
+    input: IntakeInput,
+    pack: &JurisdictionPack,
+    clock: &dyn Clock,
+) -> Result<(ZsmCase, Vec<CaseEffect>), ZsmError> {
+    let intake = Intake::parse(input, pack, clock)?;
+    let facts = intake.facts();
+    let mut effects = vec![CaseEffect::Registered { case: id }];
+    for definition in &pack.clocks {
+        let start = match definition.starts_at {
+            ClockAnchor::Arrest => intake.details().arrested_at,
+            ClockAnchor::Arrival => intake.details().arrived_at_station,
+            ClockAnchor::Order => continue,
+        };
+        if definition.category == ClockCategory::ExclusionOrder {
+            continue;
+        }
+        let run = ClockRun::start(pack, &definition.code, start, &facts)?;
+        effects.push(CaseEffect::ClockStarted(run));
+    }
+    let case = ZsmCase {
+        id,
+        pack: pack.code.clone(),
+        contributions: Contributions::initial(pack, &facts),
+        intake,
+        status: CaseStatus::Registered,
+        amendments: Vec::new(),
+        breaches: Vec::new(),
+    };
+    Ok((case, effects))
+}
+
+/// Applies one command to a case. Access rules (which agency may edit which section, only a
+/// prosecutor decides) are enforced by the caller; this enforces the legal and workflow rules.
+pub fn apply(
+    case: &ZsmCase,
+    command: CaseCommand,
+    pack: &JurisdictionPack,
+    clock: &dyn Clock,
+) -> Result<(ZsmCase, Vec<CaseEffect>), ZsmError> {
+    if case.pack != pack.code {
+        return Err(ZsmError::WrongPack {
+            case_pack: case.pack.clone(),
+            given: pack.code.clone(),
+        });
+    }
+    let now = clock.now();
+    let mut next = case.clone();
+    let effects = match (command, &case.status) {
+        (CaseCommand::BringToTable, CaseStatus::Registered) => {
+            next.status = CaseStatus::AtTable { since: now };
+            vec![CaseEffect::BroughtToTable { at: now }]
+        }
+        (
+            CaseCommand::UpdateContribution {
+                partner,
+                state,
+                content,
+                by,
+            },
+            CaseStatus::Registered
+            | CaseStatus::AtTable { .. }
+            | CaseStatus::ReturnedToProsecutor { .. },
+        ) => {
+            next.contributions = case
+                .contributions
+                .update(partner, state, content, by, now)?;
+            vec![CaseEffect::ContributionUpdated { partner, state }]
+        }
+        (CaseCommand::Decide(request), CaseStatus::AtTable { .. }) => {
+            let decision = validate_decision(request, pack, &case.contributions, clock)?;
+            let mut effects = vec![CaseEffect::Decided {
+                decision: decision.id,
+                disposal: decision.disposal.clone(),
+                outcome: decision.outcome,
+            }];
+            effects.extend(
+                decision
+                    .obligations
+                    .iter()
+                    .cloned()
+                    .map(CaseEffect::ObligationCreated),
+            );
+            next.status = CaseStatus::Decided { decision };
+            effects
+        }
+        (
+            CaseCommand::Decide(_),
+            CaseStatus::Decided { .. } | CaseStatus::ReturnedToProsecutor { .. },
+        ) => {
+            return Err(ZsmError::AlreadyDecided);
+        }
+        (CaseCommand::Amend { request, reason }, status) if status.decision().is_some() => {
+            amend(&mut next, request, reason, pack, clock)?
+        }
+        (
+            CaseCommand::Refer {
+                destination,
+                reason,
+                by,
+            },
+            CaseStatus::Registered | CaseStatus::AtTable { .. },
+        ) => {
+            if destination.trim().is_empty() {
+                return Err(ZsmError::EmptyField {
+                    field: "destination",
+                });
+            }
+            require_reason(&reason)?;
+            next.status = CaseStatus::Referred {
+                destination: destination.clone(),
+                reason,
+                by,
+                at: now,
+            };
+            vec![CaseEffect::Referred { destination }]
+        }
+        (
+            CaseCommand::RecordBreach {
+                obligation,
+                observed_on,
+                description,
+                reported_by,
+                recorded_by,
+            },
+            CaseStatus::Decided { decision },
+        ) => {
+            if !decision.obligations.iter().any(|o| o.id == obligation) {
+                return Err(ZsmError::UnknownObligation(obligation.as_uuid()));
+            }
+            if observed_on > now.to_zoned(pack.time_zone.clone()).date() {
+                return Err(ZsmError::BreachInFuture { date: observed_on });
+            }
+            if description.trim().is_empty() {
+                return Err(ZsmError::EmptyField {
+                    field: "breach description",
+                });
+            }
+            next.breaches.push(Breach {
+                obligation,
+                observed_on,
+                description,
+                reported_by,
+                recorded_by,
+                recorded_at: now,
+                resolution: None,
+            });
+            next.status = CaseStatus::ReturnedToProsecutor {
+                decision: decision.clone(),
+                breach: obligation,
+            };
+            vec![
+                CaseEffect::BreachRecorded { obligation },
+                CaseEffect::ReturnedToProsecutor { case: case.id },
+            ]
+        }
+        (
+            CaseCommand::MaintainDecision { reason, by },
+            CaseStatus::ReturnedToProsecutor { decision, .. },
+        ) => {
+            require_reason(&reason)?;
+            resolve_open_breach(
+                &mut next,
+                BreachResolution::DecisionMaintained {
+                    reason,
+                    by,
+                    at: now,
+                },
+            );
+            next.status = CaseStatus::Decided {
+                decision: decision.clone(),
+            };
+            vec![CaseEffect::DecisionMaintained {
+                decision: decision.id,
+            }]
+        }
+        (command, status) => return Err(invalid_transition(&command, status)),
+    };
+    Ok((next, effects))
+}
+
+/// Replaces the decision in force: the old one is kept as an amendment, its obligations are
+/// cancelled and the new decision's obligations created. Settles an open breach, if any.
+fn amend(
+    next: &mut ZsmCase,
+    request: DecisionRequest,
+    reason: String,
+    pack: &JurisdictionPack,
+    clock: &dyn Clock,
+) -> Result<Vec<CaseEffect>, ZsmError> {
+    require_reason(&reason)?;
+    let Some(previous) = next.status.decision().cloned() else {
+        return Err(ZsmError::InvalidTransition {
+            state: next.status.name(),
+            hint: "only a decided case can be amended",
+        });
+    };
+    let decision = validate_decision(request, pack, &next.contributions, clock)?;
+    let mut effects = vec![CaseEffect::DecisionAmended {
+        previous: previous.id,
+        new: decision.id,
+        reason: reason.clone(),
+    }];
+    effects.extend(
+        previous
+            .obligations
+            .iter()
+            .map(|o| CaseEffect::ObligationCancelled { obligation: o.id }),
+    );
+    effects.extend(
+        decision
+            .obligations
+            .iter()
+            .cloned()
+            .map(CaseEffect::ObligationCreated),
+    );
+    if matches!(next.status, CaseStatus::ReturnedToProsecutor { .. }) {
+        resolve_open_breach(
+            next,
+            BreachResolution::DecisionAmended {
+                new_decision: decision.id,
+            },
+        );
+    }
+    next.amendments.push(Amendment {
+        replaced_by: decision.id,
+        amended_by: decision.decided_by,
+        amended_at: decision.decided_at,
+        previous,
+        reason,
+    });
+    next.status = CaseStatus::Decided { decision };
+    Ok(effects)
+}
+
+fn resolve_open_breach(case: &mut ZsmCase, resolution: BreachResolution) {
+    if let Some(open) = case
+        .breaches
+        .iter_mut()
+        .rev()
+        .find(|b| b.resolution.is_none())
+    {
+        open.resolution = Some(resolution);
+    }
+}
+
+fn require_reason(reason: &str) -> Result<(), ZsmError> {
+    if reason.trim().is_empty() {
+        Err(ZsmError::ReasonMissing)
+    } else {
+        Ok(())
+    }
+}
+
+/// A command that does not fit the state, with a hint at what the user can do instead.
+fn invalid_transition(command: &CaseCommand, status: &CaseStatus) -> ZsmError {
+    let hint = match (command, status) {
+        (CaseCommand::Decide(_), CaseStatus::Registered) => "bring the case to the table first",
+        (CaseCommand::Amend { .. }, _) => "only a decided case can be amended",
+        (CaseCommand::RecordBreach { .. }, CaseStatus::ReturnedToProsecutor { .. }) => {
+            "a breach is already waiting for the prosecutor"
+        }
+        (CaseCommand::RecordBreach { .. }, _) => "breaches are recorded on decided cases",
+        (CaseCommand::MaintainDecision { .. }, _) => "there is no breach waiting for a decision",
+        (CaseCommand::UpdateContribution { .. }, CaseStatus::Decided { .. }) => {
+            "contributions are closed once the case is decided"
+        }
+        (CaseCommand::BringToTable, _) => "the case has already been brought to the table",
+        (_, CaseStatus::Referred { .. }) => "the case was referred and is closed at this table",
+        _ => "this action is not possible now",
+    };
+    ZsmError::InvalidTransition {
+        state: status.name(),
+        hint,
+    }
+}
+
+impl ZsmCase {
+    /// Starts a clock that runs from an order, such as *inverzekeringstelling* (art. 57 Sv).
+    /// The order must lie between the arrest and now. The caller stops the clock it supersedes
+    /// (e.g. *ophouden voor onderzoek*) with [`StopReason::Superseded`](super::clock::StopReason).
+    pub fn start_order_clock(
+        &self,
+        code: &ClockCode,
+        ordered_at: Timestamp,
+        pack: &JurisdictionPack,
+        clock: &dyn Clock,
+    ) -> Result<(ClockRun, CaseEffect), ZsmError> {
+        if pack.clock(code)?.starts_at != ClockAnchor::Order {
+            return Err(ZsmError::ClockNotStartedByOrder {
+                clock: code.to_string(),
+            });
+        }
+        if ordered_at < self.intake.details().arrested_at || ordered_at > clock.now() {
+            return Err(ZsmError::OrderOutsideCase { ordered_at });
+        }
+        let run = ClockRun::start(pack, code, ordered_at, &self.intake.facts())?;
+        Ok((run.clone(), CaseEffect::ClockStarted(run)))
+    }
+
+    /// When the case was first decided (before any amendment), for time-to-decision metrics.
+    pub fn first_decided_at(&self) -> Option<Timestamp> {
+        self.amendments
+            .first()
+            .map(|a| a.previous.decided_at)
+            .or_else(|| self.status.decision().map(|d| d.decided_at))
+    }
+
+    /// Whether the first decision came at or before `deadline` (e.g. the ZSM target clock's).
+    pub fn decided_by(&self, deadline: Timestamp) -> Option<bool> {
+        self.first_decided_at().map(|at| at <= deadline)
+    }
+}
+
+#[cfg(test)]
+#[path = "case_tests.rs"]
+mod tests;
