@@ -108,7 +108,7 @@ pub enum TriageCommand {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum TriageEffect {
     PutOnTriageList {
         request: ConferenceRequestId,
