@@ -12,6 +12,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 // case management, mayor's measures, group approach.
 pub mod beyond_pack;
 pub mod conference;
+pub mod episode;
 pub mod exclusion;
 pub mod ids_beyond;
 pub mod plan;
