@@ -14,6 +14,7 @@ pub mod beyond_pack;
 pub mod conference;
 pub mod episode;
 pub mod exclusion;
+pub mod group;
 pub mod ids_beyond;
 pub mod plan;
 pub mod screening;
