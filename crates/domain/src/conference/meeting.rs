@@ -4,15 +4,16 @@
 //! never a silent move to another meeting. The process manager sees the refusal and picks the
 //! meeting [`first_meeting_with_room`] suggests, so no partner is surprised by a changed date.
 
+use super::error::ConferenceError;
 use super::minutes::{PersonMinutes, Strategy};
 use super::need_to_know::Restriction;
 use crate::beyond_pack::PackError;
 use crate::ids_beyond::{AgencyRef, ConferenceRequestId, MeetingId, MemberRef, PersonRef, TaskId};
+use crate::plan::TaskKind;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use thiserror::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,36 +29,6 @@ impl ConferenceRules {
         }
         Ok(())
     }
-}
-
-#[derive(Debug, Clone, Error, PartialEq, Eq)]
-pub enum ConferenceError {
-    #[error("give the meeting a location")]
-    MissingLocation,
-    #[error("invite at least one agency to the meeting")]
-    NoAgenciesInvited,
-    #[error("the agenda is full ({quota} persons); put this person on the next meeting with room")]
-    AgendaFull { quota: usize },
-    #[error("this person is already on the agenda")]
-    AlreadyOnAgenda(PersonRef),
-    #[error("this person is not on the agenda")]
-    NotOnAgenda(PersonRef),
-    #[error("name the agencies on this person's team; the minutes are shared only with them")]
-    EmptyTeam,
-    #[error("write the analysis before recording the strategy")]
-    MissingAnalysis,
-    #[error("a decision needs a description")]
-    DecisionWithoutDescription,
-    #[error(
-        "a decision can only be given to an agency on the person's team; add the agency to the team first"
-    )]
-    DecisionOwnerNotOnTeam(AgencyRef),
-    #[error("record minutes for every person on the agenda, or take them off it, before closing")]
-    UndiscussedPersons(Vec<PersonRef>),
-    #[error("the meeting is {0}; it can no longer be changed")]
-    NotPlanned(&'static str),
-    #[error("say why the meeting is cancelled")]
-    CancelNeedsReason,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +125,7 @@ pub enum MeetingEffect {
         person: PersonRef,
         task: TaskId,
         description: String,
+        kind: TaskKind,
         owner: AgencyRef,
         owner_member: Option<MemberRef>,
         due: Date,
@@ -288,6 +260,7 @@ impl Meeting {
                         person: item.person,
                         task: d.task,
                         description: d.description.clone(),
+                        kind: d.kind,
                         owner: d.owner,
                         owner_member: d.owner_member,
                         due: d.due,

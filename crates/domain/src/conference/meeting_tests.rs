@@ -52,6 +52,7 @@ fn minutes(owner: u128) -> PersonMinutes {
         decisions: vec![Decision {
             task: TaskId(Uuid::from_u128(50)),
             description: "arrange a room in supported housing".into(),
+            kind: crate::plan::TaskKind::Care,
             owner: agency(owner),
             owner_member: None,
             due: date(2026, 4, 1),

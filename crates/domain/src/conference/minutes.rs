@@ -2,6 +2,7 @@
 
 use super::need_to_know::Restriction;
 use crate::ids_beyond::{AgencyRef, MemberRef, TaskId};
+use crate::plan::TaskKind;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +37,8 @@ pub struct Decision {
     /// The id the plan task will get; chosen by the caller so the effect is idempotent.
     pub task: TaskId,
     pub description: String,
+    /// Care or enforcement, as the task will carry on the plan.
+    pub kind: TaskKind,
     pub owner: AgencyRef,
     pub owner_member: Option<MemberRef>,
     pub due: Date,

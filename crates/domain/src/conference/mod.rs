@@ -8,6 +8,7 @@
 
 mod calendar;
 mod criteria;
+mod error;
 mod meeting;
 mod minutes;
 mod need_to_know;
@@ -18,13 +19,14 @@ pub use criteria::{
     ComplexCaseCriteria, Condition, CriteriaRule, MatchedRule, Proposal, Reason, TriageFlag,
     TriageInputs,
 };
+pub use error::ConferenceError;
 pub use meeting::{
-    AgendaItem, Attendee, ConferenceError, ConferenceRules, Meeting, MeetingCommand, MeetingEffect,
-    MeetingStatus, NewMeeting, first_meeting_with_room,
+    AgendaItem, Attendee, ConferenceRules, Meeting, MeetingCommand, MeetingEffect, MeetingStatus,
+    NewMeeting, first_meeting_with_room,
 };
 pub use minutes::{Decision, Entry, PersonMinutes, Strategy};
 pub use need_to_know::{AgendaItemView, MeetingView, MinutesView, Restriction, meeting_view_for};
 pub use triage::{
     ConferenceRequest, NewConferenceRequest, RequestOrigin, RequestStatus, TriageCommand,
-    TriageEffect, TriageError,
+    TriageEffect,
 };

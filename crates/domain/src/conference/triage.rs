@@ -2,34 +2,12 @@
 
 use super::calendar::TriageCalendar;
 use super::criteria::Proposal;
+use super::error::ConferenceError;
 use crate::ids_beyond::{AgencyRef, ConferenceRequestId, MeetingId, MemberRef, PersonRef};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use thiserror::Error;
-
-#[derive(Debug, Clone, Error, PartialEq, Eq)]
-pub enum TriageError {
-    #[error("say why a case conference is needed (the reason)")]
-    MissingReason,
-    #[error("say what the conference should achieve (the goal)")]
-    MissingGoal,
-    #[error("invite at least one partner agency")]
-    NoAgenciesInvited,
-    #[error("a declined request needs a reason the requester can read")]
-    DeclineNeedsReason,
-    #[error(
-        "this request was already triaged ({0}); only a waiting request can be accepted or declined"
-    )]
-    AlreadyTriaged(&'static str),
-    #[error("only an accepted request can be put on a meeting's agenda (it is {0})")]
-    NotAccepted(&'static str),
-    #[error(
-        "the meeting on {meeting_on} is before the triage on {triage_on}; pick a later meeting"
-    )]
-    MeetingBeforeTriage { meeting_on: Date, triage_on: Date },
-}
 
 /// Who asked for the conference: a partner, or the system because the criteria matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,15 +110,15 @@ impl ConferenceRequest {
         new: NewConferenceRequest,
         calendar: &TriageCalendar,
         now: Timestamp,
-    ) -> Result<(Self, Vec<TriageEffect>), TriageError> {
+    ) -> Result<(Self, Vec<TriageEffect>), ConferenceError> {
         if new.reason.trim().is_empty() {
-            return Err(TriageError::MissingReason);
+            return Err(ConferenceError::MissingReason);
         }
         if new.goal.trim().is_empty() {
-            return Err(TriageError::MissingGoal);
+            return Err(ConferenceError::MissingGoal);
         }
         if new.invited.is_empty() {
-            return Err(TriageError::NoAgenciesInvited);
+            return Err(ConferenceError::NoAgenciesInvited);
         }
         let triage_on = calendar.triage_date(now);
         let request = Self {
@@ -165,7 +143,7 @@ impl ConferenceRequest {
         self,
         command: TriageCommand,
         now: Timestamp,
-    ) -> Result<(Self, Vec<TriageEffect>), TriageError> {
+    ) -> Result<(Self, Vec<TriageEffect>), ConferenceError> {
         let id = self.id;
         match (&self.status, command) {
             (RequestStatus::Requested, TriageCommand::Accept { by }) => Ok((
@@ -180,7 +158,7 @@ impl ConferenceRequest {
             )),
             (RequestStatus::Requested, TriageCommand::Decline { by, reason }) => {
                 if reason.trim().is_empty() {
-                    return Err(TriageError::DeclineNeedsReason);
+                    return Err(ConferenceError::DeclineNeedsReason);
                 }
                 let reason = reason.trim().to_owned();
                 Ok((
@@ -199,7 +177,7 @@ impl ConferenceRequest {
                 ))
             }
             (status, TriageCommand::Accept { .. } | TriageCommand::Decline { .. }) => {
-                Err(TriageError::AlreadyTriaged(status.name()))
+                Err(ConferenceError::AlreadyTriaged(status.name()))
             }
             (
                 RequestStatus::Accepted { .. },
@@ -209,7 +187,7 @@ impl ConferenceRequest {
                 },
             ) => {
                 if meeting_on < self.triage_on {
-                    return Err(TriageError::MeetingBeforeTriage {
+                    return Err(ConferenceError::MeetingBeforeTriage {
                         meeting_on,
                         triage_on: self.triage_on,
                     });
@@ -237,7 +215,7 @@ impl ConferenceRequest {
                 ))
             }
             (status, TriageCommand::Schedule { .. }) => {
-                Err(TriageError::NotAccepted(status.name()))
+                Err(ConferenceError::NotAccepted(status.name()))
             }
         }
     }
@@ -309,19 +287,19 @@ mod tests {
         no_reason.reason = "  ".into();
         assert_eq!(
             ConferenceRequest::submit(no_reason, &calendar, now()).unwrap_err(),
-            TriageError::MissingReason
+            ConferenceError::MissingReason
         );
         let mut no_goal = new_request();
         no_goal.goal = String::new();
         assert_eq!(
             ConferenceRequest::submit(no_goal, &calendar, now()).unwrap_err(),
-            TriageError::MissingGoal
+            ConferenceError::MissingGoal
         );
         let mut nobody = new_request();
         nobody.invited.clear();
         assert_eq!(
             ConferenceRequest::submit(nobody, &calendar, now()).unwrap_err(),
-            TriageError::NoAgenciesInvited
+            ConferenceError::NoAgenciesInvited
         );
     }
 
@@ -374,7 +352,7 @@ mod tests {
                     now()
                 )
                 .unwrap_err(),
-            TriageError::DeclineNeedsReason
+            ConferenceError::DeclineNeedsReason
         );
         let (declined, _) = request
             .apply(
@@ -393,7 +371,7 @@ mod tests {
                 .clone()
                 .apply(TriageCommand::Accept { by: member() }, now())
                 .unwrap_err(),
-            TriageError::AlreadyTriaged("declined")
+            ConferenceError::AlreadyTriaged("declined")
         );
         let meeting = MeetingId(Uuid::from_u128(9));
         assert_eq!(
@@ -406,7 +384,7 @@ mod tests {
                     now()
                 )
                 .unwrap_err(),
-            TriageError::NotAccepted("declined")
+            ConferenceError::NotAccepted("declined")
         );
     }
 
@@ -423,7 +401,7 @@ mod tests {
                     now()
                 )
                 .unwrap_err(),
-            TriageError::NotAccepted("requested")
+            ConferenceError::NotAccepted("requested")
         );
         let (accepted, _) = submitted()
             .apply(TriageCommand::Accept { by: member() }, now())
@@ -439,7 +417,7 @@ mod tests {
                     now()
                 )
                 .unwrap_err(),
-            TriageError::MeetingBeforeTriage {
+            ConferenceError::MeetingBeforeTriage {
                 meeting_on: date(2026, 3, 2),
                 triage_on: date(2026, 3, 3)
             }
@@ -448,7 +426,7 @@ mod tests {
             accepted
                 .apply(TriageCommand::Accept { by: member() }, now())
                 .unwrap_err(),
-            TriageError::AlreadyTriaged("accepted")
+            ConferenceError::AlreadyTriaged("accepted")
         );
     }
 }

@@ -148,4 +148,27 @@ mod tests {
             "closed episodes raise no flags"
         );
     }
+
+    proptest::proptest! {
+        #[test]
+        fn logging_a_contact_never_puts_an_episode_further_behind(
+            offsets in proptest::collection::vec(0i64..42, 0..12),
+            extra in 0i64..42,
+            today_offset in 0i64..60,
+        ) {
+            let start = date(2026, 3, 2);
+            let day = |n: i64| start.checked_add(jiff::Span::new().days(n)).unwrap();
+            let today = day(today_offset.max(extra));
+            let mut episode = episode();
+            for offset in offsets.into_iter().filter(|o| day(*o) <= today) {
+                episode = episode.apply(contact(day(offset)), today).unwrap().0;
+            }
+            let shortfall = |e: &crate::episode::Episode| e.flags(today).behind_intensity.map_or(0, |s| s.expected - s.actual);
+            let before = shortfall(&episode);
+            let after = shortfall(&episode.clone().apply(contact(day(extra)), today).unwrap().0);
+            proptest::prop_assert!(after <= before);
+            let expected = episode.flags(today).behind_intensity.map_or(0, |s| s.expected);
+            proptest::prop_assert!(expected <= u32::from(episode.weeks) * u32::from(episode.contacts_per_week));
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! re-evaluation.
 
 mod due;
+mod from_conference;
 mod model;
 mod review;
 mod rules;

@@ -3,6 +3,7 @@
 
 use super::config::{DomainKey, ScreeningConfig};
 use super::record::Screening;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +55,31 @@ pub fn compare(
                 delta,
                 trend,
             })
+        })
+        .collect()
+}
+
+/// One life domain's scores over time: the series behind the person page's chart and table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainSeries {
+    pub domain: DomainKey,
+    /// Oldest first; `None` where a screening left the domain out.
+    pub points: Vec<(Date, Option<u8>)>,
+}
+
+/// Every domain's scores across a person's screenings, oldest first, in the pack's domain order.
+pub fn history(screenings: &[Screening], config: &ScreeningConfig) -> Vec<DomainSeries> {
+    let mut ordered: Vec<&Screening> = screenings.iter().collect();
+    ordered.sort_by_key(|s| (s.screened_on, s.id));
+    config
+        .domains
+        .iter()
+        .map(|domain| DomainSeries {
+            domain: domain.key.clone(),
+            points: ordered
+                .iter()
+                .map(|s| (s.screened_on, s.score(domain.key.as_str())))
+                .collect(),
         })
         .collect()
 }
@@ -111,6 +137,27 @@ mod tests {
         assert_eq!(
             (change.before, change.after, change.trend),
             (None, Some(3), Trend::NotComparable)
+        );
+    }
+
+    #[test]
+    fn history_orders_screenings_by_date_per_domain() {
+        let config = BeyondPack::nl().screening;
+        let mut later = parsed(4, &[("housing", 5)]);
+        later.screened_on = jiff::civil::date(2026, 9, 1);
+        let earlier = parsed(2, &[]);
+        let series = history(&[later, earlier], &config);
+        assert_eq!(series.len(), 13);
+        let housing = series
+            .iter()
+            .find(|s| s.domain.as_str() == "housing")
+            .unwrap();
+        assert_eq!(
+            housing.points,
+            vec![
+                (jiff::civil::date(2026, 3, 2), Some(2)),
+                (jiff::civil::date(2026, 9, 1), Some(5))
+            ]
         );
     }
 }

@@ -8,6 +8,6 @@ mod change;
 mod config;
 pub(crate) mod record;
 
-pub use change::{DomainChange, Trend, compare};
+pub use change::{DomainChange, DomainSeries, Trend, compare, history};
 pub use config::{DomainKey, LifeDomain, ScaleLevel, ScreeningConfig};
 pub use record::{DomainScore, RawDomainScore, RawScreening, Score, Screening, ScreeningError};
