@@ -165,6 +165,25 @@ mod tests {
         );
     }
 
+    #[test]
+    fn england_and_wales_triage_on_wednesday_with_a_two_day_cut_off_in_london_time() {
+        let calendar = BeyondPack::england_wales().triage_calendar;
+        // Monday 2 March 2026 16:59 GMT -> Wednesday 4 March; 17:00 -> Wednesday 11 March.
+        assert_eq!(
+            calendar.triage_date(at("2026-03-02T16:59:00Z")),
+            date(2026, 3, 4)
+        );
+        assert_eq!(
+            calendar.triage_date(at("2026-03-02T17:00:00Z")),
+            date(2026, 3, 11)
+        );
+        // Monday 30 March 2026 is BST: 17:00 local is 16:00 UTC.
+        assert_eq!(
+            calendar.triage_date(at("2026-03-30T16:00:00Z")),
+            date(2026, 4, 8)
+        );
+    }
+
     proptest! {
         #[test]
         fn triage_date_is_monotonic_and_never_before_submission(a in 1_700_000_000i64..1_900_000_000, gap in 0i64..3_000_000) {

@@ -116,6 +116,13 @@ pub enum MeetingCommand {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MeetingEffect {
+    /// The request that asked for this conference is now scheduled: apply
+    /// `TriageCommand::Schedule { meeting, meeting_on }` to it.
+    RequestScheduled {
+        request: ConferenceRequestId,
+        meeting: MeetingId,
+        meeting_on: Date,
+    },
     InviteAgencies {
         meeting: MeetingId,
         agencies: BTreeSet<AgencyRef>,
@@ -200,6 +207,13 @@ impl Meeting {
                 }
                 if team.is_empty() {
                     return Err(ConferenceError::EmptyTeam);
+                }
+                if let Some(request) = request {
+                    effects.push(MeetingEffect::RequestScheduled {
+                        request,
+                        meeting: self.id,
+                        meeting_on: self.date,
+                    });
                 }
                 self.agenda.push(AgendaItem {
                     person,

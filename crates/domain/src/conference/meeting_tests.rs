@@ -353,3 +353,24 @@ fn a_restriction_to_an_agency_off_the_team_shows_nothing_to_it() {
     assert!(!restriction.allows(agency(POLICE), &team));
     assert!(Restriction::Team.allows(agency(POLICE), &team));
 }
+
+#[test]
+fn adding_a_requested_person_schedules_the_request() {
+    let request = ConferenceRequestId(Uuid::from_u128(77));
+    let command = MeetingCommand::AddToAgenda {
+        person: person(1),
+        request: Some(request),
+        team: [agency(POLICE)].into(),
+        restriction: Restriction::Team,
+    };
+    let (meeting, effects) = planned(5).apply(command, now()).unwrap();
+    assert_eq!(
+        effects,
+        vec![MeetingEffect::RequestScheduled {
+            request,
+            meeting: meeting.id,
+            meeting_on: date(2026, 3, 10)
+        }]
+    );
+    assert_eq!(meeting.agenda[0].request, Some(request));
+}

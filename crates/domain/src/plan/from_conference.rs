@@ -33,6 +33,7 @@ impl PlanCommand {
                 },
             )),
             MeetingEffect::InviteAgencies { .. }
+            | MeetingEffect::RequestScheduled { .. }
             | MeetingEffect::StrategyAgreed { .. }
             | MeetingEffect::NotifyCancelled { .. } => None,
         }
