@@ -159,4 +159,50 @@ mod tests {
         assert_eq!(follower.plans_by_status.get("draft"), Some(&1));
         assert_eq!(summary.by_class[&MemberClass::AtRisk].with_plan, 0);
     }
+
+    #[test]
+    fn a_plan_closed_with_goals_met_counts_as_met() {
+        use crate::plan::{Outcome, test_support::context};
+        let plan = run(
+            active(1),
+            vec![PlanCommand::StartReEvaluation],
+            date(2027, 3, 1),
+        );
+        let close = PlanCommand::Close {
+            outcome: Outcome::GoalsMet,
+            why: "housed and working".into(),
+            open_measures_reason: None,
+        };
+        let (closed, _) = plan.apply(close, &context(), date(2027, 3, 2)).unwrap();
+        let group = Group::form(NewGroup {
+            id: GroupId(Uuid::from_u128(1)),
+            name: "Oost".into(),
+            area: "Oost".into(),
+            process_manager: MemberRef(Uuid::from_u128(2)),
+        })
+        .unwrap()
+        .apply(
+            GroupCommand::AddMember {
+                person: closed.person,
+                class: MemberClass::AtRisk,
+            },
+            start(),
+        )
+        .unwrap()
+        .apply(
+            GroupCommand::LinkPlan {
+                person: closed.person,
+                plan: closed.id,
+            },
+            start(),
+        )
+        .unwrap();
+        let at_risk = &progress(&group, [&closed], date(2027, 3, 2)).by_class[&MemberClass::AtRisk];
+        assert_eq!(
+            (at_risk.goals_met, at_risk.tasks_total),
+            (1, 0),
+            "tasks cancelled by closing do not count"
+        );
+        assert_eq!(at_risk.plans_by_status.get("closed"), Some(&1));
+    }
 }
