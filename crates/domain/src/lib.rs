@@ -15,3 +15,14 @@ pub mod validation;
 pub mod zsm;
 
 pub use clock::{Clock, FixedClock, SystemClock};
+
+// "Beyond the case" (issue 5): screening, triage and case conference, shared plan, intensive
+// case management, mayor's measures, group approach.
+pub mod beyond_pack;
+pub mod conference;
+pub mod episode;
+pub mod exclusion;
+pub mod group;
+pub mod ids_beyond;
+pub mod plan;
+pub mod screening;

@@ -1,0 +1,360 @@
+//! Episode workflow: Open → Closed, with contacts logged, hand-over and extension on the way.
+
+use crate::ids_beyond::{EpisodeId, MemberRef, PersonRef};
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum EpisodeError {
+    #[error("the time box must be at least one week")]
+    ZeroWeeks,
+    #[error("agree at least one contact per week")]
+    ZeroIntensity,
+    #[error("the contact on {on} is before the episode started on {started_on}")]
+    ContactBeforeStart { on: Date, started_on: Date },
+    #[error("the contact on {on} is in the future (today is {today})")]
+    ContactInTheFuture { on: Date, today: Date },
+    #[error("extend by at least one week")]
+    ZeroExtension,
+    #[error("say why the episode is extended")]
+    ExtendNeedsReason,
+    #[error("say why the episode is closed")]
+    CloseNeedsReason,
+    #[error("the episode is closed; start a new episode instead")]
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactKind {
+    InPerson,
+    HomeVisit,
+    Phone,
+    /// A joint contact with a partner agency.
+    WithPartner,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub on: Date,
+    pub by: MemberRef,
+    pub kind: ContactKind,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EpisodeStatus {
+    Open,
+    Closed { on: Date, reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEpisode {
+    pub id: EpisodeId,
+    pub person: PersonRef,
+    pub case_manager: MemberRef,
+    pub started_on: Date,
+    pub weeks: u8,
+    pub contacts_per_week: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Episode {
+    pub id: EpisodeId,
+    pub person: PersonRef,
+    pub case_manager: MemberRef,
+    pub started_on: Date,
+    /// The time box; extensions add to it.
+    pub weeks: u8,
+    pub contacts_per_week: u8,
+    pub contacts: Vec<Contact>,
+    pub status: EpisodeStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EpisodeCommand {
+    LogContact {
+        on: Date,
+        by: MemberRef,
+        kind: ContactKind,
+        note: String,
+    },
+    HandOver {
+        to: MemberRef,
+    },
+    Extend {
+        extra_weeks: u8,
+        reason: String,
+    },
+    Close {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EpisodeEffect {
+    NotifyCaseManager {
+        episode: EpisodeId,
+        member: MemberRef,
+    },
+    EpisodeEnded {
+        episode: EpisodeId,
+        person: PersonRef,
+    },
+}
+
+impl Episode {
+    pub fn start(new: NewEpisode) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
+        if new.weeks == 0 {
+            return Err(EpisodeError::ZeroWeeks);
+        }
+        if new.contacts_per_week == 0 {
+            return Err(EpisodeError::ZeroIntensity);
+        }
+        let episode = Episode {
+            id: new.id,
+            person: new.person,
+            case_manager: new.case_manager,
+            started_on: new.started_on,
+            weeks: new.weeks,
+            contacts_per_week: new.contacts_per_week,
+            contacts: Vec::new(),
+            status: EpisodeStatus::Open,
+        };
+        let effects = vec![EpisodeEffect::NotifyCaseManager {
+            episode: episode.id,
+            member: episode.case_manager,
+        }];
+        Ok((episode, effects))
+    }
+
+    /// The first day after the time box.
+    pub fn ends_on(&self) -> Date {
+        self.started_on
+            .checked_add((i64::from(self.weeks) * 7).days())
+            .expect("episode dates are far from the calendar's limits")
+    }
+
+    pub fn apply(
+        mut self,
+        command: EpisodeCommand,
+        today: Date,
+    ) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
+        if self.status != EpisodeStatus::Open {
+            return Err(EpisodeError::Closed);
+        }
+        let mut effects = Vec::new();
+        match command {
+            EpisodeCommand::LogContact { on, by, kind, note } => {
+                if on < self.started_on {
+                    return Err(EpisodeError::ContactBeforeStart {
+                        on,
+                        started_on: self.started_on,
+                    });
+                }
+                if on > today {
+                    return Err(EpisodeError::ContactInTheFuture { on, today });
+                }
+                self.contacts.push(Contact {
+                    on,
+                    by,
+                    kind,
+                    note: note.trim().to_owned(),
+                });
+            }
+            EpisodeCommand::HandOver { to } => {
+                self.case_manager = to;
+                effects.push(EpisodeEffect::NotifyCaseManager {
+                    episode: self.id,
+                    member: to,
+                });
+            }
+            EpisodeCommand::Extend {
+                extra_weeks,
+                reason,
+            } => {
+                if extra_weeks == 0 {
+                    return Err(EpisodeError::ZeroExtension);
+                }
+                if reason.trim().is_empty() {
+                    return Err(EpisodeError::ExtendNeedsReason);
+                }
+                self.weeks = self.weeks.saturating_add(extra_weeks);
+            }
+            EpisodeCommand::Close { reason } => {
+                if reason.trim().is_empty() {
+                    return Err(EpisodeError::CloseNeedsReason);
+                }
+                self.status = EpisodeStatus::Closed {
+                    on: today,
+                    reason: reason.trim().to_owned(),
+                };
+                effects.push(EpisodeEffect::EpisodeEnded {
+                    episode: self.id,
+                    person: self.person,
+                });
+            }
+        }
+        Ok((self, effects))
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use uuid::Uuid;
+
+    pub(crate) fn manager() -> MemberRef {
+        MemberRef(Uuid::from_u128(5))
+    }
+
+    /// Six weeks, two contacts a week, from Monday 2 March 2026.
+    pub(crate) fn episode() -> Episode {
+        let new = NewEpisode {
+            id: EpisodeId(Uuid::from_u128(1)),
+            person: PersonRef(Uuid::from_u128(2)),
+            case_manager: manager(),
+            started_on: date(2026, 3, 2),
+            weeks: 6,
+            contacts_per_week: 2,
+        };
+        Episode::start(new).unwrap().0
+    }
+
+    pub(crate) fn contact(on: Date) -> EpisodeCommand {
+        EpisodeCommand::LogContact {
+            on,
+            by: manager(),
+            kind: ContactKind::HomeVisit,
+            note: "talked about debts".into(),
+        }
+    }
+
+    #[test]
+    fn starting_needs_a_time_box_and_an_intensity() {
+        let mut new = NewEpisode {
+            id: EpisodeId(Uuid::from_u128(1)),
+            person: PersonRef(Uuid::from_u128(2)),
+            case_manager: manager(),
+            started_on: date(2026, 3, 2),
+            weeks: 0,
+            contacts_per_week: 2,
+        };
+        assert_eq!(
+            Episode::start(new.clone()).unwrap_err(),
+            EpisodeError::ZeroWeeks
+        );
+        new.weeks = 6;
+        new.contacts_per_week = 0;
+        assert_eq!(
+            Episode::start(new.clone()).unwrap_err(),
+            EpisodeError::ZeroIntensity
+        );
+        new.contacts_per_week = 2;
+        let (started, effects) = Episode::start(new).unwrap();
+        assert_eq!(started.ends_on(), date(2026, 4, 13));
+        assert_eq!(
+            effects,
+            vec![EpisodeEffect::NotifyCaseManager {
+                episode: started.id,
+                member: manager()
+            }]
+        );
+    }
+
+    #[test]
+    fn contacts_are_logged_within_the_episode_and_not_in_the_future() {
+        let today = date(2026, 3, 10);
+        let (logged, _) = episode().apply(contact(date(2026, 3, 3)), today).unwrap();
+        assert_eq!(logged.contacts.len(), 1);
+        assert_eq!(
+            logged
+                .clone()
+                .apply(contact(date(2026, 3, 1)), today)
+                .unwrap_err(),
+            EpisodeError::ContactBeforeStart {
+                on: date(2026, 3, 1),
+                started_on: date(2026, 3, 2)
+            }
+        );
+        assert_eq!(
+            logged.apply(contact(date(2026, 3, 11)), today).unwrap_err(),
+            EpisodeError::ContactInTheFuture {
+                on: date(2026, 3, 11),
+                today
+            }
+        );
+    }
+
+    #[test]
+    fn hand_over_and_extension() {
+        let today = date(2026, 3, 10);
+        let next = MemberRef(Uuid::from_u128(6));
+        let (handed, effects) = episode()
+            .apply(EpisodeCommand::HandOver { to: next }, today)
+            .unwrap();
+        assert_eq!(handed.case_manager, next);
+        assert_eq!(
+            effects,
+            vec![EpisodeEffect::NotifyCaseManager {
+                episode: handed.id,
+                member: next
+            }]
+        );
+        let extend = |weeks, reason: &str| EpisodeCommand::Extend {
+            extra_weeks: weeks,
+            reason: reason.into(),
+        };
+        assert_eq!(
+            handed.clone().apply(extend(0, "x"), today).unwrap_err(),
+            EpisodeError::ZeroExtension
+        );
+        assert_eq!(
+            handed.clone().apply(extend(2, " "), today).unwrap_err(),
+            EpisodeError::ExtendNeedsReason
+        );
+        let (extended, _) = handed
+            .apply(extend(2, "housing viewing next month"), today)
+            .unwrap();
+        assert_eq!((extended.weeks, extended.ends_on()), (8, date(2026, 4, 27)));
+    }
+
+    #[test]
+    fn closing_needs_a_reason_and_ends_the_episode() {
+        let today = date(2026, 4, 14);
+        assert_eq!(
+            episode()
+                .apply(EpisodeCommand::Close { reason: "".into() }, today)
+                .unwrap_err(),
+            EpisodeError::CloseNeedsReason
+        );
+        let (closed, effects) = episode()
+            .apply(
+                EpisodeCommand::Close {
+                    reason: "goals reached".into(),
+                },
+                today,
+            )
+            .unwrap();
+        assert_eq!(
+            closed.status,
+            EpisodeStatus::Closed {
+                on: today,
+                reason: "goals reached".into()
+            }
+        );
+        assert_eq!(
+            effects,
+            vec![EpisodeEffect::EpisodeEnded {
+                episode: closed.id,
+                person: closed.person
+            }]
+        );
+        assert_eq!(
+            closed.apply(contact(date(2026, 4, 1)), today).unwrap_err(),
+            EpisodeError::Closed
+        );
+    }
+}

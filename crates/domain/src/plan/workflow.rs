@@ -1,0 +1,477 @@
+//! Plan workflow: Draft → Active → UnderReEvaluation → Continued / Closed / ReturnedToCriminalJustice.
+//!
+//! Plans work in civil dates: the service turns the injected clock into "today" in the
+//! jurisdiction's time zone, because due dates and the one-year re-evaluation are calendar days.
+
+use super::model::{
+    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Task, TaskKind,
+    TaskStatus,
+};
+use super::review::re_evaluation_date;
+use super::rules::PlanRules;
+use crate::conference::Restriction;
+use crate::ids_beyond::{AgencyRef, GoalId, MemberRef, ObligationRef, PersonRef, PlanId, TaskId};
+use crate::screening::{DomainKey, ScreeningConfig};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use thiserror::Error;
+
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error("a plan needs at least one agency on its team")]
+    EmptyTeam,
+    #[error("{0:?} is not a life domain of this jurisdiction")]
+    UnknownDomain(DomainKey),
+    #[error("write the goal in the person's own words")]
+    EmptyGoal,
+    #[error("write what the task is")]
+    EmptyTaskDescription,
+    #[error(
+        "this task belongs to an agency that is not on the person's team; add the agency to the team first"
+    )]
+    OwnerNotOnTeam(AgencyRef),
+    #[error("the task is due on {due}, before the plan started on {started_on}; pick a later date")]
+    DueBeforePlanStart { due: Date, started_on: Date },
+    #[error("there is no such goal on this plan")]
+    UnknownGoal(GoalId),
+    #[error("there is no such task on this plan")]
+    UnknownTask(TaskId),
+    #[error("a task with this id is already on the plan")]
+    DuplicateTask(TaskId),
+    #[error("the task is already {0}; it can no longer change")]
+    TaskFinished(&'static str),
+    #[error("say why the task is cancelled")]
+    CancelNeedsReason,
+    #[error("write the progress note")]
+    EmptyNote,
+    #[error("only agencies on the team can add notes to this plan")]
+    AuthorNotOnTeam(AgencyRef),
+    #[error("this measure is already linked to the plan")]
+    MeasureAlreadyLinked(ObligationRef),
+    #[error("this measure is not linked to the plan")]
+    UnknownMeasure(ObligationRef),
+    #[error("add at least one goal and one task before activating the plan")]
+    NothingToActivate,
+    #[error("the plan is {current}; this step needs it to be {needed}")]
+    WrongStatus {
+        current: &'static str,
+        needed: &'static str,
+    },
+    #[error("give the reason for continuing the plan")]
+    ContinueNeedsReason,
+    #[error("say why the plan is closed with this outcome")]
+    CloseNeedsWhy,
+    #[error(
+        "{count} criminal-justice measure(s) are still open; give a reason for closing the plan anyway"
+    )]
+    OpenMeasuresNeedReason { count: usize },
+    #[error("say why the person returns to the regular criminal-justice route")]
+    ReturnNeedsReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPlan {
+    pub id: PlanId,
+    pub person: PersonRef,
+    pub team: BTreeSet<AgencyRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PlanCommand {
+    AddAgency {
+        agency: AgencyRef,
+    },
+    AddGoal {
+        goal: GoalId,
+        domain: DomainKey,
+        in_own_words: String,
+        agreed_by_person: bool,
+    },
+    RecordGoalAgreement {
+        goal: GoalId,
+        agreed_by_person: bool,
+    },
+    AddTask {
+        task: TaskId,
+        description: String,
+        kind: TaskKind,
+        owner: AgencyRef,
+        owner_member: Option<MemberRef>,
+        goal: Option<GoalId>,
+        due: Date,
+        restriction: Restriction,
+    },
+    ChangeTaskStatus {
+        task: TaskId,
+        status: TaskStatus,
+    },
+    AddNote {
+        task: Option<TaskId>,
+        by: MemberRef,
+        agency: AgencyRef,
+        text: String,
+        restriction: Restriction,
+    },
+    LinkMeasure {
+        obligation: ObligationRef,
+        kind: MeasureKind,
+        description: String,
+    },
+    EndMeasure {
+        obligation: ObligationRef,
+    },
+    Activate,
+    StartReEvaluation,
+    Continue {
+        reason: String,
+    },
+    Close {
+        outcome: Outcome,
+        why: String,
+        open_measures_reason: Option<String>,
+    },
+    ReturnToCriminalJustice {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum PlanEffect {
+    TaskAssigned {
+        plan: PlanId,
+        task: TaskId,
+        owner: AgencyRef,
+        owner_member: Option<MemberRef>,
+    },
+    TaskCancelledByClosing {
+        plan: PlanId,
+        task: TaskId,
+        owner: AgencyRef,
+    },
+    ReEvaluationScheduled {
+        plan: PlanId,
+        on: Date,
+    },
+    NotifyTeam {
+        plan: PlanId,
+        team: BTreeSet<AgencyRef>,
+        what: &'static str,
+    },
+    /// The prosecution picks the person up on the regular route.
+    ReturnToProsecution {
+        plan: PlanId,
+        person: PersonRef,
+        reason: String,
+    },
+}
+
+/// What a plan needs from the jurisdiction pack.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanContext<'a> {
+    pub rules: &'a PlanRules,
+    pub screening: &'a ScreeningConfig,
+}
+
+type Applied = Result<(Plan, Vec<PlanEffect>), PlanError>;
+
+fn required_text(text: &str, error: PlanError) -> Result<String, PlanError> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        Err(error)
+    } else {
+        Ok(trimmed.to_owned())
+    }
+}
+
+impl Plan {
+    pub fn draft(new: NewPlan, today: Date) -> Result<Plan, PlanError> {
+        if new.team.is_empty() {
+            return Err(PlanError::EmptyTeam);
+        }
+        Ok(Plan {
+            id: new.id,
+            person: new.person,
+            team: new.team,
+            started_on: today,
+            activated_on: None,
+            re_evaluation_on: None,
+            status: PlanStatus::Draft,
+            goals: Vec::new(),
+            tasks: Vec::new(),
+            notes: Vec::new(),
+            measures: Vec::new(),
+        })
+    }
+
+    fn wrong_status(&self, needed: &'static str) -> PlanError {
+        PlanError::WrongStatus {
+            current: self.status.name(),
+            needed,
+        }
+    }
+
+    fn notify(&self, what: &'static str) -> PlanEffect {
+        PlanEffect::NotifyTeam {
+            plan: self.id,
+            team: self.team.clone(),
+            what,
+        }
+    }
+
+    pub fn apply(
+        mut self,
+        command: PlanCommand,
+        context: &PlanContext<'_>,
+        today: Date,
+    ) -> Applied {
+        if self.status.has_ended() {
+            return Err(self.wrong_status("open (draft, active, continued or under re-evaluation)"));
+        }
+        let mut effects = Vec::new();
+        match command {
+            PlanCommand::AddAgency { agency } => {
+                self.team.insert(agency);
+            }
+            PlanCommand::AddGoal {
+                goal,
+                domain,
+                in_own_words,
+                agreed_by_person,
+            } => {
+                if context.screening.domain(domain.as_str()).is_none() {
+                    return Err(PlanError::UnknownDomain(domain));
+                }
+                let in_own_words = required_text(&in_own_words, PlanError::EmptyGoal)?;
+                self.goals.push(Goal {
+                    id: goal,
+                    domain,
+                    in_own_words,
+                    agreed_by_person,
+                });
+            }
+            PlanCommand::RecordGoalAgreement {
+                goal,
+                agreed_by_person,
+            } => {
+                let found = self
+                    .goals
+                    .iter_mut()
+                    .find(|g| g.id == goal)
+                    .ok_or(PlanError::UnknownGoal(goal))?;
+                found.agreed_by_person = agreed_by_person;
+            }
+            PlanCommand::AddTask {
+                task,
+                description,
+                kind,
+                owner,
+                owner_member,
+                goal,
+                due,
+                restriction,
+            } => {
+                let description = required_text(&description, PlanError::EmptyTaskDescription)?;
+                if self.task(task).is_some() {
+                    return Err(PlanError::DuplicateTask(task));
+                }
+                if !self.team.contains(&owner) {
+                    return Err(PlanError::OwnerNotOnTeam(owner));
+                }
+                if due < self.started_on {
+                    return Err(PlanError::DueBeforePlanStart {
+                        due,
+                        started_on: self.started_on,
+                    });
+                }
+                if let Some(goal) = goal.filter(|g| !self.goals.iter().any(|known| known.id == *g))
+                {
+                    return Err(PlanError::UnknownGoal(goal));
+                }
+                effects.push(PlanEffect::TaskAssigned {
+                    plan: self.id,
+                    task,
+                    owner,
+                    owner_member,
+                });
+                let status = TaskStatus::Open;
+                self.tasks.push(Task {
+                    id: task,
+                    description,
+                    kind,
+                    owner,
+                    owner_member,
+                    goal,
+                    due,
+                    status,
+                    restriction,
+                });
+            }
+            PlanCommand::ChangeTaskStatus { task, status } => {
+                if let TaskStatus::Cancelled { reason } = &status
+                    && reason.trim().is_empty()
+                {
+                    return Err(PlanError::CancelNeedsReason);
+                }
+                let found = self
+                    .tasks
+                    .iter_mut()
+                    .find(|t| t.id == task)
+                    .ok_or(PlanError::UnknownTask(task))?;
+                if !found.status.is_outstanding() {
+                    return Err(PlanError::TaskFinished(found.status.name()));
+                }
+                found.status = status;
+            }
+            PlanCommand::AddNote {
+                task,
+                by,
+                agency,
+                text,
+                restriction,
+            } => {
+                let text = required_text(&text, PlanError::EmptyNote)?;
+                if !self.team.contains(&agency) {
+                    return Err(PlanError::AuthorNotOnTeam(agency));
+                }
+                if let Some(task) = task.filter(|t| self.task(*t).is_none()) {
+                    return Err(PlanError::UnknownTask(task));
+                }
+                self.notes.push(ProgressNote {
+                    task,
+                    by,
+                    agency,
+                    on: today,
+                    text,
+                    restriction,
+                });
+            }
+            PlanCommand::LinkMeasure {
+                obligation,
+                kind,
+                description,
+            } => {
+                if self.measures.iter().any(|m| m.obligation == obligation) {
+                    return Err(PlanError::MeasureAlreadyLinked(obligation));
+                }
+                let description = description.trim().to_owned();
+                self.measures.push(MeasureLink {
+                    obligation,
+                    kind,
+                    description,
+                    open: true,
+                });
+            }
+            PlanCommand::EndMeasure { obligation } => {
+                let found = self
+                    .measures
+                    .iter_mut()
+                    .find(|m| m.obligation == obligation)
+                    .ok_or(PlanError::UnknownMeasure(obligation))?;
+                found.open = false;
+            }
+            PlanCommand::Activate => {
+                if self.status != PlanStatus::Draft {
+                    return Err(self.wrong_status("draft"));
+                }
+                if self.goals.is_empty() || self.tasks.is_empty() {
+                    return Err(PlanError::NothingToActivate);
+                }
+                let on = re_evaluation_date(today, context.rules);
+                self.status = PlanStatus::Active;
+                self.activated_on = Some(today);
+                self.re_evaluation_on = Some(on);
+                effects.push(PlanEffect::ReEvaluationScheduled { plan: self.id, on });
+                effects.push(self.notify("plan activated"));
+            }
+            PlanCommand::StartReEvaluation => {
+                if !self.status.is_running() {
+                    return Err(self.wrong_status("active or continued"));
+                }
+                self.status = PlanStatus::UnderReEvaluation;
+                effects.push(self.notify("re-evaluation started"));
+            }
+            PlanCommand::Continue { reason } => {
+                self.expect_re_evaluation()?;
+                let reason = required_text(&reason, PlanError::ContinueNeedsReason)?;
+                let on = re_evaluation_date(today, context.rules);
+                self.status = PlanStatus::Continued { reason };
+                self.re_evaluation_on = Some(on);
+                effects.push(PlanEffect::ReEvaluationScheduled { plan: self.id, on });
+                effects.push(self.notify("plan continued"));
+            }
+            PlanCommand::Close {
+                outcome,
+                why,
+                open_measures_reason,
+            } => {
+                self.expect_re_evaluation()?;
+                let why = required_text(&why, PlanError::CloseNeedsWhy)?;
+                let open_measures = self.open_measures().len();
+                let open_measures_reason = open_measures_reason
+                    .map(|r| r.trim().to_owned())
+                    .filter(|r| !r.is_empty());
+                if open_measures > 0 && open_measures_reason.is_none() {
+                    return Err(PlanError::OpenMeasuresNeedReason {
+                        count: open_measures,
+                    });
+                }
+                effects.extend(self.cancel_outstanding_tasks("plan closed"));
+                self.status = PlanStatus::Closed {
+                    outcome,
+                    why,
+                    open_measures_reason,
+                };
+                self.re_evaluation_on = None;
+                effects.push(self.notify("plan closed"));
+            }
+            PlanCommand::ReturnToCriminalJustice { reason } => {
+                if !(self.status.is_running() || self.status == PlanStatus::UnderReEvaluation) {
+                    return Err(self.wrong_status("active, continued or under re-evaluation"));
+                }
+                let reason = required_text(&reason, PlanError::ReturnNeedsReason)?;
+                effects.extend(self.cancel_outstanding_tasks("returned to criminal justice"));
+                effects.push(PlanEffect::ReturnToProsecution {
+                    plan: self.id,
+                    person: self.person,
+                    reason: reason.clone(),
+                });
+                self.status = PlanStatus::ReturnedToCriminalJustice { reason };
+                self.re_evaluation_on = None;
+                effects.push(self.notify("returned to the criminal-justice route"));
+            }
+        }
+        Ok((self, effects))
+    }
+
+    fn expect_re_evaluation(&self) -> Result<(), PlanError> {
+        if self.status == PlanStatus::UnderReEvaluation {
+            Ok(())
+        } else {
+            Err(self.wrong_status("under re-evaluation"))
+        }
+    }
+
+    /// Outstanding tasks end with the plan so they stop appearing on "my tasks" lists.
+    fn cancel_outstanding_tasks(&mut self, reason: &str) -> Vec<PlanEffect> {
+        let plan = self.id;
+        self.tasks
+            .iter_mut()
+            .filter(|t| t.status.is_outstanding())
+            .map(|t| {
+                t.status = TaskStatus::Cancelled {
+                    reason: reason.to_owned(),
+                };
+                PlanEffect::TaskCancelledByClosing {
+                    plan,
+                    task: t.id,
+                    owner: t.owner,
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+#[path = "workflow_tests.rs"]
+mod tests;
