@@ -67,9 +67,7 @@ pub enum PackError {
     UnknownWeekday(String),
     #[error("at least one triage weekday is needed")]
     NoTriageWeekdays,
-    #[error(
-        "complex-case rule {rule:?} uses flag {flag:?}, which is not declared under [[triage.flags]]"
-    )]
+    #[error("complex-case rule {rule:?} uses flag {flag:?}, which is not declared under [[triage.flags]]")]
     UndeclaredFlag { rule: String, flag: String },
     #[error("complex-case rule {rule:?} uses score {score}, which is not on the screening scale")]
     ScoreNotOnScale { rule: String, score: u8 },
@@ -130,19 +128,16 @@ pub struct BeyondPack {
 
 impl BeyondPack {
     pub fn parse(toml_text: &str) -> Result<Self, PackError> {
-        let raw: RawPack =
-            toml::from_str(toml_text).map_err(|e| PackError::Syntax(e.to_string()))?;
-        let time_zone = TimeZone::get(&raw.pack.time_zone)
-            .map_err(|_| PackError::UnknownTimeZone(raw.pack.time_zone.clone()))?;
+        let raw: RawPack = toml::from_str(toml_text).map_err(|e| PackError::Syntax(e.to_string()))?;
+        let time_zone =
+            TimeZone::get(&raw.pack.time_zone).map_err(|_| PackError::UnknownTimeZone(raw.pack.time_zone.clone()))?;
         raw.screening.validate()?;
         for flag in &raw.triage.flags {
             if !flag.label.is_complete() {
                 return Err(PackError::MissingTranslation(flag.key.clone()));
             }
         }
-        raw.triage
-            .complex_case_rules
-            .validate(&raw.triage.flags, &raw.screening)?;
+        raw.triage.complex_case_rules.validate(&raw.triage.flags, &raw.screening)?;
         let triage_calendar = TriageCalendar::from_config(
             time_zone.clone(),
             &raw.triage.triage_weekdays,
@@ -175,8 +170,7 @@ impl BeyondPack {
 
     /// The embedded England and Wales pack.
     pub fn england_wales() -> Self {
-        Self::parse(ENGLAND_WALES_PACK_TOML)
-            .expect("embedded packs/beyond-england-wales.toml is valid")
+        Self::parse(ENGLAND_WALES_PACK_TOML).expect("embedded packs/beyond-england-wales.toml is valid")
     }
 }
 
@@ -195,14 +189,7 @@ mod tests {
         assert_eq!(pack.complex_case_criteria.rules.len(), 2);
         assert_eq!(pack.conference.persons_per_meeting, 5);
         let order = pack.exclusion_order.expect("NL has the huisverbod");
-        assert_eq!(
-            (
-                order.initial_days,
-                order.max_total_days,
-                order.extension_advice_day
-            ),
-            (10, 28, 8)
-        );
+        assert_eq!((order.initial_days, order.max_total_days, order.extension_advice_day), (10, 28, 8));
         assert!(order.statute.contains("Wet tijdelijk huisverbod"));
     }
 
@@ -215,10 +202,7 @@ mod tests {
     }
 
     fn nl_with(from: &str, to: &str) -> Result<BeyondPack, PackError> {
-        assert!(
-            NL_PACK_TOML.contains(from),
-            "test edits a line that exists: {from}"
-        );
+        assert!(NL_PACK_TOML.contains(from), "test edits a line that exists: {from}");
         BeyondPack::parse(&NL_PACK_TOML.replacen(from, to, 1))
     }
 
@@ -230,55 +214,33 @@ mod tests {
         );
         assert_eq!(
             nl_with("value = 3", "value = 7").unwrap_err(),
-            PackError::ScaleNotContiguous {
-                found: vec![1, 2, 7, 4, 5]
-            }
+            PackError::ScaleNotContiguous { found: vec![1, 2, 7, 4, 5] }
         );
         assert_eq!(
             nl_with("key = \"self_care\"", "key = \"housing\"").unwrap_err(),
             PackError::DuplicateDomain("housing".into())
         );
         assert_eq!(
-            nl_with(
-                "flag = \"care_and_enforcement_needed\"",
-                "flag = \"moon_phase\""
-            )
-            .unwrap_err(),
-            PackError::UndeclaredFlag {
-                rule: "complex_multi_problem".into(),
-                flag: "moon_phase".into()
-            }
+            nl_with("flag = \"care_and_enforcement_needed\"", "flag = \"moon_phase\"").unwrap_err(),
+            PackError::UndeclaredFlag { rule: "complex_multi_problem".into(), flag: "moon_phase".into() }
         );
         assert_eq!(
             nl_with("at_most_score = 2", "at_most_score = 9").unwrap_err(),
-            PackError::ScoreNotOnScale {
-                rule: "complex_multi_problem".into(),
-                score: 9
-            }
+            PackError::ScoreNotOnScale { rule: "complex_multi_problem".into(), score: 9 }
         );
         assert_eq!(
-            nl_with(
-                "cutoff_local_time = \"12:00\"",
-                "cutoff_local_time = \"noonish\""
-            )
-            .unwrap_err(),
+            nl_with("cutoff_local_time = \"12:00\"", "cutoff_local_time = \"noonish\"").unwrap_err(),
             PackError::BadCutoffTime("noonish".into())
         );
         assert_eq!(
             nl_with("[\"tuesday\", \"thursday\"]", "[\"tuesday\", \"caturday\"]").unwrap_err(),
             PackError::UnknownWeekday("caturday".into())
         );
-        assert_eq!(
-            nl_with("persons_per_meeting = 5", "persons_per_meeting = 0").unwrap_err(),
-            PackError::ZeroQuota
-        );
+        assert_eq!(nl_with("persons_per_meeting = 5", "persons_per_meeting = 0").unwrap_err(), PackError::ZeroQuota);
         assert!(matches!(
             nl_with("max_total_days = 28", "max_total_days = 5").unwrap_err(),
             PackError::ExclusionFigures(_)
         ));
-        assert!(matches!(
-            nl_with("[plan]", "[plan]\nsurprise = 1").unwrap_err(),
-            PackError::Syntax(_)
-        ));
+        assert!(matches!(nl_with("[plan]", "[plan]\nsurprise = 1").unwrap_err(), PackError::Syntax(_)));
     }
 }

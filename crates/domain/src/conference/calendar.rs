@@ -42,15 +42,9 @@ impl TriageCalendar {
         if weekdays.is_empty() {
             return Err(PackError::NoTriageWeekdays);
         }
-        let cutoff = cutoff_local_time
-            .parse::<Time>()
-            .map_err(|_| PackError::BadCutoffTime(cutoff_local_time.to_owned()))?;
-        Ok(Self {
-            time_zone,
-            weekdays,
-            cutoff,
-            cutoff_days_before,
-        })
+        let cutoff =
+            cutoff_local_time.parse::<Time>().map_err(|_| PackError::BadCutoffTime(cutoff_local_time.to_owned()))?;
+        Ok(Self { time_zone, weekdays, cutoff, cutoff_days_before })
     }
 
     pub fn time_zone(&self) -> &TimeZone {
@@ -81,21 +75,15 @@ impl TriageCalendar {
             if self.is_triage_day(day) && submitted_at < self.deadline_for(day) {
                 return day;
             }
-            day = day
-                .tomorrow()
-                .expect("dates are far from the calendar's limits");
+            day = day.tomorrow().expect("dates are far from the calendar's limits");
         }
     }
 
     /// The first triage day strictly after `date`; where a request not handled in time goes.
     pub fn next_triage_after(&self, date: Date) -> Date {
-        let mut day = date
-            .tomorrow()
-            .expect("dates are far from the calendar's limits");
+        let mut day = date.tomorrow().expect("dates are far from the calendar's limits");
         while !self.is_triage_day(day) {
-            day = day
-                .tomorrow()
-                .expect("dates are far from the calendar's limits");
+            day = day.tomorrow().expect("dates are far from the calendar's limits");
         }
         day
     }
@@ -117,71 +105,38 @@ mod tests {
         // Dutch pack: triage Tuesday and Thursday, cut-off 12:00 Amsterdam the day before.
         let calendar = BeyondPack::nl().triage_calendar;
         // Monday 2 March 2026, 11:59 CET = 10:59 UTC -> Tuesday 3 March.
-        assert_eq!(
-            calendar.triage_date(at("2026-03-02T10:59:00Z")),
-            date(2026, 3, 3)
-        );
+        assert_eq!(calendar.triage_date(at("2026-03-02T10:59:00Z")), date(2026, 3, 3));
         // Monday 12:00 CET exactly is too late -> Thursday 5 March.
-        assert_eq!(
-            calendar.triage_date(at("2026-03-02T11:00:00Z")),
-            date(2026, 3, 5)
-        );
+        assert_eq!(calendar.triage_date(at("2026-03-02T11:00:00Z")), date(2026, 3, 5));
         // Tuesday morning -> Thursday; Wednesday afternoon -> next Tuesday.
-        assert_eq!(
-            calendar.triage_date(at("2026-03-03T08:00:00Z")),
-            date(2026, 3, 5)
-        );
-        assert_eq!(
-            calendar.triage_date(at("2026-03-04T13:00:00Z")),
-            date(2026, 3, 10)
-        );
+        assert_eq!(calendar.triage_date(at("2026-03-03T08:00:00Z")), date(2026, 3, 5));
+        assert_eq!(calendar.triage_date(at("2026-03-04T13:00:00Z")), date(2026, 3, 10));
     }
 
     #[test]
     fn the_cut_off_is_local_time_across_daylight_saving() {
         let calendar = BeyondPack::nl().triage_calendar;
         // Summer time: Monday 30 March 2026 11:30 CEST = 09:30 UTC -> Tuesday 31 March.
-        assert_eq!(
-            calendar.triage_date(at("2026-03-30T09:30:00Z")),
-            date(2026, 3, 31)
-        );
+        assert_eq!(calendar.triage_date(at("2026-03-30T09:30:00Z")), date(2026, 3, 31));
         // 10:30 UTC is 12:30 CEST: too late.
-        assert_eq!(
-            calendar.triage_date(at("2026-03-30T10:30:00Z")),
-            date(2026, 4, 2)
-        );
+        assert_eq!(calendar.triage_date(at("2026-03-30T10:30:00Z")), date(2026, 4, 2));
     }
 
     #[test]
     fn next_triage_after_skips_to_the_following_triage_weekday() {
         let calendar = BeyondPack::nl().triage_calendar;
-        assert_eq!(
-            calendar.next_triage_after(date(2026, 3, 3)),
-            date(2026, 3, 5)
-        );
-        assert_eq!(
-            calendar.next_triage_after(date(2026, 3, 5)),
-            date(2026, 3, 10)
-        );
+        assert_eq!(calendar.next_triage_after(date(2026, 3, 3)), date(2026, 3, 5));
+        assert_eq!(calendar.next_triage_after(date(2026, 3, 5)), date(2026, 3, 10));
     }
 
     #[test]
     fn england_and_wales_triage_on_wednesday_with_a_two_day_cut_off_in_london_time() {
         let calendar = BeyondPack::england_wales().triage_calendar;
         // Monday 2 March 2026 16:59 GMT -> Wednesday 4 March; 17:00 -> Wednesday 11 March.
-        assert_eq!(
-            calendar.triage_date(at("2026-03-02T16:59:00Z")),
-            date(2026, 3, 4)
-        );
-        assert_eq!(
-            calendar.triage_date(at("2026-03-02T17:00:00Z")),
-            date(2026, 3, 11)
-        );
+        assert_eq!(calendar.triage_date(at("2026-03-02T16:59:00Z")), date(2026, 3, 4));
+        assert_eq!(calendar.triage_date(at("2026-03-02T17:00:00Z")), date(2026, 3, 11));
         // Monday 30 March 2026 is BST: 17:00 local is 16:00 UTC.
-        assert_eq!(
-            calendar.triage_date(at("2026-03-30T16:00:00Z")),
-            date(2026, 4, 8)
-        );
+        assert_eq!(calendar.triage_date(at("2026-03-30T16:00:00Z")), date(2026, 4, 8));
     }
 
     proptest! {

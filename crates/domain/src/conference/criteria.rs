@@ -46,10 +46,7 @@ pub struct TriageInputs<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
-    ProblemDomains {
-        domains: Vec<DomainKey>,
-        at_most_score: u8,
-    },
+    ProblemDomains { domains: Vec<DomainKey>, at_most_score: u8 },
     Flag(String),
 }
 
@@ -68,25 +65,13 @@ pub struct Proposal {
 impl Condition {
     fn check(&self, inputs: &TriageInputs<'_>) -> Option<Reason> {
         match self {
-            Condition::ProblemDomains {
-                at_most_score,
-                more_than,
-            } => {
+            Condition::ProblemDomains { at_most_score, more_than } => {
                 let screening = inputs.latest_screening?;
-                let domains: Vec<DomainKey> = screening
-                    .problem_domains(*at_most_score)
-                    .into_iter()
-                    .cloned()
-                    .collect();
-                (domains.len() > *more_than).then_some(Reason::ProblemDomains {
-                    domains,
-                    at_most_score: *at_most_score,
-                })
+                let domains: Vec<DomainKey> = screening.problem_domains(*at_most_score).into_iter().cloned().collect();
+                (domains.len() > *more_than)
+                    .then_some(Reason::ProblemDomains { domains, at_most_score: *at_most_score })
             }
-            Condition::Flag { flag } => inputs
-                .flags
-                .contains(flag)
-                .then(|| Reason::Flag(flag.clone())),
+            Condition::Flag { flag } => inputs.flags.contains(flag).then(|| Reason::Flag(flag.clone())),
         }
     }
 }
@@ -98,25 +83,14 @@ impl ComplexCaseCriteria {
             .rules
             .iter()
             .filter_map(|rule| {
-                let reasons = rule
-                    .conditions
-                    .iter()
-                    .map(|c| c.check(inputs))
-                    .collect::<Option<Vec<Reason>>>()?;
-                Some(MatchedRule {
-                    rule: rule.key.clone(),
-                    reasons,
-                })
+                let reasons = rule.conditions.iter().map(|c| c.check(inputs)).collect::<Option<Vec<Reason>>>()?;
+                Some(MatchedRule { rule: rule.key.clone(), reasons })
             })
             .collect();
         (!matched.is_empty()).then_some(Proposal { matched })
     }
 
-    pub(crate) fn validate(
-        &self,
-        flags: &[TriageFlag],
-        screening: &ScreeningConfig,
-    ) -> Result<(), PackError> {
+    pub(crate) fn validate(&self, flags: &[TriageFlag], screening: &ScreeningConfig) -> Result<(), PackError> {
         for rule in &self.rules {
             if rule.conditions.is_empty() {
                 return Err(PackError::EmptyRule(rule.key.clone()));
@@ -127,18 +101,10 @@ impl ComplexCaseCriteria {
             for condition in &rule.conditions {
                 match condition {
                     Condition::Flag { flag } if !flags.iter().any(|f| &f.key == flag) => {
-                        return Err(PackError::UndeclaredFlag {
-                            rule: rule.key.clone(),
-                            flag: flag.clone(),
-                        });
+                        return Err(PackError::UndeclaredFlag { rule: rule.key.clone(), flag: flag.clone() });
                     }
-                    Condition::ProblemDomains { at_most_score, .. }
-                        if !screening.is_on_scale(*at_most_score) =>
-                    {
-                        return Err(PackError::ScoreNotOnScale {
-                            rule: rule.key.clone(),
-                            score: *at_most_score,
-                        });
+                    Condition::ProblemDomains { at_most_score, .. } if !screening.is_on_scale(*at_most_score) => {
+                        return Err(PackError::ScoreNotOnScale { rule: rule.key.clone(), score: *at_most_score });
                     }
                     _ => {}
                 }
@@ -169,36 +135,22 @@ mod tests {
         let screening = parsed(3, &[("housing", 1), ("addiction", 2), ("finances", 2)]);
         let all = flags(&[CRIME, CHAINS, IMPACT]);
         let proposal = criteria
-            .evaluate(&TriageInputs {
-                latest_screening: Some(&screening),
-                flags: &all,
-            })
+            .evaluate(&TriageInputs { latest_screening: Some(&screening), flags: &all })
             .expect("all conditions hold");
         assert_eq!(proposal.matched.len(), 1);
         assert_eq!(proposal.matched[0].rule, "complex_multi_problem");
         assert_eq!(
             proposal.matched[0].reasons[0],
             Reason::ProblemDomains {
-                domains: vec![
-                    DomainKey::new("addiction"),
-                    DomainKey::new("finances"),
-                    DomainKey::new("housing")
-                ],
+                domains: vec![DomainKey::new("addiction"), DomainKey::new("finances"), DomainKey::new("housing")],
                 at_most_score: 2
             }
         );
-        assert!(
-            proposal.matched[0]
-                .reasons
-                .contains(&Reason::Flag(IMPACT.into()))
-        );
+        assert!(proposal.matched[0].reasons.contains(&Reason::Flag(IMPACT.into())));
 
         for missing in [CRIME, CHAINS, IMPACT] {
             let partial: BTreeSet<String> = all.iter().filter(|f| *f != missing).cloned().collect();
-            let inputs = TriageInputs {
-                latest_screening: Some(&screening),
-                flags: &partial,
-            };
+            let inputs = TriageInputs { latest_screening: Some(&screening), flags: &partial };
             assert_eq!(criteria.evaluate(&inputs), None, "without {missing}");
         }
     }
@@ -208,38 +160,18 @@ mod tests {
         let criteria = BeyondPack::nl().complex_case_criteria;
         let all = flags(&[CRIME, CHAINS, IMPACT]);
         let one_problem = parsed(3, &[("housing", 1)]);
-        assert_eq!(
-            criteria.evaluate(&TriageInputs {
-                latest_screening: Some(&one_problem),
-                flags: &all
-            }),
-            None
-        );
-        assert_eq!(
-            criteria.evaluate(&TriageInputs {
-                latest_screening: None,
-                flags: &all
-            }),
-            None
-        );
+        assert_eq!(criteria.evaluate(&TriageInputs { latest_screening: Some(&one_problem), flags: &all }), None);
+        assert_eq!(criteria.evaluate(&TriageInputs { latest_screening: None, flags: &all }), None);
     }
 
     #[test]
     fn a_serious_area_bound_problem_alone_proposes_a_conference() {
         let criteria = BeyondPack::nl().complex_case_criteria;
         let area = flags(&[AREA]);
-        let proposal = criteria
-            .evaluate(&TriageInputs {
-                latest_screening: None,
-                flags: &area,
-            })
-            .unwrap();
+        let proposal = criteria.evaluate(&TriageInputs { latest_screening: None, flags: &area }).unwrap();
         assert_eq!(
             proposal.matched,
-            vec![MatchedRule {
-                rule: "area_bound_safety".into(),
-                reasons: vec![Reason::Flag(AREA.into())]
-            }]
+            vec![MatchedRule { rule: "area_bound_safety".into(), reasons: vec![Reason::Flag(AREA.into())] }]
         );
     }
 }

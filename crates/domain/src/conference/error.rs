@@ -13,15 +13,11 @@ pub enum ConferenceError {
     MissingGoal,
     #[error("a declined request needs a reason the requester can read")]
     DeclineNeedsReason,
-    #[error(
-        "this request was already triaged ({0}); only a waiting request can be accepted or declined"
-    )]
+    #[error("this request was already triaged ({0}); only a waiting request can be accepted or declined")]
     AlreadyTriaged(&'static str),
     #[error("only an accepted request can be put on a meeting's agenda (it is {0})")]
     NotAccepted(&'static str),
-    #[error(
-        "the meeting on {meeting_on} is before the triage on {triage_on}; pick a later meeting"
-    )]
+    #[error("the meeting on {meeting_on} is before the triage on {triage_on}; pick a later meeting")]
     MeetingBeforeTriage { meeting_on: Date, triage_on: Date },
     // Meetings.
     #[error("give the meeting a location")]
@@ -40,9 +36,7 @@ pub enum ConferenceError {
     MissingAnalysis,
     #[error("a decision needs a description")]
     DecisionWithoutDescription,
-    #[error(
-        "a decision can only be given to an agency on the person's team; add the agency to the team first"
-    )]
+    #[error("a decision can only be given to an agency on the person's team; add the agency to the team first")]
     DecisionOwnerNotOnTeam(AgencyRef),
     #[error("record minutes for every person on the agenda, or take them off it, before closing")]
     UndiscussedPersons(Vec<PersonRef>),

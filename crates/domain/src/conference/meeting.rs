@@ -169,10 +169,7 @@ impl Meeting {
             attendance: Vec::new(),
             status: MeetingStatus::Planned,
         };
-        let effects = vec![MeetingEffect::InviteAgencies {
-            meeting: meeting.id,
-            agencies: meeting.invited.clone(),
-        }];
+        let effects = vec![MeetingEffect::InviteAgencies { meeting: meeting.id, agencies: meeting.invited.clone() }];
         Ok((meeting, effects))
     }
 
@@ -181,10 +178,7 @@ impl Meeting {
     }
 
     fn item_mut(&mut self, person: PersonRef) -> Result<&mut AgendaItem, ConferenceError> {
-        self.agenda
-            .iter_mut()
-            .find(|i| i.person == person)
-            .ok_or(ConferenceError::NotOnAgenda(person))
+        self.agenda.iter_mut().find(|i| i.person == person).ok_or(ConferenceError::NotOnAgenda(person))
     }
 
     pub fn apply(mut self, command: MeetingCommand, now: Timestamp) -> Applied {
@@ -193,12 +187,7 @@ impl Meeting {
         }
         let mut effects = Vec::new();
         match command {
-            MeetingCommand::AddToAgenda {
-                person,
-                request,
-                team,
-                restriction,
-            } => {
+            MeetingCommand::AddToAgenda { person, request, team, restriction } => {
                 if self.agenda.iter().any(|i| i.person == person) {
                     return Err(ConferenceError::AlreadyOnAgenda(person));
                 }
@@ -209,35 +198,17 @@ impl Meeting {
                     return Err(ConferenceError::EmptyTeam);
                 }
                 if let Some(request) = request {
-                    effects.push(MeetingEffect::RequestScheduled {
-                        request,
-                        meeting: self.id,
-                        meeting_on: self.date,
-                    });
+                    effects.push(MeetingEffect::RequestScheduled { request, meeting: self.id, meeting_on: self.date });
                 }
-                self.agenda.push(AgendaItem {
-                    person,
-                    request,
-                    team,
-                    restriction,
-                    minutes: None,
-                });
+                self.agenda.push(AgendaItem { person, request, team, restriction, minutes: None });
             }
             MeetingCommand::RemoveFromAgenda { person } => {
                 self.item_mut(person)?;
                 self.agenda.retain(|i| i.person != person);
             }
-            MeetingCommand::RecordAttendance {
-                member,
-                agency,
-                present,
-            } => {
+            MeetingCommand::RecordAttendance { member, agency, present } => {
                 self.attendance.retain(|a| a.member != member);
-                self.attendance.push(Attendee {
-                    member,
-                    agency,
-                    present,
-                });
+                self.attendance.push(Attendee { member, agency, present });
             }
             MeetingCommand::RecordMinutes { person, minutes } => {
                 let item = self.item_mut(person)?;
@@ -255,21 +226,14 @@ impl Meeting {
                 item.minutes = Some(minutes);
             }
             MeetingCommand::Close => {
-                let undiscussed: Vec<PersonRef> = self
-                    .agenda
-                    .iter()
-                    .filter(|i| i.minutes.is_none())
-                    .map(|i| i.person)
-                    .collect();
+                let undiscussed: Vec<PersonRef> =
+                    self.agenda.iter().filter(|i| i.minutes.is_none()).map(|i| i.person).collect();
                 if !undiscussed.is_empty() {
                     return Err(ConferenceError::UndiscussedPersons(undiscussed));
                 }
                 for item in &self.agenda {
                     let minutes = item.minutes.as_ref().expect("checked above");
-                    effects.push(MeetingEffect::StrategyAgreed {
-                        person: item.person,
-                        strategy: minutes.strategy,
-                    });
+                    effects.push(MeetingEffect::StrategyAgreed { person: item.person, strategy: minutes.strategy });
                     effects.extend(minutes.decisions.iter().map(|d| MeetingEffect::CreateTask {
                         person: item.person,
                         task: d.task,
@@ -287,13 +251,8 @@ impl Meeting {
                 if reason.trim().is_empty() {
                     return Err(ConferenceError::CancelNeedsReason);
                 }
-                effects.push(MeetingEffect::NotifyCancelled {
-                    meeting: self.id,
-                    agencies: self.invited.clone(),
-                });
-                self.status = MeetingStatus::Cancelled {
-                    reason: reason.trim().to_owned(),
-                };
+                effects.push(MeetingEffect::NotifyCancelled { meeting: self.id, agencies: self.invited.clone() });
+                self.status = MeetingStatus::Cancelled { reason: reason.trim().to_owned() };
             }
         }
         Ok((self, effects))
@@ -302,10 +261,7 @@ impl Meeting {
 
 /// The earliest planned meeting on or after `from` whose agenda still has room.
 pub fn first_meeting_with_room(meetings: &[Meeting], from: Date) -> Option<&Meeting> {
-    meetings
-        .iter()
-        .filter(|m| m.date >= from && m.has_room())
-        .min_by_key(|m| m.date)
+    meetings.iter().filter(|m| m.date >= from && m.has_room()).min_by_key(|m| m.date)
 }
 
 #[cfg(test)]

@@ -25,14 +25,7 @@ fn planned(quota: usize) -> Meeting {
         chair: MemberRef(Uuid::from_u128(9)),
         invited: [agency(POLICE), agency(PROBATION), agency(MUNICIPALITY)].into(),
     };
-    Meeting::plan(
-        new,
-        &ConferenceRules {
-            persons_per_meeting: quota,
-        },
-    )
-    .unwrap()
-    .0
+    Meeting::plan(new, &ConferenceRules { persons_per_meeting: quota }).unwrap().0
 }
 
 fn add(meeting: Meeting, who: u128, team: &[u128]) -> Result<Meeting, ConferenceError> {
@@ -69,22 +62,12 @@ fn minutes(owner: u128) -> PersonMinutes {
 }
 
 fn record(meeting: Meeting, who: u128, minutes: PersonMinutes) -> Result<Meeting, ConferenceError> {
-    meeting
-        .apply(
-            MeetingCommand::RecordMinutes {
-                person: person(who),
-                minutes,
-            },
-            now(),
-        )
-        .map(|(m, _)| m)
+    meeting.apply(MeetingCommand::RecordMinutes { person: person(who), minutes }, now()).map(|(m, _)| m)
 }
 
 #[test]
 fn planning_checks_location_and_invitations() {
-    let rules = ConferenceRules {
-        persons_per_meeting: 5,
-    };
+    let rules = ConferenceRules { persons_per_meeting: 5 };
     let good = NewMeeting {
         id: MeetingId(Uuid::from_u128(1)),
         date: date(2026, 3, 10),
@@ -94,25 +77,11 @@ fn planning_checks_location_and_invitations() {
     };
     let (meeting, effects) = Meeting::plan(good.clone(), &rules).unwrap();
     assert_eq!((meeting.location.as_str(), meeting.quota), ("Room 2", 5));
-    assert!(
-        matches!(&effects[0], MeetingEffect::InviteAgencies { agencies, .. } if agencies.len() == 1)
-    );
-    let no_place = NewMeeting {
-        location: " ".into(),
-        ..good.clone()
-    };
-    assert_eq!(
-        Meeting::plan(no_place, &rules).unwrap_err(),
-        ConferenceError::MissingLocation
-    );
-    let nobody = NewMeeting {
-        invited: BTreeSet::new(),
-        ..good
-    };
-    assert_eq!(
-        Meeting::plan(nobody, &rules).unwrap_err(),
-        ConferenceError::NoAgenciesInvited
-    );
+    assert!(matches!(&effects[0], MeetingEffect::InviteAgencies { agencies, .. } if agencies.len() == 1));
+    let no_place = NewMeeting { location: " ".into(), ..good.clone() };
+    assert_eq!(Meeting::plan(no_place, &rules).unwrap_err(), ConferenceError::MissingLocation);
+    let nobody = NewMeeting { invited: BTreeSet::new(), ..good };
+    assert_eq!(Meeting::plan(nobody, &rules).unwrap_err(), ConferenceError::NoAgenciesInvited);
 }
 
 #[test]
@@ -137,39 +106,19 @@ fn first_meeting_with_room_skips_full_and_past_meetings() {
     earlier.id = MeetingId(Uuid::from_u128(3));
     earlier.date = date(2026, 3, 3);
     let meetings = [full, later, earlier];
-    assert_eq!(
-        first_meeting_with_room(&meetings, date(2026, 3, 5)).map(|m| m.id),
-        Some(MeetingId(Uuid::from_u128(2)))
-    );
+    assert_eq!(first_meeting_with_room(&meetings, date(2026, 3, 5)).map(|m| m.id), Some(MeetingId(Uuid::from_u128(2))));
     assert_eq!(first_meeting_with_room(&meetings, date(2026, 3, 13)), None);
 }
 
 #[test]
 fn agenda_items_need_a_team_and_appear_once() {
     let meeting = add(planned(5), 1, &[POLICE]).unwrap();
-    assert_eq!(
-        add(meeting.clone(), 1, &[POLICE]).unwrap_err(),
-        ConferenceError::AlreadyOnAgenda(person(1))
-    );
-    assert_eq!(
-        add(meeting.clone(), 2, &[]).unwrap_err(),
-        ConferenceError::EmptyTeam
-    );
-    let (removed, _) = meeting
-        .clone()
-        .apply(
-            MeetingCommand::RemoveFromAgenda { person: person(1) },
-            now(),
-        )
-        .unwrap();
+    assert_eq!(add(meeting.clone(), 1, &[POLICE]).unwrap_err(), ConferenceError::AlreadyOnAgenda(person(1)));
+    assert_eq!(add(meeting.clone(), 2, &[]).unwrap_err(), ConferenceError::EmptyTeam);
+    let (removed, _) = meeting.clone().apply(MeetingCommand::RemoveFromAgenda { person: person(1) }, now()).unwrap();
     assert!(removed.agenda.is_empty());
     assert_eq!(
-        removed
-            .apply(
-                MeetingCommand::RemoveFromAgenda { person: person(1) },
-                now()
-            )
-            .unwrap_err(),
+        removed.apply(MeetingCommand::RemoveFromAgenda { person: person(1) }, now()).unwrap_err(),
         ConferenceError::NotOnAgenda(person(1))
     );
 }
@@ -177,21 +126,10 @@ fn agenda_items_need_a_team_and_appear_once() {
 #[test]
 fn attendance_is_recorded_once_per_member() {
     let member = MemberRef(Uuid::from_u128(30));
-    let command = |present| MeetingCommand::RecordAttendance {
-        member,
-        agency: agency(POLICE),
-        present,
-    };
+    let command = |present| MeetingCommand::RecordAttendance { member, agency: agency(POLICE), present };
     let (meeting, _) = planned(5).apply(command(false), now()).unwrap();
     let (meeting, _) = meeting.apply(command(true), now()).unwrap();
-    assert_eq!(
-        meeting.attendance,
-        vec![Attendee {
-            member,
-            agency: agency(POLICE),
-            present: true
-        }]
-    );
+    assert_eq!(meeting.attendance, vec![Attendee { member, agency: agency(POLICE), present: true }]);
 }
 
 #[test]
@@ -199,65 +137,35 @@ fn minutes_need_an_analysis_and_decisions_owned_by_the_team() {
     let meeting = add(planned(5), 1, &[POLICE, MUNICIPALITY]).unwrap();
     let mut no_analysis = minutes(MUNICIPALITY);
     no_analysis.analysis.text = " ".into();
-    assert_eq!(
-        record(meeting.clone(), 1, no_analysis).unwrap_err(),
-        ConferenceError::MissingAnalysis
-    );
+    assert_eq!(record(meeting.clone(), 1, no_analysis).unwrap_err(), ConferenceError::MissingAnalysis);
     assert_eq!(
         record(meeting.clone(), 1, minutes(PROBATION)).unwrap_err(),
         ConferenceError::DecisionOwnerNotOnTeam(agency(PROBATION))
     );
     let mut blank = minutes(MUNICIPALITY);
     blank.decisions[0].description.clear();
-    assert_eq!(
-        record(meeting.clone(), 1, blank).unwrap_err(),
-        ConferenceError::DecisionWithoutDescription
-    );
-    assert_eq!(
-        record(meeting, 2, minutes(MUNICIPALITY)).unwrap_err(),
-        ConferenceError::NotOnAgenda(person(2))
-    );
+    assert_eq!(record(meeting.clone(), 1, blank).unwrap_err(), ConferenceError::DecisionWithoutDescription);
+    assert_eq!(record(meeting, 2, minutes(MUNICIPALITY)).unwrap_err(), ConferenceError::NotOnAgenda(person(2)));
 }
 
 #[test]
 fn closing_turns_decisions_into_tasks_and_needs_minutes_for_everyone() {
-    let meeting = add(
-        add(planned(5), 1, &[POLICE, MUNICIPALITY]).unwrap(),
-        2,
-        &[POLICE],
-    )
-    .unwrap();
+    let meeting = add(add(planned(5), 1, &[POLICE, MUNICIPALITY]).unwrap(), 2, &[POLICE]).unwrap();
     let meeting = record(meeting, 1, minutes(MUNICIPALITY)).unwrap();
     assert_eq!(
-        meeting
-            .clone()
-            .apply(MeetingCommand::Close, now())
-            .unwrap_err(),
+        meeting.clone().apply(MeetingCommand::Close, now()).unwrap_err(),
         ConferenceError::UndiscussedPersons(vec![person(2)])
     );
-    let (meeting, _) = meeting
-        .apply(
-            MeetingCommand::RemoveFromAgenda { person: person(2) },
-            now(),
-        )
-        .unwrap();
+    let (meeting, _) = meeting.apply(MeetingCommand::RemoveFromAgenda { person: person(2) }, now()).unwrap();
     let (closed, effects) = meeting.apply(MeetingCommand::Close, now()).unwrap();
     assert_eq!(closed.status, MeetingStatus::Closed { at: now() });
-    assert_eq!(
-        effects[0],
-        MeetingEffect::StrategyAgreed {
-            person: person(1),
-            strategy: Strategy::Both
-        }
-    );
+    assert_eq!(effects[0], MeetingEffect::StrategyAgreed { person: person(1), strategy: Strategy::Both });
     assert!(matches!(
         &effects[1],
         MeetingEffect::CreateTask { owner, due, .. } if *owner == agency(MUNICIPALITY) && *due == date(2026, 4, 1)
     ));
     assert_eq!(
-        closed
-            .apply(MeetingCommand::Cancel { reason: "x".into() }, now())
-            .unwrap_err(),
+        closed.apply(MeetingCommand::Cancel { reason: "x".into() }, now()).unwrap_err(),
         ConferenceError::NotPlanned("closed")
     );
 }
@@ -265,42 +173,18 @@ fn closing_turns_decisions_into_tasks_and_needs_minutes_for_everyone() {
 #[test]
 fn cancelling_needs_a_reason_and_notifies_the_invited() {
     assert_eq!(
-        planned(5)
-            .apply(MeetingCommand::Cancel { reason: "".into() }, now())
-            .unwrap_err(),
+        planned(5).apply(MeetingCommand::Cancel { reason: "".into() }, now()).unwrap_err(),
         ConferenceError::CancelNeedsReason
     );
-    let (cancelled, effects) = planned(5)
-        .apply(
-            MeetingCommand::Cancel {
-                reason: "chair ill".into(),
-            },
-            now(),
-        )
-        .unwrap();
-    assert_eq!(
-        cancelled.status,
-        MeetingStatus::Cancelled {
-            reason: "chair ill".into()
-        }
-    );
-    assert!(
-        matches!(&effects[0], MeetingEffect::NotifyCancelled { agencies, .. } if agencies.len() == 3)
-    );
-    assert_eq!(
-        add(cancelled, 1, &[POLICE]).unwrap_err(),
-        ConferenceError::NotPlanned("cancelled")
-    );
+    let (cancelled, effects) = planned(5).apply(MeetingCommand::Cancel { reason: "chair ill".into() }, now()).unwrap();
+    assert_eq!(cancelled.status, MeetingStatus::Cancelled { reason: "chair ill".into() });
+    assert!(matches!(&effects[0], MeetingEffect::NotifyCancelled { agencies, .. } if agencies.len() == 3));
+    assert_eq!(add(cancelled, 1, &[POLICE]).unwrap_err(), ConferenceError::NotPlanned("cancelled"));
 }
 
 #[test]
 fn an_agency_sees_only_its_persons_and_unrestricted_entries() {
-    let meeting = add(
-        add(planned(5), 1, &[POLICE, MUNICIPALITY]).unwrap(),
-        2,
-        &[PROBATION],
-    )
-    .unwrap();
+    let meeting = add(add(planned(5), 1, &[POLICE, MUNICIPALITY]).unwrap(), 2, &[PROBATION]).unwrap();
     let mut meeting = record(meeting, 1, minutes(MUNICIPALITY)).unwrap();
     meeting.agenda.push(AgendaItem {
         person: person(3),
@@ -314,33 +198,17 @@ fn an_agency_sees_only_its_persons_and_unrestricted_entries() {
     let police_persons: Vec<PersonRef> = police.items.iter().map(|i| i.person).collect();
     assert_eq!(police_persons, vec![person(1), person(3)]);
     let police_minutes = police.items[0].minutes.as_ref().unwrap();
-    assert_eq!(
-        police_minutes.notes,
-        vec![
-            "agreed to see the GP".to_owned(),
-            "partner reported threats".to_owned()
-        ]
-    );
+    assert_eq!(police_minutes.notes, vec!["agreed to see the GP".to_owned(), "partner reported threats".to_owned()]);
 
     let municipality = meeting_view_for(&meeting, agency(MUNICIPALITY));
-    assert_eq!(
-        municipality.items.len(),
-        1,
-        "the restricted person 3 is hidden"
-    );
+    assert_eq!(municipality.items.len(), 1, "the restricted person 3 is hidden");
     let their_minutes = municipality.items[0].minutes.as_ref().unwrap();
     assert_eq!(their_minutes.notes, vec!["agreed to see the GP".to_owned()]);
-    assert_eq!(
-        their_minutes.analysis.as_deref(),
-        Some("drinking drives the thefts; no address")
-    );
+    assert_eq!(their_minutes.analysis.as_deref(), Some("drinking drives the thefts; no address"));
     assert_eq!(their_minutes.decisions.len(), 1);
 
     let probation = meeting_view_for(&meeting, agency(PROBATION));
-    assert_eq!(
-        probation.items.iter().map(|i| i.person).collect::<Vec<_>>(),
-        vec![person(2)]
-    );
+    assert_eq!(probation.items.iter().map(|i| i.person).collect::<Vec<_>>(), vec![person(2)]);
     let outsider = meeting_view_for(&meeting, agency(99));
     assert!(outsider.items.is_empty());
 }
@@ -366,11 +234,7 @@ fn adding_a_requested_person_schedules_the_request() {
     let (meeting, effects) = planned(5).apply(command, now()).unwrap();
     assert_eq!(
         effects,
-        vec![MeetingEffect::RequestScheduled {
-            request,
-            meeting: meeting.id,
-            meeting_on: date(2026, 3, 10)
-        }]
+        vec![MeetingEffect::RequestScheduled { request, meeting: meeting.id, meeting_on: date(2026, 3, 10) }]
     );
     assert_eq!(meeting.agenda[0].request, Some(request));
 }

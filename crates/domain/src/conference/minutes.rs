@@ -24,10 +24,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn for_team(text: &str) -> Self {
-        Self {
-            text: text.to_owned(),
-            restriction: Restriction::Team,
-        }
+        Self { text: text.to_owned(), restriction: Restriction::Team }
     }
 }
 

@@ -16,17 +16,13 @@ mod triage;
 
 pub use calendar::TriageCalendar;
 pub use criteria::{
-    ComplexCaseCriteria, Condition, CriteriaRule, MatchedRule, Proposal, Reason, TriageFlag,
-    TriageInputs,
+    ComplexCaseCriteria, Condition, CriteriaRule, MatchedRule, Proposal, Reason, TriageFlag, TriageInputs,
 };
 pub use error::ConferenceError;
 pub use meeting::{
-    AgendaItem, Attendee, ConferenceRules, Meeting, MeetingCommand, MeetingEffect, MeetingStatus,
-    NewMeeting, first_meeting_with_room,
+    AgendaItem, Attendee, ConferenceRules, Meeting, MeetingCommand, MeetingEffect, MeetingStatus, NewMeeting,
+    first_meeting_with_room,
 };
 pub use minutes::{Decision, Entry, PersonMinutes, Strategy};
 pub use need_to_know::{AgendaItemView, MeetingView, MinutesView, Restriction, meeting_view_for};
-pub use triage::{
-    ConferenceRequest, NewConferenceRequest, RequestOrigin, RequestStatus, TriageCommand,
-    TriageEffect,
-};
+pub use triage::{ConferenceRequest, NewConferenceRequest, RequestOrigin, RequestStatus, TriageCommand, TriageEffect};

@@ -53,10 +53,7 @@ pub struct MeetingView {
 }
 
 fn visible_text(entry: &Entry, viewer: AgencyRef, team: &BTreeSet<AgencyRef>) -> Option<String> {
-    entry
-        .restriction
-        .allows(viewer, team)
-        .then(|| entry.text.clone())
+    entry.restriction.allows(viewer, team).then(|| entry.text.clone())
 }
 
 pub fn meeting_view_for(meeting: &Meeting, viewer: AgencyRef) -> MeetingView {
@@ -69,24 +66,10 @@ pub fn meeting_view_for(meeting: &Meeting, viewer: AgencyRef) -> MeetingView {
             minutes: item.minutes.as_ref().map(|m| MinutesView {
                 analysis: visible_text(&m.analysis, viewer, &item.team),
                 strategy: m.strategy,
-                decisions: m
-                    .decisions
-                    .iter()
-                    .filter(|d| d.restriction.allows(viewer, &item.team))
-                    .cloned()
-                    .collect(),
-                notes: m
-                    .notes
-                    .iter()
-                    .filter_map(|n| visible_text(n, viewer, &item.team))
-                    .collect(),
+                decisions: m.decisions.iter().filter(|d| d.restriction.allows(viewer, &item.team)).cloned().collect(),
+                notes: m.notes.iter().filter_map(|n| visible_text(n, viewer, &item.team)).collect(),
             }),
         })
         .collect();
-    MeetingView {
-        meeting: meeting.id,
-        date: meeting.date,
-        location: meeting.location.clone(),
-        items,
-    }
+    MeetingView { meeting: meeting.id, date: meeting.date, location: meeting.location.clone(), items }
 }

@@ -12,29 +12,16 @@ use std::collections::BTreeSet;
 /// Who asked for the conference: a partner, or the system because the criteria matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RequestOrigin {
-    Partner {
-        agency: AgencyRef,
-        member: MemberRef,
-    },
+    Partner { agency: AgencyRef, member: MemberRef },
     Proposed(Proposal),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RequestStatus {
     Requested,
-    Accepted {
-        by: MemberRef,
-        at: Timestamp,
-    },
-    Declined {
-        by: MemberRef,
-        at: Timestamp,
-        reason: String,
-    },
-    Scheduled {
-        meeting: MeetingId,
-        meeting_on: Date,
-    },
+    Accepted { by: MemberRef, at: Timestamp },
+    Declined { by: MemberRef, at: Timestamp, reason: String },
+    Scheduled { meeting: MeetingId, meeting_on: Date },
 }
 
 impl RequestStatus {
@@ -73,17 +60,9 @@ pub struct ConferenceRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TriageCommand {
-    Accept {
-        by: MemberRef,
-    },
-    Decline {
-        by: MemberRef,
-        reason: String,
-    },
-    Schedule {
-        meeting: MeetingId,
-        meeting_on: Date,
-    },
+    Accept { by: MemberRef },
+    Decline { by: MemberRef, reason: String },
+    Schedule { meeting: MeetingId, meeting_on: Date },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -132,29 +111,16 @@ impl ConferenceRequest {
             triage_on,
             status: RequestStatus::Requested,
         };
-        let effects = vec![TriageEffect::PutOnTriageList {
-            request: request.id,
-            triage_on,
-        }];
+        let effects = vec![TriageEffect::PutOnTriageList { request: request.id, triage_on }];
         Ok((request, effects))
     }
 
-    pub fn apply(
-        self,
-        command: TriageCommand,
-        now: Timestamp,
-    ) -> Result<(Self, Vec<TriageEffect>), ConferenceError> {
+    pub fn apply(self, command: TriageCommand, now: Timestamp) -> Result<(Self, Vec<TriageEffect>), ConferenceError> {
         let id = self.id;
         match (&self.status, command) {
             (RequestStatus::Requested, TriageCommand::Accept { by }) => Ok((
-                Self {
-                    status: RequestStatus::Accepted { by, at: now },
-                    ..self
-                },
-                vec![TriageEffect::NotifyRequester {
-                    request: id,
-                    outcome: "accepted",
-                }],
+                Self { status: RequestStatus::Accepted { by, at: now }, ..self },
+                vec![TriageEffect::NotifyRequester { request: id, outcome: "accepted" }],
             )),
             (RequestStatus::Requested, TriageCommand::Decline { by, reason }) => {
                 if reason.trim().is_empty() {
@@ -162,61 +128,24 @@ impl ConferenceRequest {
                 }
                 let reason = reason.trim().to_owned();
                 Ok((
-                    Self {
-                        status: RequestStatus::Declined {
-                            by,
-                            at: now,
-                            reason,
-                        },
-                        ..self
-                    },
-                    vec![TriageEffect::NotifyRequester {
-                        request: id,
-                        outcome: "declined",
-                    }],
+                    Self { status: RequestStatus::Declined { by, at: now, reason }, ..self },
+                    vec![TriageEffect::NotifyRequester { request: id, outcome: "declined" }],
                 ))
             }
             (status, TriageCommand::Accept { .. } | TriageCommand::Decline { .. }) => {
                 Err(ConferenceError::AlreadyTriaged(status.name()))
             }
-            (
-                RequestStatus::Accepted { .. },
-                TriageCommand::Schedule {
-                    meeting,
-                    meeting_on,
-                },
-            ) => {
+            (RequestStatus::Accepted { .. }, TriageCommand::Schedule { meeting, meeting_on }) => {
                 if meeting_on < self.triage_on {
-                    return Err(ConferenceError::MeetingBeforeTriage {
-                        meeting_on,
-                        triage_on: self.triage_on,
-                    });
+                    return Err(ConferenceError::MeetingBeforeTriage { meeting_on, triage_on: self.triage_on });
                 }
                 let effects = vec![
-                    TriageEffect::InviteAgencies {
-                        request: id,
-                        meeting,
-                        agencies: self.invited.clone(),
-                    },
-                    TriageEffect::NotifyRequester {
-                        request: id,
-                        outcome: "scheduled",
-                    },
+                    TriageEffect::InviteAgencies { request: id, meeting, agencies: self.invited.clone() },
+                    TriageEffect::NotifyRequester { request: id, outcome: "scheduled" },
                 ];
-                Ok((
-                    Self {
-                        status: RequestStatus::Scheduled {
-                            meeting,
-                            meeting_on,
-                        },
-                        ..self
-                    },
-                    effects,
-                ))
+                Ok((Self { status: RequestStatus::Scheduled { meeting, meeting_on }, ..self }, effects))
             }
-            (status, TriageCommand::Schedule { .. }) => {
-                Err(ConferenceError::NotAccepted(status.name()))
-            }
+            (status, TriageCommand::Schedule { .. }) => Err(ConferenceError::NotAccepted(status.name())),
         }
     }
 
@@ -245,10 +174,7 @@ mod tests {
         NewConferenceRequest {
             id: ConferenceRequestId(Uuid::from_u128(1)),
             person: PersonRef(Uuid::from_u128(2)),
-            origin: RequestOrigin::Partner {
-                agency: AgencyRef(Uuid::from_u128(3)),
-                member: member(),
-            },
+            origin: RequestOrigin::Partner { agency: AgencyRef(Uuid::from_u128(3)), member: member() },
             reason: " shoplifting weekly, homeless, drinking ".into(),
             goal: "one plan: housing, health, area ban".into(),
             invited: [AgencyRef(Uuid::from_u128(3)), AgencyRef(Uuid::from_u128(4))].into(),
@@ -256,26 +182,17 @@ mod tests {
     }
 
     fn submitted() -> ConferenceRequest {
-        ConferenceRequest::submit(new_request(), &BeyondPack::nl().triage_calendar, now())
-            .unwrap()
-            .0
+        ConferenceRequest::submit(new_request(), &BeyondPack::nl().triage_calendar, now()).unwrap().0
     }
 
     #[test]
     fn submitting_puts_the_request_on_the_triage_list_by_the_cut_off() {
         let (request, effects) =
-            ConferenceRequest::submit(new_request(), &BeyondPack::nl().triage_calendar, now())
-                .unwrap();
+            ConferenceRequest::submit(new_request(), &BeyondPack::nl().triage_calendar, now()).unwrap();
         assert_eq!(request.triage_on, date(2026, 3, 3));
         assert_eq!(request.reason, "shoplifting weekly, homeless, drinking");
         assert_eq!(request.status, RequestStatus::Requested);
-        assert_eq!(
-            effects,
-            vec![TriageEffect::PutOnTriageList {
-                request: request.id,
-                triage_on: date(2026, 3, 3)
-            }]
-        );
+        assert_eq!(effects, vec![TriageEffect::PutOnTriageList { request: request.id, triage_on: date(2026, 3, 3) }]);
         assert!(!request.is_carried_over(date(2026, 3, 3)));
         assert!(request.is_carried_over(date(2026, 3, 4)));
     }
@@ -285,16 +202,10 @@ mod tests {
         let calendar = BeyondPack::nl().triage_calendar;
         let mut no_reason = new_request();
         no_reason.reason = "  ".into();
-        assert_eq!(
-            ConferenceRequest::submit(no_reason, &calendar, now()).unwrap_err(),
-            ConferenceError::MissingReason
-        );
+        assert_eq!(ConferenceRequest::submit(no_reason, &calendar, now()).unwrap_err(), ConferenceError::MissingReason);
         let mut no_goal = new_request();
         no_goal.goal = String::new();
-        assert_eq!(
-            ConferenceRequest::submit(no_goal, &calendar, now()).unwrap_err(),
-            ConferenceError::MissingGoal
-        );
+        assert_eq!(ConferenceRequest::submit(no_goal, &calendar, now()).unwrap_err(), ConferenceError::MissingGoal);
         let mut nobody = new_request();
         nobody.invited.clear();
         assert_eq!(
@@ -305,85 +216,36 @@ mod tests {
 
     #[test]
     fn accept_then_schedule() {
-        let (accepted, effects) = submitted()
-            .apply(TriageCommand::Accept { by: member() }, now())
-            .unwrap();
-        assert_eq!(
-            accepted.status,
-            RequestStatus::Accepted {
-                by: member(),
-                at: now()
-            }
-        );
+        let (accepted, effects) = submitted().apply(TriageCommand::Accept { by: member() }, now()).unwrap();
+        assert_eq!(accepted.status, RequestStatus::Accepted { by: member(), at: now() });
         assert_eq!(effects.len(), 1);
         let meeting = MeetingId(Uuid::from_u128(9));
-        let (scheduled, effects) = accepted
-            .apply(
-                TriageCommand::Schedule {
-                    meeting,
-                    meeting_on: date(2026, 3, 10),
-                },
-                now(),
-            )
-            .unwrap();
-        assert_eq!(
-            scheduled.status,
-            RequestStatus::Scheduled {
-                meeting,
-                meeting_on: date(2026, 3, 10)
-            }
-        );
-        assert!(
-            matches!(&effects[0], TriageEffect::InviteAgencies { agencies, .. } if agencies.len() == 2)
-        );
+        let (scheduled, effects) =
+            accepted.apply(TriageCommand::Schedule { meeting, meeting_on: date(2026, 3, 10) }, now()).unwrap();
+        assert_eq!(scheduled.status, RequestStatus::Scheduled { meeting, meeting_on: date(2026, 3, 10) });
+        assert!(matches!(&effects[0], TriageEffect::InviteAgencies { agencies, .. } if agencies.len() == 2));
     }
 
     #[test]
     fn declining_needs_a_reason_and_is_final() {
         let request = submitted();
         assert_eq!(
-            request
-                .clone()
-                .apply(
-                    TriageCommand::Decline {
-                        by: member(),
-                        reason: " ".into()
-                    },
-                    now()
-                )
-                .unwrap_err(),
+            request.clone().apply(TriageCommand::Decline { by: member(), reason: " ".into() }, now()).unwrap_err(),
             ConferenceError::DeclineNeedsReason
         );
         let (declined, _) = request
-            .apply(
-                TriageCommand::Decline {
-                    by: member(),
-                    reason: "regular probation suffices".into(),
-                },
-                now(),
-            )
+            .apply(TriageCommand::Decline { by: member(), reason: "regular probation suffices".into() }, now())
             .unwrap();
         assert!(
             matches!(&declined.status, RequestStatus::Declined { reason, .. } if reason == "regular probation suffices")
         );
         assert_eq!(
-            declined
-                .clone()
-                .apply(TriageCommand::Accept { by: member() }, now())
-                .unwrap_err(),
+            declined.clone().apply(TriageCommand::Accept { by: member() }, now()).unwrap_err(),
             ConferenceError::AlreadyTriaged("declined")
         );
         let meeting = MeetingId(Uuid::from_u128(9));
         assert_eq!(
-            declined
-                .apply(
-                    TriageCommand::Schedule {
-                        meeting,
-                        meeting_on: date(2026, 3, 10)
-                    },
-                    now()
-                )
-                .unwrap_err(),
+            declined.apply(TriageCommand::Schedule { meeting, meeting_on: date(2026, 3, 10) }, now()).unwrap_err(),
             ConferenceError::NotAccepted("declined")
         );
     }
@@ -392,40 +254,19 @@ mod tests {
     fn scheduling_needs_acceptance_and_a_meeting_after_triage() {
         let meeting = MeetingId(Uuid::from_u128(9));
         assert_eq!(
-            submitted()
-                .apply(
-                    TriageCommand::Schedule {
-                        meeting,
-                        meeting_on: date(2026, 3, 10)
-                    },
-                    now()
-                )
-                .unwrap_err(),
+            submitted().apply(TriageCommand::Schedule { meeting, meeting_on: date(2026, 3, 10) }, now()).unwrap_err(),
             ConferenceError::NotAccepted("requested")
         );
-        let (accepted, _) = submitted()
-            .apply(TriageCommand::Accept { by: member() }, now())
-            .unwrap();
+        let (accepted, _) = submitted().apply(TriageCommand::Accept { by: member() }, now()).unwrap();
         assert_eq!(
             accepted
                 .clone()
-                .apply(
-                    TriageCommand::Schedule {
-                        meeting,
-                        meeting_on: date(2026, 3, 2)
-                    },
-                    now()
-                )
+                .apply(TriageCommand::Schedule { meeting, meeting_on: date(2026, 3, 2) }, now())
                 .unwrap_err(),
-            ConferenceError::MeetingBeforeTriage {
-                meeting_on: date(2026, 3, 2),
-                triage_on: date(2026, 3, 3)
-            }
+            ConferenceError::MeetingBeforeTriage { meeting_on: date(2026, 3, 2), triage_on: date(2026, 3, 3) }
         );
         assert_eq!(
-            accepted
-                .apply(TriageCommand::Accept { by: member() }, now())
-                .unwrap_err(),
+            accepted.apply(TriageCommand::Accept { by: member() }, now()).unwrap_err(),
             ConferenceError::AlreadyTriaged("accepted")
         );
     }

@@ -26,20 +26,13 @@ impl Episode {
         if today <= self.started_on {
             return 0;
         }
-        let days = self
-            .started_on
-            .until(today)
-            .expect("dates are far from the calendar's limits")
-            .get_days();
+        let days = self.started_on.until(today).expect("dates are far from the calendar's limits").get_days();
         (days / 7).unsigned_abs().min(u32::from(self.weeks))
     }
 
     pub fn flags(&self, today: Date) -> EpisodeFlags {
         if self.status != EpisodeStatus::Open {
-            return EpisodeFlags {
-                behind_intensity: None,
-                overrunning_by_days: None,
-            };
+            return EpisodeFlags { behind_intensity: None, overrunning_by_days: None };
         }
         let weeks = self.completed_weeks(today);
         let window_end = self
@@ -48,19 +41,11 @@ impl Episode {
             .expect("dates are far from the calendar's limits");
         let expected = weeks * u32::from(self.contacts_per_week);
         let actual = self.contacts.iter().filter(|c| c.on < window_end).count() as u32;
-        let behind_intensity =
-            (actual < expected).then_some(IntensityShortfall { expected, actual });
+        let behind_intensity = (actual < expected).then_some(IntensityShortfall { expected, actual });
         let ends_on = self.ends_on();
-        let overrunning_by_days = (today >= ends_on).then(|| {
-            ends_on
-                .until(today)
-                .expect("dates are far from the calendar's limits")
-                .get_days()
-        });
-        EpisodeFlags {
-            behind_intensity,
-            overrunning_by_days,
-        }
+        let overrunning_by_days = (today >= ends_on)
+            .then(|| ends_on.until(today).expect("dates are far from the calendar's limits").get_days());
+        EpisodeFlags { behind_intensity, overrunning_by_days }
     }
 }
 
@@ -73,10 +58,7 @@ mod tests {
     #[test]
     fn an_episode_in_its_first_week_is_never_behind() {
         let flags = episode().flags(date(2026, 3, 6));
-        assert_eq!(
-            (flags.behind_intensity, flags.overrunning_by_days),
-            (None, None)
-        );
+        assert_eq!((flags.behind_intensity, flags.overrunning_by_days), (None, None));
     }
 
     #[test]
@@ -85,40 +67,20 @@ mod tests {
         let (one, _) = episode().apply(contact(date(2026, 3, 3)), today).unwrap();
         let (three, _) = one.clone().apply(contact(date(2026, 3, 9)), today).unwrap();
         let (three, _) = three.apply(contact(date(2026, 3, 12)), today).unwrap();
-        assert_eq!(
-            one.flags(today).behind_intensity,
-            Some(IntensityShortfall {
-                expected: 4,
-                actual: 1
-            })
-        );
-        assert_eq!(
-            three.flags(today).behind_intensity,
-            Some(IntensityShortfall {
-                expected: 4,
-                actual: 3
-            })
-        );
+        assert_eq!(one.flags(today).behind_intensity, Some(IntensityShortfall { expected: 4, actual: 1 }));
+        assert_eq!(three.flags(today).behind_intensity, Some(IntensityShortfall { expected: 4, actual: 3 }));
         let (four, _) = three.apply(contact(date(2026, 3, 15)), today).unwrap();
         assert_eq!(four.flags(today).behind_intensity, None);
         // A contact in the current, unfinished week does not count towards finished weeks.
         let (current_week, _) = one.apply(contact(date(2026, 3, 16)), today).unwrap();
-        assert_eq!(
-            current_week.flags(today).behind_intensity,
-            Some(IntensityShortfall {
-                expected: 4,
-                actual: 1
-            })
-        );
+        assert_eq!(current_week.flags(today).behind_intensity, Some(IntensityShortfall { expected: 4, actual: 1 }));
     }
 
     #[test]
     fn an_open_episode_past_its_time_box_is_overrunning() {
         let mut busy = episode();
         for week in 0..6 {
-            let monday = date(2026, 3, 2)
-                .checked_add(jiff::Span::new().days(week * 7))
-                .unwrap();
+            let monday = date(2026, 3, 2).checked_add(jiff::Span::new().days(week * 7)).unwrap();
             busy.contacts.push(crate::episode::Contact {
                 on: monday,
                 by: crate::episode::workflow::tests::manager(),
@@ -130,23 +92,9 @@ mod tests {
         assert_eq!(busy.flags(date(2026, 4, 12)).overrunning_by_days, None);
         assert_eq!(busy.flags(date(2026, 4, 13)).overrunning_by_days, Some(0));
         let late = busy.flags(date(2026, 4, 20));
-        assert_eq!(
-            (late.overrunning_by_days, late.behind_intensity),
-            (Some(7), None)
-        );
-        let (closed, _) = busy
-            .apply(
-                EpisodeCommand::Close {
-                    reason: "done".into(),
-                },
-                date(2026, 4, 20),
-            )
-            .unwrap();
-        assert_eq!(
-            closed.flags(date(2026, 5, 1)).overrunning_by_days,
-            None,
-            "closed episodes raise no flags"
-        );
+        assert_eq!((late.overrunning_by_days, late.behind_intensity), (Some(7), None));
+        let (closed, _) = busy.apply(EpisodeCommand::Close { reason: "done".into() }, date(2026, 4, 20)).unwrap();
+        assert_eq!(closed.flags(date(2026, 5, 1)).overrunning_by_days, None, "closed episodes raise no flags");
     }
 
     proptest::proptest! {

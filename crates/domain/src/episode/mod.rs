@@ -7,6 +7,5 @@ mod workflow;
 
 pub use flags::{EpisodeFlags, IntensityShortfall};
 pub use workflow::{
-    Contact, ContactKind, Episode, EpisodeCommand, EpisodeEffect, EpisodeError, EpisodeStatus,
-    NewEpisode,
+    Contact, ContactKind, Episode, EpisodeCommand, EpisodeEffect, EpisodeError, EpisodeStatus, NewEpisode,
 };

@@ -74,34 +74,16 @@ pub struct Episode {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EpisodeCommand {
-    LogContact {
-        on: Date,
-        by: MemberRef,
-        kind: ContactKind,
-        note: String,
-    },
-    HandOver {
-        to: MemberRef,
-    },
-    Extend {
-        extra_weeks: u8,
-        reason: String,
-    },
-    Close {
-        reason: String,
-    },
+    LogContact { on: Date, by: MemberRef, kind: ContactKind, note: String },
+    HandOver { to: MemberRef },
+    Extend { extra_weeks: u8, reason: String },
+    Close { reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EpisodeEffect {
-    NotifyCaseManager {
-        episode: EpisodeId,
-        member: MemberRef,
-    },
-    EpisodeEnded {
-        episode: EpisodeId,
-        person: PersonRef,
-    },
+    NotifyCaseManager { episode: EpisodeId, member: MemberRef },
+    EpisodeEnded { episode: EpisodeId, person: PersonRef },
 }
 
 impl Episode {
@@ -122,10 +104,7 @@ impl Episode {
             contacts: Vec::new(),
             status: EpisodeStatus::Open,
         };
-        let effects = vec![EpisodeEffect::NotifyCaseManager {
-            episode: episode.id,
-            member: episode.case_manager,
-        }];
+        let effects = vec![EpisodeEffect::NotifyCaseManager { episode: episode.id, member: episode.case_manager }];
         Ok((episode, effects))
     }
 
@@ -136,11 +115,7 @@ impl Episode {
             .expect("episode dates are far from the calendar's limits")
     }
 
-    pub fn apply(
-        mut self,
-        command: EpisodeCommand,
-        today: Date,
-    ) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
+    pub fn apply(mut self, command: EpisodeCommand, today: Date) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
         if self.status != EpisodeStatus::Open {
             return Err(EpisodeError::Closed);
         }
@@ -148,32 +123,18 @@ impl Episode {
         match command {
             EpisodeCommand::LogContact { on, by, kind, note } => {
                 if on < self.started_on {
-                    return Err(EpisodeError::ContactBeforeStart {
-                        on,
-                        started_on: self.started_on,
-                    });
+                    return Err(EpisodeError::ContactBeforeStart { on, started_on: self.started_on });
                 }
                 if on > today {
                     return Err(EpisodeError::ContactInTheFuture { on, today });
                 }
-                self.contacts.push(Contact {
-                    on,
-                    by,
-                    kind,
-                    note: note.trim().to_owned(),
-                });
+                self.contacts.push(Contact { on, by, kind, note: note.trim().to_owned() });
             }
             EpisodeCommand::HandOver { to } => {
                 self.case_manager = to;
-                effects.push(EpisodeEffect::NotifyCaseManager {
-                    episode: self.id,
-                    member: to,
-                });
+                effects.push(EpisodeEffect::NotifyCaseManager { episode: self.id, member: to });
             }
-            EpisodeCommand::Extend {
-                extra_weeks,
-                reason,
-            } => {
+            EpisodeCommand::Extend { extra_weeks, reason } => {
                 if extra_weeks == 0 {
                     return Err(EpisodeError::ZeroExtension);
                 }
@@ -186,14 +147,8 @@ impl Episode {
                 if reason.trim().is_empty() {
                     return Err(EpisodeError::CloseNeedsReason);
                 }
-                self.status = EpisodeStatus::Closed {
-                    on: today,
-                    reason: reason.trim().to_owned(),
-                };
-                effects.push(EpisodeEffect::EpisodeEnded {
-                    episode: self.id,
-                    person: self.person,
-                });
+                self.status = EpisodeStatus::Closed { on: today, reason: reason.trim().to_owned() };
+                effects.push(EpisodeEffect::EpisodeEnded { episode: self.id, person: self.person });
             }
         }
         Ok((self, effects))
@@ -242,26 +197,14 @@ pub(crate) mod tests {
             weeks: 0,
             contacts_per_week: 2,
         };
-        assert_eq!(
-            Episode::start(new.clone()).unwrap_err(),
-            EpisodeError::ZeroWeeks
-        );
+        assert_eq!(Episode::start(new.clone()).unwrap_err(), EpisodeError::ZeroWeeks);
         new.weeks = 6;
         new.contacts_per_week = 0;
-        assert_eq!(
-            Episode::start(new.clone()).unwrap_err(),
-            EpisodeError::ZeroIntensity
-        );
+        assert_eq!(Episode::start(new.clone()).unwrap_err(), EpisodeError::ZeroIntensity);
         new.contacts_per_week = 2;
         let (started, effects) = Episode::start(new).unwrap();
         assert_eq!(started.ends_on(), date(2026, 4, 13));
-        assert_eq!(
-            effects,
-            vec![EpisodeEffect::NotifyCaseManager {
-                episode: started.id,
-                member: manager()
-            }]
-        );
+        assert_eq!(effects, vec![EpisodeEffect::NotifyCaseManager { episode: started.id, member: manager() }]);
     }
 
     #[test]
@@ -270,21 +213,12 @@ pub(crate) mod tests {
         let (logged, _) = episode().apply(contact(date(2026, 3, 3)), today).unwrap();
         assert_eq!(logged.contacts.len(), 1);
         assert_eq!(
-            logged
-                .clone()
-                .apply(contact(date(2026, 3, 1)), today)
-                .unwrap_err(),
-            EpisodeError::ContactBeforeStart {
-                on: date(2026, 3, 1),
-                started_on: date(2026, 3, 2)
-            }
+            logged.clone().apply(contact(date(2026, 3, 1)), today).unwrap_err(),
+            EpisodeError::ContactBeforeStart { on: date(2026, 3, 1), started_on: date(2026, 3, 2) }
         );
         assert_eq!(
             logged.apply(contact(date(2026, 3, 11)), today).unwrap_err(),
-            EpisodeError::ContactInTheFuture {
-                on: date(2026, 3, 11),
-                today
-            }
+            EpisodeError::ContactInTheFuture { on: date(2026, 3, 11), today }
         );
     }
 
@@ -292,32 +226,13 @@ pub(crate) mod tests {
     fn hand_over_and_extension() {
         let today = date(2026, 3, 10);
         let next = MemberRef(Uuid::from_u128(6));
-        let (handed, effects) = episode()
-            .apply(EpisodeCommand::HandOver { to: next }, today)
-            .unwrap();
+        let (handed, effects) = episode().apply(EpisodeCommand::HandOver { to: next }, today).unwrap();
         assert_eq!(handed.case_manager, next);
-        assert_eq!(
-            effects,
-            vec![EpisodeEffect::NotifyCaseManager {
-                episode: handed.id,
-                member: next
-            }]
-        );
-        let extend = |weeks, reason: &str| EpisodeCommand::Extend {
-            extra_weeks: weeks,
-            reason: reason.into(),
-        };
-        assert_eq!(
-            handed.clone().apply(extend(0, "x"), today).unwrap_err(),
-            EpisodeError::ZeroExtension
-        );
-        assert_eq!(
-            handed.clone().apply(extend(2, " "), today).unwrap_err(),
-            EpisodeError::ExtendNeedsReason
-        );
-        let (extended, _) = handed
-            .apply(extend(2, "housing viewing next month"), today)
-            .unwrap();
+        assert_eq!(effects, vec![EpisodeEffect::NotifyCaseManager { episode: handed.id, member: next }]);
+        let extend = |weeks, reason: &str| EpisodeCommand::Extend { extra_weeks: weeks, reason: reason.into() };
+        assert_eq!(handed.clone().apply(extend(0, "x"), today).unwrap_err(), EpisodeError::ZeroExtension);
+        assert_eq!(handed.clone().apply(extend(2, " "), today).unwrap_err(), EpisodeError::ExtendNeedsReason);
+        let (extended, _) = handed.apply(extend(2, "housing viewing next month"), today).unwrap();
         assert_eq!((extended.weeks, extended.ends_on()), (8, date(2026, 4, 27)));
     }
 
@@ -325,36 +240,13 @@ pub(crate) mod tests {
     fn closing_needs_a_reason_and_ends_the_episode() {
         let today = date(2026, 4, 14);
         assert_eq!(
-            episode()
-                .apply(EpisodeCommand::Close { reason: "".into() }, today)
-                .unwrap_err(),
+            episode().apply(EpisodeCommand::Close { reason: "".into() }, today).unwrap_err(),
             EpisodeError::CloseNeedsReason
         );
-        let (closed, effects) = episode()
-            .apply(
-                EpisodeCommand::Close {
-                    reason: "goals reached".into(),
-                },
-                today,
-            )
-            .unwrap();
-        assert_eq!(
-            closed.status,
-            EpisodeStatus::Closed {
-                on: today,
-                reason: "goals reached".into()
-            }
-        );
-        assert_eq!(
-            effects,
-            vec![EpisodeEffect::EpisodeEnded {
-                episode: closed.id,
-                person: closed.person
-            }]
-        );
-        assert_eq!(
-            closed.apply(contact(date(2026, 4, 1)), today).unwrap_err(),
-            EpisodeError::Closed
-        );
+        let (closed, effects) =
+            episode().apply(EpisodeCommand::Close { reason: "goals reached".into() }, today).unwrap();
+        assert_eq!(closed.status, EpisodeStatus::Closed { on: today, reason: "goals reached".into() });
+        assert_eq!(effects, vec![EpisodeEffect::EpisodeEnded { episode: closed.id, person: closed.person }]);
+        assert_eq!(closed.apply(contact(date(2026, 4, 1)), today).unwrap_err(), EpisodeError::Closed);
     }
 }

@@ -55,10 +55,7 @@ impl AreaBan {
             return Err(ExclusionError::MissingDecision);
         }
         if new.ends_on < new.starts_on {
-            return Err(ExclusionError::BanEndsBeforeStart {
-                starts_on: new.starts_on,
-                ends_on: new.ends_on,
-            });
+            return Err(ExclusionError::BanEndsBeforeStart { starts_on: new.starts_on, ends_on: new.ends_on });
         }
         Ok(Self {
             id: new.id,
@@ -80,14 +77,9 @@ impl AreaBan {
             return Err(ExclusionError::NotInForce);
         }
         match command {
-            AreaBanCommand::ExtendTo {
-                ends_on,
-                decision_ref,
-            } => {
+            AreaBanCommand::ExtendTo { ends_on, decision_ref } => {
                 if ends_on <= self.ends_on {
-                    return Err(ExclusionError::BanNotLonger {
-                        current: self.ends_on,
-                    });
+                    return Err(ExclusionError::BanNotLonger { current: self.ends_on });
                 }
                 if decision_ref.trim().is_empty() {
                     return Err(ExclusionError::MissingDecision);
@@ -99,10 +91,7 @@ impl AreaBan {
                 if reason.trim().is_empty() {
                     return Err(ExclusionError::LiftNeedsReason);
                 }
-                self.status = AreaBanStatus::Lifted {
-                    on: today,
-                    reason: reason.trim().to_owned(),
-                };
+                self.status = AreaBanStatus::Lifted { on: today, reason: reason.trim().to_owned() };
             }
         }
         Ok(self)
@@ -113,14 +102,9 @@ impl AreaBan {
             .ends_on
             .checked_sub(i64::from(rules.warn_days_before_expiry).days())
             .expect("dates are far from the calendar's limits");
-        let days_left = today
-            .until(self.ends_on)
-            .expect("dates are far from the calendar's limits")
-            .get_days();
-        (self.is_in_force(today) && today >= warn_from).then_some(AreaBanWarning::EndsSoon {
-            ends_on: self.ends_on,
-            days_left,
-        })
+        let days_left = today.until(self.ends_on).expect("dates are far from the calendar's limits").get_days();
+        (self.is_in_force(today) && today >= warn_from)
+            .then_some(AreaBanWarning::EndsSoon { ends_on: self.ends_on, days_left })
     }
 }
 
@@ -144,37 +128,18 @@ mod tests {
 
     #[test]
     fn imposing_checks_area_decision_and_period() {
-        assert!(
-            AreaBan::impose(new_ban())
-                .unwrap()
-                .is_in_force(date(2026, 3, 2))
-        );
+        assert!(AreaBan::impose(new_ban()).unwrap().is_in_force(date(2026, 3, 2)));
         assert_eq!(
-            AreaBan::impose(NewAreaBan {
-                area: " ".into(),
-                ..new_ban()
-            })
-            .unwrap_err(),
+            AreaBan::impose(NewAreaBan { area: " ".into(), ..new_ban() }).unwrap_err(),
             ExclusionError::MissingArea
         );
         assert_eq!(
-            AreaBan::impose(NewAreaBan {
-                decision_ref: "".into(),
-                ..new_ban()
-            })
-            .unwrap_err(),
+            AreaBan::impose(NewAreaBan { decision_ref: "".into(), ..new_ban() }).unwrap_err(),
             ExclusionError::MissingDecision
         );
         assert_eq!(
-            AreaBan::impose(NewAreaBan {
-                ends_on: date(2026, 3, 1),
-                ..new_ban()
-            })
-            .unwrap_err(),
-            ExclusionError::BanEndsBeforeStart {
-                starts_on: date(2026, 3, 2),
-                ends_on: date(2026, 3, 1)
-            }
+            AreaBan::impose(NewAreaBan { ends_on: date(2026, 3, 1), ..new_ban() }).unwrap_err(),
+            ExclusionError::BanEndsBeforeStart { starts_on: date(2026, 3, 2), ends_on: date(2026, 3, 1) }
         );
     }
 
@@ -185,10 +150,7 @@ mod tests {
         assert_eq!(ban.warning(date(2026, 5, 23), &rules), None);
         assert_eq!(
             ban.warning(date(2026, 5, 24), &rules),
-            Some(AreaBanWarning::EndsSoon {
-                ends_on: date(2026, 5, 31),
-                days_left: 7
-            })
+            Some(AreaBanWarning::EndsSoon { ends_on: date(2026, 5, 31), days_left: 7 })
         );
         assert_eq!(ban.warning(date(2026, 6, 1), &rules), None);
         assert!(!ban.is_in_force(date(2026, 6, 1)));
@@ -198,58 +160,24 @@ mod tests {
     fn extending_and_lifting() {
         let today = date(2026, 5, 25);
         let ban = AreaBan::impose(new_ban()).unwrap();
-        let extend = |ends_on, decision: &str| AreaBanCommand::ExtendTo {
-            ends_on,
-            decision_ref: decision.into(),
-        };
+        let extend = |ends_on, decision: &str| AreaBanCommand::ExtendTo { ends_on, decision_ref: decision.into() };
         assert_eq!(
-            ban.clone()
-                .apply(extend(date(2026, 5, 31), "GB-2"), today)
-                .unwrap_err(),
-            ExclusionError::BanNotLonger {
-                current: date(2026, 5, 31)
-            }
+            ban.clone().apply(extend(date(2026, 5, 31), "GB-2"), today).unwrap_err(),
+            ExclusionError::BanNotLonger { current: date(2026, 5, 31) }
         );
         assert_eq!(
-            ban.clone()
-                .apply(extend(date(2026, 8, 31), " "), today)
-                .unwrap_err(),
+            ban.clone().apply(extend(date(2026, 8, 31), " "), today).unwrap_err(),
             ExclusionError::MissingDecision
         );
-        let extended = ban
-            .clone()
-            .apply(extend(date(2026, 8, 31), "GB-2"), today)
-            .unwrap();
+        let extended = ban.clone().apply(extend(date(2026, 8, 31), "GB-2"), today).unwrap();
+        assert_eq!((extended.ends_on, extended.decision_ref.as_str()), (date(2026, 8, 31), "GB-2"));
         assert_eq!(
-            (extended.ends_on, extended.decision_ref.as_str()),
-            (date(2026, 8, 31), "GB-2")
-        );
-        assert_eq!(
-            ban.clone()
-                .apply(AreaBanCommand::Lift { reason: "".into() }, today)
-                .unwrap_err(),
+            ban.clone().apply(AreaBanCommand::Lift { reason: "".into() }, today).unwrap_err(),
             ExclusionError::LiftNeedsReason
         );
-        let lifted = ban
-            .clone()
-            .apply(
-                AreaBanCommand::Lift {
-                    reason: "moved away".into(),
-                },
-                today,
-            )
-            .unwrap();
+        let lifted = ban.clone().apply(AreaBanCommand::Lift { reason: "moved away".into() }, today).unwrap();
         assert!(!lifted.is_in_force(today));
-        assert_eq!(
-            lifted
-                .apply(extend(date(2026, 9, 1), "x"), today)
-                .unwrap_err(),
-            ExclusionError::NotInForce
-        );
-        assert_eq!(
-            ban.apply(extend(date(2026, 9, 1), "x"), date(2026, 6, 1))
-                .unwrap_err(),
-            ExclusionError::NotInForce
-        );
+        assert_eq!(lifted.apply(extend(date(2026, 9, 1), "x"), today).unwrap_err(), ExclusionError::NotInForce);
+        assert_eq!(ban.apply(extend(date(2026, 9, 1), "x"), date(2026, 6, 1)).unwrap_err(), ExclusionError::NotInForce);
     }
 }

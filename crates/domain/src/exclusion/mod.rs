@@ -9,8 +9,8 @@ mod order;
 pub use area_ban::{AreaBan, AreaBanCommand, AreaBanStatus, AreaBanWarning, NewAreaBan};
 pub use config::{AreaBanRules, ExclusionOrderRules};
 pub use order::{
-    ExclusionContext, ExclusionEffect, ExclusionOrder, ExclusionWarning, Extension, HelpTask,
-    NewExclusionOrder, OrderCommand, OrderStatus,
+    ExclusionContext, ExclusionEffect, ExclusionOrder, ExclusionWarning, Extension, HelpTask, NewExclusionOrder,
+    OrderCommand, OrderStatus,
 };
 
 use crate::ids_beyond::{PersonRef, TaskId};
@@ -29,11 +29,7 @@ pub enum ExclusionError {
     #[error("give the reference of the mayor's decision")]
     MissingDecision,
     #[error("{requested} days in total is past the legal maximum of {maximum} days ({statute})")]
-    ExtensionBeyondMaximum {
-        requested: u16,
-        maximum: u16,
-        statute: String,
-    },
+    ExtensionBeyondMaximum { requested: u16, maximum: u16, statute: String },
     #[error("an extension must make the order longer than its current {current} days")]
     ExtensionNotLonger { current: u16, requested: u16 },
     #[error("the order ended at {ended_at}; impose a new order instead of extending")]
@@ -46,9 +42,7 @@ pub enum ExclusionError {
     LiftNeedsReason,
     #[error("write the advice on extension")]
     EmptyAdvice,
-    #[error(
-        "help tasks are for the excluded person, the victims or the children named on the order"
-    )]
+    #[error("help tasks are for the excluded person, the victims or the children named on the order")]
     HelpForSomeoneElse(PersonRef),
     #[error("write what the help is")]
     EmptyHelpDescription,

@@ -133,23 +133,11 @@ pub enum ExclusionEffect {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExclusionWarning {
-    EndsSoon {
-        ends_at: Timestamp,
-    },
-    ExtensionAdviceDue {
-        due_at: Timestamp,
-    },
-    ExtensionAdviceOverdue {
-        due_at: Timestamp,
-    },
-    NoHelpArranged {
-        due_at: Timestamp,
-    },
-    HelpNotStarted {
-        task: TaskId,
-        due_at: Timestamp,
-        overdue: bool,
-    },
+    EndsSoon { ends_at: Timestamp },
+    ExtensionAdviceDue { due_at: Timestamp },
+    ExtensionAdviceOverdue { due_at: Timestamp },
+    NoHelpArranged { due_at: Timestamp },
+    HelpNotStarted { task: TaskId, due_at: Timestamp, overdue: bool },
 }
 
 type Applied = Result<(ExclusionOrder, Vec<ExclusionEffect>), ExclusionError>;
@@ -212,24 +200,14 @@ impl ExclusionOrder {
         person == self.excluded || self.victims.contains(&person) || self.children.contains(&person)
     }
 
-    pub fn apply(
-        mut self,
-        command: OrderCommand,
-        context: &ExclusionContext<'_>,
-        now: Timestamp,
-    ) -> Applied {
+    pub fn apply(mut self, command: OrderCommand, context: &ExclusionContext<'_>, now: Timestamp) -> Applied {
         if self.status != OrderStatus::InForce {
             return Err(ExclusionError::NotInForce);
         }
         let ends_at = self.ends_at(context);
         let mut effects = Vec::new();
         match command {
-            OrderCommand::AddHelpTask {
-                task,
-                for_person,
-                owner,
-                description,
-            } => {
+            OrderCommand::AddHelpTask { task, for_person, owner, description } => {
                 if !self.protects(for_person) {
                     return Err(ExclusionError::HelpForSomeoneElse(for_person));
                 }
@@ -237,25 +215,12 @@ impl ExclusionOrder {
                     return Err(ExclusionError::EmptyHelpDescription);
                 }
                 let description = description.trim().to_owned();
-                self.help_tasks.push(HelpTask {
-                    id: task,
-                    for_person,
-                    owner,
-                    description,
-                    started_at: None,
-                });
-                effects.push(ExclusionEffect::HelpTaskAssigned {
-                    order: self.id,
-                    task,
-                    owner,
-                });
+                self.help_tasks.push(HelpTask { id: task, for_person, owner, description, started_at: None });
+                effects.push(ExclusionEffect::HelpTaskAssigned { order: self.id, task, owner });
             }
             OrderCommand::RecordHelpStarted { task } => {
-                let found = self
-                    .help_tasks
-                    .iter_mut()
-                    .find(|t| t.id == task)
-                    .ok_or(ExclusionError::UnknownHelpTask(task))?;
+                let found =
+                    self.help_tasks.iter_mut().find(|t| t.id == task).ok_or(ExclusionError::UnknownHelpTask(task))?;
                 found.started_at.get_or_insert(now);
             }
             OrderCommand::RecordExtensionAdvice { advice } => {
@@ -264,10 +229,7 @@ impl ExclusionOrder {
                 }
                 self.extension_advice = Some(advice.trim().to_owned());
             }
-            OrderCommand::Extend {
-                to_total_days,
-                decision_ref,
-            } => {
+            OrderCommand::Extend { to_total_days, decision_ref } => {
                 if now >= ends_at {
                     return Err(ExclusionError::OrderEnded { ended_at: ends_at });
                 }
@@ -289,21 +251,14 @@ impl ExclusionOrder {
                 }
                 self.total_days = to_total_days;
                 let decision_ref = decision_ref.trim().to_owned();
-                self.extensions.push(Extension {
-                    decided_at: now,
-                    decision_ref,
-                    to_total_days,
-                });
+                self.extensions.push(Extension { decided_at: now, decision_ref, to_total_days });
                 effects.push(self.clock_effect(context));
             }
             OrderCommand::Lift { reason } => {
                 if reason.trim().is_empty() {
                     return Err(ExclusionError::LiftNeedsReason);
                 }
-                self.status = OrderStatus::Lifted {
-                    at: now,
-                    reason: reason.trim().to_owned(),
-                };
+                self.status = OrderStatus::Lifted { at: now, reason: reason.trim().to_owned() };
                 effects.push(self.ended_effect());
             }
             OrderCommand::Expire => {
@@ -318,19 +273,11 @@ impl ExclusionOrder {
     }
 
     fn ended_effect(&self) -> ExclusionEffect {
-        ExclusionEffect::NotifyEnded {
-            order: self.id,
-            excluded: self.excluded,
-            victims: self.victims.clone(),
-        }
+        ExclusionEffect::NotifyEnded { order: self.id, excluded: self.excluded, victims: self.victims.clone() }
     }
 
     /// Warnings for the person's plan and the process manager's dashboard at `now`.
-    pub fn warnings(
-        &self,
-        context: &ExclusionContext<'_>,
-        now: Timestamp,
-    ) -> Vec<ExclusionWarning> {
+    pub fn warnings(&self, context: &ExclusionContext<'_>, now: Timestamp) -> Vec<ExclusionWarning> {
         let ends_at = self.ends_at(context);
         if self.status != OrderStatus::InForce || now >= ends_at {
             return Vec::new();
@@ -352,14 +299,11 @@ impl ExclusionOrder {
             warnings.push(ExclusionWarning::NoHelpArranged { due_at: help_due });
         }
         warnings.extend(
-            self.help_tasks
-                .iter()
-                .filter(|t| t.started_at.is_none())
-                .map(|t| ExclusionWarning::HelpNotStarted {
-                    task: t.id,
-                    due_at: help_due,
-                    overdue: now > help_due,
-                }),
+            self.help_tasks.iter().filter(|t| t.started_at.is_none()).map(|t| ExclusionWarning::HelpNotStarted {
+                task: t.id,
+                due_at: help_due,
+                overdue: now > help_due,
+            }),
         );
         warnings
     }

@@ -8,10 +8,7 @@ use uuid::Uuid;
 static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
 
 fn context() -> ExclusionContext<'static> {
-    ExclusionContext {
-        rules: PACK.exclusion_order.as_ref().unwrap(),
-        time_zone: &PACK.time_zone,
-    }
+    ExclusionContext { rules: PACK.exclusion_order.as_ref().unwrap(), time_zone: &PACK.time_zone }
 }
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -39,10 +36,7 @@ fn order() -> ExclusionOrder {
     ExclusionOrder::impose(new_order(), &context()).unwrap().0
 }
 fn extend(days: u16) -> OrderCommand {
-    OrderCommand::Extend {
-        to_total_days: days,
-        decision_ref: "HV-2026-014-V".into(),
-    }
+    OrderCommand::Extend { to_total_days: days, decision_ref: "HV-2026-014-V".into() }
 }
 
 #[test]
@@ -71,15 +65,9 @@ fn imposing_checks_the_people_address_and_decision() {
         assert_eq!(ExclusionOrder::impose(new, &context()).unwrap_err(), error);
     };
     check(|n| n.victims.clear(), ExclusionError::NoVictims);
-    check(
-        |n| n.children.push(n.excluded),
-        ExclusionError::ExcludedPersonProtected,
-    );
+    check(|n| n.children.push(n.excluded), ExclusionError::ExcludedPersonProtected);
     check(|n| n.address = " ".into(), ExclusionError::MissingAddress);
-    check(
-        |n| n.decision_ref = String::new(),
-        ExclusionError::MissingDecision,
-    );
+    check(|n| n.decision_ref = String::new(), ExclusionError::MissingDecision);
 }
 
 #[test]
@@ -98,18 +86,8 @@ fn extension_up_to_four_weeks_moves_the_clock() {
 fn extension_past_the_legal_maximum_is_refused_with_the_statute() {
     let now = at("2026-03-28T09:00:00Z");
     let error = order().apply(extend(29), &context(), now).unwrap_err();
-    assert!(matches!(
-        &error,
-        ExclusionError::ExtensionBeyondMaximum {
-            requested: 29,
-            maximum: 28,
-            ..
-        }
-    ));
-    assert!(
-        error.to_string().contains("Wet tijdelijk huisverbod"),
-        "{error}"
-    );
+    assert!(matches!(&error, ExclusionError::ExtensionBeyondMaximum { requested: 29, maximum: 28, .. }));
+    assert!(error.to_string().contains("Wet tijdelijk huisverbod"), "{error}");
     let (at_max, _) = order().apply(extend(20), &context(), now).unwrap();
     assert!(matches!(
         at_max.apply(extend(30), &context(), now).unwrap_err(),
@@ -122,26 +100,13 @@ fn extension_must_lengthen_come_in_time_and_cite_a_decision() {
     let now = at("2026-03-28T09:00:00Z");
     assert_eq!(
         order().apply(extend(10), &context(), now).unwrap_err(),
-        ExclusionError::ExtensionNotLonger {
-            current: 10,
-            requested: 10
-        }
+        ExclusionError::ExtensionNotLonger { current: 10, requested: 10 }
     );
-    let no_decision = OrderCommand::Extend {
-        to_total_days: 20,
-        decision_ref: " ".into(),
-    };
+    let no_decision = OrderCommand::Extend { to_total_days: 20, decision_ref: " ".into() };
+    assert_eq!(order().apply(no_decision, &context(), now).unwrap_err(), ExclusionError::MissingDecision);
     assert_eq!(
-        order().apply(no_decision, &context(), now).unwrap_err(),
-        ExclusionError::MissingDecision
-    );
-    assert_eq!(
-        order()
-            .apply(extend(20), &context(), at("2026-03-30T20:00:00Z"))
-            .unwrap_err(),
-        ExclusionError::OrderEnded {
-            ended_at: at("2026-03-30T20:00:00Z")
-        }
+        order().apply(extend(20), &context(), at("2026-03-30T20:00:00Z")).unwrap_err(),
+        ExclusionError::OrderEnded { ended_at: at("2026-03-30T20:00:00Z") }
     );
 }
 
@@ -149,40 +114,20 @@ fn extension_must_lengthen_come_in_time_and_cite_a_decision() {
 fn lifting_and_expiry_end_the_order() {
     let now = at("2026-03-25T09:00:00Z");
     assert_eq!(
-        order()
-            .apply(OrderCommand::Lift { reason: "".into() }, &context(), now)
-            .unwrap_err(),
+        order().apply(OrderCommand::Lift { reason: "".into() }, &context(), now).unwrap_err(),
         ExclusionError::LiftNeedsReason
     );
-    let (lifted, effects) = order()
-        .apply(
-            OrderCommand::Lift {
-                reason: "court ruling".into(),
-            },
-            &context(),
-            now,
-        )
-        .unwrap();
+    let (lifted, effects) =
+        order().apply(OrderCommand::Lift { reason: "court ruling".into() }, &context(), now).unwrap();
     assert!(matches!(lifted.status, OrderStatus::Lifted { .. }));
-    assert!(
-        matches!(&effects[0], ExclusionEffect::NotifyEnded { victims, .. } if victims == &vec![person(VICTIM)])
-    );
-    assert_eq!(
-        lifted.apply(extend(20), &context(), now).unwrap_err(),
-        ExclusionError::NotInForce
-    );
+    assert!(matches!(&effects[0], ExclusionEffect::NotifyEnded { victims, .. } if victims == &vec![person(VICTIM)]));
+    assert_eq!(lifted.apply(extend(20), &context(), now).unwrap_err(), ExclusionError::NotInForce);
 
     assert_eq!(
-        order()
-            .apply(OrderCommand::Expire, &context(), now)
-            .unwrap_err(),
-        ExclusionError::NotYetExpired {
-            ends_at: at("2026-03-30T20:00:00Z")
-        }
+        order().apply(OrderCommand::Expire, &context(), now).unwrap_err(),
+        ExclusionError::NotYetExpired { ends_at: at("2026-03-30T20:00:00Z") }
     );
-    let (expired, _) = order()
-        .apply(OrderCommand::Expire, &context(), at("2026-03-30T20:00:00Z"))
-        .unwrap();
+    let (expired, _) = order().apply(OrderCommand::Expire, &context(), at("2026-03-30T20:00:00Z")).unwrap();
     assert_eq!(expired.status, OrderStatus::Expired);
 }
 
@@ -201,45 +146,16 @@ fn help_tasks_are_for_the_people_on_the_order_and_start_once() {
         order().apply(add(99, "x"), &context(), now).unwrap_err(),
         ExclusionError::HelpForSomeoneElse(person(99))
     );
-    assert_eq!(
-        order().apply(add(CHILD, " "), &context(), now).unwrap_err(),
-        ExclusionError::EmptyHelpDescription
-    );
-    let (with_help, effects) = order()
-        .apply(add(CHILD, "youth care intake"), &context(), now)
-        .unwrap();
-    assert_eq!(
-        effects,
-        vec![ExclusionEffect::HelpTaskAssigned {
-            order: with_help.id,
-            task,
-            owner: agency
-        }]
-    );
-    let (started, _) = with_help
-        .apply(OrderCommand::RecordHelpStarted { task }, &context(), now)
-        .unwrap();
-    let (again, _) = started
-        .apply(
-            OrderCommand::RecordHelpStarted { task },
-            &context(),
-            at("2026-03-22T09:00:00Z"),
-        )
-        .unwrap();
-    assert_eq!(
-        again.help_tasks[0].started_at,
-        Some(now),
-        "the first start is kept"
-    );
+    assert_eq!(order().apply(add(CHILD, " "), &context(), now).unwrap_err(), ExclusionError::EmptyHelpDescription);
+    let (with_help, effects) = order().apply(add(CHILD, "youth care intake"), &context(), now).unwrap();
+    assert_eq!(effects, vec![ExclusionEffect::HelpTaskAssigned { order: with_help.id, task, owner: agency }]);
+    let (started, _) = with_help.apply(OrderCommand::RecordHelpStarted { task }, &context(), now).unwrap();
+    let (again, _) =
+        started.apply(OrderCommand::RecordHelpStarted { task }, &context(), at("2026-03-22T09:00:00Z")).unwrap();
+    assert_eq!(again.help_tasks[0].started_at, Some(now), "the first start is kept");
     let unknown = TaskId(Uuid::from_u128(61));
     assert_eq!(
-        again
-            .apply(
-                OrderCommand::RecordHelpStarted { task: unknown },
-                &context(),
-                now
-            )
-            .unwrap_err(),
+        again.apply(OrderCommand::RecordHelpStarted { task: unknown }, &context(), now).unwrap_err(),
         ExclusionError::UnknownHelpTask(unknown)
     );
 }
@@ -248,19 +164,11 @@ fn help_tasks_are_for_the_people_on_the_order_and_start_once() {
 fn advice_is_recorded_once_written() {
     let now = at("2026-03-27T09:00:00Z");
     let empty = OrderCommand::RecordExtensionAdvice { advice: " ".into() };
-    assert_eq!(
-        order().apply(empty, &context(), now).unwrap_err(),
-        ExclusionError::EmptyAdvice
-    );
-    let advice = OrderCommand::RecordExtensionAdvice {
-        advice: "extend: risk remains high".into(),
-    };
+    assert_eq!(order().apply(empty, &context(), now).unwrap_err(), ExclusionError::EmptyAdvice);
+    let advice = OrderCommand::RecordExtensionAdvice { advice: "extend: risk remains high".into() };
     let (advised, _) = order().apply(advice, &context(), now).unwrap();
     assert!(
-        !advised
-            .warnings(&context(), now)
-            .iter()
-            .any(|w| matches!(w, ExclusionWarning::ExtensionAdviceDue { .. }))
+        !advised.warnings(&context(), now).iter().any(|w| matches!(w, ExclusionWarning::ExtensionAdviceDue { .. }))
     );
 }
 
@@ -268,31 +176,13 @@ fn advice_is_recorded_once_written() {
 fn warnings_come_before_the_advice_day_and_the_end() {
     let order = order();
     let early = order.warnings(&context(), at("2026-03-21T09:00:00Z"));
-    assert_eq!(
-        early,
-        vec![ExclusionWarning::NoHelpArranged {
-            due_at: at("2026-03-30T20:00:00Z")
-        }]
-    );
+    assert_eq!(early, vec![ExclusionWarning::NoHelpArranged { due_at: at("2026-03-30T20:00:00Z") }]);
     let day_seven = order.warnings(&context(), at("2026-03-27T22:00:00Z"));
-    assert!(day_seven.contains(&ExclusionWarning::ExtensionAdviceDue {
-        due_at: at("2026-03-28T21:00:00Z")
-    }));
+    assert!(day_seven.contains(&ExclusionWarning::ExtensionAdviceDue { due_at: at("2026-03-28T21:00:00Z") }));
     let day_nine = order.warnings(&context(), at("2026-03-29T09:00:00Z"));
-    assert!(
-        day_nine.contains(&ExclusionWarning::ExtensionAdviceOverdue {
-            due_at: at("2026-03-28T21:00:00Z")
-        })
-    );
-    assert!(day_nine.contains(&ExclusionWarning::EndsSoon {
-        ends_at: at("2026-03-30T20:00:00Z")
-    }));
-    assert!(
-        order
-            .warnings(&context(), at("2026-03-30T20:00:00Z"))
-            .is_empty(),
-        "an ended order warns no more"
-    );
+    assert!(day_nine.contains(&ExclusionWarning::ExtensionAdviceOverdue { due_at: at("2026-03-28T21:00:00Z") }));
+    assert!(day_nine.contains(&ExclusionWarning::EndsSoon { ends_at: at("2026-03-30T20:00:00Z") }));
+    assert!(order.warnings(&context(), at("2026-03-30T20:00:00Z")).is_empty(), "an ended order warns no more");
 }
 
 #[test]
@@ -304,30 +194,18 @@ fn an_unstarted_help_task_warns_and_turns_overdue() {
         owner: AgencyRef(Uuid::from_u128(50)),
         description: "anger management intake".into(),
     };
-    let (order, _) = order()
-        .apply(add, &context(), at("2026-03-21T09:00:00Z"))
-        .unwrap();
-    let (order, _) = order
-        .apply(extend(28), &context(), at("2026-03-28T09:00:00Z"))
-        .unwrap();
+    let (order, _) = order().apply(add, &context(), at("2026-03-21T09:00:00Z")).unwrap();
+    let (order, _) = order.apply(extend(28), &context(), at("2026-03-28T09:00:00Z")).unwrap();
     let due_at = at("2026-03-30T20:00:00Z");
     assert_eq!(
         order.warnings(&context(), at("2026-03-24T09:00:00Z")),
-        vec![ExclusionWarning::HelpNotStarted {
-            task,
-            due_at,
-            overdue: false
-        }]
+        vec![ExclusionWarning::HelpNotStarted { task, due_at, overdue: false }]
     );
-    assert!(
-        order
-            .warnings(&context(), at("2026-04-01T09:00:00Z"))
-            .contains(&ExclusionWarning::HelpNotStarted {
-                task,
-                due_at,
-                overdue: true
-            })
-    );
+    assert!(order.warnings(&context(), at("2026-04-01T09:00:00Z")).contains(&ExclusionWarning::HelpNotStarted {
+        task,
+        due_at,
+        overdue: true
+    }));
 }
 
 proptest! {

@@ -30,11 +30,7 @@ pub struct GroupProgress {
 
 /// Summarises the current members' plans. `plans` may hold any plans; those not linked to a
 /// current member are ignored. Cancelled tasks do not count towards the total.
-pub fn progress<'a>(
-    group: &Group,
-    plans: impl IntoIterator<Item = &'a Plan>,
-    today: Date,
-) -> GroupProgress {
+pub fn progress<'a>(group: &Group, plans: impl IntoIterator<Item = &'a Plan>, today: Date) -> GroupProgress {
     let plans: BTreeMap<_, _> = plans.into_iter().map(|p| (p.id, p)).collect();
     let mut by_class: BTreeMap<MemberClass, ClassProgress> = BTreeMap::new();
     let mut without_plan = Vec::new();
@@ -47,30 +43,16 @@ pub fn progress<'a>(
         };
         class.with_plan += 1;
         *class.plans_by_status.entry(plan.status.name()).or_default() += 1;
-        if matches!(
-            plan.status,
-            PlanStatus::Closed {
-                outcome: crate::plan::Outcome::GoalsMet,
-                ..
-            }
-        ) {
+        if matches!(plan.status, PlanStatus::Closed { outcome: crate::plan::Outcome::GoalsMet, .. }) {
             class.goals_met += 1;
         }
-        for task in plan
-            .tasks
-            .iter()
-            .filter(|t| !matches!(t.status, TaskStatus::Cancelled { .. }))
-        {
+        for task in plan.tasks.iter().filter(|t| !matches!(t.status, TaskStatus::Cancelled { .. })) {
             class.tasks_total += 1;
             class.tasks_done += usize::from(task.status == TaskStatus::Done);
             class.tasks_overdue += usize::from(task.is_overdue(today));
         }
     }
-    GroupProgress {
-        current_members: group.current_members().count(),
-        by_class,
-        without_plan,
-    }
+    GroupProgress { current_members: group.current_members().count(), by_class, without_plan }
 }
 
 #[cfg(test)]
@@ -85,14 +67,8 @@ mod tests {
 
     #[test]
     fn progress_is_summed_per_class_over_the_members_plans() {
-        let core_plan = run(
-            active(1),
-            vec![PlanCommand::ChangeTaskStatus {
-                task: task_id(1),
-                status: TaskStatus::Done,
-            }],
-            start(),
-        );
+        let core_plan =
+            run(active(1), vec![PlanCommand::ChangeTaskStatus { task: task_id(1), status: TaskStatus::Done }], start());
         let follower_plan = draft(2);
         let unrelated = active(3);
         let mut group = Group::form(NewGroup {
@@ -103,54 +79,23 @@ mod tests {
         })
         .unwrap();
         let commands = vec![
-            GroupCommand::AddMember {
-                person: core_plan.person,
-                class: MemberClass::Core,
-            },
-            GroupCommand::LinkPlan {
-                person: core_plan.person,
-                plan: core_plan.id,
-            },
-            GroupCommand::AddMember {
-                person: follower_plan.person,
-                class: MemberClass::Follower,
-            },
-            GroupCommand::LinkPlan {
-                person: follower_plan.person,
-                plan: follower_plan.id,
-            },
-            GroupCommand::AddMember {
-                person: PersonRef(Uuid::from_u128(77)),
-                class: MemberClass::AtRisk,
-            },
-            GroupCommand::AddMember {
-                person: PersonRef(Uuid::from_u128(78)),
-                class: MemberClass::Core,
-            },
-            GroupCommand::RemoveMember {
-                person: PersonRef(Uuid::from_u128(78)),
-                reason: "moved".into(),
-            },
+            GroupCommand::AddMember { person: core_plan.person, class: MemberClass::Core },
+            GroupCommand::LinkPlan { person: core_plan.person, plan: core_plan.id },
+            GroupCommand::AddMember { person: follower_plan.person, class: MemberClass::Follower },
+            GroupCommand::LinkPlan { person: follower_plan.person, plan: follower_plan.id },
+            GroupCommand::AddMember { person: PersonRef(Uuid::from_u128(77)), class: MemberClass::AtRisk },
+            GroupCommand::AddMember { person: PersonRef(Uuid::from_u128(78)), class: MemberClass::Core },
+            GroupCommand::RemoveMember { person: PersonRef(Uuid::from_u128(78)), reason: "moved".into() },
         ];
         for command in commands {
             group = group.apply(command, start()).unwrap();
         }
-        let summary = progress(
-            &group,
-            [&core_plan, &follower_plan, &unrelated],
-            date(2026, 3, 16),
-        );
+        let summary = progress(&group, [&core_plan, &follower_plan, &unrelated], date(2026, 3, 16));
         assert_eq!(summary.current_members, 3);
         assert_eq!(summary.without_plan, vec![PersonRef(Uuid::from_u128(77))]);
         let core = &summary.by_class[&MemberClass::Core];
         assert_eq!(
-            (
-                core.members,
-                core.with_plan,
-                core.tasks_total,
-                core.tasks_done,
-                core.tasks_overdue
-            ),
+            (core.members, core.with_plan, core.tasks_total, core.tasks_done, core.tasks_overdue),
             (1, 1, 3, 1, 1)
         );
         assert_eq!(core.plans_by_status.get("active"), Some(&1));
@@ -163,11 +108,7 @@ mod tests {
     #[test]
     fn a_plan_closed_with_goals_met_counts_as_met() {
         use crate::plan::{Outcome, test_support::context};
-        let plan = run(
-            active(1),
-            vec![PlanCommand::StartReEvaluation],
-            date(2027, 3, 1),
-        );
+        let plan = run(active(1), vec![PlanCommand::StartReEvaluation], date(2027, 3, 1));
         let close = PlanCommand::Close {
             outcome: Outcome::GoalsMet,
             why: "housed and working".into(),
@@ -181,28 +122,12 @@ mod tests {
             process_manager: MemberRef(Uuid::from_u128(2)),
         })
         .unwrap()
-        .apply(
-            GroupCommand::AddMember {
-                person: closed.person,
-                class: MemberClass::AtRisk,
-            },
-            start(),
-        )
+        .apply(GroupCommand::AddMember { person: closed.person, class: MemberClass::AtRisk }, start())
         .unwrap()
-        .apply(
-            GroupCommand::LinkPlan {
-                person: closed.person,
-                plan: closed.id,
-            },
-            start(),
-        )
+        .apply(GroupCommand::LinkPlan { person: closed.person, plan: closed.id }, start())
         .unwrap();
         let at_risk = &progress(&group, [&closed], date(2027, 3, 2)).by_class[&MemberClass::AtRisk];
-        assert_eq!(
-            (at_risk.goals_met, at_risk.tasks_total),
-            (1, 0),
-            "tasks cancelled by closing do not count"
-        );
+        assert_eq!((at_risk.goals_met, at_risk.tasks_total), (1, 0), "tasks cancelled by closing do not count");
         assert_eq!(at_risk.plans_by_status.get("closed"), Some(&1));
     }
 }

@@ -62,22 +62,10 @@ pub struct Group {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GroupCommand {
-    AddMember {
-        person: PersonRef,
-        class: MemberClass,
-    },
-    Reclassify {
-        person: PersonRef,
-        class: MemberClass,
-    },
-    LinkPlan {
-        person: PersonRef,
-        plan: PlanId,
-    },
-    RemoveMember {
-        person: PersonRef,
-        reason: String,
-    },
+    AddMember { person: PersonRef, class: MemberClass },
+    Reclassify { person: PersonRef, class: MemberClass },
+    LinkPlan { person: PersonRef, plan: PlanId },
+    RemoveMember { person: PersonRef, reason: String },
 }
 
 impl Group {
@@ -99,10 +87,7 @@ impl Group {
     }
 
     fn current_mut(&mut self, person: PersonRef) -> Result<&mut GroupMember, GroupError> {
-        self.members
-            .iter_mut()
-            .find(|m| m.person == person && m.is_current())
-            .ok_or(GroupError::NotMember(person))
+        self.members.iter_mut().find(|m| m.person == person && m.is_current()).ok_or(GroupError::NotMember(person))
     }
 
     pub fn apply(mut self, command: GroupCommand, today: Date) -> Result<Self, GroupError> {
@@ -111,22 +96,13 @@ impl Group {
                 if self.current_members().any(|m| m.person == person) {
                     return Err(GroupError::AlreadyMember(person));
                 }
-                self.members.push(GroupMember {
-                    person,
-                    class,
-                    plan: None,
-                    joined_on: today,
-                    left: None,
-                });
+                self.members.push(GroupMember { person, class, plan: None, joined_on: today, left: None });
             }
             GroupCommand::Reclassify { person, class } => {
                 self.current_mut(person)?.class = class;
             }
             GroupCommand::LinkPlan { person, plan } => {
-                if self
-                    .current_members()
-                    .any(|m| m.plan == Some(plan) && m.person != person)
-                {
+                if self.current_members().any(|m| m.plan == Some(plan) && m.person != person) {
                     return Err(GroupError::PlanLinkedToOtherMember(plan));
                 }
                 self.current_mut(person)?.plan = Some(plan);
@@ -178,119 +154,46 @@ mod tests {
 
     #[test]
     fn members_are_added_once_classified_and_linked_to_their_own_plan() {
-        let add = |p, class| GroupCommand::AddMember {
-            person: person(p),
-            class,
-        };
+        let add = |p, class| GroupCommand::AddMember { person: person(p), class };
         let g = group().apply(add(1, MemberClass::Core), today()).unwrap();
         assert_eq!(
-            g.clone()
-                .apply(add(1, MemberClass::AtRisk), today())
-                .unwrap_err(),
+            g.clone().apply(add(1, MemberClass::AtRisk), today()).unwrap_err(),
             GroupError::AlreadyMember(person(1))
         );
         let g = g.apply(add(2, MemberClass::Follower), today()).unwrap();
-        let g = g
-            .apply(
-                GroupCommand::Reclassify {
-                    person: person(2),
-                    class: MemberClass::AtRisk,
-                },
-                today(),
-            )
-            .unwrap();
+        let g = g.apply(GroupCommand::Reclassify { person: person(2), class: MemberClass::AtRisk }, today()).unwrap();
         assert_eq!(g.members[1].class, MemberClass::AtRisk);
         let plan = PlanId(Uuid::from_u128(9));
-        let g = g
-            .apply(
-                GroupCommand::LinkPlan {
-                    person: person(1),
-                    plan,
-                },
-                today(),
-            )
-            .unwrap();
+        let g = g.apply(GroupCommand::LinkPlan { person: person(1), plan }, today()).unwrap();
         assert_eq!(g.members[0].plan, Some(plan));
         assert_eq!(
-            g.clone()
-                .apply(
-                    GroupCommand::LinkPlan {
-                        person: person(2),
-                        plan
-                    },
-                    today()
-                )
-                .unwrap_err(),
+            g.clone().apply(GroupCommand::LinkPlan { person: person(2), plan }, today()).unwrap_err(),
             GroupError::PlanLinkedToOtherMember(plan)
         );
         assert_eq!(
-            g.apply(
-                GroupCommand::Reclassify {
-                    person: person(3),
-                    class: MemberClass::Core
-                },
-                today()
-            )
-            .unwrap_err(),
+            g.apply(GroupCommand::Reclassify { person: person(3), class: MemberClass::Core }, today()).unwrap_err(),
             GroupError::NotMember(person(3))
         );
     }
 
     #[test]
     fn leaving_keeps_the_history_and_allows_rejoining() {
-        let g = group()
-            .apply(
-                GroupCommand::AddMember {
-                    person: person(1),
-                    class: MemberClass::Core,
-                },
-                today(),
-            )
-            .unwrap();
+        let g =
+            group().apply(GroupCommand::AddMember { person: person(1), class: MemberClass::Core }, today()).unwrap();
         assert_eq!(
-            g.clone()
-                .apply(
-                    GroupCommand::RemoveMember {
-                        person: person(1),
-                        reason: " ".into()
-                    },
-                    today()
-                )
-                .unwrap_err(),
+            g.clone().apply(GroupCommand::RemoveMember { person: person(1), reason: " ".into() }, today()).unwrap_err(),
             GroupError::RemoveNeedsReason
         );
         let g = g
-            .apply(
-                GroupCommand::RemoveMember {
-                    person: person(1),
-                    reason: "moved to another city".into(),
-                },
-                today(),
-            )
+            .apply(GroupCommand::RemoveMember { person: person(1), reason: "moved to another city".into() }, today())
             .unwrap();
         assert_eq!(g.current_members().count(), 0);
         assert_eq!(g.members.len(), 1);
         assert_eq!(
-            g.clone()
-                .apply(
-                    GroupCommand::RemoveMember {
-                        person: person(1),
-                        reason: "x".into()
-                    },
-                    today()
-                )
-                .unwrap_err(),
+            g.clone().apply(GroupCommand::RemoveMember { person: person(1), reason: "x".into() }, today()).unwrap_err(),
             GroupError::NotMember(person(1))
         );
-        let g = g
-            .apply(
-                GroupCommand::AddMember {
-                    person: person(1),
-                    class: MemberClass::Follower,
-                },
-                today(),
-            )
-            .unwrap();
+        let g = g.apply(GroupCommand::AddMember { person: person(1), class: MemberClass::Follower }, today()).unwrap();
         assert_eq!(g.current_members().count(), 1);
     }
 }

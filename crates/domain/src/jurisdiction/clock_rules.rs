@@ -45,10 +45,7 @@ impl ClockSpan {
     }
 
     pub fn plus(self, other: ClockSpan) -> ClockSpan {
-        ClockSpan {
-            days: self.days + other.days,
-            hours: self.hours + other.hours,
-        }
+        ClockSpan { days: self.days + other.days, hours: self.hours + other.hours }
     }
 }
 
@@ -109,10 +106,7 @@ pub struct DurationRule {
 
 impl DurationRule {
     pub fn span(&self) -> ClockSpan {
-        ClockSpan {
-            days: self.days,
-            hours: self.hours,
-        }
+        ClockSpan { days: self.days, hours: self.hours }
     }
 }
 
@@ -180,12 +174,7 @@ impl ClockDefinition {
     }
 
     /// The deadline of a clock started at `start` that may run for `length`.
-    pub fn deadline(
-        &self,
-        start: Timestamp,
-        length: ClockSpan,
-        tz: &TimeZone,
-    ) -> Result<Timestamp, ZsmError> {
+    pub fn deadline(&self, start: Timestamp, length: ClockSpan, tz: &TimeZone) -> Result<Timestamp, ZsmError> {
         match &self.computation {
             Computation::Elapsed => elapsed_deadline(start, length, tz),
             Computation::CountedHours { not_counted } => {
@@ -196,19 +185,13 @@ impl ClockDefinition {
 }
 
 /// `start` + `length`: civil days in `tz` first, then real hours.
-pub fn elapsed_deadline(
-    start: Timestamp,
-    length: ClockSpan,
-    tz: &TimeZone,
-) -> Result<Timestamp, ZsmError> {
+pub fn elapsed_deadline(start: Timestamp, length: ClockSpan, tz: &TimeZone) -> Result<Timestamp, ZsmError> {
     let after_days = start
         .to_zoned(tz.clone())
         .checked_add(Span::new().days(i64::from(length.days)))
         .map_err(|_| ZsmError::TimeOutOfRange)?
         .timestamp();
-    after_days
-        .checked_add(SignedDuration::from_hours(i64::from(length.hours)))
-        .map_err(|_| ZsmError::TimeOutOfRange)
+    after_days.checked_add(SignedDuration::from_hours(i64::from(length.hours))).map_err(|_| ZsmError::TimeOutOfRange)
 }
 
 /// The instant at which `hours` real hours outside the daily `window` have elapsed since
@@ -228,9 +211,7 @@ pub fn counted_hours_deadline(
         if cursor < window_start {
             let available = window_start.duration_since(cursor);
             if remaining <= available {
-                return cursor
-                    .checked_add(remaining)
-                    .map_err(|_| ZsmError::TimeOutOfRange);
+                return cursor.checked_add(remaining).map_err(|_| ZsmError::TimeOutOfRange);
             }
             remaining -= available;
         }
@@ -259,11 +240,7 @@ pub fn counted_duration(
 }
 
 /// The first not-counted window that ends after `at`: either the one `at` is in, or the next.
-fn next_window(
-    at: Timestamp,
-    window: &NotCountedWindow,
-    tz: &TimeZone,
-) -> Result<(Timestamp, Timestamp), ZsmError> {
+fn next_window(at: Timestamp, window: &NotCountedWindow, tz: &TimeZone) -> Result<(Timestamp, Timestamp), ZsmError> {
     let today = at.to_zoned(tz.clone()).date();
     let (start, end) = window_on(today, window, tz)?;
     if at < end {
@@ -275,16 +252,9 @@ fn next_window(
 
 /// The window on one local date as instants. A boundary that falls in a daylight-saving gap or
 /// fold is resolved the "compatible" way (gap: the later instant; fold: the earlier one).
-fn window_on(
-    date: Date,
-    window: &NotCountedWindow,
-    tz: &TimeZone,
-) -> Result<(Timestamp, Timestamp), ZsmError> {
+fn window_on(date: Date, window: &NotCountedWindow, tz: &TimeZone) -> Result<(Timestamp, Timestamp), ZsmError> {
     let instant = |time: Time| {
-        date.to_datetime(time)
-            .to_zoned(tz.clone())
-            .map(|zoned| zoned.timestamp())
-            .map_err(|_| ZsmError::TimeOutOfRange)
+        date.to_datetime(time).to_zoned(tz.clone()).map(|zoned| zoned.timestamp()).map_err(|_| ZsmError::TimeOutOfRange)
     };
     Ok((instant(window.from)?, instant(window.until)?))
 }

@@ -15,20 +15,12 @@ fn london() -> TimeZone {
 }
 
 fn night() -> NotCountedWindow {
-    NotCountedWindow {
-        from: Time::constant(0, 0, 0, 0),
-        until: Time::constant(9, 0, 0, 0),
-    }
+    NotCountedWindow { from: Time::constant(0, 0, 0, 0), until: Time::constant(9, 0, 0, 0) }
 }
 
 /// A local wall-clock time in `tz` as an instant.
 fn local(tz: &TimeZone, civil: &str) -> Timestamp {
-    civil
-        .parse::<DateTime>()
-        .unwrap()
-        .to_zoned(tz.clone())
-        .unwrap()
-        .timestamp()
+    civil.parse::<DateTime>().unwrap().to_zoned(tz.clone()).unwrap().timestamp()
 }
 
 fn counted(arrest: Timestamp, hours: u32, tz: &TimeZone) -> Timestamp {
@@ -71,16 +63,10 @@ fn hand_computed_counted_hours_examples() {
 
 #[test]
 fn bundled_and_system_time_zone_data_agree_on_the_dst_examples() {
-    let bundled = jiff::tz::TimeZoneDatabase::bundled()
-        .get("Europe/Amsterdam")
-        .unwrap();
+    let bundled = jiff::tz::TimeZoneDatabase::bundled().get("Europe/Amsterdam").unwrap();
     for arrest in ["2026-03-28T22:00", "2026-10-24T22:00", "2027-03-27T23:59"] {
         let at = local(&amsterdam(), arrest);
-        assert_eq!(
-            counted(at, 9, &bundled),
-            counted(at, 9, &amsterdam()),
-            "{arrest}"
-        );
+        assert_eq!(counted(at, 9, &bundled), counted(at, 9, &amsterdam()), "{arrest}");
     }
 }
 
@@ -95,10 +81,7 @@ fn dst_nights_change_the_real_length_not_the_counted_hours() {
     assert_eq!(real(spring), SignedDuration::from_hours(14));
     assert_eq!(real(autumn), SignedDuration::from_hours(16));
     // Same instants in UTC, spelled out: 21:00Z + 14 h = 11:00Z on 29 March.
-    assert_eq!(
-        counted(spring, 6, &tz),
-        "2026-03-29T11:00:00Z".parse::<Timestamp>().unwrap()
-    );
+    assert_eq!(counted(spring, 6, &tz), "2026-03-29T11:00:00Z".parse::<Timestamp>().unwrap());
 }
 
 #[test]
@@ -108,10 +91,7 @@ fn elapsed_hours_are_real_hours_even_across_dst() {
     let arrival = local(&tz, "2026-03-28T12:00");
     let deadline = elapsed_deadline(arrival, ClockSpan::hours(24), &tz).unwrap();
     assert_eq!(deadline, local(&tz, "2026-03-29T13:00"));
-    assert_eq!(
-        deadline.duration_since(arrival),
-        SignedDuration::from_hours(24)
-    );
+    assert_eq!(deadline.duration_since(arrival), SignedDuration::from_hours(24));
 }
 
 #[test]
@@ -122,10 +102,7 @@ fn elapsed_days_are_civil_days_in_the_pack_time_zone() {
     let order = local(&tz, "2026-10-23T14:00");
     let deadline = elapsed_deadline(order, ClockSpan::days(3), &tz).unwrap();
     assert_eq!(deadline, local(&tz, "2026-10-26T14:00"));
-    assert_eq!(
-        deadline.duration_since(order),
-        SignedDuration::from_hours(73)
-    );
+    assert_eq!(deadline.duration_since(order), SignedDuration::from_hours(73));
     // Art. 59a Sv: 3 days and 18 hours after an arrest at 10:00 is 04:00 four days later.
     let arrest = local(&tz, "2026-01-10T10:00");
     let judge = elapsed_deadline(arrest, ClockSpan { days: 3, hours: 18 }, &tz).unwrap();
@@ -137,14 +114,8 @@ fn counted_duration_counts_only_outside_the_window() {
     let tz = amsterdam();
     let from = local(&tz, "2026-01-15T22:00");
     let to = local(&tz, "2026-01-16T10:30");
-    assert_eq!(
-        counted_duration(from, to, &night(), &tz).unwrap(),
-        SignedDuration::from_mins(3 * 60 + 30)
-    );
-    assert_eq!(
-        counted_duration(to, from, &night(), &tz).unwrap(),
-        SignedDuration::ZERO
-    );
+    assert_eq!(counted_duration(from, to, &night(), &tz).unwrap(), SignedDuration::from_mins(3 * 60 + 30));
+    assert_eq!(counted_duration(to, from, &night(), &tz).unwrap(), SignedDuration::ZERO);
 }
 
 /// Independent oracle: walk minute by minute and count the minutes whose local hour is 9 or
@@ -171,13 +142,8 @@ fn any_minute_2026() -> impl Strategy<Value = Timestamp> {
 
 /// Whole-minute instants within two days of a DST change in Amsterdam or London.
 fn around_dst() -> impl Strategy<Value = Timestamp> {
-    let changes = [
-        "2026-03-29T01:00:00Z",
-        "2026-10-25T01:00:00Z",
-        "2027-03-28T01:00:00Z",
-        "2027-10-31T01:00:00Z",
-    ]
-    .map(|s| s.parse::<Timestamp>().unwrap());
+    let changes = ["2026-03-29T01:00:00Z", "2026-10-25T01:00:00Z", "2027-03-28T01:00:00Z", "2027-10-31T01:00:00Z"]
+        .map(|s| s.parse::<Timestamp>().unwrap());
     (0usize..changes.len(), -2 * 24 * 60i64..2 * 24 * 60)
         .prop_map(move |(i, m)| changes[i] + SignedDuration::from_mins(m))
 }
@@ -186,15 +152,8 @@ fn around_dst() -> impl Strategy<Value = Timestamp> {
 fn at_edge_minutes(tz: TimeZone) -> impl Strategy<Value = Timestamp> {
     (0i64..365, prop::bool::ANY).prop_map(move |(day, late)| {
         let date = jiff::civil::date(2026, 1, 1) + jiff::Span::new().days(day);
-        let time = if late {
-            Time::constant(23, 59, 0, 0)
-        } else {
-            Time::constant(8, 59, 0, 0)
-        };
-        date.to_datetime(time)
-            .to_zoned(tz.clone())
-            .unwrap()
-            .timestamp()
+        let time = if late { Time::constant(23, 59, 0, 0) } else { Time::constant(8, 59, 0, 0) };
+        date.to_datetime(time).to_zoned(tz.clone()).unwrap().timestamp()
     })
 }
 
@@ -208,20 +167,11 @@ fn check_invariants(arrest: Timestamp, hours: u32, tz: &TimeZone) -> Result<(), 
     let real = deadline.duration_since(arrest);
     prop_assert!(real >= allowed, "{arrest}: {real:?} < {allowed:?}");
     // At most one night fits in 15 counted hours; a fall-back night is 10 real hours long.
-    prop_assert!(
-        real <= allowed + SignedDuration::from_hours(10),
-        "{arrest}: {real:?}"
-    );
-    prop_assert_eq!(
-        counted_duration(arrest, deadline, &night(), tz).unwrap(),
-        allowed
-    );
+    prop_assert!(real <= allowed + SignedDuration::from_hours(10), "{arrest}: {real:?}");
+    prop_assert_eq!(counted_duration(arrest, deadline, &night(), tz).unwrap(), allowed);
     // The deadline never falls inside the night: a clock cannot run out while it is paused.
     let local = deadline.to_zoned(tz.clone()).time();
-    prop_assert!(
-        local == Time::midnight() || local > Time::constant(9, 0, 0, 0),
-        "deadline at {local} local"
-    );
+    prop_assert!(local == Time::midnight() || local > Time::constant(9, 0, 0, 0), "deadline at {local} local");
     prop_assert_eq!(deadline, oracle_deadline(arrest, hours, tz));
     Ok(())
 }

@@ -7,14 +7,12 @@ pub mod pack;
 pub mod vocabulary;
 
 pub use clock_rules::{
-    ClockAnchor, ClockCategory, ClockDefinition, ClockSpan, Computation, ExtensionRule,
-    NotCountedWindow, counted_duration, counted_hours_deadline, elapsed_deadline,
+    ClockAnchor, ClockCategory, ClockDefinition, ClockSpan, Computation, ExtensionRule, NotCountedWindow,
+    counted_duration, counted_hours_deadline, elapsed_deadline,
 };
-pub use disposals::{
-    DisposalDefinition, DisposalOutcome, ObligationKind, ParameterDefinition, ParameterKind,
-};
+pub use disposals::{DisposalDefinition, DisposalOutcome, ObligationKind, ParameterDefinition, ParameterKind};
 pub use pack::{JurisdictionPack, SHIPPED_PACKS, shipped_pack};
 pub use vocabulary::{
-    AgencyCode, AuthorityRole, CaseFact, ClockCode, ContributionState, DisposalCode, ExtensionCode,
-    ObligationKindCode, ParameterCode, Partner,
+    AgencyCode, AuthorityRole, CaseFact, ClockCode, ContributionState, DisposalCode, ExtensionCode, ObligationKindCode,
+    ParameterCode, Partner,
 };

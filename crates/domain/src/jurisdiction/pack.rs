@@ -10,9 +10,7 @@ use std::sync::OnceLock;
 
 use super::clock_rules::{ClockDefinition, Computation};
 use super::disposals::{DisposalDefinition, ObligationKind, ParameterKind};
-use super::vocabulary::{
-    CaseFact, ClockCode, ContributionState, DisposalCode, ObligationKindCode, Partner,
-};
+use super::vocabulary::{CaseFact, ClockCode, ContributionState, DisposalCode, ObligationKindCode, Partner};
 use crate::zsm::ZsmError;
 
 const NL: &str = include_str!("../../../../packs/nl.toml");
@@ -92,20 +90,12 @@ pub struct JurisdictionPack {
 impl JurisdictionPack {
     /// Parses and validates pack text. `name` is used in error messages only.
     pub fn parse(name: &str, text: &str) -> Result<Self, ZsmError> {
-        let file: PackFile = toml::from_str(text).map_err(|error| ZsmError::PackSyntax {
-            pack: name.to_owned(),
-            message: error.to_string(),
-        })?;
-        let invalid = |problem: String| ZsmError::InvalidPack {
-            pack: name.to_owned(),
-            problem,
-        };
-        let time_zone = jiff::tz::db().get(&file.time_zone).map_err(|_| {
-            invalid(format!(
-                "time zone `{}` is not in the time zone database",
-                file.time_zone
-            ))
-        })?;
+        let file: PackFile = toml::from_str(text)
+            .map_err(|error| ZsmError::PackSyntax { pack: name.to_owned(), message: error.to_string() })?;
+        let invalid = |problem: String| ZsmError::InvalidPack { pack: name.to_owned(), problem };
+        let time_zone = jiff::tz::db()
+            .get(&file.time_zone)
+            .map_err(|_| invalid(format!("time zone `{}` is not in the time zone database", file.time_zone)))?;
         let pack = JurisdictionPack {
             code: file.code,
             name_nl: file.name_nl,
@@ -120,31 +110,22 @@ impl JurisdictionPack {
             disposals: file.disposals,
             obligation_kinds: file.obligation_kinds,
         };
-        if file.warnings.thresholds_minutes.is_empty()
-            || file.warnings.thresholds_minutes.contains(&0)
-        {
-            return Err(invalid(
-                "warning thresholds must be non-empty and above zero".into(),
-            ));
+        if file.warnings.thresholds_minutes.is_empty() || file.warnings.thresholds_minutes.contains(&0) {
+            return Err(invalid("warning thresholds must be non-empty and above zero".into()));
         }
         pack.check().map_err(invalid)?;
         Ok(pack)
     }
 
     pub fn clock(&self, code: &ClockCode) -> Result<&ClockDefinition, ZsmError> {
-        self.clocks
-            .iter()
-            .find(|clock| &clock.code == code)
-            .ok_or_else(|| ZsmError::UnknownClock(code.to_string()))
+        self.clocks.iter().find(|clock| &clock.code == code).ok_or_else(|| ZsmError::UnknownClock(code.to_string()))
     }
 
     pub fn disposal(&self, code: &DisposalCode) -> Result<&DisposalDefinition, ZsmError> {
         self.disposals
             .iter()
             .find(|disposal| &disposal.code == code)
-            .ok_or_else(|| ZsmError::UnknownDisposal {
-                code: code.to_string(),
-            })
+            .ok_or_else(|| ZsmError::UnknownDisposal { code: code.to_string() })
     }
 
     pub fn obligation_kind(&self, code: &ObligationKindCode) -> Option<&ObligationKind> {
@@ -153,25 +134,15 @@ impl JurisdictionPack {
 
     /// The warning thresholds for one clock: its own override or the pack's.
     pub fn thresholds_for(&self, clock: &ClockDefinition) -> Vec<SignedDuration> {
-        clock
-            .warning_thresholds_minutes
-            .as_deref()
-            .map(thresholds)
-            .unwrap_or_else(|| self.warning_thresholds.clone())
+        clock.warning_thresholds_minutes.as_deref().map(thresholds).unwrap_or_else(|| self.warning_thresholds.clone())
     }
 
     /// Every cross-reference and limit a pack author can get wrong, as one readable problem.
     fn check(&self) -> Result<(), String> {
         unique("clock", self.clocks.iter().map(|c| c.code.as_str()))?;
         unique("disposal", self.disposals.iter().map(|d| d.code.as_str()))?;
-        unique(
-            "obligation kind",
-            self.obligation_kinds.iter().map(|k| k.code.as_str()),
-        )?;
-        unique(
-            "table partner",
-            self.table_partners.iter().map(|p| p.partner.code()),
-        )?;
+        unique("obligation kind", self.obligation_kinds.iter().map(|k| k.code.as_str()))?;
+        unique("table partner", self.table_partners.iter().map(|p| p.partner.code()))?;
         if self.clock(&self.zsm_target.clock).is_err() {
             return Err(format!(
                 "the ZSM target follows clock `{}`, which the pack does not define",
@@ -179,38 +150,22 @@ impl JurisdictionPack {
             ));
         }
         self.clocks.iter().try_for_each(check_clock)?;
-        self.disposals
-            .iter()
-            .try_for_each(|disposal| self.check_disposal(disposal))
+        self.disposals.iter().try_for_each(|disposal| self.check_disposal(disposal))
     }
 
     fn check_disposal(&self, disposal: &DisposalDefinition) -> Result<(), String> {
         let at = |problem: String| format!("disposal `{}`: {problem}", disposal.code);
-        unique(
-            "parameter",
-            disposal.parameters.iter().map(|p| p.code.as_str()),
-        )
-        .map_err(at)?;
-        let kind_of = |code: &str| {
-            disposal
-                .parameters
-                .iter()
-                .find(|p| p.code.as_str() == code)
-                .map(|p| &p.value)
-        };
+        unique("parameter", disposal.parameters.iter().map(|p| p.code.as_str())).map_err(at)?;
+        let kind_of = |code: &str| disposal.parameters.iter().find(|p| p.code.as_str() == code).map(|p| &p.value);
         for parameter in &disposal.parameters {
             match &parameter.value {
                 ParameterKind::Integer { min, max, .. } if max.is_some_and(|max| max < *min) => {
                     return Err(at(format!("`{}` has max below min", parameter.code)));
                 }
-                ParameterKind::Money {
-                    min_cents,
-                    max_cents,
-                } if *min_cents < 0 || max_cents.is_some_and(|max| max < *min_cents) => {
-                    return Err(at(format!(
-                        "`{}` needs 0 <= min_cents <= max_cents",
-                        parameter.code
-                    )));
+                ParameterKind::Money { min_cents, max_cents }
+                    if *min_cents < 0 || max_cents.is_some_and(|max| max < *min_cents) =>
+                {
+                    return Err(at(format!("`{}` needs 0 <= min_cents <= max_cents", parameter.code)));
                 }
                 ParameterKind::Choice { options } => {
                     if options.is_empty() {
@@ -225,10 +180,7 @@ impl JurisdictionPack {
                                 )));
                             }
                             if option.within_days.is_none_or(|[min, max]| min > max) {
-                                return Err(at(format!(
-                                    "option `{}` needs within_days = [min, max]",
-                                    option.code
-                                )));
+                                return Err(at(format!("option `{}` needs within_days = [min, max]", option.code)));
                             }
                         }
                         if let Some(flag) = &option.requires_flag
@@ -245,12 +197,10 @@ impl JurisdictionPack {
             }
         }
         for requirement in &disposal.requires {
-            let named = requirement.when_any_parameter.iter().chain(
-                requirement
-                    .when_sum_above
-                    .iter()
-                    .flat_map(|sum| sum.parameters.iter()),
-            );
+            let named = requirement
+                .when_any_parameter
+                .iter()
+                .chain(requirement.when_sum_above.iter().flat_map(|sum| sum.parameters.iter()));
             for code in named {
                 if kind_of(code.as_str()).is_none() {
                     return Err(at(format!(
@@ -270,15 +220,9 @@ impl JurisdictionPack {
         }
         if let Some(rules) = &disposal.obligations {
             if rules.max_period_months == 0 || rules.allowed.is_empty() {
-                return Err(at(
-                    "obligations need allowed kinds and a period above zero".into()
-                ));
+                return Err(at("obligations need allowed kinds and a period above zero".into()));
             }
-            if let Some(kind) = rules
-                .allowed
-                .iter()
-                .find(|kind| self.obligation_kind(kind).is_none())
-            {
+            if let Some(kind) = rules.allowed.iter().find(|kind| self.obligation_kind(kind).is_none()) {
                 return Err(at(format!("obligation kind `{kind}` is not defined")));
             }
         }
@@ -291,9 +235,7 @@ fn check_clock(clock: &ClockDefinition) -> Result<(), String> {
     match clock.durations.last() {
         Some(last) if last.when.is_none() => {}
         _ => {
-            return Err(at(
-                "the last duration must be the default (without `when`)".into()
-            ));
+            return Err(at("the last duration must be the default (without `when`)".into()));
         }
     }
     if clock.durations.iter().any(|rule| rule.span().is_zero()) {
@@ -303,53 +245,31 @@ fn check_clock(clock: &ClockDefinition) -> Result<(), String> {
         if not_counted.from >= not_counted.until {
             return Err(at("the not-counted window must start before it ends".into()));
         }
-        let spans = clock.durations.iter().map(|rule| rule.span()).chain(
-            clock
-                .extensions
-                .iter()
-                .flat_map(|e| e.max_add.into_iter().chain(e.up_to_total)),
-        );
+        let spans = clock
+            .durations
+            .iter()
+            .map(|rule| rule.span())
+            .chain(clock.extensions.iter().flat_map(|e| e.max_add.into_iter().chain(e.up_to_total)));
         if spans.into_iter().any(|span| span.days != 0) {
-            return Err(at(
-                "counted-hours clocks are written in hours, not days".into()
-            ));
+            return Err(at("counted-hours clocks are written in hours, not days".into()));
         }
     }
-    unique(
-        "extension",
-        clock.extensions.iter().map(|e| e.code.as_str()),
-    )
-    .map_err(at)?;
+    unique("extension", clock.extensions.iter().map(|e| e.code.as_str())).map_err(at)?;
     for extension in &clock.extensions {
         if extension.granted_by.is_empty() || extension.max_times == 0 {
-            return Err(at(format!(
-                "extension `{}` needs granted_by and max_times >= 1",
-                extension.code
-            )));
+            return Err(at(format!("extension `{}` needs granted_by and max_times >= 1", extension.code)));
         }
         if extension.max_add.is_none() && extension.up_to_total.is_none() {
-            return Err(at(format!(
-                "extension `{}` needs max_add or up_to_total",
-                extension.code
-            )));
+            return Err(at(format!("extension `{}` needs max_add or up_to_total", extension.code)));
         }
         if let Some(prior) = &extension.requires_prior
             && clock.extension(prior).is_none()
         {
-            return Err(at(format!(
-                "extension `{}` requires unknown extension `{prior}`",
-                extension.code
-            )));
+            return Err(at(format!("extension `{}` requires unknown extension `{prior}`", extension.code)));
         }
     }
-    if clock
-        .warning_thresholds_minutes
-        .as_ref()
-        .is_some_and(|t| t.is_empty() || t.contains(&0))
-    {
-        return Err(at(
-            "warning thresholds must be non-empty and above zero".into()
-        ));
+    if clock.warning_thresholds_minutes.as_ref().is_some_and(|t| t.is_empty() || t.contains(&0)) {
+        return Err(at("warning thresholds must be non-empty and above zero".into()));
     }
     Ok(())
 }
@@ -369,21 +289,14 @@ fn thresholds(minutes: &[u32]) -> Vec<SignedDuration> {
     let mut sorted: Vec<u32> = minutes.to_vec();
     sorted.sort_unstable_by(|a, b| b.cmp(a));
     sorted.dedup();
-    sorted
-        .into_iter()
-        .map(|m| SignedDuration::from_mins(i64::from(m)))
-        .collect()
+    sorted.into_iter().map(|m| SignedDuration::from_mins(i64::from(m))).collect()
 }
 
 /// A shipped pack by code (`nl`, `england-wales`), parsed once per process.
 pub fn shipped_pack(code: &str) -> Result<&'static JurisdictionPack, ZsmError> {
     static LOADED: OnceLock<Vec<Result<JurisdictionPack, ZsmError>>> = OnceLock::new();
-    let loaded = LOADED.get_or_init(|| {
-        SHIPPED_PACKS
-            .iter()
-            .map(|(name, text)| JurisdictionPack::parse(name, text))
-            .collect()
-    });
+    let loaded =
+        LOADED.get_or_init(|| SHIPPED_PACKS.iter().map(|(name, text)| JurisdictionPack::parse(name, text)).collect());
     let index = SHIPPED_PACKS
         .iter()
         .position(|(name, _)| *name == code)

@@ -4,8 +4,8 @@ use crate::jurisdiction::{ClockSpan, ParameterCode};
 #[test]
 fn every_shipped_pack_loads() {
     for (name, text) in SHIPPED_PACKS {
-        let pack = JurisdictionPack::parse(name, text)
-            .unwrap_or_else(|error| panic!("pack {name} does not load: {error}"));
+        let pack =
+            JurisdictionPack::parse(name, text).unwrap_or_else(|error| panic!("pack {name} does not load: {error}"));
         assert_eq!(pack.code, name);
         assert!(!pack.clocks.is_empty() && !pack.disposals.is_empty());
         assert!(shipped_pack(name).is_ok());
@@ -20,21 +20,11 @@ fn nl_pack_carries_the_statutory_limits() {
     let serious = [CaseFact::PretrialDetentionAllowed].into_iter().collect();
     assert_eq!(ophouden.base_length(&serious), ClockSpan::hours(9));
     assert_eq!(ophouden.base_length(&BTreeSet::new()), ClockSpan::hours(6));
-    let judge = nl
-        .clock(&"voorgeleiding_rechter_commissaris".into())
-        .unwrap();
-    assert_eq!(
-        judge.base_length(&BTreeSet::new()),
-        ClockSpan { days: 3, hours: 18 }
-    );
+    let judge = nl.clock(&"voorgeleiding_rechter_commissaris".into()).unwrap();
+    assert_eq!(judge.base_length(&BTreeSet::new()), ClockSpan { days: 3, hours: 18 });
     let penalty = nl.disposal(&"penalty_order".into()).unwrap();
-    let hours = penalty
-        .parameter(&ParameterCode::from("community_service_hours"))
-        .unwrap();
-    assert!(matches!(
-        hours.value,
-        ParameterKind::Integer { max: Some(180), .. }
-    ));
+    let hours = penalty.parameter(&ParameterCode::from("community_service_hours")).unwrap();
+    assert!(matches!(hours.value, ParameterKind::Integer { max: Some(180), .. }));
     assert_eq!(penalty.obligations.as_ref().unwrap().max_period_months, 12);
     let huisverbod = nl.clock(&"tijdelijk_huisverbod".into()).unwrap();
     assert_eq!(huisverbod.milestones[0].after, ClockSpan::days(8));
@@ -42,10 +32,7 @@ fn nl_pack_carries_the_statutory_limits() {
 
 #[test]
 fn unknown_pack_and_unknown_disposal_are_named() {
-    assert_eq!(
-        shipped_pack("atlantis").unwrap_err(),
-        ZsmError::UnknownPack("atlantis".into())
-    );
+    assert_eq!(shipped_pack("atlantis").unwrap_err(), ZsmError::UnknownPack("atlantis".into()));
     let nl = shipped_pack("nl").unwrap();
     assert!(matches!(
         nl.disposal(&"flogging".into()),
@@ -72,85 +59,43 @@ fn syntax_errors_name_the_pack() {
 
 #[test]
 fn unknown_time_zone_is_rejected() {
-    let problem = problem(nl_with(|t| {
-        t.replace("Europe/Amsterdam", "Europe/Atlantis")
-    }));
+    let problem = problem(nl_with(|t| t.replace("Europe/Amsterdam", "Europe/Atlantis")));
     assert!(problem.contains("Europe/Atlantis"), "{problem}");
 }
 
 #[test]
 fn unknown_role_is_a_syntax_error_not_a_silent_rule() {
-    let result = nl_with(|t| {
-        t.replace(
-            "granted_by = [\"prosecutor\"]",
-            "granted_by = [\"janitor\"]",
-        )
-    });
+    let result = nl_with(|t| t.replace("granted_by = [\"prosecutor\"]", "granted_by = [\"janitor\"]"));
     assert!(matches!(result, Err(ZsmError::PackSyntax { .. })));
 }
 
 #[test]
 fn inconsistencies_are_reported_in_words() {
     let cases: [(&str, &str, &str); 6] = [
-        (
-            "clock = \"ophouden_voor_onderzoek\"",
-            "clock = \"nope\"",
-            "ZSM target follows clock `nope`",
-        ),
-        (
-            "{ hours = 6 },",
-            "{ when = \"has_victims\", hours = 6 },",
-            "default",
-        ),
-        (
-            "until = \"09:00\"",
-            "until = \"00:00\"",
-            "window must start before",
-        ),
-        (
-            "max = 180",
-            "max = 0",
-            "`community_service_hours` has max below min",
-        ),
+        ("clock = \"ophouden_voor_onderzoek\"", "clock = \"nope\"", "ZSM target follows clock `nope`"),
+        ("{ hours = 6 },", "{ when = \"has_victims\", hours = 6 },", "default"),
+        ("until = \"09:00\"", "until = \"00:00\"", "window must start before"),
+        ("max = 180", "max = 0", "`community_service_hours` has max below min"),
         (
             "\"duty_to_report\", \"treatment\"], max_period_months = 12",
             "\"duty_to_report\", \"curfew\"], max_period_months = 12",
             "obligation kind `curfew` is not defined",
         ),
-        (
-            "code = \"fine_cents\"",
-            "code = \"penalty_cents\"",
-            "unknown parameter `fine_cents`",
-        ),
+        ("code = \"fine_cents\"", "code = \"penalty_cents\"", "unknown parameter `fine_cents`"),
     ];
     for (from, to, expected) in cases {
-        assert!(
-            NL.contains(from),
-            "test edit `{from}` no longer matches the pack"
-        );
+        assert!(NL.contains(from), "test edit `{from}` no longer matches the pack");
         let problem = problem(nl_with(|t| t.replacen(from, to, 1)));
-        assert!(
-            problem.contains(expected),
-            "{problem} should mention {expected}"
-        );
+        assert!(problem.contains(expected), "{problem} should mention {expected}");
     }
 }
 
 #[test]
 fn thresholds_are_ordered_mildest_first() {
     let nl = shipped_pack("nl").unwrap();
-    assert_eq!(
-        nl.warning_thresholds,
-        vec![
-            SignedDuration::from_mins(120),
-            SignedDuration::from_mins(30)
-        ]
-    );
+    assert_eq!(nl.warning_thresholds, vec![SignedDuration::from_mins(120), SignedDuration::from_mins(30)]);
     let huisverbod = nl.clock(&"tijdelijk_huisverbod".into()).unwrap();
-    assert_eq!(
-        nl.thresholds_for(huisverbod)[0],
-        SignedDuration::from_hours(48)
-    );
+    assert_eq!(nl.thresholds_for(huisverbod)[0], SignedDuration::from_hours(48));
 }
 
 #[test]
@@ -158,10 +103,6 @@ fn bundled_time_zone_database_is_there_as_a_fallback() {
     // Machines without /usr/share/zoneinfo use the copy bundled by jiff's `tzdb-bundle-always`.
     let bundled = jiff::tz::TimeZoneDatabase::bundled();
     for pack in SHIPPED_PACKS.map(|(name, _)| shipped_pack(name).unwrap()) {
-        assert!(
-            bundled.get(&pack.time_zone_name).is_ok(),
-            "{}",
-            pack.time_zone_name
-        );
+        assert!(bundled.get(&pack.time_zone_name).is_ok(), "{}", pack.time_zone_name);
     }
 }

@@ -15,9 +15,7 @@ pub enum Urgency {
 }
 
 fn days_between(from: Date, to: Date) -> i32 {
-    from.until(to)
-        .expect("dates are far from the calendar's limits")
-        .get_days()
+    from.until(to).expect("dates are far from the calendar's limits").get_days()
 }
 
 impl Task {
@@ -35,13 +33,9 @@ impl Task {
 
     pub fn urgency(&self, today: Date, rules: &PlanRules) -> Urgency {
         if self.is_overdue(today) {
-            Urgency::Overdue {
-                days_late: days_between(self.due, today),
-            }
+            Urgency::Overdue { days_late: days_between(self.due, today) }
         } else if self.is_due_soon(today, rules) {
-            Urgency::DueSoon {
-                days_left: days_between(today, self.due),
-            }
+            Urgency::DueSoon { days_left: days_between(today, self.due) }
         } else {
             Urgency::Later
         }
@@ -95,9 +89,7 @@ pub fn member_tasks<'a>(
     today: Date,
     rules: &PlanRules,
 ) -> Vec<TaskLine> {
-    outstanding_lines(plans, today, rules, |task| {
-        task.owner_member == Some(member)
-    })
+    outstanding_lines(plans, today, rules, |task| task.owner_member == Some(member))
 }
 
 /// The plan as one agency may see it: `None` off the team; restricted tasks and notes removed.
@@ -106,9 +98,7 @@ pub fn plan_view_for(plan: &Plan, viewer: AgencyRef) -> Option<Plan> {
         return None;
     }
     let mut view = plan.clone();
-    view.tasks
-        .retain(|t| t.restriction.allows(viewer, &plan.team));
-    view.notes
-        .retain(|n| n.restriction.allows(viewer, &plan.team));
+    view.tasks.retain(|t| t.restriction.allows(viewer, &plan.team));
+    view.notes.retain(|n| n.restriction.allows(viewer, &plan.team));
     Some(view)
 }

@@ -10,28 +10,21 @@ impl PlanCommand {
     /// is; `None` for effects that are not about the plan.
     pub fn from_meeting_effect(effect: &MeetingEffect) -> Option<(PersonRef, PlanCommand)> {
         match effect {
-            MeetingEffect::CreateTask {
-                person,
-                task,
-                description,
-                kind,
-                owner,
-                owner_member,
-                due,
-                restriction,
-            } => Some((
-                *person,
-                PlanCommand::AddTask {
-                    task: *task,
-                    description: description.clone(),
-                    kind: *kind,
-                    owner: *owner,
-                    owner_member: *owner_member,
-                    goal: None,
-                    due: *due,
-                    restriction: restriction.clone(),
-                },
-            )),
+            MeetingEffect::CreateTask { person, task, description, kind, owner, owner_member, due, restriction } => {
+                Some((
+                    *person,
+                    PlanCommand::AddTask {
+                        task: *task,
+                        description: description.clone(),
+                        kind: *kind,
+                        owner: *owner,
+                        owner_member: *owner_member,
+                        goal: None,
+                        due: *due,
+                        restriction: restriction.clone(),
+                    },
+                ))
+            }
             MeetingEffect::InviteAgencies { .. }
             | MeetingEffect::RequestScheduled { .. }
             | MeetingEffect::StrategyAgreed { .. }
@@ -44,8 +37,7 @@ impl PlanCommand {
 mod tests {
     use super::*;
     use crate::conference::{
-        ConferenceRules, Decision, Entry, Meeting, MeetingCommand, NewMeeting, PersonMinutes,
-        Restriction, Strategy,
+        ConferenceRules, Decision, Entry, Meeting, MeetingCommand, NewMeeting, PersonMinutes, Restriction, Strategy,
     };
     use crate::ids_beyond::{MeetingId, MemberRef, TaskId};
     use crate::plan::test_support::*;
@@ -72,13 +64,7 @@ mod tests {
             chair: MemberRef(Uuid::from_u128(9)),
             invited: plan.team.clone(),
         };
-        let (meeting, _) = Meeting::plan(
-            new,
-            &ConferenceRules {
-                persons_per_meeting: 5,
-            },
-        )
-        .unwrap();
+        let (meeting, _) = Meeting::plan(new, &ConferenceRules { persons_per_meeting: 5 }).unwrap();
         let now = "2026-03-10T15:00:00Z".parse().unwrap();
         let add = MeetingCommand::AddToAgenda {
             person: plan.person,
@@ -93,32 +79,15 @@ mod tests {
             notes: vec![],
         };
         let (meeting, _) = meeting.apply(add, now).unwrap();
-        let (meeting, _) = meeting
-            .apply(
-                MeetingCommand::RecordMinutes {
-                    person: plan.person,
-                    minutes,
-                },
-                now,
-            )
-            .unwrap();
+        let (meeting, _) = meeting.apply(MeetingCommand::RecordMinutes { person: plan.person, minutes }, now).unwrap();
         let (_, effects) = meeting.apply(MeetingCommand::Close, now).unwrap();
 
-        let commands: Vec<(PersonRef, PlanCommand)> = effects
-            .iter()
-            .filter_map(PlanCommand::from_meeting_effect)
-            .collect();
+        let commands: Vec<(PersonRef, PlanCommand)> =
+            effects.iter().filter_map(PlanCommand::from_meeting_effect).collect();
         assert_eq!(commands.len(), 2);
         assert!(commands.iter().all(|(person, _)| *person == plan.person));
-        let plan = run(
-            plan,
-            commands.into_iter().map(|(_, c)| c).collect(),
-            date(2026, 3, 10),
-        );
-        assert_eq!(
-            plan.tasks.iter().map(|t| t.id).collect::<Vec<TaskId>>(),
-            vec![task_id(1), task_id(2)]
-        );
+        let plan = run(plan, commands.into_iter().map(|(_, c)| c).collect(), date(2026, 3, 10));
+        assert_eq!(plan.tasks.iter().map(|t| t.id).collect::<Vec<TaskId>>(), vec![task_id(1), task_id(2)]);
     }
 
     #[test]
@@ -134,9 +103,6 @@ mod tests {
             restriction: Restriction::Team,
         };
         let (_, command) = PlanCommand::from_meeting_effect(&effect).unwrap();
-        assert_eq!(
-            draft(1).apply(command, &context(), start()).unwrap_err(),
-            PlanError::OwnerNotOnTeam(agency(42))
-        );
+        assert_eq!(draft(1).apply(command, &context(), start()).unwrap_err(), PlanError::OwnerNotOnTeam(agency(42)));
     }
 }

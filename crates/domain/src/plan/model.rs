@@ -52,10 +52,7 @@ impl PlanStatus {
     }
 
     pub fn has_ended(&self) -> bool {
-        matches!(
-            self,
-            PlanStatus::Closed { .. } | PlanStatus::ReturnedToCriminalJustice { .. }
-        )
+        matches!(self, PlanStatus::Closed { .. } | PlanStatus::ReturnedToCriminalJustice { .. })
     }
 }
 

@@ -16,22 +16,12 @@ pub fn re_evaluation_date(from: Date, rules: &PlanRules) -> Date {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum PlanChange {
-    StatusChanged {
-        from: &'static str,
-        to: &'static str,
-    },
+    StatusChanged { from: &'static str, to: &'static str },
     AgencyJoined(AgencyRef),
     GoalAdded(GoalId),
-    GoalAgreementChanged {
-        goal: GoalId,
-        agreed_by_person: bool,
-    },
+    GoalAgreementChanged { goal: GoalId, agreed_by_person: bool },
     TaskAdded(TaskId),
-    TaskStatusChanged {
-        task: TaskId,
-        from: &'static str,
-        to: &'static str,
-    },
+    TaskStatusChanged { task: TaskId, from: &'static str, to: &'static str },
     NotesAdded(usize),
     MeasureLinked(ObligationRef),
     MeasureEnded(ObligationRef),
@@ -57,39 +47,25 @@ pub fn changes_since(previous: Option<&Plan>, current: &Plan) -> Vec<PlanChange>
     };
     let mut changes = Vec::new();
     if previous.status.name() != current.status.name() {
-        changes.push(PlanChange::StatusChanged {
-            from: previous.status.name(),
-            to: current.status.name(),
-        });
+        changes.push(PlanChange::StatusChanged { from: previous.status.name(), to: current.status.name() });
     }
-    changes.extend(
-        current
-            .team
-            .difference(&previous.team)
-            .map(|a| PlanChange::AgencyJoined(*a)),
-    );
+    changes.extend(current.team.difference(&previous.team).map(|a| PlanChange::AgencyJoined(*a)));
     for goal in &current.goals {
         match previous.goals.iter().find(|g| g.id == goal.id) {
             None => changes.push(PlanChange::GoalAdded(goal.id)),
-            Some(before) if before.agreed_by_person != goal.agreed_by_person => {
-                changes.push(PlanChange::GoalAgreementChanged {
-                    goal: goal.id,
-                    agreed_by_person: goal.agreed_by_person,
-                })
-            }
+            Some(before) if before.agreed_by_person != goal.agreed_by_person => changes
+                .push(PlanChange::GoalAgreementChanged { goal: goal.id, agreed_by_person: goal.agreed_by_person }),
             Some(_) => {}
         }
     }
     for task in &current.tasks {
         match previous.task(task.id) {
             None => changes.push(PlanChange::TaskAdded(task.id)),
-            Some(before) if before.status != task.status => {
-                changes.push(PlanChange::TaskStatusChanged {
-                    task: task.id,
-                    from: before.status.name(),
-                    to: task.status.name(),
-                })
-            }
+            Some(before) if before.status != task.status => changes.push(PlanChange::TaskStatusChanged {
+                task: task.id,
+                from: before.status.name(),
+                to: task.status.name(),
+            }),
             Some(_) => {}
         }
     }
@@ -98,15 +74,9 @@ pub fn changes_since(previous: Option<&Plan>, current: &Plan) -> Vec<PlanChange>
         changes.push(PlanChange::NotesAdded(new_notes));
     }
     for measure in &current.measures {
-        match previous
-            .measures
-            .iter()
-            .find(|m| m.obligation == measure.obligation)
-        {
+        match previous.measures.iter().find(|m| m.obligation == measure.obligation) {
             None => changes.push(PlanChange::MeasureLinked(measure.obligation)),
-            Some(before) if before.open && !measure.open => {
-                changes.push(PlanChange::MeasureEnded(measure.obligation))
-            }
+            Some(before) if before.open && !measure.open => changes.push(PlanChange::MeasureEnded(measure.obligation)),
             Some(_) => {}
         }
     }
@@ -136,34 +106,19 @@ pub fn weekly_review<'a>(
     today: Date,
     rules: &PlanRules,
 ) -> Vec<WeeklyReviewItem> {
-    let horizon = today
-        .checked_add(i64::from(rules.due_soon_days).days())
-        .expect("dates are far from the calendar's limits");
+    let horizon =
+        today.checked_add(i64::from(rules.due_soon_days).days()).expect("dates are far from the calendar's limits");
     let mut items: Vec<WeeklyReviewItem> = snapshots
         .into_iter()
-        .filter(|(_, plan)| {
-            plan.status.is_running() || plan.status == PlanStatus::UnderReEvaluation
-        })
+        .filter(|(_, plan)| plan.status.is_running() || plan.status == PlanStatus::UnderReEvaluation)
         .map(|(previous, plan)| WeeklyReviewItem {
             plan: plan.id,
             person: plan.person,
             changes: changes_since(previous, plan),
-            overdue_tasks: plan
-                .tasks
-                .iter()
-                .filter(|t| t.is_overdue(today))
-                .map(|t| t.id)
-                .collect(),
-            re_evaluation_due: plan.status.is_running()
-                && plan.re_evaluation_on.is_some_and(|on| on <= horizon),
+            overdue_tasks: plan.tasks.iter().filter(|t| t.is_overdue(today)).map(|t| t.id).collect(),
+            re_evaluation_due: plan.status.is_running() && plan.re_evaluation_on.is_some_and(|on| on <= horizon),
         })
         .collect();
-    items.sort_by_key(|item| {
-        (
-            !item.needs_attention(),
-            std::cmp::Reverse(item.overdue_tasks.len()),
-            item.plan,
-        )
-    });
+    items.sort_by_key(|item| (!item.needs_attention(), std::cmp::Reverse(item.overdue_tasks.len()), item.plan));
     items
 }

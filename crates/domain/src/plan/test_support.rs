@@ -12,10 +12,7 @@ use uuid::Uuid;
 pub static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
 
 pub fn context() -> PlanContext<'static> {
-    PlanContext {
-        rules: &PACK.plan,
-        screening: &PACK.screening,
-    }
+    PlanContext { rules: &PACK.plan, screening: &PACK.screening }
 }
 
 pub const POLICE: u128 = 1;
@@ -54,11 +51,7 @@ pub fn add_task(n: u128, owner: u128, due: Date) -> PlanCommand {
     PlanCommand::AddTask {
         task: task_id(n),
         description: format!("task {n}"),
-        kind: if owner == POLICE {
-            TaskKind::Enforcement
-        } else {
-            TaskKind::Care
-        },
+        kind: if owner == POLICE { TaskKind::Enforcement } else { TaskKind::Care },
         owner: agency(owner),
         owner_member: Some(member(owner)),
         goal: None,
@@ -77,9 +70,7 @@ pub fn add_goal(n: u128, domain: &str) -> PlanCommand {
 }
 
 pub fn run(plan: Plan, commands: Vec<PlanCommand>, today: Date) -> Plan {
-    commands.into_iter().fold(plan, |plan, command| {
-        plan.apply(command, &context(), today).unwrap().0
-    })
+    commands.into_iter().fold(plan, |plan, command| plan.apply(command, &context(), today).unwrap().0)
 }
 
 /// An active plan with a housing goal and tasks for three agencies.

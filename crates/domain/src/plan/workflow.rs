@@ -4,8 +4,7 @@
 //! jurisdiction's time zone, because due dates and the one-year re-evaluation are calendar days.
 
 use super::model::{
-    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Task, TaskKind,
-    TaskStatus,
+    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Task, TaskKind, TaskStatus,
 };
 use super::review::re_evaluation_date;
 use super::rules::PlanRules;
@@ -27,9 +26,7 @@ pub enum PlanError {
     EmptyGoal,
     #[error("write what the task is")]
     EmptyTaskDescription,
-    #[error(
-        "this task belongs to an agency that is not on the person's team; add the agency to the team first"
-    )]
+    #[error("this task belongs to an agency that is not on the person's team; add the agency to the team first")]
     OwnerNotOnTeam(AgencyRef),
     #[error("the task is due on {due}, before the plan started on {started_on}; pick a later date")]
     DueBeforePlanStart { due: Date, started_on: Date },
@@ -54,17 +51,12 @@ pub enum PlanError {
     #[error("add at least one goal and one task before activating the plan")]
     NothingToActivate,
     #[error("the plan is {current}; this step needs it to be {needed}")]
-    WrongStatus {
-        current: &'static str,
-        needed: &'static str,
-    },
+    WrongStatus { current: &'static str, needed: &'static str },
     #[error("give the reason for continuing the plan")]
     ContinueNeedsReason,
     #[error("say why the plan is closed with this outcome")]
     CloseNeedsWhy,
-    #[error(
-        "{count} criminal-justice measure(s) are still open; give a reason for closing the plan anyway"
-    )]
+    #[error("{count} criminal-justice measure(s) are still open; give a reason for closing the plan anyway")]
     OpenMeasuresNeedReason { count: usize },
     #[error("say why the person returns to the regular criminal-justice route")]
     ReturnNeedsReason,
@@ -177,11 +169,7 @@ type Applied = Result<(Plan, Vec<PlanEffect>), PlanError>;
 
 fn required_text(text: &str, error: PlanError) -> Result<String, PlanError> {
     let trimmed = text.trim();
-    if trimmed.is_empty() {
-        Err(error)
-    } else {
-        Ok(trimmed.to_owned())
-    }
+    if trimmed.is_empty() { Err(error) } else { Ok(trimmed.to_owned()) }
 }
 
 impl Plan {
@@ -205,26 +193,14 @@ impl Plan {
     }
 
     fn wrong_status(&self, needed: &'static str) -> PlanError {
-        PlanError::WrongStatus {
-            current: self.status.name(),
-            needed,
-        }
+        PlanError::WrongStatus { current: self.status.name(), needed }
     }
 
     fn notify(&self, what: &'static str) -> PlanEffect {
-        PlanEffect::NotifyTeam {
-            plan: self.id,
-            team: self.team.clone(),
-            what,
-        }
+        PlanEffect::NotifyTeam { plan: self.id, team: self.team.clone(), what }
     }
 
-    pub fn apply(
-        mut self,
-        command: PlanCommand,
-        context: &PlanContext<'_>,
-        today: Date,
-    ) -> Applied {
+    pub fn apply(mut self, command: PlanCommand, context: &PlanContext<'_>, today: Date) -> Applied {
         if self.status.has_ended() {
             return Err(self.wrong_status("open (draft, active, continued or under re-evaluation)"));
         }
@@ -233,44 +209,18 @@ impl Plan {
             PlanCommand::AddAgency { agency } => {
                 self.team.insert(agency);
             }
-            PlanCommand::AddGoal {
-                goal,
-                domain,
-                in_own_words,
-                agreed_by_person,
-            } => {
+            PlanCommand::AddGoal { goal, domain, in_own_words, agreed_by_person } => {
                 if context.screening.domain(domain.as_str()).is_none() {
                     return Err(PlanError::UnknownDomain(domain));
                 }
                 let in_own_words = required_text(&in_own_words, PlanError::EmptyGoal)?;
-                self.goals.push(Goal {
-                    id: goal,
-                    domain,
-                    in_own_words,
-                    agreed_by_person,
-                });
+                self.goals.push(Goal { id: goal, domain, in_own_words, agreed_by_person });
             }
-            PlanCommand::RecordGoalAgreement {
-                goal,
-                agreed_by_person,
-            } => {
-                let found = self
-                    .goals
-                    .iter_mut()
-                    .find(|g| g.id == goal)
-                    .ok_or(PlanError::UnknownGoal(goal))?;
+            PlanCommand::RecordGoalAgreement { goal, agreed_by_person } => {
+                let found = self.goals.iter_mut().find(|g| g.id == goal).ok_or(PlanError::UnknownGoal(goal))?;
                 found.agreed_by_person = agreed_by_person;
             }
-            PlanCommand::AddTask {
-                task,
-                description,
-                kind,
-                owner,
-                owner_member,
-                goal,
-                due,
-                restriction,
-            } => {
+            PlanCommand::AddTask { task, description, kind, owner, owner_member, goal, due, restriction } => {
                 let description = required_text(&description, PlanError::EmptyTaskDescription)?;
                 if self.task(task).is_some() {
                     return Err(PlanError::DuplicateTask(task));
@@ -279,21 +229,12 @@ impl Plan {
                     return Err(PlanError::OwnerNotOnTeam(owner));
                 }
                 if due < self.started_on {
-                    return Err(PlanError::DueBeforePlanStart {
-                        due,
-                        started_on: self.started_on,
-                    });
+                    return Err(PlanError::DueBeforePlanStart { due, started_on: self.started_on });
                 }
-                if let Some(goal) = goal.filter(|g| !self.goals.iter().any(|known| known.id == *g))
-                {
+                if let Some(goal) = goal.filter(|g| !self.goals.iter().any(|known| known.id == *g)) {
                     return Err(PlanError::UnknownGoal(goal));
                 }
-                effects.push(PlanEffect::TaskAssigned {
-                    plan: self.id,
-                    task,
-                    owner,
-                    owner_member,
-                });
+                effects.push(PlanEffect::TaskAssigned { plan: self.id, task, owner, owner_member });
                 let status = TaskStatus::Open;
                 self.tasks.push(Task {
                     id: task,
@@ -313,23 +254,13 @@ impl Plan {
                 {
                     return Err(PlanError::CancelNeedsReason);
                 }
-                let found = self
-                    .tasks
-                    .iter_mut()
-                    .find(|t| t.id == task)
-                    .ok_or(PlanError::UnknownTask(task))?;
+                let found = self.tasks.iter_mut().find(|t| t.id == task).ok_or(PlanError::UnknownTask(task))?;
                 if !found.status.is_outstanding() {
                     return Err(PlanError::TaskFinished(found.status.name()));
                 }
                 found.status = status;
             }
-            PlanCommand::AddNote {
-                task,
-                by,
-                agency,
-                text,
-                restriction,
-            } => {
+            PlanCommand::AddNote { task, by, agency, text, restriction } => {
                 let text = required_text(&text, PlanError::EmptyNote)?;
                 if !self.team.contains(&agency) {
                     return Err(PlanError::AuthorNotOnTeam(agency));
@@ -337,30 +268,14 @@ impl Plan {
                 if let Some(task) = task.filter(|t| self.task(*t).is_none()) {
                     return Err(PlanError::UnknownTask(task));
                 }
-                self.notes.push(ProgressNote {
-                    task,
-                    by,
-                    agency,
-                    on: today,
-                    text,
-                    restriction,
-                });
+                self.notes.push(ProgressNote { task, by, agency, on: today, text, restriction });
             }
-            PlanCommand::LinkMeasure {
-                obligation,
-                kind,
-                description,
-            } => {
+            PlanCommand::LinkMeasure { obligation, kind, description } => {
                 if self.measures.iter().any(|m| m.obligation == obligation) {
                     return Err(PlanError::MeasureAlreadyLinked(obligation));
                 }
                 let description = description.trim().to_owned();
-                self.measures.push(MeasureLink {
-                    obligation,
-                    kind,
-                    description,
-                    open: true,
-                });
+                self.measures.push(MeasureLink { obligation, kind, description, open: true });
             }
             PlanCommand::EndMeasure { obligation } => {
                 let found = self
@@ -400,28 +315,16 @@ impl Plan {
                 effects.push(PlanEffect::ReEvaluationScheduled { plan: self.id, on });
                 effects.push(self.notify("plan continued"));
             }
-            PlanCommand::Close {
-                outcome,
-                why,
-                open_measures_reason,
-            } => {
+            PlanCommand::Close { outcome, why, open_measures_reason } => {
                 self.expect_re_evaluation()?;
                 let why = required_text(&why, PlanError::CloseNeedsWhy)?;
                 let open_measures = self.open_measures().len();
-                let open_measures_reason = open_measures_reason
-                    .map(|r| r.trim().to_owned())
-                    .filter(|r| !r.is_empty());
+                let open_measures_reason = open_measures_reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
                 if open_measures > 0 && open_measures_reason.is_none() {
-                    return Err(PlanError::OpenMeasuresNeedReason {
-                        count: open_measures,
-                    });
+                    return Err(PlanError::OpenMeasuresNeedReason { count: open_measures });
                 }
                 effects.extend(self.cancel_outstanding_tasks("plan closed"));
-                self.status = PlanStatus::Closed {
-                    outcome,
-                    why,
-                    open_measures_reason,
-                };
+                self.status = PlanStatus::Closed { outcome, why, open_measures_reason };
                 self.re_evaluation_on = None;
                 effects.push(self.notify("plan closed"));
             }
@@ -459,14 +362,8 @@ impl Plan {
             .iter_mut()
             .filter(|t| t.status.is_outstanding())
             .map(|t| {
-                t.status = TaskStatus::Cancelled {
-                    reason: reason.to_owned(),
-                };
-                PlanEffect::TaskCancelledByClosing {
-                    plan,
-                    task: t.id,
-                    owner: t.owner,
-                }
+                t.status = TaskStatus::Cancelled { reason: reason.to_owned() };
+                PlanEffect::TaskCancelledByClosing { plan, task: t.id, owner: t.owner }
             })
             .collect()
     }

@@ -7,11 +7,7 @@ fn try_apply(plan: Plan, command: PlanCommand) -> Result<(Plan, Vec<PlanEffect>)
 }
 
 fn under_re_evaluation() -> Plan {
-    run(
-        active(1),
-        vec![PlanCommand::StartReEvaluation],
-        date(2027, 3, 1),
-    )
+    run(active(1), vec![PlanCommand::StartReEvaluation], date(2027, 3, 1))
 }
 
 #[test]
@@ -29,24 +25,12 @@ fn goals_are_kept_in_own_words_with_agreement() {
     let plan = run(draft(1), vec![add_goal(1, "housing")], start());
     assert_eq!(plan.goals[0].in_own_words, "I want my own front door");
     assert!(plan.goals[0].agreed_by_person);
-    let (plan, _) = try_apply(
-        plan,
-        PlanCommand::RecordGoalAgreement {
-            goal: goal_id(1),
-            agreed_by_person: false,
-        },
-    )
-    .unwrap();
+    let (plan, _) =
+        try_apply(plan, PlanCommand::RecordGoalAgreement { goal: goal_id(1), agreed_by_person: false }).unwrap();
     assert!(!plan.goals[0].agreed_by_person);
     assert_eq!(
-        try_apply(
-            plan.clone(),
-            PlanCommand::RecordGoalAgreement {
-                goal: goal_id(9),
-                agreed_by_person: true
-            }
-        )
-        .unwrap_err(),
+        try_apply(plan.clone(), PlanCommand::RecordGoalAgreement { goal: goal_id(9), agreed_by_person: true })
+            .unwrap_err(),
         PlanError::UnknownGoal(goal_id(9))
     );
     assert_eq!(
@@ -77,17 +61,10 @@ fn tasks_must_belong_to_the_team_and_fall_after_the_start() {
     };
     let error = try_apply(plan.clone(), outsider).unwrap_err();
     assert_eq!(error, PlanError::OwnerNotOnTeam(agency(42)));
-    assert!(
-        error
-            .to_string()
-            .contains("add the agency to the team first")
-    );
+    assert!(error.to_string().contains("add the agency to the team first"));
     assert_eq!(
         try_apply(plan.clone(), add_task(1, MUNICIPALITY, date(2026, 3, 1))).unwrap_err(),
-        PlanError::DueBeforePlanStart {
-            due: date(2026, 3, 1),
-            started_on: start()
-        }
+        PlanError::DueBeforePlanStart { due: date(2026, 3, 1), started_on: start() }
     );
     let (plan, effects) = try_apply(plan, add_task(1, MUNICIPALITY, start())).unwrap();
     assert_eq!(
@@ -112,74 +89,39 @@ fn a_task_joins_a_known_goal_and_needs_a_description() {
     if let PlanCommand::AddTask { goal, .. } = &mut command {
         *goal = Some(goal_id(1));
     }
-    assert_eq!(
-        try_apply(plan.clone(), command.clone()).unwrap_err(),
-        PlanError::UnknownGoal(goal_id(1))
-    );
+    assert_eq!(try_apply(plan.clone(), command.clone()).unwrap_err(), PlanError::UnknownGoal(goal_id(1)));
     let with_goal = run(plan.clone(), vec![add_goal(1, "housing")], start());
-    assert_eq!(
-        try_apply(with_goal, command).unwrap().0.tasks[0].goal,
-        Some(goal_id(1))
-    );
+    assert_eq!(try_apply(with_goal, command).unwrap().0.tasks[0].goal, Some(goal_id(1)));
     let mut blank = add_task(2, PROBATION, date(2026, 4, 1));
     if let PlanCommand::AddTask { description, .. } = &mut blank {
         *description = "  ".into();
     }
-    assert_eq!(
-        try_apply(plan, blank).unwrap_err(),
-        PlanError::EmptyTaskDescription
-    );
+    assert_eq!(try_apply(plan, blank).unwrap_err(), PlanError::EmptyTaskDescription);
 }
 
 #[test]
 fn an_agency_joining_the_team_can_then_own_tasks() {
-    let plan = run(
-        draft(1),
-        vec![PlanCommand::AddAgency { agency: agency(42) }],
-        start(),
-    );
+    let plan = run(draft(1), vec![PlanCommand::AddAgency { agency: agency(42) }], start());
     assert!(try_apply(plan, add_task(1, 42, date(2026, 4, 1))).is_ok());
 }
 
 #[test]
 fn task_status_moves_until_done_or_cancelled() {
     let plan = active(1);
-    let change = |task, status| PlanCommand::ChangeTaskStatus {
-        task: task_id(task),
-        status,
-    };
+    let change = |task, status| PlanCommand::ChangeTaskStatus { task: task_id(task), status };
     let (plan, _) = try_apply(plan, change(1, TaskStatus::InProgress)).unwrap();
     let (plan, _) = try_apply(plan, change(1, TaskStatus::Done)).unwrap();
+    assert_eq!(try_apply(plan.clone(), change(1, TaskStatus::Open)).unwrap_err(), PlanError::TaskFinished("done"));
     assert_eq!(
-        try_apply(plan.clone(), change(1, TaskStatus::Open)).unwrap_err(),
-        PlanError::TaskFinished("done")
-    );
-    assert_eq!(
-        try_apply(
-            plan.clone(),
-            change(2, TaskStatus::Cancelled { reason: " ".into() })
-        )
-        .unwrap_err(),
+        try_apply(plan.clone(), change(2, TaskStatus::Cancelled { reason: " ".into() })).unwrap_err(),
         PlanError::CancelNeedsReason
     );
-    let (plan, _) = try_apply(
-        plan,
-        change(
-            2,
-            TaskStatus::Cancelled {
-                reason: "provider closed".into(),
-            },
-        ),
-    )
-    .unwrap();
+    let (plan, _) = try_apply(plan, change(2, TaskStatus::Cancelled { reason: "provider closed".into() })).unwrap();
     assert_eq!(
         try_apply(plan.clone(), change(2, TaskStatus::InProgress)).unwrap_err(),
         PlanError::TaskFinished("cancelled")
     );
-    assert_eq!(
-        try_apply(plan, change(9, TaskStatus::Done)).unwrap_err(),
-        PlanError::UnknownTask(task_id(9))
-    );
+    assert_eq!(try_apply(plan, change(9, TaskStatus::Done)).unwrap_err(), PlanError::UnknownTask(task_id(9)));
 }
 
 #[test]
@@ -191,23 +133,10 @@ fn progress_notes_are_dated_and_written_by_the_team() {
         text: text.into(),
         restriction: Restriction::Team,
     };
-    let (plan, _) = try_apply(
-        active(1),
-        note(Some(task_id(1)), MUNICIPALITY, "viewing on Friday"),
-    )
-    .unwrap();
-    assert_eq!(
-        (plan.notes[0].on, plan.notes[0].text.as_str()),
-        (date(2026, 3, 5), "viewing on Friday")
-    );
-    assert_eq!(
-        try_apply(plan.clone(), note(None, MUNICIPALITY, " ")).unwrap_err(),
-        PlanError::EmptyNote
-    );
-    assert_eq!(
-        try_apply(plan.clone(), note(None, 42, "hello")).unwrap_err(),
-        PlanError::AuthorNotOnTeam(agency(42))
-    );
+    let (plan, _) = try_apply(active(1), note(Some(task_id(1)), MUNICIPALITY, "viewing on Friday")).unwrap();
+    assert_eq!((plan.notes[0].on, plan.notes[0].text.as_str()), (date(2026, 3, 5), "viewing on Friday"));
+    assert_eq!(try_apply(plan.clone(), note(None, MUNICIPALITY, " ")).unwrap_err(), PlanError::EmptyNote);
+    assert_eq!(try_apply(plan.clone(), note(None, 42, "hello")).unwrap_err(), PlanError::AuthorNotOnTeam(agency(42)));
     assert_eq!(
         try_apply(plan, note(Some(task_id(9)), POLICE, "hello")).unwrap_err(),
         PlanError::UnknownTask(task_id(9))
@@ -223,63 +152,26 @@ fn measures_are_linked_once_and_ended() {
     };
     let (plan, _) = try_apply(active(1), link.clone()).unwrap();
     assert_eq!(plan.open_measures().len(), 1);
-    assert_eq!(
-        try_apply(plan.clone(), link).unwrap_err(),
-        PlanError::MeasureAlreadyLinked(obligation(1))
-    );
-    let (plan, _) = try_apply(
-        plan,
-        PlanCommand::EndMeasure {
-            obligation: obligation(1),
-        },
-    )
-    .unwrap();
+    assert_eq!(try_apply(plan.clone(), link).unwrap_err(), PlanError::MeasureAlreadyLinked(obligation(1)));
+    let (plan, _) = try_apply(plan, PlanCommand::EndMeasure { obligation: obligation(1) }).unwrap();
     assert!(plan.open_measures().is_empty());
     assert_eq!(
-        try_apply(
-            plan,
-            PlanCommand::EndMeasure {
-                obligation: obligation(2)
-            }
-        )
-        .unwrap_err(),
+        try_apply(plan, PlanCommand::EndMeasure { obligation: obligation(2) }).unwrap_err(),
         PlanError::UnknownMeasure(obligation(2))
     );
 }
 
 #[test]
 fn activation_needs_goals_and_tasks_and_schedules_the_re_evaluation() {
-    assert_eq!(
-        try_apply(draft(1), PlanCommand::Activate).unwrap_err(),
-        PlanError::NothingToActivate
-    );
-    let plan = run(
-        draft(1),
-        vec![
-            add_goal(1, "housing"),
-            add_task(1, POLICE, date(2026, 4, 1)),
-        ],
-        start(),
-    );
+    assert_eq!(try_apply(draft(1), PlanCommand::Activate).unwrap_err(), PlanError::NothingToActivate);
+    let plan = run(draft(1), vec![add_goal(1, "housing"), add_task(1, POLICE, date(2026, 4, 1))], start());
     let (plan, effects) = try_apply(plan, PlanCommand::Activate).unwrap();
     assert_eq!(plan.status, PlanStatus::Active);
-    assert_eq!(
-        (plan.activated_on, plan.re_evaluation_on),
-        (Some(date(2026, 3, 5)), Some(date(2027, 3, 5)))
-    );
-    assert_eq!(
-        effects[0],
-        PlanEffect::ReEvaluationScheduled {
-            plan: plan.id,
-            on: date(2027, 3, 5)
-        }
-    );
+    assert_eq!((plan.activated_on, plan.re_evaluation_on), (Some(date(2026, 3, 5)), Some(date(2027, 3, 5))));
+    assert_eq!(effects[0], PlanEffect::ReEvaluationScheduled { plan: plan.id, on: date(2027, 3, 5) });
     assert_eq!(
         try_apply(plan, PlanCommand::Activate).unwrap_err(),
-        PlanError::WrongStatus {
-            current: "active",
-            needed: "draft"
-        }
+        PlanError::WrongStatus { current: "active", needed: "draft" }
     );
 }
 
@@ -287,57 +179,36 @@ fn activation_needs_goals_and_tasks_and_schedules_the_re_evaluation() {
 fn re_evaluation_starts_only_on_a_running_plan() {
     assert_eq!(
         try_apply(draft(1), PlanCommand::StartReEvaluation).unwrap_err(),
-        PlanError::WrongStatus {
-            current: "draft",
-            needed: "active or continued"
-        }
+        PlanError::WrongStatus { current: "draft", needed: "active or continued" }
     );
     let plan = under_re_evaluation();
     assert_eq!(plan.status, PlanStatus::UnderReEvaluation);
     assert!(matches!(
         try_apply(plan, PlanCommand::StartReEvaluation).unwrap_err(),
-        PlanError::WrongStatus {
-            current: "under re-evaluation",
-            ..
-        }
+        PlanError::WrongStatus { current: "under re-evaluation", .. }
     ));
 }
 
 #[test]
 fn continuing_needs_a_reason_and_schedules_the_next_re_evaluation() {
     assert_eq!(
-        try_apply(
-            under_re_evaluation(),
-            PlanCommand::Continue { reason: "".into() }
-        )
-        .unwrap_err(),
+        try_apply(under_re_evaluation(), PlanCommand::Continue { reason: "".into() }).unwrap_err(),
         PlanError::ContinueNeedsReason
     );
     assert!(matches!(
         try_apply(active(1), PlanCommand::Continue { reason: "x".into() }).unwrap_err(),
-        PlanError::WrongStatus {
-            needed: "under re-evaluation",
-            ..
-        }
+        PlanError::WrongStatus { needed: "under re-evaluation", .. }
     ));
     let (plan, effects) = under_re_evaluation()
         .apply(
-            PlanCommand::Continue {
-                reason: "housing found, treatment just started".into(),
-            },
+            PlanCommand::Continue { reason: "housing found, treatment just started".into() },
             &context(),
             date(2027, 3, 8),
         )
         .unwrap();
     assert!(plan.status.is_running());
     assert_eq!(plan.re_evaluation_on, Some(date(2028, 3, 8)));
-    assert_eq!(
-        effects[0],
-        PlanEffect::ReEvaluationScheduled {
-            plan: plan.id,
-            on: date(2028, 3, 8)
-        }
-    );
+    assert_eq!(effects[0], PlanEffect::ReEvaluationScheduled { plan: plan.id, on: date(2028, 3, 8) });
     // A continued plan can be re-evaluated again.
     assert!(try_apply(plan, PlanCommand::StartReEvaluation).is_ok());
 }
@@ -358,100 +229,46 @@ fn closing_with_open_measures_needs_a_reason() {
     let error = try_apply(plan.clone(), close(None)).unwrap_err();
     assert_eq!(error, PlanError::OpenMeasuresNeedReason { count: 1 });
     assert!(error.to_string().contains("give a reason"));
-    assert_eq!(
-        try_apply(plan.clone(), close(Some("  "))).unwrap_err(),
-        PlanError::OpenMeasuresNeedReason { count: 1 }
-    );
-    let no_why = PlanCommand::Close {
-        outcome: Outcome::GoalsMet,
-        why: " ".into(),
-        open_measures_reason: Some("x".into()),
-    };
-    assert_eq!(
-        try_apply(plan.clone(), no_why).unwrap_err(),
-        PlanError::CloseNeedsWhy
-    );
+    assert_eq!(try_apply(plan.clone(), close(Some("  "))).unwrap_err(), PlanError::OpenMeasuresNeedReason { count: 1 });
+    let no_why =
+        PlanCommand::Close { outcome: Outcome::GoalsMet, why: " ".into(), open_measures_reason: Some("x".into()) };
+    assert_eq!(try_apply(plan.clone(), no_why).unwrap_err(), PlanError::CloseNeedsWhy);
 
-    let (closed, effects) =
-        try_apply(plan, close(Some("probation supervises the condition"))).unwrap();
+    let (closed, effects) = try_apply(plan, close(Some("probation supervises the condition"))).unwrap();
     assert!(matches!(
         &closed.status,
-        PlanStatus::Closed {
-            outcome: Outcome::GoalsPartlyMet,
-            open_measures_reason: Some(_),
-            ..
-        }
+        PlanStatus::Closed { outcome: Outcome::GoalsPartlyMet, open_measures_reason: Some(_), .. }
     ));
-    assert!(
-        closed.tasks.iter().all(|t| !t.status.is_outstanding()),
-        "outstanding tasks end with the plan"
-    );
-    assert_eq!(
-        effects
-            .iter()
-            .filter(|e| matches!(e, PlanEffect::TaskCancelledByClosing { .. }))
-            .count(),
-        3
-    );
+    assert!(closed.tasks.iter().all(|t| !t.status.is_outstanding()), "outstanding tasks end with the plan");
+    assert_eq!(effects.iter().filter(|e| matches!(e, PlanEffect::TaskCancelledByClosing { .. })).count(), 3);
     assert_eq!(closed.re_evaluation_on, None);
     assert_eq!(
         try_apply(closed, add_goal(5, "housing")).unwrap_err(),
-        PlanError::WrongStatus {
-            current: "closed",
-            needed: "open (draft, active, continued or under re-evaluation)"
-        }
+        PlanError::WrongStatus { current: "closed", needed: "open (draft, active, continued or under re-evaluation)" }
     );
 }
 
 #[test]
 fn closing_without_open_measures_needs_no_extra_reason_but_only_at_re_evaluation() {
-    let close = PlanCommand::Close {
-        outcome: Outcome::GoalsMet,
-        why: "stable for a year".into(),
-        open_measures_reason: None,
-    };
-    assert!(matches!(
-        try_apply(active(1), close.clone()).unwrap_err(),
-        PlanError::WrongStatus { .. }
-    ));
+    let close =
+        PlanCommand::Close { outcome: Outcome::GoalsMet, why: "stable for a year".into(), open_measures_reason: None };
+    assert!(matches!(try_apply(active(1), close.clone()).unwrap_err(), PlanError::WrongStatus { .. }));
     let (closed, _) = try_apply(under_re_evaluation(), close).unwrap();
-    assert!(matches!(
-        closed.status,
-        PlanStatus::Closed {
-            outcome: Outcome::GoalsMet,
-            ..
-        }
-    ));
+    assert!(matches!(closed.status, PlanStatus::Closed { outcome: Outcome::GoalsMet, .. }));
 }
 
 #[test]
 fn returning_to_criminal_justice_notifies_the_prosecution() {
     assert_eq!(
-        try_apply(
-            active(1),
-            PlanCommand::ReturnToCriminalJustice { reason: "".into() }
-        )
-        .unwrap_err(),
+        try_apply(active(1), PlanCommand::ReturnToCriminalJustice { reason: "".into() }).unwrap_err(),
         PlanError::ReturnNeedsReason
     );
     assert!(matches!(
-        try_apply(
-            draft(1),
-            PlanCommand::ReturnToCriminalJustice { reason: "x".into() }
-        )
-        .unwrap_err(),
-        PlanError::WrongStatus {
-            current: "draft",
-            ..
-        }
+        try_apply(draft(1), PlanCommand::ReturnToCriminalJustice { reason: "x".into() }).unwrap_err(),
+        PlanError::WrongStatus { current: "draft", .. }
     ));
-    let (plan, effects) = try_apply(
-        active(1),
-        PlanCommand::ReturnToCriminalJustice {
-            reason: "refuses all help".into(),
-        },
-    )
-    .unwrap();
+    let (plan, effects) =
+        try_apply(active(1), PlanCommand::ReturnToCriminalJustice { reason: "refuses all help".into() }).unwrap();
     assert!(plan.status.has_ended());
     assert!(effects.contains(&PlanEffect::ReturnToProsecution {
         plan: plan.id,
@@ -459,12 +276,6 @@ fn returning_to_criminal_justice_notifies_the_prosecution() {
         reason: "refuses all help".into()
     }));
     assert!(
-        try_apply(
-            under_re_evaluation(),
-            PlanCommand::ReturnToCriminalJustice {
-                reason: "no progress".into()
-            }
-        )
-        .is_ok()
+        try_apply(under_re_evaluation(), PlanCommand::ReturnToCriminalJustice { reason: "no progress".into() }).is_ok()
     );
 }

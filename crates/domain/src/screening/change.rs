@@ -27,11 +27,7 @@ pub struct DomainChange {
 
 /// Compares two screenings domain by domain, in the pack's domain order. Higher scores mean more
 /// self-reliant, so a positive delta is an improvement whatever order the screenings were taken.
-pub fn compare(
-    earlier: &Screening,
-    later: &Screening,
-    config: &ScreeningConfig,
-) -> Vec<DomainChange> {
+pub fn compare(earlier: &Screening, later: &Screening, config: &ScreeningConfig) -> Vec<DomainChange> {
     config
         .domains
         .iter()
@@ -48,13 +44,7 @@ pub fn compare(
                 Some(d) if d < 0 => Trend::Worsened,
                 Some(_) => Trend::Same,
             };
-            Some(DomainChange {
-                domain: domain.key.clone(),
-                before,
-                after,
-                delta,
-                trend,
-            })
+            Some(DomainChange { domain: domain.key.clone(), before, after, delta, trend })
         })
         .collect()
 }
@@ -76,10 +66,7 @@ pub fn history(screenings: &[Screening], config: &ScreeningConfig) -> Vec<Domain
         .iter()
         .map(|domain| DomainSeries {
             domain: domain.key.clone(),
-            points: ordered
-                .iter()
-                .map(|s| (s.screened_on, s.score(domain.key.as_str())))
-                .collect(),
+            points: ordered.iter().map(|s| (s.screened_on, s.score(domain.key.as_str()))).collect(),
         })
         .collect()
 }
@@ -97,25 +84,10 @@ mod tests {
         let after = parsed(3, &[("housing", 4), ("addiction", 2)]);
         let changes = compare(&before, &after, &config);
         assert_eq!(changes.len(), 13);
-        let of = |key: &str| {
-            changes
-                .iter()
-                .find(|c| c.domain.as_str() == key)
-                .unwrap()
-                .clone()
-        };
-        assert_eq!(
-            (of("housing").delta, of("housing").trend),
-            (Some(3), Trend::Improved)
-        );
-        assert_eq!(
-            (of("addiction").delta, of("addiction").trend),
-            (Some(-2), Trend::Worsened)
-        );
-        assert_eq!(
-            (of("finances").delta, of("finances").trend),
-            (Some(0), Trend::Same)
-        );
+        let of = |key: &str| changes.iter().find(|c| c.domain.as_str() == key).unwrap().clone();
+        assert_eq!((of("housing").delta, of("housing").trend), (Some(3), Trend::Improved));
+        assert_eq!((of("addiction").delta, of("addiction").trend), (Some(-2), Trend::Worsened));
+        assert_eq!((of("finances").delta, of("finances").trend), (Some(0), Trend::Same));
         assert_eq!(changes[0].domain.as_str(), "finances", "pack order is kept");
     }
 
@@ -123,21 +95,14 @@ mod tests {
     fn a_domain_scored_only_once_is_not_comparable() {
         let config = BeyondPack::nl().screening;
         let mut first = full(3, &[]);
-        first
-            .entries
-            .retain(|e| e.domain != "community_participation");
-        let before =
-            crate::screening::Screening::parse(first, &config, jiff::civil::date(2026, 3, 2))
-                .unwrap();
+        first.entries.retain(|e| e.domain != "community_participation");
+        let before = crate::screening::Screening::parse(first, &config, jiff::civil::date(2026, 3, 2)).unwrap();
         let after = parsed(3, &[]);
         let change = compare(&before, &after, &config)
             .into_iter()
             .find(|c| c.domain.as_str() == "community_participation")
             .unwrap();
-        assert_eq!(
-            (change.before, change.after, change.trend),
-            (None, Some(3), Trend::NotComparable)
-        );
+        assert_eq!((change.before, change.after, change.trend), (None, Some(3), Trend::NotComparable));
     }
 
     #[test]
@@ -148,16 +113,10 @@ mod tests {
         let earlier = parsed(2, &[]);
         let series = history(&[later, earlier], &config);
         assert_eq!(series.len(), 13);
-        let housing = series
-            .iter()
-            .find(|s| s.domain.as_str() == "housing")
-            .unwrap();
+        let housing = series.iter().find(|s| s.domain.as_str() == "housing").unwrap();
         assert_eq!(
             housing.points,
-            vec![
-                (jiff::civil::date(2026, 3, 2), Some(2)),
-                (jiff::civil::date(2026, 9, 1), Some(5))
-            ]
+            vec![(jiff::civil::date(2026, 3, 2), Some(2)), (jiff::civil::date(2026, 9, 1), Some(5))]
         );
     }
 }

@@ -78,8 +78,7 @@ impl ScreeningConfig {
 
     pub(crate) fn validate(&self) -> Result<(), PackError> {
         let values: Vec<u8> = self.scale.iter().map(|l| l.value).collect();
-        let contiguous =
-            !values.is_empty() && values.iter().zip(1u8..).all(|(v, expected)| *v == expected);
+        let contiguous = !values.is_empty() && values.iter().zip(1u8..).all(|(v, expected)| *v == expected);
         if !contiguous {
             return Err(PackError::ScaleNotContiguous { found: values });
         }

@@ -11,12 +11,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum ScreeningError {
     #[error("{domain}: score {score} is outside the scale; choose {lowest} to {highest}")]
-    ScoreOutsideScale {
-        domain: String,
-        score: i64,
-        lowest: u8,
-        highest: u8,
-    },
+    ScoreOutsideScale { domain: String, score: i64, lowest: u8, highest: u8 },
     #[error("{0:?} is not a life domain of this jurisdiction")]
     UnknownDomain(String),
     #[error("{0}: this life domain must be scored")]
@@ -80,17 +75,10 @@ pub struct Screening {
 
 impl Screening {
     /// Checks every entry against the pack and returns either a screening or every problem found.
-    pub fn parse(
-        raw: RawScreening,
-        config: &ScreeningConfig,
-        today: Date,
-    ) -> Result<Self, Vec<ScreeningError>> {
+    pub fn parse(raw: RawScreening, config: &ScreeningConfig, today: Date) -> Result<Self, Vec<ScreeningError>> {
         let mut problems = Vec::new();
         if raw.screened_on > today {
-            problems.push(ScreeningError::DatedInTheFuture {
-                screened_on: raw.screened_on,
-                today,
-            });
+            problems.push(ScreeningError::DatedInTheFuture { screened_on: raw.screened_on, today });
         }
         let mut scores = BTreeMap::new();
         for entry in raw.entries {
@@ -99,9 +87,7 @@ impl Screening {
                 problems.push(ScreeningError::UnknownDomain(domain_name.to_owned()));
                 continue;
             };
-            let on_scale = u8::try_from(entry.score)
-                .ok()
-                .filter(|s| config.is_on_scale(*s));
+            let on_scale = u8::try_from(entry.score).ok().filter(|s| config.is_on_scale(*s));
             let Some(score) = on_scale else {
                 problems.push(ScreeningError::ScoreOutsideScale {
                     domain: domain.key.0.clone(),
@@ -126,8 +112,9 @@ impl Screening {
         }
         for domain in config.domains.iter().filter(|d| d.required) {
             let reported = problems.iter().any(|p| match p {
-                ScreeningError::ScoreOutsideScale { domain: d, .. }
-                | ScreeningError::MissingSource(d) => d == domain.key.as_str(),
+                ScreeningError::ScoreOutsideScale { domain: d, .. } | ScreeningError::MissingSource(d) => {
+                    d == domain.key.as_str()
+                }
                 _ => false,
             });
             if !scores.contains_key(&domain.key) && !reported {
@@ -148,18 +135,12 @@ impl Screening {
     }
 
     pub fn score(&self, domain: &str) -> Option<u8> {
-        self.scores
-            .get(&DomainKey::new(domain))
-            .map(|s| s.score.value())
+        self.scores.get(&DomainKey::new(domain)).map(|s| s.score.value())
     }
 
     /// The domains scored at or below `threshold` (e.g. 2: acute or not self-reliant).
     pub fn problem_domains(&self, threshold: u8) -> Vec<&DomainKey> {
-        self.scores
-            .iter()
-            .filter(|(_, s)| s.score.value() <= threshold)
-            .map(|(k, _)| k)
-            .collect()
+        self.scores.iter().filter(|(_, s)| s.score.value() <= threshold).map(|(k, _)| k).collect()
     }
 }
 
@@ -205,20 +186,11 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn parsed(score: i64, overrides: &[(&str, i64)]) -> Screening {
-        Screening::parse(
-            full(score, overrides),
-            &BeyondPack::nl().screening,
-            jiff::civil::date(2026, 3, 2),
-        )
-        .unwrap()
+        Screening::parse(full(score, overrides), &BeyondPack::nl().screening, jiff::civil::date(2026, 3, 2)).unwrap()
     }
 
     fn parse(raw: RawScreening) -> Result<Screening, Vec<ScreeningError>> {
-        Screening::parse(
-            raw,
-            &BeyondPack::nl().screening,
-            jiff::civil::date(2026, 3, 2),
-        )
+        Screening::parse(raw, &BeyondPack::nl().screening, jiff::civil::date(2026, 3, 2))
     }
 
     #[test]
@@ -227,32 +199,20 @@ pub(crate) mod tests {
         assert_eq!(screening.scores.len(), 13);
         assert_eq!(screening.score("housing"), Some(1));
         let housing = &screening.scores[&DomainKey::new("housing")];
-        assert_eq!(
-            (housing.note.as_str(), housing.source.as_str()),
-            ("note on housing", "interview")
-        );
-        assert_eq!(
-            screening.problem_domains(2),
-            vec![&DomainKey::new("housing")]
-        );
+        assert_eq!((housing.note.as_str(), housing.source.as_str()), ("note on housing", "interview"));
+        assert_eq!(screening.problem_domains(2), vec![&DomainKey::new("housing")]);
     }
 
     #[test]
     fn optional_domains_may_be_left_out() {
         let mut input = full(4, &[]);
-        input.entries.retain(|e| {
-            e.domain != "community_participation" && e.domain != "household_and_paperwork"
-        });
+        input.entries.retain(|e| e.domain != "community_participation" && e.domain != "household_and_paperwork");
         assert_eq!(parse(input).unwrap().scores.len(), 11);
     }
 
     #[test]
     fn scores_outside_the_scale_are_rejected_per_domain() {
-        let errors = parse(full(
-            3,
-            &[("housing", 0), ("addiction", 6), ("justice", -300)],
-        ))
-        .unwrap_err();
+        let errors = parse(full(3, &[("housing", 0), ("addiction", 6), ("justice", -300)])).unwrap_err();
         assert_eq!(errors.len(), 3, "{errors:?}");
         assert!(errors.contains(&ScreeningError::ScoreOutsideScale {
             domain: "addiction".into(),
@@ -260,10 +220,7 @@ pub(crate) mod tests {
             lowest: 1,
             highest: 5
         }));
-        assert_eq!(
-            errors[0].to_string(),
-            "housing: score 0 is outside the scale; choose 1 to 5"
-        );
+        assert_eq!(errors[0].to_string(), "housing: score 0 is outside the scale; choose 1 to 5");
     }
 
     #[test]

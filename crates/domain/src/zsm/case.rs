@@ -23,8 +23,8 @@ use super::intake::{Intake, IntakeInput};
 use super::obligation::{Breach, BreachResolution, Obligation};
 use crate::clock::Clock;
 use crate::jurisdiction::{
-    AgencyCode, ClockAnchor, ClockCategory, ClockCode, ContributionState, DisposalCode,
-    DisposalOutcome, JurisdictionPack, Partner,
+    AgencyCode, ClockAnchor, ClockCategory, ClockCode, ContributionState, DisposalCode, DisposalOutcome,
+    JurisdictionPack, Partner,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,9 +65,7 @@ impl CaseStatus {
     /// The decision in force, if any.
     pub fn decision(&self) -> Option<&Decision> {
         match self {
-            Self::Decided { decision } | Self::ReturnedToProsecutor { decision, .. } => {
-                Some(decision)
-            }
+            Self::Decided { decision } | Self::ReturnedToProsecutor { decision, .. } => Some(decision),
             _ => None,
         }
     }
@@ -131,43 +129,18 @@ pub enum CaseCommand {
 /// What the store and the board must do after a transition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CaseEffect {
-    Registered {
-        case: CaseId,
-    },
+    Registered { case: CaseId },
     ClockStarted(ClockRun),
-    BroughtToTable {
-        at: Timestamp,
-    },
-    ContributionUpdated {
-        partner: Partner,
-        state: ContributionState,
-    },
-    Decided {
-        decision: DecisionId,
-        disposal: DisposalCode,
-        outcome: DisposalOutcome,
-    },
-    DecisionAmended {
-        previous: DecisionId,
-        new: DecisionId,
-        reason: String,
-    },
+    BroughtToTable { at: Timestamp },
+    ContributionUpdated { partner: Partner, state: ContributionState },
+    Decided { decision: DecisionId, disposal: DisposalCode, outcome: DisposalOutcome },
+    DecisionAmended { previous: DecisionId, new: DecisionId, reason: String },
     ObligationCreated(Obligation),
-    ObligationCancelled {
-        obligation: ObligationId,
-    },
-    Referred {
-        destination: String,
-    },
-    BreachRecorded {
-        obligation: ObligationId,
-    },
-    ReturnedToProsecutor {
-        case: CaseId,
-    },
-    DecisionMaintained {
-        decision: DecisionId,
-    },
+    ObligationCancelled { obligation: ObligationId },
+    Referred { destination: String },
+    BreachRecorded { obligation: ObligationId },
+    ReturnedToProsecutor { case: CaseId },
+    DecisionMaintained { decision: DecisionId },
 }
 
 /// Registers a case from police intake and starts the clocks that run from the arrest or the
@@ -215,10 +188,7 @@ pub fn apply(
     clock: &dyn Clock,
 ) -> Result<(ZsmCase, Vec<CaseEffect>), ZsmError> {
     if case.pack != pack.code {
-        return Err(ZsmError::WrongPack {
-            case_pack: case.pack.clone(),
-            given: pack.code.clone(),
-        });
+        return Err(ZsmError::WrongPack { case_pack: case.pack.clone(), given: pack.code.clone() });
     }
     let now = clock.now();
     let mut next = case.clone();
@@ -228,19 +198,10 @@ pub fn apply(
             vec![CaseEffect::BroughtToTable { at: now }]
         }
         (
-            CaseCommand::UpdateContribution {
-                partner,
-                state,
-                content,
-                by,
-            },
-            CaseStatus::Registered
-            | CaseStatus::AtTable { .. }
-            | CaseStatus::ReturnedToProsecutor { .. },
+            CaseCommand::UpdateContribution { partner, state, content, by },
+            CaseStatus::Registered | CaseStatus::AtTable { .. } | CaseStatus::ReturnedToProsecutor { .. },
         ) => {
-            next.contributions = case
-                .contributions
-                .update(partner, state, content, by, now)?;
+            next.contributions = case.contributions.update(partner, state, content, by, now)?;
             vec![CaseEffect::ContributionUpdated { partner, state }]
         }
         (CaseCommand::Decide(request), CaseStatus::AtTable { .. }) => {
@@ -250,55 +211,26 @@ pub fn apply(
                 disposal: decision.disposal.clone(),
                 outcome: decision.outcome,
             }];
-            effects.extend(
-                decision
-                    .obligations
-                    .iter()
-                    .cloned()
-                    .map(CaseEffect::ObligationCreated),
-            );
+            effects.extend(decision.obligations.iter().cloned().map(CaseEffect::ObligationCreated));
             next.status = CaseStatus::Decided { decision };
             effects
         }
-        (
-            CaseCommand::Decide(_),
-            CaseStatus::Decided { .. } | CaseStatus::ReturnedToProsecutor { .. },
-        ) => {
+        (CaseCommand::Decide(_), CaseStatus::Decided { .. } | CaseStatus::ReturnedToProsecutor { .. }) => {
             return Err(ZsmError::AlreadyDecided);
         }
         (CaseCommand::Amend { request, reason }, status) if status.decision().is_some() => {
             amend(&mut next, request, reason, pack, clock)?
         }
-        (
-            CaseCommand::Refer {
-                destination,
-                reason,
-                by,
-            },
-            CaseStatus::Registered | CaseStatus::AtTable { .. },
-        ) => {
+        (CaseCommand::Refer { destination, reason, by }, CaseStatus::Registered | CaseStatus::AtTable { .. }) => {
             if destination.trim().is_empty() {
-                return Err(ZsmError::EmptyField {
-                    field: "destination",
-                });
+                return Err(ZsmError::EmptyField { field: "destination" });
             }
             require_reason(&reason)?;
-            next.status = CaseStatus::Referred {
-                destination: destination.clone(),
-                reason,
-                by,
-                at: now,
-            };
+            next.status = CaseStatus::Referred { destination: destination.clone(), reason, by, at: now };
             vec![CaseEffect::Referred { destination }]
         }
         (
-            CaseCommand::RecordBreach {
-                obligation,
-                observed_on,
-                description,
-                reported_by,
-                recorded_by,
-            },
+            CaseCommand::RecordBreach { obligation, observed_on, description, reported_by, recorded_by },
             CaseStatus::Decided { decision },
         ) => {
             if !decision.obligations.iter().any(|o| o.id == obligation) {
@@ -308,9 +240,7 @@ pub fn apply(
                 return Err(ZsmError::BreachInFuture { date: observed_on });
             }
             if description.trim().is_empty() {
-                return Err(ZsmError::EmptyField {
-                    field: "breach description",
-                });
+                return Err(ZsmError::EmptyField { field: "breach description" });
             }
             next.breaches.push(Breach {
                 obligation,
@@ -321,34 +251,14 @@ pub fn apply(
                 recorded_at: now,
                 resolution: None,
             });
-            next.status = CaseStatus::ReturnedToProsecutor {
-                decision: decision.clone(),
-                breach: obligation,
-            };
-            vec![
-                CaseEffect::BreachRecorded { obligation },
-                CaseEffect::ReturnedToProsecutor { case: case.id },
-            ]
+            next.status = CaseStatus::ReturnedToProsecutor { decision: decision.clone(), breach: obligation };
+            vec![CaseEffect::BreachRecorded { obligation }, CaseEffect::ReturnedToProsecutor { case: case.id }]
         }
-        (
-            CaseCommand::MaintainDecision { reason, by },
-            CaseStatus::ReturnedToProsecutor { decision, .. },
-        ) => {
+        (CaseCommand::MaintainDecision { reason, by }, CaseStatus::ReturnedToProsecutor { decision, .. }) => {
             require_reason(&reason)?;
-            resolve_open_breach(
-                &mut next,
-                BreachResolution::DecisionMaintained {
-                    reason,
-                    by,
-                    at: now,
-                },
-            );
-            next.status = CaseStatus::Decided {
-                decision: decision.clone(),
-            };
-            vec![CaseEffect::DecisionMaintained {
-                decision: decision.id,
-            }]
+            resolve_open_breach(&mut next, BreachResolution::DecisionMaintained { reason, by, at: now });
+            next.status = CaseStatus::Decided { decision: decision.clone() };
+            vec![CaseEffect::DecisionMaintained { decision: decision.id }]
         }
         (command, status) => return Err(invalid_transition(&command, status)),
     };
@@ -372,31 +282,12 @@ fn amend(
         });
     };
     let decision = validate_decision(request, pack, &next.contributions, clock)?;
-    let mut effects = vec![CaseEffect::DecisionAmended {
-        previous: previous.id,
-        new: decision.id,
-        reason: reason.clone(),
-    }];
-    effects.extend(
-        previous
-            .obligations
-            .iter()
-            .map(|o| CaseEffect::ObligationCancelled { obligation: o.id }),
-    );
-    effects.extend(
-        decision
-            .obligations
-            .iter()
-            .cloned()
-            .map(CaseEffect::ObligationCreated),
-    );
+    let mut effects =
+        vec![CaseEffect::DecisionAmended { previous: previous.id, new: decision.id, reason: reason.clone() }];
+    effects.extend(previous.obligations.iter().map(|o| CaseEffect::ObligationCancelled { obligation: o.id }));
+    effects.extend(decision.obligations.iter().cloned().map(CaseEffect::ObligationCreated));
     if matches!(next.status, CaseStatus::ReturnedToProsecutor { .. }) {
-        resolve_open_breach(
-            next,
-            BreachResolution::DecisionAmended {
-                new_decision: decision.id,
-            },
-        );
+        resolve_open_breach(next, BreachResolution::DecisionAmended { new_decision: decision.id });
     }
     next.amendments.push(Amendment {
         replaced_by: decision.id,
@@ -410,22 +301,13 @@ fn amend(
 }
 
 fn resolve_open_breach(case: &mut ZsmCase, resolution: BreachResolution) {
-    if let Some(open) = case
-        .breaches
-        .iter_mut()
-        .rev()
-        .find(|b| b.resolution.is_none())
-    {
+    if let Some(open) = case.breaches.iter_mut().rev().find(|b| b.resolution.is_none()) {
         open.resolution = Some(resolution);
     }
 }
 
 fn require_reason(reason: &str) -> Result<(), ZsmError> {
-    if reason.trim().is_empty() {
-        Err(ZsmError::ReasonMissing)
-    } else {
-        Ok(())
-    }
+    if reason.trim().is_empty() { Err(ZsmError::ReasonMissing) } else { Ok(()) }
 }
 
 /// A command that does not fit the state, with a hint at what the user can do instead.
@@ -445,10 +327,7 @@ fn invalid_transition(command: &CaseCommand, status: &CaseStatus) -> ZsmError {
         (_, CaseStatus::Referred { .. }) => "the case was referred and is closed at this table",
         _ => "this action is not possible now",
     };
-    ZsmError::InvalidTransition {
-        state: status.name(),
-        hint,
-    }
+    ZsmError::InvalidTransition { state: status.name(), hint }
 }
 
 impl ZsmCase {
@@ -463,9 +342,7 @@ impl ZsmCase {
         clock: &dyn Clock,
     ) -> Result<(ClockRun, CaseEffect), ZsmError> {
         if pack.clock(code)?.starts_at != ClockAnchor::Order {
-            return Err(ZsmError::ClockNotStartedByOrder {
-                clock: code.to_string(),
-            });
+            return Err(ZsmError::ClockNotStartedByOrder { clock: code.to_string() });
         }
         if ordered_at < self.intake.details().arrested_at || ordered_at > clock.now() {
             return Err(ZsmError::OrderOutsideCase { ordered_at });
@@ -476,10 +353,7 @@ impl ZsmCase {
 
     /// When the case was first decided (before any amendment), for time-to-decision metrics.
     pub fn first_decided_at(&self) -> Option<Timestamp> {
-        self.amendments
-            .first()
-            .map(|a| a.previous.decided_at)
-            .or_else(|| self.status.decision().map(|d| d.decided_at))
+        self.amendments.first().map(|a| a.previous.decided_at).or_else(|| self.status.decision().map(|d| d.decided_at))
     }
 
     /// Whether the first decision came at or before `deadline` (e.g. the ZSM target clock's).

@@ -2,8 +2,7 @@ use super::*;
 use crate::clock::FixedClock;
 use crate::jurisdiction::{ClockCode, ParameterCode, shipped_pack};
 use crate::zsm::contribution::{
-    ConsultationMode, LawyerConsultation, LifeDomain, ProbationAdvice, QuickScan, Signal,
-    VictimInterests,
+    ConsultationMode, LawyerConsultation, LifeDomain, ProbationAdvice, QuickScan, Signal, VictimInterests,
 };
 use crate::zsm::decision::ParameterValue;
 use crate::zsm::intake::tests::{now, sample_input};
@@ -38,12 +37,7 @@ fn step(case: &ZsmCase, command: CaseCommand, clock: &FixedClock) -> ZsmCase {
 }
 
 fn contribute(partner: Partner, content: ContributionContent) -> CaseCommand {
-    CaseCommand::UpdateContribution {
-        partner,
-        state: ContributionState::Done,
-        content: Some(content),
-        by: member(5),
-    }
+    CaseCommand::UpdateContribution { partner, state: ContributionState::Done, content: Some(content), by: member(5) }
 }
 
 fn lawyer_done() -> CaseCommand {
@@ -64,12 +58,7 @@ fn penalty_order(id: u128, fine_cents: i64, with_area_ban: bool) -> DecisionRequ
     DecisionRequest {
         id: DecisionId::from_uuid(Uuid::from_u128(id)),
         disposal: "penalty_order".into(),
-        parameters: [(
-            ParameterCode::from("fine_cents"),
-            ParameterValue::Money(fine_cents),
-        )]
-        .into_iter()
-        .collect(),
+        parameters: [(ParameterCode::from("fine_cents"), ParameterValue::Money(fine_cents))].into_iter().collect(),
         obligations: if with_area_ban {
             vec![ObligationRequest {
                 id: area_ban_id(),
@@ -104,10 +93,7 @@ fn decided_with_area_ban(clock: &FixedClock) -> ZsmCase {
     let case = step(&case, CaseCommand::BringToTable, clock);
     let scan = ContributionContent::Probation(QuickScan {
         advice: ProbationAdvice::ScreeningAdvised,
-        signals: vec![Signal {
-            domain: LifeDomain::Housing,
-            note: "sleeps at friends' places".into(),
-        }],
+        signals: vec![Signal { domain: LifeDomain::Housing, note: "sleeps at friends' places".into() }],
     });
     let case = step(&case, contribute(Partner::Probation, scan), clock);
     let victim = ContributionContent::VictimSupport(VictimInterests {
@@ -118,11 +104,7 @@ fn decided_with_area_ban(clock: &FixedClock) -> ZsmCase {
     });
     let case = step(&case, contribute(Partner::VictimSupport, victim), clock);
     let case = step(&case, lawyer_done(), clock);
-    step(
-        &case,
-        CaseCommand::Decide(penalty_order(1, 25_000, true)),
-        clock,
-    )
+    step(&case, CaseCommand::Decide(penalty_order(1, 25_000, true)), clock)
 }
 
 #[test]
@@ -130,10 +112,7 @@ fn registration_starts_the_arrest_clocks_with_the_case_facts() {
     let clock = FixedClock::new(now());
     let (case, effects) = register(case_id(), sample_input(), nl(), &clock).unwrap();
     assert_eq!(case.status, CaseStatus::Registered);
-    assert_eq!(
-        case.contributions.state(Partner::VictimSupport),
-        ContributionState::Awaited
-    );
+    assert_eq!(case.contributions.state(Partner::VictimSupport), ContributionState::Awaited);
     let started: Vec<(&str, Timestamp)> = effects
         .iter()
         .filter_map(|effect| match effect {
@@ -145,14 +124,8 @@ fn registration_starts_the_arrest_clocks_with_the_case_facts() {
     assert_eq!(
         started,
         vec![
-            (
-                "ophouden_voor_onderzoek",
-                "2026-01-16T15:00:00Z".parse().unwrap()
-            ),
-            (
-                "voorgeleiding_rechter_commissaris",
-                "2026-01-19T15:00:00Z".parse().unwrap()
-            ),
+            ("ophouden_voor_onderzoek", "2026-01-16T15:00:00Z".parse().unwrap()),
+            ("voorgeleiding_rechter_commissaris", "2026-01-19T15:00:00Z".parse().unwrap()),
         ]
     );
     assert_eq!(effects[0], CaseEffect::Registered { case: case_id() });
@@ -166,17 +139,12 @@ fn england_and_wales_starts_pace_detention_at_arrival() {
     let pace = effects
         .iter()
         .find_map(|effect| match effect {
-            CaseEffect::ClockStarted(run) if run.clock == ClockCode::from("pace_detention") => {
-                Some(run.clone())
-            }
+            CaseEffect::ClockStarted(run) if run.clock == ClockCode::from("pace_detention") => Some(run.clone()),
             _ => None,
         })
         .unwrap();
     assert_eq!(pace.started_at, sample_input().arrived_at_station);
-    assert_eq!(
-        pace.deadline,
-        sample_input().arrived_at_station + SignedDuration::from_hours(24)
-    );
+    assert_eq!(pace.deadline, sample_input().arrived_at_station + SignedDuration::from_hours(24));
 }
 
 #[test]
@@ -195,31 +163,16 @@ fn the_full_table_journey_ends_in_a_decision_with_obligations() {
     let case = registered(&clock);
     let case = step(&case, CaseCommand::BringToTable, &clock);
     let case = step(&case, lawyer_done(), &clock);
-    let (decided, effects) = apply(
-        &case,
-        CaseCommand::Decide(penalty_order(1, 25_000, true)),
-        nl(),
-        &clock,
-    )
-    .unwrap();
-    assert!(
-        matches!(&decided.status, CaseStatus::Decided { decision } if decision.obligations.len() == 1)
-    );
+    let (decided, effects) = apply(&case, CaseCommand::Decide(penalty_order(1, 25_000, true)), nl(), &clock).unwrap();
+    assert!(matches!(&decided.status, CaseStatus::Decided { decision } if decision.obligations.len() == 1));
     assert!(matches!(
         &effects[..],
         [CaseEffect::Decided { outcome: DisposalOutcome::SettledOutOfCourt, .. }, CaseEffect::ObligationCreated(o)]
             if o.id == area_ban_id() && o.responsible_agency == AgencyCode::from("police")
     ));
     assert_eq!(decided.first_decided_at(), Some(now()));
-    assert_eq!(
-        decided.decided_by("2026-01-16T15:00:00Z".parse().unwrap()),
-        Some(true)
-    );
-    assert!(
-        decided_with_area_ban(&clock)
-            .contributions
-            .has_signals_beyond_the_case()
-    );
+    assert_eq!(decided.decided_by("2026-01-16T15:00:00Z".parse().unwrap()), Some(true));
+    assert!(decided_with_area_ban(&clock).contributions.has_signals_beyond_the_case());
 }
 
 #[test]
@@ -227,31 +180,14 @@ fn decision_waits_for_the_table_and_for_the_lawyer() {
     let clock = FixedClock::new(now());
     let case = registered(&clock);
     assert_eq!(
-        apply(
-            &case,
-            CaseCommand::Decide(penalty_order(1, 100, false)),
-            nl(),
-            &clock
-        )
-        .unwrap_err(),
-        ZsmError::InvalidTransition {
-            state: "registered",
-            hint: "bring the case to the table first"
-        }
+        apply(&case, CaseCommand::Decide(penalty_order(1, 100, false)), nl(), &clock).unwrap_err(),
+        ZsmError::InvalidTransition { state: "registered", hint: "bring the case to the table first" }
     );
     let at_table = step(&case, CaseCommand::BringToTable, &clock);
     // The area ban is a behaviour order: art. 257c Sv requires the lawyer first.
     assert!(matches!(
-        apply(
-            &at_table,
-            CaseCommand::Decide(penalty_order(1, 100, true)),
-            nl(),
-            &clock
-        ),
-        Err(ZsmError::RequiredContributionMissing {
-            partner: Partner::DefenceLawyer,
-            ..
-        })
+        apply(&at_table, CaseCommand::Decide(penalty_order(1, 100, true)), nl(), &clock),
+        Err(ZsmError::RequiredContributionMissing { partner: Partner::DefenceLawyer, .. })
     ));
 }
 
@@ -260,43 +196,17 @@ fn a_second_decision_is_refused_and_an_amendment_needs_a_reason() {
     let clock = FixedClock::new(now());
     let case = decided_with_area_ban(&clock);
     assert_eq!(
-        apply(
-            &case,
-            CaseCommand::Decide(penalty_order(2, 100, false)),
-            nl(),
-            &clock
-        )
-        .unwrap_err(),
+        apply(&case, CaseCommand::Decide(penalty_order(2, 100, false)), nl(), &clock).unwrap_err(),
         ZsmError::AlreadyDecided
     );
-    let amend = |reason: &str| CaseCommand::Amend {
-        request: penalty_order(2, 20_000, false),
-        reason: reason.into(),
-    };
-    assert_eq!(
-        apply(&case, amend(" "), nl(), &clock).unwrap_err(),
-        ZsmError::ReasonMissing
-    );
+    let amend = |reason: &str| CaseCommand::Amend { request: penalty_order(2, 20_000, false), reason: reason.into() };
+    assert_eq!(apply(&case, amend(" "), nl(), &clock).unwrap_err(), ZsmError::ReasonMissing);
     clock.advance(SignedDuration::from_hours(2));
-    let (amended, effects) = apply(
-        &case,
-        amend("fine lowered after income check"),
-        nl(),
-        &clock,
-    )
-    .unwrap();
+    let (amended, effects) = apply(&case, amend("fine lowered after income check"), nl(), &clock).unwrap();
     assert_eq!(amended.amendments.len(), 1);
-    assert_eq!(
-        amended.amendments[0].previous.id,
-        DecisionId::from_uuid(Uuid::from_u128(1))
-    );
-    assert_eq!(
-        amended.status.decision().unwrap().id,
-        DecisionId::from_uuid(Uuid::from_u128(2))
-    );
-    assert!(effects.contains(&CaseEffect::ObligationCancelled {
-        obligation: area_ban_id()
-    }));
+    assert_eq!(amended.amendments[0].previous.id, DecisionId::from_uuid(Uuid::from_u128(1)));
+    assert_eq!(amended.status.decision().unwrap().id, DecisionId::from_uuid(Uuid::from_u128(2)));
+    assert!(effects.contains(&CaseEffect::ObligationCancelled { obligation: area_ban_id() }));
     // Time to decision counts from the first decision, not the amendment.
     assert_eq!(amended.first_decided_at(), Some(now()));
 }
@@ -310,13 +220,7 @@ fn a_breach_returns_the_case_to_the_prosecutor() {
         apply(&case, breach(unknown), nl(), &clock).unwrap_err(),
         ZsmError::UnknownObligation(unknown.as_uuid())
     );
-    let CaseCommand::RecordBreach {
-        obligation,
-        observed_on,
-        reported_by,
-        recorded_by,
-        ..
-    } = breach(area_ban_id())
+    let CaseCommand::RecordBreach { obligation, observed_on, reported_by, recorded_by, .. } = breach(area_ban_id())
     else {
         unreachable!()
     };
@@ -327,12 +231,7 @@ fn a_breach_returns_the_case_to_the_prosecutor() {
         reported_by: reported_by.clone(),
         recorded_by,
     };
-    assert_eq!(
-        apply(&case, blank, nl(), &clock).unwrap_err(),
-        ZsmError::EmptyField {
-            field: "breach description"
-        }
-    );
+    assert_eq!(apply(&case, blank, nl(), &clock).unwrap_err(), ZsmError::EmptyField { field: "breach description" });
     let tomorrow = CaseCommand::RecordBreach {
         obligation,
         observed_on: date(2026, 1, 17),
@@ -340,51 +239,26 @@ fn a_breach_returns_the_case_to_the_prosecutor() {
         reported_by,
         recorded_by,
     };
-    assert_eq!(
-        apply(&case, tomorrow, nl(), &clock).unwrap_err(),
-        ZsmError::BreachInFuture {
-            date: date(2026, 1, 17)
-        }
-    );
+    assert_eq!(apply(&case, tomorrow, nl(), &clock).unwrap_err(), ZsmError::BreachInFuture { date: date(2026, 1, 17) });
     let (returned, effects) = apply(&case, breach(area_ban_id()), nl(), &clock).unwrap();
-    assert!(
-        matches!(returned.status, CaseStatus::ReturnedToProsecutor { breach, .. } if breach == area_ban_id())
-    );
+    assert!(matches!(returned.status, CaseStatus::ReturnedToProsecutor { breach, .. } if breach == area_ban_id()));
+    assert_eq!(effects[1], CaseEffect::ReturnedToProsecutor { case: case_id() });
     assert_eq!(
-        effects[1],
-        CaseEffect::ReturnedToProsecutor { case: case_id() }
-    );
-    assert_eq!(
-        apply(
-            &returned,
-            CaseCommand::Decide(penalty_order(3, 1, false)),
-            nl(),
-            &clock
-        )
-        .unwrap_err(),
+        apply(&returned, CaseCommand::Decide(penalty_order(3, 1, false)), nl(), &clock).unwrap_err(),
         ZsmError::AlreadyDecided
     );
     assert!(matches!(
         apply(&returned, breach(area_ban_id()), nl(), &clock),
-        Err(ZsmError::InvalidTransition {
-            hint: "a breach is already waiting for the prosecutor",
-            ..
-        })
+        Err(ZsmError::InvalidTransition { hint: "a breach is already waiting for the prosecutor", .. })
     ));
 
     let maintained = step(
         &returned,
-        CaseCommand::MaintainDecision {
-            reason: "single minor breach; warned".into(),
-            by: member(8),
-        },
+        CaseCommand::MaintainDecision { reason: "single minor breach; warned".into(), by: member(8) },
         &clock,
     );
     assert!(matches!(maintained.status, CaseStatus::Decided { .. }));
-    assert!(matches!(
-        maintained.breaches[0].resolution,
-        Some(BreachResolution::DecisionMaintained { .. })
-    ));
+    assert!(matches!(maintained.breaches[0].resolution, Some(BreachResolution::DecisionMaintained { .. })));
 
     let again = step(&maintained, breach(area_ban_id()), &clock);
     let amended = step(
@@ -397,9 +271,7 @@ fn a_breach_returns_the_case_to_the_prosecutor() {
     );
     assert_eq!(
         amended.breaches[1].resolution,
-        Some(BreachResolution::DecisionAmended {
-            new_decision: DecisionId::from_uuid(Uuid::from_u128(4))
-        })
+        Some(BreachResolution::DecisionAmended { new_decision: DecisionId::from_uuid(Uuid::from_u128(4)) })
     );
 }
 
@@ -412,30 +284,17 @@ fn a_referred_case_is_closed_at_this_table() {
         reason: reason.into(),
         by: member(8),
     };
-    assert_eq!(
-        apply(&case, refer(""), nl(), &clock).unwrap_err(),
-        ZsmError::ReasonMissing
-    );
-    let referred = step(
-        &case,
-        refer("complex fraud, needs financial investigation"),
-        &clock,
-    );
+    assert_eq!(apply(&case, refer(""), nl(), &clock).unwrap_err(), ZsmError::ReasonMissing);
+    let referred = step(&case, refer("complex fraud, needs financial investigation"), &clock);
     assert!(matches!(referred.status, CaseStatus::Referred { .. }));
     assert!(matches!(
         apply(&referred, lawyer_done(), nl(), &clock),
-        Err(ZsmError::InvalidTransition {
-            state: "referred",
-            ..
-        })
+        Err(ZsmError::InvalidTransition { state: "referred", .. })
     ));
     let ew = shipped_pack("england-wales").unwrap();
     assert_eq!(
         apply(&referred, CaseCommand::BringToTable, ew, &clock).unwrap_err(),
-        ZsmError::WrongPack {
-            case_pack: "nl".into(),
-            given: "england-wales".into()
-        }
+        ZsmError::WrongPack { case_pack: "nl".into(), given: "england-wales".into() }
     );
 }
 
@@ -445,25 +304,12 @@ fn any_command() -> impl Strategy<Value = CaseCommand> {
         Just(lawyer_done()),
         (1u128..5, -10_000i64..300_000, any::<bool>())
             .prop_map(|(id, fine, ban)| CaseCommand::Decide(penalty_order(id, fine, ban))),
-        (
-            5u128..9,
-            0i64..300_000,
-            prop::sample::select(vec!["", "income check"])
-        )
-            .prop_map(|(id, fine, reason)| CaseCommand::Amend {
-                request: penalty_order(id, fine, false),
-                reason: reason.into(),
-            }),
+        (5u128..9, 0i64..300_000, prop::sample::select(vec!["", "income check"])).prop_map(|(id, fine, reason)| {
+            CaseCommand::Amend { request: penalty_order(id, fine, false), reason: reason.into() }
+        }),
         Just(breach(area_ban_id())),
-        Just(CaseCommand::MaintainDecision {
-            reason: "warned".into(),
-            by: member(8)
-        }),
-        Just(CaseCommand::Refer {
-            destination: "regular prosecution".into(),
-            reason: "complex".into(),
-            by: member(8)
-        }),
+        Just(CaseCommand::MaintainDecision { reason: "warned".into(), by: member(8) }),
+        Just(CaseCommand::Refer { destination: "regular prosecution".into(), reason: "complex".into(), by: member(8) }),
     ]
 }
 
@@ -506,31 +352,22 @@ fn custody_order_clock_starts_between_arrest_and_now() {
     let case = registered(&clock);
     let custody = ClockCode::from("inverzekeringstelling");
     let ordered_at: Timestamp = "2026-01-16T09:00:00Z".parse().unwrap();
-    let (run, effect) = case
-        .start_order_clock(&custody, ordered_at, nl(), &clock)
-        .unwrap();
+    let (run, effect) = case.start_order_clock(&custody, ordered_at, nl(), &clock).unwrap();
     assert_eq!(run.deadline, "2026-01-19T09:00:00Z".parse().unwrap());
     assert_eq!(effect, CaseEffect::ClockStarted(run));
     let too_early = sample_input().arrested_at - SignedDuration::from_mins(1);
     assert_eq!(
-        case.start_order_clock(&custody, too_early, nl(), &clock)
-            .unwrap_err(),
-        ZsmError::OrderOutsideCase {
-            ordered_at: too_early
-        }
+        case.start_order_clock(&custody, too_early, nl(), &clock).unwrap_err(),
+        ZsmError::OrderOutsideCase { ordered_at: too_early }
     );
     let in_future = now() + SignedDuration::from_mins(1);
-    assert!(
-        case.start_order_clock(&custody, in_future, nl(), &clock)
-            .is_err()
-    );
+    assert!(case.start_order_clock(&custody, in_future, nl(), &clock).is_err());
     assert!(matches!(
         case.start_order_clock(&"ophouden_voor_onderzoek".into(), ordered_at, nl(), &clock),
         Err(ZsmError::ClockNotStartedByOrder { .. })
     ));
     assert_eq!(
-        case.start_order_clock(&"curfew".into(), ordered_at, nl(), &clock)
-            .unwrap_err(),
+        case.start_order_clock(&"curfew".into(), ordered_at, nl(), &clock).unwrap_err(),
         ZsmError::UnknownClock("curfew".into())
     );
 }

@@ -46,19 +46,9 @@ pub struct GrantedExtension {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ClockStatus {
     Running,
-    Extended {
-        by: Grantor,
-        at: Timestamp,
-        basis: String,
-        new_deadline: Timestamp,
-    },
-    Stopped {
-        reason: StopReason,
-        at: Timestamp,
-    },
-    Expired {
-        at: Timestamp,
-    },
+    Extended { by: Grantor, at: Timestamp, basis: String, new_deadline: Timestamp },
+    Stopped { reason: StopReason, at: Timestamp },
+    Expired { at: Timestamp },
 }
 
 /// One clock running on one case.
@@ -145,10 +135,7 @@ impl ClockRun {
     }
 
     pub fn is_running(&self) -> bool {
-        matches!(
-            self.status,
-            ClockStatus::Running | ClockStatus::Extended { .. }
-        )
+        matches!(self.status, ClockStatus::Running | ClockStatus::Extended { .. })
     }
 
     /// Time left until the deadline; negative once overdue.
@@ -157,10 +144,7 @@ impl ClockRun {
     }
 
     /// When each milestone of the clock falls (e.g. advice on extension by day 8).
-    pub fn milestones(
-        &self,
-        pack: &JurisdictionPack,
-    ) -> Result<Vec<(String, Timestamp)>, ZsmError> {
+    pub fn milestones(&self, pack: &JurisdictionPack) -> Result<Vec<(String, Timestamp)>, ZsmError> {
         pack.clock(&self.clock)?
             .milestones
             .iter()
@@ -174,11 +158,7 @@ impl ClockRun {
 
 /// The warning level of `run` at `now`. `thresholds` are most distant first (as the pack
 /// returns them from [`JurisdictionPack::thresholds_for`]).
-pub fn warning_level(
-    run: &ClockRun,
-    thresholds: &[SignedDuration],
-    now: Timestamp,
-) -> WarningLevel {
+pub fn warning_level(run: &ClockRun, thresholds: &[SignedDuration], now: Timestamp) -> WarningLevel {
     if !run.is_running() && !matches!(run.status, ClockStatus::Expired { .. }) {
         return WarningLevel::None;
     }
@@ -190,18 +170,13 @@ pub fn warning_level(
     match u8::try_from(crossed) {
         Ok(0) => WarningLevel::None,
         Ok(level) => WarningLevel::Near { level, remaining },
-        Err(_) => WarningLevel::Near {
-            level: u8::MAX,
-            remaining,
-        },
+        Err(_) => WarningLevel::Near { level: u8::MAX, remaining },
     }
 }
 
 /// The running clock with the earliest deadline: what the board sorts cases by.
 pub fn most_urgent(runs: &[ClockRun]) -> Option<&ClockRun> {
-    runs.iter()
-        .filter(|run| run.is_running())
-        .min_by_key(|run| run.deadline)
+    runs.iter().filter(|run| run.is_running()).min_by_key(|run| run.deadline)
 }
 
 /// Applies one command to a clock. Nothing changes when an error is returned.
@@ -212,10 +187,7 @@ pub fn apply(
     clock: &dyn Clock,
 ) -> Result<(ClockRun, Vec<ClockEffect>), ZsmError> {
     let now = clock.now();
-    let expired_effect = || ClockEffect::Expired {
-        clock: run.clock.clone(),
-        deadline: run.deadline,
-    };
+    let expired_effect = || ClockEffect::Expired { clock: run.clock.clone(), deadline: run.deadline };
     match command {
         ClockCommand::Tick => {
             if run.is_running() && now >= run.deadline {
@@ -235,112 +207,61 @@ pub fn apply(
             if run.is_running() && now >= run.deadline {
                 effects.push(expired_effect());
             }
-            effects.push(ClockEffect::Stopped {
-                clock: run.clock.clone(),
-                reason,
-                at: now,
-            });
+            effects.push(ClockEffect::Stopped { clock: run.clock.clone(), reason, at: now });
             let mut next = run.clone();
             next.status = ClockStatus::Stopped { reason, at: now };
             Ok((next, effects))
         }
-        ClockCommand::Extend {
-            extension,
-            by,
-            basis,
-            length,
-        } => {
-            if matches!(run.status, ClockStatus::Expired { .. })
-                || (run.is_running() && now >= run.deadline)
-            {
-                return Err(ZsmError::ClockAlreadyExpired {
-                    deadline: run.deadline,
-                });
+        ClockCommand::Extend { extension, by, basis, length } => {
+            if matches!(run.status, ClockStatus::Expired { .. }) || (run.is_running() && now >= run.deadline) {
+                return Err(ZsmError::ClockAlreadyExpired { deadline: run.deadline });
             }
             if !run.is_running() {
                 return Err(ZsmError::ClockNotRunning);
             }
             let definition = pack.clock(&run.clock)?;
-            let rule =
-                definition
-                    .extension(&extension)
-                    .ok_or_else(|| ZsmError::UnknownExtension {
-                        clock: run.clock.to_string(),
-                        extension: extension.to_string(),
-                    })?;
+            let rule = definition.extension(&extension).ok_or_else(|| ZsmError::UnknownExtension {
+                clock: run.clock.to_string(),
+                extension: extension.to_string(),
+            })?;
             check_grant(run, rule, &by, &basis)?;
             let added = extension_length(run, rule, length)?;
-            let new_deadline =
-                definition.deadline(run.started_at, run.allowed.plus(added), &pack.time_zone)?;
+            let new_deadline = definition.deadline(run.started_at, run.allowed.plus(added), &pack.time_zone)?;
             Ok(record_extension(
                 run,
-                GrantedExtension {
-                    extension: rule.code.clone(),
-                    by,
-                    at: now,
-                    basis,
-                    added,
-                    new_deadline,
-                },
+                GrantedExtension { extension: rule.code.clone(), by, at: now, basis, added, new_deadline },
             ))
         }
     }
 }
 
 /// Role, reason, count and order: everything about a grant except its length.
-fn check_grant(
-    run: &ClockRun,
-    rule: &ExtensionRule,
-    by: &Grantor,
-    basis: &str,
-) -> Result<(), ZsmError> {
+fn check_grant(run: &ClockRun, rule: &ExtensionRule, by: &Grantor, basis: &str) -> Result<(), ZsmError> {
     if !rule.granted_by.contains(&by.role) {
         return Err(ZsmError::ExtensionRoleNotAllowed {
             extension: rule.code.to_string(),
             role: by.role,
-            allowed: rule
-                .granted_by
-                .iter()
-                .map(|role| role.code())
-                .collect::<Vec<_>>()
-                .join(", "),
+            allowed: rule.granted_by.iter().map(|role| role.code()).collect::<Vec<_>>().join(", "),
         });
     }
     if basis.trim().is_empty() {
         return Err(ZsmError::ExtensionBasisMissing);
     }
-    let granted = |code: &ExtensionCode| {
-        run.extensions
-            .iter()
-            .filter(|e| &e.extension == code)
-            .count()
-    };
+    let granted = |code: &ExtensionCode| run.extensions.iter().filter(|e| &e.extension == code).count();
     if granted(&rule.code) >= rule.max_times as usize {
-        return Err(ZsmError::ExtensionLimitReached {
-            extension: rule.code.to_string(),
-            max_times: rule.max_times,
-        });
+        return Err(ZsmError::ExtensionLimitReached { extension: rule.code.to_string(), max_times: rule.max_times });
     }
     if let Some(prior) = &rule.requires_prior
         && granted(prior) == 0
     {
-        return Err(ZsmError::ExtensionOutOfOrder {
-            extension: rule.code.to_string(),
-            requires: prior.to_string(),
-        });
+        return Err(ZsmError::ExtensionOutOfOrder { extension: rule.code.to_string(), requires: prior.to_string() });
     }
     Ok(())
 }
 
 /// The length to add: as requested, or the most the rule allows; checked against both limits.
-fn extension_length(
-    run: &ClockRun,
-    rule: &ExtensionRule,
-    requested: Option<ClockSpan>,
-) -> Result<ClockSpan, ZsmError> {
-    let room_to_total = rule
-        .up_to_total
-        .map(|total| span_between(run.allowed, total));
+fn extension_length(run: &ClockRun, rule: &ExtensionRule, requested: Option<ClockSpan>) -> Result<ClockSpan, ZsmError> {
+    let room_to_total = rule.up_to_total.map(|total| span_between(run.allowed, total));
     let added = match requested {
         Some(length) => length,
         None => match (rule.max_add, room_to_total) {
@@ -353,9 +274,7 @@ fn extension_length(
     if let (Some(total), Some(room)) = (rule.up_to_total, room_to_total)
         && room.is_zero()
     {
-        return Err(ZsmError::ExtensionMaximumReached {
-            max_total_hours: total.nominal_hours(),
-        });
+        return Err(ZsmError::ExtensionMaximumReached { max_total_hours: total.nominal_hours() });
     }
     if added.is_zero() {
         return Err(ZsmError::EmptyExtension);

@@ -126,12 +126,7 @@ pub struct Contribution {
 
 impl Contribution {
     fn new(state: ContributionState) -> Self {
-        Self {
-            state,
-            content: None,
-            updated_at: None,
-            updated_by: None,
-        }
+        Self { state, content: None, updated_at: None, updated_by: None }
     }
 }
 
@@ -148,11 +143,7 @@ impl Contributions {
                 .iter()
                 .map(|seat| {
                     let applies = seat.only_when.is_none_or(|fact| facts.contains(&fact));
-                    let state = if applies {
-                        seat.initially
-                    } else {
-                        ContributionState::NotNeeded
-                    };
+                    let state = if applies { seat.initially } else { ContributionState::NotNeeded };
                     (seat.partner, Contribution::new(state))
                 })
                 .collect(),
@@ -164,8 +155,7 @@ impl Contributions {
     }
 
     pub fn state(&self, partner: Partner) -> ContributionState {
-        self.get(partner)
-            .map_or(ContributionState::NotNeeded, |c| c.state)
+        self.get(partner).map_or(ContributionState::NotNeeded, |c| c.state)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (Partner, &Contribution)> {
@@ -206,15 +196,7 @@ impl Contributions {
             return Err(ZsmError::ContributionContentMissing { partner });
         }
         let mut next = self.clone();
-        next.0.insert(
-            partner,
-            Contribution {
-                state,
-                content,
-                updated_at: Some(at),
-                updated_by: Some(by),
-            },
-        );
+        next.0.insert(partner, Contribution { state, content, updated_at: Some(at), updated_by: Some(by) });
         Ok(next)
     }
 }
@@ -234,10 +216,7 @@ mod tests {
     }
 
     fn scan(signals: Vec<Signal>) -> ContributionContent {
-        ContributionContent::Probation(QuickScan {
-            advice: ProbationAdvice::ScreeningAdvised,
-            signals,
-        })
+        ContributionContent::Probation(QuickScan { advice: ProbationAdvice::ScreeningAdvised, signals })
     }
 
     #[test]
@@ -245,28 +224,12 @@ mod tests {
         let nl = shipped_pack("nl").unwrap();
         let adult = Contributions::initial(nl, &BTreeSet::new());
         assert_eq!(adult.state(Partner::Police), ContributionState::Awaited);
-        assert_eq!(
-            adult.state(Partner::VictimSupport),
-            ContributionState::NotNeeded
-        );
-        assert_eq!(
-            adult.state(Partner::ChildProtectionBoard),
-            ContributionState::NotNeeded
-        );
-        let minor_with_victim = Contributions::initial(
-            nl,
-            &[CaseFact::SuspectMinor, CaseFact::HasVictims]
-                .into_iter()
-                .collect(),
-        );
-        assert_eq!(
-            minor_with_victim.state(Partner::ChildProtectionBoard),
-            ContributionState::Awaited
-        );
-        assert_eq!(
-            minor_with_victim.state(Partner::VictimSupport),
-            ContributionState::Awaited
-        );
+        assert_eq!(adult.state(Partner::VictimSupport), ContributionState::NotNeeded);
+        assert_eq!(adult.state(Partner::ChildProtectionBoard), ContributionState::NotNeeded);
+        let minor_with_victim =
+            Contributions::initial(nl, &[CaseFact::SuspectMinor, CaseFact::HasVictims].into_iter().collect());
+        assert_eq!(minor_with_victim.state(Partner::ChildProtectionBoard), ContributionState::Awaited);
+        assert_eq!(minor_with_victim.state(Partner::VictimSupport), ContributionState::Awaited);
     }
 
     #[test]
@@ -274,20 +237,12 @@ mod tests {
         let contributions = Contributions::initial(shipped_pack("nl").unwrap(), &BTreeSet::new());
         let done = ContributionState::Done;
         assert_eq!(
-            contributions
-                .update(Partner::Probation, done, None, member(), at())
-                .unwrap_err(),
-            ZsmError::ContributionContentMissing {
-                partner: Partner::Probation
-            }
+            contributions.update(Partner::Probation, done, None, member(), at()).unwrap_err(),
+            ZsmError::ContributionContentMissing { partner: Partner::Probation }
         );
         assert_eq!(
-            contributions
-                .update(Partner::Police, done, Some(scan(vec![])), member(), at())
-                .unwrap_err(),
-            ZsmError::ContributionMismatch {
-                partner: Partner::Police
-            }
+            contributions.update(Partner::Police, done, Some(scan(vec![])), member(), at()).unwrap_err(),
+            ZsmError::ContributionMismatch { partner: Partner::Police }
         );
         let in_progress = contributions
             .update(
@@ -303,9 +258,7 @@ mod tests {
             .unwrap();
         assert!(in_progress.has_signals_beyond_the_case());
         // Marking done later keeps the content already recorded.
-        let done = in_progress
-            .update(Partner::Probation, done, None, member(), at())
-            .unwrap();
+        let done = in_progress.update(Partner::Probation, done, None, member(), at()).unwrap();
         assert_eq!(done.state(Partner::Probation), ContributionState::Done);
         assert!(done.has_signals_beyond_the_case());
     }
@@ -321,13 +274,7 @@ mod tests {
         });
         assert_eq!(
             contributions
-                .update(
-                    Partner::VictimSupport,
-                    ContributionState::Done,
-                    Some(claim),
-                    member(),
-                    at()
-                )
+                .update(Partner::VictimSupport, ContributionState::Done, Some(claim), member(), at())
                 .unwrap_err(),
             ZsmError::NegativeDamagesClaim
         );

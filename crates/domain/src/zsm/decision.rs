@@ -12,12 +12,9 @@ use super::contribution::Contributions;
 use super::ids::{DecisionId, MemberRef};
 use super::obligation::{Obligation, ObligationRequest, obligations_for};
 use crate::clock::Clock;
-use crate::jurisdiction::disposals::{
-    ChoiceOption, ContributionRequirement, DisposalDefinition, ParameterDefinition,
-};
+use crate::jurisdiction::disposals::{ChoiceOption, ContributionRequirement, DisposalDefinition, ParameterDefinition};
 use crate::jurisdiction::{
-    ContributionState, DisposalCode, DisposalOutcome, JurisdictionPack, ParameterCode,
-    ParameterKind, Partner,
+    ContributionState, DisposalCode, DisposalOutcome, JurisdictionPack, ParameterCode, ParameterKind, Partner,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,12 +98,10 @@ fn check_parameters(
     today: Date,
 ) -> Result<(), ZsmError> {
     for (code, value) in values {
-        let definition = disposal
-            .parameter(code)
-            .ok_or_else(|| ZsmError::UnknownParameter {
-                disposal: disposal.code.to_string(),
-                parameter: code.to_string(),
-            })?;
+        let definition = disposal.parameter(code).ok_or_else(|| ZsmError::UnknownParameter {
+            disposal: disposal.code.to_string(),
+            parameter: code.to_string(),
+        })?;
         check_value(definition, value)?;
     }
     for definition in &disposal.parameters {
@@ -128,10 +123,7 @@ fn check_parameters(
 
 fn check_value(definition: &ParameterDefinition, value: &ParameterValue) -> Result<(), ZsmError> {
     let parameter = definition.code.to_string();
-    let wrong = |expected| ZsmError::WrongParameterType {
-        parameter: parameter.clone(),
-        expected,
-    };
+    let wrong = |expected| ZsmError::WrongParameterType { parameter: parameter.clone(), expected };
     let range = |given: i64, min: i64, max: Option<i64>, unit: &str| {
         if given < min {
             return Err(ZsmError::ParameterBelowMinimum {
@@ -142,12 +134,9 @@ fn check_value(definition: &ParameterDefinition, value: &ParameterValue) -> Resu
             });
         }
         match max {
-            Some(max) if given > max => Err(ZsmError::ParameterAboveMaximum {
-                parameter: parameter.clone(),
-                max,
-                given,
-                unit: unit.to_owned(),
-            }),
+            Some(max) if given > max => {
+                Err(ZsmError::ParameterAboveMaximum { parameter: parameter.clone(), max, given, unit: unit.to_owned() })
+            }
             _ => Ok(()),
         }
     };
@@ -159,13 +148,9 @@ fn check_value(definition: &ParameterDefinition, value: &ParameterValue) -> Resu
         (ParameterKind::Money { .. }, ParameterValue::Money(cents)) if *cents < 0 => {
             Err(ZsmError::NegativeAmount { parameter })
         }
-        (
-            ParameterKind::Money {
-                min_cents,
-                max_cents,
-            },
-            ParameterValue::Money(cents),
-        ) => range(*cents, *min_cents, *max_cents, "euro cents"),
+        (ParameterKind::Money { min_cents, max_cents }, ParameterValue::Money(cents)) => {
+            range(*cents, *min_cents, *max_cents, "euro cents")
+        }
         (ParameterKind::Money { .. }, _) => Err(wrong("an amount in euro cents")),
         (ParameterKind::Flag, ParameterValue::Flag(_)) => Ok(()),
         (ParameterKind::Flag, _) => Err(wrong("yes or no")),
@@ -181,10 +166,7 @@ fn check_value(definition: &ParameterDefinition, value: &ParameterValue) -> Resu
             if options.iter().any(|o| &o.code == chosen) {
                 Ok(())
             } else {
-                Err(ZsmError::UnknownOption {
-                    parameter,
-                    option: chosen.clone(),
-                })
+                Err(ZsmError::UnknownOption { parameter, option: chosen.clone() })
             }
         }
         (ParameterKind::Choice { .. }, _) => Err(wrong("one of the listed options")),
@@ -198,36 +180,24 @@ fn check_option(
     values: &BTreeMap<ParameterCode, ParameterValue>,
     today: Date,
 ) -> Result<(), ZsmError> {
-    if let (Some(date_code), Some([min_days, max_days])) =
-        (&option.date_parameter, option.within_days)
-    {
+    if let (Some(date_code), Some([min_days, max_days])) = (&option.date_parameter, option.within_days) {
         let Some(ParameterValue::Date(date)) = values.get(date_code) else {
             return Err(ZsmError::MissingParameter {
                 disposal: disposal.code.to_string(),
                 parameter: date_code.to_string(),
             });
         };
-        let days_after = today
-            .until(*date)
-            .map_err(|_| ZsmError::TimeOutOfRange)?
-            .get_days();
+        let days_after = today.until(*date).map_err(|_| ZsmError::TimeOutOfRange)?.get_days();
         if days_after < i32::try_from(min_days).unwrap_or(i32::MAX)
             || days_after > i32::try_from(max_days).unwrap_or(i32::MAX)
         {
-            return Err(ZsmError::DateOutsideWindow {
-                parameter: date_code.to_string(),
-                min_days,
-                max_days,
-            });
+            return Err(ZsmError::DateOutsideWindow { parameter: date_code.to_string(), min_days, max_days });
         }
     }
     if let Some(flag) = &option.requires_flag
         && values.get(flag) != Some(&ParameterValue::Flag(true))
     {
-        return Err(ZsmError::OptionRequiresFlag {
-            option: option.code.clone(),
-            flag: flag.to_string(),
-        });
+        return Err(ZsmError::OptionRequiresFlag { option: option.code.clone(), flag: flag.to_string() });
     }
     Ok(())
 }
@@ -238,10 +208,7 @@ pub fn requirement_applies(
     parameters: &BTreeMap<ParameterCode, ParameterValue>,
     has_obligations: bool,
 ) -> bool {
-    let any_parameter = requirement
-        .when_any_parameter
-        .iter()
-        .any(|code| parameters.contains_key(code));
+    let any_parameter = requirement.when_any_parameter.iter().any(|code| parameters.contains_key(code));
     let sum_above = requirement.when_sum_above.as_ref().is_some_and(|sum| {
         let total: i64 = sum
             .parameters
@@ -253,10 +220,7 @@ pub fn requirement_applies(
             .sum();
         total > sum.amount_cents
     });
-    requirement.always
-        || any_parameter
-        || (requirement.when_obligations && has_obligations)
-        || sum_above
+    requirement.always || any_parameter || (requirement.when_obligations && has_obligations) || sum_above
 }
 
 /// Required contributions must be done; otherwise an override reason turns each missing one
@@ -266,18 +230,10 @@ fn check_contributions(
     request: &DecisionRequest,
     contributions: &Contributions,
 ) -> Result<Vec<ContributionOverride>, ZsmError> {
-    let reason = request
-        .override_reason
-        .as_deref()
-        .map(str::trim)
-        .filter(|reason| !reason.is_empty());
+    let reason = request.override_reason.as_deref().map(str::trim).filter(|reason| !reason.is_empty());
     let mut overrides = Vec::new();
     for requirement in &disposal.requires {
-        let applies = requirement_applies(
-            requirement,
-            &request.parameters,
-            !request.obligations.is_empty(),
-        );
+        let applies = requirement_applies(requirement, &request.parameters, !request.obligations.is_empty());
         if !applies || contributions.state(requirement.partner) == ContributionState::Done {
             continue;
         }

@@ -48,10 +48,7 @@ fn request(disposal: &str, parameters: &[(&str, ParameterValue)]) -> DecisionReq
     DecisionRequest {
         id: DecisionId::from_uuid(Uuid::from_u128(100)),
         disposal: disposal.into(),
-        parameters: parameters
-            .iter()
-            .map(|(code, value)| (ParameterCode::from(*code), value.clone()))
-            .collect(),
+        parameters: parameters.iter().map(|(code, value)| (ParameterCode::from(*code), value.clone())).collect(),
         obligations: Vec::new(),
         decided_by: member(),
         reasoning: "first offence, admits".into(),
@@ -78,13 +75,7 @@ use ParameterValue::{Choice, Flag, Integer, Money};
 
 #[test]
 fn a_valid_penalty_order_is_recorded_with_its_legal_basis_and_signature() {
-    let request = request(
-        "penalty_order",
-        &[
-            ("fine_cents", Money(30_000)),
-            ("community_service_hours", Integer(40)),
-        ],
-    );
+    let request = request("penalty_order", &[("fine_cents", Money(30_000)), ("community_service_hours", Integer(40))]);
     let decision = decide(request, &with_lawyer()).unwrap();
     assert_eq!(decision.legal_basis, "art. 257a Sv");
     assert_eq!(decision.outcome, DisposalOutcome::SettledOutOfCourt);
@@ -97,23 +88,15 @@ fn a_valid_penalty_order_is_recorded_with_its_legal_basis_and_signature() {
 fn unknown_disposal_code_is_refused() {
     assert_eq!(
         decide(request("public_flogging", &[]), &with_lawyer()).unwrap_err(),
-        ZsmError::UnknownDisposal {
-            code: "public_flogging".into()
-        }
+        ZsmError::UnknownDisposal { code: "public_flogging".into() }
     );
 }
 
 #[test]
 fn negative_fine_is_refused() {
     assert_eq!(
-        decide(
-            request("penalty_order", &[("fine_cents", Money(-100))]),
-            &with_lawyer()
-        )
-        .unwrap_err(),
-        ZsmError::NegativeAmount {
-            parameter: "fine_cents".into()
-        }
+        decide(request("penalty_order", &[("fine_cents", Money(-100))]), &with_lawyer()).unwrap_err(),
+        ZsmError::NegativeAmount { parameter: "fine_cents".into() }
     );
 }
 
@@ -149,17 +132,11 @@ fn parameter_limits_come_from_the_pack() {
         ),
         (
             ("fine_cents", Integer(100)),
-            ZsmError::WrongParameterType {
-                parameter: "fine_cents".into(),
-                expected: "an amount in euro cents",
-            },
+            ZsmError::WrongParameterType { parameter: "fine_cents".into(), expected: "an amount in euro cents" },
         ),
         (
             ("prison_days", Integer(3)),
-            ZsmError::UnknownParameter {
-                disposal: "penalty_order".into(),
-                parameter: "prison_days".into(),
-            },
+            ZsmError::UnknownParameter { disposal: "penalty_order".into(), parameter: "prison_days".into() },
         ),
     ];
     for ((code, value), expected) in cases {
@@ -171,23 +148,12 @@ fn parameter_limits_come_from_the_pack() {
 #[test]
 fn lawyer_is_required_for_community_service_unless_overridden() {
     let hours = request("penalty_order", &[("community_service_hours", Integer(20))]);
-    let missing = ZsmError::RequiredContributionMissing {
-        partner: Partner::DefenceLawyer,
-        basis: "art. 257c Sv".into(),
-    };
-    assert_eq!(
-        decide(hours.clone(), &without_lawyer()).unwrap_err(),
-        missing
-    );
-    let blank = DecisionRequest {
-        override_reason: Some("   ".into()),
-        ..hours.clone()
-    };
+    let missing =
+        ZsmError::RequiredContributionMissing { partner: Partner::DefenceLawyer, basis: "art. 257c Sv".into() };
+    assert_eq!(decide(hours.clone(), &without_lawyer()).unwrap_err(), missing);
+    let blank = DecisionRequest { override_reason: Some("   ".into()), ..hours.clone() };
     assert_eq!(decide(blank, &without_lawyer()).unwrap_err(), missing);
-    let overridden = DecisionRequest {
-        override_reason: Some("suspect waived counsel in writing".into()),
-        ..hours
-    };
+    let overridden = DecisionRequest { override_reason: Some("suspect waived counsel in writing".into()), ..hours };
     let decision = decide(overridden, &without_lawyer()).unwrap();
     assert_eq!(
         decision.overrides,
@@ -201,25 +167,11 @@ fn lawyer_is_required_for_community_service_unless_overridden() {
 
 #[test]
 fn lawyer_is_required_for_fine_plus_compensation_above_2000_euro() {
-    let at_threshold = request(
-        "penalty_order",
-        &[
-            ("fine_cents", Money(150_000)),
-            ("compensation_cents", Money(50_000)),
-        ],
-    );
+    let at_threshold =
+        request("penalty_order", &[("fine_cents", Money(150_000)), ("compensation_cents", Money(50_000))]);
     assert!(decide(at_threshold, &without_lawyer()).is_ok());
-    let above = request(
-        "penalty_order",
-        &[
-            ("fine_cents", Money(150_000)),
-            ("compensation_cents", Money(50_001)),
-        ],
-    );
-    assert!(matches!(
-        decide(above.clone(), &without_lawyer()),
-        Err(ZsmError::RequiredContributionMissing { .. })
-    ));
+    let above = request("penalty_order", &[("fine_cents", Money(150_000)), ("compensation_cents", Money(50_001))]);
+    assert!(matches!(decide(above.clone(), &without_lawyer()), Err(ZsmError::RequiredContributionMissing { .. })));
     assert!(decide(above, &with_lawyer()).is_ok());
 }
 
@@ -229,66 +181,39 @@ fn behaviour_orders_become_obligations_monitored_by_the_pack_agency() {
     order.obligations = vec![obligation("area_ban", date(2026, 1, 16), date(2027, 1, 16))];
     assert!(matches!(
         decide(order.clone(), &without_lawyer()),
-        Err(ZsmError::RequiredContributionMissing {
-            partner: Partner::DefenceLawyer,
-            ..
-        })
+        Err(ZsmError::RequiredContributionMissing { partner: Partner::DefenceLawyer, .. })
     ));
     let decision = decide(order.clone(), &with_lawyer()).unwrap();
     assert_eq!(decision.obligations.len(), 1);
-    assert_eq!(
-        decision.obligations[0].responsible_agency,
-        AgencyCode::from("police")
-    );
+    assert_eq!(decision.obligations[0].responsible_agency, AgencyCode::from("police"));
     assert_eq!(decision.obligations[0].decision, decision.id);
 
     order.obligations = vec![obligation("area_ban", date(2026, 1, 16), date(2027, 1, 17))];
-    assert_eq!(
-        decide(order.clone(), &with_lawyer()).unwrap_err(),
-        ZsmError::ObligationTooLong { max_months: 12 }
-    );
+    assert_eq!(decide(order.clone(), &with_lawyer()).unwrap_err(), ZsmError::ObligationTooLong { max_months: 12 });
     order.obligations = vec![obligation("area_ban", date(2026, 1, 15), date(2026, 6, 1))];
-    assert_eq!(
-        decide(order.clone(), &with_lawyer()).unwrap_err(),
-        ZsmError::ObligationStartsInPast
-    );
+    assert_eq!(decide(order.clone(), &with_lawyer()).unwrap_err(), ZsmError::ObligationStartsInPast);
     order.obligations = vec![obligation("area_ban", date(2026, 3, 1), date(2026, 3, 1))];
-    assert_eq!(
-        decide(order, &with_lawyer()).unwrap_err(),
-        ZsmError::ObligationEndsBeforeStart
-    );
+    assert_eq!(decide(order, &with_lawyer()).unwrap_err(), ZsmError::ObligationEndsBeforeStart);
 }
 
 #[test]
 fn obligations_only_where_the_disposal_allows_them() {
-    let mut dismissal = request(
-        "unconditional_dismissal",
-        &[("ground", Choice("policy".into()))],
-    );
+    let mut dismissal = request("unconditional_dismissal", &[("ground", Choice("policy".into()))]);
     dismissal.obligations = vec![obligation("treatment", date(2026, 2, 1), date(2026, 8, 1))];
     assert_eq!(
         decide(dismissal, &with_lawyer()).unwrap_err(),
-        ZsmError::ObligationNotAllowed {
-            disposal: "unconditional_dismissal".into(),
-            kind: "treatment".into()
-        }
+        ZsmError::ObligationNotAllowed { disposal: "unconditional_dismissal".into(), kind: "treatment".into() }
     );
     let mut conditional = request("conditional_dismissal", &[]);
     conditional.obligations = vec![obligation("treatment", date(2026, 2, 1), date(2027, 8, 1))];
     let decision = decide(conditional, &without_lawyer()).unwrap();
-    assert_eq!(
-        decision.obligations[0].responsible_agency,
-        AgencyCode::from("probation")
-    );
+    assert_eq!(decision.obligations[0].responsible_agency, AgencyCode::from("probation"));
 }
 
 #[test]
 fn summons_tracks_enforce_hearing_windows_and_consent() {
     let summons = |track: &str, hearing: Option<Date>, consent: bool| {
-        let mut parameters = vec![
-            ("track", Choice(track.into())),
-            ("suspect_consents", Flag(consent)),
-        ];
+        let mut parameters = vec![("track", Choice(track.into())), ("suspect_consents", Flag(consent))];
         if let Some(day) = hearing {
             parameters.push(("hearing_date", ParameterValue::Date(day)));
         }
@@ -297,18 +222,11 @@ fn summons_tracks_enforce_hearing_windows_and_consent() {
     assert!(summons("super_fast_track", Some(date(2026, 1, 20)), true).is_ok());
     assert_eq!(
         summons("super_fast_track", Some(date(2026, 1, 20)), false).unwrap_err(),
-        ZsmError::OptionRequiresFlag {
-            option: "super_fast_track".into(),
-            flag: "suspect_consents".into()
-        }
+        ZsmError::OptionRequiresFlag { option: "super_fast_track".into(), flag: "suspect_consents".into() }
     );
     assert!(matches!(
         summons("super_fast_track", Some(date(2026, 1, 23)), true),
-        Err(ZsmError::DateOutsideWindow {
-            min_days: 3,
-            max_days: 6,
-            ..
-        })
+        Err(ZsmError::DateOutsideWindow { min_days: 3, max_days: 6, .. })
     ));
     assert!(summons("fast_track", Some(date(2026, 2, 2)), false).is_ok());
     assert!(matches!(
@@ -322,10 +240,7 @@ fn summons_tracks_enforce_hearing_windows_and_consent() {
     assert!(summons("regular", None, false).is_ok());
     assert_eq!(
         summons("lightning_track", None, false).unwrap_err(),
-        ZsmError::UnknownOption {
-            parameter: "track".into(),
-            option: "lightning_track".into()
-        }
+        ZsmError::UnknownOption { parameter: "track".into(), option: "lightning_track".into() }
     );
     assert!(matches!(
         decide(request("summons", &[]), &without_lawyer()),

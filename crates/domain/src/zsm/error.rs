@@ -21,33 +21,15 @@ pub enum ZsmError {
     #[error("clock `{clock}` has no extension `{extension}`")]
     UnknownExtension { clock: String, extension: String },
     #[error("a {role} may not grant the extension `{extension}`; allowed: {allowed}")]
-    ExtensionRoleNotAllowed {
-        extension: String,
-        role: AuthorityRole,
-        allowed: String,
-    },
-    #[error(
-        "the extension `{extension}` may be granted at most {max_times} time(s) and has been used up"
-    )]
+    ExtensionRoleNotAllowed { extension: String, role: AuthorityRole, allowed: String },
+    #[error("the extension `{extension}` may be granted at most {max_times} time(s) and has been used up")]
     ExtensionLimitReached { extension: String, max_times: u32 },
     #[error("the extension `{extension}` may only follow `{requires}`, which has not been granted")]
     ExtensionOutOfOrder { extension: String, requires: String },
-    #[error(
-        "the extension `{extension}` may add at most {max_hours} hours; {requested_hours} requested"
-    )]
-    ExtensionTooLong {
-        extension: String,
-        requested_hours: u32,
-        max_hours: u32,
-    },
-    #[error(
-        "with this extension the clock would run {total_hours} hours; the law allows at most {max_total_hours}"
-    )]
-    ExtensionBeyondTotal {
-        extension: String,
-        total_hours: u32,
-        max_total_hours: u32,
-    },
+    #[error("the extension `{extension}` may add at most {max_hours} hours; {requested_hours} requested")]
+    ExtensionTooLong { extension: String, requested_hours: u32, max_hours: u32 },
+    #[error("with this extension the clock would run {total_hours} hours; the law allows at most {max_total_hours}")]
+    ExtensionBeyondTotal { extension: String, total_hours: u32, max_total_hours: u32 },
     #[error("the clock already runs for the maximum of {max_total_hours} hours the law allows")]
     ExtensionMaximumReached { max_total_hours: u32 },
     #[error("an extension must add time; the requested extension adds none")]
@@ -67,19 +49,13 @@ pub enum ZsmError {
 
     // --- intake ---
     #[error("arrival at the station ({arrival}) is before the arrest ({arrest})")]
-    ArrivalBeforeArrest {
-        arrest: Timestamp,
-        arrival: Timestamp,
-    },
+    ArrivalBeforeArrest { arrest: Timestamp, arrival: Timestamp },
     #[error("the arrest ({arrest}) is in the future")]
     ArrestInFuture { arrest: Timestamp },
     #[error("arrival at the station ({arrival}) is in the future")]
     ArrivalInFuture { arrival: Timestamp },
     #[error("offence {index} is dated {date}, which is in the future")]
-    OffenceInFuture {
-        index: usize,
-        date: jiff::civil::Date,
-    },
+    OffenceInFuture { index: usize, date: jiff::civil::Date },
     #[error("a case needs at least one offence")]
     NoOffences,
     #[error("{field} must not be empty")]
@@ -101,34 +77,17 @@ pub enum ZsmError {
     #[error("`{parameter}` is required for disposal `{disposal}`")]
     MissingParameter { disposal: String, parameter: String },
     #[error("`{parameter}` must be {expected}")]
-    WrongParameterType {
-        parameter: String,
-        expected: &'static str,
-    },
+    WrongParameterType { parameter: String, expected: &'static str },
     #[error("`{parameter}` cannot be a negative amount")]
     NegativeAmount { parameter: String },
     #[error("`{parameter}` must be at least {min} {unit}; {given} given")]
-    ParameterBelowMinimum {
-        parameter: String,
-        min: i64,
-        given: i64,
-        unit: String,
-    },
+    ParameterBelowMinimum { parameter: String, min: i64, given: i64, unit: String },
     #[error("`{parameter}` may be at most {max} {unit}; {given} given")]
-    ParameterAboveMaximum {
-        parameter: String,
-        max: i64,
-        given: i64,
-        unit: String,
-    },
+    ParameterAboveMaximum { parameter: String, max: i64, given: i64, unit: String },
     #[error("`{parameter}` has no option `{option}`")]
     UnknownOption { parameter: String, option: String },
     #[error("`{parameter}` must be between {min_days} and {max_days} days after the decision date")]
-    DateOutsideWindow {
-        parameter: String,
-        min_days: u32,
-        max_days: u32,
-    },
+    DateOutsideWindow { parameter: String, min_days: u32, max_days: u32 },
     #[error("option `{option}` requires `{flag}` (for example the suspect's consent)")]
     OptionRequiresFlag { option: String, flag: String },
     #[error("disposal `{disposal}` does not allow the obligation `{kind}`")]
@@ -146,10 +105,7 @@ pub enum ZsmError {
 
     // --- case workflow ---
     #[error("the case is {state}; {hint}")]
-    InvalidTransition {
-        state: &'static str,
-        hint: &'static str,
-    },
+    InvalidTransition { state: &'static str, hint: &'static str },
     #[error("the case has already been decided; record an amendment with a reason instead")]
     AlreadyDecided,
     #[error("a reason must be recorded")]

@@ -60,57 +60,36 @@ pub struct Intake {
 impl Intake {
     /// Checks the intake against itself and against `now`. Offence dates are civil dates, so
     /// "in the future" means after today's date in the pack's time zone.
-    pub fn parse(
-        input: IntakeInput,
-        pack: &JurisdictionPack,
-        clock: &dyn Clock,
-    ) -> Result<Self, ZsmError> {
+    pub fn parse(input: IntakeInput, pack: &JurisdictionPack, clock: &dyn Clock) -> Result<Self, ZsmError> {
         let now = clock.now();
         let today = now.to_zoned(pack.time_zone.clone()).date();
         if input.offences.is_empty() {
             return Err(ZsmError::NoOffences);
         }
         if input.arrested_at > now {
-            return Err(ZsmError::ArrestInFuture {
-                arrest: input.arrested_at,
-            });
+            return Err(ZsmError::ArrestInFuture { arrest: input.arrested_at });
         }
         if input.arrived_at_station < input.arrested_at {
-            return Err(ZsmError::ArrivalBeforeArrest {
-                arrest: input.arrested_at,
-                arrival: input.arrived_at_station,
-            });
+            return Err(ZsmError::ArrivalBeforeArrest { arrest: input.arrested_at, arrival: input.arrived_at_station });
         }
         if input.arrived_at_station > now {
-            return Err(ZsmError::ArrivalInFuture {
-                arrival: input.arrived_at_station,
-            });
+            return Err(ZsmError::ArrivalInFuture { arrival: input.arrived_at_station });
         }
         for (index, offence) in input.offences.iter().enumerate() {
             if offence.committed_on > today {
-                return Err(ZsmError::OffenceInFuture {
-                    index: index + 1,
-                    date: offence.committed_on,
-                });
+                return Err(ZsmError::OffenceInFuture { index: index + 1, date: offence.committed_on });
             }
             if offence.offence_type.trim().is_empty() {
-                return Err(ZsmError::EmptyField {
-                    field: "offence type",
-                });
+                return Err(ZsmError::EmptyField { field: "offence type" });
             }
         }
         if input.location.trim().is_empty() {
             return Err(ZsmError::EmptyField { field: "location" });
         }
         if input.police_report_summary.trim().is_empty() {
-            return Err(ZsmError::EmptyField {
-                field: "police report summary",
-            });
+            return Err(ZsmError::EmptyField { field: "police report summary" });
         }
-        Ok(Self {
-            input,
-            registered_at: now,
-        })
+        Ok(Self { input, registered_at: now })
     }
 
     pub fn details(&self) -> &IntakeInput {
@@ -124,12 +103,7 @@ impl Intake {
     /// The facts that select pack rules: clock lengths and which partners take part.
     pub fn facts(&self) -> BTreeSet<CaseFact> {
         let mut facts = BTreeSet::new();
-        if self
-            .input
-            .offences
-            .iter()
-            .any(|offence| offence.pretrial_detention_allowed)
-        {
+        if self.input.offences.iter().any(|offence| offence.pretrial_detention_allowed) {
             facts.insert(CaseFact::PretrialDetentionAllowed);
         }
         if self.input.suspect_is_minor {
@@ -167,9 +141,7 @@ pub(crate) mod tests {
             arrested_at: "2026-01-15T21:00:00Z".parse().unwrap(),
             arrived_at_station: "2026-01-15T21:30:00Z".parse().unwrap(),
             location: "zsm-utrecht".into(),
-            victims: vec![Victim::Anonymous {
-                description: "the shop".into(),
-            }],
+            victims: vec![Victim::Anonymous { description: "the shop".into() }],
             police_report_summary: "Caught by store detective".into(),
             prior_record_summary: None,
             registered_by: MemberRef::from_uuid(Uuid::from_u128(2)),
@@ -184,22 +156,14 @@ pub(crate) mod tests {
     fn a_consistent_intake_is_accepted_with_its_facts() {
         let intake = parse(sample_input()).unwrap();
         assert_eq!(intake.registered_at(), now());
-        assert_eq!(
-            intake.facts(),
-            [CaseFact::PretrialDetentionAllowed, CaseFact::HasVictims]
-                .into_iter()
-                .collect()
-        );
+        assert_eq!(intake.facts(), [CaseFact::PretrialDetentionAllowed, CaseFact::HasVictims].into_iter().collect());
     }
 
     #[test]
     fn arrival_before_arrest_is_refused() {
         let mut input = sample_input();
         input.arrived_at_station = "2026-01-15T20:59:00Z".parse().unwrap();
-        assert!(matches!(
-            parse(input),
-            Err(ZsmError::ArrivalBeforeArrest { .. })
-        ));
+        assert!(matches!(parse(input), Err(ZsmError::ArrivalBeforeArrest { .. })));
     }
 
     #[test]
@@ -210,25 +174,16 @@ pub(crate) mod tests {
         assert!(matches!(parse(input), Err(ZsmError::ArrestInFuture { .. })));
         let mut input = sample_input();
         input.arrived_at_station = now() + jiff::SignedDuration::from_mins(1);
-        assert!(matches!(
-            parse(input),
-            Err(ZsmError::ArrivalInFuture { .. })
-        ));
+        assert!(matches!(parse(input), Err(ZsmError::ArrivalInFuture { .. })));
     }
 
     #[test]
     fn offence_dated_after_today_in_local_time_is_refused() {
         let mut input = sample_input();
-        input.offences.push(Offence {
-            committed_on: jiff::civil::date(2026, 1, 17),
-            ..input.offences[0].clone()
-        });
+        input.offences.push(Offence { committed_on: jiff::civil::date(2026, 1, 17), ..input.offences[0].clone() });
         assert_eq!(
             parse(input).unwrap_err(),
-            ZsmError::OffenceInFuture {
-                index: 2,
-                date: jiff::civil::date(2026, 1, 17)
-            }
+            ZsmError::OffenceInFuture { index: 2, date: jiff::civil::date(2026, 1, 17) }
         );
         // 23:30 UTC on 15 January is already 16 January in Amsterdam: an offence today is fine.
         let mut input = sample_input();
@@ -244,9 +199,6 @@ pub(crate) mod tests {
         assert_eq!(parse(input).unwrap_err(), ZsmError::NoOffences);
         let mut input = sample_input();
         input.location = " ".into();
-        assert_eq!(
-            parse(input).unwrap_err(),
-            ZsmError::EmptyField { field: "location" }
-        );
+        assert_eq!(parse(input).unwrap_err(), ZsmError::EmptyField { field: "location" });
     }
 }

@@ -14,8 +14,7 @@ pub mod obligation;
 
 pub use case::{Amendment, CaseCommand, CaseEffect, CaseStatus, ZsmCase, register};
 pub use clock::{
-    ClockCommand, ClockEffect, ClockRun, ClockStatus, Grantor, StopReason, WarningLevel,
-    most_urgent, warning_level,
+    ClockCommand, ClockEffect, ClockRun, ClockStatus, Grantor, StopReason, WarningLevel, most_urgent, warning_level,
 };
 pub use contribution::{Contribution, ContributionContent, Contributions};
 pub use decision::{Decision, DecisionRequest, ParameterValue, validate_decision};

@@ -72,11 +72,7 @@ pub struct Breach {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BreachResolution {
     /// The decision stands; the reason is recorded.
-    DecisionMaintained {
-        reason: String,
-        by: MemberRef,
-        at: Timestamp,
-    },
+    DecisionMaintained { reason: String, by: MemberRef, at: Timestamp },
     /// The decision was replaced by an amendment.
     DecisionAmended { new_decision: DecisionId },
 }
@@ -101,9 +97,7 @@ pub fn obligations_for(
             if !rules.allowed.contains(&request.kind) {
                 return Err(not_allowed());
             }
-            let kind = pack
-                .obligation_kind(&request.kind)
-                .ok_or_else(not_allowed)?;
+            let kind = pack.obligation_kind(&request.kind).ok_or_else(not_allowed)?;
             if request.ends_on <= request.starts_on {
                 return Err(ZsmError::ObligationEndsBeforeStart);
             }
@@ -115,9 +109,7 @@ pub fn obligations_for(
                 .checked_add(jiff::Span::new().months(i64::from(rules.max_period_months)))
                 .map_err(|_| ZsmError::TimeOutOfRange)?;
             if request.ends_on > latest_end {
-                return Err(ZsmError::ObligationTooLong {
-                    max_months: rules.max_period_months,
-                });
+                return Err(ZsmError::ObligationTooLong { max_months: rules.max_period_months });
             }
             Ok(Obligation {
                 id: request.id,
