@@ -1,1 +1,109 @@
-//! placeholder
+//! desist web: the axum application. `app(state)` builds the whole router; one module per
+//! capability; templates in `templates/`, texts in `messages.toml`, assets embedded.
+
+pub mod api;
+mod assets;
+mod auth;
+mod csrf;
+mod error;
+mod forms;
+pub mod i18n;
+mod page;
+mod people;
+
+use axum::Router;
+use domain::Clock;
+use domain::directory::LoginThrottle;
+use i18n::Lang;
+use jiff::tz::TimeZone;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Store;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+pub use auth::hash_password;
+pub use error::WebError;
+
+/// Settings the web layer needs; built by the CLI from the typed configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (on whenever desist is reached over HTTPS).
+    pub secure_cookies: bool,
+    pub session_lifetime: jiff::SignedDuration,
+    /// The jurisdiction's time zone: dates shown and "today" for legal rules.
+    pub time_zone: TimeZone,
+    pub default_lang: Lang,
+    pub throttle: LoginThrottle,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+    pub request_timeout: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: true,
+            session_lifetime: jiff::SignedDuration::from_hours(10),
+            time_zone: TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC),
+            default_lang: Lang::Nl,
+            throttle: LoginThrottle::default(),
+            trust_forwarded_for: false,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        Self { store, clock, config: Arc::new(config) }
+    }
+
+    pub(crate) fn people(&self) -> domain::service::People<'_, Store> {
+        domain::service::People { store: &self.store, clock: self.clock.as_ref(), time_zone: &self.config.time_zone }
+    }
+}
+
+/// The whole application. Layers run outside-in: request id, trace, timeout, session,
+/// language, CSRF, error pages.
+pub fn app(state: AppState) -> Router {
+    use axum::middleware::from_fn_with_state;
+    let timeout = state.config.request_timeout;
+    Router::new()
+        .merge(people::routes())
+        .merge(auth::routes())
+        .merge(assets::routes())
+        .nest("/api", api::routes())
+        .layer(from_fn_with_state(state.clone(), error::render_error_pages))
+        .layer(from_fn_with_state(state.clone(), csrf::verify))
+        .layer(from_fn_with_state(state.clone(), auth::load_session))
+        .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Serves `app` on `listener` until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

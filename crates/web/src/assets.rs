@@ -1,0 +1,47 @@
+//! Embedded static assets, the health check and the front door.
+
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use rust_embed::RustEmbed;
+use serde_json::json;
+
+#[derive(RustEmbed)]
+#[folder = "assets/"]
+struct Assets;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/people") }))
+        .route("/healthz", get(health))
+        .route("/assets/{*path}", get(asset))
+}
+
+async fn asset(Path(path): Path<String>) -> Response {
+    let Some(file) = Assets::get(&path) else { return StatusCode::NOT_FOUND.into_response() };
+    let content_type = match path.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    };
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], file.data.into_owned())
+        .into_response()
+}
+
+/// Up when the database answers; load balancers and `desist serve` scripts poll this.
+async fn health(State(state): State<AppState>) -> Response {
+    match state.store.migration_status().await {
+        Ok((applied, known)) => {
+            Json(json!({"status": "ok", "database": state.store.backend(), "migrations": {"applied": applied, "known": known}}))
+                .into_response()
+        }
+        Err(error) => {
+            tracing::error!(%error, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable"}))).into_response()
+        }
+    }
+}

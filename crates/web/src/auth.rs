@@ -1,0 +1,384 @@
+//! Sign-in, sessions and the request context. Sessions are random tokens; the database keeps
+//! only their SHA-256, so a copy of the database does not let anyone in. Passwords are hashed
+//! with argon2 on the blocking pool, never on the async runtime.
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::forms::ErrorList;
+use crate::i18n::{Lang, Texts};
+use crate::page::{Page, render};
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use domain::access::Actor;
+use domain::directory::parse_username;
+use domain::ports::{DirectoryStore, Session, SessionStore};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+
+pub const SESSION_COOKIE: &str = "desist_session";
+pub const LANG_COOKIE: &str = "desist_lang";
+
+/// Who is asking, in which language, from where; put on every request by `load_session`.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub signed_in: Option<SignedIn>,
+    pub texts: Texts,
+    pub address: String,
+    pub path: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub actor: Actor,
+    pub agency_name: String,
+    pub csrf_token: String,
+    /// Authenticated by an `Authorization: Bearer` header rather than the cookie: such
+    /// requests cannot be forged by another site, so they need no CSRF token.
+    pub by_bearer: bool,
+    pub token_hash: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
+    type Rejection = WebError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
+        parts.extensions.get::<RequestContext>().cloned().ok_or_else(|| WebError::internal("request context missing"))
+    }
+}
+
+/// A signed-in member; handlers that take it are closed to anonymous requests.
+pub struct Member(pub SignedIn, pub RequestContext);
+
+impl<S: Send + Sync> FromRequestParts<S> for Member {
+    type Rejection = WebError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        let context = RequestContext::from_request_parts(parts, state).await?;
+        match context.signed_in.clone() {
+            Some(signed_in) => Ok(Member(signed_in, context)),
+            None => Err(WebError::Unauthenticated),
+        }
+    }
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    hex(&bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hashes a password with argon2id on the blocking pool.
+pub async fn hash_password(password: String) -> Result<String, WebError> {
+    tokio::task::spawn_blocking(move || Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()))
+        .await
+        .map_err(|e| WebError::internal(e.to_string()))?
+        .map_err(|e| WebError::internal(e.to_string()))
+}
+
+/// A real hash of a random password: checking against it when the username is unknown takes
+/// as long as a real check, so response times do not reveal which usernames exist.
+static DECOY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    Argon2::default().hash_password(random_token().as_bytes()).expect("argon2 hashes").to_string()
+});
+
+async fn verify_password(password: String, hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let hash = hash.unwrap_or_else(|| DECOY_HASH.clone());
+        Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+}
+
+fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for
+        && let Some(forwarded) = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(first) = forwarded.split(',').next()
+    {
+        return first.trim().to_string();
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+async fn signed_in(state: &AppState, token: &str, by_bearer: bool) -> Result<Option<SignedIn>, WebError> {
+    let token_hash = hash_token(token);
+    let Some(session) = state.store.session(&token_hash, state.clock.now()).await? else { return Ok(None) };
+    let Some(member) = state.store.member(session.member_id).await? else { return Ok(None) };
+    if member.disabled {
+        return Ok(None);
+    }
+    let agencies = state.store.agencies().await?;
+    let agency_name = agencies.iter().find(|a| a.id == member.agency_id).map(|a| a.name.clone()).unwrap_or_default();
+    Ok(Some(SignedIn {
+        actor: Actor {
+            member_id: member.id,
+            agency_id: member.agency_id,
+            roles: member.roles,
+            display_name: member.display_name,
+        },
+        agency_name,
+        csrf_token: session.csrf_token,
+        by_bearer,
+        token_hash,
+    }))
+}
+
+/// Middleware: resolves the session and language once per request.
+pub async fn load_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let token = bearer(headers)
+        .map(|t| (t.to_string(), true))
+        .or_else(|| cookie(headers, SESSION_COOKIE).map(|t| (t.to_string(), false)));
+    let lang = cookie(headers, LANG_COOKIE).and_then(Lang::parse).unwrap_or(state.config.default_lang);
+    let signed_in = match token {
+        Some((token, by_bearer)) => match signed_in(&state, &token, by_bearer).await {
+            Ok(found) => found,
+            Err(error) => return error.into_response(),
+        },
+        None => None,
+    };
+    let context = RequestContext {
+        signed_in,
+        texts: Texts::new(lang),
+        address: client_address(&request, state.config.trust_forwarded_for),
+        path: request.uri().path().to_string(),
+    };
+    request.extensions_mut().insert(context);
+    next.run(request).await
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/language/{code}", get(switch_language))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: Page,
+    username: String,
+    next: String,
+    errors: ErrorList,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginQuery {
+    next: String,
+}
+
+async fn login_page(context: RequestContext, Query(query): Query<LoginQuery>) -> Result<Response, WebError> {
+    if context.signed_in.is_some() {
+        return Ok(Redirect::to("/people").into_response());
+    }
+    let page = Page::new(&context, context.texts.get("login.title"));
+    Ok(render(
+        StatusCode::OK,
+        &LoginPage { page, username: String::new(), next: local_path(&query.next), errors: ErrorList::default() },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: String,
+}
+
+/// Why a sign-in failed; both cases show the same words to the user for wrong credentials.
+pub enum LoginError {
+    WrongCredentials,
+    Throttled,
+    Web(WebError),
+}
+
+impl From<WebError> for LoginError {
+    fn from(error: WebError) -> Self {
+        LoginError::Web(error)
+    }
+}
+
+pub struct NewSession {
+    pub token: String,
+    pub session: Session,
+}
+
+/// Checks the password (throttled per account and per address) and opens a session.
+pub async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: String,
+    address: &str,
+) -> Result<NewSession, LoginError> {
+    let username = parse_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
+    let now = state.clock.now();
+    let throttle = state.config.throttle;
+    let (by_account, by_address) =
+        state.store.login_failures(&username, address, throttle.since(now)).await.map_err(WebError::from)?;
+    if !throttle.allows(by_account, by_address) {
+        tracing::warn!(%username, %address, "login throttled");
+        return Err(LoginError::Throttled);
+    }
+    let credentials = state.store.credentials(&username).await.map_err(WebError::from)?;
+    let hash = credentials.as_ref().map(|c| c.password_hash.clone());
+    let valid = verify_password(password, hash).await;
+    let member = match credentials {
+        Some(c) if valid && !c.member.disabled => c.member,
+        _ => {
+            state.store.record_login_failure(&username, address, now).await.map_err(WebError::from)?;
+            tracing::info!(%username, %address, "login failed");
+            return Err(LoginError::WrongCredentials);
+        }
+    };
+    let token = random_token();
+    let session = Session {
+        token_hash: hash_token(&token),
+        member_id: member.id,
+        csrf_token: random_token(),
+        created_at: now,
+        expires_at: now.checked_add(state.config.session_lifetime).unwrap_or(now),
+    };
+    state.store.create_session(&session).await.map_err(WebError::from)?;
+    tracing::info!(%username, "signed in");
+    Ok(NewSession { token, session })
+}
+
+async fn login(
+    State(state): State<AppState>,
+    context: RequestContext,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let next = local_path(&form.next);
+    let failed = |key: &'static str, status: StatusCode| {
+        let t = context.texts;
+        let page = Page::new(&context, t.get("login.title"));
+        let errors = ErrorList::single("username", t.get(key));
+        render(status, &LoginPage { page, username: form.username.clone(), next: next.clone(), errors })
+    };
+    match authenticate(&state, &form.username, form.password.clone(), &context.address).await {
+        Ok(new) => {
+            let target = if next.is_empty() { "/people".to_string() } else { next.clone() };
+            let mut response = Redirect::to(&target).into_response();
+            let max_age = state.config.session_lifetime.as_secs();
+            set_cookie(
+                &mut response,
+                &format!("{SESSION_COOKIE}={}; Max-Age={max_age}", new.token),
+                state.config.secure_cookies,
+            );
+            Ok(response)
+        }
+        Err(LoginError::WrongCredentials) => Ok(failed("login.failed", StatusCode::UNAUTHORIZED)),
+        Err(LoginError::Throttled) => Ok(failed("login.throttled", StatusCode::TOO_MANY_REQUESTS)),
+        Err(LoginError::Web(error)) => Err(error),
+    }
+}
+
+async fn logout(State(state): State<AppState>, Member(member, _): Member) -> Result<Response, WebError> {
+    state.store.delete_session(&member.token_hash).await?;
+    let mut response = Redirect::to("/login").into_response();
+    set_cookie(&mut response, &format!("{SESSION_COOKIE}=; Max-Age=0"), state.config.secure_cookies);
+    Ok(response)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LanguageQuery {
+    back: String,
+}
+
+async fn switch_language(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Query(query): Query<LanguageQuery>,
+) -> Result<Response, WebError> {
+    let lang = Lang::parse(&code).ok_or(WebError::NotFound)?;
+    let back = local_path(&query.back);
+    let mut response = Redirect::to(if back.is_empty() { "/" } else { &back }).into_response();
+    let one_year = 365 * 24 * 3600;
+    set_cookie(
+        &mut response,
+        &format!("{LANG_COOKIE}={}; Max-Age={one_year}", lang.code()),
+        state.config.secure_cookies,
+    );
+    Ok(response)
+}
+
+fn set_cookie(response: &mut Response, value: &str, secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    let header = format!("{value}; Path=/; HttpOnly; SameSite=Lax{secure}");
+    if let Ok(value) = HeaderValue::from_str(&header) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+/// Only paths on this site may be redirect targets (no `//evil.example`).
+pub fn local_path(raw: &str) -> String {
+    if raw.starts_with('/') && !raw.starts_with("//") && !raw.contains('\\') { raw.to_string() } else { String::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_targets_stay_on_the_site() {
+        assert_eq!(local_path("/people/1"), "/people/1");
+        assert_eq!(local_path("//evil.example"), "");
+        assert_eq!(local_path("https://evil.example"), "");
+        assert_eq!(local_path("/\\evil.example"), "");
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, b) = (random_token(), random_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(hash_token(&a), hash_token(&a));
+        assert_ne!(hash_token(&a), a);
+    }
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("a=1; desist_session=abc; b=2"));
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+}

@@ -1,0 +1,170 @@
+//! The message catalogue: every text in English and Dutch side by side, so a translation can
+//! never be forgotten for one language only (a test checks every key). It is one catalogue
+//! kept in one file per capability (`messages/*.toml`), so capabilities do not collide.
+
+use domain::validation::FieldError;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    En,
+    #[default]
+    Nl,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Nl => "nl",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim() {
+            "en" => Some(Lang::En),
+            "nl" => Some(Lang::Nl),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Nl,
+            Lang::Nl => Lang::En,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Entry {
+    en: String,
+    nl: String,
+}
+
+/// The catalogue's files; add a capability's file here.
+const FILES: [(&str, &str); 1] = [("core", include_str!("../messages/core.toml"))];
+
+static CATALOGUE: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
+    let mut all = HashMap::new();
+    for (name, text) in FILES {
+        let entries: HashMap<String, Entry> =
+            toml::from_str(text).unwrap_or_else(|e| panic!("messages/{name}.toml is invalid: {e}"));
+        for (key, entry) in entries {
+            assert!(all.insert(key.clone(), entry).is_none(), "message key {key} is defined twice");
+        }
+    }
+    all
+});
+
+/// The texts in one language; templates call `t.get("key")`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Texts {
+    pub lang: Lang,
+}
+
+impl Texts {
+    pub fn new(lang: Lang) -> Self {
+        Self { lang }
+    }
+
+    /// The text for `key`; a missing key shows as itself (and fails the catalogue test).
+    pub fn get<'a>(&self, key: &'a str) -> &'a str {
+        match CATALOGUE.get(key) {
+            Some(entry) => match self.lang {
+                Lang::En => entry.en.as_str(),
+                Lang::Nl => entry.nl.as_str(),
+            },
+            None => {
+                tracing::warn!(key, "message key missing from catalogue");
+                key
+            }
+        }
+    }
+
+    /// The text for `key` with `{name}` placeholders filled in.
+    pub fn fill(&self, key: &str, params: &[(&str, &str)]) -> String {
+        let mut text = self.get(key).to_string();
+        for (name, value) in params {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    pub fn field_error(&self, error: &FieldError) -> String {
+        let params: Vec<(&str, &str)> = error.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.fill(error.key, &params)
+    }
+}
+
+/// Every key in the catalogue, for tests.
+pub fn keys() -> Vec<&'static str> {
+    CATALOGUE.keys().map(String::as_str).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages_filled() {
+        for key in keys() {
+            for lang in [Lang::En, Lang::Nl] {
+                assert!(!Texts::new(lang).get(key).trim().is_empty(), "{key} is empty in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let t = Texts::new(Lang::En);
+        assert_eq!(t.fill("error.too_long", &[("max", "100")]), "Use at most 100 characters");
+        let error = FieldError::new("x", "error.too_long").with("max", 7);
+        assert_eq!(Texts::new(Lang::Nl).field_error(&error), "Gebruik hoogstens 7 tekens");
+    }
+
+    #[test]
+    fn every_key_used_in_templates_and_code_exists() {
+        let known: std::collections::HashSet<&str> = keys().into_iter().collect();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/");
+        let mut sources = Vec::new();
+        for dir in ["templates", "src", "../domain/src"] {
+            collect(&format!("{root}{dir}"), &mut sources);
+        }
+        let pattern = ["t.get(\"", "t.fill(\"", "FieldError::new(", "key: \""];
+        let mut missing = Vec::new();
+        for (path, text) in sources {
+            for marker in pattern {
+                for piece in text.split(marker).skip(1) {
+                    // FieldError::new(field, "key"): the key is the second string.
+                    let piece = if marker.starts_with("FieldError") {
+                        match piece.split_once(", \"") {
+                            Some((_, rest)) => rest,
+                            None => continue,
+                        }
+                    } else {
+                        piece
+                    };
+                    let key = piece.split('"').next().unwrap_or_default();
+                    if key.contains('.') && !key.contains(['{', ' ']) && !known.contains(key) {
+                        missing.push(format!("{path}: {key}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing from messages/*.toml:\n{}", missing.join("\n"));
+    }
+
+    fn collect(dir: &str, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                collect(&path.to_string_lossy(), out);
+            } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
+                out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap_or_default()));
+            }
+        }
+    }
+}

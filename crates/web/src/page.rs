@@ -1,0 +1,52 @@
+//! The layout every page shares, and rendering with a status code.
+
+use crate::auth::RequestContext;
+use crate::i18n::Texts;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+/// What the layout needs: title, texts, who is signed in, the CSRF token for forms.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub t: Texts,
+    pub title: String,
+    pub member_line: Option<String>,
+    pub csrf: String,
+    pub switch_language_url: String,
+}
+
+impl Page {
+    pub fn new(context: &RequestContext, title: &str) -> Self {
+        let t = context.texts;
+        let member_line = context
+            .signed_in
+            .as_ref()
+            .map(|s| t.fill("nav.signed_in_as", &[("name", &s.actor.display_name), ("agency", &s.agency_name)]));
+        let back = serde_urlencoded::to_string([("back", context.path.as_str())]).unwrap_or_default();
+        Self {
+            t,
+            title: title.to_string(),
+            member_line,
+            csrf: context.signed_in.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default(),
+            switch_language_url: format!("/language/{}?{back}", t.lang.other().code()),
+        }
+    }
+}
+
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+/// An instant as local date and time in the jurisdiction, e.g. `2026-11-22 11:05`.
+pub fn local_time(at: Timestamp, zone: &TimeZone) -> String {
+    at.to_zoned(zone.clone()).strftime("%Y-%m-%d %H:%M").to_string()
+}

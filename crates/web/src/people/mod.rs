@@ -1,0 +1,387 @@
+//! People pages: search, person page, add, edit (with conflict detection), case team, audit
+//! trail and subject-access export. Handlers parse, call the domain's `People` use cases, render.
+
+mod views;
+
+use crate::AppState;
+use crate::auth::Member;
+use crate::error::WebError;
+use crate::forms::ErrorList;
+use crate::page::{Page, local_time, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Json, Router};
+use domain::access::{Permission, TeamEntryInput};
+use domain::ids::PersonId;
+use domain::people::PersonInput;
+use domain::ports::DirectoryStore;
+use domain::service::ServiceError;
+use serde::Deserialize;
+use views::*;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/people", get(search).post(create))
+        .route("/people/new", get(new_form))
+        .route("/people/{id}", get(show).post(update))
+        .route("/people/{id}/edit", get(edit_form))
+        .route("/people/{id}/audit", get(audit_trail))
+        .route("/people/{id}/team", get(team_form).post(add_to_team))
+        .route("/people/{id}/export", get(export))
+}
+
+pub fn person_id(raw: &str) -> Result<PersonId, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound)
+}
+
+type Fields = Form<Vec<(String, String)>>;
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    page: Page,
+    query: String,
+    searched: bool,
+    results: Vec<ResultRow>,
+    results_line: String,
+}
+
+struct ResultRow {
+    id: PersonId,
+    family_name: String,
+    given_names: String,
+    birth_date: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SearchQuery {
+    q: String,
+}
+
+async fn search(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, WebError> {
+    let t = context.texts;
+    let searched = !query.q.trim().is_empty();
+    let hits = if searched { state.people().search(&me.actor, &query.q).await? } else { Vec::new() };
+    let results: Vec<ResultRow> = hits
+        .into_iter()
+        .map(|h| ResultRow {
+            id: h.id,
+            family_name: h.family_name,
+            given_names: h.given_names.unwrap_or_default(),
+            birth_date: h.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    let results_line = t.fill("search.results", &[("count", &results.len().to_string())]);
+    let page = Page::new(&context, t.get("search.title"));
+    Ok(render(StatusCode::OK, &SearchPage { page, query: query.q, searched, results, results_line }))
+}
+
+#[derive(Template)]
+#[template(path = "person_form.html")]
+struct PersonForm {
+    page: Page,
+    action: String,
+    version: Option<i64>,
+    fields: Vec<Field>,
+    identifiers: Vec<IdentifierRow>,
+    identifier_kinds: Vec<(&'static str, &'static str)>,
+    sex_options: [(&'static str, &'static str); 4],
+    basis: Option<BasisForm>,
+    errors: ErrorList,
+    conflict_notice: Option<String>,
+    duplicate: Option<DuplicateNotice>,
+}
+
+struct DuplicateNotice {
+    message: String,
+    person_id: PersonId,
+}
+
+impl PersonForm {
+    fn new(page: Page, action: String, input: &PersonInput, errors: ErrorList) -> Self {
+        PersonForm {
+            page,
+            action,
+            version: None,
+            fields: person_fields(input, &errors),
+            identifiers: identifier_rows(input, &errors),
+            identifier_kinds: identifier_kinds(),
+            sex_options: SEX_OPTIONS,
+            basis: None,
+            errors,
+            conflict_notice: None,
+            duplicate: None,
+        }
+    }
+}
+
+fn default_basis() -> TeamEntryInput {
+    TeamEntryInput { basis_kind: "statutory_task".into(), ..Default::default() }
+}
+
+async fn new_form(Member(me, context): Member) -> Result<Response, WebError> {
+    if !me.actor.can(Permission::CreatePerson) {
+        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
+    }
+    let t = context.texts;
+    let mut form = PersonForm::new(
+        Page::new(&context, t.get("person.add_title")),
+        "/people".into(),
+        &PersonInput::default(),
+        ErrorList::default(),
+    );
+    form.basis = Some(basis_form("team.your_basis", None, default_basis(), ErrorList::default()));
+    Ok(render(StatusCode::OK, &form))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let input = person_input(&fields);
+    let basis = basis_input(&fields);
+    let t = context.texts;
+    let rerender = |errors: ErrorList, duplicate: Option<DuplicateNotice>| {
+        let mut form =
+            PersonForm::new(Page::new(&context, t.get("person.add_title")), "/people".into(), &input, errors.clone());
+        form.basis = Some(basis_form("team.your_basis", None, basis.clone(), errors));
+        form.duplicate = duplicate;
+        render(StatusCode::UNPROCESSABLE_ENTITY, &form)
+    };
+    match state.people().create(&me.actor, &input, &basis).await {
+        Ok(person) => Ok(Redirect::to(&format!("/people/{}", person.id)).into_response()),
+        Err(ServiceError::Invalid(errors)) => Ok(rerender(ErrorList::from_validation(&errors, t), None)),
+        Err(ServiceError::Duplicate { identifier, existing }) => {
+            let message = t.fill("error.identifier.taken", &[("identifier", &identifier.to_string())]);
+            let errors = ErrorList::single("identifiers[0].value", message.clone());
+            Ok(rerender(errors, Some(DuplicateNotice { message, person_id: existing })))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "person.html")]
+struct PersonPage {
+    page: Page,
+    id: PersonId,
+    name: String,
+    version_line: String,
+    details: Vec<(&'static str, String)>,
+    team: Vec<TeamRow>,
+    audit: Vec<AuditRow>,
+    can_edit: bool,
+    can_manage_team: bool,
+}
+
+const RECENT_AUDIT: u32 = 15;
+const FULL_AUDIT: u32 = 1000;
+
+async fn show(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let file = state.people().view(&me.actor, id, "person page").await?;
+    let audit = state.people().audit_trail(&me.actor, id, RECENT_AUDIT).await?;
+    let agencies = state.store.agencies().await?;
+    let zone = &state.config.time_zone;
+    let t = context.texts;
+    let person = &file.person;
+    let team = file
+        .team
+        .iter()
+        .map(|entry| TeamRow {
+            agency: agency_name(&agencies, entry.agency_id),
+            basis: entry.basis.summary(),
+            reason: entry.reason.clone(),
+            added: local_time(entry.added_at, zone),
+            ended: entry.ended_at.is_some(),
+        })
+        .collect();
+    let page = PersonPage {
+        page: Page::new(&context, &person.display_name()),
+        id,
+        name: person.display_name(),
+        version_line: t.fill(
+            "person.version",
+            &[("version", &person.version.to_string()), ("at", &local_time(person.updated_at, zone))],
+        ),
+        details: detail_rows(&person.details, t),
+        team,
+        audit: audit_rows(&audit, zone),
+        can_edit: me.actor.can(Permission::EditPerson),
+        can_manage_team: me.actor.can(Permission::ManageTeam),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    if !me.actor.can(Permission::EditPerson) {
+        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
+    }
+    let file = state.people().view(&me.actor, id, "edit form").await?;
+    let t = context.texts;
+    let title = t.fill("person.edit_title", &[("name", &file.person.display_name())]);
+    let input = PersonInput::from_draft(&file.person.details);
+    let mut form = PersonForm::new(Page::new(&context, &title), format!("/people/{id}"), &input, ErrorList::default());
+    form.version = Some(file.person.version);
+    Ok(render(StatusCode::OK, &form))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let input = person_input(&fields);
+    let version: i64 =
+        crate::forms::one(&fields, "version").parse().map_err(|_| WebError::BadRequest("version missing".into()))?;
+    let t = context.texts;
+    let form = |input: &PersonInput, errors: ErrorList, version: i64| {
+        let title = t.fill("person.edit_title", &[("name", &input.family_name)]);
+        let mut form = PersonForm::new(Page::new(&context, &title), format!("/people/{id}"), input, errors);
+        form.version = Some(version);
+        form
+    };
+    match state.people().update(&me.actor, id, version, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &form(&input, ErrorList::from_validation(&errors, t), version)))
+        }
+        Err(ServiceError::Duplicate { identifier, existing }) => {
+            let message = t.fill("error.identifier.taken", &[("identifier", &identifier.to_string())]);
+            let mut page = form(&input, ErrorList::single("identifiers[0].value", message.clone()), version);
+            page.duplicate = Some(DuplicateNotice { message, person_id: existing });
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(ServiceError::Conflict { current }) => {
+            // Show what is saved now, so the member can make their change again on top of it.
+            let mut page = form(&PersonInput::from_draft(&current.details), ErrorList::default(), current.version);
+            page.conflict_notice = Some(t.get("error.conflict").to_string());
+            Ok(render(StatusCode::CONFLICT, &page))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    page: Page,
+    id: PersonId,
+    name: String,
+    audit: Vec<AuditRow>,
+}
+
+async fn audit_trail(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let file = state.people().view(&me.actor, id, "audit trail page").await?;
+    let audit = state.people().audit_trail(&me.actor, id, FULL_AUDIT).await?;
+    let t = context.texts;
+    let page = AuditPage {
+        page: Page::new(&context, t.get("audit.title")),
+        id,
+        name: file.person.display_name(),
+        audit: audit_rows(&audit, &state.config.time_zone),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Template)]
+#[template(path = "team_form.html")]
+struct TeamForm {
+    page: Page,
+    id: PersonId,
+    name: String,
+    basis: BasisForm,
+    errors: ErrorList,
+}
+
+async fn team_page(
+    state: &AppState,
+    me: &crate::auth::SignedIn,
+    context: &crate::auth::RequestContext,
+    id: PersonId,
+    input: TeamEntryInput,
+    errors: ErrorList,
+) -> Result<TeamForm, WebError> {
+    if !me.actor.can(Permission::ManageTeam) {
+        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
+    }
+    let file = state.people().view(&me.actor, id, "team form").await?;
+    let on_team: Vec<_> = file.team.iter().filter(|e| e.ended_at.is_none()).map(|e| e.agency_id).collect();
+    let agencies = state.store.agencies().await?;
+    let choices =
+        agencies.iter().filter(|a| !on_team.contains(&a.id)).map(|a| (a.id.to_string(), a.name.clone())).collect();
+    let t = context.texts;
+    Ok(TeamForm {
+        page: Page::new(context, t.get("team.add")),
+        id,
+        name: file.person.display_name(),
+        basis: basis_form("team.basis", Some(choices), input, errors.clone()),
+        errors,
+    })
+}
+
+async fn team_form(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let form = team_page(&state, &me, &context, id, default_basis(), ErrorList::default()).await?;
+    Ok(render(StatusCode::OK, &form))
+}
+
+async fn add_to_team(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let input = basis_input(&fields);
+    match state.people().add_to_team(&me.actor, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let errors = ErrorList::from_validation(&errors, context.texts);
+            let form = team_page(&state, &me, &context, id, input, errors).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &form))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// GDPR art. 15: everything held on the person as JSON, itself audited.
+async fn export(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let export = state.people().export(&me.actor, id).await?;
+    let disposition = format!("attachment; filename=\"subject-access-{id}.json\"");
+    Ok(([("content-disposition", disposition)], Json(export)).into_response())
+}

@@ -1,0 +1,243 @@
+//! View models for the people pages: plain strings ready for the templates, built from domain
+//! values in one place so templates hold no logic.
+
+use crate::forms::{ErrorList, all, one};
+use crate::i18n::Texts;
+use crate::page::local_time;
+use domain::access::TeamEntryInput;
+use domain::audit::AuditView;
+use domain::directory::Agency;
+use domain::people::{IdentifierInput, IdentifierKind, PersonDraft, PersonInput, Sex};
+use jiff::tz::TimeZone;
+
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: Option<&'static str>,
+    pub value: String,
+    pub error: Option<String>,
+    pub input_type: &'static str,
+    pub width: &'static str,
+    pub autocomplete: Option<&'static str>,
+}
+
+impl Field {
+    fn new(name: &'static str, label: &'static str, value: &str, errors: &ErrorList) -> Self {
+        Field {
+            name,
+            label,
+            hint: None,
+            value: value.to_string(),
+            error: errors.for_field(name).map(str::to_string),
+            input_type: "text",
+            width: "width-full",
+            autocomplete: None,
+        }
+    }
+    fn hint(mut self, hint: &'static str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+    fn kind(mut self, input_type: &'static str) -> Self {
+        self.input_type = input_type;
+        self
+    }
+    fn width(mut self, width: &'static str) -> Self {
+        self.width = width;
+        self
+    }
+    fn autocomplete(mut self, value: &'static str) -> Self {
+        self.autocomplete = Some(value);
+        self
+    }
+}
+
+pub struct IdentifierRow {
+    pub index: usize,
+    pub kind: String,
+    pub value: String,
+    pub kind_error: Option<String>,
+    pub value_error: Option<String>,
+}
+
+pub struct BasisForm {
+    pub legend: &'static str,
+    pub agencies: Option<Vec<(String, String)>>,
+    pub kinds: Vec<(&'static str, &'static str)>,
+    pub input: TeamEntryInput,
+    pub errors: ErrorList,
+    pub fields: Vec<Field>,
+}
+
+pub const SEX_OPTIONS: [(&str, &str); 4] = [("", "sex."), ("F", "sex.F"), ("M", "sex.M"), ("X", "sex.X")];
+/// How many identifier rows a form offers beyond those already filled.
+const SPARE_IDENTIFIER_ROWS: usize = 2;
+
+pub fn identifier_kinds() -> Vec<(&'static str, &'static str)> {
+    IdentifierKind::ALL.iter().map(|k| (k.code(), identifier_label(*k))).collect()
+}
+
+pub fn identifier_label(kind: IdentifierKind) -> &'static str {
+    match kind {
+        IdentifierKind::Bsn => "identifier.bsn",
+        IdentifierKind::Pnc => "identifier.pnc",
+        IdentifierKind::Crn => "identifier.crn",
+        IdentifierKind::Local => "identifier.local",
+    }
+}
+
+pub fn sex_label(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Female => "sex.F",
+        Sex::Male => "sex.M",
+        Sex::X => "sex.X",
+        Sex::Unknown => "sex.",
+    }
+}
+
+pub fn person_fields(input: &PersonInput, errors: &ErrorList) -> Vec<Field> {
+    vec![
+        Field::new("family_name", "person.family_name", &input.family_name, errors).autocomplete("off"),
+        Field::new("given_names", "person.given_names", &input.given_names, errors).autocomplete("off"),
+        Field::new("birth_date", "person.birth_date", &input.birth_date, errors)
+            .hint("person.birth_date.hint")
+            .width("width-10"),
+        Field::new("sex", "person.sex", &input.sex, errors),
+        Field::new("address", "person.address", &input.address, errors).autocomplete("off"),
+        Field::new("postcode", "person.postcode", &input.postcode, errors).width("width-10").autocomplete("off"),
+        Field::new("city", "person.city", &input.city, errors).width("width-20").autocomplete("off"),
+        Field::new("phone", "person.phone", &input.phone, errors).kind("tel").width("width-20").autocomplete("off"),
+        Field::new("email", "person.email", &input.email, errors).kind("email").autocomplete("off"),
+    ]
+}
+
+pub fn identifier_rows(input: &PersonInput, errors: &ErrorList) -> Vec<IdentifierRow> {
+    let filled = input.identifiers.len();
+    (0..filled + SPARE_IDENTIFIER_ROWS)
+        .map(|index| {
+            let given = input.identifiers.get(index).cloned().unwrap_or_default();
+            IdentifierRow {
+                index,
+                kind: given.kind,
+                value: given.value,
+                kind_error: errors.for_field(&format!("identifiers[{index}].kind")).map(str::to_string),
+                value_error: errors.for_field(&format!("identifiers[{index}].value")).map(str::to_string),
+            }
+        })
+        .collect()
+}
+
+pub fn basis_form(
+    legend: &'static str,
+    agencies: Option<Vec<(String, String)>>,
+    input: TeamEntryInput,
+    errors: ErrorList,
+) -> BasisForm {
+    let fields = vec![
+        Field::new("statute", "basis.statute", &input.statute, &errors),
+        Field::new("consent_scope", "basis.consent_scope", &input.consent_scope, &errors),
+        Field::new("consent_expires_on", "basis.consent_expires_on", &input.consent_expires_on, &errors)
+            .kind("date")
+            .width("width-10"),
+        Field::new("court_order_reference", "basis.court_order_reference", &input.court_order_reference, &errors),
+        Field::new("reason", "team.reason", &input.reason, &errors),
+    ];
+    let kinds = vec![
+        ("statutory_task", "basis.statutory_task"),
+        ("consent", "basis.consent"),
+        ("court_order", "basis.court_order"),
+    ];
+    BasisForm { legend, agencies, kinds, input, errors, fields }
+}
+
+/// Reads the person form's fields; identifier rows come as repeated `identifier_kind` and
+/// `identifier_value` fields, in order.
+pub fn person_input(fields: &[(String, String)]) -> PersonInput {
+    let kinds = all(fields, "identifier_kind");
+    let values = all(fields, "identifier_value");
+    let identifiers = kinds
+        .iter()
+        .zip(values.iter())
+        .map(|(kind, value)| IdentifierInput { kind: kind.to_string(), value: value.to_string() })
+        .collect();
+    PersonInput {
+        family_name: one(fields, "family_name"),
+        given_names: one(fields, "given_names"),
+        birth_date: one(fields, "birth_date"),
+        sex: one(fields, "sex"),
+        address: one(fields, "address"),
+        postcode: one(fields, "postcode"),
+        city: one(fields, "city"),
+        phone: one(fields, "phone"),
+        email: one(fields, "email"),
+        identifiers,
+    }
+}
+
+pub fn basis_input(fields: &[(String, String)]) -> TeamEntryInput {
+    TeamEntryInput {
+        agency_id: one(fields, "agency_id"),
+        basis_kind: one(fields, "basis_kind"),
+        statute: one(fields, "statute"),
+        consent_scope: one(fields, "consent_scope"),
+        consent_expires_on: one(fields, "consent_expires_on"),
+        court_order_reference: one(fields, "court_order_reference"),
+        reason: one(fields, "reason"),
+    }
+}
+
+/// The details list on the person page: (label key, value).
+pub fn detail_rows(details: &PersonDraft, t: Texts) -> Vec<(&'static str, String)> {
+    let or_unknown = |value: &Option<String>| value.clone().unwrap_or_else(|| t.get("person.unknown").to_string());
+    let mut rows = vec![
+        ("person.family_name", details.family_name.clone()),
+        ("person.given_names", or_unknown(&details.given_names)),
+        (
+            "person.birth_date",
+            details.birth_date.map(|d| d.to_string()).unwrap_or_else(|| t.get("person.unknown").into()),
+        ),
+        ("person.sex", t.get(sex_label(details.sex)).to_string()),
+        ("person.address", or_unknown(&details.address)),
+        ("person.postcode", or_unknown(&details.postcode)),
+        ("person.city", or_unknown(&details.city)),
+        ("person.phone", or_unknown(&details.phone)),
+        ("person.email", or_unknown(&details.email)),
+    ];
+    for identifier in &details.identifiers {
+        rows.push((identifier_label(identifier.kind), identifier.value.clone()));
+    }
+    rows
+}
+
+pub struct TeamRow {
+    pub agency: String,
+    pub basis: String,
+    pub reason: String,
+    pub added: String,
+    pub ended: bool,
+}
+
+pub struct AuditRow {
+    pub when: String,
+    pub who: String,
+    pub action: String,
+    pub what: String,
+    pub basis: String,
+}
+
+pub fn audit_rows(audit: &[AuditView], zone: &TimeZone) -> Vec<AuditRow> {
+    audit
+        .iter()
+        .map(|a| AuditRow {
+            when: local_time(a.entry.at, zone),
+            who: format!("{} ({})", a.member_name, a.agency_name),
+            action: format!("audit.{}", a.entry.action.code()),
+            what: a.entry.what.clone(),
+            basis: a.entry.basis.clone(),
+        })
+        .collect()
+}
+
+pub fn agency_name(agencies: &[Agency], id: domain::ids::AgencyId) -> String {
+    agencies.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or_else(|| id.to_string())
+}
