@@ -1,1 +1,95 @@
-fn main() {}
+//! `desist`: the one binary. Serves the web application and API, loads the demo, runs
+//! migrations, manages members; evidence commands (import, export, cohort, reoffending, bench)
+//! work over the same store.
+
+mod config;
+mod demo;
+mod serve;
+mod users;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use config::Config;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "desist", version, about = "One case, all partners: multi-agency work to stop reoffending")]
+struct Cli {
+    /// Configuration file (default: ./desist.toml when present).
+    #[arg(long, global = true, env = "DESIST_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application and API.
+    Serve,
+    /// Create (or refresh) desist-demo.db with a fictitious caseload and serve it.
+    Demo(demo::DemoArgs),
+    /// Bring the database schema up to date (also done at every start).
+    Migrate {
+        /// Only report applied and known migrations.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Manage members (users).
+    #[command(subcommand)]
+    User(users::UserCommand),
+    /// Print a commented example desist.toml.
+    DefaultConfig,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    if let Command::DefaultConfig = cli.command {
+        print!("{}", config::EXAMPLE);
+        return std::process::ExitCode::SUCCESS;
+    }
+    let config = match Config::load(cli.config.as_deref(), |name| std::env::var(name).ok()) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("desist: configuration: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let runtime = tokio::runtime::Runtime::new().expect("tokio runtime starts");
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("desist: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve::serve(&config).await,
+        Command::Demo(args) => demo::run(args, config).await,
+        Command::Migrate { status } => {
+            let store = store::Store::open(&config.database_url, 2).await.context("opening the database")?;
+            if !status {
+                store.migrate().await?;
+            }
+            let (applied, known) = store.migration_status().await?;
+            println!("{} database: {applied} of {known} migrations applied", store.backend());
+            Ok(())
+        }
+        Command::User(command) => users::run(command, &config).await,
+        Command::DefaultConfig => unreachable!("handled before the runtime starts"),
+    }
+}
+
+fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

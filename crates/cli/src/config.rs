@@ -1,0 +1,260 @@
+//! Configuration: one typed struct from defaults → `desist.toml` → `DESIST_*` environment
+//! variables (and `DATABASE_URL`). Secrets are redacted whenever the config is printed.
+
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port (printed at start).
+    pub listen: String,
+    /// `sqlite:PATH` (embedded, the default) or `postgres://USER:PASSWORD@HOST/DB`.
+    pub database_url: String,
+    pub max_connections: u32,
+    /// The jurisdiction's time zone, for legal clocks and dates shown.
+    pub time_zone: String,
+    /// Default language of the pages: `nl` or `en` (each member can switch).
+    pub language: String,
+    /// Send cookies only over HTTPS. Turn off only for local use over plain HTTP.
+    pub secure_cookies: bool,
+    pub session_hours: u32,
+    /// Take client addresses from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+    /// tracing filter, e.g. `info` or `desist=debug,sqlx=warn`.
+    pub log: String,
+    /// `text` or `json` (one JSON object per line, for log collectors).
+    pub log_format: String,
+    pub login_throttle: ThrottleConfig,
+}
+
+#[derive(Clone, Deserialize, PartialEq, Debug)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThrottleConfig {
+    pub window_minutes: u32,
+    pub per_account: u32,
+    pub per_address: u32,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        Self { window_minutes: 15, per_account: 5, per_address: 20 }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite:desist.db".into(),
+            max_connections: 16,
+            time_zone: "Europe/Amsterdam".into(),
+            language: "nl".into(),
+            secure_cookies: true,
+            session_hours: 10,
+            trust_forwarded_for: false,
+            log: "info".into(),
+            log_format: "text".into(),
+            login_throttle: ThrottleConfig::default(),
+        }
+    }
+}
+
+/// The password part of a database URL replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url))
+            .field("max_connections", &self.max_connections)
+            .field("time_zone", &self.time_zone)
+            .field("language", &self.language)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("session_hours", &self.session_hours)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("log", &self.log)
+            .field("log_format", &self.log_format)
+            .field("login_throttle", &self.login_throttle)
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("environment variable {name}={value:?}: {message}")]
+    Env { name: String, value: String, message: String },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Defaults, then the file (the given one must exist; `./desist.toml` is read if present),
+    /// then the environment.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let default_file = Path::new("desist.toml");
+        let path = file.or(default_file.exists().then_some(default_file));
+        let mut config = match path {
+            Some(path) => {
+                let text =
+                    std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+                toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.into(), message: e.to_string() })?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(env)?;
+        config.check()?;
+        Ok(config)
+    }
+
+    fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn parsed<T: std::str::FromStr>(name: &str, value: String) -> Result<T, ConfigError>
+        where
+            T::Err: fmt::Display,
+        {
+            value.trim().parse().map_err(|e: T::Err| ConfigError::Env {
+                name: name.into(),
+                value,
+                message: e.to_string(),
+            })
+        }
+        if let Some(url) = env("DATABASE_URL").or_else(|| env("DESIST_DATABASE_URL")) {
+            self.database_url = url;
+        }
+        if let Some(v) = env("DESIST_LISTEN") {
+            self.listen = v;
+        }
+        if let Some(v) = env("DESIST_MAX_CONNECTIONS") {
+            self.max_connections = parsed("DESIST_MAX_CONNECTIONS", v)?;
+        }
+        if let Some(v) = env("DESIST_TIME_ZONE") {
+            self.time_zone = v;
+        }
+        if let Some(v) = env("DESIST_LANGUAGE") {
+            self.language = v;
+        }
+        if let Some(v) = env("DESIST_SECURE_COOKIES") {
+            self.secure_cookies = parsed("DESIST_SECURE_COOKIES", v)?;
+        }
+        if let Some(v) = env("DESIST_SESSION_HOURS") {
+            self.session_hours = parsed("DESIST_SESSION_HOURS", v)?;
+        }
+        if let Some(v) = env("DESIST_TRUST_FORWARDED_FOR") {
+            self.trust_forwarded_for = parsed("DESIST_TRUST_FORWARDED_FOR", v)?;
+        }
+        if let Some(v) = env("DESIST_LOG") {
+            self.log = v;
+        }
+        if let Some(v) = env("DESIST_LOG_FORMAT") {
+            self.log_format = v;
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if jiff::tz::TimeZone::get(&self.time_zone).is_err() {
+            return Err(ConfigError::Invalid(format!("time_zone {:?} is not a known time zone", self.time_zone)));
+        }
+        if web::i18n::Lang::parse(&self.language).is_none() {
+            return Err(ConfigError::Invalid(format!("language {:?}: use nl or en", self.language)));
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(ConfigError::Invalid(format!("log_format {:?}: use text or json", self.log_format)));
+        }
+        if self.max_connections == 0 || self.session_hours == 0 {
+            return Err(ConfigError::Invalid("max_connections and session_hours must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    pub fn web_config(&self) -> web::WebConfig {
+        web::WebConfig {
+            secure_cookies: self.secure_cookies,
+            session_lifetime: jiff::SignedDuration::from_hours(i64::from(self.session_hours)),
+            time_zone: jiff::tz::TimeZone::get(&self.time_zone).expect("checked in Config::check"),
+            default_lang: web::i18n::Lang::parse(&self.language).expect("checked in Config::check"),
+            throttle: domain::directory::LoginThrottle {
+                window: jiff::SignedDuration::from_mins(i64::from(self.login_throttle.window_minutes)),
+                per_account: self.login_throttle.per_account,
+                per_address: self.login_throttle.per_address,
+            },
+            trust_forwarded_for: self.trust_forwarded_for,
+            request_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+/// The commented example printed by `desist default-config`.
+pub const EXAMPLE: &str = include_str!("../desist.example.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn the_example_parses_to_the_defaults() {
+        let parsed: Config = toml::from_str(EXAMPLE).unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desist.toml");
+        std::fs::write(&path, "listen = \"0.0.0.0:9000\"\nsession_hours = 4\n").unwrap();
+        let env = |name: &str| match name {
+            "DATABASE_URL" => Some("postgres://desist:secret@db/desist".to_string()),
+            "DESIST_SESSION_HOURS" => Some("8".to_string()),
+            _ => None,
+        };
+        let config = Config::load(Some(&path), env).unwrap();
+        assert_eq!(config.listen, "0.0.0.0:9000");
+        assert_eq!(config.session_hours, 8);
+        assert_eq!(config.database_url, "postgres://desist:secret@db/desist");
+        let shown = format!("{config:?}");
+        assert!(shown.contains("desist:***@db") && !shown.contains("secret"), "{shown}");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desist.toml");
+        std::fs::write(&path, "listen = 8080\n").unwrap();
+        let error = Config::load(Some(&path), no_env).unwrap_err().to_string();
+        assert!(error.contains("desist.toml") && error.contains("line 1"), "{error}");
+        std::fs::write(&path, "lissen = \"x\"\n").unwrap();
+        assert!(Config::load(Some(&path), no_env).unwrap_err().to_string().contains("unknown field"));
+        let env = |name: &str| (name == "DESIST_SECURE_COOKIES").then(|| "maybe".to_string());
+        assert!(Config::load(None, env).unwrap_err().to_string().contains("DESIST_SECURE_COOKIES"));
+        let env = |name: &str| (name == "DESIST_TIME_ZONE").then(|| "Mars/Olympus".to_string());
+        assert!(Config::load(None, env).unwrap_err().to_string().contains("Mars/Olympus"));
+    }
+
+    #[test]
+    fn urls_without_passwords_are_unchanged() {
+        assert_eq!(redact_url("sqlite:desist.db"), "sqlite:desist.db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_url("postgres://u:p@h/db"), "postgres://u:***@h/db");
+    }
+}

@@ -1,0 +1,57 @@
+//! `desist serve`: open the store, bind, serve until Ctrl-C or SIGTERM.
+
+use crate::config::{Config, redact_url};
+use anyhow::Context;
+use domain::SystemClock;
+use std::sync::Arc;
+use store::Store;
+
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    Store::connect(&config.database_url, config.max_connections)
+        .await
+        .with_context(|| format!("opening the database {}", redact_url(&config.database_url)))
+}
+
+pub async fn serve(config: &Config) -> anyhow::Result<()> {
+    let store = open_store(config).await?;
+    serve_store(config, store, |_| {}).await
+}
+
+/// Serves `store`; `on_listening` gets the bound address (the port is known only now when
+/// the configured port is 0).
+pub async fn serve_store(
+    config: &Config,
+    store: Store,
+    on_listening: impl FnOnce(std::net::SocketAddr),
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(database = store.backend(), %address, "desist serving");
+    println!("desist listening on http://{address}");
+    on_listening(address);
+    let state = web::AppState::new(store.clone(), Arc::new(SystemClock), config.web_config());
+    web::serve(listener, state, shutdown_signal()).await.context("serving")?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
