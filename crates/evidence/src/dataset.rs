@@ -187,6 +187,13 @@ impl Dataset {
     /// Puts raw columns (in file order) into canonical order and builds the person index.
     /// `persons.ids` must already be sorted; offences and events refer to sorted indices.
     pub(crate) fn canonicalise(mut self) -> Dataset {
+        sort_labels(&mut self.areas, &mut [&mut self.persons.area]);
+        sort_labels(
+            &mut self.offence_types,
+            &mut [&mut self.offences.offence_type],
+        );
+        sort_labels(&mut self.kinds, &mut [&mut self.index_events.kind]);
+        sort_labels(&mut self.groups, &mut [&mut self.index_events.group]);
         self.sort_offences();
         self.sort_index_events();
         let n = self.person_count();
@@ -229,17 +236,11 @@ impl Dataset {
     fn sort_index_events(&mut self) {
         let e = &self.index_events;
         let mut order: Vec<u32> = (0..e.person.len() as u32).collect();
-        let (kinds, groups) = (&self.kinds, &self.groups);
-        order.sort_unstable_by(|&a, &b| {
-            let (a, b) = (a as usize, b as usize);
-            (e.person[a], e.index_date[a])
-                .cmp(&(e.person[b], e.index_date[b]))
-                .then_with(|| {
-                    Dataset::label(kinds, e.kind[a]).cmp(Dataset::label(kinds, e.kind[b]))
-                })
-                .then_with(|| {
-                    Dataset::label(groups, e.group[a]).cmp(Dataset::label(groups, e.group[b]))
-                })
+        // Labels are interned in code-point order, so comparing ids compares texts; unknown
+        // (NONE) sorts last.
+        order.sort_unstable_by_key(|&i| {
+            let i = i as usize;
+            (e.person[i], e.index_date[i], e.kind[i], e.group[i])
         });
         let e = &mut self.index_events;
         e.person = permute(&e.person, &order);
@@ -256,6 +257,25 @@ impl Dataset {
         let _ = crate::csv_io::write_index_events(self, &mut buf);
         hash_bytes(&buf)
     }
+}
+
+/// Re-interns a label arena in code-point order and renumbers the columns that use it, so
+/// that interned ids do not depend on the row order of the input.
+fn sort_labels(arena: &mut StringArena, columns: &mut [&mut Vec<u32>]) {
+    let mut order: Vec<u32> = (0..arena.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| arena.get(a).cmp(arena.get(b)));
+    let mut new_of_old = vec![0u32; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_of_old[old as usize] = new as u32;
+    }
+    for column in columns.iter_mut() {
+        for id in column.iter_mut() {
+            if *id != NONE {
+                *id = new_of_old[*id as usize];
+            }
+        }
+    }
+    *arena = arena.permuted(&order);
 }
 
 fn permute<T: Copy>(column: &[T], order: &[u32]) -> Vec<T> {

@@ -20,8 +20,13 @@ pub mod csv_io;
 pub mod dataset;
 pub mod date;
 pub mod error;
+pub mod generate;
 pub mod intern;
+pub mod prng;
+pub mod reoffending;
 pub mod rules;
+pub mod stats;
+pub mod table;
 
 pub use dataset::Dataset;
 pub use error::{EvidenceError, Result};

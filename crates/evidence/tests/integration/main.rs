@@ -1,0 +1,8 @@
+//! Integration tests for the evidence crate, in one binary to keep build time down.
+
+mod common;
+mod csv_format;
+mod differential;
+mod reference;
+mod reoffending_fixtures;
+mod rule_fixtures;
