@@ -105,6 +105,14 @@ fn reoffending_matches_the_reference_on_random_data() {
             columnar_reoffending(&dir, definition, GroupBy::Area),
             expected
         );
+        let expected =
+            reference::reoffending(&data, as_of_date, follow_up.into(), waiting.into(), |e| {
+                e.kind.clone()
+            });
+        assert_eq!(
+            columnar_reoffending(&dir, definition, GroupBy::Kind),
+            expected
+        );
     }
 }
 
