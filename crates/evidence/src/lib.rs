@@ -22,10 +22,14 @@ pub mod date;
 pub mod error;
 pub mod generate;
 pub mod intern;
+pub mod logistic;
+pub mod matching;
+pub mod membership;
 pub mod prng;
 pub mod reoffending;
 pub mod rules;
 pub mod stats;
+pub mod survival;
 pub mod table;
 
 pub use dataset::Dataset;

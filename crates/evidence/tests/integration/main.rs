@@ -3,6 +3,7 @@
 mod common;
 mod csv_format;
 mod differential;
+mod matching;
 mod reference;
 mod reoffending_fixtures;
 mod rule_fixtures;
