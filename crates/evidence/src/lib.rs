@@ -16,6 +16,7 @@
 //! - [`svg`]: accessible SVG charts; [`generate`]: a seeded national-scale data generator.
 //! - [`cli`]: entry points for `desist cohort` / `desist reoffending`; [`bench`]: the bench.
 
+pub mod cli;
 pub mod csv_io;
 pub mod dataset;
 pub mod date;
@@ -30,6 +31,7 @@ pub mod reoffending;
 pub mod rules;
 pub mod stats;
 pub mod survival;
+pub mod svg;
 pub mod table;
 
 pub use dataset::Dataset;

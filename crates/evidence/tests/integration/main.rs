@@ -1,5 +1,6 @@
 //! Integration tests for the evidence crate, in one binary to keep build time down.
 
+mod cli;
 mod common;
 mod csv_format;
 mod differential;
