@@ -16,6 +16,7 @@
 //! - [`svg`]: accessible SVG charts; [`generate`]: a seeded national-scale data generator.
 //! - [`cli`]: entry points for `desist cohort` / `desist reoffending`; [`bench`]: the bench.
 
+pub mod bench;
 pub mod cli;
 pub mod csv_io;
 pub mod dataset;
