@@ -84,6 +84,14 @@ impl StringArena {
         id
     }
 
+    /// Removes the last text pushed (used when a pushed id turns out to be a duplicate).
+    pub fn pop(&mut self) {
+        if self.ends.pop().is_some() {
+            let end = self.ends.last().map_or(0, |&e| e as usize);
+            self.bytes.truncate(end);
+        }
+    }
+
     pub fn get(&self, id: u32) -> &str {
         let end = self.ends[id as usize] as usize;
         let start = if id == 0 {
@@ -157,7 +165,12 @@ mod tests {
         assert_eq!(i.intern("b"), 0);
         assert_eq!(i.find("a"), Some(1));
         assert_eq!(i.find("c"), None);
-        let arena = i.into_arena().permuted(&[1, 0]);
+        let mut arena = i.into_arena().permuted(&[1, 0]);
+        arena.push("c");
+        arena.pop();
+        assert_eq!(arena.len(), 2);
+        assert_eq!(arena.push("d"), 2);
+        assert_eq!(arena.get(2), "d");
         assert_eq!(arena.get(0), "a");
         assert_eq!(arena.get(1), "b");
     }

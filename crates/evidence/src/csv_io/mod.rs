@@ -11,7 +11,7 @@ mod write;
 use std::fmt;
 use std::path::Path;
 
-pub use read::{Loaded, read_dataset};
+pub use read::{Loaded, SizeHint, read_dataset, read_dataset_sized};
 pub use write::{write_dir, write_index_events, write_offences, write_persons};
 
 use crate::dataset::Dataset;
@@ -59,7 +59,11 @@ pub fn load_dir_lenient(dir: &Path) -> Result<Loaded> {
     } else {
         Box::new(&b"person_id,index_date\n"[..])
     };
-    read_dataset(persons, offences, events)
+    let hint = SizeHint {
+        persons_bytes: persons.metadata().map_or(0, |m| m.len()),
+        offences_bytes: offences.metadata().map_or(0, |m| m.len()),
+    };
+    read_dataset_sized(persons, offences, events, hint)
 }
 
 /// Loads the three files from `dir`; any bad row makes the whole load fail with all issues.

@@ -200,6 +200,8 @@ struct PersonLookup {
     index: IdIndex,
     file_order_ids: StringArena,
     sorted_of_file_row: Vec<u32>,
+    /// The file row of the last person resolved (`NONE` at first).
+    last_row: std::cell::Cell<u32>,
 }
 
 impl PersonLookup {
@@ -214,8 +216,16 @@ impl PersonLookup {
             reader.error(issues, 0, "empty person_id (required)".into());
             return None;
         }
+        // Extracts usually list a person's rows together: try the previous person first.
+        let last = self.last_row.get();
+        if last != NONE && self.file_order_ids.get(last).as_bytes() == cell {
+            return Some(self.sorted_of_file_row[last as usize]);
+        }
         match self.index.get(cell, &self.file_order_ids) {
-            Some(row) => Some(self.sorted_of_file_row[row as usize]),
+            Some(row) => {
+                self.last_row.set(row);
+                Some(self.sorted_of_file_row[row as usize])
+            }
             None => {
                 reader.error(
                     issues,
@@ -237,13 +247,41 @@ pub fn read_dataset(
     offences: impl Read,
     index_events: impl Read,
 ) -> Result<Loaded> {
+    read_dataset_sized(persons, offences, index_events, SizeHint::default())
+}
+
+/// Expected input sizes in bytes (e.g. from file metadata), used to size the id indexes up
+/// front: growing a 10M-entry hash index costs more than filling it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SizeHint {
+    pub persons_bytes: u64,
+    pub offences_bytes: u64,
+}
+
+/// Like [`read_dataset`], with a size hint.
+pub fn read_dataset_sized(
+    persons: impl Read,
+    offences: impl Read,
+    index_events: impl Read,
+    hint: SizeHint,
+) -> Result<Loaded> {
     let mut issues = Issues {
         errors: Vec::new(),
         warnings: Vec::new(),
     };
     let mut dataset = Dataset::default();
-    let lookup = read_persons(persons, &mut dataset, &mut issues)?;
-    read_offences(offences, &lookup, &mut dataset, &mut issues)?;
+    // Rows are at least ~16 (persons) and ~40 (offences) bytes; overestimating only costs memory
+    // that the index would reach when growing anyway.
+    let persons_expected = (hint.persons_bytes / 16) as usize;
+    let offences_expected = (hint.offences_bytes / 40) as usize;
+    let lookup = read_persons(persons, persons_expected, &mut dataset, &mut issues)?;
+    read_offences(
+        offences,
+        offences_expected,
+        &lookup,
+        &mut dataset,
+        &mut issues,
+    )?;
     read_index_events(index_events, &lookup, &mut dataset, &mut issues)?;
     Ok(Loaded {
         dataset: dataset.canonicalise(),
@@ -254,6 +292,7 @@ pub fn read_dataset(
 
 fn read_persons(
     input: impl Read,
+    expected_rows: usize,
     dataset: &mut Dataset,
     issues: &mut Issues,
 ) -> Result<PersonLookup> {
@@ -264,7 +303,7 @@ fn read_persons(
         ("area", false),
     ];
     let mut ids = StringArena::default();
-    let mut index = IdIndex::with_capacity(1024);
+    let mut index = IdIndex::with_capacity(expected_rows.max(1024));
     let (mut birth, mut sexes, mut areas_col) = (Vec::new(), Vec::new(), Vec::new());
     let mut areas = Interner::default();
     if let Some(mut r) = FileReader::open(PERSONS_FILE, input, &COLUMNS, issues)? {
@@ -284,14 +323,13 @@ fn read_persons(
             else {
                 continue;
             };
-            if index.get(id.as_bytes(), &ids).is_some() {
+            // One probe: push, insert, and take the text back out on a duplicate.
+            let row = ids.push(id);
+            if index.insert(row, &ids).is_err() {
+                ids.pop();
                 r.error(issues, 0, format!("duplicate person_id '{id}'"));
                 continue;
             }
-            let row = ids.push(id);
-            index
-                .insert(row, &ids)
-                .expect("checked for duplicates above");
             birth.push(birth_date);
             sexes.push(sex);
             areas_col.push(area);
@@ -313,11 +351,13 @@ fn read_persons(
         index,
         file_order_ids: ids,
         sorted_of_file_row,
+        last_row: std::cell::Cell::new(NONE),
     })
 }
 
 fn read_offences(
     input: impl Read,
+    expected_rows: usize,
     lookup: &PersonLookup,
     dataset: &mut Dataset,
     issues: &mut Issues,
@@ -334,7 +374,7 @@ fn read_offences(
     let Some(mut r) = FileReader::open(OFFENCES_FILE, input, &COLUMNS, issues)? else {
         return Ok(());
     };
-    let mut index = IdIndex::with_capacity(1 << 16);
+    let mut index = IdIndex::with_capacity(expected_rows.max(1 << 16));
     let mut types = Interner::default();
     let o = &mut dataset.offences;
     while r.next(issues)? {
@@ -380,14 +420,12 @@ fn read_offences(
         else {
             continue;
         };
-        if index.get(id.as_bytes(), &o.ids).is_some() {
+        let row = o.ids.push(id);
+        if index.insert(row, &o.ids).is_err() {
+            o.ids.pop();
             r.error(issues, 1, format!("duplicate offence_id '{id}'"));
             continue;
         }
-        let row = o.ids.push(id);
-        index
-            .insert(row, &o.ids)
-            .expect("checked for duplicates above");
         o.person.push(person);
         o.offence_date.push(offence_date);
         o.outcome_date.push(outcome_date);
