@@ -210,16 +210,23 @@ impl Dataset {
 
     fn sort_offences(&mut self) {
         let o = &self.offences;
-        let mut order: Vec<u32> = (0..o.person.len() as u32).collect();
-        let key = |i: u32| {
-            (u64::from(o.person[i as usize]) << 32)
-                | u64::from(o.offence_date[i as usize] as u32 ^ 0x8000_0000)
-        };
-        order.sort_unstable_by(|&a, &b| {
-            key(a)
-                .cmp(&key(b))
-                .then_with(|| o.ids.get(a).cmp(o.ids.get(b)))
-        });
+        // (person, date) packed into one u64 and computed in one sequential pass, so the sort
+        // moves 16-byte pairs instead of chasing two columns per comparison.
+        let mut keyed: Vec<(u64, u32)> = (0..o.person.len())
+            .map(|i| {
+                let date = u64::from(o.offence_date[i] as u32 ^ 0x8000_0000);
+                ((u64::from(o.person[i]) << 32) | date, i as u32)
+            })
+            .collect();
+        keyed.sort_unstable();
+        // Same person and day: order by offence id (runs are short).
+        for run in keyed
+            .chunk_by_mut(|a, b| a.0 == b.0)
+            .filter(|r| r.len() > 1)
+        {
+            run.sort_unstable_by(|a, b| o.ids.get(a.1).cmp(o.ids.get(b.1)));
+        }
+        let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
         if order.iter().enumerate().all(|(i, &j)| i as u32 == j) {
             return;
         }

@@ -8,7 +8,7 @@ use super::{INDEX_EVENTS_FILE, Issue, OFFENCES_FILE, PERSONS_FILE};
 use crate::dataset::{Dataset, Outcome, Sex};
 use crate::date::{Day, NO_DAY, parse_day};
 use crate::error::{EvidenceError, Result};
-use crate::intern::{Interner, NONE, StringArena};
+use crate::intern::{Interner, NONE, StringArena, hash_bytes};
 
 /// The result of reading: the good rows as a dataset, plus every error and warning.
 #[derive(Debug)]
@@ -283,6 +283,15 @@ pub fn read_dataset_sized(
         &mut issues,
     )?;
     read_index_events(index_events, &lookup, &mut dataset, &mut issues)?;
+    // Duplicates are reported after their file is read; list every issue in file order.
+    let rank = |file: &str| {
+        [PERSONS_FILE, OFFENCES_FILE, INDEX_EVENTS_FILE]
+            .iter()
+            .position(|f| *f == file)
+    };
+    issues
+        .errors
+        .sort_by_key(|i| (rank(&i.file), i.line, i.column));
     Ok(Loaded {
         dataset: dataset.canonicalise(),
         errors: issues.errors,
@@ -374,7 +383,10 @@ fn read_offences(
     let Some(mut r) = FileReader::open(OFFENCES_FILE, input, &COLUMNS, issues)? else {
         return Ok(());
     };
-    let mut index = IdIndex::with_capacity(expected_rows.max(1 << 16));
+    // Duplicate offence ids are found after reading by sorting (hash, row) pairs: sequential
+    // memory access, much cheaper at 10M rows than probing a hash table per row.
+    let mut id_hashes: Vec<(u64, u32)> = Vec::with_capacity(expected_rows);
+    let mut lines: Vec<u64> = Vec::with_capacity(expected_rows);
     let mut types = Interner::default();
     let o = &mut dataset.offences;
     while r.next(issues)? {
@@ -421,11 +433,8 @@ fn read_offences(
             continue;
         };
         let row = o.ids.push(id);
-        if index.insert(row, &o.ids).is_err() {
-            o.ids.pop();
-            r.error(issues, 1, format!("duplicate offence_id '{id}'"));
-            continue;
-        }
+        id_hashes.push((hash_bytes(id.as_bytes()), row));
+        lines.push(r.line);
         o.person.push(person);
         o.offence_date.push(offence_date);
         o.outcome_date.push(outcome_date);
@@ -434,7 +443,63 @@ fn read_offences(
         o.seriousness.push(seriousness);
     }
     dataset.offence_types = types.into_arena();
+    let id_column = r.columns[1].map_or(1, |i| i + 1);
+    drop_duplicate_offences(&mut dataset.offences, id_hashes, &lines, id_column, issues);
     Ok(())
+}
+
+/// Reports every offence whose id appeared on an earlier line and removes it (the first
+/// occurrence is kept, as a row-by-row check would).
+fn drop_duplicate_offences(
+    o: &mut crate::dataset::Offences,
+    mut id_hashes: Vec<(u64, u32)>,
+    lines: &[u64],
+    id_column: usize,
+    issues: &mut Issues,
+) {
+    id_hashes.sort_unstable();
+    let mut duplicate = vec![false; lines.len()];
+    let mut any = false;
+    for run in id_hashes
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        // Rows in a run are ascending (the sort includes the row); compare texts, since equal
+        // hashes need not mean equal ids.
+        for (k, &(_, row)) in run.iter().enumerate() {
+            let text = o.ids.get(row);
+            if run[..k]
+                .iter()
+                .any(|&(_, earlier)| !duplicate[earlier as usize] && o.ids.get(earlier) == text)
+            {
+                duplicate[row as usize] = true;
+                any = true;
+                issues.error(
+                    OFFENCES_FILE,
+                    lines[row as usize],
+                    id_column,
+                    format!("duplicate offence_id '{text}'"),
+                );
+            }
+        }
+    }
+    if !any {
+        return;
+    }
+    let keep: Vec<u32> = (0..lines.len() as u32)
+        .filter(|&i| !duplicate[i as usize])
+        .collect();
+    o.ids = o.ids.permuted(&keep);
+    keep_rows(&mut o.person, &keep);
+    keep_rows(&mut o.offence_date, &keep);
+    keep_rows(&mut o.outcome_date, &keep);
+    keep_rows(&mut o.outcome, &keep);
+    keep_rows(&mut o.offence_type, &keep);
+    keep_rows(&mut o.seriousness, &keep);
+}
+
+fn keep_rows<T: Copy>(column: &mut Vec<T>, keep: &[u32]) {
+    *column = keep.iter().map(|&i| column[i as usize]).collect();
 }
 
 /// 1..=10, or 0 for an empty cell; `None` for anything else.

@@ -115,3 +115,24 @@ fn empty_cells_round_trip_as_empty() {
         )
     );
 }
+
+#[test]
+fn repeated_offence_ids_keep_the_first_row_and_report_each_repeat() {
+    let persons = "person_id\nP1\nP2\n";
+    let offences = format!(
+        "{OFFENCES_HEADER}X,P1,2020-01-01,,pending,,\nY,P2,2020-01-01,,pending,,\n\
+         X,P2,2020-01-02,,pending,,\nX,P2,2020-01-03,,pending,,\n"
+    );
+    let loaded = load(persons, &offences, EVENTS_HEADER);
+    assert_eq!(
+        messages(&loaded),
+        vec![
+            "offences.csv:4:1: duplicate offence_id 'X'",
+            "offences.csv:5:1: duplicate offence_id 'X'",
+        ]
+    );
+    let data = loaded.dataset;
+    assert_eq!(data.offence_count(), 2);
+    assert_eq!(data.person_id(data.offences.person[0]), "P1");
+    assert_eq!(data.offences.ids.get(0), "X");
+}
