@@ -4,6 +4,7 @@
 //! Reading collects *every* problem as an [`Issue`] (`file:line:column: what is wrong`) instead
 //! of stopping at the first, so a data manager can fix an extract in one go.
 
+mod duplicates;
 mod id_index;
 mod read;
 mod write;

@@ -88,3 +88,49 @@ fn reoffending_formats_and_suppression() {
     assert_eq!(parse_months("1y").unwrap(), 12);
     assert!(parse_months("30d").is_err());
 }
+
+#[test]
+fn survival_and_compare_entry_points_write_every_format() {
+    use evidence::cli::{MeasureOptions, compare, survival};
+    use evidence::generate::generate;
+    use evidence::reoffending::GroupBy;
+    let dir = temp_dir("cli-survival");
+    generate(8, 2_000, 4.0, 3_000, &dir).unwrap();
+    let mut options = MeasureOptions::new(dir, day("2025-06-30"));
+    let mut out = Vec::new();
+    survival(&options, GroupBy::Group, Some(("A", "B")), &mut out).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let p = json["log_rank"]["p_value"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    assert!(json["curves"].as_array().unwrap().len() > 10);
+    options.format = Format::Table;
+    let mut out = Vec::new();
+    compare(
+        &options,
+        "A",
+        evidence::matching::Method::Propensity { caliper_sd: 0.2 },
+        1,
+        &mut out,
+    )
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("smd_before") && text.contains("comparison_rate"),
+        "{text}"
+    );
+    options.format = Format::Csv;
+    let mut out = Vec::new();
+    compare(
+        &options,
+        "A",
+        evidence::matching::Method::Exact,
+        1,
+        &mut out,
+    )
+    .unwrap();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .starts_with("treated,candidates,pairs,")
+    );
+}
