@@ -229,8 +229,7 @@ pub fn survival(
     let definition = options.definition();
     let times = crate::survival::survival_times(&data, definition, by);
     let curves = crate::survival::curves(&times);
-    let mut table = crate::survival::curves_table(&curves);
-    suppress_small_cells(&mut table, options.min_cell);
+    let table = crate::survival::curves_table(&curves, 30, options.min_cell);
     let mut extra = serde_json::json!({ "definition": definition.json(by) });
     if let Some((a, b)) = compare {
         let empty = Vec::new();

@@ -135,29 +135,71 @@ pub fn curves(times: &BTreeMap<String, Vec<SurvivalTime>>) -> Vec<Curve> {
         .collect()
 }
 
-/// The curves as one table (group, day, at_risk, events, censored, survival).
-pub fn curves_table(curves: &[Curve]) -> Table {
+/// A curve read at a fixed day, for publication.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Checkpoint {
+    pub day: i32,
+    /// People still followed after `day`.
+    pub at_risk: u64,
+    /// Reoffences since the previous published checkpoint.
+    pub events: u64,
+    /// `None` when publishing it would reveal fewer than `min_cell` events.
+    pub survival: Option<f64>,
+}
+
+/// Reads a curve every `every_days` days up to its last step. Disclosure control: the
+/// change in survival between two published points reveals the number of events between
+/// them, so a point is published only once at least `min_cell` events have accumulated since
+/// the previous published point and at least `min_cell` people are still at risk.
+pub fn checkpoints(curve: &Curve, every_days: i32, min_cell: u64) -> Vec<Checkpoint> {
+    let last_day = curve.steps.last().map_or(0, |s| s.day);
+    let mut out = Vec::new();
+    let (mut next_step, mut left, mut survival, mut pending) = (0, curve.people, 1.0, 0u64);
+    let every = every_days.max(1);
+    let mut day = every;
+    // Up to the first checkpoint on or after the last step.
+    while day < last_day + every {
+        while next_step < curve.steps.len() && curve.steps[next_step].day <= day {
+            let s = curve.steps[next_step];
+            survival = s.survival;
+            pending += s.events;
+            left -= s.events + s.censored;
+            next_step += 1;
+        }
+        let publish = pending >= min_cell && left >= min_cell;
+        out.push(Checkpoint {
+            day,
+            at_risk: left,
+            events: pending,
+            survival: publish.then_some(survival),
+        });
+        if publish {
+            pending = 0;
+        }
+        day += every;
+    }
+    out
+}
+
+/// The curves read every `every_days` days, as one table
+/// (group, day, at_risk, events, survival), after disclosure control.
+pub fn curves_table(curves: &[Curve], every_days: i32, min_cell: u64) -> Table {
     let mut table = Table::new(
         "Kaplan–Meier survival without proven reoffence",
-        &["group", "day", "at_risk", "events", "censored", "survival"],
+        &["group", "day", "at_risk", "events", "survival"],
     );
     for curve in curves {
-        for s in &curve.steps {
+        for c in checkpoints(curve, every_days, min_cell) {
             table.push(vec![
                 Cell::Text(curve.group.clone()),
-                Cell::Number(f64::from(s.day)),
-                Cell::Count(s.at_risk),
-                Cell::Count(s.events),
-                Cell::Count(s.censored),
-                // Survival is built from the number at risk: hide it with small risk sets.
-                Cell::Rate {
-                    value: s.survival,
-                    numerator: s.at_risk,
-                    denominator: s.at_risk,
-                },
+                Cell::Integer(i64::from(c.day)),
+                Cell::Count(c.at_risk),
+                Cell::Count(c.events),
+                c.survival.map_or(Cell::Suppressed, Cell::Number),
             ]);
         }
     }
+    crate::table::suppress_small_cells(&mut table, min_cell);
     table
 }
 
@@ -237,6 +279,32 @@ mod tests {
         assert!((survival[1] - 0.8).abs() < 1e-12);
         assert!((survival[2] - 0.8 / 3.0).abs() < 1e-12);
         assert!((survival[3] - 0.8 / 3.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn checkpoints_publish_only_after_enough_events() {
+        // 30 people: events on days 1..=12, the rest censored on day 100.
+        let mut times: Vec<SurvivalTime> = (1..=12).map(|d| t(d, true)).collect();
+        times.extend((0..18).map(|_| t(100, false)));
+        let curve = Curve {
+            group: "g".into(),
+            people: 30,
+            steps: kaplan_meier(&times),
+        };
+        let points = checkpoints(&curve, 5, 5);
+        // Day 5: 5 events → published (S = 25/30); day 10: 5 more → published (20/30);
+        // day 15: only 2 more → withheld; later days add none; day 100 loses everyone.
+        let close =
+            |a: Option<f64>, b: f64| assert!((a.unwrap() - b).abs() < 1e-12, "{a:?} vs {b}");
+        close(points[0].survival, 25.0 / 30.0);
+        close(points[1].survival, 20.0 / 30.0);
+        assert_eq!(points[2].survival, None);
+        assert_eq!(points[2].events, 2);
+        assert_eq!(points[2].at_risk, 18);
+        assert!(points.iter().skip(2).all(|p| p.survival.is_none()));
+        assert_eq!(points.last().unwrap().day, 100);
+        let all = checkpoints(&curve, 5, 0);
+        close(all[2].survival, 18.0 / 30.0);
     }
 
     #[test]

@@ -128,11 +128,10 @@ pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
     Chart { svg, table }
 }
 
-/// Kaplan–Meier step curves, one per group, drawn while at least `min_at_risk` people are
-/// still followed (later steps rest on too few people to show).
-pub fn survival_chart(curves: &[Curve], min_at_risk: u64) -> Chart {
-    let mut table = crate::survival::curves_table(curves);
-    suppress_small_cells(&mut table, min_at_risk);
+/// Kaplan–Meier curves, one per group, read every `every_days` days and drawn through the
+/// points that disclosure control publishes (see [`crate::survival::checkpoints`]).
+pub fn survival_chart(curves: &[Curve], every_days: i32, min_cell: u64) -> Chart {
+    let table = crate::survival::curves_table(curves, every_days, min_cell);
     let (left, top, plot_width, plot_height) = (60.0, 20.0, 460.0, 260.0);
     let max_day = curves
         .iter()
@@ -174,10 +173,12 @@ pub fn survival_chart(curves: &[Curve], min_at_risk: u64) -> Chart {
         let mut path = format!("M{:.1} {:.1}", x(0), y(1.0));
         let mut last = 1.0;
         let mut last_day = 0;
-        for step in curve.steps.iter().take_while(|s| s.at_risk >= min_at_risk) {
-            let _ = write!(path, " H{:.1} V{:.1}", x(step.day), y(step.survival));
-            last = step.survival;
-            last_day = step.day;
+        for point in crate::survival::checkpoints(curve, every_days, min_cell) {
+            if let Some(survival) = point.survival {
+                let _ = write!(path, " H{:.1} V{:.1}", x(point.day), y(survival));
+                last = survival;
+                last_day = point.day;
+            }
         }
         let label = if curve.group.is_empty() {
             "(unknown)"
@@ -275,13 +276,18 @@ mod tests {
                 steps: kaplan_meier(&times[..15]),
             },
         ];
-        let chart = survival_chart(&curves, 10);
+        let chart = survival_chart(&curves, 10, 2);
         assert_eq!(chart.svg.matches("<path").count(), 2);
         assert!(chart.svg.contains("stroke-dasharray=\"6 3\""));
         assert!(chart.svg.contains("<desc id=\"survival-desc\">"));
-        // Steps with fewer than 10 at risk are not drawn: A has 11 steps with >= 10 at risk.
-        let a_path = chart.svg.split("<path d=\"").nth(1).unwrap();
-        assert_eq!(a_path.split('"').next().unwrap().matches(" H").count(), 11);
-        assert_eq!(chart.table.rows.len(), 35);
+        // A: one event every 20 days; with at least 2 events per published point, points are
+        // published on days 40, 80, 120 and 160 (on day 200 nobody is left at risk).
+        let path_of = |n: usize| {
+            let path = chart.svg.split("<path d=\"").nth(n).unwrap();
+            path.split('"').next().unwrap().to_owned()
+        };
+        assert_eq!(path_of(1).matches(" H").count(), 4);
+        assert_eq!(path_of(2).matches(" H").count(), 3);
+        assert_eq!(chart.table.rows.len(), 20 + 15);
     }
 }

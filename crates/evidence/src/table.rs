@@ -34,6 +34,8 @@ pub enum Cell {
     },
     /// A number not derived from a small count (a p-value, a standardised difference).
     Number(f64),
+    /// A whole number that is not a count of people (a day, a year).
+    Integer(i64),
     /// Not computable (e.g. a rate over zero people).
     Missing,
     Suppressed,
@@ -57,6 +59,7 @@ impl Cell {
         match self {
             Cell::Text(t) => t.clone(),
             Cell::Count(c) => c.to_string(),
+            Cell::Integer(i) => i.to_string(),
             Cell::Rate { value, .. } | Cell::Number(value) => format_number(*value),
             Cell::Interval { low, high, .. } => {
                 format!("{}–{}", format_number(*low), format_number(*high))
@@ -70,6 +73,7 @@ impl Cell {
         match self {
             Cell::Text(t) => Json::from(t.as_str()),
             Cell::Count(c) => Json::from(*c),
+            Cell::Integer(i) => Json::from(*i),
             Cell::Rate { value, .. } | Cell::Number(value) => finite(*value),
             Cell::Interval { low, high, .. } => Json::Array(vec![finite(*low), finite(*high)]),
             Cell::Missing | Cell::Suppressed => Json::Null,
@@ -90,7 +94,11 @@ impl Cell {
                 denominator,
                 ..
             } => numerator < min || denominator < min,
-            Cell::Text(_) | Cell::Number(_) | Cell::Missing | Cell::Suppressed => false,
+            Cell::Text(_)
+            | Cell::Number(_)
+            | Cell::Integer(_)
+            | Cell::Missing
+            | Cell::Suppressed => false,
         }
     }
 }
