@@ -117,17 +117,7 @@ pub struct ReoffendingArgs {
 
 impl ReoffendingArgs {
     pub fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
-        let m = self.measure.options()?;
-        let options = ev::ReoffendingOptions {
-            data: m.data,
-            as_of: m.as_of,
-            follow_up_months: m.follow_up_months,
-            waiting_months: m.waiting_months,
-            by: self.by,
-            format: m.format,
-            min_cell: m.min_cell,
-        };
-        warn(ev::reoffending(&options, out)?);
+        warn(ev::reoffending(&self.measure.options()?, self.by, out)?);
         Ok(())
     }
 }
@@ -146,8 +136,16 @@ pub struct SurvivalArgs {
 
 impl SurvivalArgs {
     pub fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
-        let compare = self.compare.as_ref().map(|g| (g[0].as_str(), g[1].as_str()));
-        warn(ev::survival(&self.measure.options()?, self.by, compare, out)?);
+        let compare = self
+            .compare
+            .as_ref()
+            .map(|g| (g[0].as_str(), g[1].as_str()));
+        warn(ev::survival(
+            &self.measure.options()?,
+            self.by,
+            compare,
+            out,
+        )?);
         Ok(())
     }
 }
@@ -175,10 +173,18 @@ impl CompareArgs {
     pub fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
         let method = match self.method.as_str() {
             "exact" => evidence::matching::Method::Exact,
-            "propensity" => evidence::matching::Method::Propensity { caliper_sd: self.caliper },
+            "propensity" => evidence::matching::Method::Propensity {
+                caliper_sd: self.caliper,
+            },
             other => anyhow::bail!("unknown method '{other}' (expected exact or propensity)"),
         };
-        warn(ev::compare(&self.measure.options()?, &self.treated, method, self.seed, out)?);
+        warn(ev::compare(
+            &self.measure.options()?,
+            &self.treated,
+            method,
+            self.seed,
+            out,
+        )?);
         Ok(())
     }
 }

@@ -99,44 +99,15 @@ pub fn cohort(options: &CohortOptions, out: &mut impl Write) -> Result<Vec<Issue
     Ok(warnings)
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReoffendingOptions {
-    pub data: PathBuf,
-    pub as_of: Day,
-    pub follow_up_months: i32,
-    pub waiting_months: i32,
-    pub by: GroupBy,
-    pub format: Format,
-    /// Disclosure control: cells under this size are suppressed (0 turns it off).
-    pub min_cell: u64,
-}
-
-impl ReoffendingOptions {
-    /// The format's defaults: 12 months follow-up, 6 months waiting, by group, JSON,
-    /// cells under 10 suppressed.
-    pub fn new(data: PathBuf, as_of: Day) -> ReoffendingOptions {
-        ReoffendingOptions {
-            data,
-            as_of,
-            follow_up_months: 12,
-            waiting_months: 6,
-            by: GroupBy::Group,
-            format: Format::Json,
-            min_cell: DEFAULT_MIN_CELL,
-        }
-    }
-}
-
 /// Prints proven reoffending by group as JSON (`{"definition", "overall", "groups"}`),
 /// CSV or a plain-text table, after disclosure control.
-pub fn reoffending(options: &ReoffendingOptions, out: &mut impl Write) -> Result<Vec<Issue>> {
+pub fn reoffending(
+    options: &MeasureOptions,
+    by: GroupBy,
+    out: &mut impl Write,
+) -> Result<Vec<Issue>> {
     let (data, warnings) = load_dir(&options.data)?;
-    let definition = Definition {
-        as_of: options.as_of,
-        follow_up_months: options.follow_up_months,
-        waiting_months: options.waiting_months,
-    };
-    let report = crate::reoffending::reoffending(&data, definition, options.by);
+    let report = crate::reoffending::reoffending(&data, options.definition(), by);
     let mut table = report.to_table();
     suppress_small_cells(&mut table, options.min_cell);
     match options.format {
@@ -165,6 +136,8 @@ pub struct MeasureOptions {
 }
 
 impl MeasureOptions {
+    /// The format's defaults: 12 months follow-up, 6 months waiting, JSON, cells under 10
+    /// suppressed.
     pub fn new(data: PathBuf, as_of: Day) -> MeasureOptions {
         MeasureOptions {
             data,

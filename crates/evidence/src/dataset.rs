@@ -7,7 +7,7 @@
 //! counts a short scan.
 
 use crate::date::{Day, NO_DAY};
-use crate::intern::{NONE, StringArena, hash_bytes};
+use crate::intern::{NONE, StringArena};
 
 /// The outcome of an offence, as in the format's `outcome` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -254,15 +254,6 @@ impl Dataset {
         e.index_date = permute(&e.index_date, &order);
         e.kind = permute(&e.kind, &order);
         e.group = permute(&e.group, &order);
-    }
-
-    /// A content fingerprint that ignores interning order (for order-independence tests).
-    pub fn fingerprint(&self) -> u64 {
-        let mut buf = Vec::new();
-        let _ = crate::csv_io::write_persons(self, &mut buf);
-        let _ = crate::csv_io::write_offences(self, &mut buf);
-        let _ = crate::csv_io::write_index_events(self, &mut buf);
-        hash_bytes(&buf)
     }
 }
 

@@ -1,5 +1,6 @@
-use evidence::cli::{CohortOptions, Format, ReoffendingOptions, cohort, parse_months, reoffending};
+use evidence::cli::{CohortOptions, Format, MeasureOptions, cohort, parse_months, reoffending};
 use evidence::csv_io::write_dir;
+use evidence::reoffending::GroupBy;
 
 use crate::common::{EVENTS_HEADER, OFFENCES_HEADER, dataset, day, temp_dir};
 
@@ -61,9 +62,9 @@ fn cohort_csv_lists_members_sorted_by_code_point() {
 
 #[test]
 fn reoffending_formats_and_suppression() {
-    let mut options = ReoffendingOptions::new(data_dir("cli-reoffending"), day("2025-01-01"));
+    let mut options = MeasureOptions::new(data_dir("cli-reoffending"), day("2025-01-01"));
     let mut out = Vec::new();
-    reoffending(&options, &mut out).unwrap();
+    reoffending(&options, GroupBy::Group, &mut out).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(json["groups"][0]["group"], "A");
     assert_eq!(json["groups"][0]["people"], 12);
@@ -73,7 +74,7 @@ fn reoffending_formats_and_suppression() {
     options.min_cell = 0;
     options.format = Format::Csv;
     let mut out = Vec::new();
-    reoffending(&options, &mut out).unwrap();
+    reoffending(&options, GroupBy::Group, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(
         text.starts_with(
@@ -83,7 +84,7 @@ fn reoffending_formats_and_suppression() {
     );
     options.format = Format::Table;
     let mut out = Vec::new();
-    reoffending(&options, &mut out).unwrap();
+    reoffending(&options, GroupBy::Group, &mut out).unwrap();
     assert!(String::from_utf8(out).unwrap().contains("(all)"));
     assert_eq!(parse_months("1y").unwrap(), 12);
     assert!(parse_months("30d").is_err());
@@ -91,9 +92,8 @@ fn reoffending_formats_and_suppression() {
 
 #[test]
 fn survival_and_compare_entry_points_write_every_format() {
-    use evidence::cli::{MeasureOptions, compare, survival};
+    use evidence::cli::{compare, survival};
     use evidence::generate::generate;
-    use evidence::reoffending::GroupBy;
     let dir = temp_dir("cli-survival");
     generate(8, 2_000, 4.0, 3_000, &dir).unwrap();
     let mut options = MeasureOptions::new(dir, day("2025-06-30"));
