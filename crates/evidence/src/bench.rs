@@ -65,6 +65,13 @@ pub struct BenchReport {
     pub duckdb_load_secs: Option<f64>,
     pub duckdb_reoffending_secs: Option<f64>,
     pub duckdb_reoffenders: Option<u64>,
+    /// DuckDB's worker threads (ours are single-threaded).
+    pub duckdb_threads: Option<u64>,
+    /// Kaplan–Meier curves by group (no DuckDB equivalent).
+    pub survival_secs: f64,
+    /// Propensity-score matched comparison for group A (no DuckDB equivalent).
+    pub matching_secs: f64,
+    pub matched_pairs: usize,
     /// Peak resident set size of this process (VmHWM), in KiB, when known.
     pub peak_rss_kib: Option<u64>,
 }
@@ -158,7 +165,27 @@ pub fn bench(options: &BenchOptions, out: &mut impl Write) -> Result<BenchReport
         GroupBy::Group,
     );
     let reoffending_secs = start.elapsed().as_secs_f64();
+    let definition = Definition::default_as_of(options.as_of);
+    let start = Instant::now();
+    let times = crate::survival::survival_times(&data, definition, GroupBy::Group);
+    let curves = crate::survival::curves(&times);
+    let survival_secs = start.elapsed().as_secs_f64();
+    debug_assert!(!curves.is_empty() || data.index_event_count() == 0);
+    let start = Instant::now();
+    let matched = crate::matching::match_comparison(
+        &data,
+        &crate::matching::MatchOptions {
+            definition,
+            treated_group: "A".into(),
+            method: crate::matching::Method::Propensity { caliper_sd: 0.2 },
+            seed: options.seed,
+        },
+    );
+    let matching_secs = start.elapsed().as_secs_f64();
     let result = BenchReport {
+        survival_secs,
+        matching_secs,
+        matched_pairs: matched.pairs.len(),
         generate_secs,
         offences: data.offence_count(),
         load_secs,
@@ -168,6 +195,7 @@ pub fn bench(options: &BenchOptions, out: &mut impl Write) -> Result<BenchReport
         duckdb_load_secs: duck_f64(&["load_secs"]),
         duckdb_reoffending_secs: duck_f64(&["reoffending", "secs"]),
         duckdb_reoffenders: duck_f64(&["reoffending", "reoffenders"]).map(|r| r as u64),
+        duckdb_threads: duck_f64(&["threads"]).map(|t| t as u64),
         peak_rss_kib: peak_rss_kib(),
     };
     print_report(&result, data.person_count(), data.index_event_count(), out)?;
@@ -235,6 +263,26 @@ fn print_report(
         r.reoffenders,
         count(r.duckdb_reoffenders)
     )?;
+    writeln!(
+        out,
+        "{:<34} {:>10} {:>10} {:>8}",
+        "survival curves by group",
+        format!("{:.3}s", r.survival_secs),
+        "-",
+        "-"
+    )?;
+    writeln!(
+        out,
+        "{:<34} {:>10} {:>10} {:>8}  {} pairs",
+        "propensity matching (group A)",
+        format!("{:.3}s", r.matching_secs),
+        "-",
+        "-",
+        r.matched_pairs
+    )?;
+    if let Some(threads) = r.duckdb_threads {
+        writeln!(out, "ours: 1 thread; duckdb: {threads} threads")?;
+    }
     if let Some(kib) = r.peak_rss_kib {
         writeln!(out, "peak RSS (VmHWM): {:.0} MiB", kib as f64 / 1024.0)?;
     }
