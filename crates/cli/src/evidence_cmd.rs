@@ -63,6 +63,9 @@ impl CohortArgs {
             as_of: self.as_of,
             data: data_dir(&self.data)?,
             format: self.format,
+            // Deployment rules come from desist.toml once config is wired:
+            // evidence::rules::parse_rules_toml(text)?.
+            own_rules: Vec::new(),
         };
         warn(ev::cohort(&options, out)?);
         Ok(())

@@ -9,7 +9,7 @@ use crate::csv_io::{Issue, load_dir};
 use crate::date::{Day, Period, format_day, parse_date_arg};
 use crate::error::{EvidenceError, Result};
 use crate::reoffending::{Definition, GroupBy};
-use crate::rules::{CompiledRule, resolve};
+use crate::rules::{CompiledRule, resolve_with};
 use crate::table::{DEFAULT_MIN_CELL, suppress_small_cells};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,12 +66,14 @@ pub struct CohortOptions {
     /// Folder with persons.csv, offences.csv (and optionally index_events.csv).
     pub data: PathBuf,
     pub format: Format,
+    /// The deployment's own named rules (from its config), before the shipped ones.
+    pub own_rules: Vec<crate::rules::NamedRule>,
 }
 
 /// Prints the members of a cohort as of a day. CSV: header `person_id`, one id per line,
 /// sorted by code point. JSON: `{"rule": {...}, "as_of": ..., "count": N, "members": [...]}`.
 pub fn cohort(options: &CohortOptions, out: &mut impl Write) -> Result<Vec<Issue>> {
-    let rule = resolve(&options.rule)?;
+    let rule = resolve_with(&options.rule, &options.own_rules)?;
     let (data, warnings) = load_dir(&options.data)?;
     let compiled = CompiledRule::compile(&rule.expr, &data);
     let members = compiled.members(&data, options.as_of);

@@ -23,8 +23,8 @@ pub enum EvidenceError {
     UnknownRule { name: String, error: RuleError },
     #[error("invalid option: {0}")]
     Option(String),
-    #[error("shipped rules file is invalid: {0}")]
-    ShippedRules(String),
+    #[error("rules file is invalid: {0}")]
+    RulesFile(String),
     #[error("write failed: {0}")]
     Write(#[from] std::io::Error),
     #[error("csv: {0}")]

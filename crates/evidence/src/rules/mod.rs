@@ -93,8 +93,21 @@ const SHIPPED_RULES: &str = include_str!("../../rules.toml");
 
 /// The rules shipped in `rules.toml`.
 pub fn shipped_rules() -> Vec<NamedRule> {
-    let file: RulesFile = toml::from_str(SHIPPED_RULES).expect("rules.toml is valid (tested)");
-    file.rule
+    parse_rules_toml(SHIPPED_RULES).expect("rules.toml is valid (tested)")
+}
+
+/// Reads `[[rule]]` tables (name, jurisdiction, description, expression) such as a
+/// deployment's own rules in its config; every expression must parse.
+pub fn parse_rules_toml(text: &str) -> crate::Result<Vec<NamedRule>> {
+    let file: RulesFile =
+        toml::from_str(text).map_err(|e| crate::EvidenceError::RulesFile(e.to_string()))?;
+    for rule in &file.rule {
+        parse(&rule.expression).map_err(|error| crate::EvidenceError::UnknownRule {
+            name: rule.name.clone(),
+            error,
+        })?;
+    }
+    Ok(file.rule)
 }
 
 /// A rule chosen by name or written as an expression, ready to compile.
@@ -108,8 +121,15 @@ pub struct Rule {
 
 /// Looks `name_or_expression` up among the shipped rules, or parses it as an expression.
 pub fn resolve(name_or_expression: &str) -> crate::Result<Rule> {
+    resolve_with(name_or_expression, &[])
+}
+
+/// Like [`resolve`], with a deployment's own rules, which take precedence over shipped ones
+/// of the same name.
+pub fn resolve_with(name_or_expression: &str, own_rules: &[NamedRule]) -> crate::Result<Rule> {
     let text = name_or_expression.trim();
-    if let Some(named) = shipped_rules().into_iter().find(|r| r.name == text) {
+    let known: Vec<NamedRule> = own_rules.iter().cloned().chain(shipped_rules()).collect();
+    if let Some(named) = known.iter().find(|r| r.name == text).cloned() {
         let expr = parse(&named.expression)?;
         return Ok(Rule {
             name: Some(named.name),
@@ -129,7 +149,7 @@ pub fn resolve(name_or_expression: &str) -> crate::Result<Rule> {
                     .chars()
                     .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
             let error = if looks_like_a_name {
-                let names: Vec<String> = shipped_rules().into_iter().map(|r| r.name).collect();
+                let names: Vec<String> = known.into_iter().map(|r| r.name).collect();
                 RuleError::new(
                     0,
                     format!(
@@ -180,6 +200,25 @@ mod tests {
         assert!(
             unknown.contains("no shipped rule named 'no-such-rule'"),
             "{unknown}"
+        );
+    }
+
+    #[test]
+    fn deployment_rules_extend_and_override_shipped_ones() {
+        let own = parse_rules_toml(
+            "[[rule]]\nname = \"ew-iom\"\njurisdiction = \"local\"\ndescription = \"d\"\n\
+             expression = \"count(proven, within 5y) >= 15\"\n",
+        )
+        .unwrap();
+        let rule = resolve_with("ew-iom", &own).unwrap();
+        assert_eq!(rule.expression, "count(proven, within 5y) >= 15");
+        assert!(resolve_with("nl-very-active-prolific", &own).is_ok());
+        let bad = "[[rule]]\nname = \"x\"\njurisdiction = \"j\"\ndescription = \"d\"\nexpression = \"count(\"\n";
+        assert!(
+            parse_rules_toml(bad)
+                .unwrap_err()
+                .to_string()
+                .contains("'x'")
         );
     }
 

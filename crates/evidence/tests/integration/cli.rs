@@ -29,6 +29,7 @@ fn cohort_csv_lists_members_sorted_by_code_point() {
         as_of: day("2024-06-30"),
         data: data_dir("cli-cohort"),
         format: Format::Csv,
+        own_rules: Vec::new(),
     };
     let mut out = Vec::new();
     cohort(&options, &mut out).unwrap();
