@@ -110,8 +110,7 @@ pub fn reoffending(
 ) -> Result<Vec<Issue>> {
     let (data, warnings) = load_dir(&options.data)?;
     let report = crate::reoffending::reoffending(&data, options.definition(), by);
-    let mut table = report.to_table();
-    suppress_small_cells(&mut table, options.min_cell);
+    let table = report.disclosed_table(options.min_cell);
     match options.format {
         Format::Json => {
             let mut json = report.json_from_table(&table);

@@ -358,6 +358,17 @@ impl Report {
         table
     }
 
+    /// [`Report::to_table`] after disclosure control: cells under `min_cell` hidden, and
+    /// enough other cells hidden that no hidden count can be recovered from the total.
+    pub fn disclosed_table(&self, min_cell: u64) -> Table {
+        let mut table = self.to_table();
+        crate::table::suppress_small_cells(&mut table, min_cell);
+        let total_row = table.rows.len() - 1;
+        // people, reoffenders, censored
+        crate::table::suppress_complements(&mut table, total_row, &[1, 2, 5]);
+        table
+    }
+
     /// `{"definition": {...}, "overall": {...}, "groups": [...]}` from a (possibly
     /// suppressed) table produced by [`Report::to_table`].
     pub fn json_from_table(&self, table: &Table) -> serde_json::Value {

@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use crate::reoffending::Report;
 use crate::survival::Curve;
-use crate::table::{Cell, Table, suppress_small_cells};
+use crate::table::{Cell, Table};
 
 /// A chart and the table of the numbers it draws (after disclosure control).
 #[derive(Debug, Clone, PartialEq)]
@@ -47,8 +47,7 @@ fn open_svg(out: &mut String, width: u32, height: u32, id: &str, title: &str, de
 /// Binary reoffending rates per group with Wilson 95% whiskers (rows suppressed by
 /// disclosure control are listed but not drawn).
 pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
-    let mut table = report.to_table();
-    suppress_small_cells(&mut table, min_cell);
+    let table = report.disclosed_table(min_cell);
     let (left, plot_width, row_height, top) = (160.0, 420.0, 30.0, 30.0);
     let height = top + row_height * table.rows.len() as f64 + 40.0;
     let mut desc = String::from("Proven reoffending rate per group with 95% intervals. ");
@@ -230,7 +229,7 @@ mod tests {
         Report {
             definition: Definition::default_as_of(0),
             by: GroupBy::Group,
-            overall: m(140, 50),
+            overall: m(340, 75),
             groups: vec![
                 GroupMeasure {
                     group: "A & B".into(),
@@ -239,6 +238,11 @@ mod tests {
                 GroupMeasure {
                     group: "small".into(),
                     measure: m(40, 5),
+                },
+                // Hidden too: otherwise the total minus the others would reveal "small".
+                GroupMeasure {
+                    group: "C".into(),
+                    measure: m(200, 30),
                 },
             ],
         }
@@ -254,6 +258,8 @@ mod tests {
         assert!(chart.svg.contains("small: suppressed."));
         assert_eq!(chart.svg.matches("<circle").count(), 2, "A & B and (all)");
         assert_eq!(chart.table.rows[1][3], Cell::Suppressed);
+        assert_eq!(chart.table.rows[2][3], Cell::Suppressed);
+        assert!(chart.svg.contains("C: suppressed."));
     }
 
     #[test]

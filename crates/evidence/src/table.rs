@@ -223,6 +223,46 @@ pub fn suppress_small_cells(table: &mut Table, min: u64) -> usize {
     hidden
 }
 
+/// Secondary suppression for tables with a total row: when exactly one group cell of a count
+/// column is hidden, the total minus the other groups would reveal it, so the smallest other
+/// group cell is hidden too, with the rates and intervals of its row (a rate and one count
+/// reveal the other; rates resting on small counts are already hidden by
+/// [`suppress_small_cells`]). Returns the cells hidden.
+pub fn suppress_complements(table: &mut Table, total_row: usize, count_columns: &[usize]) -> usize {
+    let mut hidden = 0;
+    let mut rows_hidden = Vec::new();
+    for &c in count_columns {
+        let groups = (0..table.rows.len()).filter(|&r| r != total_row);
+        let suppressed = groups
+            .clone()
+            .filter(|&r| table.rows[r][c] == Cell::Suppressed)
+            .count();
+        if suppressed != 1 || table.rows[total_row][c] == Cell::Suppressed {
+            continue;
+        }
+        let smallest = groups
+            .filter_map(|r| match table.rows[r][c] {
+                Cell::Count(n) => Some((n, r)),
+                _ => None,
+            })
+            .min();
+        // With no other group cell, the total equals the hidden cell: hide the total.
+        let r = smallest.map_or(total_row, |(_, r)| r);
+        table.rows[r][c] = Cell::Suppressed;
+        rows_hidden.push(r);
+        hidden += 1;
+    }
+    for r in rows_hidden {
+        for cell in table.rows[r].iter_mut() {
+            if matches!(cell, Cell::Rate { .. } | Cell::Interval { .. }) {
+                *cell = Cell::Suppressed;
+                hidden += 1;
+            }
+        }
+    }
+    hidden
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,6 +301,46 @@ mod tests {
         assert!(t.rows[2][1..].iter().all(|c| *c == Cell::Suppressed));
         let mut t = sample();
         assert_eq!(suppress_small_cells(&mut t, 0), 0);
+    }
+
+    #[test]
+    fn a_single_hidden_group_cell_cannot_be_recovered_from_the_total() {
+        let mut t = Table::new("t", &["group", "people", "reoffenders", "binary_rate"]);
+        t.push(vec![
+            Cell::Text("a".into()),
+            Cell::Count(100),
+            Cell::Count(40),
+            Cell::rate(40, 100),
+        ]);
+        t.push(vec![
+            Cell::Text("b".into()),
+            Cell::Count(50),
+            Cell::Count(30),
+            Cell::rate(30, 50),
+        ]);
+        t.push(vec![
+            Cell::Text("c".into()),
+            Cell::Count(60),
+            Cell::Count(5),
+            Cell::rate(5, 60),
+        ]);
+        t.push(vec![
+            Cell::Text("(all)".into()),
+            Cell::Count(210),
+            Cell::Count(75),
+            Cell::rate(75, 210),
+        ]);
+        suppress_small_cells(&mut t, 10);
+        assert_eq!(t.rows[2][2], Cell::Suppressed);
+        suppress_complements(&mut t, 3, &[1, 2]);
+        // b has the smallest other reoffenders count, so it is hidden with its rate.
+        assert_eq!(t.rows[1][2], Cell::Suppressed);
+        assert_eq!(t.rows[1][3], Cell::Suppressed);
+        assert_eq!(t.rows[0][2], Cell::Count(40));
+        assert_eq!(t.rows[0][3], Cell::rate(40, 100));
+        assert_eq!(t.rows[3][2], Cell::Count(75));
+        // people: nothing hidden, nothing more to do.
+        assert!((0..4).all(|r| t.rows[r][1] != Cell::Suppressed));
     }
 
     #[test]
