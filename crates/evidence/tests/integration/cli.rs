@@ -2,9 +2,9 @@ use evidence::cli::{CohortOptions, Format, MeasureOptions, cohort, parse_months,
 use evidence::csv_io::write_dir;
 use evidence::reoffending::GroupBy;
 
-use crate::common::{EVENTS_HEADER, OFFENCES_HEADER, dataset, day, temp_dir};
+use crate::common::{EVENTS_HEADER, OFFENCES_HEADER, TempDir, dataset, day, temp_dir};
 
-fn data_dir(name: &str) -> std::path::PathBuf {
+fn data_dir(name: &str) -> TempDir {
     // Ids whose code-point order differs from numeric order: P10 < P2 < Z < a.
     let persons = "person_id,birth_date,sex,area\na,,,\nZ,,,\nP2,,,\nP10,,,\n";
     let mut offences = String::from(OFFENCES_HEADER);
@@ -24,10 +24,11 @@ fn data_dir(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn cohort_csv_lists_members_sorted_by_code_point() {
+    let dir = data_dir("cli-cohort");
     let options = CohortOptions {
         rule: "count(proven, within 12m) >= 1".into(),
         as_of: day("2024-06-30"),
-        data: data_dir("cli-cohort"),
+        data: dir.to_path_buf(),
         format: Format::Csv,
         own_rules: Vec::new(),
     };
@@ -63,7 +64,8 @@ fn cohort_csv_lists_members_sorted_by_code_point() {
 
 #[test]
 fn reoffending_formats_and_suppression() {
-    let mut options = MeasureOptions::new(data_dir("cli-reoffending"), day("2025-01-01"));
+    let dir = data_dir("cli-reoffending");
+    let mut options = MeasureOptions::new(dir.to_path_buf(), day("2025-01-01"));
     let mut out = Vec::new();
     reoffending(&options, GroupBy::Group, &mut out).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
@@ -97,7 +99,7 @@ fn survival_and_compare_entry_points_write_every_format() {
     use evidence::generate::generate;
     let dir = temp_dir("cli-survival");
     generate(8, 2_000, 4.0, 3_000, &dir).unwrap();
-    let mut options = MeasureOptions::new(dir, day("2025-06-30"));
+    let mut options = MeasureOptions::new(dir.to_path_buf(), day("2025-06-30"));
     let mut out = Vec::new();
     survival(&options, GroupBy::Group, Some(("A", "B")), &mut out).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap();

@@ -1,15 +1,31 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use evidence::Dataset;
 use evidence::csv_io::{Loaded, read_dataset};
 use evidence::date::{Day, parse_date_arg};
 
-/// A fresh empty directory under the system temp dir, unique per test name and process.
-pub fn temp_dir(name: &str) -> PathBuf {
+/// A fresh empty directory under the system temp dir, unique per test name and process,
+/// removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn temp_dir(name: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("evidence-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
 }
 
 pub fn day(text: &str) -> Day {
