@@ -1,1 +1,39 @@
-//! placeholder
+//! desist evidence: offence histories in, cohorts and proven reoffending out.
+//!
+//! Pure apart from reading and writing CSV files. The system clock is never read: every
+//! measure takes its `as_of` date as an argument.
+//!
+//! Module map:
+//! - [`date`]: day numbers, calendar-month arithmetic (clamped), periods (`5y`, `12m`, `30d`).
+//! - [`dataset`]: the columnar in-memory [`Dataset`]; [`csv_io`]: reading/writing the format.
+//! - [`rules`]: the cohort rule language (lexer, parser, compiled evaluator, shipped rules).
+//! - [`membership`]: cohort membership over time with manual overrides.
+//! - [`reoffending`]: the proven reoffending measure by group.
+//! - [`survival`]: Kaplan–Meier curves and the log-rank test; [`stats`]: the statistics
+//!   functions they need.
+//! - [`matching`]: matched comparison groups (exact and propensity score).
+//! - [`table`]: output tables (CSV, text, JSON) with disclosure control.
+//! - [`svg`]: accessible SVG charts; [`generate`]: a seeded national-scale data generator.
+//! - [`cli`]: entry points for `desist cohort` / `desist reoffending`; [`bench`]: the bench.
+
+pub mod bench;
+pub mod cli;
+pub mod csv_io;
+pub mod dataset;
+pub mod date;
+pub mod error;
+pub mod generate;
+pub mod intern;
+pub mod logistic;
+pub mod matching;
+pub mod membership;
+pub mod prng;
+pub mod reoffending;
+pub mod rules;
+pub mod stats;
+pub mod survival;
+pub mod svg;
+pub mod table;
+
+pub use dataset::Dataset;
+pub use error::{EvidenceError, Result};

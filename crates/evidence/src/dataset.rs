@@ -1,0 +1,287 @@
+//! The columnar in-memory dataset (struct of arrays) that every measure runs over.
+//!
+//! Canonical order makes results independent of the row order of the input files:
+//! persons are indexed in code-point order of `person_id`; offences are sorted by person, then
+//! offence date, then offence id; index events by person, date, kind and group. Each person's
+//! offences are one contiguous, date-sorted slice (`offences_of`), which is what makes window
+//! counts a short scan.
+
+use crate::date::{Day, NO_DAY};
+use crate::intern::{NONE, StringArena};
+
+/// The outcome of an offence, as in the format's `outcome` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Outcome {
+    Conviction,
+    Caution,
+    PenaltyOrder,
+    ConditionalDismissal,
+    Dismissal,
+    Acquittal,
+    Pending,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Conviction,
+        Outcome::Caution,
+        Outcome::PenaltyOrder,
+        Outcome::ConditionalDismissal,
+        Outcome::Dismissal,
+        Outcome::Acquittal,
+        Outcome::Pending,
+    ];
+
+    pub fn parse(bytes: &[u8]) -> Option<Outcome> {
+        Outcome::ALL
+            .into_iter()
+            .find(|o| o.as_str().as_bytes() == bytes)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Conviction => "conviction",
+            Outcome::Caution => "caution",
+            Outcome::PenaltyOrder => "penalty_order",
+            Outcome::ConditionalDismissal => "conditional_dismissal",
+            Outcome::Dismissal => "dismissal",
+            Outcome::Acquittal => "acquittal",
+            Outcome::Pending => "pending",
+        }
+    }
+
+    /// Proven: conviction, caution, penalty order or conditional dismissal.
+    pub fn is_proven(self) -> bool {
+        matches!(
+            self,
+            Outcome::Conviction
+                | Outcome::Caution
+                | Outcome::PenaltyOrder
+                | Outcome::ConditionalDismissal
+        )
+    }
+}
+
+/// The `sex` column; `Unknown` is the empty cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Sex {
+    Unknown,
+    F,
+    M,
+    X,
+}
+
+impl Sex {
+    pub fn parse(bytes: &[u8]) -> Option<Sex> {
+        match bytes {
+            b"" => Some(Sex::Unknown),
+            b"F" => Some(Sex::F),
+            b"M" => Some(Sex::M),
+            b"X" => Some(Sex::X),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::Unknown => "",
+            Sex::F => "F",
+            Sex::M => "M",
+            Sex::X => "X",
+        }
+    }
+}
+
+/// persons.csv as columns; index = position in code-point order of `person_id`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Persons {
+    pub ids: StringArena,
+    pub birth_date: Vec<Day>,
+    pub sex: Vec<Sex>,
+    /// Index into `Dataset::areas`, or `intern::NONE`.
+    pub area: Vec<u32>,
+}
+
+/// offences.csv as columns, sorted by (person, offence_date, offence_id).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Offences {
+    pub ids: StringArena,
+    pub person: Vec<u32>,
+    pub offence_date: Vec<Day>,
+    /// `NO_DAY` while pending / unknown.
+    pub outcome_date: Vec<Day>,
+    pub outcome: Vec<Outcome>,
+    /// Index into `Dataset::offence_types`, or `intern::NONE`.
+    pub offence_type: Vec<u32>,
+    /// 1..=10, 0 for unknown.
+    pub seriousness: Vec<u8>,
+}
+
+/// index_events.csv as columns, sorted by (person, index_date, kind, group).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct IndexEvents {
+    pub person: Vec<u32>,
+    pub index_date: Vec<Day>,
+    pub kind: Vec<u32>,
+    pub group: Vec<u32>,
+}
+
+/// The whole offence history, columnar.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Dataset {
+    pub persons: Persons,
+    pub offences: Offences,
+    pub index_events: IndexEvents,
+    /// `offences_start[p]..offences_start[p + 1]` are person `p`'s offences.
+    pub offences_start: Vec<u32>,
+    pub areas: StringArena,
+    pub offence_types: StringArena,
+    pub kinds: StringArena,
+    pub groups: StringArena,
+}
+
+impl Dataset {
+    pub fn person_count(&self) -> usize {
+        self.persons.birth_date.len()
+    }
+
+    pub fn offence_count(&self) -> usize {
+        self.offences.person.len()
+    }
+
+    pub fn index_event_count(&self) -> usize {
+        self.index_events.person.len()
+    }
+
+    /// The range of offence rows belonging to person `p`, sorted by offence date.
+    #[inline]
+    pub fn offences_of(&self, p: u32) -> std::ops::Range<usize> {
+        self.offences_start[p as usize] as usize..self.offences_start[p as usize + 1] as usize
+    }
+
+    pub fn person_id(&self, p: u32) -> &str {
+        self.persons.ids.get(p)
+    }
+
+    /// Looks a person up by source id (binary search over the sorted ids).
+    pub fn find_person(&self, id: &str) -> Option<u32> {
+        let (mut lo, mut hi) = (0usize, self.person_count());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.persons.ids.get(mid as u32).cmp(id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    /// Text of an interned label, empty for "unknown".
+    pub fn label(arena: &StringArena, id: u32) -> &str {
+        if id == NONE { "" } else { arena.get(id) }
+    }
+
+    /// Puts raw columns (in file order) into canonical order and builds the person index.
+    /// `persons.ids` must already be sorted; offences and events refer to sorted indices.
+    pub(crate) fn canonicalise(mut self) -> Dataset {
+        sort_labels(&mut self.areas, &mut [&mut self.persons.area]);
+        sort_labels(
+            &mut self.offence_types,
+            &mut [&mut self.offences.offence_type],
+        );
+        sort_labels(&mut self.kinds, &mut [&mut self.index_events.kind]);
+        sort_labels(&mut self.groups, &mut [&mut self.index_events.group]);
+        self.sort_offences();
+        self.sort_index_events();
+        let n = self.person_count();
+        let mut start = vec![0u32; n + 1];
+        for &p in &self.offences.person {
+            start[p as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        self.offences_start = start;
+        self
+    }
+
+    fn sort_offences(&mut self) {
+        let o = &self.offences;
+        // (person, date) packed into one u64 and computed in one sequential pass, so the sort
+        // moves 16-byte pairs instead of chasing two columns per comparison.
+        let mut keyed: Vec<(u64, u32)> = (0..o.person.len())
+            .map(|i| {
+                let date = u64::from(o.offence_date[i] as u32 ^ 0x8000_0000);
+                ((u64::from(o.person[i]) << 32) | date, i as u32)
+            })
+            .collect();
+        keyed.sort_unstable();
+        // Same person and day: order by offence id (runs are short).
+        for run in keyed
+            .chunk_by_mut(|a, b| a.0 == b.0)
+            .filter(|r| r.len() > 1)
+        {
+            run.sort_unstable_by(|a, b| o.ids.get(a.1).cmp(o.ids.get(b.1)));
+        }
+        let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
+        if order.iter().enumerate().all(|(i, &j)| i as u32 == j) {
+            return;
+        }
+        let o = &mut self.offences;
+        o.ids = o.ids.permuted(&order);
+        o.person = permute(&o.person, &order);
+        o.offence_date = permute(&o.offence_date, &order);
+        o.outcome_date = permute(&o.outcome_date, &order);
+        o.outcome = permute(&o.outcome, &order);
+        o.offence_type = permute(&o.offence_type, &order);
+        o.seriousness = permute(&o.seriousness, &order);
+    }
+
+    fn sort_index_events(&mut self) {
+        let e = &self.index_events;
+        let mut order: Vec<u32> = (0..e.person.len() as u32).collect();
+        // Labels are interned in code-point order, so comparing ids compares texts; unknown
+        // (NONE) sorts last.
+        order.sort_unstable_by_key(|&i| {
+            let i = i as usize;
+            (e.person[i], e.index_date[i], e.kind[i], e.group[i])
+        });
+        let e = &mut self.index_events;
+        e.person = permute(&e.person, &order);
+        e.index_date = permute(&e.index_date, &order);
+        e.kind = permute(&e.kind, &order);
+        e.group = permute(&e.group, &order);
+    }
+}
+
+/// Re-interns a label arena in code-point order and renumbers the columns that use it, so
+/// that interned ids do not depend on the row order of the input.
+fn sort_labels(arena: &mut StringArena, columns: &mut [&mut Vec<u32>]) {
+    let mut order: Vec<u32> = (0..arena.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| arena.get(a).cmp(arena.get(b)));
+    let mut new_of_old = vec![0u32; order.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_of_old[old as usize] = new as u32;
+    }
+    for column in columns.iter_mut() {
+        for id in column.iter_mut() {
+            if *id != NONE {
+                *id = new_of_old[*id as usize];
+            }
+        }
+    }
+    *arena = arena.permuted(&order);
+}
+
+fn permute<T: Copy>(column: &[T], order: &[u32]) -> Vec<T> {
+    order.iter().map(|&i| column[i as usize]).collect()
+}
+
+/// True when `day` is a known date.
+#[inline]
+pub fn known(day: Day) -> bool {
+    day != NO_DAY
+}

@@ -1,0 +1,299 @@
+//! Hand-written, accessible SVG charts. Every chart has `role="img"`, a `<title>` and a
+//! `<desc>` (referenced by `aria-labelledby`), does not rely on colour alone (dash patterns
+//! and direct labels), and comes with its data as a [`Table`] so the page can show both.
+
+use std::fmt::Write;
+
+use crate::reoffending::Report;
+use crate::survival::Curve;
+use crate::table::{Cell, Table};
+
+/// A chart and the table of the numbers it draws (after disclosure control).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub svg: String,
+    pub table: Table,
+}
+
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const PALETTE: [&str; 6] = [
+    "#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738", "#505a5f",
+];
+const DASHES: [&str; 6] = ["", "6 3", "2 2", "8 3 2 3", "1 3", "10 4"];
+
+fn open_svg(out: &mut String, width: u32, height: u32, id: &str, title: &str, desc: &str) {
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" aria-labelledby="{id}-title {id}-desc" font-family="sans-serif" font-size="13"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(desc)
+    );
+}
+
+/// Binary reoffending rates per group with Wilson 95% whiskers (rows suppressed by
+/// disclosure control are listed but not drawn).
+pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
+    let table = report.disclosed_table(min_cell);
+    let (left, plot_width, row_height, top) = (160.0, 420.0, 30.0, 30.0);
+    let height = top + row_height * table.rows.len() as f64 + 40.0;
+    let mut desc = String::from("Proven reoffending rate per group with 95% intervals. ");
+    let mut body = String::new();
+    let x = |rate: f64| left + rate * plot_width;
+    for tick in 0..=4 {
+        let t = f64::from(tick) * 0.25;
+        let _ = write!(
+            body,
+            r##"<line x1="{0:.1}" y1="{1}" x2="{0:.1}" y2="{2:.1}" stroke="#b1b4b6"/><text x="{0:.1}" y="{3:.1}" text-anchor="middle">{4}%</text>"##,
+            x(t),
+            top - 10.0,
+            height - 30.0,
+            height - 12.0,
+            tick * 25
+        );
+    }
+    for (i, row) in table.rows.iter().enumerate() {
+        let label = row[0].text();
+        let label = if label.is_empty() {
+            "(unknown)".to_owned()
+        } else {
+            label
+        };
+        let y = top + row_height * (i as f64 + 0.5);
+        let _ = write!(
+            body,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            left - 8.0,
+            y + 4.0,
+            escape(&label)
+        );
+        match (&row[3], &row[6]) {
+            (Cell::Rate { value, .. }, Cell::Interval { low, high, .. }) => {
+                let _ = write!(
+                    body,
+                    r##"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#0b0c0c" stroke-width="2"/><line x1="{0:.1}" y1="{2:.1}" x2="{0:.1}" y2="{3:.1}" stroke="#0b0c0c"/><line x1="{1:.1}" y1="{2:.1}" x2="{1:.1}" y2="{3:.1}" stroke="#0b0c0c"/><circle cx="{4:.1}" cy="{y:.1}" r="5" fill="#1d70b8"/><text x="{5:.1}" y="{6:.1}">{7:.1}%</text>"##,
+                    x(*low),
+                    x(*high),
+                    y - 6.0,
+                    y + 6.0,
+                    x(*value),
+                    left + plot_width + 8.0,
+                    y + 4.0,
+                    value * 100.0
+                );
+                let _ = write!(
+                    desc,
+                    "{label}: {:.1}% ({:.1}% to {:.1}%). ",
+                    value * 100.0,
+                    low * 100.0,
+                    high * 100.0
+                );
+            }
+            _ => {
+                let _ = write!(
+                    body,
+                    r#"<text x="{:.1}" y="{:.1}">suppressed (fewer than {min_cell})</text>"#,
+                    left + 4.0,
+                    y + 4.0
+                );
+                let _ = write!(desc, "{label}: suppressed. ");
+            }
+        }
+    }
+    let mut svg = String::new();
+    open_svg(
+        &mut svg,
+        640,
+        height as u32,
+        "rates",
+        &table.title,
+        desc.trim_end(),
+    );
+    svg.push_str(&body);
+    svg.push_str("</svg>");
+    Chart { svg, table }
+}
+
+/// Kaplan–Meier curves, one per group, read every `every_days` days and drawn through the
+/// points that disclosure control publishes (see [`crate::survival::checkpoints`]).
+pub fn survival_chart(curves: &[Curve], every_days: i32, min_cell: u64) -> Chart {
+    let table = crate::survival::curves_table(curves, every_days, min_cell);
+    let (left, top, plot_width, plot_height) = (60.0, 20.0, 460.0, 260.0);
+    let max_day = curves
+        .iter()
+        .flat_map(|c| c.steps.iter().map(|s| s.day))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let x = |day: i32| left + f64::from(day) / f64::from(max_day) * plot_width;
+    let y = |s: f64| top + (1.0 - s) * plot_height;
+    let mut body = String::new();
+    for tick in 0..=4 {
+        let s = f64::from(tick) * 0.25;
+        let _ = write!(
+            body,
+            r##"<line x1="{left}" y1="{0:.1}" x2="{1:.1}" y2="{0:.1}" stroke="#b1b4b6"/><text x="{2:.1}" y="{3:.1}" text-anchor="end">{4}%</text>"##,
+            y(s),
+            left + plot_width,
+            left - 6.0,
+            y(s) + 4.0,
+            tick * 25
+        );
+        let day = (f64::from(max_day) * f64::from(tick) / 4.0).round() as i32;
+        let _ = write!(
+            body,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{day}</text>"#,
+            x(day),
+            top + plot_height + 18.0
+        );
+    }
+    let _ = write!(
+        body,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">days since index date</text>"#,
+        left + plot_width / 2.0,
+        top + plot_height + 36.0
+    );
+    let mut desc =
+        String::from("Share of people without a proven reoffence by days since the index date. ");
+    for (i, curve) in curves.iter().enumerate() {
+        let mut path = format!("M{:.1} {:.1}", x(0), y(1.0));
+        let mut last = 1.0;
+        let mut last_day = 0;
+        for point in crate::survival::checkpoints(curve, every_days, min_cell) {
+            if let Some(survival) = point.survival {
+                let _ = write!(path, " H{:.1} V{:.1}", x(point.day), y(survival));
+                last = survival;
+                last_day = point.day;
+            }
+        }
+        let label = if curve.group.is_empty() {
+            "(unknown)"
+        } else {
+            &curve.group
+        };
+        let (colour, dash) = (PALETTE[i % PALETTE.len()], DASHES[i % DASHES.len()]);
+        let _ = write!(
+            body,
+            r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/><text x="{:.1}" y="{:.1}" fill="{colour}">{}</text>"#,
+            x(last_day) + 4.0,
+            y(last) + 4.0,
+            escape(label)
+        );
+        let _ = write!(
+            desc,
+            "{label}: {:.1}% after {last_day} days. ",
+            last * 100.0
+        );
+    }
+    let mut svg = String::new();
+    let height = (top + plot_height + 50.0) as u32;
+    open_svg(
+        &mut svg,
+        600,
+        height,
+        "survival",
+        &table.title,
+        desc.trim_end(),
+    );
+    svg.push_str(&body);
+    svg.push_str("</svg>");
+    Chart { svg, table }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reoffending::{Definition, GroupBy, GroupMeasure, Measure};
+    use crate::survival::{SurvivalTime, kaplan_meier};
+
+    fn report() -> Report {
+        let m = |people, reoffenders| Measure {
+            people,
+            reoffenders,
+            reoffences: reoffenders,
+            censored: 0,
+        };
+        Report {
+            definition: Definition::default_as_of(0),
+            by: GroupBy::Group,
+            overall: m(340, 75),
+            groups: vec![
+                GroupMeasure {
+                    group: "A & B".into(),
+                    measure: m(100, 40),
+                },
+                GroupMeasure {
+                    group: "small".into(),
+                    measure: m(40, 5),
+                },
+                // Hidden too: otherwise the total minus the others would reveal "small".
+                GroupMeasure {
+                    group: "C".into(),
+                    measure: m(200, 30),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn rates_chart_is_accessible_escaped_and_hides_suppressed_rows() {
+        let chart = rates_chart(&report(), 10);
+        assert!(chart.svg.starts_with("<svg") && chart.svg.ends_with("</svg>"));
+        assert!(chart.svg.contains(r#"role="img""#));
+        assert!(chart.svg.contains("<title id=\"rates-title\">"));
+        assert!(chart.svg.contains("A &amp; B: 40.0% ("));
+        assert!(chart.svg.contains("small: suppressed."));
+        assert_eq!(chart.svg.matches("<circle").count(), 2, "A & B and (all)");
+        assert_eq!(chart.table.rows[1][3], Cell::Suppressed);
+        assert_eq!(chart.table.rows[2][3], Cell::Suppressed);
+        assert!(chart.svg.contains("C: suppressed."));
+    }
+
+    #[test]
+    fn survival_chart_draws_one_step_path_per_group() {
+        let times: Vec<SurvivalTime> = (1..=20)
+            .map(|d| SurvivalTime {
+                days: d * 10,
+                event: d % 2 == 0,
+            })
+            .collect();
+        let curves = vec![
+            Curve {
+                group: "A".into(),
+                people: 20,
+                steps: kaplan_meier(&times),
+            },
+            Curve {
+                group: "B".into(),
+                people: 20,
+                steps: kaplan_meier(&times[..15]),
+            },
+        ];
+        let chart = survival_chart(&curves, 10, 2);
+        assert_eq!(chart.svg.matches("<path").count(), 2);
+        assert!(chart.svg.contains("stroke-dasharray=\"6 3\""));
+        assert!(chart.svg.contains("<desc id=\"survival-desc\">"));
+        // A: one event every 20 days; with at least 2 events per published point, points are
+        // published on days 40, 80, 120 and 160 (on day 200 nobody is left at risk).
+        let path_of = |n: usize| {
+            let path = chart.svg.split("<path d=\"").nth(n).unwrap();
+            path.split('"').next().unwrap().to_owned()
+        };
+        assert_eq!(path_of(1).matches(" H").count(), 4);
+        assert_eq!(path_of(2).matches(" H").count(), 3);
+        assert_eq!(chart.table.rows.len(), 20 + 15);
+    }
+}
