@@ -35,8 +35,7 @@ fn warn(warnings: Vec<evidence::csv_io::Issue>) {
 }
 
 fn data_dir(data: &Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    data.clone()
-        .ok_or_else(|| anyhow::anyhow!("reading from the store is not wired yet: pass --data DIR"))
+    data.clone().ok_or_else(|| anyhow::anyhow!("reading from the store is not wired yet: pass --data DIR"))
 }
 
 /// Print the members of a cohort as of a date.
@@ -139,16 +138,8 @@ pub struct SurvivalArgs {
 
 impl SurvivalArgs {
     pub fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
-        let compare = self
-            .compare
-            .as_ref()
-            .map(|g| (g[0].as_str(), g[1].as_str()));
-        warn(ev::survival(
-            &self.measure.options()?,
-            self.by,
-            compare,
-            out,
-        )?);
+        let compare = self.compare.as_ref().map(|g| (g[0].as_str(), g[1].as_str()));
+        warn(ev::survival(&self.measure.options()?, self.by, compare, out)?);
         Ok(())
     }
 }
@@ -176,18 +167,10 @@ impl CompareArgs {
     pub fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
         let method = match self.method.as_str() {
             "exact" => evidence::matching::Method::Exact,
-            "propensity" => evidence::matching::Method::Propensity {
-                caliper_sd: self.caliper,
-            },
+            "propensity" => evidence::matching::Method::Propensity { caliper_sd: self.caliper },
             other => anyhow::bail!("unknown method '{other}' (expected exact or propensity)"),
         };
-        warn(ev::compare(
-            &self.measure.options()?,
-            &self.treated,
-            method,
-            self.seed,
-            out,
-        )?);
+        warn(ev::compare(&self.measure.options()?, &self.treated, method, self.seed, out)?);
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 
 mod config;
 mod demo;
+mod evidence_cmd;
 mod serve;
 mod users;
 
@@ -39,6 +40,16 @@ enum Command {
     User(users::UserCommand),
     /// Print a commented example desist.toml.
     DefaultConfig,
+    /// Members of a cohort as of a date, by a shipped rule name or a rule expression.
+    Cohort(evidence_cmd::CohortArgs),
+    /// Proven reoffending by group, with Wilson 95% intervals.
+    Reoffending(evidence_cmd::ReoffendingArgs),
+    /// Time to first proven reoffence (Kaplan–Meier) by group, with a log-rank test.
+    Survival(evidence_cmd::SurvivalArgs),
+    /// A treated group against a matched comparison group.
+    Compare(evidence_cmd::CompareArgs),
+    /// Benchmarks at national scale, side by side with a reference run.
+    Bench(evidence_cmd::BenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -80,6 +91,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::User(command) => users::run(command, &config).await,
         Command::DefaultConfig => unreachable!("handled before the runtime starts"),
+        Command::Cohort(args) => args.run(&mut std::io::stdout().lock()),
+        Command::Reoffending(args) => args.run(&mut std::io::stdout().lock()),
+        Command::Survival(args) => args.run(&mut std::io::stdout().lock()),
+        Command::Compare(args) => args.run(&mut std::io::stdout().lock()),
+        Command::Bench(args) => args.run(&mut std::io::stdout().lock()),
     }
 }
 

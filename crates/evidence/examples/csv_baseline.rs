@@ -2,10 +2,7 @@
 fn main() {
     let path = std::env::args().nth(1).expect("path");
     let start = std::time::Instant::now();
-    let mut reader = csv::ReaderBuilder::new()
-        .buffer_capacity(1 << 20)
-        .from_path(&path)
-        .unwrap();
+    let mut reader = csv::ReaderBuilder::new().buffer_capacity(1 << 20).from_path(&path).unwrap();
     let mut record = csv::ByteRecord::new();
     let mut n = 0u64;
     while reader.read_byte_record(&mut record).unwrap() {

@@ -37,10 +37,7 @@ impl BenchOptions {
             offences_per_person_mean: 10.0,
             index_events: 1_000_000,
             as_of,
-            duckdb_script: Some(PathBuf::from(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/bench/duckdb_reference.py"
-            ))),
+            duckdb_script: Some(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/duckdb_reference.py"))),
         }
     }
 }
@@ -95,17 +92,8 @@ fn ensure_data(options: &BenchOptions) -> Result<Option<f64>> {
         return Ok(None);
     }
     let start = Instant::now();
-    generate(
-        options.seed,
-        options.persons,
-        options.offences_per_person_mean,
-        options.index_events,
-        &options.dir,
-    )?;
-    std::fs::write(&marker, params).map_err(|source| EvidenceError::Io {
-        path: marker,
-        source,
-    })?;
+    generate(options.seed, options.persons, options.offences_per_person_mean, options.index_events, &options.dir)?;
+    std::fs::write(&marker, params).map_err(|source| EvidenceError::Io { path: marker, source })?;
     Ok(Some(start.elapsed().as_secs_f64()))
 }
 
@@ -133,10 +121,7 @@ pub fn bench(options: &BenchOptions, out: &mut impl Write) -> Result<BenchReport
     let start = Instant::now();
     let (data, _) = load_dir(&options.dir)?;
     let load_secs = start.elapsed().as_secs_f64();
-    let duck = options
-        .duckdb_script
-        .as_deref()
-        .and_then(|s| run_duckdb(s, options));
+    let duck = options.duckdb_script.as_deref().and_then(|s| run_duckdb(s, options));
     let duck_f64 = |path: &[&str]| {
         let mut v = duck.as_ref()?;
         for key in path {
@@ -159,11 +144,7 @@ pub fn bench(options: &BenchOptions, out: &mut impl Write) -> Result<BenchReport
         });
     }
     let start = Instant::now();
-    let report = reoffending(
-        &data,
-        Definition::default_as_of(options.as_of),
-        GroupBy::Group,
-    );
+    let report = reoffending(&data, Definition::default_as_of(options.as_of), GroupBy::Group);
     let reoffending_secs = start.elapsed().as_secs_f64();
     let definition = Definition::default_as_of(options.as_of);
     let start = Instant::now();
@@ -202,27 +183,14 @@ pub fn bench(options: &BenchOptions, out: &mut impl Write) -> Result<BenchReport
     Ok(result)
 }
 
-fn print_report(
-    r: &BenchReport,
-    persons: usize,
-    events: usize,
-    out: &mut impl Write,
-) -> Result<()> {
+fn print_report(r: &BenchReport, persons: usize, events: usize, out: &mut impl Write) -> Result<()> {
     let secs = |s: Option<f64>| s.map_or("-".into(), |s| format!("{s:.3}s"));
     let count = |c: Option<u64>| c.map_or("-".into(), |c| c.to_string());
-    writeln!(
-        out,
-        "data: {persons} persons, {} offences, {events} index events",
-        r.offences
-    )?;
+    writeln!(out, "data: {persons} persons, {} offences, {events} index events", r.offences)?;
     if let Some(g) = r.generate_secs {
         writeln!(out, "generate: {g:.3}s")?;
     }
-    writeln!(
-        out,
-        "{:<34} {:>10} {:>10} {:>8}  results (ours / duckdb)",
-        "step", "ours", "duckdb", "ratio"
-    )?;
+    writeln!(out, "{:<34} {:>10} {:>10} {:>8}  results (ours / duckdb)", "step", "ours", "duckdb", "ratio")?;
     writeln!(
         out,
         "{:<34} {:>10} {:>10} {:>8}",

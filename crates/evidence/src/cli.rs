@@ -26,35 +26,28 @@ impl Format {
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
             "table" => Ok(Format::Table),
-            other => Err(EvidenceError::Option(format!(
-                "unknown format '{other}' (expected csv, json or table)"
-            ))),
+            other => Err(EvidenceError::Option(format!("unknown format '{other}' (expected csv, json or table)"))),
         }
     }
 }
 
 /// `--as-of 2025-01-01`
 pub fn parse_as_of(text: &str) -> Result<Day> {
-    parse_date_arg(text)
-        .ok_or_else(|| EvidenceError::Option(format!("bad date '{text}' (expected YYYY-MM-DD)")))
+    parse_date_arg(text).ok_or_else(|| EvidenceError::Option(format!("bad date '{text}' (expected YYYY-MM-DD)")))
 }
 
 /// `--follow-up 12m`, `--waiting 6m`, `1y`: whole calendar months.
 pub fn parse_months(text: &str) -> Result<i32> {
     match Period::parse(text) {
         Some(Period::Months(m)) => Ok(m),
-        _ => Err(EvidenceError::Option(format!(
-            "bad period '{text}' (expected months or years such as 12m or 1y)"
-        ))),
+        _ => Err(EvidenceError::Option(format!("bad period '{text}' (expected months or years such as 12m or 1y)"))),
     }
 }
 
 /// `--by group|kind|area|sex|none`
 pub fn parse_group_by(text: &str) -> Result<GroupBy> {
     GroupBy::parse(text).ok_or_else(|| {
-        EvidenceError::Option(format!(
-            "unknown grouping '{text}' (expected group, kind, area, sex or none)"
-        ))
+        EvidenceError::Option(format!("unknown grouping '{text}' (expected group, kind, area, sex or none)"))
     })
 }
 
@@ -103,11 +96,7 @@ pub fn cohort(options: &CohortOptions, out: &mut impl Write) -> Result<Vec<Issue
 
 /// Prints proven reoffending by group as JSON (`{"definition", "overall", "groups"}`),
 /// CSV or a plain-text table, after disclosure control.
-pub fn reoffending(
-    options: &MeasureOptions,
-    by: GroupBy,
-    out: &mut impl Write,
-) -> Result<Vec<Issue>> {
+pub fn reoffending(options: &MeasureOptions, by: GroupBy, out: &mut impl Write) -> Result<Vec<Issue>> {
     let (data, warnings) = load_dir(&options.data)?;
     let report = crate::reoffending::reoffending(&data, options.definition(), by);
     let table = report.disclosed_table(options.min_cell);
@@ -151,11 +140,7 @@ impl MeasureOptions {
     }
 
     fn definition(&self) -> Definition {
-        Definition {
-            as_of: self.as_of,
-            follow_up_months: self.follow_up_months,
-            waiting_months: self.waiting_months,
-        }
+        Definition { as_of: self.as_of, follow_up_months: self.follow_up_months, waiting_months: self.waiting_months }
     }
 }
 
@@ -207,21 +192,14 @@ pub fn survival(
     let mut extra = serde_json::json!({ "definition": definition.json(by) });
     if let Some((a, b)) = compare {
         let empty = Vec::new();
-        let test = crate::survival::log_rank(
-            times.get(a).unwrap_or(&empty),
-            times.get(b).unwrap_or(&empty),
-        );
+        let test = crate::survival::log_rank(times.get(a).unwrap_or(&empty), times.get(b).unwrap_or(&empty));
         extra["log_rank"] = serde_json::json!({
             "groups": [a, b],
             "chi_square": test.chi_square,
             "p_value": test.p_value,
         });
         if options.format == Format::Table {
-            writeln!(
-                out,
-                "log-rank {a} vs {b}: chi² = {:.3}, p = {:.4}",
-                test.chi_square, test.p_value
-            )?;
+            writeln!(out, "log-rank {a} vs {b}: chi² = {:.3}, p = {:.4}", test.chi_square, test.p_value)?;
         }
     }
     write_tables(options.format, &[("curves", &table)], extra, out)?;
@@ -256,11 +234,6 @@ pub fn compare(
         "method": format!("{method:?}"),
         "seed": seed,
     });
-    write_tables(
-        options.format,
-        &[("outcome", &outcome), ("balance", &balance)],
-        extra,
-        out,
-    )?;
+    write_tables(options.format, &[("outcome", &outcome), ("balance", &balance)], extra, out)?;
     Ok(warnings)
 }

@@ -34,9 +34,7 @@ impl Outcome {
     ];
 
     pub fn parse(bytes: &[u8]) -> Option<Outcome> {
-        Outcome::ALL
-            .into_iter()
-            .find(|o| o.as_str().as_bytes() == bytes)
+        Outcome::ALL.into_iter().find(|o| o.as_str().as_bytes() == bytes)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -53,13 +51,7 @@ impl Outcome {
 
     /// Proven: conviction, caution, penalty order or conditional dismissal.
     pub fn is_proven(self) -> bool {
-        matches!(
-            self,
-            Outcome::Conviction
-                | Outcome::Caution
-                | Outcome::PenaltyOrder
-                | Outcome::ConditionalDismissal
-        )
+        matches!(self, Outcome::Conviction | Outcome::Caution | Outcome::PenaltyOrder | Outcome::ConditionalDismissal)
     }
 }
 
@@ -188,10 +180,7 @@ impl Dataset {
     /// `persons.ids` must already be sorted; offences and events refer to sorted indices.
     pub(crate) fn canonicalise(mut self) -> Dataset {
         sort_labels(&mut self.areas, &mut [&mut self.persons.area]);
-        sort_labels(
-            &mut self.offence_types,
-            &mut [&mut self.offences.offence_type],
-        );
+        sort_labels(&mut self.offence_types, &mut [&mut self.offences.offence_type]);
         sort_labels(&mut self.kinds, &mut [&mut self.index_events.kind]);
         sort_labels(&mut self.groups, &mut [&mut self.index_events.group]);
         self.sort_offences();
@@ -220,10 +209,7 @@ impl Dataset {
             .collect();
         keyed.sort_unstable();
         // Same person and day: order by offence id (runs are short).
-        for run in keyed
-            .chunk_by_mut(|a, b| a.0 == b.0)
-            .filter(|r| r.len() > 1)
-        {
+        for run in keyed.chunk_by_mut(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
             run.sort_unstable_by(|a, b| o.ids.get(a.1).cmp(o.ids.get(b.1)));
         }
         let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();

@@ -24,13 +24,7 @@ pub const OFFENCE_TYPES: [&str; 9] = [
 ];
 const TYPE_WEIGHTS: [u32; 9] = [30, 8, 3, 15, 15, 8, 6, 8, 7];
 const OUTCOME_WEIGHTS: [u32; 7] = [45, 10, 12, 5, 10, 5, 13];
-const KINDS: [&str; 5] = [
-    "release",
-    "community_order",
-    "caution",
-    "settlement",
-    "intervention_start",
-];
+const KINDS: [&str; 5] = ["release", "community_order", "caution", "settlement", "intervention_start"];
 const GROUPS: [&str; 5] = ["A", "B", "C", "D", "E"];
 
 /// Row counts written.
@@ -72,10 +66,7 @@ pub fn generate(
     index_events: u64,
     dir: &Path,
 ) -> Result<Generated> {
-    std::fs::create_dir_all(dir).map_err(|source| EvidenceError::Io {
-        path: dir.to_owned(),
-        source,
-    })?;
+    std::fs::create_dir_all(dir).map_err(|source| EvidenceError::Io { path: dir.to_owned(), source })?;
     let mut rng = Rng::new(seed);
     let mut buf = Vec::with_capacity(1 << 16);
     let birth_range = (days_from_civil(1950, 1, 1), days_from_civil(2010, 12, 31));
@@ -105,9 +96,7 @@ pub fn generate(
     out.flush()?;
 
     let mut out = create(dir, OFFENCES_FILE)?;
-    out.write_all(
-        b"offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n",
-    )?;
+    out.write_all(b"offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n")?;
     let mut offence_count = 0u64;
     for p in 0..persons {
         // Geometric count with a person-specific exponential mean: heavy-tailed, mean as asked.
@@ -169,9 +158,5 @@ pub fn generate(
         out.write_all(&buf)?;
     }
     out.flush()?;
-    Ok(Generated {
-        persons,
-        offences: offence_count,
-        index_events,
-    })
+    Ok(Generated { persons, offences: offence_count, index_events })
 }

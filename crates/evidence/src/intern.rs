@@ -79,8 +79,7 @@ impl StringArena {
     pub fn push(&mut self, text: &str) -> u32 {
         let id = self.ends.len() as u32;
         self.bytes.push_str(text);
-        self.ends
-            .push(u32::try_from(self.bytes.len()).expect("string arena limited to 4 GiB of text"));
+        self.ends.push(u32::try_from(self.bytes.len()).expect("string arena limited to 4 GiB of text"));
         id
     }
 
@@ -94,11 +93,7 @@ impl StringArena {
 
     pub fn get(&self, id: u32) -> &str {
         let end = self.ends[id as usize] as usize;
-        let start = if id == 0 {
-            0
-        } else {
-            self.ends[id as usize - 1] as usize
-        };
+        let start = if id == 0 { 0 } else { self.ends[id as usize - 1] as usize };
         &self.bytes[start..end]
     }
 
@@ -112,10 +107,8 @@ impl StringArena {
 
     /// The arena reordered so that new id `i` holds old id `order[i]`.
     pub fn permuted(&self, order: &[u32]) -> StringArena {
-        let mut out = StringArena {
-            bytes: String::with_capacity(self.bytes.len()),
-            ends: Vec::with_capacity(order.len()),
-        };
+        let mut out =
+            StringArena { bytes: String::with_capacity(self.bytes.len()), ends: Vec::with_capacity(order.len()) };
         for &old in order {
             out.push(self.get(old));
         }

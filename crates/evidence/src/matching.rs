@@ -71,12 +71,7 @@ impl Unit {
     }
 
     fn exact_key(&self) -> (u8, Sex, u8, u32) {
-        (
-            self.age_band(),
-            self.sex,
-            self.prior_band(),
-            self.recent_type,
-        )
+        (self.age_band(), self.sex, self.prior_band(), self.recent_type)
     }
 }
 
@@ -84,8 +79,7 @@ fn units(data: &Dataset, options: &MatchOptions) -> Vec<Unit> {
     let results = event_results(data, options.definition);
     let events = &data.index_events;
     let o = &data.offences;
-    let treated_id =
-        (0..data.groups.len() as u32).find(|&g| data.groups.get(g) == options.treated_group);
+    let treated_id = (0..data.groups.len() as u32).find(|&g| data.groups.get(g) == options.treated_group);
     (0..data.index_event_count())
         .filter(|&e| !results[e].censored)
         .map(|e| {
@@ -93,9 +87,7 @@ fn units(data: &Dataset, options: &MatchOptions) -> Vec<Unit> {
             let day = events.index_date[e];
             let range = data.offences_of(person);
             let before = range.start + o.offence_date[range.clone()].partition_point(|&d| d < day);
-            let prior: Vec<usize> = (range.start..before)
-                .filter(|&i| o.outcome[i].is_proven())
-                .collect();
+            let prior: Vec<usize> = (range.start..before).filter(|&i| o.outcome[i].is_proven()).collect();
             let birth = data.persons.birth_date[person as usize];
             Unit {
                 event: e as u32,
@@ -118,11 +110,7 @@ struct Design {
 
 fn design(data: &Dataset, units: &[Unit]) -> Design {
     let known_ages: Vec<f64> = units.iter().filter_map(|u| u.age.map(f64::from)).collect();
-    let mean_age = if known_ages.is_empty() {
-        0.0
-    } else {
-        mean(&known_ages)
-    };
+    let mean_age = if known_ages.is_empty() { 0.0 } else { mean(&known_ages) };
     // The most frequent recent types get their own indicator; the rest share "other".
     let mut type_counts: HashMap<u32, usize> = HashMap::new();
     for u in units.iter().filter(|u| u.recent_type != NONE) {
@@ -131,20 +119,11 @@ fn design(data: &Dataset, units: &[Unit]) -> Design {
     let mut types: Vec<(u32, usize)> = type_counts.into_iter().collect();
     types.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     types.truncate(12);
-    let mut names: Vec<String> = [
-        "age (years, imputed)",
-        "age unknown",
-        "male",
-        "female",
-        "ln(1 + prior proven offences)",
-    ]
-    .map(String::from)
-    .to_vec();
-    names.extend(
-        types
-            .iter()
-            .map(|(t, _)| format!("recent type: {}", data.offence_types.get(*t))),
-    );
+    let mut names: Vec<String> =
+        ["age (years, imputed)", "age unknown", "male", "female", "ln(1 + prior proven offences)"]
+            .map(String::from)
+            .to_vec();
+    names.extend(types.iter().map(|(t, _)| format!("recent type: {}", data.offence_types.get(*t))));
     names.push("recent type: other".into());
     let rows = units
         .iter()
@@ -156,11 +135,7 @@ fn design(data: &Dataset, units: &[Unit]) -> Design {
                 f64::from(u8::from(u.sex == Sex::F)),
                 f64::from(u.priors).ln_1p(),
             ];
-            row.extend(
-                types
-                    .iter()
-                    .map(|(t, _)| f64::from(u8::from(u.recent_type == *t))),
-            );
+            row.extend(types.iter().map(|(t, _)| f64::from(u8::from(u.recent_type == *t))));
             let other = u.recent_type != NONE && !types.iter().any(|(t, _)| *t == u.recent_type);
             row.push(f64::from(u8::from(other)));
             row
@@ -204,8 +179,7 @@ pub fn match_comparison(data: &Dataset, options: &MatchOptions) -> MatchResult {
             propensity_pairs(&units, &design, &treated, &controls, caliper_sd, &mut rng)
         }
     };
-    let column =
-        |idx: &[usize], c: usize| idx.iter().map(|&i| design.rows[i][c]).collect::<Vec<f64>>();
+    let column = |idx: &[usize], c: usize| idx.iter().map(|&i| design.rows[i][c]).collect::<Vec<f64>>();
     let matched_t: Vec<usize> = pairs.iter().map(|p| p.0).collect();
     let matched_c: Vec<usize> = pairs.iter().map(|p| p.1).collect();
     let balance = design
@@ -220,26 +194,15 @@ pub fn match_comparison(data: &Dataset, options: &MatchOptions) -> MatchResult {
         .collect();
     let differences: Vec<f64> = pairs
         .iter()
-        .map(|&(t, c)| {
-            f64::from(u8::from(units[t].reoffended)) - f64::from(u8::from(units[c].reoffended))
-        })
+        .map(|&(t, c)| f64::from(u8::from(units[t].reoffended)) - f64::from(u8::from(units[c].reoffended)))
         .collect();
-    let rate = |idx: &[usize]| {
-        mean(
-            &idx.iter()
-                .map(|&i| f64::from(u8::from(units[i].reoffended)))
-                .collect::<Vec<_>>(),
-        )
-    };
+    let rate = |idx: &[usize]| mean(&idx.iter().map(|&i| f64::from(u8::from(units[i].reoffended))).collect::<Vec<_>>());
     let difference = mean(&differences);
     let se = (variance(&differences) / differences.len() as f64).sqrt();
     MatchResult {
         treated: treated.len() as u64,
         candidates: controls.len() as u64,
-        pairs: pairs
-            .iter()
-            .map(|&(t, c)| (units[t].event, units[c].event))
-            .collect(),
+        pairs: pairs.iter().map(|&(t, c)| (units[t].event, units[c].event)).collect(),
         balance,
         treated_rate: rate(&matched_t),
         comparison_rate: rate(&matched_c),
@@ -248,12 +211,7 @@ pub fn match_comparison(data: &Dataset, options: &MatchOptions) -> MatchResult {
     }
 }
 
-fn exact_pairs(
-    units: &[Unit],
-    treated: &[usize],
-    controls: &[usize],
-    rng: &mut Rng,
-) -> Vec<(usize, usize)> {
+fn exact_pairs(units: &[Unit], treated: &[usize], controls: &[usize], rng: &mut Rng) -> Vec<(usize, usize)> {
     let mut cells: HashMap<(u8, Sex, u8, u32), Vec<usize>> = HashMap::new();
     for &c in controls {
         cells.entry(units[c].exact_key()).or_default().push(c);
@@ -267,12 +225,7 @@ fn exact_pairs(
     rng.shuffle(&mut order);
     let mut pairs: Vec<(usize, usize)> = order
         .into_iter()
-        .filter_map(|t| {
-            cells
-                .get_mut(&units[t].exact_key())
-                .and_then(Vec::pop)
-                .map(|c| (t, c))
-        })
+        .filter_map(|t| cells.get_mut(&units[t].exact_key()).and_then(Vec::pop).map(|c| (t, c)))
         .collect();
     pairs.sort_unstable();
     pairs
@@ -303,11 +256,8 @@ fn propensity_pairs(
     if treated.is_empty() || controls.is_empty() {
         return Vec::new();
     }
-    let x: Vec<Vec<f64>> = design
-        .rows
-        .iter()
-        .map(|row| std::iter::once(1.0).chain(row.iter().copied()).collect())
-        .collect();
+    let x: Vec<Vec<f64>> =
+        design.rows.iter().map(|row| std::iter::once(1.0).chain(row.iter().copied()).collect()).collect();
     let y: Vec<bool> = units.iter().map(|u| u.treated).collect();
     let beta = logistic::fit(&x, &y, 30);
     let logit: Vec<f64> = x.iter().map(|row| logistic::dot(row, &beta)).collect();
@@ -345,16 +295,10 @@ fn propensity_pairs(
 
 impl MatchResult {
     pub fn balance_table(&self) -> Table {
-        let mut table = Table::new(
-            "Covariate balance (standardised mean differences)",
-            &["covariate", "smd_before", "smd_after"],
-        );
+        let mut table =
+            Table::new("Covariate balance (standardised mean differences)", &["covariate", "smd_before", "smd_after"]);
         for b in &self.balance {
-            table.push(vec![
-                Cell::Text(b.covariate.clone()),
-                Cell::Number(b.smd_before),
-                Cell::Number(b.smd_after),
-            ]);
+            table.push(vec![Cell::Text(b.covariate.clone()), Cell::Number(b.smd_before), Cell::Number(b.smd_after)]);
         }
         table
     }
@@ -366,15 +310,7 @@ impl MatchResult {
         let count = |rate: f64| (rate * pairs as f64).round() as u64;
         let mut table = Table::new(
             "Proven reoffending, treated vs matched comparison",
-            &[
-                "treated",
-                "candidates",
-                "pairs",
-                "treated_rate",
-                "comparison_rate",
-                "difference",
-                "ci95",
-            ],
+            &["treated", "candidates", "pairs", "treated_rate", "comparison_rate", "difference", "ci95"],
         );
         table.push(vec![
             Cell::Count(self.treated),
@@ -382,17 +318,8 @@ impl MatchResult {
             Cell::Count(pairs),
             Cell::rate(count(self.treated_rate), pairs),
             Cell::rate(count(self.comparison_rate), pairs),
-            Cell::Rate {
-                value: self.difference,
-                numerator: pairs,
-                denominator: pairs,
-            },
-            Cell::Interval {
-                low: self.ci95[0],
-                high: self.ci95[1],
-                numerator: pairs,
-                denominator: pairs,
-            },
+            Cell::Rate { value: self.difference, numerator: pairs, denominator: pairs },
+            Cell::Interval { low: self.ci95[0], high: self.ci95[1], numerator: pairs, denominator: pairs },
         ]);
         table
     }

@@ -80,12 +80,7 @@ pub struct History {
 
 /// Evaluates `rule` on each of `dates` (ascending); nobody is a member before the first date.
 /// On each date the most recent applicable override (latest `from`) wins over the rule.
-pub fn history(
-    data: &Dataset,
-    rule: &CompiledRule,
-    dates: &[Day],
-    overrides: &[Override],
-) -> History {
+pub fn history(data: &Dataset, rule: &CompiledRule, dates: &[Day], overrides: &[Override]) -> History {
     let mut result = History::default();
     // Overrides resolved to person indices, grouped per person.
     let mut by_person: Vec<Vec<&Override>> = vec![Vec::new(); data.person_count()];
@@ -104,17 +99,11 @@ pub fn history(
     for &day in &sorted_dates {
         let by_rule = rule.member_flags(data, day);
         for p in 0..data.person_count() {
-            let decision = by_person[p]
-                .iter()
-                .filter(|o| o.applies_on(day))
-                .max_by_key(|o| o.from);
+            let decision = by_person[p].iter().filter(|o| o.applies_on(day)).max_by_key(|o| o.from);
             let now = decision.map_or(by_rule[p], |o| o.kind == OverrideKind::Select);
             if now != member[p] {
                 let cause = match decision {
-                    Some(o) => Cause::Override {
-                        reason: o.reason.clone(),
-                        decided_by: o.decided_by.clone(),
-                    },
+                    Some(o) => Cause::Override { reason: o.reason.clone(), decided_by: o.decided_by.clone() },
                     None if overridden[p] => Cause::OverrideEnded,
                     None => Cause::Rule,
                 };
@@ -129,10 +118,8 @@ pub fn history(
             overridden[p] = decision.is_some();
         }
     }
-    result.members = (0..data.person_count())
-        .filter(|&p| member[p])
-        .map(|p| data.person_id(p as u32).to_owned())
-        .collect();
+    result.members =
+        (0..data.person_count()).filter(|&p| member[p]).map(|p| data.person_id(p as u32).to_owned()).collect();
     result
 }
 
@@ -152,26 +139,14 @@ mod tests {
         let persons = "person_id\na\nb\nc\n";
         let offences = "offence_id,person_id,offence_date,outcome\n\
                         1,a,2024-01-10,conviction\n2,a,2024-01-20,conviction\n3,b,2024-03-05,caution\n";
-        let data = read_dataset(
-            persons.as_bytes(),
-            offences.as_bytes(),
-            &b"person_id,index_date\n"[..],
-        )
-        .unwrap()
-        .strict()
-        .unwrap()
-        .0;
+        let data = read_dataset(persons.as_bytes(), offences.as_bytes(), &b"person_id,index_date\n"[..])
+            .unwrap()
+            .strict()
+            .unwrap()
+            .0;
         let rule = CompiledRule::compile(&parse("count(proven, within 2m) >= 1").unwrap(), &data);
-        let dates: Vec<Day> = [
-            "2024-02-01",
-            "2024-03-01",
-            "2024-04-01",
-            "2024-05-01",
-            "2024-06-01",
-        ]
-        .iter()
-        .map(|d| day(d))
-        .collect();
+        let dates: Vec<Day> =
+            ["2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01"].iter().map(|d| day(d)).collect();
         let overrides = vec![
             Override {
                 person_id: "c".into(),
@@ -208,13 +183,7 @@ mod tests {
                     Cause::Override { reason, .. } => reason.clone(),
                     Cause::OverrideEnded => "override ended".to_owned(),
                 };
-                format!(
-                    "{} {} {:?} {}",
-                    format_day(e.date),
-                    e.person_id,
-                    e.change,
-                    cause
-                )
+                format!("{} {} {:?} {}", format_day(e.date), e.person_id, e.change, cause)
             })
             .collect();
         assert_eq!(

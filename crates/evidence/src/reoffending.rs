@@ -79,11 +79,7 @@ pub struct Definition {
 impl Definition {
     /// The format's default: 12 months follow-up, 6 months waiting.
     pub fn default_as_of(as_of: Day) -> Definition {
-        Definition {
-            as_of,
-            follow_up_months: 12,
-            waiting_months: 6,
-        }
+        Definition { as_of, follow_up_months: 12, waiting_months: 6 }
     }
 
     pub fn json(&self, by: GroupBy) -> serde_json::Value {
@@ -118,23 +114,12 @@ pub struct WindowTable {
 impl WindowTable {
     pub fn new(definition: Definition, dates: &[Day]) -> WindowTable {
         let (Some(&min), Some(&max)) = (dates.iter().min(), dates.iter().max()) else {
-            return WindowTable {
-                first: 0,
-                windows: Vec::new(),
-                definition,
-            };
+            return WindowTable { first: 0, windows: Vec::new(), definition };
         };
         let span = (i64::from(max) - i64::from(min) + 1) as usize;
-        let windows = if span <= 200_000 {
-            (min..=max).map(|d| Self::compute(definition, d)).collect()
-        } else {
-            Vec::new()
-        };
-        WindowTable {
-            first: min,
-            windows,
-            definition,
-        }
+        let windows =
+            if span <= 200_000 { (min..=max).map(|d| Self::compute(definition, d)).collect() } else { Vec::new() };
+        WindowTable { first: min, windows, definition }
     }
 
     fn compute(definition: Definition, day: Day) -> Windows {
@@ -171,10 +156,7 @@ pub fn event_results(data: &Dataset, definition: Definition) -> Vec<EventResult>
             let day = events.index_date[e];
             let w = windows.get(day);
             if w.outcome_limit > definition.as_of {
-                return EventResult {
-                    censored: true,
-                    reoffences: 0,
-                };
+                return EventResult { censored: true, reoffences: 0 };
             }
             let range = data.offences_of(events.person[e]);
             let dates = &o.offence_date[range.clone()];
@@ -185,17 +167,11 @@ pub fn event_results(data: &Dataset, definition: Definition) -> Vec<EventResult>
                     break;
                 }
                 let outcome_date = o.outcome_date[i];
-                if o.outcome[i].is_proven()
-                    && outcome_date != NO_DAY
-                    && outcome_date <= w.outcome_limit
-                {
+                if o.outcome[i].is_proven() && outcome_date != NO_DAY && outcome_date <= w.outcome_limit {
                     reoffences += 1;
                 }
             }
-            EventResult {
-                censored: false,
-                reoffences,
-            }
+            EventResult { censored: false, reoffences }
         })
         .collect()
 }
@@ -234,14 +210,12 @@ impl Measure {
 
     /// The cells of the output row after the group label.
     fn cells(&self) -> Vec<Cell> {
-        let interval = self
-            .ci95()
-            .map_or(Cell::Missing, |[low, high]| Cell::Interval {
-                low,
-                high,
-                numerator: self.reoffenders,
-                denominator: self.people,
-            });
+        let interval = self.ci95().map_or(Cell::Missing, |[low, high]| Cell::Interval {
+            low,
+            high,
+            numerator: self.reoffenders,
+            denominator: self.people,
+        });
         vec![
             Cell::Count(self.people),
             Cell::Count(self.reoffenders),
@@ -268,15 +242,7 @@ pub struct Report {
     pub groups: Vec<GroupMeasure>,
 }
 
-pub const COLUMNS: [&str; 7] = [
-    "group",
-    "people",
-    "reoffenders",
-    "binary_rate",
-    "frequency",
-    "censored",
-    "ci95",
-];
+pub const COLUMNS: [&str; 7] = ["group", "people", "reoffenders", "binary_rate", "frequency", "censored", "ci95"];
 
 /// The reoffending measure by `by`.
 pub fn reoffending(data: &Dataset, definition: Definition, by: GroupBy) -> Report {
@@ -320,19 +286,11 @@ pub fn reoffending(data: &Dataset, definition: Definition, by: GroupBy) -> Repor
                 .filter_map(|(measure, label)| label.map(|group| GroupMeasure { group, measure })),
         );
         if unknown_seen {
-            groups.push(GroupMeasure {
-                group: String::new(),
-                measure: unknown,
-            });
+            groups.push(GroupMeasure { group: String::new(), measure: unknown });
         }
         groups.sort_by(|a, b| a.group.cmp(&b.group));
     }
-    Report {
-        definition,
-        by,
-        overall,
-        groups,
-    }
+    Report { definition, by, overall, groups }
 }
 
 impl Report {

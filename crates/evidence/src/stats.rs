@@ -97,11 +97,7 @@ pub fn chi_square_p(x: f64, df: u32) -> f64 {
 
 /// Complementary error function, via erfc(x) = Q(1/2, x²) for x ≥ 0.
 pub fn erfc(x: f64) -> f64 {
-    if x >= 0.0 {
-        gamma_q(0.5, x * x)
-    } else {
-        2.0 - gamma_q(0.5, x * x)
-    }
+    if x >= 0.0 { gamma_q(0.5, x * x) } else { 2.0 - gamma_q(0.5, x * x) }
 }
 
 /// Standard normal cumulative distribution function.
@@ -131,11 +127,7 @@ pub fn standardised_mean_difference(treated: &[f64], control: &[f64]) -> f64 {
     let difference = mean(treated) - mean(control);
     let pooled = ((variance(treated) + variance(control)) / 2.0).sqrt();
     if pooled == 0.0 {
-        if difference == 0.0 {
-            0.0
-        } else {
-            f64::INFINITY.copysign(difference)
-        }
+        if difference == 0.0 { 0.0 } else { f64::INFINITY.copysign(difference) }
     } else {
         difference / pooled
     }
@@ -178,11 +170,7 @@ mod tests {
     #[test]
     fn smd_is_difference_over_pooled_sd() {
         // means 2 and 1, variances 1 and 1 → SMD 1
-        close(
-            standardised_mean_difference(&[1.0, 2.0, 3.0], &[0.0, 1.0, 2.0]),
-            1.0,
-            1e-12,
-        );
+        close(standardised_mean_difference(&[1.0, 2.0, 3.0], &[0.0, 1.0, 2.0]), 1.0, 1e-12);
         assert_eq!(standardised_mean_difference(&[1.0, 1.0], &[1.0, 1.0]), 0.0);
     }
 }

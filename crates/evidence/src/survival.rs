@@ -22,11 +22,7 @@ pub struct SurvivalTime {
 }
 
 /// Survival times of every index event with time at risk, by group label.
-pub fn survival_times(
-    data: &Dataset,
-    definition: Definition,
-    by: GroupBy,
-) -> BTreeMap<String, Vec<SurvivalTime>> {
+pub fn survival_times(data: &Dataset, definition: Definition, by: GroupBy) -> BTreeMap<String, Vec<SurvivalTime>> {
     let events = &data.index_events;
     let windows = WindowTable::new(definition, &events.index_date);
     let o = &data.offences;
@@ -40,28 +36,15 @@ pub fn survival_times(
         }
         let outcome_cutoff = w.outcome_limit.min(definition.as_of);
         let range = data.offences_of(events.person[e]);
-        let first_after =
-            range.start + o.offence_date[range.clone()].partition_point(|&d| d <= day);
+        let first_after = range.start + o.offence_date[range.clone()].partition_point(|&d| d <= day);
         let first = (first_after..range.end)
             .take_while(|&i| o.offence_date[i] <= observation_end)
-            .find(|&i| {
-                o.outcome[i].is_proven()
-                    && o.outcome_date[i] != NO_DAY
-                    && o.outcome_date[i] <= outcome_cutoff
-            });
+            .find(|&i| o.outcome[i].is_proven() && o.outcome_date[i] != NO_DAY && o.outcome_date[i] <= outcome_cutoff);
         let time = match first {
-            Some(i) => SurvivalTime {
-                days: o.offence_date[i] - day,
-                event: true,
-            },
-            None => SurvivalTime {
-                days: observation_end - day,
-                event: false,
-            },
+            Some(i) => SurvivalTime { days: o.offence_date[i] - day, event: true },
+            None => SurvivalTime { days: observation_end - day, event: false },
         };
-        out.entry(by.label(data, e).to_owned())
-            .or_default()
-            .push(time);
+        out.entry(by.label(data, e).to_owned()).or_default().push(time);
     }
     out
 }
@@ -112,13 +95,7 @@ pub fn kaplan_meier(times: &[SurvivalTime]) -> Vec<Step> {
         if events > 0 {
             survival *= 1.0 - events as f64 / at_risk as f64;
         }
-        steps.push(Step {
-            day,
-            at_risk,
-            events,
-            censored,
-            survival,
-        });
+        steps.push(Step { day, at_risk, events, censored, survival });
         at_risk -= events + censored;
     }
     steps
@@ -127,11 +104,7 @@ pub fn kaplan_meier(times: &[SurvivalTime]) -> Vec<Step> {
 pub fn curves(times: &BTreeMap<String, Vec<SurvivalTime>>) -> Vec<Curve> {
     times
         .iter()
-        .map(|(group, t)| Curve {
-            group: group.clone(),
-            people: t.len() as u64,
-            steps: kaplan_meier(t),
-        })
+        .map(|(group, t)| Curve { group: group.clone(), people: t.len() as u64, steps: kaplan_meier(t) })
         .collect()
 }
 
@@ -167,12 +140,7 @@ pub fn checkpoints(curve: &Curve, every_days: i32, min_cell: u64) -> Vec<Checkpo
             next_step += 1;
         }
         let publish = pending >= min_cell && left >= min_cell;
-        out.push(Checkpoint {
-            day,
-            at_risk: left,
-            events: pending,
-            survival: publish.then_some(survival),
-        });
+        out.push(Checkpoint { day, at_risk: left, events: pending, survival: publish.then_some(survival) });
         if publish {
             pending = 0;
         }
@@ -214,11 +182,8 @@ pub struct LogRank {
 
 /// The log-rank test of equal survival in two groups.
 pub fn log_rank(a: &[SurvivalTime], b: &[SurvivalTime]) -> LogRank {
-    let mut all: Vec<(i32, bool, usize)> = a
-        .iter()
-        .map(|t| (t.days, t.event, 0))
-        .chain(b.iter().map(|t| (t.days, t.event, 1)))
-        .collect();
+    let mut all: Vec<(i32, bool, usize)> =
+        a.iter().map(|t| (t.days, t.event, 0)).chain(b.iter().map(|t| (t.days, t.event, 1))).collect();
     all.sort_unstable_by_key(|t| t.0);
     let mut at_risk = [a.len() as f64, b.len() as f64];
     let (mut observed, mut expected, mut variance) = ([0.0; 2], [0.0; 2], 0.0);
@@ -248,17 +213,8 @@ pub fn log_rank(a: &[SurvivalTime], b: &[SurvivalTime]) -> LogRank {
         at_risk[0] -= leaving[0];
         at_risk[1] -= leaving[1];
     }
-    let chi_square = if variance > 0.0 {
-        (observed[0] - expected[0]).powi(2) / variance
-    } else {
-        0.0
-    };
-    LogRank {
-        observed,
-        expected,
-        chi_square,
-        p_value: chi_square_p(chi_square, 1),
-    }
+    let chi_square = if variance > 0.0 { (observed[0] - expected[0]).powi(2) / variance } else { 0.0 };
+    LogRank { observed, expected, chi_square, p_value: chi_square_p(chi_square, 1) }
 }
 
 #[cfg(test)]
@@ -286,16 +242,11 @@ mod tests {
         // 30 people: events on days 1..=12, the rest censored on day 100.
         let mut times: Vec<SurvivalTime> = (1..=12).map(|d| t(d, true)).collect();
         times.extend((0..18).map(|_| t(100, false)));
-        let curve = Curve {
-            group: "g".into(),
-            people: 30,
-            steps: kaplan_meier(&times),
-        };
+        let curve = Curve { group: "g".into(), people: 30, steps: kaplan_meier(&times) };
         let points = checkpoints(&curve, 5, 5);
         // Day 5: 5 events → published (S = 25/30); day 10: 5 more → published (20/30);
         // day 15: only 2 more → withheld; later days add none; day 100 loses everyone.
-        let close =
-            |a: Option<f64>, b: f64| assert!((a.unwrap() - b).abs() < 1e-12, "{a:?} vs {b}");
+        let close = |a: Option<f64>, b: f64| assert!((a.unwrap() - b).abs() < 1e-12, "{a:?} vs {b}");
         close(points[0].survival, 25.0 / 30.0);
         close(points[1].survival, 20.0 / 30.0);
         assert_eq!(points[2].survival, None);
@@ -315,11 +266,7 @@ mod tests {
         assert!((result.expected[0] - 5.0 / 6.0).abs() < 1e-12);
         assert!((result.chi_square - 49.0 / 17.0).abs() < 1e-12);
         // p = erfc(sqrt(chi² / 2)), from Python's math.erfc.
-        assert!(
-            (result.p_value - 0.089_555_074_413_642_56).abs() < 1e-12,
-            "{}",
-            result.p_value
-        );
+        assert!((result.p_value - 0.089_555_074_413_642_56).abs() < 1e-12, "{}", result.p_value);
         let same = log_rank(&[t(1, true), t(5, false)], &[t(1, true), t(5, false)]);
         assert_eq!(same.chi_square, 0.0);
         assert!((same.p_value - 1.0).abs() < 1e-12);

@@ -30,9 +30,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-const PALETTE: [&str; 6] = [
-    "#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738", "#505a5f",
-];
+const PALETTE: [&str; 6] = ["#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#f47738", "#505a5f"];
 const DASHES: [&str; 6] = ["", "6 3", "2 2", "8 3 2 3", "1 3", "10 4"];
 
 fn open_svg(out: &mut String, width: u32, height: u32, id: &str, title: &str, desc: &str) {
@@ -67,11 +65,7 @@ pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
     }
     for (i, row) in table.rows.iter().enumerate() {
         let label = row[0].text();
-        let label = if label.is_empty() {
-            "(unknown)".to_owned()
-        } else {
-            label
-        };
+        let label = if label.is_empty() { "(unknown)".to_owned() } else { label };
         let y = top + row_height * (i as f64 + 0.5);
         let _ = write!(
             body,
@@ -94,13 +88,7 @@ pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
                     y + 4.0,
                     value * 100.0
                 );
-                let _ = write!(
-                    desc,
-                    "{label}: {:.1}% ({:.1}% to {:.1}%). ",
-                    value * 100.0,
-                    low * 100.0,
-                    high * 100.0
-                );
+                let _ = write!(desc, "{label}: {:.1}% ({:.1}% to {:.1}%). ", value * 100.0, low * 100.0, high * 100.0);
             }
             _ => {
                 let _ = write!(
@@ -114,14 +102,7 @@ pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
         }
     }
     let mut svg = String::new();
-    open_svg(
-        &mut svg,
-        640,
-        height as u32,
-        "rates",
-        &table.title,
-        desc.trim_end(),
-    );
+    open_svg(&mut svg, 640, height as u32, "rates", &table.title, desc.trim_end());
     svg.push_str(&body);
     svg.push_str("</svg>");
     Chart { svg, table }
@@ -132,12 +113,7 @@ pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
 pub fn survival_chart(curves: &[Curve], every_days: i32, min_cell: u64) -> Chart {
     let table = crate::survival::curves_table(curves, every_days, min_cell);
     let (left, top, plot_width, plot_height) = (60.0, 20.0, 460.0, 260.0);
-    let max_day = curves
-        .iter()
-        .flat_map(|c| c.steps.iter().map(|s| s.day))
-        .max()
-        .unwrap_or(1)
-        .max(1);
+    let max_day = curves.iter().flat_map(|c| c.steps.iter().map(|s| s.day)).max().unwrap_or(1).max(1);
     let x = |day: i32| left + f64::from(day) / f64::from(max_day) * plot_width;
     let y = |s: f64| top + (1.0 - s) * plot_height;
     let mut body = String::new();
@@ -166,8 +142,7 @@ pub fn survival_chart(curves: &[Curve], every_days: i32, min_cell: u64) -> Chart
         left + plot_width / 2.0,
         top + plot_height + 36.0
     );
-    let mut desc =
-        String::from("Share of people without a proven reoffence by days since the index date. ");
+    let mut desc = String::from("Share of people without a proven reoffence by days since the index date. ");
     for (i, curve) in curves.iter().enumerate() {
         let mut path = format!("M{:.1} {:.1}", x(0), y(1.0));
         let mut last = 1.0;
@@ -179,11 +154,7 @@ pub fn survival_chart(curves: &[Curve], every_days: i32, min_cell: u64) -> Chart
                 last_day = point.day;
             }
         }
-        let label = if curve.group.is_empty() {
-            "(unknown)"
-        } else {
-            &curve.group
-        };
+        let label = if curve.group.is_empty() { "(unknown)" } else { &curve.group };
         let (colour, dash) = (PALETTE[i % PALETTE.len()], DASHES[i % DASHES.len()]);
         let _ = write!(
             body,
@@ -192,22 +163,11 @@ pub fn survival_chart(curves: &[Curve], every_days: i32, min_cell: u64) -> Chart
             y(last) + 4.0,
             escape(label)
         );
-        let _ = write!(
-            desc,
-            "{label}: {:.1}% after {last_day} days. ",
-            last * 100.0
-        );
+        let _ = write!(desc, "{label}: {:.1}% after {last_day} days. ", last * 100.0);
     }
     let mut svg = String::new();
     let height = (top + plot_height + 50.0) as u32;
-    open_svg(
-        &mut svg,
-        600,
-        height,
-        "survival",
-        &table.title,
-        desc.trim_end(),
-    );
+    open_svg(&mut svg, 600, height, "survival", &table.title, desc.trim_end());
     svg.push_str(&body);
     svg.push_str("</svg>");
     Chart { svg, table }
@@ -220,30 +180,16 @@ mod tests {
     use crate::survival::{SurvivalTime, kaplan_meier};
 
     fn report() -> Report {
-        let m = |people, reoffenders| Measure {
-            people,
-            reoffenders,
-            reoffences: reoffenders,
-            censored: 0,
-        };
+        let m = |people, reoffenders| Measure { people, reoffenders, reoffences: reoffenders, censored: 0 };
         Report {
             definition: Definition::default_as_of(0),
             by: GroupBy::Group,
             overall: m(340, 75),
             groups: vec![
-                GroupMeasure {
-                    group: "A & B".into(),
-                    measure: m(100, 40),
-                },
-                GroupMeasure {
-                    group: "small".into(),
-                    measure: m(40, 5),
-                },
+                GroupMeasure { group: "A & B".into(), measure: m(100, 40) },
+                GroupMeasure { group: "small".into(), measure: m(40, 5) },
                 // Hidden too: otherwise the total minus the others would reveal "small".
-                GroupMeasure {
-                    group: "C".into(),
-                    measure: m(200, 30),
-                },
+                GroupMeasure { group: "C".into(), measure: m(200, 30) },
             ],
         }
     }
@@ -264,23 +210,10 @@ mod tests {
 
     #[test]
     fn survival_chart_draws_one_step_path_per_group() {
-        let times: Vec<SurvivalTime> = (1..=20)
-            .map(|d| SurvivalTime {
-                days: d * 10,
-                event: d % 2 == 0,
-            })
-            .collect();
+        let times: Vec<SurvivalTime> = (1..=20).map(|d| SurvivalTime { days: d * 10, event: d % 2 == 0 }).collect();
         let curves = vec![
-            Curve {
-                group: "A".into(),
-                people: 20,
-                steps: kaplan_meier(&times),
-            },
-            Curve {
-                group: "B".into(),
-                people: 20,
-                steps: kaplan_meier(&times[..15]),
-            },
+            Curve { group: "A".into(), people: 20, steps: kaplan_meier(&times) },
+            Curve { group: "B".into(), people: 20, steps: kaplan_meier(&times[..15]) },
         ];
         let chart = survival_chart(&curves, 10, 2);
         assert_eq!(chart.svg.matches("<path").count(), 2);

@@ -47,11 +47,7 @@ impl Cell {
         if denominator == 0 {
             Cell::Missing
         } else {
-            Cell::Rate {
-                value: numerator as f64 / denominator as f64,
-                numerator,
-                denominator,
-            }
+            Cell::Rate { value: numerator as f64 / denominator as f64, numerator, denominator }
         }
     }
 
@@ -84,21 +80,10 @@ impl Cell {
     fn is_small(&self, min: u64) -> bool {
         match *self {
             Cell::Count(c) => c < min,
-            Cell::Rate {
-                numerator,
-                denominator,
-                ..
+            Cell::Rate { numerator, denominator, .. } | Cell::Interval { numerator, denominator, .. } => {
+                numerator < min || denominator < min
             }
-            | Cell::Interval {
-                numerator,
-                denominator,
-                ..
-            } => numerator < min || denominator < min,
-            Cell::Text(_)
-            | Cell::Number(_)
-            | Cell::Integer(_)
-            | Cell::Missing
-            | Cell::Suppressed => false,
+            Cell::Text(_) | Cell::Number(_) | Cell::Integer(_) | Cell::Missing | Cell::Suppressed => false,
         }
     }
 }
@@ -109,11 +94,7 @@ fn finite(value: f64) -> Json {
 
 /// Four decimals for reading; CSV and JSON consumers get the same rounding.
 fn format_number(value: f64) -> String {
-    if value.is_finite() {
-        format!("{value:.4}")
-    } else {
-        String::new()
-    }
+    if value.is_finite() { format!("{value:.4}") } else { String::new() }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -125,11 +106,7 @@ pub struct Table {
 
 impl Table {
     pub fn new(title: impl Into<String>, columns: &[&str]) -> Table {
-        Table {
-            title: title.into(),
-            columns: columns.iter().map(|c| (*c).to_owned()).collect(),
-            rows: Vec::new(),
-        }
+        Table { title: title.into(), columns: columns.iter().map(|c| (*c).to_owned()).collect(), rows: Vec::new() }
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {
@@ -149,19 +126,10 @@ impl Table {
 
     /// A plain-text table with aligned columns (numbers right-aligned).
     pub fn to_text(&self) -> String {
-        let texts: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|r| r.iter().map(Cell::text).collect())
-            .collect();
+        let texts: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(Cell::text).collect()).collect();
         let widths: Vec<usize> = (0..self.columns.len())
             .map(|c| {
-                texts
-                    .iter()
-                    .map(|r| r[c].chars().count())
-                    .chain([self.columns[c].chars().count()])
-                    .max()
-                    .unwrap_or(0)
+                texts.iter().map(|r| r[c].chars().count()).chain([self.columns[c].chars().count()]).max().unwrap_or(0)
             })
             .collect();
         let mut out = String::new();
@@ -173,21 +141,16 @@ impl Table {
             let parts: Vec<String> = cells
                 .iter()
                 .enumerate()
-                .map(|(c, t)| {
-                    if left(c) {
-                        format!("{t:<w$}", w = widths[c])
-                    } else {
-                        format!("{t:>w$}", w = widths[c])
-                    }
-                })
+                .map(
+                    |(c, t)| {
+                        if left(c) { format!("{t:<w$}", w = widths[c]) } else { format!("{t:>w$}", w = widths[c]) }
+                    },
+                )
                 .collect();
             parts.join("  ").trim_end().to_owned() + "\n"
         };
         out.push_str(&line(&self.columns, &|_| true));
-        out.push_str(&line(
-            &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
-            &|_| true,
-        ));
+        out.push_str(&line(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(), &|_| true));
         for (r, row) in texts.iter().enumerate() {
             let is_text = |c: usize| matches!(self.rows[r][c], Cell::Text(_));
             out.push_str(&line(row, &is_text));
@@ -197,16 +160,7 @@ impl Table {
 
     /// One JSON object per row, keyed by column name.
     pub fn json_rows(&self) -> Vec<Map<String, Json>> {
-        self.rows
-            .iter()
-            .map(|row| {
-                self.columns
-                    .iter()
-                    .cloned()
-                    .zip(row.iter().map(Cell::json))
-                    .collect()
-            })
-            .collect()
+        self.rows.iter().map(|row| self.columns.iter().cloned().zip(row.iter().map(Cell::json)).collect()).collect()
     }
 }
 
@@ -233,10 +187,7 @@ pub fn suppress_complements(table: &mut Table, total_row: usize, count_columns: 
     let mut rows_hidden = Vec::new();
     for &c in count_columns {
         let groups = (0..table.rows.len()).filter(|&r| r != total_row);
-        let suppressed = groups
-            .clone()
-            .filter(|&r| table.rows[r][c] == Cell::Suppressed)
-            .count();
+        let suppressed = groups.clone().filter(|&r| table.rows[r][c] == Cell::Suppressed).count();
         if suppressed != 1 || table.rows[total_row][c] == Cell::Suppressed {
             continue;
         }
@@ -269,24 +220,9 @@ mod tests {
 
     fn sample() -> Table {
         let mut t = Table::new("t", &["group", "people", "reoffenders", "binary_rate"]);
-        t.push(vec![
-            Cell::Text("a".into()),
-            Cell::Count(100),
-            Cell::Count(40),
-            Cell::rate(40, 100),
-        ]);
-        t.push(vec![
-            Cell::Text("b".into()),
-            Cell::Count(100),
-            Cell::Count(9),
-            Cell::rate(9, 100),
-        ]);
-        t.push(vec![
-            Cell::Text("c".into()),
-            Cell::Count(9),
-            Cell::Count(0),
-            Cell::rate(0, 9),
-        ]);
+        t.push(vec![Cell::Text("a".into()), Cell::Count(100), Cell::Count(40), Cell::rate(40, 100)]);
+        t.push(vec![Cell::Text("b".into()), Cell::Count(100), Cell::Count(9), Cell::rate(9, 100)]);
+        t.push(vec![Cell::Text("c".into()), Cell::Count(9), Cell::Count(0), Cell::rate(0, 9)]);
         t
     }
 
@@ -306,30 +242,10 @@ mod tests {
     #[test]
     fn a_single_hidden_group_cell_cannot_be_recovered_from_the_total() {
         let mut t = Table::new("t", &["group", "people", "reoffenders", "binary_rate"]);
-        t.push(vec![
-            Cell::Text("a".into()),
-            Cell::Count(100),
-            Cell::Count(40),
-            Cell::rate(40, 100),
-        ]);
-        t.push(vec![
-            Cell::Text("b".into()),
-            Cell::Count(50),
-            Cell::Count(30),
-            Cell::rate(30, 50),
-        ]);
-        t.push(vec![
-            Cell::Text("c".into()),
-            Cell::Count(60),
-            Cell::Count(5),
-            Cell::rate(5, 60),
-        ]);
-        t.push(vec![
-            Cell::Text("(all)".into()),
-            Cell::Count(210),
-            Cell::Count(75),
-            Cell::rate(75, 210),
-        ]);
+        t.push(vec![Cell::Text("a".into()), Cell::Count(100), Cell::Count(40), Cell::rate(40, 100)]);
+        t.push(vec![Cell::Text("b".into()), Cell::Count(50), Cell::Count(30), Cell::rate(30, 50)]);
+        t.push(vec![Cell::Text("c".into()), Cell::Count(60), Cell::Count(5), Cell::rate(5, 60)]);
+        t.push(vec![Cell::Text("(all)".into()), Cell::Count(210), Cell::Count(75), Cell::rate(75, 210)]);
         suppress_small_cells(&mut t, 10);
         assert_eq!(t.rows[2][2], Cell::Suppressed);
         suppress_complements(&mut t, 3, &[1, 2]);
@@ -350,16 +266,9 @@ mod tests {
         let mut csv = Vec::new();
         t.write_csv(&mut csv).unwrap();
         let csv = String::from_utf8(csv).unwrap();
-        assert!(
-            csv.starts_with(
-                "group,people,reoffenders,binary_rate\na,100,40,0.4000\nb,100,[c],[c]\n"
-            )
-        );
+        assert!(csv.starts_with("group,people,reoffenders,binary_rate\na,100,40,0.4000\nb,100,[c],[c]\n"));
         let text = t.to_text();
-        assert!(
-            text.contains("a         100           40       0.4000"),
-            "{text}"
-        );
+        assert!(text.contains("a         100           40       0.4000"), "{text}");
         let json = t.json_rows();
         assert_eq!(json[1]["reoffenders"], Json::Null);
         assert_eq!(json[0]["people"], Json::from(100));

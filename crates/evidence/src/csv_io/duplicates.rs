@@ -17,35 +17,22 @@ pub(super) fn drop_duplicate_offences(
     id_hashes.sort_unstable();
     let mut duplicate = vec![false; lines.len()];
     let mut any = false;
-    for run in id_hashes
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-    {
+    for run in id_hashes.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
         // Rows in a run are ascending (the sort includes the row); compare texts, since equal
         // hashes need not mean equal ids.
         for (k, &(_, row)) in run.iter().enumerate() {
             let text = o.ids.get(row);
-            if run[..k]
-                .iter()
-                .any(|&(_, earlier)| !duplicate[earlier as usize] && o.ids.get(earlier) == text)
-            {
+            if run[..k].iter().any(|&(_, earlier)| !duplicate[earlier as usize] && o.ids.get(earlier) == text) {
                 duplicate[row as usize] = true;
                 any = true;
-                issues.error(
-                    OFFENCES_FILE,
-                    lines[row as usize],
-                    id_column,
-                    format!("duplicate offence_id '{text}'"),
-                );
+                issues.error(OFFENCES_FILE, lines[row as usize], id_column, format!("duplicate offence_id '{text}'"));
             }
         }
     }
     if !any {
         return;
     }
-    let keep: Vec<u32> = (0..lines.len() as u32)
-        .filter(|&i| !duplicate[i as usize])
-        .collect();
+    let keep: Vec<u32> = (0..lines.len() as u32).filter(|&i| !duplicate[i as usize]).collect();
     o.ids = o.ids.permuted(&keep);
     keep_rows(&mut o.person, &keep);
     keep_rows(&mut o.offence_date, &keep);

@@ -21,10 +21,7 @@ fn tag(hash: u64) -> u64 {
 impl IdIndex {
     pub fn with_capacity(expected: usize) -> IdIndex {
         let size = (expected.max(8) * 2).next_power_of_two();
-        IdIndex {
-            slots: vec![EMPTY; size],
-            len: 0,
-        }
+        IdIndex { slots: vec![EMPTY; size], len: 0 }
     }
 
     fn slot_of(&self, key: &[u8], hash: u64, arena: &StringArena) -> (usize, Option<u32>) {

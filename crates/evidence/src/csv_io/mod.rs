@@ -34,19 +34,12 @@ pub struct Issue {
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
     }
 }
 
 fn open(path: &Path) -> Result<std::fs::File> {
-    std::fs::File::open(path).map_err(|source| EvidenceError::Io {
-        path: path.to_owned(),
-        source,
-    })
+    std::fs::File::open(path).map_err(|source| EvidenceError::Io { path: path.to_owned(), source })
 }
 
 /// Loads the three files from `dir`, keeping the good rows and reporting the bad ones.
@@ -55,11 +48,8 @@ pub fn load_dir_lenient(dir: &Path) -> Result<Loaded> {
     let persons = open(&dir.join(PERSONS_FILE))?;
     let offences = open(&dir.join(OFFENCES_FILE))?;
     let events_path = dir.join(INDEX_EVENTS_FILE);
-    let events: Box<dyn std::io::Read> = if events_path.exists() {
-        Box::new(open(&events_path)?)
-    } else {
-        Box::new(&b"person_id,index_date\n"[..])
-    };
+    let events: Box<dyn std::io::Read> =
+        if events_path.exists() { Box::new(open(&events_path)?) } else { Box::new(&b"person_id,index_date\n"[..]) };
     let hint = SizeHint {
         persons_bytes: persons.metadata().map_or(0, |m| m.len()),
         offences_bytes: offences.metadata().map_or(0, |m| m.len()),

@@ -21,11 +21,7 @@ pub struct Loaded {
 impl Loaded {
     /// All-or-nothing: the dataset and the warnings, or every error.
     pub fn strict(self) -> Result<(Dataset, Vec<Issue>)> {
-        if self.errors.is_empty() {
-            Ok((self.dataset, self.warnings))
-        } else {
-            Err(EvidenceError::Input(self.errors))
-        }
+        if self.errors.is_empty() { Ok((self.dataset, self.warnings)) } else { Err(EvidenceError::Input(self.errors)) }
     }
 }
 
@@ -46,12 +42,7 @@ pub(super) struct Issues {
 
 impl Issues {
     pub(super) fn error(&mut self, file: &str, line: u64, column: usize, message: String) {
-        self.errors.push(Issue {
-            file: file.to_owned(),
-            line,
-            column,
-            message,
-        });
+        self.errors.push(Issue { file: file.to_owned(), line, column, message });
     }
 }
 
@@ -63,22 +54,16 @@ impl<R: Read> FileReader<R> {
         known: &[(&str, bool)],
         issues: &mut Issues,
     ) -> Result<Option<FileReader<R>>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .buffer_capacity(1 << 20)
-            .from_reader(input);
+        let mut reader = csv::ReaderBuilder::new().flexible(true).buffer_capacity(1 << 20).from_reader(input);
         let header = reader.byte_headers()?.clone();
         let mut columns = vec![None; known.len()];
         for (position, name) in header.iter().enumerate() {
             let name = name.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(name);
             match known.iter().position(|(k, _)| k.as_bytes() == name) {
                 Some(k) if columns[k].is_none() => columns[k] = Some(position),
-                Some(_) => issues.error(
-                    file,
-                    1,
-                    position + 1,
-                    format!("duplicate column '{}'", String::from_utf8_lossy(name)),
-                ),
+                Some(_) => {
+                    issues.error(file, 1, position + 1, format!("duplicate column '{}'", String::from_utf8_lossy(name)))
+                }
                 None => issues.warnings.push(Issue {
                     file: file.to_owned(),
                     line: 1,
@@ -118,11 +103,7 @@ impl<R: Read> FileReader<R> {
                 self.file,
                 self.line,
                 self.record.len().min(self.field_count) + 1,
-                format!(
-                    "expected {} fields but found {}",
-                    self.field_count,
-                    self.record.len()
-                ),
+                format!("expected {} fields but found {}", self.field_count, self.record.len()),
             );
         }
     }
@@ -166,28 +147,14 @@ impl<R: Read> FileReader<R> {
         }
         let day = parse_day(cell);
         if day.is_none() {
-            self.error(
-                issues,
-                column,
-                format!("bad date '{}' in {name} (expected YYYY-MM-DD)", show(cell)),
-            );
+            self.error(issues, column, format!("bad date '{}' in {name} (expected YYYY-MM-DD)", show(cell)));
         }
         day
     }
 
-    fn label(
-        &self,
-        issues: &mut Issues,
-        column: usize,
-        name: &str,
-        interner: &mut Interner,
-    ) -> Option<u32> {
+    fn label(&self, issues: &mut Issues, column: usize, name: &str, interner: &mut Interner) -> Option<u32> {
         let text = self.text(issues, column, name)?;
-        Some(if text.is_empty() {
-            NONE
-        } else {
-            interner.intern(text)
-        })
+        Some(if text.is_empty() { NONE } else { interner.intern(text) })
     }
 }
 
@@ -205,12 +172,7 @@ struct PersonLookup {
 }
 
 impl PersonLookup {
-    fn resolve<R: Read>(
-        &self,
-        reader: &FileReader<R>,
-        issues: &mut Issues,
-        what: &str,
-    ) -> Option<u32> {
+    fn resolve<R: Read>(&self, reader: &FileReader<R>, issues: &mut Issues, what: &str) -> Option<u32> {
         let cell = reader.cell(0);
         if cell.is_empty() {
             reader.error(issues, 0, "empty person_id (required)".into());
@@ -227,14 +189,7 @@ impl PersonLookup {
                 Some(self.sorted_of_file_row[row as usize])
             }
             None => {
-                reader.error(
-                    issues,
-                    0,
-                    format!(
-                        "{what} for unknown person '{}' (not in persons.csv)",
-                        show(cell)
-                    ),
-                );
+                reader.error(issues, 0, format!("{what} for unknown person '{}' (not in persons.csv)", show(cell)));
                 None
             }
         }
@@ -242,11 +197,7 @@ impl PersonLookup {
 }
 
 /// Reads persons, offences and index events; good rows become the dataset, bad rows issues.
-pub fn read_dataset(
-    persons: impl Read,
-    offences: impl Read,
-    index_events: impl Read,
-) -> Result<Loaded> {
+pub fn read_dataset(persons: impl Read, offences: impl Read, index_events: impl Read) -> Result<Loaded> {
     read_dataset_sized(persons, offences, index_events, SizeHint::default())
 }
 
@@ -265,38 +216,19 @@ pub fn read_dataset_sized(
     index_events: impl Read,
     hint: SizeHint,
 ) -> Result<Loaded> {
-    let mut issues = Issues {
-        errors: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut issues = Issues { errors: Vec::new(), warnings: Vec::new() };
     let mut dataset = Dataset::default();
     // Rows are at least ~16 (persons) and ~40 (offences) bytes; overestimating only costs memory
     // that the index would reach when growing anyway.
     let persons_expected = (hint.persons_bytes / 16) as usize;
     let offences_expected = (hint.offences_bytes / 40) as usize;
     let lookup = read_persons(persons, persons_expected, &mut dataset, &mut issues)?;
-    read_offences(
-        offences,
-        offences_expected,
-        &lookup,
-        &mut dataset,
-        &mut issues,
-    )?;
+    read_offences(offences, offences_expected, &lookup, &mut dataset, &mut issues)?;
     read_index_events(index_events, &lookup, &mut dataset, &mut issues)?;
     // Duplicates are reported after their file is read; list every issue in file order.
-    let rank = |file: &str| {
-        [PERSONS_FILE, OFFENCES_FILE, INDEX_EVENTS_FILE]
-            .iter()
-            .position(|f| *f == file)
-    };
-    issues
-        .errors
-        .sort_by_key(|i| (rank(&i.file), i.line, i.column));
-    Ok(Loaded {
-        dataset: dataset.canonicalise(),
-        errors: issues.errors,
-        warnings: issues.warnings,
-    })
+    let rank = |file: &str| [PERSONS_FILE, OFFENCES_FILE, INDEX_EVENTS_FILE].iter().position(|f| *f == file);
+    issues.errors.sort_by_key(|i| (rank(&i.file), i.line, i.column));
+    Ok(Loaded { dataset: dataset.canonicalise(), errors: issues.errors, warnings: issues.warnings })
 }
 
 fn read_persons(
@@ -305,12 +237,7 @@ fn read_persons(
     dataset: &mut Dataset,
     issues: &mut Issues,
 ) -> Result<PersonLookup> {
-    const COLUMNS: [(&str, bool); 4] = [
-        ("person_id", true),
-        ("birth_date", false),
-        ("sex", false),
-        ("area", false),
-    ];
+    const COLUMNS: [(&str, bool); 4] = [("person_id", true), ("birth_date", false), ("sex", false), ("area", false)];
     let mut ids = StringArena::default();
     let mut index = IdIndex::with_capacity(expected_rows.max(1024));
     let (mut birth, mut sexes, mut areas_col) = (Vec::new(), Vec::new(), Vec::new());
@@ -321,15 +248,11 @@ fn read_persons(
             let birth_date = r.date(issues, 1, "birth_date", false);
             let sex = Sex::parse(r.cell(2));
             if sex.is_none() {
-                let message = format!(
-                    "unknown sex '{}' (expected F, M, X or empty)",
-                    show(r.cell(2))
-                );
+                let message = format!("unknown sex '{}' (expected F, M, X or empty)", show(r.cell(2)));
                 r.error(issues, 2, message);
             }
             let area = r.label(issues, 3, "area", &mut areas);
-            let (Some(id), Some(birth_date), Some(sex), Some(area)) = (id, birth_date, sex, area)
-            else {
+            let (Some(id), Some(birth_date), Some(sex), Some(area)) = (id, birth_date, sex, area) else {
                 continue;
             };
             // One probe: push, insert, and take the text back out on a duplicate.
@@ -356,12 +279,7 @@ fn read_persons(
     persons.sex = order.iter().map(|&i| sexes[i as usize]).collect();
     persons.area = order.iter().map(|&i| areas_col[i as usize]).collect();
     dataset.areas = areas.into_arena();
-    Ok(PersonLookup {
-        index,
-        file_order_ids: ids,
-        sorted_of_file_row,
-        last_row: std::cell::Cell::new(NONE),
-    })
+    Ok(PersonLookup { index, file_order_ids: ids, sorted_of_file_row, last_row: std::cell::Cell::new(NONE) })
 }
 
 fn read_offences(
@@ -406,10 +324,8 @@ fn read_offences(
         let offence_type = r.label(issues, 5, "offence_type", &mut types);
         let seriousness = parse_seriousness(r.cell(6));
         if seriousness.is_none() {
-            let message = format!(
-                "seriousness '{}' out of range (expected an integer 1 to 10, or empty)",
-                show(r.cell(6))
-            );
+            let message =
+                format!("seriousness '{}' out of range (expected an integer 1 to 10, or empty)", show(r.cell(6)));
             r.error(issues, 6, message);
         }
         let (
@@ -420,15 +336,7 @@ fn read_offences(
             Some(outcome),
             Some(offence_type),
             Some(seriousness),
-        ) = (
-            person,
-            id,
-            offence_date,
-            outcome_date,
-            outcome,
-            offence_type,
-            seriousness,
-        )
+        ) = (person, id, offence_date, outcome_date, outcome, offence_type, seriousness)
         else {
             continue;
         };
@@ -444,13 +352,7 @@ fn read_offences(
     }
     dataset.offence_types = types.into_arena();
     let id_column = r.columns[1].map_or(1, |i| i + 1);
-    super::duplicates::drop_duplicate_offences(
-        &mut dataset.offences,
-        id_hashes,
-        &lines,
-        id_column,
-        issues,
-    );
+    super::duplicates::drop_duplicate_offences(&mut dataset.offences, id_hashes, &lines, id_column, issues);
     Ok(())
 }
 
@@ -470,12 +372,7 @@ fn read_index_events(
     dataset: &mut Dataset,
     issues: &mut Issues,
 ) -> Result<()> {
-    const COLUMNS: [(&str, bool); 4] = [
-        ("person_id", true),
-        ("index_date", true),
-        ("kind", false),
-        ("group", false),
-    ];
+    const COLUMNS: [(&str, bool); 4] = [("person_id", true), ("index_date", true), ("kind", false), ("group", false)];
     let Some(mut r) = FileReader::open(INDEX_EVENTS_FILE, input, &COLUMNS, issues)? else {
         return Ok(());
     };
@@ -486,8 +383,7 @@ fn read_index_events(
         let date = r.date(issues, 1, "index_date", true);
         let kind = r.label(issues, 2, "kind", &mut kinds);
         let group = r.label(issues, 3, "group", &mut groups);
-        let (Some(person), Some(date), Some(kind), Some(group)) = (person, date, kind, group)
-        else {
+        let (Some(person), Some(date), Some(kind), Some(group)) = (person, date, kind, group) else {
             continue;
         };
         e.person.push(person);

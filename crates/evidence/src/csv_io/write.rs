@@ -10,9 +10,7 @@ use crate::date::{Day, NO_DAY, push_day};
 use crate::error::{EvidenceError, Result};
 
 fn writer<W: Write>(out: W) -> csv::Writer<W> {
-    csv::WriterBuilder::new()
-        .buffer_capacity(1 << 20)
-        .from_writer(out)
+    csv::WriterBuilder::new().buffer_capacity(1 << 20).from_writer(out)
 }
 
 fn date_cell(buf: &mut Vec<u8>, day: Day) -> &[u8] {
@@ -98,9 +96,7 @@ pub fn write_dir(data: &Dataset, dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let create = |name: &str| {
         let path = dir.join(name);
-        std::fs::File::create(&path)
-            .map(std::io::BufWriter::new)
-            .map_err(io(&path))
+        std::fs::File::create(&path).map(std::io::BufWriter::new).map_err(io(&path))
     };
     write_persons(data, create(PERSONS_FILE)?)?;
     write_offences(data, create(OFFENCES_FILE)?)?;

@@ -47,9 +47,7 @@ pub struct CompiledRule {
 }
 
 fn lookup_table(values: &[String], arena: &crate::intern::StringArena) -> Vec<bool> {
-    (0..arena.len() as u32)
-        .map(|id| values.iter().any(|v| v == arena.get(id)))
-        .collect()
+    (0..arena.len() as u32).map(|id| values.iter().any(|v| v == arena.get(id))).collect()
 }
 
 impl CompiledRule {
@@ -62,17 +60,13 @@ impl CompiledRule {
     /// Members as of day `as_of`, as person indices in ascending (= code-point id) order.
     pub fn members(&self, data: &Dataset, as_of: Day) -> Vec<u32> {
         let mut evaluator = self.evaluator(data, as_of);
-        (0..data.person_count() as u32)
-            .filter(|&p| evaluator.is_member(p))
-            .collect()
+        (0..data.person_count() as u32).filter(|&p| evaluator.is_member(p)).collect()
     }
 
     /// One flag per person: member as of `as_of`.
     pub fn member_flags(&self, data: &Dataset, as_of: Day) -> Vec<bool> {
         let mut evaluator = self.evaluator(data, as_of);
-        (0..data.person_count() as u32)
-            .map(|p| evaluator.is_member(p))
-            .collect()
+        (0..data.person_count() as u32).map(|p| evaluator.is_member(p)).collect()
     }
 
     pub fn evaluator<'a>(&'a self, data: &'a Dataset, as_of: Day) -> Evaluator<'a> {
@@ -80,11 +74,7 @@ impl CompiledRule {
             rule: self,
             data,
             as_of,
-            lower_bounds: self
-                .aggregates
-                .iter()
-                .map(|a| a.within.map_or(i32::MIN, |p| p.before(as_of)))
-                .collect(),
+            lower_bounds: self.aggregates.iter().map(|a| a.within.map_or(i32::MIN, |p| p.before(as_of))).collect(),
             values: vec![0; self.aggregates.len()],
         }
     }
@@ -92,27 +82,10 @@ impl CompiledRule {
 
 fn compile_node(expr: &Expr, data: &Dataset, aggregates: &mut Vec<Aggregate>) -> Node {
     match expr {
-        Expr::Or(parts) => Node::Or(
-            parts
-                .iter()
-                .map(|p| compile_node(p, data, aggregates))
-                .collect(),
-        ),
-        Expr::And(parts) => Node::And(
-            parts
-                .iter()
-                .map(|p| compile_node(p, data, aggregates))
-                .collect(),
-        ),
+        Expr::Or(parts) => Node::Or(parts.iter().map(|p| compile_node(p, data, aggregates)).collect()),
+        Expr::And(parts) => Node::And(parts.iter().map(|p| compile_node(p, data, aggregates)).collect()),
         Expr::Not(inner) => Node::Not(Box::new(compile_node(inner, data, aggregates))),
-        Expr::Compare {
-            value: Value::Age,
-            op,
-            number,
-        } => Node::Age {
-            op: *op,
-            number: *number,
-        },
+        Expr::Compare { value: Value::Age, op, number } => Node::Age { op: *op, number: *number },
         Expr::Compare { value, op, number } => {
             let (filter, sum_seriousness): (&Filter, bool) = match value {
                 Value::Count(f) => (f, false),
@@ -122,35 +95,19 @@ fn compile_node(expr: &Expr, data: &Dataset, aggregates: &mut Vec<Aggregate>) ->
             aggregates.push(Aggregate {
                 any_outcome: filter.any_outcome,
                 within: filter.within,
-                types: filter
-                    .types
-                    .as_ref()
-                    .map(|t| lookup_table(t, &data.offence_types)),
+                types: filter.types.as_ref().map(|t| lookup_table(t, &data.offence_types)),
                 sum_seriousness,
             });
-            Node::Aggregate {
-                slot: aggregates.len() - 1,
-                op: *op,
-                number: *number,
-            }
+            Node::Aggregate { slot: aggregates.len() - 1, op: *op, number: *number }
         }
-        Expr::In {
-            attribute: Attribute::Sex,
-            values,
-        } => {
+        Expr::In { attribute: Attribute::Sex, values } => {
             let mut set = [false; 4];
-            for (i, sex) in [Sex::Unknown, Sex::F, Sex::M, Sex::X]
-                .into_iter()
-                .enumerate()
-            {
+            for (i, sex) in [Sex::Unknown, Sex::F, Sex::M, Sex::X].into_iter().enumerate() {
                 set[i] = sex != Sex::Unknown && values.iter().any(|v| v == sex.as_str());
             }
             Node::Sex(set)
         }
-        Expr::In {
-            attribute: Attribute::Area,
-            values,
-        } => Node::Area(lookup_table(values, &data.areas)),
+        Expr::In { attribute: Attribute::Area, values } => Node::Area(lookup_table(values, &data.areas)),
     }
 }
 
@@ -184,11 +141,7 @@ impl Evaluator<'_> {
                         continue;
                     }
                 }
-                self.values[slot] += if aggregate.sum_seriousness {
-                    i64::from(o.seriousness[i])
-                } else {
-                    1
-                };
+                self.values[slot] += if aggregate.sum_seriousness { i64::from(o.seriousness[i]) } else { 1 };
             }
         }
     }

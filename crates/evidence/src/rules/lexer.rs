@@ -89,11 +89,7 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, RuleError> {
             chars.next();
             continue;
         }
-        let single = |kind| Token {
-            kind,
-            start,
-            end: start + 1,
-        };
+        let single = |kind| Token { kind, start, end: start + 1 };
         let token = match c {
             '(' => {
                 chars.next();
@@ -121,11 +117,7 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, RuleError> {
                         return Err(RuleError::new(start, "expected '!=' but found '!'"));
                     }
                 };
-                Token {
-                    kind: TokenKind::Op(op),
-                    start,
-                    end: start + if followed_by_eq { 2 } else { 1 },
-                }
+                Token { kind: TokenKind::Op(op), start, end: start + if followed_by_eq { 2 } else { 1 } }
             }
             '"' => {
                 chars.next();
@@ -133,11 +125,7 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, RuleError> {
                 loop {
                     match chars.next() {
                         Some((end, '"')) => {
-                            break Token {
-                                kind: TokenKind::Quoted(text),
-                                start,
-                                end: end + 1,
-                            };
+                            break Token { kind: TokenKind::Quoted(text), start, end: end + 1 };
                         }
                         Some((_, ch)) => text.push(ch),
                         None => {
@@ -162,27 +150,22 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, RuleError> {
                 {
                     return Err(RuleError::new(
                         i,
-                        format!(
-                            "expected a number or a period such as 12m, 5y or 30d but found '{ch}'"
-                        ),
+                        format!("expected a number or a period such as 12m, 5y or 30d but found '{ch}'"),
                     ));
                 }
                 match unit {
                     Some((i, _)) => {
                         let text = &source[start..=i];
-                        let period = Period::parse(text).ok_or_else(|| {
-                            RuleError::new(start, format!("period '{text}' is too long"))
-                        })?;
-                        Token {
-                            kind: TokenKind::Period(period),
-                            start,
-                            end: i + 1,
-                        }
+                        let period = Period::parse(text)
+                            .ok_or_else(|| RuleError::new(start, format!("period '{text}' is too long")))?;
+                        Token { kind: TokenKind::Period(period), start, end: i + 1 }
                     }
                     None => Token {
-                        kind: TokenKind::Integer(digits.parse().map_err(|_| {
-                            RuleError::new(start, format!("number '{digits}' is too large"))
-                        })?),
+                        kind: TokenKind::Integer(
+                            digits
+                                .parse()
+                                .map_err(|_| RuleError::new(start, format!("number '{digits}' is too large")))?,
+                        ),
                         start,
                         end,
                     },
@@ -193,26 +176,15 @@ pub fn tokenize(source: &str) -> Result<Vec<Token>, RuleError> {
                 while let Some((i, ch)) = chars.next_if(|&(_, ch)| is_word_char(ch)) {
                     end = i + ch.len_utf8();
                 }
-                Token {
-                    kind: TokenKind::Word(source[start..end].to_owned()),
-                    start,
-                    end,
-                }
+                Token { kind: TokenKind::Word(source[start..end].to_owned()), start, end }
             }
             other => {
-                return Err(RuleError::new(
-                    start,
-                    format!("unexpected character '{other}'"),
-                ));
+                return Err(RuleError::new(start, format!("unexpected character '{other}'")));
             }
         };
         tokens.push(token);
     }
-    tokens.push(Token {
-        kind: TokenKind::End,
-        start: source.len(),
-        end: source.len(),
-    });
+    tokens.push(Token { kind: TokenKind::End, start: source.len(), end: source.len() });
     Ok(tokens)
 }
 
@@ -242,10 +214,7 @@ mod tests {
             ]
         );
         assert_eq!(kinds("a != 1")[1], TokenKind::Op(CmpOp::Ne));
-        assert_eq!(
-            kinds("\"criminal damage\"")[0],
-            TokenKind::Quoted("criminal damage".into())
-        );
+        assert_eq!(kinds("\"criminal damage\"")[0], TokenKind::Quoted("criminal damage".into()));
     }
 
     #[test]

@@ -54,10 +54,7 @@ pub struct RuleError {
 
 impl RuleError {
     pub fn new(position: usize, message: impl Into<String>) -> RuleError {
-        RuleError {
-            position,
-            message: message.into(),
-        }
+        RuleError { position, message: message.into() }
     }
 }
 
@@ -68,10 +65,7 @@ impl RuleError {
 /// ```
 pub fn caret(source: &str, error: &RuleError) -> String {
     let position = error.position.min(source.len());
-    let column = source
-        .char_indices()
-        .take_while(|(i, _)| *i < position)
-        .count();
+    let column = source.char_indices().take_while(|(i, _)| *i < position).count();
     format!("{source}\n{}^ {}", " ".repeat(column), error.message)
 }
 
@@ -99,13 +93,10 @@ pub fn shipped_rules() -> Vec<NamedRule> {
 /// Reads `[[rule]]` tables (name, jurisdiction, description, expression) such as a
 /// deployment's own rules in its config; every expression must parse.
 pub fn parse_rules_toml(text: &str) -> crate::Result<Vec<NamedRule>> {
-    let file: RulesFile =
-        toml::from_str(text).map_err(|e| crate::EvidenceError::RulesFile(e.to_string()))?;
+    let file: RulesFile = toml::from_str(text).map_err(|e| crate::EvidenceError::RulesFile(e.to_string()))?;
     for rule in &file.rule {
-        parse(&rule.expression).map_err(|error| crate::EvidenceError::UnknownRule {
-            name: rule.name.clone(),
-            error,
-        })?;
+        parse(&rule.expression)
+            .map_err(|error| crate::EvidenceError::UnknownRule { name: rule.name.clone(), error })?;
     }
     Ok(file.rule)
 }
@@ -131,39 +122,20 @@ pub fn resolve_with(name_or_expression: &str, own_rules: &[NamedRule]) -> crate:
     let known: Vec<NamedRule> = own_rules.iter().cloned().chain(shipped_rules()).collect();
     if let Some(named) = known.iter().find(|r| r.name == text).cloned() {
         let expr = parse(&named.expression)?;
-        return Ok(Rule {
-            name: Some(named.name),
-            expression: named.expression,
-            expr,
-        });
+        return Ok(Rule { name: Some(named.name), expression: named.expression, expr });
     }
     match parse(text) {
-        Ok(expr) => Ok(Rule {
-            name: None,
-            expression: text.to_owned(),
-            expr,
-        }),
+        Ok(expr) => Ok(Rule { name: None, expression: text.to_owned(), expr }),
         Err(error) => {
-            let looks_like_a_name = !text.is_empty()
-                && text
-                    .chars()
-                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            let looks_like_a_name =
+                !text.is_empty() && text.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
             let error = if looks_like_a_name {
                 let names: Vec<String> = known.into_iter().map(|r| r.name).collect();
-                RuleError::new(
-                    0,
-                    format!(
-                        "no shipped rule named '{text}' (known: {})",
-                        names.join(", ")
-                    ),
-                )
+                RuleError::new(0, format!("no shipped rule named '{text}' (known: {})", names.join(", ")))
             } else {
                 error
             };
-            Err(crate::EvidenceError::UnknownRule {
-                name: text.to_owned(),
-                error,
-            })
+            Err(crate::EvidenceError::UnknownRule { name: text.to_owned(), error })
         }
     }
 }
@@ -181,8 +153,7 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), rules.len());
         for rule in rules {
-            parse(&rule.expression)
-                .unwrap_or_else(|e| panic!("{}: {}", rule.name, caret(&rule.expression, &e)));
+            parse(&rule.expression).unwrap_or_else(|e| panic!("{}: {}", rule.name, caret(&rule.expression, &e)));
         }
     }
 
@@ -190,17 +161,11 @@ mod tests {
     fn resolves_names_and_expressions() {
         let named = resolve("ew-iom").unwrap();
         assert_eq!(named.name.as_deref(), Some("ew-iom"));
-        assert_eq!(
-            named.expression,
-            "count(proven, within 5y) >= 20 and count(proven, within 12m) >= 4"
-        );
+        assert_eq!(named.expression, "count(proven, within 5y) >= 20 and count(proven, within 12m) >= 4");
         let written = resolve("age >= 18").unwrap();
         assert_eq!(written.name, None);
         let unknown = resolve("no-such-rule").unwrap_err().to_string();
-        assert!(
-            unknown.contains("no shipped rule named 'no-such-rule'"),
-            "{unknown}"
-        );
+        assert!(unknown.contains("no shipped rule named 'no-such-rule'"), "{unknown}");
     }
 
     #[test]
@@ -214,12 +179,7 @@ mod tests {
         assert_eq!(rule.expression, "count(proven, within 5y) >= 15");
         assert!(resolve_with("nl-very-active-prolific", &own).is_ok());
         let bad = "[[rule]]\nname = \"x\"\njurisdiction = \"j\"\ndescription = \"d\"\nexpression = \"count(\"\n";
-        assert!(
-            parse_rules_toml(bad)
-                .unwrap_err()
-                .to_string()
-                .contains("'x'")
-        );
+        assert!(parse_rules_toml(bad).unwrap_err().to_string().contains("'x'"));
     }
 
     #[test]

@@ -54,11 +54,7 @@ pub enum Expr {
 /// Parses rule text into an expression.
 pub fn parse(source: &str) -> Result<Expr, RuleError> {
     let tokens = tokenize(source)?;
-    let mut parser = Parser {
-        source,
-        tokens,
-        at: 0,
-    };
+    let mut parser = Parser { source, tokens, at: 0 };
     let expr = parser.or_expr()?;
     parser.expect_end()?;
     Ok(expr)
@@ -85,13 +81,7 @@ impl Parser<'_> {
 
     fn error(&self, expected: &str) -> RuleError {
         let token = self.peek();
-        RuleError::new(
-            token.start,
-            format!(
-                "expected {expected} but found {}",
-                token.describe(self.source)
-            ),
-        )
+        RuleError::new(token.start, format!("expected {expected} but found {}", token.describe(self.source)))
     }
 
     fn peek_word(&self, word: &str) -> bool {
@@ -116,11 +106,7 @@ impl Parser<'_> {
     }
 
     fn expect_end(&self) -> Result<(), RuleError> {
-        if self.peek().kind == TokenKind::End {
-            Ok(())
-        } else {
-            Err(self.error("'and', 'or' or end of rule"))
-        }
+        if self.peek().kind == TokenKind::End { Ok(()) } else { Err(self.error("'and', 'or' or end of rule")) }
     }
 
     fn or_expr(&mut self) -> Result<Expr, RuleError> {
@@ -128,11 +114,7 @@ impl Parser<'_> {
         while self.eat_word("or") {
             parts.push(self.and_expr()?);
         }
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            Expr::Or(parts)
-        })
+        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::Or(parts) })
     }
 
     fn and_expr(&mut self) -> Result<Expr, RuleError> {
@@ -140,11 +122,7 @@ impl Parser<'_> {
         while self.eat_word("and") {
             parts.push(self.unary()?);
         }
-        Ok(if parts.len() == 1 {
-            parts.remove(0)
-        } else {
-            Expr::And(parts)
-        })
+        Ok(if parts.len() == 1 { parts.remove(0) } else { Expr::And(parts) })
     }
 
     fn unary(&mut self) -> Result<Expr, RuleError> {
@@ -195,29 +173,13 @@ impl Parser<'_> {
                 // `type in (a, b) [within P]` is shorthand for `count(type in (a, b) [, within P]) >= 1`.
                 self.advance();
                 let types = self.value_list()?;
-                let within = if self.eat_word("within") {
-                    Some(self.period()?)
-                } else {
-                    None
-                };
-                let filter = Filter {
-                    any_outcome: false,
-                    within,
-                    types: Some(types),
-                };
-                return Ok(Expr::Compare {
-                    value: Value::Count(filter),
-                    op: CmpOp::Ge,
-                    number: 1,
-                });
+                let within = if self.eat_word("within") { Some(self.period()?) } else { None };
+                let filter = Filter { any_outcome: false, within, types: Some(types) };
+                return Ok(Expr::Compare { value: Value::Count(filter), op: CmpOp::Ge, number: 1 });
             }
             "sex" | "area" => {
                 self.advance();
-                let attribute = if word == "sex" {
-                    Attribute::Sex
-                } else {
-                    Attribute::Area
-                };
+                let attribute = if word == "sex" { Attribute::Sex } else { Attribute::Area };
                 let values = self.value_list()?;
                 return Ok(Expr::In { attribute, values });
             }
@@ -401,38 +363,21 @@ mod tests {
     #[test]
     fn and_binds_tighter_than_or() {
         let expr = parse("age > 1 or age > 2 and age > 3").unwrap();
-        let Expr::Or(parts) = expr else {
-            panic!("expected or")
-        };
+        let Expr::Or(parts) = expr else { panic!("expected or") };
         assert!(matches!(parts[1], Expr::And(_)));
     }
 
     #[test]
     fn errors_say_where_and_what_was_expected() {
-        assert_eq!(
-            err("count(proven, within 5y and count(proven) > 1"),
-            "at 24: expected ')' or ',' but found 'and'"
-        );
-        assert_eq!(
-            err("count(proven) >"),
-            "at 15: expected a whole number but found end of rule"
-        );
+        assert_eq!(err("count(proven, within 5y and count(proven) > 1"), "at 24: expected ')' or ',' but found 'and'");
+        assert_eq!(err("count(proven) >"), "at 15: expected a whole number but found end of rule");
         assert_eq!(
             err("count(proven) 10"),
             "at 14: expected a comparison operator (>, >=, <, <=, =, !=) but found '10'"
         );
-        assert_eq!(
-            err("(age > 1"),
-            "at 8: expected ')', 'and' or 'or' but found end of rule"
-        );
-        assert_eq!(
-            err("age > 1 age"),
-            "at 8: expected 'and', 'or' or end of rule but found 'age'"
-        );
-        assert_eq!(
-            err("count(within 5)"),
-            "at 13: expected a period such as 12m, 5y or 30d but found '5'"
-        );
+        assert_eq!(err("(age > 1"), "at 8: expected ')', 'and' or 'or' but found end of rule");
+        assert_eq!(err("age > 1 age"), "at 8: expected 'and', 'or' or end of rule but found 'age'");
+        assert_eq!(err("count(within 5)"), "at 13: expected a period such as 12m, 5y or 30d but found '5'");
         assert!(err("frobnicate > 1").starts_with("at 0: expected a condition"));
     }
 }

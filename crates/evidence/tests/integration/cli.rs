@@ -9,9 +9,7 @@ fn data_dir(name: &str) -> TempDir {
     let persons = "person_id,birth_date,sex,area\na,,,\nZ,,,\nP2,,,\nP10,,,\n";
     let mut offences = String::from(OFFENCES_HEADER);
     for (i, p) in ["a", "Z", "P2", "P10"].iter().enumerate() {
-        offences.push_str(&format!(
-            "o{i},{p},2024-01-01,2024-02-01,conviction,theft,\n"
-        ));
+        offences.push_str(&format!("o{i},{p},2024-01-01,2024-02-01,conviction,theft,\n"));
     }
     let mut events = String::from(EVENTS_HEADER);
     for i in 0..12 {
@@ -34,31 +32,13 @@ fn cohort_csv_lists_members_sorted_by_code_point() {
     };
     let mut out = Vec::new();
     cohort(&options, &mut out).unwrap();
-    assert_eq!(
-        String::from_utf8(out).unwrap(),
-        "person_id\nP10\nP2\nZ\na\n"
-    );
+    assert_eq!(String::from_utf8(out).unwrap(), "person_id\nP10\nP2\nZ\na\n");
     let mut out = Vec::new();
-    cohort(
-        &CohortOptions {
-            format: Format::Json,
-            rule: "ew-iom".into(),
-            ..options.clone()
-        },
-        &mut out,
-    )
-    .unwrap();
+    cohort(&CohortOptions { format: Format::Json, rule: "ew-iom".into(), ..options.clone() }, &mut out).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(json["rule"]["name"], "ew-iom");
     assert_eq!(json["count"], 0);
-    let error = cohort(
-        &CohortOptions {
-            rule: "count(proven".into(),
-            ..options
-        },
-        &mut Vec::new(),
-    )
-    .unwrap_err();
+    let error = cohort(&CohortOptions { rule: "count(proven".into(), ..options }, &mut Vec::new()).unwrap_err();
     assert!(error.to_string().contains("at 12: expected"), "{error}");
 }
 
@@ -80,9 +60,7 @@ fn reoffending_formats_and_suppression() {
     reoffending(&options, GroupBy::Group, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.starts_with(
-            "group,people,reoffenders,binary_rate,frequency,censored,ci95\nA,12,0,0.0000,0.0000,0,"
-        ),
+        text.starts_with("group,people,reoffenders,binary_rate,frequency,censored,ci95\nA,12,0,0.0000,0.0000,0,"),
         "{text}"
     );
     options.format = Format::Table;
@@ -108,32 +86,11 @@ fn survival_and_compare_entry_points_write_every_format() {
     assert!(json["curves"].as_array().unwrap().len() > 10);
     options.format = Format::Table;
     let mut out = Vec::new();
-    compare(
-        &options,
-        "A",
-        evidence::matching::Method::Propensity { caliper_sd: 0.2 },
-        1,
-        &mut out,
-    )
-    .unwrap();
+    compare(&options, "A", evidence::matching::Method::Propensity { caliper_sd: 0.2 }, 1, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
-    assert!(
-        text.contains("smd_before") && text.contains("comparison_rate"),
-        "{text}"
-    );
+    assert!(text.contains("smd_before") && text.contains("comparison_rate"), "{text}");
     options.format = Format::Csv;
     let mut out = Vec::new();
-    compare(
-        &options,
-        "A",
-        evidence::matching::Method::Exact,
-        1,
-        &mut out,
-    )
-    .unwrap();
-    assert!(
-        String::from_utf8(out)
-            .unwrap()
-            .starts_with("treated,candidates,pairs,")
-    );
+    compare(&options, "A", evidence::matching::Method::Exact, 1, &mut out).unwrap();
+    assert!(String::from_utf8(out).unwrap().starts_with("treated,candidates,pairs,"));
 }

@@ -43,6 +43,5 @@ pub fn dataset(persons: &str, offences: &str, events: &str) -> Dataset {
     loaded.dataset
 }
 
-pub const OFFENCES_HEADER: &str =
-    "offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n";
+pub const OFFENCES_HEADER: &str = "offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n";
 pub const EVENTS_HEADER: &str = "person_id,index_date,kind,group\n";

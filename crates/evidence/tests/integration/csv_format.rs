@@ -9,8 +9,7 @@ fn messages(loaded: &evidence::csv_io::Loaded) -> Vec<String> {
 
 #[test]
 fn every_bad_row_is_reported_with_file_line_and_column() {
-    let persons =
-        "person_id,birth_date,sex,area\nP1,1990-01-01,M,north\nP2,1990-02-30,F,\nP1,,,\nP3,,Q,\n";
+    let persons = "person_id,birth_date,sex,area\nP1,1990-01-01,M,north\nP2,1990-02-30,F,\nP1,,,\nP3,,Q,\n";
     let offences = format!(
         "{OFFENCES_HEADER}O1,P1,2020-01-01,2020-03-01,conviction,theft,3\n\
          O2,P9,2020-01-01,,pending,,\n\
@@ -48,28 +47,18 @@ fn missing_required_columns_are_errors_and_extra_columns_warnings() {
     let persons = "person_id,nickname,sex\nP1,Bob,M\n";
     let offences = "offence_id,person_id,offence_date\nO1,P1,2020-01-01\n";
     let loaded = load(persons, offences, "person_id,index_date\n");
-    assert_eq!(
-        messages(&loaded),
-        vec!["offences.csv:1:1: missing required column 'outcome'"]
-    );
+    assert_eq!(messages(&loaded), vec!["offences.csv:1:1: missing required column 'outcome'"]);
     let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
-    assert_eq!(
-        warnings,
-        vec!["persons.csv:1:2: extra column 'nickname' ignored"]
-    );
+    assert_eq!(warnings, vec!["persons.csv:1:2: extra column 'nickname' ignored"]);
 }
 
 #[test]
 fn columns_may_come_in_any_order_and_fields_may_be_quoted() {
     let persons = "area,person_id\n\"North, East\",\"P\"\"1\"\n";
-    let offences =
-        "outcome,offence_date,person_id,offence_id\nconviction,2020-01-01,\"P\"\"1\",O1\n";
+    let offences = "outcome,offence_date,person_id,offence_id\nconviction,2020-01-01,\"P\"\"1\",O1\n";
     let data = dataset(persons, offences, EVENTS_HEADER);
     assert_eq!(data.person_id(0), "P\"1");
-    assert_eq!(
-        evidence::Dataset::label(&data.areas, data.persons.area[0]),
-        "North, East"
-    );
+    assert_eq!(evidence::Dataset::label(&data.areas, data.persons.area[0]), "North, East");
     assert_eq!(data.offence_count(), 1);
 }
 
@@ -93,10 +82,7 @@ fn round_trip_is_exact() {
         assert_eq!(a, b, "{name}");
     }
     // Every input row survives (the generator writes sorted persons by number, not code point).
-    let input_rows = std::fs::read_to_string(dir.join("in/offences.csv"))
-        .unwrap()
-        .lines()
-        .count();
+    let input_rows = std::fs::read_to_string(dir.join("in/offences.csv")).unwrap().lines().count();
     assert_eq!(first.offence_count() + 1, input_rows);
 }
 
@@ -110,9 +96,7 @@ fn empty_cells_round_trip_as_empty() {
     write_offences(&data, &mut out).unwrap();
     assert_eq!(
         String::from_utf8(out).unwrap(),
-        format!(
-            "person_id,birth_date,sex,area\nP1,,,\n{OFFENCES_HEADER}O1,P1,2020-01-01,,pending,,\n"
-        )
+        format!("person_id,birth_date,sex,area\nP1,,,\n{OFFENCES_HEADER}O1,P1,2020-01-01,,pending,,\n")
     );
 }
 
@@ -126,10 +110,7 @@ fn repeated_offence_ids_keep_the_first_row_and_report_each_repeat() {
     let loaded = load(persons, &offences, EVENTS_HEADER);
     assert_eq!(
         messages(&loaded),
-        vec![
-            "offences.csv:4:1: duplicate offence_id 'X'",
-            "offences.csv:5:1: duplicate offence_id 'X'",
-        ]
+        vec!["offences.csv:4:1: duplicate offence_id 'X'", "offences.csv:5:1: duplicate offence_id 'X'",]
     );
     let data = loaded.dataset;
     assert_eq!(data.offence_count(), 2);

@@ -13,23 +13,14 @@ use evidence::rules::{CompiledRule, resolve};
 use crate::common::{day, temp_dir};
 use crate::reference;
 
-const RULES: [&str; 4] = [
-    "nl-very-active-prolific",
-    "ew-iom",
-    "ew-serious-acquisitive",
-    "young-adult-any-recent",
-];
+const RULES: [&str; 4] = ["nl-very-active-prolific", "ew-iom", "ew-serious-acquisitive", "young-adult-any-recent"];
 const DATES: [&str; 4] = ["2020-02-29", "2023-01-31", "2024-12-31", "2025-03-01"];
 
 fn members(dir: &Path, rule: &str, as_of: &str) -> Vec<String> {
     let (data, _) = load_dir(dir).unwrap();
     let rule = resolve(reference::expression(rule)).unwrap();
     let compiled = CompiledRule::compile(&rule.expr, &data);
-    compiled
-        .members(&data, day(as_of))
-        .into_iter()
-        .map(|p| data.person_id(p).to_owned())
-        .collect()
+    compiled.members(&data, day(as_of)).into_iter().map(|p| data.person_id(p).to_owned()).collect()
 }
 
 type Counts = BTreeMap<String, (u64, u64, u64, u64)>;
@@ -60,10 +51,7 @@ fn cohorts_match_the_reference_on_random_data() {
             assert_eq!(members(&dir, rule, as_of), expected, "{rule} as of {as_of}");
         }
     }
-    assert!(
-        selected > 50,
-        "the random data should select members ({selected})"
-    );
+    assert!(selected > 50, "the random data should select members ({selected})");
 }
 
 #[test]
@@ -71,48 +59,21 @@ fn reoffending_matches_the_reference_on_random_data() {
     let dir = temp_dir("differential-reoffending");
     generate(7, 1_500, 5.0, 2_000, &dir).unwrap();
     let data = reference::load(&dir);
-    let areas: std::collections::HashMap<&str, &str> = data
-        .persons
-        .iter()
-        .map(|p| (p.id.as_str(), p.area.as_str()))
-        .collect();
-    for (as_of, follow_up, waiting) in [
-        ("2025-06-30", 12, 6),
-        ("2024-02-29", 24, 3),
-        ("2025-01-31", 1, 0),
-    ] {
-        let definition = Definition {
-            as_of: day(as_of),
-            follow_up_months: follow_up,
-            waiting_months: waiting,
-        };
+    let areas: std::collections::HashMap<&str, &str> =
+        data.persons.iter().map(|p| (p.id.as_str(), p.area.as_str())).collect();
+    for (as_of, follow_up, waiting) in [("2025-06-30", 12, 6), ("2024-02-29", 24, 3), ("2025-01-31", 1, 0)] {
+        let definition = Definition { as_of: day(as_of), follow_up_months: follow_up, waiting_months: waiting };
         let as_of_date = as_of.parse().unwrap();
-        let expected =
-            reference::reoffending(&data, as_of_date, follow_up.into(), waiting.into(), |e| {
-                e.group.clone()
-            });
+        let expected = reference::reoffending(&data, as_of_date, follow_up.into(), waiting.into(), |e| e.group.clone());
         let got = columnar_reoffending(&dir, definition, GroupBy::Group);
         assert_eq!(got, expected, "by group {as_of} {follow_up} {waiting}");
-        assert!(
-            expected.values().any(|c| c.1 > 0),
-            "someone should reoffend"
-        );
-        let expected =
-            reference::reoffending(&data, as_of_date, follow_up.into(), waiting.into(), |e| {
-                areas[e.person_id.as_str()].to_owned()
-            });
-        assert_eq!(
-            columnar_reoffending(&dir, definition, GroupBy::Area),
-            expected
-        );
-        let expected =
-            reference::reoffending(&data, as_of_date, follow_up.into(), waiting.into(), |e| {
-                e.kind.clone()
-            });
-        assert_eq!(
-            columnar_reoffending(&dir, definition, GroupBy::Kind),
-            expected
-        );
+        assert!(expected.values().any(|c| c.1 > 0), "someone should reoffend");
+        let expected = reference::reoffending(&data, as_of_date, follow_up.into(), waiting.into(), |e| {
+            areas[e.person_id.as_str()].to_owned()
+        });
+        assert_eq!(columnar_reoffending(&dir, definition, GroupBy::Area), expected);
+        let expected = reference::reoffending(&data, as_of_date, follow_up.into(), waiting.into(), |e| e.kind.clone());
+        assert_eq!(columnar_reoffending(&dir, definition, GroupBy::Kind), expected);
     }
 }
 
@@ -135,15 +96,9 @@ fn results_do_not_depend_on_row_order() {
     shuffled_copy(&dir.join("a"), &dir.join("b"), 1);
     let (a, _) = load_dir(&dir.join("a")).unwrap();
     let (b, _) = load_dir(&dir.join("b")).unwrap();
-    assert!(
-        a == b,
-        "the same rows in another order must give the same dataset"
-    );
+    assert!(a == b, "the same rows in another order must give the same dataset");
     for rule in RULES {
-        assert_eq!(
-            members(&dir.join("a"), rule, "2024-12-31"),
-            members(&dir.join("b"), rule, "2024-12-31")
-        );
+        assert_eq!(members(&dir.join("a"), rule, "2024-12-31"), members(&dir.join("b"), rule, "2024-12-31"));
     }
     let definition = Definition::default_as_of(day("2025-06-30"));
     for by in [GroupBy::Group, GroupBy::Sex, GroupBy::Kind] {

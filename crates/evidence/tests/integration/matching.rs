@@ -20,18 +20,13 @@ fn confounded_data() -> evidence::Dataset {
         let sex = if rng.below(4) == 0 { "F" } else { "M" };
         persons.push_str(&format!("p{p},19{}-05-01,{sex},\n", 60 + rng.below(40)));
         for k in 0..priors {
-            offences.push_str(&format!(
-                "p{p}-{k},p{p},2019-0{}-10,2019-12-01,conviction,theft,3\n",
-                k % 9 + 1
-            ));
+            offences.push_str(&format!("p{p}-{k},p{p},2019-0{}-10,2019-12-01,conviction,theft,3\n", k % 9 + 1));
         }
         let treated = rng.next_f64() < sigmoid(-2.5 + 0.35 * f64::from(priors));
         let group = if treated { "T" } else { "C" };
         events.push_str(&format!("p{p},2022-01-01,release,{group}\n"));
         if rng.next_f64() < sigmoid(-2.0 + 0.3 * f64::from(priors)) {
-            offences.push_str(&format!(
-                "p{p}-re,p{p},2022-06-01,2022-07-01,conviction,burglary,5\n"
-            ));
+            offences.push_str(&format!("p{p}-re,p{p},2022-06-01,2022-07-01,conviction,burglary,5\n"));
         }
     }
     dataset(&persons, &offences, &events)
@@ -47,11 +42,7 @@ fn options(method: Method) -> MatchOptions {
 }
 
 fn naive_difference(data: &evidence::Dataset) -> f64 {
-    let report = reoffending(
-        data,
-        Definition::default_as_of(day("2024-01-01")),
-        GroupBy::Group,
-    );
+    let report = reoffending(data, Definition::default_as_of(day("2024-01-01")), GroupBy::Group);
     let rate = |g: &str| {
         let found = report.groups.iter().find(|x| x.group == g).unwrap();
         found.measure.binary_rate().unwrap()
@@ -74,25 +65,11 @@ fn exact_matching_balances_the_matched_cells() {
     assert_eq!(smd(&result, "male").1, 0.0);
     let (before, after) = smd(&result, "ln(1 + prior proven offences)");
     // Bands are coarse (11+ priors is one band), so some imbalance remains within them.
-    assert!(
-        before > 0.5 && after.abs() < before / 5.0,
-        "{before} → {after}"
-    );
+    assert!(before > 0.5 && after.abs() < before / 5.0, "{before} → {after}");
     let naive = naive_difference(&data);
-    assert!(
-        naive > 0.1,
-        "the confounding shows in the naive difference: {naive}"
-    );
-    assert!(
-        result.difference.abs() < naive / 2.0,
-        "{} vs {naive}",
-        result.difference
-    );
-    assert!(
-        result.ci95[0] < 0.0 && 0.0 < result.ci95[1],
-        "{:?}",
-        result.ci95
-    );
+    assert!(naive > 0.1, "the confounding shows in the naive difference: {naive}");
+    assert!(result.difference.abs() < naive / 2.0, "{} vs {naive}", result.difference);
+    assert!(result.ci95[0] < 0.0 && 0.0 < result.ci95[1], "{:?}", result.ci95);
 }
 
 #[test]
@@ -103,30 +80,13 @@ fn propensity_matching_balances_and_removes_the_confounded_difference() {
     let controls: HashSet<u32> = result.pairs.iter().map(|p| p.1).collect();
     assert_eq!(controls.len(), result.pairs.len());
     for b in &result.balance {
-        assert!(
-            b.smd_after.abs() < 0.1,
-            "{}: {} → {}",
-            b.covariate,
-            b.smd_before,
-            b.smd_after
-        );
+        assert!(b.smd_after.abs() < 0.1, "{}: {} → {}", b.covariate, b.smd_before, b.smd_after);
     }
     let naive = naive_difference(&data);
-    assert!(
-        result.difference.abs() < naive / 2.0,
-        "{} vs {naive}",
-        result.difference
-    );
-    assert!(
-        result.ci95[0] < 0.0 && 0.0 < result.ci95[1],
-        "{:?}",
-        result.ci95
-    );
+    assert!(result.difference.abs() < naive / 2.0, "{} vs {naive}", result.difference);
+    assert!(result.ci95[0] < 0.0 && 0.0 < result.ci95[1], "{:?}", result.ci95);
     let again = match_comparison(&data, &options(Method::Propensity { caliper_sd: 0.2 }));
     assert_eq!(again.pairs, result.pairs, "seeded: reproducible");
     let table = result.outcome_table();
-    assert_eq!(
-        table.rows[0][2],
-        evidence::table::Cell::Count(result.pairs.len() as u64)
-    );
+    assert_eq!(table.rows[0][2], evidence::table::Cell::Count(result.pairs.len() as u64));
 }

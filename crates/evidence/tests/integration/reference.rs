@@ -44,11 +44,7 @@ fn rows(path: &Path) -> Vec<HashMap<String, String>> {
         .records()
         .map(|r| {
             let r = r.unwrap();
-            headers
-                .iter()
-                .map(String::from)
-                .zip(r.iter().map(String::from))
-                .collect()
+            headers.iter().map(String::from).zip(r.iter().map(String::from)).collect()
         })
         .collect()
 }
@@ -92,10 +88,7 @@ pub fn load(dir: &Path) -> Data {
 }
 
 pub fn is_proven(outcome: &str) -> bool {
-    matches!(
-        outcome,
-        "conviction" | "caution" | "penalty_order" | "conditional_dismissal"
-    )
+    matches!(outcome, "conviction" | "caution" | "penalty_order" | "conditional_dismissal")
 }
 
 fn months_before(day: Date, months: i64) -> Date {
@@ -103,12 +96,7 @@ fn months_before(day: Date, months: i64) -> Date {
 }
 
 /// Offences of `person` that are proven, with `as_of - months < offence_date <= as_of`.
-pub fn proven_within<'a>(
-    data: &'a Data,
-    person: &str,
-    as_of: Date,
-    months: i64,
-) -> Vec<&'a Offence> {
+pub fn proven_within<'a>(data: &'a Data, person: &str, as_of: Date, months: i64) -> Vec<&'a Offence> {
     let start = months_before(as_of, months);
     data.offences
         .iter()
@@ -130,18 +118,11 @@ pub fn is_member(data: &Data, person: &Person, rule: &str, as_of: Date) -> bool 
     let id = person.id.as_str();
     match rule {
         "nl-very-active-prolific" => {
-            proven_within(data, id, as_of, 60).len() > 10
-                && !proven_within(data, id, as_of, 12).is_empty()
+            proven_within(data, id, as_of, 60).len() > 10 && !proven_within(data, id, as_of, 12).is_empty()
         }
-        "ew-iom" => {
-            proven_within(data, id, as_of, 60).len() >= 20
-                && proven_within(data, id, as_of, 12).len() >= 4
-        }
+        "ew-iom" => proven_within(data, id, as_of, 60).len() >= 20 && proven_within(data, id, as_of, 12).len() >= 4,
         "ew-serious-acquisitive" => {
-            let seriousness: i64 = proven_within(data, id, as_of, 36)
-                .iter()
-                .map(|o| o.seriousness)
-                .sum();
+            let seriousness: i64 = proven_within(data, id, as_of, 36).iter().map(|o| o.seriousness).sum();
             let acquisitive = data.offences.iter().any(|o| {
                 o.person_id == id
                     && is_proven(&o.outcome)
@@ -151,9 +132,7 @@ pub fn is_member(data: &Data, person: &Person, rule: &str, as_of: Date) -> bool 
             seriousness >= 30 || acquisitive
         }
         "young-adult-any-recent" => {
-            let young = person
-                .birth_date
-                .is_some_and(|b| (18..25).contains(&age(b, as_of)));
+            let young = person.birth_date.is_some_and(|b| (18..25).contains(&age(b, as_of)));
             let start = as_of.checked_sub(90.days()).unwrap();
             let any_recent = data
                 .offences
@@ -177,12 +156,8 @@ pub fn expression(rule: &str) -> &str {
 }
 
 pub fn members(data: &Data, rule: &str, as_of: Date) -> Vec<String> {
-    let mut ids: Vec<String> = data
-        .persons
-        .iter()
-        .filter(|p| is_member(data, p, rule, as_of))
-        .map(|p| p.id.clone())
-        .collect();
+    let mut ids: Vec<String> =
+        data.persons.iter().filter(|p| is_member(data, p, rule, as_of)).map(|p| p.id.clone()).collect();
     ids.sort();
     ids
 }
@@ -209,16 +184,14 @@ pub fn reoffending(
             entry.3 += 1;
             continue;
         }
-        let reoffences = by_person
-            .get(event.person_id.as_str())
-            .map_or(0, |offences| {
-                offences
-                    .iter()
-                    .filter(|o| is_proven(&o.outcome))
-                    .filter(|o| d < o.offence_date && o.offence_date <= follow_up_end)
-                    .filter(|o| o.outcome_date.is_some_and(|od| od <= outcome_limit))
-                    .count() as u64
-            });
+        let reoffences = by_person.get(event.person_id.as_str()).map_or(0, |offences| {
+            offences
+                .iter()
+                .filter(|o| is_proven(&o.outcome))
+                .filter(|o| d < o.offence_date && o.offence_date <= follow_up_end)
+                .filter(|o| o.outcome_date.is_some_and(|od| od <= outcome_limit))
+                .count() as u64
+        });
         entry.0 += 1;
         entry.1 += u64::from(reoffences > 0);
         entry.2 += reoffences;

@@ -28,23 +28,14 @@ fn data() -> evidence::Dataset {
 }
 
 fn measure(people: u64, reoffenders: u64, reoffences: u64, censored: u64) -> Measure {
-    Measure {
-        people,
-        reoffenders,
-        reoffences,
-        censored,
-    }
+    Measure { people, reoffenders, reoffences, censored }
 }
 
 #[test]
 fn follow_up_waiting_and_censoring_edges() {
     // 2024-02-29 + 12 months = 2025-02-28 (follow-up end, inclusive);
     // 2024-02-29 + 18 months = 2025-08-29 (last outcome day, inclusive).
-    let report = reoffending(
-        &data(),
-        Definition::default_as_of(day("2025-08-29")),
-        GroupBy::Group,
-    );
+    let report = reoffending(&data(), Definition::default_as_of(day("2025-08-29")), GroupBy::Group);
     assert_eq!(report.groups.len(), 2);
     assert_eq!(report.groups[0].group, "A");
     // p1: the index-day offence does not count, the one exactly 12 months later with its
@@ -62,11 +53,7 @@ fn follow_up_waiting_and_censoring_edges() {
 
 #[test]
 fn one_day_earlier_the_leap_day_events_are_censored() {
-    let report = reoffending(
-        &data(),
-        Definition::default_as_of(day("2025-08-28")),
-        GroupBy::Group,
-    );
+    let report = reoffending(&data(), Definition::default_as_of(day("2025-08-28")), GroupBy::Group);
     assert_eq!(report.groups[0].measure, measure(1, 1, 2, 2));
     assert_eq!(report.groups[1].measure, measure(1, 0, 0, 1));
     assert_eq!(report.groups[1].measure.binary_rate(), Some(0.0));
@@ -80,16 +67,11 @@ fn one_day_earlier_the_leap_day_events_are_censored() {
 #[test]
 fn month_ends_clamp() {
     // 2023-01-31 + 1 month = 2023-02-28: an offence that day counts, the next day does not.
-    let offences = format!(
-        "{OFFENCES_HEADER}a,p1,2023-02-28,2023-02-28,conviction,,\nb,p1,2023-03-01,2023-03-01,conviction,,\n"
-    );
+    let offences =
+        format!("{OFFENCES_HEADER}a,p1,2023-02-28,2023-02-28,conviction,,\nb,p1,2023-03-01,2023-03-01,conviction,,\n");
     let events = format!("{EVENTS_HEADER}p1,2023-01-31,,\n");
     let data = dataset(PERSONS, &offences, &events);
-    let definition = Definition {
-        as_of: day("2023-12-31"),
-        follow_up_months: 1,
-        waiting_months: 0,
-    };
+    let definition = Definition { as_of: day("2023-12-31"), follow_up_months: 1, waiting_months: 0 };
     let results = event_results(&data, definition);
     assert_eq!(results[0].reoffences, 1);
 }
@@ -113,11 +95,7 @@ fn groups_by_person_attributes_and_kind() {
 
 #[test]
 fn json_has_the_documented_shape_and_suppression_hides_small_cells() {
-    let report = reoffending(
-        &data(),
-        Definition::default_as_of(day("2025-08-29")),
-        GroupBy::Group,
-    );
+    let report = reoffending(&data(), Definition::default_as_of(day("2025-08-29")), GroupBy::Group);
     let table = report.to_table();
     let json = report.json_from_table(&table);
     let group = &json["groups"][0];
