@@ -1,0 +1,335 @@
+// desist's browser journey: a probation officer signs in, finds a person, opens the person's
+// page, changes the town they live in, sees the change and the "Changed" entry in "who has looked
+// at this record", and sends a form with a mistake to see the error summary (422). axe-core
+// checks every page on the way against WCAG 2.1 A and AA.
+//
+//   node tests/browser/journey.mjs http://127.0.0.1:8080
+//
+// Runs Debian's Chromium (/usr/bin/chromium, or $DESIST_CHROMIUM) headless through
+// playwright-core; no browser is downloaded. Needs the demo data (`desist demo`). Prints one line
+// per step; exits 0 only when every step and every accessibility check passed.
+
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const AXE_VERSION = require('axe-core/package.json').version;
+
+const base = (process.argv[2] || process.env.DESIST_URL || '').replace(/\/+$/, '');
+if (!/^https?:\/\//.test(base)) {
+  console.error('usage: node journey.mjs http://HOST:PORT   (a server running `desist demo`)');
+  process.exit(2);
+}
+const USERNAME = process.env.DESIST_JOURNEY_USER || 'reclassering';
+const PASSWORD = process.env.DESIST_JOURNEY_PASSWORD || 'desist-demo-2026';
+const EXECUTABLE = process.env.DESIST_CHROMIUM || '/usr/bin/chromium';
+// Family names from the demo caseload (crates/cli/src/demo.rs), tried in turn until the
+// member finds someone their agency works with.
+const NAMES = (process.env.DESIST_JOURNEY_NAMES ||
+  'Jansen,Bakker,Visser,Smit,Meijer,Mulder,Bos,Vos,Peters,Hendriks,Dekker,Brouwer,Dijkstra,de Vries,de Boer,de Groot,de Wit,van den Berg,van Leeuwen,Ngo')
+  .split(',').map((s) => s.trim()).filter(Boolean);
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const STEP_TIMEOUT_MS = 30_000;
+
+let step = 0;
+const failures = [];
+const axeReport = []; // { page, url, violations }
+const started = Date.now();
+
+function log(line) {
+  const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+  console.log(`[journey ${seconds}s] ${line}`);
+}
+
+class StepFailure extends Error {}
+
+function check(condition, message) {
+  if (!condition) throw new StepFailure(message);
+}
+
+async function run(name, body) {
+  step += 1;
+  const label = `step ${String(step).padStart(2)}: ${name}`;
+  try {
+    const detail = await body();
+    log(`ok    ${label}${detail ? ` — ${detail}` : ''}`);
+  } catch (error) {
+    const message = error instanceof StepFailure ? error.message : (error && error.stack) || String(error);
+    log(`FAIL  ${label} — ${message}`);
+    failures.push(`${label}: ${message}`);
+    throw error;
+  }
+}
+
+function describeNode(node) {
+  const target = node.target.map((t) => (Array.isArray(t) ? t.join(' >>> ') : t)).join(' ');
+  const html = node.html.replace(/\s+/g, ' ').slice(0, 200);
+  const why = (node.failureSummary || '').replace(/\s+/g, ' ').trim();
+  return `      at ${target}\n         ${html}${why ? `\n         ${why}` : ''}`;
+}
+
+// Runs axe-core on the page as it is now; records violations (they fail the journey at the end,
+// after every page has been checked, so one run lists them all).
+async function axeCheck(page, name) {
+  await page.addScriptTag({ path: AXE_PATH });
+  const results = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    const pick = (items) => items.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target, html: n.html, failureSummary: n.failureSummary })),
+    }));
+    return { violations: pick(r.violations), incomplete: pick(r.incomplete), passes: r.passes.length };
+  }, AXE_TAGS);
+  axeReport.push({ page: name, url: page.url(), violations: results.violations });
+  const nodes = results.violations.reduce((sum, v) => sum + v.nodes.length, 0);
+  const status = results.violations.length === 0 ? 'ok  ' : 'FAIL';
+  log(`${status}  axe on ${name}: ${results.violations.length} violations (${nodes} elements), ` +
+    `${results.passes} rules passed, ${results.incomplete.length} need review` +
+    (results.incomplete.length ? ` [${results.incomplete.map((v) => v.id).join(', ')}]` : ''));
+  for (const v of results.violations) {
+    log(`        ${v.id} (${v.impact}): ${v.help}`);
+  }
+}
+
+// Clicks and waits for the navigation it causes. `final` is the document's response after any
+// redirects; `first` is the response to the click itself (a 303 when a POST redirects).
+async function clickAndNavigate(page, locator) {
+  const [final] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+  check(final, 'the click did not load a page');
+  let request = final.request();
+  while (request.redirectedFrom()) request = request.redirectedFrom();
+  const first = request === final.request() ? final : await request.response();
+  return { first, final };
+}
+
+async function pageText(locator) {
+  return ((await locator.innerText()) || '').replace(/\s+/g, ' ').trim();
+}
+
+function detailValue(rows, labels) {
+  const row = rows.find((r) => labels.includes(r.label));
+  return row ? row.value : undefined;
+}
+
+async function detailRows(page) {
+  return page.locator('dl.summary-list .summary-row').evaluateAll((rows) => rows.map((row) => ({
+    label: (row.querySelector('dt')?.textContent || '').trim(),
+    value: (row.querySelector('dd')?.textContent || '').trim(),
+  })));
+}
+
+async function main() {
+  const profile = mkdtempSync(join(tmpdir(), 'desist-chromium-'));
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: EXECUTABLE,
+      headless: true,
+      chromiumSandbox: false,
+      // Debian's Chromium on a closed network: no background connections, no first-run.
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+        `--disk-cache-dir=${join(profile, 'cache')}`,
+      ],
+      env: { ...process.env, HOME: profile, XDG_CONFIG_HOME: join(profile, 'config'), XDG_CACHE_HOME: join(profile, 'cache') },
+      timeout: 60_000,
+    });
+    log(`chromium ${browser.version()} (${EXECUTABLE}), axe-core ${AXE_VERSION}, ${base}`);
+    const context = await browser.newContext({ locale: 'nl-NL', viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const page = await context.newPage();
+
+    // Anything on our pages that fails to load (a stylesheet, an asset) or throws is a failure.
+    const pageProblems = [];
+    page.on('pageerror', (error) => pageProblems.push(`script error: ${error.message}`));
+    page.on('requestfailed', (request) => {
+      pageProblems.push(`request failed: ${request.method()} ${request.url()} (${request.failure()?.errorText})`);
+    });
+    page.on('response', (response) => {
+      if (!response.request().isNavigationRequest() && response.status() >= 400) {
+        pageProblems.push(`${response.status()} for ${response.request().method()} ${response.url()}`);
+      }
+    });
+
+    let personUrl;
+    let newCity;
+    let oldCity;
+
+    await run('open the sign-in page', async () => {
+      const response = await page.goto(`${base}/people`);
+      check(response, 'no response');
+      check(new URL(page.url()).pathname === '/login', `expected a redirect to /login, got ${page.url()}`);
+      check(await page.locator('form[action="/login"] #username').count() === 1, 'no username field');
+      await axeCheck(page, 'sign-in page');
+      return `${page.url()} (${response.status()})`;
+    });
+
+    await run(`sign in as ${USERNAME}`, async () => {
+      await page.locator('#username').fill(USERNAME);
+      await page.locator('#password').fill(PASSWORD);
+      await clickAndNavigate(page, page.locator('form[action="/login"] button[type="submit"]'));
+      check(new URL(page.url()).pathname !== '/login',
+        `still on the sign-in page: ${await pageText(page.locator('main'))}`.slice(0, 300));
+      check(await page.locator('form[action="/logout"]').count() === 1, 'no sign-out button after signing in');
+      const memberLine = await pageText(page.locator('.member-line'));
+      return `${page.url()}; "${memberLine}"`;
+    });
+
+    await run('the search page', async () => {
+      if (new URL(page.url()).pathname !== '/people' || new URL(page.url()).search !== '') {
+        await page.goto(`${base}/people`);
+      }
+      check(await page.locator('form[role="search"] #q').count() === 1, 'no search field #q');
+      await axeCheck(page, 'search page');
+      return `title "${await page.title()}"`;
+    });
+
+    await run('search for a person by name', async () => {
+      const tried = [];
+      for (const name of NAMES) {
+        await page.locator('#q').fill(name);
+        const { final } = await clickAndNavigate(page, page.locator('form[role="search"] button[type="submit"]'));
+        check(final && final.status() === 200, `search answered ${final && final.status()}`);
+        const links = page.locator('main table tbody a[href^="/people/"]');
+        const count = await links.count();
+        tried.push(`${name}: ${count}`);
+        if (count > 0) {
+          await axeCheck(page, 'search results');
+          return `"${name}" found ${count} (tried ${tried.join(', ')})`;
+        }
+      }
+      throw new StepFailure(`no one found for any demo name (${tried.join(', ')})`);
+    });
+
+    await run('open the person page', async () => {
+      const first = page.locator('main table tbody a[href^="/people/"]').first();
+      const name = await pageText(first);
+      const { final } = await clickAndNavigate(page, first);
+      check(final.status() === 200, `person page answered ${final.status()}`);
+      check(/^\/people\/[^/]+$/.test(new URL(page.url()).pathname), `not a person page: ${page.url()}`);
+      personUrl = page.url();
+      const heading = await pageText(page.locator('main h1'));
+      check(heading.includes(name), `heading "${heading}" does not name "${name}"`);
+      check(await page.locator('main table.audit').count() === 1, 'no "who has looked at this record" table');
+      oldCity = detailValue(await detailRows(page), ['Woonplaats', 'Town or city']);
+      check(oldCity !== undefined, 'no town or city in the details');
+      await axeCheck(page, 'person page');
+      return `"${heading}" at ${new URL(personUrl).pathname}, lives in "${oldCity}"`;
+    });
+
+    await run('open the edit form', async () => {
+      const edit = page.locator(`main a[href="${new URL(personUrl).pathname}/edit"]`);
+      check(await edit.count() === 1, 'no edit link on the person page');
+      const { final } = await clickAndNavigate(page, edit);
+      check(final.status() === 200, `edit form answered ${final.status()}`);
+      check(await page.locator('main form #city').count() === 1, 'no #city field in the form');
+      check(await page.locator('main form input[name="csrf"]').count() === 1, 'no CSRF field in the form');
+      await axeCheck(page, 'edit form');
+      return page.url();
+    });
+
+    await run('change the town or city and save', async () => {
+      newCity = oldCity === 'Haarlem' ? 'Hoofddorp' : 'Haarlem';
+      await page.locator('#city').fill(newCity);
+      const { first } = await clickAndNavigate(page, page.locator('main form button[type="submit"]'));
+      check(first.status() === 303 || first.status() === 302,
+        `saving answered ${first.status()}, not a redirect: ${await pageText(page.locator('main'))}`.slice(0, 400));
+      check(page.url() === personUrl, `after saving: ${page.url()}, expected ${personUrl}`);
+      return `"${oldCity}" → "${newCity}" (${first.status()} → ${new URL(page.url()).pathname})`;
+    });
+
+    await run('see the new value and the change in "who has looked at this record"', async () => {
+      const city = detailValue(await detailRows(page), ['Woonplaats', 'Town or city']);
+      check(city === newCity, `the page shows "${city}", expected "${newCity}"`);
+      const rows = await page.locator('main table.audit tbody tr').evaluateAll((trs) => trs.map((tr) =>
+        Array.from(tr.querySelectorAll('td')).map((td) => td.innerText.replace(/\s+/g, ' ').trim())));
+      const changed = rows.filter((cells) => /\b(Gewijzigd|Changed)\b/.test(cells[2] || ''));
+      check(changed.length > 0, `no "Gewijzigd"/"Changed" entry among ${rows.length} audit rows: ${JSON.stringify(rows.slice(0, 5))}`);
+      const mine = changed.find((cells) => /El Amrani|reclassering/i.test(cells.join(' ')));
+      check(mine || USERNAME !== 'reclassering', `the "Changed" entries do not name the probation officer: ${JSON.stringify(changed)}`);
+      await axeCheck(page, 'person page after saving');
+      return `city "${city}"; audit: ${(mine || changed[0]).join(' | ')}`;
+    });
+
+    await run('a form with a mistake shows the error summary (422)', async () => {
+      await page.goto(`${personUrl}/edit`);
+      await page.locator('#family_name').fill('');
+      const { first } = await clickAndNavigate(page, page.locator('main form button[type="submit"]'));
+      check(first.status() === 422, `expected 422, got ${first.status()}`);
+      const summary = page.locator('.error-summary');
+      check(await summary.count() === 1, 'no error summary');
+      check(await summary.isVisible(), 'the error summary is not visible');
+      const links = await summary.locator('a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent.trim()]));
+      check(links.some(([href]) => href === '#family_name'), `no link to #family_name in the summary: ${JSON.stringify(links)}`);
+      for (const [href] of links) {
+        check(await page.locator(href).count() === 1, `the summary links to ${href}, which is not on the page`);
+      }
+      check(await page.locator('#family_name').getAttribute('aria-invalid') === 'true', '#family_name is not aria-invalid');
+      check(await page.locator('#family_name-error').count() === 1, 'no message beside #family_name');
+      await axeCheck(page, 'form with errors');
+      return `${first.status()}; summary: ${links.map(([, text]) => `"${text}"`).join(', ')}`;
+    });
+
+    await run('nothing was saved by the failed form', async () => {
+      await page.goto(personUrl);
+      const rows = await detailRows(page);
+      const family = detailValue(rows, ['Achternaam', 'Family name']);
+      check(family && family.length > 0, 'the family name is gone');
+      return `family name still "${family}"`;
+    });
+
+    await run('the pages loaded every resource without errors', async () => {
+      check(pageProblems.length === 0, pageProblems.join('; '));
+    });
+
+    await context.close();
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+let crashed = false;
+try {
+  await main();
+} catch (error) {
+  crashed = true;
+  if (!(error instanceof StepFailure) && failures.length === 0) {
+    failures.push(String((error && error.stack) || error));
+    log(`FAIL  ${error && error.message}`);
+  }
+}
+
+const withViolations = axeReport.filter((r) => r.violations.length > 0);
+if (withViolations.length > 0) {
+  console.log('');
+  console.log(`accessibility violations (axe-core ${AXE_VERSION}, ${AXE_TAGS.join(', ')}):`);
+  for (const report of withViolations) {
+    console.log(`  on ${report.page} (${report.url}):`);
+    for (const v of report.violations) {
+      console.log(`    ${v.id} [${v.impact}] ${v.help}\n      ${v.helpUrl}`);
+      for (const node of v.nodes) console.log(describeNode(node));
+    }
+  }
+}
+
+console.log('');
+if (crashed || failures.length > 0 || withViolations.length > 0) {
+  const parts = [];
+  if (failures.length) parts.push(`${failures.length} step failed`);
+  if (withViolations.length) parts.push(`accessibility violations on ${withViolations.length} of ${axeReport.length} pages`);
+  console.log(`journey FAILED: ${parts.join('; ')} (${step} steps run, ${axeReport.length} pages checked by axe)`);
+  process.exit(1);
+}
+console.log(`journey passed: ${step} steps, ${axeReport.length} pages checked by axe, no violations`);
