@@ -256,8 +256,11 @@ async function main() {
         Array.from(tr.querySelectorAll('td')).map((td) => td.innerText.replace(/\s+/g, ' ').trim())));
       const changed = rows.filter((cells) => /\b(Gewijzigd|Changed)\b/.test(cells[2] || ''));
       check(changed.length > 0, `no "Gewijzigd"/"Changed" entry among ${rows.length} audit rows: ${JSON.stringify(rows.slice(0, 5))}`);
-      const mine = changed.find((cells) => /El Amrani|reclassering/i.test(cells.join(' ')));
-      check(mine || USERNAME !== 'reclassering', `the "Changed" entries do not name the probation officer: ${JSON.stringify(changed)}`);
+      // The newest entries: opening the page after saving, the change, opening the edit form.
+      const recent = rows.slice(0, 3).filter((cells) => /\b(Gewijzigd|Changed)\b/.test(cells[2] || ''));
+      check(recent.length > 0, `no "Gewijzigd"/"Changed" entry among the newest audit rows: ${JSON.stringify(rows.slice(0, 3))}`);
+      const mine = recent.find((cells) => /El Amrani/.test(cells[1] || ''));
+      check(mine || USERNAME !== 'reclassering', `the newest "Changed" entry does not name the probation officer: ${JSON.stringify(recent)}`);
       await axeCheck(page, 'person page after saving');
       return `city "${city}"; audit: ${(mine || changed[0]).join(' | ')}`;
     });
@@ -287,6 +290,18 @@ async function main() {
       const family = detailValue(rows, ['Achternaam', 'Family name']);
       check(family && family.length > 0, 'the family name is gone');
       return `family name still "${family}"`;
+    });
+
+    await run('switch to English and see the same page, with "Changed"', async () => {
+      const link = page.locator('header nav a[lang="en"]');
+      check(await link.count() === 1, 'no language switch to English in the header');
+      await clickAndNavigate(page, link);
+      check(await page.locator('html').getAttribute('lang') === 'en', `html lang is "${await page.locator('html').getAttribute('lang')}" after switching`);
+      check(new URL(page.url()).pathname === new URL(personUrl).pathname, `the switch left the person page: ${page.url()}`);
+      const actions = await page.locator('main table.audit tbody tr td:nth-child(3)').allInnerTexts();
+      check(actions.some((a) => /\bChanged\b/.test(a)), `no "Changed" in the English audit table: ${JSON.stringify(actions.slice(0, 5))}`);
+      await axeCheck(page, 'person page in English');
+      return `"${await pageText(page.locator('main h2#audit'))}"`;
     });
 
     await run('the pages loaded every resource without errors', async () => {
