@@ -161,7 +161,8 @@ pub struct PersonSummaryDto {
     birth_date: Option<String>,
 }
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
 pub struct SearchParams {
     /// Name words (prefixes), a date of birth and/or an identifier.
     q: String,

@@ -24,13 +24,32 @@ async fn bearer_token_create_read_update_and_conflict() {
     app.member(&police, "agent", &[Role::PoliceOfficer]).await;
     let http = reqwest::Client::new();
 
-    let wrong = http.post(app.url("/api/v1/login")).json(&json!({"username": "agent", "password": "nope nope nope"})).send().await.unwrap();
+    let wrong = http
+        .post(app.url("/api/v1/login"))
+        .json(&json!({"username": "agent", "password": "nope nope nope"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.headers()["content-type"], "application/problem+json");
-    let login: Value = http.post(app.url("/api/v1/login")).json(&json!({"username": "agent", "password": PASSWORD})).send().await.unwrap().json().await.unwrap();
+    let login: Value = http
+        .post(app.url("/api/v1/login"))
+        .json(&json!({"username": "agent", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let bearer = format!("Bearer {}", login["token"].as_str().unwrap());
 
-    let created = http.post(app.url("/api/v1/people")).header("authorization", &bearer).json(&new_person("111222333")).send().await.unwrap();
+    let created = http
+        .post(app.url("/api/v1/people"))
+        .header("authorization", &bearer)
+        .json(&new_person("111222333"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.status(), StatusCode::CREATED);
     let person: Value = created.json().await.unwrap();
     let id = person["id"].as_str().unwrap().to_string();
@@ -46,11 +65,18 @@ async fn bearer_token_create_read_update_and_conflict() {
         .unwrap();
     assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: Value = invalid.json().await.unwrap();
-    let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, vec!["family_name", "birth_date", "identifiers[0].value", "basis_kind", "reason"]);
     assert_eq!(problem["errors"][0]["message"], "Enter this");
 
-    let duplicate = http.post(app.url("/api/v1/people")).header("authorization", &bearer).json(&new_person("111222333")).send().await.unwrap();
+    let duplicate = http
+        .post(app.url("/api/v1/people"))
+        .header("authorization", &bearer)
+        .json(&new_person("111222333"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(duplicate.status(), StatusCode::CONFLICT);
     let problem: Value = duplicate.json().await.unwrap();
     assert_eq!(problem["existing"], format!("/api/v1/people/{id}"));
@@ -58,16 +84,44 @@ async fn bearer_token_create_read_update_and_conflict() {
     let mut fields = person.clone();
     fields["city"] = json!("Haarlem");
     let update = json!({"version": 1, "person": fields});
-    let saved = http.put(app.url(&format!("/api/v1/people/{id}"))).header("authorization", &bearer).json(&update).send().await.unwrap();
+    let saved = http
+        .put(app.url(&format!("/api/v1/people/{id}")))
+        .header("authorization", &bearer)
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(saved.status(), StatusCode::OK);
-    let stale = http.put(app.url(&format!("/api/v1/people/{id}"))).header("authorization", &bearer).json(&update).send().await.unwrap();
+    let stale = http
+        .put(app.url(&format!("/api/v1/people/{id}")))
+        .header("authorization", &bearer)
+        .json(&update)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stale.status(), StatusCode::CONFLICT);
     assert_eq!(stale.json::<Value>().await.unwrap()["current_version"], 2);
 
-    let audit: Value = http.get(app.url(&format!("/api/v1/people/{id}/audit"))).header("authorization", &bearer).send().await.unwrap().json().await.unwrap();
+    let audit: Value = http
+        .get(app.url(&format!("/api/v1/people/{id}/audit")))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"create") && actions.contains(&"update"), "{actions:?}");
-    let search: Value = http.get(app.url("/api/v1/people?q=ozturk")).header("authorization", &bearer).send().await.unwrap().json().await.unwrap();
+    let search: Value = http
+        .get(app.url("/api/v1/people?q=ozturk"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(search[0]["id"], id.as_str());
 }
 
@@ -88,7 +142,14 @@ async fn cookie_sessions_need_the_csrf_header_for_writes() {
     assert_eq!(without.status(), StatusCode::UNAUTHORIZED);
     let with = client.api(Method::POST, "/api/v1/people", Some(new_person("111222333"))).await;
     assert_eq!(with.status(), StatusCode::CREATED);
-    let forged = client.http.post(app.url("/api/v1/people")).header("x-csrf-token", "forged").json(&new_person("123456782")).send().await.unwrap();
+    let forged = client
+        .http
+        .post(app.url("/api/v1/people"))
+        .header("x-csrf-token", "forged")
+        .json(&new_person("123456782"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED, "no cookie on this raw client");
     assert_eq!(app.count("person").await, 1);
 }
@@ -102,14 +163,26 @@ async fn subject_access_export_is_for_administrators_and_is_audited() {
     let admin = app.member(&office, "beheer", &[Role::Administrator]).await;
     let person = app.person(&agent, "de Vries", "111222333").await;
 
-    let refused = app.session_for(&agent).await.api(Method::GET, &format!("/api/v1/people/{person}/export"), None).await;
+    let refused =
+        app.session_for(&agent).await.api(Method::GET, &format!("/api/v1/people/{person}/export"), None).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let export: Value = app.session_for(&admin).await.api(Method::GET, &format!("/api/v1/people/{person}/export"), None).await.json().await.unwrap();
+    let export: Value = app
+        .session_for(&admin)
+        .await
+        .api(Method::GET, &format!("/api/v1/people/{person}/export"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(export["person"]["details"]["family_name"], "de Vries");
     assert_eq!(export["revisions"].as_array().unwrap().len(), 1);
     assert_eq!(export["team"][0]["basis"]["kind"], "statutory_task");
-    let actions: Vec<&str> = export["audit"].as_array().unwrap().iter().map(|a| a["entry"]["action"].as_str().unwrap()).collect();
-    assert!(actions.contains(&"export") && actions.contains(&"denied"), "the export and the refusal are both in it: {actions:?}");
+    let actions: Vec<&str> =
+        export["audit"].as_array().unwrap().iter().map(|a| a["entry"]["action"].as_str().unwrap()).collect();
+    assert!(
+        actions.contains(&"export") && actions.contains(&"denied"),
+        "the export and the refusal are both in it: {actions:?}"
+    );
     let page = app.session_for(&admin).await.get(&format!("/people/{person}/export")).await;
     assert!(page.headers()["content-disposition"].to_str().unwrap().contains("subject-access"));
 }
@@ -143,8 +216,10 @@ async fn two_servers_on_one_postgresql_share_sessions() {
     let second = support::spawn_on(&url, None).await;
     let police = first.agency("Politie Amsterdam", AgencyKind::Police).await;
     first.member(&police, "agent", &[Role::PoliceOfficer]).await;
-    let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
-    let login = browser.post(first.url("/login")).form(&[("username", "agent"), ("password", PASSWORD)]).send().await.unwrap();
+    let browser =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+    let login =
+        browser.post(first.url("/login")).form(&[("username", "agent"), ("password", PASSWORD)]).send().await.unwrap();
     assert_eq!(login.status(), StatusCode::SEE_OTHER);
     let cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     let on_second = reqwest::Client::new().get(second.url("/people")).header("cookie", &cookie).send().await.unwrap();

@@ -15,6 +15,9 @@ async fn probation_app() -> (TestApp, domain::access::Actor) {
     (app, officer)
 }
 
+/// A form, the field its error must link to, and words the message must contain.
+type BadInput<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+
 fn person_form<'a>(family_name: &'a str, bsn: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("family_name", family_name),
@@ -39,7 +42,8 @@ async fn sign_in_search_open_edit_and_see_who_changed_it() {
 
     let login = browser.get("/login").await;
     assert_eq!(login.status(), StatusCode::OK);
-    let signed_in = browser.post_raw("/login", &[("username", "Fatima"), ("password", PASSWORD), ("next", "/people?q=ozd")]).await;
+    let signed_in =
+        browser.post_raw("/login", &[("username", "Fatima"), ("password", PASSWORD), ("next", "/people?q=ozd")]).await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     assert_eq!(signed_in.headers()["location"], "/people?q=ozd");
     let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().to_string();
@@ -63,7 +67,10 @@ async fn sign_in_search_open_edit_and_see_who_changed_it() {
 
     let html = browser.get(&format!("/people/{person}")).await.text().await.unwrap();
     assert!(html.contains("Utrecht"));
-    assert!(html.contains("Gewijzigd") && html.contains("person record: sex, address"), "the audit shows the change: {html}");
+    assert!(
+        html.contains("Gewijzigd") && html.contains("person record: sex, address"),
+        "the audit shows the change: {html}"
+    );
     assert!(html.contains("fatima (test)"));
 }
 
@@ -94,17 +101,23 @@ async fn bad_person_input_is_refused_with_a_linked_summary_and_saves_nothing() {
     let (app, officer) = probation_app().await;
     let client = app.session_for(&officer).await;
     let long = "x".repeat(101);
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    let cases: Vec<BadInput> = vec![
         (person_form("de Vries", "111222334"), "identifiers-0-value", "elfproef"),
         (person_form("", "111222333"), "family_name", "Vul dit in"),
         (person_form(&long, "111222333"), "family_name", "hoogstens 100"),
         (
-            person_form("de Vries", "111222333").into_iter().map(|(k, v)| if k == "birth_date" { (k, "2027-01-01") } else { (k, v) }).collect(),
+            person_form("de Vries", "111222333")
+                .into_iter()
+                .map(|(k, v)| if k == "birth_date" { (k, "2027-01-01") } else { (k, v) })
+                .collect(),
             "birth_date",
             "verleden",
         ),
         (
-            person_form("de Vries", "111222333").into_iter().map(|(k, v)| if k == "identifier_kind" && v == "bsn" { (k, "passport") } else { (k, v) }).collect(),
+            person_form("de Vries", "111222333")
+                .into_iter()
+                .map(|(k, v)| if k == "identifier_kind" && v == "bsn" { (k, "passport") } else { (k, v) })
+                .collect(),
             "identifiers-0-kind",
             "passport",
         ),
@@ -136,7 +149,9 @@ async fn a_duplicate_identifier_links_to_the_existing_record() {
 #[tokio::test]
 async fn a_stale_edit_is_a_conflict_and_the_newer_version_stays() {
     let (app, officer) = probation_app().await;
-    let colleague = app.member(&app.agency("Reclassering Noord", AgencyKind::Probation).await, "kees", &[Role::ProbationOfficer]).await;
+    let colleague = app
+        .member(&app.agency("Reclassering Noord", AgencyKind::Probation).await, "kees", &[Role::ProbationOfficer])
+        .await;
     let _ = colleague;
     let person = app.person(&officer, "de Vries", "111222333").await;
     let first = app.session_for(&officer).await;
@@ -170,7 +185,15 @@ async fn missing_or_forged_csrf_tokens_are_refused_and_change_nothing() {
     assert_eq!(api.status(), StatusCode::UNAUTHORIZED, "API without a session");
     assert_eq!(app.count("person").await, 0);
     // A sign-in posted from another site is refused too.
-    let cross = app.anonymous().http.post(app.url("/login")).header("sec-fetch-site", "cross-site").form(&[("username", "fatima"), ("password", PASSWORD)]).send().await.unwrap();
+    let cross = app
+        .anonymous()
+        .http
+        .post(app.url("/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("username", "fatima"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(cross.status(), StatusCode::FORBIDDEN);
 }
 
@@ -202,7 +225,9 @@ async fn adding_an_agency_records_who_when_basis_and_why() {
     let person = app.person(&officer, "de Vries", "111222333").await;
     let client = app.session_for(&officer).await;
     let agency_id = municipality.id.to_string();
-    let incomplete = client.post_form(&format!("/people/{person}/team"), &[("agency_id", &agency_id), ("basis_kind", "consent")]).await;
+    let incomplete = client
+        .post_form(&format!("/people/{person}/team"), &[("agency_id", &agency_id), ("basis_kind", "consent")])
+        .await;
     assert_eq!(incomplete.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = incomplete.text().await.unwrap();
     assert!(html.contains("href=\"#consent_scope\"") && html.contains("href=\"#reason\""), "{html}");
@@ -211,7 +236,13 @@ async fn adding_an_agency_records_who_when_basis_and_why() {
     let added = client
         .post_form(
             &format!("/people/{person}/team"),
-            &[("agency_id", &agency_id), ("basis_kind", "consent"), ("consent_scope", "schuldhulp"), ("consent_expires_on", "2027-06-30"), ("reason", "Schulden")],
+            &[
+                ("agency_id", &agency_id),
+                ("basis_kind", "consent"),
+                ("consent_scope", "schuldhulp"),
+                ("consent_expires_on", "2027-06-30"),
+                ("reason", "Schulden"),
+            ],
         )
         .await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
@@ -232,7 +263,13 @@ async fn pages_switch_language_and_health_answers() {
     assert!(dutch.contains("lang=\"nl\"") && dutch.contains("Persoon zoeken"));
     let switched = client.get("/language/en?back=/people").await;
     assert_eq!(switched.headers()["location"], "/people");
-    let english = client.http.get(app.url("/people")).header("cookie", format!("{}; desist_lang=en", "x=1")).send().await.unwrap();
+    let english = client
+        .http
+        .get(app.url("/people"))
+        .header("cookie", format!("{}; desist_lang=en", "x=1"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(english.status(), StatusCode::SEE_OTHER, "that request had no session");
     let health: serde_json::Value = app.anonymous().get("/healthz").await.json().await.unwrap();
     assert_eq!(health["status"], "ok");

@@ -69,7 +69,8 @@ async fn search(
 ) -> Result<Response, WebError> {
     let t = context.texts;
     let searched = !query.q.trim().is_empty();
-    let hits = if searched { state.people().search(&me.actor, &query.q).await? } else { Vec::new() };
+    // Always through the use case: it checks the role even when there is nothing to search.
+    let hits = state.people().search(&me.actor, &query.q).await?;
     let results: Vec<ResultRow> = hits
         .into_iter()
         .map(|h| ResultRow {

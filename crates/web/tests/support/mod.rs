@@ -163,7 +163,8 @@ pub struct Client {
 
 impl Client {
     fn new(app: &TestApp, token: Option<String>, csrf: String) -> Self {
-        let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
+        let http =
+            reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().unwrap();
         Client { http, base: app.address.clone(), csrf, token }
     }
 
@@ -191,7 +192,9 @@ impl Client {
     }
 
     pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> reqwest::Response {
-        let mut request = self.with_cookie(self.http.request(method, format!("{}{path}", self.base))).header("x-csrf-token", &self.csrf);
+        let mut request = self
+            .with_cookie(self.http.request(method, format!("{}{path}", self.base)))
+            .header("x-csrf-token", &self.csrf);
         if let Some(body) = body {
             request = request.json(&body);
         }

@@ -1,0 +1,209 @@
+//! The browser journey (`tests/browser/journey.mjs`) against a real `desist demo` server: real
+//! headless Chromium (Debian's `/usr/bin/chromium`) driven by playwright-core, with axe-core
+//! checking every page.
+//!
+//! Needs Chromium, Node.js and `npm ci --prefix tests/browser`. Without them the test says why
+//! and passes, unless `DESIST_BROWSER_TESTS=1` (as `.ci/run` sets): then anything missing is a
+//! failure. `DESIST_BROWSER_TESTS=0` skips the journey.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const SERVER_START: Duration = Duration::from_secs(180);
+const JOURNEY_LIMIT: Duration = Duration::from_secs(300);
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("the repository root")
+}
+
+fn chromium() -> PathBuf {
+    std::env::var_os("DESIST_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+        .unwrap_or(false)
+}
+
+/// What the journey needs and is not here.
+fn missing(root: &Path) -> Vec<String> {
+    let mut missing = Vec::new();
+    if !chromium().is_file() {
+        missing.push(format!("{} (apt-get install chromium chromium-driver)", chromium().display()));
+    }
+    if !on_path("node") {
+        missing.push("node on PATH".into());
+    }
+    for package in ["playwright-core", "axe-core"] {
+        let dir = root.join("tests/browser/node_modules").join(package);
+        if !dir.is_dir() {
+            missing.push(format!("{} (npm ci --prefix tests/browser)", dir.display()));
+        }
+    }
+    missing
+}
+
+/// Kills the child when dropped, so a failing assertion never leaves a server behind.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Reads a pipe on a thread; every line goes into the channel.
+fn lines_of(pipe: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receiver
+}
+
+/// Shows a line of the journey as it runs, also when the test passes (straight to stderr, past
+/// the test harness's capture), so CI logs list every step and every axe check.
+fn show(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+fn server_log(path: &Path) -> String {
+    let log = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<&str> = log.lines().collect();
+    lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+#[test]
+fn journey_in_headless_chromium_with_axe() {
+    let required = std::env::var("DESIST_BROWSER_TESTS").ok();
+    if required.as_deref() == Some("0") {
+        show("browser journey skipped: DESIST_BROWSER_TESTS=0");
+        return;
+    }
+    let required = required.as_deref() == Some("1");
+    let root = repo_root();
+    let missing = missing(&root);
+    if !missing.is_empty() {
+        let list = missing.join(", ");
+        assert!(!required, "DESIST_BROWSER_TESTS=1 but the browser journey cannot run; missing: {list}");
+        show(&format!("browser journey skipped (set DESIST_BROWSER_TESTS=1 to make this a failure); missing: {list}"));
+        return;
+    }
+
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let database = dir.path().join("demo.db");
+    let log_path = dir.path().join("server.log");
+    let log = std::fs::File::create(&log_path).expect("the server log file");
+    let mut server = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_desist"))
+            .args(["demo", "--db"])
+            .arg(&database)
+            .args(["--listen", "127.0.0.1:0"])
+            .current_dir(dir.path())
+            // The demo chooses its own database and address; keep the rest at the defaults too.
+            .env_remove("DATABASE_URL")
+            .env_remove("DESIST_DATABASE_URL")
+            .env_remove("DESIST_LANGUAGE")
+            .env_remove("DESIST_SECURE_COOKIES")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("starting desist demo"),
+    );
+    let stdout = lines_of(server.0.stdout.take().expect("the server's stdout"));
+
+    // "desist listening on http://127.0.0.1:PORT", after the demo data is loaded.
+    let started = Instant::now();
+    let mut printed = Vec::new();
+    let url = loop {
+        let left = SERVER_START.saturating_sub(started.elapsed());
+        match stdout.recv_timeout(left) {
+            Ok(line) => {
+                if let Some(url) = line.strip_prefix("desist listening on ") {
+                    break url.trim().to_string();
+                }
+                printed.push(line);
+            }
+            Err(_) => {
+                let status = server.0.try_wait().ok().flatten();
+                panic!(
+                    "desist demo did not say where it listens within {SERVER_START:?} (exit: {status:?})\n\
+                     stdout:\n{}\nlog:\n{}",
+                    printed.join("\n"),
+                    server_log(&log_path)
+                );
+            }
+        }
+    };
+    show(&format!("desist demo ready at {url} after {:.1?}", started.elapsed()));
+    // Keep draining the server's stdout so it never blocks on a full pipe.
+    std::thread::spawn(move || while stdout.recv().is_ok() {});
+
+    let mut journey = KillOnDrop(
+        Command::new("node")
+            .arg(root.join("tests/browser/journey.mjs"))
+            .arg(&url)
+            .current_dir(&root)
+            .env("DESIST_CHROMIUM", chromium())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting node tests/browser/journey.mjs"),
+    );
+    let out = lines_of(journey.0.stdout.take().expect("the journey's stdout"));
+    let err = lines_of(journey.0.stderr.take().expect("the journey's stderr"));
+    let started = Instant::now();
+    let mut output = Vec::new();
+    let status = loop {
+        for line in out.try_iter().chain(err.try_iter()) {
+            show(&line);
+            output.push(line);
+        }
+        if let Some(status) = journey.0.try_wait().expect("waiting for the journey") {
+            break Some(status);
+        }
+        if started.elapsed() > JOURNEY_LIMIT {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    // The rest of what it printed (the readers end when the pipes close).
+    std::thread::sleep(Duration::from_millis(200));
+    for line in out.try_iter().chain(err.try_iter()) {
+        show(&line);
+        output.push(line);
+    }
+    let server_status = server.0.try_wait().ok().flatten();
+    drop(server);
+
+    let Some(status) = status else {
+        panic!("the browser journey took longer than {JOURNEY_LIMIT:?}:\n{}", output.join("\n"));
+    };
+    assert!(
+        status.success(),
+        "the browser journey failed ({status}); server {}:\n{}\n--- server log (last lines) ---\n{}",
+        match server_status {
+            Some(exit) => format!("exited early ({exit})"),
+            None => "was still running".to_string(),
+        },
+        output.join("\n"),
+        server_log(&log_path)
+    );
+    assert!(
+        output.iter().any(|line| line.starts_with("journey passed:")),
+        "the journey exited 0 without saying it passed:\n{}",
+        output.join("\n")
+    );
+}

@@ -1,0 +1,238 @@
+//! The authorization matrix: every route × every role × (agency on the person's team / not),
+//! against what the domain's access table says. The route list is read from the source, so a
+//! route added without a row here fails the test.
+
+mod support;
+
+use domain::access::{Permission, Role, Scope};
+use domain::directory::AgencyKind;
+use reqwest::StatusCode;
+use support::{TestApp, spawn_app};
+
+/// What a route needs.
+#[derive(Debug, Clone, Copy)]
+enum Need {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in member.
+    SignedIn,
+    /// A permission the role must hold (no person involved).
+    Role(Permission),
+    /// A permission on the person in `{id}`: through the team, or a role granting it for everyone.
+    Person(Permission),
+}
+
+/// (source file under crates/web/src, method, route as written there, need)
+const MATRIX: &[(&str, &str, &str, Need)] = &[
+    ("assets.rs", "GET", "/", Need::Public),
+    ("assets.rs", "GET", "/healthz", Need::Public),
+    ("assets.rs", "GET", "/assets/{*path}", Need::Public),
+    ("auth.rs", "GET", "/login", Need::Public),
+    ("auth.rs", "POST", "/login", Need::Public),
+    ("auth.rs", "POST", "/logout", Need::SignedIn),
+    ("auth.rs", "GET", "/language/{code}", Need::Public),
+    ("people/mod.rs", "GET", "/people", Need::Role(Permission::ViewPerson)),
+    ("people/mod.rs", "POST", "/people", Need::Role(Permission::CreatePerson)),
+    ("people/mod.rs", "GET", "/people/new", Need::Role(Permission::CreatePerson)),
+    ("people/mod.rs", "GET", "/people/{id}", Need::Person(Permission::ViewPerson)),
+    ("people/mod.rs", "POST", "/people/{id}", Need::Person(Permission::EditPerson)),
+    ("people/mod.rs", "GET", "/people/{id}/edit", Need::Person(Permission::EditPerson)),
+    ("people/mod.rs", "GET", "/people/{id}/audit", Need::Person(Permission::ViewPerson)),
+    ("people/mod.rs", "GET", "/people/{id}/team", Need::Person(Permission::ManageTeam)),
+    ("people/mod.rs", "POST", "/people/{id}/team", Need::Person(Permission::ManageTeam)),
+    ("people/mod.rs", "GET", "/people/{id}/export", Need::Person(Permission::ExportSubjectAccess)),
+    ("api.rs", "GET", "/openapi.json", Need::Public),
+    ("api.rs", "POST", "/v1/login", Need::Public),
+    ("api.rs", "GET", "/v1/people", Need::Role(Permission::ViewPerson)),
+    ("api.rs", "POST", "/v1/people", Need::Role(Permission::CreatePerson)),
+    ("api.rs", "GET", "/v1/people/{id}", Need::Person(Permission::ViewPerson)),
+    ("api.rs", "PUT", "/v1/people/{id}", Need::Person(Permission::EditPerson)),
+    ("api.rs", "GET", "/v1/people/{id}/audit", Need::Person(Permission::ViewPerson)),
+    ("api.rs", "GET", "/v1/people/{id}/export", Need::Person(Permission::ExportSubjectAccess)),
+];
+
+/// Where a file's routes are mounted.
+fn prefix(file: &str) -> &'static str {
+    if file == "api.rs" { "/api" } else { "" }
+}
+
+/// Every `.route("path", get(..).post(..))` in the web crate's source.
+fn routes_in_source() -> Vec<(String, String, String)> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut found = Vec::new();
+    let mut files = Vec::new();
+    collect(std::path::Path::new(root), &mut files);
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let file = path.strip_prefix(root).unwrap().to_string_lossy().to_string();
+        for piece in text.split(".route(\"").skip(1) {
+            let (route, rest) = piece.split_once('"').unwrap();
+            // The handler chain runs until the route call's closing parenthesis.
+            let mut depth = 1;
+            let chain: String = rest
+                .chars()
+                .take_while(|c| {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => depth -= 1,
+                        _ => {}
+                    }
+                    depth > 0
+                })
+                .collect();
+            for method in ["get", "post", "put", "patch", "delete"] {
+                let called = chain.match_indices(&format!("{method}(")).any(|(i, _)| {
+                    i == 0 || !chain.as_bytes()[i - 1].is_ascii_alphanumeric() && chain.as_bytes()[i - 1] != b'_'
+                });
+                if called {
+                    found.push((file.clone(), method.to_uppercase(), route.to_string()));
+                }
+            }
+        }
+    }
+    found
+}
+
+fn collect(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_route_in_the_source_is_in_the_matrix_and_back() {
+    let source = routes_in_source();
+    let missing: Vec<_> = source
+        .iter()
+        .filter(|(file, method, route)| !MATRIX.iter().any(|(f, m, r, _)| f == file && m == method && r == route))
+        .collect();
+    assert!(missing.is_empty(), "routes without a row in the authorization matrix: {missing:?}");
+    let stale: Vec<_> = MATRIX
+        .iter()
+        .filter(|(f, m, r, _)| !source.iter().any(|(file, method, route)| f == file && m == method && r == route))
+        .collect();
+    assert!(stale.is_empty(), "matrix rows for routes that no longer exist: {stale:?}");
+}
+
+fn expected_allowed(need: Need, role: Role, on_team: bool) -> bool {
+    match need {
+        Need::Public | Need::SignedIn => true,
+        Need::Role(permission) => role.grants(permission).is_some(),
+        Need::Person(permission) => match role.grants(permission) {
+            Some(Scope::Everyone) => true,
+            Some(Scope::Team) => on_team,
+            None => false,
+        },
+    }
+}
+
+fn concrete(route: &str, person: &str) -> String {
+    route.replace("{id}", person).replace("{code}", "en").replace("{*path}", "desist.css")
+}
+
+/// A body that reaches the handler (it may be refused as invalid: 422 still means "allowed").
+fn form_body() -> Vec<(&'static str, &'static str)> {
+    vec![("family_name", ""), ("version", "1"), ("basis_kind", ""), ("username", "x"), ("password", "y")]
+}
+
+async fn call(app: &TestApp, client: &support::Client, method: &str, path: &str) -> StatusCode {
+    let api = path.starts_with("/api/");
+    let response = match (method, api) {
+        ("GET", false) => client.get(path).await,
+        ("POST", false) => client.post_form(path, &form_body()).await,
+        (_, true) => {
+            let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+            let body = (method != reqwest::Method::GET).then(
+                || serde_json::json!({"version": 1, "person": {}, "basis": {}, "username": "x", "password": "y"}),
+            );
+            client.api(method, path, body).await
+        }
+        _ => panic!("method {method} not covered by this test"),
+    };
+    let _ = app;
+    response.status()
+}
+
+fn is_refusal(status: StatusCode) -> bool {
+    matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_for_every_role_on_and_off_the_team() {
+    let app = spawn_app().await;
+    let on_team = app.agency("Agency on the team", AgencyKind::Probation).await;
+    let off_team = app.agency("Agency off the team", AgencyKind::Police).await;
+    let creator = app.member(&on_team, "creator", &[Role::ProbationOfficer]).await;
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (index, role) in Role::ALL.into_iter().enumerate() {
+        for (team_state, agency) in [(true, &on_team), (false, &off_team)] {
+            // A fresh person per role, so one role's edits cannot change another's outcome.
+            let bsn = support_bsn(index * 2 + usize::from(team_state));
+            let person = app.person(&creator, "Matrix", &bsn).await.to_string();
+            let member = app.member(agency, &format!("{}-{team_state}", role.code()), &[role]).await;
+            for (file, method, route, need) in MATRIX {
+                if matches!(need, Need::Public) && *method == "POST" {
+                    continue; // sign-in: covered by its own tests (throttling would interfere here)
+                }
+                let path = format!("{}{}", prefix(file), concrete(route, &person));
+                let client = app.session_for(&member).await;
+                let status = call(&app, &client, method, &path).await;
+                let allowed = expected_allowed(*need, role, team_state);
+                let ok = if allowed {
+                    !is_refusal(status) && status != StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    status == StatusCode::FORBIDDEN
+                };
+                if !ok {
+                    failures.push(format!(
+                        "{method} {path} as {} ({}): got {status}, expected {}",
+                        role.code(),
+                        if team_state { "on team" } else { "off team" },
+                        if allowed { "allowed" } else { "403" }
+                    ));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[tokio::test]
+async fn anonymous_requests_reach_only_public_routes() {
+    let app = spawn_app().await;
+    let agency = app.agency("Agency", AgencyKind::Probation).await;
+    let creator = app.member(&agency, "creator", &[Role::ProbationOfficer]).await;
+    let person = app.person(&creator, "Matrix", "111222333").await.to_string();
+    let anonymous = app.anonymous();
+    for (file, method, route, need) in MATRIX {
+        let path = format!("{}{}", prefix(file), concrete(route, &person));
+        let status = call(&app, &anonymous, method, &path).await;
+        match need {
+            Need::Public => assert!(!is_refusal(status) || *method == "POST", "{method} {path}: {status}"),
+            _ if path.starts_with("/api/") => assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}"),
+            _ if *method == "GET" => assert_eq!(status, StatusCode::SEE_OTHER, "{method} {path} sends to sign-in"),
+            // A form post without a session has no CSRF token to match: refused before anything.
+            _ => assert!(matches!(status, StatusCode::SEE_OTHER | StatusCode::FORBIDDEN), "{method} {path}: {status}"),
+        }
+    }
+}
+
+/// Distinct valid BSNs for the matrix's people.
+fn support_bsn(n: usize) -> String {
+    let mut candidate = 100_000_000 + n as u64 * 7919;
+    loop {
+        let digits: Vec<u64> = candidate.to_string().bytes().map(|b| u64::from(b - b'0')).collect();
+        let sum: i64 = digits.iter().zip([9i64, 8, 7, 6, 5, 4, 3, 2, -1]).map(|(d, w)| *d as i64 * w).sum();
+        if sum % 11 == 0 {
+            return candidate.to_string();
+        }
+        candidate += 1;
+    }
+}
