@@ -7,7 +7,7 @@ use crate::audit::{AuditAction, AuditEntry, AuditView};
 use crate::clock::Clock;
 use crate::ids::{PersonId, TeamEntryId};
 use crate::people::{Identifier, Person, PersonInput, PersonQuery};
-use crate::ports::{AuditLog, PeopleStore, PersonRevision, PersonSummary, StoreError};
+use crate::ports::{AuditLog, DirectoryStore, PeopleStore, PersonRevision, PersonSummary, StoreError};
 use crate::validation::{FieldError, ValidationErrors};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -79,7 +79,7 @@ pub struct People<'a, S> {
 pub const SEARCH_LIMIT: u32 = 50;
 const AUDIT_EXPORT_LIMIT: u32 = 100_000;
 
-impl<S: PeopleStore + AuditLog> People<'_, S> {
+impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
     fn now(&self) -> Timestamp {
         self.clock.now()
     }
@@ -218,6 +218,13 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
         let (grant, team) = self.authorise(actor, id, Permission::ManageTeam, "team").await?;
         let today = self.today();
         let draft = input.parse(today)?;
+        let agencies = self.store.agencies().await?;
+        let Some(agency) = agencies.iter().find(|a| a.id == draft.agency_id) else {
+            return Err(ServiceError::Invalid(ValidationErrors::single(FieldError::new(
+                "agency_id",
+                "error.agency.unknown",
+            ))));
+        };
         if team.iter().any(|e| e.agency_id == draft.agency_id && e.is_active(today)) {
             return Err(ServiceError::Invalid(ValidationErrors::single(FieldError::new(
                 "agency_id",
@@ -235,7 +242,7 @@ impl<S: PeopleStore + AuditLog> People<'_, S> {
             added_at: now,
             ended_at: None,
         };
-        let what = format!("team: added agency {} ({})", entry.agency_id, entry.basis.summary());
+        let what = format!("team: added {} ({})", agency.name, entry.basis.summary());
         let audit = AuditEntry::granted(actor, now, id, AuditAction::TeamAdd, what, &grant);
         self.store.add_team_entry(&entry, &audit).await?;
         Ok(entry)

@@ -15,19 +15,34 @@ pub struct ErrorItem {
     /// The HTML id of the field, so the summary can link to it.
     pub anchor: String,
     pub message: String,
+    /// The line in the error summary: the field's label and the message.
+    pub summary: String,
 }
 
 impl ErrorList {
+    /// The summary names the field ("Achternaam: vul dit in") so each line makes sense on its
+    /// own; the message beside the field does not repeat its label.
     pub fn from_validation(errors: &ValidationErrors, texts: Texts) -> Self {
         let items = errors
             .iter()
-            .map(|e| ErrorItem { field: e.field.clone(), anchor: anchor(&e.field), message: texts.field_error(e) })
+            .map(|e| ErrorItem {
+                field: e.field.clone(),
+                anchor: anchor(&e.field),
+                message: texts.field_error(e),
+                summary: match field_label(&e.field) {
+                    Some(label) => format!("{}: {}", texts.get(label), texts.field_error(e)),
+                    None => texts.field_error(e),
+                },
+            })
             .collect();
         Self { items }
     }
 
     pub fn single(field: &str, message: impl Into<String>) -> Self {
-        Self { items: vec![ErrorItem { field: field.into(), anchor: anchor(field), message: message.into() }] }
+        let message = message.into();
+        Self {
+            items: vec![ErrorItem { field: field.into(), anchor: anchor(field), summary: message.clone(), message }],
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -42,6 +57,33 @@ impl ErrorList {
     pub fn has(&self, field: &str) -> bool {
         self.for_field(field).is_some()
     }
+}
+
+/// The catalogue key of a field's label, for the error summary.
+fn field_label(field: &str) -> Option<&'static str> {
+    let label = match field {
+        "family_name" => "person.family_name",
+        "given_names" => "person.given_names",
+        "birth_date" => "person.birth_date",
+        "sex" => "person.sex",
+        "address" => "person.address",
+        "postcode" => "person.postcode",
+        "city" => "person.city",
+        "phone" => "person.phone",
+        "email" => "person.email",
+        "agency_id" => "team.agency",
+        "basis_kind" => "basis.kind",
+        "statute" => "basis.statute",
+        "consent_scope" => "basis.consent_scope",
+        "consent_expires_on" => "basis.consent_expires_on",
+        "court_order_reference" => "basis.court_order_reference",
+        "reason" => "team.reason",
+        "username" => "login.username",
+        f if f.starts_with("identifiers[") && f.ends_with(".kind") => "person.identifier_kind",
+        f if f.starts_with("identifiers[") => "person.identifier_value",
+        _ => return None,
+    };
+    Some(label)
 }
 
 /// `identifiers[0].value` → `identifiers-0-value`: a valid, stable HTML id.

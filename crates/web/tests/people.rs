@@ -232,6 +232,16 @@ async fn adding_an_agency_records_who_when_basis_and_why() {
     let html = incomplete.text().await.unwrap();
     assert!(html.contains("href=\"#consent_scope\"") && html.contains("href=\"#reason\""), "{html}");
     assert_eq!(app.session_for(&worker).await.get(&format!("/people/{person}")).await.status(), StatusCode::FORBIDDEN);
+    let nowhere = uuid::Uuid::now_v7().to_string();
+    let unknown = client
+        .post_form(
+            &format!("/people/{person}/team"),
+            &[("agency_id", &nowhere), ("basis_kind", "statutory_task"), ("statute", "x"), ("reason", "y")],
+        )
+        .await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.text().await.unwrap().contains("Organisatie: Kies een organisatie uit de lijst"));
+    let team_size = app.count("team_entry").await;
 
     let added = client
         .post_form(
@@ -246,10 +256,12 @@ async fn adding_an_agency_records_who_when_basis_and_why() {
         )
         .await;
     assert_eq!(added.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("team_entry").await, team_size + 1);
     let page = app.session_for(&worker).await.get(&format!("/people/{person}")).await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(html.contains("consent (schuldhulp) until 2027-06-30") && html.contains("Schulden"));
+    assert!(html.contains("Toestemming van de persoon (schuldhulp) tot 2027-06-30") && html.contains("Schulden"));
+    assert!(html.contains("fatima (test), 2026-11-22"), "who added it and when: {html}");
     // Consent ends: so does access.
     app.clock.set("2027-07-01T09:00:00Z".parse().unwrap());
     assert_eq!(app.session_for(&worker).await.get(&format!("/people/{person}")).await.status(), StatusCode::FORBIDDEN);

@@ -102,7 +102,8 @@ impl Role {
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+        // `pad` so width and alignment work in tables (`{role:<22}`).
+        f.pad(self.code())
     }
 }
 

@@ -199,17 +199,18 @@ async fn show(
     let zone = &state.config.time_zone;
     let t = context.texts;
     let person = &file.person;
-    let team = file
-        .team
-        .iter()
-        .map(|entry| TeamRow {
+    let mut team = Vec::new();
+    for entry in &file.team {
+        // Teams are a handful of agencies: one lookup each for who added them is cheap.
+        let added_by = state.store.member(entry.added_by).await?.map(|m| m.display_name).unwrap_or_default();
+        team.push(TeamRow {
             agency: agency_name(&agencies, entry.agency_id),
-            basis: entry.basis.summary(),
+            basis: basis_text(&entry.basis, t),
             reason: entry.reason.clone(),
-            added: local_time(entry.added_at, zone),
+            added: format!("{added_by}, {}", local_time(entry.added_at, zone)),
             ended: entry.ended_at.is_some(),
-        })
-        .collect();
+        });
+    }
     let page = PersonPage {
         page: Page::new(&context, &person.display_name()),
         id,

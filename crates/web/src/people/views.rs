@@ -4,7 +4,7 @@
 use crate::forms::{ErrorList, all, one};
 use crate::i18n::Texts;
 use crate::page::local_time;
-use domain::access::TeamEntryInput;
+use domain::access::{LegalBasis, TeamEntryInput};
 use domain::audit::AuditView;
 use domain::directory::Agency;
 use domain::people::{IdentifierInput, IdentifierKind, PersonDraft, PersonInput, Sex};
@@ -112,7 +112,13 @@ pub fn person_fields(input: &PersonInput, errors: &ErrorList) -> Vec<Field> {
 }
 
 pub fn identifier_rows(input: &PersonInput, errors: &ErrorList) -> Vec<IdentifierRow> {
-    let filled = input.identifiers.len();
+    // Rows keep their position (errors are numbered by it); blank rows after the last filled
+    // one are dropped, so a failed submit does not grow the form.
+    let filled = input
+        .identifiers
+        .iter()
+        .rposition(|i| !(i.kind.trim().is_empty() && i.value.trim().is_empty()))
+        .map_or(0, |last| last + 1);
     (0..filled + SPARE_IDENTIFIER_ROWS)
         .map(|index| {
             let given = input.identifiers.get(index).cloned().unwrap_or_default();
@@ -207,6 +213,17 @@ pub fn detail_rows(details: &PersonDraft, t: Texts) -> Vec<(&'static str, String
         rows.push((identifier_label(identifier.kind), identifier.value.clone()));
     }
     rows
+}
+
+/// A legal basis in the reader's language, e.g. "Toestemming van de persoon (schuldhulp) tot 2027-06-30".
+pub fn basis_text(basis: &LegalBasis, t: Texts) -> String {
+    match basis {
+        LegalBasis::StatutoryTask { statute } => format!("{}: {statute}", t.get("basis.statutory_task")),
+        LegalBasis::Consent { scope, expires_on } => {
+            format!("{} ({scope}) {} {expires_on}", t.get("basis.consent"), t.get("basis.until"))
+        }
+        LegalBasis::CourtOrder { reference } => format!("{} {reference}", t.get("basis.court_order")),
+    }
 }
 
 pub struct TeamRow {
