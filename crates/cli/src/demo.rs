@@ -304,7 +304,7 @@ pub async fn seed_people(
         for _ in 0..random.below(5) {
             clock.advance(SignedDuration::from_mins(5 + random.below(300) as i64));
             let reader = cast.actor(team[random.below(team.len())]);
-            let _ = people.view(reader, person.id, "person page").await;
+            let _ = people.view(reader, person.id, "person_page").await;
         }
         if n % 7 == 0 {
             clock.advance(SignedDuration::from_mins(90));
@@ -316,7 +316,7 @@ pub async fn seed_people(
             // A member of an agency not on the team tries the record: refused and recorded.
             let outsider =
                 ["mentor", "ggz", "slachtofferhulp"].into_iter().find(|o| !team.contains(o)).unwrap_or("analist");
-            let _ = people.view(cast.actor(outsider), person.id, "person page").await;
+            let _ = people.view(cast.actor(outsider), person.id, "person_page").await;
         }
         ids.push(person.id);
     }

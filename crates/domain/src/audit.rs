@@ -66,9 +66,11 @@ pub struct AuditEntry {
     pub agency_id: AgencyId,
     pub person_id: Option<PersonId>,
     pub action: AuditAction,
-    /// What was touched, e.g. "person page", "search: jansen".
+    /// What was touched, as `code` or `code: detail` (e.g. `person_page`, `search: jansen`):
+    /// the code is shown in the reader's language (`audit.what.CODE` in the catalogue).
     pub what: String,
-    /// The legal basis or role the access relied on; for `Denied`, why it was refused.
+    /// The legal basis or role the access relied on, as `code: detail` (`audit.basis.CODE`);
+    /// for `Denied`, the code of why it was refused.
     pub basis: String,
 }
 

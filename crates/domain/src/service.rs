@@ -105,8 +105,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         match authorise(actor, permission, &team, self.today()) {
             Ok(grant) => Ok((grant, team)),
             Err(denial) => {
-                let entry =
-                    AuditEntry::new(actor, self.now(), Some(person), AuditAction::Denied, what, denial.to_string());
+                let entry = AuditEntry::new(actor, self.now(), Some(person), AuditAction::Denied, what, denial.code());
                 self.store.append(&[entry]).await?;
                 Err(ServiceError::Forbidden(denial))
             }
@@ -128,7 +127,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         let what = format!("search: {}", text.trim());
         let entries: Vec<AuditEntry> = hits
             .iter()
-            .map(|hit| AuditEntry::new(actor, now, Some(hit.id), AuditAction::Listed, what.clone(), "team membership"))
+            .map(|hit| AuditEntry::new(actor, now, Some(hit.id), AuditAction::Listed, what.clone(), "team_membership"))
             .collect();
         self.store.append(&entries).await?;
         Ok(hits)
@@ -178,7 +177,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
             ended_at: None,
         };
         let grant = Grant::Team { entry: entry.id, basis: entry.basis.clone() };
-        let audit = AuditEntry::granted(actor, now, person.id, AuditAction::Create, "person record", &grant);
+        let audit = AuditEntry::granted(actor, now, person.id, AuditAction::Create, "person_record", &grant);
         self.store.create_person(&person, &entry, &audit).await?;
         Ok(person)
     }
@@ -204,7 +203,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         let now = self.now();
         let changed = changed_fields(&current.details, &details);
         let audit =
-            AuditEntry::granted(actor, now, id, AuditAction::Update, format!("person record: {changed}"), &grant);
+            AuditEntry::granted(actor, now, id, AuditAction::Update, format!("person_record: {changed}"), &grant);
         match self.store.update_person(id, expected_version, &details, now, actor.member_id, &audit).await {
             Err(StoreError::Conflict { .. }) => {
                 Err(ServiceError::Conflict { current: Box::new(self.existing(id).await?) })
@@ -242,7 +241,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
             added_at: now,
             ended_at: None,
         };
-        let what = format!("team: added {} ({})", agency.name, entry.basis.summary());
+        let what = format!("team_add: {}", agency.name);
         let audit = AuditEntry::granted(actor, now, id, AuditAction::TeamAdd, what, &grant);
         self.store.add_team_entry(&entry, &audit).await?;
         Ok(entry)
@@ -251,16 +250,16 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
     /// Who has read or changed this record, newest first. Reading it needs access to the person.
     pub async fn audit_trail(&self, actor: &Actor, id: PersonId, limit: u32) -> ServiceResult<Vec<AuditView>> {
         self.existing(id).await?;
-        self.authorise(actor, id, Permission::ViewPerson, "audit trail").await?;
+        self.authorise(actor, id, Permission::ViewPerson, "audit_trail").await?;
         Ok(self.store.audit_for_person(id, limit).await?)
     }
 
     /// Everything held on the person; the export is itself audited (and appears in the next one).
     pub async fn export(&self, actor: &Actor, id: PersonId) -> ServiceResult<SubjectAccessExport> {
         let person = self.existing(id).await?;
-        let (grant, team) = self.authorise(actor, id, Permission::ExportSubjectAccess, "subject access export").await?;
+        let (grant, team) = self.authorise(actor, id, Permission::ExportSubjectAccess, "subject_access_export").await?;
         let now = self.now();
-        let audit_entry = AuditEntry::granted(actor, now, id, AuditAction::Export, "subject access export", &grant);
+        let audit_entry = AuditEntry::granted(actor, now, id, AuditAction::Export, "subject_access_export", &grant);
         self.store.append(std::slice::from_ref(&audit_entry)).await?;
         Ok(SubjectAccessExport {
             exported_at: now,
@@ -285,7 +284,8 @@ fn changed_fields(before: &crate::people::PersonDraft, after: &crate::people::Pe
     check("birth_date", before.birth_date != after.birth_date);
     check("sex", before.sex != after.sex);
     check("address", before.address != after.address || before.postcode != after.postcode || before.city != after.city);
-    check("contact", before.phone != after.phone || before.email != after.email);
+    check("phone", before.phone != after.phone);
+    check("email", before.email != after.email);
     check("identifiers", before.identifiers != after.identifiers);
-    if fields.is_empty() { "no changes".into() } else { fields.join(", ") }
+    if fields.is_empty() { "no_changes".into() } else { fields.join(", ") }
 }

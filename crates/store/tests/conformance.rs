@@ -238,7 +238,7 @@ async fn expired_consent_hides_the_person(db: TestDb) {
     assert_eq!(people(store, &clock).search(&officer, "jan").await.unwrap().len(), 1);
     clock.set(at("2026-12-01T10:00:00Z"));
     assert!(people(store, &clock).search(&officer, "jan").await.unwrap().is_empty());
-    let denied = people(store, &clock).view(&officer, person.id, "person page").await;
+    let denied = people(store, &clock).view(&officer, person.id, "person_page").await;
     assert!(matches!(denied, Err(ServiceError::Forbidden(_))));
 }
 
@@ -249,7 +249,7 @@ async fn refused_access_is_audited(db: TestDb) {
     let outsider = actor(store, "Politie Oost", AgencyKind::Police, Role::PoliceOfficer).await;
     let person = people(store, &clock).create(&officer, &jan("111222333"), &statutory_basis()).await.unwrap();
     assert!(matches!(
-        people(store, &clock).view(&outsider, person.id, "person page").await,
+        people(store, &clock).view(&outsider, person.id, "person_page").await,
         Err(ServiceError::Forbidden(_))
     ));
     let trail = store.audit_for_person(person.id, 10).await.unwrap();

@@ -326,7 +326,7 @@ async fn show(
     Member(me, _): Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let file = state.people().view(&me.actor, person_id(&id)?, "api: person").await?;
+    let file = state.people().view(&me.actor, person_id(&id)?, "api_person").await?;
     Ok(Json(person_dto(&file.person)).into_response())
 }
 
@@ -372,7 +372,7 @@ async fn audit(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    state.people().view(&me.actor, id, "api: audit trail").await?;
+    state.people().view(&me.actor, id, "api_audit_trail").await?;
     let trail: Vec<AuditView> = state.people().audit_trail(&me.actor, id, 1000).await?;
     let body: Vec<AuditDto> = trail
         .into_iter()

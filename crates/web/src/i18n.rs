@@ -93,6 +93,31 @@ impl Texts {
         text
     }
 
+    /// Text stored as `code` or `code: detail` (audit entries), with the code looked up as
+    /// `{group}.{code}` and detail words that name a person field translated too; text that
+    /// is not coded is shown as it is.
+    pub fn coded(&self, group: &str, text: &str) -> String {
+        let (code, detail) = match text.split_once(": ") {
+            Some((code, detail)) => (code, Some(detail)),
+            None => (text, None),
+        };
+        let key = format!("{group}.{code}");
+        if !CATALOGUE.contains_key(&key) {
+            return text.to_string();
+        }
+        let label = self.get(&key).to_string();
+        let Some(detail) = detail else { return label };
+        let words: Vec<String> = detail
+            .split(", ")
+            .map(|word| {
+                let field = format!("person.{word}");
+                if CATALOGUE.contains_key(&field) { self.get(&field).to_string() } else { word.to_string() }
+            })
+            .collect();
+        let until = format!(" {} ", self.get("basis.until"));
+        format!("{label}: {}", words.join(", ").replace(" | ", &until))
+    }
+
     pub fn field_error(&self, error: &FieldError) -> String {
         let params: Vec<(&str, &str)> = error.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         self.fill(error.key, &params)
@@ -123,6 +148,18 @@ mod tests {
         assert_eq!(t.fill("error.too_long", &[("max", "100")]), "Use at most 100 characters");
         let error = FieldError::new("x", "error.too_long").with("max", 7);
         assert_eq!(Texts::new(Lang::Nl).field_error(&error), "Gebruik hoogstens 7 tekens");
+    }
+
+    #[test]
+    fn coded_audit_text_reads_in_either_language() {
+        let nl = Texts::new(Lang::Nl);
+        assert_eq!(nl.coded("audit.what", "person_record: sex, address"), "Persoonsgegevens: Geslacht, Adres");
+        assert_eq!(
+            nl.coded("audit.basis", "consent: schuldhulp | 2027-06-30"),
+            "Toestemming: schuldhulp tot 2027-06-30"
+        );
+        assert_eq!(Texts::new(Lang::En).coded("audit.what", "search: de vries"), "Search: de vries");
+        assert_eq!(nl.coded("audit.what", "something else"), "something else");
     }
 
     #[test]

@@ -68,7 +68,7 @@ async fn sign_in_search_open_edit_and_see_who_changed_it() {
     let html = browser.get(&format!("/people/{person}")).await.text().await.unwrap();
     assert!(html.contains("Utrecht"));
     assert!(
-        html.contains("Gewijzigd") && html.contains("person record: sex, address"),
+        html.contains("Gewijzigd") && html.contains("Persoonsgegevens: Geslacht, Adres"),
         "the audit shows the change: {html}"
     );
     assert!(html.contains("fatima (test)"));

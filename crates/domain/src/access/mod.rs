@@ -159,14 +159,12 @@ impl LegalBasis {
         }
     }
 
-    /// One line for the audit log and the team list.
+    /// For the audit log: `kind: detail`, so the kind can be shown in the reader's language.
     pub fn summary(&self) -> String {
         match self {
-            LegalBasis::StatutoryTask { statute } => format!("statutory task: {statute}"),
-            LegalBasis::Consent { scope, expires_on } => {
-                format!("consent ({scope}) until {expires_on}")
-            }
-            LegalBasis::CourtOrder { reference } => format!("court order {reference}"),
+            LegalBasis::StatutoryTask { statute } => format!("statutory_task: {statute}"),
+            LegalBasis::Consent { scope, expires_on } => format!("consent: {scope} | {expires_on}"),
+            LegalBasis::CourtOrder { reference } => format!("court_order: {reference}"),
         }
     }
 
@@ -208,7 +206,7 @@ impl Grant {
     pub fn summary(&self) -> String {
         match self {
             Grant::Team { basis, .. } => basis.summary(),
-            Grant::Role(role) => format!("role: {role}"),
+            Grant::Role(role) => format!("role: {}", role.code()),
         }
     }
 }
@@ -221,6 +219,17 @@ pub enum Denial {
     NotOnTeam,
     #[error("your agency's consent-based access to this person has expired")]
     ConsentExpired,
+}
+
+impl Denial {
+    /// Stable code for the audit log (shown translated).
+    pub fn code(self) -> &'static str {
+        match self {
+            Denial::RoleLacksPermission => "role_lacks_permission",
+            Denial::NotOnTeam => "not_on_team",
+            Denial::ConsentExpired => "consent_expired",
+        }
+    }
 }
 
 /// Decides whether `actor` may use `permission` on the person whose team is `team`.

@@ -33,7 +33,7 @@ fn team_member_agency_is_granted_with_its_basis() {
     let probation = AgencyId::new(at());
     let team = [entry(probation, statutory())];
     let grant = authorise(&actor(probation, Role::ProbationOfficer), Permission::ViewPerson, &team, TODAY).unwrap();
-    assert_eq!(grant.summary(), "statutory task: Wet op de reclassering");
+    assert_eq!(grant.summary(), "statutory_task: Wet op de reclassering");
 }
 
 #[test]

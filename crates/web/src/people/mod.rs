@@ -193,7 +193,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    let file = state.people().view(&me.actor, id, "person page").await?;
+    let file = state.people().view(&me.actor, id, "person_page").await?;
     let audit = state.people().audit_trail(&me.actor, id, RECENT_AUDIT).await?;
     let agencies = state.store.agencies().await?;
     let zone = &state.config.time_zone;
@@ -221,7 +221,7 @@ async fn show(
         ),
         details: detail_rows(&person.details, t),
         team,
-        audit: audit_rows(&audit, zone),
+        audit: audit_rows(&audit, zone, t),
         can_edit: me.actor.can(Permission::EditPerson),
         can_manage_team: me.actor.can(Permission::ManageTeam),
     };
@@ -237,7 +237,7 @@ async fn edit_form(
     if !me.actor.can(Permission::EditPerson) {
         return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
     }
-    let file = state.people().view(&me.actor, id, "edit form").await?;
+    let file = state.people().view(&me.actor, id, "edit_form").await?;
     let t = context.texts;
     let title = t.fill("person.edit_title", &[("name", &file.person.display_name())]);
     let input = PersonInput::from_draft(&file.person.details);
@@ -299,14 +299,14 @@ async fn audit_trail(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    let file = state.people().view(&me.actor, id, "audit trail page").await?;
+    let file = state.people().view(&me.actor, id, "audit_trail_page").await?;
     let audit = state.people().audit_trail(&me.actor, id, FULL_AUDIT).await?;
     let t = context.texts;
     let page = AuditPage {
         page: Page::new(&context, t.get("audit.title")),
         id,
         name: file.person.display_name(),
-        audit: audit_rows(&audit, &state.config.time_zone),
+        audit: audit_rows(&audit, &state.config.time_zone, t),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -332,7 +332,7 @@ async fn team_page(
     if !me.actor.can(Permission::ManageTeam) {
         return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
     }
-    let file = state.people().view(&me.actor, id, "team form").await?;
+    let file = state.people().view(&me.actor, id, "team_form").await?;
     let on_team: Vec<_> = file.team.iter().filter(|e| e.ended_at.is_none()).map(|e| e.agency_id).collect();
     let agencies = state.store.agencies().await?;
     let choices =

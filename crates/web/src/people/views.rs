@@ -242,15 +242,15 @@ pub struct AuditRow {
     pub basis: String,
 }
 
-pub fn audit_rows(audit: &[AuditView], zone: &TimeZone) -> Vec<AuditRow> {
+pub fn audit_rows(audit: &[AuditView], zone: &TimeZone, t: Texts) -> Vec<AuditRow> {
     audit
         .iter()
         .map(|a| AuditRow {
             when: local_time(a.entry.at, zone),
             who: format!("{} ({})", a.member_name, a.agency_name),
             action: format!("audit.{}", a.entry.action.code()),
-            what: a.entry.what.clone(),
-            basis: a.entry.basis.clone(),
+            what: t.coded("audit.what", &a.entry.what),
+            basis: t.coded("audit.basis", &a.entry.basis),
         })
         .collect()
 }
