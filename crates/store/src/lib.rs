@@ -4,6 +4,7 @@
 //! the dialects differ the difference is spelled out in place.
 
 mod audit;
+pub mod bulk;
 mod directory;
 mod people;
 mod sessions;
