@@ -11,17 +11,14 @@ mod generate;
 pub use generate::{BULK_AGENCIES, GeneratedPerson, MAX_GENERATED, generated_agency, generated_person};
 
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, on_db};
+use crate::{Store, db_error, in_tx, insert_rows, on_db};
 use domain::access::Role;
 use domain::directory::{Agency, Member};
 use domain::ids::{AgencyId, MemberId};
 use domain::ports::{DirectoryStore, StoreError, StoreResult};
 use jiff::Timestamp;
-use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-/// Bound values per statement: under SQLite's 32,766 and PostgreSQL's 65,535.
-const MAX_PARAMS: usize = 30_000;
 /// The member recorded as creator of bulk people; disabled, and its hash matches no password.
 pub const BULK_LOADER: &str = "bulk.loader";
 const STATUTE: &str = "Politiewet 2012, art. 3";
@@ -63,41 +60,6 @@ pub struct BulkLoaded {
     pub existing: u64,
     /// People written by this call.
     pub written: u64,
-}
-
-/// `INSERT INTO {head} VALUES ($1, …, $w), ($w+1, …), …` for `rows` rows of `width` columns.
-fn values_sql(head: &str, width: usize, rows: usize) -> String {
-    let mut sql = String::with_capacity(head.len() + rows * width * 6 + 20);
-    sql.push_str("INSERT INTO ");
-    sql.push_str(head);
-    sql.push_str(" VALUES ");
-    for row in 0..rows {
-        sql.push_str(if row == 0 { "(" } else { ", (" });
-        for column in 0..width {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&(row * width + column + 1).to_string());
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-/// Inserts `rows` into a table in statements of as many rows as the parameter limit allows;
-/// `$bind` adds one row's values to `$query`.
-macro_rules! insert_rows {
-    ($tx:ident, $head:expr, $width:expr, $rows:expr, |$query:ident, $row:ident| $bind:expr) => {{
-        for chunk in $rows.chunks(MAX_PARAMS / $width) {
-            let sql = AssertSqlSafe(values_sql($head, $width, chunk.len()));
-            let mut $query = sqlx::query(sql);
-            for $row in chunk {
-                $query = $bind;
-            }
-            $query.execute(&mut *$tx).await.map_err(db_error)?;
-        }
-    }};
 }
 
 /// One batch of generated people flattened into table rows.
@@ -163,22 +125,22 @@ impl Store {
             let end = (start + spec.batch.max(1) as u64).min(spec.count);
             let batch = Batch::generate(spec, start..end)?;
             in_tx!(self, tx => {
-                insert_rows!(tx, "person (id, family_name, given_names, birth_date, sex, address, postcode, city, \
+                insert_rows!(self, tx, "person (id, family_name, given_names, birth_date, sex, address, postcode, city, \
                     phone, email, version, created_at, created_by, updated_at, updated_by)", 15, batch.people, |q, p| {
                     let d = &p.details;
                     q.bind(p.id).bind(&d.family_name).bind(&d.given_names).bind(d.birth_date.map(Day))
                         .bind(d.sex.code()).bind(&d.address).bind(&d.postcode).bind(&d.city).bind(&d.phone)
                         .bind(&d.email).bind(1_i64).bind(at).bind(loader).bind(at).bind(loader)
                 });
-                insert_rows!(tx, "person_identifier (kind, value, person_id)", 3, batch.identifiers, |q, row| {
+                insert_rows!(self, tx, "person_identifier (kind, value, person_id)", 3, batch.identifiers, |q, row| {
                     q.bind(row.0).bind(&row.1).bind(row.2)
                 });
-                insert_rows!(tx, "person_name_token (token, person_id)", 2, batch.tokens, |q, row| {
+                insert_rows!(self, tx, "person_name_token (token, person_id)", 2, batch.tokens, |q, row| {
                     q.bind(&row.0).bind(row.1)
                 });
-                insert_rows!(tx, "person_revision (person_id, version, details, saved_at, saved_by)", 5,
+                insert_rows!(self, tx, "person_revision (person_id, version, details, saved_at, saved_by)", 5,
                     batch.revisions, |q, row| q.bind(row.0).bind(1_i64).bind(&row.1).bind(at).bind(loader));
-                insert_rows!(tx, "team_entry (id, person_id, agency_id, basis_kind, statute, reason, added_by, \
+                insert_rows!(self, tx, "team_entry (id, person_id, agency_id, basis_kind, statute, reason, added_by, \
                     added_at)", 8, batch.people, |q, p| {
                     q.bind(p.team_entry_id).bind(p.id).bind(agency_uuids[p.agency]).bind("statutory_task")
                         .bind(STATUTE).bind(REASON).bind(loader).bind(at)
