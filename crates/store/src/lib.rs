@@ -7,6 +7,7 @@ mod audit;
 pub mod bulk;
 mod directory;
 mod people;
+mod search;
 mod sessions;
 pub mod types;
 
