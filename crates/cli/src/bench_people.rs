@@ -100,6 +100,8 @@ struct RouteResult {
     max_ms: f64,
     /// Responses other than 2xx/3xx, and socket errors or timeouts: any makes the run suspect.
     failed: u64,
+    non_2xx: u64,
+    socket_errors_or_timeouts: u64,
     /// Throughput relative to the reference route in the same run.
     throughput_ratio: f64,
     /// p99 latency relative to the reference route's p99.
@@ -302,6 +304,7 @@ impl WrkLine {
     fn into_route(self, route: &'static str) -> RouteResult {
         let ms = |us: u64| us as f64 / 1000.0;
         let p99_ms = ms(self.p99_us);
+        let socket_errors = self.connect_errors + self.read_errors + self.write_errors + self.timeouts;
         RouteResult {
             route,
             requests: self.requests,
@@ -310,7 +313,9 @@ impl WrkLine {
             p90_ms: ms(self.p90_us),
             p99_ms,
             max_ms: ms(self.max_us),
-            failed: self.non_2xx + self.connect_errors + self.read_errors + self.write_errors + self.timeouts,
+            failed: self.non_2xx + socket_errors,
+            non_2xx: self.non_2xx,
+            socket_errors_or_timeouts: socket_errors,
             throughput_ratio: 1.0,
             p99_ratio: 1.0,
             within_budget: p99_ms <= P99_BUDGET_MS,

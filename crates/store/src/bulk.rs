@@ -151,7 +151,9 @@ impl Store {
         }
         // PostgreSQL plans from statistics that a bulk load leaves stale until autovacuum
         // catches up; without them the first searches may choose sequential scans.
-        if let crate::Pool::Postgres(pool) = &self.pool {
+        if let crate::Pool::Postgres(pool) = &self.pool
+            && spec.count > existing
+        {
             sqlx::query("ANALYZE").execute(pool).await.map_err(db_error)?;
         }
         Ok(BulkLoaded { agencies, existing, written: spec.count - existing })

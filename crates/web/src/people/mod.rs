@@ -192,8 +192,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    let file = state.people().view(&me.actor, id, "person page").await?;
-    let audit = state.people().audit_trail(&me.actor, id, RECENT_AUDIT).await?;
+    let (file, audit) = state.people().view_with_trail(&me.actor, id, "person page", RECENT_AUDIT).await?;
     let agencies = state.store.agencies().await?;
     let zone = &state.config.time_zone;
     let t = context.texts;
@@ -297,8 +296,7 @@ async fn audit_trail(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    let file = state.people().view(&me.actor, id, "audit trail page").await?;
-    let audit = state.people().audit_trail(&me.actor, id, FULL_AUDIT).await?;
+    let (file, audit) = state.people().view_with_trail(&me.actor, id, "audit trail page", FULL_AUDIT).await?;
     let t = context.texts;
     let page = AuditPage {
         page: Page::new(&context, t.get("audit.title")),
