@@ -153,7 +153,7 @@ pub fn generated_person(seed: u64, index: u64, base_millis: u64) -> GeneratedPer
     let address = format!("{} {}", STREETS[random.below(STREETS.len())], 1 + random.below(250));
     let phone = (random.below(2) == 0).then(|| format!("06 {:08}", random.below(100_000_000)));
     let mut identifiers = vec![Identifier { kind: IdentifierKind::Bsn, value: unique_bsn(seed, index) }];
-    if index % 3 == 0 {
+    if index.is_multiple_of(3) {
         identifiers.push(Identifier { kind: IdentifierKind::Local, value: format!("ZSM-{index:08}") });
     }
     identifiers.sort();
