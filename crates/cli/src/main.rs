@@ -1,7 +1,8 @@
 //! `desist`: the one binary. Serves the web application and API, loads the demo, runs
-//! migrations, manages members; evidence commands (import, export, cohort, reoffending, bench)
-//! work over the same store.
+//! migrations, manages members; evidence commands (import, export, cohort, reoffending) work
+//! over the same store; `bench evidence | people` measure at national scale.
 
+mod bench_people;
 mod config;
 mod demo;
 mod evidence_cmd;
@@ -49,7 +50,16 @@ enum Command {
     /// A treated group against a matched comparison group.
     Compare(evidence_cmd::CompareArgs),
     /// Benchmarks at national scale, side by side with a reference run.
-    Bench(evidence_cmd::BenchArgs),
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Evidence measures over generated CSV data, against DuckDB.
+    Evidence(evidence_cmd::BenchArgs),
+    /// Person search and person page over HTTP (wrk) with generated people, against /healthz.
+    People(bench_people::PeopleBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -95,7 +105,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Reoffending(args) => args.run(&mut std::io::stdout().lock()),
         Command::Survival(args) => args.run(&mut std::io::stdout().lock()),
         Command::Compare(args) => args.run(&mut std::io::stdout().lock()),
-        Command::Bench(args) => args.run(&mut std::io::stdout().lock()),
+        Command::Bench(BenchCommand::Evidence(args)) => args.run(&mut std::io::stdout().lock()),
+        Command::Bench(BenchCommand::People(args)) => bench_people::run(args, config).await,
     }
 }
 

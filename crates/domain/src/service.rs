@@ -247,6 +247,21 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         Ok(entry)
     }
 
+    /// A person's file and who has read or changed it (newest `limit` entries), as the person
+    /// page shows them: one access check and one read of the person, where `view` followed by
+    /// `audit_trail` read the person and their team twice.
+    pub async fn view_with_trail(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        what: &str,
+        limit: u32,
+    ) -> ServiceResult<(PersonFile, Vec<AuditView>)> {
+        let file = self.view(actor, id, what).await?;
+        let trail = self.store.audit_for_person(id, limit).await?;
+        Ok((file, trail))
+    }
+
     /// Who has read or changed this record, newest first. Reading it needs access to the person.
     pub async fn audit_trail(&self, actor: &Actor, id: PersonId, limit: u32) -> ServiceResult<Vec<AuditView>> {
         self.existing(id).await?;

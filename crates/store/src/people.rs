@@ -1,11 +1,11 @@
 //! People, their identifiers, name-search tokens, revisions and case teams.
 
+use crate::search::{Param, SearchPlan};
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, on_db};
+use crate::{Store, db_error, in_tx, insert_rows, on_db};
 use domain::access::{LegalBasis, TeamEntry};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, TeamEntryId};
-use domain::people::search::prefix_end;
 use domain::people::{Identifier, IdentifierKind, Person, PersonDraft, PersonQuery, Sex};
 use domain::ports::{PeopleStore, PersonRevision, PersonSummary, StoreError, StoreResult};
 use jiff::Timestamp;
@@ -149,6 +149,7 @@ const INSERT_TEAM_ENTRY: &str = "INSERT INTO team_entry (id, person_id, agency_i
      consent_expires_on, court_order_reference, reason, added_by, added_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
+const AUDIT_HEAD: &str = "audit_log (id, at, member_id, agency_id, person_id, action, what, basis)";
 const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
@@ -385,7 +386,8 @@ impl PeopleStore for Store {
         today: Date,
         limit: u32,
     ) -> StoreResult<Vec<PersonSummary>> {
-        let plan = SearchPlan::new(query, limit);
+        let query = self.rarest_first(query).await?;
+        let plan = SearchPlan::new(&query, limit);
         let sql = AssertSqlSafe(plan.sql.clone());
         let rows: Vec<SummaryRow> = on_db!(self, pool => {
             let mut q = sqlx::query_as(sql).bind(*agency.as_uuid()).bind(Day(today));
@@ -474,100 +476,24 @@ impl PeopleStore for Store {
     }
 }
 
-enum Param {
-    Text(String),
-    Date(Date),
-}
-
-/// The search as SQL. The most selective part drives the query (an identifier, else the
-/// longest name prefix, else the date of birth) and reads in index order, so the `LIMIT`
-/// stops the scan early even when a prefix matches a hundred thousand people. `$1` is the
-/// member's agency and `$2` today's date: only people on that agency's team are found.
-struct SearchPlan {
-    sql: String,
-    params: Vec<Param>,
-}
-
-impl SearchPlan {
-    fn new(query: &PersonQuery, limit: u32) -> SearchPlan {
-        let mut plan = SearchPlan { sql: String::new(), params: Vec::new() };
-        let mut prefixes: Vec<&String> = query.name_prefixes.iter().collect();
-        prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
-        let (from, order) = if !query.identifiers.is_empty() {
-            let alternatives: Vec<String> = query
-                .identifiers
-                .iter()
-                .map(|id| {
-                    let kind = plan.param(Param::Text(id.kind.code().into()));
-                    let value = plan.param(Param::Text(id.value.clone()));
-                    format!("(i.kind = {kind} AND i.value = {value})")
-                })
-                .collect();
-            (
-                format!(
-                    "FROM person_identifier i JOIN person p ON p.id = i.person_id WHERE ({})",
-                    alternatives.join(" OR ")
-                ),
-                "p.family_name, p.id",
-            )
-        } else if let Some(first) = prefixes.first() {
-            let (low, high) = plan.prefix_range(first);
-            (
-                format!(
-                    "FROM person_name_token n JOIN person p ON p.id = n.person_id WHERE n.token >= {low} AND n.token < {high}"
-                ),
-                "n.token, n.person_id",
-            )
-        } else {
-            ("FROM person p WHERE 1 = 1".to_string(), "p.family_name, p.id")
-        };
-        let mut conditions = Vec::new();
-        let driven_by_name = query.identifiers.is_empty();
-        for prefix in prefixes.iter().skip(usize::from(driven_by_name)) {
-            let (low, high) = plan.prefix_range(prefix);
-            conditions.push(format!(
-                "EXISTS (SELECT 1 FROM person_name_token t WHERE t.person_id = p.id AND t.token >= {low} AND t.token < {high})"
-            ));
-        }
-        if let Some(date) = query.birth_date {
-            conditions.push(format!("p.birth_date = {}", plan.param(Param::Date(date))));
-        }
-        conditions.push(
-            "EXISTS (SELECT 1 FROM team_entry te WHERE te.person_id = p.id AND te.agency_id = $1 AND te.ended_at IS NULL \
-             AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2))"
-                .to_string(),
-        );
-        // Twice the limit: a person can match through two of their name words and is then
-        // listed once; the caller removes the repeat.
-        plan.sql = format!(
-            "SELECT p.id, p.family_name, p.given_names, p.birth_date {from} AND {} ORDER BY {order} LIMIT {}",
-            conditions.join(" AND "),
-            u64::from(limit) * 2
-        );
-        plan
-    }
-
-    fn param(&mut self, value: Param) -> String {
-        self.params.push(value);
-        format!("${}", self.params.len() + 2)
-    }
-
-    fn prefix_range(&mut self, prefix: &str) -> (String, String) {
-        let low = self.param(Param::Text(prefix.to_string()));
-        let high = self.param(Param::Text(prefix_end(prefix)));
-        (low, high)
-    }
-}
-
 /// Writes audit entries; used by the `AuditLog` port and by stores of other capabilities.
 pub(crate) async fn append_audit(store: &Store, entries: &[AuditEntry]) -> StoreResult<()> {
     if entries.is_empty() {
         return Ok(());
     }
+    // One statement for all of them: a search audits every person it lists (up to 50), and
+    // on SQLite each statement inside the write lock delays every other writer.
     in_tx!(store, tx => {
-        for entry in entries {
-            insert_audit!(tx, entry);
-        }
+        insert_rows!(store, tx, AUDIT_HEAD, 8, entries, |q, entry| {
+            q.bind(*entry.id.as_uuid())
+                .bind(Instant(entry.at))
+                .bind(*entry.member_id.as_uuid())
+                .bind(*entry.agency_id.as_uuid())
+                .bind(entry.person_id.map(|p| *p.as_uuid()))
+                .bind(entry.action.code())
+                .bind(&entry.what)
+                .bind(&entry.basis)
+        });
     });
     Ok(())
 }

@@ -193,8 +193,7 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    let file = state.people().view(&me.actor, id, "person_page").await?;
-    let audit = state.people().audit_trail(&me.actor, id, RECENT_AUDIT).await?;
+    let (file, audit) = state.people().view_with_trail(&me.actor, id, "person_page", RECENT_AUDIT).await?;
     let agencies = state.store.agencies().await?;
     let zone = &state.config.time_zone;
     let t = context.texts;
@@ -299,8 +298,7 @@ async fn audit_trail(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    let file = state.people().view(&me.actor, id, "audit_trail_page").await?;
-    let audit = state.people().audit_trail(&me.actor, id, FULL_AUDIT).await?;
+    let (file, audit) = state.people().view_with_trail(&me.actor, id, "audit_trail_page", FULL_AUDIT).await?;
     let t = context.texts;
     let page = AuditPage {
         page: Page::new(&context, t.get("audit.title")),

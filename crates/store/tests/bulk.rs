@@ -1,0 +1,112 @@
+//! Bulk loading, on both backends: generated people land in every table the service writes,
+//! search finds them by name, date of birth and BSN, and each agency sees only its own
+//! share. A load that is run again resumes instead of duplicating.
+
+mod support;
+
+use domain::access::{Actor, Role};
+use domain::ids::{MemberId, PersonId};
+use domain::people::PersonQuery;
+use domain::ports::{DirectoryStore, PeopleStore};
+use domain::service::People;
+use domain::{Clock, FixedClock};
+use jiff::civil::date;
+use jiff::tz::TimeZone;
+use store::Store;
+use store::bulk::{BULK_AGENCIES, BulkSpec};
+use support::{TestDb, at};
+
+const PEOPLE: u64 = 300;
+
+async fn count(store: &Store, table: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
+    match store.pool() {
+        store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+/// A police officer of bulk agency `agency`.
+async fn member_of(store: &Store, agencies: &[domain::ids::AgencyId], agency: usize) -> Actor {
+    let now = at("2026-11-22T09:00:00Z");
+    let member = domain::directory::Member {
+        id: MemberId::new(now),
+        agency_id: agencies[agency],
+        username: format!("zoeker.{agency}"),
+        display_name: format!("Zoeker {agency}"),
+        roles: vec![Role::PoliceOfficer],
+        disabled: false,
+    };
+    store.create_member(&member, "not-a-real-hash", now).await.unwrap();
+    Actor { member_id: member.id, agency_id: member.agency_id, roles: member.roles, display_name: member.display_name }
+}
+
+async fn bulk_people_are_searchable_and_stay_within_their_team(db: TestDb) {
+    let store = &db.store;
+    // Small batches, so the load spans several transactions and resumes mid-way below.
+    let spec = BulkSpec { batch: 64, ..BulkSpec::new(200, 11) };
+    let mut reported = Vec::new();
+    let first = store.bulk_load_people(&spec, |n| reported.push(n)).await.unwrap();
+    assert_eq!((first.existing, first.written), (0, 200));
+    assert_eq!(reported, vec![0, 64, 128, 192, 200]);
+    let spec = BulkSpec { count: PEOPLE, ..spec };
+    let loaded = store.bulk_load_people(&spec, |_| {}).await.unwrap();
+    assert_eq!((loaded.existing, loaded.written), (200, PEOPLE - 200));
+    assert_eq!(loaded.agencies, first.agencies, "agencies are found again by name, not duplicated");
+    assert_eq!(store.agencies().await.unwrap().len(), BULK_AGENCIES.len());
+
+    let people: Vec<_> = (0..PEOPLE).map(|i| spec.person(i)).collect();
+    let identifiers: usize = people.iter().map(|p| p.details.identifiers.len()).sum();
+    let tokens: usize = people.iter().map(|p| p.details.name_tokens().len()).sum();
+    assert_eq!(count(store, "person").await, PEOPLE as i64);
+    assert_eq!(count(store, "person_identifier").await, identifiers as i64);
+    assert_eq!(count(store, "person_name_token").await, tokens as i64);
+    assert_eq!(count(store, "person_revision").await, PEOPLE as i64);
+    assert_eq!(count(store, "team_entry").await, PEOPLE as i64);
+
+    // A generated person reads back exactly as generated, with their one team entry.
+    let sample = &people[123];
+    let stored = store.person(PersonId::from_uuid(sample.id)).await.unwrap().expect("person stored");
+    assert_eq!(stored.details, sample.details);
+    let team = store.team(stored.id).await.unwrap();
+    assert_eq!(team.len(), 1);
+    assert_eq!(team[0].agency_id, loaded.agencies[sample.agency]);
+    assert_eq!(store.revisions(stored.id).await.unwrap()[0].details, sample.details);
+
+    // Search through the use case (as the web does): by BSN, by full name, by date of birth.
+    let clock = FixedClock::new(at("2026-11-22T10:00:00Z"));
+    let utc = TimeZone::UTC;
+    let service = People { store, clock: &clock, time_zone: &utc };
+    let insider = member_of(store, &loaded.agencies, sample.agency).await;
+    let outsider = member_of(store, &loaded.agencies, (sample.agency + 1) % BULK_AGENCIES.len()).await;
+    let full_name = format!("{} {}", sample.details.given_names.as_deref().unwrap(), sample.details.family_name);
+    let dob = sample.details.birth_date.unwrap().to_string();
+    for query in [sample.bsn().to_string(), full_name.to_uppercase(), dob.clone()] {
+        let hits = service.search(&insider, &query).await.unwrap();
+        assert!(hits.iter().any(|h| h.id == stored.id), "{query:?} finds the person");
+        assert!(service.search(&outsider, &query).await.unwrap().iter().all(|h| h.id != stored.id));
+    }
+    // Every hit of a broad search is on the searcher's team, and only those are found.
+    let today = clock.now().to_zoned(utc.clone()).date();
+    let family = PersonQuery::parse(&sample.details.family_name);
+    let hits = store.search_people(&family, insider.agency_id, today, 1000).await.unwrap();
+    let mut expected: Vec<_> = people
+        .iter()
+        .filter(|p| p.agency == sample.agency)
+        .filter(|p| {
+            let tokens = p.details.name_tokens();
+            family.name_prefixes.iter().all(|q| tokens.iter().any(|t| t.starts_with(q.as_str())))
+        })
+        .map(|p| p.id)
+        .collect();
+    let mut found: Vec<_> = hits.iter().map(|h| *h.id.as_uuid()).collect();
+    expected.sort();
+    found.sort();
+    assert!(!found.is_empty());
+    assert_eq!(found, expected, "exactly the team's people with that name");
+    assert!(service.view(&outsider, stored.id, "person_page").await.is_err(), "outsiders cannot open the page");
+    assert!(service.view(&insider, stored.id, "person_page").await.is_ok());
+    assert!(date(1940, 1, 1) <= sample.details.birth_date.unwrap());
+}
+
+on_both_backends!(bulk_people_are_searchable_and_stay_within_their_team);
