@@ -129,7 +129,7 @@ fn parse_pnc(raw: &str) -> Result<String, &'static str> {
     }
     let number: u64 = format!("{year}{serial:0>7}").parse().map_err(|_| "error.pnc.format")?;
     let expected = LETTERS[(number % 23) as usize] as char;
-    if check.chars().next() != Some(expected) {
+    if !check.starts_with(expected) {
         return Err("error.pnc.check");
     }
     Ok(format!("{year}/{serial:0>7}{expected}"))
