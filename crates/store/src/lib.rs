@@ -8,6 +8,7 @@ mod directory;
 mod people;
 mod sessions;
 pub mod types;
+mod zsm;
 
 use domain::ports::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

@@ -98,7 +98,7 @@ impl Type<Postgres> for Day {
 
 impl<'q> Encode<'q, Postgres> for Day {
     fn encode_by_ref(&self, buf: &mut <Postgres as sqlx::Database>::ArgumentBuffer) -> Result<IsNull, BoxDynError> {
-        let days = i32::try_from((self.0 - PG_EPOCH_DATE).get_days())?;
+        let days = (self.0 - PG_EPOCH_DATE).get_days();
         <i32 as Encode<'q, Postgres>>::encode(days, buf)
     }
 }
