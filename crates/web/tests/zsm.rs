@@ -400,3 +400,84 @@ async fn the_demo_seeds_a_busy_table_with_history() {
     assert_eq!(metrics.status, 200);
     assert!(metrics.body.contains("Penalty order"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
+    let t = table().await;
+    let lawyer_id = t.lawyer_actor.member_id.to_string();
+    let case = register(&t, "Mulder", &lawyer_id).await;
+    let v = current_version(&t.prosecutor, &case).await;
+    let extended = t
+        .prosecutor
+        .post(
+            &format!("/zsm/cases/{case}/clocks/ophouden_voor_onderzoek/extend"),
+            &[("version", &v), ("extension", "identity"), ("hours", ""), ("basis", "art. 56b Sv: identiteit onbekend")],
+        )
+        .await;
+    assert_eq!(extended.status, 200, "{}", extended.body);
+    // 15 counted hours from 09:00 (art. 56a + 56b Sv): midnight.
+    assert!(
+        extended.body.contains("2026-11-23 00:00") || extended.body.contains("2026-11-22 24:00"),
+        "new deadline shown: {}",
+        extended.body.split("Clocks").nth(1).unwrap_or_default().get(..1500).unwrap_or_default()
+    );
+    let v = current_version(&t.prosecutor, &case).await;
+    let twice = t
+        .prosecutor
+        .post(
+            &format!("/zsm/cases/{case}/clocks/ophouden_voor_onderzoek/extend"),
+            &[("version", &v), ("extension", "identity"), ("basis", "nogmaals")],
+        )
+        .await;
+    assert_eq!(twice.status, 422);
+    assert!(twice.body.contains("at most 1 time(s)"));
+
+    let v = current_version(&t.lawyer, &case).await;
+    t.lawyer
+        .post(
+            &format!("/zsm/cases/{case}/contributions/defence_lawyer"),
+            &[("version", &v), ("state", "done"), ("consulted_at", "2026-11-22T10:30"), ("mode", "phone")],
+        )
+        .await;
+    let v = current_version(&t.prosecutor, &case).await;
+    let decided = t
+        .prosecutor
+        .post(
+            &format!("/zsm/cases/{case}/decision"),
+            &[
+                ("version", &v),
+                ("disposal", "penalty_order"),
+                ("param.penalty_order.fine_cents", "150"),
+                ("obligation_kind", "area_ban"),
+                ("obligation_starts_on", "2026-11-23"),
+                ("obligation_ends_on", "2027-05-22"),
+                ("obligation_details", "Binnenstad"),
+                ("reasoning", "Gebiedsverbod passend"),
+            ],
+        )
+        .await;
+    assert_eq!(decided.status, 200, "{}", decided.body);
+    let list = t.police.get("/zsm/zsm-utrecht/obligations").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Area ban") && list.body.contains("Record the breach"));
+    let marker = "name=\"obligation\" value=\"";
+    let start = list.body.find(marker).unwrap() + marker.len();
+    let obligation = list.body[start..].split('"').next().unwrap().to_string();
+    let v = version_of(&list.body);
+    let breach = t
+        .police
+        .post(
+            &format!("/zsm/cases/{case}/breaches"),
+            &[
+                ("version", &v),
+                ("obligation", &obligation),
+                ("observed_on", "2026-11-22"),
+                ("description", "Gezien in de binnenstad"),
+            ],
+        )
+        .await;
+    assert_eq!(breach.status, 200, "{}", breach.body);
+    let board = t.prosecutor.get("/zsm/zsm-utrecht/board").await;
+    let open_part = board.body.split("Decided in the last 24 hours").next().unwrap();
+    assert!(open_part.contains("returned to the prosecutor"), "the case is back on the prosecutor's table");
+}
