@@ -10,6 +10,7 @@ mod people;
 mod search;
 mod sessions;
 pub mod types;
+mod zsm;
 
 use domain::ports::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};

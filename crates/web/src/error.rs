@@ -94,6 +94,20 @@ impl From<ServiceError> for WebError {
     }
 }
 
+impl From<domain::zsm::service::ZsmServiceError> for WebError {
+    fn from(error: domain::zsm::service::ZsmServiceError) -> Self {
+        use domain::zsm::service::ZsmServiceError as E;
+        match error {
+            E::NotFound => WebError::NotFound,
+            E::Forbidden(denial) => WebError::Forbidden(denial),
+            E::Conflict => WebError::Conflict("the case was changed by someone else".into()),
+            E::Invalid(errors) => WebError::BadRequest(errors.to_string()),
+            E::Rule(rule) => WebError::BadRequest(rule.to_string()),
+            E::Store(error) => error.into(),
+        }
+    }
+}
+
 /// Handlers return the error as a marker; `render_error_pages` turns it into the page or JSON
 /// with the request's language and path, which `IntoResponse` alone cannot see.
 impl IntoResponse for WebError {

@@ -10,6 +10,7 @@ mod forms;
 pub mod i18n;
 mod page;
 mod people;
+pub mod zsm;
 
 use axum::Router;
 use domain::Clock;
@@ -78,6 +79,7 @@ pub fn app(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     Router::new()
         .merge(people::routes())
+        .merge(zsm::routes())
         .merge(auth::routes())
         .merge(assets::routes())
         .nest("/api", api::routes())

@@ -20,6 +20,10 @@ enum Need {
     Role(Permission),
     /// A permission on the person in `{id}`: through the team, or a role granting it for everyone.
     Person(Permission),
+    /// Access decided per case (agency kind, the suspect's team, the recorded lawyer): walked
+    /// per role and case in the named test file; here every role must get an answer, never a
+    /// server error, and anonymous requests are refused.
+    CaseRules(&'static str),
 }
 
 /// (source file under crates/web/src, method, route as written there, need)
@@ -41,6 +45,24 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("people/mod.rs", "GET", "/people/{id}/team", Need::Person(Permission::ManageTeam)),
     ("people/mod.rs", "POST", "/people/{id}/team", Need::Person(Permission::ManageTeam)),
     ("people/mod.rs", "GET", "/people/{id}/export", Need::Person(Permission::ExportSubjectAccess)),
+    ("zsm/mod.rs", "GET", "/zsm", Need::SignedIn),
+    ("zsm/mod.rs", "GET", "/zsm/intake", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "POST", "/zsm/cases", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "GET", "/zsm/cases/{id}", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "POST", "/zsm/cases/{id}/contributions/{partner}", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "POST", "/zsm/cases/{id}/clocks/{clock}/extend", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "POST", "/zsm/cases/{id}/lawyer", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "GET", "/zsm/cases/{id}/decision", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "POST", "/zsm/cases/{id}/decision", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "GET", "/zsm/cases/{id}/amend", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "POST", "/zsm/cases/{id}/amend", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "GET", "/zsm/cases/{id}/record", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "POST", "/zsm/cases/{id}/breaches", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "POST", "/zsm/cases/{id}/maintain", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "GET", "/zsm/{location}/board", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "GET", "/zsm/{location}/board/fragment", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "GET", "/zsm/{location}/obligations", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "GET", "/zsm/{location}/metrics", Need::CaseRules("zsm.rs")),
     ("api.rs", "GET", "/openapi.json", Need::Public),
     ("api.rs", "POST", "/v1/login", Need::Public),
     ("api.rs", "GET", "/v1/people", Need::Role(Permission::ViewPerson)),
@@ -122,6 +144,7 @@ fn every_route_in_the_source_is_in_the_matrix_and_back() {
 fn expected_allowed(need: Need, role: Role, on_team: bool) -> bool {
     match need {
         Need::Public | Need::SignedIn => true,
+        Need::CaseRules(_) => unreachable!("judged by case_rules_answer"),
         Need::Role(permission) => role.grants(permission).is_some(),
         Need::Person(permission) => match role.grants(permission) {
             Some(Scope::Everyone) => true,
@@ -132,7 +155,25 @@ fn expected_allowed(need: Need, role: Role, on_team: bool) -> bool {
 }
 
 fn concrete(route: &str, person: &str) -> String {
-    route.replace("{id}", person).replace("{code}", "en").replace("{*path}", "desist.css")
+    route
+        .replace("{id}", person)
+        .replace("{code}", "en")
+        .replace("{*path}", "desist.css")
+        .replace("{location}", "zsm-utrecht")
+        .replace("{partner}", "probation")
+        .replace("{clock}", "ophouden")
+}
+
+#[test]
+fn routes_with_case_rules_name_a_test_that_exercises_them() {
+    for (_, method, route, need) in MATRIX {
+        if let Need::CaseRules(file) = need {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/").to_string() + file;
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{method} {route}: {path} is missing"));
+            let stem = route.split('{').next().unwrap_or(route).trim_end_matches('/');
+            assert!(text.contains(stem), "{method} {route}: {file} never requests {stem}");
+        }
+    }
 }
 
 /// A body that reaches the handler (it may be refused as invalid: 422 still means "allowed").
@@ -183,6 +224,13 @@ async fn every_route_for_every_role_on_and_off_the_team() {
                 let path = format!("{}{}", prefix(file), concrete(route, &person));
                 let client = app.session_for(&member).await;
                 let status = call(&app, &client, method, &path).await;
+                if matches!(need, Need::CaseRules(_)) {
+                    if status.is_server_error() {
+                        failures.push(format!("{method} {path} as {}: got {status}", role.code()));
+                    }
+                    checked += 1;
+                    continue;
+                }
                 let allowed = expected_allowed(*need, role, team_state);
                 let ok = if allowed {
                     !is_refusal(status) && status != StatusCode::INTERNAL_SERVER_ERROR

@@ -18,7 +18,7 @@ use super::ZsmError;
 use super::clock::ClockRun;
 use super::contribution::{ContributionContent, Contributions};
 use super::decision::{Decision, DecisionRequest, validate_decision};
-use super::ids::{CaseId, DecisionId, MemberRef, ObligationId};
+use super::ids::{CaseId, DecisionId, MemberId, ObligationId};
 use super::intake::{Intake, IntakeInput};
 use super::obligation::{Breach, BreachResolution, Obligation};
 use crate::clock::Clock;
@@ -46,7 +46,7 @@ pub enum CaseStatus {
     Referred {
         destination: String,
         reason: String,
-        by: MemberRef,
+        by: MemberId,
         at: Timestamp,
     },
 }
@@ -77,7 +77,7 @@ pub struct Amendment {
     pub previous: Decision,
     pub replaced_by: DecisionId,
     pub reason: String,
-    pub amended_by: MemberRef,
+    pub amended_by: MemberId,
     pub amended_at: Timestamp,
 }
 
@@ -100,7 +100,7 @@ pub enum CaseCommand {
         partner: Partner,
         state: ContributionState,
         content: Option<ContributionContent>,
-        by: MemberRef,
+        by: MemberId,
     },
     Decide(DecisionRequest),
     Amend {
@@ -110,19 +110,19 @@ pub enum CaseCommand {
     Refer {
         destination: String,
         reason: String,
-        by: MemberRef,
+        by: MemberId,
     },
     RecordBreach {
         obligation: ObligationId,
         observed_on: Date,
         description: String,
         reported_by: AgencyCode,
-        recorded_by: MemberRef,
+        recorded_by: MemberId,
     },
     /// After a breach: the decision stands, for the recorded reason.
     MaintainDecision {
         reason: String,
-        by: MemberRef,
+        by: MemberId,
     },
 }
 

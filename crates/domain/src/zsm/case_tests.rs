@@ -16,8 +16,8 @@ fn nl() -> &'static JurisdictionPack {
     shipped_pack("nl").unwrap()
 }
 
-fn member(n: u128) -> MemberRef {
-    MemberRef::from_uuid(Uuid::from_u128(n))
+fn member(n: u128) -> MemberId {
+    MemberId::from_uuid(Uuid::from_u128(n))
 }
 
 fn case_id() -> CaseId {

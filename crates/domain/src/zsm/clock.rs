@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 use super::ZsmError;
-use super::ids::MemberRef;
+use super::ids::MemberId;
 use crate::clock::Clock;
 use crate::jurisdiction::{
     AuthorityRole, CaseFact, ClockCode, ClockSpan, ExtensionCode, ExtensionRule, JurisdictionPack,
@@ -28,7 +28,7 @@ pub enum StopReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grantor {
     pub role: AuthorityRole,
-    pub member: MemberRef,
+    pub member: MemberId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ fn local(pack: &JurisdictionPack, civil: &str) -> Timestamp {
 }
 
 fn grantor(role: AuthorityRole) -> Grantor {
-    Grantor { role, member: MemberRef::from_uuid(Uuid::from_u128(7)) }
+    Grantor { role, member: MemberId::from_uuid(Uuid::from_u128(7)) }
 }
 
 fn extend(code: &str, role: AuthorityRole, length: Option<ClockSpan>) -> ClockCommand {

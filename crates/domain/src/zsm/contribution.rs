@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::ZsmError;
-use super::ids::MemberRef;
+use super::ids::MemberId;
 use crate::jurisdiction::{CaseFact, ContributionState, JurisdictionPack, Partner};
 
 /// The probation quick scan's advice to the prosecutor.
@@ -121,7 +121,7 @@ pub struct Contribution {
     pub state: ContributionState,
     pub content: Option<ContributionContent>,
     pub updated_at: Option<Timestamp>,
-    pub updated_by: Option<MemberRef>,
+    pub updated_by: Option<MemberId>,
 }
 
 impl Contribution {
@@ -148,6 +148,15 @@ impl Contributions {
                 })
                 .collect(),
         )
+    }
+
+    /// The same contributions with one partner's content removed (its state stays visible).
+    pub(crate) fn without_content_of(&self, partner: Partner) -> Self {
+        let mut redacted = self.clone();
+        if let Some(contribution) = redacted.0.get_mut(&partner) {
+            contribution.content = None;
+        }
+        redacted
     }
 
     pub fn get(&self, partner: Partner) -> Option<&Contribution> {
@@ -177,7 +186,7 @@ impl Contributions {
         partner: Partner,
         state: ContributionState,
         content: Option<ContributionContent>,
-        by: MemberRef,
+        by: MemberId,
         at: Timestamp,
     ) -> Result<Self, ZsmError> {
         if let Some(content) = &content {
@@ -207,8 +216,8 @@ mod tests {
     use crate::jurisdiction::shipped_pack;
     use uuid::Uuid;
 
-    fn member() -> MemberRef {
-        MemberRef::from_uuid(Uuid::from_u128(3))
+    fn member() -> MemberId {
+        MemberId::from_uuid(Uuid::from_u128(3))
     }
 
     fn at() -> Timestamp {

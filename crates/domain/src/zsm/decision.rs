@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::ZsmError;
 use super::contribution::Contributions;
-use super::ids::{DecisionId, MemberRef};
+use super::ids::{DecisionId, MemberId};
 use super::obligation::{Obligation, ObligationRequest, obligations_for};
 use crate::clock::Clock;
 use crate::jurisdiction::disposals::{ChoiceOption, ContributionRequirement, DisposalDefinition, ParameterDefinition};
@@ -35,7 +35,7 @@ pub struct DecisionRequest {
     pub disposal: DisposalCode,
     pub parameters: BTreeMap<ParameterCode, ParameterValue>,
     pub obligations: Vec<ObligationRequest>,
-    pub decided_by: MemberRef,
+    pub decided_by: MemberId,
     pub reasoning: String,
     /// Why the decision cannot wait for a required contribution; applies to every missing one.
     pub override_reason: Option<String>,
@@ -58,7 +58,7 @@ pub struct Decision {
     pub outcome: DisposalOutcome,
     pub parameters: BTreeMap<ParameterCode, ParameterValue>,
     pub obligations: Vec<Obligation>,
-    pub decided_by: MemberRef,
+    pub decided_by: MemberId,
     pub decided_at: Timestamp,
     pub reasoning: String,
     pub overrides: Vec<ContributionOverride>,

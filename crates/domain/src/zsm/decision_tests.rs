@@ -17,8 +17,8 @@ fn clock() -> FixedClock {
     FixedClock::new("2026-01-16T10:00:00Z".parse().unwrap())
 }
 
-fn member() -> MemberRef {
-    MemberRef::from_uuid(Uuid::from_u128(9))
+fn member() -> MemberId {
+    MemberId::from_uuid(Uuid::from_u128(9))
 }
 
 fn without_lawyer() -> Contributions {

@@ -1,6 +1,5 @@
-//! Plain ids for the ZSM module. `PersonRef` and `MemberRef` point into the `people` and
-//! `access` modules without depending on them, so this module can be built and tested alone;
-//! the service layer converts between them.
+//! Ids of the ZSM module. Suspects, victims and members are the foundation's own
+//! [`PersonId`] and [`MemberId`]; cases, decisions and obligations have their own UUIDv7 ids.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -21,6 +20,10 @@ macro_rules! id_type {
             }
             pub const fn as_uuid(self) -> Uuid {
                 self.0
+            }
+            /// A new id whose time part is `at` (taken from the injected clock).
+            pub fn new(at: jiff::Timestamp) -> Self {
+                Self(crate::ids::new_v7(at))
             }
         }
 
@@ -51,11 +54,4 @@ id_type!(
     /// A monitored obligation created by a decision.
     ObligationId
 );
-id_type!(
-    /// A person (suspect or victim) in the `people` module.
-    PersonRef
-);
-id_type!(
-    /// A member (user) in the `access` module.
-    MemberRef
-);
+pub use crate::ids::{MemberId, PersonId};

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 use super::ZsmError;
-use super::ids::{MemberRef, PersonRef};
+use super::ids::{MemberId, PersonId};
 use crate::clock::Clock;
 use crate::jurisdiction::{CaseFact, JurisdictionPack};
 
@@ -25,7 +25,7 @@ pub struct Offence {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Victim {
-    Known(PersonRef),
+    Known(PersonId),
     /// A victim who is not (yet) registered as a person, e.g. a shop or an unknown passer-by.
     Anonymous {
         description: String,
@@ -36,7 +36,7 @@ pub enum Victim {
 /// [`Intake::parse`] accepted it, as the validated intake.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IntakeInput {
-    pub suspect: PersonRef,
+    pub suspect: PersonId,
     pub suspect_is_minor: bool,
     pub offences: Vec<Offence>,
     pub arrested_at: Timestamp,
@@ -47,7 +47,7 @@ pub struct IntakeInput {
     pub police_report_summary: String,
     /// From the person's offence history when present.
     pub prior_record_summary: Option<String>,
-    pub registered_by: MemberRef,
+    pub registered_by: MemberId,
 }
 
 /// A validated intake; only [`Intake::parse`] builds one.
@@ -96,6 +96,13 @@ impl Intake {
         &self.input
     }
 
+    /// The same intake without its victims, for readers who may not see them (the defence).
+    pub(crate) fn without_victims(&self) -> Self {
+        let mut redacted = self.clone();
+        redacted.input.victims.clear();
+        redacted
+    }
+
     pub fn registered_at(&self) -> Timestamp {
         self.registered_at
     }
@@ -129,7 +136,7 @@ pub(crate) mod tests {
 
     pub(crate) fn sample_input() -> IntakeInput {
         IntakeInput {
-            suspect: PersonRef::from_uuid(Uuid::from_u128(1)),
+            suspect: PersonId::from_uuid(Uuid::from_u128(1)),
             suspect_is_minor: false,
             offences: vec![Offence {
                 offence_type: "shoplifting".into(),
@@ -144,7 +151,7 @@ pub(crate) mod tests {
             victims: vec![Victim::Anonymous { description: "the shop".into() }],
             police_report_summary: "Caught by store detective".into(),
             prior_record_summary: None,
-            registered_by: MemberRef::from_uuid(Uuid::from_u128(2)),
+            registered_by: MemberId::from_uuid(Uuid::from_u128(2)),
         }
     }
 

@@ -8,9 +8,13 @@ pub mod clock;
 pub mod contribution;
 pub mod decision;
 pub mod error;
+pub mod forms;
 pub mod ids;
 pub mod intake;
 pub mod obligation;
+pub mod ports;
+pub mod service;
+pub mod view;
 
 pub use case::{Amendment, CaseCommand, CaseEffect, CaseStatus, ZsmCase, register};
 pub use clock::{
@@ -19,6 +23,6 @@ pub use clock::{
 pub use contribution::{Contribution, ContributionContent, Contributions};
 pub use decision::{Decision, DecisionRequest, ParameterValue, validate_decision};
 pub use error::ZsmError;
-pub use ids::{CaseId, DecisionId, MemberRef, ObligationId, PersonRef};
+pub use ids::{CaseId, DecisionId, MemberId, ObligationId, PersonId};
 pub use intake::{Intake, IntakeInput, Offence, Victim};
 pub use obligation::{Breach, BreachResolution, Obligation, ObligationRequest};

@@ -7,7 +7,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use super::ZsmError;
-use super::ids::{DecisionId, MemberRef, ObligationId};
+use super::ids::{DecisionId, MemberId, ObligationId};
 use crate::jurisdiction::disposals::DisposalDefinition;
 use crate::jurisdiction::{AgencyCode, JurisdictionPack, ObligationKindCode};
 
@@ -63,7 +63,7 @@ pub struct Breach {
     pub observed_on: Date,
     pub description: String,
     pub reported_by: AgencyCode,
-    pub recorded_by: MemberRef,
+    pub recorded_by: MemberId,
     pub recorded_at: Timestamp,
     pub resolution: Option<BreachResolution>,
 }
@@ -72,7 +72,7 @@ pub struct Breach {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BreachResolution {
     /// The decision stands; the reason is recorded.
-    DecisionMaintained { reason: String, by: MemberRef, at: Timestamp },
+    DecisionMaintained { reason: String, by: MemberId, at: Timestamp },
     /// The decision was replaced by an amendment.
     DecisionAmended { new_decision: DecisionId },
 }

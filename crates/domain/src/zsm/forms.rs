@@ -1,0 +1,668 @@
+//! Raw input of the ZSM forms (strings, as a browser or API client sends them) parsed into the
+//! domain's typed requests. Every field problem is reported at once, each with the field it
+//! belongs to and a catalogue key, so the web layer can show an error summary. Rules that need
+//! the case or the pack (arrival before arrest, limits of a disposal) are checked afterwards by
+//! the pure transitions and reported through [`rule_error`].
+
+use jiff::Timestamp;
+use jiff::civil::{Date, DateTime};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::ZsmError;
+use super::contribution::{
+    ConsultationMode, ContributionContent, LawyerConsultation, LifeDomain, MunicipalityInformation, PoliceInformation,
+    ProbationAdvice, QuickScan, Signal, VictimInterests,
+};
+use super::decision::ParameterValue;
+use super::ids::{DecisionId, MemberId, ObligationId, PersonId};
+use super::intake::{IntakeInput, Offence, Victim};
+use super::obligation::ObligationRequest;
+use crate::jurisdiction::{
+    ContributionState, DisposalCode, JurisdictionPack, ObligationKindCode, ParameterCode, ParameterKind, Partner,
+};
+use crate::validation::{FieldError, ValidationErrors, optional_text, required_text};
+
+/// One offence row of the intake form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OffenceForm {
+    pub offence_type: String,
+    pub committed_on: String,
+    pub place: String,
+    pub description: String,
+    /// `yes` when the offence allows pre-trial detention.
+    pub pretrial_detention: String,
+}
+
+impl OffenceForm {
+    fn is_blank(&self) -> bool {
+        [&self.offence_type, &self.committed_on, &self.place, &self.description].iter().all(|v| v.trim().is_empty())
+    }
+}
+
+/// One victim row: a linked person id, or a description of an anonymous victim.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VictimForm {
+    pub person_id: String,
+    pub description: String,
+}
+
+/// The police intake form as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IntakeForm {
+    pub suspect_id: String,
+    pub suspect_is_minor: bool,
+    pub location: String,
+    /// Local date and time in the pack's time zone, `YYYY-MM-DDTHH:MM`.
+    pub arrested_at: String,
+    pub arrived_at: String,
+    pub offences: Vec<OffenceForm>,
+    pub victims: Vec<VictimForm>,
+    pub police_report_summary: String,
+    pub prior_record_summary: String,
+    /// The suspect's lawyer (a member of a defence agency), when known at intake.
+    pub lawyer_id: String,
+}
+
+/// Parses a local date-time (`2026-01-15T21:00`, seconds optional) in the pack's time zone.
+pub fn parse_local_time(raw: &str, pack: &JurisdictionPack) -> Option<Timestamp> {
+    let civil: DateTime = raw.trim().replace(' ', "T").parse().ok()?;
+    civil.to_zoned(pack.time_zone.clone()).ok().map(|zoned| zoned.timestamp())
+}
+
+fn local_time_field(errors: &mut ValidationErrors, field: &str, raw: &str, pack: &JurisdictionPack) -> Timestamp {
+    if raw.trim().is_empty() {
+        errors.push(FieldError::new(field, "error.required"));
+        return Timestamp::UNIX_EPOCH;
+    }
+    parse_local_time(raw, pack).unwrap_or_else(|| {
+        errors.push(FieldError::new(field, "zsm.error.time_invalid"));
+        Timestamp::UNIX_EPOCH
+    })
+}
+
+fn date_field(errors: &mut ValidationErrors, field: &str, raw: &str) -> Date {
+    if raw.trim().is_empty() {
+        errors.push(FieldError::new(field, "error.required"));
+        return Date::default();
+    }
+    raw.trim().parse().unwrap_or_else(|_| {
+        errors.push(FieldError::new(field, "error.date.invalid"));
+        Date::default()
+    })
+}
+
+fn id_field<T: std::str::FromStr>(errors: &mut ValidationErrors, field: &str, raw: &str) -> Option<T> {
+    if raw.trim().is_empty() {
+        return None;
+    }
+    let parsed = raw.trim().parse().ok();
+    if parsed.is_none() {
+        errors.push(FieldError::new(field, "zsm.error.unknown_choice"));
+    }
+    parsed
+}
+
+impl IntakeForm {
+    /// The typed intake. `suspect_id` must be a person id (the person is looked up by the
+    /// service); blank offence and victim rows are ignored.
+    pub fn parse(&self, pack: &JurisdictionPack, registered_by: MemberId) -> Result<IntakeInput, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let suspect = if self.suspect_id.trim().is_empty() {
+            errors.push(FieldError::new("suspect_id", "error.required"));
+            None
+        } else {
+            id_field::<PersonId>(&mut errors, "suspect_id", &self.suspect_id)
+        };
+        let location = required_text(&mut errors, "location", &self.location, 100);
+        let arrested_at = local_time_field(&mut errors, "arrested_at", &self.arrested_at, pack);
+        let arrived_at_station = local_time_field(&mut errors, "arrived_at", &self.arrived_at, pack);
+        let mut offences = Vec::new();
+        for (index, row) in self.offences.iter().enumerate().filter(|(_, row)| !row.is_blank()) {
+            let field = |name: &str| format!("offences[{index}].{name}");
+            offences.push(Offence {
+                offence_type: required_text(&mut errors, &field("offence_type"), &row.offence_type, 100),
+                committed_on: date_field(&mut errors, &field("committed_on"), &row.committed_on),
+                place: required_text(&mut errors, &field("place"), &row.place, 200),
+                description: required_text(&mut errors, &field("description"), &row.description, 2000),
+                pretrial_detention_allowed: row.pretrial_detention.trim() == "yes",
+            });
+        }
+        if offences.is_empty() {
+            errors.push(FieldError::new("offences[0].offence_type", "zsm.error.no_offences"));
+        }
+        let mut victims = Vec::new();
+        for (index, row) in self.victims.iter().enumerate() {
+            let field = |name: &str| format!("victims[{index}].{name}");
+            match id_field::<PersonId>(&mut errors, &field("person_id"), &row.person_id) {
+                Some(person) => victims.push(Victim::Known(person)),
+                None => {
+                    if let Some(description) = optional_text(&mut errors, &field("description"), &row.description, 500)
+                    {
+                        victims.push(Victim::Anonymous { description });
+                    }
+                }
+            }
+        }
+        let police_report_summary =
+            required_text(&mut errors, "police_report_summary", &self.police_report_summary, 5000);
+        let prior_record_summary = optional_text(&mut errors, "prior_record_summary", &self.prior_record_summary, 5000);
+        id_field::<MemberId>(&mut errors, "lawyer_id", &self.lawyer_id);
+        match suspect {
+            Some(suspect) if errors.is_empty() => Ok(IntakeInput {
+                suspect,
+                suspect_is_minor: self.suspect_is_minor,
+                offences,
+                arrested_at,
+                arrived_at_station,
+                location,
+                victims,
+                police_report_summary,
+                prior_record_summary,
+                registered_by,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    pub fn lawyer(&self) -> Option<MemberId> {
+        self.lawyer_id.trim().parse().ok()
+    }
+}
+
+/// One obligation row of the decision form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ObligationForm {
+    pub kind: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub details: String,
+}
+
+/// The prosecutor's decision (or amendment) form as sent. Parameters are keyed by their pack
+/// code; a blank value means the parameter is not used.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DecisionForm {
+    pub disposal: String,
+    pub parameters: BTreeMap<String, String>,
+    pub obligations: Vec<ObligationForm>,
+    pub reasoning: String,
+    pub override_reason: String,
+}
+
+/// Euros as typed (`1250`, `1250.50`, `1.250,50`, `-5`) to cents. The sign is kept so the rule
+/// "an amount cannot be negative" is reported by the decision rules with the parameter's name.
+pub fn parse_euros(raw: &str) -> Option<i64> {
+    let text = raw.trim().replace(['€', ' '], "");
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest.to_string()),
+        None => (false, text),
+    };
+    // The last '.' or ',' followed by one or two digits is the decimal mark; others group.
+    let (whole, fraction) = match text.rfind(['.', ',']) {
+        Some(at) if text.len() - at - 1 <= 2 && text.len() - at > 1 => (&text[..at], &text[at + 1..]),
+        _ => (text.as_str(), ""),
+    };
+    let whole: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();
+    if whole.is_empty() && fraction.is_empty() {
+        return None;
+    }
+    let euros: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let cents: i64 = match fraction.len() {
+        0 => 0,
+        1 => fraction.parse::<i64>().ok()? * 10,
+        _ => fraction.parse().ok()?,
+    };
+    let total = euros.checked_mul(100)?.checked_add(cents)?;
+    Some(if negative { -total } else { total })
+}
+
+impl DecisionForm {
+    /// The typed request, with ids made by the caller. Parameters are parsed by the type the
+    /// pack gives them; an unknown disposal code is reported on the disposal field.
+    pub fn parse(
+        &self,
+        pack: &JurisdictionPack,
+        decided_by: MemberId,
+        at: Timestamp,
+    ) -> Result<super::DecisionRequest, ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let code = DisposalCode::new(self.disposal.trim());
+        let Ok(disposal) = pack.disposal(&code) else {
+            let key = if self.disposal.trim().is_empty() { "error.required" } else { "zsm.error.unknown_disposal" };
+            return Err(ValidationErrors::single(FieldError::new("disposal", key).with("code", self.disposal.trim())));
+        };
+        let mut parameters = BTreeMap::new();
+        for (raw_code, raw) in &self.parameters {
+            let field = format!("param.{raw_code}");
+            let parameter_code = ParameterCode::new(raw_code.as_str());
+            let Some(definition) = disposal.parameter(&parameter_code) else {
+                if !raw.trim().is_empty() {
+                    errors.push(FieldError::new(field, "zsm.error.unknown_parameter").with("parameter", raw_code));
+                }
+                continue;
+            };
+            let raw = raw.trim();
+            if raw.is_empty() {
+                continue;
+            }
+            let value = match &definition.value {
+                ParameterKind::Integer { .. } => raw.parse().ok().map(ParameterValue::Integer),
+                ParameterKind::Money { .. } => parse_euros(raw).map(ParameterValue::Money),
+                ParameterKind::Flag => Some(ParameterValue::Flag(matches!(raw, "yes" | "on" | "true"))),
+                ParameterKind::Text { .. } => Some(ParameterValue::Text(raw.to_string())),
+                ParameterKind::Date => raw.parse().ok().map(ParameterValue::Date),
+                ParameterKind::Choice { .. } => Some(ParameterValue::Choice(raw.to_string())),
+            };
+            match value {
+                Some(value) => {
+                    parameters.insert(parameter_code, value);
+                }
+                None => errors.push(FieldError::new(field, "zsm.error.parameter_invalid")),
+            }
+        }
+        let mut obligations = Vec::new();
+        for (index, row) in self.obligations.iter().enumerate() {
+            if row.kind.trim().is_empty() {
+                continue;
+            }
+            let field = |name: &str| format!("obligations[{index}].{name}");
+            obligations.push(ObligationRequest {
+                id: ObligationId::new(at),
+                kind: ObligationKindCode::new(row.kind.trim()),
+                starts_on: date_field(&mut errors, &field("starts_on"), &row.starts_on),
+                ends_on: date_field(&mut errors, &field("ends_on"), &row.ends_on),
+                details: required_text(&mut errors, &field("details"), &row.details, 500),
+                responsible_agency: None,
+            });
+        }
+        let reasoning = required_text(&mut errors, "reasoning", &self.reasoning, 5000);
+        let override_reason = optional_text(&mut errors, "override_reason", &self.override_reason, 2000);
+        errors.into_result(super::DecisionRequest {
+            id: DecisionId::new(at),
+            disposal: code,
+            parameters,
+            obligations,
+            decided_by,
+            reasoning,
+            override_reason,
+        })
+    }
+}
+
+/// One partner's section of the case page as sent. Only the fields of that partner are read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContributionForm {
+    /// `awaited`, `in_progress` or `done`.
+    pub state: String,
+    // police
+    pub additional_information: String,
+    pub requests_to_prosecutor: String,
+    // probation
+    pub advice: String,
+    /// Life domain codes with a signal, each with its note in `signal_notes` (same key).
+    pub signals: BTreeMap<String, String>,
+    // victim support
+    pub interests: String,
+    pub damages_claim: String,
+    pub wants_information: bool,
+    pub wants_restorative_contact: bool,
+    // defence
+    pub consulted_at: String,
+    pub mode: String,
+    pub lawyer_advice: String,
+    pub settlement_consequences_explained: bool,
+    pub suspect_position: String,
+    pub shared_with_prosecutor: bool,
+    // municipality
+    pub known_to_social_services: bool,
+    pub known_to_youth_care: bool,
+    // municipality, child protection board, Halt
+    pub note: String,
+}
+
+pub fn partner_from_code(code: &str) -> Option<Partner> {
+    Partner::ALL.into_iter().find(|p| p.code() == code)
+}
+
+pub fn contribution_state_code(state: ContributionState) -> &'static str {
+    match state {
+        ContributionState::NotNeeded => "not_needed",
+        ContributionState::Awaited => "awaited",
+        ContributionState::InProgress => "in_progress",
+        ContributionState::Done => "done",
+    }
+}
+
+pub const ADVICE: [(ProbationAdvice, &str); 4] = [
+    (ProbationAdvice::NoConcerns, "no_concerns"),
+    (ProbationAdvice::ScreeningAdvised, "screening_advised"),
+    (ProbationAdvice::SupervisionAdvised, "supervision_advised"),
+    (ProbationAdvice::InterventionAdvised, "intervention_advised"),
+];
+
+pub const LIFE_DOMAINS: [(LifeDomain, &str); 10] = [
+    (LifeDomain::Housing, "housing"),
+    (LifeDomain::Debt, "debt"),
+    (LifeDomain::DrugAddiction, "drug_addiction"),
+    (LifeDomain::AlcoholAddiction, "alcohol_addiction"),
+    (LifeDomain::GamblingAddiction, "gambling_addiction"),
+    (LifeDomain::MentalHealth, "mental_health"),
+    (LifeDomain::FamilyAndRelationships, "family_and_relationships"),
+    (LifeDomain::DomesticViolence, "domestic_violence"),
+    (LifeDomain::WorkAndDaytimeActivity, "work_and_daytime_activity"),
+    (LifeDomain::Other, "other"),
+];
+
+pub const MODES: [(ConsultationMode, &str); 3] =
+    [(ConsultationMode::InPerson, "in_person"), (ConsultationMode::Phone, "phone"), (ConsultationMode::Video, "video")];
+
+impl ContributionForm {
+    /// The state and content for `partner`. Content is recorded when any of its fields is
+    /// filled, so a partner can save work in progress.
+    pub fn parse(
+        &self,
+        partner: Partner,
+        pack: &JurisdictionPack,
+    ) -> Result<(ContributionState, Option<ContributionContent>), ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let state = match self.state.trim() {
+            "awaited" => ContributionState::Awaited,
+            "in_progress" => ContributionState::InProgress,
+            "done" => ContributionState::Done,
+            "not_needed" => ContributionState::NotNeeded,
+            _ => {
+                errors.push(FieldError::new("state", "zsm.error.unknown_choice"));
+                ContributionState::Awaited
+            }
+        };
+        let text = |errors: &mut ValidationErrors, field: &str, raw: &str| {
+            optional_text(errors, field, raw, 5000).unwrap_or_default()
+        };
+        let content = match partner {
+            Partner::Police => {
+                let additional_information = text(&mut errors, "additional_information", &self.additional_information);
+                let requests_to_prosecutor = text(&mut errors, "requests_to_prosecutor", &self.requests_to_prosecutor);
+                (!additional_information.is_empty() || !requests_to_prosecutor.is_empty()).then_some(
+                    ContributionContent::Police(PoliceInformation { additional_information, requests_to_prosecutor }),
+                )
+            }
+            Partner::Probation => {
+                let advice = ADVICE.iter().find(|(_, code)| *code == self.advice.trim()).map(|(a, _)| *a);
+                if advice.is_none() && !self.advice.trim().is_empty() {
+                    errors.push(FieldError::new("advice", "zsm.error.unknown_choice"));
+                }
+                let mut signals = Vec::new();
+                for (code, note) in &self.signals {
+                    match LIFE_DOMAINS.iter().find(|(_, c)| c == code) {
+                        Some((domain, _)) => signals.push(Signal {
+                            domain: *domain,
+                            note: text(&mut errors, &format!("signal_note.{code}"), note),
+                        }),
+                        None => errors.push(FieldError::new("signals", "zsm.error.unknown_choice")),
+                    }
+                }
+                match advice {
+                    Some(advice) => Some(ContributionContent::Probation(QuickScan { advice, signals })),
+                    None if state == ContributionState::Done => {
+                        errors.push(FieldError::new("advice", "error.required"));
+                        None
+                    }
+                    None => None,
+                }
+            }
+            Partner::VictimSupport => {
+                let interests = text(&mut errors, "interests", &self.interests);
+                let damages_claim_cents = if self.damages_claim.trim().is_empty() {
+                    None
+                } else {
+                    match parse_euros(&self.damages_claim) {
+                        Some(cents) if cents < 0 => {
+                            errors.push(FieldError::new("damages_claim", "zsm.error.negative_amount"));
+                            None
+                        }
+                        Some(cents) => Some(cents),
+                        None => {
+                            errors.push(FieldError::new("damages_claim", "zsm.error.amount_invalid"));
+                            None
+                        }
+                    }
+                };
+                (!interests.is_empty()
+                    || damages_claim_cents.is_some()
+                    || self.wants_information
+                    || self.wants_restorative_contact)
+                    .then_some(ContributionContent::VictimSupport(VictimInterests {
+                        interests,
+                        damages_claim_cents,
+                        wants_information: self.wants_information,
+                        wants_restorative_contact: self.wants_restorative_contact,
+                    }))
+            }
+            Partner::DefenceLawyer => {
+                let advice = text(&mut errors, "lawyer_advice", &self.lawyer_advice);
+                let suspect_position = text(&mut errors, "suspect_position", &self.suspect_position);
+                let mode = MODES.iter().find(|(_, c)| *c == self.mode.trim()).map(|(m, _)| *m);
+                if self.consulted_at.trim().is_empty() && state != ContributionState::Done {
+                    None
+                } else {
+                    let consulted_at = local_time_field(&mut errors, "consulted_at", &self.consulted_at, pack);
+                    if mode.is_none() {
+                        errors.push(FieldError::new("mode", "error.required"));
+                    }
+                    mode.map(|mode| {
+                        ContributionContent::DefenceLawyer(LawyerConsultation {
+                            consulted_at,
+                            mode,
+                            advice,
+                            settlement_consequences_explained: self.settlement_consequences_explained,
+                            suspect_position,
+                            shared_with_prosecutor: self.shared_with_prosecutor,
+                        })
+                    })
+                }
+            }
+            Partner::Municipality => {
+                let note = text(&mut errors, "note", &self.note);
+                (!note.is_empty() || self.known_to_social_services || self.known_to_youth_care).then_some(
+                    ContributionContent::Municipality(MunicipalityInformation {
+                        known_to_social_services: self.known_to_social_services,
+                        known_to_youth_care: self.known_to_youth_care,
+                        note,
+                    }),
+                )
+            }
+            Partner::ChildProtectionBoard => {
+                let note = text(&mut errors, "note", &self.note);
+                (!note.is_empty()).then_some(ContributionContent::ChildProtectionBoard { note })
+            }
+            Partner::Halt => {
+                let note = text(&mut errors, "note", &self.note);
+                (!note.is_empty()).then_some(ContributionContent::Halt { note })
+            }
+        };
+        errors.into_result((state, content))
+    }
+}
+
+/// A broken rule of the ZSM domain as a field error with a catalogue key: the field it is
+/// shown beside and the text. Rules without a form field of their own go to `form`.
+pub fn rule_error(error: &ZsmError) -> FieldError {
+    use ZsmError::*;
+    match error {
+        ArrivalBeforeArrest { .. } => FieldError::new("arrived_at", "zsm.error.arrival_before_arrest"),
+        ArrestInFuture { .. } => FieldError::new("arrested_at", "zsm.error.arrest_in_future"),
+        ArrivalInFuture { .. } => FieldError::new("arrived_at", "zsm.error.arrival_in_future"),
+        OffenceInFuture { index, date } => FieldError::new(
+            format!("offences[{}].committed_on", index.saturating_sub(1)),
+            "zsm.error.offence_in_future",
+        )
+        .with("date", date),
+        NoOffences => FieldError::new("offences[0].offence_type", "zsm.error.no_offences"),
+        EmptyField { field } => FieldError::new("form", "zsm.error.empty_field").with("field", field),
+        UnknownDisposal { code } => FieldError::new("disposal", "zsm.error.unknown_disposal").with("code", code),
+        UnknownParameter { parameter, .. } => {
+            FieldError::new(format!("param.{parameter}"), "zsm.error.unknown_parameter").with("parameter", parameter)
+        }
+        MissingParameter { parameter, .. } => FieldError::new(format!("param.{parameter}"), "error.required"),
+        WrongParameterType { parameter, .. } => {
+            FieldError::new(format!("param.{parameter}"), "zsm.error.parameter_invalid")
+        }
+        NegativeAmount { parameter } => FieldError::new(format!("param.{parameter}"), "zsm.error.negative_amount"),
+        ParameterBelowMinimum { parameter, min, unit, .. } => {
+            FieldError::new(format!("param.{parameter}"), "zsm.error.below_minimum").with("min", min).with("unit", unit)
+        }
+        ParameterAboveMaximum { parameter, max, unit, .. } => {
+            FieldError::new(format!("param.{parameter}"), "zsm.error.above_maximum").with("max", max).with("unit", unit)
+        }
+        UnknownOption { parameter, .. } => FieldError::new(format!("param.{parameter}"), "zsm.error.unknown_choice"),
+        DateOutsideWindow { parameter, min_days, max_days } => {
+            FieldError::new(format!("param.{parameter}"), "zsm.error.date_window")
+                .with("min", min_days)
+                .with("max", max_days)
+        }
+        OptionRequiresFlag { flag, .. } => FieldError::new(format!("param.{flag}"), "zsm.error.requires_flag"),
+        ObligationNotAllowed { kind, .. } => {
+            FieldError::new("obligations[0].kind", "zsm.error.obligation_not_allowed").with("kind", kind)
+        }
+        ObligationEndsBeforeStart => FieldError::new("obligations[0].ends_on", "zsm.error.obligation_order"),
+        ObligationTooLong { max_months } => {
+            FieldError::new("obligations[0].ends_on", "zsm.error.obligation_too_long").with("max", max_months)
+        }
+        ObligationStartsInPast => FieldError::new("obligations[0].starts_on", "zsm.error.obligation_in_past"),
+        RequiredContributionMissing { partner, basis } => {
+            FieldError::new("override_reason", "zsm.error.contribution_missing")
+                .with("partner", partner)
+                .with("basis", basis)
+        }
+        AlreadyDecided => FieldError::new("disposal", "zsm.error.already_decided"),
+        ReasonMissing => FieldError::new("reason", "error.required"),
+        BreachInFuture { .. } => FieldError::new("observed_on", "zsm.error.breach_in_future"),
+        ContributionContentMissing { .. } => FieldError::new("state", "zsm.error.content_missing"),
+        NegativeDamagesClaim => FieldError::new("damages_claim", "zsm.error.negative_amount"),
+        ExtensionRoleNotAllowed { allowed, .. } => {
+            FieldError::new("extension", "zsm.error.extension_role").with("allowed", allowed)
+        }
+        ExtensionLimitReached { max_times, .. } => {
+            FieldError::new("extension", "zsm.error.extension_used").with("max", max_times)
+        }
+        ExtensionOutOfOrder { requires, .. } => {
+            FieldError::new("extension", "zsm.error.extension_order").with("requires", requires)
+        }
+        ExtensionTooLong { max_hours, .. } => {
+            FieldError::new("hours", "zsm.error.extension_too_long").with("max", max_hours)
+        }
+        ExtensionBeyondTotal { max_total_hours, .. } | ExtensionMaximumReached { max_total_hours } => {
+            FieldError::new("hours", "zsm.error.extension_total").with("max", max_total_hours)
+        }
+        ExtensionBasisMissing => FieldError::new("basis", "error.required"),
+        ClockAlreadyExpired { .. } | ClockNotRunning => FieldError::new("extension", "zsm.error.clock_not_running"),
+        InvalidTransition { hint, .. } => FieldError::new("form", "zsm.error.transition").with("detail", hint),
+        other => FieldError::new("form", "zsm.error.rule").with("detail", other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jurisdiction::shipped_pack;
+    use uuid::Uuid;
+
+    fn member() -> MemberId {
+        MemberId::from_uuid(Uuid::from_u128(9))
+    }
+
+    #[test]
+    fn euros_parse_with_either_decimal_mark() {
+        assert_eq!(parse_euros("1250"), Some(125_000));
+        assert_eq!(parse_euros("1250.5"), Some(125_050));
+        assert_eq!(parse_euros("1.250,50"), Some(125_050));
+        assert_eq!(parse_euros("€ 2,000"), Some(200_000));
+        assert_eq!(parse_euros("-5"), Some(-500));
+        assert_eq!(parse_euros("abc"), None);
+        assert_eq!(parse_euros(""), None);
+    }
+
+    #[test]
+    fn local_times_are_read_in_the_pack_zone_across_dst() {
+        let nl = shipped_pack("nl").unwrap();
+        assert_eq!(parse_local_time("2026-01-15T21:00", nl), Some("2026-01-15T20:00:00Z".parse().unwrap()));
+        assert_eq!(parse_local_time("2026-07-15 21:00", nl), Some("2026-07-15T19:00:00Z".parse().unwrap()));
+        assert_eq!(parse_local_time("yesterday", nl), None);
+    }
+
+    fn intake() -> IntakeForm {
+        IntakeForm {
+            suspect_id: Uuid::from_u128(1).to_string(),
+            location: "zsm-utrecht".into(),
+            arrested_at: "2026-01-15T21:00".into(),
+            arrived_at: "2026-01-15T21:30".into(),
+            offences: vec![
+                OffenceForm {
+                    offence_type: "shoplifting".into(),
+                    committed_on: "2026-01-15".into(),
+                    place: "Utrecht".into(),
+                    description: "Three bottles".into(),
+                    pretrial_detention: "yes".into(),
+                },
+                OffenceForm::default(),
+            ],
+            victims: vec![VictimForm { person_id: String::new(), description: "the shop".into() }],
+            police_report_summary: "Caught by the store detective".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_intake_form_parses_and_blank_rows_are_ignored() {
+        let input = intake().parse(shipped_pack("nl").unwrap(), member()).unwrap();
+        assert_eq!(input.offences.len(), 1);
+        assert!(input.offences[0].pretrial_detention_allowed);
+        assert_eq!(input.victims, vec![Victim::Anonymous { description: "the shop".into() }]);
+    }
+
+    #[test]
+    fn every_field_problem_is_reported_at_once() {
+        let mut form = intake();
+        form.arrested_at = "not a time".into();
+        form.offences[0].committed_on = "15 jan".into();
+        form.police_report_summary = " ".into();
+        let errors = form.parse(shipped_pack("nl").unwrap(), member()).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["arrested_at", "offences[0].committed_on", "police_report_summary"]);
+    }
+
+    #[test]
+    fn decision_form_reads_parameters_by_their_pack_type() {
+        let nl = shipped_pack("nl").unwrap();
+        let at: Timestamp = "2026-01-16T10:00:00Z".parse().unwrap();
+        let form = DecisionForm {
+            disposal: "penalty_order".into(),
+            parameters: [("fine_cents".to_string(), "250,00".to_string()), ("driving_ban_months".into(), "".into())]
+                .into_iter()
+                .collect(),
+            reasoning: "first offence".into(),
+            ..Default::default()
+        };
+        let request = form.parse(nl, member(), at).unwrap();
+        assert_eq!(request.parameters.get(&ParameterCode::new("fine_cents")), Some(&ParameterValue::Money(25_000)));
+        assert_eq!(request.parameters.len(), 1);
+        let unknown = DecisionForm { disposal: "hang_them".into(), ..form };
+        let errors = unknown.parse(nl, member(), at).unwrap_err();
+        assert_eq!(errors.0[0].key, "zsm.error.unknown_disposal");
+    }
+
+    #[test]
+    fn a_negative_damages_claim_is_refused_by_the_form() {
+        let nl = shipped_pack("nl").unwrap();
+        let form = ContributionForm { state: "done".into(), damages_claim: "-10".into(), ..Default::default() };
+        let errors = form.parse(Partner::VictimSupport, nl).unwrap_err();
+        assert_eq!(errors.0[0].key, "zsm.error.negative_amount");
+    }
+}

@@ -1,0 +1,114 @@
+//! The storage port of the ZSM table, in domain terms. The store keeps the case as the domain
+//! state plus the rows derived from each transition's effects (offences, victims, clock events,
+//! contribution history, decisions, amendments, obligations, breaches), written in one
+//! transaction together with the audit entries and any new case-team entries.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+
+use super::case::{CaseEffect, ZsmCase};
+use super::clock::{ClockEffect, ClockRun};
+use super::ids::{CaseId, MemberId, PersonId};
+use super::view::{CaseIndex, MetricsRow};
+use crate::access::TeamEntry;
+use crate::audit::AuditEntry;
+use crate::ids::AgencyId;
+use crate::ports::StoreResult;
+
+/// A ZSM table: where cases are handled, under which jurisdiction pack, by which agencies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZsmLocation {
+    /// Short code used in URLs, e.g. `zsm-utrecht`.
+    pub code: String,
+    pub name: String,
+    /// The jurisdiction pack code, e.g. `nl`.
+    pub pack: String,
+    /// The agencies that sit at this table; they join a suspect's team when a case is registered.
+    pub agencies: Vec<AgencyId>,
+}
+
+/// A case as stored: the domain state, its clocks, the suspect's lawyer and the version used for
+/// optimistic concurrency (two partners saving at once never overwrite each other silently).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredCase {
+    pub case: ZsmCase,
+    pub clocks: Vec<ClockRun>,
+    /// The member recorded as the suspect's lawyer; only they (of the defence) see the case.
+    pub lawyer: Option<MemberId>,
+    pub version: i64,
+}
+
+impl StoredCase {
+    pub fn id(&self) -> CaseId {
+        self.case.id
+    }
+
+    pub fn suspect(&self) -> PersonId {
+        self.case.intake.details().suspect
+    }
+
+    pub fn location(&self) -> &str {
+        &self.case.intake.details().location
+    }
+}
+
+/// One write of a case: the new state (with its new version), the derived index, what changed
+/// (as the transition's effects) and what must be committed with it.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseWrite<'a> {
+    pub stored: &'a StoredCase,
+    pub index: &'a CaseIndex,
+    pub effects: &'a [CaseEffect],
+    pub clock_effects: &'a [ClockEffect],
+    pub by: MemberId,
+    pub at: Timestamp,
+    pub audit: &'a [AuditEntry],
+    /// Agencies joining the suspect's team with this write (e.g. the table's partners at intake).
+    pub team: &'a [TeamEntry],
+}
+
+/// A case on the board, with the suspect's name for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoardCase {
+    pub stored: StoredCase,
+    pub suspect_name: String,
+}
+
+pub trait ZsmStore: Send + Sync {
+    fn create_location(&self, location: &ZsmLocation) -> impl Future<Output = StoreResult<()>> + Send;
+    fn locations(&self) -> impl Future<Output = StoreResult<Vec<ZsmLocation>>> + Send;
+    fn location(&self, code: &str) -> impl Future<Output = StoreResult<Option<ZsmLocation>>> + Send;
+    /// Saves a newly registered case (`stored.version` is 1) with its offences, victims, clocks,
+    /// initial contributions, team entries and audit entries, atomically.
+    fn create_case(&self, write: CaseWrite<'_>) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Saves a transition if the stored version is still `stored.version - 1`; otherwise
+    /// `StoreError::Conflict` and nothing is written.
+    fn save_case(&self, write: CaseWrite<'_>) -> impl Future<Output = StoreResult<()>> + Send;
+    fn case(&self, id: CaseId) -> impl Future<Output = StoreResult<Option<StoredCase>>> + Send;
+    /// Cases of a location whose suspect has `agency` on the team (valid on `today`): every open
+    /// case, and those first decided since `decided_since`. Open cases come first, the most
+    /// urgent clock first; then the decided ones, latest first.
+    fn board(
+        &self,
+        location: &str,
+        agency: AgencyId,
+        today: Date,
+        decided_since: Timestamp,
+    ) -> impl Future<Output = StoreResult<Vec<BoardCase>>> + Send;
+    /// Cases of a location with obligations not yet ended on `today`, visible to `agency`.
+    fn cases_with_obligations(
+        &self,
+        location: &str,
+        agency: AgencyId,
+        today: Date,
+    ) -> impl Future<Output = StoreResult<Vec<BoardCase>>> + Send;
+    /// Every case of a location registered in `[from, to)`: aggregates only, no personal data.
+    fn metrics_rows(
+        &self,
+        location: &str,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> impl Future<Output = StoreResult<Vec<MetricsRow>>> + Send;
+}

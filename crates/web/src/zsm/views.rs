@@ -1,0 +1,411 @@
+//! View models for the ZSM pages: strings ready for the templates, built from domain values in
+//! one place so templates hold no logic beyond loops and conditions.
+
+use crate::forms::{all, one};
+use crate::i18n::Texts;
+use crate::page::local_time;
+use domain::jurisdiction::{ClockCode, ContributionState, DisposalOutcome, JurisdictionPack, ParameterKind, Partner};
+use domain::zsm::clock::{ClockRun, ClockStatus, WarningLevel, warning_level};
+use domain::zsm::contribution::ContributionContent;
+use domain::zsm::decision::{Decision, ParameterValue};
+use domain::zsm::forms::{
+    ADVICE, ContributionForm, DecisionForm, IntakeForm, LIFE_DOMAINS, MODES, ObligationForm, OffenceForm, VictimForm,
+};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use std::collections::BTreeMap;
+
+pub const OFFENCE_ROWS: usize = 3;
+pub const VICTIM_ROWS: usize = 2;
+pub const OBLIGATION_ROWS: usize = 2;
+
+pub fn partner_key(partner: Partner) -> String {
+    format!("zsm.partner.{}", partner.code())
+}
+
+/// A contribution state as symbol and words, never colour alone: ✓ done, ⧗ in progress, ✗ awaited.
+pub fn state_label(state: ContributionState, t: Texts) -> (&'static str, String, &'static str) {
+    match state {
+        ContributionState::Done => ("✓", t.get("zsm.state.done").to_string(), "state-done"),
+        ContributionState::InProgress => ("⧗", t.get("zsm.state.in_progress").to_string(), "state-progress"),
+        ContributionState::Awaited => ("✗", t.get("zsm.state.awaited").to_string(), "state-awaited"),
+        ContributionState::NotNeeded => ("–", t.get("zsm.state.not_needed").to_string(), "state-none"),
+    }
+}
+
+pub fn duration_text(duration: SignedDuration, t: Texts) -> String {
+    let minutes = duration.as_mins().abs();
+    t.fill("zsm.duration", &[("h", &(minutes / 60).to_string()), ("m", &(minutes % 60).to_string())])
+}
+
+pub fn status_label(code: &str, t: Texts) -> String {
+    t.get(&format!("zsm.status.{code}")).to_string()
+}
+
+pub fn outcome_label(outcome: DisposalOutcome, t: Texts) -> String {
+    let code = match outcome {
+        DisposalOutcome::Dismissed => "dismissed",
+        DisposalOutcome::SettledOutOfCourt => "settled_out_of_court",
+        DisposalOutcome::ToCourt => "to_court",
+        DisposalOutcome::Referred => "referred",
+    };
+    t.get(&format!("zsm.outcome.{code}")).to_string()
+}
+
+pub fn clock_name(pack: &JurisdictionPack, code: &ClockCode, t: Texts) -> String {
+    match pack.clock(code) {
+        Ok(definition) => match t.lang {
+            crate::i18n::Lang::Nl => definition.name_nl.clone(),
+            crate::i18n::Lang::En => definition.name_en.clone(),
+        },
+        Err(_) => code.to_string(),
+    }
+}
+
+pub fn named(nl: &str, en: &str, t: Texts) -> String {
+    match t.lang {
+        crate::i18n::Lang::Nl => nl.to_string(),
+        crate::i18n::Lang::En => en.to_string(),
+    }
+}
+
+/// The warning beside a clock: overdue, or near its deadline (by the pack's thresholds).
+pub fn warning_text(run: &ClockRun, pack: &JurisdictionPack, now: Timestamp, t: Texts) -> Option<String> {
+    let thresholds = pack.clock(&run.clock).map(|c| pack.thresholds_for(c)).unwrap_or_default();
+    match warning_level(run, &thresholds, now) {
+        WarningLevel::None => None,
+        WarningLevel::Near { remaining, .. } => {
+            Some(t.fill("zsm.clock.near", &[("time", &duration_text(remaining, t))]))
+        }
+        WarningLevel::Overdue { by } => Some(t.fill("zsm.clock.overdue", &[("time", &duration_text(by, t))])),
+    }
+}
+
+pub struct ExtensionOption {
+    pub code: String,
+    pub label: String,
+}
+
+pub struct ClockRow {
+    pub code: String,
+    pub name: String,
+    pub basis: String,
+    pub started: String,
+    pub deadline: String,
+    pub left: String,
+    pub status: String,
+    pub warning: Option<String>,
+    pub extensions: Vec<ExtensionOption>,
+}
+
+pub fn clock_rows(
+    clocks: &[ClockRun],
+    pack: &JurisdictionPack,
+    now: Timestamp,
+    zone: &TimeZone,
+    can_extend: bool,
+    t: Texts,
+) -> Vec<ClockRow> {
+    let mut sorted: Vec<&ClockRun> = clocks.iter().collect();
+    sorted.sort_by_key(|run| (!run.is_running(), run.deadline));
+    sorted
+        .into_iter()
+        .map(|run| {
+            let definition = pack.clock(&run.clock).ok();
+            let status = match &run.status {
+                ClockStatus::Running => t.get("zsm.clock.running").to_string(),
+                ClockStatus::Extended { .. } => {
+                    let extension = run.extensions.last().map(|e| e.extension.to_string()).unwrap_or_default();
+                    t.fill("zsm.clock.extended", &[("extension", &extension)])
+                }
+                ClockStatus::Stopped { at, .. } => {
+                    format!("{} ({})", t.get("zsm.clock.stopped"), local_time(*at, zone))
+                }
+                ClockStatus::Expired { .. } => t.get("zsm.clock.expired").to_string(),
+            };
+            let remaining = run.remaining(now);
+            let left = if !run.is_running() {
+                "–".to_string()
+            } else if remaining <= SignedDuration::ZERO {
+                t.fill("zsm.clock.overdue", &[("time", &duration_text(remaining, t))])
+            } else {
+                duration_text(remaining, t)
+            };
+            ClockRow {
+                code: run.clock.to_string(),
+                name: clock_name(pack, &run.clock, t),
+                basis: definition.map(|d| d.legal_basis.clone()).unwrap_or_default(),
+                started: local_time(run.started_at, zone),
+                deadline: local_time(run.deadline, zone),
+                left,
+                status,
+                warning: warning_text(run, pack, now, t),
+                extensions: if can_extend && run.is_running() {
+                    definition
+                        .map(|d| {
+                            d.extensions
+                                .iter()
+                                .map(|e| ExtensionOption {
+                                    code: e.code.to_string(),
+                                    label: t.fill(
+                                        "zsm.clock.extend",
+                                        &[(
+                                            "extension",
+                                            &format!("{} ({})", named(&e.name_nl, &e.name_en, t), e.legal_basis),
+                                        )],
+                                    ),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                } else {
+                    Vec::new()
+                },
+            }
+        })
+        .collect()
+}
+
+/// The contribution form prefilled from what is recorded, so a partner edits in place.
+pub fn prefill(state: ContributionState, content: Option<&ContributionContent>, zone: &TimeZone) -> ContributionForm {
+    let mut form = ContributionForm {
+        state: domain::zsm::forms::contribution_state_code(state).to_string(),
+        ..Default::default()
+    };
+    match content {
+        Some(ContributionContent::Police(p)) => {
+            form.additional_information = p.additional_information.clone();
+            form.requests_to_prosecutor = p.requests_to_prosecutor.clone();
+        }
+        Some(ContributionContent::Probation(scan)) => {
+            form.advice =
+                ADVICE.iter().find(|(a, _)| *a == scan.advice).map(|(_, c)| c.to_string()).unwrap_or_default();
+            for signal in &scan.signals {
+                if let Some((_, code)) = LIFE_DOMAINS.iter().find(|(d, _)| *d == signal.domain) {
+                    form.signals.insert(code.to_string(), signal.note.clone());
+                }
+            }
+        }
+        Some(ContributionContent::VictimSupport(v)) => {
+            form.interests = v.interests.clone();
+            form.damages_claim = v.damages_claim_cents.map(euros).unwrap_or_default();
+            form.wants_information = v.wants_information;
+            form.wants_restorative_contact = v.wants_restorative_contact;
+        }
+        Some(ContributionContent::DefenceLawyer(l)) => {
+            form.consulted_at = l.consulted_at.to_zoned(zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string();
+            form.mode = MODES.iter().find(|(m, _)| *m == l.mode).map(|(_, c)| c.to_string()).unwrap_or_default();
+            form.lawyer_advice = l.advice.clone();
+            form.settlement_consequences_explained = l.settlement_consequences_explained;
+            form.suspect_position = l.suspect_position.clone();
+            form.shared_with_prosecutor = l.shared_with_prosecutor;
+        }
+        Some(ContributionContent::Municipality(m)) => {
+            form.known_to_social_services = m.known_to_social_services;
+            form.known_to_youth_care = m.known_to_youth_care;
+            form.note = m.note.clone();
+        }
+        Some(ContributionContent::ChildProtectionBoard { note }) | Some(ContributionContent::Halt { note }) => {
+            form.note = note.clone();
+        }
+        None => {}
+    }
+    form
+}
+
+/// What a section shows to a reader who may see it: label key and value.
+pub fn content_lines(content: &ContributionContent, zone: &TimeZone, t: Texts) -> Vec<(String, String)> {
+    let yes_no = |b: bool| t.get(if b { "zsm.yes" } else { "zsm.no" }).to_string();
+    let line = |key: &str, value: String| (t.get(key).to_string(), value);
+    match content {
+        ContributionContent::Police(p) => vec![
+            line("zsm.police.additional", p.additional_information.clone()),
+            line("zsm.police.requests", p.requests_to_prosecutor.clone()),
+        ],
+        ContributionContent::Probation(scan) => {
+            let advice = ADVICE.iter().find(|(a, _)| *a == scan.advice).map(|(_, c)| *c).unwrap_or("no_concerns");
+            let mut lines = vec![line("zsm.probation.advice", t.get(&format!("zsm.advice.{advice}")).to_string())];
+            for signal in &scan.signals {
+                let code = LIFE_DOMAINS.iter().find(|(d, _)| *d == signal.domain).map(|(_, c)| *c).unwrap_or("other");
+                lines.push((
+                    format!("{}: {}", t.get("zsm.probation.signals"), t.get(&format!("zsm.domain.{code}"))),
+                    signal.note.clone(),
+                ));
+            }
+            lines
+        }
+        ContributionContent::VictimSupport(v) => vec![
+            line("zsm.victim.interests", v.interests.clone()),
+            line("zsm.victim.damages", v.damages_claim_cents.map(euros).unwrap_or_else(|| "–".into())),
+            line("zsm.victim.information", yes_no(v.wants_information)),
+            line("zsm.victim.restorative", yes_no(v.wants_restorative_contact)),
+        ],
+        ContributionContent::DefenceLawyer(l) => {
+            let mode = MODES.iter().find(|(m, _)| *m == l.mode).map(|(_, c)| *c).unwrap_or("in_person");
+            vec![
+                line("zsm.defence.consulted_at", local_time(l.consulted_at, zone)),
+                line("zsm.defence.mode", t.get(&format!("zsm.mode.{mode}")).to_string()),
+                line("zsm.defence.advice", l.advice.clone()),
+                line("zsm.defence.consequences", yes_no(l.settlement_consequences_explained)),
+                line("zsm.defence.position", l.suspect_position.clone()),
+                line("zsm.defence.shared", yes_no(l.shared_with_prosecutor)),
+            ]
+        }
+        ContributionContent::Municipality(m) => vec![
+            line("zsm.municipality.social", yes_no(m.known_to_social_services)),
+            line("zsm.municipality.youth", yes_no(m.known_to_youth_care)),
+            line("zsm.note", m.note.clone()),
+        ],
+        ContributionContent::ChildProtectionBoard { note } | ContributionContent::Halt { note } => {
+            vec![line("zsm.note", note.clone())]
+        }
+    }
+}
+
+pub fn euros(cents: i64) -> String {
+    format!("{}{}.{:02}", if cents < 0 { "-" } else { "" }, cents.abs() / 100, cents.abs() % 100)
+}
+
+pub fn parameter_text(value: &ParameterValue, kind: Option<&ParameterKind>, t: Texts) -> String {
+    match value {
+        ParameterValue::Integer(n) => match kind {
+            Some(ParameterKind::Integer { unit, .. }) => format!("{n} {}", unit.label()),
+            _ => n.to_string(),
+        },
+        ParameterValue::Money(cents) => format!("€ {}", euros(*cents)),
+        ParameterValue::Flag(b) => t.get(if *b { "zsm.yes" } else { "zsm.no" }).to_string(),
+        ParameterValue::Text(text) => text.clone(),
+        ParameterValue::Date(date) => date.to_string(),
+        ParameterValue::Choice(code) => match kind {
+            Some(ParameterKind::Choice { options }) => options
+                .iter()
+                .find(|o| &o.code == code)
+                .map(|o| named(&o.name_nl, &o.name_en, t))
+                .unwrap_or_else(|| code.clone()),
+            _ => code.clone(),
+        },
+    }
+}
+
+/// The decision's parameters as (name, value) lines.
+pub fn decision_lines(decision: &Decision, pack: &JurisdictionPack, t: Texts) -> Vec<(String, String)> {
+    let definition = pack.disposal(&decision.disposal).ok();
+    decision
+        .parameters
+        .iter()
+        .map(|(code, value)| {
+            let parameter = definition.and_then(|d| d.parameter(code));
+            let name = parameter.map(|p| named(&p.name_nl, &p.name_en, t)).unwrap_or_else(|| code.to_string());
+            (name, parameter_text(value, parameter.map(|p| &p.value), t))
+        })
+        .collect()
+}
+
+pub fn disposal_name(pack: &JurisdictionPack, code: &str, t: Texts) -> String {
+    pack.disposal(&code.into()).map(|d| named(&d.name_nl, &d.name_en, t)).unwrap_or_else(|_| code.to_string())
+}
+
+/// The intake form from its fields; offence and victim rows are repeated fields in order.
+pub fn intake_form(fields: &[(String, String)]) -> IntakeForm {
+    let offence_types = all(fields, "offence_type");
+    let dates = all(fields, "offence_date");
+    let places = all(fields, "offence_place");
+    let descriptions = all(fields, "offence_description");
+    let pretrial = all(fields, "offence_pretrial");
+    let offences = (0..offence_types.len())
+        .map(|i| OffenceForm {
+            offence_type: offence_types[i].to_string(),
+            committed_on: dates.get(i).unwrap_or(&"").to_string(),
+            place: places.get(i).unwrap_or(&"").to_string(),
+            description: descriptions.get(i).unwrap_or(&"").to_string(),
+            pretrial_detention: pretrial.get(i).unwrap_or(&"").to_string(),
+        })
+        .collect();
+    let persons = all(fields, "victim_person");
+    let victim_descriptions = all(fields, "victim_description");
+    let victims = (0..persons.len().max(victim_descriptions.len()))
+        .map(|i| VictimForm {
+            person_id: persons.get(i).unwrap_or(&"").to_string(),
+            description: victim_descriptions.get(i).unwrap_or(&"").to_string(),
+        })
+        .collect();
+    IntakeForm {
+        suspect_id: one(fields, "suspect_id"),
+        suspect_is_minor: one(fields, "suspect_is_minor") == "yes",
+        location: one(fields, "location"),
+        arrested_at: one(fields, "arrested_at"),
+        arrived_at: one(fields, "arrived_at"),
+        offences,
+        victims,
+        police_report_summary: one(fields, "police_report_summary"),
+        prior_record_summary: one(fields, "prior_record_summary"),
+        lawyer_id: one(fields, "lawyer_id"),
+    }
+}
+
+/// The intake form with the blank rows a page offers.
+pub fn padded(mut form: IntakeForm) -> IntakeForm {
+    while form.offences.len() < OFFENCE_ROWS {
+        form.offences.push(OffenceForm { pretrial_detention: "yes".into(), ..Default::default() });
+    }
+    while form.victims.len() < VICTIM_ROWS {
+        form.victims.push(VictimForm::default());
+    }
+    form
+}
+
+pub fn contribution_form(fields: &[(String, String)]) -> ContributionForm {
+    let flag = |name: &str| one(fields, name) == "yes";
+    let signals: BTreeMap<String, String> = all(fields, "signal")
+        .into_iter()
+        .map(|code| (code.to_string(), one(fields, &format!("signal_note.{code}"))))
+        .collect();
+    ContributionForm {
+        state: one(fields, "state"),
+        additional_information: one(fields, "additional_information"),
+        requests_to_prosecutor: one(fields, "requests_to_prosecutor"),
+        advice: one(fields, "advice"),
+        signals,
+        interests: one(fields, "interests"),
+        damages_claim: one(fields, "damages_claim"),
+        wants_information: flag("wants_information"),
+        wants_restorative_contact: flag("wants_restorative_contact"),
+        consulted_at: one(fields, "consulted_at"),
+        mode: one(fields, "mode"),
+        lawyer_advice: one(fields, "lawyer_advice"),
+        settlement_consequences_explained: flag("settlement_consequences_explained"),
+        suspect_position: one(fields, "suspect_position"),
+        shared_with_prosecutor: flag("shared_with_prosecutor"),
+        known_to_social_services: flag("known_to_social_services"),
+        known_to_youth_care: flag("known_to_youth_care"),
+        note: one(fields, "note"),
+    }
+}
+
+/// The decision form: only the chosen disposal's parameters (`param.{disposal}.{code}`) count,
+/// so every disposal's fields can be on one page without JavaScript.
+pub fn decision_form(fields: &[(String, String)]) -> DecisionForm {
+    let disposal = one(fields, "disposal");
+    let prefix = format!("param.{}.", disposal.trim());
+    let parameters =
+        fields.iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|code| (code.to_string(), v.clone()))).collect();
+    let kinds = all(fields, "obligation_kind");
+    let starts = all(fields, "obligation_starts_on");
+    let ends = all(fields, "obligation_ends_on");
+    let details = all(fields, "obligation_details");
+    let obligations = (0..kinds.len())
+        .map(|i| ObligationForm {
+            kind: kinds[i].to_string(),
+            starts_on: starts.get(i).unwrap_or(&"").to_string(),
+            ends_on: ends.get(i).unwrap_or(&"").to_string(),
+            details: details.get(i).unwrap_or(&"").to_string(),
+        })
+        .collect();
+    DecisionForm {
+        disposal,
+        parameters,
+        obligations,
+        reasoning: one(fields, "reasoning"),
+        override_reason: one(fields, "override_reason"),
+    }
+}

@@ -1,0 +1,515 @@
+//! The ZSM table over a real listener and a real SQLite database: the whole journey from
+//! police intake to a settled case on the board, every bad input of issue 4 refused with a
+//! clear error and nothing changed, and need-to-know between lawyers and towards the defence.
+
+// The ZSM journeys sign members in through the real form; their helpers live beside them.
+#[path = "zsm_support/mod.rs"]
+mod support;
+
+use domain::access::{Actor, Role, TeamEntryInput};
+use domain::directory::AgencyKind;
+use domain::ids::PersonId;
+use domain::people::PersonInput;
+use domain::service::People;
+use domain::zsm::ports::{ZsmLocation, ZsmStore};
+use support::{Client, TestApp, spawn_app};
+
+struct Table {
+    app: TestApp,
+    police: Client,
+    prosecutor: Client,
+    probation: Client,
+    victim_support: Client,
+    lawyer: Client,
+    lawyer_actor: Actor,
+    other_lawyer: Client,
+    police_actor: Actor,
+}
+
+/// Sunday 22 November 2026, 11:00 in Amsterdam.
+const NOW: &str = "2026-11-22T10:00:00Z";
+
+async fn table() -> Table {
+    let app = spawn_app(NOW).await;
+    let (police_actor, police) = app.member("Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
+    let (prosecutor_actor, prosecutor) =
+        app.member("OM Midden-Nederland", AgencyKind::Prosecution, Role::Prosecutor).await;
+    let (probation_actor, probation) =
+        app.member("Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
+    let (victim_actor, victim_support) =
+        app.member("Slachtofferhulp Utrecht", AgencyKind::VictimSupport, Role::VictimSupportWorker).await;
+    let (lawyer_actor, lawyer) = app.member("Advocaten Jansen", AgencyKind::Defence, Role::DefenceLawyer).await;
+    let (_, other_lawyer) = app.member("Advocaten de Boer", AgencyKind::Defence, Role::DefenceLawyer).await;
+    app.store
+        .create_location(&ZsmLocation {
+            code: "zsm-utrecht".into(),
+            name: "ZSM Utrecht".into(),
+            pack: "nl".into(),
+            agencies: vec![
+                police_actor.agency_id,
+                prosecutor_actor.agency_id,
+                probation_actor.agency_id,
+                victim_actor.agency_id,
+            ],
+        })
+        .await
+        .unwrap();
+    Table {
+        police: app.client(&police).await,
+        prosecutor: app.client(&prosecutor).await,
+        probation: app.client(&probation).await,
+        victim_support: app.client(&victim_support).await,
+        lawyer: app.client(&lawyer).await,
+        other_lawyer: app.client(&other_lawyer).await,
+        lawyer_actor,
+        police_actor,
+        app,
+    }
+}
+
+impl Table {
+    async fn person(&self, family_name: &str) -> PersonId {
+        let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap();
+        let people = People { store: &self.app.store, clock: self.app.clock.as_ref(), time_zone: &zone };
+        let input = PersonInput {
+            family_name: family_name.into(),
+            given_names: "Sam".into(),
+            sex: "X".into(),
+            ..Default::default()
+        };
+        let basis = TeamEntryInput {
+            basis_kind: "statutory_task".into(),
+            statute: "Politiewet 2012 art. 3".into(),
+            reason: "ZSM".into(),
+            ..Default::default()
+        };
+        people.create(&self.police_actor, &input, &basis).await.unwrap().id
+    }
+}
+
+fn intake<'a>(
+    suspect: &'a str,
+    arrested: &'a str,
+    arrived: &'a str,
+    offence_date: &'a str,
+    lawyer: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("suspect_id", suspect),
+        ("location", "zsm-utrecht"),
+        ("arrested_at", arrested),
+        ("arrived_at", arrived),
+        ("offence_type", "winkeldiefstal"),
+        ("offence_date", offence_date),
+        ("offence_place", "Utrecht, Hoog Catharijne"),
+        ("offence_description", "Drie flessen sterke drank"),
+        ("offence_pretrial", "yes"),
+        ("offence_type", ""),
+        ("offence_date", ""),
+        ("offence_place", ""),
+        ("offence_description", ""),
+        ("offence_pretrial", "yes"),
+        ("victim_person", ""),
+        ("victim_description", "Mevrouw Geheim, caissière"),
+        ("police_report_summary", "Aangehouden door de winkeldetective"),
+        ("prior_record_summary", ""),
+        ("lawyer_id", lawyer),
+    ]
+}
+
+async fn register(table: &Table, name: &str, lawyer: &str) -> String {
+    let suspect = table.person(name).await.to_string();
+    let page = table
+        .police
+        .post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:45", "2026-11-22", lawyer))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.url.starts_with("/zsm/cases/"), "redirected to the case page, not {}", page.url);
+    page.url.trim_start_matches("/zsm/cases/").to_string()
+}
+
+fn version_of(body: &str) -> String {
+    let marker = "name=\"version\" value=\"";
+    let start = body.find(marker).unwrap_or_else(|| panic!("a versioned form in {body}")) + marker.len();
+    body[start..].split('"').next().unwrap().to_string()
+}
+
+async fn current_version(client: &Client, case: &str) -> String {
+    version_of(&client.get(&format!("/zsm/cases/{case}")).await.body)
+}
+
+/// A decided case has no forms on its page; the amendment form carries its version.
+async fn amend_version(client: &Client, case: &str) -> String {
+    version_of(&client.get(&format!("/zsm/cases/{case}/amend")).await.body)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intake_contributions_decision_and_the_board_shows_it_settled() {
+    let t = table().await;
+    let lawyer_id = t.lawyer_actor.member_id.to_string();
+    let case = register(&t, "Vries", &lawyer_id).await;
+
+    let page = t.police.get(&format!("/zsm/cases/{case}")).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Holding for investigation"), "the ophouden clock is shown");
+    // Arrest 08:30 local; 9 counted hours from 09:00 (00:00-09:00 not counted): 18:00 local.
+    assert!(page.body.contains("2026-11-22 18:00"), "deadline in Amsterdam time");
+
+    let board = t.prosecutor.get("/zsm/zsm-utrecht/board").await;
+    assert_eq!(board.status, 200);
+    assert!(board.body.contains("Sam Vries"));
+    assert!(board.body.contains("✗</span> awaited"), "contribution states as symbol and text");
+    assert!(board.body.contains("/assets/board.js"));
+
+    let v = current_version(&t.probation, &case).await;
+    let scan = t
+        .probation
+        .post(
+            &format!("/zsm/cases/{case}/contributions/probation"),
+            &[
+                ("version", &v),
+                ("state", "done"),
+                ("advice", "screening_advised"),
+                ("signal", "debt"),
+                ("signal_note.debt", "huurachterstand"),
+            ],
+        )
+        .await;
+    assert_eq!(scan.status, 200, "{}", scan.body);
+    let v = current_version(&t.victim_support, &case).await;
+    let victim = t
+        .victim_support
+        .post(
+            &format!("/zsm/cases/{case}/contributions/victim_support"),
+            &[
+                ("version", &v),
+                ("state", "done"),
+                ("interests", "Schade vergoed"),
+                ("damages_claim", "60,00"),
+                ("wants_information", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(victim.status, 200, "{}", victim.body);
+    let v = current_version(&t.lawyer, &case).await;
+    let consult = t
+        .lawyer
+        .post(
+            &format!("/zsm/cases/{case}/contributions/defence_lawyer"),
+            &[
+                ("version", &v),
+                ("state", "done"),
+                ("consulted_at", "2026-11-22T10:30"),
+                ("mode", "in_person"),
+                ("lawyer_advice", "Accepteren, VOG-gevolgen besproken"),
+                ("settlement_consequences_explained", "yes"),
+                ("suspect_position", "Bekent"),
+            ],
+        )
+        .await;
+    assert_eq!(consult.status, 200, "{}", consult.body);
+
+    let form = t.prosecutor.get(&format!("/zsm/cases/{case}/decision")).await;
+    assert_eq!(form.status, 200);
+    let v = version_of(&form.body);
+    let decided = t
+        .prosecutor
+        .post(
+            &format!("/zsm/cases/{case}/decision"),
+            &[
+                ("version", &v),
+                ("disposal", "penalty_order"),
+                ("param.penalty_order.community_service_hours", "40"),
+                ("param.penalty_order.compensation_cents", "60"),
+                ("reasoning", "Eerste feit, bekennend"),
+            ],
+        )
+        .await;
+    assert_eq!(decided.status, 200, "{}", decided.body);
+    assert!(decided.url.ends_with("/record"));
+    assert!(decided.body.contains("Decided by"));
+    assert!(decided.body.contains("art. 257a Sv"));
+    assert!(decided.body.contains("record-print.css"), "print stylesheet");
+
+    let board = t.police.get("/zsm/zsm-utrecht/board/fragment").await;
+    assert_eq!(board.status, 200);
+    let decided_part = board.body.split("Decided in the last 24 hours").nth(1).unwrap();
+    assert!(decided_part.contains("Sam Vries"), "the case is listed as settled");
+    assert!(decided_part.contains("Penalty order"));
+
+    let metrics = t.prosecutor.get("/zsm/zsm-utrecht/metrics?from=2026-11-20&to=2026-11-22").await;
+    assert_eq!(metrics.status, 200);
+    assert!(metrics.body.contains("<svg") && metrics.body.contains("Reoffending after settlement"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_bad_input_is_refused_with_a_clear_error_and_nothing_changes() {
+    let t = table().await;
+    let suspect = t.person("Bakker").await.to_string();
+
+    let before = t.app.count("zsm_case").await;
+    let arrival_first =
+        t.police.post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:00", "2026-11-22", "")).await;
+    assert_eq!(arrival_first.status, 422);
+    assert!(arrival_first.body.contains("Arrival at the station cannot be before the arrest"));
+    assert!(arrival_first.body.contains("href=\"#arrived_at\""), "the summary links to the field");
+    let future_offence =
+        t.police.post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:40", "2026-11-25", "")).await;
+    assert_eq!(future_offence.status, 422);
+    assert!(future_offence.body.contains("is in the future"));
+    assert_eq!(t.app.count("zsm_case").await, before, "nothing registered");
+
+    let case = register(&t, "Bakker", "").await;
+    let v = current_version(&t.prosecutor, &case).await;
+    let decide = |fields: Vec<(&'static str, String)>| {
+        let case = case.clone();
+        let client = &t.prosecutor;
+        async move {
+            let owned: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            client.post(&format!("/zsm/cases/{case}/decision"), &owned).await
+        }
+    };
+    let unknown =
+        decide(vec![("version", v.clone()), ("disposal", "public_flogging".into()), ("reasoning", "x".into())]).await;
+    assert_eq!(unknown.status, 422);
+    assert!(unknown.body.contains("There is no disposal public_flogging"));
+    let negative = decide(vec![
+        ("version", v.clone()),
+        ("disposal", "penalty_order".into()),
+        ("param.penalty_order.fine_cents", "-50".into()),
+        ("reasoning", "x".into()),
+    ])
+    .await;
+    assert_eq!(negative.status, 422);
+    assert!(negative.body.contains("An amount cannot be negative"));
+    let missing_lawyer = decide(vec![
+        ("version", v.clone()),
+        ("disposal", "penalty_order".into()),
+        ("param.penalty_order.community_service_hours", "40".into()),
+        ("reasoning", "x".into()),
+    ])
+    .await;
+    assert_eq!(missing_lawyer.status, 422);
+    assert!(missing_lawyer.body.contains("is required (art. 257c Sv)"));
+    let too_many_hours = decide(vec![
+        ("version", v.clone()),
+        ("disposal", "penalty_order".into()),
+        ("param.penalty_order.community_service_hours", "200".into()),
+        ("reasoning", "x".into()),
+        ("override_reason", "Advocaat niet bereikbaar".into()),
+    ])
+    .await;
+    assert_eq!(too_many_hours.status, 422);
+    assert!(too_many_hours.body.contains("at most 180 hours"));
+    assert_eq!(current_version(&t.prosecutor, &case).await, v, "nothing changed");
+    assert_eq!(t.app.count("zsm_decision").await, 0);
+
+    // An extension by someone the law does not allow: the police officer is refused.
+    let extension = t
+        .police
+        .post(
+            &format!("/zsm/cases/{case}/clocks/ophouden_voor_onderzoek/extend"),
+            &[("version", &v), ("extension", "identity"), ("basis", "identiteit onbekend")],
+        )
+        .await;
+    assert_eq!(extension.status, 403);
+
+    let dismissal = vec![
+        ("version", v.clone()),
+        ("disposal", "unconditional_dismissal".into()),
+        ("param.unconditional_dismissal.ground", "policy".into()),
+        ("reasoning", "Gering feit".into()),
+    ];
+    assert_eq!(decide(dismissal.clone()).await.status, 200);
+    let v2 = amend_version(&t.prosecutor, &case).await;
+    let mut second = dismissal;
+    second[0].1 = v2.clone();
+    let again = decide(second).await;
+    assert_eq!(again.status, 422);
+    assert!(again.body.contains("already been decided"));
+    assert_eq!(t.app.count("zsm_decision").await, 1);
+    assert_eq!(amend_version(&t.prosecutor, &case).await, v2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lawyer_sees_only_their_own_clients_and_never_the_victim() {
+    let t = table().await;
+    let lawyer_id = t.lawyer_actor.member_id.to_string();
+    let case = register(&t, "Smit", &lawyer_id).await;
+    let v = current_version(&t.victim_support, &case).await;
+    let saved = t
+        .victim_support
+        .post(
+            &format!("/zsm/cases/{case}/contributions/victim_support"),
+            &[("version", &v), ("state", "done"), ("interests", "Geheime wens van het slachtoffer")],
+        )
+        .await;
+    assert_eq!(saved.status, 200);
+
+    // Another lawyer: not their client, refused and not on their board.
+    let refused = t.other_lawyer.get(&format!("/zsm/cases/{case}")).await;
+    assert_eq!(refused.status, 403);
+    assert!(!t.other_lawyer.get("/zsm/zsm-utrecht/board").await.body.contains("Sam Smit"));
+
+    // The suspect's own lawyer: sees the case, not the victim or victim support's section.
+    let own = t.lawyer.get(&format!("/zsm/cases/{case}")).await;
+    assert_eq!(own.status, 200);
+    assert!(own.body.contains("Victim details are not shown to the defence"));
+    assert!(!own.body.contains("Mevrouw Geheim"));
+    assert!(!own.body.contains("Geheime wens"));
+    assert!(t.lawyer.get("/zsm/zsm-utrecht/board").await.body.contains("Sam Smit"));
+
+    // The prosecutor sees both.
+    let prosecutor = t.prosecutor.get(&format!("/zsm/cases/{case}")).await;
+    assert!(prosecutor.body.contains("Mevrouw Geheim") && prosecutor.body.contains("Geheime wens"));
+    // Only victim support edits its section; probation is refused.
+    let v = current_version(&t.prosecutor, &case).await;
+    let wrong_agency = t
+        .probation
+        .post(
+            &format!("/zsm/cases/{case}/contributions/victim_support"),
+            &[("version", &v), ("state", "done"), ("interests", "x")],
+        )
+        .await;
+    assert_eq!(wrong_agency.status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_seeds_a_busy_table_with_history() {
+    let app = spawn_app(NOW).await;
+    let (police, _) = app.member("Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
+    let (prosecutor, prosecutor_name) =
+        app.member("OM Midden-Nederland", AgencyKind::Prosecution, Role::Prosecutor).await;
+    let (probation, _) = app.member("Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
+    let (victim_support, _) =
+        app.member("Slachtofferhulp Utrecht", AgencyKind::VictimSupport, Role::VictimSupportWorker).await;
+    let (lawyer, _) = app.member("Advocaten Jansen", AgencyKind::Defence, Role::DefenceLawyer).await;
+    let lawyers = [lawyer];
+    let actors = web::zsm::demo::ZsmDemoActors {
+        police: &police,
+        prosecutor: &prosecutor,
+        probation: &probation,
+        victim_support: &victim_support,
+        lawyers: &lawyers,
+    };
+    let summary = web::zsm::demo::seed_zsm_demo(&app.store, &actors, app.now()).await.unwrap();
+    assert!(summary.open_cases >= 20 && summary.settled_cases == 200, "{summary:?}");
+    let client = app.client(&prosecutor_name).await;
+    let board = client.get("/zsm/zsm-utrecht/board").await;
+    assert_eq!(board.status, 200);
+    assert!(board.body.contains("⚠"), "some cases are near or past a deadline");
+    let metrics = client.get("/zsm/zsm-utrecht/metrics?from=2026-09-20&to=2026-11-22").await;
+    assert_eq!(metrics.status, 200);
+    assert!(metrics.body.contains("Penalty order"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
+    let t = table().await;
+    let lawyer_id = t.lawyer_actor.member_id.to_string();
+    let case = register(&t, "Mulder", &lawyer_id).await;
+    let v = current_version(&t.prosecutor, &case).await;
+    let extended = t
+        .prosecutor
+        .post(
+            &format!("/zsm/cases/{case}/clocks/ophouden_voor_onderzoek/extend"),
+            &[("version", &v), ("extension", "identity"), ("hours", ""), ("basis", "art. 56b Sv: identiteit onbekend")],
+        )
+        .await;
+    assert_eq!(extended.status, 200, "{}", extended.body);
+    // 15 counted hours from 09:00 (art. 56a + 56b Sv): midnight.
+    assert!(
+        extended.body.contains("2026-11-23 00:00") || extended.body.contains("2026-11-22 24:00"),
+        "new deadline shown: {}",
+        extended.body.split("Clocks").nth(1).unwrap_or_default().get(..1500).unwrap_or_default()
+    );
+    let v = current_version(&t.prosecutor, &case).await;
+    let twice = t
+        .prosecutor
+        .post(
+            &format!("/zsm/cases/{case}/clocks/ophouden_voor_onderzoek/extend"),
+            &[("version", &v), ("extension", "identity"), ("basis", "nogmaals")],
+        )
+        .await;
+    assert_eq!(twice.status, 422);
+    assert!(twice.body.contains("at most 1 time(s)"));
+
+    let v = current_version(&t.lawyer, &case).await;
+    t.lawyer
+        .post(
+            &format!("/zsm/cases/{case}/contributions/defence_lawyer"),
+            &[("version", &v), ("state", "done"), ("consulted_at", "2026-11-22T10:30"), ("mode", "phone")],
+        )
+        .await;
+    let v = current_version(&t.prosecutor, &case).await;
+    let decided = t
+        .prosecutor
+        .post(
+            &format!("/zsm/cases/{case}/decision"),
+            &[
+                ("version", &v),
+                ("disposal", "penalty_order"),
+                ("param.penalty_order.fine_cents", "150"),
+                ("obligation_kind", "area_ban"),
+                ("obligation_starts_on", "2026-11-23"),
+                ("obligation_ends_on", "2027-05-22"),
+                ("obligation_details", "Binnenstad"),
+                ("reasoning", "Gebiedsverbod passend"),
+            ],
+        )
+        .await;
+    assert_eq!(decided.status, 200, "{}", decided.body);
+    let list = t.police.get("/zsm/zsm-utrecht/obligations").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Area ban") && list.body.contains("Record the breach"));
+    let marker = "name=\"obligation\" value=\"";
+    let start = list.body.find(marker).unwrap() + marker.len();
+    let obligation = list.body[start..].split('"').next().unwrap().to_string();
+    let v = version_of(&list.body);
+    let breach = t
+        .police
+        .post(
+            &format!("/zsm/cases/{case}/breaches"),
+            &[
+                ("version", &v),
+                ("obligation", &obligation),
+                ("observed_on", "2026-11-22"),
+                ("description", "Gezien in de binnenstad"),
+            ],
+        )
+        .await;
+    assert_eq!(breach.status, 200, "{}", breach.body);
+    let board = t.prosecutor.get("/zsm/zsm-utrecht/board").await;
+    let open_part = board.body.split("Decided in the last 24 hours").next().unwrap();
+    assert!(open_part.contains("returned to the prosecutor"), "the case is back on the prosecutor's table");
+
+    // The prosecutor keeps the decision after the breach, with a reason: the case leaves the table again.
+    let v = current_version(&t.prosecutor, &case).await;
+    let kept = t
+        .prosecutor
+        .post(&format!("/zsm/cases/{case}/maintain"), &[("version", &v), ("reason", "Waarschuwing volstaat")])
+        .await;
+    assert_eq!(kept.status, 200, "{}", kept.body);
+    let board = t.prosecutor.get("/zsm/zsm-utrecht/board").await;
+    let open_part = board.body.split("Decided in the last 24 hours").next().unwrap();
+    assert!(!open_part.contains("returned to the prosecutor"), "maintained: no longer waiting for the prosecutor");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn intake_is_for_the_police_and_the_lawyer_is_recorded_by_police_or_prosecution() {
+    let t = table().await;
+    assert_eq!(t.police.get("/zsm/intake").await.status, 200);
+    assert_eq!(t.probation.get("/zsm/intake").await.status, 403);
+    let case = register(&t, "Visser", "").await;
+    let lawyer_id = t.lawyer_actor.member_id.to_string();
+    let v = current_version(&t.probation, &case).await;
+    let refused =
+        t.probation.post(&format!("/zsm/cases/{case}/lawyer"), &[("version", &v), ("lawyer_id", &lawyer_id)]).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(t.lawyer.get(&format!("/zsm/cases/{case}")).await.status, 403, "not yet this lawyer's client");
+    let v = current_version(&t.police, &case).await;
+    let recorded =
+        t.police.post(&format!("/zsm/cases/{case}/lawyer"), &[("version", &v), ("lawyer_id", &lawyer_id)]).await;
+    assert_eq!(recorded.status, 200, "{}", recorded.body);
+    assert_eq!(t.lawyer.get(&format!("/zsm/cases/{case}")).await.status, 200, "now the lawyer's client");
+}
