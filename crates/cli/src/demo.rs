@@ -338,11 +338,22 @@ pub async fn run(args: DemoArgs, mut config: Config) -> anyhow::Result<()> {
     let now = Timestamp::now();
     let cast = seed_directory(&store, now).await?;
     let people = seed_people(&store, &cast, now, 50).await?;
+    let lawyers = [cast.actor("advocaat").clone()];
+    let table = web::zsm::demo::ZsmDemoActors {
+        police: cast.actor("politie"),
+        prosecutor: cast.actor("officier"),
+        probation: cast.actor("reclassering"),
+        victim_support: cast.actor("slachtofferhulp"),
+        lawyers: &lawyers,
+    };
+    let zsm = web::zsm::demo::seed_zsm_demo(&store, &table, now).await?;
     println!(
-        "demo data: {} agencies, {} members, {} people in {}",
+        "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, in {}",
         cast.agencies.len(),
         cast.actors.len(),
         people.len(),
+        zsm.open_cases,
+        zsm.settled_cases,
         args.db.display()
     );
     if args.no_serve {
