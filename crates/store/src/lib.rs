@@ -6,6 +6,8 @@
 mod audit;
 mod directory;
 mod people;
+mod plan;
+mod screening;
 mod sessions;
 pub mod types;
 

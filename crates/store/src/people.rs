@@ -149,7 +149,7 @@ const INSERT_TEAM_ENTRY: &str = "INSERT INTO team_entry (id, person_id, agency_i
      consent_expires_on, court_order_reference, reason, added_by, added_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
-const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 /// Writes the rows derived from a person's details: identifiers, search tokens, a revision.
@@ -204,6 +204,9 @@ macro_rules! insert_audit {
             .map_err(db_error)?;
     }};
 }
+
+/// For the stores of other capabilities: their writes carry the audit entry in the same transaction.
+pub(crate) use insert_audit;
 
 macro_rules! insert_team_entry {
     ($tx:ident, $entry:expr) => {{
