@@ -8,7 +8,7 @@ use domain::ids::AgencyId;
 use domain::plan::service::{
     PlanAction, PlanEvent, agency_id, measure_kind_code, outcome_code, plan_status_code, task_status_code,
 };
-use domain::plan::{Plan, PlanStatus, TaskKind, Urgency};
+use domain::plan::{Plan, PlanChange, PlanStatus, TaskKind, Urgency};
 
 /// Reads the posted fields of one form.
 pub struct Posted(pub Vec<(String, String)>);
@@ -282,4 +282,30 @@ pub fn event_rows(history: &[PlanEvent], agencies: &[Agency], t: Texts) -> Vec<E
             kind: t.get(event_key(e.kind)).into(),
         })
         .collect()
+}
+
+/// What changed on a plan this week, one short line per kind of change.
+pub fn change_lines(changes: &[PlanChange], t: Texts) -> Vec<String> {
+    let count = |wanted: fn(&PlanChange) -> usize| changes.iter().map(wanted).sum::<usize>();
+    let status = count(|c| usize::from(matches!(c, PlanChange::StatusChanged { .. })));
+    let agencies = count(|c| usize::from(matches!(c, PlanChange::AgencyJoined(_))));
+    let goals = count(|c| usize::from(matches!(c, PlanChange::GoalAdded(_) | PlanChange::GoalAgreementChanged { .. })));
+    let tasks = count(|c| usize::from(matches!(c, PlanChange::TaskAdded(_))));
+    let statuses = count(|c| usize::from(matches!(c, PlanChange::TaskStatusChanged { .. })));
+    let notes = count(|c| if let PlanChange::NotesAdded(n) = c { *n } else { 0 });
+    let measures = count(|c| usize::from(matches!(c, PlanChange::MeasureLinked(_) | PlanChange::MeasureEnded(_))));
+    let mut lines = Vec::new();
+    let mut add = |n: usize, line: String| {
+        if n > 0 {
+            lines.push(line);
+        }
+    };
+    add(status, t.get("review.change.status").to_string());
+    add(agencies, t.fill("review.change.agencies", &[("count", &agencies.to_string())]));
+    add(goals, t.fill("review.change.goals", &[("count", &goals.to_string())]));
+    add(tasks, t.fill("review.change.tasks", &[("count", &tasks.to_string())]));
+    add(statuses, t.fill("review.change.task_status", &[("count", &statuses.to_string())]));
+    add(notes, t.fill("review.change.notes", &[("count", &notes.to_string())]));
+    add(measures, t.fill("review.change.measures", &[("count", &measures.to_string())]));
+    lines
 }
