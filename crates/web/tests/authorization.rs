@@ -48,6 +48,7 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("plan/mod.rs", "POST", "/people/{id}/plan", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "GET", "/people/{id}/plan/print", Need::Person(Permission::ViewPerson)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/goals", Need::Person(Permission::ManagePlan)),
+    ("plan/mod.rs", "POST", "/people/{id}/plan/goal-agreement", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/tasks", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/task-status", Need::Person(Permission::WorkOnPlan)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/notes", Need::Person(Permission::WorkOnPlan)),

@@ -194,8 +194,14 @@ async fn active_plan(s: &Setting) -> (support::Client, String) {
     let client = s.app.session_for(&s.officer).await;
     let plan = format!("/people/{}/plan", s.person);
     assert_eq!(client.post_form(&plan, &[]).await.status(), StatusCode::SEE_OTHER);
-    let goal = [("domain", "housing"), ("in_own_words", "Ik wil een eigen kamer"), ("agreed_by_person", "yes")];
+    let goal = [("domain", "housing"), ("in_own_words", "Ik wil een eigen kamer")];
     assert_eq!(client.post_form(&format!("{plan}/goals"), &goal).await.status(), StatusCode::SEE_OTHER);
+    // Written down first; the person agrees at the next meeting.
+    let html = client.get(&plan).await.text().await.unwrap();
+    assert!(html.contains("Nog niet"), "not yet agreed");
+    let goal_id = html.split("name=\"goal\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let agree = [("goal", goal_id.as_str()), ("agreed_by_person", "yes")];
+    assert_eq!(client.post_form(&format!("{plan}/goal-agreement"), &agree).await.status(), StatusCode::SEE_OTHER);
     let constable = s.constable.member_id.to_string();
     let tasks = [
         (s.probation.id.to_string(), String::new(), "Aanmelden bij schuldhulp", "2026-12-01", "care"),
@@ -257,8 +263,9 @@ async fn one_shared_plan_with_tasks_for_three_agencies_seen_alike_by_the_team() 
     assert!(after.contains("Gesproken bij de supermarkt") && after.contains("Klaar"));
     assert!(!police.get("/tasks/mine").await.text().await.unwrap().contains("Gebiedsverbod"), "done leaves the list");
 
-    // History rows: drafted, goal, three tasks, activation, status change, note.
-    assert_eq!(s.app.count("plan_event").await, 8);
+    // History rows: drafted, goal, agreement, three tasks, activation, status change, note.
+    assert_eq!(s.app.count("plan_event").await, 9);
+    assert!(html.contains("Ja"), "the goal is agreed with the person");
     assert_eq!(s.app.count("plan").await, 1);
 
     // A second plan while this one is open is refused: one shared plan per person.

@@ -166,17 +166,53 @@ fn invalid(error: FieldError) -> ServiceError {
 /// A change to the plan as typed into a form; parsed into a `PlanCommand` by the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanAction {
-    AddGoal { domain: String, in_own_words: String, agreed_by_person: bool },
-    AddTask { description: String, kind: String, owner: String, owner_member: String, goal: String, due: String },
-    TaskStatus { task: String, status: String, reason: String },
-    Note { task: String, text: String },
-    LinkMeasure { kind: String, description: String },
-    EndMeasure { measure: String },
+    AddGoal {
+        domain: String,
+        in_own_words: String,
+        agreed_by_person: bool,
+    },
+    /// The person agrees (or withdraws agreement) with a goal after it was written down.
+    GoalAgreement {
+        goal: String,
+        agreed_by_person: bool,
+    },
+    AddTask {
+        description: String,
+        kind: String,
+        owner: String,
+        owner_member: String,
+        goal: String,
+        due: String,
+    },
+    TaskStatus {
+        task: String,
+        status: String,
+        reason: String,
+    },
+    Note {
+        task: String,
+        text: String,
+    },
+    LinkMeasure {
+        kind: String,
+        description: String,
+    },
+    EndMeasure {
+        measure: String,
+    },
     Activate,
     StartReEvaluation,
-    Continue { reason: String },
-    Close { outcome: String, why: String, open_measures_reason: String },
-    ReturnToCriminalJustice { reason: String },
+    Continue {
+        reason: String,
+    },
+    Close {
+        outcome: String,
+        why: String,
+        open_measures_reason: String,
+    },
+    ReturnToCriminalJustice {
+        reason: String,
+    },
 }
 
 impl PlanAction {
@@ -191,6 +227,7 @@ impl PlanAction {
     fn what(&self) -> &'static str {
         match self {
             PlanAction::AddGoal { .. } => "plan: add goal",
+            PlanAction::GoalAgreement { .. } => "plan: goal agreement",
             PlanAction::AddTask { .. } => "plan: add task",
             PlanAction::TaskStatus { .. } => "plan: task status",
             PlanAction::Note { .. } => "plan: progress note",
@@ -434,6 +471,10 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
                 in_own_words: in_own_words.clone(),
                 agreed_by_person: *agreed_by_person,
             }),
+            PlanAction::GoalAgreement { goal, agreed_by_person } => {
+                take(&mut errors, parse_uuid("goal", goal, "error.plan.unknown_goal"))
+                    .map(|goal| PlanCommand::RecordGoalAgreement { goal, agreed_by_person: *agreed_by_person })
+            }
             PlanAction::AddTask { description, kind, owner, owner_member, goal, due } => {
                 let kind = take(
                     &mut errors,

@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/plan", get(show).post(draft))
         .route("/people/{id}/plan/print", get(print))
         .route("/people/{id}/plan/goals", post(add_goal))
+        .route("/people/{id}/plan/goal-agreement", post(goal_agreement))
         .route("/people/{id}/plan/tasks", post(add_task))
         .route("/people/{id}/plan/task-status", post(task_status))
         .route("/people/{id}/plan/notes", post(add_note))
@@ -192,6 +193,19 @@ async fn add_goal(
     Form(fields): Fields,
 ) -> Result<Response, WebError> {
     change(state, me, context, id, fields, goal_action).await
+}
+
+async fn goal_agreement(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    change(state, me, context, id, fields, |p| PlanAction::GoalAgreement {
+        goal: p.get("goal"),
+        agreed_by_person: p.checked("agreed_by_person"),
+    })
+    .await
 }
 
 async fn add_task(

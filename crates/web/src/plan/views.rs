@@ -63,6 +63,7 @@ pub fn member_name(members: &[Member], id: uuid::Uuid) -> String {
 }
 
 pub struct GoalRow {
+    pub id: String,
     pub domain: String,
     pub in_own_words: String,
     pub agreed: bool,
@@ -211,6 +212,7 @@ pub fn plan_view(
             .goals
             .iter()
             .map(|g| GoalRow {
+                id: g.id.to_string(),
                 domain: domain_label(pack, g.domain.as_str(), t),
                 in_own_words: g.in_own_words.clone(),
                 agreed: g.agreed_by_person,
