@@ -53,7 +53,8 @@ id_type!(/// One entry of the append-only audit log.
 id_type!(/// One agency's membership of a person's case team.
     TeamEntryId);
 
-pub(crate) fn new_v7(at: Timestamp) -> Uuid {
+/// A UUIDv7 whose time part is `at`; for the ids of other capabilities (`ids_beyond`).
+pub fn new_v7(at: Timestamp) -> Uuid {
     let seconds = u64::try_from(at.as_second()).unwrap_or(0);
     let nanos = u32::try_from(at.subsec_nanosecond()).unwrap_or(0);
     Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, seconds, nanos))

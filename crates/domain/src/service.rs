@@ -304,3 +304,39 @@ fn changed_fields(before: &crate::people::PersonDraft, after: &crate::people::Pe
     check("identifiers", before.identifiers != after.identifiers);
     if fields.is_empty() { "no_changes".into() } else { fields.join(", ") }
 }
+
+/// A person someone may work on, and why: what `authorise_person` hands back.
+#[derive(Debug, Clone)]
+pub struct Authorised {
+    pub person: Person,
+    pub grant: Grant,
+    pub team: Vec<TeamEntry>,
+}
+
+/// Checks `actor`'s access to an existing person for `permission`, for the use cases of other
+/// capabilities (screening, plan). A refusal is itself written to the audit log.
+pub async fn authorise_person<S: PeopleStore + AuditLog>(
+    store: &S,
+    actor: &Actor,
+    person: PersonId,
+    permission: Permission,
+    what: &str,
+    now: Timestamp,
+    today: Date,
+) -> ServiceResult<Authorised> {
+    let found = store.person(person).await?.ok_or(ServiceError::NotFound)?;
+    let team = store.team(person).await?;
+    match authorise(actor, permission, &team, today) {
+        Ok(grant) => Ok(Authorised { person: found, grant, team }),
+        Err(denial) => {
+            let entry = AuditEntry::new(actor, now, Some(person), AuditAction::Denied, what, denial.to_string());
+            store.append(&[entry]).await?;
+            Err(ServiceError::Forbidden(denial))
+        }
+    }
+}
+
+/// Today in `zone` for `clock`: plans and screenings work in the jurisdiction's civil dates.
+pub fn today_in(clock: &dyn Clock, zone: &TimeZone) -> Date {
+    clock.now().to_zoned(zone.clone()).date()
+}

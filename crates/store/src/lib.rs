@@ -7,6 +7,8 @@ mod audit;
 pub mod bulk;
 mod directory;
 mod people;
+mod plan;
+mod screening;
 mod search;
 mod sessions;
 pub mod types;

@@ -150,7 +150,7 @@ const INSERT_TEAM_ENTRY: &str = "INSERT INTO team_entry (id, person_id, agency_i
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 const AUDIT_HEAD: &str = "audit_log (id, at, member_id, agency_id, person_id, action, what, basis)";
-const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 /// Writes the rows derived from a person's details: identifiers, search tokens, a revision.
@@ -205,6 +205,9 @@ macro_rules! insert_audit {
             .map_err(db_error)?;
     }};
 }
+
+/// For the stores of other capabilities: their writes carry the audit entry in the same transaction.
+pub(crate) use insert_audit;
 
 macro_rules! insert_team_entry {
     ($tx:ident, $entry:expr) => {{

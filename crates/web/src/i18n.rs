@@ -45,8 +45,11 @@ struct Entry {
 }
 
 /// The catalogue's files; add a capability's file here.
-const FILES: [(&str, &str); 2] =
-    [("core", include_str!("../messages/core.toml")), ("zsm", include_str!("../messages/zsm.toml"))];
+const FILES: [(&str, &str); 3] = [
+    ("core", include_str!("../messages/core.toml")),
+    ("zsm", include_str!("../messages/zsm.toml")),
+    ("beyond", include_str!("../messages/beyond.toml")),
+];
 
 static CATALOGUE: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
     let mut all = HashMap::new();

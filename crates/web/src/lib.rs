@@ -10,10 +10,13 @@ mod forms;
 pub mod i18n;
 mod page;
 mod people;
+mod plan;
+mod screening;
 pub mod zsm;
 
 use axum::Router;
 use domain::Clock;
+use domain::beyond_pack::BeyondPack;
 use domain::directory::LoginThrottle;
 use i18n::Lang;
 use jiff::tz::TimeZone;
@@ -60,11 +63,31 @@ pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
+    /// Life domains, scale and plan rhythm ("beyond the case"); the Dutch pack for now.
+    pub beyond: Arc<BeyondPack>,
 }
 
 impl AppState {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
-        Self { store, clock, config: Arc::new(config) }
+        Self { store, clock, config: Arc::new(config), beyond: Arc::new(BeyondPack::nl()) }
+    }
+
+    pub(crate) fn screenings(&self) -> domain::screening::service::Screenings<'_, Store> {
+        domain::screening::service::Screenings {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+            config: &self.beyond.screening,
+        }
+    }
+
+    pub(crate) fn plans(&self) -> domain::plan::service::Plans<'_, Store> {
+        domain::plan::service::Plans {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+            pack: &self.beyond,
+        }
     }
 
     pub(crate) fn people(&self) -> domain::service::People<'_, Store> {
@@ -80,6 +103,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(people::routes())
         .merge(zsm::routes())
+        .merge(screening::routes())
+        .merge(plan::routes())
         .merge(auth::routes())
         .merge(assets::routes())
         .nest("/api", api::routes())

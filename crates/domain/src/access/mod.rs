@@ -39,6 +39,12 @@ pub enum Permission {
     ManageMembers,
     /// Pseudonymised aggregates only; never a single person.
     ViewAggregates,
+    /// Screen a person's life domains ("beyond the case").
+    RecordScreening,
+    /// Draft, activate and re-evaluate the person's shared plan; add goals and tasks.
+    ManagePlan,
+    /// Work on the shared plan: update one's own agency's tasks, write progress notes.
+    WorkOnPlan,
 }
 
 /// Which permissions hold only through the person's case team, and which a role grants for
@@ -95,6 +101,10 @@ impl Role {
                 CreatePerson | EditPerson | ManageTeam,
             ) => Some(Scope::Team),
             (Role::VictimSupportWorker | Role::MunicipalityOfficer, CreatePerson | EditPerson) => Some(Scope::Team),
+            (Role::ProbationOfficer | Role::ProcessManager, RecordScreening | ManagePlan) => Some(Scope::Team),
+            // Everyone working with the person on the team, except the defence (not a partner in the plan).
+            (Role::DefenceLawyer, WorkOnPlan) => None,
+            (_, WorkOnPlan) => Some(Scope::Team),
             _ => None,
         }
     }

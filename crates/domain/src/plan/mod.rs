@@ -7,6 +7,7 @@ mod from_conference;
 mod model;
 mod review;
 mod rules;
+pub mod service;
 mod workflow;
 
 pub use due::{TaskLine, Urgency, agency_tasks, member_tasks, plan_view_for};

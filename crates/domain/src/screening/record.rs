@@ -33,6 +33,12 @@ impl Score {
     pub fn value(self) -> u8 {
         self.0
     }
+
+    /// A score read back from storage, where only parsed screenings are written; `None` for
+    /// a value no scale starts from.
+    pub fn from_stored(value: u8) -> Option<Self> {
+        (value >= 1).then_some(Self(value))
+    }
 }
 
 /// Input as it arrives from a form or the API: nothing checked yet.

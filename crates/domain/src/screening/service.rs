@@ -1,0 +1,187 @@
+//! The screening use cases: record a screening of a person and read their screenings, each
+//! authorised through the person's case team and audited against the person.
+
+use super::{RawDomainScore, RawScreening, Screening, ScreeningConfig, ScreeningError};
+use crate::access::{Actor, Permission};
+use crate::audit::{AuditAction, AuditEntry};
+use crate::clock::Clock;
+use crate::ids::PersonId;
+use crate::ids_beyond::{AgencyRef, MemberRef, PersonRef, ScreeningId};
+use crate::people::Person;
+use crate::ports::{AuditLog, PeopleStore, StoreResult};
+use crate::service::{ServiceError, ServiceResult, authorise_person, today_in};
+use crate::validation::{FieldError, ValidationErrors};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use std::future::Future;
+
+pub trait ScreeningStore: Send + Sync {
+    /// Saves a screening and its audit entry atomically. Screenings are never changed afterwards.
+    fn add_screening(
+        &self,
+        screening: &Screening,
+        recorded_at: Timestamp,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The person's screenings, oldest first.
+    fn screenings(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Screening>>> + Send;
+}
+
+/// A screening as typed into the form: one row per life domain; an empty score leaves the domain out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScreeningInput {
+    pub screened_on: String,
+    pub entries: Vec<ScoreInput>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScoreInput {
+    pub domain: String,
+    pub score: String,
+    pub note: String,
+    pub source: String,
+}
+
+/// The form field a domain's score, note or source is typed in.
+pub fn score_field(domain: &str) -> String {
+    format!("score-{domain}")
+}
+
+pub fn source_field(domain: &str) -> String {
+    format!("source-{domain}")
+}
+
+/// A domain-level problem as a message key the web layer can show in both languages.
+pub fn field_error(error: &ScreeningError) -> FieldError {
+    match error {
+        ScreeningError::ScoreOutsideScale { domain, score, lowest, highest } => {
+            FieldError::new(score_field(domain), "error.screening.outside_scale")
+                .with("score", score)
+                .with("lowest", lowest)
+                .with("highest", highest)
+        }
+        ScreeningError::UnknownDomain(domain) => {
+            FieldError::new("screening", "error.screening.unknown_domain").with("domain", domain)
+        }
+        ScreeningError::MissingRequiredDomain(domain) => {
+            FieldError::new(score_field(domain.as_str()), "error.screening.missing_domain")
+        }
+        ScreeningError::DuplicateDomain(domain) => {
+            FieldError::new(score_field(domain), "error.screening.duplicate_domain")
+        }
+        ScreeningError::MissingSource(domain) => FieldError::new(source_field(domain), "error.screening.source"),
+        ScreeningError::DatedInTheFuture { today, .. } => {
+            FieldError::new("screened_on", "error.screening.future").with("today", today)
+        }
+    }
+}
+
+pub struct Screenings<'a, S> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+    pub time_zone: &'a TimeZone,
+    pub config: &'a ScreeningConfig,
+}
+
+impl<S: PeopleStore + AuditLog + ScreeningStore> Screenings<'_, S> {
+    pub fn today(&self) -> Date {
+        today_in(self.clock, self.time_zone)
+    }
+
+    /// Parses and saves a screening by `actor`'s agency; every problem is reported at once and
+    /// nothing is saved unless there are none.
+    pub async fn record(&self, actor: &Actor, person: PersonId, input: &ScreeningInput) -> ServiceResult<Screening> {
+        let now = self.clock.now();
+        let today = self.today();
+        let grant = authorise_person(self.store, actor, person, Permission::RecordScreening, "screening", now, today)
+            .await?
+            .grant;
+        let mut errors = ValidationErrors::default();
+        let screened_on = match input.screened_on.trim() {
+            "" => today,
+            text => text.parse::<Date>().unwrap_or_else(|_| {
+                errors.push(FieldError::new("screened_on", "error.date.invalid"));
+                today
+            }),
+        };
+        let mut entries = Vec::new();
+        for entry in input.entries.iter().filter(|e| !e.score.trim().is_empty()) {
+            match entry.score.trim().parse::<i64>() {
+                Ok(score) => entries.push(RawDomainScore {
+                    domain: entry.domain.clone(),
+                    score,
+                    note: entry.note.clone(),
+                    source: entry.source.clone(),
+                }),
+                Err(_) => errors.push(
+                    FieldError::new(score_field(entry.domain.trim()), "error.screening.not_a_number")
+                        .with("score", entry.score.trim()),
+                ),
+            }
+        }
+        let raw = RawScreening {
+            id: ScreeningId(crate::ids::new_v7(now)),
+            person: PersonRef(*person.as_uuid()),
+            screened_on,
+            screened_by: MemberRef(*actor.member_id.as_uuid()),
+            agency: AgencyRef(*actor.agency_id.as_uuid()),
+            entries,
+        };
+        let parsed = Screening::parse(raw, self.config, today);
+        let screening = match parsed {
+            Ok(screening) if errors.is_empty() => screening,
+            Ok(_) => return Err(ServiceError::Invalid(errors)),
+            Err(problems) => {
+                let already: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
+                for problem in &problems {
+                    let error = field_error(problem);
+                    // A score that was not a number is not also "missing".
+                    if !already.contains(&error.field) {
+                        errors.push(error);
+                    }
+                }
+                return Err(ServiceError::Invalid(errors));
+            }
+        };
+        let what = format!("screening of {} on {}", scored_list(&screening), screening.screened_on);
+        let audit = AuditEntry::granted(actor, now, person, AuditAction::Create, what, &grant);
+        self.store.add_screening(&screening, now, &audit).await?;
+        Ok(screening)
+    }
+
+    /// The person and their screenings, oldest first; the read is audited.
+    pub async fn list(&self, actor: &Actor, person: PersonId, what: &str) -> ServiceResult<(Person, Vec<Screening>)> {
+        let now = self.clock.now();
+        let found =
+            authorise_person(self.store, actor, person, Permission::ViewPerson, what, now, self.today()).await?;
+        self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
+        let mut screenings = self.store.screenings(person).await?;
+        screenings.sort_by_key(|s| (s.screened_on, s.id));
+        Ok((found.person, screenings))
+    }
+
+    /// Checks that `actor` may screen the person (for showing the form) and returns the person.
+    pub async fn form(&self, actor: &Actor, person: PersonId) -> ServiceResult<Person> {
+        let now = self.clock.now();
+        let found = authorise_person(
+            self.store,
+            actor,
+            person,
+            Permission::RecordScreening,
+            "screening form",
+            now,
+            self.today(),
+        )
+        .await?;
+        self.store
+            .append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, "screening form", &found.grant)])
+            .await?;
+        Ok(found.person)
+    }
+}
+
+fn scored_list(screening: &Screening) -> String {
+    let count = screening.scores.len();
+    format!("{count} life domain{}", if count == 1 { "" } else { "s" })
+}

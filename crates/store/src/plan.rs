@@ -1,0 +1,233 @@
+//! The shared plan: its current state (JSON of the domain's `Plan`) with a version against lost
+//! updates, the append-only history (one row per change, with the plan after it), and an
+//! index of outstanding tasks for the task lists, rewritten from the plan on every save.
+
+use crate::people::{INSERT_AUDIT, insert_audit};
+use crate::types::{Day, Instant};
+use crate::{Store, db_error, in_tx, on_db};
+use domain::audit::AuditEntry;
+use domain::ids::{AgencyId, MemberId, PersonId};
+use domain::ids_beyond::PlanId;
+use domain::plan::Plan;
+use domain::plan::service::{PlanEvent, PlanStore, StoredPlan, TaskOwner, command_name, plan_status_code};
+use domain::ports::{StoreError, StoreResult};
+use jiff::civil::Date;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    state: String,
+    version: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct EventRow {
+    plan_id: Uuid,
+    person_id: Uuid,
+    version: i64,
+    at: Instant,
+    on_day: Day,
+    member_id: Uuid,
+    agency_id: Uuid,
+    command: String,
+}
+
+fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Database(format!("stored {what} cannot be read: {detail}"))
+}
+
+fn to_json(value: &impl serde::Serialize) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+fn parse_plan(text: &str) -> StoreResult<Plan> {
+    serde_json::from_str(text).map_err(|e| corrupt("plan", e))
+}
+
+/// Writes the history row and rewrites the plan's outstanding-task index.
+macro_rules! write_event_and_tasks {
+    ($tx:ident, $plan:expr, $event:expr, $state:expr) => {{
+        let plan: &Plan = $plan;
+        let event: &PlanEvent = $event;
+        sqlx::query(
+            "INSERT INTO plan_event (plan_id, version, kind, at, on_day, member_id, agency_id, command, state) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(plan.id.0)
+        .bind(event.version)
+        .bind(event.kind)
+        .bind(Instant(event.at))
+        .bind(Day(event.on))
+        .bind(*event.member.as_uuid())
+        .bind(*event.agency.as_uuid())
+        .bind(to_json(&event.command)?)
+        .bind($state)
+        .execute(&mut *$tx)
+        .await
+        .map_err(db_error)?;
+        sqlx::query("DELETE FROM plan_task WHERE plan_id = $1")
+            .bind(plan.id.0)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db_error)?;
+        if !plan.status.has_ended() {
+            for task in plan.tasks.iter().filter(|t| t.status.is_outstanding()) {
+                sqlx::query(
+                    "INSERT INTO plan_task (task_id, plan_id, person_id, owner_agency, owner_member, due) \
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(task.id.0)
+                .bind(plan.id.0)
+                .bind(plan.person.0)
+                .bind(task.owner.0)
+                .bind(task.owner_member.map(|m| m.0))
+                .bind(Day(task.due))
+                .execute(&mut *$tx)
+                .await
+                .map_err(db_error)?;
+            }
+        }
+    }};
+}
+
+impl Store {
+    async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Plan>> {
+        let mut plans = Vec::with_capacity(ids.len());
+        for id in ids {
+            let state: Option<String> = on_db!(self, pool => {
+                sqlx::query_scalar("SELECT state FROM plan WHERE id = $1").bind(id).fetch_optional(pool).await
+            })
+            .map_err(db_error)?;
+            if let Some(state) = state {
+                plans.push(parse_plan(&state)?);
+            }
+        }
+        Ok(plans)
+    }
+}
+
+impl PlanStore for Store {
+    async fn create_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
+        let state = to_json(plan)?;
+        in_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO plan (id, person_id, status, started_on, version, state, created_at, created_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(plan.id.0)
+            .bind(plan.person.0)
+            .bind(plan_status_code(&plan.status))
+            .bind(Day(plan.started_on))
+            .bind(event.version)
+            .bind(&state)
+            .bind(Instant(event.at))
+            .bind(*event.member.as_uuid())
+            .bind(Instant(event.at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            write_event_and_tasks!(tx, plan, event, &state);
+            insert_audit!(tx, audit);
+        });
+        Ok(())
+    }
+
+    async fn save_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
+        let state = to_json(plan)?;
+        in_tx!(self, tx => {
+            let updated = sqlx::query(
+                "UPDATE plan SET status = $1, version = $2, state = $3, updated_at = $4 WHERE id = $5 AND version = $6",
+            )
+            .bind(plan_status_code(&plan.status))
+            .bind(event.version)
+            .bind(&state)
+            .bind(Instant(event.at))
+            .bind(plan.id.0)
+            .bind(event.version - 1)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            if updated.rows_affected() == 0 {
+                let current: Option<i64> = sqlx::query_scalar("SELECT version FROM plan WHERE id = $1")
+                    .bind(plan.id.0)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                return Err(match current {
+                    Some(current) => StoreError::Conflict { current },
+                    None => StoreError::NotFound,
+                });
+            }
+            write_event_and_tasks!(tx, plan, event, &state);
+            insert_audit!(tx, audit);
+        });
+        Ok(())
+    }
+
+    async fn current_plan(&self, person: PersonId) -> StoreResult<Option<StoredPlan>> {
+        let sql = "SELECT state, version FROM plan WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1";
+        let row: Option<PlanRow> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(*person.as_uuid()).fetch_optional(pool).await)
+                .map_err(db_error)?;
+        row.map(|row| Ok(StoredPlan { plan: parse_plan(&row.state)?, version: row.version })).transpose()
+    }
+
+    async fn plan_as_of(&self, plan: PlanId, at: jiff::Timestamp) -> StoreResult<Option<Plan>> {
+        let sql = "SELECT state FROM plan_event WHERE plan_id = $1 AND at <= $2 ORDER BY version DESC LIMIT 1";
+        let state: Option<String> = on_db!(self, pool => {
+            sqlx::query_scalar(sql).bind(plan.0).bind(Instant(at)).fetch_optional(pool).await
+        })
+        .map_err(db_error)?;
+        state.map(|s| parse_plan(&s)).transpose()
+    }
+
+    async fn plan_history(&self, plan: PlanId) -> StoreResult<Vec<PlanEvent>> {
+        let sql = "SELECT e.plan_id, p.person_id, e.version, e.at, e.on_day, e.member_id, e.agency_id, e.command \
+                   FROM plan_event e JOIN plan p ON p.id = e.plan_id WHERE e.plan_id = $1 ORDER BY e.version";
+        let rows: Vec<EventRow> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(plan.0).fetch_all(pool).await).map_err(db_error)?;
+        rows.into_iter()
+            .map(|row| {
+                let command: Option<domain::plan::PlanCommand> =
+                    serde_json::from_str(&row.command).map_err(|e| corrupt("plan change", e))?;
+                Ok(PlanEvent {
+                    plan: PlanId(row.plan_id),
+                    person: PersonId::from_uuid(row.person_id),
+                    version: row.version,
+                    kind: command.as_ref().map_or("drafted", command_name),
+                    at: row.at.0,
+                    on: row.on_day.0,
+                    member: MemberId::from_uuid(row.member_id),
+                    agency: AgencyId::from_uuid(row.agency_id),
+                    command,
+                })
+            })
+            .collect()
+    }
+
+    async fn plans_with_tasks_of(&self, owner: TaskOwner) -> StoreResult<Vec<Plan>> {
+        let (sql, id) = match owner {
+            TaskOwner::Agency(agency) => {
+                ("SELECT DISTINCT plan_id FROM plan_task WHERE owner_agency = $1", *agency.as_uuid())
+            }
+            TaskOwner::Member(member) => {
+                ("SELECT DISTINCT plan_id FROM plan_task WHERE owner_member = $1", *member.as_uuid())
+            }
+        };
+        let ids: Vec<Uuid> =
+            on_db!(self, pool => sqlx::query_scalar(sql).bind(id).fetch_all(pool).await).map_err(db_error)?;
+        self.plans_by_ids(ids).await
+    }
+
+    async fn open_plans_for_agency(&self, agency: AgencyId, today: Date) -> StoreResult<Vec<Plan>> {
+        let sql = "SELECT p.id FROM plan p WHERE p.status NOT IN ('closed', 'returned') AND EXISTS (\
+                   SELECT 1 FROM team_entry te WHERE te.person_id = p.person_id AND te.agency_id = $1 \
+                   AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2)) \
+                   ORDER BY p.created_at, p.id";
+        let ids: Vec<Uuid> = on_db!(self, pool => {
+            sqlx::query_scalar(sql).bind(*agency.as_uuid()).bind(Day(today)).fetch_all(pool).await
+        })
+        .map_err(db_error)?;
+        self.plans_by_ids(ids).await
+    }
+}

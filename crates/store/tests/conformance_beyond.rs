@@ -1,0 +1,229 @@
+//! Conformance stories for "beyond the case" (screenings and the shared plan), run against
+//! SQLite and PostgreSQL through the domain's use cases and ports, like `conformance.rs`.
+
+mod support;
+
+use domain::access::{Actor, Role, TeamEntryInput};
+use domain::audit::AuditAction;
+use domain::beyond_pack::BeyondPack;
+use domain::directory::AgencyKind;
+use domain::ids::PersonId;
+use domain::people::{IdentifierInput, PersonInput};
+use domain::plan::PlanStatus;
+use domain::plan::service::{PlanAction, PlanEvent, PlanStore, Plans, TaskOwner, command_name};
+use domain::ports::{AuditLog, StoreError};
+use domain::screening::service::{ScoreInput, ScreeningInput, ScreeningStore, Screenings};
+use domain::service::{People, ServiceError};
+use domain::{Clock, FixedClock};
+use jiff::tz::TimeZone;
+use std::sync::LazyLock;
+use store::Store;
+use support::{TestDb, actor, at, statutory_basis};
+
+static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
+static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
+
+fn clock() -> FixedClock {
+    FixedClock::new(at("2026-11-22T10:00:00.123456Z"))
+}
+
+fn days(n: i64) -> jiff::SignedDuration {
+    jiff::SignedDuration::from_hours(24 * n)
+}
+
+async fn count(store: &Store, table: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
+    match store.pool() {
+        store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+async fn execute(store: &Store, sql: &str) -> Result<(), sqlx::Error> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match store.pool() {
+        store::Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        store::Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    }
+}
+
+/// A probation officer, a person on probation's team, and a police agency on the team too.
+async fn team(store: &Store, clock: &FixedClock) -> (Actor, Actor, PersonId) {
+    let officer = actor(store, "Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
+    let constable = actor(store, "Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
+    let people = People { store, clock, time_zone: &UTC };
+    let input = PersonInput {
+        family_name: "Jansen".into(),
+        given_names: "Henk".into(),
+        birth_date: "1971-05-03".into(),
+        identifiers: vec![IdentifierInput { kind: "bsn".into(), value: "111222333".into() }],
+        ..Default::default()
+    };
+    let person = people.create(&officer, &input, &statutory_basis()).await.unwrap().id;
+    let police = TeamEntryInput { agency_id: constable.agency_id.to_string(), ..statutory_basis() };
+    people.add_to_team(&officer, person, &police).await.unwrap();
+    (officer, constable, person)
+}
+
+fn screening_input(score: &str, housing: &str) -> ScreeningInput {
+    ScreeningInput {
+        screened_on: String::new(),
+        entries: PACK
+            .screening
+            .domains
+            .iter()
+            .map(|d| ScoreInput {
+                domain: d.key.to_string(),
+                score: if d.key.as_str() == "housing" { housing.into() } else { score.into() },
+                note: format!("ëën note on {}", d.key),
+                source: "interview".into(),
+            })
+            .collect(),
+    }
+}
+
+async fn screenings_round_trip_are_kept_and_audited(db: TestDb) {
+    let store = &db.store;
+    let clock = clock();
+    let (officer, constable, person) = team(store, &clock).await;
+    let service = Screenings { store, clock: &clock, time_zone: &UTC, config: &PACK.screening };
+    let first = service.record(&officer, person, &screening_input("3", "1")).await.unwrap();
+    clock.advance(days(30));
+    let second = service.record(&officer, person, &screening_input("4", "3")).await.unwrap();
+    let (_, read) = Screenings { store, clock: &clock, time_zone: &UTC, config: &PACK.screening }
+        .list(&constable, person, "screenings page")
+        .await
+        .unwrap();
+    assert_eq!(read, vec![first.clone(), second]);
+    assert_eq!(read[0].score("housing"), Some(1));
+    assert_eq!(read[0].scores[&domain::screening::DomainKey::new("finances")].note, "ëën note on finances");
+
+    // Bad input saves nothing; the police role may read but not screen.
+    let bad = service.record(&officer, person, &screening_input("3", "9")).await;
+    assert!(matches!(bad, Err(ServiceError::Invalid(_))));
+    assert!(matches!(
+        service.record(&constable, person, &screening_input("3", "3")).await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    assert_eq!(count(store, "screening").await, 2);
+
+    // Screenings are kept as recorded: the database refuses changes.
+    assert!(execute(store, "UPDATE screening_score SET score = 5").await.is_err());
+    assert_eq!(store.screenings(person).await.unwrap()[0].score("housing"), Some(1));
+
+    let audit = store.audit_for_person(person, 50).await.unwrap();
+    let actions: Vec<(AuditAction, &str)> = audit.iter().map(|a| (a.entry.action, a.entry.what.as_str())).collect();
+    assert!(actions.contains(&(AuditAction::Create, "screening of 13 life domains on 2026-11-22")), "{actions:?}");
+    assert!(actions.contains(&(AuditAction::Read, "screenings page")));
+    assert!(actions.iter().any(|(a, w)| *a == AuditAction::Denied && *w == "screening"));
+}
+
+fn task(owner: &Actor, member: Option<&Actor>, due: &str) -> PlanAction {
+    PlanAction::AddTask {
+        description: "Aanmelden bij de schuldhulp".into(),
+        kind: "care".into(),
+        owner: owner.agency_id.to_string(),
+        owner_member: member.map(|m| m.member_id.to_string()).unwrap_or_default(),
+        goal: String::new(),
+        due: due.into(),
+    }
+}
+
+async fn plan_history_is_rows_and_the_task_index_follows_the_plan(db: TestDb) {
+    let store = &db.store;
+    let clock = clock();
+    let (officer, constable, person) = team(store, &clock).await;
+    let plans = Plans { store, clock: &clock, time_zone: &UTC, pack: &PACK };
+    let drafted = plans.draft(&officer, person).await.unwrap();
+    let goal = PlanAction::AddGoal {
+        domain: "housing".into(),
+        in_own_words: "Een dak boven mijn hoofd".into(),
+        agreed_by_person: true,
+    };
+    plans.change(&officer, person, &goal).await.unwrap();
+    plans.change(&officer, person, &task(&officer, None, "2026-12-01")).await.unwrap();
+    plans.change(&officer, person, &task(&constable, Some(&constable), "2026-12-05")).await.unwrap();
+    let week_one = clock.now();
+    clock.advance(days(7));
+    let active = plans.change(&officer, person, &PlanAction::Activate).await.unwrap();
+    assert_eq!(active.status, PlanStatus::Active);
+    assert_eq!(active.re_evaluation_on, Some(jiff::civil::date(2027, 11, 29)));
+
+    let stored = store.current_plan(person).await.unwrap().unwrap();
+    assert_eq!((stored.plan.clone(), stored.version), (active.clone(), 5));
+    let history = store.plan_history(drafted.id).await.unwrap();
+    let kinds: Vec<&str> = history.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["drafted", "add_goal", "add_task", "add_task", "activate"]);
+    assert_eq!(history[4].on, jiff::civil::date(2026, 11, 29));
+    let before = store.plan_as_of(drafted.id, week_one).await.unwrap().unwrap();
+    assert_eq!(before.status, PlanStatus::Draft);
+    assert_eq!(before.tasks.len(), 2);
+
+    // The task index: by agency and by member.
+    let of_police = store.plans_with_tasks_of(TaskOwner::Agency(constable.agency_id)).await.unwrap();
+    assert_eq!(of_police.iter().map(|p| p.id).collect::<Vec<_>>(), vec![drafted.id]);
+    let of_member = store.plans_with_tasks_of(TaskOwner::Member(constable.member_id)).await.unwrap();
+    assert_eq!(of_member.len(), 1);
+    assert!(store.plans_with_tasks_of(TaskOwner::Member(officer.member_id)).await.unwrap().is_empty());
+    let lines = plans.tasks(&constable, TaskOwner::Agency(constable.agency_id)).await.unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].person_name, "Henk Jansen");
+    let today = jiff::civil::date(2026, 11, 29);
+    assert_eq!(store.open_plans_for_agency(constable.agency_id, today).await.unwrap().len(), 1);
+
+    // A stale save is a conflict and overwrites nothing.
+    let stale = PlanEvent { version: 3, command: None, kind: "drafted", ..history[0].clone() };
+    let audit = domain::audit::AuditEntry::new(&officer, clock.now(), Some(person), AuditAction::Update, "x", "y");
+    assert!(matches!(store.save_plan(&drafted, &stale, &audit).await, Err(StoreError::Conflict { current: 5 })));
+    assert_eq!(store.current_plan(person).await.unwrap().unwrap().plan, active);
+
+    // History rows are append-only.
+    assert!(execute(store, "UPDATE plan_event SET kind = 'x'").await.is_err());
+    assert!(execute(store, "DELETE FROM plan_event").await.is_err());
+
+    // Closing ends the tasks: the index empties and the plan leaves the review.
+    plans.change(&officer, person, &PlanAction::StartReEvaluation).await.unwrap();
+    let close = PlanAction::Close {
+        outcome: "goals_met".into(),
+        why: "Woont zelfstandig".into(),
+        open_measures_reason: String::new(),
+    };
+    let closed = plans.change(&officer, person, &close).await.unwrap();
+    assert!(matches!(closed.status, PlanStatus::Closed { .. }));
+    assert_eq!(count(store, "plan_task").await, 0);
+    assert!(store.open_plans_for_agency(constable.agency_id, today).await.unwrap().is_empty());
+    assert_eq!(command_name(&domain::plan::PlanCommand::Activate), "activate");
+}
+
+async fn refused_plan_changes_change_nothing(db: TestDb) {
+    let store = &db.store;
+    let clock = clock();
+    let (officer, constable, person) = team(store, &clock).await;
+    let outsider = actor(store, "GGD Elders", AgencyKind::Health, Role::ProbationOfficer).await;
+    let plans = Plans { store, clock: &clock, time_zone: &UTC, pack: &PACK };
+    plans.draft(&officer, person).await.unwrap();
+    let (events, audits) = (count(store, "plan_event").await, count(store, "audit_log").await);
+    for bad in [
+        task(&outsider, None, "2026-12-01"),
+        task(&constable, None, "2026-11-21"),
+        task(&constable, Some(&officer), "2026-12-01"),
+    ] {
+        assert!(matches!(plans.change(&officer, person, &bad).await, Err(ServiceError::Invalid(_))), "{bad:?}");
+    }
+    assert!(matches!(plans.draft(&officer, person).await, Err(ServiceError::Invalid(_))), "one open plan per person");
+    assert!(matches!(plans.view(&outsider, person, "plan page").await, Err(ServiceError::Forbidden(_))));
+    assert!(matches!(
+        plans.change(&constable, person, &task(&constable, None, "2026-12-01")).await,
+        Err(ServiceError::Forbidden(_))
+    ));
+    assert_eq!(count(store, "plan_event").await, events);
+    assert_eq!(count(store, "plan_task").await, 0);
+    // Only the two refusals of access were written to the audit log.
+    assert_eq!(count(store, "audit_log").await, audits + 2);
+}
+
+on_both_backends!(
+    screenings_round_trip_are_kept_and_audited,
+    plan_history_is_rows_and_the_task_index_follows_the_plan,
+    refused_plan_changes_change_nothing,
+);

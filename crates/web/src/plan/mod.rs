@@ -1,0 +1,400 @@
+//! Plan pages: the one shared plan per person (goals, tasks, notes, measures, history), its
+//! printable version for the person, "my tasks", "my agency's tasks" and the weekly review.
+//! Handlers parse the form into a `PlanAction`, call `Plans`, and redirect or re-render.
+
+mod views;
+
+use crate::AppState;
+use crate::auth::{Member, RequestContext, SignedIn};
+use crate::error::WebError;
+use crate::forms::ErrorList;
+use crate::page::{Page, render};
+use crate::people::person_id;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use domain::access::Permission;
+use domain::ids::PersonId;
+use domain::plan::service::{PlanAction, TaskOwner, agency_id, team_agencies};
+use domain::ports::DirectoryStore;
+use domain::service::ServiceError;
+use views::*;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/people/{id}/plan", get(show).post(draft))
+        .route("/people/{id}/plan/print", get(print))
+        .route("/people/{id}/plan/goals", post(add_goal))
+        .route("/people/{id}/plan/goal-agreement", post(goal_agreement))
+        .route("/people/{id}/plan/tasks", post(add_task))
+        .route("/people/{id}/plan/task-status", post(task_status))
+        .route("/people/{id}/plan/notes", post(add_note))
+        .route("/people/{id}/plan/measures", post(link_measure))
+        .route("/people/{id}/plan/activate", post(activate))
+        .route("/people/{id}/plan/re-evaluation", post(re_evaluation))
+        .route("/tasks/mine", get(my_tasks))
+        .route("/tasks/agency", get(agency_tasks))
+        .route("/reviews/weekly", get(weekly_review))
+}
+
+type Fields = Form<Vec<(String, String)>>;
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+struct PlanPage {
+    page: Page,
+    id: PersonId,
+    name: String,
+    plan: Option<PlanView>,
+    history: Vec<EventRow>,
+    /// (value, label) choices for the forms.
+    domains: Vec<(String, String)>,
+    team: Vec<(String, String)>,
+    members: Vec<(String, String)>,
+    goals: Vec<(String, String)>,
+    open_tasks: Vec<(String, String)>,
+    can_manage: bool,
+    can_work: bool,
+    errors: ErrorList,
+    posted: Posted,
+}
+
+impl PlanPage {
+    fn value(&self, name: &str) -> String {
+        self.posted.get(name)
+    }
+}
+
+async fn plan_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: PersonId,
+    errors: ErrorList,
+    posted: Posted,
+) -> Result<PlanPage, WebError> {
+    let file = state.plans().view(&me.actor, id, "plan page").await?;
+    let agencies = state.store.agencies().await?;
+    let all_members = state.store.members().await?;
+    let t = context.texts;
+    let today = state.plans().today();
+    let manages = me.actor.can(Permission::ManagePlan);
+    let on_team = team_agencies(&file.team, today);
+    let team: Vec<(String, String)> =
+        on_team.iter().map(|a| (a.to_string(), agency_name(&agencies, agency_id(*a)))).collect();
+    let members = all_members
+        .iter()
+        .filter(|m| !m.disabled && on_team.iter().any(|a| agency_id(*a) == m.agency_id))
+        .map(|m| (m.id.to_string(), format!("{} ({})", m.display_name, agency_name(&agencies, m.agency_id))))
+        .collect();
+    let domains = state
+        .beyond
+        .screening
+        .domains
+        .iter()
+        .map(|d| (d.key.to_string(), domain_label(&state.beyond, d.key.as_str(), t)))
+        .collect();
+    let (plan, goals, open_tasks) = match &file.plan {
+        Some(stored) => {
+            let plan = &stored.plan;
+            let goals = plan.goals.iter().map(|g| (g.id.to_string(), g.in_own_words.clone())).collect();
+            let open = plan
+                .tasks
+                .iter()
+                .filter(|task| task.status.is_outstanding())
+                .map(|task| (task.id.to_string(), task.description.clone()))
+                .collect();
+            let view = plan_view(plan, &state.beyond, &agencies, &all_members, me.actor.agency_id, manages, today, t);
+            (Some(view), goals, open)
+        }
+        None => (None, Vec::new(), Vec::new()),
+    };
+    let name = file.person.display_name();
+    Ok(PlanPage {
+        page: Page::new(context, &t.fill("plan.title", &[("name", &name)])),
+        id,
+        name,
+        plan,
+        history: event_rows(&file.history, &agencies, t),
+        domains,
+        team,
+        members,
+        goals,
+        open_tasks,
+        can_manage: manages,
+        can_work: me.actor.can(Permission::WorkOnPlan),
+        errors,
+        posted,
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let page = plan_page(&state, &me, &context, id, ErrorList::default(), Posted(Vec::new())).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Redirects back to the plan after a change, or shows the plan again with what to fix.
+async fn after_change(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: PersonId,
+    result: Result<(), ServiceError>,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/people/{id}/plan")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let errors = ErrorList::from_validation(&errors, context.texts);
+            let page = plan_page(state, me, context, id, errors, posted).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn draft(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let result = state.plans().draft(&me.actor, id).await.map(|_| ());
+    after_change(&state, &me, &context, id, result, Posted(Vec::new())).await
+}
+
+async fn change(
+    state: AppState,
+    me: SignedIn,
+    context: RequestContext,
+    id: String,
+    fields: Vec<(String, String)>,
+    action: impl FnOnce(&Posted) -> PlanAction,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let posted = Posted(fields);
+    let action = action(&posted);
+    let result = state.plans().change(&me.actor, id, &action).await.map(|_| ());
+    after_change(&state, &me, &context, id, result, posted).await
+}
+
+async fn add_goal(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    change(state, me, context, id, fields, goal_action).await
+}
+
+async fn goal_agreement(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    change(state, me, context, id, fields, |p| PlanAction::GoalAgreement {
+        goal: p.get("goal"),
+        agreed_by_person: p.checked("agreed_by_person"),
+    })
+    .await
+}
+
+async fn add_task(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    change(state, me, context, id, fields, task_action).await
+}
+
+async fn task_status(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    change(state, me, context, id, fields, |p| PlanAction::TaskStatus {
+        task: p.get("task"),
+        status: p.get("status"),
+        reason: p.get("reason"),
+    })
+    .await
+}
+
+async fn add_note(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    change(state, me, context, id, fields, |p| PlanAction::Note { task: p.get("task"), text: p.get("text") }).await
+}
+
+async fn link_measure(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    change(state, me, context, id, fields, |p| match p.get("end_measure") {
+        measure if !measure.is_empty() => PlanAction::EndMeasure { measure },
+        _ => PlanAction::LinkMeasure { kind: p.get("measure_kind"), description: p.get("measure_description") },
+    })
+    .await
+}
+
+async fn activate(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    change(state, me, context, id, fields, |_| PlanAction::Activate).await
+}
+
+async fn re_evaluation(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    change(state, me, context, id, fields, decision_action).await
+}
+
+#[derive(Template)]
+#[template(path = "plan_print.html")]
+struct PrintPage {
+    page: Page,
+    name: String,
+    plan: Option<PlanView>,
+    today: String,
+}
+
+/// The plan in plain language for the person, to print (nl/en by the language switch).
+async fn print(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let file = state.plans().view(&me.actor, id, "plan: printable version").await?;
+    let agencies = state.store.agencies().await?;
+    let members = state.store.members().await?;
+    let t = context.texts;
+    let today = state.plans().today();
+    let plan = file
+        .plan
+        .as_ref()
+        .map(|s| plan_view(&s.plan, &state.beyond, &agencies, &members, me.actor.agency_id, false, today, t));
+    let name = file.person.display_name();
+    let page = PrintPage {
+        page: Page::new(&context, &t.fill("print.title", &[("name", &name)])),
+        name,
+        plan,
+        today: today.to_string(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+struct TaskListRow {
+    person_id: String,
+    person: String,
+    description: String,
+    owner: String,
+    due: String,
+    overdue: bool,
+    urgency: String,
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    page: Page,
+    rows: Vec<TaskListRow>,
+    overdue_count: usize,
+    mine: bool,
+}
+
+async fn task_list(state: AppState, me: SignedIn, context: RequestContext, mine: bool) -> Result<Response, WebError> {
+    let owner = if mine { TaskOwner::Member(me.actor.member_id) } else { TaskOwner::Agency(me.actor.agency_id) };
+    let lines = state.plans().tasks(&me.actor, owner).await?;
+    let agencies = state.store.agencies().await?;
+    let t = context.texts;
+    let rows: Vec<TaskListRow> = lines
+        .into_iter()
+        .map(|l| {
+            let (overdue, urgency) = urgency_text(l.line.urgency, t);
+            TaskListRow {
+                person_id: l.line.person.to_string(),
+                person: l.person_name,
+                description: l.line.task.description.clone(),
+                owner: agency_name(&agencies, agency_id(l.line.task.owner)),
+                due: l.line.task.due.to_string(),
+                overdue,
+                urgency,
+            }
+        })
+        .collect();
+    let title = if mine { t.get("tasks.mine") } else { t.get("tasks.agency") };
+    let page = TasksPage {
+        page: Page::new(&context, title),
+        overdue_count: rows.iter().filter(|r| r.overdue).count(),
+        rows,
+        mine,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn my_tasks(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
+    task_list(state, me, context, true).await
+}
+
+async fn agency_tasks(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
+    task_list(state, me, context, false).await
+}
+
+struct ReviewRow {
+    person_id: String,
+    person: String,
+    status: &'static str,
+    changes: Vec<String>,
+    overdue: usize,
+    re_evaluation_on: String,
+    re_evaluation_due: bool,
+}
+
+#[derive(Template)]
+#[template(path = "weekly_review.html")]
+struct ReviewPage {
+    page: Page,
+    rows: Vec<ReviewRow>,
+}
+
+async fn weekly_review(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
+    let lines = state.plans().weekly_review(&me.actor).await?;
+    let t = context.texts;
+    let rows = lines
+        .into_iter()
+        .map(|l| ReviewRow {
+            person_id: l.item.person.to_string(),
+            person: l.person_name,
+            status: plan_status_key(&l.plan.status),
+            changes: change_lines(&l.item.changes, t),
+            overdue: l.item.overdue_tasks.len(),
+            re_evaluation_on: l.plan.re_evaluation_on.map(|d| d.to_string()).unwrap_or_default(),
+            re_evaluation_due: l.item.re_evaluation_due,
+        })
+        .collect();
+    let page = ReviewPage { page: Page::new(&context, t.get("review.title")), rows };
+    Ok(render(StatusCode::OK, &page))
+}

@@ -1,0 +1,313 @@
+//! View models for the plan pages: plain strings for the templates, built in one place.
+
+use crate::i18n::Texts;
+use crate::screening::pack_lang as screening_lang;
+use domain::beyond_pack::BeyondPack;
+use domain::directory::{Agency, Member};
+use domain::ids::AgencyId;
+use domain::plan::service::{
+    PlanAction, PlanEvent, agency_id, measure_kind_code, outcome_code, plan_status_code, task_status_code,
+};
+use domain::plan::{Plan, PlanChange, PlanStatus, TaskKind, Urgency};
+
+/// Reads the posted fields of one form.
+pub struct Posted(pub Vec<(String, String)>);
+
+impl Posted {
+    pub fn get(&self, name: &str) -> String {
+        crate::forms::one(&self.0, name)
+    }
+    pub fn checked(&self, name: &str) -> bool {
+        matches!(self.get(name).as_str(), "yes" | "on" | "true")
+    }
+}
+
+pub fn goal_action(posted: &Posted) -> PlanAction {
+    PlanAction::AddGoal {
+        domain: posted.get("domain"),
+        in_own_words: posted.get("in_own_words"),
+        agreed_by_person: posted.checked("agreed_by_person"),
+    }
+}
+
+pub fn task_action(posted: &Posted) -> PlanAction {
+    PlanAction::AddTask {
+        description: posted.get("description"),
+        kind: posted.get("kind"),
+        owner: posted.get("owner"),
+        owner_member: posted.get("owner_member"),
+        goal: posted.get("goal"),
+        due: posted.get("due"),
+    }
+}
+
+pub fn decision_action(posted: &Posted) -> PlanAction {
+    match posted.get("decision").as_str() {
+        "continue" => PlanAction::Continue { reason: posted.get("reason") },
+        "close" => PlanAction::Close {
+            outcome: posted.get("outcome"),
+            why: posted.get("why"),
+            open_measures_reason: posted.get("open_measures_reason"),
+        },
+        "return" => PlanAction::ReturnToCriminalJustice { reason: posted.get("reason") },
+        _ => PlanAction::StartReEvaluation,
+    }
+}
+
+pub fn agency_name(agencies: &[Agency], id: AgencyId) -> String {
+    agencies.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or_else(|| id.to_string())
+}
+
+pub fn member_name(members: &[Member], id: uuid::Uuid) -> String {
+    members.iter().find(|m| *m.id.as_uuid() == id).map(|m| m.display_name.clone()).unwrap_or_default()
+}
+
+pub struct GoalRow {
+    pub id: String,
+    pub domain: String,
+    pub in_own_words: String,
+    pub agreed: bool,
+}
+
+pub struct TaskRow {
+    pub id: String,
+    pub description: String,
+    pub kind: &'static str,
+    pub owner: String,
+    pub member: String,
+    pub goal: String,
+    pub due: String,
+    pub status: &'static str,
+    pub status_reason: String,
+    pub overdue: bool,
+    /// The viewer may change the status (their agency owns it, or they manage the plan).
+    pub can_update: bool,
+}
+
+pub struct NoteRow {
+    pub on: String,
+    pub agency: String,
+    pub task: String,
+    pub text: String,
+}
+
+pub struct MeasureRow {
+    pub id: String,
+    pub kind: String,
+    pub description: String,
+    pub open: bool,
+}
+
+pub struct EventRow {
+    pub on: String,
+    pub agency: String,
+    pub kind: String,
+}
+
+/// The plan, ready for the plan page and the printable version.
+pub struct PlanView {
+    pub status: &'static str,
+    pub status_detail: String,
+    pub started_on: String,
+    pub activated_on: String,
+    pub re_evaluation_on: String,
+    pub goals: Vec<GoalRow>,
+    pub tasks: Vec<TaskRow>,
+    pub notes: Vec<NoteRow>,
+    pub measures: Vec<MeasureRow>,
+    pub draft: bool,
+    pub running: bool,
+    pub under_re_evaluation: bool,
+    pub ended: bool,
+}
+
+pub fn domain_label(pack: &BeyondPack, key: &str, t: Texts) -> String {
+    pack.screening.domain(key).map(|d| d.label.get(screening_lang(t)).to_string()).unwrap_or_else(|| key.to_string())
+}
+
+pub fn task_kind_key(kind: TaskKind) -> &'static str {
+    match kind {
+        TaskKind::Care => "plan.kind.care",
+        TaskKind::Enforcement => "plan.kind.enforcement",
+    }
+}
+
+pub fn task_status_key(code: &str) -> &'static str {
+    match code {
+        "open" => "plan.task_status.open",
+        "in_progress" => "plan.task_status.in_progress",
+        "done" => "plan.task_status.done",
+        _ => "plan.task_status.cancelled",
+    }
+}
+
+pub fn plan_status_key(status: &PlanStatus) -> &'static str {
+    match plan_status_code(status) {
+        "draft" => "plan.status.draft",
+        "active" => "plan.status.active",
+        "under_re_evaluation" => "plan.status.under_re_evaluation",
+        "continued" => "plan.status.continued",
+        "closed" => "plan.status.closed",
+        _ => "plan.status.returned",
+    }
+}
+
+pub fn event_key(kind: &str) -> &'static str {
+    match kind {
+        "drafted" => "plan.event.drafted",
+        "add_goal" | "record_goal_agreement" => "plan.event.goal",
+        "add_task" => "plan.event.task",
+        "change_task_status" => "plan.event.task_status",
+        "add_note" => "plan.event.note",
+        "link_measure" | "end_measure" => "plan.event.measure",
+        "activate" => "plan.event.activated",
+        "start_re_evaluation" => "plan.event.re_evaluation",
+        "continue" => "plan.event.continued",
+        "close" => "plan.event.closed",
+        "return_to_criminal_justice" => "plan.event.returned",
+        _ => "plan.event.other",
+    }
+}
+
+pub fn urgency_text(urgency: Urgency, t: Texts) -> (bool, String) {
+    match urgency {
+        Urgency::Overdue { days_late } => (true, t.fill("tasks.overdue", &[("days", &days_late.to_string())])),
+        Urgency::DueSoon { days_left } => (false, t.fill("tasks.due_soon", &[("days", &days_left.to_string())])),
+        Urgency::Later => (false, String::new()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn plan_view(
+    plan: &Plan,
+    pack: &BeyondPack,
+    agencies: &[Agency],
+    members: &[Member],
+    viewer_agency: AgencyId,
+    manages: bool,
+    today: jiff::civil::Date,
+    t: Texts,
+) -> PlanView {
+    let goal_text = |id: Option<domain::ids_beyond::GoalId>| {
+        id.and_then(|g| plan.goals.iter().find(|goal| goal.id == g)).map(|g| g.in_own_words.clone()).unwrap_or_default()
+    };
+    let status_detail = match &plan.status {
+        PlanStatus::Continued { reason } | PlanStatus::ReturnedToCriminalJustice { reason } => reason.clone(),
+        PlanStatus::Closed { outcome, why, open_measures_reason } => {
+            let mut text = format!("{}: {why}", t.get(outcome_key(outcome_code(*outcome))));
+            if let Some(reason) = open_measures_reason {
+                text.push_str(&format!(" ({reason})"));
+            }
+            text
+        }
+        _ => String::new(),
+    };
+    PlanView {
+        status: plan_status_key(&plan.status),
+        status_detail,
+        started_on: plan.started_on.to_string(),
+        activated_on: plan.activated_on.map(|d| d.to_string()).unwrap_or_default(),
+        re_evaluation_on: plan.re_evaluation_on.map(|d| d.to_string()).unwrap_or_default(),
+        goals: plan
+            .goals
+            .iter()
+            .map(|g| GoalRow {
+                id: g.id.to_string(),
+                domain: domain_label(pack, g.domain.as_str(), t),
+                in_own_words: g.in_own_words.clone(),
+                agreed: g.agreed_by_person,
+            })
+            .collect(),
+        tasks: plan
+            .tasks
+            .iter()
+            .map(|task| TaskRow {
+                id: task.id.to_string(),
+                description: task.description.clone(),
+                kind: task_kind_key(task.kind),
+                owner: agency_name(agencies, agency_id(task.owner)),
+                member: task.owner_member.map(|m| member_name(members, m.0)).unwrap_or_default(),
+                goal: goal_text(task.goal),
+                due: task.due.to_string(),
+                status: task_status_key(task_status_code(&task.status)),
+                status_reason: match &task.status {
+                    domain::plan::TaskStatus::Cancelled { reason } => reason.clone(),
+                    _ => String::new(),
+                },
+                overdue: task.is_overdue(today),
+                can_update: task.status.is_outstanding() && (manages || agency_id(task.owner) == viewer_agency),
+            })
+            .collect(),
+        notes: plan
+            .notes
+            .iter()
+            .rev()
+            .map(|n| NoteRow {
+                on: n.on.to_string(),
+                agency: agency_name(agencies, agency_id(n.agency)),
+                task: n.task.and_then(|id| plan.task(id)).map(|task| task.description.clone()).unwrap_or_default(),
+                text: n.text.clone(),
+            })
+            .collect(),
+        measures: plan
+            .measures
+            .iter()
+            .map(|m| MeasureRow {
+                id: m.obligation.to_string(),
+                kind: format!("plan.measure.{}", measure_kind_code(m.kind)),
+                description: m.description.clone(),
+                open: m.open,
+            })
+            .collect(),
+        draft: plan.status == PlanStatus::Draft,
+        running: plan.status.is_running(),
+        under_re_evaluation: plan.status == PlanStatus::UnderReEvaluation,
+        ended: plan.status.has_ended(),
+    }
+}
+
+pub fn outcome_key(code: &str) -> &'static str {
+    match code {
+        "goals_met" => "plan.outcome.goals_met",
+        "goals_partly_met" => "plan.outcome.goals_partly_met",
+        _ => "plan.outcome.goals_not_met",
+    }
+}
+
+pub fn event_rows(history: &[PlanEvent], agencies: &[Agency], t: Texts) -> Vec<EventRow> {
+    history
+        .iter()
+        .rev()
+        .map(|e| EventRow {
+            on: e.on.to_string(),
+            agency: agency_name(agencies, e.agency),
+            kind: t.get(event_key(e.kind)).into(),
+        })
+        .collect()
+}
+
+/// What changed on a plan this week, one short line per kind of change.
+pub fn change_lines(changes: &[PlanChange], t: Texts) -> Vec<String> {
+    let count = |wanted: fn(&PlanChange) -> usize| changes.iter().map(wanted).sum::<usize>();
+    let status = count(|c| usize::from(matches!(c, PlanChange::StatusChanged { .. })));
+    let agencies = count(|c| usize::from(matches!(c, PlanChange::AgencyJoined(_))));
+    let goals = count(|c| usize::from(matches!(c, PlanChange::GoalAdded(_) | PlanChange::GoalAgreementChanged { .. })));
+    let tasks = count(|c| usize::from(matches!(c, PlanChange::TaskAdded(_))));
+    let statuses = count(|c| usize::from(matches!(c, PlanChange::TaskStatusChanged { .. })));
+    let notes = count(|c| if let PlanChange::NotesAdded(n) = c { *n } else { 0 });
+    let measures = count(|c| usize::from(matches!(c, PlanChange::MeasureLinked(_) | PlanChange::MeasureEnded(_))));
+    let mut lines = Vec::new();
+    let mut add = |n: usize, line: String| {
+        if n > 0 {
+            lines.push(line);
+        }
+    };
+    add(status, t.get("review.change.status").to_string());
+    add(agencies, t.fill("review.change.agencies", &[("count", &agencies.to_string())]));
+    add(goals, t.fill("review.change.goals", &[("count", &goals.to_string())]));
+    add(tasks, t.fill("review.change.tasks", &[("count", &tasks.to_string())]));
+    add(statuses, t.fill("review.change.task_status", &[("count", &statuses.to_string())]));
+    add(notes, t.fill("review.change.notes", &[("count", &notes.to_string())]));
+    add(measures, t.fill("review.change.measures", &[("count", &measures.to_string())]));
+    lines
+}

@@ -1,0 +1,125 @@
+//! Screening pages: a person's screenings with the change per life domain (chart and table),
+//! and the form to record a new screening. Handlers parse, call `Screenings`, render.
+
+mod views;
+
+use crate::AppState;
+use crate::auth::Member;
+use crate::error::WebError;
+use crate::forms::ErrorList;
+use crate::page::{Page, render};
+use crate::people::person_id;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use domain::access::Permission;
+use domain::ids::PersonId;
+use domain::screening::service::ScreeningInput;
+use domain::service::ServiceError;
+pub(crate) use views::pack_lang;
+use views::*;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/people/{id}/screenings", get(list).post(record))
+        .route("/people/{id}/screenings/new", get(new_form))
+}
+
+#[derive(Template)]
+#[template(path = "screenings.html")]
+struct ScreeningsPage {
+    page: Page,
+    id: PersonId,
+    name: String,
+    dates: Vec<String>,
+    domains: Vec<DomainHistory>,
+    can_screen: bool,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let (person, screenings) = state.screenings().list(&me.actor, id, "screenings page").await?;
+    let t = context.texts;
+    let name = person.display_name();
+    let page = ScreeningsPage {
+        page: Page::new(&context, &t.fill("screening.title", &[("name", &name)])),
+        id,
+        name,
+        dates: screenings.iter().map(|s| s.screened_on.to_string()).collect(),
+        domains: domain_histories(&screenings, &state.beyond.screening, t),
+        can_screen: me.actor.can(Permission::RecordScreening),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Template)]
+#[template(path = "screening_form.html")]
+struct ScreeningForm {
+    page: Page,
+    id: PersonId,
+    name: String,
+    screened_on: String,
+    rows: Vec<DomainRow>,
+    scale: Vec<(u8, String)>,
+    errors: ErrorList,
+}
+
+fn form_page(
+    state: &AppState,
+    context: &crate::auth::RequestContext,
+    id: PersonId,
+    name: String,
+    input: &ScreeningInput,
+    errors: ErrorList,
+) -> ScreeningForm {
+    let t = context.texts;
+    let config = &state.beyond.screening;
+    ScreeningForm {
+        page: Page::new(context, &t.fill("screening.new_title", &[("name", &name)])),
+        id,
+        name,
+        screened_on: input.screened_on.clone(),
+        rows: domain_rows(config, input, &errors, t),
+        scale: scale_options(config, t),
+        errors,
+    }
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let person = state.screenings().form(&me.actor, id).await?;
+    let input = ScreeningInput { screened_on: state.screenings().today().to_string(), entries: Vec::new() };
+    let form = form_page(&state, &context, id, person.display_name(), &input, ErrorList::default());
+    Ok(render(StatusCode::OK, &form))
+}
+
+async fn record(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let input = screening_input(&fields);
+    match state.screenings().record(&me.actor, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/people/{id}/screenings")).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let errors = ErrorList::from_validation(&errors, context.texts);
+            let person = state.screenings().form(&me.actor, id).await?;
+            let form = form_page(&state, &context, id, person.display_name(), &input, errors);
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &form))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
