@@ -5,6 +5,7 @@
 
 mod audit;
 mod directory;
+pub mod evidence;
 mod people;
 mod sessions;
 pub mod types;
