@@ -45,7 +45,8 @@ struct Entry {
 }
 
 /// The catalogue's files; add a capability's file here.
-const FILES: [(&str, &str); 1] = [("core", include_str!("../messages/core.toml"))];
+const FILES: [(&str, &str); 2] =
+    [("core", include_str!("../messages/core.toml")), ("evidence", include_str!("../messages/evidence.toml"))];
 
 static CATALOGUE: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
     let mut all = HashMap::new();

@@ -6,6 +6,7 @@ mod assets;
 mod auth;
 mod csrf;
 mod error;
+mod evidence;
 mod forms;
 pub mod i18n;
 mod page;
@@ -78,6 +79,7 @@ pub fn app(state: AppState) -> Router {
     let timeout = state.config.request_timeout;
     Router::new()
         .merge(people::routes())
+        .merge(evidence::routes())
         .merge(auth::routes())
         .merge(assets::routes())
         .nest("/api", api::routes())

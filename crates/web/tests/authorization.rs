@@ -41,6 +41,13 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("people/mod.rs", "GET", "/people/{id}/team", Need::Person(Permission::ManageTeam)),
     ("people/mod.rs", "POST", "/people/{id}/team", Need::Person(Permission::ManageTeam)),
     ("people/mod.rs", "GET", "/people/{id}/export", Need::Person(Permission::ExportSubjectAccess)),
+    ("evidence/mod.rs", "GET", "/evidence", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/reoffending", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/reoffending/data.csv", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/reoffending/survival.csv", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}/data.csv", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}/survival.csv", Need::Role(Permission::ViewAggregates)),
     ("api.rs", "GET", "/openapi.json", Need::Public),
     ("api.rs", "POST", "/v1/login", Need::Public),
     ("api.rs", "GET", "/v1/people", Need::Role(Permission::ViewPerson)),
@@ -132,7 +139,7 @@ fn expected_allowed(need: Need, role: Role, on_team: bool) -> bool {
 }
 
 fn concrete(route: &str, person: &str) -> String {
-    route.replace("{id}", person).replace("{code}", "en").replace("{*path}", "desist.css")
+    route.replace("{id}", person).replace("{code}", "en").replace("{rule}", "ew-iom").replace("{*path}", "desist.css")
 }
 
 /// A body that reaches the handler (it may be refused as invalid: 422 still means "allowed").
