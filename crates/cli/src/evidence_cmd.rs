@@ -1,15 +1,18 @@
 //! `desist cohort | reoffending | survival | compare | bench`: clap arguments mapped onto the
-//! evidence crate's library entry points. Wire into `main.rs` with
-//! `mod evidence_cmd;` and a `Command` variant per subcommand, e.g.
-//! `Command::Cohort(args) => args.run(&mut std::io::stdout().lock())`.
+//! evidence crate's library entry points. With `--data DIR` they read a folder of CSV files;
+//! without it they read the extract imported into the store (`DATABASE_URL`), and cohorts then
+//! apply the manual selections and deselections recorded there.
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
+use anyhow::Context;
+use clap::{Args, Subcommand};
 use evidence::cli::{self as ev, Format, MeasureOptions};
 use evidence::date::Day;
 use evidence::reoffending::GroupBy;
+
+use crate::config::Config;
 
 fn as_of(text: &str) -> Result<Day, String> {
     ev::parse_as_of(text).map_err(|e| e.to_string())
@@ -34,41 +37,238 @@ fn warn(warnings: Vec<evidence::csv_io::Issue>) {
     }
 }
 
-fn data_dir(data: &Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    data.clone().ok_or_else(|| anyhow::anyhow!("reading from the store is not wired yet: pass --data DIR"))
+fn data_dir(data: &Option<PathBuf>) -> PathBuf {
+    data.clone().unwrap_or_default()
 }
 
-/// Print the members of a cohort as of a date.
+/// The extract held in the store, refusing an empty one (nothing imported yet).
+async fn stored(config: &Config) -> anyhow::Result<evidence::Dataset> {
+    let store = crate::extract::open_store(config).await?;
+    let data = store.load_extract().await.context("reading the extract from the store")?;
+    if data.person_count() == 0 {
+        anyhow::bail!("the store holds no extract yet: run `desist import DIR` first, or pass --data DIR");
+    }
+    Ok(data)
+}
+
+/// Members of a cohort as of a date; `--record` keeps membership over time in the store;
+/// `select` / `deselect` record manual decisions that win over the rule.
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct CohortArgs {
+    #[command(subcommand)]
+    pub decision: Option<CohortDecision>,
     /// A shipped rule name (e.g. nl-very-active-prolific, ew-iom) or a rule expression.
     #[arg(long)]
-    pub rule: String,
+    pub rule: Option<String>,
     /// The day membership is evaluated on (YYYY-MM-DD).
-    #[arg(long, value_parser = as_of)]
-    pub as_of: Day,
+    #[arg(long, value_parser = as_of, required_unless_present = "record")]
+    pub as_of: Option<Day>,
     /// A folder with persons.csv and offences.csv (instead of the store).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "record")]
     pub data: Option<PathBuf>,
     /// csv (header person_id, one id per line, sorted) or json.
     #[arg(long, default_value = "csv", value_parser = format)]
     pub format: Format,
+    /// Evaluate the rule on every date from --from to --to (step --every) and record in the
+    /// store who joined and left, with the manual decisions applied.
+    #[arg(long, requires_all = ["from", "to"], conflicts_with = "as_of")]
+    pub record: bool,
+    #[arg(long, value_parser = as_of)]
+    pub from: Option<Day>,
+    #[arg(long, value_parser = as_of)]
+    pub to: Option<Day>,
+    /// Step between evaluation dates, in months or years (1m, 3m, 1y).
+    #[arg(long, default_value = "1m", value_parser = months)]
+    pub every: i32,
+}
+
+/// A manual decision about one person's membership of one rule's cohort.
+#[derive(Debug, Subcommand)]
+pub enum CohortDecision {
+    /// Put a person in the cohort whatever the rule says (e.g. on police intelligence).
+    Select(DecisionArgs),
+    /// Take a person out of the cohort whatever the rule says.
+    Deselect(DecisionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DecisionArgs {
+    /// The person's source id (person_id in the extract).
+    pub person: String,
+    #[arg(long)]
+    pub rule: String,
+    /// Why (required; kept with the decision).
+    #[arg(long)]
+    pub reason: String,
+    /// Who decided (a username).
+    #[arg(long)]
+    pub by: String,
+    /// First day the decision applies (default: today).
+    #[arg(long, value_parser = as_of)]
+    pub from: Option<Day>,
+}
+
+fn no_rule() -> anyhow::Error {
+    anyhow::anyhow!("--rule NAME|EXPR is required")
+}
+
+fn own_rules() -> Vec<evidence::rules::NamedRule> {
+    // Deployment rules come from desist.toml once config is wired:
+    // evidence::rules::parse_rules_toml(text)?.
+    Vec::new()
 }
 
 impl CohortArgs {
-    pub fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
+    pub async fn run(&self, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+        if let Some(decision) = &self.decision {
+            return decide(decision, config, out).await;
+        }
+        let rule_text = self.rule.clone().ok_or_else(no_rule)?;
+        if self.record {
+            return self.record(&rule_text, config, out).await;
+        }
+        let as_of = self.as_of.ok_or_else(|| anyhow::anyhow!("--as-of DATE is required"))?;
         let options = ev::CohortOptions {
-            rule: self.rule.clone(),
-            as_of: self.as_of,
-            data: data_dir(&self.data)?,
+            rule: rule_text.clone(),
+            as_of,
+            data: data_dir(&self.data),
             format: self.format,
-            // Deployment rules come from desist.toml once config is wired:
-            // evidence::rules::parse_rules_toml(text)?.
-            own_rules: Vec::new(),
+            own_rules: own_rules(),
         };
-        warn(ev::cohort(&options, out)?);
+        if self.data.is_some() {
+            warn(ev::cohort(&options, out)?);
+            return Ok(());
+        }
+        // From the store: the rule with the recorded manual decisions applied.
+        let data = stored(config).await?;
+        let store = crate::extract::open_store(config).await?;
+        let overrides: Vec<_> =
+            store.cohort_overrides(&rule_text).await?.into_iter().map(|stored| stored.decision).collect();
+        if overrides.is_empty() {
+            ev::cohort_with(&data, &options, out)?;
+            return Ok(());
+        }
+        let rule = evidence::rules::resolve_with(&rule_text, &options.own_rules)?;
+        let compiled = evidence::rules::CompiledRule::compile(&rule.expr, &data);
+        let history = evidence::membership::history(&data, &compiled, &[as_of], &overrides);
+        print_members(&rule, as_of, &history.members, self.format, out)
+    }
+
+    async fn record(&self, rule_text: &str, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+        let (from, to) = (self.from.expect("clap requires --from"), self.to.expect("clap requires --to"));
+        if to < from || self.every < 1 {
+            anyhow::bail!("--to must not be before --from, and --every at least 1m");
+        }
+        let mut dates = Vec::new();
+        let mut step = 0;
+        loop {
+            let day = evidence::date::add_months(from, step * self.every);
+            if day > to {
+                break;
+            }
+            dates.push(day);
+            step += 1;
+        }
+        let data = stored(config).await?;
+        let store = crate::extract::open_store(config).await?;
+        let overrides: Vec<_> =
+            store.cohort_overrides(rule_text).await?.into_iter().map(|stored| stored.decision).collect();
+        let rule = evidence::rules::resolve_with(rule_text, &own_rules())?;
+        let compiled = evidence::rules::CompiledRule::compile(&rule.expr, &data);
+        let history = evidence::membership::history(&data, &compiled, &dates, &overrides);
+        let day = |d: Day| store::evidence::to_store_day(d).expect("a known date").0;
+        let written =
+            store.record_cohort_history(rule_text, day(from), day(to), &history.events, jiff::Timestamp::now()).await?;
+        let joined = history.events.iter().filter(|e| e.change == evidence::membership::Change::Joined).count();
+        writeln!(
+            out,
+            "recorded {written} membership changes of '{rule_text}' over {} dates ({joined} joined, {} left); {} members on {}",
+            dates.len(),
+            history.events.len() - joined,
+            history.members.len(),
+            evidence::date::format_day(*dates.last().unwrap_or(&from)),
+        )?;
+        for unknown in &history.unknown_persons {
+            eprintln!("warning: a decision names person '{unknown}', who is not in the extract");
+        }
         Ok(())
     }
+}
+
+fn print_members(
+    rule: &evidence::rules::Rule,
+    as_of: Day,
+    members: &[String],
+    format: Format,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Csv | Format::Table => {
+            writeln!(out, "person_id")?;
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut *out);
+            for id in members {
+                w.write_record([id])?;
+            }
+            w.flush()?;
+        }
+        Format::Json => {
+            let json = serde_json::json!({
+                "rule": { "name": rule.name, "expression": rule.expression },
+                "as_of": evidence::date::format_day(as_of),
+                "count": members.len(),
+                "members": members,
+            });
+            serde_json::to_writer_pretty(&mut *out, &json)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(())
+}
+
+async fn decide(decision: &CohortDecision, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+    let (kind, args) = match decision {
+        CohortDecision::Select(args) => (evidence::membership::OverrideKind::Select, args),
+        CohortDecision::Deselect(args) => (evidence::membership::OverrideKind::Deselect, args),
+    };
+    if args.reason.trim().is_empty() {
+        anyhow::bail!("--reason must say why");
+    }
+    let now = jiff::Timestamp::now();
+    let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
+    let from = args.from.unwrap_or_else(|| {
+        evidence::date::days_from_civil(i32::from(today.year()), today.month() as u32, today.day() as u32)
+    });
+    let store = crate::extract::open_store(config).await?;
+    let decision = evidence::membership::Override {
+        person_id: args.person.clone(),
+        kind,
+        from,
+        until: None,
+        reason: args.reason.clone(),
+        decided_by: args.by.clone(),
+    };
+    match store.add_cohort_override(&args.rule, &decision, now).await {
+        Ok(()) => {}
+        Err(domain::ports::StoreError::NotFound) => {
+            anyhow::bail!("person '{}' is not in the imported extract", args.person)
+        }
+        Err(other) => return Err(other.into()),
+    }
+    let verb = match kind {
+        evidence::membership::OverrideKind::Select => "selected for",
+        evidence::membership::OverrideKind::Deselect => "deselected from",
+    };
+    writeln!(
+        out,
+        "{} {verb} '{}' from {} by {}: {}",
+        args.person,
+        args.rule,
+        evidence::date::format_day(from),
+        args.by,
+        args.reason
+    )?;
+    Ok(())
 }
 
 /// The follow-up definition shared by the measures.
@@ -97,7 +297,7 @@ pub struct MeasureArgs {
 impl MeasureArgs {
     fn options(&self) -> anyhow::Result<MeasureOptions> {
         Ok(MeasureOptions {
-            data: data_dir(&self.data)?,
+            data: data_dir(&self.data),
             as_of: self.as_of,
             follow_up_months: self.follow_up,
             waiting_months: self.waiting,
@@ -118,8 +318,12 @@ pub struct ReoffendingArgs {
 }
 
 impl ReoffendingArgs {
-    pub fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
-        warn(ev::reoffending(&self.measure.options()?, self.by, out)?);
+    pub async fn run(&self, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+        if self.measure.data.is_some() {
+            warn(ev::reoffending(&self.measure.options()?, self.by, out)?);
+        } else {
+            ev::reoffending_with(&stored(config).await?, &self.measure.options()?, self.by, out)?;
+        }
         Ok(())
     }
 }
@@ -137,9 +341,13 @@ pub struct SurvivalArgs {
 }
 
 impl SurvivalArgs {
-    pub fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
+    pub async fn run(&self, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
         let compare = self.compare.as_ref().map(|g| (g[0].as_str(), g[1].as_str()));
-        warn(ev::survival(&self.measure.options()?, self.by, compare, out)?);
+        if self.measure.data.is_some() {
+            warn(ev::survival(&self.measure.options()?, self.by, compare, out)?);
+        } else {
+            ev::survival_with(&stored(config).await?, &self.measure.options()?, self.by, compare, out)?;
+        }
         Ok(())
     }
 }
@@ -164,13 +372,18 @@ pub struct CompareArgs {
 }
 
 impl CompareArgs {
-    pub fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
+    pub async fn run(&self, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
         let method = match self.method.as_str() {
             "exact" => evidence::matching::Method::Exact,
             "propensity" => evidence::matching::Method::Propensity { caliper_sd: self.caliper },
             other => anyhow::bail!("unknown method '{other}' (expected exact or propensity)"),
         };
-        warn(ev::compare(&self.measure.options()?, &self.treated, method, self.seed, out)?);
+        if self.measure.data.is_some() {
+            warn(ev::compare(&self.measure.options()?, &self.treated, method, self.seed, out)?);
+        } else {
+            let data = stored(config).await?;
+            ev::compare_with(&data, &self.measure.options()?, &self.treated, method, self.seed, out)?;
+        }
         Ok(())
     }
 }
@@ -194,10 +407,13 @@ pub struct BenchArgs {
     /// The DuckDB reference script; pass an empty value to skip DuckDB.
     #[arg(long)]
     pub duckdb_script: Option<PathBuf>,
+    /// Skip timing the import into embedded SQLite against `sqlite3 .import`.
+    #[arg(long)]
+    pub skip_import: bool,
 }
 
 impl BenchArgs {
-    pub fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
+    pub async fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
         let mut options = evidence::bench::BenchOptions::national(self.dir.clone(), self.as_of);
         options.persons = self.persons;
         options.offences_per_person_mean = self.offences_per_person;
@@ -207,6 +423,12 @@ impl BenchArgs {
             options.duckdb_script = (!script.as_os_str().is_empty()).then(|| script.clone());
         }
         evidence::bench::bench(&options, out)?;
+        if !self.skip_import {
+            crate::extract::bench_import(&self.dir, out).await?;
+            if let Some(kib) = evidence::bench::peak_rss_kib() {
+                writeln!(out, "peak RSS including the import (VmHWM): {:.0} MiB", kib as f64 / 1024.0)?;
+            }
+        }
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ mod bench_people;
 mod config;
 mod demo;
 mod evidence_cmd;
+mod extract;
 mod serve;
 mod users;
 
@@ -41,6 +42,10 @@ enum Command {
     User(users::UserCommand),
     /// Print a commented example desist.toml.
     DefaultConfig,
+    /// Load an offence-history extract (persons.csv, offences.csv, index_events.csv) into the store.
+    Import(extract::ImportArgs),
+    /// Write the stored extract as offence-history CSV files.
+    Export(extract::ExportArgs),
     /// Members of a cohort as of a date, by a shipped rule name or a rule expression.
     Cohort(evidence_cmd::CohortArgs),
     /// Proven reoffending by group, with Wilson 95% intervals.
@@ -101,11 +106,13 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::User(command) => users::run(command, &config).await,
         Command::DefaultConfig => unreachable!("handled before the runtime starts"),
-        Command::Cohort(args) => args.run(&mut std::io::stdout().lock()),
-        Command::Reoffending(args) => args.run(&mut std::io::stdout().lock()),
-        Command::Survival(args) => args.run(&mut std::io::stdout().lock()),
-        Command::Compare(args) => args.run(&mut std::io::stdout().lock()),
-        Command::Bench(BenchCommand::Evidence(args)) => args.run(&mut std::io::stdout().lock()),
+        Command::Import(args) => args.run(&config, &mut std::io::stdout()).await,
+        Command::Export(args) => args.run(&config, &mut std::io::stdout()).await,
+        Command::Cohort(args) => args.run(&config, &mut std::io::stdout()).await,
+        Command::Reoffending(args) => args.run(&config, &mut std::io::stdout()).await,
+        Command::Survival(args) => args.run(&config, &mut std::io::stdout()).await,
+        Command::Compare(args) => args.run(&config, &mut std::io::stdout()).await,
+        Command::Bench(BenchCommand::Evidence(args)) => args.run(&mut std::io::stdout()).await,
         Command::Bench(BenchCommand::People(args)) => bench_people::run(args, config).await,
     }
 }

@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::csv_io::{Issue, load_dir};
+use crate::dataset::Dataset;
 use crate::date::{Day, Period, format_day, parse_date_arg};
 use crate::error::{EvidenceError, Result};
 use crate::reoffending::{Definition, GroupBy};
@@ -66,10 +67,16 @@ pub struct CohortOptions {
 /// Prints the members of a cohort as of a day. CSV: header `person_id`, one id per line,
 /// sorted by code point. JSON: `{"rule": {...}, "as_of": ..., "count": N, "members": [...]}`.
 pub fn cohort(options: &CohortOptions, out: &mut impl Write) -> Result<Vec<Issue>> {
-    let rule = resolve_with(&options.rule, &options.own_rules)?;
     let (data, warnings) = load_dir(&options.data)?;
-    let compiled = CompiledRule::compile(&rule.expr, &data);
-    let members = compiled.members(&data, options.as_of);
+    cohort_with(&data, options, out)?;
+    Ok(warnings)
+}
+
+/// [`cohort`] over a dataset already loaded (from the store); `options.data` is not read.
+pub fn cohort_with(data: &Dataset, options: &CohortOptions, out: &mut impl Write) -> Result<()> {
+    let rule = resolve_with(&options.rule, &options.own_rules)?;
+    let compiled = CompiledRule::compile(&rule.expr, data);
+    let members = compiled.members(data, options.as_of);
     match options.format {
         Format::Csv | Format::Table => {
             let mut buf = std::io::BufWriter::new(out);
@@ -91,14 +98,20 @@ pub fn cohort(options: &CohortOptions, out: &mut impl Write) -> Result<Vec<Issue
             writeln!(out)?;
         }
     }
-    Ok(warnings)
+    Ok(())
 }
 
 /// Prints proven reoffending by group as JSON (`{"definition", "overall", "groups"}`),
 /// CSV or a plain-text table, after disclosure control.
 pub fn reoffending(options: &MeasureOptions, by: GroupBy, out: &mut impl Write) -> Result<Vec<Issue>> {
     let (data, warnings) = load_dir(&options.data)?;
-    let report = crate::reoffending::reoffending(&data, options.definition(), by);
+    reoffending_with(&data, options, by, out)?;
+    Ok(warnings)
+}
+
+/// [`reoffending`] over a dataset already loaded; `options.data` is not read.
+pub fn reoffending_with(data: &Dataset, options: &MeasureOptions, by: GroupBy, out: &mut impl Write) -> Result<()> {
+    let report = crate::reoffending::reoffending(data, options.definition(), by);
     let table = report.disclosed_table(options.min_cell);
     match options.format {
         Format::Json => {
@@ -110,7 +123,7 @@ pub fn reoffending(options: &MeasureOptions, by: GroupBy, out: &mut impl Write) 
         Format::Csv => table.write_csv(&mut *out)?,
         Format::Table => out.write_all(table.to_text().as_bytes())?,
     }
-    Ok(warnings)
+    Ok(())
 }
 
 /// The measurement definition shared by reoffending, survival and comparison commands.
@@ -185,8 +198,20 @@ pub fn survival(
     out: &mut impl Write,
 ) -> Result<Vec<Issue>> {
     let (data, warnings) = load_dir(&options.data)?;
+    survival_with(&data, options, by, compare, out)?;
+    Ok(warnings)
+}
+
+/// [`survival`] over a dataset already loaded; `options.data` is not read.
+pub fn survival_with(
+    data: &Dataset,
+    options: &MeasureOptions,
+    by: GroupBy,
+    compare: Option<(&str, &str)>,
+    out: &mut impl Write,
+) -> Result<()> {
     let definition = options.definition();
-    let times = crate::survival::survival_times(&data, definition, by);
+    let times = crate::survival::survival_times(data, definition, by);
     let curves = crate::survival::curves(&times);
     let table = crate::survival::curves_table(&curves, 30, options.min_cell);
     let mut extra = serde_json::json!({ "definition": definition.json(by) });
@@ -203,7 +228,7 @@ pub fn survival(
         }
     }
     write_tables(options.format, &[("curves", &table)], extra, out)?;
-    Ok(warnings)
+    Ok(())
 }
 
 /// `desist compare`: a matched comparison group for the index events of `treated_group`,
@@ -216,8 +241,21 @@ pub fn compare(
     out: &mut impl Write,
 ) -> Result<Vec<Issue>> {
     let (data, warnings) = load_dir(&options.data)?;
+    compare_with(&data, options, treated_group, method, seed, out)?;
+    Ok(warnings)
+}
+
+/// [`compare`] over a dataset already loaded; `options.data` is not read.
+pub fn compare_with(
+    data: &Dataset,
+    options: &MeasureOptions,
+    treated_group: &str,
+    method: crate::matching::Method,
+    seed: u64,
+    out: &mut impl Write,
+) -> Result<()> {
     let result = crate::matching::match_comparison(
-        &data,
+        data,
         &crate::matching::MatchOptions {
             definition: options.definition(),
             treated_group: treated_group.to_owned(),
@@ -235,5 +273,5 @@ pub fn compare(
         "seed": seed,
     });
     write_tables(options.format, &[("outcome", &outcome), ("balance", &balance)], extra, out)?;
-    Ok(warnings)
+    Ok(())
 }

@@ -271,3 +271,151 @@ fn permute<T: Copy>(column: &[T], order: &[u32]) -> Vec<T> {
 pub fn known(day: Day) -> bool {
     day != NO_DAY
 }
+
+/// Builds a [`Dataset`] from rows that come from somewhere other than the CSV files (the
+/// store). Persons must arrive first, in ascending code-point order of `person_id` (what
+/// `ORDER BY person_id` gives with byte/"C" collation); offences and index events may come in
+/// any order and name their person by source id. Rows are assumed valid (the store only holds
+/// rows that passed the CSV checks); a reference to an unknown person is an error.
+#[derive(Debug, Default)]
+pub struct DatasetBuilder {
+    data: Dataset,
+    areas: crate::intern::Interner,
+    offence_types: crate::intern::Interner,
+    kinds: crate::intern::Interner,
+    groups: crate::intern::Interner,
+    /// The person the previous offence or event belonged to (rows usually come grouped).
+    last_person: Option<u32>,
+}
+
+impl DatasetBuilder {
+    pub fn new() -> DatasetBuilder {
+        DatasetBuilder::default()
+    }
+
+    pub fn with_capacity(persons: usize, offences: usize, index_events: usize) -> DatasetBuilder {
+        let mut b = DatasetBuilder::default();
+        b.data.persons.birth_date.reserve(persons);
+        b.data.persons.sex.reserve(persons);
+        b.data.persons.area.reserve(persons);
+        let o = &mut b.data.offences;
+        o.person.reserve(offences);
+        o.offence_date.reserve(offences);
+        o.outcome_date.reserve(offences);
+        o.outcome.reserve(offences);
+        o.offence_type.reserve(offences);
+        o.seriousness.reserve(offences);
+        b.data.index_events.person.reserve(index_events);
+        b.data.index_events.index_date.reserve(index_events);
+        b.data.index_events.kind.reserve(index_events);
+        b.data.index_events.group.reserve(index_events);
+        b
+    }
+
+    fn label(interner: &mut crate::intern::Interner, text: &str) -> u32 {
+        if text.is_empty() { NONE } else { interner.intern(text) }
+    }
+
+    /// Adds a person; ids must be strictly ascending.
+    pub fn person(&mut self, id: &str, birth_date: Day, sex: Sex, area: &str) -> Result<(), String> {
+        let p = &mut self.data.persons;
+        if let Some(last) = p.ids.len().checked_sub(1)
+            && p.ids.get(last as u32) >= id
+        {
+            return Err(format!("persons out of order: '{id}' after '{}'", p.ids.get(last as u32)));
+        }
+        p.ids.push(id);
+        p.birth_date.push(birth_date);
+        p.sex.push(sex);
+        let area = Self::label(&mut self.areas, area);
+        self.data.persons.area.push(area);
+        Ok(())
+    }
+
+    fn resolve(&mut self, person_id: &str) -> Result<u32, String> {
+        if let Some(last) = self.last_person
+            && self.data.persons.ids.get(last) == person_id
+        {
+            return Ok(last);
+        }
+        let found = self.data.find_person(person_id).ok_or_else(|| format!("unknown person '{person_id}'"))?;
+        self.last_person = Some(found);
+        Ok(found)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn offence(
+        &mut self,
+        id: &str,
+        person_id: &str,
+        offence_date: Day,
+        outcome_date: Day,
+        outcome: Outcome,
+        offence_type: &str,
+        seriousness: u8,
+    ) -> Result<(), String> {
+        let person = self.resolve(person_id)?;
+        let offence_type = Self::label(&mut self.offence_types, offence_type);
+        let o = &mut self.data.offences;
+        o.ids.push(id);
+        o.person.push(person);
+        o.offence_date.push(offence_date);
+        o.outcome_date.push(outcome_date);
+        o.outcome.push(outcome);
+        o.offence_type.push(offence_type);
+        o.seriousness.push(seriousness);
+        Ok(())
+    }
+
+    pub fn index_event(&mut self, person_id: &str, index_date: Day, kind: &str, group: &str) -> Result<(), String> {
+        let person = self.resolve(person_id)?;
+        let kind = Self::label(&mut self.kinds, kind);
+        let group = Self::label(&mut self.groups, group);
+        let e = &mut self.data.index_events;
+        e.person.push(person);
+        e.index_date.push(index_date);
+        e.kind.push(kind);
+        e.group.push(group);
+        Ok(())
+    }
+
+    /// The dataset in canonical order (the same as reading the equivalent CSV files).
+    pub fn finish(mut self) -> Dataset {
+        self.data.areas = self.areas.into_arena();
+        self.data.offence_types = self.offence_types.into_arena();
+        self.data.kinds = self.kinds.into_arena();
+        self.data.groups = self.groups.into_arena();
+        self.data.canonicalise()
+    }
+}
+
+#[cfg(test)]
+mod builder_tests {
+    use super::*;
+    use crate::csv_io::read_dataset;
+
+    #[test]
+    fn builder_gives_the_same_dataset_as_reading_csv() {
+        let persons = "person_id,birth_date,sex,area\nP1,1990-01-02,M,North\nP2,,F,\nP3,1984-02-29,X,South\n";
+        let offences = "offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n\
+            O9,P2,2020-01-01,2020-02-01,conviction,theft,3\n\
+            O1,P1,2021-01-01,,pending,,\n\
+            O2,P1,2019-05-05,2019-06-06,caution,burglary,10\n";
+        let events = "person_id,index_date,kind,group\nP3,2022-01-01,release,A\nP1,2020-01-01,,\nP1,2020-01-01,,\n";
+        let from_csv = read_dataset(persons.as_bytes(), offences.as_bytes(), events.as_bytes()).unwrap().dataset;
+        let mut b = DatasetBuilder::new();
+        let d = |s: &str| crate::date::parse_day(s.as_bytes()).unwrap();
+        b.person("P1", d("1990-01-02"), Sex::M, "North").unwrap();
+        b.person("P2", NO_DAY, Sex::F, "").unwrap();
+        b.person("P3", d("1984-02-29"), Sex::X, "South").unwrap();
+        assert!(b.person("P0", NO_DAY, Sex::F, "").is_err());
+        b.index_event("P1", d("2020-01-01"), "", "").unwrap();
+        b.offence("O2", "P1", d("2019-05-05"), d("2019-06-06"), Outcome::Caution, "burglary", 10).unwrap();
+        b.offence("O9", "P2", d("2020-01-01"), d("2020-02-01"), Outcome::Conviction, "theft", 3).unwrap();
+        b.offence("O1", "P1", d("2021-01-01"), NO_DAY, Outcome::Pending, "", 0).unwrap();
+        b.index_event("P3", d("2022-01-01"), "release", "A").unwrap();
+        b.index_event("P1", d("2020-01-01"), "", "").unwrap();
+        assert!(b.offence("O7", "P9", d("2021-01-01"), NO_DAY, Outcome::Pending, "", 0).is_err());
+        assert_eq!(b.finish(), from_csv);
+    }
+}

@@ -35,5 +35,5 @@ pub mod survival;
 pub mod svg;
 pub mod table;
 
-pub use dataset::Dataset;
+pub use dataset::{Dataset, DatasetBuilder};
 pub use error::{EvidenceError, Result};

@@ -6,6 +6,7 @@
 mod audit;
 pub mod bulk;
 mod directory;
+pub mod evidence;
 mod people;
 mod plan;
 mod screening;

@@ -45,10 +45,11 @@ struct Entry {
 }
 
 /// The catalogue's files; add a capability's file here.
-const FILES: [(&str, &str); 3] = [
+const FILES: [(&str, &str); 4] = [
     ("core", include_str!("../messages/core.toml")),
     ("zsm", include_str!("../messages/zsm.toml")),
     ("beyond", include_str!("../messages/beyond.toml")),
+    ("evidence", include_str!("../messages/evidence.toml")),
 ];
 
 static CATALOGUE: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {

@@ -6,6 +6,7 @@ mod assets;
 mod auth;
 mod csrf;
 mod error;
+mod evidence;
 mod forms;
 pub mod i18n;
 mod page;
@@ -105,6 +106,7 @@ pub fn app(state: AppState) -> Router {
         .merge(zsm::routes())
         .merge(screening::routes())
         .merge(plan::routes())
+        .merge(evidence::routes())
         .merge(auth::routes())
         .merge(assets::routes())
         .nest("/api", api::routes())

@@ -80,6 +80,13 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("plan/mod.rs", "GET", "/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("plan/mod.rs", "GET", "/tasks/agency", Need::Role(Permission::ViewPerson)),
     ("plan/mod.rs", "GET", "/reviews/weekly", Need::Role(Permission::ViewPerson)),
+    ("evidence/mod.rs", "GET", "/evidence", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/reoffending", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/reoffending/data.csv", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/reoffending/survival.csv", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}/data.csv", Need::Role(Permission::ViewAggregates)),
+    ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}/survival.csv", Need::Role(Permission::ViewAggregates)),
     ("api.rs", "GET", "/openapi.json", Need::Public),
     ("api.rs", "POST", "/v1/login", Need::Public),
     ("api.rs", "GET", "/v1/people", Need::Role(Permission::ViewPerson)),
@@ -176,6 +183,7 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{id}", person)
         .replace("{code}", "en")
         .replace("{*path}", "desist.css")
+        .replace("{rule}", "ew-iom")
         .replace("{location}", "zsm-utrecht")
         .replace("{partner}", "probation")
         .replace("{clock}", "ophouden")

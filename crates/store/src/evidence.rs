@@ -1,0 +1,453 @@
+//! Evidence: the police/court record extract (persons, offences, index events, keyed by the
+//! source system's ids), cohort membership over time, and manual cohort decisions.
+//!
+//! An import is one transaction of large multi-row `INSERT … ON CONFLICT DO UPDATE`
+//! statements: re-importing the same extract writes nothing (the update only fires when a
+//! column differs), a newer extract updates what changed (typically outcomes), and an import
+//! that fails or is killed half-way leaves the store exactly as it was. Loading gives back an
+//! [`::evidence::Dataset`] in canonical order, so that export → import → export is byte-exact.
+
+use crate::types::{Day, Instant};
+use crate::{Store, db_error, in_tx, on_db};
+use ::evidence::dataset::{Dataset, DatasetBuilder, Outcome, Sex};
+use ::evidence::date::{NO_DAY, civil_from_days, days_from_civil};
+use ::evidence::membership::{Cause, Change, MembershipEvent, Override, OverrideKind};
+use domain::ports::{StoreError, StoreResult};
+use jiff::Timestamp;
+use sqlx::AssertSqlSafe;
+use uuid::Uuid;
+
+/// Parameters per statement: under SQLite's 32 766 and PostgreSQL's 65 535 bind limits.
+const MAX_PARAMS: usize = 32_000;
+
+/// An evidence day (days since 1970-01-01) as a store date; `None` for "unknown".
+pub fn to_store_day(day: ::evidence::date::Day) -> Option<Day> {
+    if day == NO_DAY {
+        return None;
+    }
+    let (y, m, d) = civil_from_days(day);
+    Some(Day(jiff::civil::date(y as i16, m as i8, d as i8)))
+}
+
+/// A store date as an evidence day; `NO_DAY` for `None`.
+pub fn from_store_day(day: Option<Day>) -> ::evidence::date::Day {
+    day.map_or(NO_DAY, |d| days_from_civil(i32::from(d.0.year()), d.0.month() as u32, d.0.day() as u32))
+}
+
+/// What an import read and wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ImportSummary {
+    pub persons: u64,
+    pub offences: u64,
+    pub index_events: u64,
+    /// Rows inserted or changed (0 when the same extract is imported again).
+    pub written: u64,
+}
+
+impl ImportSummary {
+    pub fn rows(&self) -> u64 {
+        self.persons + self.offences + self.index_events
+    }
+}
+
+/// Row counts held in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExtractCounts {
+    pub persons: u64,
+    pub offences: u64,
+    pub index_events: u64,
+}
+
+/// One evaluation date on which a cohort changed: how many joined and left (aggregates only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CohortChange {
+    pub rule_name: String,
+    pub on_date: jiff::civil::Date,
+    pub joined: u64,
+    pub left: u64,
+    pub recorded_at: Timestamp,
+}
+
+/// A stored manual decision, with when it was taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOverride {
+    pub rule_name: String,
+    pub decision: Override,
+    pub decided_at: Timestamp,
+}
+
+fn values_clause(first_param: usize, rows: usize, columns: usize) -> String {
+    let mut sql = String::with_capacity(rows * columns * 6);
+    let mut n = first_param;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                sql.push(',');
+            }
+            sql.push('$');
+            sql.push_str(&n.to_string());
+            n += 1;
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+const PERSON_UPSERT: (&str, &str) = (
+    "INSERT INTO evidence_person (source_id, birth_date, sex, area) VALUES ",
+    " ON CONFLICT (source_id) DO UPDATE SET birth_date = excluded.birth_date, sex = excluded.sex, \
+     area = excluded.area \
+     WHERE evidence_person.birth_date IS DISTINCT FROM excluded.birth_date \
+     OR evidence_person.sex <> excluded.sex OR evidence_person.area <> excluded.area",
+);
+
+const OFFENCE_UPSERT: (&str, &str) = (
+    "INSERT INTO evidence_offence (source_id, person_id, offence_date, outcome_date, outcome, offence_type, \
+     seriousness) VALUES ",
+    " ON CONFLICT (source_id) DO UPDATE SET person_id = excluded.person_id, offence_date = excluded.offence_date, \
+     outcome_date = excluded.outcome_date, outcome = excluded.outcome, offence_type = excluded.offence_type, \
+     seriousness = excluded.seriousness \
+     WHERE evidence_offence.person_id <> excluded.person_id \
+     OR evidence_offence.offence_date <> excluded.offence_date \
+     OR evidence_offence.outcome_date IS DISTINCT FROM excluded.outcome_date \
+     OR evidence_offence.outcome <> excluded.outcome \
+     OR evidence_offence.offence_type <> excluded.offence_type \
+     OR evidence_offence.seriousness IS DISTINCT FROM excluded.seriousness",
+);
+
+const EVENT_UPSERT: (&str, &str) = (
+    "INSERT INTO evidence_index_event (person_id, index_date, kind, group_label, occurrence) VALUES ",
+    " ON CONFLICT (person_id, index_date, kind, group_label, occurrence) DO NOTHING",
+);
+
+/// The statement for a batch of `rows` rows of `columns` columns.
+fn batch_sql(parts: (&str, &str), rows: usize, columns: usize) -> String {
+    format!("{}{}{}", parts.0, values_clause(1, rows, columns), parts.1)
+}
+
+/// Index events in canonical order with their occurrence number among identical rows.
+fn event_occurrences(data: &Dataset) -> Vec<i64> {
+    let e = &data.index_events;
+    let mut occurrence = Vec::with_capacity(e.person.len());
+    for i in 0..e.person.len() {
+        let same = i > 0
+            && e.person[i] == e.person[i - 1]
+            && e.index_date[i] == e.index_date[i - 1]
+            && e.kind[i] == e.kind[i - 1]
+            && e.group[i] == e.group[i - 1];
+        occurrence.push(if same { occurrence[i - 1] + 1 } else { 1 });
+    }
+    occurrence
+}
+
+/// Runs `$bind` for each row index of `0..$n` in batches of `$per` rows, executing each batch
+/// on `$tx`; adds the rows affected to `$written` and reports progress.
+macro_rules! batched {
+    ($tx:ident, $n:expr, $parts:expr, $columns:expr, $written:ident, $progress:ident, |$q:ident, $i:ident| $bind:expr) => {{
+        let n: usize = $n;
+        let per = MAX_PARAMS / $columns;
+        let full = batch_sql($parts, per, $columns);
+        let mut start = 0usize;
+        while start < n {
+            let end = (start + per).min(n);
+            let sql = if end - start == per { full.clone() } else { batch_sql($parts, end - start, $columns) };
+            let mut $q = sqlx::query(AssertSqlSafe(sql));
+            for $i in start..end {
+                $q = $bind;
+            }
+            let result = $q.execute(&mut *$tx).await.map_err(db_error)?;
+            $written += result.rows_affected();
+            $progress((end - start) as u64);
+            start = end;
+        }
+    }};
+}
+
+impl Store {
+    /// Upserts a whole extract in one transaction. `progress` is called with the number of rows
+    /// just written (persons, then offences, then index events).
+    pub async fn import_extract(
+        &self,
+        data: &Dataset,
+        source: &str,
+        rejected: u64,
+        at: Timestamp,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> StoreResult<ImportSummary> {
+        let persons_birth: Vec<Option<Day>> = data.persons.birth_date.iter().map(|&d| to_store_day(d)).collect();
+        let o = &data.offences;
+        let offence_date: Vec<Option<Day>> = o.offence_date.iter().map(|&d| to_store_day(d)).collect();
+        let outcome_date: Vec<Option<Day>> = o.outcome_date.iter().map(|&d| to_store_day(d)).collect();
+        let e = &data.index_events;
+        let index_date: Vec<Option<Day>> = e.index_date.iter().map(|&d| to_store_day(d)).collect();
+        let occurrence = event_occurrences(data);
+        let mut written = 0u64;
+        in_tx!(self, tx => {
+            batched!(tx, data.person_count(), PERSON_UPSERT, 4, written, progress, |q, i| {
+                q.bind(data.person_id(i as u32))
+                    .bind(persons_birth[i])
+                    .bind(data.persons.sex[i].as_str())
+                    .bind(Dataset::label(&data.areas, data.persons.area[i]))
+            });
+            batched!(tx, data.offence_count(), OFFENCE_UPSERT, 7, written, progress, |q, i| {
+                q.bind(o.ids.get(i as u32))
+                    .bind(data.person_id(o.person[i]))
+                    .bind(offence_date[i])
+                    .bind(outcome_date[i])
+                    .bind(o.outcome[i].as_str())
+                    .bind(Dataset::label(&data.offence_types, o.offence_type[i]))
+                    .bind((o.seriousness[i] != 0).then_some(i64::from(o.seriousness[i])))
+            });
+            batched!(tx, data.index_event_count(), EVENT_UPSERT, 5, written, progress, |q, i| {
+                q.bind(data.person_id(e.person[i]))
+                    .bind(index_date[i])
+                    .bind(Dataset::label(&data.kinds, e.kind[i]))
+                    .bind(Dataset::label(&data.groups, e.group[i]))
+                    .bind(occurrence[i])
+            });
+            sqlx::query(
+                "INSERT INTO evidence_import (id, at, source, persons, offences, index_events, written, rejected) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(Instant(at))
+            .bind(source)
+            .bind(data.person_count() as i64)
+            .bind(data.offence_count() as i64)
+            .bind(data.index_event_count() as i64)
+            .bind(written as i64)
+            .bind(rejected as i64)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        });
+        Ok(ImportSummary {
+            persons: data.person_count() as u64,
+            offences: data.offence_count() as u64,
+            index_events: data.index_event_count() as u64,
+            written,
+        })
+    }
+
+    /// Row counts of the stored extract.
+    pub async fn extract_counts(&self) -> StoreResult<ExtractCounts> {
+        let (persons, offences, index_events): (i64, i64, i64) = on_db!(self, pool => sqlx::query_as(
+            "SELECT (SELECT count(*) FROM evidence_person), (SELECT count(*) FROM evidence_offence), \
+             (SELECT count(*) FROM evidence_index_event)"
+        )
+        .fetch_one(pool)
+        .await)
+        .map_err(db_error)?;
+        Ok(ExtractCounts { persons: persons as u64, offences: offences as u64, index_events: index_events as u64 })
+    }
+
+    /// The whole stored extract as a dataset in canonical order (the same dataset reading the
+    /// exported CSV files gives).
+    pub async fn load_extract(&self) -> StoreResult<Dataset> {
+        use futures_util::TryStreamExt;
+        let counts = self.extract_counts().await?;
+        let mut b = DatasetBuilder::with_capacity(
+            counts.persons as usize,
+            counts.offences as usize,
+            counts.index_events as usize,
+        );
+        let corrupt =
+            |what: &str, detail: String| StoreError::Database(format!("stored {what} cannot be read: {detail}"));
+        on_db!(self, pool => {
+            let mut rows = sqlx::query_as::<_, (String, Option<Day>, String, String)>(
+                "SELECT source_id, birth_date, sex, area FROM evidence_person ORDER BY source_id",
+            )
+            .fetch(pool);
+            while let Some((id, birth, sex, area)) = rows.try_next().await.map_err(db_error)? {
+                let sex = Sex::parse(sex.as_bytes()).ok_or_else(|| corrupt("sex", sex.clone()))?;
+                b.person(&id, from_store_day(birth), sex, &area).map_err(|e| corrupt("person", e))?;
+            }
+            drop(rows);
+            let mut rows = sqlx::query_as::<_, (String, String, Option<Day>, Option<Day>, String, String, Option<i64>)>(
+                "SELECT source_id, person_id, offence_date, outcome_date, outcome, offence_type, seriousness \
+                 FROM evidence_offence",
+            )
+            .fetch(pool);
+            while let Some((id, person, date, outcome_date, outcome, kind, seriousness)) =
+                rows.try_next().await.map_err(db_error)?
+            {
+                let outcome = Outcome::parse(outcome.as_bytes()).ok_or_else(|| corrupt("outcome", outcome.clone()))?;
+                let seriousness = seriousness.unwrap_or(0).clamp(0, 10) as u8;
+                b.offence(&id, &person, from_store_day(date), from_store_day(outcome_date), outcome, &kind, seriousness)
+                    .map_err(|e| corrupt("offence", e))?;
+            }
+            drop(rows);
+            let mut rows = sqlx::query_as::<_, (String, Option<Day>, String, String)>(
+                "SELECT person_id, index_date, kind, group_label FROM evidence_index_event",
+            )
+            .fetch(pool);
+            while let Some((person, date, kind, group)) = rows.try_next().await.map_err(db_error)? {
+                b.index_event(&person, from_store_day(date), &kind, &group).map_err(|e| corrupt("index event", e))?;
+            }
+        });
+        Ok(b.finish())
+    }
+
+    /// Records a rule's membership history evaluated over `[from, to]`: the events previously
+    /// recorded for that rule in that range are replaced (a re-run gives the same rows).
+    pub async fn record_cohort_history(
+        &self,
+        rule_name: &str,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+        events: &[MembershipEvent],
+        at: Timestamp,
+    ) -> StoreResult<u64> {
+        let mut written = 0u64;
+        let no_progress = |_: u64| {};
+        let dates: Vec<Option<Day>> = events.iter().map(|e| to_store_day(e.date)).collect();
+        in_tx!(self, tx => {
+            sqlx::query("DELETE FROM evidence_cohort_event WHERE rule_name = $1 AND on_date >= $2 AND on_date <= $3")
+                .bind(rule_name)
+                .bind(Day(from))
+                .bind(Day(to))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            const INSERT: (&str, &str) = (
+                "INSERT INTO evidence_cohort_event (rule_name, on_date, person_id, change, cause, reason, decided_by, \
+                 recorded_at) VALUES ",
+                "",
+            );
+            batched!(tx, events.len(), INSERT, 8, written, no_progress, |q, i| {
+                let event = &events[i];
+                let (cause, reason, decided_by) = match &event.cause {
+                    Cause::Rule => ("rule", None, None),
+                    Cause::Override { reason, decided_by } => ("override", Some(reason.as_str()), Some(decided_by.as_str())),
+                    Cause::OverrideEnded => ("override_ended", None, None),
+                };
+                q.bind(rule_name)
+                    .bind(dates[i])
+                    .bind(event.person_id.as_str())
+                    .bind(match event.change { Change::Joined => "joined", Change::Left => "left" })
+                    .bind(cause)
+                    .bind(reason)
+                    .bind(decided_by)
+                    .bind(Instant(at))
+            });
+        });
+        Ok(written)
+    }
+
+    /// Saves a manual selection or deselection. The person must be in the stored extract.
+    pub async fn add_cohort_override(&self, rule_name: &str, decision: &Override, at: Timestamp) -> StoreResult<()> {
+        if decision.reason.trim().is_empty() {
+            return Err(StoreError::Database("a cohort decision needs a reason".into()));
+        }
+        let known: i64 = on_db!(self, pool => sqlx::query_scalar(
+            "SELECT count(*) FROM evidence_person WHERE source_id = $1"
+        ).bind(decision.person_id.as_str()).fetch_one(pool).await)
+        .map_err(db_error)?;
+        if known == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let kind = match decision.kind {
+            OverrideKind::Select => "select",
+            OverrideKind::Deselect => "deselect",
+        };
+        in_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO evidence_cohort_override (id, rule_name, person_id, kind, from_date, reason, decided_by, \
+                 decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(Uuid::now_v7())
+            .bind(rule_name)
+            .bind(decision.person_id.as_str())
+            .bind(kind)
+            .bind(to_store_day(decision.from))
+            .bind(decision.reason.as_str())
+            .bind(decision.decided_by.as_str())
+            .bind(Instant(at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        });
+        Ok(())
+    }
+
+    /// A rule's manual decisions, oldest first. A decision lasts until the person's next one.
+    pub async fn cohort_overrides(&self, rule_name: &str) -> StoreResult<Vec<StoredOverride>> {
+        type Row = (String, String, Option<Day>, String, String, Instant);
+        let rows: Vec<Row> = on_db!(self, pool => sqlx::query_as(
+            "SELECT person_id, kind, from_date, reason, decided_by, decided_at FROM evidence_cohort_override \
+             WHERE rule_name = $1 ORDER BY person_id, from_date, decided_at, id"
+        ).bind(rule_name).fetch_all(pool).await)
+        .map_err(db_error)?;
+        let mut out: Vec<StoredOverride> = Vec::with_capacity(rows.len());
+        for (person_id, kind, from, reason, decided_by, decided_at) in rows {
+            let kind = match kind.as_str() {
+                "select" => OverrideKind::Select,
+                "deselect" => OverrideKind::Deselect,
+                other => return Err(StoreError::Database(format!("stored override kind cannot be read: {other}"))),
+            };
+            let from = from_store_day(from);
+            // The previous decision for the same person ends where this one starts.
+            if let Some(previous) = out.last_mut()
+                && previous.decision.person_id == person_id
+            {
+                previous.decision.until = Some(from);
+            }
+            out.push(StoredOverride {
+                rule_name: rule_name.to_owned(),
+                decision: Override { person_id, kind, from, until: None, reason, decided_by },
+                decided_at: decided_at.0,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Cohorts that changed, newest evaluation date first: per rule and date, how many joined
+    /// and left. This is the notification list until plans (with tasks) exist.
+    pub async fn changed_cohorts(&self, limit: i64) -> StoreResult<Vec<CohortChange>> {
+        type Row = (String, Option<Day>, i64, i64, Instant);
+        let rows: Vec<Row> = on_db!(self, pool => sqlx::query_as(
+            "SELECT rule_name, on_date, \
+             sum(CASE WHEN change = 'joined' THEN 1 ELSE 0 END), \
+             sum(CASE WHEN change = 'left' THEN 1 ELSE 0 END), max(recorded_at) \
+             FROM evidence_cohort_event GROUP BY rule_name, on_date ORDER BY on_date DESC, rule_name LIMIT $1"
+        ).bind(limit).fetch_all(pool).await)
+        .map_err(db_error)?;
+        rows.into_iter()
+            .map(|(rule_name, on_date, joined, left, recorded_at)| {
+                Ok(CohortChange {
+                    rule_name,
+                    on_date: on_date.ok_or_else(|| StoreError::Database("cohort event without a date".into()))?.0,
+                    joined: joined as u64,
+                    left: left as u64,
+                    recorded_at: recorded_at.0,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_convert_both_ways() {
+        for text in ["1970-01-01", "2024-02-29", "1899-12-31", "2099-06-30"] {
+            let day = ::evidence::date::parse_day(text.as_bytes()).unwrap();
+            let store = to_store_day(day).unwrap();
+            assert_eq!(store.0.to_string(), text);
+            assert_eq!(from_store_day(Some(store)), day);
+        }
+        assert_eq!(to_store_day(NO_DAY), None);
+        assert_eq!(from_store_day(None), NO_DAY);
+    }
+
+    #[test]
+    fn values_clause_numbers_parameters() {
+        assert_eq!(values_clause(1, 2, 3), "($1,$2,$3),($4,$5,$6)");
+    }
+}

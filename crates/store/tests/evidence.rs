@@ -1,0 +1,198 @@
+//! Evidence conformance stories, run on SQLite and (when configured) PostgreSQL: the extract
+//! upserts by source id, re-imports write nothing, a newer extract updates outcomes, a failed
+//! import changes nothing, and what is loaded back is exactly what was imported.
+
+mod support;
+
+use evidence::Dataset;
+use evidence::dataset::Outcome;
+use evidence::date::parse_day;
+use evidence::membership::{Override, OverrideKind};
+use store::Store;
+use support::{TestDb, at};
+
+fn day(text: &str) -> evidence::date::Day {
+    parse_day(text.as_bytes()).unwrap()
+}
+
+/// A small generated extract, read the way `desist import` reads it.
+fn extract(seed: u64) -> Dataset {
+    let dir = tempfile::tempdir().unwrap();
+    evidence::generate::generate(seed, 300, 6.0, 200, dir.path()).unwrap();
+    let (data, warnings) = evidence::csv_io::load_dir(dir.path()).unwrap();
+    assert!(warnings.is_empty());
+    data
+}
+
+const NO_PROGRESS: &(dyn Fn(u64) + Sync) = &|_| {};
+
+async fn import(store: &Store, data: &Dataset) -> store::evidence::ImportSummary {
+    store.import_extract(data, "test", 0, at("2026-11-22T10:00:00Z"), NO_PROGRESS).await.unwrap()
+}
+
+async fn round_trip_is_exact(db: TestDb) {
+    let store = &db.store;
+    assert_eq!(store.extract_counts().await.unwrap(), Default::default());
+    let data = extract(7);
+    let summary = import(store, &data).await;
+    assert_eq!(summary.written, summary.rows());
+    let loaded = store.load_extract().await.unwrap();
+    assert_eq!(loaded, data);
+    // The bytes written from the store equal the bytes written from the files.
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    evidence::csv_io::write_dir(&data, a.path()).unwrap();
+    evidence::csv_io::write_dir(&loaded, b.path()).unwrap();
+    for file in ["persons.csv", "offences.csv", "index_events.csv"] {
+        assert_eq!(std::fs::read(a.path().join(file)).unwrap(), std::fs::read(b.path().join(file)).unwrap(), "{file}");
+    }
+}
+
+async fn reimporting_the_same_extract_writes_nothing(db: TestDb) {
+    let store = &db.store;
+    let data = extract(11);
+    import(store, &data).await;
+    let counts = store.extract_counts().await.unwrap();
+    let again = import(store, &data).await;
+    assert_eq!(again.written, 0);
+    assert_eq!(store.extract_counts().await.unwrap(), counts);
+    assert_eq!(store.load_extract().await.unwrap(), data);
+}
+
+async fn a_newer_extract_updates_outcomes(db: TestDb) {
+    let store = &db.store;
+    let mut data = extract(13);
+    // A pending offence gets its conviction in the newer extract.
+    let pending = (0..data.offence_count()).find(|&i| data.offences.outcome[i] == Outcome::Pending).unwrap();
+    import(store, &data).await;
+    data.offences.outcome[pending] = Outcome::Conviction;
+    data.offences.outcome_date[pending] = day("2025-03-01");
+    let newer = import(store, &data).await;
+    assert_eq!(newer.written, 1);
+    assert_eq!(store.load_extract().await.unwrap(), data);
+}
+
+async fn a_failed_import_changes_nothing(db: TestDb) {
+    let store = &db.store;
+    let first = extract(17);
+    import(store, &first).await;
+    let before = store.load_extract().await.unwrap();
+    // A different extract whose last offence breaks a database check after thousands of rows
+    // (persons and most offences) have been written in the transaction.
+    let mut bad = extract(19);
+    let last = bad.offence_count() - 1;
+    bad.offences.seriousness[last] = 11;
+    let error = store.import_extract(&bad, "bad", 0, at("2026-11-22T11:00:00Z"), NO_PROGRESS).await;
+    assert!(error.is_err());
+    assert_eq!(store.load_extract().await.unwrap(), before);
+}
+
+async fn cohort_decisions_and_history_are_kept(db: TestDb) {
+    let store = &db.store;
+    let data = extract(23);
+    import(store, &data).await;
+    let person = data.person_id(0).to_owned();
+    let decision = |kind, from: &str, reason: &str| Override {
+        person_id: person.clone(),
+        kind,
+        from: day(from),
+        until: None,
+        reason: reason.into(),
+        decided_by: "analist.jansen".into(),
+    };
+    store
+        .add_cohort_override(
+            "ew-iom",
+            &decision(OverrideKind::Select, "2024-01-01", "police intelligence"),
+            at("2026-11-22T10:00:00Z"),
+        )
+        .await
+        .unwrap();
+    store
+        .add_cohort_override(
+            "ew-iom",
+            &decision(OverrideKind::Deselect, "2024-06-01", "moved abroad"),
+            at("2026-11-22T10:05:00Z"),
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .add_cohort_override(
+                "ew-iom",
+                &decision(OverrideKind::Select, "2024-01-01", " "),
+                at("2026-11-22T10:06:00Z")
+            )
+            .await
+            .is_err()
+    );
+    let mut unknown = decision(OverrideKind::Select, "2024-01-01", "tip");
+    unknown.person_id = "nobody".into();
+    assert!(store.add_cohort_override("ew-iom", &unknown, at("2026-11-22T10:06:00Z")).await.is_err());
+    let stored = store.cohort_overrides("ew-iom").await.unwrap();
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0].decision.until, Some(day("2024-06-01")));
+    assert_eq!(stored[1].decision.kind, OverrideKind::Deselect);
+    assert_eq!(stored[1].decision.reason, "moved abroad");
+    assert!(store.cohort_overrides("nl-very-active-prolific").await.unwrap().is_empty());
+
+    // Record a history with the decisions applied, twice: the second run replaces the first.
+    let rule = evidence::rules::resolve("ew-iom").unwrap();
+    let compiled = evidence::rules::CompiledRule::compile(&rule.expr, &data);
+    let dates: Vec<_> = ["2024-01-01", "2024-04-01", "2024-07-01"].iter().map(|d| day(d)).collect();
+    let overrides: Vec<Override> = stored.iter().map(|s| s.decision.clone()).collect();
+    let history = evidence::membership::history(&data, &compiled, &dates, &overrides);
+    assert!(!history.events.is_empty());
+    let (from, to) = (jiff::civil::date(2024, 1, 1), jiff::civil::date(2024, 7, 1));
+    for _ in 0..2 {
+        let written =
+            store.record_cohort_history("ew-iom", from, to, &history.events, at("2026-11-22T12:00:00Z")).await.unwrap();
+        assert_eq!(written, history.events.len() as u64);
+    }
+    let changes = store.changed_cohorts(50).await.unwrap();
+    let total: u64 = changes.iter().map(|c| c.joined + c.left).sum();
+    assert_eq!(total, history.events.len() as u64);
+    assert!(changes.windows(2).all(|w| w[0].on_date >= w[1].on_date));
+    assert!(changes.iter().all(|c| c.rule_name == "ew-iom"));
+}
+
+async fn cohort_decisions_are_append_only(db: TestDb) {
+    let store = &db.store;
+    import(store, &extract(29)).await;
+    let data = store.load_extract().await.unwrap();
+    let decision = Override {
+        person_id: data.person_id(1).to_owned(),
+        kind: OverrideKind::Select,
+        from: day("2024-01-01"),
+        until: None,
+        reason: "police intelligence".into(),
+        decided_by: "analist".into(),
+    };
+    store.add_cohort_override("ew-iom", &decision, at("2026-11-22T10:00:00Z")).await.unwrap();
+    let changed: Result<_, sqlx::Error> = match store.pool() {
+        store::Pool::Sqlite(pool) => {
+            sqlx::query("UPDATE evidence_cohort_override SET reason = 'x'").execute(pool).await.map(|_| ())
+        }
+        store::Pool::Postgres(pool) => {
+            sqlx::query("UPDATE evidence_cohort_override SET reason = 'x'").execute(pool).await.map(|_| ())
+        }
+    };
+    assert!(changed.is_err());
+    let deleted: Result<_, sqlx::Error> = match store.pool() {
+        store::Pool::Sqlite(pool) => {
+            sqlx::query("DELETE FROM evidence_cohort_override").execute(pool).await.map(|_| ())
+        }
+        store::Pool::Postgres(pool) => {
+            sqlx::query("DELETE FROM evidence_cohort_override").execute(pool).await.map(|_| ())
+        }
+    };
+    assert!(deleted.is_err());
+}
+
+on_both_backends!(
+    round_trip_is_exact,
+    reimporting_the_same_extract_writes_nothing,
+    a_newer_extract_updates_outcomes,
+    a_failed_import_changes_nothing,
+    cohort_decisions_and_history_are_kept,
+    cohort_decisions_are_append_only,
+);

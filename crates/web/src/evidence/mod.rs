@@ -1,0 +1,382 @@
+//! Evidence pages for analysts (`Permission::ViewAggregates`): proven reoffending by group
+//! with interval whiskers, survival curves, the data table beside each chart and a CSV
+//! download, per grouping and per cohort rule. Only aggregates after disclosure control
+//! (cells under 10 suppressed) ever leave this module: no person-level data.
+
+use crate::AppState;
+use crate::auth::Member;
+use crate::error::WebError;
+use crate::i18n::Texts;
+use crate::page::{Page, local_time, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use domain::access::{Denial, Permission};
+use evidence::Dataset;
+use evidence::date::{Day, format_day, parse_date_arg};
+use evidence::reoffending::{Definition, GroupBy};
+use evidence::table::{DEFAULT_MIN_CELL, Table};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/evidence", get(index))
+        .route("/evidence/reoffending", get(reoffending_page))
+        .route("/evidence/reoffending/data.csv", get(reoffending_csv))
+        .route("/evidence/reoffending/survival.csv", get(survival_csv))
+        .route("/evidence/cohorts/{rule}", get(cohort_page))
+        .route("/evidence/cohorts/{rule}/data.csv", get(cohort_csv))
+        .route("/evidence/cohorts/{rule}/survival.csv", get(cohort_survival_csv))
+}
+
+/// Survival checkpoints every 30 days.
+const EVERY_DAYS: i32 = 30;
+
+fn require_aggregates(member: &crate::auth::SignedIn) -> Result<(), WebError> {
+    if member.actor.roles.iter().any(|r| r.grants(Permission::ViewAggregates).is_some()) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(Denial::RoleLacksPermission))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct MeasureQuery {
+    group_by: String,
+    as_of: String,
+}
+
+struct Measure {
+    group_by: GroupBy,
+    group_by_code: &'static str,
+    as_of: Day,
+}
+
+const GROUPINGS: [&str; 5] = ["group", "kind", "area", "sex", "none"];
+
+impl MeasureQuery {
+    fn parse(&self, state: &AppState) -> Result<Measure, WebError> {
+        let code = if self.group_by.is_empty() { "group" } else { self.group_by.as_str() };
+        let group_by_code = GROUPINGS
+            .into_iter()
+            .find(|g| *g == code)
+            .ok_or_else(|| WebError::BadRequest(format!("unknown grouping '{code}'")))?;
+        let group_by = GroupBy::parse(group_by_code).ok_or_else(|| WebError::internal("grouping"))?;
+        let as_of = if self.as_of.is_empty() {
+            let today = state.clock.now().to_zoned(state.config.time_zone.clone()).date();
+            parse_date_arg(&today.to_string()).ok_or_else(|| WebError::internal("today"))?
+        } else {
+            parse_date_arg(&self.as_of).ok_or_else(|| WebError::BadRequest(format!("bad date '{}'", self.as_of)))?
+        };
+        Ok(Measure { group_by, group_by_code, as_of })
+    }
+
+    fn definition(m: &Measure) -> Definition {
+        Definition::default_as_of(m.as_of)
+    }
+}
+
+async fn extract(state: &AppState) -> Result<Dataset, WebError> {
+    state.store.load_extract().await.map_err(|e| WebError::internal(e.to_string()))
+}
+
+/// An output table as HTML-ready rows (cells already rendered, suppressed ones as `[c]`).
+struct HtmlTable {
+    caption: String,
+    columns: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl HtmlTable {
+    fn from(table: &Table) -> HtmlTable {
+        HtmlTable {
+            caption: table.title.clone(),
+            columns: table.columns.clone(),
+            rows: table.rows.iter().map(|row| row.iter().map(|c| c.text()).collect()).collect(),
+        }
+    }
+}
+
+struct Section {
+    heading: String,
+    svg: String,
+    table: HtmlTable,
+    csv_url: String,
+}
+
+#[derive(Template)]
+#[template(path = "evidence_report.html")]
+struct ReportPage {
+    page: Page,
+    heading: String,
+    intro: String,
+    action: String,
+    as_of: String,
+    group_by: String,
+    groupings: Vec<(String, String)>,
+    show_grouping: bool,
+    empty: bool,
+    sections: Vec<Section>,
+}
+
+struct RuleLink {
+    name: String,
+    expression: String,
+    url: String,
+}
+
+struct ChangeRow {
+    rule: String,
+    on_date: String,
+    joined: String,
+    left: String,
+    recorded_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "evidence_index.html")]
+struct IndexPage {
+    page: Page,
+    counts_line: String,
+    groupings: Vec<(String, String)>,
+    rules: Vec<RuleLink>,
+    changes: Vec<ChangeRow>,
+}
+
+fn groupings(t: &Texts) -> Vec<(String, String)> {
+    GROUPINGS.iter().map(|g| (g.to_string(), t.get(grouping_key(g)).to_string())).collect()
+}
+
+fn grouping_key(code: &str) -> &'static str {
+    match code {
+        "kind" => "evidence.by.kind",
+        "area" => "evidence.by.area",
+        "sex" => "evidence.by.sex",
+        "none" => "evidence.by.none",
+        _ => "evidence.by.group",
+    }
+}
+
+/// Counts under the minimum cell size are shown as `[c]` here too.
+fn count_cell(n: u64) -> String {
+    if n == 0 || n >= DEFAULT_MIN_CELL { n.to_string() } else { evidence::table::SUPPRESSED.to_string() }
+}
+
+async fn index(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
+    require_aggregates(&me)?;
+    let t = context.texts;
+    let counts = state.store.extract_counts().await.map_err(|e| WebError::internal(e.to_string()))?;
+    let changes = state.store.changed_cohorts(20).await.map_err(|e| WebError::internal(e.to_string()))?;
+    let rules = evidence::rules::shipped_rules()
+        .into_iter()
+        .map(|r| RuleLink { url: format!("/evidence/cohorts/{}", r.name), name: r.name, expression: r.expression })
+        .collect();
+    let page = IndexPage {
+        page: Page::new(&context, t.get("evidence.title")),
+        counts_line: t.fill(
+            "evidence.counts",
+            &[
+                ("persons", &counts.persons.to_string()),
+                ("offences", &counts.offences.to_string()),
+                ("events", &counts.index_events.to_string()),
+            ],
+        ),
+        groupings: groupings(&t),
+        rules,
+        changes: changes
+            .into_iter()
+            .map(|c| ChangeRow {
+                rule: c.rule_name,
+                on_date: c.on_date.to_string(),
+                joined: count_cell(c.joined),
+                left: count_cell(c.left),
+                recorded_at: local_time(c.recorded_at, &state.config.time_zone),
+            })
+            .collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The rates chart and the survival chart of `data` grouped by `by`.
+fn sections(data: &Dataset, m: &Measure, by: GroupBy, t: &Texts, csv_base: &str, query: &str) -> Vec<Section> {
+    let definition = MeasureQuery::definition(m);
+    let report = evidence::reoffending::reoffending(data, definition, by);
+    let rates = evidence::svg::rates_chart(&report, DEFAULT_MIN_CELL);
+    let times = evidence::survival::survival_times(data, definition, by);
+    let curves = evidence::survival::curves(&times);
+    let survival = evidence::svg::survival_chart(&curves, EVERY_DAYS, DEFAULT_MIN_CELL);
+    vec![
+        Section {
+            heading: t.get("evidence.rates.heading").to_string(),
+            svg: rates.svg,
+            table: HtmlTable::from(&rates.table),
+            csv_url: format!("{csv_base}/data.csv?{query}"),
+        },
+        Section {
+            heading: t.get("evidence.survival.heading").to_string(),
+            svg: survival.svg,
+            table: HtmlTable::from(&survival.table),
+            csv_url: format!("{csv_base}/survival.csv?{query}"),
+        },
+    ]
+}
+
+fn query_string(m: &Measure) -> String {
+    serde_urlencoded::to_string([("group_by", m.group_by_code), ("as_of", &format_day(m.as_of))]).unwrap_or_default()
+}
+
+async fn reoffending_page(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Query(query): Query<MeasureQuery>,
+) -> Result<Response, WebError> {
+    require_aggregates(&me)?;
+    let t = context.texts;
+    let m = query.parse(&state)?;
+    let data = extract(&state).await?;
+    let empty = data.index_event_count() == 0;
+    let sections = if empty {
+        Vec::new()
+    } else {
+        sections(&data, &m, m.group_by, &t, "/evidence/reoffending", &query_string(&m))
+    };
+    let page = ReportPage {
+        page: Page::new(&context, t.get("evidence.reoffending.title")),
+        heading: t.get("evidence.reoffending.title").to_string(),
+        intro: t.get("evidence.reoffending.intro").to_string(),
+        action: "/evidence/reoffending".into(),
+        as_of: format_day(m.as_of),
+        group_by: m.group_by_code.to_string(),
+        groupings: groupings(&t),
+        show_grouping: true,
+        empty,
+        sections,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+fn csv_response(table: &Table, name: &str) -> Result<Response, WebError> {
+    let mut bytes = Vec::new();
+    table.write_csv(&mut bytes).map_err(|e| WebError::internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn reoffending_csv(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    Query(query): Query<MeasureQuery>,
+) -> Result<Response, WebError> {
+    require_aggregates(&me)?;
+    let m = query.parse(&state)?;
+    let data = extract(&state).await?;
+    let report = evidence::reoffending::reoffending(&data, MeasureQuery::definition(&m), m.group_by);
+    csv_response(&report.disclosed_table(DEFAULT_MIN_CELL), "reoffending.csv")
+}
+
+async fn survival_csv(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    Query(query): Query<MeasureQuery>,
+) -> Result<Response, WebError> {
+    require_aggregates(&me)?;
+    let m = query.parse(&state)?;
+    let data = extract(&state).await?;
+    let times = evidence::survival::survival_times(&data, MeasureQuery::definition(&m), m.group_by);
+    let curves = evidence::survival::curves(&times);
+    csv_response(&evidence::survival::curves_table(&curves, EVERY_DAYS, DEFAULT_MIN_CELL), "survival.csv")
+}
+
+/// The extract with each index event's group replaced by whether the person was in the
+/// cohort on the index date (so the measure compares members with non-members).
+fn by_cohort(data: &Dataset, rule: &str, t: &Texts) -> Result<Dataset, WebError> {
+    let named = evidence::rules::shipped_rules().into_iter().find(|r| r.name == rule).ok_or(WebError::NotFound)?;
+    let expr = evidence::rules::parse(&named.expression).map_err(|e| WebError::internal(e.to_string()))?;
+    let compiled = evidence::rules::CompiledRule::compile(&expr, data);
+    let mut out = data.clone();
+    let mut groups = evidence::intern::StringArena::default();
+    // Interned in code-point order of the labels, as the dataset's invariant wants.
+    let (member, other) = (t.get("evidence.cohort.member"), t.get("evidence.cohort.other"));
+    let member_first = member <= other;
+    let (first, second) = if member_first { (member, other) } else { (other, member) };
+    groups.push(first);
+    groups.push(second);
+    let member_id = if member_first { 0 } else { 1 };
+    let e = &data.index_events;
+    out.index_events.group = (0..e.person.len())
+        .map(|i| {
+            let is_member = compiled.evaluator(data, e.index_date[i]).is_member(e.person[i]);
+            if is_member { member_id } else { 1 - member_id }
+        })
+        .collect();
+    out.groups = groups;
+    Ok(out)
+}
+
+async fn cohort_page(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(rule): Path<String>,
+    Query(query): Query<MeasureQuery>,
+) -> Result<Response, WebError> {
+    require_aggregates(&me)?;
+    let t = context.texts;
+    let m = query.parse(&state)?;
+    let data = extract(&state).await?;
+    let grouped = by_cohort(&data, &rule, &t)?;
+    let empty = data.index_event_count() == 0;
+    let base = format!("/evidence/cohorts/{rule}");
+    let sections =
+        if empty { Vec::new() } else { sections(&grouped, &m, GroupBy::Group, &t, &base, &query_string(&m)) };
+    let title = t.fill("evidence.cohort.title", &[("rule", &rule)]);
+    let page = ReportPage {
+        page: Page::new(&context, &title),
+        heading: title.clone(),
+        intro: t.get("evidence.cohort.intro").to_string(),
+        action: base,
+        as_of: format_day(m.as_of),
+        group_by: "group".into(),
+        groupings: Vec::new(),
+        show_grouping: false,
+        empty,
+        sections,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn cohort_csv(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(rule): Path<String>,
+    Query(query): Query<MeasureQuery>,
+) -> Result<Response, WebError> {
+    require_aggregates(&me)?;
+    let m = query.parse(&state)?;
+    let data = by_cohort(&extract(&state).await?, &rule, &context.texts)?;
+    let report = evidence::reoffending::reoffending(&data, MeasureQuery::definition(&m), GroupBy::Group);
+    csv_response(&report.disclosed_table(DEFAULT_MIN_CELL), "cohort-reoffending.csv")
+}
+
+async fn cohort_survival_csv(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(rule): Path<String>,
+    Query(query): Query<MeasureQuery>,
+) -> Result<Response, WebError> {
+    require_aggregates(&me)?;
+    let m = query.parse(&state)?;
+    let data = by_cohort(&extract(&state).await?, &rule, &context.texts)?;
+    let times = evidence::survival::survival_times(&data, MeasureQuery::definition(&m), GroupBy::Group);
+    let curves = evidence::survival::curves(&times);
+    csv_response(&evidence::survival::curves_table(&curves, EVERY_DAYS, DEFAULT_MIN_CELL), "cohort-survival.csv")
+}
