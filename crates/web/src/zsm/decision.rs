@@ -1,0 +1,385 @@
+//! The prosecutor's decision, amendments and the printable decision record.
+
+use super::*;
+
+pub(super) struct ParameterField {
+    id: String,
+    error: Option<String>,
+    name: String,
+    label: String,
+    input: &'static str,
+    unit: String,
+    options: Vec<(String, String)>,
+    value: String,
+    required: bool,
+}
+
+pub(super) struct ObligationInput {
+    kind: String,
+    starts_on: String,
+    ends_on: String,
+    details: String,
+    kind_error: Option<String>,
+    starts_on_error: Option<String>,
+    ends_on_error: Option<String>,
+}
+
+pub(super) struct DisposalChoice {
+    code: String,
+    name: String,
+    basis: String,
+    parameters: Vec<ParameterField>,
+    requirements: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "zsm/decision.html")]
+pub(super) struct DecisionPage {
+    page: Page,
+    id: CaseId,
+    version: i64,
+    amend: bool,
+    action: String,
+    disposals: Vec<DisposalChoice>,
+    obligation_kinds: Vec<(String, String)>,
+    obligations: Vec<ObligationInput>,
+    missing: Vec<String>,
+    form: DecisionForm,
+    reason: String,
+    errors: ErrorList,
+}
+
+pub(super) fn disposal_choices(
+    pack: &JurisdictionPack,
+    form: &DecisionForm,
+    errors: &ErrorList,
+    t: Texts,
+) -> Vec<DisposalChoice> {
+    pack.disposals
+        .iter()
+        .map(|d| DisposalChoice {
+            code: d.code.to_string(),
+            name: named(&d.name_nl, &d.name_en, t),
+            basis: d.legal_basis.clone(),
+            parameters: d
+                .parameters
+                .iter()
+                .map(|p| {
+                    let (input, unit, options) = match &p.value {
+                        ParameterKind::Integer { unit, min, max } => (
+                            "number",
+                            format!("{} ({min}–{})", unit.label(), max.map(|m| m.to_string()).unwrap_or_default()),
+                            Vec::new(),
+                        ),
+                        ParameterKind::Money { .. } => ("money", "€".to_string(), Vec::new()),
+                        ParameterKind::Flag => ("flag", String::new(), Vec::new()),
+                        ParameterKind::Text { .. } => ("text", String::new(), Vec::new()),
+                        ParameterKind::Date => ("date", String::new(), Vec::new()),
+                        ParameterKind::Choice { options } => (
+                            "choice",
+                            String::new(),
+                            options.iter().map(|o| (o.code.clone(), named(&o.name_nl, &o.name_en, t))).collect(),
+                        ),
+                    };
+                    let value = if form.disposal == d.code.as_str() {
+                        form.parameters.get(p.code.as_str()).cloned().unwrap_or_default()
+                    } else {
+                        String::new()
+                    };
+                    let name = format!("param.{}.{}", d.code, p.code);
+                    ParameterField {
+                        id: name.replace('.', "-"),
+                        error: errors.for_field(&name).map(str::to_string),
+                        name,
+                        label: named(&p.name_nl, &p.name_en, t),
+                        input,
+                        unit,
+                        options,
+                        value,
+                        required: p.required,
+                    }
+                })
+                .collect(),
+            requirements: d
+                .requires
+                .iter()
+                .map(|r| {
+                    let mut when: Vec<String> = r
+                        .when_any_parameter
+                        .iter()
+                        .filter_map(|code| d.parameter(code).map(|p| named(&p.name_nl, &p.name_en, t)))
+                        .collect();
+                    if r.when_obligations {
+                        when.push(t.get("zsm.decision.obligations").to_string());
+                    }
+                    if let Some(sum) = &r.when_sum_above {
+                        when.push(format!("> € {}", euros(sum.amount_cents)));
+                    }
+                    let who = t.get(&partner_key(r.partner)).to_string();
+                    format!(
+                        "{who}: {}",
+                        t.fill("zsm.decision.requires", &[("basis", &r.legal_basis), ("when", &when.join(", "))])
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn decision_view(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: CaseId,
+    amend: bool,
+    form: DecisionForm,
+    reason: String,
+    errors: ErrorList,
+) -> Result<DecisionPage, WebError> {
+    let file = state.zsm().open(&me.actor, id, "ZSM decision form").await?;
+    if !file.viewer.prosecutor {
+        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
+    }
+    let t = context.texts;
+    let name = suspect_name(state, &file).await?;
+    let contributions = &file.view.case.contributions;
+    // Which required contributions are not done, for any disposal the prosecutor might choose.
+    let mut missing = Vec::new();
+    for disposal in &file.pack.disposals {
+        for requirement in &disposal.requires {
+            let state = contributions.state(requirement.partner);
+            if state != domain::jurisdiction::ContributionState::Done {
+                let applies_now = requirement_applies(requirement, &Default::default(), false);
+                let (symbol, text, _) = state_label(state, t);
+                let line = format!(
+                    "{} {symbol} {text} — {} ({})",
+                    t.get(&partner_key(requirement.partner)),
+                    named(&disposal.name_nl, &disposal.name_en, t),
+                    requirement.legal_basis
+                );
+                if !missing.contains(&line) || applies_now {
+                    missing.push(line);
+                }
+            }
+        }
+    }
+    let title_key = if amend { "zsm.decision.amend_title" } else { "zsm.decision.title" };
+    let mut rows = form.obligations.clone();
+    while rows.len() < OBLIGATION_ROWS {
+        rows.push(Default::default());
+    }
+    let obligations = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let error = |name: &str| errors.for_field(&format!("obligations[{i}].{name}")).map(str::to_string);
+            ObligationInput {
+                kind_error: error("kind"),
+                starts_on_error: error("starts_on"),
+                ends_on_error: error("ends_on"),
+                kind: o.kind,
+                starts_on: o.starts_on,
+                ends_on: o.ends_on,
+                details: o.details,
+            }
+        })
+        .collect();
+    Ok(DecisionPage {
+        page: Page::new(context, &t.fill(title_key, &[("name", &name)])),
+        id,
+        version: file.version,
+        amend,
+        action: format!("/zsm/cases/{id}/{}", if amend { "amend" } else { "decision" }),
+        disposals: disposal_choices(file.pack, &form, &errors, t),
+        obligation_kinds: file
+            .pack
+            .obligation_kinds
+            .iter()
+            .map(|k| (k.code.to_string(), named(&k.name_nl, &k.name_en, t)))
+            .collect(),
+        obligations,
+        missing,
+        form,
+        reason,
+        errors,
+    })
+}
+
+pub(super) async fn decision_page(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let page = decision_view(
+        &state,
+        &me,
+        &context,
+        case_id(&id)?,
+        false,
+        DecisionForm::default(),
+        String::new(),
+        ErrorList::default(),
+    )
+    .await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub(super) async fn amend_page(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let page = decision_view(
+        &state,
+        &me,
+        &context,
+        case_id(&id)?,
+        true,
+        DecisionForm::default(),
+        String::new(),
+        ErrorList::default(),
+    )
+    .await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+pub(super) async fn decide(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = case_id(&id)?;
+    let form = decision_form(&fields);
+    match state.zsm().decide(&me.actor, id, &form, version(&fields)?).await {
+        Ok(_) => Ok(Redirect::to(&format!("/zsm/cases/{id}/record")).into_response()),
+        Err(error) => {
+            let (status, errors) = form_errors(error, context.texts)?;
+            let page =
+                decision_view(&state, &me, &context, id, false, form, String::new(), anchored(errors, &fields)).await?;
+            Ok(render(status, &page))
+        }
+    }
+}
+
+pub(super) async fn amend(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = case_id(&id)?;
+    let form = decision_form(&fields);
+    let reason = one(&fields, "reason");
+    match state.zsm().amend(&me.actor, id, &form, &reason, version(&fields)?).await {
+        Ok(_) => Ok(Redirect::to(&format!("/zsm/cases/{id}/record")).into_response()),
+        Err(error) => {
+            let (status, errors) = form_errors(error, context.texts)?;
+            let page = decision_view(&state, &me, &context, id, true, form, reason, anchored(errors, &fields)).await?;
+            Ok(render(status, &page))
+        }
+    }
+}
+
+/// Parameter errors name `param.{code}`; on the page the field is `param.{disposal}.{code}`.
+pub(super) fn anchored(mut errors: ErrorList, fields: &[(String, String)]) -> ErrorList {
+    let disposal = one(fields, "disposal");
+    for item in &mut errors.items {
+        if let Some(code) = item.field.strip_prefix("param.") {
+            item.field = format!("param.{disposal}.{code}");
+            item.anchor = crate::forms::anchor(&item.field).replace('.', "-");
+        }
+    }
+    errors
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decision record (printable)
+
+pub(super) struct AmendmentView {
+    line: String,
+    previous: DecisionView,
+}
+
+#[derive(Template)]
+#[template(path = "zsm/record.html")]
+pub(super) struct RecordPage {
+    page: Page,
+    id: CaseId,
+    suspect: String,
+    location: String,
+    decision: DecisionView,
+    basis: String,
+    reasoning: String,
+    overrides: Vec<String>,
+    obligations: Vec<String>,
+    amendments: Vec<AmendmentView>,
+    can_amend: bool,
+}
+
+pub(super) async fn record_page(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = case_id(&id)?;
+    let file = state.zsm().open(&me.actor, id, "ZSM decision record").await?;
+    let t = context.texts;
+    let zone = &file.pack.time_zone;
+    let case = &file.view.case;
+    let decision = case.status.decision().ok_or(WebError::NotFound)?;
+    let view_of = |d: &domain::zsm::Decision, signer: String| DecisionView {
+        disposal: disposal_name(file.pack, d.disposal.as_str(), t),
+        outcome: outcome_label(d.outcome, t),
+        signed: t.fill("zsm.record.signed", &[("who", &signer), ("at", &local_time(d.decided_at, zone))]),
+        lines: decision_lines(d, file.pack, t),
+    };
+    let mut amendments = Vec::new();
+    for a in &case.amendments {
+        let who = member_name(&state, a.amended_by).await;
+        let previous_signer = member_name(&state, a.previous.decided_by).await;
+        amendments.push(AmendmentView {
+            line: t.fill(
+                "zsm.record.amended",
+                &[
+                    ("at", &local_time(a.amended_at, zone)),
+                    ("who", &who),
+                    ("disposal", &disposal_name(file.pack, a.previous.disposal.as_str(), t)),
+                    ("reason", &a.reason),
+                ],
+            ),
+            previous: view_of(&a.previous, previous_signer),
+        });
+    }
+    let signer = member_name(&state, decision.decided_by).await;
+    let page = RecordPage {
+        page: Page::new(&context, t.get("zsm.record.title")),
+        id,
+        suspect: suspect_name(&state, &file).await?,
+        location: file.location.name.clone(),
+        decision: view_of(decision, signer),
+        basis: decision.legal_basis.clone(),
+        reasoning: decision.reasoning.clone(),
+        overrides: decision
+            .overrides
+            .iter()
+            .map(|o| format!("{} ({}): {}", t.get(&partner_key(o.partner)), o.legal_basis, o.reason))
+            .collect(),
+        obligations: decision
+            .obligations
+            .iter()
+            .map(|o| {
+                let kind =
+                    file.pack.obligation_kind(&o.kind).map(|k| named(&k.name_nl, &k.name_en, t)).unwrap_or_default();
+                format!("{kind}: {} – {} ({}; {})", o.starts_on, o.ends_on, o.details, o.responsible_agency)
+            })
+            .collect(),
+        amendments,
+        can_amend: file.viewer.prosecutor,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Board
