@@ -137,7 +137,7 @@ impl TeamRow {
 }
 
 /// The columns of a legal basis, in the order the team_entry insert binds them.
-fn basis_columns(basis: &LegalBasis) -> (Option<&str>, Option<&str>, Option<Day>, Option<&str>) {
+pub(crate) fn basis_columns(basis: &LegalBasis) -> (Option<&str>, Option<&str>, Option<Day>, Option<&str>) {
     match basis {
         LegalBasis::StatutoryTask { statute } => (Some(statute), None, None, None),
         LegalBasis::Consent { scope, expires_on } => (None, Some(scope), Some(Day(*expires_on)), None),
@@ -145,7 +145,7 @@ fn basis_columns(basis: &LegalBasis) -> (Option<&str>, Option<&str>, Option<Day>
     }
 }
 
-const INSERT_TEAM_ENTRY: &str = "INSERT INTO team_entry (id, person_id, agency_id, basis_kind, statute, consent_scope, \
+pub(crate) const INSERT_TEAM_ENTRY: &str = "INSERT INTO team_entry (id, person_id, agency_id, basis_kind, statute, consent_scope, \
      consent_expires_on, court_order_reference, reason, added_by, added_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
@@ -230,6 +230,9 @@ macro_rules! insert_team_entry {
             .map_err(db_error)?;
     }};
 }
+
+/// For the stores of other capabilities that put agencies on a team within their own writes.
+pub(crate) use insert_team_entry;
 
 impl Store {
     /// After a unique violation on insert: name the identifier and who holds it.

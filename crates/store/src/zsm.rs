@@ -3,6 +3,7 @@
 //! domain derived (`view::index`); the history rows are written from the transition's effects,
 //! in the same transaction as the audit entries and any new case-team entries.
 
+use crate::people::{INSERT_AUDIT, INSERT_TEAM_ENTRY, basis_columns, insert_audit, insert_team_entry};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::access::TeamEntry;
@@ -101,56 +102,15 @@ impl BoardRow {
     }
 }
 
-const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-
-const INSERT_TEAM_ENTRY: &str = "INSERT INTO team_entry (id, person_id, agency_id, basis_kind, statute, consent_scope, \
-     consent_expires_on, court_order_reference, reason, added_by, added_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-
 /// The audit and team rows that travel with a case write.
 macro_rules! write_audit_and_team {
     ($tx:ident, $write:expr) => {{
         let write: &CaseWrite<'_> = $write;
         for entry in write.team {
-            let entry: &TeamEntry = entry;
-            let (statute, scope, expires, reference) = match &entry.basis {
-                domain::access::LegalBasis::StatutoryTask { statute } => (Some(statute.as_str()), None, None, None),
-                domain::access::LegalBasis::Consent { scope, expires_on } => {
-                    (None, Some(scope.as_str()), Some(Day(*expires_on)), None)
-                }
-                domain::access::LegalBasis::CourtOrder { reference } => (None, None, None, Some(reference.as_str())),
-            };
-            sqlx::query(INSERT_TEAM_ENTRY)
-                .bind(*entry.id.as_uuid())
-                .bind(*entry.person_id.as_uuid())
-                .bind(*entry.agency_id.as_uuid())
-                .bind(entry.basis.kind())
-                .bind(statute)
-                .bind(scope)
-                .bind(expires)
-                .bind(reference)
-                .bind(&entry.reason)
-                .bind(*entry.added_by.as_uuid())
-                .bind(Instant(entry.added_at))
-                .execute(&mut *$tx)
-                .await
-                .map_err(db_error)?;
+            insert_team_entry!($tx, entry);
         }
         for entry in write.audit {
-            let entry: &AuditEntry = entry;
-            sqlx::query(INSERT_AUDIT)
-                .bind(*entry.id.as_uuid())
-                .bind(Instant(entry.at))
-                .bind(*entry.member_id.as_uuid())
-                .bind(*entry.agency_id.as_uuid())
-                .bind(entry.person_id.map(|p| *p.as_uuid()))
-                .bind(entry.action.code())
-                .bind(&entry.what)
-                .bind(&entry.basis)
-                .execute(&mut *$tx)
-                .await
-                .map_err(db_error)?;
+            insert_audit!($tx, entry);
         }
     }};
 }
