@@ -139,9 +139,23 @@ pub struct Session {
     pub expires_at: Timestamp,
 }
 
+/// A session that has not expired, with its (enabled) member and the name of the member's
+/// agency: everything a request needs to know who is asking, read together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveSession {
+    pub session: Session,
+    pub member: Member,
+    pub agency_name: String,
+}
+
 pub trait SessionStore: Send + Sync {
     fn create_session(&self, session: &Session) -> impl Future<Output = StoreResult<()>> + Send;
-    fn session(&self, token_hash: &str, now: Timestamp) -> impl Future<Output = StoreResult<Option<Session>>> + Send;
+    /// The session, if it is live at `now` and its member is not disabled; read on every request.
+    fn session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Option<LiveSession>>> + Send;
     fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
     fn record_login_failure(
         &self,

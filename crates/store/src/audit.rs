@@ -25,7 +25,10 @@ struct AuditRow {
 
 impl AuditLog for Store {
     async fn append(&self, entries: &[AuditEntry]) -> StoreResult<()> {
-        append_audit(self, entries).await
+        match &self.audit_queue {
+            Some(queue) if !entries.is_empty() => queue.append(entries).await,
+            _ => append_audit(self, entries).await,
+        }
     }
 
     async fn audit_for_person(&self, person: PersonId, limit: u32) -> StoreResult<Vec<AuditView>> {

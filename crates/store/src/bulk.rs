@@ -66,12 +66,13 @@ pub struct BulkLoaded {
 struct Batch {
     people: Vec<GeneratedPerson>,
     identifiers: Vec<(&'static str, String, Uuid)>,
-    tokens: Vec<(String, Uuid)>,
+    /// Name word, person, the person's agency (the generator puts everyone on one team).
+    tokens: Vec<(String, Uuid, Uuid)>,
     revisions: Vec<(Uuid, String)>,
 }
 
 impl Batch {
-    fn generate(spec: &BulkSpec, range: std::ops::Range<u64>) -> StoreResult<Batch> {
+    fn generate(spec: &BulkSpec, range: std::ops::Range<u64>, agencies: &[Uuid]) -> StoreResult<Batch> {
         let people: Vec<GeneratedPerson> = range.map(|index| spec.person(index)).collect();
         let mut batch =
             Batch { identifiers: Vec::new(), tokens: Vec::new(), revisions: Vec::new(), people: Vec::new() };
@@ -80,7 +81,7 @@ impl Batch {
                 batch.identifiers.push((identifier.kind.code(), identifier.value.clone(), person.id));
             }
             for token in person.details.name_tokens() {
-                batch.tokens.push((token, person.id));
+                batch.tokens.push((token, person.id, agencies[person.agency]));
             }
             let json = serde_json::to_string(&person.details).map_err(|e| StoreError::Database(e.to_string()))?;
             batch.revisions.push((person.id, json));
@@ -123,7 +124,7 @@ impl Store {
         let mut start = existing;
         while start < spec.count {
             let end = (start + spec.batch.max(1) as u64).min(spec.count);
-            let batch = Batch::generate(spec, start..end)?;
+            let batch = Batch::generate(spec, start..end, &agency_uuids)?;
             in_tx!(self, tx => {
                 insert_rows!(self, tx, "person (id, family_name, given_names, birth_date, sex, address, postcode, city, \
                     phone, email, version, created_at, created_by, updated_at, updated_by)", 15, batch.people, |q, p| {
@@ -137,6 +138,9 @@ impl Store {
                 });
                 insert_rows!(self, tx, "person_name_token (token, person_id)", 2, batch.tokens, |q, row| {
                     q.bind(&row.0).bind(row.1)
+                });
+                insert_rows!(self, tx, "team_name_token (agency_id, token, person_id)", 3, batch.tokens, |q, row| {
+                    q.bind(row.2).bind(&row.0).bind(row.1)
                 });
                 insert_rows!(self, tx, "person_revision (person_id, version, details, saved_at, saved_by)", 5,
                     batch.revisions, |q, row| q.bind(row.0).bind(1_i64).bind(&row.1).bind(at).bind(loader));

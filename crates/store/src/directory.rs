@@ -32,12 +32,7 @@ const MEMBER_COLUMNS: &str = "SELECT id, agency_id, username, display_name, role
 
 impl MemberRow {
     fn into_credentials(self) -> StoreResult<MemberCredentials> {
-        let roles = self
-            .roles
-            .split(',')
-            .filter(|r| !r.is_empty())
-            .map(|r| r.parse::<Role>().map_err(|_| StoreError::Database(format!("stored role {r:?} is unknown"))))
-            .collect::<StoreResult<Vec<_>>>()?;
+        let roles = parse_roles(&self.roles)?;
         Ok(MemberCredentials {
             member: Member {
                 id: MemberId::from_uuid(self.id),
@@ -50,6 +45,15 @@ impl MemberRow {
             password_hash: self.password_hash,
         })
     }
+}
+
+/// Roles as stored: comma-separated codes.
+pub(crate) fn parse_roles(stored: &str) -> StoreResult<Vec<Role>> {
+    stored
+        .split(',')
+        .filter(|r| !r.is_empty())
+        .map(|r| r.parse::<Role>().map_err(|_| StoreError::Database(format!("stored role {r:?} is unknown"))))
+        .collect()
 }
 
 fn roles_text(roles: &[Role]) -> String {

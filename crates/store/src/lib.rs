@@ -4,10 +4,12 @@
 //! the dialects differ the difference is spelled out in place.
 
 mod audit;
+mod audit_queue;
 pub mod bulk;
 mod directory;
 pub mod evidence;
 mod people;
+pub use people::TeamEntryNames;
 mod plan;
 mod screening;
 mod search;
@@ -43,6 +45,9 @@ pub struct Store {
     /// read, the sleeps, not the work, made the slowest requests take hundreds of
     /// milliseconds. Other processes on the same file still wait on the busy timeout.
     write_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Commits audit entries written on their own in groups (`None`: write each directly, as
+    /// the queue's own writer does).
+    audit_queue: Option<audit_queue::AuditQueue>,
 }
 
 /// Runs `$body` with `$pool` bound to the backend's pool; the body is compiled once per backend.
@@ -187,9 +192,10 @@ impl Store {
                 "unsupported database URL {url:?}: use sqlite:PATH or postgres://USER@HOST/DB"
             )));
         };
-        let store = Store { pool, write_lock: Default::default() };
-        store.check_is_desist().await?;
-        Ok(store)
+        let direct = Store { pool, write_lock: Default::default(), audit_queue: None };
+        direct.check_is_desist().await?;
+        let audit_queue = Some(audit_queue::AuditQueue::start(direct.clone()));
+        Ok(Store { audit_queue, ..direct })
     }
 
     pub fn pool(&self) -> &Pool {

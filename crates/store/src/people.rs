@@ -228,11 +228,38 @@ macro_rules! insert_team_entry {
             .execute(&mut *$tx)
             .await
             .map_err(db_error)?;
+        $crate::people::refresh_team_name_tokens!($tx, *entry.person_id.as_uuid());
     }};
 }
 
 /// For the stores of other capabilities that put agencies on a team within their own writes.
 pub(crate) use insert_team_entry;
+
+/// The person's name words once per agency with an open team entry (see migration 0005).
+pub(crate) const REFRESH_TEAM_NAME_TOKENS: &str = "INSERT INTO team_name_token (agency_id, token, person_id) \
+     SELECT DISTINCT te.agency_id, t.token, t.person_id \
+     FROM team_entry te JOIN person_name_token t ON t.person_id = te.person_id \
+     WHERE te.person_id = $1 AND te.ended_at IS NULL";
+
+/// Rebuilds a person's part of the per-agency search index after their name or team changed,
+/// inside the transaction of that change, so search never sees one without the other.
+macro_rules! refresh_team_name_tokens {
+    ($tx:ident, $person:expr) => {{
+        let person: uuid::Uuid = $person;
+        sqlx::query("DELETE FROM team_name_token WHERE person_id = $1")
+            .bind(person)
+            .execute(&mut *$tx)
+            .await
+            .map_err($crate::db_error)?;
+        sqlx::query($crate::people::REFRESH_TEAM_NAME_TOKENS)
+            .bind(person)
+            .execute(&mut *$tx)
+            .await
+            .map_err($crate::db_error)?;
+    }};
+}
+
+pub(crate) use refresh_team_name_tokens;
 
 impl Store {
     /// After a unique violation on insert: name the identifier and who holds it.
@@ -343,6 +370,7 @@ impl PeopleStore for Store {
                 sqlx::query("DELETE FROM person_identifier WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
                 sqlx::query("DELETE FROM person_name_token WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
                 write_details!(tx, uuid, version, details, at, *by.as_uuid());
+                refresh_team_name_tokens!(tx, uuid);
                 insert_audit!(tx, audit);
             });
             Ok(())
@@ -392,7 +420,7 @@ impl PeopleStore for Store {
         today: Date,
         limit: u32,
     ) -> StoreResult<Vec<PersonSummary>> {
-        let query = self.rarest_first(query).await?;
+        let query = self.rarest_first(query, agency).await?;
         let plan = SearchPlan::new(&query, limit);
         let sql = AssertSqlSafe(plan.sql.clone());
         let rows: Vec<SummaryRow> = on_db!(self, pool => {
@@ -466,19 +494,46 @@ impl PeopleStore for Store {
         audit: &AuditEntry,
     ) -> StoreResult<()> {
         in_tx!(self, tx => {
-            let ended = sqlx::query("UPDATE team_entry SET ended_at = $1, ended_by = $2 WHERE id = $3 AND ended_at IS NULL")
-                .bind(Instant(at))
-                .bind(*by.as_uuid())
-                .bind(*entry.as_uuid())
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            if ended.rows_affected() == 0 {
+            let person: Option<Uuid> = sqlx::query_scalar(
+                "UPDATE team_entry SET ended_at = $1, ended_by = $2 WHERE id = $3 AND ended_at IS NULL RETURNING person_id",
+            )
+            .bind(Instant(at))
+            .bind(*by.as_uuid())
+            .bind(*entry.as_uuid())
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            let Some(person) = person else {
                 return Err(StoreError::NotFound);
-            }
+            };
+            refresh_team_name_tokens!(tx, person);
             insert_audit!(tx, audit);
         });
         Ok(())
+    }
+}
+
+/// Names to show beside a person's team entries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamEntryNames {
+    pub entry: TeamEntryId,
+    pub agency: String,
+    pub added_by: String,
+}
+
+impl Store {
+    /// The agency and adding member's names of each of the person's team entries, in one
+    /// query (the person page showed them with a lookup per entry).
+    pub async fn team_entry_names(&self, person: PersonId) -> StoreResult<Vec<TeamEntryNames>> {
+        let sql = "SELECT te.id, a.name AS agency, m.display_name AS added_by FROM team_entry te \
+                   JOIN agency a ON a.id = te.agency_id JOIN member m ON m.id = te.added_by WHERE te.person_id = $1";
+        let rows: Vec<(Uuid, String, String)> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(*person.as_uuid()).fetch_all(pool).await)
+                .map_err(db_error)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, agency, added_by)| TeamEntryNames { entry: TeamEntryId::from_uuid(id), agency, added_by })
+            .collect())
     }
 }
 

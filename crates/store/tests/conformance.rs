@@ -223,6 +223,37 @@ async fn search_is_case_and_accent_insensitive_and_limited_to_the_team(db: TestD
     assert!(listed.iter().any(|a| a.entry.action == AuditAction::Listed));
 }
 
+/// The per-agency search index follows the team and the name: an agency added to the team
+/// finds the person at once, a renamed person is found by the new name only, and an agency
+/// whose entry ended finds them no more.
+async fn search_follows_team_and_name_changes(db: TestDb) {
+    let store = &db.store;
+    let clock = clock();
+    let officer = probation(store).await;
+    let police = actor(store, "Politie Oost", AgencyKind::Police, Role::PoliceOfficer).await;
+    let service = people(store, &clock);
+    let person = service.create(&officer, &jan("111222333"), &statutory_basis()).await.unwrap();
+    assert!(service.search(&police, "ozdemir").await.unwrap().is_empty());
+
+    let added = TeamEntryInput { agency_id: police.agency_id.to_string(), ..statutory_basis() };
+    let entry = service.add_to_team(&officer, person.id, &added).await.unwrap();
+    assert_eq!(service.search(&police, "ozdemir jan").await.unwrap().len(), 1, "found once added to the team");
+
+    let mut renamed = jan("111222333");
+    renamed.family_name = "Bakker".into();
+    service.update(&officer, person.id, person.version, &renamed).await.unwrap();
+    for searcher in [&officer, &police] {
+        assert!(service.search(searcher, "ozdemir").await.unwrap().is_empty(), "the old name is gone");
+        assert_eq!(service.search(searcher, "bakk").await.unwrap().len(), 1, "the new name is found");
+    }
+
+    let audit =
+        domain::audit::AuditEntry::new(&officer, clock.now(), Some(person.id), AuditAction::TeamEnd, "team", "");
+    store.end_team_entry(entry.id, clock.now(), officer.member_id, &audit).await.unwrap();
+    assert!(service.search(&police, "bakker").await.unwrap().is_empty(), "ended entry: not found");
+    assert_eq!(service.search(&officer, "bakker").await.unwrap().len(), 1, "the other agency still finds them");
+}
+
 async fn expired_consent_hides_the_person(db: TestDb) {
     let store = &db.store;
     let clock = clock();
@@ -256,6 +287,38 @@ async fn refused_access_is_audited(db: TestDb) {
     let denied = trail.iter().find(|a| a.entry.action == AuditAction::Denied).expect("denial audited");
     assert_eq!(denied.entry.member_id, outsider.member_id);
     assert_eq!(denied.agency_name, "Politie Oost");
+}
+
+/// Audit entries written on their own are committed in groups under concurrency; each caller
+/// still learns its own outcome: entries that cannot be written (here a repeated id) fail
+/// alone, and every other caller's entries are on record.
+async fn concurrent_audit_appends_commit_each_callers_entries(db: TestDb) {
+    let store = &db.store;
+    let clock = clock();
+    let officer = probation(store).await;
+    let person = people(store, &clock).create(&officer, &jan("111222333"), &statutory_basis()).await.unwrap();
+    let before = count(store, "audit_log").await;
+    let appends = (0..40).map(|n| {
+        let store = store.clone();
+        let entry = || {
+            domain::audit::AuditEntry::new(&officer, clock.now(), Some(person.id), AuditAction::Read, "person_page", "")
+        };
+        let first = entry();
+        let second = if n == 17 { first.clone() } else { entry() };
+        tokio::spawn(async move { store.append(&[first, second]).await })
+    });
+    let outcomes: Vec<bool> = futures_ok(appends).await;
+    assert_eq!(outcomes.iter().filter(|ok| !**ok).count(), 1, "only the caller with a repeated id fails");
+    assert!(!outcomes[17]);
+    assert_eq!(count(store, "audit_log").await - before, 39 * 2);
+}
+
+async fn futures_ok<F>(tasks: impl Iterator<Item = tokio::task::JoinHandle<Result<(), F>>>) -> Vec<bool> {
+    let mut outcomes = Vec::new();
+    for task in tasks.collect::<Vec<_>>() {
+        outcomes.push(task.await.unwrap().is_ok());
+    }
+    outcomes
 }
 
 async fn audit_log_is_append_only(db: TestDb) {
@@ -309,9 +372,12 @@ async fn sessions_expire_and_end_with_a_disabled_member(db: TestDb) {
         expires_at: at("2026-11-22T18:00:00Z"),
     };
     store.create_session(&session).await.unwrap();
-    assert_eq!(store.session("hash-1", at("2026-11-22T17:59:59Z")).await.unwrap(), Some(session.clone()));
-    assert_eq!(store.session("hash-1", at("2026-11-22T18:00:00Z")).await.unwrap(), None);
+    let live = store.session("hash-1", at("2026-11-22T17:59:59Z")).await.unwrap().expect("live before expiry");
     let member = store.member(officer.member_id).await.unwrap().unwrap();
+    assert_eq!(live.session, session);
+    assert_eq!(live.member, member, "the member comes with the session");
+    assert_eq!(live.agency_name, "Reclassering Amsterdam");
+    assert_eq!(store.session("hash-1", at("2026-11-22T18:00:00Z")).await.unwrap(), None);
     store.set_member_disabled(&member.username, true).await.unwrap();
     assert_eq!(store.session("hash-1", at("2026-11-22T11:00:00Z")).await.unwrap(), None);
     assert!(matches!(store.set_member_disabled("nobody", true).await, Err(StoreError::NotFound)));
@@ -336,8 +402,10 @@ on_both_backends!(
     the_database_itself_refuses_a_duplicate_identifier,
     stale_edit_is_a_conflict_and_overwrites_nothing,
     search_is_case_and_accent_insensitive_and_limited_to_the_team,
+    search_follows_team_and_name_changes,
     expired_consent_hides_the_person,
     refused_access_is_audited,
+    concurrent_audit_appends_commit_each_callers_entries,
     audit_log_is_append_only,
     concurrent_writers_never_see_a_locked_database,
     sessions_expire_and_end_with_a_disabled_member,

@@ -19,7 +19,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use domain::access::Actor;
 use domain::directory::parse_username;
-use domain::ports::{DirectoryStore, Session, SessionStore};
+use domain::ports::{DirectoryStore, LiveSession, Session, SessionStore};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
@@ -136,13 +136,11 @@ fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
 
 async fn signed_in(state: &AppState, token: &str, by_bearer: bool) -> Result<Option<SignedIn>, WebError> {
     let token_hash = hash_token(token);
-    let Some(session) = state.store.session(&token_hash, state.clock.now()).await? else { return Ok(None) };
-    let Some(member) = state.store.member(session.member_id).await? else { return Ok(None) };
-    if member.disabled {
+    let Some(LiveSession { session, member, agency_name }) =
+        state.store.session(&token_hash, state.clock.now()).await?
+    else {
         return Ok(None);
-    }
-    let agencies = state.store.agencies().await?;
-    let agency_name = agencies.iter().find(|a| a.id == member.agency_id).map(|a| a.name.clone()).unwrap_or_default();
+    };
     Ok(Some(SignedIn {
         actor: Actor {
             member_id: member.id,

@@ -194,22 +194,28 @@ async fn show(
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
     let (file, audit) = state.people().view_with_trail(&me.actor, id, "person_page", RECENT_AUDIT).await?;
-    let agencies = state.store.agencies().await?;
+    let names = state.store.team_entry_names(id).await?;
     let zone = &state.config.time_zone;
     let t = context.texts;
     let person = &file.person;
-    let mut team = Vec::new();
-    for entry in &file.team {
-        // Teams are a handful of agencies: one lookup each for who added them is cheap.
-        let added_by = state.store.member(entry.added_by).await?.map(|m| m.display_name).unwrap_or_default();
-        team.push(TeamRow {
-            agency: agency_name(&agencies, entry.agency_id),
-            basis: basis_text(&entry.basis, t),
-            reason: entry.reason.clone(),
-            added: format!("{added_by}, {}", local_time(entry.added_at, zone)),
-            ended: entry.ended_at.is_some(),
-        });
-    }
+    let team = file
+        .team
+        .iter()
+        .map(|entry| {
+            let named = names.iter().find(|n| n.entry == entry.id);
+            TeamRow {
+                agency: named.map(|n| n.agency.clone()).unwrap_or_default(),
+                basis: basis_text(&entry.basis, t),
+                reason: entry.reason.clone(),
+                added: format!(
+                    "{}, {}",
+                    named.map(|n| n.added_by.as_str()).unwrap_or_default(),
+                    local_time(entry.added_at, zone)
+                ),
+                ended: entry.ended_at.is_some(),
+            }
+        })
+        .collect();
     let page = PersonPage {
         page: Page::new(&context, &person.display_name()),
         id,

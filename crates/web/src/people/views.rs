@@ -6,7 +6,6 @@ use crate::i18n::Texts;
 use crate::page::local_time;
 use domain::access::{LegalBasis, TeamEntryInput};
 use domain::audit::AuditView;
-use domain::directory::Agency;
 use domain::people::{IdentifierInput, IdentifierKind, PersonDraft, PersonInput, Sex};
 use jiff::tz::TimeZone;
 
@@ -253,8 +252,4 @@ pub fn audit_rows(audit: &[AuditView], zone: &TimeZone, t: Texts) -> Vec<AuditRo
             basis: t.coded("audit.basis", &a.entry.basis),
         })
         .collect()
-}
-
-pub fn agency_name(agencies: &[Agency], id: domain::ids::AgencyId) -> String {
-    agencies.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or_else(|| id.to_string())
 }

@@ -1,0 +1,76 @@
+//! Group commit for audit entries that are written on their own: a record opened, people
+//! listed by a search, access refused. Each used to be a write transaction of its own, and
+//! under many concurrent readers they queued one by one for SQLite's single writer (and cost
+//! three round trips each on PostgreSQL). The queue hands them to one writer task, which
+//! commits everything that gathered while its previous commit ran in one transaction.
+//!
+//! Every caller still waits until its own entries are committed, so a record is never shown
+//! before its reading is on record, and a failure reaches the caller whose entry failed: when
+//! a shared commit fails, each caller's entries are retried alone.
+
+use crate::Store;
+use crate::people::append_audit;
+use domain::audit::AuditEntry;
+use domain::ports::{StoreError, StoreResult};
+use tokio::sync::{mpsc, oneshot};
+
+/// Entries per shared commit: bounds the transaction (and SQLite's write lock) under a burst.
+const MAX_BATCH_ENTRIES: usize = 2_000;
+
+struct Pending {
+    entries: Vec<AuditEntry>,
+    done: oneshot::Sender<StoreResult<()>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct AuditQueue {
+    sender: mpsc::UnboundedSender<Pending>,
+}
+
+impl AuditQueue {
+    /// Starts the writer task on `writer`, a store that writes directly. The task ends when
+    /// the last queue handle (the last clone of the store) is dropped.
+    pub(crate) fn start(writer: Store) -> AuditQueue {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(write_batches(writer, receiver));
+        AuditQueue { sender }
+    }
+
+    /// Appends `entries` and returns once they are committed.
+    pub(crate) async fn append(&self, entries: &[AuditEntry]) -> StoreResult<()> {
+        let stopped = || StoreError::Database("the audit writer has stopped".into());
+        let (done, committed) = oneshot::channel();
+        self.sender.send(Pending { entries: entries.to_vec(), done }).map_err(|_| stopped())?;
+        committed.await.map_err(|_| stopped())?
+    }
+}
+
+async fn write_batches(writer: Store, mut receiver: mpsc::UnboundedReceiver<Pending>) {
+    while let Some(first) = receiver.recv().await {
+        let mut gathered = first.entries.len();
+        let mut batch = vec![first];
+        while gathered < MAX_BATCH_ENTRIES {
+            let Ok(next) = receiver.try_recv() else { break };
+            gathered += next.entries.len();
+            batch.push(next);
+        }
+        if batch.len() == 1 {
+            let pending = batch.pop().expect("one pending");
+            let _ = pending.done.send(append_audit(&writer, &pending.entries).await);
+            continue;
+        }
+        let entries: Vec<AuditEntry> = batch.iter().flat_map(|p| p.entries.iter().cloned()).collect();
+        match append_audit(&writer, &entries).await {
+            Ok(()) => {
+                for pending in batch {
+                    let _ = pending.done.send(Ok(()));
+                }
+            }
+            Err(_) => {
+                for pending in batch {
+                    let _ = pending.done.send(append_audit(&writer, &pending.entries).await);
+                }
+            }
+        }
+    }
+}
