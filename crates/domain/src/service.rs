@@ -76,7 +76,9 @@ pub struct People<'a, S> {
     pub time_zone: &'a TimeZone,
 }
 
-pub const SEARCH_LIMIT: u32 = 50;
+/// People listed per search. Each listed person is shown to the searcher and audited, so the
+/// list stays short: data minimisation, and a nudge to add a date of birth or given name.
+pub const SEARCH_LIMIT: u32 = 25;
 const AUDIT_EXPORT_LIMIT: u32 = 100_000;
 
 impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {

@@ -17,6 +17,13 @@ use tokio::sync::{mpsc, oneshot};
 /// Entries per shared commit: bounds the transaction (and SQLite's write lock) under a burst.
 const MAX_BATCH_ENTRIES: usize = 2_000;
 
+/// Shortest time between two shared commits. In WAL mode every commit empties the page cache
+/// of every other SQLite connection, so under a stream of audited reads, commits back to back
+/// made readers fetch their pages again on most queries. Spacing them gathers more entries
+/// per commit; it delays only callers that arrive within the interval of the last commit,
+/// which happens only under load.
+const MIN_COMMIT_INTERVAL: std::time::Duration = std::time::Duration::from_millis(2);
+
 struct Pending {
     entries: Vec<AuditEntry>,
     done: oneshot::Sender<StoreResult<()>>,
@@ -46,7 +53,11 @@ impl AuditQueue {
 }
 
 async fn write_batches(writer: Store, mut receiver: mpsc::UnboundedReceiver<Pending>) {
+    let mut last_commit: Option<std::time::Instant> = None;
     while let Some(first) = receiver.recv().await {
+        if let Some(wait) = last_commit.and_then(|at| MIN_COMMIT_INTERVAL.checked_sub(at.elapsed())) {
+            tokio::time::sleep(wait).await;
+        }
         let mut gathered = first.entries.len();
         let mut batch = vec![first];
         while gathered < MAX_BATCH_ENTRIES {
@@ -57,6 +68,7 @@ async fn write_batches(writer: Store, mut receiver: mpsc::UnboundedReceiver<Pend
         if batch.len() == 1 {
             let pending = batch.pop().expect("one pending");
             let _ = pending.done.send(append_audit(&writer, &pending.entries).await);
+            last_commit = Some(std::time::Instant::now());
             continue;
         }
         let entries: Vec<AuditEntry> = batch.iter().flat_map(|p| p.entries.iter().cloned()).collect();
@@ -72,5 +84,6 @@ async fn write_batches(writer: Store, mut receiver: mpsc::UnboundedReceiver<Pend
                 }
             }
         }
+        last_commit = Some(std::time::Instant::now());
     }
 }

@@ -239,7 +239,7 @@ async fn every_route_for_every_role_on_and_off_the_team() {
     for (index, role) in Role::ALL.into_iter().enumerate() {
         for (team_state, agency) in [(true, &on_team), (false, &off_team)] {
             // A fresh person per role, so one role's edits cannot change another's outcome.
-            let bsn = support_bsn(index * 2 + usize::from(team_state));
+            let bsn = support::valid_bsn(index * 2 + usize::from(team_state));
             let person = app.person(&creator, "Matrix", &bsn).await.to_string();
             let member = app.member(agency, &format!("{}-{team_state}", role.code()), &[role]).await;
             for (file, method, route, need) in MATRIX {
@@ -294,18 +294,5 @@ async fn anonymous_requests_reach_only_public_routes() {
             // A form post without a session has no CSRF token to match: refused before anything.
             _ => assert!(matches!(status, StatusCode::SEE_OTHER | StatusCode::FORBIDDEN), "{method} {path}: {status}"),
         }
-    }
-}
-
-/// Distinct valid BSNs for the matrix's people.
-fn support_bsn(n: usize) -> String {
-    let mut candidate = 100_000_000 + n as u64 * 7919;
-    loop {
-        let digits: Vec<u64> = candidate.to_string().bytes().map(|b| u64::from(b - b'0')).collect();
-        let sum: i64 = digits.iter().zip([9i64, 8, 7, 6, 5, 4, 3, 2, -1]).map(|(d, w)| *d as i64 * w).sum();
-        if sum % 11 == 0 {
-            return candidate.to_string();
-        }
-        candidate += 1;
     }
 }

@@ -298,3 +298,19 @@ async fn signing_out_ends_the_session() {
     assert_eq!(client.post_form("/logout", &[]).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(client.get("/people").await.status(), StatusCode::SEE_OTHER);
 }
+
+/// A search lists at most 25 people (each listed person is audited) and says when there are
+/// more, so the searcher narrows it down.
+#[tokio::test]
+async fn a_long_result_list_is_cut_and_says_how_to_narrow_it() {
+    let (app, officer) = probation_app().await;
+    for n in 0..26 {
+        app.person(&officer, "Jansen", &support::valid_bsn(n)).await;
+    }
+    let browser = app.session_for(&officer).await;
+    let html = browser.get("/people?q=jansen").await.text().await.unwrap();
+    assert_eq!(html.matches("<tr><td><a href=\"/people/").count(), 25, "{html}");
+    assert!(html.contains("De eerste 25 gevonden personen"), "{html}");
+    let listed = app.count("audit_log WHERE action = 'listed'").await;
+    assert_eq!(listed, 25, "each listed person is audited, no one else");
+}

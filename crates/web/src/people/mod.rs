@@ -80,7 +80,8 @@ async fn search(
             birth_date: h.birth_date.map(|d| d.to_string()).unwrap_or_default(),
         })
         .collect();
-    let results_line = t.fill("search.results", &[("count", &results.len().to_string())]);
+    let line = if results.len() >= domain::service::SEARCH_LIMIT as usize { "search.first" } else { "search.results" };
+    let results_line = t.fill(line, &[("count", &results.len().to_string())]);
     let page = Page::new(&context, t.get("search.title"));
     Ok(render(StatusCode::OK, &SearchPage { page, query: query.q, searched, results, results_line }))
 }

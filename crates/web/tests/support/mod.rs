@@ -208,3 +208,16 @@ pub fn csrf_in(html: &str) -> String {
     let start = html.find(marker).expect("page has a CSRF field") + marker.len();
     html[start..].split('"').next().unwrap().to_string()
 }
+
+/// Distinct valid BSNs (they pass the eleven-test), one for each `n`.
+pub fn valid_bsn(n: usize) -> String {
+    let mut candidate = 100_000_000 + n as u64 * 7919;
+    loop {
+        let digits: Vec<u64> = candidate.to_string().bytes().map(|b| u64::from(b - b'0')).collect();
+        let sum: i64 = digits.iter().zip([9i64, 8, 7, 6, 5, 4, 3, 2, -1]).map(|(d, w)| *d as i64 * w).sum();
+        if sum % 11 == 0 {
+            return candidate.to_string();
+        }
+        candidate += 1;
+    }
+}
