@@ -100,16 +100,19 @@ impl SearchPlan {
         } else {
             ("FROM person p WHERE 1 = 1".to_string(), "p.family_name", "p.id")
         };
-        let mut conditions = vec![format!(
-            "EXISTS (SELECT 1 FROM team_entry te WHERE te.agency_id = $1 AND te.person_id = {key} \
-             AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2))"
-        )];
+        // The other name words first: they reject most candidates, while the team check
+        // (consent not expired) passes nearly every candidate the agency's index yields.
+        let mut conditions = Vec::new();
         for prefix in prefixes.iter().skip(usize::from(driven_by_name)) {
             let (low, high) = plan.prefix_range(prefix);
             conditions.push(format!(
                 "EXISTS (SELECT 1 FROM person_name_token t WHERE t.person_id = {key} AND t.token >= {low} AND t.token < {high})"
             ));
         }
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM team_entry te WHERE te.agency_id = $1 AND te.person_id = {key} \
+             AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2))"
+        ));
         if let Some(date) = query.birth_date {
             conditions.push(format!("p.birth_date = {}", plan.param(Param::Date(date))));
         }
