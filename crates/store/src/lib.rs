@@ -5,6 +5,7 @@
 
 mod audit;
 pub mod bulk;
+mod conference;
 mod directory;
 pub mod evidence;
 mod people;

@@ -15,7 +15,7 @@ use crate::conference::{
 use crate::ids::{MemberId, PersonId, new_v7};
 use crate::ids_beyond::{ConferenceRequestId, MeetingId, PersonRef};
 use crate::plan::PlanCommand;
-use crate::plan::service::{agency_id, agency_ref, member_ref, person_id, person_ref, team_agencies};
+use crate::plan::service::{agency_ref, member_ref, person_id, person_ref, team_agencies};
 use crate::service::{ServiceError, ServiceResult, authorise_person};
 use crate::validation::FieldError;
 use jiff::civil::Date;
@@ -299,9 +299,4 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         }
         Ok(())
     }
-}
-
-/// The agencies' names are the web layer's; this maps a decision owner back to the directory.
-pub fn decision_owner(owner: crate::ids_beyond::AgencyRef) -> crate::ids::AgencyId {
-    agency_id(owner)
 }
