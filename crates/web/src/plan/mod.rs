@@ -22,6 +22,7 @@ use domain::plan::service::{PlanAction, TaskOwner, agency_id, team_agencies};
 use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use views::*;
+pub(crate) use views::{Posted, agency_name, member_name, task_kind_key};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

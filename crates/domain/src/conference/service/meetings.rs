@@ -13,7 +13,7 @@ use crate::conference::{
     TriageCommand, first_meeting_with_room, meeting_view_for,
 };
 use crate::ids::{MemberId, PersonId, new_v7};
-use crate::ids_beyond::{ConferenceRequestId, MeetingId, PersonRef};
+use crate::ids_beyond::{AgencyRef, ConferenceRequestId, MeetingId, PersonRef};
 use crate::plan::PlanCommand;
 use crate::plan::service::{agency_ref, member_ref, person_id, person_ref, team_agencies};
 use crate::service::{ServiceError, ServiceResult, authorise_person};
@@ -40,6 +40,8 @@ pub struct MeetingFile {
     pub version: i64,
     pub view: MeetingView,
     pub names: BTreeMap<PersonRef, String>,
+    /// The agencies on each shown person's team today: who a decision can go to.
+    pub teams: BTreeMap<PersonRef, BTreeSet<AgencyRef>>,
     /// For a chair of a planned meeting: accepted requests that can go on this agenda.
     pub schedulable: Vec<TriageLine>,
 }
@@ -138,6 +140,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let today = self.today();
         let view = meeting_view_for(&stored.meeting, agency_ref(actor.agency_id));
         let mut names = BTreeMap::new();
+        let mut teams = BTreeMap::new();
         let mut audit = Vec::new();
         for item in &view.items {
             let person = person_id(item.person);
@@ -146,6 +149,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             let Some(found) = self.store.person(person).await? else { continue };
             audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, "conference: agenda", &grant));
             names.insert(item.person, found.display_name());
+            teams.insert(item.person, team_agencies(&team, today));
         }
         self.store.append(&audit).await?;
         let view =
@@ -160,7 +164,14 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         } else {
             Vec::new()
         };
-        Ok(MeetingFile { meeting: without_agenda(&stored.meeting), version: stored.version, view, names, schedulable })
+        Ok(MeetingFile {
+            meeting: without_agenda(&stored.meeting),
+            version: stored.version,
+            view,
+            names,
+            teams,
+            schedulable,
+        })
     }
 
     /// Puts an accepted request's person on the agenda, scheduling the request; refused when
