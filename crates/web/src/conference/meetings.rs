@@ -8,13 +8,13 @@ use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
 use crate::forms::{ErrorList, all};
-use crate::page::{Page, render};
+use crate::page::{Page, after_post, render};
 use crate::people::person_id;
 use crate::plan::{Posted, agency_name, member_name};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use domain::access::Permission;
@@ -118,15 +118,8 @@ async fn plan_meeting(
         location: posted.get("location"),
         invited: all(&posted.0, "invited").into_iter().map(str::to_owned).collect(),
     };
-    match state.conferences().plan_meeting(&me.actor, &input).await {
-        Ok(meeting) => Ok(Redirect::to(&format!("/conferences/{}", meeting.id)).into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let errors = ErrorList::from_validation(&errors, context.texts);
-            let page = list_page(&state, &me, &context, errors, posted).await?;
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let result = state.conferences().plan_meeting(&me.actor, &input).await.map(|m| format!("/conferences/{}", m.id));
+    after_post(result, context.texts, |errors| list_page(&state, &me, &context, errors, posted)).await
 }
 
 struct ItemRow {
@@ -259,15 +252,8 @@ async fn after_meeting_post(
     result: Result<(), ServiceError>,
     posted: Posted,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/conferences/{id}")).into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let errors = ErrorList::from_validation(&errors, context.texts);
-            let page = meeting_page(state, me, context, id, errors, posted).await?;
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let result = result.map(|()| format!("/conferences/{id}"));
+    after_post(result, context.texts, |errors| meeting_page(state, me, context, id, errors, posted)).await
 }
 
 async fn add_to_agenda(

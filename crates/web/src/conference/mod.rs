@@ -9,14 +9,14 @@ use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
 use crate::forms::{ErrorList, all};
-use crate::page::{Page, render};
+use crate::page::{Page, after_post, render};
 use crate::people::person_id;
 use crate::plan::Posted;
 use crate::screening::pack_lang;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use domain::access::Permission;
@@ -132,15 +132,8 @@ async fn after_person_post(
     result: Result<(), ServiceError>,
     posted: Posted,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/people/{id}/conference")).into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let errors = ErrorList::from_validation(&errors, context.texts);
-            let page = person_page(state, me, context, id, errors, posted).await?;
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let result = result.map(|()| format!("/people/{id}/conference"));
+    after_post(result, context.texts, |errors| person_page(state, me, context, id, errors, posted)).await
 }
 
 async fn request(
@@ -230,13 +223,6 @@ async fn triage(
         "accept" => TriageInput::Accept,
         _ => TriageInput::Decline { reason: posted.get("decline_reason") },
     };
-    match state.conferences().triage(&me.actor, request, &input).await {
-        Ok(_) => Ok(Redirect::to("/triage").into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let errors = ErrorList::from_validation(&errors, context.texts);
-            let page = triage_page(&state, &me, &context, errors).await?;
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let result = state.conferences().triage(&me.actor, request, &input).await.map(|_| "/triage".to_owned());
+    after_post(result, context.texts, |errors| triage_page(&state, &me, &context, errors)).await
 }
