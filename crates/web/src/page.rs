@@ -8,9 +8,9 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::service::ServiceError;
-use std::future::Future;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use std::future::Future;
 
 /// What the layout needs: title, texts, who is signed in, the CSRF token for forms.
 #[derive(Debug, Clone)]
