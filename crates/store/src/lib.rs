@@ -6,6 +6,7 @@
 mod audit;
 mod audit_queue;
 pub mod bulk;
+mod conference;
 mod directory;
 pub mod evidence;
 mod people;

@@ -32,11 +32,11 @@ struct EventRow {
     command: String,
 }
 
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Database(format!("stored {what} cannot be read: {detail}"))
 }
 
-fn to_json(value: &impl serde::Serialize) -> StoreResult<String> {
+pub(crate) fn to_json(value: &impl serde::Serialize) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))
 }
 

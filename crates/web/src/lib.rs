@@ -4,6 +4,7 @@
 pub mod api;
 mod assets;
 mod auth;
+mod conference;
 mod csrf;
 mod error;
 mod evidence;
@@ -91,6 +92,15 @@ impl AppState {
         }
     }
 
+    pub(crate) fn conferences(&self) -> domain::conference::service::Conferences<'_, Store> {
+        domain::conference::service::Conferences {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+            pack: &self.beyond,
+        }
+    }
+
     pub(crate) fn people(&self) -> domain::service::People<'_, Store> {
         domain::service::People { store: &self.store, clock: self.clock.as_ref(), time_zone: &self.config.time_zone }
     }
@@ -106,6 +116,7 @@ pub fn app(state: AppState) -> Router {
         .merge(zsm::routes())
         .merge(screening::routes())
         .merge(plan::routes())
+        .merge(conference::routes())
         .merge(evidence::routes())
         .merge(auth::routes())
         .merge(assets::routes())

@@ -1,12 +1,16 @@
 //! The layout every page shares, and rendering with a status code.
 
 use crate::auth::RequestContext;
+use crate::error::WebError;
+use crate::forms::ErrorList;
 use crate::i18n::Texts;
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::service::ServiceError;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use std::future::Future;
 
 /// What the layout needs: title, texts, who is signed in, the CSRF token for forms.
 #[derive(Debug, Clone)]
@@ -43,6 +47,27 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
             tracing::error!(%error, "template failed to render");
             (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
         }
+    }
+}
+
+/// After a form post: on to `Ok(location)`; when the input was refused, the page again (built
+/// by `page` with what to fix) with 422; any other failure as the one `WebError`.
+pub async fn after_post<T, F>(
+    result: Result<String, ServiceError>,
+    texts: Texts,
+    page: impl FnOnce(ErrorList) -> F,
+) -> Result<Response, WebError>
+where
+    T: Template,
+    F: Future<Output = Result<T, WebError>>,
+{
+    match result {
+        Ok(location) => Ok(Redirect::to(&location).into_response()),
+        Err(ServiceError::Invalid(errors)) => {
+            let page = page(ErrorList::from_validation(&errors, texts)).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(other) => Err(other.into()),
     }
 }
 

@@ -45,6 +45,12 @@ pub enum Permission {
     ManagePlan,
     /// Work on the shared plan: update one's own agency's tasks, write progress notes.
     WorkOnPlan,
+    /// Ask for a case conference about a person (or have the complex-case criteria checked).
+    RequestConference,
+    /// Accept or decline conference requests at triage (the Safety House process manager).
+    TriageConference,
+    /// Plan case conferences, set their agenda, record attendance and minutes, close them.
+    ChairConference,
 }
 
 /// Which permissions hold only through the person's case team, and which a role grants for
@@ -102,9 +108,10 @@ impl Role {
             ) => Some(Scope::Team),
             (Role::VictimSupportWorker | Role::MunicipalityOfficer, CreatePerson | EditPerson) => Some(Scope::Team),
             (Role::ProbationOfficer | Role::ProcessManager, RecordScreening | ManagePlan) => Some(Scope::Team),
+            (Role::ProcessManager, TriageConference | ChairConference) => Some(Scope::Team),
             // Everyone working with the person on the team, except the defence (not a partner in the plan).
-            (Role::DefenceLawyer, WorkOnPlan) => None,
-            (_, WorkOnPlan) => Some(Scope::Team),
+            (Role::DefenceLawyer, WorkOnPlan | RequestConference) => None,
+            (_, WorkOnPlan | RequestConference) => Some(Scope::Team),
             _ => None,
         }
     }

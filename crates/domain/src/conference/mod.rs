@@ -12,6 +12,7 @@ mod error;
 mod meeting;
 mod minutes;
 mod need_to_know;
+pub mod service;
 mod triage;
 
 pub use calendar::TriageCalendar;

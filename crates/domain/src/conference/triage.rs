@@ -153,6 +153,16 @@ impl ConferenceRequest {
     pub fn is_carried_over(&self, today: Date) -> bool {
         matches!(self.status, RequestStatus::Requested) && today > self.triage_on
     }
+
+    /// The triage a waiting request is on now: its own triage date, or, when that passed
+    /// without a decision, the first triage day from `today` on (it rolls into the next triage).
+    pub fn current_triage_on(&self, calendar: &TriageCalendar, today: Date) -> Date {
+        if !self.is_carried_over(today) {
+            return self.triage_on;
+        }
+        let yesterday = today.yesterday().expect("dates are far from the calendar's limits");
+        calendar.next_triage_after(yesterday)
+    }
 }
 
 #[cfg(test)]
@@ -212,6 +222,23 @@ mod tests {
             ConferenceRequest::submit(nobody, &calendar, now()).unwrap_err(),
             ConferenceError::NoAgenciesInvited
         );
+    }
+
+    #[test]
+    fn a_request_not_triaged_in_time_rolls_into_the_next_triage() {
+        let calendar = BeyondPack::nl().triage_calendar;
+        let request = submitted();
+        assert_eq!(request.triage_on, date(2026, 3, 3));
+        // On its triage day and before it, it stays there.
+        assert_eq!(request.current_triage_on(&calendar, date(2026, 3, 3)), date(2026, 3, 3));
+        // Not handled on Tuesday: on Wednesday it is on Thursday's triage, on Friday on next Tuesday's.
+        assert!(request.is_carried_over(date(2026, 3, 4)));
+        assert_eq!(request.current_triage_on(&calendar, date(2026, 3, 4)), date(2026, 3, 5));
+        assert_eq!(request.current_triage_on(&calendar, date(2026, 3, 5)), date(2026, 3, 5));
+        assert_eq!(request.current_triage_on(&calendar, date(2026, 3, 6)), date(2026, 3, 10));
+        // A decided request keeps its date.
+        let (accepted, _) = request.apply(TriageCommand::Accept { by: member() }, now()).unwrap();
+        assert_eq!(accepted.current_triage_on(&calendar, date(2026, 3, 6)), date(2026, 3, 3));
     }
 
     #[test]

@@ -8,12 +8,12 @@ use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
 use crate::forms::ErrorList;
-use crate::page::{Page, render};
+use crate::page::{Page, after_post, render};
 use crate::people::person_id;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use domain::access::Permission;
@@ -22,6 +22,7 @@ use domain::plan::service::{PlanAction, TaskOwner, agency_id, team_agencies};
 use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use views::*;
+pub(crate) use views::{Posted, agency_name, member_name, task_kind_key};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -150,15 +151,8 @@ async fn after_change(
     result: Result<(), ServiceError>,
     posted: Posted,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/people/{id}/plan")).into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let errors = ErrorList::from_validation(&errors, context.texts);
-            let page = plan_page(state, me, context, id, errors, posted).await?;
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let result = result.map(|()| format!("/people/{id}/plan"));
+    after_post(result, context.texts, |errors| plan_page(state, me, context, id, errors, posted)).await
 }
 
 async fn draft(

@@ -1,0 +1,313 @@
+//! The case conference meetings: the agenda of the day (as each agency may see it), putting
+//! accepted requests on it within the quota, attendance, minutes per person, and closing,
+//! which puts the decisions on each person's one plan.
+
+use super::{
+    ConferencePorts, ConferenceWrite, Conferences, MeetingInput, MinutesInput, StoredMeeting, TriageLine, invalid,
+    parse_agencies, refused, require,
+};
+use crate::access::{Actor, Permission, authorise};
+use crate::audit::{AuditAction, AuditEntry};
+use crate::conference::{
+    ConferenceError, Meeting, MeetingCommand, MeetingEffect, MeetingView, MinutesView, NewMeeting, Restriction,
+    TriageCommand, first_meeting_with_room, meeting_view_for,
+};
+use crate::ids::{MemberId, PersonId, new_v7};
+use crate::ids_beyond::{AgencyRef, ConferenceRequestId, MeetingId, PersonRef};
+use crate::plan::PlanCommand;
+use crate::plan::service::{agency_ref, member_ref, person_id, person_ref, team_agencies};
+use crate::service::{ServiceError, ServiceResult, authorise_person};
+use crate::validation::FieldError;
+use jiff::civil::Date;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How many meetings ahead the conference list shows.
+const MEETINGS_AHEAD: u32 = 60;
+
+/// A meeting on the conference list: no persons named, only how many the viewer may see.
+#[derive(Debug, Clone)]
+pub struct MeetingLine {
+    pub meeting: Meeting,
+    pub visible_persons: usize,
+}
+
+/// One meeting as the actor's agency may see it.
+#[derive(Debug, Clone)]
+pub struct MeetingFile {
+    /// The meeting with its agenda left out (use `view`): even the number of persons the
+    /// viewer may not see is personal data.
+    pub meeting: Meeting,
+    pub version: i64,
+    pub view: MeetingView,
+    pub names: BTreeMap<PersonRef, String>,
+    /// The agencies on each shown person's team today: who a decision can go to.
+    pub teams: BTreeMap<PersonRef, BTreeSet<AgencyRef>>,
+    /// For a chair of a planned meeting: accepted requests that can go on this agenda.
+    pub schedulable: Vec<TriageLine>,
+}
+
+/// A meeting that discussed a person, for the person's conference page.
+#[derive(Debug, Clone)]
+pub struct DiscussedAt {
+    pub meeting: MeetingId,
+    pub date: Date,
+    pub location: String,
+    pub minutes: Option<MinutesView>,
+}
+
+fn without_agenda(meeting: &Meeting) -> Meeting {
+    Meeting { agenda: Vec::new(), ..meeting.clone() }
+}
+
+impl<S: ConferencePorts> Conferences<'_, S> {
+    async fn stored_meeting(&self, id: MeetingId) -> ServiceResult<StoredMeeting> {
+        self.store.meeting(id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    pub(super) async fn discussed(&self, actor: &Actor, person: PersonId) -> ServiceResult<Vec<DiscussedAt>> {
+        let viewer = agency_ref(actor.agency_id);
+        let person = person_ref(person);
+        Ok(self
+            .store
+            .meetings_of(person_id(person))
+            .await?
+            .into_iter()
+            .filter_map(|stored| {
+                let view = meeting_view_for(&stored.meeting, viewer);
+                let item = view.items.into_iter().find(|i| i.person == person)?;
+                Some(DiscussedAt {
+                    meeting: view.meeting,
+                    date: view.date,
+                    location: view.location,
+                    minutes: item.minutes,
+                })
+            })
+            .collect())
+    }
+
+    /// Meetings from today on, earliest first (today's are the agenda of the day).
+    pub async fn meetings(&self, actor: &Actor) -> ServiceResult<Vec<MeetingLine>> {
+        require(actor, Permission::ViewPerson)?;
+        let viewer = agency_ref(actor.agency_id);
+        Ok(self
+            .store
+            .meetings_from(self.today(), MEETINGS_AHEAD)
+            .await?
+            .into_iter()
+            .map(|s| MeetingLine {
+                visible_persons: meeting_view_for(&s.meeting, viewer).items.len(),
+                meeting: without_agenda(&s.meeting),
+            })
+            .collect())
+    }
+
+    /// Plans a meeting with the pack's agenda quota; no earlier than today.
+    pub async fn plan_meeting(&self, actor: &Actor, input: &MeetingInput) -> ServiceResult<Meeting> {
+        require(actor, Permission::ChairConference)?;
+        let now = self.clock.now();
+        let mut errors = crate::validation::ValidationErrors::default();
+        let date = match input.date.trim().parse::<Date>() {
+            Ok(date) if date < self.today() => {
+                errors.push(FieldError::new("date", "error.conference.date_past"));
+                None
+            }
+            Ok(date) => Some(date),
+            Err(_) => {
+                errors.push(FieldError::new("date", "error.date.invalid"));
+                None
+            }
+        };
+        let invited = parse_agencies("invited", &input.invited).map_err(|e| errors.push(e)).ok();
+        let (Some(date), Some(invited)) = (date, invited) else { return Err(ServiceError::Invalid(errors)) };
+        self.known_agencies(&invited).await?;
+        let new = NewMeeting {
+            id: MeetingId(new_v7(now)),
+            date,
+            location: input.location.clone(),
+            chair: member_ref(actor.member_id),
+            invited,
+        };
+        let (meeting, _effects) = Meeting::plan(new, &self.pack.conference).map_err(|e| refused(&e))?;
+        self.store.write_conference(&ConferenceWrite { meetings: vec![(&meeting, 1)], ..Default::default() }).await?;
+        Ok(meeting)
+    }
+
+    /// The meeting as the actor's agency may see it; each person shown is audited.
+    pub async fn meeting_file(&self, actor: &Actor, id: MeetingId) -> ServiceResult<MeetingFile> {
+        require(actor, Permission::ViewPerson)?;
+        let stored = self.stored_meeting(id).await?;
+        let now = self.clock.now();
+        let today = self.today();
+        let view = meeting_view_for(&stored.meeting, agency_ref(actor.agency_id));
+        let mut names = BTreeMap::new();
+        let mut teams = BTreeMap::new();
+        let mut audit = Vec::new();
+        for item in &view.items {
+            let person = person_id(item.person);
+            let team = self.store.team(person).await?;
+            let Ok(grant) = authorise(actor, Permission::ViewPerson, &team, today) else { continue };
+            let Some(found) = self.store.person(person).await? else { continue };
+            audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, "conference: agenda", &grant));
+            names.insert(item.person, found.display_name());
+            teams.insert(item.person, team_agencies(&team, today));
+        }
+        self.store.append(&audit).await?;
+        let view =
+            MeetingView { items: view.items.into_iter().filter(|i| names.contains_key(&i.person)).collect(), ..view };
+        let schedulable = if actor.can(Permission::ChairConference) && stored.meeting.has_room() {
+            let on_agenda: BTreeSet<PersonRef> = stored.meeting.agenda.iter().map(|i| i.person).collect();
+            self.triage_list(actor)
+                .await?
+                .into_iter()
+                .filter(|l| l.request.status.name() == "accepted" && !on_agenda.contains(&l.request.person))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(MeetingFile {
+            meeting: without_agenda(&stored.meeting),
+            version: stored.version,
+            view,
+            names,
+            teams,
+            schedulable,
+        })
+    }
+
+    /// Puts an accepted request's person on the agenda, scheduling the request; refused when
+    /// the agenda is full, naming the next meeting with room.
+    pub async fn add_to_agenda(&self, actor: &Actor, id: MeetingId, request: ConferenceRequestId) -> ServiceResult<()> {
+        require(actor, Permission::ChairConference)?;
+        let what = "conference: put on the agenda";
+        let stored = self.stored_meeting(id).await?;
+        let stored_request = self
+            .store
+            .conference_request(request)
+            .await?
+            .ok_or_else(|| invalid(FieldError::new("request", "error.conference.unknown_request")))?;
+        let person = person_id(stored_request.request.person);
+        let now = self.clock.now();
+        let today = self.today();
+        let found = authorise_person(self.store, actor, person, Permission::ChairConference, what, now, today).await?;
+        let command = MeetingCommand::AddToAgenda {
+            person: stored_request.request.person,
+            request: Some(request),
+            team: team_agencies(&found.team, today),
+            restriction: Restriction::Team,
+        };
+        let date = stored.meeting.date;
+        let (meeting, effects) = match stored.meeting.apply(command, now) {
+            Ok(applied) => applied,
+            Err(ConferenceError::AgendaFull { quota }) => return Err(self.agenda_full(quota, date).await?),
+            Err(other) => return Err(refused(&other)),
+        };
+        let mut changed_request = stored_request.request;
+        for effect in effects {
+            if let MeetingEffect::RequestScheduled { meeting, meeting_on, .. } = effect {
+                let command = TriageCommand::Schedule { meeting, meeting_on };
+                changed_request = changed_request.apply(command, now).map_err(|e| refused(&e))?.0;
+            }
+        }
+        let write = ConferenceWrite {
+            requests: vec![(&changed_request, stored_request.version + 1)],
+            meetings: vec![(&meeting, stored.version + 1)],
+            audit: vec![AuditEntry::granted(actor, now, person, AuditAction::Update, what, &found.grant)],
+        };
+        self.store.write_conference(&write).await?;
+        Ok(())
+    }
+
+    async fn agenda_full(&self, quota: usize, from: Date) -> ServiceResult<ServiceError> {
+        let meetings: Vec<Meeting> =
+            self.store.meetings_from(from, MEETINGS_AHEAD).await?.into_iter().map(|s| s.meeting).collect();
+        let error = match first_meeting_with_room(&meetings, from) {
+            Some(next) => FieldError::new("meeting", "error.conference.agenda_full_next")
+                .with("quota", quota)
+                .with("next", next.date),
+            None => FieldError::new("meeting", "error.conference.agenda_full").with("quota", quota),
+        };
+        Ok(invalid(error))
+    }
+
+    /// Records who of the invited agencies' members were present (`present` holds member ids).
+    pub async fn record_attendance(&self, actor: &Actor, id: MeetingId, present: &[String]) -> ServiceResult<()> {
+        require(actor, Permission::ChairConference)?;
+        let stored = self.stored_meeting(id).await?;
+        let now = self.clock.now();
+        let present: BTreeSet<MemberId> = present.iter().filter_map(|m| m.trim().parse().ok()).collect();
+        let mut meeting = stored.meeting;
+        for member in self.store.members().await? {
+            if member.disabled || !meeting.invited.contains(&agency_ref(member.agency_id)) {
+                continue;
+            }
+            let command = MeetingCommand::RecordAttendance {
+                member: member_ref(member.id),
+                agency: agency_ref(member.agency_id),
+                present: present.contains(&member.id),
+            };
+            meeting = meeting.apply(command, now).map_err(|e| refused(&e))?.0;
+        }
+        let write = ConferenceWrite { meetings: vec![(&meeting, stored.version + 1)], ..Default::default() };
+        self.store.write_conference(&write).await?;
+        Ok(())
+    }
+
+    /// The chair records the analysis, strategy and decisions for one person on the agenda.
+    pub async fn record_minutes(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+        person: PersonId,
+        input: &MinutesInput,
+    ) -> ServiceResult<()> {
+        require(actor, Permission::ChairConference)?;
+        let what = "conference: minutes";
+        let stored = self.stored_meeting(id).await?;
+        let now = self.clock.now();
+        let today = self.today();
+        let found = authorise_person(self.store, actor, person, Permission::ChairConference, what, now, today).await?;
+        let minutes = input.parse(now, today)?;
+        let command = MeetingCommand::RecordMinutes { person: person_ref(person), minutes };
+        let (meeting, _) = stored.meeting.apply(command, now).map_err(|e| refused(&e))?;
+        let write = ConferenceWrite {
+            meetings: vec![(&meeting, stored.version + 1)],
+            audit: vec![AuditEntry::granted(actor, now, person, AuditAction::Update, what, &found.grant)],
+            ..Default::default()
+        };
+        self.store.write_conference(&write).await?;
+        Ok(())
+    }
+
+    /// Closes the meeting and puts every decision on the person's plan (drafting a plan where
+    /// there is none). All decisions are checked against the plans first, so a decision that
+    /// no longer fits (its agency left the team) refuses the close and changes nothing.
+    pub async fn close(&self, actor: &Actor, id: MeetingId) -> ServiceResult<()> {
+        require(actor, Permission::ChairConference)?;
+        let stored = self.stored_meeting(id).await?;
+        let now = self.clock.now();
+        let today = self.today();
+        let (meeting, effects) = stored.meeting.apply(MeetingCommand::Close, now).map_err(|e| refused(&e))?;
+        let mut per_person: BTreeMap<PersonRef, Vec<PlanCommand>> =
+            meeting.agenda.iter().map(|i| (i.person, Vec::new())).collect();
+        for (person, command) in effects.iter().filter_map(PlanCommand::from_meeting_effect) {
+            per_person.entry(person).or_default().push(command);
+        }
+        let plans = self.plans();
+        let mut audit = Vec::new();
+        for (person, commands) in &per_person {
+            let person = person_id(*person);
+            plans.check_commands(actor, person, commands).await?;
+            let team = self.store.team(person).await?;
+            let grant = authorise(actor, Permission::ChairConference, &team, today).map_err(ServiceError::Forbidden)?;
+            audit.push(AuditEntry::granted(actor, now, person, AuditAction::Update, "conference: closed", &grant));
+        }
+        let write = ConferenceWrite { meetings: vec![(&meeting, stored.version + 1)], audit, ..Default::default() };
+        self.store.write_conference(&write).await?;
+        for (person, commands) in per_person {
+            if !commands.is_empty() {
+                plans.apply_commands(actor, person_id(person), commands).await?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,245 @@
+//! The conference use cases over the ports: requests (a partner's, or the system's when the
+//! complex-case criteria match), triage by the process manager, and the case conference
+//! meetings in `meetings`. Every read and write of a person's data is authorised against the
+//! person's team and audited; the agenda and minutes follow need-to-know.
+
+mod input;
+mod meetings;
+mod ports;
+
+pub use input::*;
+pub use meetings::{DiscussedAt, MeetingFile, MeetingLine};
+pub use ports::*;
+
+use crate::access::{Actor, Denial, Permission, TeamEntry, authorise};
+use crate::audit::{AuditAction, AuditEntry};
+use crate::beyond_pack::BeyondPack;
+use crate::clock::Clock;
+use crate::conference::{
+    ConferenceRequest, NewConferenceRequest, RequestOrigin, RequestStatus, TriageCommand, TriageInputs,
+};
+use crate::ids::{PersonId, new_v7};
+use crate::ids_beyond::{AgencyRef, ConferenceRequestId};
+use crate::people::Person;
+use crate::plan::service::{PlanStore, Plans, agency_ref, member_ref, person_id, person_ref, team_agencies};
+use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
+use crate::screening::service::ScreeningStore;
+use crate::service::{ServiceError, ServiceResult, authorise_person, today_in};
+use crate::validation::FieldError;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use std::collections::BTreeSet;
+
+pub struct Conferences<'a, S> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+    pub time_zone: &'a TimeZone,
+    pub pack: &'a BeyondPack,
+}
+
+/// Everything the person's conference page shows.
+#[derive(Debug, Clone)]
+pub struct ConferenceFile {
+    pub person: Person,
+    pub team: Vec<TeamEntry>,
+    /// Newest first.
+    pub requests: Vec<ConferenceRequest>,
+    /// The meetings that discussed the person, as the actor's agency may see them.
+    pub discussed: Vec<DiscussedAt>,
+}
+
+/// One request on the triage list.
+#[derive(Debug, Clone)]
+pub struct TriageLine {
+    pub request: ConferenceRequest,
+    pub person_name: String,
+    /// The triage it is on now (a request not handled in time rolls into the next one).
+    pub triage_on: Date,
+    pub carried_over: bool,
+}
+
+/// The stores the conference use cases need.
+pub trait ConferencePorts:
+    PeopleStore + AuditLog + DirectoryStore + PlanStore + ScreeningStore + ConferenceStore
+{
+}
+impl<T: PeopleStore + AuditLog + DirectoryStore + PlanStore + ScreeningStore + ConferenceStore> ConferencePorts for T {}
+
+fn require(actor: &Actor, permission: Permission) -> ServiceResult<()> {
+    if actor.can(permission) { Ok(()) } else { Err(ServiceError::Forbidden(Denial::RoleLacksPermission)) }
+}
+
+fn is_open(request: &ConferenceRequest) -> bool {
+    matches!(request.status, RequestStatus::Requested | RequestStatus::Accepted { .. })
+}
+
+impl<S: ConferencePorts> Conferences<'_, S> {
+    pub fn today(&self) -> Date {
+        today_in(self.clock, self.time_zone)
+    }
+
+    pub(crate) fn plans(&self) -> Plans<'_, S> {
+        Plans { store: self.store, clock: self.clock, time_zone: self.time_zone, pack: self.pack }
+    }
+
+    /// The person's requests and the conferences that discussed them; the read is audited.
+    pub async fn file(&self, actor: &Actor, person: PersonId) -> ServiceResult<ConferenceFile> {
+        let now = self.clock.now();
+        let what = "conference page";
+        let found =
+            authorise_person(self.store, actor, person, Permission::ViewPerson, what, now, self.today()).await?;
+        self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
+        let requests = self.store.conference_requests_of(person).await?.into_iter().map(|s| s.request).collect();
+        let discussed = self.discussed(actor, person).await?;
+        Ok(ConferenceFile { person: found.person, team: found.team, requests, discussed })
+    }
+
+    /// Refused while the person already has a request waiting or accepted.
+    async fn check_no_open_request(&self, person: PersonId) -> ServiceResult<()> {
+        let open = self.store.conference_requests_of(person).await?.iter().any(|s| is_open(&s.request));
+        if open { Err(invalid(FieldError::new("reason", "error.conference.open_request"))) } else { Ok(()) }
+    }
+
+    /// Every invited agency must exist.
+    async fn known_agencies(&self, invited: &BTreeSet<AgencyRef>) -> ServiceResult<()> {
+        let agencies = self.store.agencies().await?;
+        if invited.iter().all(|a| agencies.iter().any(|known| agency_ref(known.id) == *a)) {
+            Ok(())
+        } else {
+            Err(invalid(FieldError::new("invited", "error.conference.unknown_agency")))
+        }
+    }
+
+    async fn file_request(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        grant: &crate::access::Grant,
+        new: NewConferenceRequest,
+        what: &str,
+    ) -> ServiceResult<ConferenceRequest> {
+        let now = self.clock.now();
+        let (request, _effects) =
+            ConferenceRequest::submit(new, &self.pack.triage_calendar, now).map_err(|e| refused(&e))?;
+        let audit = vec![AuditEntry::granted(actor, now, person, AuditAction::Create, what, grant)];
+        self.store
+            .write_conference(&ConferenceWrite { requests: vec![(&request, 1)], audit, ..Default::default() })
+            .await?;
+        Ok(request)
+    }
+
+    /// A partner asks for a case conference; the cut-off rule decides its triage date.
+    pub async fn request(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        input: &RequestInput,
+    ) -> ServiceResult<ConferenceRequest> {
+        let what = "conference: request";
+        let now = self.clock.now();
+        let found =
+            authorise_person(self.store, actor, person, Permission::RequestConference, what, now, self.today()).await?;
+        let invited = parse_agencies("invited", &input.invited).map_err(invalid)?;
+        self.known_agencies(&invited).await?;
+        self.check_no_open_request(person).await?;
+        let new = NewConferenceRequest {
+            id: ConferenceRequestId(new_v7(now)),
+            person: person_ref(person),
+            origin: RequestOrigin::Partner { agency: agency_ref(actor.agency_id), member: member_ref(actor.member_id) },
+            reason: input.reason.clone(),
+            goal: input.goal.clone(),
+            invited,
+        };
+        self.file_request(actor, person, &found.grant, new, what).await
+    }
+
+    /// Checks the complex-case criteria against the latest screening and the ticked flags;
+    /// when a rule matches in full the system files the request (inviting the team), with
+    /// the matched rules as its reason. When none matches nothing is filed.
+    pub async fn propose(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        input: &ProposalInput,
+    ) -> ServiceResult<ConferenceRequest> {
+        let what = "conference: criteria check";
+        let now = self.clock.now();
+        let today = self.today();
+        let found =
+            authorise_person(self.store, actor, person, Permission::RequestConference, what, now, today).await?;
+        let flags: BTreeSet<String> =
+            input.flags.iter().map(|f| f.trim().to_owned()).filter(|f| !f.is_empty()).collect();
+        if flags.iter().any(|f| !self.pack.triage_flags.iter().any(|known| &known.key == f)) {
+            return Err(invalid(FieldError::new("flags", "error.conference.unknown_flag")));
+        }
+        self.check_no_open_request(person).await?;
+        let screenings = self.store.screenings(person).await?;
+        let inputs = TriageInputs { latest_screening: screenings.last(), flags: &flags };
+        let Some(proposal) = self.pack.complex_case_criteria.evaluate(&inputs) else {
+            return Err(invalid(FieldError::new("flags", "error.conference.criteria_not_met")));
+        };
+        let reason = proposal.matched.iter().map(|m| m.rule.as_str()).collect::<Vec<_>>().join(", ");
+        let new = NewConferenceRequest {
+            id: ConferenceRequestId(new_v7(now)),
+            person: person_ref(person),
+            origin: RequestOrigin::Proposed(proposal),
+            reason,
+            goal: input.goal.clone(),
+            invited: team_agencies(&found.team, today),
+        };
+        self.file_request(actor, person, &found.grant, new, "conference: proposed by the criteria").await
+    }
+
+    /// Requests waiting for triage or for a meeting, of persons whose team the actor's agency
+    /// is on, each listed person audited.
+    pub async fn triage_list(&self, actor: &Actor) -> ServiceResult<Vec<TriageLine>> {
+        require(actor, Permission::TriageConference)?;
+        let now = self.clock.now();
+        let today = self.today();
+        let mut lines = Vec::new();
+        let mut audit = Vec::new();
+        for stored in self.store.open_conference_requests().await? {
+            let person = person_id(stored.request.person);
+            let team = self.store.team(person).await?;
+            let Ok(grant) = authorise(actor, Permission::TriageConference, &team, today) else { continue };
+            let Some(found) = self.store.person(person).await? else { continue };
+            audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, "list: triage", &grant));
+            let request = stored.request;
+            lines.push(TriageLine {
+                triage_on: request.current_triage_on(&self.pack.triage_calendar, today),
+                carried_over: request.is_carried_over(today),
+                request,
+                person_name: found.display_name(),
+            });
+        }
+        lines.sort_by_key(|l| (l.triage_on, l.request.submitted_at));
+        self.store.append(&audit).await?;
+        Ok(lines)
+    }
+
+    /// The process manager accepts a request, or declines it with a reason.
+    pub async fn triage(
+        &self,
+        actor: &Actor,
+        request: ConferenceRequestId,
+        input: &TriageInput,
+    ) -> ServiceResult<ConferenceRequest> {
+        let stored = self.store.conference_request(request).await?.ok_or(ServiceError::NotFound)?;
+        let person = person_id(stored.request.person);
+        let (command, what) = match input {
+            TriageInput::Accept => (TriageCommand::Accept { by: member_ref(actor.member_id) }, "conference: accepted"),
+            TriageInput::Decline { reason } => (
+                TriageCommand::Decline { by: member_ref(actor.member_id), reason: reason.clone() },
+                "conference: declined",
+            ),
+        };
+        let now = self.clock.now();
+        let found =
+            authorise_person(self.store, actor, person, Permission::TriageConference, what, now, self.today()).await?;
+        let (changed, _effects) = stored.request.apply(command, now).map_err(|e| refused(&e))?;
+        let audit = vec![AuditEntry::granted(actor, now, person, AuditAction::Update, what, &found.grant)];
+        let write = ConferenceWrite { requests: vec![(&changed, stored.version + 1)], audit, ..Default::default() };
+        self.store.write_conference(&write).await?;
+        Ok(changed)
+    }
+}

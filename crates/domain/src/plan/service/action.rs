@@ -1,0 +1,320 @@
+//! A change to the plan as typed into a form, its parsing into a `PlanCommand`, and the codes
+//! and catalogue keys the pages and the store use for the plan's states.
+
+use super::ports::{agency_ref, member_ref};
+use crate::access::{Actor, Permission};
+use crate::conference::Restriction;
+use crate::ids::{MemberId, new_v7};
+use crate::ids_beyond::{AgencyRef, GoalId, MemberRef, ObligationRef, TaskId};
+use crate::plan::{MeasureKind, Outcome, PlanCommand, PlanError, PlanStatus, TaskKind, TaskStatus};
+use crate::ports::DirectoryStore;
+use crate::screening::DomainKey;
+use crate::service::{ServiceError, ServiceResult};
+use crate::validation::{FieldError, ValidationErrors};
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+/// The catalogue key and form field for a plan rule that refused a change.
+pub fn plan_field_error(error: &PlanError) -> FieldError {
+    match error {
+        PlanError::EmptyTeam => FieldError::new("plan", "error.plan.empty_team"),
+        PlanError::UnknownDomain(_) => FieldError::new("domain", "error.plan.unknown_domain"),
+        PlanError::EmptyGoal => FieldError::new("in_own_words", "error.plan.empty_goal"),
+        PlanError::EmptyTaskDescription => FieldError::new("description", "error.plan.empty_task"),
+        PlanError::OwnerNotOnTeam(_) => FieldError::new("owner", "error.plan.owner_not_on_team"),
+        PlanError::DueBeforePlanStart { started_on, .. } => {
+            FieldError::new("due", "error.plan.due_before_start").with("started_on", started_on)
+        }
+        PlanError::UnknownGoal(_) => FieldError::new("goal", "error.plan.unknown_goal"),
+        PlanError::UnknownTask(_) | PlanError::DuplicateTask(_) => FieldError::new("task", "error.plan.unknown_task"),
+        PlanError::TaskFinished(_) => FieldError::new("status", "error.plan.task_finished"),
+        PlanError::CancelNeedsReason => FieldError::new("reason", "error.plan.cancel_reason"),
+        PlanError::EmptyNote => FieldError::new("text", "error.plan.empty_note"),
+        PlanError::AuthorNotOnTeam(_) => FieldError::new("text", "error.plan.author_not_on_team"),
+        PlanError::MeasureAlreadyLinked(_) | PlanError::UnknownMeasure(_) => {
+            FieldError::new("measure", "error.plan.unknown_measure")
+        }
+        PlanError::NothingToActivate => FieldError::new("plan", "error.plan.nothing_to_activate"),
+        PlanError::WrongStatus { .. } => FieldError::new("plan", "error.plan.wrong_status"),
+        PlanError::ContinueNeedsReason => FieldError::new("reason", "error.plan.continue_reason"),
+        PlanError::CloseNeedsWhy => FieldError::new("why", "error.plan.close_why"),
+        PlanError::OpenMeasuresNeedReason { count } => {
+            FieldError::new("open_measures_reason", "error.plan.open_measures").with("count", count)
+        }
+        PlanError::ReturnNeedsReason => FieldError::new("reason", "error.plan.return_reason"),
+    }
+}
+
+pub(crate) fn invalid(error: FieldError) -> ServiceError {
+    ServiceError::Invalid(ValidationErrors::single(error))
+}
+
+/// A change to the plan as typed into a form; parsed into a `PlanCommand` by the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanAction {
+    AddGoal {
+        domain: String,
+        in_own_words: String,
+        agreed_by_person: bool,
+    },
+    /// The person agrees (or withdraws agreement) with a goal after it was written down.
+    GoalAgreement {
+        goal: String,
+        agreed_by_person: bool,
+    },
+    AddTask {
+        description: String,
+        kind: String,
+        owner: String,
+        owner_member: String,
+        goal: String,
+        due: String,
+    },
+    TaskStatus {
+        task: String,
+        status: String,
+        reason: String,
+    },
+    Note {
+        task: String,
+        text: String,
+    },
+    LinkMeasure {
+        kind: String,
+        description: String,
+    },
+    EndMeasure {
+        measure: String,
+    },
+    Activate,
+    StartReEvaluation,
+    Continue {
+        reason: String,
+    },
+    Close {
+        outcome: String,
+        why: String,
+        open_measures_reason: String,
+    },
+    ReturnToCriminalJustice {
+        reason: String,
+    },
+}
+
+impl PlanAction {
+    /// What the actor's role must allow for this change.
+    pub fn permission(&self) -> Permission {
+        match self {
+            PlanAction::TaskStatus { .. } | PlanAction::Note { .. } => Permission::WorkOnPlan,
+            _ => Permission::ManagePlan,
+        }
+    }
+
+    pub(crate) fn what(&self) -> &'static str {
+        match self {
+            PlanAction::AddGoal { .. } => "plan: add goal",
+            PlanAction::GoalAgreement { .. } => "plan: goal agreement",
+            PlanAction::AddTask { .. } => "plan: add task",
+            PlanAction::TaskStatus { .. } => "plan: task status",
+            PlanAction::Note { .. } => "plan: progress note",
+            PlanAction::LinkMeasure { .. } => "plan: link measure",
+            PlanAction::EndMeasure { .. } => "plan: end measure",
+            PlanAction::Activate => "plan: activate",
+            PlanAction::StartReEvaluation => "plan: start re-evaluation",
+            PlanAction::Continue { .. } => "plan: continue",
+            PlanAction::Close { .. } => "plan: close",
+            PlanAction::ReturnToCriminalJustice { .. } => "plan: return to criminal justice",
+        }
+    }
+}
+
+/// The value, or `None` with the problem added to `errors`.
+fn take<T>(errors: &mut ValidationErrors, result: Result<T, FieldError>) -> Option<T> {
+    result.map_err(|e| errors.push(e)).ok()
+}
+
+fn parse_uuid<T: From<uuid::Uuid>>(field: &'static str, text: &str, key: &'static str) -> Result<T, FieldError> {
+    uuid::Uuid::parse_str(text.trim()).map(T::from).map_err(|_| FieldError::new(field, key))
+}
+
+fn optional_uuid<T: From<uuid::Uuid>>(field: &'static str, text: &str) -> Result<Option<T>, FieldError> {
+    if text.trim().is_empty() { Ok(None) } else { parse_uuid(field, text, "error.plan.unknown_choice").map(Some) }
+}
+
+pub fn parse_task_status(status: &str, reason: &str) -> Result<TaskStatus, FieldError> {
+    match status.trim() {
+        "open" => Ok(TaskStatus::Open),
+        "in_progress" => Ok(TaskStatus::InProgress),
+        "done" => Ok(TaskStatus::Done),
+        "cancelled" => Ok(TaskStatus::Cancelled { reason: reason.trim().to_owned() }),
+        _ => Err(FieldError::new("status", "error.plan.unknown_status")),
+    }
+}
+
+pub fn task_status_code(status: &TaskStatus) -> &'static str {
+    match status {
+        TaskStatus::Open => "open",
+        TaskStatus::InProgress => "in_progress",
+        TaskStatus::Done => "done",
+        TaskStatus::Cancelled { .. } => "cancelled",
+    }
+}
+
+pub fn plan_status_code(status: &PlanStatus) -> &'static str {
+    match status {
+        PlanStatus::Draft => "draft",
+        PlanStatus::Active => "active",
+        PlanStatus::UnderReEvaluation => "under_re_evaluation",
+        PlanStatus::Continued { .. } => "continued",
+        PlanStatus::Closed { .. } => "closed",
+        PlanStatus::ReturnedToCriminalJustice { .. } => "returned",
+    }
+}
+
+pub fn outcome_code(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::GoalsMet => "goals_met",
+        Outcome::GoalsPartlyMet => "goals_partly_met",
+        Outcome::GoalsNotMet => "goals_not_met",
+    }
+}
+
+pub fn measure_kind_code(kind: MeasureKind) -> &'static str {
+    match kind {
+        MeasureKind::Condition => "condition",
+        MeasureKind::BehaviourOrder => "behaviour_order",
+        MeasureKind::AreaBan => "area_ban",
+        MeasureKind::ExclusionOrder => "exclusion_order",
+    }
+}
+
+impl PlanAction {
+    /// The plan command for this action, with new ids from `now`. Every problem is reported at
+    /// once; a named member must belong to the agency that owns the task.
+    pub async fn command(
+        &self,
+        store: &(impl DirectoryStore + ?Sized),
+        actor: &Actor,
+        now: Timestamp,
+    ) -> ServiceResult<PlanCommand> {
+        let mut errors = ValidationErrors::default();
+        let command = match self {
+            PlanAction::AddGoal { domain, in_own_words, agreed_by_person } => Some(PlanCommand::AddGoal {
+                goal: GoalId(new_v7(now)),
+                domain: DomainKey::new(domain.trim()),
+                in_own_words: in_own_words.clone(),
+                agreed_by_person: *agreed_by_person,
+            }),
+            PlanAction::GoalAgreement { goal, agreed_by_person } => {
+                take(&mut errors, parse_uuid("goal", goal, "error.plan.unknown_goal"))
+                    .map(|goal| PlanCommand::RecordGoalAgreement { goal, agreed_by_person: *agreed_by_person })
+            }
+            PlanAction::AddTask { description, kind, owner, owner_member, goal, due } => {
+                let kind = take(
+                    &mut errors,
+                    match kind.trim() {
+                        "care" => Ok(TaskKind::Care),
+                        "enforcement" => Ok(TaskKind::Enforcement),
+                        _ => Err(FieldError::new("kind", "error.plan.unknown_kind")),
+                    },
+                );
+                let owner: Option<AgencyRef> =
+                    take(&mut errors, parse_uuid("owner", owner, "error.plan.owner_required"));
+                let owner_member: Option<Option<MemberRef>> =
+                    take(&mut errors, optional_uuid("owner_member", owner_member));
+                let goal: Option<Option<GoalId>> = take(&mut errors, optional_uuid("goal", goal));
+                let due = take(
+                    &mut errors,
+                    due.trim().parse::<Date>().map_err(|_| FieldError::new("due", "error.date.invalid")),
+                );
+                match (kind, owner, owner_member, goal, due) {
+                    (Some(kind), Some(owner), Some(owner_member), Some(goal), Some(due)) => {
+                        Some(PlanCommand::AddTask {
+                            task: TaskId(new_v7(now)),
+                            description: description.clone(),
+                            kind,
+                            owner,
+                            owner_member,
+                            goal,
+                            due,
+                            restriction: Restriction::Team,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            PlanAction::TaskStatus { task, status, reason } => {
+                let task: Option<TaskId> = take(&mut errors, parse_uuid("task", task, "error.plan.unknown_task"));
+                let status = take(&mut errors, parse_task_status(status, reason));
+                task.zip(status).map(|(task, status)| PlanCommand::ChangeTaskStatus { task, status })
+            }
+            PlanAction::Note { task, text } => {
+                take(&mut errors, optional_uuid("task", task)).map(|task| PlanCommand::AddNote {
+                    task,
+                    by: member_ref(actor.member_id),
+                    agency: agency_ref(actor.agency_id),
+                    text: text.clone(),
+                    restriction: Restriction::Team,
+                })
+            }
+            PlanAction::LinkMeasure { kind, description } => {
+                let kind = take(
+                    &mut errors,
+                    match kind.trim() {
+                        "condition" => Ok(MeasureKind::Condition),
+                        "behaviour_order" => Ok(MeasureKind::BehaviourOrder),
+                        "area_ban" => Ok(MeasureKind::AreaBan),
+                        "exclusion_order" => Ok(MeasureKind::ExclusionOrder),
+                        _ => Err(FieldError::new("measure_kind", "error.plan.unknown_kind")),
+                    },
+                );
+                if description.trim().is_empty() {
+                    errors.push(FieldError::new("measure_description", "error.required"));
+                }
+                kind.map(|kind| PlanCommand::LinkMeasure {
+                    obligation: ObligationRef(new_v7(now)),
+                    kind,
+                    description: description.clone(),
+                })
+            }
+            PlanAction::EndMeasure { measure } => {
+                take(&mut errors, parse_uuid("measure", measure, "error.plan.unknown_measure"))
+                    .map(|obligation| PlanCommand::EndMeasure { obligation })
+            }
+            PlanAction::Activate => Some(PlanCommand::Activate),
+            PlanAction::StartReEvaluation => Some(PlanCommand::StartReEvaluation),
+            PlanAction::Continue { reason } => Some(PlanCommand::Continue { reason: reason.clone() }),
+            PlanAction::Close { outcome, why, open_measures_reason } => {
+                let outcome = take(
+                    &mut errors,
+                    match outcome.trim() {
+                        "goals_met" => Ok(Outcome::GoalsMet),
+                        "goals_partly_met" => Ok(Outcome::GoalsPartlyMet),
+                        "goals_not_met" => Ok(Outcome::GoalsNotMet),
+                        _ => Err(FieldError::new("outcome", "error.plan.outcome_required")),
+                    },
+                );
+                outcome.map(|outcome| PlanCommand::Close {
+                    outcome,
+                    why: why.clone(),
+                    open_measures_reason: Some(open_measures_reason.clone()),
+                })
+            }
+            PlanAction::ReturnToCriminalJustice { reason } => {
+                Some(PlanCommand::ReturnToCriminalJustice { reason: reason.clone() })
+            }
+        };
+        // A named member must belong to the agency that owns the task.
+        if let Some(PlanCommand::AddTask { owner, owner_member: Some(member), .. }) = &command {
+            let belongs =
+                store.member(MemberId::from_uuid(member.0)).await?.is_some_and(|m| agency_ref(m.agency_id) == *owner);
+            if !belongs {
+                errors.push(FieldError::new("owner_member", "error.plan.member_not_of_owner"));
+            }
+        }
+        match command {
+            Some(command) if errors.is_empty() => Ok(command),
+            _ => Err(ServiceError::Invalid(errors)),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! "My tasks", "my agency's tasks" and the weekly review: lists over many plans, each entry
+//! kept only when the actor may still see the person, each listed person audited.
+
+use super::{PlanStore, Plans, ReviewLine, TaskListLine, TaskOwner, agency_ref, member_ref, person_id};
+use crate::access::{Actor, Permission, authorise};
+use crate::audit::{AuditAction, AuditEntry};
+use crate::ids_beyond::PersonRef;
+use crate::plan::{agency_tasks, member_tasks, weekly_review};
+use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
+use crate::service::{ServiceError, ServiceResult};
+use jiff::SignedDuration;
+use std::collections::BTreeSet;
+
+impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
+    /// "My tasks" (`TaskOwner::Member`) or "my agency's tasks": outstanding tasks, earliest due
+    /// first, only for persons the actor may still see. Each listed person is audited.
+    pub async fn tasks(&self, actor: &Actor, owner: TaskOwner) -> ServiceResult<Vec<TaskListLine>> {
+        if !actor.can(Permission::ViewPerson) {
+            return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
+        }
+        let today = self.today();
+        let plans = self.store.plans_with_tasks_of(owner).await?;
+        let lines = match owner {
+            TaskOwner::Agency(agency) => agency_tasks(&plans, agency_ref(agency), today, &self.pack.plan),
+            TaskOwner::Member(member) => member_tasks(&plans, member_ref(member), today, &self.pack.plan),
+        };
+        let what = match owner {
+            TaskOwner::Agency(_) => "list: my agency's tasks",
+            TaskOwner::Member(_) => "list: my tasks",
+        };
+        self.named(actor, lines, |l| l.person, what)
+            .await
+            .map(|named| named.into_iter().map(|(line, person_name)| TaskListLine { line, person_name }).collect())
+    }
+
+    /// The weekly review: running plans (and those under re-evaluation) of persons whose team
+    /// the actor's agency is on, with what changed in the last seven days and overdue tasks.
+    pub async fn weekly_review(&self, actor: &Actor) -> ServiceResult<Vec<ReviewLine>> {
+        if !actor.can(Permission::ViewPerson) {
+            return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
+        }
+        let now = self.clock.now();
+        let today = self.today();
+        let week_ago = now.checked_sub(SignedDuration::from_hours(7 * 24)).unwrap_or(now);
+        let plans = self.store.open_plans_for_agency(actor.agency_id, today).await?;
+        let mut before = Vec::with_capacity(plans.len());
+        for plan in &plans {
+            before.push(self.store.plan_as_of(plan.id, week_ago).await?);
+        }
+        let items = weekly_review(before.iter().map(Option::as_ref).zip(plans.iter()), today, &self.pack.plan);
+        let named = self.named(actor, items, |i| i.person, "list: weekly review").await?;
+        Ok(named
+            .into_iter()
+            .filter_map(|(item, person_name)| {
+                let plan = plans.iter().find(|p| p.id == item.plan)?.clone();
+                Some(ReviewLine { item, person_name, plan })
+            })
+            .collect())
+    }
+
+    /// Keeps the entries whose person the actor may see today, with the person's name, and
+    /// audits each listed person.
+    async fn named<T>(
+        &self,
+        actor: &Actor,
+        entries: Vec<T>,
+        person_of: impl Fn(&T) -> PersonRef,
+        what: &str,
+    ) -> ServiceResult<Vec<(T, String)>> {
+        let now = self.clock.now();
+        let today = self.today();
+        let mut out = Vec::new();
+        let mut audit = Vec::new();
+        let mut seen = BTreeSet::new();
+        for entry in entries {
+            let person = person_id(person_of(&entry));
+            let team = self.store.team(person).await?;
+            let Ok(grant) = authorise(actor, Permission::ViewPerson, &team, today) else { continue };
+            let Some(found) = self.store.person(person).await? else { continue };
+            if seen.insert(person) {
+                audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, what, &grant));
+            }
+            out.push((entry, found.display_name()));
+        }
+        self.store.append(&audit).await?;
+        Ok(out)
+    }
+}

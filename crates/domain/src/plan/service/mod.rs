@@ -1,0 +1,262 @@
+//! The plan use cases over the ports: one shared plan per person, read and changed only by
+//! agencies on the person's case team, every read and write audited against the person.
+//!
+//! The plan's team is the person's case team: before every change the plan's agencies are set
+//! to the agencies now on the team, so "a task owned by an agency not on the team" is judged
+//! against the live team. Each change is stored as a history row with the plan after it.
+
+mod action;
+mod lists;
+mod ports;
+
+pub use action::*;
+pub use ports::*;
+
+use super::{Plan, PlanCommand, PlanContext, TaskLine, WeeklyReviewItem, plan_view_for};
+use crate::access::{Actor, Permission, TeamEntry};
+use crate::audit::{AuditAction, AuditEntry};
+use crate::beyond_pack::BeyondPack;
+use crate::clock::Clock;
+use crate::ids::{PersonId, new_v7};
+use crate::ids_beyond::{AgencyRef, PlanId, TaskId};
+use crate::people::Person;
+use crate::ports::{AuditLog, DirectoryStore, PeopleStore, StoreError};
+use crate::service::{Authorised, ServiceError, ServiceResult, authorise_person, today_in};
+use crate::validation::FieldError;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use std::collections::BTreeSet;
+
+/// Everything the plan page shows.
+#[derive(Debug, Clone)]
+pub struct PlanFile {
+    pub person: Person,
+    pub team: Vec<TeamEntry>,
+    /// As the actor's agency may see it (restricted tasks and notes removed).
+    pub plan: Option<StoredPlan>,
+    pub history: Vec<PlanEvent>,
+}
+
+/// One line of "my tasks" / "my agency's tasks", with the person's name.
+#[derive(Debug, Clone)]
+pub struct TaskListLine {
+    pub line: TaskLine,
+    pub person_name: String,
+}
+
+/// One plan on the weekly review list, with the person's name.
+#[derive(Debug, Clone)]
+pub struct ReviewLine {
+    pub item: WeeklyReviewItem,
+    pub person_name: String,
+    pub plan: Plan,
+}
+
+pub struct Plans<'a, S> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+    pub time_zone: &'a TimeZone,
+    pub pack: &'a BeyondPack,
+}
+
+const SAVE_ATTEMPTS: usize = 3;
+
+impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
+    pub fn today(&self) -> Date {
+        today_in(self.clock, self.time_zone)
+    }
+
+    fn context(&self) -> PlanContext<'_> {
+        PlanContext { rules: &self.pack.plan, screening: &self.pack.screening }
+    }
+
+    /// The person's plan as the actor's agency may see it, with its history; the read is audited.
+    pub async fn view(&self, actor: &Actor, person: PersonId, what: &str) -> ServiceResult<PlanFile> {
+        let now = self.clock.now();
+        let found =
+            authorise_person(self.store, actor, person, Permission::ViewPerson, what, now, self.today()).await?;
+        self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
+        let stored = self.store.current_plan(person).await?;
+        let history = match &stored {
+            Some(s) => self.store.plan_history(s.plan.id).await?,
+            None => Vec::new(),
+        };
+        let today = self.today();
+        let plan = stored.and_then(|mut s| {
+            // The plan's team is the person's team as it is today.
+            s.plan.team = team_agencies(&found.team, today);
+            let viewer = agency_ref(actor.agency_id);
+            // Agencies that see the plan through a role rather than the team see it whole.
+            let visible =
+                if s.plan.team.contains(&viewer) { plan_view_for(&s.plan, viewer) } else { Some(s.plan.clone()) };
+            visible.map(|plan| StoredPlan { plan, version: s.version })
+        });
+        Ok(PlanFile { person: found.person, team: found.team, plan, history })
+    }
+
+    /// Drafts the person's plan with the agencies now on the team. Refused while a plan is open.
+    pub async fn draft(&self, actor: &Actor, person: PersonId) -> ServiceResult<Plan> {
+        let now = self.clock.now();
+        let today = self.today();
+        let found =
+            authorise_person(self.store, actor, person, Permission::ManagePlan, "plan: draft", now, today).await?;
+        if let Some(existing) = self.store.current_plan(person).await?
+            && !existing.plan.status.has_ended()
+        {
+            return Err(invalid(FieldError::new("plan", "error.plan.exists")));
+        }
+        let new = super::NewPlan {
+            id: PlanId(new_v7(now)),
+            person: person_ref(person),
+            team: team_agencies(&found.team, today),
+        };
+        let plan = Plan::draft(new, today).map_err(|e| invalid(plan_field_error(&e)))?;
+        let event = PlanEvent {
+            plan: plan.id,
+            person,
+            version: 1,
+            kind: "drafted",
+            at: now,
+            on: today,
+            member: actor.member_id,
+            agency: actor.agency_id,
+            command: None,
+        };
+        let audit = AuditEntry::granted(actor, now, person, AuditAction::Create, "plan: draft", &found.grant);
+        self.store.create_plan(&plan, &event, &audit).await?;
+        Ok(plan)
+    }
+
+    /// Parses `action`, applies it to the person's open plan and saves the result with a
+    /// history row; any refusal changes nothing.
+    pub async fn change(&self, actor: &Actor, person: PersonId, action: &PlanAction) -> ServiceResult<Plan> {
+        let what = action.what();
+        let now = self.clock.now();
+        let found = authorise_person(self.store, actor, person, action.permission(), what, now, self.today()).await?;
+        let command = action.command(self.store, actor, now).await?;
+        self.save_command(actor, &found, person, command, what).await
+    }
+
+    /// Applies `command` to the person's open plan and saves it as the next version; on a lost
+    /// update the command is applied again to the plan as it is now.
+    async fn save_command(
+        &self,
+        actor: &Actor,
+        found: &Authorised,
+        person: PersonId,
+        command: PlanCommand,
+        what: &str,
+    ) -> ServiceResult<Plan> {
+        let now = self.clock.now();
+        let today = self.today();
+        for _ in 0..SAVE_ATTEMPTS {
+            let Some(stored) = self.store.current_plan(person).await? else {
+                return Err(invalid(FieldError::new("plan", "error.plan.none")));
+            };
+            let mut plan = stored.plan;
+            if plan.status.has_ended() {
+                return Err(invalid(FieldError::new("plan", "error.plan.none")));
+            }
+            plan.team = team_agencies(&found.team, today);
+            if let PlanCommand::ChangeTaskStatus { task, .. } = &command {
+                self.check_task_owner(actor, &plan, *task)?;
+            }
+            let (changed, _effects) =
+                plan.apply(command.clone(), &self.context(), today).map_err(|e| invalid(plan_field_error(&e)))?;
+            let event = PlanEvent {
+                plan: changed.id,
+                person,
+                version: stored.version + 1,
+                kind: command_name(&command),
+                at: now,
+                on: today,
+                member: actor.member_id,
+                agency: actor.agency_id,
+                command: Some(command.clone()),
+            };
+            let audit = AuditEntry::granted(actor, now, person, AuditAction::Update, what, &found.grant);
+            match self.store.save_plan(&changed, &event, &audit).await {
+                Ok(()) => return Ok(changed),
+                // Someone else changed the plan meanwhile: apply the change to theirs.
+                Err(StoreError::Conflict { .. }) => continue,
+                Err(other) => return Err(other.into()),
+            }
+        }
+        Err(ServiceError::Store(StoreError::Conflict { current: 0 }))
+    }
+
+    /// The person's open plan, or the draft that would be made for them now (not saved).
+    async fn open_or_new(&self, person: PersonId, found: &Authorised) -> ServiceResult<Plan> {
+        let today = self.today();
+        let team = team_agencies(&found.team, today);
+        match self.store.current_plan(person).await? {
+            Some(stored) if !stored.plan.status.has_ended() => Ok(Plan { team, ..stored.plan }),
+            _ => {
+                let new = super::NewPlan { id: PlanId(new_v7(self.clock.now())), person: person_ref(person), team };
+                Plan::draft(new, today).map_err(|e| invalid(plan_field_error(&e)))
+            }
+        }
+    }
+
+    /// Whether a case conference's decisions would go onto the person's plan (the open one, or
+    /// a new draft) as they stand; saves nothing. Lets a meeting refuse to close before any
+    /// plan is touched.
+    pub async fn check_commands(&self, actor: &Actor, person: PersonId, commands: &[PlanCommand]) -> ServiceResult<()> {
+        let what = "plan: conference decisions";
+        let found =
+            authorise_person(self.store, actor, person, Permission::ManagePlan, what, self.clock.now(), self.today())
+                .await?;
+        let mut plan = self.open_or_new(person, &found).await?;
+        for command in commands {
+            plan = plan
+                .apply(command.clone(), &self.context(), self.today())
+                .map_err(|e| invalid(plan_field_error(&e)))?
+                .0;
+        }
+        Ok(())
+    }
+
+    /// Puts a case conference's decisions on the person's plan, drafting the plan when the
+    /// person has none open; each decision is a history row of its own. A decision already on
+    /// the plan (same task id) is skipped, so repeating this after a failure is harmless.
+    pub async fn apply_commands(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        commands: Vec<PlanCommand>,
+    ) -> ServiceResult<()> {
+        let what = "plan: conference decisions";
+        let found =
+            authorise_person(self.store, actor, person, Permission::ManagePlan, what, self.clock.now(), self.today())
+                .await?;
+        let open = self.store.current_plan(person).await?.filter(|s| !s.plan.status.has_ended());
+        let existing = match open {
+            Some(stored) => stored.plan,
+            None => self.draft(actor, person).await?,
+        };
+        for command in commands {
+            if let PlanCommand::AddTask { task, .. } = &command
+                && existing.task(*task).is_some()
+            {
+                continue;
+            }
+            self.save_command(actor, &found, person, command, what).await?;
+        }
+        Ok(())
+    }
+
+    /// Only the owning agency (or someone who manages the plan) updates a task's status.
+    fn check_task_owner(&self, actor: &Actor, plan: &Plan, task: TaskId) -> ServiceResult<()> {
+        let Some(task) = plan.task(task) else { return Ok(()) };
+        if task.owner == agency_ref(actor.agency_id) || actor.can(Permission::ManagePlan) {
+            Ok(())
+        } else {
+            Err(invalid(FieldError::new("task", "error.plan.not_your_task")))
+        }
+    }
+}
+
+/// The agencies on the team today.
+pub fn team_agencies(team: &[TeamEntry], today: Date) -> BTreeSet<AgencyRef> {
+    team.iter().filter(|e| e.is_active(today)).map(|e| agency_ref(e.agency_id)).collect()
+}

@@ -1,0 +1,111 @@
+//! The plan's storage port and the ids it shares with the people capability.
+
+use crate::audit::AuditEntry;
+use crate::ids::{AgencyId, MemberId, PersonId};
+use crate::ids_beyond::{AgencyRef, MemberRef, PersonRef, PlanId};
+use crate::plan::{Plan, PlanCommand};
+use crate::ports::StoreResult;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::future::Future;
+
+/// A plan as stored: the plan now and its version (for lost-update checks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPlan {
+    pub plan: Plan,
+    pub version: i64,
+}
+
+/// One row of a plan's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanEvent {
+    pub plan: PlanId,
+    pub person: PersonId,
+    pub version: i64,
+    /// "drafted" or the command's name, e.g. "add_task".
+    pub kind: &'static str,
+    pub at: Timestamp,
+    pub on: Date,
+    pub member: MemberId,
+    pub agency: AgencyId,
+    /// `None` for the draft.
+    pub command: Option<PlanCommand>,
+}
+
+/// Whose tasks a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskOwner {
+    Agency(AgencyId),
+    Member(MemberId),
+}
+
+pub trait PlanStore: Send + Sync {
+    /// Saves a new plan (version 1) with its first history row and audit entry, atomically.
+    fn create_plan(
+        &self,
+        plan: &Plan,
+        event: &PlanEvent,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Saves `plan` as version `event.version` if the stored version is still `event.version - 1`,
+    /// with the history row and the audit entry, atomically; otherwise `StoreError::Conflict`.
+    fn save_plan(
+        &self,
+        plan: &Plan,
+        event: &PlanEvent,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The person's latest plan.
+    fn current_plan(&self, person: PersonId) -> impl Future<Output = StoreResult<Option<StoredPlan>>> + Send;
+    /// The plan as it was at `at` (the last history row at or before it).
+    fn plan_as_of(&self, plan: PlanId, at: Timestamp) -> impl Future<Output = StoreResult<Option<Plan>>> + Send;
+    /// The plan's history, oldest first.
+    fn plan_history(&self, plan: PlanId) -> impl Future<Output = StoreResult<Vec<PlanEvent>>> + Send;
+    /// Plans that hold an outstanding task of `owner`.
+    fn plans_with_tasks_of(&self, owner: TaskOwner) -> impl Future<Output = StoreResult<Vec<Plan>>> + Send;
+    /// Plans that have not ended, of persons whose team `agency` is on today.
+    fn open_plans_for_agency(
+        &self,
+        agency: AgencyId,
+        today: Date,
+    ) -> impl Future<Output = StoreResult<Vec<Plan>>> + Send;
+}
+
+pub fn agency_ref(id: AgencyId) -> AgencyRef {
+    AgencyRef(*id.as_uuid())
+}
+
+pub fn agency_id(id: AgencyRef) -> AgencyId {
+    AgencyId::from_uuid(id.0)
+}
+
+pub fn member_ref(id: MemberId) -> MemberRef {
+    MemberRef(*id.as_uuid())
+}
+
+pub fn person_ref(id: PersonId) -> PersonRef {
+    PersonRef(*id.as_uuid())
+}
+
+pub fn person_id(id: PersonRef) -> PersonId {
+    PersonId::from_uuid(id.0)
+}
+
+/// The command's name in the history.
+pub fn command_name(command: &PlanCommand) -> &'static str {
+    match command {
+        PlanCommand::AddAgency { .. } => "add_agency",
+        PlanCommand::AddGoal { .. } => "add_goal",
+        PlanCommand::RecordGoalAgreement { .. } => "record_goal_agreement",
+        PlanCommand::AddTask { .. } => "add_task",
+        PlanCommand::ChangeTaskStatus { .. } => "change_task_status",
+        PlanCommand::AddNote { .. } => "add_note",
+        PlanCommand::LinkMeasure { .. } => "link_measure",
+        PlanCommand::EndMeasure { .. } => "end_measure",
+        PlanCommand::Activate => "activate",
+        PlanCommand::StartReEvaluation => "start_re_evaluation",
+        PlanCommand::Continue { .. } => "continue",
+        PlanCommand::Close { .. } => "close",
+        PlanCommand::ReturnToCriminalJustice { .. } => "return_to_criminal_justice",
+    }
+}

@@ -1,0 +1,202 @@
+//! Triage requests and case conference meetings: each the domain's value as JSON with the
+//! columns lists filter on and a version against lost updates; one write (requests,
+//! meetings, audit) is one transaction. The persons on each agenda are indexed for the
+//! person's conference page.
+
+use crate::people::{INSERT_AUDIT, insert_audit};
+use crate::plan::{corrupt, to_json};
+use crate::types::{Day, Instant};
+use crate::{Store, db_error, in_tx, on_db};
+use domain::audit::AuditEntry;
+use domain::conference::service::{ConferenceStore, ConferenceWrite, StoredMeeting, StoredRequest};
+use domain::conference::{ConferenceRequest, Meeting, MeetingStatus};
+use domain::ids::PersonId;
+use domain::ids_beyond::{ConferenceRequestId, MeetingId};
+use domain::ports::{StoreError, StoreResult};
+use jiff::civil::Date;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    state: String,
+    version: i64,
+}
+
+fn request_of(row: Row) -> StoreResult<StoredRequest> {
+    let request = serde_json::from_str(&row.state).map_err(|e| corrupt("conference request", e))?;
+    Ok(StoredRequest { request, version: row.version })
+}
+
+fn meeting_of(row: Row) -> StoreResult<StoredMeeting> {
+    let meeting = serde_json::from_str(&row.state).map_err(|e| corrupt("conference meeting", e))?;
+    Ok(StoredMeeting { meeting, version: row.version })
+}
+
+fn meeting_status(meeting: &Meeting) -> &'static str {
+    match meeting.status {
+        MeetingStatus::Planned => "planned",
+        MeetingStatus::Closed { .. } => "closed",
+        MeetingStatus::Cancelled { .. } => "cancelled",
+    }
+}
+
+/// After an UPDATE guarded by the version touched nothing: a conflict, or the row is gone.
+macro_rules! conflict_or_missing {
+    ($tx:ident, $table:literal, $id:expr) => {{
+        let sql = concat!("SELECT version FROM ", $table, " WHERE id = $1");
+        let current: Option<i64> =
+            sqlx::query_scalar(sql).bind($id).fetch_optional(&mut *$tx).await.map_err(db_error)?;
+        return Err(match current {
+            Some(current) => StoreError::Conflict { current },
+            None => StoreError::NotFound,
+        });
+    }};
+}
+
+impl Store {
+    async fn requests_where(&self, sql: &str, id: Option<Uuid>) -> StoreResult<Vec<StoredRequest>> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        let rows: Vec<Row> = on_db!(self, pool => match id {
+            Some(id) => sqlx::query_as(sql).bind(id).fetch_all(pool).await,
+            None => sqlx::query_as(sql).fetch_all(pool).await,
+        })
+        .map_err(db_error)?;
+        rows.into_iter().map(request_of).collect()
+    }
+}
+
+impl ConferenceStore for Store {
+    async fn write_conference(&self, write: &ConferenceWrite<'_>) -> StoreResult<()> {
+        let requests: Vec<(&ConferenceRequest, i64, String)> =
+            write.requests.iter().map(|(r, v)| Ok((*r, *v, to_json(r)?))).collect::<StoreResult<_>>()?;
+        let meetings: Vec<(&Meeting, i64, String)> =
+            write.meetings.iter().map(|(m, v)| Ok((*m, *v, to_json(m)?))).collect::<StoreResult<_>>()?;
+        in_tx!(self, tx => {
+            for (request, version, state) in &requests {
+                if *version == 1 {
+                    sqlx::query(
+                        "INSERT INTO conference_request (id, person_id, status, triage_on, submitted_at, version, state) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(request.id.0)
+                    .bind(request.person.0)
+                    .bind(request.status.name())
+                    .bind(Day(request.triage_on))
+                    .bind(Instant(request.submitted_at))
+                    .bind(*version)
+                    .bind(state)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                } else {
+                    let updated = sqlx::query(
+                        "UPDATE conference_request SET status = $1, version = $2, state = $3 WHERE id = $4 AND version = $5",
+                    )
+                    .bind(request.status.name())
+                    .bind(*version)
+                    .bind(state)
+                    .bind(request.id.0)
+                    .bind(*version - 1)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    if updated.rows_affected() == 0 {
+                        conflict_or_missing!(tx, "conference_request", request.id.0);
+                    }
+                }
+            }
+            for (meeting, version, state) in &meetings {
+                if *version == 1 {
+                    sqlx::query(
+                        "INSERT INTO conference_meeting (id, meeting_on, status, version, state) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(meeting.id.0)
+                    .bind(Day(meeting.date))
+                    .bind(meeting_status(meeting))
+                    .bind(*version)
+                    .bind(state)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                } else {
+                    let updated = sqlx::query(
+                        "UPDATE conference_meeting SET status = $1, version = $2, state = $3 WHERE id = $4 AND version = $5",
+                    )
+                    .bind(meeting_status(meeting))
+                    .bind(*version)
+                    .bind(state)
+                    .bind(meeting.id.0)
+                    .bind(*version - 1)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    if updated.rows_affected() == 0 {
+                        conflict_or_missing!(tx, "conference_meeting", meeting.id.0);
+                    }
+                }
+                sqlx::query("DELETE FROM conference_agenda WHERE meeting_id = $1")
+                    .bind(meeting.id.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                for item in &meeting.agenda {
+                    sqlx::query("INSERT INTO conference_agenda (meeting_id, person_id) VALUES ($1, $2)")
+                        .bind(meeting.id.0)
+                        .bind(item.person.0)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                }
+            }
+            for audit in &write.audit {
+                insert_audit!(tx, audit);
+            }
+        });
+        Ok(())
+    }
+
+    async fn conference_request(&self, id: ConferenceRequestId) -> StoreResult<Option<StoredRequest>> {
+        let sql = "SELECT state, version FROM conference_request WHERE id = $1";
+        Ok(self.requests_where(sql, Some(id.0)).await?.pop())
+    }
+
+    async fn conference_requests_of(&self, person: PersonId) -> StoreResult<Vec<StoredRequest>> {
+        let sql =
+            "SELECT state, version FROM conference_request WHERE person_id = $1 ORDER BY submitted_at DESC, id DESC";
+        self.requests_where(sql, Some(*person.as_uuid())).await
+    }
+
+    async fn open_conference_requests(&self) -> StoreResult<Vec<StoredRequest>> {
+        let sql = "SELECT state, version FROM conference_request WHERE status IN ('requested', 'accepted') \
+                   ORDER BY triage_on, submitted_at, id";
+        self.requests_where(sql, None).await
+    }
+
+    async fn meeting(&self, id: MeetingId) -> StoreResult<Option<StoredMeeting>> {
+        let sql = "SELECT state, version FROM conference_meeting WHERE id = $1";
+        let row: Option<Row> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(id.0).fetch_optional(pool).await).map_err(db_error)?;
+        row.map(meeting_of).transpose()
+    }
+
+    async fn meetings_from(&self, from: Date, limit: u32) -> StoreResult<Vec<StoredMeeting>> {
+        let sql =
+            "SELECT state, version FROM conference_meeting WHERE meeting_on >= $1 ORDER BY meeting_on, id LIMIT $2";
+        let rows: Vec<Row> = on_db!(self, pool => {
+            sqlx::query_as(sql).bind(Day(from)).bind(i64::from(limit)).fetch_all(pool).await
+        })
+        .map_err(db_error)?;
+        rows.into_iter().map(meeting_of).collect()
+    }
+
+    async fn meetings_of(&self, person: PersonId) -> StoreResult<Vec<StoredMeeting>> {
+        let sql = "SELECT m.state, m.version FROM conference_meeting m \
+                   JOIN conference_agenda a ON a.meeting_id = m.id WHERE a.person_id = $1 \
+                   ORDER BY m.meeting_on DESC, m.id DESC";
+        let rows: Vec<Row> = on_db!(self, pool => {
+            sqlx::query_as(sql).bind(*person.as_uuid()).fetch_all(pool).await
+        })
+        .map_err(db_error)?;
+        rows.into_iter().map(meeting_of).collect()
+    }
+}
