@@ -1,7 +1,15 @@
-//! `spawn_app()`: the whole application on a real listener (port 0) over a fresh SQLite file,
-//! with a fixed clock, and helpers to add members and sign them in.
+//! `spawn_app()`: the whole application on a real listener (port 0) over a fresh SQLite file
+//! (or, with `spawn_on`, a fresh PostgreSQL database), with a fixed clock, and helpers to add
+//! members and sign them in.
 
 #![allow(dead_code)]
+
+pub mod table;
+
+/// The shared web-test support, for its PostgreSQL database per test.
+#[path = "../support/mod.rs"]
+mod common;
+pub use common::postgres_url;
 
 use domain::FixedClock;
 use domain::access::{Actor, Role};
@@ -19,13 +27,18 @@ pub struct TestApp {
     pub address: String,
     pub store: Store,
     pub clock: Arc<FixedClock>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 pub async fn spawn_app(now: &str) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("desist.db").display());
-    let store = Store::connect(&url, 4).await.unwrap();
+    spawn_on(now, &url, Some(dir)).await
+}
+
+/// The application over the database at `url` (SQLite or PostgreSQL).
+pub async fn spawn_on(now: &str, url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+    let store = Store::connect(url, 4).await.unwrap();
     let clock = Arc::new(FixedClock::new(now.parse().unwrap()));
     let config = WebConfig { secure_cookies: false, default_lang: web::i18n::Lang::En, ..WebConfig::default() };
     let state = AppState::new(store.clone(), clock.clone(), config);
@@ -60,6 +73,12 @@ impl TestApp {
     }
 
     pub async fn member_of(&self, agency: &Agency, role: Role) -> (Actor, String) {
+        self.member_with_roles(agency, &[role]).await
+    }
+
+    /// A member holding several roles, e.g. a police officer designated assistant prosecutor.
+    pub async fn member_with_roles(&self, agency: &Agency, roles: &[Role]) -> (Actor, String) {
+        let role = roles[0];
         let now = self.now();
         let username = format!("{}-{}", role.code(), MemberId::new(now).to_string().get(24..).unwrap());
         let member = Member {
@@ -67,7 +86,7 @@ impl TestApp {
             agency_id: agency.id,
             username: username.clone(),
             display_name: format!("{} ({})", role.code(), agency.name),
-            roles: vec![role],
+            roles: roles.to_vec(),
             disabled: false,
         };
         self.store.create_member(&member, &password_hash().await, now).await.unwrap();
