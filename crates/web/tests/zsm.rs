@@ -381,3 +381,236 @@ async fn intake_is_for_the_police_and_the_lawyer_is_recorded_by_police_or_prosec
     assert_eq!(recorded.status, 200, "{}", recorded.body);
     assert_eq!(t.lawyer.get(&format!("/zsm/cases/{case}")).await.status, 200, "now the lawyer's client");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The walk the authorization matrix promises for the ZSM routes (`Need::CaseRules("zsm.rs")`):
+// every route × every role × (on the case / not), with the exact status, on SQLite and PostgreSQL.
+
+/// Every ZSM route by method and template, as `crates/web/src/zsm/mod.rs` declares them.
+const ROUTES: [(&str, &str); 20] = [
+    ("GET", "/zsm"),
+    ("GET", "/zsm/intake"),
+    ("POST", "/zsm/cases"),
+    ("GET", "/zsm/cases/{id}"),
+    ("POST", "/zsm/cases/{id}/contributions/{partner}"),
+    ("POST", "/zsm/cases/{id}/clocks/{clock}/extend"),
+    ("POST", "/zsm/cases/{id}/clocks/{clock}/order"),
+    ("POST", "/zsm/cases/{id}/refer"),
+    ("POST", "/zsm/cases/{id}/lawyer"),
+    ("GET", "/zsm/cases/{id}/decision"),
+    ("POST", "/zsm/cases/{id}/decision"),
+    ("GET", "/zsm/cases/{id}/amend"),
+    ("POST", "/zsm/cases/{id}/amend"),
+    ("GET", "/zsm/cases/{id}/record"),
+    ("POST", "/zsm/cases/{id}/breaches"),
+    ("POST", "/zsm/cases/{id}/maintain"),
+    ("GET", "/zsm/{location}/board"),
+    ("GET", "/zsm/{location}/board/fragment"),
+    ("GET", "/zsm/{location}/obligations"),
+    ("GET", "/zsm/{location}/metrics"),
+];
+
+#[test]
+fn the_walk_covers_every_zsm_route() {
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/zsm/mod.rs")).unwrap();
+    let mut declared = Vec::new();
+    for part in source.split(".route(\"").skip(1) {
+        let (path, rest) = part.split_once('"').unwrap();
+        let handlers = rest.split(".route(").next().unwrap_or(rest);
+        for (method, marker) in [("GET", "get("), ("POST", "post(")] {
+            if handlers.contains(marker) {
+                declared.push((method, path));
+            }
+        }
+    }
+    assert!(declared.len() >= 20, "routes read from the source: {declared:?}");
+    for route in &declared {
+        assert!(ROUTES.contains(route), "{route:?} is not walked");
+    }
+    for route in &ROUTES {
+        assert!(declared.contains(route), "{route:?} is walked but no longer declared");
+    }
+}
+
+/// The agency a role works in at the table.
+fn agency_kind(role: Role) -> AgencyKind {
+    match role {
+        Role::PoliceOfficer | Role::AssistantProsecutor => AgencyKind::Police,
+        Role::Prosecutor => AgencyKind::Prosecution,
+        Role::ProbationOfficer => AgencyKind::Probation,
+        Role::VictimSupportWorker => AgencyKind::VictimSupport,
+        Role::DefenceLawyer => AgencyKind::Defence,
+        Role::MunicipalityOfficer => AgencyKind::Municipality,
+        Role::ProviderWorker => AgencyKind::Provider,
+        Role::Mentor => AgencyKind::Mentoring,
+        Role::Administrator | Role::Analyst | Role::ProcessManager => AgencyKind::SafetyHouse,
+    }
+}
+
+/// The exact status of `method route` for a member with `role` whose agency is on the
+/// suspect's team (the recorded lawyer, for the defence) or not. The walk posts bodies that
+/// are invalid, so a request that reaches its use case answers 422 and changes nothing.
+fn expected(method: &str, route: &str, role: Role, on_case: bool) -> u16 {
+    use domain::zsm::service::{METRICS_ROLES, TABLE_ROLES};
+    let at_table = TABLE_ROLES.contains(&role);
+    let reaches_case = at_table && on_case;
+    let prosecutor = role == Role::Prosecutor;
+    let case = |status: u16, allowed: bool| if reaches_case && allowed { status } else { 403 };
+    match (method, route.trim_start_matches("/zsm/cases/{id}")) {
+        ("GET", "/zsm") => 200,
+        ("GET", "/zsm/intake") => {
+            if role == Role::PoliceOfficer {
+                200
+            } else {
+                403
+            }
+        }
+        ("POST", "/zsm/cases") => {
+            if role == Role::PoliceOfficer {
+                422
+            } else {
+                403
+            }
+        }
+        ("GET", "") => case(200, true),
+        ("POST", "/contributions/{partner}") => case(422, role == Role::ProbationOfficer),
+        ("POST", "/clocks/{clock}/extend" | "/clocks/{clock}/order") => case(422, prosecutor),
+        ("POST", "/lawyer") => case(422, matches!(role, Role::PoliceOfficer | Role::Prosecutor)),
+        ("GET", "/decision" | "/amend") => case(200, prosecutor),
+        ("POST", "/decision" | "/amend" | "/maintain" | "/refer") => case(422, prosecutor),
+        ("GET", "/record") => case(404, true),
+        ("POST", "/breaches") => case(422, true),
+        ("GET", "/zsm/{location}/metrics") => {
+            if METRICS_ROLES.contains(&role) {
+                200
+            } else {
+                403
+            }
+        }
+        ("GET", _) if route.starts_with("/zsm/{location}/") => {
+            if at_table {
+                200
+            } else {
+                403
+            }
+        }
+        other => panic!("no expectation for {other:?}"),
+    }
+}
+
+fn concrete(route: &str, case: &str) -> String {
+    let clock = if route.ends_with("/order") { "inverzekeringstelling" } else { "ophouden_voor_onderzoek" };
+    route
+        .replace("{id}", case)
+        .replace("{partner}", "probation")
+        .replace("{clock}", clock)
+        .replace("{location}", "zsm-utrecht")
+}
+
+async fn walk(app: support::TestApp) {
+    use domain::directory::Agency;
+    use domain::ids::AgencyId;
+    use domain::ports::DirectoryStore;
+    use domain::zsm::ports::{ZsmLocation, ZsmStore};
+    let now = app.now();
+    let mut on_case: Vec<Agency> = Vec::new();
+    let mut members = Vec::new();
+    for role in Role::ALL {
+        let kind = agency_kind(role);
+        for on in [true, false] {
+            let name = format!("{kind:?} {}", if on { "at the table" } else { "elsewhere" });
+            let agency = match on_case.iter().find(|a| a.kind == kind && on && kind != AgencyKind::Defence) {
+                Some(agency) => agency.clone(),
+                None => {
+                    let agency = Agency { id: AgencyId::new(now), name: format!("{name} {}", members.len()), kind };
+                    app.store.create_agency(&agency).await.unwrap();
+                    if on && kind != AgencyKind::Defence {
+                        on_case.push(agency.clone());
+                    }
+                    agency
+                }
+            };
+            let (actor, username) = app.member_of(&agency, role).await;
+            members.push((role, on, actor, username));
+        }
+    }
+    let location = ZsmLocation {
+        code: "zsm-utrecht".into(),
+        name: "ZSM Utrecht".into(),
+        pack: "nl".into(),
+        agencies: on_case.iter().map(|a| a.id).collect(),
+    };
+    app.store.create_location(&location).await.unwrap();
+    let police = &members.iter().find(|(r, on, ..)| *r == Role::PoliceOfficer && *on).unwrap().2;
+    let lawyer = &members.iter().find(|(r, on, ..)| *r == Role::DefenceLawyer && *on).unwrap().2;
+    let not_a_lawyer = police.member_id.to_string();
+    let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap();
+    let people = domain::service::People { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
+    let input = domain::people::PersonInput {
+        family_name: "Walker".into(),
+        given_names: "Sam".into(),
+        sex: "X".into(),
+        ..Default::default()
+    };
+    let basis = domain::access::TeamEntryInput {
+        basis_kind: "statutory_task".into(),
+        statute: "Politiewet 2012 art. 3".into(),
+        reason: "ZSM".into(),
+        ..Default::default()
+    };
+    let suspect = people.create(police, &input, &basis).await.unwrap().id.to_string();
+    let police_client = app.session(police).await;
+    let lawyer_id = lawyer.member_id.to_string();
+    let registered = police_client
+        .post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:45", "2026-11-22", &lawyer_id))
+        .await;
+    assert_eq!(registered.status, 200, "{}", registered.body);
+    let case = registered.url.trim_start_matches("/zsm/cases/").to_string();
+    let obligation = uuid::Uuid::now_v7().to_string();
+    let body: Vec<(&str, &str)> = vec![
+        ("version", "1"),
+        ("state", ""),
+        ("extension", ""),
+        ("ordered_at", ""),
+        ("lawyer_id", &not_a_lawyer),
+        ("disposal", ""),
+        ("obligation", &obligation),
+        ("observed_on", ""),
+        ("reason", ""),
+        ("destination", ""),
+        ("location", ""),
+    ];
+    let versions_before = app.count("zsm_case_event").await;
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (role, on, actor, _) in &members {
+        let client = app.session(actor).await;
+        for (method, route) in ROUTES {
+            let path = concrete(route, &case);
+            let page = if method == "GET" { client.get(&path).await } else { client.post(&path, &body).await };
+            let want = expected(method, route, *role, *on);
+            if page.status != want {
+                failures.push(format!(
+                    "{method} {route} as {role} ({}): {} instead of {want}",
+                    if *on { "on the case" } else { "not" },
+                    page.status
+                ));
+            }
+            if route == "/zsm/{location}/board" && want == 200 && page.body.contains("Sam Walker") != *on {
+                failures.push(format!("board as {role} (on the case: {on}) lists the case: {}", !*on));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(checked, Role::ALL.len() * 2 * ROUTES.len());
+    assert_eq!(app.count("zsm_case_event").await, versions_before, "no request of the walk changed the case");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_zsm_route_for_every_role_on_and_off_the_case() {
+    walk(spawn_app(NOW).await).await;
+    if let Some(url) = support::postgres_url().await {
+        walk(support::spawn_on(NOW, &url, None).await).await;
+    }
+}
