@@ -1,57 +1,31 @@
-//! What the case page and the board show, over a real listener and a real database: the
-//! suspect's prior record from the evidence extract (need-to-know, audited), and each clock's
+//! What the case page and the board show, over a real listener and a real database: need-to-know
+//! between lawyers and towards the defence, the suspect's prior record from the evidence extract (need-to-know, audited), and each clock's
 //! time shown once — time left, or the warning that says it — on the board and the case page.
 
 #[path = "zsm_support/mod.rs"]
 mod support;
 
-use domain::access::TeamEntryInput;
-use domain::people::{IdentifierInput, PersonInput};
-use domain::service::People;
-use support::table::{Table, intake, table, table_on_postgres};
-
-/// Runs `sql` on the app's database (SQLite or PostgreSQL).
-async fn execute(t: &Table, sql: &str) {
-    let sql = sqlx::AssertSqlSafe(sql.to_string());
-    match t.app.store.pool() {
-        store::Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()).unwrap(),
-        store::Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()).unwrap(),
-    }
-}
+use domain::people::IdentifierInput;
+use support::table::{Table, current_version, intake, register, suspect, table, table_on_postgres};
 
 async fn suspect_with_identifier(t: &Table, family_name: &str, local_id: &str) -> String {
-    let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap();
-    let people = People { store: &t.app.store, clock: t.app.clock.as_ref(), time_zone: &zone };
-    let input = PersonInput {
-        family_name: family_name.into(),
-        given_names: "Sam".into(),
-        sex: "X".into(),
-        identifiers: vec![IdentifierInput { kind: "local".into(), value: local_id.into() }],
-        ..Default::default()
-    };
-    let basis = TeamEntryInput {
-        basis_kind: "statutory_task".into(),
-        statute: "Politiewet 2012 art. 3".into(),
-        reason: "ZSM".into(),
-        ..Default::default()
-    };
-    people.create(&t.police_actor, &input, &basis).await.unwrap().id.to_string()
+    let identifier = IdentifierInput { kind: "local".into(), value: local_id.into() };
+    suspect(&t.app, &t.police_actor, family_name, vec![identifier]).await.to_string()
 }
 
 async fn prior_record_is_shown_on_need_to_know(t: Table) {
     let suspect = suspect_with_identifier(&t, "Jong", "hks-77").await;
-    execute(
-        &t,
-        "INSERT INTO evidence_person (source_id, birth_date, sex, area) VALUES ('hks-77', NULL, 'X', 'Utrecht')",
-    )
-    .await;
-    execute(
-        &t,
-        "INSERT INTO evidence_person (source_id, birth_date, sex, area) VALUES ('hks-99', NULL, 'X', 'Utrecht')",
-    )
-    .await;
-    execute(
-        &t,
+    t.app
+        .execute(
+            "INSERT INTO evidence_person (source_id, birth_date, sex, area) VALUES ('hks-77', NULL, 'X', 'Utrecht')",
+        )
+        .await;
+    t.app
+        .execute(
+            "INSERT INTO evidence_person (source_id, birth_date, sex, area) VALUES ('hks-99', NULL, 'X', 'Utrecht')",
+        )
+        .await;
+    t.app.execute(
         "INSERT INTO evidence_offence (source_id, person_id, offence_date, outcome_date, outcome, offence_type, seriousness) VALUES \
          ('o1', 'hks-77', '2023-05-01', '2023-06-01', 'penalty_order', 'fietsendiefstal', 3), \
          ('o2', 'hks-77', '2025-01-10', NULL, 'pending', 'mishandeling', NULL), \
@@ -68,24 +42,16 @@ async fn prior_record_is_shown_on_need_to_know(t: Table) {
     assert!(!page.contains("inbraak"), "another person's offences stay out");
 
     let reads = "SELECT count(*) FROM audit_log WHERE what LIKE '%prior record%' AND action = 'read'";
-    let before = count(&t, reads).await;
+    let before = t.app.scalar(reads).await;
     let probation = t.probation.get(&case.url).await;
     assert!(probation.body.contains("fietsendiefstal"));
-    assert_eq!(count(&t, reads).await, before + 1, "every read of the record is audited");
+    assert_eq!(t.app.scalar(reads).await, before + 1, "every read of the record is audited");
 
     let victim_support = t.victim_support.get(&case.url).await;
     assert_eq!(victim_support.status, 200);
     assert!(victim_support.body.contains("The prior record is shown only to police, prosecution, probation"));
     assert!(!victim_support.body.contains("fietsendiefstal"));
-    assert_eq!(count(&t, reads).await, before + 1, "nothing read for victim support");
-}
-
-async fn count(t: &Table, sql: &str) -> i64 {
-    let sql = sqlx::AssertSqlSafe(sql.to_string());
-    match t.app.store.pool() {
-        store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
+    assert_eq!(t.app.scalar(reads).await, before + 1, "nothing read for victim support");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -114,4 +80,47 @@ async fn an_overdue_clock_says_so_once_on_the_board_and_the_case_page() {
     assert!(board.body.contains("data-label=\"Probation (quick scan)\""), "every card cell names its column");
     let page = t.prosecutor.get(&case.url).await;
     assert_eq!(page.body.matches("1 h 30 min").count(), 1, "once on the case page: {}", page.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lawyer_sees_only_their_own_clients_and_never_the_victim() {
+    let t = table().await;
+    let lawyer_id = t.lawyer_actor.member_id.to_string();
+    let case = register(&t, "Smit", &lawyer_id).await;
+    let v = current_version(&t.victim_support, &case).await;
+    let saved = t
+        .victim_support
+        .post(
+            &format!("/zsm/cases/{case}/contributions/victim_support"),
+            &[("version", &v), ("state", "done"), ("interests", "Geheime wens van het slachtoffer")],
+        )
+        .await;
+    assert_eq!(saved.status, 200);
+
+    // Another lawyer: not their client, refused and not on their board.
+    let refused = t.other_lawyer.get(&format!("/zsm/cases/{case}")).await;
+    assert_eq!(refused.status, 403);
+    assert!(!t.other_lawyer.get("/zsm/zsm-utrecht/board").await.body.contains("Sam Smit"));
+
+    // The suspect's own lawyer: sees the case, not the victim or victim support's section.
+    let own = t.lawyer.get(&format!("/zsm/cases/{case}")).await;
+    assert_eq!(own.status, 200);
+    assert!(own.body.contains("Victim details are not shown to the defence"));
+    assert!(!own.body.contains("Mevrouw Geheim"));
+    assert!(!own.body.contains("Geheime wens"));
+    assert!(t.lawyer.get("/zsm/zsm-utrecht/board").await.body.contains("Sam Smit"));
+
+    // The prosecutor sees both.
+    let prosecutor = t.prosecutor.get(&format!("/zsm/cases/{case}")).await;
+    assert!(prosecutor.body.contains("Mevrouw Geheim") && prosecutor.body.contains("Geheime wens"));
+    // Only victim support edits its section; probation is refused.
+    let v = current_version(&t.prosecutor, &case).await;
+    let wrong_agency = t
+        .probation
+        .post(
+            &format!("/zsm/cases/{case}/contributions/victim_support"),
+            &[("version", &v), ("state", "done"), ("interests", "x")],
+        )
+        .await;
+    assert_eq!(wrong_agency.status, 403);
 }

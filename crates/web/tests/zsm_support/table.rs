@@ -5,7 +5,7 @@ use super::{Client, TestApp, spawn_app, spawn_on};
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
-use domain::people::PersonInput;
+use domain::people::{IdentifierInput, PersonInput};
 use domain::service::People;
 use domain::zsm::ports::{ZsmLocation, ZsmStore};
 
@@ -73,22 +73,28 @@ async fn table_on(app: TestApp) -> Table {
 
 impl Table {
     pub async fn person(&self, family_name: &str) -> PersonId {
-        let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap();
-        let people = People { store: &self.app.store, clock: self.app.clock.as_ref(), time_zone: &zone };
-        let input = PersonInput {
-            family_name: family_name.into(),
-            given_names: "Sam".into(),
-            sex: "X".into(),
-            ..Default::default()
-        };
-        let basis = TeamEntryInput {
-            basis_kind: "statutory_task".into(),
-            statute: "Politiewet 2012 art. 3".into(),
-            reason: "ZSM".into(),
-            ..Default::default()
-        };
-        people.create(&self.police_actor, &input, &basis).await.unwrap().id
+        suspect(&self.app, &self.police_actor, family_name, Vec::new()).await
     }
+}
+
+/// A person "Sam {family_name}" created by `police` on their statutory task.
+pub async fn suspect(app: &TestApp, police: &Actor, family_name: &str, identifiers: Vec<IdentifierInput>) -> PersonId {
+    let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap();
+    let people = People { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
+    let input = PersonInput {
+        family_name: family_name.into(),
+        given_names: "Sam".into(),
+        sex: "X".into(),
+        identifiers,
+        ..Default::default()
+    };
+    let basis = TeamEntryInput {
+        basis_kind: "statutory_task".into(),
+        statute: "Politiewet 2012 art. 3".into(),
+        reason: "ZSM".into(),
+        ..Default::default()
+    };
+    people.create(police, &input, &basis).await.unwrap().id
 }
 
 pub fn intake<'a>(
