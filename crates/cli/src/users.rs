@@ -42,7 +42,8 @@ pub struct AddArgs {
     agency: String,
     /// Role codes, comma-separated: administrator, police_officer, prosecutor, probation_officer,
     /// victim_support_worker, defence_lawyer, process_manager, municipality_officer,
-    /// provider_worker, mentor, analyst.
+    /// provider_worker, mentor, analyst, assistant_prosecutor (a designation held beside
+    /// police_officer: the hulpofficier van justitie who may order custody).
     #[arg(long, value_delimiter = ',')]
     roles: Vec<String>,
     #[command(flatten)]

@@ -1,6 +1,6 @@
-//! The browser journey (`tests/browser/journey.mjs`) against a real `desist demo` server: real
-//! headless Chromium (Debian's `/usr/bin/chromium`) driven by playwright-core, with axe-core
-//! checking every page.
+//! The browser journeys (`tests/browser/journey.mjs`, `tests/browser/zsm_journey.mjs`), each
+//! against its own real `desist demo` server: real headless Chromium (Debian's
+//! `/usr/bin/chromium`) driven by playwright-core, with axe-core checking every page.
 //!
 //! Needs Chromium, Node.js and `npm ci --prefix tests/browser`. Without them the test says why
 //! and passes, unless `DESIST_BROWSER_TESTS=1` (as `.ci/run` sets): then anything missing is a
@@ -85,6 +85,18 @@ fn server_log(path: &Path) -> String {
 
 #[test]
 fn journey_in_headless_chromium_with_axe() {
+    run_journey("journey.mjs");
+}
+
+/// Police intake → probation quick scan → victim support → lawyer → the prosecutor's penalty
+/// order → the board shows the case settled (and fits a 320px screen).
+#[test]
+fn zsm_journey_in_headless_chromium_with_axe() {
+    run_journey("zsm_journey.mjs");
+}
+
+/// Starts `desist demo` on a free port and runs `tests/browser/{script}` against it.
+fn run_journey(script: &str) {
     let required = std::env::var("DESIST_BROWSER_TESTS").ok();
     if required.as_deref() == Some("0") {
         show("browser journey skipped: DESIST_BROWSER_TESTS=0");
@@ -152,7 +164,7 @@ fn journey_in_headless_chromium_with_axe() {
 
     let mut journey = KillOnDrop(
         Command::new("node")
-            .arg(root.join("tests/browser/journey.mjs"))
+            .arg(root.join("tests/browser").join(script))
             .arg(&url)
             .current_dir(&root)
             .env("DESIST_CHROMIUM", chromium())
@@ -160,7 +172,7 @@ fn journey_in_headless_chromium_with_axe() {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("starting node tests/browser/journey.mjs"),
+            .unwrap_or_else(|error| panic!("starting node tests/browser/{script}: {error}")),
     );
     let out = lines_of(journey.0.stdout.take().expect("the journey's stdout"));
     let err = lines_of(journey.0.stderr.take().expect("the journey's stderr"));

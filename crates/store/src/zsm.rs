@@ -6,6 +6,9 @@
 use crate::people::{INSERT_AUDIT, INSERT_TEAM_ENTRY, basis_columns, insert_audit, insert_team_entry};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
+
+#[macro_use]
+mod history;
 use domain::access::TeamEntry;
 use domain::audit::AuditEntry;
 use domain::ids::AgencyId;
@@ -14,10 +17,12 @@ use domain::ports::{StoreError, StoreResult};
 use domain::zsm::case::CaseEffect;
 use domain::zsm::clock::{ClockEffect, ClockRun};
 use domain::zsm::forms::contribution_state_code;
-use domain::zsm::ids::{CaseId, MemberId};
+use domain::zsm::ids::{CaseId, MemberId, PersonId};
 use domain::zsm::intake::Victim;
 use domain::zsm::ports::{BoardCase, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
+use domain::zsm::prior::PriorOffence;
 use domain::zsm::view::{CaseIndex, MetricsRow};
+use history::{case_event, clock_event};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -56,6 +61,15 @@ struct BoardRow {
     version: i64,
     family_name: String,
     given_names: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PriorRow {
+    offence_date: Day,
+    outcome_date: Option<Day>,
+    outcome: String,
+    offence_type: String,
+    seriousness: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -99,280 +113,6 @@ impl BoardRow {
         };
         let row = CaseRow { state: self.state, clocks: self.clocks, lawyer_id: self.lawyer_id, version: self.version };
         Ok(BoardCase { stored: row.into_stored()?, suspect_name })
-    }
-}
-
-/// The audit and team rows that travel with a case write.
-macro_rules! write_audit_and_team {
-    ($tx:ident, $write:expr) => {{
-        let write: &CaseWrite<'_> = $write;
-        for entry in write.team {
-            insert_team_entry!($tx, entry);
-        }
-        for entry in write.audit {
-            insert_audit!($tx, entry);
-        }
-    }};
-}
-
-/// The history rows a transition's effects call for.
-macro_rules! write_history {
-    ($tx:ident, $write:expr) => {{
-        let write: &CaseWrite<'_> = $write;
-        let case = &write.stored.case;
-        let case_id = case.id.as_uuid();
-        let by = *write.by.as_uuid();
-        let at = Instant(write.at);
-        for effect in write.effects {
-            let (kind, detail) = case_event(effect);
-            sqlx::query("INSERT INTO zsm_case_event (id, case_id, at, member_id, kind, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(row_id(write.at))
-                .bind(case_id)
-                .bind(at)
-                .bind(by)
-                .bind(kind)
-                .bind(detail)
-                .execute(&mut *$tx)
-                .await
-                .map_err(db_error)?;
-            match effect {
-                CaseEffect::ClockStarted(run) => {
-                    insert_clock!($tx, case_id, run);
-                    insert_clock_event!($tx, case_id, run.clock.as_str(), run.started_at, "started", Some(by),
-                        None::<String>, None::<String>, None::<String>, None::<String>, run.deadline);
-                }
-                CaseEffect::ContributionUpdated { partner, .. } => {
-                    insert_contribution!($tx, write, *partner);
-                }
-                CaseEffect::Decided { .. } | CaseEffect::DecisionAmended { .. } => {
-                    let decision = case.status.decision().ok_or_else(|| corrupt("decision", "missing after decide"))?;
-                    sqlx::query(
-                        "INSERT INTO zsm_decision (id, case_id, disposal, legal_basis, outcome, parameters, overrides, \
-                         reasoning, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    )
-                    .bind(decision.id.as_uuid())
-                    .bind(case_id)
-                    .bind(decision.disposal.as_str())
-                    .bind(&decision.legal_basis)
-                    .bind(code(&decision.outcome))
-                    .bind(json(&decision.parameters)?)
-                    .bind(json(&decision.overrides)?)
-                    .bind(&decision.reasoning)
-                    .bind(*decision.decided_by.as_uuid())
-                    .bind(Instant(decision.decided_at))
-                    .execute(&mut *$tx)
-                    .await
-                    .map_err(db_error)?;
-                    if let CaseEffect::DecisionAmended { previous, new, reason } = effect {
-                        sqlx::query(
-                            "INSERT INTO zsm_amendment (previous_decision, new_decision, case_id, reason, amended_by, amended_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6)",
-                        )
-                        .bind(previous.as_uuid())
-                        .bind(new.as_uuid())
-                        .bind(case_id)
-                        .bind(reason)
-                        .bind(by)
-                        .bind(at)
-                        .execute(&mut *$tx)
-                        .await
-                        .map_err(db_error)?;
-                    }
-                }
-                CaseEffect::ObligationCreated(obligation) => {
-                    sqlx::query(
-                        "INSERT INTO zsm_obligation (id, decision_id, case_id, kind, starts_on, ends_on, details, responsible_agency) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(obligation.id.as_uuid())
-                    .bind(obligation.decision.as_uuid())
-                    .bind(case_id)
-                    .bind(obligation.kind.as_str())
-                    .bind(Day(obligation.starts_on))
-                    .bind(Day(obligation.ends_on))
-                    .bind(&obligation.details)
-                    .bind(obligation.responsible_agency.as_str())
-                    .execute(&mut *$tx)
-                    .await
-                    .map_err(db_error)?;
-                }
-                CaseEffect::ObligationCancelled { obligation } => {
-                    sqlx::query("UPDATE zsm_obligation SET cancelled_at = $1 WHERE id = $2 AND cancelled_at IS NULL")
-                        .bind(at)
-                        .bind(obligation.as_uuid())
-                        .execute(&mut *$tx)
-                        .await
-                        .map_err(db_error)?;
-                }
-                CaseEffect::BreachRecorded { .. } => {
-                    let breach = case.breaches.last().ok_or_else(|| corrupt("breach", "missing after record"))?;
-                    sqlx::query(
-                        "INSERT INTO zsm_breach (id, case_id, obligation_id, observed_on, description, reported_by, recorded_by, recorded_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(row_id(write.at))
-                    .bind(case_id)
-                    .bind(breach.obligation.as_uuid())
-                    .bind(Day(breach.observed_on))
-                    .bind(&breach.description)
-                    .bind(breach.reported_by.as_str())
-                    .bind(*breach.recorded_by.as_uuid())
-                    .bind(Instant(breach.recorded_at))
-                    .execute(&mut *$tx)
-                    .await
-                    .map_err(db_error)?;
-                }
-                _ => {}
-            }
-        }
-        // A breach resolved by this write (maintained or amended) gets its resolution once.
-        for breach in case.breaches.iter().filter(|b| b.resolution.is_some()) {
-            sqlx::query(
-                "UPDATE zsm_breach SET resolution = $1, resolved_at = $2 \
-                 WHERE case_id = $3 AND obligation_id = $4 AND recorded_at = $5 AND resolution IS NULL",
-            )
-            .bind(json(&breach.resolution)?)
-            .bind(at)
-            .bind(case_id)
-            .bind(breach.obligation.as_uuid())
-            .bind(Instant(breach.recorded_at))
-            .execute(&mut *$tx)
-            .await
-            .map_err(db_error)?;
-        }
-        for effect in write.clock_effects {
-            let (clock, kind, member, role, extension, reason, deadline, when) = clock_event(effect, write.at);
-            // The basis of an extension is recorded with the grant in the clock's state.
-            let basis = match effect {
-                ClockEffect::Extended { clock, .. } => write
-                    .stored
-                    .clocks
-                    .iter()
-                    .find(|run| &run.clock == clock)
-                    .and_then(|run| run.extensions.last())
-                    .map(|grant| grant.basis.clone()),
-                _ => None,
-            };
-            insert_clock_event!($tx, case_id, clock, when, kind, member, role, extension, basis, reason, deadline);
-        }
-        for run in &write.stored.clocks {
-            sqlx::query("UPDATE zsm_clock SET deadline = $1, is_running = $2 WHERE case_id = $3 AND clock = $4")
-                .bind(Instant(run.deadline))
-                .bind(run.is_running())
-                .bind(case_id)
-                .bind(run.clock.as_str())
-                .execute(&mut *$tx)
-                .await
-                .map_err(db_error)?;
-        }
-    }};
-}
-
-macro_rules! insert_clock {
-    ($tx:ident, $case_id:expr, $run:expr) => {{
-        let run: &ClockRun = $run;
-        sqlx::query(
-            "INSERT INTO zsm_clock (case_id, clock, started_at, deadline, is_running) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind($case_id)
-        .bind(run.clock.as_str())
-        .bind(Instant(run.started_at))
-        .bind(Instant(run.deadline))
-        .bind(run.is_running())
-        .execute(&mut *$tx)
-        .await
-        .map_err(db_error)?;
-    }};
-}
-
-#[rustfmt::skip]
-macro_rules! insert_clock_event {
-    ($tx:ident, $case_id:expr, $clock:expr, $at:expr, $kind:expr, $member:expr, $role:expr, $extension:expr, $basis:expr, $reason:expr, $deadline:expr) => {{
-        sqlx::query(
-            "INSERT INTO zsm_clock_event (id, case_id, clock, at, kind, member_id, authority_role, extension, basis, reason, deadline) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(row_id($at))
-        .bind($case_id)
-        .bind($clock)
-        .bind(Instant($at))
-        .bind($kind)
-        .bind($member)
-        .bind($role)
-        .bind($extension)
-        .bind($basis)
-        .bind($reason)
-        .bind(Instant($deadline))
-        .execute(&mut *$tx)
-        .await
-        .map_err(db_error)?;
-    }};
-}
-
-macro_rules! insert_contribution {
-    ($tx:ident, $write:expr, $partner:expr) => {{
-        let partner: Partner = $partner;
-        let contribution = $write.stored.case.contributions.get(partner);
-        let content = match contribution.and_then(|c| c.content.as_ref()) {
-            Some(content) => Some(json(content)?),
-            None => None,
-        };
-        let state = contribution.map(|c| c.state).unwrap_or(domain::jurisdiction::ContributionState::NotNeeded);
-        sqlx::query(
-            "INSERT INTO zsm_contribution (id, case_id, partner, state, content, updated_at, updated_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(row_id($write.at))
-        .bind($write.stored.case.id.as_uuid())
-        .bind(partner.code())
-        .bind(contribution_state_code(state))
-        .bind(content)
-        .bind(Instant($write.at))
-        .bind(*$write.by.as_uuid())
-        .execute(&mut *$tx)
-        .await
-        .map_err(db_error)?;
-    }};
-}
-
-/// The kind and a JSON detail of a case event row.
-fn case_event(effect: &CaseEffect) -> (&'static str, String) {
-    let kind = match effect {
-        CaseEffect::Registered { .. } => "registered",
-        CaseEffect::ClockStarted(_) => "clock_started",
-        CaseEffect::BroughtToTable { .. } => "brought_to_table",
-        CaseEffect::ContributionUpdated { .. } => "contribution_updated",
-        CaseEffect::Decided { .. } => "decided",
-        CaseEffect::DecisionAmended { .. } => "decision_amended",
-        CaseEffect::ObligationCreated(_) => "obligation_created",
-        CaseEffect::ObligationCancelled { .. } => "obligation_cancelled",
-        CaseEffect::Referred { .. } => "referred",
-        CaseEffect::BreachRecorded { .. } => "breach_recorded",
-        CaseEffect::ReturnedToProsecutor { .. } => "returned_to_prosecutor",
-        CaseEffect::DecisionMaintained { .. } => "decision_maintained",
-    };
-    (kind, serde_json::to_string(effect).unwrap_or_else(|_| "{}".into()))
-}
-
-type ClockEventColumns<'a> =
-    (&'a str, &'static str, Option<Uuid>, Option<String>, Option<String>, Option<String>, Timestamp, Timestamp);
-
-fn clock_event(effect: &ClockEffect, at: Timestamp) -> ClockEventColumns<'_> {
-    match effect {
-        ClockEffect::Extended { clock, extension, by, new_deadline } => (
-            clock.as_str(),
-            "extended",
-            Some(*by.member.as_uuid()),
-            Some(by.role.code().to_string()),
-            Some(extension.to_string()),
-            None,
-            *new_deadline,
-            at,
-        ),
-        ClockEffect::Stopped { clock, reason, at: stopped } => {
-            (clock.as_str(), "stopped", None, None, None, Some(code(reason)), *stopped, *stopped)
-        }
-        ClockEffect::Expired { clock, deadline } => (clock.as_str(), "expired", None, None, None, None, *deadline, at),
     }
 }
 
@@ -628,6 +368,40 @@ impl ZsmStore for Store {
         })
         .map_err(db_error)?;
         rows.into_iter().map(BoardRow::into_board_case).collect()
+    }
+
+    async fn prior_offences(&self, person: PersonId) -> StoreResult<Vec<PriorOffence>> {
+        // One lookup per identifier (a person has a handful): each an index range on
+        // (person_id, offence_date), whatever collation the extract's ids are stored in.
+        let sources: Vec<String> = on_db!(self, pool => {
+            sqlx::query_scalar("SELECT value FROM person_identifier WHERE person_id = $1 ORDER BY kind, value")
+                .bind(person.as_uuid())
+                .fetch_all(pool)
+                .await
+        })
+        .map_err(db_error)?;
+        let mut offences = Vec::new();
+        for source in sources {
+            let rows: Vec<PriorRow> = on_db!(self, pool => {
+                sqlx::query_as(
+                    "SELECT offence_date, outcome_date, outcome, offence_type, seriousness FROM evidence_offence \
+                     WHERE person_id = $1 ORDER BY offence_date DESC",
+                )
+                .bind(&source)
+                .fetch_all(pool)
+                .await
+            })
+            .map_err(db_error)?;
+            offences.extend(rows.into_iter().map(|row| PriorOffence {
+                offence_date: row.offence_date.0,
+                outcome_date: row.outcome_date.map(|d| d.0),
+                proven: ::evidence::dataset::Outcome::parse(row.outcome.as_bytes()).is_some_and(|o| o.is_proven()),
+                outcome: row.outcome,
+                offence_type: row.offence_type,
+                seriousness: row.seriousness.and_then(|s| i32::try_from(s).ok()),
+            }));
+        }
+        Ok(offences)
     }
 
     async fn metrics_rows(&self, location: &str, from: Timestamp, to: Timestamp) -> StoreResult<Vec<MetricsRow>> {

@@ -51,6 +51,8 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("zsm/mod.rs", "GET", "/zsm/cases/{id}", Need::CaseRules("zsm.rs")),
     ("zsm/mod.rs", "POST", "/zsm/cases/{id}/contributions/{partner}", Need::CaseRules("zsm.rs")),
     ("zsm/mod.rs", "POST", "/zsm/cases/{id}/clocks/{clock}/extend", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "POST", "/zsm/cases/{id}/clocks/{clock}/order", Need::CaseRules("zsm.rs")),
+    ("zsm/mod.rs", "POST", "/zsm/cases/{id}/refer", Need::CaseRules("zsm.rs")),
     ("zsm/mod.rs", "POST", "/zsm/cases/{id}/lawyer", Need::CaseRules("zsm.rs")),
     ("zsm/mod.rs", "GET", "/zsm/cases/{id}/decision", Need::CaseRules("zsm.rs")),
     ("zsm/mod.rs", "POST", "/zsm/cases/{id}/decision", Need::CaseRules("zsm.rs")),

@@ -1,147 +1,17 @@
-//! The ZSM table over a real listener and a real SQLite database: the whole journey from
-//! police intake to a settled case on the board, every bad input of issue 4 refused with a
-//! clear error and nothing changed, and need-to-know between lawyers and towards the defence.
+//! The ZSM table over a real listener and a real database: the whole journey from police intake
+//! to a settled case on the board, every bad input of issue 4 refused with a clear error and
+//! nothing changed, and the walk of every ZSM route for every role on and off the case (on
+//! SQLite and PostgreSQL) that the authorization matrix refers to. Need-to-know on the case page
+//! is in zsm_case_page.rs, orders and referral in zsm_orders.rs.
 
 // The ZSM journeys sign members in through the real form; their helpers live beside them.
 #[path = "zsm_support/mod.rs"]
 mod support;
 
-use domain::access::{Actor, Role, TeamEntryInput};
+use domain::access::Role;
 use domain::directory::AgencyKind;
-use domain::ids::PersonId;
-use domain::people::PersonInput;
-use domain::service::People;
-use domain::zsm::ports::{ZsmLocation, ZsmStore};
-use support::{Client, TestApp, spawn_app};
-
-struct Table {
-    app: TestApp,
-    police: Client,
-    prosecutor: Client,
-    probation: Client,
-    victim_support: Client,
-    lawyer: Client,
-    lawyer_actor: Actor,
-    other_lawyer: Client,
-    police_actor: Actor,
-}
-
-/// Sunday 22 November 2026, 11:00 in Amsterdam.
-const NOW: &str = "2026-11-22T10:00:00Z";
-
-async fn table() -> Table {
-    let app = spawn_app(NOW).await;
-    let (police_actor, police) = app.member("Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
-    let (prosecutor_actor, prosecutor) =
-        app.member("OM Midden-Nederland", AgencyKind::Prosecution, Role::Prosecutor).await;
-    let (probation_actor, probation) =
-        app.member("Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
-    let (victim_actor, victim_support) =
-        app.member("Slachtofferhulp Utrecht", AgencyKind::VictimSupport, Role::VictimSupportWorker).await;
-    let (lawyer_actor, lawyer) = app.member("Advocaten Jansen", AgencyKind::Defence, Role::DefenceLawyer).await;
-    let (_, other_lawyer) = app.member("Advocaten de Boer", AgencyKind::Defence, Role::DefenceLawyer).await;
-    app.store
-        .create_location(&ZsmLocation {
-            code: "zsm-utrecht".into(),
-            name: "ZSM Utrecht".into(),
-            pack: "nl".into(),
-            agencies: vec![
-                police_actor.agency_id,
-                prosecutor_actor.agency_id,
-                probation_actor.agency_id,
-                victim_actor.agency_id,
-            ],
-        })
-        .await
-        .unwrap();
-    Table {
-        police: app.client(&police).await,
-        prosecutor: app.client(&prosecutor).await,
-        probation: app.client(&probation).await,
-        victim_support: app.client(&victim_support).await,
-        lawyer: app.client(&lawyer).await,
-        other_lawyer: app.client(&other_lawyer).await,
-        lawyer_actor,
-        police_actor,
-        app,
-    }
-}
-
-impl Table {
-    async fn person(&self, family_name: &str) -> PersonId {
-        let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap();
-        let people = People { store: &self.app.store, clock: self.app.clock.as_ref(), time_zone: &zone };
-        let input = PersonInput {
-            family_name: family_name.into(),
-            given_names: "Sam".into(),
-            sex: "X".into(),
-            ..Default::default()
-        };
-        let basis = TeamEntryInput {
-            basis_kind: "statutory_task".into(),
-            statute: "Politiewet 2012 art. 3".into(),
-            reason: "ZSM".into(),
-            ..Default::default()
-        };
-        people.create(&self.police_actor, &input, &basis).await.unwrap().id
-    }
-}
-
-fn intake<'a>(
-    suspect: &'a str,
-    arrested: &'a str,
-    arrived: &'a str,
-    offence_date: &'a str,
-    lawyer: &'a str,
-) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("suspect_id", suspect),
-        ("location", "zsm-utrecht"),
-        ("arrested_at", arrested),
-        ("arrived_at", arrived),
-        ("offence_type", "winkeldiefstal"),
-        ("offence_date", offence_date),
-        ("offence_place", "Utrecht, Hoog Catharijne"),
-        ("offence_description", "Drie flessen sterke drank"),
-        ("offence_pretrial", "yes"),
-        ("offence_type", ""),
-        ("offence_date", ""),
-        ("offence_place", ""),
-        ("offence_description", ""),
-        ("offence_pretrial", "yes"),
-        ("victim_person", ""),
-        ("victim_description", "Mevrouw Geheim, caissière"),
-        ("police_report_summary", "Aangehouden door de winkeldetective"),
-        ("prior_record_summary", ""),
-        ("lawyer_id", lawyer),
-    ]
-}
-
-async fn register(table: &Table, name: &str, lawyer: &str) -> String {
-    let suspect = table.person(name).await.to_string();
-    let page = table
-        .police
-        .post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:45", "2026-11-22", lawyer))
-        .await;
-    assert_eq!(page.status, 200, "{}", page.body);
-    assert!(page.url.starts_with("/zsm/cases/"), "redirected to the case page, not {}", page.url);
-    page.url.trim_start_matches("/zsm/cases/").to_string()
-}
-
-fn version_of(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).unwrap_or_else(|| panic!("a versioned form in {body}")) + marker.len();
-    body[start..].split('"').next().unwrap().to_string()
-}
-
-async fn current_version(client: &Client, case: &str) -> String {
-    version_of(&client.get(&format!("/zsm/cases/{case}")).await.body)
-}
-
-/// A decided case has no forms on its page; the amendment form carries its version.
-async fn amend_version(client: &Client, case: &str) -> String {
-    version_of(&client.get(&format!("/zsm/cases/{case}/amend")).await.body)
-}
+use support::spawn_app;
+use support::table::{NOW, amend_version, current_version, intake, register, table, version_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn intake_contributions_decision_and_the_board_shows_it_settled() {
@@ -332,49 +202,6 @@ async fn every_bad_input_is_refused_with_a_clear_error_and_nothing_changes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lawyer_sees_only_their_own_clients_and_never_the_victim() {
-    let t = table().await;
-    let lawyer_id = t.lawyer_actor.member_id.to_string();
-    let case = register(&t, "Smit", &lawyer_id).await;
-    let v = current_version(&t.victim_support, &case).await;
-    let saved = t
-        .victim_support
-        .post(
-            &format!("/zsm/cases/{case}/contributions/victim_support"),
-            &[("version", &v), ("state", "done"), ("interests", "Geheime wens van het slachtoffer")],
-        )
-        .await;
-    assert_eq!(saved.status, 200);
-
-    // Another lawyer: not their client, refused and not on their board.
-    let refused = t.other_lawyer.get(&format!("/zsm/cases/{case}")).await;
-    assert_eq!(refused.status, 403);
-    assert!(!t.other_lawyer.get("/zsm/zsm-utrecht/board").await.body.contains("Sam Smit"));
-
-    // The suspect's own lawyer: sees the case, not the victim or victim support's section.
-    let own = t.lawyer.get(&format!("/zsm/cases/{case}")).await;
-    assert_eq!(own.status, 200);
-    assert!(own.body.contains("Victim details are not shown to the defence"));
-    assert!(!own.body.contains("Mevrouw Geheim"));
-    assert!(!own.body.contains("Geheime wens"));
-    assert!(t.lawyer.get("/zsm/zsm-utrecht/board").await.body.contains("Sam Smit"));
-
-    // The prosecutor sees both.
-    let prosecutor = t.prosecutor.get(&format!("/zsm/cases/{case}")).await;
-    assert!(prosecutor.body.contains("Mevrouw Geheim") && prosecutor.body.contains("Geheime wens"));
-    // Only victim support edits its section; probation is refused.
-    let v = current_version(&t.prosecutor, &case).await;
-    let wrong_agency = t
-        .probation
-        .post(
-            &format!("/zsm/cases/{case}/contributions/victim_support"),
-            &[("version", &v), ("state", "done"), ("interests", "x")],
-        )
-        .await;
-    assert_eq!(wrong_agency.status, 403);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_seeds_a_busy_table_with_history() {
     let app = spawn_app(NOW).await;
     let (police, _) = app.member("Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
@@ -512,4 +339,223 @@ async fn intake_is_for_the_police_and_the_lawyer_is_recorded_by_police_or_prosec
         t.police.post(&format!("/zsm/cases/{case}/lawyer"), &[("version", &v), ("lawyer_id", &lawyer_id)]).await;
     assert_eq!(recorded.status, 200, "{}", recorded.body);
     assert_eq!(t.lawyer.get(&format!("/zsm/cases/{case}")).await.status, 200, "now the lawyer's client");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The walk the authorization matrix promises for the ZSM routes (`Need::CaseRules("zsm.rs")`):
+// every route × every role × (on the case / not), with the exact status, on SQLite and PostgreSQL.
+
+/// Every ZSM route by method and template, as `crates/web/src/zsm/mod.rs` declares them.
+const ROUTES: [(&str, &str); 20] = [
+    ("GET", "/zsm"),
+    ("GET", "/zsm/intake"),
+    ("POST", "/zsm/cases"),
+    ("GET", "/zsm/cases/{id}"),
+    ("POST", "/zsm/cases/{id}/contributions/{partner}"),
+    ("POST", "/zsm/cases/{id}/clocks/{clock}/extend"),
+    ("POST", "/zsm/cases/{id}/clocks/{clock}/order"),
+    ("POST", "/zsm/cases/{id}/refer"),
+    ("POST", "/zsm/cases/{id}/lawyer"),
+    ("GET", "/zsm/cases/{id}/decision"),
+    ("POST", "/zsm/cases/{id}/decision"),
+    ("GET", "/zsm/cases/{id}/amend"),
+    ("POST", "/zsm/cases/{id}/amend"),
+    ("GET", "/zsm/cases/{id}/record"),
+    ("POST", "/zsm/cases/{id}/breaches"),
+    ("POST", "/zsm/cases/{id}/maintain"),
+    ("GET", "/zsm/{location}/board"),
+    ("GET", "/zsm/{location}/board/fragment"),
+    ("GET", "/zsm/{location}/obligations"),
+    ("GET", "/zsm/{location}/metrics"),
+];
+
+#[test]
+fn the_walk_covers_every_zsm_route() {
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/zsm/mod.rs")).unwrap();
+    let mut declared = Vec::new();
+    for part in source.split(".route(\"").skip(1) {
+        let (path, rest) = part.split_once('"').unwrap();
+        let handlers = rest.split(".route(").next().unwrap_or(rest);
+        for (method, marker) in [("GET", "get("), ("POST", "post(")] {
+            if handlers.contains(marker) {
+                declared.push((method, path));
+            }
+        }
+    }
+    assert!(declared.len() >= 20, "routes read from the source: {declared:?}");
+    for route in &declared {
+        assert!(ROUTES.contains(route), "{route:?} is not walked");
+    }
+    for route in &ROUTES {
+        assert!(declared.contains(route), "{route:?} is walked but no longer declared");
+    }
+}
+
+/// The agency a role works in at the table.
+fn agency_kind(role: Role) -> AgencyKind {
+    match role {
+        Role::PoliceOfficer | Role::AssistantProsecutor => AgencyKind::Police,
+        Role::Prosecutor => AgencyKind::Prosecution,
+        Role::ProbationOfficer => AgencyKind::Probation,
+        Role::VictimSupportWorker => AgencyKind::VictimSupport,
+        Role::DefenceLawyer => AgencyKind::Defence,
+        Role::MunicipalityOfficer => AgencyKind::Municipality,
+        Role::ProviderWorker => AgencyKind::Provider,
+        Role::Mentor => AgencyKind::Mentoring,
+        Role::Administrator | Role::Analyst | Role::ProcessManager => AgencyKind::SafetyHouse,
+    }
+}
+
+/// The exact status of `method route` for a member with `role` whose agency is on the
+/// suspect's team (the recorded lawyer, for the defence) or not. The walk posts bodies that
+/// are invalid, so a request that reaches its use case answers 422 and changes nothing.
+fn expected(method: &str, route: &str, role: Role, on_case: bool) -> u16 {
+    use domain::zsm::service::{METRICS_ROLES, TABLE_ROLES};
+    let at_table = TABLE_ROLES.contains(&role);
+    let reaches_case = at_table && on_case;
+    let prosecutor = role == Role::Prosecutor;
+    let case = |status: u16, allowed: bool| if reaches_case && allowed { status } else { 403 };
+    match (method, route.trim_start_matches("/zsm/cases/{id}")) {
+        ("GET", "/zsm") => 200,
+        ("GET", "/zsm/intake") => {
+            if role == Role::PoliceOfficer {
+                200
+            } else {
+                403
+            }
+        }
+        ("POST", "/zsm/cases") => {
+            if role == Role::PoliceOfficer {
+                422
+            } else {
+                403
+            }
+        }
+        ("GET", "") => case(200, true),
+        ("POST", "/contributions/{partner}") => case(422, role == Role::ProbationOfficer),
+        ("POST", "/clocks/{clock}/extend" | "/clocks/{clock}/order") => case(422, prosecutor),
+        ("POST", "/lawyer") => case(422, matches!(role, Role::PoliceOfficer | Role::Prosecutor)),
+        ("GET", "/decision" | "/amend") => case(200, prosecutor),
+        ("POST", "/decision" | "/amend" | "/maintain" | "/refer") => case(422, prosecutor),
+        ("GET", "/record") => case(404, true),
+        ("POST", "/breaches") => case(422, true),
+        ("GET", "/zsm/{location}/metrics") => {
+            if METRICS_ROLES.contains(&role) {
+                200
+            } else {
+                403
+            }
+        }
+        ("GET", _) if route.starts_with("/zsm/{location}/") => {
+            if at_table {
+                200
+            } else {
+                403
+            }
+        }
+        other => panic!("no expectation for {other:?}"),
+    }
+}
+
+fn concrete(route: &str, case: &str) -> String {
+    let clock = if route.ends_with("/order") { "inverzekeringstelling" } else { "ophouden_voor_onderzoek" };
+    route
+        .replace("{id}", case)
+        .replace("{partner}", "probation")
+        .replace("{clock}", clock)
+        .replace("{location}", "zsm-utrecht")
+}
+
+async fn walk(app: support::TestApp) {
+    use domain::directory::Agency;
+    use domain::ids::AgencyId;
+    use domain::ports::DirectoryStore;
+    use domain::zsm::ports::{ZsmLocation, ZsmStore};
+    let now = app.now();
+    let mut on_case: Vec<Agency> = Vec::new();
+    let mut members = Vec::new();
+    for role in Role::ALL {
+        let kind = agency_kind(role);
+        for on in [true, false] {
+            let name = format!("{kind:?} {}", if on { "at the table" } else { "elsewhere" });
+            let agency = match on_case.iter().find(|a| a.kind == kind && on && kind != AgencyKind::Defence) {
+                Some(agency) => agency.clone(),
+                None => {
+                    let agency = Agency { id: AgencyId::new(now), name: format!("{name} {}", members.len()), kind };
+                    app.store.create_agency(&agency).await.unwrap();
+                    if on && kind != AgencyKind::Defence {
+                        on_case.push(agency.clone());
+                    }
+                    agency
+                }
+            };
+            let (actor, username) = app.member_of(&agency, role).await;
+            members.push((role, on, actor, username));
+        }
+    }
+    let location = ZsmLocation {
+        code: "zsm-utrecht".into(),
+        name: "ZSM Utrecht".into(),
+        pack: "nl".into(),
+        agencies: on_case.iter().map(|a| a.id).collect(),
+    };
+    app.store.create_location(&location).await.unwrap();
+    let police = &members.iter().find(|(r, on, ..)| *r == Role::PoliceOfficer && *on).unwrap().2;
+    let lawyer = &members.iter().find(|(r, on, ..)| *r == Role::DefenceLawyer && *on).unwrap().2;
+    let not_a_lawyer = police.member_id.to_string();
+    let suspect = support::table::suspect(&app, police, "Walker", Vec::new()).await.to_string();
+    let police_client = app.session(police).await;
+    let lawyer_id = lawyer.member_id.to_string();
+    let registered = police_client
+        .post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:45", "2026-11-22", &lawyer_id))
+        .await;
+    assert_eq!(registered.status, 200, "{}", registered.body);
+    let case = registered.url.trim_start_matches("/zsm/cases/").to_string();
+    let obligation = uuid::Uuid::now_v7().to_string();
+    let body: Vec<(&str, &str)> = vec![
+        ("version", "1"),
+        ("state", ""),
+        ("extension", ""),
+        ("ordered_at", ""),
+        ("lawyer_id", &not_a_lawyer),
+        ("disposal", ""),
+        ("obligation", &obligation),
+        ("observed_on", ""),
+        ("reason", ""),
+        ("destination", ""),
+        ("location", ""),
+    ];
+    let versions_before = app.count("zsm_case_event").await;
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (role, on, actor, _) in &members {
+        let client = app.session(actor).await;
+        for (method, route) in ROUTES {
+            let path = concrete(route, &case);
+            let page = if method == "GET" { client.get(&path).await } else { client.post(&path, &body).await };
+            let want = expected(method, route, *role, *on);
+            if page.status != want {
+                failures.push(format!(
+                    "{method} {route} as {role} ({}): {} instead of {want}",
+                    if *on { "on the case" } else { "not" },
+                    page.status
+                ));
+            }
+            if route == "/zsm/{location}/board" && want == 200 && page.body.contains("Sam Walker") != *on {
+                failures.push(format!("board as {role} (on the case: {on}) lists the case: {}", !*on));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(checked, Role::ALL.len() * 2 * ROUTES.len());
+    assert_eq!(app.count("zsm_case_event").await, versions_before, "no request of the walk changed the case");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_zsm_route_for_every_role_on_and_off_the_case() {
+    walk(spawn_app(NOW).await).await;
+    if let Some(url) = support::postgres_url().await {
+        walk(support::spawn_on(NOW, &url, None).await).await;
+    }
 }

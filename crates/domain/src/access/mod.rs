@@ -25,6 +25,10 @@ pub enum Role {
     ProviderWorker,
     Mentor,
     Analyst,
+    /// A designation, not a job: a police officer appointed *hulpofficier van justitie* (NL)
+    /// acts in that legal office (ordering custody, art. 57 Sv). It grants nothing on its own;
+    /// a member holds it beside `PoliceOfficer`.
+    AssistantProsecutor,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -64,7 +68,7 @@ pub enum Scope {
 }
 
 impl Role {
-    pub const ALL: [Role; 11] = [
+    pub const ALL: [Role; 12] = [
         Role::Administrator,
         Role::PoliceOfficer,
         Role::Prosecutor,
@@ -76,6 +80,7 @@ impl Role {
         Role::ProviderWorker,
         Role::Mentor,
         Role::Analyst,
+        Role::AssistantProsecutor,
     ];
 
     pub fn code(self) -> &'static str {
@@ -91,6 +96,7 @@ impl Role {
             Role::ProviderWorker => "provider_worker",
             Role::Mentor => "mentor",
             Role::Analyst => "analyst",
+            Role::AssistantProsecutor => "assistant_prosecutor",
         }
     }
 
@@ -100,7 +106,7 @@ impl Role {
         match (self, permission) {
             (Role::Administrator, ManageMembers | ExportSubjectAccess) => Some(Scope::Everyone),
             (Role::Analyst, ViewAggregates) => Some(Scope::Everyone),
-            (Role::Administrator | Role::Analyst, _) => None,
+            (Role::Administrator | Role::Analyst | Role::AssistantProsecutor, _) => None,
             (_, ViewPerson) => Some(Scope::Team),
             (
                 Role::PoliceOfficer | Role::Prosecutor | Role::ProbationOfficer | Role::ProcessManager,

@@ -148,6 +148,17 @@ pub struct ClockDefinition {
     pub legal_basis: String,
     pub category: ClockCategory,
     pub starts_at: ClockAnchor,
+    /// For clocks started by an order: the legal offices that may give it (NL art. 57 Sv: the
+    /// public prosecutor or an assistant prosecutor). Empty for clocks that start by themselves.
+    #[serde(default)]
+    pub ordered_by: Vec<AuthorityRole>,
+    /// A case fact without which the order may not be given (NL art. 57 jo. 67 Sv: custody
+    /// only for offences that allow pre-trial detention).
+    #[serde(default)]
+    pub only_when: Option<CaseFact>,
+    /// The running clock this order takes over from; it stops when the order is given.
+    #[serde(default)]
+    pub supersedes: Option<ClockCode>,
     pub computation: Computation,
     pub durations: Vec<DurationRule>,
     #[serde(default)]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use super::clock_rules::{ClockDefinition, Computation};
+use super::clock_rules::{ClockAnchor, ClockDefinition, Computation};
 use super::disposals::{DisposalDefinition, ObligationKind, ParameterKind};
 use super::vocabulary::{CaseFact, ClockCode, ContributionState, DisposalCode, ObligationKindCode, Partner};
 use crate::zsm::ZsmError;
@@ -150,6 +150,13 @@ impl JurisdictionPack {
             ));
         }
         self.clocks.iter().try_for_each(check_clock)?;
+        for clock in &self.clocks {
+            if let Some(superseded) = &clock.supersedes
+                && (superseded == &clock.code || self.clock(superseded).is_err())
+            {
+                return Err(format!("clock `{}` supersedes `{superseded}`, which is not another clock", clock.code));
+            }
+        }
         self.disposals.iter().try_for_each(|disposal| self.check_disposal(disposal))
     }
 
@@ -253,6 +260,13 @@ fn check_clock(clock: &ClockDefinition) -> Result<(), String> {
         if spans.into_iter().any(|span| span.days != 0) {
             return Err(at("counted-hours clocks are written in hours, not days".into()));
         }
+    }
+    let by_order = clock.starts_at == ClockAnchor::Order;
+    if by_order && clock.ordered_by.is_empty() {
+        return Err(at("a clock started by an order needs ordered_by (who may give the order)".into()));
+    }
+    if !by_order && (!clock.ordered_by.is_empty() || clock.only_when.is_some() || clock.supersedes.is_some()) {
+        return Err(at("ordered_by, only_when and supersedes apply only to clocks that start at an order".into()));
     }
     unique("extension", clock.extensions.iter().map(|e| e.code.as_str())).map_err(at)?;
     for extension in &clock.extensions {

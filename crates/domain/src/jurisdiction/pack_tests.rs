@@ -1,5 +1,5 @@
 use super::*;
-use crate::jurisdiction::{ClockSpan, ParameterCode};
+use crate::jurisdiction::{AuthorityRole, ClockSpan, ParameterCode};
 
 #[test]
 fn every_shipped_pack_loads() {
@@ -105,4 +105,19 @@ fn bundled_time_zone_database_is_there_as_a_fallback() {
     for pack in SHIPPED_PACKS.map(|(name, _)| shipped_pack(name).unwrap()) {
         assert!(bundled.get(&pack.time_zone_name).is_ok(), "{}", pack.time_zone_name);
     }
+}
+
+#[test]
+fn order_clocks_name_who_may_order_them() {
+    let custody = shipped_pack("nl").unwrap().clock(&"inverzekeringstelling".into()).unwrap();
+    assert_eq!(custody.ordered_by, vec![AuthorityRole::AssistantProsecutor, AuthorityRole::Prosecutor]);
+    assert_eq!(custody.only_when, Some(CaseFact::PretrialDetentionAllowed));
+    assert_eq!(custody.supersedes, Some("ophouden_voor_onderzoek".into()));
+    let unordered = nl_with(|pack| pack.replace("ordered_by = [\"assistant_prosecutor\", \"prosecutor\"]\n", ""));
+    assert!(problem(unordered).contains("needs ordered_by"));
+    let self_ordered =
+        nl_with(|pack| pack.replace("starts_at = \"arrest\"\n", "starts_at = \"arrest\"\nordered_by = [\"mayor\"]\n"));
+    assert!(problem(self_ordered).contains("apply only to clocks that start at an order"));
+    let unknown = nl_with(|pack| pack.replace("supersedes = \"ophouden_voor_onderzoek\"", "supersedes = \"curfew\""));
+    assert!(problem(unknown).contains("supersedes `curfew`"));
 }

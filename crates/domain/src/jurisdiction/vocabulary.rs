@@ -156,6 +156,16 @@ pub enum CaseFact {
     HasVictims,
 }
 
+impl CaseFact {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::PretrialDetentionAllowed => "pretrial_detention_allowed",
+            Self::SuspectMinor => "suspect_minor",
+            Self::HasVictims => "has_victims",
+        }
+    }
+}
+
 /// How far a partner's contribution to a case has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

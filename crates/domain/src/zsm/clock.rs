@@ -61,6 +61,17 @@ pub struct ClockRun {
     pub deadline: Timestamp,
     pub extensions: Vec<GrantedExtension>,
     pub status: ClockStatus,
+    /// Who gave the order this clock runs from, and why (clocks that start at an order only).
+    #[serde(default)]
+    pub order: Option<GivenOrder>,
+}
+
+/// The order a clock runs from (e.g. *inverzekeringstelling*, art. 57 Sv): by whom in which
+/// legal office, and the recorded grounds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GivenOrder {
+    pub by: Grantor,
+    pub basis: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,6 +142,7 @@ impl ClockRun {
             deadline: definition.deadline(start, allowed, &pack.time_zone)?,
             extensions: Vec::new(),
             status: ClockStatus::Running,
+            order: None,
         })
     }
 

@@ -42,6 +42,14 @@ pub enum ZsmError {
     ClockNotRunning,
     #[error("the clock `{clock}` starts by itself at arrest or arrival, not by an order")]
     ClockNotStartedByOrder { clock: String },
+    #[error("a {role} may not order `{clock}`; allowed: {allowed}")]
+    OrderRoleNotAllowed { clock: String, role: AuthorityRole, allowed: String },
+    #[error("`{clock}` may only be ordered for {fact}")]
+    OrderConditionNotMet { clock: String, fact: &'static str },
+    #[error("`{clock}` has already been ordered on this case")]
+    ClockAlreadyStarted { clock: String },
+    #[error("`{clock}` is not ordered at the ZSM table")]
+    ClockNotOrderedAtTable { clock: String },
     #[error("the order ({ordered_at}) cannot be before the arrest or in the future")]
     OrderOutsideCase { ordered_at: Timestamp },
     #[error("the date or time is out of the supported range")]

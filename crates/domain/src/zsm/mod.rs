@@ -8,11 +8,14 @@ pub mod clock;
 pub mod contribution;
 pub mod decision;
 pub mod error;
+pub mod form_errors;
 pub mod forms;
 pub mod ids;
 pub mod intake;
 pub mod obligation;
+pub mod order;
 pub mod ports;
+pub mod prior;
 pub mod service;
 pub mod view;
 

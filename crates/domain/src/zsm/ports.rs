@@ -11,6 +11,7 @@ use std::future::Future;
 use super::case::{CaseEffect, ZsmCase};
 use super::clock::{ClockEffect, ClockRun};
 use super::ids::{CaseId, MemberId, PersonId};
+use super::prior::PriorOffence;
 use super::view::{CaseIndex, MetricsRow};
 use crate::access::TeamEntry;
 use crate::audit::AuditEntry;
@@ -105,6 +106,9 @@ pub trait ZsmStore: Send + Sync {
         today: Date,
     ) -> impl Future<Output = StoreResult<Vec<BoardCase>>> + Send;
     /// Every case of a location registered in `[from, to)`: aggregates only, no personal data.
+    /// The person's offences in the evidence extract: those whose source person id is one of
+    /// the person's identifiers.
+    fn prior_offences(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<PriorOffence>>> + Send;
     fn metrics_rows(
         &self,
         location: &str,

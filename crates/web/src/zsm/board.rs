@@ -63,7 +63,10 @@ pub(super) async fn board_data(
             status: status_label(status_code(&stored.case.status), t),
             urgent: urgent.map(|r| clock_name(board.pack, &r.clock, t)).unwrap_or_else(|| "–".into()),
             deadline: urgent.map(|r| local_time(r.deadline, zone)).unwrap_or_default(),
-            left: urgent.map(|r| duration_text(r.remaining(board.now), t)).unwrap_or_default(),
+            // Shown only when no warning already says how much time is left or how late it is.
+            left: urgent
+                .map(|r| t.fill("zsm.board.left", &[("time", &duration_text(r.remaining(board.now), t))]))
+                .unwrap_or_default(),
             warning: urgent.and_then(|r| warning_text(r, board.pack, board.now, t)),
             states: partners
                 .iter()

@@ -95,6 +95,8 @@ pub struct ClockRow {
     pub left: String,
     pub status: String,
     pub warning: Option<String>,
+    /// Who gave the order the clock runs from, and why.
+    pub order: Option<String>,
     pub extensions: Vec<ExtensionOption>,
 }
 
@@ -123,14 +125,8 @@ pub fn clock_rows(
                 }
                 ClockStatus::Expired { .. } => t.get("zsm.clock.expired").to_string(),
             };
-            let remaining = run.remaining(now);
-            let left = if !run.is_running() {
-                "–".to_string()
-            } else if remaining <= SignedDuration::ZERO {
-                t.fill("zsm.clock.overdue", &[("time", &duration_text(remaining, t))])
-            } else {
-                duration_text(remaining, t)
-            };
+            // Time left, or the warning that says it (near or overdue): never both.
+            let left = if run.is_running() { duration_text(run.remaining(now), t) } else { "–".to_string() };
             ClockRow {
                 code: run.clock.to_string(),
                 name: clock_name(pack, &run.clock, t),
@@ -140,6 +136,10 @@ pub fn clock_rows(
                 left,
                 status,
                 warning: warning_text(run, pack, now, t),
+                order: run.order.as_ref().map(|order| {
+                    let key = format!("zsm.office.{}", order.by.role.code());
+                    t.fill("zsm.order.by", &[("office", t.get(&key)), ("basis", &order.basis)])
+                }),
                 extensions: if can_extend && run.is_running() {
                     definition
                         .map(|d| {

@@ -1,7 +1,15 @@
-//! `spawn_app()`: the whole application on a real listener (port 0) over a fresh SQLite file,
-//! with a fixed clock, and helpers to add members and sign them in.
+//! `spawn_app()`: the whole application on a real listener (port 0) over a fresh SQLite file
+//! (or, with `spawn_on`, a fresh PostgreSQL database), with a fixed clock, and helpers to add
+//! members and sign them in.
 
 #![allow(dead_code)]
+
+pub mod table;
+
+/// The shared web-test support, for its PostgreSQL database per test.
+#[path = "../support/mod.rs"]
+mod common;
+pub use common::postgres_url;
 
 use domain::FixedClock;
 use domain::access::{Actor, Role};
@@ -19,13 +27,18 @@ pub struct TestApp {
     pub address: String,
     pub store: Store,
     pub clock: Arc<FixedClock>,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 pub async fn spawn_app(now: &str) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite:{}", dir.path().join("desist.db").display());
-    let store = Store::connect(&url, 4).await.unwrap();
+    spawn_on(now, &url, Some(dir)).await
+}
+
+/// The application over the database at `url` (SQLite or PostgreSQL).
+pub async fn spawn_on(now: &str, url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+    let store = Store::connect(url, 4).await.unwrap();
     let clock = Arc::new(FixedClock::new(now.parse().unwrap()));
     let config = WebConfig { secure_cookies: false, default_lang: web::i18n::Lang::En, ..WebConfig::default() };
     let state = AppState::new(store.clone(), clock.clone(), config);
@@ -60,6 +73,12 @@ impl TestApp {
     }
 
     pub async fn member_of(&self, agency: &Agency, role: Role) -> (Actor, String) {
+        self.member_with_roles(agency, &[role]).await
+    }
+
+    /// A member holding several roles, e.g. a police officer designated assistant prosecutor.
+    pub async fn member_with_roles(&self, agency: &Agency, roles: &[Role]) -> (Actor, String) {
+        let role = roles[0];
         let now = self.now();
         let username = format!("{}-{}", role.code(), MemberId::new(now).to_string().get(24..).unwrap());
         let member = Member {
@@ -67,7 +86,7 @@ impl TestApp {
             agency_id: agency.id,
             username: username.clone(),
             display_name: format!("{} ({})", role.code(), agency.name),
-            roles: vec![role],
+            roles: roles.to_vec(),
             disabled: false,
         };
         self.store.create_member(&member, &password_hash().await, now).await.unwrap();
@@ -78,6 +97,26 @@ impl TestApp {
             display_name: member.display_name,
         };
         (actor, username)
+    }
+
+    /// A browser with a session made in the store, without the sign-in form (whose throttle
+    /// a walk over many members would trip).
+    pub async fn session(&self, actor: &Actor) -> Client {
+        use domain::ports::{Session, SessionStore};
+        let token = format!("token-{}", uuid::Uuid::now_v7().simple());
+        let now = self.now();
+        let session = Session {
+            token_hash: common::sha256_hex(&token),
+            member_id: actor.member_id,
+            csrf_token: format!("csrf-{}", uuid::Uuid::now_v7().simple()),
+            created_at: now,
+            expires_at: now + jiff::SignedDuration::from_hours(8),
+        };
+        self.store.create_session(&session).await.unwrap();
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        jar.add_cookie_str(&format!("desist_session={token}"), &self.address.parse().unwrap());
+        let http = reqwest::Client::builder().cookie_provider(jar).build().unwrap();
+        Client { http, address: self.address.clone() }
     }
 
     /// A browser signed in as `username`.
@@ -94,10 +133,24 @@ impl TestApp {
     }
 
     pub async fn count(&self, table: &str) -> i64 {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
+        self.scalar(&format!("SELECT count(*) FROM {table}")).await
+    }
+
+    /// The one integer `sql` answers, on either backend.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
         match self.store.pool() {
             store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
             store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        }
+    }
+
+    /// Runs `sql` (test fixtures the application has no use case for, e.g. an evidence extract).
+    pub async fn execute(&self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        match self.store.pool() {
+            store::Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()).unwrap(),
+            store::Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()).unwrap(),
         }
     }
 }

@@ -1,0 +1,111 @@
+//! What a location's members see across cases: the live board, obligations to monitor, and
+//! the metrics (aggregates only).
+
+use super::*;
+
+impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
+    /// The board of a location: cases whose suspect's team includes the member's agency; a
+    /// lawyer sees only their own clients. Each listed suspect is audited.
+    pub async fn board(&self, actor: &Actor, location: &str) -> ZsmResult<Board> {
+        Self::require_any_role(actor, &TABLE_ROLES)?;
+        let (location, pack) = self.location(location).await?;
+        let now = self.now();
+        let kind = self.agency_kind(actor.agency_id).await?;
+        let mut cases =
+            self.store.board(&location.code, actor.agency_id, self.today(pack), now - RECENTLY_DECIDED).await?;
+        if kind == AgencyKind::Defence {
+            cases.retain(|c| c.stored.lawyer == Some(actor.member_id));
+        }
+        let what = format!("ZSM board {}", location.code);
+        let audit: Vec<AuditEntry> = cases
+            .iter()
+            .map(|c| {
+                AuditEntry::new(
+                    actor,
+                    now,
+                    Some(c.stored.suspect()),
+                    AuditAction::Listed,
+                    what.clone(),
+                    "team membership",
+                )
+            })
+            .collect();
+        self.store.append(&audit).await?;
+        Ok(Board { location, pack, cases, now })
+    }
+
+    /// Obligations of a location's decided cases that have not ended, for monitoring.
+    pub async fn obligations(
+        &self,
+        actor: &Actor,
+        location: &str,
+    ) -> ZsmResult<(ZsmLocation, Vec<MonitoredObligation>)> {
+        Self::require_any_role(actor, &TABLE_ROLES)?;
+        let (location, pack) = self.location(location).await?;
+        let today = self.today(pack);
+        let kind = self.agency_kind(actor.agency_id).await?;
+        let mut cases = self.store.cases_with_obligations(&location.code, actor.agency_id, today).await?;
+        if kind == AgencyKind::Defence {
+            cases.retain(|c| c.stored.lawyer == Some(actor.member_id));
+        }
+        let now = self.now();
+        let what = format!("ZSM obligations {}", location.code);
+        let audit: Vec<AuditEntry> = cases
+            .iter()
+            .map(|c| {
+                AuditEntry::new(
+                    actor,
+                    now,
+                    Some(c.stored.suspect()),
+                    AuditAction::Listed,
+                    what.clone(),
+                    "team membership",
+                )
+            })
+            .collect();
+        self.store.append(&audit).await?;
+        let prosecutor = kind == AgencyKind::Prosecution && actor.roles.contains(&Role::Prosecutor);
+        let own = AgencyCode::new(kind.code());
+        let mut list = Vec::new();
+        for case in cases {
+            let decided = matches!(case.stored.case.status, CaseStatus::Decided { .. });
+            let Some(decision) = case.stored.case.status.decision() else { continue };
+            for obligation in &decision.obligations {
+                if obligation.ends_on < today {
+                    continue;
+                }
+                list.push(MonitoredObligation {
+                    case: case.stored.id(),
+                    suspect_name: case.suspect_name.clone(),
+                    breaches: case.stored.case.breaches.iter().filter(|b| b.obligation == obligation.id).count(),
+                    may_record_breach: decided && (prosecutor || obligation.responsible_agency == own),
+                    obligation: obligation.clone(),
+                });
+            }
+        }
+        list.sort_by_key(|m| (m.obligation.ends_on, m.case));
+        Ok((location, list))
+    }
+
+    /// Metrics of a location over local dates `from..=to`. Aggregates only, so not audited
+    /// per person.
+    pub async fn metrics(
+        &self,
+        actor: &Actor,
+        location: &str,
+        from: Date,
+        to: Date,
+    ) -> ZsmResult<(ZsmLocation, Metrics)> {
+        Self::require_any_role(actor, &METRICS_ROLES)?;
+        let (location, pack) = self.location(location).await?;
+        if to < from {
+            return Err(ZsmServiceError::Invalid(ValidationErrors::single(FieldError::new("to", "zsm.error.period"))));
+        }
+        let zone = &pack.time_zone;
+        let start = from.to_zoned(zone.clone()).map_err(|_| ZsmError::TimeOutOfRange)?.timestamp();
+        let end =
+            to.tomorrow().and_then(|d| d.to_zoned(zone.clone())).map_err(|_| ZsmError::TimeOutOfRange)?.timestamp();
+        let rows = self.store.metrics_rows(&location.code, start, end).await?;
+        Ok((location, metrics(&rows, zone, from, to)))
+    }
+}

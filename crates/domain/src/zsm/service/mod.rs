@@ -1,0 +1,420 @@
+//! The ZSM use cases over the ports: authorise (case team AND role, plus need-to-know), audit,
+//! apply the pure transition, save. Web handlers call these and nothing below them.
+//!
+//! Access: a member reaches a case only when their agency is on the suspect's case team with a
+//! valid basis and one of their roles works at the table; a defence lawyer only when recorded as
+//! the suspect's lawyer on that case. Every read and write is audited against the suspect.
+
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+
+use super::case::{CaseCommand, CaseEffect, CaseStatus, ZsmCase, apply, register};
+use super::clock::{self as zsm_clock, ClockCommand, ClockEffect, ClockRun, Grantor, StopReason};
+use super::forms::{ContributionForm, DecisionForm, IntakeForm, parse_local_time, rule_error};
+use super::ids::{CaseId, DecisionId, MemberId, ObligationId};
+use super::intake::Victim;
+use super::obligation::Obligation;
+use super::order::{ClockOrder, Ordered, REFERRAL_DESTINATIONS, order_clock};
+use super::ports::{BoardCase, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
+use super::prior::PriorRecord;
+use super::view::{CaseView, Metrics, Viewer, index, metrics, partner_of, redact};
+use super::{ZsmError, view};
+use crate::access::{Actor, Denial, Grant, LegalBasis, Permission, Role, TeamEntry, authorise};
+use crate::audit::{AuditAction, AuditEntry};
+use crate::clock::Clock;
+use crate::directory::AgencyKind;
+use crate::ids::{AgencyId, TeamEntryId};
+use crate::jurisdiction::{
+    AgencyCode, AuthorityRole, ClockCode, ClockSpan, ExtensionCode, JurisdictionPack, Partner, shipped_pack,
+};
+use crate::ports::{AuditLog, DirectoryStore, PeopleStore, StoreError};
+use crate::validation::{FieldError, ValidationErrors};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ZsmServiceError {
+    /// Input that does not parse; each error names its field.
+    #[error("invalid input: {0}")]
+    Invalid(ValidationErrors),
+    /// A legal or workflow rule refused the change; nothing was changed.
+    #[error("{0}")]
+    Rule(ZsmError),
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {0}")]
+    Forbidden(Denial),
+    /// Someone saved the case after the form was opened.
+    #[error("the case was changed by someone else")]
+    Conflict,
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl ZsmServiceError {
+    /// Invalid input and broken rules as field errors, for a form's error summary.
+    pub fn field_errors(&self) -> Option<ValidationErrors> {
+        match self {
+            Self::Invalid(errors) => Some(errors.clone()),
+            Self::Rule(error) => Some(ValidationErrors::single(rule_error(error))),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for ZsmServiceError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Conflict { .. } => Self::Conflict,
+            other => Self::Store(other),
+        }
+    }
+}
+
+impl From<ZsmError> for ZsmServiceError {
+    fn from(error: ZsmError) -> Self {
+        Self::Rule(error)
+    }
+}
+
+impl From<ValidationErrors> for ZsmServiceError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::Invalid(errors)
+    }
+}
+
+mod intake;
+mod lists;
+mod work;
+
+pub type ZsmResult<T> = Result<T, ZsmServiceError>;
+
+/// Roles that work at a ZSM table (and so may open its cases, given the case team).
+pub const TABLE_ROLES: [Role; 7] = [
+    Role::PoliceOfficer,
+    Role::Prosecutor,
+    Role::ProbationOfficer,
+    Role::VictimSupportWorker,
+    Role::DefenceLawyer,
+    Role::MunicipalityOfficer,
+    Role::ProcessManager,
+];
+
+/// Roles that may read a location's metrics (aggregates, no personal data).
+pub const METRICS_ROLES: [Role; 6] = [
+    Role::Analyst,
+    Role::Prosecutor,
+    Role::ProcessManager,
+    Role::PoliceOfficer,
+    Role::ProbationOfficer,
+    Role::VictimSupportWorker,
+];
+
+/// The legal office a member's role lets them act in when granting a clock extension.
+/// A prosecutor acts as such; a police officer designated *hulpofficier van justitie* acts as
+/// assistant prosecutor (ordering custody, the identity extension). Other roles hold no office.
+pub fn authority_of(actor: &Actor) -> Option<AuthorityRole> {
+    if actor.roles.contains(&Role::Prosecutor) {
+        Some(AuthorityRole::Prosecutor)
+    } else if actor.roles.contains(&Role::AssistantProsecutor) {
+        Some(AuthorityRole::AssistantProsecutor)
+    } else {
+        None
+    }
+}
+
+/// The statutory task on which an agency at the table joins a suspect's team at intake.
+pub fn table_basis(kind: AgencyKind, pack: &str) -> LegalBasis {
+    let statute = match (pack, kind) {
+        ("nl", AgencyKind::Police) => "Politiewet 2012 art. 3; art. 27 Sv (verdachte)",
+        ("nl", AgencyKind::Prosecution) => "art. 9 en 167 Sv; Wet justitiële en strafvorderlijke gegevens",
+        ("nl", AgencyKind::Probation) => "Reclasseringsregeling 1995 art. 7 (vroeghulp, ZSM quick scan)",
+        ("nl", AgencyKind::VictimSupport) => "art. 51a-51c Sv (rechten van het slachtoffer)",
+        ("nl", AgencyKind::Defence) => "art. 28 Sv (recht op rechtsbijstand)",
+        ("nl", AgencyKind::ChildProtection) => "art. 494a Sv; BW 1:238 (Raad voor de Kinderbescherming)",
+        ("nl", AgencyKind::Halt) => "art. 77e Sr (Halt-afdoening)",
+        ("nl", _) => "ZSM-werkwijze: partner aan tafel (convenant)",
+        (_, AgencyKind::Police) => "Police and Criminal Evidence Act 1984",
+        (_, AgencyKind::Defence) => "PACE 1984 s58 (access to legal advice)",
+        _ => "Crime and Disorder Act 1998 s115 (partnership information sharing)",
+    };
+    LegalBasis::StatutoryTask { statute: statute.into() }
+}
+
+/// A case opened by an authorised member, as that member may see it.
+#[derive(Debug, Clone)]
+pub struct CaseFile {
+    pub view: CaseView,
+    pub clocks: Vec<ClockRun>,
+    pub lawyer: Option<MemberId>,
+    pub version: i64,
+    pub location: ZsmLocation,
+    pub pack: &'static JurisdictionPack,
+    pub viewer: Viewer,
+    pub grant: Grant,
+}
+
+/// The live board of one location.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub location: ZsmLocation,
+    pub pack: &'static JurisdictionPack,
+    /// Open cases first (most urgent clock first), then those decided in the last 24 hours.
+    pub cases: Vec<BoardCase>,
+    pub now: Timestamp,
+}
+
+/// An obligation to monitor, with its case.
+#[derive(Debug, Clone)]
+pub struct MonitoredObligation {
+    pub case: CaseId,
+    pub suspect_name: String,
+    pub obligation: Obligation,
+    pub breaches: usize,
+    /// The member's agency monitors it (or they are a prosecutor) and the case can take a breach.
+    pub may_record_breach: bool,
+}
+
+/// How long a decided case stays on the board.
+const RECENTLY_DECIDED: SignedDuration = SignedDuration::from_hours(24);
+
+/// The ZSM use cases over any store that implements the ports.
+pub struct Zsm<'a, S> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+}
+
+/// A case's next state, computed by the pure transitions, ready to be saved.
+struct Change {
+    case: ZsmCase,
+    clocks: Vec<ClockRun>,
+    effects: Vec<CaseEffect>,
+    clock_effects: Vec<ClockEffect>,
+    /// `Some` when the recorded lawyer changes.
+    lawyer: Option<Option<MemberId>>,
+    team: Vec<TeamEntry>,
+}
+
+struct Authorised {
+    stored: StoredCase,
+    location: ZsmLocation,
+    pack: &'static JurisdictionPack,
+    viewer: Viewer,
+    grant: Grant,
+}
+
+impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    fn today(&self, pack: &JurisdictionPack) -> Date {
+        self.now().to_zoned(pack.time_zone.clone()).date()
+    }
+
+    fn require_any_role(actor: &Actor, roles: &[Role]) -> ZsmResult<()> {
+        if actor.roles.iter().any(|role| roles.contains(role)) {
+            Ok(())
+        } else {
+            Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission))
+        }
+    }
+
+    async fn agency_kind(&self, agency: AgencyId) -> ZsmResult<AgencyKind> {
+        let agencies = self.store.agencies().await?;
+        agencies.iter().find(|a| a.id == agency).map(|a| a.kind).ok_or(ZsmServiceError::NotFound)
+    }
+
+    pub async fn locations(&self) -> ZsmResult<Vec<ZsmLocation>> {
+        Ok(self.store.locations().await?)
+    }
+
+    /// A location and its pack; an unknown location is "not found".
+    pub async fn location(&self, code: &str) -> ZsmResult<(ZsmLocation, &'static JurisdictionPack)> {
+        let location = self.store.location(code).await?.ok_or(ZsmServiceError::NotFound)?;
+        let pack = shipped_pack(&location.pack)?;
+        Ok((location, pack))
+    }
+
+    /// Loads a case and checks that `actor` may work on it; a refusal is audited.
+    async fn authorise_case(&self, actor: &Actor, id: CaseId, what: &str) -> ZsmResult<Authorised> {
+        let stored = self.store.case(id).await?.ok_or(ZsmServiceError::NotFound)?;
+        let (location, pack) = self.location(stored.location()).await?;
+        let suspect = stored.suspect();
+        let deny = |denial: Denial| async move {
+            let entry =
+                AuditEntry::new(actor, self.now(), Some(suspect), AuditAction::Denied, what, denial.to_string());
+            self.store.append(&[entry]).await?;
+            Err::<Authorised, _>(ZsmServiceError::Forbidden(denial))
+        };
+        if !actor.roles.iter().any(|role| TABLE_ROLES.contains(role)) {
+            return deny(Denial::RoleLacksPermission).await;
+        }
+        let team = self.store.team(suspect).await?;
+        let grant = match authorise(actor, Permission::ViewPerson, &team, self.today(pack)) {
+            Ok(grant) => grant,
+            Err(denial) => return deny(denial).await,
+        };
+        let kind = self.agency_kind(actor.agency_id).await?;
+        let recorded_lawyer = stored.lawyer == Some(actor.member_id);
+        if kind == AgencyKind::Defence && !recorded_lawyer {
+            return deny(Denial::NotOnTeam).await;
+        }
+        let viewer = Viewer {
+            agency: kind,
+            prosecutor: kind == AgencyKind::Prosecution && actor.roles.contains(&Role::Prosecutor),
+            recorded_lawyer,
+        };
+        Ok(Authorised { stored, location, pack, viewer, grant })
+    }
+
+    /// Opens a case for reading (audited as a read of the suspect's data).
+    pub async fn open(&self, actor: &Actor, id: CaseId, what: &str) -> ZsmResult<CaseFile> {
+        let authorised = self.authorise_case(actor, id, what).await?;
+        let suspect = authorised.stored.suspect();
+        let entry = AuditEntry::granted(actor, self.now(), suspect, AuditAction::Read, what, &authorised.grant);
+        self.store.append(&[entry]).await?;
+        let Authorised { stored, location, pack, viewer, grant } = authorised;
+        Ok(CaseFile {
+            view: redact(&stored.case, viewer),
+            clocks: stored.clocks,
+            lawyer: stored.lawyer,
+            version: stored.version,
+            location,
+            pack,
+            viewer,
+            grant,
+        })
+    }
+
+    /// Applies `commands` in order to the authorised case and saves the result as one write.
+    #[allow(clippy::too_many_arguments)]
+    async fn transition(
+        &self,
+        actor: &Actor,
+        authorised: Authorised,
+        expected_version: i64,
+        commands: Vec<CaseCommand>,
+        clock_commands: Vec<(ClockCode, ClockCommand)>,
+        what: String,
+        lawyer: Option<Option<MemberId>>,
+        team: Vec<TeamEntry>,
+    ) -> ZsmResult<StoredCase> {
+        let Authorised { stored, pack, grant, .. } = authorised;
+        if stored.version != expected_version {
+            return Err(ZsmServiceError::Conflict);
+        }
+        let mut case: ZsmCase = stored.case.clone();
+        let mut effects = Vec::new();
+        for command in commands {
+            let (next, mut produced) = apply(&case, command, pack, self.clock)?;
+            case = next;
+            effects.append(&mut produced);
+        }
+        let mut clocks = stored.clocks.clone();
+        let mut clock_effects: Vec<ClockEffect> = Vec::new();
+        for (code, command) in clock_commands {
+            let Some(position) = clocks.iter().position(|run| run.clock == code) else {
+                return Err(ZsmServiceError::Rule(ZsmError::UnknownClock(code.to_string())));
+            };
+            let (next, mut produced) = zsm_clock::apply(&clocks[position], command, pack, self.clock)?;
+            clocks[position] = next;
+            clock_effects.append(&mut produced);
+        }
+        let change = Change { case, clocks, effects, clock_effects, lawyer, team };
+        self.save(actor, &stored, pack, &grant, change, what).await
+    }
+
+    /// Saves a changed case as one write: the new state, its history rows, any new team
+    /// entries and the audit entries, with the version check against concurrent edits.
+    async fn save(
+        &self,
+        actor: &Actor,
+        stored: &StoredCase,
+        pack: &JurisdictionPack,
+        grant: &Grant,
+        change: Change,
+        what: String,
+    ) -> ZsmResult<StoredCase> {
+        let Change { case, clocks, effects, clock_effects, lawyer, team } = change;
+        let now = self.now();
+        let suspect = stored.suspect();
+        let mut audit: Vec<AuditEntry> = team
+            .iter()
+            .map(|entry| {
+                let what = format!("team: added agency {} ({})", entry.agency_id, entry.basis.summary());
+                AuditEntry::new(actor, now, Some(suspect), AuditAction::TeamAdd, what, entry.basis.summary())
+            })
+            .collect();
+        audit.push(AuditEntry::granted(actor, now, suspect, AuditAction::Update, what, grant));
+        let next = StoredCase { case, clocks, lawyer: lawyer.unwrap_or(stored.lawyer), version: stored.version + 1 };
+        let index = index(&next.case, &next.clocks, pack);
+        self.store
+            .save_case(CaseWrite {
+                stored: &next,
+                index: &index,
+                effects: &effects,
+                clock_effects: &clock_effects,
+                by: actor.member_id,
+                at: now,
+                audit: &audit,
+                team: &team,
+            })
+            .await?;
+        Ok(next)
+    }
+
+    /// A case registered but not yet at the table is brought there by the first work on it.
+    fn to_table_first(case: &ZsmCase, command: CaseCommand) -> Vec<CaseCommand> {
+        match case.status {
+            CaseStatus::Registered => vec![CaseCommand::BringToTable, command],
+            _ => vec![command],
+        }
+    }
+
+    /// One partner updates its own section; only members of that partner's agency may.
+    pub async fn update_contribution(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        partner: Partner,
+        form: &ContributionForm,
+        expected_version: i64,
+    ) -> ZsmResult<()> {
+        let what = format!("ZSM case {id}: {partner} contribution");
+        let authorised = self.authorise_case(actor, id, &what).await?;
+        if !authorised.viewer.may_edit_section(partner) || actor.roles.iter().all(|r| !TABLE_ROLES.contains(r)) {
+            return Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission));
+        }
+        let (state, content) = form.parse(partner, authorised.pack)?;
+        let command = CaseCommand::UpdateContribution { partner, state, content, by: actor.member_id };
+        let commands = Self::to_table_first(&authorised.stored.case, command);
+        self.transition(actor, authorised, expected_version, commands, Vec::new(), what, None, Vec::new()).await?;
+        Ok(())
+    }
+
+    async fn authorise_prosecutor(&self, actor: &Actor, id: CaseId, what: &str) -> ZsmResult<Authorised> {
+        let authorised = self.authorise_case(actor, id, what).await?;
+        if !authorised.viewer.prosecutor {
+            return Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission));
+        }
+        Ok(authorised)
+    }
+
+    /// The running clocks stop when the prosecutor decides: the suspect is released or the
+    /// case continues under a court's or the prosecution's own timetable.
+    fn stop_running(clocks: &[ClockRun], reason: StopReason) -> Vec<(ClockCode, ClockCommand)> {
+        clocks
+            .iter()
+            .filter(|run| run.is_running())
+            .map(|run| (run.clock.clone(), ClockCommand::Stop { reason }))
+            .collect()
+    }
+}
+
+/// Re-exported for the web layer's labels.
+pub use view::status_code;
+
+/// The partner whose section an agency edits, if any (re-exported for the web layer).
+pub fn own_partner(kind: AgencyKind) -> Option<Partner> {
+    partner_of(kind)
+}

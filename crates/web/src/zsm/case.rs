@@ -1,0 +1,423 @@
+//! The case page: the facts, offences and victims, the clocks with extensions and orders, one
+//! section per partner, the decision and the obligations; and the changes posted from it.
+
+use super::*;
+
+pub(super) struct OffenceRow {
+    pub(super) offence_type: String,
+    pub(super) date: String,
+    pub(super) place: String,
+    pub(super) description: String,
+    pub(super) pretrial: String,
+}
+
+pub(super) struct SectionView {
+    pub(super) code: &'static str,
+    pub(super) title: String,
+    pub(super) symbol: &'static str,
+    pub(super) state_text: String,
+    pub(super) state_class: &'static str,
+    pub(super) lines: Vec<(String, String)>,
+    pub(super) hidden: bool,
+    pub(super) editable: bool,
+    pub(super) updated: Option<String>,
+    pub(super) form: ContributionForm,
+}
+
+impl SectionView {
+    fn has_signal(&self, code: &&str) -> bool {
+        self.form.signals.contains_key(*code)
+    }
+    fn signal_note(&self, code: &&str) -> String {
+        self.form.signals.get(*code).cloned().unwrap_or_default()
+    }
+}
+
+pub(super) struct ObligationView {
+    pub(super) id: ObligationId,
+    pub(super) kind: String,
+    pub(super) period: String,
+    pub(super) details: String,
+    pub(super) monitor: String,
+    pub(super) breaches: usize,
+    pub(super) may_record_breach: bool,
+}
+
+/// The prior record section: the summary line and the offences, or why it is not shown.
+pub(super) struct PriorView {
+    pub(super) summary: String,
+    pub(super) rows: Vec<[String; 6]>,
+}
+
+async fn prior_view(
+    state: &AppState,
+    me: &SignedIn,
+    file: &CaseFile,
+    id: CaseId,
+    t: Texts,
+) -> Result<Option<PriorView>, WebError> {
+    if !file.viewer.may_see_prior_record() {
+        return Ok(None);
+    }
+    let record = state.zsm().prior_record(&me.actor, id).await?;
+    let summary = match record.last_proven {
+        Some(last) => {
+            t.fill("zsm.prior.summary", &[("proven", &record.proven.to_string()), ("last", &last.to_string())])
+        }
+        None => t.get("zsm.prior.none_proven").to_string(),
+    };
+    let yes_no = |b: bool| t.get(if b { "zsm.yes" } else { "zsm.no" }).to_string();
+    let rows = record
+        .offences
+        .iter()
+        .map(|o| {
+            [
+                o.offence_date.to_string(),
+                if o.offence_type.is_empty() { "–".into() } else { o.offence_type.clone() },
+                t.get(&format!("zsm.prior.outcome.{}", o.outcome)).to_string(),
+                o.outcome_date.map(|d| d.to_string()).unwrap_or_else(|| "–".into()),
+                o.seriousness.map(|s| s.to_string()).unwrap_or_else(|| "–".into()),
+                yes_no(o.proven),
+            ]
+        })
+        .collect();
+    Ok(Some(PriorView { summary, rows }))
+}
+
+pub(super) struct DecisionView {
+    pub(super) disposal: String,
+    pub(super) outcome: String,
+    pub(super) signed: String,
+    pub(super) lines: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "zsm/case.html")]
+pub(super) struct CasePage {
+    pub(super) page: Page,
+    pub(super) id: CaseId,
+    pub(super) version: i64,
+    pub(super) location: ZsmLocation,
+    pub(super) facts: Vec<(String, String)>,
+    pub(super) offences: Vec<OffenceRow>,
+    pub(super) victims: Vec<String>,
+    pub(super) victims_hidden: bool,
+    pub(super) clocks: Vec<ClockRow>,
+    pub(super) prior: Option<PriorView>,
+    pub(super) orders: Vec<OrderOption>,
+    pub(super) can_refer: bool,
+    pub(super) destinations: Vec<(&'static str, String)>,
+    pub(super) referral: Option<(String, String)>,
+    pub(super) sections: Vec<SectionView>,
+    pub(super) decision: Option<DecisionView>,
+    pub(super) obligations: Vec<ObligationView>,
+    pub(super) can_decide: bool,
+    pub(super) can_amend: bool,
+    pub(super) breach_open: bool,
+    pub(super) can_record_lawyer: bool,
+    pub(super) lawyers: Vec<(String, String)>,
+    pub(super) lawyer: Option<String>,
+    pub(super) advice: Vec<(&'static str, String)>,
+    pub(super) domains: Vec<(&'static str, String)>,
+    pub(super) modes: Vec<(&'static str, String)>,
+    pub(super) states: Vec<(&'static str, String)>,
+    pub(super) errors: ErrorList,
+}
+
+pub(super) async fn suspect_name(state: &AppState, file: &CaseFile) -> Result<String, WebError> {
+    let suspect = file.view.case.intake.details().suspect;
+    Ok(state.store.person(suspect).await?.map(|p| p.display_name()).unwrap_or_else(|| suspect.to_string()))
+}
+
+pub(super) async fn member_name(state: &AppState, id: domain::ids::MemberId) -> String {
+    match state.store.member(id).await {
+        Ok(Some(member)) => member.display_name,
+        _ => id.to_string(),
+    }
+}
+
+pub(super) async fn case_view(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: CaseId,
+    errors: ErrorList,
+) -> Result<CasePage, WebError> {
+    let file = state.zsm().open(&me.actor, id, "ZSM case page").await?;
+    let t = context.texts;
+    let zone = &file.pack.time_zone;
+    let now = state.clock.now();
+    let name = suspect_name(state, &file).await?;
+    let case = &file.view.case;
+    let details = case.intake.details();
+    let mut facts = vec![
+        (t.get("zsm.case.status").to_string(), status_label(status_code(&case.status), t)),
+        (t.get("zsm.case.location").to_string(), file.location.name.clone()),
+        (t.get("zsm.case.arrested").to_string(), local_time(details.arrested_at, zone)),
+        (t.get("zsm.case.arrived").to_string(), local_time(details.arrived_at_station, zone)),
+        (t.get("zsm.case.registered").to_string(), local_time(case.intake.registered_at(), zone)),
+        (t.get("zsm.case.report").to_string(), details.police_report_summary.clone()),
+    ];
+    if let Some(prior) = &details.prior_record_summary {
+        facts.push((t.get("zsm.case.prior").to_string(), prior.clone()));
+    }
+    let offences = details
+        .offences
+        .iter()
+        .map(|o| OffenceRow {
+            offence_type: o.offence_type.clone(),
+            date: o.committed_on.to_string(),
+            place: o.place.clone(),
+            description: o.description.clone(),
+            pretrial: t.get(if o.pretrial_detention_allowed { "zsm.yes" } else { "zsm.no" }).to_string(),
+        })
+        .collect();
+    let mut victims = Vec::new();
+    for victim in &details.victims {
+        victims.push(match victim {
+            Victim::Known(person) => match state.store.person(*person).await? {
+                Some(p) => format!("{} ({})", p.display_name(), t.get("zsm.case.known_victim")),
+                None => t.get("zsm.case.known_victim").to_string(),
+            },
+            Victim::Anonymous { description } => format!("{}: {description}", t.get("zsm.case.anonymous_victim")),
+        });
+    }
+    let open = !matches!(case.status, CaseStatus::Decided { .. } | CaseStatus::Referred { .. });
+    let can_extend = authority_of(&me.actor).is_some() && open;
+    let mut sections = Vec::new();
+    for (partner, contribution) in case.contributions.iter() {
+        if contribution.state == domain::jurisdiction::ContributionState::NotNeeded && contribution.content.is_none() {
+            continue;
+        }
+        let (symbol, state_text, state_class) = state_label(contribution.state, t);
+        let hidden = file.view.hidden_sections.contains(&partner);
+        let editable = open && file.viewer.may_edit_section(partner);
+        sections.push(SectionView {
+            code: partner.code(),
+            title: t.get(&partner_key(partner)).to_string(),
+            symbol,
+            state_text,
+            state_class,
+            lines: contribution.content.as_ref().map(|c| content_lines(c, zone, t)).unwrap_or_default(),
+            hidden,
+            editable,
+            updated: contribution.updated_at.map(|at| t.fill("zsm.section.updated", &[("at", &local_time(at, zone))])),
+            form: prefill(contribution.state, contribution.content.as_ref(), zone),
+        });
+    }
+    let decision = match case.status.decision() {
+        Some(d) => Some(DecisionView {
+            disposal: disposal_name(file.pack, d.disposal.as_str(), t),
+            outcome: outcome_label(d.outcome, t),
+            signed: t.fill(
+                "zsm.record.signed",
+                &[("who", &member_name(state, d.decided_by).await), ("at", &local_time(d.decided_at, zone))],
+            ),
+            lines: decision_lines(d, file.pack, t),
+        }),
+        None => None,
+    };
+    let kind = file.viewer.agency;
+    let decided = matches!(case.status, CaseStatus::Decided { .. });
+    let obligations = case
+        .status
+        .decision()
+        .map(|d| {
+            d.obligations
+                .iter()
+                .map(|o| ObligationView {
+                    id: o.id,
+                    kind: file
+                        .pack
+                        .obligation_kind(&o.kind)
+                        .map(|k| named(&k.name_nl, &k.name_en, t))
+                        .unwrap_or_else(|| o.kind.to_string()),
+                    period: format!("{} – {}", o.starts_on, o.ends_on),
+                    details: o.details.clone(),
+                    monitor: o.responsible_agency.to_string(),
+                    breaches: case.breaches.iter().filter(|b| b.obligation == o.id).count(),
+                    may_record_breach: decided
+                        && (file.viewer.prosecutor || o.responsible_agency.as_str() == kind.code()),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let can_record_lawyer =
+        open && matches!(kind, domain::directory::AgencyKind::Police | domain::directory::AgencyKind::Prosecution);
+    let lawyers = if can_record_lawyer {
+        state
+            .store
+            .members()
+            .await?
+            .into_iter()
+            .filter(|m| m.roles.contains(&Role::DefenceLawyer) && !m.disabled)
+            .map(|m| (m.id.to_string(), m.display_name))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let lawyer = match file.lawyer {
+        Some(id) => Some(member_name(state, id).await),
+        None => None,
+    };
+    Ok(CasePage {
+        page: Page::new(context, &t.fill("zsm.case.title", &[("name", &name)])),
+        id,
+        version: file.version,
+        location: file.location.clone(),
+        facts,
+        offences,
+        victims,
+        victims_hidden: file.view.victims_hidden,
+        clocks: clock_rows(&file.clocks, file.pack, now, zone, can_extend, t),
+        prior: prior_view(state, me, &file, id, t).await?,
+        orders: order_options(&file, authority_of(&me.actor), open, now, t),
+        can_refer: file.viewer.prosecutor && matches!(case.status, CaseStatus::Registered | CaseStatus::AtTable { .. }),
+        destinations: destinations(t),
+        referral: match &case.status {
+            CaseStatus::Referred { destination, reason, at, .. } => Some((
+                t.fill(
+                    "zsm.refer.done",
+                    &[
+                        ("destination", t.get(&format!("zsm.refer.destination.{destination}"))),
+                        ("at", &local_time(*at, zone)),
+                    ],
+                ),
+                reason.clone(),
+            )),
+            _ => None,
+        },
+        sections,
+        can_decide: file.viewer.prosecutor && case.status.decision().is_none() && open,
+        can_amend: file.viewer.prosecutor && case.status.decision().is_some(),
+        breach_open: matches!(case.status, CaseStatus::ReturnedToProsecutor { .. }) && file.viewer.prosecutor,
+        decision,
+        obligations,
+        can_record_lawyer,
+        lawyers,
+        lawyer,
+        advice: ADVICE.iter().map(|(_, c)| (*c, t.get(&format!("zsm.advice.{c}")).to_string())).collect(),
+        domains: LIFE_DOMAINS.iter().map(|(_, c)| (*c, t.get(&format!("zsm.domain.{c}")).to_string())).collect(),
+        modes: MODES.iter().map(|(_, c)| (*c, t.get(&format!("zsm.mode.{c}")).to_string())).collect(),
+        states: ["awaited", "in_progress", "done"]
+            .into_iter()
+            .map(|c| (c, t.get(&format!("zsm.state.{c}")).to_string()))
+            .collect(),
+        errors,
+    })
+}
+
+pub(super) async fn case_page(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let page = case_view(&state, &me, &context, case_id(&id)?, ErrorList::default()).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Re-renders the case page with the errors of a refused change, or redirects after success.
+pub(super) async fn after_case_change(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: CaseId,
+    result: Result<(), ZsmServiceError>,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/zsm/cases/{id}")).into_response()),
+        Err(error) => {
+            let (status, errors) = form_errors(error, context.texts)?;
+            let page = case_view(state, me, context, id, errors).await?;
+            Ok(render(status, &page))
+        }
+    }
+}
+
+pub(super) async fn contribute(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path((id, partner)): Path<(String, String)>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = case_id(&id)?;
+    let partner: Partner = partner_from_code(&partner).ok_or(WebError::NotFound)?;
+    let form = contribution_form(&fields);
+    let result = state.zsm().update_contribution(&me.actor, id, partner, &form, version(&fields)?).await;
+    after_case_change(&state, &me, &context, id, result).await
+}
+
+pub(super) async fn extend(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path((id, clock)): Path<(String, String)>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = case_id(&id)?;
+    let hours_text = one(&fields, "hours");
+    let hours = if hours_text.trim().is_empty() {
+        None
+    } else {
+        match hours_text.trim().parse() {
+            Ok(hours) => Some(hours),
+            Err(_) => {
+                let errors = ErrorList::single("hours", context.texts.get("zsm.error.parameter_invalid"));
+                let page = case_view(&state, &me, &context, id, errors).await?;
+                return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+            }
+        }
+    };
+    let extension = one(&fields, "extension");
+    let basis = one(&fields, "basis");
+    let result = state.zsm().extend_clock(&me.actor, id, &clock, &extension, hours, &basis, version(&fields)?).await;
+    after_case_change(&state, &me, &context, id, result).await
+}
+
+pub(super) async fn record_lawyer(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = case_id(&id)?;
+    let Ok(lawyer) = one(&fields, "lawyer_id").parse() else {
+        let errors = ErrorList::single("lawyer_id", context.texts.get("zsm.error.not_a_lawyer"));
+        let page = case_view(&state, &me, &context, id, errors).await?;
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    };
+    let result = state.zsm().record_lawyer(&me.actor, id, lawyer, version(&fields)?).await;
+    after_case_change(&state, &me, &context, id, result).await
+}
+
+pub(super) async fn record_breach(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = case_id(&id)?;
+    let obligation = one(&fields, "obligation").parse().map_err(|_| WebError::BadRequest("obligation".into()))?;
+    let result = state
+        .zsm()
+        .record_breach(
+            &me.actor,
+            id,
+            obligation,
+            &one(&fields, "observed_on"),
+            &one(&fields, "description"),
+            version(&fields)?,
+        )
+        .await;
+    after_case_change(&state, &me, &context, id, result).await
+}
+
+pub(super) async fn maintain(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = case_id(&id)?;
+    let result = state.zsm().maintain_decision(&me.actor, id, &one(&fields, "reason"), version(&fields)?).await;
+    after_case_change(&state, &me, &context, id, result).await
+}

@@ -1,0 +1,154 @@
+//! A ZSM table in Utrecht with one member per partner (two lawyers), and the intake, version
+//! and registration helpers the ZSM journeys share.
+
+use super::{Client, TestApp, spawn_app, spawn_on};
+use domain::access::{Actor, Role, TeamEntryInput};
+use domain::directory::AgencyKind;
+use domain::ids::PersonId;
+use domain::people::{IdentifierInput, PersonInput};
+use domain::service::People;
+use domain::zsm::ports::{ZsmLocation, ZsmStore};
+
+pub struct Table {
+    pub app: TestApp,
+    pub police: Client,
+    pub prosecutor: Client,
+    pub probation: Client,
+    pub victim_support: Client,
+    pub lawyer: Client,
+    pub lawyer_actor: Actor,
+    pub other_lawyer: Client,
+    pub police_actor: Actor,
+}
+
+/// Sunday 22 November 2026, 11:00 in Amsterdam.
+pub const NOW: &str = "2026-11-22T10:00:00Z";
+
+pub async fn table() -> Table {
+    table_on(spawn_app(NOW).await).await
+}
+
+/// The table on a fresh PostgreSQL database, when the tests have one.
+pub async fn table_on_postgres() -> Option<Table> {
+    let url = super::postgres_url().await?;
+    Some(table_on(spawn_on(NOW, &url, None).await).await)
+}
+
+async fn table_on(app: TestApp) -> Table {
+    let (police_actor, police) = app.member("Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
+    let (prosecutor_actor, prosecutor) =
+        app.member("OM Midden-Nederland", AgencyKind::Prosecution, Role::Prosecutor).await;
+    let (probation_actor, probation) =
+        app.member("Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
+    let (victim_actor, victim_support) =
+        app.member("Slachtofferhulp Utrecht", AgencyKind::VictimSupport, Role::VictimSupportWorker).await;
+    let (lawyer_actor, lawyer) = app.member("Advocaten Jansen", AgencyKind::Defence, Role::DefenceLawyer).await;
+    let (_, other_lawyer) = app.member("Advocaten de Boer", AgencyKind::Defence, Role::DefenceLawyer).await;
+    app.store
+        .create_location(&ZsmLocation {
+            code: "zsm-utrecht".into(),
+            name: "ZSM Utrecht".into(),
+            pack: "nl".into(),
+            agencies: vec![
+                police_actor.agency_id,
+                prosecutor_actor.agency_id,
+                probation_actor.agency_id,
+                victim_actor.agency_id,
+            ],
+        })
+        .await
+        .unwrap();
+    Table {
+        police: app.client(&police).await,
+        prosecutor: app.client(&prosecutor).await,
+        probation: app.client(&probation).await,
+        victim_support: app.client(&victim_support).await,
+        lawyer: app.client(&lawyer).await,
+        other_lawyer: app.client(&other_lawyer).await,
+        lawyer_actor,
+        police_actor,
+        app,
+    }
+}
+
+impl Table {
+    pub async fn person(&self, family_name: &str) -> PersonId {
+        suspect(&self.app, &self.police_actor, family_name, Vec::new()).await
+    }
+}
+
+/// A person "Sam {family_name}" created by `police` on their statutory task.
+pub async fn suspect(app: &TestApp, police: &Actor, family_name: &str, identifiers: Vec<IdentifierInput>) -> PersonId {
+    let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap();
+    let people = People { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
+    let input = PersonInput {
+        family_name: family_name.into(),
+        given_names: "Sam".into(),
+        sex: "X".into(),
+        identifiers,
+        ..Default::default()
+    };
+    let basis = TeamEntryInput {
+        basis_kind: "statutory_task".into(),
+        statute: "Politiewet 2012 art. 3".into(),
+        reason: "ZSM".into(),
+        ..Default::default()
+    };
+    people.create(police, &input, &basis).await.unwrap().id
+}
+
+pub fn intake<'a>(
+    suspect: &'a str,
+    arrested: &'a str,
+    arrived: &'a str,
+    offence_date: &'a str,
+    lawyer: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("suspect_id", suspect),
+        ("location", "zsm-utrecht"),
+        ("arrested_at", arrested),
+        ("arrived_at", arrived),
+        ("offence_type", "winkeldiefstal"),
+        ("offence_date", offence_date),
+        ("offence_place", "Utrecht, Hoog Catharijne"),
+        ("offence_description", "Drie flessen sterke drank"),
+        ("offence_pretrial", "yes"),
+        ("offence_type", ""),
+        ("offence_date", ""),
+        ("offence_place", ""),
+        ("offence_description", ""),
+        ("offence_pretrial", "yes"),
+        ("victim_person", ""),
+        ("victim_description", "Mevrouw Geheim, caissière"),
+        ("police_report_summary", "Aangehouden door de winkeldetective"),
+        ("prior_record_summary", ""),
+        ("lawyer_id", lawyer),
+    ]
+}
+
+pub async fn register(table: &Table, name: &str, lawyer: &str) -> String {
+    let suspect = table.person(name).await.to_string();
+    let page = table
+        .police
+        .post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:45", "2026-11-22", lawyer))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.url.starts_with("/zsm/cases/"), "redirected to the case page, not {}", page.url);
+    page.url.trim_start_matches("/zsm/cases/").to_string()
+}
+
+pub fn version_of(body: &str) -> String {
+    let marker = "name=\"version\" value=\"";
+    let start = body.find(marker).unwrap_or_else(|| panic!("a versioned form in {body}")) + marker.len();
+    body[start..].split('"').next().unwrap().to_string()
+}
+
+pub async fn current_version(client: &Client, case: &str) -> String {
+    version_of(&client.get(&format!("/zsm/cases/{case}")).await.body)
+}
+
+/// A decided case has no forms on its page; the amendment form carries its version.
+pub async fn amend_version(client: &Client, case: &str) -> String {
+    version_of(&client.get(&format!("/zsm/cases/{case}/amend")).await.body)
+}
