@@ -196,3 +196,27 @@ on_both_backends!(
     cohort_decisions_and_history_are_kept,
     cohort_decisions_are_append_only,
 );
+
+/// The SQLite import skips per-row foreign-key checks (a dataset cannot break them) by turning
+/// them off on its connection: they are on again afterwards, after a failed import too, so
+/// the next writer on that connection is checked.
+#[tokio::test]
+async fn sqlite_foreign_keys_are_back_on_after_an_import() {
+    let (url, _dir) = support::fresh_url(support::Backend::Sqlite).await.unwrap();
+    let store = Store::connect(&url, 1).await.unwrap();
+    let data = extract(29);
+    import(&store, &data).await;
+    let mut bad = extract(31);
+    bad.offences.seriousness[0] = 11;
+    assert!(store.import_extract(&bad, "bad", 0, at("2026-11-22T11:00:00Z"), NO_PROGRESS).await.is_err());
+    let store::Pool::Sqlite(pool) = store.pool() else { unreachable!() };
+    let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.unwrap();
+    assert_eq!(on, 1);
+    let orphan = sqlx::query(
+        "INSERT INTO evidence_index_event (person_id, index_date, kind, group_label, occurrence) \
+         VALUES ('nobody', '2024-01-01', '', '', 1)",
+    )
+    .execute(pool)
+    .await;
+    assert!(orphan.is_err(), "an index event of an unknown person was accepted");
+}

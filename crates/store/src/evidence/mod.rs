@@ -1,24 +1,25 @@
 //! Evidence: the police/court record extract (persons, offences, index events, keyed by the
 //! source system's ids), cohort membership over time, and manual cohort decisions.
 //!
-//! An import is one transaction of large multi-row `INSERT … ON CONFLICT DO UPDATE`
-//! statements: re-importing the same extract writes nothing (the update only fires when a
-//! column differs), a newer extract updates what changed (typically outcomes), and an import
-//! that fails or is killed half-way leaves the store exactly as it was. Loading gives back an
-//! [`::evidence::Dataset`] in canonical order, so that export → import → export is byte-exact.
+//! An import (see [`import`]) upserts the whole extract in one transaction: re-importing the
+//! same extract writes nothing, a newer extract updates what changed (typically outcomes), and
+//! an import that fails or is killed half-way leaves the store exactly as it was. Loading gives
+//! back an [`::evidence::Dataset`] in canonical order, so that export → import → export is
+//! byte-exact.
+
+mod import;
+mod pg_copy;
+mod rows;
+mod sqlite_load;
 
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, on_db};
+use crate::{Store, db_error, in_tx, insert_rows, on_db};
 use ::evidence::dataset::{Dataset, DatasetBuilder, Outcome, Sex};
 use ::evidence::date::{NO_DAY, civil_from_days, days_from_civil};
 use ::evidence::membership::{Cause, Change, MembershipEvent, Override, OverrideKind};
 use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
-use sqlx::AssertSqlSafe;
 use uuid::Uuid;
-
-/// Parameters per statement: under SQLite's 32 766 and PostgreSQL's 65 535 bind limits.
-const MAX_PARAMS: usize = 32_000;
 
 /// An evidence day (days since 1970-01-01) as a store date; `None` for "unknown".
 pub fn to_store_day(day: ::evidence::date::Day) -> Option<Day> {
@@ -76,163 +77,7 @@ pub struct StoredOverride {
     pub decided_at: Timestamp,
 }
 
-fn values_clause(first_param: usize, rows: usize, columns: usize) -> String {
-    let mut sql = String::with_capacity(rows * columns * 6);
-    let mut n = first_param;
-    for r in 0..rows {
-        if r > 0 {
-            sql.push(',');
-        }
-        sql.push('(');
-        for c in 0..columns {
-            if c > 0 {
-                sql.push(',');
-            }
-            sql.push('$');
-            sql.push_str(&n.to_string());
-            n += 1;
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-const PERSON_UPSERT: (&str, &str) = (
-    "INSERT INTO evidence_person (source_id, birth_date, sex, area) VALUES ",
-    " ON CONFLICT (source_id) DO UPDATE SET birth_date = excluded.birth_date, sex = excluded.sex, \
-     area = excluded.area \
-     WHERE evidence_person.birth_date IS DISTINCT FROM excluded.birth_date \
-     OR evidence_person.sex <> excluded.sex OR evidence_person.area <> excluded.area",
-);
-
-const OFFENCE_UPSERT: (&str, &str) = (
-    "INSERT INTO evidence_offence (source_id, person_id, offence_date, outcome_date, outcome, offence_type, \
-     seriousness) VALUES ",
-    " ON CONFLICT (source_id) DO UPDATE SET person_id = excluded.person_id, offence_date = excluded.offence_date, \
-     outcome_date = excluded.outcome_date, outcome = excluded.outcome, offence_type = excluded.offence_type, \
-     seriousness = excluded.seriousness \
-     WHERE evidence_offence.person_id <> excluded.person_id \
-     OR evidence_offence.offence_date <> excluded.offence_date \
-     OR evidence_offence.outcome_date IS DISTINCT FROM excluded.outcome_date \
-     OR evidence_offence.outcome <> excluded.outcome \
-     OR evidence_offence.offence_type <> excluded.offence_type \
-     OR evidence_offence.seriousness IS DISTINCT FROM excluded.seriousness",
-);
-
-const EVENT_UPSERT: (&str, &str) = (
-    "INSERT INTO evidence_index_event (person_id, index_date, kind, group_label, occurrence) VALUES ",
-    " ON CONFLICT (person_id, index_date, kind, group_label, occurrence) DO NOTHING",
-);
-
-/// The statement for a batch of `rows` rows of `columns` columns.
-fn batch_sql(parts: (&str, &str), rows: usize, columns: usize) -> String {
-    format!("{}{}{}", parts.0, values_clause(1, rows, columns), parts.1)
-}
-
-/// Index events in canonical order with their occurrence number among identical rows.
-fn event_occurrences(data: &Dataset) -> Vec<i64> {
-    let e = &data.index_events;
-    let mut occurrence = Vec::with_capacity(e.person.len());
-    for i in 0..e.person.len() {
-        let same = i > 0
-            && e.person[i] == e.person[i - 1]
-            && e.index_date[i] == e.index_date[i - 1]
-            && e.kind[i] == e.kind[i - 1]
-            && e.group[i] == e.group[i - 1];
-        occurrence.push(if same { occurrence[i - 1] + 1 } else { 1 });
-    }
-    occurrence
-}
-
-/// Runs `$bind` for each row index of `0..$n` in batches of `$per` rows, executing each batch
-/// on `$tx`; adds the rows affected to `$written` and reports progress.
-macro_rules! batched {
-    ($tx:ident, $n:expr, $parts:expr, $columns:expr, $written:ident, $progress:ident, |$q:ident, $i:ident| $bind:expr) => {{
-        let n: usize = $n;
-        let per = MAX_PARAMS / $columns;
-        let full = batch_sql($parts, per, $columns);
-        let mut start = 0usize;
-        while start < n {
-            let end = (start + per).min(n);
-            let sql = if end - start == per { full.clone() } else { batch_sql($parts, end - start, $columns) };
-            let mut $q = sqlx::query(AssertSqlSafe(sql));
-            for $i in start..end {
-                $q = $bind;
-            }
-            let result = $q.execute(&mut *$tx).await.map_err(db_error)?;
-            $written += result.rows_affected();
-            $progress((end - start) as u64);
-            start = end;
-        }
-    }};
-}
-
 impl Store {
-    /// Upserts a whole extract in one transaction. `progress` is called with the number of rows
-    /// just written (persons, then offences, then index events).
-    pub async fn import_extract(
-        &self,
-        data: &Dataset,
-        source: &str,
-        rejected: u64,
-        at: Timestamp,
-        progress: &(dyn Fn(u64) + Sync),
-    ) -> StoreResult<ImportSummary> {
-        let persons_birth: Vec<Option<Day>> = data.persons.birth_date.iter().map(|&d| to_store_day(d)).collect();
-        let o = &data.offences;
-        let offence_date: Vec<Option<Day>> = o.offence_date.iter().map(|&d| to_store_day(d)).collect();
-        let outcome_date: Vec<Option<Day>> = o.outcome_date.iter().map(|&d| to_store_day(d)).collect();
-        let e = &data.index_events;
-        let index_date: Vec<Option<Day>> = e.index_date.iter().map(|&d| to_store_day(d)).collect();
-        let occurrence = event_occurrences(data);
-        let mut written = 0u64;
-        in_tx!(self, tx => {
-            batched!(tx, data.person_count(), PERSON_UPSERT, 4, written, progress, |q, i| {
-                q.bind(data.person_id(i as u32))
-                    .bind(persons_birth[i])
-                    .bind(data.persons.sex[i].as_str())
-                    .bind(Dataset::label(&data.areas, data.persons.area[i]))
-            });
-            batched!(tx, data.offence_count(), OFFENCE_UPSERT, 7, written, progress, |q, i| {
-                q.bind(o.ids.get(i as u32))
-                    .bind(data.person_id(o.person[i]))
-                    .bind(offence_date[i])
-                    .bind(outcome_date[i])
-                    .bind(o.outcome[i].as_str())
-                    .bind(Dataset::label(&data.offence_types, o.offence_type[i]))
-                    .bind((o.seriousness[i] != 0).then_some(i64::from(o.seriousness[i])))
-            });
-            batched!(tx, data.index_event_count(), EVENT_UPSERT, 5, written, progress, |q, i| {
-                q.bind(data.person_id(e.person[i]))
-                    .bind(index_date[i])
-                    .bind(Dataset::label(&data.kinds, e.kind[i]))
-                    .bind(Dataset::label(&data.groups, e.group[i]))
-                    .bind(occurrence[i])
-            });
-            sqlx::query(
-                "INSERT INTO evidence_import (id, at, source, persons, offences, index_events, written, rejected) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(Instant(at))
-            .bind(source)
-            .bind(data.person_count() as i64)
-            .bind(data.offence_count() as i64)
-            .bind(data.index_event_count() as i64)
-            .bind(written as i64)
-            .bind(rejected as i64)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        });
-        Ok(ImportSummary {
-            persons: data.person_count() as u64,
-            offences: data.offence_count() as u64,
-            index_events: data.index_event_count() as u64,
-            written,
-        })
-    }
-
     /// Row counts of the stored extract.
     pub async fn extract_counts(&self) -> StoreResult<ExtractCounts> {
         let (persons, offences, index_events): (i64, i64, i64) = on_db!(self, pool => sqlx::query_as(
@@ -302,9 +147,8 @@ impl Store {
         events: &[MembershipEvent],
         at: Timestamp,
     ) -> StoreResult<u64> {
-        let mut written = 0u64;
-        let no_progress = |_: u64| {};
         let dates: Vec<Option<Day>> = events.iter().map(|e| to_store_day(e.date)).collect();
+        let rows: Vec<(&MembershipEvent, Option<Day>)> = events.iter().zip(dates).collect();
         in_tx!(self, tx => {
             sqlx::query("DELETE FROM evidence_cohort_event WHERE rule_name = $1 AND on_date >= $2 AND on_date <= $3")
                 .bind(rule_name)
@@ -313,20 +157,16 @@ impl Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
-            const INSERT: (&str, &str) = (
-                "INSERT INTO evidence_cohort_event (rule_name, on_date, person_id, change, cause, reason, decided_by, \
-                 recorded_at) VALUES ",
-                "",
-            );
-            batched!(tx, events.len(), INSERT, 8, written, no_progress, |q, i| {
-                let event = &events[i];
+            insert_rows!(self, tx, "evidence_cohort_event (rule_name, on_date, person_id, change, cause, reason, \
+                decided_by, recorded_at)", 8, rows, |q, row| {
+                let (event, date) = row;
                 let (cause, reason, decided_by) = match &event.cause {
                     Cause::Rule => ("rule", None, None),
                     Cause::Override { reason, decided_by } => ("override", Some(reason.as_str()), Some(decided_by.as_str())),
                     Cause::OverrideEnded => ("override_ended", None, None),
                 };
                 q.bind(rule_name)
-                    .bind(dates[i])
+                    .bind(*date)
                     .bind(event.person_id.as_str())
                     .bind(match event.change { Change::Joined => "joined", Change::Left => "left" })
                     .bind(cause)
@@ -335,7 +175,7 @@ impl Store {
                     .bind(Instant(at))
             });
         });
-        Ok(written)
+        Ok(events.len() as u64)
     }
 
     /// Saves a manual selection or deselection. The person must be in the stored extract.
@@ -444,10 +284,5 @@ mod tests {
         }
         assert_eq!(to_store_day(NO_DAY), None);
         assert_eq!(from_store_day(None), NO_DAY);
-    }
-
-    #[test]
-    fn values_clause_numbers_parameters() {
-        assert_eq!(values_clause(1, 2, 3), "($1,$2,$3),($4,$5,$6)");
     }
 }

@@ -1,0 +1,188 @@
+//! The SQLite import path: one prepared single-row upsert per table, bound and stepped for
+//! every row straight through the SQLite C API, inside the one `BEGIN IMMEDIATE` transaction
+//! that sqlx opened — what `sqlite3 .import` itself does, minus its CSV parsing.
+//!
+//! Going through sqlx costs more than SQLite's own work here: every value becomes an
+//! `Arc<String>`, every statement is a message to the connection's worker thread, and a
+//! multi-row `VALUES` list with `$n` parameters is resolved by name at quadratic cost. So the
+//! connection's handle is locked away from sqlx's worker (`lock_handle`, made for this) for
+//! the duration of the load, and the few unsafe calls are kept in [`Upsert`], whose safe API
+//! binds borrowed cells only for the duration of one step.
+
+use std::ffi::{CStr, c_int};
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
+use libsqlite3_sys as ffi;
+use sqlx::sqlite::{LockedSqliteHandle, SqliteConnection, SqlitePool};
+use sqlx::{AssertSqlSafe, Connection};
+
+use super::import::{ImportRecord, PROGRESS_EVERY, Progress, insert_record};
+use super::rows::{Cell, DayTexts, EventRows, ExtractRows, OffenceRows, PersonRows, Table};
+use crate::db_error;
+use domain::ports::{StoreError, StoreResult};
+
+/// A prepared statement on a locked connection handle, finalised on drop.
+struct Upsert<'h> {
+    db: NonNull<ffi::sqlite3>,
+    stmt: NonNull<ffi::sqlite3_stmt>,
+    /// The statement must not outlive the lock on the handle it was prepared on.
+    _handle: PhantomData<&'h mut ()>,
+}
+
+/// The connection's last error message.
+fn last_error(db: NonNull<ffi::sqlite3>, what: &str) -> StoreError {
+    // SAFETY: `db` is an open connection; sqlite3_errmsg returns a NUL-terminated string that
+    // stays valid until the next call on it, and it is copied before that.
+    let message = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(db.as_ptr())) }.to_string_lossy().into_owned();
+    tracing::error!(%message, what, "database error");
+    StoreError::Database(format!("{what}: {message}"))
+}
+
+impl<'h> Upsert<'h> {
+    fn prepare(handle: &'h mut LockedSqliteHandle<'_>, sql: &str) -> StoreResult<Upsert<'h>> {
+        let db = handle.as_raw_handle();
+        let length = c_int::try_from(sql.len()).map_err(|_| StoreError::Database("statement too long".into()))?;
+        let mut stmt = std::ptr::null_mut();
+        // SAFETY: the handle is locked for us (sqlx's worker makes no calls on it meanwhile),
+        // `sql` is valid for `length` bytes, and `stmt` receives the new statement or null.
+        let rc = unsafe {
+            ffi::sqlite3_prepare_v2(db.as_ptr(), sql.as_ptr().cast(), length, &mut stmt, std::ptr::null_mut())
+        };
+        match NonNull::new(stmt) {
+            Some(stmt) if rc == ffi::SQLITE_OK => Ok(Upsert { db, stmt, _handle: PhantomData }),
+            _ => Err(last_error(db, "preparing the import")),
+        }
+    }
+
+    /// Binds one row, runs the statement and gives the number of rows it changed (0 or 1).
+    /// The cells are bound without copying (`SQLITE_STATIC`): they are borrowed for this call
+    /// only, and the bindings are cleared before it returns.
+    fn run(&mut self, cells: &[Cell<'_>]) -> StoreResult<u64> {
+        let stmt = self.stmt.as_ptr();
+        let mut rc = ffi::SQLITE_OK;
+        for (index, cell) in (1..).zip(cells) {
+            // SAFETY: `stmt` is a live prepared statement with `cells.len()` parameters; a text
+            // pointer is valid for its length until the bindings are cleared below.
+            rc = unsafe {
+                match *cell {
+                    Cell::Null => ffi::sqlite3_bind_null(stmt, index),
+                    Cell::Int(value) => ffi::sqlite3_bind_int64(stmt, index, value),
+                    Cell::Text(text) => match c_int::try_from(text.len()) {
+                        Ok(length) => {
+                            ffi::sqlite3_bind_text(stmt, index, text.as_ptr().cast(), length, ffi::SQLITE_STATIC())
+                        }
+                        Err(_) => ffi::SQLITE_TOOBIG,
+                    },
+                }
+            };
+            if rc != ffi::SQLITE_OK {
+                break;
+            }
+        }
+        let (stepped, changes) = if rc == ffi::SQLITE_OK {
+            // SAFETY: every parameter is bound; the connection is ours while the handle is locked.
+            unsafe { (ffi::sqlite3_step(stmt), ffi::sqlite3_changes(self.db.as_ptr())) }
+        } else {
+            (rc, 0)
+        };
+        let result =
+            if stepped == ffi::SQLITE_DONE { Ok(changes.max(0) as u64) } else { Err(last_error(self.db, "import")) };
+        // SAFETY: resetting and clearing a live statement; afterwards it holds no borrowed text.
+        unsafe {
+            ffi::sqlite3_reset(stmt);
+            ffi::sqlite3_clear_bindings(stmt);
+        }
+        result
+    }
+}
+
+impl Drop for Upsert<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the statement was prepared by `prepare` and is finalised once, here.
+        unsafe {
+            ffi::sqlite3_finalize(self.stmt.as_ptr());
+        }
+    }
+}
+
+/// Writes every row of `table`; the rows inserted or changed. Into an empty table a plain
+/// `INSERT` does what the upsert would (the dataset has no duplicate keys) without its
+/// conflict handling.
+fn load_table<const W: usize, T: Table<W>>(
+    handle: &mut LockedSqliteHandle<'_>,
+    table: &T,
+    empty: bool,
+    progress: Progress<'_>,
+) -> StoreResult<u64> {
+    let params = vec!["?"; W].join(", ");
+    let conflict = if empty { "" } else { T::CONFLICT };
+    let sql = format!("INSERT INTO {} ({}) VALUES ({params}){conflict}", T::NAME, T::COLUMNS);
+    let mut upsert = Upsert::prepare(handle, &sql)?;
+    let mut days = DayTexts::default();
+    let mut written = 0;
+    let n = table.len();
+    for i in 0..n {
+        written += upsert.run(&table.row(i, &mut days))?;
+        if (i + 1) % PROGRESS_EVERY == 0 {
+            progress(PROGRESS_EVERY as u64);
+        }
+    }
+    progress((n % PROGRESS_EVERY) as u64);
+    Ok(written)
+}
+
+async fn is_empty(conn: &mut SqliteConnection, table: &str) -> StoreResult<bool> {
+    let sql = format!("SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)");
+    let rows: i64 = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&mut *conn).await.map_err(db_error)?;
+    Ok(rows == 0)
+}
+
+/// Upserts the extract and records the import in one `BEGIN IMMEDIATE` transaction; the
+/// rows inserted or changed. Blocks the calling thread while SQLite works (seconds for a
+/// national extract): imports run from the command line, not from request handlers.
+///
+/// Foreign keys are not checked row by row: every offence and index event of a `Dataset`
+/// points at a person of the same dataset (by position), and all its persons are written
+/// first in the same transaction, so an import cannot break them — while checking costs a
+/// second B-tree search and a statement journal per row. The pragma does nothing inside a
+/// transaction, so it is turned off before `BEGIN` and back on after, whatever happened; a
+/// connection where that fails is closed rather than returned to the pool.
+pub(super) async fn import(
+    pool: &SqlitePool,
+    rows: &ExtractRows<'_>,
+    record: &ImportRecord<'_>,
+    progress: Progress<'_>,
+) -> StoreResult<u64> {
+    let mut conn = pool.acquire().await.map_err(db_error)?;
+    sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await.map_err(db_error)?;
+    let result = write(&mut conn, rows, record, progress).await;
+    if sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await.is_err() {
+        conn.close_on_drop();
+    }
+    result
+}
+
+async fn write(
+    conn: &mut SqliteConnection,
+    rows: &ExtractRows<'_>,
+    record: &ImportRecord<'_>,
+    progress: Progress<'_>,
+) -> StoreResult<u64> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
+    let (persons, offences, events) = (rows.persons(), rows.offences(), rows.index_events());
+    let empty = [
+        is_empty(&mut tx, PersonRows::NAME).await?,
+        is_empty(&mut tx, OffenceRows::NAME).await?,
+        is_empty(&mut tx, EventRows::NAME).await?,
+    ];
+    let written = {
+        let mut handle = tx.lock_handle().await.map_err(db_error)?;
+        load_table(&mut handle, &persons, empty[0], progress)?
+            + load_table(&mut handle, &offences, empty[1], progress)?
+            + load_table(&mut handle, &events, empty[2], progress)?
+    };
+    insert_record!(tx, record, written);
+    tx.commit().await.map_err(db_error)?;
+    Ok(written)
+}
