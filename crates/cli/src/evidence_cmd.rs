@@ -404,9 +404,12 @@ pub struct BenchArgs {
     pub index_events: u64,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// The DuckDB reference script; pass an empty value to skip DuckDB.
-    #[arg(long)]
+    /// The DuckDB reference script (default: the one shipped in crates/evidence/bench).
+    #[arg(long, conflicts_with = "skip_duckdb")]
     pub duckdb_script: Option<PathBuf>,
+    /// Skip the DuckDB reference run (for a machine without Python's duckdb).
+    #[arg(long)]
+    pub skip_duckdb: bool,
     /// Skip timing the import into embedded SQLite against `sqlite3 .import`.
     #[arg(long)]
     pub skip_import: bool,
@@ -419,8 +422,10 @@ impl BenchArgs {
         options.offences_per_person_mean = self.offences_per_person;
         options.index_events = self.index_events;
         options.seed = self.seed;
-        if let Some(script) = &self.duckdb_script {
-            options.duckdb_script = (!script.as_os_str().is_empty()).then(|| script.clone());
+        if self.skip_duckdb {
+            options.duckdb_script = None;
+        } else if let Some(script) = &self.duckdb_script {
+            options.duckdb_script = Some(script.clone());
         }
         evidence::bench::bench(&options, out)?;
         if !self.skip_import {

@@ -127,3 +127,27 @@ fn init_logging(config: &Config) {
         builder.init();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence_bench(args: &[&str]) -> Result<evidence_cmd::BenchArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["desist", "bench", "evidence"].iter().chain(args))?;
+        match cli.command {
+            Command::Bench(BenchCommand::Evidence(bench)) => Ok(bench),
+            _ => panic!("parsed as another command"),
+        }
+    }
+
+    #[test]
+    fn the_duckdb_reference_is_skipped_by_a_flag_not_an_empty_path() {
+        assert!(evidence_bench(&["--skip-duckdb"]).unwrap().skip_duckdb);
+        assert_eq!(
+            evidence_bench(&["--duckdb-script", "ref.py"]).unwrap().duckdb_script,
+            Some(PathBuf::from("ref.py"))
+        );
+        let both = evidence_bench(&["--skip-duckdb", "--duckdb-script", "ref.py"]).err().expect("conflict");
+        assert_eq!(both.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+}
