@@ -147,7 +147,9 @@ mod tests {
             evidence_bench(&["--duckdb-script", "ref.py"]).unwrap().duckdb_script,
             Some(PathBuf::from("ref.py"))
         );
-        let both = evidence_bench(&["--skip-duckdb", "--duckdb-script", "ref.py"]).err().expect("conflict");
+        let Err(both) = evidence_bench(&["--skip-duckdb", "--duckdb-script", "ref.py"]) else {
+            panic!("--skip-duckdb with --duckdb-script must be refused");
+        };
         assert_eq!(both.kind(), clap::error::ErrorKind::ArgumentConflict);
     }
 }
