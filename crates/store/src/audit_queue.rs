@@ -65,18 +65,14 @@ async fn write_batches(writer: Store, mut receiver: mpsc::UnboundedReceiver<Pend
             gathered += next.entries.len();
             batch.push(next);
         }
-        if batch.len() == 1 {
-            let pending = batch.pop().expect("one pending");
-            let _ = pending.done.send(append_audit(&writer, &pending.entries).await);
-            last_commit = Some(std::time::Instant::now());
-            continue;
-        }
         let entries: Vec<AuditEntry> = batch.iter().flat_map(|p| p.entries.iter().cloned()).collect();
-        match append_audit(&writer, &entries).await {
-            Ok(()) => {
-                for pending in batch {
-                    let _ = pending.done.send(Ok(()));
-                }
+        let shared = append_audit(&writer, &entries).await;
+        match shared {
+            Ok(()) => batch.into_iter().for_each(|pending| {
+                let _ = pending.done.send(Ok(()));
+            }),
+            Err(error) if batch.len() == 1 => {
+                let _ = batch.remove(0).done.send(Err(error));
             }
             Err(_) => {
                 for pending in batch {

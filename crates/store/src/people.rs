@@ -209,31 +209,40 @@ macro_rules! insert_audit {
 /// For the stores of other capabilities: their writes carry the audit entry in the same transaction.
 pub(crate) use insert_audit;
 
-macro_rules! insert_team_entry {
-    ($tx:ident, $entry:expr) => {{
-        let entry: &TeamEntry = $entry;
-        let (statute, scope, expires, reference) = basis_columns(&entry.basis);
-        sqlx::query(INSERT_TEAM_ENTRY)
-            .bind(*entry.id.as_uuid())
-            .bind(*entry.person_id.as_uuid())
-            .bind(*entry.agency_id.as_uuid())
-            .bind(entry.basis.kind())
-            .bind(statute)
-            .bind(scope)
-            .bind(expires)
-            .bind(reference)
-            .bind(&entry.reason)
-            .bind(*entry.added_by.as_uuid())
-            .bind(Instant(entry.added_at))
-            .execute(&mut *$tx)
-            .await
-            .map_err(db_error)?;
-        $crate::people::refresh_team_name_tokens!($tx, *entry.person_id.as_uuid());
+/// Inserts team entries, then rebuilds the search index once for each person they concern
+/// (a ZSM intake puts several agencies on one suspect's team in one write).
+macro_rules! insert_team_entries {
+    ($tx:ident, $entries:expr) => {{
+        let entries: &[TeamEntry] = $entries;
+        for entry in entries {
+            let (statute, scope, expires, reference) = basis_columns(&entry.basis);
+            sqlx::query(INSERT_TEAM_ENTRY)
+                .bind(*entry.id.as_uuid())
+                .bind(*entry.person_id.as_uuid())
+                .bind(*entry.agency_id.as_uuid())
+                .bind(entry.basis.kind())
+                .bind(statute)
+                .bind(scope)
+                .bind(expires)
+                .bind(reference)
+                .bind(&entry.reason)
+                .bind(*entry.added_by.as_uuid())
+                .bind(Instant(entry.added_at))
+                .execute(&mut *$tx)
+                .await
+                .map_err(db_error)?;
+        }
+        let mut people: Vec<uuid::Uuid> = entries.iter().map(|e| *e.person_id.as_uuid()).collect();
+        people.sort_unstable();
+        people.dedup();
+        for person in people {
+            $crate::people::refresh_team_name_tokens!($tx, person);
+        }
     }};
 }
 
 /// For the stores of other capabilities that put agencies on a team within their own writes.
-pub(crate) use insert_team_entry;
+pub(crate) use insert_team_entries;
 
 /// The person's name words once per agency with an open team entry (see migration 0005).
 pub(crate) const REFRESH_TEAM_NAME_TOKENS: &str = "INSERT INTO team_name_token (agency_id, token, person_id) \
@@ -309,7 +318,7 @@ impl PeopleStore for Store {
                     .await
                     .map_err(db_error)?;
                 write_details!(tx, id, person.version, details, person.created_at, *person.created_by.as_uuid());
-                insert_team_entry!(tx, team);
+                insert_team_entries!(tx, std::slice::from_ref(team));
                 insert_audit!(tx, audit);
             });
             Ok(())
@@ -480,7 +489,7 @@ impl PeopleStore for Store {
 
     async fn add_team_entry(&self, entry: &TeamEntry, audit: &AuditEntry) -> StoreResult<()> {
         in_tx!(self, tx => {
-            insert_team_entry!(tx, entry);
+            insert_team_entries!(tx, std::slice::from_ref(entry));
             insert_audit!(tx, audit);
         });
         Ok(())

@@ -3,7 +3,7 @@
 //! domain derived (`view::index`); the history rows are written from the transition's effects,
 //! in the same transaction as the audit entries and any new case-team entries.
 
-use crate::people::{INSERT_AUDIT, INSERT_TEAM_ENTRY, basis_columns, insert_audit, insert_team_entry};
+use crate::people::{INSERT_AUDIT, INSERT_TEAM_ENTRY, basis_columns, insert_audit, insert_team_entries};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 

@@ -12,9 +12,7 @@ use uuid::Uuid;
 macro_rules! write_audit_and_team {
     ($tx:ident, $write:expr) => {{
         let write: &CaseWrite<'_> = $write;
-        for entry in write.team {
-            insert_team_entry!($tx, entry);
-        }
+        insert_team_entries!($tx, write.team);
         for entry in write.audit {
             insert_audit!($tx, entry);
         }
