@@ -59,6 +59,10 @@ pub enum PackError {
     NoDomains,
     #[error("life domain {0:?} is listed twice")]
     DuplicateDomain(String),
+    #[error("[screening.zsm_signals] maps {0:?}, which is not a ZSM quick-scan signal")]
+    UnknownSignal(String),
+    #[error("[screening.zsm_signals] maps to life domain {0:?}, which is not under [[screening.domains]]")]
+    UnknownDomain(String),
     #[error("{0:?} needs a text in both nl and en")]
     MissingTranslation(String),
     #[error("triage cut-off time {0:?} is not a time of day like \"12:00\"")]

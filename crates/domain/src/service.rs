@@ -338,6 +338,35 @@ pub async fn authorise_person<S: PeopleStore + AuditLog>(
     }
 }
 
+/// The entries of a work list whose person `actor` may see today, each with the person's display
+/// name. Entries of persons out of reach are dropped silently (the list is the actor's own), and
+/// each listed person is audited once, in one append.
+pub async fn listed_with_names<S: PeopleStore + AuditLog, T>(
+    store: &S,
+    actor: &Actor,
+    entries: Vec<T>,
+    person_of: impl Fn(&T) -> PersonId,
+    what: &str,
+    now: Timestamp,
+    today: Date,
+) -> ServiceResult<Vec<(T, String)>> {
+    let mut out = Vec::new();
+    let mut audit = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for entry in entries {
+        let person = person_of(&entry);
+        let team = store.team(person).await?;
+        let Ok(grant) = authorise(actor, Permission::ViewPerson, &team, today) else { continue };
+        let Some(found) = store.person(person).await? else { continue };
+        if seen.insert(person) {
+            audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, what, &grant));
+        }
+        out.push((entry, found.display_name()));
+    }
+    store.append(&audit).await?;
+    Ok(out)
+}
+
 /// Today in `zone` for `clock`: plans and screenings work in the jurisdiction's civil dates.
 pub fn today_in(clock: &dyn Clock, zone: &TimeZone) -> Date {
     clock.now().to_zoned(zone.clone()).date()

@@ -4,11 +4,14 @@ use crate::people::{INSERT_AUDIT, insert_audit};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
-use domain::ids::PersonId;
+use domain::ids::{AgencyId, MemberId, PersonId};
 use domain::ids_beyond::{AgencyRef, MemberRef, PersonRef, ScreeningId};
 use domain::ports::{StoreError, StoreResult};
+use domain::screening::referral::{ReferralReason, ScreeningReferral};
 use domain::screening::service::ScreeningStore;
 use domain::screening::{DomainKey, DomainScore, Screening};
+use domain::zsm::ids::CaseId;
+use jiff::civil::Date;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -64,6 +67,13 @@ impl ScreeningStore for Store {
                 .await
                 .map_err(db_error)?;
             }
+            // The screening answers every referral of the person still waiting for one.
+            sqlx::query("UPDATE screening_referral SET screening_id = $1 WHERE person_id = $2 AND screening_id IS NULL")
+                .bind(screening.id.0)
+                .bind(screening.person.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
             insert_audit!(tx, audit);
         });
         Ok(())
@@ -102,4 +112,104 @@ impl ScreeningStore for Store {
             })
             .collect())
     }
+
+    async fn open_referrals(&self, person: PersonId) -> StoreResult<Vec<ScreeningReferral>> {
+        let sql = concat!(
+            "SELECT r.person_id, r.case_id, r.location, r.reason, r.advice, r.signals, r.referred_at, r.referred_by ",
+            "FROM screening_referral r WHERE r.person_id = $1 AND r.screening_id IS NULL ORDER BY r.referred_at, r.id"
+        );
+        let rows: Vec<ReferralRow> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(*person.as_uuid()).fetch_all(pool).await)
+                .map_err(db_error)?;
+        rows.into_iter().map(ReferralRow::into_referral).collect()
+    }
+
+    async fn waiting_referrals(
+        &self,
+        agency: AgencyId,
+        today: Date,
+        limit: u32,
+    ) -> StoreResult<Vec<ScreeningReferral>> {
+        let sql = concat!(
+            "SELECT r.person_id, r.case_id, r.location, r.reason, r.advice, r.signals, r.referred_at, r.referred_by ",
+            "FROM screening_referral r WHERE r.screening_id IS NULL \
+             AND EXISTS (SELECT 1 FROM team_entry te WHERE te.person_id = r.person_id AND te.agency_id = $1 \
+             AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2)) \
+             ORDER BY r.referred_at, r.id LIMIT $3"
+        );
+        let rows: Vec<ReferralRow> = on_db!(self, pool => sqlx::query_as(sql)
+            .bind(*agency.as_uuid())
+            .bind(Day(today))
+            .bind(i64::from(limit))
+            .fetch_all(pool)
+            .await)
+        .map_err(db_error)?;
+        rows.into_iter().map(ReferralRow::into_referral).collect()
+    }
 }
+
+#[derive(sqlx::FromRow)]
+struct ReferralRow {
+    person_id: Uuid,
+    case_id: Uuid,
+    location: String,
+    reason: String,
+    advice: Option<String>,
+    signals: String,
+    referred_at: Instant,
+    referred_by: Uuid,
+}
+
+impl ReferralRow {
+    fn into_referral(self) -> StoreResult<ScreeningReferral> {
+        let unreadable = |what: &str| StoreError::Database(format!("stored screening referral {what} cannot be read"));
+        Ok(ScreeningReferral {
+            person: PersonId::from_uuid(self.person_id),
+            case: CaseId::from_uuid(self.case_id),
+            location: self.location,
+            reason: ReferralReason::parse(&self.reason).ok_or_else(|| unreadable("reason"))?,
+            advice: match self.advice {
+                Some(advice) => {
+                    Some(serde_json::from_value(serde_json::Value::String(advice)).map_err(|_| unreadable("advice"))?)
+                }
+                None => None,
+            },
+            signals: serde_json::from_str(&self.signals).map_err(|_| unreadable("signals"))?,
+            referred_at: self.referred_at.0,
+            referred_by: MemberId::from_uuid(self.referred_by),
+        })
+    }
+}
+
+/// Upserts the referrals a ZSM case write gives rise to, in that write's transaction: one row
+/// per case and reason, refreshed while no screening has answered it yet.
+macro_rules! upsert_screening_referrals {
+    ($tx:ident, $at:expr, $referrals:expr) => {{
+        for referral in $referrals {
+            let referral: &domain::screening::referral::ScreeningReferral = referral;
+            let signals = serde_json::to_string(&referral.signals).map_err(|e| StoreError::Database(e.to_string()))?;
+            let advice =
+                referral.advice.and_then(|a| serde_json::to_value(a).ok()).and_then(|v| v.as_str().map(str::to_owned));
+            sqlx::query(
+                "INSERT INTO screening_referral (id, person_id, case_id, location, reason, advice, signals, \
+                 referred_at, referred_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (case_id, reason) DO UPDATE SET advice = excluded.advice, signals = excluded.signals, \
+                 referred_at = excluded.referred_at, referred_by = excluded.referred_by \
+                 WHERE screening_referral.screening_id IS NULL",
+            )
+            .bind(domain::ids::new_v7($at))
+            .bind(*referral.person.as_uuid())
+            .bind(referral.case.as_uuid())
+            .bind(&referral.location)
+            .bind(referral.reason.as_str())
+            .bind(advice)
+            .bind(signals)
+            .bind(Instant(referral.referred_at))
+            .bind(*referral.referred_by.as_uuid())
+            .execute(&mut *$tx)
+            .await
+            .map_err(db_error)?;
+        }
+    }};
+}
+pub(crate) use upsert_screening_referrals;

@@ -4,6 +4,7 @@
 //! in the same transaction as the audit entries and any new case-team entries.
 
 use crate::people::{INSERT_AUDIT, INSERT_TEAM_ENTRY, basis_columns, insert_audit, insert_team_entries};
+use crate::screening::upsert_screening_referrals;
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 
@@ -256,6 +257,7 @@ impl ZsmStore for Store {
                 insert_contribution!(tx, write, partner);
             }
             write_history!(tx, &write);
+            upsert_screening_referrals!(tx, write.at, write.referrals);
             write_audit_and_team!(tx, &write);
         });
         Ok(())
@@ -296,6 +298,7 @@ impl ZsmStore for Store {
                 });
             }
             write_history!(tx, &write);
+            upsert_screening_referrals!(tx, write.at, write.referrals);
             write_audit_and_team!(tx, &write);
         });
         Ok(())

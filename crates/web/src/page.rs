@@ -20,6 +20,8 @@ pub struct Page {
     pub member_line: Option<String>,
     pub csrf: String,
     pub switch_language_url: String,
+    /// Whether the member screens (probation, process managers): shows "To screen" in the menu.
+    pub screens: bool,
 }
 
 impl Page {
@@ -30,7 +32,10 @@ impl Page {
             .as_ref()
             .map(|s| t.fill("nav.signed_in_as", &[("name", &s.actor.display_name), ("agency", &s.agency_name)]));
         let back = serde_urlencoded::to_string([("back", context.path.as_str())]).unwrap_or_default();
+        let screens =
+            context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::RecordScreening));
         Self {
+            screens,
             t,
             title: title.to_string(),
             member_line,

@@ -68,6 +68,7 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("screening/mod.rs", "GET", "/people/{id}/screenings", Need::Person(Permission::ViewPerson)),
     ("screening/mod.rs", "POST", "/people/{id}/screenings", Need::Person(Permission::RecordScreening)),
     ("screening/mod.rs", "GET", "/people/{id}/screenings/new", Need::Person(Permission::RecordScreening)),
+    ("screening/mod.rs", "GET", "/screenings/waiting", Need::Role(Permission::RecordScreening)),
     ("plan/mod.rs", "GET", "/people/{id}/plan", Need::Person(Permission::ViewPerson)),
     ("plan/mod.rs", "POST", "/people/{id}/plan", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "GET", "/people/{id}/plan/print", Need::Person(Permission::ViewPerson)),

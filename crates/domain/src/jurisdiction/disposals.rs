@@ -139,6 +139,9 @@ pub struct DisposalDefinition {
     pub obligations: Option<ObligationRules>,
     #[serde(default)]
     pub requires: Vec<ContributionRequirement>,
+    /// Deciding this disposal refers the suspect for a screening "beyond the case".
+    #[serde(default)]
+    pub starts_screening: bool,
 }
 
 impl DisposalDefinition {

@@ -1,8 +1,9 @@
 //! Life domains and the score scale, as read from the jurisdiction pack.
 
 use crate::beyond_pack::{Localized, PackError};
+use crate::zsm::forms::LIFE_DOMAINS;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The stable key of a life domain (`"housing"`), used in storage and URLs.
@@ -53,6 +54,10 @@ pub struct ScreeningConfig {
     pub scale: Vec<ScaleLevel>,
     /// In the order the form shows them.
     pub domains: Vec<LifeDomain>,
+    /// Which life domain a ZSM quick-scan signal (`housing`, `debt`, ...) lands on when a
+    /// referral from the table prefills a screening. Signals not listed prefill nothing.
+    #[serde(default)]
+    pub zsm_signals: BTreeMap<String, DomainKey>,
 }
 
 impl ScreeningConfig {
@@ -70,6 +75,12 @@ impl ScreeningConfig {
 
     pub fn domain(&self, key: &str) -> Option<&LifeDomain> {
         self.domains.iter().find(|d| d.key.as_str() == key)
+    }
+
+    /// The life domain a ZSM quick-scan signal maps to, if the pack maps it.
+    pub fn domain_for_signal(&self, signal: crate::zsm::contribution::LifeDomain) -> Option<&DomainKey> {
+        let (_, code) = LIFE_DOMAINS.iter().find(|(domain, _)| *domain == signal)?;
+        self.zsm_signals.get(*code)
     }
 
     pub fn level(&self, score: u8) -> Option<&ScaleLevel> {
@@ -92,6 +103,14 @@ impl ScreeningConfig {
             }
             if !domain.label.is_complete() || !domain.description.is_complete() {
                 return Err(PackError::MissingTranslation(domain.key.0.clone()));
+            }
+        }
+        for (signal, domain) in &self.zsm_signals {
+            if !LIFE_DOMAINS.iter().any(|(_, code)| code == signal) {
+                return Err(PackError::UnknownSignal(signal.clone()));
+            }
+            if self.domain(domain.as_str()).is_none() {
+                return Err(PackError::UnknownDomain(domain.0.clone()));
             }
         }
         for level in &self.scale {

@@ -7,6 +7,7 @@
 mod change;
 mod config;
 pub(crate) mod record;
+pub mod referral;
 pub mod service;
 
 pub use change::{DomainChange, DomainSeries, Trend, compare, history};

@@ -5,11 +5,12 @@ use super::{RawDomainScore, RawScreening, Screening, ScreeningConfig, ScreeningE
 use crate::access::{Actor, Permission};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
-use crate::ids::PersonId;
+use crate::ids::{AgencyId, PersonId};
 use crate::ids_beyond::{AgencyRef, MemberRef, PersonRef, ScreeningId};
 use crate::people::Person;
 use crate::ports::{AuditLog, PeopleStore, StoreResult};
-use crate::service::{ServiceError, ServiceResult, authorise_person, today_in};
+use crate::screening::referral::ScreeningReferral;
+use crate::service::{ServiceError, ServiceResult, authorise_person, listed_with_names, today_in};
 use crate::validation::{FieldError, ValidationErrors};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -26,6 +27,26 @@ pub trait ScreeningStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// The person's screenings, oldest first.
     fn screenings(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Screening>>> + Send;
+    /// The person's referrals from the ZSM table not yet answered by a screening, oldest first.
+    /// (`add_screening` answers them all, in its transaction.)
+    fn open_referrals(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<ScreeningReferral>>> + Send;
+    /// Open referrals of persons whose team `agency` is on (valid on `today`), oldest first.
+    fn waiting_referrals(
+        &self,
+        agency: AgencyId,
+        today: Date,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<ScreeningReferral>>> + Send;
+}
+
+/// How many referrals the "to screen" list shows at most; the oldest come first.
+pub const WAITING_LIMIT: u32 = 200;
+
+/// The screening form's starting point: the person and what the ZSM table referred them with.
+#[derive(Debug, Clone)]
+pub struct FormStart {
+    pub person: Person,
+    pub referrals: Vec<ScreeningReferral>,
 }
 
 /// A screening as typed into the form: one row per life domain; an empty score leaves the domain out.
@@ -161,8 +182,9 @@ impl<S: PeopleStore + AuditLog + ScreeningStore> Screenings<'_, S> {
         Ok((found.person, screenings))
     }
 
-    /// Checks that `actor` may screen the person (for showing the form) and returns the person.
-    pub async fn form(&self, actor: &Actor, person: PersonId) -> ServiceResult<Person> {
+    /// Checks that `actor` may screen the person (for showing the form) and returns the person
+    /// with the open referrals the form starts from.
+    pub async fn form(&self, actor: &Actor, person: PersonId) -> ServiceResult<FormStart> {
         let now = self.clock.now();
         let found = authorise_person(
             self.store,
@@ -177,7 +199,26 @@ impl<S: PeopleStore + AuditLog + ScreeningStore> Screenings<'_, S> {
         self.store
             .append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, "screening form", &found.grant)])
             .await?;
-        Ok(found.person)
+        let referrals = self.store.open_referrals(person).await?;
+        Ok(FormStart { person: found.person, referrals })
+    }
+
+    /// The person's open referrals, for their screenings page; read under the same grant as
+    /// the page (the caller has just authorised and audited the read).
+    pub async fn open_referrals(&self, person: PersonId) -> ServiceResult<Vec<ScreeningReferral>> {
+        Ok(self.store.open_referrals(person).await?)
+    }
+
+    /// "To screen": persons the ZSM table referred, on teams the actor's agency is on, oldest
+    /// referral first. Only roles that screen see the list; each listed person is audited.
+    pub async fn waiting(&self, actor: &Actor) -> ServiceResult<Vec<(ScreeningReferral, String)>> {
+        if !actor.can(Permission::RecordScreening) {
+            return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
+        }
+        let now = self.clock.now();
+        let today = self.today();
+        let waiting = self.store.waiting_referrals(actor.agency_id, today, WAITING_LIMIT).await?;
+        listed_with_names(self.store, actor, waiting, |r| r.person, "list: to screen", now, today).await
     }
 }
 

@@ -17,6 +17,7 @@ use crate::access::TeamEntry;
 use crate::audit::AuditEntry;
 use crate::ids::AgencyId;
 use crate::ports::StoreResult;
+use crate::screening::referral::ScreeningReferral;
 
 /// A ZSM table: where cases are handled, under which jurisdiction pack, by which agencies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +69,9 @@ pub struct CaseWrite<'a> {
     pub audit: &'a [AuditEntry],
     /// Agencies joining the suspect's team with this write (e.g. the table's partners at intake).
     pub team: &'a [TeamEntry],
+    /// Referrals for a screening "beyond the case" this write gives rise to; the store keeps one
+    /// per case and reason, updating it while it is still open.
+    pub referrals: &'a [ScreeningReferral],
 }
 
 /// A case on the board, with the suspect's name for display.

@@ -1,6 +1,7 @@
 //! Screening pages: a person's screenings with the change per life domain (chart and table),
 //! and the form to record a new screening. Handlers parse, call `Screenings`, render.
 
+mod referrals;
 mod views;
 
 use crate::AppState;
@@ -17,8 +18,10 @@ use axum::routing::get;
 use axum::{Form, Router};
 use domain::access::Permission;
 use domain::ids::PersonId;
-use domain::screening::service::ScreeningInput;
+use domain::screening::referral::prefill;
+use domain::screening::service::{FormStart, ScreeningInput};
 use domain::service::ServiceError;
+use referrals::{ReferralView, referral_view};
 pub(crate) use views::pack_lang;
 use views::*;
 
@@ -26,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/people/{id}/screenings", get(list).post(record))
         .route("/people/{id}/screenings/new", get(new_form))
+        .route("/screenings/waiting", get(referrals::waiting))
 }
 
 #[derive(Template)]
@@ -37,6 +41,7 @@ struct ScreeningsPage {
     dates: Vec<String>,
     domains: Vec<DomainHistory>,
     can_screen: bool,
+    referrals: Vec<ReferralView>,
 }
 
 async fn list(
@@ -51,10 +56,17 @@ async fn list(
     let page = ScreeningsPage {
         page: Page::new(&context, &t.fill("screening.title", &[("name", &name)])),
         id,
-        name,
+        name: name.clone(),
         dates: screenings.iter().map(|s| s.screened_on.to_string()).collect(),
         domains: domain_histories(&screenings, &state.beyond.screening, t),
         can_screen: me.actor.can(Permission::RecordScreening),
+        referrals: state
+            .screenings()
+            .open_referrals(id)
+            .await?
+            .iter()
+            .map(|r| referral_view(r, name.clone(), &state.beyond.screening, &state.config.time_zone, t))
+            .collect(),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -69,19 +81,23 @@ struct ScreeningForm {
     rows: Vec<DomainRow>,
     scale: Vec<(u8, String)>,
     errors: ErrorList,
+    referrals: Vec<ReferralView>,
 }
 
 fn form_page(
     state: &AppState,
     context: &crate::auth::RequestContext,
-    id: PersonId,
-    name: String,
+    start: &FormStart,
     input: &ScreeningInput,
     errors: ErrorList,
 ) -> ScreeningForm {
     let t = context.texts;
     let config = &state.beyond.screening;
+    let id = start.person.id;
+    let name = start.person.display_name();
+    let zone = &state.config.time_zone;
     ScreeningForm {
+        referrals: start.referrals.iter().map(|r| referral_view(r, name.clone(), config, zone, t)).collect(),
         page: Page::new(context, &t.fill("screening.new_title", &[("name", &name)])),
         id,
         name,
@@ -98,9 +114,10 @@ async fn new_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    let person = state.screenings().form(&me.actor, id).await?;
-    let input = ScreeningInput { screened_on: state.screenings().today().to_string(), entries: Vec::new() };
-    let form = form_page(&state, &context, id, person.display_name(), &input, ErrorList::default());
+    let start = state.screenings().form(&me.actor, id).await?;
+    let entries = prefill(&start.referrals, &state.beyond.screening);
+    let input = ScreeningInput { screened_on: state.screenings().today().to_string(), entries };
+    let form = form_page(&state, &context, &start, &input, ErrorList::default());
     Ok(render(StatusCode::OK, &form))
 }
 
@@ -116,8 +133,8 @@ async fn record(
         Ok(_) => Ok(Redirect::to(&format!("/people/{id}/screenings")).into_response()),
         Err(ServiceError::Invalid(errors)) => {
             let errors = ErrorList::from_validation(&errors, context.texts);
-            let person = state.screenings().form(&me.actor, id).await?;
-            let form = form_page(&state, &context, id, person.display_name(), &input, errors);
+            let start = state.screenings().form(&me.actor, id).await?;
+            let form = form_page(&state, &context, &start, &input, errors);
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &form))
         }
         Err(other) => Err(other.into()),

@@ -2,14 +2,12 @@
 //! kept only when the actor may still see the person, each listed person audited.
 
 use super::{PlanStore, Plans, ReviewLine, TaskListLine, TaskOwner, agency_ref, member_ref, person_id};
-use crate::access::{Actor, Permission, authorise};
-use crate::audit::{AuditAction, AuditEntry};
+use crate::access::{Actor, Permission};
 use crate::ids_beyond::PersonRef;
 use crate::plan::{agency_tasks, member_tasks, weekly_review};
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
-use crate::service::{ServiceError, ServiceResult};
+use crate::service::{ServiceError, ServiceResult, listed_with_names};
 use jiff::SignedDuration;
-use std::collections::BTreeSet;
 
 impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
     /// "My tasks" (`TaskOwner::Member`) or "my agency's tasks": outstanding tasks, earliest due
@@ -67,22 +65,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         person_of: impl Fn(&T) -> PersonRef,
         what: &str,
     ) -> ServiceResult<Vec<(T, String)>> {
-        let now = self.clock.now();
-        let today = self.today();
-        let mut out = Vec::new();
-        let mut audit = Vec::new();
-        let mut seen = BTreeSet::new();
-        for entry in entries {
-            let person = person_id(person_of(&entry));
-            let team = self.store.team(person).await?;
-            let Ok(grant) = authorise(actor, Permission::ViewPerson, &team, today) else { continue };
-            let Some(found) = self.store.person(person).await? else { continue };
-            if seen.insert(person) {
-                audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, what, &grant));
-            }
-            out.push((entry, found.display_name()));
-        }
-        self.store.append(&audit).await?;
-        Ok(out)
+        let person_of = |entry: &T| person_id(person_of(entry));
+        listed_with_names(self.store, actor, entries, person_of, what, self.clock.now(), self.today()).await
     }
 }

@@ -109,6 +109,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
                 at: now,
                 audit: &audit,
                 team: &team,
+                referrals: &[],
             })
             .await?;
         Ok(stored.case.id)

@@ -28,6 +28,7 @@ use crate::jurisdiction::{
     AgencyCode, AuthorityRole, ClockCode, ClockSpan, ExtensionCode, JurisdictionPack, Partner, shipped_pack,
 };
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore, StoreError};
+use crate::screening::referral::referrals_from_case;
 use crate::validation::{FieldError, ValidationErrors};
 
 #[derive(Debug, thiserror::Error)]
@@ -348,6 +349,11 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         audit.push(AuditEntry::granted(actor, now, suspect, AuditAction::Update, what, grant));
         let next = StoredCase { case, clocks, lawyer: lawyer.unwrap_or(stored.lawyer), version: stored.version + 1 };
         let index = index(&next.case, &next.clocks, pack);
+        let referrals = referrals_from_case(&next.case, &effects, pack, now, actor.member_id);
+        for referral in &referrals {
+            let what = format!("ZSM case {}: referred for screening ({})", next.case.id, referral.reason.as_str());
+            audit.push(AuditEntry::granted(actor, now, suspect, AuditAction::Create, what, grant));
+        }
         self.store
             .save_case(CaseWrite {
                 stored: &next,
@@ -358,6 +364,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
                 at: now,
                 audit: &audit,
                 team: &team,
+                referrals: &referrals,
             })
             .await?;
         Ok(next)
