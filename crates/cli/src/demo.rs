@@ -347,13 +347,17 @@ pub async fn run(args: DemoArgs, mut config: Config) -> anyhow::Result<()> {
         lawyers: &lawyers,
     };
     let zsm = web::zsm::demo::seed_zsm_demo(&store, &table, now).await?;
+    let beyond = crate::demo_beyond::seed_beyond(&store, &cast, now).await?;
     println!(
-        "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, in {}",
+        "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
+         a Safety House with {} plans and {} case conferences this week, in {}",
         cast.agencies.len(),
         cast.actors.len(),
         people.len(),
         zsm.open_cases,
         zsm.settled_cases,
+        beyond.plans,
+        beyond.meetings,
         args.db.display()
     );
     if args.no_serve {
@@ -365,6 +369,11 @@ pub async fn run(args: DemoArgs, mut config: Config) -> anyhow::Result<()> {
         for (username, name, agency, role) in MEMBERS {
             println!("  {username:<16} {role:<22} {name}, {}", AGENCIES[agency].0);
         }
+        println!(
+            "A person to start with: Gerrit Hoekstra, 56, shoplifts alcohol and steals bikes; his shared plan \
+             is at http://{address}/people/{}/plan (sign in as procesregisseur).",
+            beyond.shoplifter
+        );
         println!("Stop with Ctrl-C.");
     })
     .await

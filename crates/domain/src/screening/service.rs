@@ -40,7 +40,7 @@ pub trait ScreeningStore: Send + Sync {
 }
 
 /// How many referrals the "to screen" list shows at most; the oldest come first.
-pub const WAITING_LIMIT: u32 = 200;
+pub const WAITING_LIMIT: u32 = 100;
 
 /// The screening form's starting point: the person and what the ZSM table referred them with.
 #[derive(Debug, Clone)]

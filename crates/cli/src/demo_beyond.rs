@@ -1,0 +1,499 @@
+//! Demo data "beyond the case": a Safety House with about forty shared plans in every state
+//! (draft, active with tasks done, running and overdue, under re-evaluation, continued, closed,
+//! returned to criminal justice), screenings that show change over time, and a week of case
+//! conferences. Among them a man in his fifties who keeps shoplifting alcohol and stealing bikes,
+//! whose plan combines an area ban, a health programme and help with housing.
+//!
+//! Everything goes through the domain's use cases on a clock that walks through the past year,
+//! so the demo obeys the same rules and leaves the same audit trail as real use.
+
+use crate::demo::DemoCast;
+use domain::access::{Actor, TeamEntryInput};
+use domain::beyond_pack::BeyondPack;
+use domain::conference::service::{Conferences, MeetingInput, MinutesInput, RequestInput, TriageInput};
+use domain::directory::AgencyKind;
+use domain::ids::PersonId;
+use domain::people::PersonInput;
+use domain::plan::service::{PlanAction, Plans};
+use domain::screening::service::{ScoreInput, ScreeningInput, Screenings};
+use domain::service::People;
+use domain::{Clock, FixedClock};
+use jiff::civil::{Date, Weekday};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use store::Store;
+
+pub struct BeyondDemo {
+    pub plans: usize,
+    pub meetings: usize,
+    /// The man in his fifties whose plan has an area ban, health programme and housing help.
+    pub shoplifter: PersonId,
+}
+
+/// How the 39 generated plans are spread over the plan's states (the shoplifter's is the 40th).
+const STATES: [(PlanState, usize); 6] = [
+    (PlanState::Draft, 4),
+    (PlanState::Active, 23),
+    (PlanState::UnderReEvaluation, 4),
+    (PlanState::Continued, 3),
+    (PlanState::Closed, 3),
+    (PlanState::Returned, 2),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PlanState {
+    Draft,
+    Active,
+    UnderReEvaluation,
+    Continued,
+    Closed,
+    Returned,
+}
+
+const FAMILY: [&str; 13] = [
+    "Kuipers", "Willems", "Hoekstra", "Postma", "Koster", "Prins", "Huisman", "Kramer", "Boukhari", "Aydın", "Tahiri",
+    "Veenstra", "Wolters",
+];
+const GIVEN: [&str; 12] =
+    ["Rik", "Ilse", "Stefan", "Naima", "Bas", "Chantal", "Youssef", "Marco", "Esra", "Dennis", "Roos", "Tim"];
+
+/// (domain, goal in the person's own words, agency that owns the task, task)
+const GOALS: [(&str, &str, &str, &str); 6] = [
+    (
+        "finances",
+        "Ik wil van mijn schulden af en weer post durven openen",
+        "gemeente",
+        "Aanmelden bij schuldhulpverlening",
+    ),
+    ("housing", "Een eigen kamer waar ik rustig kan slapen", "gemeente", "Urgentieaanvraag woning indienen"),
+    ("addiction", "Minder drinken, eerst door de week niet meer", "ggz", "Intake verslavingszorg plannen"),
+    ("work_and_daytime", "Elke dag iets te doen hebben", "reclassering", "Werktraject bij leerwerkbedrijf regelen"),
+    ("mental_health", "Beter slapen en minder piekeren", "ggz", "Gesprek met behandelaar over medicatie"),
+    ("family_and_relationships", "Mijn dochter weer zien op zaterdag", "reclassering", "Bemiddeling omgangsregeling"),
+];
+
+fn zone() -> TimeZone {
+    TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC)
+}
+
+fn day(clock: &FixedClock) -> Date {
+    clock.now().to_zoned(zone()).date()
+}
+
+fn at_day(date: Date) -> Timestamp {
+    date.at(10, 0, 0, 0).to_zoned(zone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn days(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(24 * n)
+}
+
+fn statute(agency: &str, statute: &str, reason: &str) -> TeamEntryInput {
+    TeamEntryInput {
+        agency_id: agency.into(),
+        basis_kind: "statutory_task".into(),
+        statute: statute.into(),
+        reason: reason.into(),
+        ..Default::default()
+    }
+}
+
+fn consent(agency: &str, scope: &str, until: Date) -> TeamEntryInput {
+    TeamEntryInput {
+        agency_id: agency.into(),
+        basis_kind: "consent".into(),
+        consent_scope: scope.into(),
+        consent_expires_on: until.to_string(),
+        reason: "Afspraken in het plan van aanpak".into(),
+        ..Default::default()
+    }
+}
+
+struct Seeder<'a> {
+    store: &'a Store,
+    cast: &'a DemoCast,
+    pack: &'a BeyondPack,
+    clock: FixedClock,
+    zone: TimeZone,
+    end: Timestamp,
+}
+
+impl Seeder<'_> {
+    fn people(&self) -> People<'_, Store> {
+        People { store: self.store, clock: &self.clock, time_zone: &self.zone }
+    }
+
+    fn plans(&self) -> Plans<'_, Store> {
+        Plans { store: self.store, clock: &self.clock, time_zone: &self.zone, pack: self.pack }
+    }
+
+    fn screenings(&self) -> Screenings<'_, Store> {
+        Screenings { store: self.store, clock: &self.clock, time_zone: &self.zone, config: &self.pack.screening }
+    }
+
+    fn conferences(&self) -> Conferences<'_, Store> {
+        Conferences { store: self.store, clock: &self.clock, time_zone: &self.zone, pack: self.pack }
+    }
+
+    fn actor(&self, username: &str) -> &Actor {
+        self.cast.actor(username)
+    }
+
+    fn agency(&self, kind: AgencyKind) -> String {
+        self.cast.agencies.iter().find(|a| a.kind == kind).map(|a| a.id.to_string()).unwrap_or_default()
+    }
+
+    fn agency_of(&self, username: &str) -> String {
+        self.actor(username).agency_id.to_string()
+    }
+
+    fn set(&self, at: Timestamp) {
+        self.clock.set(at.min(self.end));
+    }
+
+    /// A person the Safety House works with: the process manager registers them on its
+    /// covenant; probation, police, the municipality and mental health care join the team.
+    async fn person(&self, input: PersonInput) -> anyhow::Result<PersonId> {
+        let manager = self.actor("procesregisseur");
+        let basis = statute("", "Convenant Zorg- en Veiligheidshuis", "Complexe casus, meerdere domeinen");
+        let person = self.people().create(manager, &input, &basis).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let until = day(&self.clock).checked_add(jiff::Span::new().days(500)).unwrap_or(day(&self.clock));
+        let joining = [
+            statute(&self.agency_of("reclassering"), "Reclasseringsregeling 1995, art. 9", "Toezicht en begeleiding"),
+            statute(&self.agency_of("politie"), "Politiewet 2012, art. 3", "Veelpleger in de wijk"),
+            consent(&self.agency_of("gemeente"), "schuldhulpverlening en wonen", until),
+            consent(&self.agency_of("ggz"), "behandeling", until),
+            consent(&self.agency(AgencyKind::Provider), "woonbegeleiding", until),
+        ];
+        for basis in joining {
+            self.people().add_to_team(manager, person.id, &basis).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        Ok(person.id)
+    }
+
+    /// A screening by probation: every required domain scored, `shift` higher for a later one.
+    async fn screen(&self, person: PersonId, base: &[u8], shift: u8, note: &str) -> anyhow::Result<()> {
+        let entries = self
+            .pack
+            .screening
+            .domains
+            .iter()
+            .zip(base.iter().cycle())
+            .filter(|(domain, _)| domain.required)
+            .map(|(domain, score)| ScoreInput {
+                domain: domain.key.as_str().to_owned(),
+                score: (score + shift).min(5).to_string(),
+                note: if *score <= 2 { note.to_owned() } else { String::new() },
+                source: "Gesprek met betrokkene; navraag bij partners".into(),
+            })
+            .collect();
+        let input = ScreeningInput { screened_on: day(&self.clock).to_string(), entries };
+        self.screenings()
+            .record(self.actor("reclassering"), person, &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("screening: {e}"))?;
+        Ok(())
+    }
+
+    async fn change(&self, username: &str, person: PersonId, action: PlanAction) -> anyhow::Result<()> {
+        self.plans()
+            .change(self.actor(username), person, &action)
+            .await
+            .map(|_| ())
+            .map_err(|e| anyhow::anyhow!("plan {action:?}: {e}"))
+    }
+
+    /// Drafts a plan with goals in the person's words and one task per goal for its agency.
+    async fn plan(&self, person: PersonId, goals: &[usize], due_in: i64) -> anyhow::Result<()> {
+        let manager = "procesregisseur";
+        self.plans().draft(self.actor(manager), person).await.map_err(|e| anyhow::anyhow!("draft: {e}"))?;
+        for (n, goal) in goals.iter().enumerate() {
+            let (domain, words, owner, task) = GOALS[*goal];
+            self.change(
+                manager,
+                person,
+                PlanAction::AddGoal { domain: domain.into(), in_own_words: words.into(), agreed_by_person: n != 2 },
+            )
+            .await?;
+            let plan = self.plans().view(self.actor(manager), person, "demo").await;
+            let goal_id = plan
+                .ok()
+                .and_then(|f| f.plan)
+                .and_then(|p| p.plan.goals.last().map(|g| g.id.0.to_string()))
+                .unwrap_or_default();
+            let due =
+                day(&self.clock).checked_add(jiff::Span::new().days(due_in + 7 * n as i64)).unwrap_or(day(&self.clock));
+            self.change(
+                manager,
+                person,
+                PlanAction::AddTask {
+                    description: task.into(),
+                    kind: if owner == "politie" { "enforcement" } else { "care" }.into(),
+                    owner: self.agency_of(owner),
+                    owner_member: String::new(),
+                    goal: goal_id,
+                    due: due.to_string(),
+                },
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn tasks(&self, person: PersonId) -> Vec<String> {
+        let file = self.plans().view(self.actor("procesregisseur"), person, "demo").await;
+        file.ok()
+            .and_then(|f| f.plan)
+            .map(|p| p.plan.tasks.iter().map(|t| t.id.0.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    async fn task_status(&self, person: PersonId, task: &str, status: &str) -> anyhow::Result<()> {
+        let action = PlanAction::TaskStatus { task: task.into(), status: status.into(), reason: String::new() };
+        self.change("procesregisseur", person, action).await
+    }
+
+    async fn note(&self, username: &str, person: PersonId, text: &str) -> anyhow::Result<()> {
+        self.change(username, person, PlanAction::Note { task: String::new(), text: text.into() }).await
+    }
+}
+
+fn person_input(n: usize, birth_year: i16) -> PersonInput {
+    PersonInput {
+        family_name: FAMILY[n % FAMILY.len()].into(),
+        given_names: GIVEN[(n * 7) % GIVEN.len()].into(),
+        birth_date: jiff::civil::date(birth_year, 1 + (n % 12) as i8, 1 + (n % 27) as i8).to_string(),
+        sex: if n % 4 == 1 { "F" } else { "M" }.into(),
+        address: format!("Wijkstraat {}", 3 + n),
+        postcode: format!("10{:02} KX", 20 + n % 70),
+        city: "Amsterdam".into(),
+        phone: String::new(),
+        email: String::new(),
+        identifiers: Vec::new(),
+    }
+}
+
+/// Seeds the Safety House demo as of `end` (now).
+pub async fn seed_beyond(store: &Store, cast: &DemoCast, end: Timestamp) -> anyhow::Result<BeyondDemo> {
+    let pack = BeyondPack::nl();
+    let seeder = Seeder { store, cast, pack: &pack, clock: FixedClock::new(end), zone: zone(), end };
+    let start = end.checked_sub(days(420)).unwrap_or(end);
+    let mut plans = 0;
+    let mut n = 0;
+    for (state, count) in STATES {
+        for _ in 0..count {
+            n += 1;
+            // Older plans for the states a plan reaches after a year.
+            let age = match state {
+                PlanState::UnderReEvaluation | PlanState::Continued => 380 + 3 * n as i64,
+                PlanState::Closed | PlanState::Returned => 300 + 5 * n as i64,
+                PlanState::Draft => 3 + n as i64 % 5,
+                PlanState::Active => 20 + (n as i64 * 11) % 300,
+            };
+            seeder.set(end.checked_sub(days(age)).unwrap_or(start));
+            let person = seeder.person(person_input(n, 1965 + (n * 3 % 40) as i16)).await?;
+            seeder.screen(person, &[2, 3, 1, 4, 2, 3], 0, "Zorgen; zie plan").await?;
+            let goals = [n % 6, (n + 2) % 6, (n + 4) % 6];
+            seeder.plan(person, &goals[..2 + n % 2], 14 + (n as i64 % 21)).await?;
+            plans += 1;
+            if state == PlanState::Draft {
+                continue;
+            }
+            seeder.change("procesregisseur", person, PlanAction::Activate).await?;
+            let tasks = seeder.tasks(person).await;
+            // Work on the plan over the following weeks; some tasks stay open past their due date.
+            seeder.set(seeder.clock.now().checked_add(days(10)).unwrap_or(end));
+            if let Some(first) = tasks.first() {
+                let status = if n % 3 == 0 { "in_progress" } else { "done" };
+                seeder.task_status(person, first, status).await?;
+            }
+            seeder.note("reclassering", person, "Afspraken nagekomen; volgende stap besproken").await?;
+            seeder.set(seeder.clock.now().checked_add(days(50)).unwrap_or(end));
+            seeder.screen(person, &[2, 3, 1, 4, 2, 3], 1 + (n % 2) as u8, "Verbetering zichtbaar").await?;
+            match state {
+                PlanState::UnderReEvaluation | PlanState::Continued => {
+                    seeder.set(end.checked_sub(days(2 + n as i64 % 5)).unwrap_or(end));
+                    seeder.change("procesregisseur", person, PlanAction::StartReEvaluation).await?;
+                    if state == PlanState::Continued {
+                        let reason = "Woning in zicht; nog drie maanden begeleiding nodig".into();
+                        seeder.change("procesregisseur", person, PlanAction::Continue { reason }).await?;
+                    }
+                }
+                PlanState::Closed => {
+                    seeder.set(seeder.clock.now().checked_add(days(200)).unwrap_or(end));
+                    seeder.change("procesregisseur", person, PlanAction::StartReEvaluation).await?;
+                    let outcome = ["goals_met", "goals_partly_met", "goals_not_met"][n % 3];
+                    let close = PlanAction::Close {
+                        outcome: outcome.into(),
+                        why: "Doelen besproken met betrokkene en partners".into(),
+                        open_measures_reason: String::new(),
+                    };
+                    seeder.change("procesregisseur", person, close).await?;
+                }
+                PlanState::Returned => {
+                    seeder.set(seeder.clock.now().checked_add(days(120)).unwrap_or(end));
+                    let reason = "Nieuwe geweldsdelicten; zorg wordt geweigerd".into();
+                    seeder.change("procesregisseur", person, PlanAction::ReturnToCriminalJustice { reason }).await?;
+                }
+                PlanState::Draft | PlanState::Active => {}
+            }
+        }
+    }
+    let shoplifter = seed_shoplifter(&seeder, end).await?;
+    plans += 1;
+    let meetings = seed_conference_week(&seeder, end).await?;
+    Ok(BeyondDemo { plans, meetings, shoplifter })
+}
+
+/// Gerrit Hoekstra, 56: alcohol from supermarkets and bikes from the station, again and again.
+async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<PersonId> {
+    seeder.set(end.checked_sub(days(75)).unwrap_or(end));
+    let input = PersonInput {
+        family_name: "Hoekstra".into(),
+        given_names: "Gerrit".into(),
+        birth_date: "1970-03-14".into(),
+        sex: "M".into(),
+        address: "Geen vaste woon- of verblijfplaats".into(),
+        postcode: String::new(),
+        city: "Amsterdam".into(),
+        phone: String::new(),
+        email: String::new(),
+        identifiers: Vec::new(),
+    };
+    let person = seeder.person(input).await?;
+    seeder.screen(person, &[1, 2, 1, 3, 2, 1], 0, "Dakloos sinds scheiding; drinkt dagelijks; schulden").await?;
+    seeder.plan(person, &[1, 2], 21).await?;
+    seeder
+        .change(
+            "procesregisseur",
+            person,
+            PlanAction::LinkMeasure {
+                kind: "area_ban".into(),
+                description: "Gebiedsverbod winkelcentrum Kalverstraat/Nieuwendijk en Centraal Station, 12 maanden"
+                    .into(),
+            },
+        )
+        .await?;
+    seeder
+        .change(
+            "procesregisseur",
+            person,
+            PlanAction::AddTask {
+                description: "Controle op naleving gebiedsverbod".into(),
+                kind: "enforcement".into(),
+                owner: seeder.agency_of("politie"),
+                owner_member: String::new(),
+                goal: String::new(),
+                due: day(&seeder.clock)
+                    .checked_add(jiff::Span::new().days(30))
+                    .unwrap_or(day(&seeder.clock))
+                    .to_string(),
+            },
+        )
+        .await?;
+    seeder.change("procesregisseur", person, PlanAction::Activate).await?;
+    seeder.set(end.checked_sub(days(40)).unwrap_or(end));
+    seeder.note("ggz", person, "Intake alcoholprogramma gehad; start groepsbehandeling maandag").await?;
+    seeder.note("gemeente", person, "Aanmelding maatschappelijke opvang; kamer via Leger des Heils in beeld").await?;
+    Ok(person)
+}
+
+/// The Safety House week: a case conference every weekday around today; the days before today
+/// are held and closed (their decisions now tasks on the plans), today's and later ones have their agenda.
+async fn seed_conference_week(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<usize> {
+    let today = end.to_zoned(zone()).date();
+    let invited = vec![
+        seeder.agency_of("procesregisseur"),
+        seeder.agency_of("reclassering"),
+        seeder.agency_of("politie"),
+        seeder.agency_of("gemeente"),
+        seeder.agency_of("ggz"),
+    ];
+    let mut meetings = 0;
+    let mut subject = 100;
+    // A week around today: the days before it are held, today and later are still to come.
+    for offset in -4..=2i64 {
+        let date = today.checked_add(jiff::Span::new().days(offset)).unwrap_or(today);
+        if date.weekday() == Weekday::Saturday || date.weekday() == Weekday::Sunday {
+            continue;
+        }
+        // Requests come in the week before; the meeting is planned on its day at the latest.
+        seeder.set(at_day(date.checked_sub(jiff::Span::new().days(7)).unwrap_or(date)));
+        let mut people = Vec::new();
+        for _ in 0..3 {
+            subject += 1;
+            let person = seeder.person(person_input(subject, 1980 + (subject % 25) as i16)).await?;
+            seeder.screen(person, &[1, 2, 2, 1, 3, 2], 0, "Meerdere domeinen tegelijk in de knel").await?;
+            let request = RequestInput {
+                reason: "Overlast in de wijk, schulden en verslaving; zorg en straf lopen langs elkaar".into(),
+                goal: "Eén plan met zorg en drang".into(),
+                invited: invited.clone(),
+            };
+            let filed = seeder
+                .conferences()
+                .request(seeder.actor("reclassering"), person, &request)
+                .await
+                .map_err(|e| anyhow::anyhow!("conference request: {e}"))?;
+            seeder
+                .conferences()
+                .triage(seeder.actor("procesregisseur"), filed.id, &TriageInput::Accept)
+                .await
+                .map_err(|e| anyhow::anyhow!("triage: {e}"))?;
+            people.push((person, filed.id));
+        }
+        seeder.set(at_day(date.min(today)).min(end));
+        let chair = seeder.actor("procesregisseur");
+        let meeting = seeder
+            .conferences()
+            .plan_meeting(
+                chair,
+                &MeetingInput {
+                    date: date.to_string(),
+                    location: "ZVH Amsterdam, zaal 2".into(),
+                    invited: invited.clone(),
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("meeting: {e}"))?;
+        meetings += 1;
+        for (_, request) in &people {
+            seeder
+                .conferences()
+                .add_to_agenda(chair, meeting.id, *request)
+                .await
+                .map_err(|e| anyhow::anyhow!("agenda: {e}"))?;
+        }
+        if date >= today {
+            continue;
+        }
+        let present: Vec<String> = ["procesregisseur", "reclassering", "politie", "gemeente"]
+            .iter()
+            .map(|u| seeder.actor(u).member_id.to_string())
+            .collect();
+        seeder
+            .conferences()
+            .record_attendance(chair, meeting.id, &present)
+            .await
+            .map_err(|e| anyhow::anyhow!("attendance: {e}"))?;
+        for (k, (person, _)) in people.iter().enumerate() {
+            let minutes = MinutesInput {
+                analysis: "Schulden en drankgebruik houden elkaar in stand; overlast neemt toe".into(),
+                strategy: ["both", "care", "enforcement"][k % 3].into(),
+                note: String::new(),
+                decisions: vec![domain::conference::service::DecisionInput {
+                    description: "Huisbezoek samen met wijkagent".into(),
+                    kind: "care".into(),
+                    owner: seeder.agency_of("reclassering"),
+                    due: date.checked_add(jiff::Span::new().days(14)).unwrap_or(date).to_string(),
+                }],
+            };
+            seeder
+                .conferences()
+                .record_minutes(chair, meeting.id, *person, &minutes)
+                .await
+                .map_err(|e| anyhow::anyhow!("minutes: {e}"))?;
+        }
+        seeder.conferences().close(chair, meeting.id).await.map_err(|e| anyhow::anyhow!("close: {e}"))?;
+    }
+    Ok(meetings)
+}

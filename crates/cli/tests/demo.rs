@@ -1,0 +1,56 @@
+//! `desist demo` leaves a caseload a newcomer can explore: here, what the Safety House part of
+//! it must contain, read straight from the demo database.
+
+use sqlx::sqlite::SqlitePoolOptions;
+use std::process::Command;
+
+#[tokio::test]
+async fn the_demo_has_a_safety_house_with_plans_in_every_state_and_a_week_of_conferences() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Command::new(env!("CARGO_BIN_EXE_desist"))
+        .current_dir(dir.path())
+        .args(["demo", "--db", "demo.db", "--no-serve"])
+        .output()
+        .expect("desist runs");
+    let printed = String::from_utf8_lossy(&demo.stdout).to_string() + &String::from_utf8_lossy(&demo.stderr);
+    assert!(demo.status.success(), "{printed}");
+    let url = format!("sqlite:{}", dir.path().join("demo.db").display());
+    let pool = SqlitePoolOptions::new().max_connections(1).connect(&url).await.unwrap();
+
+    let statuses: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, count(*) FROM plan GROUP BY status ORDER BY status")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let names: Vec<&str> = statuses.iter().map(|(s, _)| s.as_str()).collect();
+    assert_eq!(names, ["active", "closed", "continued", "draft", "returned", "under_re_evaluation"], "{statuses:?}");
+    let running: i64 = statuses.iter().filter(|(s, _)| s != "closed" && s != "returned").map(|(_, n)| n).sum();
+    assert!(running >= 40, "about forty plans still running: {statuses:?}");
+
+    let meetings: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, count(*) FROM conference_meeting GROUP BY status ORDER BY status")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let total: i64 = meetings.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, 5, "one conference per weekday: {meetings:?}");
+    assert!(meetings.iter().any(|(s, _)| s == "planned"), "some conferences are still to come: {meetings:?}");
+
+    let shoplifter: (String, i64) = sqlx::query_as(
+        "SELECT p.state, (2026 - CAST(substr(pe.birth_date, 1, 4) AS INTEGER)) FROM plan p \
+         JOIN person pe ON pe.id = p.person_id WHERE pe.family_name = 'Hoekstra' AND pe.given_names = 'Gerrit'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!((50..60).contains(&shoplifter.1), "a man in his fifties");
+    for part in ["AreaBan", "addiction", "housing"] {
+        assert!(shoplifter.0.contains(part), "his plan has {part}: {}", shoplifter.0);
+    }
+
+    let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM screening_referral WHERE screening_id IS NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(waiting > 0, "the ZSM table referred people for screening");
+}
