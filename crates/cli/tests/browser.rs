@@ -1,4 +1,4 @@
-//! The browser journeys (`tests/browser/journey.mjs`, `tests/browser/zsm_journey.mjs`), each
+//! The browser journeys (`tests/browser/journey.mjs`, `zsm_journey.mjs`, `beyond_journey.mjs`), each
 //! against its own real `desist demo` server: real headless Chromium (Debian's
 //! `/usr/bin/chromium`) driven by playwright-core, with axe-core checking every page.
 //!
@@ -93,6 +93,13 @@ fn journey_in_headless_chromium_with_axe() {
 #[test]
 fn zsm_journey_in_headless_chromium_with_axe() {
     run_journey("zsm_journey.mjs");
+}
+
+/// ZSM quick scan signals → probation's list to screen → screening → case conference → one
+/// shared plan with tasks for three agencies → weekly review → re-evaluation.
+#[test]
+fn beyond_journey_in_headless_chromium_with_axe() {
+    run_journey("beyond_journey.mjs");
 }
 
 /// Starts `desist demo` on a free port and runs `tests/browser/{script}` against it.
