@@ -180,9 +180,13 @@ impl Store {
             let in_memory = url.contains(":memory:");
             // An in-memory database lives in one connection; a file can serve many readers.
             let connections = if in_memory { 1 } else { max_connections };
+            // A file handle cannot go stale like a network connection, so the pool skips the
+            // ping before each acquire: on SQLite it is a round trip through the connection's
+            // worker thread, which profiling showed among the largest costs of a request.
             let pool = SqlitePoolOptions::new()
                 .max_connections(connections)
                 .min_connections(1)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(options)
                 .await
