@@ -9,6 +9,7 @@ pub mod bulk;
 mod conference;
 mod directory;
 pub mod evidence;
+mod measures;
 mod people;
 pub use people::TeamEntryNames;
 mod plan;

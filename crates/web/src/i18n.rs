@@ -45,12 +45,13 @@ struct Entry {
 }
 
 /// The catalogue's files; add a capability's file here.
-const FILES: [(&str, &str); 5] = [
+const FILES: [(&str, &str); 6] = [
     ("core", include_str!("../messages/core.toml")),
     ("zsm", include_str!("../messages/zsm.toml")),
     ("beyond", include_str!("../messages/beyond.toml")),
     ("conference", include_str!("../messages/conference.toml")),
     ("evidence", include_str!("../messages/evidence.toml")),
+    ("measures", include_str!("../messages/measures.toml")),
 ];
 
 static CATALOGUE: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {

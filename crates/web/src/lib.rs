@@ -10,6 +10,7 @@ mod error;
 mod evidence;
 mod forms;
 pub mod i18n;
+mod measures;
 mod page;
 mod people;
 mod plan;
@@ -101,6 +102,15 @@ impl AppState {
         }
     }
 
+    pub(crate) fn measures(&self) -> domain::measures::Measures<'_, Store> {
+        domain::measures::Measures {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+            pack: &self.beyond,
+        }
+    }
+
     pub(crate) fn people(&self) -> domain::service::People<'_, Store> {
         domain::service::People { store: &self.store, clock: self.clock.as_ref(), time_zone: &self.config.time_zone }
     }
@@ -117,6 +127,7 @@ pub fn app(state: AppState) -> Router {
         .merge(screening::routes())
         .merge(plan::routes())
         .merge(conference::routes())
+        .merge(measures::routes())
         .merge(evidence::routes())
         .merge(auth::routes())
         .merge(assets::routes())

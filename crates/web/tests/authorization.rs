@@ -95,6 +95,18 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("conference/meetings.rs", "POST", "/conferences/{meeting}/attendance", Need::CaseRules("conference.rs")),
     ("conference/meetings.rs", "POST", "/conferences/{meeting}/minutes", Need::CaseRules("conference.rs")),
     ("conference/meetings.rs", "POST", "/conferences/{meeting}/close", Need::CaseRules("conference.rs")),
+    ("measures/mod.rs", "GET", "/people/{id}/measures", Need::Person(Permission::ViewPerson)),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/exclusion-orders", Need::Person(Permission::ManagePlan)),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/exclusion-orders/change", Need::Person(Permission::ManagePlan)),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/area-bans", Need::Person(Permission::ManagePlan)),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/area-bans/change", Need::Person(Permission::ManagePlan)),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/episodes", Need::Person(Permission::ManagePlan)),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/episodes/change", Need::Person(Permission::ManagePlan)),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/groups", Need::Person(Permission::ManagePlan)),
+    ("measures/groups.rs", "GET", "/groups", Need::Role(Permission::ManagePlan)),
+    ("measures/groups.rs", "POST", "/groups", Need::Role(Permission::ManagePlan)),
+    ("measures/groups.rs", "GET", "/groups/{group}", Need::CaseRules("measures.rs")),
+    ("measures/groups.rs", "POST", "/groups/{group}/members", Need::CaseRules("measures.rs")),
     ("evidence/mod.rs", "GET", "/evidence", Need::Role(Permission::ViewAggregates)),
     ("evidence/mod.rs", "GET", "/evidence/reoffending", Need::Role(Permission::ViewAggregates)),
     ("evidence/mod.rs", "GET", "/evidence/reoffending/data.csv", Need::Role(Permission::ViewAggregates)),
@@ -202,6 +214,7 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{location}", "zsm-utrecht")
         .replace("{partner}", "probation")
         .replace("{clock}", "ophouden")
+        .replace("{group}", "0192f0c1-0000-7000-8000-000000000001")
 }
 
 #[test]

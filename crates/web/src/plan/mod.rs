@@ -22,7 +22,7 @@ use domain::plan::service::{PlanAction, TaskOwner, agency_id, team_agencies};
 use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use views::*;
-pub(crate) use views::{Posted, agency_name, member_name, task_kind_key};
+pub(crate) use views::{Posted, agency_name, member_name, plan_status_key, task_kind_key};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -59,6 +59,8 @@ struct PlanPage {
     open_tasks: Vec<(String, String)>,
     can_manage: bool,
     can_work: bool,
+    /// Warnings of the person's exclusion orders, area bans and intensive episodes.
+    warnings: Vec<String>,
     errors: ErrorList,
     posted: Posted,
 }
@@ -114,7 +116,11 @@ async fn plan_page(
         None => (None, Vec::new(), Vec::new()),
     };
     let name = file.person.display_name();
+    let zone = &state.config.time_zone;
+    let warnings = state.measures().warnings_about(&me.actor, id, "plan page: measures").await?;
+    let warnings = warnings.iter().map(|w| crate::measures::warning_text(w, t, zone)).collect();
     Ok(PlanPage {
+        warnings,
         page: Page::new(context, &t.fill("plan.title", &[("name", &name)])),
         id,
         name,
@@ -372,6 +378,8 @@ struct ReviewRow {
 struct ReviewPage {
     page: Page,
     rows: Vec<ReviewRow>,
+    /// (person id, name, warning) of the measures needing attention.
+    measures: Vec<(String, String, String)>,
 }
 
 async fn weekly_review(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
@@ -389,6 +397,14 @@ async fn weekly_review(State(state): State<AppState>, Member(me, context): Membe
             re_evaluation_due: l.item.re_evaluation_due,
         })
         .collect();
-    let page = ReviewPage { page: Page::new(&context, t.get("review.title")), rows };
+    let zone = &state.config.time_zone;
+    let measures = state
+        .measures()
+        .agency_warnings(&me.actor)
+        .await?
+        .into_iter()
+        .map(|l| (l.person.to_string(), l.name, crate::measures::warning_text(&l.warning, t, zone)))
+        .collect();
+    let page = ReviewPage { page: Page::new(&context, t.get("review.title")), rows, measures };
     Ok(render(StatusCode::OK, &page))
 }

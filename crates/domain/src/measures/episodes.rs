@@ -1,0 +1,139 @@
+//! Short intensive case management on a person's pages: start an episode with its time box,
+//! intensity and case manager; log contacts, extend it, close it.
+
+use super::{MeasureStore, Measures, Stored, invalid, parse};
+use crate::access::{Actor, Permission};
+use crate::audit::AuditAction;
+use crate::episode::{ContactKind, Episode, EpisodeCommand, EpisodeError, NewEpisode};
+use crate::ids::{MemberId, PersonId, new_v7};
+use crate::ids_beyond::EpisodeId;
+use crate::plan::service::{agency_ref, member_ref, person_ref, team_agencies};
+use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
+use crate::service::ServiceResult;
+use crate::validation::FieldError;
+
+pub fn episode_field_error(error: &EpisodeError) -> FieldError {
+    match error {
+        EpisodeError::ZeroWeeks => FieldError::new("weeks", "error.episode.zero_weeks"),
+        EpisodeError::ZeroIntensity => FieldError::new("contacts_per_week", "error.episode.zero_intensity"),
+        EpisodeError::ContactBeforeStart { started_on, .. } => {
+            FieldError::new("on", "error.episode.contact_before_start").with("started_on", started_on)
+        }
+        EpisodeError::ContactInTheFuture { .. } => FieldError::new("on", "error.episode.contact_in_future"),
+        EpisodeError::ZeroExtension => FieldError::new("extra_weeks", "error.episode.zero_extension"),
+        EpisodeError::ExtendNeedsReason | EpisodeError::CloseNeedsReason => {
+            FieldError::new("reason", "error.episode.reason")
+        }
+        EpisodeError::Closed => FieldError::new("episode", "error.episode.closed"),
+    }
+}
+
+/// The codes a contact kind is posted and shown as.
+pub const CONTACT_KINDS: [(&str, ContactKind); 4] = [
+    ("in_person", ContactKind::InPerson),
+    ("home_visit", ContactKind::HomeVisit),
+    ("phone", ContactKind::Phone),
+    ("with_partner", ContactKind::WithPartner),
+];
+
+pub fn contact_kind_code(kind: ContactKind) -> &'static str {
+    CONTACT_KINDS.iter().find(|(_, k)| *k == kind).map_or("in_person", |(code, _)| code)
+}
+
+/// An episode as typed into the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EpisodeInput {
+    pub case_manager: String,
+    pub started_on: String,
+    pub weeks: String,
+    pub contacts_per_week: String,
+}
+
+/// A change to an episode as typed into a form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EpisodeAction {
+    Contact { episode: String, on: String, kind: String, note: String },
+    Extend { episode: String, extra_weeks: String, reason: String },
+    Close { episode: String, reason: String },
+}
+
+impl EpisodeAction {
+    pub fn permission(&self) -> Permission {
+        match self {
+            EpisodeAction::Contact { .. } => Permission::WorkOnPlan,
+            _ => Permission::ManagePlan,
+        }
+    }
+}
+
+fn refused(error: EpisodeError) -> crate::service::ServiceError {
+    crate::plan::service::invalid(episode_field_error(&error))
+}
+
+impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> {
+    /// Starts an episode; the case manager must work for an agency on the person's team.
+    pub async fn start_episode(&self, actor: &Actor, person: PersonId, input: &EpisodeInput) -> ServiceResult<Episode> {
+        let what = "episode: start";
+        let found = self.authorise(actor, person, Permission::ManagePlan, what).await?;
+        let today = self.today();
+        let manager = input.case_manager.trim().parse::<MemberId>().ok();
+        let manager = match manager {
+            Some(id) => self.store.member(id).await?,
+            None => None,
+        };
+        let on_team = team_agencies(&found.team, today);
+        let Some(manager) = manager.filter(|m| !m.disabled && on_team.contains(&agency_ref(m.agency_id))) else {
+            return Err(invalid("case_manager", "error.episode.manager_not_on_team"));
+        };
+        let started_on =
+            if input.started_on.trim().is_empty() { today } else { parse::date(&input.started_on, "started_on")? };
+        let new = NewEpisode {
+            id: EpisodeId(new_v7(self.now())),
+            person: person_ref(person),
+            case_manager: member_ref(manager.id),
+            started_on,
+            weeks: parse::number(&input.weeks, "weeks")?,
+            contacts_per_week: parse::number(&input.contacts_per_week, "contacts_per_week")?,
+        };
+        let (episode, _effects) = Episode::start(new).map_err(refused)?;
+        self.save(actor, &episode, 1, "start", self.audited(actor, &[(&found, AuditAction::Create)], what)).await?;
+        Ok(episode)
+    }
+
+    pub async fn change_episode(&self, actor: &Actor, person: PersonId, action: &EpisodeAction) -> ServiceResult<()> {
+        let (id, change) = match action {
+            EpisodeAction::Contact { episode, .. } => (episode, "log_contact"),
+            EpisodeAction::Extend { episode, .. } => (episode, "extend"),
+            EpisodeAction::Close { episode, .. } => (episode, "close"),
+        };
+        let what = format!("episode: {}", change.replace('_', " "));
+        let found = self.authorise(actor, person, action.permission(), &what).await?;
+        let stored: Stored<Episode> = self.load_for(id, person, "episode").await?;
+        let command = match action {
+            EpisodeAction::Contact { on, kind, note, .. } => EpisodeCommand::LogContact {
+                on: parse::date(on, "on")?,
+                by: member_ref(actor.member_id),
+                kind: CONTACT_KINDS
+                    .iter()
+                    .find(|(code, _)| *code == kind.trim())
+                    .map(|(_, k)| *k)
+                    .ok_or_else(|| invalid("kind", "error.episode.contact_kind"))?,
+                note: note.clone(),
+            },
+            EpisodeAction::Extend { extra_weeks, reason, .. } => EpisodeCommand::Extend {
+                extra_weeks: parse::number(extra_weeks, "extra_weeks")?,
+                reason: reason.clone(),
+            },
+            EpisodeAction::Close { reason, .. } => EpisodeCommand::Close { reason: reason.clone() },
+        };
+        let (changed, _effects) = stored.value.apply(command, self.today()).map_err(refused)?;
+        self.save(
+            actor,
+            &changed,
+            stored.version + 1,
+            change,
+            self.audited(actor, &[(&found, AuditAction::Update)], &what),
+        )
+        .await
+    }
+}

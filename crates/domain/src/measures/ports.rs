@@ -1,0 +1,138 @@
+//! The storage port shared by the measures: each is kept whole (as the domain value) with a
+//! version against lost updates, an index of the people it concerns, and its history.
+
+use crate::audit::AuditEntry;
+use crate::episode::{Episode, EpisodeStatus};
+use crate::exclusion::{AreaBan, AreaBanStatus, ExclusionOrder, OrderStatus};
+use crate::group::Group;
+use crate::ids::{AgencyId, MemberId, PersonId};
+use crate::ids_beyond::PersonRef;
+use crate::ports::StoreResult;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use uuid::Uuid;
+
+/// A measure the store keeps: its kind, id and the people it concerns.
+pub trait Measure: Serialize + DeserializeOwned + Send + Sync {
+    /// The stored kind, e.g. "exclusion_order".
+    const KIND: &'static str;
+    fn measure_id(&self) -> Uuid;
+    /// The person the measure is about (none for a group).
+    fn subject(&self) -> Option<PersonRef>;
+    /// Everyone the measure concerns now, the subject included.
+    fn people(&self) -> Vec<PersonRef>;
+    /// Open measures are listed for warnings; ended ones only on the person's pages.
+    fn is_open(&self) -> bool;
+}
+
+/// A measure as stored, with its version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored<M> {
+    pub value: M,
+    pub version: i64,
+}
+
+/// One row of a measure's history: version 1 creates it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureEvent {
+    pub version: i64,
+    /// What was done, e.g. "impose", "extend".
+    pub change: &'static str,
+    pub at: Timestamp,
+    pub member: MemberId,
+    pub agency: AgencyId,
+}
+
+pub trait MeasureStore: Send + Sync {
+    /// Version 1 inserts the measure; a later version replaces it if the stored version is
+    /// still `event.version - 1` (else `StoreError::Conflict`). With the history row and the
+    /// audit entries, atomically.
+    fn save_measure<M: Measure>(
+        &self,
+        value: &M,
+        event: &MeasureEvent,
+        audit: &[AuditEntry],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The measure of kind `M` with this id.
+    fn measure<M: Measure>(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<Stored<M>>>> + Send;
+    /// Measures of kind `M` that concern the person, oldest first.
+    fn measures_about<M: Measure>(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Stored<M>>>> + Send;
+    /// Open measures of kind `M` whose subject has `agency` on the team today.
+    fn open_measures_for_agency<M: Measure>(
+        &self,
+        agency: AgencyId,
+        today: Date,
+    ) -> impl Future<Output = StoreResult<Vec<Stored<M>>>> + Send;
+    /// Every measure of kind `M`, oldest first (groups are few).
+    fn measures_of_kind<M: Measure>(&self) -> impl Future<Output = StoreResult<Vec<Stored<M>>>> + Send;
+}
+
+impl Measure for ExclusionOrder {
+    const KIND: &'static str = "exclusion_order";
+    fn measure_id(&self) -> Uuid {
+        self.id.0
+    }
+    fn subject(&self) -> Option<PersonRef> {
+        Some(self.excluded)
+    }
+    fn people(&self) -> Vec<PersonRef> {
+        std::iter::once(self.excluded)
+            .chain(self.victims.iter().copied())
+            .chain(self.children.iter().copied())
+            .collect()
+    }
+    fn is_open(&self) -> bool {
+        self.status == OrderStatus::InForce
+    }
+}
+
+impl Measure for AreaBan {
+    const KIND: &'static str = "area_ban";
+    fn measure_id(&self) -> Uuid {
+        self.id.0
+    }
+    fn subject(&self) -> Option<PersonRef> {
+        Some(self.person)
+    }
+    fn people(&self) -> Vec<PersonRef> {
+        vec![self.person]
+    }
+    fn is_open(&self) -> bool {
+        self.status == AreaBanStatus::InForce
+    }
+}
+
+impl Measure for Episode {
+    const KIND: &'static str = "episode";
+    fn measure_id(&self) -> Uuid {
+        self.id.0
+    }
+    fn subject(&self) -> Option<PersonRef> {
+        Some(self.person)
+    }
+    fn people(&self) -> Vec<PersonRef> {
+        vec![self.person]
+    }
+    fn is_open(&self) -> bool {
+        self.status == EpisodeStatus::Open
+    }
+}
+
+impl Measure for Group {
+    const KIND: &'static str = "group";
+    fn measure_id(&self) -> Uuid {
+        self.id.0
+    }
+    fn subject(&self) -> Option<PersonRef> {
+        None
+    }
+    fn people(&self) -> Vec<PersonRef> {
+        self.current_members().map(|m| m.person).collect()
+    }
+    fn is_open(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,156 @@
+//! The measures (exclusion orders, area bans, episodes, groups): each kept whole as JSON of the
+//! domain value with a version against lost updates, the people it concerns indexed in
+//! `measure_person` (rewritten on every save), and an append-only history in `measure_event`.
+
+use crate::people::{INSERT_AUDIT, insert_audit};
+use crate::plan::{corrupt, to_json};
+use crate::types::{Day, Instant};
+use crate::{Store, db_error, in_tx, on_db};
+use domain::audit::AuditEntry;
+use domain::ids::{AgencyId, PersonId};
+use domain::measures::{Measure, MeasureEvent, MeasureStore, Stored};
+use domain::ports::{StoreError, StoreResult};
+use jiff::civil::Date;
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct MeasureRow {
+    state: String,
+    version: i64,
+}
+
+fn parse<M: Measure>(rows: Vec<MeasureRow>) -> StoreResult<Vec<Stored<M>>> {
+    rows.into_iter()
+        .map(|row| {
+            let value = serde_json::from_str(&row.state).map_err(|e| corrupt(M::KIND, e))?;
+            Ok(Stored { value, version: row.version })
+        })
+        .collect()
+}
+
+fn status<M: Measure>(value: &M) -> &'static str {
+    if value.is_open() { "open" } else { "ended" }
+}
+
+impl MeasureStore for Store {
+    async fn save_measure<M: Measure>(&self, value: &M, event: &MeasureEvent, audit: &[AuditEntry]) -> StoreResult<()> {
+        let state = to_json(value)?;
+        let id = value.measure_id();
+        in_tx!(self, tx => {
+            if event.version == 1 {
+                sqlx::query(
+                    "INSERT INTO measure (id, kind, subject_id, status, version, state, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(id)
+                .bind(M::KIND)
+                .bind(value.subject().map(|p| p.0))
+                .bind(status(value))
+                .bind(event.version)
+                .bind(&state)
+                .bind(Instant(event.at))
+                .bind(Instant(event.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            } else {
+                let updated = sqlx::query(
+                    "UPDATE measure SET status = $1, version = $2, state = $3, updated_at = $4 \
+                     WHERE id = $5 AND kind = $6 AND version = $7",
+                )
+                .bind(status(value))
+                .bind(event.version)
+                .bind(&state)
+                .bind(Instant(event.at))
+                .bind(id)
+                .bind(M::KIND)
+                .bind(event.version - 1)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                if updated.rows_affected() == 0 {
+                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM measure WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    return Err(match current {
+                        Some(current) => StoreError::Conflict { current },
+                        None => StoreError::NotFound,
+                    });
+                }
+                sqlx::query("DELETE FROM measure_person WHERE measure_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
+            let mut people = value.people();
+            people.sort();
+            people.dedup();
+            for person in people {
+                sqlx::query("INSERT INTO measure_person (measure_id, person_id) VALUES ($1, $2)")
+                    .bind(id)
+                    .bind(person.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
+            sqlx::query(
+                "INSERT INTO measure_event (measure_id, version, change, at, member_id, agency_id, state) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(id)
+            .bind(event.version)
+            .bind(event.change)
+            .bind(Instant(event.at))
+            .bind(*event.member.as_uuid())
+            .bind(*event.agency.as_uuid())
+            .bind(&state)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            for entry in audit {
+                insert_audit!(tx, entry);
+            }
+        });
+        Ok(())
+    }
+
+    async fn measure<M: Measure>(&self, id: Uuid) -> StoreResult<Option<Stored<M>>> {
+        let sql = "SELECT state, version FROM measure WHERE id = $1 AND kind = $2";
+        let row: Option<MeasureRow> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(id).bind(M::KIND).fetch_optional(pool).await)
+                .map_err(db_error)?;
+        Ok(parse(row.into_iter().collect())?.pop())
+    }
+
+    async fn measures_about<M: Measure>(&self, person: PersonId) -> StoreResult<Vec<Stored<M>>> {
+        let sql = "SELECT m.state, m.version FROM measure m JOIN measure_person mp ON mp.measure_id = m.id \
+                   WHERE mp.person_id = $1 AND m.kind = $2 ORDER BY m.created_at, m.id";
+        let rows: Vec<MeasureRow> = on_db!(self, pool => {
+            sqlx::query_as(sql).bind(*person.as_uuid()).bind(M::KIND).fetch_all(pool).await
+        })
+        .map_err(db_error)?;
+        parse(rows)
+    }
+
+    async fn open_measures_for_agency<M: Measure>(&self, agency: AgencyId, today: Date) -> StoreResult<Vec<Stored<M>>> {
+        let sql = "SELECT m.state, m.version FROM measure m WHERE m.kind = $1 AND m.status = 'open' AND EXISTS (\
+                   SELECT 1 FROM team_entry te WHERE te.person_id = m.subject_id AND te.agency_id = $2 \
+                   AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $3)) \
+                   ORDER BY m.created_at, m.id";
+        let rows: Vec<MeasureRow> = on_db!(self, pool => {
+            sqlx::query_as(sql).bind(M::KIND).bind(*agency.as_uuid()).bind(Day(today)).fetch_all(pool).await
+        })
+        .map_err(db_error)?;
+        parse(rows)
+    }
+
+    async fn measures_of_kind<M: Measure>(&self) -> StoreResult<Vec<Stored<M>>> {
+        let sql = "SELECT state, version FROM measure WHERE kind = $1 ORDER BY created_at, id";
+        let rows: Vec<MeasureRow> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(M::KIND).fetch_all(pool).await).map_err(db_error)?;
+        parse(rows)
+    }
+}

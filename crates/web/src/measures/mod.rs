@@ -1,0 +1,333 @@
+//! The measures page of a person: the mayor's exclusion orders (as excluded person, victim or
+//! child) and area bans, short intensive case management episodes, and the groups the person
+//! is in, each with the forms that change them. Groups have pages of their own (`groups`).
+//! Handlers parse the form into an action, call `Measures`, and redirect or re-render.
+
+mod groups;
+mod views;
+
+use crate::AppState;
+use crate::auth::{Member, RequestContext, SignedIn};
+use crate::error::WebError;
+use crate::forms::{ErrorList, anchor};
+use crate::page::{Page, after_post, render};
+use crate::people::person_id;
+use crate::plan::{Posted, agency_name};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use domain::access::Permission;
+use domain::ids::PersonId;
+use domain::measures::{
+    BanAction, BanInput, CONTACT_KINDS, EpisodeAction, EpisodeInput, MEMBER_CLASSES, OrderAction, OrderInput,
+};
+use domain::plan::service::{agency_id, team_agencies};
+use domain::ports::DirectoryStore;
+use domain::service::ServiceError;
+use domain::validation::ValidationErrors;
+use std::fmt::Display;
+pub(crate) use views::warning_text;
+use views::*;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/people/{id}/measures", get(show))
+        .route("/people/{id}/measures/exclusion-orders", post(impose_order))
+        .route("/people/{id}/measures/exclusion-orders/change", post(change_order))
+        .route("/people/{id}/measures/area-bans", post(impose_ban))
+        .route("/people/{id}/measures/area-bans/change", post(change_ban))
+        .route("/people/{id}/measures/episodes", post(start_episode))
+        .route("/people/{id}/measures/episodes/change", post(change_episode))
+        .route("/people/{id}/measures/groups", post(join_group))
+        .merge(groups::routes())
+}
+
+type Fields = Form<Vec<(String, String)>>;
+
+#[derive(Template)]
+#[template(path = "measures.html")]
+struct MeasuresPage {
+    page: Page,
+    id: PersonId,
+    name: String,
+    warnings: Vec<String>,
+    orders: Vec<OrderView>,
+    bans: Vec<BanView>,
+    episodes: Vec<EpisodeView>,
+    groups: Vec<(String, String)>,
+    /// Groups the person can be added to: (id, name).
+    group_choices: Vec<(String, String)>,
+    agencies: Vec<(String, String)>,
+    team_members: Vec<(String, String)>,
+    contact_kinds: Vec<(String, String)>,
+    classes: Vec<(String, String)>,
+    rules_text: String,
+    impose_hint: String,
+    ban_statute: String,
+    can_manage: bool,
+    can_work: bool,
+    errors: ErrorList,
+    posted: Posted,
+}
+
+impl MeasuresPage {
+    /// The field's key in the error list: the form, the item it changes, the field.
+    fn key(form: impl Display, item: impl Display, field: impl Display) -> String {
+        let item = item.to_string();
+        if item.is_empty() { format!("{form}.{field}") } else { format!("{form}.{item}.{field}") }
+    }
+    /// The HTML id of a field, which the error summary links to.
+    fn fid(&self, form: impl Display, item: impl Display, field: impl Display) -> String {
+        anchor(&Self::key(form, item, field))
+    }
+    fn err(&self, form: impl Display, item: impl Display, field: impl Display) -> Option<&str> {
+        self.errors.for_field(&Self::key(form, item, field))
+    }
+    /// Whether this form (for this item) is the one that was posted.
+    fn posted_here(&self, form: impl Display, item: impl Display) -> bool {
+        self.posted.get("form") == form.to_string() && posted_item(&self.posted) == item.to_string()
+    }
+    /// What was typed into this form, when it was the one posted.
+    fn val(&self, form: impl Display, item: impl Display, field: impl Display) -> String {
+        if self.posted_here(form, item) { self.posted.get(&field.to_string()) } else { String::new() }
+    }
+    /// Whether the form's `<details>` opens: it was posted and refused.
+    fn open(&self, form: impl Display, item: impl Display) -> bool {
+        !self.errors.is_empty() && self.posted_here(form, item)
+    }
+}
+
+/// The measure a posted form changes (empty for a form that creates one).
+fn posted_item(posted: &Posted) -> String {
+    ["order", "ban", "episode"].iter().map(|f| posted.get(f)).find(|v| !v.is_empty()).unwrap_or_default()
+}
+
+async fn measures_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: PersonId,
+    errors: ErrorList,
+    posted: Posted,
+) -> Result<MeasuresPage, WebError> {
+    let measures = state.measures();
+    let file = measures.of_person(&me.actor, id, "measures page").await?;
+    let all_agencies = state.store.agencies().await?;
+    let all_members = state.store.members().await?;
+    let t = context.texts;
+    let zone = &state.config.time_zone;
+    let today = measures.today();
+    let now = state.clock.now();
+    let name = file.person.display_name();
+    let context_rules = measures.exclusion_context().ok();
+    let orders = match &context_rules {
+        Some(rules) => {
+            let input = OrderViewInput {
+                person: id,
+                name: &name,
+                names: &file.names,
+                agencies: &all_agencies,
+                context: rules,
+                now,
+                t,
+            };
+            file.orders.iter().map(|o| order_view(&o.value, &input)).collect()
+        }
+        None => Vec::new(),
+    };
+    let on_team = team_agencies(&file.team, today);
+    let team_members = all_members
+        .iter()
+        .filter(|m| !m.disabled && on_team.iter().any(|a| agency_id(*a) == m.agency_id))
+        .map(|m| (m.id.to_string(), format!("{} ({})", m.display_name, agency_name(&all_agencies, m.agency_id))))
+        .collect();
+    let group_choices = measures
+        .groups_for_person_page(&me.actor)
+        .await?
+        .into_iter()
+        .map(|g| (g.value.id.to_string(), g.value.name))
+        .collect();
+    let rules = state.beyond.exclusion_order.as_ref();
+    Ok(MeasuresPage {
+        page: Page::new(context, &t.fill("measures.title", &[("name", &name)])),
+        id,
+        warnings: file.warnings.iter().map(|w| warning_text(w, t, zone)).collect(),
+        orders,
+        bans: file.bans.iter().map(|b| ban_view(&b.value, today, t)).collect(),
+        episodes: file.episodes.iter().map(|e| episode_view(e, &all_members, today, t, zone)).collect(),
+        groups: file.groups.iter().map(|g| (g.value.id.to_string(), g.value.name.clone())).collect(),
+        group_choices,
+        agencies: all_agencies.iter().map(|a| (a.id.to_string(), a.name.clone())).collect(),
+        team_members,
+        contact_kinds: CONTACT_KINDS
+            .iter()
+            .map(|(code, _)| (code.to_string(), t.get(&format!("episode.kind.{code}")).to_string()))
+            .collect(),
+        classes: MEMBER_CLASSES
+            .iter()
+            .map(|(code, _)| (code.to_string(), t.get(&format!("group.class.{code}")).to_string()))
+            .collect(),
+        rules_text: rules
+            .map(|r| {
+                t.fill(
+                    "order.rules",
+                    &[
+                        ("initial", &r.initial_days.to_string()),
+                        ("max", &r.max_total_days.to_string()),
+                        ("statute", &r.statute),
+                    ],
+                )
+            })
+            .unwrap_or_default(),
+        impose_hint: t.fill("order.impose_hint", &[("name", &name)]),
+        ban_statute: state.beyond.area_ban.as_ref().map(|r| r.statute.clone()).unwrap_or_default(),
+        can_manage: me.actor.can(Permission::ManagePlan),
+        can_work: me.actor.can(Permission::WorkOnPlan),
+        name,
+        errors,
+        posted,
+    })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let page = measures_page(&state, &me, &context, id, ErrorList::default(), Posted(Vec::new())).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Refused fields are named after the form (and the item) they were typed into, so the page
+/// shows each message beside the right field when several forms share a field name.
+fn in_form(result: Result<(), ServiceError>, posted: &Posted) -> Result<(), ServiceError> {
+    result.map_err(|error| match error {
+        ServiceError::Invalid(errors) => {
+            let (form, item) = (posted.get("form"), posted_item(posted));
+            ServiceError::Invalid(ValidationErrors(
+                errors
+                    .0
+                    .into_iter()
+                    .map(|mut e| {
+                        e.field = MeasuresPage::key(&form, &item, &e.field);
+                        e
+                    })
+                    .collect(),
+            ))
+        }
+        other => other,
+    })
+}
+
+/// Redirects to the measures page after a change, or shows it again with what to fix.
+async fn finish(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: PersonId,
+    posted: Posted,
+    result: Result<(), ServiceError>,
+) -> Result<Response, WebError> {
+    let result = in_form(result, &posted).map(|()| format!("/people/{id}/measures"));
+    after_post(result, context.texts, |errors| measures_page(state, me, context, id, errors, posted)).await
+}
+
+fn order_input(p: &Posted) -> OrderInput {
+    OrderInput {
+        victims: p.get("victims"),
+        children: p.get("children"),
+        address: p.get("address"),
+        decision_ref: p.get("decision_ref"),
+        imposed_at: p.get("imposed_at"),
+    }
+}
+
+fn order_action(p: &Posted) -> OrderAction {
+    let order = p.get("order");
+    match p.get("form").as_str() {
+        "order_extend" => {
+            OrderAction::Extend { order, to_total_days: p.get("to_total_days"), decision_ref: p.get("decision_ref") }
+        }
+        "order_advice" => OrderAction::Advice { order, advice: p.get("advice") },
+        "order_help" => OrderAction::AddHelp {
+            order,
+            for_person: p.get("for_person"),
+            owner: p.get("owner"),
+            description: p.get("description"),
+        },
+        "order_help_started" => OrderAction::HelpStarted { order, task: p.get("task") },
+        _ => OrderAction::Lift { order, reason: p.get("reason") },
+    }
+}
+
+fn ban_input(p: &Posted) -> BanInput {
+    BanInput {
+        area: p.get("area"),
+        decision_ref: p.get("decision_ref"),
+        starts_on: p.get("starts_on"),
+        ends_on: p.get("ends_on"),
+    }
+}
+
+fn episode_input(p: &Posted) -> EpisodeInput {
+    EpisodeInput {
+        case_manager: p.get("case_manager"),
+        started_on: p.get("started_on"),
+        weeks: p.get("weeks"),
+        contacts_per_week: p.get("contacts_per_week"),
+    }
+}
+
+fn ban_action(p: &Posted) -> BanAction {
+    let ban = p.get("ban");
+    match p.get("form").as_str() {
+        "ban_extend" => BanAction::Extend { ban, ends_on: p.get("ends_on"), decision_ref: p.get("decision_ref") },
+        _ => BanAction::Lift { ban, reason: p.get("reason") },
+    }
+}
+
+fn episode_action(p: &Posted) -> EpisodeAction {
+    let episode = p.get("episode");
+    match p.get("form").as_str() {
+        "episode_contact" => {
+            EpisodeAction::Contact { episode, on: p.get("on"), kind: p.get("kind"), note: p.get("note") }
+        }
+        "episode_extend" => {
+            EpisodeAction::Extend { episode, extra_weeks: p.get("extra_weeks"), reason: p.get("reason") }
+        }
+        _ => EpisodeAction::Close { episode, reason: p.get("reason") },
+    }
+}
+
+/// A form handler: parse the person, run the use case, finish.
+macro_rules! handler {
+    ($name:ident, |$m:ident, $actor:ident, $id:ident, $p:ident| $call:expr) => {
+        async fn $name(
+            State(state): State<AppState>,
+            Member(me, context): Member,
+            Path(id): Path<String>,
+            Form(fields): Fields,
+        ) -> Result<Response, WebError> {
+            let $id = person_id(&id)?;
+            let $p = Posted(fields);
+            let result = {
+                let $m = state.measures();
+                let $actor = &me.actor;
+                $call.await.map(|_| ())
+            };
+            finish(&state, &me, &context, $id, $p, result).await
+        }
+    };
+}
+
+handler!(impose_order, |m, actor, id, p| m.impose_order(actor, id, &order_input(&p)));
+handler!(change_order, |m, actor, id, p| m.change_order(actor, id, &order_action(&p)));
+handler!(impose_ban, |m, actor, id, p| m.impose_ban(actor, id, &ban_input(&p)));
+handler!(change_ban, |m, actor, id, p| m.change_ban(actor, id, &ban_action(&p)));
+handler!(start_episode, |m, actor, id, p| m.start_episode(actor, id, &episode_input(&p)));
+handler!(change_episode, |m, actor, id, p| m.change_episode(actor, id, &episode_action(&p)));
+handler!(join_group, |m, actor, id, p| m.join_group(actor, id, &p.get("group"), &p.get("class")));

@@ -1,0 +1,275 @@
+//! View models for the measures pages and the warnings shown on the plan and the weekly
+//! review: plain strings for the templates, built in one place.
+
+use crate::i18n::Texts;
+use crate::page::local_time;
+use crate::plan::{agency_name, member_name};
+use domain::directory::{Agency, Member};
+use domain::episode::{Episode, EpisodeStatus};
+use domain::exclusion::{
+    AreaBan, AreaBanStatus, AreaBanWarning, ExclusionContext, ExclusionOrder, ExclusionWarning, OrderStatus,
+};
+use domain::ids::PersonId;
+use domain::measures::{MeasureWarning, Stored, contact_kind_code};
+use domain::plan::service::{agency_id, person_id};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use std::collections::BTreeMap;
+
+/// One warning as a sentence.
+pub fn warning_text(warning: &MeasureWarning, t: Texts, zone: &TimeZone) -> String {
+    let at = |ts: &Timestamp| local_time(*ts, zone);
+    match warning {
+        MeasureWarning::Exclusion { warning, .. } => match warning {
+            ExclusionWarning::EndsSoon { ends_at } => t.fill("warning.order_ends", &[("at", &at(ends_at))]),
+            ExclusionWarning::ExtensionAdviceDue { due_at } => t.fill("warning.advice_due", &[("at", &at(due_at))]),
+            ExclusionWarning::ExtensionAdviceOverdue { due_at } => {
+                t.fill("warning.advice_overdue", &[("at", &at(due_at))])
+            }
+            ExclusionWarning::NoHelpArranged { due_at } => t.fill("warning.no_help", &[("at", &at(due_at))]),
+            ExclusionWarning::HelpNotStarted { due_at, overdue, .. } => {
+                let key = if *overdue { "warning.help_overdue" } else { "warning.help_not_started" };
+                t.fill(key, &[("at", &at(due_at))])
+            }
+        },
+        MeasureWarning::AreaBan { area, warning: AreaBanWarning::EndsSoon { ends_on, days_left }, .. } => t.fill(
+            "warning.ban_ends",
+            &[("area", area), ("on", &ends_on.to_string()), ("days", &days_left.to_string())],
+        ),
+        MeasureWarning::Episode { flags, .. } => {
+            let mut parts = Vec::new();
+            if let Some(short) = flags.behind_intensity {
+                parts.push(t.fill(
+                    "warning.episode_behind",
+                    &[("actual", &short.actual.to_string()), ("expected", &short.expected.to_string())],
+                ));
+            }
+            if let Some(days) = flags.overrunning_by_days {
+                parts.push(t.fill("warning.episode_overrun", &[("days", &days.to_string())]));
+            }
+            parts.join(" ")
+        }
+    }
+}
+
+pub struct NamedPerson {
+    pub id: String,
+    pub name: String,
+}
+
+pub struct HelpRow {
+    pub id: String,
+    pub for_person: String,
+    pub owner: String,
+    pub description: String,
+    pub started: String,
+}
+
+pub struct OrderView {
+    pub id: String,
+    pub role: &'static str,
+    pub in_force: bool,
+    pub status: String,
+    pub decision_ref: String,
+    pub address: String,
+    pub imposed_at: String,
+    pub ends_at: String,
+    /// "10 of at most 28 days".
+    pub days_text: String,
+    pub advice_due_at: String,
+    pub help_due_at: String,
+    pub advice: String,
+    pub extensions: Vec<String>,
+    pub excluded: NamedPerson,
+    pub victims: Vec<NamedPerson>,
+    pub children: Vec<NamedPerson>,
+    pub help: Vec<HelpRow>,
+}
+
+fn named(
+    id: PersonId,
+    page_person: PersonId,
+    page_name: &str,
+    names: &BTreeMap<PersonId, String>,
+    t: Texts,
+) -> NamedPerson {
+    let name = if id == page_person {
+        page_name.to_string()
+    } else {
+        names.get(&id).cloned().unwrap_or_else(|| t.get("measures.person_not_visible").to_string())
+    };
+    NamedPerson { id: id.to_string(), name }
+}
+
+pub struct OrderViewInput<'a> {
+    pub person: PersonId,
+    pub name: &'a str,
+    pub names: &'a BTreeMap<PersonId, String>,
+    pub agencies: &'a [Agency],
+    pub context: &'a ExclusionContext<'a>,
+    pub now: Timestamp,
+    pub t: Texts,
+}
+
+pub fn order_view(order: &ExclusionOrder, input: &OrderViewInput<'_>) -> OrderView {
+    let (t, zone, context) = (input.t, input.context.time_zone, input.context);
+    let who = |id| named(person_id(id), input.person, input.name, input.names, t);
+    let ends_at = order.ends_at(context);
+    let in_force = order.status == OrderStatus::InForce && input.now < ends_at;
+    let status = match &order.status {
+        OrderStatus::Lifted { at, reason } => {
+            t.fill("order.status.lifted", &[("at", &local_time(*at, zone)), ("reason", reason)])
+        }
+        _ if in_force => t.get("order.status.in_force").to_string(),
+        _ => t.get("order.status.ended").to_string(),
+    };
+    let me = domain::plan::service::person_ref(input.person);
+    let role = if order.excluded == me {
+        "order.role.excluded"
+    } else if order.victims.contains(&me) {
+        "order.role.victim"
+    } else {
+        "order.role.child"
+    };
+    OrderView {
+        id: order.id.to_string(),
+        role,
+        in_force,
+        status,
+        decision_ref: order.decision_ref.clone(),
+        address: order.address.clone(),
+        imposed_at: local_time(order.imposed_at, zone),
+        ends_at: local_time(ends_at, zone),
+        days_text: t.fill(
+            "order.days_of_max",
+            &[("days", &order.total_days.to_string()), ("max", &context.rules.max_total_days.to_string())],
+        ),
+        advice_due_at: local_time(order.advice_due_at(context), zone),
+        help_due_at: local_time(order.help_due_at(context), zone),
+        advice: order.extension_advice.clone().unwrap_or_default(),
+        extensions: order
+            .extensions
+            .iter()
+            .map(|e| {
+                t.fill(
+                    "order.extension_line",
+                    &[
+                        ("days", &e.to_total_days.to_string()),
+                        ("decision", &e.decision_ref),
+                        ("at", &local_time(e.decided_at, zone)),
+                    ],
+                )
+            })
+            .collect(),
+        excluded: who(order.excluded),
+        victims: order.victims.iter().map(|v| who(*v)).collect(),
+        children: order.children.iter().map(|c| who(*c)).collect(),
+        help: order
+            .help_tasks
+            .iter()
+            .map(|h| HelpRow {
+                id: h.id.to_string(),
+                for_person: who(h.for_person).name,
+                owner: agency_name(input.agencies, agency_id(h.owner)),
+                description: h.description.clone(),
+                started: h.started_at.map(|at| local_time(at, zone)).unwrap_or_default(),
+            })
+            .collect(),
+    }
+}
+
+pub struct BanView {
+    pub id: String,
+    pub area: String,
+    pub decision_ref: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub in_force: bool,
+    pub status: String,
+    pub extend_label: String,
+    pub lift_label: String,
+}
+
+pub fn ban_view(ban: &AreaBan, today: jiff::civil::Date, t: Texts) -> BanView {
+    let in_force = ban.is_in_force(today);
+    let status = match &ban.status {
+        AreaBanStatus::Lifted { on, reason } => {
+            t.fill("ban.status.lifted", &[("on", &on.to_string()), ("reason", reason)])
+        }
+        AreaBanStatus::InForce if in_force => t.get("ban.status.in_force").to_string(),
+        AreaBanStatus::InForce if today < ban.starts_on => t.get("ban.status.not_started").to_string(),
+        AreaBanStatus::InForce => t.get("ban.status.ended").to_string(),
+    };
+    BanView {
+        id: ban.id.to_string(),
+        area: ban.area.clone(),
+        decision_ref: ban.decision_ref.clone(),
+        starts_on: ban.starts_on.to_string(),
+        ends_on: ban.ends_on.to_string(),
+        in_force: ban.status == AreaBanStatus::InForce && today <= ban.ends_on,
+        status,
+        extend_label: t.fill("ban.extend", &[("area", &ban.area)]),
+        lift_label: t.fill("ban.lift", &[("area", &ban.area)]),
+    }
+}
+
+pub struct ContactRow {
+    pub on: String,
+    pub by: String,
+    pub kind: String,
+    pub note: String,
+}
+
+pub struct EpisodeView {
+    pub id: String,
+    pub open: bool,
+    pub status: String,
+    pub case_manager: String,
+    pub started_on: String,
+    pub ends_on: String,
+    pub weeks: u8,
+    pub contacts_per_week: u8,
+    pub contacts: Vec<ContactRow>,
+    pub flags: Vec<String>,
+}
+
+pub fn episode_view(
+    episode: &Stored<Episode>,
+    members: &[Member],
+    today: jiff::civil::Date,
+    t: Texts,
+    zone: &TimeZone,
+) -> EpisodeView {
+    let e = &episode.value;
+    let status = match &e.status {
+        EpisodeStatus::Open => t.get("episode.status.open").to_string(),
+        EpisodeStatus::Closed { on, reason } => {
+            t.fill("episode.status.closed", &[("on", &on.to_string()), ("reason", reason)])
+        }
+    };
+    let flags = e.flags(today);
+    let warning = MeasureWarning::Episode { episode: e.id, flags };
+    let flag_text = warning_text(&warning, t, zone);
+    EpisodeView {
+        id: e.id.to_string(),
+        open: e.status == EpisodeStatus::Open,
+        status,
+        case_manager: member_name(members, e.case_manager.0),
+        started_on: e.started_on.to_string(),
+        ends_on: e.ends_on().to_string(),
+        weeks: e.weeks,
+        contacts_per_week: e.contacts_per_week,
+        contacts: e
+            .contacts
+            .iter()
+            .rev()
+            .map(|c| ContactRow {
+                on: c.on.to_string(),
+                by: member_name(members, c.by.0),
+                kind: t.get(&format!("episode.kind.{}", contact_kind_code(c.kind))).to_string(),
+                note: c.note.clone(),
+            })
+            .collect(),
+        flags: if flag_text.is_empty() { Vec::new() } else { vec![flag_text] },
+    }
+}
