@@ -233,6 +233,7 @@ impl Seeder<'_> {
                     owner_member: String::new(),
                     goal: goal_id,
                     due: due.to_string(),
+                    restricted_to: Vec::new(),
                 },
             )
             .await?;
@@ -254,7 +255,14 @@ impl Seeder<'_> {
     }
 
     async fn note(&self, username: &str, person: PersonId, text: &str) -> anyhow::Result<()> {
-        self.change(username, person, PlanAction::Note { task: String::new(), text: text.into() }).await
+        let note = PlanAction::Note { task: String::new(), text: text.into(), restricted_to: Vec::new() };
+        self.change(username, person, note).await
+    }
+
+    /// A note only the writer's agency and the Safety House may read (medical detail).
+    async fn restricted_note(&self, username: &str, person: PersonId, text: &str) -> anyhow::Result<()> {
+        let restricted_to = vec![self.agency_of(username), self.agency_of("procesregisseur")];
+        self.change(username, person, PlanAction::Note { task: String::new(), text: text.into(), restricted_to }).await
     }
 }
 
@@ -388,12 +396,16 @@ async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<
                     .checked_add(jiff::Span::new().days(30))
                     .unwrap_or(day(&seeder.clock))
                     .to_string(),
+                restricted_to: Vec::new(),
             },
         )
         .await?;
     seeder.change("procesregisseur", person, PlanAction::Activate).await?;
     seeder.set(end.checked_sub(days(40)).unwrap_or(end));
     seeder.note("ggz", person, "Intake alcoholprogramma gehad; start groepsbehandeling maandag").await?;
+    seeder
+        .restricted_note("ggz", person, "Leverwaarden verhoogd; huisarts ingelicht (alleen GGZ en Veiligheidshuis)")
+        .await?;
     seeder.note("gemeente", person, "Aanmelding maatschappelijke opvang; kamer via Leger des Heils in beeld").await?;
     Ok(person)
 }
@@ -480,6 +492,7 @@ async fn seed_conference_week(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Re
                 analysis: "Schulden en drankgebruik houden elkaar in stand; overlast neemt toe".into(),
                 strategy: ["both", "care", "enforcement"][k % 3].into(),
                 note: String::new(),
+                restricted_to: Vec::new(),
                 decisions: vec![domain::conference::service::DecisionInput {
                     description: "Huisbezoek samen met wijkagent".into(),
                     kind: "care".into(),

@@ -4,7 +4,7 @@
 //! person's conference page.
 
 use crate::people::{INSERT_AUDIT, insert_audit};
-use crate::plan::{corrupt, to_json};
+use crate::plan::{corrupt, to_json, write_event_and_tasks, write_plan_step};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
@@ -12,6 +12,8 @@ use domain::conference::service::{ConferenceStore, ConferenceWrite, StoredMeetin
 use domain::conference::{ConferenceRequest, Meeting, MeetingStatus};
 use domain::ids::PersonId;
 use domain::ids_beyond::{ConferenceRequestId, MeetingId};
+use domain::plan::Plan;
+use domain::plan::service::{PlanEvent, plan_status_code};
 use domain::ports::{StoreError, StoreResult};
 use jiff::civil::Date;
 use uuid::Uuid;
@@ -71,6 +73,12 @@ impl ConferenceStore for Store {
             write.requests.iter().map(|(r, v)| Ok((*r, *v, to_json(r)?))).collect::<StoreResult<_>>()?;
         let meetings: Vec<(&Meeting, i64, String)> =
             write.meetings.iter().map(|(m, v)| Ok((*m, *v, to_json(m)?))).collect::<StoreResult<_>>()?;
+        let plan_steps: Vec<(&PlanEvent, &Plan, String)> = write
+            .plans
+            .iter()
+            .flat_map(|p| &p.steps)
+            .map(|(event, plan)| Ok((event, plan, to_json(plan)?)))
+            .collect::<StoreResult<_>>()?;
         in_tx!(self, tx => {
             for (request, version, state) in &requests {
                 if *version == 1 {
@@ -147,6 +155,9 @@ impl ConferenceStore for Store {
                         .await
                         .map_err(db_error)?;
                 }
+            }
+            for (event, plan, state) in &plan_steps {
+                write_plan_step!(tx, *plan, *event, state);
             }
             for audit in &write.audit {
                 insert_audit!(tx, audit);

@@ -90,26 +90,14 @@ macro_rules! write_event_and_tasks {
     }};
 }
 
-impl Store {
-    async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Plan>> {
-        let mut plans = Vec::with_capacity(ids.len());
-        for id in ids {
-            let state: Option<String> = on_db!(self, pool => {
-                sqlx::query_scalar("SELECT state FROM plan WHERE id = $1").bind(id).fetch_optional(pool).await
-            })
-            .map_err(db_error)?;
-            if let Some(state) = state {
-                plans.push(parse_plan(&state)?);
-            }
-        }
-        Ok(plans)
-    }
-}
-
-impl PlanStore for Store {
-    async fn create_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
-        let state = to_json(plan)?;
-        in_tx!(self, tx => {
+/// Writes one step of a plan inside a transaction: version 1 inserts the plan, a later
+/// version updates it if the stored version is still the one before (otherwise the
+/// transaction ends with `StoreError::Conflict`); then the history row and the task index.
+macro_rules! write_plan_step {
+    ($tx:ident, $plan:expr, $event:expr, $state:expr) => {{
+        let plan: &Plan = $plan;
+        let event: &PlanEvent = $event;
+        if event.version == 1 {
             sqlx::query(
                 "INSERT INTO plan (id, person_id, status, started_on, version, state, created_at, created_by, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -119,14 +107,70 @@ impl PlanStore for Store {
             .bind(plan_status_code(&plan.status))
             .bind(Day(plan.started_on))
             .bind(event.version)
-            .bind(&state)
+            .bind($state)
             .bind(Instant(event.at))
             .bind(*event.member.as_uuid())
             .bind(Instant(event.at))
-            .execute(&mut *tx)
+            .execute(&mut *$tx)
             .await
             .map_err(db_error)?;
-            write_event_and_tasks!(tx, plan, event, &state);
+        } else {
+            let updated = sqlx::query(
+                "UPDATE plan SET status = $1, version = $2, state = $3, updated_at = $4 WHERE id = $5 AND version = $6",
+            )
+            .bind(plan_status_code(&plan.status))
+            .bind(event.version)
+            .bind($state)
+            .bind(Instant(event.at))
+            .bind(plan.id.0)
+            .bind(event.version - 1)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db_error)?;
+            if updated.rows_affected() == 0 {
+                let current: Option<i64> = sqlx::query_scalar("SELECT version FROM plan WHERE id = $1")
+                    .bind(plan.id.0)
+                    .fetch_optional(&mut *$tx)
+                    .await
+                    .map_err(db_error)?;
+                return Err(match current {
+                    Some(current) => StoreError::Conflict { current },
+                    None => StoreError::NotFound,
+                });
+            }
+        }
+        write_event_and_tasks!($tx, plan, event, $state);
+    }};
+}
+
+pub(crate) use {write_event_and_tasks, write_plan_step};
+
+impl Store {
+    /// The plans with these ids, in this order, read a few hundred per query.
+    async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Plan>> {
+        let mut by_id = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!("SELECT id, state FROM plan WHERE id IN ({})", marks.join(", "));
+            let rows: Vec<(Uuid, String)> = on_db!(self, pool => {
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in chunk {
+                    query = query.bind(*id);
+                }
+                query.fetch_all(pool).await
+            })
+            .map_err(db_error)?;
+            by_id.extend(rows);
+        }
+        ids.iter().filter_map(|id| by_id.remove(id)).map(|state| parse_plan(&state)).collect()
+    }
+}
+
+impl PlanStore for Store {
+    async fn create_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
+        let state = to_json(plan)?;
+        in_tx!(self, tx => {
+            write_plan_step!(tx, plan, event, &state);
             insert_audit!(tx, audit);
         });
         Ok(())
@@ -135,30 +179,7 @@ impl PlanStore for Store {
     async fn save_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
         let state = to_json(plan)?;
         in_tx!(self, tx => {
-            let updated = sqlx::query(
-                "UPDATE plan SET status = $1, version = $2, state = $3, updated_at = $4 WHERE id = $5 AND version = $6",
-            )
-            .bind(plan_status_code(&plan.status))
-            .bind(event.version)
-            .bind(&state)
-            .bind(Instant(event.at))
-            .bind(plan.id.0)
-            .bind(event.version - 1)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-            if updated.rows_affected() == 0 {
-                let current: Option<i64> = sqlx::query_scalar("SELECT version FROM plan WHERE id = $1")
-                    .bind(plan.id.0)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                return Err(match current {
-                    Some(current) => StoreError::Conflict { current },
-                    None => StoreError::NotFound,
-                });
-            }
-            write_event_and_tasks!(tx, plan, event, &state);
+            write_plan_step!(tx, plan, event, &state);
             insert_audit!(tx, audit);
         });
         Ok(())
@@ -205,17 +226,23 @@ impl PlanStore for Store {
             .collect()
     }
 
-    async fn plans_with_tasks_of(&self, owner: TaskOwner) -> StoreResult<Vec<Plan>> {
+    async fn plans_with_tasks_of(&self, owner: TaskOwner, limit: u32) -> StoreResult<Vec<Plan>> {
+        // Read along the (owner, due) index and stop after `limit` tasks.
         let (sql, id) = match owner {
-            TaskOwner::Agency(agency) => {
-                ("SELECT DISTINCT plan_id FROM plan_task WHERE owner_agency = $1", *agency.as_uuid())
-            }
-            TaskOwner::Member(member) => {
-                ("SELECT DISTINCT plan_id FROM plan_task WHERE owner_member = $1", *member.as_uuid())
-            }
+            TaskOwner::Agency(agency) => (
+                "SELECT plan_id FROM plan_task WHERE owner_agency = $1 ORDER BY due, task_id LIMIT $2",
+                *agency.as_uuid(),
+            ),
+            TaskOwner::Member(member) => (
+                "SELECT plan_id FROM plan_task WHERE owner_member = $1 ORDER BY due, task_id LIMIT $2",
+                *member.as_uuid(),
+            ),
         };
-        let ids: Vec<Uuid> =
-            on_db!(self, pool => sqlx::query_scalar(sql).bind(id).fetch_all(pool).await).map_err(db_error)?;
+        let limit = i64::from(limit);
+        let found: Vec<Uuid> = on_db!(self, pool => sqlx::query_scalar(sql).bind(id).bind(limit).fetch_all(pool).await)
+            .map_err(db_error)?;
+        let mut seen = std::collections::HashSet::new();
+        let ids = found.into_iter().filter(|id| seen.insert(*id)).collect();
         self.plans_by_ids(ids).await
     }
 

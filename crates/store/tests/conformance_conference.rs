@@ -147,6 +147,7 @@ async fn request_triage_conference_and_plan(db: TestDb) {
         strategy: "both".into(),
         note: String::new(),
         decisions,
+        restricted_to: Vec::new(),
     };
     let off_team = minutes(vec![decision(&c.outsider, "treat", "care")]);
     assert_eq!(

@@ -28,13 +28,14 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/people/{id}", get(show).put(update))
         .route("/v1/people/{id}/audit", get(audit))
         .route("/v1/people/{id}/export", get(export))
+        .merge(crate::api_plan::routes())
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "desist API",
-        description = "People, case teams and audit for multi-agency work to stop reoffending."
+        description = "People, case teams, audit and the one shared plan per person for multi-agency work to stop reoffending."
     ),
     paths(login, search, create, show, update, audit, export),
     components(schemas(Problem))
@@ -42,7 +43,9 @@ pub fn routes() -> Router<AppState> {
 pub struct ApiDoc;
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::api_plan::PlanApiDoc::openapi());
+    Json(doc)
 }
 
 /// RFC 9457 problem details; `errors` lists field problems on 422.
@@ -64,7 +67,7 @@ pub struct FieldProblem {
     pub message: String,
 }
 
-fn problem(
+pub(crate) fn problem(
     status: StatusCode,
     detail: impl Into<String>,
     errors: Vec<FieldProblem>,
@@ -88,7 +91,7 @@ fn problem(
 
 /// The service's answer as an API response: field errors → 422, duplicates and stale
 /// versions → 409 with what the client needs to recover; the rest goes to `WebError`.
-fn service_error(error: ServiceError, context: &RequestContext) -> Response {
+pub(crate) fn service_error(error: ServiceError, context: &RequestContext) -> Response {
     match error {
         ServiceError::Invalid(errors) => {
             let fields = errors

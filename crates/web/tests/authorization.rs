@@ -95,6 +95,8 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("conference/meetings.rs", "POST", "/conferences/{meeting}/attendance", Need::CaseRules("conference.rs")),
     ("conference/meetings.rs", "POST", "/conferences/{meeting}/minutes", Need::CaseRules("conference.rs")),
     ("conference/meetings.rs", "POST", "/conferences/{meeting}/close", Need::CaseRules("conference.rs")),
+    ("conference/meetings.rs", "POST", "/conferences/{meeting}/cancel", Need::CaseRules("conference.rs")),
+    ("conference/meetings.rs", "POST", "/conferences/{meeting}/agenda/remove", Need::CaseRules("conference.rs")),
     ("measures/mod.rs", "GET", "/people/{id}/measures", Need::Person(Permission::ViewPerson)),
     ("measures/mod.rs", "POST", "/people/{id}/measures/exclusion-orders", Need::Person(Permission::ManagePlan)),
     ("measures/mod.rs", "POST", "/people/{id}/measures/exclusion-orders/change", Need::Person(Permission::ManagePlan)),
@@ -122,11 +124,17 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api.rs", "PUT", "/v1/people/{id}", Need::Person(Permission::EditPerson)),
     ("api.rs", "GET", "/v1/people/{id}/audit", Need::Person(Permission::ViewPerson)),
     ("api.rs", "GET", "/v1/people/{id}/export", Need::Person(Permission::ExportSubjectAccess)),
+    ("api_plan.rs", "GET", "/v1/people/{id}/plan", Need::Person(Permission::ViewPerson)),
+    ("api_plan.rs", "POST", "/v1/people/{id}/plan/tasks", Need::Person(Permission::ManagePlan)),
+    ("api_plan.rs", "POST", "/v1/people/{id}/plan/tasks/{task}/status", Need::Person(Permission::WorkOnPlan)),
+    ("api_plan.rs", "POST", "/v1/people/{id}/plan/notes", Need::Person(Permission::WorkOnPlan)),
+    ("api_plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
+    ("api_plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),
 ];
 
 /// Where a file's routes are mounted.
 fn prefix(file: &str) -> &'static str {
-    if file == "api.rs" { "/api" } else { "" }
+    if file.starts_with("api") { "/api" } else { "" }
 }
 
 /// Every `.route("path", get(..).post(..))` in the web crate's source.
@@ -215,6 +223,7 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{partner}", "probation")
         .replace("{clock}", "ophouden")
         .replace("{group}", "0192f0c1-0000-7000-8000-000000000001")
+        .replace("{task}", "01900000-0000-7000-8000-000000000001")
 }
 
 #[test]

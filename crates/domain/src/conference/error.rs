@@ -44,4 +44,10 @@ pub enum ConferenceError {
     NotPlanned(&'static str),
     #[error("say why the meeting is cancelled")]
     CancelNeedsReason,
+    #[error("minutes can only be restricted to agencies on the person's team")]
+    RestrictionOutsideTeam(AgencyRef),
+    #[error("say why the person is taken off the agenda")]
+    RemoveNeedsReason,
+    #[error("only a request on a meeting's agenda can be taken off it (it is {0})")]
+    NotScheduled(&'static str),
 }

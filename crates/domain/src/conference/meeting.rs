@@ -59,6 +59,14 @@ pub struct AgendaItem {
     pub minutes: Option<PersonMinutes>,
 }
 
+/// A person taken off the agenda before the meeting, and why (kept for the record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removal {
+    pub person: PersonRef,
+    pub request: Option<ConferenceRequestId>,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attendee {
     pub member: MemberRef,
@@ -86,6 +94,9 @@ pub struct Meeting {
     pub agenda: Vec<AgendaItem>,
     pub attendance: Vec<Attendee>,
     pub status: MeetingStatus,
+    /// Persons taken off the agenda, with the reason (absent in meetings stored before).
+    #[serde(default)]
+    pub removed: Vec<Removal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +109,7 @@ pub enum MeetingCommand {
     },
     RemoveFromAgenda {
         person: PersonRef,
+        reason: String,
     },
     RecordAttendance {
         member: MemberRef,
@@ -146,6 +158,12 @@ pub enum MeetingEffect {
         meeting: MeetingId,
         agencies: BTreeSet<AgencyRef>,
     },
+    /// The request that put a person on the agenda waits for another meeting: apply
+    /// `TriageCommand::Unschedule` to it.
+    RequestUnscheduled {
+        request: ConferenceRequestId,
+        reason: String,
+    },
 }
 
 type Applied = Result<(Meeting, Vec<MeetingEffect>), ConferenceError>;
@@ -168,6 +186,7 @@ impl Meeting {
             agenda: Vec::new(),
             attendance: Vec::new(),
             status: MeetingStatus::Planned,
+            removed: Vec::new(),
         };
         let effects = vec![MeetingEffect::InviteAgencies { meeting: meeting.id, agencies: meeting.invited.clone() }];
         Ok((meeting, effects))
@@ -202,9 +221,17 @@ impl Meeting {
                 }
                 self.agenda.push(AgendaItem { person, request, team, restriction, minutes: None });
             }
-            MeetingCommand::RemoveFromAgenda { person } => {
-                self.item_mut(person)?;
+            MeetingCommand::RemoveFromAgenda { person, reason } => {
+                let request = self.item_mut(person)?.request;
+                let reason = reason.trim().to_owned();
+                if reason.is_empty() {
+                    return Err(ConferenceError::RemoveNeedsReason);
+                }
+                if let Some(request) = request {
+                    effects.push(MeetingEffect::RequestUnscheduled { request, reason: reason.clone() });
+                }
                 self.agenda.retain(|i| i.person != person);
+                self.removed.push(Removal { person, request, reason });
             }
             MeetingCommand::RecordAttendance { member, agency, present } => {
                 self.attendance.retain(|a| a.member != member);
@@ -214,6 +241,16 @@ impl Meeting {
                 let item = self.item_mut(person)?;
                 if minutes.analysis.text.trim().is_empty() {
                     return Err(ConferenceError::MissingAnalysis);
+                }
+                let entries = std::iter::once(&minutes.analysis).chain(&minutes.notes);
+                let restricted =
+                    entries.map(|e| &e.restriction).chain(minutes.decisions.iter().map(|d| &d.restriction));
+                for restriction in restricted {
+                    if let Restriction::Agencies(allowed) = restriction
+                        && let Some(outside) = allowed.iter().find(|a| !item.team.contains(a))
+                    {
+                        return Err(ConferenceError::RestrictionOutsideTeam(*outside));
+                    }
                 }
                 for decision in &minutes.decisions {
                     if decision.description.trim().is_empty() {
@@ -251,8 +288,15 @@ impl Meeting {
                 if reason.trim().is_empty() {
                     return Err(ConferenceError::CancelNeedsReason);
                 }
+                let reason = reason.trim().to_owned();
                 effects.push(MeetingEffect::NotifyCancelled { meeting: self.id, agencies: self.invited.clone() });
-                self.status = MeetingStatus::Cancelled { reason: reason.trim().to_owned() };
+                effects.extend(
+                    self.agenda
+                        .iter()
+                        .filter_map(|i| i.request)
+                        .map(|request| MeetingEffect::RequestUnscheduled { request, reason: reason.clone() }),
+                );
+                self.status = MeetingStatus::Cancelled { reason };
             }
         }
         Ok((self, effects))

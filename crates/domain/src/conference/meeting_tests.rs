@@ -38,6 +38,21 @@ fn add(meeting: Meeting, who: u128, team: &[u128]) -> Result<Meeting, Conference
     meeting.apply(command, now()).map(|(m, _)| m)
 }
 
+fn remove(who: u128, reason: &str) -> MeetingCommand {
+    MeetingCommand::RemoveFromAgenda { person: person(who), reason: reason.into() }
+}
+
+/// Person `who` on the agenda through request `request`.
+fn add_requested(meeting: Meeting, who: u128, request: u128) -> (Meeting, Vec<MeetingEffect>) {
+    let command = MeetingCommand::AddToAgenda {
+        person: person(who),
+        request: Some(ConferenceRequestId(Uuid::from_u128(request))),
+        team: [agency(POLICE)].into(),
+        restriction: Restriction::Team,
+    };
+    meeting.apply(command, now()).unwrap()
+}
+
 fn minutes(owner: u128) -> PersonMinutes {
     PersonMinutes {
         analysis: Entry::for_team("drinking drives the thefts; no address"),
@@ -115,12 +130,9 @@ fn agenda_items_need_a_team_and_appear_once() {
     let meeting = add(planned(5), 1, &[POLICE]).unwrap();
     assert_eq!(add(meeting.clone(), 1, &[POLICE]).unwrap_err(), ConferenceError::AlreadyOnAgenda(person(1)));
     assert_eq!(add(meeting.clone(), 2, &[]).unwrap_err(), ConferenceError::EmptyTeam);
-    let (removed, _) = meeting.clone().apply(MeetingCommand::RemoveFromAgenda { person: person(1) }, now()).unwrap();
+    let (removed, _) = meeting.clone().apply(remove(1, "in custody"), now()).unwrap();
     assert!(removed.agenda.is_empty());
-    assert_eq!(
-        removed.apply(MeetingCommand::RemoveFromAgenda { person: person(1) }, now()).unwrap_err(),
-        ConferenceError::NotOnAgenda(person(1))
-    );
+    assert_eq!(removed.apply(remove(1, "in custody"), now()).unwrap_err(), ConferenceError::NotOnAgenda(person(1)));
 }
 
 #[test]
@@ -156,7 +168,7 @@ fn closing_turns_decisions_into_tasks_and_needs_minutes_for_everyone() {
         meeting.clone().apply(MeetingCommand::Close, now()).unwrap_err(),
         ConferenceError::UndiscussedPersons(vec![person(2)])
     );
-    let (meeting, _) = meeting.apply(MeetingCommand::RemoveFromAgenda { person: person(2) }, now()).unwrap();
+    let (meeting, _) = meeting.apply(remove(2, "moved to another region"), now()).unwrap();
     let (closed, effects) = meeting.apply(MeetingCommand::Close, now()).unwrap();
     assert_eq!(closed.status, MeetingStatus::Closed { at: now() });
     assert_eq!(effects[0], MeetingEffect::StrategyAgreed { person: person(1), strategy: Strategy::Both });
@@ -237,4 +249,67 @@ fn adding_a_requested_person_schedules_the_request() {
         vec![MeetingEffect::RequestScheduled { request, meeting: meeting.id, meeting_on: date(2026, 3, 10) }]
     );
     assert_eq!(meeting.agenda[0].request, Some(request));
+}
+
+#[test]
+fn taking_a_person_off_the_agenda_needs_a_reason_and_frees_their_request() {
+    let (meeting, _) = add_requested(planned(5), 1, 70);
+    let meeting = add(meeting, 2, &[POLICE]).unwrap();
+    assert_eq!(meeting.clone().apply(remove(1, "  "), now()).unwrap_err(), ConferenceError::RemoveNeedsReason);
+    let (meeting, effects) = meeting.apply(remove(1, " in custody until May "), now()).unwrap();
+    assert_eq!(
+        effects,
+        vec![MeetingEffect::RequestUnscheduled {
+            request: ConferenceRequestId(Uuid::from_u128(70)),
+            reason: "in custody until May".into()
+        }]
+    );
+    let people: Vec<PersonRef> = meeting.agenda.iter().map(|i| i.person).collect();
+    assert_eq!(people, vec![person(2)]);
+    assert_eq!(
+        meeting.removed,
+        vec![Removal {
+            person: person(1),
+            request: Some(ConferenceRequestId(Uuid::from_u128(70))),
+            reason: "in custody until May".into()
+        }]
+    );
+    // Without a request (put on the agenda directly) nothing else needs to follow.
+    let (_, effects) = meeting.apply(remove(2, "discussed elsewhere"), now()).unwrap();
+    assert!(effects.is_empty());
+}
+
+#[test]
+fn cancelling_frees_every_request_on_the_agenda() {
+    let (meeting, _) = add_requested(planned(5), 1, 70);
+    let (meeting, _) = add_requested(meeting, 2, 71);
+    let (cancelled, effects) = meeting.apply(MeetingCommand::Cancel { reason: " chair ill ".into() }, now()).unwrap();
+    assert_eq!(cancelled.status, MeetingStatus::Cancelled { reason: "chair ill".into() });
+    let freed: Vec<ConferenceRequestId> = effects
+        .iter()
+        .filter_map(|e| match e {
+            MeetingEffect::RequestUnscheduled { request, reason } if reason == "chair ill" => Some(*request),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(freed, vec![ConferenceRequestId(Uuid::from_u128(70)), ConferenceRequestId(Uuid::from_u128(71))]);
+    assert_eq!(cancelled.apply(remove(1, "too late"), now()).unwrap_err(), ConferenceError::NotPlanned("cancelled"));
+}
+
+#[test]
+fn minutes_can_be_restricted_only_to_agencies_on_the_team() {
+    let meeting = add(planned(5), 1, &[POLICE, MUNICIPALITY]).unwrap();
+    let mut outside = minutes(MUNICIPALITY);
+    outside.analysis.restriction = Restriction::Agencies([agency(PROBATION)].into());
+    assert_eq!(
+        record(meeting.clone(), 1, outside).unwrap_err(),
+        ConferenceError::RestrictionOutsideTeam(agency(PROBATION))
+    );
+    let mut inside = minutes(MUNICIPALITY);
+    inside.analysis.restriction = Restriction::Agencies([agency(POLICE)].into());
+    let meeting = record(meeting, 1, inside).unwrap();
+    let municipality = meeting_view_for(&meeting, agency(MUNICIPALITY));
+    assert_eq!(municipality.items[0].minutes.as_ref().unwrap().analysis, None, "outside the restriction");
+    let police = meeting_view_for(&meeting, agency(POLICE));
+    assert!(police.items[0].minutes.as_ref().unwrap().analysis.is_some(), "inside the restriction");
 }

@@ -21,7 +21,7 @@ pub use criteria::{
 };
 pub use error::ConferenceError;
 pub use meeting::{
-    AgendaItem, Attendee, ConferenceRules, Meeting, MeetingCommand, MeetingEffect, MeetingStatus, NewMeeting,
+    AgendaItem, Attendee, ConferenceRules, Meeting, MeetingCommand, MeetingEffect, MeetingStatus, NewMeeting, Removal,
     first_meeting_with_room,
 };
 pub use minutes::{Decision, Entry, PersonMinutes, Strategy};

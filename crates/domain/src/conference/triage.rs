@@ -60,9 +60,23 @@ pub struct ConferenceRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TriageCommand {
-    Accept { by: MemberRef },
-    Decline { by: MemberRef, reason: String },
-    Schedule { meeting: MeetingId, meeting_on: Date },
+    Accept {
+        by: MemberRef,
+    },
+    Decline {
+        by: MemberRef,
+        reason: String,
+    },
+    Schedule {
+        meeting: MeetingId,
+        meeting_on: Date,
+    },
+    /// The meeting was cancelled or the person taken off its agenda: the request is accepted
+    /// again (by whoever took it off) and waits for another meeting.
+    Unschedule {
+        by: MemberRef,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -146,6 +160,16 @@ impl ConferenceRequest {
                 Ok((Self { status: RequestStatus::Scheduled { meeting, meeting_on }, ..self }, effects))
             }
             (status, TriageCommand::Schedule { .. }) => Err(ConferenceError::NotAccepted(status.name())),
+            (RequestStatus::Scheduled { .. }, TriageCommand::Unschedule { by, reason }) => {
+                if reason.trim().is_empty() {
+                    return Err(ConferenceError::RemoveNeedsReason);
+                }
+                Ok((
+                    Self { status: RequestStatus::Accepted { by, at: now }, ..self },
+                    vec![TriageEffect::NotifyRequester { request: id, outcome: "taken off the agenda" }],
+                ))
+            }
+            (status, TriageCommand::Unschedule { .. }) => Err(ConferenceError::NotScheduled(status.name())),
         }
     }
 
@@ -251,6 +275,23 @@ mod tests {
             accepted.apply(TriageCommand::Schedule { meeting, meeting_on: date(2026, 3, 10) }, now()).unwrap();
         assert_eq!(scheduled.status, RequestStatus::Scheduled { meeting, meeting_on: date(2026, 3, 10) });
         assert!(matches!(&effects[0], TriageEffect::InviteAgencies { agencies, .. } if agencies.len() == 2));
+    }
+
+    #[test]
+    fn a_scheduled_request_taken_off_the_agenda_is_accepted_again() {
+        let (accepted, _) = submitted().apply(TriageCommand::Accept { by: member() }, now()).unwrap();
+        let unschedule = |reason: &str| TriageCommand::Unschedule { by: member(), reason: reason.into() };
+        assert_eq!(
+            accepted.clone().apply(unschedule("x"), now()).unwrap_err(),
+            ConferenceError::NotScheduled("accepted")
+        );
+        let meeting = MeetingId(Uuid::from_u128(9));
+        let (scheduled, _) =
+            accepted.apply(TriageCommand::Schedule { meeting, meeting_on: date(2026, 3, 10) }, now()).unwrap();
+        assert_eq!(scheduled.clone().apply(unschedule(" "), now()).unwrap_err(), ConferenceError::RemoveNeedsReason);
+        let (again, effects) = scheduled.apply(unschedule("meeting cancelled"), now()).unwrap();
+        assert_eq!(again.status, RequestStatus::Accepted { by: member(), at: now() });
+        assert!(matches!(effects[0], TriageEffect::NotifyRequester { outcome: "taken off the agenda", .. }));
     }
 
     #[test]

@@ -28,7 +28,8 @@ impl PlanCommand {
             MeetingEffect::InviteAgencies { .. }
             | MeetingEffect::RequestScheduled { .. }
             | MeetingEffect::StrategyAgreed { .. }
-            | MeetingEffect::NotifyCancelled { .. } => None,
+            | MeetingEffect::NotifyCancelled { .. }
+            | MeetingEffect::RequestUnscheduled { .. } => None,
         }
     }
 }

@@ -38,6 +38,10 @@ pub enum PlanError {
     DuplicateTask(TaskId),
     #[error("the task is already {0}; it can no longer change")]
     TaskFinished(&'static str),
+    #[error("an entry can only be restricted to agencies on the person's team")]
+    RestrictionOutsideTeam(AgencyRef),
+    #[error("a restricted entry must stay visible to the agency that owns or wrote it")]
+    RestrictionExcludesOwner(AgencyRef),
     #[error("say why the task is cancelled")]
     CancelNeedsReason,
     #[error("write the progress note")]
@@ -196,6 +200,19 @@ impl Plan {
         PlanError::WrongStatus { current: self.status.name(), needed }
     }
 
+    /// A restriction names only agencies on the team and keeps `owner` (who owns or wrote the
+    /// entry) among them, so no entry becomes invisible to the agency responsible for it.
+    fn check_restriction(&self, restriction: &Restriction, owner: AgencyRef) -> Result<(), PlanError> {
+        let Restriction::Agencies(allowed) = restriction else { return Ok(()) };
+        if let Some(outside) = allowed.iter().find(|a| !self.team.contains(a)) {
+            return Err(PlanError::RestrictionOutsideTeam(*outside));
+        }
+        if !allowed.contains(&owner) {
+            return Err(PlanError::RestrictionExcludesOwner(owner));
+        }
+        Ok(())
+    }
+
     fn notify(&self, what: &'static str) -> PlanEffect {
         PlanEffect::NotifyTeam { plan: self.id, team: self.team.clone(), what }
     }
@@ -234,6 +251,7 @@ impl Plan {
                 if let Some(goal) = goal.filter(|g| !self.goals.iter().any(|known| known.id == *g)) {
                     return Err(PlanError::UnknownGoal(goal));
                 }
+                self.check_restriction(&restriction, owner)?;
                 effects.push(PlanEffect::TaskAssigned { plan: self.id, task, owner, owner_member });
                 let status = TaskStatus::Open;
                 self.tasks.push(Task {
@@ -268,6 +286,7 @@ impl Plan {
                 if let Some(task) = task.filter(|t| self.task(*t).is_none()) {
                     return Err(PlanError::UnknownTask(task));
                 }
+                self.check_restriction(&restriction, agency)?;
                 self.notes.push(ProgressNote { task, by, agency, on: today, text, restriction });
             }
             PlanCommand::LinkMeasure { obligation, kind, description } => {

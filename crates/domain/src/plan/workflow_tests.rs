@@ -1,4 +1,5 @@
 use super::*;
+use crate::plan::plan_view_for;
 use crate::plan::test_support::*;
 use jiff::civil::date;
 
@@ -278,4 +279,47 @@ fn returning_to_criminal_justice_notifies_the_prosecution() {
     assert!(
         try_apply(under_re_evaluation(), PlanCommand::ReturnToCriminalJustice { reason: "no progress".into() }).is_ok()
     );
+}
+
+#[test]
+fn restricted_entries_name_only_team_agencies_and_keep_their_owner() {
+    let restricted = |n: u128, owner: u128, to: &[u128]| match add_task(n, owner, start()) {
+        PlanCommand::AddTask { task, description, kind, owner, owner_member, goal, due, .. } => PlanCommand::AddTask {
+            task,
+            description,
+            kind,
+            owner,
+            owner_member,
+            goal,
+            due,
+            restriction: Restriction::Agencies(to.iter().map(|a| agency(*a)).collect()),
+        },
+        _ => unreachable!(),
+    };
+    assert_eq!(
+        try_apply(draft(1), restricted(1, PROBATION, &[PROBATION, 42])).unwrap_err(),
+        PlanError::RestrictionOutsideTeam(agency(42))
+    );
+    assert_eq!(
+        try_apply(draft(1), restricted(1, PROBATION, &[MUNICIPALITY])).unwrap_err(),
+        PlanError::RestrictionExcludesOwner(agency(PROBATION))
+    );
+    let (plan, _) = try_apply(draft(1), restricted(1, PROBATION, &[PROBATION, MUNICIPALITY])).unwrap();
+    let note = |to: &[u128]| PlanCommand::AddNote {
+        task: Some(task_id(1)),
+        by: member(1),
+        agency: agency(POLICE),
+        text: "spoke to the landlord".into(),
+        restriction: Restriction::Agencies(to.iter().map(|a| agency(*a)).collect()),
+    };
+    assert_eq!(
+        try_apply(plan.clone(), note(&[PROBATION])).unwrap_err(),
+        PlanError::RestrictionExcludesOwner(agency(POLICE))
+    );
+    let (plan, _) = try_apply(plan, note(&[POLICE, PROBATION])).unwrap();
+    let police_view = plan_view_for(&plan, agency(POLICE)).unwrap();
+    assert!(police_view.tasks.is_empty(), "the task is restricted to probation and the municipality");
+    assert_eq!(police_view.notes.len(), 1);
+    let municipality_view = plan_view_for(&plan, agency(MUNICIPALITY)).unwrap();
+    assert_eq!((municipality_view.tasks.len(), municipality_view.notes.len()), (1, 0));
 }

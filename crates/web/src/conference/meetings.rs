@@ -34,6 +34,8 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/conferences/{meeting}/attendance", post(attendance))
         .route("/conferences/{meeting}/minutes", post(minutes))
         .route("/conferences/{meeting}/close", post(close))
+        .route("/conferences/{meeting}/cancel", post(cancel))
+        .route("/conferences/{meeting}/agenda/remove", post(remove_from_agenda))
 }
 
 fn status_key(status: &MeetingStatus) -> &'static str {
@@ -157,6 +159,10 @@ struct MeetingPage {
 impl MeetingPage {
     fn value(&self, name: &str) -> String {
         self.posted.get(name)
+    }
+    /// The agency was ticked in "restricted to" on the minutes form posted last.
+    fn ticked(&self, agency: &str) -> bool {
+        all(&self.posted.0, "restricted_to").contains(&agency)
     }
     /// The decision rows on the minutes form.
     fn decision_rows(&self) -> Vec<usize> {
@@ -311,6 +317,7 @@ async fn minutes(
         strategy: posted.get("strategy"),
         note: posted.get("note"),
         decisions,
+        restricted_to: all(&posted.0, "restricted_to").into_iter().map(str::to_owned).collect(),
     };
     let result = state.conferences().record_minutes(&me.actor, id, person, &input).await;
     after_meeting_post(&state, &me, &context, id, result, posted).await
@@ -325,4 +332,29 @@ async fn close(
     let id = meeting_id(&id)?;
     let result = state.conferences().close(&me.actor, id).await;
     after_meeting_post(&state, &me, &context, id, result, Posted(fields)).await
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = meeting_id(&id)?;
+    let posted = Posted(fields);
+    let result = state.conferences().cancel(&me.actor, id, &posted.get("cancel_reason")).await;
+    after_meeting_post(&state, &me, &context, id, result, posted).await
+}
+
+async fn remove_from_agenda(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    let id = meeting_id(&id)?;
+    let posted = Posted(fields);
+    let person = person_id(&posted.get("person"))?;
+    let result = state.conferences().remove_from_agenda(&me.actor, id, person, &posted.get("remove_reason")).await;
+    after_meeting_post(&state, &me, &context, id, result, posted).await
 }

@@ -69,6 +69,10 @@ impl PlanPage {
     fn value(&self, name: &str) -> String {
         self.posted.get(name)
     }
+    /// The agency was ticked in "restricted to" on the form posted last.
+    fn ticked(&self, agency: &str) -> bool {
+        self.posted.all("restricted_to").iter().any(|a| a == agency)
+    }
 }
 
 async fn plan_page(
@@ -237,7 +241,12 @@ async fn add_note(
     Path(id): Path<String>,
     Form(fields): Fields,
 ) -> Result<Response, WebError> {
-    change(state, me, context, id, fields, |p| PlanAction::Note { task: p.get("task"), text: p.get("text") }).await
+    change(state, me, context, id, fields, |p| PlanAction::Note {
+        task: p.get("task"),
+        text: p.get("text"),
+        restricted_to: p.all("restricted_to"),
+    })
+    .await
 }
 
 async fn link_measure(

@@ -3,6 +3,7 @@
 use crate::i18n::Texts;
 use crate::screening::pack_lang as screening_lang;
 use domain::beyond_pack::BeyondPack;
+use domain::conference::Restriction;
 use domain::directory::{Agency, Member};
 use domain::ids::AgencyId;
 use domain::plan::service::{
@@ -16,6 +17,10 @@ pub struct Posted(pub Vec<(String, String)>);
 impl Posted {
     pub fn get(&self, name: &str) -> String {
         crate::forms::one(&self.0, name)
+    }
+    /// Every value posted under `name` (ticked checkboxes).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        crate::forms::all(&self.0, name).into_iter().map(str::to_owned).collect()
     }
     pub fn checked(&self, name: &str) -> bool {
         matches!(self.get(name).as_str(), "yes" | "on" | "true")
@@ -38,6 +43,7 @@ pub fn task_action(posted: &Posted) -> PlanAction {
         owner_member: posted.get("owner_member"),
         goal: posted.get("goal"),
         due: posted.get("due"),
+        restricted_to: posted.all("restricted_to"),
     }
 }
 
@@ -82,6 +88,8 @@ pub struct TaskRow {
     pub overdue: bool,
     /// The viewer may change the status (their agency owns it, or they manage the plan).
     pub can_update: bool,
+    /// The agencies the task is restricted to, by name; empty when the whole team sees it.
+    pub restricted_to: String,
 }
 
 pub struct NoteRow {
@@ -89,6 +97,17 @@ pub struct NoteRow {
     pub agency: String,
     pub task: String,
     pub text: String,
+    pub restricted_to: String,
+}
+
+/// "Restricted to agencies X, Y" as names, or empty for the whole team.
+pub fn restriction_names(restriction: &Restriction, agencies: &[Agency]) -> String {
+    match restriction {
+        Restriction::Team => String::new(),
+        Restriction::Agencies(allowed) => {
+            allowed.iter().map(|a| agency_name(agencies, agency_id(*a))).collect::<Vec<_>>().join(", ")
+        }
+    }
 }
 
 pub struct MeasureRow {
@@ -236,6 +255,7 @@ pub fn plan_view(
                 },
                 overdue: task.is_overdue(today),
                 can_update: task.status.is_outstanding() && (manages || agency_id(task.owner) == viewer_agency),
+                restricted_to: restriction_names(&task.restriction, agencies),
             })
             .collect(),
         notes: plan
@@ -247,6 +267,7 @@ pub fn plan_view(
                 agency: agency_name(agencies, agency_id(n.agency)),
                 task: n.task.and_then(|id| plan.task(id)).map(|task| task.description.clone()).unwrap_or_default(),
                 text: n.text.clone(),
+                restricted_to: restriction_names(&n.restriction, agencies),
             })
             .collect(),
         measures: plan

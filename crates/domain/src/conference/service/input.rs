@@ -63,6 +63,8 @@ pub struct MinutesInput {
     pub note: String,
     /// Rows left entirely blank are ignored.
     pub decisions: Vec<DecisionInput>,
+    /// Agency ids the analysis and the note are restricted to; empty: the person's whole team.
+    pub restricted_to: Vec<String>,
 }
 
 pub(crate) fn invalid(error: FieldError) -> ServiceError {
@@ -95,6 +97,9 @@ pub fn conference_field_error(error: &ConferenceError) -> FieldError {
         }
         NotPlanned(_) => FieldError::new("meeting", "error.conference.not_planned"),
         CancelNeedsReason => FieldError::new("cancel_reason", "error.conference.cancel_reason"),
+        RestrictionOutsideTeam(_) => FieldError::new("restricted_to", "error.conference.restriction_outside_team"),
+        RemoveNeedsReason => FieldError::new("remove_reason", "error.conference.remove_reason"),
+        NotScheduled(_) => FieldError::new("request", "error.conference.not_scheduled"),
     }
 }
 
@@ -141,6 +146,15 @@ impl MinutesInput {
     pub fn parse(&self, now: Timestamp, today: Date) -> Result<PersonMinutes, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let strategy = parse_strategy(&self.strategy).map_err(|e| errors.push(e)).ok();
+        let restriction = match parse_agencies("restricted_to", &self.restricted_to) {
+            Ok(agencies) if agencies.is_empty() => Restriction::Team,
+            Ok(agencies) => Restriction::Agencies(agencies),
+            Err(error) => {
+                errors.push(error);
+                Restriction::Team
+            }
+        };
+        let entry = |text: &str| Entry { text: text.to_owned(), restriction: restriction.clone() };
         let mut decisions = Vec::new();
         for row in self.decisions.iter().filter(|d| !d.is_blank()) {
             let kind = parse_kind(&row.kind).map_err(|e| errors.push(e)).ok();
@@ -172,10 +186,10 @@ impl MinutesInput {
         }
         match strategy {
             Some(strategy) if errors.is_empty() => Ok(PersonMinutes {
-                analysis: Entry::for_team(self.analysis.trim()),
+                analysis: entry(self.analysis.trim()),
                 strategy,
                 decisions,
-                notes: if self.note.trim().is_empty() { Vec::new() } else { vec![Entry::for_team(self.note.trim())] },
+                notes: if self.note.trim().is_empty() { Vec::new() } else { vec![entry(self.note.trim())] },
             }),
             _ => Err(errors),
         }
@@ -200,6 +214,7 @@ mod tests {
             strategy: "both".into(),
             note: String::new(),
             decisions: vec![row("find a room", owner, "2026-04-01"), row("", "", "")],
+            restricted_to: Vec::new(),
         };
         let minutes = input.parse(now, date(2026, 3, 10)).unwrap();
         assert_eq!(minutes.strategy, Strategy::Both);
@@ -222,5 +237,31 @@ mod tests {
                 "error.date.invalid"
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod restriction_tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn minutes_restricted_to_agencies_restrict_the_analysis_and_the_note() {
+        let now: Timestamp = "2026-03-10T10:00:00Z".parse().unwrap();
+        let police = "0192f0c1-0000-7000-8000-000000000001";
+        let input = MinutesInput {
+            analysis: "threats against the partner".into(),
+            strategy: "enforcement".into(),
+            note: "safety plan made".into(),
+            decisions: Vec::new(),
+            restricted_to: vec![police.into(), String::new()],
+        };
+        let minutes = input.parse(now, date(2026, 3, 10)).unwrap();
+        let only_police = Restriction::Agencies([AgencyRef::parse(police).unwrap()].into());
+        assert_eq!(minutes.analysis.restriction, only_police);
+        assert_eq!(minutes.notes[0].restriction, only_police);
+        let unreadable = MinutesInput { restricted_to: vec!["police".into()], ..input };
+        let errors = unreadable.parse(now, date(2026, 3, 10)).unwrap_err();
+        assert_eq!(errors.iter().next().unwrap().field, "restricted_to");
     }
 }

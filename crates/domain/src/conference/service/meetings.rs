@@ -212,6 +212,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             requests: vec![(&changed_request, stored_request.version + 1)],
             meetings: vec![(&meeting, stored.version + 1)],
             audit: vec![AuditEntry::granted(actor, now, person, AuditAction::Update, what, &found.grant)],
+            ..Default::default()
         };
         self.store.write_conference(&write).await?;
         Ok(())
@@ -279,13 +280,13 @@ impl<S: ConferencePorts> Conferences<'_, S> {
     }
 
     /// Closes the meeting and puts every decision on the person's plan (drafting a plan where
-    /// there is none). All decisions are checked against the plans first, so a decision that
-    /// no longer fits (its agency left the team) refuses the close and changes nothing.
+    /// there is none), all in one transaction with the meeting: a decision that no longer fits
+    /// (its agency left the team), or a plan changed meanwhile, refuses the close and nothing is
+    /// written.
     pub async fn close(&self, actor: &Actor, id: MeetingId) -> ServiceResult<()> {
         require(actor, Permission::ChairConference)?;
         let stored = self.stored_meeting(id).await?;
         let now = self.clock.now();
-        let today = self.today();
         let (meeting, effects) = stored.meeting.apply(MeetingCommand::Close, now).map_err(|e| refused(&e))?;
         let mut per_person: BTreeMap<PersonRef, Vec<PlanCommand>> =
             meeting.agenda.iter().map(|i| (i.person, Vec::new())).collect();
@@ -294,20 +295,104 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         }
         let plans = self.plans();
         let mut audit = Vec::new();
+        let mut plan_writes = Vec::new();
         for (person, commands) in &per_person {
             let person = person_id(*person);
-            plans.check_commands(actor, person, commands).await?;
-            let team = self.store.team(person).await?;
-            let grant = authorise(actor, Permission::ChairConference, &team, today).map_err(ServiceError::Forbidden)?;
-            audit.push(AuditEntry::granted(actor, now, person, AuditAction::Update, "conference: closed", &grant));
-        }
-        let write = ConferenceWrite { meetings: vec![(&meeting, stored.version + 1)], audit, ..Default::default() };
-        self.store.write_conference(&write).await?;
-        for (person, commands) in per_person {
-            if !commands.is_empty() {
-                plans.apply_commands(actor, person_id(person), commands).await?;
+            let (write, found) = plans.decisions_write(actor, person, commands).await?;
+            let grant = &found.grant;
+            audit.push(AuditEntry::granted(actor, now, person, AuditAction::Update, "conference: closed", grant));
+            if !write.steps.is_empty() {
+                let what = "plan: conference decisions";
+                audit.push(AuditEntry::granted(actor, now, person, AuditAction::Update, what, grant));
+                plan_writes.push(write);
             }
         }
+        let write = ConferenceWrite {
+            meetings: vec![(&meeting, stored.version + 1)],
+            plans: plan_writes,
+            audit,
+            ..Default::default()
+        };
+        self.store.write_conference(&write).await?;
+        Ok(())
+    }
+
+    /// Cancels a planned meeting, with the reason; the requests on its agenda are accepted
+    /// again and wait for another meeting. Each person on the agenda is audited.
+    pub async fn cancel(&self, actor: &Actor, id: MeetingId, reason: &str) -> ServiceResult<()> {
+        require(actor, Permission::ChairConference)?;
+        let stored = self.stored_meeting(id).await?;
+        let now = self.clock.now();
+        let command = MeetingCommand::Cancel { reason: reason.to_owned() };
+        let (meeting, effects) = stored.meeting.clone().apply(command, now).map_err(|e| refused(&e))?;
+        let persons: Vec<PersonId> = stored.meeting.agenda.iter().map(|i| person_id(i.person)).collect();
+        self.write_unscheduled(
+            actor,
+            (&meeting, stored.version + 1),
+            &effects,
+            &persons,
+            "conference: meeting cancelled",
+        )
+        .await
+    }
+
+    /// Takes a person off a planned meeting's agenda, with the reason; their request is
+    /// accepted again and waits for another meeting.
+    pub async fn remove_from_agenda(
+        &self,
+        actor: &Actor,
+        id: MeetingId,
+        person: PersonId,
+        reason: &str,
+    ) -> ServiceResult<()> {
+        require(actor, Permission::ChairConference)?;
+        let stored = self.stored_meeting(id).await?;
+        let now = self.clock.now();
+        let command = MeetingCommand::RemoveFromAgenda { person: person_ref(person), reason: reason.to_owned() };
+        let (meeting, effects) = stored.meeting.apply(command, now).map_err(|e| refused(&e))?;
+        self.write_unscheduled(
+            actor,
+            (&meeting, stored.version + 1),
+            &effects,
+            &[person],
+            "conference: taken off the agenda",
+        )
+        .await
+    }
+
+    /// Writes the changed meeting with the requests its effects unschedule, auditing `persons`.
+    async fn write_unscheduled(
+        &self,
+        actor: &Actor,
+        meeting: (&Meeting, i64),
+        effects: &[MeetingEffect],
+        persons: &[PersonId],
+        what: &str,
+    ) -> ServiceResult<()> {
+        let now = self.clock.now();
+        let today = self.today();
+        let mut audit = Vec::new();
+        for person in persons {
+            let found =
+                authorise_person(self.store, actor, *person, Permission::ChairConference, what, now, today).await?;
+            audit.push(AuditEntry::granted(actor, now, *person, AuditAction::Update, what, &found.grant));
+        }
+        let mut requests = Vec::new();
+        for effect in effects {
+            if let MeetingEffect::RequestUnscheduled { request, reason } = effect {
+                let Some(stored) = self.store.conference_request(*request).await? else { continue };
+                let command = TriageCommand::Unschedule { by: member_ref(actor.member_id), reason: reason.clone() };
+                let (changed, _) = stored.request.apply(command, now).map_err(|e| refused(&e))?;
+                requests.push((changed, stored.version + 1));
+            }
+        }
+        let write = ConferenceWrite {
+            requests: requests.iter().map(|(r, v)| (r, *v)).collect(),
+            meetings: vec![meeting],
+            audit,
+            ..Default::default()
+        };
+        self.store.write_conference(&write).await?;
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ use crate::audit::AuditEntry;
 use crate::conference::{ConferenceRequest, Meeting};
 use crate::ids::PersonId;
 use crate::ids_beyond::{ConferenceRequestId, MeetingId};
+use crate::plan::service::PlanWrite;
 use crate::ports::StoreResult;
 use jiff::civil::Date;
 use std::future::Future;
@@ -23,11 +24,13 @@ pub struct StoredMeeting {
 
 /// What one use case writes, all or nothing: requests and meetings at their new version (1 for
 /// a new one; otherwise the stored version must still be one less, or the write is a
-/// `StoreError::Conflict`) and the audit entries.
+/// `StoreError::Conflict`), plans (a closing meeting's decisions, each plan's stored version
+/// checked the same way) and the audit entries.
 #[derive(Debug, Default)]
 pub struct ConferenceWrite<'a> {
     pub requests: Vec<(&'a ConferenceRequest, i64)>,
     pub meetings: Vec<(&'a Meeting, i64)>,
+    pub plans: Vec<PlanWrite>,
     pub audit: Vec<AuditEntry>,
 }
 

@@ -27,6 +27,8 @@ pub fn plan_field_error(error: &PlanError) -> FieldError {
         }
         PlanError::UnknownGoal(_) => FieldError::new("goal", "error.plan.unknown_goal"),
         PlanError::UnknownTask(_) | PlanError::DuplicateTask(_) => FieldError::new("task", "error.plan.unknown_task"),
+        PlanError::RestrictionOutsideTeam(_) => FieldError::new("restricted_to", "error.plan.restriction_outside_team"),
+        PlanError::RestrictionExcludesOwner(_) => FieldError::new("restricted_to", "error.plan.restriction_owner"),
         PlanError::TaskFinished(_) => FieldError::new("status", "error.plan.task_finished"),
         PlanError::CancelNeedsReason => FieldError::new("reason", "error.plan.cancel_reason"),
         PlanError::EmptyNote => FieldError::new("text", "error.plan.empty_note"),
@@ -69,6 +71,8 @@ pub enum PlanAction {
         owner_member: String,
         goal: String,
         due: String,
+        /// Agency ids the task is restricted to; empty: the whole team sees it.
+        restricted_to: Vec<String>,
     },
     TaskStatus {
         task: String,
@@ -78,6 +82,8 @@ pub enum PlanAction {
     Note {
         task: String,
         text: String,
+        /// Agency ids the note is restricted to; empty: the whole team sees it.
+        restricted_to: Vec<String>,
     },
     LinkMeasure {
         kind: String,
@@ -114,8 +120,14 @@ impl PlanAction {
         match self {
             PlanAction::AddGoal { .. } => "plan: add goal",
             PlanAction::GoalAgreement { .. } => "plan: goal agreement",
+            PlanAction::AddTask { restricted_to, .. } if restricted_to.iter().any(|a| !a.trim().is_empty()) => {
+                "plan: add task restricted to some agencies"
+            }
             PlanAction::AddTask { .. } => "plan: add task",
             PlanAction::TaskStatus { .. } => "plan: task status",
+            PlanAction::Note { restricted_to, .. } if restricted_to.iter().any(|a| !a.trim().is_empty()) => {
+                "plan: progress note restricted to some agencies"
+            }
             PlanAction::Note { .. } => "plan: progress note",
             PlanAction::LinkMeasure { .. } => "plan: link measure",
             PlanAction::EndMeasure { .. } => "plan: end measure",
@@ -139,6 +151,19 @@ fn parse_uuid<T: From<uuid::Uuid>>(field: &'static str, text: &str, key: &'stati
 
 fn optional_uuid<T: From<uuid::Uuid>>(field: &'static str, text: &str) -> Result<Option<T>, FieldError> {
     if text.trim().is_empty() { Ok(None) } else { parse_uuid(field, text, "error.plan.unknown_choice").map(Some) }
+}
+
+/// "Restricted to agencies X, Y" as ticked: no agency ticked means the whole team.
+pub fn parse_restriction(agencies: &[String]) -> Result<Restriction, FieldError> {
+    let chosen: Vec<&String> = agencies.iter().filter(|a| !a.trim().is_empty()).collect();
+    if chosen.is_empty() {
+        return Ok(Restriction::Team);
+    }
+    chosen
+        .into_iter()
+        .map(|a| parse_uuid::<AgencyRef>("restricted_to", a, "error.plan.unknown_choice"))
+        .collect::<Result<_, _>>()
+        .map(Restriction::Agencies)
 }
 
 pub fn parse_task_status(status: &str, reason: &str) -> Result<TaskStatus, FieldError> {
@@ -209,7 +234,7 @@ impl PlanAction {
                 take(&mut errors, parse_uuid("goal", goal, "error.plan.unknown_goal"))
                     .map(|goal| PlanCommand::RecordGoalAgreement { goal, agreed_by_person: *agreed_by_person })
             }
-            PlanAction::AddTask { description, kind, owner, owner_member, goal, due } => {
+            PlanAction::AddTask { description, kind, owner, owner_member, goal, due, restricted_to } => {
                 let kind = take(
                     &mut errors,
                     match kind.trim() {
@@ -227,8 +252,9 @@ impl PlanAction {
                     &mut errors,
                     due.trim().parse::<Date>().map_err(|_| FieldError::new("due", "error.date.invalid")),
                 );
-                match (kind, owner, owner_member, goal, due) {
-                    (Some(kind), Some(owner), Some(owner_member), Some(goal), Some(due)) => {
+                let restriction = take(&mut errors, parse_restriction(restricted_to));
+                match (kind, owner, owner_member, goal, due, restriction) {
+                    (Some(kind), Some(owner), Some(owner_member), Some(goal), Some(due), Some(restriction)) => {
                         Some(PlanCommand::AddTask {
                             task: TaskId(new_v7(now)),
                             description: description.clone(),
@@ -237,7 +263,7 @@ impl PlanAction {
                             owner_member,
                             goal,
                             due,
-                            restriction: Restriction::Team,
+                            restriction,
                         })
                     }
                     _ => None,
@@ -248,13 +274,15 @@ impl PlanAction {
                 let status = take(&mut errors, parse_task_status(status, reason));
                 task.zip(status).map(|(task, status)| PlanCommand::ChangeTaskStatus { task, status })
             }
-            PlanAction::Note { task, text } => {
-                take(&mut errors, optional_uuid("task", task)).map(|task| PlanCommand::AddNote {
+            PlanAction::Note { task, text, restricted_to } => {
+                let task = take(&mut errors, optional_uuid("task", task));
+                let restriction = take(&mut errors, parse_restriction(restricted_to));
+                task.zip(restriction).map(|(task, restriction)| PlanCommand::AddNote {
                     task,
                     by: member_ref(actor.member_id),
                     agency: agency_ref(actor.agency_id),
                     text: text.clone(),
-                    restriction: Restriction::Team,
+                    restriction,
                 })
             }
             PlanAction::LinkMeasure { kind, description } => {

@@ -9,19 +9,25 @@ use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::{ServiceError, ServiceResult, listed_with_names};
 use jiff::SignedDuration;
 
+/// "My tasks" and "my agency's tasks" show at most this many tasks, earliest due first: an
+/// agency on thousands of plans reads the overdue and the next ones, not a list of thousands.
+pub const TASK_LIST_LIMIT: usize = 100;
+
 impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
     /// "My tasks" (`TaskOwner::Member`) or "my agency's tasks": outstanding tasks, earliest due
-    /// first, only for persons the actor may still see. Each listed person is audited.
+    /// first (at most `TASK_LIST_LIMIT`), only for persons the actor may still see. Each listed
+    /// person is audited.
     pub async fn tasks(&self, actor: &Actor, owner: TaskOwner) -> ServiceResult<Vec<TaskListLine>> {
         if !actor.can(Permission::ViewPerson) {
             return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
         }
         let today = self.today();
-        let plans = self.store.plans_with_tasks_of(owner).await?;
-        let lines = match owner {
+        let plans = self.store.plans_with_tasks_of(owner, TASK_LIST_LIMIT as u32).await?;
+        let mut lines = match owner {
             TaskOwner::Agency(agency) => agency_tasks(&plans, agency_ref(agency), today, &self.pack.plan),
             TaskOwner::Member(member) => member_tasks(&plans, member_ref(member), today, &self.pack.plan),
         };
+        lines.truncate(TASK_LIST_LIMIT);
         let what = match owner {
             TaskOwner::Agency(_) => "list: my agency's tasks",
             TaskOwner::Member(_) => "list: my tasks",

@@ -10,6 +10,7 @@ mod lists;
 mod ports;
 
 pub use action::*;
+pub use lists::TASK_LIST_LIMIT;
 pub use ports::*;
 
 use super::{Plan, PlanCommand, PlanContext, TaskLine, WeeklyReviewItem, plan_view_for};
@@ -17,6 +18,7 @@ use crate::access::{Actor, Permission, TeamEntry};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::beyond_pack::BeyondPack;
 use crate::clock::Clock;
+use crate::conference::Restriction;
 use crate::ids::{PersonId, new_v7};
 use crate::ids_beyond::{AgencyRef, PlanId, TaskId};
 use crate::people::Person;
@@ -86,9 +88,16 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
             // The plan's team is the person's team as it is today.
             s.plan.team = team_agencies(&found.team, today);
             let viewer = agency_ref(actor.agency_id);
-            // Agencies that see the plan through a role rather than the team see it whole.
-            let visible =
-                if s.plan.team.contains(&viewer) { plan_view_for(&s.plan, viewer) } else { Some(s.plan.clone()) };
+            // Agencies that see the plan through a role rather than the team see it without the
+            // entries restricted to some agencies: those are for the named agencies only.
+            let visible = if s.plan.team.contains(&viewer) {
+                plan_view_for(&s.plan, viewer)
+            } else {
+                let mut plan = s.plan.clone();
+                plan.tasks.retain(|t| t.restriction == Restriction::Team);
+                plan.notes.retain(|n| n.restriction == Restriction::Team);
+                Some(plan)
+            };
             visible.map(|plan| StoredPlan { plan, version: s.version })
         });
         Ok(PlanFile { person: found.person, team: found.team, plan, history })
@@ -185,64 +194,58 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         Err(ServiceError::Store(StoreError::Conflict { current: 0 }))
     }
 
-    /// The person's open plan, or the draft that would be made for them now (not saved).
-    async fn open_or_new(&self, person: PersonId, found: &Authorised) -> ServiceResult<Plan> {
-        let today = self.today();
-        let team = team_agencies(&found.team, today);
-        match self.store.current_plan(person).await? {
-            Some(stored) if !stored.plan.status.has_ended() => Ok(Plan { team, ..stored.plan }),
-            _ => {
-                let new = super::NewPlan { id: PlanId(new_v7(self.clock.now())), person: person_ref(person), team };
-                Plan::draft(new, today).map_err(|e| invalid(plan_field_error(&e)))
-            }
-        }
-    }
-
-    /// Whether a case conference's decisions would go onto the person's plan (the open one, or
-    /// a new draft) as they stand; saves nothing. Lets a meeting refuse to close before any
-    /// plan is touched.
-    pub async fn check_commands(&self, actor: &Actor, person: PersonId, commands: &[PlanCommand]) -> ServiceResult<()> {
-        let what = "plan: conference decisions";
-        let found =
-            authorise_person(self.store, actor, person, Permission::ManagePlan, what, self.clock.now(), self.today())
-                .await?;
-        let mut plan = self.open_or_new(person, &found).await?;
-        for command in commands {
-            plan = plan
-                .apply(command.clone(), &self.context(), self.today())
-                .map_err(|e| invalid(plan_field_error(&e)))?
-                .0;
-        }
-        Ok(())
-    }
-
-    /// Puts a case conference's decisions on the person's plan, drafting the plan when the
-    /// person has none open; each decision is a history row of its own. A decision already on
-    /// the plan (same task id) is skipped, so repeating this after a failure is harmless.
-    pub async fn apply_commands(
+    /// A case conference's decisions as they would go onto the person's plan: the open plan,
+    /// or a new draft when the person has none open, with one history row per decision. Nothing
+    /// is saved: the conference writes it with the meeting in one transaction. A decision already
+    /// on the plan (same task id) is skipped; one that no longer fits (its agency left the team)
+    /// refuses the whole write.
+    pub async fn decisions_write(
         &self,
         actor: &Actor,
         person: PersonId,
-        commands: Vec<PlanCommand>,
-    ) -> ServiceResult<()> {
+        commands: &[PlanCommand],
+    ) -> ServiceResult<(PlanWrite, Authorised)> {
         let what = "plan: conference decisions";
-        let found =
-            authorise_person(self.store, actor, person, Permission::ManagePlan, what, self.clock.now(), self.today())
-                .await?;
-        let open = self.store.current_plan(person).await?.filter(|s| !s.plan.status.has_ended());
-        let existing = match open {
-            Some(stored) => stored.plan,
-            None => self.draft(actor, person).await?,
+        let now = self.clock.now();
+        let today = self.today();
+        let found = authorise_person(self.store, actor, person, Permission::ManagePlan, what, now, today).await?;
+        let team = team_agencies(&found.team, today);
+        let event = |version: i64, command: Option<PlanCommand>| PlanEvent {
+            plan: PlanId(uuid::Uuid::nil()),
+            person,
+            version,
+            kind: command.as_ref().map_or("drafted", command_name),
+            at: now,
+            on: today,
+            member: actor.member_id,
+            agency: actor.agency_id,
+            command,
         };
+        let (from_version, mut plan, mut steps) = match self.store.current_plan(person).await? {
+            Some(stored) if !stored.plan.status.has_ended() => {
+                (stored.version, Plan { team, ..stored.plan }, Vec::new())
+            }
+            _ => {
+                let new = super::NewPlan { id: PlanId(new_v7(now)), person: person_ref(person), team };
+                let plan = Plan::draft(new, today).map_err(|e| invalid(plan_field_error(&e)))?;
+                (0, plan.clone(), vec![(event(1, None), plan)])
+            }
+        };
+        let mut version = from_version + steps.len() as i64;
         for command in commands {
-            if let PlanCommand::AddTask { task, .. } = &command
-                && existing.task(*task).is_some()
+            if let PlanCommand::AddTask { task, .. } = command
+                && plan.task(*task).is_some()
             {
                 continue;
             }
-            self.save_command(actor, &found, person, command, what).await?;
+            plan = plan.apply(command.clone(), &self.context(), today).map_err(|e| invalid(plan_field_error(&e)))?.0;
+            version += 1;
+            steps.push((event(version, Some(command.clone())), plan.clone()));
         }
-        Ok(())
+        for (event, plan) in &mut steps {
+            event.plan = plan.id;
+        }
+        Ok((PlanWrite { from_version, steps }, found))
     }
 
     /// Only the owning agency (or someone who manages the plan) updates a task's status.

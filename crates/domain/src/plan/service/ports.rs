@@ -32,6 +32,15 @@ pub struct PlanEvent {
     pub command: Option<PlanCommand>,
 }
 
+/// A plan written inside another use case's transaction (a case conference closing): the
+/// history rows from `from_version + 1` on, each with the plan after it; `from_version` is 0
+/// for a plan drafted in the same write, otherwise the stored version the steps build on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanWrite {
+    pub from_version: i64,
+    pub steps: Vec<(PlanEvent, Plan)>,
+}
+
 /// Whose tasks a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskOwner {
@@ -61,8 +70,8 @@ pub trait PlanStore: Send + Sync {
     fn plan_as_of(&self, plan: PlanId, at: Timestamp) -> impl Future<Output = StoreResult<Option<Plan>>> + Send;
     /// The plan's history, oldest first.
     fn plan_history(&self, plan: PlanId) -> impl Future<Output = StoreResult<Vec<PlanEvent>>> + Send;
-    /// Plans that hold an outstanding task of `owner`.
-    fn plans_with_tasks_of(&self, owner: TaskOwner) -> impl Future<Output = StoreResult<Vec<Plan>>> + Send;
+    /// The plans holding the first `limit` outstanding tasks of `owner` (earliest due first).
+    fn plans_with_tasks_of(&self, owner: TaskOwner, limit: u32) -> impl Future<Output = StoreResult<Vec<Plan>>> + Send;
     /// Plans that have not ended, of persons whose team `agency` is on today.
     fn open_plans_for_agency(
         &self,

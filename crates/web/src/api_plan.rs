@@ -1,0 +1,416 @@
+//! The plan part of the JSON API (mounted under `/api` with `api.rs`): a person's one shared
+//! plan, "my tasks" and "my agency's tasks", adding a task, changing a task's status and adding
+//! a progress note. Every call goes through the domain's `Plans` use cases, so authorisation,
+//! need-to-know (restricted entries) and the audit log are exactly those of the pages.
+
+use crate::AppState;
+use crate::api::{Problem, problem, service_error};
+use crate::auth::Member;
+use crate::error::WebError;
+use crate::people::person_id;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::conference::Restriction;
+use domain::plan::service::{PlanAction, TaskOwner, plan_status_code, task_status_code};
+use domain::plan::{Plan, ProgressNote, Task, TaskKind, TaskStatus, Urgency};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/people/{id}/plan", get(read_plan))
+        .route("/v1/people/{id}/plan/tasks", post(create_task))
+        .route("/v1/people/{id}/plan/tasks/{task}/status", post(change_status))
+        .route("/v1/people/{id}/plan/notes", post(add_note))
+        .route("/v1/tasks/mine", get(my_tasks))
+        .route("/v1/tasks/agency", get(agency_tasks))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(read_plan, create_task, change_status, add_note, my_tasks, agency_tasks),
+    components(schemas(
+        PlanFileDto,
+        PlanDto,
+        GoalDto,
+        TaskDto,
+        NoteDto,
+        MeasureDto,
+        TaskLineDto,
+        NewTask,
+        StatusChange,
+        NewNote
+    ))
+)]
+pub struct PlanApiDoc;
+
+/// The request body, or a 422 problem when it is not the JSON this call takes.
+fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+    parsed
+        .map(|Json(body)| body)
+        .map_err(|rejection| problem(StatusCode::UNPROCESSABLE_ENTITY, rejection.body_text(), Vec::new(), json!({})))
+}
+
+/// Agency ids an entry is restricted to; empty when the whole team sees it.
+fn restricted_to(restriction: &Restriction) -> Vec<String> {
+    match restriction {
+        Restriction::Team => Vec::new(),
+        Restriction::Agencies(agencies) => agencies.iter().map(ToString::to_string).collect(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GoalDto {
+    id: String,
+    /// The life domain's key, e.g. `housing`.
+    domain: String,
+    in_own_words: String,
+    agreed_by_person: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskDto {
+    id: String,
+    description: String,
+    /// `care` or `enforcement`.
+    kind: &'static str,
+    owner_agency: String,
+    owner_member: Option<String>,
+    goal: Option<String>,
+    due: String,
+    /// `open`, `in_progress`, `done` or `cancelled`.
+    status: &'static str,
+    cancel_reason: Option<String>,
+    /// Agencies the task is restricted to; empty: the whole team sees it.
+    restricted_to: Vec<String>,
+}
+
+fn task_dto(task: &Task) -> TaskDto {
+    TaskDto {
+        id: task.id.to_string(),
+        description: task.description.clone(),
+        kind: match task.kind {
+            TaskKind::Care => "care",
+            TaskKind::Enforcement => "enforcement",
+        },
+        owner_agency: task.owner.to_string(),
+        owner_member: task.owner_member.map(|m| m.to_string()),
+        goal: task.goal.map(|g| g.to_string()),
+        due: task.due.to_string(),
+        status: task_status_code(&task.status),
+        cancel_reason: match &task.status {
+            TaskStatus::Cancelled { reason } => Some(reason.clone()),
+            _ => None,
+        },
+        restricted_to: restricted_to(&task.restriction),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NoteDto {
+    task: Option<String>,
+    by_member: String,
+    agency: String,
+    on: String,
+    text: String,
+    /// Agencies the note is restricted to; empty: the whole team sees it.
+    restricted_to: Vec<String>,
+}
+
+fn note_dto(note: &ProgressNote) -> NoteDto {
+    NoteDto {
+        task: note.task.map(|t| t.to_string()),
+        by_member: note.by.to_string(),
+        agency: note.agency.to_string(),
+        on: note.on.to_string(),
+        text: note.text.clone(),
+        restricted_to: restricted_to(&note.restriction),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MeasureDto {
+    id: String,
+    /// `condition`, `behaviour_order`, `area_ban` or `exclusion_order`.
+    kind: &'static str,
+    description: String,
+    open: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanDto {
+    id: String,
+    /// `draft`, `active`, `under_re_evaluation`, `continued`, `closed` or `returned`.
+    status: &'static str,
+    version: i64,
+    started_on: String,
+    activated_on: Option<String>,
+    re_evaluation_on: Option<String>,
+    goals: Vec<GoalDto>,
+    tasks: Vec<TaskDto>,
+    notes: Vec<NoteDto>,
+    measures: Vec<MeasureDto>,
+}
+
+fn plan_dto(plan: &Plan, version: i64) -> PlanDto {
+    PlanDto {
+        id: plan.id.to_string(),
+        status: plan_status_code(&plan.status),
+        version,
+        started_on: plan.started_on.to_string(),
+        activated_on: plan.activated_on.map(|d| d.to_string()),
+        re_evaluation_on: plan.re_evaluation_on.map(|d| d.to_string()),
+        goals: plan
+            .goals
+            .iter()
+            .map(|g| GoalDto {
+                id: g.id.to_string(),
+                domain: g.domain.to_string(),
+                in_own_words: g.in_own_words.clone(),
+                agreed_by_person: g.agreed_by_person,
+            })
+            .collect(),
+        tasks: plan.tasks.iter().map(task_dto).collect(),
+        notes: plan.notes.iter().map(note_dto).collect(),
+        measures: plan
+            .measures
+            .iter()
+            .map(|m| MeasureDto {
+                id: m.obligation.to_string(),
+                kind: domain::plan::service::measure_kind_code(m.kind),
+                description: m.description.clone(),
+                open: m.open,
+            })
+            .collect(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PlanFileDto {
+    person_id: String,
+    person_name: String,
+    /// `null` while the person has no plan. Entries restricted to other agencies are left out.
+    plan: Option<PlanDto>,
+}
+
+/// The person's plan as your agency may see it (audited as a read).
+#[utoipa::path(get, path = "/api/v1/people/{id}/plan", params(("id" = String, Path)),
+    responses((status = 200, body = PlanFileDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn read_plan(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let file = state.plans().view(&me.actor, person_id(&id)?, "api: plan").await?;
+    Ok(Json(PlanFileDto {
+        person_id: file.person.id.to_string(),
+        person_name: file.person.display_name(),
+        plan: file.plan.as_ref().map(|s| plan_dto(&s.plan, s.version)),
+    })
+    .into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewTask {
+    description: String,
+    /// `care` or `enforcement`.
+    kind: String,
+    /// The agency that owns the task; it must be on the person's team.
+    owner_agency: String,
+    /// Optionally a member of that agency.
+    owner_member: String,
+    /// Optionally a goal of the plan.
+    goal: String,
+    /// `YYYY-MM-DD`, not before the plan started.
+    due: String,
+    /// Agencies (on the team, including the owner) the task is restricted to; empty: the whole team.
+    restricted_to: Vec<String>,
+}
+
+/// Adds a task to the person's open plan; bad input is a 422 and changes nothing.
+#[utoipa::path(post, path = "/api/v1/people/{id}/plan/tasks", params(("id" = String, Path)), request_body = NewTask,
+    responses((status = 201, body = TaskDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn create_task(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<NewTask>, JsonRejection>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let new = match body(parsed) {
+        Ok(new) => new,
+        Err(response) => return Ok(response),
+    };
+    let action = PlanAction::AddTask {
+        description: new.description,
+        kind: new.kind,
+        owner: new.owner_agency,
+        owner_member: new.owner_member,
+        goal: new.goal,
+        due: new.due,
+        restricted_to: new.restricted_to,
+    };
+    Ok(match state.plans().change(&me.actor, id, &action).await {
+        Ok(plan) => match plan.tasks.last() {
+            Some(task) => (StatusCode::CREATED, Json(task_dto(task))).into_response(),
+            None => WebError::internal("the saved plan has no tasks").into_response(),
+        },
+        Err(error) => service_error(error, &context),
+    })
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct StatusChange {
+    /// `open`, `in_progress`, `done` or `cancelled`.
+    status: String,
+    /// Required when cancelling.
+    reason: String,
+}
+
+/// Changes a task's status: by the agency that owns the task, or someone who manages the plan.
+#[utoipa::path(post, path = "/api/v1/people/{id}/plan/tasks/{task}/status",
+    params(("id" = String, Path), ("task" = String, Path)), request_body = StatusChange,
+    responses((status = 200, body = TaskDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn change_status(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path((id, task)): Path<(String, String)>,
+    parsed: Result<Json<StatusChange>, JsonRejection>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let change = match body(parsed) {
+        Ok(change) => change,
+        Err(response) => return Ok(response),
+    };
+    let action = PlanAction::TaskStatus { task: task.clone(), status: change.status, reason: change.reason };
+    Ok(match state.plans().change(&me.actor, id, &action).await {
+        Ok(plan) => match plan.tasks.iter().find(|t| t.id.to_string() == task.trim()) {
+            Some(task) => Json(task_dto(task)).into_response(),
+            None => WebError::NotFound.into_response(),
+        },
+        Err(error) => service_error(error, &context),
+    })
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewNote {
+    /// Optionally the task the note is about.
+    task: String,
+    text: String,
+    /// Agencies (on the team, including yours) the note is restricted to; empty: the whole team.
+    restricted_to: Vec<String>,
+}
+
+/// Adds a dated progress note, written by you for your agency.
+#[utoipa::path(post, path = "/api/v1/people/{id}/plan/notes", params(("id" = String, Path)), request_body = NewNote,
+    responses((status = 201, body = NoteDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn add_note(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<NewNote>, JsonRejection>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let new = match body(parsed) {
+        Ok(new) => new,
+        Err(response) => return Ok(response),
+    };
+    let action = PlanAction::Note { task: new.task, text: new.text, restricted_to: new.restricted_to };
+    Ok(match state.plans().change(&me.actor, id, &action).await {
+        Ok(plan) => match plan.notes.last() {
+            Some(note) => (StatusCode::CREATED, Json(note_dto(note))).into_response(),
+            None => WebError::internal("the saved plan has no notes").into_response(),
+        },
+        Err(error) => service_error(error, &context),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TaskLineDto {
+    person_id: String,
+    person_name: String,
+    plan_id: String,
+    task: TaskDto,
+    /// `overdue`, `due_soon` or `later`.
+    urgency: &'static str,
+    /// Days late when overdue, days left when due soon.
+    days: Option<i32>,
+}
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+pub struct TaskFilter {
+    /// `overdue` or `due_soon` to show only those; empty for every outstanding task.
+    urgency: String,
+}
+
+async fn task_list(state: AppState, me: Member, owner: TaskOwner, filter: TaskFilter) -> Result<Response, WebError> {
+    let Member(me, _) = me;
+    let wanted = |urgency: &Urgency| match (filter.urgency.as_str(), urgency) {
+        ("", _) => true,
+        ("overdue", Urgency::Overdue { .. }) => true,
+        ("due_soon", Urgency::DueSoon { .. }) => true,
+        _ => false,
+    };
+    if !matches!(filter.urgency.as_str(), "" | "overdue" | "due_soon") {
+        return Ok(problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "urgency must be overdue, due_soon or left out",
+            Vec::new(),
+            json!({}),
+        ));
+    }
+    let lines = state.plans().tasks(&me.actor, owner).await?;
+    let body: Vec<TaskLineDto> = lines
+        .into_iter()
+        .filter(|l| wanted(&l.line.urgency))
+        .map(|l| {
+            let (urgency, days) = match l.line.urgency {
+                Urgency::Overdue { days_late } => ("overdue", Some(days_late)),
+                Urgency::DueSoon { days_left } => ("due_soon", Some(days_left)),
+                Urgency::Later => ("later", None),
+            };
+            TaskLineDto {
+                person_id: l.line.person.to_string(),
+                person_name: l.person_name,
+                plan_id: l.line.plan.to_string(),
+                task: task_dto(&l.line.task),
+                urgency,
+                days,
+            }
+        })
+        .collect();
+    Ok(Json(body).into_response())
+}
+
+/// Outstanding tasks assigned to you personally, earliest due first (each person listed is audited).
+#[utoipa::path(get, path = "/api/v1/tasks/mine", params(TaskFilter),
+    responses((status = 200, body = [TaskLineDto]), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn my_tasks(
+    State(state): State<AppState>,
+    me: Member,
+    Query(filter): Query<TaskFilter>,
+) -> Result<Response, WebError> {
+    let owner = TaskOwner::Member(me.0.actor.member_id);
+    task_list(state, me, owner, filter).await
+}
+
+/// Outstanding tasks owned by your agency, earliest due first (each person listed is audited).
+#[utoipa::path(get, path = "/api/v1/tasks/agency", params(TaskFilter),
+    responses((status = 200, body = [TaskLineDto]), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn agency_tasks(
+    State(state): State<AppState>,
+    me: Member,
+    Query(filter): Query<TaskFilter>,
+) -> Result<Response, WebError> {
+    let owner = TaskOwner::Agency(me.0.actor.agency_id);
+    task_list(state, me, owner, filter).await
+}
