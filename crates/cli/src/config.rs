@@ -27,6 +27,8 @@ pub struct Config {
     /// `text` or `json` (one JSON object per line, for log collectors).
     pub log_format: String,
     pub login_throttle: ThrottleConfig,
+    /// The deployment's own cohort rules (`[[cohort_rules]]`), beside the pack's shipped ones.
+    pub cohort_rules: Vec<evidence::rules::NamedRule>,
 }
 
 #[derive(Clone, Deserialize, PartialEq, Debug)]
@@ -57,6 +59,7 @@ impl Default for Config {
             log: "info".into(),
             log_format: "text".into(),
             login_throttle: ThrottleConfig::default(),
+            cohort_rules: Vec::new(),
         }
     }
 }
@@ -89,6 +92,7 @@ impl fmt::Debug for Config {
             .field("log", &self.log)
             .field("log_format", &self.log_format)
             .field("login_throttle", &self.login_throttle)
+            .field("cohort_rules", &self.cohort_rules)
             .finish()
     }
 }
@@ -181,6 +185,31 @@ impl Config {
         if self.max_connections == 0 || self.session_hours == 0 {
             return Err(ConfigError::Invalid("max_connections and session_hours must be at least 1".into()));
         }
+        self.check_cohort_rules()
+    }
+
+    /// Every own rule has a name of its own and an expression the rule parser accepts; a bad
+    /// one is reported with the position of the error and a caret under the expression.
+    fn check_cohort_rules(&self) -> Result<(), ConfigError> {
+        for (i, rule) in self.cohort_rules.iter().enumerate() {
+            let name = rule.name.trim();
+            let valid_name = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+            if !valid_name {
+                return Err(ConfigError::Invalid(format!(
+                    "cohort_rules[{i}]: name {:?}: use letters, digits, '-' and '_'",
+                    rule.name
+                )));
+            }
+            if self.cohort_rules[..i].iter().any(|other| other.name == rule.name) {
+                return Err(ConfigError::Invalid(format!("cohort_rules[{i}]: the name {name:?} is used twice")));
+            }
+            if let Err(error) = evidence::rules::parse(&rule.expression) {
+                return Err(ConfigError::Invalid(format!(
+                    "cohort_rules[{i}] {name:?}: expression {error}\n{}",
+                    evidence::rules::caret(&rule.expression, &error)
+                )));
+            }
+        }
         Ok(())
     }
 
@@ -197,6 +226,7 @@ impl Config {
             },
             trust_forwarded_for: self.trust_forwarded_for,
             request_timeout: std::time::Duration::from_secs(30),
+            cohort_rules: self.cohort_rules.clone(),
         }
     }
 }
@@ -249,6 +279,32 @@ mod tests {
         assert!(Config::load(None, env).unwrap_err().to_string().contains("DESIST_SECURE_COOKIES"));
         let env = |name: &str| (name == "DESIST_TIME_ZONE").then(|| "Mars/Olympus".to_string());
         assert!(Config::load(None, env).unwrap_err().to_string().contains("Mars/Olympus"));
+    }
+
+    #[test]
+    fn own_cohort_rules_are_read_and_a_bad_one_is_pointed_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desist.toml");
+        let good = "[[cohort_rules]]\nname = \"utrecht-young\"\ndescription = \"Young and active\"\n\
+                    expression = \"count(proven, within 3y) >= 5 and age < 25\"\n";
+        std::fs::write(&path, good).unwrap();
+        let config = Config::load(Some(&path), no_env).unwrap();
+        assert_eq!(config.cohort_rules.len(), 1);
+        assert_eq!(config.cohort_rules[0].name, "utrecht-young");
+        assert_eq!(config.web_config().cohort_rules, config.cohort_rules, "the web pages get them too");
+
+        let bad = good.replace("within 3y) >= 5", "within 3y >= 5");
+        std::fs::write(&path, &bad).unwrap();
+        let error = Config::load(Some(&path), no_env).unwrap_err().to_string();
+        assert!(error.contains("cohort_rules[0] \"utrecht-young\": expression at 24:"), "{error}");
+        assert!(error.contains("expected ')' or ','"), "{error}");
+        let caret_line = error.lines().last().unwrap();
+        assert_eq!(caret_line.find('^'), Some(24), "the caret is under the error: {error}");
+
+        std::fs::write(&path, format!("{good}{good}")).unwrap();
+        assert!(Config::load(Some(&path), no_env).unwrap_err().to_string().contains("used twice"));
+        std::fs::write(&path, good.replace("utrecht-young", "two words")).unwrap();
+        assert!(Config::load(Some(&path), no_env).unwrap_err().to_string().contains("cohort_rules[0]: name"));
     }
 
     #[test]

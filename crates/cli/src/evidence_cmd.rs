@@ -113,12 +113,6 @@ fn no_rule() -> anyhow::Error {
     anyhow::anyhow!("--rule NAME|EXPR is required")
 }
 
-fn own_rules() -> Vec<evidence::rules::NamedRule> {
-    // Deployment rules come from desist.toml once config is wired:
-    // evidence::rules::parse_rules_toml(text)?.
-    Vec::new()
-}
-
 impl CohortArgs {
     pub async fn run(&self, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
         if let Some(decision) = &self.decision {
@@ -134,7 +128,7 @@ impl CohortArgs {
             as_of,
             data: data_dir(&self.data),
             format: self.format,
-            own_rules: own_rules(),
+            own_rules: config.cohort_rules.clone(),
         };
         if self.data.is_some() {
             warn(ev::cohort(&options, out)?);
@@ -174,7 +168,7 @@ impl CohortArgs {
         let store = crate::extract::open_store(config).await?;
         let overrides: Vec<_> =
             store.cohort_overrides(rule_text).await?.into_iter().map(|stored| stored.decision).collect();
-        let rule = evidence::rules::resolve_with(rule_text, &own_rules())?;
+        let rule = evidence::rules::resolve_with(rule_text, &config.cohort_rules)?;
         let compiled = evidence::rules::CompiledRule::compile(&rule.expr, &data);
         let history = evidence::membership::history(&data, &compiled, &dates, &overrides);
         let day = |d: Day| store::evidence::to_store_day(d).expect("a known date").0;

@@ -1,8 +1,10 @@
 //! `desist`: the one binary. Serves the web application and API, loads the demo, runs
 //! migrations, manages members; evidence commands (import, export, cohort, reoffending) work
-//! over the same store; `bench evidence | people` measure at national scale.
+//! over the same store; `bench evidence | people | zsm` measure at national scale.
 
+mod bench_http;
 mod bench_people;
+mod bench_zsm;
 mod config;
 mod demo;
 mod demo_beyond;
@@ -66,6 +68,8 @@ enum BenchCommand {
     Evidence(evidence_cmd::BenchArgs),
     /// Person search and person page over HTTP (wrk) with generated people, against /healthz.
     People(bench_people::PeopleBenchArgs),
+    /// The ZSM board (wrk, against /healthz) and a year's metrics page over generated cases.
+    Zsm(bench_zsm::ZsmBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -115,6 +119,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Compare(args) => args.run(&config, &mut std::io::stdout()).await,
         Command::Bench(BenchCommand::Evidence(args)) => args.run(&mut std::io::stdout()).await,
         Command::Bench(BenchCommand::People(args)) => bench_people::run(args, config).await,
+        Command::Bench(BenchCommand::Zsm(args)) => bench_zsm::run(args, config).await,
     }
 }
 

@@ -278,6 +278,28 @@ fn evidence_commands_read_the_store_and_decisions_override_the_rule() {
 }
 
 #[test]
+fn a_deployments_own_cohort_rule_is_used_by_name_and_a_bad_one_stops_with_its_position() {
+    let env = Env::new();
+    let dir = generated(&env, "extract", 4, 1_000);
+    let expression = "count(proven, within 5y) >= 3";
+    let config = format!(
+        "[[cohort_rules]]\nname = \"three-in-five\"\ndescription = \"Three proven in five years\"\nexpression = \"{expression}\"\n"
+    );
+    std::fs::write(env.path("desist.toml"), &config).unwrap();
+    let data = dir.to_str().unwrap();
+    let by_name = env.ok(&["cohort", "--rule", "three-in-five", "--as-of", "2025-01-01", "--data", data]);
+    let by_expression = env.ok(&["cohort", "--rule", expression, "--as-of", "2025-01-01", "--data", data]);
+    assert_eq!(by_name, by_expression);
+    assert!(by_name.lines().count() > 1, "the rule selects someone: {by_name}");
+
+    std::fs::write(env.path("desist.toml"), config.replace(">= 3", ">= three")).unwrap();
+    let bad = env.run(&["cohort", "--rule", "three-in-five", "--as-of", "2025-01-01", "--data", data]);
+    assert_eq!(bad.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("cohort_rules[0] \"three-in-five\": expression at 28:"), "{stderr}");
+}
+
+#[test]
 fn the_store_without_an_extract_says_what_to_do() {
     let env = Env::new();
     let output = env.run(&["cohort", "--rule", "ew-iom", "--as-of", "2025-01-01"]);

@@ -7,7 +7,9 @@
 //! search, the person page and access checks see bulk people like any other.
 
 mod generate;
+mod zsm;
 
+pub use zsm::{BENCH_LOCATION, GeneratedCase, ZsmBulkLoaded, ZsmBulkSpec, generated_case};
 pub use generate::{BULK_AGENCIES, GeneratedPerson, MAX_GENERATED, generated_agency, generated_person};
 
 use crate::types::{Day, Instant};

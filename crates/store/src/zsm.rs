@@ -33,7 +33,7 @@ fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Database(format!("stored {what} cannot be read: {detail}"))
 }
 
-fn json(value: &impl Serialize) -> StoreResult<String> {
+pub(crate) fn json(value: &impl Serialize) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))
 }
 
@@ -134,6 +134,63 @@ macro_rules! bind_index {
     }};
 }
 
+/// The columns of a new case row, in the order `bind_new_case!` binds them.
+pub(crate) const CASE_COLUMNS: &str = "state, clocks, status, is_open, urgent_deadline, first_decided_at, disposal, \
+     settled_at_table, within_target, signals_beyond_case, referral_made, id, location, pack, suspect_id, lawyer_id, \
+     suspect_is_minor, arrested_at, arrived_at, police_report_summary, prior_record_summary, registered_at, \
+     registered_by, version, updated_at, updated_by";
+
+/// Binds a new case row (`CASE_COLUMNS`): the stored case, its derived index, its state and
+/// clocks as JSON, and when and by whom it was last written.
+macro_rules! bind_new_case {
+    ($query:expr, $stored:expr, $index:expr, $state:expr, $clocks:expr, $at:expr, $by:expr) => {{
+        let stored: &StoredCase = $stored;
+        let case = &stored.case;
+        let details = case.intake.details();
+        bind_index!($query.bind($state).bind($clocks), $index)
+            .bind(case.id.as_uuid())
+            .bind(&details.location)
+            .bind(&case.pack)
+            .bind(*details.suspect.as_uuid())
+            .bind(stored.lawyer.map(|m| *m.as_uuid()))
+            .bind(details.suspect_is_minor)
+            .bind(Instant(details.arrested_at))
+            .bind(Instant(details.arrived_at_station))
+            .bind(&details.police_report_summary)
+            .bind(&details.prior_record_summary)
+            .bind(Instant(case.intake.registered_at()))
+            .bind(*details.registered_by.as_uuid())
+            .bind(stored.version)
+            .bind(Instant($at))
+            .bind($by)
+    }};
+}
+
+/// The columns of an intake offence row, in the order `bind_offence!` binds them.
+pub(crate) const OFFENCE_COLUMNS: &str =
+    "case_id, seq, offence_type, committed_on, place, description, pretrial_detention_allowed";
+
+macro_rules! bind_offence {
+    ($query:expr, $case:expr, $seq:expr, $offence:expr) => {{
+        let offence: &domain::zsm::intake::Offence = $offence;
+        $query
+            .bind($case)
+            .bind($seq as i64)
+            .bind(&offence.offence_type)
+            .bind(Day(offence.committed_on))
+            .bind(&offence.place)
+            .bind(&offence.description)
+            .bind(offence.pretrial_detention_allowed)
+    }};
+}
+
+pub(crate) use {bind_index, bind_new_case, bind_offence};
+
+/// `$1, $2, …, $n`.
+fn placeholders(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
 const BOARD_COLUMNS: &str = "c.state, c.clocks, c.lawyer_id, c.version, p.family_name, p.given_names";
 
 /// Only cases whose suspect has `$2` (the reader's agency) on the team, valid on `$3`.
@@ -192,51 +249,18 @@ impl ZsmStore for Store {
         let details = case.intake.details();
         let state = json(case)?;
         let clocks = json(&stored.clocks)?;
+        let insert_case = format!("INSERT INTO zsm_case ({CASE_COLUMNS}) VALUES ({})", placeholders(26));
+        let insert_offence = format!("INSERT INTO zsm_offence ({OFFENCE_COLUMNS}) VALUES ({})", placeholders(7));
         in_tx!(self, tx => {
-            let query = sqlx::query(
-                "INSERT INTO zsm_case (state, clocks, status, is_open, urgent_deadline, first_decided_at, disposal, \
-                 settled_at_table, within_target, signals_beyond_case, referral_made, \
-                 id, location, pack, suspect_id, lawyer_id, suspect_is_minor, arrested_at, arrived_at, \
-                 police_report_summary, prior_record_summary, registered_at, registered_by, version, updated_at, updated_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-                 $22, $23, $24, $25, $26)",
-            )
-            .bind(state)
-            .bind(clocks);
-            bind_index!(query, write.index)
-                .bind(case.id.as_uuid())
-                .bind(&details.location)
-                .bind(&case.pack)
-                .bind(*details.suspect.as_uuid())
-                .bind(stored.lawyer.map(|m| *m.as_uuid()))
-                .bind(details.suspect_is_minor)
-                .bind(Instant(details.arrested_at))
-                .bind(Instant(details.arrived_at_station))
-                .bind(&details.police_report_summary)
-                .bind(&details.prior_record_summary)
-                .bind(Instant(case.intake.registered_at()))
-                .bind(*details.registered_by.as_uuid())
-                .bind(stored.version)
-                .bind(Instant(write.at))
-                .bind(*write.by.as_uuid())
+            bind_new_case!(sqlx::query(sqlx::AssertSqlSafe(insert_case.as_str())), stored, write.index, state, clocks, write.at, *write.by.as_uuid())
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
             for (seq, offence) in details.offences.iter().enumerate() {
-                sqlx::query(
-                    "INSERT INTO zsm_offence (case_id, seq, offence_type, committed_on, place, description, pretrial_detention_allowed) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(case.id.as_uuid())
-                .bind(seq as i64)
-                .bind(&offence.offence_type)
-                .bind(Day(offence.committed_on))
-                .bind(&offence.place)
-                .bind(&offence.description)
-                .bind(offence.pretrial_detention_allowed)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
+                bind_offence!(sqlx::query(sqlx::AssertSqlSafe(insert_offence.as_str())), case.id.as_uuid(), seq, offence)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
             }
             for (seq, victim) in details.victims.iter().enumerate() {
                 let (person, description) = match victim {

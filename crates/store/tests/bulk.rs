@@ -109,4 +109,46 @@ async fn bulk_people_are_searchable_and_stay_within_their_team(db: TestDb) {
     assert!(date(1940, 1, 1) <= sample.details.birth_date.unwrap());
 }
 
-on_both_backends!(bulk_people_are_searchable_and_stay_within_their_team);
+/// Bulk ZSM cases: every open case is on the first agency's board, in the order of its most
+/// urgent clock; the decided ones fill the metrics of their period; a second load reuses them.
+async fn bulk_zsm_cases_fill_the_board_and_the_metrics(db: TestDb) {
+    use domain::zsm::service::Zsm;
+    use store::bulk::{BENCH_LOCATION, ZsmBulkSpec};
+    let store = &db.store;
+    let people = BulkSpec::new(1_000, 5);
+    let loaded = store.bulk_load_people(&people, |_| {}).await.unwrap();
+    let now = at("2026-11-22T15:00:00Z");
+    // 15 open, 365 decided over 365 days (one a day), in batches of 100.
+    let spec = ZsmBulkSpec { history_days: 365, batch: 100, ..ZsmBulkSpec::new(15, 365, now, 5) };
+    let mut reported = Vec::new();
+    let zsm = store.bulk_load_zsm(&people, &loaded, &spec, |n| reported.push(n)).await.unwrap();
+    assert_eq!((zsm.existing, zsm.written), (0, 380));
+    assert_eq!(reported, vec![0, 100, 200, 300, 380]);
+    assert_eq!(count(store, "zsm_offence").await, 380, "each case has its offence row");
+
+    let clock = FixedClock::new(now);
+    let service = Zsm { store, clock: &clock };
+    let officer = member_of(store, &loaded.agencies, 0).await;
+    let board = service.board(&officer, BENCH_LOCATION).await.unwrap();
+    assert_eq!(board.cases.len(), 15, "every open case, and no decided one (all older than a day)");
+    assert!(board.cases.iter().all(|c| c.stored.case.status.decision().is_none()));
+    let deadlines: Vec<_> = board.cases.iter().map(|c| domain::zsm::clock::most_urgent(&c.stored.clocks).map(|r| r.deadline)).collect();
+    assert!(deadlines.windows(2).all(|w| w[0] <= w[1]), "sorted by the most urgent clock");
+    // Another agency's member sees none of them: suspects are on the first agency's team.
+    let other = member_of(store, &loaded.agencies, 1).await;
+    assert!(service.board(&other, BENCH_LOCATION).await.unwrap().cases.is_empty());
+
+    let today = now.to_zoned(TimeZone::get("Europe/Amsterdam").unwrap()).date();
+    let from = today.saturating_sub(jiff::Span::new().days(364));
+    let (_, metrics) = service.metrics(&officer, BENCH_LOCATION, from, today).await.unwrap();
+    assert!((350..=380).contains(&metrics.cases), "a year of cases: {}", metrics.cases);
+    assert!(metrics.decided >= 345 && metrics.median_minutes_to_decision.is_some());
+    assert!(metrics.disposals.len() >= 4, "{:?}", metrics.disposals);
+
+    let again = store.bulk_load_zsm(&people, &loaded, &spec, |_| {}).await.unwrap();
+    assert_eq!((again.existing, again.written), (380, 0));
+    let more = ZsmBulkSpec { historic: 400, ..spec };
+    assert!(store.bulk_load_zsm(&people, &loaded, &more, |_| {}).await.is_err(), "a different size is refused");
+}
+
+on_both_backends!(bulk_people_are_searchable_and_stay_within_their_team, bulk_zsm_cases_fill_the_board_and_the_metrics);

@@ -46,6 +46,8 @@ pub struct WebConfig {
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
     pub request_timeout: Duration,
+    /// The deployment's own cohort rules (from its config), shown beside the shipped ones.
+    pub cohort_rules: Vec<::evidence::rules::NamedRule>,
 }
 
 impl Default for WebConfig {
@@ -58,6 +60,7 @@ impl Default for WebConfig {
             throttle: LoginThrottle::default(),
             trust_forwarded_for: false,
             request_timeout: Duration::from_secs(30),
+            cohort_rules: Vec::new(),
         }
     }
 }

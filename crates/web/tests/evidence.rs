@@ -114,3 +114,28 @@ async fn a_probation_officer_gets_403_on_every_evidence_page() {
         assert_eq!(client.get(path).await.status(), StatusCode::FORBIDDEN, "{path}");
     }
 }
+
+/// A deployment's own rule (from its config) is listed beside the shipped ones and has its
+/// cohort page.
+#[tokio::test]
+async fn own_cohort_rules_appear_beside_the_shipped_ones() {
+    let (url, dir) = support::sqlite_url().await;
+    let store = store::Store::connect(&url, 8).await.unwrap();
+    let own = evidence::rules::NamedRule {
+        name: "inbrekers".into(),
+        jurisdiction: String::new(),
+        description: "Proven burglary".into(),
+        expression: "type in (burglary)".into(),
+    };
+    let config = web::WebConfig { secure_cookies: false, cohort_rules: vec![own], ..web::WebConfig::default() };
+    let app = support::spawn_with_config(store, Some(dir), config).await;
+    import_extract(&app).await;
+    let client = analyst(&app).await;
+    let index = client.get("/evidence").await.text().await.unwrap();
+    assert!(index.contains("/evidence/cohorts/inbrekers") && index.contains("type in (burglary)"), "{index}");
+    assert!(index.contains("/evidence/cohorts/ew-iom"), "the shipped rules are still there");
+    let page = client.get("/evidence/cohorts/inbrekers?as_of=2025-01-01").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let csv = client.get("/evidence/cohorts/inbrekers/data.csv?as_of=2025-01-01").await;
+    assert_eq!(csv.status(), StatusCode::OK);
+}

@@ -73,6 +73,8 @@ pub fn caret(source: &str, error: &RuleError) -> String {
 #[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 pub struct NamedRule {
     pub name: String,
+    /// Empty for a deployment's own rule that names none.
+    #[serde(default)]
     pub jurisdiction: String,
     pub description: String,
     pub expression: String,
@@ -101,6 +103,12 @@ pub fn parse_rules_toml(text: &str) -> crate::Result<Vec<NamedRule>> {
     Ok(file.rule)
 }
 
+/// A deployment's own rules, then the shipped ones it does not replace (same name).
+pub fn known_rules(own_rules: &[NamedRule]) -> Vec<NamedRule> {
+    let shipped = shipped_rules().into_iter().filter(|s| !own_rules.iter().any(|o| o.name == s.name));
+    own_rules.iter().cloned().chain(shipped).collect()
+}
+
 /// A rule chosen by name or written as an expression, ready to compile.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
@@ -119,7 +127,7 @@ pub fn resolve(name_or_expression: &str) -> crate::Result<Rule> {
 /// of the same name.
 pub fn resolve_with(name_or_expression: &str, own_rules: &[NamedRule]) -> crate::Result<Rule> {
     let text = name_or_expression.trim();
-    let known: Vec<NamedRule> = own_rules.iter().cloned().chain(shipped_rules()).collect();
+    let known = known_rules(own_rules);
     if let Some(named) = known.iter().find(|r| r.name == text).cloned() {
         let expr = parse(&named.expression)?;
         return Ok(Rule { name: Some(named.name), expression: named.expression, expr });

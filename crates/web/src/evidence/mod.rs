@@ -171,7 +171,7 @@ async fn index(State(state): State<AppState>, Member(me, context): Member) -> Re
     let t = context.texts;
     let counts = state.store.extract_counts().await.map_err(|e| WebError::internal(e.to_string()))?;
     let changes = state.store.changed_cohorts(20).await.map_err(|e| WebError::internal(e.to_string()))?;
-    let rules = evidence::rules::shipped_rules()
+    let rules = evidence::rules::known_rules(&state.config.cohort_rules)
         .into_iter()
         .map(|r| RuleLink { url: format!("/evidence/cohorts/{}", r.name), name: r.name, expression: r.expression })
         .collect();
@@ -299,8 +299,9 @@ async fn survival_csv(
 
 /// The extract with each index event's group replaced by whether the person was in the
 /// cohort on the index date (so the measure compares members with non-members).
-fn by_cohort(data: &Dataset, rule: &str, t: &Texts) -> Result<Dataset, WebError> {
-    let named = evidence::rules::shipped_rules().into_iter().find(|r| r.name == rule).ok_or(WebError::NotFound)?;
+fn by_cohort(data: &Dataset, rules: &[evidence::rules::NamedRule], rule: &str, t: &Texts) -> Result<Dataset, WebError> {
+    let named =
+        evidence::rules::known_rules(rules).into_iter().find(|r| r.name == rule).ok_or(WebError::NotFound)?;
     let expr = evidence::rules::parse(&named.expression).map_err(|e| WebError::internal(e.to_string()))?;
     let compiled = evidence::rules::CompiledRule::compile(&expr, data);
     let mut out = data.clone();
@@ -333,7 +334,7 @@ async fn cohort_page(
     let t = context.texts;
     let m = query.parse(&state)?;
     let data = extract(&state).await?;
-    let grouped = by_cohort(&data, &rule, &t)?;
+    let grouped = by_cohort(&data, &state.config.cohort_rules, &rule, &t)?;
     let empty = data.index_event_count() == 0;
     let base = format!("/evidence/cohorts/{rule}");
     let sections =
@@ -362,7 +363,7 @@ async fn cohort_csv(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let m = query.parse(&state)?;
-    let data = by_cohort(&extract(&state).await?, &rule, &context.texts)?;
+    let data = by_cohort(&extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
     let report = evidence::reoffending::reoffending(&data, MeasureQuery::definition(&m), GroupBy::Group);
     csv_response(&report.disclosed_table(DEFAULT_MIN_CELL), "cohort-reoffending.csv")
 }
@@ -375,7 +376,7 @@ async fn cohort_survival_csv(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let m = query.parse(&state)?;
-    let data = by_cohort(&extract(&state).await?, &rule, &context.texts)?;
+    let data = by_cohort(&extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
     let times = evidence::survival::survival_times(&data, MeasureQuery::definition(&m), GroupBy::Group);
     let curves = evidence::survival::curves(&times);
     csv_response(&evidence::survival::curves_table(&curves, EVERY_DAYS, DEFAULT_MIN_CELL), "cohort-survival.csv")

@@ -67,8 +67,11 @@ pub async fn spawn_on(url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
 }
 
 pub async fn spawn_with_store(store: Store, dir: Option<tempfile::TempDir>) -> TestApp {
+    spawn_with_config(store, dir, WebConfig { secure_cookies: false, ..WebConfig::default() }).await
+}
+
+pub async fn spawn_with_config(store: Store, dir: Option<tempfile::TempDir>, config: WebConfig) -> TestApp {
     let clock = Arc::new(FixedClock::new(start_time()));
-    let config = WebConfig { secure_cookies: false, ..WebConfig::default() };
     let state = AppState::new(store.clone(), clock.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());

@@ -11,26 +11,9 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let (location, pack) = self.location(location).await?;
         let now = self.now();
         let kind = self.agency_kind(actor.agency_id).await?;
-        let mut cases =
+        let cases =
             self.store.board(&location.code, actor.agency_id, self.today(pack), now - RECENTLY_DECIDED).await?;
-        if kind == AgencyKind::Defence {
-            cases.retain(|c| c.stored.lawyer == Some(actor.member_id));
-        }
-        let what = format!("ZSM board {}", location.code);
-        let audit: Vec<AuditEntry> = cases
-            .iter()
-            .map(|c| {
-                AuditEntry::new(
-                    actor,
-                    now,
-                    Some(c.stored.suspect()),
-                    AuditAction::Listed,
-                    what.clone(),
-                    "team membership",
-                )
-            })
-            .collect();
-        self.store.append(&audit).await?;
+        let cases = self.listed(actor, kind, cases, &format!("ZSM board {}", location.code), now).await?;
         Ok(Board { location, pack, cases, now })
     }
 
@@ -44,26 +27,8 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let (location, pack) = self.location(location).await?;
         let today = self.today(pack);
         let kind = self.agency_kind(actor.agency_id).await?;
-        let mut cases = self.store.cases_with_obligations(&location.code, actor.agency_id, today).await?;
-        if kind == AgencyKind::Defence {
-            cases.retain(|c| c.stored.lawyer == Some(actor.member_id));
-        }
-        let now = self.now();
-        let what = format!("ZSM obligations {}", location.code);
-        let audit: Vec<AuditEntry> = cases
-            .iter()
-            .map(|c| {
-                AuditEntry::new(
-                    actor,
-                    now,
-                    Some(c.stored.suspect()),
-                    AuditAction::Listed,
-                    what.clone(),
-                    "team membership",
-                )
-            })
-            .collect();
-        self.store.append(&audit).await?;
+        let cases = self.store.cases_with_obligations(&location.code, actor.agency_id, today).await?;
+        let cases = self.listed(actor, kind, cases, &format!("ZSM obligations {}", location.code), self.now()).await?;
         let prosecutor = kind == AgencyKind::Prosecution && actor.roles.contains(&Role::Prosecutor);
         let own = AgencyCode::new(kind.code());
         let mut list = Vec::new();
@@ -85,6 +50,27 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         }
         list.sort_by_key(|m| (m.obligation.ends_on, m.case));
         Ok((location, list))
+    }
+
+    /// The cases of a location list the member may see — a lawyer only their own clients' —
+    /// each suspect audited as listed under `what`.
+    async fn listed(
+        &self,
+        actor: &Actor,
+        kind: AgencyKind,
+        mut cases: Vec<BoardCase>,
+        what: &str,
+        now: Timestamp,
+    ) -> ZsmResult<Vec<BoardCase>> {
+        if kind == AgencyKind::Defence {
+            cases.retain(|c| c.stored.lawyer == Some(actor.member_id));
+        }
+        let audit: Vec<AuditEntry> = cases
+            .iter()
+            .map(|c| AuditEntry::new(actor, now, Some(c.stored.suspect()), AuditAction::Listed, what, "team membership"))
+            .collect();
+        self.store.append(&audit).await?;
+        Ok(cases)
     }
 
     /// Metrics of a location over local dates `from..=to`. Aggregates only, so not audited
