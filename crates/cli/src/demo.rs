@@ -347,6 +347,7 @@ pub async fn run(args: DemoArgs, mut config: Config) -> anyhow::Result<()> {
         lawyers: &lawyers,
     };
     let zsm = web::zsm::demo::seed_zsm_demo(&store, &table, now).await?;
+    crate::demo_measures::seed_measures(&store, &cast, &people, now, None).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, in {}",
         cast.agencies.len(),

@@ -5,6 +5,7 @@
 mod bench_people;
 mod config;
 mod demo;
+mod demo_measures;
 mod evidence_cmd;
 mod extract;
 mod serve;
