@@ -227,7 +227,11 @@ async fn seed_plan(seeder: &Seeder<'_>, manager: &Actor, person: PersonId, n: us
         .change(
             manager,
             person,
-            &PlanAction::AddGoal { domain: domain.into(), in_own_words: words.into(), agreed_by_person: n % 4 != 0 },
+            &PlanAction::AddGoal {
+                domain: domain.into(),
+                in_own_words: words.into(),
+                agreed_by_person: !n.is_multiple_of(4),
+            },
         )
         .await?;
     let today = seeder.clock.now().to_zoned(seeder.zone.clone()).date();
