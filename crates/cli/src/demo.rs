@@ -348,6 +348,7 @@ pub async fn run(args: DemoArgs, mut config: Config) -> anyhow::Result<()> {
     };
     let zsm = web::zsm::demo::seed_zsm_demo(&store, &table, now).await?;
     let beyond = crate::demo_beyond::seed_beyond(&store, &cast, now).await?;
+    crate::demo_measures::seed_measures(&store, &cast, &people, now, Some(beyond.shoplifter)).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",

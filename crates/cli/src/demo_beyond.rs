@@ -354,8 +354,9 @@ pub async fn seed_beyond(store: &Store, cast: &DemoCast, end: Timestamp) -> anyh
 }
 
 /// Gerrit Hoekstra, 56: alcohol from supermarkets and bikes from the station, again and again.
+/// His area ban itself is a measure (`demo_measures`); his plan has the police task that checks it.
 async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<PersonId> {
-    seeder.set(end.checked_sub(days(75)).unwrap_or(end));
+    seeder.set(end.checked_sub(days(100)).unwrap_or(end));
     let input = PersonInput {
         family_name: "Hoekstra".into(),
         given_names: "Gerrit".into(),
@@ -371,17 +372,6 @@ async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<
     let person = seeder.person(input).await?;
     seeder.screen(person, &[1, 2, 1, 3, 2, 1], 0, "Dakloos sinds scheiding; drinkt dagelijks; schulden").await?;
     seeder.plan(person, &[1, 2], 21).await?;
-    seeder
-        .change(
-            "procesregisseur",
-            person,
-            PlanAction::LinkMeasure {
-                kind: "area_ban".into(),
-                description: "Gebiedsverbod winkelcentrum Kalverstraat/Nieuwendijk en Centraal Station, 12 maanden"
-                    .into(),
-            },
-        )
-        .await?;
     seeder
         .change(
             "procesregisseur",

@@ -8,6 +8,7 @@ mod bench_zsm;
 mod config;
 mod demo;
 mod demo_beyond;
+mod demo_measures;
 mod evidence_cmd;
 mod extract;
 mod serve;

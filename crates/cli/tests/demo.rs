@@ -44,9 +44,17 @@ async fn the_demo_has_a_safety_house_with_plans_in_every_state_and_a_week_of_con
     .await
     .unwrap();
     assert!((50..60).contains(&shoplifter.1), "a man in his fifties");
-    for part in ["AreaBan", "addiction", "housing"] {
+    for part in ["gebiedsverbod", "addiction", "housing"] {
         assert!(shoplifter.0.contains(part), "his plan has {part}: {}", shoplifter.0);
     }
+    let bans: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM measure m JOIN person pe ON pe.id = m.subject_id \
+         WHERE m.kind = 'area_ban' AND pe.family_name = 'Hoekstra' AND pe.given_names = 'Gerrit'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(bans, 1, "his area ban is a measure on his plan page");
 
     let waiting: i64 = sqlx::query_scalar("SELECT count(*) FROM screening_referral WHERE screening_id IS NULL")
         .fetch_one(&pool)

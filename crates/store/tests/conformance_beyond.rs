@@ -18,7 +18,7 @@ use domain::{Clock, FixedClock};
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
-use support::{TestDb, actor, at, statutory_basis};
+use support::{TestDb, actor, at, count, execute, statutory_basis};
 
 static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
 static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
@@ -29,22 +29,6 @@ fn clock() -> FixedClock {
 
 fn days(n: i64) -> jiff::SignedDuration {
     jiff::SignedDuration::from_hours(24 * n)
-}
-
-async fn count(store: &Store, table: &str) -> i64 {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
-    match store.pool() {
-        store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
-async fn execute(store: &Store, sql: &str) -> Result<(), sqlx::Error> {
-    let sql = sqlx::AssertSqlSafe(sql.to_string());
-    match store.pool() {
-        store::Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-        store::Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-    }
 }
 
 /// A probation officer, a person on probation's team, and a police agency on the team too.

@@ -22,29 +22,13 @@ use domain::service::{People, ServiceError};
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
-use support::{TestDb, actor, at, statutory_basis};
+use support::{TestDb, actor, at, count, execute, statutory_basis};
 
 static ZONE: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::get("Europe/Amsterdam").unwrap());
 static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
 
 fn days(n: i64) -> jiff::SignedDuration {
     jiff::SignedDuration::from_hours(24 * n)
-}
-
-async fn count(store: &Store, table: &str) -> i64 {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
-    match store.pool() {
-        store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
-async fn execute(store: &Store, sql: &str) -> Result<(), sqlx::Error> {
-    let sql = sqlx::AssertSqlSafe(sql.to_string());
-    match store.pool() {
-        store::Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-        store::Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
-    }
 }
 
 async fn person(store: &Store, clock: &FixedClock, by: &Actor, name: &str, bsn: &str) -> PersonId {

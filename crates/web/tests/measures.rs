@@ -144,6 +144,7 @@ async fn an_exclusion_order_runs_its_clock_refuses_extension_past_the_maximum_an
     let client = s.app.session_for(&s.officer).await;
     let plan = page(&client, &format!("/people/{}/plan", s.excluded)).await;
     assert!(plan.contains("Het huisverbod loopt af op 2026-12-10 10:00"), "{plan}");
+    assert!(plan.contains("Tijdelijk huisverbod HV-1, tot 2026-12-10 10:00"), "the order is on the plan: {plan}");
     assert!(plan.contains(&format!("/people/{}/measures", s.excluded)), "the plan links to the measures");
     let review = page(&client, "/reviews/weekly").await;
     assert!(review.contains("Het huisverbod loopt af op 2026-12-10 10:00"), "{review}");
@@ -171,6 +172,7 @@ async fn an_area_ban_refuses_dates_in_the_wrong_order_and_warns_before_it_ends()
     accepted(&client, &path, &ban("2026-11-01", "2026-11-26")).await;
     let plan = page(&client, &format!("/people/{}/plan", s.excluded)).await;
     assert!(plan.contains("Het gebiedsverbod voor Centrum loopt af op 2026-11-26 (nog 4 dagen)"), "{plan}");
+    assert!(plan.contains("Gebiedsverbod voor Centrum, tot en met 2026-11-26"), "the ban is on the plan: {plan}");
     let id = item_id(&page(&client, &format!("/people/{}/measures", s.excluded)).await, "ban");
     let change = format!("/people/{}/measures/area-bans/change", s.excluded);
     let shorter = [("form", "ban_extend"), ("ban", &id), ("ends_on", "2026-11-20"), ("decision_ref", "GB-2")];

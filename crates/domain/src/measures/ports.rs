@@ -89,37 +89,29 @@ impl Measure for ExclusionOrder {
     }
 }
 
-impl Measure for AreaBan {
-    const KIND: &'static str = "area_ban";
-    fn measure_id(&self) -> Uuid {
-        self.id.0
-    }
-    fn subject(&self) -> Option<PersonRef> {
-        Some(self.person)
-    }
-    fn people(&self) -> Vec<PersonRef> {
-        vec![self.person]
-    }
-    fn is_open(&self) -> bool {
-        self.status == AreaBanStatus::InForce
-    }
+/// A measure about one person, in force while `$open` holds.
+macro_rules! one_person_measure {
+    ($measure:ty, $kind:literal, $open:pat) => {
+        impl Measure for $measure {
+            const KIND: &'static str = $kind;
+            fn measure_id(&self) -> Uuid {
+                self.id.0
+            }
+            fn subject(&self) -> Option<PersonRef> {
+                Some(self.person)
+            }
+            fn people(&self) -> Vec<PersonRef> {
+                vec![self.person]
+            }
+            fn is_open(&self) -> bool {
+                matches!(self.status, $open)
+            }
+        }
+    };
 }
 
-impl Measure for Episode {
-    const KIND: &'static str = "episode";
-    fn measure_id(&self) -> Uuid {
-        self.id.0
-    }
-    fn subject(&self) -> Option<PersonRef> {
-        Some(self.person)
-    }
-    fn people(&self) -> Vec<PersonRef> {
-        vec![self.person]
-    }
-    fn is_open(&self) -> bool {
-        self.status == EpisodeStatus::Open
-    }
-}
+one_person_measure!(AreaBan, "area_ban", AreaBanStatus::InForce);
+one_person_measure!(Episode, "episode", EpisodeStatus::Open);
 
 impl Measure for Group {
     const KIND: &'static str = "group";

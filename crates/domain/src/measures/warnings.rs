@@ -42,6 +42,15 @@ pub struct PersonMeasures {
     pub warnings: Vec<MeasureWarning>,
 }
 
+/// The measures shown on the person's plan page.
+#[derive(Debug, Clone)]
+pub struct PlanMeasures {
+    pub orders: Vec<Stored<ExclusionOrder>>,
+    pub bans: Vec<Stored<AreaBan>>,
+    pub episodes: Vec<Stored<Episode>>,
+    pub warnings: Vec<MeasureWarning>,
+}
+
 /// A warning on the weekly review, with the person's name.
 #[derive(Debug, Clone)]
 pub struct WarningLine {
@@ -118,13 +127,8 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         Ok(PersonMeasures { person: found.person, team: found.team, orders, bans, episodes, groups, names, warnings })
     }
 
-    /// The warnings of the measures about the person, for the plan page; the read is audited.
-    pub async fn warnings_about(
-        &self,
-        actor: &Actor,
-        person: PersonId,
-        what: &str,
-    ) -> ServiceResult<Vec<MeasureWarning>> {
+    /// The measures about the person with their warnings, for the plan page; the read is audited.
+    pub async fn for_plan(&self, actor: &Actor, person: PersonId, what: &str) -> ServiceResult<PlanMeasures> {
         let found = self.authorise(actor, person, Permission::ViewPerson, what).await?;
         self.store
             .append(&[AuditEntry::granted(actor, self.now(), person, AuditAction::Read, what, &found.grant)])
@@ -132,7 +136,8 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         let orders = self.store.measures_about::<ExclusionOrder>(person).await?;
         let bans = self.store.measures_about::<AreaBan>(person).await?;
         let episodes = self.store.measures_about::<Episode>(person).await?;
-        Ok(self.warnings(&orders, &bans, &episodes))
+        let warnings = self.warnings(&orders, &bans, &episodes);
+        Ok(PlanMeasures { orders, bans, episodes, warnings })
     }
 
     /// Names of those of `people` whom the actor may see; each shown name is an audited read.

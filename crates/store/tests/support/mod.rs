@@ -121,3 +121,21 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// Rows in `table` (tests only: the name is not escaped).
+pub async fn count(store: &Store, table: &str) -> i64 {
+    let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
+    match store.pool() {
+        store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+    }
+}
+
+/// Runs raw SQL, e.g. to show that the database itself refuses a change.
+pub async fn execute(store: &Store, sql: &str) -> Result<(), sqlx::Error> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match store.pool() {
+        store::Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+        store::Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
+    }
+}

@@ -29,8 +29,8 @@ use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use domain::validation::ValidationErrors;
 use std::fmt::Display;
-pub(crate) use views::warning_text;
 use views::*;
+pub(crate) use views::{in_force_lines, warning_text};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -10,7 +10,7 @@ use domain::exclusion::{
     AreaBan, AreaBanStatus, AreaBanWarning, ExclusionContext, ExclusionOrder, ExclusionWarning, OrderStatus,
 };
 use domain::ids::PersonId;
-use domain::measures::{MeasureWarning, Stored, contact_kind_code};
+use domain::measures::{MeasureWarning, PlanMeasures, Stored, contact_kind_code};
 use domain::plan::service::{agency_id, person_id};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -50,6 +50,35 @@ pub fn warning_text(warning: &MeasureWarning, t: Texts, zone: &TimeZone) -> Stri
             parts.join(" ")
         }
     }
+}
+
+/// One line per measure in force, for the plan page.
+pub fn in_force_lines(
+    measures: &PlanMeasures,
+    context: Option<&ExclusionContext<'_>>,
+    now: Timestamp,
+    today: jiff::civil::Date,
+    t: Texts,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(context) = context {
+        for order in measures.orders.iter().map(|o| &o.value) {
+            let ends_at = order.ends_at(context);
+            if order.status == OrderStatus::InForce && now < ends_at {
+                let until = local_time(ends_at, context.time_zone);
+                lines.push(t.fill("plan.measure_order", &[("decision", &order.decision_ref), ("until", &until)]));
+            }
+        }
+    }
+    for ban in measures.bans.iter().map(|b| &b.value).filter(|b| b.is_in_force(today)) {
+        lines.push(t.fill("plan.measure_ban", &[("area", &ban.area), ("until", &ban.ends_on.to_string())]));
+    }
+    for episode in measures.episodes.iter().map(|e| &e.value).filter(|e| e.status == EpisodeStatus::Open) {
+        let per_week = episode.contacts_per_week.to_string();
+        let until = episode.ends_on().to_string();
+        lines.push(t.fill("plan.measure_episode", &[("per_week", &per_week), ("until", &until)]));
+    }
+    lines
 }
 
 pub struct NamedPerson {

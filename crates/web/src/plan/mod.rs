@@ -61,6 +61,8 @@ struct PlanPage {
     can_work: bool,
     /// Warnings of the person's exclusion orders, area bans and intensive episodes.
     warnings: Vec<String>,
+    /// The exclusion orders, area bans and intensive episodes in force.
+    in_force: Vec<String>,
     errors: ErrorList,
     posted: Posted,
 }
@@ -121,10 +123,14 @@ async fn plan_page(
     };
     let name = file.person.display_name();
     let zone = &state.config.time_zone;
-    let warnings = state.measures().warnings_about(&me.actor, id, "plan page: measures").await?;
-    let warnings = warnings.iter().map(|w| crate::measures::warning_text(w, t, zone)).collect();
+    let measures = state.measures();
+    let linked = measures.for_plan(&me.actor, id, "plan page: measures").await?;
+    let warnings = linked.warnings.iter().map(|w| crate::measures::warning_text(w, t, zone)).collect();
+    let order_rules = measures.exclusion_context().ok();
+    let in_force = crate::measures::in_force_lines(&linked, order_rules.as_ref(), state.clock.now(), today, t);
     Ok(PlanPage {
         warnings,
+        in_force,
         page: Page::new(context, &t.fill("plan.title", &[("name", &name)])),
         id,
         name,
