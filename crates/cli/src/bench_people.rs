@@ -174,8 +174,7 @@ async fn measure(
     for path in [&targets.searches[0], &targets.pages[0], "/healthz"] {
         session.expect_ok(path).await?;
     }
-    let options =
-        WrkOptions { wrk: args.wrk.clone(), threads: args.threads, connections: args.connections };
+    let options = WrkOptions { wrk: args.wrk.clone(), threads: args.threads, connections: args.connections };
     let health = vec!["/healthz".to_string()];
     // A short warm-up fills the caches a long-running server would have warm.
     let warm = Duration::from_secs(3).min(args.duration);

@@ -189,8 +189,7 @@ async fn measure(
     for path in [board, metrics, "/healthz"] {
         session.expect_ok(path).await?;
     }
-    let options =
-        WrkOptions { wrk: args.wrk.clone(), threads: args.threads, connections: args.connections };
+    let options = WrkOptions { wrk: args.wrk.clone(), threads: args.threads, connections: args.connections };
     let (health, boards) = (vec!["/healthz".to_string()], vec![board.to_string()]);
     // A short warm-up fills the caches a long-running server would have warm.
     session.wrk(&options, &boards, Duration::from_secs(3).min(args.duration)).await?;

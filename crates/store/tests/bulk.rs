@@ -132,7 +132,8 @@ async fn bulk_zsm_cases_fill_the_board_and_the_metrics(db: TestDb) {
     let board = service.board(&officer, BENCH_LOCATION).await.unwrap();
     assert_eq!(board.cases.len(), 15, "every open case, and no decided one (all older than a day)");
     assert!(board.cases.iter().all(|c| c.stored.case.status.decision().is_none()));
-    let deadlines: Vec<_> = board.cases.iter().map(|c| domain::zsm::clock::most_urgent(&c.stored.clocks).map(|r| r.deadline)).collect();
+    let deadlines: Vec<_> =
+        board.cases.iter().map(|c| domain::zsm::clock::most_urgent(&c.stored.clocks).map(|r| r.deadline)).collect();
     assert!(deadlines.windows(2).all(|w| w[0] <= w[1]), "sorted by the most urgent clock");
     // Another agency's member sees none of them: suspects are on the first agency's team.
     let other = member_of(store, &loaded.agencies, 1).await;

@@ -10,10 +10,10 @@
 use super::generate::SplitMix;
 use super::{BULK_LOADER, BulkLoaded, BulkSpec, generated_agency};
 use crate::types::{Day, Instant};
-use crate::zsm::{CASE_COLUMNS, json, OFFENCE_COLUMNS, bind_index, bind_new_case, bind_offence};
+use crate::zsm::{CASE_COLUMNS, OFFENCE_COLUMNS, bind_index, bind_new_case, bind_offence, json};
 use crate::{Store, db_error, in_tx, insert_rows, on_db};
-use domain::FixedClock;
 use domain::Clock;
+use domain::FixedClock;
 use domain::jurisdiction::{JurisdictionPack, Partner, shipped_pack};
 use domain::ports::{DirectoryStore, StoreError, StoreResult};
 use domain::zsm::ZsmError;
@@ -46,15 +46,7 @@ pub struct ZsmBulkSpec {
 
 impl ZsmBulkSpec {
     pub fn new(open: u64, historic: u64, now: Timestamp, seed: u64) -> ZsmBulkSpec {
-        ZsmBulkSpec {
-            location: BENCH_LOCATION.into(),
-            open,
-            historic,
-            history_days: 5 * 365,
-            now,
-            seed,
-            batch: 2_000,
-        }
+        ZsmBulkSpec { location: BENCH_LOCATION.into(), open, historic, history_days: 5 * 365, now, seed, batch: 2_000 }
     }
 
     pub fn total(&self) -> u64 {
@@ -172,13 +164,15 @@ fn built(
             additional_information: "Camerabeelden beschikbaar".into(),
             ..Default::default()
         };
-        let mut probation = ContributionForm { state: "done".into(), advice: ADVICE[rng.below(4)].into(), ..Default::default() };
+        let mut probation =
+            ContributionForm { state: "done".into(), advice: ADVICE[rng.below(4)].into(), ..Default::default() };
         if rng.below(3) == 0 {
             probation.signals.insert(SIGNALS[rng.below(4)].into(), "uit gesprek".into());
         }
         for (partner, form) in [(Partner::Police, police), (Partner::Probation, probation)] {
             clock.advance(mins(15 + rng.below(60)));
-            let (state, content) = form.parse(partner, pack).map_err(|_| ZsmError::EmptyField { field: "bulk form" })?;
+            let (state, content) =
+                form.parse(partner, pack).map_err(|_| ZsmError::EmptyField { field: "bulk form" })?;
             step(&mut case, CaseCommand::UpdateContribution { partner, state, content, by: member })?;
         }
     }

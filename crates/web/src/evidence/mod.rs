@@ -300,8 +300,7 @@ async fn survival_csv(
 /// The extract with each index event's group replaced by whether the person was in the
 /// cohort on the index date (so the measure compares members with non-members).
 fn by_cohort(data: &Dataset, rules: &[evidence::rules::NamedRule], rule: &str, t: &Texts) -> Result<Dataset, WebError> {
-    let named =
-        evidence::rules::known_rules(rules).into_iter().find(|r| r.name == rule).ok_or(WebError::NotFound)?;
+    let named = evidence::rules::known_rules(rules).into_iter().find(|r| r.name == rule).ok_or(WebError::NotFound)?;
     let expr = evidence::rules::parse(&named.expression).map_err(|e| WebError::internal(e.to_string()))?;
     let compiled = evidence::rules::CompiledRule::compile(&expr, data);
     let mut out = data.clone();

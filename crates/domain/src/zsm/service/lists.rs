@@ -11,8 +11,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let (location, pack) = self.location(location).await?;
         let now = self.now();
         let kind = self.agency_kind(actor.agency_id).await?;
-        let cases =
-            self.store.board(&location.code, actor.agency_id, self.today(pack), now - RECENTLY_DECIDED).await?;
+        let cases = self.store.board(&location.code, actor.agency_id, self.today(pack), now - RECENTLY_DECIDED).await?;
         let cases = self.listed(actor, kind, cases, &format!("ZSM board {}", location.code), now).await?;
         Ok(Board { location, pack, cases, now })
     }
@@ -67,7 +66,9 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         }
         let audit: Vec<AuditEntry> = cases
             .iter()
-            .map(|c| AuditEntry::new(actor, now, Some(c.stored.suspect()), AuditAction::Listed, what, "team membership"))
+            .map(|c| {
+                AuditEntry::new(actor, now, Some(c.stored.suspect()), AuditAction::Listed, what, "team membership")
+            })
             .collect();
         self.store.append(&audit).await?;
         Ok(cases)
