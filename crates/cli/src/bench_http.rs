@@ -4,6 +4,7 @@
 //! `/healthz` (session lookup and one small query) measured in the same run.
 
 use anyhow::{Context, bail};
+use clap::Args;
 use domain::SystemClock;
 use domain::access::Role;
 use domain::directory::Member;
@@ -31,6 +32,42 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     match number.parse::<u64>() {
         Ok(n) if n > 0 => Ok(Duration::from_secs(n * unit)),
         _ => Err(format!("{text:?} is not a duration like 20s or 1m")),
+    }
+}
+
+/// The options both HTTP benchmarks take.
+#[derive(Args)]
+pub struct HttpBenchArgs {
+    /// The database (default: a SQLite file named after the benchmark and its size). A
+    /// PostgreSQL database must exist.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Concurrent connections wrk keeps open.
+    #[arg(long, default_value_t = 64)]
+    pub connections: u32,
+    /// How long wrk drives each route, e.g. 20s or 1m.
+    #[arg(long, default_value = "20s", value_parser = parse_duration)]
+    pub duration: Duration,
+    /// wrk threads.
+    #[arg(long, default_value_t = 2)]
+    pub threads: u32,
+    /// The server's database pool size (default: max_connections from the configuration).
+    #[arg(long)]
+    pub pool: Option<u32>,
+    /// Seed of the generated data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// table or json.
+    #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+    pub format: String,
+    /// The wrk executable (Debian: apt-get install wrk).
+    #[arg(long, default_value = "wrk")]
+    pub wrk: PathBuf,
+}
+
+impl HttpBenchArgs {
+    pub fn wrk_options(&self) -> WrkOptions {
+        WrkOptions { wrk: self.wrk.clone(), threads: self.threads, connections: self.connections }
     }
 }
 

@@ -5,8 +5,8 @@
 //! times a no-op request on this machine", which stays comparable on a busy or shared host.
 
 use crate::bench_http::{
-    P99_BUDGET_MS, RouteResult, Server, Session, WrkOptions, bench_member, parse_duration, percent_encode,
-    print_routes, relate, require_no_failures,
+    HttpBenchArgs, P99_BUDGET_MS, RouteResult, Server, Session, bench_member, percent_encode, print_routes, relate,
+    require_no_failures,
 };
 use crate::config::{Config, redact_url};
 use anyhow::Context;
@@ -14,7 +14,6 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use store::Store;
 use store::bulk::{BulkSpec, generated_agency};
@@ -28,30 +27,8 @@ pub struct PeopleBenchArgs {
     /// Generated people in the database; loaded when missing, reused when already there.
     #[arg(long, default_value_t = 1_000_000)]
     people: u64,
-    /// The database (default: sqlite:desist-bench-<people>.db). A PostgreSQL database must exist.
-    #[arg(long)]
-    database_url: Option<String>,
-    /// Concurrent connections wrk keeps open.
-    #[arg(long, default_value_t = 64)]
-    connections: u32,
-    /// How long wrk drives each route, e.g. 20s or 1m.
-    #[arg(long, default_value = "20s", value_parser = parse_duration)]
-    duration: Duration,
-    /// wrk threads.
-    #[arg(long, default_value_t = 2)]
-    threads: u32,
-    /// The server's database pool size (default: max_connections from the configuration).
-    #[arg(long)]
-    pool: Option<u32>,
-    /// Seed of the generated people.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// table or json.
-    #[arg(long, default_value = "table", value_parser = ["table", "json"])]
-    format: String,
-    /// The wrk executable (Debian: apt-get install wrk).
-    #[arg(long, default_value = "wrk")]
-    wrk: PathBuf,
+    #[command(flatten)]
+    http: HttpBenchArgs,
 }
 
 #[derive(Debug, Serialize)]
@@ -71,11 +48,11 @@ struct Report {
 }
 
 pub async fn run(args: PeopleBenchArgs, config: Config) -> anyhow::Result<()> {
-    let url = args.database_url.clone().unwrap_or_else(|| format!("sqlite:desist-bench-{}.db", args.people));
-    let pool = args.pool.unwrap_or(config.max_connections);
+    let url = args.http.database_url.clone().unwrap_or_else(|| format!("sqlite:desist-bench-{}.db", args.people));
+    let pool = args.http.pool.unwrap_or(config.max_connections);
     let store =
         Store::connect(&url, pool).await.with_context(|| format!("opening the database {}", redact_url(&url)))?;
-    let spec = BulkSpec::new(args.people, args.seed);
+    let spec = BulkSpec::new(args.people, args.http.seed);
 
     let started = Instant::now();
     let loaded = load_people(&store, &spec).await?;
@@ -97,15 +74,15 @@ pub async fn run(args: PeopleBenchArgs, config: Config) -> anyhow::Result<()> {
         people: args.people,
         load_seconds,
         people_loaded_now: loaded.written,
-        connections: args.connections,
-        threads: args.threads,
-        seconds_per_route: args.duration.as_secs(),
+        connections: args.http.connections,
+        threads: args.http.threads,
+        seconds_per_route: args.http.duration.as_secs(),
         pool,
         p99_budget_ms: P99_BUDGET_MS,
         reference,
         routes,
     };
-    if args.format == "json" {
+    if args.http.format == "json" {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_table(&report);
@@ -174,16 +151,16 @@ async fn measure(
     for path in [&targets.searches[0], &targets.pages[0], "/healthz"] {
         session.expect_ok(path).await?;
     }
-    let options = WrkOptions { wrk: args.wrk.clone(), threads: args.threads, connections: args.connections };
+    let options = args.http.wrk_options();
     let health = vec!["/healthz".to_string()];
     // A short warm-up fills the caches a long-running server would have warm.
-    let warm = Duration::from_secs(3).min(args.duration);
+    let warm = Duration::from_secs(3).min(args.http.duration);
     for paths in [&targets.searches, &targets.pages] {
         session.wrk(&options, paths, warm).await?;
     }
-    let reference = session.wrk(&options, &health, args.duration).await?.into_route("/healthz");
-    let search = session.wrk(&options, &targets.searches, args.duration).await?;
-    let page = session.wrk(&options, &targets.pages, args.duration).await?;
+    let reference = session.wrk(&options, &health, args.http.duration).await?.into_route("/healthz");
+    let search = session.wrk(&options, &targets.searches, args.http.duration).await?;
+    let page = session.wrk(&options, &targets.pages, args.http.duration).await?;
     Ok((reference, vec![search.into_route("/people?q=…"), page.into_route("/people/{id}")]))
 }
 

@@ -5,7 +5,7 @@
 //! beside the same number of `/healthz` requests.
 
 use crate::bench_http::{
-    RouteResult, Server, Session, WrkOptions, bench_member, parse_duration, print_routes, relate, require_no_failures,
+    HttpBenchArgs, RouteResult, Server, Session, bench_member, print_routes, relate, require_no_failures,
 };
 use crate::bench_people::load_people;
 use crate::config::{Config, redact_url};
@@ -15,7 +15,6 @@ use domain::zsm::ports::ZsmStore;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use store::Store;
 use store::bulk::{BulkSpec, ZsmBulkSpec};
@@ -35,33 +34,11 @@ pub struct ZsmBenchArgs {
     /// Generated people the suspects are drawn from (loaded when missing).
     #[arg(long, default_value_t = 25_000)]
     people: u64,
-    /// The database (default: sqlite:desist-bench-zsm-<historic>.db). A PostgreSQL database must exist.
-    #[arg(long)]
-    database_url: Option<String>,
-    /// Concurrent connections wrk keeps open on the board.
-    #[arg(long, default_value_t = 64)]
-    connections: u32,
-    /// How long wrk drives each route, e.g. 20s or 1m.
-    #[arg(long, default_value = "20s", value_parser = parse_duration)]
-    duration: Duration,
-    /// wrk threads.
-    #[arg(long, default_value_t = 2)]
-    threads: u32,
-    /// The server's database pool size (default: max_connections from the configuration).
-    #[arg(long)]
-    pool: Option<u32>,
     /// Metrics page requests timed one after another.
     #[arg(long, default_value_t = 20)]
     metrics_requests: usize,
-    /// Seed of the generated people and cases.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// table or json.
-    #[arg(long, default_value = "table", value_parser = ["table", "json"])]
-    format: String,
-    /// The wrk executable (Debian: apt-get install wrk).
-    #[arg(long, default_value = "wrk")]
-    wrk: PathBuf,
+    #[command(flatten)]
+    http: HttpBenchArgs,
 }
 
 /// Sequential timings of one page beside the same number of `/healthz` requests.
@@ -101,12 +78,12 @@ struct Report {
 }
 
 pub async fn run(args: ZsmBenchArgs, config: Config) -> anyhow::Result<()> {
-    let url = args.database_url.clone().unwrap_or_else(|| format!("sqlite:desist-bench-zsm-{}.db", args.historic));
-    let pool = args.pool.unwrap_or(config.max_connections);
+    let url = args.http.database_url.clone().unwrap_or_else(|| format!("sqlite:desist-bench-zsm-{}.db", args.historic));
+    let pool = args.http.pool.unwrap_or(config.max_connections);
     let store =
         Store::connect(&url, pool).await.with_context(|| format!("opening the database {}", redact_url(&url)))?;
-    let people = BulkSpec::new(args.people, args.seed);
-    let cases = ZsmBulkSpec::new(args.open, args.historic, jiff::Timestamp::now(), args.seed);
+    let people = BulkSpec::new(args.people, args.http.seed);
+    let cases = ZsmBulkSpec::new(args.open, args.historic, jiff::Timestamp::now(), args.http.seed);
 
     let started = Instant::now();
     let loaded = load_people(&store, &people).await?;
@@ -160,15 +137,15 @@ pub async fn run(args: ZsmBenchArgs, config: Config) -> anyhow::Result<()> {
         historic_cases: args.historic,
         load_seconds,
         cases_loaded_now: zsm.written,
-        connections: args.connections,
-        threads: args.threads,
-        seconds_per_route: args.duration.as_secs(),
+        connections: args.http.connections,
+        threads: args.http.threads,
+        seconds_per_route: args.http.duration.as_secs(),
         pool,
         reference,
         board,
         metrics,
     };
-    if args.format == "json" {
+    if args.http.format == "json" {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         print_table(&report);
@@ -189,12 +166,12 @@ async fn measure(
     for path in [board, metrics, "/healthz"] {
         session.expect_ok(path).await?;
     }
-    let options = WrkOptions { wrk: args.wrk.clone(), threads: args.threads, connections: args.connections };
+    let options = args.http.wrk_options();
     let (health, boards) = (vec!["/healthz".to_string()], vec![board.to_string()]);
     // A short warm-up fills the caches a long-running server would have warm.
-    session.wrk(&options, &boards, Duration::from_secs(3).min(args.duration)).await?;
-    let reference = session.wrk(&options, &health, args.duration).await?.into_route("/healthz");
-    let board_result = session.wrk(&options, &boards, args.duration).await?.into_route("/zsm/{location}/board");
+    session.wrk(&options, &boards, Duration::from_secs(3).min(args.http.duration)).await?;
+    let reference = session.wrk(&options, &health, args.http.duration).await?.into_route("/healthz");
+    let board_result = session.wrk(&options, &boards, args.http.duration).await?.into_route("/zsm/{location}/board");
     // The metrics page on a quiet server, one request at a time, beside as many /healthz.
     session.time_requests(metrics, 2).await?;
     let metrics_times = session.time_requests(metrics, args.metrics_requests.max(1)).await?;

@@ -10,7 +10,7 @@ mod generate;
 mod zsm;
 
 pub use generate::{BULK_AGENCIES, GeneratedPerson, MAX_GENERATED, generated_agency, generated_person};
-pub use zsm::{BENCH_LOCATION, GeneratedCase, ZsmBulkLoaded, ZsmBulkSpec, generated_case};
+pub use zsm::{BENCH_LOCATION, GeneratedCase, ZSM_OFFENCES, ZsmBulkLoaded, ZsmBulkSpec, generated_case};
 
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, insert_rows, on_db};

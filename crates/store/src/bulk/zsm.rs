@@ -62,7 +62,9 @@ pub struct ZsmBulkLoaded {
     pub written: u64,
 }
 
-const OFFENCES: [(&str, &str, bool); 5] = [
+/// Offence type, description and whether it allows pre-trial detention: the everyday
+/// caseload of a ZSM table, shared with the web demo.
+pub const ZSM_OFFENCES: [(&str, &str, bool); 5] = [
     ("winkeldiefstal", "Nam drie flessen sterke drank mee zonder te betalen", true),
     ("eenvoudige mishandeling", "Sloeg een portier na een ruzie bij de ingang", true),
     ("vernieling", "Trapte de ruit van een bushokje in", true),
@@ -115,7 +117,7 @@ fn built(
         spec.now - mins(back as usize)
     };
     let clock = FixedClock::new(arrested + mins(15));
-    let (offence_type, description, pretrial) = OFFENCES[rng.below(OFFENCES.len())];
+    let (offence_type, description, pretrial) = ZSM_OFFENCES[rng.below(ZSM_OFFENCES.len())];
     let input = IntakeInput {
         suspect,
         suspect_is_minor: rng.below(12) == 0,

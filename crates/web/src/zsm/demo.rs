@@ -42,13 +42,7 @@ const FAMILY: [&str; 12] = [
     "de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos", "Vos", "Peters", "Hendriks",
 ];
 const GIVEN: [&str; 10] = ["Sam", "Noah", "Emma", "Daan", "Julia", "Mohamed", "Sara", "Liam", "Yara", "Milan"];
-const OFFENCES: [(&str, &str, bool); 5] = [
-    ("winkeldiefstal", "Nam drie flessen sterke drank mee zonder te betalen", true),
-    ("eenvoudige mishandeling", "Sloeg een portier na een ruzie bij de ingang", true),
-    ("vernieling", "Trapte de ruit van een bushokje in", true),
-    ("openlijke geweldpleging", "Samen met anderen geweld tegen een fietser", true),
-    ("belediging", "Beledigde een handhaver tijdens een controle", false),
-];
+use store::bulk::ZSM_OFFENCES as OFFENCES;
 
 fn err(error: ZsmServiceError) -> anyhow::Error {
     anyhow::anyhow!("ZSM demo: {error}")
