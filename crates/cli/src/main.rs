@@ -1,8 +1,10 @@
 //! `desist`: the one binary. Serves the web application and API, loads the demo, runs
 //! migrations, manages members; evidence commands (import, export, cohort, reoffending) work
-//! over the same store; `bench evidence | people` measure at national scale.
+//! over the same store; `bench evidence | people | plans` measure at national scale.
 
+mod bench_http;
 mod bench_people;
+mod bench_plans;
 mod config;
 mod demo;
 mod evidence_cmd;
@@ -65,6 +67,8 @@ enum BenchCommand {
     Evidence(evidence_cmd::BenchArgs),
     /// Person search and person page over HTTP (wrk) with generated people, against /healthz.
     People(bench_people::PeopleBenchArgs),
+    /// "My agency's tasks", a plan page and the weekly review with 100k plans and 1M tasks.
+    Plans(bench_plans::PlansBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -114,6 +118,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Compare(args) => args.run(&config, &mut std::io::stdout()).await,
         Command::Bench(BenchCommand::Evidence(args)) => args.run(&mut std::io::stdout()).await,
         Command::Bench(BenchCommand::People(args)) => bench_people::run(args, config).await,
+        Command::Bench(BenchCommand::Plans(args)) => bench_plans::run(args, config).await,
     }
 }
 

@@ -7,8 +7,10 @@
 //! search, the person page and access checks see bulk people like any other.
 
 mod generate;
+mod plans;
 
 pub use generate::{BULK_AGENCIES, GeneratedPerson, MAX_GENERATED, generated_agency, generated_person};
+pub use plans::{GeneratedPlan, PlanBulkSpec, PlansLoaded, plan_agencies};
 
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, insert_rows, on_db};

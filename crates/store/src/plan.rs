@@ -202,6 +202,29 @@ impl PlanStore for Store {
         state.map(|s| parse_plan(&s)).transpose()
     }
 
+    async fn plans_as_of(&self, plans: &[PlanId], at: jiff::Timestamp) -> StoreResult<Vec<Option<Plan>>> {
+        let mut by_id = std::collections::HashMap::with_capacity(plans.len());
+        for chunk in plans.chunks(500) {
+            // $1 is the instant; the plan ids follow.
+            let marks: Vec<String> = (2..=chunk.len() + 1).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT e.plan_id, e.state FROM plan_event e WHERE e.plan_id IN ({}) AND e.version = \
+                 (SELECT max(l.version) FROM plan_event l WHERE l.plan_id = e.plan_id AND l.at <= $1)",
+                marks.join(", ")
+            );
+            let rows: Vec<(Uuid, String)> = on_db!(self, pool => {
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(Instant(at));
+                for id in chunk {
+                    query = query.bind(id.0);
+                }
+                query.fetch_all(pool).await
+            })
+            .map_err(db_error)?;
+            by_id.extend(rows);
+        }
+        plans.iter().map(|id| by_id.remove(&id.0).map(|state| parse_plan(&state)).transpose()).collect()
+    }
+
     async fn plan_history(&self, plan: PlanId) -> StoreResult<Vec<PlanEvent>> {
         let sql = "SELECT e.plan_id, p.person_id, e.version, e.at, e.on_day, e.member_id, e.agency_id, e.command \
                    FROM plan_event e JOIN plan p ON p.id = e.plan_id WHERE e.plan_id = $1 ORDER BY e.version";

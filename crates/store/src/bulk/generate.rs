@@ -88,25 +88,25 @@ pub const MAX_GENERATED: u64 = 8_000_000;
 
 /// splitmix64 (Steele, Lea & Flood 2014): tiny, fast and good enough for test data.
 #[derive(Clone)]
-struct SplitMix(u64);
+pub(crate) struct SplitMix(u64);
 
 impl SplitMix {
-    fn for_person(seed: u64, index: u64, stream: u64) -> SplitMix {
+    pub(crate) fn for_person(seed: u64, index: u64, stream: u64) -> SplitMix {
         let mut mix = SplitMix(seed ^ index.wrapping_mul(0xD1B5_4A32_D192_ED03) ^ stream.rotate_left(32));
         mix.next();
         mix
     }
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn bytes10(&mut self) -> [u8; 10] {
+    pub(crate) fn bytes10(&mut self) -> [u8; 10] {
         let (a, b) = (self.next().to_le_bytes(), self.next().to_le_bytes());
         [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1]]
     }

@@ -4,12 +4,13 @@
 use super::{PlanStore, Plans, ReviewLine, TaskListLine, TaskOwner, agency_ref, member_ref, person_id};
 use crate::access::{Actor, Permission, authorise};
 use crate::audit::{AuditAction, AuditEntry};
+use crate::ids::PersonId;
 use crate::ids_beyond::PersonRef;
 use crate::plan::{agency_tasks, member_tasks, weekly_review};
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::{ServiceError, ServiceResult};
 use jiff::SignedDuration;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 /// "My tasks" and "my agency's tasks" show at most this many tasks, earliest due first: an
 /// agency on thousands of plans reads the overdue and the next ones, not a list of thousands.
@@ -49,10 +50,8 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         let today = self.today();
         let week_ago = now.checked_sub(SignedDuration::from_hours(7 * 24)).unwrap_or(now);
         let plans = self.store.open_plans_for_agency(actor.agency_id, today).await?;
-        let mut before = Vec::with_capacity(plans.len());
-        for plan in &plans {
-            before.push(self.store.plan_as_of(plan.id, week_ago).await?);
-        }
+        let ids: Vec<_> = plans.iter().map(|p| p.id).collect();
+        let before = self.store.plans_as_of(&ids, week_ago).await?;
         let items = weekly_review(before.iter().map(Option::as_ref).zip(plans.iter()), today, &self.pack.plan);
         let named = self.named(actor, items, |i| i.person, "list: weekly review").await?;
         Ok(named
@@ -77,16 +76,27 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         let today = self.today();
         let mut out = Vec::new();
         let mut audit = Vec::new();
-        let mut seen = BTreeSet::new();
+        // Each person is checked, named and audited once, however many entries they have.
+        let mut names: BTreeMap<PersonId, Option<String>> = BTreeMap::new();
         for entry in entries {
             let person = person_id(person_of(&entry));
-            let team = self.store.team(person).await?;
-            let Ok(grant) = authorise(actor, Permission::ViewPerson, &team, today) else { continue };
-            let Some(found) = self.store.person(person).await? else { continue };
-            if seen.insert(person) {
-                audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, what, &grant));
+            if !names.contains_key(&person) {
+                let team = self.store.team(person).await?;
+                let name = match authorise(actor, Permission::ViewPerson, &team, today) {
+                    Ok(grant) => match self.store.person(person).await? {
+                        Some(found) => {
+                            audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, what, &grant));
+                            Some(found.display_name())
+                        }
+                        None => None,
+                    },
+                    Err(_) => None,
+                };
+                names.insert(person, name);
             }
-            out.push((entry, found.display_name()));
+            if let Some(Some(name)) = names.get(&person) {
+                out.push((entry, name.clone()));
+            }
         }
         self.store.append(&audit).await?;
         Ok(out)
