@@ -167,6 +167,7 @@ impl Store {
 }
 
 impl PlanStore for Store {
+    /// Also `save_plan`: `write_plan_step!` inserts version 1 and updates later versions.
     async fn create_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
         let state = to_json(plan)?;
         in_tx!(self, tx => {
@@ -177,12 +178,8 @@ impl PlanStore for Store {
     }
 
     async fn save_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
-        let state = to_json(plan)?;
-        in_tx!(self, tx => {
-            write_plan_step!(tx, plan, event, &state);
-            insert_audit!(tx, audit);
-        });
-        Ok(())
+        // The step itself tells a new plan (version 1) from a change.
+        self.create_plan(plan, event, audit).await
     }
 
     async fn current_plan(&self, person: PersonId) -> StoreResult<Option<StoredPlan>> {

@@ -7,12 +7,11 @@
 
 mod support;
 
-use domain::access::{Actor, Role, TeamEntryInput};
+use domain::access::{Actor, Role};
 use domain::beyond_pack::BeyondPack;
 use domain::conference::service::{Conferences, MeetingInput, RequestInput, TriageInput};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
-use domain::service::People;
 use reqwest::StatusCode;
 use support::{TestApp, spawn_app};
 
@@ -37,18 +36,9 @@ async fn team(app: TestApp) -> Team {
     let manager = app.member(&house, "noor", &[Role::ProcessManager]).await;
     let person = app.person(&officer, "Visser", "111222333").await;
     let other = app.person(&officer, "Bakker", "123456782").await;
-    let zone = jiff::tz::TimeZone::UTC;
-    let people = People { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
     for who in [person, other] {
         for agency in [&police, &house] {
-            let input = TeamEntryInput {
-                agency_id: agency.id.to_string(),
-                basis_kind: "statutory_task".into(),
-                statute: "Convenant Zorg- en Veiligheidshuis".into(),
-                reason: "case conference".into(),
-                ..Default::default()
-            };
-            people.add_to_team(&officer, who, &input).await.unwrap();
+            app.join_team(&officer, who, agency).await;
         }
     }
     Team { app, probation, police, house, officer, constable, manager, person, other }

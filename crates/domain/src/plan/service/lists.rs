@@ -11,6 +11,7 @@ use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::{ServiceError, ServiceResult};
 use jiff::SignedDuration;
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 /// "My tasks" and "my agency's tasks" show at most this many tasks, earliest due first: an
 /// agency on thousands of plans reads the overdue and the next ones, not a list of thousands.
@@ -80,7 +81,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         let mut names: BTreeMap<PersonId, Option<String>> = BTreeMap::new();
         for entry in entries {
             let person = person_id(person_of(&entry));
-            if !names.contains_key(&person) {
+            if let Entry::Vacant(slot) = names.entry(person) {
                 let team = self.store.team(person).await?;
                 let name = match authorise(actor, Permission::ViewPerson, &team, today) {
                     Ok(grant) => match self.store.person(person).await? {
@@ -92,7 +93,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
                     },
                     Err(_) => None,
                 };
-                names.insert(person, name);
+                slot.insert(name);
             }
             if let Some(Some(name)) = names.get(&person) {
                 out.push((entry, name.clone()));
