@@ -1,9 +1,10 @@
 //! `desist`: the one binary. Serves the web application and API, loads the demo, runs
 //! migrations, manages members; evidence commands (import, export, cohort, reoffending) work
-//! over the same store; `bench evidence | people | zsm` measure at national scale.
+//! over the same store; `bench evidence | people | plans | zsm` measure at national scale.
 
 mod bench_http;
 mod bench_people;
+mod bench_plans;
 mod bench_zsm;
 mod config;
 mod demo;
@@ -71,6 +72,8 @@ enum BenchCommand {
     People(bench_people::PeopleBenchArgs),
     /// The ZSM board (wrk, against /healthz) and a year's metrics page over generated cases.
     Zsm(bench_zsm::ZsmBenchArgs),
+    /// "My agency's tasks", a plan page and the weekly review with 100k plans and 1M tasks.
+    Plans(bench_plans::PlansBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -121,6 +124,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Bench(BenchCommand::Evidence(args)) => args.run(&mut std::io::stdout()).await,
         Command::Bench(BenchCommand::People(args)) => bench_people::run(args, config).await,
         Command::Bench(BenchCommand::Zsm(args)) => bench_zsm::run(args, config).await,
+        Command::Bench(BenchCommand::Plans(args)) => bench_plans::run(args, config).await,
     }
 }
 

@@ -352,16 +352,27 @@ pub async fn listed_with_names<S: PeopleStore + AuditLog, T>(
 ) -> ServiceResult<Vec<(T, String)>> {
     let mut out = Vec::new();
     let mut audit = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
+    // Each person is checked, named and audited once, however many entries they have.
+    let mut names: std::collections::BTreeMap<PersonId, Option<String>> = std::collections::BTreeMap::new();
     for entry in entries {
         let person = person_of(&entry);
-        let team = store.team(person).await?;
-        let Ok(grant) = authorise(actor, Permission::ViewPerson, &team, today) else { continue };
-        let Some(found) = store.person(person).await? else { continue };
-        if seen.insert(person) {
-            audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, what, &grant));
+        if let std::collections::btree_map::Entry::Vacant(slot) = names.entry(person) {
+            let team = store.team(person).await?;
+            let name = match authorise(actor, Permission::ViewPerson, &team, today) {
+                Ok(grant) => match store.person(person).await? {
+                    Some(found) => {
+                        audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, what, &grant));
+                        Some(found.display_name())
+                    }
+                    None => None,
+                },
+                Err(_) => None,
+            };
+            slot.insert(name);
         }
-        out.push((entry, found.display_name()));
+        if let Some(Some(name)) = names.get(&person) {
+            out.push((entry, name.clone()));
+        }
     }
     store.append(&audit).await?;
     Ok(out)

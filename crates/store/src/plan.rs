@@ -167,6 +167,7 @@ impl Store {
 }
 
 impl PlanStore for Store {
+    /// Also `save_plan`: `write_plan_step!` inserts version 1 and updates later versions.
     async fn create_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
         let state = to_json(plan)?;
         in_tx!(self, tx => {
@@ -177,12 +178,8 @@ impl PlanStore for Store {
     }
 
     async fn save_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
-        let state = to_json(plan)?;
-        in_tx!(self, tx => {
-            write_plan_step!(tx, plan, event, &state);
-            insert_audit!(tx, audit);
-        });
-        Ok(())
+        // The step itself tells a new plan (version 1) from a change.
+        self.create_plan(plan, event, audit).await
     }
 
     async fn current_plan(&self, person: PersonId) -> StoreResult<Option<StoredPlan>> {
@@ -200,6 +197,29 @@ impl PlanStore for Store {
         })
         .map_err(db_error)?;
         state.map(|s| parse_plan(&s)).transpose()
+    }
+
+    async fn plans_as_of(&self, plans: &[PlanId], at: jiff::Timestamp) -> StoreResult<Vec<Option<Plan>>> {
+        let mut by_id = std::collections::HashMap::with_capacity(plans.len());
+        for chunk in plans.chunks(500) {
+            // $1 is the instant; the plan ids follow.
+            let marks: Vec<String> = (2..=chunk.len() + 1).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "SELECT e.plan_id, e.state FROM plan_event e WHERE e.plan_id IN ({}) AND e.version = \
+                 (SELECT max(l.version) FROM plan_event l WHERE l.plan_id = e.plan_id AND l.at <= $1)",
+                marks.join(", ")
+            );
+            let rows: Vec<(Uuid, String)> = on_db!(self, pool => {
+                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(Instant(at));
+                for id in chunk {
+                    query = query.bind(id.0);
+                }
+                query.fetch_all(pool).await
+            })
+            .map_err(db_error)?;
+            by_id.extend(rows);
+        }
+        plans.iter().map(|id| by_id.remove(&id.0).map(|state| parse_plan(&state)).transpose()).collect()
     }
 
     async fn plan_history(&self, plan: PlanId) -> StoreResult<Vec<PlanEvent>> {

@@ -152,4 +152,50 @@ async fn bulk_zsm_cases_fill_the_board_and_the_metrics(db: TestDb) {
     assert!(store.bulk_load_zsm(&people, &loaded, &more, |_| {}).await.is_err(), "a different size is refused");
 }
 
-on_both_backends!(bulk_people_are_searchable_and_stay_within_their_team, bulk_zsm_cases_fill_the_board_and_the_metrics);
+async fn bulk_plans_read_back_as_generated_and_fill_the_task_index(db: TestDb) {
+    use domain::plan::service::{PlanStore, TaskOwner};
+    use store::bulk::{PlanBulkSpec, plan_agencies};
+    let store = &db.store;
+    let people = BulkSpec { batch: 64, ..BulkSpec::new(150, 5) };
+    let loaded = store.bulk_load_people(&people, |_| {}).await.unwrap();
+    let agencies: Vec<uuid::Uuid> = loaded.agencies.iter().map(|a| *a.as_uuid()).collect();
+    let spec = PlanBulkSpec {
+        people: BulkSpec { count: 100, ..people.clone() },
+        tasks_per_plan: 10,
+        today: date(2026, 11, 22),
+    };
+    let first = store.bulk_load_plans(&spec, &agencies, |_| {}).await.unwrap();
+    assert_eq!((first.existing, first.written, first.tasks_written), (0, 100, 1000));
+    let spec = PlanBulkSpec { people: people.clone(), ..spec };
+    let mut reported = Vec::new();
+    let resumed = store.bulk_load_plans(&spec, &agencies, |n| reported.push(n)).await.unwrap();
+    assert_eq!((resumed.existing, resumed.written), (100, 50));
+    assert_eq!(reported, vec![100, 150]);
+    assert_eq!(count(store, "plan").await, 150);
+    assert_eq!(count(store, "plan_event").await, 150);
+    assert_eq!(count(store, "team_entry").await, 150 * 3, "two more agencies on each person's team");
+
+    let author = *store.credentials(store::bulk::BULK_LOADER).await.unwrap().unwrap().member.id.as_uuid();
+    let generated: Vec<_> = (0..150).map(|i| spec.plan(i, &agencies, author)).collect();
+    let outstanding = generated.iter().flat_map(|g| &g.plan.tasks).filter(|t| t.status.is_outstanding()).count();
+    assert_eq!(count(store, "plan_task").await, outstanding as i64);
+    let sample = &generated[77];
+    let stored = store.current_plan(PersonId::from_uuid(sample.plan.person.0)).await.unwrap().unwrap();
+    assert_eq!((stored.plan, stored.version), (sample.plan.clone(), 1));
+    let team = store.team(PersonId::from_uuid(sample.plan.person.0)).await.unwrap();
+    let mut on_team: Vec<_> = team.iter().map(|e| *e.agency_id.as_uuid()).collect();
+    let mut expected: Vec<_> = plan_agencies(5, 77).iter().map(|&a| agencies[a]).collect();
+    on_team.sort();
+    expected.sort();
+    assert_eq!(on_team, expected);
+    let owner = sample.plan.tasks.iter().find(|t| t.status.is_outstanding()).unwrap().owner;
+    let with_tasks =
+        store.plans_with_tasks_of(TaskOwner::Agency(domain::ids::AgencyId::from_uuid(owner.0)), 10_000).await.unwrap();
+    assert!(with_tasks.iter().any(|p| p.id == sample.plan.id));
+}
+
+on_both_backends!(
+    bulk_people_are_searchable_and_stay_within_their_team,
+    bulk_plans_read_back_as_generated_and_fill_the_task_index,
+    bulk_zsm_cases_fill_the_board_and_the_metrics
+);

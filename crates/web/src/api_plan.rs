@@ -49,11 +49,9 @@ pub fn routes() -> Router<AppState> {
 )]
 pub struct PlanApiDoc;
 
-/// The request body, or a 422 problem when it is not the JSON this call takes.
-fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
-    parsed
-        .map(|Json(body)| body)
-        .map_err(|rejection| problem(StatusCode::UNPROCESSABLE_ENTITY, rejection.body_text(), Vec::new(), json!({})))
+/// A 422 problem for a body that is not the JSON this call takes.
+fn bad_body(rejection: JsonRejection) -> Response {
+    problem(StatusCode::UNPROCESSABLE_ENTITY, rejection.body_text(), Vec::new(), json!({}))
 }
 
 /// Agency ids an entry is restricted to; empty when the whole team sees it.
@@ -243,9 +241,9 @@ async fn create_task(
     parsed: Result<Json<NewTask>, JsonRejection>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    let new = match body(parsed) {
-        Ok(new) => new,
-        Err(response) => return Ok(response),
+    let new = match parsed {
+        Ok(Json(new)) => new,
+        Err(rejection) => return Ok(bad_body(rejection)),
     };
     let action = PlanAction::AddTask {
         description: new.description,
@@ -285,9 +283,9 @@ async fn change_status(
     parsed: Result<Json<StatusChange>, JsonRejection>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    let change = match body(parsed) {
-        Ok(change) => change,
-        Err(response) => return Ok(response),
+    let change = match parsed {
+        Ok(Json(change)) => change,
+        Err(rejection) => return Ok(bad_body(rejection)),
     };
     let action = PlanAction::TaskStatus { task: task.clone(), status: change.status, reason: change.reason };
     Ok(match state.plans().change(&me.actor, id, &action).await {
@@ -319,9 +317,9 @@ async fn add_note(
     parsed: Result<Json<NewNote>, JsonRejection>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    let new = match body(parsed) {
-        Ok(new) => new,
-        Err(response) => return Ok(response),
+    let new = match parsed {
+        Ok(Json(new)) => new,
+        Err(rejection) => return Ok(bad_body(rejection)),
     };
     let action = PlanAction::Note { task: new.task, text: new.text, restricted_to: new.restricted_to };
     Ok(match state.plans().change(&me.actor, id, &action).await {
@@ -354,11 +352,11 @@ pub struct TaskFilter {
 
 async fn task_list(state: AppState, me: Member, owner: TaskOwner, filter: TaskFilter) -> Result<Response, WebError> {
     let Member(me, _) = me;
-    let wanted = |urgency: &Urgency| match (filter.urgency.as_str(), urgency) {
-        ("", _) => true,
-        ("overdue", Urgency::Overdue { .. }) => true,
-        ("due_soon", Urgency::DueSoon { .. }) => true,
-        _ => false,
+    let wanted = |urgency: &Urgency| {
+        matches!(
+            (filter.urgency.as_str(), urgency),
+            ("", _) | ("overdue", Urgency::Overdue { .. }) | ("due_soon", Urgency::DueSoon { .. })
+        )
     };
     if !matches!(filter.urgency.as_str(), "" | "overdue" | "due_soon") {
         return Ok(problem(

@@ -5,10 +5,9 @@
 
 mod support;
 
-use domain::access::{Actor, Role, TeamEntryInput};
+use domain::access::{Actor, Role};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
-use domain::service::People;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{Client, TestApp};
@@ -36,17 +35,8 @@ async fn team(app: TestApp) -> Team {
     let clerk = app.member(&municipality, "ans", &[Role::MunicipalityOfficer]).await;
     let stranger = app.member(&outsider, "olga", &[Role::ProbationOfficer]).await;
     let person = app.person(&officer, "De Boer", "111222333").await;
-    let zone = jiff::tz::TimeZone::UTC;
-    let people = People { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
     for agency in [&police, &municipality] {
-        let input = TeamEntryInput {
-            agency_id: agency.id.to_string(),
-            basis_kind: "statutory_task".into(),
-            statute: "Convenant Zorg- en Veiligheidshuis".into(),
-            reason: "case conference".into(),
-            ..Default::default()
-        };
-        people.add_to_team(&officer, person, &input).await.unwrap();
+        app.join_team(&officer, person, agency).await;
     }
     Team { app, probation, police, municipality, outsider, officer, constable, clerk, stranger, person }
 }

@@ -106,7 +106,7 @@ impl SplitMix {
     pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-    fn bytes10(&mut self) -> [u8; 10] {
+    pub(crate) fn bytes10(&mut self) -> [u8; 10] {
         let (a, b) = (self.next().to_le_bytes(), self.next().to_le_bytes());
         [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1]]
     }

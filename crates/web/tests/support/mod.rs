@@ -142,6 +142,20 @@ impl TestApp {
         people.create(creator, &input, &basis).await.unwrap().id
     }
 
+    /// Adds `agency` to the person's team (statutory task, Safety House covenant), as `by`.
+    pub async fn join_team(&self, by: &Actor, person: PersonId, agency: &Agency) {
+        let zone = jiff::tz::TimeZone::UTC;
+        let people = People { store: &self.store, clock: self.clock.as_ref(), time_zone: &zone };
+        let input = TeamEntryInput {
+            agency_id: agency.id.to_string(),
+            basis_kind: "statutory_task".into(),
+            statute: "Convenant Zorg- en Veiligheidshuis".into(),
+            reason: "case conference".into(),
+            ..Default::default()
+        };
+        people.add_to_team(by, person, &input).await.unwrap();
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
         match self.store.pool() {

@@ -47,10 +47,8 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         let today = self.today();
         let week_ago = now.checked_sub(SignedDuration::from_hours(7 * 24)).unwrap_or(now);
         let plans = self.store.open_plans_for_agency(actor.agency_id, today).await?;
-        let mut before = Vec::with_capacity(plans.len());
-        for plan in &plans {
-            before.push(self.store.plan_as_of(plan.id, week_ago).await?);
-        }
+        let ids: Vec<_> = plans.iter().map(|p| p.id).collect();
+        let before = self.store.plans_as_of(&ids, week_ago).await?;
         let items = weekly_review(before.iter().map(Option::as_ref).zip(plans.iter()), today, &self.pack.plan);
         let named = self.named(actor, items, |i| i.person, "list: weekly review").await?;
         Ok(named

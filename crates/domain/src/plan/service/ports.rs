@@ -68,6 +68,12 @@ pub trait PlanStore: Send + Sync {
     fn current_plan(&self, person: PersonId) -> impl Future<Output = StoreResult<Option<StoredPlan>>> + Send;
     /// The plan as it was at `at` (the last history row at or before it).
     fn plan_as_of(&self, plan: PlanId, at: Timestamp) -> impl Future<Output = StoreResult<Option<Plan>>> + Send;
+    /// Each plan as it was at `at`, in the order given (`None` where it did not exist yet).
+    fn plans_as_of(
+        &self,
+        plans: &[PlanId],
+        at: Timestamp,
+    ) -> impl Future<Output = StoreResult<Vec<Option<Plan>>>> + Send;
     /// The plan's history, oldest first.
     fn plan_history(&self, plan: PlanId) -> impl Future<Output = StoreResult<Vec<PlanEvent>>> + Send;
     /// The plans holding the first `limit` outstanding tasks of `owner` (earliest due first).
