@@ -33,12 +33,6 @@ pub struct PlansBenchArgs {
     /// Tasks on each plan, owned by the agencies on its team.
     #[arg(long, default_value_t = 10)]
     tasks_per_plan: usize,
-    /// The database (default: sqlite:desist-bench-plans-<plans>.db). A PostgreSQL database must exist.
-    #[arg(long)]
-    database_url: Option<String>,
-    /// Seed of the generated people and plans.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
     /// The benchmark member's agency, as an index into the bulk agencies (default: probation).
     #[arg(long, default_value_t = 6)]
     agency: usize,
@@ -97,13 +91,13 @@ pub async fn run(args: PlansBenchArgs, config: Config) -> anyhow::Result<()> {
     if args.agency >= BULK_AGENCIES.len() {
         bail!("--agency must be below {}", BULK_AGENCIES.len());
     }
-    let url = args.database_url.clone().unwrap_or_else(|| format!("sqlite:desist-bench-plans-{}.db", args.plans));
+    let url = args.http.database_url.clone().unwrap_or_else(|| format!("sqlite:desist-bench-plans-{}.db", args.plans));
     let pool = args.http.pool.unwrap_or(config.max_connections);
     let store =
         Store::connect(&url, pool).await.with_context(|| format!("opening the database {}", redact_url(&url)))?;
     let zone = jiff::tz::TimeZone::get(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let spec = PlanBulkSpec {
-        people: BulkSpec::new(args.plans, args.seed),
+        people: BulkSpec::new(args.plans, args.http.seed),
         tasks_per_plan: args.tasks_per_plan,
         today: jiff::Timestamp::now().to_zoned(zone).date(),
     };
