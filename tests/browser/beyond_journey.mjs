@@ -130,8 +130,8 @@ async function main() {
       for (const box of (await page.locator('form[action$="/attendance"] input[name="present"]').all()).slice(0, 3)) await box.check();
       await submit(page, page.locator('form[action$="/attendance"] button[type="submit"]'), 'recording attendance');
       // The minutes form folds open under the person's agenda item.
-      await page.locator(`section.agenda-item:has(#item-${person}) summary`).click();
-      const form = page.locator(`form:has(input[name="person"][value="${person}"])`);
+      await page.locator(`section.agenda-item:has(#item-${person}) details:has(form[action$="/minutes"]) summary`).click();
+      const form = page.locator(`form[action$="/minutes"]:has(input[name="person"][value="${person}"])`);
       await form.locator(`#analysis-${person}`).fill('Dakloosheid en drank houden de diefstallen in stand');
       await form.locator('input[name="strategy"][value="both"]').check();
       const owners = form.locator(`#owner-${person}-0 option:not([value=""])`);
