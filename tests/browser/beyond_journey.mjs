@@ -175,6 +175,20 @@ async function main() {
       return 'active';
     });
 
+    await run('measures and groups: the person\'s measures page and the groups page', async () => {
+      const { context, page } = await signIn(browser, 'procesregisseur', problems);
+      await page.goto(`${base}/people/${person}/measures`);
+      check(new URL(page.url()).pathname === `/people/${person}/measures`, `not the measures page: ${page.url()}`);
+      await axeCheck(page, 'measures of a person');
+      await page.goto(`${base}/groups`);
+      const group = page.locator('main a[href^="/groups/"]').first();
+      check(await group.count() === 1, 'the demo group is not listed');
+      await clickAndNavigate(page, group);
+      await axeCheck(page, 'a group\'s progress');
+      await context.close();
+      return new URL(page.url()).pathname;
+    });
+
     await run('the weekly review lists the plan', async () => {
       const { context, page } = await signIn(browser, 'procesregisseur', problems);
       await page.goto(`${base}/reviews/weekly`);
