@@ -22,6 +22,8 @@ pub struct Page {
     pub switch_language_url: String,
     /// Whether the member screens (probation, process managers): shows "To screen" in the menu.
     pub screens: bool,
+    /// Whether the member manages plans: shows "Groups" in the menu (others would get a 403).
+    pub manages_plans: bool,
 }
 
 impl Page {
@@ -34,8 +36,13 @@ impl Page {
         let back = serde_urlencoded::to_string([("back", context.path.as_str())]).unwrap_or_default();
         let screens =
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::RecordScreening));
+        let manages_plans = context
+            .signed_in
+            .as_ref()
+            .is_some_and(|s| s.actor.can(domain::access::Permission::ManagePlan));
         Self {
             screens,
+            manages_plans,
             t,
             title: title.to_string(),
             member_line,
