@@ -36,10 +36,8 @@ impl Page {
         let back = serde_urlencoded::to_string([("back", context.path.as_str())]).unwrap_or_default();
         let screens =
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::RecordScreening));
-        let manages_plans = context
-            .signed_in
-            .as_ref()
-            .is_some_and(|s| s.actor.can(domain::access::Permission::ManagePlan));
+        let manages_plans =
+            context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManagePlan));
         Self {
             screens,
             manages_plans,
