@@ -20,6 +20,9 @@ pub struct Config {
     /// Send cookies only over HTTPS. Turn off only for local use over plain HTTP.
     pub secure_cookies: bool,
     pub session_hours: u32,
+    /// A person listed to a member again under the same list (a board refresh, a task list)
+    /// is audited again only after this many minutes; 0 audits every listing.
+    pub listing_audit_minutes: u32,
     /// Take client addresses from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
     /// tracing filter, e.g. `info` or `desist=debug,sqlx=warn`.
@@ -55,6 +58,7 @@ impl Default for Config {
             language: "nl".into(),
             secure_cookies: true,
             session_hours: 10,
+            listing_audit_minutes: 15,
             trust_forwarded_for: false,
             log: "info".into(),
             log_format: "text".into(),
@@ -88,6 +92,7 @@ impl fmt::Debug for Config {
             .field("language", &self.language)
             .field("secure_cookies", &self.secure_cookies)
             .field("session_hours", &self.session_hours)
+            .field("listing_audit_minutes", &self.listing_audit_minutes)
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("log", &self.log)
             .field("log_format", &self.log_format)
@@ -159,6 +164,9 @@ impl Config {
         }
         if let Some(v) = env("DESIST_SESSION_HOURS") {
             self.session_hours = parsed("DESIST_SESSION_HOURS", v)?;
+        }
+        if let Some(v) = env("DESIST_LISTING_AUDIT_MINUTES") {
+            self.listing_audit_minutes = parsed("DESIST_LISTING_AUDIT_MINUTES", v)?;
         }
         if let Some(v) = env("DESIST_TRUST_FORWARDED_FOR") {
             self.trust_forwarded_for = parsed("DESIST_TRUST_FORWARDED_FOR", v)?;

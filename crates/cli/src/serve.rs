@@ -7,9 +7,11 @@ use std::sync::Arc;
 use store::Store;
 
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    Store::connect(&config.database_url, config.max_connections)
+    let store = Store::connect(&config.database_url, config.max_connections)
         .await
-        .with_context(|| format!("opening the database {}", redact_url(&config.database_url)))
+        .with_context(|| format!("opening the database {}", redact_url(&config.database_url)))?;
+    store.set_listing_window(jiff::SignedDuration::from_mins(i64::from(config.listing_audit_minutes)));
+    Ok(store)
 }
 
 pub async fn serve(config: &Config) -> anyhow::Result<()> {

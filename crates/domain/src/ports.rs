@@ -42,6 +42,12 @@ pub struct PersonSummary {
     pub birth_date: Option<Date>,
 }
 
+impl PersonSummary {
+    pub fn display_name(&self) -> String {
+        crate::people::full_name(self.given_names.as_deref(), &self.family_name)
+    }
+}
+
 /// One saved version of a person's details, kept forever.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRevision {
@@ -86,6 +92,10 @@ pub trait PeopleStore: Send + Sync {
         except: Option<PersonId>,
     ) -> impl Future<Output = StoreResult<Option<(Identifier, PersonId)>>> + Send;
     fn team(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<TeamEntry>>> + Send;
+    /// The team entries of each of `persons`, in one read (for work lists).
+    fn teams(&self, persons: &[PersonId]) -> impl Future<Output = StoreResult<Vec<TeamEntry>>> + Send;
+    /// The names and dates of birth of those of `persons` who exist, in one read.
+    fn summaries(&self, persons: &[PersonId]) -> impl Future<Output = StoreResult<Vec<PersonSummary>>> + Send;
     fn add_team_entry(&self, entry: &TeamEntry, audit: &AuditEntry) -> impl Future<Output = StoreResult<()>> + Send;
     fn end_team_entry(
         &self,

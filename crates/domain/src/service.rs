@@ -13,6 +13,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -350,30 +351,28 @@ pub async fn listed_with_names<S: PeopleStore + AuditLog, T>(
     now: Timestamp,
     today: Date,
 ) -> ServiceResult<Vec<(T, String)>> {
-    let mut out = Vec::new();
+    // Each person is checked, named and audited once, however many entries they have, with
+    // the teams and names of the whole list read at once.
+    let mut persons: Vec<PersonId> = entries.iter().map(&person_of).collect();
+    persons.sort();
+    persons.dedup();
+    let mut teams: BTreeMap<PersonId, Vec<TeamEntry>> = BTreeMap::new();
+    for entry in store.teams(&persons).await? {
+        teams.entry(entry.person_id).or_default().push(entry);
+    }
     let mut audit = Vec::new();
-    // Each person is checked, named and audited once, however many entries they have.
-    let mut names: std::collections::BTreeMap<PersonId, Option<String>> = std::collections::BTreeMap::new();
-    for entry in entries {
-        let person = person_of(&entry);
-        if let std::collections::btree_map::Entry::Vacant(slot) = names.entry(person) {
-            let team = store.team(person).await?;
-            let name = match authorise(actor, Permission::ViewPerson, &team, today) {
-                Ok(grant) => match store.person(person).await? {
-                    Some(found) => {
-                        audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, what, &grant));
-                        Some(found.display_name())
-                    }
-                    None => None,
-                },
-                Err(_) => None,
-            };
-            slot.insert(name);
-        }
-        if let Some(Some(name)) = names.get(&person) {
-            out.push((entry, name.clone()));
+    let mut names: BTreeMap<PersonId, String> = BTreeMap::new();
+    for summary in store.summaries(&persons).await? {
+        let team = teams.get(&summary.id).map_or(&[][..], Vec::as_slice);
+        if let Ok(grant) = authorise(actor, Permission::ViewPerson, team, today) {
+            audit.push(AuditEntry::granted(actor, now, summary.id, AuditAction::Listed, what, &grant));
+            names.insert(summary.id, summary.display_name());
         }
     }
+    let out = entries
+        .into_iter()
+        .filter_map(|entry| names.get(&person_of(&entry)).map(|name| (entry, name.clone())))
+        .collect();
     store.append(&audit).await?;
     Ok(out)
 }

@@ -1,5 +1,6 @@
 //! Agencies and members.
 
+use crate::read::params;
 use crate::types::Instant;
 use crate::{Store, db_error, on_db};
 use domain::access::Role;
@@ -7,44 +8,26 @@ use domain::directory::{Agency, Member};
 use domain::ids::{AgencyId, MemberId};
 use domain::ports::{DirectoryStore, MemberCredentials, StoreError, StoreResult};
 use jiff::Timestamp;
-use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-#[derive(sqlx::FromRow)]
-struct AgencyRow {
-    id: Uuid,
-    name: String,
-    kind: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct MemberRow {
-    id: Uuid,
-    agency_id: Uuid,
-    username: String,
-    display_name: String,
-    roles: String,
-    password_hash: String,
-    disabled: bool,
-}
+/// The columns of `MEMBER_COLUMNS`, in order.
+type MemberRow = (Uuid, Uuid, String, String, String, String, bool);
 
 const MEMBER_COLUMNS: &str = "SELECT id, agency_id, username, display_name, roles, password_hash, disabled FROM member";
 
-impl MemberRow {
-    fn into_credentials(self) -> StoreResult<MemberCredentials> {
-        let roles = parse_roles(&self.roles)?;
-        Ok(MemberCredentials {
-            member: Member {
-                id: MemberId::from_uuid(self.id),
-                agency_id: AgencyId::from_uuid(self.agency_id),
-                username: self.username,
-                display_name: self.display_name,
-                roles,
-                disabled: self.disabled,
-            },
-            password_hash: self.password_hash,
-        })
-    }
+fn into_credentials(row: MemberRow) -> StoreResult<MemberCredentials> {
+    let (id, agency_id, username, display_name, roles, password_hash, disabled) = row;
+    Ok(MemberCredentials {
+        member: Member {
+            id: MemberId::from_uuid(id),
+            agency_id: AgencyId::from_uuid(agency_id),
+            username,
+            display_name,
+            roles: parse_roles(&roles)?,
+            disabled,
+        },
+        password_hash,
+    })
 }
 
 /// Roles as stored: comma-separated codes.
@@ -83,16 +66,13 @@ impl DirectoryStore for Store {
 
     async fn agencies(&self) -> StoreResult<Vec<Agency>> {
         let sql = "SELECT id, name, kind FROM agency ORDER BY name";
-        let rows: Vec<AgencyRow> = on_db!(self, pool => sqlx::query_as(sql).fetch_all(pool).await).map_err(db_error)?;
+        let rows: Vec<(Uuid, String, String)> = self.read_all(sql, &[]).await?;
         rows.into_iter()
-            .map(|row| {
+            .map(|(id, name, kind)| {
                 Ok(Agency {
-                    id: AgencyId::from_uuid(row.id),
-                    kind: row
-                        .kind
-                        .parse()
-                        .map_err(|_| StoreError::Database(format!("stored agency kind {:?}", row.kind)))?,
-                    name: row.name,
+                    id: AgencyId::from_uuid(id),
+                    kind: kind.parse().map_err(|_| StoreError::Database(format!("stored agency kind {kind:?}")))?,
+                    name,
                 })
             })
             .collect()
@@ -120,24 +100,21 @@ impl DirectoryStore for Store {
     }
 
     async fn member(&self, id: MemberId) -> StoreResult<Option<Member>> {
-        let sql = AssertSqlSafe(format!("{MEMBER_COLUMNS} WHERE id = $1"));
-        let row: Option<MemberRow> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(*id.as_uuid()).fetch_optional(pool).await)
-                .map_err(db_error)?;
-        row.map(|r| r.into_credentials().map(|c| c.member)).transpose()
+        let sql = format!("{MEMBER_COLUMNS} WHERE id = $1");
+        let row: Option<MemberRow> = self.read_optional(&sql, params![*id.as_uuid()]).await?;
+        row.map(|r| into_credentials(r).map(|c| c.member)).transpose()
     }
 
     async fn credentials(&self, username: &str) -> StoreResult<Option<MemberCredentials>> {
-        let sql = AssertSqlSafe(format!("{MEMBER_COLUMNS} WHERE username = $1"));
-        let row: Option<MemberRow> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(username).fetch_optional(pool).await).map_err(db_error)?;
-        row.map(MemberRow::into_credentials).transpose()
+        let sql = format!("{MEMBER_COLUMNS} WHERE username = $1");
+        let row: Option<MemberRow> = self.read_optional(&sql, params![username]).await?;
+        row.map(into_credentials).transpose()
     }
 
     async fn members(&self) -> StoreResult<Vec<Member>> {
-        let sql = AssertSqlSafe(format!("{MEMBER_COLUMNS} ORDER BY username"));
-        let rows: Vec<MemberRow> = on_db!(self, pool => sqlx::query_as(sql).fetch_all(pool).await).map_err(db_error)?;
-        rows.into_iter().map(|r| r.into_credentials().map(|c| c.member)).collect()
+        let sql = format!("{MEMBER_COLUMNS} ORDER BY username");
+        let rows: Vec<MemberRow> = self.read_all(&sql, &[]).await?;
+        rows.into_iter().map(|r| into_credentials(r).map(|c| c.member)).collect()
     }
 
     async fn set_member_disabled(&self, username: &str, disabled: bool) -> StoreResult<()> {

@@ -13,6 +13,7 @@ mod measures;
 mod people;
 pub use people::TeamEntryNames;
 mod plan;
+mod read;
 mod screening;
 mod search;
 mod sessions;
@@ -50,7 +51,15 @@ pub struct Store {
     /// Commits audit entries written on their own in groups (`None`: write each directly, as
     /// the queue's own writer does).
     audit_queue: Option<audit_queue::AuditQueue>,
+    /// Reads on a SQLite file that run on the calling thread (`read.rs`); `None` for
+    /// PostgreSQL and for an in-memory SQLite, which other connections cannot see.
+    reader: Option<std::sync::Arc<read::SqliteReader>>,
+    /// Listings already on record (`domain::audit::ListingMemo`), shared by the store's clones.
+    listings: std::sync::Arc<std::sync::Mutex<domain::audit::ListingMemo>>,
 }
+
+/// How long a listing of a person to a member is on record before it is written again.
+pub const DEFAULT_LISTING_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_mins(15);
 
 /// Runs `$body` with `$pool` bound to the backend's pool; the body is compiled once per backend.
 macro_rules! on_db {
@@ -158,6 +167,7 @@ impl Store {
 
     /// Opens without migrating (for `desist migrate --status` and upgrade tests).
     pub async fn open(url: &str, max_connections: u32) -> Result<Store, StoreError> {
+        let mut reader = None;
         let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options =
                 PgConnectOptions::from_str(url).map_err(|e| StoreError::Database(format!("bad DATABASE_URL: {e}")))?;
@@ -179,6 +189,9 @@ impl Store {
                 .pragma("cache_size", "-65536")
                 .pragma("temp_store", "memory");
             let in_memory = url.contains(":memory:");
+            if !in_memory {
+                reader = Some(std::sync::Arc::new(read::SqliteReader::new(options.get_filename().to_path_buf())));
+            }
             // An in-memory database lives in one connection; a file can serve many readers.
             let connections = if in_memory { 1 } else { max_connections };
             // A file handle cannot go stale like a network connection, so the pool skips the
@@ -198,10 +211,19 @@ impl Store {
                 "unsupported database URL {url:?}: use sqlite:PATH or postgres://USER@HOST/DB"
             )));
         };
-        let direct = Store { pool, write_lock: Default::default(), audit_queue: None };
+        let listings =
+            std::sync::Arc::new(std::sync::Mutex::new(domain::audit::ListingMemo::new(DEFAULT_LISTING_WINDOW)));
+        let direct = Store { pool, write_lock: Default::default(), audit_queue: None, reader, listings };
         direct.check_is_desist().await?;
         let audit_queue = Some(audit_queue::AuditQueue::start(direct.clone()));
         Ok(Store { audit_queue, ..direct })
+    }
+
+    /// Records a repeated listing of a person to a member again only after `window` (zero:
+    /// every listing); see `domain::audit::ListingMemo`.
+    pub fn set_listing_window(&self, window: jiff::SignedDuration) {
+        *self.listings.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            domain::audit::ListingMemo::new(window);
     }
 
     pub fn pool(&self) -> &Pool {

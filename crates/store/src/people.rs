@@ -1,8 +1,9 @@
 //! People, their identifiers, name-search tokens, revisions and case teams.
 
-use crate::search::{Param, SearchPlan};
+use crate::read::{self, params};
+use crate::search::{SearchParam, SearchPlan};
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, insert_rows, on_db};
+use crate::{Store, db_error, in_tx, insert_rows};
 use domain::access::{LegalBasis, TeamEntry};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, TeamEntryId};
@@ -13,62 +14,49 @@ use jiff::civil::Date;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-#[derive(sqlx::FromRow)]
-struct PersonRow {
-    id: Uuid,
-    family_name: String,
-    given_names: Option<String>,
-    birth_date: Option<Day>,
-    sex: String,
-    address: Option<String>,
-    postcode: Option<String>,
-    city: Option<String>,
-    phone: Option<String>,
-    email: Option<String>,
-    version: i64,
-    created_at: Instant,
-    created_by: Uuid,
-    updated_at: Instant,
-    updated_by: Uuid,
-}
+/// The columns of `PERSON_COLUMNS`, in order.
+type PersonRow = (
+    Uuid,
+    String,
+    Option<String>,
+    Option<Day>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    Instant,
+    Uuid,
+    Instant,
+    Uuid,
+);
 
-#[derive(sqlx::FromRow)]
-struct IdentifierRow {
-    kind: String,
-    value: String,
-}
+/// kind, value
+type IdentifierRow = (String, String);
 
-#[derive(sqlx::FromRow)]
-struct SummaryRow {
-    id: Uuid,
-    family_name: String,
-    given_names: Option<String>,
-    birth_date: Option<Day>,
-}
+/// id, family_name, given_names, birth_date
+type SummaryRow = (Uuid, String, Option<String>, Option<Day>);
 
-#[derive(sqlx::FromRow)]
-struct TeamRow {
-    id: Uuid,
-    person_id: Uuid,
-    agency_id: Uuid,
-    basis_kind: String,
-    statute: Option<String>,
-    consent_scope: Option<String>,
-    consent_expires_on: Option<Day>,
-    court_order_reference: Option<String>,
-    reason: String,
-    added_by: Uuid,
-    added_at: Instant,
-    ended_at: Option<Instant>,
-}
+/// The columns of `TEAM_COLUMNS`, in order.
+type TeamRow = (
+    Uuid,
+    Uuid,
+    Uuid,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<Day>,
+    Option<String>,
+    String,
+    Uuid,
+    Instant,
+    Option<Instant>,
+);
 
-#[derive(sqlx::FromRow)]
-struct RevisionRow {
-    version: i64,
-    details: String,
-    saved_at: Instant,
-    saved_by: Uuid,
-}
+const TEAM_COLUMNS: &str = "id, person_id, agency_id, basis_kind, statute, consent_scope, consent_expires_on, \
+     court_order_reference, reason, added_by, added_at, ended_at";
 
 const PERSON_COLUMNS: &str = "id, family_name, given_names, birth_date, sex, address, postcode, city, phone, email, \
      version, created_at, created_by, updated_at, updated_by";
@@ -77,63 +65,102 @@ fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Database(format!("stored {what} cannot be read: {detail}"))
 }
 
-impl PersonRow {
-    fn into_person(self, identifiers: Vec<IdentifierRow>) -> StoreResult<Person> {
-        let identifiers = identifiers
-            .into_iter()
-            .map(|row| {
-                let kind: IdentifierKind = row.kind.parse().map_err(|_| corrupt("identifier kind", &row.kind))?;
-                Ok(Identifier { kind, value: row.value })
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        Ok(Person {
-            id: PersonId::from_uuid(self.id),
-            details: PersonDraft {
-                family_name: self.family_name,
-                given_names: self.given_names,
-                birth_date: self.birth_date.map(|d| d.0),
-                sex: self.sex.parse::<Sex>().map_err(|_| corrupt("sex", &self.sex))?,
-                address: self.address,
-                postcode: self.postcode,
-                city: self.city,
-                phone: self.phone,
-                email: self.email,
-                identifiers,
-            },
-            version: self.version,
-            created_at: self.created_at.0,
-            created_by: MemberId::from_uuid(self.created_by),
-            updated_at: self.updated_at.0,
-            updated_by: MemberId::from_uuid(self.updated_by),
+fn into_person(row: PersonRow, identifiers: Vec<IdentifierRow>) -> StoreResult<Person> {
+    let (
+        id,
+        family_name,
+        given_names,
+        birth_date,
+        sex,
+        address,
+        postcode,
+        city,
+        phone,
+        email,
+        version,
+        created_at,
+        created_by,
+        updated_at,
+        updated_by,
+    ) = row;
+    let identifiers = identifiers
+        .into_iter()
+        .map(|(kind, value)| {
+            let kind: IdentifierKind = kind.parse().map_err(|_| corrupt("identifier kind", &kind))?;
+            Ok(Identifier { kind, value })
         })
-    }
+        .collect::<StoreResult<Vec<_>>>()?;
+    Ok(Person {
+        id: PersonId::from_uuid(id),
+        details: PersonDraft {
+            family_name,
+            given_names,
+            birth_date: birth_date.map(|d| d.0),
+            sex: sex.parse::<Sex>().map_err(|_| corrupt("sex", &sex))?,
+            address,
+            postcode,
+            city,
+            phone,
+            email,
+            identifiers,
+        },
+        version,
+        created_at: created_at.0,
+        created_by: MemberId::from_uuid(created_by),
+        updated_at: updated_at.0,
+        updated_by: MemberId::from_uuid(updated_by),
+    })
 }
 
-impl TeamRow {
-    fn into_entry(self) -> StoreResult<TeamEntry> {
-        let missing = |field: &str| corrupt("team entry", format!("{field} missing"));
-        let basis = match self.basis_kind.as_str() {
-            "statutory_task" => LegalBasis::StatutoryTask { statute: self.statute.ok_or_else(|| missing("statute"))? },
-            "consent" => LegalBasis::Consent {
-                scope: self.consent_scope.ok_or_else(|| missing("consent_scope"))?,
-                expires_on: self.consent_expires_on.ok_or_else(|| missing("consent_expires_on"))?.0,
-            },
-            "court_order" => LegalBasis::CourtOrder {
-                reference: self.court_order_reference.ok_or_else(|| missing("court_order_reference"))?,
-            },
-            other => return Err(corrupt("basis kind", other)),
-        };
-        Ok(TeamEntry {
-            id: TeamEntryId::from_uuid(self.id),
-            person_id: PersonId::from_uuid(self.person_id),
-            agency_id: AgencyId::from_uuid(self.agency_id),
-            basis,
-            reason: self.reason,
-            added_by: MemberId::from_uuid(self.added_by),
-            added_at: self.added_at.0,
-            ended_at: self.ended_at.map(|i| i.0),
-        })
-    }
+fn into_summary((id, family_name, given_names, birth_date): SummaryRow) -> PersonSummary {
+    PersonSummary { id: PersonId::from_uuid(id), family_name, given_names, birth_date: birth_date.map(|d| d.0) }
+}
+
+/// Ids per `IN (…)` list: statements stay small and few distinct lengths get prepared.
+const IN_LIST_CHUNK: usize = 200;
+
+/// `$1, $2, …, $n`.
+pub(crate) fn in_list(n: usize) -> String {
+    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+fn into_team_entry(row: TeamRow) -> StoreResult<TeamEntry> {
+    let (
+        id,
+        person_id,
+        agency_id,
+        basis_kind,
+        statute,
+        consent_scope,
+        consent_expires_on,
+        court_order_reference,
+        reason,
+        added_by,
+        added_at,
+        ended_at,
+    ) = row;
+    let missing = |field: &str| corrupt("team entry", format!("{field} missing"));
+    let basis = match basis_kind.as_str() {
+        "statutory_task" => LegalBasis::StatutoryTask { statute: statute.ok_or_else(|| missing("statute"))? },
+        "consent" => LegalBasis::Consent {
+            scope: consent_scope.ok_or_else(|| missing("consent_scope"))?,
+            expires_on: consent_expires_on.ok_or_else(|| missing("consent_expires_on"))?.0,
+        },
+        "court_order" => {
+            LegalBasis::CourtOrder { reference: court_order_reference.ok_or_else(|| missing("court_order_reference"))? }
+        }
+        other => return Err(corrupt("basis kind", other)),
+    };
+    Ok(TeamEntry {
+        id: TeamEntryId::from_uuid(id),
+        person_id: PersonId::from_uuid(person_id),
+        agency_id: AgencyId::from_uuid(agency_id),
+        basis,
+        reason,
+        added_by: MemberId::from_uuid(added_by),
+        added_at: added_at.0,
+        ended_at: ended_at.map(|i| i.0),
+    })
 }
 
 /// The columns of a legal basis, in the order the team_entry insert binds them.
@@ -285,7 +312,7 @@ impl Store {
 
     async fn identifiers_of(&self, id: Uuid) -> StoreResult<Vec<IdentifierRow>> {
         let sql = "SELECT kind, value FROM person_identifier WHERE person_id = $1 ORDER BY kind, value";
-        on_db!(self, pool => sqlx::query_as(sql).bind(id).fetch_all(pool).await).map_err(db_error)
+        self.read_all(sql, params![id]).await
     }
 }
 
@@ -392,14 +419,12 @@ impl PeopleStore for Store {
     }
 
     async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
-        let sql = AssertSqlSafe(format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1"));
-        let row: Option<PersonRow> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(*id.as_uuid()).fetch_optional(pool).await)
-                .map_err(db_error)?;
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1");
+        let row: Option<PersonRow> = self.read_optional(&sql, params![*id.as_uuid()]).await?;
         match row {
             Some(row) => {
-                let identifiers = self.identifiers_of(row.id).await?;
-                row.into_person(identifiers).map(Some)
+                let identifiers = self.identifiers_of(row.0).await?;
+                into_person(row, identifiers).map(Some)
             }
             None => Ok(None),
         }
@@ -408,15 +433,14 @@ impl PeopleStore for Store {
     async fn revisions(&self, id: PersonId) -> StoreResult<Vec<PersonRevision>> {
         let sql =
             "SELECT version, details, saved_at, saved_by FROM person_revision WHERE person_id = $1 ORDER BY version";
-        let rows: Vec<RevisionRow> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(*id.as_uuid()).fetch_all(pool).await).map_err(db_error)?;
+        let rows: Vec<(i64, String, Instant, Uuid)> = self.read_all(sql, params![*id.as_uuid()]).await?;
         rows.into_iter()
-            .map(|row| {
+            .map(|(version, details, saved_at, saved_by)| {
                 Ok(PersonRevision {
-                    version: row.version,
-                    details: serde_json::from_str(&row.details).map_err(|e| corrupt("revision", e))?,
-                    saved_at: row.saved_at.0,
-                    saved_by: MemberId::from_uuid(row.saved_by),
+                    version,
+                    details: serde_json::from_str(&details).map_err(|e| corrupt("revision", e))?,
+                    saved_at: saved_at.0,
+                    saved_by: MemberId::from_uuid(saved_by),
                 })
             })
             .collect()
@@ -431,30 +455,14 @@ impl PeopleStore for Store {
     ) -> StoreResult<Vec<PersonSummary>> {
         let query = self.rarest_first(query, agency).await?;
         let plan = SearchPlan::new(&query, limit);
-        let sql = AssertSqlSafe(plan.sql.clone());
-        let rows: Vec<SummaryRow> = on_db!(self, pool => {
-            let mut q = sqlx::query_as(sql).bind(*agency.as_uuid()).bind(Day(today));
-            for value in &plan.params {
-                q = match value {
-                    Param::Text(text) => q.bind(text.clone()),
-                    Param::Date(date) => q.bind(Day(*date)),
-                };
-            }
-            q.fetch_all(pool).await
-        })
-        .map_err(db_error)?;
+        let mut bound = vec![read::Param::Uuid(*agency.as_uuid()), read::Param::Day(Day(today))];
+        bound.extend(plan.params.iter().map(|value| match value {
+            SearchParam::Text(text) => read::Param::Text(text),
+            SearchParam::Date(date) => read::Param::Day(Day(*date)),
+        }));
+        let rows: Vec<SummaryRow> = self.read_all(&plan.sql, &bound).await?;
         let mut seen = std::collections::HashSet::new();
-        Ok(rows
-            .into_iter()
-            .filter(|row| seen.insert(row.id))
-            .take(limit as usize)
-            .map(|row| PersonSummary {
-                id: PersonId::from_uuid(row.id),
-                family_name: row.family_name,
-                given_names: row.given_names,
-                birth_date: row.birth_date.map(|d| d.0),
-            })
-            .collect())
+        Ok(rows.into_iter().filter(|row| seen.insert(row.0)).take(limit as usize).map(into_summary).collect())
     }
 
     async fn holder_of(
@@ -464,11 +472,9 @@ impl PeopleStore for Store {
     ) -> StoreResult<Option<(Identifier, PersonId)>> {
         for identifier in identifiers {
             let sql = "SELECT person_id FROM person_identifier WHERE kind = $1 AND value = $2";
-            let holder: Option<Uuid> = on_db!(self, pool => {
-                sqlx::query_scalar(sql).bind(identifier.kind.code()).bind(&identifier.value).fetch_optional(pool).await
-            })
-            .map_err(db_error)?;
-            if let Some(holder) = holder.map(PersonId::from_uuid)
+            let holder: Option<(Uuid,)> =
+                self.read_optional(sql, params![identifier.kind.code(), &identifier.value]).await?;
+            if let Some(holder) = holder.map(|(id,)| PersonId::from_uuid(id))
                 && Some(holder) != except
             {
                 return Ok(Some((identifier.clone(), holder)));
@@ -478,13 +484,37 @@ impl PeopleStore for Store {
     }
 
     async fn team(&self, person: PersonId) -> StoreResult<Vec<TeamEntry>> {
-        let sql = "SELECT id, person_id, agency_id, basis_kind, statute, consent_scope, consent_expires_on, \
-                   court_order_reference, reason, added_by, added_at, ended_at \
-                   FROM team_entry WHERE person_id = $1 ORDER BY added_at, id";
-        let rows: Vec<TeamRow> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(*person.as_uuid()).fetch_all(pool).await)
-                .map_err(db_error)?;
-        rows.into_iter().map(TeamRow::into_entry).collect()
+        let sql = format!("SELECT {TEAM_COLUMNS} FROM team_entry WHERE person_id = $1 ORDER BY added_at, id");
+        let rows: Vec<TeamRow> = self.read_all(&sql, params![*person.as_uuid()]).await?;
+        rows.into_iter().map(into_team_entry).collect()
+    }
+
+    async fn teams(&self, persons: &[PersonId]) -> StoreResult<Vec<TeamEntry>> {
+        let mut entries = Vec::new();
+        for chunk in persons.chunks(IN_LIST_CHUNK) {
+            let sql = format!("SELECT {TEAM_COLUMNS} FROM team_entry WHERE person_id IN ({})", in_list(chunk.len()));
+            let ids: Vec<read::Param> = chunk.iter().map(|p| read::Param::Uuid(*p.as_uuid())).collect();
+            let rows: Vec<TeamRow> = self.read_all(&sql, &ids).await?;
+            for row in rows {
+                entries.push(into_team_entry(row)?);
+            }
+        }
+        entries.sort_by_key(|entry| (entry.person_id, entry.added_at, entry.id));
+        Ok(entries)
+    }
+
+    async fn summaries(&self, persons: &[PersonId]) -> StoreResult<Vec<PersonSummary>> {
+        let mut summaries = Vec::new();
+        for chunk in persons.chunks(IN_LIST_CHUNK) {
+            let sql = format!(
+                "SELECT id, family_name, given_names, birth_date FROM person WHERE id IN ({})",
+                in_list(chunk.len())
+            );
+            let ids: Vec<read::Param> = chunk.iter().map(|p| read::Param::Uuid(*p.as_uuid())).collect();
+            let rows: Vec<SummaryRow> = self.read_all(&sql, &ids).await?;
+            summaries.extend(rows.into_iter().map(into_summary));
+        }
+        Ok(summaries)
     }
 
     async fn add_team_entry(&self, entry: &TeamEntry, audit: &AuditEntry) -> StoreResult<()> {
@@ -536,9 +566,7 @@ impl Store {
     pub async fn team_entry_names(&self, person: PersonId) -> StoreResult<Vec<TeamEntryNames>> {
         let sql = "SELECT te.id, a.name AS agency, m.display_name AS added_by FROM team_entry te \
                    JOIN agency a ON a.id = te.agency_id JOIN member m ON m.id = te.added_by WHERE te.person_id = $1";
-        let rows: Vec<(Uuid, String, String)> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(*person.as_uuid()).fetch_all(pool).await)
-                .map_err(db_error)?;
+        let rows: Vec<(Uuid, String, String)> = self.read_all(sql, params![*person.as_uuid()]).await?;
         Ok(rows
             .into_iter()
             .map(|(id, agency, added_by)| TeamEntryNames { entry: TeamEntryId::from_uuid(id), agency, added_by })

@@ -2,9 +2,11 @@
 //! updates, the append-only history (one row per change, with the plan after it), and an
 //! index of outstanding tasks for the task lists, rewritten from the plan on every save.
 
+use crate::people::in_list;
 use crate::people::{INSERT_AUDIT, insert_audit};
+use crate::read::{Param, params};
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, on_db};
+use crate::{Store, db_error, in_tx};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId};
 use domain::ids_beyond::PlanId;
@@ -14,23 +16,8 @@ use domain::ports::{StoreError, StoreResult};
 use jiff::civil::Date;
 use uuid::Uuid;
 
-#[derive(sqlx::FromRow)]
-struct PlanRow {
-    state: String,
-    version: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct EventRow {
-    plan_id: Uuid,
-    person_id: Uuid,
-    version: i64,
-    at: Instant,
-    on_day: Day,
-    member_id: Uuid,
-    agency_id: Uuid,
-    command: String,
-}
+/// plan_id, person_id, version, at, on_day, member_id, agency_id, command
+type EventRow = (Uuid, Uuid, i64, Instant, Day, Uuid, Uuid, String);
 
 pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Database(format!("stored {what} cannot be read: {detail}"))
@@ -150,16 +137,9 @@ impl Store {
     async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Plan>> {
         let mut by_id = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-            let sql = format!("SELECT id, state FROM plan WHERE id IN ({})", marks.join(", "));
-            let rows: Vec<(Uuid, String)> = on_db!(self, pool => {
-                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for id in chunk {
-                    query = query.bind(*id);
-                }
-                query.fetch_all(pool).await
-            })
-            .map_err(db_error)?;
+            let sql = format!("SELECT id, state FROM plan WHERE id IN ({})", in_list(chunk.len()));
+            let bound: Vec<Param> = chunk.iter().map(|id| Param::Uuid(*id)).collect();
+            let rows: Vec<(Uuid, String)> = self.read_all(&sql, &bound).await?;
             by_id.extend(rows);
         }
         ids.iter().filter_map(|id| by_id.remove(id)).map(|state| parse_plan(&state)).collect()
@@ -184,19 +164,14 @@ impl PlanStore for Store {
 
     async fn current_plan(&self, person: PersonId) -> StoreResult<Option<StoredPlan>> {
         let sql = "SELECT state, version FROM plan WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1";
-        let row: Option<PlanRow> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(*person.as_uuid()).fetch_optional(pool).await)
-                .map_err(db_error)?;
-        row.map(|row| Ok(StoredPlan { plan: parse_plan(&row.state)?, version: row.version })).transpose()
+        let row: Option<(String, i64)> = self.read_optional(sql, params![*person.as_uuid()]).await?;
+        row.map(|(state, version)| Ok(StoredPlan { plan: parse_plan(&state)?, version })).transpose()
     }
 
     async fn plan_as_of(&self, plan: PlanId, at: jiff::Timestamp) -> StoreResult<Option<Plan>> {
         let sql = "SELECT state FROM plan_event WHERE plan_id = $1 AND at <= $2 ORDER BY version DESC LIMIT 1";
-        let state: Option<String> = on_db!(self, pool => {
-            sqlx::query_scalar(sql).bind(plan.0).bind(Instant(at)).fetch_optional(pool).await
-        })
-        .map_err(db_error)?;
-        state.map(|s| parse_plan(&s)).transpose()
+        let state: Option<(String,)> = self.read_optional(sql, params![plan.0, Instant(at)]).await?;
+        state.map(|(s,)| parse_plan(&s)).transpose()
     }
 
     async fn plans_as_of(&self, plans: &[PlanId], at: jiff::Timestamp) -> StoreResult<Vec<Option<Plan>>> {
@@ -209,14 +184,9 @@ impl PlanStore for Store {
                  (SELECT max(l.version) FROM plan_event l WHERE l.plan_id = e.plan_id AND l.at <= $1)",
                 marks.join(", ")
             );
-            let rows: Vec<(Uuid, String)> = on_db!(self, pool => {
-                let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(Instant(at));
-                for id in chunk {
-                    query = query.bind(id.0);
-                }
-                query.fetch_all(pool).await
-            })
-            .map_err(db_error)?;
+            let mut bound = vec![Param::Instant(Instant(at))];
+            bound.extend(chunk.iter().map(|id| Param::Uuid(id.0)));
+            let rows: Vec<(Uuid, String)> = self.read_all(&sql, &bound).await?;
             by_id.extend(rows);
         }
         plans.iter().map(|id| by_id.remove(&id.0).map(|state| parse_plan(&state)).transpose()).collect()
@@ -225,21 +195,20 @@ impl PlanStore for Store {
     async fn plan_history(&self, plan: PlanId) -> StoreResult<Vec<PlanEvent>> {
         let sql = "SELECT e.plan_id, p.person_id, e.version, e.at, e.on_day, e.member_id, e.agency_id, e.command \
                    FROM plan_event e JOIN plan p ON p.id = e.plan_id WHERE e.plan_id = $1 ORDER BY e.version";
-        let rows: Vec<EventRow> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(plan.0).fetch_all(pool).await).map_err(db_error)?;
+        let rows: Vec<EventRow> = self.read_all(sql, params![plan.0]).await?;
         rows.into_iter()
-            .map(|row| {
+            .map(|(plan_id, person_id, version, at, on_day, member_id, agency_id, command)| {
                 let command: Option<domain::plan::PlanCommand> =
-                    serde_json::from_str(&row.command).map_err(|e| corrupt("plan change", e))?;
+                    serde_json::from_str(&command).map_err(|e| corrupt("plan change", e))?;
                 Ok(PlanEvent {
-                    plan: PlanId(row.plan_id),
-                    person: PersonId::from_uuid(row.person_id),
-                    version: row.version,
+                    plan: PlanId(plan_id),
+                    person: PersonId::from_uuid(person_id),
+                    version,
                     kind: command.as_ref().map_or("drafted", command_name),
-                    at: row.at.0,
-                    on: row.on_day.0,
-                    member: MemberId::from_uuid(row.member_id),
-                    agency: AgencyId::from_uuid(row.agency_id),
+                    at: at.0,
+                    on: on_day.0,
+                    member: MemberId::from_uuid(member_id),
+                    agency: AgencyId::from_uuid(agency_id),
                     command,
                 })
             })
@@ -259,10 +228,9 @@ impl PlanStore for Store {
             ),
         };
         let limit = i64::from(limit);
-        let found: Vec<Uuid> = on_db!(self, pool => sqlx::query_scalar(sql).bind(id).bind(limit).fetch_all(pool).await)
-            .map_err(db_error)?;
+        let found: Vec<(Uuid,)> = self.read_all(sql, params![id, limit]).await?;
         let mut seen = std::collections::HashSet::new();
-        let ids = found.into_iter().filter(|id| seen.insert(*id)).collect();
+        let ids = found.into_iter().map(|(id,)| id).filter(|id| seen.insert(*id)).collect();
         self.plans_by_ids(ids).await
     }
 
@@ -271,10 +239,7 @@ impl PlanStore for Store {
                    SELECT 1 FROM team_entry te WHERE te.person_id = p.person_id AND te.agency_id = $1 \
                    AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2)) \
                    ORDER BY p.created_at, p.id";
-        let ids: Vec<Uuid> = on_db!(self, pool => {
-            sqlx::query_scalar(sql).bind(*agency.as_uuid()).bind(Day(today)).fetch_all(pool).await
-        })
-        .map_err(db_error)?;
-        self.plans_by_ids(ids).await
+        let ids: Vec<(Uuid,)> = self.read_all(sql, params![*agency.as_uuid(), Day(today)]).await?;
+        self.plans_by_ids(ids.into_iter().map(|(id,)| id).collect()).await
     }
 }

@@ -1,14 +1,14 @@
 //! Person search as SQL, for both backends.
 
-use crate::{Store, db_error, on_db};
+use crate::Store;
+use crate::read::params;
 use domain::ids::AgencyId;
 use domain::people::PersonQuery;
 use domain::people::search::prefix_end;
 use domain::ports::StoreResult;
 use jiff::civil::Date;
-use sqlx::AssertSqlSafe;
 
-pub(crate) enum Param {
+pub(crate) enum SearchParam {
     Text(String),
     Date(Date),
 }
@@ -37,9 +37,7 @@ impl Store {
         let mut counted = Vec::new();
         for prefix in query.name_prefixes.drain(..) {
             let end = prefix_end(&prefix);
-            let count: i64 = on_db!(self, pool => sqlx::query_scalar(AssertSqlSafe(sql.clone()))
-                .bind(*agency.as_uuid()).bind(&prefix).bind(&end).fetch_one(pool).await)
-            .map_err(db_error)?;
+            let (count,): (i64,) = self.read_one(&sql, params![*agency.as_uuid(), &prefix, &end]).await?;
             // Equally common (both over the cap): the longer word is likely the rarer.
             counted.push((count, std::cmp::Reverse(prefix.len()), prefix));
         }
@@ -62,7 +60,7 @@ impl Store {
 /// words.
 pub(crate) struct SearchPlan {
     pub sql: String,
-    pub params: Vec<Param>,
+    pub params: Vec<SearchParam>,
 }
 
 impl SearchPlan {
@@ -77,8 +75,8 @@ impl SearchPlan {
                 .identifiers
                 .iter()
                 .map(|id| {
-                    let kind = plan.param(Param::Text(id.kind.code().into()));
-                    let value = plan.param(Param::Text(id.value.clone()));
+                    let kind = plan.param(SearchParam::Text(id.kind.code().into()));
+                    let value = plan.param(SearchParam::Text(id.value.clone()));
                     format!("(i.kind = {kind} AND i.value = {value})")
                 })
                 .collect();
@@ -114,7 +112,7 @@ impl SearchPlan {
              AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2)"
         )));
         if let Some(date) = query.birth_date {
-            conditions.push(format!("p.birth_date = {}", plan.param(Param::Date(date))));
+            conditions.push(format!("p.birth_date = {}", plan.param(SearchParam::Date(date))));
         }
         // Twice the limit: a person can match through two of their name words and is then
         // listed once; the caller removes the repeat. The hits are found first and
@@ -132,14 +130,14 @@ impl SearchPlan {
         plan
     }
 
-    fn param(&mut self, value: Param) -> String {
+    fn param(&mut self, value: SearchParam) -> String {
         self.params.push(value);
         format!("${}", self.params.len() + 2)
     }
 
     fn prefix_range(&mut self, prefix: &str) -> (String, String) {
-        let low = self.param(Param::Text(prefix.to_string()));
-        let high = self.param(Param::Text(prefix_end(prefix)));
+        let low = self.param(SearchParam::Text(prefix.to_string()));
+        let high = self.param(SearchParam::Text(prefix_end(prefix)));
         (low, high)
     }
 }

@@ -2,6 +2,7 @@
 //! them: a member logged in through one server is logged in through all.
 
 use crate::directory::parse_roles;
+use crate::read::params;
 use crate::types::Instant;
 use crate::{Store, db_error, on_db};
 use domain::directory::Member;
@@ -10,19 +11,9 @@ use domain::ports::{LiveSession, Session, SessionStore, StoreResult};
 use jiff::Timestamp;
 use uuid::Uuid;
 
-#[derive(sqlx::FromRow)]
-struct LiveSessionRow {
-    token_hash: String,
-    csrf_token: String,
-    created_at: Instant,
-    expires_at: Instant,
-    member_id: Uuid,
-    agency_id: Uuid,
-    username: String,
-    display_name: String,
-    roles: String,
-    agency_name: String,
-}
+/// token_hash, csrf_token, created_at, expires_at, member_id, agency_id, username,
+/// display_name, roles, agency_name
+type LiveSessionRow = (String, String, Instant, Instant, Uuid, Uuid, String, String, String, String);
 
 impl SessionStore for Store {
     async fn create_session(&self, session: &Session) -> StoreResult<()> {
@@ -51,28 +42,34 @@ impl SessionStore for Store {
                    m.username, m.display_name, m.roles, a.name AS agency_name \
                    FROM session s JOIN member m ON m.id = s.member_id JOIN agency a ON a.id = m.agency_id \
                    WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT m.disabled";
-        let row: Option<LiveSessionRow> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(token_hash).bind(Instant(now)).fetch_optional(pool).await)
-                .map_err(db_error)?;
-        let Some(r) = row else { return Ok(None) };
-        let member_id = MemberId::from_uuid(r.member_id);
+        let row: Option<LiveSessionRow> = self.read_optional(sql, params![token_hash, Instant(now)]).await?;
+        let Some((
+            token_hash,
+            csrf_token,
+            created_at,
+            expires_at,
+            member_id,
+            agency_id,
+            username,
+            display_name,
+            roles,
+            agency_name,
+        )) = row
+        else {
+            return Ok(None);
+        };
+        let member_id = MemberId::from_uuid(member_id);
         Ok(Some(LiveSession {
-            session: Session {
-                token_hash: r.token_hash,
-                member_id,
-                csrf_token: r.csrf_token,
-                created_at: r.created_at.0,
-                expires_at: r.expires_at.0,
-            },
+            session: Session { token_hash, member_id, csrf_token, created_at: created_at.0, expires_at: expires_at.0 },
             member: Member {
                 id: member_id,
-                agency_id: AgencyId::from_uuid(r.agency_id),
-                username: r.username,
-                display_name: r.display_name,
-                roles: parse_roles(&r.roles)?,
+                agency_id: AgencyId::from_uuid(agency_id),
+                username,
+                display_name,
+                roles: parse_roles(&roles)?,
                 disabled: false,
             },
-            agency_name: r.agency_name,
+            agency_name,
         }))
     }
 

@@ -3,10 +3,12 @@
 //! domain derived (`view::index`); the history rows are written from the transition's effects,
 //! in the same transaction as the audit entries and any new case-team entries.
 
+use crate::people::in_list;
 use crate::people::{INSERT_AUDIT, INSERT_TEAM_ENTRY, basis_columns, insert_audit, insert_team_entries};
+use crate::read::params;
 use crate::screening::upsert_screening_referrals;
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, on_db};
+use crate::{Store, db_error, in_tx};
 
 #[macro_use]
 mod history;
@@ -46,75 +48,34 @@ fn row_id(at: Timestamp) -> Uuid {
     *domain::ids::AuditId::new(at).as_uuid()
 }
 
-#[derive(sqlx::FromRow)]
-struct CaseRow {
-    state: String,
-    clocks: String,
-    lawyer_id: Option<Uuid>,
-    version: i64,
+/// state, clocks, lawyer_id, version
+type CaseRow = (String, String, Option<Uuid>, i64);
+
+/// `BOARD_COLUMNS`: the case row, then the suspect's family and given names.
+type BoardRow = (String, String, Option<Uuid>, i64, String, Option<String>);
+
+/// offence_date, outcome_date, outcome, offence_type, seriousness
+type PriorRow = (Day, Option<Day>, String, String, Option<i64>);
+
+/// code, name, pack
+type LocationRow = (String, String, String);
+
+/// registered_at, arrested_at, then the derived index columns
+type MetricsDbRow =
+    (Instant, Instant, String, bool, Option<Instant>, Option<Instant>, Option<String>, bool, Option<bool>, bool, bool);
+
+fn into_stored((state, clocks, lawyer_id, version): CaseRow) -> StoreResult<StoredCase> {
+    Ok(StoredCase {
+        case: serde_json::from_str(&state).map_err(|e| corrupt("case", e))?,
+        clocks: serde_json::from_str(&clocks).map_err(|e| corrupt("clocks", e))?,
+        lawyer: lawyer_id.map(MemberId::from_uuid),
+        version,
+    })
 }
 
-#[derive(sqlx::FromRow)]
-struct BoardRow {
-    state: String,
-    clocks: String,
-    lawyer_id: Option<Uuid>,
-    version: i64,
-    family_name: String,
-    given_names: Option<String>,
-}
-
-#[derive(sqlx::FromRow)]
-struct PriorRow {
-    offence_date: Day,
-    outcome_date: Option<Day>,
-    outcome: String,
-    offence_type: String,
-    seriousness: Option<i64>,
-}
-
-#[derive(sqlx::FromRow)]
-struct LocationRow {
-    code: String,
-    name: String,
-    pack: String,
-}
-
-#[derive(sqlx::FromRow)]
-struct MetricsDbRow {
-    registered_at: Instant,
-    arrested_at: Instant,
-    status: String,
-    is_open: bool,
-    urgent_deadline: Option<Instant>,
-    first_decided_at: Option<Instant>,
-    disposal: Option<String>,
-    settled_at_table: bool,
-    within_target: Option<bool>,
-    signals_beyond_case: bool,
-    referral_made: bool,
-}
-
-impl CaseRow {
-    fn into_stored(self) -> StoreResult<StoredCase> {
-        Ok(StoredCase {
-            case: serde_json::from_str(&self.state).map_err(|e| corrupt("case", e))?,
-            clocks: serde_json::from_str(&self.clocks).map_err(|e| corrupt("clocks", e))?,
-            lawyer: self.lawyer_id.map(MemberId::from_uuid),
-            version: self.version,
-        })
-    }
-}
-
-impl BoardRow {
-    fn into_board_case(self) -> StoreResult<BoardCase> {
-        let suspect_name = match &self.given_names {
-            Some(given) => format!("{given} {}", self.family_name),
-            None => self.family_name.clone(),
-        };
-        let row = CaseRow { state: self.state, clocks: self.clocks, lawyer_id: self.lawyer_id, version: self.version };
-        Ok(BoardCase { stored: row.into_stored()?, suspect_name })
-    }
+fn into_board_case((state, clocks, lawyer_id, version, family_name, given_names): BoardRow) -> StoreResult<BoardCase> {
+    let suspect_name = domain::people::full_name(given_names.as_deref(), &family_name);
+    Ok(BoardCase { stored: into_stored((state, clocks, lawyer_id, version))?, suspect_name })
 }
 
 /// The derived columns of the case row, bound in this order after `state, clocks`.
@@ -186,11 +147,6 @@ macro_rules! bind_offence {
 
 pub(crate) use {bind_index, bind_new_case, bind_offence};
 
-/// `$1, $2, …, $n`.
-fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
 const BOARD_COLUMNS: &str = "c.state, c.clocks, c.lawyer_id, c.version, p.family_name, p.given_names";
 
 /// Only cases whose suspect has `$2` (the reader's agency) on the team, valid on `$3`.
@@ -221,10 +177,8 @@ impl ZsmStore for Store {
     }
 
     async fn locations(&self) -> StoreResult<Vec<ZsmLocation>> {
-        let rows: Vec<LocationRow> = on_db!(self, pool => {
-            sqlx::query_as("SELECT code, name, pack FROM zsm_location ORDER BY name, code").fetch_all(pool).await
-        })
-        .map_err(db_error)?;
+        let rows: Vec<LocationRow> =
+            self.read_all("SELECT code, name, pack FROM zsm_location ORDER BY name, code", &[]).await?;
         let mut locations = Vec::new();
         for row in rows {
             locations.push(self.with_agencies(row).await?);
@@ -233,10 +187,8 @@ impl ZsmStore for Store {
     }
 
     async fn location(&self, code: &str) -> StoreResult<Option<ZsmLocation>> {
-        let row: Option<LocationRow> = on_db!(self, pool => {
-            sqlx::query_as("SELECT code, name, pack FROM zsm_location WHERE code = $1").bind(code).fetch_optional(pool).await
-        })
-        .map_err(db_error)?;
+        let row: Option<LocationRow> =
+            self.read_optional("SELECT code, name, pack FROM zsm_location WHERE code = $1", params![code]).await?;
         match row {
             Some(row) => Ok(Some(self.with_agencies(row).await?)),
             None => Ok(None),
@@ -249,8 +201,8 @@ impl ZsmStore for Store {
         let details = case.intake.details();
         let state = json(case)?;
         let clocks = json(&stored.clocks)?;
-        let insert_case = format!("INSERT INTO zsm_case ({CASE_COLUMNS}) VALUES ({})", placeholders(26));
-        let insert_offence = format!("INSERT INTO zsm_offence ({OFFENCE_COLUMNS}) VALUES ({})", placeholders(7));
+        let insert_case = format!("INSERT INTO zsm_case ({CASE_COLUMNS}) VALUES ({})", in_list(26));
+        let insert_offence = format!("INSERT INTO zsm_offence ({OFFENCE_COLUMNS}) VALUES ({})", in_list(7));
         in_tx!(self, tx => {
             bind_new_case!(sqlx::query(sqlx::AssertSqlSafe(insert_case.as_str())), stored, write.index, state, clocks, write.at, *write.by.as_uuid())
                 .execute(&mut *tx)
@@ -329,14 +281,9 @@ impl ZsmStore for Store {
     }
 
     async fn case(&self, id: CaseId) -> StoreResult<Option<StoredCase>> {
-        let row: Option<CaseRow> = on_db!(self, pool => {
-            sqlx::query_as("SELECT state, clocks, lawyer_id, version FROM zsm_case WHERE id = $1")
-                .bind(id.as_uuid())
-                .fetch_optional(pool)
-                .await
-        })
-        .map_err(db_error)?;
-        row.map(CaseRow::into_stored).transpose()
+        let sql = "SELECT state, clocks, lawyer_id, version FROM zsm_case WHERE id = $1";
+        let row: Option<CaseRow> = self.read_optional(sql, params![id.as_uuid()]).await?;
+        row.map(into_stored).transpose()
     }
 
     async fn board(
@@ -346,37 +293,21 @@ impl ZsmStore for Store {
         today: Date,
         decided_since: Timestamp,
     ) -> StoreResult<Vec<BoardCase>> {
-        let open = sqlx::AssertSqlSafe(format!(
+        let open = format!(
             "SELECT {BOARD_COLUMNS} FROM zsm_case c JOIN person p ON p.id = c.suspect_id \
              WHERE c.location = $1 AND c.is_open = $4 AND {ON_TEAM} \
              ORDER BY c.urgent_deadline IS NULL, c.urgent_deadline, c.id"
-        ));
-        let decided = sqlx::AssertSqlSafe(format!(
+        );
+        let decided = format!(
             "SELECT {BOARD_COLUMNS} FROM zsm_case c JOIN person p ON p.id = c.suspect_id \
              WHERE c.location = $1 AND c.is_open = $4 AND c.first_decided_at >= $5 AND {ON_TEAM} \
              ORDER BY c.first_decided_at DESC, c.id"
-        ));
-        let (open_rows, decided_rows): (Vec<BoardRow>, Vec<BoardRow>) = on_db!(self, pool => {
-            let open_rows = sqlx::query_as(open)
-                .bind(location)
-                .bind(agency.as_uuid())
-                .bind(Day(today))
-                .bind(true)
-                .fetch_all(pool)
-                .await
-                .map_err(db_error)?;
-            let decided_rows = sqlx::query_as(decided)
-                .bind(location)
-                .bind(agency.as_uuid())
-                .bind(Day(today))
-                .bind(false)
-                .bind(Instant(decided_since))
-                .fetch_all(pool)
-                .await
-                .map_err(db_error)?;
-            (open_rows, decided_rows)
-        });
-        open_rows.into_iter().chain(decided_rows).map(BoardRow::into_board_case).collect()
+        );
+        let agency = *agency.as_uuid();
+        let open_rows: Vec<BoardRow> = self.read_all(&open, params![location, agency, Day(today), true]).await?;
+        let decided_rows: Vec<BoardRow> =
+            self.read_all(&decided, params![location, agency, Day(today), false, Instant(decided_since)]).await?;
+        open_rows.into_iter().chain(decided_rows).map(into_board_case).collect()
     }
 
     async fn cases_with_obligations(
@@ -385,48 +316,35 @@ impl ZsmStore for Store {
         agency: AgencyId,
         today: Date,
     ) -> StoreResult<Vec<BoardCase>> {
-        let sql = sqlx::AssertSqlSafe(format!(
+        let sql = format!(
             "SELECT {BOARD_COLUMNS} FROM zsm_case c JOIN person p ON p.id = c.suspect_id \
              WHERE c.location = $1 AND {ON_TEAM} AND EXISTS (SELECT 1 FROM zsm_obligation o \
              WHERE o.case_id = c.id AND o.cancelled_at IS NULL AND o.ends_on >= $3) ORDER BY c.id"
-        ));
-        let rows: Vec<BoardRow> = on_db!(self, pool => {
-            sqlx::query_as(sql).bind(location).bind(agency.as_uuid()).bind(Day(today)).fetch_all(pool).await
-        })
-        .map_err(db_error)?;
-        rows.into_iter().map(BoardRow::into_board_case).collect()
+        );
+        let rows: Vec<BoardRow> = self.read_all(&sql, params![location, *agency.as_uuid(), Day(today)]).await?;
+        rows.into_iter().map(into_board_case).collect()
     }
 
     async fn prior_offences(&self, person: PersonId) -> StoreResult<Vec<PriorOffence>> {
         // One lookup per identifier (a person has a handful): each an index range on
         // (person_id, offence_date), whatever collation the extract's ids are stored in.
-        let sources: Vec<String> = on_db!(self, pool => {
-            sqlx::query_scalar("SELECT value FROM person_identifier WHERE person_id = $1 ORDER BY kind, value")
-                .bind(person.as_uuid())
-                .fetch_all(pool)
-                .await
-        })
-        .map_err(db_error)?;
+        let sql = "SELECT value FROM person_identifier WHERE person_id = $1 ORDER BY kind, value";
+        let sources: Vec<(String,)> = self.read_all(sql, params![*person.as_uuid()]).await?;
         let mut offences = Vec::new();
-        for source in sources {
-            let rows: Vec<PriorRow> = on_db!(self, pool => {
-                sqlx::query_as(
-                    "SELECT offence_date, outcome_date, outcome, offence_type, seriousness FROM evidence_offence \
-                     WHERE person_id = $1 ORDER BY offence_date DESC",
-                )
-                .bind(&source)
-                .fetch_all(pool)
-                .await
-            })
-            .map_err(db_error)?;
-            offences.extend(rows.into_iter().map(|row| PriorOffence {
-                offence_date: row.offence_date.0,
-                outcome_date: row.outcome_date.map(|d| d.0),
-                proven: ::evidence::dataset::Outcome::parse(row.outcome.as_bytes()).is_some_and(|o| o.is_proven()),
-                outcome: row.outcome,
-                offence_type: row.offence_type,
-                seriousness: row.seriousness.and_then(|s| i32::try_from(s).ok()),
-            }));
+        for (source,) in sources {
+            let sql = "SELECT offence_date, outcome_date, outcome, offence_type, seriousness FROM evidence_offence \
+                       WHERE person_id = $1 ORDER BY offence_date DESC";
+            let rows: Vec<PriorRow> = self.read_all(sql, params![&source]).await?;
+            offences.extend(rows.into_iter().map(
+                |(offence_date, outcome_date, outcome, offence_type, seriousness)| PriorOffence {
+                    offence_date: offence_date.0,
+                    outcome_date: outcome_date.map(|d| d.0),
+                    proven: ::evidence::dataset::Outcome::parse(outcome.as_bytes()).is_some_and(|o| o.is_proven()),
+                    outcome,
+                    offence_type,
+                    seriousness: seriousness.and_then(|s| i32::try_from(s).ok()),
+                },
+            ));
         }
         Ok(offences)
     }
@@ -435,45 +353,52 @@ impl ZsmStore for Store {
         let sql = "SELECT registered_at, arrested_at, status, is_open, urgent_deadline, first_decided_at, disposal, \
                    settled_at_table, within_target, signals_beyond_case, referral_made \
                    FROM zsm_case WHERE location = $1 AND registered_at >= $2 AND registered_at < $3";
-        let rows: Vec<MetricsDbRow> = on_db!(self, pool => {
-            sqlx::query_as(sql).bind(location).bind(Instant(from)).bind(Instant(to)).fetch_all(pool).await
-        })
-        .map_err(db_error)?;
+        let rows: Vec<MetricsDbRow> = self.read_all(sql, params![location, Instant(from), Instant(to)]).await?;
         Ok(rows
             .into_iter()
-            .map(|row| MetricsRow {
-                registered_at: row.registered_at.0,
-                arrested_at: row.arrested_at.0,
-                index: CaseIndex {
-                    status: row.status,
-                    open: row.is_open,
-                    urgent_deadline: row.urgent_deadline.map(|i| i.0),
-                    first_decided_at: row.first_decided_at.map(|i| i.0),
-                    disposal: row.disposal,
-                    settled_at_table: row.settled_at_table,
-                    within_target: row.within_target,
-                    signals_beyond_case: row.signals_beyond_case,
-                    referral_made: row.referral_made,
-                },
+            .map(|row| {
+                let (
+                    registered_at,
+                    arrested_at,
+                    status,
+                    open,
+                    urgent_deadline,
+                    first_decided_at,
+                    disposal,
+                    settled_at_table,
+                    within_target,
+                    signals_beyond_case,
+                    referral_made,
+                ) = row;
+                MetricsRow {
+                    registered_at: registered_at.0,
+                    arrested_at: arrested_at.0,
+                    index: CaseIndex {
+                        status,
+                        open,
+                        urgent_deadline: urgent_deadline.map(|i| i.0),
+                        first_decided_at: first_decided_at.map(|i| i.0),
+                        disposal,
+                        settled_at_table,
+                        within_target,
+                        signals_beyond_case,
+                        referral_made,
+                    },
+                }
             })
             .collect())
     }
 }
 
 impl Store {
-    async fn with_agencies(&self, row: LocationRow) -> StoreResult<ZsmLocation> {
-        let agencies: Vec<Uuid> = on_db!(self, pool => {
-            sqlx::query_scalar("SELECT agency_id FROM zsm_location_agency WHERE location = $1 ORDER BY agency_id")
-                .bind(&row.code)
-                .fetch_all(pool)
-                .await
-        })
-        .map_err(db_error)?;
+    async fn with_agencies(&self, (code, name, pack): LocationRow) -> StoreResult<ZsmLocation> {
+        let sql = "SELECT agency_id FROM zsm_location_agency WHERE location = $1 ORDER BY agency_id";
+        let agencies: Vec<(Uuid,)> = self.read_all(sql, params![&code]).await?;
         Ok(ZsmLocation {
-            code: row.code,
-            name: row.name,
-            pack: row.pack,
-            agencies: agencies.into_iter().map(AgencyId::from_uuid).collect(),
+            code,
+            name,
+            pack,
+            agencies: agencies.into_iter().map(|(id,)| AgencyId::from_uuid(id)).collect(),
         })
     }
 }

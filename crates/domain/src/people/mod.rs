@@ -75,6 +75,14 @@ pub struct Person {
     pub updated_by: MemberId,
 }
 
+/// A person's name as shown: given names first.
+pub fn full_name(given_names: Option<&str>, family_name: &str) -> String {
+    match given_names {
+        Some(given) => format!("{given} {family_name}"),
+        None => family_name.to_string(),
+    }
+}
+
 impl Person {
     pub fn display_name(&self) -> String {
         self.details.display_name()
@@ -98,10 +106,7 @@ pub struct PersonDraft {
 
 impl PersonDraft {
     pub fn display_name(&self) -> String {
-        match &self.given_names {
-            Some(given) => format!("{given} {}", self.family_name),
-            None => self.family_name.clone(),
-        }
+        full_name(self.given_names.as_deref(), &self.family_name)
     }
 
     /// Folded words of the names, indexed for search.

@@ -114,3 +114,6 @@ pub struct AuditView {
     pub member_name: String,
     pub agency_name: String,
 }
+
+mod listing;
+pub use listing::ListingMemo;

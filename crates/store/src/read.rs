@@ -1,0 +1,313 @@
+//! Reads written once for both databases, run on SQLite without a thread hop.
+//!
+//! sqlx drives each SQLite connection from its own worker thread: every statement is a
+//! message to that thread and every result row a message back, each a futex wake-up. On the
+//! hot pages (the person page, search, the ZSM board, task lists) profiling showed more than
+//! half of the CPU in those hand-offs and under 5% in SQLite itself. So the reads of those
+//! pages go through [`Store::read_all`] and friends: on a SQLite file they run on the calling
+//! thread, on a small pool of read-only connections of the same SQLite library (rusqlite over
+//! the `libsqlite3-sys` that sqlx links); on PostgreSQL (and an in-memory SQLite, which only
+//! its one sqlx connection can see) they go through sqlx as before. The SQL text is the same
+//! for both (`$n` placeholders, which SQLite reads as parameters named `$n`); rows come back as
+//! tuples of column types both paths decode, so each query and its decoding is written once.
+//!
+//! The reads are short (index lookups of a page's worth of rows), so running them on an async
+//! worker thread costs less than handing them to another thread; writes stay on sqlx, in
+//! transactions, behind the store's write queue.
+
+use crate::types::{Day, Instant};
+use crate::{Pool, Store, db_error};
+use domain::ports::{StoreError, StoreResult};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OpenFlags};
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// A bound value of a read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Param<'a> {
+    Uuid(Uuid),
+    Text(&'a str),
+    Int(i64),
+    Bool(bool),
+    Instant(Instant),
+    Day(Day),
+    Null,
+}
+
+impl From<Uuid> for Param<'_> {
+    fn from(value: Uuid) -> Self {
+        Param::Uuid(value)
+    }
+}
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(value: &'a str) -> Self {
+        Param::Text(value)
+    }
+}
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(value: &'a String) -> Self {
+        Param::Text(value)
+    }
+}
+impl From<i64> for Param<'_> {
+    fn from(value: i64) -> Self {
+        Param::Int(value)
+    }
+}
+impl From<bool> for Param<'_> {
+    fn from(value: bool) -> Self {
+        Param::Bool(value)
+    }
+}
+impl From<Instant> for Param<'_> {
+    fn from(value: Instant) -> Self {
+        Param::Instant(value)
+    }
+}
+impl From<Day> for Param<'_> {
+    fn from(value: Day) -> Self {
+        Param::Day(value)
+    }
+}
+impl<'a, T: Into<Param<'a>>> From<Option<T>> for Param<'a> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Param::Null, Into::into)
+    }
+}
+
+/// `[a.into(), b.into(), …]` as a slice of [`Param`]s.
+macro_rules! params {
+    ($($value:expr),* $(,)?) => { &[$($crate::read::Param::from($value)),*][..] };
+}
+pub(crate) use params;
+
+impl ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Param::Uuid(value) => ToSqlOutput::Borrowed(ValueRef::Blob(value.as_bytes())),
+            Param::Text(value) => ToSqlOutput::Borrowed(ValueRef::Text(value.as_bytes())),
+            Param::Int(value) => ToSqlOutput::from(*value),
+            Param::Bool(value) => ToSqlOutput::from(*value),
+            Param::Instant(value) => ToSqlOutput::from(value.0.as_microsecond()),
+            Param::Day(value) => ToSqlOutput::from(value.0.to_string()),
+            Param::Null => ToSqlOutput::from(rusqlite::types::Null),
+        })
+    }
+}
+
+impl FromSql for Instant {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        let micros = i64::column_result(value)?;
+        jiff::Timestamp::from_microsecond(micros).map(Instant).map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+impl FromSql for Day {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        value.as_str()?.parse().map(Day).map_err(|e: jiff::Error| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// A column type both read paths decode.
+pub(crate) trait Column:
+    FromSql
+    + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+    + sqlx::Type<sqlx::Postgres>
+    + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+    + sqlx::Type<sqlx::Sqlite>
+{
+}
+impl<T> Column for T where
+    T: FromSql
+        + for<'r> sqlx::Decode<'r, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>
+        + for<'r> sqlx::Decode<'r, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>
+{
+}
+
+/// A result row as a tuple of [`Column`]s, decoded by position.
+pub(crate) trait ReadRow: Sized {
+    fn from_rusqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
+    fn from_pg(row: &PgRow) -> sqlx::Result<Self>;
+    fn from_sqlx_sqlite(row: &SqliteRow) -> sqlx::Result<Self>;
+}
+
+macro_rules! read_row_tuple {
+    ($($index:tt $column:ident),+) => {
+        impl<$($column: Column),+> ReadRow for ($($column,)+) {
+            fn from_rusqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+                Ok(($(row.get::<_, $column>($index)?,)+))
+            }
+            fn from_pg(row: &PgRow) -> sqlx::Result<Self> {
+                Ok(($(row.try_get::<$column, _>($index)?,)+))
+            }
+            fn from_sqlx_sqlite(row: &SqliteRow) -> sqlx::Result<Self> {
+                Ok(($(row.try_get::<$column, _>($index)?,)+))
+            }
+        }
+    };
+}
+read_row_tuple!(0 A);
+read_row_tuple!(0 A, 1 B);
+read_row_tuple!(0 A, 1 B, 2 C);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R, 18 S);
+read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R, 18 S, 19 T);
+
+/// Read-only connections to a SQLite file, used on the calling thread. A read holds one only
+/// while it runs (never across an `.await`), so the pool grows to about the number of threads
+/// that read at once.
+#[derive(Debug)]
+pub(crate) struct SqliteReader {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// Address space each reader maps of the file (SQLite caps it at its compile-time limit).
+const MMAP_BYTES: i64 = 1 << 34;
+
+/// Idle connections kept; more are opened when more threads read at once, and closed after.
+const MAX_IDLE: usize = 16;
+
+impl SqliteReader {
+    pub(crate) fn new(path: PathBuf) -> SqliteReader {
+        SqliteReader { path, idle: Mutex::new(Vec::new()) }
+    }
+
+    fn open(&self) -> rusqlite::Result<Connection> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = Connection::open_with_flags(&self.path, flags)?;
+        connection.busy_timeout(Duration::from_secs(10))?;
+        connection.pragma_update(None, "cache_size", -65536)?;
+        connection.pragma_update(None, "temp_store", "memory")?;
+        // Pages read through a memory map need no copy into the connection's cache, and
+        // that cache is emptied whenever another connection commits (every audit commit).
+        connection.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+        connection.set_prepared_statement_cache_capacity(256);
+        Ok(connection)
+    }
+
+    fn run<T>(&self, read: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> StoreResult<T> {
+        let pooled = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop();
+        let connection = match pooled {
+            Some(connection) => connection,
+            None => self.open().map_err(read_error)?,
+        };
+        let result = read(&connection).map_err(read_error);
+        let mut idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if idle.len() < MAX_IDLE {
+            idle.push(connection);
+        }
+        result
+    }
+
+    fn query<T: ReadRow>(&self, sql: &str, params: &[Param<'_>], limit: Option<usize>) -> StoreResult<Vec<T>> {
+        self.run(|connection| {
+            let mut statement = connection.prepare_cached(sql)?;
+            for (number, param) in params.iter().enumerate() {
+                if let Some(index) = statement.parameter_index(&format!("${}", number + 1))? {
+                    statement.raw_bind_parameter(index, param)?;
+                }
+            }
+            let mut rows = statement.raw_query();
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                out.push(T::from_rusqlite(row)?);
+                if limit.is_some_and(|limit| out.len() >= limit) {
+                    break;
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+fn read_error(error: rusqlite::Error) -> StoreError {
+    tracing::error!(%error, "database error");
+    StoreError::Database(error.to_string())
+}
+
+/// Binds `$params` to a sqlx query; the body is compiled for each backend.
+macro_rules! bind_params {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match *param {
+                Param::Uuid(value) => query.bind(value),
+                Param::Text(value) => query.bind(value),
+                Param::Int(value) => query.bind(value),
+                Param::Bool(value) => query.bind(value),
+                Param::Instant(value) => query.bind(value),
+                Param::Day(value) => query.bind(value),
+                Param::Null => query.bind(None::<String>),
+            };
+        }
+        query
+    }};
+}
+
+impl Store {
+    /// Every row of a read (see the module documentation for how it runs).
+    pub(crate) async fn read_all<T: ReadRow>(&self, sql: &str, params: &[Param<'_>]) -> StoreResult<Vec<T>> {
+        self.read_rows(sql, params, None).await
+    }
+
+    /// The first row of a read, if any.
+    pub(crate) async fn read_optional<T: ReadRow>(&self, sql: &str, params: &[Param<'_>]) -> StoreResult<Option<T>> {
+        Ok(self.read_rows(sql, params, Some(1)).await?.into_iter().next())
+    }
+
+    /// The one row of a read that always returns a row (an aggregate, an `EXISTS`).
+    pub(crate) async fn read_one<T: ReadRow>(&self, sql: &str, params: &[Param<'_>]) -> StoreResult<T> {
+        self.read_optional(sql, params).await?.ok_or_else(|| StoreError::Database(format!("no row from {sql}")))
+    }
+
+    async fn read_rows<T: ReadRow>(
+        &self,
+        sql: &str,
+        params: &[Param<'_>],
+        limit: Option<usize>,
+    ) -> StoreResult<Vec<T>> {
+        match (&self.pool, &self.reader) {
+            (Pool::Sqlite(_), Some(reader)) => reader.query(sql, params, limit),
+            (Pool::Sqlite(pool), None) => {
+                let rows = bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_error)?;
+                rows.iter()
+                    .take(limit.unwrap_or(usize::MAX))
+                    .map(|row| T::from_sqlx_sqlite(row).map_err(db_error))
+                    .collect()
+            }
+            (Pool::Postgres(pool), _) => {
+                let rows = bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
+                    .fetch_all(pool)
+                    .await
+                    .map_err(db_error)?;
+                rows.iter().take(limit.unwrap_or(usize::MAX)).map(|row| T::from_pg(row).map_err(db_error)).collect()
+            }
+        }
+    }
+}
