@@ -11,13 +11,19 @@ use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId};
 use domain::ids_beyond::PlanId;
 use domain::plan::Plan;
-use domain::plan::service::{PlanEvent, PlanStore, StoredPlan, TaskOwner, command_name, plan_status_code};
+use domain::plan::service::{
+    PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, TaskOwner, command_name, plan_status_code,
+};
 use domain::ports::{StoreError, StoreResult};
 use jiff::civil::Date;
 use uuid::Uuid;
 
 /// plan_id, person_id, version, at, on_day, member_id, agency_id, command
 type EventRow = (Uuid, Uuid, i64, Instant, Day, Uuid, Uuid, String);
+
+/// Statuses on the weekly review (`plan_status_code`), and the running ones among them.
+const REVIEWED: &str = "'active', 'continued', 'under_re_evaluation'";
+const RUNNING: &str = "'active', 'continued'";
 
 pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Database(format!("stored {what} cannot be read: {detail}"))
@@ -86,8 +92,8 @@ macro_rules! write_plan_step {
         let event: &PlanEvent = $event;
         if event.version == 1 {
             sqlx::query(
-                "INSERT INTO plan (id, person_id, status, started_on, version, state, created_at, created_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "INSERT INTO plan (id, person_id, status, started_on, version, state, created_at, created_by, updated_at, \
+                 re_evaluation_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             )
             .bind(plan.id.0)
             .bind(plan.person.0)
@@ -98,12 +104,14 @@ macro_rules! write_plan_step {
             .bind(Instant(event.at))
             .bind(*event.member.as_uuid())
             .bind(Instant(event.at))
+            .bind(plan.re_evaluation_on.map(Day))
             .execute(&mut *$tx)
             .await
             .map_err(db_error)?;
         } else {
             let updated = sqlx::query(
-                "UPDATE plan SET status = $1, version = $2, state = $3, updated_at = $4 WHERE id = $5 AND version = $6",
+                "UPDATE plan SET status = $1, version = $2, state = $3, updated_at = $4, re_evaluation_on = $7 \
+                 WHERE id = $5 AND version = $6",
             )
             .bind(plan_status_code(&plan.status))
             .bind(event.version)
@@ -111,6 +119,7 @@ macro_rules! write_plan_step {
             .bind(Instant(event.at))
             .bind(plan.id.0)
             .bind(event.version - 1)
+            .bind(plan.re_evaluation_on.map(Day))
             .execute(&mut *$tx)
             .await
             .map_err(db_error)?;
@@ -234,12 +243,46 @@ impl PlanStore for Store {
         self.plans_by_ids(ids).await
     }
 
-    async fn open_plans_for_agency(&self, agency: AgencyId, today: Date) -> StoreResult<Vec<Plan>> {
-        let sql = "SELECT p.id FROM plan p WHERE p.status NOT IN ('closed', 'returned') AND EXISTS (\
-                   SELECT 1 FROM team_entry te WHERE te.person_id = p.person_id AND te.agency_id = $1 \
-                   AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2)) \
-                   ORDER BY p.created_at, p.id";
-        let ids: Vec<(Uuid,)> = self.read_all(sql, params![*agency.as_uuid(), Day(today)]).await?;
-        self.plans_by_ids(ids.into_iter().map(|(id,)| id).collect()).await
+    async fn review_page(
+        &self,
+        agency: AgencyId,
+        today: Date,
+        horizon: Date,
+        page: PageRequest,
+    ) -> StoreResult<ReviewPlans> {
+        // Driven by the agency's team entries (an index range), not by every plan in the
+        // country; the order is computed from columns and the task index, so only the page's
+        // plans are read and parsed.
+        let sql = format!(
+            "WITH mine AS (SELECT p.id, p.status, p.re_evaluation_on, \
+               (SELECT count(*) FROM plan_task t WHERE t.plan_id = p.id AND t.due < $2) AS overdue \
+               FROM plan p WHERE p.status IN ({REVIEWED}) AND p.person_id IN (SELECT te.person_id FROM team_entry te \
+               WHERE te.agency_id = $1 AND te.ended_at IS NULL \
+               AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2))), \
+             ranked AS (SELECT id, overdue, CAST(CASE WHEN overdue > 0 OR (status IN ({RUNNING}) \
+               AND re_evaluation_on <= $3) THEN 1 ELSE 0 END AS BIGINT) AS attention FROM mine) \
+             SELECT id, count(*) OVER (), CAST(sum(attention) OVER () AS BIGINT) FROM ranked \
+             ORDER BY attention DESC, overdue DESC, id LIMIT $4 OFFSET $5"
+        );
+        let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+        let (agency, today, horizon) = (*agency.as_uuid(), Day(today), Day(horizon));
+        let rows: Vec<(Uuid, i64, i64)> =
+            self.read_all(&sql, params![agency, today, horizon, i64::from(page.limit), offset]).await?;
+        let (total, needing_attention) = match rows.first() {
+            Some(&(_, total, attention)) => (total, attention),
+            // Past the last page: the first row still carries the counts of the whole review.
+            None if page.offset > 0 => {
+                let first: Option<(Uuid, i64, i64)> =
+                    self.read_optional(&sql, params![agency, today, horizon, 1_i64, 0_i64]).await?;
+                first.map_or((0, 0), |(_, total, attention)| (total, attention))
+            }
+            None => (0, 0),
+        };
+        let ids = rows.into_iter().map(|(id, _, _)| id).collect();
+        Ok(ReviewPlans {
+            plans: self.plans_by_ids(ids).await?,
+            total: u64::try_from(total).unwrap_or_default(),
+            needing_attention: u64::try_from(needing_attention).unwrap_or_default(),
+        })
     }
 }

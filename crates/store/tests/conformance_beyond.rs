@@ -10,7 +10,7 @@ use domain::directory::AgencyKind;
 use domain::ids::PersonId;
 use domain::people::{IdentifierInput, PersonInput};
 use domain::plan::PlanStatus;
-use domain::plan::service::{PlanAction, PlanEvent, PlanStore, Plans, TaskOwner, command_name};
+use domain::plan::service::{PageRequest, PlanAction, PlanEvent, PlanStore, Plans, TaskOwner, command_name};
 use domain::ports::{AuditLog, StoreError};
 use domain::screening::service::{ScoreInput, ScreeningInput, ScreeningStore, Screenings};
 use domain::service::{People, ServiceError};
@@ -157,7 +157,14 @@ async fn plan_history_is_rows_and_the_task_index_follows_the_plan(db: TestDb) {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].person_name, "Henk Jansen");
     let today = jiff::civil::date(2026, 11, 29);
-    assert_eq!(store.open_plans_for_agency(constable.agency_id, today).await.unwrap().len(), 1);
+    let first_page = PageRequest { offset: 0, limit: 50 };
+    let review = store.review_page(constable.agency_id, today, today, first_page).await.unwrap();
+    assert_eq!((review.plans.len(), review.total), (1, 1));
+    let past_the_end = PageRequest { offset: 50, limit: 50 };
+    let beyond = store.review_page(constable.agency_id, today, today, past_the_end).await.unwrap();
+    assert_eq!((beyond.plans.len(), beyond.total), (0, 1), "a page past the end still counts the review");
+    let stranger = store.review_page(officer.agency_id, today, today, first_page).await.unwrap();
+    assert_eq!(stranger.plans.len(), stranger.total as usize);
 
     // A stale save is a conflict and overwrites nothing.
     let stale = PlanEvent { version: 3, command: None, kind: "drafted", ..history[0].clone() };
@@ -179,7 +186,8 @@ async fn plan_history_is_rows_and_the_task_index_follows_the_plan(db: TestDb) {
     let closed = plans.change(&officer, person, &close).await.unwrap();
     assert!(matches!(closed.status, PlanStatus::Closed { .. }));
     assert_eq!(count(store, "plan_task").await, 0);
-    assert!(store.open_plans_for_agency(constable.agency_id, today).await.unwrap().is_empty());
+    let review = store.review_page(constable.agency_id, today, today, first_page).await.unwrap();
+    assert_eq!((review.plans.len(), review.total), (0, 0));
     assert_eq!(command_name(&domain::plan::PlanCommand::Activate), "activate");
 }
 

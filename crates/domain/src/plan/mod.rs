@@ -12,7 +12,7 @@ mod workflow;
 
 pub use due::{TaskLine, Urgency, agency_tasks, member_tasks, plan_view_for};
 pub use model::{Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Task, TaskKind, TaskStatus};
-pub use review::{PlanChange, WeeklyReviewItem, changes_since, re_evaluation_date, weekly_review};
+pub use review::{PlanChange, WeeklyReviewItem, changes_since, re_evaluation_date, review_horizon, weekly_review};
 pub use rules::PlanRules;
 pub use workflow::{NewPlan, PlanCommand, PlanContext, PlanEffect, PlanError};
 

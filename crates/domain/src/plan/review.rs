@@ -99,6 +99,11 @@ impl WeeklyReviewItem {
     }
 }
 
+/// The last day on which a re-evaluation counts as due on the weekly review ("due soon").
+pub fn review_horizon(today: Date, rules: &PlanRules) -> Date {
+    today.checked_add(i64::from(rules.due_soon_days).days()).expect("dates are far from the calendar's limits")
+}
+
 /// The weekly review list: every running plan (and those under re-evaluation), each with what
 /// changed since last week's snapshot and its overdue tasks; plans needing attention first.
 pub fn weekly_review<'a>(
@@ -106,8 +111,7 @@ pub fn weekly_review<'a>(
     today: Date,
     rules: &PlanRules,
 ) -> Vec<WeeklyReviewItem> {
-    let horizon =
-        today.checked_add(i64::from(rules.due_soon_days).days()).expect("dates are far from the calendar's limits");
+    let horizon = review_horizon(today, rules);
     let mut items: Vec<WeeklyReviewItem> = snapshots
         .into_iter()
         .filter(|(_, plan)| plan.status.is_running() || plan.status == PlanStatus::UnderReEvaluation)

@@ -212,10 +212,11 @@ impl Store {
                     q.bind(t.0).bind(&t.1).bind(t.2)
                 });
                 insert_rows!(self, tx, "plan (id, person_id, status, started_on, version, state, created_at, \
-                    created_by, updated_at)", 9, rows, |q, r| {
+                    created_by, updated_at, re_evaluation_on)", 10, rows, |q, r| {
                     let plan = &r.0.plan;
                     q.bind(plan.id.0).bind(plan.person.0).bind(plan_status_code(&plan.status))
                         .bind(Day(plan.started_on)).bind(1_i64).bind(r.1).bind(at).bind(author).bind(at)
+                        .bind(plan.re_evaluation_on.map(Day))
                 });
                 insert_rows!(self, tx, "plan_event (plan_id, version, kind, at, on_day, member_id, agency_id, \
                     command, state)", 9, rows, |q, r| {

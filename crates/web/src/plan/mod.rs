@@ -11,7 +11,7 @@ use crate::forms::ErrorList;
 use crate::page::{Page, after_post, render};
 use crate::people::person_id;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use domain::ids::PersonId;
 use domain::plan::service::{PlanAction, TaskOwner, agency_id, team_agencies};
 use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
+use serde::Deserialize;
 use views::*;
 pub(crate) use views::{Posted, agency_name, member_name, plan_status_key, task_kind_key};
 
@@ -392,15 +393,38 @@ struct ReviewRow {
 #[template(path = "weekly_review.html")]
 struct ReviewPage {
     page: Page,
+    /// "N plans, M need attention. Page p of q."
+    count: String,
+    /// Links to the previous and next page, when there are.
+    previous: Option<u32>,
+    next: Option<u32>,
     rows: Vec<ReviewRow>,
     /// (person id, name, warning) of the measures needing attention.
     measures: Vec<(String, String, String)>,
 }
 
-async fn weekly_review(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    let lines = state.plans().weekly_review(&me.actor).await?;
+#[derive(Deserialize)]
+struct ReviewQuery {
+    page: Option<u32>,
+}
+
+async fn weekly_review(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Query(query): Query<ReviewQuery>,
+) -> Result<Response, WebError> {
+    let review = state.plans().weekly_review(&me.actor, query.page.unwrap_or(1)).await?;
     let t = context.texts;
-    let rows = lines
+    let (total, attention) = (review.total.to_string(), review.needing_attention.to_string());
+    let (page_number, pages) = (review.page.to_string(), review.pages.to_string());
+    let count = t.fill(
+        "review.count",
+        &[("total", &total), ("attention", &attention), ("page", &page_number), ("pages", &pages)],
+    );
+    let previous = (review.page > 1).then(|| review.page.min(review.pages + 1) - 1);
+    let next = (review.page < review.pages).then_some(review.page + 1);
+    let rows = review
+        .lines
         .into_iter()
         .map(|l| ReviewRow {
             person_id: l.item.person.to_string(),
@@ -420,6 +444,6 @@ async fn weekly_review(State(state): State<AppState>, Member(me, context): Membe
         .into_iter()
         .map(|l| (l.person.to_string(), l.name, crate::measures::warning_text(&l.warning, t, zone)))
         .collect();
-    let page = ReviewPage { page: Page::new(&context, t.get("review.title")), rows, measures };
+    let page = ReviewPage { page: Page::new(&context, t.get("review.title")), count, previous, next, rows, measures };
     Ok(render(StatusCode::OK, &page))
 }

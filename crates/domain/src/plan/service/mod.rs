@@ -10,7 +10,7 @@ mod lists;
 mod ports;
 
 pub use action::*;
-pub use lists::TASK_LIST_LIMIT;
+pub use lists::{REVIEW_PAGE_SIZE, ReviewPage, TASK_LIST_LIMIT};
 pub use ports::*;
 
 use super::{Plan, PlanCommand, PlanContext, TaskLine, WeeklyReviewItem, plan_view_for};

@@ -78,12 +78,16 @@ pub trait PlanStore: Send + Sync {
     fn plan_history(&self, plan: PlanId) -> impl Future<Output = StoreResult<Vec<PlanEvent>>> + Send;
     /// The plans holding the first `limit` outstanding tasks of `owner` (earliest due first).
     fn plans_with_tasks_of(&self, owner: TaskOwner, limit: u32) -> impl Future<Output = StoreResult<Vec<Plan>>> + Send;
-    /// Plans that have not ended, of persons whose team `agency` is on today.
-    fn open_plans_for_agency(
+    /// One page of the weekly review: the running plans (and those under re-evaluation) of
+    /// persons whose team `agency` is on today, those needing attention first — with overdue
+    /// tasks, most first, or a re-evaluation on or before `horizon` — then by plan id.
+    fn review_page(
         &self,
         agency: AgencyId,
         today: Date,
-    ) -> impl Future<Output = StoreResult<Vec<Plan>>> + Send;
+        horizon: Date,
+        page: PageRequest,
+    ) -> impl Future<Output = StoreResult<ReviewPlans>> + Send;
 }
 
 pub fn agency_ref(id: AgencyId) -> AgencyRef {
@@ -123,4 +127,21 @@ pub fn command_name(command: &PlanCommand) -> &'static str {
         PlanCommand::Close { .. } => "close",
         PlanCommand::ReturnToCriminalJustice { .. } => "return_to_criminal_justice",
     }
+}
+
+/// Which rows of a long list: `limit` rows after skipping `offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// A page of the weekly review as stored, with the counts over all pages.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewPlans {
+    pub plans: Vec<Plan>,
+    /// Plans on the review in all.
+    pub total: u64,
+    /// Of those, the plans needing attention (all listed before the rest).
+    pub needing_attention: u64,
 }
