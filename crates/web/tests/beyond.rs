@@ -350,8 +350,13 @@ async fn weekly_review_lists_overdue_tasks_and_the_re_evaluation_decides() {
     s.app.clock.advance(days(12)); // 2026-12-04: the schuldhulp task (due 12-01) is overdue
     let client = s.app.session_for(&s.officer).await; // sessions last hours, not days
     let review = client.get("/reviews/weekly").await.text().await.unwrap();
+    assert!(review.contains("Plannen: 1, waarvan aandacht nodig: 1. Pagina 1 van 1."), "{review}");
+    assert!(!review.contains("rel=\"next\""), "one page only");
     let row = review.split("De Boer").nth(1).expect("the plan is on the review list");
     assert!(row.contains("<td>1</td>"), "one overdue task: {row}");
+    let past_the_end = client.get("/reviews/weekly?page=3").await.text().await.unwrap();
+    assert!(!past_the_end.contains("De Boer") && past_the_end.contains("Pagina 3 van 1"), "{past_the_end}");
+    assert!(past_the_end.contains("href=\"/reviews/weekly?page=1\" rel=\"prev\""), "{past_the_end}");
     // The plan was drafted and activated 12 days ago: nothing changed in the last seven days.
     assert!(row.contains("niets"), "{row}");
     let tasks = client.get("/tasks/agency").await.text().await.unwrap();
