@@ -218,7 +218,59 @@ async fn refused_plan_changes_change_nothing(db: TestDb) {
     assert_eq!(count(store, "audit_log").await, audits + 2);
 }
 
+/// Three running plans: one quiet, one with an overdue task, one whose re-evaluation is due.
+async fn the_weekly_review_lists_plans_needing_attention_first(db: TestDb) {
+    let store = &db.store;
+    let clock = clock();
+    let (officer, constable, henk) = team(store, &clock).await;
+    let people = People { store, clock: &clock, time_zone: &UTC };
+    let mut person = |family: &'static str, bsn: &'static str| {
+        let input = PersonInput {
+            family_name: family.into(),
+            identifiers: vec![IdentifierInput { kind: "bsn".into(), value: bsn.into() }],
+            ..Default::default()
+        };
+        let (people, officer) = (&people, &officer);
+        async move { people.create(officer, &input, &statutory_basis()).await.unwrap().id }
+    };
+    let (overdue, re_evaluation) = (person("Bakker", "123456708").await, person("Visser", "123456721").await);
+    let plans = Plans { store, clock: &clock, time_zone: &UTC, pack: &PACK };
+    let goal =
+        PlanAction::AddGoal { domain: "housing".into(), in_own_words: "Een eigen plek".into(), agreed_by_person: true };
+    for who in [henk, overdue, re_evaluation] {
+        plans.draft(&officer, who).await.unwrap();
+        plans.change(&officer, who, &goal).await.unwrap();
+        plans.change(&officer, who, &task(&officer, None, "2027-06-01")).await.unwrap();
+    }
+    plans.change(&officer, overdue, &task(&officer, None, "2026-11-25")).await.unwrap();
+    plans.change(&officer, overdue, &task(&officer, None, "2026-11-26")).await.unwrap();
+    // Activated a day before the others, so its re-evaluation is a day earlier.
+    plans.change(&officer, re_evaluation, &PlanAction::Activate).await.unwrap();
+    clock.advance(days(1));
+    for who in [henk, overdue] {
+        plans.change(&officer, who, &PlanAction::Activate).await.unwrap();
+    }
+    let today = jiff::civil::date(2026, 12, 1);
+    // Only the last plan's re-evaluation (a year after activation) falls within the horizon.
+    let re_evaluation_on = store.current_plan(re_evaluation).await.unwrap().unwrap().plan.re_evaluation_on.unwrap();
+    let horizon = re_evaluation_on;
+    let all = PageRequest { offset: 0, limit: 50 };
+    let review = store.review_page(officer.agency_id, today, horizon, all).await.unwrap();
+    let order: Vec<_> = review.plans.iter().map(|p| p.person).collect();
+    let expected = [overdue, re_evaluation, henk].map(|p| domain::ids_beyond::PersonRef(*p.as_uuid()));
+    assert_eq!(order, expected, "overdue tasks first, then the re-evaluation due, then the rest");
+    assert_eq!((review.total, review.needing_attention), (3, 2));
+    let second =
+        store.review_page(officer.agency_id, today, horizon, PageRequest { offset: 1, limit: 1 }).await.unwrap();
+    assert_eq!(second.plans.iter().map(|p| p.person).collect::<Vec<_>>(), [expected[1]]);
+    assert_eq!((second.total, second.needing_attention), (3, 2));
+    // Police are on Henk's team only.
+    let police = store.review_page(constable.agency_id, today, horizon, all).await.unwrap();
+    assert_eq!(police.plans.iter().map(|p| p.person).collect::<Vec<_>>(), [expected[2]]);
+}
+
 on_both_backends!(
+    the_weekly_review_lists_plans_needing_attention_first,
     screenings_round_trip_are_kept_and_audited,
     plan_history_is_rows_and_the_task_index_follows_the_plan,
     refused_plan_changes_change_nothing,
