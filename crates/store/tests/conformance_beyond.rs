@@ -148,11 +148,11 @@ async fn plan_history_is_rows_and_the_task_index_follows_the_plan(db: TestDb) {
     assert_eq!(many, vec![None, Some(before.clone())], "the batch read agrees with the single one");
 
     // The task index: by agency and by member.
-    let of_police = store.plans_with_tasks_of(TaskOwner::Agency(constable.agency_id), 100).await.unwrap();
+    let of_police = store.tasks_of(TaskOwner::Agency(constable.agency_id), 100).await.unwrap().plans;
     assert_eq!(of_police.iter().map(|p| p.id).collect::<Vec<_>>(), vec![drafted.id]);
-    let of_member = store.plans_with_tasks_of(TaskOwner::Member(constable.member_id), 100).await.unwrap();
+    let of_member = store.tasks_of(TaskOwner::Member(constable.member_id), 100).await.unwrap().plans;
     assert_eq!(of_member.len(), 1);
-    assert!(store.plans_with_tasks_of(TaskOwner::Member(officer.member_id), 100).await.unwrap().is_empty());
+    assert!(store.tasks_of(TaskOwner::Member(officer.member_id), 100).await.unwrap().plans.is_empty());
     let lines = plans.tasks(&constable, TaskOwner::Agency(constable.agency_id)).await.unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].person_name, "Henk Jansen");

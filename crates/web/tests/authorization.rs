@@ -82,6 +82,7 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("plan/mod.rs", "POST", "/people/{id}/plan/re-evaluation", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "GET", "/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("plan/mod.rs", "GET", "/tasks/agency", Need::Role(Permission::ViewPerson)),
+    ("plan/mod.rs", "POST", "/tasks/agency/help-started", Need::Role(Permission::WorkOnPlan)),
     ("plan/mod.rs", "GET", "/reviews/weekly", Need::Role(Permission::ViewPerson)),
     ("conference/mod.rs", "GET", "/people/{id}/conference", Need::Person(Permission::ViewPerson)),
     ("conference/mod.rs", "POST", "/people/{id}/conference", Need::Person(Permission::RequestConference)),

@@ -14,7 +14,7 @@ pub enum Urgency {
     Later,
 }
 
-fn days_between(from: Date, to: Date) -> i32 {
+pub(super) fn days_between(from: Date, to: Date) -> i32 {
     from.until(to).expect("dates are far from the calendar's limits").get_days()
 }
 

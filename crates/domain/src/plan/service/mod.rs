@@ -13,7 +13,7 @@ pub use action::*;
 pub use lists::TASK_LIST_LIMIT;
 pub use ports::*;
 
-use super::{Plan, PlanCommand, PlanContext, TaskLine, WeeklyReviewItem, plan_view_for};
+use super::{ListedTask, Plan, PlanCommand, PlanContext, WeeklyReviewItem, plan_view_for};
 use crate::access::{Actor, Permission, TeamEntry};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::beyond_pack::BeyondPack;
@@ -39,10 +39,11 @@ pub struct PlanFile {
     pub history: Vec<PlanEvent>,
 }
 
-/// One line of "my tasks" / "my agency's tasks", with the person's name.
+/// One line of "my tasks" / "my agency's tasks" (a plan task or an exclusion order's help
+/// task), with the person's name.
 #[derive(Debug, Clone)]
 pub struct TaskListLine {
-    pub line: TaskLine,
+    pub line: ListedTask,
     pub person_name: String,
 }
 

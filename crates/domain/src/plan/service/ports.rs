@@ -1,6 +1,7 @@
 //! The plan's storage port and the ids it shares with the people capability.
 
 use crate::audit::AuditEntry;
+use crate::exclusion::ExclusionOrder;
 use crate::ids::{AgencyId, MemberId, PersonId};
 use crate::ids_beyond::{AgencyRef, MemberRef, PersonRef, PlanId};
 use crate::plan::{Plan, PlanCommand};
@@ -41,6 +42,14 @@ pub struct PlanWrite {
     pub steps: Vec<(PlanEvent, Plan)>,
 }
 
+/// What holds the first outstanding tasks of an owner: plans, and (for an agency) the
+/// exclusion orders whose help tasks it owns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskHolders {
+    pub plans: Vec<Plan>,
+    pub orders: Vec<ExclusionOrder>,
+}
+
 /// Whose tasks a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskOwner {
@@ -76,8 +85,10 @@ pub trait PlanStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<Option<Plan>>>> + Send;
     /// The plan's history, oldest first.
     fn plan_history(&self, plan: PlanId) -> impl Future<Output = StoreResult<Vec<PlanEvent>>> + Send;
-    /// The plans holding the first `limit` outstanding tasks of `owner` (earliest due first).
-    fn plans_with_tasks_of(&self, owner: TaskOwner, limit: u32) -> impl Future<Output = StoreResult<Vec<Plan>>> + Send;
+    /// The plans (and, for an agency, the exclusion orders in force) holding the first `limit`
+    /// outstanding tasks of `owner`, earliest due first: plan tasks and help tasks in one
+    /// ordered read.
+    fn tasks_of(&self, owner: TaskOwner, limit: u32) -> impl Future<Output = StoreResult<TaskHolders>> + Send;
     /// Plans that have not ended, of persons whose team `agency` is on today.
     fn open_plans_for_agency(
         &self,
