@@ -51,7 +51,7 @@ pub fn routes() -> Router<AppState> {
 pub struct PlanApiDoc;
 
 /// A 422 problem for a body that is not the JSON this call takes.
-fn bad_body(rejection: JsonRejection) -> Response {
+pub(crate) fn bad_body(rejection: JsonRejection) -> Response {
     problem(StatusCode::UNPROCESSABLE_ENTITY, rejection.body_text(), Vec::new(), json!({}))
 }
 

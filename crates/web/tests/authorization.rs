@@ -129,6 +129,11 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api_plan.rs", "POST", "/v1/people/{id}/plan/tasks", Need::Person(Permission::ManagePlan)),
     ("api_plan.rs", "POST", "/v1/people/{id}/plan/tasks/{task}/status", Need::Person(Permission::WorkOnPlan)),
     ("api_plan.rs", "POST", "/v1/people/{id}/plan/notes", Need::Person(Permission::WorkOnPlan)),
+    ("api_measures.rs", "GET", "/v1/people/{id}/measures", Need::Person(Permission::ViewPerson)),
+    ("api_measures.rs", "POST", "/v1/people/{id}/exclusion-orders", Need::Person(Permission::ManagePlan)),
+    ("api_measures.rs", "POST", "/v1/people/{id}/area-bans", Need::Person(Permission::ManagePlan)),
+    ("api_measures.rs", "POST", "/v1/people/{id}/episodes", Need::Person(Permission::ManagePlan)),
+    ("api_measures.rs", "POST", "/v1/groups/{group}/members", Need::CaseRules("api_measures.rs")),
     ("api_plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("api_plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),
 ];
