@@ -143,7 +143,7 @@ async fn plan_history_is_rows_and_the_task_index_follows_the_plan(db: TestDb) {
     let before = store.plan_as_of(drafted.id, week_one).await.unwrap().unwrap();
     assert_eq!(before.status, PlanStatus::Draft);
     assert_eq!(before.tasks.len(), 2);
-    let unknown = domain::ids_beyond::PlanId(uuid::Uuid::now_v7());
+    let unknown = domain::ids::PlanId(uuid::Uuid::now_v7());
     let many = store.plans_as_of(&[unknown, drafted.id], week_one).await.unwrap();
     assert_eq!(many, vec![None, Some(before.clone())], "the batch read agrees with the single one");
 

@@ -243,7 +243,7 @@ async fn help_tasks_of_orders_join_the_agency_task_list(db: TestDb) {
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].person_name, "Sam Kuipers-Jansen");
     let ListedTask::Help(line) = &lines[0].line else { panic!("a help task: {:?}", lines[0].line) };
-    assert_eq!((line.order, line.person), (order.id, domain::plan::service::person_ref(victim)));
+    assert_eq!((line.order, line.person), (order.id, victim));
     assert_eq!(line.due_at, order.help_due_at(&service.exclusion_context().unwrap()));
     assert!(store.tasks_of(TaskOwner::Member(officer.member_id), 100).await.unwrap().orders.is_empty());
 

@@ -6,8 +6,7 @@ use crate::episode::{Episode, EpisodeStatus};
 use crate::exclusion::ExclusionContext;
 use crate::exclusion::{AreaBan, AreaBanStatus, ExclusionOrder, OrderStatus};
 use crate::group::Group;
-use crate::ids::{AgencyId, MemberId, PersonId};
-use crate::ids_beyond::{AgencyRef, PersonRef, TaskId};
+use crate::ids::{AgencyId, MemberId, PersonId, TaskId};
 use crate::ports::StoreResult;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -22,9 +21,9 @@ pub trait Measure: Serialize + DeserializeOwned + Send + Sync {
     const KIND: &'static str;
     fn measure_id(&self) -> Uuid;
     /// The person the measure is about (none for a group).
-    fn subject(&self) -> Option<PersonRef>;
+    fn subject(&self) -> Option<PersonId>;
     /// Everyone the measure concerns now, the subject included.
-    fn people(&self) -> Vec<PersonRef>;
+    fn people(&self) -> Vec<PersonId>;
     /// Open measures are listed for warnings; ended ones only on the person's pages.
     fn is_open(&self) -> bool;
     /// Tasks of the measure still owed by an agency, for the task lists' index (only an
@@ -40,8 +39,8 @@ pub trait Measure: Serialize + DeserializeOwned + Send + Sync {
 pub struct MeasureTask {
     pub task: TaskId,
     /// The person the task is for.
-    pub person: PersonRef,
-    pub owner: AgencyRef,
+    pub person: PersonId,
+    pub owner: AgencyId,
     /// The local date by which it is due.
     pub due: Date,
 }
@@ -95,10 +94,10 @@ impl Measure for ExclusionOrder {
     fn measure_id(&self) -> Uuid {
         self.id.0
     }
-    fn subject(&self) -> Option<PersonRef> {
+    fn subject(&self) -> Option<PersonId> {
         Some(self.excluded)
     }
-    fn people(&self) -> Vec<PersonRef> {
+    fn people(&self) -> Vec<PersonId> {
         std::iter::once(self.excluded)
             .chain(self.victims.iter().copied())
             .chain(self.children.iter().copied())
@@ -126,10 +125,10 @@ macro_rules! one_person_measure {
             fn measure_id(&self) -> Uuid {
                 self.id.0
             }
-            fn subject(&self) -> Option<PersonRef> {
+            fn subject(&self) -> Option<PersonId> {
                 Some(self.person)
             }
-            fn people(&self) -> Vec<PersonRef> {
+            fn people(&self) -> Vec<PersonId> {
                 vec![self.person]
             }
             fn is_open(&self) -> bool {
@@ -147,10 +146,10 @@ impl Measure for Group {
     fn measure_id(&self) -> Uuid {
         self.id.0
     }
-    fn subject(&self) -> Option<PersonRef> {
+    fn subject(&self) -> Option<PersonId> {
         None
     }
-    fn people(&self) -> Vec<PersonRef> {
+    fn people(&self) -> Vec<PersonId> {
         self.current_members().map(|m| m.person).collect()
     }
     fn is_open(&self) -> bool {

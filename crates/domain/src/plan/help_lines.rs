@@ -5,7 +5,7 @@
 use super::due::{TaskLine, Urgency, days_between};
 use super::rules::PlanRules;
 use crate::exclusion::{ExclusionContext, ExclusionOrder, HelpTask, OrderStatus};
-use crate::ids_beyond::{AgencyRef, ExclusionOrderId, PersonRef, TaskId};
+use crate::ids::{AgencyId, ExclusionOrderId, PersonId, TaskId};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -14,9 +14,9 @@ use jiff::civil::Date;
 pub struct HelpTaskLine {
     pub order: ExclusionOrderId,
     /// The excluded person (the order is kept on their record).
-    pub excluded: PersonRef,
+    pub excluded: PersonId,
     /// The person the help is for.
-    pub person: PersonRef,
+    pub person: PersonId,
     pub task: HelpTask,
     /// The order's deadline for the help to start.
     pub due_at: Timestamp,
@@ -41,7 +41,7 @@ impl ListedTask {
     }
 
     /// The person the task is about: whose record it is listed under.
-    pub fn person(&self) -> PersonRef {
+    pub fn person(&self) -> PersonId {
         match self {
             ListedTask::Plan(line) => line.person,
             ListedTask::Help(line) => line.person,
@@ -67,7 +67,7 @@ impl ListedTask {
 /// Overdue as soon as the order's deadline has passed, even later on the same day.
 pub fn help_task_lines<'a>(
     orders: impl IntoIterator<Item = &'a ExclusionOrder>,
-    agency: AgencyRef,
+    agency: AgencyId,
     context: &ExclusionContext<'_>,
     now: Timestamp,
     rules: &PlanRules,
@@ -136,12 +136,12 @@ mod tests {
 
     const PLAN_RULES: PlanRules = PlanRules { re_evaluation_after_months: 12, due_soon_days: 3 };
 
-    fn order_with_help(context: &ExclusionContext<'_>, owners: &[AgencyRef]) -> ExclusionOrder {
+    fn order_with_help(context: &ExclusionContext<'_>, owners: &[AgencyId]) -> ExclusionOrder {
         let imposed_at: Timestamp = "2026-03-01T20:00:00Z".parse().unwrap();
         let new = NewExclusionOrder {
             id: ExclusionOrderId(id(1)),
-            excluded: PersonRef(id(10)),
-            victims: vec![PersonRef(id(11))],
+            excluded: PersonId(id(10)),
+            victims: vec![PersonId(id(11))],
             children: vec![],
             address: "Dorpsstraat 1".into(),
             decision_ref: "B-1".into(),
@@ -151,7 +151,7 @@ mod tests {
         for (n, owner) in owners.iter().enumerate() {
             let command = OrderCommand::AddHelpTask {
                 task: TaskId(id(100 + n as u128)),
-                for_person: PersonRef(id(11)),
+                for_person: PersonId(id(11)),
                 owner: *owner,
                 description: format!("help {n}"),
             };
@@ -164,7 +164,7 @@ mod tests {
     fn only_the_owning_agencys_unstarted_help_is_listed_with_the_orders_deadline() {
         let (rules, zone) = (rules(), TimeZone::get("Europe/Amsterdam").unwrap());
         let context = ExclusionContext { rules: &rules, time_zone: &zone };
-        let (ours, theirs) = (AgencyRef(id(50)), AgencyRef(id(51)));
+        let (ours, theirs) = (AgencyId(id(50)), AgencyId(id(51)));
         let order = order_with_help(&context, &[ours, theirs, ours]);
         let started = order
             .clone()
@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(lines.iter().map(|l| l.task.id).collect::<Vec<_>>(), vec![TaskId(id(100))]);
         assert_eq!(lines[0].due_at, order.help_due_at(&context));
         assert_eq!(lines[0].due.to_string(), "2026-03-11");
-        assert_eq!(lines[0].person, PersonRef(id(11)));
+        assert_eq!(lines[0].person, PersonId(id(11)));
         assert_eq!(lines[0].urgency, Urgency::Later);
     }
 
@@ -184,7 +184,7 @@ mod tests {
     fn help_is_overdue_once_the_deadline_passes_and_gone_when_the_order_is_lifted() {
         let (rules, zone) = (rules(), TimeZone::get("Europe/Amsterdam").unwrap());
         let context = ExclusionContext { rules: &rules, time_zone: &zone };
-        let ours = AgencyRef(id(50));
+        let ours = AgencyId(id(50));
         let order = order_with_help(&context, &[ours]);
         let due_at = order.help_due_at(&context);
         let just_before = due_at.checked_sub(jiff::SignedDuration::from_mins(1)).unwrap();

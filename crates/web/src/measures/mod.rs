@@ -25,7 +25,7 @@ use domain::ids::PersonId;
 use domain::measures::{
     BanAction, BanInput, CONTACT_KINDS, EpisodeAction, EpisodeInput, MEMBER_CLASSES, OrderAction, OrderInput,
 };
-use domain::plan::service::{agency_id, team_agencies};
+use domain::plan::service::team_agencies;
 use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use domain::validation::ValidationErrors;
@@ -145,7 +145,7 @@ async fn measures_page(
     let on_team = team_agencies(&file.team, today);
     let team_members = all_members
         .iter()
-        .filter(|m| !m.disabled && on_team.iter().any(|a| agency_id(*a) == m.agency_id))
+        .filter(|m| !m.disabled && on_team.iter().any(|a| *a == m.agency_id))
         .map(|m| (m.id.to_string(), format!("{} ({})", m.display_name, agency_name(&all_agencies, m.agency_id))))
         .collect();
     let group_choices = measures

@@ -23,7 +23,7 @@ use domain::directory::Agency;
 use domain::ids::PersonId;
 use domain::measures::OrderAction;
 use domain::plan::ListedTask;
-use domain::plan::service::{PlanAction, TaskListLine, TaskOwner, agency_id, team_agencies};
+use domain::plan::service::{PlanAction, TaskListLine, TaskOwner, team_agencies};
 use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use domain::validation::{FieldError, ValidationErrors};
@@ -100,11 +100,10 @@ async fn plan_page(
     let today = state.plans().today();
     let manages = me.actor.can(Permission::ManagePlan);
     let on_team = team_agencies(&file.team, today);
-    let team: Vec<(String, String)> =
-        on_team.iter().map(|a| (a.to_string(), agency_name(&agencies, agency_id(*a)))).collect();
+    let team: Vec<(String, String)> = on_team.iter().map(|a| (a.to_string(), agency_name(&agencies, *a))).collect();
     let members = all_members
         .iter()
-        .filter(|m| !m.disabled && on_team.iter().any(|a| agency_id(*a) == m.agency_id))
+        .filter(|m| !m.disabled && on_team.iter().any(|a| *a == m.agency_id))
         .map(|m| (m.id.to_string(), format!("{} ({})", m.display_name, agency_name(&agencies, m.agency_id))))
         .collect();
     let domains = state
@@ -362,7 +361,7 @@ fn task_row(line: TaskListLine, agencies: &[Agency], can_work: bool, t: Texts, z
             person: line.person_name,
             description: l.task.description,
             source: String::new(),
-            owner: agency_name(agencies, agency_id(l.task.owner)),
+            owner: agency_name(agencies, l.task.owner),
             due: l.task.due.to_string(),
             overdue,
             urgency,
@@ -373,7 +372,7 @@ fn task_row(line: TaskListLine, agencies: &[Agency], can_work: bool, t: Texts, z
             person: line.person_name,
             description: l.task.description,
             source: t.get("tasks.help_source").to_string(),
-            owner: agency_name(agencies, agency_id(l.task.owner)),
+            owner: agency_name(agencies, l.task.owner),
             due: local_time(l.due_at, zone),
             overdue,
             urgency,

@@ -1,10 +1,10 @@
 //! "My tasks", "my agency's tasks" and the weekly review: lists over many plans, each entry
 //! kept only when the actor may still see the person, each listed person audited.
 
-use super::{PlanStore, Plans, ReviewLine, TaskListLine, TaskOwner, agency_ref, member_ref, person_id};
+use super::{PlanStore, Plans, ReviewLine, TaskListLine, TaskOwner};
 use crate::access::{Actor, Permission};
 use crate::exclusion::ExclusionContext;
-use crate::ids_beyond::PersonRef;
+use crate::ids::PersonId;
 use crate::plan::{ListedTask, agency_tasks, help_task_lines, member_tasks, merge_task_lines, weekly_review};
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::{ServiceError, ServiceResult, listed_with_names};
@@ -27,7 +27,6 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         let rules = &self.pack.plan;
         let (plan_lines, help_lines) = match owner {
             TaskOwner::Agency(agency) => {
-                let agency = agency_ref(agency);
                 let help = match &self.pack.exclusion_order {
                     Some(order_rules) => {
                         let context = ExclusionContext { rules: order_rules, time_zone: self.time_zone };
@@ -37,7 +36,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
                 };
                 (agency_tasks(&holders.plans, agency, today, rules), help)
             }
-            TaskOwner::Member(member) => (member_tasks(&holders.plans, member_ref(member), today, rules), Vec::new()),
+            TaskOwner::Member(member) => (member_tasks(&holders.plans, member, today, rules), Vec::new()),
         };
         let lines = merge_task_lines(plan_lines, help_lines, TASK_LIST_LIMIT);
         let what = match owner {
@@ -78,10 +77,10 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         &self,
         actor: &Actor,
         entries: Vec<T>,
-        person_of: impl Fn(&T) -> PersonRef,
+        person_of: impl Fn(&T) -> PersonId,
         what: &str,
     ) -> ServiceResult<Vec<(T, String)>> {
-        let person_of = |entry: &T| person_id(person_of(entry));
+        let person_of = |entry: &T| person_of(entry);
         listed_with_names(self.store, actor, entries, person_of, what, self.clock.now(), self.today()).await
     }
 }

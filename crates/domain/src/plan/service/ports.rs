@@ -2,8 +2,7 @@
 
 use crate::audit::AuditEntry;
 use crate::exclusion::ExclusionOrder;
-use crate::ids::{AgencyId, MemberId, PersonId};
-use crate::ids_beyond::{AgencyRef, MemberRef, PersonRef, PlanId};
+use crate::ids::{AgencyId, MemberId, PersonId, PlanId};
 use crate::plan::{Plan, PlanCommand};
 use crate::ports::StoreResult;
 use jiff::Timestamp;
@@ -95,26 +94,6 @@ pub trait PlanStore: Send + Sync {
         agency: AgencyId,
         today: Date,
     ) -> impl Future<Output = StoreResult<Vec<Plan>>> + Send;
-}
-
-pub fn agency_ref(id: AgencyId) -> AgencyRef {
-    AgencyRef(*id.as_uuid())
-}
-
-pub fn agency_id(id: AgencyRef) -> AgencyId {
-    AgencyId::from_uuid(id.0)
-}
-
-pub fn member_ref(id: MemberId) -> MemberRef {
-    MemberRef(*id.as_uuid())
-}
-
-pub fn person_ref(id: PersonId) -> PersonRef {
-    PersonRef(*id.as_uuid())
-}
-
-pub fn person_id(id: PersonRef) -> PersonId {
-    PersonId::from_uuid(id.0)
 }
 
 /// The command's name in the history.
