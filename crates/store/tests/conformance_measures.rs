@@ -49,20 +49,27 @@ fn measures<'a>(store: &'a Store, clock: &'a FixedClock) -> Measures<'a, Store> 
     Measures { store, clock, time_zone: &ZONE, pack: &PACK }
 }
 
-async fn exclusion_orders_keep_their_clock_history_and_people(db: TestDb) {
-    let store = &db.store;
+/// A Safety House process manager, an excluded person and a victim, and an order imposed on
+/// 20 March 2026 at 22:00 local time: (clock, officer, excluded, victim, order).
+async fn imposed(store: &Store) -> (FixedClock, Actor, PersonId, PersonId, ExclusionOrder) {
     let clock = FixedClock::new(at("2026-03-20T21:00:00Z"));
     let officer = actor(store, "Zorg- en Veiligheidshuis", AgencyKind::SafetyHouse, Role::ProcessManager).await;
     let excluded = person(store, &clock, &officer, "Kuipers", "111222333").await;
     let victim = person(store, &clock, &officer, "Kuipers-Jansen", "123456782").await;
-    let service = measures(store, &clock);
     let input = OrderInput {
         victims: victim.to_string(),
         address: "Dorpsstraat 1".into(),
         decision_ref: "HV-2026-014".into(),
         ..Default::default()
     };
-    let order = service.impose_order(&officer, excluded, &input).await.unwrap();
+    let order = measures(store, &clock).impose_order(&officer, excluded, &input).await.unwrap();
+    (clock, officer, excluded, victim, order)
+}
+
+async fn exclusion_orders_keep_their_clock_history_and_people(db: TestDb) {
+    let store = &db.store;
+    let (clock, officer, excluded, victim, order) = imposed(store).await;
+    let service = measures(store, &clock);
     // Both the excluded person's and the victim's pages find the order.
     for who in [excluded, victim] {
         let found = store.measures_about::<ExclusionOrder>(who).await.unwrap();
@@ -214,18 +221,8 @@ async fn groups_index_their_current_members(db: TestDb) {
 
 async fn help_tasks_of_orders_join_the_agency_task_list(db: TestDb) {
     let store = &db.store;
-    let clock = FixedClock::new(at("2026-03-20T21:00:00Z"));
-    let officer = actor(store, "Zorg- en Veiligheidshuis", AgencyKind::SafetyHouse, Role::ProcessManager).await;
-    let excluded = person(store, &clock, &officer, "Kuipers", "111222333").await;
-    let victim = person(store, &clock, &officer, "Kuipers-Jansen", "123456782").await;
+    let (clock, officer, excluded, victim, order) = imposed(store).await;
     let service = measures(store, &clock);
-    let input = OrderInput {
-        victims: victim.to_string(),
-        address: "Dorpsstraat 1".into(),
-        decision_ref: "HV-2026-015".into(),
-        ..Default::default()
-    };
-    let order = service.impose_order(&officer, excluded, &input).await.unwrap();
     let help = OrderAction::AddHelp {
         order: order.id.to_string(),
         for_person: victim.to_string(),

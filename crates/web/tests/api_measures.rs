@@ -10,22 +10,7 @@ use domain::directory::AgencyKind;
 use domain::ports::AuditLog;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Client, TestApp};
-
-async fn call(client: &Client, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let response = client.api(method, path, body).await;
-    let status = response.status();
-    let problem = response.headers().get("content-type").is_some_and(|c| c == "application/problem+json");
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    if status.is_client_error() {
-        assert!(problem, "{path}: a {status} is problem JSON");
-    }
-    (status, body)
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect()
-}
+use support::{TestApp, api_call, problem_fields};
 
 async fn journey(app: TestApp) {
     let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
@@ -42,23 +27,28 @@ async fn journey(app: TestApp) {
     let audit_before = app.count("audit_log").await;
     let order = |victims: Vec<String>, days: &str| json!({"victims": victims, "address": "Dorpsstraat 1", "decision_ref": "HV-3", "imposed_at": days});
     let (status, problem) =
-        call(&client, Method::POST, &format!("{base}/exclusion-orders"), Some(order(vec![], ""))).await;
+        api_call(&client, Method::POST, &format!("{base}/exclusion-orders"), Some(order(vec![], ""))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(fields(&problem), ["victims"], "{problem}");
-    let (status, problem) =
-        call(&client, Method::POST, &format!("{base}/exclusion-orders"), Some(order(vec![elsewhere.to_string()], "")))
-            .await;
-    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["victims".to_string()]));
+    assert_eq!(problem_fields(&problem), ["victims"], "{problem}");
+    let (status, problem) = api_call(
+        &client,
+        Method::POST,
+        &format!("{base}/exclusion-orders"),
+        Some(order(vec![elsewhere.to_string()], "")),
+    )
+    .await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["victims".to_string()]));
     let (status, _) =
-        call(&client, Method::POST, &format!("{base}/exclusion-orders"), Some(json!({"victims": "not a list"}))).await;
+        api_call(&client, Method::POST, &format!("{base}/exclusion-orders"), Some(json!({"victims": "not a list"})))
+            .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a body of the wrong shape");
     let ban = |starts: &str, ends: &str| json!({"area": "Centrum", "decision_ref": "GB-1", "starts_on": starts, "ends_on": ends});
     let (status, problem) =
-        call(&client, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-30", "2026-11-01"))).await;
-    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["ends_on".to_string()]));
+        api_call(&client, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-30", "2026-11-01"))).await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["ends_on".to_string()]));
     let episode = |weeks: &str| json!({"case_manager": officer.member_id.to_string(), "started_on": "2026-11-20", "weeks": weeks, "contacts_per_week": "2"});
-    let (status, problem) = call(&client, Method::POST, &format!("{base}/episodes"), Some(episode("0"))).await;
-    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["weeks".to_string()]));
+    let (status, problem) = api_call(&client, Method::POST, &format!("{base}/episodes"), Some(episode("0"))).await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["weeks".to_string()]));
     assert_eq!((app.count("measure").await, app.count("measure_event").await), (0, 0), "nothing saved");
     // Only the refused look at the person off the team is recorded, as a denial.
     assert_eq!(app.count("audit_log").await, audit_before + 1);
@@ -66,7 +56,7 @@ async fn journey(app: TestApp) {
     assert!(denied.iter().any(|a| a.entry.action == AuditAction::Denied), "the refusal is audited");
 
     // Imposed, banned, started.
-    let (status, created) = call(
+    let (status, created) = api_call(
         &client,
         Method::POST,
         &format!("{base}/exclusion-orders"),
@@ -78,18 +68,18 @@ async fn journey(app: TestApp) {
     assert_eq!((created["status"].as_str(), created["total_days"].as_u64()), (Some("in_force"), Some(10)));
     assert_eq!(created["victims"], json!([victim.to_string()]));
     let (status, made) =
-        call(&client, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-01", "2026-12-31"))).await;
+        api_call(&client, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-01", "2026-12-31"))).await;
     assert_eq!((status, made["status"].as_str()), (StatusCode::CREATED, Some("in_force")));
-    let (status, started) = call(&client, Method::POST, &format!("{base}/episodes"), Some(episode("6"))).await;
+    let (status, started) = api_call(&client, Method::POST, &format!("{base}/episodes"), Some(episode("6"))).await;
     assert_eq!((status, started["weeks"].as_u64()), (StatusCode::CREATED, Some(6)));
 
     // Read back as the pages show them; the victim's read shows the order too.
-    let (status, file) = call(&client, Method::GET, &format!("{base}/measures"), None).await;
+    let (status, file) = api_call(&client, Method::GET, &format!("{base}/measures"), None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(file["exclusion_orders"][0]["id"], created["id"]);
     assert_eq!(file["area_bans"][0]["area"], "Centrum");
     assert_eq!(file["episodes"][0]["id"], started["id"]);
-    let (_, theirs) = call(&client, Method::GET, &format!("/api/v1/people/{victim}/measures"), None).await;
+    let (_, theirs) = api_call(&client, Method::GET, &format!("/api/v1/people/{victim}/measures"), None).await;
     assert_eq!(theirs["exclusion_orders"][0]["id"], created["id"]);
     let audit = app.store.audit_for_person(excluded, 50).await.unwrap();
     let audited: Vec<(AuditAction, &str)> = audit.iter().map(|a| (a.entry.action, a.entry.what.as_str())).collect();
@@ -104,9 +94,9 @@ async fn journey(app: TestApp) {
 
     // An agency off the team: 403, nothing changes.
     let other = app.session_for(&stranger).await;
-    assert_eq!(call(&other, Method::GET, &format!("{base}/measures"), None).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(api_call(&other, Method::GET, &format!("{base}/measures"), None).await.0, StatusCode::FORBIDDEN);
     let (status, _) =
-        call(&other, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-01", "2026-12-31"))).await;
+        api_call(&other, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-01", "2026-12-31"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(app.count("measure").await, 3);
 
@@ -119,28 +109,36 @@ async fn journey(app: TestApp) {
     let group = formed.headers()["location"].to_str().unwrap().trim_start_matches("/groups/").to_string();
     let members = format!("/api/v1/groups/{group}/members");
     let events = app.count("measure_event").await;
-    let (status, problem) =
-        call(&manager_client, Method::POST, &members, Some(json!({"person": young.to_string(), "class": "leider"})))
-            .await;
-    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["class".to_string()]));
-    let (status, problem) =
-        call(&manager_client, Method::POST, &members, Some(json!({"person": excluded.to_string(), "class": "core"})))
-            .await;
+    let (status, problem) = api_call(
+        &manager_client,
+        Method::POST,
+        &members,
+        Some(json!({"person": young.to_string(), "class": "leider"})),
+    )
+    .await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["class".to_string()]));
+    let (status, problem) = api_call(
+        &manager_client,
+        Method::POST,
+        &members,
+        Some(json!({"person": excluded.to_string(), "class": "core"})),
+    )
+    .await;
     assert_eq!(
-        (status, fields(&problem)),
+        (status, problem_fields(&problem)),
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["person".to_string()]),
         "off the team"
     );
     assert_eq!(app.count("measure_event").await, events, "refusals change nothing");
     let (status, _) =
-        call(&manager_client, Method::POST, &members, Some(json!({"person": young.to_string(), "class": "core"})))
+        api_call(&manager_client, Method::POST, &members, Some(json!({"person": young.to_string(), "class": "core"})))
             .await;
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(app.count("measure_event").await, events + 1);
     let (status, problem) =
-        call(&client, Method::POST, &members, Some(json!({"person": young.to_string(), "class": "at_risk"}))).await;
+        api_call(&client, Method::POST, &members, Some(json!({"person": young.to_string(), "class": "at_risk"}))).await;
     assert_eq!(
-        (status, fields(&problem)),
+        (status, problem_fields(&problem)),
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["person".to_string()]),
         "probation is not on this person's team"
     );
