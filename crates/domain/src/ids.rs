@@ -12,9 +12,13 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(Uuid);
+        pub struct $name(pub Uuid);
 
         impl $name {
+            /// Parses the textual UUID form used in URLs and forms (surrounding spaces ignored).
+            pub fn parse(text: &str) -> Result<Self, uuid::Error> {
+                Uuid::parse_str(text.trim()).map(Self)
+            }
             /// A new id whose time part is `at` (taken from the injected clock).
             pub fn new(at: Timestamp) -> Self {
                 Self(new_v7(at))
@@ -30,6 +34,12 @@ macro_rules! id_type {
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 self.0.fmt(f)
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(id: Uuid) -> Self {
+                Self(id)
             }
         }
 
@@ -52,8 +62,20 @@ id_type!(/// One entry of the append-only audit log.
     AuditId);
 id_type!(/// One agency's membership of a person's case team.
     TeamEntryId);
+id_type!(/// A criminal-justice measure (condition, behaviour order) held by the case capability.
+    ObligationRef);
+id_type!(ScreeningId);
+id_type!(ConferenceRequestId);
+id_type!(MeetingId);
+id_type!(PlanId);
+id_type!(GoalId);
+id_type!(TaskId);
+id_type!(EpisodeId);
+id_type!(ExclusionOrderId);
+id_type!(AreaBanId);
+id_type!(GroupId);
 
-/// A UUIDv7 whose time part is `at`; for the ids of other capabilities (`ids_beyond`).
+/// A UUIDv7 whose time part is `at`.
 pub fn new_v7(at: Timestamp) -> Uuid {
     let seconds = u64::try_from(at.as_second()).unwrap_or(0);
     let nanos = u32::try_from(at.subsec_nanosecond()).unwrap_or(0);

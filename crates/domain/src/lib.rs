@@ -23,7 +23,6 @@ pub mod conference;
 pub mod episode;
 pub mod exclusion;
 pub mod group;
-pub mod ids_beyond;
 pub mod measures;
 pub mod plan;
 pub mod screening;

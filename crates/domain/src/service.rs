@@ -115,6 +115,19 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         }
     }
 
+    /// The display names of those of `people` the actor may see (e.g. the persons already
+    /// chosen in a form's person picker), in the order given; others are left out. Each
+    /// named person is audited as listed.
+    pub async fn visible_names(
+        &self,
+        actor: &Actor,
+        people: Vec<PersonId>,
+        what: &str,
+    ) -> ServiceResult<Vec<(PersonId, String)>> {
+        Self::require_role(actor, Permission::ViewPerson)?;
+        listed_with_names(self.store, actor, people, |p| *p, what, self.now(), self.today()).await
+    }
+
     async fn existing(&self, id: PersonId) -> ServiceResult<Person> {
         self.store.person(id).await?.ok_or(ServiceError::NotFound)
     }

@@ -79,11 +79,9 @@ impl MeasureStore for Store {
                         None => StoreError::NotFound,
                     });
                 }
-                sqlx::query("DELETE FROM measure_person WHERE measure_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
+                for table in ["DELETE FROM measure_person WHERE measure_id = $1", "DELETE FROM measure_task WHERE measure_id = $1"] {
+                    sqlx::query(table).bind(id).execute(&mut *tx).await.map_err(db_error)?;
+                }
             }
             let mut people = value.people();
             people.sort();
@@ -95,6 +93,20 @@ impl MeasureStore for Store {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
+            }
+            for task in &event.tasks {
+                sqlx::query(
+                    "INSERT INTO measure_task (task_id, measure_id, person_id, owner_agency, due) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(task.task.0)
+                .bind(id)
+                .bind(task.person.0)
+                .bind(task.owner.0)
+                .bind(Day(task.due))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
             }
             sqlx::query(
                 "INSERT INTO measure_event (measure_id, version, change, at, member_id, agency_id, state) \

@@ -8,11 +8,12 @@ use crate::read::{Param, params};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx};
 use domain::audit::AuditEntry;
-use domain::ids::{AgencyId, MemberId, PersonId};
-use domain::ids_beyond::PlanId;
+use domain::exclusion::ExclusionOrder;
+use domain::ids::{AgencyId, MemberId, PersonId, PlanId};
+use domain::measures::MeasureStore;
 use domain::plan::Plan;
 use domain::plan::service::{
-    PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, TaskOwner, command_name, plan_status_code,
+    PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, TaskHolders, TaskOwner, command_name, plan_status_code,
 };
 use domain::ports::{StoreError, StoreResult};
 use jiff::civil::Date;
@@ -224,23 +225,38 @@ impl PlanStore for Store {
             .collect()
     }
 
-    async fn plans_with_tasks_of(&self, owner: TaskOwner, limit: u32) -> StoreResult<Vec<Plan>> {
-        // Read along the (owner, due) index and stop after `limit` tasks.
+    async fn tasks_of(&self, owner: TaskOwner, limit: u32) -> StoreResult<TaskHolders> {
+        // Read along the (owner, due) indexes of plan tasks and of help tasks of orders in
+        // force, merged in due order, and stop after `limit` tasks. Help tasks have no member.
         let (sql, id) = match owner {
             TaskOwner::Agency(agency) => (
-                "SELECT plan_id FROM plan_task WHERE owner_agency = $1 ORDER BY due, task_id LIMIT $2",
+                "SELECT holder, plan FROM (\
+                 SELECT plan_id AS holder, 1 AS plan, due, task_id FROM plan_task WHERE owner_agency = $1 \
+                 UNION ALL \
+                 SELECT t.measure_id, 0, t.due, t.task_id FROM measure_task t JOIN measure m ON m.id = t.measure_id \
+                 WHERE t.owner_agency = $1 AND m.status = 'open') AS owned \
+                 ORDER BY due, task_id LIMIT $2",
                 *agency.as_uuid(),
             ),
             TaskOwner::Member(member) => (
-                "SELECT plan_id FROM plan_task WHERE owner_member = $1 ORDER BY due, task_id LIMIT $2",
+                "SELECT plan_id AS holder, 1 AS plan FROM plan_task WHERE owner_member = $1 \
+                 ORDER BY due, task_id LIMIT $2",
                 *member.as_uuid(),
             ),
         };
         let limit = i64::from(limit);
-        let found: Vec<(Uuid,)> = self.read_all(sql, params![id, limit]).await?;
+        let found: Vec<(Uuid, i32)> = self.read_all(sql, params![id, limit]).await?;
         let mut seen = std::collections::HashSet::new();
-        let ids = found.into_iter().map(|(id,)| id).filter(|id| seen.insert(*id)).collect();
-        self.plans_by_ids(ids).await
+        let (plans, orders): (Vec<_>, Vec<_>) =
+            found.into_iter().filter(|(id, _)| seen.insert(*id)).partition(|(_, plan)| *plan == 1);
+        let plans = self.plans_by_ids(plans.into_iter().map(|(id, _)| id).collect()).await?;
+        let mut held = Vec::with_capacity(orders.len());
+        for (id, _) in orders {
+            if let Some(stored) = MeasureStore::measure::<ExclusionOrder>(self, id).await? {
+                held.push(stored.value);
+            }
+        }
+        Ok(TaskHolders { plans, orders: held })
     }
 
     async fn review_page(

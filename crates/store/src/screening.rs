@@ -4,8 +4,7 @@ use crate::people::{INSERT_AUDIT, insert_audit};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
-use domain::ids::{AgencyId, MemberId, PersonId};
-use domain::ids_beyond::{AgencyRef, MemberRef, PersonRef, ScreeningId};
+use domain::ids::{AgencyId, MemberId, PersonId, ScreeningId};
 use domain::ports::{StoreError, StoreResult};
 use domain::screening::referral::{ReferralReason, ScreeningReferral};
 use domain::screening::service::ScreeningStore;
@@ -104,10 +103,10 @@ impl ScreeningStore for Store {
             .into_iter()
             .map(|row| Screening {
                 id: ScreeningId(row.id),
-                person: PersonRef(row.person_id),
+                person: PersonId(row.person_id),
                 screened_on: row.screened_on.0,
-                screened_by: MemberRef(row.screened_by),
-                agency: AgencyRef(row.agency_id),
+                screened_by: MemberId(row.screened_by),
+                agency: AgencyId(row.agency_id),
                 scores: by_screening.remove(&row.id).unwrap_or_default(),
             })
             .collect())

@@ -143,16 +143,16 @@ async fn plan_history_is_rows_and_the_task_index_follows_the_plan(db: TestDb) {
     let before = store.plan_as_of(drafted.id, week_one).await.unwrap().unwrap();
     assert_eq!(before.status, PlanStatus::Draft);
     assert_eq!(before.tasks.len(), 2);
-    let unknown = domain::ids_beyond::PlanId(uuid::Uuid::now_v7());
+    let unknown = domain::ids::PlanId(uuid::Uuid::now_v7());
     let many = store.plans_as_of(&[unknown, drafted.id], week_one).await.unwrap();
     assert_eq!(many, vec![None, Some(before.clone())], "the batch read agrees with the single one");
 
     // The task index: by agency and by member.
-    let of_police = store.plans_with_tasks_of(TaskOwner::Agency(constable.agency_id), 100).await.unwrap();
+    let of_police = store.tasks_of(TaskOwner::Agency(constable.agency_id), 100).await.unwrap().plans;
     assert_eq!(of_police.iter().map(|p| p.id).collect::<Vec<_>>(), vec![drafted.id]);
-    let of_member = store.plans_with_tasks_of(TaskOwner::Member(constable.member_id), 100).await.unwrap();
+    let of_member = store.tasks_of(TaskOwner::Member(constable.member_id), 100).await.unwrap().plans;
     assert_eq!(of_member.len(), 1);
-    assert!(store.plans_with_tasks_of(TaskOwner::Member(officer.member_id), 100).await.unwrap().is_empty());
+    assert!(store.tasks_of(TaskOwner::Member(officer.member_id), 100).await.unwrap().plans.is_empty());
     let lines = plans.tasks(&constable, TaskOwner::Agency(constable.agency_id)).await.unwrap();
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].person_name, "Henk Jansen");
@@ -224,7 +224,7 @@ async fn the_weekly_review_lists_plans_needing_attention_first(db: TestDb) {
     let clock = clock();
     let (officer, constable, henk) = team(store, &clock).await;
     let people = People { store, clock: &clock, time_zone: &UTC };
-    let mut person = |family: &'static str, bsn: &'static str| {
+    let person = |family: &'static str, bsn: &'static str| {
         let input = PersonInput {
             family_name: family.into(),
             identifiers: vec![IdentifierInput { kind: "bsn".into(), value: bsn.into() }],
@@ -257,7 +257,7 @@ async fn the_weekly_review_lists_plans_needing_attention_first(db: TestDb) {
     let all = PageRequest { offset: 0, limit: 50 };
     let review = store.review_page(officer.agency_id, today, horizon, all).await.unwrap();
     let order: Vec<_> = review.plans.iter().map(|p| p.person).collect();
-    let expected = [overdue, re_evaluation, henk].map(|p| domain::ids_beyond::PersonRef(*p.as_uuid()));
+    let expected = [overdue, re_evaluation, henk];
     assert_eq!(order, expected, "overdue tasks first, then the re-evaluation due, then the rest");
     assert_eq!((review.total, review.needing_attention), (3, 2));
     let second =

@@ -13,8 +13,7 @@ use domain::conference::service::{
 };
 use domain::conference::{Meeting, MeetingCommand, MeetingStatus, RequestStatus};
 use domain::directory::AgencyKind;
-use domain::ids::PersonId;
-use domain::ids_beyond::ConferenceRequestId;
+use domain::ids::{ConferenceRequestId, PersonId};
 use domain::people::{IdentifierInput, PersonInput};
 use domain::plan::service::{PlanAction, PlanStore, Plans};
 use domain::ports::{AuditLog, StoreError};

@@ -17,6 +17,8 @@ use domain::measures::{
     OrderAction, OrderInput,
 };
 use domain::people::{IdentifierInput, PersonInput};
+use domain::plan::ListedTask;
+use domain::plan::service::{PlanStore, Plans, TaskOwner};
 use domain::ports::{AuditLog, StoreError};
 use domain::service::{People, ServiceError};
 use jiff::tz::TimeZone;
@@ -47,20 +49,27 @@ fn measures<'a>(store: &'a Store, clock: &'a FixedClock) -> Measures<'a, Store> 
     Measures { store, clock, time_zone: &ZONE, pack: &PACK }
 }
 
-async fn exclusion_orders_keep_their_clock_history_and_people(db: TestDb) {
-    let store = &db.store;
+/// A Safety House process manager, an excluded person and a victim, and an order imposed on
+/// 20 March 2026 at 22:00 local time: (clock, officer, excluded, victim, order).
+async fn imposed(store: &Store) -> (FixedClock, Actor, PersonId, PersonId, ExclusionOrder) {
     let clock = FixedClock::new(at("2026-03-20T21:00:00Z"));
     let officer = actor(store, "Zorg- en Veiligheidshuis", AgencyKind::SafetyHouse, Role::ProcessManager).await;
     let excluded = person(store, &clock, &officer, "Kuipers", "111222333").await;
     let victim = person(store, &clock, &officer, "Kuipers-Jansen", "123456782").await;
-    let service = measures(store, &clock);
     let input = OrderInput {
         victims: victim.to_string(),
         address: "Dorpsstraat 1".into(),
         decision_ref: "HV-2026-014".into(),
         ..Default::default()
     };
-    let order = service.impose_order(&officer, excluded, &input).await.unwrap();
+    let order = measures(store, &clock).impose_order(&officer, excluded, &input).await.unwrap();
+    (clock, officer, excluded, victim, order)
+}
+
+async fn exclusion_orders_keep_their_clock_history_and_people(db: TestDb) {
+    let store = &db.store;
+    let (clock, officer, excluded, victim, order) = imposed(store).await;
+    let service = measures(store, &clock);
     // Both the excluded person's and the victim's pages find the order.
     for who in [excluded, victim] {
         let found = store.measures_about::<ExclusionOrder>(who).await.unwrap();
@@ -101,6 +110,7 @@ async fn exclusion_orders_keep_their_clock_history_and_people(db: TestDb) {
         at: clock_now(&clock),
         member: officer.member_id,
         agency: officer.agency_id,
+        tasks: Vec::new(),
     };
     assert!(matches!(store.save_measure(&stale, &event, &[]).await, Err(StoreError::Conflict { current: 2 })));
 
@@ -209,8 +219,40 @@ async fn groups_index_their_current_members(db: TestDb) {
     assert_eq!((elsewhere.members.len(), elsewhere.hidden), (0, 1));
 }
 
+async fn help_tasks_of_orders_join_the_agency_task_list(db: TestDb) {
+    let store = &db.store;
+    let (clock, officer, excluded, victim, order) = imposed(store).await;
+    let service = measures(store, &clock);
+    let help = OrderAction::AddHelp {
+        order: order.id.to_string(),
+        for_person: victim.to_string(),
+        owner: officer.agency_id.to_string(),
+        description: "Safety plan with the victim".into(),
+    };
+    service.change_order(&officer, excluded, &help).await.unwrap();
+    assert_eq!(count(store, "measure_task").await, 1, "the help task is indexed, not copied onto a plan");
+    assert_eq!(count(store, "plan_task").await, 0);
+    let owner = TaskOwner::Agency(officer.agency_id);
+    let held = store.tasks_of(owner, 100).await.unwrap();
+    assert_eq!((held.plans.len(), held.orders.len()), (0, 1));
+    let plans = Plans { store, clock: &clock, time_zone: &ZONE, pack: &PACK };
+    let lines = plans.tasks(&officer, owner).await.unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].person_name, "Sam Kuipers-Jansen");
+    let ListedTask::Help(line) = &lines[0].line else { panic!("a help task: {:?}", lines[0].line) };
+    assert_eq!((line.order, line.person), (order.id, victim));
+    assert_eq!(line.due_at, order.help_due_at(&service.exclusion_context().unwrap()));
+    assert!(store.tasks_of(TaskOwner::Member(officer.member_id), 100).await.unwrap().orders.is_empty());
+
+    let started = OrderAction::HelpStarted { order: order.id.to_string(), task: line.task.id.to_string() };
+    service.change_order(&officer, victim, &started).await.unwrap();
+    assert_eq!(count(store, "measure_task").await, 0, "a started help task leaves the list");
+    assert!(plans.tasks(&officer, owner).await.unwrap().is_empty());
+}
+
 on_both_backends!(
     exclusion_orders_keep_their_clock_history_and_people,
     bans_and_episodes_round_trip_and_refusals_change_nothing,
     groups_index_their_current_members,
+    help_tasks_of_orders_join_the_agency_task_list,
 );

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/people/{id}/audit", get(audit))
         .route("/v1/people/{id}/export", get(export))
         .merge(crate::api_plan::routes())
+        .merge(crate::api_measures::routes())
 }
 
 #[derive(OpenApi)]
@@ -45,6 +46,7 @@ pub struct ApiDoc;
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api_plan::PlanApiDoc::openapi());
+    doc.merge(crate::api_measures::MeasuresApiDoc::openapi());
     Json(doc)
 }
 

@@ -15,8 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::conference::Restriction;
-use domain::plan::service::{PlanAction, TaskOwner, plan_status_code, task_status_code};
-use domain::plan::{Plan, ProgressNote, Task, TaskKind, TaskStatus, Urgency};
+use domain::plan::service::{PlanAction, TaskListLine, TaskOwner, plan_status_code, task_status_code};
+use domain::plan::{ListedTask, Plan, ProgressNote, Task, TaskKind, TaskStatus, Urgency};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         NoteDto,
         MeasureDto,
         TaskLineDto,
+        HelpTaskDto,
         NewTask,
         StatusChange,
         NewNote
@@ -50,7 +51,7 @@ pub fn routes() -> Router<AppState> {
 pub struct PlanApiDoc;
 
 /// A 422 problem for a body that is not the JSON this call takes.
-fn bad_body(rejection: JsonRejection) -> Response {
+pub(crate) fn bad_body(rejection: JsonRejection) -> Response {
     problem(StatusCode::UNPROCESSABLE_ENTITY, rejection.body_text(), Vec::new(), json!({}))
 }
 
@@ -335,12 +336,70 @@ async fn add_note(
 pub struct TaskLineDto {
     person_id: String,
     person_name: String,
-    plan_id: String,
-    task: TaskDto,
+    /// `plan_task`, or `help_task` for help an exclusion order requires to start in time.
+    source: &'static str,
+    /// The plan of a plan task.
+    plan_id: Option<String>,
+    /// A plan task.
+    task: Option<TaskDto>,
+    /// The exclusion order of a help task (kept on the excluded person's record).
+    exclusion_order_id: Option<String>,
+    /// A help task.
+    help_task: Option<HelpTaskDto>,
     /// `overdue`, `due_soon` or `later`.
     urgency: &'static str,
     /// Days late when overdue, days left when due soon.
     days: Option<i32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HelpTaskDto {
+    id: String,
+    description: String,
+    owner_agency: String,
+    /// The person the help is for (the excluded person, a victim or a child).
+    for_person: String,
+    /// The order's deadline for the help to start (RFC 3339).
+    due_at: String,
+}
+
+fn task_line_dto(line: TaskListLine) -> TaskLineDto {
+    let (urgency, days) = match line.line.urgency() {
+        Urgency::Overdue { days_late } => ("overdue", Some(days_late)),
+        Urgency::DueSoon { days_left } => ("due_soon", Some(days_left)),
+        Urgency::Later => ("later", None),
+    };
+    let (person_id, person_name) = (line.line.person().to_string(), line.person_name);
+    match line.line {
+        ListedTask::Plan(l) => TaskLineDto {
+            person_id,
+            person_name,
+            source: "plan_task",
+            plan_id: Some(l.plan.to_string()),
+            task: Some(task_dto(&l.task)),
+            exclusion_order_id: None,
+            help_task: None,
+            urgency,
+            days,
+        },
+        ListedTask::Help(l) => TaskLineDto {
+            person_id,
+            person_name,
+            source: "help_task",
+            plan_id: None,
+            task: None,
+            exclusion_order_id: Some(l.order.to_string()),
+            help_task: Some(HelpTaskDto {
+                id: l.task.id.to_string(),
+                description: l.task.description,
+                owner_agency: l.task.owner.to_string(),
+                for_person: l.task.for_person.to_string(),
+                due_at: l.due_at.to_string(),
+            }),
+            urgency,
+            days,
+        },
+    }
 }
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -367,25 +426,7 @@ async fn task_list(state: AppState, me: Member, owner: TaskOwner, filter: TaskFi
         ));
     }
     let lines = state.plans().tasks(&me.actor, owner).await?;
-    let body: Vec<TaskLineDto> = lines
-        .into_iter()
-        .filter(|l| wanted(&l.line.urgency))
-        .map(|l| {
-            let (urgency, days) = match l.line.urgency {
-                Urgency::Overdue { days_late } => ("overdue", Some(days_late)),
-                Urgency::DueSoon { days_left } => ("due_soon", Some(days_left)),
-                Urgency::Later => ("later", None),
-            };
-            TaskLineDto {
-                person_id: l.line.person.to_string(),
-                person_name: l.person_name,
-                plan_id: l.line.plan.to_string(),
-                task: task_dto(&l.line.task),
-                urgency,
-                days,
-            }
-        })
-        .collect();
+    let body: Vec<TaskLineDto> = lines.into_iter().filter(|l| wanted(&l.line.urgency())).map(task_line_dto).collect();
     Ok(Json(body).into_response())
 }
 
@@ -401,7 +442,8 @@ async fn my_tasks(
     task_list(state, me, owner, filter).await
 }
 
-/// Outstanding tasks owned by your agency, earliest due first (each person listed is audited).
+/// Outstanding tasks owned by your agency, earliest due first: plan tasks and the help tasks of
+/// exclusion orders in force that have not started (each person listed is audited).
 #[utoipa::path(get, path = "/api/v1/tasks/agency", params(TaskFilter),
     responses((status = 200, body = [TaskLineDto]), (status = 403, body = Problem), (status = 422, body = Problem)))]
 async fn agency_tasks(

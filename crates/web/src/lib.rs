@@ -2,6 +2,7 @@
 //! capability; templates in `templates/`, texts in `messages.toml`, assets embedded.
 
 pub mod api;
+mod api_measures;
 mod api_plan;
 mod assets;
 mod auth;

@@ -10,7 +10,7 @@ use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Client, TestApp};
+use support::{TestApp, api_call, problem_fields};
 
 struct Team {
     app: TestApp,
@@ -41,21 +41,6 @@ async fn team(app: TestApp) -> Team {
     Team { app, probation, police, municipality, outsider, officer, constable, clerk, stranger, person }
 }
 
-async fn call(client: &Client, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-    let response = client.api(method, path, body).await;
-    let status = response.status();
-    let problem = response.headers().get("content-type").is_some_and(|c| c == "application/problem+json");
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    if status.is_client_error() {
-        assert!(problem, "{path}: a {status} is problem JSON");
-    }
-    (status, body)
-}
-
-fn fields(problem: &Value) -> Vec<String> {
-    problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect()
-}
-
 async fn journey(t: Team) {
     let plan_path = format!("/api/v1/people/{}/plan", t.person);
     let officer = t.app.session_for(&t.officer).await;
@@ -63,7 +48,7 @@ async fn journey(t: Team) {
     let clerk = t.app.session_for(&t.clerk).await;
     let stranger = t.app.session_for(&t.stranger).await;
 
-    let (status, file) = call(&officer, Method::GET, &plan_path, None).await;
+    let (status, file) = api_call(&officer, Method::GET, &plan_path, None).await;
     assert_eq!((status, &file["plan"]), (StatusCode::OK, &Value::Null), "no plan yet");
     let drafted = officer.post_form(&format!("/people/{}/plan", t.person), &[]).await;
     assert_eq!(drafted.status(), StatusCode::SEE_OTHER);
@@ -73,7 +58,8 @@ async fn journey(t: Team) {
                "owner_agency": owner.id.to_string(), "due": due})
     };
     let (status, created) =
-        call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(task(&t.municipality, "2026-11-29"))).await;
+        api_call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(task(&t.municipality, "2026-11-29")))
+            .await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let task_id = created["id"].as_str().unwrap().to_string();
     assert_eq!(
@@ -84,87 +70,95 @@ async fn journey(t: Team) {
     // Bad input: problem JSON 422, and the plan does not change.
     let events = t.app.count("plan_event").await;
     let (status, problem) =
-        call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(task(&t.outsider, "2026-11-29"))).await;
-    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["owner".to_string()]));
-    let (status, problem) =
-        call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(json!({"kind": "chores", "due": "tomorrow"})))
-            .await;
+        api_call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(task(&t.outsider, "2026-11-29"))).await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["owner".to_string()]));
+    let (status, problem) = api_call(
+        &officer,
+        Method::POST,
+        &format!("{plan_path}/tasks"),
+        Some(json!({"kind": "chores", "due": "tomorrow"})),
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(fields(&problem), vec!["kind", "owner", "due"]);
+    assert_eq!(problem_fields(&problem), vec!["kind", "owner", "due"]);
     let (status, problem) =
-        call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(task(&t.police, "2026-01-01"))).await;
-    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["due".to_string()]));
-    let (status, _) = call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(json!("not an object"))).await;
+        api_call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(task(&t.police, "2026-01-01"))).await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["due".to_string()]));
+    let (status, _) =
+        api_call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(json!("not an object"))).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(t.app.count("plan_event").await, events, "refused input saved nothing");
 
     // An agency off the person's team: 403, and nothing changes.
-    let (status, _) = call(&stranger, Method::GET, &plan_path, None).await;
+    let (status, _) = api_call(&stranger, Method::GET, &plan_path, None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) =
-        call(&stranger, Method::POST, &format!("{plan_path}/tasks"), Some(task(&t.outsider, "2026-11-29"))).await;
+        api_call(&stranger, Method::POST, &format!("{plan_path}/tasks"), Some(task(&t.outsider, "2026-11-29"))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) =
-        call(&stranger, Method::POST, &format!("{plan_path}/notes"), Some(json!({"text": "hallo"}))).await;
+        api_call(&stranger, Method::POST, &format!("{plan_path}/notes"), Some(json!({"text": "hallo"}))).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(t.app.count("plan_event").await, events);
 
     // My agency's tasks, due soon; a week later overdue.
-    let (status, lines) = call(&clerk, Method::GET, "/api/v1/tasks/agency", None).await;
+    let (status, lines) = api_call(&clerk, Method::GET, "/api/v1/tasks/agency", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(lines.as_array().unwrap().len(), 1);
     assert_eq!(
         (lines[0]["urgency"].as_str(), lines[0]["person_name"].as_str()),
         (Some("due_soon"), Some("Jan De Boer"))
     );
-    let (_, overdue) = call(&clerk, Method::GET, "/api/v1/tasks/agency?urgency=overdue", None).await;
+    let (_, overdue) = api_call(&clerk, Method::GET, "/api/v1/tasks/agency?urgency=overdue", None).await;
     assert_eq!(overdue.as_array().unwrap().len(), 0);
-    let (_, none) = call(&constable, Method::GET, "/api/v1/tasks/agency", None).await;
+    let (_, none) = api_call(&constable, Method::GET, "/api/v1/tasks/agency", None).await;
     assert_eq!(none.as_array().unwrap().len(), 0, "the police own no task");
-    let (status, _) = call(&clerk, Method::GET, "/api/v1/tasks/agency?urgency=someday", None).await;
+    let (status, _) = api_call(&clerk, Method::GET, "/api/v1/tasks/agency?urgency=someday", None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     t.app.clock.advance(jiff::SignedDuration::from_hours(24 * 10));
     let clerk = t.app.session_for(&t.clerk).await;
-    let (_, overdue) = call(&clerk, Method::GET, "/api/v1/tasks/agency?urgency=overdue", None).await;
+    let (_, overdue) = api_call(&clerk, Method::GET, "/api/v1/tasks/agency?urgency=overdue", None).await;
     assert_eq!((overdue[0]["urgency"].as_str(), overdue[0]["days"].as_i64()), (Some("overdue"), Some(3)));
 
     // My tasks: a task for one named member of the agency.
     let named = json!({"description": "Huisbezoek", "kind": "care", "owner_agency": t.municipality.id.to_string(),
                        "owner_member": t.clerk.member_id.to_string(), "due": "2026-12-20"});
     let officer = t.app.session_for(&t.officer).await;
-    let (status, _) = call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(named)).await;
+    let (status, _) = api_call(&officer, Method::POST, &format!("{plan_path}/tasks"), Some(named)).await;
     assert_eq!(status, StatusCode::CREATED);
-    let (_, mine) = call(&clerk, Method::GET, "/api/v1/tasks/mine", None).await;
+    let (_, mine) = api_call(&clerk, Method::GET, "/api/v1/tasks/mine", None).await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
     assert_eq!(mine[0]["task"]["description"], "Huisbezoek");
 
     // Status changes: only the owner (or a plan manager); cancelling needs a reason.
     let status_path = format!("{plan_path}/tasks/{task_id}/status");
     let constable = t.app.session_for(&t.constable).await;
-    let (status, problem) = call(&constable, Method::POST, &status_path, Some(json!({"status": "done"}))).await;
-    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["task".to_string()]));
-    let (status, problem) = call(&clerk, Method::POST, &status_path, Some(json!({"status": "cancelled"}))).await;
-    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["reason".to_string()]));
-    let (status, changed) = call(&clerk, Method::POST, &status_path, Some(json!({"status": "in_progress"}))).await;
+    let (status, problem) = api_call(&constable, Method::POST, &status_path, Some(json!({"status": "done"}))).await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["task".to_string()]));
+    let (status, problem) = api_call(&clerk, Method::POST, &status_path, Some(json!({"status": "cancelled"}))).await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["reason".to_string()]));
+    let (status, changed) = api_call(&clerk, Method::POST, &status_path, Some(json!({"status": "in_progress"}))).await;
     assert_eq!((status, changed["status"].as_str()), (StatusCode::OK, Some("in_progress")));
 
     // Progress notes, one restricted to police and probation.
     let notes = format!("{plan_path}/notes");
-    let (status, problem) = call(&constable, Method::POST, &notes, Some(json!({"text": "  "}))).await;
-    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["text".to_string()]));
+    let (status, problem) = api_call(&constable, Method::POST, &notes, Some(json!({"text": "  "}))).await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["text".to_string()]));
     let only_probation = json!({"text": "Melding huiselijk geweld", "restricted_to": [t.probation.id.to_string()]});
-    let (status, problem) = call(&constable, Method::POST, &notes, Some(only_probation)).await;
-    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["restricted_to".to_string()]));
+    let (status, problem) = api_call(&constable, Method::POST, &notes, Some(only_probation)).await;
+    assert_eq!(
+        (status, problem_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["restricted_to".to_string()])
+    );
     let restricted = json!({"task": task_id, "text": "Melding huiselijk geweld",
                             "restricted_to": [t.probation.id.to_string(), t.police.id.to_string()]});
-    let (status, note) = call(&constable, Method::POST, &notes, Some(restricted)).await;
+    let (status, note) = api_call(&constable, Method::POST, &notes, Some(restricted)).await;
     assert_eq!((status, note["restricted_to"].as_array().map(Vec::len)), (StatusCode::CREATED, Some(2)));
-    let (status, _) = call(&clerk, Method::POST, &notes, Some(json!({"text": "Schuldhulp gestart"}))).await;
+    let (status, _) = api_call(&clerk, Method::POST, &notes, Some(json!({"text": "Schuldhulp gestart"}))).await;
     assert_eq!(status, StatusCode::CREATED);
 
-    let (_, seen_by_officer) = call(&officer, Method::GET, &plan_path, None).await;
+    let (_, seen_by_officer) = api_call(&officer, Method::GET, &plan_path, None).await;
     assert_eq!(seen_by_officer["plan"]["notes"].as_array().unwrap().len(), 2);
-    let (_, seen_by_clerk) = call(&clerk, Method::GET, &plan_path, None).await;
+    let (_, seen_by_clerk) = api_call(&clerk, Method::GET, &plan_path, None).await;
     let texts: Vec<&str> =
         seen_by_clerk["plan"]["notes"].as_array().unwrap().iter().map(|n| n["text"].as_str().unwrap()).collect();
     assert_eq!(texts, vec!["Schuldhulp gestart"], "the municipality is outside the restriction");

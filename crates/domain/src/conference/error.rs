@@ -1,6 +1,6 @@
 //! The one error enum of the conference capability: triage requests and meetings.
 
-use crate::ids_beyond::{AgencyRef, PersonRef};
+use crate::ids::{AgencyId, PersonId};
 use jiff::civil::Date;
 use thiserror::Error;
 
@@ -27,9 +27,9 @@ pub enum ConferenceError {
     #[error("the agenda is full ({quota} persons); put this person on the next meeting with room")]
     AgendaFull { quota: usize },
     #[error("this person is already on the agenda")]
-    AlreadyOnAgenda(PersonRef),
+    AlreadyOnAgenda(PersonId),
     #[error("this person is not on the agenda")]
-    NotOnAgenda(PersonRef),
+    NotOnAgenda(PersonId),
     #[error("name the agencies on this person's team; the minutes are shared only with them")]
     EmptyTeam,
     #[error("write the analysis before recording the strategy")]
@@ -37,15 +37,15 @@ pub enum ConferenceError {
     #[error("a decision needs a description")]
     DecisionWithoutDescription,
     #[error("a decision can only be given to an agency on the person's team; add the agency to the team first")]
-    DecisionOwnerNotOnTeam(AgencyRef),
+    DecisionOwnerNotOnTeam(AgencyId),
     #[error("record minutes for every person on the agenda, or take them off it, before closing")]
-    UndiscussedPersons(Vec<PersonRef>),
+    UndiscussedPersons(Vec<PersonId>),
     #[error("the meeting is {0}; it can no longer be changed")]
     NotPlanned(&'static str),
     #[error("say why the meeting is cancelled")]
     CancelNeedsReason,
     #[error("minutes can only be restricted to agencies on the person's team")]
-    RestrictionOutsideTeam(AgencyRef),
+    RestrictionOutsideTeam(AgencyId),
     #[error("say why the person is taken off the agenda")]
     RemoveNeedsReason,
     #[error("only a request on a meeting's agenda can be taken off it (it is {0})")]

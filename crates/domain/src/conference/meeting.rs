@@ -8,7 +8,7 @@ use super::error::ConferenceError;
 use super::minutes::{PersonMinutes, Strategy};
 use super::need_to_know::Restriction;
 use crate::beyond_pack::PackError;
-use crate::ids_beyond::{AgencyRef, ConferenceRequestId, MeetingId, MemberRef, PersonRef, TaskId};
+use crate::ids::{AgencyId, ConferenceRequestId, MeetingId, MemberId, PersonId, TaskId};
 use crate::plan::TaskKind;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -50,10 +50,10 @@ impl MeetingStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgendaItem {
-    pub person: PersonRef,
+    pub person: PersonId,
     pub request: Option<ConferenceRequestId>,
     /// The agencies on this person's team: the only ones who see the item.
-    pub team: BTreeSet<AgencyRef>,
+    pub team: BTreeSet<AgencyId>,
     /// Narrows visibility of the item itself further (e.g. a domestic-violence case).
     pub restriction: Restriction,
     pub minutes: Option<PersonMinutes>,
@@ -62,15 +62,15 @@ pub struct AgendaItem {
 /// A person taken off the agenda before the meeting, and why (kept for the record).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Removal {
-    pub person: PersonRef,
+    pub person: PersonId,
     pub request: Option<ConferenceRequestId>,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attendee {
-    pub member: MemberRef,
-    pub agency: AgencyRef,
+    pub member: MemberId,
+    pub agency: AgencyId,
     pub present: bool,
 }
 
@@ -79,8 +79,8 @@ pub struct NewMeeting {
     pub id: MeetingId,
     pub date: Date,
     pub location: String,
-    pub chair: MemberRef,
-    pub invited: BTreeSet<AgencyRef>,
+    pub chair: MemberId,
+    pub invited: BTreeSet<AgencyId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,8 +88,8 @@ pub struct Meeting {
     pub id: MeetingId,
     pub date: Date,
     pub location: String,
-    pub chair: MemberRef,
-    pub invited: BTreeSet<AgencyRef>,
+    pub chair: MemberId,
+    pub invited: BTreeSet<AgencyId>,
     pub quota: usize,
     pub agenda: Vec<AgendaItem>,
     pub attendance: Vec<Attendee>,
@@ -102,22 +102,22 @@ pub struct Meeting {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MeetingCommand {
     AddToAgenda {
-        person: PersonRef,
+        person: PersonId,
         request: Option<ConferenceRequestId>,
-        team: BTreeSet<AgencyRef>,
+        team: BTreeSet<AgencyId>,
         restriction: Restriction,
     },
     RemoveFromAgenda {
-        person: PersonRef,
+        person: PersonId,
         reason: String,
     },
     RecordAttendance {
-        member: MemberRef,
-        agency: AgencyRef,
+        member: MemberId,
+        agency: AgencyId,
         present: bool,
     },
     RecordMinutes {
-        person: PersonRef,
+        person: PersonId,
         minutes: PersonMinutes,
     },
     Close,
@@ -137,26 +137,26 @@ pub enum MeetingEffect {
     },
     InviteAgencies {
         meeting: MeetingId,
-        agencies: BTreeSet<AgencyRef>,
+        agencies: BTreeSet<AgencyId>,
     },
     /// A decision becomes a task on the person's plan.
     CreateTask {
-        person: PersonRef,
+        person: PersonId,
         task: TaskId,
         description: String,
         kind: TaskKind,
-        owner: AgencyRef,
-        owner_member: Option<MemberRef>,
+        owner: AgencyId,
+        owner_member: Option<MemberId>,
         due: Date,
         restriction: Restriction,
     },
     StrategyAgreed {
-        person: PersonRef,
+        person: PersonId,
         strategy: Strategy,
     },
     NotifyCancelled {
         meeting: MeetingId,
-        agencies: BTreeSet<AgencyRef>,
+        agencies: BTreeSet<AgencyId>,
     },
     /// The request that put a person on the agenda waits for another meeting: apply
     /// `TriageCommand::Unschedule` to it.
@@ -196,7 +196,7 @@ impl Meeting {
         self.status == MeetingStatus::Planned && self.agenda.len() < self.quota
     }
 
-    fn item_mut(&mut self, person: PersonRef) -> Result<&mut AgendaItem, ConferenceError> {
+    fn item_mut(&mut self, person: PersonId) -> Result<&mut AgendaItem, ConferenceError> {
         self.agenda.iter_mut().find(|i| i.person == person).ok_or(ConferenceError::NotOnAgenda(person))
     }
 
@@ -263,7 +263,7 @@ impl Meeting {
                 item.minutes = Some(minutes);
             }
             MeetingCommand::Close => {
-                let undiscussed: Vec<PersonRef> =
+                let undiscussed: Vec<PersonId> =
                     self.agenda.iter().filter(|i| i.minutes.is_none()).map(|i| i.person).collect();
                 if !undiscussed.is_empty() {
                     return Err(ConferenceError::UndiscussedPersons(undiscussed));

@@ -4,11 +4,11 @@ use crate::conference::need_to_know::meeting_view_for;
 use jiff::civil::date;
 use uuid::Uuid;
 
-fn agency(n: u128) -> AgencyRef {
-    AgencyRef(Uuid::from_u128(100 + n))
+fn agency(n: u128) -> AgencyId {
+    AgencyId(Uuid::from_u128(100 + n))
 }
-fn person(n: u128) -> PersonRef {
-    PersonRef(Uuid::from_u128(200 + n))
+fn person(n: u128) -> PersonId {
+    PersonId(Uuid::from_u128(200 + n))
 }
 fn now() -> Timestamp {
     "2026-03-10T14:00:00Z".parse().unwrap()
@@ -22,7 +22,7 @@ fn planned(quota: usize) -> Meeting {
         id: MeetingId(Uuid::from_u128(1)),
         date: date(2026, 3, 10),
         location: "Safety House, room 2".into(),
-        chair: MemberRef(Uuid::from_u128(9)),
+        chair: MemberId(Uuid::from_u128(9)),
         invited: [agency(POLICE), agency(PROBATION), agency(MUNICIPALITY)].into(),
     };
     Meeting::plan(new, &ConferenceRules { persons_per_meeting: quota }).unwrap().0
@@ -87,7 +87,7 @@ fn planning_checks_location_and_invitations() {
         id: MeetingId(Uuid::from_u128(1)),
         date: date(2026, 3, 10),
         location: "  Room 2 ".into(),
-        chair: MemberRef(Uuid::from_u128(9)),
+        chair: MemberId(Uuid::from_u128(9)),
         invited: [agency(POLICE)].into(),
     };
     let (meeting, effects) = Meeting::plan(good.clone(), &rules).unwrap();
@@ -137,7 +137,7 @@ fn agenda_items_need_a_team_and_appear_once() {
 
 #[test]
 fn attendance_is_recorded_once_per_member() {
-    let member = MemberRef(Uuid::from_u128(30));
+    let member = MemberId(Uuid::from_u128(30));
     let command = |present| MeetingCommand::RecordAttendance { member, agency: agency(POLICE), present };
     let (meeting, _) = planned(5).apply(command(false), now()).unwrap();
     let (meeting, _) = meeting.apply(command(true), now()).unwrap();
@@ -207,7 +207,7 @@ fn an_agency_sees_only_its_persons_and_unrestricted_entries() {
     });
 
     let police = meeting_view_for(&meeting, agency(POLICE));
-    let police_persons: Vec<PersonRef> = police.items.iter().map(|i| i.person).collect();
+    let police_persons: Vec<PersonId> = police.items.iter().map(|i| i.person).collect();
     assert_eq!(police_persons, vec![person(1), person(3)]);
     let police_minutes = police.items[0].minutes.as_ref().unwrap();
     assert_eq!(police_minutes.notes, vec!["agreed to see the GP".to_owned(), "partner reported threats".to_owned()]);
@@ -227,7 +227,7 @@ fn an_agency_sees_only_its_persons_and_unrestricted_entries() {
 
 #[test]
 fn a_restriction_to_an_agency_off_the_team_shows_nothing_to_it() {
-    let team: BTreeSet<AgencyRef> = [agency(POLICE)].into();
+    let team: BTreeSet<AgencyId> = [agency(POLICE)].into();
     let restriction = Restriction::Agencies([agency(PROBATION)].into());
     assert!(!restriction.allows(agency(PROBATION), &team));
     assert!(!restriction.allows(agency(POLICE), &team));
@@ -264,7 +264,7 @@ fn taking_a_person_off_the_agenda_needs_a_reason_and_frees_their_request() {
             reason: "in custody until May".into()
         }]
     );
-    let people: Vec<PersonRef> = meeting.agenda.iter().map(|i| i.person).collect();
+    let people: Vec<PersonId> = meeting.agenda.iter().map(|i| i.person).collect();
     assert_eq!(people, vec![person(2)]);
     assert_eq!(
         meeting.removed,

@@ -1,7 +1,7 @@
 //! What the chair records for each person discussed.
 
 use super::need_to_know::Restriction;
-use crate::ids_beyond::{AgencyRef, MemberRef, TaskId};
+use crate::ids::{AgencyId, MemberId, TaskId};
 use crate::plan::TaskKind;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -36,8 +36,8 @@ pub struct Decision {
     pub description: String,
     /// Care or enforcement, as the task will carry on the plan.
     pub kind: TaskKind,
-    pub owner: AgencyRef,
-    pub owner_member: Option<MemberRef>,
+    pub owner: AgencyId,
+    pub owner_member: Option<MemberId>,
     pub due: Date,
     pub restriction: Restriction,
 }

@@ -3,7 +3,7 @@
 
 use super::meeting::Meeting;
 use super::minutes::{Decision, Entry, Strategy};
-use crate::ids_beyond::{AgencyRef, MeetingId, PersonRef};
+use crate::ids::{AgencyId, MeetingId, PersonId};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -14,11 +14,11 @@ pub enum Restriction {
     /// Everyone on the person's team.
     Team,
     /// Only these agencies (and only while they are on the team).
-    Agencies(BTreeSet<AgencyRef>),
+    Agencies(BTreeSet<AgencyId>),
 }
 
 impl Restriction {
-    pub fn allows(&self, viewer: AgencyRef, team: &BTreeSet<AgencyRef>) -> bool {
+    pub fn allows(&self, viewer: AgencyId, team: &BTreeSet<AgencyId>) -> bool {
         team.contains(&viewer)
             && match self {
                 Restriction::Team => true,
@@ -38,7 +38,7 @@ pub struct MinutesView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgendaItemView {
-    pub person: PersonRef,
+    pub person: PersonId,
     pub minutes: Option<MinutesView>,
 }
 
@@ -52,11 +52,11 @@ pub struct MeetingView {
     pub items: Vec<AgendaItemView>,
 }
 
-fn visible_text(entry: &Entry, viewer: AgencyRef, team: &BTreeSet<AgencyRef>) -> Option<String> {
+fn visible_text(entry: &Entry, viewer: AgencyId, team: &BTreeSet<AgencyId>) -> Option<String> {
     entry.restriction.allows(viewer, team).then(|| entry.text.clone())
 }
 
-pub fn meeting_view_for(meeting: &Meeting, viewer: AgencyRef) -> MeetingView {
+pub fn meeting_view_for(meeting: &Meeting, viewer: AgencyId) -> MeetingView {
     let items = meeting
         .agenda
         .iter()

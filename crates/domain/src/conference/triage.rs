@@ -3,7 +3,7 @@
 use super::calendar::TriageCalendar;
 use super::criteria::Proposal;
 use super::error::ConferenceError;
-use crate::ids_beyond::{AgencyRef, ConferenceRequestId, MeetingId, MemberRef, PersonRef};
+use crate::ids::{AgencyId, ConferenceRequestId, MeetingId, MemberId, PersonId};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -12,15 +12,15 @@ use std::collections::BTreeSet;
 /// Who asked for the conference: a partner, or the system because the criteria matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RequestOrigin {
-    Partner { agency: AgencyRef, member: MemberRef },
+    Partner { agency: AgencyId, member: MemberId },
     Proposed(Proposal),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RequestStatus {
     Requested,
-    Accepted { by: MemberRef, at: Timestamp },
-    Declined { by: MemberRef, at: Timestamp, reason: String },
+    Accepted { by: MemberId, at: Timestamp },
+    Declined { by: MemberId, at: Timestamp, reason: String },
     Scheduled { meeting: MeetingId, meeting_on: Date },
 }
 
@@ -38,21 +38,21 @@ impl RequestStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewConferenceRequest {
     pub id: ConferenceRequestId,
-    pub person: PersonRef,
+    pub person: PersonId,
     pub origin: RequestOrigin,
     pub reason: String,
     pub goal: String,
-    pub invited: BTreeSet<AgencyRef>,
+    pub invited: BTreeSet<AgencyId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConferenceRequest {
     pub id: ConferenceRequestId,
-    pub person: PersonRef,
+    pub person: PersonId,
     pub origin: RequestOrigin,
     pub reason: String,
     pub goal: String,
-    pub invited: BTreeSet<AgencyRef>,
+    pub invited: BTreeSet<AgencyId>,
     pub submitted_at: Timestamp,
     pub triage_on: Date,
     pub status: RequestStatus,
@@ -61,10 +61,10 @@ pub struct ConferenceRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TriageCommand {
     Accept {
-        by: MemberRef,
+        by: MemberId,
     },
     Decline {
-        by: MemberRef,
+        by: MemberId,
         reason: String,
     },
     Schedule {
@@ -74,7 +74,7 @@ pub enum TriageCommand {
     /// The meeting was cancelled or the person taken off its agenda: the request is accepted
     /// again (by whoever took it off) and waits for another meeting.
     Unschedule {
-        by: MemberRef,
+        by: MemberId,
         reason: String,
     },
 }
@@ -93,7 +93,7 @@ pub enum TriageEffect {
     InviteAgencies {
         request: ConferenceRequestId,
         meeting: MeetingId,
-        agencies: BTreeSet<AgencyRef>,
+        agencies: BTreeSet<AgencyId>,
     },
 }
 
@@ -200,18 +200,18 @@ mod tests {
         "2026-03-02T09:00:00Z".parse().unwrap()
     }
 
-    fn member() -> MemberRef {
-        MemberRef(Uuid::from_u128(7))
+    fn member() -> MemberId {
+        MemberId(Uuid::from_u128(7))
     }
 
     fn new_request() -> NewConferenceRequest {
         NewConferenceRequest {
             id: ConferenceRequestId(Uuid::from_u128(1)),
-            person: PersonRef(Uuid::from_u128(2)),
-            origin: RequestOrigin::Partner { agency: AgencyRef(Uuid::from_u128(3)), member: member() },
+            person: PersonId(Uuid::from_u128(2)),
+            origin: RequestOrigin::Partner { agency: AgencyId(Uuid::from_u128(3)), member: member() },
             reason: " shoplifting weekly, homeless, drinking ".into(),
             goal: "one plan: housing, health, area ban".into(),
-            invited: [AgencyRef(Uuid::from_u128(3)), AgencyRef(Uuid::from_u128(4))].into(),
+            invited: [AgencyId(Uuid::from_u128(3)), AgencyId(Uuid::from_u128(4))].into(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Episode workflow: Open → Closed, with contacts logged, hand-over and extension on the way.
 
-use crate::ids_beyond::{EpisodeId, MemberRef, PersonRef};
+use crate::ids::{EpisodeId, MemberId, PersonId};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -38,7 +38,7 @@ pub enum ContactKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
     pub on: Date,
-    pub by: MemberRef,
+    pub by: MemberId,
     pub kind: ContactKind,
     pub note: String,
 }
@@ -52,8 +52,8 @@ pub enum EpisodeStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewEpisode {
     pub id: EpisodeId,
-    pub person: PersonRef,
-    pub case_manager: MemberRef,
+    pub person: PersonId,
+    pub case_manager: MemberId,
     pub started_on: Date,
     pub weeks: u8,
     pub contacts_per_week: u8,
@@ -62,8 +62,8 @@ pub struct NewEpisode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Episode {
     pub id: EpisodeId,
-    pub person: PersonRef,
-    pub case_manager: MemberRef,
+    pub person: PersonId,
+    pub case_manager: MemberId,
     pub started_on: Date,
     /// The time box; extensions add to it.
     pub weeks: u8,
@@ -74,16 +74,16 @@ pub struct Episode {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EpisodeCommand {
-    LogContact { on: Date, by: MemberRef, kind: ContactKind, note: String },
-    HandOver { to: MemberRef },
+    LogContact { on: Date, by: MemberId, kind: ContactKind, note: String },
+    HandOver { to: MemberId },
     Extend { extra_weeks: u8, reason: String },
     Close { reason: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EpisodeEffect {
-    NotifyCaseManager { episode: EpisodeId, member: MemberRef },
-    EpisodeEnded { episode: EpisodeId, person: PersonRef },
+    NotifyCaseManager { episode: EpisodeId, member: MemberId },
+    EpisodeEnded { episode: EpisodeId, person: PersonId },
 }
 
 impl Episode {
@@ -161,15 +161,15 @@ pub(crate) mod tests {
     use jiff::civil::date;
     use uuid::Uuid;
 
-    pub(crate) fn manager() -> MemberRef {
-        MemberRef(Uuid::from_u128(5))
+    pub(crate) fn manager() -> MemberId {
+        MemberId(Uuid::from_u128(5))
     }
 
     /// Six weeks, two contacts a week, from Monday 2 March 2026.
     pub(crate) fn episode() -> Episode {
         let new = NewEpisode {
             id: EpisodeId(Uuid::from_u128(1)),
-            person: PersonRef(Uuid::from_u128(2)),
+            person: PersonId(Uuid::from_u128(2)),
             case_manager: manager(),
             started_on: date(2026, 3, 2),
             weeks: 6,
@@ -191,7 +191,7 @@ pub(crate) mod tests {
     fn starting_needs_a_time_box_and_an_intensity() {
         let mut new = NewEpisode {
             id: EpisodeId(Uuid::from_u128(1)),
-            person: PersonRef(Uuid::from_u128(2)),
+            person: PersonId(Uuid::from_u128(2)),
             case_manager: manager(),
             started_on: date(2026, 3, 2),
             weeks: 0,
@@ -225,7 +225,7 @@ pub(crate) mod tests {
     #[test]
     fn hand_over_and_extension() {
         let today = date(2026, 3, 10);
-        let next = MemberRef(Uuid::from_u128(6));
+        let next = MemberId(Uuid::from_u128(6));
         let (handed, effects) = episode().apply(EpisodeCommand::HandOver { to: next }, today).unwrap();
         assert_eq!(handed.case_manager, next);
         assert_eq!(effects, vec![EpisodeEffect::NotifyCaseManager { episode: handed.id, member: next }]);

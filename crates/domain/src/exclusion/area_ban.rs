@@ -2,7 +2,7 @@
 
 use super::ExclusionError;
 use super::config::AreaBanRules;
-use crate::ids_beyond::{AreaBanId, PersonRef};
+use crate::ids::{AreaBanId, PersonId};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewAreaBan {
     pub id: AreaBanId,
-    pub person: PersonRef,
+    pub person: PersonId,
     pub area: String,
     pub decision_ref: String,
     pub starts_on: Date,
@@ -27,7 +27,7 @@ pub enum AreaBanStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AreaBan {
     pub id: AreaBanId,
-    pub person: PersonRef,
+    pub person: PersonId,
     pub area: String,
     pub decision_ref: String,
     pub starts_on: Date,
@@ -118,7 +118,7 @@ mod tests {
     fn new_ban() -> NewAreaBan {
         NewAreaBan {
             id: AreaBanId(Uuid::from_u128(1)),
-            person: PersonRef(Uuid::from_u128(2)),
+            person: PersonId(Uuid::from_u128(2)),
             area: "city centre (map 3)".into(),
             decision_ref: "GB-2026-031".into(),
             starts_on: date(2026, 3, 2),

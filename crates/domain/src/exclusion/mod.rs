@@ -13,7 +13,7 @@ pub use order::{
     OrderCommand, OrderStatus,
 };
 
-use crate::ids_beyond::{PersonRef, TaskId};
+use crate::ids::{PersonId, TaskId};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use thiserror::Error;
@@ -43,7 +43,7 @@ pub enum ExclusionError {
     #[error("write the advice on extension")]
     EmptyAdvice,
     #[error("help tasks are for the excluded person, the victims or the children named on the order")]
-    HelpForSomeoneElse(PersonRef),
+    HelpForSomeoneElse(PersonId),
     #[error("write what the help is")]
     EmptyHelpDescription,
     #[error("there is no such help task on this order")]

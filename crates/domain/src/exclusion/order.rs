@@ -3,7 +3,7 @@
 
 use super::ExclusionError;
 use super::config::ExclusionOrderRules;
-use crate::ids_beyond::{AgencyRef, ExclusionOrderId, PersonRef, TaskId};
+use crate::ids::{AgencyId, ExclusionOrderId, PersonId, TaskId};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
@@ -36,9 +36,9 @@ impl ExclusionContext<'_> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewExclusionOrder {
     pub id: ExclusionOrderId,
-    pub excluded: PersonRef,
-    pub victims: Vec<PersonRef>,
-    pub children: Vec<PersonRef>,
+    pub excluded: PersonId,
+    pub victims: Vec<PersonId>,
+    pub children: Vec<PersonId>,
     pub address: String,
     pub decision_ref: String,
     pub imposed_at: Timestamp,
@@ -55,8 +55,8 @@ pub struct Extension {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HelpTask {
     pub id: TaskId,
-    pub for_person: PersonRef,
-    pub owner: AgencyRef,
+    pub for_person: PersonId,
+    pub owner: AgencyId,
     pub description: String,
     pub started_at: Option<Timestamp>,
 }
@@ -71,9 +71,9 @@ pub enum OrderStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExclusionOrder {
     pub id: ExclusionOrderId,
-    pub excluded: PersonRef,
-    pub victims: Vec<PersonRef>,
-    pub children: Vec<PersonRef>,
+    pub excluded: PersonId,
+    pub victims: Vec<PersonId>,
+    pub children: Vec<PersonId>,
     pub address: String,
     pub decision_ref: String,
     pub imposed_at: Timestamp,
@@ -89,8 +89,8 @@ pub struct ExclusionOrder {
 pub enum OrderCommand {
     AddHelpTask {
         task: TaskId,
-        for_person: PersonRef,
-        owner: AgencyRef,
+        for_person: PersonId,
+        owner: AgencyId,
         description: String,
     },
     RecordHelpStarted {
@@ -122,12 +122,12 @@ pub enum ExclusionEffect {
     HelpTaskAssigned {
         order: ExclusionOrderId,
         task: TaskId,
-        owner: AgencyRef,
+        owner: AgencyId,
     },
     NotifyEnded {
         order: ExclusionOrderId,
-        excluded: PersonRef,
-        victims: Vec<PersonRef>,
+        excluded: PersonId,
+        victims: Vec<PersonId>,
     },
 }
 
@@ -196,7 +196,7 @@ impl ExclusionOrder {
         }
     }
 
-    fn protects(&self, person: PersonRef) -> bool {
+    fn protects(&self, person: PersonId) -> bool {
         person == self.excluded || self.victims.contains(&person) || self.children.contains(&person)
     }
 

@@ -13,8 +13,8 @@ fn context() -> ExclusionContext<'static> {
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
 }
-fn person(n: u128) -> PersonRef {
-    PersonRef(Uuid::from_u128(n))
+fn person(n: u128) -> PersonId {
+    PersonId(Uuid::from_u128(n))
 }
 const EXCLUDED: u128 = 1;
 const VICTIM: u128 = 2;
@@ -134,7 +134,7 @@ fn lifting_and_expiry_end_the_order() {
 #[test]
 fn help_tasks_are_for_the_people_on_the_order_and_start_once() {
     let now = at("2026-03-21T09:00:00Z");
-    let agency = AgencyRef(Uuid::from_u128(50));
+    let agency = AgencyId(Uuid::from_u128(50));
     let task = TaskId(Uuid::from_u128(60));
     let add = |who: u128, text: &str| OrderCommand::AddHelpTask {
         task,
@@ -191,7 +191,7 @@ fn an_unstarted_help_task_warns_and_turns_overdue() {
     let add = OrderCommand::AddHelpTask {
         task,
         for_person: person(EXCLUDED),
-        owner: AgencyRef(Uuid::from_u128(50)),
+        owner: AgencyId(Uuid::from_u128(50)),
         description: "anger management intake".into(),
     };
     let (order, _) = order().apply(add, &context(), at("2026-03-21T09:00:00Z")).unwrap();

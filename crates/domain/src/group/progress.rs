@@ -2,7 +2,7 @@
 //! and how their tasks stand.
 
 use super::workflow::{Group, MemberClass};
-use crate::ids_beyond::PersonRef;
+use crate::ids::PersonId;
 use crate::plan::{Plan, PlanStatus, TaskStatus};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -25,7 +25,7 @@ pub struct GroupProgress {
     pub current_members: usize,
     pub by_class: BTreeMap<MemberClass, ClassProgress>,
     /// Current members with no plan yet, or whose linked plan was not supplied.
-    pub without_plan: Vec<PersonRef>,
+    pub without_plan: Vec<PersonId>,
 }
 
 /// Summarises the current members' plans. `plans` may hold any plans; those not linked to a
@@ -59,7 +59,7 @@ pub fn progress<'a>(group: &Group, plans: impl IntoIterator<Item = &'a Plan>, to
 mod tests {
     use super::*;
     use crate::group::{GroupCommand, NewGroup};
-    use crate::ids_beyond::{GroupId, MemberRef};
+    use crate::ids::{GroupId, MemberId};
     use crate::plan::PlanCommand;
     use crate::plan::test_support::{active, draft, run, start, task_id};
     use jiff::civil::date;
@@ -75,7 +75,7 @@ mod tests {
             id: GroupId(Uuid::from_u128(1)),
             name: "Oost".into(),
             area: "Oost".into(),
-            process_manager: MemberRef(Uuid::from_u128(2)),
+            process_manager: MemberId(Uuid::from_u128(2)),
         })
         .unwrap();
         let commands = vec![
@@ -83,16 +83,16 @@ mod tests {
             GroupCommand::LinkPlan { person: core_plan.person, plan: core_plan.id },
             GroupCommand::AddMember { person: follower_plan.person, class: MemberClass::Follower },
             GroupCommand::LinkPlan { person: follower_plan.person, plan: follower_plan.id },
-            GroupCommand::AddMember { person: PersonRef(Uuid::from_u128(77)), class: MemberClass::AtRisk },
-            GroupCommand::AddMember { person: PersonRef(Uuid::from_u128(78)), class: MemberClass::Core },
-            GroupCommand::RemoveMember { person: PersonRef(Uuid::from_u128(78)), reason: "moved".into() },
+            GroupCommand::AddMember { person: PersonId(Uuid::from_u128(77)), class: MemberClass::AtRisk },
+            GroupCommand::AddMember { person: PersonId(Uuid::from_u128(78)), class: MemberClass::Core },
+            GroupCommand::RemoveMember { person: PersonId(Uuid::from_u128(78)), reason: "moved".into() },
         ];
         for command in commands {
             group = group.apply(command, start()).unwrap();
         }
         let summary = progress(&group, [&core_plan, &follower_plan, &unrelated], date(2026, 3, 16));
         assert_eq!(summary.current_members, 3);
-        assert_eq!(summary.without_plan, vec![PersonRef(Uuid::from_u128(77))]);
+        assert_eq!(summary.without_plan, vec![PersonId(Uuid::from_u128(77))]);
         let core = &summary.by_class[&MemberClass::Core];
         assert_eq!(
             (core.members, core.with_plan, core.tasks_total, core.tasks_done, core.tasks_overdue),
@@ -119,7 +119,7 @@ mod tests {
             id: GroupId(Uuid::from_u128(1)),
             name: "Oost".into(),
             area: "Oost".into(),
-            process_manager: MemberRef(Uuid::from_u128(2)),
+            process_manager: MemberId(Uuid::from_u128(2)),
         })
         .unwrap()
         .apply(GroupCommand::AddMember { person: closed.person, class: MemberClass::AtRisk }, start())

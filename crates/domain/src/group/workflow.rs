@@ -1,6 +1,6 @@
 //! Group membership: add, reclassify, link a plan, remove (with a reason, kept as history).
 
-use crate::ids_beyond::{GroupId, MemberRef, PersonRef, PlanId};
+use crate::ids::{GroupId, MemberId, PersonId, PlanId};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -10,9 +10,9 @@ pub enum GroupError {
     #[error("give the group a name")]
     MissingName,
     #[error("this person is already a member of the group")]
-    AlreadyMember(PersonRef),
+    AlreadyMember(PersonId),
     #[error("this person is not a current member of the group")]
-    NotMember(PersonRef),
+    NotMember(PersonId),
     #[error("this plan is already linked to another member of the group")]
     PlanLinkedToOtherMember(PlanId),
     #[error("say why the person leaves the group")]
@@ -29,7 +29,7 @@ pub enum MemberClass {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupMember {
-    pub person: PersonRef,
+    pub person: PersonId,
     pub class: MemberClass,
     pub plan: Option<PlanId>,
     pub joined_on: Date,
@@ -48,7 +48,7 @@ pub struct NewGroup {
     pub id: GroupId,
     pub name: String,
     pub area: String,
-    pub process_manager: MemberRef,
+    pub process_manager: MemberId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -56,16 +56,16 @@ pub struct Group {
     pub id: GroupId,
     pub name: String,
     pub area: String,
-    pub process_manager: MemberRef,
+    pub process_manager: MemberId,
     pub members: Vec<GroupMember>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum GroupCommand {
-    AddMember { person: PersonRef, class: MemberClass },
-    Reclassify { person: PersonRef, class: MemberClass },
-    LinkPlan { person: PersonRef, plan: PlanId },
-    RemoveMember { person: PersonRef, reason: String },
+    AddMember { person: PersonId, class: MemberClass },
+    Reclassify { person: PersonId, class: MemberClass },
+    LinkPlan { person: PersonId, plan: PlanId },
+    RemoveMember { person: PersonId, reason: String },
 }
 
 impl Group {
@@ -86,7 +86,7 @@ impl Group {
         self.members.iter().filter(|m| m.is_current())
     }
 
-    fn current_mut(&mut self, person: PersonRef) -> Result<&mut GroupMember, GroupError> {
+    fn current_mut(&mut self, person: PersonId) -> Result<&mut GroupMember, GroupError> {
         self.members.iter_mut().find(|m| m.person == person && m.is_current()).ok_or(GroupError::NotMember(person))
     }
 
@@ -129,12 +129,12 @@ mod tests {
             id: GroupId(Uuid::from_u128(1)),
             name: " Youth group Oost ".into(),
             area: "Oost".into(),
-            process_manager: MemberRef(Uuid::from_u128(2)),
+            process_manager: MemberId(Uuid::from_u128(2)),
         })
         .unwrap()
     }
-    fn person(n: u128) -> PersonRef {
-        PersonRef(Uuid::from_u128(100 + n))
+    fn person(n: u128) -> PersonId {
+        PersonId(Uuid::from_u128(100 + n))
     }
     fn today() -> jiff::civil::Date {
         date(2026, 3, 2)
@@ -147,7 +147,7 @@ mod tests {
             id: GroupId(Uuid::nil()),
             name: " ".into(),
             area: String::new(),
-            process_manager: MemberRef(Uuid::nil()),
+            process_manager: MemberId(Uuid::nil()),
         };
         assert_eq!(Group::form(unnamed).unwrap_err(), GroupError::MissingName);
     }

@@ -5,9 +5,8 @@ use super::{MeasureStore, Measures, Stored, invalid, parse};
 use crate::access::{Actor, Permission};
 use crate::audit::AuditAction;
 use crate::episode::{ContactKind, Episode, EpisodeCommand, EpisodeError, NewEpisode};
-use crate::ids::{MemberId, PersonId, new_v7};
-use crate::ids_beyond::EpisodeId;
-use crate::plan::service::{agency_ref, member_ref, person_ref, team_agencies};
+use crate::ids::{EpisodeId, MemberId, PersonId, new_v7};
+use crate::plan::service::team_agencies;
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::ServiceResult;
 use crate::validation::FieldError;
@@ -82,15 +81,15 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             None => None,
         };
         let on_team = team_agencies(&found.team, today);
-        let Some(manager) = manager.filter(|m| !m.disabled && on_team.contains(&agency_ref(m.agency_id))) else {
+        let Some(manager) = manager.filter(|m| !m.disabled && on_team.contains(&m.agency_id)) else {
             return Err(invalid("case_manager", "error.episode.manager_not_on_team"));
         };
         let started_on =
             if input.started_on.trim().is_empty() { today } else { parse::date(&input.started_on, "started_on")? };
         let new = NewEpisode {
             id: EpisodeId(new_v7(self.now())),
-            person: person_ref(person),
-            case_manager: member_ref(manager.id),
+            person,
+            case_manager: manager.id,
             started_on,
             weeks: parse::number(&input.weeks, "weeks")?,
             contacts_per_week: parse::number(&input.contacts_per_week, "contacts_per_week")?,
@@ -112,7 +111,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         let command = match action {
             EpisodeAction::Contact { on, kind, note, .. } => EpisodeCommand::LogContact {
                 on: parse::date(on, "on")?,
-                by: member_ref(actor.member_id),
+                by: actor.member_id,
                 kind: CONTACT_KINDS
                     .iter()
                     .find(|(code, _)| *code == kind.trim())

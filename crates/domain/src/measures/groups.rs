@@ -7,10 +7,9 @@ use super::{MeasureStore, Measures, Stored, invalid, parse};
 use crate::access::{Actor, Denial, Permission};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::group::{Group, GroupCommand, GroupError, GroupMember, GroupProgress, MemberClass, NewGroup, progress};
-use crate::ids::{PersonId, new_v7};
-use crate::ids_beyond::GroupId;
+use crate::ids::{GroupId, PersonId, new_v7};
 use crate::plan::Plan;
-use crate::plan::service::{PlanStore, member_ref, person_id, person_ref};
+use crate::plan::service::PlanStore;
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::{Authorised, ServiceError, ServiceResult};
 use crate::validation::FieldError;
@@ -102,7 +101,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore + PlanStore> Meas
             id: GroupId(new_v7(self.now())),
             name: input.name.clone(),
             area: input.area.clone(),
-            process_manager: member_ref(actor.member_id),
+            process_manager: actor.member_id,
         };
         let group = Group::form(new).map_err(refused)?;
         let audit = AuditEntry::new(actor, self.now(), None, AuditAction::Create, "group: form", "role");
@@ -121,17 +120,17 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore + PlanStore> Meas
         require(actor)?;
         let stored = self.stored_group(id).await?;
         let current: Vec<GroupMember> = stored.value.current_members().cloned().collect();
-        let people: Vec<_> = current.iter().map(|m| person_id(m.person)).collect();
+        let people: Vec<_> = current.iter().map(|m| m.person).collect();
         let names = self.visible_names(actor, people, "group page: member").await?;
         let mut members = Vec::new();
-        for member in current.iter().filter(|m| names.contains_key(&person_id(m.person))) {
-            let plan = self.store.current_plan(person_id(member.person)).await?.map(|s| s.plan);
-            let name = names[&person_id(member.person)].clone();
+        for member in current.iter().filter(|m| names.contains_key(&m.person)) {
+            let plan = self.store.current_plan(member.person).await?.map(|s| s.plan);
+            let name = names[&member.person].clone();
             members.push(MemberLine { member: member.clone(), name, plan });
         }
         // Progress over the members shown, each with the plan they have now.
         let mut shown = stored.value.clone();
-        shown.members.retain(|m| m.is_current() && names.contains_key(&person_id(m.person)));
+        shown.members.retain(|m| m.is_current() && names.contains_key(&m.person));
         for member in &mut shown.members {
             member.plan =
                 members.iter().find(|l| l.member.person == member.person).and_then(|l| l.plan.as_ref()).map(|p| p.id);
@@ -180,20 +179,20 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore + PlanStore> Meas
         let mut group = stored.value;
         match action {
             GroupAction::AddMember { class: text, .. } => {
-                let command = GroupCommand::AddMember { person: person_ref(person), class: class(text)? };
+                let command = GroupCommand::AddMember { person, class: class(text)? };
                 group = group.apply(command, today).map_err(refused)?;
                 let open = self.store.current_plan(person).await?.filter(|s| !s.plan.status.has_ended());
                 if let Some(plan) = open {
-                    let link = GroupCommand::LinkPlan { person: person_ref(person), plan: plan.plan.id };
+                    let link = GroupCommand::LinkPlan { person, plan: plan.plan.id };
                     group = group.apply(link, today).map_err(refused)?;
                 }
             }
             GroupAction::Reclassify { class: text, .. } => {
-                let command = GroupCommand::Reclassify { person: person_ref(person), class: class(text)? };
+                let command = GroupCommand::Reclassify { person, class: class(text)? };
                 group = group.apply(command, today).map_err(refused)?;
             }
             GroupAction::Remove { reason, .. } => {
-                let command = GroupCommand::RemoveMember { person: person_ref(person), reason: reason.clone() };
+                let command = GroupCommand::RemoveMember { person, reason: reason.clone() };
                 group = group.apply(command, today).map_err(refused)?;
             }
         }

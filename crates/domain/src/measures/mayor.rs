@@ -7,9 +7,7 @@ use crate::audit::AuditAction;
 use crate::exclusion::{
     AreaBan, AreaBanCommand, ExclusionError, ExclusionOrder, NewAreaBan, NewExclusionOrder, OrderCommand,
 };
-use crate::ids::{AgencyId, PersonId, new_v7};
-use crate::ids_beyond::{AreaBanId, ExclusionOrderId, TaskId};
-use crate::plan::service::{agency_ref, person_ref};
+use crate::ids::{AgencyId, AreaBanId, ExclusionOrderId, PersonId, TaskId, new_v7};
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::ServiceResult;
 use crate::validation::FieldError;
@@ -137,9 +135,9 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         }
         let new = NewExclusionOrder {
             id: ExclusionOrderId(new_v7(now)),
-            excluded: person_ref(excluded),
-            victims: victims.iter().map(|p| person_ref(*p)).collect(),
-            children: children.iter().map(|p| person_ref(*p)).collect(),
+            excluded,
+            victims: victims.to_vec(),
+            children: children.to_vec(),
             address: input.address.clone(),
             decision_ref: input.decision_ref.clone(),
             imposed_at,
@@ -162,7 +160,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         let what = format!("exclusion order: {}", action.change().replace('_', " "));
         let on_page = self.authorise(actor, person, action.permission(), &what).await?;
         let stored: Stored<ExclusionOrder> = self.load_for(action.order(), person, "order").await?;
-        let subject = crate::plan::service::person_id(stored.value.excluded);
+        let subject = stored.value.excluded;
         // The order is changed on the subject's record; made from a victim's page, both are audited.
         let found = if subject == person {
             None
@@ -184,8 +182,8 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
                 }
                 OrderCommand::AddHelpTask {
                     task: TaskId(new_v7(now)),
-                    for_person: person_ref(parse::person(for_person, "for_person")?),
-                    owner: agency_ref(owner),
+                    for_person: parse::person(for_person, "for_person")?,
+                    owner,
                     description: description.clone(),
                 }
             }
@@ -205,7 +203,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         let found = self.authorise(actor, person, Permission::ManagePlan, what).await?;
         let new = NewAreaBan {
             id: AreaBanId(new_v7(self.now())),
-            person: person_ref(person),
+            person,
             area: input.area.clone(),
             decision_ref: input.decision_ref.clone(),
             starts_on: parse::date(&input.starts_on, "starts_on")?,

@@ -93,8 +93,14 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         change: &'static str,
         audit: Vec<AuditEntry>,
     ) -> ServiceResult<()> {
-        let event =
-            ports::MeasureEvent { version, change, at: self.now(), member: actor.member_id, agency: actor.agency_id };
+        let event = ports::MeasureEvent {
+            version,
+            change,
+            at: self.now(),
+            member: actor.member_id,
+            agency: actor.agency_id,
+            tasks: value.outstanding_tasks(self.exclusion_context().ok().as_ref()),
+        };
         match self.store.save_measure(value, &event, &audit).await {
             Ok(()) => Ok(()),
             // Someone else changed it meanwhile: nothing saved, the page shows the change.

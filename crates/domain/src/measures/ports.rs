@@ -3,10 +3,10 @@
 
 use crate::audit::AuditEntry;
 use crate::episode::{Episode, EpisodeStatus};
+use crate::exclusion::ExclusionContext;
 use crate::exclusion::{AreaBan, AreaBanStatus, ExclusionOrder, OrderStatus};
 use crate::group::Group;
-use crate::ids::{AgencyId, MemberId, PersonId};
-use crate::ids_beyond::PersonRef;
+use crate::ids::{AgencyId, MemberId, PersonId, TaskId};
 use crate::ports::StoreResult;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -21,11 +21,28 @@ pub trait Measure: Serialize + DeserializeOwned + Send + Sync {
     const KIND: &'static str;
     fn measure_id(&self) -> Uuid;
     /// The person the measure is about (none for a group).
-    fn subject(&self) -> Option<PersonRef>;
+    fn subject(&self) -> Option<PersonId>;
     /// Everyone the measure concerns now, the subject included.
-    fn people(&self) -> Vec<PersonRef>;
+    fn people(&self) -> Vec<PersonId>;
     /// Open measures are listed for warnings; ended ones only on the person's pages.
     fn is_open(&self) -> bool;
+    /// Tasks of the measure still owed by an agency, for the task lists' index (only an
+    /// exclusion order's help tasks; `None` when the pack has no exclusion order figures).
+    fn outstanding_tasks(&self, _context: Option<&ExclusionContext<'_>>) -> Vec<MeasureTask> {
+        Vec::new()
+    }
+}
+
+/// A task of a measure still owed by an agency: the store indexes it by owner and due date so
+/// "my agency's tasks" finds it beside the plan tasks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureTask {
+    pub task: TaskId,
+    /// The person the task is for.
+    pub person: PersonId,
+    pub owner: AgencyId,
+    /// The local date by which it is due.
+    pub due: Date,
 }
 
 /// A measure as stored, with its version.
@@ -44,6 +61,8 @@ pub struct MeasureEvent {
     pub at: Timestamp,
     pub member: MemberId,
     pub agency: AgencyId,
+    /// The measure's outstanding tasks after this change (replaces the stored ones).
+    pub tasks: Vec<MeasureTask>,
 }
 
 pub trait MeasureStore: Send + Sync {
@@ -75,10 +94,10 @@ impl Measure for ExclusionOrder {
     fn measure_id(&self) -> Uuid {
         self.id.0
     }
-    fn subject(&self) -> Option<PersonRef> {
+    fn subject(&self) -> Option<PersonId> {
         Some(self.excluded)
     }
-    fn people(&self) -> Vec<PersonRef> {
+    fn people(&self) -> Vec<PersonId> {
         std::iter::once(self.excluded)
             .chain(self.victims.iter().copied())
             .chain(self.children.iter().copied())
@@ -86,6 +105,15 @@ impl Measure for ExclusionOrder {
     }
     fn is_open(&self) -> bool {
         self.status == OrderStatus::InForce
+    }
+    fn outstanding_tasks(&self, context: Option<&ExclusionContext<'_>>) -> Vec<MeasureTask> {
+        let Some(context) = context.filter(|_| self.is_open()) else { return Vec::new() };
+        let due = self.help_due_at(context).to_zoned(context.time_zone.clone()).date();
+        self.help_tasks
+            .iter()
+            .filter(|t| t.started_at.is_none())
+            .map(|t| MeasureTask { task: t.id, person: t.for_person, owner: t.owner, due })
+            .collect()
     }
 }
 
@@ -97,10 +125,10 @@ macro_rules! one_person_measure {
             fn measure_id(&self) -> Uuid {
                 self.id.0
             }
-            fn subject(&self) -> Option<PersonRef> {
+            fn subject(&self) -> Option<PersonId> {
                 Some(self.person)
             }
-            fn people(&self) -> Vec<PersonRef> {
+            fn people(&self) -> Vec<PersonId> {
                 vec![self.person]
             }
             fn is_open(&self) -> bool {
@@ -118,10 +146,10 @@ impl Measure for Group {
     fn measure_id(&self) -> Uuid {
         self.id.0
     }
-    fn subject(&self) -> Option<PersonRef> {
+    fn subject(&self) -> Option<PersonId> {
         None
     }
-    fn people(&self) -> Vec<PersonRef> {
+    fn people(&self) -> Vec<PersonId> {
         self.current_members().map(|m| m.person).collect()
     }
     fn is_open(&self) -> bool {

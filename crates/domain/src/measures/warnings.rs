@@ -9,10 +9,8 @@ use crate::audit::{AuditAction, AuditEntry};
 use crate::episode::{Episode, EpisodeFlags};
 use crate::exclusion::{AreaBan, AreaBanWarning, ExclusionOrder, ExclusionWarning};
 use crate::group::Group;
-use crate::ids::PersonId;
-use crate::ids_beyond::{AreaBanId, EpisodeId, ExclusionOrderId};
+use crate::ids::{AreaBanId, EpisodeId, ExclusionOrderId, PersonId};
 use crate::people::Person;
-use crate::plan::service::person_id;
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::{ServiceError, ServiceResult};
 use jiff::Timestamp;
@@ -120,7 +118,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         let episodes = self.store.measures_about::<Episode>(person).await?;
         let groups = self.store.measures_about::<Group>(person).await?;
         let others: BTreeSet<PersonId> =
-            orders.iter().flat_map(|o| o.value.people()).map(person_id).filter(|p| *p != person).collect();
+            orders.iter().flat_map(|o| o.value.people()).filter(|p| *p != person).collect();
         let names =
             self.visible_names(actor, others.into_iter().collect(), "exclusion order: person named on it").await?;
         let warnings = self.warnings(&orders, &bans, &episodes);
@@ -188,7 +186,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
                 }
             };
             if let Some(subject) = subject {
-                by_person.entry(person_id(subject)).or_default().push(warning);
+                by_person.entry(subject).or_default().push(warning);
             }
         }
         let listed: Vec<PersonId> = by_person.keys().copied().collect();

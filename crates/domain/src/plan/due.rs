@@ -3,7 +3,7 @@
 
 use super::model::{Plan, Task};
 use super::rules::PlanRules;
-use crate::ids_beyond::{AgencyRef, MemberRef, PersonRef, PlanId};
+use crate::ids::{AgencyId, MemberId, PersonId, PlanId};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +14,7 @@ pub enum Urgency {
     Later,
 }
 
-fn days_between(from: Date, to: Date) -> i32 {
+pub(super) fn days_between(from: Date, to: Date) -> i32 {
     from.until(to).expect("dates are far from the calendar's limits").get_days()
 }
 
@@ -45,7 +45,7 @@ impl Task {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskLine {
     pub plan: PlanId,
-    pub person: PersonRef,
+    pub person: PersonId,
     pub task: Task,
     pub urgency: Urgency,
 }
@@ -75,7 +75,7 @@ fn outstanding_lines<'a>(
 /// Outstanding tasks owned by `agency`, earliest due first.
 pub fn agency_tasks<'a>(
     plans: impl IntoIterator<Item = &'a Plan>,
-    agency: AgencyRef,
+    agency: AgencyId,
     today: Date,
     rules: &PlanRules,
 ) -> Vec<TaskLine> {
@@ -85,7 +85,7 @@ pub fn agency_tasks<'a>(
 /// Outstanding tasks assigned to `member` personally, earliest due first.
 pub fn member_tasks<'a>(
     plans: impl IntoIterator<Item = &'a Plan>,
-    member: MemberRef,
+    member: MemberId,
     today: Date,
     rules: &PlanRules,
 ) -> Vec<TaskLine> {
@@ -93,7 +93,7 @@ pub fn member_tasks<'a>(
 }
 
 /// The plan as one agency may see it: `None` off the team; restricted tasks and notes removed.
-pub fn plan_view_for(plan: &Plan, viewer: AgencyRef) -> Option<Plan> {
+pub fn plan_view_for(plan: &Plan, viewer: AgencyId) -> Option<Plan> {
     if !plan.team.contains(&viewer) {
         return None;
     }

@@ -3,12 +3,12 @@
 
 use super::workflow::PlanCommand;
 use crate::conference::MeetingEffect;
-use crate::ids_beyond::PersonRef;
+use crate::ids::PersonId;
 
 impl PlanCommand {
     /// The plan command for a meeting effect that changes a plan, with the person whose plan it
     /// is; `None` for effects that are not about the plan.
-    pub fn from_meeting_effect(effect: &MeetingEffect) -> Option<(PersonRef, PlanCommand)> {
+    pub fn from_meeting_effect(effect: &MeetingEffect) -> Option<(PersonId, PlanCommand)> {
         match effect {
             MeetingEffect::CreateTask { person, task, description, kind, owner, owner_member, due, restriction } => {
                 Some((
@@ -40,7 +40,7 @@ mod tests {
     use crate::conference::{
         ConferenceRules, Decision, Entry, Meeting, MeetingCommand, NewMeeting, PersonMinutes, Restriction, Strategy,
     };
-    use crate::ids_beyond::{MeetingId, MemberRef, TaskId};
+    use crate::ids::{MeetingId, MemberId, TaskId};
     use crate::plan::test_support::*;
     use crate::plan::{PlanError, TaskKind};
     use jiff::civil::date;
@@ -62,7 +62,7 @@ mod tests {
             id: MeetingId(Uuid::from_u128(1)),
             date: date(2026, 3, 10),
             location: "Safety House".into(),
-            chair: MemberRef(Uuid::from_u128(9)),
+            chair: MemberId(Uuid::from_u128(9)),
             invited: plan.team.clone(),
         };
         let (meeting, _) = Meeting::plan(new, &ConferenceRules { persons_per_meeting: 5 }).unwrap();
@@ -83,7 +83,7 @@ mod tests {
         let (meeting, _) = meeting.apply(MeetingCommand::RecordMinutes { person: plan.person, minutes }, now).unwrap();
         let (_, effects) = meeting.apply(MeetingCommand::Close, now).unwrap();
 
-        let commands: Vec<(PersonRef, PlanCommand)> =
+        let commands: Vec<(PersonId, PlanCommand)> =
             effects.iter().filter_map(PlanCommand::from_meeting_effect).collect();
         assert_eq!(commands.len(), 2);
         assert!(commands.iter().all(|(person, _)| *person == plan.person));

@@ -4,6 +4,7 @@
 
 mod due;
 mod from_conference;
+mod help_lines;
 mod model;
 mod review;
 mod rules;
@@ -11,6 +12,7 @@ pub mod service;
 mod workflow;
 
 pub use due::{TaskLine, Urgency, agency_tasks, member_tasks, plan_view_for};
+pub use help_lines::{HelpTaskLine, ListedTask, help_task_lines, merge_task_lines};
 pub use model::{Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Task, TaskKind, TaskStatus};
 pub use review::{PlanChange, WeeklyReviewItem, changes_since, re_evaluation_date, review_horizon, weekly_review};
 pub use rules::PlanRules;

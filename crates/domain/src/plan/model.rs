@@ -1,7 +1,7 @@
 //! The one shared plan per person: its parts, as stored and shown.
 
 use crate::conference::Restriction;
-use crate::ids_beyond::{AgencyRef, GoalId, MemberRef, ObligationRef, PersonRef, PlanId, TaskId};
+use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, PersonId, PlanId, TaskId};
 use crate::screening::DomainKey;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -100,8 +100,8 @@ pub struct Task {
     pub id: TaskId,
     pub description: String,
     pub kind: TaskKind,
-    pub owner: AgencyRef,
-    pub owner_member: Option<MemberRef>,
+    pub owner: AgencyId,
+    pub owner_member: Option<MemberId>,
     pub goal: Option<GoalId>,
     pub due: Date,
     pub status: TaskStatus,
@@ -112,8 +112,8 @@ pub struct Task {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProgressNote {
     pub task: Option<TaskId>,
-    pub by: MemberRef,
-    pub agency: AgencyRef,
+    pub by: MemberId,
+    pub agency: AgencyId,
     pub on: Date,
     pub text: String,
     pub restriction: Restriction,
@@ -140,8 +140,8 @@ pub struct MeasureLink {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Plan {
     pub id: PlanId,
-    pub person: PersonRef,
-    pub team: BTreeSet<AgencyRef>,
+    pub person: PersonId,
+    pub team: BTreeSet<AgencyId>,
     /// The day the plan was drafted; no task may be due before it.
     pub started_on: Date,
     pub activated_on: Option<Date>,

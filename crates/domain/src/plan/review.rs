@@ -2,7 +2,7 @@
 
 use super::model::{Plan, PlanStatus};
 use super::rules::PlanRules;
-use crate::ids_beyond::{AgencyRef, GoalId, ObligationRef, PersonRef, PlanId, TaskId};
+use crate::ids::{AgencyId, GoalId, ObligationRef, PersonId, PlanId, TaskId};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -17,7 +17,7 @@ pub fn re_evaluation_date(from: Date, rules: &PlanRules) -> Date {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum PlanChange {
     StatusChanged { from: &'static str, to: &'static str },
-    AgencyJoined(AgencyRef),
+    AgencyJoined(AgencyId),
     GoalAdded(GoalId),
     GoalAgreementChanged { goal: GoalId, agreed_by_person: bool },
     TaskAdded(TaskId),
@@ -86,7 +86,7 @@ pub fn changes_since(previous: Option<&Plan>, current: &Plan) -> Vec<PlanChange>
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WeeklyReviewItem {
     pub plan: PlanId,
-    pub person: PersonRef,
+    pub person: PersonId,
     pub changes: Vec<PlanChange>,
     pub overdue_tasks: Vec<TaskId>,
     /// The re-evaluation falls within the "due soon" window or is already past.

@@ -3,7 +3,7 @@
 use super::*;
 use crate::beyond_pack::BeyondPack;
 use crate::conference::Restriction;
-use crate::ids_beyond::{AgencyRef, GoalId, MemberRef, ObligationRef, PersonRef, PlanId, TaskId};
+use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, PersonId, PlanId, TaskId};
 use crate::screening::DomainKey;
 use jiff::civil::{Date, date};
 use std::sync::LazyLock;
@@ -19,8 +19,8 @@ pub const POLICE: u128 = 1;
 pub const PROBATION: u128 = 2;
 pub const MUNICIPALITY: u128 = 3;
 
-pub fn agency(n: u128) -> AgencyRef {
-    AgencyRef(Uuid::from_u128(100 + n))
+pub fn agency(n: u128) -> AgencyId {
+    AgencyId(Uuid::from_u128(100 + n))
 }
 pub fn task_id(n: u128) -> TaskId {
     TaskId(Uuid::from_u128(300 + n))
@@ -28,8 +28,8 @@ pub fn task_id(n: u128) -> TaskId {
 pub fn goal_id(n: u128) -> GoalId {
     GoalId(Uuid::from_u128(400 + n))
 }
-pub fn member(n: u128) -> MemberRef {
-    MemberRef(Uuid::from_u128(500 + n))
+pub fn member(n: u128) -> MemberId {
+    MemberId(Uuid::from_u128(500 + n))
 }
 pub fn obligation(n: u128) -> ObligationRef {
     ObligationRef(Uuid::from_u128(600 + n))
@@ -41,7 +41,7 @@ pub fn start() -> Date {
 pub fn draft(plan: u128) -> Plan {
     let new = NewPlan {
         id: PlanId(Uuid::from_u128(plan)),
-        person: PersonRef(Uuid::from_u128(200 + plan)),
+        person: PersonId(Uuid::from_u128(200 + plan)),
         team: [agency(POLICE), agency(PROBATION), agency(MUNICIPALITY)].into(),
     };
     Plan::draft(new, start()).unwrap()

@@ -9,7 +9,7 @@ use super::model::{
 use super::review::re_evaluation_date;
 use super::rules::PlanRules;
 use crate::conference::Restriction;
-use crate::ids_beyond::{AgencyRef, GoalId, MemberRef, ObligationRef, PersonRef, PlanId, TaskId};
+use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, PersonId, PlanId, TaskId};
 use crate::screening::{DomainKey, ScreeningConfig};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -27,7 +27,7 @@ pub enum PlanError {
     #[error("write what the task is")]
     EmptyTaskDescription,
     #[error("this task belongs to an agency that is not on the person's team; add the agency to the team first")]
-    OwnerNotOnTeam(AgencyRef),
+    OwnerNotOnTeam(AgencyId),
     #[error("the task is due on {due}, before the plan started on {started_on}; pick a later date")]
     DueBeforePlanStart { due: Date, started_on: Date },
     #[error("there is no such goal on this plan")]
@@ -39,15 +39,15 @@ pub enum PlanError {
     #[error("the task is already {0}; it can no longer change")]
     TaskFinished(&'static str),
     #[error("an entry can only be restricted to agencies on the person's team")]
-    RestrictionOutsideTeam(AgencyRef),
+    RestrictionOutsideTeam(AgencyId),
     #[error("a restricted entry must stay visible to the agency that owns or wrote it")]
-    RestrictionExcludesOwner(AgencyRef),
+    RestrictionExcludesOwner(AgencyId),
     #[error("say why the task is cancelled")]
     CancelNeedsReason,
     #[error("write the progress note")]
     EmptyNote,
     #[error("only agencies on the team can add notes to this plan")]
-    AuthorNotOnTeam(AgencyRef),
+    AuthorNotOnTeam(AgencyId),
     #[error("this measure is already linked to the plan")]
     MeasureAlreadyLinked(ObligationRef),
     #[error("this measure is not linked to the plan")]
@@ -69,14 +69,14 @@ pub enum PlanError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewPlan {
     pub id: PlanId,
-    pub person: PersonRef,
-    pub team: BTreeSet<AgencyRef>,
+    pub person: PersonId,
+    pub team: BTreeSet<AgencyId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlanCommand {
     AddAgency {
-        agency: AgencyRef,
+        agency: AgencyId,
     },
     AddGoal {
         goal: GoalId,
@@ -92,8 +92,8 @@ pub enum PlanCommand {
         task: TaskId,
         description: String,
         kind: TaskKind,
-        owner: AgencyRef,
-        owner_member: Option<MemberRef>,
+        owner: AgencyId,
+        owner_member: Option<MemberId>,
         goal: Option<GoalId>,
         due: Date,
         restriction: Restriction,
@@ -104,8 +104,8 @@ pub enum PlanCommand {
     },
     AddNote {
         task: Option<TaskId>,
-        by: MemberRef,
-        agency: AgencyRef,
+        by: MemberId,
+        agency: AgencyId,
         text: String,
         restriction: Restriction,
     },
@@ -137,13 +137,13 @@ pub enum PlanEffect {
     TaskAssigned {
         plan: PlanId,
         task: TaskId,
-        owner: AgencyRef,
-        owner_member: Option<MemberRef>,
+        owner: AgencyId,
+        owner_member: Option<MemberId>,
     },
     TaskCancelledByClosing {
         plan: PlanId,
         task: TaskId,
-        owner: AgencyRef,
+        owner: AgencyId,
     },
     ReEvaluationScheduled {
         plan: PlanId,
@@ -151,13 +151,13 @@ pub enum PlanEffect {
     },
     NotifyTeam {
         plan: PlanId,
-        team: BTreeSet<AgencyRef>,
+        team: BTreeSet<AgencyId>,
         what: &'static str,
     },
     /// The prosecution picks the person up on the regular route.
     ReturnToProsecution {
         plan: PlanId,
-        person: PersonRef,
+        person: PersonId,
         reason: String,
     },
 }
@@ -202,7 +202,7 @@ impl Plan {
 
     /// A restriction names only agencies on the team and keeps `owner` (who owns or wrote the
     /// entry) among them, so no entry becomes invisible to the agency responsible for it.
-    fn check_restriction(&self, restriction: &Restriction, owner: AgencyRef) -> Result<(), PlanError> {
+    fn check_restriction(&self, restriction: &Restriction, owner: AgencyId) -> Result<(), PlanError> {
         let Restriction::Agencies(allowed) = restriction else { return Ok(()) };
         if let Some(outside) = allowed.iter().find(|a| !self.team.contains(a)) {
             return Err(PlanError::RestrictionOutsideTeam(*outside));

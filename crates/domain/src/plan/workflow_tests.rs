@@ -15,7 +15,7 @@ fn under_re_evaluation() -> Plan {
 fn a_plan_needs_a_team() {
     let new = NewPlan {
         id: PlanId(uuid::Uuid::from_u128(1)),
-        person: PersonRef(uuid::Uuid::from_u128(2)),
+        person: PersonId(uuid::Uuid::from_u128(2)),
         team: BTreeSet::new(),
     };
     assert_eq!(Plan::draft(new, start()).unwrap_err(), PlanError::EmptyTeam);

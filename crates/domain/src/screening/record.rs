@@ -1,7 +1,7 @@
 //! A screening parsed from raw form/API input against the pack's domains and scale.
 
 use super::config::{DomainKey, ScreeningConfig};
-use crate::ids_beyond::{AgencyRef, MemberRef, PersonRef, ScreeningId};
+use crate::ids::{AgencyId, MemberId, PersonId, ScreeningId};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -45,10 +45,10 @@ impl Score {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RawScreening {
     pub id: ScreeningId,
-    pub person: PersonRef,
+    pub person: PersonId,
     pub screened_on: Date,
-    pub screened_by: MemberRef,
-    pub agency: AgencyRef,
+    pub screened_by: MemberId,
+    pub agency: AgencyId,
     pub entries: Vec<RawDomainScore>,
 }
 
@@ -72,10 +72,10 @@ pub struct DomainScore {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Screening {
     pub id: ScreeningId,
-    pub person: PersonRef,
+    pub person: PersonId,
     pub screened_on: Date,
-    pub screened_by: MemberRef,
-    pub agency: AgencyRef,
+    pub screened_by: MemberId,
+    pub agency: AgencyId,
     pub scores: BTreeMap<DomainKey, DomainScore>,
 }
 
@@ -159,10 +159,10 @@ pub(crate) mod tests {
     pub(crate) fn raw(entries: &[(&str, i64)]) -> RawScreening {
         RawScreening {
             id: ScreeningId(Uuid::from_u128(1)),
-            person: PersonRef(Uuid::from_u128(2)),
+            person: PersonId(Uuid::from_u128(2)),
             screened_on: jiff::civil::date(2026, 3, 2),
-            screened_by: MemberRef(Uuid::from_u128(3)),
-            agency: AgencyRef(Uuid::from_u128(4)),
+            screened_by: MemberId(Uuid::from_u128(3)),
+            agency: AgencyId(Uuid::from_u128(4)),
             entries: entries
                 .iter()
                 .map(|(domain, score)| RawDomainScore {

@@ -5,8 +5,7 @@ use super::{RawDomainScore, RawScreening, Screening, ScreeningConfig, ScreeningE
 use crate::access::{Actor, Permission};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
-use crate::ids::{AgencyId, PersonId};
-use crate::ids_beyond::{AgencyRef, MemberRef, PersonRef, ScreeningId};
+use crate::ids::{AgencyId, MemberId, PersonId, ScreeningId};
 use crate::people::Person;
 use crate::ports::{AuditLog, PeopleStore, StoreResult};
 use crate::screening::referral::ScreeningReferral;
@@ -143,10 +142,10 @@ impl<S: PeopleStore + AuditLog + ScreeningStore> Screenings<'_, S> {
         }
         let raw = RawScreening {
             id: ScreeningId(crate::ids::new_v7(now)),
-            person: PersonRef(*person.as_uuid()),
+            person: PersonId(*person.as_uuid()),
             screened_on,
-            screened_by: MemberRef(*actor.member_id.as_uuid()),
-            agency: AgencyRef(*actor.agency_id.as_uuid()),
+            screened_by: MemberId(*actor.member_id.as_uuid()),
+            agency: AgencyId(*actor.agency_id.as_uuid()),
             entries,
         };
         let parsed = Screening::parse(raw, self.config, today);

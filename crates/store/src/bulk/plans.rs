@@ -13,7 +13,7 @@ use super::{BULK_AGENCIES, BulkSpec};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, insert_rows, on_db};
 use domain::conference::Restriction;
-use domain::ids_beyond::{AgencyRef, GoalId, MemberRef, PersonRef, PlanId, TaskId};
+use domain::ids::{AgencyId, GoalId, MemberId, PersonId, PlanId, TaskId};
 use domain::plan::service::plan_status_code;
 use domain::plan::{Goal, Plan, PlanStatus, ProgressNote, Task, TaskKind, TaskStatus};
 use domain::ports::{StoreError, StoreResult};
@@ -86,7 +86,7 @@ impl PlanBulkSpec {
         let mut random = SplitMix::for_person(seed, index, PLAN_STREAM + 1);
         let millis = self.people.base_millis() + index;
         let extra_agencies = team[1..].iter().map(|&a| (a, id(&mut random, millis))).collect();
-        let refs: Vec<AgencyRef> = team.iter().map(|&a| AgencyRef(agencies[a])).collect();
+        let refs: Vec<AgencyId> = team.iter().map(|&a| AgencyId(agencies[a])).collect();
         let started_on = days(self.today, -(30 + random.below(300) as i64));
         let status = match random.below(20) {
             0 | 1 => PlanStatus::Draft,
@@ -128,7 +128,7 @@ impl PlanBulkSpec {
         let notes = (0..2)
             .map(|n| ProgressNote {
                 task: tasks.get(n).map(|t| t.id),
-                by: MemberRef(author),
+                by: MemberId(author),
                 agency: refs[n % refs.len()],
                 on: days(started_on, 7 * (n as i64 + 1)),
                 text: "Afspraak gehad, loopt volgens plan".into(),
@@ -137,7 +137,7 @@ impl PlanBulkSpec {
             .collect();
         let plan = Plan {
             id: PlanId(id(&mut random, millis)),
-            person: PersonRef(self.people.person(index).id),
+            person: PersonId(self.people.person(index).id),
             team: refs.iter().copied().collect(),
             started_on,
             activated_on: activated.then(|| days(started_on, 7)),
@@ -263,7 +263,7 @@ mod tests {
         for index in 0..100 {
             let generated = spec.plan(index, &agencies, author);
             assert_eq!(generated.plan, spec.plan(index, &agencies, author).plan);
-            let team: Vec<AgencyRef> = plan_agencies(3, index).iter().map(|&a| AgencyRef(agencies[a])).collect();
+            let team: Vec<AgencyId> = plan_agencies(3, index).iter().map(|&a| AgencyId(agencies[a])).collect();
             assert_eq!(generated.plan.team, team.iter().copied().collect());
             assert_eq!(generated.plan.tasks.len(), 10);
             assert!(generated.plan.tasks.iter().all(|t| team.contains(&t.owner) && t.due >= generated.plan.started_on));

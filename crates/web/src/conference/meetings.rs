@@ -20,8 +20,7 @@ use axum::{Form, Router};
 use domain::access::Permission;
 use domain::conference::MeetingStatus;
 use domain::conference::service::{DecisionInput, MeetingInput, MinutesInput};
-use domain::ids_beyond::{ConferenceRequestId, MeetingId};
-use domain::plan::service::agency_id;
+use domain::ids::{ConferenceRequestId, MeetingId};
 use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use std::collections::BTreeSet;
@@ -203,14 +202,14 @@ async fn meeting_page(
             team: file
                 .teams
                 .get(&item.person)
-                .map(|team| team.iter().map(|a| (a.to_string(), agency_name(&agencies, agency_id(*a)))).collect())
+                .map(|team| team.iter().map(|a| (a.to_string(), agency_name(&agencies, *a))).collect())
                 .unwrap_or_default(),
             posted: posted_person == item.person.to_string(),
         })
         .collect();
     let attendance = members
         .iter()
-        .filter(|m| !m.disabled && meeting.invited.iter().any(|a| agency_id(*a) == m.agency_id))
+        .filter(|m| !m.disabled && meeting.invited.iter().any(|a| *a == m.agency_id))
         .map(|m| {
             let present = meeting.attendance.iter().any(|a| a.member.0 == *m.id.as_uuid() && a.present);
             (m.id.to_string(), format!("{} ({})", m.display_name, agency_name(&agencies, m.agency_id)), present)
@@ -226,7 +225,7 @@ async fn meeting_page(
         id: meeting.id.to_string(),
         location: meeting.location.clone(),
         chair: member_name(&members, meeting.chair.0),
-        invited: meeting.invited.iter().map(|a| agency_name(&agencies, agency_id(*a))).collect::<Vec<_>>().join(", "),
+        invited: meeting.invited.iter().map(|a| agency_name(&agencies, *a)).collect::<Vec<_>>().join(", "),
         quota: t.fill("meeting.quota", &[("quota", &meeting.quota.to_string())]),
         status: status_key(&meeting.status),
         planned: meeting.status == MeetingStatus::Planned,

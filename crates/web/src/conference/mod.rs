@@ -21,9 +21,8 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use domain::access::Permission;
 use domain::conference::service::{ProposalInput, RequestInput, TriageInput};
-use domain::ids::PersonId;
-use domain::ids_beyond::ConferenceRequestId;
-use domain::plan::service::{agency_id, team_agencies};
+use domain::ids::{ConferenceRequestId, PersonId};
+use domain::plan::service::team_agencies;
 use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use std::collections::BTreeSet;
@@ -88,7 +87,7 @@ async fn person_page(
         .collect();
     // Invite the team by default; after a refused post, what was ticked.
     let checked: BTreeSet<String> = if posted.0.is_empty() {
-        team_agencies(&file.team, state.conferences().today()).iter().map(|a| agency_id(*a).to_string()).collect()
+        team_agencies(&file.team, state.conferences().today()).iter().map(|a| (*a).to_string()).collect()
     } else {
         all(&posted.0, "invited").into_iter().map(str::to_owned).collect()
     };

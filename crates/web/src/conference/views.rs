@@ -7,7 +7,6 @@ use domain::beyond_pack::BeyondPack;
 use domain::conference::service::strategy_code;
 use domain::conference::{ConferenceRequest, MinutesView, RequestOrigin, RequestStatus};
 use domain::directory::{Agency, Member};
-use domain::plan::service::agency_id;
 use jiff::tz::TimeZone;
 use std::collections::BTreeSet;
 
@@ -54,7 +53,7 @@ pub fn request_row(
     let (origin, reason) = match &request.origin {
         RequestOrigin::Partner { agency, member } => {
             let who = members.iter().find(|m| *m.id.as_uuid() == member.0).map(|m| m.display_name.clone());
-            let agency = agency_name(agencies, agency_id(*agency));
+            let agency = agency_name(agencies, *agency);
             (who.map_or(agency.clone(), |w| format!("{w} ({agency})")), request.reason.clone())
         }
         RequestOrigin::Proposed(proposal) => {
@@ -84,7 +83,7 @@ pub fn request_row(
         origin,
         reason,
         goal: request.goal.clone(),
-        invited: request.invited.iter().map(|a| agency_name(agencies, agency_id(*a))).collect::<Vec<_>>().join(", "),
+        invited: request.invited.iter().map(|a| agency_name(agencies, *a)).collect::<Vec<_>>().join(", "),
         triage_on: request.triage_on.to_string(),
         status: request_status_key(&request.status),
         detail,
@@ -116,7 +115,7 @@ pub fn minutes_row(minutes: &MinutesView, agencies: &[Agency]) -> MinutesRow {
             .iter()
             .map(|d| DecisionRow {
                 description: d.description.clone(),
-                owner: agency_name(agencies, agency_id(d.owner)),
+                owner: agency_name(agencies, d.owner),
                 due: d.due.to_string(),
                 kind: task_kind_key(d.kind),
             })

@@ -1,6 +1,7 @@
 //! Group approach pages: the list of groups with a form to form one, and one page per group
 //! where the process manager sees every member's class and plan and the group's progress.
 
+use super::picker::{PersonPicker, PickerSpec, is_search, person_picker};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
@@ -14,6 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use domain::access::Permission;
 use domain::group::MemberClass;
 use domain::measures::{GroupAction, GroupInput, MEMBER_CLASSES, member_class_code};
 use domain::plan::TaskStatus;
@@ -113,6 +115,7 @@ struct GroupPage {
     class_choices: Vec<(String, String)>,
     hidden: usize,
     without_plan: usize,
+    person_picker: PersonPicker,
     errors: ErrorList,
     posted: Posted,
 }
@@ -193,7 +196,11 @@ async fn group_page(
         })
         .collect();
     let group = &file.group.value;
+    let spec = PickerSpec { name: "person", key: "person", legend: "picker.group_member", multiple: false };
+    let posted_here = (!posted.0.is_empty()).then_some(&posted);
+    let person_picker = person_picker(state, me, t, spec, posted_here, &errors).await?;
     Ok(GroupPage {
+        person_picker,
         page: Page::new(context, &t.fill("group.title", &[("name", &group.name)])),
         id: group.id.to_string(),
         area: group.area.clone(),
@@ -226,6 +233,11 @@ async fn change_members(
     Form(fields): Fields,
 ) -> Result<Response, WebError> {
     let posted = Posted(fields);
+    if is_search(&posted) && me.actor.can(Permission::ManagePlan) {
+        // The person picker's search: the form again with the candidates, nothing saved.
+        let page = group_page(&state, &me, &context, &group, ErrorList::default(), posted).await?;
+        return Ok(render(StatusCode::OK, &page));
+    }
     let person = posted.get("person");
     let action = match posted.get("form").as_str() {
         "reclassify" => GroupAction::Reclassify { person, class: posted.get("class") },

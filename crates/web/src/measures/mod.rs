@@ -4,6 +4,7 @@
 //! Handlers parse the form into an action, call `Measures`, and redirect or re-render.
 
 mod groups;
+mod picker;
 mod views;
 
 use crate::AppState;
@@ -24,10 +25,11 @@ use domain::ids::PersonId;
 use domain::measures::{
     BanAction, BanInput, CONTACT_KINDS, EpisodeAction, EpisodeInput, MEMBER_CLASSES, OrderAction, OrderInput,
 };
-use domain::plan::service::{agency_id, team_agencies};
+use domain::plan::service::team_agencies;
 use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use domain::validation::ValidationErrors;
+use picker::{PersonPicker, PickerSpec, is_search, person_picker};
 use std::fmt::Display;
 use views::*;
 pub(crate) use views::{in_force_lines, warning_text};
@@ -69,6 +71,8 @@ struct MeasuresPage {
     ban_statute: String,
     can_manage: bool,
     can_work: bool,
+    victims_picker: PersonPicker,
+    children_picker: PersonPicker,
     errors: ErrorList,
     posted: Posted,
 }
@@ -141,7 +145,7 @@ async fn measures_page(
     let on_team = team_agencies(&file.team, today);
     let team_members = all_members
         .iter()
-        .filter(|m| !m.disabled && on_team.iter().any(|a| agency_id(*a) == m.agency_id))
+        .filter(|m| !m.disabled && on_team.iter().any(|a| *a == m.agency_id))
         .map(|m| (m.id.to_string(), format!("{} ({})", m.display_name, agency_name(&all_agencies, m.agency_id))))
         .collect();
     let group_choices = measures
@@ -151,7 +155,19 @@ async fn measures_page(
         .map(|g| (g.value.id.to_string(), g.value.name))
         .collect();
     let rules = state.beyond.exclusion_order.as_ref();
+    let order_posted = (posted.get("form") == "order_new").then_some(&posted);
+    let (victims_key, children_key) =
+        (MeasuresPage::key("order_new", "", "victims"), MeasuresPage::key("order_new", "", "children"));
+    let spec = |name, key, legend, multiple| PickerSpec { name, key, legend, multiple };
+    let victims_picker =
+        person_picker(state, me, t, spec("victims", &victims_key, "picker.victims", true), order_posted, &errors)
+            .await?;
+    let children_picker =
+        person_picker(state, me, t, spec("children", &children_key, "picker.children", true), order_posted, &errors)
+            .await?;
     Ok(MeasuresPage {
+        victims_picker,
+        children_picker,
         page: Page::new(context, &t.fill("measures.title", &[("name", &name)])),
         id,
         warnings: file.warnings.iter().map(|w| warning_text(w, t, zone)).collect(),
@@ -238,8 +254,8 @@ async fn finish(
 
 fn order_input(p: &Posted) -> OrderInput {
     OrderInput {
-        victims: p.get("victims"),
-        children: p.get("children"),
+        victims: p.all("victims").join("\n"),
+        children: p.all("children").join("\n"),
         address: p.get("address"),
         decision_ref: p.get("decision_ref"),
         imposed_at: p.get("imposed_at"),
@@ -314,6 +330,11 @@ macro_rules! handler {
         ) -> Result<Response, WebError> {
             let $id = person_id(&id)?;
             let $p = Posted(fields);
+            if is_search(&$p) && me.actor.can(Permission::ManagePlan) {
+                // A person picker's search: the form again with the candidates, nothing saved.
+                let page = measures_page(&state, &me, &context, $id, ErrorList::default(), $p).await?;
+                return Ok(render(StatusCode::OK, &page));
+            }
             let result = {
                 let $m = state.measures();
                 let $actor = &me.actor;

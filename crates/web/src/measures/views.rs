@@ -11,7 +11,6 @@ use domain::exclusion::{
 };
 use domain::ids::PersonId;
 use domain::measures::{MeasureWarning, PlanMeasures, Stored, contact_kind_code};
-use domain::plan::service::{agency_id, person_id};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;
@@ -142,7 +141,7 @@ pub struct OrderViewInput<'a> {
 
 pub fn order_view(order: &ExclusionOrder, input: &OrderViewInput<'_>) -> OrderView {
     let (t, zone, context) = (input.t, input.context.time_zone, input.context);
-    let who = |id| named(person_id(id), input.person, input.name, input.names, t);
+    let who = |id| named(id, input.person, input.name, input.names, t);
     let ends_at = order.ends_at(context);
     let in_force = order.status == OrderStatus::InForce && input.now < ends_at;
     let status = match &order.status {
@@ -152,7 +151,7 @@ pub fn order_view(order: &ExclusionOrder, input: &OrderViewInput<'_>) -> OrderVi
         _ if in_force => t.get("order.status.in_force").to_string(),
         _ => t.get("order.status.ended").to_string(),
     };
-    let me = domain::plan::service::person_ref(input.person);
+    let me = input.person;
     let role = if order.excluded == me {
         "order.role.excluded"
     } else if order.victims.contains(&me) {
@@ -199,7 +198,7 @@ pub fn order_view(order: &ExclusionOrder, input: &OrderViewInput<'_>) -> OrderVi
             .map(|h| HelpRow {
                 id: h.id.to_string(),
                 for_person: who(h.for_person).name,
-                owner: agency_name(input.agencies, agency_id(h.owner)),
+                owner: agency_name(input.agencies, h.owner),
                 description: h.description.clone(),
                 started: h.started_at.map(|at| local_time(at, zone)).unwrap_or_default(),
             })

@@ -8,6 +8,8 @@ use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
 use crate::forms::ErrorList;
+use crate::i18n::Texts;
+use crate::page::local_time;
 use crate::page::{Page, after_post, render};
 use crate::people::person_id;
 use askama::Template;
@@ -16,11 +18,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use domain::access::Permission;
+use domain::access::{Denial, Permission};
+use domain::directory::Agency;
 use domain::ids::PersonId;
-use domain::plan::service::{PlanAction, TaskOwner, agency_id, team_agencies};
+use domain::measures::OrderAction;
+use domain::plan::ListedTask;
+use domain::plan::service::{PlanAction, TaskListLine, TaskOwner, team_agencies};
 use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
+use domain::validation::{FieldError, ValidationErrors};
+use jiff::tz::TimeZone;
 use serde::Deserialize;
 use views::*;
 pub(crate) use views::{Posted, agency_name, member_name, plan_status_key, task_kind_key};
@@ -39,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/plan/re-evaluation", post(re_evaluation))
         .route("/tasks/mine", get(my_tasks))
         .route("/tasks/agency", get(agency_tasks))
+        .route("/tasks/agency/help-started", post(help_started))
         .route("/reviews/weekly", get(weekly_review))
 }
 
@@ -93,11 +101,10 @@ async fn plan_page(
     let today = state.plans().today();
     let manages = me.actor.can(Permission::ManagePlan);
     let on_team = team_agencies(&file.team, today);
-    let team: Vec<(String, String)> =
-        on_team.iter().map(|a| (a.to_string(), agency_name(&agencies, agency_id(*a)))).collect();
+    let team: Vec<(String, String)> = on_team.iter().map(|a| (a.to_string(), agency_name(&agencies, *a))).collect();
     let members = all_members
         .iter()
-        .filter(|m| !m.disabled && on_team.iter().any(|a| agency_id(*a) == m.agency_id))
+        .filter(|m| !m.disabled && on_team.iter().any(|a| *a == m.agency_id))
         .map(|m| (m.id.to_string(), format!("{} ({})", m.display_name, agency_name(&agencies, m.agency_id))))
         .collect();
     let domains = state
@@ -323,13 +330,18 @@ async fn print(
 }
 
 struct TaskListRow {
-    person_id: String,
     person: String,
+    /// The plan, or the exclusion order on the person's measures page.
+    href: String,
     description: String,
+    /// What the task belongs to when it is not a plan task (an exclusion order's help).
+    source: String,
     owner: String,
     due: String,
     overdue: bool,
     urgency: String,
+    /// (person, order, task) of a help task that can be marked started from the list.
+    start_help: Option<(String, String, String)>,
 }
 
 #[derive(Template)]
@@ -339,44 +351,90 @@ struct TasksPage {
     rows: Vec<TaskListRow>,
     overdue_count: usize,
     mine: bool,
+    errors: ErrorList,
 }
 
-async fn task_list(state: AppState, me: SignedIn, context: RequestContext, mine: bool) -> Result<Response, WebError> {
+fn task_row(line: TaskListLine, agencies: &[Agency], can_work: bool, t: Texts, zone: &TimeZone) -> TaskListRow {
+    let (overdue, urgency) = urgency_text(line.line.urgency(), t);
+    match line.line {
+        ListedTask::Plan(l) => TaskListRow {
+            href: format!("/people/{}/plan", l.person),
+            person: line.person_name,
+            description: l.task.description,
+            source: String::new(),
+            owner: agency_name(agencies, l.task.owner),
+            due: l.task.due.to_string(),
+            overdue,
+            urgency,
+            start_help: None,
+        },
+        ListedTask::Help(l) => TaskListRow {
+            href: format!("/people/{}/measures#order-{}", l.person, l.order),
+            person: line.person_name,
+            description: l.task.description,
+            source: t.get("tasks.help_source").to_string(),
+            owner: agency_name(agencies, l.task.owner),
+            due: local_time(l.due_at, zone),
+            overdue,
+            urgency,
+            start_help: can_work.then(|| (l.person.to_string(), l.order.to_string(), l.task.id.to_string())),
+        },
+    }
+}
+
+async fn task_list_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    mine: bool,
+    errors: ErrorList,
+) -> Result<TasksPage, WebError> {
     let owner = if mine { TaskOwner::Member(me.actor.member_id) } else { TaskOwner::Agency(me.actor.agency_id) };
     let lines = state.plans().tasks(&me.actor, owner).await?;
     let agencies = state.store.agencies().await?;
     let t = context.texts;
-    let rows: Vec<TaskListRow> = lines
-        .into_iter()
-        .map(|l| {
-            let (overdue, urgency) = urgency_text(l.line.urgency, t);
-            TaskListRow {
-                person_id: l.line.person.to_string(),
-                person: l.person_name,
-                description: l.line.task.description.clone(),
-                owner: agency_name(&agencies, agency_id(l.line.task.owner)),
-                due: l.line.task.due.to_string(),
-                overdue,
-                urgency,
-            }
-        })
-        .collect();
+    let can_work = me.actor.can(Permission::WorkOnPlan);
+    let zone = &state.config.time_zone;
+    let rows: Vec<TaskListRow> = lines.into_iter().map(|l| task_row(l, &agencies, can_work, t, zone)).collect();
     let title = if mine { t.get("tasks.mine") } else { t.get("tasks.agency") };
-    let page = TasksPage {
-        page: Page::new(&context, title),
+    Ok(TasksPage {
+        page: Page::new(context, title),
         overdue_count: rows.iter().filter(|r| r.overdue).count(),
         rows,
         mine,
-    };
-    Ok(render(StatusCode::OK, &page))
+        errors,
+    })
 }
 
 async fn my_tasks(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    task_list(state, me, context, true).await
+    Ok(render(StatusCode::OK, &task_list_page(&state, &me, &context, true, ErrorList::default()).await?))
 }
 
 async fn agency_tasks(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    task_list(state, me, context, false).await
+    Ok(render(StatusCode::OK, &task_list_page(&state, &me, &context, false, ErrorList::default()).await?))
+}
+
+/// Records from "my agency's tasks" that an exclusion order's help has started, through the
+/// same use case (authorisation, audit) as on the order's page; back to the list.
+async fn help_started(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Form(fields): Fields,
+) -> Result<Response, WebError> {
+    if !me.actor.can(Permission::WorkOnPlan) {
+        return Err(ServiceError::Forbidden(Denial::RoleLacksPermission).into());
+    }
+    let posted = Posted(fields);
+    let action = OrderAction::HelpStarted { order: posted.get("order"), task: posted.get("task") };
+    let result = match posted.get("person").trim().parse::<PersonId>() {
+        Ok(person) => state.measures().change_order(&me.actor, person, &action).await,
+        Err(_) => Err(ServiceError::Invalid(ValidationErrors::single(FieldError::new(
+            "order",
+            "error.measures.unknown_measure",
+        )))),
+    };
+    let result = result.map(|()| "/tasks/agency".to_string());
+    after_post(result, context.texts, |errors| task_list_page(&state, &me, &context, false, errors)).await
 }
 
 struct ReviewRow {

@@ -7,7 +7,7 @@ use domain::conference::Restriction;
 use domain::directory::{Agency, Member};
 use domain::ids::AgencyId;
 use domain::plan::service::{
-    PlanAction, PlanEvent, agency_id, measure_kind_code, outcome_code, plan_status_code, task_status_code,
+    PlanAction, PlanEvent, measure_kind_code, outcome_code, plan_status_code, task_status_code,
 };
 use domain::plan::{Plan, PlanChange, PlanStatus, TaskKind, Urgency};
 
@@ -105,7 +105,7 @@ pub fn restriction_names(restriction: &Restriction, agencies: &[Agency]) -> Stri
     match restriction {
         Restriction::Team => String::new(),
         Restriction::Agencies(allowed) => {
-            allowed.iter().map(|a| agency_name(agencies, agency_id(*a))).collect::<Vec<_>>().join(", ")
+            allowed.iter().map(|a| agency_name(agencies, *a)).collect::<Vec<_>>().join(", ")
         }
     }
 }
@@ -207,7 +207,7 @@ pub fn plan_view(
     today: jiff::civil::Date,
     t: Texts,
 ) -> PlanView {
-    let goal_text = |id: Option<domain::ids_beyond::GoalId>| {
+    let goal_text = |id: Option<domain::ids::GoalId>| {
         id.and_then(|g| plan.goals.iter().find(|goal| goal.id == g)).map(|g| g.in_own_words.clone()).unwrap_or_default()
     };
     let status_detail = match &plan.status {
@@ -244,7 +244,7 @@ pub fn plan_view(
                 id: task.id.to_string(),
                 description: task.description.clone(),
                 kind: task_kind_key(task.kind),
-                owner: agency_name(agencies, agency_id(task.owner)),
+                owner: agency_name(agencies, task.owner),
                 member: task.owner_member.map(|m| member_name(members, m.0)).unwrap_or_default(),
                 goal: goal_text(task.goal),
                 due: task.due.to_string(),
@@ -254,7 +254,7 @@ pub fn plan_view(
                     _ => String::new(),
                 },
                 overdue: task.is_overdue(today),
-                can_update: task.status.is_outstanding() && (manages || agency_id(task.owner) == viewer_agency),
+                can_update: task.status.is_outstanding() && (manages || task.owner == viewer_agency),
                 restricted_to: restriction_names(&task.restriction, agencies),
             })
             .collect(),
@@ -264,7 +264,7 @@ pub fn plan_view(
             .rev()
             .map(|n| NoteRow {
                 on: n.on.to_string(),
-                agency: agency_name(agencies, agency_id(n.agency)),
+                agency: agency_name(agencies, n.agency),
                 task: n.task.and_then(|id| plan.task(id)).map(|task| task.description.clone()).unwrap_or_default(),
                 text: n.text.clone(),
                 restricted_to: restriction_names(&n.restriction, agencies),

@@ -238,3 +238,25 @@ pub fn valid_bsn(n: usize) -> String {
         candidate += 1;
     }
 }
+
+/// An API call: its status and JSON body; a client error must come as problem JSON.
+pub async fn api_call(
+    client: &Client,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let response = client.api(method, path, body).await;
+    let status = response.status();
+    let problem = response.headers().get("content-type").is_some_and(|c| c == "application/problem+json");
+    let body: serde_json::Value = response.json().await.unwrap_or(serde_json::Value::Null);
+    if status.is_client_error() {
+        assert!(problem, "{path}: a {status} is problem JSON");
+    }
+    (status, body)
+}
+
+/// The fields a problem's errors name.
+pub fn problem_fields(problem: &serde_json::Value) -> Vec<String> {
+    problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_string()).collect()
+}

@@ -2,8 +2,7 @@
 //! for every rule of the conference workflow that refuses a change.
 
 use crate::conference::{ConferenceError, Decision, Entry, PersonMinutes, Restriction, Strategy};
-use crate::ids::new_v7;
-use crate::ids_beyond::{AgencyRef, TaskId};
+use crate::ids::{AgencyId, TaskId, new_v7};
 use crate::plan::TaskKind;
 use crate::service::ServiceError;
 use crate::validation::{FieldError, ValidationErrors};
@@ -108,10 +107,10 @@ pub(crate) fn refused(error: &ConferenceError) -> ServiceError {
 }
 
 /// Agency ids from checkboxes; an unreadable one is refused rather than dropped.
-pub(crate) fn parse_agencies(field: &'static str, ids: &[String]) -> Result<BTreeSet<AgencyRef>, FieldError> {
+pub(crate) fn parse_agencies(field: &'static str, ids: &[String]) -> Result<BTreeSet<AgencyId>, FieldError> {
     ids.iter()
         .filter(|id| !id.trim().is_empty())
-        .map(|id| AgencyRef::parse(id).map_err(|_| FieldError::new(field, "error.conference.unknown_agency")))
+        .map(|id| AgencyId::parse(id).map_err(|_| FieldError::new(field, "error.conference.unknown_agency")))
         .collect()
 }
 
@@ -158,7 +157,7 @@ impl MinutesInput {
         let mut decisions = Vec::new();
         for row in self.decisions.iter().filter(|d| !d.is_blank()) {
             let kind = parse_kind(&row.kind).map_err(|e| errors.push(e)).ok();
-            let owner = AgencyRef::parse(&row.owner)
+            let owner = AgencyId::parse(&row.owner)
                 .map_err(|_| errors.push(FieldError::new("decisions", "error.conference.decision_owner_required")))
                 .ok();
             let due = match row.due.trim().parse::<Date>() {
@@ -257,7 +256,7 @@ mod restriction_tests {
             restricted_to: vec![police.into(), String::new()],
         };
         let minutes = input.parse(now, date(2026, 3, 10)).unwrap();
-        let only_police = Restriction::Agencies([AgencyRef::parse(police).unwrap()].into());
+        let only_police = Restriction::Agencies([AgencyId::parse(police).unwrap()].into());
         assert_eq!(minutes.analysis.restriction, only_police);
         assert_eq!(minutes.notes[0].restriction, only_police);
         let unreadable = MinutesInput { restricted_to: vec!["police".into()], ..input };

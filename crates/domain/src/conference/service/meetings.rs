@@ -12,10 +12,9 @@ use crate::conference::{
     ConferenceError, Meeting, MeetingCommand, MeetingEffect, MeetingView, MinutesView, NewMeeting, Restriction,
     TriageCommand, first_meeting_with_room, meeting_view_for,
 };
-use crate::ids::{MemberId, PersonId, new_v7};
-use crate::ids_beyond::{AgencyRef, ConferenceRequestId, MeetingId, PersonRef};
+use crate::ids::{AgencyId, ConferenceRequestId, MeetingId, MemberId, PersonId, new_v7};
 use crate::plan::PlanCommand;
-use crate::plan::service::{agency_ref, member_ref, person_id, person_ref, team_agencies};
+use crate::plan::service::team_agencies;
 use crate::service::{ServiceError, ServiceResult, authorise_person};
 use crate::validation::FieldError;
 use jiff::civil::Date;
@@ -39,9 +38,9 @@ pub struct MeetingFile {
     pub meeting: Meeting,
     pub version: i64,
     pub view: MeetingView,
-    pub names: BTreeMap<PersonRef, String>,
+    pub names: BTreeMap<PersonId, String>,
     /// The agencies on each shown person's team today: who a decision can go to.
-    pub teams: BTreeMap<PersonRef, BTreeSet<AgencyRef>>,
+    pub teams: BTreeMap<PersonId, BTreeSet<AgencyId>>,
     /// For a chair of a planned meeting: accepted requests that can go on this agenda.
     pub schedulable: Vec<TriageLine>,
 }
@@ -65,11 +64,10 @@ impl<S: ConferencePorts> Conferences<'_, S> {
     }
 
     pub(super) async fn discussed(&self, actor: &Actor, person: PersonId) -> ServiceResult<Vec<DiscussedAt>> {
-        let viewer = agency_ref(actor.agency_id);
-        let person = person_ref(person);
+        let viewer = actor.agency_id;
         Ok(self
             .store
-            .meetings_of(person_id(person))
+            .meetings_of(person)
             .await?
             .into_iter()
             .filter_map(|stored| {
@@ -88,7 +86,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
     /// Meetings from today on, earliest first (today's are the agenda of the day).
     pub async fn meetings(&self, actor: &Actor) -> ServiceResult<Vec<MeetingLine>> {
         require(actor, Permission::ViewPerson)?;
-        let viewer = agency_ref(actor.agency_id);
+        let viewer = actor.agency_id;
         Ok(self
             .store
             .meetings_from(self.today(), MEETINGS_AHEAD)
@@ -124,7 +122,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             id: MeetingId(new_v7(now)),
             date,
             location: input.location.clone(),
-            chair: member_ref(actor.member_id),
+            chair: actor.member_id,
             invited,
         };
         let (meeting, _effects) = Meeting::plan(new, &self.pack.conference).map_err(|e| refused(&e))?;
@@ -138,12 +136,12 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let stored = self.stored_meeting(id).await?;
         let now = self.clock.now();
         let today = self.today();
-        let view = meeting_view_for(&stored.meeting, agency_ref(actor.agency_id));
+        let view = meeting_view_for(&stored.meeting, actor.agency_id);
         let mut names = BTreeMap::new();
         let mut teams = BTreeMap::new();
         let mut audit = Vec::new();
         for item in &view.items {
-            let person = person_id(item.person);
+            let person = item.person;
             let team = self.store.team(person).await?;
             let Ok(grant) = authorise(actor, Permission::ViewPerson, &team, today) else { continue };
             let Some(found) = self.store.person(person).await? else { continue };
@@ -155,7 +153,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let view =
             MeetingView { items: view.items.into_iter().filter(|i| names.contains_key(&i.person)).collect(), ..view };
         let schedulable = if actor.can(Permission::ChairConference) && stored.meeting.has_room() {
-            let on_agenda: BTreeSet<PersonRef> = stored.meeting.agenda.iter().map(|i| i.person).collect();
+            let on_agenda: BTreeSet<PersonId> = stored.meeting.agenda.iter().map(|i| i.person).collect();
             self.triage_list(actor)
                 .await?
                 .into_iter()
@@ -185,7 +183,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             .conference_request(request)
             .await?
             .ok_or_else(|| invalid(FieldError::new("request", "error.conference.unknown_request")))?;
-        let person = person_id(stored_request.request.person);
+        let person = stored_request.request.person;
         let now = self.clock.now();
         let today = self.today();
         let found = authorise_person(self.store, actor, person, Permission::ChairConference, what, now, today).await?;
@@ -238,12 +236,12 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let present: BTreeSet<MemberId> = present.iter().filter_map(|m| m.trim().parse().ok()).collect();
         let mut meeting = stored.meeting;
         for member in self.store.members().await? {
-            if member.disabled || !meeting.invited.contains(&agency_ref(member.agency_id)) {
+            if member.disabled || !meeting.invited.contains(&member.agency_id) {
                 continue;
             }
             let command = MeetingCommand::RecordAttendance {
-                member: member_ref(member.id),
-                agency: agency_ref(member.agency_id),
+                member: member.id,
+                agency: member.agency_id,
                 present: present.contains(&member.id),
             };
             meeting = meeting.apply(command, now).map_err(|e| refused(&e))?.0;
@@ -268,7 +266,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let today = self.today();
         let found = authorise_person(self.store, actor, person, Permission::ChairConference, what, now, today).await?;
         let minutes = input.parse(now, today)?;
-        let command = MeetingCommand::RecordMinutes { person: person_ref(person), minutes };
+        let command = MeetingCommand::RecordMinutes { person, minutes };
         let (meeting, _) = stored.meeting.apply(command, now).map_err(|e| refused(&e))?;
         let write = ConferenceWrite {
             meetings: vec![(&meeting, stored.version + 1)],
@@ -288,7 +286,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let stored = self.stored_meeting(id).await?;
         let now = self.clock.now();
         let (meeting, effects) = stored.meeting.apply(MeetingCommand::Close, now).map_err(|e| refused(&e))?;
-        let mut per_person: BTreeMap<PersonRef, Vec<PlanCommand>> =
+        let mut per_person: BTreeMap<PersonId, Vec<PlanCommand>> =
             meeting.agenda.iter().map(|i| (i.person, Vec::new())).collect();
         for (person, command) in effects.iter().filter_map(PlanCommand::from_meeting_effect) {
             per_person.entry(person).or_default().push(command);
@@ -297,7 +295,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let mut audit = Vec::new();
         let mut plan_writes = Vec::new();
         for (person, commands) in &per_person {
-            let person = person_id(*person);
+            let person = *person;
             let (write, found) = plans.decisions_write(actor, person, commands).await?;
             let grant = &found.grant;
             audit.push(AuditEntry::granted(actor, now, person, AuditAction::Update, "conference: closed", grant));
@@ -325,7 +323,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let now = self.clock.now();
         let command = MeetingCommand::Cancel { reason: reason.to_owned() };
         let (meeting, effects) = stored.meeting.clone().apply(command, now).map_err(|e| refused(&e))?;
-        let persons: Vec<PersonId> = stored.meeting.agenda.iter().map(|i| person_id(i.person)).collect();
+        let persons: Vec<PersonId> = stored.meeting.agenda.iter().map(|i| i.person).collect();
         self.write_unscheduled(
             actor,
             (&meeting, stored.version + 1),
@@ -348,7 +346,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         require(actor, Permission::ChairConference)?;
         let stored = self.stored_meeting(id).await?;
         let now = self.clock.now();
-        let command = MeetingCommand::RemoveFromAgenda { person: person_ref(person), reason: reason.to_owned() };
+        let command = MeetingCommand::RemoveFromAgenda { person, reason: reason.to_owned() };
         let (meeting, effects) = stored.meeting.apply(command, now).map_err(|e| refused(&e))?;
         self.write_unscheduled(
             actor,
@@ -381,7 +379,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         for effect in effects {
             if let MeetingEffect::RequestUnscheduled { request, reason } = effect {
                 let Some(stored) = self.store.conference_request(*request).await? else { continue };
-                let command = TriageCommand::Unschedule { by: member_ref(actor.member_id), reason: reason.clone() };
+                let command = TriageCommand::Unschedule { by: actor.member_id, reason: reason.clone() };
                 let (changed, _) = stored.request.apply(command, now).map_err(|e| refused(&e))?;
                 requests.push((changed, stored.version + 1));
             }

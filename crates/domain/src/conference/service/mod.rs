@@ -18,10 +18,9 @@ use crate::clock::Clock;
 use crate::conference::{
     ConferenceRequest, NewConferenceRequest, RequestOrigin, RequestStatus, TriageCommand, TriageInputs,
 };
-use crate::ids::{PersonId, new_v7};
-use crate::ids_beyond::{AgencyRef, ConferenceRequestId};
+use crate::ids::{AgencyId, ConferenceRequestId, PersonId, new_v7};
 use crate::people::Person;
-use crate::plan::service::{PlanStore, Plans, agency_ref, member_ref, person_id, person_ref, team_agencies};
+use crate::plan::service::{PlanStore, Plans, team_agencies};
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::screening::service::ScreeningStore;
 use crate::service::{ServiceError, ServiceResult, authorise_person, today_in};
@@ -101,9 +100,9 @@ impl<S: ConferencePorts> Conferences<'_, S> {
     }
 
     /// Every invited agency must exist.
-    async fn known_agencies(&self, invited: &BTreeSet<AgencyRef>) -> ServiceResult<()> {
+    async fn known_agencies(&self, invited: &BTreeSet<AgencyId>) -> ServiceResult<()> {
         let agencies = self.store.agencies().await?;
-        if invited.iter().all(|a| agencies.iter().any(|known| agency_ref(known.id) == *a)) {
+        if invited.iter().all(|a| agencies.iter().any(|known| known.id == *a)) {
             Ok(())
         } else {
             Err(invalid(FieldError::new("invited", "error.conference.unknown_agency")))
@@ -144,8 +143,8 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         self.check_no_open_request(person).await?;
         let new = NewConferenceRequest {
             id: ConferenceRequestId(new_v7(now)),
-            person: person_ref(person),
-            origin: RequestOrigin::Partner { agency: agency_ref(actor.agency_id), member: member_ref(actor.member_id) },
+            person,
+            origin: RequestOrigin::Partner { agency: actor.agency_id, member: actor.member_id },
             reason: input.reason.clone(),
             goal: input.goal.clone(),
             invited,
@@ -181,7 +180,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let reason = proposal.matched.iter().map(|m| m.rule.as_str()).collect::<Vec<_>>().join(", ");
         let new = NewConferenceRequest {
             id: ConferenceRequestId(new_v7(now)),
-            person: person_ref(person),
+            person,
             origin: RequestOrigin::Proposed(proposal),
             reason,
             goal: input.goal.clone(),
@@ -199,7 +198,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let mut lines = Vec::new();
         let mut audit = Vec::new();
         for stored in self.store.open_conference_requests().await? {
-            let person = person_id(stored.request.person);
+            let person = stored.request.person;
             let team = self.store.team(person).await?;
             let Ok(grant) = authorise(actor, Permission::TriageConference, &team, today) else { continue };
             let Some(found) = self.store.person(person).await? else { continue };
@@ -225,13 +224,12 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         input: &TriageInput,
     ) -> ServiceResult<ConferenceRequest> {
         let stored = self.store.conference_request(request).await?.ok_or(ServiceError::NotFound)?;
-        let person = person_id(stored.request.person);
+        let person = stored.request.person;
         let (command, what) = match input {
-            TriageInput::Accept => (TriageCommand::Accept { by: member_ref(actor.member_id) }, "conference: accepted"),
-            TriageInput::Decline { reason } => (
-                TriageCommand::Decline { by: member_ref(actor.member_id), reason: reason.clone() },
-                "conference: declined",
-            ),
+            TriageInput::Accept => (TriageCommand::Accept { by: actor.member_id }, "conference: accepted"),
+            TriageInput::Decline { reason } => {
+                (TriageCommand::Decline { by: actor.member_id, reason: reason.clone() }, "conference: declined")
+            }
         };
         let now = self.clock.now();
         let found =

@@ -3,8 +3,7 @@
 
 use crate::audit::AuditEntry;
 use crate::conference::{ConferenceRequest, Meeting};
-use crate::ids::PersonId;
-use crate::ids_beyond::{ConferenceRequestId, MeetingId};
+use crate::ids::{ConferenceRequestId, MeetingId, PersonId};
 use crate::plan::service::PlanWrite;
 use crate::ports::StoreResult;
 use jiff::civil::Date;

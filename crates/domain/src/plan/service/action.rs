@@ -1,11 +1,9 @@
 //! A change to the plan as typed into a form, its parsing into a `PlanCommand`, and the codes
 //! and catalogue keys the pages and the store use for the plan's states.
 
-use super::ports::{agency_ref, member_ref};
 use crate::access::{Actor, Permission};
 use crate::conference::Restriction;
-use crate::ids::{MemberId, new_v7};
-use crate::ids_beyond::{AgencyRef, GoalId, MemberRef, ObligationRef, TaskId};
+use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, TaskId, new_v7};
 use crate::plan::{MeasureKind, Outcome, PlanCommand, PlanError, PlanStatus, TaskKind, TaskStatus};
 use crate::ports::DirectoryStore;
 use crate::screening::DomainKey;
@@ -161,7 +159,7 @@ pub fn parse_restriction(agencies: &[String]) -> Result<Restriction, FieldError>
     }
     chosen
         .into_iter()
-        .map(|a| parse_uuid::<AgencyRef>("restricted_to", a, "error.plan.unknown_choice"))
+        .map(|a| parse_uuid::<AgencyId>("restricted_to", a, "error.plan.unknown_choice"))
         .collect::<Result<_, _>>()
         .map(Restriction::Agencies)
 }
@@ -243,9 +241,9 @@ impl PlanAction {
                         _ => Err(FieldError::new("kind", "error.plan.unknown_kind")),
                     },
                 );
-                let owner: Option<AgencyRef> =
+                let owner: Option<AgencyId> =
                     take(&mut errors, parse_uuid("owner", owner, "error.plan.owner_required"));
-                let owner_member: Option<Option<MemberRef>> =
+                let owner_member: Option<Option<MemberId>> =
                     take(&mut errors, optional_uuid("owner_member", owner_member));
                 let goal: Option<Option<GoalId>> = take(&mut errors, optional_uuid("goal", goal));
                 let due = take(
@@ -279,8 +277,8 @@ impl PlanAction {
                 let restriction = take(&mut errors, parse_restriction(restricted_to));
                 task.zip(restriction).map(|(task, restriction)| PlanCommand::AddNote {
                     task,
-                    by: member_ref(actor.member_id),
-                    agency: agency_ref(actor.agency_id),
+                    by: actor.member_id,
+                    agency: actor.agency_id,
                     text: text.clone(),
                     restriction,
                 })
@@ -334,8 +332,7 @@ impl PlanAction {
         };
         // A named member must belong to the agency that owns the task.
         if let Some(PlanCommand::AddTask { owner, owner_member: Some(member), .. }) = &command {
-            let belongs =
-                store.member(MemberId::from_uuid(member.0)).await?.is_some_and(|m| agency_ref(m.agency_id) == *owner);
+            let belongs = store.member(MemberId::from_uuid(member.0)).await?.is_some_and(|m| m.agency_id == *owner);
             if !belongs {
                 errors.push(FieldError::new("owner_member", "error.plan.member_not_of_owner"));
             }

@@ -1,10 +1,13 @@
 //! "My tasks", "my agency's tasks" and the weekly review: lists over many plans, each entry
 //! kept only when the actor may still see the person, each listed person audited.
 
-use super::{PageRequest, PlanStore, Plans, ReviewLine, TaskListLine, TaskOwner, agency_ref, member_ref, person_id};
+use super::{PageRequest, PlanStore, Plans, ReviewLine, TaskListLine, TaskOwner};
 use crate::access::{Actor, Permission};
-use crate::ids_beyond::PersonRef;
-use crate::plan::{agency_tasks, member_tasks, review_horizon, weekly_review};
+use crate::exclusion::ExclusionContext;
+use crate::ids::PersonId;
+use crate::plan::{
+    ListedTask, agency_tasks, help_task_lines, member_tasks, merge_task_lines, review_horizon, weekly_review,
+};
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::{ServiceError, ServiceResult, listed_with_names};
 use jiff::SignedDuration;
@@ -36,17 +39,27 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
             return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
         }
         let today = self.today();
-        let plans = self.store.plans_with_tasks_of(owner, TASK_LIST_LIMIT as u32).await?;
-        let mut lines = match owner {
-            TaskOwner::Agency(agency) => agency_tasks(&plans, agency_ref(agency), today, &self.pack.plan),
-            TaskOwner::Member(member) => member_tasks(&plans, member_ref(member), today, &self.pack.plan),
+        let holders = self.store.tasks_of(owner, TASK_LIST_LIMIT as u32).await?;
+        let rules = &self.pack.plan;
+        let (plan_lines, help_lines) = match owner {
+            TaskOwner::Agency(agency) => {
+                let help = match &self.pack.exclusion_order {
+                    Some(order_rules) => {
+                        let context = ExclusionContext { rules: order_rules, time_zone: self.time_zone };
+                        help_task_lines(&holders.orders, agency, &context, self.clock.now(), rules)
+                    }
+                    None => Vec::new(),
+                };
+                (agency_tasks(&holders.plans, agency, today, rules), help)
+            }
+            TaskOwner::Member(member) => (member_tasks(&holders.plans, member, today, rules), Vec::new()),
         };
-        lines.truncate(TASK_LIST_LIMIT);
+        let lines = merge_task_lines(plan_lines, help_lines, TASK_LIST_LIMIT);
         let what = match owner {
             TaskOwner::Agency(_) => "list: my agency's tasks",
             TaskOwner::Member(_) => "list: my tasks",
         };
-        self.named(actor, lines, |l| l.person, what)
+        self.named(actor, lines, ListedTask::person, what)
             .await
             .map(|named| named.into_iter().map(|(line, person_name)| TaskListLine { line, person_name }).collect())
     }
@@ -94,10 +107,10 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         &self,
         actor: &Actor,
         entries: Vec<T>,
-        person_of: impl Fn(&T) -> PersonRef,
+        person_of: impl Fn(&T) -> PersonId,
         what: &str,
     ) -> ServiceResult<Vec<(T, String)>> {
-        let person_of = |entry: &T| person_id(person_of(entry));
+        let person_of = |entry: &T| person_of(entry);
         listed_with_names(self.store, actor, entries, person_of, what, self.clock.now(), self.today()).await
     }
 }

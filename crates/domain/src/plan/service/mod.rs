@@ -13,14 +13,13 @@ pub use action::*;
 pub use lists::{REVIEW_PAGE_SIZE, ReviewPage, TASK_LIST_LIMIT};
 pub use ports::*;
 
-use super::{Plan, PlanCommand, PlanContext, TaskLine, WeeklyReviewItem, plan_view_for};
+use super::{ListedTask, Plan, PlanCommand, PlanContext, WeeklyReviewItem, plan_view_for};
 use crate::access::{Actor, Permission, TeamEntry};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::beyond_pack::BeyondPack;
 use crate::clock::Clock;
 use crate::conference::Restriction;
-use crate::ids::{PersonId, new_v7};
-use crate::ids_beyond::{AgencyRef, PlanId, TaskId};
+use crate::ids::{AgencyId, PersonId, PlanId, TaskId, new_v7};
 use crate::people::Person;
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore, StoreError};
 use crate::service::{Authorised, ServiceError, ServiceResult, authorise_person, today_in};
@@ -39,10 +38,11 @@ pub struct PlanFile {
     pub history: Vec<PlanEvent>,
 }
 
-/// One line of "my tasks" / "my agency's tasks", with the person's name.
+/// One line of "my tasks" / "my agency's tasks" (a plan task or an exclusion order's help
+/// task), with the person's name.
 #[derive(Debug, Clone)]
 pub struct TaskListLine {
-    pub line: TaskLine,
+    pub line: ListedTask,
     pub person_name: String,
 }
 
@@ -87,7 +87,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         let plan = stored.and_then(|mut s| {
             // The plan's team is the person's team as it is today.
             s.plan.team = team_agencies(&found.team, today);
-            let viewer = agency_ref(actor.agency_id);
+            let viewer = actor.agency_id;
             // Agencies that see the plan through a role rather than the team see it without the
             // entries restricted to some agencies: those are for the named agencies only.
             let visible = if s.plan.team.contains(&viewer) {
@@ -114,11 +114,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         {
             return Err(invalid(FieldError::new("plan", "error.plan.exists")));
         }
-        let new = super::NewPlan {
-            id: PlanId(new_v7(now)),
-            person: person_ref(person),
-            team: team_agencies(&found.team, today),
-        };
+        let new = super::NewPlan { id: PlanId(new_v7(now)), person, team: team_agencies(&found.team, today) };
         let plan = Plan::draft(new, today).map_err(|e| invalid(plan_field_error(&e)))?;
         let event = PlanEvent {
             plan: plan.id,
@@ -226,7 +222,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
                 (stored.version, Plan { team, ..stored.plan }, Vec::new())
             }
             _ => {
-                let new = super::NewPlan { id: PlanId(new_v7(now)), person: person_ref(person), team };
+                let new = super::NewPlan { id: PlanId(new_v7(now)), person, team };
                 let plan = Plan::draft(new, today).map_err(|e| invalid(plan_field_error(&e)))?;
                 (0, plan.clone(), vec![(event(1, None), plan)])
             }
@@ -251,7 +247,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
     /// Only the owning agency (or someone who manages the plan) updates a task's status.
     fn check_task_owner(&self, actor: &Actor, plan: &Plan, task: TaskId) -> ServiceResult<()> {
         let Some(task) = plan.task(task) else { return Ok(()) };
-        if task.owner == agency_ref(actor.agency_id) || actor.can(Permission::ManagePlan) {
+        if task.owner == actor.agency_id || actor.can(Permission::ManagePlan) {
             Ok(())
         } else {
             Err(invalid(FieldError::new("task", "error.plan.not_your_task")))
@@ -260,6 +256,6 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
 }
 
 /// The agencies on the team today.
-pub fn team_agencies(team: &[TeamEntry], today: Date) -> BTreeSet<AgencyRef> {
-    team.iter().filter(|e| e.is_active(today)).map(|e| agency_ref(e.agency_id)).collect()
+pub fn team_agencies(team: &[TeamEntry], today: Date) -> BTreeSet<AgencyId> {
+    team.iter().filter(|e| e.is_active(today)).map(|e| e.agency_id).collect()
 }

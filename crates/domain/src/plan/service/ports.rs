@@ -1,8 +1,8 @@
 //! The plan's storage port and the ids it shares with the people capability.
 
 use crate::audit::AuditEntry;
-use crate::ids::{AgencyId, MemberId, PersonId};
-use crate::ids_beyond::{AgencyRef, MemberRef, PersonRef, PlanId};
+use crate::exclusion::ExclusionOrder;
+use crate::ids::{AgencyId, MemberId, PersonId, PlanId};
 use crate::plan::{Plan, PlanCommand};
 use crate::ports::StoreResult;
 use jiff::Timestamp;
@@ -41,6 +41,14 @@ pub struct PlanWrite {
     pub steps: Vec<(PlanEvent, Plan)>,
 }
 
+/// What holds the first outstanding tasks of an owner: plans, and (for an agency) the
+/// exclusion orders whose help tasks it owns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskHolders {
+    pub plans: Vec<Plan>,
+    pub orders: Vec<ExclusionOrder>,
+}
+
 /// Whose tasks a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskOwner {
@@ -76,8 +84,10 @@ pub trait PlanStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<Option<Plan>>>> + Send;
     /// The plan's history, oldest first.
     fn plan_history(&self, plan: PlanId) -> impl Future<Output = StoreResult<Vec<PlanEvent>>> + Send;
-    /// The plans holding the first `limit` outstanding tasks of `owner` (earliest due first).
-    fn plans_with_tasks_of(&self, owner: TaskOwner, limit: u32) -> impl Future<Output = StoreResult<Vec<Plan>>> + Send;
+    /// The plans (and, for an agency, the exclusion orders in force) holding the first `limit`
+    /// outstanding tasks of `owner`, earliest due first: plan tasks and help tasks in one
+    /// ordered read.
+    fn tasks_of(&self, owner: TaskOwner, limit: u32) -> impl Future<Output = StoreResult<TaskHolders>> + Send;
     /// One page of the weekly review: the running plans (and those under re-evaluation) of
     /// persons whose team `agency` is on today, those needing attention first — with overdue
     /// tasks, most first, or a re-evaluation on or before `horizon` — then by plan id.
@@ -88,26 +98,6 @@ pub trait PlanStore: Send + Sync {
         horizon: Date,
         page: PageRequest,
     ) -> impl Future<Output = StoreResult<ReviewPlans>> + Send;
-}
-
-pub fn agency_ref(id: AgencyId) -> AgencyRef {
-    AgencyRef(*id.as_uuid())
-}
-
-pub fn agency_id(id: AgencyRef) -> AgencyId {
-    AgencyId::from_uuid(id.0)
-}
-
-pub fn member_ref(id: MemberId) -> MemberRef {
-    MemberRef(*id.as_uuid())
-}
-
-pub fn person_ref(id: PersonId) -> PersonRef {
-    PersonRef(*id.as_uuid())
-}
-
-pub fn person_id(id: PersonRef) -> PersonId {
-    PersonId::from_uuid(id.0)
 }
 
 /// The command's name in the history.

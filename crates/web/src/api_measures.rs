@@ -1,0 +1,352 @@
+//! The measures part of the JSON API (mounted under `/api` with `api.rs`): a person's exclusion
+//! orders, area bans and intensive case management episodes, and imposing or starting one.
+//! Every call goes through the domain's `Measures` use cases, so authorisation (role × team ×
+//! legal basis), the audit log and the refusals are exactly those of the measures pages.
+
+use crate::AppState;
+use crate::api::{Problem, service_error};
+use crate::api_plan::bad_body;
+use crate::auth::Member;
+use crate::error::WebError;
+use crate::people::person_id;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::episode::{Episode, EpisodeStatus};
+use domain::exclusion::{AreaBan, AreaBanStatus, ExclusionContext, ExclusionOrder, OrderStatus};
+use domain::measures::{BanInput, EpisodeInput, GroupAction, OrderInput};
+use serde::{Deserialize, Serialize};
+use utoipa::{OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/people/{id}/measures", get(read_measures))
+        .route("/v1/people/{id}/exclusion-orders", post(impose_order))
+        .route("/v1/people/{id}/area-bans", post(impose_ban))
+        .route("/v1/people/{id}/episodes", post(start_episode))
+        .route("/v1/groups/{group}/members", post(add_group_member))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(read_measures, impose_order, impose_ban, start_episode, add_group_member),
+    components(schemas(
+        MeasuresDto,
+        OrderDto,
+        OrderHelpDto,
+        BanDto,
+        EpisodeDto,
+        NewOrder,
+        NewBan,
+        NewEpisode,
+        NewGroupMember
+    ))
+)]
+pub struct MeasuresApiDoc;
+
+#[derive(Serialize, ToSchema)]
+pub struct OrderHelpDto {
+    id: String,
+    /// The excluded person, a victim or a child.
+    for_person: String,
+    owner_agency: String,
+    description: String,
+    /// When the help was recorded as started (RFC 3339); absent while it has not.
+    started_at: Option<String>,
+}
+
+/// A temporary domestic-violence exclusion order (NL huisverbod) with its clock.
+#[derive(Serialize, ToSchema)]
+pub struct OrderDto {
+    id: String,
+    excluded: String,
+    victims: Vec<String>,
+    children: Vec<String>,
+    address: String,
+    decision_ref: String,
+    /// RFC 3339 instants; the clock counts local calendar days from imposition.
+    imposed_at: String,
+    /// Current length in days (never above the pack's legal maximum).
+    total_days: u16,
+    ends_at: String,
+    advice_due_at: String,
+    /// Help for the people on the order must start by then.
+    help_due_at: String,
+    extension_advice: Option<String>,
+    /// `in_force`, `lifted` or `expired`.
+    status: &'static str,
+    help_tasks: Vec<OrderHelpDto>,
+}
+
+fn order_dto(order: &ExclusionOrder, context: &ExclusionContext<'_>) -> OrderDto {
+    OrderDto {
+        id: order.id.to_string(),
+        excluded: order.excluded.to_string(),
+        victims: order.victims.iter().map(ToString::to_string).collect(),
+        children: order.children.iter().map(ToString::to_string).collect(),
+        address: order.address.clone(),
+        decision_ref: order.decision_ref.clone(),
+        imposed_at: order.imposed_at.to_string(),
+        total_days: order.total_days,
+        ends_at: order.ends_at(context).to_string(),
+        advice_due_at: order.advice_due_at(context).to_string(),
+        help_due_at: order.help_due_at(context).to_string(),
+        extension_advice: order.extension_advice.clone(),
+        status: match order.status {
+            OrderStatus::InForce => "in_force",
+            OrderStatus::Lifted { .. } => "lifted",
+            OrderStatus::Expired => "expired",
+        },
+        help_tasks: order
+            .help_tasks
+            .iter()
+            .map(|t| OrderHelpDto {
+                id: t.id.to_string(),
+                for_person: t.for_person.to_string(),
+                owner_agency: t.owner.to_string(),
+                description: t.description.clone(),
+                started_at: t.started_at.map(|at| at.to_string()),
+            })
+            .collect(),
+    }
+}
+
+/// An area ban for a set period (dates inclusive).
+#[derive(Serialize, ToSchema)]
+pub struct BanDto {
+    id: String,
+    person: String,
+    area: String,
+    decision_ref: String,
+    starts_on: String,
+    ends_on: String,
+    /// `in_force` or `lifted`.
+    status: &'static str,
+}
+
+fn ban_dto(ban: &AreaBan) -> BanDto {
+    BanDto {
+        id: ban.id.to_string(),
+        person: ban.person.to_string(),
+        area: ban.area.clone(),
+        decision_ref: ban.decision_ref.clone(),
+        starts_on: ban.starts_on.to_string(),
+        ends_on: ban.ends_on.to_string(),
+        status: match ban.status {
+            AreaBanStatus::InForce => "in_force",
+            AreaBanStatus::Lifted { .. } => "lifted",
+        },
+    }
+}
+
+/// A short intensive case management episode ("hit and run").
+#[derive(Serialize, ToSchema)]
+pub struct EpisodeDto {
+    id: String,
+    person: String,
+    case_manager: String,
+    started_on: String,
+    weeks: u8,
+    contacts_per_week: u8,
+    contacts_logged: usize,
+    /// `open` or `closed`.
+    status: &'static str,
+}
+
+fn episode_dto(episode: &Episode) -> EpisodeDto {
+    EpisodeDto {
+        id: episode.id.to_string(),
+        person: episode.person.to_string(),
+        case_manager: episode.case_manager.to_string(),
+        started_on: episode.started_on.to_string(),
+        weeks: episode.weeks,
+        contacts_per_week: episode.contacts_per_week,
+        contacts_logged: episode.contacts.len(),
+        status: match episode.status {
+            EpisodeStatus::Open => "open",
+            EpisodeStatus::Closed { .. } => "closed",
+        },
+    }
+}
+
+/// The measures concerning a person: orders on which they are the excluded person, a victim or
+/// a child; their area bans and episodes.
+#[derive(Serialize, ToSchema)]
+pub struct MeasuresDto {
+    person_id: String,
+    exclusion_orders: Vec<OrderDto>,
+    area_bans: Vec<BanDto>,
+    episodes: Vec<EpisodeDto>,
+}
+
+/// The person's measures (the read is audited).
+#[utoipa::path(get, path = "/api/v1/people/{id}/measures", params(("id" = String, Path)),
+    responses((status = 200, body = MeasuresDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn read_measures(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let measures = state.measures();
+    let file = match measures.of_person(&me.actor, id, "api: measures").await {
+        Ok(file) => file,
+        Err(error) => return Ok(service_error(error, &context)),
+    };
+    let exclusion_orders = match measures.exclusion_context() {
+        Ok(rules) => file.orders.iter().map(|o| order_dto(&o.value, &rules)).collect(),
+        Err(_) => Vec::new(),
+    };
+    Ok(Json(MeasuresDto {
+        person_id: id.to_string(),
+        exclusion_orders,
+        area_bans: file.bans.iter().map(|b| ban_dto(&b.value)).collect(),
+        episodes: file.episodes.iter().map(|e| episode_dto(&e.value)).collect(),
+    })
+    .into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewOrder {
+    /// Person ids of the victims (at least one) and the children, whom your agency must see.
+    victims: Vec<String>,
+    children: Vec<String>,
+    address: String,
+    decision_ref: String,
+    /// Local date and time of imposition, `YYYY-MM-DDTHH:MM`; left out: now.
+    imposed_at: String,
+}
+
+/// Imposes an exclusion order on the person; bad input is a 422 and changes nothing.
+#[utoipa::path(post, path = "/api/v1/people/{id}/exclusion-orders", params(("id" = String, Path)),
+    request_body = NewOrder,
+    responses((status = 201, body = OrderDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn impose_order(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<NewOrder>, JsonRejection>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let new = match parsed {
+        Ok(Json(new)) => new,
+        Err(rejection) => return Ok(bad_body(rejection)),
+    };
+    let input = OrderInput {
+        victims: new.victims.join("\n"),
+        children: new.children.join("\n"),
+        address: new.address,
+        decision_ref: new.decision_ref,
+        imposed_at: new.imposed_at,
+    };
+    let measures = state.measures();
+    Ok(match (measures.impose_order(&me.actor, id, &input).await, measures.exclusion_context()) {
+        (Ok(order), Ok(rules)) => (StatusCode::CREATED, Json(order_dto(&order, &rules))).into_response(),
+        (Err(error), _) | (Ok(_), Err(error)) => service_error(error, &context),
+    })
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewBan {
+    area: String,
+    decision_ref: String,
+    /// `YYYY-MM-DD`, inclusive.
+    starts_on: String,
+    ends_on: String,
+}
+
+/// Imposes an area ban on the person; bad input is a 422 and changes nothing.
+#[utoipa::path(post, path = "/api/v1/people/{id}/area-bans", params(("id" = String, Path)), request_body = NewBan,
+    responses((status = 201, body = BanDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn impose_ban(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<NewBan>, JsonRejection>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let new = match parsed {
+        Ok(Json(new)) => new,
+        Err(rejection) => return Ok(bad_body(rejection)),
+    };
+    let input =
+        BanInput { area: new.area, decision_ref: new.decision_ref, starts_on: new.starts_on, ends_on: new.ends_on };
+    Ok(match state.measures().impose_ban(&me.actor, id, &input).await {
+        Ok(ban) => (StatusCode::CREATED, Json(ban_dto(&ban))).into_response(),
+        Err(error) => service_error(error, &context),
+    })
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewEpisode {
+    /// Member id of the case manager, of an agency on the person's team.
+    case_manager: String,
+    /// `YYYY-MM-DD`; left out: today.
+    started_on: String,
+    /// The time box in weeks (at least one).
+    weeks: String,
+    contacts_per_week: String,
+}
+
+/// Starts a short intensive case management episode; bad input is a 422 and changes nothing.
+#[utoipa::path(post, path = "/api/v1/people/{id}/episodes", params(("id" = String, Path)), request_body = NewEpisode,
+    responses((status = 201, body = EpisodeDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+async fn start_episode(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<NewEpisode>, JsonRejection>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let new = match parsed {
+        Ok(Json(new)) => new,
+        Err(rejection) => return Ok(bad_body(rejection)),
+    };
+    let input = EpisodeInput {
+        case_manager: new.case_manager,
+        started_on: new.started_on,
+        weeks: new.weeks,
+        contacts_per_week: new.contacts_per_week,
+    };
+    Ok(match state.measures().start_episode(&me.actor, id, &input).await {
+        Ok(episode) => (StatusCode::CREATED, Json(episode_dto(&episode))).into_response(),
+        Err(error) => service_error(error, &context),
+    })
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewGroupMember {
+    /// Person id, of a person whose team your agency is on.
+    person: String,
+    /// `core`, `follower` or `at_risk`.
+    class: String,
+}
+
+/// Adds a person to a group (group approach); bad input is a 422 and changes nothing.
+#[utoipa::path(post, path = "/api/v1/groups/{group}/members", params(("group" = String, Path)),
+    request_body = NewGroupMember,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+async fn add_group_member(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(group): Path<String>,
+    parsed: Result<Json<NewGroupMember>, JsonRejection>,
+) -> Result<Response, WebError> {
+    let new = match parsed {
+        Ok(Json(new)) => new,
+        Err(rejection) => return Ok(bad_body(rejection)),
+    };
+    let action = GroupAction::AddMember { person: new.person, class: new.class };
+    Ok(match state.measures().change_group(&me.actor, &group, &action).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => service_error(error, &context),
+    })
+}

@@ -1,0 +1,173 @@
+//! The measures API over a real server, on SQLite and PostgreSQL: imposing an exclusion order
+//! and an area ban, starting an episode, reading them back; bad input is problem JSON 422 and
+//! changes nothing; an agency off the person's team gets a 403; reads and writes are audited.
+
+mod support;
+
+use domain::access::Role;
+use domain::audit::AuditAction;
+use domain::directory::AgencyKind;
+use domain::ports::AuditLog;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::{TestApp, api_call, problem_fields};
+
+async fn journey(app: TestApp) {
+    let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
+    let outsider = app.agency("GGD Elders", AgencyKind::Health).await;
+    let officer = app.member(&probation, "fatima", &[Role::ProbationOfficer]).await;
+    let stranger = app.member(&outsider, "olga", &[Role::ProbationOfficer]).await;
+    let excluded = app.person(&officer, "Kuipers", "111222333").await;
+    let victim = app.person(&officer, "Verhoeven", "123456782").await;
+    let elsewhere = app.person(&stranger, "Elders", &support::valid_bsn(7)).await;
+    let client = app.session_for(&officer).await;
+    let base = format!("/api/v1/people/{excluded}");
+
+    // Bad input: problem JSON naming the field; nothing saved, nothing changed.
+    let audit_before = app.count("audit_log").await;
+    let order = |victims: Vec<String>, days: &str| json!({"victims": victims, "address": "Dorpsstraat 1", "decision_ref": "HV-3", "imposed_at": days});
+    let (status, problem) =
+        api_call(&client, Method::POST, &format!("{base}/exclusion-orders"), Some(order(vec![], ""))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(problem_fields(&problem), ["victims"], "{problem}");
+    let (status, problem) = api_call(
+        &client,
+        Method::POST,
+        &format!("{base}/exclusion-orders"),
+        Some(order(vec![elsewhere.to_string()], "")),
+    )
+    .await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["victims".to_string()]));
+    let (status, _) =
+        api_call(&client, Method::POST, &format!("{base}/exclusion-orders"), Some(json!({"victims": "not a list"})))
+            .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a body of the wrong shape");
+    let ban = |starts: &str, ends: &str| json!({"area": "Centrum", "decision_ref": "GB-1", "starts_on": starts, "ends_on": ends});
+    let (status, problem) =
+        api_call(&client, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-30", "2026-11-01"))).await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["ends_on".to_string()]));
+    let episode = |weeks: &str| json!({"case_manager": officer.member_id.to_string(), "started_on": "2026-11-20", "weeks": weeks, "contacts_per_week": "2"});
+    let (status, problem) = api_call(&client, Method::POST, &format!("{base}/episodes"), Some(episode("0"))).await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["weeks".to_string()]));
+    assert_eq!((app.count("measure").await, app.count("measure_event").await), (0, 0), "nothing saved");
+    // Only the refused look at the person off the team is recorded, as a denial.
+    assert_eq!(app.count("audit_log").await, audit_before + 1);
+    let denied = app.store.audit_for_person(elsewhere, 10).await.unwrap();
+    assert!(denied.iter().any(|a| a.entry.action == AuditAction::Denied), "the refusal is audited");
+
+    // Imposed, banned, started.
+    let (status, created) = api_call(
+        &client,
+        Method::POST,
+        &format!("{base}/exclusion-orders"),
+        Some(order(vec![victim.to_string()], "2026-11-20T10:00")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["ends_at"], "2026-11-30T09:00:00Z", "ten local days");
+    assert_eq!((created["status"].as_str(), created["total_days"].as_u64()), (Some("in_force"), Some(10)));
+    assert_eq!(created["victims"], json!([victim.to_string()]));
+    let (status, made) =
+        api_call(&client, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-01", "2026-12-31"))).await;
+    assert_eq!((status, made["status"].as_str()), (StatusCode::CREATED, Some("in_force")));
+    let (status, started) = api_call(&client, Method::POST, &format!("{base}/episodes"), Some(episode("6"))).await;
+    assert_eq!((status, started["weeks"].as_u64()), (StatusCode::CREATED, Some(6)));
+
+    // Read back as the pages show them; the victim's read shows the order too.
+    let (status, file) = api_call(&client, Method::GET, &format!("{base}/measures"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(file["exclusion_orders"][0]["id"], created["id"]);
+    assert_eq!(file["area_bans"][0]["area"], "Centrum");
+    assert_eq!(file["episodes"][0]["id"], started["id"]);
+    let (_, theirs) = api_call(&client, Method::GET, &format!("/api/v1/people/{victim}/measures"), None).await;
+    assert_eq!(theirs["exclusion_orders"][0]["id"], created["id"]);
+    let audit = app.store.audit_for_person(excluded, 50).await.unwrap();
+    let audited: Vec<(AuditAction, &str)> = audit.iter().map(|a| (a.entry.action, a.entry.what.as_str())).collect();
+    for expected in [
+        (AuditAction::Create, "exclusion order: impose"),
+        (AuditAction::Create, "area ban: impose"),
+        (AuditAction::Create, "episode: start"),
+        (AuditAction::Read, "api: measures"),
+    ] {
+        assert!(audited.contains(&expected), "{expected:?} in {audited:?}");
+    }
+
+    // An agency off the team: 403, nothing changes.
+    let other = app.session_for(&stranger).await;
+    assert_eq!(api_call(&other, Method::GET, &format!("{base}/measures"), None).await.0, StatusCode::FORBIDDEN);
+    let (status, _) =
+        api_call(&other, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-01", "2026-12-31"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("measure").await, 3);
+
+    // A group member added through the API, with the same refusals as the group page.
+    let safety_house = app.agency("Zorg- en Veiligheidshuis", AgencyKind::SafetyHouse).await;
+    let manager = app.member(&safety_house, "noor", &[Role::ProcessManager]).await;
+    let young = app.person(&manager, "Bouzid", &support::valid_bsn(11)).await;
+    let manager_client = app.session_for(&manager).await;
+    let formed = manager_client.post_form("/groups", &[("name", "Slotermeer"), ("area", "Nieuw-West")]).await;
+    let group = formed.headers()["location"].to_str().unwrap().trim_start_matches("/groups/").to_string();
+    let members = format!("/api/v1/groups/{group}/members");
+    let events = app.count("measure_event").await;
+    let (status, problem) = api_call(
+        &manager_client,
+        Method::POST,
+        &members,
+        Some(json!({"person": young.to_string(), "class": "leider"})),
+    )
+    .await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["class".to_string()]));
+    let (status, problem) = api_call(
+        &manager_client,
+        Method::POST,
+        &members,
+        Some(json!({"person": excluded.to_string(), "class": "core"})),
+    )
+    .await;
+    assert_eq!(
+        (status, problem_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["person".to_string()]),
+        "off the team"
+    );
+    assert_eq!(app.count("measure_event").await, events, "refusals change nothing");
+    let (status, _) =
+        api_call(&manager_client, Method::POST, &members, Some(json!({"person": young.to_string(), "class": "core"})))
+            .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(app.count("measure_event").await, events + 1);
+    let (status, problem) =
+        api_call(&client, Method::POST, &members, Some(json!({"person": young.to_string(), "class": "at_risk"}))).await;
+    assert_eq!(
+        (status, problem_fields(&problem)),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["person".to_string()]),
+        "probation is not on this person's team"
+    );
+    assert_eq!(app.count("measure_event").await, events + 1);
+
+    // Documented in OpenAPI.
+    let spec: Value = app.anonymous().get("/api/openapi.json").await.json().await.unwrap();
+    for path in [
+        "/api/v1/people/{id}/measures",
+        "/api/v1/people/{id}/exclusion-orders",
+        "/api/v1/people/{id}/area-bans",
+        "/api/v1/people/{id}/episodes",
+        "/api/v1/groups/{group}/members",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path} is documented");
+    }
+    assert!(spec["components"]["schemas"]["OrderDto"].is_object());
+}
+
+#[tokio::test]
+async fn measures_api_on_sqlite() {
+    journey(support::spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn measures_api_on_postgres() {
+    let Some(url) = support::postgres_url().await else {
+        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
+        return;
+    };
+    journey(support::spawn_on(&url, None).await).await;
+}
