@@ -63,6 +63,10 @@ uuid_id!(EpisodeId);
 uuid_id!(ExclusionOrderId);
 uuid_id!(AreaBanId);
 uuid_id!(GroupId);
+uuid_id!(
+    /// An entry on a team's cohort-changes list.
+    CohortNoticeId
+);
 
 #[cfg(test)]
 mod tests {

@@ -97,6 +97,14 @@ impl AppState {
         }
     }
 
+    pub(crate) fn cohort_notices(&self) -> domain::plan::service::CohortNotices<'_, Store> {
+        domain::plan::service::CohortNotices {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+        }
+    }
+
     pub(crate) fn conferences(&self) -> domain::conference::service::Conferences<'_, Store> {
         domain::conference::service::Conferences {
             store: &self.store,

@@ -21,8 +21,11 @@ use evidence::reoffending::{Definition, GroupBy};
 use evidence::table::{DEFAULT_MIN_CELL, Table};
 use serde::Deserialize;
 
+mod notices;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(notices::routes())
         .route("/evidence", get(index))
         .route("/evidence/reoffending", get(reoffending_page))
         .route("/evidence/reoffending/data.csv", get(reoffending_csv))
