@@ -80,8 +80,10 @@ async fn a_newer_extract_updates_outcomes(db: TestDb) {
 
 async fn a_failed_import_changes_nothing(db: TestDb) {
     let store = &db.store;
+    assert_eq!(store.extract_generation().await.unwrap(), 0);
     let first = extract(17);
     import(store, &first).await;
+    assert_eq!(store.extract_generation().await.unwrap(), 1, "an import is a new generation");
     let before = store.load_extract().await.unwrap();
     // A different extract whose last offence breaks a database check after thousands of rows
     // (persons and most offences) have been written in the transaction.
@@ -91,6 +93,7 @@ async fn a_failed_import_changes_nothing(db: TestDb) {
     let error = store.import_extract(&bad, "bad", 0, at("2026-11-22T11:00:00Z"), NO_PROGRESS).await;
     assert!(error.is_err());
     assert_eq!(store.load_extract().await.unwrap(), before);
+    assert_eq!(store.extract_generation().await.unwrap(), 1, "a failed import is no new generation");
 }
 
 async fn cohort_decisions_and_history_are_kept(db: TestDb) {
@@ -153,11 +156,13 @@ async fn cohort_decisions_and_history_are_kept(db: TestDb) {
     let history = evidence::membership::history(&data, &compiled, &dates, &overrides);
     assert!(!history.events.is_empty());
     let (from, to) = (jiff::civil::date(2024, 1, 1), jiff::civil::date(2024, 7, 1));
+    let generation = store.extract_generation().await.unwrap();
     for _ in 0..2 {
         let written =
             store.record_cohort_history("ew-iom", from, to, &history.events, at("2026-11-22T12:00:00Z"), &NOTIFY).await;
         assert_eq!(written.unwrap().events, history.events.len() as u64);
     }
+    assert_eq!(store.extract_generation().await.unwrap(), generation + 2, "each recorded history is one");
     let changes = store.changed_cohorts(50).await.unwrap();
     let total: u64 = changes.iter().map(|c| c.joined + c.left).sum();
     assert_eq!(total, history.events.len() as u64);

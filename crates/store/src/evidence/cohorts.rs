@@ -111,6 +111,7 @@ impl Store {
                     .bind(decided_by)
                     .bind(Instant(at))
             });
+            sqlx::query(super::BUMP_GENERATION).execute(&mut *tx).await.map_err(db_error)?;
             notify_teams!(tx, &changes, notify, at)
         });
         Ok(Recorded { events: events.len() as u64, told })
@@ -165,6 +166,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
+            sqlx::query(super::BUMP_GENERATION).execute(&mut *tx).await.map_err(db_error)?;
             notify_teams!(tx, &changes, notify, at)
         });
         Ok(told)

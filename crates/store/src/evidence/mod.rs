@@ -82,7 +82,21 @@ pub struct StoredOverride {
     pub decided_at: Timestamp,
 }
 
+/// Adds one to the extract's generation; run in the transaction of every write that changes
+/// what a loaded extract or its cohorts show (imports, recorded cohort history, decisions).
+pub(crate) const BUMP_GENERATION: &str = "UPDATE evidence_generation SET generation = generation + 1 WHERE id = 1";
+
 impl Store {
+    /// The extract's generation: it changes with every import, recorded cohort history and
+    /// manual cohort decision, so a copy of the extract loaded at one generation is current
+    /// as long as this still says the same. One primary-key read.
+    pub async fn extract_generation(&self) -> StoreResult<i64> {
+        on_db!(self, pool => sqlx::query_scalar("SELECT generation FROM evidence_generation WHERE id = 1")
+            .fetch_one(pool)
+            .await)
+        .map_err(db_error)
+    }
+
     /// Row counts of the stored extract.
     pub async fn extract_counts(&self) -> StoreResult<ExtractCounts> {
         let (persons, offences, index_events): (i64, i64, i64) = on_db!(self, pool => sqlx::query_as(

@@ -183,6 +183,7 @@ async fn write(
             + load_table(&mut handle, &events, empty[2], progress)?
     };
     insert_record!(tx, record, written);
+    sqlx::query(super::BUMP_GENERATION).execute(&mut *tx).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(written)
 }
