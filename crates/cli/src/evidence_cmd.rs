@@ -81,6 +81,11 @@ pub struct CohortArgs {
     /// Step between evaluation dates, in months or years (1m, 3m, 1y).
     #[arg(long, default_value = "1m", value_parser = months)]
     pub every: i32,
+    /// The member (username) recording the history: a person on a case team who joins or
+    /// leaves is put to the team in this member's name (a task on the open plan, or an entry
+    /// on the team's cohort-changes list).
+    #[arg(long, requires = "record")]
+    pub by: Option<String>,
 }
 
 /// A manual decision about one person's membership of one rule's cohort.
@@ -101,12 +106,21 @@ pub struct DecisionArgs {
     /// Why (required; kept with the decision).
     #[arg(long)]
     pub reason: String,
-    /// Who decided (a username).
+    /// Who decided (a member's username when the person is on a case team: the team is told
+    /// in that member's name).
     #[arg(long)]
     pub by: String,
     /// First day the decision applies (default: today).
     #[arg(long, value_parser = as_of)]
     pub from: Option<Day>,
+}
+
+/// What telling a changed person's team needs: today in the deployment's time zone and its
+/// language (for the task's description).
+fn notify<'a>(config: &Config, by: Option<&'a str>, now: jiff::Timestamp) -> store::evidence::CohortNotify<'a> {
+    let zone = jiff::tz::TimeZone::get(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let lang = if config.language == "en" { domain::beyond_pack::Lang::En } else { domain::beyond_pack::Lang::Nl };
+    store::evidence::CohortNotify { by, today: now.to_zoned(zone).date(), lang }
 }
 
 fn no_rule() -> anyhow::Error {
@@ -172,8 +186,11 @@ impl CohortArgs {
         let compiled = evidence::rules::CompiledRule::compile(&rule.expr, &data);
         let history = evidence::membership::history(&data, &compiled, &dates, &overrides);
         let day = |d: Day| store::evidence::to_store_day(d).expect("a known date").0;
-        let written =
-            store.record_cohort_history(rule_text, day(from), day(to), &history.events, jiff::Timestamp::now()).await?;
+        let now = jiff::Timestamp::now();
+        let notify = notify(config, self.by.as_deref(), now);
+        let recorded =
+            store.record_cohort_history(rule_text, day(from), day(to), &history.events, now, &notify).await?;
+        let written = recorded.events;
         let joined = history.events.iter().filter(|e| e.change == evidence::membership::Change::Joined).count();
         writeln!(
             out,
@@ -183,6 +200,9 @@ impl CohortArgs {
             history.members.len(),
             evidence::date::format_day(*dates.last().unwrap_or(&from)),
         )?;
+        if recorded.told > 0 {
+            writeln!(out, "told the case teams of {} person(s) who joined or left", recorded.told)?;
+        }
         for unknown in &history.unknown_persons {
             eprintln!("warning: a decision names person '{unknown}', who is not in the extract");
         }
@@ -242,13 +262,13 @@ async fn decide(decision: &CohortDecision, config: &Config, out: &mut impl Write
         reason: args.reason.clone(),
         decided_by: args.by.clone(),
     };
-    match store.add_cohort_override(&args.rule, &decision, now).await {
-        Ok(()) => {}
+    let told = match store.add_cohort_override(&args.rule, &decision, now, &notify(config, Some(&args.by), now)).await {
+        Ok(told) => told,
         Err(domain::ports::StoreError::NotFound) => {
             anyhow::bail!("person '{}' is not in the imported extract", args.person)
         }
         Err(other) => return Err(other.into()),
-    }
+    };
     let verb = match kind {
         evidence::membership::OverrideKind::Select => "selected for",
         evidence::membership::OverrideKind::Deselect => "deselected from",
@@ -262,6 +282,9 @@ async fn decide(decision: &CohortDecision, config: &Config, out: &mut impl Write
         args.by,
         args.reason
     )?;
+    if told > 0 {
+        writeln!(out, "told the case team of {told} person(s)")?;
+    }
     Ok(())
 }
 

@@ -198,19 +198,23 @@ fn an_import_killed_half_way_leaves_the_store_as_it_was() {
     env.ok(&["import", small.to_str().unwrap()]);
     let before = env.export("before");
 
-    let big = generated(&env, "big", 3, 40_000);
+    let big = generated(&env, "big", 3, 80_000);
     let mut child =
         env.command(&["import", big.to_str().unwrap()]).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    // The import's transaction grows the write-ahead log; kill it once megabytes are in there.
+    // The import, alone on the file, writes through a rollback journal: its pages reach the
+    // file only while it commits (or spills its cache), with the journal beside the file.
+    // Kill it then, half-way through writing the file (or, through the write-ahead log, once
+    // megabytes are in there).
+    let journal = PathBuf::from(format!("{}-journal", env.db().display()));
     let wal = PathBuf::from(format!("{}-wal", env.db().display()));
     let start = Instant::now();
     loop {
         assert!(child.try_wait().unwrap().is_none(), "the import ended before it could be killed");
-        if std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > 2 << 20 {
+        if journal.exists() || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > 2 << 20 {
             break;
         }
         assert!(start.elapsed() < Duration::from_secs(300), "the import never started writing");
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(1));
     }
     child.kill().unwrap(); // SIGKILL
     let status = child.wait().unwrap();

@@ -74,6 +74,8 @@ id_type!(EpisodeId);
 id_type!(ExclusionOrderId);
 id_type!(AreaBanId);
 id_type!(GroupId);
+id_type!(/// An entry on a team's cohort-changes list.
+    CohortNoticeId);
 
 /// A UUIDv7 whose time part is `at`.
 pub fn new_v7(at: Timestamp) -> Uuid {

@@ -26,6 +26,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
+/// `PRAGMA cache_size` of every SQLite connection (negative: KiB), 64 MiB.
+pub(crate) const SQLITE_CACHE_SIZE: &str = "-65536";
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -186,7 +189,7 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
-                .pragma("cache_size", "-65536")
+                .pragma("cache_size", SQLITE_CACHE_SIZE)
                 .pragma("temp_store", "memory");
             let in_memory = url.contains(":memory:");
             if !in_memory {

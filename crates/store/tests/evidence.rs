@@ -26,6 +26,13 @@ fn extract(seed: u64) -> Dataset {
 
 const NO_PROGRESS: &(dyn Fn(u64) + Sync) = &|_| {};
 
+/// Nobody of these extracts is a person of the case system, so no team is told.
+const NOTIFY: store::evidence::CohortNotify<'static> = store::evidence::CohortNotify {
+    by: None,
+    today: jiff::civil::date(2026, 11, 22),
+    lang: domain::beyond_pack::Lang::En,
+};
+
 async fn import(store: &Store, data: &Dataset) -> store::evidence::ImportSummary {
     store.import_extract(data, "test", 0, at("2026-11-22T10:00:00Z"), NO_PROGRESS).await.unwrap()
 }
@@ -73,8 +80,10 @@ async fn a_newer_extract_updates_outcomes(db: TestDb) {
 
 async fn a_failed_import_changes_nothing(db: TestDb) {
     let store = &db.store;
+    assert_eq!(store.extract_generation().await.unwrap(), 0);
     let first = extract(17);
     import(store, &first).await;
+    assert_eq!(store.extract_generation().await.unwrap(), 1, "an import is a new generation");
     let before = store.load_extract().await.unwrap();
     // A different extract whose last offence breaks a database check after thousands of rows
     // (persons and most offences) have been written in the transaction.
@@ -84,6 +93,7 @@ async fn a_failed_import_changes_nothing(db: TestDb) {
     let error = store.import_extract(&bad, "bad", 0, at("2026-11-22T11:00:00Z"), NO_PROGRESS).await;
     assert!(error.is_err());
     assert_eq!(store.load_extract().await.unwrap(), before);
+    assert_eq!(store.extract_generation().await.unwrap(), 1, "a failed import is no new generation");
 }
 
 async fn cohort_decisions_and_history_are_kept(db: TestDb) {
@@ -104,6 +114,7 @@ async fn cohort_decisions_and_history_are_kept(db: TestDb) {
             "ew-iom",
             &decision(OverrideKind::Select, "2024-01-01", "police intelligence"),
             at("2026-11-22T10:00:00Z"),
+            &NOTIFY,
         )
         .await
         .unwrap();
@@ -112,6 +123,7 @@ async fn cohort_decisions_and_history_are_kept(db: TestDb) {
             "ew-iom",
             &decision(OverrideKind::Deselect, "2024-06-01", "moved abroad"),
             at("2026-11-22T10:05:00Z"),
+            &NOTIFY,
         )
         .await
         .unwrap();
@@ -120,14 +132,15 @@ async fn cohort_decisions_and_history_are_kept(db: TestDb) {
             .add_cohort_override(
                 "ew-iom",
                 &decision(OverrideKind::Select, "2024-01-01", " "),
-                at("2026-11-22T10:06:00Z")
+                at("2026-11-22T10:06:00Z"),
+                &NOTIFY
             )
             .await
             .is_err()
     );
     let mut unknown = decision(OverrideKind::Select, "2024-01-01", "tip");
     unknown.person_id = "nobody".into();
-    assert!(store.add_cohort_override("ew-iom", &unknown, at("2026-11-22T10:06:00Z")).await.is_err());
+    assert!(store.add_cohort_override("ew-iom", &unknown, at("2026-11-22T10:06:00Z"), &NOTIFY).await.is_err());
     let stored = store.cohort_overrides("ew-iom").await.unwrap();
     assert_eq!(stored.len(), 2);
     assert_eq!(stored[0].decision.until, Some(day("2024-06-01")));
@@ -143,11 +156,13 @@ async fn cohort_decisions_and_history_are_kept(db: TestDb) {
     let history = evidence::membership::history(&data, &compiled, &dates, &overrides);
     assert!(!history.events.is_empty());
     let (from, to) = (jiff::civil::date(2024, 1, 1), jiff::civil::date(2024, 7, 1));
+    let generation = store.extract_generation().await.unwrap();
     for _ in 0..2 {
         let written =
-            store.record_cohort_history("ew-iom", from, to, &history.events, at("2026-11-22T12:00:00Z")).await.unwrap();
-        assert_eq!(written, history.events.len() as u64);
+            store.record_cohort_history("ew-iom", from, to, &history.events, at("2026-11-22T12:00:00Z"), &NOTIFY).await;
+        assert_eq!(written.unwrap().events, history.events.len() as u64);
     }
+    assert_eq!(store.extract_generation().await.unwrap(), generation + 2, "each recorded history is one");
     let changes = store.changed_cohorts(50).await.unwrap();
     let total: u64 = changes.iter().map(|c| c.joined + c.left).sum();
     assert_eq!(total, history.events.len() as u64);
@@ -167,7 +182,7 @@ async fn cohort_decisions_are_append_only(db: TestDb) {
         reason: "police intelligence".into(),
         decided_by: "analist".into(),
     };
-    store.add_cohort_override("ew-iom", &decision, at("2026-11-22T10:00:00Z")).await.unwrap();
+    store.add_cohort_override("ew-iom", &decision, at("2026-11-22T10:00:00Z"), &NOTIFY).await.unwrap();
     let changed: Result<_, sqlx::Error> = match store.pool() {
         store::Pool::Sqlite(pool) => {
             sqlx::query("UPDATE evidence_cohort_override SET reason = 'x'").execute(pool).await.map(|_| ())

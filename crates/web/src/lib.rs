@@ -73,11 +73,18 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Life domains, scale and plan rhythm ("beyond the case"); the Dutch pack for now.
     pub beyond: Arc<BeyondPack>,
+    /// The evidence pages' copy of the extract, shared by all requests of this server.
+    extract: Arc<evidence::ExtractCache>,
 }
 
 impl AppState {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
-        Self { store, clock, config: Arc::new(config), beyond: Arc::new(BeyondPack::nl()) }
+        Self { store, clock, config: Arc::new(config), beyond: Arc::new(BeyondPack::nl()), extract: Arc::default() }
+    }
+
+    /// How many times this server loaded the extract from the store for the evidence pages.
+    pub fn extract_loads(&self) -> u64 {
+        self.extract.loads()
     }
 
     pub(crate) fn screenings(&self) -> domain::screening::service::Screenings<'_, Store> {
@@ -95,6 +102,14 @@ impl AppState {
             clock: self.clock.as_ref(),
             time_zone: &self.config.time_zone,
             pack: &self.beyond,
+        }
+    }
+
+    pub(crate) fn cohort_notices(&self) -> domain::plan::service::CohortNotices<'_, Store> {
+        domain::plan::service::CohortNotices {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
         }
     }
 

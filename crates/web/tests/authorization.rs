@@ -110,6 +110,8 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("measures/groups.rs", "POST", "/groups", Need::Role(Permission::ManagePlan)),
     ("measures/groups.rs", "GET", "/groups/{group}", Need::CaseRules("measures.rs")),
     ("measures/groups.rs", "POST", "/groups/{group}/members", Need::CaseRules("measures.rs")),
+    ("evidence/notices.rs", "GET", "/cohort-changes", Need::Role(Permission::ViewPerson)),
+    ("evidence/notices.rs", "POST", "/cohort-changes/{notice}/acknowledge", Need::CaseRules("cohort_changes.rs")),
     ("evidence/mod.rs", "GET", "/evidence", Need::Role(Permission::ViewAggregates)),
     ("evidence/mod.rs", "GET", "/evidence/reoffending", Need::Role(Permission::ViewAggregates)),
     ("evidence/mod.rs", "GET", "/evidence/reoffending/data.csv", Need::Role(Permission::ViewAggregates)),
@@ -229,6 +231,7 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{partner}", "probation")
         .replace("{clock}", "ophouden")
         .replace("{group}", "0192f0c1-0000-7000-8000-000000000001")
+        .replace("{notice}", "01900000-0000-7000-8000-000000000002")
         .replace("{task}", "01900000-0000-7000-8000-000000000001")
 }
 

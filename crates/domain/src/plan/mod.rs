@@ -2,6 +2,7 @@
 //! team, progress notes, links to criminal-justice measures; weekly review and the one-year
 //! re-evaluation.
 
+pub mod cohort;
 mod due;
 mod from_conference;
 mod help_lines;

@@ -217,6 +217,36 @@ impl Plan {
         PlanEffect::NotifyTeam { plan: self.id, team: self.team.clone(), what }
     }
 
+    /// Adds the task of a `PlanCommand::AddTask` (any other command is refused as the wrong
+    /// command for this step), checked as `apply` checks it; for writers that hold no
+    /// jurisdiction pack, such as a changed cohort telling the team.
+    pub fn add_task(&mut self, command: PlanCommand) -> Result<PlanEffect, PlanError> {
+        let PlanCommand::AddTask { task, description, kind, owner, owner_member, goal, due, restriction } = command
+        else {
+            return Err(PlanError::WrongStatus { current: self.status.name(), needed: "a task to add" });
+        };
+        if self.status.has_ended() {
+            return Err(self.wrong_status("open (draft, active, continued or under re-evaluation)"));
+        }
+        let description = required_text(&description, PlanError::EmptyTaskDescription)?;
+        if self.task(task).is_some() {
+            return Err(PlanError::DuplicateTask(task));
+        }
+        if !self.team.contains(&owner) {
+            return Err(PlanError::OwnerNotOnTeam(owner));
+        }
+        if due < self.started_on {
+            return Err(PlanError::DueBeforePlanStart { due, started_on: self.started_on });
+        }
+        if let Some(goal) = goal.filter(|g| !self.goals.iter().any(|known| known.id == *g)) {
+            return Err(PlanError::UnknownGoal(goal));
+        }
+        self.check_restriction(&restriction, owner)?;
+        let status = TaskStatus::Open;
+        self.tasks.push(Task { id: task, description, kind, owner, owner_member, goal, due, status, restriction });
+        Ok(PlanEffect::TaskAssigned { plan: self.id, task, owner, owner_member })
+    }
+
     pub fn apply(mut self, command: PlanCommand, context: &PlanContext<'_>, today: Date) -> Applied {
         if self.status.has_ended() {
             return Err(self.wrong_status("open (draft, active, continued or under re-evaluation)"));
@@ -237,35 +267,7 @@ impl Plan {
                 let found = self.goals.iter_mut().find(|g| g.id == goal).ok_or(PlanError::UnknownGoal(goal))?;
                 found.agreed_by_person = agreed_by_person;
             }
-            PlanCommand::AddTask { task, description, kind, owner, owner_member, goal, due, restriction } => {
-                let description = required_text(&description, PlanError::EmptyTaskDescription)?;
-                if self.task(task).is_some() {
-                    return Err(PlanError::DuplicateTask(task));
-                }
-                if !self.team.contains(&owner) {
-                    return Err(PlanError::OwnerNotOnTeam(owner));
-                }
-                if due < self.started_on {
-                    return Err(PlanError::DueBeforePlanStart { due, started_on: self.started_on });
-                }
-                if let Some(goal) = goal.filter(|g| !self.goals.iter().any(|known| known.id == *g)) {
-                    return Err(PlanError::UnknownGoal(goal));
-                }
-                self.check_restriction(&restriction, owner)?;
-                effects.push(PlanEffect::TaskAssigned { plan: self.id, task, owner, owner_member });
-                let status = TaskStatus::Open;
-                self.tasks.push(Task {
-                    id: task,
-                    description,
-                    kind,
-                    owner,
-                    owner_member,
-                    goal,
-                    due,
-                    status,
-                    restriction,
-                });
-            }
+            add @ PlanCommand::AddTask { .. } => effects.push(self.add_task(add)?),
             PlanCommand::ChangeTaskStatus { task, status } => {
                 if let TaskStatus::Cancelled { reason } = &status
                     && reason.trim().is_empty()

@@ -7,19 +7,24 @@
 //! back an [`::evidence::Dataset`] in canonical order, so that export → import → export is
 //! byte-exact.
 
+mod cohorts;
 mod import;
+mod notices;
+pub(crate) mod notify;
 mod pg_copy;
 mod rows;
 mod sqlite_load;
 
-use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, insert_rows, on_db};
+pub use cohorts::Recorded;
+pub use notify::CohortNotify;
+
+use crate::types::Day;
+use crate::{Store, db_error, on_db};
 use ::evidence::dataset::{Dataset, DatasetBuilder, Outcome, Sex};
 use ::evidence::date::{NO_DAY, civil_from_days, days_from_civil};
-use ::evidence::membership::{Cause, Change, MembershipEvent, Override, OverrideKind};
+use ::evidence::membership::Override;
 use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
-use uuid::Uuid;
 
 /// An evidence day (days since 1970-01-01) as a store date; `None` for "unknown".
 pub fn to_store_day(day: ::evidence::date::Day) -> Option<Day> {
@@ -77,7 +82,21 @@ pub struct StoredOverride {
     pub decided_at: Timestamp,
 }
 
+/// Adds one to the extract's generation; run in the transaction of every write that changes
+/// what a loaded extract or its cohorts show (imports, recorded cohort history, decisions).
+pub(crate) const BUMP_GENERATION: &str = "UPDATE evidence_generation SET generation = generation + 1 WHERE id = 1";
+
 impl Store {
+    /// The extract's generation: it changes with every import, recorded cohort history and
+    /// manual cohort decision, so a copy of the extract loaded at one generation is current
+    /// as long as this still says the same. One primary-key read.
+    pub async fn extract_generation(&self) -> StoreResult<i64> {
+        on_db!(self, pool => sqlx::query_scalar("SELECT generation FROM evidence_generation WHERE id = 1")
+            .fetch_one(pool)
+            .await)
+        .map_err(db_error)
+    }
+
     /// Row counts of the stored extract.
     pub async fn extract_counts(&self) -> StoreResult<ExtractCounts> {
         let (persons, offences, index_events): (i64, i64, i64) = on_db!(self, pool => sqlx::query_as(
@@ -135,138 +154,6 @@ impl Store {
             }
         });
         Ok(b.finish())
-    }
-
-    /// Records a rule's membership history evaluated over `[from, to]`: the events previously
-    /// recorded for that rule in that range are replaced (a re-run gives the same rows).
-    pub async fn record_cohort_history(
-        &self,
-        rule_name: &str,
-        from: jiff::civil::Date,
-        to: jiff::civil::Date,
-        events: &[MembershipEvent],
-        at: Timestamp,
-    ) -> StoreResult<u64> {
-        let dates: Vec<Option<Day>> = events.iter().map(|e| to_store_day(e.date)).collect();
-        let rows: Vec<(&MembershipEvent, Option<Day>)> = events.iter().zip(dates).collect();
-        in_tx!(self, tx => {
-            sqlx::query("DELETE FROM evidence_cohort_event WHERE rule_name = $1 AND on_date >= $2 AND on_date <= $3")
-                .bind(rule_name)
-                .bind(Day(from))
-                .bind(Day(to))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            insert_rows!(self, tx, "evidence_cohort_event (rule_name, on_date, person_id, change, cause, reason, \
-                decided_by, recorded_at)", 8, rows, |q, row| {
-                let (event, date) = row;
-                let (cause, reason, decided_by) = match &event.cause {
-                    Cause::Rule => ("rule", None, None),
-                    Cause::Override { reason, decided_by } => ("override", Some(reason.as_str()), Some(decided_by.as_str())),
-                    Cause::OverrideEnded => ("override_ended", None, None),
-                };
-                q.bind(rule_name)
-                    .bind(*date)
-                    .bind(event.person_id.as_str())
-                    .bind(match event.change { Change::Joined => "joined", Change::Left => "left" })
-                    .bind(cause)
-                    .bind(reason)
-                    .bind(decided_by)
-                    .bind(Instant(at))
-            });
-        });
-        Ok(events.len() as u64)
-    }
-
-    /// Saves a manual selection or deselection. The person must be in the stored extract.
-    pub async fn add_cohort_override(&self, rule_name: &str, decision: &Override, at: Timestamp) -> StoreResult<()> {
-        if decision.reason.trim().is_empty() {
-            return Err(StoreError::Database("a cohort decision needs a reason".into()));
-        }
-        let known: i64 = on_db!(self, pool => sqlx::query_scalar(
-            "SELECT count(*) FROM evidence_person WHERE source_id = $1"
-        ).bind(decision.person_id.as_str()).fetch_one(pool).await)
-        .map_err(db_error)?;
-        if known == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let kind = match decision.kind {
-            OverrideKind::Select => "select",
-            OverrideKind::Deselect => "deselect",
-        };
-        in_tx!(self, tx => {
-            sqlx::query(
-                "INSERT INTO evidence_cohort_override (id, rule_name, person_id, kind, from_date, reason, decided_by, \
-                 decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(Uuid::now_v7())
-            .bind(rule_name)
-            .bind(decision.person_id.as_str())
-            .bind(kind)
-            .bind(to_store_day(decision.from))
-            .bind(decision.reason.as_str())
-            .bind(decision.decided_by.as_str())
-            .bind(Instant(at))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        });
-        Ok(())
-    }
-
-    /// A rule's manual decisions, oldest first. A decision lasts until the person's next one.
-    pub async fn cohort_overrides(&self, rule_name: &str) -> StoreResult<Vec<StoredOverride>> {
-        type Row = (String, String, Option<Day>, String, String, Instant);
-        let rows: Vec<Row> = on_db!(self, pool => sqlx::query_as(
-            "SELECT person_id, kind, from_date, reason, decided_by, decided_at FROM evidence_cohort_override \
-             WHERE rule_name = $1 ORDER BY person_id, from_date, decided_at, id"
-        ).bind(rule_name).fetch_all(pool).await)
-        .map_err(db_error)?;
-        let mut out: Vec<StoredOverride> = Vec::with_capacity(rows.len());
-        for (person_id, kind, from, reason, decided_by, decided_at) in rows {
-            let kind = match kind.as_str() {
-                "select" => OverrideKind::Select,
-                "deselect" => OverrideKind::Deselect,
-                other => return Err(StoreError::Database(format!("stored override kind cannot be read: {other}"))),
-            };
-            let from = from_store_day(from);
-            // The previous decision for the same person ends where this one starts.
-            if let Some(previous) = out.last_mut()
-                && previous.decision.person_id == person_id
-            {
-                previous.decision.until = Some(from);
-            }
-            out.push(StoredOverride {
-                rule_name: rule_name.to_owned(),
-                decision: Override { person_id, kind, from, until: None, reason, decided_by },
-                decided_at: decided_at.0,
-            });
-        }
-        Ok(out)
-    }
-
-    /// Cohorts that changed, newest evaluation date first: per rule and date, how many joined
-    /// and left. This is the notification list until plans (with tasks) exist.
-    pub async fn changed_cohorts(&self, limit: i64) -> StoreResult<Vec<CohortChange>> {
-        type Row = (String, Option<Day>, i64, i64, Instant);
-        let rows: Vec<Row> = on_db!(self, pool => sqlx::query_as(
-            "SELECT rule_name, on_date, \
-             sum(CASE WHEN change = 'joined' THEN 1 ELSE 0 END), \
-             sum(CASE WHEN change = 'left' THEN 1 ELSE 0 END), max(recorded_at) \
-             FROM evidence_cohort_event GROUP BY rule_name, on_date ORDER BY on_date DESC, rule_name LIMIT $1"
-        ).bind(limit).fetch_all(pool).await)
-        .map_err(db_error)?;
-        rows.into_iter()
-            .map(|(rule_name, on_date, joined, left, recorded_at)| {
-                Ok(CohortChange {
-                    rule_name,
-                    on_date: on_date.ok_or_else(|| StoreError::Database("cohort event without a date".into()))?.0,
-                    joined: joined as u64,
-                    left: left as u64,
-                    recorded_at: recorded_at.0,
-                })
-            })
-            .collect()
     }
 }
 

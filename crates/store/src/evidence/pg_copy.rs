@@ -88,6 +88,7 @@ pub(super) async fn import(
         + load_table(&mut tx, &rows.offences(), progress).await?
         + load_table(&mut tx, &rows.index_events(), progress).await?;
     insert_record!(tx, record, written);
+    sqlx::query(super::BUMP_GENERATION).execute(&mut *tx).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(written)
 }

@@ -1,6 +1,8 @@
-//! The SQLite import path: one prepared single-row upsert per table, bound and stepped for
-//! every row straight through the SQLite C API, inside the one `BEGIN IMMEDIATE` transaction
-//! that sqlx opened — what `sqlite3 .import` itself does, minus its CSV parsing.
+//! The SQLite import path: one prepared upsert of `BATCH_ROWS` rows per table (`?`
+//! parameters, bound by position), bound and stepped straight through the SQLite C API, inside
+//! the one `BEGIN IMMEDIATE` transaction that sqlx opened; secondary indexes of tables loaded
+//! from empty are built after the load, and the connection loads through a rollback journal
+//! with a large page cache when it has the file to itself.
 //!
 //! Going through sqlx costs more than SQLite's own work here: every value becomes an
 //! `Arc<String>`, every statement is a message to the connection's worker thread, and a
@@ -55,7 +57,7 @@ impl<'h> Upsert<'h> {
         }
     }
 
-    /// Binds one row, runs the statement and gives the number of rows it changed (0 or 1).
+    /// Binds the cells of one statement (one or more rows), runs it and gives the number of rows it changed.
     /// The cells are bound without copying (`SQLITE_STATIC`): they are borrowed for this call
     /// only, and the bindings are cleared before it returns.
     fn run(&mut self, cells: &[Cell<'_>]) -> StoreResult<u64> {
@@ -106,6 +108,12 @@ impl Drop for Upsert<'_> {
     }
 }
 
+/// Rows per `INSERT … VALUES (…), (…), …` statement. Besides saving a step and a reset per
+/// row, this matters for the tables' `CHECK (column IN (…))` constraints: SQLite evaluates an
+/// `IN` list of more than two values through a temporary B-tree that it builds once per run
+/// of the statement — with one row per run, once per row (half the time of loading offences).
+const BATCH_ROWS: usize = 64;
+
 /// Writes every row of `table`; the rows inserted or changed. Into an empty table a plain
 /// `INSERT` does what the upsert would (the dataset has no duplicate keys) without its
 /// conflict handling.
@@ -115,21 +123,51 @@ fn load_table<const W: usize, T: Table<W>>(
     empty: bool,
     progress: Progress<'_>,
 ) -> StoreResult<u64> {
-    let params = vec!["?"; W].join(", ");
     let conflict = if empty { "" } else { T::CONFLICT };
-    let sql = format!("INSERT INTO {} ({}) VALUES ({params}){conflict}", T::NAME, T::COLUMNS);
-    let mut upsert = Upsert::prepare(handle, &sql)?;
-    let mut days = DayTexts::default();
-    let mut written = 0;
+    let row = format!("({})", vec!["?"; W].join(", "));
+    let sql = |rows: usize| {
+        format!("INSERT INTO {} ({}) VALUES {}{conflict}", T::NAME, T::COLUMNS, vec![row.as_str(); rows].join(", "))
+    };
     let n = table.len();
-    for i in 0..n {
-        written += upsert.run(&table.row(i, &mut days))?;
-        if (i + 1) % PROGRESS_EVERY == 0 {
-            progress(PROGRESS_EVERY as u64);
+    let full = n - n % BATCH_ROWS;
+    let (mut written, mut reported) = (0, 0);
+    let mut days: Vec<DayTexts> = (0..BATCH_ROWS).map(|_| DayTexts::default()).collect();
+    let mut batch = Upsert::prepare(handle, &sql(BATCH_ROWS))?;
+    for start in (0..full).step_by(BATCH_ROWS) {
+        let mut bound: Vec<Cell<'_>> = Vec::with_capacity(W * BATCH_ROWS);
+        for (k, day) in days.iter_mut().enumerate() {
+            bound.extend(table.row(start + k, day));
+        }
+        written += batch.run(&bound)?;
+        if start + BATCH_ROWS - reported >= PROGRESS_EVERY {
+            progress((start + BATCH_ROWS - reported) as u64);
+            reported = start + BATCH_ROWS;
         }
     }
-    progress((n % PROGRESS_EVERY) as u64);
+    drop(batch);
+    let mut single = Upsert::prepare(handle, &sql(1))?;
+    for i in full..n {
+        written += single.run(&table.row(i, &mut days[0]))?;
+    }
+    progress((n - reported) as u64);
     Ok(written)
+}
+
+/// The (name, `CREATE INDEX` statement) of every index made by a statement on `tables`
+/// (not the primary keys, which are the tables themselves).
+async fn secondary_indexes(conn: &mut SqliteConnection, tables: &[&str]) -> StoreResult<Vec<(String, String)>> {
+    let mut found = Vec::new();
+    for table in tables {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL ORDER BY name",
+        )
+        .bind(*table)
+        .fetch_all(&mut *conn)
+        .await
+        .map_err(db_error)?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 async fn is_empty(conn: &mut SqliteConnection, table: &str) -> StoreResult<bool> {
@@ -148,6 +186,14 @@ async fn is_empty(conn: &mut SqliteConnection, table: &str) -> StoreResult<bool>
 /// second B-tree search and a statement journal per row. The pragma does nothing inside a
 /// transaction, so it is turned off before `BEGIN` and back on after, whatever happened; a
 /// connection where that fails is closed rather than returned to the pool.
+///
+/// For the load the connection also gets a larger page cache (`BULK_CACHE_SIZE`) and, when no other connection has the file open,
+/// a rollback journal instead of the write-ahead log: in WAL mode every page of the
+/// transaction is written twice (to the log, then checkpointed into the file) and pages
+/// spilled from the cache are read back through the log's index, while a rollback journal
+/// keeps only the pages the import overwrites — none for pages it adds to the end of the
+/// file, which is all of them on a first import. All-or-nothing holds in both modes: a killed
+/// import leaves a hot journal (or an uncommitted log) that the next open rolls back.
 pub(super) async fn import(
     pool: &SqlitePool,
     rows: &ExtractRows<'_>,
@@ -155,13 +201,30 @@ pub(super) async fn import(
     progress: Progress<'_>,
 ) -> StoreResult<u64> {
     let mut conn = pool.acquire().await.map_err(db_error)?;
-    sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await.map_err(db_error)?;
+    for pragma in ["PRAGMA foreign_keys = OFF", BULK_CACHE_SIZE] {
+        sqlx::query(pragma).execute(&mut *conn).await.map_err(db_error)?;
+    }
+    // Answers the journal mode now in force; refused (busy) or still "wal" when another
+    // connection holds the file open (a running server): the import then goes through the log.
+    let mode: String =
+        sqlx::query_scalar("PRAGMA journal_mode = DELETE").fetch_one(&mut *conn).await.unwrap_or_else(|_| "wal".into());
     let result = write(&mut conn, rows, record, progress).await;
-    if sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await.is_err() {
+    let restore = format!("PRAGMA cache_size = {}", crate::SQLITE_CACHE_SIZE);
+    let mut restored = sqlx::query(AssertSqlSafe(restore)).execute(&mut *conn).await.is_ok()
+        && sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await.is_ok();
+    // Only a file switched here goes back (an in-memory database answers "memory").
+    if mode == "delete" {
+        let back: Result<String, _> = sqlx::query_scalar("PRAGMA journal_mode = WAL").fetch_one(&mut *conn).await;
+        restored &= back.is_ok_and(|m| m == "wal");
+    }
+    if !restored {
         conn.close_on_drop();
     }
     result
 }
+
+/// The page cache during an import (negative: KiB): 256 MiB.
+const BULK_CACHE_SIZE: &str = "PRAGMA cache_size = -262144";
 
 async fn write(
     conn: &mut SqliteConnection,
@@ -176,13 +239,30 @@ async fn write(
         is_empty(&mut tx, OffenceRows::NAME).await?,
         is_empty(&mut tx, EventRows::NAME).await?,
     ];
+    // Secondary indexes of a table loaded from empty are built after the load, by one sort,
+    // instead of row by row in the order of another key (inside the transaction, so a
+    // killed import leaves them as they were).
+    let tables: Vec<&str> = [PersonRows::NAME, OffenceRows::NAME, EventRows::NAME]
+        .into_iter()
+        .zip(empty)
+        .filter(|t| t.1)
+        .map(|t| t.0)
+        .collect();
+    let indexes = secondary_indexes(&mut tx, &tables).await?;
+    for (name, _) in &indexes {
+        sqlx::query(AssertSqlSafe(format!("DROP INDEX \"{name}\""))).execute(&mut *tx).await.map_err(db_error)?;
+    }
     let written = {
         let mut handle = tx.lock_handle().await.map_err(db_error)?;
         load_table(&mut handle, &persons, empty[0], progress)?
             + load_table(&mut handle, &offences, empty[1], progress)?
             + load_table(&mut handle, &events, empty[2], progress)?
     };
+    for (_, create) in indexes {
+        sqlx::query(AssertSqlSafe(create)).execute(&mut *tx).await.map_err(db_error)?;
+    }
     insert_record!(tx, record, written);
+    sqlx::query(super::BUMP_GENERATION).execute(&mut *tx).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
     Ok(written)
 }

@@ -21,8 +21,14 @@ use evidence::reoffending::{Definition, GroupBy};
 use evidence::table::{DEFAULT_MIN_CELL, Table};
 use serde::Deserialize;
 
+mod cache;
+mod notices;
+
+pub(crate) use cache::ExtractCache;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(notices::routes())
         .route("/evidence", get(index))
         .route("/evidence/reoffending", get(reoffending_page))
         .route("/evidence/reoffending/data.csv", get(reoffending_csv))
@@ -80,8 +86,8 @@ impl MeasureQuery {
     }
 }
 
-async fn extract(state: &AppState) -> Result<Dataset, WebError> {
-    state.store.load_extract().await.map_err(|e| WebError::internal(e.to_string()))
+async fn extract(state: &AppState) -> Result<std::sync::Arc<Dataset>, WebError> {
+    state.extract.get(&state.store).await.map_err(|e| WebError::internal(e.to_string()))
 }
 
 /// An output table as HTML-ready rows (cells already rendered, suppressed ones as `[c]`).
@@ -362,7 +368,7 @@ async fn cohort_csv(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let m = query.parse(&state)?;
-    let data = by_cohort(&extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
+    let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
     let report = evidence::reoffending::reoffending(&data, MeasureQuery::definition(&m), GroupBy::Group);
     csv_response(&report.disclosed_table(DEFAULT_MIN_CELL), "cohort-reoffending.csv")
 }
@@ -375,7 +381,7 @@ async fn cohort_survival_csv(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let m = query.parse(&state)?;
-    let data = by_cohort(&extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
+    let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
     let times = evidence::survival::survival_times(&data, MeasureQuery::definition(&m), GroupBy::Group);
     let curves = evidence::survival::curves(&times);
     csv_response(&evidence::survival::curves_table(&curves, EVERY_DAYS, DEFAULT_MIN_CELL), "cohort-survival.csv")

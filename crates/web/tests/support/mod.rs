@@ -22,6 +22,7 @@ pub struct TestApp {
     pub address: String,
     pub store: Store,
     pub clock: Arc<FixedClock>,
+    pub state: AppState,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -75,8 +76,8 @@ pub async fn spawn_with_config(store: Store, dir: Option<tempfile::TempDir>, con
     let state = AppState::new(store.clone(), clock.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(web::serve(listener, state, std::future::pending()));
-    TestApp { address, store, clock, _dir: dir }
+    tokio::spawn(web::serve(listener, state.clone(), std::future::pending()));
+    TestApp { address, store, clock, state, _dir: dir }
 }
 
 impl TestApp {

@@ -6,10 +6,12 @@
 //! against the live team. Each change is stored as a history row with the plan after it.
 
 mod action;
+mod cohort_notices;
 mod lists;
 mod ports;
 
 pub use action::*;
+pub use cohort_notices::*;
 pub use lists::{REVIEW_PAGE_SIZE, ReviewPage, TASK_LIST_LIMIT};
 pub use ports::*;
 

@@ -1,0 +1,46 @@
+//! The extract held in memory for the evidence pages. Loading a national extract (a million
+//! persons, ten million offences) takes tens of seconds, so it is loaded once per server and
+//! kept, keyed by the extract's generation in the database: every import, recorded cohort
+//! history and cohort decision adds one to it in its own transaction, so each request reads
+//! one number and reloads only when it changed — also when another server on the same
+//! PostgreSQL did the import.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use domain::ports::StoreResult;
+use evidence::Dataset;
+use store::Store;
+
+#[derive(Default)]
+pub struct ExtractCache {
+    /// The generation the extract was loaded at, and the extract. Requests wait here while
+    /// one of them loads, so a new generation is loaded once, not once per request.
+    held: tokio::sync::Mutex<Option<(i64, Arc<Dataset>)>>,
+    loads: AtomicU64,
+}
+
+impl ExtractCache {
+    /// The stored extract, loaded again only when its generation changed since the last load.
+    pub async fn get(&self, store: &Store) -> StoreResult<Arc<Dataset>> {
+        let generation = store.extract_generation().await?;
+        let mut held = self.held.lock().await;
+        if let Some((loaded_at, data)) = held.as_ref()
+            && *loaded_at == generation
+        {
+            return Ok(Arc::clone(data));
+        }
+        // Let go of the old extract before loading the new one: two national extracts side
+        // by side would double the memory.
+        *held = None;
+        let data = Arc::new(store.load_extract().await?);
+        self.loads.fetch_add(1, Ordering::Relaxed);
+        *held = Some((generation, Arc::clone(&data)));
+        Ok(data)
+    }
+
+    /// How many times the extract was loaded from the store.
+    pub fn loads(&self) -> u64 {
+        self.loads.load(Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,92 @@
+//! The evidence pages keep the loaded extract in memory and load it again only when the
+//! extract's generation in the database changed: an import (also by another server on the
+//! same database), a recorded cohort history or a cohort decision. On SQLite and PostgreSQL.
+
+mod support;
+
+use domain::access::Role;
+use domain::beyond_pack::Lang;
+use domain::directory::AgencyKind;
+use evidence::membership::{Override, OverrideKind};
+use reqwest::StatusCode;
+use support::{TestApp, spawn_on};
+
+/// 30 people in group "large", plus `extra` people in group "later".
+fn extract(extra: usize) -> evidence::Dataset {
+    let mut persons = String::from("person_id,birth_date,sex,area\n");
+    let offences = "offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n";
+    let mut events = String::from("person_id,index_date,kind,group\n");
+    for i in 0..30 + extra {
+        let group = if i < 30 { "large" } else { "later" };
+        persons.push_str(&format!("P{i:03},1990-01-01,M,North\n"));
+        events.push_str(&format!("P{i:03},2023-01-01,release,{group}\n"));
+    }
+    let loaded = evidence::csv_io::read_dataset(persons.as_bytes(), offences.as_bytes(), events.as_bytes()).unwrap();
+    assert!(loaded.errors.is_empty());
+    loaded.dataset
+}
+
+const PAGE: &str = "/evidence/reoffending?group_by=group&as_of=2025-01-01";
+
+async fn story(this: TestApp, other: TestApp) {
+    this.store.import_extract(&extract(0), "first", 0, support::start_time(), &|_| {}).await.unwrap();
+    let agency = this.agency("Onderzoeksbureau", AgencyKind::Municipality).await;
+    let member = this.member(&agency, "analist", &[Role::Analyst]).await;
+    let client = this.session_for(&member).await;
+    assert_eq!(this.state.extract_loads(), 0);
+
+    let first = client.get(PAGE).await;
+    assert_eq!(first.status(), StatusCode::OK);
+    assert!(!first.text().await.unwrap().contains("later"));
+    assert_eq!(this.state.extract_loads(), 1);
+    // Further pages and downloads use the loaded extract.
+    assert_eq!(client.get(PAGE).await.status(), StatusCode::OK);
+    assert_eq!(
+        client.get("/evidence/reoffending/data.csv?group_by=group&as_of=2025-01-01").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(client.get("/evidence/cohorts/ew-iom?as_of=2025-01-01").await.status(), StatusCode::OK);
+    assert_eq!(this.state.extract_loads(), 1, "no reload without a change");
+
+    // Another server imports a newer extract: this one notices and loads it.
+    other.store.import_extract(&extract(12), "second", 0, support::start_time(), &|_| {}).await.unwrap();
+    let html = client.get(PAGE).await.text().await.unwrap();
+    assert!(html.contains("later"), "the new extract is shown");
+    assert_eq!(this.state.extract_loads(), 2);
+    assert_eq!(client.get(PAGE).await.status(), StatusCode::OK);
+    assert_eq!(this.state.extract_loads(), 2);
+
+    // A cohort decision changes the generation too.
+    let decision = Override {
+        person_id: "P001".into(),
+        kind: OverrideKind::Select,
+        from: evidence::date::parse_day(b"2024-01-01").unwrap(),
+        until: None,
+        reason: "police intelligence".into(),
+        decided_by: "analist".into(),
+    };
+    let notify =
+        store::evidence::CohortNotify { by: Some("analist"), today: jiff::civil::date(2026, 11, 22), lang: Lang::En };
+    other.store.add_cohort_override("ew-iom", &decision, support::start_time(), &notify).await.unwrap();
+    assert_eq!(client.get(PAGE).await.status(), StatusCode::OK);
+    assert_eq!(this.state.extract_loads(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_extract_is_loaded_once_per_generation_on_sqlite() {
+    let (url, dir) = support::sqlite_url().await;
+    let this = spawn_on(&url, Some(dir)).await;
+    let other = spawn_on(&url, None).await;
+    story(this, other).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_extract_is_loaded_once_per_generation_on_postgres() {
+    let Some(url) = support::postgres_url().await else {
+        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
+        return;
+    };
+    let this = spawn_on(&url, None).await;
+    let other = spawn_on(&url, None).await;
+    story(this, other).await;
+}
