@@ -13,7 +13,7 @@ use domain::conference::{ConferenceRequest, Meeting, MeetingStatus};
 use domain::ids::{ConferenceRequestId, MeetingId, PersonId};
 use domain::plan::Plan;
 use domain::plan::service::{PlanEvent, plan_status_code};
-use domain::ports::{StoreError, StoreResult};
+use domain::ports::StoreResult;
 use jiff::civil::Date;
 use uuid::Uuid;
 
@@ -39,19 +39,6 @@ fn meeting_status(meeting: &Meeting) -> &'static str {
         MeetingStatus::Closed { .. } => "closed",
         MeetingStatus::Cancelled { .. } => "cancelled",
     }
-}
-
-/// After an UPDATE guarded by the version touched nothing: a conflict, or the row is gone.
-macro_rules! conflict_or_missing {
-    ($tx:ident, $table:literal, $id:expr) => {{
-        let sql = concat!("SELECT version FROM ", $table, " WHERE id = $1");
-        let current: Option<i64> =
-            sqlx::query_scalar(sql).bind($id).fetch_optional(&mut *$tx).await.map_err(db_error)?;
-        return Err(match current {
-            Some(current) => StoreError::Conflict { current },
-            None => StoreError::NotFound,
-        });
-    }};
 }
 
 impl Store {
@@ -108,7 +95,7 @@ impl ConferenceStore for Store {
                     .await
                     .map_err(db_error)?;
                     if updated.rows_affected() == 0 {
-                        conflict_or_missing!(tx, "conference_request", request.id.0);
+                        crate::conflict_or_missing!(tx, "conference_request", request.id.0);
                     }
                 }
             }
@@ -138,7 +125,7 @@ impl ConferenceStore for Store {
                     .await
                     .map_err(db_error)?;
                     if updated.rows_affected() == 0 {
-                        conflict_or_missing!(tx, "conference_meeting", meeting.id.0);
+                        crate::conflict_or_missing!(tx, "conference_meeting", meeting.id.0);
                     }
                 }
                 sqlx::query("DELETE FROM conference_agenda WHERE meeting_id = $1")

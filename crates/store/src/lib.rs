@@ -146,7 +146,20 @@ macro_rules! insert_rows {
     }};
 }
 
-pub(crate) use {in_tx, insert_rows, on_db};
+/// After an UPDATE guarded by the version touched nothing: a conflict, or the row is gone.
+macro_rules! conflict_or_missing {
+    ($tx:ident, $table:literal, $id:expr) => {{
+        let sql = concat!("SELECT version FROM ", $table, " WHERE id = $1");
+        let current: Option<i64> =
+            sqlx::query_scalar(sql).bind($id).fetch_optional(&mut *$tx).await.map_err($crate::db_error)?;
+        return Err(match current {
+            Some(current) => domain::ports::StoreError::Conflict { current },
+            None => domain::ports::StoreError::NotFound,
+        });
+    }};
+}
+
+pub(crate) use {conflict_or_missing, in_tx, insert_rows, on_db};
 
 /// Maps a database error to the port's error; the cause is logged here, not shown to users.
 pub(crate) fn db_error(error: sqlx::Error) -> StoreError {

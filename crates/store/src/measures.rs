@@ -9,7 +9,7 @@ use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, PersonId};
 use domain::measures::{Measure, MeasureEvent, MeasureStore, Stored};
-use domain::ports::{StoreError, StoreResult};
+use domain::ports::StoreResult;
 use jiff::civil::Date;
 use uuid::Uuid;
 
@@ -69,15 +69,7 @@ impl MeasureStore for Store {
                 .await
                 .map_err(db_error)?;
                 if updated.rows_affected() == 0 {
-                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM measure WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    return Err(match current {
-                        Some(current) => StoreError::Conflict { current },
-                        None => StoreError::NotFound,
-                    });
+                    crate::conflict_or_missing!(tx, "measure", id);
                 }
                 for table in ["DELETE FROM measure_person WHERE measure_id = $1", "DELETE FROM measure_task WHERE measure_id = $1"] {
                     sqlx::query(table).bind(id).execute(&mut *tx).await.map_err(db_error)?;

@@ -393,15 +393,7 @@ impl PeopleStore for Store {
                 .await
                 .map_err(db_error)?;
                 if updated.rows_affected() == 0 {
-                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM person WHERE id = $1")
-                        .bind(uuid)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    return Err(match current {
-                        Some(current) => StoreError::Conflict { current },
-                        None => StoreError::NotFound,
-                    });
+                    crate::conflict_or_missing!(tx, "person", uuid);
                 }
                 sqlx::query("DELETE FROM person_identifier WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
                 sqlx::query("DELETE FROM person_name_token WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;

@@ -125,15 +125,7 @@ macro_rules! write_plan_step {
             .await
             .map_err(db_error)?;
             if updated.rows_affected() == 0 {
-                let current: Option<i64> = sqlx::query_scalar("SELECT version FROM plan WHERE id = $1")
-                    .bind(plan.id.0)
-                    .fetch_optional(&mut *$tx)
-                    .await
-                    .map_err(db_error)?;
-                return Err(match current {
-                    Some(current) => StoreError::Conflict { current },
-                    None => StoreError::NotFound,
-                });
+                $crate::conflict_or_missing!($tx, "plan", plan.id.0);
             }
         }
         write_event_and_tasks!($tx, plan, event, $state);

@@ -263,15 +263,7 @@ impl ZsmStore for Store {
                 .await
                 .map_err(db_error)?;
             if updated.rows_affected() == 0 {
-                let current: Option<i64> = sqlx::query_scalar("SELECT version FROM zsm_case WHERE id = $1")
-                    .bind(stored.case.id.as_uuid())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                return Err(match current {
-                    Some(current) => StoreError::Conflict { current },
-                    None => StoreError::NotFound,
-                });
+                crate::conflict_or_missing!(tx, "zsm_case", stored.case.id.as_uuid());
             }
             write_history!(tx, &write);
             upsert_screening_referrals!(tx, write.at, write.referrals);
