@@ -357,6 +357,11 @@ async fn weekly_review_lists_overdue_tasks_and_the_re_evaluation_decides() {
     let past_the_end = client.get("/reviews/weekly?page=3").await.text().await.unwrap();
     assert!(!past_the_end.contains("De Boer") && past_the_end.contains("Pagina 3 van 1"), "{past_the_end}");
     assert!(past_the_end.contains("href=\"/reviews/weekly?page=1\" rel=\"prev\""), "{past_the_end}");
+    for bad in ["0", "x", "-1"] {
+        let refused = client.get(&format!("/reviews/weekly?page={bad}")).await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "page={bad}");
+        assert!(refused.text().await.unwrap().contains("page must be a whole number from 1"));
+    }
     // The plan was drafted and activated 12 days ago: nothing changed in the last seven days.
     assert!(row.contains("niets"), "{row}");
     let tasks = client.get("/tasks/agency").await.text().await.unwrap();

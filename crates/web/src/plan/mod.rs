@@ -463,7 +463,8 @@ struct ReviewPage {
 
 #[derive(Deserialize)]
 struct ReviewQuery {
-    page: Option<u32>,
+    /// Read as text so that a wrong number gets our own message, not the framework's.
+    page: Option<String>,
 }
 
 async fn weekly_review(
@@ -471,7 +472,15 @@ async fn weekly_review(
     Member(me, context): Member,
     Query(query): Query<ReviewQuery>,
 ) -> Result<Response, WebError> {
-    let review = state.plans().weekly_review(&me.actor, query.page.unwrap_or(1)).await?;
+    let page = match query.page.as_deref().map(str::trim) {
+        None | Some("") => 1,
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| WebError::BadRequest(format!("page must be a whole number from 1, not {text:?}")))?,
+    };
+    let review = state.plans().weekly_review(&me.actor, page).await?;
     let t = context.texts;
     let (total, attention) = (review.total.to_string(), review.needing_attention.to_string());
     let (page_number, pages) = (review.page.to_string(), review.pages.to_string());
