@@ -77,16 +77,54 @@ id_type!(GroupId);
 id_type!(/// An entry on a team's cohort-changes list.
     CohortNoticeId);
 
-/// A UUIDv7 whose time part is `at`.
+/// A UUIDv7 whose time part is `at` (to the millisecond) and whose other bits are random.
 pub fn new_v7(at: Timestamp) -> Uuid {
-    let seconds = u64::try_from(at.as_second()).unwrap_or(0);
-    let nanos = u32::try_from(at.subsec_nanosecond()).unwrap_or(0);
-    Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, seconds, nanos))
+    let millis = u64::try_from(at.as_millisecond()).unwrap_or(0);
+    uuid::Builder::from_unix_timestamp_millis(millis, &id_random_bits()).into_uuid()
+}
+
+/// Random bits for ids, from a generator per thread seeded by the operating system. Ids are
+/// not secrets (session tokens come from the OS directly), but `Uuid::new_v7` asked the OS for
+/// randomness on every id: a system call per audit entry, which profiles showed on pages that
+/// list hundreds of people.
+fn id_random_bits() -> [u8; 10] {
+    use std::cell::Cell;
+    use std::hash::{BuildHasher, Hasher};
+    thread_local! {
+        // `RandomState` keys come from the OS, once per thread.
+        static STATE: Cell<u64> = Cell::new(std::collections::hash_map::RandomState::new().build_hasher().finish());
+    }
+    STATE.with(|state| {
+        let next = || {
+            // wyrand: a 64-bit state stepped by a constant, mixed by a 128-bit multiply.
+            let s = state.get().wrapping_add(0xa076_1d64_78bd_642f);
+            state.set(s);
+            let mixed = u128::from(s) * u128::from(s ^ 0xe703_7ed1_a0b4_28db);
+            ((mixed >> 64) as u64) ^ (mixed as u64)
+        };
+        let (high, low) = (next().to_le_bytes(), next().to_le_bytes());
+        let mut bits = [0; 10];
+        bits[..8].copy_from_slice(&high);
+        bits[8..].copy_from_slice(&low[..2]);
+        bits
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_made_in_the_same_millisecond_differ_and_keep_their_time() {
+        let at: Timestamp = "2026-03-01T12:00:00.123Z".parse().unwrap();
+        let ids: std::collections::HashSet<Uuid> = (0..10_000).map(|_| new_v7(at)).collect();
+        assert_eq!(ids.len(), 10_000);
+        for id in ids.iter().take(3) {
+            assert_eq!(id.get_version_num(), 7);
+            let (seconds, nanos) = id.get_timestamp().unwrap().to_unix();
+            assert_eq!((seconds, nanos), (1_772_366_400, 123_000_000));
+        }
+    }
 
     #[test]
     fn ids_order_by_creation_time() {

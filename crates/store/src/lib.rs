@@ -10,6 +10,8 @@ mod conference;
 mod directory;
 pub mod evidence;
 mod measures;
+mod parsed;
+pub use parsed::{PARSED_ENTRIES, VersionCache};
 mod people;
 pub use people::TeamEntryNames;
 mod plan;
@@ -59,6 +61,8 @@ pub struct Store {
     reader: Option<std::sync::Arc<read::SqliteReader>>,
     /// Listings already on record (`domain::audit::ListingMemo`), shared by the store's clones.
     listings: std::sync::Arc<std::sync::Mutex<domain::audit::ListingMemo>>,
+    /// Plans and cases parsed from their JSON, by id and version (`parsed.rs`).
+    parsed: std::sync::Arc<parsed::Parsed>,
 }
 
 /// How long a listing of a person to a member is on record before it is written again.
@@ -229,7 +233,14 @@ impl Store {
         };
         let listings =
             std::sync::Arc::new(std::sync::Mutex::new(domain::audit::ListingMemo::new(DEFAULT_LISTING_WINDOW)));
-        let direct = Store { pool, write_lock: Default::default(), audit_queue: None, reader, listings };
+        let direct = Store {
+            pool,
+            write_lock: Default::default(),
+            audit_queue: None,
+            reader,
+            listings,
+            parsed: Default::default(),
+        };
         direct.check_is_desist().await?;
         let audit_queue = Some(audit_queue::AuditQueue::start(direct.clone()));
         Ok(Store { audit_queue, ..direct })

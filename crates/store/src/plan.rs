@@ -17,6 +17,8 @@ use domain::plan::service::{
 };
 use domain::ports::{StoreError, StoreResult};
 use jiff::civil::Date;
+use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// plan_id, person_id, version, at, on_day, member_id, agency_id, command
@@ -136,15 +138,29 @@ pub(crate) use {write_event_and_tasks, write_plan_step};
 
 impl Store {
     /// The plans with these ids, in this order, read a few hundred per query.
-    async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Plan>> {
-        let mut by_id = std::collections::HashMap::with_capacity(ids.len());
+    async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Arc<Plan>>> {
+        // The versions first (columns before the JSON, so no overflow page is read), then
+        // only the plans not already parsed at that version.
+        let mut wanted = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let sql = format!("SELECT id, state FROM plan WHERE id IN ({})", in_list(chunk.len()));
+            let sql = format!("SELECT id, version FROM plan WHERE id IN ({})", in_list(chunk.len()));
             let bound: Vec<Param> = chunk.iter().map(|id| Param::Uuid(*id)).collect();
-            let rows: Vec<(Uuid, String)> = self.read_all(&sql, &bound).await?;
-            by_id.extend(rows);
+            wanted.extend(self.read_all::<(Uuid, i64)>(&sql, &bound).await?);
         }
-        ids.iter().filter_map(|id| by_id.remove(id)).map(|state| parse_plan(&state)).collect()
+        let mut by_id = self.parsed_plans(&wanted).await?;
+        Ok(ids.iter().filter_map(|id| by_id.remove(id)).map(|(_, plan)| plan).collect())
+    }
+
+    /// Plans at the versions given, parsed once per version (`parsed.rs`).
+    async fn parsed_plans(&self, wanted: &[(Uuid, i64)]) -> StoreResult<HashMap<Uuid, (i64, Arc<Plan>)>> {
+        self.parsed(
+            &self.parsed.plans,
+            "plan",
+            "id, version, state",
+            wanted,
+            |(id, version, state): (Uuid, i64, String)| Ok((id, version, parse_plan(&state)?)),
+        )
+        .await
     }
 }
 
@@ -165,9 +181,12 @@ impl PlanStore for Store {
     }
 
     async fn current_plan(&self, person: PersonId) -> StoreResult<Option<StoredPlan>> {
-        let sql = "SELECT state, version FROM plan WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1";
-        let row: Option<(String, i64)> = self.read_optional(sql, params![*person.as_uuid()]).await?;
-        row.map(|(state, version)| Ok(StoredPlan { plan: parse_plan(&state)?, version })).transpose()
+        let sql = "SELECT id, version FROM plan WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1";
+        let Some((id, version)) = self.read_optional::<(Uuid, i64)>(sql, params![*person.as_uuid()]).await? else {
+            return Ok(None);
+        };
+        let plan = self.parsed_plans(&[(id, version)]).await?.remove(&id);
+        Ok(plan.map(|(version, plan)| StoredPlan { plan: Plan::clone(&plan), version }))
     }
 
     async fn plan_as_of(&self, plan: PlanId, at: jiff::Timestamp) -> StoreResult<Option<Plan>> {

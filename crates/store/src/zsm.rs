@@ -51,8 +51,8 @@ fn row_id(at: Timestamp) -> Uuid {
 /// state, clocks, lawyer_id, version
 type CaseRow = (String, String, Option<Uuid>, i64);
 
-/// `BOARD_COLUMNS`: the case row, then the suspect's family and given names.
-type BoardRow = (String, String, Option<Uuid>, i64, String, Option<String>);
+/// `BOARD_COLUMNS`: the case's id and version, then the suspect's family and given names.
+type BoardRow = (Uuid, i64, String, Option<String>);
 
 /// offence_date, outcome_date, outcome, offence_type, seriousness
 type PriorRow = (Day, Option<Day>, String, String, Option<i64>);
@@ -71,11 +71,6 @@ fn into_stored((state, clocks, lawyer_id, version): CaseRow) -> StoreResult<Stor
         lawyer: lawyer_id.map(MemberId::from_uuid),
         version,
     })
-}
-
-fn into_board_case((state, clocks, lawyer_id, version, family_name, given_names): BoardRow) -> StoreResult<BoardCase> {
-    let suspect_name = domain::people::full_name(given_names.as_deref(), &family_name);
-    Ok(BoardCase { stored: into_stored((state, clocks, lawyer_id, version))?, suspect_name })
 }
 
 /// The derived columns of the case row, bound in this order after `state, clocks`.
@@ -147,7 +142,7 @@ macro_rules! bind_offence {
 
 pub(crate) use {bind_index, bind_new_case, bind_offence};
 
-const BOARD_COLUMNS: &str = "c.state, c.clocks, c.lawyer_id, c.version, p.family_name, p.given_names";
+const BOARD_COLUMNS: &str = "c.id, c.version, p.family_name, p.given_names";
 
 /// Only cases whose suspect has `$2` (the reader's agency) on the team, valid on `$3`.
 const ON_TEAM: &str = "EXISTS (SELECT 1 FROM team_entry te WHERE te.person_id = c.suspect_id AND te.agency_id = $2 \
@@ -299,7 +294,7 @@ impl ZsmStore for Store {
         let open_rows: Vec<BoardRow> = self.read_all(&open, params![location, agency, Day(today), true]).await?;
         let decided_rows: Vec<BoardRow> =
             self.read_all(&decided, params![location, agency, Day(today), false, Instant(decided_since)]).await?;
-        open_rows.into_iter().chain(decided_rows).map(into_board_case).collect()
+        self.board_cases(open_rows.into_iter().chain(decided_rows).collect()).await
     }
 
     async fn cases_with_obligations(
@@ -314,7 +309,7 @@ impl ZsmStore for Store {
              WHERE o.case_id = c.id AND o.cancelled_at IS NULL AND o.ends_on >= $3) ORDER BY c.id"
         );
         let rows: Vec<BoardRow> = self.read_all(&sql, params![location, *agency.as_uuid(), Day(today)]).await?;
-        rows.into_iter().map(into_board_case).collect()
+        self.board_cases(rows).await
     }
 
     async fn prior_offences(&self, person: PersonId) -> StoreResult<Vec<PriorOffence>> {
@@ -383,6 +378,33 @@ impl ZsmStore for Store {
 }
 
 impl Store {
+    /// The listed cases, in the order listed, each parsed once per version (`parsed.rs`).
+    async fn board_cases(&self, rows: Vec<BoardRow>) -> StoreResult<Vec<BoardCase>> {
+        let wanted: Vec<(Uuid, i64)> = rows.iter().map(|(id, version, _, _)| (*id, *version)).collect();
+        let columns = "id, state, clocks, lawyer_id, version";
+        let mut parsed = self
+            .parsed(
+                &self.parsed.cases,
+                "zsm_case",
+                columns,
+                &wanted,
+                |(id, state, clocks, lawyer, version): (Uuid, String, String, Option<Uuid>, i64)| {
+                    Ok((id, version, into_stored((state, clocks, lawyer, version))?))
+                },
+            )
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, _, family_name, given_names)| {
+                let (_, stored) = parsed.remove(&id)?;
+                Some(BoardCase {
+                    stored,
+                    suspect_name: domain::people::full_name(given_names.as_deref(), &family_name),
+                })
+            })
+            .collect())
+    }
+
     async fn with_agencies(&self, (code, name, pack): LocationRow) -> StoreResult<ZsmLocation> {
         let sql = "SELECT agency_id FROM zsm_location_agency WHERE location = $1 ORDER BY agency_id";
         let agencies: Vec<(Uuid,)> = self.read_all(sql, params![&code]).await?;

@@ -54,8 +54,29 @@ const FILES: [(&str, &str); 6] = [
     ("measures", include_str!("../messages/measures.toml")),
 ];
 
-static CATALOGUE: LazyLock<HashMap<String, Entry>> = LazyLock::new(|| {
-    let mut all = HashMap::new();
+/// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,
+/// and std's SipHash was a visible share of pages that look up a text per table cell.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for byte in bytes {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Catalogue = HashMap<String, Entry, std::hash::BuildHasherDefault<KeyHasher>>;
+
+static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
+    let mut all = Catalogue::default();
     for (name, text) in FILES {
         let entries: HashMap<String, Entry> =
             toml::from_str(text).unwrap_or_else(|e| panic!("messages/{name}.toml is invalid: {e}"));
@@ -79,25 +100,29 @@ impl Texts {
 
     /// The text for `key`; a missing key shows as itself (and fails the catalogue test).
     pub fn get<'a>(&self, key: &'a str) -> &'a str {
-        match CATALOGUE.get(key) {
-            Some(entry) => match self.lang {
-                Lang::En => entry.en.as_str(),
-                Lang::Nl => entry.nl.as_str(),
-            },
-            None => {
-                tracing::warn!(key, "message key missing from catalogue");
-                key
-            }
-        }
+        self.lookup(key).unwrap_or(key)
+    }
+
+    /// The text for `key`, borrowed from the catalogue for as long as the program runs (for
+    /// texts kept beyond one request); a missing key shows as a marker.
+    pub fn text(&self, key: &str) -> &'static str {
+        self.lookup(key).unwrap_or("[?]")
+    }
+
+    fn lookup(&self, key: &str) -> Option<&'static str> {
+        let Some(entry) = CATALOGUE.get(key) else {
+            tracing::warn!(key, "message key missing from catalogue");
+            return None;
+        };
+        Some(match self.lang {
+            Lang::En => entry.en.as_str(),
+            Lang::Nl => entry.nl.as_str(),
+        })
     }
 
     /// The text for `key` with `{name}` placeholders filled in.
     pub fn fill(&self, key: &str, params: &[(&str, &str)]) -> String {
-        let mut text = self.get(key).to_string();
-        for (name, value) in params {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        text
+        fill_text(self.get(key), params)
     }
 
     /// Text stored as `code` or `code: detail` (audit entries), with the code looked up as
@@ -136,6 +161,32 @@ pub fn keys() -> Vec<&'static str> {
     CATALOGUE.keys().map(String::as_str).collect()
 }
 
+/// `template` with each `{name}` that has a parameter replaced by its value, in one pass;
+/// other braces are kept as they are.
+fn fill_text(template: &str, params: &[(&str, &str)]) -> String {
+    let mut rest = template;
+    let mut text = String::with_capacity(rest.len() + params.iter().map(|(_, v)| v.len()).sum::<usize>());
+    while let Some(open) = rest.find('{') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after
+            .find('}')
+            .and_then(|close| params.iter().find(|(name, _)| *name == &after[..close]).map(|(_, v)| (close, *v)));
+        match value {
+            Some((close, value)) => {
+                text.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                text.push('{');
+                rest = after;
+            }
+        }
+    }
+    text.push_str(rest);
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +198,15 @@ mod tests {
                 assert!(!Texts::new(lang).get(key).trim().is_empty(), "{key} is empty in {lang:?}");
             }
         }
+    }
+
+    #[test]
+    fn fill_replaces_every_known_placeholder_and_keeps_other_braces() {
+        let params = [("h", "2"), ("m", "05")];
+        assert_eq!(fill_text("{h} h {m} min, {h}", &params), "2 h 05 min, 2");
+        assert_eq!(fill_text("{x} {h", &params), "{x} {h");
+        assert_eq!(fill_text("{}{{h}}", &params), "{}{2}");
+        assert_eq!(fill_text("no braces", &params), "no braces");
     }
 
     #[test]

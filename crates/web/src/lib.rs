@@ -75,11 +75,20 @@ pub struct AppState {
     pub beyond: Arc<BeyondPack>,
     /// The evidence pages' copy of the extract, shared by all requests of this server.
     extract: Arc<evidence::ExtractCache>,
+    /// The ZSM board's rows as rendered per case version, shared by all requests.
+    board_rows: Arc<zsm::BoardRows>,
 }
 
 impl AppState {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
-        Self { store, clock, config: Arc::new(config), beyond: Arc::new(BeyondPack::nl()), extract: Arc::default() }
+        Self {
+            store,
+            clock,
+            config: Arc::new(config),
+            beyond: Arc::new(BeyondPack::nl()),
+            extract: Arc::default(),
+            board_rows: Arc::default(),
+        }
     }
 
     /// How many times this server loaded the extract from the store for the evidence pages.

@@ -61,6 +61,10 @@ async fn intake_contributions_decision_and_the_board_shows_it_settled() {
         )
         .await;
     assert_eq!(victim.status, 200, "{}", victim.body);
+    // The rows seen before are kept per case version: the changed case shows its new states.
+    let board = t.prosecutor.get("/zsm/zsm-utrecht/board/fragment").await;
+    let row = board.body.split(">Sam Vries</a>").nth(1).unwrap().split("</tr>").next().unwrap();
+    assert_eq!(row.matches("✓</span> done").count(), 2, "probation and victim support done: {row}");
     let v = current_version(&t.lawyer, &case).await;
     let consult = t
         .lawyer

@@ -14,17 +14,28 @@ use std::collections::HashMap;
 /// Remembered listings beyond which the expired ones are forgotten.
 const PRUNE_ABOVE: usize = 100_000;
 
+/// A listing already recorded: under which heading, on what basis, and when last.
+#[derive(Debug)]
+struct Recorded {
+    what: String,
+    basis: String,
+    at: Timestamp,
+}
+
 #[derive(Debug)]
 pub struct ListingMemo {
     window: SignedDuration,
-    recorded: HashMap<(MemberId, PersonId, String, String), Timestamp>,
+    /// By member and person (a handful of headings each), so a lookup allocates nothing: a
+    /// board view checks 200 entries.
+    recorded: HashMap<(MemberId, PersonId), Vec<Recorded>>,
+    remembered: usize,
 }
 
 impl ListingMemo {
     /// A memo that records a repeated listing again once `window` has passed; a zero window
     /// records every listing.
     pub fn new(window: SignedDuration) -> ListingMemo {
-        ListingMemo { window, recorded: HashMap::new() }
+        ListingMemo { window, recorded: HashMap::new(), remembered: 0 }
     }
 
     /// The entries still to write: all but listings already recorded within the window.
@@ -39,31 +50,42 @@ impl ListingMemo {
             return;
         }
         for entry in written {
-            if let Some(key) = key(entry) {
-                let at = self.recorded.entry(key).or_insert(entry.at);
-                *at = (*at).max(entry.at);
+            let Some(person) = listed_person(entry) else { continue };
+            let headings = self.recorded.entry((entry.member_id, person)).or_default();
+            match headings.iter_mut().find(|r| r.what == entry.what && r.basis == entry.basis) {
+                Some(recorded) => recorded.at = recorded.at.max(entry.at),
+                None => {
+                    headings.push(Recorded { what: entry.what.clone(), basis: entry.basis.clone(), at: entry.at });
+                    self.remembered += 1;
+                }
             }
         }
-        if self.recorded.len() > PRUNE_ABOVE
-            && let Some(newest) = self.recorded.values().max().copied()
+        if self.remembered > PRUNE_ABOVE
+            && let Some(newest) = self.recorded.values().flatten().map(|r| r.at).max()
         {
             let window = self.window;
-            self.recorded.retain(|_, at| newest.duration_since(*at) < window);
+            for headings in self.recorded.values_mut() {
+                headings.retain(|r| newest.duration_since(r.at) < window);
+            }
+            self.recorded.retain(|_, headings| !headings.is_empty());
+            self.remembered = self.recorded.values().map(Vec::len).sum();
         }
     }
 
     fn recorded_recently(&self, entry: &AuditEntry) -> bool {
-        let Some(key) = key(entry) else { return false };
-        self.recorded.get(&key).is_some_and(|at| {
-            let since = entry.at.duration_since(*at);
+        let Some(person) = listed_person(entry) else { return false };
+        let Some(headings) = self.recorded.get(&(entry.member_id, person)) else { return false };
+        headings.iter().filter(|r| r.what == entry.what && r.basis == entry.basis).any(|r| {
+            let since = entry.at.duration_since(r.at);
             since >= SignedDuration::ZERO && since < self.window
         })
     }
 }
 
-fn key(entry: &AuditEntry) -> Option<(MemberId, PersonId, String, String)> {
+/// The person of a listing entry; other entries are never coalesced.
+fn listed_person(entry: &AuditEntry) -> Option<PersonId> {
     match (entry.action, entry.person_id) {
-        (AuditAction::Listed, Some(person)) => Some((entry.member_id, person, entry.what.clone(), entry.basis.clone())),
+        (AuditAction::Listed, Some(person)) => Some(person),
         _ => None,
     }
 }

@@ -77,7 +77,8 @@ pub struct CaseWrite<'a> {
 /// A case on the board, with the suspect's name for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardCase {
-    pub stored: StoredCase,
+    /// Shared: a store may keep parsed cases for the next view of the board.
+    pub stored: std::sync::Arc<StoredCase>,
     pub suspect_name: String,
 }
 

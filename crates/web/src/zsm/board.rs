@@ -1,18 +1,13 @@
 //! The live board, the obligations list and the metrics page of a ZSM location.
 
+use super::board_rows::{RenderedRow, partner_columns};
 use super::*;
 
 pub(super) struct BoardRow {
-    id: CaseId,
-    suspect: String,
-    open_label: String,
-    status: String,
-    urgent: String,
-    deadline: String,
+    html: std::sync::Arc<RenderedRow>,
+    /// Set only when no warning already says how much time is left or how late it is.
     left: String,
     warning: Option<String>,
-    states: Vec<(String, &'static str, String, &'static str)>,
-    decided: Option<String>,
 }
 
 #[derive(Template)]
@@ -36,11 +31,6 @@ pub(super) struct BoardFragment {
     updated: String,
 }
 
-/// The partners shown as columns: those the pack seats at the table.
-pub(super) fn board_partners(pack: &JurisdictionPack) -> Vec<Partner> {
-    pack.table_partners.iter().map(|p| p.partner).collect()
-}
-
 pub(super) async fn board_data(
     state: &AppState,
     me: &SignedIn,
@@ -49,48 +39,30 @@ pub(super) async fn board_data(
 ) -> Result<BoardFragment, WebError> {
     let board = state.zsm().board(&me.actor, location).await?;
     let t = context.texts;
-    let zone = &board.pack.time_zone;
-    let partners = board_partners(board.pack);
+    let partners = partner_columns(board.pack, t);
     let mut open = Vec::new();
     let mut decided = Vec::new();
     for case in &board.cases {
-        let stored = &case.stored;
-        let urgent: Option<&ClockRun> = most_urgent(&stored.clocks);
-        let row = BoardRow {
-            id: stored.id(),
-            suspect: case.suspect_name.clone(),
-            open_label: t.fill("zsm.board.open_case", &[("name", &case.suspect_name)]),
-            status: status_label(status_code(&stored.case.status), t),
-            urgent: urgent.map(|r| clock_name(board.pack, &r.clock, t)).unwrap_or_else(|| "–".into()),
-            deadline: urgent.map(|r| local_time(r.deadline, zone)).unwrap_or_default(),
-            // Shown only when no warning already says how much time is left or how late it is.
-            left: urgent
-                .map(|r| t.fill("zsm.board.left", &[("time", &duration_text(r.remaining(board.now), t))]))
-                .unwrap_or_default(),
-            warning: urgent.and_then(|r| warning_text(r, board.pack, board.now, t)),
-            states: partners
-                .iter()
-                .map(|p| {
-                    let (symbol, text, class) = state_label(stored.case.contributions.state(*p), t);
-                    (t.get(&partner_key(*p)).to_string(), symbol, text, class)
-                })
-                .collect(),
-            decided: stored.case.status.decision().map(|d| {
-                format!("{} — {}", disposal_name(board.pack, d.disposal.as_str(), t), local_time(d.decided_at, zone))
-            }),
-        };
-        if row.decided.is_some() && !matches!(stored.case.status, CaseStatus::ReturnedToProsecutor { .. }) {
-            decided.push(row);
-        } else {
-            open.push(row);
+        let html =
+            state.board_rows.row(case, board.pack, &partners, t).map_err(|e| WebError::internal(e.to_string()))?;
+        if html.decided {
+            decided.push(BoardRow { html, left: String::new(), warning: None });
+            continue;
         }
+        let urgent: Option<&ClockRun> = most_urgent(&case.stored.clocks);
+        let warning = urgent.and_then(|r| warning_text(r, board.pack, board.now, t));
+        let left = match (urgent, &warning) {
+            (Some(run), None) => t.fill("zsm.board.left", &[("time", &duration_text(run.remaining(board.now), t))]),
+            _ => String::new(),
+        };
+        open.push(BoardRow { html, left, warning });
     }
     Ok(BoardFragment {
         page: Page::new(context, &t.fill("zsm.board.title", &[("location", &board.location.name)])),
-        partners: partners.iter().map(|p| t.get(&partner_key(*p)).to_string()).collect(),
+        partners: partners.iter().map(|(_, label)| label.to_string()).collect(),
         open,
         decided,
-        updated: t.fill("zsm.board.updated", &[("at", &local_time(board.now, zone))]),
+        updated: t.fill("zsm.board.updated", &[("at", &local_time(board.now, &board.pack.time_zone))]),
     })
 }
 

@@ -196,7 +196,7 @@ pub(super) async fn case_view(
             code: partner.code(),
             title: t.get(&partner_key(partner)).to_string(),
             symbol,
-            state_text,
+            state_text: state_text.to_string(),
             state_class,
             lines: contribution.content.as_ref().map(|c| content_lines(c, zone, t)).unwrap_or_default(),
             hidden,

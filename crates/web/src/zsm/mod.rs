@@ -3,6 +3,8 @@
 //! recording, and metrics. Handlers parse, call the domain's `Zsm` use cases, render.
 
 mod board;
+mod board_rows;
+pub(crate) use board_rows::BoardRows;
 mod case;
 mod decision;
 pub mod demo;

@@ -24,12 +24,12 @@ pub fn partner_key(partner: Partner) -> String {
 }
 
 /// A contribution state as symbol and words, never colour alone: ✓ done, ⧗ in progress, ✗ awaited.
-pub fn state_label(state: ContributionState, t: Texts) -> (&'static str, String, &'static str) {
+pub fn state_label(state: ContributionState, t: Texts) -> (&'static str, &'static str, &'static str) {
     match state {
-        ContributionState::Done => ("✓", t.get("zsm.state.done").to_string(), "state-done"),
-        ContributionState::InProgress => ("⧗", t.get("zsm.state.in_progress").to_string(), "state-progress"),
-        ContributionState::Awaited => ("✗", t.get("zsm.state.awaited").to_string(), "state-awaited"),
-        ContributionState::NotNeeded => ("–", t.get("zsm.state.not_needed").to_string(), "state-none"),
+        ContributionState::Done => ("✓", t.text("zsm.state.done"), "state-done"),
+        ContributionState::InProgress => ("⧗", t.text("zsm.state.in_progress"), "state-progress"),
+        ContributionState::Awaited => ("✗", t.text("zsm.state.awaited"), "state-awaited"),
+        ContributionState::NotNeeded => ("–", t.text("zsm.state.not_needed"), "state-none"),
     }
 }
 

@@ -6,7 +6,7 @@ use crate::access::{Actor, Permission};
 use crate::exclusion::ExclusionContext;
 use crate::ids::PersonId;
 use crate::plan::{
-    ListedTask, agency_tasks, help_task_lines, member_tasks, merge_task_lines, review_horizon, weekly_review,
+    ListedTask, Plan, agency_tasks, help_task_lines, member_tasks, merge_task_lines, review_horizon, weekly_review,
 };
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::{ServiceError, ServiceResult, listed_with_names};
@@ -50,9 +50,11 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
                     }
                     None => Vec::new(),
                 };
-                (agency_tasks(&holders.plans, agency, today, rules), help)
+                (agency_tasks(holders.plans.iter().map(|p| &**p), agency, today, rules), help)
             }
-            TaskOwner::Member(member) => (member_tasks(&holders.plans, member, today, rules), Vec::new()),
+            TaskOwner::Member(member) => {
+                (member_tasks(holders.plans.iter().map(|p| &**p), member, today, rules), Vec::new())
+            }
         };
         let lines = merge_task_lines(plan_lines, help_lines, TASK_LIST_LIMIT);
         let what = match owner {
@@ -82,12 +84,16 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         let stored = self.store.review_page(actor.agency_id, today, horizon, request).await?;
         let ids: Vec<_> = stored.plans.iter().map(|p| p.id).collect();
         let before = self.store.plans_as_of(&ids, week_ago).await?;
-        let items = weekly_review(before.iter().map(Option::as_ref).zip(stored.plans.iter()), today, &self.pack.plan);
+        let items = weekly_review(
+            before.iter().map(Option::as_ref).zip(stored.plans.iter().map(|p| &**p)),
+            today,
+            &self.pack.plan,
+        );
         let named = self.named(actor, items, |i| i.person, "list: weekly review").await?;
         let lines = named
             .into_iter()
             .filter_map(|(item, person_name)| {
-                let plan = stored.plans.iter().find(|p| p.id == item.plan)?.clone();
+                let plan = Plan::clone(stored.plans.iter().find(|p| p.id == item.plan)?);
                 Some(ReviewLine { item, person_name, plan })
             })
             .collect();

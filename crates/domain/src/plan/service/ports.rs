@@ -45,7 +45,8 @@ pub struct PlanWrite {
 /// exclusion orders whose help tasks it owns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskHolders {
-    pub plans: Vec<Plan>,
+    /// Shared: a store may keep parsed plans for the next list.
+    pub plans: Vec<std::sync::Arc<Plan>>,
     pub orders: Vec<ExclusionOrder>,
 }
 
@@ -129,7 +130,7 @@ pub struct PageRequest {
 /// A page of the weekly review as stored, with the counts over all pages.
 #[derive(Debug, Clone, Default)]
 pub struct ReviewPlans {
-    pub plans: Vec<Plan>,
+    pub plans: Vec<std::sync::Arc<Plan>>,
     /// Plans on the review in all.
     pub total: u64,
     /// Of those, the plans needing attention (all listed before the rest).
