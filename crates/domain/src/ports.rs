@@ -92,8 +92,13 @@ pub trait PeopleStore: Send + Sync {
         except: Option<PersonId>,
     ) -> impl Future<Output = StoreResult<Option<(Identifier, PersonId)>>> + Send;
     fn team(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<TeamEntry>>> + Send;
-    /// The team entries of each of `persons`, in one read (for work lists).
-    fn teams(&self, persons: &[PersonId]) -> impl Future<Output = StoreResult<Vec<TeamEntry>>> + Send;
+    /// The entries of `agency` that have not ended on the teams of `persons`, in one read: all
+    /// that `access::authorise` looks at for a member of `agency` (for work lists).
+    fn open_entries_of(
+        &self,
+        agency: AgencyId,
+        persons: &[PersonId],
+    ) -> impl Future<Output = StoreResult<Vec<TeamEntry>>> + Send;
     /// The names and dates of birth of those of `persons` who exist, in one read.
     fn summaries(&self, persons: &[PersonId]) -> impl Future<Output = StoreResult<Vec<PersonSummary>>> + Send;
     fn add_team_entry(&self, entry: &TeamEntry, audit: &AuditEntry) -> impl Future<Output = StoreResult<()>> + Send;

@@ -369,8 +369,10 @@ pub async fn listed_with_names<S: PeopleStore + AuditLog, T>(
     let mut persons: Vec<PersonId> = entries.iter().map(&person_of).collect();
     persons.sort();
     persons.dedup();
+    // `authorise` decides on the actor's agency's entries that have not ended, so only those
+    // are read: a person's whole team is several times as many rows.
     let mut teams: BTreeMap<PersonId, Vec<TeamEntry>> = BTreeMap::new();
-    for entry in store.teams(&persons).await? {
+    for entry in store.open_entries_of(actor.agency_id, &persons).await? {
         teams.entry(entry.person_id).or_default().push(entry);
     }
     let mut audit = Vec::new();

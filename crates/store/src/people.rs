@@ -121,7 +121,12 @@ const IN_LIST_CHUNK: usize = 200;
 
 /// `$1, $2, …, $n`.
 pub(crate) fn in_list(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    in_list_from(1, n)
+}
+
+/// `n` placeholders from `$first`: `$first, …, $(first + n - 1)`.
+pub(crate) fn in_list_from(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 fn into_team_entry(row: TeamRow) -> StoreResult<TeamEntry> {
@@ -481,11 +486,17 @@ impl PeopleStore for Store {
         rows.into_iter().map(into_team_entry).collect()
     }
 
-    async fn teams(&self, persons: &[PersonId]) -> StoreResult<Vec<TeamEntry>> {
+    async fn open_entries_of(&self, agency: AgencyId, persons: &[PersonId]) -> StoreResult<Vec<TeamEntry>> {
         let mut entries = Vec::new();
         for chunk in persons.chunks(IN_LIST_CHUNK) {
-            let sql = format!("SELECT {TEAM_COLUMNS} FROM team_entry WHERE person_id IN ({})", in_list(chunk.len()));
-            let ids: Vec<read::Param> = chunk.iter().map(|p| read::Param::Uuid(*p.as_uuid())).collect();
+            // `$1` is the agency; the persons follow from `$2`.
+            let sql = format!(
+                "SELECT {TEAM_COLUMNS} FROM team_entry WHERE agency_id = $1 AND ended_at IS NULL AND person_id IN ({})",
+                in_list_from(2, chunk.len())
+            );
+            let ids: Vec<read::Param> = std::iter::once(read::Param::Uuid(*agency.as_uuid()))
+                .chain(chunk.iter().map(|p| read::Param::Uuid(*p.as_uuid())))
+                .collect();
             let rows: Vec<TeamRow> = self.read_all(&sql, &ids).await?;
             for row in rows {
                 entries.push(into_team_entry(row)?);

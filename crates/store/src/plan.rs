@@ -2,8 +2,8 @@
 //! updates, the append-only history (one row per change, with the plan after it), and an
 //! index of outstanding tasks for the task lists, rewritten from the plan on every save.
 
-use crate::people::in_list;
 use crate::people::{INSERT_AUDIT, insert_audit};
+use crate::people::{in_list, in_list_from};
 use crate::read::{Param, params};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx};
@@ -139,11 +139,12 @@ pub(crate) use {write_event_and_tasks, write_plan_step};
 impl Store {
     /// The plans with these ids, in this order, read a few hundred per query.
     async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Arc<Plan>>> {
-        // The versions first (columns before the JSON, so no overflow page is read), then
-        // only the plans not already parsed at that version.
+        // The versions first, then only the plans not already parsed at that version. Every
+        // stored plan has a version from 1: saying so lets SQLite read the versions from the
+        // `plan_version` index alone rather than from each plan's row.
         let mut wanted = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let sql = format!("SELECT id, version FROM plan WHERE id IN ({})", in_list(chunk.len()));
+            let sql = format!("SELECT id, version FROM plan WHERE id IN ({}) AND version >= 1", in_list(chunk.len()));
             let bound: Vec<Param> = chunk.iter().map(|id| Param::Uuid(*id)).collect();
             wanted.extend(self.read_all::<(Uuid, i64)>(&sql, &bound).await?);
         }
@@ -199,11 +200,10 @@ impl PlanStore for Store {
         let mut by_id = std::collections::HashMap::with_capacity(plans.len());
         for chunk in plans.chunks(500) {
             // $1 is the instant; the plan ids follow.
-            let marks: Vec<String> = (2..=chunk.len() + 1).map(|n| format!("${n}")).collect();
             let sql = format!(
                 "SELECT e.plan_id, e.state FROM plan_event e WHERE e.plan_id IN ({}) AND e.version = \
                  (SELECT max(l.version) FROM plan_event l WHERE l.plan_id = e.plan_id AND l.at <= $1)",
-                marks.join(", ")
+                in_list_from(2, chunk.len())
             );
             let mut bound = vec![Param::Instant(Instant(at))];
             bound.extend(chunk.iter().map(|id| Param::Uuid(id.0)));

@@ -238,6 +238,11 @@ async fn search_follows_team_and_name_changes(db: TestDb) {
     let added = TeamEntryInput { agency_id: police.agency_id.to_string(), ..statutory_basis() };
     let entry = service.add_to_team(&officer, person.id, &added).await.unwrap();
     assert_eq!(service.search(&police, "ozdemir jan").await.unwrap().len(), 1, "found once added to the team");
+    let open_of = |agency| async move {
+        let entries = store.open_entries_of(agency, &[person.id]).await.unwrap();
+        entries.iter().map(|e| (e.person_id, e.agency_id)).collect::<Vec<_>>()
+    };
+    assert_eq!(open_of(police.agency_id).await, vec![(person.id, police.agency_id)], "only the agency's own entries");
 
     let mut renamed = jan("111222333");
     renamed.family_name = "Bakker".into();
@@ -251,6 +256,8 @@ async fn search_follows_team_and_name_changes(db: TestDb) {
         domain::audit::AuditEntry::new(&officer, clock.now(), Some(person.id), AuditAction::TeamEnd, "team", "");
     store.end_team_entry(entry.id, clock.now(), officer.member_id, &audit).await.unwrap();
     assert!(service.search(&police, "bakker").await.unwrap().is_empty(), "ended entry: not found");
+    assert!(open_of(police.agency_id).await.is_empty(), "an ended entry is not open");
+    assert_eq!(open_of(officer.agency_id).await, vec![(person.id, officer.agency_id)]);
     assert_eq!(service.search(&officer, "bakker").await.unwrap().len(), 1, "the other agency still finds them");
 }
 
