@@ -9,7 +9,7 @@ use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx};
 use domain::audit::AuditEntry;
 use domain::exclusion::ExclusionOrder;
-use domain::ids::{AgencyId, MemberId, PersonId, PlanId};
+use domain::ids::{AgencyId, MemberId, PersonId, PlanId, TaskId};
 use domain::measures::MeasureStore;
 use domain::plan::Plan;
 use domain::plan::service::{
@@ -236,42 +236,48 @@ impl PlanStore for Store {
             .collect()
     }
 
-    async fn tasks_of(&self, owner: TaskOwner, limit: u32) -> StoreResult<TaskHolders> {
-        // Read along the (owner, due) indexes of plan tasks and of help tasks of orders in
-        // force, merged in due order, and stop after `limit` tasks. Help tasks have no member.
-        let (sql, id) = match owner {
-            TaskOwner::Agency(agency) => (
-                // Each side stops at `limit` along its own index before the merge: ordering
-                // the union itself sorted every task of the agency (150,000 at national scale).
-                "SELECT holder, plan FROM (\
+    async fn tasks_of(&self, owner: TaskOwner, page: PageRequest) -> StoreResult<TaskHolders> {
+        // Read along the (owner, due, task_id) indexes of plan tasks and of help tasks of
+        // orders in force, merged in that order: the page and one more task (to tell whether
+        // another page follows). Help tasks have no member.
+        let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+        let wanted = i64::from(page.limit) + 1;
+        let through = offset.saturating_add(wanted);
+        let mut found: Vec<(Uuid, i32, Uuid)> = match owner {
+            TaskOwner::Agency(agency) => {
+                // Each side stops at the end of the page along its own index before the merge:
+                // ordering the union itself sorted every task of the agency (150,000 at
+                // national scale).
+                let sql = "SELECT holder, plan, task_id FROM (\
                  SELECT * FROM (SELECT plan_id AS holder, 1 AS plan, due, task_id FROM plan_task \
                  WHERE owner_agency = $1 ORDER BY due, task_id LIMIT $2) AS plan_side \
                  UNION ALL \
                  SELECT * FROM (SELECT t.measure_id, 0, t.due, t.task_id FROM measure_task t \
                  JOIN measure m ON m.id = t.measure_id WHERE t.owner_agency = $1 AND m.status = 'open' \
                  ORDER BY t.due, t.task_id LIMIT $2) AS order_side) AS owned \
-                 ORDER BY due, task_id LIMIT $2",
-                *agency.as_uuid(),
-            ),
-            TaskOwner::Member(member) => (
-                "SELECT plan_id AS holder, 1 AS plan FROM plan_task WHERE owner_member = $1 \
-                 ORDER BY due, task_id LIMIT $2",
-                *member.as_uuid(),
-            ),
+                 ORDER BY due, task_id LIMIT $3 OFFSET $4";
+                self.read_all(sql, params![*agency.as_uuid(), through, wanted, offset]).await?
+            }
+            TaskOwner::Member(member) => {
+                let sql = "SELECT plan_id AS holder, 1 AS plan, task_id FROM plan_task WHERE owner_member = $1 \
+                           ORDER BY due, task_id LIMIT $2 OFFSET $3";
+                self.read_all(sql, params![*member.as_uuid(), wanted, offset]).await?
+            }
         };
-        let limit = i64::from(limit);
-        let found: Vec<(Uuid, i32)> = self.read_all(sql, params![id, limit]).await?;
+        let more = found.len() > page.limit as usize;
+        found.truncate(page.limit as usize);
+        let tasks = found.iter().map(|(_, _, task)| TaskId::from_uuid(*task)).collect();
         let mut seen = std::collections::HashSet::new();
         let (plans, orders): (Vec<_>, Vec<_>) =
-            found.into_iter().filter(|(id, _)| seen.insert(*id)).partition(|(_, plan)| *plan == 1);
-        let plans = self.plans_by_ids(plans.into_iter().map(|(id, _)| id).collect()).await?;
+            found.into_iter().filter(|(id, _, _)| seen.insert(*id)).partition(|(_, plan, _)| *plan == 1);
+        let plans = self.plans_by_ids(plans.into_iter().map(|(id, _, _)| id).collect()).await?;
         let mut held = Vec::with_capacity(orders.len());
-        for (id, _) in orders {
+        for (id, _, _) in orders {
             if let Some(stored) = MeasureStore::measure::<ExclusionOrder>(self, id).await? {
                 held.push(stored.value);
             }
         }
-        Ok(TaskHolders { plans, orders: held })
+        Ok(TaskHolders { tasks, plans, orders: held, more })
     }
 
     async fn review_page(

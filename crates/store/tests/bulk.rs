@@ -189,8 +189,9 @@ async fn bulk_plans_read_back_as_generated_and_fill_the_task_index(db: TestDb) {
     expected.sort();
     assert_eq!(on_team, expected);
     let owner = sample.plan.tasks.iter().find(|t| t.status.is_outstanding()).unwrap().owner;
+    let everything = domain::plan::service::PageRequest { offset: 0, limit: 10_000 };
     let with_tasks =
-        store.tasks_of(TaskOwner::Agency(domain::ids::AgencyId::from_uuid(owner.0)), 10_000).await.unwrap();
+        store.tasks_of(TaskOwner::Agency(domain::ids::AgencyId::from_uuid(owner.0)), everything).await.unwrap();
     assert!(with_tasks.plans.iter().any(|p| p.id == sample.plan.id));
 }
 

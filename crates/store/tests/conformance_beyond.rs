@@ -18,7 +18,7 @@ use domain::{Clock, FixedClock};
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
-use support::{TestDb, actor, at, count, execute, statutory_basis};
+use support::{FIRST_PAGE, TestDb, actor, at, count, execute, statutory_basis};
 
 static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
 static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
@@ -148,12 +148,12 @@ async fn plan_history_is_rows_and_the_task_index_follows_the_plan(db: TestDb) {
     assert_eq!(many, vec![None, Some(before.clone())], "the batch read agrees with the single one");
 
     // The task index: by agency and by member.
-    let of_police = store.tasks_of(TaskOwner::Agency(constable.agency_id), 100).await.unwrap().plans;
+    let of_police = store.tasks_of(TaskOwner::Agency(constable.agency_id), FIRST_PAGE).await.unwrap().plans;
     assert_eq!(of_police.iter().map(|p| p.id).collect::<Vec<_>>(), vec![drafted.id]);
-    let of_member = store.tasks_of(TaskOwner::Member(constable.member_id), 100).await.unwrap().plans;
+    let of_member = store.tasks_of(TaskOwner::Member(constable.member_id), FIRST_PAGE).await.unwrap().plans;
     assert_eq!(of_member.len(), 1);
-    assert!(store.tasks_of(TaskOwner::Member(officer.member_id), 100).await.unwrap().plans.is_empty());
-    let lines = plans.tasks(&constable, TaskOwner::Agency(constable.agency_id)).await.unwrap();
+    assert!(store.tasks_of(TaskOwner::Member(officer.member_id), FIRST_PAGE).await.unwrap().plans.is_empty());
+    let lines = plans.tasks(&constable, TaskOwner::Agency(constable.agency_id), 1).await.unwrap().lines;
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].person_name, "Henk Jansen");
     let today = jiff::civil::date(2026, 11, 29);
@@ -175,6 +175,18 @@ async fn plan_history_is_rows_and_the_task_index_follows_the_plan(db: TestDb) {
     // History rows are append-only.
     assert!(execute(store, "UPDATE plan_event SET kind = 'x'").await.is_err());
     assert!(execute(store, "DELETE FROM plan_event").await.is_err());
+
+    // Pages in (due, task) order, each saying whether another follows.
+    plans.change(&officer, person, &task(&officer, None, "2026-12-03")).await.unwrap();
+    plans.change(&officer, person, &task(&officer, None, "2026-12-02")).await.unwrap();
+    let ours = TaskOwner::Agency(officer.agency_id);
+    let first = store.tasks_of(ours, PageRequest { offset: 0, limit: 2 }).await.unwrap();
+    let second = store.tasks_of(ours, PageRequest { offset: 2, limit: 2 }).await.unwrap();
+    let stored = store.current_plan(person).await.unwrap().unwrap().plan;
+    let due_of = |id| stored.tasks.iter().find(|t| t.id == id).map(|t| t.due.to_string()).unwrap();
+    let dues = |page: &domain::plan::service::TaskHolders| page.tasks.iter().map(|id| due_of(*id)).collect::<Vec<_>>();
+    assert_eq!((dues(&first), first.more), (vec!["2026-12-01".to_string(), "2026-12-02".to_string()], true));
+    assert_eq!((dues(&second), second.more), (vec!["2026-12-03".to_string()], false));
 
     // Closing ends the tasks: the index empties and the plan leaves the review.
     plans.change(&officer, person, &PlanAction::StartReEvaluation).await.unwrap();

@@ -24,7 +24,7 @@ use domain::service::{People, ServiceError};
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
-use support::{TestDb, actor, at, count, execute, statutory_basis};
+use support::{FIRST_PAGE, TestDb, actor, at, count, execute, statutory_basis};
 
 static ZONE: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::get("Europe/Amsterdam").unwrap());
 static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
@@ -233,21 +233,21 @@ async fn help_tasks_of_orders_join_the_agency_task_list(db: TestDb) {
     assert_eq!(count(store, "measure_task").await, 1, "the help task is indexed, not copied onto a plan");
     assert_eq!(count(store, "plan_task").await, 0);
     let owner = TaskOwner::Agency(officer.agency_id);
-    let held = store.tasks_of(owner, 100).await.unwrap();
+    let held = store.tasks_of(owner, FIRST_PAGE).await.unwrap();
     assert_eq!((held.plans.len(), held.orders.len()), (0, 1));
     let plans = Plans { store, clock: &clock, time_zone: &ZONE, pack: &PACK };
-    let lines = plans.tasks(&officer, owner).await.unwrap();
+    let lines = plans.tasks(&officer, owner, 1).await.unwrap().lines;
     assert_eq!(lines.len(), 1);
     assert_eq!(lines[0].person_name, "Sam Kuipers-Jansen");
     let ListedTask::Help(line) = &lines[0].line else { panic!("a help task: {:?}", lines[0].line) };
     assert_eq!((line.order, line.person), (order.id, victim));
     assert_eq!(line.due_at, order.help_due_at(&service.exclusion_context().unwrap()));
-    assert!(store.tasks_of(TaskOwner::Member(officer.member_id), 100).await.unwrap().orders.is_empty());
+    assert!(store.tasks_of(TaskOwner::Member(officer.member_id), FIRST_PAGE).await.unwrap().orders.is_empty());
 
     let started = OrderAction::HelpStarted { order: order.id.to_string(), task: line.task.id.to_string() };
     service.change_order(&officer, victim, &started).await.unwrap();
     assert_eq!(count(store, "measure_task").await, 0, "a started help task leaves the list");
-    assert!(plans.tasks(&officer, owner).await.unwrap().is_empty());
+    assert!(plans.tasks(&officer, owner, 1).await.unwrap().lines.is_empty());
 }
 
 on_both_backends!(

@@ -91,7 +91,7 @@ async fn a_changed_cohort_tells_the_persons_team(db: TestDb) {
     assert_eq!(task.description, "Joined cohort ew-iom on 2026-11-01: review the plan");
     assert_eq!(task.owner.0, *officer.agency_id.as_uuid());
     assert_eq!(task.due, jiff::civil::date(2026, 12, 6));
-    let agency_tasks = store.tasks_of(TaskOwner::Agency(officer.agency_id), 10).await.unwrap().plans;
+    let agency_tasks = store.tasks_of(TaskOwner::Agency(officer.agency_id), support::FIRST_PAGE).await.unwrap().plans;
     assert_eq!(agency_tasks.len(), 1, "the task is on probation's task list");
     let trail = store.audit_for_person(planned, 100).await.unwrap();
     assert_eq!(trail.len(), audit_before + 1);

@@ -407,6 +407,9 @@ fn task_line_dto(line: TaskListLine) -> TaskLineDto {
 pub struct TaskFilter {
     /// `overdue` or `due_soon` to show only those; empty for every outstanding task.
     urgency: String,
+    /// The page, from 1 (50 tasks each, before the urgency filter); a `Link` header with
+    /// `rel="next"` says when another follows.
+    page: Option<u32>,
 }
 
 async fn task_list(state: AppState, me: Member, owner: TaskOwner, filter: TaskFilter) -> Result<Response, WebError> {
@@ -425,9 +428,29 @@ async fn task_list(state: AppState, me: Member, owner: TaskOwner, filter: TaskFi
             json!({}),
         ));
     }
-    let lines = state.plans().tasks(&me.actor, owner).await?;
-    let body: Vec<TaskLineDto> = lines.into_iter().filter(|l| wanted(&l.line.urgency())).map(task_line_dto).collect();
-    Ok(Json(body).into_response())
+    let page = match filter.page {
+        None => 1,
+        Some(page) if page >= 1 => page,
+        Some(_) => {
+            return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "page must be 1 or more", Vec::new(), json!({})));
+        }
+    };
+    let tasks = state.plans().tasks(&me.actor, owner, page).await?;
+    let body: Vec<TaskLineDto> =
+        tasks.lines.into_iter().filter(|l| wanted(&l.line.urgency())).map(task_line_dto).collect();
+    let mut response = Json(body).into_response();
+    if tasks.more {
+        let path = match owner {
+            TaskOwner::Member(_) => "/api/v1/tasks/mine",
+            TaskOwner::Agency(_) => "/api/v1/tasks/agency",
+        };
+        let urgency = if filter.urgency.is_empty() { String::new() } else { format!("&urgency={}", filter.urgency) };
+        let link = format!("<{path}?page={}{urgency}>; rel=\"next\"", tasks.page + 1);
+        if let Ok(value) = axum::http::HeaderValue::from_str(&link) {
+            response.headers_mut().insert(axum::http::header::LINK, value);
+        }
+    }
+    Ok(response)
 }
 
 /// Outstanding tasks assigned to you personally, earliest due first (each person listed is audited).

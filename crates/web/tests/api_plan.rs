@@ -114,6 +114,10 @@ async fn journey(t: Team) {
     assert_eq!(none.as_array().unwrap().len(), 0, "the police own no task");
     let (status, _) = api_call(&clerk, Method::GET, "/api/v1/tasks/agency?urgency=someday", None).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = api_call(&clerk, Method::GET, "/api/v1/tasks/agency?page=0", None).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, beyond) = api_call(&clerk, Method::GET, "/api/v1/tasks/agency?page=2", None).await;
+    assert_eq!(beyond.as_array().unwrap().len(), 0, "one page of tasks");
     t.app.clock.advance(jiff::SignedDuration::from_hours(24 * 10));
     let clerk = t.app.session_for(&t.clerk).await;
     let (_, overdue) = api_call(&clerk, Method::GET, "/api/v1/tasks/agency?urgency=overdue", None).await;

@@ -366,6 +366,14 @@ async fn weekly_review_lists_overdue_tasks_and_the_re_evaluation_decides() {
     assert!(row.contains("niets"), "{row}");
     let tasks = client.get("/tasks/agency").await.text().await.unwrap();
     assert!(tasks.contains("3 dagen te laat"), "{tasks}");
+    assert!(!tasks.contains("rel=\"next\""), "one page of tasks");
+    let next_page = client.get("/tasks/agency?page=2").await.text().await.unwrap();
+    assert!(!next_page.contains("3 dagen te laat"), "the task is on the first page only");
+    assert!(next_page.contains("href=\"/tasks/agency?page=1\" rel=\"prev\""), "{next_page}");
+    for list in ["/tasks/agency", "/tasks/mine"] {
+        let refused = client.get(&format!("{list}?page=0")).await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{list}");
+    }
 
     let measure = [("measure_kind", "condition"), ("measure_description", "Meldplicht reclassering")];
     assert_eq!(client.post_form(&format!("{plan}/measures"), &measure).await.status(), StatusCode::SEE_OTHER);

@@ -139,3 +139,8 @@ pub async fn execute(store: &Store, sql: &str) -> Result<(), sqlx::Error> {
         store::Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()),
     }
 }
+
+/// The first page of a task list at the domain's page size.
+#[allow(dead_code)]
+pub const FIRST_PAGE: domain::plan::service::PageRequest =
+    domain::plan::service::PageRequest { offset: 0, limit: domain::plan::service::TASK_PAGE_SIZE };

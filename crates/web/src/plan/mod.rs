@@ -348,6 +348,11 @@ struct TaskListRow {
 #[template(path = "tasks.html")]
 struct TasksPage {
     page: Page,
+    /// Where the list lives (`/tasks/mine` or `/tasks/agency`), for the pager's links.
+    path: &'static str,
+    /// Links to the previous and next page, when there are.
+    previous: Option<u32>,
+    next: Option<u32>,
     rows: Vec<TaskListRow>,
     overdue_count: usize,
     mine: bool,
@@ -387,18 +392,22 @@ async fn task_list_page(
     me: &SignedIn,
     context: &RequestContext,
     mine: bool,
+    page: u32,
     errors: ErrorList,
 ) -> Result<TasksPage, WebError> {
     let owner = if mine { TaskOwner::Member(me.actor.member_id) } else { TaskOwner::Agency(me.actor.agency_id) };
-    let lines = state.plans().tasks(&me.actor, owner).await?;
+    let tasks = state.plans().tasks(&me.actor, owner, page).await?;
     let agencies = state.store.agencies().await?;
     let t = context.texts;
     let can_work = me.actor.can(Permission::WorkOnPlan);
     let zone = &state.config.time_zone;
-    let rows: Vec<TaskListRow> = lines.into_iter().map(|l| task_row(l, &agencies, can_work, t, zone)).collect();
+    let rows: Vec<TaskListRow> = tasks.lines.into_iter().map(|l| task_row(l, &agencies, can_work, t, zone)).collect();
     let title = if mine { t.get("tasks.mine") } else { t.get("tasks.agency") };
     Ok(TasksPage {
         page: Page::new(context, title),
+        path: if mine { "/tasks/mine" } else { "/tasks/agency" },
+        previous: (tasks.page > 1).then(|| tasks.page - 1),
+        next: tasks.more.then_some(tasks.page + 1),
         overdue_count: rows.iter().filter(|r| r.overdue).count(),
         rows,
         mine,
@@ -406,12 +415,22 @@ async fn task_list_page(
     })
 }
 
-async fn my_tasks(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    Ok(render(StatusCode::OK, &task_list_page(&state, &me, &context, true, ErrorList::default()).await?))
+async fn my_tasks(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let page = query.number()?;
+    Ok(render(StatusCode::OK, &task_list_page(&state, &me, &context, true, page, ErrorList::default()).await?))
 }
 
-async fn agency_tasks(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    Ok(render(StatusCode::OK, &task_list_page(&state, &me, &context, false, ErrorList::default()).await?))
+async fn agency_tasks(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let page = query.number()?;
+    Ok(render(StatusCode::OK, &task_list_page(&state, &me, &context, false, page, ErrorList::default()).await?))
 }
 
 /// Records from "my agency's tasks" that an exclusion order's help has started, through the
@@ -434,7 +453,7 @@ async fn help_started(
         )))),
     };
     let result = result.map(|()| "/tasks/agency".to_string());
-    after_post(result, context.texts, |errors| task_list_page(&state, &me, &context, false, errors)).await
+    after_post(result, context.texts, |errors| task_list_page(&state, &me, &context, false, 1, errors)).await
 }
 
 struct ReviewRow {
@@ -461,25 +480,33 @@ struct ReviewPage {
     measures: Vec<(String, String, String)>,
 }
 
+/// `?page=N` of a paged list.
 #[derive(Deserialize)]
-struct ReviewQuery {
+struct PageQuery {
     /// Read as text so that a wrong number gets our own message, not the framework's.
     page: Option<String>,
+}
+
+impl PageQuery {
+    /// The page asked for, from 1 (the first when not given).
+    fn number(&self) -> Result<u32, WebError> {
+        match self.page.as_deref().map(str::trim) {
+            None | Some("") => Ok(1),
+            Some(text) => text
+                .parse::<u32>()
+                .ok()
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| WebError::BadRequest(format!("page must be a whole number from 1, not {text:?}"))),
+        }
+    }
 }
 
 async fn weekly_review(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Query(query): Query<ReviewQuery>,
+    Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let page = match query.page.as_deref().map(str::trim) {
-        None | Some("") => 1,
-        Some(text) => text
-            .parse::<u32>()
-            .ok()
-            .filter(|&n| n >= 1)
-            .ok_or_else(|| WebError::BadRequest(format!("page must be a whole number from 1, not {text:?}")))?,
-    };
+    let page = query.number()?;
     let review = state.plans().weekly_review(&me.actor, page).await?;
     let t = context.texts;
     let (total, attention) = (review.total.to_string(), review.needing_attention.to_string());

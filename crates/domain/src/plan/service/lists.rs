@@ -4,13 +4,14 @@
 use super::{PageRequest, PlanStore, Plans, ReviewLine, TaskListLine, TaskOwner};
 use crate::access::{Actor, Permission};
 use crate::exclusion::ExclusionContext;
-use crate::ids::PersonId;
+use crate::ids::{PersonId, TaskId};
 use crate::plan::{
     ListedTask, Plan, agency_tasks, help_task_lines, member_tasks, merge_task_lines, review_horizon, weekly_review,
 };
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
 use crate::service::{ServiceError, ServiceResult, listed_with_names};
 use jiff::SignedDuration;
+use std::collections::HashSet;
 
 /// Plans per page of the weekly review.
 pub const REVIEW_PAGE_SIZE: u32 = 50;
@@ -26,20 +27,32 @@ pub struct ReviewPage {
     pub needing_attention: u64,
 }
 
-/// "My tasks" and "my agency's tasks" show at most this many tasks, earliest due first: an
-/// agency on thousands of plans reads the overdue and the next ones, not a list of thousands.
-pub const TASK_LIST_LIMIT: usize = 100;
+/// "My tasks" and "my agency's tasks" show this many tasks per page, earliest due first: an
+/// agency on thousands of plans reads the overdue and the next ones a page at a time.
+pub const TASK_PAGE_SIZE: u32 = 50;
+
+/// A page of "my tasks" or "my agency's tasks".
+#[derive(Debug, Clone)]
+pub struct TaskPage {
+    pub lines: Vec<TaskListLine>,
+    /// This page, from 1.
+    pub page: u32,
+    /// More tasks follow on the next page.
+    pub more: bool,
+}
 
 impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
-    /// "My tasks" (`TaskOwner::Member`) or "my agency's tasks": outstanding tasks, earliest due
-    /// first (at most `TASK_LIST_LIMIT`), only for persons the actor may still see. Each listed
-    /// person is audited.
-    pub async fn tasks(&self, actor: &Actor, owner: TaskOwner) -> ServiceResult<Vec<TaskListLine>> {
+    /// One page (numbered from 1) of "my tasks" (`TaskOwner::Member`) or "my agency's tasks":
+    /// outstanding tasks, earliest due first, only for persons the actor may still see. Each
+    /// listed person is audited.
+    pub async fn tasks(&self, actor: &Actor, owner: TaskOwner, page: u32) -> ServiceResult<TaskPage> {
         if !actor.can(Permission::ViewPerson) {
             return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
         }
         let today = self.today();
-        let holders = self.store.tasks_of(owner, TASK_LIST_LIMIT as u32).await?;
+        let page = page.max(1);
+        let request = PageRequest { offset: u64::from(page - 1) * u64::from(TASK_PAGE_SIZE), limit: TASK_PAGE_SIZE };
+        let holders = self.store.tasks_of(owner, request).await?;
         let rules = &self.pack.plan;
         let (plan_lines, help_lines) = match owner {
             TaskOwner::Agency(agency) => {
@@ -56,14 +69,21 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
                 (member_tasks(holders.plans.iter().map(|p| &**p), member, today, rules), Vec::new())
             }
         };
-        let lines = merge_task_lines(plan_lines, help_lines, TASK_LIST_LIMIT);
+        // The holders' other outstanding tasks belong to other pages.
+        let on_page: HashSet<TaskId> = holders.tasks.iter().copied().collect();
+        let mut lines = merge_task_lines(plan_lines, help_lines, usize::MAX);
+        lines.retain(|line| on_page.contains(&line.task_id()));
+        lines.truncate(TASK_PAGE_SIZE as usize);
         let what = match owner {
             TaskOwner::Agency(_) => "list: my agency's tasks",
             TaskOwner::Member(_) => "list: my tasks",
         };
-        self.named(actor, lines, ListedTask::person, what)
-            .await
-            .map(|named| named.into_iter().map(|(line, person_name)| TaskListLine { line, person_name }).collect())
+        let named = self.named(actor, lines, ListedTask::person, what).await?;
+        Ok(TaskPage {
+            lines: named.into_iter().map(|(line, person_name)| TaskListLine { line, person_name }).collect(),
+            page,
+            more: holders.more,
+        })
     }
 
     /// One page (numbered from 1) of the weekly review: running plans (and those under

@@ -12,7 +12,7 @@ mod ports;
 
 pub use action::*;
 pub use cohort_notices::*;
-pub use lists::{REVIEW_PAGE_SIZE, ReviewPage, TASK_LIST_LIMIT};
+pub use lists::{REVIEW_PAGE_SIZE, ReviewPage, TASK_PAGE_SIZE, TaskPage};
 pub use ports::*;
 
 use super::{ListedTask, Plan, PlanCommand, PlanContext, WeeklyReviewItem, plan_view_for};

@@ -2,7 +2,7 @@
 
 use crate::audit::AuditEntry;
 use crate::exclusion::ExclusionOrder;
-use crate::ids::{AgencyId, MemberId, PersonId, PlanId};
+use crate::ids::{AgencyId, MemberId, PersonId, PlanId, TaskId};
 use crate::plan::{Plan, PlanCommand};
 use crate::ports::StoreResult;
 use jiff::Timestamp;
@@ -41,13 +41,16 @@ pub struct PlanWrite {
     pub steps: Vec<(PlanEvent, Plan)>,
 }
 
-/// What holds the first outstanding tasks of an owner: plans, and (for an agency) the
-/// exclusion orders whose help tasks it owns.
+/// One page of an owner's outstanding tasks: the tasks' ids in list order, and what holds
+/// them: plans, and (for an agency) the exclusion orders whose help tasks it owns.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TaskHolders {
+    pub tasks: Vec<TaskId>,
     /// Shared: a store may keep parsed plans for the next list.
     pub plans: Vec<std::sync::Arc<Plan>>,
     pub orders: Vec<ExclusionOrder>,
+    /// More tasks follow this page.
+    pub more: bool,
 }
 
 /// Whose tasks a list shows.
@@ -85,10 +88,10 @@ pub trait PlanStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<Option<Plan>>>> + Send;
     /// The plan's history, oldest first.
     fn plan_history(&self, plan: PlanId) -> impl Future<Output = StoreResult<Vec<PlanEvent>>> + Send;
-    /// The plans (and, for an agency, the exclusion orders in force) holding the first `limit`
-    /// outstanding tasks of `owner`, earliest due first: plan tasks and help tasks in one
-    /// ordered read.
-    fn tasks_of(&self, owner: TaskOwner, limit: u32) -> impl Future<Output = StoreResult<TaskHolders>> + Send;
+    /// One page of the outstanding tasks of `owner` in (due date, task id) order, plan tasks
+    /// and (for an agency) the help tasks of exclusion orders in force in one ordered read,
+    /// with the plans and orders holding them.
+    fn tasks_of(&self, owner: TaskOwner, page: PageRequest) -> impl Future<Output = StoreResult<TaskHolders>> + Send;
     /// One page of the weekly review: the running plans (and those under re-evaluation) of
     /// persons whose team `agency` is on today, those needing attention first — with overdue
     /// tasks, most first, or a re-evaluation on or before `horizon` — then by plan id.
