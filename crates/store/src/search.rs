@@ -1,7 +1,7 @@
 //! Person search as SQL, for both backends.
 
 use crate::Store;
-use crate::read::params;
+use crate::read::Param;
 use domain::ids::AgencyId;
 use domain::people::PersonQuery;
 use domain::people::search::prefix_end;
@@ -23,28 +23,59 @@ impl Store {
     /// Word length was the guess before, and a poor one: in "jan vri" the 27,000 names
     /// starting with "jan" were read to find the 8,000 starting with "vri".
     /// Counted in the agency's own part of the index: what matters is how many of the people
-    /// the member may find carry the word.
+    /// the member may find carry the word. All words are counted by one statement (on
+    /// PostgreSQL each statement is a round trip).
     pub(crate) async fn rarest_first(&self, query: &PersonQuery, agency: AgencyId) -> StoreResult<PersonQuery> {
         let mut query = query.clone();
         // Only a search driven by a name word needs the order (see `SearchPlan::new`).
         if query.name_prefixes.len() < 2 || !query.identifiers.is_empty() || query.birth_date.is_some() {
             return Ok(query);
         }
-        let sql = format!(
-            "SELECT count(*) FROM (SELECT 1 FROM team_name_token \
-             WHERE agency_id = $1 AND token >= $2 AND token < $3 LIMIT {PROBE_CAP}) probe"
-        );
-        let mut counted = Vec::new();
-        for prefix in query.name_prefixes.drain(..) {
-            let end = prefix_end(&prefix);
-            let (count,): (i64,) = self.read_one(&sql, params![*agency.as_uuid(), &prefix, &end]).await?;
-            // Equally common (both over the cap): the longer word is likely the rarer.
-            counted.push((count, std::cmp::Reverse(prefix.len()), prefix));
+        let ends: Vec<String> = query.name_prefixes.iter().map(|prefix| prefix_end(prefix)).collect();
+        let mut bound = vec![Param::Uuid(*agency.as_uuid())];
+        let mut probes = Vec::new();
+        for (prefix, end) in query.name_prefixes.iter().zip(&ends) {
+            bound.push(Param::Text(prefix));
+            bound.push(Param::Text(end));
+            let (low, high) = (bound.len() - 1, bound.len());
+            probes.push(format!(
+                "SELECT ${low} AS word, count(*) AS found FROM (SELECT 1 FROM team_name_token \
+                 WHERE agency_id = $1 AND token >= ${low} AND token < ${high} LIMIT {PROBE_CAP}) probe{low}"
+            ));
         }
+        let counts: Vec<(String, i64)> = self.read_all(&probes.join(" UNION ALL "), &bound).await?;
+        let mut counted: Vec<_> = query
+            .name_prefixes
+            .drain(..)
+            .map(|prefix| {
+                let count = counts.iter().find(|(word, _)| *word == prefix).map_or(0, |(_, count)| *count);
+                // Equally common (both over the cap): the longer word is likely the rarer.
+                (count, std::cmp::Reverse(prefix.len()), prefix)
+            })
+            .collect();
         counted.sort();
         query.name_prefixes = counted.into_iter().map(|(_, _, prefix)| prefix).collect();
         Ok(query)
     }
+}
+
+/// A person's name words as one line, each word between spaces (" de jan vries "), kept
+/// beside every per-agency search entry of the person (`team_name_token.names`).
+pub(crate) fn name_line(tokens: &[String]) -> String {
+    let mut line = String::from(" ");
+    for token in tokens {
+        line.push_str(token);
+        line.push(' ');
+    }
+    line
+}
+
+/// The `LIKE` pattern that matches a [`name_line`] holding a word that starts with `prefix`.
+/// Search words are folded to letters and digits (`domain::people::search::fold`), so the
+/// filter changes nothing; it only ensures a `%` or `_` can never act as a wildcard.
+fn word_pattern(prefix: &str) -> String {
+    let clean: String = prefix.chars().filter(|c| c.is_alphanumeric()).collect();
+    format!("% {clean}%")
 }
 
 /// The search as SQL. The most selective part drives the query (an identifier, else the
@@ -100,12 +131,19 @@ impl SearchPlan {
         };
         // The other name words first: they reject most candidates, while the team check
         // (consent not expired) passes nearly every candidate the agency's index yields.
+        // Driven by a name, the entry being read holds all of the person's words; otherwise
+        // each candidate's words are looked up.
         let mut conditions = Vec::new();
         for prefix in prefixes.iter().skip(usize::from(driven_by_name)) {
-            let (low, high) = plan.prefix_range(prefix);
-            conditions.push(per_candidate(&format!(
-                "person_name_token t WHERE t.person_id = {key} AND t.token >= {low} AND t.token < {high}"
-            )));
+            if driven_by_name {
+                let pattern = plan.param(SearchParam::Text(word_pattern(prefix)));
+                conditions.push(format!("n.names LIKE {pattern}"));
+            } else {
+                let (low, high) = plan.prefix_range(prefix);
+                conditions.push(per_candidate(&format!(
+                    "person_name_token t WHERE t.person_id = {key} AND t.token >= {low} AND t.token < {high}"
+                )));
+            }
         }
         conditions.push(per_candidate(&format!(
             "team_entry te WHERE te.agency_id = $1 AND te.person_id = {key} \
