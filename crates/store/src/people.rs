@@ -484,8 +484,7 @@ impl PeopleStore for Store {
             SearchParam::Date(date) => read::Param::Day(Day(*date)),
         }));
         let rows: Vec<SummaryRow> = self.read_all(&plan.sql, &bound).await?;
-        let mut seen = std::collections::HashSet::new();
-        Ok(rows.into_iter().filter(|row| seen.insert(row.0)).take(limit as usize).map(into_summary).collect())
+        Ok(rows.into_iter().map(into_summary).collect())
     }
 
     async fn holder_of(

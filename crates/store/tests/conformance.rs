@@ -269,6 +269,7 @@ async fn search_with_several_words_needs_every_word(db: TestDb) {
         ("Piet", "de Vries"),
         ("Janneke", "de Vries-Bakker"),
         ("Anna", "Dekker"),
+        ("Jan", "Jansen"),
     ]
     .into_iter()
     .enumerate()
@@ -285,7 +286,9 @@ async fn search_with_several_words_needs_every_word(db: TestDb) {
         names.sort();
         names
     };
-    let cases: [(&str, &[&str]); 8] = [
+    let cases: [(&str, &[&str]); 9] = [
+        // Jan Jansen matches through two words and is listed once.
+        ("jan", &["Jan Bakker", "Jan Jansen", "Jan de Vries", "Janneke de Vries-Bakker"]),
         ("jan vri", &["Jan de Vries", "Janneke de Vries-Bakker"]),
         ("de jan", &["Jan de Vries", "Janneke de Vries-Bakker"]),
         ("jan bak", &["Jan Bakker", "Janneke de Vries-Bakker"]),
