@@ -14,45 +14,35 @@ use jiff::civil::Date;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
+/// The column types of `PERSON_COLUMNS`, in order, followed by `$extra` ones.
+macro_rules! person_row {
+    ($($extra:ty),*) => {
+        (
+            Uuid,
+            String,
+            Option<String>,
+            Option<Day>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            i64,
+            Instant,
+            Uuid,
+            Instant,
+            Uuid,
+            $($extra),*
+        )
+    };
+}
+
 /// The columns of `PERSON_COLUMNS`, in order.
-type PersonRow = (
-    Uuid,
-    String,
-    Option<String>,
-    Option<Day>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    Instant,
-    Uuid,
-    Instant,
-    Uuid,
-);
+type PersonRow = person_row!();
 
 /// `PersonRow` followed by one identifier's kind and value (none: the person has none).
-type PersonIdentifierRow = (
-    Uuid,
-    String,
-    Option<String>,
-    Option<Day>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    Instant,
-    Uuid,
-    Instant,
-    Uuid,
-    Option<String>,
-    Option<String>,
-);
+type PersonIdentifierRow = person_row!(Option<String>, Option<String>);
 
 /// kind, value
 type IdentifierRow = (String, String);
