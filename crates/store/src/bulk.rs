@@ -70,8 +70,9 @@ pub struct BulkLoaded {
 struct Batch {
     people: Vec<GeneratedPerson>,
     identifiers: Vec<(&'static str, String, Uuid)>,
-    /// Name word, person, the person's agency (the generator puts everyone on one team).
-    tokens: Vec<(String, Uuid, Uuid)>,
+    /// Name word, person, the person's agency (the generator puts everyone on one team), and
+    /// all of the person's words (`search::name_line`).
+    tokens: Vec<(String, Uuid, Uuid, std::sync::Arc<str>)>,
     revisions: Vec<(Uuid, String)>,
 }
 
@@ -84,8 +85,10 @@ impl Batch {
             for identifier in &person.details.identifiers {
                 batch.identifiers.push((identifier.kind.code(), identifier.value.clone(), person.id));
             }
-            for token in person.details.name_tokens() {
-                batch.tokens.push((token, person.id, agencies[person.agency]));
+            let tokens = person.details.name_tokens();
+            let names: std::sync::Arc<str> = crate::search::name_line(&tokens).into();
+            for token in tokens {
+                batch.tokens.push((token, person.id, agencies[person.agency], names.clone()));
             }
             let json = serde_json::to_string(&person.details).map_err(|e| StoreError::Database(e.to_string()))?;
             batch.revisions.push((person.id, json));
@@ -143,9 +146,8 @@ impl Store {
                 insert_rows!(self, tx, "person_name_token (token, person_id)", 2, batch.tokens, |q, row| {
                     q.bind(&row.0).bind(row.1)
                 });
-                insert_rows!(self, tx, "team_name_token (agency_id, token, person_id)", 3, batch.tokens, |q, row| {
-                    q.bind(row.2).bind(&row.0).bind(row.1)
-                });
+                insert_rows!(self, tx, "team_name_token (agency_id, token, person_id, names)", 4, batch.tokens,
+                    |q, row| q.bind(row.2).bind(&row.0).bind(row.1).bind(&*row.3));
                 insert_rows!(self, tx, "person_revision (person_id, version, details, saved_at, saved_by)", 5,
                     batch.revisions, |q, row| q.bind(row.0).bind(1_i64).bind(&row.1).bind(at).bind(loader));
                 insert_rows!(self, tx, "team_entry (id, person_id, agency_id, basis_kind, statute, reason, added_by, \

@@ -176,6 +176,9 @@ pub(crate) fn db_error(error: sqlx::Error) -> StoreError {
     StoreError::Database(error.to_string())
 }
 
+/// A PostgreSQL connection idle for longer is pinged before it is handed out.
+const PG_PING_AFTER_IDLE: Duration = Duration::from_secs(5);
+
 impl Store {
     /// Opens the database named by `url` (`sqlite:path`, `sqlite::memory:`, `postgres://…`),
     /// refuses one that is not a desist database, and brings its schema up to date.
@@ -191,8 +194,21 @@ impl Store {
         let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options =
                 PgConnectOptions::from_str(url).map_err(|e| StoreError::Database(format!("bad DATABASE_URL: {e}")))?;
+            // sqlx pings a pooled connection before every acquire by default: a round trip
+            // per statement, doubling what a page costs PostgreSQL and the two of us in CPU.
+            // Only a connection that sat idle is checked (one dropped by a restart of the
+            // server or a firewall is then replaced); a busy one has just proved itself.
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
+                .test_before_acquire(false)
+                .before_acquire(|connection, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for > PG_PING_AFTER_IDLE {
+                            sqlx::Connection::ping(connection).await?;
+                        }
+                        Ok(true)
+                    })
+                })
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await

@@ -14,24 +14,35 @@ use jiff::civil::Date;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
+/// The column types of `PERSON_COLUMNS`, in order, followed by `$extra` ones.
+macro_rules! person_row {
+    ($($extra:ty),*) => {
+        (
+            Uuid,
+            String,
+            Option<String>,
+            Option<Day>,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            i64,
+            Instant,
+            Uuid,
+            Instant,
+            Uuid,
+            $($extra),*
+        )
+    };
+}
+
 /// The columns of `PERSON_COLUMNS`, in order.
-type PersonRow = (
-    Uuid,
-    String,
-    Option<String>,
-    Option<Day>,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    Instant,
-    Uuid,
-    Instant,
-    Uuid,
-);
+type PersonRow = person_row!();
+
+/// `PersonRow` followed by one identifier's kind and value (none: the person has none).
+type PersonIdentifierRow = person_row!(Option<String>, Option<String>);
 
 /// kind, value
 type IdentifierRow = (String, String);
@@ -276,9 +287,10 @@ macro_rules! insert_team_entries {
 /// For the stores of other capabilities that put agencies on a team within their own writes.
 pub(crate) use insert_team_entries;
 
-/// The person's name words once per agency with an open team entry (see migration 0005).
-pub(crate) const REFRESH_TEAM_NAME_TOKENS: &str = "INSERT INTO team_name_token (agency_id, token, person_id) \
-     SELECT DISTINCT te.agency_id, t.token, t.person_id \
+/// The person's name words once per agency with an open team entry (see migration 0005),
+/// each entry carrying all of the person's words in `$2` (migration 0016).
+pub(crate) const REFRESH_TEAM_NAME_TOKENS: &str = "INSERT INTO team_name_token (agency_id, token, person_id, names) \
+     SELECT DISTINCT te.agency_id, t.token, t.person_id, $2 \
      FROM team_entry te JOIN person_name_token t ON t.person_id = te.person_id \
      WHERE te.person_id = $1 AND te.ended_at IS NULL";
 
@@ -292,8 +304,15 @@ macro_rules! refresh_team_name_tokens {
             .execute(&mut *$tx)
             .await
             .map_err($crate::db_error)?;
+        let tokens: Vec<String> =
+            sqlx::query_scalar("SELECT token FROM person_name_token WHERE person_id = $1 ORDER BY token")
+                .bind(person)
+                .fetch_all(&mut *$tx)
+                .await
+                .map_err($crate::db_error)?;
         sqlx::query($crate::people::REFRESH_TEAM_NAME_TOKENS)
             .bind(person)
+            .bind($crate::search::name_line(&tokens))
             .execute(&mut *$tx)
             .await
             .map_err($crate::db_error)?;
@@ -313,11 +332,6 @@ impl Store {
             Ok(None) => error,
             Err(other) => other,
         }
-    }
-
-    async fn identifiers_of(&self, id: Uuid) -> StoreResult<Vec<IdentifierRow>> {
-        let sql = "SELECT kind, value FROM person_identifier WHERE person_id = $1 ORDER BY kind, value";
-        self.read_all(sql, params![id]).await
     }
 }
 
@@ -415,16 +429,23 @@ impl PeopleStore for Store {
         self.person(id).await?.ok_or(StoreError::NotFound)
     }
 
+    /// The person with their identifiers, in one statement (one row per identifier): on
+    /// PostgreSQL every statement of the person page is a round trip.
     async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
-        let sql = format!("SELECT {PERSON_COLUMNS} FROM person WHERE id = $1");
-        let row: Option<PersonRow> = self.read_optional(&sql, params![*id.as_uuid()]).await?;
-        match row {
-            Some(row) => {
-                let identifiers = self.identifiers_of(row.0).await?;
-                into_person(row, identifiers).map(Some)
+        let sql = format!(
+            "SELECT {PERSON_COLUMNS}, i.kind, i.value FROM person \
+             LEFT JOIN person_identifier i ON i.person_id = person.id WHERE person.id = $1 ORDER BY i.kind, i.value"
+        );
+        let rows: Vec<PersonIdentifierRow> = self.read_all(&sql, params![*id.as_uuid()]).await?;
+        let mut identifiers = Vec::new();
+        let mut person = None;
+        for (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, kind, value) in rows {
+            if let (Some(kind), Some(value)) = (kind, value) {
+                identifiers.push((kind, value));
             }
-            None => Ok(None),
+            person.get_or_insert((a, b, c, d, e, f, g, h, i, j, k, l, m, n, o));
         }
+        person.map(|row| into_person(row, identifiers)).transpose()
     }
 
     async fn revisions(&self, id: PersonId) -> StoreResult<Vec<PersonRevision>> {
@@ -458,8 +479,7 @@ impl PeopleStore for Store {
             SearchParam::Date(date) => read::Param::Day(Day(*date)),
         }));
         let rows: Vec<SummaryRow> = self.read_all(&plan.sql, &bound).await?;
-        let mut seen = std::collections::HashSet::new();
-        Ok(rows.into_iter().filter(|row| seen.insert(row.0)).take(limit as usize).map(into_summary).collect())
+        Ok(rows.into_iter().map(into_summary).collect())
     }
 
     async fn holder_of(

@@ -278,11 +278,6 @@ impl Store {
         Ok(self.read_rows(sql, params, Some(1)).await?.into_iter().next())
     }
 
-    /// The one row of a read that always returns a row (an aggregate, an `EXISTS`).
-    pub(crate) async fn read_one<T: ReadRow>(&self, sql: &str, params: &[Param<'_>]) -> StoreResult<T> {
-        self.read_optional(sql, params).await?.ok_or_else(|| StoreError::Database(format!("no row from {sql}")))
-    }
-
     async fn read_rows<T: ReadRow>(
         &self,
         sql: &str,

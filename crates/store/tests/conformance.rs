@@ -261,6 +261,63 @@ async fn search_follows_team_and_name_changes(db: TestDb) {
     assert_eq!(service.search(&officer, "bakker").await.unwrap().len(), 1, "the other agency still finds them");
 }
 
+/// Several words: each must start one of the person's name words, whichever word is rarest
+/// (it drives the search, the others are checked on the index entry, migration 0016), and
+/// the words follow a rename.
+async fn search_with_several_words_needs_every_word(db: TestDb) {
+    let store = &db.store;
+    let clock = clock();
+    let officer = probation(store).await;
+    let service = people(store, &clock);
+    let mut created = Vec::new();
+    for (n, (given, family)) in [
+        ("Jan", "de Vries"),
+        ("Jan", "Bakker"),
+        ("Piet", "de Vries"),
+        ("Janneke", "de Vries-Bakker"),
+        ("Anna", "Dekker"),
+        ("Jan", "Jansen"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut input = jan(&format!("10000000{}", n + 1));
+        input.given_names = given.into();
+        input.family_name = family.into();
+        input.identifiers.truncate(0);
+        created.push(service.create(&officer, &input, &statutory_basis()).await.unwrap());
+    }
+    let found = |hits: Vec<domain::ports::PersonSummary>| {
+        let mut names: Vec<String> =
+            hits.into_iter().map(|h| format!("{} {}", h.given_names.unwrap_or_default(), h.family_name)).collect();
+        names.sort();
+        names
+    };
+    let cases: [(&str, &[&str]); 9] = [
+        // Jan Jansen matches through two words and is listed once.
+        ("jan", &["Jan Bakker", "Jan Jansen", "Jan de Vries", "Janneke de Vries-Bakker"]),
+        ("jan vri", &["Jan de Vries", "Janneke de Vries-Bakker"]),
+        ("de jan", &["Jan de Vries", "Janneke de Vries-Bakker"]),
+        ("jan bak", &["Jan Bakker", "Janneke de Vries-Bakker"]),
+        ("piet de vries", &["Piet de Vries"]),
+        ("VRIES de bakker jannek", &["Janneke de Vries-Bakker"]),
+        ("de ann", &["Anna Dekker"]),
+        ("bakker piet", &[]),
+        ("vries piet jan", &[]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(found(service.search(&officer, query).await.unwrap()), expected, "query {query:?}");
+    }
+    let first = &created[0];
+    let mut renamed = jan("100000001");
+    renamed.identifiers.truncate(0);
+    renamed.given_names = "Jan".into();
+    renamed.family_name = "de Wit".into();
+    service.update(&officer, first.id, first.version, &renamed).await.unwrap();
+    assert_eq!(found(service.search(&officer, "jan wit").await.unwrap()), ["Jan de Wit"]);
+    assert_eq!(found(service.search(&officer, "jan vri").await.unwrap()), ["Janneke de Vries-Bakker"]);
+}
+
 async fn expired_consent_hides_the_person(db: TestDb) {
     let store = &db.store;
     let clock = clock();
@@ -410,6 +467,7 @@ on_both_backends!(
     stale_edit_is_a_conflict_and_overwrites_nothing,
     search_is_case_and_accent_insensitive_and_limited_to_the_team,
     search_follows_team_and_name_changes,
+    search_with_several_words_needs_every_word,
     expired_consent_hides_the_person,
     refused_access_is_audited,
     concurrent_audit_appends_commit_each_callers_entries,

@@ -196,8 +196,10 @@ impl Store {
                 let person = spec.people.person(generated.index);
                 for (agency, entry) in &generated.extra_agencies {
                     entries.push((*entry, plan.person.0, agencies[*agency]));
-                    for token in person.details.name_tokens() {
-                        tokens.push((agencies[*agency], token, plan.person.0));
+                    let words = person.details.name_tokens();
+                    let names = crate::search::name_line(&words);
+                    for token in words {
+                        tokens.push((agencies[*agency], token, plan.person.0, names.clone()));
                     }
                 }
             }
@@ -208,8 +210,8 @@ impl Store {
                     q.bind(e.0).bind(e.1).bind(e.2).bind("statutory_task").bind("Convenant Zorg- en Veiligheidshuis")
                         .bind("Gegenereerd plan voor een benchmark").bind(author).bind(at)
                 });
-                insert_rows!(self, tx, "team_name_token (agency_id, token, person_id)", 3, tokens, |q, t| {
-                    q.bind(t.0).bind(&t.1).bind(t.2)
+                insert_rows!(self, tx, "team_name_token (agency_id, token, person_id, names)", 4, tokens, |q, t| {
+                    q.bind(t.0).bind(&t.1).bind(t.2).bind(&t.3)
                 });
                 insert_rows!(self, tx, "plan (id, person_id, status, started_on, version, state, created_at, \
                     created_by, updated_at, re_evaluation_on)", 10, rows, |q, r| {
