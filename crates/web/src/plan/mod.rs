@@ -415,22 +415,22 @@ async fn task_list_page(
     })
 }
 
-async fn my_tasks(
-    State(state): State<AppState>,
-    Member(me, context): Member,
-    Query(query): Query<PageQuery>,
-) -> Result<Response, WebError> {
-    let page = query.number()?;
-    Ok(render(StatusCode::OK, &task_list_page(&state, &me, &context, true, page, ErrorList::default()).await?))
+async fn my_tasks(state: State<AppState>, member: Member, query: Query<PageQuery>) -> Result<Response, WebError> {
+    task_list(state, member, query, true).await
 }
 
-async fn agency_tasks(
+async fn agency_tasks(state: State<AppState>, member: Member, query: Query<PageQuery>) -> Result<Response, WebError> {
+    task_list(state, member, query, false).await
+}
+
+async fn task_list(
     State(state): State<AppState>,
     Member(me, context): Member,
     Query(query): Query<PageQuery>,
+    mine: bool,
 ) -> Result<Response, WebError> {
     let page = query.number()?;
-    Ok(render(StatusCode::OK, &task_list_page(&state, &me, &context, false, page, ErrorList::default()).await?))
+    Ok(render(StatusCode::OK, &task_list_page(&state, &me, &context, mine, page, ErrorList::default()).await?))
 }
 
 /// Records from "my agency's tasks" that an exclusion order's help has started, through the
