@@ -25,6 +25,8 @@ pub(super) struct BoardPage {
 #[template(path = "zsm/board_fragment.html")]
 pub(super) struct BoardFragment {
     page: Page,
+    /// For the whole page around the fragment.
+    location: ZsmLocation,
     partners: Vec<String>,
     open: Vec<BoardRow>,
     decided: Vec<BoardRow>,
@@ -59,6 +61,7 @@ pub(super) async fn board_data(
     }
     Ok(BoardFragment {
         page: Page::new(context, &t.fill("zsm.board.title", &[("location", &board.location.name)])),
+        location: board.location,
         partners: partners.iter().map(|(_, label)| label.to_string()).collect(),
         open,
         decided,
@@ -72,10 +75,9 @@ pub(super) async fn board_page(
     Path(location): Path<String>,
 ) -> Result<Response, WebError> {
     let data = board_data(&state, &me, &context, &location).await?;
-    let (location, _) = state.zsm().location(&location).await?;
     let page = BoardPage {
         page: data.page,
-        location,
+        location: data.location,
         partners: data.partners,
         open: data.open,
         decided: data.decided,
