@@ -63,6 +63,8 @@ pub struct Store {
     listings: std::sync::Arc<std::sync::Mutex<domain::audit::ListingMemo>>,
     /// Plans and cases parsed from their JSON, by id and version (`parsed.rs`).
     parsed: std::sync::Arc<parsed::Parsed>,
+    /// The ZSM boards' lists of cases, by location generation (`zsm/board.rs`).
+    boards: std::sync::Arc<zsm::board::BoardListings>,
 }
 
 /// How long a listing of a person to a member is on record before it is written again.
@@ -256,6 +258,7 @@ impl Store {
             reader,
             listings,
             parsed: Default::default(),
+            boards: Default::default(),
         };
         direct.check_is_desist().await?;
         let audit_queue = Some(audit_queue::AuditQueue::start(direct.clone()));

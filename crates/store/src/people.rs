@@ -295,7 +295,8 @@ pub(crate) const REFRESH_TEAM_NAME_TOKENS: &str = "INSERT INTO team_name_token (
      WHERE te.person_id = $1 AND te.ended_at IS NULL";
 
 /// Rebuilds a person's part of the per-agency search index after their name or team changed,
-/// inside the transaction of that change, so search never sees one without the other.
+/// inside the transaction of that change, so search never sees one without the other; and
+/// tells the ZSM boards listing the person to read their lists again.
 macro_rules! refresh_team_name_tokens {
     ($tx:ident, $person:expr) => {{
         let person: uuid::Uuid = $person;
@@ -316,6 +317,8 @@ macro_rules! refresh_team_name_tokens {
             .execute(&mut *$tx)
             .await
             .map_err($crate::db_error)?;
+        // The boards listing the person's cases show their name and depend on their team.
+        $crate::zsm::board::touch_boards_of_suspect!($tx, person);
     }};
 }
 

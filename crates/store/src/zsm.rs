@@ -10,8 +10,10 @@ use crate::screening::upsert_screening_referrals;
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx};
 
+pub(crate) mod board;
 #[macro_use]
 mod history;
+use board::{BOARD_COLUMNS, BoardRow, ON_TEAM, touch_boards_of_suspect};
 use domain::access::TeamEntry;
 use domain::audit::AuditEntry;
 use domain::ids::AgencyId;
@@ -50,9 +52,6 @@ fn row_id(at: Timestamp) -> Uuid {
 
 /// state, clocks, lawyer_id, version
 type CaseRow = (String, String, Option<Uuid>, i64);
-
-/// `BOARD_COLUMNS`: the case's id and version, then the suspect's family and given names.
-type BoardRow = (Uuid, i64, String, Option<String>);
 
 /// offence_date, outcome_date, outcome, offence_type, seriousness
 type PriorRow = (Day, Option<Day>, String, String, Option<i64>);
@@ -142,12 +141,6 @@ macro_rules! bind_offence {
 
 pub(crate) use {bind_index, bind_new_case, bind_offence};
 
-const BOARD_COLUMNS: &str = "c.id, c.version, p.family_name, p.given_names";
-
-/// Only cases whose suspect has `$2` (the reader's agency) on the team, valid on `$3`.
-const ON_TEAM: &str = "EXISTS (SELECT 1 FROM team_entry te WHERE te.person_id = c.suspect_id AND te.agency_id = $2 \
-     AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $3))";
-
 impl ZsmStore for Store {
     async fn create_location(&self, location: &ZsmLocation) -> StoreResult<()> {
         in_tx!(self, tx => {
@@ -230,6 +223,7 @@ impl ZsmStore for Store {
             write_history!(tx, &write);
             upsert_screening_referrals!(tx, write.at, write.referrals);
             write_audit_and_team!(tx, &write);
+            touch_boards_of_suspect!(tx, *stored.suspect().as_uuid());
         });
         Ok(())
     }
@@ -263,6 +257,7 @@ impl ZsmStore for Store {
             write_history!(tx, &write);
             upsert_screening_referrals!(tx, write.at, write.referrals);
             write_audit_and_team!(tx, &write);
+            touch_boards_of_suspect!(tx, *stored.suspect().as_uuid());
         });
         Ok(())
     }
@@ -280,21 +275,7 @@ impl ZsmStore for Store {
         today: Date,
         decided_since: Timestamp,
     ) -> StoreResult<Vec<BoardCase>> {
-        let open = format!(
-            "SELECT {BOARD_COLUMNS} FROM zsm_case c JOIN person p ON p.id = c.suspect_id \
-             WHERE c.location = $1 AND c.is_open = $4 AND {ON_TEAM} \
-             ORDER BY c.urgent_deadline IS NULL, c.urgent_deadline, c.id"
-        );
-        let decided = format!(
-            "SELECT {BOARD_COLUMNS} FROM zsm_case c JOIN person p ON p.id = c.suspect_id \
-             WHERE c.location = $1 AND c.is_open = $4 AND c.first_decided_at >= $5 AND {ON_TEAM} \
-             ORDER BY c.first_decided_at DESC, c.id"
-        );
-        let agency = *agency.as_uuid();
-        let open_rows: Vec<BoardRow> = self.read_all(&open, params![location, agency, Day(today), true]).await?;
-        let decided_rows: Vec<BoardRow> =
-            self.read_all(&decided, params![location, agency, Day(today), false, Instant(decided_since)]).await?;
-        self.board_cases(open_rows.into_iter().chain(decided_rows).collect()).await
+        self.board_list(location, agency, today, decided_since).await
     }
 
     async fn cases_with_obligations(
@@ -379,7 +360,7 @@ impl ZsmStore for Store {
 
 impl Store {
     /// The listed cases, in the order listed, each parsed once per version (`parsed.rs`).
-    async fn board_cases(&self, rows: Vec<BoardRow>) -> StoreResult<Vec<BoardCase>> {
+    pub(super) async fn board_cases(&self, rows: Vec<BoardRow>) -> StoreResult<Vec<BoardCase>> {
         let wanted: Vec<(Uuid, i64)> = rows.iter().map(|(id, version, _, _)| (*id, *version)).collect();
         let columns = "id, state, clocks, lawyer_id, version";
         let mut parsed = self

@@ -4,9 +4,10 @@
 
 mod support;
 
+use domain::Clock;
 use domain::FixedClock;
 use domain::access::{Actor, Role};
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditEntry};
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
 use domain::jurisdiction::{ContributionState, Partner};
@@ -269,8 +270,50 @@ async fn a_stale_case_write_is_a_conflict(db: TestDb) {
     assert_eq!(stored.case.contributions.state(Partner::Police), ContributionState::Awaited);
 }
 
+/// Two servers on one database: a board one server has shown changes with every write made
+/// through the other — a contribution, a new case, a renamed suspect, a team entry ended.
+async fn a_board_shows_changes_made_through_another_server(db: TestDb) {
+    let (one, clock) = (&db.store, clock());
+    let w = world(one).await;
+    let other = &Store::connect(&db.url, 4).await.unwrap();
+    let first = suspect(one, &clock, &w.police, "Bakker").await;
+    let first_case = zsm(one, &clock).register(&w.police, &intake(first, "2026-11-22T08:00", None)).await.unwrap();
+    let board = || async { zsm(one, &clock).board(&w.prosecutor, "zsm-utrecht").await.unwrap().cases };
+    let cases = board().await;
+    assert_eq!((cases.len(), cases[0].stored.version), (1, 1));
+
+    let scan =
+        ContributionForm { state: "in_progress".into(), advice: "screening_advised".into(), ..Default::default() };
+    zsm(other, &clock).update_contribution(&w.probation, first_case, Partner::Probation, &scan, 1).await.unwrap();
+    assert_eq!(board().await[0].stored.version, 2);
+
+    let second = suspect(other, &clock, &w.police, "Claes").await;
+    zsm(other, &clock).register(&w.police, &intake(second, "2026-11-21T22:00", None)).await.unwrap();
+    let names: Vec<String> = board().await.iter().map(|c| c.suspect_name.clone()).collect();
+    assert_eq!(names, ["Sam Claes", "Sam Bakker"]);
+
+    static UTC: std::sync::LazyLock<TimeZone> = std::sync::LazyLock::new(|| TimeZone::UTC);
+    let people = People { store: other, clock: &clock, time_zone: &UTC };
+    let renamed = PersonInput {
+        family_name: "Claessens".into(),
+        given_names: "Sam".into(),
+        sex: "X".into(),
+        ..Default::default()
+    };
+    people.update(&w.police, second, 1, &renamed).await.unwrap();
+    assert_eq!(board().await[0].suspect_name, "Sam Claessens");
+
+    let entry = other.team(second).await.unwrap().into_iter().find(|e| e.agency_id == w.prosecutor.agency_id).unwrap();
+    let audit = AuditEntry::new(&w.police, clock.now(), Some(second), AuditAction::TeamEnd, "team_end", "test");
+    other.end_team_entry(entry.id, clock.now(), w.police.member_id, &audit).await.unwrap();
+    let cases = board().await;
+    assert_eq!(cases.iter().map(|c| c.suspect_name.as_str()).collect::<Vec<_>>(), ["Sam Bakker"]);
+    other.close().await;
+}
+
 on_both_backends!(
     zsm_case_round_trips,
+    a_board_shows_changes_made_through_another_server,
     a_decision_and_its_amendment_are_kept,
     the_board_puts_the_most_urgent_clock_first,
     a_stale_case_write_is_a_conflict,

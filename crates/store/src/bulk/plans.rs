@@ -205,6 +205,12 @@ impl Store {
             }
             let rows: Vec<(&GeneratedPlan, &String)> = plans.iter().zip(&states).collect();
             in_tx!(self, tx => {
+                // New team entries of people who may be suspects at a ZSM table: every board
+                // reads its list again (see `zsm/board.rs`).
+                sqlx::query("UPDATE zsm_location SET board_generation = board_generation + 1")
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
                 insert_rows!(self, tx, "team_entry (id, person_id, agency_id, basis_kind, statute, reason, added_by, \
                     added_at)", 8, entries, |q, e| {
                     q.bind(e.0).bind(e.1).bind(e.2).bind("statutory_task").bind("Convenant Zorg- en Veiligheidshuis")
