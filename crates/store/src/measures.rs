@@ -4,8 +4,9 @@
 
 use crate::people::{INSERT_AUDIT, insert_audit};
 use crate::plan::{corrupt, to_json};
+use crate::read::params;
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, on_db};
+use crate::{Store, db_error, in_tx};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, PersonId};
 use domain::measures::{Measure, MeasureEvent, MeasureStore, Stored};
@@ -13,17 +14,14 @@ use domain::ports::StoreResult;
 use jiff::civil::Date;
 use uuid::Uuid;
 
-#[derive(sqlx::FromRow)]
-struct MeasureRow {
-    state: String,
-    version: i64,
-}
+/// state, version
+type MeasureRow = (String, i64);
 
 fn parse<M: Measure>(rows: Vec<MeasureRow>) -> StoreResult<Vec<Stored<M>>> {
     rows.into_iter()
-        .map(|row| {
-            let value = serde_json::from_str(&row.state).map_err(|e| corrupt(M::KIND, e))?;
-            Ok(Stored { value, version: row.version })
+        .map(|(state, version)| {
+            let value = serde_json::from_str(&state).map_err(|e| corrupt(M::KIND, e))?;
+            Ok(Stored { value, version })
         })
         .collect()
 }
@@ -123,19 +121,14 @@ impl MeasureStore for Store {
 
     async fn measure<M: Measure>(&self, id: Uuid) -> StoreResult<Option<Stored<M>>> {
         let sql = "SELECT state, version FROM measure WHERE id = $1 AND kind = $2";
-        let row: Option<MeasureRow> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(id).bind(M::KIND).fetch_optional(pool).await)
-                .map_err(db_error)?;
+        let row: Option<MeasureRow> = self.read_optional(sql, params![id, M::KIND]).await?;
         Ok(parse(row.into_iter().collect())?.pop())
     }
 
     async fn measures_about<M: Measure>(&self, person: PersonId) -> StoreResult<Vec<Stored<M>>> {
         let sql = "SELECT m.state, m.version FROM measure m JOIN measure_person mp ON mp.measure_id = m.id \
                    WHERE mp.person_id = $1 AND m.kind = $2 ORDER BY m.created_at, m.id";
-        let rows: Vec<MeasureRow> = on_db!(self, pool => {
-            sqlx::query_as(sql).bind(*person.as_uuid()).bind(M::KIND).fetch_all(pool).await
-        })
-        .map_err(db_error)?;
+        let rows: Vec<MeasureRow> = self.read_all(sql, params![*person.as_uuid(), M::KIND]).await?;
         parse(rows)
     }
 
@@ -144,17 +137,13 @@ impl MeasureStore for Store {
                    SELECT 1 FROM team_entry te WHERE te.person_id = m.subject_id AND te.agency_id = $2 \
                    AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $3)) \
                    ORDER BY m.created_at, m.id";
-        let rows: Vec<MeasureRow> = on_db!(self, pool => {
-            sqlx::query_as(sql).bind(M::KIND).bind(*agency.as_uuid()).bind(Day(today)).fetch_all(pool).await
-        })
-        .map_err(db_error)?;
+        let rows: Vec<MeasureRow> = self.read_all(sql, params![M::KIND, *agency.as_uuid(), Day(today)]).await?;
         parse(rows)
     }
 
     async fn measures_of_kind<M: Measure>(&self) -> StoreResult<Vec<Stored<M>>> {
         let sql = "SELECT state, version FROM measure WHERE kind = $1 ORDER BY created_at, id";
-        let rows: Vec<MeasureRow> =
-            on_db!(self, pool => sqlx::query_as(sql).bind(M::KIND).fetch_all(pool).await).map_err(db_error)?;
+        let rows: Vec<MeasureRow> = self.read_all(sql, params![M::KIND]).await?;
         parse(rows)
     }
 }

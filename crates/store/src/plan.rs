@@ -295,27 +295,30 @@ impl PlanStore for Store {
         // Driven by the agency's team entries (an index range), not by every plan in the
         // country; the order is computed from columns and the task index, so only the page's
         // plans are read and parsed.
-        let sql = format!(
-            "WITH mine AS (SELECT p.id, p.status, p.re_evaluation_on, \
-               (SELECT count(*) FROM plan_task t WHERE t.plan_id = p.id AND t.due < $2) AS overdue \
-               FROM plan p WHERE p.status IN ({REVIEWED}) AND p.person_id IN (SELECT te.person_id FROM team_entry te \
-               WHERE te.agency_id = $1 AND te.ended_at IS NULL \
-               AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2))), \
-             ranked AS (SELECT id, overdue, CAST(CASE WHEN overdue > 0 OR (status IN ({RUNNING}) \
-               AND re_evaluation_on <= $3) THEN 1 ELSE 0 END AS BIGINT) AS attention FROM mine) \
-             SELECT id, count(*) OVER (), CAST(sum(attention) OVER () AS BIGINT) FROM ranked \
-             ORDER BY attention DESC, overdue DESC, id LIMIT $4 OFFSET $5"
-        );
-        let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+        // Limits written into the statement, as in `tasks_of`: bound ones made SQLite prepare
+        // it afresh on every run.
+        let sql = |limit: u64, offset: u64| {
+            format!(
+                "WITH mine AS (SELECT p.id, p.status, p.re_evaluation_on, \
+                   (SELECT count(*) FROM plan_task t WHERE t.plan_id = p.id AND t.due < $2) AS overdue \
+                   FROM plan p WHERE p.status IN ({REVIEWED}) AND p.person_id IN (SELECT te.person_id FROM team_entry te \
+                   WHERE te.agency_id = $1 AND te.ended_at IS NULL \
+                   AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2))), \
+                 ranked AS (SELECT id, overdue, CAST(CASE WHEN overdue > 0 OR (status IN ({RUNNING}) \
+                   AND re_evaluation_on <= $3) THEN 1 ELSE 0 END AS BIGINT) AS attention FROM mine) \
+                 SELECT id, count(*) OVER (), CAST(sum(attention) OVER () AS BIGINT) FROM ranked \
+                 ORDER BY attention DESC, overdue DESC, id LIMIT {limit} OFFSET {offset}"
+            )
+        };
         let (agency, today, horizon) = (*agency.as_uuid(), Day(today), Day(horizon));
         let rows: Vec<(Uuid, i64, i64)> =
-            self.read_all(&sql, params![agency, today, horizon, i64::from(page.limit), offset]).await?;
+            self.read_all(&sql(u64::from(page.limit), page.offset), params![agency, today, horizon]).await?;
         let (total, needing_attention) = match rows.first() {
             Some(&(_, total, attention)) => (total, attention),
             // Past the last page: the first row still carries the counts of the whole review.
             None if page.offset > 0 => {
                 let first: Option<(Uuid, i64, i64)> =
-                    self.read_optional(&sql, params![agency, today, horizon, 1_i64, 0_i64]).await?;
+                    self.read_optional(&sql(1, 0), params![agency, today, horizon]).await?;
                 first.map_or((0, 0), |(_, total, attention)| (total, attention))
             }
             None => (0, 0),

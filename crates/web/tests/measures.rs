@@ -5,9 +5,11 @@
 
 mod support;
 
+use domain::Clock;
 use domain::access::{Actor, Role};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
+use domain::ports::AuditLog;
 use reqwest::StatusCode;
 use support::{Client, TestApp, spawn_app};
 
@@ -146,6 +148,10 @@ async fn an_exclusion_order_runs_its_clock_refuses_extension_past_the_maximum_an
     assert!(plan.contains("Het huisverbod loopt af op 2026-12-10 10:00"), "{plan}");
     assert!(plan.contains("Tijdelijk huisverbod HV-1, tot 2026-12-10 10:00"), "the order is on the plan: {plan}");
     assert!(plan.contains(&format!("/people/{}/measures", s.excluded)), "the plan links to the measures");
+    // The page, measures included, is one authorised read of the person's file on record.
+    let trail = s.app.store.audit_for_person(s.excluded, 50).await.unwrap();
+    let reads = trail.iter().filter(|a| a.entry.at == s.app.clock.now() && a.entry.what.starts_with("plan page"));
+    assert_eq!(reads.map(|a| a.entry.what.as_str()).collect::<Vec<_>>(), ["plan page"]);
     let review = page(&client, "/reviews/weekly").await;
     assert!(review.contains("Het huisverbod loopt af op 2026-12-10 10:00"), "{review}");
     assert!(review.contains("Hulp bij het huisverbod had uiterlijk 2026-11-30 10:00 moeten starten"), "{review}");

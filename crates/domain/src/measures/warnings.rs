@@ -125,12 +125,10 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         Ok(PersonMeasures { person: found.person, team: found.team, orders, bans, episodes, groups, names, warnings })
     }
 
-    /// The measures about the person with their warnings, for the plan page; the read is audited.
-    pub async fn for_plan(&self, actor: &Actor, person: PersonId, what: &str) -> ServiceResult<PlanMeasures> {
-        let found = self.authorise(actor, person, Permission::ViewPerson, what).await?;
-        self.store
-            .append(&[AuditEntry::granted(actor, self.now(), person, AuditAction::Read, what, &found.grant)])
-            .await?;
+    /// The measures about `person` and their warnings, for the plan page
+    /// (`Plans::view_with_measures`), which has authorised and audited the read of the person's
+    /// file itself: crate-private for that reason.
+    pub(crate) async fn linked(&self, person: PersonId) -> ServiceResult<PlanMeasures> {
         let orders = self.store.measures_about::<ExclusionOrder>(person).await?;
         let bans = self.store.measures_about::<AreaBan>(person).await?;
         let episodes = self.store.measures_about::<Episode>(person).await?;

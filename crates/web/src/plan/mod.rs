@@ -94,7 +94,7 @@ async fn plan_page(
     errors: ErrorList,
     posted: Posted,
 ) -> Result<PlanPage, WebError> {
-    let file = state.plans().view(&me.actor, id, "plan page").await?;
+    let (file, linked) = state.plans().view_with_measures(&me.actor, id, "plan page").await?;
     let agencies = state.store.agencies().await?;
     let all_members = state.store.members().await?;
     let t = context.texts;
@@ -132,7 +132,6 @@ async fn plan_page(
     let name = file.person.display_name();
     let zone = &state.config.time_zone;
     let measures = state.measures();
-    let linked = measures.for_plan(&me.actor, id, "plan page: measures").await?;
     let warnings = linked.warnings.iter().map(|w| crate::measures::warning_text(w, t, zone)).collect();
     let order_rules = measures.exclusion_context().ok();
     let in_force = crate::measures::in_force_lines(&linked, order_rules.as_ref(), state.clock.now(), today, t);

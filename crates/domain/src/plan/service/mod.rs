@@ -22,6 +22,7 @@ use crate::beyond_pack::BeyondPack;
 use crate::clock::Clock;
 use crate::conference::Restriction;
 use crate::ids::{AgencyId, PersonId, PlanId, TaskId, new_v7};
+use crate::measures::{MeasureStore, Measures, PlanMeasures};
 use crate::people::Person;
 use crate::ports::{AuditLog, DirectoryStore, PeopleStore, StoreError};
 use crate::service::{Authorised, ServiceError, ServiceResult, authorise_person, today_in};
@@ -80,6 +81,12 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         let found =
             authorise_person(self.store, actor, person, Permission::ViewPerson, what, now, self.today()).await?;
         self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
+        self.file(actor, found).await
+    }
+
+    /// The plan file of a person whose read is authorised and audited.
+    async fn file(&self, actor: &Actor, found: Authorised) -> ServiceResult<PlanFile> {
+        let person = found.person.id;
         let stored = self.store.current_plan(person).await?;
         let history = match &stored {
             Some(s) => self.store.plan_history(s.plan.id).await?,
@@ -260,4 +267,24 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
 /// The agencies on the team today.
 pub fn team_agencies(team: &[TeamEntry], today: Date) -> BTreeSet<AgencyId> {
     team.iter().filter(|e| e.is_active(today)).map(|e| e.agency_id).collect()
+}
+
+impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore + MeasureStore> Plans<'_, S> {
+    /// The plan page's reads in one: the plan file and the criminal-justice measures linked to
+    /// it, authorised once and audited as one read (the page used to read the measures through
+    /// a use case of their own, which checked the team again and wrote a second entry).
+    pub async fn view_with_measures(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        what: &str,
+    ) -> ServiceResult<(PlanFile, PlanMeasures)> {
+        let now = self.clock.now();
+        let found =
+            authorise_person(self.store, actor, person, Permission::ViewPerson, what, now, self.today()).await?;
+        self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
+        let measures = Measures { store: self.store, clock: self.clock, time_zone: self.time_zone, pack: self.pack };
+        let linked = measures.linked(person).await?;
+        Ok((self.file(actor, found).await?, linked))
+    }
 }
