@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::episode::{Episode, EpisodeStatus};
 use domain::exclusion::{AreaBan, AreaBanStatus, ExclusionContext, ExclusionOrder, OrderStatus};
-use domain::measures::{BanInput, EpisodeInput, GroupAction, OrderInput};
+use domain::measures::{BanAction, BanInput, EpisodeAction, EpisodeInput, GroupAction, OrderAction, OrderInput};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -28,11 +28,23 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/people/{id}/area-bans", post(impose_ban))
         .route("/v1/people/{id}/episodes", post(start_episode))
         .route("/v1/groups/{group}/members", post(add_group_member))
+        .route("/v1/people/{id}/exclusion-orders/{order}/changes", post(change_order))
+        .route("/v1/people/{id}/area-bans/{ban}/changes", post(change_ban))
+        .route("/v1/people/{id}/episodes/{episode}/changes", post(change_episode))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(read_measures, impose_order, impose_ban, start_episode, add_group_member),
+    paths(
+        read_measures,
+        impose_order,
+        impose_ban,
+        start_episode,
+        add_group_member,
+        change_order,
+        change_ban,
+        change_episode
+    ),
     components(schemas(
         MeasuresDto,
         OrderDto,
@@ -42,7 +54,10 @@ pub fn routes() -> Router<AppState> {
         NewOrder,
         NewBan,
         NewEpisode,
-        NewGroupMember
+        NewGroupMember,
+        OrderChange,
+        BanChange,
+        EpisodeChange
     ))
 )]
 pub struct MeasuresApiDoc;
@@ -349,4 +364,120 @@ async fn add_group_member(
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => service_error(error, &context),
     })
+}
+
+/// A change to an exclusion order, named by `action`.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum OrderChange {
+    /// Extends the order by the mayor's decision to `to_total_days` days in all (never past the
+    /// pack's legal maximum).
+    Extend { to_total_days: String, decision_ref: String },
+    /// Records the advice on extension.
+    Advice { advice: String },
+    /// Adds help that must start within the order's days.
+    AddHelp { for_person: String, owner: String, description: String },
+    /// Records that a help task has started.
+    HelpStarted { task: String },
+    /// Lifts the order early.
+    Lift { reason: String },
+}
+
+/// Changes an exclusion order (extend, advice, help, lift); bad input is a 422 and changes nothing.
+#[utoipa::path(post, path = "/api/v1/people/{id}/exclusion-orders/{order}/changes",
+    params(("id" = String, Path), ("order" = String, Path)), request_body = OrderChange,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+async fn change_order(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path((id, order)): Path<(String, String)>,
+    parsed: Result<Json<OrderChange>, JsonRejection>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let action = match parsed {
+        Ok(Json(OrderChange::Extend { to_total_days, decision_ref })) => {
+            OrderAction::Extend { order, to_total_days, decision_ref }
+        }
+        Ok(Json(OrderChange::Advice { advice })) => OrderAction::Advice { order, advice },
+        Ok(Json(OrderChange::AddHelp { for_person, owner, description })) => {
+            OrderAction::AddHelp { order, for_person, owner, description }
+        }
+        Ok(Json(OrderChange::HelpStarted { task })) => OrderAction::HelpStarted { order, task },
+        Ok(Json(OrderChange::Lift { reason })) => OrderAction::Lift { order, reason },
+        Err(rejection) => return Ok(bad_body(rejection)),
+    };
+    Ok(no_content(state.measures().change_order(&me.actor, id, &action).await, &context))
+}
+
+/// A change to an area ban, named by `action`.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum BanChange {
+    /// Extends the ban to `ends_on` (`YYYY-MM-DD`, inclusive) by a new decision.
+    Extend { ends_on: String, decision_ref: String },
+    /// Lifts the ban early.
+    Lift { reason: String },
+}
+
+/// Changes an area ban (extend, lift); bad input is a 422 and changes nothing.
+#[utoipa::path(post, path = "/api/v1/people/{id}/area-bans/{ban}/changes",
+    params(("id" = String, Path), ("ban" = String, Path)), request_body = BanChange,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+async fn change_ban(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path((id, ban)): Path<(String, String)>,
+    parsed: Result<Json<BanChange>, JsonRejection>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let action = match parsed {
+        Ok(Json(BanChange::Extend { ends_on, decision_ref })) => BanAction::Extend { ban, ends_on, decision_ref },
+        Ok(Json(BanChange::Lift { reason })) => BanAction::Lift { ban, reason },
+        Err(rejection) => return Ok(bad_body(rejection)),
+    };
+    Ok(no_content(state.measures().change_ban(&me.actor, id, &action).await, &context))
+}
+
+/// A change to an intensive case management episode, named by `action`.
+#[derive(Deserialize, ToSchema)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum EpisodeChange {
+    /// Logs a contact on `on` (`YYYY-MM-DD`); `kind` as in the pack (e.g. `face_to_face`).
+    Contact { on: String, kind: String, note: String },
+    /// Extends the time box by `extra_weeks`, with the reason.
+    Extend { extra_weeks: String, reason: String },
+    /// Closes the episode, with the reason.
+    Close { reason: String },
+}
+
+/// Changes an episode (contact, extend, close); bad input is a 422 and changes nothing.
+#[utoipa::path(post, path = "/api/v1/people/{id}/episodes/{episode}/changes",
+    params(("id" = String, Path), ("episode" = String, Path)), request_body = EpisodeChange,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+async fn change_episode(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path((id, episode)): Path<(String, String)>,
+    parsed: Result<Json<EpisodeChange>, JsonRejection>,
+) -> Result<Response, WebError> {
+    let id = person_id(&id)?;
+    let action = match parsed {
+        Ok(Json(EpisodeChange::Contact { on, kind, note })) => EpisodeAction::Contact { episode, on, kind, note },
+        Ok(Json(EpisodeChange::Extend { extra_weeks, reason })) => {
+            EpisodeAction::Extend { episode, extra_weeks, reason }
+        }
+        Ok(Json(EpisodeChange::Close { reason })) => EpisodeAction::Close { episode, reason },
+        Err(rejection) => return Ok(bad_body(rejection)),
+    };
+    Ok(no_content(state.measures().change_episode(&me.actor, id, &action).await, &context))
+}
+
+fn no_content(result: Result<(), domain::service::ServiceError>, context: &crate::auth::RequestContext) -> Response {
+    match result {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => service_error(error, context),
+    }
 }

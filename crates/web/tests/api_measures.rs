@@ -1,6 +1,7 @@
 //! The measures API over a real server, on SQLite and PostgreSQL: imposing an exclusion order
 //! and an area ban, starting an episode, reading them back; bad input is problem JSON 422 and
-//! changes nothing; an agency off the person's team gets a 403; reads and writes are audited.
+//! changes nothing; an agency off the person's team gets a 403; reads and writes are audited;
+//! extending, lifting and closing them.
 
 mod support;
 
@@ -158,9 +159,101 @@ async fn journey(app: TestApp) {
     assert!(spec["components"]["schemas"]["OrderDto"].is_object());
 }
 
+/// Extending and lifting an order and a ban, extending and closing an episode, through the API:
+/// each change answers 204 and shows in the read; bad input and an agency off the team change
+/// nothing.
+async fn changes(app: TestApp) {
+    let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
+    let outsider = app.agency("GGD Elders", AgencyKind::Health).await;
+    let officer = app.member(&probation, "fatima", &[Role::ProbationOfficer]).await;
+    let stranger = app.member(&outsider, "olga", &[Role::ProbationOfficer]).await;
+    let excluded = app.person(&officer, "Kuipers", "111222333").await;
+    let victim = app.person(&officer, "Verhoeven", "123456782").await;
+    let client = app.session_for(&officer).await;
+    let base = format!("/api/v1/people/{excluded}");
+    let post = |path: String, body: Value| {
+        let client = &client;
+        async move { api_call(client, Method::POST, &path, Some(body)).await }
+    };
+    let order = json!({"victims": [victim.to_string()], "address": "Dorpsstraat 1", "decision_ref": "HV-3", "imposed_at": "2026-11-20T10:00"});
+    let (_, order) = post(format!("{base}/exclusion-orders"), order).await;
+    let ban = json!({"area": "Centrum", "decision_ref": "GB-1", "starts_on": "2026-11-01", "ends_on": "2026-12-31"});
+    let (_, ban) = post(format!("{base}/area-bans"), ban).await;
+    let episode = json!({"case_manager": officer.member_id.to_string(), "started_on": "2026-11-20", "weeks": "6", "contacts_per_week": "2"});
+    let (_, episode) = post(format!("{base}/episodes"), episode).await;
+    let order_changes = format!("{base}/exclusion-orders/{}/changes", order["id"].as_str().unwrap());
+    let ban_changes = format!("{base}/area-bans/{}/changes", ban["id"].as_str().unwrap());
+    let episode_changes = format!("{base}/episodes/{}/changes", episode["id"].as_str().unwrap());
+    let events = app.count("measure_event").await;
+
+    // Refused: past the legal maximum, no action named, an agency off the team.
+    let (status, problem) =
+        post(order_changes.clone(), json!({"action": "extend", "to_total_days": "40", "decision_ref": "HV-3b"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert!(!problem_fields(&problem).is_empty(), "the problem names what to fix: {problem}");
+    let (status, _) = post(order_changes.clone(), json!({"to_total_days": "14"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "a change must name its action");
+    let other = app.session_for(&stranger).await;
+    let (status, _) =
+        api_call(&other, Method::POST, &ban_changes, Some(json!({"action": "lift", "reason": "x"}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.count("measure_event").await, events, "refusals change nothing");
+
+    // Accepted, and read back.
+    for (path, body) in [
+        (&order_changes, json!({"action": "extend", "to_total_days": "14", "decision_ref": "HV-3b"})),
+        (&ban_changes, json!({"action": "extend", "ends_on": "2027-01-31", "decision_ref": "GB-2"})),
+        (&episode_changes, json!({"action": "extend", "extra_weeks": "2", "reason": "Woning nog niet rond"})),
+    ] {
+        let (status, answer) = post(path.clone(), body).await;
+        assert_eq!(status, StatusCode::NO_CONTENT, "{path}: {answer}");
+    }
+    let (_, file) = api_call(&client, Method::GET, &format!("{base}/measures"), None).await;
+    assert_eq!(file["exclusion_orders"][0]["total_days"], 14);
+    assert_eq!(file["area_bans"][0]["ends_on"], "2027-01-31");
+    assert_eq!(file["episodes"][0]["weeks"], 8);
+    for (path, body) in [
+        (&order_changes, json!({"action": "lift", "reason": "Risico weggenomen"})),
+        (&ban_changes, json!({"action": "lift", "reason": "Verhuisd"})),
+        (&episode_changes, json!({"action": "close", "reason": "Doelen bereikt"})),
+    ] {
+        assert_eq!(post(path.clone(), body).await.0, StatusCode::NO_CONTENT, "{path}");
+    }
+    let (_, file) = api_call(&client, Method::GET, &format!("{base}/measures"), None).await;
+    let states =
+        [&file["exclusion_orders"][0]["status"], &file["area_bans"][0]["status"], &file["episodes"][0]["status"]];
+    assert_eq!(states, ["lifted", "lifted", "closed"]);
+    assert_eq!(app.count("measure_event").await, events + 6);
+    let audit = app.store.audit_for_person(excluded, 80).await.unwrap();
+    assert!(audit.iter().any(|a| a.entry.action == AuditAction::Update && a.entry.what == "exclusion order: lift"));
+
+    let spec: Value = app.anonymous().get("/api/openapi.json").await.json().await.unwrap();
+    for path in [
+        "/api/v1/people/{id}/exclusion-orders/{order}/changes",
+        "/api/v1/people/{id}/area-bans/{ban}/changes",
+        "/api/v1/people/{id}/episodes/{episode}/changes",
+    ] {
+        assert!(spec["paths"][path].is_object(), "{path} is documented");
+    }
+}
+
 #[tokio::test]
 async fn measures_api_on_sqlite() {
     journey(support::spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn measure_changes_through_the_api_on_sqlite() {
+    changes(support::spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn measure_changes_through_the_api_on_postgres() {
+    let Some(url) = support::postgres_url().await else {
+        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
+        return;
+    };
+    changes(support::spawn_on(&url, None).await).await;
 }
 
 #[tokio::test]

@@ -136,6 +136,14 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api_measures.rs", "POST", "/v1/people/{id}/area-bans", Need::Person(Permission::ManagePlan)),
     ("api_measures.rs", "POST", "/v1/people/{id}/episodes", Need::Person(Permission::ManagePlan)),
     ("api_measures.rs", "POST", "/v1/groups/{group}/members", Need::CaseRules("api_measures.rs")),
+    (
+        "api_measures.rs",
+        "POST",
+        "/v1/people/{id}/exclusion-orders/{order}/changes",
+        Need::Person(Permission::ManagePlan),
+    ),
+    ("api_measures.rs", "POST", "/v1/people/{id}/area-bans/{ban}/changes", Need::Person(Permission::ManagePlan)),
+    ("api_measures.rs", "POST", "/v1/people/{id}/episodes/{episode}/changes", Need::Person(Permission::ManagePlan)),
     ("api_plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("api_plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),
 ];
@@ -233,6 +241,9 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{group}", "0192f0c1-0000-7000-8000-000000000001")
         .replace("{notice}", "01900000-0000-7000-8000-000000000002")
         .replace("{task}", "01900000-0000-7000-8000-000000000001")
+        .replace("{order}", "01900000-0000-7000-8000-000000000003")
+        .replace("{ban}", "01900000-0000-7000-8000-000000000004")
+        .replace("{episode}", "01900000-0000-7000-8000-000000000005")
 }
 
 #[test]
@@ -259,9 +270,15 @@ async fn call(app: &TestApp, client: &support::Client, method: &str, path: &str)
         ("POST", false) => client.post_form(path, &form_body()).await,
         (_, true) => {
             let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-            let body = (method != reqwest::Method::GET).then(
-                || serde_json::json!({"version": 1, "person": {}, "basis": {}, "username": "x", "password": "y"}),
-            );
+            let body = (method != reqwest::Method::GET).then(|| {
+                if path.ends_with("/changes") {
+                    // A change to a measure names its action; one that asks ManagePlan of each kind.
+                    let action = if path.contains("/episodes/") { "close" } else { "lift" };
+                    serde_json::json!({"action": action, "reason": ""})
+                } else {
+                    serde_json::json!({"version": 1, "person": {}, "basis": {}, "username": "x", "password": "y"})
+                }
+            });
             client.api(method, path, body).await
         }
         _ => panic!("method {method} not covered by this test"),
