@@ -288,11 +288,15 @@ macro_rules! insert_team_entries {
 pub(crate) use insert_team_entries;
 
 /// The person's name words once per agency with an open team entry (see migration 0005),
-/// each entry carrying all of the person's words in `$2` (migration 0016).
-pub(crate) const REFRESH_TEAM_NAME_TOKENS: &str = "INSERT INTO team_name_token (agency_id, token, person_id, names) \
-     SELECT DISTINCT te.agency_id, t.token, t.person_id, $2 \
+/// each entry carrying all of the person's words in `$2` (migration 0016) and the day the
+/// agency's reason to see them ends: NULL while an open entry has no expiry, else the latest
+/// consent expiry (migration 0020).
+pub(crate) const REFRESH_TEAM_NAME_TOKENS: &str = "INSERT INTO team_name_token \
+     (agency_id, token, person_id, names, consent_expires_on) \
+     SELECT te.agency_id, t.token, t.person_id, $2, \
+     CASE WHEN count(*) > count(te.consent_expires_on) THEN NULL ELSE max(te.consent_expires_on) END \
      FROM team_entry te JOIN person_name_token t ON t.person_id = te.person_id \
-     WHERE te.person_id = $1 AND te.ended_at IS NULL";
+     WHERE te.person_id = $1 AND te.ended_at IS NULL GROUP BY te.agency_id, t.token, t.person_id";
 
 /// Rebuilds a person's part of the per-agency search index after their name or team changed,
 /// inside the transaction of that change, so search never sees one without the other; and

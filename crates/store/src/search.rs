@@ -88,9 +88,9 @@ fn like_safe(prefix: &str) -> String {
 /// A name drives from the agency's own part of `team_name_token`, so only people the
 /// agency works with are visited (reading the national index first visited twenty times as
 /// many and rejected them at the team check). The filters test the driving row's person id,
-/// not `p.id`, so they run before the wide person row is read: the team check (an open
-/// entry whose consent has not expired, which the index cannot know), then the other name
-/// words.
+/// not `p.id`, so they run before the wide person row is read: the other name words, then
+/// the team check (an open entry whose consent has not expired; driven by a name, the
+/// agency's entry itself says so).
 pub(crate) struct SearchPlan {
     pub sql: String,
     pub params: Vec<SearchParam>,
@@ -147,10 +147,16 @@ impl SearchPlan {
                 )));
             }
         }
-        conditions.push(per_candidate(&format!(
-            "team_entry te WHERE te.agency_id = $1 AND te.person_id = {key} \
-             AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2)"
-        )));
+        if driven_by_name {
+            // The agency's entry exists only while it has an open team entry for the person,
+            // and carries when its consent ends (migration 0020): no seek into the team.
+            conditions.push("(n.consent_expires_on IS NULL OR n.consent_expires_on >= $2)".to_string());
+        } else {
+            conditions.push(per_candidate(&format!(
+                "team_entry te WHERE te.agency_id = $1 AND te.person_id = {key} \
+                 AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2)"
+            )));
+        }
         if let Some(date) = query.birth_date {
             conditions.push(format!("p.birth_date = {}", plan.param(SearchParam::Date(date))));
         }
