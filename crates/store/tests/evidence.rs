@@ -96,6 +96,22 @@ async fn a_failed_import_changes_nothing(db: TestDb) {
     assert_eq!(store.extract_generation().await.unwrap(), 1, "a failed import is no new generation");
 }
 
+/// Migration 0018 rewrote the outcome check for speed: every outcome of the format is still
+/// accepted and anything else still refused, by the database itself.
+async fn the_database_checks_outcomes(db: TestDb) {
+    let store = &db.store;
+    import(store, &extract(23)).await;
+    let id = store.load_extract().await.unwrap().offences.ids.get(0).to_owned();
+    for outcome in Outcome::ALL {
+        let sql = format!("UPDATE evidence_offence SET outcome = '{}' WHERE source_id = '{id}'", outcome.as_str());
+        support::execute(store, &sql).await.unwrap();
+    }
+    for bad in ["", "Conviction", "convicted", "pending "] {
+        let sql = format!("UPDATE evidence_offence SET outcome = '{bad}' WHERE source_id = '{id}'");
+        assert!(support::execute(store, &sql).await.is_err(), "outcome '{bad}' was accepted");
+    }
+}
+
 async fn cohort_decisions_and_history_are_kept(db: TestDb) {
     let store = &db.store;
     let data = extract(23);
@@ -208,6 +224,7 @@ on_both_backends!(
     reimporting_the_same_extract_writes_nothing,
     a_newer_extract_updates_outcomes,
     a_failed_import_changes_nothing,
+    the_database_checks_outcomes,
     cohort_decisions_and_history_are_kept,
     cohort_decisions_are_append_only,
 );
