@@ -19,6 +19,7 @@ mod read;
 mod screening;
 mod search;
 mod sessions;
+mod team_writes;
 pub mod types;
 mod zsm;
 

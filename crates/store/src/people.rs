@@ -179,19 +179,6 @@ fn into_team_entry(row: TeamRow) -> StoreResult<TeamEntry> {
     })
 }
 
-/// The columns of a legal basis, in the order the team_entry insert binds them.
-pub(crate) fn basis_columns(basis: &LegalBasis) -> (Option<&str>, Option<&str>, Option<Day>, Option<&str>) {
-    match basis {
-        LegalBasis::StatutoryTask { statute } => (Some(statute), None, None, None),
-        LegalBasis::Consent { scope, expires_on } => (None, Some(scope), Some(Day(*expires_on)), None),
-        LegalBasis::CourtOrder { reference } => (None, None, None, Some(reference)),
-    }
-}
-
-pub(crate) const INSERT_TEAM_ENTRY: &str = "INSERT INTO team_entry (id, person_id, agency_id, basis_kind, statute, consent_scope, \
-     consent_expires_on, court_order_reference, reason, added_by, added_at) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-
 const AUDIT_HEAD: &str = "audit_log (id, at, member_id, agency_id, person_id, action, what, basis)";
 pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
@@ -252,82 +239,6 @@ macro_rules! insert_audit {
 /// For the stores of other capabilities: their writes carry the audit entry in the same transaction.
 pub(crate) use insert_audit;
 
-/// Inserts team entries, then rebuilds the search index once for each person they concern
-/// (a ZSM intake puts several agencies on one suspect's team in one write).
-macro_rules! insert_team_entries {
-    ($tx:ident, $entries:expr) => {{
-        let entries: &[TeamEntry] = $entries;
-        for entry in entries {
-            let (statute, scope, expires, reference) = basis_columns(&entry.basis);
-            sqlx::query(INSERT_TEAM_ENTRY)
-                .bind(*entry.id.as_uuid())
-                .bind(*entry.person_id.as_uuid())
-                .bind(*entry.agency_id.as_uuid())
-                .bind(entry.basis.kind())
-                .bind(statute)
-                .bind(scope)
-                .bind(expires)
-                .bind(reference)
-                .bind(&entry.reason)
-                .bind(*entry.added_by.as_uuid())
-                .bind(Instant(entry.added_at))
-                .execute(&mut *$tx)
-                .await
-                .map_err(db_error)?;
-        }
-        let mut people: Vec<uuid::Uuid> = entries.iter().map(|e| *e.person_id.as_uuid()).collect();
-        people.sort_unstable();
-        people.dedup();
-        for person in people {
-            $crate::people::refresh_team_name_tokens!($tx, person);
-        }
-    }};
-}
-
-/// For the stores of other capabilities that put agencies on a team within their own writes.
-pub(crate) use insert_team_entries;
-
-/// The person's name words once per agency with an open team entry (see migration 0005),
-/// each entry carrying all of the person's words in `$2` (migration 0016) and the day the
-/// agency's reason to see them ends: NULL while an open entry has no expiry, else the latest
-/// consent expiry (migration 0020).
-pub(crate) const REFRESH_TEAM_NAME_TOKENS: &str = "INSERT INTO team_name_token \
-     (agency_id, token, person_id, names, consent_expires_on) \
-     SELECT te.agency_id, t.token, t.person_id, $2, \
-     CASE WHEN count(*) > count(te.consent_expires_on) THEN NULL ELSE max(te.consent_expires_on) END \
-     FROM team_entry te JOIN person_name_token t ON t.person_id = te.person_id \
-     WHERE te.person_id = $1 AND te.ended_at IS NULL GROUP BY te.agency_id, t.token, t.person_id";
-
-/// Rebuilds a person's part of the per-agency search index after their name or team changed,
-/// inside the transaction of that change, so search never sees one without the other; and
-/// tells the ZSM boards listing the person to read their lists again.
-macro_rules! refresh_team_name_tokens {
-    ($tx:ident, $person:expr) => {{
-        let person: uuid::Uuid = $person;
-        sqlx::query("DELETE FROM team_name_token WHERE person_id = $1")
-            .bind(person)
-            .execute(&mut *$tx)
-            .await
-            .map_err($crate::db_error)?;
-        let tokens: Vec<String> =
-            sqlx::query_scalar("SELECT token FROM person_name_token WHERE person_id = $1 ORDER BY token")
-                .bind(person)
-                .fetch_all(&mut *$tx)
-                .await
-                .map_err($crate::db_error)?;
-        sqlx::query($crate::people::REFRESH_TEAM_NAME_TOKENS)
-            .bind(person)
-            .bind($crate::search::name_line(&tokens))
-            .execute(&mut *$tx)
-            .await
-            .map_err($crate::db_error)?;
-        // The boards listing the person's cases show their name and depend on their team.
-        $crate::zsm::board::touch_boards_of_suspect!($tx, person);
-    }};
-}
-
-pub(crate) use refresh_team_name_tokens;
-
 impl Store {
     /// After a unique violation on insert: name the identifier and who holds it.
     async fn explain_duplicate(&self, error: StoreError, details: &PersonDraft, except: PersonId) -> StoreError {
@@ -371,7 +282,7 @@ impl PeopleStore for Store {
                     .await
                     .map_err(db_error)?;
                 write_details!(tx, id, person.version, details, person.created_at, *person.created_by.as_uuid());
-                insert_team_entries!(tx, std::slice::from_ref(team));
+                crate::team_writes::insert_team_entries!(tx, std::slice::from_ref(team));
                 insert_audit!(tx, audit);
             });
             Ok(())
@@ -424,7 +335,7 @@ impl PeopleStore for Store {
                 sqlx::query("DELETE FROM person_identifier WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
                 sqlx::query("DELETE FROM person_name_token WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
                 write_details!(tx, uuid, version, details, at, *by.as_uuid());
-                refresh_team_name_tokens!(tx, uuid);
+                crate::team_writes::refresh_team_name_tokens!(tx, uuid);
                 insert_audit!(tx, audit);
             });
             Ok(())
@@ -549,7 +460,7 @@ impl PeopleStore for Store {
 
     async fn add_team_entry(&self, entry: &TeamEntry, audit: &AuditEntry) -> StoreResult<()> {
         in_tx!(self, tx => {
-            insert_team_entries!(tx, std::slice::from_ref(entry));
+            crate::team_writes::insert_team_entries!(tx, std::slice::from_ref(entry));
             insert_audit!(tx, audit);
         });
         Ok(())
@@ -575,7 +486,7 @@ impl PeopleStore for Store {
             let Some(person) = person else {
                 return Err(StoreError::NotFound);
             };
-            refresh_team_name_tokens!(tx, person);
+            crate::team_writes::refresh_team_name_tokens!(tx, person);
             insert_audit!(tx, audit);
         });
         Ok(())

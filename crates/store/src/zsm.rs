@@ -4,9 +4,10 @@
 //! in the same transaction as the audit entries and any new case-team entries.
 
 use crate::people::in_list;
-use crate::people::{INSERT_AUDIT, INSERT_TEAM_ENTRY, basis_columns, insert_audit, insert_team_entries};
+use crate::people::{INSERT_AUDIT, insert_audit};
 use crate::read::params;
 use crate::screening::upsert_screening_referrals;
+use crate::team_writes::insert_team_entries;
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx};
 
@@ -14,7 +15,6 @@ pub(crate) mod board;
 #[macro_use]
 mod history;
 use board::{BOARD_COLUMNS, BoardRow, ON_TEAM, touch_boards_of_suspect};
-use domain::access::TeamEntry;
 use domain::audit::AuditEntry;
 use domain::ids::AgencyId;
 use domain::jurisdiction::Partner;
