@@ -33,6 +33,23 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Names to show beside a person's team entry: its agency and who added it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamEntryNames {
+    pub entry: TeamEntryId,
+    pub agency: String,
+    pub added_by: String,
+}
+
+/// A person with their case team, as one read: what every view of a person needs first
+/// (the team to authorise it, the names to show it).
+#[derive(Debug, Clone)]
+pub struct PersonRecord {
+    pub person: Person,
+    pub team: Vec<TeamEntry>,
+    pub team_names: Vec<TeamEntryNames>,
+}
+
 /// A search hit: enough to recognise the person in a list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonSummary {
@@ -76,6 +93,8 @@ pub trait PeopleStore: Send + Sync {
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<Person>> + Send;
     fn person(&self, id: PersonId) -> impl Future<Output = StoreResult<Option<Person>>> + Send;
+    /// The person, their team and its names, in one read.
+    fn person_record(&self, id: PersonId) -> impl Future<Output = StoreResult<Option<PersonRecord>>> + Send;
     fn revisions(&self, id: PersonId) -> impl Future<Output = StoreResult<Vec<PersonRevision>>> + Send;
     /// People matching `query` whose team includes `agency` with a basis valid on `today`.
     fn search_people(

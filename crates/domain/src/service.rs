@@ -7,7 +7,9 @@ use crate::audit::{AuditAction, AuditEntry, AuditView};
 use crate::clock::Clock;
 use crate::ids::{PersonId, TeamEntryId};
 use crate::people::{Identifier, Person, PersonInput, PersonQuery};
-use crate::ports::{AuditLog, DirectoryStore, PeopleStore, PersonRevision, PersonSummary, StoreError};
+use crate::ports::{
+    AuditLog, DirectoryStore, PeopleStore, PersonRecord, PersonRevision, PersonSummary, StoreError, TeamEntryNames,
+};
 use crate::validation::{FieldError, ValidationErrors};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -57,6 +59,8 @@ pub type ServiceResult<T> = Result<T, ServiceError>;
 pub struct PersonFile {
     pub person: Person,
     pub team: Vec<TeamEntry>,
+    /// Who each team entry's agency is and who added it, to show beside it.
+    pub team_names: Vec<TeamEntryNames>,
     pub grant: Grant,
 }
 
@@ -105,8 +109,21 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         what: &str,
     ) -> ServiceResult<(Grant, Vec<TeamEntry>)> {
         let team = self.store.team(person).await?;
-        match authorise(actor, permission, &team, self.today()) {
-            Ok(grant) => Ok((grant, team)),
+        let grant = self.check_team(actor, person, permission, what, &team).await?;
+        Ok((grant, team))
+    }
+
+    /// `authorise` on a team already read; a refusal is itself written to the audit log.
+    async fn check_team(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        permission: Permission,
+        what: &str,
+        team: &[TeamEntry],
+    ) -> ServiceResult<Grant> {
+        match authorise(actor, permission, team, self.today()) {
+            Ok(grant) => Ok(grant),
             Err(denial) => {
                 let entry = AuditEntry::new(actor, self.now(), Some(person), AuditAction::Denied, what, denial.code());
                 self.store.append(&[entry]).await?;
@@ -150,10 +167,11 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
     }
 
     pub async fn view(&self, actor: &Actor, id: PersonId, what: &str) -> ServiceResult<PersonFile> {
-        let person = self.existing(id).await?;
-        let (grant, team) = self.authorise(actor, id, Permission::ViewPerson, what).await?;
+        let PersonRecord { person, team, team_names } =
+            self.store.person_record(id).await?.ok_or(ServiceError::NotFound)?;
+        let grant = self.check_team(actor, id, Permission::ViewPerson, what, &team).await?;
         self.store.append(&[AuditEntry::granted(actor, self.now(), id, AuditAction::Read, what, &grant)]).await?;
-        Ok(PersonFile { person, team, grant })
+        Ok(PersonFile { person, team, team_names, grant })
     }
 
     /// Adds a person; the creating agency joins the team on the basis given in `basis`.

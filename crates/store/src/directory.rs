@@ -127,12 +127,15 @@ impl DirectoryStore for Store {
             on_db!(self, pool => sqlx::query(sql).bind(username).execute(pool).await.map(|r| r.rows_affected()))
                 .map_err(db_error)?;
         }
+        // Other servers hear of it from the database; this one need not wait for that.
+        self.forget_sessions("*");
         Ok(())
     }
 
     async fn set_password_hash(&self, username: &str, password_hash: &str) -> StoreResult<()> {
         let sql = "UPDATE member SET password_hash = $1 WHERE username = $2";
         let done = on_db!(self, pool => sqlx::query(sql).bind(password_hash).bind(username).execute(pool).await.map(|r| r.rows_affected())).map_err(db_error)?;
+        self.forget_sessions("*");
         affected_one(done)
     }
 }

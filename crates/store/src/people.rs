@@ -1,6 +1,6 @@
 //! People, their identifiers, name-search tokens, revisions and case teams.
 
-use crate::read::{self, params};
+use crate::read::{self, Joined, params};
 use crate::search::{SearchParam, SearchPlan};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, insert_rows};
@@ -8,7 +8,9 @@ use domain::access::{LegalBasis, TeamEntry};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, TeamEntryId};
 use domain::people::{Identifier, IdentifierKind, Person, PersonDraft, PersonQuery, Sex};
-use domain::ports::{PeopleStore, PersonRevision, PersonSummary, StoreError, StoreResult};
+use domain::ports::{
+    PeopleStore, PersonRecord, PersonRevision, PersonSummary, StoreError, StoreResult, TeamEntryNames,
+};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::AssertSqlSafe;
@@ -71,6 +73,11 @@ const TEAM_COLUMNS: &str = "id, person_id, agency_id, basis_kind, statute, conse
 
 const PERSON_COLUMNS: &str = "id, family_name, given_names, birth_date, sex, address, postcode, city, phone, email, \
      version, created_at, created_by, updated_at, updated_by";
+
+/// `columns` ("a, b") each qualified by `table` ("t.a, t.b").
+fn prefixed(table: &str, columns: &str) -> String {
+    columns.split(", ").map(|column| format!("{table}.{}", column.trim())).collect::<Vec<_>>().join(", ")
+}
 
 fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
     StoreError::Database(format!("stored {what} cannot be read: {detail}"))
@@ -366,6 +373,47 @@ impl PeopleStore for Store {
         person.map(|row| into_person(row, identifiers)).transpose()
     }
 
+    async fn person_record(&self, id: PersonId) -> StoreResult<Option<PersonRecord>> {
+        // One row per identifier and team entry (a person has a few of each): on PostgreSQL
+        // every statement is a round trip, and this is the first read of every person view.
+        static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            format!(
+                "SELECT {}, i.kind, i.value, {}, a.name, m.display_name FROM person p \
+                 LEFT JOIN person_identifier i ON i.person_id = p.id \
+                 LEFT JOIN team_entry te ON te.person_id = p.id \
+                 LEFT JOIN agency a ON a.id = te.agency_id LEFT JOIN member m ON m.id = te.added_by \
+                 WHERE p.id = $1 ORDER BY i.kind, i.value, te.added_at, te.id",
+                prefixed("p", PERSON_COLUMNS),
+                prefixed("te", TEAM_COLUMNS)
+            )
+        });
+        type RecordRow = Joined<PersonIdentifierRow, Option<Joined<TeamRow, (String, String)>>>;
+        let rows: Vec<RecordRow> = self.read_all(&SQL, params![*id.as_uuid()]).await?;
+        let mut person = None;
+        let mut identifiers: Vec<IdentifierRow> = Vec::new();
+        let mut team: Vec<TeamEntry> = Vec::new();
+        let mut team_names = Vec::new();
+        for Joined(row, entry) in rows {
+            let (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, kind, value) = row;
+            if let (Some(kind), Some(value)) = (kind, value)
+                && !identifiers.iter().any(|(seen_kind, seen)| *seen_kind == kind && *seen == value)
+            {
+                identifiers.push((kind, value));
+            }
+            person.get_or_insert((a, b, c, d, e, f, g, h, i, j, k, l, m, n, o));
+            if let Some(Joined(entry, (agency, added_by))) = entry
+                && !team.iter().any(|seen| *seen.id.as_uuid() == entry.0)
+            {
+                let entry = into_team_entry(entry)?;
+                team_names.push(TeamEntryNames { entry: entry.id, agency, added_by });
+                team.push(entry);
+            }
+        }
+        let Some(person) = person else { return Ok(None) };
+        team.sort_by_key(|entry| (entry.added_at, entry.id));
+        Ok(Some(PersonRecord { person: into_person(person, identifiers)?, team, team_names }))
+    }
+
     async fn revisions(&self, id: PersonId) -> StoreResult<Vec<PersonRevision>> {
         let sql =
             "SELECT version, details, saved_at, saved_by FROM person_revision WHERE person_id = $1 ORDER BY version";
@@ -490,28 +538,6 @@ impl PeopleStore for Store {
             insert_audit!(tx, audit);
         });
         Ok(())
-    }
-}
-
-/// Names to show beside a person's team entries.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeamEntryNames {
-    pub entry: TeamEntryId,
-    pub agency: String,
-    pub added_by: String,
-}
-
-impl Store {
-    /// The agency and adding member's names of each of the person's team entries, in one
-    /// query (the person page showed them with a lookup per entry).
-    pub async fn team_entry_names(&self, person: PersonId) -> StoreResult<Vec<TeamEntryNames>> {
-        let sql = "SELECT te.id, a.name AS agency, m.display_name AS added_by FROM team_entry te \
-                   JOIN agency a ON a.id = te.agency_id JOIN member m ON m.id = te.added_by WHERE te.person_id = $1";
-        let rows: Vec<(Uuid, String, String)> = self.read_all(sql, params![*person.as_uuid()]).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, agency, added_by)| TeamEntryNames { entry: TeamEntryId::from_uuid(id), agency, added_by })
-            .collect())
     }
 }
 

@@ -132,48 +132,105 @@ impl<T> Column for T where
 {
 }
 
-/// A result row as a tuple of [`Column`]s, decoded by position.
+/// A result row, or a run of its columns, decoded by position: a tuple of [`Column`]s, an
+/// `Option` of one (`None` when its first column is NULL: the empty side of a LEFT JOIN), or
+/// two runs side by side ([`Joined`]), for rows wider than a tuple can be.
 pub(crate) trait ReadRow: Sized {
-    fn from_rusqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self>;
-    fn from_pg(row: &PgRow) -> sqlx::Result<Self>;
-    fn from_sqlx_sqlite(row: &SqliteRow) -> sqlx::Result<Self>;
+    /// Columns taken.
+    const WIDTH: usize;
+    fn rusqlite_at(row: &rusqlite::Row<'_>, start: usize) -> rusqlite::Result<Self>;
+    fn pg_at(row: &PgRow, start: usize) -> sqlx::Result<Self>;
+    fn sqlx_sqlite_at(row: &SqliteRow, start: usize) -> sqlx::Result<Self>;
+
+    fn from_rusqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Self::rusqlite_at(row, 0)
+    }
+    fn from_pg(row: &PgRow) -> sqlx::Result<Self> {
+        Self::pg_at(row, 0)
+    }
+    fn from_sqlx_sqlite(row: &SqliteRow) -> sqlx::Result<Self> {
+        Self::sqlx_sqlite_at(row, 0)
+    }
 }
 
 macro_rules! read_row_tuple {
-    ($($index:tt $column:ident),+) => {
+    ($width:literal: $($index:tt $column:ident),+) => {
         impl<$($column: Column),+> ReadRow for ($($column,)+) {
-            fn from_rusqlite(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
-                Ok(($(row.get::<_, $column>($index)?,)+))
+            const WIDTH: usize = $width;
+            fn rusqlite_at(row: &rusqlite::Row<'_>, start: usize) -> rusqlite::Result<Self> {
+                Ok(($(row.get::<_, $column>(start + $index)?,)+))
             }
-            fn from_pg(row: &PgRow) -> sqlx::Result<Self> {
-                Ok(($(row.try_get::<$column, _>($index)?,)+))
+            fn pg_at(row: &PgRow, start: usize) -> sqlx::Result<Self> {
+                Ok(($(row.try_get::<$column, _>(start + $index)?,)+))
             }
-            fn from_sqlx_sqlite(row: &SqliteRow) -> sqlx::Result<Self> {
-                Ok(($(row.try_get::<$column, _>($index)?,)+))
+            fn sqlx_sqlite_at(row: &SqliteRow, start: usize) -> sqlx::Result<Self> {
+                Ok(($(row.try_get::<$column, _>(start + $index)?,)+))
             }
         }
     };
 }
-read_row_tuple!(0 A);
-read_row_tuple!(0 A, 1 B);
-read_row_tuple!(0 A, 1 B, 2 C);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R, 18 S);
-read_row_tuple!(0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R, 18 S, 19 T);
+
+impl<T: ReadRow> ReadRow for Option<T> {
+    const WIDTH: usize = T::WIDTH;
+    fn rusqlite_at(row: &rusqlite::Row<'_>, start: usize) -> rusqlite::Result<Self> {
+        if row.get_ref(start)? == ValueRef::Null { Ok(None) } else { T::rusqlite_at(row, start).map(Some) }
+    }
+    fn pg_at(row: &PgRow, start: usize) -> sqlx::Result<Self> {
+        if sqlx::ValueRef::is_null(&row.try_get_raw(start)?) { Ok(None) } else { T::pg_at(row, start).map(Some) }
+    }
+    fn sqlx_sqlite_at(row: &SqliteRow, start: usize) -> sqlx::Result<Self> {
+        if sqlx::ValueRef::is_null(&row.try_get_raw(start)?) {
+            Ok(None)
+        } else {
+            T::sqlx_sqlite_at(row, start).map(Some)
+        }
+    }
+}
+
+/// Two runs of columns side by side: `A`'s first, then `B`'s.
+#[derive(Debug)]
+pub(crate) struct Joined<A, B>(pub A, pub B);
+
+impl<A: ReadRow, B: ReadRow> ReadRow for Joined<A, B> {
+    const WIDTH: usize = A::WIDTH + B::WIDTH;
+    fn rusqlite_at(row: &rusqlite::Row<'_>, start: usize) -> rusqlite::Result<Self> {
+        Ok(Joined(A::rusqlite_at(row, start)?, B::rusqlite_at(row, start + A::WIDTH)?))
+    }
+    fn pg_at(row: &PgRow, start: usize) -> sqlx::Result<Self> {
+        Ok(Joined(A::pg_at(row, start)?, B::pg_at(row, start + A::WIDTH)?))
+    }
+    fn sqlx_sqlite_at(row: &SqliteRow, start: usize) -> sqlx::Result<Self> {
+        Ok(Joined(A::sqlx_sqlite_at(row, start)?, B::sqlx_sqlite_at(row, start + A::WIDTH)?))
+    }
+}
+
+read_row_tuple!(1: 0 A);
+read_row_tuple!(2: 0 A, 1 B);
+read_row_tuple!(3: 0 A, 1 B, 2 C);
+read_row_tuple!(4: 0 A, 1 B, 2 C, 3 D);
+read_row_tuple!(5: 0 A, 1 B, 2 C, 3 D, 4 E);
+read_row_tuple!(6: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F);
+read_row_tuple!(7: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G);
+read_row_tuple!(8: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H);
+read_row_tuple!(9: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I);
+read_row_tuple!(10: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J);
+read_row_tuple!(11: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K);
+read_row_tuple!(12: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L);
+read_row_tuple!(13: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M);
+read_row_tuple!(14: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N);
+read_row_tuple!(15: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O);
+read_row_tuple!(16: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P);
+read_row_tuple!(17: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q);
+read_row_tuple!(18: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R);
+read_row_tuple!(19: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R, 18 S);
+read_row_tuple!(20: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R, 18 S, 19 T);
+
+/// Where the reads of this module run, when not on the store's sqlx pool.
+#[derive(Debug)]
+pub(crate) enum Reader {
+    Sqlite(SqliteReader),
+    Postgres(Box<crate::pg_read::PgReader>),
+}
 
 /// Read-only connections to a SQLite file, used on the calling thread. A read holds one only
 /// while it runs (never across an `.await`), so the pool grows to about the number of threads
@@ -266,6 +323,7 @@ macro_rules! bind_params {
         query
     }};
 }
+pub(crate) use bind_params;
 
 impl Store {
     /// Every row of a read (see the module documentation for how it runs).
@@ -284,8 +342,9 @@ impl Store {
         params: &[Param<'_>],
         limit: Option<usize>,
     ) -> StoreResult<Vec<T>> {
-        match (&self.pool, &self.reader) {
-            (Pool::Sqlite(_), Some(reader)) => reader.query(sql, params, limit),
+        match (&self.pool, self.reader.as_deref()) {
+            (_, Some(Reader::Sqlite(reader))) => reader.query(sql, params, limit),
+            (_, Some(Reader::Postgres(reader))) => reader.query(sql, params, limit).await,
             (Pool::Sqlite(pool), None) => {
                 let rows = bind_params!(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
                     .fetch_all(pool)

@@ -18,6 +18,43 @@ pub(crate) enum SearchParam {
 /// 10,000, names with "van", "de" and "der" spent most of a search's time on the counts.
 const PROBE_CAP: i64 = 1_000;
 
+/// How long a word's count is used before it is counted again. A count only chooses which
+/// word drives a search, never what it finds, so an old one can cost speed, not results;
+/// and the words worth remembering (common ones, whose counts read up to `PROBE_CAP`
+/// entries) change their counts slowly.
+const COUNT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Counts remembered at most; beyond, memory starts afresh.
+const MAX_COUNTS: usize = 50_000;
+
+/// Name-word counts per agency, remembered for [`COUNT_MAX_AGE`]: counting was the larger
+/// part of a search with two words (on PostgreSQL, half a millisecond of the server's time
+/// and a round trip).
+#[derive(Debug, Default)]
+pub(crate) struct WordCounts {
+    counts: std::sync::Mutex<std::collections::HashMap<(AgencyId, String), (i64, std::time::Instant)>>,
+}
+
+impl WordCounts {
+    fn get(&self, agency: AgencyId, word: &str) -> Option<i64> {
+        let counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Looked up by an owned key: a few bytes, against a statement saved.
+        let (count, at) = counts.get(&(agency, word.to_string()))?;
+        (at.elapsed() < COUNT_MAX_AGE).then_some(*count)
+    }
+
+    fn remember(&self, agency: AgencyId, counted: &[(String, i64)]) {
+        let mut counts = self.counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if counts.len() + counted.len() > MAX_COUNTS {
+            counts.clear();
+        }
+        let now = std::time::Instant::now();
+        for (word, count) in counted {
+            counts.insert((agency, word.clone()), (*count, now));
+        }
+    }
+}
+
 impl Store {
     /// The query with its name words ordered rarest first, so the rarest drives the search.
     /// Word length was the guess before, and a poor one: in "jan vri" the 27,000 names
@@ -31,10 +68,18 @@ impl Store {
         if query.name_prefixes.len() < 2 || !query.identifiers.is_empty() || query.birth_date.is_some() {
             return Ok(query);
         }
-        let ends: Vec<String> = query.name_prefixes.iter().map(|prefix| prefix_end(prefix)).collect();
+        let mut counts: Vec<(String, i64)> = Vec::new();
+        let mut uncounted = Vec::new();
+        for prefix in &query.name_prefixes {
+            match self.word_counts.get(agency, prefix) {
+                Some(count) => counts.push((prefix.clone(), count)),
+                None => uncounted.push(prefix),
+            }
+        }
+        let ends: Vec<String> = uncounted.iter().map(|prefix| prefix_end(prefix)).collect();
         let mut bound = vec![Param::Uuid(*agency.as_uuid())];
         let mut probes = Vec::new();
-        for (prefix, end) in query.name_prefixes.iter().zip(&ends) {
+        for (prefix, end) in uncounted.iter().zip(&ends) {
             bound.push(Param::Text(prefix));
             bound.push(Param::Text(end));
             let (low, high) = (bound.len() - 1, bound.len());
@@ -43,7 +88,11 @@ impl Store {
                  WHERE agency_id = $1 AND token >= ${low} AND token < ${high} LIMIT {PROBE_CAP}) probe{low}"
             ));
         }
-        let counts: Vec<(String, i64)> = self.read_all(&probes.join(" UNION ALL "), &bound).await?;
+        if !probes.is_empty() {
+            let counted: Vec<(String, i64)> = self.read_all(&probes.join(" UNION ALL "), &bound).await?;
+            self.word_counts.remember(agency, &counted);
+            counts.extend(counted);
+        }
         let mut counted: Vec<_> = query
             .name_prefixes
             .drain(..)

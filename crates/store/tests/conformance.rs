@@ -96,6 +96,20 @@ async fn round_trip_every_column_type(db: TestDb) {
         assert!(store.team(created.id).await.unwrap().contains(&entry));
     }
 
+    // The record reads person, identifiers and team in one statement (one row per identifier
+    // and entry: here 2 × 3); each must come back once, in order, with its names.
+    let record = store.person_record(created.id).await.unwrap().unwrap();
+    assert_eq!(record.person, store.person(created.id).await.unwrap().unwrap());
+    assert_eq!(record.person.details.identifiers.len(), 2);
+    assert_eq!(record.team, store.team(created.id).await.unwrap());
+    assert_eq!(record.team.len(), 3);
+    let mut agencies: Vec<&str> = record.team_names.iter().map(|names| names.agency.as_str()).collect();
+    agencies.sort();
+    assert_eq!(agencies, ["Agency consent", "Agency court_order", "Reclassering Amsterdam"]);
+    assert!(record.team_names.iter().zip(&record.team).all(|(names, entry)| names.entry == entry.id));
+    assert!(record.team_names.iter().all(|names| names.added_by == officer.display_name));
+    assert!(store.person_record(PersonId::new(clock.now())).await.unwrap().is_none());
+
     let member = store.member(officer.member_id).await.unwrap().unwrap();
     assert_eq!((member.roles.clone(), member.disabled), (vec![Role::ProbationOfficer], false));
     let revisions = store.revisions(created.id).await.unwrap();

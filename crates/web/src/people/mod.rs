@@ -195,7 +195,6 @@ async fn show(
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
     let (file, audit) = state.people().view_with_trail(&me.actor, id, "person_page", RECENT_AUDIT).await?;
-    let names = state.store.team_entry_names(id).await?;
     let zone = &state.config.time_zone;
     let t = context.texts;
     let person = &file.person;
@@ -203,7 +202,7 @@ async fn show(
         .team
         .iter()
         .map(|entry| {
-            let named = names.iter().find(|n| n.entry == entry.id);
+            let named = file.team_names.iter().find(|n| n.entry == entry.id);
             TeamRow {
                 agency: named.map(|n| n.agency.clone()).unwrap_or_default(),
                 basis: basis_text(&entry.basis, t),
