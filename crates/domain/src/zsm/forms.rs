@@ -69,17 +69,43 @@ pub struct IntakeForm {
 }
 
 /// Parses a local date-time (`2026-01-15T21:00`, seconds optional) in the pack's time zone.
+/// A time in the hour that repeats when summer time ends is read as the first of the two.
 pub fn parse_local_time(raw: &str, pack: &JurisdictionPack) -> Option<Timestamp> {
+    parse_local_time_from(raw, pack, None)
+}
+
+/// Like [`parse_local_time`], but a time in the repeated autumn hour is read as the first of
+/// its two instants that is not before `not_before`. An officer who writes "02:53" for an
+/// arrest and "02:03" for the arrival on the night the clocks go back means the second 02:03
+/// (an hour later), not a time before the arrest; the form has no other way to say so.
+pub fn parse_local_time_from(raw: &str, pack: &JurisdictionPack, not_before: Option<Timestamp>) -> Option<Timestamp> {
     let civil: DateTime = raw.trim().replace(' ', "T").parse().ok()?;
-    civil.to_zoned(pack.time_zone.clone()).ok().map(|zoned| zoned.timestamp())
+    let candidates = pack.time_zone.to_ambiguous_timestamp(civil);
+    // "Compatible": the earlier instant in a fold, the later in the skipped spring hour.
+    let compatible = candidates.compatible().ok()?;
+    let in_fold = matches!(candidates.offset(), jiff::tz::AmbiguousOffset::Fold { .. });
+    match not_before {
+        Some(bound) if in_fold && compatible < bound => candidates.later().ok(),
+        _ => Some(compatible),
+    }
 }
 
 fn local_time_field(errors: &mut ValidationErrors, field: &str, raw: &str, pack: &JurisdictionPack) -> Timestamp {
+    local_time_field_from(errors, field, raw, pack, None)
+}
+
+fn local_time_field_from(
+    errors: &mut ValidationErrors,
+    field: &str,
+    raw: &str,
+    pack: &JurisdictionPack,
+    not_before: Option<Timestamp>,
+) -> Timestamp {
     if raw.trim().is_empty() {
         errors.push(FieldError::new(field, "error.required"));
         return Timestamp::UNIX_EPOCH;
     }
-    parse_local_time(raw, pack).unwrap_or_else(|| {
+    parse_local_time_from(raw, pack, not_before).unwrap_or_else(|| {
         errors.push(FieldError::new(field, "zsm.error.time_invalid"));
         Timestamp::UNIX_EPOCH
     })
@@ -120,7 +146,8 @@ impl IntakeForm {
         };
         let location = required_text(&mut errors, "location", &self.location, 100);
         let arrested_at = local_time_field(&mut errors, "arrested_at", &self.arrested_at, pack);
-        let arrived_at_station = local_time_field(&mut errors, "arrived_at", &self.arrived_at, pack);
+        let arrived_at_station =
+            local_time_field_from(&mut errors, "arrived_at", &self.arrived_at, pack, Some(arrested_at));
         let mut offences = Vec::new();
         for (index, row) in self.offences.iter().enumerate().filter(|(_, row)| !row.is_blank()) {
             let field = |name: &str| format!("offences[{index}].{name}");
@@ -519,6 +546,34 @@ mod tests {
         assert_eq!(parse_local_time("2026-01-15T21:00", nl), Some("2026-01-15T20:00:00Z".parse().unwrap()));
         assert_eq!(parse_local_time("2026-07-15 21:00", nl), Some("2026-07-15T19:00:00Z".parse().unwrap()));
         assert_eq!(parse_local_time("yesterday", nl), None);
+    }
+
+    #[test]
+    fn a_time_in_the_repeated_autumn_hour_is_the_first_unless_that_is_before_its_bound() {
+        let nl = shipped_pack("nl").unwrap();
+        // 25 October 2026: 03:00 CEST becomes 02:00 CET, so 02:03 happens twice.
+        let first: Timestamp = "2026-10-25T00:03:00Z".parse().unwrap();
+        let second: Timestamp = "2026-10-25T01:03:00Z".parse().unwrap();
+        assert_eq!(parse_local_time("2026-10-25T02:03", nl), Some(first));
+        let arrest: Timestamp = "2026-10-25T00:53:00Z".parse().unwrap();
+        assert_eq!(parse_local_time_from("2026-10-25T02:03", nl, Some(arrest)), Some(second));
+        assert_eq!(parse_local_time_from("2026-10-25T02:03", nl, Some(first)), Some(first));
+        // Outside the fold the bound changes nothing: a real error stays an error.
+        assert_eq!(
+            parse_local_time_from("2026-10-24T02:03", nl, Some(arrest)),
+            Some("2026-10-24T00:03:00Z".parse().unwrap())
+        );
+        // The skipped spring hour still resolves forward, as before.
+        assert_eq!(parse_local_time("2026-03-29T02:30", nl), Some("2026-03-29T01:30:00Z".parse().unwrap()));
+    }
+
+    #[test]
+    fn an_arrival_written_in_the_repeated_hour_after_the_arrest_is_accepted() {
+        let nl = shipped_pack("nl").unwrap();
+        let form =
+            IntakeForm { arrested_at: "2026-10-25T02:53".into(), arrived_at: "2026-10-25T02:03".into(), ..intake() };
+        let input = form.parse(nl, member()).expect("valid intake");
+        assert_eq!(input.arrested_at.duration_until(input.arrived_at_station), jiff::SignedDuration::from_mins(10));
     }
 
     fn intake() -> IntakeForm {
