@@ -216,14 +216,20 @@ impl Dataset {
         if order.iter().enumerate().all(|(i, &j)| i as u32 == j) {
             return;
         }
-        let o = &mut self.offences;
-        o.ids = o.ids.permuted(&order);
-        o.person = permute(&o.person, &order);
-        o.offence_date = permute(&o.offence_date, &order);
-        o.outcome_date = permute(&o.outcome_date, &order);
-        o.outcome = permute(&o.outcome, &order);
-        o.offence_type = permute(&o.offence_type, &order);
-        o.seriousness = permute(&o.seriousness, &order);
+        // The ids (ten million texts) are copied on another thread meanwhile the numbers.
+        let Offences { ids, person, offence_date, outcome_date, outcome, offence_type, seriousness } =
+            &mut self.offences;
+        let permuted_ids = std::thread::scope(|scope| {
+            let permuted = scope.spawn(|| ids.permuted(&order));
+            *person = permute(person, &order);
+            *offence_date = permute(offence_date, &order);
+            *outcome_date = permute(outcome_date, &order);
+            *outcome = permute(outcome, &order);
+            *offence_type = permute(offence_type, &order);
+            *seriousness = permute(seriousness, &order);
+            permuted.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        *ids = permuted_ids;
     }
 
     fn sort_index_events(&mut self) {

@@ -83,6 +83,14 @@ impl StringArena {
         id
     }
 
+    /// Appends every text of `other`, in order (their ids follow this arena's).
+    pub fn extend(&mut self, other: &StringArena) {
+        let base = u32::try_from(self.bytes.len()).expect("string arena limited to 4 GiB of text");
+        self.bytes.push_str(&other.bytes);
+        u32::try_from(self.bytes.len()).expect("string arena limited to 4 GiB of text");
+        self.ends.extend(other.ends.iter().map(|&end| base + end));
+    }
+
     /// Removes the last text pushed (used when a pushed id turns out to be a duplicate).
     pub fn pop(&mut self) {
         if self.ends.pop().is_some() {

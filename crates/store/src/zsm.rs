@@ -294,14 +294,16 @@ impl ZsmStore for Store {
     }
 
     async fn prior_offences(&self, person: PersonId) -> StoreResult<Vec<PriorOffence>> {
-        // One lookup per identifier (a person has a handful): each an index range on
-        // (person_id, offence_date), whatever collation the extract's ids are stored in.
+        // One lookup per identifier (a person has a handful): each a key range of
+        // evidence_offence_by_person (SQLite's table, PostgreSQL's view over its index on
+        // evidence_offence), then the offences by their source ids.
         let sql = "SELECT value FROM person_identifier WHERE person_id = $1 ORDER BY kind, value";
         let sources: Vec<(String,)> = self.read_all(sql, params![*person.as_uuid()]).await?;
         let mut offences = Vec::new();
         for (source,) in sources {
-            let sql = "SELECT offence_date, outcome_date, outcome, offence_type, seriousness FROM evidence_offence \
-                       WHERE person_id = $1 ORDER BY offence_date DESC";
+            let sql = "SELECT o.offence_date, o.outcome_date, o.outcome, o.offence_type, o.seriousness \
+                       FROM evidence_offence_by_person b JOIN evidence_offence o ON o.source_id = b.source_id \
+                       WHERE b.person_id = $1 ORDER BY o.offence_date DESC, o.source_id DESC";
             let rows: Vec<PriorRow> = self.read_all(sql, params![&source]).await?;
             offences.extend(rows.into_iter().map(
                 |(offence_date, outcome_date, outcome, offence_type, seriousness)| PriorOffence {

@@ -94,6 +94,65 @@ async fn a_failed_import_changes_nothing(db: TestDb) {
     assert!(error.is_err());
     assert_eq!(store.load_extract().await.unwrap(), before);
     assert_eq!(store.extract_generation().await.unwrap(), 1, "a failed import is no new generation");
+    assert_offences_by_person_match(store).await;
+}
+
+/// (person, offence) as `evidence_offence_by_person` lists them, and as the offences say.
+async fn by_person_and_offences(store: &Store) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    let sql = |from: &str| {
+        sqlx::AssertSqlSafe(format!("SELECT person_id, source_id FROM {from} ORDER BY person_id, source_id"))
+    };
+    let (from, to) = ("evidence_offence_by_person", "evidence_offence");
+    match store.pool() {
+        store::Pool::Sqlite(pool) => (
+            sqlx::query_as(sql(from)).fetch_all(pool).await.unwrap(),
+            sqlx::query_as(sql(to)).fetch_all(pool).await.unwrap(),
+        ),
+        store::Pool::Postgres(pool) => (
+            sqlx::query_as(sql(from)).fetch_all(pool).await.unwrap(),
+            sqlx::query_as(sql(to)).fetch_all(pool).await.unwrap(),
+        ),
+    }
+}
+
+async fn assert_offences_by_person_match(store: &Store) {
+    let (by_person, offences) = by_person_and_offences(store).await;
+    assert!(!offences.is_empty());
+    assert_eq!(by_person, offences);
+}
+
+/// The ZSM prior record reads offences by person: on SQLite from a table the importer appends
+/// when it loads from empty and triggers keep up to date otherwise. A newer extract that
+/// moves an offence to another person (a merged duplicate) must move it there too, and one
+/// that corrects another's date must leave it where it is.
+async fn offences_by_person_follow_every_import(db: TestDb) {
+    let store = &db.store;
+    let data = extract(37);
+    import(store, &data).await;
+    assert_offences_by_person_match(store).await;
+    let dir = tempfile::tempdir().unwrap();
+    evidence::csv_io::write_dir(&data, dir.path()).unwrap();
+    let path = dir.path().join("offences.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let (moved, redated) = (lines[1].clone(), lines[2].clone());
+    let cells = |line: &str| line.split(',').map(str::to_owned).collect::<Vec<_>>();
+    let (mut m, mut r) = (cells(&moved), cells(&redated));
+    let other_person = data.person_id((data.person_count() - 1) as u32).to_owned();
+    assert_ne!(m[1], other_person);
+    m[1] = other_person.clone();
+    r[2] = "2001-02-03".into();
+    lines[1] = m.join(",");
+    lines[2] = r.join(",");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let (newer, _) = evidence::csv_io::load_dir(dir.path()).unwrap();
+    assert_eq!(import(store, &newer).await.written, 2);
+    assert_offences_by_person_match(store).await;
+    let (by_person, _) = by_person_and_offences(store).await;
+    assert!(by_person.contains(&(other_person, m[0].clone())));
+    assert!(!by_person.contains(&(cells(&moved)[1].clone(), m[0].clone())));
+    assert!(by_person.contains(&(r[1].clone(), r[0].clone())));
+    assert_eq!(store.load_extract().await.unwrap(), newer);
 }
 
 /// Migration 0018 rewrote the outcome check for speed: every outcome of the format is still
@@ -227,6 +286,7 @@ on_both_backends!(
     the_database_checks_outcomes,
     cohort_decisions_and_history_are_kept,
     cohort_decisions_are_append_only,
+    offences_by_person_follow_every_import,
 );
 
 /// The SQLite import skips per-row foreign-key checks (a dataset cannot break them) by turning

@@ -6,6 +6,7 @@
 
 mod duplicates;
 mod id_index;
+mod parallel;
 mod read;
 mod write;
 
@@ -43,18 +44,24 @@ fn open(path: &Path) -> Result<std::fs::File> {
 }
 
 /// Loads the three files from `dir`, keeping the good rows and reporting the bad ones.
-/// `index_events.csv` may be absent (cohort rules need only persons and offences).
+/// `index_events.csv` may be absent (cohort rules need only persons and offences). A large
+/// offence file is read in parts, one per core (up to eight).
 pub fn load_dir_lenient(dir: &Path) -> Result<Loaded> {
     let persons = open(&dir.join(PERSONS_FILE))?;
-    let offences = open(&dir.join(OFFENCES_FILE))?;
+    let offences = dir.join(OFFENCES_FILE);
+    let offences_bytes = open(&offences)?.metadata().map_or(0, |m| m.len());
     let events_path = dir.join(INDEX_EVENTS_FILE);
     let events: Box<dyn std::io::Read> =
         if events_path.exists() { Box::new(open(&events_path)?) } else { Box::new(&b"person_id,index_date\n"[..]) };
-    let hint = SizeHint {
-        persons_bytes: persons.metadata().map_or(0, |m| m.len()),
-        offences_bytes: offences.metadata().map_or(0, |m| m.len()),
+    let hint = SizeHint { persons_bytes: persons.metadata().map_or(0, |m| m.len()), offences_bytes };
+    let parts = if offences_bytes >= parallel::PARALLEL_FROM_BYTES {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    } else {
+        1
     };
-    read_dataset_sized(persons, offences, events, hint)
+    read::read_with(persons, hint, events, |lookup, dataset, issues| {
+        parallel::read_offences_in_parts(parallel::Source::File(&offences), parts, lookup, dataset, issues)
+    })
 }
 
 /// Loads the three files from `dir`; any bad row makes the whole load fail with all issues.

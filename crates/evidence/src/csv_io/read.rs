@@ -5,7 +5,7 @@ use std::io::Read;
 
 use super::id_index::IdIndex;
 use super::{INDEX_EVENTS_FILE, Issue, OFFENCES_FILE, PERSONS_FILE};
-use crate::dataset::{Dataset, Outcome, Sex};
+use crate::dataset::{Dataset, Offences, Outcome, Sex};
 use crate::date::{Day, NO_DAY, parse_day};
 use crate::error::{EvidenceError, Result};
 use crate::intern::{Interner, NONE, StringArena, hash_bytes};
@@ -26,7 +26,7 @@ impl Loaded {
 }
 
 /// Collects issues for one file and knows where each column is.
-struct FileReader<R: Read> {
+pub(super) struct FileReader<R: Read> {
     file: &'static str,
     reader: csv::Reader<R>,
     columns: Vec<Option<usize>>,
@@ -35,9 +35,10 @@ struct FileReader<R: Read> {
     line: u64,
 }
 
+#[derive(Debug, Default)]
 pub(super) struct Issues {
-    errors: Vec<Issue>,
-    warnings: Vec<Issue>,
+    pub(super) errors: Vec<Issue>,
+    pub(super) warnings: Vec<Issue>,
 }
 
 impl Issues {
@@ -48,7 +49,7 @@ impl Issues {
 
 impl<R: Read> FileReader<R> {
     /// Reads the header; `None` when a required column is missing (the rows are not read then).
-    fn open(
+    pub(super) fn open(
         file: &'static str,
         input: R,
         known: &[(&str, bool)],
@@ -87,6 +88,34 @@ impl<R: Read> FileReader<R> {
             record: csv::ByteRecord::new(),
             line: 1,
         }))
+    }
+
+    /// A reader of a later part of the same file, which starts at a line boundary after the
+    /// header: its rows are read with this reader's columns. Its line numbers count from the
+    /// start of the part (see [`FileReader::shift_lines`]).
+    pub(super) fn continuing<S: Read>(&self, input: S) -> FileReader<S> {
+        FileReader {
+            file: self.file,
+            reader: csv::ReaderBuilder::new()
+                .flexible(true)
+                .has_headers(false)
+                .buffer_capacity(1 << 20)
+                .from_reader(input),
+            columns: self.columns.clone(),
+            field_count: self.field_count,
+            record: csv::ByteRecord::new(),
+            line: 0,
+        }
+    }
+
+    /// What the rows are read from.
+    pub(super) fn input(&self) -> &R {
+        self.reader.get_ref()
+    }
+
+    /// Where the offence id is in the file (1-based), for issues about it.
+    pub(super) fn offence_id_column(&self) -> usize {
+        self.columns[1].map_or(1, |i| i + 1)
     }
 
     /// Advances to the next record with the right number of fields.
@@ -162,30 +191,29 @@ fn show(cell: &[u8]) -> String {
     String::from_utf8_lossy(cell).into_owned()
 }
 
-/// Resolves a person id cell to the sorted person index, reporting unknown persons.
-struct PersonLookup {
+/// Resolves a person id cell to the sorted person index, reporting unknown persons. Shared
+/// by the threads that read parts of the offence file; each keeps its own `last` row.
+pub(super) struct PersonLookup {
     index: IdIndex,
     file_order_ids: StringArena,
     sorted_of_file_row: Vec<u32>,
-    /// The file row of the last person resolved (`NONE` at first).
-    last_row: std::cell::Cell<u32>,
 }
 
 impl PersonLookup {
-    fn resolve<R: Read>(&self, reader: &FileReader<R>, issues: &mut Issues, what: &str) -> Option<u32> {
+    /// `last`: the file row of the last person this reader resolved (`NONE` at first).
+    fn resolve<R: Read>(&self, reader: &FileReader<R>, issues: &mut Issues, what: &str, last: &mut u32) -> Option<u32> {
         let cell = reader.cell(0);
         if cell.is_empty() {
             reader.error(issues, 0, "empty person_id (required)".into());
             return None;
         }
         // Extracts usually list a person's rows together: try the previous person first.
-        let last = self.last_row.get();
-        if last != NONE && self.file_order_ids.get(last).as_bytes() == cell {
-            return Some(self.sorted_of_file_row[last as usize]);
+        if *last != NONE && self.file_order_ids.get(*last).as_bytes() == cell {
+            return Some(self.sorted_of_file_row[*last as usize]);
         }
         match self.index.get(cell, &self.file_order_ids) {
             Some(row) => {
-                self.last_row.set(row);
+                *last = row;
                 Some(self.sorted_of_file_row[row as usize])
             }
             None => {
@@ -216,14 +244,28 @@ pub fn read_dataset_sized(
     index_events: impl Read,
     hint: SizeHint,
 ) -> Result<Loaded> {
-    let mut issues = Issues { errors: Vec::new(), warnings: Vec::new() };
-    let mut dataset = Dataset::default();
-    // Rows are at least ~16 (persons) and ~40 (offences) bytes; overestimating only costs memory
-    // that the index would reach when growing anyway.
-    let persons_expected = (hint.persons_bytes / 16) as usize;
+    // Rows are at least ~40 bytes; overestimating only costs memory that the index would
+    // reach when growing anyway.
     let offences_expected = (hint.offences_bytes / 40) as usize;
+    read_with(persons, hint, index_events, |lookup, dataset, issues| {
+        read_offences(offences, offences_expected, lookup, dataset, issues)
+    })
+}
+
+/// Reads persons, then the offences by `read_offences` (from one reader, or in parts on
+/// several threads), then the index events.
+pub(super) fn read_with(
+    persons: impl Read,
+    hint: SizeHint,
+    index_events: impl Read,
+    read_offences: impl FnOnce(&PersonLookup, &mut Dataset, &mut Issues) -> Result<()>,
+) -> Result<Loaded> {
+    let mut issues = Issues::default();
+    let mut dataset = Dataset::default();
+    // Rows are at least ~16 bytes: see above.
+    let persons_expected = (hint.persons_bytes / 16) as usize;
     let lookup = read_persons(persons, persons_expected, &mut dataset, &mut issues)?;
-    read_offences(offences, offences_expected, &lookup, &mut dataset, &mut issues)?;
+    read_offences(&lookup, &mut dataset, &mut issues)?;
     read_index_events(index_events, &lookup, &mut dataset, &mut issues)?;
     // Duplicates are reported after their file is read; list every issue in file order.
     let rank = |file: &str| [PERSONS_FILE, OFFENCES_FILE, INDEX_EVENTS_FILE].iter().position(|f| *f == file);
@@ -279,36 +321,62 @@ fn read_persons(
     persons.sex = order.iter().map(|&i| sexes[i as usize]).collect();
     persons.area = order.iter().map(|&i| areas_col[i as usize]).collect();
     dataset.areas = areas.into_arena();
-    Ok(PersonLookup { index, file_order_ids: ids, sorted_of_file_row, last_row: std::cell::Cell::new(NONE) })
+    Ok(PersonLookup { index, file_order_ids: ids, sorted_of_file_row })
 }
 
-fn read_offences(
+pub(super) const OFFENCE_COLUMNS: [(&str, bool); 7] = [
+    ("person_id", true),
+    ("offence_id", true),
+    ("offence_date", true),
+    ("outcome_date", false),
+    ("outcome", true),
+    ("offence_type", false),
+    ("seriousness", false),
+];
+
+pub(super) fn read_offences(
     input: impl Read,
     expected_rows: usize,
     lookup: &PersonLookup,
     dataset: &mut Dataset,
     issues: &mut Issues,
 ) -> Result<()> {
-    const COLUMNS: [(&str, bool); 7] = [
-        ("person_id", true),
-        ("offence_id", true),
-        ("offence_date", true),
-        ("outcome_date", false),
-        ("outcome", true),
-        ("offence_type", false),
-        ("seriousness", false),
-    ];
-    let Some(mut r) = FileReader::open(OFFENCES_FILE, input, &COLUMNS, issues)? else {
+    let Some(mut r) = FileReader::open(OFFENCES_FILE, input, &OFFENCE_COLUMNS, issues)? else {
         return Ok(());
     };
-    // Duplicate offence ids are found after reading by sorting (hash, row) pairs: sequential
-    // memory access, much cheaper at 10M rows than probing a hash table per row.
-    let mut id_hashes: Vec<(u64, u32)> = Vec::with_capacity(expected_rows);
-    let mut lines: Vec<u64> = Vec::with_capacity(expected_rows);
-    let mut types = Interner::default();
-    let o = &mut dataset.offences;
+    let rows = read_offence_rows(&mut r, expected_rows, lookup, issues)?;
+    finish_offences(rows, r.offence_id_column(), dataset, issues);
+    Ok(())
+}
+
+/// The good offence rows of (a part of) the offence file, before duplicate ids are checked.
+#[derive(Debug, Default)]
+pub(super) struct OffenceRows {
+    pub(super) offences: Offences,
+    pub(super) types: Interner,
+    /// (hash of the id, row): duplicates are found after reading by sorting these pairs,
+    /// sequential memory access that is much cheaper at 10M rows than probing a hash table.
+    pub(super) id_hashes: Vec<(u64, u32)>,
+    /// Each row's line in the file.
+    pub(super) lines: Vec<u64>,
+}
+
+/// Reads every remaining row of `r`.
+pub(super) fn read_offence_rows<R: Read>(
+    r: &mut FileReader<R>,
+    expected_rows: usize,
+    lookup: &PersonLookup,
+    issues: &mut Issues,
+) -> Result<OffenceRows> {
+    let mut out = OffenceRows {
+        id_hashes: Vec::with_capacity(expected_rows),
+        lines: Vec::with_capacity(expected_rows),
+        ..OffenceRows::default()
+    };
+    let (o, types) = (&mut out.offences, &mut out.types);
+    let mut last = NONE;
     while r.next(issues)? {
-        let person = lookup.resolve(&r, issues, "offence");
+        let person = lookup.resolve(r, issues, "offence", &mut last);
         let id = r.required_text(issues, 1, "offence_id");
         let offence_date = r.date(issues, 2, "offence_date", true);
         let outcome_date = r.date(issues, 3, "outcome_date", false);
@@ -321,7 +389,7 @@ fn read_offences(
             );
             r.error(issues, 4, message);
         }
-        let offence_type = r.label(issues, 5, "offence_type", &mut types);
+        let offence_type = r.label(issues, 5, "offence_type", types);
         let seriousness = parse_seriousness(r.cell(6));
         if seriousness.is_none() {
             let message =
@@ -341,8 +409,8 @@ fn read_offences(
             continue;
         };
         let row = o.ids.push(id);
-        id_hashes.push((hash_bytes(id.as_bytes()), row));
-        lines.push(r.line);
+        out.id_hashes.push((hash_bytes(id.as_bytes()), row));
+        out.lines.push(r.line);
         o.person.push(person);
         o.offence_date.push(offence_date);
         o.outcome_date.push(outcome_date);
@@ -350,10 +418,14 @@ fn read_offences(
         o.offence_type.push(offence_type);
         o.seriousness.push(seriousness);
     }
-    dataset.offence_types = types.into_arena();
-    let id_column = r.columns[1].map_or(1, |i| i + 1);
-    super::duplicates::drop_duplicate_offences(&mut dataset.offences, id_hashes, &lines, id_column, issues);
-    Ok(())
+    Ok(out)
+}
+
+/// The offences and their types into the dataset, every repeated offence id reported and dropped.
+pub(super) fn finish_offences(rows: OffenceRows, id_column: usize, dataset: &mut Dataset, issues: &mut Issues) {
+    dataset.offences = rows.offences;
+    dataset.offence_types = rows.types.into_arena();
+    super::duplicates::drop_duplicate_offences(&mut dataset.offences, rows.id_hashes, &rows.lines, id_column, issues);
 }
 
 /// 1..=10, or 0 for an empty cell; `None` for anything else.
@@ -378,8 +450,9 @@ fn read_index_events(
     };
     let (mut kinds, mut groups) = (Interner::default(), Interner::default());
     let e = &mut dataset.index_events;
+    let mut last = NONE;
     while r.next(issues)? {
-        let person = lookup.resolve(&r, issues, "index event");
+        let person = lookup.resolve(&r, issues, "index event", &mut last);
         let date = r.date(issues, 1, "index_date", true);
         let kind = r.label(issues, 2, "kind", &mut kinds);
         let group = r.label(issues, 3, "group", &mut groups);

@@ -7,7 +7,7 @@ use sqlx::AssertSqlSafe;
 use sqlx::postgres::{PgConnection, PgPool};
 
 use super::import::{ImportRecord, Progress, insert_record};
-use super::rows::{Cell, DayTexts, ExtractRows, Table};
+use super::rows::{Cell, ExtractRows, Table};
 use crate::db_error;
 use domain::ports::StoreResult;
 
@@ -54,11 +54,10 @@ async fn load_table<const W: usize, T: Table<W>>(
         .map_err(db_error)?;
     let mut copy =
         conn.copy_in_raw(&format!("COPY {stage} ({columns}) FROM STDIN (FORMAT csv)")).await.map_err(db_error)?;
-    let mut days = DayTexts::default();
     let mut buf = Vec::with_capacity(CHUNK + 4096);
     let mut pending = 0u64;
     for i in 0..table.len() {
-        push_row(&mut buf, &table.row(i, &mut days));
+        push_row(&mut buf, &table.row(i));
         pending += 1;
         if buf.len() >= CHUNK {
             copy.send(buf.as_slice()).await.map_err(db_error)?;

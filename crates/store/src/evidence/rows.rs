@@ -13,9 +13,43 @@ pub(super) enum Cell<'a> {
     Int(i64),
 }
 
-/// Room for the text of a row's dates, reused from row to row.
-#[derive(Default)]
-pub(super) struct DayTexts([[u8; 10]; 2]);
+/// Every day from the dataset's earliest to its latest as `YYYY-MM-DD`, back to back, so a
+/// row's date cell is a slice of this text: formatting the dates of ten million offences
+/// one by one cost the writing thread more than looking them up. Dates in a dataset come
+/// from four-digit years, so the text is at most 3.7M days of ten bytes.
+#[derive(Debug, Default)]
+struct DayTexts {
+    first: Day,
+    text: String,
+}
+
+impl DayTexts {
+    fn new(days: impl IntoIterator<Item = Day>) -> DayTexts {
+        let (mut first, mut last) = (Day::MAX, Day::MIN);
+        for day in days.into_iter().filter(|&day| day != NO_DAY) {
+            first = first.min(day);
+            last = last.max(day);
+        }
+        if first > last {
+            return DayTexts::default();
+        }
+        let mut text = String::with_capacity(10 * (last - first + 1) as usize);
+        let mut out = [0u8; 10];
+        for day in first..=last {
+            text.push_str(day_text(day, &mut out).expect("a known day"));
+        }
+        DayTexts { first, text }
+    }
+
+    /// `day` as text, `Null` for an unknown day.
+    fn cell(&self, day: Day) -> Cell<'_> {
+        if day == NO_DAY {
+            return Cell::Null;
+        }
+        let start = 10 * (day - self.first) as usize;
+        Cell::Text(&self.text[start..start + 10])
+    }
+}
 
 /// Writes `day` as `YYYY-MM-DD` into `out`; `None` for an unknown day. Dates in a dataset come
 /// from four-digit years, so ten bytes always suffice.
@@ -32,19 +66,33 @@ fn day_text(day: Day, out: &mut [u8; 10]) -> Option<&str> {
     std::str::from_utf8(out).ok()
 }
 
-fn day_cell<'a>(day: Day, out: &'a mut [u8; 10]) -> Cell<'a> {
-    day_text(day, out).map_or(Cell::Null, Cell::Text)
-}
-
 /// A dataset seen as the store's three tables.
 pub(super) struct ExtractRows<'a> {
     data: &'a Dataset,
     /// Per index event (canonical order), its occurrence among identical rows (1, 2, …).
     occurrence: Vec<i64>,
-    /// Offences in source-id order (the dataset keeps them by person and date): inserted in
-    /// key order, the store's primary-key B-tree grows at its right edge instead of splitting
-    /// pages all over it, which at ten million rows is most of the cost.
-    offence_order: Vec<u32>,
+    days: DayTexts,
+}
+
+/// The orders SQLite's offence tables are written in, each its table's key order: inserted in
+/// key order, a B-tree grows at its right edge instead of splitting pages all over it, which
+/// at ten million rows is most of the cost. The dataset keeps offences by person and date.
+pub(super) struct OffenceOrders {
+    /// By source id (`evidence_offence`).
+    by_id: Vec<u32>,
+    /// By person, then source id (`evidence_offence_by_person`).
+    by_person: Vec<u32>,
+}
+
+impl OffenceOrders {
+    pub(super) fn new(data: &Dataset) -> OffenceOrders {
+        let o = &data.offences;
+        let mut by_person: Vec<u32> = (0..o.person.len() as u32).collect();
+        for run in by_person.chunk_by_mut(|&a, &b| o.person[a as usize] == o.person[b as usize]) {
+            run.sort_unstable_by(|&a, &b| o.ids.get(a).cmp(o.ids.get(b)));
+        }
+        OffenceOrders { by_id: id_order(&o.ids), by_person }
+    }
 }
 
 /// The positions `0..ids.len()` sorted by the id's bytes. Sorts (first eight bytes, position)
@@ -84,19 +132,38 @@ impl<'a> ExtractRows<'a> {
                 && e.group[i] == e.group[i - 1];
             occurrence.push(if same { occurrence[i - 1] + 1 } else { 1 });
         }
-        ExtractRows { data, occurrence, offence_order: id_order(&data.offences.ids) }
+        let (p, o) = (&data.persons, &data.offences);
+        let days = DayTexts::new(
+            p.birth_date.iter().chain(&o.offence_date).chain(&o.outcome_date).chain(&e.index_date).copied(),
+        );
+        ExtractRows { data, occurrence, days }
+    }
+
+    pub(super) fn data(&self) -> &'a Dataset {
+        self.data
     }
 
     pub(super) fn persons(&self) -> PersonRows<'_> {
         PersonRows(self)
     }
 
+    /// The offences in the order the dataset keeps them.
     pub(super) fn offences(&self) -> OffenceRows<'_> {
-        OffenceRows(self)
+        OffenceRows { rows: self, order: None }
+    }
+
+    /// The offences in source-id order.
+    pub(super) fn offences_by_id<'s>(&'s self, orders: &'s OffenceOrders) -> OffenceRows<'s> {
+        OffenceRows { rows: self, order: Some(&orders.by_id) }
     }
 
     pub(super) fn index_events(&self) -> EventRows<'_> {
         EventRows(self)
+    }
+
+    /// SQLite's `evidence_offence_by_person`, written by the importer only into an empty table.
+    pub(super) fn offences_by_person<'s>(&'s self, orders: &'s OffenceOrders) -> OffenceByPersonRows<'s> {
+        OffenceByPersonRows { rows: self, order: &orders.by_person }
     }
 }
 
@@ -109,12 +176,19 @@ pub(super) trait Table<const W: usize> {
     /// when a column differs, so re-importing the same extract writes nothing.
     const CONFLICT: &'static str;
     fn len(&self) -> usize;
-    fn row<'s>(&'s self, i: usize, days: &'s mut DayTexts) -> [Cell<'s>; W];
+    fn row(&self, i: usize) -> [Cell<'_>; W];
 }
 
 pub(super) struct PersonRows<'a>(pub(super) &'a ExtractRows<'a>);
-pub(super) struct OffenceRows<'a>(&'a ExtractRows<'a>);
+pub(super) struct OffenceRows<'a> {
+    rows: &'a ExtractRows<'a>,
+    order: Option<&'a [u32]>,
+}
 pub(super) struct EventRows<'a>(&'a ExtractRows<'a>);
+pub(super) struct OffenceByPersonRows<'a> {
+    rows: &'a ExtractRows<'a>,
+    order: &'a [u32],
+}
 
 impl Table<4> for PersonRows<'_> {
     const NAME: &'static str = "evidence_person";
@@ -129,11 +203,11 @@ impl Table<4> for PersonRows<'_> {
     }
 
     /// Person `i` (in source-id order).
-    fn row<'s>(&'s self, i: usize, days: &'s mut DayTexts) -> [Cell<'s>; 4] {
+    fn row(&self, i: usize) -> [Cell<'_>; 4] {
         let (data, p) = (self.0.data, &self.0.data.persons);
         [
             Cell::Text(data.person_id(i as u32)),
-            day_cell(p.birth_date[i], &mut days.0[0]),
+            self.0.days.cell(p.birth_date[i]),
             Cell::Text(p.sex[i].as_str()),
             Cell::Text(Dataset::label(&data.areas, p.area[i])),
         ]
@@ -155,19 +229,18 @@ impl Table<7> for OffenceRows<'_> {
          OR evidence_offence.seriousness IS DISTINCT FROM excluded.seriousness";
 
     fn len(&self) -> usize {
-        self.0.data.offence_count()
+        self.rows.data.offence_count()
     }
 
-    /// The `i`-th offence in source-id order.
-    fn row<'s>(&'s self, i: usize, days: &'s mut DayTexts) -> [Cell<'s>; 7] {
-        let (data, o) = (self.0.data, &self.0.data.offences);
-        let i = self.0.offence_order[i] as usize;
-        let [offence_date, outcome_date] = &mut days.0;
+    /// The `i`-th offence in this table's order.
+    fn row(&self, i: usize) -> [Cell<'_>; 7] {
+        let (data, o) = (self.rows.data, &self.rows.data.offences);
+        let i = self.order.map_or(i, |order| order[i] as usize);
         [
             Cell::Text(o.ids.get(i as u32)),
             Cell::Text(data.person_id(o.person[i])),
-            day_cell(o.offence_date[i], offence_date),
-            day_cell(o.outcome_date[i], outcome_date),
+            self.rows.days.cell(o.offence_date[i]),
+            self.rows.days.cell(o.outcome_date[i]),
             Cell::Text(o.outcome[i].as_str()),
             Cell::Text(Dataset::label(&data.offence_types, o.offence_type[i])),
             match o.seriousness[i] {
@@ -175,6 +248,23 @@ impl Table<7> for OffenceRows<'_> {
                 s => Cell::Int(i64::from(s)),
             },
         ]
+    }
+}
+
+impl Table<2> for OffenceByPersonRows<'_> {
+    const NAME: &'static str = "evidence_offence_by_person";
+    const COLUMNS: &'static str = "person_id, source_id";
+    /// Only ever loaded from empty (a non-empty table is kept up to date by its triggers).
+    const CONFLICT: &'static str = " ON CONFLICT DO NOTHING";
+
+    fn len(&self) -> usize {
+        self.rows.data.offence_count()
+    }
+
+    fn row(&self, i: usize) -> [Cell<'_>; 2] {
+        let (data, o) = (self.rows.data, &self.rows.data.offences);
+        let i = self.order[i];
+        [Cell::Text(data.person_id(o.person[i as usize])), Cell::Text(o.ids.get(i))]
     }
 }
 
@@ -188,11 +278,11 @@ impl Table<5> for EventRows<'_> {
         self.0.data.index_event_count()
     }
 
-    fn row<'s>(&'s self, i: usize, days: &'s mut DayTexts) -> [Cell<'s>; 5] {
+    fn row(&self, i: usize) -> [Cell<'_>; 5] {
         let (data, e) = (self.0.data, &self.0.data.index_events);
         [
             Cell::Text(data.person_id(e.person[i])),
-            day_cell(e.index_date[i], &mut days.0[0]),
+            self.0.days.cell(e.index_date[i]),
             Cell::Text(Dataset::label(&data.kinds, e.kind[i])),
             Cell::Text(Dataset::label(&data.groups, e.group[i])),
             Cell::Int(self.0.occurrence[i]),
@@ -214,6 +304,21 @@ mod tests {
             assert_eq!(store.0.to_string(), text);
         }
         assert_eq!(day_text(NO_DAY, &mut out), None);
+    }
+
+    #[test]
+    fn day_texts_cover_every_day_between_the_first_and_the_last() {
+        let days: Vec<Day> = ["1899-12-31", "2024-02-29", "1970-01-01"]
+            .iter()
+            .map(|text| ::evidence::date::parse_day(text.as_bytes()).unwrap())
+            .collect();
+        let texts = DayTexts::new(days.iter().copied().chain([NO_DAY]));
+        for (day, text) in days.iter().zip(["1899-12-31", "2024-02-29", "1970-01-01"]) {
+            assert_eq!(texts.cell(*day), Cell::Text(text));
+        }
+        assert_eq!(texts.cell(days[0] + 1), Cell::Text("1900-01-01"));
+        assert_eq!(texts.cell(NO_DAY), Cell::Null);
+        assert_eq!(DayTexts::new([NO_DAY]).cell(NO_DAY), Cell::Null);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use sqlx::sqlite::{LockedSqliteHandle, SqliteConnection, SqlitePool};
 use sqlx::{AssertSqlSafe, Connection};
 
 use super::import::{ImportRecord, PROGRESS_EVERY, Progress, insert_record};
-use super::rows::{Cell, DayTexts, EventRows, ExtractRows, OffenceRows, PersonRows, Table};
+use super::rows::{Cell, EventRows, ExtractRows, OffenceByPersonRows, OffenceOrders, OffenceRows, PersonRows, Table};
 use crate::db_error;
 use domain::ports::{StoreError, StoreResult};
 
@@ -133,12 +133,11 @@ fn load_table<const W: usize, T: Table<W>>(
     let n = table.len();
     let full = n - n % BATCH_ROWS;
     let (mut written, mut reported) = (0, 0);
-    let mut days: Vec<DayTexts> = (0..BATCH_ROWS).map(|_| DayTexts::default()).collect();
     let mut batch = Upsert::prepare(handle, &sql(BATCH_ROWS))?;
     for start in (0..full).step_by(BATCH_ROWS) {
         let mut bound: Vec<Cell<'_>> = Vec::with_capacity(W * BATCH_ROWS);
-        for (k, day) in days.iter_mut().enumerate() {
-            bound.extend(table.row(start + k, day));
+        for k in 0..BATCH_ROWS {
+            bound.extend(table.row(start + k));
         }
         written += batch.run(&bound)?;
         if start + BATCH_ROWS - reported >= PROGRESS_EVERY {
@@ -149,19 +148,20 @@ fn load_table<const W: usize, T: Table<W>>(
     drop(batch);
     let mut single = Upsert::prepare(handle, &sql(1))?;
     for i in full..n {
-        written += single.run(&table.row(i, &mut days[0]))?;
+        written += single.run(&table.row(i))?;
     }
     progress((n - reported) as u64);
     Ok(written)
 }
 
-/// The (name, `CREATE INDEX` statement) of every index made by a statement on `tables`
-/// (not the primary keys, which are the tables themselves).
-async fn secondary_indexes(conn: &mut SqliteConnection, tables: &[&str]) -> StoreResult<Vec<(String, String)>> {
+/// What a statement on `tables` made besides the tables themselves — their secondary indexes
+/// and triggers — as (kind, name, the statement that makes it again).
+async fn derived_objects(conn: &mut SqliteConnection, tables: &[&str]) -> StoreResult<Vec<(String, String, String)>> {
     let mut found = Vec::new();
     for table in tables {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL ORDER BY name",
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = $1 \
+             AND sql IS NOT NULL ORDER BY type, name",
         )
         .bind(*table)
         .fetch_all(&mut *conn)
@@ -225,6 +225,27 @@ pub(super) async fn import(
     result
 }
 
+/// Writes the tables; the rows inserted or changed. The offences' key orders are sorted on
+/// another thread while SQLite writes the persons and index events on this one.
+fn load_tables(
+    handle: &mut LockedSqliteHandle<'_>,
+    rows: &ExtractRows<'_>,
+    [persons_empty, offences_empty, events_empty]: [bool; 3],
+    progress: Progress<'_>,
+) -> StoreResult<u64> {
+    std::thread::scope(|scope| {
+        let orders = scope.spawn(|| OffenceOrders::new(rows.data()));
+        let written = load_table(handle, &rows.persons(), persons_empty, progress)?
+            + load_table(handle, &rows.index_events(), events_empty, progress)?;
+        let orders = orders.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let written = written + load_table(handle, &rows.offences_by_id(&orders), offences_empty, progress)?;
+        if offences_empty {
+            load_table(handle, &rows.offences_by_person(&orders), true, &|_| {})?;
+        }
+        Ok(written)
+    })
+}
+
 /// The page cache during an import (negative: KiB): 256 MiB.
 const BULK_CACHE_SIZE: &str = "PRAGMA cache_size = -262144";
 
@@ -235,32 +256,31 @@ async fn write(
     progress: Progress<'_>,
 ) -> StoreResult<u64> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
-    let (persons, offences, events) = (rows.persons(), rows.offences(), rows.index_events());
     let empty = [
         is_empty(&mut tx, PersonRows::NAME).await?,
-        is_empty(&mut tx, OffenceRows::NAME).await?,
+        is_empty(&mut tx, OffenceRows::NAME).await? && is_empty(&mut tx, OffenceByPersonRows::NAME).await?,
         is_empty(&mut tx, EventRows::NAME).await?,
     ];
-    // Secondary indexes of a table loaded from empty are built after the load, by one sort,
-    // instead of row by row in the order of another key (inside the transaction, so a
-    // killed import leaves them as they were).
+    // What derives from a table loaded from empty is made after the load, in one go, instead
+    // of row by row: its secondary indexes by one sort each, and the offences by person (which
+    // the offence triggers would fill row by row) appended in key order. All inside the
+    // transaction, so a killed import leaves them as they were.
     let tables: Vec<&str> = [PersonRows::NAME, OffenceRows::NAME, EventRows::NAME]
         .into_iter()
         .zip(empty)
         .filter(|t| t.1)
         .map(|t| t.0)
         .collect();
-    let indexes = secondary_indexes(&mut tx, &tables).await?;
-    for (name, _) in &indexes {
-        sqlx::query(AssertSqlSafe(format!("DROP INDEX \"{name}\""))).execute(&mut *tx).await.map_err(db_error)?;
+    let derived = derived_objects(&mut tx, &tables).await?;
+    for (kind, name, _) in &derived {
+        let drop = format!("DROP {} \"{name}\"", if kind == "trigger" { "TRIGGER" } else { "INDEX" });
+        sqlx::query(AssertSqlSafe(drop)).execute(&mut *tx).await.map_err(db_error)?;
     }
     let written = {
         let mut handle = tx.lock_handle().await.map_err(db_error)?;
-        load_table(&mut handle, &persons, empty[0], progress)?
-            + load_table(&mut handle, &offences, empty[1], progress)?
-            + load_table(&mut handle, &events, empty[2], progress)?
+        load_tables(&mut handle, rows, empty, progress)?
     };
-    for (_, create) in indexes {
+    for (_, _, create) in derived {
         sqlx::query(AssertSqlSafe(create)).execute(&mut *tx).await.map_err(db_error)?;
     }
     insert_record!(tx, record, written);
