@@ -41,8 +41,14 @@ async fn round_trip_is_exact(db: TestDb) {
     let store = &db.store;
     assert_eq!(store.extract_counts().await.unwrap(), Default::default());
     let data = extract(7);
-    let summary = import(store, &data).await;
+    // The progress bar's total is the extract's rows: what is reported must add up to them.
+    let reported = std::sync::atomic::AtomicU64::new(0);
+    let count = |n: u64| {
+        reported.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    };
+    let summary = store.import_extract(&data, "test", 0, at("2026-11-22T10:00:00Z"), &count).await.unwrap();
     assert_eq!(summary.written, summary.rows());
+    assert_eq!(reported.into_inner(), summary.rows());
     let loaded = store.load_extract().await.unwrap();
     assert_eq!(loaded, data);
     // The bytes written from the store equal the bytes written from the files.
@@ -311,4 +317,54 @@ async fn sqlite_foreign_keys_are_back_on_after_an_import() {
     .execute(pool)
     .await;
     assert!(orphan.is_err(), "an index event of an unknown person was accepted");
+}
+
+/// A store whose extract was imported before migration 0023 (which replaced the person index
+/// of SQLite's offences by a table kept by triggers) finds every offence by person after it,
+/// and keeps finding the ones written since.
+#[tokio::test]
+async fn sqlite_offences_imported_before_migration_0023_are_found_by_person_after_it() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desist.db");
+    let older = tempfile::tempdir().unwrap();
+    let tree = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    for entry in std::fs::read_dir(&tree).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name().to_string_lossy().as_ref() < "0023" {
+            std::fs::copy(entry.path(), older.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let options = SqliteConnectOptions::new().filename(&path).create_if_missing(true);
+    let pool = SqlitePool::connect_with(options).await.unwrap();
+    sqlx::migrate::Migrator::new(older.path()).await.unwrap().run(&pool).await.unwrap();
+    let insert = "INSERT INTO evidence_person (source_id, birth_date, sex, area) VALUES ('P1', NULL, 'M', ''), ('P2', NULL, 'F', ''); \
+         INSERT INTO evidence_offence (source_id, person_id, offence_date, outcome_date, outcome, offence_type, seriousness) VALUES \
+         ('O1', 'P1', '2024-01-01', NULL, 'pending', 'theft', NULL), ('O2', 'P2', '2024-02-01', NULL, 'pending', '', 3), \
+         ('O3', 'P1', '2023-05-05', '2023-09-09', 'conviction', 'theft', 4)";
+    sqlx::raw_sql(sqlx::AssertSqlSafe(insert)).execute(&pool).await.unwrap();
+    pool.close().await;
+
+    let store = Store::connect(&format!("sqlite:{}", path.display()), 2).await.unwrap();
+    assert_offences_by_person_match(&store).await;
+    let (by_person, _) = by_person_and_offences(&store).await;
+    assert_eq!(by_person, [("P1".into(), "O1".into()), ("P1".into(), "O3".into()), ("P2".into(), "O2".into())]);
+    support::execute(&store, "UPDATE evidence_offence SET person_id = 'P2' WHERE source_id = 'O1'").await.unwrap();
+    support::execute(
+        &store,
+        "INSERT INTO evidence_offence (source_id, person_id, offence_date, outcome, offence_type) \
+         VALUES ('O4', 'P1', '2025-01-01', 'pending', '')",
+    )
+    .await
+    .unwrap();
+    let (by_person, _) = by_person_and_offences(&store).await;
+    assert_eq!(
+        by_person,
+        [
+            ("P1".into(), "O3".into()),
+            ("P1".into(), "O4".into()),
+            ("P2".into(), "O1".into()),
+            ("P2".into(), "O2".into())
+        ]
+    );
 }

@@ -238,10 +238,14 @@ fn load_tables(
         let written = load_table(handle, &rows.persons(), persons_empty, progress)?
             + load_table(handle, &rows.index_events(), events_empty, progress)?;
         let orders = orders.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let written = written + load_table(handle, &rows.offences_by_id(&orders), offences_empty, progress)?;
-        if offences_empty {
-            load_table(handle, &rows.offences_by_person(&orders), true, &|_| {})?;
+        if !offences_empty {
+            return Ok(written + load_table(handle, &rows.offences_by_id(&orders), false, progress)?);
         }
+        // Two tables of offences: each reports half of its rows, so the progress still adds
+        // up to the extract's rows and moves on while the second is written.
+        let (first_half, second_half) = (&|n: u64| progress(n / 2), &|n: u64| progress(n - n / 2));
+        let written = written + load_table(handle, &rows.offences_by_id(&orders), true, first_half)?;
+        load_table(handle, &rows.offences_by_person(&orders), true, second_half)?;
         Ok(written)
     })
 }
