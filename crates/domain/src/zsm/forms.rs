@@ -5,7 +5,7 @@
 //! the pure transitions and reported through [`rule_error`].
 
 use jiff::Timestamp;
-use jiff::civil::{Date, DateTime};
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -23,6 +23,7 @@ use crate::jurisdiction::{
 use crate::validation::{FieldError, ValidationErrors, optional_text, required_text};
 
 pub use super::form_errors::rule_error;
+pub use super::local_time::{parse_local_time, parse_local_time_from};
 
 /// One offence row of the intake form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,28 +67,6 @@ pub struct IntakeForm {
     pub prior_record_summary: String,
     /// The suspect's lawyer (a member of a defence agency), when known at intake.
     pub lawyer_id: String,
-}
-
-/// Parses a local date-time (`2026-01-15T21:00`, seconds optional) in the pack's time zone.
-/// A time in the hour that repeats when summer time ends is read as the first of the two.
-pub fn parse_local_time(raw: &str, pack: &JurisdictionPack) -> Option<Timestamp> {
-    parse_local_time_from(raw, pack, None)
-}
-
-/// Like [`parse_local_time`], but a time in the repeated autumn hour is read as the first of
-/// its two instants that is not before `not_before`. An officer who writes "02:53" for an
-/// arrest and "02:03" for the arrival on the night the clocks go back means the second 02:03
-/// (an hour later), not a time before the arrest; the form has no other way to say so.
-pub fn parse_local_time_from(raw: &str, pack: &JurisdictionPack, not_before: Option<Timestamp>) -> Option<Timestamp> {
-    let civil: DateTime = raw.trim().replace(' ', "T").parse().ok()?;
-    let candidates = pack.time_zone.to_ambiguous_timestamp(civil);
-    // "Compatible": the earlier instant in a fold, the later in the skipped spring hour.
-    let compatible = candidates.compatible().ok()?;
-    let in_fold = matches!(candidates.offset(), jiff::tz::AmbiguousOffset::Fold { .. });
-    match not_before {
-        Some(bound) if in_fold && compatible < bound => candidates.later().ok(),
-        _ => Some(compatible),
-    }
 }
 
 fn local_time_field(errors: &mut ValidationErrors, field: &str, raw: &str, pack: &JurisdictionPack) -> Timestamp {
@@ -538,33 +517,6 @@ mod tests {
         assert_eq!(parse_euros("-5"), Some(-500));
         assert_eq!(parse_euros("abc"), None);
         assert_eq!(parse_euros(""), None);
-    }
-
-    #[test]
-    fn local_times_are_read_in_the_pack_zone_across_dst() {
-        let nl = shipped_pack("nl").unwrap();
-        assert_eq!(parse_local_time("2026-01-15T21:00", nl), Some("2026-01-15T20:00:00Z".parse().unwrap()));
-        assert_eq!(parse_local_time("2026-07-15 21:00", nl), Some("2026-07-15T19:00:00Z".parse().unwrap()));
-        assert_eq!(parse_local_time("yesterday", nl), None);
-    }
-
-    #[test]
-    fn a_time_in_the_repeated_autumn_hour_is_the_first_unless_that_is_before_its_bound() {
-        let nl = shipped_pack("nl").unwrap();
-        // 25 October 2026: 03:00 CEST becomes 02:00 CET, so 02:03 happens twice.
-        let first: Timestamp = "2026-10-25T00:03:00Z".parse().unwrap();
-        let second: Timestamp = "2026-10-25T01:03:00Z".parse().unwrap();
-        assert_eq!(parse_local_time("2026-10-25T02:03", nl), Some(first));
-        let arrest: Timestamp = "2026-10-25T00:53:00Z".parse().unwrap();
-        assert_eq!(parse_local_time_from("2026-10-25T02:03", nl, Some(arrest)), Some(second));
-        assert_eq!(parse_local_time_from("2026-10-25T02:03", nl, Some(first)), Some(first));
-        // Outside the fold the bound changes nothing: a real error stays an error.
-        assert_eq!(
-            parse_local_time_from("2026-10-24T02:03", nl, Some(arrest)),
-            Some("2026-10-24T00:03:00Z".parse().unwrap())
-        );
-        // The skipped spring hour still resolves forward, as before.
-        assert_eq!(parse_local_time("2026-03-29T02:30", nl), Some("2026-03-29T01:30:00Z".parse().unwrap()));
     }
 
     #[test]

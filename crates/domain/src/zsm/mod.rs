@@ -12,6 +12,7 @@ pub mod form_errors;
 pub mod forms;
 pub mod ids;
 pub mod intake;
+pub mod local_time;
 pub mod obligation;
 pub mod order;
 pub mod ports;
