@@ -1,8 +1,9 @@
 //! The SQLite import path: one prepared upsert of `BATCH_ROWS` rows per table (`?`
 //! parameters, bound by position), bound and stepped straight through the SQLite C API, inside
-//! the one `BEGIN IMMEDIATE` transaction that sqlx opened; secondary indexes of tables loaded
-//! from empty are built after the load, and the connection loads through a rollback journal
-//! with a large page cache when it has the file to itself.
+//! the one `BEGIN IMMEDIATE` transaction that sqlx opened; what derives from a table loaded
+//! from empty (its secondary indexes; for the offences, the table of offences by person that
+//! triggers keep otherwise) is made after the load, and the connection loads through a
+//! rollback journal with a large page cache when it has the file to itself.
 //!
 //! Going through sqlx costs more than SQLite's own work here: every value becomes an
 //! `Arc<String>`, every statement is a message to the connection's worker thread, and a
@@ -184,7 +185,7 @@ async fn is_empty(conn: &mut SqliteConnection, table: &str) -> StoreResult<bool>
 ///
 /// Foreign keys are not checked row by row: every offence and index event of a `Dataset`
 /// points at a person of the same dataset (by position), and all its persons are written
-/// first in the same transaction, so an import cannot break them — while checking costs a
+/// first in the same transaction, so an import cannot break them, while checking costs a
 /// second B-tree search and a statement journal per row. The pragma does nothing inside a
 /// transaction, so it is turned off before `BEGIN` and back on after, whatever happened; a
 /// connection where that fails is closed rather than returned to the pool.
