@@ -14,10 +14,12 @@ use std::path::Path;
 
 use super::OFFENCES_FILE;
 use super::read::{
-    FileReader, Issues, OFFENCE_COLUMNS, OffenceRows, PersonLookup, finish_offences, read_offence_rows, read_offences,
+    FileReader, Issues, OFFENCE_COLUMNS, OffenceRows, PersonLookup, expected_offences, finish_offences,
+    read_offence_rows, read_offences,
 };
 use crate::dataset::Dataset;
 use crate::error::{EvidenceError, Result};
+use crate::intern::NONE;
 
 /// Files smaller than this are read by one thread: starting threads would cost more.
 pub(super) const PARALLEL_FROM_BYTES: u64 = 32 << 20;
@@ -112,10 +114,10 @@ pub(super) fn read_offences_in_parts(
     issues: &mut Issues,
 ) -> Result<()> {
     let len = source.len()?;
-    let expected_rows = (len / 40) as usize;
+    let expected_rows = expected_offences(len);
     if parts > 1 {
         let mut header_issues = Issues::default();
-        let read = read_parts(source, len, parts, lookup, &mut header_issues)?;
+        let read = read_parts(source, len, parts, expected_rows, lookup, &mut header_issues)?;
         if let Some(read) = read {
             issues.errors.append(&mut header_issues.errors);
             issues.warnings.append(&mut header_issues.warnings);
@@ -132,6 +134,7 @@ fn read_parts(
     source: Source<'_>,
     len: u64,
     parts: usize,
+    expected_rows: usize,
     lookup: &PersonLookup,
     header_issues: &mut Issues,
 ) -> Result<Option<(Vec<Part>, usize)>> {
@@ -153,7 +156,7 @@ fn read_parts(
     for pair in bounds[1..].windows(2) {
         rest.push(first.continuing(watch(source.range(pair[0], pair[1])?)));
     }
-    let expected_rows = (len / 40) as usize / (bounds.len() - 1);
+    let expected_rows = expected_rows / (bounds.len() - 1);
     let read_part = |reader: &mut FileReader<Watch<Box<dyn Read + Send + '_>>>| -> Result<Part> {
         let mut issues = Issues::default();
         let rows = read_offence_rows(reader, expected_rows, lookup, &mut issues)?;
@@ -198,7 +201,8 @@ fn join((parts, id_column): (Vec<Part>, usize), dataset: &mut Dataset, issues: &
         into.offence_date.extend(from.offence_date);
         into.outcome_date.extend(from.outcome_date);
         into.outcome.extend(from.outcome);
-        into.offence_type.extend(from.offence_type.iter().map(|&t| types.get(t as usize).copied().unwrap_or(t)));
+        // An unknown type (`NONE`) has no entry in the part's arena and stays unknown.
+        into.offence_type.extend(from.offence_type.iter().map(|&t| types.get(t as usize).copied().unwrap_or(NONE)));
         into.seriousness.extend(from.seriousness);
         all.id_hashes.extend(rows.id_hashes.into_iter().map(|(hash, row)| (hash, row + offset)));
         all.lines.extend(rows.lines.into_iter().map(|line| line + lines_before));

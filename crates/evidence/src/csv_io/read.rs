@@ -92,7 +92,7 @@ impl<R: Read> FileReader<R> {
 
     /// A reader of a later part of the same file, which starts at a line boundary after the
     /// header: its rows are read with this reader's columns. Its line numbers count from the
-    /// start of the part (see [`FileReader::shift_lines`]).
+    /// start of the part; the caller adds the lines before it.
     pub(super) fn continuing<S: Read>(&self, input: S) -> FileReader<S> {
         FileReader {
             file: self.file,
@@ -244,12 +244,16 @@ pub fn read_dataset_sized(
     index_events: impl Read,
     hint: SizeHint,
 ) -> Result<Loaded> {
-    // Rows are at least ~40 bytes; overestimating only costs memory that the index would
-    // reach when growing anyway.
-    let offences_expected = (hint.offences_bytes / 40) as usize;
+    let offences_expected = expected_offences(hint.offences_bytes);
     read_with(persons, hint, index_events, |lookup, dataset, issues| {
         read_offences(offences, offences_expected, lookup, dataset, issues)
     })
+}
+
+/// Offence rows to make room for in `bytes` of offence file. Rows are at least ~40 bytes;
+/// overestimating only costs memory that the columns would reach when growing anyway.
+pub(super) fn expected_offences(bytes: u64) -> usize {
+    (bytes / 40) as usize
 }
 
 /// Reads persons, then the offences by `read_offences` (from one reader, or in parts on

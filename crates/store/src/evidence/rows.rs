@@ -80,14 +80,15 @@ pub(super) struct ExtractRows<'a> {
 pub(super) struct OffenceOrders {
     /// By source id (`evidence_offence`).
     by_id: Vec<u32>,
-    /// By person, then source id (`evidence_offence_by_person`).
+    /// By person, then source id (`evidence_offence_by_person`); empty unless asked for,
+    /// since the importer writes that table only into an empty one.
     by_person: Vec<u32>,
 }
 
 impl OffenceOrders {
-    pub(super) fn new(data: &Dataset) -> OffenceOrders {
+    pub(super) fn new(data: &Dataset, with_by_person: bool) -> OffenceOrders {
         let o = &data.offences;
-        let mut by_person: Vec<u32> = (0..o.person.len() as u32).collect();
+        let mut by_person: Vec<u32> = if with_by_person { (0..o.person.len() as u32).collect() } else { Vec::new() };
         for run in by_person.chunk_by_mut(|&a, &b| o.person[a as usize] == o.person[b as usize]) {
             run.sort_unstable_by(|&a, &b| o.ids.get(a).cmp(o.ids.get(b)));
         }

@@ -235,7 +235,7 @@ fn load_tables(
     progress: Progress<'_>,
 ) -> StoreResult<u64> {
     std::thread::scope(|scope| {
-        let orders = scope.spawn(|| OffenceOrders::new(rows.data()));
+        let orders = scope.spawn(|| OffenceOrders::new(rows.data(), offences_empty));
         let written = load_table(handle, &rows.persons(), persons_empty, progress)?
             + load_table(handle, &rows.index_events(), events_empty, progress)?;
         let orders = orders.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
