@@ -76,6 +76,8 @@ id_type!(AreaBanId);
 id_type!(GroupId);
 id_type!(/// An entry on a team's cohort-changes list.
     CohortNoticeId);
+id_type!(/// A fact in the outbox (`notifications`): written with the change it reports.
+    EventId);
 
 /// A UUIDv7 whose time part is `at` (to the millisecond) and whose other bits are random.
 pub fn new_v7(at: Timestamp) -> Uuid {

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod directory;
 pub mod ids;
 pub mod jurisdiction;
+pub mod notifications;
 pub mod people;
 pub mod ports;
 pub mod service;

@@ -10,6 +10,7 @@ mod conference;
 mod directory;
 pub mod evidence;
 mod measures;
+mod notifications;
 mod parsed;
 mod pg_read;
 pub use parsed::{PARSED_ENTRIES, VersionCache};
