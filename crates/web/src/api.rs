@@ -20,6 +20,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{OpenApi, ToSchema};
 
+mod notifications;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
@@ -30,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/people/{id}/export", get(export))
         .merge(crate::api_plan::routes())
         .merge(crate::api_measures::routes())
+        .merge(notifications::routes())
 }
 
 #[derive(OpenApi)]
@@ -47,6 +50,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api_plan::PlanApiDoc::openapi());
     doc.merge(crate::api_measures::MeasuresApiDoc::openapi());
+    doc.merge(notifications::NotificationsApiDoc::openapi());
     Json(doc)
 }
 

@@ -34,6 +34,9 @@ pub struct RequestContext {
     pub texts: Texts,
     pub address: String,
     pub path: String,
+    /// The signed-in member's unread notifications, counted for pages only (not for the API,
+    /// assets or the board's refreshed fragment).
+    pub unread: Option<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -169,14 +172,35 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         },
         None => None,
     };
+    let path = request.uri().path().to_string();
+    let unread = match &signed_in {
+        Some(member) if shows_a_page(request.method(), &path) => {
+            match state.notifications().unread(&member.actor).await {
+                Ok(count) => Some(count),
+                Err(error) => return WebError::from(error).into_response(),
+            }
+        }
+        _ => None,
+    };
     let context = RequestContext {
         signed_in,
         texts: Texts::new(lang),
         address: client_address(&request, state.config.trust_forwarded_for),
-        path: request.uri().path().to_string(),
+        path,
+        unread,
     };
     request.extensions_mut().insert(context);
     next.run(request).await
+}
+
+/// Whether a request may answer with a page that shows the menu (a page, or a form re-shown
+/// with its errors): outside the API, the assets and the board's refreshed fragment.
+fn shows_a_page(method: &axum::http::Method, path: &str) -> bool {
+    (method == axum::http::Method::GET || method == axum::http::Method::POST)
+        && !path.starts_with("/api/")
+        && !path.starts_with("/assets/")
+        && path != "/healthz"
+        && !path.ends_with("/fragment")
 }
 
 pub fn routes() -> Router<AppState> {

@@ -45,13 +45,14 @@ struct Entry {
 }
 
 /// The catalogue's files; add a capability's file here.
-const FILES: [(&str, &str); 6] = [
+const FILES: [(&str, &str); 7] = [
     ("core", include_str!("../messages/core.toml")),
     ("zsm", include_str!("../messages/zsm.toml")),
     ("beyond", include_str!("../messages/beyond.toml")),
     ("conference", include_str!("../messages/conference.toml")),
     ("evidence", include_str!("../messages/evidence.toml")),
     ("measures", include_str!("../messages/measures.toml")),
+    ("notifications", include_str!("../messages/notifications.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

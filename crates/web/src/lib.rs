@@ -13,6 +13,7 @@ mod evidence;
 mod forms;
 pub mod i18n;
 mod measures;
+mod notifications;
 mod page;
 mod people;
 mod plan;
@@ -140,6 +141,14 @@ impl AppState {
         }
     }
 
+    pub(crate) fn notifications(&self) -> domain::notifications::service::Notifications<'_, Store> {
+        domain::notifications::service::Notifications {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+        }
+    }
+
     pub(crate) fn people(&self) -> domain::service::People<'_, Store> {
         domain::service::People { store: &self.store, clock: self.clock.as_ref(), time_zone: &self.config.time_zone }
     }
@@ -158,6 +167,7 @@ pub fn app(state: AppState) -> Router {
         .merge(conference::routes())
         .merge(measures::routes())
         .merge(evidence::routes())
+        .merge(notifications::routes())
         .merge(auth::routes())
         .merge(assets::routes())
         .nest("/api", api::routes())

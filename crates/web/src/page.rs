@@ -24,6 +24,11 @@ pub struct Page {
     pub screens: bool,
     /// Whether the member manages plans: shows "Groups" in the menu (others would get a 403).
     pub manages_plans: bool,
+    /// Unread notifications, shown beside "Notifications" in the menu.
+    pub unread: u32,
+    /// The count as shown ("99+" past the cap) and as read out ("3 unread").
+    pub unread_count: String,
+    pub unread_label: String,
 }
 
 impl Page {
@@ -38,9 +43,19 @@ impl Page {
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::RecordScreening));
         let manages_plans =
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManagePlan));
+        let unread = context.unread.unwrap_or(0);
+        let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
+            format!("{unread}+")
+        } else {
+            unread.to_string()
+        };
+        let unread_label = t.fill("nav.notifications_unread", &[("count", &unread_count)]);
         Self {
             screens,
             manages_plans,
+            unread,
+            unread_count,
+            unread_label,
             t,
             title: title.to_string(),
             member_line,

@@ -33,7 +33,9 @@ pub enum EventKind {
     ConferenceRequestScheduled,
     /// The person was taken off a meeting's agenda (or the meeting was cancelled).
     ConferenceRequestUnscheduled,
-    /// An agency is invited to a case conference (to the meeting, or for one person on it).
+    /// A case conference was planned and the agency invited to it.
+    ConferenceMeetingPlanned,
+    /// An agency is invited to discuss one person at a case conference.
     ConferenceInvited,
     ConferenceCancelled,
     /// A case conference decided a task for an agency; it is on the person's plan.
@@ -53,7 +55,7 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 23] = [
+    pub const ALL: [EventKind; 24] = [
         Self::PlanTaskAssigned,
         Self::PlanTaskCancelled,
         Self::PlanActivated,
@@ -66,6 +68,7 @@ impl EventKind {
         Self::ConferenceRequestDeclined,
         Self::ConferenceRequestScheduled,
         Self::ConferenceRequestUnscheduled,
+        Self::ConferenceMeetingPlanned,
         Self::ConferenceInvited,
         Self::ConferenceCancelled,
         Self::ConferenceDecisionRecorded,
@@ -93,8 +96,9 @@ impl EventKind {
             Self::ConferenceRequestDeclined => "conference.request.declined",
             Self::ConferenceRequestScheduled => "conference.request.scheduled",
             Self::ConferenceRequestUnscheduled => "conference.request.unscheduled",
+            Self::ConferenceMeetingPlanned => "conference.meeting.planned",
             Self::ConferenceInvited => "conference.invited",
-            Self::ConferenceCancelled => "conference.cancelled",
+            Self::ConferenceCancelled => "conference.meeting.cancelled",
             Self::ConferenceDecisionRecorded => "conference.decision.recorded",
             Self::ConferenceDiscussed => "conference.discussed",
             Self::EpisodeAssigned => "episode.assigned",

@@ -1,0 +1,117 @@
+//! Notifications in the JSON API: a member's list (as the page shows it), and read marks.
+
+use crate::AppState;
+use crate::api::Problem;
+use crate::auth::Member;
+use crate::error::WebError;
+use crate::notifications::{PageQuery, href, message};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::notifications::service::NotificationPage;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::{OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/notifications", get(list))
+        .route("/v1/notifications/read", post(mark_all_read))
+        .route("/v1/notifications/{position}/read", post(mark_read))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(list, mark_read, mark_all_read), components(schemas(NotificationsDto, NotificationDto, SubjectDto)))]
+pub struct NotificationsApiDoc;
+
+#[derive(Serialize, ToSchema)]
+pub struct SubjectDto {
+    /// `person`, `plan`, `conference_request`, `meeting`, `episode`, `exclusion_order` or `zsm_case`.
+    kind: String,
+    id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationDto {
+    /// The event's place in the outbox; pass it to mark this notification read.
+    position: i64,
+    id: String,
+    /// The event type, e.g. `plan.task.assigned`, `conference.decision.recorded`, `zsm.clock.escalated`.
+    kind: String,
+    at: String,
+    person_id: Option<String>,
+    person_name: Option<String>,
+    subject: SubjectDto,
+    /// The event's parameters (task, due date, reason, …).
+    detail: BTreeMap<String, String>,
+    /// The message in the member's language.
+    message: String,
+    /// The page where the record can be opened.
+    link: String,
+    read: bool,
+    /// The event names this member (a task or an episode given to them).
+    for_you: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NotificationsDto {
+    notifications: Vec<NotificationDto>,
+    /// Pass as `before` for the next, older page; `null` on the last page.
+    older: Option<i64>,
+}
+
+/// The signed-in member's notifications, newest first, 50 to a page; only those about persons
+/// the member's agency may see now.
+#[utoipa::path(get, path = "/api/v1/notifications",
+    params(("before" = Option<i64>, Query, description = "only notifications older than this position")),
+    responses((status = 200, body = NotificationsDto), (status = 401, body = Problem)))]
+async fn list(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let NotificationPage { lines, older } = state.notifications().page(&me.actor, query.before).await?;
+    let notifications = lines
+        .into_iter()
+        .map(|line| {
+            let event = &line.notification.event;
+            NotificationDto {
+                position: line.notification.position,
+                id: event.id.to_string(),
+                kind: event.kind.code().into(),
+                at: event.at.to_string(),
+                person_id: event.person.map(|p| p.to_string()),
+                message: message(event, line.person_name.as_deref(), context.texts),
+                link: href(event),
+                subject: SubjectDto { kind: event.subject.kind.code().into(), id: event.subject.id.to_string() },
+                detail: event.detail.clone(),
+                person_name: line.person_name,
+                read: line.notification.read,
+                for_you: line.for_you,
+            }
+        })
+        .collect();
+    Ok(Json(NotificationsDto { notifications, older }).into_response())
+}
+
+/// Mark one notification read; 404 when it is not the member's to read.
+#[utoipa::path(post, path = "/api/v1/notifications/{position}/read", params(("position" = i64, Path)),
+    responses((status = 204, description = "marked read"), (status = 404, body = Problem)))]
+async fn mark_read(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    Path(position): Path<String>,
+) -> Result<Response, WebError> {
+    let position: i64 = position.parse().map_err(|_| WebError::NotFound)?;
+    state.notifications().mark_read(&me.actor, position).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Mark everything the member's agency has been told so far read.
+#[utoipa::path(post, path = "/api/v1/notifications/read", responses((status = 204, description = "all marked read")))]
+async fn mark_all_read(State(state): State<AppState>, Member(me, _): Member) -> Result<Response, WebError> {
+    state.notifications().mark_all_read(&me.actor).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,156 @@
+//! Notifications: `/notifications`, what the outbox holds for the member's agency, newest
+//! first, and the unread count in the header. The JSON form is `api/notifications.rs`.
+
+use crate::AppState;
+use crate::auth::Member;
+use crate::error::WebError;
+use crate::i18n::Texts;
+use crate::page::{Page, local_time, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use domain::notifications::service::{NotificationLine, NotificationPage};
+use domain::notifications::{Event, EventKind, SubjectKind};
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/notifications", get(list))
+        .route("/notifications/read", post(mark_all_read))
+        .route("/notifications/{position}/read", post(mark_read))
+}
+
+/// One notification as the reader sees it.
+pub struct NotificationView {
+    pub position: i64,
+    pub at: String,
+    /// The message in the reader's language, with the person's name filled in.
+    pub message: String,
+    /// Where the record it is about can be opened.
+    pub href: String,
+    pub read: bool,
+    pub for_you: bool,
+}
+
+/// The page the record an event is about can be opened on.
+pub fn href(event: &Event) -> String {
+    let id = event.subject.id;
+    let person = event.person.map(|p| p.to_string());
+    match (event.kind, event.subject.kind, person) {
+        (EventKind::ConferenceRequestReceived, _, _) => "/triage".into(),
+        (_, SubjectKind::Plan, Some(person)) => format!("/people/{person}/plan"),
+        (_, SubjectKind::ConferenceRequest, Some(person)) => format!("/people/{person}/conference"),
+        (_, SubjectKind::Meeting, _) => format!("/conferences/{id}"),
+        (_, SubjectKind::Episode | SubjectKind::ExclusionOrder, Some(person)) => format!("/people/{person}/measures"),
+        (_, SubjectKind::ZsmCase, _) => format!("/zsm/cases/{id}"),
+        (_, _, Some(person)) => format!("/people/{person}"),
+        (_, _, None) => "/notifications".into(),
+    }
+}
+
+/// The event's message in the reader's language.
+pub fn message(event: &Event, person_name: Option<&str>, t: Texts) -> String {
+    let mut key = format!("notification.{}", event.kind.code());
+    if event.kind == EventKind::ZsmClockEscalated && event.detail.get("state").is_some_and(|s| s == "overdue") {
+        key.push_str(".overdue");
+    }
+    let someone = t.get("notifications.someone");
+    let mut params: Vec<(&str, &str)> = event.detail.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    params.push(("person", person_name.unwrap_or(someone)));
+    t.fill(&key, &params)
+}
+
+pub fn view(line: &NotificationLine, t: Texts, zone: &TimeZone) -> NotificationView {
+    let event = &line.notification.event;
+    NotificationView {
+        position: line.notification.position,
+        at: local_time(event.at, zone),
+        message: message(event, line.person_name.as_deref(), t),
+        href: href(event),
+        read: line.notification.read,
+        for_you: line.for_you,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    page: Page,
+    items: Vec<NotificationView>,
+    any_unread: bool,
+    /// The position the next (older) page starts below.
+    older: Option<i64>,
+    /// Whether this is a later page (so "newest" links back to the first).
+    paged: bool,
+    /// The query to come back to after marking one read.
+    back: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PageQuery {
+    /// Only notifications older than this position (the next page).
+    pub before: Option<i64>,
+}
+
+/// `GET /notifications`: the member's notifications, newest first, 50 to a page.
+async fn list(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let NotificationPage { lines, older } = state.notifications().page(&me.actor, query.before).await?;
+    let t = context.texts;
+    let items: Vec<NotificationView> = lines.iter().map(|l| view(l, t, &state.config.time_zone)).collect();
+    let page = NotificationsPage {
+        page: Page::new(&context, t.get("notifications.title")),
+        any_unread: items.iter().any(|i| !i.read),
+        items,
+        older,
+        paged: query.before.is_some(),
+        back: query.before.map(|b| format!("?before={b}")).unwrap_or_default(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct BackForm {
+    /// `?before=N` of the page the form was on, to return to it.
+    back: String,
+}
+
+fn back_to(form: &BackForm) -> String {
+    let back = form.back.trim();
+    let page = back.strip_prefix("?before=").and_then(|n| n.parse::<i64>().ok());
+    match page {
+        Some(before) => format!("/notifications?before={before}"),
+        None => "/notifications".into(),
+    }
+}
+
+/// `POST /notifications/{position}/read`: one notification read; back to the list.
+async fn mark_read(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    Path(position): Path<String>,
+    Form(form): Form<BackForm>,
+) -> Result<Response, WebError> {
+    let position: i64 = position.parse().map_err(|_| WebError::NotFound)?;
+    state.notifications().mark_read(&me.actor, position).await?;
+    Ok(Redirect::to(&back_to(&form)).into_response())
+}
+
+/// `POST /notifications/read`: everything so far read.
+async fn mark_all_read(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    Form(form): Form<BackForm>,
+) -> Result<Response, WebError> {
+    state.notifications().mark_all_read(&me.actor).await?;
+    Ok(Redirect::to(&back_to(&form)).into_response())
+}
