@@ -9,14 +9,16 @@
 
 use crate::demo::DemoCast;
 use domain::access::{Actor, TeamEntryInput};
-use domain::beyond_pack::BeyondPack;
-use domain::conference::service::{Conferences, MeetingInput, MinutesInput, RequestInput, TriageInput};
+use domain::conference::service::Conferences;
+use domain::conference::{MeetingInput, MinutesInput, RequestInput, TriageInput};
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
+use domain::jurisdiction::BeyondPack;
 use domain::people::PersonInput;
+use domain::people::service::People;
 use domain::plan::service::{PlanAction, Plans};
-use domain::screening::service::{ScoreInput, ScreeningInput, Screenings};
-use domain::service::People;
+use domain::screening::service::Screenings;
+use domain::screening::{ScoreInput, ScreeningInput};
 use domain::{Clock, FixedClock};
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
@@ -483,7 +485,7 @@ async fn seed_conference_week(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Re
                 strategy: ["both", "care", "enforcement"][k % 3].into(),
                 note: String::new(),
                 restricted_to: Vec::new(),
-                decisions: vec![domain::conference::service::DecisionInput {
+                decisions: vec![domain::conference::DecisionInput {
                     description: "Huisbezoek samen met wijkagent".into(),
                     kind: "care".into(),
                     owner: seeder.agency_of("reclassering"),

@@ -5,14 +5,13 @@
 
 use crate::demo::{DemoCast, generated_bsn};
 use domain::access::{Actor, TeamEntryInput};
-use domain::beyond_pack::BeyondPack;
 use domain::ids::PersonId;
-use domain::measures::{
-    BanInput, EpisodeAction, EpisodeInput, GroupAction, GroupInput, Measures, OrderAction, OrderInput,
-};
+use domain::jurisdiction::BeyondPack;
+use domain::measures::service::Measures;
+use domain::measures::{BanInput, EpisodeAction, EpisodeInput, GroupAction, GroupInput, OrderAction, OrderInput};
+use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
 use domain::plan::service::{PlanAction, Plans};
-use domain::service::People;
 use domain::{Clock, FixedClock};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -267,8 +266,8 @@ async fn seed_plan(seeder: &Seeder<'_>, manager: &Actor, person: PersonId, n: us
 mod tests {
     use super::*;
     use crate::demo::{seed_directory, seed_people};
-    use domain::exclusion::ExclusionWarning;
-    use domain::measures::MeasureWarning;
+    use domain::measures::ExclusionWarning;
+    use domain::measures::service::MeasureWarning;
 
     #[tokio::test]
     async fn the_demo_has_an_order_near_its_end_an_episode_behind_a_group_and_an_area_ban() {
@@ -289,7 +288,7 @@ mod tests {
             l.warning,
             MeasureWarning::Exclusion { warning: ExclusionWarning::EndsSoon { .. }, .. }
         )));
-        let behind = |l: &&domain::measures::WarningLine| matches!(&l.warning, MeasureWarning::Episode { flags, .. } if flags.behind_intensity.is_some());
+        let behind = |l: &&domain::measures::service::WarningLine| matches!(&l.warning, MeasureWarning::Episode { flags, .. } if flags.behind_intensity.is_some());
         assert_eq!(warnings.iter().filter(behind).count(), 1, "one episode behind, one on track");
         let groups = measures.groups(cast.actor("procesregisseur")).await.unwrap();
         let group = measures.group(cast.actor("procesregisseur"), &groups[0].value.id.to_string()).await.unwrap();

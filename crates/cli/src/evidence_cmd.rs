@@ -119,7 +119,7 @@ pub struct DecisionArgs {
 /// language (for the task's description).
 fn notify<'a>(config: &Config, by: Option<&'a str>, now: jiff::Timestamp) -> store::evidence::CohortNotify<'a> {
     let zone = jiff::tz::TimeZone::get(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let lang = if config.language == "en" { domain::beyond_pack::Lang::En } else { domain::beyond_pack::Lang::Nl };
+    let lang = if config.language == "en" { domain::jurisdiction::Lang::En } else { domain::jurisdiction::Lang::Nl };
     store::evidence::CohortNotify { by, today: now.to_zoned(zone).date(), lang }
 }
 

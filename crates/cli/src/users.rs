@@ -7,9 +7,8 @@ use crate::serve::open_store;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use domain::access::Role;
-use domain::directory::{Member, check_new_password, parse_username};
+use domain::directory::{DirectoryStore, Member, check_new_password, parse_username};
 use domain::ids::MemberId;
-use domain::ports::DirectoryStore;
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 

@@ -1,10 +1,13 @@
-//! Agencies and their members (the users), and the login-throttling rule.
+//! Agencies and their members (the users), the login-throttling rule, and the storage ports
+//! of both and of the sessions of logged-in members.
 
 use crate::access::Role;
 use crate::ids::{AgencyId, MemberId};
+use crate::ports::StoreResult;
 use crate::validation::{FieldError, ValidationErrors, required_text};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
+use std::future::Future;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -132,6 +135,74 @@ impl LoginThrottle {
     pub fn allows(&self, failures_for_account: u32, failures_from_address: u32) -> bool {
         failures_for_account < self.per_account && failures_from_address < self.per_address
     }
+}
+
+// --- storage ports: agencies and members, and the sessions of logged-in members ---
+
+/// A member with the secret needed to check their password; never leaves the web layer.
+#[derive(Debug, Clone)]
+pub struct MemberCredentials {
+    pub member: Member,
+    pub password_hash: String,
+}
+
+pub trait DirectoryStore: Send + Sync {
+    fn create_agency(&self, agency: &Agency) -> impl Future<Output = StoreResult<()>> + Send;
+    fn agencies(&self) -> impl Future<Output = StoreResult<Vec<Agency>>> + Send;
+    fn create_member(
+        &self,
+        member: &Member,
+        password_hash: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn member(&self, id: MemberId) -> impl Future<Output = StoreResult<Option<Member>>> + Send;
+    fn credentials(&self, username: &str) -> impl Future<Output = StoreResult<Option<MemberCredentials>>> + Send;
+    fn members(&self) -> impl Future<Output = StoreResult<Vec<Member>>> + Send;
+    fn set_member_disabled(&self, username: &str, disabled: bool) -> impl Future<Output = StoreResult<()>> + Send;
+    fn set_password_hash(&self, username: &str, password_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// A logged-in session. The token itself is never stored, only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub token_hash: String,
+    pub member_id: MemberId,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// A session that has not expired, with its (enabled) member and the name of the member's
+/// agency: everything a request needs to know who is asking, read together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveSession {
+    pub session: Session,
+    pub member: Member,
+    pub agency_name: String,
+}
+
+pub trait SessionStore: Send + Sync {
+    fn create_session(&self, session: &Session) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The session, if it is live at `now` and its member is not disabled; read on every request.
+    fn session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Option<LiveSession>>> + Send;
+    fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
+    fn record_login_failure(
+        &self,
+        username: &str,
+        address: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Failures since `since`: (for this account, from this address).
+    fn login_failures(
+        &self,
+        username: &str,
+        address: &str,
+        since: Timestamp,
+    ) -> impl Future<Output = StoreResult<(u32, u32)>> + Send;
 }
 
 #[cfg(test)]

@@ -79,6 +79,57 @@ id_type!(/// An entry on a team's cohort-changes list.
 id_type!(/// A fact in the outbox (`notifications`): written with the change it reports.
     EventId);
 
+/// Ids of the ZSM table: their uuid is kept private (a case id is never built from another
+/// id's uuid by accident) and read by value.
+macro_rules! opaque_id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// Wraps an id the caller generated (UUIDv7 in the store); the domain never
+            /// generates ids itself, so transitions stay deterministic.
+            pub const fn from_uuid(id: Uuid) -> Self {
+                Self(id)
+            }
+            pub const fn as_uuid(self) -> Uuid {
+                self.0
+            }
+            /// A new id whose time part is `at` (taken from the injected clock).
+            pub fn new(at: jiff::Timestamp) -> Self {
+                Self(new_v7(at))
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(text).map(Self)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+    };
+}
+
+opaque_id_type!(
+    /// A case at the ZSM table.
+    CaseId
+);
+opaque_id_type!(
+    /// One decision (or amended decision) of the prosecutor.
+    DecisionId
+);
+opaque_id_type!(
+    /// A monitored obligation created by a decision.
+    ObligationId
+);
 /// A UUIDv7 whose time part is `at` (to the millisecond) and whose other bits are random.
 pub fn new_v7(at: Timestamp) -> Uuid {
     let millis = u64::try_from(at.as_millisecond()).unwrap_or(0);

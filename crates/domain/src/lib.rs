@@ -1,29 +1,36 @@
 //! The desist domain: pure Rust. Ids, validated values, the injected Clock, jurisdiction rules,
 //! every workflow as an enum with pure transitions, and the storage traits (ports) that the
 //! `store` crate implements. No SQL, no HTTP, no async runtime here.
+//!
+//! One folder per capability, each with the same inner modules (see `README.md`):
+//! `model` (types, values, views, forms and their parsing), `workflow` (the workflow enums
+//! with pure transitions returning effects, tests beside them), `service` (the use cases:
+//! authorise, load, apply, save) and `ports` (the storage traits it needs). Capabilities
+//! depend on each other in one direction only (zsm → screening; conference → screening, plan;
+//! measures → plan; cohort → plan), which `tests::no_capability_imports_one_that_imports_it_back`
+//! keeps so.
 
-pub mod access;
+// Shared by every capability.
 pub mod audit;
 pub mod clock;
 pub mod directory;
 pub mod ids;
 pub mod jurisdiction;
-pub mod notifications;
-pub mod people;
 pub mod ports;
 pub mod service;
 pub mod validation;
-pub mod zsm;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 
-// "Beyond the case" (issue 5): screening, triage and case conference, shared plan, intensive
-// case management, mayor's measures, group approach.
-pub mod beyond_pack;
+// The capabilities.
+pub mod access;
+pub mod notifications;
+pub mod people;
+pub mod zsm;
+// "Beyond the case" (issue 5): screening, triage and case conference, shared plan, the
+// mayor's measures, intensive case management and the group approach, cohort changes.
+pub mod cohort;
 pub mod conference;
-pub mod episode;
-pub mod exclusion;
-pub mod group;
 pub mod measures;
 pub mod plan;
 pub mod screening;

@@ -2,6 +2,7 @@
 //! the message catalogue, so the web layer can link the error summary to the field and show
 //! the text in the reader's language; `params` fill `{name}` placeholders in that text.
 
+use crate::service::ServiceError;
 use serde::Serialize;
 use std::fmt;
 
@@ -76,4 +77,11 @@ pub fn optional_text(errors: &mut ValidationErrors, field: &str, raw: &str, max_
         errors.push(FieldError::new(field, "error.too_long").with("max", max_chars));
     }
     Some(value.to_string())
+}
+
+/// One field error as the error of a use case: the one helper every capability's service uses
+/// for "this field is wrong" (a form value that does not parse, or a workflow refusal shown
+/// beside the field it concerns).
+pub fn invalid(error: FieldError) -> ServiceError {
+    ServiceError::Invalid(ValidationErrors::single(error))
 }

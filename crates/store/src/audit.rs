@@ -5,9 +5,9 @@ use crate::Store;
 use crate::people::append_audit;
 use crate::read::params;
 use crate::types::Instant;
-use domain::audit::{AuditEntry, AuditView};
+use domain::audit::{AuditEntry, AuditLog, AuditView};
 use domain::ids::{AgencyId, AuditId, MemberId, PersonId};
-use domain::ports::{AuditLog, StoreError, StoreResult};
+use domain::ports::{StoreError, StoreResult};
 use uuid::Uuid;
 
 /// id, at, member_id, agency_id, person_id, action, what, basis, member_name, agency_name

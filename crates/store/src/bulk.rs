@@ -17,9 +17,9 @@ pub use zsm::{BENCH_LOCATION, GeneratedCase, ZSM_OFFENCES, ZsmBulkLoaded, ZsmBul
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, insert_rows, on_db};
 use domain::access::Role;
-use domain::directory::{Agency, Member};
+use domain::directory::{Agency, DirectoryStore, Member};
 use domain::ids::{AgencyId, MemberId};
-use domain::ports::{DirectoryStore, StoreError, StoreResult};
+use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
 use uuid::Uuid;
 

@@ -4,9 +4,9 @@ use crate::read::params;
 use crate::types::Instant;
 use crate::{Store, db_error, on_db};
 use domain::access::Role;
-use domain::directory::{Agency, Member};
+use domain::directory::{Agency, DirectoryStore, Member, MemberCredentials};
 use domain::ids::{AgencyId, MemberId};
-use domain::ports::{DirectoryStore, MemberCredentials, StoreError, StoreResult};
+use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
 use uuid::Uuid;
 

@@ -173,7 +173,10 @@ macro_rules! conflict_or_missing {
     }};
 }
 
-pub(crate) use {conflict_or_missing, in_tx, insert_rows, on_db};
+pub(crate) use conflict_or_missing;
+pub(crate) use in_tx;
+pub(crate) use insert_rows;
+pub(crate) use on_db;
 
 /// Maps a database error to the port's error; the cause is logged here, not shown to users.
 pub(crate) fn db_error(error: sqlx::Error) -> StoreError {

@@ -9,7 +9,7 @@ use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, PersonId};
-use domain::measures::{Measure, MeasureEvent, MeasureStore, Stored};
+use domain::measures::ports::{Measure, MeasureEvent, MeasureStore, Stored};
 use domain::ports::StoreResult;
 use jiff::civil::Date;
 use uuid::Uuid;

@@ -7,10 +7,9 @@ use crate::{Store, db_error, in_tx, insert_rows};
 use domain::access::{LegalBasis, TeamEntry};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, TeamEntryId};
+use domain::people::ports::{PeopleStore, PersonRecord, PersonRevision, PersonSummary, TeamEntryNames};
 use domain::people::{Identifier, IdentifierKind, Person, PersonDraft, PersonQuery, Sex};
-use domain::ports::{
-    PeopleStore, PersonRecord, PersonRevision, PersonSummary, StoreError, StoreResult, TeamEntryNames,
-};
+use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use sqlx::AssertSqlSafe;

@@ -2,19 +2,17 @@
 //! updates, the append-only history (one row per change, with the plan after it), and an
 //! index of outstanding tasks for the task lists, rewritten from the plan on every save.
 
-use crate::people::{INSERT_AUDIT, insert_audit};
-use crate::people::{in_list, in_list_from};
+use crate::people::{INSERT_AUDIT, in_list, in_list_from, insert_audit};
 use crate::read::{Param, params};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx};
 use domain::audit::AuditEntry;
-use domain::exclusion::ExclusionOrder;
 use domain::ids::{AgencyId, MemberId, PersonId, PlanId, TaskId};
-use domain::measures::MeasureStore;
+use domain::measures::ExclusionOrder;
+use domain::measures::ports::{MeasureStore, TaskHolders, TaskListStore};
 use domain::plan::Plan;
-use domain::plan::service::{
-    PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, TaskHolders, TaskOwner, command_name, plan_status_code,
-};
+use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, TaskOwner, command_name};
+use domain::plan::service::plan_status_code;
 use domain::ports::{StoreError, StoreResult};
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -134,7 +132,8 @@ macro_rules! write_plan_step {
     }};
 }
 
-pub(crate) use {write_event_and_tasks, write_plan_step};
+pub(crate) use write_event_and_tasks;
+pub(crate) use write_plan_step;
 
 impl Store {
     /// The plans with these ids, in this order, read a few hundred per query.
@@ -236,6 +235,55 @@ impl PlanStore for Store {
             .collect()
     }
 
+    async fn review_page(
+        &self,
+        agency: AgencyId,
+        today: Date,
+        horizon: Date,
+        page: PageRequest,
+    ) -> StoreResult<ReviewPlans> {
+        // Driven by the agency's team entries (an index range), not by every plan in the
+        // country; the order is computed from columns and the task index, so only the page's
+        // plans are read and parsed.
+        // Limits written into the statement, as in `tasks_of`: bound ones made SQLite prepare
+        // it afresh on every run.
+        let sql = |limit: u64, offset: u64| {
+            format!(
+                "WITH mine AS (SELECT p.id, p.status, p.re_evaluation_on, \
+                   (SELECT count(*) FROM plan_task t WHERE t.plan_id = p.id AND t.due < $2) AS overdue \
+                   FROM plan p WHERE p.status IN ({REVIEWED}) AND p.person_id IN (SELECT te.person_id FROM team_entry te \
+                   WHERE te.agency_id = $1 AND te.ended_at IS NULL \
+                   AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2))), \
+                 ranked AS (SELECT id, overdue, CAST(CASE WHEN overdue > 0 OR (status IN ({RUNNING}) \
+                   AND re_evaluation_on <= $3) THEN 1 ELSE 0 END AS BIGINT) AS attention FROM mine) \
+                 SELECT id, count(*) OVER (), CAST(sum(attention) OVER () AS BIGINT) FROM ranked \
+                 ORDER BY attention DESC, overdue DESC, id LIMIT {limit} OFFSET {offset}"
+            )
+        };
+        let (agency, today, horizon) = (*agency.as_uuid(), Day(today), Day(horizon));
+        let rows: Vec<(Uuid, i64, i64)> =
+            self.read_all(&sql(u64::from(page.limit), page.offset), params![agency, today, horizon]).await?;
+        let (total, needing_attention) = match rows.first() {
+            Some(&(_, total, attention)) => (total, attention),
+            // Past the last page: the first row still carries the counts of the whole review.
+            None if page.offset > 0 => {
+                let first: Option<(Uuid, i64, i64)> =
+                    self.read_optional(&sql(1, 0), params![agency, today, horizon]).await?;
+                first.map_or((0, 0), |(_, total, attention)| (total, attention))
+            }
+            None => (0, 0),
+        };
+        let ids = rows.into_iter().map(|(id, _, _)| id).collect();
+        Ok(ReviewPlans {
+            plans: self.plans_by_ids(ids).await?,
+            total: u64::try_from(total).unwrap_or_default(),
+            needing_attention: u64::try_from(needing_attention).unwrap_or_default(),
+        })
+    }
+}
+
+/// "My tasks" reads plan tasks and the help tasks of exclusion orders in one order.
+impl TaskListStore for Store {
     async fn tasks_of(&self, owner: TaskOwner, page: PageRequest) -> StoreResult<TaskHolders> {
         // Read along the (owner, due, task_id) indexes of plan tasks and of help tasks of
         // orders in force, merged in that order: the page and one more task (to tell whether
@@ -283,51 +331,5 @@ impl PlanStore for Store {
             }
         }
         Ok(TaskHolders { tasks, plans, orders: held, more })
-    }
-
-    async fn review_page(
-        &self,
-        agency: AgencyId,
-        today: Date,
-        horizon: Date,
-        page: PageRequest,
-    ) -> StoreResult<ReviewPlans> {
-        // Driven by the agency's team entries (an index range), not by every plan in the
-        // country; the order is computed from columns and the task index, so only the page's
-        // plans are read and parsed.
-        // Limits written into the statement, as in `tasks_of`: bound ones made SQLite prepare
-        // it afresh on every run.
-        let sql = |limit: u64, offset: u64| {
-            format!(
-                "WITH mine AS (SELECT p.id, p.status, p.re_evaluation_on, \
-                   (SELECT count(*) FROM plan_task t WHERE t.plan_id = p.id AND t.due < $2) AS overdue \
-                   FROM plan p WHERE p.status IN ({REVIEWED}) AND p.person_id IN (SELECT te.person_id FROM team_entry te \
-                   WHERE te.agency_id = $1 AND te.ended_at IS NULL \
-                   AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $2))), \
-                 ranked AS (SELECT id, overdue, CAST(CASE WHEN overdue > 0 OR (status IN ({RUNNING}) \
-                   AND re_evaluation_on <= $3) THEN 1 ELSE 0 END AS BIGINT) AS attention FROM mine) \
-                 SELECT id, count(*) OVER (), CAST(sum(attention) OVER () AS BIGINT) FROM ranked \
-                 ORDER BY attention DESC, overdue DESC, id LIMIT {limit} OFFSET {offset}"
-            )
-        };
-        let (agency, today, horizon) = (*agency.as_uuid(), Day(today), Day(horizon));
-        let rows: Vec<(Uuid, i64, i64)> =
-            self.read_all(&sql(u64::from(page.limit), page.offset), params![agency, today, horizon]).await?;
-        let (total, needing_attention) = match rows.first() {
-            Some(&(_, total, attention)) => (total, attention),
-            // Past the last page: the first row still carries the counts of the whole review.
-            None if page.offset > 0 => {
-                let first: Option<(Uuid, i64, i64)> =
-                    self.read_optional(&sql(1, 0), params![agency, today, horizon]).await?;
-                first.map_or((0, 0), |(_, total, attention)| (total, attention))
-            }
-            None => (0, 0),
-        };
-        let ids = rows.into_iter().map(|(id, _, _)| id).collect();
-        Ok(ReviewPlans {
-            plans: self.plans_by_ids(ids).await?,
-            total: u64::try_from(total).unwrap_or_default(),
-            needing_attention: u64::try_from(needing_attention).unwrap_or_default(),
-        })
     }
 }

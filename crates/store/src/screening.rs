@@ -4,12 +4,11 @@ use crate::people::{INSERT_AUDIT, insert_audit};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
-use domain::ids::{AgencyId, MemberId, PersonId, ScreeningId};
+use domain::ids::{AgencyId, CaseId, MemberId, PersonId, ScreeningId};
+use domain::jurisdiction::DomainKey;
 use domain::ports::{StoreError, StoreResult};
-use domain::screening::referral::{ReferralReason, ScreeningReferral};
-use domain::screening::service::ScreeningStore;
-use domain::screening::{DomainKey, DomainScore, Screening};
-use domain::zsm::ids::CaseId;
+use domain::screening::ports::ScreeningStore;
+use domain::screening::{DomainScore, ReferralReason, Screening, ScreeningReferral};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -185,7 +184,7 @@ impl ReferralRow {
 macro_rules! upsert_screening_referrals {
     ($tx:ident, $at:expr, $referrals:expr) => {{
         for referral in $referrals {
-            let referral: &domain::screening::referral::ScreeningReferral = referral;
+            let referral: &domain::screening::ScreeningReferral = referral;
             let signals = serde_json::to_string(&referral.signals).map_err(|e| StoreError::Database(e.to_string()))?;
             let advice =
                 referral.advice.and_then(|a| serde_json::to_value(a).ok()).and_then(|v| v.as_str().map(str::to_owned));

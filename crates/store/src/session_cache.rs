@@ -17,7 +17,7 @@
 //!
 //! SQLite needs none of this: its lookup is a local read.
 
-use domain::ports::LiveSession;
+use domain::directory::LiveSession;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};

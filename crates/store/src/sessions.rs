@@ -6,9 +6,9 @@ use crate::read::params;
 use crate::session_cache::Lookup;
 use crate::types::Instant;
 use crate::{Store, db_error, on_db};
-use domain::directory::Member;
+use domain::directory::{LiveSession, Member, Session, SessionStore};
 use domain::ids::{AgencyId, MemberId};
-use domain::ports::{LiveSession, Session, SessionStore, StoreResult};
+use domain::ports::StoreResult;
 use jiff::Timestamp;
 use uuid::Uuid;
 

@@ -3,8 +3,7 @@
 //! domain derived (`view::index`); the history rows are written from the transition's effects,
 //! in the same transaction as the audit entries and any new case-team entries.
 
-use crate::people::in_list;
-use crate::people::{INSERT_AUDIT, insert_audit};
+use crate::people::{INSERT_AUDIT, in_list, insert_audit};
 use crate::read::params;
 use crate::screening::upsert_screening_referrals;
 use crate::team_writes::insert_team_entries;
@@ -16,17 +15,16 @@ pub(crate) mod board;
 mod history;
 use board::{BOARD_COLUMNS, BoardRow, ON_TEAM, touch_boards_of_suspect};
 use domain::audit::AuditEntry;
-use domain::ids::AgencyId;
+use domain::ids::{AgencyId, CaseId, MemberId, PersonId};
 use domain::jurisdiction::Partner;
 use domain::ports::{StoreError, StoreResult};
-use domain::zsm::case::CaseEffect;
-use domain::zsm::clock::{ClockEffect, ClockRun};
-use domain::zsm::forms::contribution_state_code;
-use domain::zsm::ids::{CaseId, MemberId, PersonId};
-use domain::zsm::intake::Victim;
+use domain::zsm::model::forms::contribution_state_code;
+use domain::zsm::model::intake::Victim;
+use domain::zsm::model::prior::PriorOffence;
+use domain::zsm::model::view::{CaseIndex, MetricsRow};
 use domain::zsm::ports::{BoardCase, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
-use domain::zsm::prior::PriorOffence;
-use domain::zsm::view::{CaseIndex, MetricsRow};
+use domain::zsm::workflow::case::CaseEffect;
+use domain::zsm::workflow::clock::{ClockEffect, ClockRun};
 use history::{case_event, clock_event};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -127,7 +125,7 @@ pub(crate) const OFFENCE_COLUMNS: &str =
 
 macro_rules! bind_offence {
     ($query:expr, $case:expr, $seq:expr, $offence:expr) => {{
-        let offence: &domain::zsm::intake::Offence = $offence;
+        let offence: &domain::zsm::model::intake::Offence = $offence;
         $query
             .bind($case)
             .bind($seq as i64)
@@ -139,7 +137,9 @@ macro_rules! bind_offence {
     }};
 }
 
-pub(crate) use {bind_index, bind_new_case, bind_offence};
+pub(crate) use bind_index;
+pub(crate) use bind_new_case;
+pub(crate) use bind_offence;
 
 impl ZsmStore for Store {
     async fn create_location(&self, location: &ZsmLocation) -> StoreResult<()> {

@@ -5,10 +5,12 @@
 mod support;
 
 use domain::access::{Actor, Role};
+use domain::directory::DirectoryStore;
 use domain::ids::{MemberId, PersonId};
+use domain::measures::ports::TaskListStore;
 use domain::people::PersonQuery;
-use domain::ports::{DirectoryStore, PeopleStore};
-use domain::service::People;
+use domain::people::ports::PeopleStore;
+use domain::people::service::People;
 use domain::{Clock, FixedClock};
 use jiff::civil::date;
 use jiff::tz::TimeZone;
@@ -132,8 +134,11 @@ async fn bulk_zsm_cases_fill_the_board_and_the_metrics(db: TestDb) {
     let board = service.board(&officer, BENCH_LOCATION).await.unwrap();
     assert_eq!(board.cases.len(), 15, "every open case, and no decided one (all older than a day)");
     assert!(board.cases.iter().all(|c| c.stored.case.status.decision().is_none()));
-    let deadlines: Vec<_> =
-        board.cases.iter().map(|c| domain::zsm::clock::most_urgent(&c.stored.clocks).map(|r| r.deadline)).collect();
+    let deadlines: Vec<_> = board
+        .cases
+        .iter()
+        .map(|c| domain::zsm::workflow::clock::most_urgent(&c.stored.clocks).map(|r| r.deadline))
+        .collect();
     assert!(deadlines.windows(2).all(|w| w[0] <= w[1]), "sorted by the most urgent clock");
     // Another agency's member sees none of them: suspects are on the first agency's team.
     let other = member_of(store, &loaded.agencies, 1).await;
@@ -153,7 +158,7 @@ async fn bulk_zsm_cases_fill_the_board_and_the_metrics(db: TestDb) {
 }
 
 async fn bulk_plans_read_back_as_generated_and_fill_the_task_index(db: TestDb) {
-    use domain::plan::service::{PlanStore, TaskOwner};
+    use domain::plan::ports::{PlanStore, TaskOwner};
     use store::bulk::{PlanBulkSpec, plan_agencies};
     let store = &db.store;
     let people = BulkSpec { batch: 64, ..BulkSpec::new(150, 5) };
@@ -189,7 +194,7 @@ async fn bulk_plans_read_back_as_generated_and_fill_the_task_index(db: TestDb) {
     expected.sort();
     assert_eq!(on_team, expected);
     let owner = sample.plan.tasks.iter().find(|t| t.status.is_outstanding()).unwrap().owner;
-    let everything = domain::plan::service::PageRequest { offset: 0, limit: 10_000 };
+    let everything = domain::plan::ports::PageRequest { offset: 0, limit: 10_000 };
     let with_tasks =
         store.tasks_of(TaskOwner::Agency(domain::ids::AgencyId::from_uuid(owner.0)), everything).await.unwrap();
     assert!(with_tasks.plans.iter().any(|p| p.id == sample.plan.id));

@@ -4,12 +4,14 @@
 mod support;
 
 use domain::access::{Actor, LegalBasis, Role, TeamEntry, TeamEntryInput};
-use domain::audit::AuditAction;
-use domain::directory::AgencyKind;
+use domain::audit::{AuditAction, AuditLog};
+use domain::directory::{AgencyKind, DirectoryStore, Session, SessionStore};
 use domain::ids::{MemberId, PersonId, TeamEntryId};
+use domain::people::ports::PeopleStore;
+use domain::people::service::People;
 use domain::people::{IdentifierInput, Person, PersonInput};
-use domain::ports::{AuditLog, DirectoryStore, PeopleStore, Session, SessionStore, StoreError};
-use domain::service::{People, ServiceError};
+use domain::ports::StoreError;
+use domain::service::ServiceError;
 use domain::{Clock, FixedClock};
 use jiff::civil::date;
 use jiff::tz::TimeZone;
@@ -301,7 +303,7 @@ async fn search_with_several_words_needs_every_word(db: TestDb) {
         input.identifiers.truncate(0);
         created.push(service.create(&officer, &input, &statutory_basis()).await.unwrap());
     }
-    let found = |hits: Vec<domain::ports::PersonSummary>| {
+    let found = |hits: Vec<domain::people::ports::PersonSummary>| {
         let mut names: Vec<String> =
             hits.into_iter().map(|h| format!("{} {}", h.given_names.unwrap_or_default(), h.family_name)).collect();
         names.sort();

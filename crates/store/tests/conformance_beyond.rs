@@ -4,16 +4,21 @@
 mod support;
 
 use domain::access::{Actor, Role, TeamEntryInput};
-use domain::audit::AuditAction;
-use domain::beyond_pack::BeyondPack;
+use domain::audit::{AuditAction, AuditLog};
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
+use domain::jurisdiction::BeyondPack;
+use domain::measures::ports::TaskListStore;
+use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
 use domain::plan::PlanStatus;
-use domain::plan::service::{PageRequest, PlanAction, PlanEvent, PlanStore, Plans, TaskOwner, command_name};
-use domain::ports::{AuditLog, StoreError};
-use domain::screening::service::{ScoreInput, ScreeningInput, ScreeningStore, Screenings};
-use domain::service::{People, ServiceError};
+use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, TaskOwner, command_name};
+use domain::plan::service::{PlanAction, Plans};
+use domain::ports::StoreError;
+use domain::screening::ports::ScreeningStore;
+use domain::screening::service::Screenings;
+use domain::screening::{ScoreInput, ScreeningInput};
+use domain::service::ServiceError;
 use domain::{Clock, FixedClock};
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
@@ -80,7 +85,7 @@ async fn screenings_round_trip_are_kept_and_audited(db: TestDb) {
         .unwrap();
     assert_eq!(read, vec![first.clone(), second]);
     assert_eq!(read[0].score("housing"), Some(1));
-    assert_eq!(read[0].scores[&domain::screening::DomainKey::new("finances")].note, "ëën note on finances");
+    assert_eq!(read[0].scores[&domain::jurisdiction::DomainKey::new("finances")].note, "ëën note on finances");
 
     // Bad input saves nothing; the police role may read but not screen.
     let bad = service.record(&officer, person, &screening_input("3", "9")).await;
@@ -184,7 +189,8 @@ async fn plan_history_is_rows_and_the_task_index_follows_the_plan(db: TestDb) {
     let second = store.tasks_of(ours, PageRequest { offset: 2, limit: 2 }).await.unwrap();
     let stored = store.current_plan(person).await.unwrap().unwrap().plan;
     let due_of = |id| stored.tasks.iter().find(|t| t.id == id).map(|t| t.due.to_string()).unwrap();
-    let dues = |page: &domain::plan::service::TaskHolders| page.tasks.iter().map(|id| due_of(*id)).collect::<Vec<_>>();
+    let dues =
+        |page: &domain::measures::ports::TaskHolders| page.tasks.iter().map(|id| due_of(*id)).collect::<Vec<_>>();
     assert_eq!((dues(&first), first.more), (vec!["2026-12-01".to_string(), "2026-12-02".to_string()], true));
     assert_eq!((dues(&second), second.more), (vec!["2026-12-03".to_string()], false));
 

@@ -6,18 +6,20 @@ mod support;
 
 use domain::FixedClock;
 use domain::access::{Actor, Role, TeamEntryInput};
-use domain::beyond_pack::BeyondPack;
-use domain::conference::RequestStatus;
-use domain::conference::service::{
-    ConferenceStore, ConferenceWrite, Conferences, DecisionInput, MeetingInput, MinutesInput, ProposalInput,
-    RequestInput, TriageInput,
+use domain::audit::AuditLog;
+use domain::conference::ports::{ConferenceStore, ConferenceWrite};
+use domain::conference::service::Conferences;
+use domain::conference::{
+    DecisionInput, MeetingInput, MinutesInput, ProposalInput, RequestInput, RequestStatus, TriageInput,
 };
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
+use domain::jurisdiction::BeyondPack;
+use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
-use domain::plan::service::PlanStore;
-use domain::ports::{AuditLog, StoreError};
-use domain::service::{People, ServiceError};
+use domain::plan::ports::PlanStore;
+use domain::ports::StoreError;
+use domain::service::ServiceError;
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;

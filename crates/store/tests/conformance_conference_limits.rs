@@ -7,17 +7,22 @@ mod support;
 
 use domain::FixedClock;
 use domain::access::{Actor, Role, TeamEntryInput};
-use domain::beyond_pack::BeyondPack;
-use domain::conference::service::{
-    ConferenceStore, ConferenceWrite, Conferences, DecisionInput, MeetingInput, MinutesInput, RequestInput, TriageInput,
+use domain::audit::AuditLog;
+use domain::conference::ports::{ConferenceStore, ConferenceWrite};
+use domain::conference::service::Conferences;
+use domain::conference::{
+    DecisionInput, Meeting, MeetingCommand, MeetingInput, MeetingStatus, MinutesInput, RequestInput, RequestStatus,
+    TriageInput,
 };
-use domain::conference::{Meeting, MeetingCommand, MeetingStatus, RequestStatus};
 use domain::directory::AgencyKind;
 use domain::ids::{ConferenceRequestId, PersonId};
+use domain::jurisdiction::BeyondPack;
+use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
-use domain::plan::service::{PlanAction, PlanStore, Plans};
-use domain::ports::{AuditLog, StoreError};
-use domain::service::{People, ServiceError};
+use domain::plan::ports::PlanStore;
+use domain::plan::service::{PlanAction, Plans};
+use domain::ports::StoreError;
+use domain::service::ServiceError;
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;

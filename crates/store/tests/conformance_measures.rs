@@ -6,21 +6,23 @@ mod support;
 
 use domain::FixedClock;
 use domain::access::{Actor, Role};
-use domain::audit::AuditAction;
-use domain::beyond_pack::BeyondPack;
+use domain::audit::{AuditAction, AuditLog};
 use domain::directory::AgencyKind;
-use domain::episode::Episode;
-use domain::exclusion::{AreaBan, ExclusionOrder, ExclusionWarning};
 use domain::ids::PersonId;
+use domain::jurisdiction::BeyondPack;
+use domain::measures::ports::MeasureStore;
+use domain::measures::ports::TaskListStore;
+use domain::measures::service::{MeasureWarning, Measures};
 use domain::measures::{
-    BanAction, BanInput, EpisodeAction, EpisodeInput, GroupAction, GroupInput, MeasureStore, MeasureWarning, Measures,
-    OrderAction, OrderInput,
+    AreaBan, BanAction, BanInput, Episode, EpisodeAction, EpisodeInput, ExclusionOrder, ExclusionWarning, GroupAction,
+    GroupInput, ListedTask, OrderAction, OrderInput,
 };
+use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
-use domain::plan::ListedTask;
-use domain::plan::service::{PlanStore, Plans, TaskOwner};
-use domain::ports::{AuditLog, StoreError};
-use domain::service::{People, ServiceError};
+use domain::plan::ports::TaskOwner;
+use domain::plan::service::Plans;
+use domain::ports::StoreError;
+use domain::service::ServiceError;
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
@@ -104,7 +106,7 @@ async fn exclusion_orders_keep_their_clock_history_and_people(db: TestDb) {
     // A stale version is a conflict, never a silent overwrite.
     let mut stale = stored.value.clone();
     stale.address = "elsewhere".into();
-    let event = domain::measures::MeasureEvent {
+    let event = domain::measures::ports::MeasureEvent {
         version: 2,
         change: "extend",
         at: clock_now(&clock),
@@ -208,10 +210,10 @@ async fn groups_index_their_current_members(db: TestDb) {
     service.change_group(&manager, &id, &add(first, "core")).await.unwrap();
     service.change_group(&manager, &id, &add(second, "at_risk")).await.unwrap();
     assert!(matches!(service.change_group(&manager, &id, &add(theirs, "core")).await, Err(ServiceError::Invalid(_))));
-    assert_eq!(store.measures_about::<domain::group::Group>(first).await.unwrap().len(), 1);
+    assert_eq!(store.measures_about::<domain::measures::Group>(first).await.unwrap().len(), 1);
     let remove = GroupAction::Remove { person: second.to_string(), reason: "moved".into() };
     service.change_group(&manager, &id, &remove).await.unwrap();
-    assert!(store.measures_about::<domain::group::Group>(second).await.unwrap().is_empty(), "left the group");
+    assert!(store.measures_about::<domain::measures::Group>(second).await.unwrap().is_empty(), "left the group");
     let file = service.group(&manager, &id).await.unwrap();
     assert_eq!((file.members.len(), file.hidden), (1, 0));
     // Another agency sees the group but not the members it is not on the team of.

@@ -30,7 +30,7 @@ const NO_PROGRESS: &(dyn Fn(u64) + Sync) = &|_| {};
 const NOTIFY: store::evidence::CohortNotify<'static> = store::evidence::CohortNotify {
     by: None,
     today: jiff::civil::date(2026, 11, 22),
-    lang: domain::beyond_pack::Lang::En,
+    lang: domain::jurisdiction::Lang::En,
 };
 
 async fn import(store: &Store, data: &Dataset) -> store::evidence::ImportSummary {

@@ -6,13 +6,18 @@
 mod support;
 
 use domain::access::{Actor, Role, TeamEntryInput};
-use domain::beyond_pack::{BeyondPack, Lang};
+use domain::audit::AuditLog;
+use domain::cohort::ports::CohortNoticeStore;
+use domain::cohort::service::CohortNotices;
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
+use domain::jurisdiction::{BeyondPack, Lang};
+use domain::measures::ports::TaskListStore;
+use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
-use domain::plan::service::{CohortNoticeStore, CohortNotices, PlanStore, Plans, TaskOwner};
-use domain::ports::AuditLog;
-use domain::service::{People, ServiceError};
+use domain::plan::ports::{PlanStore, TaskOwner};
+use domain::plan::service::Plans;
+use domain::service::ServiceError;
 use domain::{Clock, FixedClock};
 use evidence::membership::{Cause, Change, MembershipEvent, Override, OverrideKind};
 use jiff::tz::TimeZone;

@@ -11,7 +11,7 @@ use domain::notifications::{
     Audience, Event, EventKind, NotificationStore, OutboxFollower, OutboxWriter, Subject, SubjectKind,
 };
 use domain::people::PersonInput;
-use domain::service::People;
+use domain::people::service::People;
 use domain::{Clock, FixedClock};
 use jiff::SignedDuration;
 use jiff::tz::TimeZone;

@@ -5,8 +5,7 @@
 mod support;
 
 use domain::access::Role;
-use domain::directory::AgencyKind;
-use domain::ports::{DirectoryStore, Session, SessionStore};
+use domain::directory::{AgencyKind, DirectoryStore, Session, SessionStore};
 use std::time::Duration;
 use store::Store;
 use support::{actor, at, execute};

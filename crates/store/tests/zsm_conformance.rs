@@ -4,22 +4,20 @@
 
 mod support;
 
-use domain::Clock;
-use domain::FixedClock;
 use domain::access::{Actor, Role};
-use domain::audit::{AuditAction, AuditEntry};
+use domain::audit::{AuditAction, AuditEntry, AuditLog};
 use domain::directory::AgencyKind;
-use domain::ids::PersonId;
+use domain::ids::{CaseId, PersonId};
 use domain::jurisdiction::{ContributionState, Partner};
 use domain::people::PersonInput;
-use domain::ports::{AuditLog, PeopleStore};
-use domain::service::People;
-use domain::zsm::CaseStatus;
-use domain::zsm::forms::{ContributionForm, DecisionForm, IntakeForm, ObligationForm, OffenceForm, VictimForm};
-use domain::zsm::ids::CaseId;
+use domain::people::ports::PeopleStore;
+use domain::people::service::People;
+use domain::service::ServiceError;
+use domain::zsm::model::forms::{ContributionForm, DecisionForm, IntakeForm, ObligationForm, OffenceForm, VictimForm};
 use domain::zsm::ports::{ZsmLocation, ZsmStore};
-use domain::zsm::service::{Zsm, ZsmServiceError};
-use domain::zsm::{ClockStatus, ZsmError};
+use domain::zsm::service::Zsm;
+use domain::zsm::{CaseStatus, ClockStatus, ZsmError};
+use domain::{Clock, FixedClock};
 use jiff::tz::TimeZone;
 use store::Store;
 use support::{TestDb, actor, at, statutory_basis};
@@ -128,7 +126,7 @@ async fn zsm_case_round_trips(db: TestDb) {
     let file = zsm(store, &clock).open(&w.prosecutor, id, "case page").await.unwrap();
     assert_eq!(file.view.case, stored.case);
     let refused = zsm(store, &clock).open(&w.other_lawyer, id, "case page").await.unwrap_err();
-    assert!(matches!(refused, ZsmServiceError::Forbidden(_)));
+    assert!(matches!(refused, ServiceError::Forbidden(_)));
     let audit = store.audit_for_person(person, 50).await.unwrap();
     assert!(audit.iter().any(|a| a.entry.action == AuditAction::Read));
     assert!(audit.iter().any(|a| a.entry.action == AuditAction::Denied));
@@ -165,7 +163,7 @@ async fn a_decision_and_its_amendment_are_kept(db: TestDb) {
 
     // Community service needs the lawyer first (art. 257c Sv): refused, nothing changed.
     let missing = service.decide(&w.prosecutor, id, &penalty_order("40"), 1).await.unwrap_err();
-    assert!(matches!(missing, ZsmServiceError::Rule(ZsmError::RequiredContributionMissing { .. })));
+    assert!(matches!(missing.rule::<ZsmError>(), Some(ZsmError::RequiredContributionMissing { .. })));
     assert_eq!(store.case(id).await.unwrap().unwrap().version, 1);
 
     let lawyer_form = ContributionForm {
@@ -179,7 +177,7 @@ async fn a_decision_and_its_amendment_are_kept(db: TestDb) {
     };
     // Only the suspect's own lawyer edits the defence section.
     let refused = service.update_contribution(&w.probation, id, Partner::DefenceLawyer, &lawyer_form, 1).await;
-    assert!(matches!(refused, Err(ZsmServiceError::Forbidden(_))));
+    assert!(matches!(refused, Err(ServiceError::Forbidden(_))));
     service.update_contribution(&w.lawyer, id, Partner::DefenceLawyer, &lawyer_form, 1).await.unwrap();
     let decision = service.decide(&w.prosecutor, id, &penalty_order("40"), 2).await.unwrap();
 
@@ -188,7 +186,7 @@ async fn a_decision_and_its_amendment_are_kept(db: TestDb) {
     assert_eq!(stored.case.status.decision().unwrap().id, decision);
     assert!(stored.clocks.iter().all(|run| matches!(run.status, ClockStatus::Stopped { .. })));
     let second = service.decide(&w.prosecutor, id, &penalty_order("20"), 3).await.unwrap_err();
-    assert!(matches!(second, ZsmServiceError::Rule(ZsmError::AlreadyDecided)));
+    assert!(matches!(second.rule::<ZsmError>(), Some(ZsmError::AlreadyDecided)));
 
     let amended =
         service.amend(&w.prosecutor, id, &penalty_order("30"), "Rekenfout in het aantal uren", 3).await.unwrap();
@@ -264,7 +262,7 @@ async fn a_stale_case_write_is_a_conflict(db: TestDb) {
     let police =
         ContributionForm { state: "done".into(), additional_information: "Bekende".into(), ..Default::default() };
     let stale = service.update_contribution(&w.police, id, Partner::Police, &police, 1).await.unwrap_err();
-    assert!(matches!(stale, ZsmServiceError::Conflict));
+    assert!(matches!(stale, ServiceError::ChangedMeanwhile));
     let stored = store.case(id).await.unwrap().unwrap();
     assert_eq!(stored.version, 2);
     assert_eq!(stored.case.contributions.state(Partner::Police), ContributionState::Awaited);

@@ -15,9 +15,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::episode::{Episode, EpisodeStatus};
-use domain::exclusion::{AreaBan, AreaBanStatus, ExclusionContext, ExclusionOrder, OrderStatus};
-use domain::measures::{BanAction, BanInput, EpisodeAction, EpisodeInput, GroupAction, OrderAction, OrderInput};
+use domain::measures::{
+    AreaBan, AreaBanStatus, BanAction, BanInput, Episode, EpisodeAction, EpisodeInput, EpisodeStatus, ExclusionContext,
+    ExclusionOrder, GroupAction, OrderAction, OrderInput, OrderStatus,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 

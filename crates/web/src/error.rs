@@ -85,25 +85,13 @@ impl From<ServiceError> for WebError {
             ServiceError::NotFound => WebError::NotFound,
             ServiceError::Forbidden(denial) => WebError::Forbidden(denial),
             ServiceError::Conflict { .. } => WebError::Conflict("the record was changed by someone else".into()),
+            ServiceError::ChangedMeanwhile => WebError::Conflict("the case was changed by someone else".into()),
             ServiceError::Duplicate { identifier, existing } => {
                 WebError::Conflict(format!("{identifier} already belongs to person {existing}"))
             }
             ServiceError::Invalid(errors) => WebError::BadRequest(errors.to_string()),
+            ServiceError::Rule(rule) => WebError::BadRequest(rule.to_string()),
             ServiceError::Store(error) => error.into(),
-        }
-    }
-}
-
-impl From<domain::zsm::service::ZsmServiceError> for WebError {
-    fn from(error: domain::zsm::service::ZsmServiceError) -> Self {
-        use domain::zsm::service::ZsmServiceError as E;
-        match error {
-            E::NotFound => WebError::NotFound,
-            E::Forbidden(denial) => WebError::Forbidden(denial),
-            E::Conflict => WebError::Conflict("the case was changed by someone else".into()),
-            E::Invalid(errors) => WebError::BadRequest(errors.to_string()),
-            E::Rule(rule) => WebError::BadRequest(rule.to_string()),
-            E::Store(error) => error.into(),
         }
     }
 }

@@ -22,8 +22,8 @@ pub mod zsm;
 
 use axum::Router;
 use domain::Clock;
-use domain::beyond_pack::BeyondPack;
 use domain::directory::LoginThrottle;
+use domain::jurisdiction::BeyondPack;
 use i18n::Lang;
 use jiff::tz::TimeZone;
 use std::sync::Arc;
@@ -115,8 +115,8 @@ impl AppState {
         }
     }
 
-    pub(crate) fn cohort_notices(&self) -> domain::plan::service::CohortNotices<'_, Store> {
-        domain::plan::service::CohortNotices {
+    pub(crate) fn cohort_notices(&self) -> domain::cohort::service::CohortNotices<'_, Store> {
+        domain::cohort::service::CohortNotices {
             store: &self.store,
             clock: self.clock.as_ref(),
             time_zone: &self.config.time_zone,
@@ -132,8 +132,8 @@ impl AppState {
         }
     }
 
-    pub(crate) fn measures(&self) -> domain::measures::Measures<'_, Store> {
-        domain::measures::Measures {
+    pub(crate) fn measures(&self) -> domain::measures::service::Measures<'_, Store> {
+        domain::measures::service::Measures {
             store: &self.store,
             clock: self.clock.as_ref(),
             time_zone: &self.config.time_zone,
@@ -149,8 +149,12 @@ impl AppState {
         }
     }
 
-    pub(crate) fn people(&self) -> domain::service::People<'_, Store> {
-        domain::service::People { store: &self.store, clock: self.clock.as_ref(), time_zone: &self.config.time_zone }
+    pub(crate) fn people(&self) -> domain::people::service::People<'_, Store> {
+        domain::people::service::People {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+        }
     }
 }
 

@@ -6,10 +6,9 @@
 mod support;
 
 use domain::access::{Actor, Role};
-use domain::audit::AuditAction;
+use domain::audit::{AuditAction, AuditLog};
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
-use domain::ports::AuditLog;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use support::{TestApp, api_call, problem_fields};

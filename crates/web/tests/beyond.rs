@@ -8,7 +8,7 @@ mod support;
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
-use domain::service::People;
+use domain::people::service::People;
 use reqwest::StatusCode;
 use support::{TestApp, spawn_app};
 

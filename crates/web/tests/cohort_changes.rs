@@ -6,8 +6,8 @@
 mod support;
 
 use domain::access::Role;
-use domain::beyond_pack::Lang;
 use domain::directory::AgencyKind;
+use domain::jurisdiction::Lang;
 use evidence::membership::{Override, OverrideKind};
 use reqwest::StatusCode;
 use support::{TestApp, spawn_app, spawn_on};

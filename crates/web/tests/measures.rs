@@ -7,9 +7,9 @@ mod support;
 
 use domain::Clock;
 use domain::access::{Actor, Role};
+use domain::audit::AuditLog;
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
-use domain::ports::AuditLog;
 use reqwest::StatusCode;
 use support::{Client, TestApp, spawn_app};
 

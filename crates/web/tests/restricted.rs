@@ -8,10 +8,11 @@
 mod support;
 
 use domain::access::{Actor, Role};
-use domain::beyond_pack::BeyondPack;
-use domain::conference::service::{Conferences, MeetingInput, RequestInput, TriageInput};
+use domain::conference::service::Conferences;
+use domain::conference::{MeetingInput, RequestInput, TriageInput};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
+use domain::jurisdiction::BeyondPack;
 use reqwest::StatusCode;
 use support::{TestApp, spawn_app};
 

@@ -485,9 +485,8 @@ fn concrete(route: &str, case: &str) -> String {
 }
 
 async fn walk(app: support::TestApp) {
-    use domain::directory::Agency;
+    use domain::directory::{Agency, DirectoryStore};
     use domain::ids::AgencyId;
-    use domain::ports::DirectoryStore;
     use domain::zsm::ports::{ZsmLocation, ZsmStore};
     let now = app.now();
     let mut on_case: Vec<Agency> = Vec::new();

@@ -6,7 +6,7 @@
 #[path = "zsm_support/mod.rs"]
 mod support;
 
-use domain::beyond_pack::BeyondPack;
+use domain::jurisdiction::BeyondPack;
 use support::table::{Table, current_version, register, table, table_on_postgres, version_of};
 
 async fn quick_scan(t: &Table, case: &str, fields: &[(&str, &str)]) {

@@ -4,8 +4,10 @@
 
 use crate::access::{Actor, Grant};
 use crate::ids::{AgencyId, AuditId, MemberId, PersonId};
+use crate::ports::StoreResult;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::future::Future;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -113,6 +115,17 @@ pub struct AuditView {
     pub entry: AuditEntry,
     pub member_name: String,
     pub agency_name: String,
+}
+
+/// The storage port of the log: append, and read a person's trail.
+pub trait AuditLog: Send + Sync {
+    fn append(&self, entries: &[AuditEntry]) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Newest first.
+    fn audit_for_person(
+        &self,
+        person: PersonId,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<AuditView>>> + Send;
 }
 
 mod listing;

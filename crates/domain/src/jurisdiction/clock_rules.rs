@@ -12,8 +12,8 @@ use jiff::{SignedDuration, Span, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
+use super::error::JurisdictionError;
 use super::vocabulary::{AuthorityRole, CaseFact, ClockCode, ExtensionCode};
-use crate::zsm::ZsmError;
 
 /// A length of time as the law states it. `days` are civil days in the pack's time zone (three
 /// days from 14:00 ends at 14:00, even across a daylight-saving change); `hours` are real hours.
@@ -185,7 +185,7 @@ impl ClockDefinition {
     }
 
     /// The deadline of a clock started at `start` that may run for `length`.
-    pub fn deadline(&self, start: Timestamp, length: ClockSpan, tz: &TimeZone) -> Result<Timestamp, ZsmError> {
+    pub fn deadline(&self, start: Timestamp, length: ClockSpan, tz: &TimeZone) -> Result<Timestamp, JurisdictionError> {
         match &self.computation {
             Computation::Elapsed => elapsed_deadline(start, length, tz),
             Computation::CountedHours { not_counted } => {
@@ -196,13 +196,15 @@ impl ClockDefinition {
 }
 
 /// `start` + `length`: civil days in `tz` first, then real hours.
-pub fn elapsed_deadline(start: Timestamp, length: ClockSpan, tz: &TimeZone) -> Result<Timestamp, ZsmError> {
+pub fn elapsed_deadline(start: Timestamp, length: ClockSpan, tz: &TimeZone) -> Result<Timestamp, JurisdictionError> {
     let after_days = start
         .to_zoned(tz.clone())
         .checked_add(Span::new().days(i64::from(length.days)))
-        .map_err(|_| ZsmError::TimeOutOfRange)?
+        .map_err(|_| JurisdictionError::TimeOutOfRange)?
         .timestamp();
-    after_days.checked_add(SignedDuration::from_hours(i64::from(length.hours))).map_err(|_| ZsmError::TimeOutOfRange)
+    after_days
+        .checked_add(SignedDuration::from_hours(i64::from(length.hours)))
+        .map_err(|_| JurisdictionError::TimeOutOfRange)
 }
 
 /// The instant at which `hours` real hours outside the daily `window` have elapsed since
@@ -214,7 +216,7 @@ pub fn counted_hours_deadline(
     hours: u32,
     window: &NotCountedWindow,
     tz: &TimeZone,
-) -> Result<Timestamp, ZsmError> {
+) -> Result<Timestamp, JurisdictionError> {
     let mut remaining = SignedDuration::from_hours(i64::from(hours));
     let mut cursor = start;
     loop {
@@ -222,7 +224,7 @@ pub fn counted_hours_deadline(
         if cursor < window_start {
             let available = window_start.duration_since(cursor);
             if remaining <= available {
-                return cursor.checked_add(remaining).map_err(|_| ZsmError::TimeOutOfRange);
+                return cursor.checked_add(remaining).map_err(|_| JurisdictionError::TimeOutOfRange);
             }
             remaining -= available;
         }
@@ -237,7 +239,7 @@ pub fn counted_duration(
     to: Timestamp,
     window: &NotCountedWindow,
     tz: &TimeZone,
-) -> Result<SignedDuration, ZsmError> {
+) -> Result<SignedDuration, JurisdictionError> {
     let mut counted = SignedDuration::ZERO;
     let mut cursor = from;
     while cursor < to {
@@ -251,21 +253,32 @@ pub fn counted_duration(
 }
 
 /// The first not-counted window that ends after `at`: either the one `at` is in, or the next.
-fn next_window(at: Timestamp, window: &NotCountedWindow, tz: &TimeZone) -> Result<(Timestamp, Timestamp), ZsmError> {
+fn next_window(
+    at: Timestamp,
+    window: &NotCountedWindow,
+    tz: &TimeZone,
+) -> Result<(Timestamp, Timestamp), JurisdictionError> {
     let today = at.to_zoned(tz.clone()).date();
     let (start, end) = window_on(today, window, tz)?;
     if at < end {
         return Ok((start, end));
     }
-    let tomorrow = today.tomorrow().map_err(|_| ZsmError::TimeOutOfRange)?;
+    let tomorrow = today.tomorrow().map_err(|_| JurisdictionError::TimeOutOfRange)?;
     window_on(tomorrow, window, tz)
 }
 
 /// The window on one local date as instants. A boundary that falls in a daylight-saving gap or
 /// fold is resolved the "compatible" way (gap: the later instant; fold: the earlier one).
-fn window_on(date: Date, window: &NotCountedWindow, tz: &TimeZone) -> Result<(Timestamp, Timestamp), ZsmError> {
+fn window_on(
+    date: Date,
+    window: &NotCountedWindow,
+    tz: &TimeZone,
+) -> Result<(Timestamp, Timestamp), JurisdictionError> {
     let instant = |time: Time| {
-        date.to_datetime(time).to_zoned(tz.clone()).map(|zoned| zoned.timestamp()).map_err(|_| ZsmError::TimeOutOfRange)
+        date.to_datetime(time)
+            .to_zoned(tz.clone())
+            .map(|zoned| zoned.timestamp())
+            .map_err(|_| JurisdictionError::TimeOutOfRange)
     };
     Ok((instant(window.from)?, instant(window.until)?))
 }

@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 
 use super::clock_rules::{ClockAnchor, ClockDefinition, Computation};
 use super::disposals::{DisposalDefinition, ObligationKind, ParameterKind};
+use super::error::JurisdictionError;
 use super::vocabulary::{CaseFact, ClockCode, ContributionState, DisposalCode, ObligationKindCode, Partner};
-use crate::zsm::ZsmError;
 
 const NL: &str = include_str!("../../../../packs/nl.toml");
 const ENGLAND_WALES: &str = include_str!("../../../../packs/england-wales.toml");
@@ -89,10 +89,10 @@ pub struct JurisdictionPack {
 
 impl JurisdictionPack {
     /// Parses and validates pack text. `name` is used in error messages only.
-    pub fn parse(name: &str, text: &str) -> Result<Self, ZsmError> {
+    pub fn parse(name: &str, text: &str) -> Result<Self, JurisdictionError> {
         let file: PackFile = toml::from_str(text)
-            .map_err(|error| ZsmError::PackSyntax { pack: name.to_owned(), message: error.to_string() })?;
-        let invalid = |problem: String| ZsmError::InvalidPack { pack: name.to_owned(), problem };
+            .map_err(|error| JurisdictionError::PackSyntax { pack: name.to_owned(), message: error.to_string() })?;
+        let invalid = |problem: String| JurisdictionError::InvalidPack { pack: name.to_owned(), problem };
         let time_zone = jiff::tz::db()
             .get(&file.time_zone)
             .map_err(|_| invalid(format!("time zone `{}` is not in the time zone database", file.time_zone)))?;
@@ -117,15 +117,18 @@ impl JurisdictionPack {
         Ok(pack)
     }
 
-    pub fn clock(&self, code: &ClockCode) -> Result<&ClockDefinition, ZsmError> {
-        self.clocks.iter().find(|clock| &clock.code == code).ok_or_else(|| ZsmError::UnknownClock(code.to_string()))
+    pub fn clock(&self, code: &ClockCode) -> Result<&ClockDefinition, JurisdictionError> {
+        self.clocks
+            .iter()
+            .find(|clock| &clock.code == code)
+            .ok_or_else(|| JurisdictionError::UnknownClock(code.to_string()))
     }
 
-    pub fn disposal(&self, code: &DisposalCode) -> Result<&DisposalDefinition, ZsmError> {
+    pub fn disposal(&self, code: &DisposalCode) -> Result<&DisposalDefinition, JurisdictionError> {
         self.disposals
             .iter()
             .find(|disposal| &disposal.code == code)
-            .ok_or_else(|| ZsmError::UnknownDisposal { code: code.to_string() })
+            .ok_or_else(|| JurisdictionError::UnknownDisposal { code: code.to_string() })
     }
 
     pub fn obligation_kind(&self, code: &ObligationKindCode) -> Option<&ObligationKind> {
@@ -307,14 +310,14 @@ fn thresholds(minutes: &[u32]) -> Vec<SignedDuration> {
 }
 
 /// A shipped pack by code (`nl`, `england-wales`), parsed once per process.
-pub fn shipped_pack(code: &str) -> Result<&'static JurisdictionPack, ZsmError> {
-    static LOADED: OnceLock<Vec<Result<JurisdictionPack, ZsmError>>> = OnceLock::new();
+pub fn shipped_pack(code: &str) -> Result<&'static JurisdictionPack, JurisdictionError> {
+    static LOADED: OnceLock<Vec<Result<JurisdictionPack, JurisdictionError>>> = OnceLock::new();
     let loaded =
         LOADED.get_or_init(|| SHIPPED_PACKS.iter().map(|(name, text)| JurisdictionPack::parse(name, text)).collect());
     let index = SHIPPED_PACKS
         .iter()
         .position(|(name, _)| *name == code)
-        .ok_or_else(|| ZsmError::UnknownPack(code.to_owned()))?;
+        .ok_or_else(|| JurisdictionError::UnknownPack(code.to_owned()))?;
     loaded[index].as_ref().map_err(Clone::clone)
 }
 

@@ -32,21 +32,21 @@ fn nl_pack_carries_the_statutory_limits() {
 
 #[test]
 fn unknown_pack_and_unknown_disposal_are_named() {
-    assert_eq!(shipped_pack("atlantis").unwrap_err(), ZsmError::UnknownPack("atlantis".into()));
+    assert_eq!(shipped_pack("atlantis").unwrap_err(), JurisdictionError::UnknownPack("atlantis".into()));
     let nl = shipped_pack("nl").unwrap();
     assert!(matches!(
         nl.disposal(&"flogging".into()),
-        Err(ZsmError::UnknownDisposal { code }) if code == "flogging"
+        Err(JurisdictionError::UnknownDisposal { code }) if code == "flogging"
     ));
 }
 
-fn nl_with(edit: impl Fn(&str) -> String) -> Result<JurisdictionPack, ZsmError> {
+fn nl_with(edit: impl Fn(&str) -> String) -> Result<JurisdictionPack, JurisdictionError> {
     JurisdictionPack::parse("edited", &edit(NL))
 }
 
-fn problem(result: Result<JurisdictionPack, ZsmError>) -> String {
+fn problem(result: Result<JurisdictionPack, JurisdictionError>) -> String {
     match result {
-        Err(ZsmError::InvalidPack { problem, .. }) => problem,
+        Err(JurisdictionError::InvalidPack { problem, .. }) => problem,
         other => panic!("expected an inconsistent pack, got {other:?}"),
     }
 }
@@ -54,7 +54,7 @@ fn problem(result: Result<JurisdictionPack, ZsmError>) -> String {
 #[test]
 fn syntax_errors_name_the_pack() {
     let error = JurisdictionPack::parse("broken", "code = ").unwrap_err();
-    assert!(matches!(error, ZsmError::PackSyntax { pack, .. } if pack == "broken"));
+    assert!(matches!(error, JurisdictionError::PackSyntax { pack, .. } if pack == "broken"));
 }
 
 #[test]
@@ -66,7 +66,7 @@ fn unknown_time_zone_is_rejected() {
 #[test]
 fn unknown_role_is_a_syntax_error_not_a_silent_rule() {
     let result = nl_with(|t| t.replace("granted_by = [\"prosecutor\"]", "granted_by = [\"janitor\"]"));
-    assert!(matches!(result, Err(ZsmError::PackSyntax { .. })));
+    assert!(matches!(result, Err(JurisdictionError::PackSyntax { .. })));
 }
 
 #[test]

@@ -175,3 +175,35 @@ pub enum ContributionState {
     InProgress,
     Done,
 }
+
+/// Life domains in which a ZSM quick scan can raise a signal "beyond the case". A closed set:
+/// the beyond-the-case pack maps each signal to one of its own screening domains
+/// (`[screening.zsm_signals]`), and a signal it does not know is a load error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LifeDomain {
+    Housing,
+    Debt,
+    DrugAddiction,
+    AlcoholAddiction,
+    GamblingAddiction,
+    MentalHealth,
+    FamilyAndRelationships,
+    DomesticViolence,
+    WorkAndDaytimeActivity,
+    Other,
+}
+
+/// The code each quick-scan life domain is posted, stored and mapped as.
+pub const LIFE_DOMAINS: [(LifeDomain, &str); 10] = [
+    (LifeDomain::Housing, "housing"),
+    (LifeDomain::Debt, "debt"),
+    (LifeDomain::DrugAddiction, "drug_addiction"),
+    (LifeDomain::AlcoholAddiction, "alcohol_addiction"),
+    (LifeDomain::GamblingAddiction, "gambling_addiction"),
+    (LifeDomain::MentalHealth, "mental_health"),
+    (LifeDomain::FamilyAndRelationships, "family_and_relationships"),
+    (LifeDomain::DomesticViolence, "domestic_violence"),
+    (LifeDomain::WorkAndDaytimeActivity, "work_and_daytime_activity"),
+    (LifeDomain::Other, "other"),
+];

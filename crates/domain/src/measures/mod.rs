@@ -1,125 +1,19 @@
-//! The use cases of the mayor's measures (exclusion order, area ban), short intensive case
-//! management episodes and the group approach. Like the plan: every read and write is
-//! authorised against the person (role × team × legal basis) and audited; a refusal by a rule
-//! changes nothing. Each change is stored as the next version with a history row.
+//! Measures around a person: the mayor's exclusion order and area ban, short intensive case
+//! management ("hit and run") episodes, and the group approach. Each is linked from the
+//! person's plan and warns there before it ends.
+//!
+//! * [`model`] — episode flags, group progress, help tasks on the task lists, the forms;
+//! * [`workflow`] — exclusion order, area ban, episode and group, each with pure transitions;
+//! * [`service`] — the use cases, "my tasks" and the plan page with its measures;
+//! * [`ports`] — [`ports::MeasureStore`] and [`ports::TaskListStore`].
+//!
+//! The measures depend on the plan (a group's progress reads its members' plans, the task
+//! lists hold plan tasks); the plan knows measures only as links (`plan::MeasureLink`).
 
-mod episodes;
-mod groups;
-mod mayor;
-mod parse;
-mod ports;
-mod warnings;
+pub mod model;
+pub mod ports;
+pub mod service;
+pub mod workflow;
 
-pub use episodes::*;
-pub use groups::*;
-pub use mayor::*;
-pub use ports::*;
-pub use warnings::*;
-
-use crate::access::{Actor, Permission};
-use crate::audit::{AuditAction, AuditEntry};
-use crate::beyond_pack::BeyondPack;
-use crate::clock::Clock;
-use crate::exclusion::ExclusionContext;
-use crate::ids::PersonId;
-use crate::ports::{AuditLog, DirectoryStore, PeopleStore, StoreError};
-use crate::service::{Authorised, ServiceError, ServiceResult, authorise_person, today_in};
-use crate::validation::FieldError;
-use jiff::Timestamp;
-use jiff::civil::Date;
-use jiff::tz::TimeZone;
-
-pub struct Measures<'a, S> {
-    pub store: &'a S,
-    pub clock: &'a dyn Clock,
-    pub time_zone: &'a TimeZone,
-    pub pack: &'a BeyondPack,
-}
-
-fn invalid(field: &str, key: &'static str) -> ServiceError {
-    crate::plan::service::invalid(FieldError::new(field, key))
-}
-
-impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> {
-    pub fn today(&self) -> Date {
-        today_in(self.clock, self.time_zone)
-    }
-
-    fn now(&self) -> Timestamp {
-        self.clock.now()
-    }
-
-    /// The pack's exclusion order figures and the time zone its clock runs in.
-    pub fn exclusion_context(&self) -> ServiceResult<ExclusionContext<'_>> {
-        let rules =
-            self.pack.exclusion_order.as_ref().ok_or_else(|| invalid("order", "error.exclusion.not_in_pack"))?;
-        Ok(ExclusionContext { rules, time_zone: self.time_zone })
-    }
-
-    async fn authorise(
-        &self,
-        actor: &Actor,
-        person: PersonId,
-        permission: Permission,
-        what: &str,
-    ) -> ServiceResult<Authorised> {
-        authorise_person(self.store, actor, person, permission, what, self.now(), self.today()).await
-    }
-
-    /// Another person named on a measure (a victim, a group member): refused access or an
-    /// unknown person is bad input on `field`, not a forbidden page. The refusal is audited.
-    async fn authorise_named(
-        &self,
-        actor: &Actor,
-        person: PersonId,
-        permission: Permission,
-        what: &str,
-        field: &str,
-    ) -> ServiceResult<Authorised> {
-        match self.authorise(actor, person, permission, what).await {
-            Ok(found) => Ok(found),
-            Err(ServiceError::Forbidden(_)) => Err(invalid(field, "error.measures.not_on_team")),
-            Err(ServiceError::NotFound) => Err(invalid(field, "error.measures.unknown_person")),
-            Err(other) => Err(other),
-        }
-    }
-
-    /// Saves `value` as version `version` (1 creates it) with its audit entries.
-    async fn save<M: Measure>(
-        &self,
-        actor: &Actor,
-        value: &M,
-        version: i64,
-        change: &'static str,
-        audit: Vec<AuditEntry>,
-    ) -> ServiceResult<()> {
-        let event = ports::MeasureEvent {
-            version,
-            change,
-            at: self.now(),
-            member: actor.member_id,
-            agency: actor.agency_id,
-            tasks: value.outstanding_tasks(self.exclusion_context().ok().as_ref()),
-        };
-        match self.store.save_measure(value, &event, &audit).await {
-            Ok(()) => Ok(()),
-            // Someone else changed it meanwhile: nothing saved, the page shows the change.
-            Err(StoreError::Conflict { .. }) => Err(invalid("measure", "error.measures.changed_meanwhile")),
-            Err(other) => Err(other.into()),
-        }
-    }
-
-    /// Audit entries for each authorised person.
-    fn audited(&self, actor: &Actor, found: &[(&Authorised, AuditAction)], what: &str) -> Vec<AuditEntry> {
-        let now = self.now();
-        found.iter().map(|(f, action)| AuditEntry::granted(actor, now, f.person.id, *action, what, &f.grant)).collect()
-    }
-
-    /// The measure `id` (as typed into the form) of kind `M`, which must concern `person`.
-    async fn load_for<M: Measure>(&self, id: &str, person: PersonId, field: &str) -> ServiceResult<Stored<M>> {
-        let missing = || invalid(field, "error.measures.unknown_measure");
-        let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| missing())?;
-        let stored = self.store.measure::<M>(id).await?.ok_or_else(missing)?;
-        if stored.value.people().iter().any(|p| p.0 == *person.as_uuid()) { Ok(stored) } else { Err(missing()) }
-    }
-}
+pub use model::*;
+pub use workflow::*;

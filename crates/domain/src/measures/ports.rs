@@ -1,12 +1,14 @@
 //! The storage port shared by the measures: each is kept whole (as the domain value) with a
-//! version against lost updates, an index of the people it concerns, and its history.
+//! version against lost updates, an index of the people it concerns, and its history. And the
+//! read of "my tasks", which holds plan tasks and the help tasks of exclusion orders.
 
 use crate::audit::AuditEntry;
-use crate::episode::{Episode, EpisodeStatus};
-use crate::exclusion::ExclusionContext;
-use crate::exclusion::{AreaBan, AreaBanStatus, ExclusionOrder, OrderStatus};
-use crate::group::Group;
 use crate::ids::{AgencyId, MemberId, PersonId, TaskId};
+use crate::measures::workflow::{
+    AreaBan, AreaBanStatus, Episode, EpisodeStatus, ExclusionContext, ExclusionOrder, Group, OrderStatus,
+};
+use crate::plan::Plan;
+use crate::plan::ports::{PageRequest, TaskOwner};
 use crate::ports::StoreResult;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -155,4 +157,24 @@ impl Measure for Group {
     fn is_open(&self) -> bool {
         true
     }
+}
+
+/// One page of an owner's outstanding tasks: the tasks' ids in list order, and what holds
+/// them: plans, and (for an agency) the exclusion orders whose help tasks it owns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TaskHolders {
+    pub tasks: Vec<TaskId>,
+    /// Shared: a store may keep parsed plans for the next list.
+    pub plans: Vec<std::sync::Arc<Plan>>,
+    pub orders: Vec<ExclusionOrder>,
+    /// More tasks follow this page.
+    pub more: bool,
+}
+
+/// The task lists' read: plan tasks and the help tasks of exclusion orders, in one order.
+pub trait TaskListStore: Send + Sync {
+    /// One page of the outstanding tasks of `owner` in (due date, task id) order, plan tasks
+    /// and (for an agency) the help tasks of exclusion orders in force in one ordered read,
+    /// with the plans and orders holding them.
+    fn tasks_of(&self, owner: TaskOwner, page: PageRequest) -> impl Future<Output = StoreResult<TaskHolders>> + Send;
 }

@@ -5,9 +5,10 @@
 use super::model::Notification;
 use super::ports::NotificationStore;
 use crate::access::{Actor, Permission, authorise};
+use crate::audit::AuditLog;
 use crate::audit::{AuditAction, AuditEntry};
 use crate::clock::Clock;
-use crate::ports::{AuditLog, PeopleStore};
+use crate::people::ports::PeopleStore;
 use crate::service::{ServiceError, ServiceResult, listed_with_names, today_in};
 use jiff::tz::TimeZone;
 

@@ -1,25 +1,27 @@
 //! One shared plan per person: goals in the person's own words, tasks owned by agencies on the
 //! team, progress notes, links to criminal-justice measures; weekly review and the one-year
 //! re-evaluation.
+//!
+//! * [`model`] — the plan and its parts, what is due, the weekly review;
+//! * [`workflow`] — Draft → Active → UnderReEvaluation → Continued / Closed /
+//!   ReturnedToCriminalJustice, as `Plan::apply` returning effects;
+//! * [`service`] — the use cases (view, draft, change, weekly review, conference decisions);
+//! * [`ports`] — [`ports::PlanStore`].
+//!
+//! The plan depends on no other capability: conferences, measures and cohort changes put
+//! tasks on it (through `PlanCommand`), and show it beside their own data.
 
-pub mod cohort;
-mod due;
-mod from_conference;
-mod help_lines;
-mod model;
-mod review;
-mod rules;
+pub mod model;
+pub mod ports;
 pub mod service;
-mod workflow;
+pub mod workflow;
 
-pub use due::{TaskLine, Urgency, agency_tasks, member_tasks, plan_view_for};
-pub use help_lines::{HelpTaskLine, ListedTask, help_task_lines, merge_task_lines};
-pub use model::{Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Task, TaskKind, TaskStatus};
-pub use review::{PlanChange, WeeklyReviewItem, changes_since, re_evaluation_date, review_horizon, weekly_review};
-pub use rules::PlanRules;
-pub use workflow::{NewPlan, PlanCommand, PlanContext, PlanEffect, PlanError};
+pub use model::{
+    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanChange, PlanStatus, ProgressNote, Task, TaskKind, TaskLine,
+    TaskStatus, Urgency, WeeklyReviewItem, agency_tasks, changes_since, member_tasks, plan_view_for,
+    re_evaluation_date, review_horizon, weekly_review,
+};
+pub use workflow::{NewPlan, PlanCommand, PlanCommandKind, PlanContext, PlanEffect, PlanError};
 
-#[cfg(test)]
-mod review_tests;
 #[cfg(test)]
 pub(crate) mod test_support;

@@ -1,10 +1,9 @@
 //! Fixtures shared by the plan, review and group tests.
 
-use super::*;
-use crate::beyond_pack::BeyondPack;
-use crate::conference::Restriction;
+use crate::access::Restriction;
 use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, PersonId, PlanId, TaskId};
-use crate::screening::DomainKey;
+use crate::jurisdiction::{BeyondPack, DomainKey};
+use crate::plan::*;
 use jiff::civil::{Date, date};
 use std::sync::LazyLock;
 use uuid::Uuid;

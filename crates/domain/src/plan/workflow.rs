@@ -3,14 +3,13 @@
 //! Plans work in civil dates: the service turns the injected clock into "today" in the
 //! jurisdiction's time zone, because due dates and the one-year re-evaluation are calendar days.
 
-use super::model::{
-    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Task, TaskKind, TaskStatus,
-};
-use super::review::re_evaluation_date;
-use super::rules::PlanRules;
-use crate::conference::Restriction;
+use crate::access::Restriction;
 use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, PersonId, PlanId, TaskId};
-use crate::screening::{DomainKey, ScreeningConfig};
+use crate::jurisdiction::{DomainKey, PlanRules, ScreeningConfig};
+use crate::plan::{
+    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Task, TaskKind, TaskStatus,
+    re_evaluation_date,
+};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -73,6 +72,9 @@ pub struct NewPlan {
     pub team: BTreeSet<AgencyId>,
 }
 
+/// A change to a plan. Other capabilities put tasks on a plan with these commands (a closed
+/// conference: `PlanCommand::from_meeting_effect` in `conference::workflow`; a cohort change:
+/// `cohort::team_notice`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlanCommand {
     AddAgency {
@@ -130,6 +132,78 @@ pub enum PlanCommand {
     ReturnToCriminalJustice {
         reason: String,
     },
+}
+
+/// What a [`PlanCommand`] does, without its data: the key of the plan's state table
+/// ([`PlanStatus::allows`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PlanCommandKind {
+    AddAgency,
+    AddGoal,
+    RecordGoalAgreement,
+    AddTask,
+    ChangeTaskStatus,
+    AddNote,
+    LinkMeasure,
+    EndMeasure,
+    Activate,
+    StartReEvaluation,
+    Continue,
+    Close,
+    ReturnToCriminalJustice,
+}
+
+/// The statuses every command needs, as the refusal names them.
+const OPEN: &str = "open (draft, active, continued or under re-evaluation)";
+
+impl PlanCommandKind {
+    /// The statuses this command needs, as a refusal names them.
+    fn needs(self) -> &'static str {
+        match self {
+            Self::Activate => "draft",
+            Self::StartReEvaluation => "active or continued",
+            Self::Continue | Self::Close => "under re-evaluation",
+            Self::ReturnToCriminalJustice => "active, continued or under re-evaluation",
+            _ => OPEN,
+        }
+    }
+}
+
+impl PlanCommand {
+    pub fn kind(&self) -> PlanCommandKind {
+        use PlanCommandKind as K;
+        match self {
+            Self::AddAgency { .. } => K::AddAgency,
+            Self::AddGoal { .. } => K::AddGoal,
+            Self::RecordGoalAgreement { .. } => K::RecordGoalAgreement,
+            Self::AddTask { .. } => K::AddTask,
+            Self::ChangeTaskStatus { .. } => K::ChangeTaskStatus,
+            Self::AddNote { .. } => K::AddNote,
+            Self::LinkMeasure { .. } => K::LinkMeasure,
+            Self::EndMeasure { .. } => K::EndMeasure,
+            Self::Activate => K::Activate,
+            Self::StartReEvaluation => K::StartReEvaluation,
+            Self::Continue { .. } => K::Continue,
+            Self::Close { .. } => K::Close,
+            Self::ReturnToCriminalJustice { .. } => K::ReturnToCriminalJustice,
+        }
+    }
+}
+
+impl PlanStatus {
+    /// The plan's state table: which commands a plan in this status takes. An ended plan takes
+    /// none; `Plan::apply` refuses what is not allowed, and pages ask it which forms to offer.
+    pub fn allows(&self, command: PlanCommandKind) -> bool {
+        use PlanCommandKind as K;
+        !self.has_ended()
+            && match command {
+                K::Activate => *self == PlanStatus::Draft,
+                K::StartReEvaluation => self.is_running(),
+                K::Continue | K::Close => *self == PlanStatus::UnderReEvaluation,
+                K::ReturnToCriminalJustice => self.is_running() || *self == PlanStatus::UnderReEvaluation,
+                _ => true,
+            }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -225,8 +299,8 @@ impl Plan {
         else {
             return Err(PlanError::WrongStatus { current: self.status.name(), needed: "a task to add" });
         };
-        if self.status.has_ended() {
-            return Err(self.wrong_status("open (draft, active, continued or under re-evaluation)"));
+        if !self.status.allows(PlanCommandKind::AddTask) {
+            return Err(self.wrong_status(OPEN));
         }
         let description = required_text(&description, PlanError::EmptyTaskDescription)?;
         if self.task(task).is_some() {
@@ -248,8 +322,9 @@ impl Plan {
     }
 
     pub fn apply(mut self, command: PlanCommand, context: &PlanContext<'_>, today: Date) -> Applied {
-        if self.status.has_ended() {
-            return Err(self.wrong_status("open (draft, active, continued or under re-evaluation)"));
+        let kind = command.kind();
+        if !self.status.allows(kind) {
+            return Err(self.wrong_status(if self.status.has_ended() { OPEN } else { kind.needs() }));
         }
         let mut effects = Vec::new();
         match command {
@@ -307,9 +382,6 @@ impl Plan {
                 found.open = false;
             }
             PlanCommand::Activate => {
-                if self.status != PlanStatus::Draft {
-                    return Err(self.wrong_status("draft"));
-                }
                 if self.goals.is_empty() || self.tasks.is_empty() {
                     return Err(PlanError::NothingToActivate);
                 }
@@ -321,14 +393,10 @@ impl Plan {
                 effects.push(self.notify("plan activated"));
             }
             PlanCommand::StartReEvaluation => {
-                if !self.status.is_running() {
-                    return Err(self.wrong_status("active or continued"));
-                }
                 self.status = PlanStatus::UnderReEvaluation;
                 effects.push(self.notify("re-evaluation started"));
             }
             PlanCommand::Continue { reason } => {
-                self.expect_re_evaluation()?;
                 let reason = required_text(&reason, PlanError::ContinueNeedsReason)?;
                 let on = re_evaluation_date(today, context.rules);
                 self.status = PlanStatus::Continued { reason };
@@ -337,7 +405,6 @@ impl Plan {
                 effects.push(self.notify("plan continued"));
             }
             PlanCommand::Close { outcome, why, open_measures_reason } => {
-                self.expect_re_evaluation()?;
                 let why = required_text(&why, PlanError::CloseNeedsWhy)?;
                 let open_measures = self.open_measures().len();
                 let open_measures_reason = open_measures_reason.map(|r| r.trim().to_owned()).filter(|r| !r.is_empty());
@@ -350,9 +417,6 @@ impl Plan {
                 effects.push(self.notify("plan closed"));
             }
             PlanCommand::ReturnToCriminalJustice { reason } => {
-                if !(self.status.is_running() || self.status == PlanStatus::UnderReEvaluation) {
-                    return Err(self.wrong_status("active, continued or under re-evaluation"));
-                }
                 let reason = required_text(&reason, PlanError::ReturnNeedsReason)?;
                 effects.extend(self.cancel_outstanding_tasks("returned to criminal justice"));
                 effects.push(PlanEffect::ReturnToProsecution {
@@ -366,14 +430,6 @@ impl Plan {
             }
         }
         Ok((self, effects))
-    }
-
-    fn expect_re_evaluation(&self) -> Result<(), PlanError> {
-        if self.status == PlanStatus::UnderReEvaluation {
-            Ok(())
-        } else {
-            Err(self.wrong_status("under re-evaluation"))
-        }
     }
 
     /// Outstanding tasks end with the plan so they stop appearing on "my tasks" lists.

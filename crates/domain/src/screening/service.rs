@@ -1,42 +1,21 @@
 //! The screening use cases: record a screening of a person and read their screenings, each
 //! authorised through the person's case team and audited against the person.
 
-use super::{RawDomainScore, RawScreening, Screening, ScreeningConfig, ScreeningError};
 use crate::access::{Actor, Permission};
-use crate::audit::{AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::ids::{AgencyId, MemberId, PersonId, ScreeningId};
+use crate::jurisdiction::ScreeningConfig;
 use crate::people::Person;
-use crate::ports::{AuditLog, PeopleStore, StoreResult};
-use crate::screening::referral::ScreeningReferral;
+use crate::people::ports::PeopleStore;
+use crate::screening::ports::ScreeningStore;
+use crate::screening::{
+    RawDomainScore, RawScreening, Screening, ScreeningInput, ScreeningReferral, field_error, score_field,
+};
 use crate::service::{ServiceError, ServiceResult, authorise_person, listed_with_names, today_in};
 use crate::validation::{FieldError, ValidationErrors};
-use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use std::future::Future;
-
-pub trait ScreeningStore: Send + Sync {
-    /// Saves a screening and its audit entry atomically. Screenings are never changed afterwards.
-    fn add_screening(
-        &self,
-        screening: &Screening,
-        recorded_at: Timestamp,
-        audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// The person's screenings, oldest first.
-    fn screenings(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Screening>>> + Send;
-    /// The person's referrals from the ZSM table not yet answered by a screening, oldest first.
-    /// (`add_screening` answers them all, in its transaction.)
-    fn open_referrals(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<ScreeningReferral>>> + Send;
-    /// Open referrals of persons whose team `agency` is on (valid on `today`), oldest first.
-    fn waiting_referrals(
-        &self,
-        agency: AgencyId,
-        today: Date,
-        limit: u32,
-    ) -> impl Future<Output = StoreResult<Vec<ScreeningReferral>>> + Send;
-}
 
 /// How many referrals the "to screen" list shows at most; the oldest come first.
 pub const WAITING_LIMIT: u32 = 100;
@@ -46,55 +25,6 @@ pub const WAITING_LIMIT: u32 = 100;
 pub struct FormStart {
     pub person: Person,
     pub referrals: Vec<ScreeningReferral>,
-}
-
-/// A screening as typed into the form: one row per life domain; an empty score leaves the domain out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ScreeningInput {
-    pub screened_on: String,
-    pub entries: Vec<ScoreInput>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ScoreInput {
-    pub domain: String,
-    pub score: String,
-    pub note: String,
-    pub source: String,
-}
-
-/// The form field a domain's score, note or source is typed in.
-pub fn score_field(domain: &str) -> String {
-    format!("score-{domain}")
-}
-
-pub fn source_field(domain: &str) -> String {
-    format!("source-{domain}")
-}
-
-/// A domain-level problem as a message key the web layer can show in both languages.
-pub fn field_error(error: &ScreeningError) -> FieldError {
-    match error {
-        ScreeningError::ScoreOutsideScale { domain, score, lowest, highest } => {
-            FieldError::new(score_field(domain), "error.screening.outside_scale")
-                .with("score", score)
-                .with("lowest", lowest)
-                .with("highest", highest)
-        }
-        ScreeningError::UnknownDomain(domain) => {
-            FieldError::new("screening", "error.screening.unknown_domain").with("domain", domain)
-        }
-        ScreeningError::MissingRequiredDomain(domain) => {
-            FieldError::new(score_field(domain.as_str()), "error.screening.missing_domain")
-        }
-        ScreeningError::DuplicateDomain(domain) => {
-            FieldError::new(score_field(domain), "error.screening.duplicate_domain")
-        }
-        ScreeningError::MissingSource(domain) => FieldError::new(source_field(domain), "error.screening.source"),
-        ScreeningError::DatedInTheFuture { today, .. } => {
-            FieldError::new("screened_on", "error.screening.future").with("today", today)
-        }
-    }
 }
 
 pub struct Screenings<'a, S> {

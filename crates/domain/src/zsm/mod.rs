@@ -1,32 +1,24 @@
 //! The ZSM table: the case workflow, partner contributions, the prosecutor's decision, the
 //! obligations it creates, and the legal clocks running on each case. Every transition is a pure
 //! function `apply(state, command, pack, &dyn Clock) -> Result<(state, effects), ZsmError>`;
-//! the store persists the new state and acts on the effects.
+//! the service persists the new state and acts on the effects.
+//!
+//! * [`model`] — intake, contributions, decisions, obligations, views, forms, [`ZsmError`];
+//! * [`workflow`] — the case, its clocks, orders, and referrals for a screening;
+//! * [`service`] — the use cases at the table (intake, work on a case, board, metrics);
+//! * [`ports`] — the storage trait [`ports::ZsmStore`].
 
-pub mod case;
-pub mod clock;
-pub mod contribution;
-pub mod decision;
-pub mod error;
-pub mod form_errors;
-pub mod forms;
-pub mod ids;
-pub mod intake;
-pub mod local_time;
-pub mod obligation;
-pub mod order;
+pub mod model;
 pub mod ports;
-pub mod prior;
 pub mod service;
-pub mod view;
+pub mod workflow;
 
-pub use case::{Amendment, CaseCommand, CaseEffect, CaseStatus, ZsmCase, register};
-pub use clock::{
+pub use model::contribution::{Contribution, ContributionContent, Contributions};
+pub use model::decision::{Decision, DecisionRequest, ParameterValue, validate_decision};
+pub use model::error::ZsmError;
+pub use model::intake::{Intake, IntakeInput, Offence, Victim};
+pub use model::obligation::{Breach, BreachResolution, Obligation, ObligationRequest};
+pub use workflow::case::{Amendment, CaseCommand, CaseCommandKind, CaseEffect, CaseStatus, ZsmCase, register};
+pub use workflow::clock::{
     ClockCommand, ClockEffect, ClockRun, ClockStatus, Grantor, StopReason, WarningLevel, most_urgent, warning_level,
 };
-pub use contribution::{Contribution, ContributionContent, Contributions};
-pub use decision::{Decision, DecisionRequest, ParameterValue, validate_decision};
-pub use error::ZsmError;
-pub use ids::{CaseId, DecisionId, MemberId, ObligationId, PersonId};
-pub use intake::{Intake, IntakeInput, Offence, Victim};
-pub use obligation::{Breach, BreachResolution, Obligation, ObligationRequest};

@@ -8,16 +8,15 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 
-use super::case::{CaseEffect, ZsmCase};
-use super::clock::{ClockEffect, ClockRun};
-use super::ids::{CaseId, MemberId, PersonId};
-use super::prior::PriorOffence;
-use super::view::{CaseIndex, MetricsRow};
 use crate::access::TeamEntry;
 use crate::audit::AuditEntry;
-use crate::ids::AgencyId;
+use crate::ids::{AgencyId, CaseId, MemberId, PersonId};
 use crate::ports::StoreResult;
-use crate::screening::referral::ScreeningReferral;
+use crate::screening::ScreeningReferral;
+use crate::zsm::model::prior::PriorOffence;
+use crate::zsm::model::view::{CaseIndex, MetricsRow};
+use crate::zsm::workflow::case::{CaseEffect, ZsmCase};
+use crate::zsm::workflow::clock::{ClockEffect, ClockRun};
 
 /// A ZSM table: where cases are handled, under which jurisdiction pack, by which agencies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,12 +12,12 @@ use super::generate::SplitMix;
 use super::{BULK_AGENCIES, BulkSpec};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, insert_rows, on_db};
-use domain::conference::Restriction;
+use domain::access::Restriction;
 use domain::ids::{AgencyId, GoalId, MemberId, PersonId, PlanId, TaskId};
+use domain::jurisdiction::DomainKey;
 use domain::plan::service::plan_status_code;
 use domain::plan::{Goal, Plan, PlanStatus, ProgressNote, Task, TaskKind, TaskStatus};
 use domain::ports::{StoreError, StoreResult};
-use domain::screening::DomainKey;
 use jiff::civil::Date;
 use uuid::Uuid;
 
@@ -251,7 +251,7 @@ impl Store {
     async fn plan_load_state(&self) -> StoreResult<(u64, Uuid)> {
         let plans: i64 = on_db!(self, pool => sqlx::query_scalar("SELECT count(*) FROM plan").fetch_one(pool).await)
             .map_err(db_error)?;
-        let loader = domain::ports::DirectoryStore::credentials(self, super::BULK_LOADER)
+        let loader = domain::directory::DirectoryStore::credentials(self, super::BULK_LOADER)
             .await?
             .ok_or_else(|| StoreError::Database("load the generated people first".into()))?;
         Ok((u64::try_from(plans).unwrap_or(0), *loader.member.id.as_uuid()))

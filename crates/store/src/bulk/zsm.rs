@@ -12,18 +12,19 @@ use super::{BULK_LOADER, BulkLoaded, BulkSpec, generated_agency};
 use crate::types::{Day, Instant};
 use crate::zsm::{CASE_COLUMNS, OFFENCE_COLUMNS, bind_index, bind_new_case, bind_offence, json};
 use crate::{Store, db_error, in_tx, insert_rows, on_db};
-use domain::Clock;
-use domain::FixedClock;
+use domain::directory::DirectoryStore;
+use domain::ids::{CaseId, MemberId, PersonId};
 use domain::jurisdiction::{JurisdictionPack, Partner, shipped_pack};
-use domain::ports::{DirectoryStore, StoreError, StoreResult};
+use domain::ports::{StoreError, StoreResult};
 use domain::zsm::ZsmError;
-use domain::zsm::case::{CaseCommand, CaseEffect, apply, register};
-use domain::zsm::clock::{self as zsm_clock, ClockCommand, StopReason};
-use domain::zsm::forms::{ContributionForm, DecisionForm};
-use domain::zsm::ids::{CaseId, MemberId, PersonId};
-use domain::zsm::intake::{IntakeInput, Offence, Victim};
+use domain::zsm::model::forms::{ContributionForm, DecisionForm};
+use domain::zsm::model::intake::{IntakeInput, Offence, Victim};
+use domain::zsm::model::view::{CaseIndex, index};
 use domain::zsm::ports::{StoredCase, ZsmLocation, ZsmStore};
-use domain::zsm::view::{CaseIndex, index};
+use domain::zsm::workflow::case::{CaseCommand, CaseEffect, apply, register};
+use domain::zsm::workflow::clock as zsm_clock;
+use domain::zsm::workflow::clock::{ClockCommand, StopReason};
+use domain::{Clock, FixedClock};
 use jiff::{SignedDuration, Timestamp};
 use uuid::Uuid;
 
@@ -149,7 +150,7 @@ fn built(
         })
         .collect();
     let mut version = 1;
-    let mut step = |case: &mut domain::zsm::case::ZsmCase, command: CaseCommand| -> Result<(), ZsmError> {
+    let mut step = |case: &mut domain::zsm::workflow::case::ZsmCase, command: CaseCommand| -> Result<(), ZsmError> {
         *case = apply(case, command, pack, &clock)?.0;
         version += 1;
         Ok(())

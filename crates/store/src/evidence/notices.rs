@@ -1,14 +1,13 @@
-//! The team's cohort-changes list (`domain::plan::service::CohortNoticeStore`): entries written
+//! The team's cohort-changes list (`domain::cohort::ports::CohortNoticeStore`): entries written
 //! by [`super::notify`], read per agency on the person's team, acknowledged per agency.
 
 use crate::people::{INSERT_AUDIT, insert_audit};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
-use domain::ids::CohortNoticeId;
-use domain::ids::{AgencyId, MemberId, PersonId};
-use domain::plan::cohort::CohortMove;
-use domain::plan::service::{CohortNotice, CohortNoticeStore};
+use domain::cohort::ports::CohortNoticeStore;
+use domain::cohort::{CohortMove, CohortNotice};
+use domain::ids::{AgencyId, CohortNoticeId, MemberId, PersonId};
 use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
 use jiff::civil::Date;

@@ -1,17 +1,16 @@
 //! A changed cohort tells the person's team, in the transaction that records the change.
 //! The extract's person is found in the case system by identifier (any kind whose value is
 //! the extract's person_id, as the ZSM prior record does); for each such person the domain
-//! (`domain::plan::cohort::team_notice`) decides between a task on the open plan and an entry
+//! (`domain::cohort::team_notice`) decides between a task on the open plan and an entry
 //! on the team's cohort-changes list. Both are written in the name of the member who recorded
 //! or decided the change, and audited against the person.
 
 use std::collections::BTreeSet;
 
 use domain::audit::{AuditAction, AuditEntry};
-use domain::beyond_pack::Lang;
-use domain::ids::TaskId;
-use domain::ids::{AgencyId, AuditId, MemberId, PersonId};
-use domain::plan::cohort::CohortChange;
+use domain::cohort::CohortChange;
+use domain::ids::{AgencyId, AuditId, MemberId, PersonId, TaskId};
+use domain::jurisdiction::Lang;
 use domain::ports::StoreError;
 use jiff::civil::Date;
 
@@ -87,7 +86,7 @@ pub(super) const CURRENT_PLAN: &str = "SELECT p.state, p.version, (SELECT e.agen
 /// the whole change back) when someone must be told and `notify.by` names no member.
 macro_rules! notify_teams {
     ($tx:ident, $changes:expr, $notify:expr, $at:expr) => {{
-        use domain::plan::cohort::{TeamNotice, team_notice};
+        use domain::cohort::{TeamNotice, team_notice};
         use $crate::evidence::notify::*;
         let notify: &CohortNotify<'_> = $notify;
         let at: jiff::Timestamp = $at;
@@ -95,7 +94,7 @@ macro_rules! notify_teams {
         let mut told = 0u64;
         for (source, change) in $changes {
             let source: &str = source;
-            let change: &domain::plan::cohort::CohortChange = change;
+            let change: &domain::cohort::CohortChange = change;
             let persons: Vec<uuid::Uuid> =
                 sqlx::query_scalar(LINKED_PERSONS).bind(source).fetch_all(&mut *$tx).await.map_err($crate::db_error)?;
             for person in persons {
@@ -160,11 +159,11 @@ macro_rules! notify_teams {
                             plan.add_task(command.clone())
                                 .map_err(|e| StoreError::Database(format!("cohort task: {e}")))?;
                             version += 1;
-                            let event = domain::plan::service::PlanEvent {
+                            let event = domain::plan::ports::PlanEvent {
                                 plan: plan.id,
                                 person: person_id,
                                 version,
-                                kind: domain::plan::service::command_name(&command),
+                                kind: domain::plan::ports::command_name(&command),
                                 at,
                                 on: notify.today,
                                 member: by.member,

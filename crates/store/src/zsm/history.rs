@@ -3,8 +3,8 @@
 //! section versions, decisions, amendments, obligations and breaches, audit and team entries.
 
 use super::code;
-use domain::zsm::case::CaseEffect;
-use domain::zsm::clock::ClockEffect;
+use domain::zsm::workflow::case::CaseEffect;
+use domain::zsm::workflow::clock::ClockEffect;
 use jiff::Timestamp;
 use uuid::Uuid;
 

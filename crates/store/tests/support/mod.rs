@@ -4,9 +4,8 @@
 #![allow(dead_code)]
 
 use domain::access::{Actor, LegalBasis, Role, TeamEntryInput};
-use domain::directory::{Agency, AgencyKind, Member};
+use domain::directory::{Agency, AgencyKind, DirectoryStore, Member};
 use domain::ids::{AgencyId, MemberId};
-use domain::ports::DirectoryStore;
 use jiff::Timestamp;
 use store::Store;
 
@@ -142,5 +141,5 @@ pub async fn execute(store: &Store, sql: &str) -> Result<(), sqlx::Error> {
 
 /// The first page of a task list at the domain's page size.
 #[allow(dead_code)]
-pub const FIRST_PAGE: domain::plan::service::PageRequest =
-    domain::plan::service::PageRequest { offset: 0, limit: domain::plan::service::TASK_PAGE_SIZE };
+pub const FIRST_PAGE: domain::plan::ports::PageRequest =
+    domain::plan::ports::PageRequest { offset: 0, limit: domain::measures::service::TASK_PAGE_SIZE };

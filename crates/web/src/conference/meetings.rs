@@ -18,10 +18,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use domain::access::Permission;
-use domain::conference::MeetingStatus;
-use domain::conference::service::{DecisionInput, MeetingInput, MinutesInput};
+use domain::conference::{DecisionInput, MeetingInput, MeetingStatus, MinutesInput};
+use domain::directory::DirectoryStore;
 use domain::ids::{ConferenceRequestId, MeetingId};
-use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use std::collections::BTreeSet;
 
@@ -228,7 +227,7 @@ async fn meeting_page(
         invited: meeting.invited.iter().map(|a| agency_name(&agencies, *a)).collect::<Vec<_>>().join(", "),
         quota: t.fill("meeting.quota", &[("quota", &meeting.quota.to_string())]),
         status: status_key(&meeting.status),
-        planned: meeting.status == MeetingStatus::Planned,
+        planned: meeting.status.is_planned(),
         can_chair: me.actor.can(Permission::ChairConference),
         attendance,
         attendance_recorded: !meeting.attendance.is_empty(),

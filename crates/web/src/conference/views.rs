@@ -3,10 +3,9 @@
 use crate::i18n::Texts;
 use crate::plan::{agency_name, task_kind_key};
 use crate::screening::pack_lang;
-use domain::beyond_pack::BeyondPack;
-use domain::conference::service::strategy_code;
-use domain::conference::{ConferenceRequest, MinutesView, RequestOrigin, RequestStatus};
+use domain::conference::{ConferenceRequest, MinutesView, RequestOrigin, RequestStatus, strategy_code};
 use domain::directory::{Agency, Member};
+use domain::jurisdiction::BeyondPack;
 use jiff::tz::TimeZone;
 use std::collections::BTreeSet;
 
@@ -87,7 +86,7 @@ pub fn request_row(
         triage_on: request.triage_on.to_string(),
         status: request_status_key(&request.status),
         detail,
-        waiting: matches!(request.status, RequestStatus::Requested),
+        waiting: request.status.awaits_triage(),
     }
 }
 

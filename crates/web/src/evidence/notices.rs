@@ -13,8 +13,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use domain::cohort::CohortMove;
 use domain::ids::CohortNoticeId;
-use domain::plan::cohort::CohortMove;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/cohort-changes", get(list)).route("/cohort-changes/{notice}/acknowledge", post(acknowledge))

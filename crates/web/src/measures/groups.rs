@@ -7,8 +7,7 @@ use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
 use crate::forms::ErrorList;
 use crate::page::{Page, after_post, render};
-use crate::plan::Posted;
-use crate::plan::plan_status_key;
+use crate::plan::{Posted, plan_status_key};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -16,8 +15,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use domain::access::Permission;
-use domain::group::MemberClass;
-use domain::measures::{GroupAction, GroupInput, MEMBER_CLASSES, member_class_code};
+use domain::measures::{GroupAction, GroupInput, MEMBER_CLASSES, MemberClass, member_class_code};
 use domain::plan::TaskStatus;
 
 pub fn routes() -> Router<AppState> {

@@ -21,12 +21,12 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use domain::access::Permission;
+use domain::directory::DirectoryStore;
 use domain::ids::PersonId;
 use domain::measures::{
     BanAction, BanInput, CONTACT_KINDS, EpisodeAction, EpisodeInput, MEMBER_CLASSES, OrderAction, OrderInput,
 };
 use domain::plan::service::team_agencies;
-use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use domain::validation::ValidationErrors;
 use picker::{PersonPicker, PickerSpec, is_search, person_picker};

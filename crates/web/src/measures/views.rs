@@ -5,12 +5,13 @@ use crate::i18n::Texts;
 use crate::page::local_time;
 use crate::plan::{agency_name, member_name};
 use domain::directory::{Agency, Member};
-use domain::episode::{Episode, EpisodeStatus};
-use domain::exclusion::{
-    AreaBan, AreaBanStatus, AreaBanWarning, ExclusionContext, ExclusionOrder, ExclusionWarning, OrderStatus,
-};
 use domain::ids::PersonId;
-use domain::measures::{MeasureWarning, PlanMeasures, Stored, contact_kind_code};
+use domain::measures::ports::Stored;
+use domain::measures::service::{MeasureWarning, PlanMeasures};
+use domain::measures::{
+    AreaBan, AreaBanStatus, AreaBanWarning, Episode, EpisodeStatus, ExclusionContext, ExclusionOrder, ExclusionWarning,
+    OrderStatus, contact_kind_code,
+};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;
@@ -62,9 +63,8 @@ pub fn in_force_lines(
     let mut lines = Vec::new();
     if let Some(context) = context {
         for order in measures.orders.iter().map(|o| &o.value) {
-            let ends_at = order.ends_at(context);
-            if order.status == OrderStatus::InForce && now < ends_at {
-                let until = local_time(ends_at, context.time_zone);
+            if order.is_in_force(context, now) {
+                let until = local_time(order.ends_at(context), context.time_zone);
                 lines.push(t.fill("plan.measure_order", &[("decision", &order.decision_ref), ("until", &until)]));
             }
         }
@@ -72,7 +72,7 @@ pub fn in_force_lines(
     for ban in measures.bans.iter().map(|b| &b.value).filter(|b| b.is_in_force(today)) {
         lines.push(t.fill("plan.measure_ban", &[("area", &ban.area), ("until", &ban.ends_on.to_string())]));
     }
-    for episode in measures.episodes.iter().map(|e| &e.value).filter(|e| e.status == EpisodeStatus::Open) {
+    for episode in measures.episodes.iter().map(|e| &e.value).filter(|e| e.status.is_open()) {
         let per_week = episode.contacts_per_week.to_string();
         let until = episode.ends_on().to_string();
         lines.push(t.fill("plan.measure_episode", &[("per_week", &per_week), ("until", &until)]));
@@ -143,7 +143,7 @@ pub fn order_view(order: &ExclusionOrder, input: &OrderViewInput<'_>) -> OrderVi
     let (t, zone, context) = (input.t, input.context.time_zone, input.context);
     let who = |id| named(id, input.person, input.name, input.names, t);
     let ends_at = order.ends_at(context);
-    let in_force = order.status == OrderStatus::InForce && input.now < ends_at;
+    let in_force = order.is_in_force(context, input.now);
     let status = match &order.status {
         OrderStatus::Lifted { at, reason } => {
             t.fill("order.status.lifted", &[("at", &local_time(*at, zone)), ("reason", reason)])
@@ -234,7 +234,7 @@ pub fn ban_view(ban: &AreaBan, today: jiff::civil::Date, t: Texts) -> BanView {
         decision_ref: ban.decision_ref.clone(),
         starts_on: ban.starts_on.to_string(),
         ends_on: ban.ends_on.to_string(),
-        in_force: ban.status == AreaBanStatus::InForce && today <= ban.ends_on,
+        in_force: ban.takes_changes(today),
         status,
         extend_label: t.fill("ban.extend", &[("area", &ban.area)]),
         lift_label: t.fill("ban.lift", &[("area", &ban.area)]),
@@ -280,7 +280,7 @@ pub fn episode_view(
     let flag_text = warning_text(&warning, t, zone);
     EpisodeView {
         id: e.id.to_string(),
-        open: e.status == EpisodeStatus::Open,
+        open: e.status.is_open(),
         status,
         case_manager: member_name(members, e.case_manager.0),
         started_on: e.started_on.to_string(),

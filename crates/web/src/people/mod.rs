@@ -15,9 +15,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
 use domain::access::{Permission, TeamEntryInput};
+use domain::directory::DirectoryStore;
 use domain::ids::PersonId;
 use domain::people::PersonInput;
-use domain::ports::DirectoryStore;
 use domain::service::ServiceError;
 use serde::Deserialize;
 use views::*;
@@ -80,7 +80,8 @@ async fn search(
             birth_date: h.birth_date.map(|d| d.to_string()).unwrap_or_default(),
         })
         .collect();
-    let line = if results.len() >= domain::service::SEARCH_LIMIT as usize { "search.first" } else { "search.results" };
+    let line =
+        if results.len() >= domain::people::service::SEARCH_LIMIT as usize { "search.first" } else { "search.results" };
     let results_line = t.fill(line, &[("count", &results.len().to_string())]);
     let page = Page::new(&context, t.get("search.title"));
     Ok(render(StatusCode::OK, &SearchPage { page, query: query.q, searched, results, results_line }))

@@ -2,14 +2,13 @@
 
 use crate::i18n::Texts;
 use crate::screening::pack_lang as screening_lang;
-use domain::beyond_pack::BeyondPack;
-use domain::conference::Restriction;
+use domain::access::Restriction;
 use domain::directory::{Agency, Member};
 use domain::ids::AgencyId;
-use domain::plan::service::{
-    PlanAction, PlanEvent, measure_kind_code, outcome_code, plan_status_code, task_status_code,
-};
-use domain::plan::{Plan, PlanChange, PlanStatus, TaskKind, Urgency};
+use domain::jurisdiction::BeyondPack;
+use domain::plan::ports::PlanEvent;
+use domain::plan::service::{PlanAction, measure_kind_code, outcome_code, plan_status_code, task_status_code};
+use domain::plan::{Plan, PlanChange, PlanCommandKind, PlanStatus, TaskKind, Urgency};
 
 /// Reads the posted fields of one form.
 pub struct Posted(pub Vec<(String, String)>);
@@ -134,9 +133,12 @@ pub struct PlanView {
     pub tasks: Vec<TaskRow>,
     pub notes: Vec<NoteRow>,
     pub measures: Vec<MeasureRow>,
-    pub draft: bool,
-    pub running: bool,
-    pub under_re_evaluation: bool,
+    /// Which status changes the plan takes now, from the plan's state table in the domain.
+    pub can_activate: bool,
+    pub can_start_re_evaluation: bool,
+    /// Continue or close: the outcome of a re-evaluation.
+    pub can_conclude_re_evaluation: bool,
+    pub can_return: bool,
     pub ended: bool,
 }
 
@@ -280,9 +282,10 @@ pub fn plan_view(
                 open: m.open,
             })
             .collect(),
-        draft: plan.status == PlanStatus::Draft,
-        running: plan.status.is_running(),
-        under_re_evaluation: plan.status == PlanStatus::UnderReEvaluation,
+        can_activate: plan.status.allows(PlanCommandKind::Activate),
+        can_start_re_evaluation: plan.status.allows(PlanCommandKind::StartReEvaluation),
+        can_conclude_re_evaluation: plan.status.allows(PlanCommandKind::Continue),
+        can_return: plan.status.allows(PlanCommandKind::ReturnToCriminalJustice),
         ended: plan.status.has_ended(),
     }
 }

@@ -11,9 +11,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::screening::ScreeningConfig;
-use domain::screening::referral::ScreeningReferral;
-use domain::zsm::forms::{ADVICE, LIFE_DOMAINS};
+use domain::jurisdiction::{LIFE_DOMAINS, ScreeningConfig};
+use domain::screening::{ADVICE, ScreeningReferral};
 use jiff::tz::TimeZone;
 
 /// A referral as shown to the screener.

@@ -3,9 +3,8 @@
 
 use crate::forms::{ErrorList, one};
 use crate::i18n::{Lang, Texts};
-use domain::beyond_pack::Lang as PackLang;
-use domain::screening::service::{ScoreInput, ScreeningInput, score_field, source_field};
-use domain::screening::{Screening, ScreeningConfig, Trend, compare, history};
+use domain::jurisdiction::{Lang as PackLang, ScreeningConfig};
+use domain::screening::{ScoreInput, Screening, ScreeningInput, Trend, compare, history, score_field, source_field};
 
 pub fn pack_lang(texts: Texts) -> PackLang {
     match texts.lang {

@@ -12,10 +12,10 @@ use crate::i18n::{Lang, Texts};
 use crate::page::local_time;
 use askama::Template;
 use domain::jurisdiction::{JurisdictionPack, Partner};
-use domain::zsm::case::CaseStatus;
-use domain::zsm::clock::most_urgent;
+use domain::zsm::model::view::status_code;
 use domain::zsm::ports::BoardCase;
-use domain::zsm::view::status_code;
+use domain::zsm::workflow::case::CaseStatus;
+use domain::zsm::workflow::clock::most_urgent;
 use std::sync::Arc;
 use store::{PARSED_ENTRIES, VersionCache};
 

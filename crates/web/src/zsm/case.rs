@@ -182,7 +182,8 @@ pub(super) async fn case_view(
             Victim::Anonymous { description } => format!("{}: {description}", t.get("zsm.case.anonymous_victim")),
         });
     }
-    let open = !matches!(case.status, CaseStatus::Decided { .. } | CaseStatus::Referred { .. });
+    // Which forms to offer follows the case state table in the domain.
+    let open = case.status.is_open();
     let can_extend = authority_of(&me.actor).is_some() && open;
     let mut sections = Vec::new();
     for (partner, contribution) in case.contributions.iter() {
@@ -191,7 +192,7 @@ pub(super) async fn case_view(
         }
         let (symbol, state_text, state_class) = state_label(contribution.state, t);
         let hidden = file.view.hidden_sections.contains(&partner);
-        let editable = open && file.viewer.may_edit_section(partner);
+        let editable = case.status.allows(CaseCommandKind::UpdateContribution) && file.viewer.may_edit_section(partner);
         sections.push(SectionView {
             code: partner.code(),
             title: t.get(&partner_key(partner)).to_string(),
@@ -218,7 +219,7 @@ pub(super) async fn case_view(
         None => None,
     };
     let kind = file.viewer.agency;
-    let decided = matches!(case.status, CaseStatus::Decided { .. });
+    let decided = case.status.allows(CaseCommandKind::RecordBreach);
     let obligations = case
         .status
         .decision()
@@ -272,7 +273,7 @@ pub(super) async fn case_view(
         clocks: clock_rows(&file.clocks, file.pack, now, zone, can_extend, t),
         prior: prior_view(state, me, &file, id, t).await?,
         orders: order_options(&file, authority_of(&me.actor), open, now, t),
-        can_refer: file.viewer.prosecutor && matches!(case.status, CaseStatus::Registered | CaseStatus::AtTable { .. }),
+        can_refer: file.viewer.prosecutor && case.status.allows(CaseCommandKind::Refer),
         destinations: destinations(t),
         referral: match &case.status {
             CaseStatus::Referred { destination, reason, at, .. } => Some((
@@ -288,9 +289,9 @@ pub(super) async fn case_view(
             _ => None,
         },
         sections,
-        can_decide: file.viewer.prosecutor && case.status.decision().is_none() && open,
-        can_amend: file.viewer.prosecutor && case.status.decision().is_some(),
-        breach_open: matches!(case.status, CaseStatus::ReturnedToProsecutor { .. }) && file.viewer.prosecutor,
+        can_decide: file.viewer.prosecutor && case.status.offers(CaseCommandKind::Decide),
+        can_amend: file.viewer.prosecutor && case.status.allows(CaseCommandKind::Amend),
+        breach_open: case.status.allows(CaseCommandKind::MaintainDecision) && file.viewer.prosecutor,
         decision,
         obligations,
         can_record_lawyer,
@@ -322,7 +323,7 @@ pub(super) async fn after_case_change(
     me: &SignedIn,
     context: &RequestContext,
     id: CaseId,
-    result: Result<(), ZsmServiceError>,
+    result: Result<(), ServiceError>,
 ) -> Result<Response, WebError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/zsm/cases/{id}")).into_response()),

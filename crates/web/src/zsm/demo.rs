@@ -4,14 +4,14 @@
 //! the same audit trail as real use. `desist demo` calls [`seed_zsm_demo`].
 
 use domain::access::{Actor, TeamEntryInput};
-use domain::ids::PersonId;
+use domain::ids::{CaseId, PersonId};
 use domain::jurisdiction::Partner;
 use domain::people::PersonInput;
-use domain::service::People;
-use domain::zsm::forms::{ContributionForm, DecisionForm, IntakeForm, ObligationForm, OffenceForm, VictimForm};
-use domain::zsm::ids::CaseId;
+use domain::people::service::People;
+use domain::service::ServiceError;
+use domain::zsm::model::forms::{ContributionForm, DecisionForm, IntakeForm, ObligationForm, OffenceForm, VictimForm};
 use domain::zsm::ports::{ZsmLocation, ZsmStore};
-use domain::zsm::service::{Zsm, ZsmServiceError};
+use domain::zsm::service::Zsm;
 use domain::{Clock, FixedClock};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -44,7 +44,7 @@ const FAMILY: [&str; 12] = [
 const GIVEN: [&str; 10] = ["Sam", "Noah", "Emma", "Daan", "Julia", "Mohamed", "Sara", "Liam", "Yara", "Milan"];
 use store::bulk::ZSM_OFFENCES as OFFENCES;
 
-fn err(error: ZsmServiceError) -> anyhow::Error {
+fn err(error: ServiceError) -> anyhow::Error {
     anyhow::anyhow!("ZSM demo: {error}")
 }
 

@@ -27,16 +27,19 @@ use board::*;
 use case::*;
 use decision::*;
 use domain::access::Role;
-use domain::jurisdiction::{JurisdictionPack, ParameterKind, Partner};
-use domain::ports::{DirectoryStore, PeopleStore};
-use domain::zsm::case::CaseStatus;
-use domain::zsm::decision::requirement_applies;
-use domain::zsm::forms::{ADVICE, ContributionForm, DecisionForm, IntakeForm, LIFE_DOMAINS, MODES, partner_from_code};
-use domain::zsm::ids::{CaseId, ObligationId};
-use domain::zsm::intake::Victim;
+use domain::directory::DirectoryStore;
+use domain::ids::{CaseId, ObligationId};
+use domain::jurisdiction::{JurisdictionPack, LIFE_DOMAINS, ParameterKind, Partner};
+use domain::people::ports::PeopleStore;
+use domain::screening::ADVICE;
+use domain::service::ServiceError;
+use domain::zsm::model::decision::requirement_applies;
+use domain::zsm::model::forms::{ContributionForm, DecisionForm, IntakeForm, MODES, partner_from_code};
+use domain::zsm::model::intake::Victim;
+use domain::zsm::model::view::Metrics;
 use domain::zsm::ports::ZsmLocation;
-use domain::zsm::service::{CaseFile, Zsm, ZsmServiceError, authority_of, status_code};
-use domain::zsm::view::Metrics;
+use domain::zsm::service::{CaseFile, Zsm, authority_of, status_code};
+use domain::zsm::workflow::case::{CaseCommandKind, CaseStatus};
 use domain::zsm::{ClockRun, most_urgent};
 use orders::*;
 use serde::Deserialize;
@@ -81,12 +84,14 @@ fn version(fields: &[(String, String)]) -> Result<i64, WebError> {
 }
 
 /// Field errors and conflicts become an error list to re-render with; anything else is an error page.
-fn form_errors(error: ZsmServiceError, t: Texts) -> Result<(StatusCode, ErrorList), WebError> {
+fn form_errors(error: ServiceError, t: Texts) -> Result<(StatusCode, ErrorList), WebError> {
     if let Some(errors) = error.field_errors() {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, ErrorList::from_validation(&errors, t)));
     }
     match error {
-        ZsmServiceError::Conflict => Ok((StatusCode::CONFLICT, ErrorList::single("form", t.get("zsm.case.conflict")))),
+        ServiceError::ChangedMeanwhile => {
+            Ok((StatusCode::CONFLICT, ErrorList::single("form", t.get("zsm.case.conflict"))))
+        }
         other => Err(other.into()),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::*;
 use domain::jurisdiction::{AuthorityRole, ClockAnchor, ClockCategory};
-use domain::zsm::order::REFERRAL_DESTINATIONS;
+use domain::zsm::workflow::order::REFERRAL_DESTINATIONS;
 
 /// A clock the reader may order now on this case (custody, once, while the case is open).
 pub(super) struct OrderOption {

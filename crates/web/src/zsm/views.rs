@@ -4,13 +4,16 @@
 use crate::forms::{all, one};
 use crate::i18n::Texts;
 use crate::page::local_time;
-use domain::jurisdiction::{ClockCode, ContributionState, DisposalOutcome, JurisdictionPack, ParameterKind, Partner};
-use domain::zsm::clock::{ClockRun, ClockStatus, WarningLevel, warning_level};
-use domain::zsm::contribution::ContributionContent;
-use domain::zsm::decision::{Decision, ParameterValue};
-use domain::zsm::forms::{
-    ADVICE, ContributionForm, DecisionForm, IntakeForm, LIFE_DOMAINS, MODES, ObligationForm, OffenceForm, VictimForm,
+use domain::jurisdiction::{
+    ClockCode, ContributionState, DisposalOutcome, JurisdictionPack, LIFE_DOMAINS, ParameterKind, Partner,
 };
+use domain::screening::ADVICE;
+use domain::zsm::model::contribution::ContributionContent;
+use domain::zsm::model::decision::{Decision, ParameterValue};
+use domain::zsm::model::forms::{
+    ContributionForm, DecisionForm, IntakeForm, MODES, ObligationForm, OffenceForm, VictimForm,
+};
+use domain::zsm::workflow::clock::{ClockRun, ClockStatus, WarningLevel, warning_level};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
@@ -169,7 +172,7 @@ pub fn clock_rows(
 /// The contribution form prefilled from what is recorded, so a partner edits in place.
 pub fn prefill(state: ContributionState, content: Option<&ContributionContent>, zone: &TimeZone) -> ContributionForm {
     let mut form = ContributionForm {
-        state: domain::zsm::forms::contribution_state_code(state).to_string(),
+        state: domain::zsm::model::forms::contribution_state_code(state).to_string(),
         ..Default::default()
     };
     match content {

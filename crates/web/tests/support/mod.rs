@@ -5,11 +5,10 @@
 #![allow(dead_code)]
 
 use domain::access::{Actor, Role, TeamEntryInput};
-use domain::directory::{Agency, AgencyKind, Member};
+use domain::directory::{Agency, AgencyKind, DirectoryStore, Member, Session, SessionStore};
 use domain::ids::{AgencyId, MemberId, PersonId};
+use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
-use domain::ports::{DirectoryStore, Session, SessionStore};
-use domain::service::People;
 use domain::{Clock, FixedClock};
 use jiff::Timestamp;
 use std::sync::{Arc, LazyLock};

@@ -13,9 +13,8 @@ pub use common::postgres_url;
 
 use domain::FixedClock;
 use domain::access::{Actor, Role};
-use domain::directory::{Agency, AgencyKind, Member};
+use domain::directory::{Agency, AgencyKind, DirectoryStore, Member};
 use domain::ids::{AgencyId, MemberId};
-use domain::ports::DirectoryStore;
 use jiff::Timestamp;
 use std::sync::{Arc, OnceLock};
 use store::Store;
@@ -102,7 +101,7 @@ impl TestApp {
     /// A browser with a session made in the store, without the sign-in form (whose throttle
     /// a walk over many members would trip).
     pub async fn session(&self, actor: &Actor) -> Client {
-        use domain::ports::{Session, SessionStore};
+        use domain::directory::{Session, SessionStore};
         let token = format!("token-{}", uuid::Uuid::now_v7().simple());
         let now = self.now();
         let session = Session {

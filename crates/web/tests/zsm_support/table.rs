@@ -5,8 +5,8 @@ use super::{Client, TestApp, spawn_app, spawn_on};
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
+use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
-use domain::service::People;
 use domain::zsm::ports::{ZsmLocation, ZsmStore};
 
 pub struct Table {

@@ -2,21 +2,19 @@
 //! accepted requests on it within the quota, attendance, minutes per person, and closing,
 //! which puts the decisions on each person's one plan.
 
-use super::{
-    ConferencePorts, ConferenceWrite, Conferences, MeetingInput, MinutesInput, StoredMeeting, TriageLine, invalid,
-    parse_agencies, refused, require,
-};
-use crate::access::{Actor, Permission, authorise};
+use crate::access::{Actor, Permission, Restriction, authorise};
 use crate::audit::{AuditAction, AuditEntry};
+use crate::conference::ports::{ConferenceWrite, StoredMeeting};
+use crate::conference::service::{ConferencePorts, Conferences, TriageLine, refused, require};
 use crate::conference::{
-    ConferenceError, Meeting, MeetingCommand, MeetingEffect, MeetingView, MinutesView, NewMeeting, Restriction,
-    TriageCommand, first_meeting_with_room, meeting_view_for,
+    ConferenceError, Meeting, MeetingCommand, MeetingEffect, MeetingInput, MeetingView, MinutesInput, MinutesView,
+    NewMeeting, TriageCommand, first_meeting_with_room, meeting_view_for, parse_agencies,
 };
 use crate::ids::{AgencyId, ConferenceRequestId, MeetingId, MemberId, PersonId, new_v7};
 use crate::plan::PlanCommand;
 use crate::plan::service::team_agencies;
 use crate::service::{ServiceError, ServiceResult, authorise_person};
-use crate::validation::FieldError;
+use crate::validation::{FieldError, invalid};
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,28 +3,28 @@
 //! meetings in `meetings`. Every read and write of a person's data is authorised against the
 //! person's team and audited; the agenda and minutes follow need-to-know.
 
-mod input;
 mod meetings;
-mod ports;
 
-pub use input::*;
 pub use meetings::{DiscussedAt, MeetingFile, MeetingLine};
-pub use ports::*;
 
 use crate::access::{Actor, Denial, Permission, TeamEntry, authorise};
-use crate::audit::{AuditAction, AuditEntry};
-use crate::beyond_pack::BeyondPack;
+use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
+use crate::conference::ports::{ConferenceStore, ConferenceWrite};
 use crate::conference::{
-    ConferenceRequest, NewConferenceRequest, RequestOrigin, RequestStatus, TriageCommand, TriageInputs,
+    ConferenceError, ConferenceRequest, NewConferenceRequest, ProposalInput, RequestInput, RequestOrigin,
+    RequestStatus, TriageCommand, TriageInput, TriageInputs, conference_field_error, parse_agencies,
 };
+use crate::directory::DirectoryStore;
 use crate::ids::{AgencyId, ConferenceRequestId, PersonId, new_v7};
+use crate::jurisdiction::BeyondPack;
 use crate::people::Person;
-use crate::plan::service::{PlanStore, Plans, team_agencies};
-use crate::ports::{AuditLog, DirectoryStore, PeopleStore};
-use crate::screening::service::ScreeningStore;
+use crate::people::ports::PeopleStore;
+use crate::plan::ports::PlanStore;
+use crate::plan::service::{Plans, team_agencies};
+use crate::screening::ports::ScreeningStore;
 use crate::service::{ServiceError, ServiceResult, authorise_person, today_in};
-use crate::validation::FieldError;
+use crate::validation::{FieldError, invalid};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use std::collections::BTreeSet;
@@ -66,6 +66,11 @@ impl<T: PeopleStore + AuditLog + DirectoryStore + PlanStore + ScreeningStore + C
 
 fn require(actor: &Actor, permission: Permission) -> ServiceResult<()> {
     if actor.can(permission) { Ok(()) } else { Err(ServiceError::Forbidden(Denial::RoleLacksPermission)) }
+}
+
+/// A refusal of the conference workflow, as the field error its form shows.
+fn refused(error: &ConferenceError) -> ServiceError {
+    invalid(conference_field_error(error))
 }
 
 fn is_open(request: &ConferenceRequest) -> bool {

@@ -1,12 +1,11 @@
 //! A change to the plan as typed into a form, its parsing into a `PlanCommand`, and the codes
 //! and catalogue keys the pages and the store use for the plan's states.
 
-use crate::access::{Actor, Permission};
-use crate::conference::Restriction;
+use crate::access::{Actor, Permission, Restriction};
+use crate::directory::DirectoryStore;
 use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, TaskId, new_v7};
+use crate::jurisdiction::DomainKey;
 use crate::plan::{MeasureKind, Outcome, PlanCommand, PlanError, PlanStatus, TaskKind, TaskStatus};
-use crate::ports::DirectoryStore;
-use crate::screening::DomainKey;
 use crate::service::{ServiceError, ServiceResult};
 use crate::validation::{FieldError, ValidationErrors};
 use jiff::Timestamp;
@@ -43,10 +42,6 @@ pub fn plan_field_error(error: &PlanError) -> FieldError {
         }
         PlanError::ReturnNeedsReason => FieldError::new("reason", "error.plan.return_reason"),
     }
-}
-
-pub(crate) fn invalid(error: FieldError) -> ServiceError {
-    ServiceError::Invalid(ValidationErrors::single(error))
 }
 
 /// A change to the plan as typed into a form; parsed into a `PlanCommand` by the service.

@@ -1,32 +1,32 @@
 //! The plan use cases over the ports: one shared plan per person, read and changed only by
 //! agencies on the person's case team, every read and write audited against the person.
+//! Two use cases of `Plans` join the plan with the measures and so live with them
+//! (`measures::service`): "my tasks" (`Plans::tasks`, with the help tasks of exclusion orders)
+//! and the plan page with its linked measures (`Plans::view_with_measures`).
 //!
 //! The plan's team is the person's case team: before every change the plan's agencies are set
 //! to the agencies now on the team, so "a task owned by an agency not on the team" is judged
 //! against the live team. Each change is stored as a history row with the plan after it.
 
 mod action;
-mod cohort_notices;
 mod lists;
-mod ports;
 
 pub use action::*;
-pub use cohort_notices::*;
-pub use lists::{REVIEW_PAGE_SIZE, ReviewPage, TASK_PAGE_SIZE, TaskPage};
-pub use ports::*;
+pub use lists::{REVIEW_PAGE_SIZE, ReviewPage};
 
-use super::{ListedTask, Plan, PlanCommand, PlanContext, WeeklyReviewItem, plan_view_for};
-use crate::access::{Actor, Permission, TeamEntry};
-use crate::audit::{AuditAction, AuditEntry};
-use crate::beyond_pack::BeyondPack;
+use crate::access::{Actor, Permission, Restriction, TeamEntry};
+use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
-use crate::conference::Restriction;
+use crate::directory::DirectoryStore;
 use crate::ids::{AgencyId, PersonId, PlanId, TaskId, new_v7};
-use crate::measures::{MeasureStore, Measures, PlanMeasures};
+use crate::jurisdiction::BeyondPack;
 use crate::people::Person;
-use crate::ports::{AuditLog, DirectoryStore, PeopleStore, StoreError};
+use crate::people::ports::PeopleStore;
+use crate::plan::ports::{PlanEvent, PlanStore, PlanWrite, StoredPlan, command_name};
+use crate::plan::{Plan, PlanCommand, PlanContext, WeeklyReviewItem, plan_view_for};
+use crate::ports::StoreError;
 use crate::service::{Authorised, ServiceError, ServiceResult, authorise_person, today_in};
-use crate::validation::FieldError;
+use crate::validation::{FieldError, invalid};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use std::collections::BTreeSet;
@@ -39,14 +39,6 @@ pub struct PlanFile {
     /// As the actor's agency may see it (restricted tasks and notes removed).
     pub plan: Option<StoredPlan>,
     pub history: Vec<PlanEvent>,
-}
-
-/// One line of "my tasks" / "my agency's tasks" (a plan task or an exclusion order's help
-/// task), with the person's name.
-#[derive(Debug, Clone)]
-pub struct TaskListLine {
-    pub line: ListedTask,
-    pub person_name: String,
 }
 
 /// One plan on the weekly review list, with the person's name.
@@ -85,7 +77,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
     }
 
     /// The plan file of a person whose read is authorised and audited.
-    async fn file(&self, actor: &Actor, found: Authorised) -> ServiceResult<PlanFile> {
+    pub(crate) async fn file(&self, actor: &Actor, found: Authorised) -> ServiceResult<PlanFile> {
         let person = found.person.id;
         let stored = self.store.current_plan(person).await?;
         let history = match &stored {
@@ -267,24 +259,4 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
 /// The agencies on the team today.
 pub fn team_agencies(team: &[TeamEntry], today: Date) -> BTreeSet<AgencyId> {
     team.iter().filter(|e| e.is_active(today)).map(|e| e.agency_id).collect()
-}
-
-impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore + MeasureStore> Plans<'_, S> {
-    /// The plan page's reads in one: the plan file and the criminal-justice measures linked to
-    /// it, authorised once and audited as one read (the page used to read the measures through
-    /// a use case of their own, which checked the team again and wrote a second entry).
-    pub async fn view_with_measures(
-        &self,
-        actor: &Actor,
-        person: PersonId,
-        what: &str,
-    ) -> ServiceResult<(PlanFile, PlanMeasures)> {
-        let now = self.clock.now();
-        let found =
-            authorise_person(self.store, actor, person, Permission::ViewPerson, what, now, self.today()).await?;
-        self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
-        let measures = Measures { store: self.store, clock: self.clock, time_zone: self.time_zone, pack: self.pack };
-        let linked = measures.linked(person).await?;
-        Ok((self.file(actor, found).await?, linked))
-    }
 }

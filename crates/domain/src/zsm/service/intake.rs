@@ -1,21 +1,16 @@
 //! Police intake: the case, its first clocks, and the table joining the suspect's team.
 
-use super::*;
+use crate::zsm::service::*;
 
 impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
     /// Police intake. The police agency, the table's partners and the suspect's lawyer's
     /// agency join the suspect's team on their statutory task, in the same transaction.
-    pub async fn register(&self, actor: &Actor, form: &IntakeForm) -> ZsmResult<CaseId> {
+    pub async fn register(&self, actor: &Actor, form: &IntakeForm) -> ServiceResult<CaseId> {
         Self::require_any_role(actor, &[Role::PoliceOfficer])?;
         if self.agency_kind(actor.agency_id).await? != AgencyKind::Police {
-            return Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
         }
-        let unknown_location = || {
-            ZsmServiceError::Invalid(ValidationErrors::single(FieldError::new(
-                "location",
-                "zsm.error.unknown_location",
-            )))
-        };
+        let unknown_location = || invalid(FieldError::new("location", "zsm.error.unknown_location"));
         let location = self.store.location(form.location.trim()).await?.ok_or_else(unknown_location)?;
         let pack = shipped_pack(&location.pack)?;
         let input = form.parse(pack, actor.member_id)?;
@@ -41,7 +36,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
             None => None,
         };
         if !errors.is_empty() {
-            return Err(ZsmServiceError::Invalid(errors));
+            return Err(ServiceError::Invalid(errors));
         }
         let now = self.now();
         let suspect = input.suspect;
@@ -111,7 +106,8 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
                 team: &team,
                 referrals: &[],
             })
-            .await?;
+            .await
+            .map_err(case_write_error)?;
         Ok(stored.case.id)
     }
 }

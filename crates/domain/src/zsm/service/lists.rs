@@ -1,12 +1,12 @@
 //! What a location's members see across cases: the live board, obligations to monitor, and
 //! the metrics (aggregates only).
 
-use super::*;
+use crate::zsm::service::*;
 
 impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
     /// The board of a location: cases whose suspect's team includes the member's agency; a
     /// lawyer sees only their own clients. Each listed suspect is audited.
-    pub async fn board(&self, actor: &Actor, location: &str) -> ZsmResult<Board> {
+    pub async fn board(&self, actor: &Actor, location: &str) -> ServiceResult<Board> {
         Self::require_any_role(actor, &TABLE_ROLES)?;
         let (location, pack) = self.location(location).await?;
         let now = self.now();
@@ -21,7 +21,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         &self,
         actor: &Actor,
         location: &str,
-    ) -> ZsmResult<(ZsmLocation, Vec<MonitoredObligation>)> {
+    ) -> ServiceResult<(ZsmLocation, Vec<MonitoredObligation>)> {
         Self::require_any_role(actor, &TABLE_ROLES)?;
         let (location, pack) = self.location(location).await?;
         let today = self.today(pack);
@@ -32,7 +32,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let own = AgencyCode::new(kind.code());
         let mut list = Vec::new();
         for case in cases {
-            let decided = matches!(case.stored.case.status, CaseStatus::Decided { .. });
+            let decided = case.stored.case.status.allows(CaseCommandKind::RecordBreach);
             let Some(decision) = case.stored.case.status.decision() else { continue };
             for obligation in &decision.obligations {
                 if obligation.ends_on < today {
@@ -60,7 +60,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         mut cases: Vec<BoardCase>,
         what: &str,
         now: Timestamp,
-    ) -> ZsmResult<Vec<BoardCase>> {
+    ) -> ServiceResult<Vec<BoardCase>> {
         if kind == AgencyKind::Defence {
             cases.retain(|c| c.stored.lawyer == Some(actor.member_id));
         }
@@ -82,11 +82,11 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         location: &str,
         from: Date,
         to: Date,
-    ) -> ZsmResult<(ZsmLocation, Metrics)> {
+    ) -> ServiceResult<(ZsmLocation, Metrics)> {
         Self::require_any_role(actor, &METRICS_ROLES)?;
         let (location, pack) = self.location(location).await?;
         if to < from {
-            return Err(ZsmServiceError::Invalid(ValidationErrors::single(FieldError::new("to", "zsm.error.period"))));
+            return Err(invalid(FieldError::new("to", "zsm.error.period")));
         }
         let zone = &pack.time_zone;
         let start = from.to_zoned(zone.clone()).map_err(|_| ZsmError::TimeOutOfRange)?.timestamp();

@@ -8,86 +8,64 @@
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 
-use super::case::{CaseCommand, CaseEffect, CaseStatus, ZsmCase, apply, register};
-use super::clock::{self as zsm_clock, ClockCommand, ClockEffect, ClockRun, Grantor, StopReason};
-use super::forms::{ContributionForm, DecisionForm, IntakeForm, parse_local_time, rule_error};
-use super::ids::{CaseId, DecisionId, MemberId, ObligationId};
-use super::intake::Victim;
-use super::obligation::Obligation;
-use super::order::{ClockOrder, Ordered, REFERRAL_DESTINATIONS, order_clock};
-use super::ports::{BoardCase, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
-use super::prior::PriorRecord;
-use super::view::{CaseView, Metrics, Viewer, index, metrics, partner_of, redact};
-use super::{ZsmError, view};
 use crate::access::{Actor, Denial, Grant, LegalBasis, Permission, Role, TeamEntry, authorise};
-use crate::audit::{AuditAction, AuditEntry};
+use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
-use crate::directory::AgencyKind;
-use crate::ids::{AgencyId, TeamEntryId};
+use crate::directory::{AgencyKind, DirectoryStore};
+use crate::ids::{AgencyId, CaseId, DecisionId, MemberId, ObligationId, TeamEntryId};
 use crate::jurisdiction::{
-    AgencyCode, AuthorityRole, ClockCode, ClockSpan, ExtensionCode, JurisdictionPack, Partner, shipped_pack,
+    AgencyCode, AuthorityRole, ClockCode, ClockSpan, ExtensionCode, JurisdictionError, JurisdictionPack, Partner,
+    shipped_pack,
 };
-use crate::ports::{AuditLog, DirectoryStore, PeopleStore, StoreError};
-use crate::screening::referral::referrals_from_case;
-use crate::validation::{FieldError, ValidationErrors};
+use crate::people::ports::PeopleStore;
+use crate::ports::StoreError;
+use crate::service::{RuleError, ServiceError, ServiceResult};
+use crate::validation::{FieldError, ValidationErrors, invalid};
+use crate::zsm::ZsmError;
+use crate::zsm::model::forms::{ContributionForm, DecisionForm, IntakeForm, parse_local_time, rule_error};
+use crate::zsm::model::intake::Victim;
+use crate::zsm::model::obligation::Obligation;
+use crate::zsm::model::prior::PriorRecord;
+use crate::zsm::model::view;
+use crate::zsm::model::view::{CaseView, Metrics, Viewer, index, metrics, partner_of, redact};
+use crate::zsm::ports::{BoardCase, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
+use crate::zsm::workflow::case::{CaseCommand, CaseCommandKind, CaseEffect, ZsmCase, apply, register};
+use crate::zsm::workflow::clock as zsm_clock;
+use crate::zsm::workflow::clock::{ClockCommand, ClockEffect, ClockRun, Grantor, StopReason};
+use crate::zsm::workflow::order::{ClockOrder, Ordered, REFERRAL_DESTINATIONS, order_clock};
+use crate::zsm::workflow::referral::referrals_from_case;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ZsmServiceError {
-    /// Input that does not parse; each error names its field.
-    #[error("invalid input: {0}")]
-    Invalid(ValidationErrors),
-    /// A legal or workflow rule refused the change; nothing was changed.
-    #[error("{0}")]
-    Rule(ZsmError),
-    #[error("not found")]
-    NotFound,
-    #[error("forbidden: {0}")]
-    Forbidden(Denial),
-    /// Someone saved the case after the form was opened.
-    #[error("the case was changed by someone else")]
-    Conflict,
-    #[error(transparent)]
-    Store(StoreError),
-}
-
-impl ZsmServiceError {
-    /// Invalid input and broken rules as field errors, for a form's error summary.
-    pub fn field_errors(&self) -> Option<ValidationErrors> {
-        match self {
-            Self::Invalid(errors) => Some(errors.clone()),
-            Self::Rule(error) => Some(ValidationErrors::single(rule_error(error))),
-            _ => None,
-        }
-    }
-}
-
-impl From<StoreError> for ZsmServiceError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::NotFound => Self::NotFound,
-            StoreError::Conflict { .. } => Self::Conflict,
-            other => Self::Store(other),
-        }
-    }
-}
-
-impl From<ZsmError> for ZsmServiceError {
+/// A refused ZSM rule is the service's `Rule` error; its form field comes from [`rule_error`].
+impl From<ZsmError> for ServiceError {
     fn from(error: ZsmError) -> Self {
-        Self::Rule(error)
+        ServiceError::Rule(Box::new(error))
     }
 }
 
-impl From<ValidationErrors> for ZsmServiceError {
-    fn from(errors: ValidationErrors) -> Self {
-        Self::Invalid(errors)
+impl From<JurisdictionError> for ServiceError {
+    fn from(error: JurisdictionError) -> Self {
+        ZsmError::from(error).into()
+    }
+}
+
+impl RuleError for ZsmError {
+    fn field_error(&self) -> FieldError {
+        rule_error(self)
+    }
+}
+
+/// A write of the case that lost against a concurrent one: someone saved the case after the
+/// form was opened.
+fn case_write_error(error: StoreError) -> ServiceError {
+    match error {
+        StoreError::Conflict { .. } => ServiceError::ChangedMeanwhile,
+        other => other.into(),
     }
 }
 
 mod intake;
 mod lists;
 mod work;
-
-pub type ZsmResult<T> = Result<T, ZsmServiceError>;
 
 /// Roles that work at a ZSM table (and so may open its cases, given the case team).
 pub const TABLE_ROLES: [Role; 7] = [
@@ -212,40 +190,40 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         self.now().to_zoned(pack.time_zone.clone()).date()
     }
 
-    fn require_any_role(actor: &Actor, roles: &[Role]) -> ZsmResult<()> {
+    fn require_any_role(actor: &Actor, roles: &[Role]) -> ServiceResult<()> {
         if actor.roles.iter().any(|role| roles.contains(role)) {
             Ok(())
         } else {
-            Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission))
+            Err(ServiceError::Forbidden(Denial::RoleLacksPermission))
         }
     }
 
-    async fn agency_kind(&self, agency: AgencyId) -> ZsmResult<AgencyKind> {
+    async fn agency_kind(&self, agency: AgencyId) -> ServiceResult<AgencyKind> {
         let agencies = self.store.agencies().await?;
-        agencies.iter().find(|a| a.id == agency).map(|a| a.kind).ok_or(ZsmServiceError::NotFound)
+        agencies.iter().find(|a| a.id == agency).map(|a| a.kind).ok_or(ServiceError::NotFound)
     }
 
-    pub async fn locations(&self) -> ZsmResult<Vec<ZsmLocation>> {
+    pub async fn locations(&self) -> ServiceResult<Vec<ZsmLocation>> {
         Ok(self.store.locations().await?)
     }
 
     /// A location and its pack; an unknown location is "not found".
-    pub async fn location(&self, code: &str) -> ZsmResult<(ZsmLocation, &'static JurisdictionPack)> {
-        let location = self.store.location(code).await?.ok_or(ZsmServiceError::NotFound)?;
+    pub async fn location(&self, code: &str) -> ServiceResult<(ZsmLocation, &'static JurisdictionPack)> {
+        let location = self.store.location(code).await?.ok_or(ServiceError::NotFound)?;
         let pack = shipped_pack(&location.pack)?;
         Ok((location, pack))
     }
 
     /// Loads a case and checks that `actor` may work on it; a refusal is audited.
-    async fn authorise_case(&self, actor: &Actor, id: CaseId, what: &str) -> ZsmResult<Authorised> {
-        let stored = self.store.case(id).await?.ok_or(ZsmServiceError::NotFound)?;
+    async fn authorise_case(&self, actor: &Actor, id: CaseId, what: &str) -> ServiceResult<Authorised> {
+        let stored = self.store.case(id).await?.ok_or(ServiceError::NotFound)?;
         let (location, pack) = self.location(stored.location()).await?;
         let suspect = stored.suspect();
         let deny = |denial: Denial| async move {
             let entry =
                 AuditEntry::new(actor, self.now(), Some(suspect), AuditAction::Denied, what, denial.to_string());
             self.store.append(&[entry]).await?;
-            Err::<Authorised, _>(ZsmServiceError::Forbidden(denial))
+            Err::<Authorised, _>(ServiceError::Forbidden(denial))
         };
         if !actor.roles.iter().any(|role| TABLE_ROLES.contains(role)) {
             return deny(Denial::RoleLacksPermission).await;
@@ -269,7 +247,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
     }
 
     /// Opens a case for reading (audited as a read of the suspect's data).
-    pub async fn open(&self, actor: &Actor, id: CaseId, what: &str) -> ZsmResult<CaseFile> {
+    pub async fn open(&self, actor: &Actor, id: CaseId, what: &str) -> ServiceResult<CaseFile> {
         let authorised = self.authorise_case(actor, id, what).await?;
         let suspect = authorised.stored.suspect();
         let entry = AuditEntry::granted(actor, self.now(), suspect, AuditAction::Read, what, &authorised.grant);
@@ -299,10 +277,10 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         what: String,
         lawyer: Option<Option<MemberId>>,
         team: Vec<TeamEntry>,
-    ) -> ZsmResult<StoredCase> {
+    ) -> ServiceResult<StoredCase> {
         let Authorised { stored, pack, grant, .. } = authorised;
         if stored.version != expected_version {
-            return Err(ZsmServiceError::Conflict);
+            return Err(ServiceError::ChangedMeanwhile);
         }
         let mut case: ZsmCase = stored.case.clone();
         let mut effects = Vec::new();
@@ -315,7 +293,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let mut clock_effects: Vec<ClockEffect> = Vec::new();
         for (code, command) in clock_commands {
             let Some(position) = clocks.iter().position(|run| run.clock == code) else {
-                return Err(ZsmServiceError::Rule(ZsmError::UnknownClock(code.to_string())));
+                return Err(ZsmError::UnknownClock(code.to_string()).into());
             };
             let (next, mut produced) = zsm_clock::apply(&clocks[position], command, pack, self.clock)?;
             clocks[position] = next;
@@ -335,7 +313,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         grant: &Grant,
         change: Change,
         what: String,
-    ) -> ZsmResult<StoredCase> {
+    ) -> ServiceResult<StoredCase> {
         let Change { case, clocks, effects, clock_effects, lawyer, team } = change;
         let now = self.now();
         let suspect = stored.suspect();
@@ -366,15 +344,18 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
                 team: &team,
                 referrals: &referrals,
             })
-            .await?;
+            .await
+            .map_err(case_write_error)?;
         Ok(next)
     }
 
-    /// A case registered but not yet at the table is brought there by the first work on it.
+    /// A case registered but not yet at the table is brought there by the first contribution
+    /// or decision on it.
     fn to_table_first(case: &ZsmCase, command: CaseCommand) -> Vec<CaseCommand> {
-        match case.status {
-            CaseStatus::Registered => vec![CaseCommand::BringToTable, command],
-            _ => vec![command],
+        if command.kind().brings_to_table_first() && case.status.allows(CaseCommandKind::BringToTable) {
+            vec![CaseCommand::BringToTable, command]
+        } else {
+            vec![command]
         }
     }
 
@@ -386,11 +367,11 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         partner: Partner,
         form: &ContributionForm,
         expected_version: i64,
-    ) -> ZsmResult<()> {
+    ) -> ServiceResult<()> {
         let what = format!("ZSM case {id}: {partner} contribution");
         let authorised = self.authorise_case(actor, id, &what).await?;
         if !authorised.viewer.may_edit_section(partner) || actor.roles.iter().all(|r| !TABLE_ROLES.contains(r)) {
-            return Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
         }
         let (state, content) = form.parse(partner, authorised.pack)?;
         let command = CaseCommand::UpdateContribution { partner, state, content, by: actor.member_id };
@@ -399,10 +380,10 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         Ok(())
     }
 
-    async fn authorise_prosecutor(&self, actor: &Actor, id: CaseId, what: &str) -> ZsmResult<Authorised> {
+    async fn authorise_prosecutor(&self, actor: &Actor, id: CaseId, what: &str) -> ServiceResult<Authorised> {
         let authorised = self.authorise_case(actor, id, what).await?;
         if !authorised.viewer.prosecutor {
-            return Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
         }
         Ok(authorised)
     }

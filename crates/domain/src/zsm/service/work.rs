@@ -1,7 +1,7 @@
 //! Work on a case at the table: partner sections, the prosecutor's decision and amendments,
 //! clock extensions and orders, the lawyer, breaches, and referral without a decision.
 
-use super::*;
+use crate::zsm::service::*;
 
 impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
     /// The prosecutor's decision. Missing required contributions need an override reason.
@@ -11,11 +11,11 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         id: CaseId,
         form: &DecisionForm,
         expected_version: i64,
-    ) -> ZsmResult<DecisionId> {
+    ) -> ServiceResult<DecisionId> {
         let what = format!("ZSM case {id}: decision");
         let authorised = self.authorise_prosecutor(actor, id, &what).await?;
         if authorised.stored.case.status.decision().is_some() {
-            return Err(ZsmServiceError::Rule(ZsmError::AlreadyDecided));
+            return Err(ZsmError::AlreadyDecided.into());
         }
         let request = form.parse(authorised.pack, actor.member_id, self.now())?;
         let decision = request.id;
@@ -33,7 +33,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         form: &DecisionForm,
         reason: &str,
         expected_version: i64,
-    ) -> ZsmResult<DecisionId> {
+    ) -> ServiceResult<DecisionId> {
         let what = format!("ZSM case {id}: amendment");
         let authorised = self.authorise_prosecutor(actor, id, &what).await?;
         let request = form.parse(authorised.pack, actor.member_id, self.now())?;
@@ -50,7 +50,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         id: CaseId,
         reason: &str,
         expected_version: i64,
-    ) -> ZsmResult<()> {
+    ) -> ServiceResult<()> {
         let what = format!("ZSM case {id}: decision maintained after breach");
         let authorised = self.authorise_prosecutor(actor, id, &what).await?;
         let command = CaseCommand::MaintainDecision { reason: reason.trim().to_string(), by: actor.member_id };
@@ -69,11 +69,11 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         hours: Option<u32>,
         basis: &str,
         expected_version: i64,
-    ) -> ZsmResult<()> {
+    ) -> ServiceResult<()> {
         let what = format!("ZSM case {id}: extension {extension} of {clock}");
         let authorised = self.authorise_case(actor, id, &what).await?;
         let Some(role) = authority_of(actor) else {
-            return Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
         };
         let command = ClockCommand::Extend {
             extension: ExtensionCode::new(extension.trim()),
@@ -93,19 +93,16 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         id: CaseId,
         lawyer: MemberId,
         expected_version: i64,
-    ) -> ZsmResult<()> {
+    ) -> ServiceResult<()> {
         let what = format!("ZSM case {id}: lawyer recorded");
         let authorised = self.authorise_case(actor, id, &what).await?;
         if !matches!(authorised.viewer.agency, AgencyKind::Police | AgencyKind::Prosecution) {
-            return Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
         }
         let member = match self.store.member(lawyer).await? {
             Some(member) if member.roles.contains(&Role::DefenceLawyer) && !member.disabled => member,
             _ => {
-                return Err(ZsmServiceError::Invalid(ValidationErrors::single(FieldError::new(
-                    "lawyer_id",
-                    "zsm.error.not_a_lawyer",
-                ))));
+                return Err(invalid(FieldError::new("lawyer_id", "zsm.error.not_a_lawyer")));
             }
         };
         let suspect = authorised.stored.suspect();
@@ -149,7 +146,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         observed_on: &str,
         description: &str,
         expected_version: i64,
-    ) -> ZsmResult<()> {
+    ) -> ServiceResult<()> {
         let what = format!("ZSM case {id}: breach of obligation {obligation}");
         let authorised = self.authorise_case(actor, id, &what).await?;
         let monitored_by = authorised
@@ -162,11 +159,10 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let own_code = AgencyCode::new(authorised.viewer.agency.code());
         let allowed = authorised.viewer.prosecutor || monitored_by.as_ref() == Some(&own_code);
         if monitored_by.is_some() && !allowed {
-            return Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
         }
-        let observed_on: Date = observed_on.trim().parse().map_err(|_| {
-            ZsmServiceError::Invalid(ValidationErrors::single(FieldError::new("observed_on", "error.date.invalid")))
-        })?;
+        let observed_on: Date =
+            observed_on.trim().parse().map_err(|_| invalid(FieldError::new("observed_on", "error.date.invalid")))?;
         let command = CaseCommand::RecordBreach {
             obligation,
             observed_on,
@@ -189,19 +185,19 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         ordered_at: &str,
         basis: &str,
         expected_version: i64,
-    ) -> ZsmResult<()> {
+    ) -> ServiceResult<()> {
         let what = format!("ZSM case {id}: order {}", clock.trim());
         let authorised = self.authorise_case(actor, id, &what).await?;
         let Some(role) = authority_of(actor) else {
-            return Err(ZsmServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
         };
         let Some(ordered_at) = parse_local_time(ordered_at, authorised.pack) else {
             let key = if ordered_at.trim().is_empty() { "error.required" } else { "zsm.error.time_invalid" };
-            return Err(ZsmServiceError::Invalid(ValidationErrors::single(FieldError::new("ordered_at", key))));
+            return Err(invalid(FieldError::new("ordered_at", key)));
         };
         let Authorised { stored, pack, grant, .. } = authorised;
         if stored.version != expected_version {
-            return Err(ZsmServiceError::Conflict);
+            return Err(ServiceError::ChangedMeanwhile);
         }
         let order = ClockOrder {
             clock: ClockCode::new(clock.trim()),
@@ -230,13 +226,13 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         destination: &str,
         reason: &str,
         expected_version: i64,
-    ) -> ZsmResult<()> {
+    ) -> ServiceResult<()> {
         let what = format!("ZSM case {id}: referred without decision");
         let authorised = self.authorise_prosecutor(actor, id, &what).await?;
         let destination = destination.trim();
         if !REFERRAL_DESTINATIONS.contains(&destination) {
             let error = FieldError::new("destination", "zsm.error.destination");
-            return Err(ZsmServiceError::Invalid(ValidationErrors::single(error)));
+            return Err(invalid(error));
         }
         let command = CaseCommand::Refer {
             destination: destination.to_string(),
@@ -247,14 +243,14 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
             .transition(actor, authorised, expected_version, vec![command], Vec::new(), what, None, Vec::new())
             .await;
         match result {
-            Err(ZsmServiceError::Rule(ZsmError::ReasonMissing)) => Err(missing("refer_reason")),
+            Err(error) if error.rule::<ZsmError>() == Some(&ZsmError::ReasonMissing) => Err(missing("refer_reason")),
             other => other.map(|_| ()),
         }
     }
 
     /// The suspect's prior record, for those with need-to-know (see
     /// [`Viewer::may_see_prior_record`]); every read and every refusal is audited.
-    pub async fn prior_record(&self, actor: &Actor, id: CaseId) -> ZsmResult<PriorRecord> {
+    pub async fn prior_record(&self, actor: &Actor, id: CaseId) -> ServiceResult<PriorRecord> {
         let what = format!("ZSM case {id}: prior record");
         let authorised = self.authorise_case(actor, id, &what).await?;
         let suspect = authorised.stored.suspect();
@@ -263,7 +259,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
             let denial = Denial::RoleLacksPermission;
             let entry = AuditEntry::new(actor, now, Some(suspect), AuditAction::Denied, what, denial.to_string());
             self.store.append(&[entry]).await?;
-            return Err(ZsmServiceError::Forbidden(denial));
+            return Err(ServiceError::Forbidden(denial));
         }
         let record = PriorRecord::new(self.store.prior_offences(suspect).await?);
         let entry = AuditEntry::granted(actor, now, suspect, AuditAction::Read, what, &authorised.grant);
@@ -273,6 +269,6 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
 }
 
 /// A required field left empty.
-fn missing(field: &str) -> ZsmServiceError {
-    ZsmServiceError::Invalid(ValidationErrors::single(FieldError::new(field, "error.required")))
+fn missing(field: &str) -> ServiceError {
+    invalid(FieldError::new(field, "error.required"))
 }

@@ -1,0 +1,16 @@
+//! Cohort changes and the team: when the evidence capability records that a person joined or
+//! left a cohort, the agencies on the person's case team hear of it, as a task on the open
+//! plan or on the team's cohort-changes list.
+//!
+//! * [`model`] — the change and the list's entries;
+//! * [`workflow`] — which of the two the team gets ([`team_notice`]);
+//! * [`service`] — the list and its acknowledgement;
+//! * [`ports`] — [`ports::CohortNoticeStore`].
+
+pub mod model;
+pub mod ports;
+pub mod service;
+pub mod workflow;
+
+pub use model::{COHORT_REVIEW_DAYS, CohortChange, CohortMove, CohortNotice, CohortNoticeLine};
+pub use workflow::{TeamNotice, team_notice};

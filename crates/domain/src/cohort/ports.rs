@@ -1,0 +1,31 @@
+//! The cohort capability's storage port: the team's cohort-changes list and its
+//! acknowledgements.
+
+use super::model::CohortNotice;
+use crate::audit::AuditEntry;
+use crate::ids::{AgencyId, CohortNoticeId, MemberId};
+use crate::ports::StoreResult;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::future::Future;
+
+pub trait CohortNoticeStore: Send + Sync {
+    /// Entries not yet acknowledged by `agency`, of persons whose team `agency` is on today,
+    /// newest first.
+    fn cohort_notices_for(
+        &self,
+        agency: AgencyId,
+        today: Date,
+        limit: u32,
+    ) -> impl Future<Output = StoreResult<Vec<CohortNotice>>> + Send;
+    fn cohort_notice(&self, id: CohortNoticeId) -> impl Future<Output = StoreResult<Option<CohortNotice>>> + Send;
+    /// Records that `agency` has seen the entry (again is a no-op), with the audit entry.
+    fn acknowledge_cohort_notice(
+        &self,
+        id: CohortNoticeId,
+        agency: AgencyId,
+        member: MemberId,
+        at: Timestamp,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}

@@ -1,0 +1,56 @@
+//! The team's cohort-changes list: changes of cohort membership (from the evidence
+//! capability) of persons who had no open plan to put a task on. An agency sees the entries
+//! of persons whose case team it is on today, until it acknowledges them; each listed person
+//! is audited, and so is each acknowledgement.
+
+use super::model::CohortNoticeLine;
+use super::ports::CohortNoticeStore;
+use crate::access::{Actor, Denial, Permission};
+use crate::audit::{AuditAction, AuditEntry, AuditLog};
+use crate::clock::Clock;
+use crate::ids::CohortNoticeId;
+use crate::people::ports::PeopleStore;
+use crate::plan::service::team_agencies;
+use crate::service::{ServiceError, ServiceResult, authorise_person, listed_with_names, today_in};
+use jiff::tz::TimeZone;
+
+/// The list shows at most this many entries, newest first.
+pub const COHORT_NOTICE_LIMIT: u32 = 200;
+
+pub struct CohortNotices<'a, S> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+    pub time_zone: &'a TimeZone,
+}
+
+impl<S: PeopleStore + AuditLog + CohortNoticeStore> CohortNotices<'_, S> {
+    /// The actor's agency's open entries, each listed person audited.
+    pub async fn list(&self, actor: &Actor) -> ServiceResult<Vec<CohortNoticeLine>> {
+        if !actor.can(Permission::ViewPerson) {
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+        }
+        let (now, today) = (self.clock.now(), today_in(self.clock, self.time_zone));
+        let notices = self.store.cohort_notices_for(actor.agency_id, today, COHORT_NOTICE_LIMIT).await?;
+        let named =
+            listed_with_names(self.store, actor, notices, |n| n.person, "list: cohort changes", now, today).await?;
+        Ok(named.into_iter().map(|(notice, person_name)| CohortNoticeLine { notice, person_name }).collect())
+    }
+
+    /// The actor's agency acknowledges an entry. Only an agency on the person's team today
+    /// may: the list is the team's.
+    pub async fn acknowledge(&self, actor: &Actor, id: CohortNoticeId) -> ServiceResult<()> {
+        let (now, today) = (self.clock.now(), today_in(self.clock, self.time_zone));
+        let notice = self.store.cohort_notice(id).await?.ok_or(ServiceError::NotFound)?;
+        let what = "cohort change: acknowledge";
+        let found =
+            authorise_person(self.store, actor, notice.person, Permission::ViewPerson, what, now, today).await?;
+        if !team_agencies(&found.team, today).contains(&actor.agency_id) {
+            let denied = AuditEntry::new(actor, now, Some(notice.person), AuditAction::Denied, what, "not_on_team");
+            self.store.append(&[denied]).await?;
+            return Err(ServiceError::Forbidden(Denial::NotOnTeam));
+        }
+        let audit = AuditEntry::granted(actor, now, notice.person, AuditAction::Update, what, &found.grant);
+        self.store.acknowledge_cohort_notice(id, actor.agency_id, actor.member_id, now, &audit).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,51 @@
+//! The conference capability's storage port: requests and meetings as stored (with a version
+//! against lost updates), written together with their audit entries in one transaction.
+
+use crate::audit::AuditEntry;
+use crate::conference::{ConferenceRequest, Meeting};
+use crate::ids::{ConferenceRequestId, MeetingId, PersonId};
+use crate::plan::ports::PlanWrite;
+use crate::ports::StoreResult;
+use jiff::civil::Date;
+use std::future::Future;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRequest {
+    pub request: ConferenceRequest,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMeeting {
+    pub meeting: Meeting,
+    pub version: i64,
+}
+
+/// What one use case writes, all or nothing: requests and meetings at their new version (1 for
+/// a new one; otherwise the stored version must still be one less, or the write is a
+/// `StoreError::Conflict`), plans (a closing meeting's decisions, each plan's stored version
+/// checked the same way) and the audit entries.
+#[derive(Debug, Default)]
+pub struct ConferenceWrite<'a> {
+    pub requests: Vec<(&'a ConferenceRequest, i64)>,
+    pub meetings: Vec<(&'a Meeting, i64)>,
+    pub plans: Vec<PlanWrite>,
+    pub audit: Vec<AuditEntry>,
+}
+
+pub trait ConferenceStore: Send + Sync {
+    fn write_conference(&self, write: &ConferenceWrite<'_>) -> impl Future<Output = StoreResult<()>> + Send;
+    fn conference_request(
+        &self,
+        id: ConferenceRequestId,
+    ) -> impl Future<Output = StoreResult<Option<StoredRequest>>> + Send;
+    /// The person's requests, newest first.
+    fn conference_requests_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<StoredRequest>>> + Send;
+    /// Requests waiting for triage or accepted and not yet on an agenda, earliest triage first.
+    fn open_conference_requests(&self) -> impl Future<Output = StoreResult<Vec<StoredRequest>>> + Send;
+    fn meeting(&self, id: MeetingId) -> impl Future<Output = StoreResult<Option<StoredMeeting>>> + Send;
+    /// Meetings on or after `from`, earliest first, at most `limit`.
+    fn meetings_from(&self, from: Date, limit: u32) -> impl Future<Output = StoreResult<Vec<StoredMeeting>>> + Send;
+    /// Meetings that had the person on their agenda, newest first.
+    fn meetings_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<StoredMeeting>>> + Send;
+}

@@ -1,0 +1,85 @@
+//! The figures of the pack that the capabilities work by: the conference quota, the plan's
+//! review rhythm, and the mayor's measures with the statute each figure comes from.
+
+use super::pack::PackError;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConferenceRules {
+    /// The agenda quota, e.g. five persons per meeting.
+    pub persons_per_meeting: usize,
+}
+
+impl ConferenceRules {
+    pub(crate) fn validate(&self) -> Result<(), PackError> {
+        if self.persons_per_meeting == 0 {
+            return Err(PackError::ZeroQuota);
+        }
+        Ok(())
+    }
+}
+
+/// Plan review rhythm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRules {
+    /// The re-evaluation ("is this working for this person?") comes this long after activation.
+    pub re_evaluation_after_months: u8,
+    /// A task is "due soon" within this many days of its due date.
+    pub due_soon_days: u8,
+}
+
+impl PlanRules {
+    pub(crate) fn validate(&self) -> Result<(), PackError> {
+        if self.re_evaluation_after_months == 0 {
+            return Err(PackError::ZeroReEvaluationPeriod);
+        }
+        Ok(())
+    }
+}
+
+/// The temporary domestic-violence exclusion order (NL: Wet tijdelijk huisverbod).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExclusionOrderRules {
+    /// The legal basis, shown next to every figure.
+    pub statute: String,
+    /// Length of the order when imposed (NL: 10 days).
+    pub initial_days: u16,
+    /// Legal maximum including extensions, counted from imposition (NL: 4 weeks = 28 days).
+    pub max_total_days: u16,
+    /// Day of the order by which the advice on extension is due (NL: around day 8).
+    pub extension_advice_day: u16,
+    /// Help for the excluded person, victims and children must start within this many days.
+    pub help_must_start_within_days: u16,
+    /// Warn this many days before the order ends.
+    pub warn_days_before_expiry: u16,
+}
+
+impl ExclusionOrderRules {
+    pub(crate) fn validate(&self) -> Result<(), PackError> {
+        let problem = if self.initial_days == 0 {
+            "initial_days must be at least 1"
+        } else if self.max_total_days < self.initial_days {
+            "max_total_days must be at least initial_days"
+        } else if self.extension_advice_day == 0 || self.extension_advice_day > self.initial_days {
+            "extension_advice_day must fall within the initial period"
+        } else if self.help_must_start_within_days == 0 {
+            "help_must_start_within_days must be at least 1"
+        } else if self.statute.trim().is_empty() {
+            "cite the statute"
+        } else {
+            return Ok(());
+        };
+        Err(PackError::ExclusionFigures(problem.to_owned()))
+    }
+}
+
+/// An area ban imposed for a set period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaBanRules {
+    pub statute: String,
+    pub warn_days_before_expiry: u16,
+}

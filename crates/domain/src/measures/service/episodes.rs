@@ -1,0 +1,89 @@
+//! Short intensive case management on a person's pages: start an episode with its time box,
+//! intensity and case manager; log contacts, extend it, close it.
+
+use crate::access::{Actor, Permission};
+use crate::audit::{AuditAction, AuditLog};
+use crate::directory::DirectoryStore;
+use crate::ids::{EpisodeId, MemberId, PersonId, new_v7};
+use crate::measures::model::parse;
+use crate::measures::ports::{MeasureStore, Stored};
+use crate::measures::service::Measures;
+use crate::measures::{
+    CONTACT_KINDS, Episode, EpisodeAction, EpisodeCommand, EpisodeError, EpisodeInput, NewEpisode, episode_field_error,
+};
+use crate::people::ports::PeopleStore;
+use crate::plan::service::team_agencies;
+use crate::service::{ServiceError, ServiceResult};
+use crate::validation::{FieldError, invalid};
+
+fn refused(error: EpisodeError) -> ServiceError {
+    invalid(episode_field_error(&error))
+}
+
+impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> {
+    /// Starts an episode; the case manager must work for an agency on the person's team.
+    pub async fn start_episode(&self, actor: &Actor, person: PersonId, input: &EpisodeInput) -> ServiceResult<Episode> {
+        let what = "episode: start";
+        let found = self.authorise(actor, person, Permission::ManagePlan, what).await?;
+        let today = self.today();
+        let manager = input.case_manager.trim().parse::<MemberId>().ok();
+        let manager = match manager {
+            Some(id) => self.store.member(id).await?,
+            None => None,
+        };
+        let on_team = team_agencies(&found.team, today);
+        let Some(manager) = manager.filter(|m| !m.disabled && on_team.contains(&m.agency_id)) else {
+            return Err(invalid(FieldError::new("case_manager", "error.episode.manager_not_on_team")));
+        };
+        let started_on =
+            if input.started_on.trim().is_empty() { today } else { parse::date(&input.started_on, "started_on")? };
+        let new = NewEpisode {
+            id: EpisodeId(new_v7(self.now())),
+            person,
+            case_manager: manager.id,
+            started_on,
+            weeks: parse::number(&input.weeks, "weeks")?,
+            contacts_per_week: parse::number(&input.contacts_per_week, "contacts_per_week")?,
+        };
+        let (episode, _effects) = Episode::start(new).map_err(refused)?;
+        self.save(actor, &episode, 1, "start", self.audited(actor, &[(&found, AuditAction::Create)], what)).await?;
+        Ok(episode)
+    }
+
+    pub async fn change_episode(&self, actor: &Actor, person: PersonId, action: &EpisodeAction) -> ServiceResult<()> {
+        let (id, change) = match action {
+            EpisodeAction::Contact { episode, .. } => (episode, "log_contact"),
+            EpisodeAction::Extend { episode, .. } => (episode, "extend"),
+            EpisodeAction::Close { episode, .. } => (episode, "close"),
+        };
+        let what = format!("episode: {}", change.replace('_', " "));
+        let found = self.authorise(actor, person, action.permission(), &what).await?;
+        let stored: Stored<Episode> = self.load_for(id, person, "episode").await?;
+        let command = match action {
+            EpisodeAction::Contact { on, kind, note, .. } => EpisodeCommand::LogContact {
+                on: parse::date(on, "on")?,
+                by: actor.member_id,
+                kind: CONTACT_KINDS
+                    .iter()
+                    .find(|(code, _)| *code == kind.trim())
+                    .map(|(_, k)| *k)
+                    .ok_or_else(|| invalid(FieldError::new("kind", "error.episode.contact_kind")))?,
+                note: note.clone(),
+            },
+            EpisodeAction::Extend { extra_weeks, reason, .. } => EpisodeCommand::Extend {
+                extra_weeks: parse::number(extra_weeks, "extra_weeks")?,
+                reason: reason.clone(),
+            },
+            EpisodeAction::Close { reason, .. } => EpisodeCommand::Close { reason: reason.clone() },
+        };
+        let (changed, _effects) = stored.value.apply(command, self.today()).map_err(refused)?;
+        self.save(
+            actor,
+            &changed,
+            stored.version + 1,
+            change,
+            self.audited(actor, &[(&found, AuditAction::Update)], &what),
+        )
+        .await
+    }
+}

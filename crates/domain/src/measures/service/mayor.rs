@@ -1,0 +1,152 @@
+//! The mayor's measures on a person's pages: impose an exclusion order (the person on the page
+//! is the excluded person) and change it; impose an area ban and extend or lift it.
+
+use crate::access::{Actor, Permission};
+use crate::audit::{AuditAction, AuditLog};
+use crate::directory::DirectoryStore;
+use crate::ids::{AgencyId, AreaBanId, ExclusionOrderId, PersonId, TaskId, new_v7};
+use crate::measures::model::parse;
+use crate::measures::ports::{MeasureStore, Stored};
+use crate::measures::service::Measures;
+use crate::measures::{
+    AreaBan, AreaBanCommand, BanAction, BanInput, ExclusionError, ExclusionOrder, NewAreaBan, NewExclusionOrder,
+    OrderAction, OrderCommand, OrderInput, exclusion_field_error,
+};
+use crate::people::ports::PeopleStore;
+use crate::service::{ServiceError, ServiceResult};
+use crate::validation::{FieldError, invalid};
+
+/// The catalogue key and form field for a rule of the mayor's measures that refused a change.
+fn refused(error: ExclusionError) -> ServiceError {
+    invalid(exclusion_field_error(&error))
+}
+
+impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> {
+    /// Imposes an exclusion order on `excluded`, protecting the victims and children named,
+    /// whom the actor's agency must be able to see.
+    pub async fn impose_order(
+        &self,
+        actor: &Actor,
+        excluded: PersonId,
+        input: &OrderInput,
+    ) -> ServiceResult<ExclusionOrder> {
+        let what = "exclusion order: impose";
+        let subject = self.authorise(actor, excluded, Permission::ManagePlan, what).await?;
+        let context = self.exclusion_context()?;
+        let now = self.now();
+        let victims = parse::people(&input.victims, "victims")?;
+        let children = parse::people(&input.children, "children")?;
+        let imposed_at = parse::local_instant(&input.imposed_at, self.time_zone, now, "imposed_at")?;
+        if imposed_at > now {
+            return Err(invalid(FieldError::new("imposed_at", "error.exclusion.imposed_in_future")));
+        }
+        let new = NewExclusionOrder {
+            id: ExclusionOrderId(new_v7(now)),
+            excluded,
+            victims: victims.to_vec(),
+            children: children.to_vec(),
+            address: input.address.clone(),
+            decision_ref: input.decision_ref.clone(),
+            imposed_at,
+        };
+        let (order, _effects) = ExclusionOrder::impose(new, &context).map_err(refused)?;
+        let mut protected = Vec::new();
+        for (people, field) in [(&victims, "victims"), (&children, "children")] {
+            for person in people {
+                protected.push(self.authorise_named(actor, *person, Permission::ViewPerson, what, field).await?);
+            }
+        }
+        let mut audited = vec![(&subject, AuditAction::Create)];
+        audited.extend(protected.iter().map(|found| (found, AuditAction::Create)));
+        self.save(actor, &order, 1, "impose", self.audited(actor, &audited, what)).await?;
+        Ok(order)
+    }
+
+    /// Applies a change to an order that concerns `person` (the page it was made on).
+    pub async fn change_order(&self, actor: &Actor, person: PersonId, action: &OrderAction) -> ServiceResult<()> {
+        let what = format!("exclusion order: {}", action.change().replace('_', " "));
+        let on_page = self.authorise(actor, person, action.permission(), &what).await?;
+        let stored: Stored<ExclusionOrder> = self.load_for(action.order(), person, "order").await?;
+        let subject = stored.value.excluded;
+        // The order is changed on the subject's record; made from a victim's page, both are audited.
+        let found = if subject == person {
+            None
+        } else {
+            Some(self.authorise(actor, subject, action.permission(), &what).await?)
+        };
+        let now = self.now();
+        let command = match action {
+            OrderAction::Extend { to_total_days, decision_ref, .. } => OrderCommand::Extend {
+                to_total_days: parse::number(to_total_days, "to_total_days")?,
+                decision_ref: decision_ref.clone(),
+            },
+            OrderAction::Advice { advice, .. } => OrderCommand::RecordExtensionAdvice { advice: advice.clone() },
+            OrderAction::AddHelp { for_person, owner, description, .. } => {
+                let owner = owner
+                    .trim()
+                    .parse::<AgencyId>()
+                    .map_err(|_| invalid(FieldError::new("owner", "error.measures.unknown_agency")))?;
+                if !self.store.agencies().await?.iter().any(|a| a.id == owner) {
+                    return Err(invalid(FieldError::new("owner", "error.measures.unknown_agency")));
+                }
+                OrderCommand::AddHelpTask {
+                    task: TaskId(new_v7(now)),
+                    for_person: parse::person(for_person, "for_person")?,
+                    owner,
+                    description: description.clone(),
+                }
+            }
+            OrderAction::HelpStarted { task, .. } => OrderCommand::RecordHelpStarted {
+                task: TaskId::parse(task)
+                    .map_err(|_| invalid(FieldError::new("task", "error.measures.unknown_measure")))?,
+            },
+            OrderAction::Lift { reason, .. } => OrderCommand::Lift { reason: reason.clone() },
+        };
+        let (changed, _effects) = stored.value.apply(command, &self.exclusion_context()?, now).map_err(refused)?;
+        let mut audited = vec![(&on_page, AuditAction::Update)];
+        audited.extend(found.iter().map(|f| (f, AuditAction::Update)));
+        self.save(actor, &changed, stored.version + 1, action.change(), self.audited(actor, &audited, &what)).await
+    }
+
+    pub async fn impose_ban(&self, actor: &Actor, person: PersonId, input: &BanInput) -> ServiceResult<AreaBan> {
+        let what = "area ban: impose";
+        let found = self.authorise(actor, person, Permission::ManagePlan, what).await?;
+        let new = NewAreaBan {
+            id: AreaBanId(new_v7(self.now())),
+            person,
+            area: input.area.clone(),
+            decision_ref: input.decision_ref.clone(),
+            starts_on: parse::date(&input.starts_on, "starts_on")?,
+            ends_on: parse::date(&input.ends_on, "ends_on")?,
+        };
+        let ban = AreaBan::impose(new).map_err(refused)?;
+        self.save(actor, &ban, 1, "impose", self.audited(actor, &[(&found, AuditAction::Create)], what)).await?;
+        Ok(ban)
+    }
+
+    pub async fn change_ban(&self, actor: &Actor, person: PersonId, action: &BanAction) -> ServiceResult<()> {
+        let (ban, change) = match action {
+            BanAction::Extend { ban, .. } => (ban, "extend"),
+            BanAction::Lift { ban, .. } => (ban, "lift"),
+        };
+        let what = format!("area ban: {change}");
+        let found = self.authorise(actor, person, Permission::ManagePlan, &what).await?;
+        let stored: Stored<AreaBan> = self.load_for(ban, person, "ban").await?;
+        let command = match action {
+            BanAction::Extend { ends_on, decision_ref, .. } => AreaBanCommand::ExtendTo {
+                ends_on: parse::date(ends_on, "ends_on")?,
+                decision_ref: decision_ref.clone(),
+            },
+            BanAction::Lift { reason, .. } => AreaBanCommand::Lift { reason: reason.clone() },
+        };
+        let changed = stored.value.apply(command, self.today()).map_err(refused)?;
+        self.save(
+            actor,
+            &changed,
+            stored.version + 1,
+            change,
+            self.audited(actor, &[(&found, AuditAction::Update)], &what),
+        )
+        .await
+    }
+}

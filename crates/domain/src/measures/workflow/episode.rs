@@ -1,0 +1,167 @@
+//! Episode workflow: Open → Closed, with contacts logged, hand-over and extension on the way.
+
+use crate::ids::{EpisodeId, MemberId, PersonId};
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum EpisodeError {
+    #[error("the time box must be at least one week")]
+    ZeroWeeks,
+    #[error("agree at least one contact per week")]
+    ZeroIntensity,
+    #[error("the contact on {on} is before the episode started on {started_on}")]
+    ContactBeforeStart { on: Date, started_on: Date },
+    #[error("the contact on {on} is in the future (today is {today})")]
+    ContactInTheFuture { on: Date, today: Date },
+    #[error("extend by at least one week")]
+    ZeroExtension,
+    #[error("say why the episode is extended")]
+    ExtendNeedsReason,
+    #[error("say why the episode is closed")]
+    CloseNeedsReason,
+    #[error("the episode is closed; start a new episode instead")]
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContactKind {
+    InPerson,
+    HomeVisit,
+    Phone,
+    /// A joint contact with a partner agency.
+    WithPartner,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub on: Date,
+    pub by: MemberId,
+    pub kind: ContactKind,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EpisodeStatus {
+    Open,
+    Closed { on: Date, reason: String },
+}
+
+impl EpisodeStatus {
+    /// An open episode takes contacts, extensions and its closing; a closed one takes nothing.
+    pub fn is_open(&self) -> bool {
+        *self == EpisodeStatus::Open
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEpisode {
+    pub id: EpisodeId,
+    pub person: PersonId,
+    pub case_manager: MemberId,
+    pub started_on: Date,
+    pub weeks: u8,
+    pub contacts_per_week: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Episode {
+    pub id: EpisodeId,
+    pub person: PersonId,
+    pub case_manager: MemberId,
+    pub started_on: Date,
+    /// The time box; extensions add to it.
+    pub weeks: u8,
+    pub contacts_per_week: u8,
+    pub contacts: Vec<Contact>,
+    pub status: EpisodeStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EpisodeCommand {
+    LogContact { on: Date, by: MemberId, kind: ContactKind, note: String },
+    HandOver { to: MemberId },
+    Extend { extra_weeks: u8, reason: String },
+    Close { reason: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EpisodeEffect {
+    NotifyCaseManager { episode: EpisodeId, member: MemberId },
+    EpisodeEnded { episode: EpisodeId, person: PersonId },
+}
+
+impl Episode {
+    pub fn start(new: NewEpisode) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
+        if new.weeks == 0 {
+            return Err(EpisodeError::ZeroWeeks);
+        }
+        if new.contacts_per_week == 0 {
+            return Err(EpisodeError::ZeroIntensity);
+        }
+        let episode = Episode {
+            id: new.id,
+            person: new.person,
+            case_manager: new.case_manager,
+            started_on: new.started_on,
+            weeks: new.weeks,
+            contacts_per_week: new.contacts_per_week,
+            contacts: Vec::new(),
+            status: EpisodeStatus::Open,
+        };
+        let effects = vec![EpisodeEffect::NotifyCaseManager { episode: episode.id, member: episode.case_manager }];
+        Ok((episode, effects))
+    }
+
+    /// The first day after the time box.
+    pub fn ends_on(&self) -> Date {
+        self.started_on
+            .checked_add((i64::from(self.weeks) * 7).days())
+            .expect("episode dates are far from the calendar's limits")
+    }
+
+    pub fn apply(mut self, command: EpisodeCommand, today: Date) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
+        if !self.status.is_open() {
+            return Err(EpisodeError::Closed);
+        }
+        let mut effects = Vec::new();
+        match command {
+            EpisodeCommand::LogContact { on, by, kind, note } => {
+                if on < self.started_on {
+                    return Err(EpisodeError::ContactBeforeStart { on, started_on: self.started_on });
+                }
+                if on > today {
+                    return Err(EpisodeError::ContactInTheFuture { on, today });
+                }
+                self.contacts.push(Contact { on, by, kind, note: note.trim().to_owned() });
+            }
+            EpisodeCommand::HandOver { to } => {
+                self.case_manager = to;
+                effects.push(EpisodeEffect::NotifyCaseManager { episode: self.id, member: to });
+            }
+            EpisodeCommand::Extend { extra_weeks, reason } => {
+                if extra_weeks == 0 {
+                    return Err(EpisodeError::ZeroExtension);
+                }
+                if reason.trim().is_empty() {
+                    return Err(EpisodeError::ExtendNeedsReason);
+                }
+                self.weeks = self.weeks.saturating_add(extra_weeks);
+            }
+            EpisodeCommand::Close { reason } => {
+                if reason.trim().is_empty() {
+                    return Err(EpisodeError::CloseNeedsReason);
+                }
+                self.status = EpisodeStatus::Closed { on: today, reason: reason.trim().to_owned() };
+                effects.push(EpisodeEffect::EpisodeEnded { episode: self.id, person: self.person });
+            }
+        }
+        Ok((self, effects))
+    }
+}
+
+#[cfg(test)]
+#[path = "episode_tests.rs"]
+pub(crate) mod tests;

@@ -1,0 +1,226 @@
+use super::*;
+use crate::jurisdiction::BeyondPack;
+use crate::measures::ExclusionError;
+use proptest::prelude::*;
+use std::sync::LazyLock;
+use uuid::Uuid;
+
+static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
+
+fn context() -> ExclusionContext<'static> {
+    ExclusionContext { rules: PACK.exclusion_order.as_ref().unwrap(), time_zone: &PACK.time_zone }
+}
+fn at(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+fn person(n: u128) -> PersonId {
+    PersonId(Uuid::from_u128(n))
+}
+const EXCLUDED: u128 = 1;
+const VICTIM: u128 = 2;
+const CHILD: u128 = 3;
+
+/// Imposed Friday 20 March 2026, 22:00 in Amsterdam (CET), so the clock crosses into summer time.
+fn new_order() -> NewExclusionOrder {
+    NewExclusionOrder {
+        id: ExclusionOrderId(Uuid::from_u128(10)),
+        excluded: person(EXCLUDED),
+        victims: vec![person(VICTIM)],
+        children: vec![person(CHILD)],
+        address: "Dorpsstraat 1".into(),
+        decision_ref: "HV-2026-014".into(),
+        imposed_at: at("2026-03-20T21:00:00Z"),
+    }
+}
+fn order() -> ExclusionOrder {
+    ExclusionOrder::impose(new_order(), &context()).unwrap().0
+}
+fn extend(days: u16) -> OrderCommand {
+    OrderCommand::Extend { to_total_days: days, decision_ref: "HV-2026-014-V".into() }
+}
+
+#[test]
+fn imposing_starts_a_ten_day_clock_in_local_time() {
+    let (order, effects) = ExclusionOrder::impose(new_order(), &context()).unwrap();
+    assert_eq!(order.total_days, 10);
+    // 30 March 22:00 CEST is 20:00 UTC: ten local days, not 240 hours.
+    assert_eq!(order.ends_at(&context()), at("2026-03-30T20:00:00Z"));
+    assert_eq!(order.advice_due_at(&context()), at("2026-03-28T21:00:00Z"));
+    assert_eq!(
+        effects,
+        vec![ExclusionEffect::ScheduleClock {
+            order: order.id,
+            advice_due_at: at("2026-03-28T21:00:00Z"),
+            help_due_at: at("2026-03-30T20:00:00Z"),
+            ends_at: at("2026-03-30T20:00:00Z"),
+        }]
+    );
+}
+
+#[test]
+fn imposing_checks_the_people_address_and_decision() {
+    let check = |change: fn(&mut NewExclusionOrder), error: ExclusionError| {
+        let mut new = new_order();
+        change(&mut new);
+        assert_eq!(ExclusionOrder::impose(new, &context()).unwrap_err(), error);
+    };
+    check(|n| n.victims.clear(), ExclusionError::NoVictims);
+    check(|n| n.children.push(n.excluded), ExclusionError::ExcludedPersonProtected);
+    check(|n| n.address = " ".into(), ExclusionError::MissingAddress);
+    check(|n| n.decision_ref = String::new(), ExclusionError::MissingDecision);
+}
+
+#[test]
+fn extension_up_to_four_weeks_moves_the_clock() {
+    let now = at("2026-03-28T09:00:00Z");
+    let (extended, effects) = order().apply(extend(28), &context(), now).unwrap();
+    assert_eq!(extended.total_days, 28);
+    assert_eq!(extended.ends_at(&context()), at("2026-04-17T20:00:00Z"));
+    assert!(
+        matches!(effects[0], ExclusionEffect::ScheduleClock { ends_at, .. } if ends_at == at("2026-04-17T20:00:00Z"))
+    );
+    assert_eq!(extended.extensions.len(), 1);
+}
+
+#[test]
+fn extension_past_the_legal_maximum_is_refused_with_the_statute() {
+    let now = at("2026-03-28T09:00:00Z");
+    let error = order().apply(extend(29), &context(), now).unwrap_err();
+    assert!(matches!(&error, ExclusionError::ExtensionBeyondMaximum { requested: 29, maximum: 28, .. }));
+    assert!(error.to_string().contains("Wet tijdelijk huisverbod"), "{error}");
+    let (at_max, _) = order().apply(extend(20), &context(), now).unwrap();
+    assert!(matches!(
+        at_max.apply(extend(30), &context(), now).unwrap_err(),
+        ExclusionError::ExtensionBeyondMaximum { .. }
+    ));
+}
+
+#[test]
+fn extension_must_lengthen_come_in_time_and_cite_a_decision() {
+    let now = at("2026-03-28T09:00:00Z");
+    assert_eq!(
+        order().apply(extend(10), &context(), now).unwrap_err(),
+        ExclusionError::ExtensionNotLonger { current: 10, requested: 10 }
+    );
+    let no_decision = OrderCommand::Extend { to_total_days: 20, decision_ref: " ".into() };
+    assert_eq!(order().apply(no_decision, &context(), now).unwrap_err(), ExclusionError::MissingDecision);
+    assert_eq!(
+        order().apply(extend(20), &context(), at("2026-03-30T20:00:00Z")).unwrap_err(),
+        ExclusionError::OrderEnded { ended_at: at("2026-03-30T20:00:00Z") }
+    );
+}
+
+#[test]
+fn lifting_and_expiry_end_the_order() {
+    let now = at("2026-03-25T09:00:00Z");
+    assert_eq!(
+        order().apply(OrderCommand::Lift { reason: "".into() }, &context(), now).unwrap_err(),
+        ExclusionError::LiftNeedsReason
+    );
+    let (lifted, effects) =
+        order().apply(OrderCommand::Lift { reason: "court ruling".into() }, &context(), now).unwrap();
+    assert!(matches!(lifted.status, OrderStatus::Lifted { .. }));
+    assert!(matches!(&effects[0], ExclusionEffect::NotifyEnded { victims, .. } if victims == &vec![person(VICTIM)]));
+    assert_eq!(lifted.apply(extend(20), &context(), now).unwrap_err(), ExclusionError::NotInForce);
+
+    assert_eq!(
+        order().apply(OrderCommand::Expire, &context(), now).unwrap_err(),
+        ExclusionError::NotYetExpired { ends_at: at("2026-03-30T20:00:00Z") }
+    );
+    let (expired, _) = order().apply(OrderCommand::Expire, &context(), at("2026-03-30T20:00:00Z")).unwrap();
+    assert_eq!(expired.status, OrderStatus::Expired);
+}
+
+#[test]
+fn help_tasks_are_for_the_people_on_the_order_and_start_once() {
+    let now = at("2026-03-21T09:00:00Z");
+    let agency = AgencyId(Uuid::from_u128(50));
+    let task = TaskId(Uuid::from_u128(60));
+    let add = |who: u128, text: &str| OrderCommand::AddHelpTask {
+        task,
+        for_person: person(who),
+        owner: agency,
+        description: text.into(),
+    };
+    assert_eq!(
+        order().apply(add(99, "x"), &context(), now).unwrap_err(),
+        ExclusionError::HelpForSomeoneElse(person(99))
+    );
+    assert_eq!(order().apply(add(CHILD, " "), &context(), now).unwrap_err(), ExclusionError::EmptyHelpDescription);
+    let (with_help, effects) = order().apply(add(CHILD, "youth care intake"), &context(), now).unwrap();
+    assert_eq!(effects, vec![ExclusionEffect::HelpTaskAssigned { order: with_help.id, task, owner: agency }]);
+    let (started, _) = with_help.apply(OrderCommand::RecordHelpStarted { task }, &context(), now).unwrap();
+    let (again, _) =
+        started.apply(OrderCommand::RecordHelpStarted { task }, &context(), at("2026-03-22T09:00:00Z")).unwrap();
+    assert_eq!(again.help_tasks[0].started_at, Some(now), "the first start is kept");
+    let unknown = TaskId(Uuid::from_u128(61));
+    assert_eq!(
+        again.apply(OrderCommand::RecordHelpStarted { task: unknown }, &context(), now).unwrap_err(),
+        ExclusionError::UnknownHelpTask(unknown)
+    );
+}
+
+#[test]
+fn advice_is_recorded_once_written() {
+    let now = at("2026-03-27T09:00:00Z");
+    let empty = OrderCommand::RecordExtensionAdvice { advice: " ".into() };
+    assert_eq!(order().apply(empty, &context(), now).unwrap_err(), ExclusionError::EmptyAdvice);
+    let advice = OrderCommand::RecordExtensionAdvice { advice: "extend: risk remains high".into() };
+    let (advised, _) = order().apply(advice, &context(), now).unwrap();
+    assert!(
+        !advised.warnings(&context(), now).iter().any(|w| matches!(w, ExclusionWarning::ExtensionAdviceDue { .. }))
+    );
+}
+
+#[test]
+fn warnings_come_before_the_advice_day_and_the_end() {
+    let order = order();
+    let early = order.warnings(&context(), at("2026-03-21T09:00:00Z"));
+    assert_eq!(early, vec![ExclusionWarning::NoHelpArranged { due_at: at("2026-03-30T20:00:00Z") }]);
+    let day_seven = order.warnings(&context(), at("2026-03-27T22:00:00Z"));
+    assert!(day_seven.contains(&ExclusionWarning::ExtensionAdviceDue { due_at: at("2026-03-28T21:00:00Z") }));
+    let day_nine = order.warnings(&context(), at("2026-03-29T09:00:00Z"));
+    assert!(day_nine.contains(&ExclusionWarning::ExtensionAdviceOverdue { due_at: at("2026-03-28T21:00:00Z") }));
+    assert!(day_nine.contains(&ExclusionWarning::EndsSoon { ends_at: at("2026-03-30T20:00:00Z") }));
+    assert!(order.warnings(&context(), at("2026-03-30T20:00:00Z")).is_empty(), "an ended order warns no more");
+}
+
+#[test]
+fn an_unstarted_help_task_warns_and_turns_overdue() {
+    let task = TaskId(Uuid::from_u128(60));
+    let add = OrderCommand::AddHelpTask {
+        task,
+        for_person: person(EXCLUDED),
+        owner: AgencyId(Uuid::from_u128(50)),
+        description: "anger management intake".into(),
+    };
+    let (order, _) = order().apply(add, &context(), at("2026-03-21T09:00:00Z")).unwrap();
+    let (order, _) = order.apply(extend(28), &context(), at("2026-03-28T09:00:00Z")).unwrap();
+    let due_at = at("2026-03-30T20:00:00Z");
+    assert_eq!(
+        order.warnings(&context(), at("2026-03-24T09:00:00Z")),
+        vec![ExclusionWarning::HelpNotStarted { task, due_at, overdue: false }]
+    );
+    assert!(order.warnings(&context(), at("2026-04-01T09:00:00Z")).contains(&ExclusionWarning::HelpNotStarted {
+        task,
+        due_at,
+        overdue: true
+    }));
+}
+
+proptest! {
+    #[test]
+    fn no_sequence_of_extensions_passes_the_legal_maximum(requests in proptest::collection::vec(0u16..60, 0..8), hour in 0i64..(24 * 9)) {
+        let context = context();
+        let mut order = order();
+        let now = order.imposed_at.checked_add(jiff::SignedDuration::from_hours(hour)).unwrap();
+        for days in requests {
+            if let Ok((next, _)) = order.clone().apply(extend(days), &context, now) {
+                order = next;
+            }
+            prop_assert!(order.total_days <= context.rules.max_total_days);
+            let limit = order.imposed_at.to_zoned(context.time_zone.clone()).checked_add(28.days()).unwrap().timestamp();
+            prop_assert!(order.ends_at(&context) <= limit);
+        }
+    }
+}

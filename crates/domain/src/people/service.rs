@@ -1,0 +1,297 @@
+//! The people use cases over the ports: authorise, audit, then read or write. Web handlers and
+//! the CLI call these and nothing below them, so no path to personal data skips the access rule
+//! or the audit log.
+
+use super::ports::{PeopleStore, PersonRecord, PersonRevision, PersonSummary, TeamEntryNames};
+use super::{Person, PersonDraft, PersonInput, PersonQuery};
+use crate::access::{Actor, Denial, Grant, Permission, TeamEntry, TeamEntryInput, authorise};
+use crate::audit::{AuditAction, AuditEntry, AuditLog, AuditView};
+use crate::clock::Clock;
+use crate::directory::DirectoryStore;
+use crate::ids::{PersonId, TeamEntryId};
+use crate::ports::StoreError;
+use crate::service::{ServiceError, ServiceResult, listed_with_names};
+use crate::validation::{FieldError, invalid};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+
+/// Everything a person's page shows.
+#[derive(Debug, Clone)]
+pub struct PersonFile {
+    pub person: Person,
+    pub team: Vec<TeamEntry>,
+    /// Who each team entry's agency is and who added it, to show beside it.
+    pub team_names: Vec<TeamEntryNames>,
+    pub grant: Grant,
+}
+
+/// Everything held on a person, for a GDPR art. 15 subject-access request.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectAccessExport {
+    pub exported_at: Timestamp,
+    pub person: Person,
+    pub revisions: Vec<PersonRevision>,
+    pub team: Vec<TeamEntry>,
+    pub audit: Vec<AuditView>,
+}
+
+/// The people use cases, over any store that implements the ports.
+pub struct People<'a, S> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+    pub time_zone: &'a TimeZone,
+}
+
+/// People listed per search. Each listed person is shown to the searcher and audited, so the
+/// list stays short: data minimisation, and a nudge to add a date of birth or given name.
+pub const SEARCH_LIMIT: u32 = 25;
+const AUDIT_EXPORT_LIMIT: u32 = 100_000;
+
+impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
+    fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Today in the jurisdiction's time zone: consent expiry and dates of birth are civil dates.
+    pub fn today(&self) -> Date {
+        self.now().to_zoned(self.time_zone.clone()).date()
+    }
+
+    fn require_role(actor: &Actor, permission: Permission) -> ServiceResult<()> {
+        if actor.can(permission) { Ok(()) } else { Err(ServiceError::Forbidden(Denial::RoleLacksPermission)) }
+    }
+
+    /// Checks access to one person; a refusal is itself written to the audit log.
+    async fn authorise(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        permission: Permission,
+        what: &str,
+    ) -> ServiceResult<(Grant, Vec<TeamEntry>)> {
+        let team = self.store.team(person).await?;
+        let grant = self.check_team(actor, person, permission, what, &team).await?;
+        Ok((grant, team))
+    }
+
+    /// `authorise` on a team already read; a refusal is itself written to the audit log.
+    async fn check_team(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        permission: Permission,
+        what: &str,
+        team: &[TeamEntry],
+    ) -> ServiceResult<Grant> {
+        match authorise(actor, permission, team, self.today()) {
+            Ok(grant) => Ok(grant),
+            Err(denial) => {
+                let entry = AuditEntry::new(actor, self.now(), Some(person), AuditAction::Denied, what, denial.code());
+                self.store.append(&[entry]).await?;
+                Err(ServiceError::Forbidden(denial))
+            }
+        }
+    }
+
+    /// The display names of those of `people` the actor may see (e.g. the persons already
+    /// chosen in a form's person picker), in the order given; others are left out. Each
+    /// named person is audited as listed.
+    pub async fn visible_names(
+        &self,
+        actor: &Actor,
+        people: Vec<PersonId>,
+        what: &str,
+    ) -> ServiceResult<Vec<(PersonId, String)>> {
+        Self::require_role(actor, Permission::ViewPerson)?;
+        listed_with_names(self.store, actor, people, |p| *p, what, self.now(), self.today()).await
+    }
+
+    async fn existing(&self, id: PersonId) -> ServiceResult<Person> {
+        self.store.person(id).await?.ok_or(ServiceError::NotFound)
+    }
+
+    pub async fn search(&self, actor: &Actor, text: &str) -> ServiceResult<Vec<PersonSummary>> {
+        Self::require_role(actor, Permission::ViewPerson)?;
+        let query = PersonQuery::parse(text);
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hits = self.store.search_people(&query, actor.agency_id, self.today(), SEARCH_LIMIT).await?;
+        let now = self.now();
+        let what = format!("search: {}", text.trim());
+        let entries: Vec<AuditEntry> = hits
+            .iter()
+            .map(|hit| AuditEntry::new(actor, now, Some(hit.id), AuditAction::Listed, what.clone(), "team_membership"))
+            .collect();
+        self.store.append(&entries).await?;
+        Ok(hits)
+    }
+
+    pub async fn view(&self, actor: &Actor, id: PersonId, what: &str) -> ServiceResult<PersonFile> {
+        let PersonRecord { person, team, team_names } =
+            self.store.person_record(id).await?.ok_or(ServiceError::NotFound)?;
+        let grant = self.check_team(actor, id, Permission::ViewPerson, what, &team).await?;
+        self.store.append(&[AuditEntry::granted(actor, self.now(), id, AuditAction::Read, what, &grant)]).await?;
+        Ok(PersonFile { person, team, team_names, grant })
+    }
+
+    /// Adds a person; the creating agency joins the team on the basis given in `basis`.
+    pub async fn create(&self, actor: &Actor, input: &PersonInput, basis: &TeamEntryInput) -> ServiceResult<Person> {
+        Self::require_role(actor, Permission::CreatePerson)?;
+        let today = self.today();
+        let basis = TeamEntryInput { agency_id: actor.agency_id.to_string(), ..basis.clone() };
+        let (details, team) = match (input.parse(today), basis.parse(today)) {
+            (Ok(details), Ok(team)) => (details, team),
+            (details, team) => {
+                let mut errors = details.err().unwrap_or_default();
+                errors.0.extend(team.err().unwrap_or_default().0);
+                return Err(ServiceError::Invalid(errors));
+            }
+        };
+        if let Some((identifier, existing)) = self.store.holder_of(&details.identifiers, None).await? {
+            return Err(ServiceError::Duplicate { identifier, existing });
+        }
+        let now = self.now();
+        let person = Person {
+            id: PersonId::new(now),
+            details,
+            version: 1,
+            created_at: now,
+            created_by: actor.member_id,
+            updated_at: now,
+            updated_by: actor.member_id,
+        };
+        let entry = TeamEntry {
+            id: TeamEntryId::new(now),
+            person_id: person.id,
+            agency_id: actor.agency_id,
+            basis: team.basis,
+            reason: team.reason,
+            added_by: actor.member_id,
+            added_at: now,
+            ended_at: None,
+        };
+        let grant = Grant::Team { entry: entry.id, basis: entry.basis.clone() };
+        let audit = AuditEntry::granted(actor, now, person.id, AuditAction::Create, "person_record", &grant);
+        self.store.create_person(&person, &entry, &audit).await?;
+        Ok(person)
+    }
+
+    /// Saves an edit made on `expected_version`; a newer saved version is a conflict, never
+    /// silently overwritten.
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        expected_version: i64,
+        input: &PersonInput,
+    ) -> ServiceResult<Person> {
+        let current = self.existing(id).await?;
+        let (grant, _) = self.authorise(actor, id, Permission::EditPerson, "edit person record").await?;
+        let details = input.parse(self.today())?;
+        if current.version != expected_version {
+            return Err(ServiceError::Conflict { current: Box::new(current) });
+        }
+        if let Some((identifier, existing)) = self.store.holder_of(&details.identifiers, Some(id)).await? {
+            return Err(ServiceError::Duplicate { identifier, existing });
+        }
+        let now = self.now();
+        let changed = changed_fields(&current.details, &details);
+        let audit =
+            AuditEntry::granted(actor, now, id, AuditAction::Update, format!("person_record: {changed}"), &grant);
+        match self.store.update_person(id, expected_version, &details, now, actor.member_id, &audit).await {
+            Err(StoreError::Conflict { .. }) => {
+                Err(ServiceError::Conflict { current: Box::new(self.existing(id).await?) })
+            }
+            other => Ok(other?),
+        }
+    }
+
+    pub async fn add_to_team(&self, actor: &Actor, id: PersonId, input: &TeamEntryInput) -> ServiceResult<TeamEntry> {
+        self.existing(id).await?;
+        let (grant, team) = self.authorise(actor, id, Permission::ManageTeam, "team").await?;
+        let today = self.today();
+        let draft = input.parse(today)?;
+        let agencies = self.store.agencies().await?;
+        let Some(agency) = agencies.iter().find(|a| a.id == draft.agency_id) else {
+            return Err(invalid(FieldError::new("agency_id", "error.agency.unknown")));
+        };
+        if team.iter().any(|e| e.agency_id == draft.agency_id && e.is_active(today)) {
+            return Err(invalid(FieldError::new("agency_id", "error.team.already_on_team")));
+        }
+        let now = self.now();
+        let entry = TeamEntry {
+            id: TeamEntryId::new(now),
+            person_id: id,
+            agency_id: draft.agency_id,
+            basis: draft.basis,
+            reason: draft.reason,
+            added_by: actor.member_id,
+            added_at: now,
+            ended_at: None,
+        };
+        let what = format!("team_add: {}", agency.name);
+        let audit = AuditEntry::granted(actor, now, id, AuditAction::TeamAdd, what, &grant);
+        self.store.add_team_entry(&entry, &audit).await?;
+        Ok(entry)
+    }
+
+    /// A person's file and who has read or changed it (newest `limit` entries), as the person
+    /// page shows them: one access check and one read of the person, where `view` followed by
+    /// `audit_trail` read the person and their team twice.
+    pub async fn view_with_trail(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        what: &str,
+        limit: u32,
+    ) -> ServiceResult<(PersonFile, Vec<AuditView>)> {
+        let file = self.view(actor, id, what).await?;
+        let trail = self.store.audit_for_person(id, limit).await?;
+        Ok((file, trail))
+    }
+
+    /// Who has read or changed this record, newest first. Reading it needs access to the person.
+    pub async fn audit_trail(&self, actor: &Actor, id: PersonId, limit: u32) -> ServiceResult<Vec<AuditView>> {
+        self.existing(id).await?;
+        self.authorise(actor, id, Permission::ViewPerson, "audit_trail").await?;
+        Ok(self.store.audit_for_person(id, limit).await?)
+    }
+
+    /// Everything held on the person; the export is itself audited (and appears in the next one).
+    pub async fn export(&self, actor: &Actor, id: PersonId) -> ServiceResult<SubjectAccessExport> {
+        let person = self.existing(id).await?;
+        let (grant, team) = self.authorise(actor, id, Permission::ExportSubjectAccess, "subject_access_export").await?;
+        let now = self.now();
+        let audit_entry = AuditEntry::granted(actor, now, id, AuditAction::Export, "subject_access_export", &grant);
+        self.store.append(std::slice::from_ref(&audit_entry)).await?;
+        Ok(SubjectAccessExport {
+            exported_at: now,
+            revisions: self.store.revisions(id).await?,
+            audit: self.store.audit_for_person(id, AUDIT_EXPORT_LIMIT).await?,
+            person,
+            team,
+        })
+    }
+}
+
+/// Names of the fields an edit changes, for the audit log (values are not repeated there).
+fn changed_fields(before: &PersonDraft, after: &PersonDraft) -> String {
+    let mut fields = Vec::new();
+    let mut check = |name: &'static str, changed: bool| {
+        if changed {
+            fields.push(name);
+        }
+    };
+    check("family_name", before.family_name != after.family_name);
+    check("given_names", before.given_names != after.given_names);
+    check("birth_date", before.birth_date != after.birth_date);
+    check("sex", before.sex != after.sex);
+    check("address", before.address != after.address || before.postcode != after.postcode || before.city != after.city);
+    check("phone", before.phone != after.phone);
+    check("email", before.email != after.email);
+    check("identifiers", before.identifiers != after.identifiers);
+    if fields.is_empty() { "no_changes".into() } else { fields.join(", ") }
+}
