@@ -3,6 +3,7 @@
 //! meetings, audit) is one transaction. The persons on each agenda are indexed for the
 //! person's conference page.
 
+use crate::notifications::insert_events;
 use crate::people::{INSERT_AUDIT, insert_audit};
 use crate::plan::{corrupt, to_json, write_event_and_tasks, write_plan_step};
 use crate::types::{Day, Instant};
@@ -149,6 +150,7 @@ impl ConferenceStore for Store {
             for audit in &write.audit {
                 insert_audit!(tx, audit);
             }
+            insert_events!(tx, &write.outbox);
         });
         Ok(())
     }

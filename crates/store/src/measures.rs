@@ -2,6 +2,7 @@
 //! domain value with a version against lost updates, the people it concerns indexed in
 //! `measure_person` (rewritten on every save), and an append-only history in `measure_event`.
 
+use crate::notifications::insert_events;
 use crate::people::{INSERT_AUDIT, insert_audit};
 use crate::plan::{corrupt, to_json};
 use crate::read::params;
@@ -10,6 +11,7 @@ use crate::{Store, db_error, in_tx};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, PersonId};
 use domain::measures::ports::{Measure, MeasureEvent, MeasureStore, Stored};
+use domain::notifications::Event;
 use domain::ports::StoreResult;
 use jiff::civil::Date;
 use uuid::Uuid;
@@ -31,7 +33,13 @@ fn status<M: Measure>(value: &M) -> &'static str {
 }
 
 impl MeasureStore for Store {
-    async fn save_measure<M: Measure>(&self, value: &M, event: &MeasureEvent, audit: &[AuditEntry]) -> StoreResult<()> {
+    async fn save_measure<M: Measure>(
+        &self,
+        value: &M,
+        event: &MeasureEvent,
+        audit: &[AuditEntry],
+        outbox: &[Event],
+    ) -> StoreResult<()> {
         let state = to_json(value)?;
         let id = value.measure_id();
         in_tx!(self, tx => {
@@ -115,6 +123,7 @@ impl MeasureStore for Store {
             for entry in audit {
                 insert_audit!(tx, entry);
             }
+            insert_events!(tx, outbox);
         });
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! updates, the append-only history (one row per change, with the plan after it), and an
 //! index of outstanding tasks for the task lists, rewritten from the plan on every save.
 
+use crate::notifications::insert_events;
 use crate::people::{INSERT_AUDIT, in_list, in_list_from, insert_audit};
 use crate::read::{Param, params};
 use crate::types::{Day, Instant};
@@ -10,6 +11,7 @@ use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, PlanId, TaskId};
 use domain::measures::ExclusionOrder;
 use domain::measures::ports::{MeasureStore, TaskHolders, TaskListStore};
+use domain::notifications::Event;
 use domain::plan::Plan;
 use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, TaskOwner, command_name};
 use domain::plan::service::plan_status_code;
@@ -165,19 +167,19 @@ impl Store {
 }
 
 impl PlanStore for Store {
-    /// Also `save_plan`: `write_plan_step!` inserts version 1 and updates later versions.
     async fn create_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
+        self.save_plan(plan, event, audit, &[]).await
+    }
+
+    /// `write_plan_step!` inserts version 1 and updates later versions.
+    async fn save_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry, outbox: &[Event]) -> StoreResult<()> {
         let state = to_json(plan)?;
         in_tx!(self, tx => {
             write_plan_step!(tx, plan, event, &state);
             insert_audit!(tx, audit);
+            insert_events!(tx, outbox);
         });
         Ok(())
-    }
-
-    async fn save_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
-        // The step itself tells a new plan (version 1) from a change.
-        self.create_plan(plan, event, audit).await
     }
 
     async fn current_plan(&self, person: PersonId) -> StoreResult<Option<StoredPlan>> {

@@ -13,4 +13,4 @@ pub mod service;
 pub mod workflow;
 
 pub use model::{COHORT_REVIEW_DAYS, CohortChange, CohortMove, CohortNotice, CohortNoticeLine};
-pub use workflow::{TeamNotice, team_notice};
+pub use workflow::{TeamNotice, cohort_event, team_notice};

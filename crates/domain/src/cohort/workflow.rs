@@ -5,11 +5,13 @@
 //! This module decides which; the store applies the decision in the transaction that records
 //! the membership change.
 
-use super::model::{COHORT_REVIEW_DAYS, CohortChange};
+use super::model::{COHORT_REVIEW_DAYS, CohortChange, CohortMove};
 use crate::access::Restriction;
-use crate::ids::{AgencyId, TaskId};
+use crate::ids::{AgencyId, MemberId, PersonId, TaskId};
 use crate::jurisdiction::Lang;
+use crate::notifications::{Audience, Event, EventKind, Subject, SubjectKind};
 use crate::plan::{Plan, PlanCommand, TaskKind};
+use jiff::Timestamp;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use std::collections::BTreeSet;
@@ -62,6 +64,26 @@ pub fn team_notice(
             })
             .collect(),
     )
+}
+
+/// The outbox event of a change told to a team (by a task or on its list), recorded by `by`.
+pub fn cohort_event(
+    change: &CohortChange,
+    person: PersonId,
+    team: &BTreeSet<AgencyId>,
+    by: MemberId,
+    at: Timestamp,
+) -> Event {
+    let kind = match change.change {
+        CohortMove::Joined => EventKind::CohortMemberJoined,
+        CohortMove::Left => EventKind::CohortMemberLeft,
+    };
+    let subject = Subject::new(SubjectKind::Person, person.0);
+    Event::new(kind, at, subject, Audience::agencies(team.iter().copied()))
+        .about(person)
+        .by(by)
+        .with("rule", &change.rule)
+        .with("date", change.on)
 }
 
 #[cfg(test)]

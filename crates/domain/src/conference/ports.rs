@@ -4,6 +4,7 @@
 use crate::audit::AuditEntry;
 use crate::conference::{ConferenceRequest, Meeting};
 use crate::ids::{ConferenceRequestId, MeetingId, PersonId};
+use crate::notifications::Event;
 use crate::plan::ports::PlanWrite;
 use crate::ports::StoreResult;
 use jiff::civil::Date;
@@ -24,13 +25,14 @@ pub struct StoredMeeting {
 /// What one use case writes, all or nothing: requests and meetings at their new version (1 for
 /// a new one; otherwise the stored version must still be one less, or the write is a
 /// `StoreError::Conflict`), plans (a closing meeting's decisions, each plan's stored version
-/// checked the same way) and the audit entries.
+/// checked the same way), the audit entries and the outbox events.
 #[derive(Debug, Default)]
 pub struct ConferenceWrite<'a> {
     pub requests: Vec<(&'a ConferenceRequest, i64)>,
     pub meetings: Vec<(&'a Meeting, i64)>,
     pub plans: Vec<PlanWrite>,
     pub audit: Vec<AuditEntry>,
+    pub outbox: Vec<Event>,
 }
 
 pub trait ConferenceStore: Send + Sync {

@@ -7,6 +7,7 @@ use crate::ids::{AgencyId, MemberId, PersonId, TaskId};
 use crate::measures::workflow::{
     AreaBan, AreaBanStatus, Episode, EpisodeStatus, ExclusionContext, ExclusionOrder, Group, OrderStatus,
 };
+use crate::notifications::Event;
 use crate::plan::Plan;
 use crate::plan::ports::{PageRequest, TaskOwner};
 use crate::ports::StoreResult;
@@ -69,13 +70,14 @@ pub struct MeasureEvent {
 
 pub trait MeasureStore: Send + Sync {
     /// Version 1 inserts the measure; a later version replaces it if the stored version is
-    /// still `event.version - 1` (else `StoreError::Conflict`). With the history row and the
-    /// audit entries, atomically.
+    /// still `event.version - 1` (else `StoreError::Conflict`). With the history row, the
+    /// audit entries and the outbox events, atomically.
     fn save_measure<M: Measure>(
         &self,
         value: &M,
         event: &MeasureEvent,
         audit: &[AuditEntry],
+        outbox: &[Event],
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// The measure of kind `M` with this id.
     fn measure<M: Measure>(&self, id: Uuid) -> impl Future<Output = StoreResult<Option<Stored<M>>>> + Send;

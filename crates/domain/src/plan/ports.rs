@@ -3,6 +3,7 @@
 
 use crate::audit::AuditEntry;
 use crate::ids::{AgencyId, MemberId, PersonId, PlanId};
+use crate::notifications::Event;
 use crate::plan::{Plan, PlanCommand};
 use crate::ports::StoreResult;
 use jiff::Timestamp;
@@ -57,12 +58,14 @@ pub trait PlanStore: Send + Sync {
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Saves `plan` as version `event.version` if the stored version is still `event.version - 1`,
-    /// with the history row and the audit entry, atomically; otherwise `StoreError::Conflict`.
+    /// with the history row, the audit entry and the outbox events, atomically; otherwise
+    /// `StoreError::Conflict`.
     fn save_plan(
         &self,
         plan: &Plan,
         event: &PlanEvent,
         audit: &AuditEntry,
+        outbox: &[Event],
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// The person's latest plan.
     fn current_plan(&self, person: PersonId) -> impl Future<Output = StoreResult<Option<StoredPlan>>> + Send;

@@ -206,6 +206,8 @@ impl PlanStatus {
     }
 }
 
+/// What a change means for the partners; the service writes each as an outbox event (who is
+/// told follows from the plan: a task's owner, or the whole team).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum PlanEffect {
     TaskAssigned {
@@ -214,22 +216,28 @@ pub enum PlanEffect {
         owner: AgencyId,
         owner_member: Option<MemberId>,
     },
-    TaskCancelledByClosing {
+    /// An outstanding task ended with its plan.
+    TaskCancelled {
         plan: PlanId,
         task: TaskId,
         owner: AgencyId,
     },
-    ReEvaluationScheduled {
+    Activated {
         plan: PlanId,
-        on: Date,
+        re_evaluation_on: Date,
     },
-    NotifyTeam {
+    ReEvaluationStarted {
         plan: PlanId,
-        team: BTreeSet<AgencyId>,
-        what: &'static str,
     },
-    /// The prosecution picks the person up on the regular route.
-    ReturnToProsecution {
+    Continued {
+        plan: PlanId,
+        re_evaluation_on: Date,
+    },
+    Closed {
+        plan: PlanId,
+    },
+    /// The plan ended and the prosecution picks the person up on the regular route.
+    ReturnedToProsecution {
         plan: PlanId,
         person: PersonId,
         reason: String,
@@ -285,10 +293,6 @@ impl Plan {
             return Err(PlanError::RestrictionExcludesOwner(owner));
         }
         Ok(())
-    }
-
-    fn notify(&self, what: &'static str) -> PlanEffect {
-        PlanEffect::NotifyTeam { plan: self.id, team: self.team.clone(), what }
     }
 
     /// Adds the task of a `PlanCommand::AddTask` (any other command is refused as the wrong
@@ -389,20 +393,18 @@ impl Plan {
                 self.status = PlanStatus::Active;
                 self.activated_on = Some(today);
                 self.re_evaluation_on = Some(on);
-                effects.push(PlanEffect::ReEvaluationScheduled { plan: self.id, on });
-                effects.push(self.notify("plan activated"));
+                effects.push(PlanEffect::Activated { plan: self.id, re_evaluation_on: on });
             }
             PlanCommand::StartReEvaluation => {
                 self.status = PlanStatus::UnderReEvaluation;
-                effects.push(self.notify("re-evaluation started"));
+                effects.push(PlanEffect::ReEvaluationStarted { plan: self.id });
             }
             PlanCommand::Continue { reason } => {
                 let reason = required_text(&reason, PlanError::ContinueNeedsReason)?;
                 let on = re_evaluation_date(today, context.rules);
                 self.status = PlanStatus::Continued { reason };
                 self.re_evaluation_on = Some(on);
-                effects.push(PlanEffect::ReEvaluationScheduled { plan: self.id, on });
-                effects.push(self.notify("plan continued"));
+                effects.push(PlanEffect::Continued { plan: self.id, re_evaluation_on: on });
             }
             PlanCommand::Close { outcome, why, open_measures_reason } => {
                 let why = required_text(&why, PlanError::CloseNeedsWhy)?;
@@ -414,19 +416,18 @@ impl Plan {
                 effects.extend(self.cancel_outstanding_tasks("plan closed"));
                 self.status = PlanStatus::Closed { outcome, why, open_measures_reason };
                 self.re_evaluation_on = None;
-                effects.push(self.notify("plan closed"));
+                effects.push(PlanEffect::Closed { plan: self.id });
             }
             PlanCommand::ReturnToCriminalJustice { reason } => {
                 let reason = required_text(&reason, PlanError::ReturnNeedsReason)?;
                 effects.extend(self.cancel_outstanding_tasks("returned to criminal justice"));
-                effects.push(PlanEffect::ReturnToProsecution {
+                effects.push(PlanEffect::ReturnedToProsecution {
                     plan: self.id,
                     person: self.person,
                     reason: reason.clone(),
                 });
                 self.status = PlanStatus::ReturnedToCriminalJustice { reason };
                 self.re_evaluation_on = None;
-                effects.push(self.notify("returned to the criminal-justice route"));
             }
         }
         Ok((self, effects))
@@ -440,7 +441,7 @@ impl Plan {
             .filter(|t| t.status.is_outstanding())
             .map(|t| {
                 t.status = TaskStatus::Cancelled { reason: reason.to_owned() };
-                PlanEffect::TaskCancelledByClosing { plan, task: t.id, owner: t.owner }
+                PlanEffect::TaskCancelled { plan, task: t.id, owner: t.owner }
             })
             .collect()
     }

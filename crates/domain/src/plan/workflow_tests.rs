@@ -169,7 +169,7 @@ fn activation_needs_goals_and_tasks_and_schedules_the_re_evaluation() {
     let (plan, effects) = try_apply(plan, PlanCommand::Activate).unwrap();
     assert_eq!(plan.status, PlanStatus::Active);
     assert_eq!((plan.activated_on, plan.re_evaluation_on), (Some(date(2026, 3, 5)), Some(date(2027, 3, 5))));
-    assert_eq!(effects[0], PlanEffect::ReEvaluationScheduled { plan: plan.id, on: date(2027, 3, 5) });
+    assert_eq!(effects, vec![PlanEffect::Activated { plan: plan.id, re_evaluation_on: date(2027, 3, 5) }]);
     assert_eq!(
         try_apply(plan, PlanCommand::Activate).unwrap_err(),
         PlanError::WrongStatus { current: "active", needed: "draft" }
@@ -182,6 +182,8 @@ fn re_evaluation_starts_only_on_a_running_plan() {
         try_apply(draft(1), PlanCommand::StartReEvaluation).unwrap_err(),
         PlanError::WrongStatus { current: "draft", needed: "active or continued" }
     );
+    let (started, effects) = try_apply(active(1), PlanCommand::StartReEvaluation).unwrap();
+    assert_eq!(effects, vec![PlanEffect::ReEvaluationStarted { plan: started.id }]);
     let plan = under_re_evaluation();
     assert_eq!(plan.status, PlanStatus::UnderReEvaluation);
     assert!(matches!(
@@ -209,7 +211,7 @@ fn continuing_needs_a_reason_and_schedules_the_next_re_evaluation() {
         .unwrap();
     assert!(plan.status.is_running());
     assert_eq!(plan.re_evaluation_on, Some(date(2028, 3, 8)));
-    assert_eq!(effects[0], PlanEffect::ReEvaluationScheduled { plan: plan.id, on: date(2028, 3, 8) });
+    assert_eq!(effects, vec![PlanEffect::Continued { plan: plan.id, re_evaluation_on: date(2028, 3, 8) }]);
     // A continued plan can be re-evaluated again.
     assert!(try_apply(plan, PlanCommand::StartReEvaluation).is_ok());
 }
@@ -241,7 +243,8 @@ fn closing_with_open_measures_needs_a_reason() {
         PlanStatus::Closed { outcome: Outcome::GoalsPartlyMet, open_measures_reason: Some(_), .. }
     ));
     assert!(closed.tasks.iter().all(|t| !t.status.is_outstanding()), "outstanding tasks end with the plan");
-    assert_eq!(effects.iter().filter(|e| matches!(e, PlanEffect::TaskCancelledByClosing { .. })).count(), 3);
+    assert_eq!(effects.iter().filter(|e| matches!(e, PlanEffect::TaskCancelled { .. })).count(), 3);
+    assert_eq!(effects.last(), Some(&PlanEffect::Closed { plan: closed.id }));
     assert_eq!(closed.re_evaluation_on, None);
     assert_eq!(
         try_apply(closed, add_goal(5, "housing")).unwrap_err(),
@@ -271,7 +274,7 @@ fn returning_to_criminal_justice_notifies_the_prosecution() {
     let (plan, effects) =
         try_apply(active(1), PlanCommand::ReturnToCriminalJustice { reason: "refuses all help".into() }).unwrap();
     assert!(plan.status.has_ended());
-    assert!(effects.contains(&PlanEffect::ReturnToProsecution {
+    assert!(effects.contains(&PlanEffect::ReturnedToProsecution {
         plan: plan.id,
         person: plan.person,
         reason: "refuses all help".into()

@@ -150,6 +150,7 @@ macro_rules! notify_teams {
                     }
                 };
                 let person_id = domain::ids::PersonId::from_uuid(person);
+                let told_event = domain::cohort::cohort_event(change, person_id, &team, by.member, at);
                 match notice {
                     TeamNotice::Tasks(commands) => {
                         let (mut plan, mut version, _) = stored.expect("tasks only for a stored plan");
@@ -196,6 +197,7 @@ macro_rules! notify_teams {
                     }
                     TeamNotice::Nobody => {}
                 }
+                $crate::notifications::insert_events!($tx, std::slice::from_ref(&told_event));
                 told += 1;
             }
         }

@@ -5,7 +5,7 @@
 use crate::access::{Actor, Permission, Restriction, authorise};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::conference::ports::{ConferenceWrite, StoredMeeting};
-use crate::conference::service::{ConferencePorts, Conferences, TriageLine, refused, require};
+use crate::conference::service::{ConferencePorts, Conferences, Teller, TriageLine, refused, require};
 use crate::conference::{
     ConferenceError, Meeting, MeetingCommand, MeetingEffect, MeetingInput, MeetingView, MinutesInput, MinutesView,
     NewMeeting, TriageCommand, first_meeting_with_room, meeting_view_for, parse_agencies,
@@ -123,8 +123,12 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             chair: actor.member_id,
             invited,
         };
-        let (meeting, _effects) = Meeting::plan(new, &self.pack.conference).map_err(|e| refused(&e))?;
-        self.store.write_conference(&ConferenceWrite { meetings: vec![(&meeting, 1)], ..Default::default() }).await?;
+        let (meeting, effects) = Meeting::plan(new, &self.pack.conference).map_err(|e| refused(&e))?;
+        let safety_houses = self.safety_houses().await?;
+        let outbox = Teller { by: actor.member_id, at: now, safety_houses: &safety_houses }.meeting(&meeting, &effects);
+        self.store
+            .write_conference(&ConferenceWrite { meetings: vec![(&meeting, 1)], outbox, ..Default::default() })
+            .await?;
         Ok(meeting)
     }
 
@@ -197,17 +201,23 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             Err(ConferenceError::AgendaFull { quota }) => return Err(self.agenda_full(quota, date).await?),
             Err(other) => return Err(refused(&other)),
         };
+        let safety_houses = self.safety_houses().await?;
+        let teller = Teller { by: actor.member_id, at: now, safety_houses: &safety_houses };
         let mut changed_request = stored_request.request;
+        let mut outbox = teller.meeting(&meeting, &effects);
         for effect in effects {
             if let MeetingEffect::RequestScheduled { meeting, meeting_on, .. } = effect {
                 let command = TriageCommand::Schedule { meeting, meeting_on };
-                changed_request = changed_request.apply(command, now).map_err(|e| refused(&e))?.0;
+                let triage_effects;
+                (changed_request, triage_effects) = changed_request.apply(command, now).map_err(|e| refused(&e))?;
+                outbox.extend(teller.triage(&changed_request, &triage_effects));
             }
         }
         let write = ConferenceWrite {
             requests: vec![(&changed_request, stored_request.version + 1)],
             meetings: vec![(&meeting, stored.version + 1)],
             audit: vec![AuditEntry::granted(actor, now, person, AuditAction::Update, what, &found.grant)],
+            outbox,
             ..Default::default()
         };
         self.store.write_conference(&write).await?;
@@ -290,14 +300,18 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             per_person.entry(person).or_default().push(command);
         }
         let plans = self.plans();
+        let safety_houses = self.safety_houses().await?;
+        let teller = Teller { by: actor.member_id, at: now, safety_houses: &safety_houses };
+        let mut outbox = teller.meeting(&meeting, &effects);
         let mut audit = Vec::new();
         let mut plan_writes = Vec::new();
         for (person, commands) in &per_person {
             let person = *person;
-            let (write, found) = plans.decisions_write(actor, person, commands).await?;
+            let (write, plan_effects, found) = plans.decisions_write(actor, person, commands).await?;
             let grant = &found.grant;
             audit.push(AuditEntry::granted(actor, now, person, AuditAction::Update, "conference: closed", grant));
-            if !write.steps.is_empty() {
+            if let Some((_, plan)) = write.steps.last() {
+                outbox.extend(teller.decisions(&meeting, plan, &plan_effects));
                 let what = "plan: conference decisions";
                 audit.push(AuditEntry::granted(actor, now, person, AuditAction::Update, what, grant));
                 plan_writes.push(write);
@@ -307,6 +321,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             meetings: vec![(&meeting, stored.version + 1)],
             plans: plan_writes,
             audit,
+            outbox,
             ..Default::default()
         };
         self.store.write_conference(&write).await?;
@@ -373,12 +388,16 @@ impl<S: ConferencePorts> Conferences<'_, S> {
                 authorise_person(self.store, actor, *person, Permission::ChairConference, what, now, today).await?;
             audit.push(AuditEntry::granted(actor, now, *person, AuditAction::Update, what, &found.grant));
         }
+        let safety_houses = self.safety_houses().await?;
+        let teller = Teller { by: actor.member_id, at: now, safety_houses: &safety_houses };
+        let mut outbox = teller.meeting(meeting.0, effects);
         let mut requests = Vec::new();
         for effect in effects {
             if let MeetingEffect::RequestUnscheduled { request, reason } = effect {
                 let Some(stored) = self.store.conference_request(*request).await? else { continue };
                 let command = TriageCommand::Unschedule { by: actor.member_id, reason: reason.clone() };
-                let (changed, _) = stored.request.apply(command, now).map_err(|e| refused(&e))?;
+                let (changed, triage_effects) = stored.request.apply(command, now).map_err(|e| refused(&e))?;
+                outbox.extend(teller.triage(&changed, &triage_effects));
                 requests.push((changed, stored.version + 1));
             }
         }
@@ -386,6 +405,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             requests: requests.iter().map(|(r, v)| (r, *v)).collect(),
             meetings: vec![meeting],
             audit,
+            outbox,
             ..Default::default()
         };
         self.store.write_conference(&write).await?;

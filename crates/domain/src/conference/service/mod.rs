@@ -3,9 +3,12 @@
 //! meetings in `meetings`. Every read and write of a person's data is authorised against the
 //! person's team and audited; the agenda and minutes follow need-to-know.
 
+mod events;
 mod meetings;
 
 pub use meetings::{DiscussedAt, MeetingFile, MeetingLine};
+
+use events::Teller;
 
 use crate::access::{Actor, Denial, Permission, TeamEntry, authorise};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
@@ -15,7 +18,7 @@ use crate::conference::{
     ConferenceError, ConferenceRequest, NewConferenceRequest, ProposalInput, RequestInput, RequestOrigin,
     RequestStatus, TriageCommand, TriageInput, TriageInputs, conference_field_error, parse_agencies,
 };
-use crate::directory::DirectoryStore;
+use crate::directory::{AgencyKind, DirectoryStore};
 use crate::ids::{AgencyId, ConferenceRequestId, PersonId, new_v7};
 use crate::jurisdiction::BeyondPack;
 use crate::people::Person;
@@ -86,6 +89,12 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         Plans { store: self.store, clock: self.clock, time_zone: self.time_zone, pack: self.pack }
     }
 
+    /// The agencies that run triage and chair conferences: the Safety Houses.
+    async fn safety_houses(&self) -> ServiceResult<BTreeSet<AgencyId>> {
+        let agencies = self.store.agencies().await?;
+        Ok(agencies.into_iter().filter(|a| a.kind == AgencyKind::SafetyHouse).map(|a| a.id).collect())
+    }
+
     /// The person's requests and the conferences that discussed them; the read is audited.
     pub async fn file(&self, actor: &Actor, person: PersonId) -> ServiceResult<ConferenceFile> {
         let now = self.clock.now();
@@ -123,12 +132,13 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         what: &str,
     ) -> ServiceResult<ConferenceRequest> {
         let now = self.clock.now();
-        let (request, _effects) =
+        let (request, effects) =
             ConferenceRequest::submit(new, &self.pack.triage_calendar, now).map_err(|e| refused(&e))?;
         let audit = vec![AuditEntry::granted(actor, now, person, AuditAction::Create, what, grant)];
-        self.store
-            .write_conference(&ConferenceWrite { requests: vec![(&request, 1)], audit, ..Default::default() })
-            .await?;
+        let safety_houses = self.safety_houses().await?;
+        let outbox = Teller { by: actor.member_id, at: now, safety_houses: &safety_houses }.triage(&request, &effects);
+        let write = ConferenceWrite { requests: vec![(&request, 1)], audit, outbox, ..Default::default() };
+        self.store.write_conference(&write).await?;
         Ok(request)
     }
 
@@ -239,9 +249,12 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let now = self.clock.now();
         let found =
             authorise_person(self.store, actor, person, Permission::TriageConference, what, now, self.today()).await?;
-        let (changed, _effects) = stored.request.apply(command, now).map_err(|e| refused(&e))?;
+        let (changed, effects) = stored.request.apply(command, now).map_err(|e| refused(&e))?;
         let audit = vec![AuditEntry::granted(actor, now, person, AuditAction::Update, what, &found.grant)];
-        let write = ConferenceWrite { requests: vec![(&changed, stored.version + 1)], audit, ..Default::default() };
+        let safety_houses = self.safety_houses().await?;
+        let outbox = Teller { by: actor.member_id, at: now, safety_houses: &safety_houses }.triage(&changed, &effects);
+        let write =
+            ConferenceWrite { requests: vec![(&changed, stored.version + 1)], audit, outbox, ..Default::default() };
         self.store.write_conference(&write).await?;
         Ok(changed)
     }

@@ -146,6 +146,7 @@ pub enum MeetingEffect {
     NotifyCancelled {
         meeting: MeetingId,
         agencies: BTreeSet<AgencyId>,
+        reason: String,
     },
     /// The request that put a person on the agenda waits for another meeting: apply
     /// `TriageCommand::Unschedule` to it.
@@ -278,7 +279,11 @@ impl Meeting {
                     return Err(ConferenceError::CancelNeedsReason);
                 }
                 let reason = reason.trim().to_owned();
-                effects.push(MeetingEffect::NotifyCancelled { meeting: self.id, agencies: self.invited.clone() });
+                effects.push(MeetingEffect::NotifyCancelled {
+                    meeting: self.id,
+                    agencies: self.invited.clone(),
+                    reason: reason.clone(),
+                });
                 effects.extend(
                     self.agenda
                         .iter()

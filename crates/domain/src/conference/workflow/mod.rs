@@ -10,4 +10,6 @@ pub use meeting::{
     AgendaItem, Attendee, Meeting, MeetingCommand, MeetingEffect, MeetingStatus, NewMeeting, Removal,
     first_meeting_with_room,
 };
-pub use triage::{ConferenceRequest, NewConferenceRequest, RequestOrigin, RequestStatus, TriageCommand, TriageEffect};
+pub use triage::{
+    ConferenceRequest, NewConferenceRequest, RequestOrigin, RequestStatus, TriageCommand, TriageEffect, TriageOutcome,
+};

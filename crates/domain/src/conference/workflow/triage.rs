@@ -83,16 +83,32 @@ pub enum TriageCommand {
     },
 }
 
+/// What became of a request, as the requester is told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum TriageOutcome {
+    Accepted,
+    Declined {
+        reason: String,
+    },
+    Scheduled {
+        meeting_on: Date,
+    },
+    /// Taken off a meeting's agenda (or the meeting was cancelled); it waits for another.
+    Unscheduled {
+        reason: String,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum TriageEffect {
     PutOnTriageList {
         request: ConferenceRequestId,
         triage_on: Date,
     },
-    /// Tell the requesting agency (or, for a proposal, the process manager) the outcome.
+    /// Tell the requesting agency (or, for a proposal, the Safety House) the outcome.
     NotifyRequester {
         request: ConferenceRequestId,
-        outcome: &'static str,
+        outcome: TriageOutcome,
     },
     InviteAgencies {
         request: ConferenceRequestId,
@@ -138,16 +154,17 @@ impl ConferenceRequest {
         match (&self.status, command) {
             (status, TriageCommand::Accept { by }) if status.awaits_triage() => Ok((
                 Self { status: RequestStatus::Accepted { by, at: now }, ..self },
-                vec![TriageEffect::NotifyRequester { request: id, outcome: "accepted" }],
+                vec![TriageEffect::NotifyRequester { request: id, outcome: TriageOutcome::Accepted }],
             )),
             (status, TriageCommand::Decline { by, reason }) if status.awaits_triage() => {
                 if reason.trim().is_empty() {
                     return Err(ConferenceError::DeclineNeedsReason);
                 }
                 let reason = reason.trim().to_owned();
+                let outcome = TriageOutcome::Declined { reason: reason.clone() };
                 Ok((
                     Self { status: RequestStatus::Declined { by, at: now, reason }, ..self },
-                    vec![TriageEffect::NotifyRequester { request: id, outcome: "declined" }],
+                    vec![TriageEffect::NotifyRequester { request: id, outcome }],
                 ))
             }
             (status, TriageCommand::Accept { .. } | TriageCommand::Decline { .. }) => {
@@ -159,7 +176,7 @@ impl ConferenceRequest {
                 }
                 let effects = vec![
                     TriageEffect::InviteAgencies { request: id, meeting, agencies: self.invited.clone() },
-                    TriageEffect::NotifyRequester { request: id, outcome: "scheduled" },
+                    TriageEffect::NotifyRequester { request: id, outcome: TriageOutcome::Scheduled { meeting_on } },
                 ];
                 Ok((Self { status: RequestStatus::Scheduled { meeting, meeting_on }, ..self }, effects))
             }
@@ -168,9 +185,10 @@ impl ConferenceRequest {
                 if reason.trim().is_empty() {
                     return Err(ConferenceError::RemoveNeedsReason);
                 }
+                let outcome = TriageOutcome::Unscheduled { reason: reason.trim().to_owned() };
                 Ok((
                     Self { status: RequestStatus::Accepted { by, at: now }, ..self },
-                    vec![TriageEffect::NotifyRequester { request: id, outcome: "taken off the agenda" }],
+                    vec![TriageEffect::NotifyRequester { request: id, outcome }],
                 ))
             }
             (status, TriageCommand::Unschedule { .. }) => Err(ConferenceError::NotScheduled(status.name())),

@@ -92,7 +92,7 @@ fn a_scheduled_request_taken_off_the_agenda_is_accepted_again() {
     assert_eq!(scheduled.clone().apply(unschedule(" "), now()).unwrap_err(), ConferenceError::RemoveNeedsReason);
     let (again, effects) = scheduled.apply(unschedule("meeting cancelled"), now()).unwrap();
     assert_eq!(again.status, RequestStatus::Accepted { by: member(), at: now() });
-    assert!(matches!(effects[0], TriageEffect::NotifyRequester { outcome: "taken off the agenda", .. }));
+    assert!(matches!(&effects[0], TriageEffect::NotifyRequester { outcome: TriageOutcome::Unscheduled { .. }, .. }));
 }
 
 #[test]

@@ -8,6 +8,7 @@ use crate::ids::{EpisodeId, MemberId, PersonId, new_v7};
 use crate::measures::model::parse;
 use crate::measures::ports::{MeasureStore, Stored};
 use crate::measures::service::Measures;
+use crate::measures::service::events::episode_events;
 use crate::measures::{
     CONTACT_KINDS, Episode, EpisodeAction, EpisodeCommand, EpisodeError, EpisodeInput, NewEpisode, episode_field_error,
 };
@@ -45,8 +46,11 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             weeks: parse::number(&input.weeks, "weeks")?,
             contacts_per_week: parse::number(&input.contacts_per_week, "contacts_per_week")?,
         };
-        let (episode, _effects) = Episode::start(new).map_err(refused)?;
-        self.save(actor, &episode, 1, "start", self.audited(actor, &[(&found, AuditAction::Create)], what)).await?;
+        let (episode, effects) = Episode::start(new).map_err(refused)?;
+        let agency_of = |member: MemberId| (member == manager.id).then_some(manager.agency_id);
+        let outbox = episode_events(&episode, &effects, agency_of, actor.member_id, self.now());
+        let audit = self.audited(actor, &[(&found, AuditAction::Create)], what);
+        self.save(actor, &episode, 1, "start", audit, &outbox).await?;
         Ok(episode)
     }
 
@@ -76,14 +80,11 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             },
             EpisodeAction::Close { reason, .. } => EpisodeCommand::Close { reason: reason.clone() },
         };
-        let (changed, _effects) = stored.value.apply(command, self.today()).map_err(refused)?;
-        self.save(
-            actor,
-            &changed,
-            stored.version + 1,
-            change,
-            self.audited(actor, &[(&found, AuditAction::Update)], &what),
-        )
-        .await
+        let (changed, effects) = stored.value.apply(command, self.today()).map_err(refused)?;
+        let manager = self.store.member(changed.case_manager).await?;
+        let agency_of = |member: MemberId| manager.as_ref().filter(|m| m.id == member).map(|m| m.agency_id);
+        let outbox = episode_events(&changed, &effects, agency_of, actor.member_id, self.now());
+        let audit = self.audited(actor, &[(&found, AuditAction::Update)], &what);
+        self.save(actor, &changed, stored.version + 1, change, audit, &outbox).await
     }
 }

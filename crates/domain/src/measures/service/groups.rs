@@ -72,7 +72,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore + PlanStore> Meas
         };
         let group = Group::form(new).map_err(refused)?;
         let audit = AuditEntry::new(actor, self.now(), None, AuditAction::Create, "group: form", "role");
-        self.save(actor, &group, 1, "form", vec![audit]).await?;
+        self.save(actor, &group, 1, "form", vec![audit], &[]).await?;
         Ok(group)
     }
 
@@ -166,7 +166,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore + PlanStore> Meas
         let change = change_name(action);
         let what = format!("group: {}", change.replace('_', " "));
         let audit = self.audited(actor, &[(found, AuditAction::Update)], &what);
-        self.save(actor, &group, stored.version + 1, change, audit).await
+        self.save(actor, &group, stored.version + 1, change, audit, &[]).await
     }
 
     /// The groups `person` could be added to from their page.

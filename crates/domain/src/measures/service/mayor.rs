@@ -8,13 +8,18 @@ use crate::ids::{AgencyId, AreaBanId, ExclusionOrderId, PersonId, TaskId, new_v7
 use crate::measures::model::parse;
 use crate::measures::ports::{MeasureStore, Stored};
 use crate::measures::service::Measures;
+use crate::measures::service::events::order_events;
 use crate::measures::{
     AreaBan, AreaBanCommand, BanAction, BanInput, ExclusionError, ExclusionOrder, NewAreaBan, NewExclusionOrder,
     OrderAction, OrderCommand, OrderInput, exclusion_field_error,
 };
+use crate::measures::{ExclusionContext, ExclusionEffect};
+use crate::notifications::Event;
 use crate::people::ports::PeopleStore;
+use crate::plan::service::team_agencies;
 use crate::service::{ServiceError, ServiceResult};
 use crate::validation::{FieldError, invalid};
+use std::collections::BTreeMap;
 
 /// The catalogue key and form field for a rule of the mayor's measures that refused a change.
 fn refused(error: ExclusionError) -> ServiceError {
@@ -49,7 +54,8 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             decision_ref: input.decision_ref.clone(),
             imposed_at,
         };
-        let (order, _effects) = ExclusionOrder::impose(new, &context).map_err(refused)?;
+        let (order, effects) = ExclusionOrder::impose(new, &context).map_err(refused)?;
+        debug_assert!(effects.is_empty(), "imposing tells nobody yet: help tasks come after");
         let mut protected = Vec::new();
         for (people, field) in [(&victims, "victims"), (&children, "children")] {
             for person in people {
@@ -58,7 +64,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         }
         let mut audited = vec![(&subject, AuditAction::Create)];
         audited.extend(protected.iter().map(|found| (found, AuditAction::Create)));
-        self.save(actor, &order, 1, "impose", self.audited(actor, &audited, what)).await?;
+        self.save(actor, &order, 1, "impose", self.audited(actor, &audited, what), &[]).await?;
         Ok(order)
     }
 
@@ -102,10 +108,34 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             },
             OrderAction::Lift { reason, .. } => OrderCommand::Lift { reason: reason.clone() },
         };
-        let (changed, _effects) = stored.value.apply(command, &self.exclusion_context()?, now).map_err(refused)?;
+        let context = self.exclusion_context()?;
+        let (changed, effects) = stored.value.apply(command, &context, now).map_err(refused)?;
+        let outbox = self.order_events(actor, &changed, &effects, &context).await?;
         let mut audited = vec![(&on_page, AuditAction::Update)];
         audited.extend(found.iter().map(|f| (f, AuditAction::Update)));
-        self.save(actor, &changed, stored.version + 1, action.change(), self.audited(actor, &audited, &what)).await
+        let audit = self.audited(actor, &audited, &what);
+        self.save(actor, &changed, stored.version + 1, action.change(), audit, &outbox).await
+    }
+
+    /// The events of an order's change, with the teams they go to as they are today.
+    async fn order_events(
+        &self,
+        actor: &Actor,
+        order: &ExclusionOrder,
+        effects: &[ExclusionEffect],
+        context: &ExclusionContext<'_>,
+    ) -> ServiceResult<Vec<Event>> {
+        let mut teams = BTreeMap::new();
+        for effect in effects {
+            if let ExclusionEffect::NotifyEnded { excluded, victims, .. } = effect {
+                for person in std::iter::once(excluded).chain(victims) {
+                    let team = self.store.team(*person).await?;
+                    teams.insert(*person, team_agencies(&team, self.today()));
+                }
+            }
+        }
+        let help_due = order.help_due_at(context).to_zoned(self.time_zone.clone()).date();
+        Ok(order_events(order, effects, &teams, help_due, actor.member_id, self.now()))
     }
 
     pub async fn impose_ban(&self, actor: &Actor, person: PersonId, input: &BanInput) -> ServiceResult<AreaBan> {
@@ -120,7 +150,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             ends_on: parse::date(&input.ends_on, "ends_on")?,
         };
         let ban = AreaBan::impose(new).map_err(refused)?;
-        self.save(actor, &ban, 1, "impose", self.audited(actor, &[(&found, AuditAction::Create)], what)).await?;
+        self.save(actor, &ban, 1, "impose", self.audited(actor, &[(&found, AuditAction::Create)], what), &[]).await?;
         Ok(ban)
     }
 
@@ -140,13 +170,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             BanAction::Lift { reason, .. } => AreaBanCommand::Lift { reason: reason.clone() },
         };
         let changed = stored.value.apply(command, self.today()).map_err(refused)?;
-        self.save(
-            actor,
-            &changed,
-            stored.version + 1,
-            change,
-            self.audited(actor, &[(&found, AuditAction::Update)], &what),
-        )
-        .await
+        let audit = self.audited(actor, &[(&found, AuditAction::Update)], &what);
+        self.save(actor, &changed, stored.version + 1, change, audit, &[]).await
     }
 }

@@ -8,6 +8,7 @@
 //! orders (`tasks`) and the plan page with its linked measures (`plan_page`).
 
 mod episodes;
+mod events;
 mod groups;
 mod mayor;
 mod plan_page;
@@ -26,6 +27,7 @@ use crate::ids::PersonId;
 use crate::jurisdiction::BeyondPack;
 use crate::measures::ExclusionContext;
 use crate::measures::ports::{Measure, MeasureEvent, MeasureStore, Stored};
+use crate::notifications::Event;
 use crate::people::ports::PeopleStore;
 use crate::ports::StoreError;
 use crate::service::{Authorised, ServiceError, ServiceResult, authorise_person, today_in};
@@ -88,7 +90,8 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         }
     }
 
-    /// Saves `value` as version `version` (1 creates it) with its audit entries.
+    /// Saves `value` as version `version` (1 creates it) with its audit entries and the
+    /// events its change calls for.
     async fn save<M: Measure>(
         &self,
         actor: &Actor,
@@ -96,6 +99,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         version: i64,
         change: &'static str,
         audit: Vec<AuditEntry>,
+        outbox: &[Event],
     ) -> ServiceResult<()> {
         let event = MeasureEvent {
             version,
@@ -105,7 +109,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             agency: actor.agency_id,
             tasks: value.outstanding_tasks(self.exclusion_context().ok().as_ref()),
         };
-        match self.store.save_measure(value, &event, &audit).await {
+        match self.store.save_measure(value, &event, &audit, outbox).await {
             Ok(()) => Ok(()),
             // Someone else changed it meanwhile: nothing saved, the page shows the change.
             Err(StoreError::Conflict { .. }) => {

@@ -110,25 +110,12 @@ pub enum OrderCommand {
     Expire,
 }
 
+/// What an order's change means for the partners. Its clock needs no effect: the warnings
+/// (ending soon, advice or help due) are read from the order's dates whenever it is shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExclusionEffect {
-    /// The order's clock: the service schedules reminders at these instants.
-    ScheduleClock {
-        order: ExclusionOrderId,
-        advice_due_at: Timestamp,
-        help_due_at: Timestamp,
-        ends_at: Timestamp,
-    },
-    HelpTaskAssigned {
-        order: ExclusionOrderId,
-        task: TaskId,
-        owner: AgencyId,
-    },
-    NotifyEnded {
-        order: ExclusionOrderId,
-        excluded: PersonId,
-        victims: Vec<PersonId>,
-    },
+    HelpTaskAssigned { order: ExclusionOrderId, task: TaskId, owner: AgencyId },
+    NotifyEnded { order: ExclusionOrderId, excluded: PersonId, victims: Vec<PersonId> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,8 +157,7 @@ impl ExclusionOrder {
             help_tasks: Vec::new(),
             status: OrderStatus::InForce,
         };
-        let effects = vec![order.clock_effect(context)];
-        Ok((order, effects))
+        Ok((order, Vec::new()))
     }
 
     pub fn ends_at(&self, context: &ExclusionContext<'_>) -> Timestamp {
@@ -185,15 +171,6 @@ impl ExclusionOrder {
 
     pub fn help_due_at(&self, context: &ExclusionContext<'_>) -> Timestamp {
         context.days_after(self.imposed_at, context.rules.help_must_start_within_days)
-    }
-
-    fn clock_effect(&self, context: &ExclusionContext<'_>) -> ExclusionEffect {
-        ExclusionEffect::ScheduleClock {
-            order: self.id,
-            advice_due_at: self.advice_due_at(context),
-            help_due_at: self.help_due_at(context),
-            ends_at: self.ends_at(context),
-        }
     }
 
     fn protects(&self, person: PersonId) -> bool {
@@ -258,7 +235,6 @@ impl ExclusionOrder {
                 self.total_days = to_total_days;
                 let decision_ref = decision_ref.trim().to_owned();
                 self.extensions.push(Extension { decided_at: now, decision_ref, to_total_days });
-                effects.push(self.clock_effect(context));
             }
             OrderCommand::Lift { reason } => {
                 if reason.trim().is_empty() {

@@ -9,9 +9,11 @@
 //! against the live team. Each change is stored as a history row with the plan after it.
 
 mod action;
+mod events;
 mod lists;
 
 pub use action::*;
+pub use events::plan_events;
 pub use lists::{REVIEW_PAGE_SIZE, ReviewPage};
 
 use crate::access::{Actor, Permission, Restriction, TeamEntry};
@@ -23,7 +25,7 @@ use crate::jurisdiction::BeyondPack;
 use crate::people::Person;
 use crate::people::ports::PeopleStore;
 use crate::plan::ports::{PlanEvent, PlanStore, PlanWrite, StoredPlan, command_name};
-use crate::plan::{Plan, PlanCommand, PlanContext, WeeklyReviewItem, plan_view_for};
+use crate::plan::{Plan, PlanCommand, PlanContext, PlanEffect, WeeklyReviewItem, plan_view_for};
 use crate::ports::StoreError;
 use crate::service::{Authorised, ServiceError, ServiceResult, authorise_person, today_in};
 use crate::validation::{FieldError, invalid};
@@ -167,8 +169,9 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
             if let PlanCommand::ChangeTaskStatus { task, .. } = &command {
                 self.check_task_owner(actor, &plan, *task)?;
             }
-            let (changed, _effects) =
+            let (changed, effects) =
                 plan.apply(command.clone(), &self.context(), today).map_err(|e| invalid(plan_field_error(&e)))?;
+            let outbox = plan_events(&changed, &effects, actor.member_id, now);
             let event = PlanEvent {
                 plan: changed.id,
                 person,
@@ -181,7 +184,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
                 command: Some(command.clone()),
             };
             let audit = AuditEntry::granted(actor, now, person, AuditAction::Update, what, &found.grant);
-            match self.store.save_plan(&changed, &event, &audit).await {
+            match self.store.save_plan(&changed, &event, &audit, &outbox).await {
                 Ok(()) => return Ok(changed),
                 // Someone else changed the plan meanwhile: apply the change to theirs.
                 Err(StoreError::Conflict { .. }) => continue,
@@ -192,16 +195,16 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
     }
 
     /// A case conference's decisions as they would go onto the person's plan: the open plan,
-    /// or a new draft when the person has none open, with one history row per decision. Nothing
-    /// is saved: the conference writes it with the meeting in one transaction. A decision already
-    /// on the plan (same task id) is skipped; one that no longer fits (its agency left the team)
-    /// refuses the whole write.
+    /// or a new draft when the person has none open, with one history row per decision, and the
+    /// plan's effects for the conference to tell. Nothing is saved: the conference writes it with
+    /// the meeting in one transaction. A decision already on the plan (same task id) is skipped;
+    /// one that no longer fits (its agency left the team) refuses the whole write.
     pub async fn decisions_write(
         &self,
         actor: &Actor,
         person: PersonId,
         commands: &[PlanCommand],
-    ) -> ServiceResult<(PlanWrite, Authorised)> {
+    ) -> ServiceResult<(PlanWrite, Vec<PlanEffect>, Authorised)> {
         let what = "plan: conference decisions";
         let now = self.clock.now();
         let today = self.today();
@@ -229,20 +232,24 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
             }
         };
         let mut version = from_version + steps.len() as i64;
+        let mut effects = Vec::new();
         for command in commands {
             if let PlanCommand::AddTask { task, .. } = command
                 && plan.task(*task).is_some()
             {
                 continue;
             }
-            plan = plan.apply(command.clone(), &self.context(), today).map_err(|e| invalid(plan_field_error(&e)))?.0;
+            let produced;
+            (plan, produced) =
+                plan.apply(command.clone(), &self.context(), today).map_err(|e| invalid(plan_field_error(&e)))?;
+            effects.extend(produced);
             version += 1;
             steps.push((event(version, Some(command.clone())), plan.clone()));
         }
         for (event, plan) in &mut steps {
             event.plan = plan.id;
         }
-        Ok((PlanWrite { from_version, steps }, found))
+        Ok((PlanWrite { from_version, steps }, effects, found))
     }
 
     /// Only the owning agency (or someone who manages the plan) updates a task's status.
