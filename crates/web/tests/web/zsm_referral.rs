@@ -3,11 +3,8 @@
 //! form starts from the signals; recording the screening answers the referral. Over a real
 //! listener, on SQLite and PostgreSQL.
 
-#[path = "zsm_support/mod.rs"]
-mod support;
-
+use crate::zsm_support::table::{Table, current_version, register, table, table_on_postgres, version_of};
 use domain::beyond_pack::BeyondPack;
-use support::table::{Table, current_version, register, table, table_on_postgres, version_of};
 
 async fn quick_scan(t: &Table, case: &str, fields: &[(&str, &str)]) {
     let v = current_version(&t.probation, case).await;

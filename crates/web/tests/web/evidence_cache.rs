@@ -2,14 +2,14 @@
 //! extract's generation in the database changed: an import (also by another server on the
 //! same database), a recorded cohort history or a cohort decision. On SQLite and PostgreSQL.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestApp, spawn_on};
 use domain::access::Role;
 use domain::beyond_pack::Lang;
 use domain::directory::AgencyKind;
 use evidence::membership::{Override, OverrideKind};
 use reqwest::StatusCode;
-use support::{TestApp, spawn_on};
 
 /// 30 people in group "large", plus `extra` people in group "later".
 fn extract(extra: usize) -> evidence::Dataset {

@@ -3,14 +3,14 @@
 //! each agency acknowledges it for itself; both the listing and the acknowledgement are
 //! audited.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestApp, spawn_app, spawn_on};
 use domain::access::Role;
 use domain::beyond_pack::Lang;
 use domain::directory::AgencyKind;
 use evidence::membership::{Override, OverrideKind};
 use reqwest::StatusCode;
-use support::{TestApp, spawn_app, spawn_on};
 
 async fn story(app: TestApp) {
     let probation = app.agency("Reclassering", AgencyKind::Probation).await;

@@ -3,8 +3,9 @@
 //! changes nothing; an agency off the person's team gets a 403; reads and writes are audited;
 //! extending, lifting and closing them.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestApp, api_call, problem_fields};
 use domain::access::{Actor, Role};
 use domain::audit::AuditAction;
 use domain::directory::AgencyKind;
@@ -12,7 +13,6 @@ use domain::ids::PersonId;
 use domain::ports::AuditLog;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestApp, api_call, problem_fields};
 
 /// A probation officer with a person to impose measures on and a victim; a stranger off
 /// their team.

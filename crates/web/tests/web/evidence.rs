@@ -1,12 +1,12 @@
 //! Evidence pages: an analyst sees aggregates with charts, tables and CSV downloads; other
 //! roles get 403; cells under 10 never reach the HTML or the CSV.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestApp, spawn_app};
 use domain::access::Role;
 use domain::directory::AgencyKind;
 use reqwest::StatusCode;
-use support::{TestApp, spawn_app};
 
 /// 40 people in group "large", 3 in group "tiny" (2 of whom reoffend): the tiny group's counts
 /// must be suppressed everywhere.

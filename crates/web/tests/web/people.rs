@@ -1,12 +1,12 @@
 //! People pages over a real server: sign-in, search, person page, add, edit, conflicts, CSRF,
 //! team, audit trail and the bad-input rules — each bad input changes nothing.
 
-mod support;
+use crate::support;
 
+use crate::support::{PASSWORD, TestApp, csrf_in, spawn_app};
 use domain::access::Role;
 use domain::directory::AgencyKind;
 use reqwest::StatusCode;
-use support::{PASSWORD, TestApp, csrf_in, spawn_app};
 
 async fn probation_app() -> (TestApp, domain::access::Actor) {
     let app = spawn_app().await;

@@ -2,11 +2,8 @@
 //! between lawyers and towards the defence, the suspect's prior record from the evidence extract (need-to-know, audited), and each clock's
 //! time shown once — time left, or the warning that says it — on the board and the case page.
 
-#[path = "zsm_support/mod.rs"]
-mod support;
-
+use crate::zsm_support::table::{Table, current_version, intake, register, suspect, table, table_on_postgres};
 use domain::people::IdentifierInput;
-use support::table::{Table, current_version, intake, register, suspect, table, table_on_postgres};
 
 async fn suspect_with_identifier(t: &Table, family_name: &str, local_id: &str) -> String {
     let identifier = IdentifierInput { kind: "local".into(), value: local_id.into() };

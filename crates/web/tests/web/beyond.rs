@@ -3,14 +3,14 @@
 //! lists, the weekly review and the re-evaluation — each bad input refused with a 422 and
 //! nothing saved, and an agency off the person's team refused with a 403.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestApp, spawn_app};
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
 use domain::service::People;
 use reqwest::StatusCode;
-use support::{TestApp, spawn_app};
 
 const DOMAINS: [&str; 13] = [
     "finances",

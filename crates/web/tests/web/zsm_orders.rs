@@ -2,12 +2,11 @@
 //! (*inverzekeringstelling*, art. 57 Sv) ordered by the offices the pack allows, ending
 //! *ophouden*; and the prosecutor's referral without a decision, which takes the case off the board.
 
-#[path = "zsm_support/mod.rs"]
-mod support;
+use crate::zsm_support as support;
 
+use crate::zsm_support::table::{Table, current_version, register, table, table_on_postgres};
 use domain::access::Role;
 use domain::directory::{Agency, AgencyKind};
-use support::table::{Table, current_version, register, table, table_on_postgres};
 
 async fn hulpofficier(t: &Table) -> support::Client {
     let police = Agency { id: t.police_actor.agency_id, name: "Politie Utrecht".into(), kind: AgencyKind::Police };

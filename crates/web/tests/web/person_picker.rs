@@ -3,12 +3,12 @@
 //! may see, keeping every other value; nothing is saved until the form is submitted; a
 //! refusal (422) keeps the persons chosen; the group page picks a member the same way.
 
-mod support;
+use crate::support;
 
+use crate::support::TestApp;
 use domain::access::Role;
 use domain::directory::AgencyKind;
 use reqwest::StatusCode;
-use support::TestApp;
 
 async fn post(client: &support::Client, path: &str, fields: &[(&str, &str)], status: StatusCode) -> String {
     let response = client.post_form(path, fields).await;

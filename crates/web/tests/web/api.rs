@@ -1,13 +1,13 @@
 //! The JSON API: bearer sign-in, problem JSON for every failure, optimistic concurrency, the
 //! OpenAPI document, and sessions shared by two servers on one PostgreSQL.
 
-mod support;
+use crate::support;
 
+use crate::support::{PASSWORD, spawn_app};
 use domain::access::Role;
 use domain::directory::AgencyKind;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{PASSWORD, spawn_app};
 
 fn new_person(bsn: &str) -> Value {
     json!({

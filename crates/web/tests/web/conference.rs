@@ -4,14 +4,14 @@
 //! one plan. Bad input is refused with a 422 and changes nothing; need-to-know hides the
 //! person from agencies off the team, on the triage list and on the agenda.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestApp, spawn_app};
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
 use domain::service::People;
 use reqwest::StatusCode;
-use support::{TestApp, spawn_app};
 
 struct Setting {
     app: TestApp,

@@ -4,14 +4,12 @@
 //! SQLite and PostgreSQL) that the authorization matrix refers to. Need-to-know on the case page
 //! is in zsm_case_page.rs, orders and referral in zsm_orders.rs.
 
-// The ZSM journeys sign members in through the real form; their helpers live beside them.
-#[path = "zsm_support/mod.rs"]
-mod support;
+use crate::zsm_support as support;
 
+use crate::zsm_support::spawn_app;
+use crate::zsm_support::table::{NOW, amend_version, current_version, intake, register, table, version_of};
 use domain::access::Role;
 use domain::directory::AgencyKind;
-use support::spawn_app;
-use support::table::{NOW, amend_version, current_version, intake, register, table, version_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn intake_contributions_decision_and_the_board_shows_it_settled() {

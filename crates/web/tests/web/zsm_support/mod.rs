@@ -6,9 +6,7 @@
 
 pub mod table;
 
-/// The shared web-test support, for its PostgreSQL database per test.
-#[path = "../support/mod.rs"]
-mod common;
+use crate::support as common;
 pub use common::postgres_url;
 
 use domain::FixedClock;

@@ -2,12 +2,12 @@
 //! against what the domain's access table says. The route list is read from the source, so a
 //! route added without a row here fails the test.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestApp, spawn_app};
 use domain::access::{Permission, Role, Scope};
 use domain::directory::AgencyKind;
 use reqwest::StatusCode;
-use support::{TestApp, spawn_app};
 
 /// What a route needs.
 #[derive(Debug, Clone, Copy)]
@@ -250,7 +250,7 @@ fn concrete(route: &str, person: &str) -> String {
 fn routes_with_case_rules_name_a_test_that_exercises_them() {
     for (_, method, route, need) in MATRIX {
         if let Need::CaseRules(file) = need {
-            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/").to_string() + file;
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web/").to_string() + file;
             let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{method} {route}: {path} is missing"));
             let stem = route.split('{').next().unwrap_or(route).trim_end_matches('/');
             assert!(text.contains(stem), "{method} {route}: {file} never requests {stem}");

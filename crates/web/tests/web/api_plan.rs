@@ -3,14 +3,14 @@
 //! overdue; bad input is problem JSON 422 and changes nothing; an agency off the person's team
 //! gets a 403; entries restricted to some agencies are hidden from the others.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestApp, api_call, problem_fields};
 use domain::access::{Actor, Role};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestApp, api_call, problem_fields};
 
 struct Team {
     app: TestApp,

@@ -3,12 +3,12 @@
 //! in the JSON list too, marked started from the list (a bad task re-renders the list with an
 //! error summary and a 422 and changes nothing), then gone from the list.
 
-mod support;
+use crate::support;
 
+use crate::support::TestApp;
 use domain::access::Role;
 use domain::directory::AgencyKind;
 use reqwest::{Method, StatusCode};
-use support::TestApp;
 
 async fn journey(app: TestApp) {
     let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;

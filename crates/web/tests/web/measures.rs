@@ -3,15 +3,15 @@
 //! warnings appear on the person's plan page and on the weekly review; an agency off the
 //! person's team is refused with a 403.
 
-mod support;
+use crate::support;
 
+use crate::support::{Client, TestApp, spawn_app};
 use domain::Clock;
 use domain::access::{Actor, Role};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
 use domain::ports::AuditLog;
 use reqwest::StatusCode;
-use support::{Client, TestApp, spawn_app};
 
 struct Setting {
     app: TestApp,

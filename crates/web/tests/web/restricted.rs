@@ -5,15 +5,13 @@
 //! nothing. And the process manager takes a person off a meeting's agenda and cancels the
 //! meeting, each only with a reason.
 
-mod support;
-
+use crate::support::{TestApp, spawn_app};
 use domain::access::{Actor, Role};
 use domain::beyond_pack::BeyondPack;
 use domain::conference::service::{Conferences, MeetingInput, RequestInput, TriageInput};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
 use reqwest::StatusCode;
-use support::{TestApp, spawn_app};
 
 struct Team {
     app: TestApp,
