@@ -208,12 +208,8 @@ async fn the_openapi_document_describes_every_api_route() {
 
 #[tokio::test]
 async fn two_servers_on_one_postgresql_share_sessions() {
-    let Some(url) = support::postgres_url().await else {
-        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-        return;
-    };
-    let first = support::spawn_on(&url, None).await;
-    let second = support::spawn_on(&url, None).await;
+    let Some(first) = support::spawn_postgres().await else { return };
+    let second = support::spawn_on(&first.database_url).await;
     let police = first.agency("Politie Amsterdam", AgencyKind::Police).await;
     first.member(&police, "agent", &[Role::PoliceOfficer]).await;
     let browser =

@@ -259,18 +259,12 @@ async fn measure_changes_through_the_api_on_sqlite() {
 
 #[tokio::test]
 async fn measure_changes_through_the_api_on_postgres() {
-    let Some(url) = support::postgres_url().await else {
-        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-        return;
-    };
-    changes(support::spawn_on(&url, None).await).await;
+    let Some(app) = support::spawn_postgres().await else { return };
+    changes(app).await;
 }
 
 #[tokio::test]
 async fn measures_api_on_postgres() {
-    let Some(url) = support::postgres_url().await else {
-        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-        return;
-    };
-    journey(support::spawn_on(&url, None).await).await;
+    let Some(app) = support::spawn_postgres().await else { return };
+    journey(app).await;
 }

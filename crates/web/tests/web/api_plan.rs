@@ -187,9 +187,6 @@ async fn plan_api_on_sqlite() {
 
 #[tokio::test]
 async fn plan_api_on_postgres() {
-    let Some(url) = support::postgres_url().await else {
-        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-        return;
-    };
-    journey(team(support::spawn_on(&url, None).await).await).await;
+    let Some(app) = support::spawn_postgres().await else { return };
+    journey(team(app).await).await;
 }

@@ -5,7 +5,7 @@
 
 use crate::support;
 
-use crate::support::{TestApp, spawn_app};
+use crate::support::{Fields, TestApp, refs, spawn_app};
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
@@ -82,13 +82,6 @@ fn screening_form(score: &str, overrides: &[(&'static str, &'static str)]) -> Ve
         fields.push((format!("source-{domain}"), "gesprek met de persoon".to_string()));
     }
     fields
-}
-
-/// A form as owned (name, value) pairs.
-type Fields = Vec<(String, String)>;
-
-fn refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
-    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 fn days(n: i64) -> jiff::SignedDuration {

@@ -5,7 +5,7 @@
 
 use crate::support;
 
-use crate::support::{TestApp, spawn_app, spawn_on};
+use crate::support::{TestApp, spawn_app};
 use domain::access::Role;
 use domain::beyond_pack::Lang;
 use domain::directory::AgencyKind;
@@ -75,9 +75,6 @@ async fn the_teams_cohort_changes_list_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_teams_cohort_changes_list_on_postgres() {
-    let Some(url) = support::postgres_url().await else {
-        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-        return;
-    };
-    story(spawn_on(&url, None).await).await;
+    let Some(app) = support::spawn_postgres().await else { return };
+    story(app).await;
 }

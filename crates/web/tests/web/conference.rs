@@ -228,9 +228,6 @@ async fn conference_journey_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conference_journey_on_postgres() {
-    let Some(url) = support::postgres_url().await else {
-        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-        return;
-    };
-    journey(setting(support::spawn_on(&url, None).await).await).await;
+    let Some(app) = support::spawn_postgres().await else { return };
+    journey(setting(app).await).await;
 }

@@ -119,16 +119,13 @@ async fn a_probation_officer_gets_403_on_every_evidence_page() {
 /// cohort page.
 #[tokio::test]
 async fn own_cohort_rules_appear_beside_the_shipped_ones() {
-    let (url, dir) = support::sqlite_url().await;
-    let store = store::Store::connect(&url, 8).await.unwrap();
     let own = evidence::rules::NamedRule {
         name: "inbrekers".into(),
         jurisdiction: String::new(),
         description: "Proven burglary".into(),
         expression: "type in (burglary)".into(),
     };
-    let config = web::WebConfig { secure_cookies: false, cohort_rules: vec![own], ..web::WebConfig::default() };
-    let app = support::spawn_with_config(store, Some(dir), config).await;
+    let app = support::app().configure(|config| config.cohort_rules = vec![own]).sqlite().await;
     import_extract(&app).await;
     let client = analyst(&app).await;
     let index = client.get("/evidence").await.text().await.unwrap();

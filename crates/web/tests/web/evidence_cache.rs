@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use crate::support::{TestApp, spawn_on};
+use crate::support::{TestApp, spawn_app, spawn_on};
 use domain::access::Role;
 use domain::beyond_pack::Lang;
 use domain::directory::AgencyKind;
@@ -74,19 +74,14 @@ async fn story(this: TestApp, other: TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_extract_is_loaded_once_per_generation_on_sqlite() {
-    let (url, dir) = support::sqlite_url().await;
-    let this = spawn_on(&url, Some(dir)).await;
-    let other = spawn_on(&url, None).await;
+    let this = spawn_app().await;
+    let other = spawn_on(&this.database_url).await;
     story(this, other).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_extract_is_loaded_once_per_generation_on_postgres() {
-    let Some(url) = support::postgres_url().await else {
-        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-        return;
-    };
-    let this = spawn_on(&url, None).await;
-    let other = spawn_on(&url, None).await;
+    let Some(this) = support::spawn_postgres().await else { return };
+    let other = spawn_on(&this.database_url).await;
     story(this, other).await;
 }

@@ -100,9 +100,6 @@ async fn help_tasks_on_the_agency_list_on_sqlite() {
 
 #[tokio::test]
 async fn help_tasks_on_the_agency_list_on_postgres() {
-    let Some(url) = support::postgres_url().await else {
-        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-        return;
-    };
-    journey(support::spawn_on(&url, None).await).await;
+    let Some(app) = support::spawn_postgres().await else { return };
+    journey(app).await;
 }

@@ -4,7 +4,6 @@
 //! application and holds the fixtures the modules share.
 
 mod support;
-mod zsm_support;
 
 mod api;
 mod api_measures;

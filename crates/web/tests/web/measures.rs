@@ -5,7 +5,7 @@
 
 use crate::support;
 
-use crate::support::{Client, TestApp, spawn_app};
+use crate::support::{Client, TestApp, refs, spawn_app};
 use domain::Clock;
 use domain::access::{Actor, Role};
 use domain::directory::{Agency, AgencyKind};
@@ -60,10 +60,6 @@ async fn page(client: &Client, path: &str) -> String {
     let response = client.get(path).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     response.text().await.unwrap()
-}
-
-fn refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
-    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 /// The id of the first measure of `kind` ("order", "ban", "episode") in the page's forms.

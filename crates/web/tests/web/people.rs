@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use crate::support::{PASSWORD, TestApp, csrf_in, spawn_app};
+use crate::support::{PASSWORD, TestApp, input_value, spawn_app};
 use domain::access::Role;
 use domain::directory::AgencyKind;
 use reqwest::StatusCode;
@@ -58,7 +58,7 @@ async fn sign_in_search_open_edit_and_see_who_changed_it() {
     assert!(html.contains("Özdemir") && html.contains("111222333"));
 
     let edit = browser.get(&format!("/people/{person}/edit")).await.text().await.unwrap();
-    let csrf = csrf_in(&edit);
+    let csrf = input_value(&edit, "csrf");
     let mut form = person_form("Özdemir", "111222333");
     form.retain(|(k, _)| !["basis_kind", "statute", "reason"].contains(k));
     form.extend([("city", "Utrecht"), ("version", "1"), ("csrf", csrf.as_str())]);

@@ -97,9 +97,6 @@ async fn person_picker_on_sqlite() {
 
 #[tokio::test]
 async fn person_picker_on_postgres() {
-    let Some(url) = support::postgres_url().await else {
-        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-        return;
-    };
-    journey(support::spawn_on(&url, None).await).await;
+    let Some(app) = support::spawn_postgres().await else { return };
+    journey(app).await;
 }

@@ -4,10 +4,8 @@
 //! SQLite and PostgreSQL) that the authorization matrix refers to. Need-to-know on the case page
 //! is in zsm_case_page.rs, orders and referral in zsm_orders.rs.
 
-use crate::zsm_support as support;
-
-use crate::zsm_support::spawn_app;
-use crate::zsm_support::table::{NOW, amend_version, current_version, intake, register, table, version_of};
+use crate::support::zsm::{NOW, amend_version, current_version, intake, register, suspect, table, version_of, zsm_app};
+use crate::support::{TestApp, input_value};
 use domain::access::Role;
 use domain::directory::AgencyKind;
 
@@ -17,13 +15,13 @@ async fn intake_contributions_decision_and_the_board_shows_it_settled() {
     let lawyer_id = t.lawyer_actor.member_id.to_string();
     let case = register(&t, "Vries", &lawyer_id).await;
 
-    let page = t.police.get(&format!("/zsm/cases/{case}")).await;
+    let page = t.police.visit(&format!("/zsm/cases/{case}")).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Holding for investigation"), "the ophouden clock is shown");
     // Arrest 08:30 local; 9 counted hours from 09:00 (00:00-09:00 not counted): 18:00 local.
     assert!(page.body.contains("2026-11-22 18:00"), "deadline in Amsterdam time");
 
-    let board = t.prosecutor.get("/zsm/zsm-utrecht/board").await;
+    let board = t.prosecutor.visit("/zsm/zsm-utrecht/board").await;
     assert_eq!(board.status, 200);
     assert!(board.body.contains("Sam Vries"));
     assert!(board.body.contains("✗</span> awaited"), "contribution states as symbol and text");
@@ -32,7 +30,7 @@ async fn intake_contributions_decision_and_the_board_shows_it_settled() {
     let v = current_version(&t.probation, &case).await;
     let scan = t
         .probation
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/contributions/probation"),
             &[
                 ("version", &v),
@@ -47,7 +45,7 @@ async fn intake_contributions_decision_and_the_board_shows_it_settled() {
     let v = current_version(&t.victim_support, &case).await;
     let victim = t
         .victim_support
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/contributions/victim_support"),
             &[
                 ("version", &v),
@@ -60,13 +58,13 @@ async fn intake_contributions_decision_and_the_board_shows_it_settled() {
         .await;
     assert_eq!(victim.status, 200, "{}", victim.body);
     // The rows seen before are kept per case version: the changed case shows its new states.
-    let board = t.prosecutor.get("/zsm/zsm-utrecht/board/fragment").await;
+    let board = t.prosecutor.visit("/zsm/zsm-utrecht/board/fragment").await;
     let row = board.body.split(">Sam Vries</a>").nth(1).unwrap().split("</tr>").next().unwrap();
     assert_eq!(row.matches("✓</span> done").count(), 2, "probation and victim support done: {row}");
     let v = current_version(&t.lawyer, &case).await;
     let consult = t
         .lawyer
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/contributions/defence_lawyer"),
             &[
                 ("version", &v),
@@ -81,12 +79,12 @@ async fn intake_contributions_decision_and_the_board_shows_it_settled() {
         .await;
     assert_eq!(consult.status, 200, "{}", consult.body);
 
-    let form = t.prosecutor.get(&format!("/zsm/cases/{case}/decision")).await;
+    let form = t.prosecutor.visit(&format!("/zsm/cases/{case}/decision")).await;
     assert_eq!(form.status, 200);
     let v = version_of(&form.body);
     let decided = t
         .prosecutor
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/decision"),
             &[
                 ("version", &v),
@@ -103,13 +101,13 @@ async fn intake_contributions_decision_and_the_board_shows_it_settled() {
     assert!(decided.body.contains("art. 257a Sv"));
     assert!(decided.body.contains("record-print.css"), "print stylesheet");
 
-    let board = t.police.get("/zsm/zsm-utrecht/board/fragment").await;
+    let board = t.police.visit("/zsm/zsm-utrecht/board/fragment").await;
     assert_eq!(board.status, 200);
     let decided_part = board.body.split("Decided in the last 24 hours").nth(1).unwrap();
     assert!(decided_part.contains("Sam Vries"), "the case is listed as settled");
     assert!(decided_part.contains("Penalty order"));
 
-    let metrics = t.prosecutor.get("/zsm/zsm-utrecht/metrics?from=2026-11-20&to=2026-11-22").await;
+    let metrics = t.prosecutor.visit("/zsm/zsm-utrecht/metrics?from=2026-11-20&to=2026-11-22").await;
     assert_eq!(metrics.status, 200);
     assert!(metrics.body.contains("<svg") && metrics.body.contains("Reoffending after settlement"));
 }
@@ -120,13 +118,17 @@ async fn every_bad_input_is_refused_with_a_clear_error_and_nothing_changes() {
     let suspect = t.person("Bakker").await.to_string();
 
     let before = t.app.count("zsm_case").await;
-    let arrival_first =
-        t.police.post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:00", "2026-11-22", "")).await;
+    let arrival_first = t
+        .police
+        .submit("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:00", "2026-11-22", ""))
+        .await;
     assert_eq!(arrival_first.status, 422);
     assert!(arrival_first.body.contains("Arrival at the station cannot be before the arrest"));
     assert!(arrival_first.body.contains("href=\"#arrived_at\""), "the summary links to the field");
-    let future_offence =
-        t.police.post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:40", "2026-11-25", "")).await;
+    let future_offence = t
+        .police
+        .submit("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:40", "2026-11-25", ""))
+        .await;
     assert_eq!(future_offence.status, 422);
     assert!(future_offence.body.contains("is in the future"));
     assert_eq!(t.app.count("zsm_case").await, before, "nothing registered");
@@ -138,7 +140,7 @@ async fn every_bad_input_is_refused_with_a_clear_error_and_nothing_changes() {
         let client = &t.prosecutor;
         async move {
             let owned: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            client.post(&format!("/zsm/cases/{case}/decision"), &owned).await
+            client.submit(&format!("/zsm/cases/{case}/decision"), &owned).await
         }
     };
     let unknown =
@@ -179,7 +181,7 @@ async fn every_bad_input_is_refused_with_a_clear_error_and_nothing_changes() {
     // An extension by someone the law does not allow: the police officer is refused.
     let extension = t
         .police
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/clocks/ophouden_voor_onderzoek/extend"),
             &[("version", &v), ("extension", "identity"), ("basis", "identiteit onbekend")],
         )
@@ -205,12 +207,12 @@ async fn every_bad_input_is_refused_with_a_clear_error_and_nothing_changes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_seeds_a_busy_table_with_history() {
-    let (app, prosecutor_name) = seed_demo_at(NOW).await;
-    let client = app.client(&prosecutor_name).await;
-    let board = client.get("/zsm/zsm-utrecht/board").await;
+    let app = seed_demo_at(NOW).await;
+    let client = app.sign_in("prosecutor").await;
+    let board = client.visit("/zsm/zsm-utrecht/board").await;
     assert_eq!(board.status, 200);
     assert!(board.body.contains("⚠"), "some cases are near or past a deadline");
-    let metrics = client.get("/zsm/zsm-utrecht/metrics?from=2026-09-20&to=2026-11-22").await;
+    let metrics = client.visit("/zsm/zsm-utrecht/metrics?from=2026-09-20&to=2026-11-22").await;
     assert_eq!(metrics.status, 200);
     assert!(metrics.body.contains("Penalty order"));
 }
@@ -224,15 +226,24 @@ async fn the_demo_seeds_across_the_night_the_clocks_go_back() {
     seed_demo_at("2026-10-27T00:53:00Z").await;
 }
 
-async fn seed_demo_at(now: &str) -> (support::TestApp, String) {
-    let app = spawn_app(now).await;
-    let (police, _) = app.member("Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
-    let (prosecutor, prosecutor_name) =
-        app.member("OM Midden-Nederland", AgencyKind::Prosecution, Role::Prosecutor).await;
-    let (probation, _) = app.member("Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
-    let (victim_support, _) =
-        app.member("Slachtofferhulp Utrecht", AgencyKind::VictimSupport, Role::VictimSupportWorker).await;
-    let (lawyer, _) = app.member("Advocaten Jansen", AgencyKind::Defence, Role::DefenceLawyer).await;
+/// The demo seeded at `now`; its prosecutor signs in as "prosecutor".
+async fn seed_demo_at(now: &str) -> TestApp {
+    let app = zsm_app(now).sqlite().await;
+    let police = app.member_of_new_agency("Politie Utrecht", AgencyKind::Police, "police", Role::PoliceOfficer).await;
+    let prosecutor =
+        app.member_of_new_agency("OM Midden-Nederland", AgencyKind::Prosecution, "prosecutor", Role::Prosecutor).await;
+    let probation = app
+        .member_of_new_agency("Reclassering Utrecht", AgencyKind::Probation, "probation", Role::ProbationOfficer)
+        .await;
+    let victim_support = app
+        .member_of_new_agency(
+            "Slachtofferhulp Utrecht",
+            AgencyKind::VictimSupport,
+            "victim-support",
+            Role::VictimSupportWorker,
+        )
+        .await;
+    let lawyer = app.member_of_new_agency("Advocaten Jansen", AgencyKind::Defence, "lawyer", Role::DefenceLawyer).await;
     let lawyers = [lawyer];
     let actors = web::zsm::demo::ZsmDemoActors {
         police: &police,
@@ -243,7 +254,7 @@ async fn seed_demo_at(now: &str) -> (support::TestApp, String) {
     };
     let summary = web::zsm::demo::seed_zsm_demo(&app.store, &actors, app.now()).await.unwrap();
     assert!(summary.open_cases >= 20 && summary.settled_cases == 200, "{summary:?}");
-    (app, prosecutor_name)
+    app
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -254,7 +265,7 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
     let v = current_version(&t.prosecutor, &case).await;
     let extended = t
         .prosecutor
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/clocks/ophouden_voor_onderzoek/extend"),
             &[("version", &v), ("extension", "identity"), ("hours", ""), ("basis", "art. 56b Sv: identiteit onbekend")],
         )
@@ -269,7 +280,7 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
     let v = current_version(&t.prosecutor, &case).await;
     let twice = t
         .prosecutor
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/clocks/ophouden_voor_onderzoek/extend"),
             &[("version", &v), ("extension", "identity"), ("basis", "nogmaals")],
         )
@@ -279,7 +290,7 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
 
     let v = current_version(&t.lawyer, &case).await;
     t.lawyer
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/contributions/defence_lawyer"),
             &[("version", &v), ("state", "done"), ("consulted_at", "2026-11-22T10:30"), ("mode", "phone")],
         )
@@ -287,7 +298,7 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
     let v = current_version(&t.prosecutor, &case).await;
     let decided = t
         .prosecutor
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/decision"),
             &[
                 ("version", &v),
@@ -302,16 +313,14 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
         )
         .await;
     assert_eq!(decided.status, 200, "{}", decided.body);
-    let list = t.police.get("/zsm/zsm-utrecht/obligations").await;
+    let list = t.police.visit("/zsm/zsm-utrecht/obligations").await;
     assert_eq!(list.status, 200);
     assert!(list.body.contains("Area ban") && list.body.contains("Record the breach"));
-    let marker = "name=\"obligation\" value=\"";
-    let start = list.body.find(marker).unwrap() + marker.len();
-    let obligation = list.body[start..].split('"').next().unwrap().to_string();
+    let obligation = input_value(&list.body, "obligation");
     let v = version_of(&list.body);
     let breach = t
         .police
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/breaches"),
             &[
                 ("version", &v),
@@ -322,7 +331,7 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
         )
         .await;
     assert_eq!(breach.status, 200, "{}", breach.body);
-    let board = t.prosecutor.get("/zsm/zsm-utrecht/board").await;
+    let board = t.prosecutor.visit("/zsm/zsm-utrecht/board").await;
     let open_part = board.body.split("Decided in the last 24 hours").next().unwrap();
     assert!(open_part.contains("returned to the prosecutor"), "the case is back on the prosecutor's table");
 
@@ -330,10 +339,10 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
     let v = current_version(&t.prosecutor, &case).await;
     let kept = t
         .prosecutor
-        .post(&format!("/zsm/cases/{case}/maintain"), &[("version", &v), ("reason", "Waarschuwing volstaat")])
+        .submit(&format!("/zsm/cases/{case}/maintain"), &[("version", &v), ("reason", "Waarschuwing volstaat")])
         .await;
     assert_eq!(kept.status, 200, "{}", kept.body);
-    let board = t.prosecutor.get("/zsm/zsm-utrecht/board").await;
+    let board = t.prosecutor.visit("/zsm/zsm-utrecht/board").await;
     let open_part = board.body.split("Decided in the last 24 hours").next().unwrap();
     assert!(!open_part.contains("returned to the prosecutor"), "maintained: no longer waiting for the prosecutor");
 }
@@ -341,20 +350,20 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn intake_is_for_the_police_and_the_lawyer_is_recorded_by_police_or_prosecution() {
     let t = table().await;
-    assert_eq!(t.police.get("/zsm/intake").await.status, 200);
-    assert_eq!(t.probation.get("/zsm/intake").await.status, 403);
+    assert_eq!(t.police.visit("/zsm/intake").await.status, 200);
+    assert_eq!(t.probation.visit("/zsm/intake").await.status, 403);
     let case = register(&t, "Visser", "").await;
     let lawyer_id = t.lawyer_actor.member_id.to_string();
     let v = current_version(&t.probation, &case).await;
     let refused =
-        t.probation.post(&format!("/zsm/cases/{case}/lawyer"), &[("version", &v), ("lawyer_id", &lawyer_id)]).await;
+        t.probation.submit(&format!("/zsm/cases/{case}/lawyer"), &[("version", &v), ("lawyer_id", &lawyer_id)]).await;
     assert_eq!(refused.status, 403);
-    assert_eq!(t.lawyer.get(&format!("/zsm/cases/{case}")).await.status, 403, "not yet this lawyer's client");
+    assert_eq!(t.lawyer.visit(&format!("/zsm/cases/{case}")).await.status, 403, "not yet this lawyer's client");
     let v = current_version(&t.police, &case).await;
     let recorded =
-        t.police.post(&format!("/zsm/cases/{case}/lawyer"), &[("version", &v), ("lawyer_id", &lawyer_id)]).await;
+        t.police.submit(&format!("/zsm/cases/{case}/lawyer"), &[("version", &v), ("lawyer_id", &lawyer_id)]).await;
     assert_eq!(recorded.status, 200, "{}", recorded.body);
-    assert_eq!(t.lawyer.get(&format!("/zsm/cases/{case}")).await.status, 200, "now the lawyer's client");
+    assert_eq!(t.lawyer.visit(&format!("/zsm/cases/{case}")).await.status, 200, "now the lawyer's client");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -482,12 +491,9 @@ fn concrete(route: &str, case: &str) -> String {
         .replace("{location}", "zsm-utrecht")
 }
 
-async fn walk(app: support::TestApp) {
+async fn walk(app: TestApp) {
     use domain::directory::Agency;
-    use domain::ids::AgencyId;
-    use domain::ports::DirectoryStore;
     use domain::zsm::ports::{ZsmLocation, ZsmStore};
-    let now = app.now();
     let mut on_case: Vec<Agency> = Vec::new();
     let mut members = Vec::new();
     for role in Role::ALL {
@@ -497,16 +503,16 @@ async fn walk(app: support::TestApp) {
             let agency = match on_case.iter().find(|a| a.kind == kind && on && kind != AgencyKind::Defence) {
                 Some(agency) => agency.clone(),
                 None => {
-                    let agency = Agency { id: AgencyId::new(now), name: format!("{name} {}", members.len()), kind };
-                    app.store.create_agency(&agency).await.unwrap();
+                    let agency = app.agency(&format!("{name} {}", members.len()), kind).await;
                     if on && kind != AgencyKind::Defence {
                         on_case.push(agency.clone());
                     }
                     agency
                 }
             };
-            let (actor, username) = app.member_of(&agency, role).await;
-            members.push((role, on, actor, username));
+            let username = format!("{}-{}", role.code(), if on { "on" } else { "off" });
+            let actor = app.member(&agency, &username, &[role]).await;
+            members.push((role, on, actor));
         }
     }
     let location = ZsmLocation {
@@ -519,11 +525,11 @@ async fn walk(app: support::TestApp) {
     let police = &members.iter().find(|(r, on, ..)| *r == Role::PoliceOfficer && *on).unwrap().2;
     let lawyer = &members.iter().find(|(r, on, ..)| *r == Role::DefenceLawyer && *on).unwrap().2;
     let not_a_lawyer = police.member_id.to_string();
-    let suspect = support::table::suspect(&app, police, "Walker", Vec::new()).await.to_string();
-    let police_client = app.session(police).await;
+    let suspect = suspect(&app, police, "Walker", Vec::new()).await.to_string();
+    let police_client = app.session_for(police).await;
     let lawyer_id = lawyer.member_id.to_string();
     let registered = police_client
-        .post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:45", "2026-11-22", &lawyer_id))
+        .submit("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:45", "2026-11-22", &lawyer_id))
         .await;
     assert_eq!(registered.status, 200, "{}", registered.body);
     let case = registered.url.trim_start_matches("/zsm/cases/").to_string();
@@ -544,11 +550,11 @@ async fn walk(app: support::TestApp) {
     let versions_before = app.count("zsm_case_event").await;
     let mut failures = Vec::new();
     let mut checked = 0;
-    for (role, on, actor, _) in &members {
-        let client = app.session(actor).await;
+    for (role, on, actor) in &members {
+        let client = app.session_for(actor).await;
         for (method, route) in ROUTES {
             let path = concrete(route, &case);
-            let page = if method == "GET" { client.get(&path).await } else { client.post(&path, &body).await };
+            let page = if method == "GET" { client.visit(&path).await } else { client.submit(&path, &body).await };
             let want = expected(method, route, *role, *on);
             if page.status != want {
                 failures.push(format!(
@@ -570,8 +576,8 @@ async fn walk(app: support::TestApp) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_zsm_route_for_every_role_on_and_off_the_case() {
-    walk(spawn_app(NOW).await).await;
-    if let Some(url) = support::postgres_url().await {
-        walk(support::spawn_on(NOW, &url, None).await).await;
+    walk(zsm_app(NOW).sqlite().await).await;
+    if let Some(app) = zsm_app(NOW).postgres().await {
+        walk(app).await;
     }
 }

@@ -2,16 +2,15 @@
 //! (*inverzekeringstelling*, art. 57 Sv) ordered by the offices the pack allows, ending
 //! *ophouden*; and the prosecutor's referral without a decision, which takes the case off the board.
 
-use crate::zsm_support as support;
-
-use crate::zsm_support::table::{Table, current_version, register, table, table_on_postgres};
+use crate::support::Client;
+use crate::support::zsm::{Table, current_version, register, table, table_on_postgres};
 use domain::access::Role;
 use domain::directory::{Agency, AgencyKind};
 
-async fn hulpofficier(t: &Table) -> support::Client {
+async fn hulpofficier(t: &Table) -> Client {
     let police = Agency { id: t.police_actor.agency_id, name: "Politie Utrecht".into(), kind: AgencyKind::Police };
-    let (_, username) = t.app.member_with_roles(&police, &[Role::PoliceOfficer, Role::AssistantProsecutor]).await;
-    t.app.client(&username).await
+    t.app.member(&police, "hulpofficier", &[Role::PoliceOfficer, Role::AssistantProsecutor]).await;
+    t.app.sign_in("hulpofficier").await
 }
 
 async fn custody_is_ordered_by_an_allowed_office_only(t: Table) {
@@ -20,30 +19,30 @@ async fn custody_is_ordered_by_an_allowed_office_only(t: Table) {
     let order = format!("/zsm/cases/{case}/clocks/inverzekeringstelling/order");
 
     // A police officer without the designation holds no office: no form, and a post is refused.
-    let plain = t.police.get(&page).await;
+    let plain = t.police.visit(&page).await;
     assert!(!plain.body.contains("Give the order"));
     let v = current_version(&t.police, &case).await;
     let refused =
-        t.police.post(&order, &[("version", &v), ("ordered_at", "2026-11-22T10:45"), ("order_basis", "x")]).await;
+        t.police.submit(&order, &[("version", &v), ("ordered_at", "2026-11-22T10:45"), ("order_basis", "x")]).await;
     assert_eq!(refused.status, 403);
 
     let officer = hulpofficier(&t).await;
-    let form = officer.get(&page).await;
+    let form = officer.visit(&page).await;
     assert!(form.body.contains("Order: Police custody order (art. 57-58 Sv)"), "{}", form.body);
     let v = current_version(&officer, &case).await;
     let no_grounds =
-        officer.post(&order, &[("version", &v), ("ordered_at", "2026-11-22T10:45"), ("order_basis", "")]).await;
+        officer.submit(&order, &[("version", &v), ("ordered_at", "2026-11-22T10:45"), ("order_basis", "")]).await;
     assert_eq!(no_grounds.status, 422);
     assert!(no_grounds.body.contains("href=\"#order_basis\""), "error summary links the field");
     let in_future = officer
-        .post(&order, &[("version", &v), ("ordered_at", "2026-11-22T12:00"), ("order_basis", "onderzoek")])
+        .submit(&order, &[("version", &v), ("ordered_at", "2026-11-22T12:00"), ("order_basis", "onderzoek")])
         .await;
     assert_eq!(in_future.status, 422);
     assert!(in_future.body.contains("cannot be before the arrest or in the future"));
     assert_eq!(current_version(&officer, &case).await, v, "nothing changed");
 
     let ordered = officer
-        .post(
+        .submit(
             &order,
             &[("version", &v), ("ordered_at", "2026-11-22T10:45"), ("order_basis", "in het belang van het onderzoek")],
         )
@@ -55,15 +54,16 @@ async fn custody_is_ordered_by_an_allowed_office_only(t: Table) {
     assert!(ordered.body.contains("Stopped (2026-11-22 10:45)"), "ophouden ends at the order");
     assert!(!ordered.body.contains("Give the order"), "custody is ordered once");
     let v = current_version(&officer, &case).await;
-    let twice =
-        officer.post(&order, &[("version", &v), ("ordered_at", "2026-11-22T10:50"), ("order_basis", "nogmaals")]).await;
+    let twice = officer
+        .submit(&order, &[("version", &v), ("ordered_at", "2026-11-22T10:50"), ("order_basis", "nogmaals")])
+        .await;
     assert_eq!(twice.status, 422);
     assert!(twice.body.contains("already been given"));
 
     // The prosecutor may extend custody once by three days (art. 58 lid 2 Sv).
     let extended = t
         .prosecutor
-        .post(
+        .submit(
             &format!("/zsm/cases/{case}/clocks/inverzekeringstelling/extend"),
             &[("version", &v), ("extension", "verlenging"), ("hours", ""), ("basis", "dringend noodzakelijk")],
         )
@@ -76,31 +76,33 @@ async fn refer_without_decision(t: Table) {
     let case = register(&t, "Mulder", "").await;
     let refer = format!("/zsm/cases/{case}/refer");
     let v = current_version(&t.prosecutor, &case).await;
-    assert!(t.prosecutor.get(&format!("/zsm/cases/{case}")).await.body.contains("Refer the case"));
-    assert!(!t.probation.get(&format!("/zsm/cases/{case}")).await.body.contains("Refer the case"));
-    let by_probation =
-        t.probation.post(&refer, &[("version", &v), ("destination", "regular_procedure"), ("refer_reason", "x")]).await;
+    assert!(t.prosecutor.visit(&format!("/zsm/cases/{case}")).await.body.contains("Refer the case"));
+    assert!(!t.probation.visit(&format!("/zsm/cases/{case}")).await.body.contains("Refer the case"));
+    let by_probation = t
+        .probation
+        .submit(&refer, &[("version", &v), ("destination", "regular_procedure"), ("refer_reason", "x")])
+        .await;
     assert_eq!(by_probation.status, 403);
     let no_reason = t
         .prosecutor
-        .post(&refer, &[("version", &v), ("destination", "regular_procedure"), ("refer_reason", " ")])
+        .submit(&refer, &[("version", &v), ("destination", "regular_procedure"), ("refer_reason", " ")])
         .await;
     assert_eq!(no_reason.status, 422);
     assert!(no_reason.body.contains("href=\"#refer_reason\""));
     let unknown =
-        t.prosecutor.post(&refer, &[("version", &v), ("destination", "the moon"), ("refer_reason", "x")]).await;
+        t.prosecutor.submit(&refer, &[("version", &v), ("destination", "the moon"), ("refer_reason", "x")]).await;
     assert_eq!(unknown.status, 422);
     assert!(unknown.body.contains("Choose where the case goes"));
     let stale = t
         .prosecutor
-        .post(&refer, &[("version", "0"), ("destination", "regular_procedure"), ("refer_reason", "x")])
+        .submit(&refer, &[("version", "0"), ("destination", "regular_procedure"), ("refer_reason", "x")])
         .await;
     assert_eq!(stale.status, 409);
     assert_eq!(current_version(&t.prosecutor, &case).await, v, "nothing changed");
 
     let referred = t
         .prosecutor
-        .post(
+        .submit(
             &refer,
             &[("version", &v), ("destination", "regular_procedure"), ("refer_reason", "Financieel onderzoek nodig")],
         )
@@ -109,11 +111,11 @@ async fn refer_without_decision(t: Table) {
     assert!(referred.body.contains("Referred to the regular prosecution procedure on 2026-11-22 11:00"));
     assert!(referred.body.contains("Financieel onderzoek nodig"));
     assert!(!referred.body.contains("Refer the case") && !referred.body.contains("Take the decision"));
-    let board = t.police.get("/zsm/zsm-utrecht/board").await;
+    let board = t.police.visit("/zsm/zsm-utrecht/board").await;
     assert!(!board.body.contains("Sam Mulder"), "a referred case leaves the board");
     let again = t
         .prosecutor
-        .post(
+        .submit(
             &refer,
             &[
                 ("version", &(v.parse::<i64>().unwrap() + 1).to_string()),

@@ -1,8 +1,12 @@
-//! `spawn_app()`: the real application on a real listener (port 0) over a real database — a
-//! temporary SQLite file, or a fresh database on the PostgreSQL server named by
-//! `DESIST_TEST_DATABASE_URL` — with a fixed clock the test can move.
+//! The one harness of the web tests. `spawn_app()` starts the real application on a real
+//! listener (port 0) over a real database — a temporary SQLite file, or with `spawn_postgres()`
+//! a fresh database on the PostgreSQL server named by `DESIST_TEST_DATABASE_URL` — with a fixed
+//! clock the test can move; `app()` does the same with another start time, language or
+//! configuration. `TestApp` makes agencies, members and people and signs members in; a
+//! `Client` is one member's browser or API client. The casts several modules share are in
+//! `teams`, the ZSM table in `zsm`.
 
-#![allow(dead_code)]
+pub mod zsm;
 
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::directory::{Agency, AgencyKind, Member};
@@ -12,36 +16,113 @@ use domain::ports::{DirectoryStore, Session, SessionStore};
 use domain::service::People;
 use domain::{Clock, FixedClock};
 use jiff::Timestamp;
+use reqwest::StatusCode;
 use std::sync::{Arc, LazyLock};
 use store::Store;
 use web::{AppState, WebConfig};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
-pub struct TestApp {
-    pub address: String,
-    pub store: Store,
-    pub clock: Arc<FixedClock>,
-    pub state: AppState,
-    _dir: Option<tempfile::TempDir>,
-}
-
+/// Sunday 22 November 2026, 10:00 in Amsterdam: when the clock of `spawn_app()` starts.
 pub fn start_time() -> Timestamp {
     "2026-11-22T09:00:00Z".parse().unwrap()
 }
 
+/// One argon2 hash shared by every test member (hashing is slow in debug builds).
 static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| {
     use argon2::PasswordHasher;
     argon2::Argon2::default().hash_password(PASSWORD.as_bytes()).unwrap().to_string()
 });
 
-pub async fn sqlite_url() -> (String, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    (format!("sqlite:{}", dir.path().join("desist.db").display()), dir)
+pub struct TestApp {
+    pub address: String,
+    pub store: Store,
+    pub clock: Arc<FixedClock>,
+    pub state: AppState,
+    /// The database this application runs on, for a second server on the same one.
+    pub database_url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The application at `start_time()`, in its default language (Dutch), on SQLite.
+pub async fn spawn_app() -> TestApp {
+    app().sqlite().await
+}
+
+/// The application on a fresh PostgreSQL database, or `None` (and a note that the test is
+/// skipped) when the tests have no PostgreSQL server.
+pub async fn spawn_postgres() -> Option<TestApp> {
+    app().postgres().await
+}
+
+/// Another server on the database at `url` (SQLite or PostgreSQL).
+pub async fn spawn_on(url: &str) -> TestApp {
+    app().on(url).await
+}
+
+/// How to start the application: `app().at(..).in_english().sqlite()`.
+pub fn app() -> Spawn {
+    Spawn { now: start_time(), config: WebConfig { secure_cookies: false, ..WebConfig::default() } }
+}
+
+pub struct Spawn {
+    now: Timestamp,
+    config: WebConfig,
+}
+
+impl Spawn {
+    /// The clock starts at `now` instead of `start_time()`.
+    pub fn at(mut self, now: &str) -> Self {
+        self.now = now.parse().unwrap();
+        self
+    }
+
+    /// Pages in English unless the member chooses otherwise.
+    pub fn in_english(mut self) -> Self {
+        self.config.default_lang = web::i18n::Lang::En;
+        self
+    }
+
+    /// A deployment's own configuration, e.g. its cohort rules.
+    pub fn configure(mut self, change: impl FnOnce(&mut WebConfig)) -> Self {
+        change(&mut self.config);
+        self
+    }
+
+    /// On a fresh SQLite file in a temporary directory.
+    pub async fn sqlite(self) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("desist.db").display());
+        self.start(&url, Some(dir)).await
+    }
+
+    /// On a fresh PostgreSQL database; `None` when the tests have no PostgreSQL server.
+    pub async fn postgres(self) -> Option<TestApp> {
+        let Some(url) = postgres_url().await else {
+            eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
+            return None;
+        };
+        Some(self.start(&url, None).await)
+    }
+
+    /// On the database at `url`.
+    pub async fn on(self, url: &str) -> TestApp {
+        self.start(url, None).await
+    }
+
+    async fn start(self, url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+        let store = Store::connect(url, 8).await.unwrap();
+        let clock = Arc::new(FixedClock::new(self.now));
+        let state = AppState::new(store.clone(), clock.clone(), self.config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(web::serve(listener, state.clone(), std::future::pending()));
+        TestApp { address, store, clock, state, database_url: url.to_string(), _dir: dir }
+    }
 }
 
 /// A new database on the test PostgreSQL server, or `None` when none is configured.
-pub async fn postgres_url() -> Option<String> {
+async fn postgres_url() -> Option<String> {
     let admin = match std::env::var("DESIST_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => url,
         _ => {
@@ -57,32 +138,13 @@ pub async fn postgres_url() -> Option<String> {
     Some(format!("{base}/{name}"))
 }
 
-pub async fn spawn_app() -> TestApp {
-    let (url, dir) = sqlite_url().await;
-    spawn_on(&url, Some(dir)).await
-}
-
-pub async fn spawn_on(url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
-    let store = Store::connect(url, 8).await.unwrap();
-    spawn_with_store(store, dir).await
-}
-
-pub async fn spawn_with_store(store: Store, dir: Option<tempfile::TempDir>) -> TestApp {
-    spawn_with_config(store, dir, WebConfig { secure_cookies: false, ..WebConfig::default() }).await
-}
-
-pub async fn spawn_with_config(store: Store, dir: Option<tempfile::TempDir>, config: WebConfig) -> TestApp {
-    let clock = Arc::new(FixedClock::new(start_time()));
-    let state = AppState::new(store.clone(), clock.clone(), config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(web::serve(listener, state.clone(), std::future::pending()));
-    TestApp { address, store, clock, state, _dir: dir }
-}
-
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
     }
 
     pub async fn agency(&self, name: &str, kind: AgencyKind) -> Agency {
@@ -91,7 +153,7 @@ impl TestApp {
         agency
     }
 
-    /// A member who can sign in with `PASSWORD`.
+    /// A member who can sign in as `username` with `PASSWORD`, shown as "{username} (test)".
     pub async fn member(&self, agency: &Agency, username: &str, roles: &[Role]) -> Actor {
         let member = Member {
             id: MemberId::new(self.clock.now()),
@@ -105,7 +167,14 @@ impl TestApp {
         Actor { member_id: member.id, agency_id: agency.id, roles: member.roles, display_name: member.display_name }
     }
 
-    /// A signed-in client without going through the password check (fast for many roles).
+    /// A new agency with one member.
+    pub async fn member_of_new_agency(&self, agency: &str, kind: AgencyKind, username: &str, role: Role) -> Actor {
+        let agency = self.agency(agency, kind).await;
+        self.member(&agency, username, &[role]).await
+    }
+
+    /// A signed-in client, its session made in the store without the sign-in form (fast for
+    /// many members, and clear of the form's throttle).
     pub async fn session_for(&self, actor: &Actor) -> Client {
         let token = format!("token-{}", uuid::Uuid::now_v7().simple());
         let csrf = format!("csrf-{}", uuid::Uuid::now_v7().simple());
@@ -120,10 +189,23 @@ impl TestApp {
         Client::new(self, Some(token), csrf)
     }
 
+    /// A client signed in through the real sign-in form as `username`.
+    pub async fn sign_in(&self, username: &str) -> Client {
+        let mut client = self.anonymous();
+        let response = client.post_raw("/login", &[("username", username), ("password", PASSWORD), ("next", "")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "sign-in of {username} failed");
+        // Every page a member sees carries the session's CSRF token in its sign-out form.
+        let page = client.get("/zsm").await.text().await.unwrap();
+        client.csrf = input_value(&page, "csrf");
+        client
+    }
+
     pub fn anonymous(&self) -> Client {
         Client::new(self, None, String::new())
     }
 
+    /// "Jan {family_name}", born 1984-03-12, with BSN `bsn`, registered by `creator` on their
+    /// statutory task.
     pub async fn person(&self, creator: &Actor, family_name: &str, bsn: &str) -> PersonId {
         let zone = jiff::tz::TimeZone::UTC;
         let people = People { store: &self.store, clock: self.clock.as_ref(), time_zone: &zone };
@@ -157,11 +239,26 @@ impl TestApp {
         people.add_to_team(by, person, &input).await.unwrap();
     }
 
+    /// Rows in `table` (tests only: the name is not escaped; a `WHERE` may follow it).
     pub async fn count(&self, table: &str) -> i64 {
-        let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
+        self.scalar(&format!("SELECT count(*) FROM {table}")).await
+    }
+
+    /// The one integer `sql` answers, on either backend.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
         match self.store.pool() {
             store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
             store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
+        }
+    }
+
+    /// Runs `sql` (test fixtures the application has no use case for, e.g. an evidence extract).
+    pub async fn execute(&self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        match self.store.pool() {
+            store::Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()).unwrap(),
+            store::Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()).unwrap(),
         }
     }
 }
@@ -171,12 +268,21 @@ pub fn sha256_hex(text: &str) -> String {
     sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// An HTTP client that does not follow redirects, so tests see the 303s.
+/// An HTTP client that does not follow redirects, so tests see the 303s; `visit` and `submit`
+/// follow them the way a browser does.
 pub struct Client {
     pub http: reqwest::Client,
     pub base: String,
     pub csrf: String,
     token: Option<String>,
+}
+
+/// A page as a browser ends up on it, after redirects.
+pub struct Page {
+    pub status: u16,
+    /// The path of the page, after redirects.
+    pub url: String,
+    pub body: String,
 }
 
 impl Client {
@@ -218,12 +324,42 @@ impl Client {
         }
         request.send().await.unwrap()
     }
+
+    /// The page at `path`, following redirects.
+    pub async fn visit(&self, path: &str) -> Page {
+        let response = self.get(path).await;
+        self.follow(response).await
+    }
+
+    /// A form post with this session's CSRF token, following the redirect to the page it
+    /// leads to.
+    pub async fn submit(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let response = self.post_form(path, fields).await;
+        self.follow(response).await
+    }
+
+    /// The application redirects with 303 See Other only: the browser then gets the location.
+    async fn follow(&self, mut response: reqwest::Response) -> Page {
+        for _ in 0..10 {
+            if !response.status().is_redirection() {
+                break;
+            }
+            let location = response.headers()["location"].to_str().unwrap().to_string();
+            let path = location.strip_prefix(&self.base).unwrap_or(&location).to_string();
+            response = self.get(&path).await;
+        }
+        Page {
+            status: response.status().as_u16(),
+            url: response.url().path().to_string(),
+            body: response.text().await.unwrap(),
+        }
+    }
 }
 
-/// The CSRF token in a page's forms.
-pub fn csrf_in(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+/// The value of the first form field named `name` in a page (`name="{name}" value="…"`).
+pub fn input_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no field {name} in {html}")) + marker.len();
     html[start..].split('"').next().unwrap().to_string()
 }
 
@@ -238,6 +374,14 @@ pub fn valid_bsn(n: usize) -> String {
         }
         candidate += 1;
     }
+}
+
+/// A form as owned (name, value) pairs, for forms built in a loop or a closure.
+pub type Fields = Vec<(String, String)>;
+
+/// Owned form fields as the `(&str, &str)` pairs the clients post.
+pub fn refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 
 /// An API call: its status and JSON body; a client error must come as problem JSON.

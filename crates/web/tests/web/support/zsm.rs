@@ -1,7 +1,7 @@
-//! A ZSM table in Utrecht with one member per partner (two lawyers), and the intake, version
-//! and registration helpers the ZSM journeys share.
+//! A ZSM table in Utrecht with one member per partner (two lawyers), each signed in through the
+//! real sign-in form, and the intake, version and registration helpers the ZSM journeys share.
 
-use super::{Client, TestApp, spawn_app, spawn_on};
+use super::{Client, Spawn, TestApp, app, input_value};
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
@@ -24,26 +24,40 @@ pub struct Table {
 /// Sunday 22 November 2026, 11:00 in Amsterdam.
 pub const NOW: &str = "2026-11-22T10:00:00Z";
 
+/// The application as the ZSM tests run it: its clock at `now`, its pages in English.
+pub fn zsm_app(now: &str) -> Spawn {
+    app().at(now).in_english()
+}
+
+/// The table at `NOW`, on SQLite.
 pub async fn table() -> Table {
-    table_on(spawn_app(NOW).await).await
+    table_on(zsm_app(NOW).sqlite().await).await
 }
 
 /// The table on a fresh PostgreSQL database, when the tests have one.
 pub async fn table_on_postgres() -> Option<Table> {
-    let url = super::postgres_url().await?;
-    Some(table_on(spawn_on(NOW, &url, None).await).await)
+    Some(table_on(zsm_app(NOW).postgres().await?).await)
 }
 
 async fn table_on(app: TestApp) -> Table {
-    let (police_actor, police) = app.member("Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
-    let (prosecutor_actor, prosecutor) =
-        app.member("OM Midden-Nederland", AgencyKind::Prosecution, Role::Prosecutor).await;
-    let (probation_actor, probation) =
-        app.member("Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
-    let (victim_actor, victim_support) =
-        app.member("Slachtofferhulp Utrecht", AgencyKind::VictimSupport, Role::VictimSupportWorker).await;
-    let (lawyer_actor, lawyer) = app.member("Advocaten Jansen", AgencyKind::Defence, Role::DefenceLawyer).await;
-    let (_, other_lawyer) = app.member("Advocaten de Boer", AgencyKind::Defence, Role::DefenceLawyer).await;
+    let police_actor =
+        app.member_of_new_agency("Politie Utrecht", AgencyKind::Police, "police", Role::PoliceOfficer).await;
+    let prosecutor_actor =
+        app.member_of_new_agency("OM Midden-Nederland", AgencyKind::Prosecution, "prosecutor", Role::Prosecutor).await;
+    let probation_actor = app
+        .member_of_new_agency("Reclassering Utrecht", AgencyKind::Probation, "probation", Role::ProbationOfficer)
+        .await;
+    let victim_actor = app
+        .member_of_new_agency(
+            "Slachtofferhulp Utrecht",
+            AgencyKind::VictimSupport,
+            "victim-support",
+            Role::VictimSupportWorker,
+        )
+        .await;
+    let lawyer_actor =
+        app.member_of_new_agency("Advocaten Jansen", AgencyKind::Defence, "lawyer", Role::DefenceLawyer).await;
+    app.member_of_new_agency("Advocaten de Boer", AgencyKind::Defence, "other-lawyer", Role::DefenceLawyer).await;
     app.store
         .create_location(&ZsmLocation {
             code: "zsm-utrecht".into(),
@@ -59,12 +73,12 @@ async fn table_on(app: TestApp) -> Table {
         .await
         .unwrap();
     Table {
-        police: app.client(&police).await,
-        prosecutor: app.client(&prosecutor).await,
-        probation: app.client(&probation).await,
-        victim_support: app.client(&victim_support).await,
-        lawyer: app.client(&lawyer).await,
-        other_lawyer: app.client(&other_lawyer).await,
+        police: app.sign_in("police").await,
+        prosecutor: app.sign_in("prosecutor").await,
+        probation: app.sign_in("probation").await,
+        victim_support: app.sign_in("victim-support").await,
+        lawyer: app.sign_in("lawyer").await,
+        other_lawyer: app.sign_in("other-lawyer").await,
         lawyer_actor,
         police_actor,
         app,
@@ -131,24 +145,23 @@ pub async fn register(table: &Table, name: &str, lawyer: &str) -> String {
     let suspect = table.person(name).await.to_string();
     let page = table
         .police
-        .post("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:45", "2026-11-22", lawyer))
+        .submit("/zsm/cases", &intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:45", "2026-11-22", lawyer))
         .await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.url.starts_with("/zsm/cases/"), "redirected to the case page, not {}", page.url);
     page.url.trim_start_matches("/zsm/cases/").to_string()
 }
 
+/// The case version a page's form carries.
 pub fn version_of(body: &str) -> String {
-    let marker = "name=\"version\" value=\"";
-    let start = body.find(marker).unwrap_or_else(|| panic!("a versioned form in {body}")) + marker.len();
-    body[start..].split('"').next().unwrap().to_string()
+    input_value(body, "version")
 }
 
 pub async fn current_version(client: &Client, case: &str) -> String {
-    version_of(&client.get(&format!("/zsm/cases/{case}")).await.body)
+    version_of(&client.visit(&format!("/zsm/cases/{case}")).await.body)
 }
 
 /// A decided case has no forms on its page; the amendment form carries its version.
 pub async fn amend_version(client: &Client, case: &str) -> String {
-    version_of(&client.get(&format!("/zsm/cases/{case}/amend")).await.body)
+    version_of(&client.visit(&format!("/zsm/cases/{case}/amend")).await.body)
 }
