@@ -2,7 +2,6 @@
 //! OpenAPI document, and sessions shared by two servers on one PostgreSQL.
 
 use crate::support;
-
 use crate::support::{PASSWORD, spawn_app};
 use domain::access::Role;
 use domain::directory::AgencyKind;

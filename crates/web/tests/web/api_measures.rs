@@ -4,38 +4,17 @@
 //! extending, lifting and closing them.
 
 use crate::support;
-
+use crate::support::teams::{MeasuresCast, measures_cast};
 use crate::support::{TestApp, api_call, problem_fields};
-use domain::access::{Actor, Role};
+use domain::access::Role;
 use domain::audit::AuditAction;
 use domain::directory::AgencyKind;
-use domain::ids::PersonId;
 use domain::ports::AuditLog;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// A probation officer with a person to impose measures on and a victim; a stranger off
-/// their team.
-struct Setting {
-    officer: Actor,
-    stranger: Actor,
-    excluded: PersonId,
-    victim: PersonId,
-}
-
-async fn setting(app: &TestApp) -> Setting {
-    let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
-    let outsider = app.agency("GGD Elders", AgencyKind::Health).await;
-    let officer = app.member(&probation, "fatima", &[Role::ProbationOfficer]).await;
-    let stranger = app.member(&outsider, "olga", &[Role::ProbationOfficer]).await;
-    let excluded = app.person(&officer, "Kuipers", "111222333").await;
-    let victim = app.person(&officer, "Verhoeven", "123456782").await;
-    Setting { officer, stranger, excluded, victim }
-}
-
 async fn journey(app: TestApp) {
-    let Setting { officer, stranger, excluded, victim } = setting(&app).await;
-    let elsewhere = app.person(&stranger, "Elders", &support::valid_bsn(7)).await;
+    let MeasuresCast { app, officer, stranger, excluded, victim, elsewhere, .. } = measures_cast(app).await;
     let client = app.session_for(&officer).await;
     let base = format!("/api/v1/people/{excluded}");
 
@@ -178,7 +157,7 @@ async fn journey(app: TestApp) {
 /// each change answers 204 and shows in the read; bad input and an agency off the team change
 /// nothing.
 async fn changes(app: TestApp) {
-    let Setting { officer, stranger, excluded, victim } = setting(&app).await;
+    let MeasuresCast { app, officer, stranger, excluded, victim, .. } = measures_cast(app).await;
     let client = app.session_for(&officer).await;
     let base = format!("/api/v1/people/{excluded}");
     let post = |path: String, body: Value| {

@@ -4,44 +4,13 @@
 //! gets a 403; entries restricted to some agencies are hidden from the others.
 
 use crate::support;
-
-use crate::support::{TestApp, api_call, problem_fields};
-use domain::access::{Actor, Role};
-use domain::directory::{Agency, AgencyKind};
-use domain::ids::PersonId;
+use crate::support::teams::{PlanTeam, plan_team};
+use crate::support::{api_call, problem_fields};
+use domain::directory::Agency;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-struct Team {
-    app: TestApp,
-    probation: Agency,
-    police: Agency,
-    municipality: Agency,
-    outsider: Agency,
-    officer: Actor,
-    constable: Actor,
-    clerk: Actor,
-    stranger: Actor,
-    person: PersonId,
-}
-
-async fn team(app: TestApp) -> Team {
-    let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
-    let police = app.agency("Politie Amsterdam", AgencyKind::Police).await;
-    let municipality = app.agency("Gemeente Amsterdam", AgencyKind::Municipality).await;
-    let outsider = app.agency("GGD Elders", AgencyKind::Health).await;
-    let officer = app.member(&probation, "fatima", &[Role::ProbationOfficer]).await;
-    let constable = app.member(&police, "kees", &[Role::PoliceOfficer]).await;
-    let clerk = app.member(&municipality, "ans", &[Role::MunicipalityOfficer]).await;
-    let stranger = app.member(&outsider, "olga", &[Role::ProbationOfficer]).await;
-    let person = app.person(&officer, "De Boer", "111222333").await;
-    for agency in [&police, &municipality] {
-        app.join_team(&officer, person, agency).await;
-    }
-    Team { app, probation, police, municipality, outsider, officer, constable, clerk, stranger, person }
-}
-
-async fn journey(t: Team) {
+async fn journey(t: PlanTeam) {
     let plan_path = format!("/api/v1/people/{}/plan", t.person);
     let officer = t.app.session_for(&t.officer).await;
     let constable = t.app.session_for(&t.constable).await;
@@ -182,11 +151,11 @@ async fn journey(t: Team) {
 
 #[tokio::test]
 async fn plan_api_on_sqlite() {
-    journey(team(support::spawn_app().await).await).await;
+    journey(plan_team(support::spawn_app().await).await).await;
 }
 
 #[tokio::test]
 async fn plan_api_on_postgres() {
     let Some(app) = support::spawn_postgres().await else { return };
-    journey(team(app).await).await;
+    journey(plan_team(app).await).await;
 }

@@ -3,7 +3,6 @@
 //! route added without a row here fails the test.
 
 use crate::support;
-
 use crate::support::{TestApp, spawn_app};
 use domain::access::{Permission, Role, Scope};
 use domain::directory::AgencyKind;

@@ -4,12 +4,9 @@
 //! nothing saved, and an agency off the person's team refused with a 403.
 
 use crate::support;
-
-use crate::support::{Fields, TestApp, refs, spawn_app};
-use domain::access::{Actor, Role, TeamEntryInput};
-use domain::directory::{Agency, AgencyKind};
-use domain::ids::PersonId;
-use domain::service::People;
+use crate::support::teams::{PlanTeam, plan_team};
+use crate::support::{Fields, input_value, refs, spawn_app};
+use domain::access::Role;
 use reqwest::StatusCode;
 
 const DOMAINS: [&str; 13] = [
@@ -27,50 +24,6 @@ const DOMAINS: [&str; 13] = [
     "community_participation",
     "justice",
 ];
-
-struct Setting {
-    app: TestApp,
-    probation: Agency,
-    police: Agency,
-    municipality: Agency,
-    /// Not on the person's team.
-    outsider: Agency,
-    officer: Actor,
-    constable: Actor,
-    clerk: Actor,
-    stranger: Actor,
-    person: PersonId,
-}
-
-async fn setting() -> Setting {
-    let app = spawn_app().await;
-    let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
-    let police = app.agency("Politie Amsterdam", AgencyKind::Police).await;
-    let municipality = app.agency("Gemeente Amsterdam", AgencyKind::Municipality).await;
-    let outsider = app.agency("GGD Elders", AgencyKind::Health).await;
-    let officer = app.member(&probation, "fatima", &[Role::ProbationOfficer]).await;
-    let constable = app.member(&police, "kees", &[Role::PoliceOfficer]).await;
-    let clerk = app.member(&municipality, "ans", &[Role::MunicipalityOfficer]).await;
-    let stranger = app.member(&outsider, "olga", &[Role::ProbationOfficer]).await;
-    let person = app.person(&officer, "De Boer", "111222333").await;
-    for agency in [&police, &municipality] {
-        add_to_team(&app, &officer, person, agency).await;
-    }
-    Setting { app, probation, police, municipality, outsider, officer, constable, clerk, stranger, person }
-}
-
-async fn add_to_team(app: &TestApp, by: &Actor, person: PersonId, agency: &Agency) {
-    let zone = jiff::tz::TimeZone::UTC;
-    let people = People { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
-    let input = TeamEntryInput {
-        agency_id: agency.id.to_string(),
-        basis_kind: "statutory_task".into(),
-        statute: "Convenant Zorg- en Veiligheidshuis".into(),
-        reason: "case conference".into(),
-        ..Default::default()
-    };
-    people.add_to_team(by, person, &input).await.unwrap();
-}
 
 /// A full screening: every domain scored `score`, with `overrides`.
 fn screening_form(score: &str, overrides: &[(&'static str, &'static str)]) -> Vec<(String, String)> {
@@ -90,7 +43,7 @@ fn days(n: i64) -> jiff::SignedDuration {
 
 #[tokio::test]
 async fn screenings_are_kept_and_the_change_per_domain_is_charted_with_its_table() {
-    let s = setting().await;
+    let s = plan_team(spawn_app().await).await;
     let client = s.app.session_for(&s.officer).await;
     let path = format!("/people/{}/screenings", s.person);
 
@@ -134,7 +87,7 @@ async fn screenings_are_kept_and_the_change_per_domain_is_charted_with_its_table
 
 #[tokio::test]
 async fn bad_screenings_are_refused_with_the_field_named_and_nothing_saved() {
-    let s = setting().await;
+    let s = plan_team(spawn_app().await).await;
     let client = s.app.session_for(&s.officer).await;
     let path = format!("/people/{}/screenings", s.person);
     let mut missing = screening_form("3", &[]);
@@ -167,7 +120,7 @@ async fn bad_screenings_are_refused_with_the_field_named_and_nothing_saved() {
 
 #[tokio::test]
 async fn only_probation_and_process_managers_on_the_team_screen() {
-    let s = setting().await;
+    let s = plan_team(spawn_app().await).await;
     let path = format!("/people/{}/screenings", s.person);
     let form = screening_form("3", &[]);
     let stranger = s.app.session_for(&s.stranger).await;
@@ -183,7 +136,7 @@ async fn only_probation_and_process_managers_on_the_team_screen() {
 }
 
 /// Drafts the plan, adds one goal and a task per agency (police task for `constable`), activates.
-async fn active_plan(s: &Setting) -> (support::Client, String) {
+async fn active_plan(s: &PlanTeam) -> (support::Client, String) {
     let client = s.app.session_for(&s.officer).await;
     let plan = format!("/people/{}/plan", s.person);
     assert_eq!(client.post_form(&plan, &[]).await.status(), StatusCode::SEE_OTHER);
@@ -192,7 +145,7 @@ async fn active_plan(s: &Setting) -> (support::Client, String) {
     // Written down first; the person agrees at the next meeting.
     let html = client.get(&plan).await.text().await.unwrap();
     assert!(html.contains("Nog niet"), "not yet agreed");
-    let goal_id = html.split("name=\"goal\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let goal_id = input_value(&html, "goal");
     let agree = [("goal", goal_id.as_str()), ("agreed_by_person", "yes")];
     assert_eq!(client.post_form(&format!("{plan}/goal-agreement"), &agree).await.status(), StatusCode::SEE_OTHER);
     let constable = s.constable.member_id.to_string();
@@ -219,7 +172,7 @@ async fn active_plan(s: &Setting) -> (support::Client, String) {
 
 #[tokio::test]
 async fn one_shared_plan_with_tasks_for_three_agencies_seen_alike_by_the_team() {
-    let s = setting().await;
+    let s = plan_team(spawn_app().await).await;
     let (client, plan) = active_plan(&s).await;
 
     let html = client.get(&plan).await.text().await.unwrap();
@@ -238,10 +191,7 @@ async fn one_shared_plan_with_tasks_for_three_agencies_seen_alike_by_the_team() 
     assert!(agency.contains("Kamer zoeken via wooncorporatie") && !agency.contains("Gebiedsverbod"), "{agency}");
 
     // The police mark their task done and write a note; the probation task is not theirs.
-    let task_id = |html: &str, description: &str| {
-        let row = html.split(description).nth(1).unwrap();
-        row.split("name=\"task\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
-    };
+    let task_id = |html: &str, description: &str| input_value(html.split(description).nth(1).unwrap(), "task");
     let police_task = task_id(&seen, "Gebiedsverbod handhaven");
     let done = [("task", police_task.as_str()), ("status", "done"), ("reason", "")];
     assert_eq!(police.post_form(&format!("{plan}/task-status"), &done).await.status(), StatusCode::SEE_OTHER);
@@ -272,7 +222,7 @@ async fn one_shared_plan_with_tasks_for_three_agencies_seen_alike_by_the_team() 
 
 #[tokio::test]
 async fn bad_plan_changes_are_refused_and_change_nothing() {
-    let s = setting().await;
+    let s = plan_team(spawn_app().await).await;
     let client = s.app.session_for(&s.officer).await;
     let plan = format!("/people/{}/plan", s.person);
     // Nothing to change before a plan exists.
@@ -315,7 +265,7 @@ async fn bad_plan_changes_are_refused_and_change_nothing() {
 
 #[tokio::test]
 async fn agencies_off_the_team_and_roles_without_the_right_are_refused() {
-    let s = setting().await;
+    let s = plan_team(spawn_app().await).await;
     let (_, plan) = active_plan(&s).await;
     let stranger = s.app.session_for(&s.stranger).await;
     assert_eq!(stranger.get(&plan).await.status(), StatusCode::FORBIDDEN);
@@ -338,7 +288,7 @@ async fn agencies_off_the_team_and_roles_without_the_right_are_refused() {
 
 #[tokio::test]
 async fn weekly_review_lists_overdue_tasks_and_the_re_evaluation_decides() {
-    let s = setting().await;
+    let s = plan_team(spawn_app().await).await;
     let (_, plan) = active_plan(&s).await;
     s.app.clock.advance(days(12)); // 2026-12-04: the schuldhulp task (due 12-01) is overdue
     let client = s.app.session_for(&s.officer).await; // sessions last hours, not days
@@ -408,7 +358,7 @@ async fn weekly_review_lists_overdue_tasks_and_the_re_evaluation_decides() {
 
 #[tokio::test]
 async fn a_plan_can_continue_or_return_the_person_to_the_criminal_justice_route() {
-    let s = setting().await;
+    let s = plan_team(spawn_app().await).await;
     let (client, plan) = active_plan(&s).await;
     let decide = format!("{plan}/re-evaluation");
     assert_eq!(client.post_form(&decide, &[("decision", "start")]).await.status(), StatusCode::SEE_OTHER);

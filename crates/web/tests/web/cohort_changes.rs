@@ -4,12 +4,11 @@
 //! audited.
 
 use crate::support;
-
+use crate::support::extracts::{extract, import, select_into_ew_iom};
 use crate::support::{TestApp, spawn_app};
 use domain::access::Role;
 use domain::beyond_pack::Lang;
 use domain::directory::AgencyKind;
-use evidence::membership::{Override, OverrideKind};
 use reqwest::StatusCode;
 
 async fn story(app: TestApp) {
@@ -23,22 +22,8 @@ async fn story(app: TestApp) {
     let person = app.person(&officer, "Cohortlid", &bsn).await;
 
     // The extract knows the person by the same number.
-    let persons = format!("person_id,birth_date,sex,area\n{bsn},1984-03-12,M,North\n");
-    let offences = "offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n";
-    let events = "person_id,index_date,kind,group\n";
-    let loaded = evidence::csv_io::read_dataset(persons.as_bytes(), offences.as_bytes(), events.as_bytes()).unwrap();
-    app.store.import_extract(&loaded.dataset, "test", 0, support::start_time(), &|_| {}).await.unwrap();
-    let decision = Override {
-        person_id: bsn.clone(),
-        kind: OverrideKind::Select,
-        from: evidence::date::parse_day(b"2026-11-01").unwrap(),
-        until: None,
-        reason: "police intelligence".into(),
-        decided_by: "analist".into(),
-    };
-    let notify =
-        store::evidence::CohortNotify { by: Some("analist"), today: jiff::civil::date(2026, 11, 22), lang: Lang::Nl };
-    let told = app.store.add_cohort_override("ew-iom", &decision, support::start_time(), &notify).await.unwrap();
+    import(&app.store, &extract(&format!("{bsn},1984-03-12,M,North\n"), "", ""), "test").await;
+    let told = select_into_ew_iom(&app.store, &bsn, "2026-11-01", Lang::Nl).await;
     assert_eq!(told, 1);
 
     let on_team = app.session_for(&officer).await;

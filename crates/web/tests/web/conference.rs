@@ -5,51 +5,9 @@
 //! person from agencies off the team, on the triage list and on the agenda.
 
 use crate::support;
-
-use crate::support::{TestApp, spawn_app};
-use domain::access::{Actor, Role, TeamEntryInput};
-use domain::directory::{Agency, AgencyKind};
-use domain::ids::PersonId;
-use domain::service::People;
+use crate::support::spawn_app;
+use crate::support::teams::{ConferenceTeam, conference_team};
 use reqwest::StatusCode;
-
-struct Setting {
-    app: TestApp,
-    probation: Agency,
-    police: Agency,
-    outsider: Agency,
-    officer: Actor,
-    constable: Actor,
-    manager: Actor,
-    /// A process manager whose agency is on no one's team.
-    stranger: Actor,
-    person: PersonId,
-}
-
-async fn setting(app: TestApp) -> Setting {
-    let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
-    let police = app.agency("Politie Utrecht", AgencyKind::Police).await;
-    let house = app.agency("Zorg- en Veiligheidshuis Utrecht", AgencyKind::SafetyHouse).await;
-    let outsider = app.agency("GGD Elders", AgencyKind::Health).await;
-    let officer = app.member(&probation, "fatima", &[Role::ProbationOfficer]).await;
-    let constable = app.member(&police, "kees", &[Role::PoliceOfficer]).await;
-    let manager = app.member(&house, "noor", &[Role::ProcessManager]).await;
-    let stranger = app.member(&outsider, "olga", &[Role::ProcessManager]).await;
-    let person = app.person(&officer, "Visser", "111222333").await;
-    let zone = jiff::tz::TimeZone::UTC;
-    let people = People { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
-    for agency in [&police, &house] {
-        let input = TeamEntryInput {
-            agency_id: agency.id.to_string(),
-            basis_kind: "statutory_task".into(),
-            statute: "Convenant Zorg- en Veiligheidshuis".into(),
-            reason: "case conference".into(),
-            ..Default::default()
-        };
-        people.add_to_team(&officer, person, &input).await.unwrap();
-    }
-    Setting { app, probation, police, outsider, officer, constable, manager, stranger, person }
-}
 
 /// The first `action="{prefix}<uuid>"` in a page.
 fn id_after(html: &str, prefix: &str) -> String {
@@ -57,7 +15,7 @@ fn id_after(html: &str, prefix: &str) -> String {
     html[start..start + 36].to_string()
 }
 
-async fn journey(s: Setting) {
+async fn journey(s: ConferenceTeam) {
     let officer = s.app.session_for(&s.officer).await;
     let manager = s.app.session_for(&s.manager).await;
     let police = s.app.session_for(&s.constable).await;
@@ -223,11 +181,11 @@ async fn journey(s: Setting) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conference_journey_on_sqlite() {
-    journey(setting(spawn_app().await).await).await;
+    journey(conference_team(spawn_app().await).await).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conference_journey_on_postgres() {
     let Some(app) = support::spawn_postgres().await else { return };
-    journey(setting(app).await).await;
+    journey(conference_team(app).await).await;
 }

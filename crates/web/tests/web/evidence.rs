@@ -2,7 +2,7 @@
 //! roles get 403; cells under 10 never reach the HTML or the CSV.
 
 use crate::support;
-
+use crate::support::extracts::{extract, import};
 use crate::support::{TestApp, spawn_app};
 use domain::access::Role;
 use domain::directory::AgencyKind;
@@ -11,10 +11,7 @@ use reqwest::StatusCode;
 /// 40 people in group "large", 3 in group "tiny" (2 of whom reoffend): the tiny group's counts
 /// must be suppressed everywhere.
 async fn import_extract(app: &TestApp) {
-    let mut persons = String::from("person_id,birth_date,sex,area\n");
-    let mut offences =
-        String::from("offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n");
-    let mut events = String::from("person_id,index_date,kind,group\n");
+    let (mut persons, mut offences, mut events) = (String::new(), String::new(), String::new());
     for i in 0..43 {
         let group = if i < 40 { "large" } else { "tiny" };
         persons.push_str(&format!("P{i:03},1990-01-01,M,North\n"));
@@ -24,9 +21,7 @@ async fn import_extract(app: &TestApp) {
             offences.push_str(&format!("O{i:03}b,P{i:03},2023-05-01,2023-08-01,conviction,burglary,5\n"));
         }
     }
-    let loaded = evidence::csv_io::read_dataset(persons.as_bytes(), offences.as_bytes(), events.as_bytes()).unwrap();
-    assert!(loaded.errors.is_empty());
-    app.store.import_extract(&loaded.dataset, "test", 0, support::start_time(), &|_| {}).await.unwrap();
+    import(&app.store, &extract(&persons, &offences, &events), "test").await;
 }
 
 async fn analyst(app: &TestApp) -> support::Client {

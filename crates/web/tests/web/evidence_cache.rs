@@ -3,33 +3,28 @@
 //! same database), a recorded cohort history or a cohort decision. On SQLite and PostgreSQL.
 
 use crate::support;
-
+use crate::support::extracts::{import, select_into_ew_iom};
 use crate::support::{TestApp, spawn_app, spawn_on};
 use domain::access::Role;
 use domain::beyond_pack::Lang;
 use domain::directory::AgencyKind;
-use evidence::membership::{Override, OverrideKind};
 use reqwest::StatusCode;
 
 /// 30 people in group "large", plus `extra` people in group "later".
 fn extract(extra: usize) -> evidence::Dataset {
-    let mut persons = String::from("person_id,birth_date,sex,area\n");
-    let offences = "offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n";
-    let mut events = String::from("person_id,index_date,kind,group\n");
+    let (mut persons, mut events) = (String::new(), String::new());
     for i in 0..30 + extra {
         let group = if i < 30 { "large" } else { "later" };
         persons.push_str(&format!("P{i:03},1990-01-01,M,North\n"));
         events.push_str(&format!("P{i:03},2023-01-01,release,{group}\n"));
     }
-    let loaded = evidence::csv_io::read_dataset(persons.as_bytes(), offences.as_bytes(), events.as_bytes()).unwrap();
-    assert!(loaded.errors.is_empty());
-    loaded.dataset
+    support::extracts::extract(&persons, "", &events)
 }
 
 const PAGE: &str = "/evidence/reoffending?group_by=group&as_of=2025-01-01";
 
 async fn story(this: TestApp, other: TestApp) {
-    this.store.import_extract(&extract(0), "first", 0, support::start_time(), &|_| {}).await.unwrap();
+    import(&this.store, &extract(0), "first").await;
     let agency = this.agency("Onderzoeksbureau", AgencyKind::Municipality).await;
     let member = this.member(&agency, "analist", &[Role::Analyst]).await;
     let client = this.session_for(&member).await;
@@ -49,7 +44,7 @@ async fn story(this: TestApp, other: TestApp) {
     assert_eq!(this.state.extract_loads(), 1, "no reload without a change");
 
     // Another server imports a newer extract: this one notices and loads it.
-    other.store.import_extract(&extract(12), "second", 0, support::start_time(), &|_| {}).await.unwrap();
+    import(&other.store, &extract(12), "second").await;
     let html = client.get(PAGE).await.text().await.unwrap();
     assert!(html.contains("later"), "the new extract is shown");
     assert_eq!(this.state.extract_loads(), 2);
@@ -57,17 +52,7 @@ async fn story(this: TestApp, other: TestApp) {
     assert_eq!(this.state.extract_loads(), 2);
 
     // A cohort decision changes the generation too.
-    let decision = Override {
-        person_id: "P001".into(),
-        kind: OverrideKind::Select,
-        from: evidence::date::parse_day(b"2024-01-01").unwrap(),
-        until: None,
-        reason: "police intelligence".into(),
-        decided_by: "analist".into(),
-    };
-    let notify =
-        store::evidence::CohortNotify { by: Some("analist"), today: jiff::civil::date(2026, 11, 22), lang: Lang::En };
-    other.store.add_cohort_override("ew-iom", &decision, support::start_time(), &notify).await.unwrap();
+    select_into_ew_iom(&other.store, "P001", "2024-01-01", Lang::En).await;
     assert_eq!(client.get(PAGE).await.status(), StatusCode::OK);
     assert_eq!(this.state.extract_loads(), 3);
 }

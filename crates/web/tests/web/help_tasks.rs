@@ -4,16 +4,14 @@
 //! error summary and a 422 and changes nothing), then gone from the list.
 
 use crate::support;
-
-use crate::support::TestApp;
+use crate::support::{TestApp, input_value};
 use domain::access::Role;
 use domain::directory::AgencyKind;
 use reqwest::{Method, StatusCode};
 
 async fn journey(app: TestApp) {
-    let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
+    let (probation, officer) = app.probation_officer().await;
     let police = app.agency("Politie Utrecht", AgencyKind::Police).await;
-    let officer = app.member(&probation, "fatima", &[Role::ProbationOfficer]).await;
     let constable = app.member(&police, "kees", &[Role::PoliceOfficer]).await;
     let excluded = app.person(&officer, "Kuipers", "111222333").await;
     let victim = app.person(&officer, "Kuipers-Jansen", "123456782").await;
@@ -29,9 +27,7 @@ async fn journey(app: TestApp) {
     let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let html = client.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
-    let marker = "name=\"order\" value=\"";
-    let start = html.find(marker).unwrap() + marker.len();
-    let order = html[start..].split('"').next().unwrap().to_string();
+    let order = input_value(&html, "order");
     let owner = probation.id.to_string();
     let help = [
         ("form", "order_help"),

@@ -4,39 +4,13 @@
 //! person's team is refused with a 403.
 
 use crate::support;
-
-use crate::support::{Client, TestApp, refs, spawn_app};
+use crate::support::teams::measures_cast;
+use crate::support::{Client, input_value, refs, spawn_app};
 use domain::Clock;
-use domain::access::{Actor, Role};
-use domain::directory::{Agency, AgencyKind};
-use domain::ids::PersonId;
+use domain::access::Role;
+use domain::directory::AgencyKind;
 use domain::ports::AuditLog;
 use reqwest::StatusCode;
-
-struct Setting {
-    app: TestApp,
-    probation: Agency,
-    officer: Actor,
-    stranger: Actor,
-    excluded: PersonId,
-    victim: PersonId,
-    child: PersonId,
-    /// On the stranger's agency's team only.
-    elsewhere: PersonId,
-}
-
-async fn setting() -> Setting {
-    let app = spawn_app().await;
-    let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
-    let outsider = app.agency("Zorg- en Veiligheidshuis Elders", AgencyKind::SafetyHouse).await;
-    let officer = app.member(&probation, "fatima", &[Role::ProbationOfficer]).await;
-    let stranger = app.member(&outsider, "olga", &[Role::ProcessManager]).await;
-    let excluded = app.person(&officer, "Kuipers", "111222333").await;
-    let victim = app.person(&officer, "Kuipers-Jansen", "123456782").await;
-    let child = app.person(&officer, "Mees", "100000009").await;
-    let elsewhere = app.person(&stranger, "Elders", &support::valid_bsn(7)).await;
-    Setting { app, probation, officer, stranger, excluded, victim, child, elsewhere }
-}
 
 /// Posts `fields` and expects the page again with an error summary linking to `anchor`, with
 /// `message` in it, and a 422.
@@ -62,16 +36,9 @@ async fn page(client: &Client, path: &str) -> String {
     response.text().await.unwrap()
 }
 
-/// The id of the first measure of `kind` ("order", "ban", "episode") in the page's forms.
-fn item_id(html: &str, kind: &str) -> String {
-    let marker = format!("name=\"{kind}\" value=\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {kind} form")) + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn an_exclusion_order_runs_its_clock_refuses_extension_past_the_maximum_and_warns() {
-    let s = setting().await;
+    let s = measures_cast(spawn_app().await).await;
     let client = s.app.session_for(&s.officer).await;
     let path = format!("/people/{}/measures/exclusion-orders", s.excluded);
     let victims = s.victim.to_string();
@@ -105,7 +72,7 @@ async fn an_exclusion_order_runs_its_clock_refuses_extension_past_the_maximum_an
     assert!(html.contains("2026-11-30 10:00"), "ten local days after imposition: {html}");
     assert!(html.contains("10 van ten hoogste 28 dagen"));
     assert!(html.contains("Wet tijdelijk huisverbod"), "the statute is cited");
-    let id = item_id(&html, "order");
+    let id = input_value(&html, "order");
 
     // Extending past the legal maximum is refused with the statute; nothing changes.
     let change = format!("/people/{}/measures/exclusion-orders/change", s.excluded);
@@ -161,7 +128,7 @@ async fn an_exclusion_order_runs_its_clock_refuses_extension_past_the_maximum_an
 
 #[tokio::test]
 async fn an_area_ban_refuses_dates_in_the_wrong_order_and_warns_before_it_ends() {
-    let s = setting().await;
+    let s = measures_cast(spawn_app().await).await;
     let client = s.app.session_for(&s.officer).await;
     let path = format!("/people/{}/measures/area-bans", s.excluded);
     let ban = |starts: &'static str, ends: &'static str| {
@@ -175,7 +142,7 @@ async fn an_area_ban_refuses_dates_in_the_wrong_order_and_warns_before_it_ends()
     let plan = page(&client, &format!("/people/{}/plan", s.excluded)).await;
     assert!(plan.contains("Het gebiedsverbod voor Centrum loopt af op 2026-11-26 (nog 4 dagen)"), "{plan}");
     assert!(plan.contains("Gebiedsverbod voor Centrum, tot en met 2026-11-26"), "the ban is on the plan: {plan}");
-    let id = item_id(&page(&client, &format!("/people/{}/measures", s.excluded)).await, "ban");
+    let id = input_value(&page(&client, &format!("/people/{}/measures", s.excluded)).await, "ban");
     let change = format!("/people/{}/measures/area-bans/change", s.excluded);
     let shorter = [("form", "ban_extend"), ("ban", &id), ("ends_on", "2026-11-20"), ("decision_ref", "GB-2")];
     refused(&client, &change, &shorter, &format!("ban_extend-{id}-ends_on"), "later eindigen dan 2026-11-26").await;
@@ -190,7 +157,7 @@ async fn an_area_ban_refuses_dates_in_the_wrong_order_and_warns_before_it_ends()
 
 #[tokio::test]
 async fn an_episode_refuses_zero_weeks_and_is_flagged_when_it_falls_behind() {
-    let s = setting().await;
+    let s = measures_cast(spawn_app().await).await;
     let client = s.app.session_for(&s.officer).await;
     let path = format!("/people/{}/measures/episodes", s.excluded);
     let manager = s.officer.member_id.to_string();
@@ -209,7 +176,7 @@ async fn an_episode_refuses_zero_weeks_and_is_flagged_when_it_falls_behind() {
         .await;
     assert_eq!(s.app.count("measure").await, 0);
     accepted(&client, &path, &refs(&start(&manager, "4"))).await;
-    let id = item_id(&page(&client, &format!("/people/{}/measures", s.excluded)).await, "episode");
+    let id = input_value(&page(&client, &format!("/people/{}/measures", s.excluded)).await, "episode");
     let change = format!("/people/{}/measures/episodes/change", s.excluded);
     let contact =
         |on: &'static str| [("form", "episode_contact"), ("episode", id.as_str()), ("on", on), ("kind", "phone")];
@@ -232,7 +199,7 @@ async fn an_episode_refuses_zero_weeks_and_is_flagged_when_it_falls_behind() {
 
 #[tokio::test]
 async fn a_group_shows_its_members_progress_and_refuses_members_off_the_team() {
-    let s = setting().await;
+    let s = measures_cast(spawn_app().await).await;
     let app = &s.app;
     let safety_house = app.agency("Zorg- en Veiligheidshuis Amsterdam", AgencyKind::SafetyHouse).await;
     let manager = app.member(&safety_house, "noor", &[Role::ProcessManager]).await;

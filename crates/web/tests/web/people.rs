@@ -2,7 +2,6 @@
 //! team, audit trail and the bad-input rules — each bad input changes nothing.
 
 use crate::support;
-
 use crate::support::{PASSWORD, TestApp, input_value, spawn_app};
 use domain::access::Role;
 use domain::directory::AgencyKind;
@@ -10,8 +9,7 @@ use reqwest::StatusCode;
 
 async fn probation_app() -> (TestApp, domain::access::Actor) {
     let app = spawn_app().await;
-    let agency = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
-    let officer = app.member(&agency, "fatima", &[Role::ProbationOfficer]).await;
+    let (_, officer) = app.probation_officer().await;
     (app, officer)
 }
 

@@ -4,8 +4,8 @@
 //! refusal (422) keeps the persons chosen; the group page picks a member the same way.
 
 use crate::support;
-
 use crate::support::TestApp;
+use crate::support::teams::{MeasuresCast, measures_cast};
 use domain::access::Role;
 use domain::directory::AgencyKind;
 use reqwest::StatusCode;
@@ -17,14 +17,8 @@ async fn post(client: &support::Client, path: &str, fields: &[(&str, &str)], sta
 }
 
 async fn journey(app: TestApp) {
-    let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
-    let outsider = app.agency("Zorg- en Veiligheidshuis Elders", AgencyKind::SafetyHouse).await;
-    let officer = app.member(&probation, "fatima", &[Role::ProbationOfficer]).await;
-    let stranger = app.member(&outsider, "olga", &[Role::ProcessManager]).await;
-    let excluded = app.person(&officer, "Kuipers", "111222333").await;
-    let victim = app.person(&officer, "Verhoeven", "123456782").await;
-    let child = app.person(&officer, "Mees", "100000009").await;
-    let hidden = app.person(&stranger, "Verhoeven", &support::valid_bsn(7)).await;
+    // The victim "Verhoeven" has a namesake off the team.
+    let MeasuresCast { app, officer, excluded, victim, child, elsewhere: hidden, .. } = measures_cast(app).await;
     let client = app.session_for(&officer).await;
     let path = format!("/people/{excluded}/measures/exclusion-orders");
     let form = [("form", "order_new"), ("address", "Dorpsstraat 1"), ("decision_ref", "HV-9")];

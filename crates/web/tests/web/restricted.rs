@@ -5,46 +5,23 @@
 //! nothing. And the process manager takes a person off a meeting's agenda and cancels the
 //! meeting, each only with a reason.
 
-use crate::support::{TestApp, spawn_app};
-use domain::access::{Actor, Role};
+use crate::support::spawn_app;
+use crate::support::teams::{ConferenceTeam, conference_team};
 use domain::beyond_pack::BeyondPack;
 use domain::conference::service::{Conferences, MeetingInput, RequestInput, TriageInput};
-use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
 use reqwest::StatusCode;
 
-struct Team {
-    app: TestApp,
-    probation: Agency,
-    police: Agency,
-    house: Agency,
-    officer: Actor,
-    constable: Actor,
-    manager: Actor,
-    person: PersonId,
-    other: PersonId,
-}
-
-async fn team(app: TestApp) -> Team {
-    let probation = app.agency("Reclassering Nederland", AgencyKind::Probation).await;
-    let police = app.agency("Politie Utrecht", AgencyKind::Police).await;
-    let house = app.agency("Zorg- en Veiligheidshuis Utrecht", AgencyKind::SafetyHouse).await;
-    let officer = app.member(&probation, "fatima", &[Role::ProbationOfficer]).await;
-    let constable = app.member(&police, "kees", &[Role::PoliceOfficer]).await;
-    let manager = app.member(&house, "noor", &[Role::ProcessManager]).await;
-    let person = app.person(&officer, "Visser", "111222333").await;
-    let other = app.person(&officer, "Bakker", "123456782").await;
-    for who in [person, other] {
-        for agency in [&police, &house] {
-            app.join_team(&officer, who, agency).await;
-        }
-    }
-    Team { app, probation, police, house, officer, constable, manager, person, other }
+/// The conference team, with a second person, "Bakker", on the same team.
+async fn team() -> (ConferenceTeam, PersonId) {
+    let t = conference_team(spawn_app().await).await;
+    let other = t.another_person("Bakker", "123456782").await;
+    (t, other)
 }
 
 #[tokio::test]
 async fn a_restricted_task_is_shown_only_to_the_agencies_named() {
-    let t = team(spawn_app().await).await;
+    let (t, _) = team().await;
     let officer = t.app.session_for(&t.officer).await;
     let police = t.app.session_for(&t.constable).await;
     let manager = t.app.session_for(&t.manager).await;
@@ -97,7 +74,7 @@ async fn a_restricted_task_is_shown_only_to_the_agencies_named() {
 
 #[tokio::test]
 async fn restricted_minutes_and_the_agenda_limits_on_the_meeting_page() {
-    let t = team(spawn_app().await).await;
+    let (t, other) = team().await;
     let manager = t.app.session_for(&t.manager).await;
     let police = t.app.session_for(&t.constable).await;
     let officer = t.app.session_for(&t.officer).await;
@@ -120,7 +97,7 @@ async fn restricted_minutes_and_the_agenda_limits_on_the_meeting_page() {
         )
         .await
         .unwrap();
-    for person in [t.person, t.other] {
+    for person in [t.person, other] {
         let request = conferences.request(&t.officer, person, &input).await.unwrap();
         conferences.triage(&t.manager, request.id, &TriageInput::Accept).await.unwrap();
         conferences.add_to_agenda(&t.manager, meeting.id, request.id).await.unwrap();
@@ -141,7 +118,7 @@ async fn restricted_minutes_and_the_agenda_limits_on_the_meeting_page() {
     assert!(hidden.contains("Visser") && !hidden.contains("threats against the partner"), "outside the restriction");
 
     // Taking the other person off needs a reason; with one, they leave the agenda.
-    let other = t.other.to_string();
+    let other = other.to_string();
     let remove = format!("{path}/agenda/remove");
     let refused = manager.post_form(&remove, &[("person", &other), ("remove_reason", " ")]).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -4,7 +4,9 @@
 //! SQLite and PostgreSQL) that the authorization matrix refers to. Need-to-know on the case page
 //! is in zsm_case_page.rs, orders and referral in zsm_orders.rs.
 
-use crate::support::zsm::{NOW, amend_version, current_version, intake, register, suspect, table, version_of, zsm_app};
+use crate::support::zsm::{
+    NOW, Partners, amend_version, current_version, intake, partners, register, suspect, table, version_of, zsm_app,
+};
 use crate::support::{TestApp, input_value};
 use domain::access::Role;
 use domain::directory::AgencyKind;
@@ -229,21 +231,7 @@ async fn the_demo_seeds_across_the_night_the_clocks_go_back() {
 /// The demo seeded at `now`; its prosecutor signs in as "prosecutor".
 async fn seed_demo_at(now: &str) -> TestApp {
     let app = zsm_app(now).sqlite().await;
-    let police = app.member_of_new_agency("Politie Utrecht", AgencyKind::Police, "police", Role::PoliceOfficer).await;
-    let prosecutor =
-        app.member_of_new_agency("OM Midden-Nederland", AgencyKind::Prosecution, "prosecutor", Role::Prosecutor).await;
-    let probation = app
-        .member_of_new_agency("Reclassering Utrecht", AgencyKind::Probation, "probation", Role::ProbationOfficer)
-        .await;
-    let victim_support = app
-        .member_of_new_agency(
-            "Slachtofferhulp Utrecht",
-            AgencyKind::VictimSupport,
-            "victim-support",
-            Role::VictimSupportWorker,
-        )
-        .await;
-    let lawyer = app.member_of_new_agency("Advocaten Jansen", AgencyKind::Defence, "lawyer", Role::DefenceLawyer).await;
+    let Partners { police, prosecutor, probation, victim_support, lawyer } = partners(&app).await;
     let lawyers = [lawyer];
     let actors = web::zsm::demo::ZsmDemoActors {
         police: &police,

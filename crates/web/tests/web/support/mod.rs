@@ -6,6 +6,8 @@
 //! `Client` is one member's browser or API client. The casts several modules share are in
 //! `teams`, the ZSM table in `zsm`.
 
+pub mod extracts;
+pub mod teams;
 pub mod zsm;
 
 use domain::access::{Actor, Role, TeamEntryInput};
@@ -207,8 +209,6 @@ impl TestApp {
     /// "Jan {family_name}", born 1984-03-12, with BSN `bsn`, registered by `creator` on their
     /// statutory task.
     pub async fn person(&self, creator: &Actor, family_name: &str, bsn: &str) -> PersonId {
-        let zone = jiff::tz::TimeZone::UTC;
-        let people = People { store: &self.store, clock: self.clock.as_ref(), time_zone: &zone };
         let input = PersonInput {
             family_name: family_name.into(),
             given_names: "Jan".into(),
@@ -216,13 +216,27 @@ impl TestApp {
             identifiers: vec![IdentifierInput { kind: "bsn".into(), value: bsn.into() }],
             ..Default::default()
         };
+        self.register(creator, &input, "Politiewet 2012", "test", &jiff::tz::TimeZone::UTC).await
+    }
+
+    /// Registers `input` as `creator`, on their statutory task under `statute`, for `reason`;
+    /// dates are read in `zone`.
+    pub async fn register(
+        &self,
+        creator: &Actor,
+        input: &PersonInput,
+        statute: &str,
+        reason: &str,
+        zone: &jiff::tz::TimeZone,
+    ) -> PersonId {
+        let people = People { store: &self.store, clock: self.clock.as_ref(), time_zone: zone };
         let basis = TeamEntryInput {
             basis_kind: "statutory_task".into(),
-            statute: "Politiewet 2012".into(),
-            reason: "test".into(),
+            statute: statute.into(),
+            reason: reason.into(),
             ..Default::default()
         };
-        people.create(creator, &input, &basis).await.unwrap().id
+        people.create(creator, input, &basis).await.unwrap().id
     }
 
     /// Adds `agency` to the person's team (statutory task, Safety House covenant), as `by`.

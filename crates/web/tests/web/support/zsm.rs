@@ -2,11 +2,10 @@
 //! real sign-in form, and the intake, version and registration helpers the ZSM journeys share.
 
 use super::{Client, Spawn, TestApp, app, input_value};
-use domain::access::{Actor, Role, TeamEntryInput};
+use domain::access::{Actor, Role};
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
 use domain::people::{IdentifierInput, PersonInput};
-use domain::service::People;
 use domain::zsm::ports::{ZsmLocation, ZsmStore};
 
 pub struct Table {
@@ -39,15 +38,24 @@ pub async fn table_on_postgres() -> Option<Table> {
     Some(table_on(zsm_app(NOW).postgres().await?).await)
 }
 
-async fn table_on(app: TestApp) -> Table {
-    let police_actor =
-        app.member_of_new_agency("Politie Utrecht", AgencyKind::Police, "police", Role::PoliceOfficer).await;
-    let prosecutor_actor =
+/// One member of each partner at the table, each of an agency of their own, who sign in as
+/// "police", "prosecutor", "probation", "victim-support" and "lawyer".
+pub struct Partners {
+    pub police: Actor,
+    pub prosecutor: Actor,
+    pub probation: Actor,
+    pub victim_support: Actor,
+    pub lawyer: Actor,
+}
+
+pub async fn partners(app: &TestApp) -> Partners {
+    let police = app.member_of_new_agency("Politie Utrecht", AgencyKind::Police, "police", Role::PoliceOfficer).await;
+    let prosecutor =
         app.member_of_new_agency("OM Midden-Nederland", AgencyKind::Prosecution, "prosecutor", Role::Prosecutor).await;
-    let probation_actor = app
+    let probation = app
         .member_of_new_agency("Reclassering Utrecht", AgencyKind::Probation, "probation", Role::ProbationOfficer)
         .await;
-    let victim_actor = app
+    let victim_support = app
         .member_of_new_agency(
             "Slachtofferhulp Utrecht",
             AgencyKind::VictimSupport,
@@ -55,8 +63,12 @@ async fn table_on(app: TestApp) -> Table {
             Role::VictimSupportWorker,
         )
         .await;
-    let lawyer_actor =
-        app.member_of_new_agency("Advocaten Jansen", AgencyKind::Defence, "lawyer", Role::DefenceLawyer).await;
+    let lawyer = app.member_of_new_agency("Advocaten Jansen", AgencyKind::Defence, "lawyer", Role::DefenceLawyer).await;
+    Partners { police, prosecutor, probation, victim_support, lawyer }
+}
+
+async fn table_on(app: TestApp) -> Table {
+    let partners = partners(&app).await;
     app.member_of_new_agency("Advocaten de Boer", AgencyKind::Defence, "other-lawyer", Role::DefenceLawyer).await;
     app.store
         .create_location(&ZsmLocation {
@@ -64,10 +76,10 @@ async fn table_on(app: TestApp) -> Table {
             name: "ZSM Utrecht".into(),
             pack: "nl".into(),
             agencies: vec![
-                police_actor.agency_id,
-                prosecutor_actor.agency_id,
-                probation_actor.agency_id,
-                victim_actor.agency_id,
+                partners.police.agency_id,
+                partners.prosecutor.agency_id,
+                partners.probation.agency_id,
+                partners.victim_support.agency_id,
             ],
         })
         .await
@@ -79,8 +91,8 @@ async fn table_on(app: TestApp) -> Table {
         victim_support: app.sign_in("victim-support").await,
         lawyer: app.sign_in("lawyer").await,
         other_lawyer: app.sign_in("other-lawyer").await,
-        lawyer_actor,
-        police_actor,
+        lawyer_actor: partners.lawyer,
+        police_actor: partners.police,
         app,
     }
 }
@@ -91,10 +103,9 @@ impl Table {
     }
 }
 
-/// A person "Sam {family_name}" created by `police` on their statutory task.
+/// "Sam {family_name}", registered by `police` on their statutory task.
 pub async fn suspect(app: &TestApp, police: &Actor, family_name: &str, identifiers: Vec<IdentifierInput>) -> PersonId {
     let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap();
-    let people = People { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
     let input = PersonInput {
         family_name: family_name.into(),
         given_names: "Sam".into(),
@@ -102,13 +113,7 @@ pub async fn suspect(app: &TestApp, police: &Actor, family_name: &str, identifie
         identifiers,
         ..Default::default()
     };
-    let basis = TeamEntryInput {
-        basis_kind: "statutory_task".into(),
-        statute: "Politiewet 2012 art. 3".into(),
-        reason: "ZSM".into(),
-        ..Default::default()
-    };
-    people.create(police, &input, &basis).await.unwrap().id
+    app.register(police, &input, "Politiewet 2012 art. 3", "ZSM", &zone).await
 }
 
 pub fn intake<'a>(
