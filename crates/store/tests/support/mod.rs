@@ -102,7 +102,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $story() {
-                    let db = super::support::test_db(super::support::Backend::Sqlite).await.unwrap();
+                    let db = $crate::support::test_db($crate::support::Backend::Sqlite).await.unwrap();
                     super::$story(db).await;
                 }
             )*
@@ -111,7 +111,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $story() {
-                    let Some(db) = super::support::test_db(super::support::Backend::Postgres).await else {
+                    let Some(db) = $crate::support::test_db($crate::support::Backend::Postgres).await else {
                         eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
                         return;
                     };

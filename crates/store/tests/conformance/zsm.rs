@@ -2,8 +2,7 @@
 //! cases: a case round trip, a decision and its amendment, the board's ordering by the most
 //! urgent clock, and a stale write refused.
 
-mod support;
-
+use crate::support::{TestDb, actor, at, statutory_basis};
 use domain::Clock;
 use domain::FixedClock;
 use domain::access::{Actor, Role};
@@ -22,7 +21,6 @@ use domain::zsm::service::{Zsm, ZsmServiceError};
 use domain::zsm::{ClockStatus, ZsmError};
 use jiff::tz::TimeZone;
 use store::Store;
-use support::{TestDb, actor, at, statutory_basis};
 
 struct World {
     police: Actor,

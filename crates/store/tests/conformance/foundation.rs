@@ -1,8 +1,10 @@
-//! The conformance suite: the same stories against SQLite and PostgreSQL, through the domain's
-//! use cases and ports, so both backends are held to one behaviour.
+//! The foundation's conformance stories — people and their case team, search, the audit log,
+//! sessions and sign-in failures, the migrations — the same on SQLite and PostgreSQL, through
+//! the domain's use cases and ports, so both backends are held to one behaviour.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestDb, actor, at, statutory, statutory_basis};
 use domain::access::{Actor, LegalBasis, Role, TeamEntry, TeamEntryInput};
 use domain::audit::AuditAction;
 use domain::directory::AgencyKind;
@@ -14,7 +16,6 @@ use domain::{Clock, FixedClock};
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 use store::Store;
-use support::{TestDb, actor, at, statutory, statutory_basis};
 
 fn people<'a>(store: &'a Store, clock: &'a FixedClock) -> People<'a, Store> {
     static UTC: std::sync::LazyLock<TimeZone> = std::sync::LazyLock::new(|| TimeZone::UTC);

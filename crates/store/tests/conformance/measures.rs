@@ -2,8 +2,7 @@
 //! groups), run against SQLite and PostgreSQL through the domain's use cases and the
 //! `MeasureStore` port.
 
-mod support;
-
+use crate::support::{FIRST_PAGE, TestDb, actor, at, count, execute, statutory_basis};
 use domain::FixedClock;
 use domain::access::{Actor, Role};
 use domain::audit::AuditAction;
@@ -24,7 +23,6 @@ use domain::service::{People, ServiceError};
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
-use support::{FIRST_PAGE, TestDb, actor, at, count, execute, statutory_basis};
 
 static ZONE: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::get("Europe/Amsterdam").unwrap());
 static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);

@@ -2,8 +2,7 @@
 //! search finds them by name, date of birth and BSN, and each agency sees only its own
 //! share. A load that is run again resumes instead of duplicating.
 
-mod support;
-
+use crate::support::{TestDb, at};
 use domain::access::{Actor, Role};
 use domain::ids::{MemberId, PersonId};
 use domain::people::PersonQuery;
@@ -14,7 +13,6 @@ use jiff::civil::date;
 use jiff::tz::TimeZone;
 use store::Store;
 use store::bulk::{BULK_AGENCIES, BulkSpec};
-use support::{TestDb, at};
 
 const PEOPLE: u64 = 300;
 

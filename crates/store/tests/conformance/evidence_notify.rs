@@ -3,8 +3,9 @@
 //! agencies on the team, each written in the recording member's name in the transaction of
 //! the change, audited, and seen only by agencies on the person's team.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestDb, actor, at, count, statutory_basis};
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::beyond_pack::{BeyondPack, Lang};
 use domain::directory::AgencyKind;
@@ -19,7 +20,6 @@ use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
 use store::evidence::CohortNotify;
-use support::{TestDb, actor, at, count, statutory_basis};
 
 static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
 static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);

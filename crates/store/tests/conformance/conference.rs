@@ -2,8 +2,7 @@
 //! the domain's use cases: a request is triaged, put on a meeting's agenda, discussed, and the
 //! meeting's decisions land on the person's one plan — audited, versioned, need-to-know.
 
-mod support;
-
+use crate::support::{TestDb, actor, at, statutory_basis};
 use domain::FixedClock;
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::beyond_pack::BeyondPack;
@@ -21,7 +20,6 @@ use domain::service::{People, ServiceError};
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
-use support::{TestDb, actor, at, statutory_basis};
 
 static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
 static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);

@@ -1,8 +1,7 @@
 //! Conformance stories for "beyond the case" (screenings and the shared plan), run against
-//! SQLite and PostgreSQL through the domain's use cases and ports, like `conformance.rs`.
+//! SQLite and PostgreSQL through the domain's use cases and ports, like `foundation.rs`.
 
-mod support;
-
+use crate::support::{FIRST_PAGE, TestDb, actor, at, count, execute, statutory_basis};
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::audit::AuditAction;
 use domain::beyond_pack::BeyondPack;
@@ -18,7 +17,6 @@ use domain::{Clock, FixedClock};
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
-use support::{FIRST_PAGE, TestDb, actor, at, count, execute, statutory_basis};
 
 static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
 static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);

@@ -2,14 +2,14 @@
 //! upserts by source id, re-imports write nothing, a newer extract updates outcomes, a failed
 //! import changes nothing, and what is loaded back is exactly what was imported.
 
-mod support;
+use crate::support;
 
+use crate::support::{TestDb, at};
 use evidence::Dataset;
 use evidence::dataset::Outcome;
 use evidence::date::parse_day;
 use evidence::membership::{Override, OverrideKind};
 use store::Store;
-use support::{TestDb, at};
 
 fn day(text: &str) -> evidence::date::Day {
     parse_day(text.as_bytes()).unwrap()

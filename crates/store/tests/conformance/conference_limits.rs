@@ -3,8 +3,7 @@
 //! process manager cancels a meeting or takes a person off its agenda, each with a reason, and
 //! the requests wait for another meeting.
 
-mod support;
-
+use crate::support::{TestDb, actor, at, statutory_basis};
 use domain::FixedClock;
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::beyond_pack::BeyondPack;
@@ -21,7 +20,6 @@ use domain::service::{People, ServiceError};
 use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
-use support::{TestDb, actor, at, statutory_basis};
 
 static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
 static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
