@@ -1,10 +1,11 @@
 //! Conformance stories for "beyond the case" (screenings and the shared plan), run against
 //! SQLite and PostgreSQL through the domain's use cases and ports, like `foundation.rs`.
 
-use crate::support::{FIRST_PAGE, TestDb, actor, at, count, execute, statutory_basis};
-use domain::access::{Actor, Role, TeamEntryInput};
+use crate::support::{
+    FIRST_PAGE, PACK, TestDb, UTC, actor, at, count, days, execute, person_input, person_on_team, statutory_basis,
+};
+use domain::access::{Actor, Role};
 use domain::audit::AuditAction;
-use domain::beyond_pack::BeyondPack;
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
 use domain::people::{IdentifierInput, PersonInput};
@@ -14,36 +15,18 @@ use domain::ports::{AuditLog, StoreError};
 use domain::screening::service::{ScoreInput, ScreeningInput, ScreeningStore, Screenings};
 use domain::service::{People, ServiceError};
 use domain::{Clock, FixedClock};
-use jiff::tz::TimeZone;
-use std::sync::LazyLock;
 use store::Store;
-
-static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
-static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
 
 fn clock() -> FixedClock {
     FixedClock::new(at("2026-11-22T10:00:00.123456Z"))
-}
-
-fn days(n: i64) -> jiff::SignedDuration {
-    jiff::SignedDuration::from_hours(24 * n)
 }
 
 /// A probation officer, a person on probation's team, and a police agency on the team too.
 async fn team(store: &Store, clock: &FixedClock) -> (Actor, Actor, PersonId) {
     let officer = actor(store, "Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
     let constable = actor(store, "Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
-    let people = People { store, clock, time_zone: &UTC };
-    let input = PersonInput {
-        family_name: "Jansen".into(),
-        given_names: "Henk".into(),
-        birth_date: "1971-05-03".into(),
-        identifiers: vec![IdentifierInput { kind: "bsn".into(), value: "111222333".into() }],
-        ..Default::default()
-    };
-    let person = people.create(&officer, &input, &statutory_basis()).await.unwrap().id;
-    let police = TeamEntryInput { agency_id: constable.agency_id.to_string(), ..statutory_basis() };
-    people.add_to_team(&officer, person, &police).await.unwrap();
+    let input = person_input("Jansen", "Henk", "1971-05-03", "111222333");
+    let person = person_on_team(store, clock, &officer, &input, &[&constable]).await;
     (officer, constable, person)
 }
 

@@ -2,7 +2,7 @@
 //! search finds them by name, date of birth and BSN, and each agency sees only its own
 //! share. A load that is run again resumes instead of duplicating.
 
-use crate::support::{TestDb, at};
+use crate::support::{TestDb, at, count};
 use domain::access::{Actor, Role};
 use domain::ids::{MemberId, PersonId};
 use domain::people::PersonQuery;
@@ -15,14 +15,6 @@ use store::Store;
 use store::bulk::{BULK_AGENCIES, BulkSpec};
 
 const PEOPLE: u64 = 300;
-
-async fn count(store: &Store, table: &str) -> i64 {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
-    match store.pool() {
-        store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
 
 /// A police officer of bulk agency `agency`.
 async fn member_of(store: &Store, agencies: &[domain::ids::AgencyId], agency: usize) -> Actor {

@@ -2,10 +2,9 @@
 //! the domain's use cases: a request is triaged, put on a meeting's agenda, discussed, and the
 //! meeting's decisions land on the person's one plan — audited, versioned, need-to-know.
 
-use crate::support::{TestDb, actor, at, statutory_basis};
+use crate::support::{PACK, TestDb, UTC, actor, at, invalid_key, person_input, person_on_team};
 use domain::FixedClock;
-use domain::access::{Actor, Role, TeamEntryInput};
-use domain::beyond_pack::BeyondPack;
+use domain::access::{Actor, Role};
 use domain::conference::RequestStatus;
 use domain::conference::service::{
     ConferenceStore, ConferenceWrite, Conferences, DecisionInput, MeetingInput, MinutesInput, ProposalInput,
@@ -13,16 +12,10 @@ use domain::conference::service::{
 };
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
-use domain::people::{IdentifierInput, PersonInput};
 use domain::plan::service::PlanStore;
 use domain::ports::{AuditLog, StoreError};
-use domain::service::{People, ServiceError};
-use jiff::tz::TimeZone;
-use std::sync::LazyLock;
+use domain::service::ServiceError;
 use store::Store;
-
-static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
-static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
 
 struct Cast {
     officer: Actor,
@@ -43,31 +36,13 @@ async fn cast(store: &Store, clock: &FixedClock) -> Cast {
     let constable = actor(store, "Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
     let manager = actor(store, "Zorg- en Veiligheidshuis Utrecht", AgencyKind::SafetyHouse, Role::ProcessManager).await;
     let outsider = actor(store, "GGD Elders", AgencyKind::Health, Role::ProcessManager).await;
-    let people = People { store, clock, time_zone: &UTC };
-    let input = PersonInput {
-        family_name: "Visser".into(),
-        given_names: "Gerrit".into(),
-        birth_date: "1971-05-03".into(),
-        identifiers: vec![IdentifierInput { kind: "bsn".into(), value: "111222333".into() }],
-        ..Default::default()
-    };
-    let person = people.create(&officer, &input, &statutory_basis()).await.unwrap().id;
-    for agency in [&constable, &manager] {
-        let entry = TeamEntryInput { agency_id: agency.agency_id.to_string(), ..statutory_basis() };
-        people.add_to_team(&officer, person, &entry).await.unwrap();
-    }
+    let input = person_input("Visser", "Gerrit", "1971-05-03", "111222333");
+    let person = person_on_team(store, clock, &officer, &input, &[&constable, &manager]).await;
     Cast { officer, constable, manager, outsider, person }
 }
 
 fn service<'a>(store: &'a Store, clock: &'a FixedClock) -> Conferences<'a, Store> {
     Conferences { store, clock, time_zone: &UTC, pack: &PACK }
-}
-
-fn invalid_key(result: Result<impl std::fmt::Debug, ServiceError>) -> &'static str {
-    match result {
-        Err(ServiceError::Invalid(errors)) => errors.iter().next().unwrap().key,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
 }
 
 async fn request_triage_conference_and_plan(db: TestDb) {

@@ -3,26 +3,19 @@
 //! process manager cancels a meeting or takes a person off its agenda, each with a reason, and
 //! the requests wait for another meeting.
 
-use crate::support::{TestDb, actor, at, statutory_basis};
+use crate::support::{PACK, TestDb, UTC, actor, at, invalid_key, person_input, person_on_team};
 use domain::FixedClock;
-use domain::access::{Actor, Role, TeamEntryInput};
-use domain::beyond_pack::BeyondPack;
+use domain::access::{Actor, Role};
 use domain::conference::service::{
     ConferenceStore, ConferenceWrite, Conferences, DecisionInput, MeetingInput, MinutesInput, RequestInput, TriageInput,
 };
 use domain::conference::{Meeting, MeetingCommand, MeetingStatus, RequestStatus};
 use domain::directory::AgencyKind;
 use domain::ids::{ConferenceRequestId, PersonId};
-use domain::people::{IdentifierInput, PersonInput};
 use domain::plan::service::{PlanAction, PlanStore, Plans};
 use domain::ports::{AuditLog, StoreError};
-use domain::service::{People, ServiceError};
-use jiff::tz::TimeZone;
-use std::sync::LazyLock;
+use domain::service::ServiceError;
 use store::Store;
-
-static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
-static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
 
 struct Cast {
     officer: Actor,
@@ -36,35 +29,16 @@ async fn cast(store: &Store, clock: &FixedClock) -> Cast {
     let officer = actor(store, "Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
     let constable = actor(store, "Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
     let manager = actor(store, "Zorg- en Veiligheidshuis Utrecht", AgencyKind::SafetyHouse, Role::ProcessManager).await;
-    let people = People { store, clock, time_zone: &UTC };
     let mut persons = Vec::new();
     for (name, bsn) in [("Visser", "111222333"), ("Bakker", "123456782")] {
-        let input = PersonInput {
-            family_name: name.into(),
-            given_names: "Gerrit".into(),
-            birth_date: "1971-05-03".into(),
-            identifiers: vec![IdentifierInput { kind: "bsn".into(), value: bsn.into() }],
-            ..Default::default()
-        };
-        let person = people.create(&officer, &input, &statutory_basis()).await.unwrap().id;
-        for agency in [&constable, &manager] {
-            let entry = TeamEntryInput { agency_id: agency.agency_id.to_string(), ..statutory_basis() };
-            people.add_to_team(&officer, person, &entry).await.unwrap();
-        }
-        persons.push(person);
+        let input = person_input(name, "Gerrit", "1971-05-03", bsn);
+        persons.push(person_on_team(store, clock, &officer, &input, &[&constable, &manager]).await);
     }
     Cast { officer, constable, manager, first: persons[0], second: persons[1] }
 }
 
 fn conferences<'a>(store: &'a Store, clock: &'a FixedClock) -> Conferences<'a, Store> {
     Conferences { store, clock, time_zone: &UTC, pack: &PACK }
-}
-
-fn invalid_key(result: Result<impl std::fmt::Debug, ServiceError>) -> &'static str {
-    match result {
-        Err(ServiceError::Invalid(errors)) => errors.iter().next().unwrap().key,
-        other => panic!("expected a refusal, got {other:?}"),
-    }
 }
 
 /// A meeting on Tuesday with both persons on the agenda through accepted requests.

@@ -5,9 +5,9 @@
 
 use crate::support;
 
-use crate::support::{TestDb, actor, at, count, statutory_basis};
-use domain::access::{Actor, Role, TeamEntryInput};
-use domain::beyond_pack::{BeyondPack, Lang};
+use crate::support::{PACK, TestDb, UTC, actor, at, count, statutory_basis, team_entry};
+use domain::access::{Actor, Role};
+use domain::beyond_pack::Lang;
 use domain::directory::AgencyKind;
 use domain::ids::PersonId;
 use domain::people::{IdentifierInput, PersonInput};
@@ -16,13 +16,8 @@ use domain::ports::AuditLog;
 use domain::service::{People, ServiceError};
 use domain::{Clock, FixedClock};
 use evidence::membership::{Cause, Change, MembershipEvent, Override, OverrideKind};
-use jiff::tz::TimeZone;
-use std::sync::LazyLock;
 use store::Store;
 use store::evidence::CohortNotify;
-
-static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
-static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
 
 fn day(text: &str) -> evidence::date::Day {
     evidence::date::parse_day(text.as_bytes()).unwrap()
@@ -72,7 +67,7 @@ async fn a_changed_cohort_tells_the_persons_team(db: TestDb) {
     let planned = linked(store, &clock, &officer, &with_plan, "Planned").await;
     let listed = linked(store, &clock, &officer, &without_plan, "Listed").await;
     let people = People { store, clock: &clock, time_zone: &UTC };
-    let police = TeamEntryInput { agency_id: constable.agency_id.to_string(), ..statutory_basis() };
+    let police = team_entry(&constable);
     people.add_to_team(&officer, planned, &police).await.unwrap();
     let plans = Plans { store, clock: &clock, time_zone: &UTC, pack: &PACK };
     plans.draft(&officer, planned).await.unwrap();

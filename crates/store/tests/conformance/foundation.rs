@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use crate::support::{TestDb, actor, at, statutory, statutory_basis};
+use crate::support::{TestDb, UTC, actor, at, count, statutory, statutory_basis, team_entry};
 use domain::access::{Actor, LegalBasis, Role, TeamEntry, TeamEntryInput};
 use domain::audit::AuditAction;
 use domain::directory::AgencyKind;
@@ -14,11 +14,9 @@ use domain::ports::{AuditLog, DirectoryStore, PeopleStore, Session, SessionStore
 use domain::service::{People, ServiceError};
 use domain::{Clock, FixedClock};
 use jiff::civil::date;
-use jiff::tz::TimeZone;
 use store::Store;
 
 fn people<'a>(store: &'a Store, clock: &'a FixedClock) -> People<'a, Store> {
-    static UTC: std::sync::LazyLock<TimeZone> = std::sync::LazyLock::new(|| TimeZone::UTC);
     People { store, clock, time_zone: &UTC }
 }
 
@@ -41,14 +39,6 @@ fn jan(bsn: &str) -> PersonInput {
             IdentifierInput { kind: "bsn".into(), value: bsn.into() },
             IdentifierInput { kind: "local".into(), value: "ZSM-2026-001".into() },
         ],
-    }
-}
-
-async fn count(store: &Store, table: &str) -> i64 {
-    let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table}"));
-    match store.pool() {
-        store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
     }
 }
 
@@ -250,7 +240,7 @@ async fn search_follows_team_and_name_changes(db: TestDb) {
     let person = service.create(&officer, &jan("111222333"), &statutory_basis()).await.unwrap();
     assert!(service.search(&police, "ozdemir").await.unwrap().is_empty());
 
-    let added = TeamEntryInput { agency_id: police.agency_id.to_string(), ..statutory_basis() };
+    let added = team_entry(&police);
     let entry = service.add_to_team(&officer, person.id, &added).await.unwrap();
     assert_eq!(service.search(&police, "ozdemir jan").await.unwrap().len(), 1, "found once added to the team");
     let open_of = |agency| async move {

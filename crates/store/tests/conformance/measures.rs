@@ -2,11 +2,10 @@
 //! groups), run against SQLite and PostgreSQL through the domain's use cases and the
 //! `MeasureStore` port.
 
-use crate::support::{FIRST_PAGE, TestDb, actor, at, count, execute, statutory_basis};
+use crate::support::{FIRST_PAGE, PACK, TestDb, actor, at, count, days, execute, person_input, statutory_basis};
 use domain::FixedClock;
 use domain::access::{Actor, Role};
 use domain::audit::AuditAction;
-use domain::beyond_pack::BeyondPack;
 use domain::directory::AgencyKind;
 use domain::episode::Episode;
 use domain::exclusion::{AreaBan, ExclusionOrder, ExclusionWarning};
@@ -15,7 +14,6 @@ use domain::measures::{
     BanAction, BanInput, EpisodeAction, EpisodeInput, GroupAction, GroupInput, MeasureStore, MeasureWarning, Measures,
     OrderAction, OrderInput,
 };
-use domain::people::{IdentifierInput, PersonInput};
 use domain::plan::ListedTask;
 use domain::plan::service::{PlanStore, Plans, TaskOwner};
 use domain::ports::{AuditLog, StoreError};
@@ -25,22 +23,10 @@ use std::sync::LazyLock;
 use store::Store;
 
 static ZONE: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::get("Europe/Amsterdam").unwrap());
-static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
-
-fn days(n: i64) -> jiff::SignedDuration {
-    jiff::SignedDuration::from_hours(24 * n)
-}
 
 async fn person(store: &Store, clock: &FixedClock, by: &Actor, name: &str, bsn: &str) -> PersonId {
     let people = People { store, clock, time_zone: &ZONE };
-    let input = PersonInput {
-        family_name: name.into(),
-        given_names: "Sam".into(),
-        birth_date: "1980-05-03".into(),
-        identifiers: vec![IdentifierInput { kind: "bsn".into(), value: bsn.into() }],
-        ..Default::default()
-    };
-    people.create(by, &input, &statutory_basis()).await.unwrap().id
+    people.create(by, &person_input(name, "Sam", "1980-05-03", bsn), &statutory_basis()).await.unwrap().id
 }
 
 fn measures<'a>(store: &'a Store, clock: &'a FixedClock) -> Measures<'a, Store> {

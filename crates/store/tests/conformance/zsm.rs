@@ -2,7 +2,7 @@
 //! cases: a case round trip, a decision and its amendment, the board's ordering by the most
 //! urgent clock, and a stale write refused.
 
-use crate::support::{TestDb, actor, at, statutory_basis};
+use crate::support::{TestDb, UTC, actor, at, count, statutory_basis};
 use domain::Clock;
 use domain::FixedClock;
 use domain::access::{Actor, Role};
@@ -19,7 +19,6 @@ use domain::zsm::ids::CaseId;
 use domain::zsm::ports::{ZsmLocation, ZsmStore};
 use domain::zsm::service::{Zsm, ZsmServiceError};
 use domain::zsm::{ClockStatus, ZsmError};
-use jiff::tz::TimeZone;
 use store::Store;
 
 struct World {
@@ -59,7 +58,6 @@ async fn world(store: &Store) -> World {
 }
 
 async fn suspect(store: &Store, clock: &FixedClock, police: &Actor, name: &str) -> PersonId {
-    static UTC: std::sync::LazyLock<TimeZone> = std::sync::LazyLock::new(|| TimeZone::UTC);
     let people = People { store, clock, time_zone: &UTC };
     let input =
         PersonInput { family_name: name.into(), given_names: "Sam".into(), sex: "X".into(), ..Default::default() };
@@ -86,14 +84,6 @@ fn intake(suspect: PersonId, arrested: &str, lawyer: Option<&Actor>) -> IntakeFo
     }
 }
 
-async fn count(store: &Store, sql: &str) -> i64 {
-    let sql = sqlx::AssertSqlSafe(sql.to_string());
-    match store.pool() {
-        store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-        store::Pool::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),
-    }
-}
-
 /// Registered and read back unchanged: the domain state, the clocks, the lawyer, the history
 /// rows, the team entries of the table's partners and the audit entries.
 async fn zsm_case_round_trips(db: TestDb) {
@@ -110,10 +100,10 @@ async fn zsm_case_round_trips(db: TestDb) {
     assert_eq!(stored.case.intake.details().arrested_at, at("2026-11-22T07:30:00Z"));
     assert_eq!(stored.clocks.len(), 2, "ophouden and the examining-judge clock start at arrest");
     assert!(matches!(stored.case.status, CaseStatus::Registered));
-    assert_eq!(count(store, "SELECT count(*) FROM zsm_offence").await, 1);
-    assert_eq!(count(store, "SELECT count(*) FROM zsm_victim").await, 1);
-    assert_eq!(count(store, "SELECT count(*) FROM zsm_clock").await, 2);
-    assert_eq!(count(store, "SELECT count(*) FROM zsm_clock_event WHERE kind = 'started'").await, 2);
+    assert_eq!(count(store, "zsm_offence").await, 1);
+    assert_eq!(count(store, "zsm_victim").await, 1);
+    assert_eq!(count(store, "zsm_clock").await, 2);
+    assert_eq!(count(store, "zsm_clock_event WHERE kind = 'started'").await, 2);
     // The probation office and the lawyer's office joined the suspect's team at intake.
     let team = store.team(person).await.unwrap();
     assert!(team.iter().any(|e| e.agency_id == w.probation.agency_id));
@@ -194,12 +184,12 @@ async fn a_decision_and_its_amendment_are_kept(db: TestDb) {
     assert_eq!(stored.case.status.decision().unwrap().id, amended);
     assert_eq!(stored.case.amendments.len(), 1);
     assert_eq!(stored.case.amendments[0].previous.id, decision);
-    assert_eq!(count(store, "SELECT count(*) FROM zsm_decision").await, 2);
-    assert_eq!(count(store, "SELECT count(*) FROM zsm_amendment").await, 1);
-    assert_eq!(count(store, "SELECT count(*) FROM zsm_obligation").await, 2);
-    assert_eq!(count(store, "SELECT count(*) FROM zsm_obligation WHERE cancelled_at IS NOT NULL").await, 1);
-    assert_eq!(count(store, "SELECT count(*) FROM zsm_clock WHERE is_running = false").await, 2);
-    assert!(count(store, "SELECT count(*) FROM zsm_contribution").await >= 4);
+    assert_eq!(count(store, "zsm_decision").await, 2);
+    assert_eq!(count(store, "zsm_amendment").await, 1);
+    assert_eq!(count(store, "zsm_obligation").await, 2);
+    assert_eq!(count(store, "zsm_obligation WHERE cancelled_at IS NOT NULL").await, 1);
+    assert_eq!(count(store, "zsm_clock WHERE is_running = false").await, 2);
+    assert!(count(store, "zsm_contribution").await >= 4);
     let (_, metrics) = service
         .metrics(&w.prosecutor, "zsm-utrecht", jiff::civil::date(2026, 11, 22), jiff::civil::date(2026, 11, 22))
         .await
@@ -290,7 +280,6 @@ async fn a_board_shows_changes_made_through_another_server(db: TestDb) {
     let names: Vec<String> = board().await.iter().map(|c| c.suspect_name.clone()).collect();
     assert_eq!(names, ["Sam Claes", "Sam Bakker"]);
 
-    static UTC: std::sync::LazyLock<TimeZone> = std::sync::LazyLock::new(|| TimeZone::UTC);
     let people = People { store: other, clock: &clock, time_zone: &UTC };
     let renamed = PersonInput {
         family_name: "Claessens".into(),
