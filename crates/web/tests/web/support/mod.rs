@@ -4,7 +4,7 @@
 //! clock the test can move; `app()` does the same with another start time, language or
 //! configuration. `TestApp` makes agencies, members and people and signs members in; a
 //! `Client` is one member's browser or API client. The casts several modules share are in
-//! `teams`, the ZSM table in `zsm`.
+//! `teams`, evidence extracts and cohort decisions in `extracts`, the ZSM table in `zsm`.
 
 pub mod extracts;
 pub mod teams;
