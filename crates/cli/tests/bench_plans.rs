@@ -3,6 +3,8 @@
 //! on SQLite and (when configured) PostgreSQL; a second run reuses the data. Needs `wrk`
 //! (skipped without it unless DESIST_REQUIRE_WRK is set, as in CI).
 
+mod support;
+
 use serde_json::Value;
 use std::process::Command;
 
@@ -13,17 +15,11 @@ fn wrk_available() -> bool {
 }
 
 fn bench(dir: &std::path::Path, url: &str) -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_desist"))
-        .args(["bench", "plans", "--plans", "200", "--database-url", url, "--duration", "1s"])
-        .args(["--connections", "4", "--threads", "1", "--review-runs", "2", "--format", "json"])
-        .current_dir(dir)
-        .env_remove("DESIST_CONFIG")
-        .env("DESIST_LOG", "warn")
-        .output()
-        .expect("desist runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+    support::json_report(
+        support::desist(dir)
+            .args(["bench", "plans", "--plans", "200", "--database-url", url, "--duration", "1s"])
+            .args(["--connections", "4", "--threads", "1", "--review-runs", "2", "--format", "json"]),
+    )
 }
 
 fn check(report: &Value) {
@@ -59,28 +55,15 @@ fn bench_plans_runs_end_to_end_on_sqlite_and_reuses_its_data() {
 
 #[test]
 fn bench_plans_runs_end_to_end_on_postgres() {
-    let admin = match std::env::var("DESIST_TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => url,
-        _ => {
-            assert!(std::env::var("DESIST_REQUIRE_POSTGRES").is_err(), "DESIST_TEST_DATABASE_URL is required");
-            eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-            return;
-        }
-    };
+    let Some(admin) = support::postgres_admin_url() else { return };
     if !wrk_available() {
         eprintln!("skipped: wrk is not installed");
         return;
     }
-    let name = format!("desist_bench_plans_{}", uuid::Uuid::now_v7().simple());
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    runtime.block_on(async {
-        let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-        pool.close().await;
-    });
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+    let url = runtime.block_on(support::create_database(&admin, "desist_bench_plans"));
     let dir = tempfile::tempdir().unwrap();
-    let report = bench(dir.path(), &format!("{base}/{name}"));
+    let report = bench(dir.path(), &url);
     check(&report);
     assert_eq!(report["backend"], "postgres");
 }

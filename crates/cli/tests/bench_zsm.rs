@@ -3,22 +3,28 @@
 //! run again it reuses the cases. On SQLite, and on PostgreSQL when
 //! `DESIST_TEST_DATABASE_URL` is set. Needs `wrk` (Debian: apt-get install wrk).
 
+mod support;
+
 use serde_json::Value;
-use std::process::Command;
 
 fn bench(dir: &std::path::Path, url: &str) -> Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_desist"))
-        .args(["bench", "zsm", "--open", "12", "--historic", "300", "--people", "1500", "--duration", "1s"])
-        .args(["--connections", "4", "--threads", "1", "--metrics-requests", "3", "--pool", "4", "--format", "json"])
-        .args(["--database-url", url])
-        .current_dir(dir)
-        .env_remove("DESIST_CONFIG")
-        .env("DESIST_LOG", "warn")
-        .output()
-        .expect("desist runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+    support::json_report(
+        support::desist(dir)
+            .args(["bench", "zsm", "--open", "12", "--historic", "300", "--people", "1500", "--duration", "1s"])
+            .args([
+                "--connections",
+                "4",
+                "--threads",
+                "1",
+                "--metrics-requests",
+                "3",
+                "--pool",
+                "4",
+                "--format",
+                "json",
+            ])
+            .args(["--database-url", url]),
+    )
 }
 
 fn check(first: &Value, second: &Value) {
@@ -49,16 +55,8 @@ fn bench_zsm_runs_end_to_end_on_sqlite() {
 
 #[tokio::test]
 async fn bench_zsm_runs_end_to_end_on_postgres() {
-    let Some(admin) = std::env::var("DESIST_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
-        assert!(std::env::var("DESIST_REQUIRE_POSTGRES").is_err(), "DESIST_TEST_DATABASE_URL is not set");
-        eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
-        return;
-    };
-    let name = format!("desist_bench_{}", uuid::Uuid::now_v7().simple());
-    let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-    let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
-    let url = format!("{base}/{name}");
+    let Some(admin) = support::postgres_admin_url() else { return };
+    let url = support::create_database(&admin, "desist_bench").await;
     let dir = tempfile::tempdir().unwrap();
     let (first, second) = tokio::task::spawn_blocking({
         let (url, path) = (url.clone(), dir.path().to_path_buf());
@@ -68,5 +66,5 @@ async fn bench_zsm_runs_end_to_end_on_postgres() {
     .unwrap();
     assert_eq!(first["backend"], "postgres");
     check(&first, &second);
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)"))).execute(&pool).await.unwrap();
+    support::drop_database(&admin, &url).await;
 }

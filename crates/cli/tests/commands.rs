@@ -1,16 +1,16 @@
 //! The `desist` binary as a user runs it: members from the command line, clear errors for a
 //! foreign database file and for bad configuration.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
+use std::path::Path;
+use std::process::Output;
+
+/// `desist {args}` in `dir`, on the database `desist.db` there.
 fn desist(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_desist"))
+    support::desist(dir)
         .args(args)
-        .current_dir(dir)
         .env("DATABASE_URL", format!("sqlite:{}", dir.join("desist.db").display()))
-        .env_remove("DESIST_CONFIG")
-        .env("DESIST_LOG", "warn")
         .output()
         .expect("desist runs")
 }

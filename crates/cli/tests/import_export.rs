@@ -3,6 +3,8 @@
 //! `--skip-bad` keeps the good rows, re-importing is idempotent, an import killed half-way
 //! leaves the store as it was, and export gives back exactly the files that went in.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -25,14 +27,11 @@ impl Env {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_desist"));
+        let mut command = support::desist(self.dir.path());
         command
             .args(args)
-            .current_dir(self.dir.path())
             .env("DATABASE_URL", format!("sqlite:{}", self.db().display()))
-            .env_remove("DESIST_CONFIG")
             .env_remove("DESIST_DATABASE_URL")
-            .env("DESIST_LOG", "warn")
             .stdin(Stdio::null());
         command
     }

@@ -3,11 +3,24 @@
 
 #![allow(dead_code)]
 
+use domain::FixedClock;
 use domain::access::{Actor, LegalBasis, Role, TeamEntryInput};
 use domain::directory::{Agency, AgencyKind, DirectoryStore, Member};
-use domain::ids::{AgencyId, MemberId};
+use domain::ids::{AgencyId, MemberId, PersonId};
+use domain::jurisdiction::BeyondPack;
+use domain::people::service::People;
+use domain::people::{IdentifierInput, PersonInput};
+use domain::service::ServiceError;
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use std::sync::LazyLock;
 use store::Store;
+
+/// The time zone of the stories that do not depend on one.
+pub static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
+
+/// The Dutch pack: life domains, plan rules, conference criteria.
+pub static PACK: LazyLock<BeyondPack> = LazyLock::new(BeyondPack::nl);
 
 pub enum Backend {
     Sqlite,
@@ -63,6 +76,10 @@ pub fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
 }
 
+pub fn days(n: i64) -> jiff::SignedDuration {
+    jiff::SignedDuration::from_hours(24 * n)
+}
+
 /// An agency with one member of `role`, ready to act.
 pub async fn actor(store: &Store, name: &str, kind: AgencyKind, role: Role) -> Actor {
     let now = at("2026-11-22T09:00:00Z");
@@ -89,6 +106,47 @@ pub fn statutory_basis() -> TeamEntryInput {
     }
 }
 
+/// Adds `member`'s agency to a person's team, on the statutory basis.
+pub fn team_entry(member: &Actor) -> TeamEntryInput {
+    TeamEntryInput { agency_id: member.agency_id.to_string(), ..statutory_basis() }
+}
+
+/// A person with a name, a date of birth and a BSN.
+pub fn person_input(family_name: &str, given_names: &str, birth_date: &str, bsn: &str) -> PersonInput {
+    PersonInput {
+        family_name: family_name.into(),
+        given_names: given_names.into(),
+        birth_date: birth_date.into(),
+        identifiers: vec![IdentifierInput { kind: "bsn".into(), value: bsn.into() }],
+        ..Default::default()
+    }
+}
+
+/// `input` registered by `by` on the statutory basis, with the agencies of the members of
+/// `team` added to the person's team.
+pub async fn person_on_team(
+    store: &Store,
+    clock: &FixedClock,
+    by: &Actor,
+    input: &PersonInput,
+    team: &[&Actor],
+) -> PersonId {
+    let people = People { store, clock, time_zone: &UTC };
+    let person = people.create(by, input, &statutory_basis()).await.unwrap().id;
+    for member in team {
+        people.add_to_team(by, person, &team_entry(member)).await.unwrap();
+    }
+    person
+}
+
+/// The key of the first error of a refused use case.
+pub fn invalid_key(result: Result<impl std::fmt::Debug, ServiceError>) -> &'static str {
+    match result {
+        Err(ServiceError::Invalid(errors)) => errors.iter().next().unwrap().key,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
 pub fn statutory() -> LegalBasis {
     LegalBasis::StatutoryTask { statute: "Politiewet 2012 art. 3".into() }
 }
@@ -101,7 +159,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $story() {
-                    let db = super::support::test_db(super::support::Backend::Sqlite).await.unwrap();
+                    let db = $crate::support::test_db($crate::support::Backend::Sqlite).await.unwrap();
                     super::$story(db).await;
                 }
             )*
@@ -110,7 +168,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $story() {
-                    let Some(db) = super::support::test_db(super::support::Backend::Postgres).await else {
+                    let Some(db) = $crate::support::test_db($crate::support::Backend::Postgres).await else {
                         eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
                         return;
                     };

@@ -1,0 +1,23 @@
+//! The store's integration tests, built as one test binary: the conformance stories, each run
+//! on SQLite and (when `DESIST_TEST_DATABASE_URL` is set) PostgreSQL through the domain's use
+//! cases and ports, so both backends are held to one behaviour; bulk loading and the evidence
+//! extract on both; and opening a file that is not a desist database. One binary links the
+//! store once instead of once per file. `session_memory.rs` stays a binary of its own: it
+//! cuts every LISTEN connection on the PostgreSQL server, here also those of the stores of the
+//! stories running beside it.
+
+#[macro_use]
+#[path = "../support/mod.rs"]
+mod support;
+
+mod beyond;
+mod bulk;
+mod conference;
+mod conference_limits;
+mod evidence;
+mod evidence_notify;
+mod foundation;
+mod measures;
+mod not_desist;
+mod outbox;
+mod zsm;

@@ -1,0 +1,101 @@
+//! An exclusion order's help tasks on "my agency's tasks" over a real server, on SQLite and
+//! PostgreSQL: listed for the owning agency with the order's deadline and a link to the order,
+//! in the JSON list too, marked started from the list (a bad task re-renders the list with an
+//! error summary and a 422 and changes nothing), then gone from the list.
+
+use crate::support;
+use crate::support::{TestApp, input_value};
+use domain::access::Role;
+use domain::directory::AgencyKind;
+use reqwest::{Method, StatusCode};
+
+async fn journey(app: TestApp) {
+    let (probation, officer) = app.probation_officer().await;
+    let police = app.agency("Politie Utrecht", AgencyKind::Police).await;
+    let constable = app.member(&police, "kees", &[Role::PoliceOfficer]).await;
+    let excluded = app.person(&officer, "Kuipers", "111222333").await;
+    let victim = app.person(&officer, "Kuipers-Jansen", "123456782").await;
+    let client = app.session_for(&officer).await;
+    let victims = victim.to_string();
+    let impose = [
+        ("form", "order_new"),
+        ("victims", victims.as_str()),
+        ("address", "Dorpsstraat 1"),
+        ("decision_ref", "HV-7"),
+        ("imposed_at", "2026-11-20T10:00"),
+    ];
+    let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = client.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
+    let order = input_value(&html, "order");
+    let owner = probation.id.to_string();
+    let help = [
+        ("form", "order_help"),
+        ("order", order.as_str()),
+        ("for_person", victims.as_str()),
+        ("owner", owner.as_str()),
+        ("description", "Veiligheidsplan met het slachtoffer"),
+    ];
+    let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // On the owning agency's list, with the order's deadline for help to start and a link to it.
+    let list = client.get("/tasks/agency").await.text().await.unwrap();
+    assert!(list.contains("Hulp bij huisverbod"), "{list}");
+    assert!(list.contains("Veiligheidsplan met het slachtoffer"), "{list}");
+    assert!(list.contains("2026-11-30 10:00"), "ten local days after imposition: {list}");
+    assert!(list.contains(&format!("/people/{victim}/measures#order-{order}")), "links to the order: {list}");
+    assert!(list.contains("Kuipers-Jansen"), "listed under the person the help is for");
+    // Not on another agency's list, nor on anyone's personal list.
+    let theirs = app.session_for(&constable).await.get("/tasks/agency").await.text().await.unwrap();
+    assert!(!theirs.contains("Veiligheidsplan"), "{theirs}");
+    assert!(!client.get("/tasks/mine").await.text().await.unwrap().contains("Veiligheidsplan"));
+    // The JSON list carries it as a help task.
+    let api = client.api(Method::GET, "/api/v1/tasks/agency", None).await;
+    assert_eq!(api.status(), StatusCode::OK);
+    let lines: serde_json::Value = api.json().await.unwrap();
+    let line = &lines[0];
+    assert_eq!(line["source"], "help_task", "{lines}");
+    assert_eq!(line["exclusion_order_id"], order.as_str());
+    assert_eq!(line["person_id"], victims.as_str());
+    assert_eq!(line["help_task"]["due_at"], "2026-11-30T09:00:00Z");
+    let task = line["help_task"]["id"].as_str().unwrap().to_string();
+    assert!(list.contains(&format!("name=\"task\" value=\"{task}\"")), "a start button: {list}");
+
+    // A bad task: the list again with an error summary and a 422; nothing changes.
+    let events = app.count("measure_event").await;
+    let wrong =
+        [("person", victims.as_str()), ("order", order.as_str()), ("task", "0192f0c1-0000-7000-8000-00000000beef")];
+    let response = client.post_form("/tasks/agency/help-started", &wrong).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("error-summary") && html.contains("href=\"#task\"") && html.contains("id=\"task\""),
+        "{html}"
+    );
+    assert_eq!(app.count("measure_event").await, events, "nothing saved");
+    // Another agency cannot start it (not on the victim's team).
+    let response = app.session_for(&constable).await.post_form("/tasks/agency/help-started", &wrong).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    // Marked started from the list: back to the list, where it is gone; the order shows it.
+    let right = [("person", victims.as_str()), ("order", order.as_str()), ("task", task.as_str())];
+    let response = client.post_form("/tasks/agency/help-started", &right).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/tasks/agency");
+    assert!(!client.get("/tasks/agency").await.text().await.unwrap().contains("Veiligheidsplan"));
+    let order_page = client.get(&format!("/people/{victim}/measures")).await.text().await.unwrap();
+    assert!(order_page.contains("2026-11-22 10:00"), "started now, shown on the order: {order_page}");
+    assert_eq!(app.count("measure_event").await, events + 1);
+}
+
+#[tokio::test]
+async fn help_tasks_on_the_agency_list_on_sqlite() {
+    journey(support::spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn help_tasks_on_the_agency_list_on_postgres() {
+    let Some(app) = support::spawn_postgres().await else { return };
+    journey(app).await;
+}

@@ -1,0 +1,25 @@
+//! The web crate's integration tests, built as one test binary: each file links the whole
+//! application, so one binary links it once instead of once per file. Each module is one area
+//! of the application over a real listener and a real database; `support` starts the
+//! application and holds the fixtures the modules share.
+
+mod support;
+
+mod api;
+mod api_measures;
+mod api_plan;
+mod authorization;
+mod beyond;
+mod cohort_changes;
+mod conference;
+mod evidence;
+mod evidence_cache;
+mod help_tasks;
+mod measures;
+mod people;
+mod person_picker;
+mod restricted;
+mod zsm;
+mod zsm_case_page;
+mod zsm_orders;
+mod zsm_referral;
