@@ -33,10 +33,32 @@ pub async fn serve_store(
     tracing::info!(database = store.backend(), %address, "desist serving");
     println!("desist listening on http://{address}");
     on_listening(address);
-    let state = web::AppState::new(store.clone(), Arc::new(SystemClock), config.web_config());
+    let clock: Arc<dyn domain::Clock> = Arc::new(SystemClock);
+    let escalations = tokio::spawn(escalate_clocks(store.clone(), clock.clone()));
+    let state = web::AppState::new(store.clone(), clock, config.web_config());
     web::serve(listener, state, shutdown_signal()).await.context("serving")?;
+    escalations.abort();
     store.close().await;
     Ok(())
+}
+
+/// How often the legal clocks are checked for ones near their limit.
+const ESCALATION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Tells the tables of clocks near their limit, every minute while serving. Every server does
+/// it; the outbox records each escalation once, whichever server notices it first.
+async fn escalate_clocks(store: Store, clock: Arc<dyn domain::Clock>) {
+    let mut every = tokio::time::interval(ESCALATION_INTERVAL);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        every.tick().await;
+        let zsm = domain::zsm::service::Zsm { store: &store, clock: clock.as_ref() };
+        match zsm.escalate_clocks().await {
+            Ok(0) => {}
+            Ok(told) => tracing::info!(told, "clock escalations recorded"),
+            Err(error) => tracing::warn!(%error, "checking the clocks failed; trying again in a minute"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

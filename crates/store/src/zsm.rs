@@ -293,6 +293,15 @@ impl ZsmStore for Store {
         self.board_cases(rows).await
     }
 
+    async fn open_cases_due_by(&self, location: &str, by: Timestamp) -> StoreResult<Vec<BoardCase>> {
+        let sql = format!(
+            "SELECT {BOARD_COLUMNS} FROM zsm_case c JOIN person p ON p.id = c.suspect_id \
+             WHERE c.location = $1 AND c.is_open = $2 AND c.urgent_deadline <= $3 ORDER BY c.urgent_deadline, c.id"
+        );
+        let rows: Vec<BoardRow> = self.read_all(&sql, params![location, true, Instant(by)]).await?;
+        self.board_cases(rows).await
+    }
+
     async fn prior_offences(&self, person: PersonId) -> StoreResult<Vec<PriorOffence>> {
         // One lookup per identifier (a person has a handful): each a key range of
         // evidence_offence_by_person (SQLite's table, PostgreSQL's view over its index on

@@ -102,6 +102,13 @@ pub trait ZsmStore: Send + Sync {
         today: Date,
         decided_since: Timestamp,
     ) -> impl Future<Output = StoreResult<Vec<BoardCase>>> + Send;
+    /// Open cases of a location whose most urgent running clock ends at or before `by`, the
+    /// most urgent first (for telling the table of clocks about to run out).
+    fn open_cases_due_by(
+        &self,
+        location: &str,
+        by: Timestamp,
+    ) -> impl Future<Output = StoreResult<Vec<BoardCase>>> + Send;
     /// Cases of a location with obligations not yet ended on `today`, visible to `agency`.
     fn cases_with_obligations(
         &self,

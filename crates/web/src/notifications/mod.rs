@@ -4,7 +4,7 @@
 use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
-use crate::i18n::Texts;
+use crate::i18n::{Lang, Texts};
 use crate::page::{Page, local_time, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -59,7 +59,15 @@ pub fn message(event: &Event, person_name: Option<&str>, t: Texts) -> String {
         key.push_str(".overdue");
     }
     let someone = t.get("notifications.someone");
-    let mut params: Vec<(&str, &str)> = event.detail.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // A text from a pack comes in each language, as `name.<lang>`: the reader's is `{name}`.
+    let mut params: Vec<(&str, &str)> = event
+        .detail
+        .iter()
+        .filter_map(|(k, v)| match k.rsplit_once('.') {
+            Some((name, lang)) if Lang::parse(lang).is_some() => (lang == t.lang.code()).then_some((name, v.as_str())),
+            _ => Some((k.as_str(), v.as_str())),
+        })
+        .collect();
     params.push(("person", person_name.unwrap_or(someone)));
     t.fill(&key, &params)
 }

@@ -143,6 +143,12 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ),
     ("api_measures.rs", "POST", "/v1/people/{id}/area-bans/{ban}/changes", Need::Person(Permission::ManagePlan)),
     ("api_measures.rs", "POST", "/v1/people/{id}/episodes/{episode}/changes", Need::Person(Permission::ManagePlan)),
+    ("notifications/mod.rs", "GET", "/notifications", Need::SignedIn),
+    ("notifications/mod.rs", "POST", "/notifications/read", Need::SignedIn),
+    ("notifications/mod.rs", "POST", "/notifications/{position}/read", Need::CaseRules("notifications.rs")),
+    ("api/notifications.rs", "GET", "/v1/notifications", Need::SignedIn),
+    ("api/notifications.rs", "POST", "/v1/notifications/read", Need::SignedIn),
+    ("api/notifications.rs", "POST", "/v1/notifications/{position}/read", Need::CaseRules("notifications.rs")),
     ("api_plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("api_plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),
 ];
@@ -243,6 +249,7 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{order}", "01900000-0000-7000-8000-000000000003")
         .replace("{ban}", "01900000-0000-7000-8000-000000000004")
         .replace("{episode}", "01900000-0000-7000-8000-000000000005")
+        .replace("{position}", "1")
 }
 
 #[test]

@@ -3,8 +3,7 @@
 //! lists, the weekly review and the re-evaluation — each bad input refused with a 422 and
 //! nothing saved, and an agency off the person's team refused with a 403.
 
-use crate::support;
-use crate::support::teams::{PlanTeam, plan_team};
+use crate::support::teams::plan_team;
 use crate::support::{Fields, input_value, refs, spawn_app};
 use domain::access::Role;
 use reqwest::StatusCode;
@@ -135,45 +134,10 @@ async fn only_probation_and_process_managers_on_the_team_screen() {
     assert_eq!(s.app.count("screening").await, 1);
 }
 
-/// Drafts the plan, adds one goal and a task per agency (police task for `constable`), activates.
-async fn active_plan(s: &PlanTeam) -> (support::Client, String) {
-    let client = s.app.session_for(&s.officer).await;
-    let plan = format!("/people/{}/plan", s.person);
-    assert_eq!(client.post_form(&plan, &[]).await.status(), StatusCode::SEE_OTHER);
-    let goal = [("domain", "housing"), ("in_own_words", "Ik wil een eigen kamer")];
-    assert_eq!(client.post_form(&format!("{plan}/goals"), &goal).await.status(), StatusCode::SEE_OTHER);
-    // Written down first; the person agrees at the next meeting.
-    let html = client.get(&plan).await.text().await.unwrap();
-    assert!(html.contains("Nog niet"), "not yet agreed");
-    let goal_id = input_value(&html, "goal");
-    let agree = [("goal", goal_id.as_str()), ("agreed_by_person", "yes")];
-    assert_eq!(client.post_form(&format!("{plan}/goal-agreement"), &agree).await.status(), StatusCode::SEE_OTHER);
-    let constable = s.constable.member_id.to_string();
-    let tasks = [
-        (s.probation.id.to_string(), String::new(), "Aanmelden bij schuldhulp", "2026-12-01", "care"),
-        (s.police.id.to_string(), constable, "Gebiedsverbod handhaven", "2026-12-15", "enforcement"),
-        (s.municipality.id.to_string(), String::new(), "Kamer zoeken via wooncorporatie", "2027-01-10", "care"),
-    ];
-    for (owner, member, description, due, kind) in &tasks {
-        let fields = [
-            ("description", *description),
-            ("kind", *kind),
-            ("owner", owner.as_str()),
-            ("owner_member", member.as_str()),
-            ("goal", ""),
-            ("due", *due),
-        ];
-        let response = client.post_form(&format!("{plan}/tasks"), &fields).await;
-        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", response.text().await.unwrap());
-    }
-    assert_eq!(client.post_form(&format!("{plan}/activate"), &[]).await.status(), StatusCode::SEE_OTHER);
-    (client, plan)
-}
-
 #[tokio::test]
 async fn one_shared_plan_with_tasks_for_three_agencies_seen_alike_by_the_team() {
     let s = plan_team(spawn_app().await).await;
-    let (client, plan) = active_plan(&s).await;
+    let (client, plan) = s.active_plan().await;
 
     let html = client.get(&plan).await.text().await.unwrap();
     assert!(html.contains("Actief") && html.contains("Ik wil een eigen kamer") && html.contains("2027-11-22"));
@@ -266,7 +230,7 @@ async fn bad_plan_changes_are_refused_and_change_nothing() {
 #[tokio::test]
 async fn agencies_off_the_team_and_roles_without_the_right_are_refused() {
     let s = plan_team(spawn_app().await).await;
-    let (_, plan) = active_plan(&s).await;
+    let (_, plan) = s.active_plan().await;
     let stranger = s.app.session_for(&s.stranger).await;
     assert_eq!(stranger.get(&plan).await.status(), StatusCode::FORBIDDEN);
     assert_eq!(stranger.get(&format!("{plan}/print")).await.status(), StatusCode::FORBIDDEN);
@@ -289,7 +253,7 @@ async fn agencies_off_the_team_and_roles_without_the_right_are_refused() {
 #[tokio::test]
 async fn weekly_review_lists_overdue_tasks_and_the_re_evaluation_decides() {
     let s = plan_team(spawn_app().await).await;
-    let (_, plan) = active_plan(&s).await;
+    let (_, plan) = s.active_plan().await;
     s.app.clock.advance(days(12)); // 2026-12-04: the schuldhulp task (due 12-01) is overdue
     let client = s.app.session_for(&s.officer).await; // sessions last hours, not days
     let review = client.get("/reviews/weekly").await.text().await.unwrap();
@@ -359,7 +323,7 @@ async fn weekly_review_lists_overdue_tasks_and_the_re_evaluation_decides() {
 #[tokio::test]
 async fn a_plan_can_continue_or_return_the_person_to_the_criminal_justice_route() {
     let s = plan_team(spawn_app().await).await;
-    let (client, plan) = active_plan(&s).await;
+    let (client, plan) = s.active_plan().await;
     let decide = format!("{plan}/re-evaluation");
     assert_eq!(client.post_form(&decide, &[("decision", "start")]).await.status(), StatusCode::SEE_OTHER);
     let cont = [("decision", "continue"), ("reason", "Schulden nog niet geregeld")];

@@ -4,12 +4,13 @@
 //! audited.
 
 use crate::support;
+use crate::support::api_call;
 use crate::support::extracts::{extract, import, select_into_ew_iom};
 use crate::support::{TestApp, spawn_app};
 use domain::access::Role;
 use domain::directory::AgencyKind;
 use domain::jurisdiction::Lang;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
 async fn story(app: TestApp) {
     let probation = app.agency("Reclassering", AgencyKind::Probation).await;
@@ -31,6 +32,12 @@ async fn story(app: TestApp) {
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("Cohortlid") && html.contains("ew-iom") && html.contains("2026-11-01"), "{html}");
+    // The team is told in its notifications too; the police, off the team, are not.
+    let (_, told) = api_call(&on_team, Method::GET, "/api/v1/notifications", None).await;
+    assert_eq!(told["notifications"][0]["kind"], "cohort.member.joined");
+    assert!(told["notifications"][0]["message"].as_str().unwrap().contains("ew-iom"));
+    let (_, not_told) = api_call(&app.session_for(&constable).await, Method::GET, "/api/v1/notifications", None).await;
+    assert_eq!(not_told["notifications"], serde_json::json!([]));
     let form = html.split("action=\"/cohort-changes/").nth(1).expect("an acknowledge form");
     let id = form.split('/').next().unwrap().to_string();
     let listed = app.count("audit_log WHERE what = 'list: cohort changes'").await;

@@ -16,6 +16,7 @@ mod evidence;
 mod evidence_cache;
 mod help_tasks;
 mod measures;
+mod notifications;
 mod people;
 mod person_picker;
 mod restricted;

@@ -63,6 +63,7 @@ fn case_write_error(error: StoreError) -> ServiceError {
     }
 }
 
+mod escalation;
 mod intake;
 mod lists;
 mod work;
@@ -400,6 +401,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
 }
 
 /// Re-exported for the web layer's labels.
+pub use escalation::clock_escalations;
 pub use view::status_code;
 
 /// The partner whose section an agency edits, if any (re-exported for the web layer).

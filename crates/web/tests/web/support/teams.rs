@@ -2,10 +2,11 @@
 //! starts with "fatima", a probation officer at Reclassering Nederland, who registers the
 //! people; most have "olga", whose agency is on no one's team.
 
-use super::{TestApp, valid_bsn};
+use super::{Client, TestApp, input_value, valid_bsn};
 use domain::access::{Actor, Role};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
+use reqwest::StatusCode;
 
 impl TestApp {
     /// "fatima", probation officer at Reclassering Nederland.
@@ -40,6 +41,43 @@ pub struct PlanTeam {
     pub clerk: Actor,
     pub stranger: Actor,
     pub person: PersonId,
+}
+
+impl PlanTeam {
+    /// Drafts the plan, adds one goal and a task per agency (police task for `constable`), activates.
+    pub async fn active_plan(&self) -> (Client, String) {
+        let client = self.app.session_for(&self.officer).await;
+        let plan = format!("/people/{}/plan", self.person);
+        assert_eq!(client.post_form(&plan, &[]).await.status(), StatusCode::SEE_OTHER);
+        let goal = [("domain", "housing"), ("in_own_words", "Ik wil een eigen kamer")];
+        assert_eq!(client.post_form(&format!("{plan}/goals"), &goal).await.status(), StatusCode::SEE_OTHER);
+        // Written down first; the person agrees at the next meeting.
+        let html = client.get(&plan).await.text().await.unwrap();
+        assert!(html.contains("Nog niet"), "not yet agreed");
+        let goal_id = input_value(&html, "goal");
+        let agree = [("goal", goal_id.as_str()), ("agreed_by_person", "yes")];
+        assert_eq!(client.post_form(&format!("{plan}/goal-agreement"), &agree).await.status(), StatusCode::SEE_OTHER);
+        let constable = self.constable.member_id.to_string();
+        let tasks = [
+            (self.probation.id.to_string(), String::new(), "Aanmelden bij schuldhulp", "2026-12-01", "care"),
+            (self.police.id.to_string(), constable, "Gebiedsverbod handhaven", "2026-12-15", "enforcement"),
+            (self.municipality.id.to_string(), String::new(), "Kamer zoeken via wooncorporatie", "2027-01-10", "care"),
+        ];
+        for (owner, member, description, due, kind) in &tasks {
+            let fields = [
+                ("description", *description),
+                ("kind", *kind),
+                ("owner", owner.as_str()),
+                ("owner_member", member.as_str()),
+                ("goal", ""),
+                ("due", *due),
+            ];
+            let response = client.post_form(&format!("{plan}/tasks"), &fields).await;
+            assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", response.text().await.unwrap());
+        }
+        assert_eq!(client.post_form(&format!("{plan}/activate"), &[]).await.status(), StatusCode::SEE_OTHER);
+        (client, plan)
+    }
 }
 
 pub async fn plan_team(app: TestApp) -> PlanTeam {
