@@ -157,6 +157,24 @@ async function main() {
       return decisions.map((d) => d[2].label).join(', ');
     });
 
+    await run('police: the conference\'s decision is a notification, counted in the menu and opened from it', async () => {
+      const { context, page } = await signIn(browser, 'politie', problems);
+      const badge = page.locator('#nav-notifications .count-badge');
+      check(await badge.count() === 1, 'the menu shows no unread notifications');
+      await clickAndNavigate(page, page.locator('#nav-notifications'));
+      await axeCheck(page, 'notifications');
+      const row = page.locator('tr.unread', { hasText: 'Toezicht op winkelgebied' });
+      check(await row.count() === 1, 'no unread notification of the police task decided at the conference');
+      check((await pageText(row)).includes(suspect), `the notification does not name ${suspect}`);
+      await submit(page, row.locator('button[id^="read-"]'), 'marking it read');
+      check(await page.locator('tr.unread', { hasText: 'Toezicht op winkelgebied' }).count() === 0, 'still unread after marking it read');
+      await clickAndNavigate(page, page.locator('tr', { hasText: 'Toezicht op winkelgebied' }).locator('a').first());
+      check(new URL(page.url()).pathname === `/people/${person}/plan`, `opened ${page.url()}, not the plan`);
+      check((await pageText(page.locator('main'))).includes('Toezicht op winkelgebied'), 'the plan lacks the task');
+      await context.close();
+      return 'told, read and opened';
+    });
+
     await run('process manager: the plan has the three tasks; a goal in the person\'s words; activate', async () => {
       const { context, page } = await signIn(browser, 'procesregisseur', problems);
       await page.goto(`${base}/people/${person}/plan`);
