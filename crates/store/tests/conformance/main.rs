@@ -10,6 +10,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod append_only;
 mod beyond;
 mod bulk;
 mod conference;
