@@ -222,7 +222,7 @@ fn print_members(
             writeln!(out, "person_id")?;
             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut *out);
             for id in members {
-                w.write_record([id])?;
+                w.write_record([evidence::csv_io::neutralise(id).as_ref()])?;
             }
             w.flush()?;
         }

@@ -126,7 +126,8 @@ fn write_rejects(dir: &Path, errors: &[Issue], path: &Path) -> anyhow::Result<()
             .get(e.file.as_str())
             .and_then(|lines| lines.get(e.line.saturating_sub(1) as usize))
             .map_or("", String::as_str);
-        w.write_record([e.file.as_str(), &e.line.to_string(), &e.column.to_string(), &e.message, row])?;
+        let (message, row) = (evidence::csv_io::neutralise(&e.message), evidence::csv_io::neutralise(row));
+        w.write_record([e.file.as_str(), &e.line.to_string(), &e.column.to_string(), &message, &row])?;
     }
     w.flush()?;
     Ok(())

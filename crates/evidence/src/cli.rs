@@ -83,7 +83,7 @@ pub fn cohort_with(data: &Dataset, options: &CohortOptions, out: &mut impl Write
             let mut w = csv::Writer::from_writer(&mut buf);
             w.write_record(["person_id"])?;
             for &p in &members {
-                w.write_record([data.person_id(p)])?;
+                w.write_record([crate::csv_io::neutralise(data.person_id(p)).as_ref()])?;
             }
             w.flush()?;
         }

@@ -116,9 +116,13 @@ impl Table {
 
     pub fn write_csv(&self, out: impl Write) -> crate::Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(&self.columns)?;
+        w.write_record(self.columns.iter().map(|c| crate::csv_io::neutralise(c).into_owned()))?;
         for row in &self.rows {
-            w.write_record(row.iter().map(Cell::text))?;
+            // Numbers stay numbers (a negative difference is no formula); texts are neutralised.
+            w.write_record(row.iter().map(|cell| match cell {
+                Cell::Text(text) => crate::csv_io::neutralise(text).into_owned(),
+                other => other.text(),
+            }))?;
         }
         w.flush()?;
         Ok(())

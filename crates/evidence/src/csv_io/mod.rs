@@ -1,10 +1,11 @@
 //! Reading and writing the offence-history interchange format
-//! (`persons.csv`, `offences.csv`, `index_events.csv`; see `shared/formats/offence-history.md`).
+//! (`persons.csv`, `offences.csv`, `index_events.csv`; see `docs/formats/offence-history.md`).
 //!
 //! Reading collects *every* problem as an [`Issue`] (`file:line:column: what is wrong`) instead
 //! of stopping at the first, so a data manager can fix an extract in one go.
 
 mod duplicates;
+mod formula;
 mod id_index;
 mod parallel;
 mod read;
@@ -13,6 +14,7 @@ mod write;
 use std::fmt;
 use std::path::Path;
 
+pub use formula::{neutralise, restore};
 pub use read::{Loaded, SizeHint, read_dataset, read_dataset_sized};
 pub use write::{write_dir, write_index_events, write_offences, write_persons};
 

@@ -137,8 +137,9 @@ impl<R: Read> FileReader<R> {
         }
     }
 
+    /// The cell as written before it was neutralised against spreadsheet formulas.
     fn cell(&self, column: usize) -> &[u8] {
-        self.columns[column].map_or(b"", |i| self.record.get(i).unwrap_or(b""))
+        super::restore(self.columns[column].map_or(b"", |i| self.record.get(i).unwrap_or(b"")))
     }
 
     fn error(&self, issues: &mut Issues, column: usize, message: String) {

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{INDEX_EVENTS_FILE, OFFENCES_FILE, PERSONS_FILE};
+use super::{INDEX_EVENTS_FILE, OFFENCES_FILE, PERSONS_FILE, neutralise};
 use crate::dataset::Dataset;
 use crate::date::{Day, NO_DAY, push_day};
 use crate::error::{EvidenceError, Result};
@@ -28,10 +28,10 @@ pub fn write_persons(data: &Dataset, out: impl Write) -> Result<()> {
     let mut birth = Vec::with_capacity(10);
     for i in 0..data.person_count() {
         w.write_record([
-            p.ids.get(i as u32).as_bytes(),
+            neutralise(p.ids.get(i as u32)).as_bytes(),
             date_cell(&mut birth, p.birth_date[i]),
             p.sex[i].as_str().as_bytes(),
-            Dataset::label(&data.areas, p.area[i]).as_bytes(),
+            neutralise(Dataset::label(&data.areas, p.area[i])).as_bytes(),
         ])?;
     }
     w.flush()?;
@@ -57,12 +57,12 @@ pub fn write_offences(data: &Dataset, out: impl Write) -> Result<()> {
             s => s.to_string(),
         };
         w.write_record([
-            o.ids.get(i as u32).as_bytes(),
-            data.person_id(o.person[i]).as_bytes(),
+            neutralise(o.ids.get(i as u32)).as_bytes(),
+            neutralise(data.person_id(o.person[i])).as_bytes(),
             date_cell(&mut offence_date, o.offence_date[i]),
             date_cell(&mut outcome_date, o.outcome_date[i]),
             o.outcome[i].as_str().as_bytes(),
-            Dataset::label(&data.offence_types, o.offence_type[i]).as_bytes(),
+            neutralise(Dataset::label(&data.offence_types, o.offence_type[i])).as_bytes(),
             seriousness.as_bytes(),
         ])?;
     }
@@ -77,10 +77,10 @@ pub fn write_index_events(data: &Dataset, out: impl Write) -> Result<()> {
     let mut date = Vec::with_capacity(10);
     for i in 0..data.index_event_count() {
         w.write_record([
-            data.person_id(e.person[i]).as_bytes(),
+            neutralise(data.person_id(e.person[i])).as_bytes(),
             date_cell(&mut date, e.index_date[i]),
-            Dataset::label(&data.kinds, e.kind[i]).as_bytes(),
-            Dataset::label(&data.groups, e.group[i]).as_bytes(),
+            neutralise(Dataset::label(&data.kinds, e.kind[i])).as_bytes(),
+            neutralise(Dataset::label(&data.groups, e.group[i])).as_bytes(),
         ])?;
     }
     w.flush()?;

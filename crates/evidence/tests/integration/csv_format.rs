@@ -100,6 +100,32 @@ fn empty_cells_round_trip_as_empty() {
     );
 }
 
+/// Labels from an extract that a spreadsheet would run as formulas are written as text
+/// (OWASP: a leading `'`), and read back as they were.
+#[test]
+fn formula_like_labels_are_neutralised_and_read_back_exactly() {
+    let persons = "person_id,birth_date,sex,area\n-1,,,=HYPERLINK(\"http://evil\")\nP2,,,'@x\n";
+    let offences = format!("{OFFENCES_HEADER}+O1,-1,2020-01-01,,pending,@SUM(A1),\n");
+    let events = format!("{EVENTS_HEADER}P2,2021-01-01,\tkind,-group\n");
+    let data = dataset(persons, &offences, &events);
+    let (mut written_persons, mut written_offences, mut written_events) = (Vec::new(), Vec::new(), Vec::new());
+    write_persons(&data, &mut written_persons).unwrap();
+    write_offences(&data, &mut written_offences).unwrap();
+    write_index_events(&data, &mut written_events).unwrap();
+    let text = String::from_utf8(written_persons.clone()).unwrap();
+    assert!(text.contains("'-1,,,\"'=HYPERLINK(\"\"http://evil\"\")\"\n"), "{text}");
+    assert!(text.contains("P2,,,'@x\n"), "a quote before a plain text stays as it is: {text}");
+    let text = String::from_utf8(written_offences.clone()).unwrap();
+    assert!(text.contains("'+O1,'-1,2020-01-01,,pending,'@SUM(A1),"), "{text}");
+    let again = dataset(
+        std::str::from_utf8(&written_persons).unwrap(),
+        std::str::from_utf8(&written_offences).unwrap(),
+        std::str::from_utf8(&written_events).unwrap(),
+    );
+    assert!(data == again, "the round trip is exact");
+    assert_eq!(again.person_id(0), "-1");
+}
+
 #[test]
 fn repeated_offence_ids_keep_the_first_row_and_report_each_repeat() {
     let persons = "person_id\nP1\nP2\n";
