@@ -346,6 +346,14 @@ pub enum Restriction {
 }
 
 impl Restriction {
+    /// For the audit log: "team", or the agency ids allowed.
+    pub fn summary(&self) -> String {
+        match self {
+            Restriction::Team => "team".into(),
+            Restriction::Agencies(allowed) => allowed.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        }
+    }
+
     pub fn allows(&self, viewer: AgencyId, team: &BTreeSet<AgencyId>) -> bool {
         team.contains(&viewer)
             && match self {

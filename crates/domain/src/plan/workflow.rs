@@ -170,6 +170,15 @@ impl PlanCommandKind {
 }
 
 impl PlanCommand {
+    /// The existing task the command acts on, if any (a status change, a note on a task).
+    pub fn task(&self) -> Option<TaskId> {
+        match self {
+            Self::ChangeTaskStatus { task, .. } => Some(*task),
+            Self::AddNote { task, .. } => *task,
+            _ => None,
+        }
+    }
+
     pub fn kind(&self) -> PlanCommandKind {
         use PlanCommandKind as K;
         match self {

@@ -7,11 +7,13 @@
 
 use crate::support::spawn_app;
 use crate::support::teams::{ConferenceTeam, conference_team};
+use crate::support::{api_call, input_value};
 use domain::conference::service::Conferences;
 use domain::conference::{MeetingInput, RequestInput, TriageInput};
 use domain::ids::PersonId;
 use domain::jurisdiction::BeyondPack;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 
 /// The conference team, with a second person, "Bakker", on the same team.
 async fn team() -> (ConferenceTeam, PersonId) {
@@ -71,6 +73,29 @@ async fn a_restricted_task_is_shown_only_to_the_agencies_named() {
 
     let audit = t.app.count("audit_log WHERE what = 'plan: add task restricted to some agencies'").await;
     assert_eq!(audit, 1, "the restricted write is audited as such");
+
+    // Outside the restriction the task does not exist: no status change and no note through
+    // the API or the form, nothing of it in the answer, each refusal audited (issue 16, item 2).
+    let task = input_value(own.split("Melding huiselijk geweld opvolgen").nth(1).unwrap(), "task");
+    let denied = t.app.count("audit_log WHERE action = 'denied'").await;
+    let events = t.app.count("plan_event").await;
+    let api = format!("/api/v1{plan}/tasks/{task}/status");
+    let (status, body) = api_call(&police, Method::POST, &api, Some(json!({"status": "done"}))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.to_string().contains("Melding huiselijk"), "{body}");
+    let note = json!({"task": task, "text": "gezien"});
+    let (status, body) = api_call(&police, Method::POST, &format!("/api/v1{plan}/notes"), Some(note)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!body.to_string().contains(&task), "{body}");
+    let form = police.post_form(&format!("{plan}/notes"), &[("task", &task), ("text", "gezien")]).await;
+    assert_eq!(form.status(), StatusCode::NOT_FOUND);
+    let status = [("task", task.as_str()), ("status", "done"), ("reason", "")];
+    assert_eq!(police.post_form(&format!("{plan}/task-status"), &status).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(t.app.count("plan_event").await, events, "nothing was written");
+    assert_eq!(t.app.count("audit_log WHERE action = 'denied'").await, denied + 4, "each refusal is audited");
+    // Inside it, the status changes and the answer shows the task.
+    let (status, body) = api_call(&manager, Method::POST, &api, Some(json!({"status": "done"}))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 #[tokio::test]

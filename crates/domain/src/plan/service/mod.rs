@@ -90,18 +90,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         let plan = stored.and_then(|mut s| {
             // The plan's team is the person's team as it is today.
             s.plan.team = team_agencies(&found.team, today);
-            let viewer = actor.agency_id;
-            // Agencies that see the plan through a role rather than the team see it without the
-            // entries restricted to some agencies: those are for the named agencies only.
-            let visible = if s.plan.team.contains(&viewer) {
-                plan_view_for(&s.plan, viewer)
-            } else {
-                let mut plan = s.plan.clone();
-                plan.tasks.retain(|t| t.restriction == Restriction::Team);
-                plan.notes.retain(|n| n.restriction == Restriction::Team);
-                Some(plan)
-            };
-            visible.map(|plan| StoredPlan { plan, version: s.version })
+            Some(StoredPlan { plan: visible_to(&s.plan, actor.agency_id), version: s.version })
         });
         Ok(PlanFile { person: found.person, team: found.team, plan, history })
     }
@@ -136,13 +125,14 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
     }
 
     /// Parses `action`, applies it to the person's open plan and saves the result with a
-    /// history row; any refusal changes nothing.
+    /// history row; any refusal changes nothing. The plan comes back as the actor may see it.
     pub async fn change(&self, actor: &Actor, person: PersonId, action: &PlanAction) -> ServiceResult<Plan> {
         let what = action.what();
         let now = self.clock.now();
         let found = authorise_person(self.store, actor, person, action.permission(), what, now, self.today()).await?;
         let command = action.command(self.store, actor, now).await?;
-        self.save_command(actor, &found, person, command, what).await
+        let changed = self.save_command(actor, &found, person, command, what).await?;
+        Ok(visible_to(&changed, actor.agency_id))
     }
 
     /// Applies `command` to the person's open plan and saves it as the next version; on a lost
@@ -166,6 +156,9 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
                 return Err(invalid(FieldError::new("plan", "error.plan.none")));
             }
             plan.team = team_agencies(&found.team, today);
+            if let Some(task) = command.task() {
+                self.check_task_visible(actor, &plan, task, what).await?;
+            }
             if let PlanCommand::ChangeTaskStatus { task, .. } = &command {
                 self.check_task_owner(actor, &plan, *task)?;
             }
@@ -252,6 +245,19 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
         Ok((PlanWrite { from_version, steps }, effects, found))
     }
 
+    /// A task restricted to other agencies does not exist for the actor: a status change or a
+    /// note on it is refused as "not found", and the refusal is audited.
+    async fn check_task_visible(&self, actor: &Actor, plan: &Plan, task: TaskId, what: &str) -> ServiceResult<()> {
+        let Some(found) = plan.task(task) else { return Ok(()) };
+        if visible_to(plan, actor.agency_id).task(task).is_some() {
+            return Ok(());
+        }
+        let why = format!("restricted to {}", found.restriction.summary());
+        let entry = AuditEntry::new(actor, self.clock.now(), Some(plan.person), AuditAction::Denied, what, why);
+        self.store.append(&[entry]).await?;
+        Err(ServiceError::NotFound)
+    }
+
     /// Only the owning agency (or someone who manages the plan) updates a task's status.
     fn check_task_owner(&self, actor: &Actor, plan: &Plan, task: TaskId) -> ServiceResult<()> {
         let Some(task) = plan.task(task) else { return Ok(()) };
@@ -261,6 +267,18 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
             Err(invalid(FieldError::new("task", "error.plan.not_your_task")))
         }
     }
+}
+
+/// The plan as `viewer`'s agency may see it: without the entries restricted to other agencies.
+/// Agencies that see the plan through a role rather than the team see it without any restricted
+/// entry: those are for the named agencies only.
+pub fn visible_to(plan: &Plan, viewer: AgencyId) -> Plan {
+    plan_view_for(plan, viewer).unwrap_or_else(|| {
+        let mut plan = plan.clone();
+        plan.tasks.retain(|t| t.restriction == Restriction::Team);
+        plan.notes.retain(|n| n.restriction == Restriction::Team);
+        plan
+    })
 }
 
 /// The agencies on the team today.
