@@ -130,9 +130,21 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
     }
 
     pub async fn view(&self, actor: &Actor, id: PersonId, what: &str) -> ServiceResult<PersonFile> {
+        self.view_to(actor, id, Permission::ViewPerson, what).await
+    }
+
+    /// The person's record, opened to do what `permission` allows (e.g. the edit form needs
+    /// `EditPerson`): a refusal — by the role or by the team — is audited like every other.
+    pub async fn view_to(
+        &self,
+        actor: &Actor,
+        id: PersonId,
+        permission: Permission,
+        what: &str,
+    ) -> ServiceResult<PersonFile> {
         let PersonRecord { person, team, team_names } =
             self.store.person_record(id).await?.ok_or(ServiceError::NotFound)?;
-        let grant = self.check_team(actor, id, Permission::ViewPerson, what, &team).await?;
+        let grant = self.check_team(actor, id, permission, what, &team).await?;
         self.store.append(&[AuditEntry::granted(actor, self.now(), id, AuditAction::Read, what, &grant)]).await?;
         Ok(PersonFile { person, team, team_names, grant })
     }

@@ -240,10 +240,7 @@ async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = person_id(&id)?;
-    if !me.actor.can(Permission::EditPerson) {
-        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
-    }
-    let file = state.people().view(&me.actor, id, "edit_form").await?;
+    let file = state.people().view_to(&me.actor, id, Permission::EditPerson, "edit_form").await?;
     let t = context.texts;
     let title = t.fill("person.edit_title", &[("name", &file.person.display_name())]);
     let input = PersonInput::from_draft(&file.person.details);
@@ -334,10 +331,7 @@ async fn team_page(
     input: TeamEntryInput,
     errors: ErrorList,
 ) -> Result<TeamForm, WebError> {
-    if !me.actor.can(Permission::ManageTeam) {
-        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
-    }
-    let file = state.people().view(&me.actor, id, "team_form").await?;
+    let file = state.people().view_to(&me.actor, id, Permission::ManageTeam, "team_form").await?;
     let on_team: Vec<_> = file.team.iter().filter(|e| e.ended_at.is_none()).map(|e| e.agency_id).collect();
     let agencies = state.store.agencies().await?;
     let choices =

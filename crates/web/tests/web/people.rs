@@ -215,6 +215,23 @@ async fn an_agency_not_on_the_team_is_refused_and_the_attempt_is_audited() {
     assert!(trail.contains("Toegang geweigerd") && trail.contains("agent (test)"), "{trail}");
 }
 
+/// A member on the team whose role may not edit or manage the team is refused the forms, and
+/// each refusal is in the audit log (issue 16, item 13).
+#[tokio::test]
+async fn refused_edit_and_team_forms_are_audited() {
+    let (app, officer) = probation_app().await;
+    let defence = app.agency("Advocatenkantoor", AgencyKind::Defence).await;
+    let lawyer = app.member(&defence, "advocaat", &[Role::DefenceLawyer]).await;
+    let person = app.person_on_team(&officer, "de Vries", "111222333", &[&defence]).await;
+    let client = app.session_for(&lawyer).await;
+    for form in ["edit", "team"] {
+        let page = client.get(&format!("/people/{person}/{form}")).await;
+        assert_eq!(page.status(), StatusCode::FORBIDDEN, "{form}");
+    }
+    let denied = app.count("audit_log WHERE action = 'denied' AND what IN ('edit_form', 'team_form')").await;
+    assert_eq!(denied, 2, "both refusals are audited");
+}
+
 #[tokio::test]
 async fn adding_an_agency_records_who_when_basis_and_why() {
     let (app, officer) = probation_app().await;
