@@ -56,27 +56,82 @@ impl fmt::Display for ValidationErrors {
 
 impl std::error::Error for ValidationErrors {}
 
-/// Trims and checks a required text field's length.
+/// The longest text a one-line field takes: a name, a place, a reference, a label.
+pub const LINE_MAX_CHARS: usize = 200;
+/// The longest free text: a note, a description, a reason, minutes.
+pub const TEXT_MAX_CHARS: usize = 5_000;
+
+/// The one table of text limits, the same for the domain, the forms (`maxlength`) and the
+/// API (which refuses longer input at the edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextLimit {
+    /// One line of at most [`LINE_MAX_CHARS`].
+    Line,
+    /// Several lines of at most [`TEXT_MAX_CHARS`].
+    Text,
+}
+
+impl TextLimit {
+    pub const fn max_chars(self) -> usize {
+        match self {
+            TextLimit::Line => LINE_MAX_CHARS,
+            TextLimit::Text => TEXT_MAX_CHARS,
+        }
+    }
+
+    /// The limit of a field capped at `max_chars`: free text when longer than a line.
+    pub const fn of(max_chars: usize) -> TextLimit {
+        if max_chars > LINE_MAX_CHARS { TextLimit::Text } else { TextLimit::Line }
+    }
+
+    /// Whether `c` may appear in such a field: no control characters, except tabs and line
+    /// breaks in free text. (A NUL byte would also be refused by PostgreSQL, with a 500.)
+    pub fn allows(self, c: char) -> bool {
+        !c.is_control() || (self == TextLimit::Text && matches!(c, '\t' | '\n' | '\r'))
+    }
+
+    /// The problem with `text` in a field of this kind, if any.
+    pub fn check(self, field: &str, text: &str, max_chars: usize) -> Option<FieldError> {
+        if text.chars().any(|c| !self.allows(c)) {
+            Some(FieldError::new(field, "error.control_characters"))
+        } else if text.chars().count() > max_chars {
+            Some(FieldError::new(field, "error.too_long").with("max", max_chars))
+        } else {
+            None
+        }
+    }
+}
+
+/// Trims and checks a required text field: not empty, no longer than `max_chars`, and no
+/// control characters (line breaks only where the field takes more than one line).
 pub fn required_text(errors: &mut ValidationErrors, field: &str, raw: &str, max_chars: usize) -> String {
     let value = raw.trim();
     if value.is_empty() {
         errors.push(FieldError::new(field, "error.required"));
-    } else if value.chars().count() > max_chars {
-        errors.push(FieldError::new(field, "error.too_long").with("max", max_chars));
+    } else if let Some(problem) = TextLimit::of(max_chars).check(field, value, max_chars) {
+        errors.push(problem);
     }
     value.to_string()
 }
 
-/// Trims an optional text field; empty means absent.
+/// Trims and checks an optional text field like [`required_text`]; empty means absent.
 pub fn optional_text(errors: &mut ValidationErrors, field: &str, raw: &str, max_chars: usize) -> Option<String> {
     let value = raw.trim();
     if value.is_empty() {
         return None;
     }
-    if value.chars().count() > max_chars {
-        errors.push(FieldError::new(field, "error.too_long").with("max", max_chars));
+    if let Some(problem) = TextLimit::of(max_chars).check(field, value, max_chars) {
+        errors.push(problem);
     }
     Some(value.to_string())
+}
+
+/// Checks a text that may be empty (a workflow judges emptiness itself) against `limit`.
+pub fn limited_text(errors: &mut ValidationErrors, field: &str, raw: &str, limit: TextLimit) -> String {
+    if let Some(problem) = limit.check(field, raw, limit.max_chars()) {
+        errors.push(problem);
+    }
+    raw.to_string()
 }
 
 /// One field error as the error of a use case: the one helper every capability's service uses
@@ -84,4 +139,41 @@ pub fn optional_text(errors: &mut ValidationErrors, field: &str, raw: &str, max_
 /// beside the field it concerns).
 pub fn invalid(error: FieldError) -> ServiceError {
     ServiceError::Invalid(ValidationErrors::single(error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_take_no_control_characters_and_texts_only_tabs_and_line_breaks() {
+        let mut errors = ValidationErrors::default();
+        required_text(&mut errors, "family_name", "Jan\nsen", LINE_MAX_CHARS);
+        required_text(&mut errors, "family_name", "Jan\u{0}sen", LINE_MAX_CHARS);
+        required_text(&mut errors, "note", "one\ttwo\r\nthree", TEXT_MAX_CHARS);
+        required_text(&mut errors, "note", "nul\u{0}", TEXT_MAX_CHARS);
+        let keys: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.key)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("family_name", "error.control_characters"),
+                ("family_name", "error.control_characters"),
+                ("note", "error.control_characters")
+            ]
+        );
+    }
+
+    #[test]
+    fn each_kind_has_its_length() {
+        let mut errors = ValidationErrors::default();
+        assert_eq!(optional_text(&mut errors, "area", &"x".repeat(LINE_MAX_CHARS), LINE_MAX_CHARS).unwrap().len(), 200);
+        assert!(errors.is_empty());
+        optional_text(&mut errors, "area", &"é".repeat(LINE_MAX_CHARS + 1), LINE_MAX_CHARS);
+        limited_text(&mut errors, "note", &"x".repeat(TEXT_MAX_CHARS + 1), TextLimit::Text);
+        limited_text(&mut errors, "note", "", TextLimit::Text);
+        let keys: Vec<&str> = errors.iter().map(|e| e.key).collect();
+        assert_eq!(keys, ["error.too_long", "error.too_long"]);
+        assert_eq!(TextLimit::of(5000), TextLimit::Text);
+        assert_eq!(TextLimit::of(64), TextLimit::Line);
+    }
 }

@@ -95,21 +95,20 @@ pub(crate) fn problem(
     response
 }
 
+/// Input refused with a problem per field (422), as problem JSON.
+pub(crate) fn invalid_problem(errors: &domain::validation::ValidationErrors, context: &RequestContext) -> Response {
+    let fields = errors
+        .iter()
+        .map(|e| FieldProblem { field: e.field.clone(), code: e.key.into(), message: context.texts.field_error(e) })
+        .collect();
+    problem(StatusCode::UNPROCESSABLE_ENTITY, "the request has invalid fields", fields, json!({}))
+}
+
 /// The service's answer as an API response: field errors → 422, duplicates and stale
 /// versions → 409 with what the client needs to recover; the rest goes to `WebError`.
 pub(crate) fn service_error(error: ServiceError, context: &RequestContext) -> Response {
     match error {
-        ServiceError::Invalid(errors) => {
-            let fields = errors
-                .iter()
-                .map(|e| FieldProblem {
-                    field: e.field.clone(),
-                    code: e.key.into(),
-                    message: context.texts.field_error(e),
-                })
-                .collect();
-            problem(StatusCode::UNPROCESSABLE_ENTITY, "the request has invalid fields", fields, json!({}))
-        }
+        ServiceError::Invalid(errors) => invalid_problem(&errors, context),
         ServiceError::Duplicate { identifier, existing } => problem(
             StatusCode::CONFLICT,
             format!("{identifier} already belongs to another person"),

@@ -4,6 +4,7 @@
 
 use crate::AppState;
 use crate::auth::RequestContext;
+use crate::forms::ErrorList;
 use crate::page::{Page, render};
 use askama::Template;
 use axum::Json;
@@ -14,6 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::access::Denial;
 use domain::ports::StoreError;
 use domain::service::ServiceError;
+use domain::validation::ValidationErrors;
 use serde_json::json;
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -32,6 +34,10 @@ pub enum WebError {
     Conflict(String),
     #[error("request too large")]
     PayloadTooLarge,
+    /// Input refused before it reached a use case (e.g. at the edge, `limits.rs`); each
+    /// problem names its field.
+    #[error("invalid input: {0}")]
+    Invalid(ValidationErrors),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -49,6 +55,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -64,6 +71,7 @@ impl WebError {
             WebError::BadRequest(_) | WebError::Conflict(_) | WebError::PayloadTooLarge => {
                 ("error.summary", "error.bad_request")
             }
+            WebError::Invalid(_) => ("error.summary", "error.invalid_input"),
             WebError::Unauthenticated => ("login.title", "login.title"),
             WebError::Internal(_) => ("error.internal.title", "error.internal"),
         }
@@ -112,6 +120,8 @@ struct ErrorPage {
     page: Page,
     heading: String,
     message: String,
+    /// What to fix, one line per field.
+    problems: Vec<String>,
 }
 
 pub async fn render_error_pages(State(_state): State<AppState>, request: Request, next: Next) -> Response {
@@ -124,7 +134,10 @@ pub async fn render_error_pages(State(_state): State<AppState>, request: Request
         tracing::error!(%request_id, %cause, "internal error");
     }
     if context.path.starts_with("/api/") {
-        return problem(&error, &request_id);
+        return match &error {
+            WebError::Invalid(errors) => crate::api::invalid_problem(errors, &context),
+            _ => problem(&error, &request_id),
+        };
     }
     if matches!(error, WebError::Unauthenticated) {
         let next = serde_urlencoded::to_string([("next", context.path.as_str())]).unwrap_or_default();
@@ -137,10 +150,14 @@ pub async fn render_error_pages(State(_state): State<AppState>, request: Request
         _ => String::new(),
     };
     let message = t.fill(message_key, &[("reference", &request_id), ("detail", &detail)]);
-    render(
-        error.status(),
-        &ErrorPage { page: Page::new(&context, t.get(title_key)), heading: t.get(title_key).into(), message },
-    )
+    let problems = match &error {
+        WebError::Invalid(errors) => {
+            ErrorList::from_validation(errors, t).items.into_iter().map(|e| e.summary).collect()
+        }
+        _ => Vec::new(),
+    };
+    let page = Page::new(&context, t.get(title_key));
+    render(error.status(), &ErrorPage { page, heading: t.get(title_key).into(), message, problems })
 }
 
 /// RFC 9457 problem details.

@@ -12,6 +12,7 @@ mod error;
 mod evidence;
 mod forms;
 pub mod i18n;
+mod limits;
 mod measures;
 mod notifications;
 mod page;
@@ -159,7 +160,7 @@ impl AppState {
 }
 
 /// The whole application. Layers run outside-in: request id, trace, timeout, session,
-/// language, CSRF, error pages.
+/// language, CSRF, error pages, the text limits.
 pub fn app(state: AppState) -> Router {
     use axum::middleware::from_fn_with_state;
     let timeout = state.config.request_timeout;
@@ -175,6 +176,7 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(assets::routes())
         .nest("/api", api::routes())
+        .layer(from_fn_with_state(state.clone(), limits::check_text))
         .layer(from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(from_fn_with_state(state.clone(), csrf::verify))
         .layer(from_fn_with_state(state.clone(), auth::load_session))

@@ -20,6 +20,7 @@ mod notifications;
 mod people;
 mod person_picker;
 mod restricted;
+mod security;
 mod zsm;
 mod zsm_case_page;
 mod zsm_orders;

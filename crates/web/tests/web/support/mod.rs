@@ -329,6 +329,18 @@ impl Client {
         self.with_cookie(self.http.post(format!("{}{path}", self.base))).form(fields).send().await.unwrap()
     }
 
+    /// A form post of a body as raw bytes (with this session's CSRF token appended), e.g. to
+    /// send what a browser never would.
+    pub async fn post_bytes(&self, path: &str, mut body: Vec<u8>) -> reqwest::Response {
+        body.extend_from_slice(format!("&csrf={}", self.csrf).as_bytes());
+        self.with_cookie(self.http.post(format!("{}{path}", self.base)))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<serde_json::Value>) -> reqwest::Response {
         let mut request = self
             .with_cookie(self.http.request(method, format!("{}{path}", self.base)))
