@@ -87,10 +87,10 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
             None => Vec::new(),
         };
         let today = self.today();
-        let plan = stored.and_then(|mut s| {
+        let plan = stored.map(|mut s| {
             // The plan's team is the person's team as it is today.
             s.plan.team = team_agencies(&found.team, today);
-            Some(StoredPlan { plan: visible_to(&s.plan, actor.agency_id), version: s.version })
+            StoredPlan { plan: visible_to(&s.plan, actor.agency_id), version: s.version }
         });
         Ok(PlanFile { person: found.person, team: found.team, plan, history })
     }
