@@ -1,14 +1,69 @@
-//! The append-only audit log. Writes that change a person carry their audit entry into the
-//! same transaction (see `people.rs`); reads append here.
+//! The append-only audit log, and all of its SQL. Entries are written two ways:
+//!
+//! - inside the transaction of the change they record, with `insert_audit!` (every
+//!   capability's writes: a person saved, a plan step, a case transition, …), so a change is
+//!   never committed without its entry;
+//! - on their own (a record read, people listed, access refused) through the `AuditLog` port,
+//!   which hands them to the group commit of `audit_queue.rs`; its writer calls
+//!   [`append_audit`].
 
-use crate::Store;
-use crate::people::append_audit;
 use crate::read::params;
 use crate::types::Instant;
+use crate::{Store, in_tx, insert_rows};
 use domain::audit::{AuditEntry, AuditLog, AuditView};
 use domain::ids::{AgencyId, AuditId, MemberId, PersonId};
 use domain::ports::{StoreError, StoreResult};
 use uuid::Uuid;
+
+/// The table and columns of an entry, in the order both writes bind them.
+const AUDIT_HEAD: &str = "audit_log (id, at, member_id, agency_id, person_id, action, what, basis)";
+
+pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+/// Writes one audit entry (`&AuditEntry`) on the open transaction `$tx`: the stores of every
+/// capability carry the entry of a change in the change's own transaction.
+macro_rules! insert_audit {
+    ($tx:ident, $entry:expr) => {{
+        let entry: &domain::audit::AuditEntry = $entry;
+        sqlx::query($crate::audit::INSERT_AUDIT)
+            .bind(*entry.id.as_uuid())
+            .bind($crate::types::Instant(entry.at))
+            .bind(*entry.member_id.as_uuid())
+            .bind(*entry.agency_id.as_uuid())
+            .bind(entry.person_id.map(|p| *p.as_uuid()))
+            .bind(entry.action.code())
+            .bind(&entry.what)
+            .bind(&entry.basis)
+            .execute(&mut *$tx)
+            .await
+            .map_err($crate::db_error)?;
+    }};
+}
+pub(crate) use insert_audit;
+
+/// Writes audit entries in a transaction of their own; used by the `AuditLog` port and the
+/// audit queue's writer.
+pub(crate) async fn append_audit(store: &Store, entries: &[AuditEntry]) -> StoreResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    // One statement for all of them: a search audits every person it lists (up to 50), and
+    // on SQLite each statement inside the write lock delays every other writer.
+    in_tx!(store, tx => {
+        insert_rows!(store, tx, AUDIT_HEAD, 8, entries, |q, entry| {
+            q.bind(*entry.id.as_uuid())
+                .bind(Instant(entry.at))
+                .bind(*entry.member_id.as_uuid())
+                .bind(*entry.agency_id.as_uuid())
+                .bind(entry.person_id.map(|p| *p.as_uuid()))
+                .bind(entry.action.code())
+                .bind(&entry.what)
+                .bind(&entry.basis)
+        });
+    });
+    Ok(())
+}
 
 /// id, at, member_id, agency_id, person_id, action, what, basis, member_name, agency_name
 type AuditRow = (Uuid, Instant, Uuid, Uuid, Option<Uuid>, String, String, String, Option<String>, Option<String>);

@@ -3,12 +3,11 @@
 //! meetings, audit) is one transaction. The persons on each agenda are indexed for the
 //! person's conference page.
 
+use crate::audit::insert_audit;
 use crate::notifications::insert_events;
-use crate::people::{INSERT_AUDIT, insert_audit};
 use crate::plan::{corrupt, to_json, write_event_and_tasks, write_plan_step};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
-use domain::audit::AuditEntry;
 use domain::conference::ports::{ConferenceStore, ConferenceWrite, StoredMeeting, StoredRequest};
 use domain::conference::{ConferenceRequest, Meeting, MeetingStatus};
 use domain::ids::{ConferenceRequestId, MeetingId, PersonId};

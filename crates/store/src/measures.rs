@@ -2,8 +2,8 @@
 //! domain value with a version against lost updates, the people it concerns indexed in
 //! `measure_person` (rewritten on every save), and an append-only history in `measure_event`.
 
+use crate::audit::insert_audit;
 use crate::notifications::insert_events;
-use crate::people::{INSERT_AUDIT, insert_audit};
 use crate::plan::{corrupt, to_json};
 use crate::read::params;
 use crate::types::{Day, Instant};

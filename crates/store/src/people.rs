@@ -1,9 +1,10 @@
 //! People, their identifiers, name-search tokens, revisions and case teams.
 
+use crate::audit::insert_audit;
 use crate::read::{self, Joined, params};
 use crate::search::{SearchParam, SearchPlan};
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, insert_rows};
+use crate::{Store, db_error, in_tx};
 use domain::access::{LegalBasis, TeamEntry};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, TeamEntryId};
@@ -185,10 +186,6 @@ fn into_team_entry(row: TeamRow) -> StoreResult<TeamEntry> {
     })
 }
 
-const AUDIT_HEAD: &str = "audit_log (id, at, member_id, agency_id, person_id, action, what, basis)";
-pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-
 /// Writes the rows derived from a person's details: identifiers, search tokens, a revision.
 macro_rules! write_details {
     ($tx:ident, $id:expr, $version:expr, $details:expr, $at:expr, $by:expr) => {{
@@ -223,27 +220,6 @@ macro_rules! write_details {
         .map_err(db_error)?;
     }};
 }
-
-macro_rules! insert_audit {
-    ($tx:ident, $entry:expr) => {{
-        let entry: &AuditEntry = $entry;
-        sqlx::query(INSERT_AUDIT)
-            .bind(*entry.id.as_uuid())
-            .bind(Instant(entry.at))
-            .bind(*entry.member_id.as_uuid())
-            .bind(*entry.agency_id.as_uuid())
-            .bind(entry.person_id.map(|p| *p.as_uuid()))
-            .bind(entry.action.code())
-            .bind(&entry.what)
-            .bind(&entry.basis)
-            .execute(&mut *$tx)
-            .await
-            .map_err(db_error)?;
-    }};
-}
-
-/// For the stores of other capabilities: their writes carry the audit entry in the same transaction.
-pub(crate) use insert_audit;
 
 impl Store {
     /// After a unique violation on insert: name the identifier and who holds it.
@@ -538,26 +514,4 @@ impl PeopleStore for Store {
         });
         Ok(())
     }
-}
-
-/// Writes audit entries; used by the `AuditLog` port and by stores of other capabilities.
-pub(crate) async fn append_audit(store: &Store, entries: &[AuditEntry]) -> StoreResult<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    // One statement for all of them: a search audits every person it lists (up to 50), and
-    // on SQLite each statement inside the write lock delays every other writer.
-    in_tx!(store, tx => {
-        insert_rows!(store, tx, AUDIT_HEAD, 8, entries, |q, entry| {
-            q.bind(*entry.id.as_uuid())
-                .bind(Instant(entry.at))
-                .bind(*entry.member_id.as_uuid())
-                .bind(*entry.agency_id.as_uuid())
-                .bind(entry.person_id.map(|p| *p.as_uuid()))
-                .bind(entry.action.code())
-                .bind(&entry.what)
-                .bind(&entry.basis)
-        });
-    });
-    Ok(())
 }

@@ -2,8 +2,9 @@
 //! updates, the append-only history (one row per change, with the plan after it), and an
 //! index of outstanding tasks for the task lists, rewritten from the plan on every save.
 
+use crate::audit::insert_audit;
 use crate::notifications::insert_events;
-use crate::people::{INSERT_AUDIT, in_list, in_list_from, insert_audit};
+use crate::people::{in_list, in_list_from};
 use crate::read::{Param, params};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx};

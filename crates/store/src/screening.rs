@@ -1,6 +1,6 @@
 //! Screenings "beyond the case": one row per screening, one per scored life domain.
 
-use crate::people::{INSERT_AUDIT, insert_audit};
+use crate::audit::insert_audit;
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;

@@ -3,7 +3,8 @@
 //! domain derived (`view::index`); the history rows are written from the transition's effects,
 //! in the same transaction as the audit entries and any new case-team entries.
 
-use crate::people::{INSERT_AUDIT, in_list, insert_audit};
+use crate::audit::insert_audit;
+use crate::people::in_list;
 use crate::read::params;
 use crate::screening::upsert_screening_referrals;
 use crate::team_writes::insert_team_entries;
@@ -14,7 +15,6 @@ pub(crate) mod board;
 #[macro_use]
 mod history;
 use board::{BOARD_COLUMNS, BoardRow, ON_TEAM, touch_boards_of_suspect};
-use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, CaseId, MemberId, PersonId};
 use domain::jurisdiction::Partner;
 use domain::ports::{StoreError, StoreResult};

@@ -1,7 +1,7 @@
 //! The team's cohort-changes list (`domain::cohort::ports::CohortNoticeStore`): entries written
 //! by [`super::notify`], read per agency on the person's team, acknowledged per agency.
 
-use crate::people::{INSERT_AUDIT, insert_audit};
+use crate::audit::insert_audit;
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;

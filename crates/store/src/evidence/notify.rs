@@ -174,7 +174,7 @@ macro_rules! notify_teams {
                             let state = $crate::plan::to_json(&plan)?;
                             $crate::plan::write_plan_step!($tx, &plan, &event, &state);
                             let entry = audit(by, at, person_id, "plan: task for a changed cohort", change);
-                            $crate::people::insert_audit!($tx, &entry);
+                            $crate::audit::insert_audit!($tx, &entry);
                         }
                     }
                     TeamNotice::List => {
@@ -193,7 +193,7 @@ macro_rules! notify_teams {
                         .await
                         .map_err($crate::db_error)?;
                         let entry = audit(by, at, person_id, "cohort change: on the team's list", change);
-                        $crate::people::insert_audit!($tx, &entry);
+                        $crate::audit::insert_audit!($tx, &entry);
                     }
                     TeamNotice::Nobody => {}
                 }
