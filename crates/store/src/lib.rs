@@ -23,6 +23,7 @@ mod session_cache;
 mod sessions;
 mod team_writes;
 pub mod types;
+mod versioned;
 mod zsm;
 
 use domain::ports::StoreError;
@@ -160,20 +161,6 @@ macro_rules! insert_rows {
     }};
 }
 
-/// After an UPDATE guarded by the version touched nothing: a conflict, or the row is gone.
-macro_rules! conflict_or_missing {
-    ($tx:ident, $table:literal, $id:expr) => {{
-        let sql = concat!("SELECT version FROM ", $table, " WHERE id = $1");
-        let current: Option<i64> =
-            sqlx::query_scalar(sql).bind($id).fetch_optional(&mut *$tx).await.map_err($crate::db_error)?;
-        return Err(match current {
-            Some(current) => domain::ports::StoreError::Conflict { current },
-            None => domain::ports::StoreError::NotFound,
-        });
-    }};
-}
-
-pub(crate) use conflict_or_missing;
 pub(crate) use in_tx;
 pub(crate) use insert_rows;
 pub(crate) use on_db;

@@ -7,6 +7,7 @@ use crate::notifications::insert_events;
 use crate::plan::{corrupt, to_json};
 use crate::read::params;
 use crate::types::{Day, Instant};
+use crate::versioned::save_versioned;
 use crate::{Store, db_error, in_tx};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, PersonId};
@@ -43,40 +44,11 @@ impl MeasureStore for Store {
         let state = to_json(value)?;
         let id = value.measure_id();
         in_tx!(self, tx => {
-            if event.version == 1 {
-                sqlx::query(
-                    "INSERT INTO measure (id, kind, subject_id, status, version, state, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(id)
-                .bind(M::KIND)
-                .bind(value.subject().map(|p| p.0))
-                .bind(status(value))
-                .bind(event.version)
-                .bind(&state)
-                .bind(Instant(event.at))
-                .bind(Instant(event.at))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            } else {
-                let updated = sqlx::query(
-                    "UPDATE measure SET status = $1, version = $2, state = $3, updated_at = $4 \
-                     WHERE id = $5 AND kind = $6 AND version = $7",
-                )
-                .bind(status(value))
-                .bind(event.version)
-                .bind(&state)
-                .bind(Instant(event.at))
-                .bind(id)
-                .bind(M::KIND)
-                .bind(event.version - 1)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                if updated.rows_affected() == 0 {
-                    crate::conflict_or_missing!(tx, "measure", id);
-                }
+            save_versioned!(tx, "measure", id: id, version: event.version,
+                key { kind: M::KIND },
+                insert { subject_id: value.subject().map(|p| p.0), created_at: Instant(event.at) },
+                set { status: status(value), state: &state, updated_at: Instant(event.at) });
+            if event.version != 1 {
                 for table in ["DELETE FROM measure_person WHERE measure_id = $1", "DELETE FROM measure_task WHERE measure_id = $1"] {
                     sqlx::query(table).bind(id).execute(&mut *tx).await.map_err(db_error)?;
                 }

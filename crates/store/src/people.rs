@@ -4,6 +4,7 @@ use crate::audit::insert_audit;
 use crate::read::{self, Joined, params};
 use crate::search::{SearchParam, SearchPlan};
 use crate::types::{Day, Instant};
+use crate::versioned::save_versioned;
 use crate::{Store, db_error, in_tx};
 use domain::access::{LegalBasis, TeamEntry};
 use domain::audit::AuditEntry;
@@ -289,31 +290,20 @@ impl PeopleStore for Store {
         let version = expected_version + 1;
         let result: StoreResult<()> = async {
             in_tx!(self, tx => {
-                let updated = sqlx::query(
-                    "UPDATE person SET family_name = $1, given_names = $2, birth_date = $3, sex = $4, address = $5, \
-                     postcode = $6, city = $7, phone = $8, email = $9, version = $10, updated_at = $11, updated_by = $12 \
-                     WHERE id = $13 AND version = $14",
-                )
-                .bind(&details.family_name)
-                .bind(&details.given_names)
-                .bind(details.birth_date.map(Day))
-                .bind(details.sex.code())
-                .bind(&details.address)
-                .bind(&details.postcode)
-                .bind(&details.city)
-                .bind(&details.phone)
-                .bind(&details.email)
-                .bind(version)
-                .bind(Instant(at))
-                .bind(*by.as_uuid())
-                .bind(uuid)
-                .bind(expected_version)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                if updated.rows_affected() == 0 {
-                    crate::conflict_or_missing!(tx, "person", uuid);
-                }
+                save_versioned!(tx, "person", id: uuid, version: version,
+                    set {
+                        family_name: &details.family_name,
+                        given_names: &details.given_names,
+                        birth_date: details.birth_date.map(Day),
+                        sex: details.sex.code(),
+                        address: &details.address,
+                        postcode: &details.postcode,
+                        city: &details.city,
+                        phone: &details.phone,
+                        email: &details.email,
+                        updated_at: Instant(at),
+                        updated_by: *by.as_uuid(),
+                    });
                 sqlx::query("DELETE FROM person_identifier WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
                 sqlx::query("DELETE FROM person_name_token WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
                 write_details!(tx, uuid, version, details, at, *by.as_uuid());

@@ -7,7 +7,7 @@ use crate::notifications::insert_events;
 use crate::people::{in_list, in_list_from};
 use crate::read::{Param, params};
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx};
+use crate::{Store, in_tx};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, PlanId, TaskId};
 use domain::measures::ExclusionOrder;
@@ -15,7 +15,6 @@ use domain::measures::ports::{MeasureStore, TaskHolders, TaskListStore};
 use domain::notifications::Event;
 use domain::plan::Plan;
 use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, TaskOwner, command_name};
-use domain::plan::service::plan_status_code;
 use domain::ports::{StoreError, StoreResult};
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -44,8 +43,9 @@ fn parse_plan(text: &str) -> StoreResult<Plan> {
 /// Writes the history row and rewrites the plan's outstanding-task index.
 macro_rules! write_event_and_tasks {
     ($tx:ident, $plan:expr, $event:expr, $state:expr) => {{
-        let plan: &Plan = $plan;
-        let event: &PlanEvent = $event;
+        use $crate::types::{Day, Instant};
+        let plan: &domain::plan::Plan = $plan;
+        let event: &domain::plan::ports::PlanEvent = $event;
         sqlx::query(
             "INSERT INTO plan_event (plan_id, version, kind, at, on_day, member_id, agency_id, command, state) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -57,16 +57,16 @@ macro_rules! write_event_and_tasks {
         .bind(Day(event.on))
         .bind(*event.member.as_uuid())
         .bind(*event.agency.as_uuid())
-        .bind(to_json(&event.command)?)
+        .bind($crate::plan::to_json(&event.command)?)
         .bind($state)
         .execute(&mut *$tx)
         .await
-        .map_err(db_error)?;
+        .map_err($crate::db_error)?;
         sqlx::query("DELETE FROM plan_task WHERE plan_id = $1")
             .bind(plan.id.0)
             .execute(&mut *$tx)
             .await
-            .map_err(db_error)?;
+            .map_err($crate::db_error)?;
         if !plan.status.has_ended() {
             for task in plan.tasks.iter().filter(|t| t.status.is_outstanding()) {
                 sqlx::query(
@@ -81,57 +81,35 @@ macro_rules! write_event_and_tasks {
                 .bind(Day(task.due))
                 .execute(&mut *$tx)
                 .await
-                .map_err(db_error)?;
+                .map_err($crate::db_error)?;
             }
         }
     }};
 }
 
-/// Writes one step of a plan inside a transaction: version 1 inserts the plan, a later
-/// version updates it if the stored version is still the one before (otherwise the
-/// transaction ends with `StoreError::Conflict`); then the history row and the task index.
+/// Writes one step of a plan inside a transaction: the plan row at the step's version
+/// (`save_versioned!`: version 1 inserts it, a later one updates it if the stored version is
+/// still the one before, otherwise the transaction ends with `StoreError::Conflict`); then
+/// the history row and the task index.
 macro_rules! write_plan_step {
     ($tx:ident, $plan:expr, $event:expr, $state:expr) => {{
-        let plan: &Plan = $plan;
-        let event: &PlanEvent = $event;
-        if event.version == 1 {
-            sqlx::query(
-                "INSERT INTO plan (id, person_id, status, started_on, version, state, created_at, created_by, updated_at, \
-                 re_evaluation_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(plan.id.0)
-            .bind(plan.person.0)
-            .bind(plan_status_code(&plan.status))
-            .bind(Day(plan.started_on))
-            .bind(event.version)
-            .bind($state)
-            .bind(Instant(event.at))
-            .bind(*event.member.as_uuid())
-            .bind(Instant(event.at))
-            .bind(plan.re_evaluation_on.map(Day))
-            .execute(&mut *$tx)
-            .await
-            .map_err(db_error)?;
-        } else {
-            let updated = sqlx::query(
-                "UPDATE plan SET status = $1, version = $2, state = $3, updated_at = $4, re_evaluation_on = $7 \
-                 WHERE id = $5 AND version = $6",
-            )
-            .bind(plan_status_code(&plan.status))
-            .bind(event.version)
-            .bind($state)
-            .bind(Instant(event.at))
-            .bind(plan.id.0)
-            .bind(event.version - 1)
-            .bind(plan.re_evaluation_on.map(Day))
-            .execute(&mut *$tx)
-            .await
-            .map_err(db_error)?;
-            if updated.rows_affected() == 0 {
-                $crate::conflict_or_missing!($tx, "plan", plan.id.0);
-            }
-        }
-        write_event_and_tasks!($tx, plan, event, $state);
+        use $crate::types::{Day, Instant};
+        let plan: &domain::plan::Plan = $plan;
+        let event: &domain::plan::ports::PlanEvent = $event;
+        $crate::versioned::save_versioned!($tx, "plan", id: plan.id.0, version: event.version,
+            insert {
+                person_id: plan.person.0,
+                started_on: Day(plan.started_on),
+                created_at: Instant(event.at),
+                created_by: *event.member.as_uuid(),
+            },
+            set {
+                status: domain::plan::service::plan_status_code(&plan.status),
+                state: $state,
+                updated_at: Instant(event.at),
+                re_evaluation_on: plan.re_evaluation_on.map(Day),
+            });
+        $crate::plan::write_event_and_tasks!($tx, plan, event, $state);
     }};
 }
 

@@ -9,6 +9,7 @@ use crate::read::params;
 use crate::screening::upsert_screening_referrals;
 use crate::team_writes::insert_team_entries;
 use crate::types::{Day, Instant};
+use crate::versioned::save_versioned;
 use crate::{Store, db_error, in_tx};
 
 pub(crate) mod board;
@@ -233,27 +234,24 @@ impl ZsmStore for Store {
         let state = json(&stored.case)?;
         let clocks = json(&stored.clocks)?;
         in_tx!(self, tx => {
-            let query = sqlx::query(
-                "UPDATE zsm_case SET state = $1, clocks = $2, status = $3, is_open = $4, urgent_deadline = $5, \
-                 first_decided_at = $6, disposal = $7, settled_at_table = $8, within_target = $9, \
-                 signals_beyond_case = $10, referral_made = $11, lawyer_id = $12, version = $13, updated_at = $14, \
-                 updated_by = $15 WHERE id = $16 AND version = $17",
-            )
-            .bind(state)
-            .bind(clocks);
-            let updated = bind_index!(query, write.index)
-                .bind(stored.lawyer.map(|m| *m.as_uuid()))
-                .bind(stored.version)
-                .bind(Instant(write.at))
-                .bind(*write.by.as_uuid())
-                .bind(stored.case.id.as_uuid())
-                .bind(stored.version - 1)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            if updated.rows_affected() == 0 {
-                crate::conflict_or_missing!(tx, "zsm_case", stored.case.id.as_uuid());
-            }
+            let index = write.index;
+            save_versioned!(tx, "zsm_case", id: stored.case.id.as_uuid(), version: stored.version,
+                set {
+                    state: state,
+                    clocks: clocks,
+                    status: index.status.clone(),
+                    is_open: index.open,
+                    urgent_deadline: index.urgent_deadline.map(Instant),
+                    first_decided_at: index.first_decided_at.map(Instant),
+                    disposal: index.disposal.clone(),
+                    settled_at_table: index.settled_at_table,
+                    within_target: index.within_target,
+                    signals_beyond_case: index.signals_beyond_case,
+                    referral_made: index.referral_made,
+                    lawyer_id: stored.lawyer.map(|m| *m.as_uuid()),
+                    updated_at: Instant(write.at),
+                    updated_by: *write.by.as_uuid(),
+                });
             write_history!(tx, &write);
             upsert_screening_referrals!(tx, write.at, write.referrals);
             write_audit_and_team!(tx, &write);

@@ -5,14 +5,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::notify::{CohortNotify, notify_teams};
 use super::{CohortChange, StoredOverride, from_store_day, to_store_day};
-use crate::plan::{to_json, write_event_and_tasks};
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, insert_rows, on_db};
 use ::evidence::membership::{Cause, Change, MembershipEvent, Override, OverrideKind};
 use domain::cohort::{CohortChange as TeamChange, CohortMove};
-use domain::plan::Plan;
-use domain::plan::ports::PlanEvent;
-use domain::plan::service::plan_status_code;
 use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
 use uuid::Uuid;
