@@ -7,7 +7,7 @@
 //!   which hands them to the group commit of `audit_queue.rs`; its writer calls
 //!   [`append_audit`].
 
-use crate::read::params;
+use crate::read::{params, read_row_struct};
 use crate::types::Instant;
 use crate::{Store, in_tx, insert_rows};
 use domain::audit::{AuditEntry, AuditLog, AuditView};
@@ -65,8 +65,21 @@ pub(crate) async fn append_audit(store: &Store, entries: &[AuditEntry]) -> Store
     Ok(())
 }
 
-/// id, at, member_id, agency_id, person_id, action, what, basis, member_name, agency_name
-type AuditRow = (Uuid, Instant, Uuid, Uuid, Option<Uuid>, String, String, String, Option<String>, Option<String>);
+read_row_struct! {
+    /// An entry of a person's audit trail, with the names of its member and agency.
+    struct AuditRow {
+        id: Uuid,
+        at: Instant,
+        member_id: Uuid,
+        agency_id: Uuid,
+        person_id: Option<Uuid>,
+        action: String,
+        what: String,
+        basis: String,
+        member_name: Option<String>,
+        agency_name: Option<String>,
+    }
+}
 
 impl AuditLog for Store {
     async fn append(&self, entries: &[AuditEntry]) -> StoreResult<()> {
@@ -87,20 +100,20 @@ impl AuditLog for Store {
                    WHERE a.person_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2";
         let rows: Vec<AuditRow> = self.read_all(sql, params![*person.as_uuid(), i64::from(limit)]).await?;
         rows.into_iter()
-            .map(|(id, at, member_id, agency_id, person_id, action, what, basis, member_name, agency_name)| {
+            .map(|row| {
                 Ok(AuditView {
                     entry: AuditEntry {
-                        id: AuditId::from_uuid(id),
-                        at: at.0,
-                        member_id: MemberId::from_uuid(member_id),
-                        agency_id: AgencyId::from_uuid(agency_id),
-                        person_id: person_id.map(PersonId::from_uuid),
-                        action: action.parse().map_err(StoreError::Database)?,
-                        what,
-                        basis,
+                        id: AuditId::from_uuid(row.id),
+                        at: row.at.0,
+                        member_id: MemberId::from_uuid(row.member_id),
+                        agency_id: AgencyId::from_uuid(row.agency_id),
+                        person_id: row.person_id.map(PersonId::from_uuid),
+                        action: row.action.parse().map_err(StoreError::Database)?,
+                        what: row.what,
+                        basis: row.basis,
                     },
-                    member_name: member_name.unwrap_or_else(|| "(unknown member)".into()),
-                    agency_name: agency_name.unwrap_or_else(|| "(unknown agency)".into()),
+                    member_name: row.member_name.unwrap_or_else(|| "(unknown member)".into()),
+                    agency_name: row.agency_name.unwrap_or_else(|| "(unknown agency)".into()),
                 })
             })
             .collect()

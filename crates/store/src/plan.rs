@@ -5,7 +5,7 @@
 use crate::audit::insert_audit;
 use crate::notifications::insert_events;
 use crate::people::{in_list, in_list_from};
-use crate::read::{Param, params};
+use crate::read::{Param, params, read_row_struct};
 use crate::types::{Day, Instant};
 use crate::{Store, in_tx};
 use domain::audit::AuditEntry;
@@ -21,8 +21,19 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// plan_id, person_id, version, at, on_day, member_id, agency_id, command
-type EventRow = (Uuid, Uuid, i64, Instant, Day, Uuid, Uuid, String);
+read_row_struct! {
+    /// A row of a plan's history, with the plan's person.
+    struct EventRow {
+        plan_id: Uuid,
+        person_id: Uuid,
+        version: i64,
+        at: Instant,
+        on_day: Day,
+        member_id: Uuid,
+        agency_id: Uuid,
+        command: String,
+    }
+}
 
 /// Statuses on the weekly review (`plan_status_code`), and the running ones among them.
 const REVIEWED: &str = "'active', 'continued', 'under_re_evaluation'";
@@ -198,18 +209,18 @@ impl PlanStore for Store {
                    FROM plan_event e JOIN plan p ON p.id = e.plan_id WHERE e.plan_id = $1 ORDER BY e.version";
         let rows: Vec<EventRow> = self.read_all(sql, params![plan.0]).await?;
         rows.into_iter()
-            .map(|(plan_id, person_id, version, at, on_day, member_id, agency_id, command)| {
+            .map(|row| {
                 let command: Option<domain::plan::PlanCommand> =
-                    serde_json::from_str(&command).map_err(|e| corrupt("plan change", e))?;
+                    serde_json::from_str(&row.command).map_err(|e| corrupt("plan change", e))?;
                 Ok(PlanEvent {
-                    plan: PlanId(plan_id),
-                    person: PersonId::from_uuid(person_id),
-                    version,
+                    plan: PlanId(row.plan_id),
+                    person: PersonId::from_uuid(row.person_id),
+                    version: row.version,
                     kind: command.as_ref().map_or("drafted", command_name),
-                    at: at.0,
-                    on: on_day.0,
-                    member: MemberId::from_uuid(member_id),
-                    agency: AgencyId::from_uuid(agency_id),
+                    at: row.at.0,
+                    on: row.on_day.0,
+                    member: MemberId::from_uuid(row.member_id),
+                    agency: AgencyId::from_uuid(row.agency_id),
                     command,
                 })
             })

@@ -5,7 +5,7 @@
 
 use crate::audit::insert_audit;
 use crate::people::in_list;
-use crate::read::params;
+use crate::read::{params, read_row_struct};
 use crate::screening::upsert_screening_referrals;
 use crate::team_writes::insert_team_entries;
 use crate::types::{Day, Instant};
@@ -26,7 +26,7 @@ use domain::zsm::model::view::{CaseIndex, MetricsRow};
 use domain::zsm::ports::{BoardCase, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
 use domain::zsm::workflow::case::CaseEffect;
 use domain::zsm::workflow::clock::{ClockEffect, ClockRun};
-use history::{case_event, clock_event};
+use history::{ClockEventRow, case_event, clock_event};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -58,9 +58,22 @@ type PriorRow = (Day, Option<Day>, String, String, Option<i64>);
 /// code, name, pack
 type LocationRow = (String, String, String);
 
-/// registered_at, arrested_at, then the derived index columns
-type MetricsDbRow =
-    (Instant, Instant, String, bool, Option<Instant>, Option<Instant>, Option<String>, bool, Option<bool>, bool, bool);
+read_row_struct! {
+    /// When a case was registered and its suspect arrested, then the derived index columns.
+    struct MetricsDbRow {
+        registered_at: Instant,
+        arrested_at: Instant,
+        status: String,
+        is_open: bool,
+        urgent_deadline: Option<Instant>,
+        first_decided_at: Option<Instant>,
+        disposal: Option<String>,
+        settled_at_table: bool,
+        within_target: Option<bool>,
+        signals_beyond_case: bool,
+        referral_made: bool,
+    }
+}
 
 fn into_stored((state, clocks, lawyer_id, version): CaseRow) -> StoreResult<StoredCase> {
     Ok(StoredCase {
@@ -333,35 +346,20 @@ impl ZsmStore for Store {
         let rows: Vec<MetricsDbRow> = self.read_all(sql, params![location, Instant(from), Instant(to)]).await?;
         Ok(rows
             .into_iter()
-            .map(|row| {
-                let (
-                    registered_at,
-                    arrested_at,
-                    status,
-                    open,
-                    urgent_deadline,
-                    first_decided_at,
-                    disposal,
-                    settled_at_table,
-                    within_target,
-                    signals_beyond_case,
-                    referral_made,
-                ) = row;
-                MetricsRow {
-                    registered_at: registered_at.0,
-                    arrested_at: arrested_at.0,
-                    index: CaseIndex {
-                        status,
-                        open,
-                        urgent_deadline: urgent_deadline.map(|i| i.0),
-                        first_decided_at: first_decided_at.map(|i| i.0),
-                        disposal,
-                        settled_at_table,
-                        within_target,
-                        signals_beyond_case,
-                        referral_made,
-                    },
-                }
+            .map(|row| MetricsRow {
+                registered_at: row.registered_at.0,
+                arrested_at: row.arrested_at.0,
+                index: CaseIndex {
+                    status: row.status,
+                    open: row.is_open,
+                    urgent_deadline: row.urgent_deadline.map(|i| i.0),
+                    first_decided_at: row.first_decided_at.map(|i| i.0),
+                    disposal: row.disposal,
+                    settled_at_table: row.settled_at_table,
+                    within_target: row.within_target,
+                    signals_beyond_case: row.signals_beyond_case,
+                    referral_made: row.referral_made,
+                },
             })
             .collect())
     }

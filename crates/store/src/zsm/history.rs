@@ -42,8 +42,12 @@ macro_rules! write_history {
             match effect {
                 CaseEffect::ClockStarted(run) => {
                     insert_clock!($tx, case_id, run);
-                    insert_clock_event!($tx, case_id, run.clock.as_str(), run.started_at, "started", Some(by),
-                        None::<String>, None::<String>, None::<String>, None::<String>, run.deadline);
+                    let started = ClockEventRow {
+                        member: Some(by),
+                        deadline: run.deadline,
+                        ..ClockEventRow::new(run.clock.as_str(), "started", run.started_at)
+                    };
+                    insert_clock_event!($tx, case_id, &started, None::<String>);
                 }
                 CaseEffect::ContributionUpdated { partner, .. } => {
                     insert_contribution!($tx, write, *partner);
@@ -145,7 +149,7 @@ macro_rules! write_history {
             .map_err(db_error)?;
         }
         for effect in write.clock_effects {
-            let (clock, kind, member, role, extension, reason, deadline, when) = clock_event(effect, write.at);
+            let row = clock_event(effect, write.at);
             // The basis of an extension is recorded with the grant in the clock's state.
             let basis = match effect {
                 ClockEffect::Extended { clock, .. } => write
@@ -157,7 +161,7 @@ macro_rules! write_history {
                     .map(|grant| grant.basis.clone()),
                 _ => None,
             };
-            insert_clock_event!($tx, case_id, clock, when, kind, member, role, extension, basis, reason, deadline);
+            insert_clock_event!($tx, case_id, &row, basis);
         }
         for run in &write.stored.clocks {
             sqlx::query("UPDATE zsm_clock SET deadline = $1, is_running = $2 WHERE case_id = $3 AND clock = $4")
@@ -189,24 +193,25 @@ macro_rules! insert_clock {
     }};
 }
 
-#[rustfmt::skip]
+/// Inserts a clock event row (`&ClockEventRow`) with the basis of an extension.
 macro_rules! insert_clock_event {
-    ($tx:ident, $case_id:expr, $clock:expr, $at:expr, $kind:expr, $member:expr, $role:expr, $extension:expr, $basis:expr, $reason:expr, $deadline:expr) => {{
+    ($tx:ident, $case_id:expr, $row:expr, $basis:expr) => {{
+        let row: &ClockEventRow<'_> = $row;
         sqlx::query(
-            "INSERT INTO zsm_clock_event (id, case_id, clock, at, kind, member_id, authority_role, extension, basis, reason, deadline) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO zsm_clock_event (id, case_id, clock, at, kind, member_id, authority_role, extension, basis, \
+             reason, deadline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind(row_id($at))
+        .bind(row_id(row.at))
         .bind($case_id)
-        .bind($clock)
-        .bind(Instant($at))
-        .bind($kind)
-        .bind($member)
-        .bind($role)
-        .bind($extension)
+        .bind(row.clock)
+        .bind(Instant(row.at))
+        .bind(row.kind)
+        .bind(row.member)
+        .bind(&row.role)
+        .bind(&row.extension)
         .bind($basis)
-        .bind($reason)
-        .bind(Instant($deadline))
+        .bind(&row.reason)
+        .bind(Instant(row.deadline))
         .execute(&mut *$tx)
         .await
         .map_err(db_error)?;
@@ -258,24 +263,43 @@ pub(super) fn case_event(effect: &CaseEffect) -> (&'static str, String) {
     (kind, serde_json::to_string(effect).unwrap_or_else(|_| "{}".into()))
 }
 
-pub(super) type ClockEventColumns<'a> =
-    (&'a str, &'static str, Option<Uuid>, Option<String>, Option<String>, Option<String>, Timestamp, Timestamp);
+/// A row of `zsm_clock_event` but for its id, case and basis.
+pub(super) struct ClockEventRow<'a> {
+    pub clock: &'a str,
+    pub kind: &'static str,
+    pub member: Option<Uuid>,
+    /// The role whose authority an extension was granted under.
+    pub role: Option<String>,
+    pub extension: Option<String>,
+    pub reason: Option<String>,
+    /// The clock's deadline after the event.
+    pub deadline: Timestamp,
+    pub at: Timestamp,
+}
 
-pub(super) fn clock_event(effect: &ClockEffect, at: Timestamp) -> ClockEventColumns<'_> {
+impl<'a> ClockEventRow<'a> {
+    /// An event of `kind` on `clock` at `at`: no member, role, extension or reason, and `at`
+    /// as the deadline until a caller sets another.
+    pub(super) fn new(clock: &'a str, kind: &'static str, at: Timestamp) -> Self {
+        ClockEventRow { clock, kind, member: None, role: None, extension: None, reason: None, deadline: at, at }
+    }
+}
+
+/// The clock event row of a clock effect of a write at `at`.
+pub(super) fn clock_event(effect: &ClockEffect, at: Timestamp) -> ClockEventRow<'_> {
     match effect {
-        ClockEffect::Extended { clock, extension, by, new_deadline } => (
-            clock.as_str(),
-            "extended",
-            Some(*by.member.as_uuid()),
-            Some(by.role.code().to_string()),
-            Some(extension.to_string()),
-            None,
-            *new_deadline,
-            at,
-        ),
+        ClockEffect::Extended { clock, extension, by, new_deadline } => ClockEventRow {
+            member: Some(*by.member.as_uuid()),
+            role: Some(by.role.code().to_string()),
+            extension: Some(extension.to_string()),
+            deadline: *new_deadline,
+            ..ClockEventRow::new(clock.as_str(), "extended", at)
+        },
         ClockEffect::Stopped { clock, reason, at: stopped } => {
-            (clock.as_str(), "stopped", None, None, None, Some(code(reason)), *stopped, *stopped)
+            ClockEventRow { reason: Some(code(reason)), ..ClockEventRow::new(clock.as_str(), "stopped", *stopped) }
         }
-        ClockEffect::Expired { clock, deadline } => (clock.as_str(), "expired", None, None, None, None, *deadline, at),
+        ClockEffect::Expired { clock, deadline } => {
+            ClockEventRow { deadline: *deadline, ..ClockEventRow::new(clock.as_str(), "expired", at) }
+        }
     }
 }
