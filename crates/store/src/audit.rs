@@ -15,18 +15,23 @@ use domain::ids::{AgencyId, AuditId, MemberId, PersonId};
 use domain::ports::{StoreError, StoreResult};
 use uuid::Uuid;
 
-/// The table and columns of an entry, in the order both writes bind them.
-const AUDIT_HEAD: &str = "audit_log (id, at, member_id, agency_id, person_id, action, what, basis)";
+/// The table and columns of an entry, in the order `bind_audit!` binds them.
+macro_rules! audit_head {
+    () => {
+        "audit_log (id, at, member_id, agency_id, person_id, action, what, basis)"
+    };
+}
 
-pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+const AUDIT_HEAD: &str = audit_head!();
 
-/// Writes one audit entry (`&AuditEntry`) on the open transaction `$tx`: the stores of every
-/// capability carry the entry of a change in the change's own transaction.
-macro_rules! insert_audit {
-    ($tx:ident, $entry:expr) => {{
+pub(crate) const INSERT_AUDIT: &str =
+    concat!("INSERT INTO ", audit_head!(), " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+
+/// Binds the columns of an entry (`&AuditEntry`) to `$query`, in the order of `audit_head!`.
+macro_rules! bind_audit {
+    ($query:expr, $entry:expr) => {{
         let entry: &domain::audit::AuditEntry = $entry;
-        sqlx::query($crate::audit::INSERT_AUDIT)
+        $query
             .bind(*entry.id.as_uuid())
             .bind($crate::types::Instant(entry.at))
             .bind(*entry.member_id.as_uuid())
@@ -35,6 +40,15 @@ macro_rules! insert_audit {
             .bind(entry.action.code())
             .bind(&entry.what)
             .bind(&entry.basis)
+    }};
+}
+pub(crate) use bind_audit;
+
+/// Writes one audit entry (`&AuditEntry`) on the open transaction `$tx`: the stores of every
+/// capability carry the entry of a change in the change's own transaction.
+macro_rules! insert_audit {
+    ($tx:ident, $entry:expr) => {{
+        $crate::audit::bind_audit!(sqlx::query($crate::audit::INSERT_AUDIT), $entry)
             .execute(&mut *$tx)
             .await
             .map_err($crate::db_error)?;
@@ -51,16 +65,7 @@ pub(crate) async fn append_audit(store: &Store, entries: &[AuditEntry]) -> Store
     // One statement for all of them: a search audits every person it lists (up to 50), and
     // on SQLite each statement inside the write lock delays every other writer.
     in_tx!(store, tx => {
-        insert_rows!(store, tx, AUDIT_HEAD, 8, entries, |q, entry| {
-            q.bind(*entry.id.as_uuid())
-                .bind(Instant(entry.at))
-                .bind(*entry.member_id.as_uuid())
-                .bind(*entry.agency_id.as_uuid())
-                .bind(entry.person_id.map(|p| *p.as_uuid()))
-                .bind(entry.action.code())
-                .bind(&entry.what)
-                .bind(&entry.basis)
-        });
+        insert_rows!(store, tx, AUDIT_HEAD, 8, entries, |q, entry| bind_audit!(q, entry));
     });
     Ok(())
 }

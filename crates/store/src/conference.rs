@@ -5,10 +5,10 @@
 
 use crate::audit::insert_audit;
 use crate::notifications::insert_events;
-use crate::plan::{corrupt, to_json, write_plan_step};
+use crate::plan::write_plan_step;
 use crate::types::{Day, Instant};
 use crate::versioned::save_versioned;
-use crate::{Store, db_error, in_tx, on_db};
+use crate::{Store, corrupt, db_error, in_tx, on_db, to_json};
 use domain::conference::ports::{ConferenceStore, ConferenceWrite, StoredMeeting, StoredRequest};
 use domain::conference::{ConferenceRequest, Meeting, MeetingStatus};
 use domain::ids::{ConferenceRequestId, MeetingId, PersonId};

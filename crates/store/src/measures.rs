@@ -4,11 +4,10 @@
 
 use crate::audit::insert_audit;
 use crate::notifications::insert_events;
-use crate::plan::{corrupt, to_json};
 use crate::read::params;
 use crate::types::{Day, Instant};
 use crate::versioned::save_versioned;
-use crate::{Store, db_error, in_tx};
+use crate::{Store, corrupt, db_error, in_tx, to_json};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, PersonId};
 use domain::measures::ports::{Measure, MeasureEvent, MeasureStore, Stored};

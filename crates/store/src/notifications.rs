@@ -8,10 +8,9 @@
 //! that lock, for the moment between their last statement and their commit; on SQLite every
 //! writer already queues for the one write lock.
 
-use crate::people::in_list;
 use crate::read::{params, read_row_struct};
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx};
+use crate::{Store, db_error, in_list, in_tx};
 use domain::ids::{AgencyId, EventId, MemberId, PersonId};
 use domain::notifications::{
     Audience, ClaimedEvents, Event, EventKind, Notification, NotificationStore, OutboxFollower, OutboxWriter,
@@ -238,35 +237,37 @@ impl NotificationStore for Store {
     }
 
     async fn mark_read(&self, member: MemberId, position: i64, at: Timestamp) -> StoreResult<()> {
-        in_tx!(self, tx => {
-            sqlx::query(
-                "INSERT INTO notification_read (member_id, position, read_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (member_id, position) DO NOTHING",
-            )
-            .bind(*member.as_uuid())
-            .bind(position)
-            .bind(Instant(at))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        });
-        Ok(())
+        let sql = "INSERT INTO notification_read (member_id, position, read_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (member_id, position) DO NOTHING";
+        self.record_reading(sql, member, position, at).await
     }
 
     async fn mark_read_up_to(&self, member: MemberId, position: i64, at: Timestamp) -> StoreResult<()> {
+        // Never backwards: a second tab marking "all read" from an older page keeps the newer mark.
+        let sql = "INSERT INTO notification_read_up_to (member_id, position, read_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (member_id) DO UPDATE SET position = excluded.position, read_at = excluded.read_at \
+                   WHERE notification_read_up_to.position < excluded.position";
+        self.record_reading(sql, member, position, at).await
+    }
+}
+
+impl Store {
+    /// Runs `sql`, a statement recording that `member` read up to or at `position` at `at`.
+    async fn record_reading(
+        &self,
+        sql: &'static str,
+        member: MemberId,
+        position: i64,
+        at: Timestamp,
+    ) -> StoreResult<()> {
         in_tx!(self, tx => {
-            // Never backwards: a second tab marking "all read" from an older page keeps the newer mark.
-            sqlx::query(
-                "INSERT INTO notification_read_up_to (member_id, position, read_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (member_id) DO UPDATE SET position = excluded.position, read_at = excluded.read_at \
-                 WHERE notification_read_up_to.position < excluded.position",
-            )
-            .bind(*member.as_uuid())
-            .bind(position)
-            .bind(Instant(at))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+            sqlx::query(sql)
+                .bind(*member.as_uuid())
+                .bind(position)
+                .bind(Instant(at))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
         });
         Ok(())
     }

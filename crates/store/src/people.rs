@@ -5,7 +5,7 @@ use crate::read::{self, Joined, params, read_row_struct};
 use crate::search::{SearchParam, SearchPlan};
 use crate::types::{Day, Instant};
 use crate::versioned::save_versioned;
-use crate::{Store, db_error, in_tx};
+use crate::{Store, corrupt, db_error, in_list, in_list_from, in_tx};
 use domain::access::{LegalBasis, TeamEntry};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, TeamEntryId};
@@ -76,10 +76,6 @@ fn prefixed(table: &str, columns: &str) -> String {
     columns.split(", ").map(|column| format!("{table}.{}", column.trim())).collect::<Vec<_>>().join(", ")
 }
 
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(format!("stored {what} cannot be read: {detail}"))
-}
-
 fn into_person(row: PersonRow, identifiers: Vec<IdentifierRow>) -> StoreResult<Person> {
     let identifiers = identifiers
         .into_iter()
@@ -116,16 +112,6 @@ fn into_summary((id, family_name, given_names, birth_date): SummaryRow) -> Perso
 
 /// Ids per `IN (…)` list: statements stay small and few distinct lengths get prepared.
 const IN_LIST_CHUNK: usize = 200;
-
-/// `$1, $2, …, $n`.
-pub(crate) fn in_list(n: usize) -> String {
-    in_list_from(1, n)
-}
-
-/// `n` placeholders from `$first`: `$first, …, $(first + n - 1)`.
-pub(crate) fn in_list_from(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
 
 fn into_team_entry(row: TeamRow) -> StoreResult<TeamEntry> {
     let missing = |field: &str| corrupt("team entry", format!("{field} missing"));
@@ -172,7 +158,7 @@ macro_rules! write_details {
                 .await
                 .map_err(db_error)?;
         }
-        let json = serde_json::to_string($details).map_err(|e| StoreError::Database(e.to_string()))?;
+        let json = $crate::to_json($details)?;
         sqlx::query(
             "INSERT INTO person_revision (person_id, version, details, saved_at, saved_by) VALUES ($1, $2, $3, $4, $5)",
         )

@@ -4,10 +4,9 @@
 
 use crate::audit::insert_audit;
 use crate::notifications::insert_events;
-use crate::people::{in_list, in_list_from};
 use crate::read::{Param, params, read_row_struct};
 use crate::types::{Day, Instant};
-use crate::{Store, in_tx};
+use crate::{Store, corrupt, in_list, in_list_from, in_tx, to_json};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, PlanId, TaskId};
 use domain::measures::ExclusionOrder;
@@ -15,7 +14,7 @@ use domain::measures::ports::{MeasureStore, TaskHolders, TaskListStore};
 use domain::notifications::Event;
 use domain::plan::Plan;
 use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, TaskOwner, command_name};
-use domain::ports::{StoreError, StoreResult};
+use domain::ports::StoreResult;
 use jiff::civil::Date;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -39,14 +38,6 @@ read_row_struct! {
 const REVIEWED: &str = "'active', 'continued', 'under_re_evaluation'";
 const RUNNING: &str = "'active', 'continued'";
 
-pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(format!("stored {what} cannot be read: {detail}"))
-}
-
-pub(crate) fn to_json(value: &impl serde::Serialize) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))
-}
-
 fn parse_plan(text: &str) -> StoreResult<Plan> {
     serde_json::from_str(text).map_err(|e| corrupt("plan", e))
 }
@@ -68,7 +59,7 @@ macro_rules! write_event_and_tasks {
         .bind(Day(event.on))
         .bind(*event.member.as_uuid())
         .bind(*event.agency.as_uuid())
-        .bind($crate::plan::to_json(&event.command)?)
+        .bind($crate::to_json(&event.command)?)
         .bind($state)
         .execute(&mut *$tx)
         .await

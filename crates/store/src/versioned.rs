@@ -11,7 +11,7 @@
 
 /// `INSERT INTO {table} ({columns}) VALUES ($1, …, $n)`.
 pub(crate) fn insert_sql(table: &str, columns: &[&str]) -> String {
-    format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), crate::people::in_list(columns.len()))
+    format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), crate::in_list(columns.len()))
 }
 
 /// `UPDATE {table} SET {set} = $1, …, version = $n+1 WHERE id = $n+2 AND {key} = … AND

@@ -4,13 +4,12 @@
 //! in the same transaction as the audit entries and any new case-team entries.
 
 use crate::audit::insert_audit;
-use crate::people::in_list;
 use crate::read::{params, read_row_struct};
 use crate::screening::upsert_screening_referrals;
 use crate::team_writes::insert_team_entries;
 use crate::types::{Day, Instant};
 use crate::versioned::save_versioned;
-use crate::{Store, db_error, in_tx};
+use crate::{Store, corrupt, db_error, in_list, in_tx, to_json};
 
 pub(crate) mod board;
 #[macro_use]
@@ -18,7 +17,7 @@ mod history;
 use board::{BOARD_COLUMNS, BoardRow, ON_TEAM, touch_boards_of_suspect};
 use domain::ids::{AgencyId, CaseId, MemberId, PersonId};
 use domain::jurisdiction::Partner;
-use domain::ports::{StoreError, StoreResult};
+use domain::ports::StoreResult;
 use domain::zsm::model::forms::contribution_state_code;
 use domain::zsm::model::intake::Victim;
 use domain::zsm::model::prior::PriorOffence;
@@ -31,14 +30,6 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use uuid::Uuid;
-
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(format!("stored {what} cannot be read: {detail}"))
-}
-
-pub(crate) fn json(value: &impl Serialize) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))
-}
 
 fn code<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
@@ -201,8 +192,8 @@ impl ZsmStore for Store {
         let stored = write.stored;
         let case = &stored.case;
         let details = case.intake.details();
-        let state = json(case)?;
-        let clocks = json(&stored.clocks)?;
+        let state = to_json(case)?;
+        let clocks = to_json(&stored.clocks)?;
         let insert_case = format!("INSERT INTO zsm_case ({CASE_COLUMNS}) VALUES ({})", in_list(26));
         let insert_offence = format!("INSERT INTO zsm_offence ({OFFENCE_COLUMNS}) VALUES ({})", in_list(7));
         in_tx!(self, tx => {
@@ -234,18 +225,15 @@ impl ZsmStore for Store {
             for (partner, _) in case.contributions.iter() {
                 insert_contribution!(tx, write, partner);
             }
-            write_history!(tx, &write);
-            upsert_screening_referrals!(tx, write.at, write.referrals);
-            write_audit_and_team!(tx, &write);
-            touch_boards_of_suspect!(tx, *stored.suspect().as_uuid());
+            write_with_case!(tx, &write);
         });
         Ok(())
     }
 
     async fn save_case(&self, write: CaseWrite<'_>) -> StoreResult<()> {
         let stored = write.stored;
-        let state = json(&stored.case)?;
-        let clocks = json(&stored.clocks)?;
+        let state = to_json(&stored.case)?;
+        let clocks = to_json(&stored.clocks)?;
         in_tx!(self, tx => {
             let index = write.index;
             save_versioned!(tx, "zsm_case", id: stored.case.id.as_uuid(), version: stored.version,
@@ -265,10 +253,7 @@ impl ZsmStore for Store {
                     updated_at: Instant(write.at),
                     updated_by: *write.by.as_uuid(),
                 });
-            write_history!(tx, &write);
-            upsert_screening_referrals!(tx, write.at, write.referrals);
-            write_audit_and_team!(tx, &write);
-            touch_boards_of_suspect!(tx, *stored.suspect().as_uuid());
+            write_with_case!(tx, &write);
         });
         Ok(())
     }

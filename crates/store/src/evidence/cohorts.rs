@@ -192,7 +192,7 @@ impl Store {
             let kind = match kind.as_str() {
                 "select" => OverrideKind::Select,
                 "deselect" => OverrideKind::Deselect,
-                other => return Err(StoreError::Database(format!("stored override kind cannot be read: {other}"))),
+                other => return Err(crate::corrupt("override kind", other)),
             };
             let from = from_store_day(from_date);
             // The previous decision for the same person ends where this one starts.

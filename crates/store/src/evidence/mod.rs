@@ -20,11 +20,11 @@ pub use notify::CohortNotify;
 
 use crate::read::read_row_struct;
 use crate::types::Day;
-use crate::{Store, db_error, on_db};
+use crate::{Store, corrupt, db_error, on_db};
 use ::evidence::dataset::{Dataset, DatasetBuilder, Outcome, Sex};
 use ::evidence::date::{NO_DAY, civil_from_days, days_from_civil};
 use ::evidence::membership::Override;
-use domain::ports::{StoreError, StoreResult};
+use domain::ports::StoreResult;
 use jiff::Timestamp;
 
 /// An evidence day (days since 1970-01-01) as a store date; `None` for "unknown".
@@ -133,8 +133,6 @@ impl Store {
             counts.offences as usize,
             counts.index_events as usize,
         );
-        let corrupt =
-            |what: &str, detail: String| StoreError::Database(format!("stored {what} cannot be read: {detail}"));
         on_db!(self, pool => {
             let mut rows = sqlx::query_as::<_, (String, Option<Day>, String, String)>(
                 "SELECT source_id, birth_date, sex, area FROM evidence_person ORDER BY source_id",

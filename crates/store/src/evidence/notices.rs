@@ -34,7 +34,7 @@ fn notice(row: NoticeRow) -> StoreResult<CohortNotice> {
         person: PersonId::from_uuid(row.person_id),
         rule: row.rule_name,
         on: row.on_date.0,
-        change: CohortMove::parse(&row.change).ok_or_else(|| crate::plan::corrupt("cohort change", row.change))?,
+        change: CohortMove::parse(&row.change).ok_or_else(|| crate::corrupt("cohort change", row.change))?,
         created_at: row.created_at.0,
     })
 }

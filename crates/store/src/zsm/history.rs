@@ -1,6 +1,7 @@
 //! The history rows a case write appends, as macros over the open transaction (`in_tx!` gives
 //! each backend its own transaction type): case events, clocks and their events, partner
-//! section versions, decisions, amendments, obligations and breaches, audit and team entries.
+//! section versions, decisions, amendments, obligations and breaches; and, with them
+//! (`write_with_case!`), the referrals, team and audit entries and the boards' generation.
 
 use super::code;
 use domain::zsm::workflow::case::CaseEffect;
@@ -8,14 +9,19 @@ use domain::zsm::workflow::clock::ClockEffect;
 use jiff::Timestamp;
 use uuid::Uuid;
 
-/// The audit and team rows that travel with a case write.
-macro_rules! write_audit_and_team {
+/// Everything a case write adds beside the case row, in its transaction: the history rows of
+/// its effects, the screening referrals it gives rise to, its team and audit entries, and a
+/// new generation of the boards that list the suspect.
+macro_rules! write_with_case {
     ($tx:ident, $write:expr) => {{
         let write: &CaseWrite<'_> = $write;
+        write_history!($tx, write);
+        upsert_screening_referrals!($tx, write.at, write.referrals);
         insert_team_entries!($tx, write.team);
         for entry in write.audit {
             insert_audit!($tx, entry);
         }
+        touch_boards_of_suspect!($tx, *write.stored.suspect().as_uuid());
     }};
 }
 
@@ -63,8 +69,8 @@ macro_rules! write_history {
                     .bind(decision.disposal.as_str())
                     .bind(&decision.legal_basis)
                     .bind(code(&decision.outcome))
-                    .bind(json(&decision.parameters)?)
-                    .bind(json(&decision.overrides)?)
+                    .bind(to_json(&decision.parameters)?)
+                    .bind(to_json(&decision.overrides)?)
                     .bind(&decision.reasoning)
                     .bind(*decision.decided_by.as_uuid())
                     .bind(Instant(decision.decided_at))
@@ -139,7 +145,7 @@ macro_rules! write_history {
                 "UPDATE zsm_breach SET resolution = $1, resolved_at = $2 \
                  WHERE case_id = $3 AND obligation_id = $4 AND recorded_at = $5 AND resolution IS NULL",
             )
-            .bind(json(&breach.resolution)?)
+            .bind(to_json(&breach.resolution)?)
             .bind(at)
             .bind(case_id)
             .bind(breach.obligation.as_uuid())
@@ -223,7 +229,7 @@ macro_rules! insert_contribution {
         let partner: Partner = $partner;
         let contribution = $write.stored.case.contributions.get(partner);
         let content = match contribution.and_then(|c| c.content.as_ref()) {
-            Some(content) => Some(json(content)?),
+            Some(content) => Some(to_json(content)?),
             None => None,
         };
         let state = contribution.map(|c| c.state).unwrap_or(domain::jurisdiction::ContributionState::NotNeeded);
