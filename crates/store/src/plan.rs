@@ -8,12 +8,10 @@ use crate::read::{Param, params, read_row_struct};
 use crate::types::{Day, Instant};
 use crate::{Store, corrupt, in_list, in_list_from, in_tx, to_json};
 use domain::audit::AuditEntry;
-use domain::ids::{AgencyId, MemberId, PersonId, PlanId, TaskId};
-use domain::measures::ExclusionOrder;
-use domain::measures::ports::{MeasureStore, TaskHolders, TaskListStore};
+use domain::ids::{AgencyId, MemberId, PersonId, PlanId};
 use domain::notifications::Event;
 use domain::plan::Plan;
-use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, TaskOwner, command_name};
+use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, command_name};
 use domain::ports::StoreResult;
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -120,7 +118,7 @@ pub(crate) use write_plan_step;
 
 impl Store {
     /// The plans with these ids, in this order, read a few hundred per query.
-    async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Arc<Plan>>> {
+    pub(crate) async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Arc<Plan>>> {
         // The versions first, then only the plans not already parsed at that version. Every
         // stored plan has a version from 1: saying so lets SQLite read the versions from the
         // `plan_version` index alone rather than from each plan's row.
@@ -262,57 +260,5 @@ impl PlanStore for Store {
             total: u64::try_from(total).unwrap_or_default(),
             needing_attention: u64::try_from(needing_attention).unwrap_or_default(),
         })
-    }
-}
-
-/// "My tasks" reads plan tasks and the help tasks of exclusion orders in one order.
-impl TaskListStore for Store {
-    async fn tasks_of(&self, owner: TaskOwner, page: PageRequest) -> StoreResult<TaskHolders> {
-        // Read along the (owner, due, task_id) indexes of plan tasks and of help tasks of
-        // orders in force, merged in that order: the page and one more task (to tell whether
-        // another page follows). Help tasks have no member.
-        let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
-        let wanted = i64::from(page.limit) + 1;
-        let through = offset.saturating_add(wanted);
-        let mut found: Vec<(Uuid, i32, Uuid)> = match owner {
-            TaskOwner::Agency(agency) => {
-                // Each side stops at the end of the page along its own index before the merge:
-                // ordering the union itself sorted every task of the agency (150,000 at
-                // national scale).
-                // The limits are written into the statement: with them as parameters, SQLite
-                // prepared this compound statement afresh on every run (a bound LIMIT expires
-                // it), a tenth of the page's time. One statement per page number is cached.
-                let sql = format!(
-                    "SELECT holder, plan, task_id FROM (\
-                     SELECT * FROM (SELECT plan_id AS holder, 1 AS plan, due, task_id FROM plan_task \
-                     WHERE owner_agency = $1 ORDER BY due, task_id LIMIT {through}) AS plan_side \
-                     UNION ALL \
-                     SELECT * FROM (SELECT t.measure_id, 0, t.due, t.task_id FROM measure_task t \
-                     JOIN measure m ON m.id = t.measure_id WHERE t.owner_agency = $1 AND m.status = 'open' \
-                     ORDER BY t.due, t.task_id LIMIT {through}) AS order_side) AS owned \
-                     ORDER BY due, task_id LIMIT {wanted} OFFSET {offset}"
-                );
-                self.read_all(&sql, params![*agency.as_uuid()]).await?
-            }
-            TaskOwner::Member(member) => {
-                let sql = "SELECT plan_id AS holder, 1 AS plan, task_id FROM plan_task WHERE owner_member = $1 \
-                           ORDER BY due, task_id LIMIT $2 OFFSET $3";
-                self.read_all(sql, params![*member.as_uuid(), wanted, offset]).await?
-            }
-        };
-        let more = found.len() > page.limit as usize;
-        found.truncate(page.limit as usize);
-        let tasks = found.iter().map(|(_, _, task)| TaskId::from_uuid(*task)).collect();
-        let mut seen = std::collections::HashSet::new();
-        let (plans, orders): (Vec<_>, Vec<_>) =
-            found.into_iter().filter(|(id, _, _)| seen.insert(*id)).partition(|(_, plan, _)| *plan == 1);
-        let plans = self.plans_by_ids(plans.into_iter().map(|(id, _, _)| id).collect()).await?;
-        let mut held = Vec::with_capacity(orders.len());
-        for (id, _, _) in orders {
-            if let Some(stored) = MeasureStore::measure::<ExclusionOrder>(self, id).await? {
-                held.push(stored.value);
-            }
-        }
-        Ok(TaskHolders { tasks, plans, orders: held, more })
     }
 }
