@@ -1,17 +1,90 @@
-//! The append-only audit log. Writes that change a person carry their audit entry into the
-//! same transaction (see `people.rs`); reads append here.
+//! The append-only audit log, and all of its SQL. Entries are written two ways:
+//!
+//! - inside the transaction of the change they record, with `insert_audit!` (every
+//!   capability's writes: a person saved, a plan step, a case transition, …), so a change is
+//!   never committed without its entry;
+//! - on their own (a record read, people listed, access refused) through the `AuditLog` port,
+//!   which hands them to the group commit of `audit_queue.rs`; its writer calls
+//!   [`append_audit`].
 
-use crate::Store;
-use crate::people::append_audit;
-use crate::read::params;
+use crate::read::{params, read_row_struct};
 use crate::types::Instant;
+use crate::{Store, in_tx, insert_rows};
 use domain::audit::{AuditEntry, AuditLog, AuditView};
 use domain::ids::{AgencyId, AuditId, MemberId, PersonId};
 use domain::ports::{StoreError, StoreResult};
 use uuid::Uuid;
 
-/// id, at, member_id, agency_id, person_id, action, what, basis, member_name, agency_name
-type AuditRow = (Uuid, Instant, Uuid, Uuid, Option<Uuid>, String, String, String, Option<String>, Option<String>);
+/// The table and columns of an entry, in the order `bind_audit!` binds them.
+macro_rules! audit_head {
+    () => {
+        "audit_log (id, at, member_id, agency_id, person_id, action, what, basis)"
+    };
+}
+
+const AUDIT_HEAD: &str = audit_head!();
+
+pub(crate) const INSERT_AUDIT: &str =
+    concat!("INSERT INTO ", audit_head!(), " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+
+/// Binds the columns of an entry (`&AuditEntry`) to `$query`, in the order of `audit_head!`.
+macro_rules! bind_audit {
+    ($query:expr, $entry:expr) => {{
+        let entry: &domain::audit::AuditEntry = $entry;
+        $query
+            .bind(*entry.id.as_uuid())
+            .bind($crate::types::Instant(entry.at))
+            .bind(*entry.member_id.as_uuid())
+            .bind(*entry.agency_id.as_uuid())
+            .bind(entry.person_id.map(|p| *p.as_uuid()))
+            .bind(entry.action.code())
+            .bind(&entry.what)
+            .bind(&entry.basis)
+    }};
+}
+pub(crate) use bind_audit;
+
+/// Writes one audit entry (`&AuditEntry`) on the open transaction `$tx`: the stores of every
+/// capability carry the entry of a change in the change's own transaction.
+macro_rules! insert_audit {
+    ($tx:ident, $entry:expr) => {{
+        $crate::audit::bind_audit!(sqlx::query($crate::audit::INSERT_AUDIT), $entry)
+            .execute(&mut *$tx)
+            .await
+            .map_err($crate::db_error)?;
+    }};
+}
+pub(crate) use insert_audit;
+
+/// Writes audit entries in a transaction of their own; used by the `AuditLog` port and the
+/// audit queue's writer.
+pub(crate) async fn append_audit(store: &Store, entries: &[AuditEntry]) -> StoreResult<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    // One statement for all of them: a search audits every person it lists (up to 50), and
+    // on SQLite each statement inside the write lock delays every other writer.
+    in_tx!(store, tx => {
+        insert_rows!(store, tx, AUDIT_HEAD, 8, entries, |q, entry| bind_audit!(q, entry));
+    });
+    Ok(())
+}
+
+read_row_struct! {
+    /// An entry of a person's audit trail, with the names of its member and agency.
+    struct AuditRow {
+        id: Uuid,
+        at: Instant,
+        member_id: Uuid,
+        agency_id: Uuid,
+        person_id: Option<Uuid>,
+        action: String,
+        what: String,
+        basis: String,
+        member_name: Option<String>,
+        agency_name: Option<String>,
+    }
+}
 
 impl AuditLog for Store {
     async fn append(&self, entries: &[AuditEntry]) -> StoreResult<()> {
@@ -32,20 +105,20 @@ impl AuditLog for Store {
                    WHERE a.person_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2";
         let rows: Vec<AuditRow> = self.read_all(sql, params![*person.as_uuid(), i64::from(limit)]).await?;
         rows.into_iter()
-            .map(|(id, at, member_id, agency_id, person_id, action, what, basis, member_name, agency_name)| {
+            .map(|row| {
                 Ok(AuditView {
                     entry: AuditEntry {
-                        id: AuditId::from_uuid(id),
-                        at: at.0,
-                        member_id: MemberId::from_uuid(member_id),
-                        agency_id: AgencyId::from_uuid(agency_id),
-                        person_id: person_id.map(PersonId::from_uuid),
-                        action: action.parse().map_err(StoreError::Database)?,
-                        what,
-                        basis,
+                        id: AuditId::from_uuid(row.id),
+                        at: row.at.0,
+                        member_id: MemberId::from_uuid(row.member_id),
+                        agency_id: AgencyId::from_uuid(row.agency_id),
+                        person_id: row.person_id.map(PersonId::from_uuid),
+                        action: row.action.parse().map_err(StoreError::Database)?,
+                        what: row.what,
+                        basis: row.basis,
                     },
-                    member_name: member_name.unwrap_or_else(|| "(unknown member)".into()),
-                    agency_name: agency_name.unwrap_or_else(|| "(unknown agency)".into()),
+                    member_name: row.member_name.unwrap_or_else(|| "(unknown member)".into()),
+                    agency_name: row.agency_name.unwrap_or_else(|| "(unknown agency)".into()),
                 })
             })
             .collect()

@@ -9,7 +9,7 @@
 //! a shared commit fails, each caller's entries are retried alone.
 
 use crate::Store;
-use crate::people::append_audit;
+use crate::audit::append_audit;
 use domain::audit::AuditEntry;
 use domain::ports::{StoreError, StoreResult};
 use tokio::sync::{mpsc, oneshot};

@@ -90,7 +90,7 @@ impl Batch {
             for token in tokens {
                 batch.tokens.push((token, person.id, agencies[person.agency], names.clone()));
             }
-            let json = serde_json::to_string(&person.details).map_err(|e| StoreError::Database(e.to_string()))?;
+            let json = crate::to_json(&person.details)?;
             batch.revisions.push((person.id, json));
         }
         batch.people = people;

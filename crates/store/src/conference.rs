@@ -3,18 +3,17 @@
 //! meetings, audit) is one transaction. The persons on each agenda are indexed for the
 //! person's conference page.
 
+use crate::audit::insert_audit;
 use crate::notifications::insert_events;
-use crate::people::{INSERT_AUDIT, insert_audit};
-use crate::plan::{corrupt, to_json, write_event_and_tasks, write_plan_step};
+use crate::plan::write_plan_step;
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, on_db};
-use domain::audit::AuditEntry;
+use crate::versioned::save_versioned;
+use crate::{Store, corrupt, db_error, in_tx, on_db, to_json};
 use domain::conference::ports::{ConferenceStore, ConferenceWrite, StoredMeeting, StoredRequest};
 use domain::conference::{ConferenceRequest, Meeting, MeetingStatus};
 use domain::ids::{ConferenceRequestId, MeetingId, PersonId};
 use domain::plan::Plan;
 use domain::plan::ports::PlanEvent;
-use domain::plan::service::plan_status_code;
 use domain::ports::StoreResult;
 use jiff::civil::Date;
 use uuid::Uuid;
@@ -69,67 +68,18 @@ impl ConferenceStore for Store {
             .collect::<StoreResult<_>>()?;
         in_tx!(self, tx => {
             for (request, version, state) in &requests {
-                if *version == 1 {
-                    sqlx::query(
-                        "INSERT INTO conference_request (id, person_id, status, triage_on, submitted_at, version, state) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(request.id.0)
-                    .bind(request.person.0)
-                    .bind(request.status.name())
-                    .bind(Day(request.triage_on))
-                    .bind(Instant(request.submitted_at))
-                    .bind(*version)
-                    .bind(state)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                } else {
-                    let updated = sqlx::query(
-                        "UPDATE conference_request SET status = $1, version = $2, state = $3 WHERE id = $4 AND version = $5",
-                    )
-                    .bind(request.status.name())
-                    .bind(*version)
-                    .bind(state)
-                    .bind(request.id.0)
-                    .bind(*version - 1)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                    if updated.rows_affected() == 0 {
-                        crate::conflict_or_missing!(tx, "conference_request", request.id.0);
-                    }
-                }
+                save_versioned!(tx, "conference_request", id: request.id.0, version: *version,
+                    insert {
+                        person_id: request.person.0,
+                        triage_on: Day(request.triage_on),
+                        submitted_at: Instant(request.submitted_at),
+                    },
+                    set { status: request.status.name(), state: state });
             }
             for (meeting, version, state) in &meetings {
-                if *version == 1 {
-                    sqlx::query(
-                        "INSERT INTO conference_meeting (id, meeting_on, status, version, state) VALUES ($1, $2, $3, $4, $5)",
-                    )
-                    .bind(meeting.id.0)
-                    .bind(Day(meeting.date))
-                    .bind(meeting_status(meeting))
-                    .bind(*version)
-                    .bind(state)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                } else {
-                    let updated = sqlx::query(
-                        "UPDATE conference_meeting SET status = $1, version = $2, state = $3 WHERE id = $4 AND version = $5",
-                    )
-                    .bind(meeting_status(meeting))
-                    .bind(*version)
-                    .bind(state)
-                    .bind(meeting.id.0)
-                    .bind(*version - 1)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                    if updated.rows_affected() == 0 {
-                        crate::conflict_or_missing!(tx, "conference_meeting", meeting.id.0);
-                    }
-                }
+                save_versioned!(tx, "conference_meeting", id: meeting.id.0, version: *version,
+                    insert { meeting_on: Day(meeting.date) },
+                    set { status: meeting_status(meeting), state: state });
                 sqlx::query("DELETE FROM conference_agenda WHERE meeting_id = $1")
                     .bind(meeting.id.0)
                     .execute(&mut *tx)

@@ -1,6 +1,6 @@
 //! Agencies and members.
 
-use crate::read::params;
+use crate::read::{params, read_row_struct};
 use crate::types::Instant;
 use crate::{Store, db_error, on_db};
 use domain::access::Role;
@@ -10,23 +10,32 @@ use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
 use uuid::Uuid;
 
-/// The columns of `MEMBER_COLUMNS`, in order.
-type MemberRow = (Uuid, Uuid, String, String, String, String, bool);
+read_row_struct! {
+    /// The columns of `MEMBER_COLUMNS`, in order.
+    struct MemberRow {
+        id: Uuid,
+        agency_id: Uuid,
+        username: String,
+        display_name: String,
+        roles: String,
+        password_hash: String,
+        disabled: bool,
+    }
+}
 
 const MEMBER_COLUMNS: &str = "SELECT id, agency_id, username, display_name, roles, password_hash, disabled FROM member";
 
 fn into_credentials(row: MemberRow) -> StoreResult<MemberCredentials> {
-    let (id, agency_id, username, display_name, roles, password_hash, disabled) = row;
     Ok(MemberCredentials {
         member: Member {
-            id: MemberId::from_uuid(id),
-            agency_id: AgencyId::from_uuid(agency_id),
-            username,
-            display_name,
-            roles: parse_roles(&roles)?,
-            disabled,
+            id: MemberId::from_uuid(row.id),
+            agency_id: AgencyId::from_uuid(row.agency_id),
+            username: row.username,
+            display_name: row.display_name,
+            roles: parse_roles(&row.roles)?,
+            disabled: row.disabled,
         },
-        password_hash,
+        password_hash: row.password_hash,
     })
 }
 

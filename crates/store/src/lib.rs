@@ -23,9 +23,10 @@ mod session_cache;
 mod sessions;
 mod team_writes;
 pub mod types;
+mod versioned;
 mod zsm;
 
-use domain::ports::StoreError;
+use domain::ports::{StoreError, StoreResult};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
@@ -160,20 +161,6 @@ macro_rules! insert_rows {
     }};
 }
 
-/// After an UPDATE guarded by the version touched nothing: a conflict, or the row is gone.
-macro_rules! conflict_or_missing {
-    ($tx:ident, $table:literal, $id:expr) => {{
-        let sql = concat!("SELECT version FROM ", $table, " WHERE id = $1");
-        let current: Option<i64> =
-            sqlx::query_scalar(sql).bind($id).fetch_optional(&mut *$tx).await.map_err($crate::db_error)?;
-        return Err(match current {
-            Some(current) => domain::ports::StoreError::Conflict { current },
-            None => domain::ports::StoreError::NotFound,
-        });
-    }};
-}
-
-pub(crate) use conflict_or_missing;
 pub(crate) use in_tx;
 pub(crate) use insert_rows;
 pub(crate) use on_db;
@@ -187,6 +174,26 @@ pub(crate) fn db_error(error: sqlx::Error) -> StoreError {
     }
     tracing::error!(%error, "database error");
     StoreError::Database(error.to_string())
+}
+
+/// A stored value this desist cannot read back (JSON it cannot parse, an unknown code).
+pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
+    StoreError::Database(format!("stored {what} cannot be read: {detail}"))
+}
+
+/// A value as the JSON text it is stored as (plans, cases, measures, details, …).
+pub(crate) fn to_json(value: &impl serde::Serialize) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))
+}
+
+/// `$1, $2, …, $n`.
+pub(crate) fn in_list(n: usize) -> String {
+    in_list_from(1, n)
+}
+
+/// `n` placeholders from `$first`: `$first, …, $(first + n - 1)`.
+pub(crate) fn in_list_from(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// A PostgreSQL connection idle for longer is pinged before it is handed out.

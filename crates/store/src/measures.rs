@@ -1,17 +1,22 @@
 //! The measures (exclusion orders, area bans, episodes, groups): each kept whole as JSON of the
 //! domain value with a version against lost updates, the people it concerns indexed in
 //! `measure_person` (rewritten on every save), and an append-only history in `measure_event`.
+//! Also "my tasks" (`TaskListStore`, the port of `domain::measures::service::tasks`): plan
+//! tasks and the help tasks of exclusion orders in one list, read here because measures
+//! depend on plans and not the other way round.
 
+use crate::audit::insert_audit;
 use crate::notifications::insert_events;
-use crate::people::{INSERT_AUDIT, insert_audit};
-use crate::plan::{corrupt, to_json};
 use crate::read::params;
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx};
+use crate::versioned::save_versioned;
+use crate::{Store, corrupt, db_error, in_tx, to_json};
 use domain::audit::AuditEntry;
-use domain::ids::{AgencyId, PersonId};
-use domain::measures::ports::{Measure, MeasureEvent, MeasureStore, Stored};
+use domain::ids::{AgencyId, PersonId, TaskId};
+use domain::measures::ExclusionOrder;
+use domain::measures::ports::{Measure, MeasureEvent, MeasureStore, Stored, TaskHolders, TaskListStore};
 use domain::notifications::Event;
+use domain::plan::ports::{PageRequest, TaskOwner};
 use domain::ports::StoreResult;
 use jiff::civil::Date;
 use uuid::Uuid;
@@ -43,40 +48,11 @@ impl MeasureStore for Store {
         let state = to_json(value)?;
         let id = value.measure_id();
         in_tx!(self, tx => {
-            if event.version == 1 {
-                sqlx::query(
-                    "INSERT INTO measure (id, kind, subject_id, status, version, state, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(id)
-                .bind(M::KIND)
-                .bind(value.subject().map(|p| p.0))
-                .bind(status(value))
-                .bind(event.version)
-                .bind(&state)
-                .bind(Instant(event.at))
-                .bind(Instant(event.at))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            } else {
-                let updated = sqlx::query(
-                    "UPDATE measure SET status = $1, version = $2, state = $3, updated_at = $4 \
-                     WHERE id = $5 AND kind = $6 AND version = $7",
-                )
-                .bind(status(value))
-                .bind(event.version)
-                .bind(&state)
-                .bind(Instant(event.at))
-                .bind(id)
-                .bind(M::KIND)
-                .bind(event.version - 1)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                if updated.rows_affected() == 0 {
-                    crate::conflict_or_missing!(tx, "measure", id);
-                }
+            save_versioned!(tx, "measure", id: id, version: event.version,
+                key { kind: M::KIND },
+                insert { subject_id: value.subject().map(|p| p.0), created_at: Instant(event.at) },
+                set { status: status(value), state: &state, updated_at: Instant(event.at) });
+            if event.version != 1 {
                 for table in ["DELETE FROM measure_person WHERE measure_id = $1", "DELETE FROM measure_task WHERE measure_id = $1"] {
                     sqlx::query(table).bind(id).execute(&mut *tx).await.map_err(db_error)?;
                 }
@@ -154,5 +130,57 @@ impl MeasureStore for Store {
         let sql = "SELECT state, version FROM measure WHERE kind = $1 ORDER BY created_at, id";
         let rows: Vec<MeasureRow> = self.read_all(sql, params![M::KIND]).await?;
         parse(rows)
+    }
+}
+
+/// "My tasks" reads plan tasks and the help tasks of exclusion orders in one order.
+impl TaskListStore for Store {
+    async fn tasks_of(&self, owner: TaskOwner, page: PageRequest) -> StoreResult<TaskHolders> {
+        // Read along the (owner, due, task_id) indexes of plan tasks and of help tasks of
+        // orders in force, merged in that order: the page and one more task (to tell whether
+        // another page follows). Help tasks have no member.
+        let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+        let wanted = i64::from(page.limit) + 1;
+        let through = offset.saturating_add(wanted);
+        let mut found: Vec<(Uuid, i32, Uuid)> = match owner {
+            TaskOwner::Agency(agency) => {
+                // Each side stops at the end of the page along its own index before the merge:
+                // ordering the union itself sorted every task of the agency (150,000 at
+                // national scale).
+                // The limits are written into the statement: with them as parameters, SQLite
+                // prepared this compound statement afresh on every run (a bound LIMIT expires
+                // it), a tenth of the page's time. One statement per page number is cached.
+                let sql = format!(
+                    "SELECT holder, plan, task_id FROM (\
+                     SELECT * FROM (SELECT plan_id AS holder, 1 AS plan, due, task_id FROM plan_task \
+                     WHERE owner_agency = $1 ORDER BY due, task_id LIMIT {through}) AS plan_side \
+                     UNION ALL \
+                     SELECT * FROM (SELECT t.measure_id, 0, t.due, t.task_id FROM measure_task t \
+                     JOIN measure m ON m.id = t.measure_id WHERE t.owner_agency = $1 AND m.status = 'open' \
+                     ORDER BY t.due, t.task_id LIMIT {through}) AS order_side) AS owned \
+                     ORDER BY due, task_id LIMIT {wanted} OFFSET {offset}"
+                );
+                self.read_all(&sql, params![*agency.as_uuid()]).await?
+            }
+            TaskOwner::Member(member) => {
+                let sql = "SELECT plan_id AS holder, 1 AS plan, task_id FROM plan_task WHERE owner_member = $1 \
+                           ORDER BY due, task_id LIMIT $2 OFFSET $3";
+                self.read_all(sql, params![*member.as_uuid(), wanted, offset]).await?
+            }
+        };
+        let more = found.len() > page.limit as usize;
+        found.truncate(page.limit as usize);
+        let tasks = found.iter().map(|(_, _, task)| TaskId::from_uuid(*task)).collect();
+        let mut seen = std::collections::HashSet::new();
+        let (plans, orders): (Vec<_>, Vec<_>) =
+            found.into_iter().filter(|(id, _, _)| seen.insert(*id)).partition(|(_, plan, _)| *plan == 1);
+        let plans = self.plans_by_ids(plans.into_iter().map(|(id, _, _)| id).collect()).await?;
+        let mut held = Vec::with_capacity(orders.len());
+        for (id, _, _) in orders {
+            if let Some(stored) = MeasureStore::measure::<ExclusionOrder>(self, id).await? {
+                held.push(stored.value);
+            }
+        }
+        Ok(TaskHolders { tasks, plans, orders: held, more })
     }
 }

@@ -8,10 +8,9 @@
 //! that lock, for the moment between their last statement and their commit; on SQLite every
 //! writer already queues for the one write lock.
 
-use crate::people::in_list;
-use crate::read::params;
+use crate::read::{params, read_row_struct};
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx};
+use crate::{Store, db_error, in_list, in_tx};
 use domain::ids::{AgencyId, EventId, MemberId, PersonId};
 use domain::notifications::{
     Audience, ClaimedEvents, Event, EventKind, Notification, NotificationStore, OutboxFollower, OutboxWriter,
@@ -94,28 +93,42 @@ pub(crate) use insert_events;
 const EVENT_COLUMNS: &str = "e.position, e.id, e.kind, e.at, e.by_member, e.person_id, e.subject_kind, e.subject_id, \
      e.for_member, e.detail, e.once_key";
 
-type EventRow =
-    (i64, Uuid, String, Instant, Option<Uuid>, Option<Uuid>, String, Uuid, Option<Uuid>, String, Option<String>);
+read_row_struct! {
+    /// The columns of `EVENT_COLUMNS`, in order.
+    struct EventRow {
+        position: i64,
+        id: Uuid,
+        kind: String,
+        at: Instant,
+        by_member: Option<Uuid>,
+        person_id: Option<Uuid>,
+        subject_kind: String,
+        subject_id: Uuid,
+        for_member: Option<Uuid>,
+        detail: String,
+        once_key: Option<String>,
+    }
+}
 
 /// The event of a row; its audience is filled in by the caller.
 fn into_event(row: EventRow) -> StoreResult<(i64, Event)> {
-    let (position, id, kind, at, by, person, subject_kind, subject_id, for_member, detail, once) = row;
+    let position = row.position;
     let corrupt =
         |what: &str, value: &str| StoreError::Database(format!("outbox event {position}: unknown {what} {value:?}"));
-    let kind = EventKind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?;
-    let subject = SubjectKind::parse(&subject_kind).ok_or_else(|| corrupt("subject", &subject_kind))?;
+    let kind = EventKind::parse(&row.kind).ok_or_else(|| corrupt("kind", &row.kind))?;
+    let subject = SubjectKind::parse(&row.subject_kind).ok_or_else(|| corrupt("subject", &row.subject_kind))?;
     let detail: BTreeMap<String, String> =
-        serde_json::from_str(&detail).map_err(|e| StoreError::Database(format!("outbox event {position}: {e}")))?;
+        serde_json::from_str(&row.detail).map_err(|e| StoreError::Database(format!("outbox event {position}: {e}")))?;
     let event = Event {
-        id: EventId::from_uuid(id),
+        id: EventId::from_uuid(row.id),
         kind,
-        at: at.0,
-        by: by.map(MemberId::from_uuid),
-        person: person.map(PersonId::from_uuid),
-        subject: Subject::new(subject, subject_id),
-        audience: Audience { agencies: BTreeSet::new(), member: for_member.map(MemberId::from_uuid) },
+        at: row.at.0,
+        by: row.by_member.map(MemberId::from_uuid),
+        person: row.person_id.map(PersonId::from_uuid),
+        subject: Subject::new(subject, row.subject_id),
+        audience: Audience { agencies: BTreeSet::new(), member: row.for_member.map(MemberId::from_uuid) },
         detail,
-        once,
+        once: row.once_key,
     };
     Ok((position, event))
 }
@@ -224,35 +237,37 @@ impl NotificationStore for Store {
     }
 
     async fn mark_read(&self, member: MemberId, position: i64, at: Timestamp) -> StoreResult<()> {
-        in_tx!(self, tx => {
-            sqlx::query(
-                "INSERT INTO notification_read (member_id, position, read_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (member_id, position) DO NOTHING",
-            )
-            .bind(*member.as_uuid())
-            .bind(position)
-            .bind(Instant(at))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
-        });
-        Ok(())
+        let sql = "INSERT INTO notification_read (member_id, position, read_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (member_id, position) DO NOTHING";
+        self.record_reading(sql, member, position, at).await
     }
 
     async fn mark_read_up_to(&self, member: MemberId, position: i64, at: Timestamp) -> StoreResult<()> {
+        // Never backwards: a second tab marking "all read" from an older page keeps the newer mark.
+        let sql = "INSERT INTO notification_read_up_to (member_id, position, read_at) VALUES ($1, $2, $3) \
+                   ON CONFLICT (member_id) DO UPDATE SET position = excluded.position, read_at = excluded.read_at \
+                   WHERE notification_read_up_to.position < excluded.position";
+        self.record_reading(sql, member, position, at).await
+    }
+}
+
+impl Store {
+    /// Runs `sql`, a statement recording that `member` read up to or at `position` at `at`.
+    async fn record_reading(
+        &self,
+        sql: &'static str,
+        member: MemberId,
+        position: i64,
+        at: Timestamp,
+    ) -> StoreResult<()> {
         in_tx!(self, tx => {
-            // Never backwards: a second tab marking "all read" from an older page keeps the newer mark.
-            sqlx::query(
-                "INSERT INTO notification_read_up_to (member_id, position, read_at) VALUES ($1, $2, $3) \
-                 ON CONFLICT (member_id) DO UPDATE SET position = excluded.position, read_at = excluded.read_at \
-                 WHERE notification_read_up_to.position < excluded.position",
-            )
-            .bind(*member.as_uuid())
-            .bind(position)
-            .bind(Instant(at))
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+            sqlx::query(sql)
+                .bind(*member.as_uuid())
+                .bind(position)
+                .bind(Instant(at))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
         });
         Ok(())
     }

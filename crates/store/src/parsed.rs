@@ -8,9 +8,8 @@
 //! parses only what changed. Nothing here can go stale, even with several servers on one
 //! database: another server's write shows up as a new version and is read afresh.
 
-use crate::Store;
-use crate::people::in_list;
 use crate::read::{Param, ReadRow};
+use crate::{Store, in_list};
 use domain::plan::Plan;
 use domain::ports::StoreResult;
 use domain::zsm::ports::StoredCase;

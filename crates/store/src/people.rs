@@ -1,9 +1,11 @@
 //! People, their identifiers, name-search tokens, revisions and case teams.
 
-use crate::read::{self, Joined, params};
+use crate::audit::insert_audit;
+use crate::read::{self, Joined, params, read_row_struct};
 use crate::search::{SearchParam, SearchPlan};
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx, insert_rows};
+use crate::versioned::save_versioned;
+use crate::{Store, corrupt, db_error, in_list, in_list_from, in_tx};
 use domain::access::{LegalBasis, TeamEntry};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, TeamEntryId};
@@ -15,57 +17,53 @@ use jiff::civil::Date;
 use sqlx::AssertSqlSafe;
 use uuid::Uuid;
 
-/// The column types of `PERSON_COLUMNS`, in order, followed by `$extra` ones.
-macro_rules! person_row {
-    ($($extra:ty),*) => {
-        (
-            Uuid,
-            String,
-            Option<String>,
-            Option<Day>,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            i64,
-            Instant,
-            Uuid,
-            Instant,
-            Uuid,
-            $($extra),*
-        )
-    };
+read_row_struct! {
+    /// The columns of `PERSON_COLUMNS`, in order.
+    struct PersonRow {
+        id: Uuid,
+        family_name: String,
+        given_names: Option<String>,
+        birth_date: Option<Day>,
+        sex: String,
+        address: Option<String>,
+        postcode: Option<String>,
+        city: Option<String>,
+        phone: Option<String>,
+        email: Option<String>,
+        version: i64,
+        created_at: Instant,
+        created_by: Uuid,
+        updated_at: Instant,
+        updated_by: Uuid,
+    }
 }
-
-/// The columns of `PERSON_COLUMNS`, in order.
-type PersonRow = person_row!();
-
-/// `PersonRow` followed by one identifier's kind and value (none: the person has none).
-type PersonIdentifierRow = person_row!(Option<String>, Option<String>);
 
 /// kind, value
 type IdentifierRow = (String, String);
 
+/// `PersonRow` followed by one identifier's kind and value (none: the person has none).
+type PersonIdentifierRow = Joined<PersonRow, (Option<String>, Option<String>)>;
+
 /// id, family_name, given_names, birth_date
 type SummaryRow = (Uuid, String, Option<String>, Option<Day>);
 
-/// The columns of `TEAM_COLUMNS`, in order.
-type TeamRow = (
-    Uuid,
-    Uuid,
-    Uuid,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<Day>,
-    Option<String>,
-    String,
-    Uuid,
-    Instant,
-    Option<Instant>,
-);
+read_row_struct! {
+    /// The columns of `TEAM_COLUMNS`, in order.
+    struct TeamRow {
+        id: Uuid,
+        person_id: Uuid,
+        agency_id: Uuid,
+        basis_kind: String,
+        statute: Option<String>,
+        consent_scope: Option<String>,
+        consent_expires_on: Option<Day>,
+        court_order_reference: Option<String>,
+        reason: String,
+        added_by: Uuid,
+        added_at: Instant,
+        ended_at: Option<Instant>,
+    }
+}
 
 const TEAM_COLUMNS: &str = "id, person_id, agency_id, basis_kind, statute, consent_scope, consent_expires_on, \
      court_order_reference, reason, added_by, added_at, ended_at";
@@ -78,28 +76,7 @@ fn prefixed(table: &str, columns: &str) -> String {
     columns.split(", ").map(|column| format!("{table}.{}", column.trim())).collect::<Vec<_>>().join(", ")
 }
 
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(format!("stored {what} cannot be read: {detail}"))
-}
-
 fn into_person(row: PersonRow, identifiers: Vec<IdentifierRow>) -> StoreResult<Person> {
-    let (
-        id,
-        family_name,
-        given_names,
-        birth_date,
-        sex,
-        address,
-        postcode,
-        city,
-        phone,
-        email,
-        version,
-        created_at,
-        created_by,
-        updated_at,
-        updated_by,
-    ) = row;
     let identifiers = identifiers
         .into_iter()
         .map(|(kind, value)| {
@@ -108,24 +85,24 @@ fn into_person(row: PersonRow, identifiers: Vec<IdentifierRow>) -> StoreResult<P
         })
         .collect::<StoreResult<Vec<_>>>()?;
     Ok(Person {
-        id: PersonId::from_uuid(id),
+        id: PersonId::from_uuid(row.id),
         details: PersonDraft {
-            family_name,
-            given_names,
-            birth_date: birth_date.map(|d| d.0),
-            sex: sex.parse::<Sex>().map_err(|_| corrupt("sex", &sex))?,
-            address,
-            postcode,
-            city,
-            phone,
-            email,
+            family_name: row.family_name,
+            given_names: row.given_names,
+            birth_date: row.birth_date.map(|d| d.0),
+            sex: row.sex.parse::<Sex>().map_err(|_| corrupt("sex", &row.sex))?,
+            address: row.address,
+            postcode: row.postcode,
+            city: row.city,
+            phone: row.phone,
+            email: row.email,
             identifiers,
         },
-        version,
-        created_at: created_at.0,
-        created_by: MemberId::from_uuid(created_by),
-        updated_at: updated_at.0,
-        updated_by: MemberId::from_uuid(updated_by),
+        version: row.version,
+        created_at: row.created_at.0,
+        created_by: MemberId::from_uuid(row.created_by),
+        updated_at: row.updated_at.0,
+        updated_by: MemberId::from_uuid(row.updated_by),
     })
 }
 
@@ -136,58 +113,30 @@ fn into_summary((id, family_name, given_names, birth_date): SummaryRow) -> Perso
 /// Ids per `IN (…)` list: statements stay small and few distinct lengths get prepared.
 const IN_LIST_CHUNK: usize = 200;
 
-/// `$1, $2, …, $n`.
-pub(crate) fn in_list(n: usize) -> String {
-    in_list_from(1, n)
-}
-
-/// `n` placeholders from `$first`: `$first, …, $(first + n - 1)`.
-pub(crate) fn in_list_from(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
 fn into_team_entry(row: TeamRow) -> StoreResult<TeamEntry> {
-    let (
-        id,
-        person_id,
-        agency_id,
-        basis_kind,
-        statute,
-        consent_scope,
-        consent_expires_on,
-        court_order_reference,
-        reason,
-        added_by,
-        added_at,
-        ended_at,
-    ) = row;
     let missing = |field: &str| corrupt("team entry", format!("{field} missing"));
-    let basis = match basis_kind.as_str() {
-        "statutory_task" => LegalBasis::StatutoryTask { statute: statute.ok_or_else(|| missing("statute"))? },
+    let basis = match row.basis_kind.as_str() {
+        "statutory_task" => LegalBasis::StatutoryTask { statute: row.statute.ok_or_else(|| missing("statute"))? },
         "consent" => LegalBasis::Consent {
-            scope: consent_scope.ok_or_else(|| missing("consent_scope"))?,
-            expires_on: consent_expires_on.ok_or_else(|| missing("consent_expires_on"))?.0,
+            scope: row.consent_scope.ok_or_else(|| missing("consent_scope"))?,
+            expires_on: row.consent_expires_on.ok_or_else(|| missing("consent_expires_on"))?.0,
         },
-        "court_order" => {
-            LegalBasis::CourtOrder { reference: court_order_reference.ok_or_else(|| missing("court_order_reference"))? }
-        }
+        "court_order" => LegalBasis::CourtOrder {
+            reference: row.court_order_reference.ok_or_else(|| missing("court_order_reference"))?,
+        },
         other => return Err(corrupt("basis kind", other)),
     };
     Ok(TeamEntry {
-        id: TeamEntryId::from_uuid(id),
-        person_id: PersonId::from_uuid(person_id),
-        agency_id: AgencyId::from_uuid(agency_id),
+        id: TeamEntryId::from_uuid(row.id),
+        person_id: PersonId::from_uuid(row.person_id),
+        agency_id: AgencyId::from_uuid(row.agency_id),
         basis,
-        reason,
-        added_by: MemberId::from_uuid(added_by),
-        added_at: added_at.0,
-        ended_at: ended_at.map(|i| i.0),
+        reason: row.reason,
+        added_by: MemberId::from_uuid(row.added_by),
+        added_at: row.added_at.0,
+        ended_at: row.ended_at.map(|i| i.0),
     })
 }
-
-const AUDIT_HEAD: &str = "audit_log (id, at, member_id, agency_id, person_id, action, what, basis)";
-pub(crate) const INSERT_AUDIT: &str = "INSERT INTO audit_log (id, at, member_id, agency_id, person_id, action, what, basis) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 /// Writes the rows derived from a person's details: identifiers, search tokens, a revision.
 macro_rules! write_details {
@@ -209,7 +158,7 @@ macro_rules! write_details {
                 .await
                 .map_err(db_error)?;
         }
-        let json = serde_json::to_string($details).map_err(|e| StoreError::Database(e.to_string()))?;
+        let json = $crate::to_json($details)?;
         sqlx::query(
             "INSERT INTO person_revision (person_id, version, details, saved_at, saved_by) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -223,27 +172,6 @@ macro_rules! write_details {
         .map_err(db_error)?;
     }};
 }
-
-macro_rules! insert_audit {
-    ($tx:ident, $entry:expr) => {{
-        let entry: &AuditEntry = $entry;
-        sqlx::query(INSERT_AUDIT)
-            .bind(*entry.id.as_uuid())
-            .bind(Instant(entry.at))
-            .bind(*entry.member_id.as_uuid())
-            .bind(*entry.agency_id.as_uuid())
-            .bind(entry.person_id.map(|p| *p.as_uuid()))
-            .bind(entry.action.code())
-            .bind(&entry.what)
-            .bind(&entry.basis)
-            .execute(&mut *$tx)
-            .await
-            .map_err(db_error)?;
-    }};
-}
-
-/// For the stores of other capabilities: their writes carry the audit entry in the same transaction.
-pub(crate) use insert_audit;
 
 impl Store {
     /// After a unique violation on insert: name the identifier and who holds it.
@@ -313,31 +241,20 @@ impl PeopleStore for Store {
         let version = expected_version + 1;
         let result: StoreResult<()> = async {
             in_tx!(self, tx => {
-                let updated = sqlx::query(
-                    "UPDATE person SET family_name = $1, given_names = $2, birth_date = $3, sex = $4, address = $5, \
-                     postcode = $6, city = $7, phone = $8, email = $9, version = $10, updated_at = $11, updated_by = $12 \
-                     WHERE id = $13 AND version = $14",
-                )
-                .bind(&details.family_name)
-                .bind(&details.given_names)
-                .bind(details.birth_date.map(Day))
-                .bind(details.sex.code())
-                .bind(&details.address)
-                .bind(&details.postcode)
-                .bind(&details.city)
-                .bind(&details.phone)
-                .bind(&details.email)
-                .bind(version)
-                .bind(Instant(at))
-                .bind(*by.as_uuid())
-                .bind(uuid)
-                .bind(expected_version)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                if updated.rows_affected() == 0 {
-                    crate::conflict_or_missing!(tx, "person", uuid);
-                }
+                save_versioned!(tx, "person", id: uuid, version: version,
+                    set {
+                        family_name: &details.family_name,
+                        given_names: &details.given_names,
+                        birth_date: details.birth_date.map(Day),
+                        sex: details.sex.code(),
+                        address: &details.address,
+                        postcode: &details.postcode,
+                        city: &details.city,
+                        phone: &details.phone,
+                        email: &details.email,
+                        updated_at: Instant(at),
+                        updated_by: *by.as_uuid(),
+                    });
                 sqlx::query("DELETE FROM person_identifier WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
                 sqlx::query("DELETE FROM person_name_token WHERE person_id = $1").bind(uuid).execute(&mut *tx).await.map_err(db_error)?;
                 write_details!(tx, uuid, version, details, at, *by.as_uuid());
@@ -363,11 +280,11 @@ impl PeopleStore for Store {
         let rows: Vec<PersonIdentifierRow> = self.read_all(&sql, params![*id.as_uuid()]).await?;
         let mut identifiers = Vec::new();
         let mut person = None;
-        for (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, kind, value) in rows {
-            if let (Some(kind), Some(value)) = (kind, value) {
+        for Joined(row, identifier) in rows {
+            if let (Some(kind), Some(value)) = identifier {
                 identifiers.push((kind, value));
             }
-            person.get_or_insert((a, b, c, d, e, f, g, h, i, j, k, l, m, n, o));
+            person.get_or_insert(row);
         }
         person.map(|row| into_person(row, identifiers)).transpose()
     }
@@ -392,16 +309,15 @@ impl PeopleStore for Store {
         let mut identifiers: Vec<IdentifierRow> = Vec::new();
         let mut team: Vec<TeamEntry> = Vec::new();
         let mut team_names = Vec::new();
-        for Joined(row, entry) in rows {
-            let (a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, kind, value) = row;
-            if let (Some(kind), Some(value)) = (kind, value)
+        for Joined(Joined(row, identifier), entry) in rows {
+            if let (Some(kind), Some(value)) = identifier
                 && !identifiers.iter().any(|(seen_kind, seen)| *seen_kind == kind && *seen == value)
             {
                 identifiers.push((kind, value));
             }
-            person.get_or_insert((a, b, c, d, e, f, g, h, i, j, k, l, m, n, o));
+            person.get_or_insert(row);
             if let Some(Joined(entry, (agency, added_by))) = entry
-                && !team.iter().any(|seen| *seen.id.as_uuid() == entry.0)
+                && !team.iter().any(|seen| *seen.id.as_uuid() == entry.id)
             {
                 let entry = into_team_entry(entry)?;
                 team_names.push(TeamEntryNames { entry: entry.id, agency, added_by });
@@ -538,26 +454,4 @@ impl PeopleStore for Store {
         });
         Ok(())
     }
-}
-
-/// Writes audit entries; used by the `AuditLog` port and by stores of other capabilities.
-pub(crate) async fn append_audit(store: &Store, entries: &[AuditEntry]) -> StoreResult<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    // One statement for all of them: a search audits every person it lists (up to 50), and
-    // on SQLite each statement inside the write lock delays every other writer.
-    in_tx!(store, tx => {
-        insert_rows!(store, tx, AUDIT_HEAD, 8, entries, |q, entry| {
-            q.bind(*entry.id.as_uuid())
-                .bind(Instant(entry.at))
-                .bind(*entry.member_id.as_uuid())
-                .bind(*entry.agency_id.as_uuid())
-                .bind(entry.person_id.map(|p| *p.as_uuid()))
-                .bind(entry.action.code())
-                .bind(&entry.what)
-                .bind(&entry.basis)
-        });
-    });
-    Ok(())
 }

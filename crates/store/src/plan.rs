@@ -2,39 +2,39 @@
 //! updates, the append-only history (one row per change, with the plan after it), and an
 //! index of outstanding tasks for the task lists, rewritten from the plan on every save.
 
+use crate::audit::insert_audit;
 use crate::notifications::insert_events;
-use crate::people::{INSERT_AUDIT, in_list, in_list_from, insert_audit};
-use crate::read::{Param, params};
+use crate::read::{Param, params, read_row_struct};
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx};
+use crate::{Store, corrupt, in_list, in_list_from, in_tx, to_json};
 use domain::audit::AuditEntry;
-use domain::ids::{AgencyId, MemberId, PersonId, PlanId, TaskId};
-use domain::measures::ExclusionOrder;
-use domain::measures::ports::{MeasureStore, TaskHolders, TaskListStore};
+use domain::ids::{AgencyId, MemberId, PersonId, PlanId};
 use domain::notifications::Event;
 use domain::plan::Plan;
-use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, TaskOwner, command_name};
-use domain::plan::service::plan_status_code;
-use domain::ports::{StoreError, StoreResult};
+use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, command_name};
+use domain::ports::StoreResult;
 use jiff::civil::Date;
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// plan_id, person_id, version, at, on_day, member_id, agency_id, command
-type EventRow = (Uuid, Uuid, i64, Instant, Day, Uuid, Uuid, String);
+read_row_struct! {
+    /// A row of a plan's history, with the plan's person.
+    struct EventRow {
+        plan_id: Uuid,
+        person_id: Uuid,
+        version: i64,
+        at: Instant,
+        on_day: Day,
+        member_id: Uuid,
+        agency_id: Uuid,
+        command: String,
+    }
+}
 
 /// Statuses on the weekly review (`plan_status_code`), and the running ones among them.
 const REVIEWED: &str = "'active', 'continued', 'under_re_evaluation'";
 const RUNNING: &str = "'active', 'continued'";
-
-pub(crate) fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(format!("stored {what} cannot be read: {detail}"))
-}
-
-pub(crate) fn to_json(value: &impl serde::Serialize) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))
-}
 
 fn parse_plan(text: &str) -> StoreResult<Plan> {
     serde_json::from_str(text).map_err(|e| corrupt("plan", e))
@@ -43,8 +43,9 @@ fn parse_plan(text: &str) -> StoreResult<Plan> {
 /// Writes the history row and rewrites the plan's outstanding-task index.
 macro_rules! write_event_and_tasks {
     ($tx:ident, $plan:expr, $event:expr, $state:expr) => {{
-        let plan: &Plan = $plan;
-        let event: &PlanEvent = $event;
+        use $crate::types::{Day, Instant};
+        let plan: &domain::plan::Plan = $plan;
+        let event: &domain::plan::ports::PlanEvent = $event;
         sqlx::query(
             "INSERT INTO plan_event (plan_id, version, kind, at, on_day, member_id, agency_id, command, state) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -56,16 +57,16 @@ macro_rules! write_event_and_tasks {
         .bind(Day(event.on))
         .bind(*event.member.as_uuid())
         .bind(*event.agency.as_uuid())
-        .bind(to_json(&event.command)?)
+        .bind($crate::to_json(&event.command)?)
         .bind($state)
         .execute(&mut *$tx)
         .await
-        .map_err(db_error)?;
+        .map_err($crate::db_error)?;
         sqlx::query("DELETE FROM plan_task WHERE plan_id = $1")
             .bind(plan.id.0)
             .execute(&mut *$tx)
             .await
-            .map_err(db_error)?;
+            .map_err($crate::db_error)?;
         if !plan.status.has_ended() {
             for task in plan.tasks.iter().filter(|t| t.status.is_outstanding()) {
                 sqlx::query(
@@ -80,57 +81,35 @@ macro_rules! write_event_and_tasks {
                 .bind(Day(task.due))
                 .execute(&mut *$tx)
                 .await
-                .map_err(db_error)?;
+                .map_err($crate::db_error)?;
             }
         }
     }};
 }
 
-/// Writes one step of a plan inside a transaction: version 1 inserts the plan, a later
-/// version updates it if the stored version is still the one before (otherwise the
-/// transaction ends with `StoreError::Conflict`); then the history row and the task index.
+/// Writes one step of a plan inside a transaction: the plan row at the step's version
+/// (`save_versioned!`: version 1 inserts it, a later one updates it if the stored version is
+/// still the one before, otherwise the transaction ends with `StoreError::Conflict`); then
+/// the history row and the task index.
 macro_rules! write_plan_step {
     ($tx:ident, $plan:expr, $event:expr, $state:expr) => {{
-        let plan: &Plan = $plan;
-        let event: &PlanEvent = $event;
-        if event.version == 1 {
-            sqlx::query(
-                "INSERT INTO plan (id, person_id, status, started_on, version, state, created_at, created_by, updated_at, \
-                 re_evaluation_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(plan.id.0)
-            .bind(plan.person.0)
-            .bind(plan_status_code(&plan.status))
-            .bind(Day(plan.started_on))
-            .bind(event.version)
-            .bind($state)
-            .bind(Instant(event.at))
-            .bind(*event.member.as_uuid())
-            .bind(Instant(event.at))
-            .bind(plan.re_evaluation_on.map(Day))
-            .execute(&mut *$tx)
-            .await
-            .map_err(db_error)?;
-        } else {
-            let updated = sqlx::query(
-                "UPDATE plan SET status = $1, version = $2, state = $3, updated_at = $4, re_evaluation_on = $7 \
-                 WHERE id = $5 AND version = $6",
-            )
-            .bind(plan_status_code(&plan.status))
-            .bind(event.version)
-            .bind($state)
-            .bind(Instant(event.at))
-            .bind(plan.id.0)
-            .bind(event.version - 1)
-            .bind(plan.re_evaluation_on.map(Day))
-            .execute(&mut *$tx)
-            .await
-            .map_err(db_error)?;
-            if updated.rows_affected() == 0 {
-                $crate::conflict_or_missing!($tx, "plan", plan.id.0);
-            }
-        }
-        write_event_and_tasks!($tx, plan, event, $state);
+        use $crate::types::{Day, Instant};
+        let plan: &domain::plan::Plan = $plan;
+        let event: &domain::plan::ports::PlanEvent = $event;
+        $crate::versioned::save_versioned!($tx, "plan", id: plan.id.0, version: event.version,
+            insert {
+                person_id: plan.person.0,
+                started_on: Day(plan.started_on),
+                created_at: Instant(event.at),
+                created_by: *event.member.as_uuid(),
+            },
+            set {
+                status: domain::plan::service::plan_status_code(&plan.status),
+                state: $state,
+                updated_at: Instant(event.at),
+                re_evaluation_on: plan.re_evaluation_on.map(Day),
+            });
+        $crate::plan::write_event_and_tasks!($tx, plan, event, $state);
     }};
 }
 
@@ -139,7 +118,7 @@ pub(crate) use write_plan_step;
 
 impl Store {
     /// The plans with these ids, in this order, read a few hundred per query.
-    async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Arc<Plan>>> {
+    pub(crate) async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Arc<Plan>>> {
         // The versions first, then only the plans not already parsed at that version. Every
         // stored plan has a version from 1: saying so lets SQLite read the versions from the
         // `plan_version` index alone rather than from each plan's row.
@@ -219,18 +198,18 @@ impl PlanStore for Store {
                    FROM plan_event e JOIN plan p ON p.id = e.plan_id WHERE e.plan_id = $1 ORDER BY e.version";
         let rows: Vec<EventRow> = self.read_all(sql, params![plan.0]).await?;
         rows.into_iter()
-            .map(|(plan_id, person_id, version, at, on_day, member_id, agency_id, command)| {
+            .map(|row| {
                 let command: Option<domain::plan::PlanCommand> =
-                    serde_json::from_str(&command).map_err(|e| corrupt("plan change", e))?;
+                    serde_json::from_str(&row.command).map_err(|e| corrupt("plan change", e))?;
                 Ok(PlanEvent {
-                    plan: PlanId(plan_id),
-                    person: PersonId::from_uuid(person_id),
-                    version,
+                    plan: PlanId(row.plan_id),
+                    person: PersonId::from_uuid(row.person_id),
+                    version: row.version,
                     kind: command.as_ref().map_or("drafted", command_name),
-                    at: at.0,
-                    on: on_day.0,
-                    member: MemberId::from_uuid(member_id),
-                    agency: AgencyId::from_uuid(agency_id),
+                    at: row.at.0,
+                    on: row.on_day.0,
+                    member: MemberId::from_uuid(row.member_id),
+                    agency: AgencyId::from_uuid(row.agency_id),
                     command,
                 })
             })
@@ -281,57 +260,5 @@ impl PlanStore for Store {
             total: u64::try_from(total).unwrap_or_default(),
             needing_attention: u64::try_from(needing_attention).unwrap_or_default(),
         })
-    }
-}
-
-/// "My tasks" reads plan tasks and the help tasks of exclusion orders in one order.
-impl TaskListStore for Store {
-    async fn tasks_of(&self, owner: TaskOwner, page: PageRequest) -> StoreResult<TaskHolders> {
-        // Read along the (owner, due, task_id) indexes of plan tasks and of help tasks of
-        // orders in force, merged in that order: the page and one more task (to tell whether
-        // another page follows). Help tasks have no member.
-        let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
-        let wanted = i64::from(page.limit) + 1;
-        let through = offset.saturating_add(wanted);
-        let mut found: Vec<(Uuid, i32, Uuid)> = match owner {
-            TaskOwner::Agency(agency) => {
-                // Each side stops at the end of the page along its own index before the merge:
-                // ordering the union itself sorted every task of the agency (150,000 at
-                // national scale).
-                // The limits are written into the statement: with them as parameters, SQLite
-                // prepared this compound statement afresh on every run (a bound LIMIT expires
-                // it), a tenth of the page's time. One statement per page number is cached.
-                let sql = format!(
-                    "SELECT holder, plan, task_id FROM (\
-                     SELECT * FROM (SELECT plan_id AS holder, 1 AS plan, due, task_id FROM plan_task \
-                     WHERE owner_agency = $1 ORDER BY due, task_id LIMIT {through}) AS plan_side \
-                     UNION ALL \
-                     SELECT * FROM (SELECT t.measure_id, 0, t.due, t.task_id FROM measure_task t \
-                     JOIN measure m ON m.id = t.measure_id WHERE t.owner_agency = $1 AND m.status = 'open' \
-                     ORDER BY t.due, t.task_id LIMIT {through}) AS order_side) AS owned \
-                     ORDER BY due, task_id LIMIT {wanted} OFFSET {offset}"
-                );
-                self.read_all(&sql, params![*agency.as_uuid()]).await?
-            }
-            TaskOwner::Member(member) => {
-                let sql = "SELECT plan_id AS holder, 1 AS plan, task_id FROM plan_task WHERE owner_member = $1 \
-                           ORDER BY due, task_id LIMIT $2 OFFSET $3";
-                self.read_all(sql, params![*member.as_uuid(), wanted, offset]).await?
-            }
-        };
-        let more = found.len() > page.limit as usize;
-        found.truncate(page.limit as usize);
-        let tasks = found.iter().map(|(_, _, task)| TaskId::from_uuid(*task)).collect();
-        let mut seen = std::collections::HashSet::new();
-        let (plans, orders): (Vec<_>, Vec<_>) =
-            found.into_iter().filter(|(id, _, _)| seen.insert(*id)).partition(|(_, plan, _)| *plan == 1);
-        let plans = self.plans_by_ids(plans.into_iter().map(|(id, _, _)| id).collect()).await?;
-        let mut held = Vec::with_capacity(orders.len());
-        for (id, _, _) in orders {
-            if let Some(stored) = MeasureStore::measure::<ExclusionOrder>(self, id).await? {
-                held.push(stored.value);
-            }
-        }
-        Ok(TaskHolders { tasks, plans, orders: held, more })
     }
 }

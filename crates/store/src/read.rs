@@ -9,7 +9,8 @@
 //! the `libsqlite3-sys` that sqlx links); on PostgreSQL (and an in-memory SQLite, which only
 //! its one sqlx connection can see) they go through sqlx as before. The SQL text is the same
 //! for both (`$n` placeholders, which SQLite reads as parameters named `$n`); rows come back as
-//! tuples of column types both paths decode, so each query and its decoding is written once.
+//! tuples of column types both paths decode, or as structs declared with `read_row_struct!`
+//! (rows wider than a handful of columns), so each query and its decoding is written once.
 //!
 //! The reads are short (index lookups of a page's worth of rows), so running them on an async
 //! worker thread costs less than handing them to another thread; writes stay on sqlx, in
@@ -132,9 +133,9 @@ impl<T> Column for T where
 {
 }
 
-/// A result row, or a run of its columns, decoded by position: a tuple of [`Column`]s, an
-/// `Option` of one (`None` when its first column is NULL: the empty side of a LEFT JOIN), or
-/// two runs side by side ([`Joined`]), for rows wider than a tuple can be.
+/// A result row, or a run of its columns, decoded by position: a tuple of [`Column`]s, a
+/// struct declared with `read_row_struct!`, an `Option` of one (`None` when its first column
+/// is NULL: the empty side of a LEFT JOIN), or two runs side by side ([`Joined`]).
 pub(crate) trait ReadRow: Sized {
     /// Columns taken.
     const WIDTH: usize;
@@ -228,6 +229,61 @@ read_row_tuple!(17: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L
 read_row_tuple!(18: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R);
 read_row_tuple!(19: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R, 18 S);
 read_row_tuple!(20: 0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L, 12 M, 13 N, 14 O, 15 P, 16 Q, 17 R, 18 S, 19 T);
+
+/// Declares a struct whose fields are a result row's columns, in order, and decodes it by
+/// position, as the tuple of its field types is decoded: [`ReadRow`] for the reads of this
+/// module (unchecked on PostgreSQL, see `read_row_tuple!`), and sqlx's `FromRow` on both
+/// backends for reads made with `sqlx::query_as` (sqlx's own tuple decoding). So a wide row is
+/// read by name without giving up decoding by position, and one row type serves every path.
+///
+/// ```text
+/// read_row_struct! {
+///     /// id, name
+///     struct AgencyRow { id: Uuid, name: String }
+/// }
+/// ```
+macro_rules! read_row_struct {
+    (
+        $(#[$meta:meta])*
+        $vis:vis struct $name:ident { $($(#[$field_meta:meta])* $field_vis:vis $field:ident: $type:ty),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        $vis struct $name {
+            $($(#[$field_meta])* $field_vis $field: $type),+
+        }
+
+        impl $crate::read::ReadRow for $name {
+            const WIDTH: usize = <($($type,)+) as $crate::read::ReadRow>::WIDTH;
+            fn rusqlite_at(row: &rusqlite::Row<'_>, start: usize) -> rusqlite::Result<Self> {
+                let ($($field,)+) = <($($type,)+) as $crate::read::ReadRow>::rusqlite_at(row, start)?;
+                Ok($name { $($field),+ })
+            }
+            fn pg_at(row: &sqlx::postgres::PgRow, start: usize) -> sqlx::Result<Self> {
+                let ($($field,)+) = <($($type,)+) as $crate::read::ReadRow>::pg_at(row, start)?;
+                Ok($name { $($field),+ })
+            }
+            fn sqlx_sqlite_at(row: &sqlx::sqlite::SqliteRow, start: usize) -> sqlx::Result<Self> {
+                let ($($field,)+) = <($($type,)+) as $crate::read::ReadRow>::sqlx_sqlite_at(row, start)?;
+                Ok($name { $($field),+ })
+            }
+        }
+
+        impl<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> for $name {
+            fn from_row(row: &'r sqlx::sqlite::SqliteRow) -> sqlx::Result<Self> {
+                let ($($field,)+) = <($($type,)+) as sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>>::from_row(row)?;
+                Ok($name { $($field),+ })
+            }
+        }
+
+        impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for $name {
+            fn from_row(row: &'r sqlx::postgres::PgRow) -> sqlx::Result<Self> {
+                let ($($field,)+) = <($($type,)+) as sqlx::FromRow<'r, sqlx::postgres::PgRow>>::from_row(row)?;
+                Ok($name { $($field),+ })
+            }
+        }
+    };
+}
+pub(crate) use read_row_struct;
 
 /// Where the reads of this module run, when not on the store's sqlx pool.
 #[derive(Debug)]
@@ -367,5 +423,46 @@ impl Store {
                 rows.iter().take(limit.unwrap_or(usize::MAX)).map(|row| T::from_pg(row).map_err(db_error)).collect()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    read_row_struct! {
+        #[derive(Debug, PartialEq)]
+        struct Sample {
+            id: i64,
+            name: String,
+            on: Option<Day>,
+        }
+    }
+
+    const SQL: &str = "SELECT 7, 'seven', '2026-11-23', 'after'";
+
+    fn expected() -> Sample {
+        Sample { id: 7, name: "seven".into(), on: Some(Day("2026-11-23".parse().unwrap())) }
+    }
+
+    #[test]
+    fn a_row_struct_takes_its_columns_by_position_on_rusqlite() {
+        let connection = Connection::open_in_memory().unwrap();
+        let mut statement = connection.prepare(SQL).unwrap();
+        let mut rows = statement.raw_query();
+        let row = rows.next().unwrap().unwrap();
+        assert_eq!(Sample::WIDTH, 3);
+        assert_eq!(Sample::from_rusqlite(row).unwrap(), expected());
+        let Joined(sample, (after,)) = <Joined<Sample, (String,)>>::from_rusqlite(row).unwrap();
+        assert_eq!((sample, after.as_str()), (expected(), "after"));
+    }
+
+    #[tokio::test]
+    async fn a_row_struct_takes_its_columns_by_position_on_sqlx() {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:").await.unwrap();
+        let row = sqlx::query(SQL).fetch_one(&pool).await.unwrap();
+        assert_eq!(Sample::from_sqlx_sqlite(&row).unwrap(), expected());
+        let sample: Sample = sqlx::query_as(SQL).fetch_one(&pool).await.unwrap();
+        assert_eq!(sample, expected());
     }
 }

@@ -1,6 +1,6 @@
 //! Screenings "beyond the case": one row per screening, one per scored life domain.
 
-use crate::people::{INSERT_AUDIT, insert_audit};
+use crate::audit::insert_audit;
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
@@ -185,7 +185,7 @@ macro_rules! upsert_screening_referrals {
     ($tx:ident, $at:expr, $referrals:expr) => {{
         for referral in $referrals {
             let referral: &domain::screening::ScreeningReferral = referral;
-            let signals = serde_json::to_string(&referral.signals).map_err(|e| StoreError::Database(e.to_string()))?;
+            let signals = $crate::to_json(&referral.signals)?;
             let advice =
                 referral.advice.and_then(|a| serde_json::to_value(a).ok()).and_then(|v| v.as_str().map(str::to_owned));
             sqlx::query(

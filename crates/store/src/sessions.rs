@@ -2,7 +2,7 @@
 //! them: a member logged in through one server is logged in through all.
 
 use crate::directory::parse_roles;
-use crate::read::params;
+use crate::read::{params, read_row_struct};
 use crate::session_cache::Lookup;
 use crate::types::Instant;
 use crate::{Store, db_error, on_db};
@@ -12,9 +12,21 @@ use domain::ports::StoreResult;
 use jiff::Timestamp;
 use uuid::Uuid;
 
-/// token_hash, csrf_token, created_at, expires_at, member_id, agency_id, username,
-/// display_name, roles, agency_name
-type LiveSessionRow = (String, String, Instant, Instant, Uuid, Uuid, String, String, String, String);
+read_row_struct! {
+    /// A session that has not expired, with its member and the member's agency.
+    struct LiveSessionRow {
+        token_hash: String,
+        csrf_token: String,
+        created_at: Instant,
+        expires_at: Instant,
+        member_id: Uuid,
+        agency_id: Uuid,
+        username: String,
+        display_name: String,
+        roles: String,
+        agency_name: String,
+    }
+}
 
 impl SessionStore for Store {
     async fn create_session(&self, session: &Session) -> StoreResult<()> {
@@ -86,33 +98,25 @@ impl Store {
                    FROM session s JOIN member m ON m.id = s.member_id JOIN agency a ON a.id = m.agency_id \
                    WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT m.disabled";
         let row: Option<LiveSessionRow> = self.read_optional(sql, params![token_hash, Instant(now)]).await?;
-        let Some((
-            token_hash,
-            csrf_token,
-            created_at,
-            expires_at,
-            member_id,
-            agency_id,
-            username,
-            display_name,
-            roles,
-            agency_name,
-        )) = row
-        else {
-            return Ok(None);
-        };
-        let member_id = MemberId::from_uuid(member_id);
+        let Some(row) = row else { return Ok(None) };
+        let member_id = MemberId::from_uuid(row.member_id);
         Ok(Some(LiveSession {
-            session: Session { token_hash, member_id, csrf_token, created_at: created_at.0, expires_at: expires_at.0 },
+            session: Session {
+                token_hash: row.token_hash,
+                member_id,
+                csrf_token: row.csrf_token,
+                created_at: row.created_at.0,
+                expires_at: row.expires_at.0,
+            },
             member: Member {
                 id: member_id,
-                agency_id: AgencyId::from_uuid(agency_id),
-                username,
-                display_name,
-                roles: parse_roles(&roles)?,
+                agency_id: AgencyId::from_uuid(row.agency_id),
+                username: row.username,
+                display_name: row.display_name,
+                roles: parse_roles(&row.roles)?,
                 disabled: false,
             },
-            agency_name,
+            agency_name: row.agency_name,
         }))
     }
 

@@ -3,21 +3,21 @@
 //! domain derived (`view::index`); the history rows are written from the transition's effects,
 //! in the same transaction as the audit entries and any new case-team entries.
 
-use crate::people::{INSERT_AUDIT, in_list, insert_audit};
-use crate::read::params;
+use crate::audit::insert_audit;
+use crate::read::{params, read_row_struct};
 use crate::screening::upsert_screening_referrals;
 use crate::team_writes::insert_team_entries;
 use crate::types::{Day, Instant};
-use crate::{Store, db_error, in_tx};
+use crate::versioned::save_versioned;
+use crate::{Store, corrupt, db_error, in_list, in_tx, to_json};
 
 pub(crate) mod board;
 #[macro_use]
 mod history;
 use board::{BOARD_COLUMNS, BoardRow, ON_TEAM, touch_boards_of_suspect};
-use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, CaseId, MemberId, PersonId};
 use domain::jurisdiction::Partner;
-use domain::ports::{StoreError, StoreResult};
+use domain::ports::StoreResult;
 use domain::zsm::model::forms::contribution_state_code;
 use domain::zsm::model::intake::Victim;
 use domain::zsm::model::prior::PriorOffence;
@@ -25,19 +25,11 @@ use domain::zsm::model::view::{CaseIndex, MetricsRow};
 use domain::zsm::ports::{BoardCase, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
 use domain::zsm::workflow::case::CaseEffect;
 use domain::zsm::workflow::clock::{ClockEffect, ClockRun};
-use history::{case_event, clock_event};
+use history::{ClockEventRow, case_event, clock_event};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 use uuid::Uuid;
-
-fn corrupt(what: &str, detail: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(format!("stored {what} cannot be read: {detail}"))
-}
-
-pub(crate) fn json(value: &impl Serialize) -> StoreResult<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Database(e.to_string()))
-}
 
 fn code<T: Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
@@ -57,9 +49,22 @@ type PriorRow = (Day, Option<Day>, String, String, Option<i64>);
 /// code, name, pack
 type LocationRow = (String, String, String);
 
-/// registered_at, arrested_at, then the derived index columns
-type MetricsDbRow =
-    (Instant, Instant, String, bool, Option<Instant>, Option<Instant>, Option<String>, bool, Option<bool>, bool, bool);
+read_row_struct! {
+    /// When a case was registered and its suspect arrested, then the derived index columns.
+    struct MetricsDbRow {
+        registered_at: Instant,
+        arrested_at: Instant,
+        status: String,
+        is_open: bool,
+        urgent_deadline: Option<Instant>,
+        first_decided_at: Option<Instant>,
+        disposal: Option<String>,
+        settled_at_table: bool,
+        within_target: Option<bool>,
+        signals_beyond_case: bool,
+        referral_made: bool,
+    }
+}
 
 fn into_stored((state, clocks, lawyer_id, version): CaseRow) -> StoreResult<StoredCase> {
     Ok(StoredCase {
@@ -187,8 +192,8 @@ impl ZsmStore for Store {
         let stored = write.stored;
         let case = &stored.case;
         let details = case.intake.details();
-        let state = json(case)?;
-        let clocks = json(&stored.clocks)?;
+        let state = to_json(case)?;
+        let clocks = to_json(&stored.clocks)?;
         let insert_case = format!("INSERT INTO zsm_case ({CASE_COLUMNS}) VALUES ({})", in_list(26));
         let insert_offence = format!("INSERT INTO zsm_offence ({OFFENCE_COLUMNS}) VALUES ({})", in_list(7));
         in_tx!(self, tx => {
@@ -220,44 +225,35 @@ impl ZsmStore for Store {
             for (partner, _) in case.contributions.iter() {
                 insert_contribution!(tx, write, partner);
             }
-            write_history!(tx, &write);
-            upsert_screening_referrals!(tx, write.at, write.referrals);
-            write_audit_and_team!(tx, &write);
-            touch_boards_of_suspect!(tx, *stored.suspect().as_uuid());
+            write_with_case!(tx, &write);
         });
         Ok(())
     }
 
     async fn save_case(&self, write: CaseWrite<'_>) -> StoreResult<()> {
         let stored = write.stored;
-        let state = json(&stored.case)?;
-        let clocks = json(&stored.clocks)?;
+        let state = to_json(&stored.case)?;
+        let clocks = to_json(&stored.clocks)?;
         in_tx!(self, tx => {
-            let query = sqlx::query(
-                "UPDATE zsm_case SET state = $1, clocks = $2, status = $3, is_open = $4, urgent_deadline = $5, \
-                 first_decided_at = $6, disposal = $7, settled_at_table = $8, within_target = $9, \
-                 signals_beyond_case = $10, referral_made = $11, lawyer_id = $12, version = $13, updated_at = $14, \
-                 updated_by = $15 WHERE id = $16 AND version = $17",
-            )
-            .bind(state)
-            .bind(clocks);
-            let updated = bind_index!(query, write.index)
-                .bind(stored.lawyer.map(|m| *m.as_uuid()))
-                .bind(stored.version)
-                .bind(Instant(write.at))
-                .bind(*write.by.as_uuid())
-                .bind(stored.case.id.as_uuid())
-                .bind(stored.version - 1)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-            if updated.rows_affected() == 0 {
-                crate::conflict_or_missing!(tx, "zsm_case", stored.case.id.as_uuid());
-            }
-            write_history!(tx, &write);
-            upsert_screening_referrals!(tx, write.at, write.referrals);
-            write_audit_and_team!(tx, &write);
-            touch_boards_of_suspect!(tx, *stored.suspect().as_uuid());
+            let index = write.index;
+            save_versioned!(tx, "zsm_case", id: stored.case.id.as_uuid(), version: stored.version,
+                set {
+                    state: state,
+                    clocks: clocks,
+                    status: index.status.clone(),
+                    is_open: index.open,
+                    urgent_deadline: index.urgent_deadline.map(Instant),
+                    first_decided_at: index.first_decided_at.map(Instant),
+                    disposal: index.disposal.clone(),
+                    settled_at_table: index.settled_at_table,
+                    within_target: index.within_target,
+                    signals_beyond_case: index.signals_beyond_case,
+                    referral_made: index.referral_made,
+                    lawyer_id: stored.lawyer.map(|m| *m.as_uuid()),
+                    updated_at: Instant(write.at),
+                    updated_by: *write.by.as_uuid(),
+                });
+            write_with_case!(tx, &write);
         });
         Ok(())
     }
@@ -335,35 +331,20 @@ impl ZsmStore for Store {
         let rows: Vec<MetricsDbRow> = self.read_all(sql, params![location, Instant(from), Instant(to)]).await?;
         Ok(rows
             .into_iter()
-            .map(|row| {
-                let (
-                    registered_at,
-                    arrested_at,
-                    status,
-                    open,
-                    urgent_deadline,
-                    first_decided_at,
-                    disposal,
-                    settled_at_table,
-                    within_target,
-                    signals_beyond_case,
-                    referral_made,
-                ) = row;
-                MetricsRow {
-                    registered_at: registered_at.0,
-                    arrested_at: arrested_at.0,
-                    index: CaseIndex {
-                        status,
-                        open,
-                        urgent_deadline: urgent_deadline.map(|i| i.0),
-                        first_decided_at: first_decided_at.map(|i| i.0),
-                        disposal,
-                        settled_at_table,
-                        within_target,
-                        signals_beyond_case,
-                        referral_made,
-                    },
-                }
+            .map(|row| MetricsRow {
+                registered_at: row.registered_at.0,
+                arrested_at: row.arrested_at.0,
+                index: CaseIndex {
+                    status: row.status,
+                    open: row.is_open,
+                    urgent_deadline: row.urgent_deadline.map(|i| i.0),
+                    first_decided_at: row.first_decided_at.map(|i| i.0),
+                    disposal: row.disposal,
+                    settled_at_table: row.settled_at_table,
+                    within_target: row.within_target,
+                    signals_beyond_case: row.signals_beyond_case,
+                    referral_made: row.referral_made,
+                },
             })
             .collect())
     }

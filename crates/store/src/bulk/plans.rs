@@ -189,7 +189,7 @@ impl Store {
             let mut tokens = Vec::new();
             for generated in &plans {
                 let plan = &generated.plan;
-                states.push(serde_json::to_string(plan).map_err(|e| StoreError::Database(e.to_string()))?);
+                states.push(crate::to_json(plan)?);
                 for task in plan.tasks.iter().filter(|t| t.status.is_outstanding()) {
                     outstanding.push((task.id.0, plan.id.0, plan.person.0, task.owner.0, Day(task.due)));
                 }

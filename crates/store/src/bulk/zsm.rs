@@ -10,8 +10,8 @@
 use super::generate::SplitMix;
 use super::{BULK_LOADER, BulkLoaded, BulkSpec, generated_agency};
 use crate::types::{Day, Instant};
-use crate::zsm::{CASE_COLUMNS, OFFENCE_COLUMNS, bind_index, bind_new_case, bind_offence, json};
-use crate::{Store, db_error, in_tx, insert_rows, on_db};
+use crate::zsm::{CASE_COLUMNS, OFFENCE_COLUMNS, bind_index, bind_new_case, bind_offence};
+use crate::{Store, db_error, in_tx, insert_rows, on_db, to_json};
 use domain::directory::DirectoryStore;
 use domain::ids::{CaseId, MemberId, PersonId};
 use domain::jurisdiction::{JurisdictionPack, Partner, shipped_pack};
@@ -214,7 +214,7 @@ fn built(
     let index = index(&case, &clocks, pack);
     let at = clock.now();
     Ok((|| {
-        let (state, clocks_json) = (json(&case)?, json(&clocks)?);
+        let (state, clocks_json) = (to_json(&case)?, to_json(&clocks)?);
         let stored = StoredCase { case, clocks, lawyer: None, version };
         Ok(GeneratedCase { stored, index, state, clocks: clocks_json, at })
     })())

@@ -5,19 +5,26 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::notify::{CohortNotify, notify_teams};
 use super::{CohortChange, StoredOverride, from_store_day, to_store_day};
-use crate::people::INSERT_AUDIT;
-use crate::plan::{to_json, write_event_and_tasks};
+use crate::read::read_row_struct;
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, insert_rows, on_db};
 use ::evidence::membership::{Cause, Change, MembershipEvent, Override, OverrideKind};
-use domain::audit::AuditEntry;
 use domain::cohort::{CohortChange as TeamChange, CohortMove};
-use domain::plan::Plan;
-use domain::plan::ports::PlanEvent;
-use domain::plan::service::plan_status_code;
 use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
 use uuid::Uuid;
+
+read_row_struct! {
+    /// A stored manual decision, as `cohort_overrides` reads it.
+    struct OverrideRow {
+        person_id: String,
+        kind: String,
+        from_date: Option<Day>,
+        reason: String,
+        decided_by: String,
+        decided_at: Instant,
+    }
+}
 
 /// What recording a rule's history wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -175,20 +182,19 @@ impl Store {
 
     /// A rule's manual decisions, oldest first. A decision lasts until the person's next one.
     pub async fn cohort_overrides(&self, rule_name: &str) -> StoreResult<Vec<StoredOverride>> {
-        type Row = (String, String, Option<Day>, String, String, Instant);
-        let rows: Vec<Row> = on_db!(self, pool => sqlx::query_as(
+        let rows: Vec<OverrideRow> = on_db!(self, pool => sqlx::query_as(
             "SELECT person_id, kind, from_date, reason, decided_by, decided_at FROM evidence_cohort_override \
              WHERE rule_name = $1 ORDER BY person_id, from_date, decided_at, id"
         ).bind(rule_name).fetch_all(pool).await)
         .map_err(db_error)?;
         let mut out: Vec<StoredOverride> = Vec::with_capacity(rows.len());
-        for (person_id, kind, from, reason, decided_by, decided_at) in rows {
+        for OverrideRow { person_id, kind, from_date, reason, decided_by, decided_at } in rows {
             let kind = match kind.as_str() {
                 "select" => OverrideKind::Select,
                 "deselect" => OverrideKind::Deselect,
-                other => return Err(StoreError::Database(format!("stored override kind cannot be read: {other}"))),
+                other => return Err(crate::corrupt("override kind", other)),
             };
-            let from = from_store_day(from);
+            let from = from_store_day(from_date);
             // The previous decision for the same person ends where this one starts.
             if let Some(previous) = out.last_mut()
                 && previous.decision.person_id == person_id

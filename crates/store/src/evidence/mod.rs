@@ -18,12 +18,13 @@ mod sqlite_load;
 pub use cohorts::Recorded;
 pub use notify::CohortNotify;
 
+use crate::read::read_row_struct;
 use crate::types::Day;
-use crate::{Store, db_error, on_db};
+use crate::{Store, corrupt, db_error, on_db};
 use ::evidence::dataset::{Dataset, DatasetBuilder, Outcome, Sex};
 use ::evidence::date::{NO_DAY, civil_from_days, days_from_civil};
 use ::evidence::membership::Override;
-use domain::ports::{StoreError, StoreResult};
+use domain::ports::StoreResult;
 use jiff::Timestamp;
 
 /// An evidence day (days since 1970-01-01) as a store date; `None` for "unknown".
@@ -82,6 +83,19 @@ pub struct StoredOverride {
     pub decided_at: Timestamp,
 }
 
+read_row_struct! {
+    /// A stored offence, as `load_extract` reads it.
+    struct OffenceRow {
+        source_id: String,
+        person_id: String,
+        offence_date: Option<Day>,
+        outcome_date: Option<Day>,
+        outcome: String,
+        offence_type: String,
+        seriousness: Option<i64>,
+    }
+}
+
 /// Adds one to the extract's generation; run in the transaction of every write that changes
 /// what a loaded extract or its cohorts show (imports, recorded cohort history, decisions).
 pub(crate) const BUMP_GENERATION: &str = "UPDATE evidence_generation SET generation = generation + 1 WHERE id = 1";
@@ -119,8 +133,6 @@ impl Store {
             counts.offences as usize,
             counts.index_events as usize,
         );
-        let corrupt =
-            |what: &str, detail: String| StoreError::Database(format!("stored {what} cannot be read: {detail}"));
         on_db!(self, pool => {
             let mut rows = sqlx::query_as::<_, (String, Option<Day>, String, String)>(
                 "SELECT source_id, birth_date, sex, area FROM evidence_person ORDER BY source_id",
@@ -131,17 +143,17 @@ impl Store {
                 b.person(&id, from_store_day(birth), sex, &area).map_err(|e| corrupt("person", e))?;
             }
             drop(rows);
-            let mut rows = sqlx::query_as::<_, (String, String, Option<Day>, Option<Day>, String, String, Option<i64>)>(
+            let mut rows = sqlx::query_as::<_, OffenceRow>(
                 "SELECT source_id, person_id, offence_date, outcome_date, outcome, offence_type, seriousness \
                  FROM evidence_offence",
             )
             .fetch(pool);
-            while let Some((id, person, date, outcome_date, outcome, kind, seriousness)) =
-                rows.try_next().await.map_err(db_error)?
-            {
-                let outcome = Outcome::parse(outcome.as_bytes()).ok_or_else(|| corrupt("outcome", outcome.clone()))?;
-                let seriousness = seriousness.unwrap_or(0).clamp(0, 10) as u8;
-                b.offence(&id, &person, from_store_day(date), from_store_day(outcome_date), outcome, &kind, seriousness)
+            while let Some(row) = rows.try_next().await.map_err(db_error)? {
+                let outcome =
+                    Outcome::parse(row.outcome.as_bytes()).ok_or_else(|| corrupt("outcome", row.outcome.clone()))?;
+                let seriousness = row.seriousness.unwrap_or(0).clamp(0, 10) as u8;
+                let (date, outcome_date) = (from_store_day(row.offence_date), from_store_day(row.outcome_date));
+                b.offence(&row.source_id, &row.person_id, date, outcome_date, outcome, &row.offence_type, seriousness)
                     .map_err(|e| corrupt("offence", e))?;
             }
             drop(rows);

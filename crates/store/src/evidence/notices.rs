@@ -1,7 +1,8 @@
 //! The team's cohort-changes list (`domain::cohort::ports::CohortNoticeStore`): entries written
 //! by [`super::notify`], read per agency on the person's team, acknowledged per agency.
 
-use crate::people::{INSERT_AUDIT, insert_audit};
+use crate::audit::insert_audit;
+use crate::read::read_row_struct;
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
@@ -13,18 +14,28 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use uuid::Uuid;
 
-type Row = (Uuid, Uuid, String, Day, String, Instant);
+read_row_struct! {
+    /// The columns of `COLUMNS`, in order.
+    struct NoticeRow {
+        id: Uuid,
+        person_id: Uuid,
+        rule_name: String,
+        on_date: Day,
+        change: String,
+        created_at: Instant,
+    }
+}
 
 const COLUMNS: &str = "n.id, n.person_id, n.rule_name, n.on_date, n.change, n.created_at";
 
-fn notice((id, person, rule, on, change, created_at): Row) -> StoreResult<CohortNotice> {
+fn notice(row: NoticeRow) -> StoreResult<CohortNotice> {
     Ok(CohortNotice {
-        id: CohortNoticeId(id),
-        person: PersonId::from_uuid(person),
-        rule,
-        on: on.0,
-        change: CohortMove::parse(&change).ok_or_else(|| crate::plan::corrupt("cohort change", change))?,
-        created_at: created_at.0,
+        id: CohortNoticeId(row.id),
+        person: PersonId::from_uuid(row.person_id),
+        rule: row.rule_name,
+        on: row.on_date.0,
+        change: CohortMove::parse(&row.change).ok_or_else(|| crate::corrupt("cohort change", row.change))?,
+        created_at: row.created_at.0,
     })
 }
 
@@ -37,7 +48,7 @@ impl CohortNoticeStore for Store {
              AND NOT EXISTS (SELECT 1 FROM evidence_cohort_notice_ack a WHERE a.notice_id = n.id AND a.agency_id = $1) \
              ORDER BY n.created_at DESC, n.id DESC LIMIT $3"
         ));
-        let rows: Vec<Row> = on_db!(self, pool => {
+        let rows: Vec<NoticeRow> = on_db!(self, pool => {
             sqlx::query_as(sql).bind(agency.as_uuid()).bind(Day(today)).bind(i64::from(limit)).fetch_all(pool).await
         })
         .map_err(db_error)?;
@@ -46,7 +57,7 @@ impl CohortNoticeStore for Store {
 
     async fn cohort_notice(&self, id: CohortNoticeId) -> StoreResult<Option<CohortNotice>> {
         let sql = sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM evidence_cohort_notice n WHERE n.id = $1"));
-        let row: Option<Row> =
+        let row: Option<NoticeRow> =
             on_db!(self, pool => sqlx::query_as(sql).bind(id.0).fetch_optional(pool).await).map_err(db_error)?;
         row.map(notice).transpose()
     }

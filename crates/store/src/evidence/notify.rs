@@ -112,8 +112,7 @@ macro_rules! notify_teams {
                     .map_err($crate::db_error)?;
                 let stored = match stored {
                     Some((state, version, drafted_by)) => Some((
-                        serde_json::from_str::<domain::plan::Plan>(&state)
-                            .map_err(|e| $crate::plan::corrupt("plan", e))?,
+                        serde_json::from_str::<domain::plan::Plan>(&state).map_err(|e| $crate::corrupt("plan", e))?,
                         version,
                         drafted_by.map(domain::ids::AgencyId::from_uuid),
                     )),
@@ -171,10 +170,10 @@ macro_rules! notify_teams {
                                 agency: by.agency,
                                 command: Some(command),
                             };
-                            let state = $crate::plan::to_json(&plan)?;
+                            let state = $crate::to_json(&plan)?;
                             $crate::plan::write_plan_step!($tx, &plan, &event, &state);
                             let entry = audit(by, at, person_id, "plan: task for a changed cohort", change);
-                            $crate::people::insert_audit!($tx, &entry);
+                            $crate::audit::insert_audit!($tx, &entry);
                         }
                     }
                     TeamNotice::List => {
@@ -193,7 +192,7 @@ macro_rules! notify_teams {
                         .await
                         .map_err($crate::db_error)?;
                         let entry = audit(by, at, person_id, "cohort change: on the team's list", change);
-                        $crate::people::insert_audit!($tx, &entry);
+                        $crate::audit::insert_audit!($tx, &entry);
                     }
                     TeamNotice::Nobody => {}
                 }

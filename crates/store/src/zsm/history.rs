@@ -1,6 +1,7 @@
 //! The history rows a case write appends, as macros over the open transaction (`in_tx!` gives
 //! each backend its own transaction type): case events, clocks and their events, partner
-//! section versions, decisions, amendments, obligations and breaches, audit and team entries.
+//! section versions, decisions, amendments, obligations and breaches; and, with them
+//! (`write_with_case!`), the referrals, team and audit entries and the boards' generation.
 
 use super::code;
 use domain::zsm::workflow::case::CaseEffect;
@@ -8,14 +9,19 @@ use domain::zsm::workflow::clock::ClockEffect;
 use jiff::Timestamp;
 use uuid::Uuid;
 
-/// The audit and team rows that travel with a case write.
-macro_rules! write_audit_and_team {
+/// Everything a case write adds beside the case row, in its transaction: the history rows of
+/// its effects, the screening referrals it gives rise to, its team and audit entries, and a
+/// new generation of the boards that list the suspect.
+macro_rules! write_with_case {
     ($tx:ident, $write:expr) => {{
         let write: &CaseWrite<'_> = $write;
+        write_history!($tx, write);
+        upsert_screening_referrals!($tx, write.at, write.referrals);
         insert_team_entries!($tx, write.team);
         for entry in write.audit {
             insert_audit!($tx, entry);
         }
+        touch_boards_of_suspect!($tx, *write.stored.suspect().as_uuid());
     }};
 }
 
@@ -42,8 +48,12 @@ macro_rules! write_history {
             match effect {
                 CaseEffect::ClockStarted(run) => {
                     insert_clock!($tx, case_id, run);
-                    insert_clock_event!($tx, case_id, run.clock.as_str(), run.started_at, "started", Some(by),
-                        None::<String>, None::<String>, None::<String>, None::<String>, run.deadline);
+                    let started = ClockEventRow {
+                        member: Some(by),
+                        deadline: run.deadline,
+                        ..ClockEventRow::new(run.clock.as_str(), "started", run.started_at)
+                    };
+                    insert_clock_event!($tx, case_id, &started, None::<String>);
                 }
                 CaseEffect::ContributionUpdated { partner, .. } => {
                     insert_contribution!($tx, write, *partner);
@@ -59,8 +69,8 @@ macro_rules! write_history {
                     .bind(decision.disposal.as_str())
                     .bind(&decision.legal_basis)
                     .bind(code(&decision.outcome))
-                    .bind(json(&decision.parameters)?)
-                    .bind(json(&decision.overrides)?)
+                    .bind(to_json(&decision.parameters)?)
+                    .bind(to_json(&decision.overrides)?)
                     .bind(&decision.reasoning)
                     .bind(*decision.decided_by.as_uuid())
                     .bind(Instant(decision.decided_at))
@@ -135,7 +145,7 @@ macro_rules! write_history {
                 "UPDATE zsm_breach SET resolution = $1, resolved_at = $2 \
                  WHERE case_id = $3 AND obligation_id = $4 AND recorded_at = $5 AND resolution IS NULL",
             )
-            .bind(json(&breach.resolution)?)
+            .bind(to_json(&breach.resolution)?)
             .bind(at)
             .bind(case_id)
             .bind(breach.obligation.as_uuid())
@@ -145,7 +155,7 @@ macro_rules! write_history {
             .map_err(db_error)?;
         }
         for effect in write.clock_effects {
-            let (clock, kind, member, role, extension, reason, deadline, when) = clock_event(effect, write.at);
+            let row = clock_event(effect, write.at);
             // The basis of an extension is recorded with the grant in the clock's state.
             let basis = match effect {
                 ClockEffect::Extended { clock, .. } => write
@@ -157,7 +167,7 @@ macro_rules! write_history {
                     .map(|grant| grant.basis.clone()),
                 _ => None,
             };
-            insert_clock_event!($tx, case_id, clock, when, kind, member, role, extension, basis, reason, deadline);
+            insert_clock_event!($tx, case_id, &row, basis);
         }
         for run in &write.stored.clocks {
             sqlx::query("UPDATE zsm_clock SET deadline = $1, is_running = $2 WHERE case_id = $3 AND clock = $4")
@@ -189,24 +199,25 @@ macro_rules! insert_clock {
     }};
 }
 
-#[rustfmt::skip]
+/// Inserts a clock event row (`&ClockEventRow`) with the basis of an extension.
 macro_rules! insert_clock_event {
-    ($tx:ident, $case_id:expr, $clock:expr, $at:expr, $kind:expr, $member:expr, $role:expr, $extension:expr, $basis:expr, $reason:expr, $deadline:expr) => {{
+    ($tx:ident, $case_id:expr, $row:expr, $basis:expr) => {{
+        let row: &ClockEventRow<'_> = $row;
         sqlx::query(
-            "INSERT INTO zsm_clock_event (id, case_id, clock, at, kind, member_id, authority_role, extension, basis, reason, deadline) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            "INSERT INTO zsm_clock_event (id, case_id, clock, at, kind, member_id, authority_role, extension, basis, \
+             reason, deadline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
-        .bind(row_id($at))
+        .bind(row_id(row.at))
         .bind($case_id)
-        .bind($clock)
-        .bind(Instant($at))
-        .bind($kind)
-        .bind($member)
-        .bind($role)
-        .bind($extension)
+        .bind(row.clock)
+        .bind(Instant(row.at))
+        .bind(row.kind)
+        .bind(row.member)
+        .bind(&row.role)
+        .bind(&row.extension)
         .bind($basis)
-        .bind($reason)
-        .bind(Instant($deadline))
+        .bind(&row.reason)
+        .bind(Instant(row.deadline))
         .execute(&mut *$tx)
         .await
         .map_err(db_error)?;
@@ -218,7 +229,7 @@ macro_rules! insert_contribution {
         let partner: Partner = $partner;
         let contribution = $write.stored.case.contributions.get(partner);
         let content = match contribution.and_then(|c| c.content.as_ref()) {
-            Some(content) => Some(json(content)?),
+            Some(content) => Some(to_json(content)?),
             None => None,
         };
         let state = contribution.map(|c| c.state).unwrap_or(domain::jurisdiction::ContributionState::NotNeeded);
@@ -258,24 +269,43 @@ pub(super) fn case_event(effect: &CaseEffect) -> (&'static str, String) {
     (kind, serde_json::to_string(effect).unwrap_or_else(|_| "{}".into()))
 }
 
-pub(super) type ClockEventColumns<'a> =
-    (&'a str, &'static str, Option<Uuid>, Option<String>, Option<String>, Option<String>, Timestamp, Timestamp);
+/// A row of `zsm_clock_event` but for its id, case and basis.
+pub(super) struct ClockEventRow<'a> {
+    pub clock: &'a str,
+    pub kind: &'static str,
+    pub member: Option<Uuid>,
+    /// The role whose authority an extension was granted under.
+    pub role: Option<String>,
+    pub extension: Option<String>,
+    pub reason: Option<String>,
+    /// The clock's deadline after the event.
+    pub deadline: Timestamp,
+    pub at: Timestamp,
+}
 
-pub(super) fn clock_event(effect: &ClockEffect, at: Timestamp) -> ClockEventColumns<'_> {
+impl<'a> ClockEventRow<'a> {
+    /// An event of `kind` on `clock` at `at`: no member, role, extension or reason, and `at`
+    /// as the deadline until a caller sets another.
+    pub(super) fn new(clock: &'a str, kind: &'static str, at: Timestamp) -> Self {
+        ClockEventRow { clock, kind, member: None, role: None, extension: None, reason: None, deadline: at, at }
+    }
+}
+
+/// The clock event row of a clock effect of a write at `at`.
+pub(super) fn clock_event(effect: &ClockEffect, at: Timestamp) -> ClockEventRow<'_> {
     match effect {
-        ClockEffect::Extended { clock, extension, by, new_deadline } => (
-            clock.as_str(),
-            "extended",
-            Some(*by.member.as_uuid()),
-            Some(by.role.code().to_string()),
-            Some(extension.to_string()),
-            None,
-            *new_deadline,
-            at,
-        ),
+        ClockEffect::Extended { clock, extension, by, new_deadline } => ClockEventRow {
+            member: Some(*by.member.as_uuid()),
+            role: Some(by.role.code().to_string()),
+            extension: Some(extension.to_string()),
+            deadline: *new_deadline,
+            ..ClockEventRow::new(clock.as_str(), "extended", at)
+        },
         ClockEffect::Stopped { clock, reason, at: stopped } => {
-            (clock.as_str(), "stopped", None, None, None, Some(code(reason)), *stopped, *stopped)
+            ClockEventRow { reason: Some(code(reason)), ..ClockEventRow::new(clock.as_str(), "stopped", *stopped) }
         }
-        ClockEffect::Expired { clock, deadline } => (clock.as_str(), "expired", None, None, None, None, *deadline, at),
+        ClockEffect::Expired { clock, deadline } => {
+            ClockEventRow { deadline: *deadline, ..ClockEventRow::new(clock.as_str(), "expired", at) }
+        }
     }
 }
