@@ -11,6 +11,7 @@ mod csrf;
 mod error;
 mod evidence;
 mod forms;
+mod headers;
 pub mod i18n;
 mod limits;
 mod measures;
@@ -185,6 +186,7 @@ pub fn app(state: AppState) -> Router {
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             timeout,
         ))
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
             let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");

@@ -63,3 +63,26 @@ async fn control_characters_long_texts_and_bad_utf8_are_refused_on_postgres() {
     let Some(app) = spawn_postgres().await else { return };
     control_characters_long_texts_and_bad_utf8_are_refused(app).await;
 }
+
+/// Every answer carries the security headers; pages and API answers with personal data are
+/// never cached (issue 16, item 14).
+#[tokio::test]
+async fn answers_carry_the_security_headers_and_personal_data_is_not_cached() {
+    let s = plan_team(spawn_app().await).await;
+    let client = s.app.session_for(&s.officer).await;
+    for path in [format!("/people/{}", s.person), format!("/api/v1/people/{}", s.person), "/login".into()] {
+        let response = client.get(&path).await;
+        let headers = response.headers();
+        assert_eq!(headers["cache-control"], "no-store", "{path}");
+        let policy = headers["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert!(policy.contains("frame-ancestors 'none'"), "{path}: {policy}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+    }
+    let asset = client.get("/assets/desist.css").await;
+    assert_eq!(asset.headers()["cache-control"], "public, max-age=3600");
+    // No page holds inline script for the policy to forbid.
+    let print = client.get(&format!("/people/{}/plan/print", s.person)).await.text().await.unwrap();
+    assert!(!print.contains("onclick") && print.contains("/assets/print.js"));
+}
