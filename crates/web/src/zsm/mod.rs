@@ -7,7 +7,6 @@ mod board_rows;
 pub(crate) use board_rows::BoardRows;
 mod case;
 mod decision;
-pub mod demo;
 mod orders;
 mod views;
 

@@ -7,7 +7,7 @@
 //! Everything goes through the domain's use cases on a clock that walks through the past year,
 //! so the demo obeys the same rules and leaves the same audit trail as real use.
 
-use crate::demo::DemoCast;
+use super::directory::DemoCast;
 use domain::access::{Actor, TeamEntryInput};
 use domain::conference::service::Conferences;
 use domain::conference::{MeetingInput, MinutesInput, RequestInput, TriageInput};
