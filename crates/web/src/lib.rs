@@ -2,8 +2,6 @@
 //! capability; templates in `templates/`, texts in `messages.toml`, assets embedded.
 
 pub mod api;
-mod api_measures;
-mod api_plan;
 mod assets;
 mod auth;
 mod conference;
