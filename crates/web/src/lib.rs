@@ -10,6 +10,7 @@ mod error;
 mod evidence;
 mod forms;
 pub mod i18n;
+mod lookup;
 mod measures;
 mod notifications;
 mod page;
@@ -145,6 +146,10 @@ impl AppState {
             clock: self.clock.as_ref(),
             time_zone: &self.config.time_zone,
         }
+    }
+
+    pub(crate) fn zsm(&self) -> domain::zsm::service::Zsm<'_, Store> {
+        domain::zsm::service::Zsm { store: &self.store, clock: self.clock.as_ref() }
     }
 
     pub(crate) fn people(&self) -> domain::people::service::People<'_, Store> {

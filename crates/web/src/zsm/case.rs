@@ -313,38 +313,31 @@ pub(super) async fn case_page(
     Member(me, context): Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let page = case_view(&state, &me, &context, case_id(&id)?, ErrorList::default()).await?;
-    Ok(render(StatusCode::OK, &page))
+    ok(&case_view(&state, &me, &context, case_id(&id)?, ErrorList::default()).await?)
 }
 
-/// Re-renders the case page with the errors of a refused change, or redirects after success.
+/// On to the case page after a change, or the case page again with what to fix.
 pub(super) async fn after_case_change(
     state: &AppState,
     me: &SignedIn,
     context: &RequestContext,
     id: CaseId,
-    result: Result<(), ServiceError>,
+    result: ServiceResult<()>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/zsm/cases/{id}")).into_response()),
-        Err(error) => {
-            let (status, errors) = form_errors(error, context.texts)?;
-            let page = case_view(state, me, context, id, errors).await?;
-            Ok(render(status, &page))
-        }
-    }
+    let result = result.map(|()| format!("/zsm/cases/{id}"));
+    after_post(result, context.texts, |errors| case_view(state, me, context, id, errors)).await
 }
 
 pub(super) async fn contribute(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path((id, partner)): Path<(String, String)>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
     let partner: Partner = partner_from_code(&partner).ok_or(WebError::NotFound)?;
-    let form = contribution_form(&fields);
-    let result = state.zsm().update_contribution(&me.actor, id, partner, &form, version(&fields)?).await;
+    let form = contribution_form(&posted);
+    let result = state.zsm().update_contribution(&me.actor, id, partner, &form, version(&posted)?).await;
     after_case_change(&state, &me, &context, id, result).await
 }
 
@@ -352,25 +345,21 @@ pub(super) async fn extend(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path((id, clock)): Path<(String, String)>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let hours_text = one(&fields, "hours");
-    let hours = if hours_text.trim().is_empty() {
-        None
-    } else {
-        match hours_text.trim().parse() {
-            Ok(hours) => Some(hours),
-            Err(_) => {
-                let errors = ErrorList::single("hours", context.texts.get("zsm.error.parameter_invalid"));
-                let page = case_view(&state, &me, &context, id, errors).await?;
-                return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
-            }
-        }
+    let hours = posted.get("hours");
+    let result = match hours.trim() {
+        "" => Ok(None),
+        hours => hours.parse().map(Some).map_err(|_| invalid(FieldError::new("hours", "zsm.error.parameter_invalid"))),
     };
-    let extension = one(&fields, "extension");
-    let basis = one(&fields, "basis");
-    let result = state.zsm().extend_clock(&me.actor, id, &clock, &extension, hours, &basis, version(&fields)?).await;
+    let result = match result {
+        Ok(hours) => {
+            let (extension, basis) = (posted.get("extension"), posted.get("basis"));
+            state.zsm().extend_clock(&me.actor, id, &clock, &extension, hours, &basis, version(&posted)?).await
+        }
+        Err(error) => Err(error),
+    };
     after_case_change(&state, &me, &context, id, result).await
 }
 
@@ -378,15 +367,13 @@ pub(super) async fn record_lawyer(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let Ok(lawyer) = one(&fields, "lawyer_id").parse() else {
-        let errors = ErrorList::single("lawyer_id", context.texts.get("zsm.error.not_a_lawyer"));
-        let page = case_view(&state, &me, &context, id, errors).await?;
-        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    let result = match posted.get("lawyer_id").parse() {
+        Ok(lawyer) => state.zsm().record_lawyer(&me.actor, id, lawyer, version(&posted)?).await,
+        Err(_) => Err(invalid(FieldError::new("lawyer_id", "zsm.error.not_a_lawyer"))),
     };
-    let result = state.zsm().record_lawyer(&me.actor, id, lawyer, version(&fields)?).await;
     after_case_change(&state, &me, &context, id, result).await
 }
 
@@ -394,21 +381,13 @@ pub(super) async fn record_breach(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let obligation = one(&fields, "obligation").parse().map_err(|_| WebError::BadRequest("obligation".into()))?;
-    let result = state
-        .zsm()
-        .record_breach(
-            &me.actor,
-            id,
-            obligation,
-            &one(&fields, "observed_on"),
-            &one(&fields, "description"),
-            version(&fields)?,
-        )
-        .await;
+    let obligation = posted.get("obligation").parse().map_err(|_| WebError::BadRequest("obligation".into()))?;
+    let (observed_on, description) = (posted.get("observed_on"), posted.get("description"));
+    let result =
+        state.zsm().record_breach(&me.actor, id, obligation, &observed_on, &description, version(&posted)?).await;
     after_case_change(&state, &me, &context, id, result).await
 }
 
@@ -416,9 +395,9 @@ pub(super) async fn maintain(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let result = state.zsm().maintain_decision(&me.actor, id, &one(&fields, "reason"), version(&fields)?).await;
+    let result = state.zsm().maintain_decision(&me.actor, id, &posted.get("reason"), version(&posted)?).await;
     after_case_change(&state, &me, &context, id, result).await
 }
