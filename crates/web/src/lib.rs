@@ -96,6 +96,19 @@ impl AppState {
         self.extract.loads()
     }
 
+    /// Whether the database answers, for `/healthz`: its kind and (applied, known) migrations.
+    pub(crate) async fn database_status(&self) -> domain::ports::StoreResult<(&'static str, (usize, usize))> {
+        Ok((self.store.backend(), self.store.migration_status().await?))
+    }
+
+    pub(crate) fn evidence(&self) -> evidence::Extracts<'_> {
+        evidence::Extracts { store: &self.store, cache: &self.extract }
+    }
+
+    pub(crate) fn directory(&self) -> domain::directory::Directory<'_, Store> {
+        domain::directory::Directory { store: &self.store }
+    }
+
     pub(crate) fn screenings(&self) -> domain::screening::service::Screenings<'_, Store> {
         domain::screening::service::Screenings {
             store: &self.store,

@@ -17,7 +17,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use domain::access::Permission;
 use domain::conference::{DecisionInput, MeetingInput, MeetingStatus, MinutesInput};
-use domain::directory::DirectoryStore;
 use domain::ids::{ConferenceRequestId, MeetingId};
 use domain::service::ServiceResult;
 use domain::validation::{FieldError, invalid};
@@ -72,7 +71,7 @@ async fn list_page(
 ) -> Result<ListPage, WebError> {
     let lines = state.conferences().meetings(&me.actor).await?;
     let today = state.conferences().today();
-    let agencies = state.store.agencies().await?;
+    let agencies = state.directory().agencies().await?;
     let checked: BTreeSet<String> = posted.all("invited").into_iter().collect();
     let rows = lines
         .iter()
@@ -162,8 +161,8 @@ async fn meeting_page(
     posted: Posted,
 ) -> Result<MeetingPage, WebError> {
     let file = state.conferences().meeting_file(&me.actor, id).await?;
-    let agencies = state.store.agencies().await?;
-    let members = state.store.members().await?;
+    let agencies = state.directory().agencies().await?;
+    let members = state.directory().members().await?;
     let t = context.texts;
     let meeting = &file.meeting;
     let posted_person = posted.get("person");

@@ -19,7 +19,6 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use domain::access::Permission;
 use domain::conference::{ProposalInput, RequestInput, TriageInput};
-use domain::directory::DirectoryStore;
 use domain::ids::{ConferenceRequestId, PersonId};
 use domain::plan::service::team_agencies;
 use domain::service::ServiceResult;
@@ -68,8 +67,8 @@ async fn person_page(
     posted: Posted,
 ) -> Result<PersonPage, WebError> {
     let file = state.conferences().file(&me.actor, id).await?;
-    let agencies = state.store.agencies().await?;
-    let members = state.store.members().await?;
+    let agencies = state.directory().agencies().await?;
+    let members = state.directory().members().await?;
     let t = context.texts;
     let zone = &state.config.time_zone;
     let requests = file.requests.iter().map(|r| request_row(r, &state.beyond, &agencies, &members, zone, t)).collect();
@@ -167,8 +166,8 @@ async fn triage_page(
     errors: ErrorList,
 ) -> Result<TriagePage, WebError> {
     let lines = state.conferences().triage_list(&me.actor).await?;
-    let agencies = state.store.agencies().await?;
-    let members = state.store.members().await?;
+    let agencies = state.directory().agencies().await?;
+    let members = state.directory().members().await?;
     let t = context.texts;
     let zone = &state.config.time_zone;
     let rows = lines

@@ -24,7 +24,7 @@ use serde::Deserialize;
 mod cache;
 mod notices;
 
-pub(crate) use cache::ExtractCache;
+pub(crate) use cache::{ExtractCache, Extracts};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -87,7 +87,7 @@ impl MeasureQuery {
 }
 
 async fn extract(state: &AppState) -> Result<std::sync::Arc<Dataset>, WebError> {
-    state.extract.get(&state.store).await.map_err(|e| WebError::internal(e.to_string()))
+    state.evidence().extract().await.map_err(|e| WebError::internal(e.to_string()))
 }
 
 /// An output table as HTML-ready rows (cells already rendered, suppressed ones as `[c]`).
@@ -175,8 +175,8 @@ fn count_cell(n: u64) -> String {
 async fn index(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let t = context.texts;
-    let counts = state.store.extract_counts().await.map_err(|e| WebError::internal(e.to_string()))?;
-    let changes = state.store.changed_cohorts(20).await.map_err(|e| WebError::internal(e.to_string()))?;
+    let counts = state.evidence().counts().await.map_err(|e| WebError::internal(e.to_string()))?;
+    let changes = state.evidence().changed_cohorts(20).await.map_err(|e| WebError::internal(e.to_string()))?;
     let rules = evidence::rules::known_rules(&state.config.cohort_rules)
         .into_iter()
         .map(|r| RuleLink { url: format!("/evidence/cohorts/{}", r.name), name: r.name, expression: r.expression })

@@ -20,7 +20,6 @@ use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
 use domain::access::{Actor, Permission};
-use domain::directory::DirectoryStore;
 use domain::ids::PersonId;
 use domain::measures::service::Measures;
 use domain::measures::{
@@ -118,8 +117,8 @@ async fn measures_page(
 ) -> Result<MeasuresPage, WebError> {
     let measures = state.measures();
     let file = measures.of_person(&me.actor, id, "measures page").await?;
-    let all_agencies = state.store.agencies().await?;
-    let all_members = state.store.members().await?;
+    let all_agencies = state.directory().agencies().await?;
+    let all_members = state.directory().members().await?;
     let t = context.texts;
     let zone = &state.config.time_zone;
     let today = measures.today();

@@ -17,7 +17,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::access::{Permission, TeamEntryInput};
-use domain::directory::DirectoryStore;
 use domain::ids::PersonId;
 use domain::people::{Identifier, PersonInput};
 use domain::service::ServiceError;
@@ -346,7 +345,7 @@ async fn team_page(
     }
     let file = state.people().view(&me.actor, id, "team_form").await?;
     let on_team: Vec<_> = file.team.iter().filter(|e| e.ended_at.is_none()).map(|e| e.agency_id).collect();
-    let agencies = state.store.agencies().await?;
+    let agencies = state.directory().agencies().await?;
     let choices =
         agencies.iter().filter(|a| !on_team.contains(&a.id)).map(|a| (a.id.to_string(), a.name.clone())).collect();
     let t = context.texts;

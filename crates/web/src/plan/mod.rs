@@ -18,7 +18,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use domain::access::{Denial, Permission};
-use domain::directory::{Agency, DirectoryStore};
+use domain::directory::Agency;
 use domain::ids::PersonId;
 use domain::measures::service::TaskListLine;
 use domain::measures::{ListedTask, OrderAction};
@@ -82,8 +82,8 @@ async fn plan_page(
     posted: Posted,
 ) -> Result<PlanPage, WebError> {
     let (file, linked) = state.plans().view_with_measures(&me.actor, id, "plan page").await?;
-    let agencies = state.store.agencies().await?;
-    let all_members = state.store.members().await?;
+    let agencies = state.directory().agencies().await?;
+    let all_members = state.directory().members().await?;
     let t = context.texts;
     let today = state.plans().today();
     let manages = me.actor.can(Permission::ManagePlan);
@@ -287,8 +287,8 @@ async fn print(
     PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
     let file = state.plans().view(&me.actor, id, "plan: printable version").await?;
-    let agencies = state.store.agencies().await?;
-    let members = state.store.members().await?;
+    let agencies = state.directory().agencies().await?;
+    let members = state.directory().members().await?;
     let t = context.texts;
     let today = state.plans().today();
     let plan = file
@@ -373,7 +373,7 @@ async fn task_list_page(
 ) -> Result<TasksPage, WebError> {
     let owner = if mine { TaskOwner::Member(me.actor.member_id) } else { TaskOwner::Agency(me.actor.agency_id) };
     let tasks = state.plans().tasks(&me.actor, owner, page).await?;
-    let agencies = state.store.agencies().await?;
+    let agencies = state.directory().agencies().await?;
     let t = context.texts;
     let can_work = me.actor.can(Permission::WorkOnPlan);
     let zone = &state.config.time_zone;

@@ -131,12 +131,10 @@ pub(super) async fn obligations_page(
     let (location, list) = state.zsm().obligations(&me.actor, &location).await?;
     let pack = domain::jurisdiction::shipped_pack(&location.pack).map_err(|e| WebError::internal(e.to_string()))?;
     let t = context.texts;
-    let mut versions = Vec::new();
+    let mut versions: Vec<(CaseId, i64)> = Vec::new();
     for item in &list {
-        if !versions.iter().any(|(id, _)| *id == item.case)
-            && let Ok(Some(stored)) = domain::zsm::ports::ZsmStore::case(&state.store, item.case).await
-        {
-            versions.push((item.case, stored.version));
+        if !versions.iter().any(|(id, _)| *id == item.case) {
+            versions.push((item.case, item.version));
         }
     }
     let rows = list

@@ -124,16 +124,31 @@ pub(super) struct CasePage {
     pub(super) errors: ErrorList,
 }
 
-pub(super) async fn suspect_name(state: &AppState, file: &CaseFile) -> Result<String, WebError> {
-    let suspect = file.view.case.intake.details().suspect;
-    Ok(state.store.person(suspect).await?.map(|p| p.display_name()).unwrap_or_else(|| suspect.to_string()))
+/// The names on a case as its pages show them; someone not found is shown by their id.
+pub(super) struct Names(CaseNames);
+
+impl Names {
+    pub(super) async fn of(state: &AppState, file: &CaseFile) -> Result<Self, WebError> {
+        Ok(Names(state.zsm().names(file).await?))
+    }
+
+    pub(super) fn suspect(&self, file: &CaseFile) -> String {
+        let suspect = file.view.case.intake.details().suspect;
+        self.0.persons.get(&suspect).cloned().unwrap_or_else(|| suspect.to_string())
+    }
+
+    pub(super) fn person(&self, id: PersonId) -> Option<&str> {
+        self.0.persons.get(&id).map(String::as_str)
+    }
+
+    pub(super) fn member(&self, id: MemberId) -> String {
+        self.0.members.get(&id).cloned().unwrap_or_else(|| id.to_string())
+    }
 }
 
-pub(super) async fn member_name(state: &AppState, id: domain::ids::MemberId) -> String {
-    match state.store.member(id).await {
-        Ok(Some(member)) => member.display_name,
-        _ => id.to_string(),
-    }
+/// The defence lawyers a case can name, as (member id, name) choices.
+pub(super) async fn lawyer_choices(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
+    Ok(state.zsm().lawyers().await?.into_iter().map(|m| (m.id.to_string(), m.display_name)).collect())
 }
 
 pub(super) async fn case_view(
@@ -147,7 +162,8 @@ pub(super) async fn case_view(
     let t = context.texts;
     let zone = &file.pack.time_zone;
     let now = state.clock.now();
-    let name = suspect_name(state, &file).await?;
+    let names = Names::of(state, &file).await?;
+    let name = names.suspect(&file);
     let case = &file.view.case;
     let details = case.intake.details();
     let mut facts = vec![
@@ -175,8 +191,8 @@ pub(super) async fn case_view(
     let mut victims = Vec::new();
     for victim in &details.victims {
         victims.push(match victim {
-            Victim::Known(person) => match state.store.person(*person).await? {
-                Some(p) => format!("{} ({})", p.display_name(), t.get("zsm.case.known_victim")),
+            Victim::Known(person) => match names.person(*person) {
+                Some(name) => format!("{name} ({})", t.get("zsm.case.known_victim")),
                 None => t.get("zsm.case.known_victim").to_string(),
             },
             Victim::Anonymous { description } => format!("{}: {description}", t.get("zsm.case.anonymous_victim")),
@@ -212,7 +228,7 @@ pub(super) async fn case_view(
             outcome: outcome_label(d.outcome, t),
             signed: t.fill(
                 "zsm.record.signed",
-                &[("who", &member_name(state, d.decided_by).await), ("at", &local_time(d.decided_at, zone))],
+                &[("who", &names.member(d.decided_by)), ("at", &local_time(d.decided_at, zone))],
             ),
             lines: decision_lines(d, file.pack, t),
         }),
@@ -245,22 +261,8 @@ pub(super) async fn case_view(
         .unwrap_or_default();
     let can_record_lawyer =
         open && matches!(kind, domain::directory::AgencyKind::Police | domain::directory::AgencyKind::Prosecution);
-    let lawyers = if can_record_lawyer {
-        state
-            .store
-            .members()
-            .await?
-            .into_iter()
-            .filter(|m| m.roles.contains(&Role::DefenceLawyer) && !m.disabled)
-            .map(|m| (m.id.to_string(), m.display_name))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let lawyer = match file.lawyer {
-        Some(id) => Some(member_name(state, id).await),
-        None => None,
-    };
+    let lawyers = if can_record_lawyer { lawyer_choices(state).await? } else { Vec::new() };
+    let lawyer = file.lawyer.map(|id| names.member(id));
     Ok(CasePage {
         page: Page::new(context, &t.fill("zsm.case.title", &[("name", &name)])),
         id,

@@ -142,7 +142,7 @@ pub(super) async fn decision_view(
         return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
     }
     let t = context.texts;
-    let name = suspect_name(state, &file).await?;
+    let name = Names::of(state, &file).await?.suspect(&file);
     let contributions = &file.view.case.contributions;
     // Which required contributions are not done, for any disposal the prosecutor might choose.
     let mut missing = Vec::new();
@@ -311,10 +311,11 @@ pub(super) async fn record_page(
         signed: t.fill("zsm.record.signed", &[("who", &signer), ("at", &local_time(d.decided_at, zone))]),
         lines: decision_lines(d, file.pack, t),
     };
+    let names = Names::of(&state, &file).await?;
     let mut amendments = Vec::new();
     for a in &case.amendments {
-        let who = member_name(&state, a.amended_by).await;
-        let previous_signer = member_name(&state, a.previous.decided_by).await;
+        let who = names.member(a.amended_by);
+        let previous_signer = names.member(a.previous.decided_by);
         amendments.push(AmendmentView {
             line: t.fill(
                 "zsm.record.amended",
@@ -328,11 +329,11 @@ pub(super) async fn record_page(
             previous: view_of(&a.previous, previous_signer),
         });
     }
-    let signer = member_name(&state, decision.decided_by).await;
+    let signer = names.member(decision.decided_by);
     let page = RecordPage {
         page: Page::new(&context, t.get("zsm.record.title")),
         id,
-        suspect: suspect_name(&state, &file).await?,
+        suspect: names.suspect(&file),
         location: file.location.name.clone(),
         decision: view_of(decision, signer),
         basis: decision.legal_basis.clone(),

@@ -47,14 +47,7 @@ async fn intake_view(
     errors: ErrorList,
 ) -> Result<IntakePage, WebError> {
     let locations = state.zsm().locations().await?;
-    let lawyers = state
-        .store
-        .members()
-        .await?
-        .into_iter()
-        .filter(|m| m.roles.contains(&Role::DefenceLawyer) && !m.disabled)
-        .map(|m| (m.id.to_string(), m.display_name))
-        .collect();
+    let lawyers = lawyer_choices(state).await?;
     Ok(IntakePage {
         page: Page::new(context, context.texts.get("zsm.intake.title")),
         form: padded(form),
