@@ -1,5 +1,15 @@
-//! desist web: the axum application. `app(state)` builds the whole router; one module per
-//! capability; templates in `templates/`, texts in `messages.toml`, assets embedded.
+//! desist web: the axum application. `app(state)` builds the whole router.
+//!
+//! One module per capability for the pages (`people`, `zsm`, `screening`, `plan`,
+//! `conference`, `measures`, `evidence`, `notifications`) and `api/<capability>.rs` for the
+//! JSON API. Every handler takes the state, the signed-in `Member` and, for a form, `Posted`;
+//! reads the request into the domain's input, calls a use case through one of `AppState`'s
+//! service constructors, and answers with `page::ok` or, after a form, `page::after_post`
+//! (`api::problem` for the API). What pages share: `page` (layout, answering), `forms` (the
+//! posted fields, the error summary), `lookup` (agencies and members by name), `auth`
+//! (sessions, sign-in), `csrf`, `error`, `i18n`. Templates are in `templates/`, texts in
+//! `messages/*.toml` (one file per capability, every text in Dutch and English), assets
+//! embedded.
 
 pub mod api;
 mod assets;

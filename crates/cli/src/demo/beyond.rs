@@ -356,7 +356,7 @@ pub async fn seed_beyond(store: &Store, cast: &DemoCast, end: Timestamp) -> anyh
 }
 
 /// Gerrit Hoekstra, 56: alcohol from supermarkets and bikes from the station, again and again.
-/// His area ban itself is a measure (`demo_measures`); his plan has the police task that checks it.
+/// His area ban itself is a measure (`measures.rs`); his plan has the police task that checks it.
 async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<PersonId> {
     seeder.set(end.checked_sub(days(100)).unwrap_or(end));
     let input = PersonInput {
