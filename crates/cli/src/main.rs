@@ -8,8 +8,6 @@ mod bench_plans;
 mod bench_zsm;
 mod config;
 mod demo;
-mod demo_beyond;
-mod demo_measures;
 mod evidence_cmd;
 mod extract;
 mod serve;

@@ -1,9 +1,10 @@
-//! Agencies and their members (the users), the login-throttling rule, and the storage ports
-//! of both and of the sessions of logged-in members.
+//! Agencies and their members (the users), the login-throttling rule, the storage ports of both
+//! and of the sessions of logged-in members, and the use cases that read the directory.
 
 use crate::access::Role;
 use crate::ids::{AgencyId, MemberId};
 use crate::ports::StoreResult;
+use crate::service::ServiceResult;
 use crate::validation::{FieldError, ValidationErrors, required_text};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -203,6 +204,28 @@ pub trait SessionStore: Send + Sync {
         address: &str,
         since: Timestamp,
     ) -> impl Future<Output = StoreResult<(u32, u32)>> + Send;
+}
+
+// --- use cases ---
+
+/// The directory's use cases: the partner agencies and their members, for the pages that name
+/// them beside a record and the forms that offer them as choices. Agencies and members are not
+/// the personal data the access rules guard (that is the persons' the partners work with), so
+/// any signed-in member may read them. Creating agencies and members is the CLI's
+/// (`desist user add`), over the port.
+pub struct Directory<'a, S> {
+    pub store: &'a S,
+}
+
+impl<S: DirectoryStore> Directory<'_, S> {
+    pub async fn agencies(&self) -> ServiceResult<Vec<Agency>> {
+        Ok(self.store.agencies().await?)
+    }
+
+    /// Every member, disabled ones too: a record still names who acted on it.
+    pub async fn members(&self) -> ServiceResult<Vec<Member>> {
+        Ok(self.store.members().await?)
+    }
 }
 
 #[cfg(test)]

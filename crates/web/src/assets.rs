@@ -34,9 +34,9 @@ async fn asset(Path(path): Path<String>) -> Response {
 
 /// Up when the database answers; load balancers and `desist serve` scripts poll this.
 async fn health(State(state): State<AppState>) -> Response {
-    match state.store.migration_status().await {
-        Ok((applied, known)) => {
-            Json(json!({"status": "ok", "database": state.store.backend(), "migrations": {"applied": applied, "known": known}}))
+    match state.database_status().await {
+        Ok((backend, (applied, known))) => {
+            Json(json!({"status": "ok", "database": backend, "migrations": {"applied": applied, "known": known}}))
                 .into_response()
         }
         Err(error) => {

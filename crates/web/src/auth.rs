@@ -4,11 +4,12 @@
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::forms::ErrorList;
+use crate::forms::{ErrorList, Posted};
 use crate::i18n::{Lang, Texts};
 use crate::page::{Page, render};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use askama::Template;
+use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -16,7 +17,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use domain::access::Actor;
 use domain::directory::{DirectoryStore, LiveSession, Session, SessionStore, parse_username};
 use serde::Deserialize;
@@ -235,14 +235,6 @@ async fn login_page(context: RequestContext, Query(query): Query<LoginQuery>) ->
     ))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct LoginForm {
-    username: String,
-    password: String,
-    next: String,
-}
-
 /// Why a sign-in failed; both cases show the same words to the user for wrong credentials.
 pub enum LoginError {
     WrongCredentials,
@@ -301,19 +293,15 @@ pub async fn authenticate(
     Ok(NewSession { token, session })
 }
 
-async fn login(
-    State(state): State<AppState>,
-    context: RequestContext,
-    Form(form): Form<LoginForm>,
-) -> Result<Response, WebError> {
-    let next = local_path(&form.next);
+async fn login(State(state): State<AppState>, context: RequestContext, posted: Posted) -> Result<Response, WebError> {
+    let (username, next) = (posted.get("username"), local_path(&posted.get("next")));
     let failed = |key: &'static str, status: StatusCode| {
         let t = context.texts;
         let page = Page::new(&context, t.get("login.title"));
         let errors = ErrorList::single("username", t.get(key));
-        render(status, &LoginPage { page, username: form.username.clone(), next: next.clone(), errors })
+        render(status, &LoginPage { page, username: username.clone(), next: next.clone(), errors })
     };
-    match authenticate(&state, &form.username, form.password.clone(), &context.address).await {
+    match authenticate(&state, &username, posted.get("password"), &context.address).await {
         Ok(new) => {
             let target = if next.is_empty() { "/people".to_string() } else { next.clone() };
             let mut response = Redirect::to(&target).into_response();

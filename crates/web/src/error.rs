@@ -135,7 +135,7 @@ pub async fn render_error_pages(State(_state): State<AppState>, request: Request
     }
     if context.path.starts_with("/api/") {
         return match &error {
-            WebError::Invalid(errors) => crate::api::invalid_problem(errors, &context),
+            WebError::Invalid(errors) => crate::api::problem::invalid_problem(errors, &context),
             _ => problem(&error, &request_id),
         };
     }

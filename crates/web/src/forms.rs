@@ -1,8 +1,53 @@
-//! What forms share: the error summary (each error linked to its field) and reading repeated
-//! fields from a urlencoded body.
+//! What forms share: the fields as posted (`Posted`, which every form handler takes) and the
+//! error summary, each error linked to its field.
 
 use crate::i18n::Texts;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequest, Request};
 use domain::validation::ValidationErrors;
+
+/// The fields of a posted form (urlencoded) in the order they came, repeated fields with every
+/// value: a handler takes `posted: Posted` and reads the form into the domain's input with it.
+/// A page shown again after a refused post keeps what was typed by reading it back.
+#[derive(Debug, Clone, Default)]
+pub struct Posted(pub Vec<(String, String)>);
+
+impl Posted {
+    /// The first value of a field, or "".
+    pub fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+    /// Every value posted under `name`, in order (ticked checkboxes, rows of a table).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+    }
+    /// The `n`-th value posted under `name` (a row of a table), or "".
+    pub fn nth(&self, name: &str, n: usize) -> String {
+        self.0.iter().filter(|(k, _)| k == name).nth(n).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+    /// Whether `value` was among those posted under `name` (a ticked checkbox of several).
+    pub fn ticked(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
+    }
+    /// A ticked checkbox or a yes.
+    pub fn checked(&self, name: &str) -> bool {
+        matches!(self.get(name).as_str(), "yes" | "on" | "true")
+    }
+    /// Nothing was posted: the page is shown for the first time.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Read like `Form<Vec<(String, String)>>`, with the same rejections.
+impl<S: Send + Sync> FromRequest<S> for Posted {
+    type Rejection = FormRejection;
+    async fn from_request(request: Request, state: &S) -> Result<Self, FormRejection> {
+        let Form(fields) = Form::<Vec<(String, String)>>::from_request(request, state).await?;
+        Ok(Posted(fields))
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct ErrorList {
@@ -89,16 +134,6 @@ fn field_label(field: &str) -> Option<&'static str> {
 /// `identifiers[0].value` → `identifiers-0-value`: a valid, stable HTML id.
 pub fn anchor(field: &str) -> String {
     field.replace(['[', '.'], "-").replace(']', "")
-}
-
-/// All values of a repeated field, in order.
-pub fn all<'a>(fields: &'a [(String, String)], name: &str) -> Vec<&'a str> {
-    fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
-}
-
-/// The first value of a field, or "".
-pub fn one(fields: &[(String, String)], name: &str) -> String {
-    fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default()
 }
 
 #[cfg(test)]

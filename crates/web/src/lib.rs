@@ -1,9 +1,17 @@
-//! desist web: the axum application. `app(state)` builds the whole router; one module per
-//! capability; templates in `templates/`, texts in `messages.toml`, assets embedded.
+//! desist web: the axum application. `app(state)` builds the whole router.
+//!
+//! One module per capability for the pages (`people`, `zsm`, `screening`, `plan`,
+//! `conference`, `measures`, `evidence`, `notifications`) and `api/<capability>.rs` for the
+//! JSON API. Every handler takes the state, the signed-in `Member` and, for a form, `Posted`;
+//! reads the request into the domain's input, calls a use case through one of `AppState`'s
+//! service constructors, and answers with `page::ok` or, after a form, `page::after_post`
+//! (`api::problem` for the API). What pages share: `page` (layout, answering), `forms` (the
+//! posted fields, the error summary), `lookup` (agencies and members by name), `auth`
+//! (sessions, sign-in), `csrf`, `error`, `i18n`. Templates are in `templates/`, texts in
+//! `messages/*.toml` (one file per capability, every text in Dutch and English), assets
+//! embedded.
 
 pub mod api;
-mod api_measures;
-mod api_plan;
 mod assets;
 mod auth;
 mod conference;
@@ -14,6 +22,7 @@ mod forms;
 mod headers;
 pub mod i18n;
 mod limits;
+mod lookup;
 mod measures;
 mod notifications;
 mod page;
@@ -99,6 +108,19 @@ impl AppState {
         self.extract.loads()
     }
 
+    /// Whether the database answers, for `/healthz`: its kind and (applied, known) migrations.
+    pub(crate) async fn database_status(&self) -> domain::ports::StoreResult<(&'static str, (usize, usize))> {
+        Ok((self.store.backend(), self.store.migration_status().await?))
+    }
+
+    pub(crate) fn evidence(&self) -> evidence::Extracts<'_> {
+        evidence::Extracts { store: &self.store, cache: &self.extract }
+    }
+
+    pub(crate) fn directory(&self) -> domain::directory::Directory<'_, Store> {
+        domain::directory::Directory { store: &self.store }
+    }
+
     pub(crate) fn screenings(&self) -> domain::screening::service::Screenings<'_, Store> {
         domain::screening::service::Screenings {
             store: &self.store,
@@ -149,6 +171,10 @@ impl AppState {
             clock: self.clock.as_ref(),
             time_zone: &self.config.time_zone,
         }
+    }
+
+    pub(crate) fn zsm(&self) -> domain::zsm::service::Zsm<'_, Store> {
+        domain::zsm::service::Zsm { store: &self.store, clock: self.clock.as_ref() }
     }
 
     pub(crate) fn people(&self) -> domain::people::service::People<'_, Store> {

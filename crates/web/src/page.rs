@@ -1,4 +1,5 @@
-//! The layout every page shares, and rendering with a status code.
+//! The layout every page shares, and the two ways a handler answers with a page: `ok` shows it,
+//! `after_post` goes on after a form's change or shows the form's page again with what to fix.
 
 use crate::auth::RequestContext;
 use crate::error::WebError;
@@ -75,8 +76,14 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
     }
 }
 
-/// After a form post: on to `Ok(location)`; when the input was refused, the page again (built
-/// by `page` with what to fix) with 422; any other failure as the one `WebError`.
+/// A page as asked for (200).
+pub fn ok(page: &impl Template) -> Result<Response, WebError> {
+    Ok(render(StatusCode::OK, page))
+}
+
+/// After a form post: on to `Ok(location)` (303); when the use case refused the change, the
+/// page again, built by `page` with what to fix (see [`refused`]); any other failure as the
+/// one `WebError`.
 pub async fn after_post<T, F>(
     result: Result<String, ServiceError>,
     texts: Texts,
@@ -88,11 +95,26 @@ where
 {
     match result {
         Ok(location) => Ok(Redirect::to(&location).into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let page = page(ErrorList::from_validation(&errors, texts)).await?;
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        Err(error) => {
+            let (status, errors) = refused(error, texts)?;
+            Ok(render(status, &page(errors).await?))
         }
-        Err(other) => Err(other.into()),
+    }
+}
+
+/// What a form shows when the use case refused it: the fields to fix, for input that does not
+/// parse or a rule that refused the change (422), or that someone saved the record after the
+/// form was opened (409; only ZSM cases are versioned so). Anything else is not about the form:
+/// the error page.
+pub fn refused(error: ServiceError, t: Texts) -> Result<(StatusCode, ErrorList), WebError> {
+    if let Some(errors) = error.field_errors() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, ErrorList::from_validation(&errors, t)));
+    }
+    match error {
+        ServiceError::ChangedMeanwhile => {
+            Ok((StatusCode::CONFLICT, ErrorList::single("form", t.get("zsm.case.conflict"))))
+        }
+        other => Err(other.into()),
     }
 }
 

@@ -1,13 +1,13 @@
 //! Notifications in the JSON API: a member's list (as the page shows it), and read marks.
 
+use super::problem::{ApiResult, Problem};
 use crate::AppState;
-use crate::api::Problem;
 use crate::auth::Member;
 use crate::error::WebError;
 use crate::notifications::{PageQuery, href, message};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::notifications::service::NotificationPage;
@@ -67,11 +67,7 @@ pub struct NotificationsDto {
 #[utoipa::path(get, path = "/api/v1/notifications",
     params(("before" = Option<i64>, Query, description = "only notifications older than this position")),
     responses((status = 200, body = NotificationsDto), (status = 401, body = Problem)))]
-async fn list(
-    State(state): State<AppState>,
-    Member(me, context): Member,
-    Query(query): Query<PageQuery>,
-) -> Result<Response, WebError> {
+async fn list(State(state): State<AppState>, Member(me, context): Member, Query(query): Query<PageQuery>) -> ApiResult {
     let NotificationPage { lines, older } = state.notifications().page(&me.actor, query.before).await?;
     let notifications = lines
         .into_iter()
@@ -99,11 +95,7 @@ async fn list(
 /// Mark one notification read; 404 when it is not the member's to read.
 #[utoipa::path(post, path = "/api/v1/notifications/{position}/read", params(("position" = i64, Path)),
     responses((status = 204, description = "marked read"), (status = 404, body = Problem)))]
-async fn mark_read(
-    State(state): State<AppState>,
-    Member(me, _): Member,
-    Path(position): Path<String>,
-) -> Result<Response, WebError> {
+async fn mark_read(State(state): State<AppState>, Member(me, _): Member, Path(position): Path<String>) -> ApiResult {
     let position: i64 = position.parse().map_err(|_| WebError::NotFound)?;
     state.notifications().mark_read(&me.actor, position).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -111,7 +103,7 @@ async fn mark_read(
 
 /// Mark everything the member's agency has been told so far read.
 #[utoipa::path(post, path = "/api/v1/notifications/read", responses((status = 204, description = "all marked read")))]
-async fn mark_all_read(State(state): State<AppState>, Member(me, _): Member) -> Result<Response, WebError> {
+async fn mark_all_read(State(state): State<AppState>, Member(me, _): Member) -> ApiResult {
     state.notifications().mark_all_read(&me.actor).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

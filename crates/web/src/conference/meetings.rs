@@ -2,26 +2,24 @@
 //! day), planning a meeting, and one meeting's page: agenda as the viewer's agency may see
 //! it, attendance, the outcome per person, and closing, which puts decisions on the plans.
 
-use super::Fields;
 use super::views::*;
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
-use crate::forms::{ErrorList, all};
-use crate::page::{Page, after_post, render};
+use crate::forms::{ErrorList, Posted};
+use crate::lookup::{agency_name, member_label, member_name, members_of};
+use crate::page::{Page, after_post, ok};
 use crate::people::person_id;
-use crate::plan::{Posted, agency_name, member_name};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use domain::access::Permission;
 use domain::conference::{DecisionInput, MeetingInput, MeetingStatus, MinutesInput};
-use domain::directory::DirectoryStore;
 use domain::ids::{ConferenceRequestId, MeetingId};
-use domain::service::ServiceError;
+use domain::service::ServiceResult;
+use domain::validation::{FieldError, invalid};
 use std::collections::BTreeSet;
 
 pub fn routes() -> axum::Router<AppState> {
@@ -64,12 +62,6 @@ struct ListPage {
     posted: Posted,
 }
 
-impl ListPage {
-    fn value(&self, name: &str) -> String {
-        self.posted.get(name)
-    }
-}
-
 async fn list_page(
     state: &AppState,
     me: &SignedIn,
@@ -79,8 +71,8 @@ async fn list_page(
 ) -> Result<ListPage, WebError> {
     let lines = state.conferences().meetings(&me.actor).await?;
     let today = state.conferences().today();
-    let agencies = state.store.agencies().await?;
-    let checked: BTreeSet<String> = all(&posted.0, "invited").into_iter().map(str::to_owned).collect();
+    let agencies = state.directory().agencies().await?;
+    let checked: BTreeSet<String> = posted.all("invited").into_iter().collect();
     let rows = lines
         .iter()
         .map(|l| MeetingRow {
@@ -103,21 +95,16 @@ async fn list_page(
 }
 
 async fn list(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    let page = list_page(&state, &me, &context, ErrorList::default(), Posted(Vec::new())).await?;
-    Ok(render(StatusCode::OK, &page))
+    ok(&list_page(&state, &me, &context, ErrorList::default(), Posted::default()).await?)
 }
 
 async fn plan_meeting(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    let posted = Posted(fields);
-    let input = MeetingInput {
-        date: posted.get("date"),
-        location: posted.get("location"),
-        invited: all(&posted.0, "invited").into_iter().map(str::to_owned).collect(),
-    };
+    let input =
+        MeetingInput { date: posted.get("date"), location: posted.get("location"), invited: posted.all("invited") };
     let result = state.conferences().plan_meeting(&me.actor, &input).await.map(|m| format!("/conferences/{}", m.id));
     after_post(result, context.texts, |errors| list_page(&state, &me, &context, errors, posted)).await
 }
@@ -155,20 +142,9 @@ struct MeetingPage {
 }
 
 impl MeetingPage {
-    fn value(&self, name: &str) -> String {
-        self.posted.get(name)
-    }
-    /// The agency was ticked in "restricted to" on the minutes form posted last.
-    fn ticked(&self, agency: &str) -> bool {
-        all(&self.posted.0, "restricted_to").contains(&agency)
-    }
     /// The decision rows on the minutes form.
     fn decision_rows(&self) -> Vec<usize> {
         vec![0, 1, 2]
-    }
-    /// The n-th value of a repeated field (decision rows), or "".
-    fn nth(&self, name: &str, n: &usize) -> String {
-        all(&self.posted.0, name).get(*n).map(|v| (*v).to_owned()).unwrap_or_default()
     }
 }
 
@@ -185,8 +161,8 @@ async fn meeting_page(
     posted: Posted,
 ) -> Result<MeetingPage, WebError> {
     let file = state.conferences().meeting_file(&me.actor, id).await?;
-    let agencies = state.store.agencies().await?;
-    let members = state.store.members().await?;
+    let agencies = state.directory().agencies().await?;
+    let members = state.directory().members().await?;
     let t = context.texts;
     let meeting = &file.meeting;
     let posted_person = posted.get("person");
@@ -206,12 +182,10 @@ async fn meeting_page(
             posted: posted_person == item.person.to_string(),
         })
         .collect();
-    let attendance = members
-        .iter()
-        .filter(|m| !m.disabled && meeting.invited.iter().any(|a| *a == m.agency_id))
+    let attendance = members_of(&members, &meeting.invited)
         .map(|m| {
-            let present = meeting.attendance.iter().any(|a| a.member.0 == *m.id.as_uuid() && a.present);
-            (m.id.to_string(), format!("{} ({})", m.display_name, agency_name(&agencies, m.agency_id)), present)
+            let present = meeting.attendance.iter().any(|a| a.member == m.id && a.present);
+            (m.id.to_string(), member_label(m, &agencies), present)
         })
         .collect();
     let schedulable = file
@@ -223,7 +197,7 @@ async fn meeting_page(
         page: Page::new(context, &t.fill("meeting.title", &[("date", &meeting.date.to_string())])),
         id: meeting.id.to_string(),
         location: meeting.location.clone(),
-        chair: member_name(&members, meeting.chair.0),
+        chair: member_name(&members, meeting.chair),
         invited: meeting.invited.iter().map(|a| agency_name(&agencies, *a)).collect::<Vec<_>>().join(", "),
         quota: t.fill("meeting.quota", &[("quota", &meeting.quota.to_string())]),
         status: status_key(&meeting.status),
@@ -243,17 +217,16 @@ async fn show(
     Member(me, context): Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let id = meeting_id(&id)?;
-    let page = meeting_page(&state, &me, &context, id, ErrorList::default(), Posted(Vec::new())).await?;
-    Ok(render(StatusCode::OK, &page))
+    ok(&meeting_page(&state, &me, &context, meeting_id(&id)?, ErrorList::default(), Posted::default()).await?)
 }
 
+/// On to the meeting after a change, or the meeting again with what to fix.
 async fn after_meeting_post(
     state: &AppState,
     me: &SignedIn,
     context: &RequestContext,
     id: MeetingId,
-    result: Result<(), ServiceError>,
+    result: ServiceResult<()>,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let result = result.map(|()| format!("/conferences/{id}"));
@@ -264,15 +237,12 @@ async fn add_to_agenda(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
-    let posted = Posted(fields);
     let result = match ConferenceRequestId::parse(&posted.get("request")) {
         Ok(request) => state.conferences().add_to_agenda(&me.actor, id, request).await,
-        Err(_) => Err(ServiceError::Invalid(domain::validation::ValidationErrors::single(
-            domain::validation::FieldError::new("request", "error.conference.unknown_request"),
-        ))),
+        Err(_) => Err(invalid(FieldError::new("request", "error.conference.unknown_request"))),
     };
     after_meeting_post(&state, &me, &context, id, result, posted).await
 }
@@ -281,12 +251,10 @@ async fn attendance(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
-    let posted = Posted(fields);
-    let present: Vec<String> = all(&posted.0, "present").into_iter().map(str::to_owned).collect();
-    let result = state.conferences().record_attendance(&me.actor, id, &present).await;
+    let result = state.conferences().record_attendance(&me.actor, id, &posted.all("present")).await;
     after_meeting_post(&state, &me, &context, id, result, posted).await
 }
 
@@ -294,20 +262,19 @@ async fn minutes(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
-    let posted = Posted(fields);
     let person = person_id(&posted.get("person"))?;
-    let column = |name: &str| all(&posted.0, name);
-    let (descriptions, kinds, owners, dues) =
-        (column("decision_description"), column("decision_kind"), column("decision_owner"), column("decision_due"));
-    let decisions = (0..descriptions.len())
-        .map(|n| DecisionInput {
-            description: descriptions[n].to_owned(),
-            kind: kinds.get(n).copied().unwrap_or_default().to_owned(),
-            owner: owners.get(n).copied().unwrap_or_default().to_owned(),
-            due: dues.get(n).copied().unwrap_or_default().to_owned(),
+    let decisions = posted
+        .all("decision_description")
+        .into_iter()
+        .enumerate()
+        .map(|(n, description)| DecisionInput {
+            description,
+            kind: posted.nth("decision_kind", n),
+            owner: posted.nth("decision_owner", n),
+            due: posted.nth("decision_due", n),
         })
         .collect();
     let input = MinutesInput {
@@ -315,7 +282,7 @@ async fn minutes(
         strategy: posted.get("strategy"),
         note: posted.get("note"),
         decisions,
-        restricted_to: all(&posted.0, "restricted_to").into_iter().map(str::to_owned).collect(),
+        restricted_to: posted.all("restricted_to"),
     };
     let result = state.conferences().record_minutes(&me.actor, id, person, &input).await;
     after_meeting_post(&state, &me, &context, id, result, posted).await
@@ -325,21 +292,20 @@ async fn close(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
     let result = state.conferences().close(&me.actor, id).await;
-    after_meeting_post(&state, &me, &context, id, result, Posted(fields)).await
+    after_meeting_post(&state, &me, &context, id, result, posted).await
 }
 
 async fn cancel(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
-    let posted = Posted(fields);
     let result = state.conferences().cancel(&me.actor, id, &posted.get("cancel_reason")).await;
     after_meeting_post(&state, &me, &context, id, result, posted).await
 }
@@ -348,10 +314,9 @@ async fn remove_from_agenda(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
-    let posted = Posted(fields);
     let person = person_id(&posted.get("person"))?;
     let result = state.conferences().remove_from_agenda(&me.actor, id, person, &posted.get("remove_reason")).await;
     after_meeting_post(&state, &me, &context, id, result, posted).await

@@ -8,23 +8,20 @@ mod views;
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
-use crate::forms::{ErrorList, all};
-use crate::page::{Page, after_post, render};
-use crate::people::person_id;
-use crate::plan::Posted;
+use crate::forms::{ErrorList, Posted};
+use crate::page::{Page, after_post, ok};
+use crate::people::PersonPath;
 use crate::screening::pack_lang;
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use domain::access::Permission;
 use domain::conference::{ProposalInput, RequestInput, TriageInput};
-use domain::directory::DirectoryStore;
 use domain::ids::{ConferenceRequestId, PersonId};
 use domain::plan::service::team_agencies;
-use domain::service::ServiceError;
+use domain::service::ServiceResult;
 use std::collections::BTreeSet;
 use views::*;
 
@@ -36,8 +33,6 @@ pub fn routes() -> Router<AppState> {
         .route("/triage/{request}", post(triage))
         .merge(meetings::routes())
 }
-
-type Fields = Form<Vec<(String, String)>>;
 
 /// Which form on the person's page was posted.
 const PROPOSAL_FORM: &str = "proposal";
@@ -58,9 +53,6 @@ struct PersonPage {
 }
 
 impl PersonPage {
-    fn value(&self, name: &str) -> String {
-        self.posted.get(name)
-    }
     fn proposal_posted(&self) -> bool {
         self.posted.get("form") == PROPOSAL_FORM
     }
@@ -75,8 +67,8 @@ async fn person_page(
     posted: Posted,
 ) -> Result<PersonPage, WebError> {
     let file = state.conferences().file(&me.actor, id).await?;
-    let agencies = state.store.agencies().await?;
-    let members = state.store.members().await?;
+    let agencies = state.directory().agencies().await?;
+    let members = state.directory().members().await?;
     let t = context.texts;
     let zone = &state.config.time_zone;
     let requests = file.requests.iter().map(|r| request_row(r, &state.beyond, &agencies, &members, zone, t)).collect();
@@ -86,17 +78,16 @@ async fn person_page(
         .map(|d| (d.date.to_string(), d.location.clone(), d.minutes.as_ref().map(|m| minutes_row(m, &agencies))))
         .collect();
     // Invite the team by default; after a refused post, what was ticked.
-    let checked: BTreeSet<String> = if posted.0.is_empty() {
+    let checked: BTreeSet<String> = if posted.is_empty() {
         team_agencies(&file.team, state.conferences().today()).iter().map(|a| (*a).to_string()).collect()
     } else {
-        all(&posted.0, "invited").into_iter().map(str::to_owned).collect()
+        posted.all("invited").into_iter().collect()
     };
-    let ticked: BTreeSet<&str> = all(&posted.0, "flags").into_iter().collect();
     let flags = state
         .beyond
         .triage_flags
         .iter()
-        .map(|f| (f.key.clone(), f.label.get(pack_lang(t)).to_owned(), ticked.contains(f.key.as_str())))
+        .map(|f| (f.key.clone(), f.label.get(pack_lang(t)).to_owned(), posted.ticked("flags", &f.key)))
         .collect();
     let name = file.person.display_name();
     Ok(PersonPage {
@@ -116,19 +107,19 @@ async fn person_page(
 async fn show(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let page = person_page(&state, &me, &context, id, ErrorList::default(), Posted(Vec::new())).await?;
-    Ok(render(StatusCode::OK, &page))
+    ok(&person_page(&state, &me, &context, id, ErrorList::default(), Posted::default()).await?)
 }
 
+/// On to the person's conference page after a request or proposal, or the page again with what
+/// to fix.
 async fn after_person_post(
     state: &AppState,
     me: &SignedIn,
     context: &RequestContext,
     id: PersonId,
-    result: Result<(), ServiceError>,
+    result: ServiceResult<()>,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let result = result.map(|()| format!("/people/{id}/conference"));
@@ -138,35 +129,24 @@ async fn after_person_post(
 async fn request(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let posted = Posted(fields);
-    let input = RequestInput {
-        reason: posted.get("reason"),
-        goal: posted.get("goal"),
-        invited: all(&posted.0, "invited").into_iter().map(str::to_owned).collect(),
-    };
-    let result = state.conferences().request(&me.actor, id, &input).await.map(|_| ());
+    let input = RequestInput { reason: posted.get("reason"), goal: posted.get("goal"), invited: posted.all("invited") };
+    let result = state.conferences().request(&me.actor, id, &input).await.map(drop);
     after_person_post(&state, &me, &context, id, result, posted).await
 }
 
 async fn propose(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    mut posted: Posted,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let mut posted = Posted(fields);
     posted.0.retain(|(k, _)| k != "form");
     posted.0.push(("form".into(), PROPOSAL_FORM.into()));
-    let input = ProposalInput {
-        goal: posted.get("goal"),
-        flags: all(&posted.0, "flags").into_iter().map(str::to_owned).collect(),
-    };
-    let result = state.conferences().propose(&me.actor, id, &input).await.map(|_| ());
+    let input = ProposalInput { goal: posted.get("goal"), flags: posted.all("flags") };
+    let result = state.conferences().propose(&me.actor, id, &input).await.map(drop);
     after_person_post(&state, &me, &context, id, result, posted).await
 }
 
@@ -186,8 +166,8 @@ async fn triage_page(
     errors: ErrorList,
 ) -> Result<TriagePage, WebError> {
     let lines = state.conferences().triage_list(&me.actor).await?;
-    let agencies = state.store.agencies().await?;
-    let members = state.store.members().await?;
+    let agencies = state.directory().agencies().await?;
+    let members = state.directory().members().await?;
     let t = context.texts;
     let zone = &state.config.time_zone;
     let rows = lines
@@ -206,18 +186,16 @@ async fn triage_page(
 }
 
 async fn triage_list(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    let page = triage_page(&state, &me, &context, ErrorList::default()).await?;
-    Ok(render(StatusCode::OK, &page))
+    ok(&triage_page(&state, &me, &context, ErrorList::default()).await?)
 }
 
 async fn triage(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(request): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let request = ConferenceRequestId::parse(&request).map_err(|_| WebError::NotFound)?;
-    let posted = Posted(fields);
     let input = match posted.get("decision").as_str() {
         "accept" => TriageInput::Accept,
         _ => TriageInput::Decline { reason: posted.get("decline_reason") },

@@ -1,7 +1,8 @@
 //! View models for the conference pages: plain strings for the templates, built in one place.
 
 use crate::i18n::Texts;
-use crate::plan::{agency_name, task_kind_key};
+use crate::lookup::{agency_name, member};
+use crate::plan::task_kind_key;
 use crate::screening::pack_lang;
 use domain::conference::{ConferenceRequest, MinutesView, RequestOrigin, RequestStatus, strategy_code};
 use domain::directory::{Agency, Member};
@@ -50,8 +51,8 @@ pub fn request_row(
     t: Texts,
 ) -> RequestRow {
     let (origin, reason) = match &request.origin {
-        RequestOrigin::Partner { agency, member } => {
-            let who = members.iter().find(|m| *m.id.as_uuid() == member.0).map(|m| m.display_name.clone());
+        RequestOrigin::Partner { agency, member: member_id } => {
+            let who = member(members, *member_id).map(|m| m.display_name.clone());
             let agency = agency_name(agencies, *agency);
             (who.map_or(agency.clone(), |w| format!("{w} ({agency})")), request.reason.clone())
         }

@@ -11,6 +11,31 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use domain::ports::StoreResult;
 use evidence::Dataset;
 use store::Store;
+use store::evidence::{CohortChange, ExtractCounts};
+
+/// The evidence pages' reads, reached through `AppState::evidence` only: the extract (from this
+/// server's cache), its row counts and the cohorts that changed. The extract is the `evidence`
+/// crate's data, which the domain does not know, so these reads have no domain use case; this
+/// is the one place the evidence pages reach the store.
+pub struct Extracts<'a> {
+    pub(crate) store: &'a Store,
+    pub(crate) cache: &'a ExtractCache,
+}
+
+impl Extracts<'_> {
+    pub async fn extract(&self) -> StoreResult<Arc<Dataset>> {
+        self.cache.get(self.store).await
+    }
+
+    pub async fn counts(&self) -> StoreResult<ExtractCounts> {
+        self.store.extract_counts().await
+    }
+
+    /// Per rule and evaluation date, how many joined and left; newest first.
+    pub async fn changed_cohorts(&self, limit: i64) -> StoreResult<Vec<CohortChange>> {
+        self.store.changed_cohorts(limit).await
+    }
+}
 
 #[derive(Default)]
 pub struct ExtractCache {

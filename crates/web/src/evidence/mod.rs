@@ -7,11 +7,11 @@ use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
 use crate::i18n::Texts;
-use crate::page::{Page, local_time, render};
+use crate::page::{Page, local_time, ok};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::access::{Denial, Permission};
@@ -24,7 +24,7 @@ use serde::Deserialize;
 mod cache;
 mod notices;
 
-pub(crate) use cache::ExtractCache;
+pub(crate) use cache::{ExtractCache, Extracts};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -87,7 +87,7 @@ impl MeasureQuery {
 }
 
 async fn extract(state: &AppState) -> Result<std::sync::Arc<Dataset>, WebError> {
-    state.extract.get(&state.store).await.map_err(|e| WebError::internal(e.to_string()))
+    state.evidence().extract().await.map_err(|e| WebError::internal(e.to_string()))
 }
 
 /// An output table as HTML-ready rows (cells already rendered, suppressed ones as `[c]`).
@@ -175,8 +175,8 @@ fn count_cell(n: u64) -> String {
 async fn index(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let t = context.texts;
-    let counts = state.store.extract_counts().await.map_err(|e| WebError::internal(e.to_string()))?;
-    let changes = state.store.changed_cohorts(20).await.map_err(|e| WebError::internal(e.to_string()))?;
+    let counts = state.evidence().counts().await.map_err(|e| WebError::internal(e.to_string()))?;
+    let changes = state.evidence().changed_cohorts(20).await.map_err(|e| WebError::internal(e.to_string()))?;
     let rules = evidence::rules::known_rules(&state.config.cohort_rules)
         .into_iter()
         .map(|r| RuleLink { url: format!("/evidence/cohorts/{}", r.name), name: r.name, expression: r.expression })
@@ -204,7 +204,7 @@ async fn index(State(state): State<AppState>, Member(me, context): Member) -> Re
             })
             .collect(),
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
 /// The rates chart and the survival chart of `data` grouped by `by`.
@@ -262,7 +262,7 @@ async fn reoffending_page(
         empty,
         sections,
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
 fn csv_response(table: &Table, name: &str) -> Result<Response, WebError> {
@@ -278,6 +278,19 @@ fn csv_response(table: &Table, name: &str) -> Result<Response, WebError> {
         .into_response())
 }
 
+/// Proven reoffending by `group_by`, as CSV after disclosure control.
+fn reoffending_csv_of(data: &Dataset, m: &Measure, group_by: GroupBy, name: &str) -> Result<Response, WebError> {
+    let report = evidence::reoffending::reoffending(data, MeasureQuery::definition(m), group_by);
+    csv_response(&report.disclosed_table(DEFAULT_MIN_CELL), name)
+}
+
+/// Survival curves by `group_by` every `EVERY_DAYS` days, as CSV after disclosure control.
+fn survival_csv_of(data: &Dataset, m: &Measure, group_by: GroupBy, name: &str) -> Result<Response, WebError> {
+    let times = evidence::survival::survival_times(data, MeasureQuery::definition(m), group_by);
+    let curves = evidence::survival::curves(&times);
+    csv_response(&evidence::survival::curves_table(&curves, EVERY_DAYS, DEFAULT_MIN_CELL), name)
+}
+
 async fn reoffending_csv(
     State(state): State<AppState>,
     Member(me, _): Member,
@@ -285,9 +298,7 @@ async fn reoffending_csv(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let m = query.parse(&state)?;
-    let data = extract(&state).await?;
-    let report = evidence::reoffending::reoffending(&data, MeasureQuery::definition(&m), m.group_by);
-    csv_response(&report.disclosed_table(DEFAULT_MIN_CELL), "reoffending.csv")
+    reoffending_csv_of(&*extract(&state).await?, &m, m.group_by, "reoffending.csv")
 }
 
 async fn survival_csv(
@@ -297,10 +308,7 @@ async fn survival_csv(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let m = query.parse(&state)?;
-    let data = extract(&state).await?;
-    let times = evidence::survival::survival_times(&data, MeasureQuery::definition(&m), m.group_by);
-    let curves = evidence::survival::curves(&times);
-    csv_response(&evidence::survival::curves_table(&curves, EVERY_DAYS, DEFAULT_MIN_CELL), "survival.csv")
+    survival_csv_of(&*extract(&state).await?, &m, m.group_by, "survival.csv")
 }
 
 /// The extract with each index event's group replaced by whether the person was in the
@@ -357,7 +365,7 @@ async fn cohort_page(
         empty,
         sections,
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
 async fn cohort_csv(
@@ -369,8 +377,7 @@ async fn cohort_csv(
     require_aggregates(&me)?;
     let m = query.parse(&state)?;
     let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
-    let report = evidence::reoffending::reoffending(&data, MeasureQuery::definition(&m), GroupBy::Group);
-    csv_response(&report.disclosed_table(DEFAULT_MIN_CELL), "cohort-reoffending.csv")
+    reoffending_csv_of(&data, &m, GroupBy::Group, "cohort-reoffending.csv")
 }
 
 async fn cohort_survival_csv(
@@ -382,7 +389,5 @@ async fn cohort_survival_csv(
     require_aggregates(&me)?;
     let m = query.parse(&state)?;
     let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
-    let times = evidence::survival::survival_times(&data, MeasureQuery::definition(&m), GroupBy::Group);
-    let curves = evidence::survival::curves(&times);
-    csv_response(&evidence::survival::curves_table(&curves, EVERY_DAYS, DEFAULT_MIN_CELL), "cohort-survival.csv")
+    survival_csv_of(&data, &m, GroupBy::Group, "cohort-survival.csv")
 }

@@ -6,11 +6,10 @@
 use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
-use crate::page::{Page, local_time, render};
+use crate::page::{Page, local_time, ok};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::cohort::CohortMove;
@@ -58,7 +57,7 @@ async fn list(State(state): State<AppState>, Member(me, context): Member) -> Res
         })
         .collect();
     let page = ListPage { page: Page::new(&context, t.get("cohort_changes.title")), rows };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
 async fn acknowledge(

@@ -5,15 +5,14 @@ use super::picker::{PersonPicker, PickerSpec, is_search, person_picker};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
-use crate::forms::ErrorList;
-use crate::page::{Page, after_post, render};
-use crate::plan::{Posted, plan_status_key};
+use crate::forms::{ErrorList, Posted};
+use crate::page::{Page, after_post, ok};
+use crate::plan::plan_status_key;
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use domain::access::Permission;
 use domain::measures::{GroupAction, GroupInput, MEMBER_CLASSES, MemberClass, member_class_code};
 use domain::plan::TaskStatus;
@@ -24,8 +23,6 @@ pub fn routes() -> Router<AppState> {
         .route("/groups/{group}", get(show))
         .route("/groups/{group}/members", post(change_members))
 }
-
-type Fields = Form<Vec<(String, String)>>;
 
 struct GroupRow {
     id: String,
@@ -64,16 +61,14 @@ async fn groups_page(
 }
 
 async fn list(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    let page = groups_page(&state, &me, &context, ErrorList::default(), Posted(Vec::new())).await?;
-    Ok(render(StatusCode::OK, &page))
+    ok(&groups_page(&state, &me, &context, ErrorList::default(), Posted::default()).await?)
 }
 
 async fn form_group(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    let posted = Posted(fields);
     let input = GroupInput { name: posted.get("name"), area: posted.get("area") };
     let result = state.measures().form_group(&me.actor, &input).await.map(|g| format!("/groups/{}", g.id));
     after_post(result, context.texts, |errors| groups_page(&state, &me, &context, errors, posted)).await
@@ -116,12 +111,6 @@ struct GroupPage {
     person_picker: PersonPicker,
     errors: ErrorList,
     posted: Posted,
-}
-
-impl GroupPage {
-    fn value(&self, name: &str) -> String {
-        self.posted.get(name)
-    }
 }
 
 /// The catalogue key of a plan status as the group progress names it.
@@ -195,7 +184,7 @@ async fn group_page(
         .collect();
     let group = &file.group.value;
     let spec = PickerSpec { name: "person", key: "person", legend: "picker.group_member", multiple: false };
-    let posted_here = (!posted.0.is_empty()).then_some(&posted);
+    let posted_here = (!posted.is_empty()).then_some(&posted);
     let person_picker = person_picker(state, me, t, spec, posted_here, &errors).await?;
     Ok(GroupPage {
         person_picker,
@@ -220,21 +209,18 @@ async fn show(
     Member(me, context): Member,
     Path(group): Path<String>,
 ) -> Result<Response, WebError> {
-    let page = group_page(&state, &me, &context, &group, ErrorList::default(), Posted(Vec::new())).await?;
-    Ok(render(StatusCode::OK, &page))
+    ok(&group_page(&state, &me, &context, &group, ErrorList::default(), Posted::default()).await?)
 }
 
 async fn change_members(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(group): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    let posted = Posted(fields);
     if is_search(&posted) && me.actor.can(Permission::ManagePlan) {
         // The person picker's search: the form again with the candidates, nothing saved.
-        let page = group_page(&state, &me, &context, &group, ErrorList::default(), posted).await?;
-        return Ok(render(StatusCode::OK, &page));
+        return ok(&group_page(&state, &me, &context, &group, ErrorList::default(), posted).await?);
     }
     let person = posted.get("person");
     let action = match posted.get("form").as_str() {

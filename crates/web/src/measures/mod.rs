@@ -10,27 +10,27 @@ mod views;
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
-use crate::forms::{ErrorList, anchor};
-use crate::page::{Page, after_post, render};
-use crate::people::person_id;
-use crate::plan::{Posted, agency_name};
+use crate::forms::{ErrorList, Posted, anchor};
+use crate::lookup::member_choices;
+use crate::page::{Page, after_post, ok};
+use crate::people::PersonPath;
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::Router;
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
-use domain::access::Permission;
-use domain::directory::DirectoryStore;
+use domain::access::{Actor, Permission};
 use domain::ids::PersonId;
+use domain::measures::service::Measures;
 use domain::measures::{
     BanAction, BanInput, CONTACT_KINDS, EpisodeAction, EpisodeInput, MEMBER_CLASSES, OrderAction, OrderInput,
 };
 use domain::plan::service::team_agencies;
-use domain::service::ServiceError;
+use domain::service::{ServiceError, ServiceResult};
 use domain::validation::ValidationErrors;
 use picker::{PersonPicker, PickerSpec, is_search, person_picker};
 use std::fmt::Display;
+use store::Store;
 use views::*;
 pub(crate) use views::{in_force_lines, warning_text};
 
@@ -46,8 +46,6 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/measures/groups", post(join_group))
         .merge(groups::routes())
 }
-
-type Fields = Form<Vec<(String, String)>>;
 
 #[derive(Template)]
 #[template(path = "measures.html")]
@@ -119,8 +117,8 @@ async fn measures_page(
 ) -> Result<MeasuresPage, WebError> {
     let measures = state.measures();
     let file = measures.of_person(&me.actor, id, "measures page").await?;
-    let all_agencies = state.store.agencies().await?;
-    let all_members = state.store.members().await?;
+    let all_agencies = state.directory().agencies().await?;
+    let all_members = state.directory().members().await?;
     let t = context.texts;
     let zone = &state.config.time_zone;
     let today = measures.today();
@@ -143,11 +141,7 @@ async fn measures_page(
         None => Vec::new(),
     };
     let on_team = team_agencies(&file.team, today);
-    let team_members = all_members
-        .iter()
-        .filter(|m| !m.disabled && on_team.iter().any(|a| *a == m.agency_id))
-        .map(|m| (m.id.to_string(), format!("{} ({})", m.display_name, agency_name(&all_agencies, m.agency_id))))
-        .collect();
+    let team_members = member_choices(&all_members, &all_agencies, &on_team);
     let group_choices = measures
         .groups_for_person_page(&me.actor)
         .await?
@@ -211,16 +205,14 @@ async fn measures_page(
 async fn show(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let page = measures_page(&state, &me, &context, id, ErrorList::default(), Posted(Vec::new())).await?;
-    Ok(render(StatusCode::OK, &page))
+    ok(&measures_page(&state, &me, &context, id, ErrorList::default(), Posted::default()).await?)
 }
 
 /// Refused fields are named after the form (and the item) they were typed into, so the page
 /// shows each message beside the right field when several forms share a field name.
-fn in_form(result: Result<(), ServiceError>, posted: &Posted) -> Result<(), ServiceError> {
+fn in_form(result: ServiceResult<()>, posted: &Posted) -> ServiceResult<()> {
     result.map_err(|error| match error {
         ServiceError::Invalid(errors) => {
             let (form, item) = (posted.get("form"), posted_item(posted));
@@ -239,14 +231,14 @@ fn in_form(result: Result<(), ServiceError>, posted: &Posted) -> Result<(), Serv
     })
 }
 
-/// Redirects to the measures page after a change, or shows it again with what to fix.
-async fn finish(
+/// On to the measures page after a change, or the page again with what to fix.
+async fn after_change(
     state: &AppState,
     me: &SignedIn,
     context: &RequestContext,
     id: PersonId,
+    result: ServiceResult<()>,
     posted: Posted,
-    result: Result<(), ServiceError>,
 ) -> Result<Response, WebError> {
     let result = in_form(result, &posted).map(|()| format!("/people/{id}/measures"));
     after_post(result, context.texts, |errors| measures_page(state, me, context, id, errors, posted)).await
@@ -319,36 +311,97 @@ fn episode_action(p: &Posted) -> EpisodeAction {
     }
 }
 
-/// A form handler: parse the person, run the use case, finish.
-macro_rules! handler {
-    ($name:ident, |$m:ident, $actor:ident, $id:ident, $p:ident| $call:expr) => {
-        async fn $name(
-            State(state): State<AppState>,
-            Member(me, context): Member,
-            Path(id): Path<String>,
-            Form(fields): Fields,
-        ) -> Result<Response, WebError> {
-            let $id = person_id(&id)?;
-            let $p = Posted(fields);
-            if is_search(&$p) && me.actor.can(Permission::ManagePlan) {
-                // A person picker's search: the form again with the candidates, nothing saved.
-                let page = measures_page(&state, &me, &context, $id, ErrorList::default(), $p).await?;
-                return Ok(render(StatusCode::OK, &page));
-            }
-            let result = {
-                let $m = state.measures();
-                let $actor = &me.actor;
-                $call.await.map(|_| ())
-            };
-            finish(&state, &me, &context, $id, $p, result).await
-        }
-    };
+/// A change from one of the page's forms: `call` reads the form and runs the use case. A person
+/// picker's search, posted from any of them, shows the page again with the candidates instead
+/// and saves nothing.
+async fn change(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: PersonId,
+    posted: Posted,
+    call: impl AsyncFnOnce(&Measures<'_, Store>, &Actor, &Posted) -> ServiceResult<()>,
+) -> Result<Response, WebError> {
+    if is_search(&posted) && me.actor.can(Permission::ManagePlan) {
+        return ok(&measures_page(state, me, context, id, ErrorList::default(), posted).await?);
+    }
+    let result = call(&state.measures(), &me.actor, &posted).await;
+    after_change(state, me, context, id, result, posted).await
 }
 
-handler!(impose_order, |m, actor, id, p| m.impose_order(actor, id, &order_input(&p)));
-handler!(change_order, |m, actor, id, p| m.change_order(actor, id, &order_action(&p)));
-handler!(impose_ban, |m, actor, id, p| m.impose_ban(actor, id, &ban_input(&p)));
-handler!(change_ban, |m, actor, id, p| m.change_ban(actor, id, &ban_action(&p)));
-handler!(start_episode, |m, actor, id, p| m.start_episode(actor, id, &episode_input(&p)));
-handler!(change_episode, |m, actor, id, p| m.change_episode(actor, id, &episode_action(&p)));
-handler!(join_group, |m, actor, id, p| m.join_group(actor, id, &p.get("group"), &p.get("class")));
+async fn impose_order(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    change(&state, &me, &context, id, posted, async |m, actor, p| {
+        m.impose_order(actor, id, &order_input(p)).await.map(drop)
+    })
+    .await
+}
+
+async fn change_order(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    change(&state, &me, &context, id, posted, async |m, actor, p| m.change_order(actor, id, &order_action(p)).await)
+        .await
+}
+
+async fn impose_ban(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    change(&state, &me, &context, id, posted, async |m, actor, p| {
+        m.impose_ban(actor, id, &ban_input(p)).await.map(drop)
+    })
+    .await
+}
+
+async fn change_ban(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    change(&state, &me, &context, id, posted, async |m, actor, p| m.change_ban(actor, id, &ban_action(p)).await).await
+}
+
+async fn start_episode(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    change(&state, &me, &context, id, posted, async |m, actor, p| {
+        m.start_episode(actor, id, &episode_input(p)).await.map(drop)
+    })
+    .await
+}
+
+async fn change_episode(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    change(&state, &me, &context, id, posted, async |m, actor, p| m.change_episode(actor, id, &episode_action(p)).await)
+        .await
+}
+
+async fn join_group(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    change(&state, &me, &context, id, posted, async |m, actor, p| {
+        m.join_group(actor, id, &p.get("group"), &p.get("class")).await
+    })
+    .await
+}

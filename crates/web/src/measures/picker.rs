@@ -7,9 +7,8 @@
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::WebError;
-use crate::forms::ErrorList;
+use crate::forms::{ErrorList, Posted};
 use crate::i18n::Texts;
-use crate::plan::Posted;
 use domain::ids::PersonId;
 
 /// The button name of a picker's search; its value is the picker's field.

@@ -2,8 +2,8 @@
 //! review: plain strings for the templates, built in one place.
 
 use crate::i18n::Texts;
+use crate::lookup::{agency_name, member_name};
 use crate::page::local_time;
-use crate::plan::{agency_name, member_name};
 use domain::directory::{Agency, Member};
 use domain::ids::PersonId;
 use domain::measures::ports::Stored;
@@ -282,7 +282,7 @@ pub fn episode_view(
         id: e.id.to_string(),
         open: e.status.is_open(),
         status,
-        case_manager: member_name(members, e.case_manager.0),
+        case_manager: member_name(members, e.case_manager),
         started_on: e.started_on.to_string(),
         ends_on: e.ends_on().to_string(),
         weeks: e.weeks,
@@ -293,7 +293,7 @@ pub fn episode_view(
             .rev()
             .map(|c| ContactRow {
                 on: c.on.to_string(),
-                by: member_name(members, c.by.0),
+                by: member_name(members, c.by),
                 kind: t.get(&format!("episode.kind.{}", contact_kind_code(c.kind))).to_string(),
                 note: c.note.clone(),
             })

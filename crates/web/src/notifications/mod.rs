@@ -4,14 +4,14 @@
 use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
+use crate::forms::Posted;
 use crate::i18n::{Lang, Texts};
-use crate::page::{Page, local_time, render};
+use crate::page::{Page, local_time, ok};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use domain::notifications::service::{NotificationLine, NotificationPage};
 use domain::notifications::{Event, EventKind, SubjectKind};
 use jiff::tz::TimeZone;
@@ -122,19 +122,13 @@ async fn list(
         paged: query.before.is_some(),
         back: query.before.map(|b| format!("?before={b}")).unwrap_or_default(),
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct BackForm {
-    /// `?before=N` of the page the form was on, to return to it.
-    back: String,
-}
-
-fn back_to(form: &BackForm) -> String {
-    let back = form.back.trim();
-    let page = back.strip_prefix("?before=").and_then(|n| n.parse::<i64>().ok());
+/// Back to the page of the list the form was on: its `back` field is that page's `?before=N`.
+fn back_to(posted: &Posted) -> String {
+    let back = posted.get("back");
+    let page = back.trim().strip_prefix("?before=").and_then(|n| n.parse::<i64>().ok());
     match page {
         Some(before) => format!("/notifications?before={before}"),
         None => "/notifications".into(),
@@ -146,19 +140,19 @@ async fn mark_read(
     State(state): State<AppState>,
     Member(me, _): Member,
     Path(position): Path<String>,
-    Form(form): Form<BackForm>,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let position: i64 = position.parse().map_err(|_| WebError::NotFound)?;
     state.notifications().mark_read(&me.actor, position).await?;
-    Ok(Redirect::to(&back_to(&form)).into_response())
+    Ok(Redirect::to(&back_to(&posted)).into_response())
 }
 
 /// `POST /notifications/read`: everything so far read.
 async fn mark_all_read(
     State(state): State<AppState>,
     Member(me, _): Member,
-    Form(form): Form<BackForm>,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     state.notifications().mark_all_read(&me.actor).await?;
-    Ok(Redirect::to(&back_to(&form)).into_response())
+    Ok(Redirect::to(&back_to(&posted)).into_response())
 }

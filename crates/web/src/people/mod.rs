@@ -4,20 +4,21 @@
 mod views;
 
 use crate::AppState;
-use crate::auth::Member;
+use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
-use crate::forms::ErrorList;
-use crate::page::{Page, local_time, render};
+use crate::forms::{ErrorList, Posted};
+use crate::i18n::Texts;
+use crate::page::{Page, after_post, local_time, ok, render};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use domain::access::{Permission, TeamEntryInput};
-use domain::directory::DirectoryStore;
 use domain::ids::PersonId;
-use domain::people::PersonInput;
+use domain::people::{Identifier, PersonInput};
 use domain::service::ServiceError;
 use serde::Deserialize;
 use views::*;
@@ -37,7 +38,16 @@ pub fn person_id(raw: &str) -> Result<PersonId, WebError> {
     raw.parse().map_err(|_| WebError::NotFound)
 }
 
-type Fields = Form<Vec<(String, String)>>;
+/// The person a page is about, from `/people/{id}/…`; a path that names none is "not found".
+pub struct PersonPath(pub PersonId);
+
+impl<S: Send + Sync> FromRequestParts<S> for PersonPath {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        person_id(&id).map(PersonPath).map_err(IntoResponse::into_response)
+    }
+}
 
 #[derive(Template)]
 #[template(path = "search.html")]
@@ -84,7 +94,7 @@ async fn search(
         if results.len() >= domain::people::service::SEARCH_LIMIT as usize { "search.first" } else { "search.results" };
     let results_line = t.fill(line, &[("count", &results.len().to_string())]);
     let page = Page::new(&context, t.get("search.title"));
-    Ok(render(StatusCode::OK, &SearchPage { page, query: query.q, searched, results, results_line }))
+    ok(&SearchPage { page, query: query.q, searched, results, results_line })
 }
 
 #[derive(Template)]
@@ -142,34 +152,38 @@ async fn new_form(Member(me, context): Member) -> Result<Response, WebError> {
         ErrorList::default(),
     );
     form.basis = Some(basis_form("team.your_basis", None, default_basis(), ErrorList::default()));
-    Ok(render(StatusCode::OK, &form))
+    ok(&form)
 }
 
 async fn create(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    let input = person_input(&fields);
-    let basis = basis_input(&fields);
+    let (input, basis) = (person_input(&posted), basis_input(&posted));
     let t = context.texts;
-    let rerender = |errors: ErrorList, duplicate: Option<DuplicateNotice>| {
+    let form = |errors: ErrorList| {
         let mut form =
             PersonForm::new(Page::new(&context, t.get("person.add_title")), "/people".into(), &input, errors.clone());
         form.basis = Some(basis_form("team.your_basis", None, basis.clone(), errors));
-        form.duplicate = duplicate;
-        render(StatusCode::UNPROCESSABLE_ENTITY, &form)
+        form
     };
-    match state.people().create(&me.actor, &input, &basis).await {
-        Ok(person) => Ok(Redirect::to(&format!("/people/{}", person.id)).into_response()),
-        Err(ServiceError::Invalid(errors)) => Ok(rerender(ErrorList::from_validation(&errors, t), None)),
+    let result = match state.people().create(&me.actor, &input, &basis).await {
         Err(ServiceError::Duplicate { identifier, existing }) => {
-            let message = t.fill("error.identifier.taken", &[("identifier", &identifier.to_string())]);
-            let errors = ErrorList::single("identifiers[0].value", message.clone());
-            Ok(rerender(errors, Some(DuplicateNotice { message, person_id: existing })))
+            let (errors, duplicate) = duplicate_notice(&identifier, existing, t);
+            let mut page = form(errors);
+            page.duplicate = Some(duplicate);
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
-        Err(other) => Err(other.into()),
-    }
+        result => result.map(|person| format!("/people/{}", person.id)),
+    };
+    after_post(result, t, |errors| async move { Ok(form(errors)) }).await
+}
+
+/// The identifier belongs to someone else: what to fix, and a link to the one it belongs to.
+fn duplicate_notice(identifier: &Identifier, existing: PersonId, t: Texts) -> (ErrorList, DuplicateNotice) {
+    let message = t.fill("error.identifier.taken", &[("identifier", &identifier.to_string())]);
+    (ErrorList::single("identifiers[0].value", message.clone()), DuplicateNotice { message, person_id: existing })
 }
 
 #[derive(Template)]
@@ -192,9 +206,8 @@ const FULL_AUDIT: u32 = 1000;
 async fn show(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
     let (file, audit) = state.people().view_with_trail(&me.actor, id, "person_page", RECENT_AUDIT).await?;
     let zone = &state.config.time_zone;
     let t = context.texts;
@@ -231,34 +244,31 @@ async fn show(
         can_edit: me.actor.can(Permission::EditPerson),
         can_manage_team: me.actor.can(Permission::ManageTeam),
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
 async fn edit_form(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
     let file = state.people().view_to(&me.actor, id, Permission::EditPerson, "edit_form").await?;
     let t = context.texts;
     let title = t.fill("person.edit_title", &[("name", &file.person.display_name())]);
     let input = PersonInput::from_draft(&file.person.details);
     let mut form = PersonForm::new(Page::new(&context, &title), format!("/people/{id}"), &input, ErrorList::default());
     form.version = Some(file.person.version);
-    Ok(render(StatusCode::OK, &form))
+    ok(&form)
 }
 
 async fn update(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let input = person_input(&fields);
-    let version: i64 =
-        crate::forms::one(&fields, "version").parse().map_err(|_| WebError::BadRequest("version missing".into()))?;
+    let input = person_input(&posted);
+    let version: i64 = posted.get("version").parse().map_err(|_| WebError::BadRequest("version missing".into()))?;
     let t = context.texts;
     let form = |input: &PersonInput, errors: ErrorList, version: i64| {
         let title = t.fill("person.edit_title", &[("name", &input.family_name)]);
@@ -266,25 +276,22 @@ async fn update(
         form.version = Some(version);
         form
     };
-    match state.people().update(&me.actor, id, version, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/people/{id}")).into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &form(&input, ErrorList::from_validation(&errors, t), version)))
-        }
+    let result = match state.people().update(&me.actor, id, version, &input).await {
         Err(ServiceError::Duplicate { identifier, existing }) => {
-            let message = t.fill("error.identifier.taken", &[("identifier", &identifier.to_string())]);
-            let mut page = form(&input, ErrorList::single("identifiers[0].value", message.clone()), version);
-            page.duplicate = Some(DuplicateNotice { message, person_id: existing });
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            let (errors, duplicate) = duplicate_notice(&identifier, existing, t);
+            let mut page = form(&input, errors, version);
+            page.duplicate = Some(duplicate);
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
         Err(ServiceError::Conflict { current }) => {
             // Show what is saved now, so the member can make their change again on top of it.
             let mut page = form(&PersonInput::from_draft(&current.details), ErrorList::default(), current.version);
             page.conflict_notice = Some(t.get("error.conflict").to_string());
-            Ok(render(StatusCode::CONFLICT, &page))
+            return Ok(render(StatusCode::CONFLICT, &page));
         }
-        Err(other) => Err(other.into()),
-    }
+        result => result.map(|_| format!("/people/{id}")),
+    };
+    after_post(result, t, |errors| async move { Ok(form(&input, errors, version)) }).await
 }
 
 #[derive(Template)]
@@ -299,9 +306,8 @@ struct AuditPage {
 async fn audit_trail(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
     let (file, audit) = state.people().view_with_trail(&me.actor, id, "audit_trail_page", FULL_AUDIT).await?;
     let t = context.texts;
     let page = AuditPage {
@@ -310,7 +316,7 @@ async fn audit_trail(
         name: file.person.display_name(),
         audit: audit_rows(&audit, &state.config.time_zone, t),
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
 #[derive(Template)]
@@ -325,15 +331,15 @@ struct TeamForm {
 
 async fn team_page(
     state: &AppState,
-    me: &crate::auth::SignedIn,
-    context: &crate::auth::RequestContext,
+    me: &SignedIn,
+    context: &RequestContext,
     id: PersonId,
     input: TeamEntryInput,
     errors: ErrorList,
 ) -> Result<TeamForm, WebError> {
     let file = state.people().view_to(&me.actor, id, Permission::ManageTeam, "team_form").await?;
     let on_team: Vec<_> = file.team.iter().filter(|e| e.ended_at.is_none()).map(|e| e.agency_id).collect();
-    let agencies = state.store.agencies().await?;
+    let agencies = state.directory().agencies().await?;
     let choices =
         agencies.iter().filter(|a| !on_team.contains(&a.id)).map(|a| (a.id.to_string(), a.name.clone())).collect();
     let t = context.texts;
@@ -349,39 +355,28 @@ async fn team_page(
 async fn team_form(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let form = team_page(&state, &me, &context, id, default_basis(), ErrorList::default()).await?;
-    Ok(render(StatusCode::OK, &form))
+    ok(&team_page(&state, &me, &context, id, default_basis(), ErrorList::default()).await?)
 }
 
 async fn add_to_team(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let input = basis_input(&fields);
-    match state.people().add_to_team(&me.actor, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/people/{id}")).into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let errors = ErrorList::from_validation(&errors, context.texts);
-            let form = team_page(&state, &me, &context, id, input, errors).await?;
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &form))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let input = basis_input(&posted);
+    let result = state.people().add_to_team(&me.actor, id, &input).await.map(|_| format!("/people/{id}"));
+    after_post(result, context.texts, |errors| team_page(&state, &me, &context, id, input, errors)).await
 }
 
 /// GDPR art. 15: everything held on the person as JSON, itself audited.
 async fn export(
     State(state): State<AppState>,
     Member(me, _): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
     let export = state.people().export(&me.actor, id).await?;
     let disposition = format!("attachment; filename=\"subject-access-{id}.json\"");
     Ok(([("content-disposition", disposition)], Json(export)).into_response())

@@ -1,7 +1,7 @@
 //! View models for the people pages: plain strings ready for the templates, built from domain
 //! values in one place so templates hold no logic.
 
-use crate::forms::{ErrorList, all, one};
+use crate::forms::{ErrorList, Posted};
 use crate::i18n::Texts;
 use crate::page::local_time;
 use domain::access::{LegalBasis, TeamEntryInput};
@@ -157,37 +157,33 @@ pub fn basis_form(
 
 /// Reads the person form's fields; identifier rows come as repeated `identifier_kind` and
 /// `identifier_value` fields, in order.
-pub fn person_input(fields: &[(String, String)]) -> PersonInput {
-    let kinds = all(fields, "identifier_kind");
-    let values = all(fields, "identifier_value");
-    let identifiers = kinds
-        .iter()
-        .zip(values.iter())
-        .map(|(kind, value)| IdentifierInput { kind: kind.to_string(), value: value.to_string() })
-        .collect();
+pub fn person_input(posted: &Posted) -> PersonInput {
+    let kinds = posted.all("identifier_kind");
+    let values = posted.all("identifier_value");
+    let identifiers = kinds.into_iter().zip(values).map(|(kind, value)| IdentifierInput { kind, value }).collect();
     PersonInput {
-        family_name: one(fields, "family_name"),
-        given_names: one(fields, "given_names"),
-        birth_date: one(fields, "birth_date"),
-        sex: one(fields, "sex"),
-        address: one(fields, "address"),
-        postcode: one(fields, "postcode"),
-        city: one(fields, "city"),
-        phone: one(fields, "phone"),
-        email: one(fields, "email"),
+        family_name: posted.get("family_name"),
+        given_names: posted.get("given_names"),
+        birth_date: posted.get("birth_date"),
+        sex: posted.get("sex"),
+        address: posted.get("address"),
+        postcode: posted.get("postcode"),
+        city: posted.get("city"),
+        phone: posted.get("phone"),
+        email: posted.get("email"),
         identifiers,
     }
 }
 
-pub fn basis_input(fields: &[(String, String)]) -> TeamEntryInput {
+pub fn basis_input(posted: &Posted) -> TeamEntryInput {
     TeamEntryInput {
-        agency_id: one(fields, "agency_id"),
-        basis_kind: one(fields, "basis_kind"),
-        statute: one(fields, "statute"),
-        consent_scope: one(fields, "consent_scope"),
-        consent_expires_on: one(fields, "consent_expires_on"),
-        court_order_reference: one(fields, "court_order_reference"),
-        reason: one(fields, "reason"),
+        agency_id: posted.get("agency_id"),
+        basis_kind: posted.get("basis_kind"),
+        statute: posted.get("statute"),
+        consent_scope: posted.get("consent_scope"),
+        consent_expires_on: posted.get("consent_expires_on"),
+        court_order_reference: posted.get("court_order_reference"),
+        reason: posted.get("reason"),
     }
 }
 

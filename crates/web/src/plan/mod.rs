@@ -1,35 +1,35 @@
 //! Plan pages: the one shared plan per person (goals, tasks, notes, measures, history), its
 //! printable version for the person, "my tasks", "my agency's tasks" and the weekly review.
-//! Handlers parse the form into a `PlanAction`, call `Plans`, and redirect or re-render.
+//! Handlers parse the form into a `PlanAction`, call `Plans`, and go on or show the form again.
 
 mod views;
 
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
-use crate::forms::ErrorList;
+use crate::forms::{ErrorList, Posted};
 use crate::i18n::Texts;
-use crate::page::{Page, after_post, local_time, render};
-use crate::people::person_id;
+use crate::lookup::{agency_name, member_choices};
+use crate::page::{Page, after_post, local_time, ok};
+use crate::people::PersonPath;
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::Router;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use domain::access::{Denial, Permission};
-use domain::directory::{Agency, DirectoryStore};
+use domain::directory::Agency;
 use domain::ids::PersonId;
 use domain::measures::service::TaskListLine;
 use domain::measures::{ListedTask, OrderAction};
 use domain::plan::ports::TaskOwner;
 use domain::plan::service::{PlanAction, team_agencies};
-use domain::service::ServiceError;
-use domain::validation::{FieldError, ValidationErrors};
+use domain::service::{ServiceError, ServiceResult};
+use domain::validation::{FieldError, invalid};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 use views::*;
-pub(crate) use views::{Posted, agency_name, member_name, plan_status_key, task_kind_key};
+pub(crate) use views::{plan_status_key, task_kind_key};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -48,8 +48,6 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/agency/help-started", post(help_started))
         .route("/reviews/weekly", get(weekly_review))
 }
-
-type Fields = Form<Vec<(String, String)>>;
 
 #[derive(Template)]
 #[template(path = "plan.html")]
@@ -75,16 +73,6 @@ struct PlanPage {
     posted: Posted,
 }
 
-impl PlanPage {
-    fn value(&self, name: &str) -> String {
-        self.posted.get(name)
-    }
-    /// The agency was ticked in "restricted to" on the form posted last.
-    fn ticked(&self, agency: &str) -> bool {
-        self.posted.all("restricted_to").iter().any(|a| a == agency)
-    }
-}
-
 async fn plan_page(
     state: &AppState,
     me: &SignedIn,
@@ -94,18 +82,14 @@ async fn plan_page(
     posted: Posted,
 ) -> Result<PlanPage, WebError> {
     let (file, linked) = state.plans().view_with_measures(&me.actor, id, "plan page").await?;
-    let agencies = state.store.agencies().await?;
-    let all_members = state.store.members().await?;
+    let agencies = state.directory().agencies().await?;
+    let all_members = state.directory().members().await?;
     let t = context.texts;
     let today = state.plans().today();
     let manages = me.actor.can(Permission::ManagePlan);
     let on_team = team_agencies(&file.team, today);
     let team: Vec<(String, String)> = on_team.iter().map(|a| (a.to_string(), agency_name(&agencies, *a))).collect();
-    let members = all_members
-        .iter()
-        .filter(|m| !m.disabled && on_team.iter().any(|a| *a == m.agency_id))
-        .map(|m| (m.id.to_string(), format!("{} ({})", m.display_name, agency_name(&agencies, m.agency_id))))
-        .collect();
+    let members = member_choices(&all_members, &agencies, &on_team);
     let domains = state
         .beyond
         .screening
@@ -157,20 +141,18 @@ async fn plan_page(
 async fn show(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let page = plan_page(&state, &me, &context, id, ErrorList::default(), Posted(Vec::new())).await?;
-    Ok(render(StatusCode::OK, &page))
+    ok(&plan_page(&state, &me, &context, id, ErrorList::default(), Posted::default()).await?)
 }
 
-/// Redirects back to the plan after a change, or shows the plan again with what to fix.
+/// On to the plan after a change, or the plan again with what to fix.
 async fn after_change(
     state: &AppState,
     me: &SignedIn,
     context: &RequestContext,
     id: PersonId,
-    result: Result<(), ServiceError>,
+    result: ServiceResult<()>,
     posted: Posted,
 ) -> Result<Response, WebError> {
     let result = result.map(|()| format!("/people/{id}/plan"));
@@ -180,44 +162,41 @@ async fn after_change(
 async fn draft(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let result = state.plans().draft(&me.actor, id).await.map(|_| ());
-    after_change(&state, &me, &context, id, result, Posted(Vec::new())).await
+    let result = state.plans().draft(&me.actor, id).await.map(drop);
+    after_change(&state, &me, &context, id, result, Posted::default()).await
 }
 
+/// A change from one of the plan page's forms: `action` reads the form into a `PlanAction`.
 async fn change(
-    state: AppState,
-    me: SignedIn,
-    context: RequestContext,
-    id: String,
-    fields: Vec<(String, String)>,
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: PersonId,
+    posted: Posted,
     action: impl FnOnce(&Posted) -> PlanAction,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let posted = Posted(fields);
-    let action = action(&posted);
-    let result = state.plans().change(&me.actor, id, &action).await.map(|_| ());
-    after_change(&state, &me, &context, id, result, posted).await
+    let result = state.plans().change(&me.actor, id, &action(&posted)).await.map(drop);
+    after_change(state, me, context, id, result, posted).await
 }
 
 async fn add_goal(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    change(state, me, context, id, fields, goal_action).await
+    change(&state, &me, &context, id, posted, goal_action).await
 }
 
 async fn goal_agreement(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    change(state, me, context, id, fields, |p| PlanAction::GoalAgreement {
+    change(&state, &me, &context, id, posted, |p| PlanAction::GoalAgreement {
         goal: p.get("goal"),
         agreed_by_person: p.checked("agreed_by_person"),
     })
@@ -227,19 +206,19 @@ async fn goal_agreement(
 async fn add_task(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    change(state, me, context, id, fields, task_action).await
+    change(&state, &me, &context, id, posted, task_action).await
 }
 
 async fn task_status(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    change(state, me, context, id, fields, |p| PlanAction::TaskStatus {
+    change(&state, &me, &context, id, posted, |p| PlanAction::TaskStatus {
         task: p.get("task"),
         status: p.get("status"),
         reason: p.get("reason"),
@@ -250,10 +229,10 @@ async fn task_status(
 async fn add_note(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    change(state, me, context, id, fields, |p| PlanAction::Note {
+    change(&state, &me, &context, id, posted, |p| PlanAction::Note {
         task: p.get("task"),
         text: p.get("text"),
         restricted_to: p.all("restricted_to"),
@@ -264,10 +243,10 @@ async fn add_note(
 async fn link_measure(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    change(state, me, context, id, fields, |p| match p.get("end_measure") {
+    change(&state, &me, &context, id, posted, |p| match p.get("end_measure") {
         measure if !measure.is_empty() => PlanAction::EndMeasure { measure },
         _ => PlanAction::LinkMeasure { kind: p.get("measure_kind"), description: p.get("measure_description") },
     })
@@ -277,19 +256,19 @@ async fn link_measure(
 async fn activate(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    change(state, me, context, id, fields, |_| PlanAction::Activate).await
+    change(&state, &me, &context, id, posted, |_| PlanAction::Activate).await
 }
 
 async fn re_evaluation(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Fields,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    change(state, me, context, id, fields, decision_action).await
+    change(&state, &me, &context, id, posted, decision_action).await
 }
 
 #[derive(Template)]
@@ -305,12 +284,11 @@ struct PrintPage {
 async fn print(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
     let file = state.plans().view(&me.actor, id, "plan: printable version").await?;
-    let agencies = state.store.agencies().await?;
-    let members = state.store.members().await?;
+    let agencies = state.directory().agencies().await?;
+    let members = state.directory().members().await?;
     let t = context.texts;
     let today = state.plans().today();
     let plan = file
@@ -324,7 +302,7 @@ async fn print(
         plan,
         today: today.to_string(),
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
 struct TaskListRow {
@@ -395,7 +373,7 @@ async fn task_list_page(
 ) -> Result<TasksPage, WebError> {
     let owner = if mine { TaskOwner::Member(me.actor.member_id) } else { TaskOwner::Agency(me.actor.agency_id) };
     let tasks = state.plans().tasks(&me.actor, owner, page).await?;
-    let agencies = state.store.agencies().await?;
+    let agencies = state.directory().agencies().await?;
     let t = context.texts;
     let can_work = me.actor.can(Permission::WorkOnPlan);
     let zone = &state.config.time_zone;
@@ -413,22 +391,20 @@ async fn task_list_page(
     })
 }
 
-async fn my_tasks(state: State<AppState>, member: Member, query: Query<PageQuery>) -> Result<Response, WebError> {
-    task_list(state, member, query, true).await
-}
-
-async fn agency_tasks(state: State<AppState>, member: Member, query: Query<PageQuery>) -> Result<Response, WebError> {
-    task_list(state, member, query, false).await
-}
-
-async fn task_list(
+async fn my_tasks(
     State(state): State<AppState>,
     Member(me, context): Member,
     Query(query): Query<PageQuery>,
-    mine: bool,
 ) -> Result<Response, WebError> {
-    let page = query.number()?;
-    Ok(render(StatusCode::OK, &task_list_page(&state, &me, &context, mine, page, ErrorList::default()).await?))
+    ok(&task_list_page(&state, &me, &context, true, query.number()?, ErrorList::default()).await?)
+}
+
+async fn agency_tasks(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    ok(&task_list_page(&state, &me, &context, false, query.number()?, ErrorList::default()).await?)
 }
 
 /// Records from "my agency's tasks" that an exclusion order's help has started, through the
@@ -436,19 +412,15 @@ async fn task_list(
 async fn help_started(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     if !me.actor.can(Permission::WorkOnPlan) {
         return Err(ServiceError::Forbidden(Denial::RoleLacksPermission).into());
     }
-    let posted = Posted(fields);
     let action = OrderAction::HelpStarted { order: posted.get("order"), task: posted.get("task") };
     let result = match posted.get("person").trim().parse::<PersonId>() {
         Ok(person) => state.measures().change_order(&me.actor, person, &action).await,
-        Err(_) => Err(ServiceError::Invalid(ValidationErrors::single(FieldError::new(
-            "order",
-            "error.measures.unknown_measure",
-        )))),
+        Err(_) => Err(invalid(FieldError::new("order", "error.measures.unknown_measure"))),
     };
     let result = result.map(|()| "/tasks/agency".to_string());
     after_post(result, context.texts, |errors| task_list_page(&state, &me, &context, false, 1, errors)).await
@@ -536,6 +508,5 @@ async fn weekly_review(
         .into_iter()
         .map(|l| (l.person.to_string(), l.name, crate::measures::warning_text(&l.warning, t, zone)))
         .collect();
-    let page = ReviewPage { page: Page::new(&context, t.get("review.title")), count, previous, next, rows, measures };
-    Ok(render(StatusCode::OK, &page))
+    ok(&ReviewPage { page: Page::new(&context, t.get("review.title")), count, previous, next, rows, measures })
 }

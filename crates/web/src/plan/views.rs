@@ -1,6 +1,8 @@
 //! View models for the plan pages: plain strings for the templates, built in one place.
 
+use crate::forms::Posted;
 use crate::i18n::Texts;
+use crate::lookup::{agency_name, member_name};
 use crate::screening::pack_lang as screening_lang;
 use domain::access::Restriction;
 use domain::directory::{Agency, Member};
@@ -9,22 +11,6 @@ use domain::jurisdiction::BeyondPack;
 use domain::plan::ports::PlanEvent;
 use domain::plan::service::{PlanAction, measure_kind_code, outcome_code, plan_status_code, task_status_code};
 use domain::plan::{Plan, PlanChange, PlanCommandKind, PlanStatus, TaskKind, Urgency};
-
-/// Reads the posted fields of one form.
-pub struct Posted(pub Vec<(String, String)>);
-
-impl Posted {
-    pub fn get(&self, name: &str) -> String {
-        crate::forms::one(&self.0, name)
-    }
-    /// Every value posted under `name` (ticked checkboxes).
-    pub fn all(&self, name: &str) -> Vec<String> {
-        crate::forms::all(&self.0, name).into_iter().map(str::to_owned).collect()
-    }
-    pub fn checked(&self, name: &str) -> bool {
-        matches!(self.get(name).as_str(), "yes" | "on" | "true")
-    }
-}
 
 pub fn goal_action(posted: &Posted) -> PlanAction {
     PlanAction::AddGoal {
@@ -57,14 +43,6 @@ pub fn decision_action(posted: &Posted) -> PlanAction {
         "return" => PlanAction::ReturnToCriminalJustice { reason: posted.get("reason") },
         _ => PlanAction::StartReEvaluation,
     }
-}
-
-pub fn agency_name(agencies: &[Agency], id: AgencyId) -> String {
-    agencies.iter().find(|a| a.id == id).map(|a| a.name.clone()).unwrap_or_else(|| id.to_string())
-}
-
-pub fn member_name(members: &[Member], id: uuid::Uuid) -> String {
-    members.iter().find(|m| *m.id.as_uuid() == id).map(|m| m.display_name.clone()).unwrap_or_default()
 }
 
 pub struct GoalRow {
@@ -247,7 +225,7 @@ pub fn plan_view(
                 description: task.description.clone(),
                 kind: task_kind_key(task.kind),
                 owner: agency_name(agencies, task.owner),
-                member: task.owner_member.map(|m| member_name(members, m.0)).unwrap_or_default(),
+                member: task.owner_member.map(|m| member_name(members, m)).unwrap_or_default(),
                 goal: goal_text(task.goal),
                 due: task.due.to_string(),
                 status: task_status_key(task_status_code(&task.status)),

@@ -5,22 +5,20 @@ mod referrals;
 mod views;
 
 use crate::AppState;
-use crate::auth::Member;
+use crate::auth::{Member, RequestContext};
 use crate::error::WebError;
-use crate::forms::ErrorList;
-use crate::page::{Page, render};
-use crate::people::person_id;
+use crate::forms::{ErrorList, Posted};
+use crate::page::{Page, after_post, ok};
+use crate::people::PersonPath;
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::Router;
+use axum::extract::State;
+use axum::response::Response;
 use axum::routing::get;
-use axum::{Form, Router};
 use domain::access::Permission;
 use domain::ids::PersonId;
 use domain::screening::service::FormStart;
 use domain::screening::{ScreeningInput, prefill};
-use domain::service::ServiceError;
 use referrals::{ReferralView, referral_view};
 pub(crate) use views::pack_lang;
 use views::*;
@@ -47,9 +45,8 @@ struct ScreeningsPage {
 async fn list(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
     let (person, screenings) = state.screenings().list(&me.actor, id, "screenings page").await?;
     let t = context.texts;
     let name = person.display_name();
@@ -68,7 +65,7 @@ async fn list(
             .map(|r| referral_view(r, name.clone(), &state.beyond.screening, &state.config.time_zone, t))
             .collect(),
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
 #[derive(Template)]
@@ -86,7 +83,7 @@ struct ScreeningForm {
 
 fn form_page(
     state: &AppState,
-    context: &crate::auth::RequestContext,
+    context: &RequestContext,
     start: &FormStart,
     input: &ScreeningInput,
     errors: ErrorList,
@@ -111,32 +108,25 @@ fn form_page(
 async fn new_form(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
+    PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
     let start = state.screenings().form(&me.actor, id).await?;
     let entries = prefill(&start.referrals, &state.beyond.screening);
     let input = ScreeningInput { screened_on: state.screenings().today().to_string(), entries };
-    let form = form_page(&state, &context, &start, &input, ErrorList::default());
-    Ok(render(StatusCode::OK, &form))
+    ok(&form_page(&state, &context, &start, &input, ErrorList::default()))
 }
 
 async fn record(
     State(state): State<AppState>,
     Member(me, context): Member,
-    Path(id): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
+    PersonPath(id): PersonPath,
+    posted: Posted,
 ) -> Result<Response, WebError> {
-    let id = person_id(&id)?;
-    let input = screening_input(&fields);
-    match state.screenings().record(&me.actor, id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/people/{id}/screenings")).into_response()),
-        Err(ServiceError::Invalid(errors)) => {
-            let errors = ErrorList::from_validation(&errors, context.texts);
-            let start = state.screenings().form(&me.actor, id).await?;
-            let form = form_page(&state, &context, &start, &input, errors);
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &form))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let input = screening_input(&posted);
+    let result = state.screenings().record(&me.actor, id, &input).await.map(|_| format!("/people/{id}/screenings"));
+    after_post(result, context.texts, async |errors| {
+        let start = state.screenings().form(&me.actor, id).await?;
+        Ok(form_page(&state, &context, &start, &input, errors))
+    })
+    .await
 }

@@ -6,10 +6,9 @@ use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
 use crate::i18n::Texts;
-use crate::page::{Page, render};
+use crate::page::{Page, ok};
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use domain::jurisdiction::{LIFE_DOMAINS, ScreeningConfig};
 use domain::screening::{ADVICE, ScreeningReferral};
@@ -75,5 +74,5 @@ pub async fn waiting(State(state): State<AppState>, Member(me, context): Member)
         page: Page::new(&context, t.get("screening.waiting.title")),
         referrals: waiting.iter().map(|(r, name)| referral_view(r, name.clone(), config, zone, t)).collect(),
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }

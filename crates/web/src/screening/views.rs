@@ -1,7 +1,7 @@
 //! View models for the screening pages: the form's rows per life domain and, per domain, the
 //! scores over time as a small SVG line with the same numbers in a table beside it.
 
-use crate::forms::{ErrorList, one};
+use crate::forms::{ErrorList, Posted};
 use crate::i18n::{Lang, Texts};
 use domain::jurisdiction::{Lang as PackLang, ScreeningConfig};
 use domain::screening::{ScoreInput, Screening, ScreeningInput, Trend, compare, history, score_field, source_field};
@@ -61,20 +61,21 @@ pub fn scale_options(config: &ScreeningConfig, t: Texts) -> Vec<(u8, String)> {
 /// Reads the form: every `score-{domain}` field is one entry, with `note-{domain}` and
 /// `source-{domain}` beside it. Domains the pack does not know are passed on so the domain
 /// names them in the error.
-pub fn screening_input(fields: &[(String, String)]) -> ScreeningInput {
-    let entries = fields
+pub fn screening_input(posted: &Posted) -> ScreeningInput {
+    let entries = posted
+        .0
         .iter()
         .filter_map(|(name, value)| {
             let domain = name.strip_prefix("score-")?;
             Some(ScoreInput {
                 domain: domain.to_string(),
                 score: value.clone(),
-                note: one(fields, &format!("note-{domain}")),
-                source: one(fields, &format!("source-{domain}")),
+                note: posted.get(&format!("note-{domain}")),
+                source: posted.get(&format!("source-{domain}")),
             })
         })
         .collect();
-    ScreeningInput { screened_on: one(fields, "screened_on"), entries }
+    ScreeningInput { screened_on: posted.get("screened_on"), entries }
 }
 
 /// One domain's scores across screenings, ready to draw and to tabulate.

@@ -83,7 +83,7 @@ pub(super) async fn board_page(
         decided: data.decided,
         updated: data.updated,
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
 /// The board's cases only, re-fetched by `board.js` every 15 seconds.
@@ -131,12 +131,10 @@ pub(super) async fn obligations_page(
     let (location, list) = state.zsm().obligations(&me.actor, &location).await?;
     let pack = domain::jurisdiction::shipped_pack(&location.pack).map_err(|e| WebError::internal(e.to_string()))?;
     let t = context.texts;
-    let mut versions = Vec::new();
+    let mut versions: Vec<(CaseId, i64)> = Vec::new();
     for item in &list {
-        if !versions.iter().any(|(id, _)| *id == item.case)
-            && let Ok(Some(stored)) = domain::zsm::ports::ZsmStore::case(&state.store, item.case).await
-        {
-            versions.push((item.case, stored.version));
+        if !versions.iter().any(|(id, _)| *id == item.case) {
+            versions.push((item.case, item.version));
         }
     }
     let rows = list
@@ -159,7 +157,7 @@ pub(super) async fn obligations_page(
         })
         .collect();
     let page = Page::new(&context, &t.fill("zsm.obligations.title", &[("location", &location.name)]));
-    Ok(render(StatusCode::OK, &ObligationsPage { page, location, rows, versions }))
+    ok(&ObligationsPage { page, location, rows, versions })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,7 +221,7 @@ pub(super) async fn metrics_page(
     let (errors, metrics) = match state.zsm().metrics(&me.actor, &location, from, to).await {
         Ok((_, metrics)) => (ErrorList::default(), metrics),
         Err(error) => {
-            let (_, errors) = form_errors(error, t)?;
+            let (_, errors) = refused(error, t)?;
             let (_, metrics) = state.zsm().metrics(&me.actor, &location, from, from).await?;
             (errors, metrics)
         }
@@ -260,5 +258,5 @@ pub(super) async fn metrics_page(
         location: loc,
         errors,
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }

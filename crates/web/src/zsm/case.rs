@@ -124,16 +124,31 @@ pub(super) struct CasePage {
     pub(super) errors: ErrorList,
 }
 
-pub(super) async fn suspect_name(state: &AppState, file: &CaseFile) -> Result<String, WebError> {
-    let suspect = file.view.case.intake.details().suspect;
-    Ok(state.store.person(suspect).await?.map(|p| p.display_name()).unwrap_or_else(|| suspect.to_string()))
+/// The names on a case as its pages show them; someone not found is shown by their id.
+pub(super) struct Names(CaseNames);
+
+impl Names {
+    pub(super) async fn of(state: &AppState, file: &CaseFile) -> Result<Self, WebError> {
+        Ok(Names(state.zsm().names(file).await?))
+    }
+
+    pub(super) fn suspect(&self, file: &CaseFile) -> String {
+        let suspect = file.view.case.intake.details().suspect;
+        self.0.persons.get(&suspect).cloned().unwrap_or_else(|| suspect.to_string())
+    }
+
+    pub(super) fn person(&self, id: PersonId) -> Option<&str> {
+        self.0.persons.get(&id).map(String::as_str)
+    }
+
+    pub(super) fn member(&self, id: MemberId) -> String {
+        self.0.members.get(&id).cloned().unwrap_or_else(|| id.to_string())
+    }
 }
 
-pub(super) async fn member_name(state: &AppState, id: domain::ids::MemberId) -> String {
-    match state.store.member(id).await {
-        Ok(Some(member)) => member.display_name,
-        _ => id.to_string(),
-    }
+/// The defence lawyers a case can name, as (member id, name) choices.
+pub(super) async fn lawyer_choices(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
+    Ok(state.zsm().lawyers().await?.into_iter().map(|m| (m.id.to_string(), m.display_name)).collect())
 }
 
 pub(super) async fn case_view(
@@ -147,7 +162,8 @@ pub(super) async fn case_view(
     let t = context.texts;
     let zone = &file.pack.time_zone;
     let now = state.clock.now();
-    let name = suspect_name(state, &file).await?;
+    let names = Names::of(state, &file).await?;
+    let name = names.suspect(&file);
     let case = &file.view.case;
     let details = case.intake.details();
     let mut facts = vec![
@@ -175,8 +191,8 @@ pub(super) async fn case_view(
     let mut victims = Vec::new();
     for victim in &details.victims {
         victims.push(match victim {
-            Victim::Known(person) => match state.store.person(*person).await? {
-                Some(p) => format!("{} ({})", p.display_name(), t.get("zsm.case.known_victim")),
+            Victim::Known(person) => match names.person(*person) {
+                Some(name) => format!("{name} ({})", t.get("zsm.case.known_victim")),
                 None => t.get("zsm.case.known_victim").to_string(),
             },
             Victim::Anonymous { description } => format!("{}: {description}", t.get("zsm.case.anonymous_victim")),
@@ -212,7 +228,7 @@ pub(super) async fn case_view(
             outcome: outcome_label(d.outcome, t),
             signed: t.fill(
                 "zsm.record.signed",
-                &[("who", &member_name(state, d.decided_by).await), ("at", &local_time(d.decided_at, zone))],
+                &[("who", &names.member(d.decided_by)), ("at", &local_time(d.decided_at, zone))],
             ),
             lines: decision_lines(d, file.pack, t),
         }),
@@ -245,22 +261,8 @@ pub(super) async fn case_view(
         .unwrap_or_default();
     let can_record_lawyer =
         open && matches!(kind, domain::directory::AgencyKind::Police | domain::directory::AgencyKind::Prosecution);
-    let lawyers = if can_record_lawyer {
-        state
-            .store
-            .members()
-            .await?
-            .into_iter()
-            .filter(|m| m.roles.contains(&Role::DefenceLawyer) && !m.disabled)
-            .map(|m| (m.id.to_string(), m.display_name))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let lawyer = match file.lawyer {
-        Some(id) => Some(member_name(state, id).await),
-        None => None,
-    };
+    let lawyers = if can_record_lawyer { lawyer_choices(state).await? } else { Vec::new() };
+    let lawyer = file.lawyer.map(|id| names.member(id));
     Ok(CasePage {
         page: Page::new(context, &t.fill("zsm.case.title", &[("name", &name)])),
         id,
@@ -313,38 +315,31 @@ pub(super) async fn case_page(
     Member(me, context): Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let page = case_view(&state, &me, &context, case_id(&id)?, ErrorList::default()).await?;
-    Ok(render(StatusCode::OK, &page))
+    ok(&case_view(&state, &me, &context, case_id(&id)?, ErrorList::default()).await?)
 }
 
-/// Re-renders the case page with the errors of a refused change, or redirects after success.
+/// On to the case page after a change, or the case page again with what to fix.
 pub(super) async fn after_case_change(
     state: &AppState,
     me: &SignedIn,
     context: &RequestContext,
     id: CaseId,
-    result: Result<(), ServiceError>,
+    result: ServiceResult<()>,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/zsm/cases/{id}")).into_response()),
-        Err(error) => {
-            let (status, errors) = form_errors(error, context.texts)?;
-            let page = case_view(state, me, context, id, errors).await?;
-            Ok(render(status, &page))
-        }
-    }
+    let result = result.map(|()| format!("/zsm/cases/{id}"));
+    after_post(result, context.texts, |errors| case_view(state, me, context, id, errors)).await
 }
 
 pub(super) async fn contribute(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path((id, partner)): Path<(String, String)>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
     let partner: Partner = partner_from_code(&partner).ok_or(WebError::NotFound)?;
-    let form = contribution_form(&fields);
-    let result = state.zsm().update_contribution(&me.actor, id, partner, &form, version(&fields)?).await;
+    let form = contribution_form(&posted);
+    let result = state.zsm().update_contribution(&me.actor, id, partner, &form, version(&posted)?).await;
     after_case_change(&state, &me, &context, id, result).await
 }
 
@@ -352,25 +347,21 @@ pub(super) async fn extend(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path((id, clock)): Path<(String, String)>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let hours_text = one(&fields, "hours");
-    let hours = if hours_text.trim().is_empty() {
-        None
-    } else {
-        match hours_text.trim().parse() {
-            Ok(hours) => Some(hours),
-            Err(_) => {
-                let errors = ErrorList::single("hours", context.texts.get("zsm.error.parameter_invalid"));
-                let page = case_view(&state, &me, &context, id, errors).await?;
-                return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
-            }
-        }
+    let hours = posted.get("hours");
+    let result = match hours.trim() {
+        "" => Ok(None),
+        hours => hours.parse().map(Some).map_err(|_| invalid(FieldError::new("hours", "zsm.error.parameter_invalid"))),
     };
-    let extension = one(&fields, "extension");
-    let basis = one(&fields, "basis");
-    let result = state.zsm().extend_clock(&me.actor, id, &clock, &extension, hours, &basis, version(&fields)?).await;
+    let result = match result {
+        Ok(hours) => {
+            let (extension, basis) = (posted.get("extension"), posted.get("basis"));
+            state.zsm().extend_clock(&me.actor, id, &clock, &extension, hours, &basis, version(&posted)?).await
+        }
+        Err(error) => Err(error),
+    };
     after_case_change(&state, &me, &context, id, result).await
 }
 
@@ -378,15 +369,13 @@ pub(super) async fn record_lawyer(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let Ok(lawyer) = one(&fields, "lawyer_id").parse() else {
-        let errors = ErrorList::single("lawyer_id", context.texts.get("zsm.error.not_a_lawyer"));
-        let page = case_view(&state, &me, &context, id, errors).await?;
-        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    let result = match posted.get("lawyer_id").parse() {
+        Ok(lawyer) => state.zsm().record_lawyer(&me.actor, id, lawyer, version(&posted)?).await,
+        Err(_) => Err(invalid(FieldError::new("lawyer_id", "zsm.error.not_a_lawyer"))),
     };
-    let result = state.zsm().record_lawyer(&me.actor, id, lawyer, version(&fields)?).await;
     after_case_change(&state, &me, &context, id, result).await
 }
 
@@ -394,21 +383,13 @@ pub(super) async fn record_breach(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let obligation = one(&fields, "obligation").parse().map_err(|_| WebError::BadRequest("obligation".into()))?;
-    let result = state
-        .zsm()
-        .record_breach(
-            &me.actor,
-            id,
-            obligation,
-            &one(&fields, "observed_on"),
-            &one(&fields, "description"),
-            version(&fields)?,
-        )
-        .await;
+    let obligation = posted.get("obligation").parse().map_err(|_| WebError::BadRequest("obligation".into()))?;
+    let (observed_on, description) = (posted.get("observed_on"), posted.get("description"));
+    let result =
+        state.zsm().record_breach(&me.actor, id, obligation, &observed_on, &description, version(&posted)?).await;
     after_case_change(&state, &me, &context, id, result).await
 }
 
@@ -416,9 +397,9 @@ pub(super) async fn maintain(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let result = state.zsm().maintain_decision(&me.actor, id, &one(&fields, "reason"), version(&fields)?).await;
+    let result = state.zsm().maintain_decision(&me.actor, id, &posted.get("reason"), version(&posted)?).await;
     after_case_change(&state, &me, &context, id, result).await
 }

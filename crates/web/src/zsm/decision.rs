@@ -142,7 +142,7 @@ pub(super) async fn decision_view(
         return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
     }
     let t = context.texts;
-    let name = suspect_name(state, &file).await?;
+    let name = Names::of(state, &file).await?.suspect(&file);
     let contributions = &file.view.case.contributions;
     // Which required contributions are not done, for any disposal the prosecutor might choose.
     let mut missing = Vec::new();
@@ -211,18 +211,9 @@ pub(super) async fn decision_page(
     Member(me, context): Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let page = decision_view(
-        &state,
-        &me,
-        &context,
-        case_id(&id)?,
-        false,
-        DecisionForm::default(),
-        String::new(),
-        ErrorList::default(),
-    )
-    .await?;
-    Ok(render(StatusCode::OK, &page))
+    let id = case_id(&id)?;
+    let blank = DecisionForm::default();
+    ok(&decision_view(&state, &me, &context, id, false, blank, String::new(), ErrorList::default()).await?)
 }
 
 pub(super) async fn amend_page(
@@ -230,61 +221,46 @@ pub(super) async fn amend_page(
     Member(me, context): Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let page = decision_view(
-        &state,
-        &me,
-        &context,
-        case_id(&id)?,
-        true,
-        DecisionForm::default(),
-        String::new(),
-        ErrorList::default(),
-    )
-    .await?;
-    Ok(render(StatusCode::OK, &page))
+    let id = case_id(&id)?;
+    let blank = DecisionForm::default();
+    ok(&decision_view(&state, &me, &context, id, true, blank, String::new(), ErrorList::default()).await?)
 }
 
 pub(super) async fn decide(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let form = decision_form(&fields);
-    match state.zsm().decide(&me.actor, id, &form, version(&fields)?).await {
-        Ok(_) => Ok(Redirect::to(&format!("/zsm/cases/{id}/record")).into_response()),
-        Err(error) => {
-            let (status, errors) = form_errors(error, context.texts)?;
-            let page =
-                decision_view(&state, &me, &context, id, false, form, String::new(), anchored(errors, &fields)).await?;
-            Ok(render(status, &page))
-        }
-    }
+    let form = decision_form(&posted);
+    let result = state.zsm().decide(&me.actor, id, &form, version(&posted)?).await;
+    let result = result.map(|_| format!("/zsm/cases/{id}/record"));
+    after_post(result, context.texts, |errors| {
+        decision_view(&state, &me, &context, id, false, form, String::new(), anchored(errors, &posted))
+    })
+    .await
 }
 
 pub(super) async fn amend(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let form = decision_form(&fields);
-    let reason = one(&fields, "reason");
-    match state.zsm().amend(&me.actor, id, &form, &reason, version(&fields)?).await {
-        Ok(_) => Ok(Redirect::to(&format!("/zsm/cases/{id}/record")).into_response()),
-        Err(error) => {
-            let (status, errors) = form_errors(error, context.texts)?;
-            let page = decision_view(&state, &me, &context, id, true, form, reason, anchored(errors, &fields)).await?;
-            Ok(render(status, &page))
-        }
-    }
+    let (form, reason) = (decision_form(&posted), posted.get("reason"));
+    let result = state.zsm().amend(&me.actor, id, &form, &reason, version(&posted)?).await;
+    let result = result.map(|_| format!("/zsm/cases/{id}/record"));
+    after_post(result, context.texts, |errors| {
+        decision_view(&state, &me, &context, id, true, form, reason, anchored(errors, &posted))
+    })
+    .await
 }
 
 /// Parameter errors name `param.{code}`; on the page the field is `param.{disposal}.{code}`.
-pub(super) fn anchored(mut errors: ErrorList, fields: &[(String, String)]) -> ErrorList {
-    let disposal = one(fields, "disposal");
+pub(super) fn anchored(mut errors: ErrorList, posted: &Posted) -> ErrorList {
+    let disposal = posted.get("disposal");
     for item in &mut errors.items {
         if let Some(code) = item.field.strip_prefix("param.") {
             item.field = format!("param.{disposal}.{code}");
@@ -335,10 +311,11 @@ pub(super) async fn record_page(
         signed: t.fill("zsm.record.signed", &[("who", &signer), ("at", &local_time(d.decided_at, zone))]),
         lines: decision_lines(d, file.pack, t),
     };
+    let names = Names::of(&state, &file).await?;
     let mut amendments = Vec::new();
     for a in &case.amendments {
-        let who = member_name(&state, a.amended_by).await;
-        let previous_signer = member_name(&state, a.previous.decided_by).await;
+        let who = names.member(a.amended_by);
+        let previous_signer = names.member(a.previous.decided_by);
         amendments.push(AmendmentView {
             line: t.fill(
                 "zsm.record.amended",
@@ -352,11 +329,11 @@ pub(super) async fn record_page(
             previous: view_of(&a.previous, previous_signer),
         });
     }
-    let signer = member_name(&state, decision.decided_by).await;
+    let signer = names.member(decision.decided_by);
     let page = RecordPage {
         page: Page::new(&context, t.get("zsm.record.title")),
         id,
-        suspect: suspect_name(&state, &file).await?,
+        suspect: names.suspect(&file),
         location: file.location.name.clone(),
         decision: view_of(decision, signer),
         basis: decision.legal_basis.clone(),
@@ -378,7 +355,7 @@ pub(super) async fn record_page(
         amendments,
         can_amend: file.viewer.prosecutor,
     };
-    Ok(render(StatusCode::OK, &page))
+    ok(&page)
 }
 
 // ---------------------------------------------------------------------------------------------

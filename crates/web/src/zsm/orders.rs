@@ -50,12 +50,11 @@ pub(super) async fn order_clock(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path((id, clock)): Path<(String, String)>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let ordered_at = one(&fields, "ordered_at");
-    let basis = one(&fields, "order_basis");
-    let result = state.zsm().order_clock(&me.actor, id, &clock, &ordered_at, &basis, version(&fields)?).await;
+    let (ordered_at, basis) = (posted.get("ordered_at"), posted.get("order_basis"));
+    let result = state.zsm().order_clock(&me.actor, id, &clock, &ordered_at, &basis, version(&posted)?).await;
     after_case_change(&state, &me, &context, id, result).await
 }
 
@@ -63,11 +62,10 @@ pub(super) async fn refer(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    Form(fields): Fields,
+    posted: Posted,
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
-    let destination = one(&fields, "destination");
-    let reason = one(&fields, "refer_reason");
-    let result = state.zsm().refer(&me.actor, id, &destination, &reason, version(&fields)?).await;
+    let (destination, reason) = (posted.get("destination"), posted.get("refer_reason"));
+    let result = state.zsm().refer(&me.actor, id, &destination, &reason, version(&posted)?).await;
     after_case_change(&state, &me, &context, id, result).await
 }

@@ -1,7 +1,7 @@
 //! View models for the ZSM pages: strings ready for the templates, built from domain values in
 //! one place so templates hold no logic beyond loops and conditions.
 
-use crate::forms::{all, one};
+use crate::forms::Posted;
 use crate::i18n::Texts;
 use crate::page::local_time;
 use domain::jurisdiction::{
@@ -309,40 +309,37 @@ pub fn disposal_name(pack: &JurisdictionPack, code: &str, t: Texts) -> String {
 }
 
 /// The intake form from its fields; offence and victim rows are repeated fields in order.
-pub fn intake_form(fields: &[(String, String)]) -> IntakeForm {
-    let offence_types = all(fields, "offence_type");
-    let dates = all(fields, "offence_date");
-    let places = all(fields, "offence_place");
-    let descriptions = all(fields, "offence_description");
-    let pretrial = all(fields, "offence_pretrial");
-    let offences = (0..offence_types.len())
-        .map(|i| OffenceForm {
-            offence_type: offence_types[i].to_string(),
-            committed_on: dates.get(i).unwrap_or(&"").to_string(),
-            place: places.get(i).unwrap_or(&"").to_string(),
-            description: descriptions.get(i).unwrap_or(&"").to_string(),
-            pretrial_detention: pretrial.get(i).unwrap_or(&"").to_string(),
+pub fn intake_form(posted: &Posted) -> IntakeForm {
+    let offences = posted
+        .all("offence_type")
+        .into_iter()
+        .enumerate()
+        .map(|(i, offence_type)| OffenceForm {
+            offence_type,
+            committed_on: posted.nth("offence_date", i),
+            place: posted.nth("offence_place", i),
+            description: posted.nth("offence_description", i),
+            pretrial_detention: posted.nth("offence_pretrial", i),
         })
         .collect();
-    let persons = all(fields, "victim_person");
-    let victim_descriptions = all(fields, "victim_description");
-    let victims = (0..persons.len().max(victim_descriptions.len()))
+    let rows = posted.all("victim_person").len().max(posted.all("victim_description").len());
+    let victims = (0..rows)
         .map(|i| VictimForm {
-            person_id: persons.get(i).unwrap_or(&"").to_string(),
-            description: victim_descriptions.get(i).unwrap_or(&"").to_string(),
+            person_id: posted.nth("victim_person", i),
+            description: posted.nth("victim_description", i),
         })
         .collect();
     IntakeForm {
-        suspect_id: one(fields, "suspect_id"),
-        suspect_is_minor: one(fields, "suspect_is_minor") == "yes",
-        location: one(fields, "location"),
-        arrested_at: one(fields, "arrested_at"),
-        arrived_at: one(fields, "arrived_at"),
+        suspect_id: posted.get("suspect_id"),
+        suspect_is_minor: posted.get("suspect_is_minor") == "yes",
+        location: posted.get("location"),
+        arrested_at: posted.get("arrested_at"),
+        arrived_at: posted.get("arrived_at"),
         offences,
         victims,
-        police_report_summary: one(fields, "police_report_summary"),
-        prior_record_summary: one(fields, "prior_record_summary"),
-        lawyer_id: one(fields, "lawyer_id"),
+        police_report_summary: posted.get("police_report_summary"),
+        prior_record_summary: posted.get("prior_record_summary"),
+        lawyer_id: posted.get("lawyer_id"),
     }
 }
 
@@ -357,58 +354,64 @@ pub fn padded(mut form: IntakeForm) -> IntakeForm {
     form
 }
 
-pub fn contribution_form(fields: &[(String, String)]) -> ContributionForm {
-    let flag = |name: &str| one(fields, name) == "yes";
-    let signals: BTreeMap<String, String> = all(fields, "signal")
+pub fn contribution_form(posted: &Posted) -> ContributionForm {
+    let flag = |name: &str| posted.get(name) == "yes";
+    let signals: BTreeMap<String, String> = posted
+        .all("signal")
         .into_iter()
-        .map(|code| (code.to_string(), one(fields, &format!("signal_note.{code}"))))
+        .map(|code| {
+            let note = posted.get(&format!("signal_note.{code}"));
+            (code, note)
+        })
         .collect();
     ContributionForm {
-        state: one(fields, "state"),
-        additional_information: one(fields, "additional_information"),
-        requests_to_prosecutor: one(fields, "requests_to_prosecutor"),
-        advice: one(fields, "advice"),
+        state: posted.get("state"),
+        additional_information: posted.get("additional_information"),
+        requests_to_prosecutor: posted.get("requests_to_prosecutor"),
+        advice: posted.get("advice"),
         signals,
-        interests: one(fields, "interests"),
-        damages_claim: one(fields, "damages_claim"),
+        interests: posted.get("interests"),
+        damages_claim: posted.get("damages_claim"),
         wants_information: flag("wants_information"),
         wants_restorative_contact: flag("wants_restorative_contact"),
-        consulted_at: one(fields, "consulted_at"),
-        mode: one(fields, "mode"),
-        lawyer_advice: one(fields, "lawyer_advice"),
+        consulted_at: posted.get("consulted_at"),
+        mode: posted.get("mode"),
+        lawyer_advice: posted.get("lawyer_advice"),
         settlement_consequences_explained: flag("settlement_consequences_explained"),
-        suspect_position: one(fields, "suspect_position"),
+        suspect_position: posted.get("suspect_position"),
         shared_with_prosecutor: flag("shared_with_prosecutor"),
         known_to_social_services: flag("known_to_social_services"),
         known_to_youth_care: flag("known_to_youth_care"),
-        note: one(fields, "note"),
+        note: posted.get("note"),
     }
 }
 
 /// The decision form: only the chosen disposal's parameters (`param.{disposal}.{code}`) count,
 /// so every disposal's fields can be on one page without JavaScript.
-pub fn decision_form(fields: &[(String, String)]) -> DecisionForm {
-    let disposal = one(fields, "disposal");
+pub fn decision_form(posted: &Posted) -> DecisionForm {
+    let disposal = posted.get("disposal");
     let prefix = format!("param.{}.", disposal.trim());
-    let parameters =
-        fields.iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|code| (code.to_string(), v.clone()))).collect();
-    let kinds = all(fields, "obligation_kind");
-    let starts = all(fields, "obligation_starts_on");
-    let ends = all(fields, "obligation_ends_on");
-    let details = all(fields, "obligation_details");
-    let obligations = (0..kinds.len())
-        .map(|i| ObligationForm {
-            kind: kinds[i].to_string(),
-            starts_on: starts.get(i).unwrap_or(&"").to_string(),
-            ends_on: ends.get(i).unwrap_or(&"").to_string(),
-            details: details.get(i).unwrap_or(&"").to_string(),
+    let parameters = posted
+        .0
+        .iter()
+        .filter_map(|(k, v)| k.strip_prefix(&prefix).map(|code| (code.to_string(), v.clone())))
+        .collect();
+    let obligations = posted
+        .all("obligation_kind")
+        .into_iter()
+        .enumerate()
+        .map(|(i, kind)| ObligationForm {
+            kind,
+            starts_on: posted.nth("obligation_starts_on", i),
+            ends_on: posted.nth("obligation_ends_on", i),
+            details: posted.nth("obligation_details", i),
         })
         .collect();
     DecisionForm {
         disposal,
         parameters,
         obligations,
-        reasoning: one(fields, "reasoning"),
-        override_reason: one(fields, "override_reason"),
+        reasoning: posted.get("reasoning"),
+        override_reason: posted.get("override_reason"),
     }
 }

@@ -4,9 +4,7 @@
 //! SQLite and PostgreSQL) that the authorization matrix refers to. Need-to-know on the case page
 //! is in zsm_case_page.rs, orders and referral in zsm_orders.rs.
 
-use crate::support::zsm::{
-    NOW, Partners, amend_version, current_version, intake, partners, register, suspect, table, version_of, zsm_app,
-};
+use crate::support::zsm::{NOW, amend_version, current_version, intake, register, suspect, table, version_of, zsm_app};
 use crate::support::{TestApp, input_value};
 use domain::access::Role;
 use domain::directory::AgencyKind;
@@ -205,44 +203,6 @@ async fn every_bad_input_is_refused_with_a_clear_error_and_nothing_changes() {
     assert!(again.body.contains("already been decided"));
     assert_eq!(t.app.count("zsm_decision").await, 1);
     assert_eq!(amend_version(&t.prosecutor, &case).await, v2);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_seeds_a_busy_table_with_history() {
-    let app = seed_demo_at(NOW).await;
-    let client = app.sign_in("prosecutor").await;
-    let board = client.visit("/zsm/zsm-utrecht/board").await;
-    assert_eq!(board.status, 200);
-    assert!(board.body.contains("⚠"), "some cases are near or past a deadline");
-    let metrics = client.visit("/zsm/zsm-utrecht/metrics?from=2026-09-20&to=2026-11-22").await;
-    assert_eq!(metrics.status, 200);
-    assert!(metrics.body.contains("Penalty order"));
-}
-
-/// The first settled demo case is arrested two days before "now": seeded at this instant it is
-/// arrested at 02:53 summer time on the night the clocks go back, and arrives at the station
-/// at 02:03 winter time, ten minutes later. The demo (and an officer) writes both as local
-/// times; reading the second as the first 02:03 once made `desist demo` refuse to start.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_seeds_across_the_night_the_clocks_go_back() {
-    seed_demo_at("2026-10-27T00:53:00Z").await;
-}
-
-/// The demo seeded at `now`; its prosecutor signs in as "prosecutor".
-async fn seed_demo_at(now: &str) -> TestApp {
-    let app = zsm_app(now).sqlite().await;
-    let Partners { police, prosecutor, probation, victim_support, lawyer } = partners(&app).await;
-    let lawyers = [lawyer];
-    let actors = web::zsm::demo::ZsmDemoActors {
-        police: &police,
-        prosecutor: &prosecutor,
-        probation: &probation,
-        victim_support: &victim_support,
-        lawyers: &lawyers,
-    };
-    let summary = web::zsm::demo::seed_zsm_demo(&app.store, &actors, app.now()).await.unwrap();
-    assert!(summary.open_cases >= 20 && summary.settled_cases == 200, "{summary:?}");
-    app
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

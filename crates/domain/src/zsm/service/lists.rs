@@ -40,6 +40,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
                 }
                 list.push(MonitoredObligation {
                     case: case.stored.id(),
+                    version: case.stored.version,
                     suspect_name: case.suspect_name.clone(),
                     breaches: case.stored.case.breaches.iter().filter(|b| b.obligation == obligation.id).count(),
                     may_record_breach: decided && (prosecutor || obligation.responsible_agency == own),

@@ -66,7 +66,10 @@ fn case_write_error(error: StoreError) -> ServiceError {
 mod escalation;
 mod intake;
 mod lists;
+mod names;
 mod work;
+
+pub use names::CaseNames;
 
 /// Roles that work at a ZSM table (and so may open its cases, given the case team).
 pub const TABLE_ROLES: [Role; 7] = [
@@ -147,6 +150,8 @@ pub struct Board {
 #[derive(Debug, Clone)]
 pub struct MonitoredObligation {
     pub case: CaseId,
+    /// The case's version, which a breach recorded from the list is checked against.
+    pub version: i64,
     pub suspect_name: String,
     pub obligation: Obligation,
     pub breaches: usize,

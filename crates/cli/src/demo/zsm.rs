@@ -1,7 +1,8 @@
 //! Demo data for the ZSM table: two locations, a busy Utrecht table with open cases in every
 //! state (some near or past a clock's deadline) and a history of settled cases for the metrics.
-//! Everything goes through the domain's use cases, so the demo obeys the same rules and leaves
-//! the same audit trail as real use. `desist demo` calls [`seed_zsm_demo`].
+//! Cases go through the domain's use cases, so the demo obeys the same rules and leaves the same
+//! audit trail as real use; the two locations are written to the store (no use case creates a
+//! location). `desist demo` calls [`seed_zsm_demo`].
 
 use domain::access::{Actor, TeamEntryInput};
 use domain::ids::{CaseId, PersonId};
@@ -307,3 +308,7 @@ async fn decide(
     zsm.decide(actors.prosecutor, id, &form, version).await.map_err(err)?;
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "zsm_tests.rs"]
+mod tests;

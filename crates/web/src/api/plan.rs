@@ -1,17 +1,16 @@
-//! The plan part of the JSON API (mounted under `/api` with `api.rs`): a person's one shared
-//! plan, "my tasks" and "my agency's tasks", adding a task, changing a task's status and adding
-//! a progress note. Every call goes through the domain's `Plans` use cases, so authorisation,
+//! The plan in the JSON API: a person's one shared plan, "my tasks" and "my agency's tasks",
+//! adding a task, changing a task's status and adding a progress note. Every call goes through the domain's `Plans` use cases, so authorisation,
 //! need-to-know (restricted entries) and the audit log are exactly those of the pages.
 
+use super::problem::{ApiResult, Problem, refused, unprocessable};
 use crate::AppState;
-use crate::api::{Problem, problem, service_error};
 use crate::auth::Member;
 use crate::error::WebError;
 use crate::people::person_id;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::access::Restriction;
@@ -21,7 +20,6 @@ use domain::plan::ports::TaskOwner;
 use domain::plan::service::{PlanAction, plan_status_code, task_status_code};
 use domain::plan::{Plan, ProgressNote, Task, TaskKind, TaskStatus, Urgency};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 pub fn routes() -> Router<AppState> {
@@ -52,11 +50,6 @@ pub fn routes() -> Router<AppState> {
     ))
 )]
 pub struct PlanApiDoc;
-
-/// A 422 problem for a body that is not the JSON this call takes.
-pub(crate) fn bad_body(rejection: JsonRejection) -> Response {
-    problem(StatusCode::UNPROCESSABLE_ENTITY, rejection.body_text(), Vec::new(), json!({}))
-}
 
 /// Agency ids an entry is restricted to; empty when the whole team sees it.
 fn restricted_to(restriction: &Restriction) -> Vec<String> {
@@ -203,11 +196,7 @@ pub struct PlanFileDto {
 /// The person's plan as your agency may see it (audited as a read).
 #[utoipa::path(get, path = "/api/v1/people/{id}/plan", params(("id" = String, Path)),
     responses((status = 200, body = PlanFileDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
-async fn read_plan(
-    State(state): State<AppState>,
-    Member(me, _): Member,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
+async fn read_plan(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
     let file = state.plans().view(&me.actor, person_id(&id)?, "api: plan").await?;
     Ok(Json(PlanFileDto {
         person_id: file.person.id.to_string(),
@@ -243,12 +232,9 @@ async fn create_task(
     Member(me, context): Member,
     Path(id): Path<String>,
     parsed: Result<Json<NewTask>, JsonRejection>,
-) -> Result<Response, WebError> {
+) -> ApiResult {
     let id = person_id(&id)?;
-    let new = match parsed {
-        Ok(Json(new)) => new,
-        Err(rejection) => return Ok(bad_body(rejection)),
-    };
+    let Json(new) = parsed?;
     let action = PlanAction::AddTask {
         description: new.description,
         kind: new.kind,
@@ -258,13 +244,9 @@ async fn create_task(
         due: new.due,
         restricted_to: new.restricted_to,
     };
-    Ok(match state.plans().change(&me.actor, id, &action).await {
-        Ok(plan) => match plan.tasks.last() {
-            Some(task) => (StatusCode::CREATED, Json(task_dto(task))).into_response(),
-            None => WebError::internal("the saved plan has no tasks").into_response(),
-        },
-        Err(error) => service_error(error, &context),
-    })
+    let plan = state.plans().change(&me.actor, id, &action).await.map_err(refused(&context))?;
+    let task = plan.tasks.last().ok_or_else(|| WebError::internal("the saved plan has no tasks"))?;
+    Ok((StatusCode::CREATED, Json(task_dto(task))).into_response())
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -285,20 +267,13 @@ async fn change_status(
     Member(me, context): Member,
     Path((id, task)): Path<(String, String)>,
     parsed: Result<Json<StatusChange>, JsonRejection>,
-) -> Result<Response, WebError> {
+) -> ApiResult {
     let id = person_id(&id)?;
-    let change = match parsed {
-        Ok(Json(change)) => change,
-        Err(rejection) => return Ok(bad_body(rejection)),
-    };
+    let Json(change) = parsed?;
     let action = PlanAction::TaskStatus { task: task.clone(), status: change.status, reason: change.reason };
-    Ok(match state.plans().change(&me.actor, id, &action).await {
-        Ok(plan) => match plan.tasks.iter().find(|t| t.id.to_string() == task.trim()) {
-            Some(task) => Json(task_dto(task)).into_response(),
-            None => WebError::NotFound.into_response(),
-        },
-        Err(error) => service_error(error, &context),
-    })
+    let plan = state.plans().change(&me.actor, id, &action).await.map_err(refused(&context))?;
+    let task = plan.tasks.iter().find(|t| t.id.to_string() == task.trim()).ok_or(WebError::NotFound)?;
+    Ok(Json(task_dto(task)).into_response())
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -319,20 +294,13 @@ async fn add_note(
     Member(me, context): Member,
     Path(id): Path<String>,
     parsed: Result<Json<NewNote>, JsonRejection>,
-) -> Result<Response, WebError> {
+) -> ApiResult {
     let id = person_id(&id)?;
-    let new = match parsed {
-        Ok(Json(new)) => new,
-        Err(rejection) => return Ok(bad_body(rejection)),
-    };
+    let Json(new) = parsed?;
     let action = PlanAction::Note { task: new.task, text: new.text, restricted_to: new.restricted_to };
-    Ok(match state.plans().change(&me.actor, id, &action).await {
-        Ok(plan) => match plan.notes.last() {
-            Some(note) => (StatusCode::CREATED, Json(note_dto(note))).into_response(),
-            None => WebError::internal("the saved plan has no notes").into_response(),
-        },
-        Err(error) => service_error(error, &context),
-    })
+    let plan = state.plans().change(&me.actor, id, &action).await.map_err(refused(&context))?;
+    let note = plan.notes.last().ok_or_else(|| WebError::internal("the saved plan has no notes"))?;
+    Ok((StatusCode::CREATED, Json(note_dto(note))).into_response())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -415,7 +383,7 @@ pub struct TaskFilter {
     page: Option<u32>,
 }
 
-async fn task_list(state: AppState, me: Member, owner: TaskOwner, filter: TaskFilter) -> Result<Response, WebError> {
+async fn task_list(state: AppState, me: Member, owner: TaskOwner, filter: TaskFilter) -> ApiResult {
     let Member(me, _) = me;
     let wanted = |urgency: &Urgency| {
         matches!(
@@ -424,18 +392,13 @@ async fn task_list(state: AppState, me: Member, owner: TaskOwner, filter: TaskFi
         )
     };
     if !matches!(filter.urgency.as_str(), "" | "overdue" | "due_soon") {
-        return Ok(problem(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "urgency must be overdue, due_soon or left out",
-            Vec::new(),
-            json!({}),
-        ));
+        return Ok(unprocessable("urgency must be overdue, due_soon or left out"));
     }
     let page = match filter.page {
         None => 1,
         Some(page) if page >= 1 => page,
         Some(_) => {
-            return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "page must be 1 or more", Vec::new(), json!({})));
+            return Ok(unprocessable("page must be 1 or more"));
         }
     };
     let tasks = state.plans().tasks(&me.actor, owner, page).await?;
@@ -459,11 +422,7 @@ async fn task_list(state: AppState, me: Member, owner: TaskOwner, filter: TaskFi
 /// Outstanding tasks assigned to you personally, earliest due first (each person listed is audited).
 #[utoipa::path(get, path = "/api/v1/tasks/mine", params(TaskFilter),
     responses((status = 200, body = [TaskLineDto]), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn my_tasks(
-    State(state): State<AppState>,
-    me: Member,
-    Query(filter): Query<TaskFilter>,
-) -> Result<Response, WebError> {
+async fn my_tasks(State(state): State<AppState>, me: Member, Query(filter): Query<TaskFilter>) -> ApiResult {
     let owner = TaskOwner::Member(me.0.actor.member_id);
     task_list(state, me, owner, filter).await
 }
@@ -472,11 +431,7 @@ async fn my_tasks(
 /// exclusion orders in force that have not started (each person listed is audited).
 #[utoipa::path(get, path = "/api/v1/tasks/agency", params(TaskFilter),
     responses((status = 200, body = [TaskLineDto]), (status = 403, body = Problem), (status = 422, body = Problem)))]
-async fn agency_tasks(
-    State(state): State<AppState>,
-    me: Member,
-    Query(filter): Query<TaskFilter>,
-) -> Result<Response, WebError> {
+async fn agency_tasks(State(state): State<AppState>, me: Member, Query(filter): Query<TaskFilter>) -> ApiResult {
     let owner = TaskOwner::Agency(me.0.actor.agency_id);
     task_list(state, me, owner, filter).await
 }

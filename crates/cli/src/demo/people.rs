@@ -1,64 +1,16 @@
-//! `desist demo`: a fictitious caseload in `desist-demo.db` — agencies, one member of each
-//! role, ~50 people with identifiers and case teams, and a history of who looked at what —
-//! then the server. Names, numbers and events are invented; BSNs pass the 11-check but are
-//! generated, not real.
+//! The demo's people: ~50 persons with identifiers (generated BSNs that pass the 11-check, not
+//! real ones), case teams joined on every kind of legal basis, and a history of who read and
+//! changed what over the last 90 days, all through the people use cases.
 
-use crate::config::Config;
-use crate::serve::serve_store;
-use anyhow::Context;
-use clap::Args;
-use domain::access::{Actor, Role, TeamEntryInput};
-use domain::directory::{Agency, AgencyKind, DirectoryStore, Member};
-use domain::ids::{AgencyId, MemberId, PersonId};
+use super::directory::DemoCast;
+use domain::access::TeamEntryInput;
+use domain::directory::AgencyKind;
+use domain::ids::PersonId;
 use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
 use domain::{Clock, FixedClock};
 use jiff::{SignedDuration, Timestamp};
-use std::path::PathBuf;
 use store::Store;
-
-#[derive(Args)]
-pub struct DemoArgs {
-    /// The demo database file; it is replaced.
-    #[arg(long, default_value = "desist-demo.db")]
-    db: PathBuf,
-    /// Where to serve the demo.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    listen: String,
-    /// Load the data and exit without serving.
-    #[arg(long)]
-    no_serve: bool,
-}
-
-pub const DEMO_PASSWORD: &str = "desist-demo-2026";
-
-/// (username, display name, agency index, role)
-const MEMBERS: [(&str, &str, usize, Role); 11] = [
-    ("politie", "Inspecteur Sanne Bakker", 0, Role::PoliceOfficer),
-    ("officier", "Mr. Pieter Visser", 1, Role::Prosecutor),
-    ("reclassering", "Fatima El Amrani", 2, Role::ProbationOfficer),
-    ("slachtofferhulp", "Joost Mulder", 3, Role::VictimSupportWorker),
-    ("advocaat", "Mr. Eva de Jong", 4, Role::DefenceLawyer),
-    ("gemeente", "Kees van Dijk", 5, Role::MunicipalityOfficer),
-    ("procesregisseur", "Noor Hendriks", 6, Role::ProcessManager),
-    ("ggz", "Dr. Lotte Smit", 7, Role::ProviderWorker),
-    ("mentor", "Henk Bos", 9, Role::Mentor),
-    ("analist", "Daan Meijer", 6, Role::Analyst),
-    ("beheer", "Functioneel beheer", 6, Role::Administrator),
-];
-
-const AGENCIES: [(&str, AgencyKind); 10] = [
-    ("Politie Eenheid Amsterdam", AgencyKind::Police),
-    ("Openbaar Ministerie Amsterdam", AgencyKind::Prosecution),
-    ("Reclassering Nederland", AgencyKind::Probation),
-    ("Slachtofferhulp Nederland", AgencyKind::VictimSupport),
-    ("Advocatenkantoor De Jong", AgencyKind::Defence),
-    ("Gemeente Amsterdam", AgencyKind::Municipality),
-    ("Zorg- en Veiligheidshuis Amsterdam-Amstelland", AgencyKind::SafetyHouse),
-    ("GGZ inGeest", AgencyKind::Health),
-    ("Leger des Heils Amsterdam", AgencyKind::Provider),
-    ("Humanitas Maatjesproject", AgencyKind::Mentoring),
-];
 
 const FAMILY: [&str; 25] = [
     "de Vries",
@@ -142,48 +94,6 @@ pub fn generated_bsn(random: &mut impl FnMut() -> u64) -> String {
             return digits.iter().chain(std::iter::once(&check)).map(|d| d.to_string()).collect();
         }
     }
-}
-
-pub struct DemoCast {
-    pub agencies: Vec<Agency>,
-    pub actors: Vec<(String, Actor)>,
-}
-
-impl DemoCast {
-    pub fn actor(&self, username: &str) -> &Actor {
-        &self.actors.iter().find(|(name, _)| name == username).expect("demo member exists").1
-    }
-}
-
-pub async fn seed_directory(store: &Store, now: Timestamp) -> anyhow::Result<DemoCast> {
-    let agencies: Vec<Agency> = AGENCIES
-        .iter()
-        .map(|(name, kind)| Agency { id: AgencyId::new(now), name: name.to_string(), kind: *kind })
-        .collect();
-    for agency in &agencies {
-        store.create_agency(agency).await?;
-    }
-    let hash = web::hash_password(DEMO_PASSWORD.into()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut actors = Vec::new();
-    for (username, name, agency, role) in MEMBERS {
-        let member = Member {
-            id: MemberId::new(now),
-            agency_id: agencies[agency].id,
-            username: username.into(),
-            display_name: name.into(),
-            roles: vec![role],
-            disabled: false,
-        };
-        store.create_member(&member, &hash, now).await?;
-        let actor = Actor {
-            member_id: member.id,
-            agency_id: member.agency_id,
-            roles: member.roles,
-            display_name: member.display_name,
-        };
-        actors.push((username.to_string(), actor));
-    }
-    Ok(DemoCast { agencies, actors })
 }
 
 fn basis_for(kind: AgencyKind, random: &mut Seeded, clock: &FixedClock) -> TeamEntryInput {
@@ -320,63 +230,6 @@ pub async fn seed_people(
         ids.push(person.id);
     }
     Ok(ids)
-}
-
-pub async fn run(args: DemoArgs, mut config: Config) -> anyhow::Result<()> {
-    for suffix in ["", "-wal", "-shm"] {
-        let path = PathBuf::from(format!("{}{suffix}", args.db.display()));
-        if path.exists() {
-            std::fs::remove_file(&path).with_context(|| format!("removing the old {}", path.display()))?;
-        }
-    }
-    config.database_url = format!("sqlite:{}", args.db.display());
-    config.listen = args.listen;
-    // The demo is served over plain HTTP on this machine.
-    config.secure_cookies = false;
-    let store = Store::connect(&config.database_url, config.max_connections).await?;
-    let now = Timestamp::now();
-    let cast = seed_directory(&store, now).await?;
-    let people = seed_people(&store, &cast, now, 50).await?;
-    let lawyers = [cast.actor("advocaat").clone()];
-    let table = web::zsm::demo::ZsmDemoActors {
-        police: cast.actor("politie"),
-        prosecutor: cast.actor("officier"),
-        probation: cast.actor("reclassering"),
-        victim_support: cast.actor("slachtofferhulp"),
-        lawyers: &lawyers,
-    };
-    let zsm = web::zsm::demo::seed_zsm_demo(&store, &table, now).await?;
-    let beyond = crate::demo_beyond::seed_beyond(&store, &cast, now).await?;
-    crate::demo_measures::seed_measures(&store, &cast, &people, now, Some(beyond.shoplifter)).await?;
-    println!(
-        "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
-         a Safety House with {} plans and {} case conferences this week, in {}",
-        cast.agencies.len(),
-        cast.actors.len(),
-        people.len(),
-        zsm.open_cases,
-        zsm.settled_cases,
-        beyond.plans,
-        beyond.meetings,
-        args.db.display()
-    );
-    if args.no_serve {
-        return Ok(());
-    }
-    serve_store(&config, store, |address| {
-        println!();
-        println!("Open http://{address}/ and sign in with one of these (password: {DEMO_PASSWORD}):");
-        for (username, name, agency, role) in MEMBERS {
-            println!("  {username:<16} {role:<22} {name}, {}", AGENCIES[agency].0);
-        }
-        println!(
-            "A person to start with: Gerrit Hoekstra, 56, shoplifts alcohol and steals bikes; his shared plan \
-             is at http://{address}/people/{}/plan (sign in as procesregisseur).",
-            beyond.shoplifter
-        );
-        println!("Stop with Ctrl-C.");
-    })
-    .await
 }
 
 #[cfg(test)]

@@ -1,13 +1,11 @@
-//! The measures part of the JSON API (mounted under `/api` with `api.rs`): a person's exclusion
-//! orders, area bans and intensive case management episodes, and imposing or starting one.
+//! The measures in the JSON API: a person's exclusion orders, area bans and intensive case
+//! management episodes, imposing, starting and changing them, and a group's members.
 //! Every call goes through the domain's `Measures` use cases, so authorisation (role × team ×
 //! legal basis), the audit log and the refusals are exactly those of the measures pages.
 
+use super::problem::{ApiResult, Problem, refused};
 use crate::AppState;
-use crate::api::{Problem, service_error};
-use crate::api_plan::bad_body;
 use crate::auth::Member;
-use crate::error::WebError;
 use crate::people::person_id;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -205,13 +203,10 @@ async fn read_measures(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-) -> Result<Response, WebError> {
+) -> ApiResult {
     let id = person_id(&id)?;
     let measures = state.measures();
-    let file = match measures.of_person(&me.actor, id, "api: measures").await {
-        Ok(file) => file,
-        Err(error) => return Ok(service_error(error, &context)),
-    };
+    let file = measures.of_person(&me.actor, id, "api: measures").await.map_err(refused(&context))?;
     let exclusion_orders = match measures.exclusion_context() {
         Ok(rules) => file.orders.iter().map(|o| order_dto(&o.value, &rules)).collect(),
         Err(_) => Vec::new(),
@@ -246,12 +241,9 @@ async fn impose_order(
     Member(me, context): Member,
     Path(id): Path<String>,
     parsed: Result<Json<NewOrder>, JsonRejection>,
-) -> Result<Response, WebError> {
+) -> ApiResult {
     let id = person_id(&id)?;
-    let new = match parsed {
-        Ok(Json(new)) => new,
-        Err(rejection) => return Ok(bad_body(rejection)),
-    };
+    let Json(new) = parsed?;
     let input = OrderInput {
         victims: new.victims.join("\n"),
         children: new.children.join("\n"),
@@ -260,10 +252,9 @@ async fn impose_order(
         imposed_at: new.imposed_at,
     };
     let measures = state.measures();
-    Ok(match (measures.impose_order(&me.actor, id, &input).await, measures.exclusion_context()) {
-        (Ok(order), Ok(rules)) => (StatusCode::CREATED, Json(order_dto(&order, &rules))).into_response(),
-        (Err(error), _) | (Ok(_), Err(error)) => service_error(error, &context),
-    })
+    let order = measures.impose_order(&me.actor, id, &input).await.map_err(refused(&context))?;
+    let rules = measures.exclusion_context().map_err(refused(&context))?;
+    Ok((StatusCode::CREATED, Json(order_dto(&order, &rules))).into_response())
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -284,18 +275,13 @@ async fn impose_ban(
     Member(me, context): Member,
     Path(id): Path<String>,
     parsed: Result<Json<NewBan>, JsonRejection>,
-) -> Result<Response, WebError> {
+) -> ApiResult {
     let id = person_id(&id)?;
-    let new = match parsed {
-        Ok(Json(new)) => new,
-        Err(rejection) => return Ok(bad_body(rejection)),
-    };
+    let Json(new) = parsed?;
     let input =
         BanInput { area: new.area, decision_ref: new.decision_ref, starts_on: new.starts_on, ends_on: new.ends_on };
-    Ok(match state.measures().impose_ban(&me.actor, id, &input).await {
-        Ok(ban) => (StatusCode::CREATED, Json(ban_dto(&ban))).into_response(),
-        Err(error) => service_error(error, &context),
-    })
+    let ban = state.measures().impose_ban(&me.actor, id, &input).await.map_err(refused(&context))?;
+    Ok((StatusCode::CREATED, Json(ban_dto(&ban))).into_response())
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -318,22 +304,17 @@ async fn start_episode(
     Member(me, context): Member,
     Path(id): Path<String>,
     parsed: Result<Json<NewEpisode>, JsonRejection>,
-) -> Result<Response, WebError> {
+) -> ApiResult {
     let id = person_id(&id)?;
-    let new = match parsed {
-        Ok(Json(new)) => new,
-        Err(rejection) => return Ok(bad_body(rejection)),
-    };
+    let Json(new) = parsed?;
     let input = EpisodeInput {
         case_manager: new.case_manager,
         started_on: new.started_on,
         weeks: new.weeks,
         contacts_per_week: new.contacts_per_week,
     };
-    Ok(match state.measures().start_episode(&me.actor, id, &input).await {
-        Ok(episode) => (StatusCode::CREATED, Json(episode_dto(&episode))).into_response(),
-        Err(error) => service_error(error, &context),
-    })
+    let episode = state.measures().start_episode(&me.actor, id, &input).await.map_err(refused(&context))?;
+    Ok((StatusCode::CREATED, Json(episode_dto(&episode))).into_response())
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -355,16 +336,11 @@ async fn add_group_member(
     Member(me, context): Member,
     Path(group): Path<String>,
     parsed: Result<Json<NewGroupMember>, JsonRejection>,
-) -> Result<Response, WebError> {
-    let new = match parsed {
-        Ok(Json(new)) => new,
-        Err(rejection) => return Ok(bad_body(rejection)),
-    };
+) -> ApiResult {
+    let Json(new) = parsed?;
     let action = GroupAction::AddMember { person: new.person, class: new.class };
-    Ok(match state.measures().change_group(&me.actor, &group, &action).await {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => service_error(error, &context),
-    })
+    state.measures().change_group(&me.actor, &group, &action).await.map_err(refused(&context))?;
+    Ok(no_content())
 }
 
 /// A change to an exclusion order, named by `action`.
@@ -394,21 +370,22 @@ async fn change_order(
     Member(me, context): Member,
     Path((id, order)): Path<(String, String)>,
     parsed: Result<Json<OrderChange>, JsonRejection>,
-) -> Result<Response, WebError> {
+) -> ApiResult {
     let id = person_id(&id)?;
-    let action = match parsed {
-        Ok(Json(OrderChange::Extend { to_total_days, decision_ref })) => {
+    let Json(change) = parsed?;
+    let action = match change {
+        OrderChange::Extend { to_total_days, decision_ref } => {
             OrderAction::Extend { order, to_total_days, decision_ref }
         }
-        Ok(Json(OrderChange::Advice { advice })) => OrderAction::Advice { order, advice },
-        Ok(Json(OrderChange::AddHelp { for_person, owner, description })) => {
+        OrderChange::Advice { advice } => OrderAction::Advice { order, advice },
+        OrderChange::AddHelp { for_person, owner, description } => {
             OrderAction::AddHelp { order, for_person, owner, description }
         }
-        Ok(Json(OrderChange::HelpStarted { task })) => OrderAction::HelpStarted { order, task },
-        Ok(Json(OrderChange::Lift { reason })) => OrderAction::Lift { order, reason },
-        Err(rejection) => return Ok(bad_body(rejection)),
+        OrderChange::HelpStarted { task } => OrderAction::HelpStarted { order, task },
+        OrderChange::Lift { reason } => OrderAction::Lift { order, reason },
     };
-    Ok(no_content(state.measures().change_order(&me.actor, id, &action).await, &context))
+    state.measures().change_order(&me.actor, id, &action).await.map_err(refused(&context))?;
+    Ok(no_content())
 }
 
 /// A change to an area ban, named by `action`.
@@ -431,14 +408,15 @@ async fn change_ban(
     Member(me, context): Member,
     Path((id, ban)): Path<(String, String)>,
     parsed: Result<Json<BanChange>, JsonRejection>,
-) -> Result<Response, WebError> {
+) -> ApiResult {
     let id = person_id(&id)?;
-    let action = match parsed {
-        Ok(Json(BanChange::Extend { ends_on, decision_ref })) => BanAction::Extend { ban, ends_on, decision_ref },
-        Ok(Json(BanChange::Lift { reason })) => BanAction::Lift { ban, reason },
-        Err(rejection) => return Ok(bad_body(rejection)),
+    let Json(change) = parsed?;
+    let action = match change {
+        BanChange::Extend { ends_on, decision_ref } => BanAction::Extend { ban, ends_on, decision_ref },
+        BanChange::Lift { reason } => BanAction::Lift { ban, reason },
     };
-    Ok(no_content(state.measures().change_ban(&me.actor, id, &action).await, &context))
+    state.measures().change_ban(&me.actor, id, &action).await.map_err(refused(&context))?;
+    Ok(no_content())
 }
 
 /// A change to an intensive case management episode, named by `action`.
@@ -463,22 +441,18 @@ async fn change_episode(
     Member(me, context): Member,
     Path((id, episode)): Path<(String, String)>,
     parsed: Result<Json<EpisodeChange>, JsonRejection>,
-) -> Result<Response, WebError> {
+) -> ApiResult {
     let id = person_id(&id)?;
-    let action = match parsed {
-        Ok(Json(EpisodeChange::Contact { on, kind, note })) => EpisodeAction::Contact { episode, on, kind, note },
-        Ok(Json(EpisodeChange::Extend { extra_weeks, reason })) => {
-            EpisodeAction::Extend { episode, extra_weeks, reason }
-        }
-        Ok(Json(EpisodeChange::Close { reason })) => EpisodeAction::Close { episode, reason },
-        Err(rejection) => return Ok(bad_body(rejection)),
+    let Json(change) = parsed?;
+    let action = match change {
+        EpisodeChange::Contact { on, kind, note } => EpisodeAction::Contact { episode, on, kind, note },
+        EpisodeChange::Extend { extra_weeks, reason } => EpisodeAction::Extend { episode, extra_weeks, reason },
+        EpisodeChange::Close { reason } => EpisodeAction::Close { episode, reason },
     };
-    Ok(no_content(state.measures().change_episode(&me.actor, id, &action).await, &context))
+    state.measures().change_episode(&me.actor, id, &action).await.map_err(refused(&context))?;
+    Ok(no_content())
 }
 
-fn no_content(result: Result<(), domain::service::ServiceError>, context: &crate::auth::RequestContext) -> Response {
-    match result {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => service_error(error, context),
-    }
+fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
 }

@@ -7,7 +7,7 @@
 //! Everything goes through the domain's use cases on a clock that walks through the past year,
 //! so the demo obeys the same rules and leaves the same audit trail as real use.
 
-use crate::demo::DemoCast;
+use super::directory::DemoCast;
 use domain::access::{Actor, TeamEntryInput};
 use domain::conference::service::Conferences;
 use domain::conference::{MeetingInput, MinutesInput, RequestInput, TriageInput};
@@ -356,7 +356,7 @@ pub async fn seed_beyond(store: &Store, cast: &DemoCast, end: Timestamp) -> anyh
 }
 
 /// Gerrit Hoekstra, 56: alcohol from supermarkets and bikes from the station, again and again.
-/// His area ban itself is a measure (`demo_measures`); his plan has the police task that checks it.
+/// His area ban itself is a measure (`measures.rs`); his plan has the police task that checks it.
 async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<PersonId> {
     seeder.set(end.checked_sub(days(100)).unwrap_or(end));
     let input = PersonInput {

@@ -3,7 +3,8 @@
 //! its contacts), a group of twelve young people in one neighbourhood with classes and plans,
 //! and an area ban. Everything goes through the use cases, so it is authorised and audited.
 
-use crate::demo::{DemoCast, generated_bsn};
+use super::directory::DemoCast;
+use super::people::generated_bsn;
 use domain::access::{Actor, TeamEntryInput};
 use domain::ids::PersonId;
 use domain::jurisdiction::BeyondPack;
@@ -265,7 +266,8 @@ async fn seed_plan(seeder: &Seeder<'_>, manager: &Actor, person: PersonId, n: us
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::demo::{seed_directory, seed_people};
+    use crate::demo::directory::seed_directory;
+    use crate::demo::people::seed_people;
     use domain::measures::ExclusionWarning;
     use domain::measures::service::MeasureWarning;
 

@@ -1,0 +1,80 @@
+//! The demo's directory: ten agencies (police to mentoring) and one member of each role, all
+//! signing in with [`DEMO_PASSWORD`](super::DEMO_PASSWORD). Written straight to the store: the
+//! directory has no use case that creates agencies or members (`desist user add` does the
+//! same).
+
+use domain::access::{Actor, Role};
+use domain::directory::{Agency, AgencyKind, DirectoryStore, Member};
+use domain::ids::{AgencyId, MemberId};
+use jiff::Timestamp;
+use store::Store;
+
+/// (username, display name, agency index, role)
+pub(super) const MEMBERS: [(&str, &str, usize, Role); 11] = [
+    ("politie", "Inspecteur Sanne Bakker", 0, Role::PoliceOfficer),
+    ("officier", "Mr. Pieter Visser", 1, Role::Prosecutor),
+    ("reclassering", "Fatima El Amrani", 2, Role::ProbationOfficer),
+    ("slachtofferhulp", "Joost Mulder", 3, Role::VictimSupportWorker),
+    ("advocaat", "Mr. Eva de Jong", 4, Role::DefenceLawyer),
+    ("gemeente", "Kees van Dijk", 5, Role::MunicipalityOfficer),
+    ("procesregisseur", "Noor Hendriks", 6, Role::ProcessManager),
+    ("ggz", "Dr. Lotte Smit", 7, Role::ProviderWorker),
+    ("mentor", "Henk Bos", 9, Role::Mentor),
+    ("analist", "Daan Meijer", 6, Role::Analyst),
+    ("beheer", "Functioneel beheer", 6, Role::Administrator),
+];
+
+pub(super) const AGENCIES: [(&str, AgencyKind); 10] = [
+    ("Politie Eenheid Amsterdam", AgencyKind::Police),
+    ("Openbaar Ministerie Amsterdam", AgencyKind::Prosecution),
+    ("Reclassering Nederland", AgencyKind::Probation),
+    ("Slachtofferhulp Nederland", AgencyKind::VictimSupport),
+    ("Advocatenkantoor De Jong", AgencyKind::Defence),
+    ("Gemeente Amsterdam", AgencyKind::Municipality),
+    ("Zorg- en Veiligheidshuis Amsterdam-Amstelland", AgencyKind::SafetyHouse),
+    ("GGZ inGeest", AgencyKind::Health),
+    ("Leger des Heils Amsterdam", AgencyKind::Provider),
+    ("Humanitas Maatjesproject", AgencyKind::Mentoring),
+];
+
+pub struct DemoCast {
+    pub agencies: Vec<Agency>,
+    pub actors: Vec<(String, Actor)>,
+}
+
+impl DemoCast {
+    pub fn actor(&self, username: &str) -> &Actor {
+        &self.actors.iter().find(|(name, _)| name == username).expect("demo member exists").1
+    }
+}
+
+pub async fn seed_directory(store: &Store, now: Timestamp) -> anyhow::Result<DemoCast> {
+    let agencies: Vec<Agency> = AGENCIES
+        .iter()
+        .map(|(name, kind)| Agency { id: AgencyId::new(now), name: name.to_string(), kind: *kind })
+        .collect();
+    for agency in &agencies {
+        store.create_agency(agency).await?;
+    }
+    let hash = web::hash_password(super::DEMO_PASSWORD.into()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut actors = Vec::new();
+    for (username, name, agency, role) in MEMBERS {
+        let member = Member {
+            id: MemberId::new(now),
+            agency_id: agencies[agency].id,
+            username: username.into(),
+            display_name: name.into(),
+            roles: vec![role],
+            disabled: false,
+        };
+        store.create_member(&member, &hash, now).await?;
+        let actor = Actor {
+            member_id: member.id,
+            agency_id: member.agency_id,
+            roles: member.roles,
+            display_name: member.display_name,
+        };
+        actors.push((username.to_string(), actor));
+    }
+    Ok(DemoCast { agencies, actors })
+}

@@ -1,0 +1,95 @@
+//! `desist demo`: a fictitious caseload in `desist-demo.db` — agencies, one member of each
+//! role, ~50 people with identifiers and case teams, and a history of who looked at what
+//! (`directory`, `people`), a busy ZSM table (`zsm`), a Safety House with plans, screenings and
+//! a week of case conferences (`beyond`), measures and a group (`measures`) — then the server.
+//! Names, numbers and events are invented; BSNs pass the 11-check but are generated, not real.
+//! Everything but the directory goes through the domain's use cases, so the demo obeys the same
+//! rules and leaves the same audit trail as real use.
+
+mod beyond;
+mod directory;
+mod measures;
+mod people;
+mod zsm;
+
+use crate::config::Config;
+use crate::serve::serve_store;
+use anyhow::Context;
+use clap::Args;
+use directory::{AGENCIES, MEMBERS, seed_directory};
+use jiff::Timestamp;
+use people::seed_people;
+use std::path::PathBuf;
+use store::Store;
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// The demo database file; it is replaced.
+    #[arg(long, default_value = "desist-demo.db")]
+    db: PathBuf,
+    /// Where to serve the demo.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Load the data and exit without serving.
+    #[arg(long)]
+    no_serve: bool,
+}
+
+pub const DEMO_PASSWORD: &str = "desist-demo-2026";
+
+pub async fn run(args: DemoArgs, mut config: Config) -> anyhow::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let path = PathBuf::from(format!("{}{suffix}", args.db.display()));
+        if path.exists() {
+            std::fs::remove_file(&path).with_context(|| format!("removing the old {}", path.display()))?;
+        }
+    }
+    config.database_url = format!("sqlite:{}", args.db.display());
+    config.listen = args.listen;
+    // The demo is served over plain HTTP on this machine.
+    config.secure_cookies = false;
+    let store = Store::connect(&config.database_url, config.max_connections).await?;
+    let now = Timestamp::now();
+    let cast = seed_directory(&store, now).await?;
+    let people = seed_people(&store, &cast, now, 50).await?;
+    let lawyers = [cast.actor("advocaat").clone()];
+    let table = zsm::ZsmDemoActors {
+        police: cast.actor("politie"),
+        prosecutor: cast.actor("officier"),
+        probation: cast.actor("reclassering"),
+        victim_support: cast.actor("slachtofferhulp"),
+        lawyers: &lawyers,
+    };
+    let zsm = zsm::seed_zsm_demo(&store, &table, now).await?;
+    let beyond = beyond::seed_beyond(&store, &cast, now).await?;
+    measures::seed_measures(&store, &cast, &people, now, Some(beyond.shoplifter)).await?;
+    println!(
+        "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
+         a Safety House with {} plans and {} case conferences this week, in {}",
+        cast.agencies.len(),
+        cast.actors.len(),
+        people.len(),
+        zsm.open_cases,
+        zsm.settled_cases,
+        beyond.plans,
+        beyond.meetings,
+        args.db.display()
+    );
+    if args.no_serve {
+        return Ok(());
+    }
+    serve_store(&config, store, |address| {
+        println!();
+        println!("Open http://{address}/ and sign in with one of these (password: {DEMO_PASSWORD}):");
+        for (username, name, agency, role) in MEMBERS {
+            println!("  {username:<16} {role:<22} {name}, {}", AGENCIES[agency].0);
+        }
+        println!(
+            "A person to start with: Gerrit Hoekstra, 56, shoplifts alcohol and steals bikes; his shared plan \
+             is at http://{address}/people/{}/plan (sign in as procesregisseur).",
+            beyond.shoplifter
+        );
+        println!("Stop with Ctrl-C.");
+    })
+    .await
+}

@@ -1,0 +1,52 @@
+//! The ZSM demo seeds a table a newcomer can explore: open cases near or past a clock's
+//! deadline on the board, and settled cases for the metrics — also on the night the clocks go
+//! back.
+
+use super::*;
+use crate::demo::directory::seed_directory;
+use domain::zsm::workflow::clock::{WarningLevel, warning_level};
+
+async fn seeded_at(now: &str) -> (tempfile::TempDir, Store, Actor, Timestamp, ZsmDemoSummary) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(&format!("sqlite:{}", dir.path().join("demo.db").display()), 4).await.unwrap();
+    let now: Timestamp = now.parse().unwrap();
+    let cast = seed_directory(&store, now).await.unwrap();
+    let lawyers = [cast.actor("advocaat").clone()];
+    let actors = ZsmDemoActors {
+        police: cast.actor("politie"),
+        prosecutor: cast.actor("officier"),
+        probation: cast.actor("reclassering"),
+        victim_support: cast.actor("slachtofferhulp"),
+        lawyers: &lawyers,
+    };
+    let summary = seed_zsm_demo(&store, &actors, now).await.unwrap();
+    assert!(summary.open_cases >= 20 && summary.settled_cases == 200, "{summary:?}");
+    (dir, store, cast.actor("officier").clone(), now, summary)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_seeds_a_busy_table_with_history() {
+    let (_dir, store, prosecutor, now, _) = seeded_at("2026-11-22T10:00:00Z").await;
+    let clock = FixedClock::new(now);
+    let zsm = Zsm { store: &store, clock: &clock };
+    let board = zsm.board(&prosecutor, DEMO_LOCATION).await.unwrap();
+    let warned = board.cases.iter().filter(|case| {
+        case.stored.clocks.iter().any(|run| {
+            let thresholds = board.pack.clock(&run.clock).map(|c| board.pack.thresholds_for(c)).unwrap_or_default();
+            warning_level(run, &thresholds, now) != WarningLevel::None
+        })
+    });
+    assert!(warned.count() > 0, "some cases are near or past a deadline");
+    let (from, to) = (jiff::civil::date(2026, 9, 20), jiff::civil::date(2026, 11, 22));
+    let (_, metrics) = zsm.metrics(&prosecutor, DEMO_LOCATION, from, to).await.unwrap();
+    assert!(metrics.disposals.iter().any(|(code, n)| code == "penalty_order" && *n > 0), "{:?}", metrics.disposals);
+}
+
+/// The first settled demo case is arrested two days before "now": seeded at this instant it is
+/// arrested at 02:53 summer time on the night the clocks go back, and arrives at the station
+/// at 02:03 winter time, ten minutes later. The demo (and an officer) writes both as local
+/// times; reading the second as the first 02:03 once made `desist demo` refuse to start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_seeds_across_the_night_the_clocks_go_back() {
+    seeded_at("2026-10-27T00:53:00Z").await;
+}

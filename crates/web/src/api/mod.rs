@@ -1,0 +1,49 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`:
+//! one module per capability (`people`, `plan`, `measures`, `notifications`), signing in in
+//! `auth`, and the answers that are not a success in `problem` (problem JSON, RFC 9457). Same
+//! use cases, same access rules and audit as the pages. Authentication: `POST /api/v1/login`
+//! gives a bearer token, or the browser's session cookie with its CSRF token in `X-CSRF-Token`.
+
+mod auth;
+mod measures;
+mod notifications;
+mod people;
+mod plan;
+pub(crate) mod problem;
+
+pub use problem::{FieldProblem, Problem};
+
+use crate::AppState;
+use axum::routing::get;
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .merge(auth::routes())
+        .merge(people::routes())
+        .merge(plan::routes())
+        .merge(measures::routes())
+        .merge(notifications::routes())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "desist API",
+        description = "People, case teams, audit and the one shared plan per person for multi-agency work to stop reoffending."
+    ),
+    components(schemas(Problem))
+)]
+pub struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(auth::AuthApiDoc::openapi());
+    doc.merge(people::PeopleApiDoc::openapi());
+    doc.merge(plan::PlanApiDoc::openapi());
+    doc.merge(measures::MeasuresApiDoc::openapi());
+    doc.merge(notifications::NotificationsApiDoc::openapi());
+    Json(doc)
+}

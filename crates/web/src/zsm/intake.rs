@@ -1,0 +1,87 @@
+//! Where a case starts: the ZSM index (the locations, and intake for the police) and the police
+//! intake form that registers a case.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "zsm/index.html")]
+pub(super) struct IndexPage {
+    page: Page,
+    locations: Vec<ZsmLocation>,
+    can_register: bool,
+}
+
+pub(super) async fn index(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
+    let locations = state.zsm().locations().await?;
+    let page = Page::new(&context, context.texts.get("zsm.index.title"));
+    let can_register = me.actor.roles.contains(&Role::PoliceOfficer);
+    ok(&IndexPage { page, locations, can_register })
+}
+
+#[derive(Template)]
+#[template(path = "zsm/intake.html")]
+pub(super) struct IntakePage {
+    page: Page,
+    form: IntakeForm,
+    locations: Vec<ZsmLocation>,
+    lawyers: Vec<(String, String)>,
+    errors: ErrorList,
+}
+
+impl IntakePage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.for_field(field)
+    }
+    fn offence_error(&self, index: &usize, name: &str) -> Option<&str> {
+        self.errors.for_field(&format!("offences[{index}].{name}"))
+    }
+    fn victim_error(&self, index: &usize, name: &str) -> Option<&str> {
+        self.errors.for_field(&format!("victims[{index}].{name}"))
+    }
+}
+
+async fn intake_view(
+    state: &AppState,
+    context: &RequestContext,
+    form: IntakeForm,
+    errors: ErrorList,
+) -> Result<IntakePage, WebError> {
+    let locations = state.zsm().locations().await?;
+    let lawyers = lawyer_choices(state).await?;
+    Ok(IntakePage {
+        page: Page::new(context, context.texts.get("zsm.intake.title")),
+        form: padded(form),
+        locations,
+        lawyers,
+        errors,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(super) struct IntakeQuery {
+    location: String,
+    suspect: String,
+}
+
+pub(super) async fn intake_page(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Query(query): Query<IntakeQuery>,
+) -> Result<Response, WebError> {
+    if !me.actor.roles.contains(&Role::PoliceOfficer) {
+        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
+    }
+    let form = IntakeForm { location: query.location, suspect_id: query.suspect, ..Default::default() };
+    ok(&intake_view(&state, &context, form, ErrorList::default()).await?)
+}
+
+pub(super) async fn register(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let form = intake_form(&posted);
+    let result = state.zsm().register(&me.actor, &form).await.map(|id| format!("/zsm/cases/{id}"));
+    after_post(result, context.texts, |errors| intake_view(&state, &context, form, errors)).await
+}
