@@ -174,14 +174,19 @@ impl Server {
 
 /// The member a benchmark signs in as (a police officer of `agency`), with a fresh password
 /// each run, which is returned.
-pub async fn bench_member(store: &Store, username: &str, agency: AgencyId) -> anyhow::Result<String> {
+pub async fn bench_member(
+    store: &Store,
+    username: &str,
+    agency: AgencyId,
+    clock: &dyn domain::Clock,
+) -> anyhow::Result<String> {
     let password = format!("bench-{}", uuid::Uuid::now_v7().simple());
     let hash = web::hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     if store.credentials(username).await?.is_some() {
         store.set_password_hash(username, &hash).await?;
         return Ok(password);
     }
-    let now = jiff::Timestamp::now();
+    let now = clock.now();
     let member = Member {
         id: MemberId::new(now),
         agency_id: agency,

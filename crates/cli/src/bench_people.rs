@@ -47,7 +47,7 @@ struct Report {
     routes: Vec<RouteResult>,
 }
 
-pub async fn run(args: PeopleBenchArgs, config: Config) -> anyhow::Result<()> {
+pub async fn run(args: PeopleBenchArgs, config: Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
     let url = args.http.database_url.clone().unwrap_or_else(|| format!("sqlite:desist-bench-{}.db", args.people));
     let pool = args.http.pool.unwrap_or(config.max_connections);
     let store =
@@ -59,7 +59,7 @@ pub async fn run(args: PeopleBenchArgs, config: Config) -> anyhow::Result<()> {
     let load_seconds = started.elapsed().as_secs_f64();
 
     // The searcher works for the first bulk agency and sees the people on its teams.
-    let password = bench_member(&store, BENCH_MEMBER, loaded.agencies[0]).await?;
+    let password = bench_member(&store, BENCH_MEMBER, loaded.agencies[0], clock).await?;
     let targets = Targets::for_agency(&spec, 0);
 
     let server = Server::start(&store, &config).await?;

@@ -87,7 +87,7 @@ struct Report {
     weekly_review_within_budget: bool,
 }
 
-pub async fn run(args: PlansBenchArgs, config: Config) -> anyhow::Result<()> {
+pub async fn run(args: PlansBenchArgs, config: Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
     if args.agency >= BULK_AGENCIES.len() {
         bail!("--agency must be below {}", BULK_AGENCIES.len());
     }
@@ -99,7 +99,7 @@ pub async fn run(args: PlansBenchArgs, config: Config) -> anyhow::Result<()> {
     let spec = PlanBulkSpec {
         people: BulkSpec::new(args.plans, args.http.seed),
         tasks_per_plan: args.tasks_per_plan,
-        today: jiff::Timestamp::now().to_zoned(zone).date(),
+        today: clock.now().to_zoned(zone).date(),
     };
 
     let started = Instant::now();
@@ -108,7 +108,7 @@ pub async fn run(args: PlansBenchArgs, config: Config) -> anyhow::Result<()> {
     let plans_loaded = load_plans(&store, &spec, &agencies).await?;
     let load_seconds = started.elapsed().as_secs_f64();
 
-    let password = bench_member(&store, BENCH_MEMBER, people.agencies[args.agency]).await?;
+    let password = bench_member(&store, BENCH_MEMBER, people.agencies[args.agency], clock).await?;
     let pages = plan_pages(&spec.people, args.agency);
     let plans_of_agency = pages.len();
     if pages.is_empty() {

@@ -77,13 +77,13 @@ struct Report {
     metrics: Timed,
 }
 
-pub async fn run(args: ZsmBenchArgs, config: Config) -> anyhow::Result<()> {
+pub async fn run(args: ZsmBenchArgs, config: Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
     let url = args.http.database_url.clone().unwrap_or_else(|| format!("sqlite:desist-bench-zsm-{}.db", args.historic));
     let pool = args.http.pool.unwrap_or(config.max_connections);
     let store =
         Store::connect(&url, pool).await.with_context(|| format!("opening the database {}", redact_url(&url)))?;
     let people = BulkSpec::new(args.people, args.http.seed);
-    let cases = ZsmBulkSpec::new(args.open, args.historic, jiff::Timestamp::now(), args.http.seed);
+    let cases = ZsmBulkSpec::new(args.open, args.historic, clock.now(), args.http.seed);
 
     let started = Instant::now();
     let loaded = load_people(&store, &people).await?;
@@ -99,11 +99,11 @@ pub async fn run(args: ZsmBenchArgs, config: Config) -> anyhow::Result<()> {
     }
     let load_seconds = started.elapsed().as_secs_f64();
 
-    let password = bench_member(&store, BENCH_MEMBER, loaded.agencies[0]).await?;
+    let password = bench_member(&store, BENCH_MEMBER, loaded.agencies[0], clock).await?;
     let (location, pack) = (cases.location.clone(), domain::jurisdiction::shipped_pack("nl")?);
-    let today = jiff::Timestamp::now().to_zoned(pack.time_zone.clone()).date();
+    let today = clock.now().to_zoned(pack.time_zone.clone()).date();
     let from = today.saturating_sub(jiff::Span::new().days(364));
-    let (start, end) = (from.to_zoned(pack.time_zone.clone())?.timestamp(), jiff::Timestamp::now());
+    let (start, end) = (from.to_zoned(pack.time_zone.clone())?.timestamp(), clock.now());
     let cases_in_period = store.metrics_rows(&location, start, end).await?.len();
 
     let server = Server::start(&store, &config).await?;

@@ -3,6 +3,7 @@
 //! without it they read the extract imported into the store (`DATABASE_URL`), and cohorts then
 //! apply the manual selections and deselections recorded there.
 
+use domain::Clock;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -128,13 +129,13 @@ fn no_rule() -> anyhow::Error {
 }
 
 impl CohortArgs {
-    pub async fn run(&self, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+    pub async fn run(&self, config: &Config, clock: &dyn Clock, out: &mut impl Write) -> anyhow::Result<()> {
         if let Some(decision) = &self.decision {
-            return decide(decision, config, out).await;
+            return decide(decision, config, clock, out).await;
         }
         let rule_text = self.rule.clone().ok_or_else(no_rule)?;
         if self.record {
-            return self.record(&rule_text, config, out).await;
+            return self.record(&rule_text, config, clock, out).await;
         }
         let as_of = self.as_of.ok_or_else(|| anyhow::anyhow!("--as-of DATE is required"))?;
         let options = ev::CohortOptions {
@@ -163,7 +164,13 @@ impl CohortArgs {
         print_members(&rule, as_of, &history.members, self.format, out)
     }
 
-    async fn record(&self, rule_text: &str, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+    async fn record(
+        &self,
+        rule_text: &str,
+        config: &Config,
+        clock: &dyn Clock,
+        out: &mut impl Write,
+    ) -> anyhow::Result<()> {
         let (from, to) = (self.from.expect("clap requires --from"), self.to.expect("clap requires --to"));
         if to < from || self.every < 1 {
             anyhow::bail!("--to must not be before --from, and --every at least 1m");
@@ -186,7 +193,7 @@ impl CohortArgs {
         let compiled = evidence::rules::CompiledRule::compile(&rule.expr, &data);
         let history = evidence::membership::history(&data, &compiled, &dates, &overrides);
         let day = |d: Day| store::evidence::to_store_day(d).expect("a known date").0;
-        let now = jiff::Timestamp::now();
+        let now = clock.now();
         let notify = notify(config, self.by.as_deref(), now);
         let recorded =
             store.record_cohort_history(rule_text, day(from), day(to), &history.events, now, &notify).await?;
@@ -240,7 +247,12 @@ fn print_members(
     Ok(())
 }
 
-async fn decide(decision: &CohortDecision, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+async fn decide(
+    decision: &CohortDecision,
+    config: &Config,
+    clock: &dyn Clock,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     let (kind, args) = match decision {
         CohortDecision::Select(args) => (evidence::membership::OverrideKind::Select, args),
         CohortDecision::Deselect(args) => (evidence::membership::OverrideKind::Deselect, args),
@@ -248,7 +260,7 @@ async fn decide(decision: &CohortDecision, config: &Config, out: &mut impl Write
     if args.reason.trim().is_empty() {
         anyhow::bail!("--reason must say why");
     }
-    let now = jiff::Timestamp::now();
+    let now = clock.now();
     let today = now.to_zoned(jiff::tz::TimeZone::UTC).date();
     let from = args.from.unwrap_or_else(|| {
         evidence::date::days_from_civil(i32::from(today.year()), today.month() as u32, today.day() as u32)
@@ -433,7 +445,7 @@ pub struct BenchArgs {
 }
 
 impl BenchArgs {
-    pub async fn run(&self, out: &mut impl Write) -> anyhow::Result<()> {
+    pub async fn run(&self, clock: &dyn Clock, out: &mut impl Write) -> anyhow::Result<()> {
         let mut options = evidence::bench::BenchOptions::national(self.dir.clone(), self.as_of);
         options.persons = self.persons;
         options.offences_per_person_mean = self.offences_per_person;
@@ -446,7 +458,7 @@ impl BenchArgs {
         }
         evidence::bench::bench(&options, out)?;
         if !self.skip_import {
-            crate::extract::bench_import(&self.dir, out).await?;
+            crate::extract::bench_import(&self.dir, clock, out).await?;
             if let Some(kib) = evidence::bench::peak_rss_kib() {
                 writeln!(out, "peak RSS including the import (VmHWM): {:.0} MiB", kib as f64 / 1024.0)?;
             }

@@ -8,6 +8,7 @@
 //! reject file. The write itself is one transaction, so an import that dies half-way leaves
 //! the store as it was.
 
+use domain::Clock;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -58,7 +59,7 @@ fn progress_bar(total: u64) -> ProgressBar {
 }
 
 impl ImportArgs {
-    pub async fn run(&self, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+    pub async fn run(&self, config: &Config, clock: &dyn Clock, out: &mut impl Write) -> anyhow::Result<()> {
         let loaded = load_dir_lenient(&self.dir)?;
         for warning in &loaded.warnings {
             eprintln!("warning: {warning}");
@@ -88,7 +89,7 @@ impl ImportArgs {
         let bar = progress_bar(total);
         let source = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
         let summary = store
-            .import_extract(&data, &source.display().to_string(), rejected, jiff::Timestamp::now(), &|n| bar.inc(n))
+            .import_extract(&data, &source.display().to_string(), rejected, clock.now(), &|n| bar.inc(n))
             .await
             .context("importing into the store (nothing was committed)")?;
         bar.finish_and_clear();
@@ -154,7 +155,7 @@ impl ExportArgs {
 /// store the way `desist import` does it (parse, check, one upsert transaction), against the
 /// `sqlite3` command-line shell's `.import` of the same files — once into plain tables (what
 /// `.import` does by itself) and once into tables with the same keys as ours.
-pub async fn bench_import(dir: &Path, out: &mut impl Write) -> anyhow::Result<()> {
+pub async fn bench_import(dir: &Path, clock: &dyn Clock, out: &mut impl Write) -> anyhow::Result<()> {
     let db = dir.join("import-bench.db");
     let remove = |db: &Path| {
         for suffix in ["", "-wal", "-shm", "-journal"] {
@@ -169,7 +170,7 @@ pub async fn bench_import(dir: &Path, out: &mut impl Write) -> anyhow::Result<()
     let total = (data.person_count() + data.offence_count() + data.index_event_count()) as u64;
     let bar = progress_bar(total);
     let write_start = std::time::Instant::now();
-    let summary = store.import_extract(&data, "bench", 0, jiff::Timestamp::now(), &|n| bar.inc(n)).await?;
+    let summary = store.import_extract(&data, "bench", 0, clock.now(), &|n| bar.inc(n)).await?;
     bar.finish_and_clear();
     let write_secs = write_start.elapsed().as_secs_f64();
     let ours = start.elapsed().as_secs_f64();

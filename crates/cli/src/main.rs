@@ -16,7 +16,9 @@ mod users;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use config::Config;
+use domain::{Clock, SystemClock};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(name = "desist", version, about = "One case, all partners: multi-agency work to stop reoffending")]
@@ -89,7 +91,10 @@ fn main() -> std::process::ExitCode {
     };
     init_logging(&config);
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime starts");
-    match runtime.block_on(run(cli.command, config)) {
+    // The composition root: the one place the system clock is chosen. Everything below reads
+    // time from this `Clock` (tests and the demo give their own).
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match runtime.block_on(run(cli.command, config, clock)) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("desist: {error:#}");
@@ -98,10 +103,11 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+async fn run(command: Command, config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let out = &mut std::io::stdout();
     match command {
-        Command::Serve => serve::serve(&config).await,
-        Command::Demo(args) => demo::run(args, config).await,
+        Command::Serve => serve::serve(&config, clock).await,
+        Command::Demo(args) => demo::run(args, config, clock).await,
         Command::Migrate { status } => {
             let store = store::Store::open(&config.database_url, 2).await.context("opening the database")?;
             if !status {
@@ -111,18 +117,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("{} database: {applied} of {known} migrations applied", store.backend());
             Ok(())
         }
-        Command::User(command) => users::run(command, &config).await,
+        Command::User(command) => users::run(command, &config, clock.as_ref()).await,
         Command::DefaultConfig => unreachable!("handled before the runtime starts"),
-        Command::Import(args) => args.run(&config, &mut std::io::stdout()).await,
-        Command::Export(args) => args.run(&config, &mut std::io::stdout()).await,
-        Command::Cohort(args) => args.run(&config, &mut std::io::stdout()).await,
-        Command::Reoffending(args) => args.run(&config, &mut std::io::stdout()).await,
-        Command::Survival(args) => args.run(&config, &mut std::io::stdout()).await,
-        Command::Compare(args) => args.run(&config, &mut std::io::stdout()).await,
-        Command::Bench(BenchCommand::Evidence(args)) => args.run(&mut std::io::stdout()).await,
-        Command::Bench(BenchCommand::People(args)) => bench_people::run(args, config).await,
-        Command::Bench(BenchCommand::Zsm(args)) => bench_zsm::run(args, config).await,
-        Command::Bench(BenchCommand::Plans(args)) => bench_plans::run(args, config).await,
+        Command::Import(args) => args.run(&config, clock.as_ref(), out).await,
+        Command::Export(args) => args.run(&config, out).await,
+        Command::Cohort(args) => args.run(&config, clock.as_ref(), out).await,
+        Command::Reoffending(args) => args.run(&config, out).await,
+        Command::Survival(args) => args.run(&config, out).await,
+        Command::Compare(args) => args.run(&config, out).await,
+        Command::Bench(BenchCommand::Evidence(args)) => args.run(clock.as_ref(), out).await,
+        Command::Bench(BenchCommand::People(args)) => bench_people::run(args, config, clock.as_ref()).await,
+        Command::Bench(BenchCommand::Zsm(args)) => bench_zsm::run(args, config, clock.as_ref()).await,
+        Command::Bench(BenchCommand::Plans(args)) => bench_plans::run(args, config, clock.as_ref()).await,
     }
 }
 

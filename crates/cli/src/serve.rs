@@ -2,7 +2,7 @@
 
 use crate::config::{Config, redact_url};
 use anyhow::Context;
-use domain::SystemClock;
+use domain::Clock;
 use std::sync::Arc;
 use store::Store;
 
@@ -14,9 +14,9 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-pub async fn serve(config: &Config) -> anyhow::Result<()> {
+pub async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let store = open_store(config).await?;
-    serve_store(config, store, |_| {}).await
+    serve_store(config, store, clock, |_| {}).await
 }
 
 /// Serves `store`; `on_listening` gets the bound address (the port is known only now when
@@ -24,6 +24,7 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
 pub async fn serve_store(
     config: &Config,
     store: Store,
+    clock: Arc<dyn Clock>,
     on_listening: impl FnOnce(std::net::SocketAddr),
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&config.listen)
@@ -33,7 +34,6 @@ pub async fn serve_store(
     tracing::info!(database = store.backend(), %address, "desist serving");
     println!("desist listening on http://{address}");
     on_listening(address);
-    let clock: Arc<dyn domain::Clock> = Arc::new(SystemClock);
     let escalations = tokio::spawn(escalate_clocks(store.clone(), clock.clone()));
     let state = web::AppState::new(store.clone(), clock, config.web_config());
     web::serve(listener, state, shutdown_signal()).await.context("serving")?;
@@ -47,7 +47,7 @@ const ESCALATION_INTERVAL: std::time::Duration = std::time::Duration::from_secs(
 
 /// Tells the tables of clocks near their limit, every minute while serving. Every server does
 /// it; the outbox records each escalation once, whichever server notices it first.
-async fn escalate_clocks(store: Store, clock: Arc<dyn domain::Clock>) {
+async fn escalate_clocks(store: Store, clock: Arc<dyn Clock>) {
     let mut every = tokio::time::interval(ESCALATION_INTERVAL);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {

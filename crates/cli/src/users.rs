@@ -91,7 +91,7 @@ impl PasswordSource {
     }
 }
 
-pub async fn run(command: UserCommand, config: &Config) -> anyhow::Result<()> {
+pub async fn run(command: UserCommand, config: &Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
     let store = open_store(config).await?;
     match command {
         UserCommand::Add(args) => {
@@ -111,7 +111,7 @@ pub async fn run(command: UserCommand, config: &Config) -> anyhow::Result<()> {
                 bail!("give at least one role with --roles");
             }
             let password = args.password.read()?;
-            let now = jiff::Timestamp::now();
+            let now = clock.now();
             let member = Member {
                 id: MemberId::new(now),
                 agency_id: agency.id,

@@ -13,6 +13,7 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
+    #[expect(clippy::disallowed_methods, reason = "the one place the system clock is read")]
     fn now(&self) -> Timestamp {
         Timestamp::now()
     }

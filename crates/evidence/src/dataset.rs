@@ -349,7 +349,7 @@ impl DatasetBuilder {
         Ok(found)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, reason = "one argument per column of the row")]
     pub fn offence(
         &mut self,
         id: &str,

@@ -147,13 +147,13 @@ pub(crate) use bind_new_case;
 pub(crate) use bind_offence;
 
 impl ZsmStore for Store {
-    async fn create_location(&self, location: &ZsmLocation) -> StoreResult<()> {
+    async fn create_location(&self, location: &ZsmLocation, at: Timestamp) -> StoreResult<()> {
         in_tx!(self, tx => {
             sqlx::query("INSERT INTO zsm_location (code, name, pack, created_at) VALUES ($1, $2, $3, $4)")
                 .bind(&location.code)
                 .bind(&location.name)
                 .bind(&location.pack)
-                .bind(Instant(Timestamp::now()))
+                .bind(Instant(at))
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;

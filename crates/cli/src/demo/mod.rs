@@ -17,9 +17,10 @@ use crate::serve::serve_store;
 use anyhow::Context;
 use clap::Args;
 use directory::{AGENCIES, MEMBERS, seed_directory};
-use jiff::Timestamp;
+use domain::Clock;
 use people::seed_people;
 use std::path::PathBuf;
+use std::sync::Arc;
 use store::Store;
 
 #[derive(Args)]
@@ -37,7 +38,7 @@ pub struct DemoArgs {
 
 pub const DEMO_PASSWORD: &str = "desist-demo-2026";
 
-pub async fn run(args: DemoArgs, mut config: Config) -> anyhow::Result<()> {
+pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let path = PathBuf::from(format!("{}{suffix}", args.db.display()));
         if path.exists() {
@@ -49,7 +50,7 @@ pub async fn run(args: DemoArgs, mut config: Config) -> anyhow::Result<()> {
     // The demo is served over plain HTTP on this machine.
     config.secure_cookies = false;
     let store = Store::connect(&config.database_url, config.max_connections).await?;
-    let now = Timestamp::now();
+    let now = clock.now();
     let cast = seed_directory(&store, now).await?;
     let people = seed_people(&store, &cast, now, 50).await?;
     let lawyers = [cast.actor("advocaat").clone()];
@@ -78,7 +79,7 @@ pub async fn run(args: DemoArgs, mut config: Config) -> anyhow::Result<()> {
     if args.no_serve {
         return Ok(());
     }
-    serve_store(&config, store, |address| {
+    serve_store(&config, store, clock, |address| {
         println!();
         println!("Open http://{address}/ and sign in with one of these (password: {DEMO_PASSWORD}):");
         for (username, name, agency, role) in MEMBERS {

@@ -65,7 +65,7 @@ pub async fn seed_zsm_demo(
         if store.location(code).await?.is_none() {
             let location =
                 ZsmLocation { code: code.into(), name: name.into(), pack: "nl".into(), agencies: agencies.clone() };
-            store.create_location(&location).await?;
+            store.create_location(&location, now).await?;
         }
     }
     let zone = TimeZone::get("Europe/Amsterdam")?;

@@ -3,7 +3,7 @@
 //! link the application, and as separate binaries the long runs (the benchmarks under wrk, the
 //! browser journeys) never run beside each other. So each file uses only part of this.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test binary uses part of the shared support")]
 
 use serde_json::Value;
 use std::path::Path;

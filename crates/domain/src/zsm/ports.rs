@@ -82,7 +82,8 @@ pub struct BoardCase {
 }
 
 pub trait ZsmStore: Send + Sync {
-    fn create_location(&self, location: &ZsmLocation) -> impl Future<Output = StoreResult<()>> + Send;
+    /// A new location, recorded as created at `at`.
+    fn create_location(&self, location: &ZsmLocation, at: Timestamp) -> impl Future<Output = StoreResult<()>> + Send;
     fn locations(&self) -> impl Future<Output = StoreResult<Vec<ZsmLocation>>> + Send;
     fn location(&self, code: &str) -> impl Future<Output = StoreResult<Option<ZsmLocation>>> + Send;
     /// Saves a newly registered case (`stored.version` is 1) with its offences, victims, clocks,

@@ -29,7 +29,7 @@ pub(super) const PARALLEL_FROM_BYTES: u64 = 32 << 20;
 pub(super) enum Source<'a> {
     File(&'a Path),
     /// Tests read bytes held in memory.
-    #[cfg_attr(not(test), allow(dead_code))]
+    #[cfg_attr(not(test), allow(dead_code, reason = "only tests read from memory"))]
     Bytes(&'a [u8]),
 }
 

@@ -240,7 +240,7 @@ impl Store {
                 pack: pack.code.clone(),
                 agencies: loaded.agencies.clone(),
             };
-            self.create_location(&location).await?;
+            self.create_location(&location, spec.now).await?;
         }
         let existing = u64::try_from(self.count_cases(&spec.location).await?).unwrap_or(0);
         if existing == spec.total() {

@@ -12,6 +12,9 @@
 //! the duration of the load, and the few unsafe calls are kept in [`Upsert`], whose safe API
 //! binds borrowed cells only for the duration of one step.
 
+// The workspace denies unsafe code; this module is the one exception, for the reasons above.
+#![allow(unsafe_code, reason = "the SQLite C API, kept behind Upsert's safe interface")]
+
 use std::ffi::{CStr, c_int};
 use std::marker::PhantomData;
 use std::ptr::NonNull;

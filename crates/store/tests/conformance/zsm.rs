@@ -45,12 +45,15 @@ async fn world(store: &Store) -> World {
     let lawyer = actor(store, "Advocatenkantoor Jansen", AgencyKind::Defence, Role::DefenceLawyer).await;
     let other_lawyer = actor(store, "Advocatenkantoor de Boer", AgencyKind::Defence, Role::DefenceLawyer).await;
     store
-        .create_location(&ZsmLocation {
-            code: "zsm-utrecht".into(),
-            name: "ZSM Utrecht".into(),
-            pack: "nl".into(),
-            agencies: vec![police.agency_id, prosecutor.agency_id, probation.agency_id, victim_support.agency_id],
-        })
+        .create_location(
+            &ZsmLocation {
+                code: "zsm-utrecht".into(),
+                name: "ZSM Utrecht".into(),
+                pack: "nl".into(),
+                agencies: vec![police.agency_id, prosecutor.agency_id, probation.agency_id, victim_support.agency_id],
+            },
+            at("2026-11-22T09:00:00Z"),
+        )
         .await
         .unwrap();
     World { police, prosecutor, probation, lawyer, other_lawyer }

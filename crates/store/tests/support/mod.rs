@@ -1,7 +1,7 @@
 //! A fresh database per test: a temporary SQLite file, or a new database on the PostgreSQL
 //! server named by `DESIST_TEST_DATABASE_URL`.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test binary uses part of the shared support")]
 
 use domain::FixedClock;
 use domain::access::{Actor, LegalBasis, Role, TeamEntryInput};
@@ -198,6 +198,5 @@ pub async fn execute(store: &Store, sql: &str) -> Result<(), sqlx::Error> {
 }
 
 /// The first page of a task list at the domain's page size.
-#[allow(dead_code)]
 pub const FIRST_PAGE: domain::plan::ports::PageRequest =
     domain::plan::ports::PageRequest { offset: 0, limit: domain::measures::service::TASK_PAGE_SIZE };

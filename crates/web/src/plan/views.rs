@@ -176,7 +176,7 @@ pub fn urgency_text(urgency: Urgency, t: Texts) -> (bool, String) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, reason = "one argument per part of the page; a struct would only rename them")]
 pub fn plan_view(
     plan: &Plan,
     pack: &BeyondPack,

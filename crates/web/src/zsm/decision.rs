@@ -126,7 +126,7 @@ pub(super) fn disposal_choices(
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, reason = "one argument per part of the form; a struct would only rename them")]
 pub(super) async fn decision_view(
     state: &AppState,
     me: &SignedIn,

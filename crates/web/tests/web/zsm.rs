@@ -469,7 +469,7 @@ async fn walk(app: TestApp) {
         pack: "nl".into(),
         agencies: on_case.iter().map(|a| a.id).collect(),
     };
-    app.store.create_location(&location).await.unwrap();
+    app.store.create_location(&location, app.now()).await.unwrap();
     let police = &members.iter().find(|(r, on, ..)| *r == Role::PoliceOfficer && *on).unwrap().2;
     let lawyer = &members.iter().find(|(r, on, ..)| *r == Role::DefenceLawyer && *on).unwrap().2;
     let not_a_lawyer = police.member_id.to_string();

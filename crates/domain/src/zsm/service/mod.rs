@@ -272,7 +272,10 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
     }
 
     /// Applies `commands` in order to the authorised case and saves the result as one write.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a case transition takes its commands, clock commands, lawyer and team changes at once"
+    )]
     async fn transition(
         &self,
         actor: &Actor,

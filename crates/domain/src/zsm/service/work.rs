@@ -59,7 +59,10 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
     }
 
     /// Grants a clock extension; only a member acting in a legal office the pack names may.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a case transition takes its commands, clock commands, lawyer and team changes at once"
+    )]
     pub async fn extend_clock(
         &self,
         actor: &Actor,
@@ -176,7 +179,10 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
 
     /// An order that starts a clock (custody, art. 57 Sv), given by a member acting in a legal
     /// office the pack allows; the clock it supersedes stops at the moment of the order.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a case transition takes its commands, clock commands, lawyer and team changes at once"
+    )]
     pub async fn order_clock(
         &self,
         actor: &Actor,

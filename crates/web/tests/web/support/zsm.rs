@@ -71,17 +71,20 @@ async fn table_on(app: TestApp) -> Table {
     let partners = partners(&app).await;
     app.member_of_new_agency("Advocaten de Boer", AgencyKind::Defence, "other-lawyer", Role::DefenceLawyer).await;
     app.store
-        .create_location(&ZsmLocation {
-            code: "zsm-utrecht".into(),
-            name: "ZSM Utrecht".into(),
-            pack: "nl".into(),
-            agencies: vec![
-                partners.police.agency_id,
-                partners.prosecutor.agency_id,
-                partners.probation.agency_id,
-                partners.victim_support.agency_id,
-            ],
-        })
+        .create_location(
+            &ZsmLocation {
+                code: "zsm-utrecht".into(),
+                name: "ZSM Utrecht".into(),
+                pack: "nl".into(),
+                agencies: vec![
+                    partners.police.agency_id,
+                    partners.prosecutor.agency_id,
+                    partners.probation.agency_id,
+                    partners.victim_support.agency_id,
+                ],
+            },
+            app.now(),
+        )
         .await
         .unwrap();
     Table {
