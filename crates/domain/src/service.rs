@@ -159,6 +159,12 @@ pub async fn listed_with_names<S: PeopleStore + AuditLog, T>(
     Ok(out)
 }
 
+/// Refuses an actor whose roles do not grant `permission` at all (for actions that concern
+/// no one person yet, such as opening a blank form; a person's own access is `authorise_person`).
+pub fn require(actor: &Actor, permission: Permission) -> ServiceResult<()> {
+    if actor.can(permission) { Ok(()) } else { Err(ServiceError::Forbidden(Denial::RoleLacksPermission)) }
+}
+
 /// Today in `zone` for `clock`: plans and screenings work in the jurisdiction's civil dates.
 pub fn today_in(clock: &dyn Clock, zone: &TimeZone) -> Date {
     clock.now().to_zoned(zone.clone()).date()

@@ -4,13 +4,13 @@
 
 use super::ports::{PeopleStore, PersonRecord, PersonRevision, PersonSummary, TeamEntryNames};
 use super::{Person, PersonDraft, PersonInput, PersonQuery};
-use crate::access::{Actor, Denial, Grant, Permission, TeamEntry, TeamEntryInput, authorise};
+use crate::access::{Actor, Grant, Permission, TeamEntry, TeamEntryInput, authorise};
 use crate::audit::{AuditAction, AuditEntry, AuditLog, AuditView};
 use crate::clock::Clock;
 use crate::directory::DirectoryStore;
 use crate::ids::{PersonId, TeamEntryId};
 use crate::ports::StoreError;
-use crate::service::{ServiceError, ServiceResult, listed_with_names};
+use crate::service::{ServiceError, ServiceResult, listed_with_names, require};
 use crate::validation::{FieldError, invalid};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -59,10 +59,6 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         self.now().to_zoned(self.time_zone.clone()).date()
     }
 
-    fn require_role(actor: &Actor, permission: Permission) -> ServiceResult<()> {
-        if actor.can(permission) { Ok(()) } else { Err(ServiceError::Forbidden(Denial::RoleLacksPermission)) }
-    }
-
     /// Checks access to one person; a refusal is itself written to the audit log.
     async fn authorise(
         &self,
@@ -104,7 +100,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         people: Vec<PersonId>,
         what: &str,
     ) -> ServiceResult<Vec<(PersonId, String)>> {
-        Self::require_role(actor, Permission::ViewPerson)?;
+        require(actor, Permission::ViewPerson)?;
         listed_with_names(self.store, actor, people, |p| *p, what, self.now(), self.today()).await
     }
 
@@ -113,7 +109,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
     }
 
     pub async fn search(&self, actor: &Actor, text: &str) -> ServiceResult<Vec<PersonSummary>> {
-        Self::require_role(actor, Permission::ViewPerson)?;
+        require(actor, Permission::ViewPerson)?;
         let query = PersonQuery::parse(text);
         if query.is_empty() {
             return Ok(Vec::new());
@@ -151,7 +147,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
 
     /// Adds a person; the creating agency joins the team on the basis given in `basis`.
     pub async fn create(&self, actor: &Actor, input: &PersonInput, basis: &TeamEntryInput) -> ServiceResult<Person> {
-        Self::require_role(actor, Permission::CreatePerson)?;
+        require(actor, Permission::CreatePerson)?;
         let today = self.today();
         let basis = TeamEntryInput { agency_id: actor.agency_id.to_string(), ..basis.clone() };
         let (details, team) = match (input.parse(today), basis.parse(today)) {

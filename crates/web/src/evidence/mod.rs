@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use domain::access::{Denial, Permission};
+use domain::access::Permission;
 use evidence::Dataset;
 use evidence::date::{Day, format_day, parse_date_arg};
 use evidence::reoffending::{Definition, GroupBy};
@@ -42,11 +42,7 @@ pub fn routes() -> Router<AppState> {
 const EVERY_DAYS: i32 = 30;
 
 fn require_aggregates(member: &crate::auth::SignedIn) -> Result<(), WebError> {
-    if member.actor.roles.iter().any(|r| r.grants(Permission::ViewAggregates).is_some()) {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden(Denial::RoleLacksPermission))
-    }
+    Ok(domain::service::require(&member.actor, Permission::ViewAggregates)?)
 }
 
 #[derive(Deserialize, Default)]

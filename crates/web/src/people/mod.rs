@@ -141,9 +141,7 @@ fn default_basis() -> TeamEntryInput {
 }
 
 async fn new_form(Member(me, context): Member) -> Result<Response, WebError> {
-    if !me.actor.can(Permission::CreatePerson) {
-        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
-    }
+    domain::service::require(&me.actor, Permission::CreatePerson)?;
     let t = context.texts;
     let mut form = PersonForm::new(
         Page::new(&context, t.get("person.add_title")),

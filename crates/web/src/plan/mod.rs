@@ -17,14 +17,14 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::access::{Denial, Permission};
+use domain::access::Permission;
 use domain::directory::Agency;
 use domain::ids::PersonId;
 use domain::measures::service::TaskListLine;
 use domain::measures::{ListedTask, OrderAction};
 use domain::plan::ports::TaskOwner;
 use domain::plan::service::{PlanAction, team_agencies};
-use domain::service::{ServiceError, ServiceResult};
+use domain::service::ServiceResult;
 use domain::validation::{FieldError, invalid};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
@@ -414,9 +414,7 @@ async fn help_started(
     Member(me, context): Member,
     posted: Posted,
 ) -> Result<Response, WebError> {
-    if !me.actor.can(Permission::WorkOnPlan) {
-        return Err(ServiceError::Forbidden(Denial::RoleLacksPermission).into());
-    }
+    domain::service::require(&me.actor, Permission::WorkOnPlan)?;
     let action = OrderAction::HelpStarted { order: posted.get("order"), task: posted.get("task") };
     let result = match posted.get("person").trim().parse::<PersonId>() {
         Ok(person) => state.measures().change_order(&me.actor, person, &action).await,

@@ -137,10 +137,7 @@ pub(super) async fn decision_view(
     reason: String,
     errors: ErrorList,
 ) -> Result<DecisionPage, WebError> {
-    let file = state.zsm().open(&me.actor, id, "ZSM decision form").await?;
-    if !file.viewer.prosecutor {
-        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
-    }
+    let file = state.zsm().open_for_decision(&me.actor, id, "ZSM decision form").await?;
     let t = context.texts;
     let name = Names::of(state, &file).await?.suspect(&file);
     let contributions = &file.view.case.contributions;

@@ -69,9 +69,7 @@ pub(super) async fn intake_page(
     Member(me, context): Member,
     Query(query): Query<IntakeQuery>,
 ) -> Result<Response, WebError> {
-    if !me.actor.roles.contains(&Role::PoliceOfficer) {
-        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
-    }
+    domain::zsm::service::Zsm::<store::Store>::may_register(&me.actor)?;
     let form = IntakeForm { location: query.location, suspect_id: query.suspect, ..Default::default() };
     ok(&intake_view(&state, &context, form, ErrorList::default()).await?)
 }

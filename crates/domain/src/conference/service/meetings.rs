@@ -5,7 +5,7 @@
 use crate::access::{Actor, Permission, Restriction, authorise};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::conference::ports::{ConferenceWrite, StoredMeeting};
-use crate::conference::service::{ConferencePorts, Conferences, Teller, TriageLine, refused, require};
+use crate::conference::service::{ConferencePorts, Conferences, Teller, TriageLine, refused};
 use crate::conference::{
     ConferenceError, Meeting, MeetingCommand, MeetingEffect, MeetingInput, MeetingView, MinutesInput, MinutesView,
     NewMeeting, TriageCommand, first_meeting_with_room, meeting_view_for, parse_agencies,
@@ -13,7 +13,7 @@ use crate::conference::{
 use crate::ids::{AgencyId, ConferenceRequestId, MeetingId, MemberId, PersonId, new_v7};
 use crate::plan::PlanCommand;
 use crate::plan::service::team_agencies;
-use crate::service::{ServiceError, ServiceResult, authorise_person};
+use crate::service::{ServiceError, ServiceResult, authorise_person, require};
 use crate::validation::{FieldError, invalid};
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};

@@ -10,7 +10,7 @@ pub use meetings::{DiscussedAt, MeetingFile, MeetingLine};
 
 use events::Teller;
 
-use crate::access::{Actor, Denial, Permission, TeamEntry, authorise};
+use crate::access::{Actor, Permission, TeamEntry, authorise};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::conference::ports::{ConferenceStore, ConferenceWrite};
@@ -26,7 +26,7 @@ use crate::people::ports::PeopleStore;
 use crate::plan::ports::PlanStore;
 use crate::plan::service::{Plans, team_agencies};
 use crate::screening::ports::ScreeningStore;
-use crate::service::{ServiceError, ServiceResult, authorise_person, today_in};
+use crate::service::{ServiceError, ServiceResult, authorise_person, require, today_in};
 use crate::validation::{FieldError, invalid};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -66,10 +66,6 @@ pub trait ConferencePorts:
 {
 }
 impl<T: PeopleStore + AuditLog + DirectoryStore + PlanStore + ScreeningStore + ConferenceStore> ConferencePorts for T {}
-
-fn require(actor: &Actor, permission: Permission) -> ServiceResult<()> {
-    if actor.can(permission) { Ok(()) } else { Err(ServiceError::Forbidden(Denial::RoleLacksPermission)) }
-}
 
 /// A refusal of the conference workflow, as the field error its form shows.
 fn refused(error: &ConferenceError) -> ServiceError {

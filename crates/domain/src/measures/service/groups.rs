@@ -3,7 +3,7 @@
 //! member's individual plan is going. Members the viewer's agency may not see are counted, not
 //! shown.
 
-use crate::access::{Actor, Denial, Permission};
+use crate::access::{Actor, Permission};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::directory::DirectoryStore;
 use crate::ids::{GroupId, PersonId, new_v7};
@@ -17,7 +17,7 @@ use crate::measures::{
 use crate::people::ports::PeopleStore;
 use crate::plan::Plan;
 use crate::plan::ports::PlanStore;
-use crate::service::{Authorised, ServiceError, ServiceResult};
+use crate::service::{Authorised, ServiceError, ServiceResult, require};
 use crate::validation::{FieldError, invalid};
 
 fn refused(error: GroupError) -> ServiceError {
@@ -51,19 +51,15 @@ fn change_name(action: &GroupAction) -> &'static str {
     }
 }
 
-fn require(actor: &Actor) -> ServiceResult<()> {
-    if actor.can(Permission::ManagePlan) { Ok(()) } else { Err(ServiceError::Forbidden(Denial::RoleLacksPermission)) }
-}
-
 impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore + PlanStore> Measures<'_, S> {
     /// The groups (names and areas only), for the process manager.
     pub async fn groups(&self, actor: &Actor) -> ServiceResult<Vec<Stored<Group>>> {
-        require(actor)?;
+        require(actor, Permission::ManagePlan)?;
         Ok(self.store.measures_of_kind::<Group>().await?)
     }
 
     pub async fn form_group(&self, actor: &Actor, input: &GroupInput) -> ServiceResult<Group> {
-        require(actor)?;
+        require(actor, Permission::ManagePlan)?;
         let new = NewGroup {
             id: GroupId(new_v7(self.now())),
             name: input.name.clone(),
@@ -84,7 +80,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore + PlanStore> Meas
     /// The group with the members the actor may see and their plans' progress; each member
     /// shown is audited.
     pub async fn group(&self, actor: &Actor, id: &str) -> ServiceResult<GroupFile> {
-        require(actor)?;
+        require(actor, Permission::ManagePlan)?;
         let stored = self.stored_group(id).await?;
         let current: Vec<GroupMember> = stored.value.current_members().cloned().collect();
         let people: Vec<_> = current.iter().map(|m| m.person).collect();
@@ -110,7 +106,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore + PlanStore> Meas
 
     /// Changes the membership of group `id` (from the group page).
     pub async fn change_group(&self, actor: &Actor, id: &str, action: &GroupAction) -> ServiceResult<()> {
-        require(actor)?;
+        require(actor, Permission::ManagePlan)?;
         let stored = self.stored_group(id).await?;
         let person = match action {
             GroupAction::AddMember { person, .. }

@@ -255,6 +255,11 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
     /// Opens a case for reading (audited as a read of the suspect's data).
     pub async fn open(&self, actor: &Actor, id: CaseId, what: &str) -> ServiceResult<CaseFile> {
         let authorised = self.authorise_case(actor, id, what).await?;
+        self.read(actor, authorised, what).await
+    }
+
+    /// The case file of an authorised case; the read is audited.
+    async fn read(&self, actor: &Actor, authorised: Authorised, what: &str) -> ServiceResult<CaseFile> {
         let suspect = authorised.stored.suspect();
         let entry = AuditEntry::granted(actor, self.now(), suspect, AuditAction::Read, what, &authorised.grant);
         self.store.append(&[entry]).await?;
@@ -389,12 +394,29 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         Ok(())
     }
 
+    /// The case for the prosecutor's decision: anyone else at the table is refused, and the
+    /// refusal is audited like every other.
     async fn authorise_prosecutor(&self, actor: &Actor, id: CaseId, what: &str) -> ServiceResult<Authorised> {
         let authorised = self.authorise_case(actor, id, what).await?;
         if !authorised.viewer.prosecutor {
-            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+            let suspect = authorised.stored.suspect();
+            let denial = Denial::RoleLacksPermission;
+            let entry = AuditEntry::new(actor, self.now(), Some(suspect), AuditAction::Denied, what, denial.code());
+            self.store.append(&[entry]).await?;
+            return Err(ServiceError::Forbidden(denial));
         }
         Ok(authorised)
+    }
+
+    /// Opens a case for the prosecutor's decision form (audited as a read; others refused).
+    pub async fn open_for_decision(&self, actor: &Actor, id: CaseId, what: &str) -> ServiceResult<CaseFile> {
+        let authorised = self.authorise_prosecutor(actor, id, what).await?;
+        self.read(actor, authorised, what).await
+    }
+
+    /// Whether the actor may register cases at a table (police officers only).
+    pub fn may_register(actor: &Actor) -> ServiceResult<()> {
+        Self::require_any_role(actor, &[Role::PoliceOfficer])
     }
 
     /// The running clocks stop when the prosecutor decides: the suspect is released or the
