@@ -61,4 +61,22 @@ async fn the_demo_has_a_safety_house_with_plans_in_every_state_and_a_week_of_con
         .await
         .unwrap();
     assert!(waiting > 0, "the ZSM table referred people for screening");
+
+    // The week's conferences and plans told the agencies they concern: the GGZ, municipality
+    // and probation members sign in to what was assigned to them.
+    let told: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT m.username, e.kind, count(*) FROM member m JOIN outbox_event_agency a ON a.agency_id = m.agency_id \
+         JOIN outbox_event e ON e.position = a.position WHERE m.username IN ('ggz', 'gemeente', 'reclassering') \
+         AND (e.by_member IS NULL OR e.by_member <> m.id) GROUP BY m.username, e.kind",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    for member in ["ggz", "gemeente", "reclassering"] {
+        let kinds: Vec<&str> = told.iter().filter(|(m, ..)| m == member).map(|(_, k, _)| k.as_str()).collect();
+        assert!(
+            kinds.iter().any(|k| *k == "conference.decision.recorded" || *k == "plan.task.assigned"),
+            "{member} is told of tasks given to their agency: {kinds:?}"
+        );
+    }
 }
