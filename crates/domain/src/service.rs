@@ -42,8 +42,10 @@ pub enum ServiceError {
     /// Someone saved the record (a ZSM case) after the form was opened; nothing was changed.
     #[error("the case was changed by someone else")]
     ChangedMeanwhile,
-    #[error("identifier {identifier} already belongs to {existing}")]
-    Duplicate { identifier: Identifier, existing: PersonId },
+    /// An identifier already belongs to another person: `existing` names them only to an actor
+    /// who may see them (otherwise naming them would tell who is known to the partners).
+    #[error("identifier {identifier} is already registered")]
+    Duplicate { identifier: Identifier, existing: Option<PersonId> },
     #[error(transparent)]
     Store(StoreError),
 }
@@ -72,8 +74,9 @@ impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::NotFound => ServiceError::NotFound,
-            StoreError::DuplicateIdentifier { identifier, existing } => {
-                ServiceError::Duplicate { identifier, existing }
+            // Whom it belongs to is for the use case to say, as far as the actor may know.
+            StoreError::DuplicateIdentifier { identifier, .. } => {
+                ServiceError::Duplicate { identifier, existing: None }
             }
             other => ServiceError::Store(other),
         }

@@ -94,8 +94,8 @@ impl From<ServiceError> for WebError {
             ServiceError::Forbidden(denial) => WebError::Forbidden(denial),
             ServiceError::Conflict { .. } => WebError::Conflict("the record was changed by someone else".into()),
             ServiceError::ChangedMeanwhile => WebError::Conflict("the case was changed by someone else".into()),
-            ServiceError::Duplicate { identifier, existing } => {
-                WebError::Conflict(format!("{identifier} already belongs to person {existing}"))
+            ServiceError::Duplicate { identifier, .. } => {
+                WebError::Conflict(format!("{identifier} is already registered"))
             }
             ServiceError::Invalid(errors) => WebError::BadRequest(errors.to_string()),
             ServiceError::Rule(rule) => WebError::BadRequest(rule.to_string()),

@@ -3,7 +3,7 @@
 //! or the audit log.
 
 use super::ports::{PeopleStore, PersonRecord, PersonRevision, PersonSummary, TeamEntryNames};
-use super::{Person, PersonDraft, PersonInput, PersonQuery};
+use super::{Identifier, Person, PersonDraft, PersonInput, PersonQuery};
 use crate::access::{Actor, Grant, Permission, TeamEntry, TeamEntryInput, authorise};
 use crate::audit::{AuditAction, AuditEntry, AuditLog, AuditView};
 use crate::clock::Clock;
@@ -145,6 +145,28 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         Ok(PersonFile { person, team, team_names, grant })
     }
 
+    /// The refusal of an identifier that already belongs to `existing`: the actor learns whose it
+    /// is only when they may see that person; otherwise only that it is registered, and the
+    /// attempt is audited against that person (it told the actor the identifier is known).
+    async fn duplicate(
+        &self,
+        actor: &Actor,
+        identifier: Identifier,
+        existing: PersonId,
+        what: &str,
+    ) -> ServiceResult<ServiceError> {
+        let team = self.store.team(existing).await?;
+        Ok(match authorise(actor, Permission::ViewPerson, &team, self.today()) {
+            Ok(_) => ServiceError::Duplicate { identifier, existing: Some(existing) },
+            Err(denial) => {
+                let entry =
+                    AuditEntry::new(actor, self.now(), Some(existing), AuditAction::Denied, what, denial.code());
+                self.store.append(&[entry]).await?;
+                ServiceError::Duplicate { identifier, existing: None }
+            }
+        })
+    }
+
     /// Adds a person; the creating agency joins the team on the basis given in `basis`.
     pub async fn create(&self, actor: &Actor, input: &PersonInput, basis: &TeamEntryInput) -> ServiceResult<Person> {
         require(actor, Permission::CreatePerson)?;
@@ -159,7 +181,9 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
             }
         };
         if let Some((identifier, existing)) = self.store.holder_of(&details.identifiers, None).await? {
-            return Err(ServiceError::Duplicate { identifier, existing });
+            return Err(self
+                .duplicate(actor, identifier, existing, "person_record: identifier already registered")
+                .await?);
         }
         let now = self.now();
         let person = Person {
@@ -183,8 +207,14 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         };
         let grant = Grant::Team { entry: entry.id, basis: entry.basis.clone() };
         let audit = AuditEntry::granted(actor, now, person.id, AuditAction::Create, "person_record", &grant);
-        self.store.create_person(&person, &entry, &audit).await?;
-        Ok(person)
+        match self.store.create_person(&person, &entry, &audit).await {
+            Ok(()) => Ok(person),
+            // Registered by someone else between the check and the write.
+            Err(StoreError::DuplicateIdentifier { identifier, existing }) => {
+                Err(self.duplicate(actor, identifier, existing, "person_record: identifier already registered").await?)
+            }
+            Err(other) => Err(other.into()),
+        }
     }
 
     /// Saves an edit made on `expected_version`; a newer saved version is a conflict, never
@@ -203,7 +233,9 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
             return Err(ServiceError::Conflict { current: Box::new(current) });
         }
         if let Some((identifier, existing)) = self.store.holder_of(&details.identifiers, Some(id)).await? {
-            return Err(ServiceError::Duplicate { identifier, existing });
+            return Err(self
+                .duplicate(actor, identifier, existing, "person_record: identifier already registered")
+                .await?);
         }
         let now = self.now();
         let changed = changed_fields(&current.details, &details);

@@ -75,11 +75,12 @@ pub(crate) fn invalid_problem(errors: &domain::validation::ValidationErrors, con
 pub(crate) fn service_error(error: ServiceError, context: &RequestContext) -> Response {
     match error {
         ServiceError::Invalid(errors) => invalid_problem(&errors, context),
+        // Whose it is, only when the member may see that person.
         ServiceError::Duplicate { identifier, existing } => problem(
             StatusCode::CONFLICT,
-            format!("{identifier} already belongs to another person"),
+            format!("{identifier} is already registered; {}", context.texts.get("error.identifier.who_to_ask")),
             Vec::new(),
-            json!({"existing": format!("/api/v1/people/{existing}")}),
+            existing.map_or(json!({}), |existing| json!({"existing": format!("/api/v1/people/{existing}")})),
         ),
         ServiceError::Conflict { current } => problem(
             StatusCode::CONFLICT,

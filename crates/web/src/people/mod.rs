@@ -115,7 +115,8 @@ struct PersonForm {
 
 struct DuplicateNotice {
     message: String,
-    person_id: PersonId,
+    /// The person it belongs to, when the member may see them.
+    person_id: Option<PersonId>,
 }
 
 impl PersonForm {
@@ -178,9 +179,11 @@ async fn create(
     after_post(result, t, |errors| async move { Ok(form(errors)) }).await
 }
 
-/// The identifier belongs to someone else: what to fix, and a link to the one it belongs to.
-fn duplicate_notice(identifier: &Identifier, existing: PersonId, t: Texts) -> (ErrorList, DuplicateNotice) {
-    let message = t.fill("error.identifier.taken", &[("identifier", &identifier.to_string())]);
+/// The identifier belongs to someone else: what to fix, and a link to the one it belongs to
+/// when the member may see them, or else whom to ask.
+fn duplicate_notice(identifier: &Identifier, existing: Option<PersonId>, t: Texts) -> (ErrorList, DuplicateNotice) {
+    let key = if existing.is_some() { "error.identifier.taken" } else { "error.identifier.registered" };
+    let message = t.fill(key, &[("identifier", &identifier.to_string())]);
     (ErrorList::single("identifiers[0].value", message.clone()), DuplicateNotice { message, person_id: existing })
 }
 

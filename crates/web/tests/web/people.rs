@@ -144,6 +144,37 @@ async fn a_duplicate_identifier_links_to_the_existing_record() {
     assert_eq!(app.count("person").await, 1);
 }
 
+/// To an agency not on the person's team, a taken identifier says only that it is registered
+/// and whom to ask — no link, no id — and the attempt is audited against that person (issue 16,
+/// item 8: the 409 used to hand out the person's internal id).
+#[tokio::test]
+async fn a_duplicate_identifier_tells_an_agency_off_the_team_only_whom_to_ask() {
+    let (app, officer) = probation_app().await;
+    let existing = app.person(&officer, "de Vries", "111222333").await;
+    let police = app.agency("Politie Oost", AgencyKind::Police).await;
+    let outsider = app.member(&police, "agent", &[Role::PoliceOfficer]).await;
+    let client = app.session_for(&outsider).await;
+    let response = client.post_form("/people", &person_form("Someone Else", "111.222.333")).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("al geregistreerd") && html.contains("functioneel beheerder"), "{html}");
+    assert!(!html.contains(&existing.to_string()), "the person's id is not shown");
+    let body = serde_json::json!({"person": {"family_name": "Else", "identifiers": [{"kind": "bsn", "value": "111222333"}]},
+        "basis": {"kind": "statutory_task", "statute": "Politiewet 2012", "reason": "test"}});
+    let api = client.api(reqwest::Method::POST, "/api/v1/people", Some(body)).await;
+    assert_eq!(api.status(), StatusCode::CONFLICT);
+    let problem = api.text().await.unwrap();
+    assert!(!problem.contains(&existing.to_string()) && !problem.contains("\"existing\""), "{problem}");
+    use domain::audit::{AuditAction, AuditLog};
+    let trail = app.store.audit_for_person(existing, 100).await.unwrap();
+    let denied = trail
+        .iter()
+        .filter(|a| a.entry.action == AuditAction::Denied && a.entry.what.contains("identifier already registered"))
+        .count();
+    assert_eq!(denied, 2, "both attempts are audited against the person");
+    assert_eq!(app.count("person").await, 1);
+}
+
 #[tokio::test]
 async fn a_stale_edit_is_a_conflict_and_the_newer_version_stays() {
     let (app, officer) = probation_app().await;
