@@ -24,6 +24,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 
 // The capabilities.
 pub mod access;
+pub mod admin;
 pub mod notifications;
 pub mod people;
 pub mod zsm;

@@ -3,6 +3,7 @@
 //! placeholders both databases understand, and compiled for each backend by `on_db!`; where
 //! the dialects differ the difference is spelled out in place.
 
+mod admin;
 mod audit;
 mod audit_queue;
 pub mod bulk;

@@ -160,7 +160,18 @@ impl Store {
     pub async fn events_after(&self, position: i64, limit: u32) -> StoreResult<Vec<StoredEvent>> {
         let sql =
             format!("SELECT {EVENT_COLUMNS} FROM outbox_event e WHERE e.position > $1 ORDER BY e.position LIMIT $2");
-        let rows: Vec<EventRow> = self.read_all(&sql, params![position, i64::from(limit)]).await?;
+        self.stored_events(&sql, params![position, i64::from(limit)]).await
+    }
+
+    /// The events about `person`, oldest first (for the subject-access export).
+    pub(crate) async fn events_of_person(&self, person: Uuid) -> StoreResult<Vec<StoredEvent>> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM outbox_event e WHERE e.person_id = $1 ORDER BY e.position");
+        self.stored_events(&sql, params![person]).await
+    }
+
+    /// The events a read of `EVENT_COLUMNS` selects, with their audiences.
+    async fn stored_events(&self, sql: &str, params: &[crate::read::Param<'_>]) -> StoreResult<Vec<StoredEvent>> {
+        let rows: Vec<EventRow> = self.read_all(sql, params).await?;
         let mut events = rows.into_iter().map(into_event).collect::<StoreResult<Vec<_>>>()?;
         let positions: Vec<i64> = events.iter().map(|(p, _)| *p).collect();
         let mut audiences = self.audiences(&positions).await?;

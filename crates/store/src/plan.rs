@@ -132,6 +132,18 @@ impl Store {
         Ok(ids.iter().filter_map(|id| by_id.remove(id)).map(|(_, plan)| plan).collect())
     }
 
+    /// Every plan of the person, oldest first (for the subject-access export).
+    pub(crate) async fn plans_of_person(&self, person: PersonId) -> StoreResult<Vec<StoredPlan>> {
+        let sql = "SELECT id, version FROM plan WHERE person_id = $1 ORDER BY created_at, id";
+        let wanted: Vec<(Uuid, i64)> = self.read_all(sql, params![*person.as_uuid()]).await?;
+        let mut parsed = self.parsed_plans(&wanted).await?;
+        Ok(wanted
+            .iter()
+            .filter_map(|(id, _)| parsed.remove(id))
+            .map(|(version, plan)| StoredPlan { plan: Plan::clone(&plan), version })
+            .collect())
+    }
+
     /// Plans at the versions given, parsed once per version (`parsed.rs`).
     async fn parsed_plans(&self, wanted: &[(Uuid, i64)]) -> StoreResult<HashMap<Uuid, (i64, Arc<Plan>)>> {
         self.parsed(

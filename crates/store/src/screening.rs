@@ -211,3 +211,17 @@ macro_rules! upsert_screening_referrals {
     }};
 }
 pub(crate) use upsert_screening_referrals;
+
+impl Store {
+    /// Every referral of the person, answered or not, oldest first (for the subject-access export).
+    pub(crate) async fn referrals_of_person(&self, person: PersonId) -> StoreResult<Vec<ScreeningReferral>> {
+        let sql = concat!(
+            "SELECT r.person_id, r.case_id, r.location, r.reason, r.advice, r.signals, r.referred_at, r.referred_by ",
+            "FROM screening_referral r WHERE r.person_id = $1 ORDER BY r.referred_at, r.id"
+        );
+        let rows: Vec<ReferralRow> =
+            on_db!(self, pool => sqlx::query_as(sql).bind(*person.as_uuid()).fetch_all(pool).await)
+                .map_err(db_error)?;
+        rows.into_iter().map(ReferralRow::into_referral).collect()
+    }
+}

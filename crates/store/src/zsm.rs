@@ -66,6 +66,19 @@ read_row_struct! {
     }
 }
 
+/// The cases of a person as suspect, or those naming them as a victim, oldest first (for the
+/// subject-access export).
+pub(crate) async fn cases_of_person(store: &Store, person: PersonId, as_victim: bool) -> StoreResult<Vec<StoredCase>> {
+    let sql = if as_victim {
+        "SELECT state, clocks, lawyer_id, version FROM zsm_case WHERE id IN \
+         (SELECT case_id FROM zsm_victim WHERE person_id = $1) ORDER BY registered_at, id"
+    } else {
+        "SELECT state, clocks, lawyer_id, version FROM zsm_case WHERE suspect_id = $1 ORDER BY registered_at, id"
+    };
+    let rows: Vec<CaseRow> = store.read_all(sql, params![*person.as_uuid()]).await?;
+    rows.into_iter().map(into_stored).collect()
+}
+
 fn into_stored((state, clocks, lawyer_id, version): CaseRow) -> StoreResult<StoredCase> {
     Ok(StoredCase {
         case: serde_json::from_str(&state).map_err(|e| corrupt("case", e))?,

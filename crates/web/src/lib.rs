@@ -177,6 +177,14 @@ impl AppState {
         domain::zsm::service::Zsm { store: &self.store, clock: self.clock.as_ref() }
     }
 
+    pub(crate) fn subject_access(&self) -> domain::admin::service::SubjectAccess<'_, Store> {
+        domain::admin::service::SubjectAccess {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+        }
+    }
+
     pub(crate) fn people(&self) -> domain::people::service::People<'_, Store> {
         domain::people::service::People {
             store: &self.store,

@@ -2,7 +2,7 @@
 //! the CLI call these and nothing below them, so no path to personal data skips the access rule
 //! or the audit log.
 
-use super::ports::{PeopleStore, PersonRecord, PersonRevision, PersonSummary, TeamEntryNames};
+use super::ports::{PeopleStore, PersonRecord, PersonSummary, TeamEntryNames};
 use super::{Identifier, Person, PersonDraft, PersonInput, PersonQuery};
 use crate::access::{Actor, Grant, Permission, TeamEntry, TeamEntryInput, authorise};
 use crate::audit::{AuditAction, AuditEntry, AuditLog, AuditView};
@@ -15,7 +15,6 @@ use crate::validation::{FieldError, invalid};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use serde::Serialize;
 
 /// Everything a person's page shows.
 #[derive(Debug, Clone)]
@@ -25,16 +24,6 @@ pub struct PersonFile {
     /// Who each team entry's agency is and who added it, to show beside it.
     pub team_names: Vec<TeamEntryNames>,
     pub grant: Grant,
-}
-
-/// Everything held on a person, for a GDPR art. 15 subject-access request.
-#[derive(Debug, Clone, Serialize)]
-pub struct SubjectAccessExport {
-    pub exported_at: Timestamp,
-    pub person: Person,
-    pub revisions: Vec<PersonRevision>,
-    pub team: Vec<TeamEntry>,
-    pub audit: Vec<AuditView>,
 }
 
 /// The people use cases, over any store that implements the ports.
@@ -47,7 +36,6 @@ pub struct People<'a, S> {
 /// People listed per search. Each listed person is shown to the searcher and audited, so the
 /// list stays short: data minimisation, and a nudge to add a date of birth or given name.
 pub const SEARCH_LIMIT: u32 = 25;
-const AUDIT_EXPORT_LIMIT: u32 = 100_000;
 
 impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
     fn now(&self) -> Timestamp {
@@ -298,22 +286,6 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         self.existing(id).await?;
         self.authorise(actor, id, Permission::ViewPerson, "audit_trail").await?;
         Ok(self.store.audit_for_person(id, limit).await?)
-    }
-
-    /// Everything held on the person; the export is itself audited (and appears in the next one).
-    pub async fn export(&self, actor: &Actor, id: PersonId) -> ServiceResult<SubjectAccessExport> {
-        let person = self.existing(id).await?;
-        let (grant, team) = self.authorise(actor, id, Permission::ExportSubjectAccess, "subject_access_export").await?;
-        let now = self.now();
-        let audit_entry = AuditEntry::granted(actor, now, id, AuditAction::Export, "subject_access_export", &grant);
-        self.store.append(std::slice::from_ref(&audit_entry)).await?;
-        Ok(SubjectAccessExport {
-            exported_at: now,
-            revisions: self.store.revisions(id).await?,
-            audit: self.store.audit_for_person(id, AUDIT_EXPORT_LIMIT).await?,
-            person,
-            team,
-        })
     }
 }
 

@@ -86,6 +86,27 @@ fn intake(suspect: PersonId, arrested: &str, lawyer: Option<&Actor>) -> IntakeFo
     }
 }
 
+/// The subject-access export's reads: the suspect's own cases whole, and a victim's mention of
+/// someone else's case (issue 16, item 9).
+async fn a_persons_cases_are_found_as_suspect_and_as_victim(db: TestDb) {
+    use domain::admin::ports::SubjectAccessStore;
+    let store = &db.store;
+    let clock = clock();
+    let w = world(store).await;
+    let person = suspect(store, &clock, &w.police, "Vries").await;
+    let victim = suspect(store, &clock, &w.police, "Bakker").await;
+    let mut form = intake(person, "2026-11-22T08:30", None);
+    form.victims = vec![VictimForm { person_id: victim.to_string(), description: String::new() }];
+    let id = zsm(store, &clock).register(&w.police, &form).await.unwrap();
+    let cases = store.zsm_cases_of(person).await.unwrap();
+    assert_eq!(cases.iter().map(|c| c.id()).collect::<Vec<_>>(), vec![id]);
+    assert!(store.zsm_cases_naming(person).await.unwrap().is_empty());
+    assert!(store.zsm_cases_of(victim).await.unwrap().is_empty());
+    assert_eq!(store.zsm_cases_naming(victim).await.unwrap()[0].id(), id);
+    assert!(store.plans_of(person).await.unwrap().is_empty());
+    assert!(store.events_about(person).await.unwrap().is_empty());
+}
+
 /// Registered and read back unchanged: the domain state, the clocks, the lawyer, the history
 /// rows, the team entries of the table's partners and the audit entries.
 async fn zsm_case_round_trips(db: TestDb) {
@@ -302,6 +323,7 @@ async fn a_board_shows_changes_made_through_another_server(db: TestDb) {
 
 on_both_backends!(
     zsm_case_round_trips,
+    a_persons_cases_are_found_as_suspect_and_as_victim,
     a_board_shows_changes_made_through_another_server,
     a_decision_and_its_amendment_are_kept,
     the_board_puts_the_most_urgent_clock_first,

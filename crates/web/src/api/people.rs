@@ -254,6 +254,6 @@ async fn audit(State(state): State<AppState>, Member(me, _): Member, Path(id): P
 #[utoipa::path(get, path = "/api/v1/people/{id}/export", params(("id" = String, Path)),
     responses((status = 200, description = "the export as JSON"), (status = 403, body = Problem)))]
 async fn export(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
-    let export = state.people().export(&me.actor, person_id(&id)?).await?;
+    let export = state.subject_access().export(&me.actor, person_id(&id)?).await?;
     Ok(Json(export).into_response())
 }

@@ -1,6 +1,7 @@
 //! People pages: search, person page, add, edit (with conflict detection), case team, audit
 //! trail and subject-access export. Handlers parse, call the domain's `People` use cases, render.
 
+mod export;
 mod views;
 
 use crate::AppState;
@@ -10,12 +11,12 @@ use crate::forms::{ErrorList, Posted};
 use crate::i18n::Texts;
 use crate::page::{Page, after_post, local_time, ok, render};
 use askama::Template;
+use axum::Router;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
 use domain::access::{Permission, TeamEntryInput};
 use domain::ids::PersonId;
 use domain::people::{Identifier, PersonInput};
@@ -31,7 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/edit", get(edit_form))
         .route("/people/{id}/audit", get(audit_trail))
         .route("/people/{id}/team", get(team_form).post(add_to_team))
-        .route("/people/{id}/export", get(export))
+        .route("/people/{id}/export", get(export::page))
+        .route("/people/{id}/export.json", get(export::json))
 }
 
 pub fn person_id(raw: &str) -> Result<PersonId, WebError> {
@@ -370,15 +372,4 @@ async fn add_to_team(
     let input = basis_input(&posted);
     let result = state.people().add_to_team(&me.actor, id, &input).await.map(|_| format!("/people/{id}"));
     after_post(result, context.texts, |errors| team_page(&state, &me, &context, id, input, errors)).await
-}
-
-/// GDPR art. 15: everything held on the person as JSON, itself audited.
-async fn export(
-    State(state): State<AppState>,
-    Member(me, _): Member,
-    PersonPath(id): PersonPath,
-) -> Result<Response, WebError> {
-    let export = state.people().export(&me.actor, id).await?;
-    let disposition = format!("attachment; filename=\"subject-access-{id}.json\"");
-    Ok(([("content-disposition", disposition)], Json(export)).into_response())
 }

@@ -182,8 +182,12 @@ async fn subject_access_export_is_for_administrators_and_is_audited() {
         actions.contains(&"export") && actions.contains(&"denied"),
         "the export and the refusal are both in it: {actions:?}"
     );
+    let download = app.session_for(&admin).await.get(&format!("/people/{person}/export.json")).await;
+    assert!(download.headers()["content-disposition"].to_str().unwrap().contains("subject-access"));
     let page = app.session_for(&admin).await.get(&format!("/people/{person}/export")).await;
-    assert!(page.headers()["content-disposition"].to_str().unwrap().contains("subject-access"));
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Alles wat desist over Jan de Vries vastlegt") && html.contains("export.json"), "{html}");
 }
 
 #[tokio::test]

@@ -44,6 +44,7 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("people/mod.rs", "GET", "/people/{id}/team", Need::Person(Permission::ManageTeam)),
     ("people/mod.rs", "POST", "/people/{id}/team", Need::Person(Permission::ManageTeam)),
     ("people/mod.rs", "GET", "/people/{id}/export", Need::Person(Permission::ExportSubjectAccess)),
+    ("people/mod.rs", "GET", "/people/{id}/export.json", Need::Person(Permission::ExportSubjectAccess)),
     ("zsm/mod.rs", "GET", "/zsm", Need::SignedIn),
     ("zsm/mod.rs", "GET", "/zsm/intake", Need::CaseRules("zsm.rs")),
     ("zsm/mod.rs", "POST", "/zsm/cases", Need::CaseRules("zsm.rs")),

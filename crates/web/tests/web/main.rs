@@ -14,6 +14,7 @@ mod cohort_changes;
 mod conference;
 mod evidence;
 mod evidence_cache;
+mod export;
 mod help_tasks;
 mod measures;
 mod notifications;
