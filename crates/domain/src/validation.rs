@@ -134,6 +134,39 @@ pub fn limited_text(errors: &mut ValidationErrors, field: &str, raw: &str, limit
     raw.to_string()
 }
 
+/// The earliest and latest dates any form takes: wider than every date a case, a plan or a
+/// measure can need, and narrow enough that year 0 or 9999 is recognised as a typing error.
+pub const EARLIEST_DATE: jiff::civil::Date = jiff::civil::date(1900, 1, 1);
+pub const LATEST_DATE: jiff::civil::Date = jiff::civil::date(2100, 12, 31);
+
+/// ISO `YYYY-MM-DD` or Dutch `DD-MM-YYYY` (also with `/` or `.`), as people type dates.
+pub fn read_date(word: &str) -> Option<jiff::civil::Date> {
+    if let Ok(date) = word.parse::<jiff::civil::Date>() {
+        return Some(date);
+    }
+    let parts: Vec<&str> = word.split(['-', '/', '.']).collect();
+    if let [d, m, y] = parts.as_slice()
+        && y.len() == 4
+        && d.len() <= 2
+        && m.len() <= 2
+    {
+        return jiff::civil::Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok();
+    }
+    None
+}
+
+/// A date typed into a form: the one parser every form's date goes through, so every date
+/// field takes the same spellings and refuses the same things with the same words.
+pub fn parse_date(field: &str, raw: &str) -> Result<jiff::civil::Date, FieldError> {
+    let date = read_date(raw.trim()).ok_or_else(|| FieldError::new(field, "error.date.invalid"))?;
+    if date < EARLIEST_DATE || date > LATEST_DATE {
+        return Err(FieldError::new(field, "error.date.out_of_range")
+            .with("earliest", EARLIEST_DATE)
+            .with("latest", LATEST_DATE));
+    }
+    Ok(date)
+}
+
 /// One field error as the error of a use case: the one helper every capability's service uses
 /// for "this field is wrong" (a form value that does not parse, or a workflow refusal shown
 /// beside the field it concerns).
@@ -161,6 +194,16 @@ mod tests {
                 ("note", "error.control_characters")
             ]
         );
+    }
+
+    #[test]
+    fn dates_are_iso_and_within_two_centuries() {
+        assert_eq!(parse_date("due", " 2026-12-01 ").unwrap(), jiff::civil::date(2026, 12, 1));
+        assert_eq!(parse_date("due", "01-12-2026").unwrap(), jiff::civil::date(2026, 12, 1));
+        assert_eq!(parse_date("due", "0000-01-01").unwrap_err().key, "error.date.out_of_range");
+        assert_eq!(parse_date("due", "9999-12-31").unwrap_err().key, "error.date.out_of_range");
+        assert_eq!(parse_date("due", "2026-02-30").unwrap_err().key, "error.date.invalid");
+        assert_eq!(parse_date("due", "").unwrap_err().key, "error.date.invalid");
     }
 
     #[test]

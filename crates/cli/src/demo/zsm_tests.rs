@@ -37,8 +37,7 @@ async fn the_demo_seeds_a_busy_table_with_history() {
         })
     });
     assert!(warned.count() > 0, "some cases are near or past a deadline");
-    let (from, to) = (jiff::civil::date(2026, 9, 20), jiff::civil::date(2026, 11, 22));
-    let (_, metrics) = zsm.metrics(&prosecutor, DEMO_LOCATION, from, to).await.unwrap();
+    let (_, metrics) = zsm.metrics(&prosecutor, DEMO_LOCATION, "2026-09-20", "2026-11-22").await.unwrap();
     assert!(metrics.disposals.iter().any(|(code, n)| code == "penalty_order" && *n > 0), "{:?}", metrics.disposals);
 }
 

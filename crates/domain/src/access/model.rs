@@ -306,14 +306,14 @@ impl TeamEntryInput {
             }
             "consent" => {
                 let scope = required_text(&mut errors, "consent_scope", &self.consent_scope, 200);
-                match self.consent_expires_on.trim().parse::<Date>() {
+                match crate::validation::parse_date("consent_expires_on", &self.consent_expires_on) {
                     Ok(expires_on) if expires_on < today => {
                         errors.push(FieldError::new("consent_expires_on", "error.consent.expired"));
                         None
                     }
                     Ok(expires_on) => Some(LegalBasis::Consent { scope, expires_on }),
-                    Err(_) => {
-                        errors.push(FieldError::new("consent_expires_on", "error.date.invalid"));
+                    Err(error) => {
+                        errors.push(error);
                         None
                     }
                 }

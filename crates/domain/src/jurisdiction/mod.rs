@@ -15,7 +15,7 @@ pub mod pack;
 pub mod vocabulary;
 
 pub use beyond::{
-    AreaBanRules, BeyondPack, ComplexCaseCriteria, Condition, ConferenceRules, CriteriaRule, DomainKey,
+    AreaBanRules, BeyondPack, ComplexCaseCriteria, Condition, ConferenceRules, CriteriaRule, DomainKey, EpisodeRules,
     ExclusionOrderRules, Lang, Localized, PackError, PlanRules, ScaleLevel, ScreeningConfig, TriageCalendar,
     TriageFlag,
 };

@@ -50,8 +50,8 @@ impl<S: PeopleStore + AuditLog + ScreeningStore> Screenings<'_, S> {
         let mut errors = ValidationErrors::default();
         let screened_on = match input.screened_on.trim() {
             "" => today,
-            text => text.parse::<Date>().unwrap_or_else(|_| {
-                errors.push(FieldError::new("screened_on", "error.date.invalid"));
+            text => crate::validation::parse_date("screened_on", text).unwrap_or_else(|error| {
+                errors.push(error);
                 today
             }),
         };

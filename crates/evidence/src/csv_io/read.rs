@@ -384,7 +384,21 @@ pub(super) fn read_offence_rows<R: Read>(
         let person = lookup.resolve(r, issues, "offence", &mut last);
         let id = r.required_text(issues, 1, "offence_id");
         let offence_date = r.date(issues, 2, "offence_date", true);
-        let outcome_date = r.date(issues, 3, "outcome_date", false);
+        let mut outcome_date = r.date(issues, 3, "outcome_date", false);
+        // An outcome cannot come before the offence: a swapped or mistyped date, which would
+        // make the offence count as proven before it was committed.
+        if let (Some(committed), Some(decided)) = (offence_date, outcome_date)
+            && decided != NO_DAY
+            && decided < committed
+        {
+            let message = format!(
+                "outcome_date {} is before offence_date {} (an outcome cannot come before the offence)",
+                show(r.cell(3)),
+                show(r.cell(2))
+            );
+            r.error(issues, 3, message);
+            outcome_date = None;
+        }
         let outcome = Outcome::parse(r.cell(4));
         if outcome.is_none() {
             let message = format!(

@@ -126,6 +126,23 @@ fn formula_like_labels_are_neutralised_and_read_back_exactly() {
     assert_eq!(again.person_id(0), "-1");
 }
 
+/// An outcome dated before its offence is an error at the outcome's line and column, and the row
+/// is not loaded (issue 16, item 15).
+#[test]
+fn an_outcome_before_its_offence_is_refused_with_line_and_column() {
+    let persons = "person_id,birth_date,sex,area\nP1,,,\n";
+    let offences =
+        format!("{OFFENCES_HEADER}O1,P1,2020-05-01,2020-04-30,conviction,,\nO2,P1,2020-05-01,2020-05-01,caution,,\n");
+    let loaded = load(persons, &offences, EVENTS_HEADER);
+    let errors = messages(&loaded);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("offences.csv:2:4: outcome_date 2020-04-30 is before offence_date 2020-05-01"),
+        "{errors:?}"
+    );
+    assert_eq!(loaded.dataset.offence_count(), 1, "the same-day outcome is fine");
+}
+
 #[test]
 fn repeated_offence_ids_keep_the_first_row_and_report_each_repeat() {
     let persons = "person_id\nP1\nP2\n";

@@ -136,7 +136,7 @@ async fn bulk_zsm_cases_fill_the_board_and_the_metrics(db: TestDb) {
 
     let today = now.to_zoned(TimeZone::get("Europe/Amsterdam").unwrap()).date();
     let from = today.saturating_sub(jiff::Span::new().days(364));
-    let (_, metrics) = service.metrics(&officer, BENCH_LOCATION, from, today).await.unwrap();
+    let (_, metrics) = service.metrics(&officer, BENCH_LOCATION, &from.to_string(), &today.to_string()).await.unwrap();
     assert!((350..=380).contains(&metrics.cases), "a year of cases: {}", metrics.cases);
     assert!(metrics.decided >= 345 && metrics.median_minutes_to_decision.is_some());
     assert!(metrics.disposals.len() >= 4, "{:?}", metrics.disposals);

@@ -213,10 +213,7 @@ async fn a_decision_and_its_amendment_are_kept(db: TestDb) {
     assert_eq!(count(store, "zsm_obligation WHERE cancelled_at IS NOT NULL").await, 1);
     assert_eq!(count(store, "zsm_clock WHERE is_running = false").await, 2);
     assert!(count(store, "zsm_contribution").await >= 4);
-    let (_, metrics) = service
-        .metrics(&w.prosecutor, "zsm-utrecht", jiff::civil::date(2026, 11, 22), jiff::civil::date(2026, 11, 22))
-        .await
-        .unwrap();
+    let (_, metrics) = service.metrics(&w.prosecutor, "zsm-utrecht", "2026-11-22", "2026-11-22").await.unwrap();
     assert_eq!((metrics.cases, metrics.decided), (1, 1));
     assert_eq!(metrics.disposals, vec![("penalty_order".to_string(), 1)]);
 }

@@ -2,6 +2,8 @@
 
 use super::board_rows::{RenderedRow, partner_columns};
 use super::*;
+use crate::page::render;
+use axum::http::StatusCode;
 
 pub(super) struct BoardRow {
     html: std::sync::Arc<RenderedRow>,
@@ -214,16 +216,13 @@ pub(super) async fn metrics_page(
 ) -> Result<Response, WebError> {
     let t = context.texts;
     let (loc, pack) = state.zsm().location(&location).await?;
-    let today = state.clock.now().to_zoned(pack.time_zone.clone()).date();
-    let to: jiff::civil::Date = period.to.trim().parse().unwrap_or(today);
-    let from: jiff::civil::Date =
-        period.from.trim().parse().unwrap_or_else(|_| to.saturating_sub(jiff::Span::new().days(29)));
-    let (errors, metrics) = match state.zsm().metrics(&me.actor, &location, from, to).await {
-        Ok((_, metrics)) => (ErrorList::default(), metrics),
+    // A period that does not read is named in the error summary, with the default period shown.
+    let (status, errors, metrics) = match state.zsm().metrics(&me.actor, &location, &period.from, &period.to).await {
+        Ok((_, metrics)) => (StatusCode::OK, ErrorList::default(), metrics),
         Err(error) => {
             let (_, errors) = refused(error, t)?;
-            let (_, metrics) = state.zsm().metrics(&me.actor, &location, from, from).await?;
-            (errors, metrics)
+            let (_, metrics) = state.zsm().metrics(&me.actor, &location, "", "").await?;
+            (StatusCode::UNPROCESSABLE_ENTITY, errors, metrics)
         }
     };
     let Metrics { cases_per_day, .. } = &metrics;
@@ -258,5 +257,5 @@ pub(super) async fn metrics_page(
         location: loc,
         errors,
     };
-    ok(&page)
+    Ok(render(status, &page))
 }

@@ -86,3 +86,40 @@ async fn answers_carry_the_security_headers_and_personal_data_is_not_cached() {
     let print = client.get(&format!("/people/{}/plan/print", s.person)).await.text().await.unwrap();
     assert!(!print.contains("onclick") && print.contains("/assets/print.js"));
 }
+
+/// The smaller holes of issue 16, item 15, each a clear error that changes nothing: a period
+/// that does not read on the metrics page (it was silently replaced), a date in year 9999, a
+/// local time in the hour skipped when summer time starts, and an episode of 255 weeks.
+#[tokio::test]
+async fn impossible_dates_times_and_periods_are_clear_errors() {
+    use crate::support::zsm::{intake, table};
+    let t = table().await;
+    let metrics = t.prosecutor.get("/zsm/zsm-utrecht/metrics?from=9999-01-01&to=yesterday").await;
+    assert_eq!(metrics.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = metrics.text().await.unwrap();
+    assert!(html.contains("between 1900-01-01 and 2100-12-31") && html.contains("like 1984-03-12"), "{html}");
+
+    let suspect = t.person("Zomertijd").await.to_string();
+    let cases = t.app.count("zsm_case").await;
+    let skipped = intake(&suspect, "2026-03-29T02:30", "2026-03-29T03:10", "2026-03-29", "");
+    let page = t.police.post_form("/zsm/cases", &skipped).await;
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text().await.unwrap().contains("this time does not exist"), "the skipped hour is named");
+    let far = intake(&suspect, "2026-11-22T08:30", "2026-11-22T08:45", "9999-11-22", "");
+    let page = t.police.post_form("/zsm/cases", &far).await;
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(t.app.count("zsm_case").await, cases, "nothing registered");
+}
+
+#[tokio::test]
+async fn an_episode_keeps_to_the_packs_time_box() {
+    let s: PlanTeam = plan_team(spawn_app().await).await;
+    let client = s.app.session_for(&s.officer).await;
+    let path = format!("/people/{}/measures/episodes", s.person);
+    let manager = s.officer.member_id.to_string();
+    let form = [("case_manager", manager.as_str()), ("weeks", "255"), ("contacts_per_week", "2"), ("started_on", "")];
+    let page = client.post_form(&path, &form).await;
+    assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.text().await.unwrap().contains("ten hoogste 12 weken"));
+    assert_eq!(s.app.count("measure").await, 0);
+}

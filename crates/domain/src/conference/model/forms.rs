@@ -152,14 +152,14 @@ impl MinutesInput {
             let owner = AgencyId::parse(&row.owner)
                 .map_err(|_| errors.push(FieldError::new("decisions", "error.conference.decision_owner_required")))
                 .ok();
-            let due = match row.due.trim().parse::<Date>() {
+            let due = match crate::validation::parse_date("decisions", &row.due) {
                 Ok(due) if due < today => {
                     errors.push(FieldError::new("decisions", "error.conference.decision_due_past"));
                     None
                 }
                 Ok(due) => Some(due),
-                Err(_) => {
-                    errors.push(FieldError::new("decisions", "error.date.invalid"));
+                Err(error) => {
+                    errors.push(error);
                     None
                 }
             };

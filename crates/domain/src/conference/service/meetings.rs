@@ -102,14 +102,14 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         require(actor, Permission::ChairConference)?;
         let now = self.clock.now();
         let mut errors = crate::validation::ValidationErrors::default();
-        let date = match input.date.trim().parse::<Date>() {
+        let date = match crate::validation::parse_date("date", &input.date) {
             Ok(date) if date < self.today() => {
                 errors.push(FieldError::new("date", "error.conference.date_past"));
                 None
             }
             Ok(date) => Some(date),
-            Err(_) => {
-                errors.push(FieldError::new("date", "error.date.invalid"));
+            Err(error) => {
+                errors.push(error);
                 None
             }
         };

@@ -5,7 +5,7 @@
 //! structs once at start, so a wrong pack fails loudly before anyone uses it.
 
 use super::criteria::{ComplexCaseCriteria, TriageFlag};
-use super::rules::{AreaBanRules, ConferenceRules, ExclusionOrderRules, PlanRules};
+use super::rules::{AreaBanRules, ConferenceRules, EpisodeRules, ExclusionOrderRules, PlanRules};
 use super::screening::ScreeningConfig;
 use super::triage_calendar::TriageCalendar;
 use jiff::tz::TimeZone;
@@ -83,6 +83,8 @@ pub enum PackError {
     ZeroReEvaluationPeriod,
     #[error("exclusion order figures are inconsistent: {0}")]
     ExclusionFigures(String),
+    #[error("episode figures: max_weeks and max_contacts_per_week at least 1, max_total_weeks at least max_weeks")]
+    EpisodeFigures,
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,6 +95,8 @@ struct RawPack {
     triage: RawTriage,
     conference: ConferenceRules,
     plan: PlanRules,
+    #[serde(default)]
+    episode: EpisodeRules,
     exclusion_order: Option<ExclusionOrderRules>,
     area_ban: Option<AreaBanRules>,
 }
@@ -125,6 +129,7 @@ pub struct BeyondPack {
     pub complex_case_criteria: ComplexCaseCriteria,
     pub conference: ConferenceRules,
     pub plan: PlanRules,
+    pub episode: EpisodeRules,
     /// `None` where the jurisdiction has no mayor's exclusion order.
     pub exclusion_order: Option<ExclusionOrderRules>,
     pub area_ban: Option<AreaBanRules>,
@@ -150,6 +155,7 @@ impl BeyondPack {
         )?;
         raw.conference.validate()?;
         raw.plan.validate()?;
+        raw.episode.validate()?;
         if let Some(rules) = &raw.exclusion_order {
             rules.validate()?;
         }
@@ -162,6 +168,7 @@ impl BeyondPack {
             complex_case_criteria: raw.triage.complex_case_rules,
             conference: raw.conference,
             plan: raw.plan,
+            episode: raw.episode,
             exclusion_order: raw.exclusion_order,
             area_ban: raw.area_ban,
         })

@@ -39,6 +39,33 @@ impl PlanRules {
     }
 }
 
+/// Short intensive case management: a time box, a few contacts a week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EpisodeRules {
+    /// The longest time box an episode starts with (e.g. 12 weeks: short and intensive).
+    pub max_weeks: u8,
+    /// The longest it may run with extensions, each given with a reason.
+    pub max_total_weeks: u8,
+    /// The most contacts a week that can be agreed.
+    pub max_contacts_per_week: u8,
+}
+
+impl Default for EpisodeRules {
+    fn default() -> Self {
+        Self { max_weeks: 12, max_total_weeks: 26, max_contacts_per_week: 7 }
+    }
+}
+
+impl EpisodeRules {
+    pub(crate) fn validate(&self) -> Result<(), PackError> {
+        if self.max_weeks == 0 || self.max_total_weeks < self.max_weeks || self.max_contacts_per_week == 0 {
+            return Err(PackError::EpisodeFigures);
+        }
+        Ok(())
+    }
+}
+
 /// The temporary domestic-violence exclusion order (NL: Wet tijdelijk huisverbod).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

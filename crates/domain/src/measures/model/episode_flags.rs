@@ -51,7 +51,7 @@ impl Episode {
 
 #[cfg(test)]
 mod tests {
-    use crate::measures::workflow::episode::tests::{contact, episode};
+    use crate::measures::workflow::episode::tests::{RULES, contact, episode};
     use crate::measures::{EpisodeCommand, IntensityShortfall};
     use jiff::civil::date;
 
@@ -64,15 +64,15 @@ mod tests {
     #[test]
     fn fewer_contacts_than_promised_in_completed_weeks_is_behind() {
         let today = date(2026, 3, 17); // two full weeks done, two contacts a week expected
-        let (one, _) = episode().apply(contact(date(2026, 3, 3)), today).unwrap();
-        let (three, _) = one.clone().apply(contact(date(2026, 3, 9)), today).unwrap();
-        let (three, _) = three.apply(contact(date(2026, 3, 12)), today).unwrap();
+        let (one, _) = episode().apply(contact(date(2026, 3, 3)), &RULES, today).unwrap();
+        let (three, _) = one.clone().apply(contact(date(2026, 3, 9)), &RULES, today).unwrap();
+        let (three, _) = three.apply(contact(date(2026, 3, 12)), &RULES, today).unwrap();
         assert_eq!(one.flags(today).behind_intensity, Some(IntensityShortfall { expected: 4, actual: 1 }));
         assert_eq!(three.flags(today).behind_intensity, Some(IntensityShortfall { expected: 4, actual: 3 }));
-        let (four, _) = three.apply(contact(date(2026, 3, 15)), today).unwrap();
+        let (four, _) = three.apply(contact(date(2026, 3, 15)), &RULES, today).unwrap();
         assert_eq!(four.flags(today).behind_intensity, None);
         // A contact in the current, unfinished week does not count towards finished weeks.
-        let (current_week, _) = one.apply(contact(date(2026, 3, 16)), today).unwrap();
+        let (current_week, _) = one.apply(contact(date(2026, 3, 16)), &RULES, today).unwrap();
         assert_eq!(current_week.flags(today).behind_intensity, Some(IntensityShortfall { expected: 4, actual: 1 }));
     }
 
@@ -93,7 +93,8 @@ mod tests {
         assert_eq!(busy.flags(date(2026, 4, 13)).overrunning_by_days, Some(0));
         let late = busy.flags(date(2026, 4, 20));
         assert_eq!((late.overrunning_by_days, late.behind_intensity), (Some(7), None));
-        let (closed, _) = busy.apply(EpisodeCommand::Close { reason: "done".into() }, date(2026, 4, 20)).unwrap();
+        let (closed, _) =
+            busy.apply(EpisodeCommand::Close { reason: "done".into() }, &RULES, date(2026, 4, 20)).unwrap();
         assert_eq!(closed.flags(date(2026, 5, 1)).overrunning_by_days, None, "closed episodes raise no flags");
     }
 
@@ -109,11 +110,11 @@ mod tests {
             let today = day(today_offset.max(extra));
             let mut episode = episode();
             for offset in offsets.into_iter().filter(|o| day(*o) <= today) {
-                episode = episode.apply(contact(day(offset)), today).unwrap().0;
+                episode = episode.apply(contact(day(offset)), &RULES, today).unwrap().0;
             }
             let shortfall = |e: &crate::measures::Episode| e.flags(today).behind_intensity.map_or(0, |s| s.expected - s.actual);
             let before = shortfall(&episode);
-            let after = shortfall(&episode.clone().apply(contact(day(extra)), today).unwrap().0);
+            let after = shortfall(&episode.clone().apply(contact(day(extra)), &RULES, today).unwrap().0);
             proptest::prop_assert!(after <= before);
             let expected = episode.flags(today).behind_intensity.map_or(0, |s| s.expected);
             proptest::prop_assert!(expected <= u32::from(episode.weeks) * u32::from(episode.contacts_per_week));

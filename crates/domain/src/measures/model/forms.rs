@@ -21,6 +21,13 @@ pub fn episode_field_error(error: &EpisodeError) -> FieldError {
             FieldError::new("reason", "error.episode.reason")
         }
         EpisodeError::Closed => FieldError::new("episode", "error.episode.closed"),
+        EpisodeError::TooManyWeeks { max } => FieldError::new("weeks", "error.episode.too_many_weeks").with("max", max),
+        EpisodeError::TooIntense { max } => {
+            FieldError::new("contacts_per_week", "error.episode.too_intense").with("max", max)
+        }
+        EpisodeError::ExtendedTooLong { total, max } => {
+            FieldError::new("extra_weeks", "error.episode.extended_too_long").with("total", total).with("max", max)
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use jiff::tz::TimeZone;
 
 /// A civil date `YYYY-MM-DD`.
 pub(crate) fn date(text: &str, field: &str) -> ServiceResult<Date> {
-    text.trim().parse::<Date>().map_err(|_| invalid(FieldError::new(field, "error.measures.date")))
+    crate::validation::parse_date(field, text).map_err(invalid)
 }
 
 /// A local date and time (`YYYY-MM-DDTHH:MM`, as a datetime-local input sends it) in `zone`;
@@ -20,10 +20,16 @@ pub(crate) fn local_instant(text: &str, zone: &TimeZone, now: Timestamp, field: 
     }
     let local =
         text.trim().parse::<DateTime>().map_err(|_| invalid(FieldError::new(field, "error.measures.date_time")))?;
-    local
-        .to_zoned(zone.clone())
-        .map(|z| z.timestamp())
-        .map_err(|_| invalid(FieldError::new(field, "error.measures.date_time")))
+    if local.date() < crate::validation::EARLIEST_DATE || local.date() > crate::validation::LATEST_DATE {
+        return Err(invalid(FieldError::new(field, "error.time.out_of_range")));
+    }
+    let candidates = zone.to_ambiguous_timestamp(local);
+    // A time in the hour skipped when summer time starts does not exist; in the repeated
+    // autumn hour the first is meant.
+    if matches!(candidates.offset(), jiff::tz::AmbiguousOffset::Gap { .. }) {
+        return Err(invalid(FieldError::new(field, "error.time.skipped")));
+    }
+    candidates.earlier().map_err(|_| invalid(FieldError::new(field, "error.measures.date_time")))
 }
 
 /// A whole number from 0 up to `u8::MAX` / `u16::MAX`.

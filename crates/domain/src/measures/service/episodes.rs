@@ -46,7 +46,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             weeks: parse::number(&input.weeks, "weeks")?,
             contacts_per_week: parse::number(&input.contacts_per_week, "contacts_per_week")?,
         };
-        let (episode, effects) = Episode::start(new).map_err(refused)?;
+        let (episode, effects) = Episode::start(new, &self.pack.episode).map_err(refused)?;
         let agency_of = |member: MemberId| (member == manager.id).then_some(manager.agency_id);
         let outbox = episode_events(&episode, &effects, agency_of, actor.member_id, self.now());
         let audit = self.audited(actor, &[(&found, AuditAction::Create)], what);
@@ -80,7 +80,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             },
             EpisodeAction::Close { reason, .. } => EpisodeCommand::Close { reason: reason.clone() },
         };
-        let (changed, effects) = stored.value.apply(command, self.today()).map_err(refused)?;
+        let (changed, effects) = stored.value.apply(command, &self.pack.episode, self.today()).map_err(refused)?;
         let manager = self.store.member(changed.case_manager).await?;
         let agency_of = |member: MemberId| manager.as_ref().filter(|m| m.id == member).map(|m| m.agency_id);
         let outbox = episode_events(&changed, &effects, agency_of, actor.member_id, self.now());

@@ -1,6 +1,7 @@
 //! Episode workflow: Open → Closed, with contacts logged, hand-over and extension on the way.
 
 use crate::ids::{EpisodeId, MemberId, PersonId};
+use crate::jurisdiction::EpisodeRules;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -12,6 +13,12 @@ pub enum EpisodeError {
     ZeroWeeks,
     #[error("agree at least one contact per week")]
     ZeroIntensity,
+    #[error("a short intensive episode starts with at most {max} weeks; extend it later with a reason")]
+    TooManyWeeks { max: u8 },
+    #[error("at most {max} contacts a week")]
+    TooIntense { max: u8 },
+    #[error("with the extension the episode would run {total} weeks; at most {max}")]
+    ExtendedTooLong { total: u16, max: u8 },
     #[error("the contact on {on} is before the episode started on {started_on}")]
     ContactBeforeStart { on: Date, started_on: Date },
     #[error("the contact on {on} is in the future (today is {today})")]
@@ -94,12 +101,18 @@ pub enum EpisodeEffect {
 }
 
 impl Episode {
-    pub fn start(new: NewEpisode) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
+    pub fn start(new: NewEpisode, rules: &EpisodeRules) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
         if new.weeks == 0 {
             return Err(EpisodeError::ZeroWeeks);
         }
         if new.contacts_per_week == 0 {
             return Err(EpisodeError::ZeroIntensity);
+        }
+        if new.weeks > rules.max_weeks {
+            return Err(EpisodeError::TooManyWeeks { max: rules.max_weeks });
+        }
+        if new.contacts_per_week > rules.max_contacts_per_week {
+            return Err(EpisodeError::TooIntense { max: rules.max_contacts_per_week });
         }
         let episode = Episode {
             id: new.id,
@@ -122,7 +135,12 @@ impl Episode {
             .expect("episode dates are far from the calendar's limits")
     }
 
-    pub fn apply(mut self, command: EpisodeCommand, today: Date) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
+    pub fn apply(
+        mut self,
+        command: EpisodeCommand,
+        rules: &EpisodeRules,
+        today: Date,
+    ) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
         if !self.status.is_open() {
             return Err(EpisodeError::Closed);
         }
@@ -148,7 +166,11 @@ impl Episode {
                 if reason.trim().is_empty() {
                     return Err(EpisodeError::ExtendNeedsReason);
                 }
-                self.weeks = self.weeks.saturating_add(extra_weeks);
+                let total = u16::from(self.weeks) + u16::from(extra_weeks);
+                if total > u16::from(rules.max_total_weeks) {
+                    return Err(EpisodeError::ExtendedTooLong { total, max: rules.max_total_weeks });
+                }
+                self.weeks += extra_weeks;
             }
             EpisodeCommand::Close { reason } => {
                 if reason.trim().is_empty() {

@@ -77,20 +77,7 @@ impl PersonQuery {
 }
 
 /// ISO `YYYY-MM-DD` or Dutch `DD-MM-YYYY` (also with `/` or `.`).
-pub fn parse_date(word: &str) -> Option<Date> {
-    if let Ok(date) = word.parse::<Date>() {
-        return Some(date);
-    }
-    let parts: Vec<&str> = word.split(['-', '/', '.']).collect();
-    if let [d, m, y] = parts.as_slice()
-        && y.len() == 4
-        && d.len() <= 2
-        && m.len() <= 2
-    {
-        return Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok();
-    }
-    None
-}
+pub use crate::validation::read_date as parse_date;
 
 /// The exclusive upper bound of a prefix range: every string starting with `prefix` sorts in
 /// `[prefix, prefix_end(prefix))`, which both databases answer from a plain B-tree index.

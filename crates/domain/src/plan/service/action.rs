@@ -9,7 +9,6 @@ use crate::plan::{MeasureKind, Outcome, PlanCommand, PlanError, PlanStatus, Task
 use crate::service::{ServiceError, ServiceResult};
 use crate::validation::{FieldError, ValidationErrors};
 use jiff::Timestamp;
-use jiff::civil::Date;
 
 /// The catalogue key and form field for a plan rule that refused a change.
 pub fn plan_field_error(error: &PlanError) -> FieldError {
@@ -241,10 +240,7 @@ impl PlanAction {
                 let owner_member: Option<Option<MemberId>> =
                     take(&mut errors, optional_uuid("owner_member", owner_member));
                 let goal: Option<Option<GoalId>> = take(&mut errors, optional_uuid("goal", goal));
-                let due = take(
-                    &mut errors,
-                    due.trim().parse::<Date>().map_err(|_| FieldError::new("due", "error.date.invalid")),
-                );
+                let due = take(&mut errors, crate::validation::parse_date("due", due));
                 let restriction = take(&mut errors, parse_restriction(restricted_to));
                 match (kind, owner, owner_member, goal, due, restriction) {
                     (Some(kind), Some(owner), Some(owner_member), Some(goal), Some(due), Some(restriction)) => {

@@ -86,8 +86,8 @@ fn local_time_field_from(
         errors.push(FieldError::new(field, "error.required"));
         return Timestamp::UNIX_EPOCH;
     }
-    parse_local_time_from(raw, pack, not_before).unwrap_or_else(|| {
-        errors.push(FieldError::new(field, "zsm.error.time_invalid"));
+    parse_local_time_from(raw, pack, not_before).unwrap_or_else(|key| {
+        errors.push(FieldError::new(field, key));
         Timestamp::UNIX_EPOCH
     })
 }
@@ -97,8 +97,8 @@ fn date_field(errors: &mut ValidationErrors, field: &str, raw: &str) -> Date {
         errors.push(FieldError::new(field, "error.required"));
         return Date::default();
     }
-    raw.trim().parse().unwrap_or_else(|_| {
-        errors.push(FieldError::new(field, "error.date.invalid"));
+    crate::validation::parse_date(field, raw).unwrap_or_else(|error| {
+        errors.push(error);
         Date::default()
     })
 }

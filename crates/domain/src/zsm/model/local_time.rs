@@ -6,9 +6,13 @@ use jiff::civil::DateTime;
 
 use crate::jurisdiction::JurisdictionPack;
 
+/// Why a local date-time was refused: the message key for the form.
+pub type LocalTimeError = &'static str;
+
 /// Parses a local date-time (`2026-01-15T21:00`, seconds optional) in the pack's time zone.
-/// A time in the hour that repeats when summer time ends is read as the first of the two.
-pub fn parse_local_time(raw: &str, pack: &JurisdictionPack) -> Option<Timestamp> {
+/// A time in the hour that repeats when summer time ends is read as the first of the two; a
+/// time in the hour skipped when summer time starts does not exist and is refused.
+pub fn parse_local_time(raw: &str, pack: &JurisdictionPack) -> Result<Timestamp, LocalTimeError> {
     parse_local_time_from(raw, pack, None)
 }
 
@@ -16,15 +20,27 @@ pub fn parse_local_time(raw: &str, pack: &JurisdictionPack) -> Option<Timestamp>
 /// its two instants that is not before `not_before`. An officer who writes "02:53" for an
 /// arrest and "02:03" for the arrival on the night the clocks go back means the second 02:03
 /// (an hour later), not a time before the arrest; the form has no other way to say so.
-pub fn parse_local_time_from(raw: &str, pack: &JurisdictionPack, not_before: Option<Timestamp>) -> Option<Timestamp> {
-    let civil: DateTime = raw.trim().replace(' ', "T").parse().ok()?;
+pub fn parse_local_time_from(
+    raw: &str,
+    pack: &JurisdictionPack,
+    not_before: Option<Timestamp>,
+) -> Result<Timestamp, LocalTimeError> {
+    let invalid = "zsm.error.time_invalid";
+    let civil: DateTime = raw.trim().replace(' ', "T").parse().map_err(|_| invalid)?;
+    if civil.date() < crate::validation::EARLIEST_DATE || civil.date() > crate::validation::LATEST_DATE {
+        return Err("error.time.out_of_range");
+    }
     let candidates = pack.time_zone.to_ambiguous_timestamp(civil);
-    // "Compatible": the earlier instant in a fold, the later in the skipped spring hour.
-    let compatible = candidates.compatible().ok()?;
-    let in_fold = matches!(candidates.offset(), jiff::tz::AmbiguousOffset::Fold { .. });
-    match not_before {
-        Some(bound) if in_fold && compatible < bound => candidates.later().ok(),
-        _ => Some(compatible),
+    match candidates.offset() {
+        jiff::tz::AmbiguousOffset::Gap { .. } => Err("error.time.skipped"),
+        jiff::tz::AmbiguousOffset::Fold { .. } => {
+            let first = candidates.earlier().map_err(|_| invalid)?;
+            match not_before {
+                Some(bound) if first < bound => candidates.later().map_err(|_| invalid),
+                _ => Ok(first),
+            }
+        }
+        jiff::tz::AmbiguousOffset::Unambiguous { .. } => candidates.compatible().map_err(|_| invalid),
     }
 }
 
@@ -36,9 +52,10 @@ mod tests {
     #[test]
     fn local_times_are_read_in_the_pack_zone_across_dst() {
         let nl = shipped_pack("nl").unwrap();
-        assert_eq!(parse_local_time("2026-01-15T21:00", nl), Some("2026-01-15T20:00:00Z".parse().unwrap()));
-        assert_eq!(parse_local_time("2026-07-15 21:00", nl), Some("2026-07-15T19:00:00Z".parse().unwrap()));
-        assert_eq!(parse_local_time("yesterday", nl), None);
+        assert_eq!(parse_local_time("2026-01-15T21:00", nl), Ok("2026-01-15T20:00:00Z".parse().unwrap()));
+        assert_eq!(parse_local_time("2026-07-15 21:00", nl), Ok("2026-07-15T19:00:00Z".parse().unwrap()));
+        assert_eq!(parse_local_time("yesterday", nl), Err("zsm.error.time_invalid"));
+        assert_eq!(parse_local_time("9999-01-15T21:00", nl), Err("error.time.out_of_range"));
     }
 
     #[test]
@@ -47,16 +64,16 @@ mod tests {
         // 25 October 2026: 03:00 CEST becomes 02:00 CET, so 02:03 happens twice.
         let first: Timestamp = "2026-10-25T00:03:00Z".parse().unwrap();
         let second: Timestamp = "2026-10-25T01:03:00Z".parse().unwrap();
-        assert_eq!(parse_local_time("2026-10-25T02:03", nl), Some(first));
+        assert_eq!(parse_local_time("2026-10-25T02:03", nl), Ok(first));
         let arrest: Timestamp = "2026-10-25T00:53:00Z".parse().unwrap();
-        assert_eq!(parse_local_time_from("2026-10-25T02:03", nl, Some(arrest)), Some(second));
-        assert_eq!(parse_local_time_from("2026-10-25T02:03", nl, Some(first)), Some(first));
+        assert_eq!(parse_local_time_from("2026-10-25T02:03", nl, Some(arrest)), Ok(second));
+        assert_eq!(parse_local_time_from("2026-10-25T02:03", nl, Some(first)), Ok(first));
         // Outside the fold the bound changes nothing: a real error stays an error.
         assert_eq!(
             parse_local_time_from("2026-10-24T02:03", nl, Some(arrest)),
-            Some("2026-10-24T00:03:00Z".parse().unwrap())
+            Ok("2026-10-24T00:03:00Z".parse().unwrap())
         );
-        // The skipped spring hour still resolves forward, as before.
-        assert_eq!(parse_local_time("2026-03-29T02:30", nl), Some("2026-03-29T01:30:00Z".parse().unwrap()));
+        // 29 March 2026: 02:00 CET becomes 03:00 CEST, so 02:30 never happens: refused.
+        assert_eq!(parse_local_time("2026-03-29T02:30", nl), Err("error.time.skipped"));
     }
 }

@@ -75,25 +75,64 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         Ok(cases)
     }
 
-    /// Metrics of a location over local dates `from..=to`. Aggregates only, so not audited
-    /// per person.
+    /// Metrics of a location over the local dates `from..=to` as typed (empty: the last 30
+    /// days up to today). Aggregates only, so not audited per person. A date that does not
+    /// read, or a period that ends before it starts, is refused naming the field.
     pub async fn metrics(
         &self,
         actor: &Actor,
         location: &str,
-        from: Date,
-        to: Date,
+        from: &str,
+        to: &str,
     ) -> ServiceResult<(ZsmLocation, Metrics)> {
         Self::require_any_role(actor, &METRICS_ROLES)?;
         let (location, pack) = self.location(location).await?;
-        if to < from {
-            return Err(invalid(FieldError::new("to", "zsm.error.period")));
-        }
+        let (from, to) = metrics_period(from, to, self.today(pack))?;
         let zone = &pack.time_zone;
         let start = from.to_zoned(zone.clone()).map_err(|_| ZsmError::TimeOutOfRange)?.timestamp();
         let end =
             to.tomorrow().and_then(|d| d.to_zoned(zone.clone())).map_err(|_| ZsmError::TimeOutOfRange)?.timestamp();
         let rows = self.store.metrics_rows(&location.code, start, end).await?;
         Ok((location, metrics(&rows, zone, from, to)))
+    }
+}
+
+/// The period of the metrics page: `to` defaults to today, `from` to 29 days before `to`.
+pub fn metrics_period(from: &str, to: &str, today: Date) -> Result<(Date, Date), crate::validation::ValidationErrors> {
+    use crate::validation::{ValidationErrors, parse_date};
+    let mut errors = ValidationErrors::default();
+    let mut read = |field: &str, text: &str| match text.trim() {
+        "" => None,
+        text => parse_date(field, text).map_err(|e| errors.push(e)).ok(),
+    };
+    let to_given = read("to", to);
+    let from_given = read("from", from);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let to = to_given.unwrap_or(today);
+    let from = from_given.unwrap_or_else(|| to.saturating_sub(jiff::Span::new().days(29)));
+    if to < from {
+        return Err(ValidationErrors::single(FieldError::new("to", "zsm.error.period")));
+    }
+    Ok((from, to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::metrics_period;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_bad_or_reversed_period_is_refused_naming_the_field() {
+        let today = date(2026, 11, 22);
+        assert_eq!(metrics_period("", "", today).unwrap(), (date(2026, 10, 24), today));
+        assert_eq!(metrics_period("2026-11-01", "2026-11-10", today).unwrap(), (date(2026, 11, 1), date(2026, 11, 10)));
+        let fields = |from, to| -> Vec<String> {
+            metrics_period(from, to, today).unwrap_err().iter().map(|e| format!("{}:{}", e.field, e.key)).collect()
+        };
+        assert_eq!(fields("yesterday", ""), ["from:error.date.invalid"]);
+        assert_eq!(fields("2026-11-10", "2026-11-01"), ["to:zsm.error.period"]);
+        assert_eq!(fields("0001-01-01", "9999-01-01"), ["to:error.date.out_of_range", "from:error.date.out_of_range"]);
     }
 }

@@ -197,9 +197,12 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let Some(role) = authority_of(actor) else {
             return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
         };
-        let Some(ordered_at) = parse_local_time(ordered_at, authorised.pack) else {
-            let key = if ordered_at.trim().is_empty() { "error.required" } else { "zsm.error.time_invalid" };
-            return Err(invalid(FieldError::new("ordered_at", key)));
+        let ordered_at = match parse_local_time(ordered_at, authorised.pack) {
+            Ok(at) => at,
+            Err(_) if ordered_at.trim().is_empty() => {
+                return Err(invalid(FieldError::new("ordered_at", "error.required")));
+            }
+            Err(key) => return Err(invalid(FieldError::new("ordered_at", key))),
         };
         let Authorised { stored, pack, grant, .. } = authorised;
         if stored.version != expected_version {
