@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::ids::PersonId;
 use domain::measures::{
     AreaBan, AreaBanStatus, BanAction, BanInput, Episode, EpisodeAction, EpisodeInput, EpisodeStatus, ExclusionContext,
     ExclusionOrder, GroupAction, OrderAction, OrderInput, OrderStatus,
@@ -76,9 +77,12 @@ pub struct OrderHelpDto {
 #[derive(Serialize, ToSchema)]
 pub struct OrderDto {
     id: String,
-    excluded: String,
+    /// Person ids on the order, of those your agency may see (on whose team it is).
+    excluded: Option<String>,
     victims: Vec<String>,
     children: Vec<String>,
+    /// How many other people are on the order whom your agency may not see.
+    not_visible: usize,
     address: String,
     decision_ref: String,
     /// RFC 3339 instants; the clock counts local calendar days from imposition.
@@ -95,12 +99,16 @@ pub struct OrderDto {
     help_tasks: Vec<OrderHelpDto>,
 }
 
-fn order_dto(order: &ExclusionOrder, context: &ExclusionContext<'_>) -> OrderDto {
+/// `visible` holds whom the member's agency may see: the others on an order are counted, not named.
+fn order_dto(order: &ExclusionOrder, context: &ExclusionContext<'_>, visible: &dyn Fn(PersonId) -> bool) -> OrderDto {
+    let shown = |people: &[PersonId]| people.iter().filter(|p| visible(**p)).map(ToString::to_string).collect();
+    let everyone = std::iter::once(&order.excluded).chain(&order.victims).chain(&order.children);
     OrderDto {
         id: order.id.to_string(),
-        excluded: order.excluded.to_string(),
-        victims: order.victims.iter().map(ToString::to_string).collect(),
-        children: order.children.iter().map(ToString::to_string).collect(),
+        excluded: visible(order.excluded).then(|| order.excluded.to_string()),
+        victims: shown(&order.victims),
+        children: shown(&order.children),
+        not_visible: everyone.filter(|p| !visible(**p)).count(),
         address: order.address.clone(),
         decision_ref: order.decision_ref.clone(),
         imposed_at: order.imposed_at.to_string(),
@@ -208,7 +216,10 @@ async fn read_measures(
     let measures = state.measures();
     let file = measures.of_person(&me.actor, id, "api: measures").await.map_err(refused(&context))?;
     let exclusion_orders = match measures.exclusion_context() {
-        Ok(rules) => file.orders.iter().map(|o| order_dto(&o.value, &rules)).collect(),
+        Ok(rules) => {
+            let visible = |p: PersonId| p == id || file.names.contains_key(&p);
+            file.orders.iter().map(|o| order_dto(&o.value, &rules, &visible)).collect()
+        }
         Err(_) => Vec::new(),
     };
     Ok(Json(MeasuresDto {
@@ -254,7 +265,8 @@ async fn impose_order(
     let measures = state.measures();
     let order = measures.impose_order(&me.actor, id, &input).await.map_err(refused(&context))?;
     let rules = measures.exclusion_context().map_err(refused(&context))?;
-    Ok((StatusCode::CREATED, Json(order_dto(&order, &rules))).into_response())
+    // The one imposing it named every person on it, whom they must see.
+    Ok((StatusCode::CREATED, Json(order_dto(&order, &rules, &|_| true))).into_response())
 }
 
 #[derive(Deserialize, ToSchema, Default)]

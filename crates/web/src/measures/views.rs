@@ -81,7 +81,9 @@ pub fn in_force_lines(
 }
 
 pub struct NamedPerson {
-    pub id: String,
+    /// The person's number, only when the member's agency may see them: the page links to
+    /// them and offers them for help; anyone else on an order is shown without it.
+    pub id: Option<String>,
     pub name: String,
 }
 
@@ -121,12 +123,13 @@ fn named(
     names: &BTreeMap<PersonId, String>,
     t: Texts,
 ) -> NamedPerson {
-    let name = if id == page_person {
-        page_name.to_string()
-    } else {
-        names.get(&id).cloned().unwrap_or_else(|| t.get("measures.person_not_visible").to_string())
-    };
-    NamedPerson { id: id.to_string(), name }
+    if id == page_person {
+        return NamedPerson { id: Some(id.to_string()), name: page_name.to_string() };
+    }
+    match names.get(&id) {
+        Some(name) => NamedPerson { id: Some(id.to_string()), name: name.clone() },
+        None => NamedPerson { id: None, name: t.get("measures.person_not_visible").to_string() },
+    }
 }
 
 pub struct OrderViewInput<'a> {

@@ -136,7 +136,7 @@ async fn an_area_ban_refuses_dates_in_the_wrong_order_and_warns_before_it_ends()
     };
     refused(&client, &path, &ban("2026-11-30", "2026-11-01"), "ban_new-ends_on", "op of na de dag waarop het begint")
         .await;
-    refused(&client, &path, &ban("2026-11-01", "morgen"), "ban_new-ends_on", "geef een datum").await;
+    refused(&client, &path, &ban("2026-11-01", "morgen"), "ban_new-ends_on", "Vul een bestaande datum in").await;
     assert_eq!(s.app.count("measure").await, 0);
     accepted(&client, &path, &ban("2026-11-01", "2026-11-26")).await;
     let plan = page(&client, &format!("/people/{}/plan", s.excluded)).await;

@@ -123,3 +123,38 @@ async fn an_episode_keeps_to_the_packs_time_box() {
     assert!(page.text().await.unwrap().contains("ten hoogste 12 weken"));
     assert_eq!(s.app.count("measure").await, 0);
 }
+
+/// A victim or child on an exclusion order is named, linked and offered for help only to an
+/// agency on their own team; to the rest of the excluded person's team they are "someone
+/// your agency does not work with", without their number (issue 16, item 15).
+#[tokio::test]
+async fn people_on_an_order_stay_hidden_from_agencies_off_their_team() {
+    use crate::support::teams::measures_cast;
+    use domain::jurisdiction::BeyondPack;
+    use domain::measures::OrderInput;
+    use domain::measures::service::Measures;
+    let s = measures_cast(spawn_app().await).await;
+    let (pack, zone) = (BeyondPack::nl(), jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap());
+    let measures = Measures { store: &s.app.store, clock: s.app.clock.as_ref(), time_zone: &zone, pack: &pack };
+    let order = OrderInput {
+        victims: s.victim.to_string(),
+        children: s.child.to_string(),
+        address: "Kerkstraat 1, Utrecht".into(),
+        decision_ref: "BM-2026-17".into(),
+        imposed_at: "2026-11-22T09:00".into(),
+    };
+    measures.impose_order(&s.officer, s.excluded, &order).await.unwrap();
+    let police = s.app.agency("Politie Utrecht", domain::directory::AgencyKind::Police).await;
+    let constable = s.app.member(&police, "kees", &[domain::access::Role::PoliceOfficer]).await;
+    s.app.join_team(&s.officer, s.excluded, &police).await;
+    let client = s.app.session_for(&constable).await;
+    let html = client.get(&format!("/people/{}/measures", s.excluded)).await.text().await.unwrap();
+    assert!(html.contains("Kerkstraat 1"), "the order itself is on the page");
+    for hidden in [s.victim, s.child] {
+        assert!(!html.contains(&hidden.to_string()), "{hidden} is not on the page");
+    }
+    let (_, measures) = api_call(&client, Method::GET, &format!("/api/v1/people/{}/measures", s.excluded), None).await;
+    let order = &measures["exclusion_orders"][0];
+    assert_eq!((order["victims"].clone(), order["not_visible"].clone()), (serde_json::json!([]), serde_json::json!(2)));
+    assert!(!measures.to_string().contains(&s.victim.to_string()));
+}
