@@ -230,6 +230,20 @@ mod tests {
         t
     }
 
+    /// Labels from an extract that a spreadsheet would run are written as text; numbers stay
+    /// numbers (issue 16, item 11).
+    #[test]
+    fn csv_labels_that_look_like_formulas_are_written_as_text() {
+        let mut t = Table::new("t", &["group", "difference"]);
+        t.push(vec![Cell::Text("=HYPERLINK(\"http://x\")".into()), Cell::Number(-0.05)]);
+        t.push(vec![Cell::Text("@SUM(A1)".into()), Cell::Number(0.1)]);
+        let mut out = Vec::new();
+        t.write_csv(&mut out).unwrap();
+        let csv = String::from_utf8(out).unwrap();
+        assert!(csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\",-0.05"), "{csv}");
+        assert!(csv.contains("'@SUM(A1),0.1"), "{csv}");
+    }
+
     #[test]
     fn suppresses_small_counts_and_rates_built_on_them() {
         let mut t = sample();

@@ -65,7 +65,10 @@ fn urlencoded(errors: &mut ValidationErrors, bytes: &[u8]) {
         let mut halves = pair.splitn(2, |&b| b == b'=');
         let (field, value) = (halves.next().unwrap_or_default(), halves.next().unwrap_or_default());
         match (decode(field), decode(value)) {
-            (Some(field), Some(value)) => check(errors, &field, &value),
+            (Some(field), Some(value)) => {
+                check(errors, "field name", &field);
+                check(errors, &field, &value);
+            }
             (field, _) => errors.push(FieldError::new(field.unwrap_or_else(|| "form".into()), "error.not_utf8")),
         }
     }
@@ -133,5 +136,32 @@ mod tests {
         let found: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.key)).collect();
         assert_eq!(found, [("name", "error.control_characters"), ("name", "error.not_utf8")]);
         assert_eq!(decode(b"a+b%20c%2"), Some("a b c%2".into()), "a stray % is kept as it is");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Any bytes as a form body or query: never a panic, and what passes keeps to the limits.
+        #[test]
+        fn any_form_body_is_judged_without_panicking(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+            let mut errors = ValidationErrors::default();
+            urlencoded(&mut errors, &body);
+            if errors.is_empty() {
+                for pair in body.split(|&b| b == b'&') {
+                    for part in pair.splitn(2, |&b| b == b'=') {
+                        let text = decode(part).expect("accepted parts decode");
+                        proptest::prop_assert!(text.chars().all(|c| TextLimit::Text.allows(c)));
+                    }
+                }
+            }
+        }
+
+        /// Any JSON shape: never a panic.
+        #[test]
+        fn any_json_body_is_judged_without_panicking(text in "\\PC{0,200}", key in "\\PC{0,20}") {
+            let value = serde_json::json!({ key.clone(): [text.clone(), {"nested": text}], "n": 1 });
+            let mut errors = ValidationErrors::default();
+            check_json(&mut errors, "body", &value);
+        }
     }
 }

@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod csv_format;
 mod differential;
+mod fuzz;
 mod matching;
 mod reference;
 mod reoffending_fixtures;
