@@ -10,6 +10,7 @@ mod config;
 mod demo;
 mod evidence_cmd;
 mod extract;
+mod ops;
 mod serve;
 mod users;
 
@@ -42,6 +43,10 @@ enum Command {
         #[arg(long)]
         status: bool,
     },
+    /// Copy the embedded database to FILE while it serves (SQLite's online backup).
+    Backup(ops::BackupArgs),
+    /// Put a backup back, after checking it (intact, a desist database, not from a newer desist).
+    Restore(ops::RestoreArgs),
     /// Manage members (users).
     #[command(subcommand)]
     User(users::UserCommand),
@@ -117,6 +122,8 @@ async fn run(command: Command, config: Config, clock: Arc<dyn Clock>) -> anyhow:
             println!("{} database: {applied} of {known} migrations applied", store.backend());
             Ok(())
         }
+        Command::Backup(args) => args.run(&config, out).await,
+        Command::Restore(args) => args.run(&config, out).await,
         Command::User(command) => users::run(command, &config, clock.as_ref()).await,
         Command::DefaultConfig => unreachable!("handled before the runtime starts"),
         Command::Import(args) => args.run(&config, clock.as_ref(), out).await,

@@ -126,3 +126,67 @@ fn migrate_reports_the_schema_state() {
     let known: String = migrated.split(" of ").nth(1).unwrap().split(' ').next().unwrap().into();
     assert!(migrated.contains(&format!("{known} of {known} migrations applied")), "{migrated}");
 }
+
+/// `desist backup` copies the database while it may be in use, `desist restore` puts it back
+/// after checking it; a damaged backup, a foreign file and one from a newer desist are refused
+/// and change nothing (issue 18: backup and restore).
+#[test]
+fn backups_are_checked_and_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = desist(dir.path(), &["demo", "--db", "desist.db", "--no-serve"]);
+    assert!(demo.status.success(), "{}", text(&demo));
+    let backup = desist(dir.path(), &["backup", "copy.db"]);
+    assert!(backup.status.success(), "{}", text(&backup));
+    assert!(text(&backup).contains("checked intact"), "{}", text(&backup));
+    let again = desist(dir.path(), &["backup", "copy.db"]);
+    assert!(!again.status.success() && text(&again).contains("never overwrites"), "{}", text(&again));
+
+    // The live database changes after the backup; restoring brings the backup's state back.
+    std::fs::write(dir.path().join("pw"), "a long enough password\n").unwrap();
+    let add = desist(
+        dir.path(),
+        &[
+            "user",
+            "add",
+            "late",
+            "--name",
+            "Late",
+            "--agency",
+            "Reclassering Nederland",
+            "--roles",
+            "probation_officer",
+            "--password-file",
+            "pw",
+        ],
+    );
+    assert!(add.status.success(), "{}", text(&add));
+    assert!(text(&desist(dir.path(), &["user", "list"])).contains("late\tLate"));
+    let restore = desist(dir.path(), &["restore", "copy.db"]);
+    assert!(restore.status.success(), "{}", text(&restore));
+    assert!(!text(&desist(dir.path(), &["user", "list"])).contains("late\tLate"), "the backup's state is back");
+
+    // Refused, changing nothing: a file that is not a database, a damaged one, a newer one.
+    std::fs::write(dir.path().join("junk.db"), b"not a database at all, just some bytes").unwrap();
+    let junk = desist(dir.path(), &["restore", "junk.db"]);
+    assert!(!junk.status.success() && text(&junk).contains("junk.db"), "{}", text(&junk));
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(dir.path().join("copy.db"), &newer).unwrap();
+    let db = rusqlite::Connection::open(&newer).unwrap();
+    db.execute(
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+         VALUES (9999, 'from the future', '2030-01-01', 1, x'00', 0)",
+        [],
+    )
+    .unwrap();
+    drop(db);
+    let refused = desist(dir.path(), &["restore", "newer.db"]);
+    assert!(!refused.status.success() && text(&refused).contains("newer desist"), "{}", text(&refused));
+    let damaged = dir.path().join("damaged.db");
+    let mut bytes = std::fs::read(dir.path().join("copy.db")).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle..middle + 4096].fill(0xA5);
+    std::fs::write(&damaged, bytes).unwrap();
+    let broken = desist(dir.path(), &["restore", "damaged.db"]);
+    assert!(!broken.status.success(), "a damaged backup is refused: {}", text(&broken));
+    assert!(text(&desist(dir.path(), &["user", "list"])).contains("reclassering"), "the database is unchanged");
+}

@@ -6,6 +6,7 @@
 mod admin;
 mod audit;
 mod audit_queue;
+pub mod backup;
 pub mod bulk;
 mod conference;
 mod directory;
@@ -36,11 +37,11 @@ use std::time::Duration;
 /// `PRAGMA cache_size` of every SQLite connection (negative: KiB), 64 MiB.
 pub(crate) const SQLITE_CACHE_SIZE: &str = "-65536";
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+pub(crate) static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// `PRAGMA application_id` of a desist SQLite file ("DSST"), set by the first migration.
-const SQLITE_APPLICATION_ID: i64 = 1_146_311_508;
+pub(crate) const SQLITE_APPLICATION_ID: i64 = 1_146_311_508;
 
 #[derive(Clone, Debug)]
 pub enum Pool {
