@@ -32,6 +32,8 @@ pub struct Config {
     pub login_throttle: ThrottleConfig,
     /// The deployment's own cohort rules (`[[cohort_rules]]`), beside the pack's shipped ones.
     pub cohort_rules: Vec<evidence::rules::NamedRule>,
+    /// The bearer token `/metrics` answers to (for the monitoring system); none: no `/metrics`.
+    pub metrics_token: Option<String>,
 }
 
 #[derive(Clone, Deserialize, PartialEq, Debug)]
@@ -64,6 +66,7 @@ impl Default for Config {
             log_format: "text".into(),
             login_throttle: ThrottleConfig::default(),
             cohort_rules: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -98,6 +101,7 @@ impl fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("login_throttle", &self.login_throttle)
             .field("cohort_rules", &self.cohort_rules)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .finish()
     }
 }
@@ -177,6 +181,9 @@ impl Config {
         if let Some(v) = env("DESIST_LOG_FORMAT") {
             self.log_format = v;
         }
+        if let Some(v) = env("DESIST_METRICS_TOKEN") {
+            self.metrics_token = Some(v).filter(|t| !t.is_empty());
+        }
         Ok(())
     }
 
@@ -235,6 +242,7 @@ impl Config {
             trust_forwarded_for: self.trust_forwarded_for,
             request_timeout: std::time::Duration::from_secs(30),
             cohort_rules: self.cohort_rules.clone(),
+            metrics_token: self.metrics_token.clone(),
         }
     }
 }

@@ -31,3 +31,17 @@ impl SubjectAccessStore for Store {
         self.events_of_person(*person.as_uuid()).await
     }
 }
+
+impl domain::admin::ports::OperationsStore for Store {
+    async fn open_zsm_cases(&self) -> StoreResult<i64> {
+        let open: Option<(i64,)> =
+            self.read_optional("SELECT count(*) FROM zsm_case WHERE is_open = $1", crate::read::params![true]).await?;
+        Ok(open.map_or(0, |(n,)| n))
+    }
+
+    async fn outbox_positions(&self) -> StoreResult<(i64, Vec<(String, i64)>)> {
+        let consumers: Vec<(String, i64)> =
+            self.read_all("SELECT name, position FROM outbox_consumer ORDER BY name", &[]).await?;
+        Ok((self.outbox_head().await?, consumers))
+    }
+}

@@ -313,6 +313,11 @@ impl Store {
         &self.pool
     }
 
+    /// The pool's connections: (all, idle), for the operators' figures.
+    pub fn pool_size(&self) -> (u32, u32) {
+        on_db!(self, pool => (pool.size(), u32::try_from(pool.num_idle()).unwrap_or(u32::MAX)))
+    }
+
     pub fn backend(&self) -> &'static str {
         match self.pool {
             Pool::Sqlite(_) => "sqlite",

@@ -24,6 +24,7 @@ pub mod i18n;
 mod limits;
 mod lookup;
 mod measures;
+mod metrics;
 mod notifications;
 mod page;
 mod people;
@@ -61,6 +62,8 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// The deployment's own cohort rules (from its config), shown beside the shipped ones.
     pub cohort_rules: Vec<::evidence::rules::NamedRule>,
+    /// The bearer token `/metrics` answers to; without one there is no `/metrics`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -74,6 +77,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             request_timeout: Duration::from_secs(30),
             cohort_rules: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -89,6 +93,8 @@ pub struct AppState {
     extract: Arc<evidence::ExtractCache>,
     /// The ZSM board's rows as rendered per case version, shared by all requests.
     board_rows: Arc<zsm::BoardRows>,
+    /// Request latencies by route, for `/metrics`.
+    latencies: Arc<metrics::Latencies>,
 }
 
 impl AppState {
@@ -100,6 +106,7 @@ impl AppState {
             beyond: Arc::new(BeyondPack::nl()),
             extract: Arc::default(),
             board_rows: Arc::default(),
+            latencies: Arc::default(),
         }
     }
 
@@ -115,6 +122,11 @@ impl AppState {
 
     pub(crate) fn evidence(&self) -> evidence::Extracts<'_> {
         evidence::Extracts { store: &self.store, cache: &self.extract }
+    }
+
+    /// The operators' figures for `/metrics`.
+    pub(crate) async fn operations(&self) -> domain::service::ServiceResult<domain::admin::service::OperationsFigures> {
+        domain::admin::service::Operations { store: &self.store, clock: self.clock.as_ref() }.figures().await
     }
 
     pub(crate) fn directory(&self) -> domain::directory::Directory<'_, Store> {
@@ -208,10 +220,12 @@ pub fn app(state: AppState) -> Router {
         .merge(measures::routes())
         .merge(evidence::routes())
         .merge(notifications::routes())
+        .merge(metrics::routes())
         .merge(auth::routes())
         .merge(assets::routes())
         .nest("/api", api::routes())
         .layer(from_fn_with_state(state.clone(), limits::check_text))
+        .route_layer(from_fn_with_state(state.clone(), metrics::time_requests))
         .layer(from_fn_with_state(state.clone(), error::render_error_pages))
         .layer(from_fn_with_state(state.clone(), csrf::verify))
         .layer(from_fn_with_state(state.clone(), auth::load_session))

@@ -24,3 +24,11 @@ pub trait SubjectAccessStore: Send + Sync {
     /// The outbox's events about the person, oldest first.
     fn events_about(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<StoredEvent>>> + Send;
 }
+
+/// What the operators' figures (`/metrics`) read: counts, never a person.
+pub trait OperationsStore: Send + Sync {
+    /// Open cases at all ZSM tables.
+    fn open_zsm_cases(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// The newest outbox position, and each consumer's position.
+    fn outbox_positions(&self) -> impl Future<Output = StoreResult<(i64, Vec<(String, i64)>)>> + Send;
+}

@@ -2,18 +2,21 @@
 //! role grants it (the administrator). The export is itself audited, and a refusal too.
 
 use super::model::*;
-use super::ports::SubjectAccessStore;
+use super::ports::{OperationsStore, SubjectAccessStore};
 use crate::access::{Actor, Permission};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::conference::ports::ConferenceStore;
 use crate::ids::PersonId;
+use crate::jurisdiction::shipped_pack;
 use crate::measures::ports::MeasureStore;
 use crate::measures::{AreaBan, Episode, ExclusionOrder, Group};
 use crate::people::ports::PeopleStore;
 use crate::plan::ports::PlanStore;
 use crate::screening::ports::ScreeningStore;
 use crate::service::{ServiceResult, authorise_person, today_in};
+use crate::zsm::ports::ZsmStore;
+use crate::zsm::workflow::clock::{WarningLevel, warning_level};
 use jiff::tz::TimeZone;
 
 /// The audit trail in an export holds at most this many entries, newest first.
@@ -135,6 +138,49 @@ impl<S: SubjectAccessPorts> SubjectAccess<'_, S> {
             notifications,
             audit: store.audit_for_person(person, AUDIT_EXPORT_LIMIT).await?,
             person: found.person,
+        })
+    }
+}
+
+/// The operators' figures: aggregates for monitoring, no personal data, so not audited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationsFigures {
+    pub open_cases: i64,
+    pub clocks_within_warning: i64,
+    pub outbox_head: i64,
+    pub consumers: Vec<(String, i64)>,
+}
+
+pub struct Operations<'a, S> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+}
+
+impl<S: ZsmStore + OperationsStore> Operations<'_, S> {
+    pub async fn figures(&self) -> ServiceResult<OperationsFigures> {
+        let now = self.clock.now();
+        let mut clocks_within_warning = 0;
+        for location in self.store.locations().await? {
+            let Ok(pack) = shipped_pack(&location.pack) else { continue };
+            let widest = pack.clocks.iter().flat_map(|c| pack.thresholds_for(c)).max().unwrap_or_default();
+            for case in self.store.open_cases_due_by(&location.code, now + widest).await? {
+                clocks_within_warning += case
+                    .stored
+                    .clocks
+                    .iter()
+                    .filter(|run| {
+                        let thresholds = pack.clock(&run.clock).map(|c| pack.thresholds_for(c)).unwrap_or_default();
+                        warning_level(run, &thresholds, now) != WarningLevel::None
+                    })
+                    .count() as i64;
+            }
+        }
+        let (outbox_head, consumers) = self.store.outbox_positions().await?;
+        Ok(OperationsFigures {
+            open_cases: self.store.open_zsm_cases().await?,
+            clocks_within_warning,
+            outbox_head,
+            consumers,
         })
     }
 }

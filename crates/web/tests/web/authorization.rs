@@ -23,6 +23,9 @@ enum Need {
     /// per role and case in the named test file; here every role must get an answer, never a
     /// server error, and anonymous requests are refused.
     CaseRules(&'static str),
+    /// For the operators only: answers to the configured bearer token and is "not found" to
+    /// every member and to anyone anonymous (`metrics.rs` walks it with the token).
+    Token,
 }
 
 /// (source file under crates/web/src, method, route as written there, need)
@@ -30,6 +33,7 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("assets.rs", "GET", "/", Need::Public),
     ("assets.rs", "GET", "/healthz", Need::Public),
     ("assets.rs", "GET", "/assets/{*path}", Need::Public),
+    ("metrics.rs", "GET", "/metrics", Need::Token),
     ("auth.rs", "GET", "/login", Need::Public),
     ("auth.rs", "POST", "/login", Need::Public),
     ("auth.rs", "POST", "/logout", Need::SignedIn),
@@ -225,7 +229,7 @@ fn every_route_in_the_source_is_in_the_matrix_and_back() {
 fn expected_allowed(need: Need, role: Role, on_team: bool) -> bool {
     match need {
         Need::Public | Need::SignedIn => true,
-        Need::CaseRules(_) => unreachable!("judged by case_rules_answer"),
+        Need::CaseRules(_) | Need::Token => unreachable!("judged on their own"),
         Need::Role(permission) => role.grants(permission).is_some(),
         Need::Person(permission) => match role.grants(permission) {
             Some(Scope::Everyone) => true,
@@ -319,6 +323,13 @@ async fn every_route_for_every_role_on_and_off_the_team() {
                 let path = format!("{}{}", prefix(file), concrete(route, &person));
                 let client = app.session_for(&member).await;
                 let status = call(&app, &client, method, &path).await;
+                if matches!(need, Need::Token) {
+                    if status != StatusCode::NOT_FOUND {
+                        failures.push(format!("{method} {path} as {}: got {status}, expected 404", role.code()));
+                    }
+                    checked += 1;
+                    continue;
+                }
                 if matches!(need, Need::CaseRules(_)) {
                     if status.is_server_error() {
                         failures.push(format!("{method} {path} as {}: got {status}", role.code()));
@@ -359,6 +370,7 @@ async fn anonymous_requests_reach_only_public_routes() {
         let status = call(&app, &anonymous, method, &path).await;
         match need {
             Need::Public => assert!(!is_refusal(status) || *method == "POST", "{method} {path}: {status}"),
+            Need::Token => assert_eq!(status, StatusCode::NOT_FOUND, "{method} {path}"),
             _ if path.starts_with("/api/") => assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {path}"),
             _ if *method == "GET" => assert_eq!(status, StatusCode::SEE_OTHER, "{method} {path} sends to sign-in"),
             // A form post without a session has no CSRF token to match: refused before anything.

@@ -17,6 +17,7 @@ mod evidence_cache;
 mod export;
 mod help_tasks;
 mod measures;
+mod metrics;
 mod notifications;
 mod people;
 mod person_picker;

@@ -30,12 +30,12 @@ pub fn zsm_app(now: &str) -> Spawn {
 
 /// The table at `NOW`, on SQLite.
 pub async fn table() -> Table {
-    table_on(zsm_app(NOW).sqlite().await).await
+    table_on_app(zsm_app(NOW).sqlite().await).await
 }
 
 /// The table on a fresh PostgreSQL database, when the tests have one.
 pub async fn table_on_postgres() -> Option<Table> {
-    Some(table_on(zsm_app(NOW).postgres().await?).await)
+    Some(table_on_app(zsm_app(NOW).postgres().await?).await)
 }
 
 /// One member of each partner at the table, each of an agency of their own, who sign in as
@@ -67,7 +67,7 @@ pub async fn partners(app: &TestApp) -> Partners {
     Partners { police, prosecutor, probation, victim_support, lawyer }
 }
 
-async fn table_on(app: TestApp) -> Table {
+pub async fn table_on_app(app: TestApp) -> Table {
     let partners = partners(&app).await;
     app.member_of_new_agency("Advocaten de Boer", AgencyKind::Defence, "other-lawyer", Role::DefenceLawyer).await;
     app.store
