@@ -6,12 +6,11 @@ use crate::audit::insert_audit;
 use crate::notifications::insert_events;
 use crate::read::{Param, params, read_row_struct};
 use crate::types::{Day, Instant};
-use crate::{Store, corrupt, in_list, in_list_from, in_tx, to_json};
+use crate::{Store, corrupt, db_error, in_list, in_list_from, in_tx, to_json};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, PlanId};
-use domain::notifications::Event;
 use domain::plan::Plan;
-use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, command_name};
+use domain::plan::ports::{PageRequest, PlanEvent, PlanStep, PlanStore, ReviewPlans, StoredPlan, command_name};
 use domain::ports::StoreResult;
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -145,20 +144,61 @@ impl Store {
     }
 }
 
-impl PlanStore for Store {
-    async fn create_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
-        self.save_plan(plan, event, audit, &[]).await
-    }
+/// The person's latest plan, read inside a write. PostgreSQL locks its row until the commit:
+/// a writer that holds it is waited for, and the row is then read as that writer left it. On
+/// SQLite the write's transaction already holds the database's one write lock (`BEGIN
+/// IMMEDIATE`), and `FOR UPDATE` is not SQLite.
+const CURRENT_PLAN_FOR_WRITE: &str =
+    "SELECT id, version, state FROM plan WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1";
+const CURRENT_PLAN_FOR_UPDATE: &str =
+    "SELECT id, version, state FROM plan WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE";
 
-    /// `write_plan_step!` inserts version 1 and updates later versions.
-    async fn save_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry, outbox: &[Event]) -> StoreResult<()> {
+impl PlanStore for Store {
+    /// `write_plan_step!` inserts version 1.
+    async fn create_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
         let state = to_json(plan)?;
         in_tx!(self, tx => {
             write_plan_step!(tx, plan, event, &state);
             insert_audit!(tx, audit);
-            insert_events!(tx, outbox);
         });
         Ok(())
+    }
+
+    async fn change_plan<E, F>(&self, person: PersonId, decide: F) -> StoreResult<Result<Plan, E>>
+    where
+        E: Send,
+        F: FnOnce(Option<StoredPlan>) -> Result<PlanStep, E> + Send,
+    {
+        let sql = match self.pool {
+            crate::Pool::Postgres(_) => CURRENT_PLAN_FOR_UPDATE,
+            crate::Pool::Sqlite(_) => CURRENT_PLAN_FOR_WRITE,
+        };
+        let step = in_tx!(self, tx => {
+            let row: Option<(Uuid, i64, String)> =
+                sqlx::query_as(sql).bind(*person.as_uuid()).fetch_optional(&mut *tx).await.map_err(db_error)?;
+            let stored = match &row {
+                Some((id, version, state)) => {
+                    let plan = match self.parsed.plans.get(*id, *version) {
+                        Some(parsed) => Plan::clone(&parsed),
+                        None => parse_plan(state)?,
+                    };
+                    Some(StoredPlan { plan, version: *version })
+                }
+                None => None,
+            };
+            // Refused: nothing was written, and dropping the transaction rolls it back.
+            let step = match decide(stored) {
+                Ok(step) => step,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            let state = to_json(&step.plan)?;
+            write_plan_step!(tx, &step.plan, &step.event, &state);
+            insert_audit!(tx, &step.audit);
+            insert_events!(tx, &step.outbox);
+            step
+        });
+        self.parsed.plans.put(step.plan.id.0, step.event.version, Arc::new(step.plan.clone()));
+        Ok(Ok(step.plan))
     }
 
     async fn current_plan(&self, person: PersonId) -> StoreResult<Option<StoredPlan>> {

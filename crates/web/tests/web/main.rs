@@ -19,6 +19,7 @@ mod measures;
 mod notifications;
 mod people;
 mod person_picker;
+mod plan_conflicts;
 mod restricted;
 mod security;
 mod zsm;
