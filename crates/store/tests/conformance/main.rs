@@ -22,4 +22,5 @@ mod measures;
 mod not_desist;
 mod outbox;
 mod plan_concurrency;
+mod plan_history;
 mod zsm;
