@@ -246,11 +246,8 @@ impl PlanStore for Store {
         E: Send,
         F: FnOnce(Option<StoredPlan>) -> Result<PlanStep, E> + Send,
     {
-        let sql = match self.pool {
-            crate::Pool::Postgres(_) => CURRENT_PLAN_FOR_UPDATE,
-            crate::Pool::Sqlite(_) => CURRENT_PLAN_FOR_WRITE,
-        };
         let step = in_tx!(self, tx => {
+            let sql = crate::spelled(&*tx, CURRENT_PLAN_FOR_WRITE, CURRENT_PLAN_FOR_UPDATE);
             let row: Option<(Uuid, i64, String)> =
                 sqlx::query_as(sql).bind(*person.as_uuid()).fetch_optional(&mut *tx).await.map_err(db_error)?;
             let stored = match &row {
