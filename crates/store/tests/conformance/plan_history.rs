@@ -376,3 +376,60 @@ on_both_backends!(
     plans_as_of_a_week_ago_read_back_as_they_were,
     histories_written_before_0027_read_back_after_it,
 );
+
+/// Migration 0027 at a larger scale, timed (not run by default: `cargo test -p store --test
+/// conformance -- --ignored migration_0027_at_scale --nocapture`; `DESIST_0027_PLANS` plans of
+/// 64 versions each, 100 by default).
+async fn migration_0027_at_scale(db: TestDb) {
+    let plans: u128 = std::env::var("DESIST_0027_PLANS").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
+    let backend = if db.store.backend() == "sqlite" { Backend::Sqlite } else { Backend::Postgres };
+    let (store, _dir) = database_before_0027(backend).await.unwrap();
+    let clock = FixedClock::new(at("2026-11-02T10:00:00Z"));
+    let officer = actor(&store, "Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
+    let constable = actor(&store, "Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
+    let input = person_input("Jansen", "Henk", "1971-05-03", "111222333");
+    let person = person_on_team(&store, &clock, &officer, &input, &[&constable]).await;
+    let mut samples = Vec::new();
+    for n in 0..plans {
+        // One person with many (ended and open) plans is enough for the history table.
+        let versions = life(person, &officer, &constable, clock.now(), 1_000 + n);
+        write_copies(&store, &versions, &officer).await;
+        if n % 25 == 0 {
+            samples.push(versions);
+        }
+    }
+    let (rows, bytes_before) = stored_history(&store).await;
+    let started = std::time::Instant::now();
+    store.migrate().await.unwrap();
+    let took = started.elapsed();
+    let (snapshots, bytes_after) = stored_history(&store).await;
+    eprintln!(
+        "{}: migration 0027 of {rows} rows ({plans} plans) took {took:?}: {bytes_before} -> {bytes_after} bytes, \
+         {snapshots} snapshots",
+        store.backend()
+    );
+    for versions in &samples {
+        for (at, plan) in versions {
+            assert_eq!(store.plan_as_of(plan.id, *at).await.unwrap().as_ref(), Some(plan));
+        }
+    }
+}
+
+mod at_scale {
+    mod sqlite {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        #[ignore = "a measurement: minutes, and hundreds of megabytes"]
+        async fn migration_0027_at_scale() {
+            let db = crate::support::test_db(crate::support::Backend::Sqlite).await.unwrap();
+            super::super::migration_0027_at_scale(db).await;
+        }
+    }
+    mod postgres {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        #[ignore = "a measurement: minutes, and hundreds of megabytes"]
+        async fn migration_0027_at_scale() {
+            let Some(db) = crate::support::test_db(crate::support::Backend::Postgres).await else { return };
+            super::super::migration_0027_at_scale(db).await;
+        }
+    }
+}
