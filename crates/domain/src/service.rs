@@ -42,6 +42,11 @@ pub enum ServiceError {
     /// Someone saved the record (a ZSM case) after the form was opened; nothing was changed.
     #[error("the case was changed by someone else")]
     ChangedMeanwhile,
+    /// The change was made on the basis of something that changed meanwhile (a task's status,
+    /// the plan's status, as the member was shown it): the error says what it is now, as the
+    /// form shows it. Nothing was changed; the member decides again on what is there now.
+    #[error("changed meanwhile by someone else ({})", .0.key)]
+    Stale(FieldError),
     /// An identifier already belongs to another person: `existing` names them only to an actor
     /// who may see them (otherwise naming them would tell who is known to the partners).
     #[error("identifier {identifier} is already registered")]

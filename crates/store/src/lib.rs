@@ -163,6 +163,27 @@ macro_rules! insert_rows {
     }};
 }
 
+/// The one of two spellings of a statement that fits the transaction's backend, chosen by the
+/// connection's type inside `in_tx!`: e.g. a read that locks what it reads until the commit,
+/// `… FOR UPDATE` on PostgreSQL, plain on SQLite, where a write transaction already holds the
+/// database's one write lock (and `FOR UPDATE` is not SQLite).
+pub(crate) trait Dialect {
+    fn pick(sqlite: &'static str, postgres: &'static str) -> &'static str;
+}
+impl Dialect for sqlx::SqliteConnection {
+    fn pick(sqlite: &'static str, _: &'static str) -> &'static str {
+        sqlite
+    }
+}
+impl Dialect for sqlx::PgConnection {
+    fn pick(_: &'static str, postgres: &'static str) -> &'static str {
+        postgres
+    }
+}
+pub(crate) fn spelled<C: Dialect>(_: &C, sqlite: &'static str, postgres: &'static str) -> &'static str {
+    C::pick(sqlite, postgres)
+}
+
 pub(crate) use in_tx;
 pub(crate) use insert_rows;
 pub(crate) use on_db;

@@ -1,17 +1,19 @@
 //! The shared plan: its current state (JSON of the domain's `Plan`) with a version against lost
-//! updates, the append-only history (one row per change, with the plan after it), and an
-//! index of outstanding tasks for the task lists, rewritten from the plan on every save.
+//! updates, the append-only history (one row per change: the change, and now and then the whole
+//! plan; `plan/history.rs`), and an index of outstanding tasks for the task lists, rewritten from
+//! the plan on every save.
+
+pub(crate) mod history;
 
 use crate::audit::insert_audit;
 use crate::notifications::insert_events;
 use crate::read::{Param, params, read_row_struct};
 use crate::types::{Day, Instant};
-use crate::{Store, corrupt, in_list, in_list_from, in_tx, to_json};
+use crate::{Store, corrupt, db_error, in_list, in_list_from, in_tx, to_json};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, PlanId};
-use domain::notifications::Event;
 use domain::plan::Plan;
-use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, ReviewPlans, StoredPlan, command_name};
+use domain::plan::ports::{PageRequest, PlanEvent, PlanStep, PlanStore, ReviewPlans, StoredPlan, command_name};
 use domain::ports::StoreResult;
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -40,15 +42,29 @@ fn parse_plan(text: &str) -> StoreResult<Plan> {
     serde_json::from_str(text).map_err(|e| corrupt("plan", e))
 }
 
-/// Writes the history row and rewrites the plan's outstanding-task index.
+/// Writes the history row — the change since the version before, or now and then the whole
+/// plan (`history.rs`) — and rewrites the plan's outstanding-task index. `$before` is the
+/// plan's JSON as stored at the version before (`None` for a new plan).
 macro_rules! write_event_and_tasks {
-    ($tx:ident, $plan:expr, $event:expr, $state:expr) => {{
+    ($tx:ident, $plan:expr, $event:expr, $state:expr, $before:expr) => {{
         use $crate::types::{Day, Instant};
         let plan: &domain::plan::Plan = $plan;
         let event: &domain::plan::ports::PlanEvent = $event;
+        let state: &str = $state;
+        let before: Option<&str> = $before;
+        let chain: Option<(i64, i64, i64)> = match before {
+            Some(_) => sqlx::query_as($crate::plan::history::CHAIN)
+                .bind(plan.id.0)
+                .fetch_optional(&mut *$tx)
+                .await
+                .map_err($crate::db_error)?,
+            None => None,
+        };
+        let stored = $crate::plan::history::stored(before, plan, state, event.version, chain)?;
+        let (snapshot, change) = stored.columns();
         sqlx::query(
-            "INSERT INTO plan_event (plan_id, version, kind, at, on_day, member_id, agency_id, command, state) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO plan_event (plan_id, version, kind, at, on_day, member_id, agency_id, command, state, change) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(plan.id.0)
         .bind(event.version)
@@ -58,7 +74,8 @@ macro_rules! write_event_and_tasks {
         .bind(*event.member.as_uuid())
         .bind(*event.agency.as_uuid())
         .bind($crate::to_json(&event.command)?)
-        .bind($state)
+        .bind(snapshot)
+        .bind(change)
         .execute(&mut *$tx)
         .await
         .map_err($crate::db_error)?;
@@ -90,12 +107,29 @@ macro_rules! write_event_and_tasks {
 /// Writes one step of a plan inside a transaction: the plan row at the step's version
 /// (`save_versioned!`: version 1 inserts it, a later one updates it if the stored version is
 /// still the one before, otherwise the transaction ends with `StoreError::Conflict`); then
-/// the history row and the task index.
+/// the history row and the task index. The history row is written against the plan as stored
+/// before the step: given as `before:` by a caller that read it in the same transaction, read
+/// here otherwise.
 macro_rules! write_plan_step {
     ($tx:ident, $plan:expr, $event:expr, $state:expr) => {{
+        let plan: &domain::plan::Plan = $plan;
+        let event: &domain::plan::ports::PlanEvent = $event;
+        let before: Option<String> = if event.version > 1 {
+            sqlx::query_scalar("SELECT state FROM plan WHERE id = $1")
+                .bind(plan.id.0)
+                .fetch_optional(&mut *$tx)
+                .await
+                .map_err($crate::db_error)?
+        } else {
+            None
+        };
+        $crate::plan::write_plan_step!($tx, plan, event, $state, before: before.as_deref());
+    }};
+    ($tx:ident, $plan:expr, $event:expr, $state:expr, before: $before:expr) => {{
         use $crate::types::{Day, Instant};
         let plan: &domain::plan::Plan = $plan;
         let event: &domain::plan::ports::PlanEvent = $event;
+        let state: &str = $state;
         $crate::versioned::save_versioned!($tx, "plan", id: plan.id.0, version: event.version,
             insert {
                 person_id: plan.person.0,
@@ -105,18 +139,60 @@ macro_rules! write_plan_step {
             },
             set {
                 status: domain::plan::service::plan_status_code(&plan.status),
-                state: $state,
+                state: state,
                 updated_at: Instant(event.at),
                 re_evaluation_on: plan.re_evaluation_on.map(Day),
             });
-        $crate::plan::write_event_and_tasks!($tx, plan, event, $state);
+        $crate::plan::write_event_and_tasks!($tx, plan, event, state, $before);
     }};
 }
 
 pub(crate) use write_event_and_tasks;
 pub(crate) use write_plan_step;
 
+/// A plan as it was at an instant: its id, the version it was at (`target`), its version now,
+/// and — when those differ — one row of its history from the snapshot it is read from on
+/// (version, state, change); a row per history row.
+type AsOfRow = (Uuid, i64, i64, Option<i64>, Option<String>, Option<String>);
+
+/// The rows of `AsOfRow` for the plans whose ids are bound at `ids` and the instant at `$1`.
+/// The versions they were at are the last history rows at or before the instant; each is read
+/// from the nearest snapshot at or before it (the partial index `plan_event_snapshot`).
+fn as_of_sql(ids: &str) -> String {
+    format!(
+        "WITH t AS (SELECT plan_id, max(version) AS target FROM plan_event \
+           WHERE plan_id IN ({ids}) AND at <= $1 GROUP BY plan_id), \
+         r AS (SELECT t.plan_id, t.target, p.version AS now, (SELECT max(s.version) FROM plan_event s \
+           WHERE s.plan_id = t.plan_id AND s.version <= t.target AND s.state IS NOT NULL) AS base \
+           FROM t JOIN plan p ON p.id = t.plan_id) \
+         SELECT r.plan_id, r.target, r.now, e.version, e.state, e.change FROM r \
+         LEFT JOIN plan_event e ON r.target <> r.now AND e.plan_id = r.plan_id \
+           AND e.version >= r.base AND e.version <= r.target \
+         ORDER BY r.plan_id, e.version"
+    )
+}
+
+/// The plan at `target` from its history rows (version, state, change), a snapshot first.
+fn replayed(chain: Vec<(Option<i64>, Option<String>, Option<String>)>, target: i64) -> StoreResult<Plan> {
+    if chain.last().and_then(|row| row.0) != Some(target) {
+        return Err(corrupt("plan history", format!("no snapshot to read version {target} from")));
+    }
+    history::replay(
+        chain.iter().map(|(version, state, change)| (version.unwrap_or_default(), state.as_deref(), change.as_deref())),
+    )
+}
+
 impl Store {
+    /// The plan `id` at `version`, from its history.
+    async fn plan_at_version(&self, id: Uuid, version: i64) -> StoreResult<Plan> {
+        let sql = "SELECT version, state, change FROM plan_event WHERE plan_id = $1 AND version <= $2 \
+                   AND version >= (SELECT max(s.version) FROM plan_event s \
+                     WHERE s.plan_id = $1 AND s.version <= $2 AND s.state IS NOT NULL) \
+                   ORDER BY version";
+        let rows: Vec<(i64, Option<String>, Option<String>)> = self.read_all(sql, params![id, version]).await?;
+        replayed(rows.into_iter().map(|(v, state, change)| (Some(v), state, change)).collect(), version)
+    }
+
     /// The plans with these ids, in this order, read a few hundred per query.
     pub(crate) async fn plans_by_ids(&self, ids: Vec<Uuid>) -> StoreResult<Vec<Arc<Plan>>> {
         // The versions first, then only the plans not already parsed at that version. Every
@@ -157,20 +233,59 @@ impl Store {
     }
 }
 
-impl PlanStore for Store {
-    async fn create_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
-        self.save_plan(plan, event, audit, &[]).await
-    }
+/// The person's latest plan, read inside a write. PostgreSQL locks its row until the commit:
+/// a writer that holds it is waited for, and the row is then read as that writer left it. On
+/// SQLite the write's transaction already holds the database's one write lock (`BEGIN
+/// IMMEDIATE`), and `FOR UPDATE` is not SQLite.
+const CURRENT_PLAN_FOR_WRITE: &str =
+    "SELECT id, version, state FROM plan WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1";
+const CURRENT_PLAN_FOR_UPDATE: &str =
+    "SELECT id, version, state FROM plan WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE";
 
-    /// `write_plan_step!` inserts version 1 and updates later versions.
-    async fn save_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry, outbox: &[Event]) -> StoreResult<()> {
+impl PlanStore for Store {
+    /// `write_plan_step!` inserts version 1.
+    async fn create_plan(&self, plan: &Plan, event: &PlanEvent, audit: &AuditEntry) -> StoreResult<()> {
         let state = to_json(plan)?;
         in_tx!(self, tx => {
             write_plan_step!(tx, plan, event, &state);
             insert_audit!(tx, audit);
-            insert_events!(tx, outbox);
         });
         Ok(())
+    }
+
+    async fn change_plan<E, F>(&self, person: PersonId, decide: F) -> StoreResult<Result<Plan, E>>
+    where
+        E: Send,
+        F: FnOnce(Option<StoredPlan>) -> Result<PlanStep, E> + Send,
+    {
+        let step = in_tx!(self, tx => {
+            let sql = crate::spelled(&*tx, CURRENT_PLAN_FOR_WRITE, CURRENT_PLAN_FOR_UPDATE);
+            let row: Option<(Uuid, i64, String)> =
+                sqlx::query_as(sql).bind(*person.as_uuid()).fetch_optional(&mut *tx).await.map_err(db_error)?;
+            let stored = match &row {
+                Some((id, version, state)) => {
+                    let plan = match self.parsed.plans.get(*id, *version) {
+                        Some(parsed) => Plan::clone(&parsed),
+                        None => parse_plan(state)?,
+                    };
+                    Some(StoredPlan { plan, version: *version })
+                }
+                None => None,
+            };
+            // Refused: nothing was written, and dropping the transaction rolls it back.
+            let step = match decide(stored) {
+                Ok(step) => step,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            let state = to_json(&step.plan)?;
+            let before = row.as_ref().map(|(_, _, state)| state.as_str());
+            write_plan_step!(tx, &step.plan, &step.event, &state, before: before);
+            insert_audit!(tx, &step.audit);
+            insert_events!(tx, &step.outbox);
+            step
+        });
+        self.parsed.plans.put(step.plan.id.0, step.event.version, Arc::new(step.plan.clone()));
+        Ok(Ok(step.plan))
     }
 
     async fn current_plan(&self, person: PersonId) -> StoreResult<Option<StoredPlan>> {
@@ -183,26 +298,44 @@ impl PlanStore for Store {
     }
 
     async fn plan_as_of(&self, plan: PlanId, at: jiff::Timestamp) -> StoreResult<Option<Plan>> {
-        let sql = "SELECT state FROM plan_event WHERE plan_id = $1 AND at <= $2 ORDER BY version DESC LIMIT 1";
-        let state: Option<(String,)> = self.read_optional(sql, params![plan.0, Instant(at)]).await?;
-        state.map(|(s,)| parse_plan(&s)).transpose()
+        Ok(self.plans_as_of(&[plan], at).await?.pop().flatten())
     }
 
+    /// A plan still at the version it had at `at` is the plan now, parsed once per version
+    /// (`parsed.rs`): on the weekly review, every plan nobody changed for a week. The others are
+    /// replayed from their history (`history.rs`).
     async fn plans_as_of(&self, plans: &[PlanId], at: jiff::Timestamp) -> StoreResult<Vec<Option<Plan>>> {
-        let mut by_id = std::collections::HashMap::with_capacity(plans.len());
+        let mut by_id: HashMap<Uuid, Plan> = HashMap::with_capacity(plans.len());
+        let mut current = Vec::new();
         for chunk in plans.chunks(500) {
             // $1 is the instant; the plan ids follow.
-            let sql = format!(
-                "SELECT e.plan_id, e.state FROM plan_event e WHERE e.plan_id IN ({}) AND e.version = \
-                 (SELECT max(l.version) FROM plan_event l WHERE l.plan_id = e.plan_id AND l.at <= $1)",
-                in_list_from(2, chunk.len())
-            );
+            let sql = as_of_sql(&in_list_from(2, chunk.len()));
             let mut bound = vec![Param::Instant(Instant(at))];
             bound.extend(chunk.iter().map(|id| Param::Uuid(id.0)));
-            let rows: Vec<(Uuid, String)> = self.read_all(&sql, &bound).await?;
-            by_id.extend(rows);
+            let rows: Vec<AsOfRow> = self.read_all(&sql, &bound).await?;
+            let mut rows = rows.into_iter().peekable();
+            while let Some((id, target, now, version, state, change)) = rows.next() {
+                if target == now {
+                    current.push((id, target));
+                    continue;
+                }
+                let mut chain = vec![(version, state, change)];
+                while let Some(next) = rows.next_if(|row| row.0 == id) {
+                    chain.push((next.3, next.4, next.5));
+                }
+                by_id.insert(id, replayed(chain, target)?);
+            }
         }
-        plans.iter().map(|id| by_id.remove(&id.0).map(|state| parse_plan(&state)).transpose()).collect()
+        let mut parsed = self.parsed_plans(&current).await?;
+        for (id, target) in current {
+            let plan = match parsed.remove(&id) {
+                Some((version, plan)) if version == target => Plan::clone(&plan),
+                // Changed since the versions were read: from the history after all.
+                _ => self.plan_at_version(id, target).await?,
+            };
+            by_id.insert(id, plan);
+        }
+        Ok(plans.iter().map(|id| by_id.remove(&id.0)).collect())
     }
 
     async fn plan_history(&self, plan: PlanId) -> StoreResult<Vec<PlanEvent>> {

@@ -94,6 +94,7 @@ impl From<ServiceError> for WebError {
             ServiceError::Forbidden(denial) => WebError::Forbidden(denial),
             ServiceError::Conflict { .. } => WebError::Conflict("the record was changed by someone else".into()),
             ServiceError::ChangedMeanwhile => WebError::Conflict("the case was changed by someone else".into()),
+            ServiceError::Stale(_) => WebError::Conflict("it was changed by someone else meanwhile".into()),
             ServiceError::Duplicate { identifier, .. } => {
                 WebError::Conflict(format!("{identifier} is already registered"))
             }

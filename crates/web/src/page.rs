@@ -9,6 +9,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::service::ServiceError;
+use domain::validation::ValidationErrors;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::future::Future;
@@ -104,8 +105,9 @@ where
 
 /// What a form shows when the use case refused it: the fields to fix, for input that does not
 /// parse or a rule that refused the change (422), or that someone saved the record after the
-/// form was opened (409; only ZSM cases are versioned so). Anything else is not about the form:
-/// the error page.
+/// form was opened (409: a ZSM case), or changed what the change was decided on (409: a plan
+/// task's status, the plan's status, saying what it is now). Anything else is not about the
+/// form: the error page.
 pub fn refused(error: ServiceError, t: Texts) -> Result<(StatusCode, ErrorList), WebError> {
     if let Some(errors) = error.field_errors() {
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, ErrorList::from_validation(&errors, t)));
@@ -113,6 +115,9 @@ pub fn refused(error: ServiceError, t: Texts) -> Result<(StatusCode, ErrorList),
     match error {
         ServiceError::ChangedMeanwhile => {
             Ok((StatusCode::CONFLICT, ErrorList::single("form", t.get("zsm.case.conflict"))))
+        }
+        ServiceError::Stale(changed) => {
+            Ok((StatusCode::CONFLICT, ErrorList::from_validation(&ValidationErrors::single(changed), t)))
         }
         other => Err(other.into()),
     }

@@ -33,6 +33,16 @@ pub struct PlanEvent {
     pub command: Option<PlanCommand>,
 }
 
+/// One change to a plan as decided on the plan as stored (`PlanStore::change_plan`): the plan
+/// after it, its history row, the audit entry and the outbox events, written together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanStep {
+    pub plan: Plan,
+    pub event: PlanEvent,
+    pub audit: AuditEntry,
+    pub outbox: Vec<Event>,
+}
+
 /// A plan written inside another use case's transaction (a case conference closing): the
 /// history rows from `from_version + 1` on, each with the plan after it; `from_version` is 0
 /// for a plan drafted in the same write, otherwise the stored version the steps build on.
@@ -57,16 +67,22 @@ pub trait PlanStore: Send + Sync {
         event: &PlanEvent,
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Saves `plan` as version `event.version` if the stored version is still `event.version - 1`,
-    /// with the history row, the audit entry and the outbox events, atomically; otherwise
-    /// `StoreError::Conflict`.
-    fn save_plan(
+    /// Changes the person's latest plan: `decide` gets the plan as it is inside the write's
+    /// transaction (`None` when the person has none), while no other change to it can land —
+    /// the plan's row is locked on PostgreSQL, SQLite admits one writer — and the step it
+    /// returns is written with its history row, audit entry and outbox events before anyone
+    /// else's. So a change made to the plan as it is never loses a race: concurrent notes are
+    /// each appended, in turn. `decide` refusing writes nothing and comes back as the inner
+    /// `Err`. It runs while the lock is held, so it must be quick and pure: no I/O, no waiting.
+    /// The step's version must be the stored one plus one (`StoreError::Conflict` otherwise).
+    fn change_plan<E, F>(
         &self,
-        plan: &Plan,
-        event: &PlanEvent,
-        audit: &AuditEntry,
-        outbox: &[Event],
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+        person: PersonId,
+        decide: F,
+    ) -> impl Future<Output = StoreResult<Result<Plan, E>>> + Send
+    where
+        E: Send,
+        F: FnOnce(Option<StoredPlan>) -> Result<PlanStep, E> + Send;
     /// The person's latest plan.
     fn current_plan(&self, person: PersonId) -> impl Future<Output = StoreResult<Option<StoredPlan>>> + Send;
     /// The plan as it was at `at` (the last history row at or before it).

@@ -80,6 +80,10 @@ pub(super) const TEAM_AGENCIES: &str = "SELECT DISTINCT agency_id FROM team_entr
 
 pub(super) const CURRENT_PLAN: &str = "SELECT p.state, p.version, (SELECT e.agency_id FROM plan_event e WHERE e.plan_id = p.id AND e.version = 1) \
      FROM plan p WHERE p.person_id = $1 ORDER BY p.created_at DESC, p.id DESC LIMIT 1";
+/// `CURRENT_PLAN` locking the plan's row to the commit on PostgreSQL, so a note written
+/// meanwhile waits rather than making this write a conflict (as `PlanStore::change_plan` does).
+pub(super) const CURRENT_PLAN_FOR_UPDATE: &str = "SELECT p.state, p.version, (SELECT e.agency_id FROM plan_event e WHERE e.plan_id = p.id AND e.version = 1) \
+     FROM plan p WHERE p.person_id = $1 ORDER BY p.created_at DESC, p.id DESC LIMIT 1 FOR UPDATE OF p";
 
 /// Tells the team of every case-system person behind each `(extract person id, change)`, on
 /// the open transaction `$tx`; evaluates to the number of persons told. Fails (and so rolls
@@ -105,7 +109,8 @@ macro_rules! notify_teams {
                     .await
                     .map_err($crate::db_error)?;
                 let team = team_of(agencies);
-                let stored: Option<(String, i64, Option<uuid::Uuid>)> = sqlx::query_as(CURRENT_PLAN)
+                let current_plan = $crate::spelled(&*$tx, CURRENT_PLAN, CURRENT_PLAN_FOR_UPDATE);
+                let stored: Option<(String, i64, Option<uuid::Uuid>)> = sqlx::query_as(current_plan)
                     .bind(person)
                     .fetch_optional(&mut *$tx)
                     .await

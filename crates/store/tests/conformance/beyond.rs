@@ -12,7 +12,7 @@ use domain::measures::ports::TaskListStore;
 use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
 use domain::plan::PlanStatus;
-use domain::plan::ports::{PageRequest, PlanEvent, PlanStore, TaskOwner, command_name};
+use domain::plan::ports::{PageRequest, PlanEvent, PlanStep, PlanStore, TaskOwner, command_name};
 use domain::plan::service::{PlanAction, Plans};
 use domain::ports::StoreError;
 use domain::screening::ports::ScreeningStore;
@@ -152,11 +152,18 @@ async fn plan_history_is_rows_and_the_task_index_follows_the_plan(db: TestDb) {
     let stranger = store.review_page(officer.agency_id, today, today, first_page).await.unwrap();
     assert_eq!(stranger.plans.len(), stranger.total as usize);
 
-    // A stale save is a conflict and overwrites nothing.
+    // A step that is not the next version is a conflict, a refused one is not written: either
+    // way the plan and its history stay as they were.
     let stale = PlanEvent { version: 3, command: None, kind: "drafted", ..history[0].clone() };
     let audit = domain::audit::AuditEntry::new(&officer, clock.now(), Some(person), AuditAction::Update, "x", "y");
-    assert!(matches!(store.save_plan(&drafted, &stale, &audit, &[]).await, Err(StoreError::Conflict { current: 5 })));
+    let step = PlanStep { plan: drafted.clone(), event: stale, audit, outbox: Vec::new() };
+    let written =
+        store.change_plan(person, |stored| Ok::<_, ()>(PlanStep { plan: stored.unwrap().plan, ..step })).await;
+    assert!(matches!(written, Err(StoreError::Conflict { current: 5 })), "{written:?}");
+    let refused = store.change_plan(person, |_| Err::<PlanStep, _>("refused")).await.unwrap();
+    assert_eq!(refused, Err("refused"));
     assert_eq!(store.current_plan(person).await.unwrap().unwrap().plan, active);
+    assert_eq!(store.plan_history(drafted.id).await.unwrap(), history);
 
     // History rows are append-only.
     assert!(execute(store, "UPDATE plan_event SET kind = 'x'").await.is_err());

@@ -152,4 +152,47 @@ async fn a_changed_cohort_tells_the_persons_team(db: TestDb) {
     assert!(store.cohort_notice(domain::ids::CohortNoticeId(uuid::Uuid::nil())).await.unwrap().is_none());
 }
 
-on_both_backends!(a_changed_cohort_tells_the_persons_team);
+/// A cohort's task for the plan and members' notes written at the same moment: all kept (the
+/// cohort's write locks the plan's row as a plan change does, issue 16 item 6).
+async fn a_cohort_task_and_notes_at_once_are_all_kept(db: TestDb) {
+    let store = db.store.clone();
+    let clock = std::sync::Arc::new(FixedClock::new(at("2026-11-22T10:00:00Z")));
+    let dir = tempfile::tempdir().unwrap();
+    evidence::generate::generate(23, 10, 4.0, 20, dir.path()).unwrap();
+    let (data, _) = evidence::csv_io::load_dir(dir.path()).unwrap();
+    store.import_extract(&data, "test", 0, at("2026-11-22T09:00:00Z"), &|_| {}).await.unwrap();
+    let source = data.person_id(0).to_owned();
+    let officer = actor(&store, "Reclassering", AgencyKind::Probation, Role::ProbationOfficer).await;
+    let _analyst = actor(&store, "Analyse", AgencyKind::Municipality, Role::Analyst).await;
+    let planned = linked(&store, &clock, &officer, &source, "Planned").await;
+    Plans { store: &store, clock: &*clock, time_zone: &UTC, pack: &PACK }.draft(&officer, planned).await.unwrap();
+    let mut writers = Vec::new();
+    for i in 0..16 {
+        let (writer, clock, officer) = (store.clone(), std::sync::Arc::clone(&clock), officer.clone());
+        writers.push(tokio::spawn(async move {
+            let plans = Plans { store: &writer, clock: &*clock, time_zone: &UTC, pack: &PACK };
+            let note = domain::plan::service::PlanAction::Note {
+                task: String::new(),
+                text: format!("Notitie {i}"),
+                restricted_to: Vec::new(),
+            };
+            plans.change(&officer, planned, &note).await.map(drop).map_err(|e| e.to_string())
+        }));
+        if i == 8 {
+            let (store, source) = (store.clone(), source.clone());
+            writers.push(tokio::spawn(async move {
+                let by = "analyse.analyst";
+                let select = decision(&source, OverrideKind::Select, by);
+                let at = at("2026-11-22T10:00:00Z");
+                store.add_cohort_override("ew-iom", &select, at, &notify(by)).await.map(drop).map_err(|e| e.to_string())
+            }));
+        }
+    }
+    for writer in writers {
+        writer.await.unwrap().unwrap();
+    }
+    let stored = store.current_plan(planned).await.unwrap().unwrap();
+    assert_eq!((stored.plan.notes.len(), stored.plan.tasks.len(), stored.version), (16, 1, 18));
+}
+
+on_both_backends!(a_changed_cohort_tells_the_persons_team, a_cohort_task_and_notes_at_once_are_all_kept);

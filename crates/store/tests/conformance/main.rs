@@ -21,4 +21,6 @@ mod foundation;
 mod measures;
 mod not_desist;
 mod outbox;
+mod plan_concurrency;
+mod plan_history;
 mod zsm;

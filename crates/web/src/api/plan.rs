@@ -17,7 +17,7 @@ use domain::access::Restriction;
 use domain::measures::ListedTask;
 use domain::measures::service::TaskListLine;
 use domain::plan::ports::TaskOwner;
-use domain::plan::service::{PlanAction, plan_status_code, task_status_code};
+use domain::plan::service::{PlanAction, Seen, plan_status_code, task_status_code};
 use domain::plan::{Plan, ProgressNote, Task, TaskKind, TaskStatus, Urgency};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -256,12 +256,18 @@ pub struct StatusChange {
     status: String,
     /// Required when cancelling.
     reason: String,
+    /// Optionally the status you saw (`open`, `in_progress`, …): when someone changed it
+    /// meanwhile the change is refused with a 409 saying what it is now, instead of
+    /// overwriting theirs. Left out, the change applies to the task as it is.
+    seen_status: String,
 }
 
 /// Changes a task's status: by the agency that owns the task, or someone who manages the plan.
+/// With `seen_status`, a status someone else changed meanwhile is a 409 (nothing written).
 #[utoipa::path(post, path = "/api/v1/people/{id}/plan/tasks/{task}/status",
     params(("id" = String, Path), ("task" = String, Path)), request_body = StatusChange,
-    responses((status = 200, body = TaskDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, body = TaskDto), (status = 403, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
 async fn change_status(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -271,7 +277,8 @@ async fn change_status(
     let id = person_id(&id)?;
     let Json(change) = parsed?;
     let action = PlanAction::TaskStatus { task: task.clone(), status: change.status, reason: change.reason };
-    let plan = state.plans().change(&me.actor, id, &action).await.map_err(refused(&context))?;
+    let seen = Seen::task_status(change.seen_status);
+    let plan = state.plans().change_seen(&me.actor, id, &action, &seen).await.map_err(refused(&context))?;
     let task = plan.tasks.iter().find(|t| t.id.to_string() == task.trim()).ok_or(WebError::NotFound)?;
     Ok(Json(task_dto(task)).into_response())
 }

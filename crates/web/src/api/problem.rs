@@ -70,8 +70,9 @@ pub(crate) fn invalid_problem(errors: &domain::validation::ValidationErrors, con
     problem(StatusCode::UNPROCESSABLE_ENTITY, "the request has invalid fields", fields, json!({}))
 }
 
-/// The service's answer as an API response: field errors → 422, duplicates and stale
-/// versions → 409 with what the client needs to recover; the rest goes to `WebError`.
+/// The service's answer as an API response: field errors → 422, duplicates, stale versions
+/// and changes made on what changed meanwhile → 409 with what the client needs to recover;
+/// the rest goes to `WebError`.
 pub(crate) fn service_error(error: ServiceError, context: &RequestContext) -> Response {
     match error {
         ServiceError::Invalid(errors) => invalid_problem(&errors, context),
@@ -81,6 +82,16 @@ pub(crate) fn service_error(error: ServiceError, context: &RequestContext) -> Re
             format!("{identifier} is already registered; {}", context.texts.get("error.identifier.who_to_ask")),
             Vec::new(),
             existing.map_or(json!({}), |existing| json!({"existing": format!("/api/v1/people/{existing}")})),
+        ),
+        ServiceError::Stale(changed) => problem(
+            StatusCode::CONFLICT,
+            "someone else changed this meanwhile; read it again and decide on what it is now",
+            vec![FieldProblem {
+                field: changed.field.clone(),
+                code: changed.key.into(),
+                message: context.texts.field_error(&changed),
+            }],
+            json!({}),
         ),
         ServiceError::Conflict { current } => problem(
             StatusCode::CONFLICT,

@@ -23,7 +23,7 @@ use domain::ids::PersonId;
 use domain::measures::service::TaskListLine;
 use domain::measures::{ListedTask, OrderAction};
 use domain::plan::ports::TaskOwner;
-use domain::plan::service::{PlanAction, team_agencies};
+use domain::plan::service::{PlanAction, Seen, team_agencies};
 use domain::service::ServiceResult;
 use domain::validation::{FieldError, invalid};
 use jiff::tz::TimeZone;
@@ -169,6 +169,9 @@ async fn draft(
 }
 
 /// A change from one of the plan page's forms: `action` reads the form into a `PlanAction`.
+/// Forms whose change depends on what they showed (a task's status, the plan's status) send
+/// it back as `seen_status` / `seen_plan_status`: when someone changed it meanwhile, the page
+/// comes back with a 409 saying what it is now, and with what the member typed.
 async fn change(
     state: &AppState,
     me: &SignedIn,
@@ -177,7 +180,8 @@ async fn change(
     posted: Posted,
     action: impl FnOnce(&Posted) -> PlanAction,
 ) -> Result<Response, WebError> {
-    let result = state.plans().change(&me.actor, id, &action(&posted)).await.map(drop);
+    let seen = Seen { task_status: posted.get("seen_status"), plan_status: posted.get("seen_plan_status") };
+    let result = state.plans().change_seen(&me.actor, id, &action(&posted), &seen).await.map(drop);
     after_change(state, me, context, id, result, posted).await
 }
 

@@ -61,6 +61,9 @@ pub struct TaskRow {
     pub goal: String,
     pub due: String,
     pub status: &'static str,
+    /// The status as shown, sent back with a status change (`Seen`): a change made on a
+    /// status someone else changed meanwhile is refused (409) instead of overwriting theirs.
+    pub status_code: &'static str,
     pub status_reason: String,
     pub overdue: bool,
     /// The viewer may change the status (their agency owns it, or they manage the plan).
@@ -103,6 +106,8 @@ pub struct EventRow {
 /// The plan, ready for the plan page and the printable version.
 pub struct PlanView {
     pub status: &'static str,
+    /// The status as shown, sent back with a decision on the plan (`Seen`).
+    pub status_code: &'static str,
     pub status_detail: String,
     pub started_on: String,
     pub activated_on: String,
@@ -203,6 +208,7 @@ pub fn plan_view(
     };
     PlanView {
         status: plan_status_key(&plan.status),
+        status_code: plan_status_code(&plan.status),
         status_detail,
         started_on: plan.started_on.to_string(),
         activated_on: plan.activated_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -229,6 +235,7 @@ pub fn plan_view(
                 goal: goal_text(task.goal),
                 due: task.due.to_string(),
                 status: task_status_key(task_status_code(&task.status)),
+                status_code: task_status_code(&task.status),
                 status_reason: match &task.status {
                     domain::plan::TaskStatus::Cancelled { reason } => reason.clone(),
                     _ => String::new(),

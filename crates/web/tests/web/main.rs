@@ -21,6 +21,7 @@ mod metrics;
 mod notifications;
 mod people;
 mod person_picker;
+mod plan_conflicts;
 mod restricted;
 mod security;
 mod zsm;

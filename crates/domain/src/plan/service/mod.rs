@@ -6,13 +6,17 @@
 //!
 //! The plan's team is the person's case team: before every change the plan's agencies are set
 //! to the agencies now on the team, so "a task owned by an agency not on the team" is judged
-//! against the live team. Each change is stored as a history row with the plan after it.
+//! against the live team. Each change is decided on the plan as it is inside the write's
+//! transaction (`change.rs`), so concurrent additions are all kept, and is stored as a history
+//! row.
 
 mod action;
+mod change;
 mod events;
 mod lists;
 
 pub use action::*;
+pub use change::Seen;
 pub use events::plan_events;
 pub use lists::{REVIEW_PAGE_SIZE, ReviewPage};
 
@@ -20,15 +24,15 @@ use crate::access::{Actor, Permission, Restriction, TeamEntry};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::directory::DirectoryStore;
-use crate::ids::{AgencyId, PersonId, PlanId, TaskId, new_v7};
+use crate::ids::{AgencyId, PersonId, PlanId, new_v7};
 use crate::jurisdiction::BeyondPack;
 use crate::people::Person;
 use crate::people::ports::PeopleStore;
 use crate::plan::ports::{PlanEvent, PlanStore, PlanWrite, StoredPlan, command_name};
 use crate::plan::{Plan, PlanCommand, PlanContext, PlanEffect, WeeklyReviewItem, plan_view_for};
-use crate::ports::StoreError;
 use crate::service::{Authorised, ServiceError, ServiceResult, authorise_person, today_in};
 use crate::validation::{FieldError, invalid};
+use change::{Change, Refused};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use std::collections::BTreeSet;
@@ -57,8 +61,6 @@ pub struct Plans<'a, S> {
     pub time_zone: &'a TimeZone,
     pub pack: &'a BeyondPack,
 }
-
-const SAVE_ATTEMPTS: usize = 3;
 
 impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
     pub fn today(&self) -> Date {
@@ -126,65 +128,55 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
 
     /// Parses `action`, applies it to the person's open plan and saves the result with a
     /// history row; any refusal changes nothing. The plan comes back as the actor may see it.
+    /// The change applies to the plan as it is when it is written, so additions (notes, goals,
+    /// tasks, measures) never conflict with another member's; see [`Plans::change_seen`] for a
+    /// change that depends on what the member saw.
     pub async fn change(&self, actor: &Actor, person: PersonId, action: &PlanAction) -> ServiceResult<Plan> {
+        self.change_seen(actor, person, action, &Seen::nothing()).await
+    }
+
+    /// As [`Plans::change`], for a change made on what the member was shown (`seen`: a task's
+    /// status, the plan's status): when that changed meanwhile the change is refused with
+    /// `ServiceError::Stale`, saying what it is now, and nothing is written.
+    pub async fn change_seen(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        action: &PlanAction,
+        seen: &Seen,
+    ) -> ServiceResult<Plan> {
         let what = action.what();
         let now = self.clock.now();
         let found = authorise_person(self.store, actor, person, action.permission(), what, now, self.today()).await?;
         let command = action.command(self.store, actor, now).await?;
-        let changed = self.save_command(actor, &found, person, command, what).await?;
+        let changed = self.save_command(actor, &found, command, seen, what).await?;
         Ok(visible_to(&changed, actor.agency_id))
     }
 
-    /// Applies `command` to the person's open plan and saves it as the next version; on a lost
-    /// update the command is applied again to the plan as it is now.
+    /// Applies `command` to the person's open plan as it is inside the write's transaction
+    /// (`PlanStore::change_plan`, deciding with `change::Change`) and saves it as the next
+    /// version. No change can land between the read and the write, so there is nothing to retry.
     async fn save_command(
         &self,
         actor: &Actor,
         found: &Authorised,
-        person: PersonId,
         command: PlanCommand,
+        seen: &Seen,
         what: &str,
     ) -> ServiceResult<Plan> {
         let now = self.clock.now();
-        let today = self.today();
-        for _ in 0..SAVE_ATTEMPTS {
-            let Some(stored) = self.store.current_plan(person).await? else {
-                return Err(invalid(FieldError::new("plan", "error.plan.none")));
-            };
-            let mut plan = stored.plan;
-            if plan.status.has_ended() {
-                return Err(invalid(FieldError::new("plan", "error.plan.none")));
+        let change = Change { actor, found, command, seen, what, now, today: self.today(), context: self.context() };
+        match self.store.change_plan(found.person.id, |stored| change.decide(stored)).await? {
+            Ok(plan) => Ok(plan),
+            // A task restricted to other agencies does not exist for the actor: "not found",
+            // and the refusal is audited.
+            Err(Refused::Hidden { why }) => {
+                let entry = AuditEntry::new(actor, now, Some(found.person.id), AuditAction::Denied, what, why);
+                self.store.append(&[entry]).await?;
+                Err(ServiceError::NotFound)
             }
-            plan.team = team_agencies(&found.team, today);
-            if let Some(task) = command.task() {
-                self.check_task_visible(actor, &plan, task, what).await?;
-            }
-            if let PlanCommand::ChangeTaskStatus { task, .. } = &command {
-                self.check_task_owner(actor, &plan, *task)?;
-            }
-            let (changed, effects) =
-                plan.apply(command.clone(), &self.context(), today).map_err(|e| invalid(plan_field_error(&e)))?;
-            let outbox = plan_events(&changed, &effects, actor.member_id, now);
-            let event = PlanEvent {
-                plan: changed.id,
-                person,
-                version: stored.version + 1,
-                kind: command_name(&command),
-                at: now,
-                on: today,
-                member: actor.member_id,
-                agency: actor.agency_id,
-                command: Some(command.clone()),
-            };
-            let audit = AuditEntry::granted(actor, now, person, AuditAction::Update, what, &found.grant);
-            match self.store.save_plan(&changed, &event, &audit, &outbox).await {
-                Ok(()) => return Ok(changed),
-                // Someone else changed the plan meanwhile: apply the change to theirs.
-                Err(StoreError::Conflict { .. }) => continue,
-                Err(other) => return Err(other.into()),
-            }
+            Err(Refused::Service(error)) => Err(error),
         }
-        Err(ServiceError::Store(StoreError::Conflict { current: 0 }))
     }
 
     /// A case conference's decisions as they would go onto the person's plan: the open plan,
@@ -243,29 +235,6 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
             event.plan = plan.id;
         }
         Ok((PlanWrite { from_version, steps }, effects, found))
-    }
-
-    /// A task restricted to other agencies does not exist for the actor: a status change or a
-    /// note on it is refused as "not found", and the refusal is audited.
-    async fn check_task_visible(&self, actor: &Actor, plan: &Plan, task: TaskId, what: &str) -> ServiceResult<()> {
-        let Some(found) = plan.task(task) else { return Ok(()) };
-        if visible_to(plan, actor.agency_id).task(task).is_some() {
-            return Ok(());
-        }
-        let why = format!("restricted to {}", found.restriction.summary());
-        let entry = AuditEntry::new(actor, self.clock.now(), Some(plan.person), AuditAction::Denied, what, why);
-        self.store.append(&[entry]).await?;
-        Err(ServiceError::NotFound)
-    }
-
-    /// Only the owning agency (or someone who manages the plan) updates a task's status.
-    fn check_task_owner(&self, actor: &Actor, plan: &Plan, task: TaskId) -> ServiceResult<()> {
-        let Some(task) = plan.task(task) else { return Ok(()) };
-        if task.owner == actor.agency_id || actor.can(Permission::ManagePlan) {
-            Ok(())
-        } else {
-            Err(invalid(FieldError::new("task", "error.plan.not_your_task")))
-        }
     }
 }
 
