@@ -231,7 +231,12 @@ async fn login_page(context: RequestContext, Query(query): Query<LoginQuery>) ->
     let page = Page::new(&context, context.texts.get("login.title"));
     Ok(render(
         StatusCode::OK,
-        &LoginPage { page, username: String::new(), next: local_path(&query.next), errors: ErrorList::default() },
+        &LoginPage {
+            page,
+            username: String::new(),
+            next: redirect_target(&query.next).to_string(),
+            errors: ErrorList::default(),
+        },
     ))
 }
 
@@ -294,7 +299,7 @@ pub async fn authenticate(
 }
 
 async fn login(State(state): State<AppState>, context: RequestContext, posted: Posted) -> Result<Response, WebError> {
-    let (username, next) = (posted.get("username"), local_path(&posted.get("next")));
+    let (username, next) = (posted.get("username"), redirect_target(&posted.get("next")).to_string());
     let failed = |key: &'static str, status: StatusCode| {
         let t = context.texts;
         let page = Page::new(&context, t.get("login.title"));
@@ -303,8 +308,7 @@ async fn login(State(state): State<AppState>, context: RequestContext, posted: P
     };
     match authenticate(&state, &username, posted.get("password"), &context.address).await {
         Ok(new) => {
-            let target = if next.is_empty() { "/people".to_string() } else { next.clone() };
-            let mut response = Redirect::to(&target).into_response();
+            let mut response = Redirect::to(&next).into_response();
             let max_age = state.config.session_lifetime.as_secs();
             set_cookie(
                 &mut response,
@@ -338,8 +342,7 @@ async fn switch_language(
     Query(query): Query<LanguageQuery>,
 ) -> Result<Response, WebError> {
     let lang = Lang::parse(&code).ok_or(WebError::NotFound)?;
-    let back = local_path(&query.back);
-    let mut response = Redirect::to(if back.is_empty() { "/" } else { &back }).into_response();
+    let mut response = Redirect::to(redirect_target(&query.back)).into_response();
     let one_year = 365 * 24 * 3600;
     set_cookie(
         &mut response,
@@ -357,9 +360,21 @@ fn set_cookie(response: &mut Response, value: &str, secure: bool) {
     }
 }
 
-/// Only paths on this site may be redirect targets (no `//evil.example`).
-pub fn local_path(raw: &str) -> String {
-    if raw.starts_with('/') && !raw.starts_with("//") && !raw.contains('\\') { raw.to_string() } else { String::new() }
+/// The one check of every redirect target the application takes from input (`next` at
+/// sign-in, `back` after switching language): a path on this site, or else `/`.
+///
+/// A target is kept only when it starts with one `/` (not `//` or `/\`: another host) and is
+/// visible ASCII without backslashes. So no scheme and no other host however spelled —
+/// browsers drop tabs and line breaks from a URL, so `/<tab>/evil.example` is `//evil.example`
+/// to them, and read `\` as `/` — and nothing a `Location` header cannot carry (control
+/// characters there answered 500). Paths this application links to are percent-encoded, so
+/// they pass.
+pub fn redirect_target(raw: &str) -> &str {
+    let bytes = raw.as_bytes();
+    let on_this_site = bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && bytes.iter().all(|b| b.is_ascii_graphic() && *b != b'\\');
+    if on_this_site { raw } else { "/" }
 }
 
 #[cfg(test)]
@@ -368,10 +383,28 @@ mod tests {
 
     #[test]
     fn redirect_targets_stay_on_the_site() {
-        assert_eq!(local_path("/people/1"), "/people/1");
-        assert_eq!(local_path("//evil.example"), "");
-        assert_eq!(local_path("https://evil.example"), "");
-        assert_eq!(local_path("/\\evil.example"), "");
+        for kept in ["/", "/people/1", "/people?q=%C3%96zdemir&page=2", "/zsm/zsm-utrecht/board#case-3"] {
+            assert_eq!(redirect_target(kept), kept);
+        }
+        for refused in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n",
+            "/people\r\nSet-Cookie: x=1",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "\\\\evil.example",
+            "/a\\b",
+            " /people",
+            "people",
+            "/Özdemir",
+            "/a\u{0}",
+            "/a\u{7f}",
+        ] {
+            assert_eq!(redirect_target(refused), "/", "{refused:?}");
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod people;
 mod person_picker;
 mod restricted;
 mod security;
+mod sign_in;
 mod zsm;
 mod zsm_case_page;
 mod zsm_orders;
