@@ -29,6 +29,7 @@ mod page;
 mod people;
 mod plan;
 mod screening;
+mod sessions;
 pub mod zsm;
 
 use axum::Router;
@@ -121,6 +122,14 @@ impl AppState {
         domain::directory::Directory { store: &self.store }
     }
 
+    pub(crate) fn sign_ins(&self) -> domain::directory::SignIns<'_, Store> {
+        domain::directory::SignIns { store: &self.store, clock: self.clock.as_ref(), throttle: &self.config.throttle }
+    }
+
+    pub(crate) fn sessions(&self) -> domain::directory::Sessions<'_, Store> {
+        domain::directory::Sessions { store: &self.store, clock: self.clock.as_ref() }
+    }
+
     pub(crate) fn screenings(&self) -> domain::screening::service::Screenings<'_, Store> {
         domain::screening::service::Screenings {
             store: &self.store,
@@ -200,6 +209,7 @@ pub fn app(state: AppState) -> Router {
         .merge(measures::routes())
         .merge(evidence::routes())
         .merge(notifications::routes())
+        .merge(sessions::routes())
         .merge(auth::routes())
         .merge(assets::routes())
         .nest("/api", api::routes())

@@ -21,4 +21,5 @@ mod foundation;
 mod measures;
 mod not_desist;
 mod outbox;
+mod sign_in;
 mod zsm;
