@@ -248,6 +248,7 @@ impl Config {
                 per_account: self.login_throttle.per_account,
                 slow_down: jiff::SignedDuration::from_secs(i64::from(self.login_throttle.slow_down_seconds)),
             },
+            password_checks: web::PasswordLimits::default(),
             trust_forwarded_for: self.trust_forwarded_for,
             request_timeout: std::time::Duration::from_secs(30),
             cohort_rules: self.cohort_rules.clone(),

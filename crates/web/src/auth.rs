@@ -1,6 +1,7 @@
 //! Sign-in, sessions and the request context. Sessions are random tokens; the database keeps
 //! only their SHA-256, so a copy of the database does not let anyone in. Passwords are checked
-//! with argon2 on the blocking pool, never on the async runtime; every attempt is on record before its check
+//! with argon2 on the blocking pool, never on the async runtime, as many at once as
+//! `password::PasswordChecks` allows; every attempt is on record before its check
 //! (`domain::directory::SignIns`), so the throttle holds under parallel attempts.
 
 use crate::AppState;
@@ -176,13 +177,11 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
     let texts = Texts::new(lang);
     let notice = match &signed_in {
         Some(member) if request.method() == axum::http::Method::GET && unread.is_some() && !member.by_bearer => {
-            match told_of_failed_attempts(&state, member, texts).await {
-                Ok(notice) => notice,
-                Err(error) => return error.into_response(),
-            }
+            member.failed_attempts.as_ref().map(|failed| failed_attempts_notice(&state, failed, texts))
         }
         _ => None,
     };
+    let told = notice.as_ref().and(signed_in.as_ref()).map(|member| member.token_hash.clone());
     let context = RequestContext {
         signed_in,
         texts,
@@ -192,19 +191,22 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         notice,
     };
     request.extensions_mut().insert(context);
-    next.run(request).await
+    let response = next.run(request).await;
+    // Told once the page showing it was answered (not a redirect on to another page).
+    if let Some(token_hash) = told
+        && response.status() == StatusCode::OK
+        && let Err(error) = state.store.clear_failed_attempts(&token_hash).await
+    {
+        tracing::warn!(%error, "the notice of failed sign-in attempts could not be cleared");
+    }
+    response
 }
 
-/// The notice of failed attempts on the member's account, for the first page after signing
-/// in: once, even if two pages are asked for at the same moment.
-async fn told_of_failed_attempts(state: &AppState, member: &SignedIn, t: Texts) -> Result<Option<String>, WebError> {
-    let Some(failed) = &member.failed_attempts else { return Ok(None) };
-    if !state.store.clear_failed_attempts(&member.token_hash).await? {
-        return Ok(None);
-    }
+/// The notice of failed attempts on the member's account, for the first page after signing in.
+fn failed_attempts_notice(state: &AppState, failed: &FailedAttempts, t: Texts) -> String {
     let key = if failed.count == 1 { "login.failed_attempts_one" } else { "login.failed_attempts" };
     let time = crate::page::local_time(failed.last_at, &state.config.time_zone);
-    Ok(Some(t.fill(key, &[("count", &failed.count.to_string()), ("address", &failed.last_from), ("time", &time)])))
+    t.fill(key, &[("count", &failed.count.to_string()), ("address", &failed.last_from), ("time", &time)])
 }
 
 /// Whether a request may answer with a page that shows the menu (a page, or a form re-shown
@@ -255,28 +257,14 @@ async fn login_page(context: RequestContext, Query(query): Query<LoginQuery>) ->
     ))
 }
 
-/// A real hash of a random password: checking against it when the username is unknown takes
-/// as long as a real check, so response times do not reveal which usernames exist.
-static DECOY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    Argon2::default().hash_password(random_token().as_bytes()).expect("argon2 hashes").to_string()
-});
-
-async fn verify_password(password: String, hash: Option<String>) -> bool {
-    use argon2::PasswordVerifier;
-    tokio::task::spawn_blocking(move || {
-        let hash = hash.unwrap_or_else(|| DECOY_HASH.clone());
-        Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok()
-    })
-    .await
-    .unwrap_or(false)
-}
-
 /// Why a sign-in failed.
 pub enum LoginError {
     /// Wrong password, unknown or disabled account: the same words for each.
     WrongCredentials,
     /// The throttle refused the attempt before checking it; the address may try again after this.
     Throttled(SignedDuration),
+    /// Too many sign-ins are being checked: refused before anything, try again in a moment.
+    Busy,
     Web(WebError),
 }
 
@@ -297,6 +285,7 @@ impl LoginError {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             LoginError::Throttled(wait) => Some(wait.as_secs().max(1).unsigned_abs()),
+            LoginError::Busy => Some(1),
             _ => None,
         }
     }
@@ -309,6 +298,7 @@ impl LoginError {
                 let key = if minutes == 1 { "login.throttled_one" } else { "login.throttled" };
                 t.fill(key, &[("minutes", &minutes.to_string())])
             }
+            LoginError::Busy => t.get("login.busy").to_string(),
             _ => t.get("login.failed").to_string(),
         }
     }
@@ -329,8 +319,9 @@ pub struct NewSession {
     pub session: Session,
 }
 
-/// Checks the password and opens a session: the attempt on record and judged by the throttle
-/// (or `Throttled`), then the password checked. A success ends `presented` (the session the browser
+/// Checks the password and opens a session. In this order: a place among the sign-ins being
+/// checked (or `Busy` at once), the attempt on record and judged by the throttle (or
+/// `Throttled`), the password checked. A success ends `presented` (the session the browser
 /// came with, if any): one browser, one session.
 pub async fn authenticate(
     state: &AppState,
@@ -340,6 +331,10 @@ pub async fn authenticate(
     presented: Option<&str>,
 ) -> Result<NewSession, LoginError> {
     let username = parse_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
+    let Some(admission) = state.password_checks.admit() else {
+        tracing::warn!(%username, %address, "sign-in refused: too many being checked");
+        return Err(LoginError::Busy);
+    };
     let sign_ins = state.sign_ins();
     let attempt = match sign_ins.attempt(&username, address).await? {
         Ok(attempt) => attempt,
@@ -350,7 +345,8 @@ pub async fn authenticate(
     };
     let credentials = state.store.credentials(&username).await?;
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
-    let valid = verify_password(password, hash).await;
+    let valid = admission.verify(password, hash).await;
+    drop(admission);
     let member = match credentials {
         Some(c) if valid && !c.member.disabled => c.member,
         _ => {

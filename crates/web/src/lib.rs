@@ -26,6 +26,7 @@ mod lookup;
 mod measures;
 mod notifications;
 mod page;
+mod password;
 mod people;
 mod plan;
 mod screening;
@@ -46,6 +47,7 @@ use tower_http::trace::TraceLayer;
 
 pub use auth::hash_password;
 pub use error::WebError;
+pub use password::{PasswordCheckStats, PasswordLimits};
 
 /// Settings the web layer needs; built by the CLI from the typed configuration.
 #[derive(Debug, Clone)]
@@ -57,6 +59,8 @@ pub struct WebConfig {
     pub time_zone: TimeZone,
     pub default_lang: Lang,
     pub throttle: LoginThrottle,
+    /// How many password checks run at once and how many more may wait (default: from the cores).
+    pub password_checks: PasswordLimits,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
     pub request_timeout: Duration,
@@ -72,6 +76,7 @@ impl Default for WebConfig {
             time_zone: TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC),
             default_lang: Lang::Nl,
             throttle: LoginThrottle::default(),
+            password_checks: PasswordLimits::default(),
             trust_forwarded_for: false,
             request_timeout: Duration::from_secs(30),
             cohort_rules: Vec::new(),
@@ -90,11 +95,14 @@ pub struct AppState {
     extract: Arc<evidence::ExtractCache>,
     /// The ZSM board's rows as rendered per case version, shared by all requests.
     board_rows: Arc<zsm::BoardRows>,
+    /// The bound on password checks, shared by all sign-ins of this server.
+    password_checks: Arc<password::PasswordChecks>,
 }
 
 impl AppState {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
         Self {
+            password_checks: password::PasswordChecks::new(config.password_checks),
             store,
             clock,
             config: Arc::new(config),
@@ -102,6 +110,11 @@ impl AppState {
             extract: Arc::default(),
             board_rows: Arc::default(),
         }
+    }
+
+    /// How this server's password checks went: the most at once, buffers, sign-ins refused busy.
+    pub fn password_check_stats(&self) -> PasswordCheckStats {
+        self.password_checks.stats()
     }
 
     /// How many times this server loaded the extract from the store for the evidence pages.
