@@ -18,6 +18,7 @@ use clap::Args;
 use domain::directory::{Agency, AgencyKind, DirectoryStore};
 use domain::ids::AgencyId;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -69,6 +70,8 @@ struct SignIns {
     refused: u64,
     /// Anything else, or no answer.
     failed: u64,
+    /// What the failed ones got, by kind (an HTTP status or the error), with how many.
+    failures: BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Serialize)]
@@ -185,6 +188,9 @@ async fn round(
         sign_ins.checked += answered.checked;
         sign_ins.refused += answered.refused;
         sign_ins.failed += answered.failed;
+        for (kind, n) in answered.failures {
+            *sign_ins.failures.entry(kind).or_default() += n;
+        }
     }
     let members = summary(member.await?);
     let healthz = summary(healthz.await?);
@@ -223,8 +229,13 @@ async fn wrong_sign_ins(address: SocketAddr, deadline: Instant, addresses: Arc<A
         match connection.request("POST", "/login", &headers, body.as_bytes()).await {
             Ok(401) => answered.checked += 1,
             Ok(429) => answered.refused += 1,
-            _ => {
+            other => {
                 answered.failed += 1;
+                let kind = match other {
+                    Ok(status) => format!("HTTP {status}"),
+                    Err(error) => error.to_string(),
+                };
+                *answered.failures.entry(kind).or_default() += 1;
                 // No tight loop against a server that refuses connections.
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
@@ -379,6 +390,10 @@ fn print_table(report: &Report) {
             r.p99_ratio,
             if r.within_budget { "yes" } else { "NO" }
         );
+    }
+    for r in report.rounds.iter().filter(|r| r.sign_ins.failed > 0) {
+        let kinds: Vec<String> = r.sign_ins.failures.iter().map(|(kind, n)| format!("{n} × {kind}")).collect();
+        println!("failed sign-ins at {}: {}", r.concurrent_logins, kinds.join("; "));
     }
     println!();
     println!(

@@ -263,7 +263,8 @@ pub enum LoginError {
     WrongCredentials,
     /// The throttle refused the attempt before checking it; the address may try again after this.
     Throttled(SignedDuration),
-    /// Too many sign-ins are being checked: refused before anything, try again in a moment.
+    /// Too many sign-ins are being checked: refused before anything (answered after a second),
+    /// try again in a moment.
     Busy,
     Web(WebError),
 }
@@ -333,6 +334,7 @@ pub async fn authenticate(
     let username = parse_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
     let Some(admission) = state.password_checks.admit() else {
         tracing::warn!(%username, %address, "sign-in refused: too many being checked");
+        tokio::time::sleep(state.password_checks.refused_answer_after()).await;
         return Err(LoginError::Busy);
     };
     let sign_ins = state.sign_ins();

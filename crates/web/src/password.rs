@@ -9,7 +9,9 @@
 //! from the cores), each in one of as many work buffers, allocated once and reused: argon2
 //! never allocates, so its memory is `concurrent` × 19 MiB whatever the load. At most `queue`
 //! more sign-ins wait their turn; beyond that a sign-in is refused at once ([`PasswordChecks::admit`]
-//! answers `None`, the caller 429 with `Retry-After`), before the database or argon2 sees it.
+//! answers `None`), before the database or argon2 sees it, and answered 429 with `Retry-After`
+//! once that has passed (`PasswordLimits::refused_answer_after`), so a flood of sign-ins slows
+//! to one a second per connection.
 //! A check whose request is dropped meanwhile still ends, and only then frees its place.
 
 use argon2::password_hash::phc::{Output, PasswordHash};
@@ -18,20 +20,27 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 use tokio::sync::Semaphore;
 
-/// How many password checks run at once, and how many more may wait.
+/// How many password checks run at once, how many more may wait, and how long a sign-in
+/// refused for want of room waits for its answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PasswordLimits {
     pub concurrent: usize,
     pub queue: usize,
+    /// A refused sign-in is answered (429) after this: a client that sends the next as soon as
+    /// it has an answer — 2,000 of them made 15,000 sign-ins a second, a flood that took the
+    /// cores from the members' pages (p99 214 ms) — then sends one a second per connection. The
+    /// wait is a timer, not work: the refusal is decided at once, before anything is read.
+    pub refused_answer_after: std::time::Duration,
 }
 
 impl Default for PasswordLimits {
     /// Half the cores (at least one), so the pages of members who are signed in keep a core
-    /// while sign-ins are checked; 16 waiting per check, about half a second of work.
+    /// while sign-ins are checked; 16 waiting per check, about half a second of work; refusals
+    /// answered after a second (the `Retry-After` they carry).
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let concurrent = (cores / 2).max(1);
-        Self { concurrent, queue: 16 * concurrent }
+        Self { concurrent, queue: 16 * concurrent, refused_answer_after: std::time::Duration::from_secs(1) }
     }
 }
 
@@ -82,7 +91,7 @@ impl PasswordChecks {
     pub fn new(limits: PasswordLimits) -> Arc<Self> {
         let concurrent = limits.concurrent.max(1);
         Arc::new(Self {
-            limits: PasswordLimits { concurrent, queue: limits.queue },
+            limits: PasswordLimits { concurrent, ..limits },
             running: Arc::new(Semaphore::new(concurrent)),
             admitted: AtomicUsize::new(0),
             buffers: Mutex::new(Vec::with_capacity(concurrent)),
@@ -91,6 +100,11 @@ impl PasswordChecks {
             peak: AtomicUsize::new(0),
             refused: AtomicU64::new(0),
         })
+    }
+
+    /// How long a refused sign-in waits for its answer.
+    pub fn refused_answer_after(&self) -> std::time::Duration {
+        self.limits.refused_answer_after
     }
 
     /// A place for one more sign-in, or `None` when `concurrent + queue` are already admitted.
@@ -198,7 +212,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn at_most_the_limit_run_and_wait_and_the_rest_are_refused_at_once() {
-        let checks = PasswordChecks::new(PasswordLimits { concurrent: 1, queue: 2 });
+        let checks = PasswordChecks::new(PasswordLimits { concurrent: 1, queue: 2, ..PasswordLimits::default() });
         let places: Vec<_> = (0..5).map(|_| checks.admit()).collect();
         assert_eq!(places.iter().filter(|p| p.is_some()).count(), 3);
         assert_eq!(checks.stats().refused_busy, 2);
