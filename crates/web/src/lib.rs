@@ -7,7 +7,8 @@
 //! service constructors, and answers with `page::ok` or, after a form, `page::after_post`
 //! (`api::problem` for the API). What pages share: `page` (layout, answering), `forms` (the
 //! posted fields, the error summary), `lookup` (agencies and members by name), `auth`
-//! (sessions, sign-in), `csrf`, `error`, `i18n`. Templates are in `templates/`, texts in
+//! (sessions, sign-in, redirect targets), `password` (the bound on password checks),
+//! `sessions` (a member's open sessions), `csrf`, `error`, `i18n`. Templates are in `templates/`, texts in
 //! `messages/*.toml` (one file per capability, every text in Dutch and English), assets
 //! embedded.
 
