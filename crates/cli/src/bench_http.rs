@@ -1,7 +1,8 @@
-//! What the HTTP benchmarks (`desist bench people`, `desist bench zsm`) share: the server
-//! started in this process on port 0, a benchmark member signed in through the login form, and
-//! `wrk` driving a list of paths with the session cookie, reported per route with its ratio to
-//! `/healthz` (session lookup and one small query) measured in the same run.
+//! What the HTTP benchmarks (`desist bench people`, `zsm`, `plans`, `logins`) share: the
+//! server started in this process on port 0, a benchmark member signed in through the login
+//! form, `wrk` driving a list of paths with the session cookie, reported per route with its
+//! ratio to `/healthz` (session lookup and one small query) measured in the same run; and a
+//! kept-alive HTTP/1.1 connection ([`Connection`]) for requests timed one by one.
 
 use anyhow::{Context, bail};
 use clap::Args;
@@ -289,7 +290,7 @@ pub fn percent_encode(text: &str) -> String {
 }
 
 /// Signs in through the login form, as a browser does, and returns the session token.
-async fn sign_in(address: SocketAddr, username: &str, password: &str) -> anyhow::Result<String> {
+pub async fn sign_in(address: SocketAddr, username: &str, password: &str) -> anyhow::Result<String> {
     let body = format!("username={}&password={}&next=", percent_encode(username), percent_encode(password));
     let request = format!(
         "POST /login HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
@@ -323,6 +324,85 @@ async fn exchange(address: SocketAddr, request: &str) -> anyhow::Result<String> 
     stream.read_to_end(&mut response).await?;
     let text = String::from_utf8_lossy(&response);
     Ok(text.split("\r\n\r\n").next().unwrap_or_default().to_string())
+}
+
+/// One HTTP/1.1 connection kept alive between requests, as a browser keeps one; connected
+/// again when the server closed it. Answers must carry a `Content-Length` (axum's do).
+pub struct Connection {
+    address: SocketAddr,
+    stream: Option<tokio::io::BufReader<tokio::net::TcpStream>>,
+}
+
+impl Connection {
+    pub fn new(address: SocketAddr) -> Connection {
+        Connection { address, stream: None }
+    }
+
+    /// Sends `method path` with `headers` (each ending in CRLF) and `body`; the status. A
+    /// connection the server closed since the last answer is opened again, once.
+    pub async fn request(&mut self, method: &str, path: &str, headers: &str, body: &[u8]) -> anyhow::Result<u16> {
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{headers}Content-Length: {}\r\n\r\n",
+            self.address,
+            body.len()
+        );
+        let reused = self.stream.is_some();
+        match self.exchange(head.as_bytes(), body).await {
+            Err(_) if reused => {
+                self.stream = None;
+                self.exchange(head.as_bytes(), body).await
+            }
+            answer => answer,
+        }
+    }
+
+    async fn exchange(&mut self, head: &[u8], body: &[u8]) -> anyhow::Result<u16> {
+        use tokio::io::AsyncBufReadExt;
+        let stream = match &mut self.stream {
+            Some(stream) => stream,
+            None => self.stream.insert(tokio::io::BufReader::new(tokio::net::TcpStream::connect(self.address).await?)),
+        };
+        let sent = async {
+            stream.get_mut().write_all(head).await?;
+            stream.get_mut().write_all(body).await
+        };
+        if let Err(error) = sent.await {
+            self.stream = None;
+            return Err(error.into());
+        }
+        let (mut status, mut length, mut close) = (None, None, false);
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if stream.read_line(&mut line).await? == 0 {
+                self.stream = None;
+                bail!("the server closed the connection");
+            }
+            let text = line.trim_end();
+            if text.is_empty() {
+                break;
+            }
+            if status.is_none() {
+                status = text.split(' ').nth(1).and_then(|s| s.parse::<u16>().ok());
+            } else if let Some((name, value)) = text.split_once(':') {
+                if name.eq_ignore_ascii_case("content-length") {
+                    length = value.trim().parse::<usize>().ok();
+                } else if name.eq_ignore_ascii_case("connection") && value.trim().eq_ignore_ascii_case("close") {
+                    close = true;
+                }
+            }
+        }
+        let (Some(status), Some(length)) = (status, length) else {
+            self.stream = None;
+            bail!("an answer without a status or a Content-Length");
+        };
+        let mut rest = vec![0u8; length];
+        stream.read_exact(&mut rest).await?;
+        if close {
+            self.stream = None;
+        }
+        Ok(status)
+    }
 }
 
 /// The route table both benchmarks print.

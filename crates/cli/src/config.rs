@@ -36,17 +36,31 @@ pub struct Config {
     pub metrics_token: Option<String>,
 }
 
+/// `domain::directory::LoginThrottle` as configured.
 #[derive(Clone, Deserialize, PartialEq, Debug)]
 #[serde(default, deny_unknown_fields)]
 pub struct ThrottleConfig {
     pub window_minutes: u32,
-    pub per_account: u32,
+    /// Attempts on one account from one address; past it, that address waits.
+    pub per_account_and_address: u32,
+    /// Attempts from one address on any accounts.
     pub per_address: u32,
+    /// Attempts on one account from anywhere before it slows down (never locks out).
+    pub per_account: u32,
+    /// Past `per_account`, addresses that failed on the account get one attempt per this long.
+    pub slow_down_seconds: u32,
 }
 
 impl Default for ThrottleConfig {
     fn default() -> Self {
-        Self { window_minutes: 15, per_account: 5, per_address: 20 }
+        let rule = domain::directory::LoginThrottle::default();
+        Self {
+            window_minutes: u32::try_from(rule.window.as_mins()).unwrap_or(15),
+            per_account_and_address: rule.per_account_and_address,
+            per_address: rule.per_address,
+            per_account: rule.per_account,
+            slow_down_seconds: u32::try_from(rule.slow_down.as_secs()).unwrap_or(60),
+        }
     }
 }
 
@@ -236,9 +250,12 @@ impl Config {
             default_lang: web::i18n::Lang::parse(&self.language).expect("checked in Config::check"),
             throttle: domain::directory::LoginThrottle {
                 window: jiff::SignedDuration::from_mins(i64::from(self.login_throttle.window_minutes)),
-                per_account: self.login_throttle.per_account,
+                per_account_and_address: self.login_throttle.per_account_and_address,
                 per_address: self.login_throttle.per_address,
+                per_account: self.login_throttle.per_account,
+                slow_down: jiff::SignedDuration::from_secs(i64::from(self.login_throttle.slow_down_seconds)),
             },
+            password_checks: web::PasswordLimits::default(),
             trust_forwarded_for: self.trust_forwarded_for,
             request_timeout: std::time::Duration::from_secs(30),
             cohort_rules: self.cohort_rules.clone(),

@@ -1,8 +1,10 @@
 //! `desist`: the one binary. Serves the web application and API, loads the demo, runs
 //! migrations, manages members; evidence commands (import, export, cohort, reoffending) work
-//! over the same store; `bench evidence | people | plans | zsm` measure at national scale.
+//! over the same store; `bench evidence | people | plans | zsm` measure at national scale, `bench logins`
+//! hostile sign-in load.
 
 mod bench_http;
+mod bench_logins;
 mod bench_people;
 mod bench_plans;
 mod bench_zsm;
@@ -79,6 +81,9 @@ enum BenchCommand {
     Zsm(bench_zsm::ZsmBenchArgs),
     /// "My agency's tasks", a plan page and the weekly review with 100k plans and 1M tasks.
     Plans(bench_plans::PlansBenchArgs),
+    /// Wrong sign-ins by the hundreds at once: the server's peak memory, and signed-in members'
+    /// p99 beside /healthz.
+    Logins(bench_logins::LoginsBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -136,6 +141,7 @@ async fn run(command: Command, config: Config, clock: Arc<dyn Clock>) -> anyhow:
         Command::Bench(BenchCommand::People(args)) => bench_people::run(args, config, clock.as_ref()).await,
         Command::Bench(BenchCommand::Zsm(args)) => bench_zsm::run(args, config, clock.as_ref()).await,
         Command::Bench(BenchCommand::Plans(args)) => bench_plans::run(args, config, clock.as_ref()).await,
+        Command::Bench(BenchCommand::Logins(args)) => bench_logins::run(args, clock.as_ref()).await,
     }
 }
 

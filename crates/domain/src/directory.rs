@@ -1,12 +1,20 @@
-//! Agencies and their members (the users), the login-throttling rule, the storage ports of both
-//! and of the sessions of logged-in members, and the use cases that read the directory.
+//! Agencies and their members (the users), the storage ports of both and of the sessions of
+//! signed-in members, and the use cases that read the directory; signing in — the throttle's
+//! rule, the attempts, a member's open sessions — is in `sign_in`.
+
+mod sign_in;
+
+pub use sign_in::{
+    ATTEMPTS_KEPT, AttemptCounts, AttemptEnd, AttemptId, AttemptWindow, FailedAttempts, LoginThrottle, OpenSession,
+    Sessions, SignIns, Verdict,
+};
 
 use crate::access::Role;
 use crate::ids::{AgencyId, MemberId};
 use crate::ports::StoreResult;
 use crate::service::ServiceResult;
 use crate::validation::{FieldError, ValidationErrors, required_text};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::str::FromStr;
@@ -111,33 +119,6 @@ pub fn check_new_password(password: &str) -> Result<(), ValidationErrors> {
     Ok(())
 }
 
-/// Failed logins are counted per account and per client address over a sliding window; past
-/// the limit, logins are refused until the oldest failure leaves the window — even with the
-/// right password, so guessing gains nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoginThrottle {
-    pub window: SignedDuration,
-    pub per_account: u32,
-    pub per_address: u32,
-}
-
-impl Default for LoginThrottle {
-    fn default() -> Self {
-        Self { window: SignedDuration::from_mins(15), per_account: 5, per_address: 20 }
-    }
-}
-
-impl LoginThrottle {
-    pub fn since(&self, now: Timestamp) -> Timestamp {
-        now.checked_sub(self.window).unwrap_or(now)
-    }
-
-    /// `failures_*` are the failures since `since(now)`.
-    pub fn allows(&self, failures_for_account: u32, failures_from_address: u32) -> bool {
-        failures_for_account < self.per_account && failures_from_address < self.per_address
-    }
-}
-
 // --- storage ports: agencies and members, and the sessions of logged-in members ---
 
 /// A member with the secret needed to check their password; never leaves the web layer.
@@ -163,7 +144,7 @@ pub trait DirectoryStore: Send + Sync {
     fn set_password_hash(&self, username: &str, password_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
-/// A logged-in session. The token itself is never stored, only its hash.
+/// A signed-in session. The token itself is never stored, only its hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub token_hash: String,
@@ -171,6 +152,11 @@ pub struct Session {
     pub csrf_token: String,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// The address it was signed in from, shown in the member's list of open sessions.
+    pub signed_in_from: String,
+    /// Failed attempts on the account since the sign-in before this one, until the member has
+    /// been told of them (the first page after signing in).
+    pub failed_attempts: Option<FailedAttempts>,
 }
 
 /// A session that has not expired, with its (enabled) member and the name of the member's
@@ -191,19 +177,39 @@ pub trait SessionStore: Send + Sync {
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<Option<LiveSession>>> + Send;
     fn delete_session(&self, token_hash: &str) -> impl Future<Output = StoreResult<()>> + Send;
-    fn record_login_failure(
+    /// Clears the session's `failed_attempts` once the member has been told; whether this call
+    /// cleared them (so of two requests at once, one tells).
+    fn clear_failed_attempts(&self, token_hash: &str) -> impl Future<Output = StoreResult<bool>> + Send;
+    /// The member's sessions live at `now`, newest first.
+    fn sessions_of(&self, member: MemberId, now: Timestamp) -> impl Future<Output = StoreResult<Vec<Session>>> + Send;
+    /// Ends every session of the member but the one with `keep` as its token hash; how many.
+    fn end_other_sessions(&self, member: MemberId, keep: &str) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// Attempts to sign in that still count (pending or failed), without recording one.
+    fn login_attempts(
+        &self,
+        username: &str,
+        address: &str,
+        window: AttemptWindow,
+    ) -> impl Future<Output = StoreResult<AttemptCounts>> + Send;
+    /// Records a pending attempt and commits it, then counts the attempts that still count, this
+    /// one included. Counting after the commit is what makes parallel attempts see each other.
+    fn record_login_attempt(
         &self,
         username: &str,
         address: &str,
         at: Timestamp,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Failures since `since`: (for this account, from this address).
-    fn login_failures(
+        window: AttemptWindow,
+    ) -> impl Future<Output = StoreResult<(AttemptId, AttemptCounts)>> + Send;
+    fn end_login_attempt(&self, id: AttemptId, end: AttemptEnd) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The attempt succeeded: it stops counting. Returns the failed attempts on `username`
+    /// since its previous success, and forgets attempts made before `forget_before`.
+    fn login_succeeded(
         &self,
+        id: AttemptId,
         username: &str,
-        address: &str,
-        since: Timestamp,
-    ) -> impl Future<Output = StoreResult<(u32, u32)>> + Send;
+        forget_before: Timestamp,
+    ) -> impl Future<Output = StoreResult<Option<FailedAttempts>>> + Send;
 }
 
 // --- use cases ---
@@ -243,13 +249,5 @@ mod tests {
     fn short_passwords_are_refused() {
         assert!(check_new_password("short").is_err());
         assert!(check_new_password("correct horse battery").is_ok());
-    }
-
-    #[test]
-    fn throttle_blocks_at_the_limit_per_account_and_per_address() {
-        let throttle = LoginThrottle::default();
-        assert!(throttle.allows(4, 19));
-        assert!(!throttle.allows(5, 0));
-        assert!(!throttle.allows(0, 20));
     }
 }

@@ -30,6 +30,8 @@ async fn signed_in(store: &Store, token: &str) -> (Session, String) {
         csrf_token: "csrf".into(),
         created_at: at("2026-11-22T10:00:00Z"),
         expires_at: at("2026-11-22T18:00:00Z"),
+        signed_in_from: "10.0.0.7".into(),
+        failed_attempts: None,
     };
     store.create_session(&session).await.unwrap();
     let username = store.member(officer.member_id).await.unwrap().unwrap().username;
@@ -98,4 +100,25 @@ async fn memory_is_not_trusted_while_the_listener_is_disconnected() {
     assert!(!live(&second, "outage").await, "nothing kept from before the outage");
     let (_, _) = signed_in(&first, "after").await;
     assert!(live(&second, "after").await);
+}
+
+/// "Sign out everywhere else" through one server ends those sessions on the other, and the
+/// notice of failed attempts, once cleared, is not shown again by the other (issue 16).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_elsewhere_through_one_server_ends_the_sessions_on_the_other() {
+    let Some((first, second)) = two_servers().await else { return };
+    let (here, _) = signed_in(&first, "here").await;
+    let told = domain::directory::FailedAttempts { count: 2, last_from: "192.0.2.2".into(), last_at: at(NOW) };
+    let elsewhere = Session { token_hash: "elsewhere".into(), failed_attempts: Some(told), ..here.clone() };
+    first.create_session(&elsewhere).await.unwrap();
+    assert!(live(&second, "elsewhere").await, "kept by the second server");
+    assert!(second.session("elsewhere", at(NOW)).await.unwrap().unwrap().session.failed_attempts.is_some());
+    first.clear_failed_attempts("elsewhere").await.unwrap();
+    wait_until("the second server hears the notice was shown", || async {
+        second.session("elsewhere", at(NOW)).await.unwrap().unwrap().session.failed_attempts.is_none()
+    })
+    .await;
+    assert_eq!(first.end_other_sessions(here.member_id, "here").await.unwrap(), 1);
+    wait_until("the second server hears of the ended session", || async { !live(&second, "elsewhere").await }).await;
+    assert!(live(&second, "here").await, "the session that asked stays");
 }

@@ -1,24 +1,27 @@
 //! Sign-in, sessions and the request context. Sessions are random tokens; the database keeps
-//! only their SHA-256, so a copy of the database does not let anyone in. Passwords are hashed
-//! with argon2 on the blocking pool, never on the async runtime.
+//! only their SHA-256, so a copy of the database does not let anyone in. Passwords are checked
+//! with argon2 on the blocking pool, never on the async runtime, as many at once as
+//! `password::PasswordChecks` allows; every attempt is on record before its check
+//! (`domain::directory::SignIns`), so the throttle holds under parallel attempts.
 
 use crate::AppState;
 use crate::error::WebError;
 use crate::forms::{ErrorList, Posted};
 use crate::i18n::{Lang, Texts};
 use crate::page::{Page, render};
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, PasswordHasher};
 use askama::Template;
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, Query, Request, State};
-use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::header::{AUTHORIZATION, COOKIE, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::access::Actor;
-use domain::directory::{DirectoryStore, LiveSession, Session, SessionStore, parse_username};
+use domain::directory::{DirectoryStore, FailedAttempts, LiveSession, Session, SessionStore, parse_username};
+use jiff::SignedDuration;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
@@ -36,6 +39,8 @@ pub struct RequestContext {
     /// The signed-in member's unread notifications, counted for pages only (not for the API,
     /// assets or the board's refreshed fragment).
     pub unread: Option<u32>,
+    /// What failed on the member's account before they signed in, told on the first page after.
+    pub notice: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +52,8 @@ pub struct SignedIn {
     /// requests cannot be forged by another site, so they need no CSRF token.
     pub by_bearer: bool,
     pub token_hash: String,
+    /// Failed attempts not yet told to the member (see `RequestContext::notice`).
+    pub failed_attempts: Option<FailedAttempts>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
@@ -90,21 +97,6 @@ pub async fn hash_password(password: String) -> Result<String, WebError> {
         .await
         .map_err(|e| WebError::internal(e.to_string()))?
         .map_err(|e| WebError::internal(e.to_string()))
-}
-
-/// A real hash of a random password: checking against it when the username is unknown takes
-/// as long as a real check, so response times do not reveal which usernames exist.
-static DECOY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    Argon2::default().hash_password(random_token().as_bytes()).expect("argon2 hashes").to_string()
-});
-
-async fn verify_password(password: String, hash: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
-        let hash = hash.unwrap_or_else(|| DECOY_HASH.clone());
-        Argon2::default().verify_password(password.as_bytes(), hash.as_str()).is_ok()
-    })
-    .await
-    .unwrap_or(false)
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -154,6 +146,7 @@ async fn signed_in(state: &AppState, token: &str, by_bearer: bool) -> Result<Opt
         csrf_token: session.csrf_token,
         by_bearer,
         token_hash,
+        failed_attempts: session.failed_attempts,
     }))
 }
 
@@ -181,15 +174,39 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         }
         _ => None,
     };
+    let texts = Texts::new(lang);
+    let notice = match &signed_in {
+        Some(member) if request.method() == axum::http::Method::GET && unread.is_some() && !member.by_bearer => {
+            member.failed_attempts.as_ref().map(|failed| failed_attempts_notice(&state, failed, texts))
+        }
+        _ => None,
+    };
+    let told = notice.as_ref().and(signed_in.as_ref()).map(|member| member.token_hash.clone());
     let context = RequestContext {
         signed_in,
-        texts: Texts::new(lang),
+        texts,
         address: client_address(&request, state.config.trust_forwarded_for),
         path,
         unread,
+        notice,
     };
     request.extensions_mut().insert(context);
-    next.run(request).await
+    let response = next.run(request).await;
+    // Told once the page showing it was answered (not a redirect on to another page).
+    if let Some(token_hash) = told
+        && response.status() == StatusCode::OK
+        && let Err(error) = state.store.clear_failed_attempts(&token_hash).await
+    {
+        tracing::warn!(%error, "the notice of failed sign-in attempts could not be cleared");
+    }
+    response
+}
+
+/// The notice of failed attempts on the member's account, for the first page after signing in.
+fn failed_attempts_notice(state: &AppState, failed: &FailedAttempts, t: Texts) -> String {
+    let key = if failed.count == 1 { "login.failed_attempts_one" } else { "login.failed_attempts" };
+    let time = crate::page::local_time(failed.last_at, &state.config.time_zone);
+    t.fill(key, &[("count", &failed.count.to_string()), ("address", &failed.last_from), ("time", &time)])
 }
 
 /// Whether a request may answer with a page that shows the menu (a page, or a form re-shown
@@ -231,14 +248,24 @@ async fn login_page(context: RequestContext, Query(query): Query<LoginQuery>) ->
     let page = Page::new(&context, context.texts.get("login.title"));
     Ok(render(
         StatusCode::OK,
-        &LoginPage { page, username: String::new(), next: local_path(&query.next), errors: ErrorList::default() },
+        &LoginPage {
+            page,
+            username: String::new(),
+            next: redirect_target(&query.next).to_string(),
+            errors: ErrorList::default(),
+        },
     ))
 }
 
-/// Why a sign-in failed; both cases show the same words to the user for wrong credentials.
+/// Why a sign-in failed.
 pub enum LoginError {
+    /// Wrong password, unknown or disabled account: the same words for each.
     WrongCredentials,
-    Throttled,
+    /// The throttle refused the attempt before checking it; the address may try again after this.
+    Throttled(SignedDuration),
+    /// Too many sign-ins are being checked: refused before anything (answered after a second),
+    /// try again in a moment.
+    Busy,
     Web(WebError),
 }
 
@@ -248,38 +275,90 @@ impl From<WebError> for LoginError {
     }
 }
 
+impl From<domain::ports::StoreError> for LoginError {
+    fn from(error: domain::ports::StoreError) -> Self {
+        LoginError::Web(error.into())
+    }
+}
+
+impl LoginError {
+    /// Seconds for `Retry-After` when the sign-in was refused without being checked.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            LoginError::Throttled(wait) => Some(wait.as_secs().max(1).unsigned_abs()),
+            LoginError::Busy => Some(1),
+            _ => None,
+        }
+    }
+
+    /// What the member reads, in their language.
+    pub fn message(&self, t: Texts) -> String {
+        match self {
+            LoginError::Throttled(wait) => {
+                let minutes = (wait.as_secs().max(1).unsigned_abs()).div_ceil(60);
+                let key = if minutes == 1 { "login.throttled_one" } else { "login.throttled" };
+                t.fill(key, &[("minutes", &minutes.to_string())])
+            }
+            LoginError::Busy => t.get("login.busy").to_string(),
+            _ => t.get("login.failed").to_string(),
+        }
+    }
+}
+
+/// Sets `Retry-After` on a refused sign-in's answer.
+pub fn with_retry_after(mut response: Response, error: &LoginError) -> Response {
+    if let Some(seconds) = error.retry_after()
+        && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+    {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
+    response
+}
+
 pub struct NewSession {
     pub token: String,
     pub session: Session,
 }
 
-/// Checks the password (throttled per account and per address) and opens a session.
+/// Checks the password and opens a session. In this order: a place among the sign-ins being
+/// checked (or `Busy` at once), the attempt on record and judged by the throttle (or
+/// `Throttled`), the password checked. A success ends `presented` (the session the browser
+/// came with, if any): one browser, one session.
 pub async fn authenticate(
     state: &AppState,
     username: &str,
     password: String,
     address: &str,
+    presented: Option<&str>,
 ) -> Result<NewSession, LoginError> {
     let username = parse_username(username).unwrap_or_else(|_| username.trim().to_lowercase());
-    let now = state.clock.now();
-    let throttle = state.config.throttle;
-    let (by_account, by_address) =
-        state.store.login_failures(&username, address, throttle.since(now)).await.map_err(WebError::from)?;
-    if !throttle.allows(by_account, by_address) {
-        tracing::warn!(%username, %address, "login throttled");
-        return Err(LoginError::Throttled);
-    }
-    let credentials = state.store.credentials(&username).await.map_err(WebError::from)?;
+    let Some(admission) = state.password_checks.admit() else {
+        tracing::warn!(%username, %address, "sign-in refused: too many being checked");
+        tokio::time::sleep(state.password_checks.refused_answer_after()).await;
+        return Err(LoginError::Busy);
+    };
+    let sign_ins = state.sign_ins();
+    let attempt = match sign_ins.attempt(&username, address).await? {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            tracing::warn!(%username, %address, "login throttled");
+            return Err(LoginError::Throttled(wait));
+        }
+    };
+    let credentials = state.store.credentials(&username).await?;
     let hash = credentials.as_ref().map(|c| c.password_hash.clone());
-    let valid = verify_password(password, hash).await;
+    let valid = admission.verify(password, hash).await;
+    drop(admission);
     let member = match credentials {
         Some(c) if valid && !c.member.disabled => c.member,
         _ => {
-            state.store.record_login_failure(&username, address, now).await.map_err(WebError::from)?;
+            sign_ins.failed(attempt).await?;
             tracing::info!(%username, %address, "login failed");
             return Err(LoginError::WrongCredentials);
         }
     };
+    let failed_attempts = sign_ins.succeeded(attempt, &username).await?;
+    let now = state.clock.now();
     let token = random_token();
     let session = Session {
         token_hash: hash_token(&token),
@@ -287,24 +366,23 @@ pub async fn authenticate(
         csrf_token: random_token(),
         created_at: now,
         expires_at: now.checked_add(state.config.session_lifetime).unwrap_or(now),
+        signed_in_from: address.to_string(),
+        failed_attempts,
     };
-    state.store.create_session(&session).await.map_err(WebError::from)?;
+    state.store.create_session(&session).await?;
+    if let Some(old) = presented {
+        state.store.delete_session(old).await?;
+    }
     tracing::info!(%username, "signed in");
     Ok(NewSession { token, session })
 }
 
 async fn login(State(state): State<AppState>, context: RequestContext, posted: Posted) -> Result<Response, WebError> {
-    let (username, next) = (posted.get("username"), local_path(&posted.get("next")));
-    let failed = |key: &'static str, status: StatusCode| {
-        let t = context.texts;
-        let page = Page::new(&context, t.get("login.title"));
-        let errors = ErrorList::single("username", t.get(key));
-        render(status, &LoginPage { page, username: username.clone(), next: next.clone(), errors })
-    };
-    match authenticate(&state, &username, posted.get("password"), &context.address).await {
+    let (username, next) = (posted.get("username"), redirect_target(&posted.get("next")).to_string());
+    let presented = context.signed_in.as_ref().map(|s| s.token_hash.clone());
+    match authenticate(&state, &username, posted.get("password"), &context.address, presented.as_deref()).await {
         Ok(new) => {
-            let target = if next.is_empty() { "/people".to_string() } else { next.clone() };
-            let mut response = Redirect::to(&target).into_response();
+            let mut response = Redirect::to(&next).into_response();
             let max_age = state.config.session_lifetime.as_secs();
             set_cookie(
                 &mut response,
@@ -313,9 +391,17 @@ async fn login(State(state): State<AppState>, context: RequestContext, posted: P
             );
             Ok(response)
         }
-        Err(LoginError::WrongCredentials) => Ok(failed("login.failed", StatusCode::UNAUTHORIZED)),
-        Err(LoginError::Throttled) => Ok(failed("login.throttled", StatusCode::TOO_MANY_REQUESTS)),
         Err(LoginError::Web(error)) => Err(error),
+        Err(error) => {
+            let t = context.texts;
+            let status = match error {
+                LoginError::WrongCredentials => StatusCode::UNAUTHORIZED,
+                _ => StatusCode::TOO_MANY_REQUESTS,
+            };
+            let page = Page::new(&context, t.get("login.title"));
+            let errors = ErrorList::single("username", error.message(t));
+            Ok(with_retry_after(render(status, &LoginPage { page, username, next, errors }), &error))
+        }
     }
 }
 
@@ -338,8 +424,7 @@ async fn switch_language(
     Query(query): Query<LanguageQuery>,
 ) -> Result<Response, WebError> {
     let lang = Lang::parse(&code).ok_or(WebError::NotFound)?;
-    let back = local_path(&query.back);
-    let mut response = Redirect::to(if back.is_empty() { "/" } else { &back }).into_response();
+    let mut response = Redirect::to(redirect_target(&query.back)).into_response();
     let one_year = 365 * 24 * 3600;
     set_cookie(
         &mut response,
@@ -357,9 +442,21 @@ fn set_cookie(response: &mut Response, value: &str, secure: bool) {
     }
 }
 
-/// Only paths on this site may be redirect targets (no `//evil.example`).
-pub fn local_path(raw: &str) -> String {
-    if raw.starts_with('/') && !raw.starts_with("//") && !raw.contains('\\') { raw.to_string() } else { String::new() }
+/// The one check of every redirect target the application takes from input (`next` at
+/// sign-in, `back` after switching language): a path on this site, or else `/`.
+///
+/// A target is kept only when it starts with one `/` (not `//` or `/\`: another host) and is
+/// visible ASCII without backslashes. So no scheme and no other host however spelled —
+/// browsers drop tabs and line breaks from a URL, so `/<tab>/evil.example` is `//evil.example`
+/// to them, and read `\` as `/` — and nothing a `Location` header cannot carry (control
+/// characters there answered 500). Paths this application links to are percent-encoded, so
+/// they pass.
+pub fn redirect_target(raw: &str) -> &str {
+    let bytes = raw.as_bytes();
+    let on_this_site = bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && bytes.iter().all(|b| b.is_ascii_graphic() && *b != b'\\');
+    if on_this_site { raw } else { "/" }
 }
 
 #[cfg(test)]
@@ -368,10 +465,28 @@ mod tests {
 
     #[test]
     fn redirect_targets_stay_on_the_site() {
-        assert_eq!(local_path("/people/1"), "/people/1");
-        assert_eq!(local_path("//evil.example"), "");
-        assert_eq!(local_path("https://evil.example"), "");
-        assert_eq!(local_path("/\\evil.example"), "");
+        for kept in ["/", "/people/1", "/people?q=%C3%96zdemir&page=2", "/zsm/zsm-utrecht/board#case-3"] {
+            assert_eq!(redirect_target(kept), kept);
+        }
+        for refused in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n",
+            "/people\r\nSet-Cookie: x=1",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "\\\\evil.example",
+            "/a\\b",
+            " /people",
+            "people",
+            "/Özdemir",
+            "/a\u{0}",
+            "/a\u{7f}",
+        ] {
+            assert_eq!(redirect_target(refused), "/", "{refused:?}");
+        }
     }
 
     #[test]

@@ -19,8 +19,12 @@ pub async fn verify(State(_state): State<AppState>, request: Request, next: Next
     if request.method().is_safe() {
         return next.run(request).await;
     }
-    let Some(signed_in) = request.extensions().get::<RequestContext>().and_then(|c| c.signed_in.clone()) else {
-        // Not signed in: only sign-in can succeed, and there the browser's origin headers decide.
+    let signed_in = request.extensions().get::<RequestContext>().and_then(|c| c.signed_in.clone());
+    // Signing in needs the password, not a session's token: the browser's origin headers
+    // decide, for a browser that is signed in too (its old session then ends; the sign-in
+    // form it posts from was shown before it signed in, so it carries no token).
+    let signing_in = matches!(request.uri().path(), "/login" | "/api/v1/login");
+    let Some(signed_in) = signed_in.filter(|_| !signing_in) else {
         if cross_site(&request) {
             return WebError::Csrf.into_response();
         }

@@ -7,7 +7,8 @@
 //! service constructors, and answers with `page::ok` or, after a form, `page::after_post`
 //! (`api::problem` for the API). What pages share: `page` (layout, answering), `forms` (the
 //! posted fields, the error summary), `lookup` (agencies and members by name), `auth`
-//! (sessions, sign-in), `csrf`, `error`, `i18n`. Templates are in `templates/`, texts in
+//! (sessions, sign-in, redirect targets), `password` (the bound on password checks),
+//! `sessions` (a member's open sessions), `csrf`, `error`, `i18n`. Templates are in `templates/`, texts in
 //! `messages/*.toml` (one file per capability, every text in Dutch and English), assets
 //! embedded.
 
@@ -27,9 +28,11 @@ mod measures;
 mod metrics;
 mod notifications;
 mod page;
+mod password;
 mod people;
 mod plan;
 mod screening;
+mod sessions;
 pub mod zsm;
 
 use axum::Router;
@@ -46,6 +49,7 @@ use tower_http::trace::TraceLayer;
 
 pub use auth::hash_password;
 pub use error::WebError;
+pub use password::{PasswordCheckStats, PasswordLimits};
 
 /// Settings the web layer needs; built by the CLI from the typed configuration.
 #[derive(Debug, Clone)]
@@ -57,6 +61,8 @@ pub struct WebConfig {
     pub time_zone: TimeZone,
     pub default_lang: Lang,
     pub throttle: LoginThrottle,
+    /// How many password checks run at once and how many more may wait (default: from the cores).
+    pub password_checks: PasswordLimits,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
     pub request_timeout: Duration,
@@ -74,6 +80,7 @@ impl Default for WebConfig {
             time_zone: TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC),
             default_lang: Lang::Nl,
             throttle: LoginThrottle::default(),
+            password_checks: PasswordLimits::default(),
             trust_forwarded_for: false,
             request_timeout: Duration::from_secs(30),
             cohort_rules: Vec::new(),
@@ -95,11 +102,14 @@ pub struct AppState {
     board_rows: Arc<zsm::BoardRows>,
     /// Request latencies by route, for `/metrics`.
     latencies: Arc<metrics::Latencies>,
+    /// The bound on password checks, shared by all sign-ins of this server.
+    password_checks: Arc<password::PasswordChecks>,
 }
 
 impl AppState {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
         Self {
+            password_checks: password::PasswordChecks::new(config.password_checks),
             store,
             clock,
             config: Arc::new(config),
@@ -108,6 +118,11 @@ impl AppState {
             board_rows: Arc::default(),
             latencies: Arc::default(),
         }
+    }
+
+    /// How this server's password checks went: the most at once, buffers, sign-ins refused busy.
+    pub fn password_check_stats(&self) -> PasswordCheckStats {
+        self.password_checks.stats()
     }
 
     /// How many times this server loaded the extract from the store for the evidence pages.
@@ -131,6 +146,14 @@ impl AppState {
 
     pub(crate) fn directory(&self) -> domain::directory::Directory<'_, Store> {
         domain::directory::Directory { store: &self.store }
+    }
+
+    pub(crate) fn sign_ins(&self) -> domain::directory::SignIns<'_, Store> {
+        domain::directory::SignIns { store: &self.store, clock: self.clock.as_ref(), throttle: &self.config.throttle }
+    }
+
+    pub(crate) fn sessions(&self) -> domain::directory::Sessions<'_, Store> {
+        domain::directory::Sessions { store: &self.store, clock: self.clock.as_ref() }
     }
 
     pub(crate) fn screenings(&self) -> domain::screening::service::Screenings<'_, Store> {
@@ -221,6 +244,7 @@ pub fn app(state: AppState) -> Router {
         .merge(evidence::routes())
         .merge(notifications::routes())
         .merge(metrics::routes())
+        .merge(sessions::routes())
         .merge(auth::routes())
         .merge(assets::routes())
         .nest("/api", api::routes())

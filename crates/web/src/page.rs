@@ -31,6 +31,8 @@ pub struct Page {
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
     pub unread_count: String,
     pub unread_label: String,
+    /// Failed attempts on the member's account, told on the first page after signing in.
+    pub notice: Option<String>,
 }
 
 impl Page {
@@ -53,6 +55,7 @@ impl Page {
         };
         let unread_label = t.fill("nav.notifications_unread", &[("count", &unread_count)]);
         Self {
+            notice: context.notice.clone(),
             screens,
             manages_plans,
             unread,

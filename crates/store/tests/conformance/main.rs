@@ -23,4 +23,5 @@ mod not_desist;
 mod outbox;
 mod plan_concurrency;
 mod plan_history;
+mod sign_in;
 mod zsm;

@@ -1,9 +1,11 @@
 //! Signing in to the API: `POST /api/v1/login` checks the password like the sign-in page
-//! (throttled per account and per address) and answers with a bearer token.
+//! (throttled, and refused at once with 429 and `Retry-After` when too many sign-ins are being
+//! checked) and answers with a bearer token and the failed attempts on the account since the
+//! member's last sign-in.
 
 use super::problem::{Problem, problem};
 use crate::AppState;
-use crate::auth::{LoginError, RequestContext, authenticate};
+use crate::auth::{LoginError, RequestContext, authenticate, with_retry_after};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -34,25 +36,43 @@ pub struct LoginResponse {
     /// Only needed when calling with the session cookie instead of the bearer token.
     csrf_token: String,
     expires_at: String,
+    /// Failed sign-in attempts on the account since the member's last sign-in, if any.
+    failed_attempts: Option<FailedAttemptsDto>,
 }
 
-/// Sign in; throttled per account and per address like the sign-in page.
+#[derive(Serialize, ToSchema)]
+pub struct FailedAttemptsDto {
+    count: u32,
+    /// The address the last one came from.
+    last_from: String,
+    last_at: String,
+}
+
+/// Sign in; throttled like the sign-in page. A 429 carries `Retry-After` (seconds). A session
+/// the call came with (cookie or bearer) ends when the sign-in succeeds.
 #[utoipa::path(post, path = "/api/v1/login", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
 async fn login(State(state): State<AppState>, context: RequestContext, Json(body): Json<LoginRequest>) -> Response {
-    match authenticate(&state, &body.username, body.password, &context.address).await {
+    let presented = context.signed_in.as_ref().map(|s| s.token_hash.clone());
+    match authenticate(&state, &body.username, body.password, &context.address, presented.as_deref()).await {
         Ok(new) => Json(LoginResponse {
             token: new.token,
             csrf_token: new.session.csrf_token,
             expires_at: new.session.expires_at.to_string(),
+            failed_attempts: new.session.failed_attempts.map(|f| FailedAttemptsDto {
+                count: f.count,
+                last_from: f.last_from,
+                last_at: f.last_at.to_string(),
+            }),
         })
         .into_response(),
-        Err(LoginError::WrongCredentials) => {
-            problem(StatusCode::UNAUTHORIZED, "the username or password is not right", Vec::new(), json!({}))
-        }
-        Err(LoginError::Throttled) => {
-            problem(StatusCode::TOO_MANY_REQUESTS, "too many attempts; wait 15 minutes", Vec::new(), json!({}))
-        }
         Err(LoginError::Web(error)) => error.into_response(),
+        Err(error) => {
+            let status = match error {
+                LoginError::WrongCredentials => StatusCode::UNAUTHORIZED,
+                _ => StatusCode::TOO_MANY_REQUESTS,
+            };
+            with_retry_after(problem(status, error.message(context.texts), Vec::new(), json!({})), &error)
+        }
     }
 }

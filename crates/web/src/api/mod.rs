@@ -1,6 +1,6 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`:
 //! one module per capability (`people`, `plan`, `measures`, `notifications`), signing in in
-//! `auth`, and the answers that are not a success in `problem` (problem JSON, RFC 9457). Same
+//! `auth`, a member's own sessions in `sessions`, and the answers that are not a success in `problem` (problem JSON, RFC 9457). Same
 //! use cases, same access rules and audit as the pages. Authentication: `POST /api/v1/login`
 //! gives a bearer token, or the browser's session cookie with its CSRF token in `X-CSRF-Token`.
 
@@ -10,6 +10,7 @@ mod notifications;
 mod people;
 mod plan;
 pub(crate) mod problem;
+mod sessions;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .merge(plan::routes())
         .merge(measures::routes())
         .merge(notifications::routes())
+        .merge(sessions::routes())
 }
 
 #[derive(OpenApi)]
@@ -45,5 +47,6 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(plan::PlanApiDoc::openapi());
     doc.merge(measures::MeasuresApiDoc::openapi());
     doc.merge(notifications::NotificationsApiDoc::openapi());
+    doc.merge(sessions::SessionsApiDoc::openapi());
     Json(doc)
 }

@@ -154,6 +154,10 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/notifications.rs", "GET", "/v1/notifications", Need::SignedIn),
     ("api/notifications.rs", "POST", "/v1/notifications/read", Need::SignedIn),
     ("api/notifications.rs", "POST", "/v1/notifications/{position}/read", Need::CaseRules("notifications.rs")),
+    ("sessions.rs", "GET", "/sessions", Need::SignedIn),
+    ("sessions.rs", "POST", "/sessions/end-others", Need::SignedIn),
+    ("api/sessions.rs", "GET", "/v1/sessions", Need::SignedIn),
+    ("api/sessions.rs", "POST", "/v1/sessions/end-others", Need::SignedIn),
     ("api/plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("api/plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),
 ];

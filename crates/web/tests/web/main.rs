@@ -24,6 +24,7 @@ mod person_picker;
 mod plan_conflicts;
 mod restricted;
 mod security;
+mod sign_in;
 mod zsm;
 mod zsm_case_page;
 mod zsm_orders;

@@ -186,6 +186,8 @@ impl TestApp {
             csrf_token: csrf.clone(),
             created_at: self.clock.now(),
             expires_at: self.clock.now().checked_add(jiff::SignedDuration::from_hours(8)).unwrap(),
+            signed_in_from: "127.0.0.1".into(),
+            failed_attempts: None,
         };
         self.store.create_session(&session).await.unwrap();
         Client::new(self, Some(token), csrf)
