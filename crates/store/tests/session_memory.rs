@@ -12,14 +12,14 @@ use support::{actor, at, execute};
 
 const NOW: &str = "2026-11-22T11:00:00Z";
 
-async fn two_servers() -> Option<(Store, Store)> {
-    let (url, _) = support::fresh_url(support::Backend::Postgres).await?;
+async fn two_servers() -> Option<(Store, Store, support::Scratch)> {
+    let (url, scratch) = support::fresh_url(support::Backend::Postgres).await?;
     let first = Store::connect(&url, 4).await.unwrap();
     let second = Store::connect(&url, 4).await.unwrap();
     for store in [&first, &second] {
         wait_until("the listener is connected", || async { store.sessions_in_memory() == Some(true) }).await;
     }
-    Some((first, second))
+    Some((first, second, scratch))
 }
 
 async fn signed_in(store: &Store, token: &str) -> (Session, String) {
@@ -59,7 +59,7 @@ async fn live(store: &Store, token: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_logout_on_one_server_ends_the_session_on_the_other() {
-    let Some((first, second)) = two_servers().await else { return };
+    let Some((first, second, _scratch)) = two_servers().await else { return };
     let (session, _) = signed_in(&first, "logout").await;
     assert!(live(&second, "logout").await, "kept by the second server");
     first.delete_session(&session.token_hash).await.unwrap();
@@ -69,7 +69,7 @@ async fn a_logout_on_one_server_ends_the_session_on_the_other() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_by_any_process_reach_the_servers() {
-    let Some((first, second)) = two_servers().await else { return };
+    let Some((first, second, _scratch)) = two_servers().await else { return };
     let (_, username) = signed_in(&first, "renamed").await;
     let before = second.session("renamed", at(NOW)).await.unwrap().unwrap();
     // Not through the store: as `psql` or another tool would.
@@ -88,7 +88,7 @@ async fn changes_by_any_process_reach_the_servers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_is_not_trusted_while_the_listener_is_disconnected() {
-    let Some((first, second)) = two_servers().await else { return };
+    let Some((first, second, _scratch)) = two_servers().await else { return };
     let (session, _) = signed_in(&first, "outage").await;
     assert!(live(&second, "outage").await);
     // Both listeners lose their connections: announcements made now reach no one.
@@ -106,7 +106,7 @@ async fn memory_is_not_trusted_while_the_listener_is_disconnected() {
 /// notice of failed attempts, once cleared, is not shown again by the other (issue 16).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_out_elsewhere_through_one_server_ends_the_sessions_on_the_other() {
-    let Some((first, second)) = two_servers().await else { return };
+    let Some((first, second, _scratch)) = two_servers().await else { return };
     let (here, _) = signed_in(&first, "here").await;
     let told = domain::directory::FailedAttempts { count: 2, last_from: "192.0.2.2".into(), last_at: at(NOW) };
     let elsewhere = Session { token_hash: "elsewhere".into(), failed_attempts: Some(told), ..here.clone() };

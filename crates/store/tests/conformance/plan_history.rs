@@ -159,7 +159,7 @@ async fn median_time<F: std::future::Future<Output = ()>>(run: impl Fn() -> F) -
 }
 
 /// A pre-0027 database on `backend`: every migration before 0027 applied, none after.
-async fn database_before_0027(backend: Backend) -> Option<(Store, Option<tempfile::TempDir>)> {
+async fn database_before_0027(backend: Backend) -> Option<(Store, support::Scratch)> {
     let (url, dir) = support::fresh_url(backend).await?;
     let tree = if url.starts_with("sqlite:") { "migrations/sqlite" } else { "migrations/postgres" };
     let older = tempfile::tempdir().unwrap();

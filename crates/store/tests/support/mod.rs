@@ -16,6 +16,9 @@ use jiff::tz::TimeZone;
 use std::sync::LazyLock;
 use store::Store;
 
+mod scratch;
+pub use scratch::Scratch;
+
 /// The time zone of the stories that do not depend on one.
 pub static UTC: LazyLock<TimeZone> = LazyLock::new(|| TimeZone::UTC);
 
@@ -30,7 +33,7 @@ pub enum Backend {
 pub struct TestDb {
     pub store: Store,
     pub url: String,
-    _dir: Option<tempfile::TempDir>,
+    _scratch: Scratch,
 }
 
 pub fn postgres_admin_url() -> Option<String> {
@@ -46,30 +49,19 @@ pub fn postgres_admin_url() -> Option<String> {
     }
 }
 
-/// A new, empty database URL for the backend; `None` when PostgreSQL is not configured.
-pub async fn fresh_url(backend: Backend) -> Option<(String, Option<tempfile::TempDir>)> {
+/// A new, empty database URL for the backend, and what removes it when dropped; `None` when
+/// PostgreSQL is not configured.
+pub async fn fresh_url(backend: Backend) -> Option<(String, Scratch)> {
     match backend {
-        Backend::Sqlite => {
-            let dir = tempfile::tempdir().unwrap();
-            let url = format!("sqlite:{}", dir.path().join("desist.db").display());
-            Some((url, Some(dir)))
-        }
-        Backend::Postgres => {
-            let admin = postgres_admin_url()?;
-            let name = format!("desist_test_{}", uuid::Uuid::now_v7().simple());
-            let pool = sqlx::PgPool::connect(&admin).await.expect("connect to DESIST_TEST_DATABASE_URL");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-            pool.close().await;
-            let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
-            Some((format!("{base}/{name}"), None))
-        }
+        Backend::Sqlite => Some(Scratch::sqlite()),
+        Backend::Postgres => Some(Scratch::postgres(&postgres_admin_url()?, "desist_test").await),
     }
 }
 
 pub async fn test_db(backend: Backend) -> Option<TestDb> {
-    let (url, dir) = fresh_url(backend).await?;
+    let (url, scratch) = fresh_url(backend).await?;
     let store = Store::connect(&url, 8).await.expect("open test database");
-    Some(TestDb { store, url, _dir: dir })
+    Some(TestDb { store, url, _scratch: scratch })
 }
 
 pub fn at(text: &str) -> Timestamp {

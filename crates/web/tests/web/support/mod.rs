@@ -10,6 +10,10 @@ pub mod extracts;
 pub mod teams;
 pub mod zsm;
 
+#[path = "../../../../store/tests/support/scratch.rs"]
+mod scratch;
+use scratch::Scratch;
+
 use domain::access::{Actor, Role, TeamEntryInput};
 use domain::directory::{Agency, AgencyKind, Member};
 use domain::directory::{DirectoryStore, Session, SessionStore};
@@ -43,7 +47,7 @@ pub struct TestApp {
     pub state: AppState,
     /// The database this application runs on, for a second server on the same one.
     pub database_url: String,
-    _dir: Option<tempfile::TempDir>,
+    _scratch: Option<Scratch>,
 }
 
 /// The application at `start_time()`, in its default language (Dutch), on SQLite.
@@ -93,18 +97,17 @@ impl Spawn {
 
     /// On a fresh SQLite file in a temporary directory.
     pub async fn sqlite(self) -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite:{}", dir.path().join("desist.db").display());
-        self.start(&url, Some(dir)).await
+        let (url, scratch) = Scratch::sqlite();
+        self.start(&url, Some(scratch)).await
     }
 
     /// On a fresh PostgreSQL database; `None` when the tests have no PostgreSQL server.
     pub async fn postgres(self) -> Option<TestApp> {
-        let Some(url) = postgres_url().await else {
+        let Some((url, scratch)) = postgres_url().await else {
             eprintln!("skipped: DESIST_TEST_DATABASE_URL is not set");
             return None;
         };
-        Some(self.start(&url, None).await)
+        Some(self.start(&url, Some(scratch)).await)
     }
 
     /// On the database at `url`.
@@ -112,19 +115,19 @@ impl Spawn {
         self.start(url, None).await
     }
 
-    async fn start(self, url: &str, dir: Option<tempfile::TempDir>) -> TestApp {
+    async fn start(self, url: &str, scratch: Option<Scratch>) -> TestApp {
         let store = Store::connect(url, 8).await.unwrap();
         let clock = Arc::new(FixedClock::new(self.now));
         let state = AppState::new(store.clone(), clock.clone(), self.config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(web::serve(listener, state.clone(), std::future::pending()));
-        TestApp { address, store, clock, state, database_url: url.to_string(), _dir: dir }
+        TestApp { address, store, clock, state, database_url: url.to_string(), _scratch: scratch }
     }
 }
 
 /// A new database on the test PostgreSQL server, or `None` when none is configured.
-async fn postgres_url() -> Option<String> {
+async fn postgres_url() -> Option<(String, Scratch)> {
     let admin = match std::env::var("DESIST_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => url,
         _ => {
@@ -132,12 +135,7 @@ async fn postgres_url() -> Option<String> {
             return None;
         }
     };
-    let name = format!("desist_web_{}", uuid::Uuid::now_v7().simple());
-    let pool = sqlx::PgPool::connect(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&pool).await.unwrap();
-    pool.close().await;
-    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
-    Some(format!("{base}/{name}"))
+    Some(Scratch::postgres(&admin, "desist_web").await)
 }
 
 impl TestApp {
