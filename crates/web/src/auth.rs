@@ -9,6 +9,7 @@ use crate::error::WebError;
 use crate::forms::{ErrorList, Posted};
 use crate::i18n::{Lang, Texts};
 use crate::page::{Page, render};
+use crate::proxies::TrustedProxies;
 use argon2::{Argon2, PasswordHasher};
 use askama::Template;
 use axum::Router;
@@ -114,18 +115,13 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
-fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
-    if trust_forwarded_for
-        && let Some(forwarded) = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded.split(',').next()
-    {
-        return first.trim().to_string();
-    }
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+fn client_address(request: &Request, proxies: &TrustedProxies) -> String {
+    let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".into();
+    };
+    let forwarded: Vec<&str> =
+        request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    proxies.client(peer.ip(), &forwarded).to_string()
 }
 
 async fn signed_in(state: &AppState, token: &str, by_bearer: bool) -> Result<Option<SignedIn>, WebError> {
@@ -185,7 +181,7 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
     let context = RequestContext {
         signed_in,
         texts,
-        address: client_address(&request, state.config.trust_forwarded_for),
+        address: client_address(&request, &state.config.trusted_proxies),
         path,
         unread,
         notice,

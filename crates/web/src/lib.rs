@@ -31,6 +31,7 @@ mod page;
 mod password;
 mod people;
 mod plan;
+pub mod proxies;
 mod screening;
 mod sessions;
 pub mod zsm;
@@ -63,8 +64,8 @@ pub struct WebConfig {
     pub throttle: LoginThrottle,
     /// How many password checks run at once and how many more may wait (default: from the cores).
     pub password_checks: PasswordLimits,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client; none by default.
+    pub trusted_proxies: proxies::TrustedProxies,
     pub request_timeout: Duration,
     /// The deployment's own cohort rules (from its config), shown beside the shipped ones.
     pub cohort_rules: Vec<::evidence::rules::NamedRule>,
@@ -81,7 +82,7 @@ impl Default for WebConfig {
             default_lang: Lang::Nl,
             throttle: LoginThrottle::default(),
             password_checks: PasswordLimits::default(),
-            trust_forwarded_for: false,
+            trusted_proxies: proxies::TrustedProxies::default(),
             request_timeout: Duration::from_secs(30),
             cohort_rules: Vec::new(),
             metrics_token: None,
