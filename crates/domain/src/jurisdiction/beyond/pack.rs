@@ -16,6 +16,8 @@ use thiserror::Error;
 pub const NL_PACK_TOML: &str = include_str!("../../../../../packs/beyond-nl.toml");
 /// The England and Wales pack (IOM, multi-agency meetings).
 pub const ENGLAND_WALES_PACK_TOML: &str = include_str!("../../../../../packs/beyond-england-wales.toml");
+/// The Italian pack (Turin: the case table of the local network, *rete territoriale*).
+pub const ITALY_PACK_TOML: &str = include_str!("../../../../../packs/beyond-italy.toml");
 
 /// A language the pack carries texts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +25,7 @@ pub const ENGLAND_WALES_PACK_TOML: &str = include_str!("../../../../../packs/bey
 pub enum Lang {
     Nl,
     En,
+    It,
 }
 
 /// A text in every language of the message catalogue.
@@ -31,6 +34,7 @@ pub enum Lang {
 pub struct Localized {
     pub nl: String,
     pub en: String,
+    pub it: String,
 }
 
 impl Localized {
@@ -38,11 +42,12 @@ impl Localized {
         match lang {
             Lang::Nl => &self.nl,
             Lang::En => &self.en,
+            Lang::It => &self.it,
         }
     }
 
     pub(crate) fn is_complete(&self) -> bool {
-        !self.nl.trim().is_empty() && !self.en.trim().is_empty()
+        [&self.nl, &self.en, &self.it].iter().all(|text| !text.trim().is_empty())
     }
 }
 
@@ -63,7 +68,7 @@ pub enum PackError {
     UnknownSignal(String),
     #[error("[screening.zsm_signals] maps to life domain {0:?}, which is not under [[screening.domains]]")]
     UnknownDomain(String),
-    #[error("{0:?} needs a text in both nl and en")]
+    #[error("{0:?} needs a text in nl, en and it")]
     MissingTranslation(String),
     #[error("triage cut-off time {0:?} is not a time of day like \"12:00\"")]
     BadCutoffTime(String),
@@ -183,6 +188,11 @@ impl BeyondPack {
     pub fn england_wales() -> Self {
         Self::parse(ENGLAND_WALES_PACK_TOML).expect("embedded packs/beyond-england-wales.toml is valid")
     }
+
+    /// The embedded Italian pack.
+    pub fn italy() -> Self {
+        Self::parse(ITALY_PACK_TOML).expect("embedded packs/beyond-italy.toml is valid")
+    }
 }
 
 #[cfg(test)]
@@ -210,6 +220,26 @@ mod tests {
         assert_eq!(pack.jurisdiction, "england-wales");
         assert_eq!(pack.time_zone.iana_name(), Some("Europe/London"));
         assert!(pack.screening.domains.len() >= 10);
+    }
+
+    #[test]
+    fn italy_pack_loads_with_its_own_domain_and_no_exclusion_order() {
+        let pack = BeyondPack::italy();
+        assert_eq!(pack.jurisdiction, "italy");
+        assert_eq!(pack.time_zone.iana_name(), Some("Europe/Rome"));
+        assert_eq!(pack.screening.domains.len(), 14);
+        assert_eq!(pack.screening.scale[0].label.get(Lang::It), "Problema acuto");
+        // The Italian counterparts of the huisverbod do not fit its figures (see the pack).
+        assert!(pack.exclusion_order.is_none());
+        assert!(pack.area_ban.expect("the Daspo urbano").statute.contains("d.l. 20 febbraio 2017, n. 14"));
+    }
+
+    #[test]
+    fn a_label_without_italian_is_refused() {
+        let broken = NL_PACK_TOML.replacen(", it = \"Problema acuto\"", "", 1);
+        assert!(matches!(BeyondPack::parse(&broken), Err(PackError::Syntax(e)) if e.contains("missing field `it`")));
+        let empty = NL_PACK_TOML.replacen("it = \"Problema acuto\"", "it = \" \"", 1);
+        assert!(matches!(BeyondPack::parse(&empty), Err(PackError::MissingTranslation(_))));
     }
 
     fn nl_with(from: &str, to: &str) -> Result<BeyondPack, PackError> {
