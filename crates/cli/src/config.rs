@@ -15,7 +15,7 @@ pub struct Config {
     pub max_connections: u32,
     /// The jurisdiction's time zone, for legal clocks and dates shown.
     pub time_zone: String,
-    /// Default language of the pages: `nl` or `en` (each member can switch).
+    /// Default language of the pages: `nl`, `en` or `it` (each member can switch).
     pub language: String,
     /// Send cookies only over HTTPS. Turn off only for local use over plain HTTP.
     pub secure_cookies: bool,
@@ -206,7 +206,7 @@ impl Config {
             return Err(ConfigError::Invalid(format!("time_zone {:?} is not a known time zone", self.time_zone)));
         }
         if web::i18n::Lang::parse(&self.language).is_none() {
-            return Err(ConfigError::Invalid(format!("language {:?}: use nl or en", self.language)));
+            return Err(ConfigError::Invalid(format!("language {:?}: use nl, en or it", self.language)));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::Invalid(format!("log_format {:?}: use text or json", self.log_format)));

@@ -1,5 +1,5 @@
-//! The message catalogue: every text in English and Dutch side by side, so a translation can
-//! never be forgotten for one language only (a test checks every key). It is one catalogue
+//! The message catalogue: every text in English, Dutch and Italian side by side, so a
+//! translation can never be forgotten for one language only (a test checks every key). It is one catalogue
 //! kept in one file per capability (`messages/*.toml`), so capabilities do not collide.
 
 use domain::validation::FieldError;
@@ -12,28 +12,31 @@ pub enum Lang {
     En,
     #[default]
     Nl,
+    It,
 }
 
 impl Lang {
+    /// Every language, in the order the language chooser offers them.
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Nl, Lang::It];
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Nl => "nl",
+            Lang::It => "it",
         }
     }
 
     pub fn parse(code: &str) -> Option<Lang> {
-        match code.trim() {
-            "en" => Some(Lang::En),
-            "nl" => Some(Lang::Nl),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|lang| lang.code() == code.trim())
     }
 
-    pub fn other(self) -> Lang {
+    /// The same language for the packs, which carry their own texts in each language.
+    pub fn pack(self) -> domain::jurisdiction::Lang {
         match self {
-            Lang::En => Lang::Nl,
-            Lang::Nl => Lang::En,
+            Lang::En => domain::jurisdiction::Lang::En,
+            Lang::Nl => domain::jurisdiction::Lang::Nl,
+            Lang::It => domain::jurisdiction::Lang::It,
         }
     }
 }
@@ -42,6 +45,7 @@ impl Lang {
 struct Entry {
     en: String,
     nl: String,
+    it: String,
 }
 
 /// The catalogue's files; add a capability's file here.
@@ -118,6 +122,7 @@ impl Texts {
         Some(match self.lang {
             Lang::En => entry.en.as_str(),
             Lang::Nl => entry.nl.as_str(),
+            Lang::It => entry.it.as_str(),
         })
     }
 
@@ -151,9 +156,23 @@ impl Texts {
         format!("{label}: {}", words.join(", ").replace(" | ", &until))
     }
 
+    /// The error's text with its parameters; a `unit` (`hours`, `days`, `months`) is a code
+    /// from the pack and is read in the member's language too.
     pub fn field_error(&self, error: &FieldError) -> String {
-        let params: Vec<(&str, &str)> = error.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let params: Vec<(&str, &str)> = error
+            .params
+            .iter()
+            .map(|(k, v)| match *k {
+                "unit" => (*k, self.lookup_quiet(&format!("unit.{v}")).unwrap_or(v.as_str())),
+                _ => (*k, v.as_str()),
+            })
+            .collect();
         self.fill(error.key, &params)
+    }
+
+    /// Like `lookup`, for keys built from data that may legitimately be absent.
+    fn lookup_quiet(&self, key: &str) -> Option<&'static str> {
+        CATALOGUE.contains_key(key).then(|| self.text(key))
     }
 }
 
@@ -193,12 +212,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_key_has_both_languages_filled() {
+    fn every_key_has_every_language_filled() {
         for key in keys() {
-            for lang in [Lang::En, Lang::Nl] {
-                assert!(!Texts::new(lang).get(key).trim().is_empty(), "{key} is empty in {lang:?}");
+            for lang in Lang::ALL {
+                let text = Texts::new(lang).get(key);
+                assert!(!text.trim().is_empty(), "{key} is empty in {lang:?}");
+                assert_ne!(text.trim(), key, "{key} reads as its own key in {lang:?}");
             }
         }
+    }
+
+    #[test]
+    fn italian_is_a_language_of_its_own() {
+        assert_eq!(Lang::parse("it"), Some(Lang::It));
+        assert_eq!(Lang::parse("fr"), None);
+        let it = Texts::new(Lang::It);
+        assert_eq!(it.get("login.submit"), "Accedi");
+        let error = FieldError::new("x", "zsm.error.above_maximum").with("max", 24).with("unit", "months");
+        assert_eq!(it.field_error(&error), "La legge consente al massimo 24 mesi");
     }
 
     #[test]

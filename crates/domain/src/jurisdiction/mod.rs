@@ -24,7 +24,9 @@ pub use clock_rules::{
     ClockAnchor, ClockCategory, ClockDefinition, ClockSpan, Computation, ExtensionRule, NotCountedWindow,
     counted_duration, counted_hours_deadline, elapsed_deadline,
 };
-pub use disposals::{DisposalDefinition, DisposalOutcome, ObligationKind, ParameterDefinition, ParameterKind};
+pub use disposals::{
+    ChoiceOption, DisposalDefinition, DisposalOutcome, ObligationKind, ParameterDefinition, ParameterKind, Unit,
+};
 pub use error::JurisdictionError;
 pub use named::Named;
 pub use pack::{JurisdictionPack, SHIPPED_PACKS, shipped_pack};

@@ -148,7 +148,7 @@ pub(super) async fn obligations_page(
                 id: m.obligation.id,
                 kind: pack
                     .obligation_kind(&m.obligation.kind)
-                    .map(|k| named(&k.name_nl, &k.name_en, t))
+                    .map(|k| named(k, t))
                     .unwrap_or_default(),
                 period: format!("{} – {}", m.obligation.starts_on, m.obligation.ends_on),
                 details: m.obligation.details,

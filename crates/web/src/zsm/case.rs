@@ -247,7 +247,7 @@ pub(super) async fn case_view(
                     kind: file
                         .pack
                         .obligation_kind(&o.kind)
-                        .map(|k| named(&k.name_nl, &k.name_en, t))
+                        .map(|k| named(k, t))
                         .unwrap_or_else(|| o.kind.to_string()),
                     period: format!("{} – {}", o.starts_on, o.ends_on),
                     details: o.details.clone(),

@@ -31,7 +31,7 @@ pub(super) fn order_options(
             code: c.code.to_string(),
             label: t.fill(
                 "zsm.order.title",
-                &[("clock", &format!("{} ({})", named(&c.name_nl, &c.name_en, t), c.legal_basis))],
+                &[("clock", &format!("{} ({})", named(c, t), c.legal_basis))],
             ),
             now: now.clone(),
         })

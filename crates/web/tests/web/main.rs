@@ -16,6 +16,7 @@ mod evidence;
 mod evidence_cache;
 mod export;
 mod help_tasks;
+mod languages;
 mod measures;
 mod metrics;
 mod notifications;
