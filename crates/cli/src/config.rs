@@ -13,6 +13,9 @@ pub struct Config {
     /// `sqlite:PATH` (embedded, the default) or `postgres://USER:PASSWORD@HOST/DB`.
     pub database_url: String,
     pub max_connections: u32,
+    /// The deployment's jurisdiction pack (`nl`, `england-wales`, `italy`): its "beyond the case"
+    /// rules and its words wherever a page is not about one ZSM location, which names its own.
+    pub pack: String,
     /// The jurisdiction's time zone, for legal clocks and dates shown.
     pub time_zone: String,
     /// Default language of the pages: `nl`, `en` or `it` (each member can switch).
@@ -70,6 +73,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             database_url: "sqlite:desist.db".into(),
             max_connections: 16,
+            pack: "nl".into(),
             time_zone: "Europe/Amsterdam".into(),
             language: "nl".into(),
             secure_cookies: true,
@@ -106,6 +110,7 @@ impl fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("max_connections", &self.max_connections)
             .field("time_zone", &self.time_zone)
+            .field("pack", &self.pack)
             .field("language", &self.language)
             .field("secure_cookies", &self.secure_cookies)
             .field("session_hours", &self.session_hours)
@@ -171,6 +176,9 @@ impl Config {
         if let Some(v) = env("DESIST_MAX_CONNECTIONS") {
             self.max_connections = parsed("DESIST_MAX_CONNECTIONS", v)?;
         }
+        if let Some(v) = env("DESIST_PACK") {
+            self.pack = v;
+        }
         if let Some(v) = env("DESIST_TIME_ZONE") {
             self.time_zone = v;
         }
@@ -202,6 +210,10 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
+        if domain::jurisdiction::shipped_pack(&self.pack).is_err() {
+            let known: Vec<&str> = domain::jurisdiction::SHIPPED_PACKS.iter().map(|(code, _)| *code).collect();
+            return Err(ConfigError::Invalid(format!("pack {:?}: use one of {}", self.pack, known.join(", "))));
+        }
         if jiff::tz::TimeZone::get(&self.time_zone).is_err() {
             return Err(ConfigError::Invalid(format!("time_zone {:?} is not a known time zone", self.time_zone)));
         }
@@ -247,6 +259,7 @@ impl Config {
             secure_cookies: self.secure_cookies,
             session_lifetime: jiff::SignedDuration::from_hours(i64::from(self.session_hours)),
             time_zone: jiff::tz::TimeZone::get(&self.time_zone).expect("checked in Config::check"),
+            pack: domain::jurisdiction::shipped_pack(&self.pack).expect("checked in Config::check"),
             default_lang: web::i18n::Lang::parse(&self.language).expect("checked in Config::check"),
             throttle: domain::directory::LoginThrottle {
                 window: jiff::SignedDuration::from_mins(i64::from(self.login_throttle.window_minutes)),

@@ -43,6 +43,14 @@ pub struct RequestContext {
     pub notice: Option<String>,
 }
 
+impl RequestContext {
+    /// This request in the words of `pack`'s jurisdiction, for pages about one location or case
+    /// (see `Texts::in_pack`): the layout around the page reads the same words.
+    pub fn in_pack(&self, pack: &'static domain::jurisdiction::JurisdictionPack) -> RequestContext {
+        RequestContext { texts: self.texts.in_pack(pack), ..self.clone() }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub actor: Actor,

@@ -4,7 +4,8 @@
 
 use domain::validation::FieldError;
 use serde::Deserialize;
-use std::collections::HashMap;
+use domain::jurisdiction::JurisdictionPack;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -96,11 +97,21 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Texts {
     pub lang: Lang,
+    /// A jurisdiction's own words: keys read as other keys (see [`Texts::in_pack`]).
+    words: Option<&'static BTreeMap<String, String>>,
 }
 
 impl Texts {
     pub fn new(lang: Lang) -> Self {
-        Self { lang }
+        Self { lang, words: None }
+    }
+
+    /// The same texts in the words of `pack`'s jurisdiction: a page about an England and Wales
+    /// custody suite says "custody suite" and "London time" where a Dutch one says "ZSM table"
+    /// and "Amsterdam time". The pack maps keys to keys, so every word is still in the
+    /// catalogue in every language, and no template asks which country it is in.
+    pub fn in_pack(self, pack: &'static JurisdictionPack) -> Self {
+        Self { words: Some(&pack.vocabulary), ..self }
     }
 
     /// The text for `key`; a missing key shows as itself (and fails the catalogue test).
@@ -115,6 +126,7 @@ impl Texts {
     }
 
     fn lookup(&self, key: &str) -> Option<&'static str> {
+        let key = self.words.and_then(|words| words.get(key)).map_or(key, String::as_str);
         let Some(entry) = CATALOGUE.get(key) else {
             tracing::warn!(key, "message key missing from catalogue");
             return None;
@@ -210,6 +222,7 @@ fn fill_text(template: &str, params: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::jurisdiction::{SHIPPED_PACKS, shipped_pack};
 
     #[test]
     fn every_key_has_every_language_filled() {
@@ -220,6 +233,21 @@ mod tests {
                 assert_ne!(text.trim(), key, "{key} reads as its own key in {lang:?}");
             }
         }
+    }
+
+    #[test]
+    fn every_packs_words_are_in_the_catalogue() {
+        for (code, _) in SHIPPED_PACKS {
+            let pack = shipped_pack(code).unwrap();
+            for (key, instead) in &pack.vocabulary {
+                assert!(CATALOGUE.contains_key(key), "pack {code} rewords {key}, which is not a message key");
+                assert!(CATALOGUE.contains_key(instead), "pack {code} reads {key} as {instead}, which is missing");
+            }
+        }
+        let london = Texts::new(Lang::En).in_pack(shipped_pack("england-wales").unwrap());
+        assert_eq!(london.get("zsm.clock.deadline"), "Deadline (London time)");
+        assert_eq!(london.fill("zsm.case.title", &[("name", "A")]), "Custody record of A");
+        assert_eq!(Texts::new(Lang::En).get("zsm.clock.deadline"), "Deadline (local time)");
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub mod zsm;
 use axum::Router;
 use domain::Clock;
 use domain::directory::LoginThrottle;
-use domain::jurisdiction::BeyondPack;
+use domain::jurisdiction::{BeyondPack, JurisdictionPack};
 use i18n::Lang;
 use jiff::tz::TimeZone;
 use std::sync::Arc;
@@ -59,6 +59,9 @@ pub struct WebConfig {
     pub session_lifetime: jiff::SignedDuration,
     /// The jurisdiction's time zone: dates shown and "today" for legal rules.
     pub time_zone: TimeZone,
+    /// The deployment's jurisdiction pack: its "beyond the case" rules, and its words on pages
+    /// that are not about one ZSM location (a location names its own pack).
+    pub pack: &'static JurisdictionPack,
     pub default_lang: Lang,
     pub throttle: LoginThrottle,
     /// How many password checks run at once and how many more may wait (default: from the cores).
@@ -78,6 +81,7 @@ impl Default for WebConfig {
             secure_cookies: true,
             session_lifetime: jiff::SignedDuration::from_hours(10),
             time_zone: TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC),
+            pack: domain::jurisdiction::shipped_pack("nl").expect("the shipped packs load (every_shipped_pack_loads)"),
             default_lang: Lang::Nl,
             throttle: LoginThrottle::default(),
             password_checks: PasswordLimits::default(),
@@ -94,7 +98,7 @@ pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
-    /// Life domains, scale and plan rhythm ("beyond the case"); the Dutch pack for now.
+    /// Life domains, scale and plan rhythm ("beyond the case"): the twin of the deployment's pack.
     pub beyond: Arc<BeyondPack>,
     /// The evidence pages' copy of the extract, shared by all requests of this server.
     extract: Arc<evidence::ExtractCache>,
@@ -112,8 +116,10 @@ impl AppState {
             password_checks: password::PasswordChecks::new(config.password_checks),
             store,
             clock,
+            beyond: Arc::new(
+                BeyondPack::shipped(&config.pack.code).expect("every shipped pack has a beyond-the-case twin (tested)"),
+            ),
             config: Arc::new(config),
-            beyond: Arc::new(BeyondPack::nl()),
             extract: Arc::default(),
             board_rows: Arc::default(),
             latencies: Arc::default(),

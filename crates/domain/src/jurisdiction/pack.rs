@@ -5,7 +5,7 @@
 use jiff::SignedDuration;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use super::clock_rules::{ClockAnchor, ClockDefinition, Computation};
@@ -41,6 +41,23 @@ pub struct TablePartner {
     pub only_when: Option<CaseFact>,
 }
 
+/// The statute on which an agency at the table joins a suspect's case team at intake, by agency
+/// kind (`police`, `defence`, ...), with the one for every other partner at the table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamBasis {
+    pub default: String,
+    #[serde(default)]
+    pub agencies: BTreeMap<String, String>,
+}
+
+impl TeamBasis {
+    /// The statute for an agency of kind `code`.
+    pub fn for_agency(&self, code: &str) -> &str {
+        self.agencies.get(code).unwrap_or(&self.default)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WarningSection {
@@ -71,6 +88,9 @@ struct PackFile {
     disposals: Vec<DisposalDefinition>,
     #[serde(default)]
     obligation_kinds: Vec<ObligationKind>,
+    team_basis: TeamBasis,
+    #[serde(default)]
+    vocabulary: BTreeMap<String, String>,
 }
 
 /// A loaded, consistent jurisdiction pack.
@@ -90,6 +110,11 @@ pub struct JurisdictionPack {
     pub clocks: Vec<ClockDefinition>,
     pub disposals: Vec<DisposalDefinition>,
     pub obligation_kinds: Vec<ObligationKind>,
+    pub team_basis: TeamBasis,
+    /// Message keys this jurisdiction words its own way, each to the key read instead: at an
+    /// England and Wales custody suite "ZSM table" reads "custody suite" and a deadline is in
+    /// London time. The pages apply it; the keys are checked against the catalogue by its test.
+    pub vocabulary: BTreeMap<String, String>,
 }
 
 impl JurisdictionPack {
@@ -115,6 +140,8 @@ impl JurisdictionPack {
             clocks: file.clocks,
             disposals: file.disposals,
             obligation_kinds: file.obligation_kinds,
+            team_basis: file.team_basis,
+            vocabulary: file.vocabulary,
         };
         if file.warnings.thresholds_minutes.is_empty() || file.warnings.thresholds_minutes.contains(&0) {
             return Err(invalid("warning thresholds must be non-empty and above zero".into()));

@@ -159,6 +159,7 @@ pub(super) async fn case_view(
     errors: ErrorList,
 ) -> Result<CasePage, WebError> {
     let file = state.zsm().open(&me.actor, id, "ZSM case page").await?;
+    let context = &context.in_pack(file.pack);
     let t = context.texts;
     let zone = &file.pack.time_zone;
     let now = state.clock.now();

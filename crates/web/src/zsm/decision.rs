@@ -138,6 +138,7 @@ pub(super) async fn decision_view(
     errors: ErrorList,
 ) -> Result<DecisionPage, WebError> {
     let file = state.zsm().open_for_decision(&me.actor, id, "ZSM decision form").await?;
+    let context = &context.in_pack(file.pack);
     let t = context.texts;
     let name = Names::of(state, &file).await?.suspect(&file);
     let contributions = &file.view.case.contributions;
@@ -298,6 +299,7 @@ pub(super) async fn record_page(
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
     let file = state.zsm().open(&me.actor, id, "ZSM decision record").await?;
+    let context = context.in_pack(file.pack);
     let t = context.texts;
     let zone = &file.pack.time_zone;
     let case = &file.view.case;

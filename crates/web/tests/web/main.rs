@@ -18,6 +18,7 @@ mod export;
 mod help_tasks;
 mod languages;
 mod measures;
+mod pack_per_location;
 mod metrics;
 mod notifications;
 mod people;

@@ -19,6 +19,10 @@ pub const ENGLAND_WALES_PACK_TOML: &str = include_str!("../../../../../packs/bey
 /// The Italian pack (Turin: the case table of the local network, *rete territoriale*).
 pub const ITALY_PACK_TOML: &str = include_str!("../../../../../packs/beyond-italy.toml");
 
+/// The shipped packs by jurisdiction code, the same codes as the ZSM packs (`SHIPPED_PACKS`).
+pub const SHIPPED_BEYOND_PACKS: [(&str, &str); 3] =
+    [("nl", NL_PACK_TOML), ("england-wales", ENGLAND_WALES_PACK_TOML), ("italy", ITALY_PACK_TOML)];
+
 /// A language the pack carries texts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -54,6 +58,8 @@ impl Localized {
 /// What is wrong with a pack file; fix the file named in the message.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PackError {
+    #[error("no \"beyond the case\" pack is shipped for jurisdiction {0:?}")]
+    UnknownPack(String),
     #[error("the pack is not valid TOML or has unexpected fields: {0}")]
     Syntax(String),
     #[error("unknown time zone {0:?}: use an IANA name such as \"Europe/Amsterdam\"")]
@@ -179,6 +185,15 @@ impl BeyondPack {
         })
     }
 
+    /// The shipped pack of a jurisdiction (`nl`, `england-wales`, `italy`).
+    pub fn shipped(jurisdiction: &str) -> Result<Self, PackError> {
+        let (_, text) = SHIPPED_BEYOND_PACKS
+            .iter()
+            .find(|(code, _)| *code == jurisdiction)
+            .ok_or_else(|| PackError::UnknownPack(jurisdiction.to_owned()))?;
+        Self::parse(text)
+    }
+
     /// The embedded Dutch pack; panics only if the shipped file is broken, which a test guards.
     pub fn nl() -> Self {
         Self::parse(NL_PACK_TOML).expect("embedded packs/beyond-nl.toml is valid")
@@ -220,6 +235,17 @@ mod tests {
         assert_eq!(pack.jurisdiction, "england-wales");
         assert_eq!(pack.time_zone.iana_name(), Some("Europe/London"));
         assert!(pack.screening.domains.len() >= 10);
+    }
+
+    #[test]
+    fn every_zsm_pack_has_a_beyond_twin_of_its_jurisdiction() {
+        for (code, _) in crate::jurisdiction::SHIPPED_PACKS {
+            let pack = BeyondPack::shipped(code).unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert_eq!(pack.jurisdiction, code);
+            let zsm = crate::jurisdiction::shipped_pack(code).unwrap();
+            assert_eq!(pack.time_zone.iana_name(), Some(zsm.time_zone_name.as_str()), "{code}: one time zone");
+        }
+        assert_eq!(BeyondPack::shipped("atlantis").unwrap_err(), PackError::UnknownPack("atlantis".into()));
     }
 
     #[test]
