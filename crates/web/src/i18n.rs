@@ -2,9 +2,9 @@
 //! translation can never be forgotten for one language only (a test checks every key). It is one catalogue
 //! kept in one file per capability (`messages/*.toml`), so capabilities do not collide.
 
+use domain::jurisdiction::JurisdictionPack;
 use domain::validation::FieldError;
 use serde::Deserialize;
-use domain::jurisdiction::JurisdictionPack;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
@@ -246,6 +246,7 @@ mod tests {
         }
         let london = Texts::new(Lang::En).in_pack(shipped_pack("england-wales").unwrap());
         assert_eq!(london.get("zsm.clock.deadline"), "Deadline (London time)");
+        assert_eq!(london.get("conferences.title"), "Integrated Offender Management (IOM) meetings");
         assert_eq!(london.fill("zsm.case.title", &[("name", "A")]), "Custody record of A");
         assert_eq!(Texts::new(Lang::En).get("zsm.clock.deadline"), "Deadline (local time)");
     }

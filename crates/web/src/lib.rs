@@ -188,13 +188,49 @@ impl AppState {
         }
     }
 
-    pub(crate) fn conferences(&self) -> domain::conference::service::Conferences<'_, Store> {
-        domain::conference::service::Conferences {
+    /// The pack `agency` names for itself (a Safety House of another jurisdiction), if any.
+    pub(crate) async fn agency_pack(
+        &self,
+        agency: domain::ids::AgencyId,
+    ) -> Result<Option<&'static JurisdictionPack>, error::WebError> {
+        use domain::directory::DirectoryStore;
+        let packs = self.store.agency_packs().await.map_err(domain::service::ServiceError::from)?;
+        match packs.into_iter().find(|(id, _)| *id == agency) {
+            Some((_, code)) => Ok(Some(
+                domain::jurisdiction::shipped_pack(&code).map_err(|e| error::WebError::internal(e.to_string()))?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// `context` in the words of the pack the member's agency works under.
+    pub(crate) async fn in_agency_pack(
+        &self,
+        context: &auth::RequestContext,
+        actor: &domain::access::Actor,
+    ) -> Result<auth::RequestContext, error::WebError> {
+        Ok(match self.agency_pack(actor.agency_id).await? {
+            Some(pack) => context.in_pack(pack),
+            None => context.clone(),
+        })
+    }
+
+    /// Triage and case conferences under the rules of the member's Safety House: its own pack
+    /// when it names one (an IOM hub in a Dutch deployment), else the deployment's.
+    pub(crate) async fn conferences_for(
+        &self,
+        actor: &domain::access::Actor,
+    ) -> Result<domain::conference::service::Conferences<'_, Store>, error::WebError> {
+        let pack: &BeyondPack = match self.agency_pack(actor.agency_id).await? {
+            Some(own) => BeyondPack::shipped_static(&own.code).map_err(|e| error::WebError::internal(e.to_string()))?,
+            None => &self.beyond,
+        };
+        Ok(domain::conference::service::Conferences {
             store: &self.store,
             clock: self.clock.as_ref(),
             time_zone: &self.config.time_zone,
-            pack: &self.beyond,
-        }
+            pack,
+        })
     }
 
     pub(crate) fn measures(&self) -> domain::measures::service::Measures<'_, Store> {

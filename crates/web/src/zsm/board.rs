@@ -148,10 +148,7 @@ pub(super) async fn obligations_page(
             suspect: m.suspect_name,
             obligation: ObligationView {
                 id: m.obligation.id,
-                kind: pack
-                    .obligation_kind(&m.obligation.kind)
-                    .map(|k| named(k, t))
-                    .unwrap_or_default(),
+                kind: pack.obligation_kind(&m.obligation.kind).map(|k| named(k, t)).unwrap_or_default(),
                 period: format!("{} – {}", m.obligation.starts_on, m.obligation.ends_on),
                 details: m.obligation.details,
                 monitor: m.obligation.responsible_agency.to_string(),

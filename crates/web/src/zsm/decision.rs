@@ -68,18 +68,20 @@ pub(super) fn disposal_choices(
                     let (input, unit, options) = match &p.value {
                         ParameterKind::Integer { unit, min, max } => (
                             "number",
-                            format!("{} ({min}–{})", unit_label(*unit, t), max.map(|m| m.to_string()).unwrap_or_default()),
+                            format!(
+                                "{} ({min}–{})",
+                                unit_label(*unit, t),
+                                max.map(|m| m.to_string()).unwrap_or_default()
+                            ),
                             Vec::new(),
                         ),
                         ParameterKind::Money { .. } => ("money", "€".to_string(), Vec::new()),
                         ParameterKind::Flag => ("flag", String::new(), Vec::new()),
                         ParameterKind::Text { .. } => ("text", String::new(), Vec::new()),
                         ParameterKind::Date => ("date", String::new(), Vec::new()),
-                        ParameterKind::Choice { options } => (
-                            "choice",
-                            String::new(),
-                            options.iter().map(|o| (o.code.clone(), named(o, t))).collect(),
-                        ),
+                        ParameterKind::Choice { options } => {
+                            ("choice", String::new(), options.iter().map(|o| (o.code.clone(), named(o, t))).collect())
+                        }
                     };
                     let value = if form.disposal == d.code.as_str() {
                         form.parameters.get(p.code.as_str()).cloned().unwrap_or_default()
@@ -104,11 +106,8 @@ pub(super) fn disposal_choices(
                 .requires
                 .iter()
                 .map(|r| {
-                    let mut when: Vec<String> = r
-                        .when_any_parameter
-                        .iter()
-                        .filter_map(|code| d.parameter(code).map(|p| named(p, t)))
-                        .collect();
+                    let mut when: Vec<String> =
+                        r.when_any_parameter.iter().filter_map(|code| d.parameter(code).map(|p| named(p, t))).collect();
                     if r.when_obligations {
                         when.push(t.get("zsm.decision.obligations").to_string());
                     }
@@ -190,12 +189,7 @@ pub(super) async fn decision_view(
         amend,
         action: format!("/zsm/cases/{id}/{}", if amend { "amend" } else { "decision" }),
         disposals: disposal_choices(file.pack, &form, &errors, t),
-        obligation_kinds: file
-            .pack
-            .obligation_kinds
-            .iter()
-            .map(|k| (k.code.to_string(), named(k, t)))
-            .collect(),
+        obligation_kinds: file.pack.obligation_kinds.iter().map(|k| (k.code.to_string(), named(k, t))).collect(),
         obligations,
         missing,
         form,
@@ -346,8 +340,7 @@ pub(super) async fn record_page(
             .obligations
             .iter()
             .map(|o| {
-                let kind =
-                    file.pack.obligation_kind(&o.kind).map(|k| named(k, t)).unwrap_or_default();
+                let kind = file.pack.obligation_kind(&o.kind).map(|k| named(k, t)).unwrap_or_default();
                 format!("{kind}: {} – {} ({}; {})", o.starts_on, o.ends_on, o.details, o.responsible_agency)
             })
             .collect(),

@@ -152,10 +152,7 @@ pub fn clock_rows(
                                     code: e.code.to_string(),
                                     label: t.fill(
                                         "zsm.clock.extend",
-                                        &[(
-                                            "extension",
-                                            &format!("{} ({})", named(e, t), e.legal_basis),
-                                        )],
+                                        &[("extension", &format!("{} ({})", named(e, t), e.legal_basis))],
                                     ),
                                 })
                                 .collect()
@@ -287,11 +284,9 @@ pub fn parameter_text(value: &ParameterValue, kind: Option<&ParameterKind>, t: T
         ParameterValue::Text(text) => text.clone(),
         ParameterValue::Date(date) => date.to_string(),
         ParameterValue::Choice(code) => match kind {
-            Some(ParameterKind::Choice { options }) => options
-                .iter()
-                .find(|o| &o.code == code)
-                .map(|o| named(o, t))
-                .unwrap_or_else(|| code.clone()),
+            Some(ParameterKind::Choice { options }) => {
+                options.iter().find(|o| &o.code == code).map(|o| named(o, t)).unwrap_or_else(|| code.clone())
+            }
             _ => code.clone(),
         },
     }

@@ -67,3 +67,23 @@ async fn a_turin_office_shows_the_validation_clocks_in_rome_time_and_in_italian(
     assert!(page.contains("2026-11-23 08:30") && page.contains("Limite costituzionale per la convalida (96 ore)"));
     assert!(!page.contains(" Sv") && !page.contains("PACE"), "nothing Dutch or English: {page}");
 }
+
+/// A Safety House names its pack (migration 0032): an IOM hub under the England and Wales pack
+/// in a Dutch deployment runs "IOM meetings"; the Dutch Safety House beside it, case conferences.
+#[tokio::test]
+async fn a_safety_house_works_under_the_pack_it_names() {
+    use domain::access::Role;
+    use domain::directory::{AgencyKind, DirectoryStore};
+    let app = crate::support::app().in_english().sqlite().await;
+    let hub = app.agency("IOM Hub Manchester", AgencyKind::SafetyHouse).await;
+    let house = app.agency("Zorg- en Veiligheidshuis Utrecht", AgencyKind::SafetyHouse).await;
+    app.member(&hub, "lee", &[Role::ProcessManager]).await;
+    app.member(&house, "noor", &[Role::ProcessManager]).await;
+    app.store.set_agency_pack(hub.id, Some("england-wales")).await.unwrap();
+    assert_eq!(app.store.agency_packs().await.unwrap(), vec![(hub.id, "england-wales".to_string())]);
+    let iom = app.sign_in("lee").await.visit("/conferences").await.body;
+    assert!(iom.contains("<h1>Integrated Offender Management (IOM) meetings</h1>"), "{iom}");
+    assert!(iom.contains(">IOM meetings</a>"), "the menu too");
+    let dutch = app.sign_in("noor").await.visit("/conferences").await.body;
+    assert!(dutch.contains("<h1>Case conferences</h1>") && !dutch.contains("IOM meetings"), "{dutch}");
+}

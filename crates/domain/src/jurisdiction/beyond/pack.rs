@@ -194,6 +194,18 @@ impl BeyondPack {
         Self::parse(text)
     }
 
+    /// The shipped pack of a jurisdiction, parsed once per process (for a Safety House that
+    /// names a pack other than the deployment's).
+    pub fn shipped_static(jurisdiction: &str) -> Result<&'static Self, PackError> {
+        static LOADED: std::sync::OnceLock<Vec<Result<BeyondPack, PackError>>> = std::sync::OnceLock::new();
+        let loaded = LOADED.get_or_init(|| SHIPPED_BEYOND_PACKS.iter().map(|(_, text)| Self::parse(text)).collect());
+        let index = SHIPPED_BEYOND_PACKS
+            .iter()
+            .position(|(code, _)| *code == jurisdiction)
+            .ok_or_else(|| PackError::UnknownPack(jurisdiction.to_owned()))?;
+        loaded[index].as_ref().map_err(|e| PackError::Syntax(e.to_string()))
+    }
+
     /// The embedded Dutch pack; panics only if the shipped file is broken, which a test guards.
     pub fn nl() -> Self {
         Self::parse(NL_PACK_TOML).expect("embedded packs/beyond-nl.toml is valid")

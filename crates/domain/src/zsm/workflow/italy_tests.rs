@@ -72,9 +72,14 @@ fn the_request_for_validation_starts_the_judges_48_hours_and_ends_the_prosecutor
     let clock = FixedClock::new(now());
     // Asked 12 hours after the arrest: the judge must decide 60 hours after the arrest, well
     // inside the 96-hour limit, which keeps running.
-    let ordered =
-        order_clock(&case, &clocks, request_for_validation(AuthorityRole::Prosecutor, "2026-01-16T09:00:00Z"), italy(), &clock)
-            .unwrap();
+    let ordered = order_clock(
+        &case,
+        &clocks,
+        request_for_validation(AuthorityRole::Prosecutor, "2026-01-16T09:00:00Z"),
+        italy(),
+        &clock,
+    )
+    .unwrap();
     let judge = run(&ordered.clocks, "decisione_convalida").unwrap();
     assert_eq!(judge.deadline, at("2026-01-18T09:00:00Z"), "art. 391 c. 7 c.p.p.: 48 hours");
     let asked = run(&ordered.clocks, "richiesta_convalida").unwrap();
