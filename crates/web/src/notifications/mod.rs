@@ -70,7 +70,7 @@ pub fn message(event: &Event, person_name: Option<&str>, t: Texts) -> String {
     let mut params: Vec<(&str, &str)> = event
         .detail
         .iter()
-        .filter(|(k, _)| !k.rsplit_once('.').is_some_and(|(_, lang)| Lang::parse(lang).is_some()))
+        .filter(|(k, _)| k.rsplit_once('.').is_none_or(|(_, lang)| Lang::parse(lang).is_none()))
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .chain(in_lang(t.lang.code()))
         .collect();
