@@ -328,6 +328,22 @@ mod tests {
     }
 
     #[test]
+    fn the_deployments_pack_and_language_are_settings() {
+        let env = |name: &str| match name {
+            "DESIST_PACK" => Some("england-wales".to_string()),
+            "DESIST_TIME_ZONE" => Some("Europe/London".to_string()),
+            "DESIST_LANGUAGE" => Some("it".to_string()),
+            _ => None,
+        };
+        let web = Config::load(None, env).unwrap().web_config();
+        assert_eq!(web.pack.code, "england-wales");
+        assert_eq!(web.default_lang, web::i18n::Lang::It);
+        let env = |name: &str| (name == "DESIST_PACK").then(|| "atlantis".to_string());
+        let error = Config::load(None, env).unwrap_err().to_string();
+        assert!(error.contains("\"atlantis\"") && error.contains("nl, england-wales, italy"), "{error}");
+    }
+
+    #[test]
     fn own_cohort_rules_are_read_and_a_bad_one_is_pointed_at() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("desist.toml");
