@@ -247,6 +247,9 @@ mod tests {
         let london = Texts::new(Lang::En).in_pack(shipped_pack("england-wales").unwrap());
         assert_eq!(london.get("zsm.clock.deadline"), "Deadline (London time)");
         assert_eq!(london.get("conferences.title"), "Integrated Offender Management (IOM) meetings");
+        let turin = Texts::new(Lang::It).in_pack(shipped_pack("italy").unwrap());
+        assert_eq!(turin.get("zsm.partner.child_protection_board"), "USSM (servizio sociale per i minorenni)");
+        assert_eq!(turin.get("zsm.clock.deadline"), "Scadenza (ora italiana)");
         assert_eq!(london.fill("zsm.case.title", &[("name", "A")]), "Custody record of A");
         assert_eq!(Texts::new(Lang::En).get("zsm.clock.deadline"), "Deadline (local time)");
     }
