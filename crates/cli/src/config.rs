@@ -13,9 +13,12 @@ pub struct Config {
     /// `sqlite:PATH` (embedded, the default) or `postgres://USER:PASSWORD@HOST/DB`.
     pub database_url: String,
     pub max_connections: u32,
+    /// The deployment's jurisdiction pack (`nl`, `england-wales`, `italy`): its "beyond the case"
+    /// rules and its words wherever a page is not about one ZSM location, which names its own.
+    pub pack: String,
     /// The jurisdiction's time zone, for legal clocks and dates shown.
     pub time_zone: String,
-    /// Default language of the pages: `nl` or `en` (each member can switch).
+    /// Default language of the pages: `nl`, `en` or `it` (each member can switch).
     pub language: String,
     /// Send cookies only over HTTPS. Turn off only for local use over plain HTTP.
     pub secure_cookies: bool,
@@ -71,6 +74,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             database_url: "sqlite:desist.db".into(),
             max_connections: 16,
+            pack: "nl".into(),
             time_zone: "Europe/Amsterdam".into(),
             language: "nl".into(),
             secure_cookies: true,
@@ -107,6 +111,7 @@ impl fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("max_connections", &self.max_connections)
             .field("time_zone", &self.time_zone)
+            .field("pack", &self.pack)
             .field("language", &self.language)
             .field("secure_cookies", &self.secure_cookies)
             .field("session_hours", &self.session_hours)
@@ -172,6 +177,9 @@ impl Config {
         if let Some(v) = env("DESIST_MAX_CONNECTIONS") {
             self.max_connections = parsed("DESIST_MAX_CONNECTIONS", v)?;
         }
+        if let Some(v) = env("DESIST_PACK") {
+            self.pack = v;
+        }
         if let Some(v) = env("DESIST_TIME_ZONE") {
             self.time_zone = v;
         }
@@ -203,11 +211,15 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
+        if domain::jurisdiction::shipped_pack(&self.pack).is_err() {
+            let known: Vec<&str> = domain::jurisdiction::SHIPPED_PACKS.iter().map(|(code, _)| *code).collect();
+            return Err(ConfigError::Invalid(format!("pack {:?}: use one of {}", self.pack, known.join(", "))));
+        }
         if jiff::tz::TimeZone::get(&self.time_zone).is_err() {
             return Err(ConfigError::Invalid(format!("time_zone {:?} is not a known time zone", self.time_zone)));
         }
         if web::i18n::Lang::parse(&self.language).is_none() {
-            return Err(ConfigError::Invalid(format!("language {:?}: use nl or en", self.language)));
+            return Err(ConfigError::Invalid(format!("language {:?}: use nl, en or it", self.language)));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::Invalid(format!("log_format {:?}: use text or json", self.log_format)));
@@ -256,6 +268,7 @@ impl Config {
             secure_cookies: self.secure_cookies,
             session_lifetime: jiff::SignedDuration::from_hours(i64::from(self.session_hours)),
             time_zone: jiff::tz::TimeZone::get(&self.time_zone).expect("checked in Config::check"),
+            pack: domain::jurisdiction::shipped_pack(&self.pack).expect("checked in Config::check"),
             default_lang: web::i18n::Lang::parse(&self.language).expect("checked in Config::check"),
             throttle: domain::directory::LoginThrottle {
                 window: jiff::SignedDuration::from_mins(i64::from(self.login_throttle.window_minutes)),
@@ -337,6 +350,22 @@ mod tests {
         let env = |name: &str| (name == "DESIST_TRUSTED_PROXIES").then(|| "127.0.0.1,proxy.local".to_string());
         let error = Config::load(None, env).unwrap_err().to_string();
         assert!(error.contains("trusted_proxies[1]") && error.contains("proxy.local"), "{error}");
+    }
+
+    #[test]
+    fn the_deployments_pack_and_language_are_settings() {
+        let env = |name: &str| match name {
+            "DESIST_PACK" => Some("england-wales".to_string()),
+            "DESIST_TIME_ZONE" => Some("Europe/London".to_string()),
+            "DESIST_LANGUAGE" => Some("it".to_string()),
+            _ => None,
+        };
+        let web = Config::load(None, env).unwrap().web_config();
+        assert_eq!(web.pack.code, "england-wales");
+        assert_eq!(web.default_lang, web::i18n::Lang::It);
+        let env = |name: &str| (name == "DESIST_PACK").then(|| "atlantis".to_string());
+        let error = Config::load(None, env).unwrap_err().to_string();
+        assert!(error.contains("\"atlantis\"") && error.contains("nl, england-wales, italy"), "{error}");
     }
 
     #[test]

@@ -44,6 +44,14 @@ pub struct RequestContext {
     pub notice: Option<String>,
 }
 
+impl RequestContext {
+    /// This request in the words of `pack`'s jurisdiction, for pages about one location or case
+    /// (see `Texts::in_pack`): the layout around the page reads the same words.
+    pub fn in_pack(&self, pack: &'static domain::jurisdiction::JurisdictionPack) -> RequestContext {
+        RequestContext { texts: self.texts.in_pack(pack), ..self.clone() }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub actor: Actor,
@@ -170,7 +178,9 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         }
         _ => None,
     };
-    let texts = Texts::new(lang);
+    // Pages speak the deployment's words; a page about one ZSM location or case switches to
+    // that location's pack (`RequestContext::in_pack`).
+    let texts = Texts::new(lang).in_pack(state.config.pack);
     let notice = match &signed_in {
         Some(member) if request.method() == axum::http::Method::GET && unread.is_some() && !member.by_bearer => {
             member.failed_attempts.as_ref().map(|failed| failed_attempts_notice(&state, failed, texts))
