@@ -1,6 +1,8 @@
 //! The subject-access export's reads (`domain::admin::ports::SubjectAccessStore`): every record
 //! of a person, each read by the capability's own module.
 
+mod partnership;
+
 use crate::Store;
 use domain::admin::ports::SubjectAccessStore;
 use domain::ids::PersonId;
