@@ -172,6 +172,13 @@ pub struct SystemPasswords {
     pub(crate) checks: Option<Arc<PasswordChecks>>,
 }
 
+impl SystemPasswords {
+    /// Without a bound on checks: for the CLI, which checks one at a time.
+    pub const fn new() -> Self {
+        Self { checks: None }
+    }
+}
+
 /// Letters and digits no one mistakes for each other when reading or copying them (no 0/o,
 /// 1/l/i): 31 of them.
 const ONE_TIME_ALPHABET: &[u8; 31] = b"abcdefghjkmnpqrstuvwxyz23456789";
