@@ -33,7 +33,10 @@ pub fn explain(error: ServiceError) -> anyhow::Error {
     }
 }
 
-pub fn administration<'a>(store: &'a Store, clock: &'a dyn domain::Clock) -> Administration<'a, Store, SystemPasswords> {
+pub fn administration<'a>(
+    store: &'a Store,
+    clock: &'a dyn domain::Clock,
+) -> Administration<'a, Store, SystemPasswords> {
     static PASSWORDS: SystemPasswords = SystemPasswords::new();
     Administration { store, clock, passwords: &PASSWORDS }
 }
@@ -119,9 +122,13 @@ impl AgencyCommand {
                     let kinds: Vec<&str> = AgencyKind::ALL.iter().map(|k| k.code()).collect();
                     return Err(anyhow!("unknown kind {kind:?}; use one of {}", kinds.join(", ")));
                 }
-                let record =
-                    admin.add_agency(&console, &AgencyInput { name, kind, contact }).await.map_err(explain)?;
-                println!("added agency {:?} ({}) with id {}", record.agency.name, record.agency.kind.code(), record.agency.id);
+                let record = admin.add_agency(&console, &AgencyInput { name, kind, contact }).await.map_err(explain)?;
+                println!(
+                    "added agency {:?} ({}) with id {}",
+                    record.agency.name,
+                    record.agency.kind.code(),
+                    record.agency.id
+                );
             }
             AgencyCommand::List => {
                 for record in admin.agencies(&console).await.map_err(explain)? {

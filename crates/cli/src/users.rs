@@ -140,7 +140,13 @@ pub async fn run(command: UserCommand, config: &Config, clock: &dyn domain::Cloc
                 let roles: Vec<&str> = member.roles.iter().map(|r| r.code()).collect();
                 let state = if member.disabled { " (disabled)" } else { "" };
                 let change = if account.must_change_password { " (must change password)" } else { "" };
-                println!("{}\t{}\t{}\t{}{state}{change}", member.username, member.display_name, agency, roles.join(","));
+                println!(
+                    "{}\t{}\t{}\t{}{state}{change}",
+                    member.username,
+                    member.display_name,
+                    agency,
+                    roles.join(",")
+                );
             }
         }
         UserCommand::Disable { username } => {
@@ -157,7 +163,9 @@ pub async fn run(command: UserCommand, config: &Config, clock: &dyn domain::Cloc
             let given = if one_time { None } else { Some(password.read()?) };
             let id = member_named(&store, &username).await?;
             let made = admin.reset_password(&console, id, given).await.map_err(explain)?;
-            println!("password reset for {username}; their sessions have ended and they choose a new one at their next sign-in");
+            println!(
+                "password reset for {username}; their sessions have ended and they choose a new one at their next sign-in"
+            );
             if let Some(made) = made {
                 println!("one-time password (shown once, never stored): {made}");
             }

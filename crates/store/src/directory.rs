@@ -24,7 +24,8 @@ read_row_struct! {
     }
 }
 
-pub(crate) const MEMBER_COLUMNS: &str = "SELECT id, agency_id, username, display_name, roles, password_hash, disabled, must_change_password FROM member";
+pub(crate) const MEMBER_COLUMNS: &str =
+    "SELECT id, agency_id, username, display_name, roles, password_hash, disabled, must_change_password FROM member";
 
 pub(crate) fn into_credentials(row: MemberRow) -> StoreResult<MemberCredentials> {
     Ok(MemberCredentials {

@@ -41,12 +41,19 @@ async fn form(Member(me, context): Member) -> Result<Response, WebError> {
     ok(&password_page(&context, me.must_change_password, ErrorList::default()))
 }
 
-async fn change(State(state): State<AppState>, Member(me, context): Member, posted: Posted) -> Result<Response, WebError> {
+async fn change(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    posted: Posted,
+) -> Result<Response, WebError> {
     let t = context.texts;
     let (new, again) = (posted.get("password"), posted.get("password_again"));
     if new != again {
         let errors = ErrorList::single("password_again", t.get("account.password.differ"));
-        return Ok(render(axum::http::StatusCode::UNPROCESSABLE_ENTITY, &password_page(&context, me.must_change_password, errors)));
+        return Ok(render(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            &password_page(&context, me.must_change_password, errors),
+        ));
     }
     match state.administration().change_own_password(&me.actor, posted.get("current_password"), new).await {
         Ok(()) => Ok(Redirect::to(redirect_target(&posted.get("next"))).into_response()),

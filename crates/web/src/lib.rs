@@ -13,10 +13,10 @@
 //! `messages/*.toml` (one file per capability, every text in Dutch and English), assets
 //! embedded.
 
-pub mod api;
-mod assets;
 mod account;
 mod admin;
+pub mod api;
+mod assets;
 mod auth;
 mod conference;
 mod csrf;

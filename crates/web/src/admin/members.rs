@@ -206,7 +206,13 @@ async fn show(
     ok(&member_page(&state, &me, &context, id, ErrorList::default()).await?)
 }
 
-async fn set_disabled(state: AppState, me: SignedIn, context: RequestContext, id: &str, disabled: bool) -> Result<Response, WebError> {
+async fn set_disabled(
+    state: AppState,
+    me: SignedIn,
+    context: RequestContext,
+    id: &str,
+    disabled: bool,
+) -> Result<Response, WebError> {
     let id = member_id(id)?;
     match state.administration().set_disabled(&me.actor, id, disabled).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/members/{id}")).into_response()),
@@ -217,11 +223,19 @@ async fn set_disabled(state: AppState, me: SignedIn, context: RequestContext, id
     }
 }
 
-async fn disable(State(state): State<AppState>, Member(me, context): Member, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn disable(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     set_disabled(state, me, context, &id, true).await
 }
 
-async fn enable(State(state): State<AppState>, Member(me, context): Member, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn enable(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     set_disabled(state, me, context, &id, false).await
 }
 

@@ -174,7 +174,11 @@ async fn agencies(State(state): State<AppState>, Member(me, context): Member) ->
     ok(&agencies_page(&state, &me, &context, ErrorList::default(), Posted::default()).await?)
 }
 
-async fn add_agency(State(state): State<AppState>, Member(me, context): Member, posted: Posted) -> Result<Response, WebError> {
+async fn add_agency(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    posted: Posted,
+) -> Result<Response, WebError> {
     let input = AgencyInput { name: posted.get("name"), kind: posted.get("kind"), contact: posted.get("contact") };
     let result = state.administration().add_agency(&me.actor, &input).await.map(|_| "/admin/agencies".to_owned());
     answer(result, context.texts, |errors| agencies_page(&state, &me, &context, errors, posted)).await

@@ -1,7 +1,7 @@
 //! The member's own password in the JSON API: `POST /api/v1/account/password`. A member whose
 //! password was set by someone else gets 403 from every other call until they have changed it.
 
-use super::problem::{ApiResult, Problem, refused};
+use super::problem::{ApiError, ApiResult, Problem, invalid_problem, service_error};
 use crate::AppState;
 use crate::auth::Member;
 use axum::extract::State;
@@ -39,10 +39,11 @@ async fn change_password(
     parsed: Result<Json<PasswordChange>, JsonRejection>,
 ) -> ApiResult {
     let Json(change) = parsed?;
-    state
-        .administration()
-        .change_own_password(&me.actor, change.current_password, change.new_password)
-        .await
-        .map_err(refused(&context))?;
+    state.administration().change_own_password(&me.actor, change.current_password, change.new_password).await.map_err(
+        |error| match error.field_errors() {
+            Some(errors) => ApiError::Problem(invalid_problem(&errors, &context)),
+            None => ApiError::Problem(service_error(error, &context)),
+        },
+    )?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -4,9 +4,10 @@
 //! a refusal answered 403 and on record, every action audited; a created object is answered
 //! 201 with its `id`, input that does not parse 422 with a problem per field.
 
-use super::problem::{ApiResult, Problem, refused};
+use super::problem::{ApiError, ApiResult, Problem, invalid_problem, service_error};
 use crate::AppState;
 use crate::auth::Member;
+use crate::auth::RequestContext;
 use crate::error::WebError;
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
@@ -19,6 +20,7 @@ use domain::admin::partnership::{
     AgencyInput, AgencyRecord, LocationInput, LocationRecord, MemberAccount, MemberInput, SafetyHouse, SafetyHouseInput,
 };
 use domain::ids::MemberId;
+use domain::service::ServiceError;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -66,6 +68,15 @@ pub fn routes() -> Router<AppState> {
     ))
 )]
 pub struct AdminApiDoc;
+
+/// A change administration refused, as problem JSON: invalid input and its own refusals (a name
+/// taken, one's own account) are 422 naming the field, the rest as every API call answers them.
+fn refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> ApiError + '_ {
+    move |error| match error.field_errors() {
+        Some(errors) => ApiError::Problem(invalid_problem(&errors, context)),
+        None => ApiError::Problem(service_error(error, context)),
+    }
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct AgencyDto {
@@ -181,8 +192,13 @@ async fn add_location(
     parsed: Result<Json<NewLocation>, JsonRejection>,
 ) -> ApiResult {
     let Json(new) = parsed?;
-    let input =
-        LocationInput { name: new.name, pack: new.pack, time_zone: new.time_zone, code: new.code, agencies: new.agencies };
+    let input = LocationInput {
+        name: new.name,
+        pack: new.pack,
+        time_zone: new.time_zone,
+        code: new.code,
+        agencies: new.agencies,
+    };
     let record = state.administration().add_location(&me.actor, &input).await.map_err(refused(&context))?;
     Ok((StatusCode::CREATED, Json(location_dto(&record))).into_response())
 }
@@ -259,11 +275,17 @@ async fn add_member(
     parsed: Result<Json<NewMember>, JsonRejection>,
 ) -> ApiResult {
     let Json(new) = parsed?;
-    let input =
-        MemberInput { username: new.username, name: new.name, agency_id: new.agency_id, roles: new.roles, password: new.password };
+    let input = MemberInput {
+        username: new.username,
+        name: new.name,
+        agency_id: new.agency_id,
+        roles: new.roles,
+        password: new.password,
+    };
     let (account, one_time_password) =
         state.administration().add_member(&me.actor, &input).await.map_err(refused(&context))?;
-    Ok((StatusCode::CREATED, Json(CreatedMemberDto { member: member_dto(&account), one_time_password })).into_response())
+    Ok((StatusCode::CREATED, Json(CreatedMemberDto { member: member_dto(&account), one_time_password }))
+        .into_response())
 }
 
 fn member_id(raw: &str) -> Result<MemberId, WebError> {
@@ -277,7 +299,8 @@ fn member_id(raw: &str) -> Result<MemberId, WebError> {
         (status = 404, description = "no such member", body = Problem),
         (status = 422, description = "one's own account", body = Problem)))]
 async fn disable(State(state): State<AppState>, Member(me, context): Member, Path(id): Path<String>) -> ApiResult {
-    let account = state.administration().set_disabled(&me.actor, member_id(&id)?, true).await.map_err(refused(&context))?;
+    let account =
+        state.administration().set_disabled(&me.actor, member_id(&id)?, true).await.map_err(refused(&context))?;
     Ok(Json(member_dto(&account)).into_response())
 }
 
@@ -287,7 +310,8 @@ async fn disable(State(state): State<AppState>, Member(me, context): Member, Pat
         (status = 403, description = "not an administrator", body = Problem),
         (status = 404, description = "no such member", body = Problem)))]
 async fn enable(State(state): State<AppState>, Member(me, context): Member, Path(id): Path<String>) -> ApiResult {
-    let account = state.administration().set_disabled(&me.actor, member_id(&id)?, false).await.map_err(refused(&context))?;
+    let account =
+        state.administration().set_disabled(&me.actor, member_id(&id)?, false).await.map_err(refused(&context))?;
     Ok(Json(member_dto(&account)).into_response())
 }
 
@@ -323,10 +347,13 @@ async fn reset_password(
     let reset: PasswordReset = if body.iter().all(u8::is_ascii_whitespace) {
         PasswordReset::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| super::problem::ApiError::Problem(super::problem::unprocessable(e.to_string())))?
+        serde_json::from_slice(&body).map_err(|e| ApiError::Problem(super::problem::unprocessable(e.to_string())))?
     };
-    let one_time_password =
-        state.administration().reset_password(&me.actor, member_id(&id)?, reset.password).await.map_err(refused(&context))?;
+    let one_time_password = state
+        .administration()
+        .reset_password(&me.actor, member_id(&id)?, reset.password)
+        .await
+        .map_err(refused(&context))?;
     Ok(Json(ResetDto { one_time_password, must_change_password: true }).into_response())
 }
 
@@ -401,7 +428,8 @@ pub struct NewSafetyHouse {
 #[utoipa::path(get, path = "/api/v1/admin/safety-houses",
     responses((status = 200, description = "the Safety Houses", body = [SafetyHouseDto]), (status = 403, description = "not an administrator", body = Problem)))]
 async fn safety_houses(State(state): State<AppState>, Member(me, _): Member) -> ApiResult {
-    let list: Vec<SafetyHouseDto> = state.administration().safety_houses(&me.actor).await?.iter().map(house_dto).collect();
+    let list: Vec<SafetyHouseDto> =
+        state.administration().safety_houses(&me.actor).await?.iter().map(house_dto).collect();
     Ok(Json(list).into_response())
 }
 

@@ -285,10 +285,11 @@ pub struct SafetyHouse {
 impl SafetyHouseInput {
     pub fn parse(&self, id: AgencyId, agencies: &[Agency]) -> Result<SafetyHouse, ValidationErrors> {
         let mut errors = ValidationErrors::default();
-        let agency = AgencyInput { name: self.name.clone(), kind: "safety_house".into(), contact: self.contact.clone() }
-            .parse(id)
-            .map_err(|problems| problems.iter().for_each(|e| errors.push(e.clone())))
-            .ok();
+        let agency =
+            AgencyInput { name: self.name.clone(), kind: "safety_house".into(), contact: self.contact.clone() }
+                .parse(id)
+                .map_err(|problems| problems.iter().for_each(|e| errors.push(e.clone())))
+                .ok();
         let pack = parse_pack(&mut errors, &self.pack);
         let persons_per_day = match self.persons_per_day.trim().parse::<u16>() {
             Ok(n) if (1..=100).contains(&n) => n,
@@ -380,7 +381,12 @@ mod tests {
         assert_eq!(record.time_zone, "Europe/Amsterdam");
         let turin = LocationInput { name: "Torino".into(), pack: "italy".into(), ..Default::default() };
         assert_eq!(turin.parse(&[]).unwrap().time_zone, "Europe/Rome");
-        let bad = LocationInput { name: "X".into(), pack: "mars".into(), time_zone: "Mars/Olympus".into(), ..Default::default() };
+        let bad = LocationInput {
+            name: "X".into(),
+            pack: "mars".into(),
+            time_zone: "Mars/Olympus".into(),
+            ..Default::default()
+        };
         assert_eq!(
             fields(&bad.parse(&[]).unwrap_err()),
             [("pack", "error.pack.unknown"), ("time_zone", "error.time_zone.unknown")]

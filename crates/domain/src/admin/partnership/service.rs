@@ -3,12 +3,12 @@
 //! audited under `admin: …`, with no person, as the administrator's role.
 
 use super::model::*;
-use super::ports::{Passwords, PartnershipStore};
+use super::ports::{PartnershipStore, Passwords};
 use crate::access::{Actor, Denial, Permission, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
-use crate::directory::{Agency, AgencyKind, DirectoryStore, Member, OpenSession, SessionStore, check_new_password};
 use crate::directory::parse_username;
+use crate::directory::{Agency, AgencyKind, DirectoryStore, Member, OpenSession, SessionStore, check_new_password};
 use crate::ids::{AgencyId, MemberId};
 use crate::ports::StoreError;
 use crate::service::{RuleError, ServiceError, ServiceResult, require};
@@ -18,7 +18,9 @@ use crate::validation::{FieldError, ValidationErrors};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AdminError {
     /// `desist init` when the partnership already has an administrator.
-    #[error("an administrator already exists ({0}); sign in as them, or reset their password with `desist user reset-password`")]
+    #[error(
+        "an administrator already exists ({0}); sign in as them, or reset their password with `desist user reset-password`"
+    )]
     AdministratorExists(String),
     /// `desist init` in a store with agencies, none of them named.
     #[error("there are agencies already; name the administrator's with --agency (known agencies: {0})")]
@@ -152,13 +154,19 @@ where
     pub async fn member(&self, actor: &Actor, id: MemberId) -> ServiceResult<MemberAccount> {
         self.allow(actor, "admin: member").await?;
         let account = self.store.member_account(id).await?.ok_or(ServiceError::NotFound)?;
-        self.store.append(&[self.entry(actor, AuditAction::Read, format!("admin: member {}", account.member.username))]).await?;
+        self.store
+            .append(&[self.entry(actor, AuditAction::Read, format!("admin: member {}", account.member.username))])
+            .await?;
         Ok(account)
     }
 
     /// Adds a member; the one-time password made when none was given (shown once, changed at
     /// the first sign-in). A password the administrator chose is theirs to hand over.
-    pub async fn add_member(&self, actor: &Actor, input: &MemberInput) -> ServiceResult<(MemberAccount, Option<String>)> {
+    pub async fn add_member(
+        &self,
+        actor: &Actor,
+        input: &MemberInput,
+    ) -> ServiceResult<(MemberAccount, Option<String>)> {
         self.allow(actor, "admin: add member").await?;
         let now = self.clock.now();
         let agencies = self.store.agencies().await?;
@@ -199,7 +207,12 @@ where
 
     /// A new password for a member, given or made up (then returned, to be shown once); either
     /// way their sessions end and they change it at their next sign-in.
-    pub async fn reset_password(&self, actor: &Actor, id: MemberId, given: Option<String>) -> ServiceResult<Option<String>> {
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        id: MemberId,
+        given: Option<String>,
+    ) -> ServiceResult<Option<String>> {
         self.allow(actor, "admin: reset password").await?;
         let account = self.store.member_account(id).await?.ok_or(ServiceError::NotFound)?;
         let (password, one_time) = match given.filter(|p| !p.is_empty()) {
@@ -213,7 +226,8 @@ where
             }
         };
         let hash = self.passwords.hash(password).await.map_err(StoreError::Database)?;
-        let audit = self.entry(actor, AuditAction::Update, format!("admin: reset password of {}", account.member.username));
+        let audit =
+            self.entry(actor, AuditAction::Update, format!("admin: reset password of {}", account.member.username));
         self.store.set_password(id, &hash, true, &audit).await?;
         Ok(one_time)
     }
@@ -246,7 +260,8 @@ where
         let agencies = self.store.agencies().await?;
         let record = input.parse(&agencies)?;
         let location = &record.location;
-        let what = format!("admin: location {} ({}, {}, {})", location.code, location.name, location.pack, record.time_zone);
+        let what =
+            format!("admin: location {} ({}, {}, {})", location.code, location.name, location.pack, record.time_zone);
         let audit = self.entry(actor, AuditAction::Create, what);
         self.store
             .add_location(&record, self.clock.now(), &audit)
@@ -294,7 +309,8 @@ where
             .map(|m| m.username.as_str())
             .collect();
         if !admins.is_empty() {
-            let entry = AuditEntry::new(&console, now, None, AuditAction::Denied, "admin: init", "administrator_exists");
+            let entry =
+                AuditEntry::new(&console, now, None, AuditAction::Denied, "admin: init", "administrator_exists");
             self.store.append(&[entry]).await?;
             return Err(rule(AdminError::AdministratorExists(admins.join(", "))));
         }
@@ -356,7 +372,8 @@ where
             roles: vec![Role::Administrator],
             disabled: false,
         };
-        let audit = self.entry(&console, AuditAction::Create, format!("admin: first administrator {}", member.username));
+        let audit =
+            self.entry(&console, AuditAction::Create, format!("admin: first administrator {}", member.username));
         self.store
             .add_member(&member, &hash, one_time.is_some(), now, &audit)
             .await
@@ -371,7 +388,14 @@ where
         let credentials = self.store.credentials(&member.username).await?.ok_or(ServiceError::NotFound)?;
         check_new_password(&new)?;
         if !self.passwords.verify(current.clone(), credentials.password_hash).await {
-            let entry = AuditEntry::new(actor, self.clock.now(), None, AuditAction::Denied, "account: password", "wrong_password");
+            let entry = AuditEntry::new(
+                actor,
+                self.clock.now(),
+                None,
+                AuditAction::Denied,
+                "account: password",
+                "wrong_password",
+            );
             self.store.append(&[entry]).await?;
             return Err(rule(AdminError::WrongPassword));
         }
@@ -379,7 +403,8 @@ where
             return Err(rule(AdminError::SamePassword));
         }
         let hash = self.passwords.hash(new).await.map_err(StoreError::Database)?;
-        let audit = AuditEntry::new(actor, self.clock.now(), None, AuditAction::Update, "account: password", "own account");
+        let audit =
+            AuditEntry::new(actor, self.clock.now(), None, AuditAction::Update, "account: password", "own account");
         self.store.set_password(actor.member_id, &hash, false, &audit).await?;
         Ok(())
     }
