@@ -11,6 +11,7 @@ pub mod teams;
 pub mod zsm;
 
 #[path = "../../../../store/tests/support/scratch.rs"]
+#[allow(dead_code, reason = "the store's tests use all of it, these only part")]
 mod scratch;
 use scratch::Scratch;
 
