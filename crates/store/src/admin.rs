@@ -1,6 +1,7 @@
 //! The subject-access export's reads (`domain::admin::ports::SubjectAccessStore`): every record
 //! of a person, each read by the capability's own module.
 
+mod api_keys;
 mod partnership;
 
 use crate::Store;

@@ -131,11 +131,26 @@ fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-async fn signed_in(state: &AppState, token: &str, by_bearer: bool) -> Result<Option<SignedIn>, WebError> {
+async fn signed_in(state: &AppState, token: &str, by_bearer: bool, api: bool) -> Result<Option<SignedIn>, WebError> {
     let token_hash = hash_token(token);
     let Some(LiveSession { session, member, agency_name, must_change_password }) =
         state.store.session(&token_hash, state.clock.now()).await?
     else {
+        // A partner system's API key, as a bearer token on the API only.
+        if by_bearer && api {
+            use domain::admin::partnership::api_keys::ApiKeyStore;
+            if let Some((key, agency_name)) = state.store.live_api_key(&token_hash).await? {
+                return Ok(Some(SignedIn {
+                    actor: key.actor(),
+                    agency_name,
+                    csrf_token: String::new(),
+                    by_bearer,
+                    token_hash,
+                    failed_attempts: None,
+                    must_change_password: false,
+                }));
+            }
+        }
         return Ok(None);
     };
     Ok(Some(SignedIn {
@@ -161,8 +176,9 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         .map(|t| (t.to_string(), true))
         .or_else(|| cookie(headers, SESSION_COOKIE).map(|t| (t.to_string(), false)));
     let lang = cookie(headers, LANG_COOKIE).and_then(Lang::parse).unwrap_or(state.config.default_lang);
+    let api = request.uri().path().starts_with("/api/");
     let signed_in = match token {
-        Some((token, by_bearer)) => match signed_in(&state, &token, by_bearer).await {
+        Some((token, by_bearer)) => match signed_in(&state, &token, by_bearer, api).await {
             Ok(found) => found,
             Err(error) => return error.into_response(),
         },

@@ -201,6 +201,15 @@ impl domain::admin::partnership::ports::Passwords for SystemPasswords {
         }
     }
 
+    /// `dsk_` and 32 random bytes in hex: recognisable in a leaked log, unguessable.
+    fn api_token(&self) -> String {
+        format!("dsk_{}", crate::auth::random_token())
+    }
+
+    fn token_hash(&self, token: &str) -> String {
+        crate::auth::hash_token(token)
+    }
+
     /// Four groups of five (`k7mq2-…`): 99 random bits, typed once.
     fn one_time(&self) -> String {
         let mut out = String::with_capacity(23);

@@ -31,6 +31,9 @@ fn found(rows: u64) -> StoreResult<()> {
     if rows == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
+pub(super) const INSERT_MEMBER: &str = "INSERT INTO member (id, agency_id, username, display_name, roles, \
+     password_hash, disabled, must_change_password, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
 const INSERT_AGENCY: &str = "INSERT INTO agency (id, name, kind, contact, created_at) VALUES ($1, $2, $3, $4, $5)";
 
 impl Store {
@@ -84,10 +87,8 @@ impl PartnershipStore for Store {
         at: Timestamp,
         audit: &AuditEntry,
     ) -> StoreResult<()> {
-        let sql = "INSERT INTO member (id, agency_id, username, display_name, roles, password_hash, disabled, \
-                   must_change_password, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         in_tx!(self, tx => {
-            sqlx::query(sql)
+            sqlx::query(INSERT_MEMBER)
                 .bind(*member.id.as_uuid())
                 .bind(*member.agency_id.as_uuid())
                 .bind(&member.username)

@@ -246,7 +246,13 @@ async fn reset_password(
 ) -> Result<Response, WebError> {
     let id = member_id(&id)?;
     let admin = state.administration();
-    let password = admin.reset_password(&me.actor, id, None).await?.unwrap_or_default();
+    let password = match admin.reset_password(&me.actor, id, None).await {
+        Ok(made) => made.unwrap_or_default(),
+        Err(error) => {
+            let (status, errors) = form_errors(error, context.texts)?;
+            return Ok(render(status, &member_page(&state, &me, &context, id, errors).await?));
+        }
+    };
     let account = admin.member(&me.actor, id).await?;
     Ok(shown_once(&OneTimePasswordPage {
         page: Page::new(&context, context.texts.get("admin.one_time.title")),

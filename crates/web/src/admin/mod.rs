@@ -1,9 +1,11 @@
 //! Administration pages under `/admin` (administrators only, linked in the menu only for them):
-//! agencies, members (`members.rs`), ZSM locations, Safety Houses (`safety_houses.rs`). Each
+//! agencies, members (`members.rs`), ZSM locations, Safety Houses (`safety_houses.rs`), API
+//! keys for partner systems (`api_keys.rs`). Each
 //! page lists what there is with a form to add one; a refused form is shown again with an
 //! error summary naming each field (422). Every read and change goes through
 //! `domain::admin::partnership::service::Administration`, which checks the role and audits.
 
+mod api_keys;
 mod members;
 mod safety_houses;
 
@@ -29,6 +31,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/locations", get(locations).post(add_location))
         .merge(members::routes())
         .merge(safety_houses::routes())
+        .merge(api_keys::routes())
 }
 
 /// The catalogue key of an administration form's field label, for the error summary.
@@ -48,6 +51,7 @@ fn label(field: &str) -> Option<&'static str> {
         "persons_per_day" => "admin.field.persons_per_day",
         "triage_cutoff" => "admin.field.triage_cutoff",
         "current_password" => "account.current_password",
+        "scopes" => "admin.field.scopes",
         _ => return None,
     })
 }

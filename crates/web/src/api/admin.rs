@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::admin::partnership::api_keys::{ApiKey, ApiKeyInput};
 use domain::admin::partnership::{
     AgencyInput, AgencyRecord, LocationInput, LocationRecord, MemberAccount, MemberInput, SafetyHouse, SafetyHouseInput,
 };
@@ -34,6 +35,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/admin/members/{member}/reset-password", post(reset_password))
         .route("/v1/admin/members/{member}/sessions", get(sessions))
         .route("/v1/admin/safety-houses", get(safety_houses).post(add_safety_house))
+        .route("/v1/admin/api-keys", get(api_keys).post(add_api_key))
+        .route("/v1/admin/api-keys/{key}/revoke", post(revoke_api_key))
 }
 
 #[derive(OpenApi)]
@@ -50,7 +53,10 @@ pub fn routes() -> Router<AppState> {
         reset_password,
         sessions,
         safety_houses,
-        add_safety_house
+        add_safety_house,
+        api_keys,
+        add_api_key,
+        revoke_api_key
     ),
     components(schemas(
         AgencyDto,
@@ -64,7 +70,10 @@ pub fn routes() -> Router<AppState> {
         ResetDto,
         MemberSessionDto,
         SafetyHouseDto,
-        NewSafetyHouse
+        NewSafetyHouse,
+        ApiKeyDto,
+        NewApiKey,
+        CreatedApiKeyDto
     ))
 )]
 pub struct AdminApiDoc;
@@ -454,4 +463,84 @@ async fn add_safety_house(
     };
     let house = state.administration().add_safety_house(&me.actor, &input).await.map_err(refused(&context))?;
     Ok((StatusCode::CREATED, Json(house_dto(&house))).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiKeyDto {
+    id: String,
+    name: String,
+    agency_id: String,
+    /// The roles the system acts in.
+    scopes: Vec<String>,
+    created_at: String,
+    revoked_at: Option<String>,
+}
+
+fn key_dto(key: &ApiKey) -> ApiKeyDto {
+    ApiKeyDto {
+        id: key.id.to_string(),
+        name: key.name.clone(),
+        agency_id: key.agency_id.to_string(),
+        scopes: key.scopes.iter().map(|r| r.code().to_owned()).collect(),
+        created_at: key.created_at.to_string(),
+        revoked_at: key.revoked_at.map(|at| at.to_string()),
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewApiKey {
+    #[schema(example = "Police intake system")]
+    name: String,
+    agency_id: String,
+    /// Role codes the system acts in (not `administrator`), e.g. `["police_officer"]`.
+    #[schema(example = json!(["police_officer"]))]
+    scopes: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedApiKeyDto {
+    #[serde(flatten)]
+    key: ApiKeyDto,
+    /// Send as `Authorization: Bearer <token>` on /api/v1. Shown this once; only its hash is kept.
+    token: String,
+}
+
+/// Every API key, revoked ones too (never their tokens).
+#[utoipa::path(get, path = "/api/v1/admin/api-keys",
+    responses((status = 200, description = "the keys", body = [ApiKeyDto]), (status = 403, description = "not an administrator", body = Problem)))]
+async fn api_keys(State(state): State<AppState>, Member(me, _): Member) -> ApiResult {
+    let list: Vec<ApiKeyDto> = state.administration().api_keys(&me.actor).await?.iter().map(key_dto).collect();
+    Ok(Json(list).into_response())
+}
+
+/// Make an API key for a partner system, bound to an agency and acting in its scopes.
+#[utoipa::path(post, path = "/api/v1/admin/api-keys", request_body = NewApiKey,
+    responses((status = 201, description = "the key, with its token shown this once", body = CreatedApiKeyDto),
+        (status = 403, description = "not an administrator", body = Problem),
+        (status = 422, description = "a field to fix (an unknown agency or scope, the administrator scope)", body = Problem)))]
+async fn add_api_key(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    parsed: Result<Json<NewApiKey>, JsonRejection>,
+) -> ApiResult {
+    let Json(new) = parsed?;
+    let input = ApiKeyInput { name: new.name, agency_id: new.agency_id, scopes: new.scopes };
+    let (key, token) = state.administration().add_api_key(&me.actor, &input).await.map_err(refused(&context))?;
+    Ok((StatusCode::CREATED, Json(CreatedApiKeyDto { key: key_dto(&key), token })).into_response())
+}
+
+/// Revoke an API key: it stops working at once.
+#[utoipa::path(post, path = "/api/v1/admin/api-keys/{key}/revoke", params(("key" = String, Path)),
+    responses((status = 200, description = "the key, revoked", body = ApiKeyDto),
+        (status = 403, description = "not an administrator", body = Problem),
+        (status = 404, description = "no such key", body = Problem)))]
+async fn revoke_api_key(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| WebError::NotFound)?;
+    let key = state.administration().revoke_api_key(&me.actor, id).await.map_err(refused(&context))?;
+    Ok(Json(key_dto(&key)).into_response())
 }

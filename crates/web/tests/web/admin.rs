@@ -334,3 +334,60 @@ impl Browser {
         (response.status(), response.json().await.unwrap_or(Value::Null))
     }
 }
+
+async fn partner_systems_call_the_api_with_keys(app: TestApp) {
+    let police = app.agency("Politie Utrecht", AgencyKind::Police).await;
+    let actor = app.member_of_new_agency("Beheer", AgencyKind::Municipality, "beheer", Role::Administrator).await;
+    let admin = app.session_for(&actor).await;
+    let new = json!({"name": "Intake", "agency_id": police.id.to_string(), "scopes": ["police_officer"]});
+    let (status, key) = api_call(&admin, Method::POST, "/api/v1/admin/api-keys", Some(new)).await;
+    assert_eq!(status, StatusCode::CREATED, "{key}");
+    let token = key["token"].as_str().unwrap().to_string();
+    assert!(token.starts_with("dsk_") && token.len() == 68, "{token}");
+    let stored = format!("api_key WHERE token_hash = '{}'", crate::support::sha256_hex(&token));
+    assert_eq!(app.count(&stored).await, 1, "only the hash is kept");
+    let admin_scope = json!({"name": "Root", "agency_id": police.id.to_string(), "scopes": ["administrator"]});
+    let (status, problem) = api_call(&admin, Method::POST, "/api/v1/admin/api-keys", Some(admin_scope)).await;
+    assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["scopes".to_string()]));
+
+    // The system registers a person, on record under the key's name.
+    let system = Bearer { http: reqwest::Client::new(), base: app.address.clone(), token: token.clone() };
+    let person = json!({
+        "person": {"family_name": "Visser", "given_names": "Sam"},
+        "basis": {"kind": "statutory_task", "statute": "Politiewet 2012 art. 3", "reason": "ZSM"}
+    });
+    let (status, created) = system.call(Method::POST, "/api/v1/people", Some(person)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (_, audit) =
+        system.call(Method::GET, &format!("/api/v1/people/{}/audit", created["id"].as_str().unwrap()), None).await;
+    assert!(audit.to_string().contains("API key: Intake"), "{audit}");
+    let (status, _) = system.call(Method::GET, "/api/v1/admin/members", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a key never administers");
+    let page = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = page.get(app.url("/people")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::SEE_OTHER, "keys are for the API, not the pages");
+
+    let key_member =
+        app.store.members().await.unwrap().into_iter().find(|m| m.username.starts_with("api-key.")).unwrap();
+    let reset = admin.post_form(&format!("/admin/members/{}/reset-password", key_member.id), &[]).await;
+    assert_eq!(reset.status(), StatusCode::UNPROCESSABLE_ENTITY, "a key's member has no password to reset");
+    let list = admin.visit("/admin/api-keys").await;
+    assert!(list.body.contains("Intake") && !list.body.contains(&token), "{}", list.body);
+    let revoke = format!("/api/v1/admin/api-keys/{}/revoke", key["id"].as_str().unwrap());
+    let (status, revoked) = api_call(&admin, Method::POST, &revoke, None).await;
+    assert!(status == StatusCode::OK && revoked["revoked_at"].is_string(), "{revoked}");
+    let (status, _) = system.call(Method::GET, "/api/v1/people?q=visser", None).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "a revoked key stops working at once");
+    assert_eq!(app.count("audit_log WHERE what LIKE 'admin: %api key%'").await, 3, "made, listed, revoked");
+}
+
+#[tokio::test]
+async fn partner_systems_call_the_api_with_keys_on_sqlite() {
+    partner_systems_call_the_api_with_keys(crate::support::spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn partner_systems_call_the_api_with_keys_on_postgres() {
+    let Some(app) = crate::support::spawn_postgres().await else { return };
+    partner_systems_call_the_api_with_keys(app).await;
+}

@@ -184,6 +184,12 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/admin.rs", "POST", "/v1/admin/members/{member}/enable", Need::CaseRules("admin.rs")),
     ("api/admin.rs", "POST", "/v1/admin/members/{member}/reset-password", Need::CaseRules("admin.rs")),
     ("api/admin.rs", "GET", "/v1/admin/members/{member}/sessions", Need::CaseRules("admin.rs")),
+    ("admin/api_keys.rs", "GET", "/admin/api-keys", Need::Role(Permission::ManageMembers)),
+    ("admin/api_keys.rs", "POST", "/admin/api-keys", Need::Role(Permission::ManageMembers)),
+    ("admin/api_keys.rs", "POST", "/admin/api-keys/{key}/revoke", Need::CaseRules("admin.rs")),
+    ("api/admin.rs", "GET", "/v1/admin/api-keys", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "POST", "/v1/admin/api-keys", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "POST", "/v1/admin/api-keys/{key}/revoke", Need::CaseRules("admin.rs")),
     ("api/admin.rs", "GET", "/v1/admin/safety-houses", Need::Role(Permission::ManageMembers)),
     ("api/admin.rs", "POST", "/v1/admin/safety-houses", Need::Role(Permission::ManageMembers)),
     ("api/plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
@@ -288,6 +294,7 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{episode}", "01900000-0000-7000-8000-000000000005")
         .replace("{position}", "1")
         .replace("{member}", "01900000-0000-7000-8000-000000000006")
+        .replace("{key}", "01900000-0000-7000-8000-000000000007")
 }
 
 #[test]

@@ -75,4 +75,8 @@ pub trait Passwords: Send + Sync {
     fn verify(&self, password: String, hash: String) -> impl Future<Output = bool> + Send;
     /// A new one-time password: long and random, typed once.
     fn one_time(&self) -> String;
+    /// A new API key's token: 32 random bytes, never stored.
+    fn api_token(&self) -> String;
+    /// What is stored of a token (a fast hash: tokens are random, not guessable words).
+    fn token_hash(&self, token: &str) -> String;
 }

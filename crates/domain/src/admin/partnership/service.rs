@@ -38,6 +38,9 @@ pub enum AdminError {
     WrongPassword,
     #[error("the new password must differ from the current one")]
     SamePassword,
+    /// The member an API key acts through has no password to reset.
+    #[error("this member is an API key; revoke it and make a new one instead")]
+    ApiKeyMember,
 }
 
 impl RuleError for AdminError {
@@ -51,6 +54,7 @@ impl RuleError for AdminError {
             Self::DisableSelf => FieldError::new("member", "error.member.disable_self"),
             Self::WrongPassword => FieldError::new("current_password", "error.password.wrong"),
             Self::SamePassword => FieldError::new("password", "error.password.same"),
+            Self::ApiKeyMember => FieldError::new("member", "error.member.api_key"),
         }
     }
 }
@@ -66,6 +70,9 @@ fn taken(error: StoreError, refusal: AdminError) -> ServiceError {
         other => other.into(),
     }
 }
+
+/// How the usernames of the members API keys act through begin (`api-key.<id>`).
+pub const API_KEY_MEMBER_PREFIX: &str = "api-key.";
 
 /// The first administrator, as `desist init` is given them.
 #[derive(Debug, Clone, Default)]
@@ -108,7 +115,7 @@ where
     P: Passwords,
 {
     /// Refuses a non-administrator, on record.
-    async fn allow(&self, actor: &Actor, what: &str) -> ServiceResult<()> {
+    pub(super) async fn allow(&self, actor: &Actor, what: &str) -> ServiceResult<()> {
         if let Err(refused) = require(actor, Permission::ManageMembers) {
             let denial = Denial::RoleLacksPermission;
             let entry = AuditEntry::new(actor, self.clock.now(), None, AuditAction::Denied, what, denial.code());
@@ -118,11 +125,11 @@ where
         Ok(())
     }
 
-    fn entry(&self, actor: &Actor, action: AuditAction, what: String) -> AuditEntry {
+    pub(super) fn entry(&self, actor: &Actor, action: AuditAction, what: String) -> AuditEntry {
         AuditEntry::new(actor, self.clock.now(), None, action, what, format!("role: {}", Role::Administrator.code()))
     }
 
-    async fn listed(&self, actor: &Actor, what: &str) -> ServiceResult<()> {
+    pub(super) async fn listed(&self, actor: &Actor, what: &str) -> ServiceResult<()> {
         self.allow(actor, what).await?;
         self.store.append(&[self.entry(actor, AuditAction::Listed, what.to_owned())]).await?;
         Ok(())
@@ -215,6 +222,9 @@ where
     ) -> ServiceResult<Option<String>> {
         self.allow(actor, "admin: reset password").await?;
         let account = self.store.member_account(id).await?.ok_or(ServiceError::NotFound)?;
+        if account.member.username.starts_with(API_KEY_MEMBER_PREFIX) {
+            return Err(rule(AdminError::ApiKeyMember));
+        }
         let (password, one_time) = match given.filter(|p| !p.is_empty()) {
             Some(password) => {
                 check_new_password(&password)?;
