@@ -184,8 +184,19 @@ fn one_time_password(html: &str) -> String {
 }
 
 #[tokio::test]
-async fn the_pages_add_members_locations_and_safety_houses_and_a_set_password_is_changed_first() {
-    let app = crate::support::app().in_english().sqlite().await;
+async fn the_pages_add_members_locations_and_safety_houses_and_a_set_password_is_changed_first_on_sqlite() {
+    the_pages_add_members_locations_and_safety_houses(crate::support::app().in_english().sqlite().await).await;
+}
+
+/// On PostgreSQL the sessions are kept in memory: a changed password, a reset and disabling
+/// must reach them too.
+#[tokio::test]
+async fn the_pages_add_members_locations_and_safety_houses_and_a_set_password_is_changed_first_on_postgres() {
+    let Some(app) = crate::support::app().in_english().postgres().await else { return };
+    the_pages_add_members_locations_and_safety_houses(app).await;
+}
+
+async fn the_pages_add_members_locations_and_safety_houses(app: TestApp) {
     let actor = app.member_of_new_agency("Beheer", AgencyKind::Municipality, "beheer", Role::Administrator).await;
     let admin = app.session_for(&actor).await;
     assert_eq!(admin.visit("/admin").await.status, 200);
