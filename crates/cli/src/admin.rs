@@ -1,8 +1,9 @@
 //! Setting up a partnership from the command line, for a first run and for scripted installs:
 //! `desist init` (the first administrator), `desist agency add|list`, `desist location
-//! add|list`, `desist safety-house add|list`. Each goes through the same audited use cases as
-//! the `/admin` pages and the API (`domain::admin::partnership`), acting as the server's
-//! console (`console_operator`): whoever can run the binary against the database holds it.
+//! add|list`, `desist safety-house add|list`, `desist api-key add|list|revoke`. Each goes
+//! through the same audited use cases as the `/admin` pages and the API
+//! (`domain::admin::partnership`), acting as the server's console (`console_operator`):
+//! whoever can run the binary against the database holds it.
 
 use crate::config::Config;
 use crate::serve::open_store;
@@ -246,6 +247,60 @@ impl SafetyHouseCommand {
                     let cutoff = h.triage_cutoff.strftime("%H:%M");
                     println!("{}\t{}\t{}\t{cutoff}", h.agency.agency.name, h.pack, h.persons_per_day);
                 }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Subcommand)]
+pub enum ApiKeyCommand {
+    /// Make an API key for a partner system; its token is printed once.
+    Add {
+        /// Which system uses it, e.g. "Police intake system".
+        name: String,
+        /// The agency it acts for, by name.
+        #[arg(long)]
+        agency: String,
+        /// The roles it acts in, comma-separated (not administrator), e.g. police_officer.
+        #[arg(long, value_delimiter = ',')]
+        scopes: Vec<String>,
+    },
+    /// List the keys: id, name, agency id, scopes, revoked or not (never the tokens).
+    List,
+    /// Revoke a key by its id: it stops working at once.
+    Revoke { id: String },
+}
+
+impl ApiKeyCommand {
+    pub async fn run(self, config: &Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
+        use domain::admin::partnership::api_keys::ApiKeyInput;
+        let store = open_store(config).await?;
+        let admin = administration(&store, clock);
+        let console = console_operator();
+        match self {
+            ApiKeyCommand::Add { name, agency, scopes } => {
+                let agency_id = agency_ids(&store, &[agency]).await?.remove(0);
+                let input = ApiKeyInput { name, agency_id, scopes };
+                let (key, token) = admin.add_api_key(&console, &input).await.map_err(explain)?;
+                println!("added API key {:?} with id {}", key.name, key.id);
+                println!("token (shown once, stored only as a hash; send as Authorization: Bearer): {token}");
+            }
+            ApiKeyCommand::List => {
+                for key in admin.api_keys(&console).await.map_err(explain)? {
+                    let scopes: Vec<&str> = key.scopes.iter().map(|r| r.code()).collect();
+                    let state = key.revoked_at.map_or("active".to_owned(), |at| format!("revoked {at}"));
+                    println!("{}\t{}\t{}\t{}\t{state}", key.id, key.name, key.agency_id, scopes.join(","));
+                }
+            }
+            ApiKeyCommand::Revoke { id } => {
+                let id = uuid::Uuid::parse_str(id.trim())
+                    .map_err(|_| anyhow!("{id:?} is not a key id (see `desist api-key list`)"))?;
+                let key = admin.revoke_api_key(&console, id).await.map_err(|e| match e {
+                    ServiceError::NotFound => anyhow!("no API key with id {id}"),
+                    other => explain(other),
+                })?;
+                println!("revoked API key {:?}", key.name);
             }
         }
         Ok(())

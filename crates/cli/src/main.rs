@@ -61,6 +61,9 @@ enum Command {
     /// Manage Safety Houses / IOM hubs and their conference settings.
     #[command(subcommand)]
     SafetyHouse(admin::SafetyHouseCommand),
+    /// Manage API keys for partner systems.
+    #[command(subcommand)]
+    ApiKey(admin::ApiKeyCommand),
     /// Manage members (users).
     #[command(subcommand)]
     User(users::UserCommand),
@@ -145,6 +148,7 @@ async fn run(command: Command, config: Config, clock: Arc<dyn Clock>) -> anyhow:
         Command::Agency(command) => command.run(&config, clock.as_ref()).await,
         Command::Location(command) => command.run(&config, clock.as_ref()).await,
         Command::SafetyHouse(command) => command.run(&config, clock.as_ref()).await,
+        Command::ApiKey(command) => command.run(&config, clock.as_ref()).await,
         Command::User(command) => users::run(command, &config, clock.as_ref()).await,
         Command::DefaultConfig => unreachable!("handled before the runtime starts"),
         Command::Import(args) => args.run(&config, clock.as_ref(), out).await,

@@ -107,6 +107,22 @@ fn a_partnership_is_set_up_from_the_shell(dir: &Path, url: &str) {
     assert!(reset.contains("one-time password (shown once, never stored): "), "{reset}");
     assert!(succeeds(run(&["user", "list"])).contains("police_officer,assistant_prosecutor (must change password)"));
     fails_with(run(&["user", "disable", "nobody"]), "no member named \"nobody\"");
+
+    // A partner system's key: its token printed once, revocable by id.
+    let key = ["api-key", "add", "Intake", "--agency", "Politie Utrecht"];
+    fails_with(run(&[&key[..], &["--scopes", "administrator"]].concat()), "scopes: A key cannot administer");
+    let added = succeeds(run(&[&key[..], &["--scopes", "police_officer"]].concat()));
+    let token = added.lines().find_map(|l| l.split_once("Bearer): ")).map(|(_, t)| t.trim()).unwrap();
+    assert!(token.starts_with("dsk_"), "{added}");
+    let listed = succeeds(run(&["api-key", "list"]));
+    assert!(
+        listed.contains("\tIntake\t") && listed.contains("police_officer\tactive") && !listed.contains(token),
+        "{listed}"
+    );
+    let id = listed.split('\t').next().unwrap();
+    assert!(succeeds(run(&["api-key", "revoke", id])).contains("revoked API key \"Intake\""));
+    assert!(succeeds(run(&["api-key", "list"])).contains("police_officer\trevoked "));
+    fails_with(run(&["api-key", "revoke", "nope"]), "\"nope\" is not a key id");
 }
 
 #[test]
