@@ -24,8 +24,10 @@ pub fn pack_time_zone(pack: &str) -> Option<&'static str> {
 
 fn parse_pack(errors: &mut ValidationErrors, raw: &str) -> String {
     let pack = raw.trim();
-    if pack_time_zone(pack).is_none() {
-        let known: Vec<&str> = PACKS.iter().map(|(code, _)| *code).collect();
+    let known: Vec<&str> = PACKS.iter().map(|(code, _)| *code).collect();
+    if pack.is_empty() {
+        errors.push(FieldError::new("pack", "error.pack.choose").with("known", known.join(", ")));
+    } else if pack_time_zone(pack).is_none() {
         errors.push(FieldError::new("pack", "error.pack.unknown").with("pack", pack).with("known", known.join(", ")));
     }
     pack.to_owned()
