@@ -3,6 +3,7 @@
 //! over the same store; `bench evidence | people | plans | zsm` measure at national scale, `bench logins`
 //! hostile sign-in load.
 
+mod admin;
 mod bench_http;
 mod bench_logins;
 mod bench_people;
@@ -49,6 +50,20 @@ enum Command {
     Backup(ops::BackupArgs),
     /// Put a backup back, after checking it (intact, a desist database, not from a newer desist).
     Restore(ops::RestoreArgs),
+    /// First run: create the first administrator (and their agency when there is none).
+    Init(admin::InitArgs),
+    /// Manage partner agencies.
+    #[command(subcommand)]
+    Agency(admin::AgencyCommand),
+    /// Manage ZSM locations and custody suites.
+    #[command(subcommand)]
+    Location(admin::LocationCommand),
+    /// Manage Safety Houses / IOM hubs and their conference settings.
+    #[command(subcommand)]
+    SafetyHouse(admin::SafetyHouseCommand),
+    /// Manage API keys for partner systems.
+    #[command(subcommand)]
+    ApiKey(admin::ApiKeyCommand),
     /// Manage members (users).
     #[command(subcommand)]
     User(users::UserCommand),
@@ -129,6 +144,11 @@ async fn run(command: Command, config: Config, clock: Arc<dyn Clock>) -> anyhow:
         }
         Command::Backup(args) => args.run(&config, out).await,
         Command::Restore(args) => args.run(&config, out).await,
+        Command::Init(args) => args.run(&config, clock.as_ref()).await,
+        Command::Agency(command) => command.run(&config, clock.as_ref()).await,
+        Command::Location(command) => command.run(&config, clock.as_ref()).await,
+        Command::SafetyHouse(command) => command.run(&config, clock.as_ref()).await,
+        Command::ApiKey(command) => command.run(&config, clock.as_ref()).await,
         Command::User(command) => users::run(command, &config, clock.as_ref()).await,
         Command::DefaultConfig => unreachable!("handled before the runtime starts"),
         Command::Import(args) => args.run(&config, clock.as_ref(), out).await,

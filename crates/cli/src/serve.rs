@@ -16,7 +16,19 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
 
 pub async fn serve(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     let store = open_store(config).await?;
+    tell_when_no_administrator(&store).await?;
     serve_store(config, store, clock, |_| {}).await
+}
+
+/// A fresh install cannot be set up without an administrator: say how to make the first.
+async fn tell_when_no_administrator(store: &Store) -> anyhow::Result<()> {
+    use domain::directory::DirectoryStore;
+    let members = store.members().await?;
+    if !members.iter().any(|m| !m.disabled && m.roles.contains(&domain::access::Role::Administrator)) {
+        tracing::warn!("no administrator yet");
+        println!("desist has no administrator yet: run `desist init --admin NAME` to make the first");
+    }
+    Ok(())
 }
 
 /// Serves `store`; `on_listening` gets the bound address (the port is known only now when

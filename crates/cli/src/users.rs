@@ -1,13 +1,16 @@
-//! `desist user add|list|disable|enable|reset-password`. Passwords come from a prompt or a
-//! file (`--password-file`, `-` for standard input), never from an argument, so they do not
-//! end up in shell history or the process list.
+//! `desist user add|list|disable|enable|reset-password`, through the administration's audited
+//! use cases as the server's console. Passwords come from a prompt or a file
+//! (`--password-file`, `-` for standard input), never from an argument, so they do not end up
+//! in shell history or the process list.
 
+use crate::admin::{administration, explain};
 use crate::config::Config;
 use crate::serve::open_store;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use domain::access::Role;
-use domain::directory::{DirectoryStore, Member, check_new_password, parse_username};
+use domain::admin::partnership::{MemberInput, console_operator};
+use domain::directory::{DirectoryStore, check_new_password, parse_username};
 use domain::ids::MemberId;
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
@@ -22,11 +25,14 @@ pub enum UserCommand {
     Disable { username: String },
     /// Let a disabled member sign in again.
     Enable { username: String },
-    /// Set a new password.
+    /// Set a new password; their sessions end and they change it at their next sign-in.
     ResetPassword {
         username: String,
         #[command(flatten)]
         password: PasswordSource,
+        /// Make a one-time password and print it once, instead of reading one.
+        #[arg(long, conflicts_with = "password_file")]
+        one_time: bool,
     },
 }
 
@@ -57,7 +63,12 @@ pub struct PasswordSource {
 }
 
 impl PasswordSource {
-    fn read(&self) -> anyhow::Result<String> {
+    /// The password in `path` (`-`: standard input).
+    pub fn file(path: PathBuf) -> Self {
+        Self { password_file: Some(path) }
+    }
+
+    pub fn read(&self) -> anyhow::Result<String> {
         let password = match &self.password_file {
             Some(path) if path.as_os_str() == "-" => {
                 let mut line = String::new();
@@ -93,6 +104,8 @@ impl PasswordSource {
 
 pub async fn run(command: UserCommand, config: &Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
     let store = open_store(config).await?;
+    let admin = administration(&store, clock);
+    let console = console_operator();
     match command {
         UserCommand::Add(args) => {
             let username = parse_username(&args.username)
@@ -102,65 +115,73 @@ pub async fn run(command: UserCommand, config: &Config, clock: &dyn domain::Cloc
                 let names: Vec<&str> = agencies.iter().map(|a| a.name.as_str()).collect();
                 bail!("no agency named {:?}; known agencies: {}", args.agency, names.join(", "));
             };
-            let roles = args
-                .roles
-                .iter()
-                .map(|r| r.parse::<Role>().map_err(|_| anyhow::anyhow!("unknown role {r:?}")))
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            if roles.is_empty() {
+            for role in &args.roles {
+                role.parse::<Role>().map_err(|_| anyhow::anyhow!("unknown role {role:?}"))?;
+            }
+            if args.roles.is_empty() {
                 bail!("give at least one role with --roles");
             }
             let password = args.password.read()?;
-            let now = clock.now();
-            let member = Member {
-                id: MemberId::new(now),
-                agency_id: agency.id,
+            let input = MemberInput {
                 username: username.clone(),
-                display_name: args.name,
-                roles,
-                disabled: false,
+                name: args.name,
+                agency_id: agency.id.to_string(),
+                roles: args.roles,
+                password: Some(password),
             };
-            let hash = web::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            store.create_member(&member, &hash, now).await.map_err(|e| match e {
-                domain::ports::StoreError::AlreadyExists(_) => {
-                    anyhow::anyhow!("a member named {username:?} already exists")
-                }
-                other => other.into(),
-            })?;
+            admin.add_member(&console, &input).await.map_err(explain)?;
             println!("added {username} to {}", agency.name);
         }
         UserCommand::List => {
             let agencies = store.agencies().await?;
-            for member in store.members().await? {
+            for account in admin.members(&console).await.map_err(explain)? {
+                let member = account.member;
                 let agency = agencies.iter().find(|a| a.id == member.agency_id).map(|a| a.name.as_str()).unwrap_or("?");
                 let roles: Vec<&str> = member.roles.iter().map(|r| r.code()).collect();
                 let state = if member.disabled { " (disabled)" } else { "" };
-                println!("{}\t{}\t{}\t{}{state}", member.username, member.display_name, agency, roles.join(","));
+                let change = if account.must_change_password { " (must change password)" } else { "" };
+                println!(
+                    "{}\t{}\t{}\t{}{state}{change}",
+                    member.username,
+                    member.display_name,
+                    agency,
+                    roles.join(",")
+                );
             }
         }
         UserCommand::Disable { username } => {
-            store
-                .set_member_disabled(&username.to_lowercase(), true)
-                .await
-                .with_context(|| format!("no member named {username:?}"))?;
+            let id = member_named(&store, &username).await?;
+            admin.set_disabled(&console, id, true).await.map_err(explain)?;
             println!("disabled {username}; their sessions have ended");
         }
         UserCommand::Enable { username } => {
-            store
-                .set_member_disabled(&username.to_lowercase(), false)
-                .await
-                .with_context(|| format!("no member named {username:?}"))?;
+            let id = member_named(&store, &username).await?;
+            admin.set_disabled(&console, id, false).await.map_err(explain)?;
             println!("enabled {username}");
         }
-        UserCommand::ResetPassword { username, password } => {
-            let password = password.read()?;
-            let hash = web::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            store
-                .set_password_hash(&username.to_lowercase(), &hash)
-                .await
-                .with_context(|| format!("no member named {username:?}"))?;
-            println!("password reset for {username}");
+        UserCommand::ResetPassword { username, password, one_time } => {
+            let given = if one_time { None } else { Some(password.read()?) };
+            let id = member_named(&store, &username).await?;
+            let made = admin.reset_password(&console, id, given).await.map_err(explain)?;
+            println!(
+                "password reset for {username}; their sessions have ended and they choose a new one at their next sign-in"
+            );
+            if let Some(made) = made {
+                println!("one-time password (shown once, never stored): {made}");
+            }
         }
     }
     Ok(())
+}
+
+/// The id of the member with `username` (any case).
+async fn member_named(store: &store::Store, username: &str) -> anyhow::Result<MemberId> {
+    let wanted = username.trim().to_lowercase();
+    store
+        .members()
+        .await?
+        .into_iter()
+        .find(|m| m.username == wanted)
+        .map(|m| m.id)
+        .with_context(|| format!("no member named {username:?}"))
 }

@@ -102,6 +102,13 @@ fn beyond_journey_in_headless_chromium_with_axe() {
     run_journey("beyond_journey.mjs");
 }
 
+/// The administrator adds an agency, a location (after an error summary), a Safety House, a
+/// member with a one-time password and an API key; the new member changes the password first.
+#[test]
+fn admin_journey_in_headless_chromium_with_axe() {
+    run_journey("admin_journey.mjs");
+}
+
 /// Starts `desist demo` on a free port and runs `tests/browser/{script}` against it.
 fn run_journey(script: &str) {
     let required = std::env::var("DESIST_BROWSER_TESTS").ok();

@@ -126,6 +126,8 @@ pub fn check_new_password(password: &str) -> Result<(), ValidationErrors> {
 pub struct MemberCredentials {
     pub member: Member,
     pub password_hash: String,
+    /// The password was set by someone else: changed before anything else after signing in.
+    pub must_change_password: bool,
 }
 
 pub trait DirectoryStore: Send + Sync {
@@ -171,6 +173,8 @@ pub struct LiveSession {
     pub session: Session,
     pub member: Member,
     pub agency_name: String,
+    /// The member's password was set by someone else: every page sends them to change it.
+    pub must_change_password: bool,
 }
 
 pub trait SessionStore: Send + Sync {
@@ -222,8 +226,8 @@ pub trait SessionStore: Send + Sync {
 /// The directory's use cases: the partner agencies and their members, for the pages that name
 /// them beside a record and the forms that offer them as choices. Agencies and members are not
 /// the personal data the access rules guard (that is the persons' the partners work with), so
-/// any signed-in member may read them. Creating agencies and members is the CLI's
-/// (`desist user add`), over the port.
+/// any signed-in member may read them. Creating agencies and members is administration's
+/// (`admin::partnership`).
 pub struct Directory<'a, S> {
     pub store: &'a S,
 }

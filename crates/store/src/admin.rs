@@ -1,6 +1,9 @@
 //! The subject-access export's reads (`domain::admin::ports::SubjectAccessStore`): every record
 //! of a person, each read by the capability's own module.
 
+mod api_keys;
+mod partnership;
+
 use crate::Store;
 use domain::admin::ports::SubjectAccessStore;
 use domain::ids::PersonId;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 read_row_struct! {
     /// The columns of `MEMBER_COLUMNS`, in order.
-    struct MemberRow {
+    pub(crate) struct MemberRow {
         id: Uuid,
         agency_id: Uuid,
         username: String,
@@ -20,12 +20,14 @@ read_row_struct! {
         roles: String,
         password_hash: String,
         disabled: bool,
+        must_change_password: bool,
     }
 }
 
-const MEMBER_COLUMNS: &str = "SELECT id, agency_id, username, display_name, roles, password_hash, disabled FROM member";
+pub(crate) const MEMBER_COLUMNS: &str =
+    "SELECT id, agency_id, username, display_name, roles, password_hash, disabled, must_change_password FROM member";
 
-fn into_credentials(row: MemberRow) -> StoreResult<MemberCredentials> {
+pub(crate) fn into_credentials(row: MemberRow) -> StoreResult<MemberCredentials> {
     Ok(MemberCredentials {
         member: Member {
             id: MemberId::from_uuid(row.id),
@@ -36,6 +38,7 @@ fn into_credentials(row: MemberRow) -> StoreResult<MemberCredentials> {
             disabled: row.disabled,
         },
         password_hash: row.password_hash,
+        must_change_password: row.must_change_password,
     })
 }
 
@@ -48,7 +51,7 @@ pub(crate) fn parse_roles(stored: &str) -> StoreResult<Vec<Role>> {
         .collect()
 }
 
-fn roles_text(roles: &[Role]) -> String {
+pub(crate) fn roles_text(roles: &[Role]) -> String {
     roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(",")
 }
 

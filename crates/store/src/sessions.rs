@@ -90,6 +90,7 @@ read_row_struct! {
         display_name: String,
         roles: String,
         agency_name: String,
+        must_change_password: bool,
     }
 }
 
@@ -250,7 +251,7 @@ impl Store {
         // whose session is not in memory.
         let sql = format!(
             "SELECT {SESSION_COLUMNS}, m.id AS member_id, m.agency_id, \
-             m.username, m.display_name, m.roles, a.name AS agency_name \
+             m.username, m.display_name, m.roles, a.name AS agency_name, m.must_change_password \
              FROM session s JOIN member m ON m.id = s.member_id JOIN agency a ON a.id = m.agency_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT m.disabled"
         );
@@ -269,6 +270,7 @@ impl Store {
                 disabled: false,
             },
             agency_name: row.agency_name,
+            must_change_password: row.must_change_password,
         }))
     }
 

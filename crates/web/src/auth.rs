@@ -63,6 +63,9 @@ pub struct SignedIn {
     pub token_hash: String,
     /// Failed attempts not yet told to the member (see `RequestContext::notice`).
     pub failed_attempts: Option<FailedAttempts>,
+    /// The password was set by someone else: until it is changed, every page sends the member
+    /// to `/account/password` and the API refuses with 403 (`load_session`).
+    pub must_change_password: bool,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
@@ -132,11 +135,26 @@ fn client_address(request: &Request, proxies: &TrustedProxies) -> String {
     proxies.client(peer.ip(), &forwarded).to_string()
 }
 
-async fn signed_in(state: &AppState, token: &str, by_bearer: bool) -> Result<Option<SignedIn>, WebError> {
+async fn signed_in(state: &AppState, token: &str, by_bearer: bool, api: bool) -> Result<Option<SignedIn>, WebError> {
     let token_hash = hash_token(token);
-    let Some(LiveSession { session, member, agency_name }) =
+    let Some(LiveSession { session, member, agency_name, must_change_password }) =
         state.store.session(&token_hash, state.clock.now()).await?
     else {
+        // A partner system's API key, as a bearer token on the API only.
+        if by_bearer && api {
+            use domain::admin::partnership::api_keys::ApiKeyStore;
+            if let Some((key, agency_name)) = state.store.live_api_key(&token_hash).await? {
+                return Ok(Some(SignedIn {
+                    actor: key.actor(),
+                    agency_name,
+                    csrf_token: String::new(),
+                    by_bearer,
+                    token_hash,
+                    failed_attempts: None,
+                    must_change_password: false,
+                }));
+            }
+        }
         return Ok(None);
     };
     Ok(Some(SignedIn {
@@ -151,6 +169,7 @@ async fn signed_in(state: &AppState, token: &str, by_bearer: bool) -> Result<Opt
         by_bearer,
         token_hash,
         failed_attempts: session.failed_attempts,
+        must_change_password,
     }))
 }
 
@@ -161,14 +180,27 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         .map(|t| (t.to_string(), true))
         .or_else(|| cookie(headers, SESSION_COOKIE).map(|t| (t.to_string(), false)));
     let lang = cookie(headers, LANG_COOKIE).and_then(Lang::parse).unwrap_or(state.config.default_lang);
+    let api = request.uri().path().starts_with("/api/");
     let signed_in = match token {
-        Some((token, by_bearer)) => match signed_in(&state, &token, by_bearer).await {
+        Some((token, by_bearer)) => match signed_in(&state, &token, by_bearer, api).await {
             Ok(found) => found,
             Err(error) => return error.into_response(),
         },
         None => None,
     };
     let path = request.uri().path().to_string();
+    if signed_in.as_ref().is_some_and(|s| s.must_change_password) && !open_before_password_change(&path) {
+        return if path.starts_with("/api/") {
+            crate::api::problem::problem(
+                StatusCode::FORBIDDEN,
+                "change the password set for you first: POST /api/v1/account/password",
+                Vec::new(),
+                serde_json::json!({"change_password": "/api/v1/account/password"}),
+            )
+        } else {
+            Redirect::to("/account/password").into_response()
+        };
+    }
     let unread = match &signed_in {
         Some(member) if shows_a_page(request.method(), &path) => {
             match state.notifications().unread(&member.actor).await {
@@ -206,6 +238,13 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         tracing::warn!(%error, "the notice of failed sign-in attempts could not be cleared");
     }
     response
+}
+
+/// What a member whose password must be changed may reach before changing it.
+fn open_before_password_change(path: &str) -> bool {
+    matches!(path, "/account/password" | "/api/v1/account/password" | "/logout" | "/healthz" | "/api/openapi.json")
+        || path.starts_with("/assets/")
+        || path.starts_with("/language/")
 }
 
 /// The notice of failed attempts on the member's account, for the first page after signing in.

@@ -8,10 +8,13 @@
 //! (`api::problem` for the API). What pages share: `page` (layout, answering), `forms` (the
 //! posted fields, the error summary), `lookup` (agencies and members by name), `auth`
 //! (sessions, sign-in, redirect targets), `password` (the bound on password checks),
-//! `sessions` (a member's open sessions), `csrf`, `error`, `i18n`. Templates are in `templates/`, texts in
+//! `sessions` (a member's open sessions), `account` (changing one's password), `admin` (the
+//! administration of agencies, members, locations and Safety Houses), `csrf`, `error`, `i18n`. Templates are in `templates/`, texts in
 //! `messages/*.toml` (one file per capability, every text in Dutch and English), assets
 //! embedded.
 
+mod account;
+mod admin;
 pub mod api;
 mod assets;
 mod auth;
@@ -50,7 +53,7 @@ use tower_http::trace::TraceLayer;
 
 pub use auth::hash_password;
 pub use error::WebError;
-pub use password::{PasswordCheckStats, PasswordLimits};
+pub use password::{PasswordCheckStats, PasswordLimits, SystemPasswords};
 
 /// Settings the web layer needs; built by the CLI from the typed configuration.
 #[derive(Debug, Clone)]
@@ -109,12 +112,16 @@ pub struct AppState {
     latencies: Arc<metrics::Latencies>,
     /// The bound on password checks, shared by all sign-ins of this server.
     password_checks: Arc<password::PasswordChecks>,
+    /// Hashing, checking (within that bound) and making up passwords, for administration.
+    passwords: password::SystemPasswords,
 }
 
 impl AppState {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        let password_checks = password::PasswordChecks::new(config.password_checks);
         Self {
-            password_checks: password::PasswordChecks::new(config.password_checks),
+            passwords: password::SystemPasswords { checks: Some(password_checks.clone()) },
+            password_checks,
             store,
             clock,
             beyond: Arc::new(
@@ -149,6 +156,16 @@ impl AppState {
     /// The operators' figures for `/metrics`.
     pub(crate) async fn operations(&self) -> domain::service::ServiceResult<domain::admin::service::OperationsFigures> {
         domain::admin::service::Operations { store: &self.store, clock: self.clock.as_ref() }.figures().await
+    }
+
+    pub(crate) fn administration(
+        &self,
+    ) -> domain::admin::partnership::service::Administration<'_, Store, password::SystemPasswords> {
+        domain::admin::partnership::service::Administration {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            passwords: &self.passwords,
+        }
     }
 
     pub(crate) fn directory(&self) -> domain::directory::Directory<'_, Store> {
@@ -288,6 +305,8 @@ pub fn app(state: AppState) -> Router {
         .merge(notifications::routes())
         .merge(metrics::routes())
         .merge(sessions::routes())
+        .merge(account::routes())
+        .merge(admin::routes())
         .merge(auth::routes())
         .merge(assets::routes())
         .nest("/api", api::routes())

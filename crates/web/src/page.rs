@@ -27,6 +27,8 @@ pub struct Page {
     pub screens: bool,
     /// Whether the member manages plans: shows "Groups" in the menu (others would get a 403).
     pub manages_plans: bool,
+    /// Whether the member administers the partnership: shows "Administration" in the menu.
+    pub administers: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -58,6 +60,8 @@ impl Page {
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::RecordScreening));
         let manages_plans =
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManagePlan));
+        let administers =
+            context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManageMembers));
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -69,6 +73,7 @@ impl Page {
             notice: context.notice.clone(),
             screens,
             manages_plans,
+            administers,
             unread,
             unread_count,
             unread_label,

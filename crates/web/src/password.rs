@@ -164,6 +164,72 @@ impl Admission {
     }
 }
 
+/// Passwords for administration (`domain::admin::partnership::ports::Passwords`): argon2id
+/// hashes, checks within this server's bound when it has one (`None`: the CLI, one at a time),
+/// and one-time passwords from the operating system's randomness.
+#[derive(Clone, Default)]
+pub struct SystemPasswords {
+    pub(crate) checks: Option<Arc<PasswordChecks>>,
+}
+
+impl SystemPasswords {
+    /// Without a bound on checks: for the CLI, which checks one at a time.
+    pub const fn new() -> Self {
+        Self { checks: None }
+    }
+}
+
+/// Letters and digits no one mistakes for each other when reading or copying them (no 0/o,
+/// 1/l/i): 31 of them.
+const ONE_TIME_ALPHABET: &[u8; 31] = b"abcdefghjkmnpqrstuvwxyz23456789";
+
+impl domain::admin::partnership::ports::Passwords for SystemPasswords {
+    async fn hash(&self, password: String) -> Result<String, String> {
+        crate::auth::hash_password(password).await.map_err(|e| e.to_string())
+    }
+
+    async fn verify(&self, password: String, hash: String) -> bool {
+        match &self.checks {
+            // Busy: refused like a wrong password; the member tries again in a moment.
+            Some(checks) => match checks.admit() {
+                Some(admission) => admission.verify(password, Some(hash)).await,
+                None => false,
+            },
+            None => tokio::task::spawn_blocking(move || verify_in(&mut Vec::new(), password.as_bytes(), &hash))
+                .await
+                .unwrap_or(false),
+        }
+    }
+
+    /// `dsk_` and 32 random bytes in hex: recognisable in a leaked log, unguessable.
+    fn api_token(&self) -> String {
+        format!("dsk_{}", crate::auth::random_token())
+    }
+
+    fn token_hash(&self, token: &str) -> String {
+        crate::auth::hash_token(token)
+    }
+
+    /// Four groups of five (`k7mq2-…`): 99 random bits, typed once.
+    fn one_time(&self) -> String {
+        let mut out = String::with_capacity(23);
+        let mut picked = 0;
+        while picked < 20 {
+            let mut bytes = [0u8; 32];
+            getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+            // Bytes past the last whole multiple of 31 are dropped, so every character is as likely.
+            for byte in bytes.into_iter().filter(|b| *b < 248).take(20 - picked) {
+                if picked > 0 && picked % 5 == 0 {
+                    out.push('-');
+                }
+                out.push(char::from(ONE_TIME_ALPHABET[usize::from(byte % 31)]));
+                picked += 1;
+            }
+        }
+        out
+    }
+}
+
 /// Checks `password` against a PHC string in `memory` (grown, once, for a hash made with more
 /// memory than the default).
 fn verify_in(memory: &mut Vec<Block>, password: &[u8], stored: &str) -> bool {

@@ -41,6 +41,8 @@ pub enum Permission {
     ManageTeam,
     /// Export everything held on a person (GDPR art. 15 subject access).
     ExportSubjectAccess,
+    /// Administer the partnership: agencies, members (roles, disabling, password resets, their
+    /// sessions), ZSM locations and Safety Houses (`admin::partnership`).
     ManageMembers,
     /// Pseudonymised aggregates only; never a single person.
     ViewAggregates,

@@ -1,9 +1,12 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`:
 //! one module per capability (`people`, `plan`, `measures`, `notifications`), signing in in
-//! `auth`, a member's own sessions in `sessions`, and the answers that are not a success in `problem` (problem JSON, RFC 9457). Same
+//! `auth`, a member's own sessions in `sessions` and password in `account`, administration
+//! (agencies, locations, members, Safety Houses) in `admin`, and the answers that are not a success in `problem` (problem JSON, RFC 9457). Same
 //! use cases, same access rules and audit as the pages. Authentication: `POST /api/v1/login`
 //! gives a bearer token, or the browser's session cookie with its CSRF token in `X-CSRF-Token`.
 
+mod account;
+mod admin;
 mod auth;
 mod measures;
 mod notifications;
@@ -23,6 +26,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi))
         .merge(auth::routes())
+        .merge(account::routes())
+        .merge(admin::routes())
         .merge(people::routes())
         .merge(plan::routes())
         .merge(measures::routes())
@@ -48,5 +53,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(measures::MeasuresApiDoc::openapi());
     doc.merge(notifications::NotificationsApiDoc::openapi());
     doc.merge(sessions::SessionsApiDoc::openapi());
+    doc.merge(account::AccountApiDoc::openapi());
+    doc.merge(admin::AdminApiDoc::openapi());
     Json(doc)
 }

@@ -205,10 +205,36 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/people/{id}/export", "get"),
         ("/api/v1/sessions", "get"),
         ("/api/v1/sessions/end-others", "post"),
+        ("/api/v1/account/password", "post"),
+        ("/api/v1/admin/agencies", "get"),
+        ("/api/v1/admin/agencies", "post"),
+        ("/api/v1/admin/locations", "get"),
+        ("/api/v1/admin/locations", "post"),
+        ("/api/v1/admin/members", "get"),
+        ("/api/v1/admin/members", "post"),
+        ("/api/v1/admin/members/{member}/disable", "post"),
+        ("/api/v1/admin/members/{member}/enable", "post"),
+        ("/api/v1/admin/members/{member}/reset-password", "post"),
+        ("/api/v1/admin/members/{member}/sessions", "get"),
+        ("/api/v1/admin/safety-houses", "get"),
+        ("/api/v1/admin/safety-houses", "post"),
+        ("/api/v1/admin/api-keys", "get"),
+        ("/api/v1/admin/api-keys", "post"),
+        ("/api/v1/admin/api-keys/{key}/revoke", "post"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
     }
     assert!(doc["components"]["schemas"]["PersonDto"].is_object());
+    assert!(doc["components"]["schemas"]["MemberDto"].is_object());
+    for (path, method) in
+        [("/api/v1/admin/agencies", "post"), ("/api/v1/admin/locations", "post"), ("/api/v1/admin/members", "post")]
+    {
+        let responses = &paths[path][method]["responses"];
+        assert!(
+            responses["201"]["description"].is_string() && responses["422"].is_object(),
+            "{method} {path}: {responses}"
+        );
+    }
 }
 
 #[tokio::test]

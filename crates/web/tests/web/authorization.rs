@@ -158,6 +158,40 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("sessions.rs", "POST", "/sessions/end-others", Need::SignedIn),
     ("api/sessions.rs", "GET", "/v1/sessions", Need::SignedIn),
     ("api/sessions.rs", "POST", "/v1/sessions/end-others", Need::SignedIn),
+    ("account.rs", "GET", "/account/password", Need::SignedIn),
+    ("account.rs", "POST", "/account/password", Need::SignedIn),
+    ("api/account.rs", "POST", "/v1/account/password", Need::SignedIn),
+    ("admin/mod.rs", "GET", "/admin", Need::Role(Permission::ManageMembers)),
+    ("admin/mod.rs", "GET", "/admin/agencies", Need::Role(Permission::ManageMembers)),
+    ("admin/mod.rs", "POST", "/admin/agencies", Need::Role(Permission::ManageMembers)),
+    ("admin/mod.rs", "GET", "/admin/locations", Need::Role(Permission::ManageMembers)),
+    ("admin/mod.rs", "POST", "/admin/locations", Need::Role(Permission::ManageMembers)),
+    ("admin/members.rs", "GET", "/admin/members", Need::Role(Permission::ManageMembers)),
+    ("admin/members.rs", "POST", "/admin/members", Need::Role(Permission::ManageMembers)),
+    ("admin/members.rs", "GET", "/admin/members/{member}", Need::CaseRules("admin.rs")),
+    ("admin/members.rs", "POST", "/admin/members/{member}/disable", Need::CaseRules("admin.rs")),
+    ("admin/members.rs", "POST", "/admin/members/{member}/enable", Need::CaseRules("admin.rs")),
+    ("admin/members.rs", "POST", "/admin/members/{member}/reset-password", Need::CaseRules("admin.rs")),
+    ("admin/safety_houses.rs", "GET", "/admin/safety-houses", Need::Role(Permission::ManageMembers)),
+    ("admin/safety_houses.rs", "POST", "/admin/safety-houses", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "GET", "/v1/admin/agencies", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "POST", "/v1/admin/agencies", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "GET", "/v1/admin/locations", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "POST", "/v1/admin/locations", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "GET", "/v1/admin/members", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "POST", "/v1/admin/members", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "POST", "/v1/admin/members/{member}/disable", Need::CaseRules("admin.rs")),
+    ("api/admin.rs", "POST", "/v1/admin/members/{member}/enable", Need::CaseRules("admin.rs")),
+    ("api/admin.rs", "POST", "/v1/admin/members/{member}/reset-password", Need::CaseRules("admin.rs")),
+    ("api/admin.rs", "GET", "/v1/admin/members/{member}/sessions", Need::CaseRules("admin.rs")),
+    ("admin/api_keys.rs", "GET", "/admin/api-keys", Need::Role(Permission::ManageMembers)),
+    ("admin/api_keys.rs", "POST", "/admin/api-keys", Need::Role(Permission::ManageMembers)),
+    ("admin/api_keys.rs", "POST", "/admin/api-keys/{key}/revoke", Need::CaseRules("admin.rs")),
+    ("api/admin.rs", "GET", "/v1/admin/api-keys", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "POST", "/v1/admin/api-keys", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "POST", "/v1/admin/api-keys/{key}/revoke", Need::CaseRules("admin.rs")),
+    ("api/admin.rs", "GET", "/v1/admin/safety-houses", Need::Role(Permission::ManageMembers)),
+    ("api/admin.rs", "POST", "/v1/admin/safety-houses", Need::Role(Permission::ManageMembers)),
     ("api/plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("api/plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),
 ];
@@ -259,6 +293,8 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{ban}", "01900000-0000-7000-8000-000000000004")
         .replace("{episode}", "01900000-0000-7000-8000-000000000005")
         .replace("{position}", "1")
+        .replace("{member}", "01900000-0000-7000-8000-000000000006")
+        .replace("{key}", "01900000-0000-7000-8000-000000000007")
 }
 
 #[test]

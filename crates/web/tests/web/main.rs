@@ -5,6 +5,7 @@
 
 mod support;
 
+mod admin;
 mod api;
 mod api_measures;
 mod api_plan;

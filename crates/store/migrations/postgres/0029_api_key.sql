@@ -1,0 +1,20 @@
+-- API keys for partner systems (issue 18): a system, not a person, calling /api/v1 with
+-- `Authorization: Bearer <key>`. Append-only: never edit a released migration, add one.
+--
+-- Each key acts through a member row of its own (username `api-key.<id>`, a password hash
+-- that no password matches), so what the system does is recorded like a member's: the
+-- audit log, `created_by` of the records it writes. The key itself is never stored, only its
+-- SHA-256 (it is 32 random bytes, so no slower hash is needed). `scopes` are the role codes
+-- the system acts in, comma-separated. A revoked key is kept, with who revoked it and when.
+CREATE TABLE api_key (
+    id           uuid PRIMARY KEY,
+    member_id    uuid NOT NULL UNIQUE REFERENCES member(id),
+    agency_id    uuid NOT NULL REFERENCES agency(id),
+    name         text NOT NULL,
+    scopes       text NOT NULL,
+    token_hash   text NOT NULL UNIQUE,
+    created_at   timestamptz NOT NULL,
+    created_by   uuid NOT NULL,
+    revoked_at   timestamptz,
+    revoked_by   uuid
+);

@@ -1,0 +1,33 @@
+-- Administration without SQL (issue 18): what the first run, the administration pages, the
+-- CLI and the API keep beyond agencies, members and ZSM locations as they were (SQLite).
+-- Append-only: never edit a released migration, add one.
+
+-- A member whose password was set by someone else (the first run's one-time password, an
+-- administrator's reset) changes it before anything else at their next sign-in.
+ALTER TABLE member ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
+    CHECK (must_change_password IN (0, 1));
+
+-- How to reach an agency's coordinator for desist (free text: a name, a phone, an address).
+ALTER TABLE agency ADD COLUMN contact TEXT NOT NULL DEFAULT '';
+
+-- A ZSM location or custody suite keeps the time zone it was created with; NULL for the
+-- locations made before this migration: their pack's zone.
+ALTER TABLE zsm_location ADD COLUMN time_zone TEXT;
+
+-- A Safety House (NL) or IOM hub (England & Wales) is an agency of kind `safety_house` with
+-- the settings of its case conferences: its pack, how many persons a day's conference takes,
+-- the local time by which a request must be in to be triaged on the next triage day.
+CREATE TABLE safety_house (
+    agency_id        BLOB PRIMARY KEY REFERENCES agency(id),
+    pack             TEXT NOT NULL,
+    persons_per_day  INTEGER NOT NULL CHECK (persons_per_day > 0),
+    triage_cutoff    TEXT NOT NULL,            -- HH:MM, local time of the pack's zone
+    created_at       INTEGER NOT NULL
+);
+
+-- The partner agencies that take part in a Safety House's case conferences.
+CREATE TABLE safety_house_agency (
+    safety_house  BLOB NOT NULL REFERENCES safety_house(agency_id),
+    agency_id     BLOB NOT NULL REFERENCES agency(id),
+    PRIMARY KEY (safety_house, agency_id)
+) WITHOUT ROWID;

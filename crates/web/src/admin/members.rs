@@ -1,0 +1,263 @@
+//! Members under `/admin/members`: the list with a form to add one, and a member's page with
+//! their open sessions, disabling or enabling them, and resetting their password. A password
+//! made up here is shown once, on the answer to the post itself (never in an address, never
+//! stored), and must be changed at the member's next sign-in.
+
+use super::{Choice, agency_choices, answer, form_errors};
+use crate::AppState;
+use crate::auth::{Member, RequestContext, SignedIn};
+use crate::error::WebError;
+use crate::forms::{ErrorList, Posted};
+use crate::page::{Page, local_time, ok, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::CACHE_CONTROL;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::access::Role;
+use domain::admin::partnership::MemberInput;
+use domain::ids::MemberId;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/members", get(list).post(add))
+        .route("/admin/members/{member}", get(show))
+        .route("/admin/members/{member}/disable", post(disable))
+        .route("/admin/members/{member}/enable", post(enable))
+        .route("/admin/members/{member}/reset-password", post(reset_password))
+}
+
+struct MemberRow {
+    id: String,
+    username: String,
+    name: String,
+    agency: String,
+    roles: String,
+    disabled: bool,
+    must_change_password: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin/members.html")]
+struct MembersPage {
+    page: Page,
+    members: Vec<MemberRow>,
+    agencies: Vec<Choice>,
+    roles: Vec<Choice>,
+    errors: ErrorList,
+    posted: Posted,
+}
+
+fn role_names(t: crate::i18n::Texts, roles: &[Role]) -> String {
+    roles.iter().map(|r| t.get(&format!("role.{}", r.code())).to_owned()).collect::<Vec<_>>().join(", ")
+}
+
+async fn rows(state: &AppState, me: &SignedIn, t: crate::i18n::Texts) -> Result<Vec<MemberRow>, WebError> {
+    let agencies = state.directory().agencies().await?;
+    Ok(state
+        .administration()
+        .members(&me.actor)
+        .await?
+        .into_iter()
+        .map(|a| MemberRow {
+            id: a.member.id.to_string(),
+            agency: agencies.iter().find(|g| g.id == a.member.agency_id).map(|g| g.name.clone()).unwrap_or_default(),
+            roles: role_names(t, &a.member.roles),
+            username: a.member.username,
+            name: a.member.display_name,
+            disabled: a.member.disabled,
+            must_change_password: a.must_change_password,
+        })
+        .collect())
+}
+
+async fn members_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    errors: ErrorList,
+    posted: Posted,
+) -> Result<MembersPage, WebError> {
+    let t = context.texts;
+    let chosen = posted.all("roles");
+    let roles = Role::ALL
+        .iter()
+        .map(|r| Choice {
+            value: r.code().into(),
+            label: t.get(&format!("role.{}", r.code())).to_owned(),
+            chosen: chosen.iter().any(|c| c == r.code()),
+        })
+        .collect();
+    Ok(MembersPage {
+        page: Page::new(context, t.get("admin.members.title")),
+        members: rows(state, me, t).await?,
+        agencies: agency_choices(state, &[posted.get("agency_id")]).await?,
+        roles,
+        errors,
+        posted,
+    })
+}
+
+async fn list(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
+    ok(&members_page(&state, &me, &context, ErrorList::default(), Posted::default()).await?)
+}
+
+#[derive(Template)]
+#[template(path = "admin/one_time_password.html")]
+struct OneTimePasswordPage {
+    page: Page,
+    username: String,
+    member_id: String,
+    password: String,
+}
+
+/// The one-time password, shown once: kept out of caches and history.
+fn shown_once(page: &OneTimePasswordPage) -> Response {
+    let mut response = render(StatusCode::OK, page);
+    response.headers_mut().insert(CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn add(State(state): State<AppState>, Member(me, context): Member, posted: Posted) -> Result<Response, WebError> {
+    let input = MemberInput {
+        username: posted.get("username"),
+        name: posted.get("name"),
+        agency_id: posted.get("agency_id"),
+        roles: posted.all("roles"),
+        password: Some(posted.get("password")),
+    };
+    match state.administration().add_member(&me.actor, &input).await {
+        Ok((account, Some(password))) => Ok(shown_once(&OneTimePasswordPage {
+            page: Page::new(&context, context.texts.get("admin.one_time.title")),
+            username: account.member.username,
+            member_id: account.member.id.to_string(),
+            password,
+        })),
+        Ok((account, None)) => Ok(Redirect::to(&format!("/admin/members/{}", account.member.id)).into_response()),
+        Err(error) => {
+            let posted = Posted(posted.0.into_iter().filter(|(k, _)| k != "password").collect());
+            answer(Err(error), context.texts, |errors| members_page(&state, &me, &context, errors, posted)).await
+        }
+    }
+}
+
+struct SessionRow {
+    signed_in_at: String,
+    expires_at: String,
+    signed_in_from: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/member.html")]
+struct MemberPage {
+    page: Page,
+    id: String,
+    member: MemberRow,
+    sessions: Vec<SessionRow>,
+    errors: ErrorList,
+}
+
+fn member_id(raw: &str) -> Result<MemberId, WebError> {
+    MemberId::parse(raw).map_err(|_| WebError::NotFound)
+}
+
+async fn member_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: MemberId,
+    errors: ErrorList,
+) -> Result<MemberPage, WebError> {
+    let t = context.texts;
+    let admin = state.administration();
+    let account = admin.member(&me.actor, id).await?;
+    let zone = &state.config.time_zone;
+    let sessions = admin
+        .member_sessions(&me.actor, id)
+        .await?
+        .into_iter()
+        .map(|s| SessionRow {
+            signed_in_at: local_time(s.created_at, zone),
+            expires_at: local_time(s.expires_at, zone),
+            signed_in_from: s.signed_in_from,
+        })
+        .collect();
+    let agencies = state.directory().agencies().await?;
+    let member = MemberRow {
+        id: id.to_string(),
+        agency: agencies.iter().find(|g| g.id == account.member.agency_id).map(|g| g.name.clone()).unwrap_or_default(),
+        roles: role_names(t, &account.member.roles),
+        username: account.member.username,
+        name: account.member.display_name,
+        disabled: account.member.disabled,
+        must_change_password: account.must_change_password,
+    };
+    Ok(MemberPage { page: Page::new(context, &member.name), id: id.to_string(), member, sessions, errors })
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = member_id(&id)?;
+    ok(&member_page(&state, &me, &context, id, ErrorList::default()).await?)
+}
+
+async fn set_disabled(
+    state: AppState,
+    me: SignedIn,
+    context: RequestContext,
+    id: &str,
+    disabled: bool,
+) -> Result<Response, WebError> {
+    let id = member_id(id)?;
+    match state.administration().set_disabled(&me.actor, id, disabled).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/members/{id}")).into_response()),
+        Err(error) => {
+            let (status, errors) = form_errors(error, context.texts)?;
+            Ok(render(status, &member_page(&state, &me, &context, id, errors).await?))
+        }
+    }
+}
+
+async fn disable(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    set_disabled(state, me, context, &id, true).await
+}
+
+async fn enable(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    set_disabled(state, me, context, &id, false).await
+}
+
+async fn reset_password(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = member_id(&id)?;
+    let admin = state.administration();
+    let password = match admin.reset_password(&me.actor, id, None).await {
+        Ok(made) => made.unwrap_or_default(),
+        Err(error) => {
+            let (status, errors) = form_errors(error, context.texts)?;
+            return Ok(render(status, &member_page(&state, &me, &context, id, errors).await?));
+        }
+    };
+    let account = admin.member(&me.actor, id).await?;
+    Ok(shown_once(&OneTimePasswordPage {
+        page: Page::new(&context, context.texts.get("admin.one_time.title")),
+        username: account.member.username,
+        member_id: id.to_string(),
+        password,
+    }))
+}
