@@ -1,7 +1,7 @@
 //! `desist bench logins` (issue 16, item 1): hostile sign-in load, and what it does to the
 //! server's memory and to the members who are signed in.
 //!
-//! The server runs as a child process (`desist serve`, trusting `X-Forwarded-For`), so its
+//! The server runs as a child process (`desist serve`, with 127.0.0.1 as its trusted proxy), so its
 //! resident memory is its own: sampled from `/proc/<pid>/status` every 10 ms. Each round keeps
 //! N wrong sign-ins in flight for a while — every one from another address, on another
 //! (unknown) account, so the throttle never refuses them and every one admitted costs a real
@@ -296,7 +296,7 @@ fn proc_status(pid: u32, field: &str) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
-/// `desist serve` as a child process on 127.0.0.1 port 0, trusting `X-Forwarded-For` (the
+/// `desist serve` as a child process on 127.0.0.1 port 0, trusting `X-Forwarded-For` from 127.0.0.1 (the
 /// benchmark's sign-ins come from many addresses).
 struct ChildServer {
     address: SocketAddr,
@@ -312,7 +312,7 @@ impl ChildServer {
             .env("DATABASE_URL", url)
             .env("DESIST_LISTEN", "127.0.0.1:0")
             .env("DESIST_SECURE_COOKIES", "false")
-            .env("DESIST_TRUST_FORWARDED_FOR", "true")
+            .env("DESIST_TRUSTED_PROXIES", "127.0.0.1")
             .env("DESIST_LOG", "error")
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true)
