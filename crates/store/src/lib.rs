@@ -10,6 +10,7 @@ pub mod backup;
 pub mod bulk;
 mod conference;
 mod directory;
+mod invitations;
 pub mod evidence;
 mod measures;
 mod notifications;

@@ -29,6 +29,10 @@ pub struct StoredMeeting {
 #[derive(Debug, Default)]
 pub struct ConferenceWrite<'a> {
     pub requests: Vec<(&'a ConferenceRequest, i64)>,
+    /// Agencies joining a person's team (the Safety House accepting a request, on its own basis).
+    pub team: Vec<crate::access::TeamEntry>,
+    /// New invitations onto a person's team (the partners a request names).
+    pub invitations: Vec<crate::people::invitations::Invitation>,
     pub meetings: Vec<(&'a Meeting, i64)>,
     pub plans: Vec<PlanWrite>,
     pub audit: Vec<AuditEntry>,

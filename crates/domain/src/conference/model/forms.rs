@@ -29,7 +29,11 @@ pub struct ProposalInput {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TriageInput {
+    /// Accept, the Safety House being on the person's team already.
     Accept,
+    /// Accept, the Safety House joining the person's team on the basis its process manager
+    /// gives (the request addressed to it was its only access so far).
+    AcceptJoining(crate::access::TeamEntryInput),
     Decline { reason: String },
 }
 
@@ -91,6 +95,7 @@ pub fn conference_field_error(error: &ConferenceError) -> FieldError {
             FieldError::new("meeting", "error.conference.undiscussed").with("count", persons.len())
         }
         NotPlanned(_) => FieldError::new("meeting", "error.conference.not_planned"),
+        CloseBeforeDate { date } => FieldError::new("meeting", "error.conference.close_before_date").with("date", date),
         CancelNeedsReason => FieldError::new("cancel_reason", "error.conference.cancel_reason"),
         RestrictionOutsideTeam(_) => FieldError::new("restricted_to", "error.conference.restriction_outside_team"),
         RemoveNeedsReason => FieldError::new("remove_reason", "error.conference.remove_reason"),

@@ -10,7 +10,9 @@ pub use meetings::{DiscussedAt, MeetingFile, MeetingLine};
 
 use events::Teller;
 
-use crate::access::{Actor, Permission, TeamEntry, authorise};
+use crate::access::{Actor, Grant, Permission, TeamEntry, authorise};
+use crate::notifications::EventKind;
+use crate::people::invitations::{Invitation, InvitationStatus};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::conference::ports::{ConferenceStore, ConferenceWrite};
@@ -58,6 +60,11 @@ pub struct TriageLine {
     /// The triage it is on now (a request not handled in time rolls into the next one).
     pub triage_on: Date,
     pub carried_over: bool,
+    /// The viewer's agency is on the person's team (else it sees the request only, because
+    /// the request is addressed to it, and accepting asks for its basis to join the team).
+    pub on_team: bool,
+    /// For an accepted request: the meetings it may go to (after its triage, with room).
+    pub meetings: Vec<crate::conference::Meeting>,
 }
 
 /// The stores the conference use cases need.
@@ -109,6 +116,45 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         if open { Err(invalid(FieldError::new("reason", "error.conference.open_request"))) } else { Ok(()) }
     }
 
+    /// The Safety Houses a request is addressed to: those it names, and those on the person's
+    /// team already. A request must reach at least one.
+    async fn addressees(
+        &self,
+        invited: &BTreeSet<AgencyId>,
+        team: &[TeamEntry],
+        today: Date,
+    ) -> ServiceResult<BTreeSet<AgencyId>> {
+        let houses = self.safety_houses().await?;
+        let on_team = team_agencies(team, today);
+        let to: BTreeSet<AgencyId> =
+            houses.iter().filter(|h| invited.contains(h) || on_team.contains(h)).copied().collect();
+        if to.is_empty() {
+            return Err(invalid(FieldError::new("invited", "error.conference.no_safety_house")));
+        }
+        Ok(to)
+    }
+
+    /// Whether the actor may see `request`, and on which grant: through the person's team, or
+    /// — for a Safety House's process manager — because the request is addressed to their
+    /// Safety House (it names it). The second grant covers the request, not the person's file.
+    async fn request_grant(
+        &self,
+        actor: &Actor,
+        request: &ConferenceRequest,
+        team: &[TeamEntry],
+        today: Date,
+    ) -> ServiceResult<Result<(Grant, bool), crate::access::Denial>> {
+        match authorise(actor, Permission::TriageConference, team, today) {
+            Ok(grant) => Ok(Ok((grant, true))),
+            Err(denial) => {
+                let addressed = actor.can(Permission::TriageConference)
+                    && request.invited.contains(&actor.agency_id)
+                    && self.safety_houses().await?.contains(&actor.agency_id);
+                Ok(if addressed { Ok((Grant::Request(request.id), false)) } else { Err(denial) })
+            }
+        }
+    }
+
     /// Every invited agency must exist.
     async fn known_agencies(&self, invited: &BTreeSet<AgencyId>) -> ServiceResult<()> {
         let agencies = self.store.agencies().await?;
@@ -151,6 +197,10 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             authorise_person(self.store, actor, person, Permission::RequestConference, what, now, self.today()).await?;
         let invited = parse_agencies("invited", &input.invited).map_err(invalid)?;
         self.known_agencies(&invited).await?;
+        // The request names the Safety House it goes to (or one on the team): that gives the
+        // Safety House its ground to read the request at triage.
+        let mut invited = invited;
+        invited.extend(self.addressees(&invited, &found.team, self.today()).await?);
         self.check_no_open_request(person).await?;
         let new = NewConferenceRequest {
             id: ConferenceRequestId(new_v7(now)),
@@ -195,13 +245,25 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             origin: RequestOrigin::Proposed(proposal),
             reason,
             goal: input.goal.clone(),
-            invited: team_agencies(&found.team, today),
+            invited: self.proposal_invited(&found.team, today).await?,
         };
         self.file_request(actor, person, &found.grant, new, "conference: proposed by the criteria").await
     }
 
+    /// A proposal invites the team; when no Safety House is on it, the one Safety House there
+    /// is (with several, a partner's request must name one).
+    async fn proposal_invited(&self, team: &[TeamEntry], today: Date) -> ServiceResult<BTreeSet<AgencyId>> {
+        let mut invited = team_agencies(team, today);
+        let houses = self.safety_houses().await?;
+        if invited.is_disjoint(&houses) && houses.len() == 1 {
+            invited.extend(houses);
+        }
+        self.addressees(&invited, team, today).await?;
+        Ok(invited)
+    }
+
     /// Requests waiting for triage or for a meeting, of persons whose team the actor's agency
-    /// is on, each listed person audited.
+    /// is on or addressed to the actor's Safety House, each listed person audited.
     pub async fn triage_list(&self, actor: &Actor) -> ServiceResult<Vec<TriageLine>> {
         require(actor, Permission::TriageConference)?;
         let now = self.clock.now();
@@ -211,15 +273,24 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         for stored in self.store.open_conference_requests().await? {
             let person = stored.request.person;
             let team = self.store.team(person).await?;
-            let Ok(grant) = authorise(actor, Permission::TriageConference, &team, today) else { continue };
+            let Ok((grant, on_team)) = self.request_grant(actor, &stored.request, &team, today).await? else {
+                continue;
+            };
             let Some(found) = self.store.person(person).await? else { continue };
             audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, "list: triage", &grant));
             let request = stored.request;
+            let meetings = if matches!(request.status, RequestStatus::Accepted { .. }) {
+                self.meetings_for(&request).await?
+            } else {
+                Vec::new()
+            };
             lines.push(TriageLine {
                 triage_on: request.current_triage_on(&self.pack.triage_calendar, today),
                 carried_over: request.is_carried_over(today),
                 request,
                 person_name: found.display_name(),
+                on_team,
+                meetings,
             });
         }
         lines.sort_by_key(|l| (l.triage_on, l.request.submitted_at));
@@ -227,7 +298,10 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         Ok(lines)
     }
 
-    /// The process manager accepts a request, or declines it with a reason.
+    /// The process manager accepts a request, or declines it with a reason. Accepting joins
+    /// the Safety House to the person's team on the basis its process manager gives (when it
+    /// is not on it yet), and invites every other partner the request names that is not on
+    /// the team: each answers with its own basis. The requester is told the outcome.
     pub async fn triage(
         &self,
         actor: &Actor,
@@ -237,20 +311,78 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let stored = self.store.conference_request(request).await?.ok_or(ServiceError::NotFound)?;
         let person = stored.request.person;
         let (command, what) = match input {
-            TriageInput::Accept => (TriageCommand::Accept { by: actor.member_id }, "conference: accepted"),
+            TriageInput::Accept | TriageInput::AcceptJoining(_) => {
+                (TriageCommand::Accept { by: actor.member_id }, "conference: accepted")
+            }
             TriageInput::Decline { reason } => {
                 (TriageCommand::Decline { by: actor.member_id, reason: reason.clone() }, "conference: declined")
             }
         };
         let now = self.clock.now();
-        let found =
-            authorise_person(self.store, actor, person, Permission::TriageConference, what, now, self.today()).await?;
+        let today = self.today();
+        let team = self.store.team(person).await?;
+        let (grant, on_team) = match self.request_grant(actor, &stored.request, &team, today).await? {
+            Ok(granted) => granted,
+            Err(denial) => {
+                let entry = AuditEntry::new(actor, now, Some(person), AuditAction::Denied, what, denial.to_string());
+                self.store.append(&[entry]).await?;
+                return Err(ServiceError::Forbidden(denial));
+            }
+        };
         let (changed, effects) = stored.request.apply(command, now).map_err(|e| refused(&e))?;
-        let audit = vec![AuditEntry::granted(actor, now, person, AuditAction::Update, what, &found.grant)];
+        let mut audit = vec![AuditEntry::granted(actor, now, person, AuditAction::Update, what, &grant)];
+        let mut joining = Vec::new();
+        if matches!(changed.status, RequestStatus::Accepted { .. }) && !on_team {
+            let TriageInput::AcceptJoining(basis) = input else {
+                return Err(invalid(FieldError::new("basis_kind", "error.triage.basis_needed")));
+            };
+            let basis = crate::access::TeamEntryInput { agency_id: actor.agency_id.to_string(), ..basis.clone() };
+            let draft = basis.parse(today)?;
+            let entry = TeamEntry {
+                id: crate::ids::TeamEntryId::new(now),
+                person_id: person,
+                agency_id: actor.agency_id,
+                basis: draft.basis,
+                reason: draft.reason,
+                added_by: actor.member_id,
+                added_at: now,
+                ended_at: None,
+            };
+            let joined = Grant::Team { entry: entry.id, basis: entry.basis.clone() };
+            let what = "team_add: conference request accepted";
+            audit.push(AuditEntry::granted(actor, now, person, AuditAction::TeamAdd, what, &joined));
+            joining.push(entry);
+        }
         let safety_houses = self.safety_houses().await?;
-        let outbox = Teller { by: actor.member_id, at: now, safety_houses: &safety_houses }.triage(&changed, &effects);
-        let write =
-            ConferenceWrite { requests: vec![(&changed, stored.version + 1)], audit, outbox, ..Default::default() };
+        let teller = Teller { by: actor.member_id, at: now, safety_houses: &safety_houses };
+        let mut outbox = teller.triage(&changed, &effects);
+        let mut invitations = Vec::new();
+        if matches!(changed.status, RequestStatus::Accepted { .. }) {
+            let on = team_agencies(&team, today);
+            for agency in changed.invited.iter().filter(|a| !on.contains(a) && **a != actor.agency_id) {
+                let invitation = Invitation {
+                    id: crate::ids::InvitationId(new_v7(now)),
+                    person,
+                    agency: *agency,
+                    request: Some(changed.id),
+                    purpose: changed.goal.clone(),
+                    invited_by: actor.member_id,
+                    invited_by_agency: actor.agency_id,
+                    invited_at: now,
+                    status: InvitationStatus::Open,
+                };
+                outbox.push(invitation.event(EventKind::TeamInvitation, now, actor.member_id));
+                invitations.push(invitation);
+            }
+        }
+        let write = ConferenceWrite {
+            requests: vec![(&changed, stored.version + 1)],
+            team: joining,
+            invitations,
+            audit,
+            outbox,
+            ..Default::default()
+        };
         self.store.write_conference(&write).await?;
         Ok(changed)
     }
