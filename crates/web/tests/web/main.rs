@@ -12,6 +12,7 @@ mod authorization;
 mod beyond;
 mod cohort_changes;
 mod conference;
+mod conference_handoffs;
 mod evidence;
 mod evidence_cache;
 mod export;

@@ -186,6 +186,13 @@ async fn a_conference_tells_each_agency_its_part(t: ConferenceTeam) {
         ..Default::default()
     };
     conferences.record_minutes(&t.manager, meeting.id, t.person, &minutes).await.unwrap();
+    // The meeting closes on its day (Tuesday); everyone signs in again.
+    t.app.clock.set("2026-11-24T15:00:00Z".parse().unwrap());
+    let (officer, police, manager) = (
+        t.app.session_for(&t.officer).await,
+        t.app.session_for(&t.constable).await,
+        t.app.session_for(&t.manager).await,
+    );
     conferences.close(&t.manager, meeting.id).await.unwrap();
     let to_police = told(&police).await;
     assert_eq!(kinds(&to_police)[..2], ["conference.decision.recorded", "conference.discussed"]);

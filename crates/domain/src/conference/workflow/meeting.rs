@@ -255,7 +255,7 @@ impl Meeting {
                     entries.map(|e| &e.restriction).chain(minutes.decisions.iter().map(|d| &d.restriction));
                 for restriction in restricted {
                     if let Restriction::Agencies(allowed) = restriction
-                        && let Some(outside) = allowed.iter().find(|a| !item.team.contains(a))
+                        && let Some(outside) = allowed.iter().find(|a| !team.contains(a))
                     {
                         return Err(ConferenceError::RestrictionOutsideTeam(*outside));
                     }
@@ -264,7 +264,7 @@ impl Meeting {
                     if decision.description.trim().is_empty() {
                         return Err(ConferenceError::DecisionWithoutDescription);
                     }
-                    if !item.team.contains(&decision.owner) {
+                    if !team.contains(&decision.owner) {
                         return Err(ConferenceError::DecisionOwnerNotOnTeam(decision.owner));
                     }
                 }
