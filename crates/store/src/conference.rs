@@ -5,9 +5,9 @@
 
 use crate::audit::insert_audit;
 use crate::invitations::save_invitations;
-use crate::team_writes::insert_team_entries;
 use crate::notifications::insert_events;
 use crate::plan::write_plan_step;
+use crate::team_writes::insert_team_entries;
 use crate::types::{Day, Instant};
 use crate::versioned::save_versioned;
 use crate::{Store, corrupt, db_error, in_tx, on_db, to_json};

@@ -222,7 +222,10 @@ impl TeamEntry {
 /// Why access was given; written into the audit log with every read and write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Grant {
-    Team { entry: TeamEntryId, basis: LegalBasis },
+    Team {
+        entry: TeamEntryId,
+        basis: LegalBasis,
+    },
     Role(Role),
     /// A conference request addressed to the actor's agency (a Safety House): it may read the
     /// request to triage it, nothing else of the person.

@@ -56,15 +56,22 @@ pub struct Invitation {
 pub enum InvitationCommand {
     /// The invited agency joins the team on its own basis, as `entry` (built by the caller
     /// from the basis the member gave).
-    Accept { entry: TeamEntry },
-    Decline { by: MemberId, reason: String },
+    Accept {
+        entry: TeamEntry,
+    },
+    Decline {
+        by: MemberId,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InvitationEffect {
     JoinTeam(TeamEntry),
     /// Tell the inviting agency the answer.
-    TellInviter { accepted: bool },
+    TellInviter {
+        accepted: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -187,7 +194,14 @@ impl<S: PeopleStore + AuditLog + InvitationStore> Invitations<'_, S> {
             let invitation = stored.invitation;
             let Some(person) = self.store.person(invitation.person).await? else { continue };
             let grant = Grant::Invitation(invitation.id);
-            audit.push(AuditEntry::granted(actor, now, invitation.person, AuditAction::Listed, "list: invitations", &grant));
+            audit.push(AuditEntry::granted(
+                actor,
+                now,
+                invitation.person,
+                AuditAction::Listed,
+                "list: invitations",
+                &grant,
+            ));
             lines.push(InvitationLine { person_name: person.display_name(), invitation });
         }
         self.store.append(&audit).await?;
@@ -208,7 +222,9 @@ impl<S: PeopleStore + AuditLog + InvitationStore> Invitations<'_, S> {
         }
         let person = self.store.person(invitation.person).await?.ok_or(ServiceError::NotFound)?;
         let grant = Grant::Invitation(invitation.id);
-        self.store.append(&[AuditEntry::granted(actor, now, invitation.person, AuditAction::Read, "invitation", &grant)]).await?;
+        self.store
+            .append(&[AuditEntry::granted(actor, now, invitation.person, AuditAction::Read, "invitation", &grant)])
+            .await?;
         Ok(InvitationLine { person_name: person.display_name(), invitation })
     }
 
@@ -245,9 +261,9 @@ impl<S: PeopleStore + AuditLog + InvitationStore> Invitations<'_, S> {
             }
             Answer::Decline { reason } => InvitationCommand::Decline { by: actor.member_id, reason: reason.clone() },
         };
-        let (changed, effects) =
-            invitation.apply(command, now).map_err(|e| invalid(invitation_field_error(&e)))?;
-        let already_on = self.store.team(person).await?.iter().any(|e| e.agency_id == actor.agency_id && e.is_active(today));
+        let (changed, effects) = invitation.apply(command, now).map_err(|e| invalid(invitation_field_error(&e)))?;
+        let already_on =
+            self.store.team(person).await?.iter().any(|e| e.agency_id == actor.agency_id && e.is_active(today));
         let mut write = InvitationWrite::default();
         let grant = Grant::Invitation(changed.id);
         for effect in effects {

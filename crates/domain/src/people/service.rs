@@ -159,11 +159,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
     /// date of birth as `details`: a likely duplicate. Persons it may not see are never
     /// matched, so the check tells nobody about someone they could not look up. Each match
     /// shown is audited as listed.
-    pub async fn same_name_and_birth(
-        &self,
-        actor: &Actor,
-        details: &PersonDraft,
-    ) -> ServiceResult<Vec<PersonSummary>> {
+    pub async fn same_name_and_birth(&self, actor: &Actor, details: &PersonDraft) -> ServiceResult<Vec<PersonSummary>> {
         let Some(birth_date) = details.birth_date else { return Ok(Vec::new()) };
         let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
         let query = PersonQuery::parse(&format!("{} {birth_date}", details.family_name));
@@ -210,10 +206,17 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
                 }
                 let person = self.create(actor, input, basis).await?;
                 let ids: Vec<String> = matches.iter().map(|m| m.id.to_string()).collect();
-                let what = format!("person_record: created despite a possible duplicate ({}): {}", ids.join(", "), anyway.trim());
+                let what = format!(
+                    "person_record: created despite a possible duplicate ({}): {}",
+                    ids.join(", "),
+                    anyway.trim()
+                );
                 let team = self.store.team(person.id).await?;
-                let grant = authorise(actor, Permission::ViewPerson, &team, self.today()).map_err(ServiceError::Forbidden)?;
-                self.store.append(&[AuditEntry::granted(actor, self.now(), person.id, AuditAction::Create, what, &grant)]).await?;
+                let grant =
+                    authorise(actor, Permission::ViewPerson, &team, self.today()).map_err(ServiceError::Forbidden)?;
+                self.store
+                    .append(&[AuditEntry::granted(actor, self.now(), person.id, AuditAction::Create, what, &grant)])
+                    .await?;
                 return Ok(person);
             }
         }

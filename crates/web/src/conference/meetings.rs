@@ -209,9 +209,7 @@ async fn meeting_page(
         attendance_recorded: !meeting.attendance.is_empty(),
         items,
         schedulable,
-        day_full: file
-            .day_full
-            .then(|| t.fill("meeting.day_full", &[("quota", &meeting.quota.to_string())])),
+        day_full: file.day_full.then(|| t.fill("meeting.day_full", &[("quota", &meeting.quota.to_string())])),
         errors,
         posted,
     })

@@ -282,7 +282,9 @@ async fn schedule(
 ) -> Result<Response, WebError> {
     let request = ConferenceRequestId::parse(&request).map_err(|_| WebError::NotFound)?;
     let result = match domain::ids::MeetingId::parse(&posted.get("meeting")) {
-        Ok(meeting) => state.conferences().add_to_agenda(&me.actor, meeting, request).await.map(|()| "/triage".to_owned()),
+        Ok(meeting) => {
+            state.conferences().add_to_agenda(&me.actor, meeting, request).await.map(|()| "/triage".to_owned())
+        }
         Err(_) => Err(domain::validation::invalid(domain::validation::FieldError::new(
             "meeting",
             "error.conference.unknown_meeting",

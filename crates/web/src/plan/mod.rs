@@ -146,7 +146,9 @@ async fn plan_page(
         Some(ConferenceOutcome {
             meeting: d.meeting.to_string(),
             date: d.date.to_string(),
-            strategy: t.get(&crate::conference::strategy_key(domain::conference::strategy_code(minutes.strategy))).to_owned(),
+            strategy: t
+                .get(&crate::conference::strategy_key(domain::conference::strategy_code(minutes.strategy)))
+                .to_owned(),
             analysis: minutes.analysis,
         })
     });

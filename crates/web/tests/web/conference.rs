@@ -161,7 +161,10 @@ async fn journey(s: ConferenceTeam) {
     let response = police.get(&format!("/people/{}/plan", s.person)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let plan = response.text().await.unwrap();
-    assert!(plan.contains("intake at the addiction clinic") && plan.contains("area ban for the shopping centre"), "{plan}");
+    assert!(
+        plan.contains("intake at the addiction clinic") && plan.contains("area ban for the shopping centre"),
+        "{plan}"
+    );
     let tasks = police.get("/tasks/agency").await.text().await.unwrap();
     assert!(tasks.contains("area ban for the shopping centre") && !tasks.contains("addiction clinic"));
     let closed = police.get(&meeting_path).await.text().await.unwrap();

@@ -156,12 +156,16 @@ async fn help_reaches_its_agency(app: TestApp) {
     let order_page = client.get(&format!("/people/{victim}/measures")).await.text().await.unwrap();
     assert!(order_page.contains("2026-11-22 10:00"), "started, shown on the order: {order_page}");
     // A second help task for the same agency adds no second team entry.
-    let entries = app.scalar(&format!("SELECT count(*) FROM team_entry WHERE agency_id = {}", uuid_sql(&app, &owner))).await;
-    let again: Vec<(&str, &str)> =
-        help.iter().map(|(k, v)| if *k == "description" { (*k, "Nazorg na het huisverbod") } else { (*k, *v) }).collect();
+    let entries =
+        app.scalar(&format!("SELECT count(*) FROM team_entry WHERE agency_id = {}", uuid_sql(&app, &owner))).await;
+    let again: Vec<(&str, &str)> = help
+        .iter()
+        .map(|(k, v)| if *k == "description" { (*k, "Nazorg na het huisverbod") } else { (*k, *v) })
+        .collect();
     let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &again).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let after = app.scalar(&format!("SELECT count(*) FROM team_entry WHERE agency_id = {}", uuid_sql(&app, &owner))).await;
+    let after =
+        app.scalar(&format!("SELECT count(*) FROM team_entry WHERE agency_id = {}", uuid_sql(&app, &owner))).await;
     assert_eq!(after, entries);
 }
 

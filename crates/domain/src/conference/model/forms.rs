@@ -34,7 +34,9 @@ pub enum TriageInput {
     /// Accept, the Safety House joining the person's team on the basis its process manager
     /// gives (the request addressed to it was its only access so far).
     AcceptJoining(crate::access::TeamEntryInput),
-    Decline { reason: String },
+    Decline {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

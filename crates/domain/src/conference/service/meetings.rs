@@ -196,11 +196,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let from = request.triage_on.max(self.today());
         let meetings: Vec<Meeting> =
             self.store.meetings_from(from, MEETINGS_AHEAD).await?.into_iter().map(|s| s.meeting).collect();
-        Ok(meetings
-            .iter()
-            .filter(|m| m.has_room(booked_on(&meetings, m.date, m.id)))
-            .map(without_agenda)
-            .collect())
+        Ok(meetings.iter().filter(|m| m.has_room(booked_on(&meetings, m.date, m.id))).map(without_agenda).collect())
     }
 
     /// Puts an accepted request's person on the agenda, scheduling the request; refused when

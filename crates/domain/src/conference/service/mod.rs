@@ -11,8 +11,6 @@ pub use meetings::{DiscussedAt, MeetingFile, MeetingLine};
 use events::Teller;
 
 use crate::access::{Actor, Grant, Permission, TeamEntry, authorise};
-use crate::notifications::EventKind;
-use crate::people::invitations::{Invitation, InvitationStatus};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::conference::ports::{ConferenceStore, ConferenceWrite};
@@ -23,7 +21,9 @@ use crate::conference::{
 use crate::directory::{AgencyKind, DirectoryStore};
 use crate::ids::{AgencyId, ConferenceRequestId, PersonId, new_v7};
 use crate::jurisdiction::BeyondPack;
+use crate::notifications::EventKind;
 use crate::people::Person;
+use crate::people::invitations::{Invitation, InvitationStatus};
 use crate::people::ports::PeopleStore;
 use crate::plan::ports::PlanStore;
 use crate::plan::service::{Plans, team_agencies};

@@ -172,10 +172,7 @@ fn minutes_need_an_analysis_and_decisions_owned_by_the_team() {
 fn closing_turns_decisions_into_tasks_and_needs_minutes_for_everyone() {
     let meeting = add(add(planned(5), 1, &[POLICE, MUNICIPALITY]).unwrap(), 2, &[POLICE]).unwrap();
     let meeting = record(meeting, 1, minutes(MUNICIPALITY)).unwrap();
-    assert_eq!(
-        close(meeting.clone()).unwrap_err(),
-        ConferenceError::UndiscussedPersons(vec![person(2)])
-    );
+    assert_eq!(close(meeting.clone()).unwrap_err(), ConferenceError::UndiscussedPersons(vec![person(2)]));
     let (meeting, _) = meeting.apply(remove(2, "moved to another region"), now()).unwrap();
     let (closed, effects) = close(meeting).unwrap();
     assert_eq!(closed.status, MeetingStatus::Closed { at: now() });
@@ -352,7 +349,8 @@ fn decisions_may_go_to_an_agency_that_joined_the_team_after_scheduling() {
         ConferenceError::DecisionOwnerNotOnTeam(agency(MUNICIPALITY))
     );
     let team: BTreeSet<AgencyId> = [agency(POLICE), agency(MUNICIPALITY)].into();
-    let command = MeetingCommand::RecordMinutes { person: person(1), minutes: minutes(MUNICIPALITY), team: team.clone() };
+    let command =
+        MeetingCommand::RecordMinutes { person: person(1), minutes: minutes(MUNICIPALITY), team: team.clone() };
     let (meeting, _) = meeting.apply(command, now()).unwrap();
     assert_eq!(meeting.agenda[0].team, team, "the minutes are shared with the team as it is now");
 }

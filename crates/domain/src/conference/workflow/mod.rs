@@ -7,8 +7,8 @@ mod to_plan;
 mod triage;
 
 pub use meeting::{
-    AgendaItem, Attendee, Meeting, MeetingCommand, MeetingEffect, MeetingStatus, NewMeeting, Removal,
-    booked_on, first_meeting_with_room,
+    AgendaItem, Attendee, Meeting, MeetingCommand, MeetingEffect, MeetingStatus, NewMeeting, Removal, booked_on,
+    first_meeting_with_room,
 };
 pub use triage::{
     ConferenceRequest, NewConferenceRequest, RequestOrigin, RequestStatus, TriageCommand, TriageEffect, TriageOutcome,

@@ -18,11 +18,24 @@ pub enum RequestOrigin {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RequestStatus {
     Requested,
-    Accepted { by: MemberId, at: Timestamp },
-    Declined { by: MemberId, at: Timestamp, reason: String },
-    Scheduled { meeting: MeetingId, meeting_on: Date },
+    Accepted {
+        by: MemberId,
+        at: Timestamp,
+    },
+    Declined {
+        by: MemberId,
+        at: Timestamp,
+        reason: String,
+    },
+    Scheduled {
+        meeting: MeetingId,
+        meeting_on: Date,
+    },
     /// The meeting was held and closed with the person discussed.
-    Discussed { meeting: MeetingId, meeting_on: Date },
+    Discussed {
+        meeting: MeetingId,
+        meeting_on: Date,
+    },
 }
 
 impl RequestStatus {

@@ -127,7 +127,14 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         for entry in &joining {
             let grant = crate::access::Grant::Team { entry: entry.id, basis: entry.basis.clone() };
             let what = "team_add: help under an exclusion order";
-            audit.push(crate::audit::AuditEntry::granted(actor, now, entry.person_id, AuditAction::TeamAdd, what, &grant));
+            audit.push(crate::audit::AuditEntry::granted(
+                actor,
+                now,
+                entry.person_id,
+                AuditAction::TeamAdd,
+                what,
+                &grant,
+            ));
         }
         self.save_joining(actor, &changed, stored.version + 1, action.change(), audit, &outbox, joining).await
     }

@@ -106,7 +106,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
     }
 
     /// As `save`, with agencies joining teams in the same write.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, reason = "save's arguments and the team entries written with them")]
     async fn save_joining<M: Measure>(
         &self,
         actor: &Actor,
