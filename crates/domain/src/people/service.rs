@@ -195,7 +195,10 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         anyway: &str,
     ) -> ServiceResult<Person> {
         require(actor, Permission::CreatePerson)?;
-        if let Ok(details) = input.parse(self.today()) {
+        // A taken identifier is refused outright (by `create`), before any likely duplicate.
+        if let Ok(details) = input.parse(self.today())
+            && self.store.holder_of(&details.identifiers, None).await?.is_none()
+        {
             let matches = self.same_name_and_birth(actor, &details).await?;
             if !matches.is_empty() {
                 if anyway.trim().is_empty() {

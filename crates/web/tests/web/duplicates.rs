@@ -4,10 +4,10 @@
 //! not look up — and "create anyway" needs a reason, which the access history keeps.
 
 use crate::support;
-use crate::support::TestApp;
+use crate::support::{TestApp, api_call};
 use domain::access::Role;
 use domain::directory::AgencyKind;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 
 fn form<'a>(bsn: &'a str, reason: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -53,12 +53,28 @@ async fn journey(app: TestApp) {
     let audit = client.get(&format!("{created}/audit")).await.text().await.unwrap();
     assert!(audit.contains("vader en zoon, zelfde naam") && audit.contains(&existing.to_string()), "{audit}");
 
+    // The JSON API the same: a 409 naming the matches, then created with the reason.
+    let body = |reason: &str| {
+        serde_json::json!({
+            "person": {"family_name": "Visser", "given_names": "Jan", "birth_date": "1984-03-12",
+                       "identifiers": [{"kind": "bsn", "value": "100000010"}]},
+            "basis": {"kind": "statutory_task", "statute": "Reclasseringsregeling 1995", "reason": "test"},
+            "duplicate_reason": reason,
+        })
+    };
+    let (status, problem) = api_call(&client, Method::POST, "/api/v1/people", Some(body(""))).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(problem["possible_duplicates"].to_string().contains(&existing.to_string()), "{problem}");
+    let (status, _) = api_call(&client, Method::POST, "/api/v1/people", Some(body("tweeling"))).await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(app.count("person").await, 3);
+
     // Another agency, not on their teams: no warning, nothing told — it registers its own.
     let police = app.agency("Politie Oost", AgencyKind::Police).await;
     let outsider = app.member(&police, "agent", &[Role::PoliceOfficer]).await;
     let theirs = app.session_for(&outsider).await.post_form("/people", &form("100000009", "")).await;
     assert_eq!(theirs.status(), StatusCode::SEE_OTHER, "no match it may see");
-    assert_eq!(app.count("person").await, 3);
+    assert_eq!(app.count("person").await, 4);
 }
 
 #[tokio::test]
