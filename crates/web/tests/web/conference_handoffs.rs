@@ -117,6 +117,10 @@ async fn journey(s: Cast) {
     assert_eq!(manager.get(&format!("/people/{person}")).await.status(), StatusCode::FORBIDDEN);
     assert!(!text(&elsewhere, "/triage").await.contains("Visser"), "addressed to one Safety House only");
     let request = id_after(&triage, "href=\"/triage/");
+    // Noor is told a request is on her triage, not whom it is about; piet is told nothing.
+    let told = text(&manager, "/notifications").await;
+    assert!(told.contains("Er is een casusoverleg aangevraagd") && !told.contains("Visser"), "{told}");
+    assert!(!text(&elsewhere, "/notifications").await.contains("casusoverleg aangevraagd"));
 
     // 12. Accepting needs the Safety House's own basis; nobody else gives it.
     let accept = manager.post_form(&format!("/triage/{request}"), &[("decision", "accept")]).await;

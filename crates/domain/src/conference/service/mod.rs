@@ -178,7 +178,20 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             ConferenceRequest::submit(new, &self.pack.triage_calendar, now).map_err(|e| refused(&e))?;
         let audit = vec![AuditEntry::granted(actor, now, person, AuditAction::Create, what, grant)];
         let safety_houses = self.safety_houses().await?;
-        let outbox = Teller { by: actor.member_id, at: now, safety_houses: &safety_houses }.triage(&request, &effects);
+        // The request goes to the Safety Houses it is addressed to. One on the person's team
+        // is told whom it is about; one not on it yet is told only that a request is on its
+        // triage (the triage list shows it the request, under the request's own grant).
+        let addressed: BTreeSet<AgencyId> = safety_houses.intersection(&request.invited).copied().collect();
+        let on_team = team_agencies(&self.store.team(person).await?, self.today());
+        let (known, unknown): (BTreeSet<AgencyId>, BTreeSet<AgencyId>) =
+            addressed.iter().partition(|house| on_team.contains(house));
+        let mut outbox = Teller { by: actor.member_id, at: now, safety_houses: &known }.triage(&request, &effects);
+        if !unknown.is_empty() {
+            let teller = Teller { by: actor.member_id, at: now, safety_houses: &unknown };
+            let received = teller.triage(&request, &effects).into_iter().filter(|e| e.kind == EventKind::ConferenceRequestReceived);
+            outbox.extend(received.map(|event| crate::notifications::Event { person: None, ..event }));
+        }
+        outbox.retain(|e| e.kind != EventKind::ConferenceRequestReceived || !e.audience.agencies.is_empty());
         let write = ConferenceWrite { requests: vec![(&request, 1)], audit, outbox, ..Default::default() };
         self.store.write_conference(&write).await?;
         Ok(request)
