@@ -26,6 +26,8 @@ pub struct Page {
     pub screens: bool,
     /// Whether the member manages plans: shows "Groups" in the menu (others would get a 403).
     pub manages_plans: bool,
+    /// Whether the member works with persons: shows "Invitations" in the menu.
+    pub views_persons: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -47,6 +49,8 @@ impl Page {
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::RecordScreening));
         let manages_plans =
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManagePlan));
+        let views_persons =
+            context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ViewPerson));
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -58,6 +62,7 @@ impl Page {
             notice: context.notice.clone(),
             screens,
             manages_plans,
+            views_persons,
             unread,
             unread_count,
             unread_label,

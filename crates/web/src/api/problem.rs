@@ -101,7 +101,9 @@ pub(crate) fn service_error(error: ServiceError, context: &RequestContext) -> Re
             vec![FieldProblem {
                 field: "duplicate_reason".into(),
                 code: "error.person.possible_duplicate".into(),
-                message: context.texts.fill("error.person.possible_duplicate", &[("count", &matches.len().to_string())]),
+                message: context
+                    .texts
+                    .fill("error.person.possible_duplicate", &[("count", &matches.len().to_string())]),
             }],
             json!({"possible_duplicates": matches.iter().map(|m| format!("/api/v1/people/{}", m.id)).collect::<Vec<_>>()}),
         ),

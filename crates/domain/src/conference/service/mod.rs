@@ -188,7 +188,10 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let mut outbox = Teller { by: actor.member_id, at: now, safety_houses: &known }.triage(&request, &effects);
         if !unknown.is_empty() {
             let teller = Teller { by: actor.member_id, at: now, safety_houses: &unknown };
-            let received = teller.triage(&request, &effects).into_iter().filter(|e| e.kind == EventKind::ConferenceRequestReceived);
+            let received = teller
+                .triage(&request, &effects)
+                .into_iter()
+                .filter(|e| e.kind == EventKind::ConferenceRequestReceived);
             outbox.extend(received.map(|event| crate::notifications::Event { person: None, ..event }));
         }
         outbox.retain(|e| e.kind != EventKind::ConferenceRequestReceived || !e.audience.agencies.is_empty());
