@@ -82,7 +82,18 @@ async fn person_page(
         .collect();
     // Invite the team by default; after a refused post, what was ticked.
     let checked: BTreeSet<String> = if posted.is_empty() {
-        team_agencies(&file.team, state.conferences().today()).iter().map(|a| (*a).to_string()).collect()
+        // The team, and the Safety House the request goes to when there is only one.
+        let houses: Vec<&domain::directory::Agency> =
+            agencies.iter().filter(|a| a.kind == domain::directory::AgencyKind::SafetyHouse).collect();
+        let house = match houses.as_slice() {
+            [only] => Some(only.id),
+            _ => None,
+        };
+        team_agencies(&file.team, state.conferences().today())
+            .iter()
+            .chain(house.iter())
+            .map(|a| a.to_string())
+            .collect()
     } else {
         posted.all("invited").into_iter().collect()
     };
