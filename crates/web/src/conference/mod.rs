@@ -22,6 +22,7 @@ use axum::routing::{get, post};
 use domain::access::Permission;
 use domain::conference::{ProposalInput, RequestInput, TriageInput};
 use domain::ids::{ConferenceRequestId, PersonId};
+use domain::people::invitations::InvitationStatus;
 use domain::plan::service::team_agencies;
 use domain::service::ServiceResult;
 use std::collections::BTreeSet;
@@ -48,6 +49,8 @@ struct PersonPage {
     name: String,
     requests: Vec<RequestRow>,
     discussed: Vec<(String, String, Option<MinutesRow>)>,
+    /// (agency, answer) of the partners invited onto the team.
+    invitations: Vec<(String, String)>,
     agencies: Vec<Choice>,
     flags: Vec<Choice>,
     can_request: bool,
@@ -103,8 +106,25 @@ async fn person_page(
         .iter()
         .map(|f| (f.key.clone(), f.label.get(pack_lang(t)).to_owned(), posted.ticked("flags", &f.key)))
         .collect();
+    let invitations = file
+        .invitations
+        .iter()
+        .map(|i| {
+            let answer = match &i.status {
+                InvitationStatus::Open => t.get("conference.invitation.open").to_owned(),
+                InvitationStatus::Accepted { at, .. } => {
+                    t.fill("conference.invitation.accepted", &[("at", &crate::page::local_time(*at, zone))])
+                }
+                InvitationStatus::Declined { reason, .. } => {
+                    t.fill("conference.invitation.declined", &[("reason", reason)])
+                }
+            };
+            (crate::lookup::agency_name(&agencies, i.agency), answer)
+        })
+        .collect();
     let name = file.person.display_name();
     Ok(PersonPage {
+        invitations,
         page: Page::new(context, &t.fill("conference.person_title", &[("name", &name)])),
         id,
         name,

@@ -153,6 +153,8 @@ async fn journey(s: Cast) {
     assert!(invitations.contains("Visser") && invitations.contains("safety of the ex-partner"), "{invitations}");
     assert!(text(&helper, "/notifications").await.contains("Uitnodigingen"), "told of the invitation");
     assert!(!text(&police, "/invitations").await.contains("Visser"), "the police are on the team already");
+    let page = text(&officer, &format!("/people/{person}/conference")).await;
+    assert!(page.contains("Slachtofferhulp Utrecht: uitgenodigd, nog niet beantwoord"), "{page}");
     let invitation = id_after(&invitations, "href=\"/invitations/");
     assert_eq!(elsewhere.get(&format!("/invitations/{invitation}")).await.status(), StatusCode::FORBIDDEN);
 
@@ -194,6 +196,8 @@ async fn journey(s: Cast) {
     assert!(!text(&helper, "/invitations").await.contains("Visser"), "answered");
     assert_eq!(helper.post_form(&answer, &answer_with("again")).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text(&manager, "/notifications").await.contains("toegetreden tot het zaakteam"));
+    let page = text(&officer, &format!("/people/{person}/conference")).await;
+    assert!(page.contains("Slachtofferhulp Utrecht: op eigen grondslag tot het team toegetreden"), "{page}");
 
     // 13. A decision goes to victim support, on the team since after the scheduling.
     let meeting = format!("/conferences/{wednesday}");

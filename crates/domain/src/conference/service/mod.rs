@@ -23,7 +23,7 @@ use crate::ids::{AgencyId, ConferenceRequestId, PersonId, new_v7};
 use crate::jurisdiction::BeyondPack;
 use crate::notifications::EventKind;
 use crate::people::Person;
-use crate::people::invitations::{Invitation, InvitationStatus};
+use crate::people::invitations::{Invitation, InvitationStatus, InvitationStore};
 use crate::people::ports::PeopleStore;
 use crate::plan::ports::PlanStore;
 use crate::plan::service::{Plans, team_agencies};
@@ -50,6 +50,8 @@ pub struct ConferenceFile {
     pub requests: Vec<ConferenceRequest>,
     /// The meetings that discussed the person, as the actor's agency may see them.
     pub discussed: Vec<DiscussedAt>,
+    /// The partners invited onto the team (by an accepted request), and their answers.
+    pub invitations: Vec<crate::people::invitations::Invitation>,
 }
 
 /// One request on the triage list.
@@ -69,10 +71,13 @@ pub struct TriageLine {
 
 /// The stores the conference use cases need.
 pub trait ConferencePorts:
-    PeopleStore + AuditLog + DirectoryStore + PlanStore + ScreeningStore + ConferenceStore
+    PeopleStore + AuditLog + DirectoryStore + PlanStore + ScreeningStore + ConferenceStore + InvitationStore
 {
 }
-impl<T: PeopleStore + AuditLog + DirectoryStore + PlanStore + ScreeningStore + ConferenceStore> ConferencePorts for T {}
+impl<T> ConferencePorts for T where
+    T: PeopleStore + AuditLog + DirectoryStore + PlanStore + ScreeningStore + ConferenceStore + InvitationStore
+{
+}
 
 /// A refusal of the conference workflow, as the field error its form shows.
 fn refused(error: &ConferenceError) -> ServiceError {
@@ -107,7 +112,8 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
         let requests = self.store.conference_requests_of(person).await?.into_iter().map(|s| s.request).collect();
         let discussed = self.discussed(actor, person).await?;
-        Ok(ConferenceFile { person: found.person, team: found.team, requests, discussed })
+        let invitations = self.store.invitations_of(person).await?.into_iter().map(|s| s.invitation).collect();
+        Ok(ConferenceFile { person: found.person, team: found.team, requests, discussed, invitations })
     }
 
     /// Refused while the person already has a request waiting or accepted.
