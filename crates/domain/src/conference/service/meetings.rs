@@ -45,6 +45,16 @@ pub struct MeetingFile {
     pub day_full: bool,
 }
 
+/// Of `ahead` (the meetings from today on), those an accepted request may go to: on or after
+/// its triage, planned, on a day whose agenda has room (the quota is per day).
+pub fn meetings_for(request: &crate::conference::ConferenceRequest, ahead: &[Meeting]) -> Vec<Meeting> {
+    ahead
+        .iter()
+        .filter(|m| m.date >= request.triage_on && m.has_room(booked_on(ahead, m.date, m.id)))
+        .map(without_agenda)
+        .collect()
+}
+
 /// A meeting that discussed a person, for the person's conference page.
 #[derive(Debug, Clone)]
 pub struct DiscussedAt {
@@ -190,13 +200,10 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         Ok(booked_on(&same_day, meeting.date, meeting.id))
     }
 
-    /// The planned meetings an accepted request may go to: on or after its triage, from
-    /// today on, on a day whose agenda has room.
-    pub async fn meetings_for(&self, request: &crate::conference::ConferenceRequest) -> ServiceResult<Vec<Meeting>> {
-        let from = request.triage_on.max(self.today());
-        let meetings: Vec<Meeting> =
-            self.store.meetings_from(from, MEETINGS_AHEAD).await?.into_iter().map(|s| s.meeting).collect();
-        Ok(meetings.iter().filter(|m| m.has_room(booked_on(&meetings, m.date, m.id))).map(without_agenda).collect())
+    /// The planned meetings from today on (at most the list's reach), read once for the
+    /// triage list's scheduling choices.
+    pub(super) async fn meetings_ahead(&self) -> ServiceResult<Vec<Meeting>> {
+        Ok(self.store.meetings_from(self.today(), MEETINGS_AHEAD).await?.into_iter().map(|s| s.meeting).collect())
     }
 
     /// Puts an accepted request's person on the agenda, scheduling the request; refused when

@@ -292,6 +292,8 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let today = self.today();
         let mut lines = Vec::new();
         let mut audit = Vec::new();
+        // The meetings ahead, read once when an accepted request needs its choices.
+        let mut ahead: Option<Vec<crate::conference::Meeting>> = None;
         for stored in self.store.open_conference_requests().await? {
             let person = stored.request.person;
             let team = self.store.team(person).await?;
@@ -302,7 +304,10 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             audit.push(AuditEntry::granted(actor, now, person, AuditAction::Listed, "list: triage", &grant));
             let request = stored.request;
             let meetings = if matches!(request.status, RequestStatus::Accepted { .. }) {
-                self.meetings_for(&request).await?
+                if ahead.is_none() {
+                    ahead = Some(self.meetings_ahead().await?);
+                }
+                meetings::meetings_for(&request, ahead.as_deref().unwrap_or_default())
             } else {
                 Vec::new()
             };
