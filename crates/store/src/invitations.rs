@@ -7,8 +7,8 @@ use crate::audit::insert_audit;
 use crate::notifications::insert_events;
 use crate::team_writes::insert_team_entries;
 use crate::{Store, corrupt, db_error, in_tx, on_db};
+use domain::conference::ports::{InvitationStore, InvitationWrite, StoredInvitation};
 use domain::ids::{AgencyId, InvitationId, PersonId};
-use domain::people::invitations::{InvitationStore, InvitationWrite, StoredInvitation};
 use domain::ports::StoreResult;
 
 #[derive(sqlx::FromRow)]
@@ -26,7 +26,7 @@ fn invitation_of(row: Row) -> StoreResult<StoredInvitation> {
 macro_rules! save_invitations {
     ($tx:ident, $invitations:expr) => {{
         for (invitation, version) in $invitations {
-            let invitation: &domain::people::invitations::Invitation = invitation;
+            let invitation: &domain::conference::Invitation = invitation;
             let state = $crate::to_json(invitation)?;
             $crate::versioned::save_versioned!($tx, "team_invitation", id: invitation.id.0, version: *version,
                 insert {

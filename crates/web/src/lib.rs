@@ -220,14 +220,6 @@ impl AppState {
         }
     }
 
-    pub(crate) fn invitations(&self) -> domain::people::invitations::Invitations<'_, Store> {
-        domain::people::invitations::Invitations {
-            store: &self.store,
-            clock: self.clock.as_ref(),
-            time_zone: &self.config.time_zone,
-        }
-    }
-
     pub(crate) fn people(&self) -> domain::people::service::People<'_, Store> {
         domain::people::service::People {
             store: &self.store,

@@ -6,7 +6,6 @@
 //!
 //! People have no workflow: a person's record is edited, never moved through states.
 
-pub mod invitations;
 pub mod model;
 pub mod ports;
 pub mod service;

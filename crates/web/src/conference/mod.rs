@@ -2,6 +2,7 @@
 //! check, what conferences decided), the triage list, and in `meetings` the meetings with the
 //! agenda of the day. Handlers parse forms, call `Conferences`, and redirect or re-render.
 
+mod invitations;
 mod meetings;
 mod views;
 
@@ -20,9 +21,9 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use domain::access::Permission;
+use domain::conference::InvitationStatus;
 use domain::conference::{ProposalInput, RequestInput, TriageInput};
 use domain::ids::{ConferenceRequestId, PersonId};
-use domain::people::invitations::InvitationStatus;
 use domain::plan::service::team_agencies;
 use domain::service::ServiceResult;
 use std::collections::BTreeSet;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/triage/{request}", get(accept_page).post(triage))
         .route("/triage/{request}/schedule", post(schedule))
         .merge(meetings::routes())
+        .merge(invitations::routes())
 }
 
 /// Which form on the person's page was posted.

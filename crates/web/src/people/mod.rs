@@ -2,7 +2,6 @@
 //! trail and subject-access export. Handlers parse, call the domain's `People` use cases, render.
 
 mod export;
-mod invitations;
 mod views;
 
 use crate::AppState;
@@ -36,7 +35,6 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/team", get(team_form).post(add_to_team))
         .route("/people/{id}/export", get(export::page))
         .route("/people/{id}/export.json", get(export::json))
-        .merge(invitations::routes())
 }
 
 pub fn person_id(raw: &str) -> Result<PersonId, WebError> {

@@ -50,6 +50,13 @@ pub enum ConferenceError {
     RestrictionOutsideTeam(AgencyId),
     #[error("say why the person is taken off the agenda")]
     RemoveNeedsReason,
+    // Invitations onto the team.
+    #[error("this invitation was already answered ({0})")]
+    InvitationAnswered(&'static str),
+    #[error("say why your agency declines")]
+    InvitationDeclineNeedsReason,
+    #[error("only the invited agency can answer an invitation")]
+    NotInvited,
     #[error("only a request on a meeting's agenda can be taken off it (it is {0})")]
     NotScheduled(&'static str),
 }

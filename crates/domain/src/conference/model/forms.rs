@@ -102,6 +102,9 @@ pub fn conference_field_error(error: &ConferenceError) -> FieldError {
         RestrictionOutsideTeam(_) => FieldError::new("restricted_to", "error.conference.restriction_outside_team"),
         RemoveNeedsReason => FieldError::new("remove_reason", "error.conference.remove_reason"),
         NotScheduled(_) => FieldError::new("request", "error.conference.not_scheduled"),
+        InvitationAnswered(_) => FieldError::new("invitation", "error.invitation.answered"),
+        InvitationDeclineNeedsReason => FieldError::new("decline_reason", "error.invitation.decline_reason"),
+        NotInvited => FieldError::new("invitation", "error.invitation.not_invited"),
     }
 }
 

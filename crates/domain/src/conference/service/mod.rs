@@ -4,8 +4,10 @@
 //! person's team and audited; the agenda and minutes follow need-to-know.
 
 mod events;
+mod invitations;
 mod meetings;
 
+pub use invitations::{Answer, InvitationLine};
 pub use meetings::{DiscussedAt, MeetingFile, MeetingLine};
 
 use events::Teller;
@@ -13,17 +15,18 @@ use events::Teller;
 use crate::access::{Actor, Grant, Permission, TeamEntry, authorise};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
+use crate::conference::ports::InvitationStore;
 use crate::conference::ports::{ConferenceStore, ConferenceWrite};
 use crate::conference::{
     ConferenceError, ConferenceRequest, NewConferenceRequest, ProposalInput, RequestInput, RequestOrigin,
     RequestStatus, TriageCommand, TriageInput, TriageInputs, conference_field_error, parse_agencies,
 };
+use crate::conference::{Invitation, InvitationStatus};
 use crate::directory::{AgencyKind, DirectoryStore};
 use crate::ids::{AgencyId, ConferenceRequestId, PersonId, new_v7};
 use crate::jurisdiction::BeyondPack;
 use crate::notifications::EventKind;
 use crate::people::Person;
-use crate::people::invitations::{Invitation, InvitationStatus, InvitationStore};
 use crate::people::ports::PeopleStore;
 use crate::plan::ports::PlanStore;
 use crate::plan::service::{Plans, team_agencies};
@@ -51,7 +54,7 @@ pub struct ConferenceFile {
     /// The meetings that discussed the person, as the actor's agency may see them.
     pub discussed: Vec<DiscussedAt>,
     /// The partners invited onto the team (by an accepted request), and their answers.
-    pub invitations: Vec<crate::people::invitations::Invitation>,
+    pub invitations: Vec<Invitation>,
 }
 
 /// One request on the triage list.

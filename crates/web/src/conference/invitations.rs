@@ -2,21 +2,22 @@
 //! opens on a page where a member accepts it with their own agency's legal basis, or declines
 //! it with a reason. The invitation is all they see of the person until they accept.
 
-use super::views::{BasisForm, basis_form, basis_input};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
 use crate::forms::{ErrorList, Posted};
 use crate::lookup::agency_name;
 use crate::page::{Page, after_post, local_time, ok};
+use crate::people::{BasisForm, basis_form, basis_input};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
 use domain::access::TeamEntryInput;
+use domain::conference::InvitationStatus;
+use domain::conference::service::{Answer, InvitationLine};
 use domain::ids::InvitationId;
-use domain::people::invitations::{Answer, InvitationLine, InvitationStatus};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/invitations", get(list)).route("/invitations/{id}", get(show).post(answer))
@@ -49,7 +50,7 @@ struct ListPage {
 }
 
 async fn list(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    let lines = state.invitations().open(&me.actor).await?;
+    let lines = state.conferences().open_invitations(&me.actor).await?;
     let agencies = state.directory().agencies().await?;
     let zone = &state.config.time_zone;
     let rows = lines.iter().map(|l| row(l, &agencies, zone)).collect();
@@ -79,7 +80,7 @@ async fn answer_page(
     errors: ErrorList,
     posted: Posted,
 ) -> Result<AnswerPage, WebError> {
-    let line = state.invitations().one(&me.actor, id).await?;
+    let line = state.conferences().invitation(&me.actor, id).await?;
     let agencies = state.directory().agencies().await?;
     let t = context.texts;
     let input = if posted.is_empty() {
@@ -117,7 +118,7 @@ async fn answer(
         "decline" => Answer::Decline { reason: posted.get("decline_reason") },
         _ => Answer::Accept(basis_input(&posted)),
     };
-    let result = state.invitations().answer(&me.actor, id, &answer).await.map(|i| match i.status {
+    let result = state.conferences().answer_invitation(&me.actor, id, &answer).await.map(|i| match i.status {
         InvitationStatus::Accepted { .. } => format!("/people/{}", i.person),
         _ => "/invitations".to_owned(),
     });
