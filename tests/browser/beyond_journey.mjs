@@ -1,8 +1,9 @@
 // desist's "beyond the case" journey in a real browser: the ZSM quick scan's signals put the
 // suspect on probation's list to screen; probation screens (the form starts from the signals),
 // brings in the Safety House and asks for a case conference; the process manager accepts it,
-// holds the conference and records decisions for three agencies, which become tasks on the one
-// shared plan; the plan is agreed and activated, shows on the weekly review, and at its
+// holds the conference and records decisions for three agencies; the meeting is after the
+// triage, so it cannot be closed today (not before its day) and the decisions go on the one
+// shared plan as the chair's tasks; the plan is agreed and activated, shows on the weekly review, and at its
 // re-evaluation is continued. axe-core checks every page on the way against WCAG 2.1 A and AA.
 //
 //   node tests/browser/beyond_journey.mjs http://127.0.0.1:8080
@@ -124,7 +125,7 @@ async function main() {
       return new URL(meetingUrl).pathname;
     });
 
-    await run('process manager: attendance, minutes with decisions for three agencies, close', async () => {
+    await run('process manager: attendance, minutes with decisions for three agencies; not closed before its day', async () => {
       const { context, page } = await signIn(browser, 'procesregisseur', problems);
       await page.goto(meetingUrl);
       for (const box of (await page.locator('form[action$="/attendance"] input[name="present"]').all()).slice(0, 3)) await box.check();
@@ -152,7 +153,22 @@ async function main() {
       }
       await submit(page, form.locator('button[type="submit"]'), 'recording the minutes');
       await axeCheck(page, 'meeting with minutes');
-      await submit(page, page.locator('form[action$="/close"] button[type="submit"]'), 'closing the meeting');
+      // The meeting is after its triage, so not today: it cannot be closed before its day
+      // (issue 17, item 14). The decisions go on the plan as the chair's tasks meanwhile.
+      const { first } = await clickAndNavigate(page, page.locator('form[action$="/close"] button[type="submit"]'));
+      check(first.status() === 422, `closing before the meeting's day answered ${first.status()}`);
+      check(/op of na die dag|on or after that day/.test(await errorSummary(page)), 'no "not before its day" message');
+      await page.goto(`${base}/people/${person}/plan`);
+      await submit(page, page.locator(`form[action="/people/${person}/plan"] button[type="submit"]`), 'drafting the plan');
+      for (const [text, kind, owner] of decisions) {
+        await page.locator('details:has(form[action$="/plan/tasks"]) summary').click();
+        const task = page.locator('form[action$="/plan/tasks"]');
+        await task.locator('#description').fill(text);
+        await task.locator('#kind').selectOption(kind);
+        await task.locator('#owner').selectOption(owner.value);
+        await task.locator("#due").fill(due);
+        await submit(page, task.locator('button[type="submit"]'), `adding the task "${text}"`);
+      }
       await context.close();
       return decisions.map((d) => d[2].label).join(', ');
     });
@@ -164,7 +180,7 @@ async function main() {
       await clickAndNavigate(page, page.locator('#nav-notifications'));
       await axeCheck(page, 'notifications');
       const row = page.locator('tr.unread', { hasText: 'Toezicht op winkelgebied' });
-      check(await row.count() === 1, 'no unread notification of the police task decided at the conference');
+      check(await row.count() === 1, 'no unread notification of the police task from the conference');
       check((await pageText(row)).includes(suspect), `the notification does not name ${suspect}`);
       await submit(page, row.locator('button[id^="read-"]'), 'marking it read');
       check(await page.locator('tr.unread', { hasText: 'Toezicht op winkelgebied' }).count() === 0, 'still unread after marking it read');

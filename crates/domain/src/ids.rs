@@ -74,6 +74,8 @@ id_type!(EpisodeId);
 id_type!(ExclusionOrderId);
 id_type!(AreaBanId);
 id_type!(GroupId);
+id_type!(/// An invitation for an agency to join a person's team, answered by that agency.
+    InvitationId);
 id_type!(/// An entry on a team's cohort-changes list.
     CohortNoticeId);
 id_type!(/// A fact in the outbox (`notifications`): written with the change it reports.

@@ -51,6 +51,10 @@ pub enum ServiceError {
     /// who may see them (otherwise naming them would tell who is known to the partners).
     #[error("identifier {identifier} is already registered")]
     Duplicate { identifier: Identifier, existing: Option<PersonId> },
+    /// The actor's agency already has a person with the same name and date of birth (only
+    /// those it may see are `matches`); creating another needs a reason.
+    #[error("a person with the same name and date of birth is already registered")]
+    PossibleDuplicate { matches: Vec<crate::people::ports::PersonSummary> },
     #[error(transparent)]
     Store(StoreError),
 }
@@ -62,6 +66,9 @@ impl ServiceError {
         match self {
             Self::Invalid(errors) => Some(errors.clone()),
             Self::Rule(rule) => Some(ValidationErrors::single(rule.field_error())),
+            Self::PossibleDuplicate { matches } => Some(ValidationErrors::single(
+                FieldError::new("duplicate_reason", "error.person.possible_duplicate").with("count", matches.len()),
+            )),
             _ => None,
         }
     }

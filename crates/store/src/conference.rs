@@ -4,8 +4,10 @@
 //! person's conference page.
 
 use crate::audit::insert_audit;
+use crate::invitations::save_invitations;
 use crate::notifications::insert_events;
 use crate::plan::write_plan_step;
+use crate::team_writes::insert_team_entries;
 use crate::types::{Day, Instant};
 use crate::versioned::save_versioned;
 use crate::{Store, corrupt, db_error, in_tx, on_db, to_json};
@@ -94,6 +96,8 @@ impl ConferenceStore for Store {
                         .map_err(db_error)?;
                 }
             }
+            insert_team_entries!(tx, &write.team);
+            save_invitations!(tx, write.invitations.iter().map(|i| (i, &1i64)));
             for (event, plan, state) in &plan_steps {
                 write_plan_step!(tx, *plan, *event, state);
             }

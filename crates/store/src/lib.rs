@@ -11,6 +11,7 @@ pub mod bulk;
 mod conference;
 mod directory;
 pub mod evidence;
+mod invitations;
 mod measures;
 mod notifications;
 mod parsed;

@@ -8,6 +8,7 @@
 use crate::audit::insert_audit;
 use crate::notifications::insert_events;
 use crate::read::params;
+use crate::team_writes::insert_team_entries;
 use crate::types::{Day, Instant};
 use crate::versioned::save_versioned;
 use crate::{Store, corrupt, db_error, in_tx, to_json};
@@ -96,6 +97,7 @@ impl MeasureStore for Store {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
+            insert_team_entries!(tx, &event.team);
             for entry in audit {
                 insert_audit!(tx, entry);
             }

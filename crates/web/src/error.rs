@@ -99,6 +99,9 @@ impl From<ServiceError> for WebError {
                 WebError::Conflict(format!("{identifier} is already registered"))
             }
             ServiceError::Invalid(errors) => WebError::BadRequest(errors.to_string()),
+            ServiceError::PossibleDuplicate { .. } => {
+                WebError::BadRequest("a person with the same name and date of birth is already registered".into())
+            }
             ServiceError::Rule(rule) => WebError::BadRequest(rule.to_string()),
             ServiceError::Store(error) => error.into(),
         }

@@ -29,6 +29,8 @@ pub struct Page {
     pub manages_plans: bool,
     /// Whether the member administers the partnership: shows "Administration" in the menu.
     pub administers: bool,
+    /// Whether the member works with persons: shows "Invitations" in the menu.
+    pub views_persons: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -62,6 +64,8 @@ impl Page {
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManagePlan));
         let administers =
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManageMembers));
+        let views_persons =
+            context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ViewPerson));
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -74,6 +78,7 @@ impl Page {
             screens,
             manages_plans,
             administers,
+            views_persons,
             unread,
             unread_count,
             unread_label,

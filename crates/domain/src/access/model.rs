@@ -3,7 +3,7 @@
 //! grants the permission explicitly for everyone (and then the audit log says which role).
 //! This is a pure function of the team and the date, tested here without any storage.
 
-use crate::ids::{AgencyId, MemberId, PersonId, TeamEntryId};
+use crate::ids::{AgencyId, ConferenceRequestId, InvitationId, MemberId, PersonId, TeamEntryId};
 use crate::validation::{FieldError, ValidationErrors, required_text};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -224,8 +224,16 @@ impl TeamEntry {
 /// Why access was given; written into the audit log with every read and write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Grant {
-    Team { entry: TeamEntryId, basis: LegalBasis },
+    Team {
+        entry: TeamEntryId,
+        basis: LegalBasis,
+    },
     Role(Role),
+    /// A conference request addressed to the actor's agency (a Safety House): it may read the
+    /// request to triage it, nothing else of the person.
+    Request(ConferenceRequestId),
+    /// An invitation to join the person's team: the invited agency may read it to answer it.
+    Invitation(InvitationId),
 }
 
 impl Grant {
@@ -233,6 +241,8 @@ impl Grant {
         match self {
             Grant::Team { basis, .. } => basis.summary(),
             Grant::Role(role) => format!("role: {}", role.code()),
+            Grant::Request(request) => format!("conference_request: {request}"),
+            Grant::Invitation(invitation) => format!("invitation: {invitation}"),
         }
     }
 }

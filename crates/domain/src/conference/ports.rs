@@ -2,8 +2,8 @@
 //! against lost updates), written together with their audit entries in one transaction.
 
 use crate::audit::AuditEntry;
-use crate::conference::{ConferenceRequest, Meeting};
-use crate::ids::{ConferenceRequestId, MeetingId, PersonId};
+use crate::conference::{ConferenceRequest, Invitation, Meeting};
+use crate::ids::{AgencyId, ConferenceRequestId, InvitationId, MeetingId, PersonId};
 use crate::notifications::Event;
 use crate::plan::ports::PlanWrite;
 use crate::ports::StoreResult;
@@ -29,6 +29,10 @@ pub struct StoredMeeting {
 #[derive(Debug, Default)]
 pub struct ConferenceWrite<'a> {
     pub requests: Vec<(&'a ConferenceRequest, i64)>,
+    /// Agencies joining a person's team (the Safety House accepting a request, on its own basis).
+    pub team: Vec<crate::access::TeamEntry>,
+    /// New invitations onto a person's team (the partners a request names).
+    pub invitations: Vec<Invitation>,
     pub meetings: Vec<(&'a Meeting, i64)>,
     pub plans: Vec<PlanWrite>,
     pub audit: Vec<AuditEntry>,
@@ -50,4 +54,30 @@ pub trait ConferenceStore: Send + Sync {
     fn meetings_from(&self, from: Date, limit: u32) -> impl Future<Output = StoreResult<Vec<StoredMeeting>>> + Send;
     /// Meetings that had the person on their agenda, newest first.
     fn meetings_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<StoredMeeting>>> + Send;
+}
+
+/// An invitation onto a team as stored, with its version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredInvitation {
+    pub invitation: Invitation,
+    pub version: i64,
+}
+
+/// What answering an invitation writes, all or nothing.
+#[derive(Debug, Default)]
+pub struct InvitationWrite<'a> {
+    /// Invitations at their new version (1 inserts one).
+    pub invitations: Vec<(&'a Invitation, i64)>,
+    pub team: Vec<crate::access::TeamEntry>,
+    pub audit: Vec<AuditEntry>,
+    pub outbox: Vec<Event>,
+}
+
+pub trait InvitationStore: Send + Sync {
+    fn write_invitations(&self, write: &InvitationWrite<'_>) -> impl Future<Output = StoreResult<()>> + Send;
+    fn invitation(&self, id: InvitationId) -> impl Future<Output = StoreResult<Option<StoredInvitation>>> + Send;
+    /// The agency's invitations still open, oldest first.
+    fn open_invitations(&self, agency: AgencyId) -> impl Future<Output = StoreResult<Vec<StoredInvitation>>> + Send;
+    /// The person's invitations, answered or not, oldest first.
+    fn invitations_of(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<StoredInvitation>>> + Send;
 }

@@ -66,6 +66,9 @@ pub struct MeasureEvent {
     pub agency: AgencyId,
     /// The measure's outstanding tasks after this change (replaces the stored ones).
     pub tasks: Vec<MeasureTask>,
+    /// Agencies joining a person's team with this change: an agency given a help task joins
+    /// the team of the person the help is for, on the statute that asks for the help.
+    pub team: Vec<crate::access::TeamEntry>,
 }
 
 pub trait MeasureStore: Send + Sync {

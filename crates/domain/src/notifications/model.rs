@@ -52,10 +52,14 @@ pub enum EventKind {
     CohortMemberLeft,
     /// A legal clock on a ZSM case came within the pack's warning window, or ran out.
     ZsmClockEscalated,
+    /// An agency is invited onto a person's team; it answers with its own legal basis.
+    TeamInvitation,
+    TeamInvitationAccepted,
+    TeamInvitationDeclined,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 24] = [
+    pub const ALL: [EventKind; 27] = [
         Self::PlanTaskAssigned,
         Self::PlanTaskCancelled,
         Self::PlanActivated,
@@ -80,6 +84,9 @@ impl EventKind {
         Self::CohortMemberJoined,
         Self::CohortMemberLeft,
         Self::ZsmClockEscalated,
+        Self::TeamInvitation,
+        Self::TeamInvitationAccepted,
+        Self::TeamInvitationDeclined,
     ];
 
     pub fn code(self) -> &'static str {
@@ -108,6 +115,9 @@ impl EventKind {
             Self::CohortMemberJoined => "cohort.member.joined",
             Self::CohortMemberLeft => "cohort.member.left",
             Self::ZsmClockEscalated => "zsm.clock.escalated",
+            Self::TeamInvitation => "team.invitation",
+            Self::TeamInvitationAccepted => "team.invitation.accepted",
+            Self::TeamInvitationDeclined => "team.invitation.declined",
         }
     }
 
@@ -132,10 +142,11 @@ pub enum SubjectKind {
     Episode,
     ExclusionOrder,
     ZsmCase,
+    Invitation,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 7] = [
+    pub const ALL: [SubjectKind; 8] = [
         Self::Person,
         Self::Plan,
         Self::ConferenceRequest,
@@ -143,6 +154,7 @@ impl SubjectKind {
         Self::Episode,
         Self::ExclusionOrder,
         Self::ZsmCase,
+        Self::Invitation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -154,6 +166,7 @@ impl SubjectKind {
             Self::Episode => "episode",
             Self::ExclusionOrder => "exclusion_order",
             Self::ZsmCase => "zsm_case",
+            Self::Invitation => "invitation",
         }
     }
 

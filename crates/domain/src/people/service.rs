@@ -155,6 +155,77 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
         })
     }
 
+    /// The persons the actor's agency may see (on whose team it is) with the same name and
+    /// date of birth as `details`: a likely duplicate. Persons it may not see are never
+    /// matched, so the check tells nobody about someone they could not look up. Each match
+    /// shown is audited as listed.
+    pub async fn same_name_and_birth(&self, actor: &Actor, details: &PersonDraft) -> ServiceResult<Vec<PersonSummary>> {
+        let Some(birth_date) = details.birth_date else { return Ok(Vec::new()) };
+        let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let query = PersonQuery::parse(&format!("{} {birth_date}", details.family_name));
+        let hits = self.store.search_people(&query, actor.agency_id, self.today(), SEARCH_LIMIT).await?;
+        let given = details.given_names.as_deref().map(fold);
+        let matches: Vec<PersonSummary> = hits
+            .into_iter()
+            .filter(|h| h.birth_date == Some(birth_date) && fold(&h.family_name) == fold(&details.family_name))
+            .filter(|h| match (&given, h.given_names.as_deref()) {
+                (Some(given), Some(theirs)) => *given == fold(theirs),
+                _ => true,
+            })
+            .collect();
+        let now = self.now();
+        let what = "person_record: possible duplicate";
+        let entries: Vec<AuditEntry> = matches
+            .iter()
+            .map(|m| AuditEntry::new(actor, now, Some(m.id), AuditAction::Listed, what, "team_membership"))
+            .collect();
+        self.store.append(&entries).await?;
+        Ok(matches)
+    }
+
+    /// Adds a person as the person form does: as [`People::create`], but a person the actor's
+    /// agency already has with the same name and date of birth is a likely duplicate, refused
+    /// with [`ServiceError::PossibleDuplicate`] unless `anyway` gives the reason to create
+    /// another (kept in the audit log).
+    pub async fn create_checked(
+        &self,
+        actor: &Actor,
+        input: &PersonInput,
+        basis: &TeamEntryInput,
+        anyway: &str,
+    ) -> ServiceResult<Person> {
+        require(actor, Permission::CreatePerson)?;
+        // A taken identifier is refused outright (by `create`), before any likely duplicate.
+        if let Ok(details) = input.parse(self.today())
+            && self.store.holder_of(&details.identifiers, None).await?.is_none()
+        {
+            let matches = self.same_name_and_birth(actor, &details).await?;
+            if !matches.is_empty() {
+                if anyway.trim().is_empty() {
+                    return Err(ServiceError::PossibleDuplicate { matches });
+                }
+                if anyway.chars().count() > 500 {
+                    return Err(invalid(FieldError::new("duplicate_reason", "error.too_long").with("max", 500)));
+                }
+                let person = self.create(actor, input, basis).await?;
+                let ids: Vec<String> = matches.iter().map(|m| m.id.to_string()).collect();
+                let what = format!(
+                    "person_record: created despite a possible duplicate ({}): {}",
+                    ids.join(", "),
+                    anyway.trim()
+                );
+                let team = self.store.team(person.id).await?;
+                let grant =
+                    authorise(actor, Permission::ViewPerson, &team, self.today()).map_err(ServiceError::Forbidden)?;
+                self.store
+                    .append(&[AuditEntry::granted(actor, self.now(), person.id, AuditAction::Create, what, &grant)])
+                    .await?;
+                return Ok(person);
+            }
+        }
+        self.create(actor, input, basis).await
+    }
+
     /// Adds a person; the creating agency joins the team on the basis given in `basis`.
     pub async fn create(&self, actor: &Actor, input: &PersonInput, basis: &TeamEntryInput) -> ServiceResult<Person> {
         require(actor, Permission::CreatePerson)?;

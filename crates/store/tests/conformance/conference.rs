@@ -134,9 +134,14 @@ async fn request_triage_conference_and_plan(db: TestDb) {
     ]);
     conferences.record_minutes(&c.manager, meeting.id, c.person, &agreed).await.unwrap();
 
-    // Closing puts both decisions on the person's (new) plan, each as a history row.
+    // Not before the meeting's day (issue 17 item 14); on it, closing puts both decisions on the
+    // person's (new) plan, each as a history row, and the request reads "discussed".
+    assert_eq!(invalid_key(conferences.close(&c.manager, meeting.id).await), "error.conference.close_before_date");
+    clock.set(at("2026-11-24T15:00:00Z"));
     assert!(store.current_plan(c.person).await.unwrap().is_none());
     conferences.close(&c.manager, meeting.id).await.unwrap();
+    let closed_request = store.conference_request(request.id).await.unwrap().unwrap();
+    assert!(matches!(closed_request.request.status, RequestStatus::Discussed { .. }));
     let plan = store.current_plan(c.person).await.unwrap().unwrap();
     assert_eq!(plan.plan.tasks.len(), 2);
     assert_eq!(plan.version, 3, "drafted, then one row per decision");

@@ -103,7 +103,9 @@ async fn closing_writes_every_plan_in_one_transaction(db: TestDb) {
     // the write fails on the second plan, after the meeting and the first plan were written
     // in the same transaction — and none of it stays.
     let stored = store.meeting(meeting.id).await.unwrap().unwrap();
-    let (closed, _) = stored.meeting.clone().apply(MeetingCommand::Close, domain::Clock::now(&clock)).unwrap();
+    clock.set(at("2026-11-24T15:00:00Z"));
+    let close = MeetingCommand::Close { today: jiff::civil::date(2026, 11, 24) };
+    let (closed, _) = stored.meeting.clone().apply(close, domain::Clock::now(&clock)).unwrap();
     let mut writes = Vec::new();
     for person in [c.first, c.second] {
         let commands: Vec<_> = closed

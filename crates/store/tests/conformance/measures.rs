@@ -98,6 +98,7 @@ async fn exclusion_orders_keep_their_clock_history_and_people(db: TestDb) {
         member: officer.member_id,
         agency: officer.agency_id,
         tasks: Vec::new(),
+        team: Vec::new(),
     };
     assert!(matches!(store.save_measure(&stale, &event, &[], &[]).await, Err(StoreError::Conflict { current: 2 })));
 

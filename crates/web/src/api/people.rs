@@ -144,6 +144,10 @@ pub struct BasisDto {
 pub struct NewPerson {
     person: PersonFields,
     basis: BasisDto,
+    /// Why to register the person although the agency already has someone with the same name
+    /// and date of birth (without it, such a call is a 409 naming the matches it may see).
+    #[serde(default)]
+    duplicate_reason: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -180,8 +184,12 @@ async fn create(State(state): State<AppState>, Member(me, context): Member, Json
         court_order_reference: body.basis.court_order_reference,
         reason: body.basis.reason,
     };
-    let person =
-        state.people().create(&me.actor, &body.person.into_input(), &basis).await.map_err(refused(&context))?;
+    let input = body.person.into_input();
+    let person = state
+        .people()
+        .create_checked(&me.actor, &input, &basis, &body.duplicate_reason)
+        .await
+        .map_err(refused(&context))?;
     let location = format!("/api/v1/people/{}", person.id);
     Ok((StatusCode::CREATED, [("location", location)], Json(person_dto(&person))).into_response())
 }

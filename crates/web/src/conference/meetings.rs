@@ -144,6 +144,8 @@ struct MeetingPage {
     items: Vec<ItemRow>,
     /// (request id, "person – reason")
     schedulable: Vec<(String, String)>,
+    /// "Agenda full" when the day's quota is reached across its meetings.
+    day_full: Option<String>,
     errors: ErrorList,
     posted: Posted,
 }
@@ -215,6 +217,7 @@ async fn meeting_page(
         attendance_recorded: !meeting.attendance.is_empty(),
         items,
         schedulable,
+        day_full: file.day_full.then(|| t.fill("meeting.day_full", &[("quota", &meeting.quota.to_string())])),
         errors,
         posted,
     })

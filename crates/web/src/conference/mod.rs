@@ -2,8 +2,11 @@
 //! check, what conferences decided), the triage list, and in `meetings` the meetings with the
 //! agenda of the day. Handlers parse forms, call `Conferences`, and redirect or re-render.
 
+mod invitations;
 mod meetings;
 mod views;
+
+pub(crate) use views::strategy_key;
 
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
@@ -18,6 +21,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use domain::access::Permission;
+use domain::conference::InvitationStatus;
 use domain::conference::{ProposalInput, RequestInput, TriageInput};
 use domain::ids::{ConferenceRequestId, PersonId};
 use domain::plan::service::team_agencies;
@@ -30,8 +34,10 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/conference", get(show).post(request))
         .route("/people/{id}/conference/proposal", post(propose))
         .route("/triage", get(triage_list))
-        .route("/triage/{request}", post(triage))
+        .route("/triage/{request}", get(accept_page).post(triage))
+        .route("/triage/{request}/schedule", post(schedule))
         .merge(meetings::routes())
+        .merge(invitations::routes())
 }
 
 /// Which form on the person's page was posted.
@@ -45,6 +51,8 @@ struct PersonPage {
     name: String,
     requests: Vec<RequestRow>,
     discussed: Vec<(String, String, Option<MinutesRow>)>,
+    /// (agency, answer) of the partners invited onto the team.
+    invitations: Vec<(String, String)>,
     agencies: Vec<Choice>,
     flags: Vec<Choice>,
     can_request: bool,
@@ -81,7 +89,18 @@ async fn person_page(
         .collect();
     // Invite the team by default; after a refused post, what was ticked.
     let checked: BTreeSet<String> = if posted.is_empty() {
-        team_agencies(&file.team, conferences.today()).iter().map(|a| (*a).to_string()).collect()
+        // The team, and the Safety House the request goes to when there is only one.
+        let houses: Vec<&domain::directory::Agency> =
+            agencies.iter().filter(|a| a.kind == domain::directory::AgencyKind::SafetyHouse).collect();
+        let house = match houses.as_slice() {
+            [only] => Some(only.id),
+            _ => None,
+        };
+        team_agencies(&file.team, conferences.today())
+            .iter()
+            .chain(house.iter())
+            .map(|a| a.to_string())
+            .collect()
     } else {
         posted.all("invited").into_iter().collect()
     };
@@ -91,8 +110,25 @@ async fn person_page(
         .iter()
         .map(|f| (f.key.clone(), f.label.get(pack_lang(t)).to_owned(), posted.ticked("flags", &f.key)))
         .collect();
+    let invitations = file
+        .invitations
+        .iter()
+        .map(|i| {
+            let answer = match &i.status {
+                InvitationStatus::Open => t.get("conference.invitation.open").to_owned(),
+                InvitationStatus::Accepted { at, .. } => {
+                    t.fill("conference.invitation.accepted", &[("at", &crate::page::local_time(*at, zone))])
+                }
+                InvitationStatus::Declined { reason, .. } => {
+                    t.fill("conference.invitation.declined", &[("reason", reason)])
+                }
+            };
+            (crate::lookup::agency_name(&agencies, i.agency), answer)
+        })
+        .collect();
     let name = file.person.display_name();
     Ok(PersonPage {
+        invitations,
         page: Page::new(context, &t.fill("conference.person_title", &[("name", &name)])),
         id,
         name,
@@ -152,12 +188,23 @@ async fn propose(
     after_person_post(&state, &me, &context, id, result, posted).await
 }
 
+/// One request on the triage list as shown.
+struct TriageRow {
+    request: RequestRow,
+    person: String,
+    triage_on: String,
+    carried: String,
+    /// The viewer's agency is on the person's team: the person's pages open for it.
+    on_team: bool,
+    /// (meeting id, "date – location") the accepted request may go to.
+    meetings: Vec<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "triage.html")]
 struct TriagePage {
     page: Page,
-    /// (request, person name, triage date now, carried over from)
-    rows: Vec<(RequestRow, String, String, String)>,
+    rows: Vec<TriageRow>,
     errors: ErrorList,
 }
 
@@ -176,14 +223,17 @@ async fn triage_page(
     let zone = &state.config.time_zone;
     let rows = lines
         .iter()
-        .map(|l| {
-            let row = request_row(&l.request, conferences.pack, &agencies, &members, zone, t);
-            let carried = if l.carried_over {
+        .map(|l| TriageRow {
+            request: request_row(&l.request, conferences.pack, &agencies, &members, zone, t),
+            person: l.person_name.clone(),
+            triage_on: l.triage_on.to_string(),
+            carried: if l.carried_over {
                 t.fill("triage.carried_over", &[("date", &l.request.triage_on.to_string())])
             } else {
                 String::new()
-            };
-            (row, l.person_name.clone(), l.triage_on.to_string(), carried)
+            },
+            on_team: l.on_team,
+            meetings: l.meetings.iter().map(|m| (m.id.to_string(), format!("{} – {}", m.date, m.location))).collect(),
         })
         .collect();
     Ok(TriagePage { page: Page::new(context, t.get("triage.title")), rows, errors })
@@ -193,6 +243,51 @@ async fn triage_list(State(state): State<AppState>, Member(me, context): Member)
     ok(&triage_page(&state, &me, &context, ErrorList::default()).await?)
 }
 
+/// Accepting a request addressed to the Safety House while it is not on the person's team:
+/// the process manager gives the Safety House's own legal basis to join it.
+#[derive(Template)]
+#[template(path = "triage_accept.html")]
+struct AcceptPage {
+    page: Page,
+    row: TriageRow,
+    basis: crate::people::BasisForm,
+    errors: ErrorList,
+}
+
+async fn accept_form(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    request: ConferenceRequestId,
+    input: domain::access::TeamEntryInput,
+    errors: ErrorList,
+) -> Result<AcceptPage, WebError> {
+    let page = triage_page(state, me, context, ErrorList::default()).await?;
+    let id = request.to_string();
+    let row = page.rows.into_iter().find(|r| r.request.id == id && r.request.waiting).ok_or(WebError::NotFound)?;
+    let t = context.texts;
+    Ok(AcceptPage {
+        page: Page::new(context, &t.fill("triage.accept_title", &[("name", &row.person)])),
+        row,
+        basis: crate::people::basis_form("triage.basis", None, input, errors.clone()),
+        errors,
+    })
+}
+
+async fn accept_page(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(request): Path<String>,
+) -> Result<Response, WebError> {
+    let request = ConferenceRequestId::parse(&request).map_err(|_| WebError::NotFound)?;
+    let input = domain::access::TeamEntryInput {
+        basis_kind: "statutory_task".into(),
+        reason: context.texts.get("triage.basis_reason").to_owned(),
+        ..Default::default()
+    };
+    ok(&accept_form(&state, &me, &context, request, input, ErrorList::default()).await?)
+}
+
 async fn triage(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -200,11 +295,37 @@ async fn triage(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let request = ConferenceRequestId::parse(&request).map_err(|_| WebError::NotFound)?;
+    let basis = crate::people::basis_input(&posted);
     let input = match posted.get("decision").as_str() {
-        "accept" => TriageInput::Accept,
+        "accept" if posted.get("basis_kind").is_empty() => TriageInput::Accept,
+        "accept" => TriageInput::AcceptJoining(basis.clone()),
         _ => TriageInput::Decline { reason: posted.get("decline_reason") },
     };
-    let result =
-        state.conferences_for(&me.actor).await?.triage(&me.actor, request, &input).await.map(|_| "/triage".to_owned());
+    let joining = matches!(input, TriageInput::AcceptJoining(_));
+    let result = state.conferences_for(&me.actor).await?.triage(&me.actor, request, &input).await.map(|_| "/triage".to_owned());
+    if joining {
+        after_post(result, context.texts, |errors| accept_form(&state, &me, &context, request, basis, errors)).await
+    } else {
+        after_post(result, context.texts, |errors| triage_page(&state, &me, &context, errors)).await
+    }
+}
+
+/// Puts an accepted request on one of the meetings it may go to, from the triage list.
+async fn schedule(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(request): Path<String>,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let request = ConferenceRequestId::parse(&request).map_err(|_| WebError::NotFound)?;
+    let result = match domain::ids::MeetingId::parse(&posted.get("meeting")) {
+        Ok(meeting) => {
+            state.conferences_for(&me.actor).await?.add_to_agenda(&me.actor, meeting, request).await.map(|()| "/triage".to_owned())
+        }
+        Err(_) => Err(domain::validation::invalid(domain::validation::FieldError::new(
+            "meeting",
+            "error.conference.unknown_meeting",
+        ))),
+    };
     after_post(result, context.texts, |errors| triage_page(&state, &me, &context, errors)).await
 }

@@ -19,6 +19,7 @@ pub fn request_status_key(status: &RequestStatus) -> &'static str {
         RequestStatus::Accepted { .. } => "conference.status.accepted",
         RequestStatus::Declined { .. } => "conference.status.declined",
         RequestStatus::Scheduled { .. } => "conference.status.scheduled",
+        RequestStatus::Discussed { .. } => "conference.status.discussed",
     }
 }
 
@@ -73,7 +74,9 @@ pub fn request_row(
     };
     let detail = match &request.status {
         RequestStatus::Declined { reason, .. } => reason.clone(),
-        RequestStatus::Scheduled { meeting_on, .. } => meeting_on.to_string(),
+        RequestStatus::Scheduled { meeting_on, .. } | RequestStatus::Discussed { meeting_on, .. } => {
+            meeting_on.to_string()
+        }
         _ => String::new(),
     };
     RequestRow {

@@ -42,6 +42,7 @@ pub fn href(event: &Event) -> String {
     let person = event.person.map(|p| p.to_string());
     match (event.kind, event.subject.kind, person) {
         (EventKind::ConferenceRequestReceived, _, _) => "/triage".into(),
+        (EventKind::TeamInvitation, _, _) => "/invitations".into(),
         (_, SubjectKind::Plan, Some(person)) => format!("/people/{person}/plan"),
         (_, SubjectKind::ConferenceRequest, Some(person)) => format!("/people/{person}/conference"),
         (_, SubjectKind::Meeting, _) => format!("/conferences/{id}"),

@@ -23,6 +23,7 @@ use domain::people::{Identifier, PersonInput};
 use domain::service::ServiceError;
 use serde::Deserialize;
 use views::*;
+pub(crate) use views::{BasisForm, basis_form, basis_input};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -113,6 +114,11 @@ struct PersonForm {
     errors: ErrorList,
     conflict_notice: Option<String>,
     duplicate: Option<DuplicateNotice>,
+    /// Persons the member's agency has with the same name and date of birth: (id, "name, born
+    /// date"). Shown with a reason field to create another anyway.
+    possible_duplicates: Vec<(PersonId, String)>,
+    /// The reason typed to create anyway, kept on a re-rendered form.
+    duplicate_reason: String,
 }
 
 struct DuplicateNotice {
@@ -135,6 +141,8 @@ impl PersonForm {
             errors,
             conflict_notice: None,
             duplicate: None,
+            possible_duplicates: Vec::new(),
+            duplicate_reason: String::new(),
         }
     }
 }
@@ -169,16 +177,36 @@ async fn create(
         form.basis = Some(basis_form("team.your_basis", None, basis.clone(), errors));
         form
     };
-    let result = match state.people().create(&me.actor, &input, &basis).await {
+    let anyway = posted.get("duplicate_reason");
+    let result = match state.people().create_checked(&me.actor, &input, &basis, &anyway).await {
         Err(ServiceError::Duplicate { identifier, existing }) => {
             let (errors, duplicate) = duplicate_notice(&identifier, existing, t);
             let mut page = form(errors);
             page.duplicate = Some(duplicate);
             return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
+        Err(error @ ServiceError::PossibleDuplicate { .. }) => {
+            let errors = ErrorList::from_validation(&error.field_errors().unwrap_or_default(), t);
+            let ServiceError::PossibleDuplicate { matches } = error else { unreachable!("matched above") };
+            let mut page = form(errors);
+            page.possible_duplicates = matches
+                .iter()
+                .map(|m| {
+                    let born = m.birth_date.map(|d| d.to_string()).unwrap_or_default();
+                    (m.id, t.fill("person.duplicate_line", &[("name", &m.display_name()), ("date", &born)]))
+                })
+                .collect();
+            page.duplicate_reason = anyway;
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
         result => result.map(|person| format!("/people/{}", person.id)),
     };
-    after_post(result, t, |errors| async move { Ok(form(errors)) }).await
+    after_post(result, t, |errors| async move {
+        let mut page = form(errors);
+        page.duplicate_reason = anyway.clone();
+        Ok(page)
+    })
+    .await
 }
 
 /// The identifier belongs to someone else: what to fix, and a link to the one it belongs to

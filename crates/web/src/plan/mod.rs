@@ -69,8 +69,21 @@ struct PlanPage {
     warnings: Vec<String>,
     /// The exclusion orders, area bans and intensive episodes in force.
     in_force: Vec<String>,
+    /// (id, label) of the person's own measures in force not yet linked to the plan.
+    held: Vec<(String, String)>,
+    /// The latest case conference that discussed the person, as the viewer may see it.
+    conference: Option<ConferenceOutcome>,
     errors: ErrorList,
     posted: Posted,
+}
+
+/// What the latest case conference agreed, on the plan it feeds.
+struct ConferenceOutcome {
+    meeting: String,
+    date: String,
+    strategy: String,
+    /// `None` when the analysis is restricted to other agencies.
+    analysis: Option<String>,
 }
 
 async fn plan_page(
@@ -118,9 +131,32 @@ async fn plan_page(
     let warnings = linked.warnings.iter().map(|w| crate::measures::warning_text(w, t, zone)).collect();
     let order_rules = measures.exclusion_context().ok();
     let in_force = crate::measures::in_force_lines(&linked, order_rules.as_ref(), state.clock.now(), today, t);
+    let linked_ids: Vec<uuid::Uuid> =
+        file.plan.iter().flat_map(|s| s.plan.measures.iter().map(|m| m.obligation.0)).collect();
+    let held = domain::measures::service::held_measures(&linked, id)
+        .into_iter()
+        .filter(|m| !linked_ids.contains(&m.id))
+        .map(|m| {
+            let kind = format!("plan.measure.{}", domain::plan::service::measure_kind_code(m.kind));
+            (m.id.to_string(), format!("{}: {}", t.get(&kind), m.description))
+        })
+        .collect();
+    let conference = state.conferences_for(&me.actor).await?.discussed(&me.actor, id).await?.into_iter().find_map(|d| {
+        let minutes = d.minutes?;
+        Some(ConferenceOutcome {
+            meeting: d.meeting.to_string(),
+            date: d.date.to_string(),
+            strategy: t
+                .get(&crate::conference::strategy_key(domain::conference::strategy_code(minutes.strategy)))
+                .to_owned(),
+            analysis: minutes.analysis,
+        })
+    });
     Ok(PlanPage {
         warnings,
         in_force,
+        held,
+        conference,
         page: Page::new(context, &t.fill("plan.title", &[("name", &name)])),
         id,
         name,
@@ -250,6 +286,11 @@ async fn link_measure(
     PersonPath(id): PersonPath,
     posted: Posted,
 ) -> Result<Response, WebError> {
+    let held = posted.get("measure");
+    if !held.is_empty() {
+        let result = state.plans().link_held_measure(&me.actor, id, &held).await.map(drop);
+        return after_change(&state, &me, &context, id, result, posted).await;
+    }
     change(&state, &me, &context, id, posted, |p| match p.get("end_measure") {
         measure if !measure.is_empty() => PlanAction::EndMeasure { measure },
         _ => PlanAction::LinkMeasure { kind: p.get("measure_kind"), description: p.get("measure_description") },

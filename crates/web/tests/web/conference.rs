@@ -144,10 +144,27 @@ async fn journey(s: ConferenceTeam) {
         .await;
     assert_eq!(attendance.status(), StatusCode::SEE_OTHER);
 
+    // Not before the meeting's day (a Sunday now; the meeting is on Tuesday).
+    let early = manager.post_form(&format!("{meeting_path}/close"), &[]).await;
+    assert_eq!(early.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.text().await.unwrap().contains("sluit het op of na die dag"));
+    s.app.clock.set("2026-11-24T15:00:00Z".parse().unwrap());
+    // Two days on: everyone signs in again.
+    let (officer, manager, police) = (
+        s.app.session_for(&s.officer).await,
+        s.app.session_for(&s.manager).await,
+        s.app.session_for(&s.constable).await,
+    );
+
     // Closing puts both decisions on the plan; the police see their task in their list.
     assert_eq!(manager.post_form(&format!("{meeting_path}/close"), &[]).await.status(), StatusCode::SEE_OTHER);
-    let plan = police.get(&format!("/people/{}/plan", s.person)).await.text().await.unwrap();
-    assert!(plan.contains("intake at the addiction clinic") && plan.contains("area ban for the shopping centre"));
+    let response = police.get(&format!("/people/{}/plan", s.person)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let plan = response.text().await.unwrap();
+    assert!(
+        plan.contains("intake at the addiction clinic") && plan.contains("area ban for the shopping centre"),
+        "{plan}"
+    );
     let tasks = police.get("/tasks/agency").await.text().await.unwrap();
     assert!(tasks.contains("area ban for the shopping centre") && !tasks.contains("addiction clinic"));
     let closed = police.get(&meeting_path).await.text().await.unwrap();
@@ -159,6 +176,7 @@ async fn journey(s: ConferenceTeam) {
     );
     let page = police.get(&person_path).await.text().await.unwrap();
     assert!(page.contains("2026-11-24") && page.contains("Zorg en straf"), "the outcome on the person's page");
+    assert!(page.contains("besproken"), "the request reads discussed: {page}");
 
     // The criteria: nothing matches without signals; the area-bound problem alone proposes.
     let proposal = format!("{person_path}/proposal");

@@ -99,3 +99,91 @@ async fn help_tasks_on_the_agency_list_on_postgres() {
     let Some(app) = support::spawn_postgres().await else { return };
     journey(app).await;
 }
+
+/// Issue 17, item 16: help given to an agency that is not on the team of the person it is for
+/// (victim support for the victim) gives that agency access for that purpose, on the statute
+/// that asks for the help: the task is on its list, it opens the victim's record, and marks the
+/// help started — while the excluded person's record stays closed to it.
+async fn help_reaches_its_agency(app: TestApp) {
+    let (_, officer) = app.probation_officer().await;
+    let victim_support = app.agency("Slachtofferhulp Utrecht", AgencyKind::VictimSupport).await;
+    let helper = app.member(&victim_support, "vera", &[Role::VictimSupportWorker]).await;
+    let excluded = app.person(&officer, "Kuipers", "111222333").await;
+    let victim = app.person(&officer, "Kuipers-Jansen", "123456782").await;
+    let client = app.session_for(&officer).await;
+    let vera = app.session_for(&helper).await;
+    let victims = victim.to_string();
+    let impose = [
+        ("form", "order_new"),
+        ("victims", victims.as_str()),
+        ("address", "Dorpsstraat 1"),
+        ("decision_ref", "HV-8"),
+        ("imposed_at", "2026-11-21T10:00"),
+    ];
+    let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = client.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
+    let order = input_value(&html, "order");
+    assert_eq!(vera.get(&format!("/people/{victim}")).await.status(), StatusCode::FORBIDDEN, "not on the team yet");
+
+    let owner = victim_support.id.to_string();
+    let help = [
+        ("form", "order_help"),
+        ("order", order.as_str()),
+        ("for_person", victims.as_str()),
+        ("owner", owner.as_str()),
+        ("description", "Veiligheidsplan met het slachtoffer"),
+    ];
+    let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // Access for that purpose, on the statute: the victim's record, not the excluded person's.
+    assert_eq!(vera.get(&format!("/people/{victim}")).await.status(), StatusCode::OK);
+    assert_eq!(vera.get(&format!("/people/{excluded}")).await.status(), StatusCode::FORBIDDEN);
+    let team = client.get(&format!("/people/{victim}")).await.text().await.unwrap();
+    assert!(team.contains("Slachtofferhulp Utrecht") && team.contains("Wet tijdelijk huisverbod"), "{team}");
+    assert!(team.contains("help under exclusion order: Veiligheidsplan met het slachtoffer"), "the purpose: {team}");
+
+    // On their task list, and they mark it started.
+    let list = vera.get("/tasks/agency").await.text().await.unwrap();
+    assert!(list.contains("Veiligheidsplan met het slachtoffer"), "{list}");
+    let api: serde_json::Value = vera.api(Method::GET, "/api/v1/tasks/agency", None).await.json().await.unwrap();
+    let task = api[0]["help_task"]["id"].as_str().unwrap().to_string();
+    let started = [("person", victims.as_str()), ("order", order.as_str()), ("task", task.as_str())];
+    let response = vera.post_form("/tasks/agency/help-started", &started).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(!vera.get("/tasks/agency").await.text().await.unwrap().contains("Veiligheidsplan"));
+    let order_page = client.get(&format!("/people/{victim}/measures")).await.text().await.unwrap();
+    assert!(order_page.contains("2026-11-22 10:00"), "started, shown on the order: {order_page}");
+    // A second help task for the same agency adds no second team entry.
+    let entries =
+        app.scalar(&format!("SELECT count(*) FROM team_entry WHERE agency_id = {}", uuid_sql(&app, &owner))).await;
+    let again: Vec<(&str, &str)> = help
+        .iter()
+        .map(|(k, v)| if *k == "description" { (*k, "Nazorg na het huisverbod") } else { (*k, *v) })
+        .collect();
+    let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &again).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let after =
+        app.scalar(&format!("SELECT count(*) FROM team_entry WHERE agency_id = {}", uuid_sql(&app, &owner))).await;
+    assert_eq!(after, entries);
+}
+
+/// A UUID as a literal of the application's database.
+fn uuid_sql(app: &TestApp, id: &str) -> String {
+    match app.store.pool() {
+        store::Pool::Sqlite(_) => format!("X'{}'", id.replace('-', "")),
+        store::Pool::Postgres(_) => format!("'{id}'::uuid"),
+    }
+}
+
+#[tokio::test]
+async fn help_reaches_its_agency_on_sqlite() {
+    help_reaches_its_agency(support::spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn help_reaches_its_agency_on_postgres() {
+    let Some(app) = support::spawn_postgres().await else { return };
+    help_reaches_its_agency(app).await;
+}

@@ -13,6 +13,8 @@ mod authorization;
 mod beyond;
 mod cohort_changes;
 mod conference;
+mod conference_handoffs;
+mod duplicates;
 mod evidence;
 mod evidence_cache;
 mod export;

@@ -135,7 +135,6 @@ async fn a_conference_tells_each_agency_its_part(t: ConferenceTeam) {
     let officer = t.app.session_for(&t.officer).await;
     let police = t.app.session_for(&t.constable).await;
     let manager = t.app.session_for(&t.manager).await;
-    let stranger = t.app.session_for(&t.stranger).await;
 
     let request = RequestInput {
         reason: "keeps shoplifting alcohol, no home".into(),
@@ -186,6 +185,14 @@ async fn a_conference_tells_each_agency_its_part(t: ConferenceTeam) {
         ..Default::default()
     };
     conferences.record_minutes(&t.manager, meeting.id, t.person, &minutes).await.unwrap();
+    // The meeting closes on its day (Tuesday); everyone signs in again.
+    t.app.clock.set("2026-11-24T15:00:00Z".parse().unwrap());
+    let (officer, police, manager, stranger) = (
+        t.app.session_for(&t.officer).await,
+        t.app.session_for(&t.constable).await,
+        t.app.session_for(&t.manager).await,
+        t.app.session_for(&t.stranger).await,
+    );
     conferences.close(&t.manager, meeting.id).await.unwrap();
     let to_police = told(&police).await;
     assert_eq!(kinds(&to_police)[..2], ["conference.decision.recorded", "conference.discussed"]);

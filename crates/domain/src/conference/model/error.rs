@@ -24,7 +24,7 @@ pub enum ConferenceError {
     MissingLocation,
     #[error("invite at least one partner agency")]
     NoAgenciesInvited,
-    #[error("the agenda is full ({quota} persons); put this person on the next meeting with room")]
+    #[error("the agenda of the day is full ({quota} persons); put this person on the next meeting with room")]
     AgendaFull { quota: usize },
     #[error("this person is already on the agenda")]
     AlreadyOnAgenda(PersonId),
@@ -40,6 +40,8 @@ pub enum ConferenceError {
     DecisionOwnerNotOnTeam(AgencyId),
     #[error("record minutes for every person on the agenda, or take them off it, before closing")]
     UndiscussedPersons(Vec<PersonId>),
+    #[error("the meeting is on {date}; it cannot be closed before then")]
+    CloseBeforeDate { date: Date },
     #[error("the meeting is {0}; it can no longer be changed")]
     NotPlanned(&'static str),
     #[error("say why the meeting is cancelled")]
@@ -48,6 +50,13 @@ pub enum ConferenceError {
     RestrictionOutsideTeam(AgencyId),
     #[error("say why the person is taken off the agenda")]
     RemoveNeedsReason,
+    // Invitations onto the team.
+    #[error("this invitation was already answered ({0})")]
+    InvitationAnswered(&'static str),
+    #[error("say why your agency declines")]
+    InvitationDeclineNeedsReason,
+    #[error("only the invited agency can answer an invitation")]
+    NotInvited,
     #[error("only a request on a meeting's agenda can be taken off it (it is {0})")]
     NotScheduled(&'static str),
 }

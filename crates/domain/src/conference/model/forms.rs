@@ -29,8 +29,14 @@ pub struct ProposalInput {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TriageInput {
+    /// Accept, the Safety House being on the person's team already.
     Accept,
-    Decline { reason: String },
+    /// Accept, the Safety House joining the person's team on the basis its process manager
+    /// gives (the request addressed to it was its only access so far).
+    AcceptJoining(crate::access::TeamEntryInput),
+    Decline {
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -91,10 +97,14 @@ pub fn conference_field_error(error: &ConferenceError) -> FieldError {
             FieldError::new("meeting", "error.conference.undiscussed").with("count", persons.len())
         }
         NotPlanned(_) => FieldError::new("meeting", "error.conference.not_planned"),
+        CloseBeforeDate { date } => FieldError::new("meeting", "error.conference.close_before_date").with("date", date),
         CancelNeedsReason => FieldError::new("cancel_reason", "error.conference.cancel_reason"),
         RestrictionOutsideTeam(_) => FieldError::new("restricted_to", "error.conference.restriction_outside_team"),
         RemoveNeedsReason => FieldError::new("remove_reason", "error.conference.remove_reason"),
         NotScheduled(_) => FieldError::new("request", "error.conference.not_scheduled"),
+        InvitationAnswered(_) => FieldError::new("invitation", "error.invitation.answered"),
+        InvitationDeclineNeedsReason => FieldError::new("decline_reason", "error.invitation.decline_reason"),
+        NotInvited => FieldError::new("invitation", "error.invitation.not_invited"),
     }
 }
 

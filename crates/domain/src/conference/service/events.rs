@@ -96,6 +96,7 @@ impl Teller<'_> {
                 }
                 MeetingEffect::RequestScheduled { .. }
                 | MeetingEffect::RequestUnscheduled { .. }
+                | MeetingEffect::RequestDiscussed { .. }
                 | MeetingEffect::CreateTask { .. } => None,
             })
             .collect()

@@ -8,7 +8,7 @@ use crate::conference::ports::{ConferenceWrite, StoredMeeting};
 use crate::conference::service::{ConferencePorts, Conferences, Teller, TriageLine, refused};
 use crate::conference::{
     ConferenceError, Meeting, MeetingCommand, MeetingEffect, MeetingInput, MeetingView, MinutesInput, MinutesView,
-    NewMeeting, TriageCommand, first_meeting_with_room, meeting_view_for, parse_agencies,
+    NewMeeting, TriageCommand, booked_on, first_meeting_with_room, meeting_view_for, parse_agencies,
 };
 use crate::ids::{AgencyId, ConferenceRequestId, MeetingId, MemberId, PersonId, new_v7};
 use crate::plan::PlanCommand;
@@ -41,6 +41,18 @@ pub struct MeetingFile {
     pub teams: BTreeMap<PersonId, BTreeSet<AgencyId>>,
     /// For a chair of a planned meeting: accepted requests that can go on this agenda.
     pub schedulable: Vec<TriageLine>,
+    /// The quota of the meeting's day is reached (across the day's meetings).
+    pub day_full: bool,
+}
+
+/// Of `ahead` (the meetings from today on), those an accepted request may go to: on or after
+/// its triage, planned, on a day whose agenda has room (the quota is per day).
+pub fn meetings_for(request: &crate::conference::ConferenceRequest, ahead: &[Meeting]) -> Vec<Meeting> {
+    ahead
+        .iter()
+        .filter(|m| m.date >= request.triage_on && m.has_room(booked_on(ahead, m.date, m.id)))
+        .map(without_agenda)
+        .collect()
 }
 
 /// A meeting that discussed a person, for the person's conference page.
@@ -61,7 +73,9 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         self.store.meeting(id).await?.ok_or(ServiceError::NotFound)
     }
 
-    pub(super) async fn discussed(&self, actor: &Actor, person: PersonId) -> ServiceResult<Vec<DiscussedAt>> {
+    /// The meetings that discussed the person, newest first, as the actor's agency may see
+    /// them. Not audited here: callers show it within a read of the person they audit.
+    pub async fn discussed(&self, actor: &Actor, person: PersonId) -> ServiceResult<Vec<DiscussedAt>> {
         let viewer = actor.agency_id;
         Ok(self
             .store
@@ -154,12 +168,16 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         self.store.append(&audit).await?;
         let view =
             MeetingView { items: view.items.into_iter().filter(|i| names.contains_key(&i.person)).collect(), ..view };
-        let schedulable = if actor.can(Permission::ChairConference) && stored.meeting.has_room() {
+        let booked = self.booked_elsewhere(&stored.meeting).await?;
+        let day_full = stored.meeting.status.is_planned() && !stored.meeting.has_room(booked);
+        let schedulable = if actor.can(Permission::ChairConference) && stored.meeting.has_room(booked) {
             let on_agenda: BTreeSet<PersonId> = stored.meeting.agenda.iter().map(|i| i.person).collect();
+            // Only requests that may go to this meeting: accepted, triaged on or before its date.
             self.triage_list(actor)
                 .await?
                 .into_iter()
                 .filter(|l| l.request.status.name() == "accepted" && !on_agenda.contains(&l.request.person))
+                .filter(|l| l.request.triage_on <= stored.meeting.date)
                 .collect()
         } else {
             Vec::new()
@@ -171,7 +189,21 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             names,
             teams,
             schedulable,
+            day_full,
         })
+    }
+
+    /// Persons on the other planned meetings of the meeting's day (the quota is per day).
+    async fn booked_elsewhere(&self, meeting: &Meeting) -> ServiceResult<usize> {
+        let same_day: Vec<Meeting> =
+            self.store.meetings_from(meeting.date, MEETINGS_AHEAD).await?.into_iter().map(|s| s.meeting).collect();
+        Ok(booked_on(&same_day, meeting.date, meeting.id))
+    }
+
+    /// The planned meetings from today on (at most the list's reach), read once for the
+    /// triage list's scheduling choices.
+    pub(super) async fn meetings_ahead(&self) -> ServiceResult<Vec<Meeting>> {
+        Ok(self.store.meetings_from(self.today(), MEETINGS_AHEAD).await?.into_iter().map(|s| s.meeting).collect())
     }
 
     /// Puts an accepted request's person on the agenda, scheduling the request; refused when
@@ -194,6 +226,7 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             request: Some(request),
             team: team_agencies(&found.team, today),
             restriction: Restriction::Team,
+            booked_elsewhere: self.booked_elsewhere(&stored.meeting).await?,
         };
         let date = stored.meeting.date;
         let (meeting, effects) = match stored.meeting.apply(command, now) {
@@ -274,7 +307,8 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let today = self.today();
         let found = authorise_person(self.store, actor, person, Permission::ChairConference, what, now, today).await?;
         let minutes = input.parse(now, today)?;
-        let command = MeetingCommand::RecordMinutes { person, minutes };
+        // The team as it is now: an agency that joined since scheduling can own a decision.
+        let command = MeetingCommand::RecordMinutes { person, minutes, team: team_agencies(&found.team, today) };
         let (meeting, _) = stored.meeting.apply(command, now).map_err(|e| refused(&e))?;
         let write = ConferenceWrite {
             meetings: vec![(&meeting, stored.version + 1)],
@@ -293,7 +327,8 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         require(actor, Permission::ChairConference)?;
         let stored = self.stored_meeting(id).await?;
         let now = self.clock.now();
-        let (meeting, effects) = stored.meeting.apply(MeetingCommand::Close, now).map_err(|e| refused(&e))?;
+        let command = MeetingCommand::Close { today: self.today() };
+        let (meeting, effects) = stored.meeting.apply(command, now).map_err(|e| refused(&e))?;
         let mut per_person: BTreeMap<PersonId, Vec<PlanCommand>> =
             meeting.agenda.iter().map(|i| (i.person, Vec::new())).collect();
         for (person, command) in effects.iter().filter_map(PlanCommand::from_meeting_effect) {
@@ -317,7 +352,18 @@ impl<S: ConferencePorts> Conferences<'_, S> {
                 plan_writes.push(write);
             }
         }
+        // Each request that put a person on the agenda now reads "discussed".
+        let mut requests = Vec::new();
+        for effect in &effects {
+            if let MeetingEffect::RequestDiscussed { request } = effect
+                && let Some(stored) = self.store.conference_request(*request).await?
+            {
+                let (changed, _) = stored.request.apply(TriageCommand::Discussed, now).map_err(|e| refused(&e))?;
+                requests.push((changed, stored.version + 1));
+            }
+        }
         let write = ConferenceWrite {
+            requests: requests.iter().map(|(r, v)| (r, *v)).collect(),
             meetings: vec![(&meeting, stored.version + 1)],
             plans: plan_writes,
             audit,

@@ -95,6 +95,8 @@ pub enum MeetingCommand {
         request: Option<ConferenceRequestId>,
         team: BTreeSet<AgencyId>,
         restriction: Restriction,
+        /// Persons on the other planned meetings of the same day (the quota is per day).
+        booked_elsewhere: usize,
     },
     RemoveFromAgenda {
         person: PersonId,
@@ -108,8 +110,14 @@ pub enum MeetingCommand {
     RecordMinutes {
         person: PersonId,
         minutes: PersonMinutes,
+        /// The person's team as it is now: decisions and restrictions may name any agency on
+        /// it, also one that joined after the person was put on the agenda.
+        team: BTreeSet<AgencyId>,
     },
-    Close,
+    /// Closing on `today`: not before the meeting's date.
+    Close {
+        today: Date,
+    },
     Cancel {
         reason: String,
     },
@@ -154,6 +162,11 @@ pub enum MeetingEffect {
         request: ConferenceRequestId,
         reason: String,
     },
+    /// The meeting closed with the person discussed: apply `TriageCommand::Discussed` to the
+    /// request that put them on the agenda.
+    RequestDiscussed {
+        request: ConferenceRequestId,
+    },
 }
 
 type Applied = Result<(Meeting, Vec<MeetingEffect>), ConferenceError>;
@@ -172,7 +185,7 @@ impl Meeting {
             location: new.location.trim().to_owned(),
             chair: new.chair,
             invited: new.invited,
-            quota: rules.persons_per_meeting,
+            quota: rules.persons_per_day,
             agenda: Vec::new(),
             attendance: Vec::new(),
             status: MeetingStatus::Planned,
@@ -182,8 +195,10 @@ impl Meeting {
         Ok((meeting, effects))
     }
 
-    pub fn has_room(&self) -> bool {
-        self.status.is_planned() && self.agenda.len() < self.quota
+    /// Room on the agenda of the day: the quota is per day, so the persons on the other
+    /// planned meetings of the same day (`booked_elsewhere`) count too.
+    pub fn has_room(&self, booked_elsewhere: usize) -> bool {
+        self.status.is_planned() && self.agenda.len() + booked_elsewhere < self.quota
     }
 
     fn item_mut(&mut self, person: PersonId) -> Result<&mut AgendaItem, ConferenceError> {
@@ -196,11 +211,11 @@ impl Meeting {
         }
         let mut effects = Vec::new();
         match command {
-            MeetingCommand::AddToAgenda { person, request, team, restriction } => {
+            MeetingCommand::AddToAgenda { person, request, team, restriction, booked_elsewhere } => {
                 if self.agenda.iter().any(|i| i.person == person) {
                     return Err(ConferenceError::AlreadyOnAgenda(person));
                 }
-                if self.agenda.len() >= self.quota {
+                if !self.has_room(booked_elsewhere) {
                     return Err(ConferenceError::AgendaFull { quota: self.quota });
                 }
                 if team.is_empty() {
@@ -227,8 +242,11 @@ impl Meeting {
                 self.attendance.retain(|a| a.member != member);
                 self.attendance.push(Attendee { member, agency, present });
             }
-            MeetingCommand::RecordMinutes { person, minutes } => {
+            MeetingCommand::RecordMinutes { person, minutes, team } => {
                 let item = self.item_mut(person)?;
+                if team.is_empty() {
+                    return Err(ConferenceError::EmptyTeam);
+                }
                 if minutes.analysis.text.trim().is_empty() {
                     return Err(ConferenceError::MissingAnalysis);
                 }
@@ -237,7 +255,7 @@ impl Meeting {
                     entries.map(|e| &e.restriction).chain(minutes.decisions.iter().map(|d| &d.restriction));
                 for restriction in restricted {
                     if let Restriction::Agencies(allowed) = restriction
-                        && let Some(outside) = allowed.iter().find(|a| !item.team.contains(a))
+                        && let Some(outside) = allowed.iter().find(|a| !team.contains(a))
                     {
                         return Err(ConferenceError::RestrictionOutsideTeam(*outside));
                     }
@@ -246,21 +264,28 @@ impl Meeting {
                     if decision.description.trim().is_empty() {
                         return Err(ConferenceError::DecisionWithoutDescription);
                     }
-                    if !item.team.contains(&decision.owner) {
+                    if !team.contains(&decision.owner) {
                         return Err(ConferenceError::DecisionOwnerNotOnTeam(decision.owner));
                     }
                 }
+                item.team = team;
                 item.minutes = Some(minutes);
             }
-            MeetingCommand::Close => {
+            MeetingCommand::Close { today } => {
                 let undiscussed: Vec<PersonId> =
                     self.agenda.iter().filter(|i| i.minutes.is_none()).map(|i| i.person).collect();
                 if !undiscussed.is_empty() {
                     return Err(ConferenceError::UndiscussedPersons(undiscussed));
                 }
+                if today < self.date {
+                    return Err(ConferenceError::CloseBeforeDate { date: self.date });
+                }
                 for item in &self.agenda {
                     let minutes = item.minutes.as_ref().expect("checked above");
                     effects.push(MeetingEffect::StrategyAgreed { person: item.person, strategy: minutes.strategy });
+                    if let Some(request) = item.request {
+                        effects.push(MeetingEffect::RequestDiscussed { request });
+                    }
                     effects.extend(minutes.decisions.iter().map(|d| MeetingEffect::CreateTask {
                         person: item.person,
                         task: d.task,
@@ -297,9 +322,15 @@ impl Meeting {
     }
 }
 
-/// The earliest planned meeting on or after `from` whose agenda still has room.
+/// Persons on the agendas of the planned meetings on `date` other than `except`.
+pub fn booked_on(meetings: &[Meeting], date: Date, except: MeetingId) -> usize {
+    meetings.iter().filter(|m| m.date == date && m.id != except && m.status.is_planned()).map(|m| m.agenda.len()).sum()
+}
+
+/// The earliest planned meeting on or after `from` whose day still has room (the quota is
+/// per day, across the day's meetings).
 pub fn first_meeting_with_room(meetings: &[Meeting], from: Date) -> Option<&Meeting> {
-    meetings.iter().filter(|m| m.date >= from && m.has_room()).min_by_key(|m| m.date)
+    meetings.iter().filter(|m| m.date >= from && m.has_room(booked_on(meetings, m.date, m.id))).min_by_key(|m| m.date)
 }
 
 #[cfg(test)]

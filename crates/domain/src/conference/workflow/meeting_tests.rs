@@ -24,7 +24,7 @@ fn planned(quota: usize) -> Meeting {
         chair: MemberId(Uuid::from_u128(9)),
         invited: [agency(POLICE), agency(PROBATION), agency(MUNICIPALITY)].into(),
     };
-    Meeting::plan(new, &ConferenceRules { persons_per_meeting: quota }).unwrap().0
+    Meeting::plan(new, &ConferenceRules { persons_per_day: quota }).unwrap().0
 }
 
 fn add(meeting: Meeting, who: u128, team: &[u128]) -> Result<Meeting, ConferenceError> {
@@ -33,6 +33,7 @@ fn add(meeting: Meeting, who: u128, team: &[u128]) -> Result<Meeting, Conference
         request: None,
         team: team.iter().map(|a| agency(*a)).collect(),
         restriction: Restriction::Team,
+        booked_elsewhere: 0,
     };
     meeting.apply(command, now()).map(|(m, _)| m)
 }
@@ -48,6 +49,7 @@ fn add_requested(meeting: Meeting, who: u128, request: u128) -> (Meeting, Vec<Me
         request: Some(ConferenceRequestId(Uuid::from_u128(request))),
         team: [agency(POLICE)].into(),
         restriction: Restriction::Team,
+        booked_elsewhere: 0,
     };
     meeting.apply(command, now()).unwrap()
 }
@@ -75,13 +77,20 @@ fn minutes(owner: u128) -> PersonMinutes {
     }
 }
 
+/// Minutes for `who`, with the team as it was when they were put on the agenda.
 fn record(meeting: Meeting, who: u128, minutes: PersonMinutes) -> Result<Meeting, ConferenceError> {
-    meeting.apply(MeetingCommand::RecordMinutes { person: person(who), minutes }, now()).map(|(m, _)| m)
+    let team = meeting.agenda.iter().find(|i| i.person == person(who)).map(|i| i.team.clone());
+    let team = team.unwrap_or_else(|| [agency(POLICE)].into());
+    meeting.apply(MeetingCommand::RecordMinutes { person: person(who), minutes, team }, now()).map(|(m, _)| m)
+}
+
+fn close(meeting: Meeting) -> Result<(Meeting, Vec<MeetingEffect>), ConferenceError> {
+    meeting.apply(MeetingCommand::Close { today: date(2026, 3, 10) }, now())
 }
 
 #[test]
 fn planning_checks_location_and_invitations() {
-    let rules = ConferenceRules { persons_per_meeting: 5 };
+    let rules = ConferenceRules { persons_per_day: 5 };
     let good = NewMeeting {
         id: MeetingId(Uuid::from_u128(1)),
         date: date(2026, 3, 10),
@@ -103,7 +112,7 @@ fn the_agenda_refuses_persons_beyond_the_quota() {
     let mut meeting = planned(2);
     meeting = add(meeting, 1, &[POLICE]).unwrap();
     meeting = add(meeting, 2, &[POLICE]).unwrap();
-    assert!(!meeting.has_room());
+    assert!(!meeting.has_room(0));
     let error = add(meeting.clone(), 3, &[POLICE]).unwrap_err();
     assert_eq!(error, ConferenceError::AgendaFull { quota: 2 });
     assert!(error.to_string().contains("next meeting with room"));
@@ -163,12 +172,9 @@ fn minutes_need_an_analysis_and_decisions_owned_by_the_team() {
 fn closing_turns_decisions_into_tasks_and_needs_minutes_for_everyone() {
     let meeting = add(add(planned(5), 1, &[POLICE, MUNICIPALITY]).unwrap(), 2, &[POLICE]).unwrap();
     let meeting = record(meeting, 1, minutes(MUNICIPALITY)).unwrap();
-    assert_eq!(
-        meeting.clone().apply(MeetingCommand::Close, now()).unwrap_err(),
-        ConferenceError::UndiscussedPersons(vec![person(2)])
-    );
+    assert_eq!(close(meeting.clone()).unwrap_err(), ConferenceError::UndiscussedPersons(vec![person(2)]));
     let (meeting, _) = meeting.apply(remove(2, "moved to another region"), now()).unwrap();
-    let (closed, effects) = meeting.apply(MeetingCommand::Close, now()).unwrap();
+    let (closed, effects) = close(meeting).unwrap();
     assert_eq!(closed.status, MeetingStatus::Closed { at: now() });
     assert_eq!(effects[0], MeetingEffect::StrategyAgreed { person: person(1), strategy: Strategy::Both });
     assert!(matches!(
@@ -241,6 +247,7 @@ fn adding_a_requested_person_schedules_the_request() {
         request: Some(request),
         team: [agency(POLICE)].into(),
         restriction: Restriction::Team,
+        booked_elsewhere: 0,
     };
     let (meeting, effects) = planned(5).apply(command, now()).unwrap();
     assert_eq!(
@@ -311,4 +318,49 @@ fn minutes_can_be_restricted_only_to_agencies_on_the_team() {
     assert_eq!(municipality.items[0].minutes.as_ref().unwrap().analysis, None, "outside the restriction");
     let police = meeting_view_for(&meeting, agency(POLICE));
     assert!(police.items[0].minutes.as_ref().unwrap().analysis.is_some(), "inside the restriction");
+}
+
+#[test]
+fn the_quota_counts_every_meeting_of_the_day() {
+    let mut morning = add(add(planned(3), 1, &[POLICE]).unwrap(), 2, &[POLICE]).unwrap();
+    morning.id = MeetingId(Uuid::from_u128(5));
+    let afternoon = planned(3);
+    let booked = booked_on(&[morning.clone(), afternoon.clone()], afternoon.date, afternoon.id);
+    assert_eq!(booked, 2);
+    let command = |who: u128, booked_elsewhere| MeetingCommand::AddToAgenda {
+        person: person(who),
+        request: None,
+        team: [agency(POLICE)].into(),
+        restriction: Restriction::Team,
+        booked_elsewhere,
+    };
+    let (afternoon, _) = afternoon.apply(command(3, booked), now()).unwrap();
+    assert_eq!(afternoon.apply(command(4, booked), now()).unwrap_err(), ConferenceError::AgendaFull { quota: 3 });
+    let next_day = Meeting { id: MeetingId(Uuid::from_u128(6)), date: date(2026, 3, 11), ..planned(3) };
+    let full_day = [morning, add(planned(3), 3, &[POLICE]).unwrap(), next_day];
+    assert_eq!(first_meeting_with_room(&full_day, date(2026, 3, 10)).map(|m| m.date), Some(date(2026, 3, 11)));
+}
+
+#[test]
+fn decisions_may_go_to_an_agency_that_joined_the_team_after_scheduling() {
+    let meeting = add(planned(5), 1, &[POLICE]).unwrap();
+    assert_eq!(
+        record(meeting.clone(), 1, minutes(MUNICIPALITY)).unwrap_err(),
+        ConferenceError::DecisionOwnerNotOnTeam(agency(MUNICIPALITY))
+    );
+    let team: BTreeSet<AgencyId> = [agency(POLICE), agency(MUNICIPALITY)].into();
+    let command =
+        MeetingCommand::RecordMinutes { person: person(1), minutes: minutes(MUNICIPALITY), team: team.clone() };
+    let (meeting, _) = meeting.apply(command, now()).unwrap();
+    assert_eq!(meeting.agenda[0].team, team, "the minutes are shared with the team as it is now");
+}
+
+#[test]
+fn a_meeting_closes_on_its_date_and_marks_the_requests_discussed() {
+    let (meeting, _) = add_requested(planned(5), 1, 70);
+    let meeting = record(meeting, 1, minutes(POLICE)).unwrap();
+    let early = meeting.clone().apply(MeetingCommand::Close { today: date(2026, 3, 9) }, now());
+    assert_eq!(early.unwrap_err(), ConferenceError::CloseBeforeDate { date: date(2026, 3, 10) });
+    let (_, effects) = close(meeting).unwrap();
+    assert!(effects.contains(&MeetingEffect::RequestDiscussed { request: ConferenceRequestId(Uuid::from_u128(70)) }));
 }

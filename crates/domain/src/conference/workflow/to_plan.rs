@@ -30,7 +30,8 @@ impl PlanCommand {
             | MeetingEffect::RequestScheduled { .. }
             | MeetingEffect::StrategyAgreed { .. }
             | MeetingEffect::NotifyCancelled { .. }
-            | MeetingEffect::RequestUnscheduled { .. } => None,
+            | MeetingEffect::RequestUnscheduled { .. }
+            | MeetingEffect::RequestDiscussed { .. } => None,
         }
     }
 }
@@ -66,13 +67,14 @@ mod tests {
             chair: MemberId(Uuid::from_u128(9)),
             invited: plan.team.clone(),
         };
-        let (meeting, _) = Meeting::plan(new, &ConferenceRules { persons_per_meeting: 5 }).unwrap();
+        let (meeting, _) = Meeting::plan(new, &ConferenceRules { persons_per_day: 5 }).unwrap();
         let now = "2026-03-10T15:00:00Z".parse().unwrap();
         let add = MeetingCommand::AddToAgenda {
             person: plan.person,
             request: None,
             team: plan.team.clone(),
             restriction: Restriction::Team,
+            booked_elsewhere: 0,
         };
         let minutes = PersonMinutes {
             analysis: Entry::for_team("needs housing first"),
@@ -81,8 +83,10 @@ mod tests {
             notes: vec![],
         };
         let (meeting, _) = meeting.apply(add, now).unwrap();
-        let (meeting, _) = meeting.apply(MeetingCommand::RecordMinutes { person: plan.person, minutes }, now).unwrap();
-        let (_, effects) = meeting.apply(MeetingCommand::Close, now).unwrap();
+        let (meeting, _) = meeting
+            .apply(MeetingCommand::RecordMinutes { person: plan.person, minutes, team: plan.team.clone() }, now)
+            .unwrap();
+        let (_, effects) = meeting.apply(MeetingCommand::Close { today: date(2026, 3, 10) }, now).unwrap();
 
         let commands: Vec<(PersonId, PlanCommand)> =
             effects.iter().filter_map(PlanCommand::from_meeting_effect).collect();

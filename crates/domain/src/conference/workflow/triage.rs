@@ -18,9 +18,24 @@ pub enum RequestOrigin {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RequestStatus {
     Requested,
-    Accepted { by: MemberId, at: Timestamp },
-    Declined { by: MemberId, at: Timestamp, reason: String },
-    Scheduled { meeting: MeetingId, meeting_on: Date },
+    Accepted {
+        by: MemberId,
+        at: Timestamp,
+    },
+    Declined {
+        by: MemberId,
+        at: Timestamp,
+        reason: String,
+    },
+    Scheduled {
+        meeting: MeetingId,
+        meeting_on: Date,
+    },
+    /// The meeting was held and closed with the person discussed.
+    Discussed {
+        meeting: MeetingId,
+        meeting_on: Date,
+    },
 }
 
 impl RequestStatus {
@@ -30,6 +45,7 @@ impl RequestStatus {
             RequestStatus::Accepted { .. } => "accepted",
             RequestStatus::Declined { .. } => "declined",
             RequestStatus::Scheduled { .. } => "scheduled",
+            RequestStatus::Discussed { .. } => "discussed",
         }
     }
 
@@ -81,6 +97,8 @@ pub enum TriageCommand {
         by: MemberId,
         reason: String,
     },
+    /// The meeting it was scheduled for closed with the person discussed.
+    Discussed,
 }
 
 /// What became of a request, as the requester is told.
@@ -192,6 +210,11 @@ impl ConferenceRequest {
                 ))
             }
             (status, TriageCommand::Unschedule { .. }) => Err(ConferenceError::NotScheduled(status.name())),
+            (RequestStatus::Scheduled { meeting, meeting_on }, TriageCommand::Discussed) => {
+                let status = RequestStatus::Discussed { meeting: *meeting, meeting_on: *meeting_on };
+                Ok((Self { status, ..self }, Vec::new()))
+            }
+            (status, TriageCommand::Discussed) => Err(ConferenceError::NotScheduled(status.name())),
         }
     }
 

@@ -235,7 +235,7 @@ mod tests {
         assert_eq!(scale, vec![1, 2, 3, 4, 5]);
         assert_eq!(pack.screening.scale[0].label.get(Lang::En), "Acute problem");
         assert_eq!(pack.complex_case_criteria.rules.len(), 2);
-        assert_eq!(pack.conference.persons_per_meeting, 5);
+        assert_eq!(pack.conference.persons_per_day, 5);
         let order = pack.exclusion_order.expect("NL has the huisverbod");
         assert_eq!((order.initial_days, order.max_total_days, order.extension_advice_day), (10, 28, 8));
         assert!(order.statute.contains("Wet tijdelijk huisverbod"));
@@ -315,7 +315,7 @@ mod tests {
             nl_with("[\"tuesday\", \"thursday\"]", "[\"tuesday\", \"caturday\"]").unwrap_err(),
             PackError::UnknownWeekday("caturday".into())
         );
-        assert_eq!(nl_with("persons_per_meeting = 5", "persons_per_meeting = 0").unwrap_err(), PackError::ZeroQuota);
+        assert_eq!(nl_with("persons_per_day = 5", "persons_per_day = 0").unwrap_err(), PackError::ZeroQuota);
         assert!(matches!(
             nl_with("max_total_days = 28", "max_total_days = 5").unwrap_err(),
             PackError::ExclusionFigures(_)

@@ -7,13 +7,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConferenceRules {
-    /// The agenda quota, e.g. five persons per meeting.
-    pub persons_per_meeting: usize,
+    /// The agenda quota, e.g. five persons a day, across the day's meetings (packs written
+    /// before it was per day call it `persons_per_meeting`).
+    #[serde(alias = "persons_per_meeting")]
+    pub persons_per_day: usize,
 }
 
 impl ConferenceRules {
     pub(crate) fn validate(&self) -> Result<(), PackError> {
-        if self.persons_per_meeting == 0 {
+        if self.persons_per_day == 0 {
             return Err(PackError::ZeroQuota);
         }
         Ok(())
@@ -82,6 +84,10 @@ pub struct ExclusionOrderRules {
     pub help_must_start_within_days: u16,
     /// Warn this many days before the order ends.
     pub warn_days_before_expiry: u16,
+    /// The statute that asks for help during the order: the legal basis on which an agency
+    /// given a help task joins the team of the person the help is for (`statute` when absent).
+    #[serde(default)]
+    pub help_statute: Option<String>,
 }
 
 impl ExclusionOrderRules {

@@ -16,6 +16,7 @@ fn rules() -> ExclusionOrderRules {
         help_must_start_within_days: 10,
         warn_days_before_expiry: 2,
         statute: "Wet tijdelijk huisverbod".into(),
+        help_statute: None,
     }
 }
 

@@ -75,7 +75,11 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         let stored: Stored<ExclusionOrder> = self.load_for(action.order(), person, "order").await?;
         let subject = stored.value.excluded;
         // The order is changed on the subject's record; made from a victim's page, both are audited.
-        let found = if subject == person {
+        // The agency that owns a help task starts it from the page of the person the help is
+        // for: it needs no access to the excluded person (it may be the victim's helper).
+        let own_help = matches!(action, OrderAction::HelpStarted { task, .. }
+            if stored.value.help_tasks.iter().any(|t| t.id.to_string() == task.trim() && t.owner == actor.agency_id && t.for_person == person));
+        let found = if subject == person || own_help {
             None
         } else {
             Some(self.authorise(actor, subject, action.permission(), &what).await?)
@@ -109,12 +113,60 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             OrderAction::Lift { reason, .. } => OrderCommand::Lift { reason: reason.clone() },
         };
         let context = self.exclusion_context()?;
+        let joining = match &command {
+            OrderCommand::AddHelpTask { for_person, owner, description, .. } => {
+                self.help_joins_team(actor, *for_person, *owner, description, &context).await?
+            }
+            _ => Vec::new(),
+        };
         let (changed, effects) = stored.value.apply(command, &context, now).map_err(refused)?;
         let outbox = self.order_events(actor, &changed, &effects, &context).await?;
         let mut audited = vec![(&on_page, AuditAction::Update)];
         audited.extend(found.iter().map(|f| (f, AuditAction::Update)));
-        let audit = self.audited(actor, &audited, &what);
-        self.save(actor, &changed, stored.version + 1, action.change(), audit, &outbox).await
+        let mut audit = self.audited(actor, &audited, &what);
+        for entry in &joining {
+            let grant = crate::access::Grant::Team { entry: entry.id, basis: entry.basis.clone() };
+            let what = "team_add: help under an exclusion order";
+            audit.push(crate::audit::AuditEntry::granted(
+                actor,
+                now,
+                entry.person_id,
+                AuditAction::TeamAdd,
+                what,
+                &grant,
+            ));
+        }
+        self.save_joining(actor, &changed, stored.version + 1, action.change(), audit, &outbox, joining).await
+    }
+
+    /// The help task's agency gets access to the person the help is for, for that purpose: when
+    /// it is not on their team, it joins on the statute that asks for the help, with the help
+    /// as its reason (recorded by the law the order runs on, not by another agency's say-so).
+    async fn help_joins_team(
+        &self,
+        actor: &Actor,
+        for_person: PersonId,
+        owner: AgencyId,
+        description: &str,
+        context: &ExclusionContext<'_>,
+    ) -> ServiceResult<Vec<crate::access::TeamEntry>> {
+        let today = self.today();
+        let team = self.store.team(for_person).await?;
+        if team.iter().any(|e| e.agency_id == owner && e.is_active(today)) {
+            return Ok(Vec::new());
+        }
+        let statute = context.rules.help_statute.clone().unwrap_or_else(|| context.rules.statute.clone());
+        let now = self.now();
+        Ok(vec![crate::access::TeamEntry {
+            id: crate::ids::TeamEntryId::new(now),
+            person_id: for_person,
+            agency_id: owner,
+            basis: crate::access::LegalBasis::StatutoryTask { statute },
+            reason: format!("help under exclusion order: {}", description.trim()),
+            added_by: actor.member_id,
+            added_at: now,
+            ended_at: None,
+        }])
     }
 
     /// The events of an order's change, with the teams they go to as they are today.

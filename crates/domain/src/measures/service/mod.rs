@@ -16,6 +16,7 @@ mod tasks;
 mod warnings;
 
 pub use groups::{GroupFile, MemberLine};
+pub use plan_page::{HeldMeasure, held_measures};
 pub use tasks::{TASK_PAGE_SIZE, TaskListLine, TaskPage};
 pub use warnings::*;
 
@@ -101,6 +102,21 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         audit: Vec<AuditEntry>,
         outbox: &[Event],
     ) -> ServiceResult<()> {
+        self.save_joining(actor, value, version, change, audit, outbox, Vec::new()).await
+    }
+
+    /// As `save`, with agencies joining teams in the same write.
+    #[allow(clippy::too_many_arguments, reason = "save's arguments and the team entries written with them")]
+    async fn save_joining<M: Measure>(
+        &self,
+        actor: &Actor,
+        value: &M,
+        version: i64,
+        change: &'static str,
+        audit: Vec<AuditEntry>,
+        outbox: &[Event],
+        team: Vec<crate::access::TeamEntry>,
+    ) -> ServiceResult<()> {
         let event = MeasureEvent {
             version,
             change,
@@ -108,6 +124,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             member: actor.member_id,
             agency: actor.agency_id,
             tasks: value.outstanding_tasks(self.exclusion_context().ok().as_ref()),
+            team,
         };
         match self.store.save_measure(value, &event, &audit, outbox).await {
             Ok(()) => Ok(()),

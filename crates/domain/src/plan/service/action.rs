@@ -280,8 +280,11 @@ impl PlanAction {
                     match kind.trim() {
                         "condition" => Ok(MeasureKind::Condition),
                         "behaviour_order" => Ok(MeasureKind::BehaviourOrder),
-                        "area_ban" => Ok(MeasureKind::AreaBan),
-                        "exclusion_order" => Ok(MeasureKind::ExclusionOrder),
+                        // Held in desist: linked by picking the person's own measure, never
+                        // typed again as free text (`Plans::link_held_measure`).
+                        "area_ban" | "exclusion_order" => {
+                            Err(FieldError::new("measure_kind", "error.plan.measure_pick_held"))
+                        }
                         _ => Err(FieldError::new("measure_kind", "error.plan.unknown_kind")),
                     },
                 );

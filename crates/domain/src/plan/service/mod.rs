@@ -156,7 +156,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + PlanStore> Plans<'_, S> {
     /// Applies `command` to the person's open plan as it is inside the write's transaction
     /// (`PlanStore::change_plan`, deciding with `change::Change`) and saves it as the next
     /// version. No change can land between the read and the write, so there is nothing to retry.
-    async fn save_command(
+    pub(crate) async fn save_command(
         &self,
         actor: &Actor,
         found: &Authorised,
