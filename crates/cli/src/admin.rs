@@ -2,7 +2,7 @@
 //! `desist init` (the first administrator), `desist agency add|list`, `desist location
 //! add|list`, `desist safety-house add|list`, `desist api-key add|list|revoke`. Each goes
 //! through the same audited use cases as the `/admin` pages and the API
-//! (`domain::admin::partnership`), acting as the server's console (`console_operator`):
+//! (`domain::partnership`), acting as the server's console (`console_operator`):
 //! whoever can run the binary against the database holds it.
 
 use crate::config::Config;
@@ -10,8 +10,8 @@ use crate::serve::open_store;
 use crate::users::PasswordSource;
 use anyhow::anyhow;
 use clap::{Args, Subcommand};
-use domain::admin::partnership::service::{Administration, FIRST_AGENCY, FirstRunInput};
-use domain::admin::partnership::{AgencyInput, LocationInput, SafetyHouseInput, console_operator};
+use domain::partnership::service::{Administration, FIRST_AGENCY, FirstRunInput};
+use domain::partnership::{AgencyInput, LocationInput, SafetyHouseInput, console_operator};
 use domain::directory::AgencyKind;
 use domain::service::ServiceError;
 use store::Store;
@@ -274,7 +274,7 @@ pub enum ApiKeyCommand {
 
 impl ApiKeyCommand {
     pub async fn run(self, config: &Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
-        use domain::admin::partnership::api_keys::ApiKeyInput;
+        use domain::partnership::service::api_keys::ApiKeyInput;
         let store = open_store(config).await?;
         let admin = administration(&store, clock);
         let console = console_operator();

@@ -9,7 +9,7 @@ use crate::serve::open_store;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use domain::access::Role;
-use domain::admin::partnership::{MemberInput, console_operator};
+use domain::partnership::{MemberInput, console_operator};
 use domain::directory::{DirectoryStore, check_new_password, parse_username};
 use domain::ids::MemberId;
 use std::io::{BufRead, IsTerminal};

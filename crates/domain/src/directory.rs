@@ -227,7 +227,7 @@ pub trait SessionStore: Send + Sync {
 /// them beside a record and the forms that offer them as choices. Agencies and members are not
 /// the personal data the access rules guard (that is the persons' the partners work with), so
 /// any signed-in member may read them. Creating agencies and members is administration's
-/// (`admin::partnership`).
+/// (`partnership`).
 pub struct Directory<'a, S> {
     pub store: &'a S,
 }

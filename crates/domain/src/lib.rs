@@ -26,6 +26,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub mod access;
 pub mod admin;
 pub mod notifications;
+pub mod partnership;
 pub mod people;
 pub mod zsm;
 // "Beyond the case" (issue 5): screening, triage and case conference, shared plan, the

@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const CAPABILITIES: [&str; 10] =
-    ["people", "access", "zsm", "screening", "conference", "plan", "measures", "cohort", "notifications", "admin"];
+const CAPABILITIES: [&str; 11] = [
+    "people", "access", "zsm", "screening", "conference", "plan", "measures", "cohort", "notifications", "admin", "partnership",
+];
 
 /// The inner modules a capability folder may have (each a file or a folder), besides `mod.rs`,
 /// unit test files (`*_tests.rs`) and test fixtures (`test_support.rs`).

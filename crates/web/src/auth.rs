@@ -142,7 +142,7 @@ async fn signed_in(state: &AppState, token: &str, by_bearer: bool, api: bool) ->
     else {
         // A partner system's API key, as a bearer token on the API only.
         if by_bearer && api {
-            use domain::admin::partnership::api_keys::ApiKeyStore;
+            use domain::partnership::service::api_keys::ApiKeyStore;
             if let Some((key, agency_name)) = state.store.live_api_key(&token_hash).await? {
                 return Ok(Some(SignedIn {
                     actor: key.actor(),

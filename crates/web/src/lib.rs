@@ -160,8 +160,8 @@ impl AppState {
 
     pub(crate) fn administration(
         &self,
-    ) -> domain::admin::partnership::service::Administration<'_, Store, password::SystemPasswords> {
-        domain::admin::partnership::service::Administration {
+    ) -> domain::partnership::service::Administration<'_, Store, password::SystemPasswords> {
+        domain::partnership::service::Administration {
             store: &self.store,
             clock: self.clock.as_ref(),
             passwords: &self.passwords,

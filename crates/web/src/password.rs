@@ -164,7 +164,7 @@ impl Admission {
     }
 }
 
-/// Passwords for administration (`domain::admin::partnership::ports::Passwords`): argon2id
+/// Passwords for administration (`domain::partnership::ports::Passwords`): argon2id
 /// hashes, checks within this server's bound when it has one (`None`: the CLI, one at a time),
 /// and one-time passwords from the operating system's randomness.
 #[derive(Clone, Default)]
@@ -183,7 +183,7 @@ impl SystemPasswords {
 /// 1/l/i): 31 of them.
 const ONE_TIME_ALPHABET: &[u8; 31] = b"abcdefghjkmnpqrstuvwxyz23456789";
 
-impl domain::admin::partnership::ports::Passwords for SystemPasswords {
+impl domain::partnership::ports::Passwords for SystemPasswords {
     async fn hash(&self, password: String) -> Result<String, String> {
         crate::auth::hash_password(password).await.map_err(|e| e.to_string())
     }

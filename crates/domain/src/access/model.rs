@@ -42,7 +42,7 @@ pub enum Permission {
     /// Export everything held on a person (GDPR art. 15 subject access).
     ExportSubjectAccess,
     /// Administer the partnership: agencies, members (roles, disabling, password resets, their
-    /// sessions), ZSM locations and Safety Houses (`admin::partnership`).
+    /// sessions), ZSM locations and Safety Houses (`partnership`).
     ManageMembers,
     /// Pseudonymised aggregates only; never a single person.
     ViewAggregates,

@@ -1,4 +1,4 @@
-//! API keys (`domain::admin::partnership::api_keys::ApiKeyStore`): the key's row and the member
+//! API keys (`domain::partnership::service::api_keys::ApiKeyStore`): the key's row and the member
 //! it acts through, written together with their audit entry; looked up by the token's hash.
 
 use super::partnership::INSERT_MEMBER;
@@ -7,7 +7,7 @@ use crate::directory::{parse_roles, roles_text};
 use crate::read::params;
 use crate::types::Instant;
 use crate::{Store, db_error, in_tx};
-use domain::admin::partnership::api_keys::{ApiKey, ApiKeyStore};
+use domain::partnership::service::api_keys::{ApiKey, ApiKeyStore};
 use domain::audit::AuditEntry;
 use domain::directory::Member;
 use domain::ids::{AgencyId, MemberId};

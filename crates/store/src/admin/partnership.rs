@@ -1,4 +1,4 @@
-//! Administration's reads and writes (`domain::admin::partnership::ports::PartnershipStore`):
+//! Administration's reads and writes (`domain::partnership::ports::PartnershipStore`):
 //! agencies with their contact, members with their must-change flag, locations with their time
 //! zone, Safety Houses with their settings. Each write commits its audit entry with it.
 
@@ -7,8 +7,8 @@ use crate::directory::{MEMBER_COLUMNS, MemberRow, into_credentials, roles_text};
 use crate::read::params;
 use crate::types::Instant;
 use crate::{Store, db_error, in_tx};
-use domain::admin::partnership::ports::PartnershipStore;
-use domain::admin::partnership::{AgencyRecord, LocationRecord, MemberAccount, SafetyHouse, pack_time_zone};
+use domain::partnership::ports::PartnershipStore;
+use domain::partnership::{AgencyRecord, LocationRecord, MemberAccount, SafetyHouse, pack_time_zone};
 use domain::audit::AuditEntry;
 use domain::directory::{Agency, Member};
 use domain::ids::{AgencyId, MemberId};

@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::access::Role;
-use domain::admin::partnership::api_keys::ApiKeyInput;
+use domain::partnership::service::api_keys::ApiKeyInput;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/api-keys", get(list).post(add)).route("/admin/api-keys/{key}/revoke", post(revoke))

@@ -17,7 +17,7 @@ use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::access::Role;
-use domain::admin::partnership::MemberInput;
+use domain::partnership::MemberInput;
 use domain::ids::MemberId;
 
 pub fn routes() -> Router<AppState> {

@@ -3,7 +3,7 @@
 //! keys for partner systems (`api_keys.rs`). Each
 //! page lists what there is with a form to add one; a refused form is shown again with an
 //! error summary naming each field (422). Every read and change goes through
-//! `domain::admin::partnership::service::Administration`, which checks the role and audits.
+//! `domain::partnership::service::Administration`, which checks the role and audits.
 
 mod api_keys;
 mod members;
@@ -20,7 +20,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use domain::admin::partnership::{AgencyInput, LocationInput, PACKS};
+use domain::partnership::{AgencyInput, LocationInput, PACKS};
 use domain::directory::AgencyKind;
 use domain::service::ServiceError;
 

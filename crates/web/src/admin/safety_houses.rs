@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use domain::admin::partnership::SafetyHouseInput;
+use domain::partnership::SafetyHouseInput;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/safety-houses", get(list).post(add))

@@ -16,8 +16,8 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use domain::admin::partnership::api_keys::{ApiKey, ApiKeyInput};
-use domain::admin::partnership::{
+use domain::partnership::service::api_keys::{ApiKey, ApiKeyInput};
+use domain::partnership::{
     AgencyInput, AgencyRecord, LocationInput, LocationRecord, MemberAccount, MemberInput, SafetyHouse, SafetyHouseInput,
 };
 use domain::ids::MemberId;

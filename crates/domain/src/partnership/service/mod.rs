@@ -2,6 +2,8 @@
 //! written to the audit log and answered as forbidden; each action (reads of the lists too) is
 //! audited under `admin: …`, with no person, as the administrator's role.
 
+pub mod api_keys;
+
 use super::model::*;
 use super::ports::{PartnershipStore, Passwords};
 use crate::access::{Actor, Denial, Permission, Role};

@@ -9,9 +9,8 @@
 //!   parsing into what is stored; the packs a location may name.
 //! * [`ports`] — what it reads and writes (each write with its audit entry, in one
 //!   transaction), and how passwords are made and hashed (outside the domain: argon2, randomness).
-//! * [`service`] — the use cases; [`api_keys`] — keys for partner systems, with theirs.
+//! * [`service`] — the use cases; [`service::api_keys`] — keys for partner systems, with theirs.
 
-pub mod api_keys;
 pub mod model;
 pub mod ports;
 pub mod service;

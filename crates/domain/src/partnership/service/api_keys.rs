@@ -4,8 +4,8 @@
 //! it as they name members; it never administers (no `administrator` scope). Disabling that
 //! member stops the key too; its password cannot be reset (it has none).
 
-use super::ports::{PartnershipStore, Passwords};
-use super::service::{API_KEY_MEMBER_PREFIX, Administration};
+use crate::partnership::ports::{PartnershipStore, Passwords};
+use super::{API_KEY_MEMBER_PREFIX, Administration};
 use crate::access::{Actor, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::directory::{Agency, DirectoryStore, Member, SessionStore};
