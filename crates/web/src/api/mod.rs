@@ -11,6 +11,7 @@ mod people;
 mod plan;
 pub(crate) mod problem;
 mod sessions;
+mod zsm;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(measures::routes())
         .merge(notifications::routes())
         .merge(sessions::routes())
+        .merge(zsm::routes())
 }
 
 #[derive(OpenApi)]
@@ -48,5 +50,6 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(measures::MeasuresApiDoc::openapi());
     doc.merge(notifications::NotificationsApiDoc::openapi());
     doc.merge(sessions::SessionsApiDoc::openapi());
+    doc.merge(zsm::ZsmApiDoc::openapi());
     Json(doc)
 }

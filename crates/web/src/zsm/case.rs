@@ -22,6 +22,21 @@ pub(super) struct SectionView {
     pub(super) editable: bool,
     pub(super) updated: Option<String>,
     pub(super) form: ContributionForm,
+    /// The section's version the form was opened on (`section_version`).
+    pub(super) version: i64,
+    /// Someone saved this section after the member opened it: who and when. The form keeps
+    /// what the member typed; the saved section is shown above it.
+    pub(super) conflict: Option<String>,
+}
+
+/// A partner's section as the member sent it, shown again when the save was refused so that
+/// nothing typed is lost: with the version it was made on (422), or the version saved now and
+/// who saved it (409).
+pub(super) struct SectionDraft {
+    pub(super) partner: Partner,
+    pub(super) form: ContributionForm,
+    pub(super) seen_version: Option<i64>,
+    pub(super) conflict: Option<String>,
 }
 
 impl SectionView {
@@ -157,6 +172,7 @@ pub(super) async fn case_view(
     context: &RequestContext,
     id: CaseId,
     errors: ErrorList,
+    draft: Option<SectionDraft>,
 ) -> Result<CasePage, WebError> {
     let file = state.zsm().open(&me.actor, id, "ZSM case page").await?;
     let t = context.texts;
@@ -209,6 +225,7 @@ pub(super) async fn case_view(
         let (symbol, state_text, state_class) = state_label(contribution.state, t);
         let hidden = file.view.hidden_sections.contains(&partner);
         let editable = case.status.allows(CaseCommandKind::UpdateContribution) && file.viewer.may_edit_section(partner);
+        let draft = draft.as_ref().filter(|d| d.partner == partner && editable);
         sections.push(SectionView {
             code: partner.code(),
             title: t.get(&partner_key(partner)).to_string(),
@@ -219,7 +236,15 @@ pub(super) async fn case_view(
             hidden,
             editable,
             updated: contribution.updated_at.map(|at| t.fill("zsm.section.updated", &[("at", &local_time(at, zone))])),
-            form: prefill(contribution.state, contribution.content.as_ref(), zone),
+            form: match draft {
+                Some(draft) => draft.form.clone(),
+                None => prefill(contribution.state, contribution.content.as_ref(), zone),
+            },
+            version: match draft {
+                Some(SectionDraft { conflict: None, seen_version: Some(seen), .. }) => *seen,
+                _ => contribution.version,
+            },
+            conflict: draft.and_then(|d| d.conflict.clone()),
         });
     }
     let decision = match case.status.decision() {
@@ -315,7 +340,7 @@ pub(super) async fn case_page(
     Member(me, context): Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    ok(&case_view(&state, &me, &context, case_id(&id)?, ErrorList::default()).await?)
+    ok(&case_view(&state, &me, &context, case_id(&id)?, ErrorList::default(), None).await?)
 }
 
 /// On to the case page after a change, or the case page again with what to fix.
@@ -327,7 +352,7 @@ pub(super) async fn after_case_change(
     result: ServiceResult<()>,
 ) -> Result<Response, WebError> {
     let result = result.map(|()| format!("/zsm/cases/{id}"));
-    after_post(result, context.texts, |errors| case_view(state, me, context, id, errors)).await
+    after_post(result, context.texts, |errors| case_view(state, me, context, id, errors, None)).await
 }
 
 pub(super) async fn contribute(
@@ -339,8 +364,23 @@ pub(super) async fn contribute(
     let id = case_id(&id)?;
     let partner: Partner = partner_from_code(&partner).ok_or(WebError::NotFound)?;
     let form = contribution_form(&posted);
-    let result = state.zsm().update_contribution(&me.actor, id, partner, &form, version(&posted)?).await;
-    after_case_change(&state, &me, &context, id, result).await
+    let seen_version = posted.get("section_version").trim().parse().ok();
+    let result = state.zsm().update_contribution(&me.actor, id, partner, &form, seen_version).await;
+    let error = match result {
+        Ok(_) => return Ok(axum::response::Redirect::to(&format!("/zsm/cases/{id}")).into_response()),
+        Err(error) => error,
+    };
+    // Refused: the section comes back as typed, never emptied; on a conflict with the section
+    // as saved now above it and the version it has now, so saving again overwrites knowingly.
+    let t = context.texts;
+    let conflict = match &error {
+        domain::service::ServiceError::Stale(changed) => Some(t.field_error(changed)),
+        _ => None,
+    };
+    let (status, errors) = refused(error, t)?;
+    let draft = SectionDraft { partner, form, seen_version, conflict };
+    let page = case_view(&state, &me, &context, id, errors, Some(draft)).await?;
+    Ok(crate::page::render(status, &page))
 }
 
 pub(super) async fn extend(

@@ -205,6 +205,7 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/people/{id}/export", "get"),
         ("/api/v1/sessions", "get"),
         ("/api/v1/sessions/end-others", "post"),
+        ("/api/v1/zsm/cases/{id}/contributions/{partner}", "post"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
     }

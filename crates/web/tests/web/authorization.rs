@@ -158,6 +158,7 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("sessions.rs", "POST", "/sessions/end-others", Need::SignedIn),
     ("api/sessions.rs", "GET", "/v1/sessions", Need::SignedIn),
     ("api/sessions.rs", "POST", "/v1/sessions/end-others", Need::SignedIn),
+    ("api/zsm.rs", "POST", "/v1/zsm/cases/{id}/contributions/{partner}", Need::CaseRules("zsm_sections.rs")),
     ("api/plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("api/plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),
 ];

@@ -29,3 +29,4 @@ mod zsm;
 mod zsm_case_page;
 mod zsm_orders;
 mod zsm_referral;
+mod zsm_sections;

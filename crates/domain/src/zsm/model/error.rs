@@ -74,6 +74,8 @@ pub enum ZsmError {
     ContributionContentMissing { partner: Partner },
     #[error("a damages claim cannot be negative")]
     NegativeDamagesClaim,
+    #[error("the {partner} section was saved by someone else after it was opened")]
+    SectionChangedMeanwhile { partner: Partner },
 
     // --- decisions ---
     #[error("unknown disposal `{code}` in this jurisdiction")]

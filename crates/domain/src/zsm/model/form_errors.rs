@@ -59,6 +59,7 @@ pub fn rule_error(error: &ZsmError) -> FieldError {
         BreachInFuture { .. } => FieldError::new("observed_on", "zsm.error.breach_in_future"),
         ContributionContentMissing { .. } => FieldError::new("state", "zsm.error.content_missing"),
         NegativeDamagesClaim => FieldError::new("damages_claim", "zsm.error.negative_amount"),
+        SectionChangedMeanwhile { .. } => FieldError::new("section_conflict", "zsm.section.changed_meanwhile"),
         ExtensionRoleNotAllowed { allowed, .. } => {
             FieldError::new("extension", "zsm.error.extension_role").with("allowed", allowed)
         }
