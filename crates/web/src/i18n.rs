@@ -151,8 +151,17 @@ impl Texts {
         format!("{label}: {}", words.join(", ").replace(" | ", &until))
     }
 
+    /// A field error in the reader's language; parameters that name a text of the catalogue
+    /// (`FieldError::with_text`) are that text.
     pub fn field_error(&self, error: &FieldError) -> String {
-        let params: Vec<(&str, &str)> = error.params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let params: Vec<(&str, &str)> = error
+            .params
+            .iter()
+            .map(|(k, v)| match v.strip_prefix(domain::validation::TEXT_KEY) {
+                Some(key) => (*k, self.get(key)),
+                None => (*k, v.as_str()),
+            })
+            .collect();
         self.fill(error.key, &params)
     }
 }

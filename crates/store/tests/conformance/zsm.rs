@@ -176,7 +176,7 @@ async fn a_decision_and_its_amendment_are_kept(db: TestDb) {
 
     // Community service needs the lawyer first (art. 257c Sv): refused, nothing changed.
     let missing = service.decide(&w.prosecutor, id, &penalty_order("40"), 1).await.unwrap_err();
-    assert!(matches!(missing.rule::<ZsmError>(), Some(ZsmError::RequiredContributionMissing { .. })));
+    assert!(matches!(missing.rule::<ZsmError>(), Some(ZsmError::MandatoryContributionMissing { .. })));
     assert_eq!(store.case(id).await.unwrap().unwrap().version, 1);
 
     let lawyer_form = ContributionForm {

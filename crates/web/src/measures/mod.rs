@@ -4,7 +4,7 @@
 //! Handlers parse the form into an action, call `Measures`, and redirect or re-render.
 
 mod groups;
-mod picker;
+pub(crate) mod picker;
 mod views;
 
 use crate::AppState;

@@ -9,7 +9,7 @@ pub(super) struct BoardRow {
     html: std::sync::Arc<RenderedRow>,
     /// Set only when no warning already says how much time is left or how late it is.
     left: String,
-    warning: Option<String>,
+    warning: Option<ClockWarning>,
 }
 
 #[derive(Template)]

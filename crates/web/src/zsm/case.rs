@@ -29,6 +29,13 @@ pub(super) struct SectionView {
     pub(super) conflict: Option<String>,
 }
 
+/// What the member typed in a form of the case page that was refused, shown again.
+pub(super) enum Draft {
+    None,
+    Section(SectionDraft),
+    Order { clock: String, ordered_at: String, basis: String },
+}
+
 /// A partner's section as the member sent it, shown again when the save was refused so that
 /// nothing typed is lost: with the version it was made on (422), or the version saved now and
 /// who saved it (409).
@@ -172,7 +179,7 @@ pub(super) async fn case_view(
     context: &RequestContext,
     id: CaseId,
     errors: ErrorList,
-    draft: Option<SectionDraft>,
+    draft: Draft,
 ) -> Result<CasePage, WebError> {
     let file = state.zsm().open(&me.actor, id, "ZSM case page").await?;
     let t = context.texts;
@@ -225,7 +232,10 @@ pub(super) async fn case_view(
         let (symbol, state_text, state_class) = state_label(contribution.state, t);
         let hidden = file.view.hidden_sections.contains(&partner);
         let editable = case.status.allows(CaseCommandKind::UpdateContribution) && file.viewer.may_edit_section(partner);
-        let draft = draft.as_ref().filter(|d| d.partner == partner && editable);
+        let draft = match &draft {
+            Draft::Section(d) if d.partner == partner && editable => Some(d),
+            _ => None,
+        };
         sections.push(SectionView {
             code: partner.code(),
             title: t.get(&partner_key(partner)).to_string(),
@@ -299,7 +309,18 @@ pub(super) async fn case_view(
         victims_hidden: file.view.victims_hidden,
         clocks: clock_rows(&file.clocks, file.pack, now, zone, can_extend, t),
         prior: prior_view(state, me, &file, id, t).await?,
-        orders: order_options(&file, authority_of(&me.actor), open, now, t),
+        orders: order_options(&file, authority_of(&me.actor), open, now, t)
+            .into_iter()
+            .map(|mut option| {
+                if let Draft::Order { clock, ordered_at, basis } = &draft
+                    && *clock == option.code
+                {
+                    option.now = ordered_at.clone();
+                    option.basis = basis.clone();
+                }
+                option
+            })
+            .collect(),
         can_refer: file.viewer.prosecutor && case.status.allows(CaseCommandKind::Refer),
         destinations: destinations(t),
         referral: match &case.status {
@@ -340,7 +361,7 @@ pub(super) async fn case_page(
     Member(me, context): Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    ok(&case_view(&state, &me, &context, case_id(&id)?, ErrorList::default(), None).await?)
+    ok(&case_view(&state, &me, &context, case_id(&id)?, ErrorList::default(), Draft::None).await?)
 }
 
 /// On to the case page after a change, or the case page again with what to fix.
@@ -352,7 +373,7 @@ pub(super) async fn after_case_change(
     result: ServiceResult<()>,
 ) -> Result<Response, WebError> {
     let result = result.map(|()| format!("/zsm/cases/{id}"));
-    after_post(result, context.texts, |errors| case_view(state, me, context, id, errors, None)).await
+    after_post(result, context.texts, |errors| case_view(state, me, context, id, errors, Draft::None)).await
 }
 
 pub(super) async fn contribute(
@@ -379,7 +400,7 @@ pub(super) async fn contribute(
     };
     let (status, errors) = refused(error, t)?;
     let draft = SectionDraft { partner, form, seen_version, conflict };
-    let page = case_view(&state, &me, &context, id, errors, Some(draft)).await?;
+    let page = case_view(&state, &me, &context, id, errors, Draft::Section(draft)).await?;
     Ok(crate::page::render(status, &page))
 }
 

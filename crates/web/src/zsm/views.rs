@@ -72,15 +72,24 @@ pub fn named(nl: &str, en: &str, t: Texts) -> String {
     }
 }
 
-/// The warning beside a clock: overdue, or near its deadline (by the pack's thresholds).
-pub fn warning_text(run: &ClockRun, pack: &JurisdictionPack, now: Timestamp, t: Texts) -> Option<String> {
+/// The warning beside a clock: an alarm once it is overdue (red: a legal limit is exceeded),
+/// or a warning when near its deadline (amber, by the pack's thresholds).
+pub struct ClockWarning {
+    pub text: String,
+    pub alarm: bool,
+}
+
+pub fn warning_text(run: &ClockRun, pack: &JurisdictionPack, now: Timestamp, t: Texts) -> Option<ClockWarning> {
     let thresholds = pack.clock(&run.clock).map(|c| pack.thresholds_for(c)).unwrap_or_default();
     match warning_level(run, &thresholds, now) {
         WarningLevel::None => None,
-        WarningLevel::Near { remaining, .. } => {
-            Some(t.fill("zsm.clock.near", &[("time", &duration_text(remaining, t))]))
+        WarningLevel::Near { remaining, .. } => Some(ClockWarning {
+            text: t.fill("zsm.clock.near", &[("time", &duration_text(remaining, t))]),
+            alarm: false,
+        }),
+        WarningLevel::Overdue { by } => {
+            Some(ClockWarning { text: t.fill("zsm.clock.overdue", &[("time", &duration_text(by, t))]), alarm: true })
         }
-        WarningLevel::Overdue { by } => Some(t.fill("zsm.clock.overdue", &[("time", &duration_text(by, t))])),
     }
 }
 
@@ -97,7 +106,7 @@ pub struct ClockRow {
     pub deadline: String,
     pub left: String,
     pub status: String,
-    pub warning: Option<String>,
+    pub warning: Option<ClockWarning>,
     /// Who gave the order the clock runs from, and why.
     pub order: Option<String>,
     pub extensions: Vec<ExtensionOption>,

@@ -187,6 +187,12 @@ impl Contributions {
             {
                 return Err(ZsmError::NegativeDamagesClaim);
             }
+            // A consultation is recorded after it took place, never ahead of it.
+            if let ContributionContent::DefenceLawyer(consultation) = content
+                && consultation.consulted_at > at
+            {
+                return Err(ZsmError::ConsultationInFuture { consulted_at: consultation.consulted_at });
+            }
         }
         let previous = self.get(partner).and_then(|c| c.content.clone());
         let content = content.or(previous);
@@ -279,6 +285,30 @@ mod tests {
             Err(ZsmError::SectionChangedMeanwhile { partner: Partner::Probation })
         );
         assert_eq!(probation.check_seen(Partner::Probation, None), Ok(()));
+    }
+
+    #[test]
+    fn a_consultation_in_the_future_is_refused() {
+        let consultation = |at: &str| {
+            ContributionContent::DefenceLawyer(LawyerConsultation {
+                consulted_at: at.parse().unwrap(),
+                mode: ConsultationMode::Phone,
+                advice: String::new(),
+                settlement_consequences_explained: true,
+                suspect_position: String::new(),
+                shared_with_prosecutor: false,
+            })
+        };
+        let contributions = Contributions::default();
+        let later = consultation("2026-01-16T10:01:00Z");
+        assert_eq!(
+            contributions.update(Partner::DefenceLawyer, ContributionState::Done, Some(later), member(), at()),
+            Err(ZsmError::ConsultationInFuture { consulted_at: "2026-01-16T10:01:00Z".parse().unwrap() })
+        );
+        let now = consultation("2026-01-16T10:00:00Z");
+        assert!(
+            contributions.update(Partner::DefenceLawyer, ContributionState::Done, Some(now), member(), at()).is_ok()
+        );
     }
 
     #[test]
