@@ -108,6 +108,8 @@ async fn prior_view(
 
 pub(super) struct DecisionView {
     pub(super) disposal: String,
+    /// The statute the disposal rests on.
+    pub(super) basis: String,
     pub(super) outcome: String,
     pub(super) signed: String,
     pub(super) lines: Vec<(String, String)>,
@@ -146,6 +148,20 @@ pub(super) struct CasePage {
     pub(super) errors: ErrorList,
 }
 
+/// The offences of the intake as rows of the case page and the decision record.
+pub(super) fn offence_rows(offences: &[domain::zsm::Offence], t: Texts) -> Vec<OffenceRow> {
+    offences
+        .iter()
+        .map(|o| OffenceRow {
+            offence_type: o.offence_type.clone(),
+            date: o.committed_on.to_string(),
+            place: o.place.clone(),
+            description: o.description.clone(),
+            pretrial: t.get(if o.pretrial_detention_allowed { "zsm.yes" } else { "zsm.no" }).to_string(),
+        })
+        .collect()
+}
+
 /// The names on a case as its pages show them; someone not found is shown by their id.
 pub(super) struct Names(CaseNames);
 
@@ -161,6 +177,22 @@ impl Names {
 
     pub(super) fn person(&self, id: PersonId) -> Option<&str> {
         self.0.persons.get(&id).map(String::as_str)
+    }
+
+    /// The table's agency of a kind (e.g. `police` → "Politie Utrecht"), else the kind in words.
+    pub(super) fn agency(&self, code: &str, t: Texts) -> String {
+        match self.0.agencies.get(code) {
+            Some(name) => name.clone(),
+            None => t.get(&format!("zsm.agency.{code}")).to_string(),
+        }
+    }
+
+    pub(super) fn suspect_born(&self) -> Option<jiff::civil::Date> {
+        self.0.suspect_born
+    }
+
+    pub(super) fn suspect_identifiers(&self) -> &[domain::people::Identifier] {
+        &self.0.suspect_identifiers
     }
 
     pub(super) fn member(&self, id: MemberId) -> String {
@@ -190,6 +222,7 @@ pub(super) async fn case_view(
     let case = &file.view.case;
     let details = case.intake.details();
     let mut facts = vec![
+        (t.get("zsm.case.reference").to_string(), domain::zsm::model::view::case_reference(case, zone)),
         (t.get("zsm.case.status").to_string(), status_label(status_code(&case.status), t)),
         (t.get("zsm.case.location").to_string(), file.location.name.clone()),
         (t.get("zsm.case.arrested").to_string(), local_time(details.arrested_at, zone)),
@@ -200,17 +233,7 @@ pub(super) async fn case_view(
     if let Some(prior) = &details.prior_record_summary {
         facts.push((t.get("zsm.case.prior").to_string(), prior.clone()));
     }
-    let offences = details
-        .offences
-        .iter()
-        .map(|o| OffenceRow {
-            offence_type: o.offence_type.clone(),
-            date: o.committed_on.to_string(),
-            place: o.place.clone(),
-            description: o.description.clone(),
-            pretrial: t.get(if o.pretrial_detention_allowed { "zsm.yes" } else { "zsm.no" }).to_string(),
-        })
-        .collect();
+    let offences = offence_rows(&details.offences, t);
     let mut victims = Vec::new();
     for victim in &details.victims {
         victims.push(match victim {
@@ -260,6 +283,7 @@ pub(super) async fn case_view(
     let decision = match case.status.decision() {
         Some(d) => Some(DecisionView {
             disposal: disposal_name(file.pack, d.disposal.as_str(), t),
+            basis: d.legal_basis.clone(),
             outcome: outcome_label(d.outcome, t),
             signed: t.fill(
                 "zsm.record.signed",
@@ -286,7 +310,7 @@ pub(super) async fn case_view(
                         .unwrap_or_else(|| o.kind.to_string()),
                     period: format!("{} – {}", o.starts_on, o.ends_on),
                     details: o.details.clone(),
-                    monitor: o.responsible_agency.to_string(),
+                    monitor: names.agency(o.responsible_agency.as_str(), t),
                     breaches: case.breaches.iter().filter(|b| b.obligation == o.id).count(),
                     may_record_breach: decided
                         && (file.viewer.prosecutor || o.responsible_agency.as_str() == kind.code()),

@@ -9,6 +9,7 @@ mod case;
 mod decision;
 mod intake;
 mod orders;
+mod record;
 mod views;
 
 use crate::AppState;
@@ -41,6 +42,7 @@ use domain::zsm::workflow::case::{CaseCommandKind, CaseStatus};
 use domain::zsm::{ClockRun, most_urgent};
 use intake::*;
 use orders::*;
+use record::*;
 use serde::Deserialize;
 use views::*;
 

@@ -248,7 +248,7 @@ pub fn content_lines(content: &ContributionContent, zone: &TimeZone, t: Texts) -
         }
         ContributionContent::VictimSupport(v) => vec![
             line("zsm.victim.interests", v.interests.clone()),
-            line("zsm.victim.damages", v.damages_claim_cents.map(euros).unwrap_or_else(|| "–".into())),
+            line("zsm.victim.damages", v.damages_claim_cents.map(|c| money_text(c, t)).unwrap_or_else(|| "–".into())),
             line("zsm.victim.information", yes_no(v.wants_information)),
             line("zsm.victim.restorative", yes_no(v.wants_restorative_contact)),
         ],
@@ -278,13 +278,36 @@ pub fn euros(cents: i64) -> String {
     format!("{}{}.{:02}", if cents < 0 { "-" } else { "" }, cents.abs() / 100, cents.abs() % 100)
 }
 
+/// An amount in the page's language and locale: `€ 1.234,50` in Dutch, `€1,234.50` in English.
+pub fn money_text(cents: i64, t: Texts) -> String {
+    let (thousands, decimal, space) = match t.lang {
+        crate::i18n::Lang::Nl => ('.', ',', " "),
+        crate::i18n::Lang::En => (',', '.', ""),
+    };
+    let whole = (cents.abs() / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(thousands);
+        }
+        grouped.push(digit);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}€{space}{grouped}{decimal}{:02}", cents.abs() % 100)
+}
+
+/// A number with its unit in the page's language, e.g. `40 uur`, `3 months`.
+pub fn unit_text(n: i64, unit: domain::jurisdiction::disposals::Unit, t: Texts) -> String {
+    t.fill(&format!("zsm.unit.{}", unit.label()), &[("n", &n.to_string())])
+}
+
 pub fn parameter_text(value: &ParameterValue, kind: Option<&ParameterKind>, t: Texts) -> String {
     match value {
         ParameterValue::Integer(n) => match kind {
-            Some(ParameterKind::Integer { unit, .. }) => format!("{n} {}", unit.label()),
+            Some(ParameterKind::Integer { unit, .. }) => unit_text(*n, *unit, t),
             _ => n.to_string(),
         },
-        ParameterValue::Money(cents) => format!("€ {}", euros(*cents)),
+        ParameterValue::Money(cents) => money_text(*cents, t),
         ParameterValue::Flag(b) => t.get(if *b { "zsm.yes" } else { "zsm.no" }).to_string(),
         ParameterValue::Text(text) => text.clone(),
         ParameterValue::Date(date) => date.to_string(),
@@ -422,5 +445,20 @@ pub fn decision_form(posted: &Posted) -> DecisionForm {
         obligations,
         reasoning: posted.get("reasoning"),
         override_reason: posted.get("override_reason"),
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::money_text;
+    use crate::i18n::{Lang, Texts};
+
+    #[test]
+    fn amounts_follow_the_page_locale() {
+        assert_eq!(money_text(4590, Texts::new(Lang::Nl)), "€ 45,90");
+        assert_eq!(money_text(123_450, Texts::new(Lang::Nl)), "€ 1.234,50");
+        assert_eq!(money_text(4590, Texts::new(Lang::En)), "€45.90");
+        assert_eq!(money_text(100_000_000, Texts::new(Lang::En)), "€1,000,000.00");
+        assert_eq!(money_text(-5, Texts::new(Lang::En)), "-€0.05");
     }
 }

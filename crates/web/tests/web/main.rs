@@ -31,5 +31,6 @@ mod zsm_intake_search;
 mod zsm_lawyer_safeguard;
 mod zsm_orders;
 mod zsm_overrun;
+mod zsm_record;
 mod zsm_referral;
 mod zsm_sections;

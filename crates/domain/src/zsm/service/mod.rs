@@ -123,9 +123,22 @@ pub fn table_basis(kind: AgencyKind, pack: &str) -> LegalBasis {
     LegalBasis::StatutoryTask { statute: statute.into() }
 }
 
+/// The lawyer's consultation as the decision record states it (art. 257c Sv): when and how,
+/// by whom, and whether the consequences of accepting were explained. The advice and the
+/// suspect's position stay in the lawyer's section, shown on need-to-know only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultationFacts {
+    pub by: Option<MemberId>,
+    pub consulted_at: Timestamp,
+    pub mode: crate::zsm::model::contribution::ConsultationMode,
+    pub consequences_explained: bool,
+}
+
 /// A case opened by an authorised member, as that member may see it.
 #[derive(Debug, Clone)]
 pub struct CaseFile {
+    /// The lawyer's consultation, once recorded (for the decision record).
+    pub consultation: Option<ConsultationFacts>,
     pub view: CaseView,
     pub clocks: Vec<ClockRun>,
     pub lawyer: Option<MemberId>,
@@ -277,7 +290,18 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let entry = AuditEntry::granted(actor, self.now(), suspect, AuditAction::Read, what, &authorised.grant);
         self.store.append(&[entry]).await?;
         let Authorised { stored, location, pack, viewer, grant } = authorised;
+        let lawyer_section = stored.case.contributions.get(Partner::DefenceLawyer);
+        let consultation = match lawyer_section.and_then(|c| c.content.as_ref()) {
+            Some(crate::zsm::model::contribution::ContributionContent::DefenceLawyer(c)) => Some(ConsultationFacts {
+                by: lawyer_section.and_then(|s| s.updated_by),
+                consulted_at: c.consulted_at,
+                mode: c.mode,
+                consequences_explained: c.settlement_consequences_explained,
+            }),
+            _ => None,
+        };
         Ok(CaseFile {
+            consultation,
             view: redact(&stored.case, viewer),
             clocks: stored.clocks,
             lawyer: stored.lawyer,
