@@ -316,6 +316,10 @@ impl ZsmStore for Store {
         row.map(into_stored).transpose()
     }
 
+    async fn cases_of_suspect(&self, person: PersonId) -> StoreResult<Vec<StoredCase>> {
+        cases_of_person(self, person, false).await
+    }
+
     async fn board(
         &self,
         location: &str,

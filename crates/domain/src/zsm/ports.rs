@@ -138,6 +138,8 @@ pub trait ZsmStore: Send + Sync {
         E: Send,
         F: FnOnce(StoredCase) -> Result<CaseStep, E> + Send;
     fn case(&self, id: CaseId) -> impl Future<Output = StoreResult<Option<StoredCase>>> + Send;
+    /// The cases of a person as suspect, oldest first.
+    fn cases_of_suspect(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<StoredCase>>> + Send;
     /// Cases of a location whose suspect has `agency` on the team (valid on `today`): every open
     /// case, and those first decided since `decided_since`. Open cases come first, the most
     /// urgent clock first; then the decided ones, latest first.

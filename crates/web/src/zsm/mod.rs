@@ -5,6 +5,7 @@
 mod board;
 mod board_rows;
 pub(crate) use board_rows::BoardRows;
+pub(crate) use views::{disposal_name, named};
 mod case;
 mod decision;
 mod intake;

@@ -29,6 +29,7 @@ mod zsm;
 mod zsm_case_page;
 mod zsm_intake_search;
 mod zsm_lawyer_safeguard;
+mod zsm_obligations;
 mod zsm_orders;
 mod zsm_overrun;
 mod zsm_record;

@@ -259,7 +259,7 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
                 ("disposal", "penalty_order"),
                 ("param.penalty_order.fine_cents", "150"),
                 ("obligation_kind", "area_ban"),
-                ("obligation_starts_on", "2026-11-23"),
+                ("obligation_starts_on", "2026-11-22"),
                 ("obligation_ends_on", "2027-05-22"),
                 ("obligation_details", "Binnenstad"),
                 ("reasoning", "Gebiedsverbod passend"),

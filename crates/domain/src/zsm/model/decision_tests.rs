@@ -220,7 +220,7 @@ fn lawyer_is_required_for_fine_plus_compensation_above_2000_euro() {
 #[test]
 fn behaviour_orders_become_obligations_monitored_by_the_pack_agency() {
     let mut order = request("penalty_order", &[("fine_cents", Money(10_000))]);
-    order.obligations = vec![obligation("area_ban", date(2026, 1, 16), date(2027, 1, 16))];
+    order.obligations = vec![obligation("area_ban", date(2026, 1, 16), date(2027, 1, 15))];
     assert!(matches!(
         decide(order.clone(), &without_lawyer()),
         Err(ZsmError::MandatoryContributionMissing { partner: Partner::DefenceLawyer, .. })
@@ -230,7 +230,8 @@ fn behaviour_orders_become_obligations_monitored_by_the_pack_agency() {
     assert_eq!(decision.obligations[0].responsible_agency, AgencyCode::from("police"));
     assert_eq!(decision.obligations[0].decision, decision.id);
 
-    order.obligations = vec![obligation("area_ban", date(2026, 1, 16), date(2027, 1, 17))];
+    // Up to and including 16 January 2027 is twelve months and a day.
+    order.obligations = vec![obligation("area_ban", date(2026, 1, 16), date(2027, 1, 16))];
     assert_eq!(decide(order.clone(), &with_lawyer()).unwrap_err(), ZsmError::ObligationTooLong { max_months: 12 });
     order.obligations = vec![obligation("area_ban", date(2026, 1, 15), date(2026, 6, 1))];
     assert_eq!(decide(order.clone(), &with_lawyer()).unwrap_err(), ZsmError::ObligationStartsInPast);

@@ -130,6 +130,8 @@ pub enum ZsmError {
     AlreadyDecided,
     #[error("a reason must be recorded")]
     ReasonMissing,
+    #[error("the breach on {date} lies outside the obligation ({starts_on} – {ends_on})")]
+    BreachOutsideObligation { date: jiff::civil::Date, starts_on: jiff::civil::Date, ends_on: jiff::civil::Date },
     #[error("a breach observed on {date} is in the future")]
     BreachInFuture { date: jiff::civil::Date },
     #[error("this case follows the `{case_pack}` rules, not `{given}`")]

@@ -68,6 +68,9 @@ pub fn rule_error(error: &ZsmError) -> FieldError {
         AlreadyDecided => FieldError::new("disposal", "zsm.error.already_decided"),
         ReasonMissing => FieldError::new("reason", "error.required"),
         BreachInFuture { .. } => FieldError::new("observed_on", "zsm.error.breach_in_future"),
+        BreachOutsideObligation { starts_on, ends_on, .. } => {
+            FieldError::new("observed_on", "zsm.error.breach_outside").with("from", starts_on).with("to", ends_on)
+        }
         ContributionContentMissing { .. } => FieldError::new("state", "zsm.error.content_missing"),
         NegativeDamagesClaim => FieldError::new("damages_claim", "zsm.error.negative_amount"),
         SectionChangedMeanwhile { .. } => FieldError::new("section_conflict", "zsm.section.changed_meanwhile"),

@@ -69,6 +69,7 @@ mod lists;
 mod names;
 mod work;
 
+pub use lists::PersonObligation;
 pub use names::CaseNames;
 
 /// Roles that work at a ZSM table (and so may open its cases, given the case team).
