@@ -26,6 +26,7 @@ mod restricted;
 mod security;
 mod sign_in;
 mod zsm;
+mod zsm_board_wall;
 mod zsm_case_page;
 mod zsm_intake_search;
 mod zsm_lawyer_safeguard;
