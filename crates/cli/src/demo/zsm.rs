@@ -162,7 +162,9 @@ fn arrest_for_deadline(now: Timestamp, due: SignedDuration, n: usize) -> anyhow:
                 _ => None,
             })
             .min();
-        if let Some(deadline) = deadline {
+        // Never on the wrong side of now: at night (00:00-09:00 do not count) a clock cannot
+        // run out soon, so a case meant to be due takes the first deadline after the night.
+        if let Some(deadline) = deadline.filter(|d| (*d >= now) == (due >= SignedDuration::ZERO)) {
             let miss = deadline.duration_since(target).abs();
             if best.is_none_or(|(least, _)| miss < least) {
                 best = Some((miss, arrested));

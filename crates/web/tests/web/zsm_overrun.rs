@@ -31,10 +31,10 @@ async fn journey(t: Table) {
         rest[..rest.find("</tr>").unwrap()].to_string()
     };
     let (late_row, near_row) = (row("Laat"), row("Bijna"));
-    assert!(late_row.contains("class=\"row-alarm\"") && late_row.contains("⛔ Over by 2 h 18 min"), "{late_row}");
+    assert!(late_row.contains("class=\"row-alarm\"") && late_row.contains("‼ Over by 2 h 18 min"), "{late_row}");
     assert!(near_row.contains("class=\"row-warning\"") && near_row.contains("⚠ 2 h 0 min left"), "{near_row}");
     let page = t.prosecutor.visit(&format!("/zsm/cases/{late}")).await;
-    assert!(page.body.contains("class=\"row-alarm\"") && page.body.contains("⛔ Over by 2 h 18 min"));
+    assert!(page.body.contains("class=\"row-alarm\"") && page.body.contains("‼ Over by 2 h 18 min"));
     let page = t.prosecutor.visit(&format!("/zsm/cases/{near}")).await;
     assert!(page.body.contains("class=\"row-warning\"") && !page.body.contains("row-alarm"));
 
