@@ -32,7 +32,7 @@ pub(super) struct SectionView {
 /// What the member typed in a form of the case page that was refused, shown again.
 pub(super) enum Draft {
     None,
-    Section(SectionDraft),
+    Section(Box<SectionDraft>),
     Order { clock: String, ordered_at: String, basis: String },
 }
 
@@ -256,7 +256,7 @@ pub(super) async fn case_view(
         let hidden = file.view.hidden_sections.contains(&partner);
         let editable = case.status.allows(CaseCommandKind::UpdateContribution) && file.viewer.may_edit_section(partner);
         let draft = match &draft {
-            Draft::Section(d) if d.partner == partner && editable => Some(d),
+            Draft::Section(d) if d.partner == partner && editable => Some(d.as_ref()),
             _ => None,
         };
         sections.push(SectionView {
@@ -424,7 +424,7 @@ pub(super) async fn contribute(
     };
     let (status, errors) = refused(error, t)?;
     let draft = SectionDraft { partner, form, seen_version, conflict };
-    let page = case_view(&state, &me, &context, id, errors, Draft::Section(draft)).await?;
+    let page = case_view(&state, &me, &context, id, errors, Draft::Section(Box::new(draft))).await?;
     Ok(crate::page::render(status, &page))
 }
 

@@ -11,6 +11,7 @@ pub mod teams;
 pub mod zsm;
 
 #[path = "../../../../store/tests/support/scratch.rs"]
+#[allow(dead_code, reason = "shared with the store's tests, which use all of it")]
 mod scratch;
 use scratch::Scratch;
 
