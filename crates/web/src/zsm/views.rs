@@ -280,9 +280,10 @@ pub fn euros(cents: i64) -> String {
 
 /// An amount in the page's language and locale: `€ 1.234,50` in Dutch, `€1,234.50` in English.
 pub fn money_text(cents: i64, t: Texts) -> String {
-    let (thousands, decimal, space) = match t.lang {
-        crate::i18n::Lang::Nl => ('.', ',', " "),
-        crate::i18n::Lang::En => (',', '.', ""),
+    // By the language's code, so that a language added later falls to the continental style.
+    let (thousands, decimal, space) = match t.lang.code() {
+        "en" => (',', '.', ""),
+        _ => ('.', ',', " "),
     };
     let whole = (cents.abs() / 100).to_string();
     let mut grouped = String::new();
