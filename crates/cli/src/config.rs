@@ -13,9 +13,12 @@ pub struct Config {
     /// `sqlite:PATH` (embedded, the default) or `postgres://USER:PASSWORD@HOST/DB`.
     pub database_url: String,
     pub max_connections: u32,
+    /// The deployment's jurisdiction pack (`nl`, `england-wales`, `italy`): its "beyond the case"
+    /// rules and its words wherever a page is not about one ZSM location, which names its own.
+    pub pack: String,
     /// The jurisdiction's time zone, for legal clocks and dates shown.
     pub time_zone: String,
-    /// Default language of the pages: `nl` or `en` (each member can switch).
+    /// Default language of the pages: `nl`, `en` or `it` (each member can switch).
     pub language: String,
     /// Send cookies only over HTTPS. Turn off only for local use over plain HTTP.
     pub secure_cookies: bool,
@@ -23,8 +26,9 @@ pub struct Config {
     /// A person listed to a member again under the same list (a board refresh, a task list)
     /// is audited again only after this many minutes; 0 audits every listing.
     pub listing_audit_minutes: u32,
-    /// Take client addresses from `X-Forwarded-For` (only behind a trusted reverse proxy).
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies in front of desist (addresses or CIDR ranges): only a connection from
+    /// one of them may name the client in `X-Forwarded-For`. Empty: the header is ignored.
+    pub trusted_proxies: Vec<String>,
     /// tracing filter, e.g. `info` or `desist=debug,sqlx=warn`.
     pub log: String,
     /// `text` or `json` (one JSON object per line, for log collectors).
@@ -70,12 +74,13 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             database_url: "sqlite:desist.db".into(),
             max_connections: 16,
+            pack: "nl".into(),
             time_zone: "Europe/Amsterdam".into(),
             language: "nl".into(),
             secure_cookies: true,
             session_hours: 10,
             listing_audit_minutes: 15,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
             log: "info".into(),
             log_format: "text".into(),
             login_throttle: ThrottleConfig::default(),
@@ -106,11 +111,12 @@ impl fmt::Debug for Config {
             .field("database_url", &redact_url(&self.database_url))
             .field("max_connections", &self.max_connections)
             .field("time_zone", &self.time_zone)
+            .field("pack", &self.pack)
             .field("language", &self.language)
             .field("secure_cookies", &self.secure_cookies)
             .field("session_hours", &self.session_hours)
             .field("listing_audit_minutes", &self.listing_audit_minutes)
-            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("log", &self.log)
             .field("log_format", &self.log_format)
             .field("login_throttle", &self.login_throttle)
@@ -171,6 +177,9 @@ impl Config {
         if let Some(v) = env("DESIST_MAX_CONNECTIONS") {
             self.max_connections = parsed("DESIST_MAX_CONNECTIONS", v)?;
         }
+        if let Some(v) = env("DESIST_PACK") {
+            self.pack = v;
+        }
         if let Some(v) = env("DESIST_TIME_ZONE") {
             self.time_zone = v;
         }
@@ -186,8 +195,8 @@ impl Config {
         if let Some(v) = env("DESIST_LISTING_AUDIT_MINUTES") {
             self.listing_audit_minutes = parsed("DESIST_LISTING_AUDIT_MINUTES", v)?;
         }
-        if let Some(v) = env("DESIST_TRUST_FORWARDED_FOR") {
-            self.trust_forwarded_for = parsed("DESIST_TRUST_FORWARDED_FOR", v)?;
+        if let Some(v) = env("DESIST_TRUSTED_PROXIES") {
+            self.trusted_proxies = v.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect();
         }
         if let Some(v) = env("DESIST_LOG") {
             self.log = v;
@@ -202,11 +211,15 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), ConfigError> {
+        if domain::jurisdiction::shipped_pack(&self.pack).is_err() {
+            let known: Vec<&str> = domain::jurisdiction::SHIPPED_PACKS.iter().map(|(code, _)| *code).collect();
+            return Err(ConfigError::Invalid(format!("pack {:?}: use one of {}", self.pack, known.join(", "))));
+        }
         if jiff::tz::TimeZone::get(&self.time_zone).is_err() {
             return Err(ConfigError::Invalid(format!("time_zone {:?} is not a known time zone", self.time_zone)));
         }
         if web::i18n::Lang::parse(&self.language).is_none() {
-            return Err(ConfigError::Invalid(format!("language {:?}: use nl or en", self.language)));
+            return Err(ConfigError::Invalid(format!("language {:?}: use nl, en or it", self.language)));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(ConfigError::Invalid(format!("log_format {:?}: use text or json", self.log_format)));
@@ -214,7 +227,15 @@ impl Config {
         if self.max_connections == 0 || self.session_hours == 0 {
             return Err(ConfigError::Invalid("max_connections and session_hours must be at least 1".into()));
         }
+        self.trusted_proxies()?;
         self.check_cohort_rules()
+    }
+
+    fn trusted_proxies(&self) -> Result<web::proxies::TrustedProxies, ConfigError> {
+        let ranges = self.trusted_proxies.iter().enumerate().map(|(i, proxy)| {
+            proxy.parse().map_err(|error| ConfigError::Invalid(format!("trusted_proxies[{i}]: {error}")))
+        });
+        Ok(web::proxies::TrustedProxies::new(ranges.collect::<Result<_, _>>()?))
     }
 
     /// Every own rule has a name of its own and an expression the rule parser accepts; a bad
@@ -247,6 +268,7 @@ impl Config {
             secure_cookies: self.secure_cookies,
             session_lifetime: jiff::SignedDuration::from_hours(i64::from(self.session_hours)),
             time_zone: jiff::tz::TimeZone::get(&self.time_zone).expect("checked in Config::check"),
+            pack: domain::jurisdiction::shipped_pack(&self.pack).expect("checked in Config::check"),
             default_lang: web::i18n::Lang::parse(&self.language).expect("checked in Config::check"),
             throttle: domain::directory::LoginThrottle {
                 window: jiff::SignedDuration::from_mins(i64::from(self.login_throttle.window_minutes)),
@@ -256,7 +278,7 @@ impl Config {
                 slow_down: jiff::SignedDuration::from_secs(i64::from(self.login_throttle.slow_down_seconds)),
             },
             password_checks: web::PasswordLimits::default(),
-            trust_forwarded_for: self.trust_forwarded_for,
+            trusted_proxies: self.trusted_proxies().expect("checked in Config::check"),
             request_timeout: std::time::Duration::from_secs(30),
             cohort_rules: self.cohort_rules.clone(),
             metrics_token: self.metrics_token.clone(),
@@ -312,6 +334,38 @@ mod tests {
         assert!(Config::load(None, env).unwrap_err().to_string().contains("DESIST_SECURE_COOKIES"));
         let env = |name: &str| (name == "DESIST_TIME_ZONE").then(|| "Mars/Olympus".to_string());
         assert!(Config::load(None, env).unwrap_err().to_string().contains("Mars/Olympus"));
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_file_or_the_environment_and_a_bad_one_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desist.toml");
+        std::fs::write(&path, "trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n").unwrap();
+        let config = Config::load(Some(&path), no_env).unwrap();
+        let proxies = config.web_config().trusted_proxies;
+        let peer = "10.9.8.7".parse().unwrap();
+        assert_eq!(proxies.client(peer, &["198.51.100.7"]).to_string(), "198.51.100.7");
+        let env = |name: &str| (name == "DESIST_TRUSTED_PROXIES").then(|| "192.168.0.1, fd00::/8".to_string());
+        assert_eq!(Config::load(Some(&path), env).unwrap().trusted_proxies, ["192.168.0.1", "fd00::/8"]);
+        let env = |name: &str| (name == "DESIST_TRUSTED_PROXIES").then(|| "127.0.0.1,proxy.local".to_string());
+        let error = Config::load(None, env).unwrap_err().to_string();
+        assert!(error.contains("trusted_proxies[1]") && error.contains("proxy.local"), "{error}");
+    }
+
+    #[test]
+    fn the_deployments_pack_and_language_are_settings() {
+        let env = |name: &str| match name {
+            "DESIST_PACK" => Some("england-wales".to_string()),
+            "DESIST_TIME_ZONE" => Some("Europe/London".to_string()),
+            "DESIST_LANGUAGE" => Some("it".to_string()),
+            _ => None,
+        };
+        let web = Config::load(None, env).unwrap().web_config();
+        assert_eq!(web.pack.code, "england-wales");
+        assert_eq!(web.default_lang, web::i18n::Lang::It);
+        let env = |name: &str| (name == "DESIST_PACK").then(|| "atlantis".to_string());
+        let error = Config::load(None, env).unwrap_err().to_string();
+        assert!(error.contains("\"atlantis\"") && error.contains("nl, england-wales, italy"), "{error}");
     }
 
     #[test]

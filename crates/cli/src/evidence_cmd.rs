@@ -120,7 +120,7 @@ pub struct DecisionArgs {
 /// language (for the task's description).
 fn notify<'a>(config: &Config, by: Option<&'a str>, now: jiff::Timestamp) -> store::evidence::CohortNotify<'a> {
     let zone = jiff::tz::TimeZone::get(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let lang = if config.language == "en" { domain::jurisdiction::Lang::En } else { domain::jurisdiction::Lang::Nl };
+    let lang = web::i18n::Lang::parse(&config.language).unwrap_or_default().pack();
     store::evidence::CohortNotify { by, today: now.to_zoned(zone).date(), lang }
 }
 

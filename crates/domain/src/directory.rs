@@ -131,6 +131,11 @@ pub struct MemberCredentials {
 pub trait DirectoryStore: Send + Sync {
     fn create_agency(&self, agency: &Agency) -> impl Future<Output = StoreResult<()>> + Send;
     fn agencies(&self) -> impl Future<Output = StoreResult<Vec<Agency>>> + Send;
+    /// Names the pack an agency works under (`None`: the deployment's default); `NotFound` for
+    /// an unknown agency.
+    fn set_agency_pack(&self, agency: AgencyId, pack: Option<&str>) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The agencies that name a pack of their own, with it.
+    fn agency_packs(&self) -> impl Future<Output = StoreResult<Vec<(AgencyId, String)>>> + Send;
     fn create_member(
         &self,
         member: &Member,

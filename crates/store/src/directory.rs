@@ -87,6 +87,26 @@ impl DirectoryStore for Store {
             .collect()
     }
 
+    async fn set_agency_pack(&self, agency: AgencyId, pack: Option<&str>) -> StoreResult<()> {
+        let sql = "UPDATE agency SET pack = $1 WHERE id = $2";
+        let rows = on_db!(self, pool => {
+            sqlx::query(sql)
+                .bind(pack)
+                .bind(*agency.as_uuid())
+                .execute(pool)
+                .await
+                .map(|r| r.rows_affected())
+        })
+        .map_err(db_error)?;
+        affected_one(rows)
+    }
+
+    async fn agency_packs(&self) -> StoreResult<Vec<(AgencyId, String)>> {
+        let sql = "SELECT id, pack FROM agency WHERE pack IS NOT NULL ORDER BY name";
+        let rows: Vec<(Uuid, String)> = self.read_all(sql, &[]).await?;
+        Ok(rows.into_iter().map(|(id, pack)| (AgencyId::from_uuid(id), pack)).collect())
+    }
+
     async fn create_member(&self, member: &Member, password_hash: &str, at: Timestamp) -> StoreResult<()> {
         let sql = "INSERT INTO member (id, agency_id, username, display_name, roles, password_hash, disabled, created_at) \
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";

@@ -9,6 +9,7 @@ use crate::error::WebError;
 use crate::forms::{ErrorList, Posted};
 use crate::i18n::{Lang, Texts};
 use crate::page::{Page, render};
+use crate::proxies::TrustedProxies;
 use argon2::{Argon2, PasswordHasher};
 use askama::Template;
 use axum::Router;
@@ -41,6 +42,14 @@ pub struct RequestContext {
     pub unread: Option<u32>,
     /// What failed on the member's account before they signed in, told on the first page after.
     pub notice: Option<String>,
+}
+
+impl RequestContext {
+    /// This request in the words of `pack`'s jurisdiction, for pages about one location or case
+    /// (see `Texts::in_pack`): the layout around the page reads the same words.
+    pub fn in_pack(&self, pack: &'static domain::jurisdiction::JurisdictionPack) -> RequestContext {
+        RequestContext { texts: self.texts.in_pack(pack), ..self.clone() }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -114,18 +123,13 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
-fn client_address(request: &Request, trust_forwarded_for: bool) -> String {
-    if trust_forwarded_for
-        && let Some(forwarded) = request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded.split(',').next()
-    {
-        return first.trim().to_string();
-    }
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+fn client_address(request: &Request, proxies: &TrustedProxies) -> String {
+    let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".into();
+    };
+    let forwarded: Vec<&str> =
+        request.headers().get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).collect();
+    proxies.client(peer.ip(), &forwarded).to_string()
 }
 
 async fn signed_in(state: &AppState, token: &str, by_bearer: bool) -> Result<Option<SignedIn>, WebError> {
@@ -174,7 +178,9 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         }
         _ => None,
     };
-    let texts = Texts::new(lang);
+    // Pages speak the deployment's words; a page about one ZSM location or case switches to
+    // that location's pack (`RequestContext::in_pack`).
+    let texts = Texts::new(lang).in_pack(state.config.pack);
     let notice = match &signed_in {
         Some(member) if request.method() == axum::http::Method::GET && unread.is_some() && !member.by_bearer => {
             member.failed_attempts.as_ref().map(|failed| failed_attempts_notice(&state, failed, texts))
@@ -185,7 +191,7 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
     let context = RequestContext {
         signed_in,
         texts,
-        address: client_address(&request, state.config.trust_forwarded_for),
+        address: client_address(&request, &state.config.trusted_proxies),
         path,
         unread,
         notice,

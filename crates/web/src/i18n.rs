@@ -1,10 +1,11 @@
-//! The message catalogue: every text in English and Dutch side by side, so a translation can
-//! never be forgotten for one language only (a test checks every key). It is one catalogue
+//! The message catalogue: every text in English, Dutch and Italian side by side, so a
+//! translation can never be forgotten for one language only (a test checks every key). It is one catalogue
 //! kept in one file per capability (`messages/*.toml`), so capabilities do not collide.
 
+use domain::jurisdiction::JurisdictionPack;
 use domain::validation::FieldError;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -12,28 +13,31 @@ pub enum Lang {
     En,
     #[default]
     Nl,
+    It,
 }
 
 impl Lang {
+    /// Every language, in the order the language chooser offers them.
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Nl, Lang::It];
+
     pub fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Nl => "nl",
+            Lang::It => "it",
         }
     }
 
     pub fn parse(code: &str) -> Option<Lang> {
-        match code.trim() {
-            "en" => Some(Lang::En),
-            "nl" => Some(Lang::Nl),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|lang| lang.code() == code.trim())
     }
 
-    pub fn other(self) -> Lang {
+    /// The same language for the packs, which carry their own texts in each language.
+    pub fn pack(self) -> domain::jurisdiction::Lang {
         match self {
-            Lang::En => Lang::Nl,
-            Lang::Nl => Lang::En,
+            Lang::En => domain::jurisdiction::Lang::En,
+            Lang::Nl => domain::jurisdiction::Lang::Nl,
+            Lang::It => domain::jurisdiction::Lang::It,
         }
     }
 }
@@ -42,6 +46,7 @@ impl Lang {
 struct Entry {
     en: String,
     nl: String,
+    it: String,
 }
 
 /// The catalogue's files; add a capability's file here.
@@ -92,11 +97,21 @@ static CATALOGUE: LazyLock<Catalogue> = LazyLock::new(|| {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Texts {
     pub lang: Lang,
+    /// A jurisdiction's own words: keys read as other keys (see [`Texts::in_pack`]).
+    words: Option<&'static BTreeMap<String, String>>,
 }
 
 impl Texts {
     pub fn new(lang: Lang) -> Self {
-        Self { lang }
+        Self { lang, words: None }
+    }
+
+    /// The same texts in the words of `pack`'s jurisdiction: a page about an England and Wales
+    /// custody suite says "custody suite" and "London time" where a Dutch one says "ZSM table"
+    /// and "Amsterdam time". The pack maps keys to keys, so every word is still in the
+    /// catalogue in every language, and no template asks which country it is in.
+    pub fn in_pack(self, pack: &'static JurisdictionPack) -> Self {
+        Self { words: Some(&pack.vocabulary), ..self }
     }
 
     /// The text for `key`; a missing key shows as itself (and fails the catalogue test).
@@ -111,6 +126,7 @@ impl Texts {
     }
 
     fn lookup(&self, key: &str) -> Option<&'static str> {
+        let key = self.words.and_then(|words| words.get(key)).map_or(key, String::as_str);
         let Some(entry) = CATALOGUE.get(key) else {
             tracing::warn!(key, "message key missing from catalogue");
             return None;
@@ -118,6 +134,7 @@ impl Texts {
         Some(match self.lang {
             Lang::En => entry.en.as_str(),
             Lang::Nl => entry.nl.as_str(),
+            Lang::It => entry.it.as_str(),
         })
     }
 
@@ -151,18 +168,25 @@ impl Texts {
         format!("{label}: {}", words.join(", ").replace(" | ", &until))
     }
 
-    /// A field error in the reader's language; parameters that name a text of the catalogue
-    /// (`FieldError::with_text`) are that text.
+    /// The error's text with its parameters in the reader's language: a `unit` (`hours`,
+    /// `days`, `months`) is a code from the pack, and parameters that name a text of the
+    /// catalogue (`FieldError::with_text`) are that text.
     pub fn field_error(&self, error: &FieldError) -> String {
         let params: Vec<(&str, &str)> = error
             .params
             .iter()
-            .map(|(k, v)| match v.strip_prefix(domain::validation::TEXT_KEY) {
-                Some(key) => (*k, self.get(key)),
-                None => (*k, v.as_str()),
+            .map(|(k, v)| match (*k, v.strip_prefix(domain::validation::TEXT_KEY)) {
+                (_, Some(key)) => (*k, self.get(key)),
+                ("unit", None) => (*k, self.lookup_quiet(&format!("unit.{v}")).unwrap_or(v.as_str())),
+                _ => (*k, v.as_str()),
             })
             .collect();
         self.fill(error.key, &params)
+    }
+
+    /// Like `lookup`, for keys built from data that may legitimately be absent.
+    fn lookup_quiet(&self, key: &str) -> Option<&'static str> {
+        CATALOGUE.contains_key(key).then(|| self.text(key))
     }
 }
 
@@ -200,14 +224,46 @@ fn fill_text(template: &str, params: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use domain::jurisdiction::{SHIPPED_PACKS, shipped_pack};
 
     #[test]
-    fn every_key_has_both_languages_filled() {
+    fn every_key_has_every_language_filled() {
         for key in keys() {
-            for lang in [Lang::En, Lang::Nl] {
-                assert!(!Texts::new(lang).get(key).trim().is_empty(), "{key} is empty in {lang:?}");
+            for lang in Lang::ALL {
+                let text = Texts::new(lang).get(key);
+                assert!(!text.trim().is_empty(), "{key} is empty in {lang:?}");
+                assert_ne!(text.trim(), key, "{key} reads as its own key in {lang:?}");
             }
         }
+    }
+
+    #[test]
+    fn every_packs_words_are_in_the_catalogue() {
+        for (code, _) in SHIPPED_PACKS {
+            let pack = shipped_pack(code).unwrap();
+            for (key, instead) in &pack.vocabulary {
+                assert!(CATALOGUE.contains_key(key), "pack {code} rewords {key}, which is not a message key");
+                assert!(CATALOGUE.contains_key(instead), "pack {code} reads {key} as {instead}, which is missing");
+            }
+        }
+        let london = Texts::new(Lang::En).in_pack(shipped_pack("england-wales").unwrap());
+        assert_eq!(london.get("zsm.clock.deadline"), "Deadline (London time)");
+        assert_eq!(london.get("conferences.title"), "Integrated Offender Management (IOM) meetings");
+        let turin = Texts::new(Lang::It).in_pack(shipped_pack("italy").unwrap());
+        assert_eq!(turin.get("zsm.partner.child_protection_board"), "USSM (servizio sociale per i minorenni)");
+        assert_eq!(turin.get("zsm.clock.deadline"), "Scadenza (ora italiana)");
+        assert_eq!(london.fill("zsm.case.title", &[("name", "A")]), "Custody record of A");
+        assert_eq!(Texts::new(Lang::En).get("zsm.clock.deadline"), "Deadline (local time)");
+    }
+
+    #[test]
+    fn italian_is_a_language_of_its_own() {
+        assert_eq!(Lang::parse("it"), Some(Lang::It));
+        assert_eq!(Lang::parse("fr"), None);
+        let it = Texts::new(Lang::It);
+        assert_eq!(it.get("login.submit"), "Accedi");
+        let error = FieldError::new("x", "zsm.error.above_maximum").with("max", 24).with("unit", "months");
+        assert_eq!(it.field_error(&error), "La legge consente al massimo 24 mesi");
     }
 
     #[test]

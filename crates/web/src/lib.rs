@@ -31,6 +31,7 @@ mod page;
 mod password;
 mod people;
 mod plan;
+pub mod proxies;
 mod screening;
 mod sessions;
 pub mod zsm;
@@ -38,7 +39,7 @@ pub mod zsm;
 use axum::Router;
 use domain::Clock;
 use domain::directory::LoginThrottle;
-use domain::jurisdiction::BeyondPack;
+use domain::jurisdiction::{BeyondPack, JurisdictionPack};
 use i18n::Lang;
 use jiff::tz::TimeZone;
 use std::sync::Arc;
@@ -59,12 +60,15 @@ pub struct WebConfig {
     pub session_lifetime: jiff::SignedDuration,
     /// The jurisdiction's time zone: dates shown and "today" for legal rules.
     pub time_zone: TimeZone,
+    /// The deployment's jurisdiction pack: its "beyond the case" rules, and its words on pages
+    /// that are not about one ZSM location (a location names its own pack).
+    pub pack: &'static JurisdictionPack,
     pub default_lang: Lang,
     pub throttle: LoginThrottle,
     /// How many password checks run at once and how many more may wait (default: from the cores).
     pub password_checks: PasswordLimits,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client; none by default.
+    pub trusted_proxies: proxies::TrustedProxies,
     pub request_timeout: Duration,
     /// The deployment's own cohort rules (from its config), shown beside the shipped ones.
     pub cohort_rules: Vec<::evidence::rules::NamedRule>,
@@ -78,10 +82,11 @@ impl Default for WebConfig {
             secure_cookies: true,
             session_lifetime: jiff::SignedDuration::from_hours(10),
             time_zone: TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC),
+            pack: domain::jurisdiction::shipped_pack("nl").expect("the shipped packs load (every_shipped_pack_loads)"),
             default_lang: Lang::Nl,
             throttle: LoginThrottle::default(),
             password_checks: PasswordLimits::default(),
-            trust_forwarded_for: false,
+            trusted_proxies: proxies::TrustedProxies::default(),
             request_timeout: Duration::from_secs(30),
             cohort_rules: Vec::new(),
             metrics_token: None,
@@ -94,7 +99,7 @@ pub struct AppState {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<WebConfig>,
-    /// Life domains, scale and plan rhythm ("beyond the case"); the Dutch pack for now.
+    /// Life domains, scale and plan rhythm ("beyond the case"): the twin of the deployment's pack.
     pub beyond: Arc<BeyondPack>,
     /// The evidence pages' copy of the extract, shared by all requests of this server.
     extract: Arc<evidence::ExtractCache>,
@@ -112,8 +117,10 @@ impl AppState {
             password_checks: password::PasswordChecks::new(config.password_checks),
             store,
             clock,
+            beyond: Arc::new(
+                BeyondPack::shipped(&config.pack.code).expect("every shipped pack has a beyond-the-case twin (tested)"),
+            ),
             config: Arc::new(config),
-            beyond: Arc::new(BeyondPack::nl()),
             extract: Arc::default(),
             board_rows: Arc::default(),
             latencies: Arc::default(),
@@ -182,13 +189,49 @@ impl AppState {
         }
     }
 
-    pub(crate) fn conferences(&self) -> domain::conference::service::Conferences<'_, Store> {
-        domain::conference::service::Conferences {
+    /// The pack `agency` names for itself (a Safety House of another jurisdiction), if any.
+    pub(crate) async fn agency_pack(
+        &self,
+        agency: domain::ids::AgencyId,
+    ) -> Result<Option<&'static JurisdictionPack>, error::WebError> {
+        use domain::directory::DirectoryStore;
+        let packs = self.store.agency_packs().await.map_err(domain::service::ServiceError::from)?;
+        match packs.into_iter().find(|(id, _)| *id == agency) {
+            Some((_, code)) => Ok(Some(
+                domain::jurisdiction::shipped_pack(&code).map_err(|e| error::WebError::internal(e.to_string()))?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// `context` in the words of the pack the member's agency works under.
+    pub(crate) async fn in_agency_pack(
+        &self,
+        context: &auth::RequestContext,
+        actor: &domain::access::Actor,
+    ) -> Result<auth::RequestContext, error::WebError> {
+        Ok(match self.agency_pack(actor.agency_id).await? {
+            Some(pack) => context.in_pack(pack),
+            None => context.clone(),
+        })
+    }
+
+    /// Triage and case conferences under the rules of the member's Safety House: its own pack
+    /// when it names one (an IOM hub in a Dutch deployment), else the deployment's.
+    pub(crate) async fn conferences_for(
+        &self,
+        actor: &domain::access::Actor,
+    ) -> Result<domain::conference::service::Conferences<'_, Store>, error::WebError> {
+        let pack: &BeyondPack = match self.agency_pack(actor.agency_id).await? {
+            Some(own) => BeyondPack::shipped_static(&own.code).map_err(|e| error::WebError::internal(e.to_string()))?,
+            None => &self.beyond,
+        };
+        Ok(domain::conference::service::Conferences {
             store: &self.store,
             clock: self.clock.as_ref(),
             time_zone: &self.config.time_zone,
-            pack: &self.beyond,
-        }
+            pack,
+        })
     }
 
     pub(crate) fn measures(&self) -> domain::measures::service::Measures<'_, Store> {

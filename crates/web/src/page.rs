@@ -4,7 +4,7 @@
 use crate::auth::RequestContext;
 use crate::error::WebError;
 use crate::forms::ErrorList;
-use crate::i18n::Texts;
+use crate::i18n::{Lang, Texts};
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -21,7 +21,8 @@ pub struct Page {
     pub title: String,
     pub member_line: Option<String>,
     pub csrf: String,
-    pub switch_language_url: String,
+    /// The language chooser: every language, each linking to `/language/{code}` and back here.
+    pub languages: Vec<LanguageChoice>,
     /// Whether the member screens (probation, process managers): shows "To screen" in the menu.
     pub screens: bool,
     /// Whether the member manages plans: shows "Groups" in the menu (others would get a 403).
@@ -33,6 +34,16 @@ pub struct Page {
     pub unread_label: String,
     /// Failed attempts on the member's account, told on the first page after signing in.
     pub notice: Option<String>,
+}
+
+/// One language in the chooser. Its name is written in that language and marked with its
+/// `lang`, so a screen reader pronounces "Italiano" as Italian on an English page.
+#[derive(Debug, Clone)]
+pub struct LanguageChoice {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub url: String,
+    pub current: bool,
 }
 
 impl Page {
@@ -65,7 +76,19 @@ impl Page {
             title: title.to_string(),
             member_line,
             csrf: context.signed_in.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default(),
-            switch_language_url: format!("/language/{}?{back}", t.lang.other().code()),
+            languages: Lang::ALL
+                .into_iter()
+                .map(|lang| LanguageChoice {
+                    code: lang.code(),
+                    name: t.get(match lang {
+                        Lang::En => "language.en",
+                        Lang::Nl => "language.nl",
+                        Lang::It => "language.it",
+                    }),
+                    url: format!("/language/{}?{back}", lang.code()),
+                    current: lang == t.lang,
+                })
+                .collect(),
         }
     }
 }

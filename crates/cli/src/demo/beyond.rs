@@ -285,7 +285,7 @@ fn person_input(n: usize, birth_year: i16) -> PersonInput {
 
 /// Seeds the Safety House demo as of `end` (now).
 pub async fn seed_beyond(store: &Store, cast: &DemoCast, end: Timestamp) -> anyhow::Result<BeyondDemo> {
-    let pack = BeyondPack::nl();
+    let pack = crate::demo::demo_beyond_pack();
     let seeder = Seeder { store, cast, pack: &pack, clock: FixedClock::new(end), zone: zone(), end };
     let start = end.checked_sub(days(420)).unwrap_or(end);
     let mut plans = 0;

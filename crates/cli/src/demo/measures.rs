@@ -115,7 +115,8 @@ pub async fn seed_measures(
 ) -> anyhow::Result<MeasuresDemo> {
     let clock = FixedClock::new(now.checked_sub(SignedDuration::from_hours(24 * 40))?);
     let zone = TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC);
-    let mut seeder = Seeder { store, clock: &clock, zone, pack: BeyondPack::nl(), cast, bsn_state: 5_2026 };
+    let mut seeder =
+        Seeder { store, clock: &clock, zone, pack: crate::demo::demo_beyond_pack(), cast, bsn_state: 5_2026 };
     let mut made = MeasuresDemo::default();
     let manager = cast.actor("procesregisseur").clone();
     let days_ago = |days: i64| now.checked_sub(SignedDuration::from_hours(24 * days)).unwrap_or(now);
@@ -283,7 +284,7 @@ mod tests {
 
         let clock = FixedClock::new(now);
         let zone = TimeZone::get("Europe/Amsterdam").unwrap();
-        let pack = BeyondPack::nl();
+        let pack = crate::demo::demo_beyond_pack();
         let measures = Measures { store: &store, clock: &clock, time_zone: &zone, pack: &pack };
         let warnings = measures.agency_warnings(cast.actor("procesregisseur")).await.unwrap();
         assert!(warnings.iter().any(|l| matches!(

@@ -38,6 +38,16 @@ pub struct DemoArgs {
 
 pub const DEMO_PASSWORD: &str = "desist-demo-2026";
 
+/// The demo's caseload is Dutch (ZSM Utrecht, a Zorg- en Veiligheidshuis, the huisverbod), so
+/// it is seeded and served under the Dutch pack whatever the configuration says; every part of
+/// the demo takes its pack from here.
+pub const DEMO_PACK: &str = "nl";
+
+/// The demo's "beyond the case" pack.
+fn demo_beyond_pack() -> domain::jurisdiction::BeyondPack {
+    domain::jurisdiction::BeyondPack::shipped(DEMO_PACK).expect("the shipped packs load (tested)")
+}
+
 pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
     for suffix in ["", "-wal", "-shm"] {
         let path = PathBuf::from(format!("{}{suffix}", args.db.display()));
@@ -49,6 +59,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     config.listen = args.listen;
     // The demo is served over plain HTTP on this machine.
     config.secure_cookies = false;
+    config.pack = DEMO_PACK.into();
     let store = Store::connect(&config.database_url, config.max_connections).await?;
     let now = clock.now();
     let cast = seed_directory(&store, now).await?;

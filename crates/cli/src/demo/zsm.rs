@@ -63,8 +63,12 @@ pub async fn seed_zsm_demo(
     ];
     for (code, name) in [(DEMO_LOCATION, "ZSM Utrecht"), ("zsm-amsterdam", "ZSM Amsterdam")] {
         if store.location(code).await?.is_none() {
-            let location =
-                ZsmLocation { code: code.into(), name: name.into(), pack: "nl".into(), agencies: agencies.clone() };
+            let location = ZsmLocation {
+                code: code.into(),
+                name: name.into(),
+                pack: super::DEMO_PACK.into(),
+                agencies: agencies.clone(),
+            };
             store.create_location(&location, now).await?;
         }
     }

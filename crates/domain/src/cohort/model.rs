@@ -50,6 +50,8 @@ impl CohortChange {
             (Lang::En, CohortMove::Left) => format!("Left cohort {rule} on {on}: review the plan"),
             (Lang::Nl, CohortMove::Joined) => format!("Ingestroomd in cohort {rule} op {on}: plan herzien"),
             (Lang::Nl, CohortMove::Left) => format!("Uitgestroomd uit cohort {rule} op {on}: plan herzien"),
+            (Lang::It, CohortMove::Joined) => format!("Entrata nella coorte {rule} il {on}: rivedere il piano"),
+            (Lang::It, CohortMove::Left) => format!("Uscita dalla coorte {rule} il {on}: rivedere il piano"),
         }
     }
 }

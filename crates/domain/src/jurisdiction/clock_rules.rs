@@ -117,6 +117,7 @@ pub struct ExtensionRule {
     pub code: ExtensionCode,
     pub name_nl: String,
     pub name_en: String,
+    pub name_it: String,
     pub legal_basis: String,
     pub granted_by: Vec<AuthorityRole>,
     pub max_times: u32,
@@ -135,6 +136,7 @@ pub struct Milestone {
     pub code: String,
     pub name_nl: String,
     pub name_en: String,
+    pub name_it: String,
     pub after: ClockSpan,
 }
 
@@ -145,6 +147,7 @@ pub struct ClockDefinition {
     pub code: ClockCode,
     pub name_nl: String,
     pub name_en: String,
+    pub name_it: String,
     pub legal_basis: String,
     pub category: ClockCategory,
     pub starts_at: ClockAnchor,

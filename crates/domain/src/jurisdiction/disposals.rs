@@ -46,6 +46,7 @@ pub struct ChoiceOption {
     pub code: String,
     pub name_nl: String,
     pub name_en: String,
+    pub name_it: String,
     /// A date parameter that must fall within `within_days` of the decision date.
     pub date_parameter: Option<ParameterCode>,
     /// `[min, max]` days after the decision date (both inclusive).
@@ -85,6 +86,7 @@ pub struct ParameterDefinition {
     pub code: ParameterCode,
     pub name_nl: String,
     pub name_en: String,
+    pub name_it: String,
     #[serde(default)]
     pub required: bool,
     pub value: ParameterKind,
@@ -144,6 +146,7 @@ pub struct DisposalDefinition {
     pub code: DisposalCode,
     pub name_nl: String,
     pub name_en: String,
+    pub name_it: String,
     pub legal_basis: String,
     pub outcome: DisposalOutcome,
     #[serde(default)]
@@ -169,5 +172,6 @@ pub struct ObligationKind {
     pub code: ObligationKindCode,
     pub name_nl: String,
     pub name_en: String,
+    pub name_it: String,
     pub responsible_agency: AgencyCode,
 }

@@ -2,7 +2,7 @@
 //! clock computations over them. Nothing here branches on a country: countries differ in data.
 //! Capabilities depend on this module; it depends on none of them.
 //!
-//! * the ZSM pack (`packs/nl.toml`, `packs/england-wales.toml`): [`JurisdictionPack`], its
+//! * the ZSM pack (`packs/nl.toml`, `packs/england-wales.toml`, `packs/italy.toml`): [`JurisdictionPack`], its
 //!   clocks and disposals, with [`JurisdictionError`];
 //! * the "beyond the case" pack (`packs/beyond-*.toml`): [`beyond::BeyondPack`] with the
 //!   screening scale, triage, conference, plan and measure figures, with [`beyond::PackError`].
@@ -11,6 +11,7 @@ pub mod beyond;
 pub mod clock_rules;
 pub mod disposals;
 mod error;
+pub mod named;
 pub mod pack;
 pub mod vocabulary;
 
@@ -23,9 +24,12 @@ pub use clock_rules::{
     ClockAnchor, ClockCategory, ClockDefinition, ClockSpan, Computation, ExtensionRule, NotCountedWindow,
     counted_duration, counted_hours_deadline, elapsed_deadline,
 };
-pub use disposals::{DisposalDefinition, DisposalOutcome, ObligationKind, ParameterDefinition, ParameterKind};
+pub use disposals::{
+    ChoiceOption, DisposalDefinition, DisposalOutcome, ObligationKind, ParameterDefinition, ParameterKind, Unit,
+};
 pub use error::JurisdictionError;
-pub use pack::{JurisdictionPack, SHIPPED_PACKS, shipped_pack};
+pub use named::Named;
+pub use pack::{JurisdictionPack, SHIPPED_PACKS, TeamBasis, shipped_pack};
 pub use vocabulary::{
     AgencyCode, AuthorityRole, CaseFact, ClockCode, ContributionState, DisposalCode, ExtensionCode, LIFE_DOMAINS,
     ObligationKindCode, ParameterCode, Partner,

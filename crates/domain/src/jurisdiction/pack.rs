@@ -5,19 +5,21 @@
 use jiff::SignedDuration;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use super::clock_rules::{ClockAnchor, ClockDefinition, Computation};
 use super::disposals::{DisposalDefinition, ObligationKind, ParameterKind};
 use super::error::JurisdictionError;
+use super::named::Named;
 use super::vocabulary::{CaseFact, ClockCode, ContributionState, DisposalCode, ObligationKindCode, Partner};
 
 const NL: &str = include_str!("../../../../packs/nl.toml");
 const ENGLAND_WALES: &str = include_str!("../../../../packs/england-wales.toml");
+const ITALY: &str = include_str!("../../../../packs/italy.toml");
 
 /// The packs shipped with desist: `(code, TOML text)`.
-pub const SHIPPED_PACKS: [(&str, &str); 2] = [("nl", NL), ("england-wales", ENGLAND_WALES)];
+pub const SHIPPED_PACKS: [(&str, &str); 3] = [("nl", NL), ("england-wales", ENGLAND_WALES), ("italy", ITALY)];
 
 /// Which clock the ZSM decision target follows (e.g. decide within the *ophouden* period).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +28,7 @@ pub struct ZsmTarget {
     pub clock: ClockCode,
     pub description_nl: String,
     pub description_en: String,
+    pub description_it: String,
 }
 
 /// How a partner's contribution starts when a case is registered. With `only_when`, the partner
@@ -36,6 +39,23 @@ pub struct TablePartner {
     pub partner: Partner,
     pub initially: ContributionState,
     pub only_when: Option<CaseFact>,
+}
+
+/// The statute on which an agency at the table joins a suspect's case team at intake, by agency
+/// kind (`police`, `defence`, ...), with the one for every other partner at the table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamBasis {
+    pub default: String,
+    #[serde(default)]
+    pub agencies: BTreeMap<String, String>,
+}
+
+impl TeamBasis {
+    /// The statute for an agency of kind `code`.
+    pub fn for_agency(&self, code: &str) -> &str {
+        self.agencies.get(code).unwrap_or(&self.default)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +78,7 @@ struct PackFile {
     code: String,
     name_nl: String,
     name_en: String,
+    name_it: String,
     legal_code: String,
     time_zone: String,
     warnings: WarningSection,
@@ -67,6 +88,9 @@ struct PackFile {
     disposals: Vec<DisposalDefinition>,
     #[serde(default)]
     obligation_kinds: Vec<ObligationKind>,
+    team_basis: TeamBasis,
+    #[serde(default)]
+    vocabulary: BTreeMap<String, String>,
 }
 
 /// A loaded, consistent jurisdiction pack.
@@ -75,6 +99,7 @@ pub struct JurisdictionPack {
     pub code: String,
     pub name_nl: String,
     pub name_en: String,
+    pub name_it: String,
     pub legal_code: String,
     pub time_zone_name: String,
     pub time_zone: TimeZone,
@@ -85,6 +110,11 @@ pub struct JurisdictionPack {
     pub clocks: Vec<ClockDefinition>,
     pub disposals: Vec<DisposalDefinition>,
     pub obligation_kinds: Vec<ObligationKind>,
+    pub team_basis: TeamBasis,
+    /// Message keys this jurisdiction words its own way, each to the key read instead: at an
+    /// England and Wales custody suite "ZSM table" reads "custody suite" and a deadline is in
+    /// London time. The pages apply it; the keys are checked against the catalogue by its test.
+    pub vocabulary: BTreeMap<String, String>,
 }
 
 impl JurisdictionPack {
@@ -100,6 +130,7 @@ impl JurisdictionPack {
             code: file.code,
             name_nl: file.name_nl,
             name_en: file.name_en,
+            name_it: file.name_it,
             legal_code: file.legal_code,
             time_zone_name: file.time_zone,
             time_zone,
@@ -109,6 +140,8 @@ impl JurisdictionPack {
             clocks: file.clocks,
             disposals: file.disposals,
             obligation_kinds: file.obligation_kinds,
+            team_basis: file.team_basis,
+            vocabulary: file.vocabulary,
         };
         if file.warnings.thresholds_minutes.is_empty() || file.warnings.thresholds_minutes.contains(&0) {
             return Err(invalid("warning thresholds must be non-empty and above zero".into()));
@@ -142,6 +175,7 @@ impl JurisdictionPack {
 
     /// Every cross-reference and limit a pack author can get wrong, as one readable problem.
     fn check(&self) -> Result<(), String> {
+        self.check_texts()?;
         unique("clock", self.clocks.iter().map(|c| c.code.as_str()))?;
         unique("disposal", self.disposals.iter().map(|d| d.code.as_str()))?;
         unique("obligation kind", self.obligation_kinds.iter().map(|k| k.code.as_str()))?;
@@ -161,6 +195,31 @@ impl JurisdictionPack {
             }
         }
         self.disposals.iter().try_for_each(|disposal| self.check_disposal(disposal))
+    }
+
+    /// Every name is read by someone in each language; an empty one would show as a blank
+    /// button or heading, so it is a load error like a missing one.
+    fn check_texts(&self) -> Result<(), String> {
+        let mut named: Vec<(&str, &dyn Named)> = vec![("the pack", self), ("the ZSM target", &self.zsm_target)];
+        for clock in &self.clocks {
+            named.push((clock.code.as_str(), clock));
+            named.extend(clock.extensions.iter().map(|e| (e.code.as_str(), e as &dyn Named)));
+            named.extend(clock.milestones.iter().map(|m| (m.code.as_str(), m as &dyn Named)));
+        }
+        named.extend(self.obligation_kinds.iter().map(|k| (k.code.as_str(), k as &dyn Named)));
+        for disposal in &self.disposals {
+            named.push((disposal.code.as_str(), disposal));
+            for parameter in &disposal.parameters {
+                named.push((parameter.code.as_str(), parameter));
+                if let ParameterKind::Choice { options } = &parameter.value {
+                    named.extend(options.iter().map(|o| (o.code.as_str(), o as &dyn Named)));
+                }
+            }
+        }
+        match named.into_iter().find(|(_, item)| item.names().iter().any(|text| text.trim().is_empty())) {
+            Some((what, _)) => Err(format!("{what} needs a name in nl, en and it")),
+            None => Ok(()),
+        }
     }
 
     fn check_disposal(&self, disposal: &DisposalDefinition) -> Result<(), String> {
@@ -309,7 +368,7 @@ fn thresholds(minutes: &[u32]) -> Vec<SignedDuration> {
     sorted.into_iter().map(|m| SignedDuration::from_mins(i64::from(m))).collect()
 }
 
-/// A shipped pack by code (`nl`, `england-wales`), parsed once per process.
+/// A shipped pack by code (`nl`, `england-wales`, `italy`), parsed once per process.
 pub fn shipped_pack(code: &str) -> Result<&'static JurisdictionPack, JurisdictionError> {
     static LOADED: OnceLock<Vec<Result<JurisdictionPack, JurisdictionError>>> = OnceLock::new();
     let loaded =

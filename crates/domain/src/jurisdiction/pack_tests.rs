@@ -121,3 +121,13 @@ fn order_clocks_name_who_may_order_them() {
     let unknown = nl_with(|pack| pack.replace("supersedes = \"ophouden_voor_onderzoek\"", "supersedes = \"curfew\""));
     assert!(problem(unknown).contains("supersedes `curfew`"));
 }
+
+#[test]
+fn every_name_is_required_in_italian_too() {
+    let clock_it = "name_it = \"Trattenimento per indagini (ophouden voor onderzoek)\"";
+    assert!(NL.contains(clock_it), "test edit `{clock_it}` no longer matches the pack");
+    let missing = nl_with(|t| t.replacen(&format!("{clock_it}\n"), "", 1));
+    assert!(matches!(missing, Err(JurisdictionError::PackSyntax { message, .. }) if message.contains("name_it")));
+    let empty = problem(nl_with(|t| t.replacen(clock_it, "name_it = \" \"", 1)));
+    assert!(empty.contains("ophouden_voor_onderzoek needs a name in nl, en and it"), "{empty}");
+}

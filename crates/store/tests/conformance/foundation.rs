@@ -7,8 +7,8 @@ use crate::support;
 use crate::support::{TestDb, UTC, actor, at, count, statutory, statutory_basis, team_entry};
 use domain::access::{Actor, LegalBasis, Role, TeamEntry, TeamEntryInput};
 use domain::audit::{AuditAction, AuditLog};
-use domain::directory::{AgencyKind, DirectoryStore, FailedAttempts, Session, SessionStore};
-use domain::ids::{PersonId, TeamEntryId};
+use domain::directory::{Agency, AgencyKind, DirectoryStore, FailedAttempts, Session, SessionStore};
+use domain::ids::{AgencyId, PersonId, TeamEntryId};
 use domain::people::ports::PeopleStore;
 use domain::people::service::People;
 use domain::people::{IdentifierInput, Person, PersonInput};
@@ -460,7 +460,28 @@ async fn sessions_expire_and_end_with_a_disabled_member(db: TestDb) {
     assert!(matches!(store.set_member_disabled("nobody", true).await, Err(StoreError::NotFound)));
 }
 
+/// A Safety House names the pack it works under (migration 0032); the others use the default.
+async fn an_agency_names_its_pack(db: TestDb) {
+    let store = &db.store;
+    let officer = probation(store).await;
+    let hub = Agency {
+        id: AgencyId::from_uuid(uuid::Uuid::from_u128(0x1017)),
+        name: "IOM Hub".into(),
+        kind: AgencyKind::SafetyHouse,
+    };
+    store.create_agency(&hub).await.unwrap();
+    assert_eq!(store.agency_packs().await.unwrap(), vec![]);
+    store.set_agency_pack(hub.id, Some("england-wales")).await.unwrap();
+    assert_eq!(store.agency_packs().await.unwrap(), vec![(hub.id, "england-wales".to_string())]);
+    store.set_agency_pack(hub.id, None).await.unwrap();
+    assert_eq!(store.agency_packs().await.unwrap(), vec![]);
+    let unknown = AgencyId::from_uuid(uuid::Uuid::from_u128(0x1018));
+    assert!(matches!(store.set_agency_pack(unknown, Some("nl")).await, Err(StoreError::NotFound)));
+    assert!(store.agencies().await.unwrap().iter().any(|a| a.id == officer.agency_id), "agencies read as before");
+}
+
 on_both_backends!(
+    an_agency_names_its_pack,
     round_trip_every_column_type,
     upgrade_from_empty_through_every_migration,
     duplicate_identifier_names_the_holder_and_changes_nothing,

@@ -51,7 +51,7 @@ pub struct FailedAttemptsDto {
 /// Sign in; throttled like the sign-in page. A 429 carries `Retry-After` (seconds). A session
 /// the call came with (cookie or bearer) ends when the sign-in succeeds.
 #[utoipa::path(post, path = "/api/v1/login", request_body = LoginRequest,
-    responses((status = 200, body = LoginResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, description = "The result", body = LoginResponse), (status = 401, description = "Not signed in (problem JSON)", body = Problem), (status = 429, description = "Too many attempts; try again after Retry-After seconds (problem JSON)", body = Problem)))]
 async fn login(State(state): State<AppState>, context: RequestContext, Json(body): Json<LoginRequest>) -> Response {
     let presented = context.signed_in.as_ref().map(|s| s.token_hash.clone());
     match authenticate(&state, &body.username, body.password, &context.address, presented.as_deref()).await {

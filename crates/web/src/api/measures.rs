@@ -206,7 +206,7 @@ pub struct MeasuresDto {
 
 /// The person's measures (the read is audited).
 #[utoipa::path(get, path = "/api/v1/people/{id}/measures", params(("id" = String, Path)),
-    responses((status = 200, body = MeasuresDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The result", body = MeasuresDto), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 404, description = "No such record, or one this member may not see (problem JSON)", body = Problem)))]
 async fn read_measures(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -246,7 +246,7 @@ pub struct NewOrder {
 /// Imposes an exclusion order on the person; bad input is a 422 and changes nothing.
 #[utoipa::path(post, path = "/api/v1/people/{id}/exclusion-orders", params(("id" = String, Path)),
     request_body = NewOrder,
-    responses((status = 201, body = OrderDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created; the body is the new record", body = OrderDto), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn impose_order(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -281,7 +281,7 @@ pub struct NewBan {
 
 /// Imposes an area ban on the person; bad input is a 422 and changes nothing.
 #[utoipa::path(post, path = "/api/v1/people/{id}/area-bans", params(("id" = String, Path)), request_body = NewBan,
-    responses((status = 201, body = BanDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created; the body is the new record", body = BanDto), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn impose_ban(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -310,7 +310,7 @@ pub struct NewEpisode {
 
 /// Starts a short intensive case management episode; bad input is a 422 and changes nothing.
 #[utoipa::path(post, path = "/api/v1/people/{id}/episodes", params(("id" = String, Path)), request_body = NewEpisode,
-    responses((status = 201, body = EpisodeDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created; the body is the new record", body = EpisodeDto), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn start_episode(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -341,8 +341,8 @@ pub struct NewGroupMember {
 /// Adds a person to a group (group approach); bad input is a 422 and changes nothing.
 #[utoipa::path(post, path = "/api/v1/groups/{group}/members", params(("group" = String, Path)),
     request_body = NewGroupMember,
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem)))]
+    responses((status = 204, description = "Done"), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 404, description = "No such record, or one this member may not see (problem JSON)", body = Problem),
+        (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn add_group_member(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -375,8 +375,8 @@ pub enum OrderChange {
 /// Changes an exclusion order (extend, advice, help, lift); bad input is a 422 and changes nothing.
 #[utoipa::path(post, path = "/api/v1/people/{id}/exclusion-orders/{order}/changes",
     params(("id" = String, Path), ("order" = String, Path)), request_body = OrderChange,
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem)))]
+    responses((status = 204, description = "Done"), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 404, description = "No such record, or one this member may not see (problem JSON)", body = Problem),
+        (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn change_order(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -413,8 +413,8 @@ pub enum BanChange {
 /// Changes an area ban (extend, lift); bad input is a 422 and changes nothing.
 #[utoipa::path(post, path = "/api/v1/people/{id}/area-bans/{ban}/changes",
     params(("id" = String, Path), ("ban" = String, Path)), request_body = BanChange,
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem)))]
+    responses((status = 204, description = "Done"), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 404, description = "No such record, or one this member may not see (problem JSON)", body = Problem),
+        (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn change_ban(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -446,8 +446,8 @@ pub enum EpisodeChange {
 /// Changes an episode (contact, extend, close); bad input is a 422 and changes nothing.
 #[utoipa::path(post, path = "/api/v1/people/{id}/episodes/{episode}/changes",
     params(("id" = String, Path), ("episode" = String, Path)), request_body = EpisodeChange,
-    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem),
-        (status = 422, body = Problem)))]
+    responses((status = 204, description = "Done"), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 404, description = "No such record, or one this member may not see (problem JSON)", body = Problem),
+        (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn change_episode(
     State(state): State<AppState>,
     Member(me, context): Member,

@@ -64,9 +64,9 @@ pub struct NotificationsDto {
 
 /// The signed-in member's notifications, newest first, 50 to a page; only those about persons
 /// the member's agency may see now.
-#[utoipa::path(get, path = "/api/v1/notifications",
+#[utoipa::path(get, path = "/api/v1/notifications", operation_id = "list_notifications",
     params(("before" = Option<i64>, Query, description = "only notifications older than this position")),
-    responses((status = 200, body = NotificationsDto), (status = 401, body = Problem)))]
+    responses((status = 200, description = "The result", body = NotificationsDto), (status = 401, description = "Not signed in (problem JSON)", body = Problem)))]
 async fn list(State(state): State<AppState>, Member(me, context): Member, Query(query): Query<PageQuery>) -> ApiResult {
     let NotificationPage { lines, older } = state.notifications().page(&me.actor, query.before).await?;
     let notifications = lines
@@ -94,7 +94,7 @@ async fn list(State(state): State<AppState>, Member(me, context): Member, Query(
 
 /// Mark one notification read; 404 when it is not the member's to read.
 #[utoipa::path(post, path = "/api/v1/notifications/{position}/read", params(("position" = i64, Path)),
-    responses((status = 204, description = "marked read"), (status = 404, body = Problem)))]
+    responses((status = 204, description = "marked read"), (status = 404, description = "No such record, or one this member may not see (problem JSON)", body = Problem)))]
 async fn mark_read(State(state): State<AppState>, Member(me, _): Member, Path(position): Path<String>) -> ApiResult {
     let position: i64 = position.parse().map_err(|_| WebError::NotFound)?;
     state.notifications().mark_read(&me.actor, position).await?;

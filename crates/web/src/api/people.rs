@@ -45,7 +45,7 @@ pub struct SearchParams {
 
 /// Find people your agency works with.
 #[utoipa::path(get, path = "/api/v1/people", params(("q" = String, Query, description = "search text")),
-    responses((status = 200, body = [PersonSummaryDto]), (status = 401, body = Problem)))]
+    responses((status = 200, description = "The result", body = [PersonSummaryDto]), (status = 401, description = "Not signed in (problem JSON)", body = Problem)))]
 async fn search(State(state): State<AppState>, Member(me, _): Member, Query(params): Query<SearchParams>) -> ApiResult {
     let hits = state.people().search(&me.actor, &params.q).await?;
     let body: Vec<PersonSummaryDto> = hits
@@ -169,7 +169,7 @@ fn person_dto(person: &Person) -> PersonDto {
 
 /// Add a person; your agency joins their team on the basis given.
 #[utoipa::path(post, path = "/api/v1/people", request_body = NewPerson,
-    responses((status = 201, body = PersonDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created; the body is the new record", body = PersonDto), (status = 409, description = "Changed by someone else meanwhile, or already recorded (problem JSON)", body = Problem), (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn create(State(state): State<AppState>, Member(me, context): Member, Json(body): Json<NewPerson>) -> ApiResult {
     let basis = TeamEntryInput {
         agency_id: String::new(),
@@ -188,7 +188,7 @@ async fn create(State(state): State<AppState>, Member(me, context): Member, Json
 
 /// One person (audited as a read).
 #[utoipa::path(get, path = "/api/v1/people/{id}", params(("id" = String, Path)),
-    responses((status = 200, body = PersonDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The result", body = PersonDto), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 404, description = "No such record, or one this member may not see (problem JSON)", body = Problem)))]
 async fn show(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
     let file = state.people().view(&me.actor, person_id(&id)?, "api_person").await?;
     Ok(Json(person_dto(&file.person)).into_response())
@@ -203,7 +203,7 @@ pub struct PersonUpdate {
 
 /// Change a person's details; refused with 409 when someone saved a newer version first.
 #[utoipa::path(put, path = "/api/v1/people/{id}", params(("id" = String, Path)), request_body = PersonUpdate,
-    responses((status = 200, body = PersonDto), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "The result", body = PersonDto), (status = 409, description = "Changed by someone else meanwhile, or already recorded (problem JSON)", body = Problem), (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn update(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -231,7 +231,7 @@ pub struct AuditDto {
 
 /// Who has read or changed this person's record, newest first.
 #[utoipa::path(get, path = "/api/v1/people/{id}/audit", params(("id" = String, Path)),
-    responses((status = 200, body = [AuditDto]), (status = 403, body = Problem)))]
+    responses((status = 200, description = "The result", body = [AuditDto]), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem)))]
 async fn audit(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
     let id = person_id(&id)?;
     state.people().view(&me.actor, id, "api_audit_trail").await?;
@@ -252,7 +252,7 @@ async fn audit(State(state): State<AppState>, Member(me, _): Member, Path(id): P
 
 /// Subject-access export (GDPR art. 15): everything held on the person; itself audited.
 #[utoipa::path(get, path = "/api/v1/people/{id}/export", params(("id" = String, Path)),
-    responses((status = 200, description = "the export as JSON"), (status = 403, body = Problem)))]
+    responses((status = 200, description = "the export as JSON"), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem)))]
 async fn export(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
     let export = state.subject_access().export(&me.actor, person_id(&id)?).await?;
     Ok(Json(export).into_response())

@@ -195,7 +195,7 @@ pub struct PlanFileDto {
 
 /// The person's plan as your agency may see it (audited as a read).
 #[utoipa::path(get, path = "/api/v1/people/{id}/plan", params(("id" = String, Path)),
-    responses((status = 200, body = PlanFileDto), (status = 403, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, description = "The result", body = PlanFileDto), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 404, description = "No such record, or one this member may not see (problem JSON)", body = Problem)))]
 async fn read_plan(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
     let file = state.plans().view(&me.actor, person_id(&id)?, "api: plan").await?;
     Ok(Json(PlanFileDto {
@@ -226,7 +226,7 @@ pub struct NewTask {
 
 /// Adds a task to the person's open plan; bad input is a 422 and changes nothing.
 #[utoipa::path(post, path = "/api/v1/people/{id}/plan/tasks", params(("id" = String, Path)), request_body = NewTask,
-    responses((status = 201, body = TaskDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created; the body is the new record", body = TaskDto), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn create_task(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -266,8 +266,8 @@ pub struct StatusChange {
 /// With `seen_status`, a status someone else changed meanwhile is a 409 (nothing written).
 #[utoipa::path(post, path = "/api/v1/people/{id}/plan/tasks/{task}/status",
     params(("id" = String, Path), ("task" = String, Path)), request_body = StatusChange,
-    responses((status = 200, body = TaskDto), (status = 403, body = Problem), (status = 409, body = Problem),
-        (status = 422, body = Problem)))]
+    responses((status = 200, description = "The result", body = TaskDto), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 409, description = "Changed by someone else meanwhile, or already recorded (problem JSON)", body = Problem),
+        (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn change_status(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -295,7 +295,7 @@ pub struct NewNote {
 
 /// Adds a dated progress note, written by you for your agency.
 #[utoipa::path(post, path = "/api/v1/people/{id}/plan/notes", params(("id" = String, Path)), request_body = NewNote,
-    responses((status = 201, body = NoteDto), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, description = "Created; the body is the new record", body = NoteDto), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn add_note(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -381,6 +381,7 @@ fn task_line_dto(line: TaskListLine) -> TaskLineDto {
 }
 
 #[derive(Deserialize, IntoParams, Default)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct TaskFilter {
     /// `overdue` or `due_soon` to show only those; empty for every outstanding task.
@@ -428,7 +429,7 @@ async fn task_list(state: AppState, me: Member, owner: TaskOwner, filter: TaskFi
 
 /// Outstanding tasks assigned to you personally, earliest due first (each person listed is audited).
 #[utoipa::path(get, path = "/api/v1/tasks/mine", params(TaskFilter),
-    responses((status = 200, body = [TaskLineDto]), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "The result", body = [TaskLineDto]), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn my_tasks(State(state): State<AppState>, me: Member, Query(filter): Query<TaskFilter>) -> ApiResult {
     let owner = TaskOwner::Member(me.0.actor.member_id);
     task_list(state, me, owner, filter).await
@@ -437,7 +438,7 @@ async fn my_tasks(State(state): State<AppState>, me: Member, Query(filter): Quer
 /// Outstanding tasks owned by your agency, earliest due first: plan tasks and the help tasks of
 /// exclusion orders in force that have not started (each person listed is audited).
 #[utoipa::path(get, path = "/api/v1/tasks/agency", params(TaskFilter),
-    responses((status = 200, body = [TaskLineDto]), (status = 403, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 200, description = "The result", body = [TaskLineDto]), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn agency_tasks(State(state): State<AppState>, me: Member, Query(filter): Query<TaskFilter>) -> ApiResult {
     let owner = TaskOwner::Agency(me.0.actor.agency_id);
     task_list(state, me, owner, filter).await

@@ -41,7 +41,7 @@ pub struct EndedDto {
 }
 
 /// The member's open sessions, newest first.
-#[utoipa::path(get, path = "/api/v1/sessions", responses((status = 200, body = SessionsDto), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/sessions", operation_id = "list_sessions", responses((status = 200, description = "The result", body = SessionsDto), (status = 401, description = "Not signed in (problem JSON)", body = Problem)))]
 async fn list(State(state): State<AppState>, Member(me, _): Member) -> ApiResult {
     let sessions = state
         .sessions()
@@ -59,7 +59,7 @@ async fn list(State(state): State<AppState>, Member(me, _): Member) -> ApiResult
 }
 
 /// Ends every session of the member but the one of this call, on every server.
-#[utoipa::path(post, path = "/api/v1/sessions/end-others", responses((status = 200, body = EndedDto), (status = 401, body = Problem)))]
+#[utoipa::path(post, path = "/api/v1/sessions/end-others", responses((status = 200, description = "The result", body = EndedDto), (status = 401, description = "Not signed in (problem JSON)", body = Problem)))]
 async fn end_others(State(state): State<AppState>, Member(me, _): Member) -> ApiResult {
     let ended = state.sessions().end_others(&me.actor, &me.token_hash).await?;
     Ok(Json(EndedDto { ended }).into_response())

@@ -69,8 +69,10 @@ async fn list_page(
     errors: ErrorList,
     posted: Posted,
 ) -> Result<ListPage, WebError> {
-    let lines = state.conferences().meetings(&me.actor).await?;
-    let today = state.conferences().today();
+    let conferences = state.conferences_for(&me.actor).await?;
+    let context = &state.in_agency_pack(context, &me.actor).await?;
+    let lines = conferences.meetings(&me.actor).await?;
+    let today = conferences.today();
     let agencies = state.directory().agencies().await?;
     let checked: BTreeSet<String> = posted.all("invited").into_iter().collect();
     let rows = lines
@@ -105,7 +107,12 @@ async fn plan_meeting(
 ) -> Result<Response, WebError> {
     let input =
         MeetingInput { date: posted.get("date"), location: posted.get("location"), invited: posted.all("invited") };
-    let result = state.conferences().plan_meeting(&me.actor, &input).await.map(|m| format!("/conferences/{}", m.id));
+    let result = state
+        .conferences_for(&me.actor)
+        .await?
+        .plan_meeting(&me.actor, &input)
+        .await
+        .map(|m| format!("/conferences/{}", m.id));
     after_post(result, context.texts, |errors| list_page(&state, &me, &context, errors, posted)).await
 }
 
@@ -160,7 +167,8 @@ async fn meeting_page(
     errors: ErrorList,
     posted: Posted,
 ) -> Result<MeetingPage, WebError> {
-    let file = state.conferences().meeting_file(&me.actor, id).await?;
+    let file = state.conferences_for(&me.actor).await?.meeting_file(&me.actor, id).await?;
+    let context = &state.in_agency_pack(context, &me.actor).await?;
     let agencies = state.directory().agencies().await?;
     let members = state.directory().members().await?;
     let t = context.texts;
@@ -241,7 +249,7 @@ async fn add_to_agenda(
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
     let result = match ConferenceRequestId::parse(&posted.get("request")) {
-        Ok(request) => state.conferences().add_to_agenda(&me.actor, id, request).await,
+        Ok(request) => state.conferences_for(&me.actor).await?.add_to_agenda(&me.actor, id, request).await,
         Err(_) => Err(invalid(FieldError::new("request", "error.conference.unknown_request"))),
     };
     after_meeting_post(&state, &me, &context, id, result, posted).await
@@ -254,7 +262,7 @@ async fn attendance(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
-    let result = state.conferences().record_attendance(&me.actor, id, &posted.all("present")).await;
+    let result = state.conferences_for(&me.actor).await?.record_attendance(&me.actor, id, &posted.all("present")).await;
     after_meeting_post(&state, &me, &context, id, result, posted).await
 }
 
@@ -284,7 +292,7 @@ async fn minutes(
         decisions,
         restricted_to: posted.all("restricted_to"),
     };
-    let result = state.conferences().record_minutes(&me.actor, id, person, &input).await;
+    let result = state.conferences_for(&me.actor).await?.record_minutes(&me.actor, id, person, &input).await;
     after_meeting_post(&state, &me, &context, id, result, posted).await
 }
 
@@ -295,7 +303,7 @@ async fn close(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
-    let result = state.conferences().close(&me.actor, id).await;
+    let result = state.conferences_for(&me.actor).await?.close(&me.actor, id).await;
     after_meeting_post(&state, &me, &context, id, result, posted).await
 }
 
@@ -306,7 +314,7 @@ async fn cancel(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
-    let result = state.conferences().cancel(&me.actor, id, &posted.get("cancel_reason")).await;
+    let result = state.conferences_for(&me.actor).await?.cancel(&me.actor, id, &posted.get("cancel_reason")).await;
     after_meeting_post(&state, &me, &context, id, result, posted).await
 }
 
@@ -318,6 +326,10 @@ async fn remove_from_agenda(
 ) -> Result<Response, WebError> {
     let id = meeting_id(&id)?;
     let person = person_id(&posted.get("person"))?;
-    let result = state.conferences().remove_from_agenda(&me.actor, id, person, &posted.get("remove_reason")).await;
+    let result = state
+        .conferences_for(&me.actor)
+        .await?
+        .remove_from_agenda(&me.actor, id, person, &posted.get("remove_reason"))
+        .await;
     after_meeting_post(&state, &me, &context, id, result, posted).await
 }

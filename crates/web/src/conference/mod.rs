@@ -66,12 +66,14 @@ async fn person_page(
     errors: ErrorList,
     posted: Posted,
 ) -> Result<PersonPage, WebError> {
-    let file = state.conferences().file(&me.actor, id).await?;
+    let conferences = state.conferences_for(&me.actor).await?;
+    let file = conferences.file(&me.actor, id).await?;
     let agencies = state.directory().agencies().await?;
     let members = state.directory().members().await?;
     let t = context.texts;
     let zone = &state.config.time_zone;
-    let requests = file.requests.iter().map(|r| request_row(r, &state.beyond, &agencies, &members, zone, t)).collect();
+    let requests =
+        file.requests.iter().map(|r| request_row(r, conferences.pack, &agencies, &members, zone, t)).collect();
     let discussed = file
         .discussed
         .iter()
@@ -79,7 +81,7 @@ async fn person_page(
         .collect();
     // Invite the team by default; after a refused post, what was ticked.
     let checked: BTreeSet<String> = if posted.is_empty() {
-        team_agencies(&file.team, state.conferences().today()).iter().map(|a| (*a).to_string()).collect()
+        team_agencies(&file.team, conferences.today()).iter().map(|a| (*a).to_string()).collect()
     } else {
         posted.all("invited").into_iter().collect()
     };
@@ -133,7 +135,7 @@ async fn request(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let input = RequestInput { reason: posted.get("reason"), goal: posted.get("goal"), invited: posted.all("invited") };
-    let result = state.conferences().request(&me.actor, id, &input).await.map(drop);
+    let result = state.conferences_for(&me.actor).await?.request(&me.actor, id, &input).await.map(drop);
     after_person_post(&state, &me, &context, id, result, posted).await
 }
 
@@ -146,7 +148,7 @@ async fn propose(
     posted.0.retain(|(k, _)| k != "form");
     posted.0.push(("form".into(), PROPOSAL_FORM.into()));
     let input = ProposalInput { goal: posted.get("goal"), flags: posted.all("flags") };
-    let result = state.conferences().propose(&me.actor, id, &input).await.map(drop);
+    let result = state.conferences_for(&me.actor).await?.propose(&me.actor, id, &input).await.map(drop);
     after_person_post(&state, &me, &context, id, result, posted).await
 }
 
@@ -165,7 +167,9 @@ async fn triage_page(
     context: &RequestContext,
     errors: ErrorList,
 ) -> Result<TriagePage, WebError> {
-    let lines = state.conferences().triage_list(&me.actor).await?;
+    let conferences = state.conferences_for(&me.actor).await?;
+    let context = &state.in_agency_pack(context, &me.actor).await?;
+    let lines = conferences.triage_list(&me.actor).await?;
     let agencies = state.directory().agencies().await?;
     let members = state.directory().members().await?;
     let t = context.texts;
@@ -173,7 +177,7 @@ async fn triage_page(
     let rows = lines
         .iter()
         .map(|l| {
-            let row = request_row(&l.request, &state.beyond, &agencies, &members, zone, t);
+            let row = request_row(&l.request, conferences.pack, &agencies, &members, zone, t);
             let carried = if l.carried_over {
                 t.fill("triage.carried_over", &[("date", &l.request.triage_on.to_string())])
             } else {
@@ -200,6 +204,7 @@ async fn triage(
         "accept" => TriageInput::Accept,
         _ => TriageInput::Decline { reason: posted.get("decline_reason") },
     };
-    let result = state.conferences().triage(&me.actor, request, &input).await.map(|_| "/triage".to_owned());
+    let result =
+        state.conferences_for(&me.actor).await?.triage(&me.actor, request, &input).await.map(|_| "/triage".to_owned());
     after_post(result, context.texts, |errors| triage_page(&state, &me, &context, errors)).await
 }

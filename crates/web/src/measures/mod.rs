@@ -72,7 +72,7 @@ async fn zsm_obligations(
             let kind = o
                 .pack
                 .obligation_kind(&o.obligation.kind)
-                .map_or_else(|| o.obligation.kind.to_string(), |k| crate::zsm::named(&k.name_nl, &k.name_en, t));
+                .map_or_else(|| o.obligation.kind.to_string(), |k| crate::zsm::named(k, t));
             let disposal = crate::zsm::disposal_name(o.pack, &o.disposal, t);
             ZsmObligationView {
                 kind: format!("{kind} ({disposal})"),

@@ -60,14 +60,25 @@ pub fn message(event: &Event, person_name: Option<&str>, t: Texts) -> String {
     }
     let someone = t.get("notifications.someone");
     // A text from a pack comes in each language, as `name.<lang>`: the reader's is `{name}`.
+    // Events written before a language existed lack it; those read in English instead.
+    let in_lang = |lang: &'static str| {
+        event.detail.iter().filter_map(move |(k, v)| match k.rsplit_once('.') {
+            Some((name, code)) if code == lang => Some((name, v.as_str())),
+            _ => None,
+        })
+    };
     let mut params: Vec<(&str, &str)> = event
         .detail
         .iter()
-        .filter_map(|(k, v)| match k.rsplit_once('.') {
-            Some((name, lang)) if Lang::parse(lang).is_some() => (lang == t.lang.code()).then_some((name, v.as_str())),
-            _ => Some((k.as_str(), v.as_str())),
-        })
+        .filter(|(k, _)| k.rsplit_once('.').is_none_or(|(_, lang)| Lang::parse(lang).is_none()))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .chain(in_lang(t.lang.code()))
         .collect();
+    for (name, value) in in_lang(Lang::En.code()) {
+        if !params.iter().any(|(known, _)| *known == name) {
+            params.push((name, value));
+        }
+    }
     params.push(("person", person_name.unwrap_or(someone)));
     t.fill(&key, &params)
 }

@@ -2,15 +2,12 @@
 //! scores over time as a small SVG line with the same numbers in a table beside it.
 
 use crate::forms::{ErrorList, Posted};
-use crate::i18n::{Lang, Texts};
+use crate::i18n::Texts;
 use domain::jurisdiction::{Lang as PackLang, ScreeningConfig};
 use domain::screening::{ScoreInput, Screening, ScreeningInput, Trend, compare, history, score_field, source_field};
 
 pub fn pack_lang(texts: Texts) -> PackLang {
-    match texts.lang {
-        Lang::En => PackLang::En,
-        Lang::Nl => PackLang::Nl,
-    }
+    texts.lang.pack()
 }
 
 /// One life domain on the form.

@@ -44,6 +44,7 @@ pub(super) async fn board_data(
     location: &str,
 ) -> Result<BoardFragment, WebError> {
     let board = state.zsm().board(&me.actor, location).await?;
+    let context = &context.in_pack(board.pack);
     let t = context.texts;
     let partners = partner_columns(board.pack, t);
     let mut open = Vec::new();
@@ -135,6 +136,7 @@ pub(super) async fn obligations_page(
 ) -> Result<Response, WebError> {
     let (location, list) = state.zsm().obligations(&me.actor, &location).await?;
     let pack = domain::jurisdiction::shipped_pack(&location.pack).map_err(|e| WebError::internal(e.to_string()))?;
+    let context = context.in_pack(pack);
     let t = context.texts;
     let mut versions: Vec<(CaseId, i64)> = Vec::new();
     for item in &list {
@@ -149,10 +151,7 @@ pub(super) async fn obligations_page(
             suspect: m.suspect_name,
             obligation: ObligationView {
                 id: m.obligation.id,
-                kind: pack
-                    .obligation_kind(&m.obligation.kind)
-                    .map(|k| named(&k.name_nl, &k.name_en, t))
-                    .unwrap_or_default(),
+                kind: pack.obligation_kind(&m.obligation.kind).map(|k| named(k, t)).unwrap_or_default(),
                 period: format!("{} – {}", m.obligation.starts_on, m.obligation.ends_on),
                 details: m.obligation.details,
                 monitor: m.obligation.responsible_agency.to_string(),
@@ -217,8 +216,9 @@ pub(super) async fn metrics_page(
     Path(location): Path<String>,
     Query(period): Query<Period>,
 ) -> Result<Response, WebError> {
-    let t = context.texts;
     let (loc, pack) = state.zsm().location(&location).await?;
+    let context = context.in_pack(pack);
+    let t = context.texts;
     // A period that does not read is named in the error summary, with the default period shown.
     let (status, errors, metrics) = match state.zsm().metrics(&me.actor, &location, &period.from, &period.to).await {
         Ok((_, metrics)) => (StatusCode::OK, ErrorList::default(), metrics),

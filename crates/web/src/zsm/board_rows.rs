@@ -61,13 +61,13 @@ struct RowStates<'a> {
 
 /// Rendered rows of this server, one cache per language.
 pub(crate) struct BoardRows {
-    nl: VersionCache<RenderedRow>,
-    en: VersionCache<RenderedRow>,
+    /// One cache per language, in the order of `Lang::ALL`.
+    by_lang: [VersionCache<RenderedRow>; 3],
 }
 
 impl Default for BoardRows {
     fn default() -> Self {
-        BoardRows { nl: VersionCache::new(PARSED_ENTRIES), en: VersionCache::new(PARSED_ENTRIES) }
+        BoardRows { by_lang: Lang::ALL.map(|_| VersionCache::new(PARSED_ENTRIES)) }
     }
 }
 
@@ -80,10 +80,8 @@ impl BoardRows {
         partners: &[(Partner, &str)],
         t: Texts,
     ) -> Result<Arc<RenderedRow>, askama::Error> {
-        let cache = match t.lang {
-            Lang::Nl => &self.nl,
-            Lang::En => &self.en,
-        };
+        let index = Lang::ALL.iter().position(|lang| *lang == t.lang).unwrap_or_default();
+        let cache = &self.by_lang[index];
         let (id, version) = (case.stored.id().as_uuid(), case.stored.version);
         if let Some(row) = cache.get(id, version).filter(|row| row.suspect == case.suspect_name) {
             return Ok(row);

@@ -214,6 +214,7 @@ pub(super) async fn case_view(
     draft: Draft,
 ) -> Result<CasePage, WebError> {
     let file = state.zsm().open(&me.actor, id, "ZSM case page").await?;
+    let context = &context.in_pack(file.pack);
     let t = context.texts;
     let zone = &file.pack.time_zone;
     let now = state.clock.now();
@@ -303,11 +304,7 @@ pub(super) async fn case_view(
                 .iter()
                 .map(|o| ObligationView {
                     id: o.id,
-                    kind: file
-                        .pack
-                        .obligation_kind(&o.kind)
-                        .map(|k| named(&k.name_nl, &k.name_en, t))
-                        .unwrap_or_else(|| o.kind.to_string()),
+                    kind: file.pack.obligation_kind(&o.kind).map(|k| named(k, t)).unwrap_or_else(|| o.kind.to_string()),
                     period: format!("{} – {}", o.starts_on, o.ends_on),
                     details: o.details.clone(),
                     monitor: names.agency(o.responsible_agency.as_str(), t),

@@ -59,7 +59,7 @@ pub(super) fn disposal_choices(
         .iter()
         .map(|d| DisposalChoice {
             code: d.code.to_string(),
-            name: named(&d.name_nl, &d.name_en, t),
+            name: named(d, t),
             basis: d.legal_basis.clone(),
             parameters: d
                 .parameters
@@ -68,18 +68,20 @@ pub(super) fn disposal_choices(
                     let (input, unit, options) = match &p.value {
                         ParameterKind::Integer { unit, min, max } => (
                             "number",
-                            format!("{} ({min}–{})", unit.label(), max.map(|m| m.to_string()).unwrap_or_default()),
+                            format!(
+                                "{} ({min}–{})",
+                                unit_label(*unit, t),
+                                max.map(|m| m.to_string()).unwrap_or_default()
+                            ),
                             Vec::new(),
                         ),
                         ParameterKind::Money { .. } => ("money", "€".to_string(), Vec::new()),
                         ParameterKind::Flag => ("flag", String::new(), Vec::new()),
                         ParameterKind::Text { .. } => ("text", String::new(), Vec::new()),
                         ParameterKind::Date => ("date", String::new(), Vec::new()),
-                        ParameterKind::Choice { options } => (
-                            "choice",
-                            String::new(),
-                            options.iter().map(|o| (o.code.clone(), named(&o.name_nl, &o.name_en, t))).collect(),
-                        ),
+                        ParameterKind::Choice { options } => {
+                            ("choice", String::new(), options.iter().map(|o| (o.code.clone(), named(o, t))).collect())
+                        }
                     };
                     let value = if form.disposal == d.code.as_str() {
                         form.parameters.get(p.code.as_str()).cloned().unwrap_or_default()
@@ -91,7 +93,7 @@ pub(super) fn disposal_choices(
                         id: name.replace('.', "-"),
                         error: errors.for_field(&name).map(str::to_string),
                         name,
-                        label: named(&p.name_nl, &p.name_en, t),
+                        label: named(p, t),
                         input,
                         unit,
                         options,
@@ -104,16 +106,13 @@ pub(super) fn disposal_choices(
                 .requires
                 .iter()
                 .map(|r| {
-                    let mut when: Vec<String> = r
-                        .when_any_parameter
-                        .iter()
-                        .filter_map(|code| d.parameter(code).map(|p| named(&p.name_nl, &p.name_en, t)))
-                        .collect();
+                    let mut when: Vec<String> =
+                        r.when_any_parameter.iter().filter_map(|code| d.parameter(code).map(|p| named(p, t))).collect();
                     if r.when_obligations {
                         when.push(t.get("zsm.decision.obligations").to_string());
                     }
                     if let Some(sum) = &r.when_sum_above {
-                        when.push(format!("> € {}", euros(sum.amount_cents)));
+                        when.push(format!("> € {}", euros_in(sum.amount_cents, t)));
                     }
                     let who = t.get(&partner_key(r.partner)).to_string();
                     format!(
@@ -138,6 +137,7 @@ pub(super) async fn decision_view(
     errors: ErrorList,
 ) -> Result<DecisionPage, WebError> {
     let file = state.zsm().open_for_decision(&me.actor, id, "ZSM decision form").await?;
+    let context = &context.in_pack(file.pack);
     let t = context.texts;
     let name = Names::of(state, &file).await?.suspect(&file);
     let contributions = &file.view.case.contributions;
@@ -152,7 +152,7 @@ pub(super) async fn decision_view(
                 let line = format!(
                     "{} {symbol} {text} — {} ({})",
                     t.get(&partner_key(requirement.partner)),
-                    named(&disposal.name_nl, &disposal.name_en, t),
+                    named(disposal, t),
                     requirement.legal_basis
                 );
                 if !missing.contains(&line) || applies_now {
@@ -189,12 +189,7 @@ pub(super) async fn decision_view(
         amend,
         action: format!("/zsm/cases/{id}/{}", if amend { "amend" } else { "decision" }),
         disposals: disposal_choices(file.pack, &form, &errors, t),
-        obligation_kinds: file
-            .pack
-            .obligation_kinds
-            .iter()
-            .map(|k| (k.code.to_string(), named(&k.name_nl, &k.name_en, t)))
-            .collect(),
+        obligation_kinds: file.pack.obligation_kinds.iter().map(|k| (k.code.to_string(), named(k, t))).collect(),
         obligations,
         missing,
         form,

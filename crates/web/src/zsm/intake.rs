@@ -14,9 +14,20 @@ pub(super) struct IndexPage {
 
 pub(super) async fn index(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
     let locations = state.zsm().locations().await?;
+    let context = context.in_pack(pack_of(state.config.pack, &locations));
     let page = Page::new(&context, context.texts.get("zsm.index.title"));
     let can_register = me.actor.roles.contains(&Role::PoliceOfficer);
     ok(&IndexPage { page, locations, can_register })
+}
+
+/// The pack whose words the index and intake speak: the locations' own when they all share
+/// one (a deployment of custody suites says "custody suite"), else the deployment's.
+fn pack_of(default: &'static JurisdictionPack, locations: &[ZsmLocation]) -> &'static JurisdictionPack {
+    let mut packs = locations.iter().map(|l| l.pack.as_str());
+    match packs.next() {
+        Some(first) if packs.all(|code| code == first) => shipped_pack(first).unwrap_or(default),
+        _ => default,
+    }
 }
 
 #[derive(Template)]
@@ -74,6 +85,7 @@ async fn intake_view(
     errors: ErrorList,
 ) -> Result<IntakePage, WebError> {
     let locations = state.zsm().locations().await?;
+    let context = &context.in_pack(pack_of(state.config.pack, &locations));
     let lawyers = lawyer_choices(state).await?;
     let suspect = suspect_picker(state, me, context, posted, &form.suspect_id, &errors).await?;
     Ok(IntakePage {

@@ -29,7 +29,7 @@ use case::*;
 use decision::*;
 use domain::access::Role;
 use domain::ids::{CaseId, MemberId, ObligationId, PersonId};
-use domain::jurisdiction::{JurisdictionPack, LIFE_DOMAINS, ParameterKind, Partner};
+use domain::jurisdiction::{JurisdictionPack, LIFE_DOMAINS, ParameterKind, Partner, shipped_pack};
 use domain::screening::ADVICE;
 use domain::service::ServiceResult;
 use domain::validation::{FieldError, invalid};

@@ -32,10 +32,7 @@ pub(super) fn order_options(
         .filter(|c| c.ordered_by.contains(&office) && !file.clocks.iter().any(|run| run.clock == c.code))
         .map(|c| OrderOption {
             code: c.code.to_string(),
-            label: t.fill(
-                "zsm.order.title",
-                &[("clock", &format!("{} ({})", named(&c.name_nl, &c.name_en, t), c.legal_basis))],
-            ),
+            label: t.fill("zsm.order.title", &[("clock", &format!("{} ({})", named(c, t), c.legal_basis))]),
             now: now.clone(),
             basis: String::new(),
         })

@@ -38,6 +38,7 @@ pub(super) async fn record_page(
 ) -> Result<Response, WebError> {
     let id = case_id(&id)?;
     let file = state.zsm().open(&me.actor, id, "ZSM decision record").await?;
+    let context = context.in_pack(file.pack);
     let t = context.texts;
     let zone = &file.pack.time_zone;
     let case = &file.view.case;
@@ -111,8 +112,7 @@ pub(super) async fn record_page(
             .obligations
             .iter()
             .map(|o| {
-                let kind =
-                    file.pack.obligation_kind(&o.kind).map(|k| named(&k.name_nl, &k.name_en, t)).unwrap_or_default();
+                let kind = file.pack.obligation_kind(&o.kind).map(|k| named(k, t)).unwrap_or_default();
                 let monitor = names.agency(o.responsible_agency.as_str(), t);
                 t.fill(
                     "zsm.record.obligation",

@@ -5,7 +5,7 @@ use crate::forms::Posted;
 use crate::i18n::Texts;
 use crate::page::local_time;
 use domain::jurisdiction::{
-    ClockCode, ContributionState, DisposalOutcome, JurisdictionPack, LIFE_DOMAINS, ParameterKind, Partner,
+    ClockCode, ContributionState, DisposalOutcome, JurisdictionPack, LIFE_DOMAINS, Named, ParameterKind, Partner, Unit,
 };
 use domain::screening::ADVICE;
 use domain::zsm::model::contribution::ContributionContent;
@@ -57,19 +57,19 @@ pub fn outcome_label(outcome: DisposalOutcome, t: Texts) -> String {
 
 pub fn clock_name(pack: &JurisdictionPack, code: &ClockCode, t: Texts) -> String {
     match pack.clock(code) {
-        Ok(definition) => match t.lang {
-            crate::i18n::Lang::Nl => definition.name_nl.clone(),
-            crate::i18n::Lang::En => definition.name_en.clone(),
-        },
+        Ok(definition) => named(definition, t),
         Err(_) => code.to_string(),
     }
 }
 
-pub fn named(nl: &str, en: &str, t: Texts) -> String {
-    match t.lang {
-        crate::i18n::Lang::Nl => nl.to_string(),
-        crate::i18n::Lang::En => en.to_string(),
-    }
+/// A pack's name for something, in the member's language.
+pub fn named(item: &impl Named, t: Texts) -> String {
+    item.name(t.lang.pack()).to_string()
+}
+
+/// A pack's unit (`hours`, `days`, `months`) in the member's language.
+pub fn unit_label(unit: Unit, t: Texts) -> &'static str {
+    t.text(&format!("unit.{}", unit.label()))
 }
 
 /// The warning beside a clock: an alarm once it is overdue (red: a legal limit is exceeded),
@@ -161,10 +161,7 @@ pub fn clock_rows(
                                     code: e.code.to_string(),
                                     label: t.fill(
                                         "zsm.clock.extend",
-                                        &[(
-                                            "extension",
-                                            &format!("{} ({})", named(&e.name_nl, &e.name_en, t), e.legal_basis),
-                                        )],
+                                        &[("extension", &format!("{} ({})", named(e, t), e.legal_basis))],
                                     ),
                                 })
                                 .collect()
@@ -299,7 +296,14 @@ pub fn money_text(cents: i64, t: Texts) -> String {
 
 /// A number with its unit in the page's language, e.g. `40 uur`, `3 months`.
 pub fn unit_text(n: i64, unit: domain::jurisdiction::disposals::Unit, t: Texts) -> String {
-    t.fill(&format!("zsm.unit.{}", unit.label()), &[("n", &n.to_string())])
+    format!("{n} {}", unit_label(unit, t))
+}
+
+/// Euros as a member reads them: Italian writes the decimal comma (250,50). Dutch and English
+/// pages keep the point they have always shown, which the money fields also accept.
+pub fn euros_in(cents: i64, t: Texts) -> String {
+    let text = euros(cents);
+    if t.lang == crate::i18n::Lang::It { text.replace('.', ",") } else { text }
 }
 
 pub fn parameter_text(value: &ParameterValue, kind: Option<&ParameterKind>, t: Texts) -> String {
@@ -313,11 +317,9 @@ pub fn parameter_text(value: &ParameterValue, kind: Option<&ParameterKind>, t: T
         ParameterValue::Text(text) => text.clone(),
         ParameterValue::Date(date) => date.to_string(),
         ParameterValue::Choice(code) => match kind {
-            Some(ParameterKind::Choice { options }) => options
-                .iter()
-                .find(|o| &o.code == code)
-                .map(|o| named(&o.name_nl, &o.name_en, t))
-                .unwrap_or_else(|| code.clone()),
+            Some(ParameterKind::Choice { options }) => {
+                options.iter().find(|o| &o.code == code).map(|o| named(o, t)).unwrap_or_else(|| code.clone())
+            }
             _ => code.clone(),
         },
     }
@@ -331,14 +333,14 @@ pub fn decision_lines(decision: &Decision, pack: &JurisdictionPack, t: Texts) ->
         .iter()
         .map(|(code, value)| {
             let parameter = definition.and_then(|d| d.parameter(code));
-            let name = parameter.map(|p| named(&p.name_nl, &p.name_en, t)).unwrap_or_else(|| code.to_string());
+            let name = parameter.map(|p| named(p, t)).unwrap_or_else(|| code.to_string());
             (name, parameter_text(value, parameter.map(|p| &p.value), t))
         })
         .collect()
 }
 
 pub fn disposal_name(pack: &JurisdictionPack, code: &str, t: Texts) -> String {
-    pack.disposal(&code.into()).map(|d| named(&d.name_nl, &d.name_en, t)).unwrap_or_else(|_| code.to_string())
+    pack.disposal(&code.into()).map(|d| named(d, t)).unwrap_or_else(|_| code.to_string())
 }
 
 /// The intake form from its fields; offence and victim rows are repeated fields in order.

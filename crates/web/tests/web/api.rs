@@ -228,3 +228,25 @@ async fn two_servers_on_one_postgresql_share_sessions() {
     assert_eq!(on_second.status(), StatusCode::OK, "signed in on the first server, recognised by the second");
     assert!(on_second.text().await.unwrap().contains("agent (test)"));
 }
+
+/// The document validates as OpenAPI 3.1 with `openapi-spec-validator` (installed by `.ci/run`,
+/// named by `DESIST_OPENAPI_VALIDATOR`); partner systems generate their clients from it.
+#[tokio::test]
+async fn the_openapi_document_validates() {
+    let Ok(validator) = std::env::var("DESIST_OPENAPI_VALIDATOR") else {
+        eprintln!("skipped: DESIST_OPENAPI_VALIDATOR is not set");
+        return;
+    };
+    let app = spawn_app().await;
+    let doc = app.anonymous().get("/api/openapi.json").await.text().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, doc).unwrap();
+    let output = std::process::Command::new(&validator)
+        .args(["--subschema-errors", "all", "--validation-errors", "all"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|error| panic!("run {validator}: {error}"));
+    let said = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "the OpenAPI document does not validate:\n{said}");
+}

@@ -120,7 +120,7 @@ fn checked(answers: &[Answer]) -> usize {
 
 /// The application behind a proxy it trusts, so tests can sign in from many addresses.
 fn behind_a_proxy() -> crate::support::Spawn {
-    crate::support::app().configure(|c| c.trust_forwarded_for = true)
+    crate::support::app().configure(|c| c.trusted_proxies = web::proxies::TrustedProxies::everyone())
 }
 
 /// Issue 16, item 3: 60 parallel wrong passwords on one account got 42 checked (limit 5); 60
@@ -156,6 +156,21 @@ async fn parallel_wrong_passwords_are_checked_at_most_up_to_the_limits_on_sqlite
 async fn parallel_wrong_passwords_are_checked_at_most_up_to_the_limits_on_postgres() {
     let Some(app) = room_for_all().postgres().await else { return };
     parallel_wrong_passwords_are_checked_at_most_up_to_the_limits(app).await;
+}
+
+/// Issue 18: `X-Forwarded-For` is believed only from a trusted proxy. Without one, guesses that
+/// each claim a fresh address all come from the one peer and are throttled as one address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forwarded_addresses_from_an_untrusted_peer_do_not_escape_the_throttle() {
+    let app = crate::support::app()
+        .configure(|c| c.password_checks = PasswordLimits { concurrent: 2, queue: 200, ..PasswordLimits::default() })
+        .sqlite()
+        .await;
+    app.probation_officer().await;
+    let invented: Vec<_> =
+        (0..30).map(|n| ("fatima".to_string(), format!("wrong password {n}"), format!("198.51.100.{n}"))).collect();
+    let answers = at_once(&app, invented, false).await;
+    assert!(checked(&answers) <= 5, "one peer, invented addresses: {:?}", statuses(&answers));
 }
 
 /// Issue 16, item 1: each check takes ~19 MiB and a core, and 200 concurrent wrong sign-ins

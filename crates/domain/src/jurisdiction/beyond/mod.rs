@@ -10,7 +10,10 @@ mod screening;
 mod triage_calendar;
 
 pub use criteria::{ComplexCaseCriteria, Condition, CriteriaRule, TriageFlag};
-pub use pack::{BeyondPack, ENGLAND_WALES_PACK_TOML, Lang, Localized, NL_PACK_TOML, PackError};
+pub use pack::{
+    BeyondPack, ENGLAND_WALES_PACK_TOML, ITALY_PACK_TOML, Lang, Localized, NL_PACK_TOML, PackError,
+    SHIPPED_BEYOND_PACKS,
+};
 pub use rules::{AreaBanRules, ConferenceRules, EpisodeRules, ExclusionOrderRules, PlanRules};
 pub use screening::{DomainKey, LifeDomain, ScaleLevel, ScreeningConfig};
 pub use triage_calendar::TriageCalendar;

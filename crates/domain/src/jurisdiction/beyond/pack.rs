@@ -16,6 +16,12 @@ use thiserror::Error;
 pub const NL_PACK_TOML: &str = include_str!("../../../../../packs/beyond-nl.toml");
 /// The England and Wales pack (IOM, multi-agency meetings).
 pub const ENGLAND_WALES_PACK_TOML: &str = include_str!("../../../../../packs/beyond-england-wales.toml");
+/// The Italian pack (Turin: the case table of the local network, *rete territoriale*).
+pub const ITALY_PACK_TOML: &str = include_str!("../../../../../packs/beyond-italy.toml");
+
+/// The shipped packs by jurisdiction code, the same codes as the ZSM packs (`SHIPPED_PACKS`).
+pub const SHIPPED_BEYOND_PACKS: [(&str, &str); 3] =
+    [("nl", NL_PACK_TOML), ("england-wales", ENGLAND_WALES_PACK_TOML), ("italy", ITALY_PACK_TOML)];
 
 /// A language the pack carries texts in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,6 +29,7 @@ pub const ENGLAND_WALES_PACK_TOML: &str = include_str!("../../../../../packs/bey
 pub enum Lang {
     Nl,
     En,
+    It,
 }
 
 /// A text in every language of the message catalogue.
@@ -31,6 +38,7 @@ pub enum Lang {
 pub struct Localized {
     pub nl: String,
     pub en: String,
+    pub it: String,
 }
 
 impl Localized {
@@ -38,17 +46,20 @@ impl Localized {
         match lang {
             Lang::Nl => &self.nl,
             Lang::En => &self.en,
+            Lang::It => &self.it,
         }
     }
 
     pub(crate) fn is_complete(&self) -> bool {
-        !self.nl.trim().is_empty() && !self.en.trim().is_empty()
+        [&self.nl, &self.en, &self.it].iter().all(|text| !text.trim().is_empty())
     }
 }
 
 /// What is wrong with a pack file; fix the file named in the message.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PackError {
+    #[error("no \"beyond the case\" pack is shipped for jurisdiction {0:?}")]
+    UnknownPack(String),
     #[error("the pack is not valid TOML or has unexpected fields: {0}")]
     Syntax(String),
     #[error("unknown time zone {0:?}: use an IANA name such as \"Europe/Amsterdam\"")]
@@ -63,7 +74,7 @@ pub enum PackError {
     UnknownSignal(String),
     #[error("[screening.zsm_signals] maps to life domain {0:?}, which is not under [[screening.domains]]")]
     UnknownDomain(String),
-    #[error("{0:?} needs a text in both nl and en")]
+    #[error("{0:?} needs a text in nl, en and it")]
     MissingTranslation(String),
     #[error("triage cut-off time {0:?} is not a time of day like \"12:00\"")]
     BadCutoffTime(String),
@@ -174,6 +185,27 @@ impl BeyondPack {
         })
     }
 
+    /// The shipped pack of a jurisdiction (`nl`, `england-wales`, `italy`).
+    pub fn shipped(jurisdiction: &str) -> Result<Self, PackError> {
+        let (_, text) = SHIPPED_BEYOND_PACKS
+            .iter()
+            .find(|(code, _)| *code == jurisdiction)
+            .ok_or_else(|| PackError::UnknownPack(jurisdiction.to_owned()))?;
+        Self::parse(text)
+    }
+
+    /// The shipped pack of a jurisdiction, parsed once per process (for a Safety House that
+    /// names a pack other than the deployment's).
+    pub fn shipped_static(jurisdiction: &str) -> Result<&'static Self, PackError> {
+        static LOADED: std::sync::OnceLock<Vec<Result<BeyondPack, PackError>>> = std::sync::OnceLock::new();
+        let loaded = LOADED.get_or_init(|| SHIPPED_BEYOND_PACKS.iter().map(|(_, text)| Self::parse(text)).collect());
+        let index = SHIPPED_BEYOND_PACKS
+            .iter()
+            .position(|(code, _)| *code == jurisdiction)
+            .ok_or_else(|| PackError::UnknownPack(jurisdiction.to_owned()))?;
+        loaded[index].as_ref().map_err(|e| PackError::Syntax(e.to_string()))
+    }
+
     /// The embedded Dutch pack; panics only if the shipped file is broken, which a test guards.
     pub fn nl() -> Self {
         Self::parse(NL_PACK_TOML).expect("embedded packs/beyond-nl.toml is valid")
@@ -182,6 +214,11 @@ impl BeyondPack {
     /// The embedded England and Wales pack.
     pub fn england_wales() -> Self {
         Self::parse(ENGLAND_WALES_PACK_TOML).expect("embedded packs/beyond-england-wales.toml is valid")
+    }
+
+    /// The embedded Italian pack.
+    pub fn italy() -> Self {
+        Self::parse(ITALY_PACK_TOML).expect("embedded packs/beyond-italy.toml is valid")
     }
 }
 
@@ -210,6 +247,37 @@ mod tests {
         assert_eq!(pack.jurisdiction, "england-wales");
         assert_eq!(pack.time_zone.iana_name(), Some("Europe/London"));
         assert!(pack.screening.domains.len() >= 10);
+    }
+
+    #[test]
+    fn every_zsm_pack_has_a_beyond_twin_of_its_jurisdiction() {
+        for (code, _) in crate::jurisdiction::SHIPPED_PACKS {
+            let pack = BeyondPack::shipped(code).unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert_eq!(pack.jurisdiction, code);
+            let zsm = crate::jurisdiction::shipped_pack(code).unwrap();
+            assert_eq!(pack.time_zone.iana_name(), Some(zsm.time_zone_name.as_str()), "{code}: one time zone");
+        }
+        assert_eq!(BeyondPack::shipped("atlantis").unwrap_err(), PackError::UnknownPack("atlantis".into()));
+    }
+
+    #[test]
+    fn italy_pack_loads_with_its_own_domain_and_no_exclusion_order() {
+        let pack = BeyondPack::italy();
+        assert_eq!(pack.jurisdiction, "italy");
+        assert_eq!(pack.time_zone.iana_name(), Some("Europe/Rome"));
+        assert_eq!(pack.screening.domains.len(), 14);
+        assert_eq!(pack.screening.scale[0].label.get(Lang::It), "Problema acuto");
+        // The Italian counterparts of the huisverbod do not fit its figures (see the pack).
+        assert!(pack.exclusion_order.is_none());
+        assert!(pack.area_ban.expect("the Daspo urbano").statute.contains("d.l. 20 febbraio 2017, n. 14"));
+    }
+
+    #[test]
+    fn a_label_without_italian_is_refused() {
+        let broken = NL_PACK_TOML.replacen(", it = \"Problema acuto\"", "", 1);
+        assert!(matches!(BeyondPack::parse(&broken), Err(PackError::Syntax(e)) if e.contains("missing field `it`")));
+        let empty = NL_PACK_TOML.replacen("it = \"Problema acuto\"", "it = \" \"", 1);
+        assert!(matches!(BeyondPack::parse(&empty), Err(PackError::MissingTranslation(_))));
     }
 
     fn nl_with(from: &str, to: &str) -> Result<BeyondPack, PackError> {

@@ -61,6 +61,7 @@ pub fn clock_escalations(
                     .about(stored.suspect())
                     .with("clock.nl", &definition.name_nl)
                     .with("clock.en", &definition.name_en)
+                    .with("clock.it", &definition.name_it)
                     .with("deadline", deadline)
                     .with("left", left)
                     .with("state", state)

@@ -73,7 +73,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
                 id: TeamEntryId::new(now),
                 person_id: suspect,
                 agency_id,
-                basis: table_basis(agency.kind, &pack.code),
+                basis: table_basis(agency.kind, pack),
                 reason: format!("ZSM {}: case {}", location.name, case.id),
                 added_by: actor.member_id,
                 added_at: now,
@@ -83,7 +83,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
             audit.push(AuditEntry::new(actor, now, Some(suspect), AuditAction::TeamAdd, what, entry.basis.summary()));
             team.push(entry);
         }
-        let basis = table_basis(AgencyKind::Police, &pack.code).summary();
+        let basis = table_basis(AgencyKind::Police, pack).summary();
         audit.push(AuditEntry::new(
             actor,
             now,

@@ -106,22 +106,10 @@ pub fn authority_of(actor: &Actor) -> Option<AuthorityRole> {
     }
 }
 
-/// The statutory task on which an agency at the table joins a suspect's team at intake.
-pub fn table_basis(kind: AgencyKind, pack: &str) -> LegalBasis {
-    let statute = match (pack, kind) {
-        ("nl", AgencyKind::Police) => "Politiewet 2012 art. 3; art. 27 Sv (verdachte)",
-        ("nl", AgencyKind::Prosecution) => "art. 9 en 167 Sv; Wet justitiële en strafvorderlijke gegevens",
-        ("nl", AgencyKind::Probation) => "Reclasseringsregeling 1995 art. 7 (vroeghulp, ZSM quick scan)",
-        ("nl", AgencyKind::VictimSupport) => "art. 51a-51c Sv (rechten van het slachtoffer)",
-        ("nl", AgencyKind::Defence) => "art. 28 Sv (recht op rechtsbijstand)",
-        ("nl", AgencyKind::ChildProtection) => "art. 494a Sv; BW 1:238 (Raad voor de Kinderbescherming)",
-        ("nl", AgencyKind::Halt) => "art. 77e Sr (Halt-afdoening)",
-        ("nl", _) => "ZSM-werkwijze: partner aan tafel (convenant)",
-        (_, AgencyKind::Police) => "Police and Criminal Evidence Act 1984",
-        (_, AgencyKind::Defence) => "PACE 1984 s58 (access to legal advice)",
-        _ => "Crime and Disorder Act 1998 s115 (partnership information sharing)",
-    };
-    LegalBasis::StatutoryTask { statute: statute.into() }
+/// The statutory task on which an agency at the table joins a suspect's team at intake, as the
+/// location's pack states it (Dutch, English and Italian tables join on different statutes).
+pub fn table_basis(kind: AgencyKind, pack: &JurisdictionPack) -> LegalBasis {
+    LegalBasis::StatutoryTask { statute: pack.team_basis.for_agency(kind.code()).into() }
 }
 
 /// The lawyer's consultation as the decision record states it (art. 257c Sv): when and how,

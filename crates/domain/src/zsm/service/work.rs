@@ -118,7 +118,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
                 id: TeamEntryId::new(now),
                 person_id: suspect,
                 agency_id: member.agency_id,
-                basis: table_basis(AgencyKind::Defence, &authorised.pack.code),
+                basis: table_basis(AgencyKind::Defence, authorised.pack),
                 reason: format!("suspect's lawyer in ZSM case {id}"),
                 added_by: actor.member_id,
                 added_at: now,

@@ -6,3 +6,7 @@ pub mod case;
 pub mod clock;
 pub mod order;
 pub mod referral;
+
+#[cfg(test)]
+#[path = "italy_tests.rs"]
+mod italy_tests;
