@@ -9,6 +9,8 @@
 // Needs the demo data (`desist demo`: ZSM Utrecht and its members). Prints one line per step;
 // exits 0 only when every step and every accessibility check passed.
 
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { StepFailure, axeCheck, base, check, clickAndNavigate, pageText, run, verdict, withChromium } from './harness.mjs';
 import { LOCATION, amsterdam, errorSummary, registerCase, saveSection, signIn } from './zsm_steps.mjs';
 
@@ -105,6 +107,27 @@ async function main() {
       await axeCheck(page, 'ZSM board at 320px');
       await context.close();
       return `scroll width ${width}px`;
+    });
+
+    await run('the board as a wall display: 22+ open cases at 1920x1080, no overflow at 1920 or 1280', async () => {
+      const seen = [];
+      for (const [width, height] of [[1920, 1080], [1280, 800]]) {
+        const { context, page } = await signIn(browser, 'officier', problems, { width, height });
+        await page.goto(`${base}/zsm/${LOCATION}/board`);
+        const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(scroll <= width, `the board is ${scroll}px wide on a ${width}px screen`);
+        const visible = await page.locator('table[aria-labelledby="board-open"] tbody tr').evaluateAll(
+          (rows, h) => rows.filter((tr) => tr.getBoundingClientRect().bottom <= h).length, height);
+        if (width === 1920) check(visible >= 22, `only ${visible} open cases visible at 1920x1080`);
+        const size = await page.locator('table.board').first().evaluate((t) => parseFloat(getComputedStyle(t).fontSize));
+        check(size >= 14, `board text is ${size}px at ${width}px`);
+        check((await page.locator('main a[href^="/zsm/intake"]').count()) === 0, 'the prosecutor is offered intake');
+        await page.screenshot({ path: join(tmpdir(), `desist-board-${width}.png`) });
+        await axeCheck(page, `ZSM board at ${width}px`);
+        await context.close();
+        seen.push(`${width}: ${visible} rows visible, scroll width ${scroll}px`);
+      }
+      return seen.join('; ');
     });
 
     await run('the pages loaded every resource without errors', async () => {

@@ -62,9 +62,14 @@ export async function registerCase(browser, problems) {
     if (await link.count() === 0) continue;
     const suspect = await pageText(link);
     const id = (await link.getAttribute('href')).split('/')[2];
-    await page.goto(`${base}/zsm/intake?location=${LOCATION}&suspect=${id}`);
-    check(await page.locator('#suspect_id').inputValue() === id, 'the suspect is not filled in');
-    await axeCheck(page, 'ZSM intake');
+    // The police find the suspect inside the intake form, by name (issue 17 item 2).
+    await page.goto(`${base}/zsm/intake?location=${LOCATION}`);
+    await page.locator('#suspect_id').fill(name);
+    await clickAndNavigate(page, page.locator('main button[name="search"][value="suspect_id"]'));
+    const candidate = page.locator(`#suspect_id-found-${id}`);
+    check(await candidate.count() === 1, `searching "${name}" in the form did not offer ${suspect}`);
+    await candidate.check();
+    await axeCheck(page, 'ZSM intake with the suspect found');
     await page.locator('#arrested_at').fill(amsterdam(90));
     await page.locator('#arrived_at').fill(amsterdam(75));
     await page.locator('#offences-0-offence_type').fill('winkeldiefstal');
@@ -74,7 +79,7 @@ export async function registerCase(browser, problems) {
     await page.locator('#victims-0-description').fill('De winkel');
     await page.locator('#police_report_summary').fill('Aangehouden door de winkeldetective');
     await page.locator('#lawyer_id').selectOption({ label: 'Mr. Eva de Jong' });
-    const { first } = await clickAndNavigate(page, page.locator('main form button[type="submit"]'));
+    const { first } = await clickAndNavigate(page, page.locator('main form button[type="submit"]:not([name="search"])'));
     check(first.status() === 303, `intake answered ${first.status()}: ${await pageText(page.locator('main'))}`.slice(0, 400));
     check(/^\/zsm\/cases\/[^/]+$/.test(new URL(page.url()).pathname), `not a case page: ${page.url()}`);
     const caseUrl = page.url();

@@ -8,6 +8,7 @@ mod bench_http;
 mod bench_logins;
 mod bench_people;
 mod bench_plans;
+mod bench_sections;
 mod bench_zsm;
 mod config;
 mod demo;
@@ -99,6 +100,9 @@ enum BenchCommand {
     /// Wrong sign-ins by the hundreds at once: the server's peak memory, and signed-in members'
     /// p99 beside /healthz.
     Logins(bench_logins::LoginsBenchArgs),
+    /// 64 partners saving their own sections of 200 open ZSM cases at once, over HTTP, on
+    /// SQLite and (with --postgres-url) PostgreSQL: conflicts, lost updates, p50/p99.
+    Sections(bench_sections::SectionsBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -162,6 +166,7 @@ async fn run(command: Command, config: Config, clock: Arc<dyn Clock>) -> anyhow:
         Command::Bench(BenchCommand::Zsm(args)) => bench_zsm::run(args, config, clock.as_ref()).await,
         Command::Bench(BenchCommand::Plans(args)) => bench_plans::run(args, config, clock.as_ref()).await,
         Command::Bench(BenchCommand::Logins(args)) => bench_logins::run(args, clock.as_ref()).await,
+        Command::Bench(BenchCommand::Sections(args)) => bench_sections::run(args, config, clock.as_ref()).await,
     }
 }
 

@@ -6,6 +6,9 @@ use crate::service::ServiceError;
 use serde::Serialize;
 use std::fmt;
 
+/// Marks a [`FieldError`] parameter whose value is a message key (`FieldError::with_text`).
+pub const TEXT_KEY: &str = "text-key:";
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     pub field: String,
@@ -20,6 +23,13 @@ impl FieldError {
 
     pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
         self.params.push((name, value.to_string()));
+        self
+    }
+
+    /// A parameter that is itself a text of the catalogue (`key`), shown in the reader's
+    /// language (e.g. a partner named in words, not by its code).
+    pub fn with_text(mut self, name: &'static str, key: impl Into<String>) -> Self {
+        self.params.push((name, format!("{TEXT_KEY}{}", key.into())));
         self
     }
 }

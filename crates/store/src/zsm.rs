@@ -22,7 +22,7 @@ use domain::zsm::model::forms::contribution_state_code;
 use domain::zsm::model::intake::Victim;
 use domain::zsm::model::prior::PriorOffence;
 use domain::zsm::model::view::{CaseIndex, MetricsRow};
-use domain::zsm::ports::{BoardCase, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
+use domain::zsm::ports::{BoardCase, CaseStep, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
 use domain::zsm::workflow::case::CaseEffect;
 use domain::zsm::workflow::clock::{ClockEffect, ClockRun};
 use history::{ClockEventRow, case_event, clock_event};
@@ -86,6 +86,40 @@ fn into_stored((state, clocks, lawyer_id, version): CaseRow) -> StoreResult<Stor
         lawyer: lawyer_id.map(MemberId::from_uuid),
         version,
     })
+}
+
+/// A case read inside a write. PostgreSQL locks its row until the commit: a writer holding it
+/// is waited for, and the row is then read as that writer left it. On SQLite the write's
+/// transaction already holds the database's one write lock (`BEGIN IMMEDIATE`).
+const CASE_FOR_WRITE: &str = "SELECT state, clocks, lawyer_id, version FROM zsm_case WHERE id = $1";
+const CASE_FOR_UPDATE: &str = "SELECT state, clocks, lawyer_id, version FROM zsm_case WHERE id = $1 FOR UPDATE";
+
+/// Writes the next version of a case row (guarded by the version before) and everything the
+/// write adds beside it, on the open transaction.
+macro_rules! update_case {
+    ($tx:ident, $write:expr, $state:expr, $clocks:expr) => {{
+        let write: &CaseWrite<'_> = $write;
+        let stored = write.stored;
+        let index = write.index;
+        save_versioned!($tx, "zsm_case", id: stored.case.id.as_uuid(), version: stored.version,
+            set {
+                state: $state,
+                clocks: $clocks,
+                status: index.status.clone(),
+                is_open: index.open,
+                urgent_deadline: index.urgent_deadline.map(Instant),
+                first_decided_at: index.first_decided_at.map(Instant),
+                disposal: index.disposal.clone(),
+                settled_at_table: index.settled_at_table,
+                within_target: index.within_target,
+                signals_beyond_case: index.signals_beyond_case,
+                referral_made: index.referral_made,
+                lawyer_id: stored.lawyer.map(|m| *m.as_uuid()),
+                updated_at: Instant(write.at),
+                updated_by: *write.by.as_uuid(),
+            });
+        write_with_case!($tx, write);
+    }};
 }
 
 /// The derived columns of the case row, bound in this order after `state, clocks`.
@@ -244,37 +278,46 @@ impl ZsmStore for Store {
     }
 
     async fn save_case(&self, write: CaseWrite<'_>) -> StoreResult<()> {
-        let stored = write.stored;
-        let state = to_json(&stored.case)?;
-        let clocks = to_json(&stored.clocks)?;
+        let state = to_json(&write.stored.case)?;
+        let clocks = to_json(&write.stored.clocks)?;
         in_tx!(self, tx => {
-            let index = write.index;
-            save_versioned!(tx, "zsm_case", id: stored.case.id.as_uuid(), version: stored.version,
-                set {
-                    state: state,
-                    clocks: clocks,
-                    status: index.status.clone(),
-                    is_open: index.open,
-                    urgent_deadline: index.urgent_deadline.map(Instant),
-                    first_decided_at: index.first_decided_at.map(Instant),
-                    disposal: index.disposal.clone(),
-                    settled_at_table: index.settled_at_table,
-                    within_target: index.within_target,
-                    signals_beyond_case: index.signals_beyond_case,
-                    referral_made: index.referral_made,
-                    lawyer_id: stored.lawyer.map(|m| *m.as_uuid()),
-                    updated_at: Instant(write.at),
-                    updated_by: *write.by.as_uuid(),
-                });
-            write_with_case!(tx, &write);
+            update_case!(tx, &write, state, clocks);
         });
         Ok(())
+    }
+
+    async fn change_case<E, F>(&self, id: CaseId, decide: F) -> StoreResult<Result<StoredCase, E>>
+    where
+        E: Send,
+        F: FnOnce(StoredCase) -> Result<CaseStep, E> + Send,
+    {
+        let stored = in_tx!(self, tx => {
+            let sql = crate::spelled(&*tx, CASE_FOR_WRITE, CASE_FOR_UPDATE);
+            let row: Option<CaseRow> =
+                sqlx::query_as(sql).bind(id.as_uuid()).fetch_optional(&mut *tx).await.map_err(db_error)?;
+            let current = into_stored(row.ok_or(domain::ports::StoreError::NotFound)?)?;
+            // Refused: nothing was written, and dropping the transaction rolls it back.
+            let step = match decide(current) {
+                Ok(step) => step,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            let write = step.write();
+            let state = to_json(&write.stored.case)?;
+            let clocks = to_json(&write.stored.clocks)?;
+            update_case!(tx, &write, state, clocks);
+            step.stored
+        });
+        Ok(Ok(stored))
     }
 
     async fn case(&self, id: CaseId) -> StoreResult<Option<StoredCase>> {
         let sql = "SELECT state, clocks, lawyer_id, version FROM zsm_case WHERE id = $1";
         let row: Option<CaseRow> = self.read_optional(sql, params![id.as_uuid()]).await?;
         row.map(into_stored).transpose()
+    }
+
+    async fn cases_of_suspect(&self, person: PersonId) -> StoreResult<Vec<StoredCase>> {
+        cases_of_person(self, person, false).await
     }
 
     async fn board(

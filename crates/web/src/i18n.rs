@@ -169,14 +169,16 @@ impl Texts {
         format!("{label}: {}", words.join(", ").replace(" | ", &until))
     }
 
-    /// The error's text with its parameters; a `unit` (`hours`, `days`, `months`) is a code
-    /// from the pack and is read in the member's language too.
+    /// The error's text with its parameters in the reader's language: a `unit` (`hours`,
+    /// `days`, `months`) is a code from the pack, and parameters that name a text of the
+    /// catalogue (`FieldError::with_text`) are that text.
     pub fn field_error(&self, error: &FieldError) -> String {
         let params: Vec<(&str, &str)> = error
             .params
             .iter()
-            .map(|(k, v)| match *k {
-                "unit" => (*k, self.lookup_quiet(&format!("unit.{v}")).unwrap_or(v.as_str())),
+            .map(|(k, v)| match (*k, v.strip_prefix(domain::validation::TEXT_KEY)) {
+                (_, Some(key)) => (*k, self.get(key)),
+                ("unit", None) => (*k, self.lookup_quiet(&format!("unit.{v}")).unwrap_or(v.as_str())),
                 _ => (*k, v.as_str()),
             })
             .collect();

@@ -36,7 +36,7 @@ pub struct ZsmDemoSummary {
 
 pub const DEMO_LOCATION: &str = "zsm-utrecht";
 
-const OPEN_CASES: usize = 25;
+const OPEN_CASES: usize = 28;
 const SETTLED_CASES: usize = 200;
 
 const FAMILY: [&str; 12] = [
@@ -87,10 +87,12 @@ pub async fn seed_zsm_demo(
         summary.settled_cases += 1;
     }
 
-    // Today's table: open cases in every state, a few near or past their deadline.
+    // Today's table: open cases in every state, placed relative to now so that they are near
+    // their clocks as a table at work is: two past their deadline (one by 2 h 18 min), a few
+    // within the warnings, the rest spread over the hours ahead.
     for n in 0..OPEN_CASES {
-        let minutes_ago = 20 + (n as i64 * 53) % 1300;
-        let arrested = now - SignedDuration::from_mins(minutes_ago);
+        let arrested = arrest_for_deadline(now, open_case_due(n), 1000 + n)?;
+        let minutes_ago = now.duration_since(arrested).as_mins();
         let clock =
             FixedClock::new(arrested + SignedDuration::from_mins(15).min(SignedDuration::from_mins(minutes_ago)));
         let (id, version) = register(store, &clock, actors, 1000 + n, arrested, &zone).await?;
@@ -116,6 +118,64 @@ pub async fn seed_zsm_demo(
         summary.open_cases += 1;
     }
     Ok(summary)
+}
+
+/// How far ahead of now the most urgent clock of open demo case `n` runs out (negative: overdue).
+fn open_case_due(n: usize) -> SignedDuration {
+    match n {
+        0 => -SignedDuration::from_mins(2 * 60 + 18),
+        1 => -SignedDuration::from_mins(25),
+        n => SignedDuration::from_mins(10 + (n as i64 - 2) * 20),
+    }
+}
+
+/// The arrest time (between 20 minutes and a day ago, in 5-minute steps) whose most urgent
+/// clock, as the pack computes it for demo case `n` (its offence decides the hold's length),
+/// runs out nearest to `now + due`.
+fn arrest_for_deadline(now: Timestamp, due: SignedDuration, n: usize) -> anyhow::Result<Timestamp> {
+    let pack = domain::jurisdiction::shipped_pack("nl")?;
+    let (_, _, pretrial) = OFFENCES[n % OFFENCES.len()];
+    let target = now + due;
+    let mut best: Option<(SignedDuration, Timestamp)> = None;
+    for minutes in (20..=24 * 60).step_by(5) {
+        let arrested = now - SignedDuration::from_mins(minutes);
+        let input = domain::zsm::IntakeInput {
+            suspect: PersonId::from_uuid(uuid::Uuid::nil()),
+            suspect_is_minor: n.is_multiple_of(11),
+            offences: vec![domain::zsm::Offence {
+                offence_type: "demo".into(),
+                committed_on: arrested.to_zoned(pack.time_zone.clone()).date(),
+                place: "Utrecht".into(),
+                description: "demo".into(),
+                pretrial_detention_allowed: pretrial,
+            }],
+            arrested_at: arrested,
+            arrived_at_station: arrested + SignedDuration::from_mins(10),
+            location: DEMO_LOCATION.into(),
+            victims: Vec::new(),
+            police_report_summary: "demo".into(),
+            prior_record_summary: None,
+            registered_by: domain::ids::MemberId::from_uuid(uuid::Uuid::nil()),
+        };
+        let clock = FixedClock::new(arrested + SignedDuration::from_mins(15));
+        let Ok((_, effects)) = domain::zsm::register(CaseId::new(clock.now()), input, pack, &clock) else { continue };
+        let deadline = effects
+            .iter()
+            .filter_map(|effect| match effect {
+                domain::zsm::CaseEffect::ClockStarted(run) => Some(run.deadline),
+                _ => None,
+            })
+            .min();
+        // Never on the wrong side of now: at night (00:00-09:00 do not count) a clock cannot
+        // run out soon, so a case meant to be due takes the first deadline after the night.
+        if let Some(deadline) = deadline.filter(|d| (*d >= now) == (due >= SignedDuration::ZERO)) {
+            let miss = deadline.duration_since(target).abs();
+            if best.is_none_or(|(least, _)| miss < least) {
+                best = Some((miss, arrested));
+            }
+        }
+    }
+    best.map(|(_, arrested)| arrested).ok_or_else(|| anyhow::anyhow!("no arrest time fits demo case {n}"))
 }
 
 fn offset(n: usize) -> SignedDuration {
@@ -198,6 +258,7 @@ fn probation_scan(n: usize, state: &str) -> ContributionForm {
     form
 }
 
+/// The demo works on the case as it is (no section version seen); the case version counts on.
 async fn contribute(
     zsm: &Zsm<'_, Store>,
     actor: &Actor,
@@ -206,7 +267,7 @@ async fn contribute(
     partner: Partner,
     form: ContributionForm,
 ) -> anyhow::Result<i64> {
-    zsm.update_contribution(actor, id, partner, &form, version).await.map_err(err)?;
+    zsm.update_contribution(actor, id, partner, &form, None).await.map_err(err)?;
     Ok(version + 1)
 }
 

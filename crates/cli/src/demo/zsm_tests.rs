@@ -37,6 +37,14 @@ async fn the_demo_seeds_a_busy_table_with_history() {
         })
     });
     assert!(warned.count() > 0, "some cases are near or past a deadline");
+    // Placed relative to now: near their clocks, not mostly overdue (issue 17 item 7).
+    let open: Vec<_> = board.cases.iter().filter(|c| c.stored.case.status.is_open()).collect();
+    let overdue = open
+        .iter()
+        .filter(|c| domain::zsm::most_urgent(&c.stored.clocks).is_some_and(|run| run.deadline < now))
+        .count();
+    assert!(open.len() >= 22, "a wall full of open cases: {}", open.len());
+    assert!((1..=3).contains(&overdue), "{overdue} of {} open cases overdue", open.len());
     let (_, metrics) = zsm.metrics(&prosecutor, DEMO_LOCATION, "2026-09-20", "2026-11-22").await.unwrap();
     assert!(metrics.disposals.iter().any(|(code, n)| code == "penalty_order" && *n > 0), "{:?}", metrics.disposals);
 }

@@ -110,6 +110,10 @@ pub struct SumAbove {
     pub amount_cents: i64,
 }
 
+fn overridable_by_default() -> bool {
+    true
+}
+
 /// A partner contribution that must be done before the decision. It applies when `always` is
 /// set or when any of the `when_*` conditions holds for the decision's parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +121,14 @@ pub struct SumAbove {
 pub struct ContributionRequirement {
     pub partner: Partner,
     pub legal_basis: String,
+    /// Whether the prosecutor may decide without it, recording why the decision cannot wait.
+    /// A safeguard the law makes a condition of the disposal (art. 257c Sv) is not.
+    #[serde(default = "overridable_by_default")]
+    pub overridable: bool,
+    /// The lawyer must have confirmed explaining what accepting means for the suspect (e.g. no
+    /// certificate of good conduct, VOG) before this disposal.
+    #[serde(default)]
+    pub consequences_explained: bool,
     #[serde(default)]
     pub always: bool,
     /// Any of these parameters present (e.g. community service hours, a driving ban).

@@ -73,6 +73,37 @@ pub struct CaseWrite<'a> {
     pub referrals: &'a [ScreeningReferral],
 }
 
+/// One write of a case decided on the case as stored inside the write (`ZsmStore::change_case`):
+/// the owned counterpart of [`CaseWrite`].
+#[derive(Debug, Clone)]
+pub struct CaseStep {
+    pub stored: StoredCase,
+    pub index: CaseIndex,
+    pub effects: Vec<CaseEffect>,
+    pub clock_effects: Vec<ClockEffect>,
+    pub by: MemberId,
+    pub at: Timestamp,
+    pub audit: Vec<AuditEntry>,
+    pub team: Vec<TeamEntry>,
+    pub referrals: Vec<ScreeningReferral>,
+}
+
+impl CaseStep {
+    pub fn write(&self) -> CaseWrite<'_> {
+        CaseWrite {
+            stored: &self.stored,
+            index: &self.index,
+            effects: &self.effects,
+            clock_effects: &self.clock_effects,
+            by: self.by,
+            at: self.at,
+            audit: &self.audit,
+            team: &self.team,
+            referrals: &self.referrals,
+        }
+    }
+}
+
 /// A case on the board, with the suspect's name for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoardCase {
@@ -92,7 +123,23 @@ pub trait ZsmStore: Send + Sync {
     /// Saves a transition if the stored version is still `stored.version - 1`; otherwise
     /// `StoreError::Conflict` and nothing is written.
     fn save_case(&self, write: CaseWrite<'_>) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Changes a case as it is inside the write: `decide` gets the stored case while no other
+    /// write of it can land (its row locked on PostgreSQL; SQLite admits one writer), and the
+    /// step it returns (version: the stored one plus one) is written before anyone else's. So
+    /// partners saving their own sections at once are each applied in turn, none refused.
+    /// `decide` refusing writes nothing and comes back as the inner `Err`; it runs while the
+    /// lock is held, so it must be quick and pure. An unknown case is `StoreError::NotFound`.
+    fn change_case<E, F>(
+        &self,
+        id: CaseId,
+        decide: F,
+    ) -> impl Future<Output = StoreResult<Result<StoredCase, E>>> + Send
+    where
+        E: Send,
+        F: FnOnce(StoredCase) -> Result<CaseStep, E> + Send;
     fn case(&self, id: CaseId) -> impl Future<Output = StoreResult<Option<StoredCase>>> + Send;
+    /// The cases of a person as suspect, oldest first.
+    fn cases_of_suspect(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<StoredCase>>> + Send;
     /// Cases of a location whose suspect has `agency` on the team (valid on `today`): every open
     /// case, and those first decided since `decided_since`. Open cases come first, the most
     /// urgent clock first; then the decided ones, latest first.

@@ -176,7 +176,7 @@ async fn a_decision_and_its_amendment_are_kept(db: TestDb) {
 
     // Community service needs the lawyer first (art. 257c Sv): refused, nothing changed.
     let missing = service.decide(&w.prosecutor, id, &penalty_order("40"), 1).await.unwrap_err();
-    assert!(matches!(missing.rule::<ZsmError>(), Some(ZsmError::RequiredContributionMissing { .. })));
+    assert!(matches!(missing.rule::<ZsmError>(), Some(ZsmError::MandatoryContributionMissing { .. })));
     assert_eq!(store.case(id).await.unwrap().unwrap().version, 1);
 
     let lawyer_form = ContributionForm {
@@ -189,9 +189,9 @@ async fn a_decision_and_its_amendment_are_kept(db: TestDb) {
         ..Default::default()
     };
     // Only the suspect's own lawyer edits the defence section.
-    let refused = service.update_contribution(&w.probation, id, Partner::DefenceLawyer, &lawyer_form, 1).await;
+    let refused = service.update_contribution(&w.probation, id, Partner::DefenceLawyer, &lawyer_form, None).await;
     assert!(matches!(refused, Err(ServiceError::Forbidden(_))));
-    service.update_contribution(&w.lawyer, id, Partner::DefenceLawyer, &lawyer_form, 1).await.unwrap();
+    service.update_contribution(&w.lawyer, id, Partner::DefenceLawyer, &lawyer_form, None).await.unwrap();
     let decision = service.decide(&w.prosecutor, id, &penalty_order("40"), 2).await.unwrap();
 
     let stored = store.case(id).await.unwrap().unwrap();
@@ -258,7 +258,10 @@ async fn the_board_puts_the_most_urgent_clock_first(db: TestDb) {
     assert!(board.cases[2].stored.case.status.decision().is_some());
 }
 
-/// Two partners saving on the same version: the second is refused and writes nothing.
+/// Partners saving their own sections on what they saw: different sections never conflict,
+/// also when saved at the same moment (decided inside the write: the case row locked on
+/// PostgreSQL, the one writer on SQLite); a save on a section changed since is refused and
+/// writes nothing (issue 17 item 1).
 async fn a_stale_case_write_is_a_conflict(db: TestDb) {
     let store = &db.store;
     let clock = clock();
@@ -266,16 +269,30 @@ async fn a_stale_case_write_is_a_conflict(db: TestDb) {
     let person = suspect(store, &clock, &w.police, "Smit").await;
     let service = zsm(store, &clock);
     let id = service.register(&w.police, &intake(person, "2026-11-22T09:00", None)).await.unwrap();
+    let seen = store.case(id).await.unwrap().unwrap().case.contributions;
     let scan =
         ContributionForm { state: "in_progress".into(), advice: "screening_advised".into(), ..Default::default() };
-    service.update_contribution(&w.probation, id, Partner::Probation, &scan, 1).await.unwrap();
     let police =
         ContributionForm { state: "done".into(), additional_information: "Bekende".into(), ..Default::default() };
-    let stale = service.update_contribution(&w.police, id, Partner::Police, &police, 1).await.unwrap_err();
-    assert!(matches!(stale, ServiceError::ChangedMeanwhile));
+    let (probation_seen, police_seen) = (seen.version(Partner::Probation), seen.version(Partner::Police));
+    let (a, b) = tokio::join!(
+        service.update_contribution(&w.probation, id, Partner::Probation, &scan, Some(probation_seen)),
+        service.update_contribution(&w.police, id, Partner::Police, &police, Some(police_seen)),
+    );
+    a.unwrap();
+    b.unwrap();
     let stored = store.case(id).await.unwrap().unwrap();
-    assert_eq!(stored.version, 2);
-    assert_eq!(stored.case.contributions.state(Partner::Police), ContributionState::Awaited);
+    assert_eq!(stored.version, 3, "registered, then one write per section (the first brings it to the table)");
+    assert_eq!(stored.case.contributions.state(Partner::Police), ContributionState::Done);
+    assert_eq!(stored.case.contributions.version(Partner::Probation), probation_seen + 1);
+
+    let again =
+        ContributionForm { state: "done".into(), additional_information: "Anders".into(), ..Default::default() };
+    let stale =
+        service.update_contribution(&w.police, id, Partner::Police, &again, Some(police_seen)).await.unwrap_err();
+    assert!(matches!(stale, ServiceError::Stale(_)), "{stale:?}");
+    let after = store.case(id).await.unwrap().unwrap();
+    assert_eq!(after.version, 3, "nothing written");
 }
 
 /// Two servers on one database: a board one server has shown changes with every write made
@@ -292,7 +309,7 @@ async fn a_board_shows_changes_made_through_another_server(db: TestDb) {
 
     let scan =
         ContributionForm { state: "in_progress".into(), advice: "screening_advised".into(), ..Default::default() };
-    zsm(other, &clock).update_contribution(&w.probation, first_case, Partner::Probation, &scan, 1).await.unwrap();
+    zsm(other, &clock).update_contribution(&w.probation, first_case, Partner::Probation, &scan, None).await.unwrap();
     assert_eq!(board().await[0].stored.version, 2);
 
     let second = suspect(other, &clock, &w.police, "Claes").await;

@@ -14,6 +14,7 @@ mod people;
 mod plan;
 pub(crate) mod problem;
 mod sessions;
+mod zsm;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(measures::routes())
         .merge(notifications::routes())
         .merge(sessions::routes())
+        .merge(zsm::routes())
 }
 
 #[derive(OpenApi)]
@@ -55,5 +57,6 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(sessions::SessionsApiDoc::openapi());
     doc.merge(account::AccountApiDoc::openapi());
     doc.merge(admin::AdminApiDoc::openapi());
+    doc.merge(zsm::ZsmApiDoc::openapi());
     Json(doc)
 }

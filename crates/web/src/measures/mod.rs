@@ -4,13 +4,14 @@
 //! Handlers parse the form into an action, call `Measures`, and redirect or re-render.
 
 mod groups;
-mod picker;
+pub(crate) mod picker;
 mod views;
 
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
 use crate::forms::{ErrorList, Posted, anchor};
+use crate::i18n::Texts;
 use crate::lookup::member_choices;
 use crate::page::{Page, after_post, ok};
 use crate::people::PersonPath;
@@ -47,6 +48,44 @@ pub fn routes() -> Router<AppState> {
         .merge(groups::routes())
 }
 
+/// An obligation set by a ZSM decision, as one row of the measures page.
+struct ZsmObligationView {
+    kind: String,
+    case: String,
+    reference: String,
+    period: String,
+    details: String,
+    monitor: String,
+}
+
+/// The obligations the person's ZSM decisions set (the domain decides who may see them).
+async fn zsm_obligations(
+    state: &AppState,
+    me: &SignedIn,
+    person: PersonId,
+    t: Texts,
+) -> Result<Vec<ZsmObligationView>, WebError> {
+    let listed = state.zsm().obligations_of_person(&me.actor, person).await?;
+    Ok(listed
+        .into_iter()
+        .map(|o| {
+            let kind = o
+                .pack
+                .obligation_kind(&o.obligation.kind)
+                .map_or_else(|| o.obligation.kind.to_string(), |k| crate::zsm::named(k, t));
+            let disposal = crate::zsm::disposal_name(o.pack, &o.disposal, t);
+            ZsmObligationView {
+                kind: format!("{kind} ({disposal})"),
+                case: o.case.to_string(),
+                reference: o.reference,
+                period: format!("{} – {}", o.obligation.starts_on, o.obligation.ends_on),
+                details: o.obligation.details.clone(),
+                monitor: t.get(&format!("zsm.agency.{}", o.obligation.responsible_agency.as_str())).to_string(),
+            }
+        })
+        .collect())
+}
+
 #[derive(Template)]
 #[template(path = "measures.html")]
 struct MeasuresPage {
@@ -55,6 +94,8 @@ struct MeasuresPage {
     name: String,
     warnings: Vec<String>,
     orders: Vec<OrderView>,
+    /// Obligations of ZSM decisions in force on the person (area ban, treatment, …).
+    zsm_obligations: Vec<ZsmObligationView>,
     bans: Vec<BanView>,
     episodes: Vec<EpisodeView>,
     groups: Vec<(String, String)>,
@@ -166,6 +207,7 @@ async fn measures_page(
         id,
         warnings: file.warnings.iter().map(|w| warning_text(w, t, zone)).collect(),
         orders,
+        zsm_obligations: zsm_obligations(state, me, id, t).await?,
         bans: file.bans.iter().map(|b| ban_view(&b.value, today, t)).collect(),
         episodes: file.episodes.iter().map(|e| episode_view(e, &all_members, today, t, zone)).collect(),
         groups: file.groups.iter().map(|g| (g.value.id.to_string(), g.value.name.clone())).collect(),

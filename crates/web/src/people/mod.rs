@@ -60,6 +60,8 @@ struct SearchPage {
     searched: bool,
     results: Vec<ResultRow>,
     results_line: String,
+    /// The member may register a case at a ZSM table (police): each result links to intake.
+    can_register_zsm: bool,
 }
 
 struct ResultRow {
@@ -97,7 +99,13 @@ async fn search(
         if results.len() >= domain::people::service::SEARCH_LIMIT as usize { "search.first" } else { "search.results" };
     let results_line = t.fill(line, &[("count", &results.len().to_string())]);
     let page = Page::new(&context, t.get("search.title"));
-    ok(&SearchPage { page, query: query.q, searched, results, results_line })
+    let can_register_zsm = may_register_zsm(&me.actor);
+    ok(&SearchPage { page, query: query.q, searched, results, results_line, can_register_zsm })
+}
+
+/// Whether the member may register a case at a ZSM table (the same rule as the intake form).
+fn may_register_zsm(actor: &domain::access::Actor) -> bool {
+    domain::zsm::service::Zsm::<store::Store>::may_register(actor).is_ok()
 }
 
 #[derive(Template)]
@@ -229,6 +237,8 @@ struct PersonPage {
     audit: Vec<AuditRow>,
     can_edit: bool,
     can_manage_team: bool,
+    /// The member may register a case at a ZSM table (police): a link to intake for this person.
+    can_register_zsm: bool,
 }
 
 const RECENT_AUDIT: u32 = 15;
@@ -274,6 +284,7 @@ async fn show(
         audit: audit_rows(&audit, zone, t),
         can_edit: me.actor.can(Permission::EditPerson),
         can_manage_team: me.actor.can(Permission::ManageTeam),
+        can_register_zsm: may_register_zsm(&me.actor),
     };
     ok(&page)
 }

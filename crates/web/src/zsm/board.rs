@@ -9,7 +9,7 @@ pub(super) struct BoardRow {
     html: std::sync::Arc<RenderedRow>,
     /// Set only when no warning already says how much time is left or how late it is.
     left: String,
-    warning: Option<String>,
+    warning: Option<ClockWarning>,
 }
 
 #[derive(Template)]
@@ -21,6 +21,8 @@ pub(super) struct BoardPage {
     open: Vec<BoardRow>,
     decided: Vec<BoardRow>,
     updated: String,
+    /// The member may register a case here (the police): the link to intake is shown.
+    can_register: bool,
 }
 
 #[derive(Template)]
@@ -85,6 +87,7 @@ pub(super) async fn board_page(
         open: data.open,
         decided: data.decided,
         updated: data.updated,
+        can_register: domain::zsm::service::Zsm::<store::Store>::may_register(&me.actor).is_ok(),
     };
     ok(&page)
 }

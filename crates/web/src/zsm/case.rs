@@ -22,6 +22,28 @@ pub(super) struct SectionView {
     pub(super) editable: bool,
     pub(super) updated: Option<String>,
     pub(super) form: ContributionForm,
+    /// The section's version the form was opened on (`section_version`).
+    pub(super) version: i64,
+    /// Someone saved this section after the member opened it: who and when. The form keeps
+    /// what the member typed; the saved section is shown above it.
+    pub(super) conflict: Option<String>,
+}
+
+/// What the member typed in a form of the case page that was refused, shown again.
+pub(super) enum Draft {
+    None,
+    Section(Box<SectionDraft>),
+    Order { clock: String, ordered_at: String, basis: String },
+}
+
+/// A partner's section as the member sent it, shown again when the save was refused so that
+/// nothing typed is lost: with the version it was made on (422), or the version saved now and
+/// who saved it (409).
+pub(super) struct SectionDraft {
+    pub(super) partner: Partner,
+    pub(super) form: ContributionForm,
+    pub(super) seen_version: Option<i64>,
+    pub(super) conflict: Option<String>,
 }
 
 impl SectionView {
@@ -86,6 +108,8 @@ async fn prior_view(
 
 pub(super) struct DecisionView {
     pub(super) disposal: String,
+    /// The statute the disposal rests on.
+    pub(super) basis: String,
     pub(super) outcome: String,
     pub(super) signed: String,
     pub(super) lines: Vec<(String, String)>,
@@ -124,6 +148,20 @@ pub(super) struct CasePage {
     pub(super) errors: ErrorList,
 }
 
+/// The offences of the intake as rows of the case page and the decision record.
+pub(super) fn offence_rows(offences: &[domain::zsm::Offence], t: Texts) -> Vec<OffenceRow> {
+    offences
+        .iter()
+        .map(|o| OffenceRow {
+            offence_type: o.offence_type.clone(),
+            date: o.committed_on.to_string(),
+            place: o.place.clone(),
+            description: o.description.clone(),
+            pretrial: t.get(if o.pretrial_detention_allowed { "zsm.yes" } else { "zsm.no" }).to_string(),
+        })
+        .collect()
+}
+
 /// The names on a case as its pages show them; someone not found is shown by their id.
 pub(super) struct Names(CaseNames);
 
@@ -139,6 +177,22 @@ impl Names {
 
     pub(super) fn person(&self, id: PersonId) -> Option<&str> {
         self.0.persons.get(&id).map(String::as_str)
+    }
+
+    /// The table's agency of a kind (e.g. `police` → "Politie Utrecht"), else the kind in words.
+    pub(super) fn agency(&self, code: &str, t: Texts) -> String {
+        match self.0.agencies.get(code) {
+            Some(name) => name.clone(),
+            None => t.get(&format!("zsm.agency.{code}")).to_string(),
+        }
+    }
+
+    pub(super) fn suspect_born(&self) -> Option<jiff::civil::Date> {
+        self.0.suspect_born
+    }
+
+    pub(super) fn suspect_identifiers(&self) -> &[domain::people::Identifier] {
+        &self.0.suspect_identifiers
     }
 
     pub(super) fn member(&self, id: MemberId) -> String {
@@ -157,6 +211,7 @@ pub(super) async fn case_view(
     context: &RequestContext,
     id: CaseId,
     errors: ErrorList,
+    draft: Draft,
 ) -> Result<CasePage, WebError> {
     let file = state.zsm().open(&me.actor, id, "ZSM case page").await?;
     let context = &context.in_pack(file.pack);
@@ -168,6 +223,7 @@ pub(super) async fn case_view(
     let case = &file.view.case;
     let details = case.intake.details();
     let mut facts = vec![
+        (t.get("zsm.case.reference").to_string(), domain::zsm::model::view::case_reference(case, zone)),
         (t.get("zsm.case.status").to_string(), status_label(status_code(&case.status), t)),
         (t.get("zsm.case.location").to_string(), file.location.name.clone()),
         (t.get("zsm.case.arrested").to_string(), local_time(details.arrested_at, zone)),
@@ -178,17 +234,7 @@ pub(super) async fn case_view(
     if let Some(prior) = &details.prior_record_summary {
         facts.push((t.get("zsm.case.prior").to_string(), prior.clone()));
     }
-    let offences = details
-        .offences
-        .iter()
-        .map(|o| OffenceRow {
-            offence_type: o.offence_type.clone(),
-            date: o.committed_on.to_string(),
-            place: o.place.clone(),
-            description: o.description.clone(),
-            pretrial: t.get(if o.pretrial_detention_allowed { "zsm.yes" } else { "zsm.no" }).to_string(),
-        })
-        .collect();
+    let offences = offence_rows(&details.offences, t);
     let mut victims = Vec::new();
     for victim in &details.victims {
         victims.push(match victim {
@@ -210,6 +256,10 @@ pub(super) async fn case_view(
         let (symbol, state_text, state_class) = state_label(contribution.state, t);
         let hidden = file.view.hidden_sections.contains(&partner);
         let editable = case.status.allows(CaseCommandKind::UpdateContribution) && file.viewer.may_edit_section(partner);
+        let draft = match &draft {
+            Draft::Section(d) if d.partner == partner && editable => Some(d.as_ref()),
+            _ => None,
+        };
         sections.push(SectionView {
             code: partner.code(),
             title: t.get(&partner_key(partner)).to_string(),
@@ -220,12 +270,21 @@ pub(super) async fn case_view(
             hidden,
             editable,
             updated: contribution.updated_at.map(|at| t.fill("zsm.section.updated", &[("at", &local_time(at, zone))])),
-            form: prefill(contribution.state, contribution.content.as_ref(), zone),
+            form: match draft {
+                Some(draft) => draft.form.clone(),
+                None => prefill(contribution.state, contribution.content.as_ref(), zone),
+            },
+            version: match draft {
+                Some(SectionDraft { conflict: None, seen_version: Some(seen), .. }) => *seen,
+                _ => contribution.version,
+            },
+            conflict: draft.and_then(|d| d.conflict.clone()),
         });
     }
     let decision = match case.status.decision() {
         Some(d) => Some(DecisionView {
             disposal: disposal_name(file.pack, d.disposal.as_str(), t),
+            basis: d.legal_basis.clone(),
             outcome: outcome_label(d.outcome, t),
             signed: t.fill(
                 "zsm.record.signed",
@@ -248,7 +307,7 @@ pub(super) async fn case_view(
                     kind: file.pack.obligation_kind(&o.kind).map(|k| named(k, t)).unwrap_or_else(|| o.kind.to_string()),
                     period: format!("{} – {}", o.starts_on, o.ends_on),
                     details: o.details.clone(),
-                    monitor: o.responsible_agency.to_string(),
+                    monitor: names.agency(o.responsible_agency.as_str(), t),
                     breaches: case.breaches.iter().filter(|b| b.obligation == o.id).count(),
                     may_record_breach: decided
                         && (file.viewer.prosecutor || o.responsible_agency.as_str() == kind.code()),
@@ -271,7 +330,18 @@ pub(super) async fn case_view(
         victims_hidden: file.view.victims_hidden,
         clocks: clock_rows(&file.clocks, file.pack, now, zone, can_extend, t),
         prior: prior_view(state, me, &file, id, t).await?,
-        orders: order_options(&file, authority_of(&me.actor), open, now, t),
+        orders: order_options(&file, authority_of(&me.actor), open, now, t)
+            .into_iter()
+            .map(|mut option| {
+                if let Draft::Order { clock, ordered_at, basis } = &draft
+                    && *clock == option.code
+                {
+                    option.now = ordered_at.clone();
+                    option.basis = basis.clone();
+                }
+                option
+            })
+            .collect(),
         can_refer: file.viewer.prosecutor && case.status.allows(CaseCommandKind::Refer),
         destinations: destinations(t),
         referral: match &case.status {
@@ -312,7 +382,7 @@ pub(super) async fn case_page(
     Member(me, context): Member,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    ok(&case_view(&state, &me, &context, case_id(&id)?, ErrorList::default()).await?)
+    ok(&case_view(&state, &me, &context, case_id(&id)?, ErrorList::default(), Draft::None).await?)
 }
 
 /// On to the case page after a change, or the case page again with what to fix.
@@ -324,7 +394,7 @@ pub(super) async fn after_case_change(
     result: ServiceResult<()>,
 ) -> Result<Response, WebError> {
     let result = result.map(|()| format!("/zsm/cases/{id}"));
-    after_post(result, context.texts, |errors| case_view(state, me, context, id, errors)).await
+    after_post(result, context.texts, |errors| case_view(state, me, context, id, errors, Draft::None)).await
 }
 
 pub(super) async fn contribute(
@@ -336,8 +406,23 @@ pub(super) async fn contribute(
     let id = case_id(&id)?;
     let partner: Partner = partner_from_code(&partner).ok_or(WebError::NotFound)?;
     let form = contribution_form(&posted);
-    let result = state.zsm().update_contribution(&me.actor, id, partner, &form, version(&posted)?).await;
-    after_case_change(&state, &me, &context, id, result).await
+    let seen_version = posted.get("section_version").trim().parse().ok();
+    let result = state.zsm().update_contribution(&me.actor, id, partner, &form, seen_version).await;
+    let error = match result {
+        Ok(_) => return Ok(axum::response::Redirect::to(&format!("/zsm/cases/{id}")).into_response()),
+        Err(error) => error,
+    };
+    // Refused: the section comes back as typed, never emptied; on a conflict with the section
+    // as saved now above it and the version it has now, so saving again overwrites knowingly.
+    let t = context.texts;
+    let conflict = match &error {
+        domain::service::ServiceError::Stale(changed) => Some(t.field_error(changed)),
+        _ => None,
+    };
+    let (status, errors) = refused(error, t)?;
+    let draft = SectionDraft { partner, form, seen_version, conflict };
+    let page = case_view(&state, &me, &context, id, errors, Draft::Section(Box::new(draft))).await?;
+    Ok(crate::page::render(status, &page))
 }
 
 pub(super) async fn extend(

@@ -2,6 +2,7 @@
 //! intake form that registers a case.
 
 use super::*;
+use crate::measures::picker::{Candidate, PersonPicker, PickerSpec, is_search, person_picker};
 
 #[derive(Template)]
 #[template(path = "zsm/index.html")]
@@ -34,6 +35,8 @@ fn pack_of(default: &'static JurisdictionPack, locations: &[ZsmLocation]) -> &'s
 pub(super) struct IntakePage {
     page: Page,
     form: IntakeForm,
+    /// The suspect, found by name, date of birth or identifier within the form.
+    suspect: PersonPicker,
     locations: Vec<ZsmLocation>,
     lawyers: Vec<(String, String)>,
     errors: ErrorList,
@@ -51,17 +54,43 @@ impl IntakePage {
     }
 }
 
+/// The suspect picker of the intake form: searching posts the form back with the candidates
+/// (among the people the member may see) and every other value kept; a suspect named in the
+/// link from a person page or search result (`?suspect=`) comes chosen.
+async fn suspect_picker(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    posted: Option<&Posted>,
+    preset: &str,
+    errors: &ErrorList,
+) -> Result<PersonPicker, WebError> {
+    let spec = PickerSpec { name: "suspect_id", key: "suspect_id", legend: "zsm.intake.suspect", multiple: false };
+    let mut picker = person_picker(state, me, context.texts, spec, posted, errors).await?;
+    if posted.is_none()
+        && let Ok(id) = preset.trim().parse::<PersonId>()
+    {
+        let named = state.people().visible_names(&me.actor, vec![id], "ZSM intake: suspect").await?;
+        picker.chosen = named.into_iter().map(|(id, label)| Candidate { id: id.to_string(), label }).collect();
+    }
+    Ok(picker)
+}
+
 async fn intake_view(
     state: &AppState,
+    me: &SignedIn,
     context: &RequestContext,
     form: IntakeForm,
+    posted: Option<&Posted>,
     errors: ErrorList,
 ) -> Result<IntakePage, WebError> {
     let locations = state.zsm().locations().await?;
     let context = &context.in_pack(pack_of(state.config.pack, &locations));
     let lawyers = lawyer_choices(state).await?;
+    let suspect = suspect_picker(state, me, context, posted, &form.suspect_id, &errors).await?;
     Ok(IntakePage {
         page: Page::new(context, context.texts.get("zsm.intake.title")),
+        suspect,
         form: padded(form),
         locations,
         lawyers,
@@ -83,7 +112,7 @@ pub(super) async fn intake_page(
 ) -> Result<Response, WebError> {
     domain::zsm::service::Zsm::<store::Store>::may_register(&me.actor)?;
     let form = IntakeForm { location: query.location, suspect_id: query.suspect, ..Default::default() };
-    ok(&intake_view(&state, &context, form, ErrorList::default()).await?)
+    ok(&intake_view(&state, &me, &context, form, None, ErrorList::default()).await?)
 }
 
 pub(super) async fn register(
@@ -92,6 +121,11 @@ pub(super) async fn register(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let form = intake_form(&posted);
+    if is_search(&posted) {
+        // A search for the suspect within the form: nothing is registered yet.
+        return ok(&intake_view(&state, &me, &context, form, Some(&posted), ErrorList::default()).await?);
+    }
+    domain::zsm::service::Zsm::<store::Store>::may_register(&me.actor)?;
     let result = state.zsm().register(&me.actor, &form).await.map(|id| format!("/zsm/cases/{id}"));
-    after_post(result, context.texts, |errors| intake_view(&state, &context, form, errors)).await
+    after_post(result, context.texts, |errors| intake_view(&state, &me, &context, form, Some(&posted), errors)).await
 }

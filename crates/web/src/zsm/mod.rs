@@ -5,10 +5,12 @@
 mod board;
 mod board_rows;
 pub(crate) use board_rows::BoardRows;
+pub(crate) use views::{disposal_name, named};
 mod case;
 mod decision;
 mod intake;
 mod orders;
+mod record;
 mod views;
 
 use crate::AppState;
@@ -41,6 +43,7 @@ use domain::zsm::workflow::case::{CaseCommandKind, CaseStatus};
 use domain::zsm::{ClockRun, most_urgent};
 use intake::*;
 use orders::*;
+use record::*;
 use serde::Deserialize;
 use views::*;
 

@@ -9,7 +9,10 @@ use domain::zsm::workflow::order::REFERRAL_DESTINATIONS;
 pub(super) struct OrderOption {
     pub code: String,
     pub label: String,
+    /// The moment of the order: now, or what the member typed when the order was refused.
     pub now: String,
+    /// The grounds typed when the order was refused.
+    pub basis: String,
 }
 
 /// The order clocks `office` may give on an open case that does not yet run them.
@@ -31,6 +34,7 @@ pub(super) fn order_options(
             code: c.code.to_string(),
             label: t.fill("zsm.order.title", &[("clock", &format!("{} ({})", named(c, t), c.legal_basis))]),
             now: now.clone(),
+            basis: String::new(),
         })
         .collect()
 }
@@ -52,7 +56,13 @@ pub(super) async fn order_clock(
     let id = case_id(&id)?;
     let (ordered_at, basis) = (posted.get("ordered_at"), posted.get("order_basis"));
     let result = state.zsm().order_clock(&me.actor, id, &clock, &ordered_at, &basis, version(&posted)?).await;
-    after_case_change(&state, &me, &context, id, result).await
+    let Err(error) = result else {
+        return Ok(axum::response::Redirect::to(&format!("/zsm/cases/{id}")).into_response());
+    };
+    // Refused: the order form comes back as typed.
+    let (status, errors) = refused(error, context.texts)?;
+    let draft = Draft::Order { clock, ordered_at, basis };
+    Ok(crate::page::render(status, &case_view(&state, &me, &context, id, errors, draft).await?))
 }
 
 pub(super) async fn refer(

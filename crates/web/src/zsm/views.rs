@@ -72,15 +72,24 @@ pub fn unit_label(unit: Unit, t: Texts) -> &'static str {
     t.text(&format!("unit.{}", unit.label()))
 }
 
-/// The warning beside a clock: overdue, or near its deadline (by the pack's thresholds).
-pub fn warning_text(run: &ClockRun, pack: &JurisdictionPack, now: Timestamp, t: Texts) -> Option<String> {
+/// The warning beside a clock: an alarm once it is overdue (red: a legal limit is exceeded),
+/// or a warning when near its deadline (amber, by the pack's thresholds).
+pub struct ClockWarning {
+    pub text: String,
+    pub alarm: bool,
+}
+
+pub fn warning_text(run: &ClockRun, pack: &JurisdictionPack, now: Timestamp, t: Texts) -> Option<ClockWarning> {
     let thresholds = pack.clock(&run.clock).map(|c| pack.thresholds_for(c)).unwrap_or_default();
     match warning_level(run, &thresholds, now) {
         WarningLevel::None => None,
-        WarningLevel::Near { remaining, .. } => {
-            Some(t.fill("zsm.clock.near", &[("time", &duration_text(remaining, t))]))
+        WarningLevel::Near { remaining, .. } => Some(ClockWarning {
+            text: t.fill("zsm.clock.near", &[("time", &duration_text(remaining, t))]),
+            alarm: false,
+        }),
+        WarningLevel::Overdue { by } => {
+            Some(ClockWarning { text: t.fill("zsm.clock.overdue", &[("time", &duration_text(by, t))]), alarm: true })
         }
-        WarningLevel::Overdue { by } => Some(t.fill("zsm.clock.overdue", &[("time", &duration_text(by, t))])),
     }
 }
 
@@ -97,7 +106,7 @@ pub struct ClockRow {
     pub deadline: String,
     pub left: String,
     pub status: String,
-    pub warning: Option<String>,
+    pub warning: Option<ClockWarning>,
     /// Who gave the order the clock runs from, and why.
     pub order: Option<String>,
     pub extensions: Vec<ExtensionOption>,
@@ -236,7 +245,7 @@ pub fn content_lines(content: &ContributionContent, zone: &TimeZone, t: Texts) -
         }
         ContributionContent::VictimSupport(v) => vec![
             line("zsm.victim.interests", v.interests.clone()),
-            line("zsm.victim.damages", v.damages_claim_cents.map(euros).unwrap_or_else(|| "–".into())),
+            line("zsm.victim.damages", v.damages_claim_cents.map(|c| money_text(c, t)).unwrap_or_else(|| "–".into())),
             line("zsm.victim.information", yes_no(v.wants_information)),
             line("zsm.victim.restorative", yes_no(v.wants_restorative_contact)),
         ],
@@ -266,6 +275,30 @@ pub fn euros(cents: i64) -> String {
     format!("{}{}.{:02}", if cents < 0 { "-" } else { "" }, cents.abs() / 100, cents.abs() % 100)
 }
 
+/// An amount in the page's language and locale: `€ 1.234,50` in Dutch, `€1,234.50` in English.
+pub fn money_text(cents: i64, t: Texts) -> String {
+    // By the language's code, so that a language added later falls to the continental style.
+    let (thousands, decimal, space) = match t.lang.code() {
+        "en" => (',', '.', ""),
+        _ => ('.', ',', " "),
+    };
+    let whole = (cents.abs() / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(thousands);
+        }
+        grouped.push(digit);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}€{space}{grouped}{decimal}{:02}", cents.abs() % 100)
+}
+
+/// A number with its unit in the page's language, e.g. `40 uur`, `3 months`.
+pub fn unit_text(n: i64, unit: domain::jurisdiction::disposals::Unit, t: Texts) -> String {
+    format!("{n} {}", unit_label(unit, t))
+}
+
 /// Euros as a member reads them: Italian writes the decimal comma (250,50). Dutch and English
 /// pages keep the point they have always shown, which the money fields also accept.
 pub fn euros_in(cents: i64, t: Texts) -> String {
@@ -276,10 +309,10 @@ pub fn euros_in(cents: i64, t: Texts) -> String {
 pub fn parameter_text(value: &ParameterValue, kind: Option<&ParameterKind>, t: Texts) -> String {
     match value {
         ParameterValue::Integer(n) => match kind {
-            Some(ParameterKind::Integer { unit, .. }) => format!("{n} {}", unit_label(*unit, t)),
+            Some(ParameterKind::Integer { unit, .. }) => unit_text(*n, *unit, t),
             _ => n.to_string(),
         },
-        ParameterValue::Money(cents) => format!("€ {}", euros_in(*cents, t)),
+        ParameterValue::Money(cents) => money_text(*cents, t),
         ParameterValue::Flag(b) => t.get(if *b { "zsm.yes" } else { "zsm.no" }).to_string(),
         ParameterValue::Text(text) => text.clone(),
         ParameterValue::Date(date) => date.to_string(),
@@ -415,5 +448,20 @@ pub fn decision_form(posted: &Posted) -> DecisionForm {
         obligations,
         reasoning: posted.get("reasoning"),
         override_reason: posted.get("override_reason"),
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::money_text;
+    use crate::i18n::{Lang, Texts};
+
+    #[test]
+    fn amounts_follow_the_page_locale() {
+        assert_eq!(money_text(4590, Texts::new(Lang::Nl)), "€ 45,90");
+        assert_eq!(money_text(123_450, Texts::new(Lang::Nl)), "€ 1.234,50");
+        assert_eq!(money_text(4590, Texts::new(Lang::En)), "€45.90");
+        assert_eq!(money_text(100_000_000, Texts::new(Lang::En)), "€1,000,000.00");
+        assert_eq!(money_text(-5, Texts::new(Lang::En)), "-€0.05");
     }
 }

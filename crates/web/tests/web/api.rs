@@ -221,6 +221,7 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/admin/api-keys", "get"),
         ("/api/v1/admin/api-keys", "post"),
         ("/api/v1/admin/api-keys/{key}/revoke", "post"),
+        ("/api/v1/zsm/cases/{id}/contributions/{partner}", "post"),
     ] {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is documented");
     }

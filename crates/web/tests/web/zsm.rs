@@ -164,7 +164,7 @@ async fn every_bad_input_is_refused_with_a_clear_error_and_nothing_changes() {
     ])
     .await;
     assert_eq!(missing_lawyer.status, 422);
-    assert!(missing_lawyer.body.contains("is required (art. 257c Sv)"));
+    assert!(missing_lawyer.body.contains("needs the contribution of the defence lawyer first (art. 257c Sv)"));
     let too_many_hours = decide(vec![
         ("version", v.clone()),
         ("disposal", "penalty_order".into()),
@@ -240,7 +240,13 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
     t.lawyer
         .submit(
             &format!("/zsm/cases/{case}/contributions/defence_lawyer"),
-            &[("version", &v), ("state", "done"), ("consulted_at", "2026-11-22T10:30"), ("mode", "phone")],
+            &[
+                ("version", &v),
+                ("state", "done"),
+                ("consulted_at", "2026-11-22T10:30"),
+                ("mode", "phone"),
+                ("settlement_consequences_explained", "yes"),
+            ],
         )
         .await;
     let v = current_version(&t.prosecutor, &case).await;
@@ -253,7 +259,7 @@ async fn a_prosecutor_extends_a_clock_and_a_breach_returns_the_case() {
                 ("disposal", "penalty_order"),
                 ("param.penalty_order.fine_cents", "150"),
                 ("obligation_kind", "area_ban"),
-                ("obligation_starts_on", "2026-11-23"),
+                ("obligation_starts_on", "2026-11-22"),
                 ("obligation_ends_on", "2027-05-22"),
                 ("obligation_details", "Binnenstad"),
                 ("reasoning", "Gebiedsverbod passend"),

@@ -75,7 +75,7 @@ async fn an_overdue_clock_says_so_once_on_the_board_and_the_case_page() {
     t.app.clock.advance(jiff::SignedDuration::from_mins(5 * 60 + 30)); // 16:30 local: 1 h 30 min late
     let board = t.prosecutor.visit("/zsm/zsm-utrecht/board").await;
     assert_eq!(board.body.matches("1 h 30 min").count(), 1, "overdue time shown once: {}", board.body);
-    assert!(board.body.contains("⚠ Overdue by 1 h 30 min"));
+    assert!(board.body.contains("‼ Over by 1 h 30 min"));
     assert!(board.body.contains("data-label=\"Probation (quick scan)\""), "every card cell names its column");
     let page = t.prosecutor.visit(&case.url).await;
     assert_eq!(page.body.matches("1 h 30 min").count(), 1, "once on the case page: {}", page.body);

@@ -91,11 +91,17 @@ pub struct Contribution {
     pub content: Option<ContributionContent>,
     pub updated_at: Option<Timestamp>,
     pub updated_by: Option<MemberId>,
+    /// The section's own version: each partner's save counts up its section only, so partners
+    /// saving their own sections at once never conflict; a save made on an older version of
+    /// the same section does (`Contributions::check_seen`). Cases stored before sections had
+    /// versions read as 0.
+    #[serde(default)]
+    pub version: i64,
 }
 
 impl Contribution {
     fn new(state: ContributionState) -> Self {
-        Self { state, content: None, updated_at: None, updated_by: None }
+        Self { state, content: None, updated_at: None, updated_by: None, version: 1 }
     }
 }
 
@@ -130,6 +136,20 @@ impl Contributions {
 
     pub fn get(&self, partner: Partner) -> Option<&Contribution> {
         self.0.get(&partner)
+    }
+
+    /// The version of a partner's section (0 when the pack does not seat the partner).
+    pub fn version(&self, partner: Partner) -> i64 {
+        self.get(partner).map_or(0, |c| c.version)
+    }
+
+    /// A save made on version `seen` of the section: refused when the section was saved
+    /// meanwhile. Without a version seen the save applies to the section as it is.
+    pub fn check_seen(&self, partner: Partner, seen: Option<i64>) -> Result<(), ZsmError> {
+        match seen {
+            Some(seen) if seen != self.version(partner) => Err(ZsmError::SectionChangedMeanwhile { partner }),
+            _ => Ok(()),
+        }
     }
 
     pub fn state(&self, partner: Partner) -> ContributionState {
@@ -167,14 +187,21 @@ impl Contributions {
             {
                 return Err(ZsmError::NegativeDamagesClaim);
             }
+            // A consultation is recorded after it took place, never ahead of it.
+            if let ContributionContent::DefenceLawyer(consultation) = content
+                && consultation.consulted_at > at
+            {
+                return Err(ZsmError::ConsultationInFuture { consulted_at: consultation.consulted_at });
+            }
         }
         let previous = self.get(partner).and_then(|c| c.content.clone());
         let content = content.or(previous);
         if state == ContributionState::Done && content.is_none() {
             return Err(ZsmError::ContributionContentMissing { partner });
         }
+        let version = self.version(partner) + 1;
         let mut next = self.clone();
-        next.0.insert(partner, Contribution { state, content, updated_at: Some(at), updated_by: Some(by) });
+        next.0.insert(partner, Contribution { state, content, updated_at: Some(at), updated_by: Some(by), version });
         Ok(next)
     }
 }
@@ -240,6 +267,48 @@ mod tests {
         let done = in_progress.update(Partner::Probation, done, None, member(), at()).unwrap();
         assert_eq!(done.state(Partner::Probation), ContributionState::Done);
         assert!(done.has_signals_beyond_the_case());
+    }
+
+    #[test]
+    fn each_section_counts_its_own_versions() {
+        let contributions = Contributions::initial(shipped_pack("nl").unwrap(), &BTreeSet::new());
+        assert_eq!(contributions.version(Partner::Police), 1);
+        let seen = contributions.version(Partner::Probation);
+        let probation = contributions
+            .update(Partner::Probation, ContributionState::InProgress, Some(scan(vec![])), member(), at())
+            .unwrap();
+        assert_eq!(probation.version(Partner::Probation), seen + 1);
+        // The police section was not touched: a save on what the police saw still applies.
+        assert_eq!(probation.check_seen(Partner::Police, Some(1)), Ok(()));
+        assert_eq!(
+            probation.check_seen(Partner::Probation, Some(seen)),
+            Err(ZsmError::SectionChangedMeanwhile { partner: Partner::Probation })
+        );
+        assert_eq!(probation.check_seen(Partner::Probation, None), Ok(()));
+    }
+
+    #[test]
+    fn a_consultation_in_the_future_is_refused() {
+        let consultation = |at: &str| {
+            ContributionContent::DefenceLawyer(LawyerConsultation {
+                consulted_at: at.parse().unwrap(),
+                mode: ConsultationMode::Phone,
+                advice: String::new(),
+                settlement_consequences_explained: true,
+                suspect_position: String::new(),
+                shared_with_prosecutor: false,
+            })
+        };
+        let contributions = Contributions::default();
+        let later = consultation("2026-01-16T10:01:00Z");
+        assert_eq!(
+            contributions.update(Partner::DefenceLawyer, ContributionState::Done, Some(later), member(), at()),
+            Err(ZsmError::ConsultationInFuture { consulted_at: "2026-01-16T10:01:00Z".parse().unwrap() })
+        );
+        let now = consultation("2026-01-16T10:00:00Z");
+        assert!(
+            contributions.update(Partner::DefenceLawyer, ContributionState::Done, Some(now), member(), at()).is_ok()
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::jurisdiction::{
     ContributionState, DisposalCode, DisposalOutcome, JurisdictionPack, ParameterCode, ParameterKind, Partner,
 };
 use crate::zsm::ZsmError;
-use crate::zsm::model::contribution::Contributions;
+use crate::zsm::model::contribution::{ContributionContent, Contributions};
 use crate::zsm::model::obligation::{Obligation, ObligationRequest, obligations_for};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,22 +234,33 @@ fn check_contributions(
     let mut overrides = Vec::new();
     for requirement in &disposal.requires {
         let applies = requirement_applies(requirement, &request.parameters, !request.obligations.is_empty());
-        if !applies || contributions.state(requirement.partner) == ContributionState::Done {
+        if !applies {
             continue;
         }
+        let (partner, basis) = (requirement.partner, requirement.legal_basis.clone());
+        if contributions.state(partner) == ContributionState::Done {
+            if requirement.consequences_explained && !consequences_explained(contributions, partner) {
+                return Err(ZsmError::ConsequencesNotExplained { partner, basis });
+            }
+            continue;
+        }
+        if !requirement.overridable {
+            return Err(ZsmError::MandatoryContributionMissing { partner, basis });
+        }
         let Some(reason) = reason else {
-            return Err(ZsmError::RequiredContributionMissing {
-                partner: requirement.partner,
-                basis: requirement.legal_basis.clone(),
-            });
+            return Err(ZsmError::RequiredContributionMissing { partner, basis });
         };
-        overrides.push(ContributionOverride {
-            partner: requirement.partner,
-            legal_basis: requirement.legal_basis.clone(),
-            reason: reason.to_owned(),
-        });
+        overrides.push(ContributionOverride { partner, legal_basis: basis, reason: reason.to_owned() });
     }
     Ok(overrides)
+}
+
+/// Whether the partner's section confirms the consequences were explained to the suspect.
+fn consequences_explained(contributions: &Contributions, partner: Partner) -> bool {
+    matches!(
+        contributions.get(partner).and_then(|c| c.content.as_ref()),
+        Some(ContributionContent::DefenceLawyer(consultation)) if consultation.settlement_consequences_explained
+    )
 }
 
 #[cfg(test)]

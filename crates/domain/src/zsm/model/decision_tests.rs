@@ -146,15 +146,57 @@ fn parameter_limits_come_from_the_pack() {
 }
 
 #[test]
-fn lawyer_is_required_for_community_service_unless_overridden() {
+fn the_lawyer_safeguard_cannot_be_overridden_and_needs_the_consequences_explained() {
     let hours = request("penalty_order", &[("community_service_hours", Integer(20))]);
+    let mandatory =
+        ZsmError::MandatoryContributionMissing { partner: Partner::DefenceLawyer, basis: "art. 257c Sv".into() };
+    assert_eq!(decide(hours.clone(), &without_lawyer()).unwrap_err(), mandatory);
+    // "Cannot wait" does not replace the lawyer where art. 257c Sv requires them.
+    let overridden =
+        DecisionRequest { override_reason: Some("cannot wait: the suspect must go".into()), ..hours.clone() };
+    assert_eq!(decide(overridden, &without_lawyer()).unwrap_err(), mandatory);
+    // The lawyer consulted, but did not confirm explaining the consequences (e.g. the VOG).
+    let unexplained = without_lawyer()
+        .update(
+            Partner::DefenceLawyer,
+            ContributionState::Done,
+            Some(ContributionContent::DefenceLawyer(LawyerConsultation {
+                consulted_at: "2026-01-16T09:00:00Z".parse().unwrap(),
+                mode: ConsultationMode::Phone,
+                advice: "accept".into(),
+                settlement_consequences_explained: false,
+                suspect_position: "admits".into(),
+                shared_with_prosecutor: true,
+            })),
+            member(),
+            "2026-01-16T09:30:00Z".parse().unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        decide(hours.clone(), &unexplained).unwrap_err(),
+        ZsmError::ConsequencesNotExplained { partner: Partner::DefenceLawyer, basis: "art. 257c Sv".into() }
+    );
+    let decision = decide(hours, &with_lawyer()).unwrap();
+    assert!(decision.overrides.is_empty());
+}
+
+#[test]
+fn an_overridable_requirement_records_why_the_decision_could_not_wait() {
+    let mut pack = nl().clone();
+    for disposal in &mut pack.disposals {
+        for requirement in &mut disposal.requires {
+            requirement.overridable = true;
+        }
+    }
+    let hours = request("penalty_order", &[("community_service_hours", Integer(20))]);
+    let clock = clock();
     let missing =
         ZsmError::RequiredContributionMissing { partner: Partner::DefenceLawyer, basis: "art. 257c Sv".into() };
-    assert_eq!(decide(hours.clone(), &without_lawyer()).unwrap_err(), missing);
+    assert_eq!(validate_decision(hours.clone(), &pack, &without_lawyer(), &clock).unwrap_err(), missing);
     let blank = DecisionRequest { override_reason: Some("   ".into()), ..hours.clone() };
-    assert_eq!(decide(blank, &without_lawyer()).unwrap_err(), missing);
+    assert_eq!(validate_decision(blank, &pack, &without_lawyer(), &clock).unwrap_err(), missing);
     let overridden = DecisionRequest { override_reason: Some("suspect waived counsel in writing".into()), ..hours };
-    let decision = decide(overridden, &without_lawyer()).unwrap();
+    let decision = validate_decision(overridden, &pack, &without_lawyer(), &clock).unwrap();
     assert_eq!(
         decision.overrides,
         vec![ContributionOverride {
@@ -171,24 +213,25 @@ fn lawyer_is_required_for_fine_plus_compensation_above_2000_euro() {
         request("penalty_order", &[("fine_cents", Money(150_000)), ("compensation_cents", Money(50_000))]);
     assert!(decide(at_threshold, &without_lawyer()).is_ok());
     let above = request("penalty_order", &[("fine_cents", Money(150_000)), ("compensation_cents", Money(50_001))]);
-    assert!(matches!(decide(above.clone(), &without_lawyer()), Err(ZsmError::RequiredContributionMissing { .. })));
+    assert!(matches!(decide(above.clone(), &without_lawyer()), Err(ZsmError::MandatoryContributionMissing { .. })));
     assert!(decide(above, &with_lawyer()).is_ok());
 }
 
 #[test]
 fn behaviour_orders_become_obligations_monitored_by_the_pack_agency() {
     let mut order = request("penalty_order", &[("fine_cents", Money(10_000))]);
-    order.obligations = vec![obligation("area_ban", date(2026, 1, 16), date(2027, 1, 16))];
+    order.obligations = vec![obligation("area_ban", date(2026, 1, 16), date(2027, 1, 15))];
     assert!(matches!(
         decide(order.clone(), &without_lawyer()),
-        Err(ZsmError::RequiredContributionMissing { partner: Partner::DefenceLawyer, .. })
+        Err(ZsmError::MandatoryContributionMissing { partner: Partner::DefenceLawyer, .. })
     ));
     let decision = decide(order.clone(), &with_lawyer()).unwrap();
     assert_eq!(decision.obligations.len(), 1);
     assert_eq!(decision.obligations[0].responsible_agency, AgencyCode::from("police"));
     assert_eq!(decision.obligations[0].decision, decision.id);
 
-    order.obligations = vec![obligation("area_ban", date(2026, 1, 16), date(2027, 1, 17))];
+    // Up to and including 16 January 2027 is twelve months and a day.
+    order.obligations = vec![obligation("area_ban", date(2026, 1, 16), date(2027, 1, 16))];
     assert_eq!(decide(order.clone(), &with_lawyer()).unwrap_err(), ZsmError::ObligationTooLong { max_months: 12 });
     order.obligations = vec![obligation("area_ban", date(2026, 1, 15), date(2026, 6, 1))];
     assert_eq!(decide(order.clone(), &with_lawyer()).unwrap_err(), ZsmError::ObligationStartsInPast);

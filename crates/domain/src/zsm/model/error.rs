@@ -46,6 +46,11 @@ pub enum ZsmError {
     OrderConditionNotMet { clock: String, fact: &'static str },
     #[error("`{clock}` has already been ordered on this case")]
     ClockAlreadyStarted { clock: String },
+    /// Art. 57 Sv: custody is ordered while the hold for investigation runs; once the hold has
+    /// ended the suspect must be released, and an order given later cannot make the time
+    /// between lawful.
+    #[error("`{clock}` ordered at {ordered_at}, after `{superseded}` ended at {deadline}")]
+    OrderAfterExpiry { clock: String, superseded: String, ordered_at: Timestamp, deadline: Timestamp },
     #[error("`{clock}` is not ordered at the ZSM table")]
     ClockNotOrderedAtTable { clock: String },
     #[error("the order ({ordered_at}) cannot be before the arrest or in the future")]
@@ -72,8 +77,12 @@ pub enum ZsmError {
     ContributionMismatch { partner: Partner },
     #[error("the {partner} contribution can only be marked done with its content recorded")]
     ContributionContentMissing { partner: Partner },
+    #[error("the consultation at {consulted_at} lies in the future")]
+    ConsultationInFuture { consulted_at: Timestamp },
     #[error("a damages claim cannot be negative")]
     NegativeDamagesClaim,
+    #[error("the {partner} section was saved by someone else after it was opened")]
+    SectionChangedMeanwhile { partner: Partner },
 
     // --- decisions ---
     #[error("unknown disposal `{code}` in this jurisdiction")]
@@ -108,6 +117,11 @@ pub enum ZsmError {
         "the {partner} contribution is required ({basis}) and is not done; wait for it or record why the decision cannot wait"
     )]
     RequiredContributionMissing { partner: Partner, basis: String },
+    /// The law makes the contribution a condition of the disposal: no reason replaces it.
+    #[error("the {partner} contribution is a condition of this decision ({basis}) and is not done")]
+    MandatoryContributionMissing { partner: Partner, basis: String },
+    #[error("the {partner} has not confirmed explaining the consequences of accepting ({basis})")]
+    ConsequencesNotExplained { partner: Partner, basis: String },
 
     // --- case workflow ---
     #[error("the case is {state}; {hint}")]
@@ -116,6 +130,8 @@ pub enum ZsmError {
     AlreadyDecided,
     #[error("a reason must be recorded")]
     ReasonMissing,
+    #[error("the breach on {date} lies outside the obligation ({starts_on} – {ends_on})")]
+    BreachOutsideObligation { date: jiff::civil::Date, starts_on: jiff::civil::Date, ends_on: jiff::civil::Date },
     #[error("a breach observed on {date} is in the future")]
     BreachInFuture { date: jiff::civil::Date },
     #[error("this case follows the `{case_pack}` rules, not `{given}`")]

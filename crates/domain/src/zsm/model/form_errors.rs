@@ -51,14 +51,29 @@ pub fn rule_error(error: &ZsmError) -> FieldError {
         ObligationStartsInPast => FieldError::new("obligations[0].starts_on", "zsm.error.obligation_in_past"),
         RequiredContributionMissing { partner, basis } => {
             FieldError::new("override_reason", "zsm.error.contribution_missing")
-                .with("partner", partner)
+                .with_text("partner", format!("zsm.partner_in_sentence.{}", partner.code()))
                 .with("basis", basis)
         }
+        MandatoryContributionMissing { partner, basis } => {
+            FieldError::new("disposal", "zsm.error.contribution_mandatory")
+                .with_text("partner", format!("zsm.partner_in_sentence.{}", partner.code()))
+                .with("basis", basis)
+        }
+        ConsequencesNotExplained { partner, basis } => {
+            FieldError::new("disposal", "zsm.error.consequences_not_explained")
+                .with_text("partner", format!("zsm.partner_in_sentence.{}", partner.code()))
+                .with("basis", basis)
+        }
+        ConsultationInFuture { .. } => FieldError::new("consulted_at", "zsm.error.consultation_in_future"),
         AlreadyDecided => FieldError::new("disposal", "zsm.error.already_decided"),
         ReasonMissing => FieldError::new("reason", "error.required"),
         BreachInFuture { .. } => FieldError::new("observed_on", "zsm.error.breach_in_future"),
+        BreachOutsideObligation { starts_on, ends_on, .. } => {
+            FieldError::new("observed_on", "zsm.error.breach_outside").with("from", starts_on).with("to", ends_on)
+        }
         ContributionContentMissing { .. } => FieldError::new("state", "zsm.error.content_missing"),
         NegativeDamagesClaim => FieldError::new("damages_claim", "zsm.error.negative_amount"),
+        SectionChangedMeanwhile { .. } => FieldError::new("section_conflict", "zsm.section.changed_meanwhile"),
         ExtensionRoleNotAllowed { allowed, .. } => {
             FieldError::new("extension", "zsm.error.extension_role").with("allowed", allowed)
         }
@@ -82,6 +97,7 @@ pub fn rule_error(error: &ZsmError) -> FieldError {
         OrderConditionNotMet { .. } => FieldError::new("ordered_at", "zsm.error.order_condition"),
         ClockAlreadyStarted { .. } => FieldError::new("ordered_at", "zsm.error.order_given"),
         OrderOutsideCase { .. } => FieldError::new("ordered_at", "zsm.error.order_time"),
+        OrderAfterExpiry { .. } => FieldError::new("ordered_at", "zsm.error.order_after_expiry"),
         InvalidTransition { hint, .. } => FieldError::new("form", "zsm.error.transition").with("detail", hint),
         other => FieldError::new("form", "zsm.error.rule").with("detail", other),
     }

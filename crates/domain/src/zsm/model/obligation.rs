@@ -104,9 +104,12 @@ pub fn obligations_for(
             if request.starts_on < decision_date {
                 return Err(ZsmError::ObligationStartsInPast);
             }
+            // `ends_on` is the last day it applies: twelve months from 23 November end on
+            // 22 November, so a ban up to and including the 23rd lasts a day too long.
             let latest_end = request
                 .starts_on
                 .checked_add(jiff::Span::new().months(i64::from(rules.max_period_months)))
+                .and_then(|end| end.yesterday())
                 .map_err(|_| ZsmError::TimeOutOfRange)?;
             if request.ends_on > latest_end {
                 return Err(ZsmError::ObligationTooLong { max_months: rules.max_period_months });

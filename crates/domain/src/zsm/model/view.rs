@@ -86,6 +86,18 @@ pub fn redact(case: &ZsmCase, viewer: Viewer) -> CaseView {
     CaseView { case: shown, victims_hidden, hidden_sections }
 }
 
+/// A case's reference for people: its table, the day it was registered there (in the
+/// jurisdiction's time zone) and the last six hex digits of its id, e.g.
+/// `ZSM-UTRECHT-20261122-4C9A1F`. Read aloud on the phone and printed on the record instead
+/// of the id; the id's random tail keeps references of one table and day apart.
+pub fn case_reference(case: &ZsmCase, zone: &jiff::tz::TimeZone) -> String {
+    let details = case.intake.details();
+    let table = details.location.trim_start_matches("zsm-").to_uppercase();
+    let day = case.intake.registered_at().to_zoned(zone.clone()).strftime("%Y%m%d").to_string();
+    let id = case.id.as_uuid().simple().to_string().to_uppercase();
+    format!("ZSM-{table}-{day}-{}", &id[id.len() - 6..])
+}
+
 /// The case's columns that the board and the metrics query on, derived in one place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseIndex {

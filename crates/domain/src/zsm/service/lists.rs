@@ -3,7 +3,58 @@
 
 use crate::zsm::service::*;
 
+/// An obligation of a ZSM decision in force on the person, for their measures page: one record
+/// per obligation, with the case it comes from.
+#[derive(Debug, Clone)]
+pub struct PersonObligation {
+    pub case: CaseId,
+    pub reference: String,
+    pub disposal: String,
+    pub pack: &'static JurisdictionPack,
+    pub obligation: Obligation,
+}
+
 impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
+    /// The obligations of the ZSM decisions in force on `person` as suspect that have not
+    /// ended, for a member whose agency is on the person's team (the measures page); the read
+    /// is audited. An amended decision's obligations are replaced, so each shows once.
+    pub async fn obligations_of_person(
+        &self,
+        actor: &Actor,
+        person: crate::ids::PersonId,
+    ) -> ServiceResult<Vec<PersonObligation>> {
+        let cases = self.store.cases_of_suspect(person).await?;
+        let mut listed = Vec::new();
+        let mut grant = None;
+        for stored in cases {
+            let Some(decision) = stored.case.status.decision() else { continue };
+            let pack = shipped_pack(&stored.case.pack)?;
+            let today = self.today(pack);
+            if grant.is_none() {
+                let team = self.store.team(person).await?;
+                match authorise(actor, Permission::ViewPerson, &team, today) {
+                    Ok(granted) => grant = Some(granted),
+                    Err(_) => return Ok(Vec::new()),
+                }
+            }
+            for obligation in decision.obligations.iter().filter(|o| o.ends_on >= today) {
+                listed.push(PersonObligation {
+                    case: stored.case.id,
+                    reference: view::case_reference(&stored.case, &pack.time_zone),
+                    disposal: decision.disposal.to_string(),
+                    pack,
+                    obligation: obligation.clone(),
+                });
+            }
+        }
+        if let (Some(grant), false) = (&grant, listed.is_empty()) {
+            let what = "ZSM obligations on the measures page";
+            let entry = AuditEntry::granted(actor, self.now(), person, AuditAction::Read, what, grant);
+            self.store.append(&[entry]).await?;
+        }
+        Ok(listed)
+    }
+
     /// The board of a location: cases whose suspect's team includes the member's agency; a
     /// lawyer sees only their own clients. Each listed suspect is audited.
     pub async fn board(&self, actor: &Actor, location: &str) -> ServiceResult<Board> {

@@ -28,7 +28,7 @@ use crate::zsm::model::obligation::Obligation;
 use crate::zsm::model::prior::PriorRecord;
 use crate::zsm::model::view;
 use crate::zsm::model::view::{CaseView, Metrics, Viewer, index, metrics, partner_of, redact};
-use crate::zsm::ports::{BoardCase, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
+use crate::zsm::ports::{BoardCase, CaseStep, CaseWrite, StoredCase, ZsmLocation, ZsmStore};
 use crate::zsm::workflow::case::{CaseCommand, CaseCommandKind, CaseEffect, ZsmCase, apply, register};
 use crate::zsm::workflow::clock as zsm_clock;
 use crate::zsm::workflow::clock::{ClockCommand, ClockEffect, ClockRun, Grantor, StopReason};
@@ -69,6 +69,7 @@ mod lists;
 mod names;
 mod work;
 
+pub use lists::PersonObligation;
 pub use names::CaseNames;
 
 /// Roles that work at a ZSM table (and so may open its cases, given the case team).
@@ -111,9 +112,22 @@ pub fn table_basis(kind: AgencyKind, pack: &JurisdictionPack) -> LegalBasis {
     LegalBasis::StatutoryTask { statute: pack.team_basis.for_agency(kind.code()).into() }
 }
 
+/// The lawyer's consultation as the decision record states it (art. 257c Sv): when and how,
+/// by whom, and whether the consequences of accepting were explained. The advice and the
+/// suspect's position stay in the lawyer's section, shown on need-to-know only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsultationFacts {
+    pub by: Option<MemberId>,
+    pub consulted_at: Timestamp,
+    pub mode: crate::zsm::model::contribution::ConsultationMode,
+    pub consequences_explained: bool,
+}
+
 /// A case opened by an authorised member, as that member may see it.
 #[derive(Debug, Clone)]
 pub struct CaseFile {
+    /// The lawyer's consultation, once recorded (for the decision record).
+    pub consultation: Option<ConsultationFacts>,
     pub view: CaseView,
     pub clocks: Vec<ClockRun>,
     pub lawyer: Option<MemberId>,
@@ -145,6 +159,14 @@ pub struct MonitoredObligation {
     pub breaches: usize,
     /// The member's agency monitors it (or they are a prosecutor) and the case can take a breach.
     pub may_record_breach: bool,
+}
+
+/// A partner's section as saved, with whether this save recorded it for the first time.
+#[derive(Debug, Clone)]
+pub struct SavedSection {
+    pub partner: Partner,
+    pub created: bool,
+    pub contribution: crate::zsm::model::contribution::Contribution,
 }
 
 /// How long a decided case stays on the board.
@@ -210,7 +232,12 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
 
     /// Loads a case and checks that `actor` may work on it; a refusal is audited.
     async fn authorise_case(&self, actor: &Actor, id: CaseId, what: &str) -> ServiceResult<Authorised> {
-        let stored = self.store.case(id).await?.ok_or(ServiceError::NotFound)?;
+        let Some(stored) = self.store.case(id).await? else {
+            // Asking for a case that does not exist is on record too (probing for case ids).
+            let entry = AuditEntry::new(actor, self.now(), None, AuditAction::Denied, what, "not found");
+            self.store.append(&[entry]).await?;
+            return Err(ServiceError::NotFound);
+        };
         let (location, pack) = self.location(stored.location()).await?;
         let suspect = stored.suspect();
         let deny = |denial: Denial| async move {
@@ -252,7 +279,18 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let entry = AuditEntry::granted(actor, self.now(), suspect, AuditAction::Read, what, &authorised.grant);
         self.store.append(&[entry]).await?;
         let Authorised { stored, location, pack, viewer, grant } = authorised;
+        let lawyer_section = stored.case.contributions.get(Partner::DefenceLawyer);
+        let consultation = match lawyer_section.and_then(|c| c.content.as_ref()) {
+            Some(crate::zsm::model::contribution::ContributionContent::DefenceLawyer(c)) => Some(ConsultationFacts {
+                by: lawyer_section.and_then(|s| s.updated_by),
+                consulted_at: c.consulted_at,
+                mode: c.mode,
+                consequences_explained: c.settlement_consequences_explained,
+            }),
+            _ => None,
+        };
         Ok(CaseFile {
+            consultation,
             view: redact(&stored.case, viewer),
             clocks: stored.clocks,
             lawyer: stored.lawyer,
@@ -316,6 +354,22 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         change: Change,
         what: String,
     ) -> ServiceResult<StoredCase> {
+        let step = self.step(actor, stored, pack, grant, change, what);
+        self.store.save_case(step.write()).await.map_err(case_write_error)?;
+        Ok(step.stored)
+    }
+
+    /// The write that takes `stored` to its changed next version: the new state, its history
+    /// rows, any new team entries, referrals and the audit entries.
+    fn step(
+        &self,
+        actor: &Actor,
+        stored: &StoredCase,
+        pack: &JurisdictionPack,
+        grant: &Grant,
+        change: Change,
+        what: String,
+    ) -> CaseStep {
         let Change { case, clocks, effects, clock_effects, lawyer, team } = change;
         let now = self.now();
         let suspect = stored.suspect();
@@ -334,21 +388,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
             let what = format!("ZSM case {}: referred for screening ({})", next.case.id, referral.reason.as_str());
             audit.push(AuditEntry::granted(actor, now, suspect, AuditAction::Create, what, grant));
         }
-        self.store
-            .save_case(CaseWrite {
-                stored: &next,
-                index: &index,
-                effects: &effects,
-                clock_effects: &clock_effects,
-                by: actor.member_id,
-                at: now,
-                audit: &audit,
-                team: &team,
-                referrals: &referrals,
-            })
-            .await
-            .map_err(case_write_error)?;
-        Ok(next)
+        CaseStep { stored: next, index, effects, clock_effects, by: actor.member_id, at: now, audit, team, referrals }
     }
 
     /// A case registered but not yet at the table is brought there by the first contribution
@@ -361,25 +401,88 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         }
     }
 
-    /// One partner updates its own section; only members of that partner's agency may.
+    /// One partner updates its own section; only members of that partner's agency may. The
+    /// change is decided on the case as it is inside the write (`ZsmStore::change_case`), so
+    /// partners saving their own sections at once never refuse each other; with `seen_version`
+    /// a save on a section someone else saved meanwhile is refused (`ServiceError::Stale`,
+    /// naming who saved it and when), and nothing is written.
     pub async fn update_contribution(
         &self,
         actor: &Actor,
         id: CaseId,
         partner: Partner,
         form: &ContributionForm,
-        expected_version: i64,
-    ) -> ServiceResult<()> {
-        let what = format!("ZSM case {id}: {partner} contribution");
+        seen_version: Option<i64>,
+    ) -> ServiceResult<SavedSection> {
+        let what = format!("ZSM case {id}: {} contribution", partner.code());
         let authorised = self.authorise_case(actor, id, &what).await?;
         if !authorised.viewer.may_edit_section(partner) || actor.roles.iter().all(|r| !TABLE_ROLES.contains(r)) {
-            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+            let suspect = authorised.stored.suspect();
+            let denial = Denial::RoleLacksPermission;
+            let entry = AuditEntry::new(actor, self.now(), Some(suspect), AuditAction::Denied, what, denial.code());
+            self.store.append(&[entry]).await?;
+            return Err(ServiceError::Forbidden(denial));
         }
-        let (state, content) = form.parse(partner, authorised.pack)?;
-        let command = CaseCommand::UpdateContribution { partner, state, content, by: actor.member_id };
-        let commands = Self::to_table_first(&authorised.stored.case, command);
-        self.transition(actor, authorised, expected_version, commands, Vec::new(), what, None, Vec::new()).await?;
-        Ok(())
+        let Authorised { pack, grant, .. } = authorised;
+        let (state, content) = form.parse(partner, pack)?;
+        let mut had_content = false;
+        let decided = self
+            .store
+            .change_case(id, |current: StoredCase| {
+                current.case.contributions.check_seen(partner, seen_version)?;
+                had_content = current.case.contributions.get(partner).is_some_and(|c| c.content.is_some());
+                let command = CaseCommand::UpdateContribution { partner, state, content, by: actor.member_id };
+                let mut case = current.case.clone();
+                let mut effects = Vec::new();
+                for command in Self::to_table_first(&current.case, command) {
+                    let (next, mut produced) = apply(&case, command, pack, self.clock)?;
+                    case = next;
+                    effects.append(&mut produced);
+                }
+                let change = Change {
+                    clocks: current.clocks.clone(),
+                    case,
+                    effects,
+                    clock_effects: Vec::new(),
+                    lawyer: None,
+                    team: Vec::new(),
+                };
+                Ok::<_, ZsmError>(self.step(actor, &current, pack, &grant, change, what))
+            })
+            .await?;
+        let saved = match decided {
+            Ok(saved) => saved,
+            Err(ZsmError::SectionChangedMeanwhile { partner }) => {
+                let current = self.store.case(id).await?.ok_or(ServiceError::NotFound)?;
+                return Err(self.section_changed(&current, partner, pack).await?);
+            }
+            Err(other) => return Err(other.into()),
+        };
+        let contribution = saved.case.contributions.get(partner).cloned().ok_or(ServiceError::NotFound)?;
+        Ok(SavedSection { partner, created: !had_content && contribution.content.is_some(), contribution })
+    }
+
+    /// The refusal of a save on a section saved meanwhile: who saved it, and when.
+    async fn section_changed(
+        &self,
+        current: &StoredCase,
+        partner: Partner,
+        pack: &JurisdictionPack,
+    ) -> ServiceResult<ServiceError> {
+        let section = current.case.contributions.get(partner);
+        let who = match section.and_then(|s| s.updated_by) {
+            Some(member) => self.store.member(member).await?.map(|m| m.display_name).unwrap_or_default(),
+            None => String::new(),
+        };
+        let at = section
+            .and_then(|s| s.updated_at)
+            .map(|at| at.to_zoned(pack.time_zone.clone()).strftime("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        let error = rule_error(&ZsmError::SectionChangedMeanwhile { partner })
+            .with("who", who)
+            .with("at", at)
+            .with("version", current.case.contributions.version(partner));
+        Ok(ServiceError::Stale(error))
     }
 
     /// The case for the prosecutor's decision: anyone else at the table is refused, and the

@@ -14,6 +14,12 @@ use crate::zsm::service::*;
 pub struct CaseNames {
     pub persons: BTreeMap<PersonId, String>,
     pub members: BTreeMap<MemberId, String>,
+    /// The suspect's date of birth and identifiers, for the decision record.
+    pub suspect_born: Option<jiff::civil::Date>,
+    pub suspect_identifiers: Vec<crate::people::Identifier>,
+    /// The table's agencies by kind code (e.g. `police` → "Politie Utrecht"), naming who
+    /// monitors an obligation.
+    pub agencies: BTreeMap<String, String>,
 }
 
 impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
@@ -30,7 +36,16 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let mut names = CaseNames::default();
         for person in std::iter::once(details.suspect).chain(known) {
             if let Some(found) = self.store.person(person).await? {
+                if person == details.suspect {
+                    names.suspect_born = found.details.birth_date;
+                    names.suspect_identifiers = found.details.identifiers.clone();
+                }
                 names.persons.insert(person, found.display_name());
+            }
+        }
+        for agency in self.store.agencies().await? {
+            if file.location.agencies.contains(&agency.id) {
+                names.agencies.entry(agency.kind.code().to_string()).or_insert(agency.name);
             }
         }
         let decisions = case.status.decision().into_iter().chain(case.amendments.iter().map(|a| &a.previous));
@@ -38,6 +53,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
             .map(|d| d.decided_by)
             .chain(case.amendments.iter().map(|a| a.amended_by))
             .chain(file.lawyer)
+            .chain(file.consultation.as_ref().and_then(|c| c.by))
             .collect();
         if !acting.is_empty() {
             for member in self.store.members().await?.into_iter().filter(|m| acting.contains(&m.id)) {

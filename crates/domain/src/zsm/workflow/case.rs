@@ -290,11 +290,19 @@ pub fn apply(
         }
         CaseCommand::RecordBreach { obligation, observed_on, description, reported_by, recorded_by } => {
             let decision = in_force(&case.status)?;
-            if !decision.obligations.iter().any(|o| o.id == obligation) {
+            let Some(breached) = decision.obligations.iter().find(|o| o.id == obligation) else {
                 return Err(ZsmError::UnknownObligation(obligation.as_uuid()));
-            }
+            };
             if observed_on > now.to_zoned(pack.time_zone.clone()).date() {
                 return Err(ZsmError::BreachInFuture { date: observed_on });
+            }
+            // Nothing can be breached before it applies, or after it ended.
+            if observed_on < breached.starts_on || observed_on > breached.ends_on {
+                return Err(ZsmError::BreachOutsideObligation {
+                    date: observed_on,
+                    starts_on: breached.starts_on,
+                    ends_on: breached.ends_on,
+                });
             }
             if description.trim().is_empty() {
                 return Err(ZsmError::EmptyField { field: "breach description" });

@@ -187,7 +187,7 @@ fn decision_waits_for_the_table_and_for_the_lawyer() {
     // The area ban is a behaviour order: art. 257c Sv requires the lawyer first.
     assert!(matches!(
         apply(&at_table, CaseCommand::Decide(penalty_order(1, 100, true)), nl(), &clock),
-        Err(ZsmError::RequiredContributionMissing { partner: Partner::DefenceLawyer, .. })
+        Err(ZsmError::MandatoryContributionMissing { partner: Partner::DefenceLawyer, .. })
     ));
 }
 

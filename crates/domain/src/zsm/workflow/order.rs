@@ -84,11 +84,22 @@ pub fn order_clock(
     let mut next: Vec<ClockRun> = clocks.to_vec();
     let mut clock_effects = Vec::new();
     if let Some(superseded) = &definition.supersedes
-        && let Some(previous) = next.iter_mut().find(|r| &r.clock == superseded && r.is_running())
+        && let Some(previous) = next.iter_mut().find(|r| &r.clock == superseded)
     {
-        // Custody ordered after ophouden ran out is still recorded, with the overrun it ends.
-        if order.ordered_at >= previous.deadline {
-            clock_effects.push(ClockEffect::Expired { clock: previous.clock.clone(), deadline: previous.deadline });
+        // The order continues the deprivation of liberty the superseded clock allowed: given
+        // after that clock ended (run out, or already stopped), it would cover time nobody
+        // ordered. Refused: the suspect must be released (art. 57 Sv), not kept on paper.
+        let ended = match previous.status {
+            ClockStatus::Stopped { at, .. } | ClockStatus::Expired { at } => at.min(previous.deadline),
+            _ => previous.deadline,
+        };
+        if order.ordered_at >= ended {
+            return Err(ZsmError::OrderAfterExpiry {
+                clock: code,
+                superseded: previous.clock.to_string(),
+                ordered_at: order.ordered_at,
+                deadline: ended,
+            });
         }
         let reason = StopReason::Superseded;
         previous.status = ClockStatus::Stopped { reason, at: order.ordered_at };

@@ -89,14 +89,26 @@ fn only_the_offices_the_pack_names_may_order_custody() {
 }
 
 #[test]
-fn custody_ordered_after_ophouden_ran_out_records_the_overrun() {
+fn custody_ordered_after_ophouden_ran_out_is_refused() {
     let clock = FixedClock::new("2026-01-16T16:00:00Z".parse().unwrap());
     let (case, clocks) = registered(&clock);
-    let ordered =
-        order_clock(&case, &clocks, order(AuthorityRole::Prosecutor, "2026-01-16T15:30:00Z"), nl(), &clock).unwrap();
     let deadline: Timestamp = "2026-01-16T15:00:00Z".parse().unwrap();
-    assert_eq!(ordered.clock_effects[0], ClockEffect::Expired { clock: ophouden(), deadline });
-    assert!(matches!(ordered.clock_effects[1], ClockEffect::Stopped { reason: StopReason::Superseded, .. }));
+    for late in ["2026-01-16T15:00:00Z", "2026-01-16T15:30:00Z"] {
+        let refused = order_clock(&case, &clocks, order(AuthorityRole::Prosecutor, late), nl(), &clock).unwrap_err();
+        assert_eq!(
+            refused,
+            ZsmError::OrderAfterExpiry {
+                clock: custody().to_string(),
+                superseded: ophouden().to_string(),
+                ordered_at: late.parse().unwrap(),
+                deadline,
+            }
+        );
+    }
+    // Given in time and recorded late (after the deadline): the order stands.
+    let ordered =
+        order_clock(&case, &clocks, order(AuthorityRole::Prosecutor, "2026-01-16T14:59:00Z"), nl(), &clock).unwrap();
+    assert!(matches!(ordered.clock_effects[0], ClockEffect::Stopped { reason: StopReason::Superseded, .. }));
 }
 
 #[test]
