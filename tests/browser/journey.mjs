@@ -155,11 +155,12 @@ async function main() {
 
     await run('switch the language and see the same page, with the change', async () => {
       const before = await page.locator('html').getAttribute('lang');
-      const link = page.locator('header nav a[lang]');
-      check(await link.count() === 1, 'no language switch in the header');
-      const target = await link.getAttribute('lang');
-      check(target && target !== before, `the language switch points to "${target}" on a page in "${before}"`);
-      await clickAndNavigate(page, link);
+      const choices = page.locator('header nav .language-chooser a[lang]');
+      check(await choices.count() === 3, `the language chooser offers ${await choices.count()} languages, not English, Nederlands, Italiano`);
+      const current = await page.locator('header nav .language-chooser a[aria-current]').getAttribute('lang');
+      check(current === before, `the chooser marks "${current}" as current on a page in "${before}"`);
+      const target = before === 'en' ? 'nl' : 'en';
+      await clickAndNavigate(page, page.locator(`header nav .language-chooser a[lang="${target}"]`));
       const after = await page.locator('html').getAttribute('lang');
       check(after === target, `html lang is "${after}" after switching to "${target}"`);
       check(new URL(page.url()).pathname === new URL(personUrl).pathname, `the switch left the person page: ${page.url()}`);
@@ -168,7 +169,12 @@ async function main() {
       check(actions.slice(0, 6).some((a) => /\b(Changed|Gewijzigd)\b/.test(a)),
         `no "Changed"/"Gewijzigd" among the newest audit rows: ${JSON.stringify(actions.slice(0, 6))}`);
       await axeCheck(page, `person page (${after})`);
-      return `${before} → ${after}: "${await pageText(page.locator('main h2#audit'))}"`;
+      // And in Italian, for Turin's partners: the same page, marked as Italian for screen readers.
+      await clickAndNavigate(page, page.locator('header nav .language-chooser a[lang="it"]'));
+      check(await page.locator('html').getAttribute('lang') === 'it', 'html lang is not "it" after choosing Italiano');
+      check(new URL(page.url()).pathname === new URL(personUrl).pathname, `the switch left the person page: ${page.url()}`);
+      await axeCheck(page, 'person page (it)');
+      return `${before} → ${after} → it: "${await pageText(page.locator('main h2#audit'))}"`;
     });
 
     await run('the pages loaded every resource without errors', async () => {
