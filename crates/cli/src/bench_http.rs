@@ -181,6 +181,18 @@ pub async fn bench_member(
     agency: AgencyId,
     clock: &dyn domain::Clock,
 ) -> anyhow::Result<String> {
+    bench_member_as(store, username, agency, Role::PoliceOfficer, clock).await
+}
+
+/// A member of `agency` with `role` a benchmark signs in as, with a fresh password each run,
+/// which is returned.
+pub async fn bench_member_as(
+    store: &Store,
+    username: &str,
+    agency: AgencyId,
+    role: Role,
+    clock: &dyn domain::Clock,
+) -> anyhow::Result<String> {
     let password = format!("bench-{}", uuid::Uuid::now_v7().simple());
     let hash = web::hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     if store.credentials(username).await?.is_some() {
@@ -193,7 +205,7 @@ pub async fn bench_member(
         agency_id: agency,
         username: username.into(),
         display_name: format!("Benchmark {username}"),
-        roles: vec![Role::PoliceOfficer],
+        roles: vec![role],
         disabled: false,
     };
     store.create_member(&member, &hash, now).await?;

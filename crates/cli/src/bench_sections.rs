@@ -15,8 +15,8 @@ use anyhow::{Context, bail};
 use clap::Args;
 use domain::access::{Actor, LegalBasis, Role, TeamEntry};
 use domain::audit::{AuditAction, AuditEntry};
-use domain::directory::{DirectoryStore, Member};
-use domain::ids::{AgencyId, CaseId, MemberId, TeamEntryId};
+use domain::directory::DirectoryStore;
+use domain::ids::{AgencyId, CaseId, TeamEntryId};
 use domain::jurisdiction::Partner;
 use domain::people::ports::PeopleStore;
 use domain::zsm::ports::ZsmStore;
@@ -124,7 +124,7 @@ async fn run_on(
     let mut tokens = Vec::new();
     for (agency, partner, role, username) in PARTNERS {
         let agency = loaded.agencies[agency];
-        let password = partner_member(&store, username, agency, role, clock).await?;
+        let password = crate::bench_http::bench_member_as(&store, username, agency, role, clock).await?;
         if partner != Partner::Police {
             join_teams(&store, &cases, agency, clock).await?;
         }
@@ -212,33 +212,6 @@ async fn open_cases(
     let today = clock.now().to_zoned(pack.time_zone.clone()).date();
     let board = store.board(&spec.location, police, today, clock.now()).await?;
     Ok(board.iter().filter(|c| c.stored.case.status.is_open()).map(|c| c.stored.id()).collect())
-}
-
-/// A member of `agency` with `role` and a fresh password, which is returned.
-async fn partner_member(
-    store: &Store,
-    username: &str,
-    agency: AgencyId,
-    role: Role,
-    clock: &dyn domain::Clock,
-) -> anyhow::Result<String> {
-    let password = format!("bench-{}", uuid::Uuid::now_v7().simple());
-    let hash = web::hash_password(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    if store.credentials(username).await?.is_some() {
-        store.set_password_hash(username, &hash).await?;
-        return Ok(password);
-    }
-    let now = clock.now();
-    let member = Member {
-        id: MemberId::new(now),
-        agency_id: agency,
-        username: username.into(),
-        display_name: format!("Benchmark {username}"),
-        roles: vec![role],
-        disabled: false,
-    };
-    store.create_member(&member, &hash, now).await?;
-    Ok(password)
 }
 
 /// Puts `agency` on the team of every case's suspect (a partner at the table joins it at

@@ -9,9 +9,9 @@ use crate::serve::open_store;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
 use domain::access::Role;
-use domain::partnership::{MemberInput, console_operator};
 use domain::directory::{DirectoryStore, check_new_password, parse_username};
 use domain::ids::MemberId;
+use domain::partnership::{MemberInput, console_operator};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 

@@ -7,7 +7,17 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 const CAPABILITIES: [&str; 11] = [
-    "people", "access", "zsm", "screening", "conference", "plan", "measures", "cohort", "notifications", "admin", "partnership",
+    "people",
+    "access",
+    "zsm",
+    "screening",
+    "conference",
+    "plan",
+    "measures",
+    "cohort",
+    "notifications",
+    "admin",
+    "partnership",
 ];
 
 /// The inner modules a capability folder may have (each a file or a folder), besides `mod.rs`,

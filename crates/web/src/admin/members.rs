@@ -17,8 +17,8 @@ use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::access::Role;
-use domain::partnership::MemberInput;
 use domain::ids::MemberId;
+use domain::partnership::MemberInput;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -20,8 +20,8 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use domain::partnership::{AgencyInput, LocationInput, PACKS};
 use domain::directory::AgencyKind;
+use domain::partnership::{AgencyInput, LocationInput, PACKS};
 use domain::service::ServiceError;
 
 pub fn routes() -> Router<AppState> {

@@ -16,11 +16,11 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::ids::MemberId;
 use domain::partnership::service::api_keys::{ApiKey, ApiKeyInput};
 use domain::partnership::{
     AgencyInput, AgencyRecord, LocationInput, LocationRecord, MemberAccount, MemberInput, SafetyHouse, SafetyHouseInput,
 };
-use domain::ids::MemberId;
 use domain::service::ServiceError;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};

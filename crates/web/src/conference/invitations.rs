@@ -118,9 +118,12 @@ async fn answer(
         "decline" => Answer::Decline { reason: posted.get("decline_reason") },
         _ => Answer::Accept(basis_input(&posted)),
     };
-    let result = state.conferences_for(&me.actor).await?.answer_invitation(&me.actor, id, &answer).await.map(|i| match i.status {
-        InvitationStatus::Accepted { .. } => format!("/people/{}", i.person),
-        _ => "/invitations".to_owned(),
-    });
+    let result =
+        state.conferences_for(&me.actor).await?.answer_invitation(&me.actor, id, &answer).await.map(|i| {
+            match i.status {
+                InvitationStatus::Accepted { .. } => format!("/people/{}", i.person),
+                _ => "/invitations".to_owned(),
+            }
+        });
     after_post(result, context.texts, |errors| answer_page(&state, &me, &context, id, errors, posted)).await
 }

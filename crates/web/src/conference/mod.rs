@@ -96,11 +96,7 @@ async fn person_page(
             [only] => Some(only.id),
             _ => None,
         };
-        team_agencies(&file.team, conferences.today())
-            .iter()
-            .chain(house.iter())
-            .map(|a| a.to_string())
-            .collect()
+        team_agencies(&file.team, conferences.today()).iter().chain(house.iter()).map(|a| a.to_string()).collect()
     } else {
         posted.all("invited").into_iter().collect()
     };
@@ -302,7 +298,8 @@ async fn triage(
         _ => TriageInput::Decline { reason: posted.get("decline_reason") },
     };
     let joining = matches!(input, TriageInput::AcceptJoining(_));
-    let result = state.conferences_for(&me.actor).await?.triage(&me.actor, request, &input).await.map(|_| "/triage".to_owned());
+    let result =
+        state.conferences_for(&me.actor).await?.triage(&me.actor, request, &input).await.map(|_| "/triage".to_owned());
     if joining {
         after_post(result, context.texts, |errors| accept_form(&state, &me, &context, request, basis, errors)).await
     } else {
@@ -319,9 +316,12 @@ async fn schedule(
 ) -> Result<Response, WebError> {
     let request = ConferenceRequestId::parse(&request).map_err(|_| WebError::NotFound)?;
     let result = match domain::ids::MeetingId::parse(&posted.get("meeting")) {
-        Ok(meeting) => {
-            state.conferences_for(&me.actor).await?.add_to_agenda(&me.actor, meeting, request).await.map(|()| "/triage".to_owned())
-        }
+        Ok(meeting) => state
+            .conferences_for(&me.actor)
+            .await?
+            .add_to_agenda(&me.actor, meeting, request)
+            .await
+            .map(|()| "/triage".to_owned()),
         Err(_) => Err(domain::validation::invalid(domain::validation::FieldError::new(
             "meeting",
             "error.conference.unknown_meeting",

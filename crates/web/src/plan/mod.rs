@@ -141,17 +141,18 @@ async fn plan_page(
             (m.id.to_string(), format!("{}: {}", t.get(&kind), m.description))
         })
         .collect();
-    let conference = state.conferences_for(&me.actor).await?.discussed(&me.actor, id).await?.into_iter().find_map(|d| {
-        let minutes = d.minutes?;
-        Some(ConferenceOutcome {
-            meeting: d.meeting.to_string(),
-            date: d.date.to_string(),
-            strategy: t
-                .get(&crate::conference::strategy_key(domain::conference::strategy_code(minutes.strategy)))
-                .to_owned(),
-            analysis: minutes.analysis,
-        })
-    });
+    let conference =
+        state.conferences_for(&me.actor).await?.discussed(&me.actor, id).await?.into_iter().find_map(|d| {
+            let minutes = d.minutes?;
+            Some(ConferenceOutcome {
+                meeting: d.meeting.to_string(),
+                date: d.date.to_string(),
+                strategy: t
+                    .get(&crate::conference::strategy_key(domain::conference::strategy_code(minutes.strategy)))
+                    .to_owned(),
+                analysis: minutes.analysis,
+            })
+        });
     Ok(PlanPage {
         warnings,
         in_force,

@@ -7,8 +7,8 @@
 use crate::support::zsm::{NOW, intake, zsm_app};
 use crate::support::{PASSWORD, TestApp, api_call, problem_fields};
 use domain::access::Role;
-use domain::partnership::service::{Administration, FirstRunInput};
 use domain::directory::{AgencyKind, DirectoryStore};
+use domain::partnership::service::{Administration, FirstRunInput};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 

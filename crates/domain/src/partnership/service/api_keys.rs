@@ -4,12 +4,12 @@
 //! it as they name members; it never administers (no `administrator` scope). Disabling that
 //! member stops the key too; its password cannot be reset (it has none).
 
-use crate::partnership::ports::{PartnershipStore, Passwords};
 use super::{API_KEY_MEMBER_PREFIX, Administration};
 use crate::access::{Actor, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::directory::{Agency, DirectoryStore, Member, SessionStore};
 use crate::ids::{AgencyId, MemberId};
+use crate::partnership::ports::{PartnershipStore, Passwords};
 use crate::ports::StoreResult;
 use crate::service::{ServiceError, ServiceResult};
 use crate::validation::{FieldError, ValidationErrors, required_text};
