@@ -125,8 +125,13 @@ fn section_dto(saved: &SavedSection) -> SectionDto {
     params(("id" = String, Path), ("partner" = String, Path,
         description = "police, probation, victim_support, defence_lawyer, municipality, child_protection_board, halt")),
     request_body = SectionInput,
-    responses((status = 200, body = SectionDto), (status = 201, body = SectionDto), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses(
+        (status = 200, description = "The section saved over earlier content", body = SectionDto),
+        (status = 201, description = "The section's first content", body = SectionDto),
+        (status = 403, description = "Not this member's partner section; the refusal is audited (problem JSON)", body = Problem),
+        (status = 404, description = "No such case, or one this member may not see (problem JSON)", body = Problem),
+        (status = 409, description = "The same section changed since `seen_version` (problem JSON)", body = Problem),
+        (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn save_section(
     State(state): State<AppState>,
     Member(me, context): Member,
