@@ -85,6 +85,12 @@ struct Run {
     p99_ms: f64,
     max_ms: f64,
     within_budget: bool,
+    /// The reference route at the same concurrency in the same run.
+    healthz_p50_ms: f64,
+    healthz_p99_ms: f64,
+    healthz_failures: usize,
+    /// A save's p99 as a multiple of `/healthz`'s.
+    p99_vs_healthz: f64,
 }
 
 pub async fn run(args: SectionsBenchArgs, config: Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
@@ -102,7 +108,7 @@ pub async fn run(args: SectionsBenchArgs, config: Config, clock: &dyn domain::Cl
     } else {
         print_table(&args, &runs);
     }
-    if runs.iter().any(|r| r.conflicts > 0 || r.failures > 0 || r.lost_updates > 0) {
+    if runs.iter().any(|r| r.conflicts > 0 || r.failures > 0 || r.lost_updates > 0 || r.healthz_failures > 0) {
         bail!("partners saving their own sections were refused or lost work");
     }
     Ok(())
@@ -168,6 +174,33 @@ async fn run_on(
         outcome.failures += done.failures;
     }
     let seconds = started.elapsed().as_secs_f64();
+    // The reference in the same run: `/healthz` (one small query) from as many workers at
+    // once, as many requests each as a worker saved, so the ratio says what a save costs
+    // beyond the server and database being busy at all.
+    let per_worker = (outcome.times.len() / workers.max(1)).max(1);
+    let mut reference = Vec::new();
+    for _ in 0..slots * PARTNERS.len() {
+        let address = server.address;
+        reference.push(tokio::spawn(async move {
+            let mut connection = Connection::new(address);
+            let mut times = Vec::with_capacity(per_worker);
+            let mut failures = 0;
+            for _ in 0..per_worker {
+                let started = Instant::now();
+                match connection.request("GET", "/healthz", "", b"").await {
+                    Ok(200) => times.push(started.elapsed().as_secs_f64() * 1000.0),
+                    _ => failures += 1,
+                }
+            }
+            (times, failures)
+        }));
+    }
+    let (mut healthz, mut healthz_failures) = (Vec::new(), 0);
+    for handle in reference {
+        let (times, failures) = handle.await?;
+        healthz.extend(times);
+        healthz_failures += failures;
+    }
     server.stop().await;
 
     let mut lost_updates = 0;
@@ -183,7 +216,12 @@ async fn run_on(
     let backend = store.backend();
     store.close().await;
     let (p50, p99, max) = percentiles(&mut outcome.times);
+    let (healthz_p50, healthz_p99, _) = percentiles(&mut healthz);
     Ok(Run {
+        healthz_p50_ms: healthz_p50,
+        healthz_p99_ms: healthz_p99,
+        healthz_failures,
+        p99_vs_healthz: p99 / healthz_p99.max(f64::MIN_POSITIVE),
         backend,
         database: redact_url(url),
         open_cases: cases.len(),
@@ -321,12 +359,23 @@ fn print_table(args: &SectionsBenchArgs, runs: &[Run]) {
     );
     println!();
     println!(
-        "{:<10} {:>7} {:>9} {:>8} {:>5} {:>9} {:>8} {:>8} {:>8} {:>8}  p99 < {P99_BUDGET_MS:.0} ms",
-        "backend", "saves", "conflicts", "failures", "lost", "saves/s", "p50 ms", "p99 ms", "max ms", "seconds"
+        "{:<10} {:>7} {:>9} {:>8} {:>5} {:>9} {:>8} {:>8} {:>8} {:>8} {:>12} {:>8}  p99 < {P99_BUDGET_MS:.0} ms",
+        "backend",
+        "saves",
+        "conflicts",
+        "failures",
+        "lost",
+        "saves/s",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "seconds",
+        "healthz p99",
+        "ratio"
     );
     for r in runs {
         println!(
-            "{:<10} {:>7} {:>9} {:>8} {:>5} {:>9.0} {:>8.1} {:>8.1} {:>8.1} {:>8.1}  {}",
+            "{:<10} {:>7} {:>9} {:>8} {:>5} {:>9.0} {:>8.1} {:>8.1} {:>8.1} {:>8.1} {:>12.1} {:>7.1}x  {}",
             r.backend,
             r.saves,
             r.conflicts,
@@ -337,6 +386,8 @@ fn print_table(args: &SectionsBenchArgs, runs: &[Run]) {
             r.p99_ms,
             r.max_ms,
             r.seconds,
+            r.healthz_p99_ms,
+            r.p99_vs_healthz,
             if r.within_budget { "yes" } else { "NO" }
         );
     }

@@ -31,6 +31,10 @@ async fn bench_sections_saves_every_section_without_conflicts() {
             (Some(0), Some(0), Some(0))
         );
         assert!(run["p99_ms"].as_f64().unwrap() > 0.0, "{run:#}");
+        // The reference route ran in the same run, at the same concurrency.
+        assert!(run["healthz_p99_ms"].as_f64().unwrap() > 0.0, "{run:#}");
+        assert_eq!(run["healthz_failures"], 0, "{run:#}");
+        assert!(run["p99_vs_healthz"].as_f64().unwrap() > 0.0, "{run:#}");
     }
     if let Some((url, admin)) = postgres {
         support::drop_database(&admin, &url).await;

@@ -80,6 +80,8 @@ id_type!(/// An entry on a team's cohort-changes list.
     CohortNoticeId);
 id_type!(/// A fact in the outbox (`notifications`): written with the change it reports.
     EventId);
+id_type!(/// A partner's proposal of a mayor's measure, answered by the municipality.
+    ProposalId);
 
 /// Ids of the ZSM table: their uuid is kept private (a case id is never built from another
 /// id's uuid by accident) and read by value.

@@ -14,10 +14,24 @@ use serde_json::json;
 struct Assets;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/people") }))
-        .route("/healthz", get(health))
-        .route("/assets/{*path}", get(asset))
+    Router::new().route("/", get(home)).route("/healthz", get(health)).route("/assets/{*path}", get(asset))
+}
+
+/// `/`: where each member starts — the analyst on the evidence, an administrator who works with
+/// no persons on the administration, everyone else (and anyone signed out) on the people search.
+async fn home(context: crate::auth::RequestContext) -> Redirect {
+    use domain::access::Permission;
+    let can = |permission| context.signed_in.as_ref().is_some_and(|s| s.actor.can(permission));
+    let start = if can(Permission::ViewPerson) {
+        "/people"
+    } else if can(Permission::ViewAggregates) {
+        "/evidence"
+    } else if can(Permission::ManageMembers) {
+        "/admin"
+    } else {
+        "/people"
+    };
+    Redirect::to(start)
 }
 
 async fn asset(Path(path): Path<String>) -> Response {

@@ -126,9 +126,50 @@ fn field_label(field: &str) -> Option<&'static str> {
         "username" => "login.username",
         f if f.starts_with("identifiers[") && f.ends_with(".kind") => "person.identifier_kind",
         f if f.starts_with("identifiers[") => "person.identifier_value",
-        _ => return None,
+        // A field of one of several forms on a page is named `form.item.field`: its label is
+        // that of the field.
+        f => return f.rsplit_once('.').and_then(|(_, name)| form_field_label(name)),
     };
     Some(label)
+}
+
+/// The labels of the fields of the measures' forms (and others named after their form), so
+/// every line of an error summary names its field.
+fn form_field_label(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "address" => "order.address",
+        "decision_ref" => "order.decision_ref",
+        "victims" => "order.victims",
+        "children" => "order.children",
+        "imposed_at" => "order.imposed_at",
+        "to_total_days" => "order.to_total_days",
+        "without_advice_reason" => "order.without_advice_reason",
+        "advice" => "order.advice",
+        "owner" => "order.help_owner",
+        "for_person" => "order.help_for",
+        "description" => "order.help_description",
+        "reason" => "measures.reason",
+        "area" => "ban.area",
+        "starts_on" => "ban.starts_on",
+        "ends_on" => "ban.ends_on",
+        "case_manager" => "episode.case_manager",
+        "weeks" => "episode.weeks",
+        "contacts_per_week" => "episode.contacts_per_week",
+        "started_on" => "episode.started_on",
+        "extra_weeks" => "episode.extra_weeks",
+        "on" => "episode.on",
+        "kind" => "episode.kind",
+        "note" => "episode.note",
+        "group" => "group.one",
+        "class" => "group.class",
+        "measure_kind" => "proposal.measure",
+        "outcome" => "proposal.answer",
+        "wishes" => "order.voice.wishes",
+        "involvement" => "order.voice.involvement",
+        "spoken_on" => "order.voice.spoken_on",
+        "victim" => "order.role.victim",
+        _ => return None,
+    })
 }
 
 /// `identifiers[0].value` → `identifiers-0-value`: a valid, stable HTML id.
@@ -139,6 +180,17 @@ pub fn anchor(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_fields_are_named_in_the_summary_by_labels_in_the_catalogue() {
+        let keys = crate::i18n::keys();
+        for name in ["address", "weeks", "reason", "wishes", "measure_kind", "without_advice_reason", "victim"] {
+            let label = field_label(&format!("order_new.{name}")).unwrap();
+            assert!(keys.contains(&label), "{label} is in the catalogue");
+        }
+        assert_eq!(field_label("episode_contact.0192.on"), Some("episode.on"));
+        assert_eq!(field_label("unknown_field"), None);
+    }
 
     #[test]
     fn anchors_are_valid_ids() {

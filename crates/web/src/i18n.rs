@@ -148,11 +148,16 @@ impl Texts {
     /// `{group}.{code}` and detail words that name a person field translated too; text that
     /// is not coded is shown as it is.
     pub fn coded(&self, group: &str, text: &str) -> String {
+        // A whole phrase the catalogue knows ("exclusion order: impose") reads as one text.
+        let whole = format!("{group}.{}", phrase_key(text));
+        if CATALOGUE.contains_key(&whole) {
+            return self.get(&whole).to_string();
+        }
         let (code, detail) = match text.split_once(": ") {
             Some((code, detail)) => (code, Some(detail)),
             None => (text, None),
         };
-        let key = format!("{group}.{code}");
+        let key = format!("{group}.{}", phrase_key(code));
         if !CATALOGUE.contains_key(&key) {
             return text.to_string();
         }
@@ -185,10 +190,39 @@ impl Texts {
         self.fill(error.key, &params)
     }
 
+    /// A whole number grouped in the page's locale: `12.345` in Dutch and Italian, `12,345` in
+    /// English.
+    pub fn number(&self, n: i64) -> String {
+        let separator = if self.lang.code() == "en" { ',' } else { '.' };
+        let digits = n.unsigned_abs().to_string();
+        let mut grouped = String::new();
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                grouped.push(separator);
+            }
+            grouped.push(digit);
+        }
+        if n < 0 { format!("-{grouped}") } else { grouped }
+    }
+
     /// Like `lookup`, for keys built from data that may legitimately be absent.
     fn lookup_quiet(&self, key: &str) -> Option<&'static str> {
         CATALOGUE.contains_key(key).then(|| self.text(key))
     }
+}
+
+/// A stored phrase as a catalogue key: lower case, every run of other characters one `_`
+/// ("list: to screen" → `list_to_screen`, "person_record" stays).
+fn phrase_key(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            key.extend(c.to_lowercase());
+        } else if !key.ends_with('_') {
+            key.push('_');
+        }
+    }
+    key.trim_end_matches('_').to_string()
 }
 
 /// Every key in the catalogue, for tests.
@@ -226,6 +260,13 @@ fn fill_text(template: &str, params: &[(&str, &str)]) -> String {
 mod tests {
     use super::*;
     use domain::jurisdiction::{SHIPPED_PACKS, shipped_pack};
+
+    #[test]
+    fn numbers_are_grouped_in_the_page_locale() {
+        assert_eq!(Texts::new(Lang::Nl).number(1_234_567), "1.234.567");
+        assert_eq!(Texts::new(Lang::En).number(-1234), "-1,234");
+        assert_eq!(Texts::new(Lang::It).number(999), "999");
+    }
 
     #[test]
     fn every_key_has_every_language_filled() {

@@ -31,6 +31,12 @@ pub struct Page {
     pub administers: bool,
     /// Whether the member works with persons: shows "Invitations" in the menu.
     pub views_persons: bool,
+    /// Whether the member may register a person: shows "Add person" in the menu.
+    pub creates_persons: bool,
+    /// Whether the member reads the evidence (aggregates only): shows "Evidence" in the menu.
+    pub sees_evidence: bool,
+    /// Whether the member triages conference requests: shows "Triage" in the menu.
+    pub triages: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -64,8 +70,11 @@ impl Page {
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManagePlan));
         let administers =
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManageMembers));
-        let views_persons =
-            context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ViewPerson));
+        let can = |permission| context.signed_in.as_ref().is_some_and(|s| s.actor.can(permission));
+        let views_persons = can(domain::access::Permission::ViewPerson);
+        let creates_persons = can(domain::access::Permission::CreatePerson);
+        let sees_evidence = can(domain::access::Permission::ViewAggregates);
+        let triages = can(domain::access::Permission::TriageConference);
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -78,6 +87,9 @@ impl Page {
             screens,
             manages_plans,
             administers,
+            creates_persons,
+            sees_evidence,
+            triages,
             views_persons,
             unread,
             unread_count,

@@ -67,7 +67,7 @@ const GOALS: [(&str, &str, &str, &str); 6] = [
         "gemeente",
         "Aanmelden bij schuldhulpverlening",
     ),
-    ("housing", "Een eigen kamer waar ik rustig kan slapen", "gemeente", "Urgentieaanvraag woning indienen"),
+    ("housing", "Een eigen kamer waar ik rustig kan slapen", "woningcorporatie", "Kamer met begeleiding aanbieden"),
     ("addiction", "Minder drinken, eerst door de week niet meer", "ggz", "Intake verslavingszorg plannen"),
     ("work_and_daytime", "Elke dag iets te doen hebben", "reclassering", "Werktraject bij leerwerkbedrijf regelen"),
     ("mental_health", "Beter slapen en minder piekeren", "ggz", "Gesprek met behandelaar over medicatie"),
@@ -166,6 +166,7 @@ impl Seeder<'_> {
             consent(&self.agency_of("gemeente"), "schuldhulpverlening en wonen", until),
             consent(&self.agency_of("ggz"), "behandeling", until),
             consent(&self.agency(AgencyKind::Provider), "woonbegeleiding", until),
+            consent(&self.agency_of("woningcorporatie"), "huisvesting", until),
         ];
         for basis in joining {
             self.people().add_to_team(manager, person.id, &basis).await.map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -1,4 +1,5 @@
-//! The demo's directory: ten agencies (police to mentoring) and one member of each role, all
+//! The demo's directory: thirteen agencies (police to Veilig Thuis), one member of each role and
+//! one of every agency that owns tasks, all
 //! signing in with [`DEMO_PASSWORD`](super::DEMO_PASSWORD). Written straight to the store: the
 //! directory has no use case that creates agencies or members (`desist user add` does the
 //! same).
@@ -10,7 +11,7 @@ use jiff::Timestamp;
 use store::Store;
 
 /// (username, display name, agency index, role)
-pub(super) const MEMBERS: [(&str, &str, usize, Role); 11] = [
+pub(super) const MEMBERS: [(&str, &str, usize, Role); 15] = [
     ("politie", "Inspecteur Sanne Bakker", 0, Role::PoliceOfficer),
     ("officier", "Mr. Pieter Visser", 1, Role::Prosecutor),
     ("reclassering", "Fatima El Amrani", 2, Role::ProbationOfficer),
@@ -22,9 +23,14 @@ pub(super) const MEMBERS: [(&str, &str, usize, Role); 11] = [
     ("mentor", "Henk Bos", 9, Role::Mentor),
     ("analist", "Daan Meijer", 6, Role::Analyst),
     ("beheer", "Functioneel beheer", 6, Role::Administrator),
+    // Every agency that owns tasks has someone to do them (issue 17, item 24).
+    ("legerdesheils", "Marloes Vink", 8, Role::ProviderWorker),
+    ("woningcorporatie", "Ahmed Yilmaz", 10, Role::ProviderWorker),
+    ("jeugdzorg", "Iris van den Berg", 11, Role::ProviderWorker),
+    ("veiligthuis", "Anouk de Wit", 12, Role::ProviderWorker),
 ];
 
-pub(super) const AGENCIES: [(&str, AgencyKind); 10] = [
+pub(super) const AGENCIES: [(&str, AgencyKind); 13] = [
     ("Politie Eenheid Amsterdam", AgencyKind::Police),
     ("Openbaar Ministerie Amsterdam", AgencyKind::Prosecution),
     ("Reclassering Nederland", AgencyKind::Probation),
@@ -35,6 +41,9 @@ pub(super) const AGENCIES: [(&str, AgencyKind); 10] = [
     ("GGZ inGeest", AgencyKind::Health),
     ("Leger des Heils Amsterdam", AgencyKind::Provider),
     ("Humanitas Maatjesproject", AgencyKind::Mentoring),
+    ("Woningcorporatie Ymere", AgencyKind::Provider),
+    ("Jeugdbescherming Regio Amsterdam", AgencyKind::ChildProtection),
+    ("Veilig Thuis Amsterdam-Amstelland", AgencyKind::Health),
 ];
 
 pub struct DemoCast {

@@ -8,7 +8,7 @@ use super::people::generated_bsn;
 use domain::access::{Actor, TeamEntryInput};
 use domain::ids::PersonId;
 use domain::jurisdiction::BeyondPack;
-use domain::measures::service::Measures;
+use domain::measures::service::{AnswerInput, Measures, ProposalInput};
 use domain::measures::{BanInput, EpisodeAction, EpisodeInput, GroupAction, GroupInput, OrderAction, OrderInput};
 use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
@@ -102,6 +102,22 @@ impl Seeder<'_> {
         self.people().add_to_team(&manager, person.id, &probation).await?;
         Ok(person.id)
     }
+
+    /// Brings the municipality (the mayor's office) onto the person's team on the statute of
+    /// the mayor's measures: it imposes them (issue 17, item 18). Already on it: nothing changes.
+    async fn with_municipality(&self, person: PersonId) -> anyhow::Result<()> {
+        let basis = TeamEntryInput {
+            agency_id: self.actor("gemeente").agency_id.to_string(),
+            basis_kind: "statutory_task".into(),
+            statute: "Wet tijdelijk huisverbod, art. 2; Gemeentewet art. 172a".into(),
+            reason: "Maatregelen van de burgemeester".into(),
+            ..Default::default()
+        };
+        let manager = self.actor("procesregisseur").clone();
+        // A second entry for an agency already on the team is refused; that is fine here.
+        let _ = self.people().add_to_team(&manager, person, &basis).await;
+        Ok(())
+    }
 }
 
 /// Seeds the measures at `now`. `area_ban_for` is the person who gets the area ban (the demo's
@@ -140,11 +156,21 @@ pub async fn seed_measures(
     let excluded = seeder.person("Ronald", "Kuipers", 1979, "Wiltzanglaan 40").await?;
     let partner = seeder.person("Sandra", "Kuipers", 1982, "Wiltzanglaan 40").await?;
     let child = seeder.person("Mees", "Kuipers", 2014, "Wiltzanglaan 40").await?;
+    for person in [excluded, partner, child] {
+        seeder.with_municipality(person).await?;
+    }
+    // Probation proposed it; the mayor's office imposed it and answered the proposal.
+    let mayor = cast.actor("gemeente").clone();
+    let reason = "Ernstige dreiging tegen partner en kind na aanhouding; herhaling dreigt".into();
+    seeder
+        .measures()
+        .propose(cast.actor("reclassering"), excluded, &ProposalInput { measure: "exclusion_order".into(), reason })
+        .await?;
     let imposed_at = days_ago(9).to_zoned(seeder.zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string();
     let order = seeder
         .measures()
         .impose_order(
-            &manager,
+            &mayor,
             excluded,
             &OrderInput {
                 victims: partner.to_string(),
@@ -160,7 +186,7 @@ pub async fn seed_measures(
     for (for_person, owner, description) in [
         (excluded, "reclassering", "Intake agressieregulatie"),
         (partner, "slachtofferhulp", "Steun en veiligheidsplan"),
-        (child, "procesregisseur", "Gesprek jeugdteam met Mees"),
+        (child, "jeugdzorg", "Gesprek jeugdteam met Mees"),
     ] {
         let action = OrderAction::AddHelp {
             order: order_id.clone(),
@@ -168,7 +194,16 @@ pub async fn seed_measures(
             owner: cast.actor(owner).agency_id.to_string(),
             description: description.into(),
         };
-        seeder.measures().change_order(&manager, excluded, &action).await?;
+        seeder.measures().change_order(&mayor, excluded, &action).await?;
+    }
+    let file = seeder.measures().of_person(&mayor, excluded, "demo").await?;
+    if let Some(proposal) = file.proposals.first() {
+        let answer = AnswerInput {
+            proposal: proposal.value.id.to_string(),
+            outcome: "imposed".into(),
+            reason: "Huisverbod HV-2026-0117 opgelegd".into(),
+        };
+        seeder.measures().answer_proposal(&mayor, excluded, &answer).await?;
     }
     made.exclusion_orders += 1;
 
@@ -204,12 +239,11 @@ pub async fn seed_measures(
         ends_on: ends_on.to_string(),
     };
     let candidates: Vec<PersonId> = area_ban_for.into_iter().chain(people.iter().copied()).collect();
-    'found: for person in candidates {
-        for actor in ["procesregisseur", "reclassering"] {
-            if seeder.measures().impose_ban(cast.actor(actor), person, &ban).await.is_ok() {
-                made.area_bans += 1;
-                break 'found;
-            }
+    for person in candidates {
+        seeder.with_municipality(person).await?;
+        if seeder.measures().impose_ban(cast.actor("gemeente"), person, &ban).await.is_ok() {
+            made.area_bans += 1;
+            break;
         }
     }
     Ok(made)

@@ -58,6 +58,12 @@ pub enum Permission {
     TriageConference,
     /// Plan case conferences, set their agenda, record attendance and minutes, close them.
     ChairConference,
+    /// Impose, extend and lift the mayor's measures (temporary exclusion order, area ban) and
+    /// arrange the help an exclusion order asks for: the municipality (mayor's office) only.
+    DecideMayorMeasure,
+    /// Propose a mayor's measure to the municipality, with the reason (probation and the
+    /// process manager): a proposal imposes nothing.
+    ProposeMayorMeasure,
 }
 
 /// Which permissions hold only through the person's case team, and which a role grants for
@@ -118,6 +124,8 @@ impl Role {
             (Role::VictimSupportWorker | Role::MunicipalityOfficer, CreatePerson | EditPerson) => Some(Scope::Team),
             (Role::ProbationOfficer | Role::ProcessManager, RecordScreening | ManagePlan) => Some(Scope::Team),
             (Role::ProcessManager, TriageConference | ChairConference) => Some(Scope::Team),
+            (Role::MunicipalityOfficer, DecideMayorMeasure) => Some(Scope::Team),
+            (Role::ProbationOfficer | Role::ProcessManager, ProposeMayorMeasure) => Some(Scope::Team),
             // Everyone working with the person on the team, except the defence (not a partner in the plan).
             (Role::DefenceLawyer, WorkOnPlan | RequestConference) => None,
             (_, WorkOnPlan | RequestConference) => Some(Scope::Team),

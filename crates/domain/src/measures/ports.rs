@@ -5,7 +5,8 @@
 use crate::audit::AuditEntry;
 use crate::ids::{AgencyId, MemberId, PersonId, TaskId};
 use crate::measures::workflow::{
-    AreaBan, AreaBanStatus, Episode, EpisodeStatus, ExclusionContext, ExclusionOrder, Group, OrderStatus,
+    AreaBan, AreaBanStatus, Episode, EpisodeStatus, ExclusionContext, ExclusionOrder, Group, MeasureProposal,
+    OrderStatus, ProposalStatus,
 };
 use crate::notifications::Event;
 use crate::plan::Plan;
@@ -146,6 +147,7 @@ macro_rules! one_person_measure {
 }
 
 one_person_measure!(AreaBan, "area_ban", AreaBanStatus::InForce);
+one_person_measure!(MeasureProposal, "proposal", ProposalStatus::Open);
 one_person_measure!(Episode, "episode", EpisodeStatus::Open);
 
 impl Measure for Group {

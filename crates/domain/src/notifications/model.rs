@@ -56,10 +56,13 @@ pub enum EventKind {
     TeamInvitation,
     TeamInvitationAccepted,
     TeamInvitationDeclined,
+    // --- issue 17 item 18 (table branch) ---
+    /// A partner proposed a mayor's measure; the municipality on the team decides.
+    MeasureProposed,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 27] = [
+    pub const ALL: [EventKind; 28] = [
         Self::PlanTaskAssigned,
         Self::PlanTaskCancelled,
         Self::PlanActivated,
@@ -87,6 +90,7 @@ impl EventKind {
         Self::TeamInvitation,
         Self::TeamInvitationAccepted,
         Self::TeamInvitationDeclined,
+        Self::MeasureProposed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -118,6 +122,7 @@ impl EventKind {
             Self::TeamInvitation => "team.invitation",
             Self::TeamInvitationAccepted => "team.invitation.accepted",
             Self::TeamInvitationDeclined => "team.invitation.declined",
+            Self::MeasureProposed => "measure.proposed",
         }
     }
 

@@ -1,7 +1,7 @@
 //! The screening use cases: record a screening of a person and read their screenings, each
 //! authorised through the person's case team and audited against the person.
 
-use crate::access::{Actor, Permission};
+use crate::access::{Actor, Grant, Permission, TeamEntry, authorise};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::ids::{AgencyId, MemberId, PersonId, ScreeningId};
@@ -10,15 +10,14 @@ use crate::people::Person;
 use crate::people::ports::PeopleStore;
 use crate::screening::ports::ScreeningStore;
 use crate::screening::{
-    RawDomainScore, RawScreening, Screening, ScreeningInput, ScreeningReferral, field_error, score_field,
+    RawDomainScore, RawScreening, Screening, ScreeningInput, ScreeningReferral, WAITING_PAGE_SIZE, WaitingPerson,
+    field_error, matching, note_field, score_field, source_field, waiting_persons,
 };
-use crate::service::{ServiceError, ServiceResult, authorise_person, listed_with_names, today_in};
-use crate::validation::{FieldError, ValidationErrors};
+use crate::service::{ServiceError, ServiceResult, authorise_person, today_in};
+use crate::validation::{FieldError, TextLimit, ValidationErrors, limited_text};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-
-/// How many referrals the "to screen" list shows at most; the oldest come first.
-pub const WAITING_LIMIT: u32 = 100;
+use std::collections::BTreeMap;
 
 /// The screening form's starting point: the person and what the ZSM table referred them with.
 #[derive(Debug, Clone)]
@@ -55,6 +54,12 @@ impl<S: PeopleStore + AuditLog + ScreeningStore> Screenings<'_, S> {
                 today
             }),
         };
+        // The same limits as every other form: a note is free text, a source one line.
+        for entry in &input.entries {
+            let domain = entry.domain.trim();
+            limited_text(&mut errors, &note_field(domain), &entry.note, TextLimit::Text);
+            limited_text(&mut errors, &source_field(domain), &entry.source, TextLimit::Line);
+        }
         let mut entries = Vec::new();
         for entry in input.entries.iter().filter(|e| !e.score.trim().is_empty()) {
             match entry.score.trim().parse::<i64>() {
@@ -83,6 +88,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore> Screenings<'_, S> {
             Ok(screening) if errors.is_empty() => screening,
             Ok(_) => return Err(ServiceError::Invalid(errors)),
             Err(problems) => {
+                // Every problem at once: a limit broken and a domain missing are both named.
                 let already: Vec<String> = errors.iter().map(|e| e.field.clone()).collect();
                 for problem in &problems {
                     let error = field_error(problem);
@@ -138,17 +144,68 @@ impl<S: PeopleStore + AuditLog + ScreeningStore> Screenings<'_, S> {
         Ok(self.store.open_referrals(person).await?)
     }
 
-    /// "To screen": persons the ZSM table referred, on teams the actor's agency is on, oldest
-    /// referral first. Only roles that screen see the list; each listed person is audited.
-    pub async fn waiting(&self, actor: &Actor) -> ServiceResult<Vec<(ScreeningReferral, String)>> {
+    /// "To screen": persons the ZSM table referred, on teams the actor's agency is on, one line
+    /// per person, the most urgent first, filtered by `search` (words of the name) and cut into
+    /// pages. Only roles that screen see the list; each person shown is audited as listed.
+    pub async fn waiting(&self, actor: &Actor, search: &str, page: u32) -> ServiceResult<WaitingList> {
         if !actor.can(Permission::RecordScreening) {
             return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
         }
         let now = self.clock.now();
         let today = self.today();
-        let waiting = self.store.waiting_referrals(actor.agency_id, today, WAITING_LIMIT).await?;
-        listed_with_names(self.store, actor, waiting, |r| r.person, "list: to screen", now, today).await
+        let referrals = self.store.waiting_referrals(actor.agency_id, today, WAITING_CAP).await?;
+        let mut persons: Vec<PersonId> = referrals.iter().map(|r| r.person).collect();
+        persons.sort();
+        persons.dedup();
+        let mut teams: BTreeMap<PersonId, Vec<TeamEntry>> = BTreeMap::new();
+        for entry in self.store.open_entries_of(actor.agency_id, &persons).await? {
+            teams.entry(entry.person_id).or_default().push(entry);
+        }
+        let mut visible: BTreeMap<PersonId, (String, Grant)> = BTreeMap::new();
+        for summary in self.store.summaries(&persons).await? {
+            let team = teams.get(&summary.id).map_or(&[][..], Vec::as_slice);
+            if let Ok(grant) = authorise(actor, Permission::ViewPerson, team, today) {
+                visible.insert(summary.id, (summary.display_name(), grant));
+            }
+        }
+        let named = referrals
+            .into_iter()
+            .filter_map(|r| visible.get(&r.person).map(|(name, _)| (r.clone(), name.clone())))
+            .collect();
+        let all = waiting_persons(named);
+        let total = all.len();
+        let found = matching(all, search);
+        let matched = found.len();
+        let pages = matched.div_ceil(WAITING_PAGE_SIZE).max(1);
+        let page = (page.max(1) as usize).min(pages);
+        let shown: Vec<WaitingPerson> =
+            found.into_iter().skip((page - 1) * WAITING_PAGE_SIZE).take(WAITING_PAGE_SIZE).collect();
+        let audit: Vec<AuditEntry> = shown
+            .iter()
+            .filter_map(|line| {
+                let (_, grant) = visible.get(&line.person)?;
+                Some(AuditEntry::granted(actor, now, line.person, AuditAction::Listed, "list: to screen", grant))
+            })
+            .collect();
+        self.store.append(&audit).await?;
+        Ok(WaitingList { total, matched, page, pages, persons: shown })
     }
+}
+
+/// At most this many open referrals are read for the list (far above a day's work at a table).
+const WAITING_CAP: u32 = 10_000;
+
+/// One page of the "to screen" list.
+#[derive(Debug, Clone)]
+pub struct WaitingList {
+    /// Persons waiting in all (before the search).
+    pub total: usize,
+    /// Persons the search matched.
+    pub matched: usize,
+    /// This page (from 1) and how many there are.
+    pub page: usize,
+    pub pages: usize,
+    pub persons: Vec<WaitingPerson>,
 }
 
 fn scored_list(screening: &Screening) -> String {

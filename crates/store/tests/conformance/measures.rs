@@ -36,11 +36,12 @@ fn measures<'a>(store: &'a Store, clock: &'a FixedClock) -> Measures<'a, Store> 
     Measures { store, clock, time_zone: &ZONE, pack: &PACK }
 }
 
-/// A Safety House process manager, an excluded person and a victim, and an order imposed on
-/// 20 March 2026 at 22:00 local time: (clock, officer, excluded, victim, order).
+/// An officer of the mayor's office (who imposes the mayor's measures), an excluded person and
+/// a victim, and an order imposed on 20 March 2026 at 22:00 local time: (clock, officer,
+/// excluded, victim, order).
 async fn imposed(store: &Store) -> (FixedClock, Actor, PersonId, PersonId, ExclusionOrder) {
     let clock = FixedClock::new(at("2026-03-20T21:00:00Z"));
-    let officer = actor(store, "Zorg- en Veiligheidshuis", AgencyKind::SafetyHouse, Role::ProcessManager).await;
+    let officer = actor(store, "Gemeente", AgencyKind::Municipality, Role::MunicipalityOfficer).await;
     let excluded = person(store, &clock, &officer, "Kuipers", "111222333").await;
     let victim = person(store, &clock, &officer, "Kuipers-Jansen", "123456782").await;
     let input = OrderInput {
@@ -68,6 +69,7 @@ async fn exclusion_orders_keep_their_clock_history_and_people(db: TestDb) {
         order: order.id.to_string(),
         to_total_days: days.into(),
         decision_ref: "HV-2026-014-V".into(),
+        without_advice_reason: "Veilig Thuis adviseert mondeling".into(),
     };
     let refused = service.change_order(&officer, excluded, &extend("29")).await;
     assert!(matches!(refused, Err(ServiceError::Invalid(_))), "past the legal maximum");
@@ -118,6 +120,10 @@ async fn bans_and_episodes_round_trip_and_refusals_change_nothing(db: TestDb) {
     let officer = actor(store, "Reclassering", AgencyKind::Probation, Role::ProbationOfficer).await;
     let outsider = actor(store, "GGD Elders", AgencyKind::Health, Role::ProbationOfficer).await;
     let who = person(store, &clock, &officer, "Visser", "111222333").await;
+    // The mayor's office imposes the ban; it is on the team for that.
+    let mayor = actor(store, "Gemeente", AgencyKind::Municipality, Role::MunicipalityOfficer).await;
+    let joining = domain::access::TeamEntryInput { agency_id: mayor.agency_id.to_string(), ..statutory_basis() };
+    People { store, clock: &clock, time_zone: &ZONE }.add_to_team(&officer, who, &joining).await.unwrap();
     let service = measures(store, &clock);
     let ban = |starts: &str, ends: &str| BanInput {
         area: "Centrum".into(),
@@ -126,7 +132,7 @@ async fn bans_and_episodes_round_trip_and_refusals_change_nothing(db: TestDb) {
         ends_on: ends.into(),
     };
     assert!(matches!(
-        service.impose_ban(&officer, who, &ban("2026-11-30", "2026-11-01")).await,
+        service.impose_ban(&mayor, who, &ban("2026-11-30", "2026-11-01")).await,
         Err(ServiceError::Invalid(_))
     ));
     assert!(matches!(
@@ -134,9 +140,23 @@ async fn bans_and_episodes_round_trip_and_refusals_change_nothing(db: TestDb) {
         Err(ServiceError::Forbidden(_))
     ));
     assert_eq!(count(store, "measure").await, 0);
-    let imposed = service.impose_ban(&officer, who, &ban("2026-11-01", "2026-11-25")).await.unwrap();
+    assert!(
+        matches!(
+            service.impose_ban(&officer, who, &ban("2026-11-01", "2026-11-25")).await,
+            Err(ServiceError::Forbidden(_))
+        ),
+        "probation proposes, the municipality imposes"
+    );
+    let imposed = service.impose_ban(&mayor, who, &ban("2026-11-01", "2026-11-25")).await.unwrap();
+    assert!(
+        matches!(
+            service.impose_ban(&mayor, who, &ban("2026-11-20", "2026-12-25")).await,
+            Err(ServiceError::Invalid(_))
+        ),
+        "a second ban on the same area over the same days is refused"
+    );
     let lift = BanAction::Lift { ban: imposed.id.to_string(), reason: "moved away".into() };
-    service.change_ban(&officer, who, &lift).await.unwrap();
+    service.change_ban(&mayor, who, &lift).await.unwrap();
     let stored = store.measures_about::<AreaBan>(who).await.unwrap();
     assert!(!stored[0].value.is_in_force(jiff::civil::date(2026, 11, 22)));
     assert!(

@@ -49,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         MeasuresDto,
         OrderDto,
         OrderHelpDto,
+        VictimVoiceDto,
         BanDto,
         EpisodeDto,
         NewOrder,
@@ -71,6 +72,18 @@ pub struct OrderHelpDto {
     description: String,
     /// When the help was recorded as started (RFC 3339); absent while it has not.
     started_at: Option<String>,
+}
+
+/// The victim's part in the safety plan, as recorded by the member who spoke with them.
+#[derive(Serialize, ToSchema)]
+pub struct VictimVoiceDto {
+    victim: String,
+    wishes: String,
+    involvement: String,
+    spoken_by: String,
+    agency: String,
+    /// `YYYY-MM-DD`.
+    spoken_on: String,
 }
 
 /// A temporary domestic-violence exclusion order (NL huisverbod) with its clock.
@@ -97,6 +110,8 @@ pub struct OrderDto {
     /// `in_force`, `lifted` or `expired`.
     status: &'static str,
     help_tasks: Vec<OrderHelpDto>,
+    /// The victims' part in the safety plan, for the victims your agency may see.
+    victim_voices: Vec<VictimVoiceDto>,
 }
 
 /// `visible` holds whom the member's agency may see: the others on an order are counted, not named.
@@ -122,6 +137,19 @@ fn order_dto(order: &ExclusionOrder, context: &ExclusionContext<'_>, visible: &d
             OrderStatus::Lifted { .. } => "lifted",
             OrderStatus::Expired => "expired",
         },
+        victim_voices: order
+            .victim_voices
+            .iter()
+            .filter(|v| visible(v.victim))
+            .map(|v| VictimVoiceDto {
+                victim: v.victim.to_string(),
+                wishes: v.wishes.clone(),
+                involvement: v.involvement.clone(),
+                spoken_by: v.spoken_by.to_string(),
+                agency: v.agency.to_string(),
+                spoken_on: v.spoken_on.to_string(),
+            })
+            .collect(),
         help_tasks: order
             .help_tasks
             .iter()
@@ -360,8 +388,14 @@ async fn add_group_member(
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum OrderChange {
     /// Extends the order by the mayor's decision to `to_total_days` days in all (never past the
-    /// pack's legal maximum).
-    Extend { to_total_days: String, decision_ref: String },
+    /// pack's legal maximum). Without the advice on extension recorded, `without_advice_reason`
+    /// says why the mayor decides without it.
+    Extend {
+        to_total_days: String,
+        decision_ref: String,
+        #[serde(default)]
+        without_advice_reason: String,
+    },
     /// Records the advice on extension.
     Advice { advice: String },
     /// Adds help that must start within the order's days.
@@ -370,6 +404,16 @@ pub enum OrderChange {
     HelpStarted { task: String },
     /// Lifts the order early.
     Lift { reason: String },
+    /// Records the victim's part in the safety plan (their wishes, their involvement, when they
+    /// were spoken with: `YYYY-MM-DD`, empty for today); the member who records it spoke with them.
+    VictimVoice {
+        victim: String,
+        wishes: String,
+        #[serde(default)]
+        involvement: String,
+        #[serde(default)]
+        spoken_on: String,
+    },
 }
 
 /// Changes an exclusion order (extend, advice, help, lift); bad input is a 422 and changes nothing.
@@ -386,8 +430,8 @@ async fn change_order(
     let id = person_id(&id)?;
     let Json(change) = parsed?;
     let action = match change {
-        OrderChange::Extend { to_total_days, decision_ref } => {
-            OrderAction::Extend { order, to_total_days, decision_ref }
+        OrderChange::Extend { to_total_days, decision_ref, without_advice_reason } => {
+            OrderAction::Extend { order, to_total_days, decision_ref, without_advice_reason }
         }
         OrderChange::Advice { advice } => OrderAction::Advice { order, advice },
         OrderChange::AddHelp { for_person, owner, description } => {
@@ -395,6 +439,9 @@ async fn change_order(
         }
         OrderChange::HelpStarted { task } => OrderAction::HelpStarted { order, task },
         OrderChange::Lift { reason } => OrderAction::Lift { order, reason },
+        OrderChange::VictimVoice { victim, wishes, involvement, spoken_on } => {
+            OrderAction::VictimVoice { order, victim, wishes, involvement, spoken_on }
+        }
     };
     state.measures().change_order(&me.actor, id, &action).await.map_err(refused(&context))?;
     Ok(no_content())

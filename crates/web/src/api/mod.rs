@@ -8,10 +8,12 @@
 mod account;
 mod admin;
 mod auth;
+mod conference;
 mod measures;
 mod notifications;
 mod people;
 mod plan;
+mod plan_measures;
 pub(crate) mod problem;
 mod sessions;
 mod zsm;
@@ -35,6 +37,8 @@ pub fn routes() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(sessions::routes())
         .merge(zsm::routes())
+        .merge(conference::routes())
+        .merge(plan_measures::routes())
 }
 
 #[derive(OpenApi)]
@@ -58,5 +62,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(account::AccountApiDoc::openapi());
     doc.merge(admin::AdminApiDoc::openapi());
     doc.merge(zsm::ZsmApiDoc::openapi());
+    doc.merge(conference::ConferenceApiDoc::openapi());
+    doc.merge(plan_measures::PlanMeasuresApiDoc::openapi());
     Json(doc)
 }

@@ -5,6 +5,7 @@
 
 mod groups;
 pub(crate) mod picker;
+mod proposals;
 mod views;
 
 use crate::AppState;
@@ -25,6 +26,7 @@ use domain::ids::PersonId;
 use domain::measures::service::Measures;
 use domain::measures::{
     BanAction, BanInput, CONTACT_KINDS, EpisodeAction, EpisodeInput, MEMBER_CLASSES, OrderAction, OrderInput,
+    may_manage_episode,
 };
 use domain::plan::service::team_agencies;
 use domain::service::{ServiceError, ServiceResult};
@@ -45,6 +47,8 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/measures/episodes", post(start_episode))
         .route("/people/{id}/measures/episodes/change", post(change_episode))
         .route("/people/{id}/measures/groups", post(join_group))
+        .route("/people/{id}/measures/proposals", post(proposals::propose))
+        .route("/people/{id}/measures/proposals/answer", post(proposals::answer))
         .merge(groups::routes())
 }
 
@@ -102,11 +106,23 @@ struct MeasuresPage {
     /// Groups the person can be added to: (id, name).
     group_choices: Vec<(String, String)>,
     agencies: Vec<(String, String)>,
+    /// Members who may be an episode's case manager: (id, "name (agency)").
     team_members: Vec<(String, String)>,
+    /// The case manager the start form offers first: the member themself when eligible.
+    default_manager: String,
+    /// "At most 12 weeks to start; extend later with a reason, up to 26 in all."
+    weeks_hint: String,
+    max_weeks: u8,
     contact_kinds: Vec<(String, String)>,
     classes: Vec<(String, String)>,
     rules_text: String,
     impose_hint: String,
+    /// The municipality imposes, extends and lifts the mayor's measures and answers proposals.
+    can_decide: bool,
+    /// Probation and the process manager propose them.
+    can_propose: bool,
+    proposals: Vec<proposals::ProposalView>,
+    proposal_choices: Vec<(String, String)>,
     ban_statute: String,
     can_manage: bool,
     can_work: bool,
@@ -137,6 +153,11 @@ impl MeasuresPage {
     fn val(&self, form: impl Display, item: impl Display, field: impl Display) -> String {
         if self.posted_here(form, item) { self.posted.get(&field.to_string()) } else { String::new() }
     }
+    /// The case manager selected on the start form: what was posted, else the member themself.
+    fn manager_selected(&self, id: &str) -> bool {
+        let posted = self.val("episode_new", "", "case_manager");
+        if posted.is_empty() { id == self.default_manager } else { id == posted }
+    }
     /// Whether the form's `<details>` opens: it was posted and refused.
     fn open(&self, form: impl Display, item: impl Display) -> bool {
         !self.errors.is_empty() && self.posted_here(form, item)
@@ -145,7 +166,7 @@ impl MeasuresPage {
 
 /// The measure a posted form changes (empty for a form that creates one).
 fn posted_item(posted: &Posted) -> String {
-    ["order", "ban", "episode"].iter().map(|f| posted.get(f)).find(|v| !v.is_empty()).unwrap_or_default()
+    ["order", "ban", "episode", "proposal"].iter().map(|f| posted.get(f)).find(|v| !v.is_empty()).unwrap_or_default()
 }
 
 async fn measures_page(
@@ -173,6 +194,7 @@ async fn measures_page(
                 name: &name,
                 names: &file.names,
                 agencies: &all_agencies,
+                members: &all_members,
                 context: rules,
                 now,
                 t,
@@ -182,7 +204,20 @@ async fn measures_page(
         None => Vec::new(),
     };
     let on_team = team_agencies(&file.team, today);
-    let team_members = member_choices(&all_members, &all_agencies, &on_team);
+    // An episode's case manager: someone of the team who works on plans; the form starts with
+    // the member themself when they are one.
+    let eligible: Vec<_> = all_members.iter().filter(|m| may_manage_episode(m)).cloned().collect();
+    let team_members = member_choices(&eligible, &all_agencies, &on_team);
+    let me_eligible = team_members.iter().any(|(id, _)| *id == me.actor.member_id.to_string());
+    let default_manager = if me_eligible { me.actor.member_id.to_string() } else { String::new() };
+    let episode_rules = &state.beyond.episode;
+    let weeks_hint = t.fill(
+        "episode.weeks_hint",
+        &[
+            ("max", &t.number(i64::from(episode_rules.max_weeks))),
+            ("total", &t.number(i64::from(episode_rules.max_total_weeks))),
+        ],
+    );
     let group_choices = measures
         .groups_for_person_page(&me.actor)
         .await?
@@ -214,6 +249,9 @@ async fn measures_page(
         group_choices,
         agencies: all_agencies.iter().map(|a| (a.id.to_string(), a.name.clone())).collect(),
         team_members,
+        default_manager,
+        weeks_hint,
+        max_weeks: episode_rules.max_weeks,
         contact_kinds: CONTACT_KINDS
             .iter()
             .map(|(code, _)| (code.to_string(), t.get(&format!("episode.kind.{code}")).to_string()))
@@ -237,6 +275,14 @@ async fn measures_page(
         impose_hint: t.fill("order.impose_hint", &[("name", &name)]),
         ban_statute: state.beyond.area_ban.as_ref().map(|r| r.statute.clone()).unwrap_or_default(),
         can_manage: me.actor.can(Permission::ManagePlan),
+        can_decide: me.actor.can(Permission::DecideMayorMeasure),
+        can_propose: me.actor.can(Permission::ProposeMayorMeasure),
+        proposals: file
+            .proposals
+            .iter()
+            .map(|p| proposals::proposal_view(p, (&all_members, &all_agencies), t, zone))
+            .collect(),
+        proposal_choices: proposals::measure_choices(t),
         can_work: me.actor.can(Permission::WorkOnPlan),
         name,
         errors,
@@ -299,9 +345,12 @@ fn order_input(p: &Posted) -> OrderInput {
 fn order_action(p: &Posted) -> OrderAction {
     let order = p.get("order");
     match p.get("form").as_str() {
-        "order_extend" => {
-            OrderAction::Extend { order, to_total_days: p.get("to_total_days"), decision_ref: p.get("decision_ref") }
-        }
+        "order_extend" => OrderAction::Extend {
+            order,
+            to_total_days: p.get("to_total_days"),
+            decision_ref: p.get("decision_ref"),
+            without_advice_reason: p.get("without_advice_reason"),
+        },
         "order_advice" => OrderAction::Advice { order, advice: p.get("advice") },
         "order_help" => OrderAction::AddHelp {
             order,
@@ -310,6 +359,13 @@ fn order_action(p: &Posted) -> OrderAction {
             description: p.get("description"),
         },
         "order_help_started" => OrderAction::HelpStarted { order, task: p.get("task") },
+        "order_victim_voice" => OrderAction::VictimVoice {
+            order,
+            victim: p.get("victim"),
+            wishes: p.get("wishes"),
+            involvement: p.get("involvement"),
+            spoken_on: p.get("spoken_on"),
+        },
         _ => OrderAction::Lift { order, reason: p.get("reason") },
     }
 }
@@ -364,7 +420,7 @@ async fn change(
     posted: Posted,
     call: impl AsyncFnOnce(&Measures<'_, Store>, &Actor, &Posted) -> ServiceResult<()>,
 ) -> Result<Response, WebError> {
-    if is_search(&posted) && me.actor.can(Permission::ManagePlan) {
+    if is_search(&posted) && (me.actor.can(Permission::ManagePlan) || me.actor.can(Permission::DecideMayorMeasure)) {
         return ok(&measures_page(state, me, context, id, ErrorList::default(), posted).await?);
     }
     let result = call(&state.measures(), &me.actor, &posted).await;

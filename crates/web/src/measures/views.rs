@@ -114,6 +114,17 @@ pub struct OrderView {
     pub victims: Vec<NamedPerson>,
     pub children: Vec<NamedPerson>,
     pub help: Vec<HelpRow>,
+    /// The victims' part in the safety plan, for the victims the member's agency may see.
+    pub voices: Vec<VoiceRow>,
+}
+
+/// One talk with a victim about the safety plan.
+pub struct VoiceRow {
+    pub victim: String,
+    pub wishes: String,
+    pub involvement: String,
+    /// "Joost Mulder (Slachtofferhulp), 2026-11-20".
+    pub spoken: String,
 }
 
 fn named(
@@ -137,6 +148,7 @@ pub struct OrderViewInput<'a> {
     pub name: &'a str,
     pub names: &'a BTreeMap<PersonId, String>,
     pub agencies: &'a [Agency],
+    pub members: &'a [Member],
     pub context: &'a ExclusionContext<'a>,
     pub now: Timestamp,
     pub t: Texts,
@@ -182,25 +194,57 @@ pub fn order_view(order: &ExclusionOrder, input: &OrderViewInput<'_>) -> OrderVi
             .extensions
             .iter()
             .map(|e| {
-                t.fill(
+                let line = t.fill(
                     "order.extension_line",
                     &[
                         ("days", &e.to_total_days.to_string()),
                         ("decision", &e.decision_ref),
                         ("at", &local_time(e.decided_at, zone)),
                     ],
-                )
+                );
+                match &e.without_advice_reason {
+                    Some(reason) => {
+                        format!("{line} {}", t.fill("order.extended_without_advice", &[("reason", reason)]))
+                    }
+                    None => line,
+                }
             })
             .collect(),
         excluded: who(order.excluded),
         victims: order.victims.iter().map(|v| who(*v)).collect(),
         children: order.children.iter().map(|c| who(*c)).collect(),
+        voices: order
+            .victim_voices
+            .iter()
+            .filter_map(|v| {
+                let victim = who(v.victim);
+                victim.id.as_ref()?;
+                let by =
+                    format!("{} ({})", member_name(input.members, v.spoken_by), agency_name(input.agencies, v.agency));
+                Some(VoiceRow {
+                    victim: victim.name,
+                    wishes: v.wishes.clone(),
+                    involvement: v.involvement.clone(),
+                    spoken: format!("{by}, {}", v.spoken_on),
+                })
+            })
+            .collect(),
         help: order
             .help_tasks
             .iter()
             .map(|h| HelpRow {
                 id: h.id.to_string(),
-                for_person: who(h.for_person).name,
+                // For whom, in words: "Jan Verhoeven (victim)".
+                for_person: {
+                    let role = if h.for_person == order.excluded {
+                        "order.role.excluded"
+                    } else if order.victims.contains(&h.for_person) {
+                        "order.role.victim"
+                    } else {
+                        "order.role.child"
+                    };
+                    format!("{} ({})", who(h.for_person).name, t.get(role))
+                },
                 owner: agency_name(input.agencies, h.owner),
                 description: h.description.clone(),
                 started: h.started_at.map(|at| local_time(at, zone)).unwrap_or_default(),
@@ -262,6 +306,8 @@ pub struct EpisodeView {
     pub contacts_per_week: u8,
     pub contacts: Vec<ContactRow>,
     pub flags: Vec<String>,
+    /// "Week 3 of 12: 2 of 4 contacts so far, on track." (open episodes only)
+    pub progress: String,
 }
 
 pub fn episode_view(
@@ -302,5 +348,19 @@ pub fn episode_view(
             })
             .collect(),
         flags: if flag_text.is_empty() { Vec::new() } else { vec![flag_text] },
+        progress: if e.status.is_open() { progress_text(&e.progress(today), t) } else { String::new() },
     }
+}
+
+/// The episode's progress as a plain sentence in the page's language.
+pub fn progress_text(progress: &domain::measures::EpisodeProgress, t: Texts) -> String {
+    let number = |n: u32| t.number(i64::from(n));
+    let (week, weeks) = (number(progress.week), number(u32::from(progress.weeks)));
+    let (contacts, expected) = (number(progress.contacts), number(progress.expected));
+    let key = match (progress.expected, progress.on_track()) {
+        (0, _) => "episode.progress.first_week",
+        (_, true) => "episode.progress.on_track",
+        (_, false) => "episode.progress.behind",
+    };
+    t.fill(key, &[("week", &week), ("weeks", &weeks), ("contacts", &contacts), ("expected", &expected)])
 }

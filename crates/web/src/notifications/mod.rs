@@ -43,6 +43,7 @@ pub fn href(event: &Event) -> String {
     match (event.kind, event.subject.kind, person) {
         (EventKind::ConferenceRequestReceived, _, _) => "/triage".into(),
         (EventKind::TeamInvitation, _, _) => "/invitations".into(),
+        (EventKind::MeasureProposed, _, Some(person)) => format!("/people/{person}/measures#proposals"),
         (_, SubjectKind::Plan, Some(person)) => format!("/people/{person}/plan"),
         (_, SubjectKind::ConferenceRequest, Some(person)) => format!("/people/{person}/conference"),
         (_, SubjectKind::Meeting, _) => format!("/conferences/{id}"),
@@ -78,6 +79,12 @@ pub fn message(event: &Event, person_name: Option<&str>, t: Texts) -> String {
     for (name, value) in in_lang(Lang::En.code()) {
         if !params.iter().any(|(known, _)| *known == name) {
             params.push((name, value));
+        }
+    }
+    // A proposed measure is stored as its code; the reader sees its name.
+    for (name, value) in params.iter_mut() {
+        if event.kind == EventKind::MeasureProposed && *name == "measure" {
+            *value = t.text(&format!("proposal.measure.{value}"));
         }
     }
     params.push(("person", person_name.unwrap_or(someone)));

@@ -19,7 +19,7 @@ use domain::access::Permission;
 use domain::ids::PersonId;
 use domain::screening::service::FormStart;
 use domain::screening::{ScreeningInput, prefill};
-use referrals::{ReferralView, referral_view};
+use referrals::{LocationNames, ReferralView, location_names, referral_view};
 pub(crate) use views::pack_lang;
 use views::*;
 
@@ -50,6 +50,7 @@ async fn list(
     let (person, screenings) = state.screenings().list(&me.actor, id, "screenings page").await?;
     let t = context.texts;
     let name = person.display_name();
+    let locations = location_names(&state).await?;
     let page = ScreeningsPage {
         page: Page::new(&context, &t.fill("screening.title", &[("name", &name)])),
         id,
@@ -62,7 +63,7 @@ async fn list(
             .open_referrals(id)
             .await?
             .iter()
-            .map(|r| referral_view(r, name.clone(), &state.beyond.screening, &state.config.time_zone, t))
+            .map(|r| referral_view(r, &state.beyond.screening, (&state.config.time_zone, &locations), t))
             .collect(),
     };
     ok(&page)
@@ -87,6 +88,7 @@ fn form_page(
     start: &FormStart,
     input: &ScreeningInput,
     errors: ErrorList,
+    locations: &LocationNames,
 ) -> ScreeningForm {
     let t = context.texts;
     let config = &state.beyond.screening;
@@ -94,14 +96,14 @@ fn form_page(
     let name = start.person.display_name();
     let zone = &state.config.time_zone;
     ScreeningForm {
-        referrals: start.referrals.iter().map(|r| referral_view(r, name.clone(), config, zone, t)).collect(),
+        referrals: start.referrals.iter().map(|r| referral_view(r, config, (zone, locations), t)).collect(),
         page: Page::new(context, &t.fill("screening.new_title", &[("name", &name)])),
         id,
         name,
         screened_on: input.screened_on.clone(),
         rows: domain_rows(config, input, &errors, t),
+        errors: name_domains(errors, config, t),
         scale: scale_options(config, t),
-        errors,
     }
 }
 
@@ -113,7 +115,8 @@ async fn new_form(
     let start = state.screenings().form(&me.actor, id).await?;
     let entries = prefill(&start.referrals, &state.beyond.screening);
     let input = ScreeningInput { screened_on: state.screenings().today().to_string(), entries };
-    ok(&form_page(&state, &context, &start, &input, ErrorList::default()))
+    let locations = location_names(&state).await?;
+    ok(&form_page(&state, &context, &start, &input, ErrorList::default(), &locations))
 }
 
 async fn record(
@@ -126,7 +129,8 @@ async fn record(
     let result = state.screenings().record(&me.actor, id, &input).await.map(|_| format!("/people/{id}/screenings"));
     after_post(result, context.texts, async |errors| {
         let start = state.screenings().form(&me.actor, id).await?;
-        Ok(form_page(&state, &context, &start, &input, errors))
+        let locations = location_names(&state).await?;
+        Ok(form_page(&state, &context, &start, &input, errors, &locations))
     })
     .await
 }

@@ -4,7 +4,9 @@
 use crate::forms::{ErrorList, Posted};
 use crate::i18n::Texts;
 use domain::jurisdiction::{Lang as PackLang, ScreeningConfig};
-use domain::screening::{ScoreInput, Screening, ScreeningInput, Trend, compare, history, score_field, source_field};
+use domain::screening::{
+    ScoreInput, Screening, ScreeningInput, Trend, compare, history, note_field, score_field, source_field,
+};
 
 pub fn pack_lang(texts: Texts) -> PackLang {
     texts.lang.pack()
@@ -22,6 +24,7 @@ pub struct DomainRow {
     pub score_field: String,
     pub source_field: String,
     pub score_error: Option<String>,
+    pub note_error: Option<String>,
     pub source_error: Option<String>,
 }
 
@@ -44,10 +47,34 @@ pub fn domain_rows(config: &ScreeningConfig, input: &ScreeningInput, errors: &Er
                 score_field: score_field(key),
                 source_field: source_field(key),
                 score_error: errors.for_field(&score_field(key)).map(str::to_string),
+                note_error: errors.for_field(&note_field(key)).map(str::to_string),
                 source_error: errors.for_field(&source_field(key)).map(str::to_string),
             }
         })
         .collect()
+}
+
+/// Names the life domain (and which of its fields) in each line of the error summary, e.g.
+/// "Housing – source: say where the information comes from", so the summary reads on its own.
+pub fn name_domains(mut errors: ErrorList, config: &ScreeningConfig, t: Texts) -> ErrorList {
+    let lang = pack_lang(t);
+    for item in &mut errors.items {
+        let (part, domain) = match item.field.split_once('-') {
+            Some(("score", domain)) => ("screening.score", domain),
+            Some(("note", domain)) => ("screening.note", domain),
+            Some(("source", domain)) => ("screening.source", domain),
+            _ if item.field == "screened_on" => {
+                item.summary = format!("{}: {}", t.get("screening.date"), item.message);
+                continue;
+            }
+            _ => continue,
+        };
+        let label = config.domain(domain).map_or_else(|| domain.to_string(), |d| d.label.get(lang).to_string());
+        // The field's own label, without its example ("Source (for example: …)" → "source").
+        let field = t.get(part).split(" (").next().unwrap_or_default().to_lowercase();
+        item.summary = format!("{label} – {field}: {}", item.message);
+    }
+    errors
 }
 
 pub fn scale_options(config: &ScreeningConfig, t: Texts) -> Vec<(u8, String)> {

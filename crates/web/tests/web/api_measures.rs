@@ -14,8 +14,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 async fn journey(app: TestApp) {
-    let MeasuresCast { app, officer, stranger, excluded, victim, elsewhere, .. } = measures_cast(app).await;
-    let client = app.session_for(&officer).await;
+    let MeasuresCast { app, officer, mayor, stranger, excluded, victim, elsewhere, .. } = measures_cast(app).await;
+    // The municipality imposes the mayor's measures; probation starts the episode.
+    let client = app.session_for(&mayor).await;
+    let probation = app.session_for(&officer).await;
     let base = format!("/api/v1/people/{excluded}");
 
     // Bad input: problem JSON naming the field; nothing saved, nothing changed.
@@ -42,7 +44,7 @@ async fn journey(app: TestApp) {
         api_call(&client, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-30", "2026-11-01"))).await;
     assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["ends_on".to_string()]));
     let episode = |weeks: &str| json!({"case_manager": officer.member_id.to_string(), "started_on": "2026-11-20", "weeks": weeks, "contacts_per_week": "2"});
-    let (status, problem) = api_call(&client, Method::POST, &format!("{base}/episodes"), Some(episode("0"))).await;
+    let (status, problem) = api_call(&probation, Method::POST, &format!("{base}/episodes"), Some(episode("0"))).await;
     assert_eq!((status, problem_fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["weeks".to_string()]));
     assert_eq!((app.count("measure").await, app.count("measure_event").await), (0, 0), "nothing saved");
     // Only the refused look at the person off the team is recorded, as a denial.
@@ -65,7 +67,7 @@ async fn journey(app: TestApp) {
     let (status, made) =
         api_call(&client, Method::POST, &format!("{base}/area-bans"), Some(ban("2026-11-01", "2026-12-31"))).await;
     assert_eq!((status, made["status"].as_str()), (StatusCode::CREATED, Some("in_force")));
-    let (status, started) = api_call(&client, Method::POST, &format!("{base}/episodes"), Some(episode("6"))).await;
+    let (status, started) = api_call(&probation, Method::POST, &format!("{base}/episodes"), Some(episode("6"))).await;
     assert_eq!((status, started["weeks"].as_u64()), (StatusCode::CREATED, Some(6)));
 
     // Read back as the pages show them; the victim's read shows the order too.
@@ -131,7 +133,8 @@ async fn journey(app: TestApp) {
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert_eq!(app.count("measure_event").await, events + 1);
     let (status, problem) =
-        api_call(&client, Method::POST, &members, Some(json!({"person": young.to_string(), "class": "at_risk"}))).await;
+        api_call(&probation, Method::POST, &members, Some(json!({"person": young.to_string(), "class": "at_risk"})))
+            .await;
     assert_eq!(
         (status, problem_fields(&problem)),
         (StatusCode::UNPROCESSABLE_ENTITY, vec!["person".to_string()]),
@@ -157,11 +160,13 @@ async fn journey(app: TestApp) {
 /// each change answers 204 and shows in the read; bad input and an agency off the team change
 /// nothing.
 async fn changes(app: TestApp) {
-    let MeasuresCast { app, officer, stranger, excluded, victim, .. } = measures_cast(app).await;
-    let client = app.session_for(&officer).await;
+    let MeasuresCast { app, officer, mayor, stranger, excluded, victim, .. } = measures_cast(app).await;
+    let client = app.session_for(&mayor).await;
+    let probation = app.session_for(&officer).await;
     let base = format!("/api/v1/people/{excluded}");
+    // The mayor's measures go through the municipality, the episode through probation.
     let post = |path: String, body: Value| {
-        let client = &client;
+        let client = if path.contains("/episodes") { &probation } else { &client };
         async move { api_call(client, Method::POST, &path, Some(body)).await }
     };
     let order = json!({"victims": [victim.to_string()], "address": "Dorpsstraat 1", "decision_ref": "HV-3", "imposed_at": "2026-11-20T10:00"});
@@ -190,7 +195,10 @@ async fn changes(app: TestApp) {
 
     // Accepted, and read back.
     for (path, body) in [
-        (&order_changes, json!({"action": "extend", "to_total_days": "14", "decision_ref": "HV-3b"})),
+        (
+            &order_changes,
+            json!({"action": "extend", "to_total_days": "14", "decision_ref": "HV-3b", "without_advice_reason": "Veilig Thuis adviseert mondeling; dreiging acuut"}),
+        ),
         (&ban_changes, json!({"action": "extend", "ends_on": "2027-01-31", "decision_ref": "GB-2"})),
         (&episode_changes, json!({"action": "extend", "extra_weeks": "2", "reason": "Woning nog niet rond"})),
     ] {

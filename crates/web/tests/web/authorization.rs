@@ -108,13 +108,21 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("conference/meetings.rs", "POST", "/conferences/{meeting}/cancel", Need::CaseRules("conference.rs")),
     ("conference/meetings.rs", "POST", "/conferences/{meeting}/agenda/remove", Need::CaseRules("conference.rs")),
     ("measures/mod.rs", "GET", "/people/{id}/measures", Need::Person(Permission::ViewPerson)),
-    ("measures/mod.rs", "POST", "/people/{id}/measures/exclusion-orders", Need::Person(Permission::ManagePlan)),
-    ("measures/mod.rs", "POST", "/people/{id}/measures/exclusion-orders/change", Need::Person(Permission::ManagePlan)),
-    ("measures/mod.rs", "POST", "/people/{id}/measures/area-bans", Need::Person(Permission::ManagePlan)),
-    ("measures/mod.rs", "POST", "/people/{id}/measures/area-bans/change", Need::Person(Permission::ManagePlan)),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/exclusion-orders", Need::Person(Permission::DecideMayorMeasure)),
+    (
+        "measures/mod.rs",
+        "POST",
+        "/people/{id}/measures/exclusion-orders/change",
+        Need::Person(Permission::DecideMayorMeasure),
+    ),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/area-bans", Need::Person(Permission::DecideMayorMeasure)),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/area-bans/change", Need::Person(Permission::DecideMayorMeasure)),
     ("measures/mod.rs", "POST", "/people/{id}/measures/episodes", Need::Person(Permission::ManagePlan)),
     ("measures/mod.rs", "POST", "/people/{id}/measures/episodes/change", Need::Person(Permission::ManagePlan)),
     ("measures/mod.rs", "POST", "/people/{id}/measures/groups", Need::Person(Permission::ManagePlan)),
+    // issue 17 item 18 (table branch): partners propose, the municipality answers
+    ("measures/mod.rs", "POST", "/people/{id}/measures/proposals", Need::Person(Permission::ProposeMayorMeasure)),
+    ("measures/mod.rs", "POST", "/people/{id}/measures/proposals/answer", Need::Person(Permission::DecideMayorMeasure)),
     ("measures/groups.rs", "GET", "/groups", Need::Role(Permission::ManagePlan)),
     ("measures/groups.rs", "POST", "/groups", Need::Role(Permission::ManagePlan)),
     ("measures/groups.rs", "GET", "/groups/{group}", Need::CaseRules("measures.rs")),
@@ -141,17 +149,22 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/plan.rs", "POST", "/v1/people/{id}/plan/tasks/{task}/status", Need::Person(Permission::WorkOnPlan)),
     ("api/plan.rs", "POST", "/v1/people/{id}/plan/notes", Need::Person(Permission::WorkOnPlan)),
     ("api/measures.rs", "GET", "/v1/people/{id}/measures", Need::Person(Permission::ViewPerson)),
-    ("api/measures.rs", "POST", "/v1/people/{id}/exclusion-orders", Need::Person(Permission::ManagePlan)),
-    ("api/measures.rs", "POST", "/v1/people/{id}/area-bans", Need::Person(Permission::ManagePlan)),
+    ("api/measures.rs", "POST", "/v1/people/{id}/exclusion-orders", Need::Person(Permission::DecideMayorMeasure)),
+    ("api/measures.rs", "POST", "/v1/people/{id}/area-bans", Need::Person(Permission::DecideMayorMeasure)),
     ("api/measures.rs", "POST", "/v1/people/{id}/episodes", Need::Person(Permission::ManagePlan)),
     ("api/measures.rs", "POST", "/v1/groups/{group}/members", Need::CaseRules("api_measures.rs")),
     (
         "api/measures.rs",
         "POST",
         "/v1/people/{id}/exclusion-orders/{order}/changes",
-        Need::Person(Permission::ManagePlan),
+        Need::Person(Permission::DecideMayorMeasure),
     ),
-    ("api/measures.rs", "POST", "/v1/people/{id}/area-bans/{ban}/changes", Need::Person(Permission::ManagePlan)),
+    (
+        "api/measures.rs",
+        "POST",
+        "/v1/people/{id}/area-bans/{ban}/changes",
+        Need::Person(Permission::DecideMayorMeasure),
+    ),
     ("api/measures.rs", "POST", "/v1/people/{id}/episodes/{episode}/changes", Need::Person(Permission::ManagePlan)),
     ("notifications/mod.rs", "GET", "/notifications", Need::SignedIn),
     ("notifications/mod.rs", "POST", "/notifications/read", Need::SignedIn),
@@ -200,6 +213,17 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/zsm.rs", "POST", "/v1/zsm/cases/{id}/contributions/{partner}", Need::CaseRules("zsm_sections.rs")),
     ("api/plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("api/plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),
+    // issue 17 (table branch): invitations and linking measures in the API, as in the pages
+    ("api/conference.rs", "GET", "/v1/invitations", Need::Role(Permission::ViewPerson)),
+    ("api/conference.rs", "GET", "/v1/invitations/{invitation}", Need::CaseRules("api_partners.rs")),
+    ("api/conference.rs", "POST", "/v1/invitations/{invitation}", Need::CaseRules("api_partners.rs")),
+    ("api/plan_measures.rs", "POST", "/v1/people/{id}/plan/measures", Need::Person(Permission::ManagePlan)),
+    (
+        "api/plan_measures.rs",
+        "POST",
+        "/v1/people/{id}/plan/measures/{measure}/end",
+        Need::Person(Permission::ManagePlan),
+    ),
 ];
 
 /// Where a file's routes are mounted.
@@ -301,6 +325,8 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{position}", "1")
         .replace("{member}", "01900000-0000-7000-8000-000000000006")
         .replace("{key}", "01900000-0000-7000-8000-000000000007")
+        .replace("{invitation}", "01900000-0000-7000-8000-000000000008")
+        .replace("{measure}", "01900000-0000-7000-8000-000000000009")
 }
 
 #[test]

@@ -239,7 +239,9 @@ async fn journey(s: Cast) {
         ("starts_on", "2026-11-25"),
         ("ends_on", "2027-02-25"),
     ];
-    let imposed = officer.post_form(&format!("/people/{person}/measures/area-bans"), &ban).await;
+    // The mayor's office imposes the ban (item 18); the plan then links it.
+    let mayor = s.app.mayors_office(&s.officer, &[s.person]).await;
+    let imposed = mayor.post_form(&format!("/people/{person}/measures/area-bans"), &ban).await;
     assert_eq!(imposed.status(), StatusCode::SEE_OTHER);
     let plan_path = format!("/people/{person}/plan");
     let plan = text(&officer, &plan_path).await;

@@ -28,6 +28,7 @@ async fn the_export_holds_every_record_of_the_person_and_only_mentions_others() 
     };
     measures.start_episode(&s.officer, s.person, &episode).await.unwrap();
     let victim = s.app.person(&s.officer, "Verhoeven", "123456782").await;
+    s.app.join_team(&s.officer, victim, &s.municipality).await;
     let order = OrderInput {
         victims: victim.to_string(),
         children: String::new(),
@@ -35,7 +36,7 @@ async fn the_export_holds_every_record_of_the_person_and_only_mentions_others() 
         decision_ref: "BM-2026-17".into(),
         imposed_at: "2026-11-22T09:00".into(),
     };
-    measures.impose_order(&s.officer, s.person, &order).await.unwrap();
+    measures.impose_order(&s.clerk, s.person, &order).await.unwrap();
 
     let office = s.app.agency("Functioneel beheer", AgencyKind::SafetyHouse).await;
     let admin = s.app.member(&office, "beheer", &[Role::Administrator]).await;

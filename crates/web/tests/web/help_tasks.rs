@@ -16,6 +16,8 @@ async fn journey(app: TestApp) {
     let excluded = app.person(&officer, "Kuipers", "111222333").await;
     let victim = app.person(&officer, "Kuipers-Jansen", "123456782").await;
     let client = app.session_for(&officer).await;
+    // The municipality imposes the order and arranges its help.
+    let mayor = app.mayors_office(&officer, &[excluded, victim]).await;
     let victims = victim.to_string();
     let impose = [
         ("form", "order_new"),
@@ -24,9 +26,9 @@ async fn journey(app: TestApp) {
         ("decision_ref", "HV-7"),
         ("imposed_at", "2026-11-20T10:00"),
     ];
-    let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
+    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let html = client.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
+    let html = mayor.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
     let order = input_value(&html, "order");
     let owner = probation.id.to_string();
     let help = [
@@ -36,7 +38,7 @@ async fn journey(app: TestApp) {
         ("owner", owner.as_str()),
         ("description", "Veiligheidsplan met het slachtoffer"),
     ];
-    let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
+    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     // On the owning agency's list, with the order's deadline for help to start and a link to it.
@@ -111,6 +113,8 @@ async fn help_reaches_its_agency(app: TestApp) {
     let excluded = app.person(&officer, "Kuipers", "111222333").await;
     let victim = app.person(&officer, "Kuipers-Jansen", "123456782").await;
     let client = app.session_for(&officer).await;
+    // The municipality imposes the order and arranges its help.
+    let mayor = app.mayors_office(&officer, &[excluded, victim]).await;
     let vera = app.session_for(&helper).await;
     let victims = victim.to_string();
     let impose = [
@@ -120,9 +124,9 @@ async fn help_reaches_its_agency(app: TestApp) {
         ("decision_ref", "HV-8"),
         ("imposed_at", "2026-11-21T10:00"),
     ];
-    let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
+    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let html = client.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
+    let html = mayor.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
     let order = input_value(&html, "order");
     assert_eq!(vera.get(&format!("/people/{victim}")).await.status(), StatusCode::FORBIDDEN, "not on the team yet");
 
@@ -134,7 +138,7 @@ async fn help_reaches_its_agency(app: TestApp) {
         ("owner", owner.as_str()),
         ("description", "Veiligheidsplan met het slachtoffer"),
     ];
-    let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
+    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     // Access for that purpose, on the statute: the victim's record, not the excluded person's.
@@ -162,7 +166,7 @@ async fn help_reaches_its_agency(app: TestApp) {
         .iter()
         .map(|(k, v)| if *k == "description" { (*k, "Nazorg na het huisverbod") } else { (*k, *v) })
         .collect();
-    let response = client.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &again).await;
+    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &again).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let after =
         app.scalar(&format!("SELECT count(*) FROM team_entry WHERE agency_id = {}", uuid_sql(&app, &owner))).await;

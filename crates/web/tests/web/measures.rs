@@ -39,7 +39,7 @@ async fn page(client: &Client, path: &str) -> String {
 #[tokio::test]
 async fn an_exclusion_order_runs_its_clock_refuses_extension_past_the_maximum_and_warns() {
     let s = measures_cast(spawn_app().await).await;
-    let client = s.app.session_for(&s.officer).await;
+    let client = s.app.session_for(&s.mayor).await;
     let path = format!("/people/{}/measures/exclusion-orders", s.excluded);
     let victims = s.victim.to_string();
     let children = format!("/people/{}", s.child);
@@ -89,6 +89,21 @@ async fn an_exclusion_order_runs_its_clock_refuses_extension_past_the_maximum_an
     assert!(page(&client, &format!("/people/{}/measures", s.excluded)).await.contains("10 van ten hoogste 28 dagen"));
     let mut twenty = extend("20");
     twenty.push(("order", &id));
+    // An extension needs the advice on extension first (or a reason why not): probation gives it.
+    let anchor = format!("order_extend-{id}-without_advice_reason");
+    refused(&client, &change, &twenty, &anchor, "leg eerst het advies over verlenging vast").await;
+    let probation = s.app.session_for(&s.officer).await;
+    accepted(
+        &probation,
+        &change,
+        &[("form", "order_advice"), ("order", &id), ("advice", "Verlengen: dreiging blijft")],
+    )
+    .await;
+    assert_eq!(
+        probation.post_form(&change, &twenty).await.status(),
+        StatusCode::FORBIDDEN,
+        "probation does not decide"
+    );
     accepted(&client, &change, &twenty).await;
 
     // Help for the child, owned by probation, then started.
@@ -129,7 +144,7 @@ async fn an_exclusion_order_runs_its_clock_refuses_extension_past_the_maximum_an
 #[tokio::test]
 async fn an_area_ban_refuses_dates_in_the_wrong_order_and_warns_before_it_ends() {
     let s = measures_cast(spawn_app().await).await;
-    let client = s.app.session_for(&s.officer).await;
+    let client = s.app.session_for(&s.mayor).await;
     let path = format!("/people/{}/measures/area-bans", s.excluded);
     let ban = |starts: &'static str, ends: &'static str| {
         [("form", "ban_new"), ("area", "Centrum"), ("decision_ref", "GB-1"), ("starts_on", starts), ("ends_on", ends)]

@@ -278,20 +278,20 @@ async fn measures_tell_the_case_manager_the_helper_and_the_teams() {
         decision_ref: "BM-2026-17".into(),
         imposed_at: "2026-11-22T09:00".into(),
     };
-    let order = measures.impose_order(&s.officer, s.excluded, &order).await.unwrap();
+    let order = measures.impose_order(&s.mayor, s.excluded, &order).await.unwrap();
     let help = OrderAction::AddHelp {
         order: order.id.to_string(),
         for_person: s.victim.to_string(),
         owner: health.id.to_string(),
         description: "Traumabehandeling".into(),
     };
-    measures.change_order(&s.officer, s.excluded, &help).await.unwrap();
+    measures.change_order(&s.mayor, s.excluded, &help).await.unwrap();
     let ingrid = s.app.session_for(&nurse).await;
     let to_ingrid = told(&ingrid).await;
     assert_eq!(kinds(&to_ingrid), ["exclusion.help.assigned"]);
     assert!(to_ingrid[0].1.contains("Traumabehandeling") && to_ingrid[0].1.contains("Jan Verhoeven"));
     let lift = OrderAction::Lift { order: order.id.to_string(), reason: "reconciled".into() };
-    measures.change_order(&s.officer, s.excluded, &lift).await.unwrap();
+    measures.change_order(&s.mayor, s.excluded, &lift).await.unwrap();
     let ended = told(&ingrid).await;
     assert_eq!(ended[0].0, "exclusion.ended", "the victim's team hears the order ended");
     assert!(ended[0].1.contains("Jan Verhoeven"));

@@ -18,8 +18,9 @@ async fn post(client: &support::Client, path: &str, fields: &[(&str, &str)], sta
 
 async fn journey(app: TestApp) {
     // The victim "Verhoeven" has a namesake off the team.
-    let MeasuresCast { app, officer, excluded, victim, child, elsewhere: hidden, .. } = measures_cast(app).await;
-    let client = app.session_for(&officer).await;
+    let MeasuresCast { app, mayor, excluded, victim, child, elsewhere: hidden, .. } = measures_cast(app).await;
+    // The mayor's office imposes the order.
+    let client = app.session_for(&mayor).await;
     let path = format!("/people/{excluded}/measures/exclusion-orders");
     let form = [("form", "order_new"), ("address", "Dorpsstraat 1"), ("decision_ref", "HV-9")];
 

@@ -143,7 +143,7 @@ async fn people_on_an_order_stay_hidden_from_agencies_off_their_team() {
         decision_ref: "BM-2026-17".into(),
         imposed_at: "2026-11-22T09:00".into(),
     };
-    measures.impose_order(&s.officer, s.excluded, &order).await.unwrap();
+    measures.impose_order(&s.mayor, s.excluded, &order).await.unwrap();
     let police = s.app.agency("Politie Utrecht", domain::directory::AgencyKind::Police).await;
     let constable = s.app.member(&police, "kees", &[domain::access::Role::PoliceOfficer]).await;
     s.app.join_team(&s.officer, s.excluded, &police).await;

@@ -49,11 +49,61 @@ impl Episode {
     }
 }
 
+/// Where an episode stands, for a plain sentence ("2 of 4 contacts so far, on track").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EpisodeProgress {
+    /// The week under way, from 1 (capped at the time box).
+    pub week: u32,
+    pub weeks: u8,
+    /// Contacts logged so far.
+    pub contacts: u32,
+    /// Contacts the intensity promises by the end of the completed weeks.
+    pub expected: u32,
+}
+
+impl EpisodeProgress {
+    /// At least as many contacts as the completed weeks promise.
+    pub fn on_track(&self) -> bool {
+        self.contacts >= self.expected
+    }
+}
+
+impl Episode {
+    /// How far the episode is and whether its contacts keep up with its intensity.
+    pub fn progress(&self, today: Date) -> EpisodeProgress {
+        let completed = self.completed_weeks(today);
+        EpisodeProgress {
+            week: (completed + 1).min(u32::from(self.weeks)),
+            weeks: self.weeks,
+            contacts: u32::try_from(self.contacts.len()).unwrap_or(u32::MAX),
+            expected: completed * u32::from(self.contacts_per_week),
+        }
+    }
+}
+
+/// Whether `member` may be an episode's case manager: someone who works on plans (not an
+/// administrator, analyst or defence lawyer), who can sign in.
+pub fn may_manage_episode(member: &crate::directory::Member) -> bool {
+    !member.disabled && member.roles.iter().any(|role| role.grants(crate::access::Permission::WorkOnPlan).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::measures::workflow::episode::tests::{RULES, contact, episode};
     use crate::measures::{EpisodeCommand, IntensityShortfall};
     use jiff::civil::date;
+
+    #[test]
+    fn progress_counts_contacts_against_the_completed_weeks() {
+        let today = date(2026, 3, 17); // two full weeks done, two contacts a week expected
+        let (one, _) = episode().apply(contact(date(2026, 3, 3)), &RULES, today).unwrap();
+        let progress = one.progress(today);
+        assert_eq!((progress.week, progress.contacts, progress.expected), (3, 1, 4));
+        assert!(!progress.on_track());
+        let first_week = episode().progress(date(2026, 3, 3));
+        assert_eq!((first_week.week, first_week.expected), (1, 0));
+        assert!(first_week.on_track());
+    }
 
     #[test]
     fn an_episode_in_its_first_week_is_never_behind() {

@@ -91,6 +91,12 @@ pub fn exclusion_field_error(error: &ExclusionError) -> FieldError {
             FieldError::new("order", "error.exclusion.not_in_force")
         }
         LiftNeedsReason => FieldError::new("reason", "error.exclusion.lift_reason"),
+        AlreadyInForce => FieldError::new("address", "error.exclusion.already_in_force"),
+        VoiceOfSomeoneElse => FieldError::new("victim", "error.exclusion.voice_victim"),
+        VoiceWithoutWishes => FieldError::new("wishes", "error.exclusion.voice_wishes"),
+        VoiceInTheFuture => FieldError::new("spoken_on", "error.exclusion.voice_future"),
+        ExtensionWithoutAdvice => FieldError::new("without_advice_reason", "error.exclusion.without_advice"),
+        BanAlreadyInForce => FieldError::new("area", "error.area_ban.already_in_force"),
         EmptyAdvice => FieldError::new("advice", "error.exclusion.advice"),
         HelpForSomeoneElse(_) => FieldError::new("for_person", "error.exclusion.help_for_someone_else"),
         EmptyHelpDescription => FieldError::new("description", "error.exclusion.help_description"),
@@ -116,18 +122,48 @@ pub struct OrderInput {
 /// A change to an exclusion order as typed into a form; `order` is its number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrderAction {
-    Extend { order: String, to_total_days: String, decision_ref: String },
-    Advice { order: String, advice: String },
-    AddHelp { order: String, for_person: String, owner: String, description: String },
-    HelpStarted { order: String, task: String },
-    Lift { order: String, reason: String },
+    Extend {
+        order: String,
+        to_total_days: String,
+        decision_ref: String,
+        without_advice_reason: String,
+    },
+    Advice {
+        order: String,
+        advice: String,
+    },
+    AddHelp {
+        order: String,
+        for_person: String,
+        owner: String,
+        description: String,
+    },
+    HelpStarted {
+        order: String,
+        task: String,
+    },
+    Lift {
+        order: String,
+        reason: String,
+    },
+    /// The victim's part in the safety plan, recorded from the victim's own page.
+    VictimVoice {
+        order: String,
+        victim: String,
+        wishes: String,
+        involvement: String,
+        spoken_on: String,
+    },
 }
 
 impl OrderAction {
+    /// The mayor decides (the municipality); advice and starting help are the partners' work.
     pub fn permission(&self) -> Permission {
         match self {
-            OrderAction::HelpStarted { .. } => Permission::WorkOnPlan,
-            _ => Permission::ManagePlan,
+            OrderAction::HelpStarted { .. } | OrderAction::Advice { .. } | OrderAction::VictimVoice { .. } => {
+                Permission::WorkOnPlan
+            }
+            _ => Permission::DecideMayorMeasure,
         }
     }
 
@@ -137,7 +173,8 @@ impl OrderAction {
             | OrderAction::Advice { order, .. }
             | OrderAction::AddHelp { order, .. }
             | OrderAction::HelpStarted { order, .. }
-            | OrderAction::Lift { order, .. } => order,
+            | OrderAction::Lift { order, .. }
+            | OrderAction::VictimVoice { order, .. } => order,
         }
     }
 
@@ -148,6 +185,7 @@ impl OrderAction {
             OrderAction::AddHelp { .. } => "add_help",
             OrderAction::HelpStarted { .. } => "help_started",
             OrderAction::Lift { .. } => "lift",
+            OrderAction::VictimVoice { .. } => "victim_voice",
         }
     }
 }

@@ -8,7 +8,7 @@ mod group_progress;
 pub(crate) mod parse;
 mod task_lines;
 
-pub use episode_flags::{EpisodeFlags, IntensityShortfall};
+pub use episode_flags::{EpisodeFlags, EpisodeProgress, IntensityShortfall, may_manage_episode};
 pub(crate) use forms::class;
 pub use forms::{
     BanAction, BanInput, CONTACT_KINDS, EpisodeAction, EpisodeInput, GroupAction, GroupInput, MEMBER_CLASSES,

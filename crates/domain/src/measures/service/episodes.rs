@@ -11,11 +11,24 @@ use crate::measures::service::Measures;
 use crate::measures::service::events::episode_events;
 use crate::measures::{
     CONTACT_KINDS, Episode, EpisodeAction, EpisodeCommand, EpisodeError, EpisodeInput, NewEpisode, episode_field_error,
+    may_manage_episode,
 };
 use crate::people::ports::PeopleStore;
 use crate::plan::service::team_agencies;
 use crate::service::{ServiceError, ServiceResult};
-use crate::validation::{FieldError, invalid};
+use crate::validation::{FieldError, ValidationErrors, invalid};
+
+/// The value, or its problems added to `errors`.
+fn collect<T>(errors: &mut ValidationErrors, result: ServiceResult<T>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(ServiceError::Invalid(problems)) => {
+            errors.0.extend(problems.0);
+            None
+        }
+        Err(_) => None,
+    }
+}
 
 fn refused(error: EpisodeError) -> ServiceError {
     invalid(episode_field_error(&error))
@@ -27,24 +40,40 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         let what = "episode: start";
         let found = self.authorise(actor, person, Permission::ManagePlan, what).await?;
         let today = self.today();
-        let manager = input.case_manager.trim().parse::<MemberId>().ok();
-        let manager = match manager {
+        // Every problem of the form at once.
+        let mut errors = ValidationErrors::default();
+        let manager = match input.case_manager.trim().parse::<MemberId>().ok() {
             Some(id) => self.store.member(id).await?,
             None => None,
         };
         let on_team = team_agencies(&found.team, today);
-        let Some(manager) = manager.filter(|m| !m.disabled && on_team.contains(&m.agency_id)) else {
-            return Err(invalid(FieldError::new("case_manager", "error.episode.manager_not_on_team")));
+        let manager = manager.filter(|m| on_team.contains(&m.agency_id));
+        match &manager {
+            None => errors.push(FieldError::new("case_manager", "error.episode.manager_not_on_team")),
+            Some(m) if !may_manage_episode(m) => {
+                errors.push(FieldError::new("case_manager", "error.episode.manager_not_eligible"))
+            }
+            Some(_) => {}
+        }
+        let started_on = if input.started_on.trim().is_empty() {
+            Some(today)
+        } else {
+            collect(&mut errors, parse::date(&input.started_on, "started_on"))
         };
-        let started_on =
-            if input.started_on.trim().is_empty() { today } else { parse::date(&input.started_on, "started_on")? };
+        let weeks = collect(&mut errors, parse::number(&input.weeks, "weeks"));
+        let contacts_per_week = collect(&mut errors, parse::number(&input.contacts_per_week, "contacts_per_week"));
+        let (Some(manager), Some(started_on), Some(weeks), Some(contacts_per_week), true) =
+            (manager, started_on, weeks, contacts_per_week, errors.is_empty())
+        else {
+            return Err(ServiceError::Invalid(errors));
+        };
         let new = NewEpisode {
             id: EpisodeId(new_v7(self.now())),
             person,
             case_manager: manager.id,
             started_on,
-            weeks: parse::number(&input.weeks, "weeks")?,
-            contacts_per_week: parse::number(&input.contacts_per_week, "contacts_per_week")?,
+            weeks,
+            contacts_per_week,
         };
         let (episode, effects) = Episode::start(new, &self.pack.episode).map_err(refused)?;
         let agency_of = |member: MemberId| (member == manager.id).then_some(manager.agency_id);

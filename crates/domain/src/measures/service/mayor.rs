@@ -11,15 +11,23 @@ use crate::measures::service::Measures;
 use crate::measures::service::events::order_events;
 use crate::measures::{
     AreaBan, AreaBanCommand, BanAction, BanInput, ExclusionError, ExclusionOrder, NewAreaBan, NewExclusionOrder,
-    OrderAction, OrderCommand, OrderInput, exclusion_field_error,
+    OrderAction, OrderCommand, OrderInput, VictimVoice, exclusion_field_error,
 };
 use crate::measures::{ExclusionContext, ExclusionEffect};
 use crate::notifications::Event;
 use crate::people::ports::PeopleStore;
 use crate::plan::service::team_agencies;
 use crate::service::{ServiceError, ServiceResult};
-use crate::validation::{FieldError, invalid};
+use crate::validation::{FieldError, TextLimit, ValidationErrors, invalid, limited_text};
 use std::collections::BTreeMap;
+
+/// The field errors of a refused parse (nothing else is expected from one).
+fn invalid_fields(error: ServiceError) -> Vec<FieldError> {
+    match error {
+        ServiceError::Invalid(errors) => errors.0,
+        _ => Vec::new(),
+    }
+}
 
 /// The catalogue key and form field for a rule of the mayor's measures that refused a change.
 fn refused(error: ExclusionError) -> ServiceError {
@@ -36,7 +44,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         input: &OrderInput,
     ) -> ServiceResult<ExclusionOrder> {
         let what = "exclusion order: impose";
-        let subject = self.authorise(actor, excluded, Permission::ManagePlan, what).await?;
+        let subject = self.authorise(actor, excluded, Permission::DecideMayorMeasure, what).await?;
         let context = self.exclusion_context()?;
         let now = self.now();
         let victims = parse::people(&input.victims, "victims")?;
@@ -54,6 +62,10 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             decision_ref: input.decision_ref.clone(),
             imposed_at,
         };
+        let in_force: Vec<Stored<ExclusionOrder>> = self.store.measures_about(excluded).await?;
+        if in_force.iter().any(|o| o.value.repeated_by(&new, &context, now)) {
+            return Err(refused(ExclusionError::AlreadyInForce));
+        }
         let (order, effects) = ExclusionOrder::impose(new, &context).map_err(refused)?;
         debug_assert!(effects.is_empty(), "imposing tells nobody yet: help tasks come after");
         let mut protected = Vec::new();
@@ -79,16 +91,27 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         // for: it needs no access to the excluded person (it may be the victim's helper).
         let own_help = matches!(action, OrderAction::HelpStarted { task, .. }
             if stored.value.help_tasks.iter().any(|t| t.id.to_string() == task.trim() && t.owner == actor.agency_id && t.for_person == person));
-        let found = if subject == person || own_help {
+        // The victim's part in the safety plan is recorded on the victim's own record.
+        let own_voice = matches!(action, OrderAction::VictimVoice { victim, .. }
+            if victim.trim() == person.to_string() && stored.value.victims.contains(&person));
+        // Whoever records a victim's part must be allowed to work with that victim.
+        if let OrderAction::VictimVoice { victim, .. } = action
+            && !own_voice
+            && let Ok(victim) = parse::person(victim, "victim")
+        {
+            self.authorise_named(actor, victim, Permission::WorkOnPlan, &what, "victim").await?;
+        }
+        let found = if subject == person || own_help || own_voice {
             None
         } else {
             Some(self.authorise(actor, subject, action.permission(), &what).await?)
         };
         let now = self.now();
         let command = match action {
-            OrderAction::Extend { to_total_days, decision_ref, .. } => OrderCommand::Extend {
+            OrderAction::Extend { to_total_days, decision_ref, without_advice_reason, .. } => OrderCommand::Extend {
                 to_total_days: parse::number(to_total_days, "to_total_days")?,
                 decision_ref: decision_ref.clone(),
+                without_advice_reason: without_advice_reason.clone(),
             },
             OrderAction::Advice { advice, .. } => OrderCommand::RecordExtensionAdvice { advice: advice.clone() },
             OrderAction::AddHelp { for_person, owner, description, .. } => {
@@ -111,6 +134,36 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
                     .map_err(|_| invalid(FieldError::new("task", "error.measures.unknown_measure")))?,
             },
             OrderAction::Lift { reason, .. } => OrderCommand::Lift { reason: reason.clone() },
+            OrderAction::VictimVoice { victim, wishes, involvement, spoken_on, .. } => {
+                let mut errors = ValidationErrors::default();
+                let wishes = limited_text(&mut errors, "wishes", wishes, TextLimit::Text);
+                let involvement = limited_text(&mut errors, "involvement", involvement, TextLimit::Text);
+                let spoken_on = if spoken_on.trim().is_empty() {
+                    Some(self.today())
+                } else {
+                    parse::date(spoken_on, "spoken_on").map_err(|e| errors.0.extend(invalid_fields(e))).ok()
+                };
+                let victim = parse::person(victim, "victim").map_err(|e| errors.0.extend(invalid_fields(e))).ok();
+                // Every problem at once, before the order's own rules.
+                if wishes.trim().is_empty() {
+                    errors.push(FieldError::new("wishes", "error.exclusion.voice_wishes"));
+                }
+                if spoken_on.is_some_and(|on| on > self.today()) {
+                    errors.push(FieldError::new("spoken_on", "error.exclusion.voice_future"));
+                }
+                let (Some(victim), Some(spoken_on), true) = (victim, spoken_on, errors.is_empty()) else {
+                    return Err(ServiceError::Invalid(errors));
+                };
+                let voice = VictimVoice {
+                    victim,
+                    wishes,
+                    involvement,
+                    spoken_by: actor.member_id,
+                    agency: actor.agency_id,
+                    spoken_on,
+                };
+                OrderCommand::RecordVictimVoice { voice }
+            }
         };
         let context = self.exclusion_context()?;
         let joining = match &command {
@@ -192,7 +245,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
 
     pub async fn impose_ban(&self, actor: &Actor, person: PersonId, input: &BanInput) -> ServiceResult<AreaBan> {
         let what = "area ban: impose";
-        let found = self.authorise(actor, person, Permission::ManagePlan, what).await?;
+        let found = self.authorise(actor, person, Permission::DecideMayorMeasure, what).await?;
         let new = NewAreaBan {
             id: AreaBanId(new_v7(self.now())),
             person,
@@ -201,6 +254,11 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             starts_on: parse::date(&input.starts_on, "starts_on")?,
             ends_on: parse::date(&input.ends_on, "ends_on")?,
         };
+        let today = self.today();
+        let bans: Vec<Stored<AreaBan>> = self.store.measures_about(person).await?;
+        if bans.iter().any(|b| b.value.repeated_by(&new, today)) {
+            return Err(refused(ExclusionError::BanAlreadyInForce));
+        }
         let ban = AreaBan::impose(new).map_err(refused)?;
         self.save(actor, &ban, 1, "impose", self.audited(actor, &[(&found, AuditAction::Create)], what), &[]).await?;
         Ok(ban)
@@ -212,7 +270,7 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
             BanAction::Lift { ban, .. } => (ban, "lift"),
         };
         let what = format!("area ban: {change}");
-        let found = self.authorise(actor, person, Permission::ManagePlan, &what).await?;
+        let found = self.authorise(actor, person, Permission::DecideMayorMeasure, &what).await?;
         let stored: Stored<AreaBan> = self.load_for(ban, person, "ban").await?;
         let command = match action {
             BanAction::Extend { ends_on, decision_ref, .. } => AreaBanCommand::ExtendTo {

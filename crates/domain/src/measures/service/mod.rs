@@ -12,11 +12,13 @@ mod events;
 mod groups;
 mod mayor;
 mod plan_page;
+mod proposals;
 mod tasks;
 mod warnings;
 
 pub use groups::{GroupFile, MemberLine};
 pub use plan_page::{HeldMeasure, held_measures};
+pub use proposals::{AnswerInput, ProposalInput};
 pub use tasks::{TASK_PAGE_SIZE, TaskListLine, TaskPage};
 pub use warnings::*;
 

@@ -9,7 +9,9 @@ use crate::directory::DirectoryStore;
 use crate::ids::{AreaBanId, EpisodeId, ExclusionOrderId, PersonId};
 use crate::measures::ports::{Measure, MeasureStore, Stored};
 use crate::measures::service::Measures;
-use crate::measures::{AreaBan, AreaBanWarning, Episode, EpisodeFlags, ExclusionOrder, ExclusionWarning, Group};
+use crate::measures::{
+    AreaBan, AreaBanWarning, Episode, EpisodeFlags, ExclusionOrder, ExclusionWarning, Group, MeasureProposal,
+};
 use crate::people::Person;
 use crate::people::ports::PeopleStore;
 use crate::service::{ServiceError, ServiceResult};
@@ -34,6 +36,8 @@ pub struct PersonMeasures {
     pub episodes: Vec<Stored<Episode>>,
     /// Groups the person is a current member of.
     pub groups: Vec<Stored<Group>>,
+    /// Proposals of the mayor's measures about the person, oldest first.
+    pub proposals: Vec<Stored<MeasureProposal>>,
     /// Names of the other people on the orders whom the actor's agency may see (each read is
     /// audited); the rest are shown without a name.
     pub names: BTreeMap<PersonId, String>,
@@ -117,12 +121,23 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         let bans = self.store.measures_about::<AreaBan>(person).await?;
         let episodes = self.store.measures_about::<Episode>(person).await?;
         let groups = self.store.measures_about::<Group>(person).await?;
+        let proposals = self.store.measures_about::<MeasureProposal>(person).await?;
         let others: BTreeSet<PersonId> =
             orders.iter().flat_map(|o| o.value.people()).filter(|p| *p != person).collect();
         let names =
             self.visible_names(actor, others.into_iter().collect(), "exclusion order: person named on it").await?;
         let warnings = self.warnings(&orders, &bans, &episodes);
-        Ok(PersonMeasures { person: found.person, team: found.team, orders, bans, episodes, groups, names, warnings })
+        Ok(PersonMeasures {
+            person: found.person,
+            team: found.team,
+            orders,
+            bans,
+            episodes,
+            groups,
+            proposals,
+            names,
+            warnings,
+        })
     }
 
     /// The measures about `person` and their warnings, for the plan page

@@ -68,6 +68,16 @@ impl AreaBan {
         })
     }
 
+    /// Whether `new` repeats this ban: the same area for the same person while this one still
+    /// runs, over days that overlap.
+    pub fn repeated_by(&self, new: &NewAreaBan, today: Date) -> bool {
+        self.takes_changes(today)
+            && self.person == new.person
+            && self.area.trim().to_lowercase() == new.area.trim().to_lowercase()
+            && new.starts_on <= self.ends_on
+            && self.starts_on <= new.ends_on
+    }
+
     pub fn is_in_force(&self, today: Date) -> bool {
         self.status == AreaBanStatus::InForce && self.starts_on <= today && today <= self.ends_on
     }

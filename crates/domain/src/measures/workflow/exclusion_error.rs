@@ -26,6 +26,18 @@ pub enum ExclusionError {
     NotInForce,
     #[error("the order runs until {ends_at}; it cannot be marked expired before then")]
     NotYetExpired { ends_at: Timestamp },
+    #[error("an exclusion order from this address is already in force on the person; extend it instead")]
+    AlreadyInForce,
+    #[error("record the advice on extension first, or say why the mayor decides without it")]
+    ExtensionWithoutAdvice,
+    #[error("an area ban on this area is already in force on the person; extend it instead")]
+    BanAlreadyInForce,
+    #[error("the victim's part in the safety plan is recorded for a victim named on the order")]
+    VoiceOfSomeoneElse,
+    #[error("write the victim's wishes")]
+    VoiceWithoutWishes,
+    #[error("the talk with the victim cannot be dated in the future")]
+    VoiceInTheFuture,
     #[error("give the reason for lifting")]
     LiftNeedsReason,
     #[error("write the advice on extension")]

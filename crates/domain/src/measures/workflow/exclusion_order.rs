@@ -1,7 +1,7 @@
 //! The temporary exclusion order: imposed for the pack's initial period, extendable by decision
 //! up to the legal maximum, counted in local calendar days from the moment of imposition.
 
-use crate::ids::{AgencyId, ExclusionOrderId, PersonId, TaskId};
+use crate::ids::{AgencyId, ExclusionOrderId, MemberId, PersonId, TaskId};
 use crate::jurisdiction::ExclusionOrderRules;
 use crate::measures::ExclusionError;
 use jiff::tz::TimeZone;
@@ -49,6 +49,9 @@ pub struct Extension {
     pub decided_at: Timestamp,
     pub decision_ref: String,
     pub to_total_days: u16,
+    /// Why the mayor extended without the advice on extension recorded (none when it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without_advice_reason: Option<String>,
 }
 
 /// Help for the excluded person, a victim or a child, which must start within the pack's days.
@@ -59,6 +62,18 @@ pub struct HelpTask {
     pub owner: AgencyId,
     pub description: String,
     pub started_at: Option<Timestamp>,
+}
+
+/// The victim's part in the safety plan: what they wish, how they are involved, who spoke with
+/// them and when. Shown only to agencies that may see the victim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VictimVoice {
+    pub victim: PersonId,
+    pub wishes: String,
+    pub involvement: String,
+    pub spoken_by: MemberId,
+    pub agency: AgencyId,
+    pub spoken_on: jiff::civil::Date,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +98,9 @@ pub struct ExclusionOrder {
     pub extensions: Vec<Extension>,
     pub help_tasks: Vec<HelpTask>,
     pub status: OrderStatus,
+    /// The victims' part in the safety plan, newest last (several talks are kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub victim_voices: Vec<VictimVoice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,12 +120,18 @@ pub enum OrderCommand {
     Extend {
         to_total_days: u16,
         decision_ref: String,
+        /// Needed when no advice on extension is recorded: why the mayor decides without it.
+        without_advice_reason: String,
     },
     Lift {
         reason: String,
     },
     /// Marks the order as run out; only at or after its end.
     Expire,
+    /// Records the victim's part in the safety plan.
+    RecordVictimVoice {
+        voice: VictimVoice,
+    },
 }
 
 /// What an order's change means for the partners. Its clock needs no effect: the warnings
@@ -156,6 +180,7 @@ impl ExclusionOrder {
             extensions: Vec::new(),
             help_tasks: Vec::new(),
             status: OrderStatus::InForce,
+            victim_voices: Vec::new(),
         };
         Ok((order, Vec::new()))
     }
@@ -171,6 +196,13 @@ impl ExclusionOrder {
 
     pub fn help_due_at(&self, context: &ExclusionContext<'_>) -> Timestamp {
         context.days_after(self.imposed_at, context.rules.help_must_start_within_days)
+    }
+
+    /// Whether `new` repeats this order while it is in force: the same person excluded from
+    /// the same address (a second decision would run a second clock on one exclusion).
+    pub fn repeated_by(&self, new: &NewExclusionOrder, context: &ExclusionContext<'_>, now: Timestamp) -> bool {
+        let same_address = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+        self.is_in_force(context, now) && self.excluded == new.excluded && same_address(&self.address, &new.address)
     }
 
     fn protects(&self, person: PersonId) -> bool {
@@ -212,7 +244,7 @@ impl ExclusionOrder {
                 }
                 self.extension_advice = Some(advice.trim().to_owned());
             }
-            OrderCommand::Extend { to_total_days, decision_ref } => {
+            OrderCommand::Extend { to_total_days, decision_ref, without_advice_reason } => {
                 if now >= ends_at {
                     return Err(ExclusionError::OrderEnded { ended_at: ends_at });
                 }
@@ -232,9 +264,14 @@ impl ExclusionOrder {
                 if decision_ref.trim().is_empty() {
                     return Err(ExclusionError::MissingDecision);
                 }
+                let without_advice = without_advice_reason.trim();
+                if self.extension_advice.is_none() && without_advice.is_empty() {
+                    return Err(ExclusionError::ExtensionWithoutAdvice);
+                }
                 self.total_days = to_total_days;
                 let decision_ref = decision_ref.trim().to_owned();
-                self.extensions.push(Extension { decided_at: now, decision_ref, to_total_days });
+                let without_advice_reason = (self.extension_advice.is_none()).then(|| without_advice.to_owned());
+                self.extensions.push(Extension { decided_at: now, decision_ref, to_total_days, without_advice_reason });
             }
             OrderCommand::Lift { reason } => {
                 if reason.trim().is_empty() {
@@ -242,6 +279,23 @@ impl ExclusionOrder {
                 }
                 self.status = OrderStatus::Lifted { at: now, reason: reason.trim().to_owned() };
                 effects.push(self.ended_effect());
+            }
+            OrderCommand::RecordVictimVoice { voice } => {
+                if !self.victims.contains(&voice.victim) {
+                    return Err(ExclusionError::VoiceOfSomeoneElse);
+                }
+                if voice.wishes.trim().is_empty() {
+                    return Err(ExclusionError::VoiceWithoutWishes);
+                }
+                if voice.spoken_on > now.to_zoned(context.time_zone.clone()).date() {
+                    return Err(ExclusionError::VoiceInTheFuture);
+                }
+                let voice = VictimVoice {
+                    wishes: voice.wishes.trim().to_owned(),
+                    involvement: voice.involvement.trim().to_owned(),
+                    ..voice
+                };
+                self.victim_voices.push(voice);
             }
             OrderCommand::Expire => {
                 if now < ends_at {

@@ -36,7 +36,11 @@ fn order() -> ExclusionOrder {
     ExclusionOrder::impose(new_order(), &context()).unwrap().0
 }
 fn extend(days: u16) -> OrderCommand {
-    OrderCommand::Extend { to_total_days: days, decision_ref: "HV-2026-014-V".into() }
+    OrderCommand::Extend {
+        to_total_days: days,
+        decision_ref: "HV-2026-014-V".into(),
+        without_advice_reason: "advies mondeling gegeven".into(),
+    }
 }
 
 #[test]
@@ -93,7 +97,8 @@ fn extension_must_lengthen_come_in_time_and_cite_a_decision() {
         order().apply(extend(10), &context(), now).unwrap_err(),
         ExclusionError::ExtensionNotLonger { current: 10, requested: 10 }
     );
-    let no_decision = OrderCommand::Extend { to_total_days: 20, decision_ref: " ".into() };
+    let no_decision =
+        OrderCommand::Extend { to_total_days: 20, decision_ref: " ".into(), without_advice_reason: "x".into() };
     assert_eq!(order().apply(no_decision, &context(), now).unwrap_err(), ExclusionError::MissingDecision);
     assert_eq!(
         order().apply(extend(20), &context(), at("2026-03-30T20:00:00Z")).unwrap_err(),
@@ -214,4 +219,61 @@ proptest! {
             prop_assert!(order.ends_at(&context) <= limit);
         }
     }
+}
+
+#[test]
+fn an_extension_needs_the_advice_or_a_reason_why_not() {
+    let now = at("2026-03-28T09:00:00Z");
+    let bare = OrderCommand::Extend { to_total_days: 20, decision_ref: "V".into(), without_advice_reason: " ".into() };
+    assert_eq!(order().apply(bare.clone(), &context(), now).unwrap_err(), ExclusionError::ExtensionWithoutAdvice);
+    let advised =
+        order().apply(OrderCommand::RecordExtensionAdvice { advice: "verlengen".into() }, &context(), now).unwrap().0;
+    let (extended, _) = advised.apply(bare, &context(), now).unwrap();
+    assert_eq!((extended.total_days, extended.extensions[0].without_advice_reason.clone()), (20, None));
+    let (without, _) = order().apply(extend(20), &context(), now).unwrap();
+    assert_eq!(without.extensions[0].without_advice_reason.as_deref(), Some("advies mondeling gegeven"));
+}
+
+#[test]
+fn a_second_identical_order_repeats_the_one_in_force() {
+    let now = at("2026-03-22T09:00:00Z");
+    let mut again = new_order();
+    again.address = " dorpsstraat 1 ".into();
+    assert!(order().repeated_by(&again, &context(), now));
+    again.address = "Kerkstraat 2".into();
+    assert!(!order().repeated_by(&again, &context(), now), "another address is another order");
+    let lifted = order().apply(OrderCommand::Lift { reason: "weg".into() }, &context(), now).unwrap().0;
+    assert!(!lifted.repeated_by(&new_order(), &context(), now), "a lifted order repeats nothing");
+}
+
+#[test]
+fn the_victims_part_is_for_a_named_victim_with_wishes_not_dated_ahead() {
+    let now = at("2026-03-22T09:00:00Z");
+    let o = order();
+    let voice = |victim, wishes: &str, on| VictimVoice {
+        victim,
+        wishes: wishes.into(),
+        involvement: "wil meepraten".into(),
+        spoken_by: crate::ids::MemberId::from_uuid(uuid::Uuid::nil()),
+        agency: crate::ids::AgencyId::from_uuid(uuid::Uuid::nil()),
+        spoken_on: on,
+    };
+    let today = jiff::civil::date(2026, 3, 22);
+    let victim = o.victims[0];
+    let record = |v| OrderCommand::RecordVictimVoice { voice: v };
+    assert_eq!(
+        o.clone().apply(record(voice(o.excluded, "rust", today)), &context(), now).unwrap_err(),
+        ExclusionError::VoiceOfSomeoneElse
+    );
+    assert_eq!(
+        o.clone().apply(record(voice(victim, " ", today)), &context(), now).unwrap_err(),
+        ExclusionError::VoiceWithoutWishes
+    );
+    let tomorrow = jiff::civil::date(2026, 3, 23);
+    assert_eq!(
+        o.clone().apply(record(voice(victim, "rust", tomorrow)), &context(), now).unwrap_err(),
+        ExclusionError::VoiceInTheFuture
+    );
+    let (heard, _) = o.apply(record(voice(victim, " rust en een slot op de deur ", today)), &context(), now).unwrap();
+    assert_eq!(heard.victim_voices[0].wishes, "rust en een slot op de deur");
 }

@@ -7,6 +7,7 @@ pub(crate) mod episode;
 mod exclusion_error;
 mod exclusion_order;
 mod group;
+mod proposal;
 
 pub use area_ban::{AreaBan, AreaBanCommand, AreaBanStatus, AreaBanWarning, NewAreaBan};
 pub use episode::{
@@ -15,6 +16,7 @@ pub use episode::{
 pub use exclusion_error::ExclusionError;
 pub use exclusion_order::{
     ExclusionContext, ExclusionEffect, ExclusionOrder, ExclusionWarning, Extension, HelpTask, NewExclusionOrder,
-    OrderCommand, OrderStatus,
+    OrderCommand, OrderStatus, VictimVoice,
 };
 pub use group::{Group, GroupCommand, GroupError, GroupMember, MemberClass, NewGroup};
+pub use proposal::{MeasureProposal, ProposalEffect, ProposalError, ProposalOutcome, ProposalStatus, ProposedMeasure};

@@ -24,6 +24,10 @@ pub fn score_field(domain: &str) -> String {
     format!("score-{domain}")
 }
 
+pub fn note_field(domain: &str) -> String {
+    format!("note-{domain}")
+}
+
 pub fn source_field(domain: &str) -> String {
     format!("source-{domain}")
 }

@@ -16,6 +16,17 @@ impl TestApp {
         (probation, officer)
     }
 
+    /// "marit" of the mayor's office (a municipality), signed in, on the teams of `persons`
+    /// (added by `by`): only the municipality imposes the mayor's measures.
+    pub async fn mayors_office(&self, by: &Actor, persons: &[PersonId]) -> Client {
+        let municipality = self.agency("Gemeente Utrecht", AgencyKind::Municipality).await;
+        let mayor = self.member(&municipality, "marit", &[Role::MunicipalityOfficer]).await;
+        for person in persons {
+            self.join_team(by, *person, &municipality).await;
+        }
+        self.session_for(&mayor).await
+    }
+
     /// "Jan {family_name}", registered by `by`, with `agencies` added to their team.
     pub async fn person_on_team(&self, by: &Actor, family_name: &str, bsn: &str, agencies: &[&Agency]) -> PersonId {
         let person = self.person(by, family_name, bsn).await;
@@ -135,6 +146,9 @@ pub struct MeasuresCast {
     pub app: TestApp,
     pub probation: Agency,
     pub officer: Actor,
+    /// "marit" of the mayor's office (Gemeente Utrecht), on the team of the excluded person,
+    /// the victim and the child: only the municipality imposes the mayor's measures.
+    pub mayor: Actor,
     /// Of an agency on no one's team.
     pub stranger: Actor,
     pub excluded: PersonId,
@@ -153,5 +167,10 @@ pub async fn measures_cast(app: TestApp) -> MeasuresCast {
     let victim = app.person(&officer, "Verhoeven", "123456782").await;
     let child = app.person(&officer, "Mees", "100000009").await;
     let elsewhere = app.person(&stranger, "Verhoeven", &valid_bsn(7)).await;
-    MeasuresCast { app, probation, officer, stranger, excluded, victim, child, elsewhere }
+    let municipality = app.agency("Gemeente Utrecht", AgencyKind::Municipality).await;
+    let mayor = app.member(&municipality, "marit", &[Role::MunicipalityOfficer]).await;
+    for person in [excluded, victim, child] {
+        app.join_team(&officer, person, &municipality).await;
+    }
+    MeasuresCast { app, probation, officer, mayor, stranger, excluded, victim, child, elsewhere }
 }
