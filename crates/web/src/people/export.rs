@@ -210,7 +210,7 @@ fn tables(
                 when(a.entry.at),
                 format!("{} ({})", a.member_name, a.agency_name),
                 t.get(&format!("audit.{}", a.entry.action.code())).into(),
-                t.coded("audit.what", &a.entry.what),
+                super::views::audit_what(&a.entry.what, t),
             ]
         })
         .collect();

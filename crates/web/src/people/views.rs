@@ -264,7 +264,63 @@ fn translate_once<'a>(
     if let Some((_, _, done)) = translated.iter().find(|(g, seen, _)| *g == group && *seen == text) {
         return done.clone();
     }
-    let done = t.coded(group, text);
+    let done = if group == "audit.what" { audit_what(text, t) } else { t.coded(group, text) };
     translated.push((group, text, done.clone()));
     done
+}
+
+/// What an audit entry says was read or changed, in the reader's language: the stored text is
+/// English (it is the record), so the phrases the use cases write are read back through the
+/// catalogue, with the codes inside them (a partner, a legal basis, a referral reason) in words.
+pub fn audit_what(text: &str, t: Texts) -> String {
+    if let Some(rest) = text.strip_prefix("ZSM case ") {
+        let (_, detail) = rest.split_once(": ").unwrap_or((rest, ""));
+        let case = t.get("audit.what.zsm_case");
+        let detail = if let Some(partner) = detail.strip_suffix(" contribution") {
+            t.fill("audit.what.zsm_contribution", &[("partner", t.text(&format!("zsm.partner.{partner}")))])
+        } else if let Some(reason) = detail.strip_prefix("referred for screening (").and_then(|r| r.strip_suffix(')')) {
+            let reason = t.text(&format!("screening.referral.reason.{reason}"));
+            t.fill("audit.what.zsm_referred", &[("reason", reason)])
+        } else if detail.is_empty() {
+            return case.to_string();
+        } else {
+            t.coded("audit.what", detail)
+        };
+        return format!("{case}: {detail}");
+    }
+    if let Some(rest) = text.strip_prefix("screening of ")
+        && let Some((count, on)) = rest.split_once(" life domain").map(|(n, r)| (n, r.rsplit(' ').next().unwrap_or("")))
+    {
+        return t.fill("audit.what.screening_of", &[("count", count), ("on", on)]);
+    }
+    if let Some(rest) = text.strip_prefix("team: added agency ")
+        && let Some((agency, basis)) = rest.split_once(" (")
+    {
+        let basis = basis.strip_suffix(')').unwrap_or(basis);
+        return t.fill("audit.what.team_added", &[("agency", agency), ("basis", &t.coded("audit.basis", basis))]);
+    }
+    t.coded("audit.what", text)
+}
+
+#[cfg(test)]
+mod audit_what_tests {
+    use super::audit_what;
+    use crate::i18n::{Lang, Texts};
+
+    #[test]
+    fn the_audit_reads_in_the_page_language_without_raw_codes() {
+        let nl = Texts::new(Lang::Nl);
+        let case = "ZSM case 01a24438-151f-7cc9-b286-d649b8fb4a37";
+        assert_eq!(
+            audit_what(&format!("{case}: victim_support contribution"), nl),
+            "ZSM-zaak: bijdrage van Slachtofferhulp"
+        );
+        let referred = audit_what(&format!("{case}: referred for screening (quick_scan)"), nl);
+        assert!(referred.starts_with("ZSM-zaak: aangemeld voor een screening (") && !referred.contains("quick_scan"));
+        assert_eq!(audit_what("exclusion order: impose", nl), "Huisverbod: opgelegd");
+        assert_eq!(audit_what("list: to screen", Texts::new(Lang::It)), "Elenco: da valutare");
+        let team = audit_what("team: added agency OM (statutory_task: art. 9 Sv)", nl);
+        assert_eq!(team, "Team: OM toegevoegd (Wettelijke taak: art. 9 Sv)");
+        assert!(!audit_what("screening of 11 life domains on 2026-11-22", nl).contains("life domains"));
+    }
 }
