@@ -75,7 +75,8 @@ async fn screenings_are_kept_and_the_change_per_domain_is_charted_with_its_table
 
     // Reading and writing are audited against the person.
     let audit = client.get(&format!("/people/{}/audit", s.person)).await.text().await.unwrap();
-    assert!(audit.contains("screening of 13 life domains") && audit.contains("screenings page"), "{audit}");
+    let read = audit.contains("Screening van 13 levensdomeinen") && audit.contains("Pagina screenings");
+    assert!(read, "in the page's language: {audit}");
 
     // Everyone on the team sees the screenings; the person page links to them.
     let police = s.app.session_for(&s.constable).await;
@@ -247,7 +248,7 @@ async fn agencies_off_the_team_and_roles_without_the_right_are_refused() {
     assert_eq!(police.post_form(&format!("{plan}/activate"), &[]).await.status(), StatusCode::FORBIDDEN);
     // Refusals are audited against the person.
     let audit = s.app.session_for(&s.officer).await.get(&format!("/people/{}/audit", s.person)).await;
-    assert!(audit.text().await.unwrap().contains("plan: add task"));
+    assert!(audit.text().await.unwrap().contains("Plan: taak toegevoegd"), "in the page's language");
 }
 
 #[tokio::test]

@@ -192,7 +192,10 @@ async fn journey(s: ConferenceTeam) {
 
     // Everything is in the person's audit log.
     let audit = officer.get(&format!("/people/{}/audit", s.person)).await.text().await.unwrap();
-    for what in ["conference: request", "conference: accepted", "conference: minutes", "conference: closed"] {
+    // In the page's language (issue 17, item 22).
+    let whats =
+        ["Casusoverleg: aangevraagd", "Casusoverleg: geaccepteerd", "Casusoverleg: verslag", "Casusoverleg: gesloten"];
+    for what in whats {
         assert!(audit.contains(what), "{what} missing from the audit page");
     }
 }
