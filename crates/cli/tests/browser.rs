@@ -1,4 +1,5 @@
-//! The browser journeys (`tests/browser/journey.mjs`, `zsm_journey.mjs`, `beyond_journey.mjs`), each
+//! The browser journeys (`tests/browser/journey.mjs`, `zsm_journey.mjs`, `beyond_journey.mjs`,
+//! `admin_journey.mjs`, `custody_journey.mjs`), each
 //! against its own real `desist demo` server: real headless Chromium (Debian's
 //! `/usr/bin/chromium`) driven by playwright-core, with axe-core checking every page.
 //!
@@ -107,6 +108,15 @@ fn beyond_journey_in_headless_chromium_with_axe() {
 #[test]
 fn admin_journey_in_headless_chromium_with_axe() {
     run_journey("admin_journey.mjs");
+}
+
+/// England and Wales in English: the custody officer books a detainee in (PACE s41) and records
+/// the superintendent's s42 authorisation, the duty solicitor the consultation, probation reads
+/// the custody record, the Crown prosecutor gives a conditional caution, the IOM lead plans an
+/// IOM meeting; no page at the suite speaks of ZSM or Dutch law.
+#[test]
+fn custody_journey_in_headless_chromium_with_axe() {
+    run_journey("custody_journey.mjs");
 }
 
 /// Starts `desist demo` on a free port and runs `tests/browser/{script}` against it.

@@ -47,7 +47,7 @@ type CaseRow = (String, String, Option<Uuid>, i64);
 type PriorRow = (Day, Option<Day>, String, String, Option<i64>);
 
 /// code, name, pack
-type LocationRow = (String, String, String);
+type LocationRow = (String, String, String, Option<String>);
 
 read_row_struct! {
     /// When a case was registered and its suspect arrested, then the derived index columns.
@@ -196,10 +196,11 @@ pub(crate) use bind_offence;
 impl ZsmStore for Store {
     async fn create_location(&self, location: &ZsmLocation, at: Timestamp) -> StoreResult<()> {
         in_tx!(self, tx => {
-            sqlx::query("INSERT INTO zsm_location (code, name, pack, created_at) VALUES ($1, $2, $3, $4)")
+            sqlx::query("INSERT INTO zsm_location (code, name, pack, time_zone, created_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(&location.code)
                 .bind(&location.name)
                 .bind(&location.pack)
+                .bind(&location.time_zone)
                 .bind(Instant(at))
                 .execute(&mut *tx)
                 .await
@@ -218,7 +219,7 @@ impl ZsmStore for Store {
 
     async fn locations(&self) -> StoreResult<Vec<ZsmLocation>> {
         let rows: Vec<LocationRow> =
-            self.read_all("SELECT code, name, pack FROM zsm_location ORDER BY name, code", &[]).await?;
+            self.read_all("SELECT code, name, pack, time_zone FROM zsm_location ORDER BY name, code", &[]).await?;
         let mut locations = Vec::new();
         for row in rows {
             locations.push(self.with_agencies(row).await?);
@@ -227,8 +228,9 @@ impl ZsmStore for Store {
     }
 
     async fn location(&self, code: &str) -> StoreResult<Option<ZsmLocation>> {
-        let row: Option<LocationRow> =
-            self.read_optional("SELECT code, name, pack FROM zsm_location WHERE code = $1", params![code]).await?;
+        let row: Option<LocationRow> = self
+            .read_optional("SELECT code, name, pack, time_zone FROM zsm_location WHERE code = $1", params![code])
+            .await?;
         match row {
             Some(row) => Ok(Some(self.with_agencies(row).await?)),
             None => Ok(None),
@@ -434,7 +436,7 @@ impl Store {
             .collect())
     }
 
-    async fn with_agencies(&self, (code, name, pack): LocationRow) -> StoreResult<ZsmLocation> {
+    async fn with_agencies(&self, (code, name, pack, time_zone): LocationRow) -> StoreResult<ZsmLocation> {
         let sql = "SELECT agency_id FROM zsm_location_agency WHERE location = $1 ORDER BY agency_id";
         let agencies: Vec<(Uuid,)> = self.read_all(sql, params![&code]).await?;
         Ok(ZsmLocation {
@@ -442,6 +444,7 @@ impl Store {
             name,
             pack,
             agencies: agencies.into_iter().map(|(id,)| AgencyId::from_uuid(id)).collect(),
+            time_zone,
         })
     }
 }

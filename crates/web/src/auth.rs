@@ -210,9 +210,17 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         }
         _ => None,
     };
-    // Pages speak the deployment's words; a page about one ZSM location or case switches to
-    // that location's pack (`RequestContext::in_pack`).
-    let texts = Texts::new(lang).in_pack(state.config.pack);
+    // Pages speak the words of the member's jurisdiction (a custody officer in Liverpool reads
+    // "custody suite" on every page), else the deployment's; a page about one ZSM location or
+    // case switches to that location's pack (`RequestContext::in_pack`).
+    let pack = match &signed_in {
+        Some(member) if unread.is_some() => match state.member_pack(&member.actor).await {
+            Ok(pack) => pack,
+            Err(error) => return error.into_response(),
+        },
+        _ => state.config.pack,
+    };
+    let texts = Texts::new(lang).in_pack(pack);
     let notice = match &signed_in {
         Some(member) if request.method() == axum::http::Method::GET && unread.is_some() && !member.by_bearer => {
             member.failed_attempts.as_ref().map(|failed| failed_attempts_notice(&state, failed, texts))

@@ -33,6 +33,7 @@ mod notifications;
 mod page;
 mod password;
 mod people;
+mod person_packs;
 mod plan;
 pub mod proxies;
 mod screening;
@@ -219,6 +220,36 @@ impl AppState {
             )),
             None => Ok(None),
         }
+    }
+
+    /// The partner agencies of `agency` when it is a Safety House (or IOM hub) that lists them.
+    pub(crate) async fn safety_house_partners(
+        &self,
+        agency: domain::ids::AgencyId,
+    ) -> Result<Option<Vec<domain::ids::AgencyId>>, error::WebError> {
+        use domain::partnership::ports::PartnershipStore;
+        let houses = self.store.safety_houses().await.map_err(domain::service::ServiceError::from)?;
+        Ok(houses.into_iter().find(|h| h.agency.agency.id == agency && !h.agencies.is_empty()).map(|h| h.agencies))
+    }
+
+    /// The pack a member works under: their agency's own (a Safety House or IOM hub naming
+    /// one), else the one pack of every location their agency sits at, else the deployment's.
+    pub(crate) async fn member_pack(
+        &self,
+        actor: &domain::access::Actor,
+    ) -> Result<&'static JurisdictionPack, error::WebError> {
+        if let Some(own) = self.agency_pack(actor.agency_id).await? {
+            return Ok(own);
+        }
+        use domain::zsm::ports::ZsmStore;
+        let locations = self.store.locations().await.map_err(domain::service::ServiceError::from)?;
+        let mut packs = locations.iter().filter(|l| l.agencies.contains(&actor.agency_id)).map(|l| l.pack.as_str());
+        Ok(match packs.next() {
+            Some(first) if packs.all(|code| code == first) => {
+                domain::jurisdiction::shipped_pack(first).unwrap_or(self.config.pack)
+            }
+            _ => self.config.pack,
+        })
     }
 
     /// `context` in the words of the pack the member's agency works under.

@@ -7,6 +7,7 @@
 //! rules and leaves the same audit trail as real use.
 
 mod beyond;
+mod custody;
 mod directory;
 mod measures;
 mod people;
@@ -75,6 +76,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let zsm = zsm::seed_zsm_demo(&store, &table, now).await?;
     let beyond = beyond::seed_beyond(&store, &cast, now).await?;
     measures::seed_measures(&store, &cast, &people, now, Some(beyond.shoplifter)).await?;
+    let custody = custody::seed_custody(&store, cast.actor("beheer"), now).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",
@@ -87,6 +89,13 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
         beyond.meetings,
         args.db.display()
     );
+    println!(
+        "England and Wales: {} with {} detainees in custody and {} decided, and the {}",
+        custody::CUSTODY_LOCATION,
+        custody.open_cases,
+        custody.decided_cases,
+        custody::IOM_HUB
+    );
     if args.no_serve {
         return Ok(());
     }
@@ -95,6 +104,10 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
         println!("Open http://{address}/ and sign in with one of these (password: {DEMO_PASSWORD}):");
         for (username, name, agency, role) in MEMBERS {
             println!("  {username:<16} {role:<22} {name}, {}", AGENCIES[agency].0);
+        }
+        println!("England and Wales (St Anne Street custody suite, the Knowsley IOM hub), in English:");
+        for (username, name, _, role) in custody::CUSTODY_MEMBERS {
+            println!("  {username:<16} {role:<22} {name}");
         }
         println!(
             "A person to start with: Gerrit Hoekstra, 56, shoplifts alcohol and steals bikes; his shared plan \

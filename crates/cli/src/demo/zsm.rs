@@ -68,6 +68,7 @@ pub async fn seed_zsm_demo(
                 name: name.into(),
                 pack: super::DEMO_PACK.into(),
                 agencies: agencies.clone(),
+                time_zone: None,
             };
             store.create_location(&location, now).await?;
         }

@@ -8,7 +8,6 @@ use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::conference::ports::ConferenceStore;
 use crate::ids::PersonId;
-use crate::jurisdiction::shipped_pack;
 use crate::measures::ports::MeasureStore;
 use crate::measures::{AreaBan, Episode, ExclusionOrder, Group};
 use crate::people::ports::PeopleStore;
@@ -161,7 +160,7 @@ impl<S: ZsmStore + OperationsStore> Operations<'_, S> {
         let now = self.clock.now();
         let mut clocks_within_warning = 0;
         for location in self.store.locations().await? {
-            let Ok(pack) = shipped_pack(&location.pack) else { continue };
+            let Ok(pack) = location.pack() else { continue };
             let widest = pack.clocks.iter().flat_map(|c| pack.thresholds_for(c)).max().unwrap_or_default();
             for case in self.store.open_cases_due_by(&location.code, now + widest).await? {
                 clocks_within_warning += case

@@ -9,12 +9,14 @@ pub enum JurisdictionError {
     PackSyntax { pack: String, message: String },
     #[error("jurisdiction pack `{pack}` is inconsistent: {problem}")]
     InvalidPack { pack: String, problem: String },
-    #[error("there is no jurisdiction pack `{0}`; shipped packs are nl and england-wales")]
+    #[error("there is no jurisdiction pack `{0}`; shipped packs are nl, england-wales and italy")]
     UnknownPack(String),
     #[error("the pack defines no clock `{0}`")]
     UnknownClock(String),
     #[error("unknown disposal `{code}` in this jurisdiction")]
     UnknownDisposal { code: String },
+    #[error("time zone `{0}` is not in the time zone database")]
+    UnknownTimeZone(String),
     #[error("the date or time is out of the supported range")]
     TimeOutOfRange,
 }

@@ -29,7 +29,7 @@ pub use disposals::{
 };
 pub use error::JurisdictionError;
 pub use named::Named;
-pub use pack::{JurisdictionPack, SHIPPED_PACKS, TeamBasis, shipped_pack};
+pub use pack::{JurisdictionPack, SHIPPED_PACKS, TeamBasis, shipped_pack, shipped_pack_in_zone};
 pub use vocabulary::{
     AgencyCode, AuthorityRole, CaseFact, ClockCode, ContributionState, DisposalCode, ExtensionCode, LIFE_DOMAINS,
     ObligationKindCode, ParameterCode, Partner,

@@ -380,6 +380,28 @@ pub fn shipped_pack(code: &str) -> Result<&'static JurisdictionPack, Jurisdictio
     loaded[index].as_ref().map_err(Clone::clone)
 }
 
+/// A shipped pack as a location keeps it: its clocks, dates and headings in the location's own
+/// time zone when it names one (a custody suite in Cardiff and one in Liverpool share a pack but
+/// a Dutch pack could serve a table across a border). One copy per pack and zone for the life of
+/// the process: a deployment has a handful of locations, so the copies stay few.
+pub fn shipped_pack_in_zone(code: &str, zone: Option<&str>) -> Result<&'static JurisdictionPack, JurisdictionError> {
+    let pack = shipped_pack(code)?;
+    let Some(zone) = zone.map(str::trim).filter(|z| !z.is_empty() && *z != pack.time_zone_name) else {
+        return Ok(pack);
+    };
+    static ZONED: OnceLock<std::sync::Mutex<BTreeMap<(String, String), &'static JurisdictionPack>>> = OnceLock::new();
+    let mut zoned = ZONED.get_or_init(Default::default).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let key = (code.to_owned(), zone.to_owned());
+    if let Some(pack) = zoned.get(&key) {
+        return Ok(pack);
+    }
+    let time_zone = jiff::tz::db().get(zone).map_err(|_| JurisdictionError::UnknownTimeZone(zone.to_owned()))?;
+    let copy: &'static JurisdictionPack =
+        Box::leak(Box::new(JurisdictionPack { time_zone, time_zone_name: zone.to_owned(), ..pack.clone() }));
+    zoned.insert(key, copy);
+    Ok(copy)
+}
+
 #[cfg(test)]
 #[path = "pack_tests.rs"]
 mod tests;

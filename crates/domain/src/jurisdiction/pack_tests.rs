@@ -131,3 +131,18 @@ fn every_name_is_required_in_italian_too() {
     let empty = problem(nl_with(|t| t.replacen(clock_it, "name_it = \" \"", 1)));
     assert!(empty.contains("ophouden_voor_onderzoek needs a name in nl, en and it"), "{empty}");
 }
+
+#[test]
+fn a_pack_in_a_location_s_own_zone_is_the_same_pack_in_that_zone() {
+    let home = super::shipped_pack("england-wales").unwrap();
+    assert!(std::ptr::eq(super::shipped_pack_in_zone("england-wales", None).unwrap(), home));
+    assert!(std::ptr::eq(super::shipped_pack_in_zone("england-wales", Some("Europe/London")).unwrap(), home));
+    let brussels = super::shipped_pack_in_zone("england-wales", Some("Europe/Brussels")).unwrap();
+    assert_eq!(brussels.time_zone_name, "Europe/Brussels");
+    assert_eq!(brussels.clocks.len(), home.clocks.len());
+    assert!(std::ptr::eq(brussels, super::shipped_pack_in_zone("england-wales", Some("Europe/Brussels")).unwrap()));
+    assert!(matches!(
+        super::shipped_pack_in_zone("england-wales", Some("Mars/Olympus")),
+        Err(super::JurisdictionError::UnknownTimeZone(_))
+    ));
+}

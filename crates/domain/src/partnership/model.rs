@@ -213,7 +213,7 @@ impl LocationInput {
         }
         let time_zone = parse_time_zone(&mut errors, &self.time_zone, &pack);
         let agencies = parse_agencies(&mut errors, &self.agencies, agencies);
-        let location = ZsmLocation { code, name, pack, agencies };
+        let location = ZsmLocation { code, name, pack, agencies, time_zone: Some(time_zone.clone()) };
         errors.into_result(LocationRecord { location, time_zone })
     }
 }

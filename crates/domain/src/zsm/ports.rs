@@ -28,6 +28,18 @@ pub struct ZsmLocation {
     pub pack: String,
     /// The agencies that sit at this table; they join a suspect's team when a case is registered.
     pub agencies: Vec<AgencyId>,
+    /// The IANA time zone its clocks and headings are in; `None`: its pack's.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+}
+
+impl ZsmLocation {
+    /// The location's pack, in the location's own time zone.
+    pub fn pack(
+        &self,
+    ) -> Result<&'static crate::jurisdiction::JurisdictionPack, crate::jurisdiction::JurisdictionError> {
+        crate::jurisdiction::shipped_pack_in_zone(&self.pack, self.time_zone.as_deref())
+    }
 }
 
 /// A case as stored: the domain state, its clocks, the suspect's lawyer and the version used for

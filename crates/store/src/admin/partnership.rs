@@ -161,8 +161,10 @@ impl PartnershipStore for Store {
         for (code, name, pack, time_zone) in rows {
             let sql = "SELECT agency_id FROM zsm_location_agency WHERE location = $1 ORDER BY agency_id";
             let agencies = self.agencies_of(sql, (&code).into()).await?;
+            let stored_zone = time_zone.clone();
             let time_zone = time_zone.unwrap_or_else(|| pack_time_zone(&pack).unwrap_or_default().to_owned());
-            records.push(LocationRecord { location: ZsmLocation { code, name, pack, agencies }, time_zone });
+            let location = ZsmLocation { code, name, pack, agencies, time_zone: stored_zone };
+            records.push(LocationRecord { location, time_zone });
         }
         Ok(records)
     }

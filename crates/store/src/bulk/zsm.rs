@@ -239,6 +239,7 @@ impl Store {
                 name: "ZSM benchmark".into(),
                 pack: pack.code.clone(),
                 agencies: loaded.agencies.clone(),
+                time_zone: None,
             };
             self.create_location(&location, spec.now).await?;
         }

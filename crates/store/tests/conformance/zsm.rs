@@ -51,6 +51,7 @@ async fn world(store: &Store) -> World {
                 name: "ZSM Utrecht".into(),
                 pack: "nl".into(),
                 agencies: vec![police.agency_id, prosecutor.agency_id, probation.agency_id, victim_support.agency_id],
+                time_zone: None,
             },
             at("2026-11-22T09:00:00Z"),
         )

@@ -241,7 +241,8 @@ async fn read_measures(
     Path(id): Path<String>,
 ) -> ApiResult {
     let id = person_id(&id)?;
-    let measures = state.measures();
+    let here = state.for_person(id).await?;
+    let measures = here.measures();
     let file = measures.of_person(&me.actor, id, "api: measures").await.map_err(refused(&context))?;
     let exclusion_orders = match measures.exclusion_context() {
         Ok(rules) => {
@@ -290,7 +291,8 @@ async fn impose_order(
         decision_ref: new.decision_ref,
         imposed_at: new.imposed_at,
     };
-    let measures = state.measures();
+    let here = state.for_person(id).await?;
+    let measures = here.measures();
     let order = measures.impose_order(&me.actor, id, &input).await.map_err(refused(&context))?;
     let rules = measures.exclusion_context().map_err(refused(&context))?;
     // The one imposing it named every person on it, whom they must see.
@@ -320,7 +322,8 @@ async fn impose_ban(
     let Json(new) = parsed?;
     let input =
         BanInput { area: new.area, decision_ref: new.decision_ref, starts_on: new.starts_on, ends_on: new.ends_on };
-    let ban = state.measures().impose_ban(&me.actor, id, &input).await.map_err(refused(&context))?;
+    let ban =
+        state.for_person(id).await?.measures().impose_ban(&me.actor, id, &input).await.map_err(refused(&context))?;
     Ok((StatusCode::CREATED, Json(ban_dto(&ban))).into_response())
 }
 
@@ -353,7 +356,8 @@ async fn start_episode(
         weeks: new.weeks,
         contacts_per_week: new.contacts_per_week,
     };
-    let episode = state.measures().start_episode(&me.actor, id, &input).await.map_err(refused(&context))?;
+    let episode =
+        state.for_person(id).await?.measures().start_episode(&me.actor, id, &input).await.map_err(refused(&context))?;
     Ok((StatusCode::CREATED, Json(episode_dto(&episode))).into_response())
 }
 
@@ -443,7 +447,7 @@ async fn change_order(
             OrderAction::VictimVoice { order, victim, wishes, involvement, spoken_on }
         }
     };
-    state.measures().change_order(&me.actor, id, &action).await.map_err(refused(&context))?;
+    state.for_person(id).await?.measures().change_order(&me.actor, id, &action).await.map_err(refused(&context))?;
     Ok(no_content())
 }
 
@@ -474,7 +478,7 @@ async fn change_ban(
         BanChange::Extend { ends_on, decision_ref } => BanAction::Extend { ban, ends_on, decision_ref },
         BanChange::Lift { reason } => BanAction::Lift { ban, reason },
     };
-    state.measures().change_ban(&me.actor, id, &action).await.map_err(refused(&context))?;
+    state.for_person(id).await?.measures().change_ban(&me.actor, id, &action).await.map_err(refused(&context))?;
     Ok(no_content())
 }
 
@@ -508,7 +512,7 @@ async fn change_episode(
         EpisodeChange::Extend { extra_weeks, reason } => EpisodeAction::Extend { episode, extra_weeks, reason },
         EpisodeChange::Close { reason } => EpisodeAction::Close { episode, reason },
     };
-    state.measures().change_episode(&me.actor, id, &action).await.map_err(refused(&context))?;
+    state.for_person(id).await?.measures().change_episode(&me.actor, id, &action).await.map_err(refused(&context))?;
     Ok(no_content())
 }
 

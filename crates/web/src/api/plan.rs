@@ -197,7 +197,8 @@ pub struct PlanFileDto {
 #[utoipa::path(get, path = "/api/v1/people/{id}/plan", params(("id" = String, Path)),
     responses((status = 200, description = "The result", body = PlanFileDto), (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem), (status = 404, description = "No such record, or one this member may not see (problem JSON)", body = Problem)))]
 async fn read_plan(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
-    let file = state.plans().view(&me.actor, person_id(&id)?, "api: plan").await?;
+    let id = person_id(&id)?;
+    let file = state.for_person(id).await?.plans().view(&me.actor, id, "api: plan").await?;
     Ok(Json(PlanFileDto {
         person_id: file.person.id.to_string(),
         person_name: file.person.display_name(),
@@ -244,7 +245,7 @@ async fn create_task(
         due: new.due,
         restricted_to: new.restricted_to,
     };
-    let plan = state.plans().change(&me.actor, id, &action).await.map_err(refused(&context))?;
+    let plan = state.for_person(id).await?.plans().change(&me.actor, id, &action).await.map_err(refused(&context))?;
     let task = plan.tasks.last().ok_or_else(|| WebError::internal("the saved plan has no tasks"))?;
     Ok((StatusCode::CREATED, Json(task_dto(task))).into_response())
 }
@@ -278,7 +279,13 @@ async fn change_status(
     let Json(change) = parsed?;
     let action = PlanAction::TaskStatus { task: task.clone(), status: change.status, reason: change.reason };
     let seen = Seen::task_status(change.seen_status);
-    let plan = state.plans().change_seen(&me.actor, id, &action, &seen).await.map_err(refused(&context))?;
+    let plan = state
+        .for_person(id)
+        .await?
+        .plans()
+        .change_seen(&me.actor, id, &action, &seen)
+        .await
+        .map_err(refused(&context))?;
     let task = plan.tasks.iter().find(|t| t.id.to_string() == task.trim()).ok_or(WebError::NotFound)?;
     Ok(Json(task_dto(task)).into_response())
 }
@@ -305,7 +312,7 @@ async fn add_note(
     let id = person_id(&id)?;
     let Json(new) = parsed?;
     let action = PlanAction::Note { task: new.task, text: new.text, restricted_to: new.restricted_to };
-    let plan = state.plans().change(&me.actor, id, &action).await.map_err(refused(&context))?;
+    let plan = state.for_person(id).await?.plans().change(&me.actor, id, &action).await.map_err(refused(&context))?;
     let note = plan.notes.last().ok_or_else(|| WebError::internal("the saved plan has no notes"))?;
     Ok((StatusCode::CREATED, Json(note_dto(note))).into_response())
 }

@@ -73,7 +73,11 @@ async fn list_page(
     let context = &state.in_agency_pack(context, &me.actor).await?;
     let lines = conferences.meetings(&me.actor).await?;
     let today = conferences.today();
-    let agencies = state.directory().agencies().await?;
+    let mut agencies = state.directory().agencies().await?;
+    // A Safety House or IOM hub invites the partners that take part in its conferences.
+    if let Some(partners) = state.safety_house_partners(me.actor.agency_id).await? {
+        agencies.retain(|a| a.id == me.actor.agency_id || partners.contains(&a.id));
+    }
     let checked: BTreeSet<String> = posted.all("invited").into_iter().collect();
     let rows = lines
         .iter()

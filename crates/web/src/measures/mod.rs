@@ -177,12 +177,14 @@ async fn measures_page(
     errors: ErrorList,
     posted: Posted,
 ) -> Result<MeasuresPage, WebError> {
-    let measures = state.measures();
+    let here = state.for_person(id).await?;
+    let context = &here.context(context);
+    let measures = here.measures();
     let file = measures.of_person(&me.actor, id, "measures page").await?;
     let all_agencies = state.directory().agencies().await?;
     let all_members = state.directory().members().await?;
     let t = context.texts;
-    let zone = &state.config.time_zone;
+    let zone = here.zone;
     let today = measures.today();
     let now = state.clock.now();
     let name = file.person.display_name();
@@ -224,7 +226,7 @@ async fn measures_page(
         .into_iter()
         .map(|g| (g.value.id.to_string(), g.value.name))
         .collect();
-    let rules = state.beyond.exclusion_order.as_ref();
+    let rules = here.beyond.exclusion_order.as_ref();
     let order_posted = (posted.get("form") == "order_new").then_some(&posted);
     let (victims_key, children_key) =
         (MeasuresPage::key("order_new", "", "victims"), MeasuresPage::key("order_new", "", "children"));
@@ -273,7 +275,7 @@ async fn measures_page(
             })
             .unwrap_or_default(),
         impose_hint: t.fill("order.impose_hint", &[("name", &name)]),
-        ban_statute: state.beyond.area_ban.as_ref().map(|r| r.statute.clone()).unwrap_or_default(),
+        ban_statute: here.beyond.area_ban.as_ref().map(|r| r.statute.clone()).unwrap_or_default(),
         can_manage: me.actor.can(Permission::ManagePlan),
         can_decide: me.actor.can(Permission::DecideMayorMeasure),
         can_propose: me.actor.can(Permission::ProposeMayorMeasure),
@@ -423,7 +425,7 @@ async fn change(
     if is_search(&posted) && (me.actor.can(Permission::ManagePlan) || me.actor.can(Permission::DecideMayorMeasure)) {
         return ok(&measures_page(state, me, context, id, ErrorList::default(), posted).await?);
     }
-    let result = call(&state.measures(), &me.actor, &posted).await;
+    let result = call(&state.for_person(id).await?.measures(), &me.actor, &posted).await;
     after_change(state, me, context, id, result, posted).await
 }
 

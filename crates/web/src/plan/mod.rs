@@ -94,21 +94,23 @@ async fn plan_page(
     errors: ErrorList,
     posted: Posted,
 ) -> Result<PlanPage, WebError> {
-    let (file, linked) = state.plans().view_with_measures(&me.actor, id, "plan page").await?;
+    let here = state.for_person(id).await?;
+    let context = &here.context(context);
+    let (file, linked) = here.plans().view_with_measures(&me.actor, id, "plan page").await?;
     let agencies = state.directory().agencies().await?;
     let all_members = state.directory().members().await?;
     let t = context.texts;
-    let today = state.plans().today();
+    let today = here.plans().today();
     let manages = me.actor.can(Permission::ManagePlan);
     let on_team = team_agencies(&file.team, today);
     let team: Vec<(String, String)> = on_team.iter().map(|a| (a.to_string(), agency_name(&agencies, *a))).collect();
     let members = member_choices(&all_members, &agencies, &on_team);
-    let domains = state
+    let domains = here
         .beyond
         .screening
         .domains
         .iter()
-        .map(|d| (d.key.to_string(), domain_label(&state.beyond, d.key.as_str(), t)))
+        .map(|d| (d.key.to_string(), domain_label(here.beyond, d.key.as_str(), t)))
         .collect();
     let (plan, goals, open_tasks) = match &file.plan {
         Some(stored) => {
@@ -120,14 +122,14 @@ async fn plan_page(
                 .filter(|task| task.status.is_outstanding())
                 .map(|task| (task.id.to_string(), task.description.clone()))
                 .collect();
-            let view = plan_view(plan, &state.beyond, &agencies, &all_members, me.actor.agency_id, manages, today, t);
+            let view = plan_view(plan, here.beyond, &agencies, &all_members, me.actor.agency_id, manages, today, t);
             (Some(view), goals, open)
         }
         None => (None, Vec::new(), Vec::new()),
     };
     let name = file.person.display_name();
-    let zone = &state.config.time_zone;
-    let measures = state.measures();
+    let zone = here.zone;
+    let measures = here.measures();
     let warnings = linked.warnings.iter().map(|w| crate::measures::warning_text(w, t, zone)).collect();
     let order_rules = measures.exclusion_context().ok();
     let in_force = crate::measures::in_force_lines(&linked, order_rules.as_ref(), state.clock.now(), today, t);
@@ -201,7 +203,7 @@ async fn draft(
     Member(me, context): Member,
     PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let result = state.plans().draft(&me.actor, id).await.map(drop);
+    let result = state.for_person(id).await?.plans().draft(&me.actor, id).await.map(drop);
     after_change(&state, &me, &context, id, result, Posted::default()).await
 }
 
@@ -218,7 +220,8 @@ async fn change(
     action: impl FnOnce(&Posted) -> PlanAction,
 ) -> Result<Response, WebError> {
     let seen = Seen { task_status: posted.get("seen_status"), plan_status: posted.get("seen_plan_status") };
-    let result = state.plans().change_seen(&me.actor, id, &action(&posted), &seen).await.map(drop);
+    let result =
+        state.for_person(id).await?.plans().change_seen(&me.actor, id, &action(&posted), &seen).await.map(drop);
     after_change(state, me, context, id, result, posted).await
 }
 
@@ -289,7 +292,7 @@ async fn link_measure(
 ) -> Result<Response, WebError> {
     let held = posted.get("measure");
     if !held.is_empty() {
-        let result = state.plans().link_held_measure(&me.actor, id, &held).await.map(drop);
+        let result = state.for_person(id).await?.plans().link_held_measure(&me.actor, id, &held).await.map(drop);
         return after_change(&state, &me, &context, id, result, posted).await;
     }
     change(&state, &me, &context, id, posted, |p| match p.get("end_measure") {
@@ -332,15 +335,17 @@ async fn print(
     Member(me, context): Member,
     PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let file = state.plans().view(&me.actor, id, "plan: printable version").await?;
+    let here = state.for_person(id).await?;
+    let context = here.context(&context);
+    let file = here.plans().view(&me.actor, id, "plan: printable version").await?;
     let agencies = state.directory().agencies().await?;
     let members = state.directory().members().await?;
     let t = context.texts;
-    let today = state.plans().today();
+    let today = here.plans().today();
     let plan = file
         .plan
         .as_ref()
-        .map(|s| plan_view(&s.plan, &state.beyond, &agencies, &members, me.actor.agency_id, false, today, t));
+        .map(|s| plan_view(&s.plan, here.beyond, &agencies, &members, me.actor.agency_id, false, today, t));
     let name = file.person.display_name();
     let page = PrintPage {
         page: Page::new(&context, &t.fill("print.title", &[("name", &name)])),

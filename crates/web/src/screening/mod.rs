@@ -10,6 +10,7 @@ use crate::error::WebError;
 use crate::forms::{ErrorList, Posted};
 use crate::page::{Page, after_post, ok};
 use crate::people::PersonPath;
+use crate::person_packs::ForPerson;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -47,7 +48,9 @@ async fn list(
     Member(me, context): Member,
     PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let (person, screenings) = state.screenings().list(&me.actor, id, "screenings page").await?;
+    let here = state.for_person(id).await?;
+    let context = here.context(&context);
+    let (person, screenings) = here.screenings().list(&me.actor, id, "screenings page").await?;
     let t = context.texts;
     let name = person.display_name();
     let locations = location_names(&state).await?;
@@ -56,14 +59,14 @@ async fn list(
         id,
         name: name.clone(),
         dates: screenings.iter().map(|s| s.screened_on.to_string()).collect(),
-        domains: domain_histories(&screenings, &state.beyond.screening, t),
+        domains: domain_histories(&screenings, &here.beyond.screening, t),
         can_screen: me.actor.can(Permission::RecordScreening),
-        referrals: state
+        referrals: here
             .screenings()
             .open_referrals(id)
             .await?
             .iter()
-            .map(|r| referral_view(r, &state.beyond.screening, (&state.config.time_zone, &locations), t))
+            .map(|r| referral_view(r, &here.beyond.screening, (here.zone, &locations), t))
             .collect(),
     };
     ok(&page)
@@ -83,7 +86,7 @@ struct ScreeningForm {
 }
 
 fn form_page(
-    state: &AppState,
+    here: &ForPerson<'_>,
     context: &RequestContext,
     start: &FormStart,
     input: &ScreeningInput,
@@ -91,10 +94,10 @@ fn form_page(
     locations: &LocationNames,
 ) -> ScreeningForm {
     let t = context.texts;
-    let config = &state.beyond.screening;
+    let config = &here.beyond.screening;
     let id = start.person.id;
     let name = start.person.display_name();
-    let zone = &state.config.time_zone;
+    let zone = here.zone;
     ScreeningForm {
         referrals: start.referrals.iter().map(|r| referral_view(r, config, (zone, locations), t)).collect(),
         page: Page::new(context, &t.fill("screening.new_title", &[("name", &name)])),
@@ -112,11 +115,13 @@ async fn new_form(
     Member(me, context): Member,
     PersonPath(id): PersonPath,
 ) -> Result<Response, WebError> {
-    let start = state.screenings().form(&me.actor, id).await?;
-    let entries = prefill(&start.referrals, &state.beyond.screening);
-    let input = ScreeningInput { screened_on: state.screenings().today().to_string(), entries };
+    let here = state.for_person(id).await?;
+    let context = here.context(&context);
+    let start = here.screenings().form(&me.actor, id).await?;
+    let entries = prefill(&start.referrals, &here.beyond.screening);
+    let input = ScreeningInput { screened_on: here.screenings().today().to_string(), entries };
     let locations = location_names(&state).await?;
-    ok(&form_page(&state, &context, &start, &input, ErrorList::default(), &locations))
+    ok(&form_page(&here, &context, &start, &input, ErrorList::default(), &locations))
 }
 
 async fn record(
@@ -126,11 +131,13 @@ async fn record(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let input = screening_input(&posted);
-    let result = state.screenings().record(&me.actor, id, &input).await.map(|_| format!("/people/{id}/screenings"));
+    let here = state.for_person(id).await?;
+    let context = here.context(&context);
+    let result = here.screenings().record(&me.actor, id, &input).await.map(|_| format!("/people/{id}/screenings"));
     after_post(result, context.texts, async |errors| {
-        let start = state.screenings().form(&me.actor, id).await?;
+        let start = here.screenings().form(&me.actor, id).await?;
         let locations = location_names(&state).await?;
-        Ok(form_page(&state, &context, &start, &input, errors, &locations))
+        Ok(form_page(&here, &context, &start, &input, errors, &locations))
     })
     .await
 }

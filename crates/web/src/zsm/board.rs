@@ -135,7 +135,7 @@ pub(super) async fn obligations_page(
     Path(location): Path<String>,
 ) -> Result<Response, WebError> {
     let (location, list) = state.zsm().obligations(&me.actor, &location).await?;
-    let pack = domain::jurisdiction::shipped_pack(&location.pack).map_err(|e| WebError::internal(e.to_string()))?;
+    let pack = location.pack().map_err(|e| WebError::internal(e.to_string()))?;
     let context = context.in_pack(pack);
     let t = context.texts;
     let mut versions: Vec<(CaseId, i64)> = Vec::new();

@@ -127,6 +127,8 @@ pub(super) struct CasePage {
     pub(super) victims: Vec<String>,
     pub(super) victims_hidden: bool,
     pub(super) clocks: Vec<ClockRow>,
+    /// "Deadline (London time)", or the location's own zone when it keeps another.
+    pub(super) deadline_heading: String,
     pub(super) prior: Option<PriorView>,
     pub(super) orders: Vec<OrderOption>,
     pub(super) can_refer: bool,
@@ -247,7 +249,7 @@ pub(super) async fn case_view(
     }
     // Which forms to offer follows the case state table in the domain.
     let open = case.status.is_open();
-    let can_extend = authority_of(&me.actor).is_some() && open;
+    let may_grant = |rule: &domain::jurisdiction::ExtensionRule| open && grant_office(&me.actor, rule).is_some();
     let mut sections = Vec::new();
     for (partner, contribution) in case.contributions.iter() {
         if contribution.state == domain::jurisdiction::ContributionState::NotNeeded && contribution.content.is_none() {
@@ -317,7 +319,10 @@ pub(super) async fn case_view(
         .unwrap_or_default();
     let can_record_lawyer =
         open && matches!(kind, domain::directory::AgencyKind::Police | domain::directory::AgencyKind::Prosecution);
-    let lawyers = if can_record_lawyer { lawyer_choices(state).await? } else { Vec::new() };
+    let mut lawyers = if can_record_lawyer { lawyer_choices(state).await? } else { Vec::new() };
+    // The recorded lawyer first, so the form shows who is recorded rather than someone else.
+    let recorded = file.lawyer.map(|id| id.to_string());
+    lawyers.sort_by_key(|(id, _)| Some(id) != recorded.as_ref());
     let lawyer = file.lawyer.map(|id| names.member(id));
     Ok(CasePage {
         page: Page::new(context, &t.fill("zsm.case.title", &[("name", &name)])),
@@ -328,7 +333,8 @@ pub(super) async fn case_view(
         offences,
         victims,
         victims_hidden: file.view.victims_hidden,
-        clocks: clock_rows(&file.clocks, file.pack, now, zone, can_extend, t),
+        deadline_heading: deadline_heading(file.pack, t),
+        clocks: clock_rows(&file.clocks, file.pack, now, zone, &may_grant, t),
         prior: prior_view(state, me, &file, id, t).await?,
         orders: order_options(&file, authority_of(&me.actor), open, now, t)
             .into_iter()
@@ -484,4 +490,15 @@ pub(super) async fn maintain(
     let id = case_id(&id)?;
     let result = state.zsm().maintain_decision(&me.actor, id, &posted.get("reason"), version(&posted)?).await;
     after_case_change(&state, &me, &context, id, result).await
+}
+
+/// The clocks' deadline heading: the pack's words ("Deadline (London time)") when the location
+/// keeps its pack's time zone, else the zone the location keeps, by name.
+pub(super) fn deadline_heading(pack: &domain::jurisdiction::JurisdictionPack, t: Texts) -> String {
+    let home = domain::jurisdiction::shipped_pack(&pack.code).map_or(true, |p| p.time_zone_name == pack.time_zone_name);
+    if home {
+        t.get("zsm.clock.deadline").to_string()
+    } else {
+        t.fill("zsm.clock.deadline.zone", &[("zone", &pack.time_zone_name)])
+    }
 }

@@ -14,10 +14,17 @@ pub(super) struct IndexPage {
 
 pub(super) async fn index(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
     let locations = state.zsm().locations().await?;
-    let context = context.in_pack(pack_of(state.config.pack, &locations));
+    let context = context.in_pack(pack_of(state.config.pack, &own_locations(&locations, &me.actor)));
     let page = Page::new(&context, context.texts.get("zsm.index.title"));
     let can_register = me.actor.roles.contains(&Role::PoliceOfficer);
     ok(&IndexPage { page, locations, can_register })
+}
+
+/// The locations where the member's agency sits at the table, or every location when it sits
+/// at none (intake offers a custody officer their own suites, not the Dutch tables).
+fn own_locations(locations: &[ZsmLocation], actor: &domain::access::Actor) -> Vec<ZsmLocation> {
+    let own: Vec<ZsmLocation> = locations.iter().filter(|l| l.agencies.contains(&actor.agency_id)).cloned().collect();
+    if own.is_empty() { locations.to_vec() } else { own }
 }
 
 /// The pack whose words the index and intake speak: the locations' own when they all share
@@ -84,7 +91,7 @@ async fn intake_view(
     posted: Option<&Posted>,
     errors: ErrorList,
 ) -> Result<IntakePage, WebError> {
-    let locations = state.zsm().locations().await?;
+    let locations = own_locations(&state.zsm().locations().await?, &me.actor);
     let context = &context.in_pack(pack_of(state.config.pack, &locations));
     let lawyers = lawyer_choices(state).await?;
     let suspect = suspect_picker(state, me, context, posted, &form.suspect_id, &errors).await?;

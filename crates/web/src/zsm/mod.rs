@@ -38,7 +38,7 @@ use domain::zsm::model::forms::{ContributionForm, DecisionForm, IntakeForm, MODE
 use domain::zsm::model::intake::Victim;
 use domain::zsm::model::view::Metrics;
 use domain::zsm::ports::ZsmLocation;
-use domain::zsm::service::{CaseFile, CaseNames, authority_of, status_code};
+use domain::zsm::service::{CaseFile, CaseNames, authority_of, grant_office, status_code};
 use domain::zsm::workflow::case::{CaseCommandKind, CaseStatus};
 use domain::zsm::{ClockRun, most_urgent};
 use intake::*;

@@ -117,7 +117,7 @@ pub fn clock_rows(
     pack: &JurisdictionPack,
     now: Timestamp,
     zone: &TimeZone,
-    can_extend: bool,
+    may_grant: &dyn Fn(&domain::jurisdiction::ExtensionRule) -> bool,
     t: Texts,
 ) -> Vec<ClockRow> {
     let mut sorted: Vec<&ClockRun> = clocks.iter().collect();
@@ -152,11 +152,16 @@ pub fn clock_rows(
                     let key = format!("zsm.office.{}", order.by.role.code());
                     t.fill("zsm.order.by", &[("office", t.get(&key)), ("basis", &order.basis)])
                 }),
-                extensions: if can_extend && run.is_running() {
+                extensions: if run.is_running() {
                     definition
                         .map(|d| {
                             d.extensions
                                 .iter()
+                                .filter(|e| may_grant(e))
+                                .filter(|e| {
+                                    let used = run.extensions.iter().filter(|g| g.extension == e.code).count();
+                                    u32::try_from(used).unwrap_or(u32::MAX) < e.max_times
+                                })
                                 .map(|e| ExtensionOption {
                                     code: e.code.to_string(),
                                     label: t.fill(

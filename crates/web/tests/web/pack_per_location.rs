@@ -8,7 +8,13 @@ use domain::zsm::ports::{ZsmLocation, ZsmStore};
 /// A location beside ZSM Utrecht, with the same agencies at its table, under `pack`.
 async fn location(table: &crate::support::zsm::Table, code: &str, name: &str, pack: &str) {
     let utrecht = table.app.store.location("zsm-utrecht").await.unwrap().unwrap();
-    let location = ZsmLocation { code: code.into(), name: name.into(), pack: pack.into(), agencies: utrecht.agencies };
+    let location = ZsmLocation {
+        code: code.into(),
+        name: name.into(),
+        pack: pack.into(),
+        agencies: utrecht.agencies,
+        time_zone: None,
+    };
     table.app.store.create_location(&location, table.app.now()).await.unwrap();
 }
 
@@ -86,4 +92,80 @@ async fn a_safety_house_works_under_the_pack_it_names() {
     assert!(iom.contains(">IOM meetings</a>"), "the menu too");
     let dutch = app.sign_in("noor").await.visit("/conferences").await.body;
     assert!(dutch.contains("<h1>Case conferences</h1>") && !dutch.contains("IOM meetings"), "{dutch}");
+}
+
+/// A location keeps the time zone it was created with: its clocks are computed and shown in
+/// that zone, and the deadline heading names it (not the pack's home zone).
+#[tokio::test]
+async fn a_location_in_its_own_time_zone_shows_its_clocks_in_that_zone() {
+    let table = table().await;
+    let utrecht = table.app.store.location("zsm-utrecht").await.unwrap().unwrap();
+    let location = ZsmLocation {
+        code: "custody-brussels".into(),
+        name: "Liaison custody suite".into(),
+        pack: "england-wales".into(),
+        agencies: utrecht.agencies,
+        time_zone: Some("Europe/Brussels".into()),
+    };
+    table.app.store.create_location(&location, table.app.now()).await.unwrap();
+    assert_eq!(table.app.store.location("custody-brussels").await.unwrap().unwrap(), location);
+    let case = register_at(&table, "custody-brussels", "Smith").await;
+    let html = table.prosecutor.visit(&case).await.body;
+    assert!(html.contains("Deadline (Europe/Brussels)") && !html.contains("London time"), "{html}");
+    // Arrived 08:45 Brussels time (07:45 UTC): 24 hours on, read in Brussels time.
+    assert!(html.contains("2026-11-22 08:45") && html.contains("2026-11-23 08:45"), "{html}");
+    let id: domain::ids::CaseId = case.rsplit('/').next().unwrap().parse().unwrap();
+    let stored = table.app.store.case(id).await.unwrap().unwrap();
+    assert_eq!(stored.clocks[0].deadline.to_string(), "2026-11-23T07:45:00Z");
+}
+
+/// At a custody suite the custody officer records the superintendent's authorisation (PACE
+/// s42, to 36 hours) and the magistrates' court's warrant (s43); a prosecutor's office is not
+/// needed for either, and each is offered only as often as the pack allows.
+#[tokio::test]
+async fn the_custody_officer_records_the_pace_extensions() {
+    let table = table().await;
+    location(&table, "custody-london", "Charing Cross custody suite", "england-wales").await;
+    let case = register_at(&table, "custody-london", "Smith").await;
+    let page = table.police.visit(&case).await.body;
+    assert!(page.contains("value=\"superintendent\"") && page.contains("value=\"warrant_of_further_detention\""));
+    let extend = format!("{case}/clocks/pace_detention/extend");
+    let basis = "Supt. A. Coleman: evidence still being secured";
+    let page =
+        table.police.submit(&extend, &[("extension", "superintendent"), ("basis", basis), ("version", "1")]).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    // 08:45 + 36 hours.
+    assert!(page.body.contains("2026-11-23 20:45") && page.body.contains("Extended (superintendent)"), "{}", page.body);
+    assert!(!page.body.contains("value=\"superintendent\""), "s42 is granted once");
+    let warrant =
+        [("extension", "warrant_of_further_detention"), ("basis", "Warrant, Westminster MC"), ("version", "2")];
+    let page = table.police.submit(&extend, &warrant).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    // A warrant adds at most 36 hours: 08:45 + 72 hours.
+    assert!(page.body.contains("2026-11-25 08:45"), "{}", page.body);
+}
+
+/// A person's pages follow the pack of the Safety House on their team: someone the IOM hub works
+/// with is screened on the resettlement pathways in a Dutch deployment; someone of the Dutch
+/// Safety House on the Dutch life domains.
+#[tokio::test]
+async fn a_persons_pages_follow_the_pack_of_their_safety_house() {
+    use domain::access::Role;
+    use domain::directory::{AgencyKind, DirectoryStore};
+    let app = crate::support::app().in_english().sqlite().await;
+    let hub = app.agency("IOM Hub Manchester", AgencyKind::SafetyHouse).await;
+    let house = app.agency("Zorg- en Veiligheidshuis Utrecht", AgencyKind::SafetyHouse).await;
+    let lee = app.member(&hub, "lee", &[Role::ProcessManager]).await;
+    let noor = app.member(&house, "noor", &[Role::ProcessManager]).await;
+    app.store.set_agency_pack(hub.id, Some("england-wales")).await.unwrap();
+    let english = app.person(&lee, "Doyle", "111222333").await;
+    let dutch = app.person(&noor, "de Vries", "123456782").await;
+    let form = app.sign_in("lee").await.visit(&format!("/people/{english}/screenings/new")).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("Education, training and employment"), "{}", form.body);
+    let form = app.sign_in("noor").await.visit(&format!("/people/{dutch}/screenings/new")).await;
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(!form.body.contains("Education, training and employment"), "{}", form.body);
+    let plan = app.sign_in("lee").await.visit(&format!("/people/{english}/plan")).await;
+    assert_eq!(plan.status, 200, "{}", plan.body);
 }

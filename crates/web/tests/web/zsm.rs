@@ -474,6 +474,7 @@ async fn walk(app: TestApp) {
         name: "ZSM Utrecht".into(),
         pack: "nl".into(),
         agencies: on_case.iter().map(|a| a.id).collect(),
+        time_zone: None,
     };
     app.store.create_location(&location, app.now()).await.unwrap();
     let police = &members.iter().find(|(r, on, ..)| *r == Role::PoliceOfficer && *on).unwrap().2;

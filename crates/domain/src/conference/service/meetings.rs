@@ -95,15 +95,30 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             .collect())
     }
 
-    /// Meetings from today on, earliest first (today's are the agenda of the day).
+    /// Meetings from today on, earliest first (today's are the agenda of the day). A Safety
+    /// House (or IOM hub) sees the meetings its own members chair and those it is invited to,
+    /// so two of them in one deployment each see their own; partners see every meeting, with
+    /// only the persons they may see.
     pub async fn meetings(&self, actor: &Actor) -> ServiceResult<Vec<MeetingLine>> {
         require(actor, Permission::ViewPerson)?;
         let viewer = actor.agency_id;
-        Ok(self
-            .store
-            .meetings_from(self.today(), MEETINGS_AHEAD)
-            .await?
+        let stored = self.store.meetings_from(self.today(), MEETINGS_AHEAD).await?;
+        let agencies = self.store.agencies().await?;
+        let is_house = agencies.iter().any(|a| a.id == viewer && a.kind == crate::directory::AgencyKind::SafetyHouse);
+        let mut chaired_here = std::collections::BTreeMap::new();
+        if is_house {
+            for s in &stored {
+                if !chaired_here.contains_key(&s.meeting.chair) {
+                    let agency = self.store.member(s.meeting.chair).await?.map(|m| m.agency_id);
+                    chaired_here.insert(s.meeting.chair, agency == Some(viewer));
+                }
+            }
+        }
+        Ok(stored
             .into_iter()
+            .filter(|s| {
+                !is_house || s.meeting.invited.contains(&viewer) || chaired_here.get(&s.meeting.chair) == Some(&true)
+            })
             .map(|s| MeetingLine {
                 visible_persons: meeting_view_for(&s.meeting, viewer).items.len(),
                 meeting: without_agenda(&s.meeting),

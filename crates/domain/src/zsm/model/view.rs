@@ -92,10 +92,11 @@ pub fn redact(case: &ZsmCase, viewer: Viewer) -> CaseView {
 /// of the id; the id's random tail keeps references of one table and day apart.
 pub fn case_reference(case: &ZsmCase, zone: &jiff::tz::TimeZone) -> String {
     let details = case.intake.details();
-    let table = details.location.trim_start_matches("zsm-").to_uppercase();
+    // `zsm-utrecht` reads ZSM-UTRECHT-…, a custody suite's code as it is (no ZSM in England).
+    let table = details.location.to_uppercase();
     let day = case.intake.registered_at().to_zoned(zone.clone()).strftime("%Y%m%d").to_string();
     let id = case.id.as_uuid().simple().to_string().to_uppercase();
-    format!("ZSM-{table}-{day}-{}", &id[id.len() - 6..])
+    format!("{table}-{day}-{}", &id[id.len() - 6..])
 }
 
 /// The case's columns that the board and the metrics query on, derived in one place.

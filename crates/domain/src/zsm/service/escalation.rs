@@ -16,7 +16,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore + OutboxWriter> Zsm<'
         let agencies = self.store.agencies().await?;
         let mut events = Vec::new();
         for location in self.store.locations().await? {
-            let pack = shipped_pack(&location.pack).map_err(ZsmError::from)?;
+            let pack = location.pack().map_err(ZsmError::from)?;
             let told: BTreeSet<AgencyId> = agencies
                 .iter()
                 .filter(|a| location.agencies.contains(&a.id))

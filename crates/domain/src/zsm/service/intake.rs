@@ -12,7 +12,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         }
         let unknown_location = || invalid(FieldError::new("location", "zsm.error.unknown_location"));
         let location = self.store.location(form.location.trim()).await?.ok_or_else(unknown_location)?;
-        let pack = shipped_pack(&location.pack)?;
+        let pack = location.pack()?;
         let input = form.parse(pack, actor.member_id)?;
         let mut errors = ValidationErrors::default();
         if self.store.person(input.suspect).await?.is_none() {

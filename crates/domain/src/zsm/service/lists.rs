@@ -1,6 +1,7 @@
 //! What a location's members see across cases: the live board, obligations to monitor, and
 //! the metrics (aggregates only).
 
+use crate::jurisdiction::shipped_pack;
 use crate::zsm::service::*;
 
 /// An obligation of a ZSM decision in force on the person, for their measures page: one record

@@ -14,8 +14,8 @@ use crate::clock::Clock;
 use crate::directory::{AgencyKind, DirectoryStore};
 use crate::ids::{AgencyId, CaseId, DecisionId, MemberId, ObligationId, TeamEntryId};
 use crate::jurisdiction::{
-    AgencyCode, AuthorityRole, ClockCode, ClockSpan, ExtensionCode, JurisdictionError, JurisdictionPack, Partner,
-    shipped_pack,
+    AgencyCode, AuthorityRole, ClockCode, ClockSpan, ExtensionCode, ExtensionRule, JurisdictionError, JurisdictionPack,
+    Partner,
 };
 use crate::people::ports::PeopleStore;
 use crate::ports::StoreError;
@@ -104,6 +104,29 @@ pub fn authority_of(actor: &Actor) -> Option<AuthorityRole> {
     } else {
         None
     }
+}
+
+/// Offices whose grants a police officer writes on the custody record without holding them: a
+/// superintendent's or inspector's authorisation and a magistrates' court's warrant (PACE
+/// ss42-44) are given outside desist; the custody officer records them, the grounds naming who
+/// authorised.
+const RECORDED_BY_POLICE: [AuthorityRole; 3] =
+    [AuthorityRole::Superintendent, AuthorityRole::Inspector, AuthorityRole::MagistratesCourt];
+
+/// The office in which `actor` records a grant of `rule`: their own when the rule names it, a
+/// police officer a grant the rule leaves to a police rank or a court; otherwise their own office
+/// (the workflow then refuses it by name) or none.
+pub fn grant_office(actor: &Actor, rule: &ExtensionRule) -> Option<AuthorityRole> {
+    let own = authority_of(actor);
+    if own.is_some_and(|office| rule.granted_by.contains(&office)) {
+        return own;
+    }
+    if actor.roles.contains(&Role::PoliceOfficer)
+        && let Some(office) = rule.granted_by.iter().copied().find(|o| RECORDED_BY_POLICE.contains(o))
+    {
+        return Some(office);
+    }
+    own
 }
 
 /// The statutory task on which an agency at the table joins a suspect's team at intake, as the
@@ -226,7 +249,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
     /// A location and its pack; an unknown location is "not found".
     pub async fn location(&self, code: &str) -> ServiceResult<(ZsmLocation, &'static JurisdictionPack)> {
         let location = self.store.location(code).await?.ok_or(ServiceError::NotFound)?;
-        let pack = shipped_pack(&location.pack)?;
+        let pack = location.pack()?;
         Ok((location, pack))
     }
 

@@ -75,7 +75,16 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
     ) -> ServiceResult<()> {
         let what = format!("ZSM case {id}: extension {extension} of {clock}");
         let authorised = self.authorise_case(actor, id, &what).await?;
-        let Some(role) = authority_of(actor) else {
+        let rule = authorised
+            .pack
+            .clock(&ClockCode::new(clock.trim()))
+            .ok()
+            .and_then(|c| c.extensions.iter().find(|e| e.code.as_str() == extension.trim()));
+        let office = match rule {
+            Some(rule) => grant_office(actor, rule),
+            None => authority_of(actor),
+        };
+        let Some(role) = office else {
             return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
         };
         let command = ClockCommand::Extend {

@@ -82,6 +82,7 @@ pub async fn table_on_app(app: TestApp) -> Table {
                     partners.probation.agency_id,
                     partners.victim_support.agency_id,
                 ],
+                time_zone: None,
             },
             app.now(),
         )

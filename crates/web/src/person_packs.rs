@@ -1,0 +1,94 @@
+//! The rules a person's pages follow: the pack of the Safety House or IOM hub on the person's
+//! team when it names one, else the pack of the location of the person's latest case, else the
+//! deployment's. Someone worked with by the Knowsley IOM hub is screened on the resettlement
+//! pathways, planned under the IOM's rules and dated in London time, also in a Dutch deployment.
+
+use crate::AppState;
+use crate::auth::RequestContext;
+use crate::error::WebError;
+use domain::ids::PersonId;
+use domain::jurisdiction::{BeyondPack, JurisdictionPack};
+use jiff::tz::TimeZone;
+use store::Store;
+
+/// The services of one person's pages, under the person's packs.
+pub(crate) struct ForPerson<'a> {
+    state: &'a AppState,
+    /// The person's own pack; `None`: the deployment's.
+    pack: Option<&'static JurisdictionPack>,
+    pub(crate) beyond: &'a BeyondPack,
+    pub(crate) zone: &'a TimeZone,
+}
+
+impl AppState {
+    /// The services and rules for the pages of `person` (see the module's note).
+    pub(crate) async fn for_person(&self, person: PersonId) -> Result<ForPerson<'_>, WebError> {
+        let pack = self.person_pack(person).await?;
+        let beyond: &BeyondPack = match pack {
+            Some(pack) => BeyondPack::shipped_static(&pack.code).map_err(|e| WebError::internal(e.to_string()))?,
+            None => &self.beyond,
+        };
+        let zone = pack.map_or(&self.config.time_zone, |p| &p.time_zone);
+        Ok(ForPerson { state: self, pack, beyond, zone })
+    }
+
+    async fn person_pack(&self, person: PersonId) -> Result<Option<&'static JurisdictionPack>, WebError> {
+        use domain::directory::DirectoryStore;
+        use domain::people::ports::PeopleStore;
+        use domain::zsm::ports::ZsmStore;
+        let internal = |e: domain::jurisdiction::JurisdictionError| WebError::internal(e.to_string());
+        let packs = self.store.agency_packs().await.map_err(domain::service::ServiceError::from)?;
+        if !packs.is_empty() {
+            let team = self.store.team(person).await.map_err(domain::service::ServiceError::from)?;
+            let on_team = |agency| team.iter().any(|entry| entry.agency_id == agency && entry.ended_at.is_none());
+            if let Some((_, code)) = packs.iter().find(|(agency, _)| on_team(*agency)) {
+                return domain::jurisdiction::shipped_pack(code).map(Some).map_err(internal);
+            }
+        }
+        let cases = self.store.cases_of_suspect(person).await.map_err(domain::service::ServiceError::from)?;
+        let Some(latest) = cases.iter().max_by_key(|c| c.case.intake.registered_at()) else { return Ok(None) };
+        match self.store.location(latest.location()).await.map_err(domain::service::ServiceError::from)? {
+            Some(location) if location.pack != self.config.pack.code || location.time_zone.is_some() => {
+                location.pack().map(Some).map_err(internal)
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+impl ForPerson<'_> {
+    /// `context` in the words of the person's pack ("IOM meeting" for an IOM hub's person).
+    pub(crate) fn context(&self, context: &RequestContext) -> RequestContext {
+        match self.pack {
+            Some(pack) => context.in_pack(pack),
+            None => context.clone(),
+        }
+    }
+
+    pub(crate) fn screenings(&self) -> domain::screening::service::Screenings<'_, Store> {
+        domain::screening::service::Screenings {
+            store: &self.state.store,
+            clock: self.state.clock.as_ref(),
+            time_zone: self.zone,
+            config: &self.beyond.screening,
+        }
+    }
+
+    pub(crate) fn plans(&self) -> domain::plan::service::Plans<'_, Store> {
+        domain::plan::service::Plans {
+            store: &self.state.store,
+            clock: self.state.clock.as_ref(),
+            time_zone: self.zone,
+            pack: self.beyond,
+        }
+    }
+
+    pub(crate) fn measures(&self) -> domain::measures::service::Measures<'_, Store> {
+        domain::measures::service::Measures {
+            store: &self.state.store,
+            clock: self.state.clock.as_ref(),
+            time_zone: self.zone,
+            pack: self.beyond,
+        }
+    }
+}
