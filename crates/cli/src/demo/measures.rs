@@ -196,6 +196,15 @@ pub async fn seed_measures(
         };
         seeder.measures().change_order(&mayor, excluded, &action).await?;
     }
+    // Victim support spoke with Sandra about her part in the safety plan.
+    let voice = OrderAction::VictimVoice {
+        order: order_id.clone(),
+        victim: partner.to_string(),
+        wishes: "Slot vervangen en een alarmknop; Mees blijft op zijn eigen school".into(),
+        involvement: "Wil meepraten over het veiligheidsplan, liever geen gesprek samen met Ronald".into(),
+        spoken_on: String::new(),
+    };
+    seeder.measures().change_order(cast.actor("slachtofferhulp"), partner, &voice).await?;
     let file = seeder.measures().of_person(&mayor, excluded, "demo").await?;
     if let Some(proposal) = file.proposals.first() {
         let answer = AnswerInput {

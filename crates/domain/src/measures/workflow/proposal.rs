@@ -72,7 +72,7 @@ pub enum ProposalEffect {
 }
 
 impl MeasureProposal {
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments, reason = "the fields of a new proposal, each given once")]
     pub fn propose(
         id: ProposalId,
         person: PersonId,
