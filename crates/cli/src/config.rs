@@ -138,6 +138,66 @@ pub enum ConfigError {
     Invalid(String),
 }
 
+/// Every `DESIST_*` variable desist reads: the settings above, the config file's path, and the
+/// ones the test suites and benchmarks read (set in CI, so not worth a warning).
+pub const KNOWN_VARIABLES: [&str; 25] = [
+    "DESIST_DATABASE_URL",
+    "DESIST_LISTEN",
+    "DESIST_MAX_CONNECTIONS",
+    "DESIST_PACK",
+    "DESIST_TIME_ZONE",
+    "DESIST_LANGUAGE",
+    "DESIST_SECURE_COOKIES",
+    "DESIST_SESSION_HOURS",
+    "DESIST_LISTING_AUDIT_MINUTES",
+    "DESIST_TRUSTED_PROXIES",
+    "DESIST_LOG",
+    "DESIST_LOG_FORMAT",
+    "DESIST_METRICS_TOKEN",
+    "DESIST_CONFIG",
+    "DESIST_TEST_DATABASE_URL",
+    "DESIST_REQUIRE_POSTGRES",
+    "DESIST_REQUIRE_WRK",
+    "DESIST_OPENAPI_VALIDATOR",
+    "DESIST_BROWSER_TESTS",
+    "DESIST_BENCH_POSTGRES_URL",
+    "DESIST_CHROMIUM",
+    "DESIST_URL",
+    "DESIST_JOURNEY_USER",
+    "DESIST_JOURNEY_PASSWORD",
+    "DESIST_JOURNEY_NAMES",
+];
+
+/// A warning for each `DESIST_*` variable desist does not read (a misspelt setting would
+/// otherwise be silently ignored), naming the nearest known one.
+pub fn unknown_variables<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut warnings: Vec<String> = names
+        .into_iter()
+        .filter(|name| name.starts_with("DESIST_") && !KNOWN_VARIABLES.contains(name))
+        .map(|name| {
+            let nearest = KNOWN_VARIABLES.iter().min_by_key(|known| edit_distance(name, known)).copied().unwrap_or("");
+            format!("unknown environment variable {name} is ignored; did you mean {nearest}?")
+        })
+        .collect();
+    warnings.sort();
+    warnings
+}
+
+/// Levenshtein distance over bytes (the names are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, y) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(x != y);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 impl Config {
     /// Defaults, then the file (the given one must exist; `./desist.toml` is read if present),
     /// then the environment.
@@ -350,6 +410,15 @@ mod tests {
         let env = |name: &str| (name == "DESIST_TRUSTED_PROXIES").then(|| "127.0.0.1,proxy.local".to_string());
         let error = Config::load(None, env).unwrap_err().to_string();
         assert!(error.contains("trusted_proxies[1]") && error.contains("proxy.local"), "{error}");
+    }
+
+    #[test]
+    fn unknown_variables_are_named_with_the_nearest_known_one() {
+        let warnings = unknown_variables(["DESIST_PAKC", "DESIST_PACK", "PATH", "DESIST_SECURE_COOKIE"]);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("DESIST_PAKC") && warnings[0].contains("did you mean DESIST_PACK?"));
+        assert!(warnings[1].contains("DESIST_SECURE_COOKIE ") && warnings[1].contains("DESIST_SECURE_COOKIES?"));
+        assert!(unknown_variables(KNOWN_VARIABLES).is_empty());
     }
 
     #[test]

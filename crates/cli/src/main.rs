@@ -119,6 +119,10 @@ fn main() -> std::process::ExitCode {
         }
     };
     init_logging(&config);
+    let names: Vec<String> = std::env::vars_os().filter_map(|(name, _)| name.into_string().ok()).collect();
+    for warning in config::unknown_variables(names.iter().map(String::as_str)) {
+        tracing::warn!("{warning}");
+    }
     let runtime = tokio::runtime::Runtime::new().expect("tokio runtime starts");
     // The composition root: the one place the system clock is chosen. Everything below reads
     // time from this `Clock` (tests and the demo give their own).

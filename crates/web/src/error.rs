@@ -102,7 +102,8 @@ impl From<ServiceError> for WebError {
             ServiceError::PossibleDuplicate { .. } => {
                 WebError::BadRequest("a person with the same name and date of birth is already registered".into())
             }
-            ServiceError::Rule(rule) => WebError::BadRequest(rule.to_string()),
+            // A refused rule is input to fix, like a validation error: 422 naming its field.
+            rule @ ServiceError::Rule(_) => WebError::Invalid(rule.field_errors().unwrap_or_default()),
             ServiceError::Store(error) => error.into(),
         }
     }

@@ -76,6 +76,8 @@ pub(crate) fn invalid_problem(errors: &domain::validation::ValidationErrors, con
 pub(crate) fn service_error(error: ServiceError, context: &RequestContext) -> Response {
     match error {
         ServiceError::Invalid(errors) => invalid_problem(&errors, context),
+        // A refused rule (a clock's limit, a disposal's condition) is 422 in every API module.
+        rule @ ServiceError::Rule(_) => invalid_problem(&rule.field_errors().unwrap_or_default(), context),
         // Whose it is, only when the member may see that person.
         ServiceError::Duplicate { identifier, existing } => problem(
             StatusCode::CONFLICT,

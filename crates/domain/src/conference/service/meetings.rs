@@ -108,9 +108,9 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         let mut chaired_here = std::collections::BTreeMap::new();
         if is_house {
             for s in &stored {
-                if !chaired_here.contains_key(&s.meeting.chair) {
+                if let std::collections::btree_map::Entry::Vacant(entry) = chaired_here.entry(s.meeting.chair) {
                     let agency = self.store.member(s.meeting.chair).await?.map(|m| m.agency_id);
-                    chaired_here.insert(s.meeting.chair, agency == Some(viewer));
+                    entry.insert(agency == Some(viewer));
                 }
             }
         }
