@@ -56,10 +56,19 @@ pub enum EventKind {
     TeamInvitation,
     TeamInvitationAccepted,
     TeamInvitationDeclined,
+    // Interventions (issue 19): the outbox contract shared with funds and what-works.
+    /// A referral's service started (an index event for "what works").
+    ReferralStarted,
+    /// A started referral ended: `outcome` is "completed" or "ended_early".
+    ReferralCompleted,
+    /// Any other change to a referral (sent, accepted, waiting, attendance, progress, …).
+    ReferralChanged,
+    /// The provider flagged a concern: the referrer is told at once.
+    ReferralConcern,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 27] = [
+    pub const ALL: [EventKind; 31] = [
         Self::PlanTaskAssigned,
         Self::PlanTaskCancelled,
         Self::PlanActivated,
@@ -87,6 +96,10 @@ impl EventKind {
         Self::TeamInvitation,
         Self::TeamInvitationAccepted,
         Self::TeamInvitationDeclined,
+        Self::ReferralStarted,
+        Self::ReferralCompleted,
+        Self::ReferralChanged,
+        Self::ReferralConcern,
     ];
 
     pub fn code(self) -> &'static str {
@@ -118,6 +131,10 @@ impl EventKind {
             Self::TeamInvitation => "team.invitation",
             Self::TeamInvitationAccepted => "team.invitation.accepted",
             Self::TeamInvitationDeclined => "team.invitation.declined",
+            Self::ReferralStarted => "referral.started",
+            Self::ReferralCompleted => "referral.completed",
+            Self::ReferralChanged => "referral.changed",
+            Self::ReferralConcern => "referral.concern",
         }
     }
 
@@ -143,10 +160,12 @@ pub enum SubjectKind {
     ExclusionOrder,
     ZsmCase,
     Invitation,
+    // Interventions (issue 19).
+    Referral,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 8] = [
+    pub const ALL: [SubjectKind; 9] = [
         Self::Person,
         Self::Plan,
         Self::ConferenceRequest,
@@ -155,6 +174,7 @@ impl SubjectKind {
         Self::ExclusionOrder,
         Self::ZsmCase,
         Self::Invitation,
+        Self::Referral,
     ];
 
     pub fn code(self) -> &'static str {
@@ -167,6 +187,7 @@ impl SubjectKind {
             Self::ExclusionOrder => "exclusion_order",
             Self::ZsmCase => "zsm_case",
             Self::Invitation => "invitation",
+            Self::Referral => "referral",
         }
     }
 
