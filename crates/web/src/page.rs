@@ -31,6 +31,10 @@ pub struct Page {
     pub administers: bool,
     /// Whether the member works with persons: shows "Invitations" in the menu.
     pub views_persons: bool,
+    /// Interventions (issue 19): a provider's member sees "Referrals" (its incoming list),
+    /// commissioners and analysts "Waits and unmet need".
+    pub provides: bool,
+    pub commissions: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -66,6 +70,10 @@ impl Page {
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManageMembers));
         let views_persons =
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ViewPerson));
+        let provides =
+            context.signed_in.as_ref().is_some_and(|s| domain::interventions::service::is_provider_member(&s.actor));
+        let commissions =
+            context.signed_in.as_ref().is_some_and(|s| domain::interventions::service::may_commission(&s.actor));
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -79,6 +87,8 @@ impl Page {
             manages_plans,
             administers,
             views_persons,
+            provides,
+            commissions,
             unread,
             unread_count,
             unread_label,

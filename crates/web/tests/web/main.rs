@@ -19,6 +19,7 @@ mod evidence;
 mod evidence_cache;
 mod export;
 mod help_tasks;
+mod interventions;
 mod languages;
 mod measures;
 mod metrics;
