@@ -177,6 +177,7 @@ fn found_dto(f: &Found) -> FoundDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FindQuery {
     /// The person to find interventions for.
     person: Option<String>,
@@ -501,6 +502,7 @@ async fn change_referral(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only these statuses, comma-separated (e.g. `sent,waiting`).
     status: Option<String>,
@@ -609,6 +611,7 @@ pub struct UnmetReportDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ReportQuery {
     /// First day (default: a year ago).
     from: Option<String>,
