@@ -5,6 +5,8 @@
 
 mod admin;
 mod bench_http;
+// Interventions (issue 19).
+mod bench_interventions;
 mod bench_logins;
 mod bench_people;
 mod bench_plans;
@@ -103,6 +105,9 @@ enum BenchCommand {
     /// 64 partners saving their own sections of 200 open ZSM cases at once, over HTTP, on
     /// SQLite and (with --postgres-url) PostgreSQL: conflicts, lost updates, p50/p99.
     Sections(bench_sections::SectionsBenchArgs),
+    /// The interventions finder and a provider's referral list (wrk, against /healthz) and
+    /// every intervention's expected wait recomputed, with 2,000 interventions and 300k referrals.
+    Interventions(bench_interventions::InterventionsBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -171,6 +176,9 @@ async fn run(command: Command, config: Config, clock: Arc<dyn Clock>) -> anyhow:
         Command::Bench(BenchCommand::Plans(args)) => bench_plans::run(args, config, clock.as_ref()).await,
         Command::Bench(BenchCommand::Logins(args)) => bench_logins::run(args, clock.as_ref()).await,
         Command::Bench(BenchCommand::Sections(args)) => bench_sections::run(args, config, clock.as_ref()).await,
+        Command::Bench(BenchCommand::Interventions(args)) => {
+            bench_interventions::run(args, config, clock.as_ref()).await
+        }
     }
 }
 

@@ -82,6 +82,13 @@ id_type!(/// A fact in the outbox (`notifications`): written with the change it 
     EventId);
 id_type!(/// A partner's proposal of a mayor's measure, answered by the municipality.
     ProposalId);
+// Interventions (issue 19).
+id_type!(/// An intervention in a provider's catalogue.
+    InterventionId);
+id_type!(/// A request for an intervention for a person.
+    ReferralId);
+id_type!(/// A provider system's subscription to referral events (webhooks).
+    WebhookId);
 
 /// Ids of the ZSM table: their uuid is kept private (a case id is never built from another
 /// id's uuid by accident) and read by value.

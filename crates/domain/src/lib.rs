@@ -36,3 +36,5 @@ pub mod conference;
 pub mod measures;
 pub mod plan;
 pub mod screening;
+// Interventions (issue 19): catalogue, finder, referrals, unmet need, provider webhooks.
+pub mod interventions;

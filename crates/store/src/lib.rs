@@ -11,6 +11,7 @@ pub mod bulk;
 mod conference;
 mod directory;
 pub mod evidence;
+mod interventions;
 mod invitations;
 mod measures;
 mod notifications;

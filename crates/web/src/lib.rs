@@ -24,7 +24,9 @@ mod error;
 mod evidence;
 mod forms;
 mod headers;
+// Interventions (issue 19): finder, referrals, providers' and commissioners' pages.
 pub mod i18n;
+mod interventions;
 mod limits;
 mod lookup;
 mod measures;
@@ -39,6 +41,8 @@ pub mod proxies;
 mod screening;
 mod sessions;
 pub mod zsm;
+// Interventions (issue 19): the provider webhooks' outbox consumer.
+pub mod webhooks;
 
 use axum::Router;
 use domain::Clock;
@@ -190,6 +194,20 @@ impl AppState {
         }
     }
 
+    // Interventions (issue 19).
+    pub(crate) fn interventions(&self) -> domain::interventions::service::Interventions<'_, Store> {
+        domain::interventions::service::Interventions {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+            screening: &self.beyond.screening,
+        }
+    }
+
+    pub(crate) fn webhooks(&self) -> domain::interventions::service::Webhooks<'_, Store> {
+        domain::interventions::service::Webhooks { store: &self.store, clock: self.clock.as_ref() }
+    }
+
     pub(crate) fn plans(&self) -> domain::plan::service::Plans<'_, Store> {
         domain::plan::service::Plans {
             store: &self.store,
@@ -334,6 +352,7 @@ pub fn app(state: AppState) -> Router {
         .merge(measures::routes())
         .merge(evidence::routes())
         .merge(notifications::routes())
+        .merge(interventions::routes())
         .merge(metrics::routes())
         .merge(sessions::routes())
         .merge(account::routes())

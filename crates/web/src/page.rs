@@ -37,6 +37,10 @@ pub struct Page {
     pub sees_evidence: bool,
     /// Whether the member triages conference requests: shows "Triage" in the menu.
     pub triages: bool,
+    /// Interventions (issue 19): a provider's member sees "Referrals" (its incoming list),
+    /// commissioners and analysts "Waits and unmet need".
+    pub provides: bool,
+    pub commissions: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -75,6 +79,10 @@ impl Page {
         let creates_persons = can(domain::access::Permission::CreatePerson);
         let sees_evidence = can(domain::access::Permission::ViewAggregates);
         let triages = can(domain::access::Permission::TriageConference);
+        let provides =
+            context.signed_in.as_ref().is_some_and(|s| domain::interventions::service::is_provider_member(&s.actor));
+        let commissions =
+            context.signed_in.as_ref().is_some_and(|s| domain::interventions::service::may_commission(&s.actor));
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -91,6 +99,8 @@ impl Page {
             sees_evidence,
             triages,
             views_persons,
+            provides,
+            commissions,
             unread,
             unread_count,
             unread_label,

@@ -9,6 +9,8 @@
 mod beyond;
 mod custody;
 mod directory;
+// Interventions (issue 19).
+mod interventions;
 mod measures;
 mod people;
 mod zsm;
@@ -77,6 +79,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let beyond = beyond::seed_beyond(&store, &cast, now).await?;
     measures::seed_measures(&store, &cast, &people, now, Some(beyond.shoplifter)).await?;
     let custody = custody::seed_custody(&store, cast.actor("beheer"), now).await?;
+    let help = interventions::seed_interventions(&store, &cast, now, beyond.shoplifter).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",
@@ -96,6 +99,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
         custody.decided_cases,
         custody::IOM_HUB
     );
+    println!("interventions: {} in the catalogue, {} referrals in every state", help.interventions, help.referrals);
     if args.no_serve {
         return Ok(());
     }
@@ -109,10 +113,15 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
         for (username, name, _, role) in custody::CUSTODY_MEMBERS {
             println!("  {username:<16} {role:<22} {name}");
         }
+        println!("Providers of interventions:");
+        for (username, name, agency) in interventions::PROVIDER_MEMBERS {
+            println!("  {username:<16} {:<22} {name}, {agency}", "provider_worker");
+        }
         println!(
             "A person to start with: Gerrit Hoekstra, 56, shoplifts alcohol and steals bikes; his shared plan \
-             is at http://{address}/people/{}/plan (sign in as procesregisseur).",
-            beyond.shoplifter
+             is at http://{address}/people/{}/plan (sign in as procesregisseur); what could help him, with \
+             the waits, is at http://{address}/people/{}/interventions (sign in as reclassering).",
+            beyond.shoplifter, beyond.shoplifter
         );
         println!("Stop with Ctrl-C.");
     })

@@ -59,10 +59,19 @@ pub enum EventKind {
     // --- issue 17 item 18 (table branch) ---
     /// A partner proposed a mayor's measure; the municipality on the team decides.
     MeasureProposed,
+    // Interventions (issue 19): the outbox contract shared with funds and what-works.
+    /// A referral's service started (an index event for "what works").
+    ReferralStarted,
+    /// A started referral ended: `outcome` is "completed" or "ended_early".
+    ReferralCompleted,
+    /// Any other change to a referral (sent, accepted, waiting, attendance, progress, …).
+    ReferralChanged,
+    /// The provider flagged a concern: the referrer is told at once.
+    ReferralConcern,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 28] = [
+    pub const ALL: [EventKind; 32] = [
         Self::PlanTaskAssigned,
         Self::PlanTaskCancelled,
         Self::PlanActivated,
@@ -91,6 +100,10 @@ impl EventKind {
         Self::TeamInvitationAccepted,
         Self::TeamInvitationDeclined,
         Self::MeasureProposed,
+        Self::ReferralStarted,
+        Self::ReferralCompleted,
+        Self::ReferralChanged,
+        Self::ReferralConcern,
     ];
 
     pub fn code(self) -> &'static str {
@@ -123,6 +136,10 @@ impl EventKind {
             Self::TeamInvitationAccepted => "team.invitation.accepted",
             Self::TeamInvitationDeclined => "team.invitation.declined",
             Self::MeasureProposed => "measure.proposed",
+            Self::ReferralStarted => "referral.started",
+            Self::ReferralCompleted => "referral.completed",
+            Self::ReferralChanged => "referral.changed",
+            Self::ReferralConcern => "referral.concern",
         }
     }
 
@@ -148,10 +165,12 @@ pub enum SubjectKind {
     ExclusionOrder,
     ZsmCase,
     Invitation,
+    // Interventions (issue 19).
+    Referral,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 8] = [
+    pub const ALL: [SubjectKind; 9] = [
         Self::Person,
         Self::Plan,
         Self::ConferenceRequest,
@@ -160,6 +179,7 @@ impl SubjectKind {
         Self::ExclusionOrder,
         Self::ZsmCase,
         Self::Invitation,
+        Self::Referral,
     ];
 
     pub fn code(self) -> &'static str {
@@ -172,6 +192,7 @@ impl SubjectKind {
             Self::ExclusionOrder => "exclusion_order",
             Self::ZsmCase => "zsm_case",
             Self::Invitation => "invitation",
+            Self::Referral => "referral",
         }
     }
 

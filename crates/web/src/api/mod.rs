@@ -9,6 +9,7 @@ mod account;
 mod admin;
 mod auth;
 mod conference;
+mod interventions;
 mod measures;
 mod notifications;
 mod people;
@@ -39,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .merge(zsm::routes())
         .merge(conference::routes())
         .merge(plan_measures::routes())
+        .merge(interventions::routes())
 }
 
 #[derive(OpenApi)]
@@ -64,5 +66,6 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(zsm::ZsmApiDoc::openapi());
     doc.merge(conference::ConferenceApiDoc::openapi());
     doc.merge(plan_measures::PlanMeasuresApiDoc::openapi());
+    doc.merge(interventions::InterventionsApiDoc::openapi());
     Json(doc)
 }

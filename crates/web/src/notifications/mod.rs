@@ -49,6 +49,7 @@ pub fn href(event: &Event) -> String {
         (_, SubjectKind::Meeting, _) => format!("/conferences/{id}"),
         (_, SubjectKind::Episode | SubjectKind::ExclusionOrder, Some(person)) => format!("/people/{person}/measures"),
         (_, SubjectKind::ZsmCase, _) => format!("/zsm/cases/{id}"),
+        (_, SubjectKind::Referral, _) => format!("/referrals/{id}"),
         (_, _, Some(person)) => format!("/people/{person}"),
         (_, _, None) => "/notifications".into(),
     }

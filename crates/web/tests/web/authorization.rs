@@ -224,6 +224,28 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
         "/v1/people/{id}/plan/measures/{measure}/end",
         Need::Person(Permission::ManagePlan),
     ),
+    // Interventions (issue 19): providers see referrals by the referral (own / other provider),
+    // walked per role in interventions.rs.
+    ("interventions/mod.rs", "GET", "/people/{id}/interventions", Need::Person(Permission::WorkOnPlan)),
+    ("interventions/mod.rs", "POST", "/people/{id}/referrals", Need::Person(Permission::WorkOnPlan)),
+    ("interventions/mod.rs", "POST", "/people/{id}/unmet-need", Need::Person(Permission::WorkOnPlan)),
+    ("interventions/mod.rs", "GET", "/referrals/{id}", Need::CaseRules("interventions.rs")),
+    ("interventions/mod.rs", "POST", "/referrals/{id}/changes", Need::CaseRules("interventions.rs")),
+    ("interventions/mod.rs", "GET", "/provider/referrals", Need::CaseRules("interventions.rs")),
+    ("interventions/mod.rs", "GET", "/provider/catalogue", Need::CaseRules("interventions.rs")),
+    ("interventions/mod.rs", "POST", "/provider/catalogue", Need::CaseRules("interventions.rs")),
+    ("interventions/mod.rs", "GET", "/commissioning", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "GET", "/v1/interventions", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "POST", "/v1/interventions", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "GET", "/v1/referrals", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "POST", "/v1/referrals", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "GET", "/v1/referrals/{id}", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "POST", "/v1/referrals/{id}/changes", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "POST", "/v1/unmet-need", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "GET", "/v1/reports/unmet-need", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "POST", "/v1/webhooks", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "GET", "/v1/webhooks/{id}/deliveries", Need::CaseRules("interventions.rs")),
+    ("api/interventions.rs", "POST", "/v1/webhooks/{id}/replay", Need::CaseRules("interventions.rs")),
 ];
 
 /// Where a file's routes are mounted.

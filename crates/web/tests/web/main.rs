@@ -21,6 +21,7 @@ mod evidence;
 mod evidence_cache;
 mod export;
 mod help_tasks;
+mod interventions;
 mod languages;
 mod mayors_measures;
 mod measures;

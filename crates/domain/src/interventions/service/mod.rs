@@ -1,0 +1,170 @@
+//! The interventions use cases: the finder (for a person the referrer may see), the catalogue
+//! (kept by the provider's own members), referrals (`referrals.rs`), unmet need and the
+//! commissioners' report (`unmet.rs`), webhook subscriptions (`webhooks.rs`).
+
+mod events;
+mod referrals;
+mod unmet;
+mod webhooks;
+
+pub use events::referral_events;
+pub use referrals::*;
+pub use unmet::*;
+pub use webhooks::*;
+
+use super::model::{ExpectedWait, Intervention, InterventionInput, THROUGHPUT_WINDOW_DAYS, expected_wait};
+use super::ports::{CatalogueChange, InterventionStore};
+use crate::access::{Actor, Permission, Role};
+use crate::audit::{AuditAction, AuditEntry, AuditLog};
+use crate::clock::Clock;
+use crate::ids::{InterventionId, PersonId, new_v7};
+use crate::jurisdiction::{DomainKey, ScreeningConfig};
+use crate::people::ports::PeopleStore;
+use crate::screening::ports::ScreeningStore;
+use crate::service::{ServiceError, ServiceResult, authorise_person, today_in};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+/// A screened domain at or below this score is a need the finder looks for help with.
+pub const NEED_SCORE_AT_MOST: u8 = 2;
+
+/// One intervention the finder offers, with its honest wait and how it fits the person.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub intervention: Intervention,
+    pub wait: ExpectedWait,
+    /// The person's needs it addresses.
+    pub addresses: Vec<DomainKey>,
+    pub serves_area: bool,
+    pub eligible: bool,
+}
+
+/// What the finder shows: the person's needs and what fits them, best first.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub person: crate::people::Person,
+    pub needs: Vec<DomainKey>,
+    pub found: Vec<Found>,
+    /// Needs nothing in the area addresses: unmet need to record.
+    pub unaddressed: Vec<DomainKey>,
+}
+
+pub struct Interventions<'a, S> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+    pub time_zone: &'a TimeZone,
+    pub screening: &'a ScreeningConfig,
+}
+
+/// Whether the actor works for a provider on its catalogue and referrals.
+pub fn is_provider_member(actor: &Actor) -> bool {
+    actor.roles.contains(&Role::ProviderWorker)
+}
+
+impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventions<'_, S> {
+    pub fn today(&self) -> Date {
+        today_in(self.clock, self.time_zone)
+    }
+
+    /// The interventions that fit the person's latest screening, area and eligibility, each
+    /// with its expected wait. Only for an agency on the person's team; the read is audited.
+    pub async fn find(&self, actor: &Actor, person: PersonId) -> ServiceResult<Finding> {
+        let now = self.clock.now();
+        let today = self.today();
+        let what = "interventions: finder";
+        let found = authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, today).await?;
+        self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
+        let screenings = self.store.screenings(person).await?;
+        let latest = screenings.iter().max_by_key(|s| (s.screened_on, s.id));
+        let needs: Vec<DomainKey> = latest
+            .map(|s| s.scores.iter().filter(|(_, d)| d.score.value() <= NEED_SCORE_AT_MOST).map(|(k, _)| k.clone()))
+            .into_iter()
+            .flatten()
+            .collect();
+        let details = &found.person.details;
+        let age = details.birth_date.map(|_| age_on(details, today));
+        let candidates = if needs.is_empty() { Vec::new() } else { self.store.interventions_for(&needs).await? };
+        let ids: Vec<InterventionId> = candidates.iter().map(|i| i.id).collect();
+        let loads = self.store.loads(&ids, today - jiff::Span::new().days(THROUGHPUT_WINDOW_DAYS)).await?;
+        let mut out: Vec<Found> = candidates
+            .into_iter()
+            .map(|intervention| {
+                let load = loads.get(&intervention.id).copied().unwrap_or_default();
+                Found {
+                    wait: expected_wait(&intervention, load, today),
+                    addresses: intervention.needs.iter().filter(|n| needs.contains(n)).cloned().collect(),
+                    serves_area: intervention.serves_area(details.city.as_deref()),
+                    eligible: intervention.admits(age, details.sex, None),
+                    intervention,
+                }
+            })
+            .filter(|f| f.serves_area)
+            .collect();
+        out.sort_by_key(|f| (!f.eligible, f.wait.days().unwrap_or(u32::MAX), f.intervention.name.clone()));
+        let unaddressed =
+            needs.iter().filter(|n| !out.iter().any(|f| f.eligible && f.addresses.contains(n))).cloned().collect();
+        Ok(Finding { person: found.person, needs, found: out, unaddressed })
+    }
+
+    /// The expected wait of each of `interventions` today.
+    pub async fn waits(&self, interventions: &[Intervention]) -> ServiceResult<Vec<ExpectedWait>> {
+        let today = self.today();
+        let ids: Vec<InterventionId> = interventions.iter().map(|i| i.id).collect();
+        let loads = self.store.loads(&ids, today - jiff::Span::new().days(THROUGHPUT_WINDOW_DAYS)).await?;
+        Ok(interventions
+            .iter()
+            .map(|i| expected_wait(i, loads.get(&i.id).copied().unwrap_or_default(), today))
+            .collect())
+    }
+
+    /// Adds an entry to the actor's own provider catalogue, or (with `id`) saves a new version
+    /// of one of its entries. Only the provider's members keep its catalogue.
+    pub async fn save_intervention(
+        &self,
+        actor: &Actor,
+        id: Option<InterventionId>,
+        input: &InterventionInput,
+        active: bool,
+    ) -> ServiceResult<Intervention> {
+        if !is_provider_member(actor) {
+            return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
+        }
+        let now = self.clock.now();
+        let (id, version) = match id {
+            Some(id) => {
+                let stored = self.store.intervention(id).await?.ok_or(ServiceError::NotFound)?;
+                if stored.intervention.provider != actor.agency_id {
+                    return Err(ServiceError::NotFound);
+                }
+                (id, stored.version + 1)
+            }
+            None => (InterventionId(new_v7(now)), 1),
+        };
+        let domains: Vec<DomainKey> = self.screening.domains.iter().map(|d| d.key.clone()).collect();
+        let mut intervention = input.parse(id, actor.agency_id, &domains)?;
+        intervention.active = active;
+        let change = CatalogueChange { version, at: now, by: actor.member_id };
+        let what = format!("intervention: {id}");
+        let audit = AuditEntry::new(actor, now, None, AuditAction::Update, what, "role: provider_worker");
+        self.store.save_intervention(&intervention, &change, &audit).await?;
+        Ok(intervention)
+    }
+
+    /// The actor's provider's own catalogue.
+    pub async fn own_catalogue(&self, actor: &Actor) -> ServiceResult<Vec<Intervention>> {
+        if !is_provider_member(actor) {
+            return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
+        }
+        Ok(self.store.provider_interventions(actor.agency_id).await?)
+    }
+}
+
+fn age_on(details: &crate::people::PersonDraft, today: Date) -> i16 {
+    details.birth_date.map_or(0, |born| {
+        let mut years = today.year() - born.year();
+        if (today.month(), today.day()) < (born.month(), born.day()) {
+            years -= 1;
+        }
+        years
+    })
+}

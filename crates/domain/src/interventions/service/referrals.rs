@@ -1,0 +1,266 @@
+//! Referrals, entered once: the referrer refers from the finder or the plan, both sides read
+//! the same record and change it within their side's transitions. The provider is not on the
+//! person's team: it sees what the referral shares (name, date of birth, contact, the chosen
+//! needs and risks, the legal basis), and each of its reads is audited against the referral.
+
+use super::{Interventions, events::referral_events, is_provider_member};
+use crate::access::{Actor, Denial, Permission};
+use crate::audit::{AuditAction, AuditEntry, AuditLog};
+use crate::ids::{InterventionId, PersonId, ReferralId, TaskId, new_v7};
+use crate::interventions::model::{ChangeDetail, ChangeInput, Referral, ReferralChange, ReferralStatus, Shared, Side};
+use crate::interventions::ports::{InterventionStore, ReferralQuery, ReferralStep};
+use crate::interventions::workflow::{By, ReferralCommand, ReferralError};
+use crate::jurisdiction::DomainKey;
+use crate::people::ports::PeopleStore;
+use crate::screening::ports::ScreeningStore;
+use crate::service::{ServiceError, ServiceResult, authorise_person};
+use crate::validation::{FieldError, LINE_MAX_CHARS, TEXT_MAX_CHARS, ValidationErrors, optional_text};
+use jiff::civil::Date;
+
+/// A new referral as typed or posted.
+#[derive(Debug, Clone)]
+pub struct NewReferral {
+    pub person: PersonId,
+    pub intervention: InterventionId,
+    pub task: Option<TaskId>,
+    /// The needs shared with the provider; empty: those of the intervention.
+    pub needs: Vec<DomainKey>,
+    pub risks: String,
+    pub basis: String,
+    pub note: String,
+    /// Send at once (otherwise it stays a draft).
+    pub send: bool,
+}
+
+/// What the provider may see of the person: what the referral shares, nothing else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedPerson {
+    pub name: String,
+    pub birth_date: Option<Date>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A referral as one side reads it.
+#[derive(Debug, Clone)]
+pub struct ReferralFile {
+    pub referral: Referral,
+    pub version: i64,
+    pub side: Side,
+    pub person: SharedPerson,
+    pub queue_position: Option<u32>,
+    /// The statuses the reader's side may move it to now.
+    pub next: Vec<ReferralStatus>,
+}
+
+fn forbidden() -> ServiceError {
+    ServiceError::Forbidden(Denial::RoleLacksPermission)
+}
+
+impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventions<'_, S> {
+    /// Refers the person; the referrer's agency must be on their team.
+    pub async fn refer(&self, actor: &Actor, new: NewReferral) -> ServiceResult<Referral> {
+        let now = self.clock.now();
+        let today = self.today();
+        let what = "referral: create";
+        let found = authorise_person(self.store, actor, new.person, Permission::WorkOnPlan, what, now, today).await?;
+        let intervention = self
+            .store
+            .intervention(new.intervention)
+            .await?
+            .filter(|s| s.intervention.active)
+            .ok_or_else(|| {
+                crate::validation::invalid(FieldError::new("intervention_id", "error.referral.intervention"))
+            })?
+            .intervention;
+        let mut errors = ValidationErrors::default();
+        let risks = optional_text(&mut errors, "risks", &new.risks, TEXT_MAX_CHARS).unwrap_or_default();
+        let basis = optional_text(&mut errors, "basis", &new.basis, LINE_MAX_CHARS).unwrap_or_default();
+        let note = optional_text(&mut errors, "note", &new.note, TEXT_MAX_CHARS).unwrap_or_default();
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let basis = if basis.is_empty() { found.grant.summary() } else { basis };
+        let needs = if new.needs.is_empty() { intervention.needs.clone() } else { new.needs };
+        let by = By { member: actor.member_id, agency: actor.agency_id, side: Side::Referrer, at: now, on: today };
+        let mut referral = Referral {
+            id: ReferralId(new_v7(now)),
+            person: new.person,
+            intervention: intervention.id,
+            intervention_name: intervention.name.clone(),
+            kind: intervention.kind,
+            provider: intervention.provider,
+            referrer_agency: actor.agency_id,
+            referrer: actor.member_id,
+            task: new.task,
+            status: ReferralStatus::Draft,
+            shared: Shared { needs, risks, basis },
+            note,
+            outcomes: intervention.outcomes.clone(),
+            created_on: today,
+            queued_at: None,
+            started_on: None,
+            ended_on: None,
+            history: vec![ReferralChange {
+                at: now,
+                on: today,
+                by: actor.member_id,
+                agency: actor.agency_id,
+                side: Side::Referrer,
+                status: ReferralStatus::Draft,
+                detail: ChangeDetail::Created,
+            }],
+        };
+        let mut effects = Vec::new();
+        if new.send {
+            let rules = self.store.transitions().await?;
+            let send = ReferralCommand::Move { to: ReferralStatus::Sent, reason: None, note: None };
+            (referral, effects) = referral.apply(send, by, &rules).map_err(rule)?;
+        }
+        let audit = vec![AuditEntry::granted(actor, now, new.person, AuditAction::Create, what, &found.grant)];
+        let outbox = referral_events(&referral, &effects, actor.member_id, now);
+        self.store.create_referral(&ReferralStep { referral: referral.clone(), audit, outbox }).await?;
+        Ok(referral)
+    }
+
+    /// Which side the actor reads or changes `referral` for, checking their access: the
+    /// referrer's agency while it is on the person's team, the provider's members. Anyone else
+    /// is told it does not exist, and the refusal is audited.
+    async fn side(&self, actor: &Actor, referral: &Referral, what: &str) -> ServiceResult<(Side, AuditEntry)> {
+        let now = self.clock.now();
+        match referral.side_of(actor.agency_id) {
+            Some(Side::Referrer) => {
+                let found = authorise_person(
+                    self.store,
+                    actor,
+                    referral.person,
+                    Permission::WorkOnPlan,
+                    what,
+                    now,
+                    self.today(),
+                )
+                .await?;
+                let entry = AuditEntry::granted(actor, now, referral.person, AuditAction::Read, what, &found.grant);
+                Ok((Side::Referrer, entry))
+            }
+            Some(Side::Provider) if is_provider_member(actor) => {
+                let basis = format!("referral: {}", referral.id);
+                Ok((Side::Provider, AuditEntry::new(actor, now, Some(referral.person), AuditAction::Read, what, basis)))
+            }
+            _ => {
+                let why =
+                    if referral.side_of(actor.agency_id).is_some() { forbidden() } else { ServiceError::NotFound };
+                let entry =
+                    AuditEntry::new(actor, now, Some(referral.person), AuditAction::Denied, what, "not_on_referral");
+                self.store.append(&[entry]).await?;
+                Err(why)
+            }
+        }
+    }
+
+    /// The referral as the actor's side may read it; the read is audited.
+    pub async fn view(&self, actor: &Actor, id: ReferralId) -> ServiceResult<ReferralFile> {
+        let stored = self.store.referral(id).await?.ok_or(ServiceError::NotFound)?;
+        let what = format!("referral: {id}");
+        let (side, audit) = self.side(actor, &stored.referral, &what).await?;
+        self.store.append(&[audit]).await?;
+        let person = self.store.person(stored.referral.person).await?.ok_or(ServiceError::NotFound)?;
+        let d = &person.details;
+        let shared = SharedPerson {
+            name: d.display_name(),
+            birth_date: d.birth_date,
+            phone: d.phone.clone(),
+            email: d.email.clone(),
+            address: d.address.as_ref().map(|a| {
+                [Some(a.as_str()), d.postcode.as_deref(), d.city.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+        };
+        let queue_position =
+            if stored.referral.status.is_queued() { self.store.queue_position(id).await? } else { None };
+        let next = self.store.transitions().await?.next(stored.referral.status, side);
+        Ok(ReferralFile {
+            referral: stored.referral,
+            version: stored.version,
+            side,
+            person: shared,
+            queue_position,
+            next,
+        })
+    }
+
+    /// Applies a change as the actor's side; refused changes write nothing but the audit.
+    pub async fn change(&self, actor: &Actor, id: ReferralId, input: &ChangeInput) -> ServiceResult<Referral> {
+        let stored = self.store.referral(id).await?.ok_or(ServiceError::NotFound)?;
+        let what = format!("referral: {}", input.action.trim().chars().take(20).collect::<String>());
+        let (side, mut audit) = self.side(actor, &stored.referral, &what).await?;
+        audit.action = AuditAction::Update;
+        let now = self.clock.now();
+        let today = self.today();
+        let command = input.parse(&stored.referral.outcomes, today)?;
+        let rules = self.store.transitions().await?;
+        let by = By { member: actor.member_id, agency: actor.agency_id, side, at: now, on: today };
+        let decided = self
+            .store
+            .change_referral(id, move |stored| {
+                let (referral, effects) = stored.referral.apply(command, by, &rules)?;
+                let outbox = referral_events(&referral, &effects, by.member, now);
+                Ok::<_, ReferralError>(ReferralStep { referral, audit: vec![audit], outbox })
+            })
+            .await?;
+        decided.map_err(rule)
+    }
+
+    /// Referrals by the query, for lists: the provider's own (incoming, waiting list,
+    /// register), or a person's for the referrer (on the team). Each person listed is audited.
+    pub async fn list(&self, actor: &Actor, query: ReferralQuery) -> ServiceResult<Vec<(Referral, String)>> {
+        let now = self.clock.now();
+        let today = self.today();
+        let query = match query.person {
+            Some(person) => {
+                let what = "referral: list";
+                let found =
+                    authorise_person(self.store, actor, person, Permission::ViewPerson, what, now, today).await?;
+                self.store
+                    .append(&[AuditEntry::granted(actor, now, person, AuditAction::Listed, what, &found.grant)])
+                    .await?;
+                ReferralQuery { provider: None, referrer: None, ..query }
+            }
+            None if is_provider_member(actor) => {
+                ReferralQuery { provider: Some(actor.agency_id), referrer: None, ..query }
+            }
+            None => return Err(forbidden()),
+        };
+        let referrals = self.store.referrals(&query).await?;
+        let mut persons: Vec<PersonId> = referrals.iter().map(|r| r.person).collect();
+        persons.sort();
+        persons.dedup();
+        let names: std::collections::BTreeMap<PersonId, String> =
+            self.store.summaries(&persons).await?.into_iter().map(|s| (s.id, s.display_name())).collect();
+        if query.person.is_none() {
+            let audit: Vec<AuditEntry> = referrals
+                .iter()
+                .map(|r| {
+                    let basis = format!("referral: {}", r.id);
+                    AuditEntry::new(actor, now, Some(r.person), AuditAction::Listed, "referral: provider list", basis)
+                })
+                .collect();
+            self.store.append(&audit).await?;
+        }
+        Ok(referrals
+            .into_iter()
+            .map(|r| {
+                let name = names.get(&r.person).cloned().unwrap_or_default();
+                (r, name)
+            })
+            .collect())
+    }
+}
+
+fn rule(error: ReferralError) -> ServiceError {
+    ServiceError::Rule(Box::new(error))
+}

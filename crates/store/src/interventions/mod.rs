@@ -1,0 +1,390 @@
+//! Interventions: the catalogue (each entry as JSON with a version, every version kept, its
+//! needs indexed), referrals (JSON with a version, columns for the lists and queues, every
+//! change an append-only row, written with audit and outbox in one transaction), the
+//! lifecycle's transitions as rows, unmet need. Webhooks are in `webhooks.rs`.
+
+mod webhooks;
+
+use crate::audit::insert_audit;
+use crate::notifications::insert_events;
+use crate::read::{Param, params};
+use crate::types::{Day, Instant};
+use crate::{Store, corrupt, db_error, in_list, in_list_from, in_tx, to_json};
+use domain::audit::AuditEntry;
+use domain::ids::{AgencyId, InterventionId, ReferralId};
+use domain::interventions::ports::{
+    CatalogueChange, InterventionStore, ReferralQuery, ReferralStep, StoredIntervention, StoredReferral,
+};
+use domain::interventions::{
+    Intervention, Load, Referral, ReferralStatus, Side, Transitions, UnmetKey, UnmetNeed, UnmetReason,
+};
+use domain::jurisdiction::DomainKey;
+use domain::ports::{StoreError, StoreResult};
+use jiff::civil::Date;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+fn parse_intervention(state: &str) -> StoreResult<Intervention> {
+    serde_json::from_str(state).map_err(|e| corrupt("intervention", e))
+}
+
+fn parse_referral(state: &str) -> StoreResult<Referral> {
+    serde_json::from_str(state).map_err(|e| corrupt("referral", e))
+}
+
+fn side(code: &str) -> Option<Side> {
+    match code {
+        "referrer" => Some(Side::Referrer),
+        "provider" => Some(Side::Provider),
+        _ => None,
+    }
+}
+
+/// Writes a referral's row (insert at version 1, otherwise update from the version before)
+/// and the history rows it gained.
+macro_rules! write_referral {
+    ($tx:ident, $referral:expr, $version:expr, $from_change:expr, $now:expr) => {{
+        let r: &Referral = $referral;
+        let version: i64 = $version;
+        let state = to_json(r)?;
+        if version == 1 {
+            sqlx::query(
+                "INSERT INTO referral (id, person_id, intervention_id, provider_id, referrer_agency, task_id, status, \
+                 queued_at, started_on, ended_on, state, version, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)",
+            )
+            .bind(r.id.0)
+            .bind(r.person.0)
+            .bind(r.intervention.0)
+            .bind(r.provider.0)
+            .bind(r.referrer_agency.0)
+            .bind(r.task.map(|t| t.0))
+            .bind(r.status.code())
+            .bind(r.queued_at.map(Instant))
+            .bind(r.started_on.map(Day))
+            .bind(r.ended_on.map(Day))
+            .bind(&state)
+            .bind(Instant($now))
+            .execute(&mut *$tx)
+            .await
+            .map_err(db_error)?;
+        } else {
+            let done = sqlx::query(
+                "UPDATE referral SET status = $1, queued_at = $2, started_on = $3, ended_on = $4, state = $5, \
+                 version = $6, updated_at = $7 WHERE id = $8 AND version = $9",
+            )
+            .bind(r.status.code())
+            .bind(r.queued_at.map(Instant))
+            .bind(r.started_on.map(Day))
+            .bind(r.ended_on.map(Day))
+            .bind(&state)
+            .bind(version)
+            .bind(Instant($now))
+            .bind(r.id.0)
+            .bind(version - 1)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db_error)?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict { current: version - 1 });
+            }
+        }
+        let from: usize = $from_change;
+        for (offset, change) in r.history.iter().enumerate().skip(from) {
+            sqlx::query(
+                "INSERT INTO referral_change (referral_id, version, at, member_id, agency_id, side, status, action, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(r.id.0)
+            .bind(offset as i64 + 1)
+            .bind(Instant(change.at))
+            .bind(change.by.0)
+            .bind(change.agency.0)
+            .bind(change.side.code())
+            .bind(change.status.code())
+            .bind(change.detail.code())
+            .bind(to_json(&change.detail)?)
+            .execute(&mut *$tx)
+            .await
+            .map_err(db_error)?;
+        }
+    }};
+}
+
+const REFERRAL_FOR_WRITE: &str = "SELECT state, version FROM referral WHERE id = $1";
+const REFERRAL_FOR_UPDATE: &str = "SELECT state, version FROM referral WHERE id = $1 FOR UPDATE";
+
+impl InterventionStore for Store {
+    async fn save_intervention(
+        &self,
+        intervention: &Intervention,
+        change: &CatalogueChange,
+        audit: &AuditEntry,
+    ) -> StoreResult<()> {
+        let state = to_json(intervention)?;
+        let id = intervention.id.0;
+        in_tx!(self, tx => {
+            if change.version == 1 {
+                sqlx::query(
+                    "INSERT INTO intervention (id, provider_id, active, state, version, updated_at) \
+                     VALUES ($1, $2, $3, $4, 1, $5)",
+                )
+                .bind(id)
+                .bind(intervention.provider.0)
+                .bind(intervention.active)
+                .bind(&state)
+                .bind(Instant(change.at))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            } else {
+                let done = sqlx::query(
+                    "UPDATE intervention SET active = $1, state = $2, version = $3, updated_at = $4 \
+                     WHERE id = $5 AND version = $6",
+                )
+                .bind(intervention.active)
+                .bind(&state)
+                .bind(change.version)
+                .bind(Instant(change.at))
+                .bind(id)
+                .bind(change.version - 1)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+                if done.rows_affected() != 1 {
+                    return Err(StoreError::Conflict { current: change.version - 1 });
+                }
+                sqlx::query("DELETE FROM intervention_need WHERE intervention_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
+            let mut needs: Vec<&str> = intervention.needs.iter().map(DomainKey::as_str).collect();
+            needs.sort();
+            needs.dedup();
+            for need in needs {
+                sqlx::query("INSERT INTO intervention_need (need, intervention_id) VALUES ($1, $2)")
+                    .bind(need)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            }
+            sqlx::query(
+                "INSERT INTO intervention_version (intervention_id, version, at, member_id, state) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(id)
+            .bind(change.version)
+            .bind(Instant(change.at))
+            .bind(change.by.0)
+            .bind(&state)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            insert_audit!(tx, audit);
+        });
+        Ok(())
+    }
+
+    async fn intervention(&self, id: InterventionId) -> StoreResult<Option<StoredIntervention>> {
+        let sql = "SELECT state, version FROM intervention WHERE id = $1";
+        let row: Option<(String, i64)> = self.read_optional(sql, params![id.0]).await?;
+        row.map(|(state, version)| Ok(StoredIntervention { intervention: parse_intervention(&state)?, version }))
+            .transpose()
+    }
+
+    async fn intervention_history(&self, id: InterventionId) -> StoreResult<Vec<(CatalogueChange, Intervention)>> {
+        let sql = "SELECT version, at, member_id, state FROM intervention_version WHERE intervention_id = $1 ORDER BY version";
+        let rows: Vec<(i64, Instant, Uuid, String)> = self.read_all(sql, params![id.0]).await?;
+        rows.into_iter()
+            .map(|(version, at, by, state)| {
+                Ok((CatalogueChange { version, at: at.0, by: by.into() }, parse_intervention(&state)?))
+            })
+            .collect()
+    }
+
+    async fn interventions_for(&self, needs: &[DomainKey]) -> StoreResult<Vec<Intervention>> {
+        let rows: Vec<(String,)> = if needs.is_empty() {
+            self.read_all("SELECT state FROM intervention WHERE active ORDER BY id", &[]).await?
+        } else {
+            let sql = format!(
+                "SELECT i.state FROM intervention i WHERE i.active AND i.id IN \
+                 (SELECT intervention_id FROM intervention_need WHERE need IN ({})) ORDER BY i.id",
+                in_list(needs.len())
+            );
+            let binds: Vec<Param<'_>> = needs.iter().map(|n| Param::Text(n.as_str())).collect();
+            self.read_all(&sql, &binds).await?
+        };
+        rows.iter().map(|(state,)| parse_intervention(state)).collect()
+    }
+
+    async fn provider_interventions(&self, provider: AgencyId) -> StoreResult<Vec<Intervention>> {
+        let sql = "SELECT state FROM intervention WHERE provider_id = $1 ORDER BY id";
+        let rows: Vec<(String,)> = self.read_all(sql, params![provider.0]).await?;
+        rows.iter().map(|(state,)| parse_intervention(state)).collect()
+    }
+
+    async fn loads(&self, ids: &[InterventionId], since: Date) -> StoreResult<BTreeMap<InterventionId, Load>> {
+        let mut out = BTreeMap::new();
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT intervention_id, \
+                   SUM(CASE WHEN status = 'started' THEN 1 ELSE 0 END), \
+                   SUM(CASE WHEN status IN ('accepted', 'waiting') THEN 1 ELSE 0 END), \
+                   SUM(CASE WHEN status IN ('completed', 'ended_early') AND ended_on >= $1 THEN 1 ELSE 0 END) \
+                 FROM referral WHERE intervention_id IN ({}) \
+                   AND (status IN ('started', 'accepted', 'waiting') OR (status IN ('completed', 'ended_early') AND ended_on >= $1)) \
+                 GROUP BY intervention_id",
+                in_list_from(2, chunk.len())
+            );
+            let mut binds: Vec<Param<'_>> = vec![Param::Day(Day(since))];
+            binds.extend(chunk.iter().map(|id| Param::Uuid(id.0)));
+            let rows: Vec<(Uuid, i64, i64, i64)> = self.read_all(&sql, &binds).await?;
+            for (id, in_service, waiting, finished) in rows {
+                let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+                let load =
+                    Load { in_service: count(in_service), waiting: count(waiting), finished_recently: count(finished) };
+                out.insert(InterventionId(id), load);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn transitions(&self) -> StoreResult<Transitions> {
+        let sql = "SELECT from_status, to_status, side FROM referral_transition ORDER BY from_status, to_status, side";
+        let rows: Vec<(String, String, String)> = self.read_all(sql, &[]).await?;
+        let mut out = Vec::new();
+        for (from, to, by) in rows {
+            match (ReferralStatus::parse(&from), ReferralStatus::parse(&to), side(&by)) {
+                (Some(from), Some(to), Some(by)) => out.push((from, to, by)),
+                _ => return Err(corrupt("referral_transition", format!("{from} → {to} by {by}"))),
+            }
+        }
+        Ok(Transitions(out))
+    }
+
+    async fn create_referral(&self, step: &ReferralStep) -> StoreResult<()> {
+        let now = step.referral.history.last().map_or_else(jiff::Timestamp::now, |c| c.at);
+        in_tx!(self, tx => {
+            write_referral!(tx, &step.referral, 1, 0, now);
+            for entry in &step.audit {
+                insert_audit!(tx, entry);
+            }
+            insert_events!(tx, &step.outbox);
+        });
+        Ok(())
+    }
+
+    async fn change_referral<E, F>(&self, id: ReferralId, decide: F) -> StoreResult<Result<Referral, E>>
+    where
+        E: Send,
+        F: FnOnce(StoredReferral) -> Result<ReferralStep, E> + Send,
+    {
+        let referral = in_tx!(self, tx => {
+            let sql = crate::spelled(&*tx, REFERRAL_FOR_WRITE, REFERRAL_FOR_UPDATE);
+            let row: Option<(String, i64)> =
+                sqlx::query_as(sql).bind(id.0).fetch_optional(&mut *tx).await.map_err(db_error)?;
+            let Some((state, version)) = row else { return Err(StoreError::NotFound) };
+            let stored = StoredReferral { referral: parse_referral(&state)?, version };
+            let before = stored.referral.history.len();
+            let step = match decide(stored) {
+                Ok(step) => step,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            let now = step.referral.history.last().map_or_else(jiff::Timestamp::now, |c| c.at);
+            write_referral!(tx, &step.referral, version + 1, before, now);
+            for entry in &step.audit {
+                insert_audit!(tx, entry);
+            }
+            insert_events!(tx, &step.outbox);
+            step.referral
+        });
+        Ok(Ok(referral))
+    }
+
+    async fn referral(&self, id: ReferralId) -> StoreResult<Option<StoredReferral>> {
+        let row: Option<(String, i64)> =
+            self.read_optional("SELECT state, version FROM referral WHERE id = $1", params![id.0]).await?;
+        row.map(|(state, version)| Ok(StoredReferral { referral: parse_referral(&state)?, version })).transpose()
+    }
+
+    async fn referrals(&self, query: &ReferralQuery) -> StoreResult<Vec<Referral>> {
+        let mut clauses = Vec::new();
+        let mut binds: Vec<Param<'_>> = Vec::new();
+        let mut add = |column: &str, value: Uuid, binds: &mut Vec<Param<'_>>| {
+            binds.push(Param::Uuid(value));
+            clauses.push(format!("{column} = ${}", binds.len()));
+        };
+        if let Some(provider) = query.provider {
+            add("provider_id", provider.0, &mut binds);
+        }
+        if let Some(referrer) = query.referrer {
+            add("referrer_agency", referrer.0, &mut binds);
+        }
+        if let Some(person) = query.person {
+            add("person_id", person.0, &mut binds);
+        }
+        if !query.statuses.is_empty() {
+            let first = binds.len() + 1;
+            binds.extend(query.statuses.iter().map(|s| Param::Text(s.code())));
+            clauses.push(format!("status IN ({})", in_list_from(first, query.statuses.len())));
+        }
+        if clauses.is_empty() {
+            clauses.push("1 = 1".into());
+        }
+        binds.push(Param::Int(i64::from(query.limit.max(1))));
+        let sql = format!(
+            "SELECT state FROM referral WHERE {} ORDER BY id DESC LIMIT ${}",
+            clauses.join(" AND "),
+            binds.len()
+        );
+        let rows: Vec<(String,)> = self.read_all(&sql, &binds).await?;
+        rows.iter().map(|(state,)| parse_referral(state)).collect()
+    }
+
+    async fn queue_position(&self, id: ReferralId) -> StoreResult<Option<u32>> {
+        let sql = "SELECT count(*) FROM referral r JOIN referral me ON me.intervention_id = r.intervention_id \
+                   WHERE me.id = $1 AND me.status IN ('accepted', 'waiting') AND r.status IN ('accepted', 'waiting') \
+                   AND (r.queued_at < me.queued_at OR (r.queued_at = me.queued_at AND r.id <= me.id))";
+        let row: Option<(i64,)> = self.read_optional(sql, params![id.0]).await?;
+        Ok(row.and_then(|(n,)| u32::try_from(n).ok()).filter(|n| *n > 0))
+    }
+
+    async fn record_unmet(&self, need: &UnmetNeed, audit: &AuditEntry) -> StoreResult<()> {
+        let month = format!("{:04}-{:02}", need.on.year(), need.on.month());
+        in_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO unmet_need (person_id, need, area, reason, on_date, month, at, member_id, agency_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(need.person.0)
+            .bind(need.need.as_str())
+            .bind(&need.area)
+            .bind(need.reason.code())
+            .bind(Day(need.on))
+            .bind(&month)
+            .bind(Instant(need.at))
+            .bind(need.by.0)
+            .bind(need.agency.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            insert_audit!(tx, audit);
+        });
+        Ok(())
+    }
+
+    async fn unmet_counts(&self, from: Date, to: Date) -> StoreResult<BTreeMap<UnmetKey, u32>> {
+        let sql = "SELECT need, area, month, reason, count(*) FROM unmet_need WHERE on_date >= $1 AND on_date <= $2 \
+                   GROUP BY need, area, month, reason";
+        let rows: Vec<(String, String, String, String, i64)> = self.read_all(sql, params![Day(from), Day(to)]).await?;
+        rows.into_iter()
+            .map(|(need, area, month, reason, count)| {
+                let reason = UnmetReason::parse(&reason).ok_or_else(|| corrupt("unmet_need", &reason))?;
+                Ok((UnmetKey { need, area, month, reason }, u32::try_from(count).unwrap_or(u32::MAX)))
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,751 @@
+//! Interventions in the JSON API: the finder, referrals and their changes (one tagged body for
+//! every action, so a provider's system accepts, schedules, records attendance and progress
+//! without re-keying), the provider's list, the catalogue, unmet need and the commissioners'
+//! report, and webhook subscriptions. Same use cases, access rules and audit as the pages.
+
+use super::problem::{ApiResult, Problem, refused};
+use crate::AppState;
+use crate::auth::Member;
+use crate::error::WebError;
+use crate::people::person_id;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::ids::{InterventionId, ReferralId, TaskId, WebhookId};
+use domain::interventions::ports::{Delivery, ReferralQuery};
+use domain::interventions::service::{Found, NewReferral, ReferralFile};
+use domain::interventions::{
+    ChangeInput, Disclosed, ExpectedWait, Intervention, InterventionInput, Referral, ReferralStatus,
+};
+use domain::jurisdiction::DomainKey;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/interventions", get(find).post(add_intervention))
+        .route("/v1/referrals", get(list_referrals).post(create_referral))
+        .route("/v1/referrals/{id}", get(read_referral))
+        .route("/v1/referrals/{id}/changes", post(change_referral))
+        .route("/v1/unmet-need", post(record_unmet))
+        .route("/v1/reports/unmet-need", get(unmet_report))
+        .route("/v1/webhooks", post(subscribe))
+        .route("/v1/webhooks/{id}/deliveries", get(deliveries))
+        .route("/v1/webhooks/{id}/replay", post(replay))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        find,
+        add_intervention,
+        list_referrals,
+        create_referral,
+        read_referral,
+        change_referral,
+        record_unmet,
+        unmet_report,
+        subscribe,
+        deliveries,
+        replay
+    ),
+    components(schemas(
+        FoundDto,
+        InterventionDto,
+        NewIntervention,
+        NewReferralBody,
+        ReferralDto,
+        ReferralSummary,
+        SharedPersonDto,
+        ChangeRowDto,
+        AttendanceDto,
+        ProgressDto,
+        ChangeBody,
+        UnmetBody,
+        UnmetRowDto,
+        UnmetReportDto,
+        WebhookBody,
+        WebhookDto,
+        DeliveryDto,
+        ReplayBody,
+        ReplayDto
+    ))
+)]
+pub struct InterventionsApiDoc;
+
+/// A refused workflow rule answers 422 with the field it concerns, like invalid input.
+fn rule_as_invalid(error: domain::service::ServiceError) -> domain::service::ServiceError {
+    match error {
+        domain::service::ServiceError::Rule(rule) => {
+            domain::service::ServiceError::Invalid(domain::validation::ValidationErrors::single(rule.field_error()))
+        }
+        other => other,
+    }
+}
+
+fn referral_id(raw: &str) -> Result<ReferralId, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InterventionDto {
+    id: String,
+    /// The provider agency's id.
+    provider: String,
+    name: String,
+    description: String,
+    /// e.g. `housing`, `addiction_treatment`, `accredited_programme`.
+    kind: &'static str,
+    /// The life domains it addresses.
+    needs: Vec<String>,
+    /// `one_to_one` or `group`.
+    format: &'static str,
+    group_starts: Vec<String>,
+    sessions: u16,
+    duration_weeks: u16,
+    outcomes: Vec<String>,
+    capacity: u32,
+    unit_cost_cents: Option<i64>,
+    areas: Vec<String>,
+    active: bool,
+}
+
+pub(crate) fn intervention_dto(i: &Intervention) -> InterventionDto {
+    let (format, starts) = match &i.format {
+        domain::interventions::Format::OneToOne => ("one_to_one", Vec::new()),
+        domain::interventions::Format::Group { starts } => ("group", starts.iter().map(ToString::to_string).collect()),
+    };
+    InterventionDto {
+        id: i.id.to_string(),
+        provider: i.provider.to_string(),
+        name: i.name.clone(),
+        description: i.description.clone(),
+        kind: i.kind.code(),
+        needs: i.needs.iter().map(ToString::to_string).collect(),
+        format,
+        group_starts: starts,
+        sessions: i.sessions,
+        duration_weeks: i.duration_weeks,
+        outcomes: i.outcomes.clone(),
+        capacity: i.capacity,
+        unit_cost_cents: i.unit_cost_cents,
+        areas: i.areas.clone(),
+        active: i.active,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FoundDto {
+    id: String,
+    /// The provider agency's id.
+    provider: String,
+    name: String,
+    kind: &'static str,
+    /// Days until a place (0: now); null when no place can be promised.
+    expected_wait_days: Option<u32>,
+    /// `days`, `next_group` or `no_place`.
+    wait: &'static str,
+    /// The next group with a free place, for group programmes.
+    next_start: Option<String>,
+    /// The person's needs it addresses.
+    addresses: Vec<String>,
+    eligible: bool,
+    intervention: InterventionDto,
+}
+
+fn found_dto(f: &Found) -> FoundDto {
+    let (wait, next_start) = match f.wait {
+        ExpectedWait::Days { .. } => ("days", None),
+        ExpectedWait::NextGroup { starts, .. } => ("next_group", Some(starts.to_string())),
+        ExpectedWait::NoPlace => ("no_place", None),
+    };
+    FoundDto {
+        id: f.intervention.id.to_string(),
+        provider: f.intervention.provider.to_string(),
+        name: f.intervention.name.clone(),
+        kind: f.intervention.kind.code(),
+        expected_wait_days: f.wait.days(),
+        wait,
+        next_start,
+        addresses: f.addresses.iter().map(ToString::to_string).collect(),
+        eligible: f.eligible,
+        intervention: intervention_dto(&f.intervention),
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FindQuery {
+    /// The person to find interventions for.
+    person: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/interventions", params(FindQuery),
+    responses((status = 200, description = "The interventions that fit the person's screened needs, area and eligibility, best first, each with its expected wait", body = Vec<FoundDto>),
+        (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem),
+        (status = 404, description = "No such person, or one this member may not see (problem JSON)", body = Problem)))]
+async fn find(State(state): State<AppState>, Member(me, _): Member, Query(q): Query<FindQuery>) -> ApiResult {
+    let person = person_id(q.person.as_deref().unwrap_or_default())?;
+    let finding = state.interventions().find(&me.actor, person).await?;
+    let items: Vec<FoundDto> = finding.found.iter().map(found_dto).collect();
+    Ok(Json(items).into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewIntervention {
+    name: String,
+    description: String,
+    kind: String,
+    needs: Vec<String>,
+    min_age: Option<u8>,
+    max_age: Option<u8>,
+    risk_levels: Vec<String>,
+    languages: Vec<String>,
+    /// Start dates of groups; empty for one-to-one.
+    group_starts: Vec<String>,
+    sessions: Option<u16>,
+    duration_weeks: Option<u16>,
+    outcomes: Vec<String>,
+    capacity: Option<u32>,
+    unit_cost_cents: Option<i64>,
+    areas: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/interventions", request_body = NewIntervention,
+    responses((status = 201, description = "Added to the member's provider catalogue", body = InterventionDto),
+        (status = 403, description = "Only a provider's members keep its catalogue (problem JSON)", body = Problem),
+        (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
+async fn add_intervention(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    parsed: Result<Json<NewIntervention>, JsonRejection>,
+) -> ApiResult {
+    let Json(n) = parsed?;
+    let text = |o: Option<String>| o.unwrap_or_default();
+    let input = InterventionInput {
+        name: n.name,
+        description: n.description,
+        kind: n.kind,
+        needs: n.needs.join("\n"),
+        min_age: text(n.min_age.map(|v| v.to_string())),
+        max_age: text(n.max_age.map(|v| v.to_string())),
+        sexes: String::new(),
+        risk_levels: n.risk_levels.join("\n"),
+        languages: n.languages.join("\n"),
+        group_starts: n.group_starts.join("\n"),
+        sessions: text(n.sessions.map(|v| v.to_string())),
+        duration_weeks: text(n.duration_weeks.map(|v| v.to_string())),
+        outcomes: n.outcomes.join("\n"),
+        capacity: text(n.capacity.map(|v| v.to_string())),
+        unit_cost_cents: text(n.unit_cost_cents.map(|v| v.to_string())),
+        areas: n.areas.join("\n"),
+    };
+    let saved =
+        state.interventions().save_intervention(&me.actor, None, &input, true).await.map_err(refused(&context))?;
+    Ok((StatusCode::CREATED, Json(intervention_dto(&saved))).into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewReferralBody {
+    person_id: String,
+    intervention_id: String,
+    /// The plan task this referral fulfils.
+    task_id: Option<String>,
+    /// Life domains to share with the provider; empty: those the intervention addresses.
+    needs: Vec<String>,
+    risks: String,
+    /// The legal basis or consent it is shared under; empty: the referrer's own basis.
+    basis: String,
+    note: String,
+    /// Send at once (default) or keep as a draft.
+    send: Option<bool>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SharedPersonDto {
+    name: String,
+    birth_date: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChangeRowDto {
+    at: String,
+    by_member: String,
+    agency: String,
+    /// `referrer` or `provider`.
+    side: &'static str,
+    /// The status after the change.
+    status: &'static str,
+    /// created, status, amend, schedule, attendance, feedback, concern, progress, report.
+    action: &'static str,
+    /// The change itself, tagged by `action`.
+    #[schema(value_type = Object)]
+    detail: serde_json::Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttendanceDto {
+    date: String,
+    /// `yes`, `late` or `no`.
+    attended: &'static str,
+    reason: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ProgressDto {
+    outcome: String,
+    /// `not_yet`, `partly_achieved`, `achieved`; null before any is recorded.
+    achievement: Option<&'static str>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReferralDto {
+    id: String,
+    person_id: String,
+    intervention_id: String,
+    intervention_name: String,
+    kind: &'static str,
+    provider: String,
+    referrer_agency: String,
+    task_id: Option<String>,
+    status: &'static str,
+    /// The reader's side: `referrer` or `provider`.
+    side: &'static str,
+    /// What the referral shares with the provider.
+    person: SharedPersonDto,
+    needs: Vec<String>,
+    risks: String,
+    basis: String,
+    note: String,
+    outcomes: Vec<String>,
+    created_on: String,
+    started_on: Option<String>,
+    ended_on: Option<String>,
+    /// Place on the waiting list while accepted or waiting.
+    queue_position: Option<u32>,
+    /// The statuses the reader's side may move it to now.
+    next_statuses: Vec<&'static str>,
+    /// Every change, oldest first.
+    history: Vec<ChangeRowDto>,
+    attendance: Vec<AttendanceDto>,
+    progress: Vec<ProgressDto>,
+}
+
+fn referral_dto(file: &ReferralFile) -> ReferralDto {
+    let r = &file.referral;
+    let p = &file.person;
+    let history = r
+        .history
+        .iter()
+        .map(|c| ChangeRowDto {
+            at: c.at.to_string(),
+            by_member: c.by.to_string(),
+            agency: c.agency.to_string(),
+            side: c.side.code(),
+            status: c.status.code(),
+            action: c.detail.code(),
+            detail: serde_json::to_value(&c.detail).unwrap_or_default(),
+        })
+        .collect();
+    ReferralDto {
+        id: r.id.to_string(),
+        person_id: r.person.to_string(),
+        intervention_id: r.intervention.to_string(),
+        intervention_name: r.intervention_name.clone(),
+        kind: r.kind.code(),
+        provider: r.provider.to_string(),
+        referrer_agency: r.referrer_agency.to_string(),
+        task_id: r.task.map(|t| t.to_string()),
+        status: r.status.code(),
+        side: file.side.code(),
+        person: SharedPersonDto {
+            name: p.name.clone(),
+            birth_date: p.birth_date.map(|d| d.to_string()),
+            phone: p.phone.clone(),
+            email: p.email.clone(),
+            address: p.address.clone(),
+        },
+        needs: r.shared.needs.iter().map(ToString::to_string).collect(),
+        risks: r.shared.risks.clone(),
+        basis: r.shared.basis.clone(),
+        note: r.note.clone(),
+        outcomes: r.outcomes.clone(),
+        created_on: r.created_on.to_string(),
+        started_on: r.started_on.map(|d| d.to_string()),
+        ended_on: r.ended_on.map(|d| d.to_string()),
+        queue_position: file.queue_position,
+        next_statuses: file.next.iter().map(|s| s.code()).collect(),
+        history,
+        attendance: r
+            .sessions()
+            .map(|s| AttendanceDto { date: s.on.to_string(), attended: s.attended.code(), reason: s.reason.clone() })
+            .collect(),
+        progress: r
+            .progress()
+            .into_iter()
+            .map(|(outcome, a)| ProgressDto { outcome, achievement: a.map(|a| a.code()) })
+            .collect(),
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/referrals", request_body = NewReferralBody,
+    responses((status = 201, description = "Referred (sent unless `send` is false); the body is the referral as the referrer reads it", body = ReferralDto),
+        (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem),
+        (status = 404, description = "No such person, or one this member may not see (problem JSON)", body = Problem),
+        (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
+async fn create_referral(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    parsed: Result<Json<NewReferralBody>, JsonRejection>,
+) -> ApiResult {
+    let Json(body) = parsed?;
+    let invalid = |field: &str| {
+        let errors = domain::validation::ValidationErrors::single(domain::validation::FieldError::new(
+            field,
+            "error.referral.intervention",
+        ));
+        super::problem::ApiError::Problem(super::problem::invalid_problem(&errors, &context))
+    };
+    let person = person_id(&body.person_id)?;
+    let intervention: InterventionId = body.intervention_id.trim().parse().map_err(|_| invalid("intervention_id"))?;
+    let task = match body.task_id.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => Some(t.parse::<TaskId>().map_err(|_| invalid("task_id"))?),
+        None => None,
+    };
+    let new = NewReferral {
+        person,
+        intervention,
+        task,
+        needs: body.needs.iter().map(|n| DomainKey::new(n.trim())).collect(),
+        risks: body.risks,
+        basis: body.basis,
+        note: body.note,
+        send: body.send.unwrap_or(true),
+    };
+    let service = state.interventions();
+    let referral = service.refer(&me.actor, new).await.map_err(rule_as_invalid).map_err(refused(&context))?;
+    let file = service.view(&me.actor, referral.id).await?;
+    Ok((StatusCode::CREATED, Json(referral_dto(&file))).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/referrals/{id}", params(("id" = String, Path)),
+    responses((status = 200, description = "The referral as the reader's side may see it, with its status history and attendance; the read is audited", body = ReferralDto),
+        (status = 404, description = "No such referral, or one this member is not party to (problem JSON)", body = Problem)))]
+async fn read_referral(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
+    let file = state.interventions().view(&me.actor, referral_id(&id)?).await?;
+    Ok(Json(referral_dto(&file)).into_response())
+}
+
+/// One change, tagged by `action`: `send`, `accept`, `decline` (reason), `wait`, `start`,
+/// `complete` (achievements per outcome, text), `end_early` (reason), `withdraw` (reason),
+/// `amend` (field, value, reason), `schedule` (date, note), `attendance` (attended, date,
+/// reason), `feedback` (date, text), `concern` (text), `progress` (outcome, achievement, note).
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ChangeBody {
+    action: String,
+    date: String,
+    /// `yes`, `late` or `no` (with a reason).
+    attended: String,
+    /// A reason category (`not_eligible`, `no_capacity`, `person_declined`, `did_not_attend`,
+    /// `risk_too_high`, `circumstances_changed`, `other`), or an amendment's / absence's reason.
+    reason: String,
+    note: String,
+    text: String,
+    outcome: String,
+    /// `not_yet`, `partly_achieved` or `achieved`.
+    achievement: String,
+    /// For `amend`: `risks`, `basis` or `note`.
+    field: String,
+    value: String,
+    /// For `complete`: the achievement of each desired outcome, in order.
+    achievements: Vec<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/referrals/{id}/changes", params(("id" = String, Path)), request_body = ChangeBody,
+    responses((status = 200, description = "Changed; the body is the referral after it", body = ReferralDto),
+        (status = 404, description = "No such referral, or one this member is not party to (problem JSON)", body = Problem),
+        (status = 422, description = "Invalid input, or a change the reader's side may not make now (problem JSON)", body = Problem)))]
+async fn change_referral(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<ChangeBody>, JsonRejection>,
+) -> ApiResult {
+    let id = referral_id(&id)?;
+    let Json(b) = parsed?;
+    let input = ChangeInput {
+        action: b.action,
+        date: b.date,
+        attended: b.attended,
+        reason: b.reason,
+        note: b.note,
+        text: b.text,
+        outcome: b.outcome,
+        achievement: b.achievement,
+        field: b.field,
+        value: b.value,
+        achievements: b.achievements,
+    };
+    let service = state.interventions();
+    service.change(&me.actor, id, &input).await.map_err(rule_as_invalid).map_err(refused(&context))?;
+    let file = service.view(&me.actor, id).await?;
+    Ok(Json(referral_dto(&file)).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// Only these statuses, comma-separated (e.g. `sent,waiting`).
+    status: Option<String>,
+    /// A person's referrals (for the referrer); without it, the provider's own.
+    person: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/referrals", params(ListQuery),
+    responses((status = 200, description = "Referrals, newest first: a person's (for an agency on their team) or the member's provider's own", body = Vec<ReferralSummary>),
+        (status = 403, description = "Not allowed for this member (problem JSON)", body = Problem)))]
+async fn list_referrals(State(state): State<AppState>, Member(me, _): Member, Query(q): Query<ListQuery>) -> ApiResult {
+    let statuses = q
+        .status
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| ReferralStatus::parse(s).ok_or(WebError::NotFound))
+        .collect::<Result<Vec<_>, _>>()?;
+    let person = q.person.as_deref().map(person_id).transpose()?;
+    let query = ReferralQuery { provider: None, referrer: None, person, statuses, limit: 200 };
+    let lines = state.interventions().list(&me.actor, query).await?;
+    let body: Vec<ReferralSummary> = lines.iter().map(|(r, name)| summary(r, name)).collect();
+    Ok(Json(body).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReferralSummary {
+    id: String,
+    person_id: String,
+    person_name: String,
+    intervention_id: String,
+    intervention_name: String,
+    status: &'static str,
+    created_on: String,
+    started_on: Option<String>,
+}
+
+fn summary(r: &Referral, name: &str) -> ReferralSummary {
+    ReferralSummary {
+        id: r.id.to_string(),
+        person_id: r.person.to_string(),
+        person_name: name.to_owned(),
+        intervention_id: r.intervention.to_string(),
+        intervention_name: r.intervention_name.clone(),
+        status: r.status.code(),
+        created_on: r.created_on.to_string(),
+        started_on: r.started_on.map(|d| d.to_string()),
+    }
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct UnmetBody {
+    person_id: String,
+    /// The life domain.
+    need: String,
+    /// `none_exists`, `no_capacity` or `not_eligible`.
+    reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/unmet-need", request_body = UnmetBody,
+    responses((status = 201, description = "Recorded", body = UnmetRowDto),
+        (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem),
+        (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
+async fn record_unmet(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    parsed: Result<Json<UnmetBody>, JsonRejection>,
+) -> ApiResult {
+    let Json(b) = parsed?;
+    let person = person_id(&b.person_id)?;
+    let unmet =
+        state.interventions().record_unmet(&me.actor, person, &b.need, &b.reason).await.map_err(refused(&context))?;
+    let month = format!("{:04}-{:02}", unmet.on.year(), unmet.on.month());
+    let row = UnmetRowDto {
+        need: unmet.need.to_string(),
+        area: unmet.area,
+        month,
+        reason: unmet.reason.code(),
+        count: Some(1),
+        suppressed: false,
+    };
+    Ok((StatusCode::CREATED, Json(row)).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnmetRowDto {
+    need: String,
+    area: String,
+    /// `YYYY-MM`.
+    month: String,
+    reason: &'static str,
+    /// Null when suppressed (fewer than the report's minimum).
+    count: Option<u32>,
+    suppressed: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UnmetReportDto {
+    from: String,
+    to: String,
+    /// Counts below this are not disclosed.
+    minimum: u32,
+    rows: Vec<UnmetRowDto>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportQuery {
+    /// First day (default: a year ago).
+    from: Option<String>,
+    /// Last day (default: today).
+    to: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/reports/unmet-need", params(ReportQuery),
+    responses((status = 200, description = "Needed but unavailable, by need, area, month and reason; small counts suppressed", body = UnmetReportDto),
+        (status = 403, description = "Only commissioners and analysts read it (problem JSON)", body = Problem)))]
+async fn unmet_report(State(state): State<AppState>, Member(me, _): Member, Query(q): Query<ReportQuery>) -> ApiResult {
+    let service = state.interventions();
+    let today = service.today();
+    let day = |raw: Option<&str>, default| match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(text) => domain::validation::read_date(text).ok_or(WebError::NotFound),
+        None => Ok(default),
+    };
+    let from = day(q.from.as_deref(), today - jiff::Span::new().days(365))?;
+    let to = day(q.to.as_deref(), today)?;
+    let rows = service
+        .unmet_report(&me.actor, from, to)
+        .await?
+        .into_iter()
+        .map(|(k, shown)| UnmetRowDto {
+            need: k.need,
+            area: k.area,
+            month: k.month,
+            reason: k.reason.code(),
+            count: match shown {
+                Disclosed::Count { count } => Some(count),
+                Disclosed::FewerThan { .. } => None,
+            },
+            suppressed: matches!(shown, Disclosed::FewerThan { .. }),
+        })
+        .collect();
+    let minimum = domain::interventions::DISCLOSURE_MINIMUM;
+    Ok(Json(UnmetReportDto { from: from.to_string(), to: to.to_string(), minimum, rows }).into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct WebhookBody {
+    /// Where events are posted.
+    url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WebhookDto {
+    id: String,
+    url: String,
+    /// The signing secret, `whsec_` + base64; shown only in this answer.
+    secret: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/webhooks", request_body = WebhookBody,
+    responses((status = 201, description = "Subscribed: every event about the provider's referrals is posted, signed as Standard Webhooks describes", body = WebhookDto),
+        (status = 403, description = "Only a provider's members subscribe (problem JSON)", body = Problem),
+        (status = 422, description = "The URL is not valid (problem JSON)", body = Problem)))]
+async fn subscribe(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    parsed: Result<Json<WebhookBody>, JsonRejection>,
+) -> ApiResult {
+    let Json(b) = parsed?;
+    let mut secret = vec![0u8; 24];
+    getrandom::fill(&mut secret).map_err(|_| WebError::internal("no randomness"))?;
+    let hook = state.webhooks().subscribe(&me.actor, &b.url, secret).await.map_err(refused(&context))?;
+    let body = WebhookDto {
+        id: hook.id.to_string(),
+        url: hook.url.clone(),
+        secret: Some(crate::webhooks::secret_text(&hook.secret)),
+    };
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryDto {
+    /// The outbox position of the event.
+    position: i64,
+    /// `pending`, `delivered` or `failed`.
+    state: &'static str,
+    attempts: u32,
+    next_attempt_at: String,
+    last_status: Option<u16>,
+    last_error: Option<String>,
+    delivered_at: Option<String>,
+}
+
+fn delivery_dto(d: &Delivery) -> DeliveryDto {
+    DeliveryDto {
+        position: d.position,
+        state: d.state.code(),
+        attempts: d.attempts,
+        next_attempt_at: d.next_attempt_at.to_string(),
+        last_status: d.last_status,
+        last_error: d.last_error.clone(),
+        delivered_at: d.delivered_at.map(|t| t.to_string()),
+    }
+}
+
+fn webhook_id(raw: &str) -> Result<WebhookId, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound)
+}
+
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", params(("id" = String, Path)),
+    responses((status = 200, description = "The delivery log, newest first", body = Vec<DeliveryDto>),
+        (status = 404, description = "No such subscription of this member's provider (problem JSON)", body = Problem)))]
+async fn deliveries(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
+    let log = state.webhooks().deliveries(&me.actor, webhook_id(&id)?).await?;
+    Ok(Json(log.iter().map(delivery_dto).collect::<Vec<_>>()).into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct ReplayBody {
+    /// Deliver again every event from this outbox position on.
+    from: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReplayDto {
+    queued: u64,
+}
+
+#[utoipa::path(post, path = "/api/v1/webhooks/{id}/replay", params(("id" = String, Path)), request_body = ReplayBody,
+    responses((status = 200, description = "The events queued again", body = ReplayDto),
+        (status = 404, description = "No such subscription of this member's provider (problem JSON)", body = Problem)))]
+async fn replay(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<ReplayBody>, JsonRejection>,
+) -> ApiResult {
+    let Json(b) = parsed?;
+    let queued = state.webhooks().replay(&me.actor, webhook_id(&id)?, b.from).await?;
+    Ok(Json(ReplayDto { queued }).into_response())
+}

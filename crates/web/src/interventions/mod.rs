@@ -1,0 +1,539 @@
+//! Interventions pages: for probation the finder with honest waits, referring and recording
+//! unmet need (`/people/{id}/interventions`); the referral both sides work on
+//! (`/referrals/{id}`); for providers their incoming referrals, waiting list, sessions register
+//! and outcomes (`/provider/referrals`) and their catalogue (`/provider/catalogue`); for
+//! commissioners waits and unmet need (`/commissioning`). The JSON form is
+//! `api/interventions.rs`.
+
+mod views;
+
+use crate::AppState;
+use crate::auth::{Member, RequestContext, SignedIn};
+use crate::error::WebError;
+use crate::forms::{ErrorList, Posted};
+use crate::lookup::agency_name;
+use crate::page::{Page, after_post, ok};
+use crate::people::PersonPath;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use domain::directory::DirectoryStore;
+use domain::ids::{PersonId, ReferralId, TaskId};
+use domain::interventions::ports::ReferralQuery;
+use domain::interventions::service::{NewReferral, may_commission};
+use domain::interventions::{
+    Achievement, ChangeInput, DEFAULT_WAIT_THRESHOLD_DAYS, Disclosed, InterventionInput, ReasonCategory,
+    ReferralStatus, Side, UnmetReason,
+};
+use serde::Deserialize;
+use views::*;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/people/{id}/interventions", get(finder))
+        .route("/people/{id}/referrals", post(refer))
+        .route("/people/{id}/unmet-need", post(record_unmet))
+        .route("/referrals/{id}", get(referral))
+        .route("/referrals/{id}/changes", post(change))
+        .route("/provider/referrals", get(provider_referrals))
+        .route("/provider/catalogue", get(catalogue).post(add_to_catalogue))
+        .route("/commissioning", get(commissioning))
+}
+
+fn referral_id(raw: &str) -> Result<ReferralId, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound)
+}
+
+/// (value, label) of each life domain, for the unmet-need form.
+fn domain_choices(state: &AppState, context: &RequestContext) -> Vec<(String, String)> {
+    state
+        .beyond
+        .screening
+        .domains
+        .iter()
+        .map(|d| (d.key.to_string(), d.label.get(context.texts.lang.pack()).to_string()))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "interventions_finder.html")]
+struct FinderPage {
+    page: Page,
+    id: PersonId,
+    name: String,
+    needs: Vec<String>,
+    found: Vec<FoundView>,
+    unaddressed: Vec<(String, String)>,
+    referrals: Vec<ReferralLine>,
+    domains: Vec<(String, String)>,
+    reasons: Vec<(&'static str, String)>,
+    threshold_weeks: u32,
+    task: String,
+    recorded: bool,
+    errors: ErrorList,
+    posted: Posted,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct FinderQuery {
+    /// The plan task a referral made here fulfils.
+    task: String,
+    recorded: Option<String>,
+}
+
+async fn finder_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: PersonId,
+    task: String,
+    recorded: bool,
+    errors: ErrorList,
+    posted: Posted,
+) -> Result<FinderPage, WebError> {
+    let t = context.texts;
+    let service = state.interventions();
+    let finding = service.find(&me.actor, id).await?;
+    let query = ReferralQuery { provider: None, referrer: None, person: Some(id), statuses: vec![], limit: 100 };
+    let referrals = service.list(&me.actor, query).await?;
+    let agencies = state.store.agencies().await?;
+    let found = finding
+        .found
+        .iter()
+        .map(|f| {
+            let provider = agency_name(&agencies, f.intervention.provider);
+            found_view(f, provider, &state.beyond, t, DEFAULT_WAIT_THRESHOLD_DAYS)
+        })
+        .collect();
+    let name = finding.person.display_name();
+    Ok(FinderPage {
+        page: Page::new(context, &t.fill("interventions.finder.title", &[("name", &name)])),
+        id,
+        name,
+        needs: finding.needs.iter().map(|n| domain_label(&state.beyond, n.as_str(), t)).collect(),
+        found,
+        unaddressed: finding
+            .unaddressed
+            .iter()
+            .map(|n| (n.to_string(), domain_label(&state.beyond, n.as_str(), t)))
+            .collect(),
+        referrals: referrals.iter().map(|(r, n)| referral_line(r, n, t)).collect(),
+        domains: domain_choices(state, context),
+        reasons: UnmetReason::ALL
+            .iter()
+            .map(|r| (r.code(), t.get(&format!("unmet.reason.{}", r.code())).to_string()))
+            .collect(),
+        threshold_weeks: DEFAULT_WAIT_THRESHOLD_DAYS / 7,
+        task,
+        recorded,
+        errors,
+        posted,
+    })
+}
+
+/// `GET /people/{id}/interventions`: what fits the person's needs, with the wait.
+async fn finder(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    Query(q): Query<FinderQuery>,
+) -> Result<Response, WebError> {
+    let recorded = q.recorded.is_some();
+    ok(&finder_page(&state, &me, &context, id, q.task, recorded, ErrorList::default(), Posted::default()).await?)
+}
+
+/// `POST /people/{id}/referrals`: refers to the chosen intervention and opens the referral.
+async fn refer(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let result = async {
+        // An id that does not parse names no intervention: the service, after checking the
+        // member's access to the person, answers that the intervention is to be chosen.
+        let intervention =
+            posted.get("intervention_id").trim().parse().unwrap_or(domain::ids::InterventionId(uuid::Uuid::nil()));
+        let task = posted.get("task").trim().parse::<TaskId>().ok();
+        let new = NewReferral {
+            person: id,
+            intervention,
+            task,
+            needs: vec![],
+            risks: posted.get("risks"),
+            basis: posted.get("basis"),
+            note: posted.get("note"),
+            send: true,
+        };
+        let referral = state.interventions().refer(&me.actor, new).await?;
+        Ok(format!("/referrals/{}", referral.id))
+    }
+    .await;
+    let task = posted.get("task");
+    after_post(result, context.texts, |errors| finder_page(&state, &me, &context, id, task, false, errors, posted))
+        .await
+}
+
+/// `POST /people/{id}/unmet-need`: nothing fits, or the wait is too long.
+async fn record_unmet(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let result = state
+        .interventions()
+        .record_unmet(&me.actor, id, &posted.get("need"), &posted.get("reason"))
+        .await
+        .map(|_| format!("/people/{id}/interventions?recorded=1"));
+    after_post(result, context.texts, |errors| {
+        finder_page(&state, &me, &context, id, String::new(), false, errors, posted)
+    })
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "referral.html")]
+struct ReferralPage {
+    page: Page,
+    id: String,
+    person_id: String,
+    person: views::PersonShared,
+    intervention: String,
+    provider: String,
+    status: String,
+    status_code: &'static str,
+    side: &'static str,
+    queue_position: Option<u32>,
+    needs: String,
+    risks: String,
+    basis: String,
+    note: String,
+    created_on: String,
+    started_on: String,
+    ended_on: String,
+    /// (action, label) of the moves the reader's side may make now.
+    moves: Vec<(&'static str, String)>,
+    reasons: Vec<(&'static str, String)>,
+    achievements: Vec<(&'static str, String)>,
+    progress: Vec<(String, String)>,
+    outcomes: Vec<String>,
+    history: Vec<ChangeRow>,
+    sessions: Vec<(String, String, String)>,
+    delivering: bool,
+    can_complete: bool,
+    open: bool,
+    errors: ErrorList,
+    posted: Posted,
+}
+
+fn move_action(status: ReferralStatus) -> &'static str {
+    match status {
+        ReferralStatus::Sent => "send",
+        ReferralStatus::Accepted => "accept",
+        ReferralStatus::Declined => "decline",
+        ReferralStatus::Waiting => "wait",
+        ReferralStatus::Started => "start",
+        ReferralStatus::Completed => "complete",
+        ReferralStatus::EndedEarly => "end_early",
+        ReferralStatus::Withdrawn => "withdraw",
+        ReferralStatus::Draft => "draft",
+    }
+}
+
+async fn referral_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: ReferralId,
+    errors: ErrorList,
+    posted: Posted,
+) -> Result<ReferralPage, WebError> {
+    let t = context.texts;
+    let file = state.interventions().view(&me.actor, id).await?;
+    let r = &file.referral;
+    let zone = &state.config.time_zone;
+    let label = |s: ReferralStatus| t.get(&format!("referral.status.{}", s.code())).to_string();
+    let moves = file
+        .next
+        .iter()
+        .filter(|s| **s != ReferralStatus::Completed)
+        .map(|s| (move_action(*s), t.get(&format!("referral.action.{}", move_action(*s))).to_string()))
+        .collect();
+    Ok(ReferralPage {
+        page: Page::new(
+            context,
+            &t.fill("referral.title", &[("intervention", &r.intervention_name), ("name", &file.person.name)]),
+        ),
+        id: r.id.to_string(),
+        person_id: r.person.to_string(),
+        person: views::PersonShared {
+            name: file.person.name.clone(),
+            birth_date: file.person.birth_date.map(|d| d.to_string()).unwrap_or_default(),
+            phone: file.person.phone.clone().unwrap_or_default(),
+            email: file.person.email.clone().unwrap_or_default(),
+            address: file.person.address.clone().unwrap_or_default(),
+        },
+        intervention: r.intervention_name.clone(),
+        provider: agency_name(&state.store.agencies().await?, r.provider),
+        status: label(r.status),
+        status_code: r.status.code(),
+        side: file.side.code(),
+        queue_position: file.queue_position,
+        needs: r.shared.needs.iter().map(|n| domain_label(&state.beyond, n.as_str(), t)).collect::<Vec<_>>().join(", "),
+        risks: r.shared.risks.clone(),
+        basis: r.shared.basis.clone(),
+        note: r.note.clone(),
+        created_on: r.created_on.to_string(),
+        started_on: r.started_on.map(|d| d.to_string()).unwrap_or_default(),
+        ended_on: r.ended_on.map(|d| d.to_string()).unwrap_or_default(),
+        moves,
+        reasons: ReasonCategory::ALL
+            .iter()
+            .map(|c| (c.code(), t.get(&format!("referral.reason.{}", c.code())).to_string()))
+            .collect(),
+        achievements: Achievement::ALL
+            .iter()
+            .map(|a| (a.code(), t.get(&format!("referral.achievement.{}", a.code())).to_string()))
+            .collect(),
+        progress: r
+            .progress()
+            .into_iter()
+            .map(|(o, a)| {
+                let shown = a.map_or_else(
+                    || t.get("referral.progress.none").to_string(),
+                    |a| t.get(&format!("referral.achievement.{}", a.code())).to_string(),
+                );
+                (o, shown)
+            })
+            .collect(),
+        outcomes: r.outcomes.clone(),
+        history: r.history.iter().map(|c| change_row(c, t, zone)).collect(),
+        sessions: r
+            .sessions()
+            .map(|s| {
+                (
+                    s.on.to_string(),
+                    t.get(&format!("referral.attended.{}", s.attended.code())).to_string(),
+                    s.reason.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        delivering: file.side == Side::Provider && r.status == ReferralStatus::Started,
+        can_complete: file.next.contains(&ReferralStatus::Completed),
+        open: !r.status.has_ended(),
+        errors,
+        posted,
+    })
+}
+
+/// `GET /referrals/{id}`: the referral as the reader's side may see it (audited).
+async fn referral(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    ok(&referral_page(&state, &me, &context, referral_id(&id)?, ErrorList::default(), Posted::default()).await?)
+}
+
+/// `POST /referrals/{id}/changes`: one change, as the API's tagged body.
+async fn change(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let id = referral_id(&id)?;
+    let input = ChangeInput {
+        action: posted.get("action"),
+        date: posted.get("date"),
+        attended: posted.get("attended"),
+        reason: posted.get("reason"),
+        note: posted.get("note"),
+        text: posted.get("text"),
+        outcome: posted.get("outcome"),
+        achievement: posted.get("achievement"),
+        field: posted.get("field"),
+        value: posted.get("value"),
+        achievements: posted.all("achievements"),
+    };
+    let result = state.interventions().change(&me.actor, id, &input).await.map(|_| format!("/referrals/{id}"));
+    after_post(result, context.texts, |errors| referral_page(&state, &me, &context, id, errors, posted)).await
+}
+
+#[derive(Template)]
+#[template(path = "provider_referrals.html")]
+struct ProviderPage {
+    page: Page,
+    view: &'static str,
+    tabs: Vec<(&'static str, String)>,
+    lines: Vec<ReferralLine>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ProviderQuery {
+    view: String,
+}
+
+/// `GET /provider/referrals?view=incoming|waiting|sessions|outcomes`: the provider's work.
+async fn provider_referrals(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Query(q): Query<ProviderQuery>,
+) -> Result<Response, WebError> {
+    use ReferralStatus::*;
+    let t = context.texts;
+    let (view, statuses) = match q.view.as_str() {
+        "waiting" => ("waiting", vec![Accepted, Waiting]),
+        "sessions" => ("sessions", vec![Started]),
+        "outcomes" => ("outcomes", vec![Completed, EndedEarly, Declined, Withdrawn]),
+        _ => ("incoming", vec![Sent]),
+    };
+    let query = ReferralQuery { provider: None, referrer: None, person: None, statuses, limit: 200 };
+    let mut lines: Vec<ReferralLine> =
+        state.interventions().list(&me.actor, query).await?.iter().map(|(r, n)| referral_line(r, n, t)).collect();
+    if view == "waiting" {
+        // Oldest first: the order they get a place in.
+        lines.reverse();
+    }
+    let tabs = ["incoming", "waiting", "sessions", "outcomes"]
+        .into_iter()
+        .map(|v| (v, t.get(&format!("provider.view.{v}")).to_string()))
+        .collect();
+    let page = Page::new(&context, t.get("provider.title"));
+    ok(&ProviderPage { page, view, tabs, lines })
+}
+
+#[derive(Template)]
+#[template(path = "provider_catalogue.html")]
+struct CataloguePage {
+    page: Page,
+    entries: Vec<(String, String, String, String, String)>,
+    kinds: Vec<(&'static str, String)>,
+    domains: Vec<(String, String)>,
+    errors: ErrorList,
+    posted: Posted,
+}
+
+async fn catalogue_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    errors: ErrorList,
+    posted: Posted,
+) -> Result<CataloguePage, WebError> {
+    let t = context.texts;
+    let service = state.interventions();
+    let own = service.own_catalogue(&me.actor).await?;
+    let waits = service.waits(&own).await?;
+    let entries = own
+        .iter()
+        .zip(waits)
+        .map(|(i, w)| {
+            let kind = t.get(&format!("interventions.kind.{}", i.kind.code())).to_string();
+            (i.name.clone(), kind, format_text(i, t), i.capacity.to_string(), wait_text(w, t))
+        })
+        .collect();
+    Ok(CataloguePage {
+        page: Page::new(context, t.get("catalogue.title")),
+        entries,
+        kinds: domain::interventions::InterventionKind::ALL
+            .iter()
+            .map(|k| (k.code(), t.get(&format!("interventions.kind.{}", k.code())).to_string()))
+            .collect(),
+        domains: domain_choices(state, context),
+        errors,
+        posted,
+    })
+}
+
+/// `GET /provider/catalogue`: the provider's own entries with their current wait.
+async fn catalogue(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
+    ok(&catalogue_page(&state, &me, &context, ErrorList::default(), Posted::default()).await?)
+}
+
+/// `POST /provider/catalogue`: a new entry.
+async fn add_to_catalogue(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let input = InterventionInput {
+        name: posted.get("name"),
+        description: posted.get("description"),
+        kind: posted.get("kind"),
+        needs: posted.all("needs").join("\n"),
+        min_age: posted.get("min_age"),
+        max_age: posted.get("max_age"),
+        sexes: String::new(),
+        risk_levels: String::new(),
+        languages: posted.get("languages"),
+        group_starts: posted.get("group_starts"),
+        sessions: posted.get("sessions"),
+        duration_weeks: posted.get("duration_weeks"),
+        outcomes: posted.get("outcomes"),
+        capacity: posted.get("capacity"),
+        unit_cost_cents: posted.get("unit_cost_cents"),
+        areas: posted.get("areas"),
+    };
+    let result = state
+        .interventions()
+        .save_intervention(&me.actor, None, &input, true)
+        .await
+        .map(|_| "/provider/catalogue".to_string());
+    after_post(result, context.texts, |errors| catalogue_page(&state, &me, &context, errors, posted)).await
+}
+
+#[derive(Template)]
+#[template(path = "commissioning.html")]
+struct CommissioningPage {
+    page: Page,
+    waits: Vec<(String, String, String, String)>,
+    unmet: Vec<(String, String, String, String, String)>,
+    minimum: u32,
+}
+
+/// `GET /commissioning`: every intervention's wait and the needed-but-unavailable report.
+async fn commissioning(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
+    if !may_commission(&me.actor) {
+        return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
+    }
+    let t = context.texts;
+    let service = state.interventions();
+    let today = service.today();
+    let report = service.unmet_report(&me.actor, today - jiff::Span::new().days(365), today).await?;
+    let all = {
+        use domain::interventions::ports::InterventionStore;
+        state.store.interventions_for(&[]).await?
+    };
+    let waits = service.waits(&all).await?;
+    let agencies = state.store.agencies().await?;
+    let rows = all
+        .iter()
+        .zip(waits)
+        .map(|(i, w)| {
+            let needs =
+                i.needs.iter().map(|n| domain_label(&state.beyond, n.as_str(), t)).collect::<Vec<_>>().join(", ");
+            (i.name.clone(), agency_name(&agencies, i.provider), needs, wait_text(w, t))
+        })
+        .collect();
+    let unmet = report
+        .into_iter()
+        .map(|(k, shown)| {
+            let count = match shown {
+                Disclosed::Count { count } => count.to_string(),
+                Disclosed::FewerThan { minimum } => {
+                    t.fill("commissioning.fewer_than", &[("minimum", &minimum.to_string())])
+                }
+            };
+            let reason = t.get(&format!("unmet.reason.{}", k.reason.code())).to_string();
+            (domain_label(&state.beyond, &k.need, t), k.area, k.month, reason, count)
+        })
+        .collect();
+    let page = Page::new(&context, t.get("commissioning.title"));
+    ok(&CommissioningPage { page, waits: rows, unmet, minimum: domain::interventions::DISCLOSURE_MINIMUM })
+}
