@@ -36,3 +36,5 @@ pub mod conference;
 pub mod measures;
 pub mod plan;
 pub mod screening;
+// Personal funds and mentors (issue 20).
+pub mod funds;

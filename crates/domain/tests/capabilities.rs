@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const CAPABILITIES: [&str; 11] = [
+const CAPABILITIES: [&str; 12] = [
     "people",
     "access",
     "zsm",
@@ -18,6 +18,7 @@ const CAPABILITIES: [&str; 11] = [
     "notifications",
     "admin",
     "partnership",
+    "funds",
 ];
 
 /// The inner modules a capability folder may have (each a file or a folder), besides `mod.rs`,

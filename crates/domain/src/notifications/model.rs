@@ -56,10 +56,13 @@ pub enum EventKind {
     TeamInvitation,
     TeamInvitationAccepted,
     TeamInvitationDeclined,
+    // Personal funds and mentors (issue 20).
+    MentorMatched,
+    FundAllocated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 27] = [
+    pub const ALL: [EventKind; 29] = [
         Self::PlanTaskAssigned,
         Self::PlanTaskCancelled,
         Self::PlanActivated,
@@ -87,6 +90,8 @@ impl EventKind {
         Self::TeamInvitation,
         Self::TeamInvitationAccepted,
         Self::TeamInvitationDeclined,
+        Self::MentorMatched,
+        Self::FundAllocated,
     ];
 
     pub fn code(self) -> &'static str {
@@ -118,6 +123,8 @@ impl EventKind {
             Self::TeamInvitation => "team.invitation",
             Self::TeamInvitationAccepted => "team.invitation.accepted",
             Self::TeamInvitationDeclined => "team.invitation.declined",
+            Self::MentorMatched => "mentor.matched",
+            Self::FundAllocated => "fund.allocated",
         }
     }
 
@@ -143,10 +150,13 @@ pub enum SubjectKind {
     ExclusionOrder,
     ZsmCase,
     Invitation,
+    // Personal funds and mentors (issue 20).
+    MentorMatch,
+    Fund,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 8] = [
+    pub const ALL: [SubjectKind; 10] = [
         Self::Person,
         Self::Plan,
         Self::ConferenceRequest,
@@ -155,6 +165,8 @@ impl SubjectKind {
         Self::ExclusionOrder,
         Self::ZsmCase,
         Self::Invitation,
+        Self::MentorMatch,
+        Self::Fund,
     ];
 
     pub fn code(self) -> &'static str {
@@ -167,6 +179,8 @@ impl SubjectKind {
             Self::ExclusionOrder => "exclusion_order",
             Self::ZsmCase => "zsm_case",
             Self::Invitation => "invitation",
+            Self::MentorMatch => "mentor_match",
+            Self::Fund => "fund",
         }
     }
 
