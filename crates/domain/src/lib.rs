@@ -38,3 +38,4 @@ pub mod plan;
 pub mod screening;
 // Personal funds and mentors (issue 20).
 pub mod funds;
+pub mod mentoring;

@@ -260,6 +260,22 @@ impl AppState {
         }
     }
 
+    pub(crate) fn funds(&self) -> domain::funds::service::Funds<'_, Store> {
+        domain::funds::service::Funds {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+        }
+    }
+
+    pub(crate) fn mentoring(&self) -> domain::mentoring::service::Mentoring<'_, Store> {
+        domain::mentoring::service::Mentoring {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+        }
+    }
+
     pub(crate) fn notifications(&self) -> domain::notifications::service::Notifications<'_, Store> {
         domain::notifications::service::Notifications {
             store: &self.store,

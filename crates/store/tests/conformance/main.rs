@@ -18,6 +18,7 @@ mod conference_limits;
 mod evidence;
 mod evidence_notify;
 mod foundation;
+mod funds;
 mod measures;
 mod not_desist;
 mod outbox;

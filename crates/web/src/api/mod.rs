@@ -8,7 +8,10 @@
 mod account;
 mod admin;
 mod auth;
+// Personal funds and mentors (issue 20).
+mod funds;
 mod measures;
+mod mentoring;
 mod notifications;
 mod people;
 mod plan;
@@ -35,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(sessions::routes())
         .merge(zsm::routes())
+        .merge(funds::routes())
+        .merge(mentoring::routes())
 }
 
 #[derive(OpenApi)]
@@ -58,5 +63,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(account::AccountApiDoc::openapi());
     doc.merge(admin::AdminApiDoc::openapi());
     doc.merge(zsm::ZsmApiDoc::openapi());
+    doc.merge(funds::FundsApiDoc::openapi());
+    doc.merge(mentoring::MentoringApiDoc::openapi());
     Json(doc)
 }
