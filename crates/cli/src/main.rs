@@ -4,6 +4,7 @@
 //! hostile sign-in load.
 
 mod admin;
+mod bench_funds;
 mod bench_http;
 mod bench_logins;
 mod bench_people;
@@ -103,6 +104,10 @@ enum BenchCommand {
     /// 64 partners saving their own sections of 200 open ZSM cases at once, over HTTP, on
     /// SQLite and (with --postgres-url) PostgreSQL: conflicts, lost updates, p50/p99.
     Sections(bench_sections::SectionsBenchArgs),
+    /// Personal funds (issue 20): concurrent clients posting transfers against hot accounts
+    /// over HTTP, on SQLite and (with --postgres-url) PostgreSQL: invariant violations
+    /// (target 0), throughput, p99 beside /healthz.
+    Funds(bench_funds::FundsBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -167,6 +172,7 @@ async fn run(command: Command, config: Config, clock: Arc<dyn Clock>) -> anyhow:
         Command::Bench(BenchCommand::Plans(args)) => bench_plans::run(args, config, clock.as_ref()).await,
         Command::Bench(BenchCommand::Logins(args)) => bench_logins::run(args, clock.as_ref()).await,
         Command::Bench(BenchCommand::Sections(args)) => bench_sections::run(args, config, clock.as_ref()).await,
+        Command::Bench(BenchCommand::Funds(args)) => bench_funds::run(args, config, clock.as_ref()).await,
     }
 }
 

@@ -241,7 +241,7 @@ impl FundStore for Store {
                 for entry in audit {
                     insert_audit!(tx, entry);
                 }
-                Ok(())
+                Ok(Ok(()))
             })
         }
         .await;

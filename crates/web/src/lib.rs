@@ -23,11 +23,13 @@ mod csrf;
 mod error;
 mod evidence;
 mod forms;
+mod funds;
 mod headers;
 pub mod i18n;
 mod limits;
 mod lookup;
 mod measures;
+mod mentoring;
 mod metrics;
 mod notifications;
 mod page;
@@ -319,6 +321,8 @@ pub fn app(state: AppState) -> Router {
         .merge(measures::routes())
         .merge(evidence::routes())
         .merge(notifications::routes())
+        .merge(funds::routes())
+        .merge(mentoring::routes())
         .merge(metrics::routes())
         .merge(sessions::routes())
         .merge(account::routes())

@@ -31,6 +31,11 @@ pub struct Page {
     pub administers: bool,
     /// Whether the member works with persons: shows "Invitations" in the menu.
     pub views_persons: bool,
+    /// Personal funds and mentors (issue 20): which of "Funds", "My mentees" and "Mentors"
+    /// the menu shows (a fund keeper's roles, a mentor, a mentor coordinator).
+    pub keeps_funds: bool,
+    pub mentors: bool,
+    pub coordinates_mentors: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -66,6 +71,14 @@ impl Page {
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManageMembers));
         let views_persons =
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ViewPerson));
+        let has_role = |roles: &[domain::access::Role]| {
+            context.signed_in.as_ref().is_some_and(|s| s.actor.roles.iter().any(|r| roles.contains(r)))
+        };
+        use domain::access::Role;
+        let keeps_funds =
+            has_role(&[Role::ProbationOfficer, Role::ProviderWorker, Role::MunicipalityOfficer, Role::ProcessManager]);
+        let mentors = has_role(&[Role::Mentor]);
+        let coordinates_mentors = has_role(&[Role::ProviderWorker]);
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -79,6 +92,9 @@ impl Page {
             manages_plans,
             administers,
             views_persons,
+            keeps_funds,
+            mentors,
+            coordinates_mentors,
             unread,
             unread_count,
             unread_label,

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use store::Store;
 
 /// (username, display name, agency index, role)
-pub(super) const MEMBERS: [(&str, &str, usize, Role); 11] = [
+pub(super) const MEMBERS: [(&str, &str, usize, Role); 13] = [
     ("politie", "Inspecteur Sanne Bakker", 0, Role::PoliceOfficer),
     ("officier", "Mr. Pieter Visser", 1, Role::Prosecutor),
     ("reclassering", "Fatima El Amrani", 2, Role::ProbationOfficer),
@@ -22,6 +22,10 @@ pub(super) const MEMBERS: [(&str, &str, usize, Role); 11] = [
     ("mentor", "Henk Bos", 9, Role::Mentor),
     ("analist", "Daan Meijer", 6, Role::Analyst),
     ("beheer", "Functioneel beheer", 6, Role::Administrator),
+    // Personal funds and mentors (issue 20): the second probation officer who approves orders
+    // above a fund's threshold, and the mentoring agency's coordinator.
+    ("goedkeurder", "Jeroen de Wit", 2, Role::ProbationOfficer),
+    ("mentorcoordinator", "Ans Vermeulen", 9, Role::ProviderWorker),
 ];
 
 pub(super) const AGENCIES: [(&str, AgencyKind); 10] = [

@@ -8,6 +8,7 @@
 
 mod beyond;
 mod directory;
+mod funds;
 mod measures;
 mod people;
 mod zsm;
@@ -75,6 +76,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let zsm = zsm::seed_zsm_demo(&store, &table, now).await?;
     let beyond = beyond::seed_beyond(&store, &cast, now).await?;
     measures::seed_measures(&store, &cast, &people, now, Some(beyond.shoplifter)).await?;
+    let funded = funds::seed_funds(&store, &cast, &people, beyond.shoplifter, now).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",
@@ -100,6 +102,12 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
             "A person to start with: Gerrit Hoekstra, 56, shoplifts alcohol and steals bikes; his shared plan \
              is at http://{address}/people/{}/plan (sign in as procesregisseur).",
             beyond.shoplifter
+        );
+        println!(
+            "Personal funds: {} funds; Gerrit's fund at http://{address}/people/{}/fund (reclassering), an order \
+             waiting for approval at /funds (goedkeurder); the mentor's {} mentees at /mentor (mentor), the \
+             coordinator's list at /mentoring (mentorcoordinator).",
+            funded.funds, beyond.shoplifter, funded.mentees
         );
         println!("Stop with Ctrl-C.");
     })

@@ -12,7 +12,9 @@ use crate::funds::workflow::{Effect, FundError, Maker, check_approval, opening_t
 use crate::ids::PersonId;
 use crate::notifications::{Audience, Event, EventKind, Subject, SubjectKind};
 use crate::people::ports::PeopleStore;
-use crate::service::{Authorised, RuleError, ServiceError, ServiceResult, authorise_person, today_in};
+use crate::service::{
+    Authorised, RuleError, ServiceError, ServiceResult, authorise_person, listed_with_names, today_in,
+};
 use crate::validation::{FieldError, ValidationErrors, optional_text, required_text};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -129,6 +131,10 @@ pub struct Ledger {
     pub fund: Fund,
     pub accounts: Vec<Account>,
     pub open: Vec<OpenCommitment>,
+    /// Every transfer, in the order recorded (for the spend report).
+    pub transfers: Vec<Transfer>,
+    /// The names of the people on the ledger whom the member may see (listed and audited).
+    pub names: std::collections::BTreeMap<PersonId, String>,
 }
 
 /// A person's funds and what they bought: the statement.
@@ -336,7 +342,13 @@ impl<S: FundStore + PeopleStore + AuditLog> Funds<'_, S> {
         let fund = self.kept_fund(actor, fund, "funds: ledger").await?;
         let accounts = self.store.accounts(fund.id).await?;
         let open = self.store.open_commitments(fund.id).await?;
-        Ok(Ledger { fund, accounts, open })
+        let transfers = self.store.transfers_of_fund(fund.id).await?;
+        let mut people: Vec<PersonId> = accounts.iter().filter_map(|a| a.code.person()).collect();
+        people.dedup();
+        let named =
+            listed_with_names(self.store, actor, people, |p| *p, "funds: ledger", self.clock.now(), self.today())
+                .await?;
+        Ok(Ledger { fund, accounts, open, transfers, names: named.into_iter().collect() })
     }
 
     /// Funds the actor's agency holds.
@@ -383,4 +395,25 @@ pub fn invariant_violations(accounts: &[Account]) -> Vec<String> {
         found.push(format!("balances do not sum to zero: posted {posted}, pending {pending}"));
     }
     found
+}
+
+/// What was spent per person and goal (posted spend less reversed spend), largest first.
+pub fn spend_by_goal(transfers: &[Transfer]) -> Vec<(PersonId, String, i64)> {
+    let goals: std::collections::BTreeMap<TransferId, &Transfer> = transfers.iter().map(|t| (t.id, t)).collect();
+    let mut spent: std::collections::BTreeMap<(PersonId, String), i64> = std::collections::BTreeMap::new();
+    for t in transfers {
+        let (sign, goal_of) = match (t.kind, t.debit) {
+            (TransferKind::Post, _) => (1, t),
+            (TransferKind::Reverse, AccountCode::Spent(_)) => {
+                (-1, t.reverses.and_then(|r| goals.get(&r).copied()).unwrap_or(t))
+            }
+            _ => continue,
+        };
+        if let Some(person) = t.person {
+            *spent.entry((person, goal_of.goal.clone())).or_default() += sign * t.amount_cents;
+        }
+    }
+    let mut lines: Vec<(PersonId, String, i64)> = spent.into_iter().map(|((p, g), c)| (p, g, c)).collect();
+    lines.sort_by(|a, b| b.2.cmp(&a.2));
+    lines
 }

@@ -12,6 +12,7 @@ pub trait MentoringStore: Send + Sync {
     fn save_profile(
         &self,
         profile: &MentorProfile,
+        at: jiff::Timestamp,
         audit: &[AuditEntry],
     ) -> impl Future<Output = StoreResult<()>> + Send;
     fn profile(&self, member: MemberId) -> impl Future<Output = StoreResult<Option<MentorProfile>>> + Send;

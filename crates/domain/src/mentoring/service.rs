@@ -69,6 +69,7 @@ pub struct ContactInput {
 #[derive(Debug, Clone)]
 pub struct CoordinatorLine {
     pub matched: MentorMatch,
+    pub person_name: String,
     pub mentor_name: String,
     pub last_contact: Option<Date>,
     pub overdue: bool,
@@ -339,11 +340,29 @@ impl<S: MentoringStore + PeopleStore + AuditLog> Mentoring<'_, S> {
         let ids: Vec<Uuid> = matches.iter().map(|m| m.id).collect();
         let contacts = self.store.contacts(&ids).await?;
         let profiles = self.store.profiles().await?;
+        let now = self.clock.now();
+        let mut names = std::collections::BTreeMap::new();
+        let mut audit = Vec::new();
+        for m in &matches {
+            if let Some(person) = self.store.person(m.person).await? {
+                names.insert(m.person, person.display_name());
+                audit.push(AuditEntry::new(
+                    actor,
+                    now,
+                    Some(m.person),
+                    AuditAction::Listed,
+                    "mentoring: coordinator",
+                    consent_basis(m),
+                ));
+            }
+        }
+        self.store.append(&audit).await?;
         let mut lines: Vec<CoordinatorLine> = matches
             .into_iter()
             .map(|m| {
                 let own: Vec<Contact> = contacts.iter().filter(|c| c.match_id == m.id).cloned().collect();
                 CoordinatorLine {
+                    person_name: names.get(&m.person).cloned().unwrap_or_default(),
                     mentor_name: profiles
                         .iter()
                         .find(|p| p.member == m.mentor)
