@@ -18,6 +18,7 @@ mod duplicates;
 mod evidence;
 mod evidence_cache;
 mod export;
+mod funds;
 mod help_tasks;
 mod languages;
 mod measures;
