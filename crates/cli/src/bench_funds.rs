@@ -278,7 +278,8 @@ impl Client {
         let path = format!("/api/v1/funds/{}/transfers", self.fund);
         let mut outcome = Outcome::default();
         for n in 0..pairs {
-            let person = self.hot[(self.next() % self.hot.len() as u64) as usize];
+            let pick = (self.next() % self.hot.len() as u64) as usize;
+            let person = self.hot[pick];
             let commit = uuid::Uuid::now_v7();
             let amount = 1 + self.next() % 500;
             let body = serde_json::json!({"id": commit, "kind": "commit", "person_id": person, "amount_cents": amount, "description": "bench"});

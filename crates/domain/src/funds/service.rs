@@ -90,7 +90,14 @@ impl TransferInput {
         {
             errors.push(FieldError::new("amount_cents", "error.funds.amount_range").with("max", AMOUNT_MAX_CENTS));
         }
-        let description = required_text(&mut errors, "description", &self.description, DESCRIPTION_MAX);
+        // A post, void or reversal may leave the description out: it takes the one of the
+        // transfer it resolves or undoes.
+        let description = match kind {
+            Some(TransferKind::Post | TransferKind::Void | TransferKind::Reverse) => {
+                optional_text(&mut errors, "description", &self.description, DESCRIPTION_MAX).unwrap_or_default()
+            }
+            _ => required_text(&mut errors, "description", &self.description, DESCRIPTION_MAX),
+        };
         let goal = optional_text(&mut errors, "goal", &self.goal, GOAL_MAX).unwrap_or_default();
         let invoice_ref = optional_text(&mut errors, "invoice_ref", &self.invoice_ref, INVOICE_MAX);
         let pending = optional_id(&mut errors, "pending_id", &self.pending_id).map(TransferId);

@@ -219,7 +219,15 @@ pub fn plan_transfer(
             )
         }
     };
-    let goal = if request.goal.is_empty() { request.description.clone() } else { request.goal.clone() };
+    // What a post, void or reversal is about is what the transfer it names was about.
+    let (goal, description) = match referenced.filter(|_| pending.is_some() || reverses.is_some()) {
+        Some(original) => (
+            if request.goal.is_empty() { original.goal.clone() } else { request.goal.clone() },
+            if request.description.is_empty() { original.description.clone() } else { request.description.clone() },
+        ),
+        None if request.goal.is_empty() => (request.description.clone(), request.description.clone()),
+        None => (request.goal.clone(), request.description.clone()),
+    };
     let transfer = Transfer {
         id: request.id,
         fund: fund.id,
@@ -230,7 +238,7 @@ pub fn plan_transfer(
         phase,
         person: person_id,
         goal,
-        description: request.description.clone(),
+        description,
         invoice_ref: request.invoice_ref.clone(),
         pending,
         reverses,

@@ -43,8 +43,9 @@ pub fn money(cents: i64, lang: Lang) -> String {
     }
     match lang {
         Lang::En => format!("{sign}€{grouped}{decimal}{rest:02}"),
-        Lang::Nl => format!("{sign}€ {grouped}{decimal}{rest:02}"),
-        _ => format!("{sign}{grouped}{decimal}{rest:02} €"),
+        // A no-break space keeps the sign with the amount when a table cell wraps.
+        Lang::Nl => format!("{sign}€\u{a0}{grouped}{decimal}{rest:02}"),
+        _ => format!("{sign}{grouped}{decimal}{rest:02}\u{a0}€"),
     }
 }
 
@@ -158,7 +159,10 @@ async fn statement_page(
             allocated: money(f.allocated_cents, t.lang),
         })
         .collect();
-    let kept = state.funds().held_funds(&me.actor).await?.into_iter().map(|f| (f.id.to_string(), f.name)).collect();
+    // The funds the person already has come first: the form chooses the first.
+    let mut held = state.funds().held_funds(&me.actor).await?;
+    held.sort_by_key(|f| !statement.funds.iter().any(|p| p.fund.id == f.id));
+    let kept = held.into_iter().map(|f| (f.id.to_string(), f.name)).collect();
     let (now, _) = state.mentoring().helpline().await?;
     Ok(StatementPage {
         page: Page::new(context, t.get("funds.statement.title")),
@@ -393,13 +397,6 @@ async fn resolve(
             let mut input = transfer_input(&posted, None);
             input.kind = action.into();
             input.pending_id = commitment.to_string();
-            if input.description.trim().is_empty() {
-                input.description = member
-                    .1
-                    .texts
-                    .get(if action == "post" { "funds.line.post" } else { "funds.line.void" })
-                    .to_string();
-            }
             funds.transfer(&member.0.actor, fund, &input).await.map(|_| back)
         }
         _ => return Err(WebError::NotFound),
@@ -414,9 +411,9 @@ mod tests {
 
     #[test]
     fn money_reads_and_writes_in_each_language() {
-        assert_eq!(money(123_456, Lang::Nl), "€ 1.234,56");
+        assert_eq!(money(123_456, Lang::Nl), "€\u{a0}1.234,56");
         assert_eq!(money(123_456, Lang::En), "€1,234.56");
-        assert_eq!(money(5, Lang::It), "0,05 €");
+        assert_eq!(money(5, Lang::It), "0,05\u{a0}€");
         assert_eq!(parse_euros("12,50"), Some(1_250));
         assert_eq!(parse_euros("€ 1.250,00"), Some(125_000));
         assert_eq!(parse_euros("1,250.5"), Some(125_050));
