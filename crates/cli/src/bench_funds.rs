@@ -284,7 +284,7 @@ impl Client {
             let amount = 1 + self.next() % 500;
             let body = serde_json::json!({"id": commit, "kind": "commit", "person_id": person, "amount_cents": amount, "description": "bench"});
             let status = send(&mut connection, &path, &headers, &body, &mut outcome).await;
-            if n % 10 == 0 && status.is_some() {
+            if n.is_multiple_of(10) && status.is_some() {
                 // A retry of the same request: the same answer, nothing recorded twice.
                 let again = send(&mut connection, &path, &headers, &body, &mut outcome).await;
                 if again != status {
@@ -297,7 +297,7 @@ impl Client {
             if status != Some(201) {
                 continue;
             }
-            let resolve = if self.next() % 2 == 0 {
+            let resolve = if self.next().is_multiple_of(2) {
                 serde_json::json!({"id": uuid::Uuid::now_v7(), "kind": "post", "pending_id": commit, "invoice_ref": format!("B-{n}"), "description": "bench"})
             } else {
                 serde_json::json!({"id": uuid::Uuid::now_v7(), "kind": "void", "pending_id": commit, "description": "bench"})

@@ -144,7 +144,7 @@ pub async fn seed_funds(
     clock.set(now.checked_sub(SignedDuration::from_hours(24 * 20)).unwrap_or(now));
     let young = Ledger { funds: Funds { store, clock: &clock, time_zone: &zone }, by: officer, fund: opened[1] };
     for (i, person) in others.iter().take(6).enumerate() {
-        let ledger = if i % 2 == 0 { &adults } else { &young };
+        let ledger = if i.is_multiple_of(2) { &adults } else { &young };
         let amount = 300 + 150 * i as i64;
         ledger
             .send("allocate", *person, euros(amount), "Persoonlijk budget", "Een stabiele plek om te wonen", |_| {})

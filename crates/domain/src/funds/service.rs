@@ -421,6 +421,6 @@ pub fn spend_by_goal(transfers: &[Transfer]) -> Vec<(PersonId, String, i64)> {
         }
     }
     let mut lines: Vec<(PersonId, String, i64)> = spent.into_iter().map(|((p, g), c)| (p, g, c)).collect();
-    lines.sort_by(|a, b| b.2.cmp(&a.2));
+    lines.sort_by_key(|line| std::cmp::Reverse(line.2));
     lines
 }

@@ -9,7 +9,7 @@ fn profile(n: u128, area: &str, capacity: u8, expires: jiff::civil::Date) -> Men
         member: MemberId(Uuid::from_u128(n)),
         agency: AgencyId(Uuid::from_u128(1)),
         name: format!("Mentor {n}"),
-        lived_experience: n % 2 == 0,
+        lived_experience: n.is_multiple_of(2),
         vetted_on: date(2025, 1, 1),
         vetting_expires: expires,
         training_completed: None,

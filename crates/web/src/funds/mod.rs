@@ -36,7 +36,7 @@ pub fn money(cents: i64, lang: Lang) -> String {
     let (group, decimal) = if lang == Lang::En { (',', '.') } else { ('.', ',') };
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             grouped.push(group);
         }
         grouped.push(c);
