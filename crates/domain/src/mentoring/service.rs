@@ -385,4 +385,14 @@ impl<S: MentoringStore + PeopleStore + AuditLog> Mentoring<'_, S> {
         let (current, next) = on_call(&shifts, now);
         Ok((current.cloned(), next.cloned()))
     }
+
+    /// The helpline on call now for a person who has a mentor (for their printable plan and
+    /// fund statement); `None` without an active match or nobody on the roster.
+    pub async fn helpline_for(&self, person: PersonId) -> ServiceResult<Option<Shift>> {
+        let today = self.today();
+        if !self.store.matches_of_person(person).await?.iter().any(|m| m.is_active(today)) {
+            return Ok(None);
+        }
+        Ok(self.helpline().await?.0)
+    }
 }

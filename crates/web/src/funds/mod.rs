@@ -163,7 +163,7 @@ async fn statement_page(
     let mut held = state.funds().held_funds(&me.actor).await?;
     held.sort_by_key(|f| !statement.funds.iter().any(|p| p.fund.id == f.id));
     let kept = held.into_iter().map(|f| (f.id.to_string(), f.name)).collect();
-    let (now, _) = state.mentoring().helpline().await?;
+    let now = state.mentoring().helpline_for(person).await?;
     Ok(StatementPage {
         page: Page::new(context, t.get("funds.statement.title")),
         errors,
