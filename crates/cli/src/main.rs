@@ -4,6 +4,7 @@
 //! hostile sign-in load.
 
 mod admin;
+mod bench_funds;
 mod bench_http;
 // Interventions (issue 19).
 mod bench_interventions;
@@ -108,6 +109,10 @@ enum BenchCommand {
     /// The interventions finder and a provider's referral list (wrk, against /healthz) and
     /// every intervention's expected wait recomputed, with 2,000 interventions and 300k referrals.
     Interventions(bench_interventions::InterventionsBenchArgs),
+    /// Personal funds (issue 20): concurrent clients posting transfers against hot accounts
+    /// over HTTP, on SQLite and (with --postgres-url) PostgreSQL: invariant violations
+    /// (target 0), throughput, p99 beside /healthz.
+    Funds(bench_funds::FundsBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -179,6 +184,7 @@ async fn run(command: Command, config: Config, clock: Arc<dyn Clock>) -> anyhow:
         Command::Bench(BenchCommand::Interventions(args)) => {
             bench_interventions::run(args, config, clock.as_ref()).await
         }
+        Command::Bench(BenchCommand::Funds(args)) => bench_funds::run(args, config, clock.as_ref()).await,
     }
 }
 

@@ -38,3 +38,6 @@ pub mod plan;
 pub mod screening;
 // Interventions (issue 19): catalogue, finder, referrals, unmet need, provider webhooks.
 pub mod interventions;
+// Personal funds and mentors (issue 20).
+pub mod funds;
+pub mod mentoring;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-const CAPABILITIES: [&str; 12] = [
+const CAPABILITIES: [&str; 14] = [
     "people",
     "access",
     "zsm",
@@ -19,6 +19,8 @@ const CAPABILITIES: [&str; 12] = [
     "admin",
     "partnership",
     "interventions",
+    "funds",
+    "mentoring",
 ];
 
 /// The inner modules a capability folder may have (each a file or a folder), besides `mod.rs`,

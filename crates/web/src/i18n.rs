@@ -60,6 +60,7 @@ const FILES: [(&str, &str); 9] = [
     ("notifications", include_str!("../messages/notifications.toml")),
     ("admin", include_str!("../messages/admin.toml")),
     ("interventions", include_str!("../messages/interventions.toml")),
+    ("funds", include_str!("../messages/funds.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

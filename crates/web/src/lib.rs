@@ -23,6 +23,7 @@ mod csrf;
 mod error;
 mod evidence;
 mod forms;
+mod funds;
 mod headers;
 // Interventions (issue 19): finder, referrals, providers' and commissioners' pages.
 pub mod i18n;
@@ -30,6 +31,7 @@ mod interventions;
 mod limits;
 mod lookup;
 mod measures;
+mod mentoring;
 mod metrics;
 mod notifications;
 mod page;
@@ -309,6 +311,22 @@ impl AppState {
         }
     }
 
+    pub(crate) fn funds(&self) -> domain::funds::service::Funds<'_, Store> {
+        domain::funds::service::Funds {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+        }
+    }
+
+    pub(crate) fn mentoring(&self) -> domain::mentoring::service::Mentoring<'_, Store> {
+        domain::mentoring::service::Mentoring {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+        }
+    }
+
     pub(crate) fn notifications(&self) -> domain::notifications::service::Notifications<'_, Store> {
         domain::notifications::service::Notifications {
             store: &self.store,
@@ -353,6 +371,8 @@ pub fn app(state: AppState) -> Router {
         .merge(evidence::routes())
         .merge(notifications::routes())
         .merge(interventions::routes())
+        .merge(funds::routes())
+        .merge(mentoring::routes())
         .merge(metrics::routes())
         .merge(sessions::routes())
         .merge(account::routes())

@@ -41,6 +41,11 @@ pub struct Page {
     /// commissioners and analysts "Waits and unmet need".
     pub provides: bool,
     pub commissions: bool,
+    /// Personal funds and mentors (issue 20): which of "Funds", "My mentees" and "Mentors"
+    /// the menu shows (a fund keeper's roles, a mentor, a mentor coordinator).
+    pub keeps_funds: bool,
+    pub mentors: bool,
+    pub coordinates_mentors: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -83,6 +88,14 @@ impl Page {
             context.signed_in.as_ref().is_some_and(|s| domain::interventions::service::is_provider_member(&s.actor));
         let commissions =
             context.signed_in.as_ref().is_some_and(|s| domain::interventions::service::may_commission(&s.actor));
+        let has_role = |roles: &[domain::access::Role]| {
+            context.signed_in.as_ref().is_some_and(|s| s.actor.roles.iter().any(|r| roles.contains(r)))
+        };
+        use domain::access::Role;
+        let keeps_funds =
+            has_role(&[Role::ProbationOfficer, Role::ProviderWorker, Role::MunicipalityOfficer, Role::ProcessManager]);
+        let mentors = has_role(&[Role::Mentor]);
+        let coordinates_mentors = has_role(&[Role::ProviderWorker]);
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -101,6 +114,9 @@ impl Page {
             views_persons,
             provides,
             commissions,
+            keeps_funds,
+            mentors,
+            coordinates_mentors,
             unread,
             unread_count,
             unread_label,

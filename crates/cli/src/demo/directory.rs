@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use store::Store;
 
 /// (username, display name, agency index, role)
-pub(super) const MEMBERS: [(&str, &str, usize, Role); 15] = [
+pub(super) const MEMBERS: [(&str, &str, usize, Role); 17] = [
     ("politie", "Inspecteur Sanne Bakker", 0, Role::PoliceOfficer),
     ("officier", "Mr. Pieter Visser", 1, Role::Prosecutor),
     ("reclassering", "Fatima El Amrani", 2, Role::ProbationOfficer),
@@ -28,6 +28,10 @@ pub(super) const MEMBERS: [(&str, &str, usize, Role); 15] = [
     ("woningcorporatie", "Ahmed Yilmaz", 10, Role::ProviderWorker),
     ("jeugdzorg", "Iris van den Berg", 11, Role::ProviderWorker),
     ("veiligthuis", "Anouk de Wit", 12, Role::ProviderWorker),
+    // Personal funds and mentors (issue 20): the second probation officer who approves orders
+    // above a fund's threshold, and the mentoring agency's coordinator.
+    ("goedkeurder", "Jeroen de Wit", 2, Role::ProbationOfficer),
+    ("mentorcoordinator", "Ans Vermeulen", 9, Role::ProviderWorker),
 ];
 
 pub(super) const AGENCIES: [(&str, AgencyKind); 13] = [

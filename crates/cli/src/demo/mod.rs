@@ -11,6 +11,7 @@ mod custody;
 mod directory;
 // Interventions (issue 19).
 mod interventions;
+mod funds;
 mod measures;
 mod people;
 mod zsm;
@@ -80,6 +81,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     measures::seed_measures(&store, &cast, &people, now, Some(beyond.shoplifter)).await?;
     let custody = custody::seed_custody(&store, cast.actor("beheer"), now).await?;
     let help = interventions::seed_interventions(&store, &cast, now, beyond.shoplifter).await?;
+    let funded = funds::seed_funds(&store, &cast, &people, beyond.shoplifter, now).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",
@@ -122,6 +124,12 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
              is at http://{address}/people/{}/plan (sign in as procesregisseur); what could help him, with \
              the waits, is at http://{address}/people/{}/interventions (sign in as reclassering).",
             beyond.shoplifter, beyond.shoplifter
+        );
+        println!(
+            "Personal funds: {} funds; Gerrit's fund at http://{address}/people/{}/fund (reclassering), an order \
+             waiting for approval at /funds (goedkeurder); the mentor's {} mentees at /mentor (mentor), the \
+             coordinator's list at /mentoring (mentorcoordinator).",
+            funded.funds, beyond.shoplifter, funded.mentees
         );
         println!("Stop with Ctrl-C.");
     })

@@ -68,10 +68,13 @@ pub enum EventKind {
     ReferralChanged,
     /// The provider flagged a concern: the referrer is told at once.
     ReferralConcern,
+    // Personal funds and mentors (issue 20).
+    MentorMatched,
+    FundAllocated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 32] = [
+    pub const ALL: [EventKind; 34] = [
         Self::PlanTaskAssigned,
         Self::PlanTaskCancelled,
         Self::PlanActivated,
@@ -104,6 +107,8 @@ impl EventKind {
         Self::ReferralCompleted,
         Self::ReferralChanged,
         Self::ReferralConcern,
+        Self::MentorMatched,
+        Self::FundAllocated,
     ];
 
     pub fn code(self) -> &'static str {
@@ -140,6 +145,8 @@ impl EventKind {
             Self::ReferralCompleted => "referral.completed",
             Self::ReferralChanged => "referral.changed",
             Self::ReferralConcern => "referral.concern",
+            Self::MentorMatched => "mentor.matched",
+            Self::FundAllocated => "fund.allocated",
         }
     }
 
@@ -167,10 +174,13 @@ pub enum SubjectKind {
     Invitation,
     // Interventions (issue 19).
     Referral,
+    // Personal funds and mentors (issue 20).
+    MentorMatch,
+    Fund,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 9] = [
+    pub const ALL: [SubjectKind; 11] = [
         Self::Person,
         Self::Plan,
         Self::ConferenceRequest,
@@ -180,6 +190,8 @@ impl SubjectKind {
         Self::ZsmCase,
         Self::Invitation,
         Self::Referral,
+        Self::MentorMatch,
+        Self::Fund,
     ];
 
     pub fn code(self) -> &'static str {
@@ -193,6 +205,8 @@ impl SubjectKind {
             Self::ZsmCase => "zsm_case",
             Self::Invitation => "invitation",
             Self::Referral => "referral",
+            Self::MentorMatch => "mentor_match",
+            Self::Fund => "fund",
         }
     }
 

@@ -19,6 +19,7 @@ mod evidence;
 mod evidence_notify;
 mod foundation;
 mod interventions;
+mod funds;
 mod measures;
 mod not_desist;
 mod outbox;

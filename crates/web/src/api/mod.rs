@@ -10,7 +10,10 @@ mod admin;
 mod auth;
 mod conference;
 mod interventions;
+// Personal funds and mentors (issue 20).
+mod funds;
 mod measures;
+mod mentoring;
 mod notifications;
 mod people;
 mod plan;
@@ -41,6 +44,8 @@ pub fn routes() -> Router<AppState> {
         .merge(conference::routes())
         .merge(plan_measures::routes())
         .merge(interventions::routes())
+        .merge(funds::routes())
+        .merge(mentoring::routes())
 }
 
 #[derive(OpenApi)]
@@ -67,5 +72,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(conference::ConferenceApiDoc::openapi());
     doc.merge(plan_measures::PlanMeasuresApiDoc::openapi());
     doc.merge(interventions::InterventionsApiDoc::openapi());
+    doc.merge(funds::FundsApiDoc::openapi());
+    doc.merge(mentoring::MentoringApiDoc::openapi());
     Json(doc)
 }

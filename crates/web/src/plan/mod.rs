@@ -327,6 +327,8 @@ struct PrintPage {
     name: String,
     plan: Option<PlanView>,
     today: String,
+    /// The mentors' 24-hour helpline on call now (name, number), for a person with a mentor.
+    helpline: Option<(String, String)>,
 }
 
 /// The plan in plain language for the person, to print (nl/en by the language switch).
@@ -352,6 +354,7 @@ async fn print(
         name,
         plan,
         today: today.to_string(),
+        helpline: state.mentoring().helpline_for(id).await?.map(|s| (s.name, s.phone)),
     };
     ok(&page)
 }

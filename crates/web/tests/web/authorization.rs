@@ -211,6 +211,29 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/admin.rs", "GET", "/v1/admin/safety-houses", Need::Role(Permission::ManageMembers)),
     ("api/admin.rs", "POST", "/v1/admin/safety-houses", Need::Role(Permission::ManageMembers)),
     ("api/zsm.rs", "POST", "/v1/zsm/cases/{id}/contributions/{partner}", Need::CaseRules("zsm_sections.rs")),
+    // Personal funds and mentors (issue 20): the fund holder's members, the mentor's own
+    // mentees and the consented items are walked in `funds.rs`.
+    ("funds/mod.rs", "GET", "/people/{id}/fund", Need::Person(Permission::ViewPerson)),
+    ("funds/mod.rs", "POST", "/people/{id}/fund/transfers", Need::CaseRules("funds.rs")),
+    ("funds/mod.rs", "GET", "/funds", Need::SignedIn),
+    ("funds/mod.rs", "GET", "/funds/{fund}", Need::CaseRules("funds.rs")),
+    ("funds/mod.rs", "POST", "/funds/{fund}/commitments/{transfer}", Need::CaseRules("funds.rs")),
+    ("api/funds.rs", "GET", "/v1/people/{id}/fund", Need::Person(Permission::ViewPerson)),
+    ("api/funds.rs", "GET", "/v1/funds", Need::SignedIn),
+    ("api/funds.rs", "POST", "/v1/funds", Need::CaseRules("funds.rs")),
+    ("api/funds.rs", "GET", "/v1/funds/{fund}", Need::CaseRules("funds.rs")),
+    ("api/funds.rs", "POST", "/v1/funds/{fund}/transfers", Need::CaseRules("funds.rs")),
+    ("api/funds.rs", "POST", "/v1/funds/{fund}/transfers/{transfer}/approval", Need::CaseRules("funds.rs")),
+    ("mentoring/mod.rs", "GET", "/mentor", Need::CaseRules("funds.rs")),
+    ("mentoring/mod.rs", "POST", "/mentor/mentees/{id}/contacts", Need::CaseRules("funds.rs")),
+    ("mentoring/mod.rs", "GET", "/mentoring", Need::CaseRules("funds.rs")),
+    ("api/mentoring.rs", "GET", "/v1/mentors/me/mentees", Need::CaseRules("funds.rs")),
+    ("api/mentoring.rs", "GET", "/v1/mentors/me/mentees/{id}", Need::CaseRules("funds.rs")),
+    ("api/mentoring.rs", "POST", "/v1/mentors/me/mentees/{id}/contacts", Need::CaseRules("funds.rs")),
+    ("api/mentoring.rs", "POST", "/v1/people/{id}/mentor-matches", Need::Person(Permission::WorkOnPlan)),
+    ("api/mentoring.rs", "GET", "/v1/people/{id}/mentor-suggestions", Need::Person(Permission::WorkOnPlan)),
+    ("api/mentoring.rs", "GET", "/v1/mentoring/coordinator", Need::CaseRules("funds.rs")),
+    ("api/mentoring.rs", "GET", "/v1/mentoring/helpline", Need::SignedIn),
     ("api/plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("api/plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),
     // issue 17 (table branch): invitations and linking measures in the API, as in the pages
@@ -349,6 +372,8 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{key}", "01900000-0000-7000-8000-000000000007")
         .replace("{invitation}", "01900000-0000-7000-8000-000000000008")
         .replace("{measure}", "01900000-0000-7000-8000-000000000009")
+        .replace("{fund}", "01900000-0000-7000-8000-00000000000a")
+        .replace("{transfer}", "01900000-0000-7000-8000-00000000000b")
 }
 
 #[test]

@@ -20,6 +20,7 @@ mod duplicates;
 mod evidence;
 mod evidence_cache;
 mod export;
+mod funds;
 mod help_tasks;
 mod interventions;
 mod languages;

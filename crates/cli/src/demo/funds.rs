@@ -1,0 +1,262 @@
+//! The demo's personal funds and mentors (issue 20): two probation stream budgets and a grant
+//! pot held by probation, Gerrit Hoekstra's allocation with purchases and an order waiting for
+//! a second colleague's approval, allocations for others on probation's caseload; the demo
+//! mentor (Henk Bos, lived experience) with mentees — one met at the gate, one without contact
+//! for three weeks on the coordinator's list — and the 24-hour helpline roster.
+
+use super::directory::DemoCast;
+use domain::FixedClock;
+use domain::access::Actor;
+use domain::funds::service::{FundInput, Funds, TransferInput};
+use domain::ids::PersonId;
+use domain::mentoring::ports::MentoringStore;
+use domain::mentoring::service::{ContactInput, MatchInput, Mentoring};
+use domain::mentoring::{MentorProfile, Shift};
+use domain::people::ports::PeopleStore;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use store::Store;
+
+fn err(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+fn euros(amount: i64) -> Option<i64> {
+    Some(amount * 100)
+}
+
+pub struct FundsDemo {
+    pub funds: usize,
+    pub mentees: usize,
+}
+
+struct Ledger<'a> {
+    funds: Funds<'a, Store>,
+    by: &'a Actor,
+    fund: domain::funds::FundId,
+}
+
+impl Ledger<'_> {
+    async fn send(
+        &self,
+        kind: &str,
+        person: PersonId,
+        cents: Option<i64>,
+        description: &str,
+        goal: &str,
+        extra: impl FnOnce(&mut TransferInput),
+    ) -> anyhow::Result<domain::funds::Transfer> {
+        let mut input = TransferInput {
+            id: uuid::Uuid::now_v7().to_string(),
+            kind: kind.into(),
+            person_id: person.to_string(),
+            amount_cents: cents,
+            description: description.into(),
+            goal: goal.into(),
+            ..Default::default()
+        };
+        extra(&mut input);
+        Ok(self.funds.transfer(self.by, self.fund, &input).await.map_err(err)?.transfer)
+    }
+
+    /// An order paid with its invoice.
+    async fn bought(
+        &self,
+        person: PersonId,
+        cents: i64,
+        paid: i64,
+        what: &str,
+        goal: &str,
+        invoice: &str,
+    ) -> anyhow::Result<()> {
+        let order = self.send("commit", person, Some(cents), what, goal, |_| {}).await?;
+        self.send("post", person, Some(paid), what, goal, |i| {
+            i.pending_id = order.id.to_string();
+            i.invoice_ref = invoice.into();
+        })
+        .await?;
+        Ok(())
+    }
+}
+
+pub async fn seed_funds(
+    store: &Store,
+    cast: &DemoCast,
+    people: &[PersonId],
+    gerrit: PersonId,
+    now: Timestamp,
+) -> anyhow::Result<FundsDemo> {
+    let zone = TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC);
+    let clock = FixedClock::new(now.checked_sub(SignedDuration::from_hours(24 * 30)).unwrap_or(now));
+    let officer = cast.actor("reclassering");
+    let approver = cast.actor("goedkeurder");
+    let year = now.to_zoned(zone.clone()).year();
+    let funds = Funds { store, clock: &clock, time_zone: &zone };
+    let mut opened = Vec::new();
+    for (name, kind, stream, budget, above, limit) in [
+        ("Stroom volwassenen", "stream", "volwassenen", 25_000, 250, Some(1_500)),
+        ("Stroom jongvolwassenen", "stream", "jongvolwassenen (18–27)", 15_000, 250, Some(1_500)),
+        ("Projectenpot samen gemaakt", "grant_pot", "projecten van deelnemers", 5_000, 500, None),
+    ] {
+        let input = FundInput {
+            name: format!("{name} {year}"),
+            kind: kind.into(),
+            stream: stream.into(),
+            period_start: format!("{year}-01-01"),
+            period_end: format!("{year}-12-31"),
+            budget_cents: euros(budget),
+            approval_above_cents: euros(above),
+            person_limit_cents: limit.map(|l| l * 100),
+        };
+        opened.push(funds.open_fund(officer, &input).await.map_err(err)?.id);
+    }
+    let adults = Ledger { funds: Funds { store, clock: &clock, time_zone: &zone }, by: officer, fund: opened[0] };
+    let bike = "Ik wil een eigen fiets, zodat ik niet meer hoef te stelen om bij de opvang te komen";
+    let papers = "Ik wil een ID-kaart, dan kan ik me inschrijven en een uitkering aanvragen";
+    let work = "Ik wil weer werken, in een magazijn zoals vroeger";
+    adults
+        .send(
+            "allocate",
+            gerrit,
+            euros(900),
+            "Persoonlijk budget bij start toezicht",
+            "Mijn leven op orde na de opvang",
+            |_| {},
+        )
+        .await?;
+    adults
+        .bought(gerrit, 18_900, 17_995, "Tweedehands fiets met slot (Fietsenmakerij Oost)", bike, "FO-2026-0412")
+        .await?;
+    adults.bought(gerrit, 7_510, 7_510, "Leges ID-kaart gemeente Amsterdam", papers, "GA-ID-88213").await?;
+    clock.set(now.checked_sub(SignedDuration::from_hours(24 * 2)).unwrap_or(now));
+    // Above the €250 threshold: waits for a second colleague (sign in as goedkeurder).
+    adults
+        .send("commit", gerrit, euros(395), "Cursus heftruckcertificaat (VCA + heftruck, 3 dagen)", work, |_| {})
+        .await?;
+    // Others on probation's caseload: allocations and a purchase each.
+    let mut others = Vec::new();
+    for person in people {
+        let team = store.team(*person).await.map_err(err)?;
+        if team.iter().any(|e| e.agency_id == officer.agency_id && e.ended_at.is_none()) {
+            others.push(*person);
+        }
+    }
+    clock.set(now.checked_sub(SignedDuration::from_hours(24 * 20)).unwrap_or(now));
+    let young = Ledger { funds: Funds { store, clock: &clock, time_zone: &zone }, by: officer, fund: opened[1] };
+    for (i, person) in others.iter().take(6).enumerate() {
+        let ledger = if i.is_multiple_of(2) { &adults } else { &young };
+        let amount = 300 + 150 * i as i64;
+        ledger
+            .send("allocate", *person, euros(amount), "Persoonlijk budget", "Een stabiele plek om te wonen", |_| {})
+            .await?;
+        ledger
+            .bought(
+                *person,
+                4_500 + 1_000 * i as i64,
+                4_500 + 1_000 * i as i64,
+                "Nachten opvang (Leger des Heils)",
+                "Een stabiele plek om te wonen",
+                &format!("LDH-{}", 5_100 + i),
+            )
+            .await?;
+    }
+    let _ = approver;
+    let mentees = seed_mentors(store, cast, &others, gerrit, now, &zone).await?;
+    Ok(FundsDemo { funds: opened.len(), mentees })
+}
+
+async fn seed_mentors(
+    store: &Store,
+    cast: &DemoCast,
+    others: &[PersonId],
+    gerrit: PersonId,
+    now: Timestamp,
+    zone: &TimeZone,
+) -> anyhow::Result<usize> {
+    let coordinator = cast.actor("mentorcoordinator");
+    let mentor = cast.actor("mentor");
+    let clock = FixedClock::new(now.checked_sub(SignedDuration::from_hours(24 * 21)).unwrap_or(now));
+    let mentoring = Mentoring { store, clock: &clock, time_zone: zone };
+    let today = now.to_zoned(zone.clone()).date();
+    let profile = MentorProfile {
+        member: mentor.member_id,
+        agency: mentor.agency_id,
+        name: mentor.display_name.clone(),
+        lived_experience: true,
+        vetted_on: today.checked_sub(jiff::Span::new().days(200)).unwrap_or(today),
+        vetting_expires: today.checked_add(jiff::Span::new().days(900)).unwrap_or(today),
+        training_completed: today.checked_sub(jiff::Span::new().days(150)).ok(),
+        languages: vec!["nl".into(), "en".into()],
+        area: "Amsterdam".into(),
+        availability: "doordeweeks 's avonds, zaterdag".into(),
+        capacity: 4,
+        gender: "male".into(),
+    };
+    mentoring.save_profile(coordinator, profile).await.map_err(err)?;
+    let officer = cast.actor("reclassering");
+    // Three weeks ago: a mentee who has not been seen since (on the coordinator's list).
+    let mut matched = 0;
+    if let Some(first) = others.first() {
+        let input = MatchInput {
+            mentor: mentor.member_id.to_string(),
+            shared_goals: vec!["Schulden op een rij".into()],
+            ..Default::default()
+        };
+        mentoring.match_person(officer, *first, &input).await.map_err(err)?;
+        matched += 1;
+    }
+    clock.set(now.checked_sub(SignedDuration::from_hours(24 * 9)).unwrap_or(now));
+    let release = today.checked_sub(jiff::Span::new().days(9)).unwrap_or(today);
+    let input = MatchInput {
+        mentor: mentor.member_id.to_string(),
+        shared_goals: vec![
+            "Ik wil een eigen fiets, zodat ik niet meer hoef te stelen".into(),
+            "Ik wil weer werken, in een magazijn zoals vroeger".into(),
+        ],
+        first_meeting_on: release.to_string(),
+        first_meeting_place: "Poort PI Amsterdam Over-Amstel".into(),
+        ..Default::default()
+    };
+    mentoring.match_person(officer, gerrit, &input).await.map_err(err)?;
+    matched += 1;
+    let contact = ContactInput {
+        on: release.to_string(),
+        minutes: "90".into(),
+        place: "Bij de poort, daarna koffie".into(),
+        how_it_went: "Opgehaald bij de poort; samen naar de opvang".into(),
+    };
+    mentoring.log_contact(mentor, gerrit, &contact).await.map_err(err)?;
+    clock.set(now.checked_sub(SignedDuration::from_hours(24 * 3)).unwrap_or(now));
+    let contact = ContactInput {
+        on: today.checked_sub(jiff::Span::new().days(3)).unwrap_or(today).to_string(),
+        minutes: "60".into(),
+        place: "Fietsenmakerij Oost".into(),
+        how_it_went: "Fiets uitgezocht; trots".into(),
+    };
+    mentoring.log_contact(mentor, gerrit, &contact).await.map_err(err)?;
+    if let Some(third) = others.get(1) {
+        let input = MatchInput {
+            mentor: mentor.member_id.to_string(),
+            shared_goals: vec!["Een vaste dagbesteding".into()],
+            ..Default::default()
+        };
+        mentoring.match_person(officer, *third, &input).await.map_err(err)?;
+        matched += 1;
+    }
+    let hour = SignedDuration::from_hours(1);
+    let start = now.checked_sub(hour * 4).unwrap_or(now);
+    for (i, who) in [mentor, coordinator, mentor].into_iter().enumerate() {
+        let from = start.checked_add(hour * 12 * i as i32).unwrap_or(start);
+        let shift = Shift {
+            id: domain::ids::new_v7(now),
+            agency: who.agency_id,
+            member: who.member_id,
+            name: who.display_name.clone(),
+            starts_at: from,
+            ends_at: from.checked_add(hour * 12).unwrap_or(from),
+            phone: "0800-0123 456".into(),
+        };
+        store.add_shift(&shift).await.map_err(err)?;
+    }
+    Ok(matched)
+}

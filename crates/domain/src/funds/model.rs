@@ -1,0 +1,354 @@
+//! The ledger's values: funds, accounts with their four running totals, transfers as
+//! recorded (never changed), and what a member asks for before it is checked.
+//!
+//! Money is whole cents in an `i64`. Every account has a normal side: the funding account
+//! (where a fund's budget comes from, outside the partnership) is debit-normal, every other
+//! account (the fund's pool, a person's allocation, a person's spend) credit-normal. An
+//! account's balance on its normal side never goes below zero, counting what is reserved by
+//! pending commitments, and never above its limit. Every transfer adds the same amount to one
+//! account's debits and another's credits, so the credit balances of all accounts of a fund
+//! always sum to zero.
+
+use crate::ids::{AgencyId, MemberId, PersonId};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+/// A fund: a stream's budget, a fund held by a provider, or a grant pot, for one period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FundId(pub Uuid);
+
+/// A transfer's id, chosen by the client: the idempotency key of the request that makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TransferId(pub Uuid);
+
+impl fmt::Display for FundId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl fmt::Display for TransferId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Longest name of a fund or stream, description, goal and invoice reference.
+pub const NAME_MAX: usize = 120;
+pub const DESCRIPTION_MAX: usize = 500;
+pub const GOAL_MAX: usize = 500;
+pub const INVOICE_MAX: usize = 80;
+/// No single transfer moves more than a million euros: a typing error, not a purchase.
+pub const AMOUNT_MAX_CENTS: i64 = 100_000_000;
+
+/// What kind of pot a fund is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FundKind {
+    /// A probation stream's budget (homeless people, young people, adults).
+    Stream,
+    /// A personal fund held by a provider, e.g. a women's service.
+    Held,
+    /// Grants for projects service users co-produce.
+    GrantPot,
+}
+
+impl FundKind {
+    pub const ALL: [FundKind; 3] = [Self::Stream, Self::Held, Self::GrantPot];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Stream => "stream",
+            Self::Held => "held",
+            Self::GrantPot => "grant_pot",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fund {
+    pub id: FundId,
+    pub name: String,
+    pub kind: FundKind,
+    /// The stream or purpose in words ("adults", "women's service").
+    pub stream: String,
+    /// The agency that holds the money: its members keep the ledger and approve.
+    pub holder: AgencyId,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub budget_cents: i64,
+    /// A commitment above this amount needs a second member of the holder to approve it.
+    pub approval_above_cents: i64,
+    /// The most one person may be allocated from this fund (`None`: the budget).
+    pub person_limit_cents: Option<i64>,
+    pub created_at: Timestamp,
+    pub created_by: MemberId,
+}
+
+/// Which account of a fund.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccountCode {
+    /// Where the budget comes from (debit-normal; its limit is the budget).
+    Funding,
+    /// The fund's money not yet allocated to anyone.
+    Pool,
+    /// What a person was allocated and has not spent (reservations counted against it).
+    Person(PersonId),
+    /// What was bought for a person.
+    Spent(PersonId),
+}
+
+impl AccountCode {
+    /// The stored code: `funding`, `pool`, `person:<uuid>`, `spent:<uuid>`. Accounts are
+    /// locked in the order of these codes, so two transfers never wait on each other crosswise.
+    pub fn code(&self) -> String {
+        match self {
+            Self::Funding => "funding".into(),
+            Self::Pool => "pool".into(),
+            Self::Person(p) => format!("person:{p}"),
+            Self::Spent(p) => format!("spent:{p}"),
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        match code.split_once(':') {
+            None if code == "funding" => Some(Self::Funding),
+            None if code == "pool" => Some(Self::Pool),
+            Some(("person", id)) => PersonId::parse(id).ok().map(Self::Person),
+            Some(("spent", id)) => PersonId::parse(id).ok().map(Self::Spent),
+            _ => None,
+        }
+    }
+
+    pub fn side(&self) -> Side {
+        if matches!(self, Self::Funding) { Side::Debit } else { Side::Credit }
+    }
+
+    pub fn person(&self) -> Option<PersonId> {
+        match self {
+            Self::Person(p) | Self::Spent(p) => Some(*p),
+            _ => None,
+        }
+    }
+}
+
+/// The side on which an account's balance is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Debit,
+    Credit,
+}
+
+/// An account's four running totals, TigerBeetle's way: what is posted and what is reserved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Totals {
+    pub debits_posted: i64,
+    pub debits_pending: i64,
+    pub credits_posted: i64,
+    pub credits_pending: i64,
+}
+
+impl Totals {
+    /// The posted balance on the credit side (negative for the funding account).
+    pub fn credit_balance(&self) -> i64 {
+        self.credits_posted - self.debits_posted
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub fund: FundId,
+    pub code: AccountCode,
+    pub limit_cents: Option<i64>,
+    pub totals: Totals,
+}
+
+impl Account {
+    /// What may still leave the account: its balance on its normal side less reservations.
+    pub fn available(&self) -> i64 {
+        let t = &self.totals;
+        match self.code.side() {
+            Side::Credit => t.credits_posted - t.debits_posted - t.debits_pending,
+            Side::Debit => t.debits_posted - t.credits_posted - t.credits_pending,
+        }
+    }
+
+    /// The rule every account keeps after every transfer: never below zero (reservations
+    /// counted), never above its limit (incoming reservations counted).
+    pub fn keeps_its_rules(&self) -> bool {
+        let t = &self.totals;
+        let non_negative =
+            [t.debits_posted, t.debits_pending, t.credits_posted, t.credits_pending].iter().all(|v| *v >= 0);
+        let (out, held, incoming) = match self.code.side() {
+            Side::Credit => (
+                t.debits_posted + t.debits_pending,
+                t.credits_posted,
+                t.credits_posted + t.credits_pending - t.debits_posted,
+            ),
+            Side::Debit => (
+                t.credits_posted + t.credits_pending,
+                t.debits_posted,
+                t.debits_posted + t.debits_pending - t.credits_posted,
+            ),
+        };
+        non_negative && out <= held && self.limit_cents.is_none_or(|limit| incoming <= limit)
+    }
+}
+
+/// What a transfer does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferKind {
+    /// Funding → pool: the fund's budget, once when the fund is opened.
+    Budget,
+    /// Pool → person: an allocation for the person's goals.
+    Allocate,
+    /// Person → spent, pending: reserves money for an order or a purchase.
+    Commit,
+    /// Resolves a commitment as spent (with the invoice); less than reserved frees the rest.
+    Post,
+    /// Resolves a commitment as not bought: the reservation is freed.
+    Void,
+    /// Person → pool: what was allocated and will not be spent goes back.
+    Release,
+    /// Undoes a posted allocation, spend or release with the opposite transfer.
+    Reverse,
+}
+
+impl TransferKind {
+    pub const ALL: [TransferKind; 7] =
+        [Self::Budget, Self::Allocate, Self::Commit, Self::Post, Self::Void, Self::Release, Self::Reverse];
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Budget => "budget",
+            Self::Allocate => "allocate",
+            Self::Commit => "commit",
+            Self::Post => "post",
+            Self::Void => "void",
+            Self::Release => "release",
+            Self::Reverse => "reverse",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+}
+
+/// How a transfer moves the totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Straight to the posted totals.
+    Posted,
+    /// Into the pending totals (a commitment).
+    Pending,
+    /// Takes `reserved` out of the pending totals and posts `amount` (≤ reserved).
+    PostPending { reserved: i64 },
+    /// Takes `reserved` out of the pending totals; nothing is posted.
+    VoidPending { reserved: i64 },
+}
+
+/// A transfer as recorded. Rows are only ever added: a mistake is put right by a reversing
+/// transfer, a commitment is resolved by a post or void transfer naming it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    pub id: TransferId,
+    pub fund: FundId,
+    pub kind: TransferKind,
+    pub debit: AccountCode,
+    pub credit: AccountCode,
+    /// What the transfer posts (for a void: what it freed).
+    pub amount_cents: i64,
+    pub phase: Phase,
+    pub person: Option<PersonId>,
+    /// The plan goal it serves, in the person's own words.
+    pub goal: String,
+    pub description: String,
+    pub invoice_ref: Option<String>,
+    /// For post and void: the commitment resolved.
+    pub pending: Option<TransferId>,
+    /// For reverse: the transfer undone.
+    pub reverses: Option<TransferId>,
+    /// A commitment above the fund's threshold waits for a second member's approval.
+    pub needs_approval: bool,
+    pub at: Timestamp,
+    pub by: MemberId,
+    pub agency: AgencyId,
+    /// The request as the client sent it, canonical: a retry with the same id must match it.
+    pub request: String,
+}
+
+/// What a member asks for, parsed (amounts and ids valid, texts within their limits).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferRequest {
+    pub id: TransferId,
+    pub kind: TransferKind,
+    pub person: Option<PersonId>,
+    pub amount_cents: Option<i64>,
+    pub description: String,
+    pub goal: String,
+    pub invoice_ref: Option<String>,
+    pub pending: Option<TransferId>,
+    pub reverses: Option<TransferId>,
+}
+
+impl TransferRequest {
+    /// The canonical text a retry is compared with.
+    pub fn canonical(&self) -> String {
+        // Debug quotes and escapes the texts, so no two requests share one spelling.
+        format!(
+            "{:?}",
+            (
+                self.kind.code(),
+                self.person.map(|p| p.0),
+                self.amount_cents,
+                &self.description,
+                &self.goal,
+                &self.invoice_ref,
+                self.pending.map(|t| t.0),
+                self.reverses.map(|t| t.0),
+            )
+        )
+    }
+}
+
+/// A second member's approval of a commitment above the threshold; never withdrawn (a
+/// commitment no longer wanted is voided).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Approval {
+    pub transfer: TransferId,
+    pub fund: FundId,
+    pub by: MemberId,
+    pub at: Timestamp,
+}
+
+/// A person's money in one fund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonFund {
+    pub fund: Fund,
+    pub person: PersonId,
+    /// Allocated, less released, less spent, less reserved.
+    pub available_cents: i64,
+    pub committed_cents: i64,
+    pub spent_cents: i64,
+    pub allocated_cents: i64,
+}
+
+/// The outcome of recording: the transfer, and whether it was already on record (a retry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub transfer: Transfer,
+    pub replayed: bool,
+}
+
+/// A commitment still waiting: not posted or voided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenCommitment {
+    pub transfer: Transfer,
+    pub approved_by: Option<MemberId>,
+}

@@ -1,0 +1,291 @@
+//! The pure rules of the ledger: what a requested transfer moves between which accounts, and
+//! what it refuses before the store is asked. The balances themselves are checked by the store,
+//! inside the transaction that moves them, where concurrent transfers cannot slip past each
+//! other; [`LedgerRefusal`] is what it answers when an account would break its rules.
+
+use crate::funds::model::{AccountCode, Fund, Phase, Transfer, TransferId, TransferKind, TransferRequest};
+use crate::ids::{AgencyId, MemberId, PersonId};
+use jiff::Timestamp;
+use thiserror::Error;
+
+#[derive(Debug, Clone, Error, PartialEq, Eq)]
+pub enum FundError {
+    #[error("give the amount in cents, more than zero")]
+    AmountMissing,
+    #[error("this transfer is for a person: name them")]
+    PersonMissing,
+    #[error("name the commitment (pending_id) this {0} resolves")]
+    PendingMissing(&'static str),
+    #[error("there is no such commitment in this fund")]
+    UnknownPending,
+    #[error("that transfer is not a commitment")]
+    NotACommitment,
+    #[error("the commitment was already posted or voided")]
+    AlreadyResolved,
+    #[error("{amount} is more than the {reserved} reserved by the commitment")]
+    PostAboveReserved { amount: i64, reserved: i64 },
+    #[error("give the invoice reference of the purchase")]
+    InvoiceMissing,
+    #[error("the commitment needs a second member's approval before it is posted")]
+    NotApproved,
+    #[error("name the transfer (reverses_id) to reverse")]
+    ReversedMissing,
+    #[error("there is no such transfer in this fund")]
+    UnknownTransfer,
+    #[error("only allocations, posted spend and releases can be reversed; void a commitment instead")]
+    NotReversible,
+    #[error("the transfer was already reversed")]
+    AlreadyReversed,
+    #[error("the fund's budget is set when the fund is opened")]
+    BudgetNotByTransfer,
+    #[error("not enough money available: {available} cents left")]
+    Insufficient { available: i64 },
+    #[error("this would take the account above its limit of {limit} cents")]
+    AboveLimit { limit: i64 },
+    #[error("a transfer with this id was already made with a different request")]
+    IdReused,
+    #[error("the approver must be a second member, not the one who asked")]
+    SelfApproval,
+    #[error("this commitment does not need approval, or was already approved")]
+    ApprovalNotNeeded,
+}
+
+impl FundError {
+    /// The request field the refusal is about, for the problem's field list.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Self::AmountMissing
+            | Self::PostAboveReserved { .. }
+            | Self::Insufficient { .. }
+            | Self::AboveLimit { .. } => "amount_cents",
+            Self::PersonMissing => "person_id",
+            Self::PendingMissing(_) | Self::UnknownPending | Self::NotACommitment | Self::AlreadyResolved => {
+                "pending_id"
+            }
+            Self::NotApproved | Self::SelfApproval | Self::ApprovalNotNeeded => "approval",
+            Self::InvoiceMissing => "invoice_ref",
+            Self::ReversedMissing | Self::UnknownTransfer | Self::NotReversible | Self::AlreadyReversed => {
+                "reverses_id"
+            }
+            Self::BudgetNotByTransfer => "kind",
+            Self::IdReused => "id",
+        }
+    }
+
+    /// The catalogue key of the message.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Self::AmountMissing => "error.funds.amount_missing",
+            Self::PersonMissing => "error.funds.person_missing",
+            Self::PendingMissing(_) => "error.funds.pending_missing",
+            Self::UnknownPending => "error.funds.unknown_pending",
+            Self::NotACommitment => "error.funds.not_a_commitment",
+            Self::AlreadyResolved => "error.funds.already_resolved",
+            Self::PostAboveReserved { .. } => "error.funds.post_above_reserved",
+            Self::InvoiceMissing => "error.funds.invoice_missing",
+            Self::NotApproved => "error.funds.not_approved",
+            Self::ReversedMissing => "error.funds.reversed_missing",
+            Self::UnknownTransfer => "error.funds.unknown_transfer",
+            Self::NotReversible => "error.funds.not_reversible",
+            Self::AlreadyReversed => "error.funds.already_reversed",
+            Self::BudgetNotByTransfer => "error.funds.budget_not_by_transfer",
+            Self::Insufficient { .. } => "error.funds.insufficient",
+            Self::AboveLimit { .. } => "error.funds.above_limit",
+            Self::IdReused => "error.funds.id_reused",
+            Self::SelfApproval => "error.funds.self_approval",
+            Self::ApprovalNotNeeded => "error.funds.approval_not_needed",
+        }
+    }
+}
+
+/// What the store found when it tried to move the balances, refused inside the transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerRefusal {
+    /// The account would go below zero; `available` is what it had.
+    Insufficient {
+        account: AccountCode,
+        available: i64,
+    },
+    AboveLimit {
+        account: AccountCode,
+        limit: i64,
+    },
+    /// The commitment was resolved (or the transfer reversed) by another transfer first.
+    AlreadyResolved,
+    AlreadyReversed,
+    /// The id is on record with a different request.
+    IdReused,
+    NotApproved,
+}
+
+impl From<LedgerRefusal> for FundError {
+    fn from(refusal: LedgerRefusal) -> Self {
+        match refusal {
+            LedgerRefusal::Insufficient { available, .. } => FundError::Insufficient { available },
+            LedgerRefusal::AboveLimit { limit, .. } => FundError::AboveLimit { limit },
+            LedgerRefusal::AlreadyResolved => FundError::AlreadyResolved,
+            LedgerRefusal::AlreadyReversed => FundError::AlreadyReversed,
+            LedgerRefusal::IdReused => FundError::IdReused,
+            LedgerRefusal::NotApproved => FundError::NotApproved,
+        }
+    }
+}
+
+/// Who makes the transfer and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Maker {
+    pub member: MemberId,
+    pub agency: AgencyId,
+    pub at: Timestamp,
+}
+
+/// What a transfer asks of the world beyond the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Money was allocated to a person: the outbox's `fund.allocated`.
+    Allocated { person: PersonId, amount_cents: i64 },
+}
+
+/// The transfer a request makes, with its effects. `referenced` is the transfer the request
+/// names (the commitment a post or void resolves, the transfer a reversal undoes), read by
+/// the caller; whether it is still unresolved is for the store to decide in its transaction.
+pub fn plan_transfer(
+    fund: &Fund,
+    request: &TransferRequest,
+    referenced: Option<&Transfer>,
+    maker: Maker,
+) -> Result<(Transfer, Vec<Effect>), FundError> {
+    let amount = || request.amount_cents.filter(|a| *a > 0).ok_or(FundError::AmountMissing);
+    let person = || request.person.ok_or(FundError::PersonMissing);
+    let mut effects = Vec::new();
+    let mut needs_approval = false;
+    let (debit, credit, amount_cents, phase, person_id, pending, reverses) = match request.kind {
+        TransferKind::Budget => return Err(FundError::BudgetNotByTransfer),
+        TransferKind::Allocate => {
+            let (p, a) = (person()?, amount()?);
+            effects.push(Effect::Allocated { person: p, amount_cents: a });
+            (AccountCode::Pool, AccountCode::Person(p), a, Phase::Posted, Some(p), None, None)
+        }
+        TransferKind::Release => {
+            let (p, a) = (person()?, amount()?);
+            (AccountCode::Person(p), AccountCode::Pool, a, Phase::Posted, Some(p), None, None)
+        }
+        TransferKind::Commit => {
+            let (p, a) = (person()?, amount()?);
+            needs_approval = a > fund.approval_above_cents;
+            (AccountCode::Person(p), AccountCode::Spent(p), a, Phase::Pending, Some(p), None, None)
+        }
+        TransferKind::Post | TransferKind::Void => {
+            let name = request.kind.code();
+            let pending_id = request.pending.ok_or(FundError::PendingMissing(name))?;
+            let commitment =
+                referenced.filter(|t| t.id == pending_id && t.fund == fund.id).ok_or(FundError::UnknownPending)?;
+            if commitment.kind != TransferKind::Commit {
+                return Err(FundError::NotACommitment);
+            }
+            let reserved = commitment.amount_cents;
+            let (amount, phase) = if request.kind == TransferKind::Post {
+                let amount = request.amount_cents.unwrap_or(reserved);
+                if amount <= 0 {
+                    return Err(FundError::AmountMissing);
+                }
+                if amount > reserved {
+                    return Err(FundError::PostAboveReserved { amount, reserved });
+                }
+                if request.invoice_ref.is_none() {
+                    return Err(FundError::InvoiceMissing);
+                }
+                (amount, Phase::PostPending { reserved })
+            } else {
+                (reserved, Phase::VoidPending { reserved })
+            };
+            (commitment.debit, commitment.credit, amount, phase, commitment.person, Some(pending_id), None)
+        }
+        TransferKind::Reverse => {
+            let reversed_id = request.reverses.ok_or(FundError::ReversedMissing)?;
+            let original =
+                referenced.filter(|t| t.id == reversed_id && t.fund == fund.id).ok_or(FundError::UnknownTransfer)?;
+            if !matches!(original.kind, TransferKind::Allocate | TransferKind::Post | TransferKind::Release) {
+                return Err(FundError::NotReversible);
+            }
+            (
+                original.credit,
+                original.debit,
+                original.amount_cents,
+                Phase::Posted,
+                original.person,
+                None,
+                Some(reversed_id),
+            )
+        }
+    };
+    // What a post, void or reversal is about is what the transfer it names was about.
+    let (goal, description) = match referenced.filter(|_| pending.is_some() || reverses.is_some()) {
+        Some(original) => (
+            if request.goal.is_empty() { original.goal.clone() } else { request.goal.clone() },
+            if request.description.is_empty() { original.description.clone() } else { request.description.clone() },
+        ),
+        None if request.goal.is_empty() => (request.description.clone(), request.description.clone()),
+        None => (request.goal.clone(), request.description.clone()),
+    };
+    let transfer = Transfer {
+        id: request.id,
+        fund: fund.id,
+        kind: request.kind,
+        debit,
+        credit,
+        amount_cents,
+        phase,
+        person: person_id,
+        goal,
+        description,
+        invoice_ref: request.invoice_ref.clone(),
+        pending,
+        reverses,
+        needs_approval,
+        at: maker.at,
+        by: maker.member,
+        agency: maker.agency,
+        request: request.canonical(),
+    };
+    Ok((transfer, effects))
+}
+
+/// The budget transfer that opens a fund: funding → pool, the whole budget.
+pub fn opening_transfer(fund: &Fund, id: TransferId, maker: Maker) -> Transfer {
+    Transfer {
+        id,
+        fund: fund.id,
+        kind: TransferKind::Budget,
+        debit: AccountCode::Funding,
+        credit: AccountCode::Pool,
+        amount_cents: fund.budget_cents,
+        phase: Phase::Posted,
+        person: None,
+        goal: String::new(),
+        description: fund.name.clone(),
+        invoice_ref: None,
+        pending: None,
+        reverses: None,
+        needs_approval: false,
+        at: maker.at,
+        by: maker.member,
+        agency: maker.agency,
+        request: String::new(),
+    }
+}
+
+/// May `approver` approve `commitment`? A second member, never the one who asked, and only
+/// for a commitment that needs it (whether it was approved already the store decides).
+pub fn check_approval(commitment: &Transfer, approver: MemberId) -> Result<(), FundError> {
+    if commitment.kind != TransferKind::Commit {
+        return Err(FundError::NotACommitment);
+    }
+    if !commitment.needs_approval {
+        return Err(FundError::ApprovalNotNeeded);
+    }
+    if commitment.by == approver {
+        return Err(FundError::SelfApproval);
+    }
+    Ok(())
+}

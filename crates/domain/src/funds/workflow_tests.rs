@@ -1,0 +1,146 @@
+use crate::funds::model::*;
+use crate::funds::service::{TransferInput, invariant_violations};
+use crate::funds::workflow::*;
+use crate::ids::{AgencyId, MemberId, PersonId};
+use jiff::civil::date;
+use uuid::Uuid;
+
+fn fund() -> Fund {
+    Fund {
+        id: FundId(Uuid::from_u128(1)),
+        name: "Volwassenen".into(),
+        kind: FundKind::Stream,
+        stream: "adults".into(),
+        holder: AgencyId(Uuid::from_u128(2)),
+        period_start: date(2026, 1, 1),
+        period_end: date(2026, 12, 31),
+        budget_cents: 100_000,
+        approval_above_cents: 25_000,
+        person_limit_cents: Some(50_000),
+        created_at: "2026-01-01T09:00:00Z".parse().unwrap(),
+        created_by: MemberId(Uuid::from_u128(3)),
+    }
+}
+
+fn maker(member: u128) -> Maker {
+    Maker {
+        member: MemberId(Uuid::from_u128(member)),
+        agency: AgencyId(Uuid::from_u128(2)),
+        at: "2026-03-01T10:00:00Z".parse().unwrap(),
+    }
+}
+
+fn person() -> PersonId {
+    PersonId(Uuid::from_u128(9))
+}
+
+fn request(kind: &str, amount: Option<i64>) -> TransferRequest {
+    TransferInput {
+        id: Uuid::from_u128(77).to_string(),
+        kind: kind.into(),
+        person_id: person().to_string(),
+        amount_cents: amount,
+        description: "fiets voor werk".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap()
+}
+
+#[test]
+fn an_allocation_moves_pool_money_to_the_person_and_is_announced() {
+    let (t, effects) = plan_transfer(&fund(), &request("allocate", Some(30_000)), None, maker(4)).unwrap();
+    assert_eq!(
+        (t.debit, t.credit, t.amount_cents, t.phase),
+        (AccountCode::Pool, AccountCode::Person(person()), 30_000, Phase::Posted)
+    );
+    assert_eq!(effects, vec![Effect::Allocated { person: person(), amount_cents: 30_000 }]);
+    // Without a goal of its own, the description is the goal in the person's words.
+    assert_eq!(t.goal, "fiets voor werk");
+}
+
+#[test]
+fn a_commitment_reserves_and_above_the_threshold_needs_approval() {
+    let (small, _) = plan_transfer(&fund(), &request("commit", Some(25_000)), None, maker(4)).unwrap();
+    assert_eq!(small.phase, Phase::Pending);
+    assert!(!small.needs_approval);
+    let (big, _) = plan_transfer(&fund(), &request("commit", Some(25_001)), None, maker(4)).unwrap();
+    assert!(big.needs_approval);
+    assert_eq!(check_approval(&big, MemberId(Uuid::from_u128(4))), Err(FundError::SelfApproval));
+    assert_eq!(check_approval(&big, MemberId(Uuid::from_u128(5))), Ok(()));
+    assert_eq!(check_approval(&small, MemberId(Uuid::from_u128(5))), Err(FundError::ApprovalNotNeeded));
+}
+
+#[test]
+fn posting_needs_an_invoice_and_no_more_than_was_reserved() {
+    let (commit, _) = plan_transfer(&fund(), &request("commit", Some(10_000)), None, maker(4)).unwrap();
+    let mut post = request("post", Some(12_000));
+    post.pending = Some(commit.id);
+    post.id = TransferId(Uuid::from_u128(78));
+    assert_eq!(
+        plan_transfer(&fund(), &post, Some(&commit), maker(4)).unwrap_err(),
+        FundError::PostAboveReserved { amount: 12_000, reserved: 10_000 }
+    );
+    post.amount_cents = Some(8_000);
+    assert_eq!(plan_transfer(&fund(), &post, Some(&commit), maker(4)).unwrap_err(), FundError::InvoiceMissing);
+    post.invoice_ref = Some("F-2026-001".into());
+    let (posted, _) = plan_transfer(&fund(), &post, Some(&commit), maker(4)).unwrap();
+    assert_eq!(posted.phase, Phase::PostPending { reserved: 10_000 });
+    assert_eq!((posted.debit, posted.credit), (commit.debit, commit.credit));
+}
+
+#[test]
+fn only_posted_money_is_reversed_and_the_reversal_swaps_the_accounts() {
+    let (commit, _) = plan_transfer(&fund(), &request("commit", Some(10_000)), None, maker(4)).unwrap();
+    let mut reverse = request("reverse", None);
+    reverse.reverses = Some(commit.id);
+    assert_eq!(plan_transfer(&fund(), &reverse, Some(&commit), maker(4)).unwrap_err(), FundError::NotReversible);
+    let (allocation, _) = plan_transfer(&fund(), &request("allocate", Some(5_000)), None, maker(4)).unwrap();
+    let (undo, effects) = plan_transfer(&fund(), &reverse, Some(&allocation), maker(4)).unwrap();
+    assert_eq!((undo.debit, undo.credit, undo.amount_cents), (allocation.credit, allocation.debit, 5_000));
+    assert!(effects.is_empty());
+}
+
+#[test]
+fn bad_requests_name_each_field() {
+    let errors = TransferInput { id: "x".into(), kind: "steal".into(), amount_cents: Some(-1), ..Default::default() }
+        .parse()
+        .unwrap_err();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["id", "kind", "amount_cents", "description"]);
+    let mut long = TransferInput {
+        id: Uuid::from_u128(1).to_string(),
+        kind: "commit".into(),
+        description: "x".repeat(DESCRIPTION_MAX + 1),
+        ..Default::default()
+    };
+    assert!(long.parse().is_err());
+    long.description = "ok".into();
+    assert!(long.parse().is_ok());
+}
+
+#[test]
+fn the_invariants_see_an_overdrawn_account_and_an_unbalanced_ledger() {
+    let fund = FundId(Uuid::nil());
+    let account = |code, dp, cp, limit| Account {
+        fund,
+        code,
+        limit_cents: limit,
+        totals: Totals { debits_posted: dp, credits_posted: cp, ..Default::default() },
+    };
+    let good = [
+        account(AccountCode::Funding, 100, 0, Some(100)),
+        account(AccountCode::Pool, 40, 100, Some(100)),
+        account(AccountCode::Person(person()), 0, 40, None),
+    ];
+    assert!(invariant_violations(&good).is_empty());
+    let overdrawn = [
+        account(AccountCode::Funding, 100, 0, Some(100)),
+        account(AccountCode::Pool, 140, 100, None),
+        account(AccountCode::Person(person()), 0, 140, None),
+    ];
+    assert_eq!(invariant_violations(&overdrawn).len(), 1);
+    let unbalanced = [account(AccountCode::Funding, 100, 0, Some(100)), account(AccountCode::Pool, 0, 90, None)];
+    assert_eq!(invariant_violations(&unbalanced).len(), 1);
+    assert_eq!(AccountCode::parse(&AccountCode::Spent(person()).code()), Some(AccountCode::Spent(person())));
+}

@@ -1,0 +1,422 @@
+//! The personal-funds ledger (`domain::funds::ports::FundStore`). A transfer is one
+//! transaction: its row is inserted under its client-chosen id (a retry finds it and is
+//! answered with it), then each account's totals move in one conditional UPDATE whose WHERE
+//! holds the account's rules for the new totals, accounts in the order of their codes. On
+//! PostgreSQL the UPDATE takes the row's lock and, under READ COMMITTED, re-checks its WHERE
+//! against the totals a concurrent transfer just committed, so two transfers can never both
+//! spend the same cents; the fixed order means they never wait on each other crosswise. On
+//! SQLite the transaction holds the database's one write lock. The table's CHECKs stand
+//! behind both. A refusal returns before the commit, so the transaction rolls back whole.
+
+use crate::audit::insert_audit;
+use crate::notifications::insert_events;
+use crate::types::{Day, Instant};
+use crate::{Store, corrupt, db_error, in_tx, on_db};
+use domain::audit::AuditEntry;
+use domain::funds::ports::FundStore;
+use domain::funds::{
+    Account, AccountCode, Approval, Fund, FundId, FundKind, LedgerRefusal, OpenCommitment, Phase, Recorded, Totals,
+    Transfer, TransferId, TransferKind,
+};
+use domain::ids::{AgencyId, MemberId, PersonId};
+use domain::notifications::Event;
+use domain::ports::{StoreError, StoreResult};
+use sqlx::Row;
+use uuid::Uuid;
+
+const FUND_COLUMNS: &str = "id, name, kind, stream, holder_agency_id, period_start, period_end, budget_cents, \
+                            approval_above_cents, person_limit_cents, created_at, created_by";
+const ACCOUNT_COLUMNS: &str =
+    "fund_id, code, limit_cents, debits_posted, debits_pending, credits_posted, credits_pending";
+const TRANSFER_COLUMNS: &str = "t.id, t.fund_id, t.kind, t.debit_code, t.credit_code, t.amount_cents, t.phase, \
+     t.reserved_cents, t.person_id, t.goal, t.description, t.invoice_ref, t.pending_id, t.reverses_id, \
+     t.needs_approval, t.at, t.member_id, t.agency_id, t.request";
+
+macro_rules! fund_from_row {
+    ($row:expr) => {{
+        let row = $row;
+        let kind: String = row.try_get(2).map_err(db_error)?;
+        Fund {
+            id: FundId(row.try_get(0).map_err(db_error)?),
+            name: row.try_get(1).map_err(db_error)?,
+            kind: FundKind::parse(&kind).ok_or_else(|| corrupt("fund kind", &kind))?,
+            stream: row.try_get(3).map_err(db_error)?,
+            holder: AgencyId(row.try_get(4).map_err(db_error)?),
+            period_start: row.try_get::<Day, _>(5).map_err(db_error)?.0,
+            period_end: row.try_get::<Day, _>(6).map_err(db_error)?.0,
+            budget_cents: row.try_get(7).map_err(db_error)?,
+            approval_above_cents: row.try_get(8).map_err(db_error)?,
+            person_limit_cents: row.try_get(9).map_err(db_error)?,
+            created_at: row.try_get::<Instant, _>(10).map_err(db_error)?.0,
+            created_by: MemberId(row.try_get(11).map_err(db_error)?),
+        }
+    }};
+}
+
+macro_rules! account_from_row {
+    ($row:expr) => {{
+        let row = $row;
+        let code: String = row.try_get(1).map_err(db_error)?;
+        Account {
+            fund: FundId(row.try_get(0).map_err(db_error)?),
+            code: AccountCode::parse(&code).ok_or_else(|| corrupt("account code", &code))?,
+            limit_cents: row.try_get(2).map_err(db_error)?,
+            totals: Totals {
+                debits_posted: row.try_get(3).map_err(db_error)?,
+                debits_pending: row.try_get(4).map_err(db_error)?,
+                credits_posted: row.try_get(5).map_err(db_error)?,
+                credits_pending: row.try_get(6).map_err(db_error)?,
+            },
+        }
+    }};
+}
+
+fn phase_code(phase: Phase) -> (&'static str, Option<i64>) {
+    match phase {
+        Phase::Posted => ("posted", None),
+        Phase::Pending => ("pending", None),
+        Phase::PostPending { reserved } => ("post_pending", Some(reserved)),
+        Phase::VoidPending { reserved } => ("void_pending", Some(reserved)),
+    }
+}
+
+fn parse_phase(code: &str, reserved: Option<i64>) -> StoreResult<Phase> {
+    Ok(match (code, reserved) {
+        ("posted", _) => Phase::Posted,
+        ("pending", _) => Phase::Pending,
+        ("post_pending", Some(reserved)) => Phase::PostPending { reserved },
+        ("void_pending", Some(reserved)) => Phase::VoidPending { reserved },
+        _ => return Err(corrupt("transfer phase", code)),
+    })
+}
+
+macro_rules! transfer_from_row {
+    ($row:expr) => {{
+        let row = $row;
+        let code = |i: usize| -> StoreResult<AccountCode> {
+            let text: String = row.try_get(i).map_err(db_error)?;
+            AccountCode::parse(&text).ok_or_else(|| corrupt("account code", &text))
+        };
+        let kind: String = row.try_get(2).map_err(db_error)?;
+        let phase: String = row.try_get(6).map_err(db_error)?;
+        Transfer {
+            id: TransferId(row.try_get(0).map_err(db_error)?),
+            fund: FundId(row.try_get(1).map_err(db_error)?),
+            kind: TransferKind::parse(&kind).ok_or_else(|| corrupt("transfer kind", &kind))?,
+            debit: code(3)?,
+            credit: code(4)?,
+            amount_cents: row.try_get(5).map_err(db_error)?,
+            phase: parse_phase(&phase, row.try_get(7).map_err(db_error)?)?,
+            person: row.try_get::<Option<Uuid>, _>(8).map_err(db_error)?.map(PersonId),
+            goal: row.try_get(9).map_err(db_error)?,
+            description: row.try_get(10).map_err(db_error)?,
+            invoice_ref: row.try_get(11).map_err(db_error)?,
+            pending: row.try_get::<Option<Uuid>, _>(12).map_err(db_error)?.map(TransferId),
+            reverses: row.try_get::<Option<Uuid>, _>(13).map_err(db_error)?.map(TransferId),
+            needs_approval: row.try_get(14).map_err(db_error)?,
+            at: row.try_get::<Instant, _>(15).map_err(db_error)?.0,
+            by: MemberId(row.try_get(16).map_err(db_error)?),
+            agency: AgencyId(row.try_get(17).map_err(db_error)?),
+            request: row.try_get(18).map_err(db_error)?,
+        }
+    }};
+}
+
+/// How a transfer moves one account's totals: (debits posted, debits pending, credits
+/// posted, credits pending).
+type Deltas = (i64, i64, i64, i64);
+
+/// The two accounts a transfer moves and by how much, in the order they are locked.
+fn movements(transfer: &Transfer) -> [(AccountCode, Deltas); 2] {
+    let a = transfer.amount_cents;
+    let (debit, credit) = match transfer.phase {
+        Phase::Posted => ((a, 0, 0, 0), (0, 0, a, 0)),
+        Phase::Pending => ((0, a, 0, 0), (0, 0, 0, a)),
+        Phase::PostPending { reserved } => ((a, -reserved, 0, 0), (0, 0, a, -reserved)),
+        Phase::VoidPending { reserved } => ((0, -reserved, 0, 0), (0, 0, 0, -reserved)),
+    };
+    let mut both = [(transfer.debit, debit), (transfer.credit, credit)];
+    both.sort_by_key(|(code, _)| code.code());
+    both
+}
+
+/// Moves one account's totals only if the new totals keep its rules ($3..$6 are the deltas).
+const MOVE: &str = "UPDATE fund_account SET debits_posted = debits_posted + $3, debits_pending = debits_pending + $4, \
+     credits_posted = credits_posted + $5, credits_pending = credits_pending + $6 \
+     WHERE fund_id = $1 AND code = $2 \
+     AND debits_posted + $3 >= 0 AND debits_pending + $4 >= 0 AND credits_posted + $5 >= 0 AND credits_pending + $6 >= 0 \
+     AND ((normal = 'credit' AND debits_posted + $3 + debits_pending + $4 <= credits_posted + $5 \
+           AND (limit_cents IS NULL OR credits_posted + $5 + credits_pending + $6 - debits_posted - $3 <= limit_cents)) \
+       OR (normal = 'debit' AND credits_posted + $5 + credits_pending + $6 <= debits_posted + $3 \
+           AND (limit_cents IS NULL OR debits_posted + $3 + debits_pending + $4 - credits_posted - $5 <= limit_cents)))";
+
+const INSERT_TRANSFER: &str = "INSERT INTO fund_transfer (id, fund_id, kind, debit_code, credit_code, amount_cents, \
+     phase, reserved_cents, person_id, goal, description, invoice_ref, pending_id, reverses_id, needs_approval, at, \
+     member_id, agency_id, request) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+     ON CONFLICT (id) DO NOTHING";
+
+const INSERT_ACCOUNT: &str = "INSERT INTO fund_account (fund_id, code, person_id, normal, limit_cents) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (fund_id, code) DO NOTHING";
+
+/// Inserts `$transfer` on `$tx`; evaluates to whether it was new. A second resolution of the
+/// same commitment, or reversal of the same transfer, returns its refusal from the function.
+macro_rules! insert_transfer {
+    ($tx:ident, $transfer:expr) => {{
+        let t: &Transfer = $transfer;
+        let (phase, reserved) = phase_code(t.phase);
+        let inserted = sqlx::query(INSERT_TRANSFER)
+            .bind(t.id.0)
+            .bind(t.fund.0)
+            .bind(t.kind.code())
+            .bind(t.debit.code())
+            .bind(t.credit.code())
+            .bind(t.amount_cents)
+            .bind(phase)
+            .bind(reserved)
+            .bind(t.person.map(|p| p.0))
+            .bind(&t.goal)
+            .bind(&t.description)
+            .bind(&t.invoice_ref)
+            .bind(t.pending.map(|p| p.0))
+            .bind(t.reverses.map(|p| p.0))
+            .bind(t.needs_approval)
+            .bind(Instant(t.at))
+            .bind(t.by.0)
+            .bind(t.agency.0)
+            .bind(&t.request)
+            .execute(&mut *$tx)
+            .await;
+        match inserted {
+            Ok(done) => done.rows_affected() == 1,
+            Err(error) => match db_error(error) {
+                StoreError::AlreadyExists(_) if t.pending.is_some() => return Ok(Err(LedgerRefusal::AlreadyResolved)),
+                StoreError::AlreadyExists(_) if t.reverses.is_some() => return Ok(Err(LedgerRefusal::AlreadyReversed)),
+                other => return Err(other),
+            },
+        }
+    }};
+}
+
+impl FundStore for Store {
+    async fn open_fund(&self, fund: &Fund, opening: &Transfer, audit: &[AuditEntry]) -> StoreResult<()> {
+        let sql = "INSERT INTO fund (id, name, kind, stream, holder_agency_id, period_start, period_end, budget_cents, \
+                   approval_above_cents, person_limit_cents, created_at, created_by) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+        let result: StoreResult<Result<(), LedgerRefusal>> = async {
+            in_tx!(self, tx => {
+                sqlx::query(sql)
+                    .bind(fund.id.0)
+                    .bind(&fund.name)
+                    .bind(fund.kind.code())
+                    .bind(&fund.stream)
+                    .bind(fund.holder.0)
+                    .bind(Day(fund.period_start))
+                    .bind(Day(fund.period_end))
+                    .bind(fund.budget_cents)
+                    .bind(fund.approval_above_cents)
+                    .bind(fund.person_limit_cents)
+                    .bind(Instant(fund.created_at))
+                    .bind(fund.created_by.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                for (code, normal, limit) in [(AccountCode::Funding, "debit", Some(fund.budget_cents)), (AccountCode::Pool, "credit", Some(fund.budget_cents))] {
+                    sqlx::query(INSERT_ACCOUNT)
+                        .bind(fund.id.0)
+                        .bind(code.code())
+                        .bind(None::<Uuid>)
+                        .bind(normal)
+                        .bind(limit)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                }
+                if opening.amount_cents > 0 {
+                    insert_transfer!(tx, opening);
+                    for (code, (dp, dq, cp, cq)) in movements(opening) {
+                        sqlx::query(MOVE).bind(fund.id.0).bind(code.code()).bind(dp).bind(dq).bind(cp).bind(cq)
+                            .execute(&mut *tx).await.map_err(db_error)?;
+                    }
+                }
+                for entry in audit {
+                    insert_audit!(tx, entry);
+                }
+                Ok(Ok(()))
+            })
+        }
+        .await;
+        result?.map_err(|refusal| StoreError::Database(format!("opening a fund was refused: {refusal:?}")))
+    }
+
+    async fn fund(&self, id: FundId) -> StoreResult<Option<Fund>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {FUND_COLUMNS} FROM fund WHERE id = $1"));
+        let row = on_db!(self, pool => {
+            match sqlx::query(sql).bind(id.0).fetch_optional(pool).await.map_err(db_error)? {
+                Some(row) => Some(fund_from_row!(&row)),
+                None => None,
+            }
+        });
+        Ok(row)
+    }
+
+    async fn funds(&self) -> StoreResult<Vec<Fund>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {FUND_COLUMNS} FROM fund ORDER BY period_start DESC, name"));
+        on_db!(self, pool => {
+            let rows = sqlx::query(sql).fetch_all(pool).await.map_err(db_error)?;
+            rows.iter().map(|row| Ok(fund_from_row!(row))).collect()
+        })
+    }
+
+    async fn transfer(&self, id: TransferId) -> StoreResult<Option<Transfer>> {
+        let sql = sqlx::AssertSqlSafe(format!("SELECT {TRANSFER_COLUMNS} FROM fund_transfer t WHERE t.id = $1"));
+        on_db!(self, pool => {
+            match sqlx::query(sql).bind(id.0).fetch_optional(pool).await.map_err(db_error)? {
+                Some(row) => Ok(Some(transfer_from_row!(&row))),
+                None => Ok(None),
+            }
+        })
+    }
+
+    async fn record_transfer(
+        &self,
+        transfer: &Transfer,
+        person_limit: Option<i64>,
+        audit: &[AuditEntry],
+        outbox: &[Event],
+    ) -> StoreResult<Result<Recorded, LedgerRefusal>> {
+        let existing_sql =
+            sqlx::AssertSqlSafe(format!("SELECT {TRANSFER_COLUMNS} FROM fund_transfer t WHERE t.id = $1"));
+        let account_sql = format!("SELECT {ACCOUNT_COLUMNS} FROM fund_account WHERE fund_id = $1 AND code = $2");
+        in_tx!(self, tx => {
+            if !insert_transfer!(tx, transfer) {
+                // A retry: answer what was recorded, if it is the same request.
+                let row = sqlx::query(existing_sql).bind(transfer.id.0).fetch_one(&mut *tx).await.map_err(db_error)?;
+                let existing = transfer_from_row!(&row);
+                return Ok(if existing.request == transfer.request && existing.fund == transfer.fund {
+                    Ok(Recorded { transfer: existing, replayed: true })
+                } else {
+                    Err(LedgerRefusal::IdReused)
+                });
+            }
+            if let (TransferKind::Post, Some(pending)) = (transfer.kind, transfer.pending) {
+                let needs: bool = sqlx::query_scalar("SELECT needs_approval FROM fund_transfer WHERE id = $1")
+                    .bind(pending.0).fetch_one(&mut *tx).await.map_err(db_error)?;
+                let approved: i64 = sqlx::query_scalar("SELECT count(*) FROM fund_approval WHERE transfer_id = $1")
+                    .bind(pending.0).fetch_one(&mut *tx).await.map_err(db_error)?;
+                if needs && approved == 0 {
+                    return Ok(Err(LedgerRefusal::NotApproved));
+                }
+            }
+            for code in [transfer.debit, transfer.credit] {
+                let (person, limit) = match code {
+                    AccountCode::Person(p) => (p, person_limit),
+                    AccountCode::Spent(p) => (p, None),
+                    _ => continue,
+                };
+                sqlx::query(INSERT_ACCOUNT).bind(transfer.fund.0).bind(code.code()).bind(person.0).bind("credit").bind(limit)
+                    .execute(&mut *tx).await.map_err(db_error)?;
+            }
+            for (code, (dp, dq, cp, cq)) in movements(transfer) {
+                let moved = sqlx::query(MOVE).bind(transfer.fund.0).bind(code.code()).bind(dp).bind(dq).bind(cp).bind(cq)
+                    .execute(&mut *tx).await.map_err(db_error)?;
+                if moved.rows_affected() == 0 {
+                    let row = sqlx::query(sqlx::AssertSqlSafe(account_sql)).bind(transfer.fund.0).bind(code.code())
+                        .fetch_one(&mut *tx).await.map_err(db_error)?;
+                    let account = account_from_row!(&row);
+                    return Ok(Err(if code == transfer.debit {
+                        LedgerRefusal::Insufficient { account: code, available: account.available() }
+                    } else {
+                        LedgerRefusal::AboveLimit { account: code, limit: account.limit_cents.unwrap_or(0) }
+                    }));
+                }
+            }
+            for entry in audit {
+                insert_audit!(tx, entry);
+            }
+            insert_events!(tx, outbox);
+            Ok(Ok(Recorded { transfer: transfer.clone(), replayed: false }))
+        })
+    }
+
+    async fn approve(&self, approval: &Approval, audit: &[AuditEntry]) -> StoreResult<Result<bool, LedgerRefusal>> {
+        in_tx!(self, tx => {
+            let resolved: i64 = sqlx::query_scalar("SELECT count(*) FROM fund_transfer WHERE pending_id = $1")
+                .bind(approval.transfer.0).fetch_one(&mut *tx).await.map_err(db_error)?;
+            if resolved > 0 {
+                return Ok(Err(LedgerRefusal::AlreadyResolved));
+            }
+            let inserted = sqlx::query(
+                "INSERT INTO fund_approval (transfer_id, fund_id, member_id, at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (transfer_id) DO NOTHING",
+            )
+            .bind(approval.transfer.0)
+            .bind(approval.fund.0)
+            .bind(approval.by.0)
+            .bind(Instant(approval.at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            for entry in audit {
+                insert_audit!(tx, entry);
+            }
+            Ok(Ok(inserted.rows_affected() == 1))
+        })
+    }
+
+    async fn accounts(&self, fund: FundId) -> StoreResult<Vec<Account>> {
+        let sql =
+            sqlx::AssertSqlSafe(format!("SELECT {ACCOUNT_COLUMNS} FROM fund_account WHERE fund_id = $1 ORDER BY code"));
+        on_db!(self, pool => {
+            let rows = sqlx::query(sql).bind(fund.0).fetch_all(pool).await.map_err(db_error)?;
+            rows.iter().map(|row| Ok(account_from_row!(row))).collect()
+        })
+    }
+
+    async fn person_accounts(&self, person: PersonId) -> StoreResult<Vec<Account>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM fund_account WHERE person_id = $1 ORDER BY fund_id, code"
+        ));
+        on_db!(self, pool => {
+            let rows = sqlx::query(sql).bind(person.0).fetch_all(pool).await.map_err(db_error)?;
+            rows.iter().map(|row| Ok(account_from_row!(row))).collect()
+        })
+    }
+
+    async fn transfers_of_fund(&self, fund: FundId) -> StoreResult<Vec<Transfer>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {TRANSFER_COLUMNS} FROM fund_transfer t WHERE t.fund_id = $1 ORDER BY t.seq"
+        ));
+        on_db!(self, pool => {
+            let rows = sqlx::query(sql).bind(fund.0).fetch_all(pool).await.map_err(db_error)?;
+            rows.iter().map(|row| Ok(transfer_from_row!(row))).collect()
+        })
+    }
+
+    async fn transfers_of_person(&self, person: PersonId) -> StoreResult<Vec<Transfer>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {TRANSFER_COLUMNS} FROM fund_transfer t WHERE t.person_id = $1 ORDER BY t.seq"
+        ));
+        on_db!(self, pool => {
+            let rows = sqlx::query(sql).bind(person.0).fetch_all(pool).await.map_err(db_error)?;
+            rows.iter().map(|row| Ok(transfer_from_row!(row))).collect()
+        })
+    }
+
+    async fn open_commitments(&self, fund: FundId) -> StoreResult<Vec<OpenCommitment>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {TRANSFER_COLUMNS}, a.member_id FROM fund_transfer t \
+             LEFT JOIN fund_approval a ON a.transfer_id = t.id \
+             WHERE t.fund_id = $1 AND t.kind = 'commit' \
+             AND NOT EXISTS (SELECT 1 FROM fund_transfer r WHERE r.pending_id = t.id) ORDER BY t.seq"
+        ));
+        on_db!(self, pool => {
+            let rows = sqlx::query(sql).bind(fund.0).fetch_all(pool).await.map_err(db_error)?;
+            rows.iter()
+                .map(|row| {
+                    let approved_by: Option<Uuid> = row.try_get(19).map_err(db_error)?;
+                    Ok(OpenCommitment { transfer: transfer_from_row!(row), approved_by: approved_by.map(MemberId) })
+                })
+                .collect()
+        })
+    }
+}

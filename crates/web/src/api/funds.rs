@@ -1,0 +1,400 @@
+//! Personal funds in the JSON API: a person's fund, opening a fund, a fund's ledger, transfers
+//! (allocate, commit, post, void, release, reverse) with the client's id as idempotency key,
+//! and approvals. Every call goes through `domain::funds::service::Funds`, so authorisation,
+//! the audit log and the ledger's rules are those of the pages.
+
+use super::problem::{ApiResult, Problem, invalid_problem, problem, refused};
+use crate::AppState;
+use crate::auth::{Member, RequestContext};
+use crate::people::person_id;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::funds::service::{FundInput, TransferInput};
+use domain::funds::{Account, Fund, FundError, FundId, OpenCommitment, PersonFund, Transfer, TransferId};
+use domain::service::ServiceError;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/people/{id}/fund", get(person_fund))
+        .route("/v1/funds", get(held_funds).post(open_fund))
+        .route("/v1/funds/{fund}", get(ledger))
+        .route("/v1/funds/{fund}/transfers", post(make_transfer))
+        .route("/v1/funds/{fund}/transfers/{transfer}/approval", post(approve))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(person_fund, held_funds, open_fund, ledger, make_transfer, approve),
+    components(schemas(
+        PersonFundDto,
+        FundFiguresDto,
+        FundDto,
+        NewFund,
+        LedgerDto,
+        AccountDto,
+        TransferDto,
+        NewTransfer
+    ))
+)]
+pub struct FundsApiDoc;
+
+fn fund_id(raw: &str) -> Result<FundId, crate::error::WebError> {
+    uuid::Uuid::parse_str(raw.trim()).map(FundId).map_err(|_| crate::error::WebError::NotFound)
+}
+
+/// A refusal by a rule of funds or mentoring: 422 naming the field, like invalid input.
+pub(super) fn rule_refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> super::problem::ApiError + '_ {
+    move |error| match (&error, error.field_errors()) {
+        (ServiceError::Rule(_), Some(errors)) => super::problem::ApiError::Problem(invalid_problem(&errors, context)),
+        _ => refused(context)(error),
+    }
+}
+
+/// The ledger's refusals: an id reused for another request is a 409, the rest 422 with the field.
+fn fund_refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> super::problem::ApiError + '_ {
+    move |error| {
+        let response = match (error.rule::<FundError>(), error.field_errors()) {
+            (Some(FundError::IdReused), _) => problem(
+                StatusCode::CONFLICT,
+                "a transfer with this id was already made with a different request; use a new id",
+                Vec::new(),
+                json!({}),
+            ),
+            (Some(_), Some(errors)) => invalid_problem(&errors, context),
+            _ => return refused(context)(error),
+        };
+        super::problem::ApiError::Problem(response)
+    }
+}
+
+/// A person's figures in one fund, in cents.
+#[derive(Serialize, ToSchema)]
+pub struct FundFiguresDto {
+    fund_id: String,
+    fund_name: String,
+    stream: String,
+    /// What the person may still commit: allocated less spent, reserved and released.
+    available_cents: i64,
+    /// Reserved by commitments not yet posted or voided.
+    committed_cents: i64,
+    spent_cents: i64,
+    allocated_cents: i64,
+}
+
+fn figures(f: &PersonFund) -> FundFiguresDto {
+    FundFiguresDto {
+        fund_id: f.fund.id.to_string(),
+        fund_name: f.fund.name.clone(),
+        stream: f.fund.stream.clone(),
+        available_cents: f.available_cents,
+        committed_cents: f.committed_cents,
+        spent_cents: f.spent_cents,
+        allocated_cents: f.allocated_cents,
+    }
+}
+
+/// A person's fund: the figures of the fund they were last allocated from at the top level,
+/// every fund in `funds`, and their transfers (what they chose and bought).
+#[derive(Serialize, ToSchema)]
+pub struct PersonFundDto {
+    person_id: String,
+    /// The fund of the latest allocation; `null` when the person has none.
+    fund_id: Option<String>,
+    available_cents: i64,
+    committed_cents: i64,
+    spent_cents: i64,
+    funds: Vec<FundFiguresDto>,
+    transfers: Vec<TransferDto>,
+}
+
+/// One transfer as recorded (never changed; corrections are reversing transfers).
+#[derive(Serialize, ToSchema)]
+pub struct TransferDto {
+    id: String,
+    fund_id: String,
+    /// `budget`, `allocate`, `commit`, `post`, `void`, `release` or `reverse`.
+    kind: &'static str,
+    debit_account: String,
+    credit_account: String,
+    amount_cents: i64,
+    /// `posted`, `pending` (a commitment's reservation), `post_pending` or `void_pending`.
+    phase: &'static str,
+    person_id: Option<String>,
+    /// The plan goal it serves, in the person's own words.
+    goal: String,
+    description: String,
+    invoice_ref: Option<String>,
+    pending_id: Option<String>,
+    reverses_id: Option<String>,
+    /// A commitment above the fund's threshold: posted only after a second member approves.
+    needs_approval: bool,
+    at: String,
+    by: String,
+}
+
+fn transfer_dto(t: &Transfer) -> TransferDto {
+    TransferDto {
+        id: t.id.to_string(),
+        fund_id: t.fund.to_string(),
+        kind: t.kind.code(),
+        debit_account: t.debit.code(),
+        credit_account: t.credit.code(),
+        amount_cents: t.amount_cents,
+        phase: match t.phase {
+            domain::funds::Phase::Posted => "posted",
+            domain::funds::Phase::Pending => "pending",
+            domain::funds::Phase::PostPending { .. } => "post_pending",
+            domain::funds::Phase::VoidPending { .. } => "void_pending",
+        },
+        person_id: t.person.map(|p| p.to_string()),
+        goal: t.goal.clone(),
+        description: t.description.clone(),
+        invoice_ref: t.invoice_ref.clone(),
+        pending_id: t.pending.map(|p| p.to_string()),
+        reverses_id: t.reverses.map(|p| p.to_string()),
+        needs_approval: t.needs_approval,
+        at: t.at.to_string(),
+        by: t.by.to_string(),
+    }
+}
+
+/// The person's fund (the read is audited).
+#[utoipa::path(get, path = "/api/v1/people/{id}/fund", operation_id = "read_person_fund", params(("id" = String, Path)),
+    responses((status = 200, description = "The person's funds and transfers", body = PersonFundDto),
+        (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem),
+        (status = 404, description = "No such person, or one this member may not see (problem JSON)", body = Problem)))]
+async fn person_fund(State(state): State<AppState>, Member(me, context): Member, Path(id): Path<String>) -> ApiResult {
+    let id = person_id(&id)?;
+    let statement = state.funds().statement(&me.actor, id, "api: fund").await.map_err(refused(&context))?;
+    let latest =
+        statement.transfers.iter().rev().find(|t| t.kind == domain::funds::TransferKind::Allocate).map(|t| t.fund);
+    let main = latest.and_then(|fund| statement.funds.iter().find(|f| f.fund.id == fund)).or(statement.funds.first());
+    Ok(Json(PersonFundDto {
+        person_id: id.to_string(),
+        fund_id: main.map(|f| f.fund.id.to_string()),
+        available_cents: main.map_or(0, |f| f.available_cents),
+        committed_cents: main.map_or(0, |f| f.committed_cents),
+        spent_cents: main.map_or(0, |f| f.spent_cents),
+        funds: statement.funds.iter().map(figures).collect(),
+        transfers: statement.transfers.iter().map(transfer_dto).collect(),
+    })
+    .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FundDto {
+    id: String,
+    name: String,
+    /// `stream`, `held` or `grant_pot`.
+    kind: &'static str,
+    stream: String,
+    holder_agency: String,
+    period_start: String,
+    period_end: String,
+    budget_cents: i64,
+    approval_above_cents: i64,
+    person_limit_cents: Option<i64>,
+}
+
+fn fund_dto(f: &Fund) -> FundDto {
+    FundDto {
+        id: f.id.to_string(),
+        name: f.name.clone(),
+        kind: f.kind.code(),
+        stream: f.stream.clone(),
+        holder_agency: f.holder.to_string(),
+        period_start: f.period_start.to_string(),
+        period_end: f.period_end.to_string(),
+        budget_cents: f.budget_cents,
+        approval_above_cents: f.approval_above_cents,
+        person_limit_cents: f.person_limit_cents,
+    }
+}
+
+/// The funds the member's agency holds.
+#[utoipa::path(get, path = "/api/v1/funds", operation_id = "list_held_funds",
+    responses((status = 200, description = "The funds the member's agency holds", body = [FundDto])))]
+async fn held_funds(State(state): State<AppState>, Member(me, context): Member) -> ApiResult {
+    let funds = state.funds().held_funds(&me.actor).await.map_err(refused(&context))?;
+    Ok(Json(funds.iter().map(fund_dto).collect::<Vec<_>>()).into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewFund {
+    name: String,
+    /// `stream`, `held` or `grant_pot`.
+    kind: String,
+    stream: String,
+    /// `YYYY-MM-DD`.
+    period_start: String,
+    period_end: String,
+    budget_cents: Option<i64>,
+    /// Commitments above this need a second member's approval.
+    approval_above_cents: Option<i64>,
+    /// The most one person may be allocated; left out: no limit beyond the budget.
+    person_limit_cents: Option<i64>,
+}
+
+/// Opens a fund held by the member's agency, with its budget.
+#[utoipa::path(post, path = "/api/v1/funds", operation_id = "open_fund", request_body = NewFund,
+    responses((status = 201, description = "Opened; the body is the fund", body = FundDto),
+        (status = 403, description = "Not allowed for this member (problem JSON)", body = Problem),
+        (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
+async fn open_fund(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    parsed: Result<Json<NewFund>, JsonRejection>,
+) -> ApiResult {
+    let Json(new) = parsed?;
+    let input = FundInput {
+        name: new.name,
+        kind: new.kind,
+        stream: new.stream,
+        period_start: new.period_start,
+        period_end: new.period_end,
+        budget_cents: new.budget_cents,
+        approval_above_cents: new.approval_above_cents,
+        person_limit_cents: new.person_limit_cents,
+    };
+    let fund = state.funds().open_fund(&me.actor, &input).await.map_err(refused(&context))?;
+    Ok((StatusCode::CREATED, Json(fund_dto(&fund))).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountDto {
+    /// `funding`, `pool`, `person:<id>` or `spent:<id>`.
+    code: String,
+    limit_cents: Option<i64>,
+    debits_posted: i64,
+    debits_pending: i64,
+    credits_posted: i64,
+    credits_pending: i64,
+    available_cents: i64,
+}
+
+fn account_dto(a: &Account) -> AccountDto {
+    AccountDto {
+        code: a.code.code(),
+        limit_cents: a.limit_cents,
+        debits_posted: a.totals.debits_posted,
+        debits_pending: a.totals.debits_pending,
+        credits_posted: a.totals.credits_posted,
+        credits_pending: a.totals.credits_pending,
+        available_cents: a.available(),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LedgerDto {
+    fund: FundDto,
+    accounts: Vec<AccountDto>,
+    /// Commitments not yet posted or voided.
+    open_commitments: Vec<TransferDto>,
+    /// Of those, the ones waiting for a second member's approval.
+    awaiting_approval: Vec<String>,
+}
+
+/// A fund's accounts and open commitments, for members of the holding agency.
+#[utoipa::path(get, path = "/api/v1/funds/{fund}", operation_id = "read_fund_ledger", params(("fund" = String, Path)),
+    responses((status = 200, description = "The fund's ledger", body = LedgerDto),
+        (status = 403, description = "Not a member of the holding agency (problem JSON)", body = Problem),
+        (status = 404, description = "No such fund (problem JSON)", body = Problem)))]
+async fn ledger(State(state): State<AppState>, Member(me, context): Member, Path(fund): Path<String>) -> ApiResult {
+    let fund = fund_id(&fund)?;
+    let ledger = state.funds().ledger(&me.actor, fund).await.map_err(refused(&context))?;
+    let waiting = |c: &&OpenCommitment| c.transfer.needs_approval && c.approved_by.is_none();
+    Ok(Json(LedgerDto {
+        fund: fund_dto(&ledger.fund),
+        accounts: ledger.accounts.iter().map(account_dto).collect(),
+        open_commitments: ledger.open.iter().map(|c| transfer_dto(&c.transfer)).collect(),
+        awaiting_approval: ledger.open.iter().filter(waiting).map(|c| c.transfer.id.to_string()).collect(),
+    })
+    .into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+pub struct NewTransfer {
+    /// A UUID chosen by the client: the idempotency key. The same id with the same request
+    /// answers the recorded transfer again; with a different request, 409.
+    id: String,
+    /// `allocate` (pool → person), `commit` (reserve for a purchase), `post` (spend a
+    /// commitment, with `invoice_ref`), `void` (free a commitment), `release` (person → pool),
+    /// `reverse` (undo an allocation, spend or release named by `reverses_id`).
+    kind: String,
+    person_id: String,
+    /// Whole cents; for `post` left out: the whole commitment; not used by `void`/`reverse`.
+    amount_cents: Option<i64>,
+    description: String,
+    /// The plan goal it serves, in the person's own words; left out: the description.
+    goal: String,
+    invoice_ref: String,
+    /// The commitment a `post` or `void` resolves.
+    pending_id: String,
+    /// The transfer a `reverse` undoes.
+    reverses_id: String,
+}
+
+/// Records a transfer on the fund. A refusal (not enough money, above a limit, a commitment
+/// already resolved, not approved) is a 422 and changes nothing.
+#[utoipa::path(post, path = "/api/v1/funds/{fund}/transfers", operation_id = "make_fund_transfer", params(("fund" = String, Path)),
+    request_body = NewTransfer,
+    responses((status = 201, description = "Recorded (or, for a retry with the same id and request, recorded before: header Idempotent-Replayed)", body = TransferDto),
+        (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem),
+        (status = 404, description = "No such fund or person (problem JSON)", body = Problem),
+        (status = 409, description = "The id was used before for a different request (problem JSON)", body = Problem),
+        (status = 422, description = "Invalid or refused by the ledger's rules; the problem names the field (problem JSON)", body = Problem)))]
+async fn make_transfer(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(fund): Path<String>,
+    parsed: Result<Json<NewTransfer>, JsonRejection>,
+) -> ApiResult {
+    let fund = fund_id(&fund)?;
+    let Json(new) = parsed?;
+    let input = TransferInput {
+        id: new.id,
+        kind: new.kind,
+        person_id: new.person_id,
+        amount_cents: new.amount_cents,
+        description: new.description,
+        goal: new.goal,
+        invoice_ref: new.invoice_ref,
+        pending_id: new.pending_id,
+        reverses_id: new.reverses_id,
+    };
+    let recorded = state.funds().transfer(&me.actor, fund, &input).await.map_err(fund_refused(&context))?;
+    let mut response = (StatusCode::CREATED, Json(transfer_dto(&recorded.transfer))).into_response();
+    if recorded.replayed {
+        response.headers_mut().insert("idempotent-replayed", axum::http::HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
+
+/// A second member of the holding agency (never the one who asked) approves a commitment
+/// above the fund's threshold.
+#[utoipa::path(post, path = "/api/v1/funds/{fund}/transfers/{transfer}/approval", operation_id = "approve_fund_commitment",
+    params(("fund" = String, Path), ("transfer" = String, Path)),
+    responses((status = 204, description = "Approved"),
+        (status = 403, description = "Not a member of the holding agency (problem JSON)", body = Problem),
+        (status = 404, description = "No such fund (problem JSON)", body = Problem),
+        (status = 422, description = "Not approvable: own request, not needed, already resolved (problem JSON)", body = Problem)))]
+async fn approve(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path((fund, transfer)): Path<(String, String)>,
+) -> ApiResult {
+    let fund = fund_id(&fund)?;
+    let transfer =
+        uuid::Uuid::parse_str(transfer.trim()).map(TransferId).map_err(|_| crate::error::WebError::NotFound)?;
+    state.funds().approve(&me.actor, fund, transfer).await.map_err(fund_refused(&context))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

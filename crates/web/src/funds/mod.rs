@@ -1,0 +1,423 @@
+//! Personal funds in the pages: a person's fund statement (plain language, printable) with the
+//! forms a fund keeper records allocations, commitments and releases with; the funds an agency
+//! holds with their spend; a fund's ledger with the commitments waiting for approval, posting
+//! (with the invoice) and voiding. The JSON form is `api/funds.rs`.
+
+use crate::AppState;
+use crate::auth::Member;
+use crate::error::WebError;
+use crate::forms::{ErrorList, Posted};
+use crate::i18n::{Lang, Texts};
+use crate::page::{Page, after_post, local_time, ok};
+use crate::people::PersonPath;
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::{get, post};
+use domain::funds::service::{TransferInput, person_fund, spend_by_goal};
+use domain::funds::{Fund, FundId, Phase, Transfer, TransferId, TransferKind};
+use domain::ids::PersonId;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/people/{id}/fund", get(statement))
+        .route("/people/{id}/fund/transfers", post(person_transfer))
+        .route("/funds", get(funds))
+        .route("/funds/{fund}", get(ledger))
+        .route("/funds/{fund}/commitments/{transfer}", post(resolve))
+}
+
+/// Cents as money in the page's language: `€ 1.234,56` (nl), `€1,234.56` (en), `1.234,56 €` (it).
+pub fn money(cents: i64, lang: Lang) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let (euros, rest) = (cents.abs() / 100, cents.abs() % 100);
+    let digits = euros.to_string();
+    let (group, decimal) = if lang == Lang::En { (',', '.') } else { ('.', ',') };
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    match lang {
+        Lang::En => format!("{sign}€{grouped}{decimal}{rest:02}"),
+        // A no-break space keeps the sign with the amount when a table cell wraps.
+        Lang::Nl => format!("{sign}€\u{a0}{grouped}{decimal}{rest:02}"),
+        _ => format!("{sign}{grouped}{decimal}{rest:02}\u{a0}€"),
+    }
+}
+
+/// Euros as typed ("12", "12,50", "12.50", "€ 1.250,00") as cents; `None` when it is not money.
+pub fn parse_euros(raw: &str) -> Option<i64> {
+    let text: String = raw.trim().trim_start_matches('€').trim().chars().filter(|c| !c.is_whitespace()).collect();
+    if text.is_empty() || text.len() > 15 {
+        return None;
+    }
+    // The last separator followed by one or two digits is the decimal one; others group.
+    let (whole, fraction) = match text.rfind([',', '.']) {
+        Some(at) if text.len() - at - 1 <= 2 => (&text[..at], &text[at + 1..]),
+        _ => (text.as_str(), ""),
+    };
+    let whole: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();
+    if !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let euros: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let cents: i64 = match fraction.len() {
+        0 => 0,
+        1 => fraction.parse::<i64>().ok()? * 10,
+        _ => fraction.parse().ok()?,
+    };
+    euros.checked_mul(100)?.checked_add(cents)
+}
+
+/// One line of a statement, in plain words.
+pub struct LineView {
+    pub at: String,
+    pub what: String,
+    pub amount: String,
+    pub goal: String,
+    pub description: String,
+    pub invoice: String,
+}
+
+fn line(t: &Transfer, texts: Texts, zone: &jiff::tz::TimeZone) -> LineView {
+    let key = match (t.kind, t.phase) {
+        (TransferKind::Commit, _) if t.needs_approval => "funds.line.commit_approval",
+        (TransferKind::Post, Phase::PostPending { reserved }) if reserved > t.amount_cents => "funds.line.post_less",
+        (kind, _) => match kind {
+            TransferKind::Budget => "funds.line.budget",
+            TransferKind::Allocate => "funds.line.allocate",
+            TransferKind::Commit => "funds.line.commit",
+            TransferKind::Post => "funds.line.post",
+            TransferKind::Void => "funds.line.void",
+            TransferKind::Release => "funds.line.release",
+            TransferKind::Reverse => "funds.line.reverse",
+        },
+    };
+    LineView {
+        at: local_time(t.at, zone),
+        what: texts.get(key).to_string(),
+        amount: money(t.amount_cents, texts.lang),
+        goal: t.goal.clone(),
+        description: t.description.clone(),
+        invoice: t.invoice_ref.clone().unwrap_or_default(),
+    }
+}
+
+pub struct FigureView {
+    pub fund_id: String,
+    pub name: String,
+    pub stream: String,
+    pub available: String,
+    pub committed: String,
+    pub spent: String,
+    pub allocated: String,
+}
+
+#[derive(Template)]
+#[template(path = "fund_statement.html")]
+struct StatementPage {
+    page: Page,
+    errors: ErrorList,
+    person_id: String,
+    person_name: String,
+    figures: Vec<FigureView>,
+    lines: Vec<LineView>,
+    /// Funds the member keeps: the forms are shown for these.
+    kept: Vec<(String, String)>,
+    /// A fresh transfer id: sending the form twice records it once.
+    transfer_id: String,
+    form: Posted,
+    helpline: Option<(String, String)>,
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+async fn statement_page(
+    state: &AppState,
+    member: &Member,
+    person: PersonId,
+    errors: ErrorList,
+    form: Posted,
+) -> Result<StatementPage, WebError> {
+    let Member(me, context) = member;
+    let t = context.texts;
+    let statement = state.funds().statement(&me.actor, person, "page: fund").await?;
+    let zone = &state.config.time_zone;
+    let figures = statement
+        .funds
+        .iter()
+        .map(|f| FigureView {
+            fund_id: f.fund.id.to_string(),
+            name: f.fund.name.clone(),
+            stream: f.fund.stream.clone(),
+            available: money(f.available_cents, t.lang),
+            committed: money(f.committed_cents, t.lang),
+            spent: money(f.spent_cents, t.lang),
+            allocated: money(f.allocated_cents, t.lang),
+        })
+        .collect();
+    // The funds the person already has come first: the form chooses the first.
+    let mut held = state.funds().held_funds(&me.actor).await?;
+    held.sort_by_key(|f| !statement.funds.iter().any(|p| p.fund.id == f.id));
+    let kept = held.into_iter().map(|f| (f.id.to_string(), f.name)).collect();
+    let now = state.mentoring().helpline_for(person).await?;
+    Ok(StatementPage {
+        page: Page::new(context, t.get("funds.statement.title")),
+        errors,
+        person_id: person.to_string(),
+        person_name: statement.person.person.display_name(),
+        figures,
+        lines: statement
+            .transfers
+            .iter()
+            .filter(|t| t.kind != TransferKind::Budget)
+            .map(|tr| line(tr, t, zone))
+            .collect(),
+        kept,
+        transfer_id: domain::ids::new_v7(state.clock.now()).to_string(),
+        form,
+        helpline: now.map(|s| (s.name, s.phone)),
+        kinds: ["commit", "allocate", "release"]
+            .into_iter()
+            .map(|k| (k, t.text(&format!("funds.kind_of_transfer.{k}"))))
+            .collect(),
+    })
+}
+
+/// `GET /people/{id}/fund`: the person's fund statement (the read is audited).
+async fn statement(
+    State(state): State<AppState>,
+    member: Member,
+    PersonPath(person): PersonPath,
+) -> Result<Response, WebError> {
+    ok(&statement_page(&state, &member, person, ErrorList::default(), Posted::default()).await?)
+}
+
+fn transfer_input(posted: &Posted, person: Option<PersonId>) -> TransferInput {
+    let amount = posted.get("amount");
+    TransferInput {
+        id: posted.get("transfer_id"),
+        kind: posted.get("kind"),
+        person_id: person.map(|p| p.to_string()).unwrap_or_default(),
+        // Money that does not parse is sent as an impossible amount, refused with the field named.
+        amount_cents: if amount.trim().is_empty() { None } else { Some(parse_euros(&amount).unwrap_or(-1)) },
+        description: posted.get("description"),
+        goal: posted.get("goal"),
+        invoice_ref: posted.get("invoice_ref"),
+        pending_id: posted.get("pending_id"),
+        reverses_id: posted.get("reverses_id"),
+    }
+}
+
+/// `POST /people/{id}/fund/transfers`: allocate, commit or release for the person.
+async fn person_transfer(
+    State(state): State<AppState>,
+    member: Member,
+    PersonPath(person): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let fund = uuid::Uuid::parse_str(posted.get("fund").trim()).map(FundId).map_err(|_| WebError::NotFound)?;
+    let input = transfer_input(&posted, Some(person));
+    let result = state.funds().transfer(&member.0.actor, fund, &input).await.map(|_| format!("/people/{person}/fund"));
+    let t = member.1.texts;
+    after_post(result, t, |errors| statement_page(&state, &member, person, errors, posted.clone())).await
+}
+
+pub struct FundLine {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub stream: String,
+    pub period: String,
+    pub budget: String,
+    pub unallocated: String,
+    pub spent: String,
+}
+
+#[derive(Template)]
+#[template(path = "funds.html")]
+struct FundsPage {
+    page: Page,
+    funds: Vec<FundLine>,
+}
+
+/// `GET /funds`: the funds the member's agency holds, with what is unallocated and spent.
+async fn funds(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
+    let t = context.texts;
+    let mut lines = Vec::new();
+    for fund in state.funds().held_funds(&me.actor).await? {
+        let ledger = state.funds().ledger(&me.actor, fund.id).await?;
+        let pool =
+            ledger.accounts.iter().find(|a| a.code == domain::funds::AccountCode::Pool).map_or(0, |a| a.available());
+        let spent: i64 = ledger
+            .accounts
+            .iter()
+            .filter(|a| matches!(a.code, domain::funds::AccountCode::Spent(_)))
+            .map(|a| a.totals.credit_balance())
+            .sum();
+        lines.push(fund_line(&fund, pool, spent, t));
+    }
+    ok(&FundsPage { page: Page::new(&context, t.get("funds.title")), funds: lines })
+}
+
+fn fund_line(fund: &Fund, pool: i64, spent: i64, t: Texts) -> FundLine {
+    FundLine {
+        id: fund.id.to_string(),
+        name: fund.name.clone(),
+        kind: t.text(&format!("funds.kind.{}", fund.kind.code())).to_string(),
+        stream: fund.stream.clone(),
+        period: format!("{} – {}", fund.period_start, fund.period_end),
+        budget: money(fund.budget_cents, t.lang),
+        unallocated: money(pool, t.lang),
+        spent: money(spent, t.lang),
+    }
+}
+
+pub struct CommitmentView {
+    pub id: String,
+    pub person_id: String,
+    pub person: String,
+    pub amount: String,
+    pub goal: String,
+    pub description: String,
+    pub at: String,
+    /// Waiting for a second member; `mine`: the member asked for it and may not approve.
+    pub waiting: bool,
+    pub mine: bool,
+}
+
+pub struct PersonLine {
+    pub person_id: String,
+    pub person: String,
+    pub available: String,
+    pub committed: String,
+    pub spent: String,
+}
+
+pub struct GoalLine {
+    pub person: String,
+    pub goal: String,
+    pub spent: String,
+}
+
+#[derive(Template)]
+#[template(path = "fund_ledger.html")]
+struct LedgerPage {
+    page: Page,
+    errors: ErrorList,
+    fund: FundLine,
+    approval_above: String,
+    open: Vec<CommitmentView>,
+    people: Vec<PersonLine>,
+    goals: Vec<GoalLine>,
+    post_id: String,
+}
+
+async fn ledger_page(
+    state: &AppState,
+    member: &Member,
+    fund: FundId,
+    errors: ErrorList,
+) -> Result<LedgerPage, WebError> {
+    let Member(me, context) = member;
+    let t = context.texts;
+    let ledger = state.funds().ledger(&me.actor, fund).await?;
+    let name = |p: PersonId| ledger.names.get(&p).cloned().unwrap_or_else(|| t.get("funds.someone").to_string());
+    let pool = ledger.accounts.iter().find(|a| a.code == domain::funds::AccountCode::Pool).map_or(0, |a| a.available());
+    let mut people = Vec::new();
+    let mut spent_total = 0;
+    for account in &ledger.accounts {
+        if let domain::funds::AccountCode::Person(p) = account.code {
+            let figures = person_fund(ledger.fund.clone(), p, &ledger.accounts, &ledger.transfers);
+            spent_total += figures.spent_cents;
+            people.push(PersonLine {
+                person_id: p.to_string(),
+                person: name(p),
+                available: money(figures.available_cents, t.lang),
+                committed: money(figures.committed_cents, t.lang),
+                spent: money(figures.spent_cents, t.lang),
+            });
+        }
+    }
+    let zone = &state.config.time_zone;
+    let open = ledger
+        .open
+        .iter()
+        .map(|c| CommitmentView {
+            id: c.transfer.id.to_string(),
+            person_id: c.transfer.person.map(|p| p.to_string()).unwrap_or_default(),
+            person: c.transfer.person.map(name).unwrap_or_default(),
+            amount: money(c.transfer.amount_cents, t.lang),
+            goal: c.transfer.goal.clone(),
+            description: c.transfer.description.clone(),
+            at: local_time(c.transfer.at, zone),
+            waiting: c.transfer.needs_approval && c.approved_by.is_none(),
+            mine: c.transfer.by == me.actor.member_id,
+        })
+        .collect();
+    let goals = spend_by_goal(&ledger.transfers)
+        .into_iter()
+        .map(|(p, goal, cents)| GoalLine { person: name(p), goal, spent: money(cents, t.lang) })
+        .collect();
+    Ok(LedgerPage {
+        page: Page::new(context, &ledger.fund.name),
+        errors,
+        fund: fund_line(&ledger.fund, pool, spent_total, t),
+        approval_above: money(ledger.fund.approval_above_cents, t.lang),
+        open,
+        people,
+        goals,
+        post_id: domain::ids::new_v7(state.clock.now()).to_string(),
+    })
+}
+
+/// `GET /funds/{fund}`: the fund's ledger, for its keepers.
+async fn ledger(State(state): State<AppState>, member: Member, Path(fund): Path<String>) -> Result<Response, WebError> {
+    let fund = uuid::Uuid::parse_str(fund.trim()).map(FundId).map_err(|_| WebError::NotFound)?;
+    ok(&ledger_page(&state, &member, fund, ErrorList::default()).await?)
+}
+
+/// `POST /funds/{fund}/commitments/{transfer}`: approve, post (with the invoice) or void.
+async fn resolve(
+    State(state): State<AppState>,
+    member: Member,
+    Path((fund, transfer)): Path<(String, String)>,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let fund = uuid::Uuid::parse_str(fund.trim()).map(FundId).map_err(|_| WebError::NotFound)?;
+    let commitment = uuid::Uuid::parse_str(transfer.trim()).map(TransferId).map_err(|_| WebError::NotFound)?;
+    let funds = state.funds();
+    let back = format!("/funds/{fund}");
+    let result = match posted.get("action").as_str() {
+        "approve" => funds.approve(&member.0.actor, fund, commitment).await.map(|_| back),
+        action @ ("post" | "void") => {
+            let mut input = transfer_input(&posted, None);
+            input.kind = action.into();
+            input.pending_id = commitment.to_string();
+            funds.transfer(&member.0.actor, fund, &input).await.map(|_| back)
+        }
+        _ => return Err(WebError::NotFound),
+    };
+    let t = member.1.texts;
+    after_post(result, t, |errors| ledger_page(&state, &member, fund, errors)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_reads_and_writes_in_each_language() {
+        assert_eq!(money(123_456, Lang::Nl), "€\u{a0}1.234,56");
+        assert_eq!(money(123_456, Lang::En), "€1,234.56");
+        assert_eq!(money(5, Lang::It), "0,05\u{a0}€");
+        assert_eq!(parse_euros("12,50"), Some(1_250));
+        assert_eq!(parse_euros("€ 1.250,00"), Some(125_000));
+        assert_eq!(parse_euros("1,250.5"), Some(125_050));
+        assert_eq!(parse_euros("12"), Some(1_200));
+        assert_eq!(parse_euros("twaalf"), None);
+    }
+}
