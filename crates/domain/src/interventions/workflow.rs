@@ -51,7 +51,7 @@ impl Default for Transitions {
 
 impl Transitions {
     pub fn allows(&self, from: ReferralStatus, to: ReferralStatus, side: Side) -> bool {
-        self.0.iter().any(|t| *t == (from, to, side))
+        self.0.contains(&(from, to, side))
     }
 
     /// The moves `side` may make from `from`, for the buttons a page offers.

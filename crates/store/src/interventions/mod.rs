@@ -111,6 +111,11 @@ macro_rules! write_referral {
     }};
 }
 
+/// When the referral's latest change was made: every referral has its "created" row.
+fn changed_at(referral: &Referral) -> StoreResult<jiff::Timestamp> {
+    referral.history.last().map(|c| c.at).ok_or_else(|| corrupt("referral", "a referral without history"))
+}
+
 const REFERRAL_FOR_WRITE: &str = "SELECT state, version FROM referral WHERE id = $1";
 const REFERRAL_FOR_UPDATE: &str = "SELECT state, version FROM referral WHERE id = $1 FOR UPDATE";
 
@@ -266,7 +271,7 @@ impl InterventionStore for Store {
     }
 
     async fn create_referral(&self, step: &ReferralStep) -> StoreResult<()> {
-        let now = step.referral.history.last().map_or_else(jiff::Timestamp::now, |c| c.at);
+        let now = changed_at(&step.referral)?;
         in_tx!(self, tx => {
             write_referral!(tx, &step.referral, 1, 0, now);
             for entry in &step.audit {
@@ -293,7 +298,7 @@ impl InterventionStore for Store {
                 Ok(step) => step,
                 Err(refused) => return Ok(Err(refused)),
             };
-            let now = step.referral.history.last().map_or_else(jiff::Timestamp::now, |c| c.at);
+            let now = changed_at(&step.referral)?;
             write_referral!(tx, &step.referral, version + 1, before, now);
             for entry in &step.audit {
                 insert_audit!(tx, entry);

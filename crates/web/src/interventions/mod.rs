@@ -89,11 +89,11 @@ async fn finder_page(
     me: &SignedIn,
     context: &RequestContext,
     id: PersonId,
-    task: String,
-    recorded: bool,
+    q: FinderQuery,
     errors: ErrorList,
     posted: Posted,
 ) -> Result<FinderPage, WebError> {
+    let (task, recorded) = (q.task, q.recorded.is_some());
     let t = context.texts;
     let service = state.interventions();
     let finding = service.find(&me.actor, id).await?;
@@ -141,8 +141,7 @@ async fn finder(
     PersonPath(id): PersonPath,
     Query(q): Query<FinderQuery>,
 ) -> Result<Response, WebError> {
-    let recorded = q.recorded.is_some();
-    ok(&finder_page(&state, &me, &context, id, q.task, recorded, ErrorList::default(), Posted::default()).await?)
+    ok(&finder_page(&state, &me, &context, id, q, ErrorList::default(), Posted::default()).await?)
 }
 
 /// `POST /people/{id}/referrals`: refers to the chosen intervention and opens the referral.
@@ -172,9 +171,8 @@ async fn refer(
         Ok(format!("/referrals/{}", referral.id))
     }
     .await;
-    let task = posted.get("task");
-    after_post(result, context.texts, |errors| finder_page(&state, &me, &context, id, task, false, errors, posted))
-        .await
+    let q = FinderQuery { task: posted.get("task"), recorded: None };
+    after_post(result, context.texts, |errors| finder_page(&state, &me, &context, id, q, errors, posted)).await
 }
 
 /// `POST /people/{id}/unmet-need`: nothing fits, or the wait is too long.
@@ -190,7 +188,7 @@ async fn record_unmet(
         .await
         .map(|_| format!("/people/{id}/interventions?recorded=1"));
     after_post(result, context.texts, |errors| {
-        finder_page(&state, &me, &context, id, String::new(), false, errors, posted)
+        finder_page(&state, &me, &context, id, FinderQuery::default(), errors, posted)
     })
     .await
 }
