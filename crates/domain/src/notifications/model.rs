@@ -56,10 +56,16 @@ pub enum EventKind {
     TeamInvitation,
     TeamInvitationAccepted,
     TeamInvitationDeclined,
+    // Outbox contract of the interventions, mentoring, funds and what-works work (issue 21):
+    // the evaluation reads these by their codes.
+    ReferralStarted,
+    ReferralCompleted,
+    MentorMatched,
+    FundAllocated,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 27] = [
+    pub const ALL: [EventKind; 31] = [
         Self::PlanTaskAssigned,
         Self::PlanTaskCancelled,
         Self::PlanActivated,
@@ -87,6 +93,10 @@ impl EventKind {
         Self::TeamInvitation,
         Self::TeamInvitationAccepted,
         Self::TeamInvitationDeclined,
+        Self::ReferralStarted,
+        Self::ReferralCompleted,
+        Self::MentorMatched,
+        Self::FundAllocated,
     ];
 
     pub fn code(self) -> &'static str {
@@ -118,6 +128,10 @@ impl EventKind {
             Self::TeamInvitation => "team.invitation",
             Self::TeamInvitationAccepted => "team.invitation.accepted",
             Self::TeamInvitationDeclined => "team.invitation.declined",
+            Self::ReferralStarted => "referral.started",
+            Self::ReferralCompleted => "referral.completed",
+            Self::MentorMatched => "mentor.matched",
+            Self::FundAllocated => "fund.allocated",
         }
     }
 
@@ -143,10 +157,14 @@ pub enum SubjectKind {
     ExclusionOrder,
     ZsmCase,
     Invitation,
+    // Outbox contract (issue 21): see `EventKind::ReferralStarted`.
+    Referral,
+    MentorMatch,
+    Fund,
 }
 
 impl SubjectKind {
-    pub const ALL: [SubjectKind; 8] = [
+    pub const ALL: [SubjectKind; 11] = [
         Self::Person,
         Self::Plan,
         Self::ConferenceRequest,
@@ -155,6 +173,9 @@ impl SubjectKind {
         Self::ExclusionOrder,
         Self::ZsmCase,
         Self::Invitation,
+        Self::Referral,
+        Self::MentorMatch,
+        Self::Fund,
     ];
 
     pub fn code(self) -> &'static str {
@@ -167,6 +188,9 @@ impl SubjectKind {
             Self::ExclusionOrder => "exclusion_order",
             Self::ZsmCase => "zsm_case",
             Self::Invitation => "invitation",
+            Self::Referral => "referral",
+            Self::MentorMatch => "mentor_match",
+            Self::Fund => "fund",
         }
     }
 

@@ -14,6 +14,7 @@ pub(crate) mod notify;
 mod pg_copy;
 mod rows;
 mod sqlite_load;
+pub mod whatworks;
 
 pub use cohorts::Recorded;
 pub use notify::CohortNotify;
