@@ -14,10 +14,18 @@ use serde_json::json;
 struct Assets;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/people") }))
-        .route("/healthz", get(health))
-        .route("/assets/{*path}", get(asset))
+    Router::new().route("/", get(home)).route("/healthz", get(health)).route("/assets/{*path}", get(asset))
+}
+
+/// Where a member lands: an analyst, who works with aggregates and no persons, on what works;
+/// everyone else on the people search.
+async fn home(context: crate::auth::RequestContext) -> Redirect {
+    use domain::access::Permission;
+    let analyst = context
+        .signed_in
+        .as_ref()
+        .is_some_and(|s| s.actor.can(Permission::ViewAggregates) && !s.actor.can(Permission::ViewPerson));
+    Redirect::to(if analyst { "/evidence/what-works" } else { "/people" })
 }
 
 async fn asset(Path(path): Path<String>) -> Response {

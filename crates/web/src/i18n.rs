@@ -50,7 +50,7 @@ struct Entry {
 }
 
 /// The catalogue's files; add a capability's file here.
-const FILES: [(&str, &str); 8] = [
+const FILES: [(&str, &str); 9] = [
     ("core", include_str!("../messages/core.toml")),
     ("zsm", include_str!("../messages/zsm.toml")),
     ("beyond", include_str!("../messages/beyond.toml")),
@@ -59,6 +59,7 @@ const FILES: [(&str, &str); 8] = [
     ("measures", include_str!("../messages/measures.toml")),
     ("notifications", include_str!("../messages/notifications.toml")),
     ("admin", include_str!("../messages/admin.toml")),
+    ("whatworks", include_str!("../messages/whatworks.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

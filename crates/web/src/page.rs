@@ -31,6 +31,8 @@ pub struct Page {
     pub administers: bool,
     /// Whether the member works with persons: shows "Invitations" in the menu.
     pub views_persons: bool,
+    /// Whether the member may see what works (analysts; process managers for their own).
+    pub evaluates: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -66,6 +68,8 @@ impl Page {
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ManageMembers));
         let views_persons =
             context.signed_in.as_ref().is_some_and(|s| s.actor.can(domain::access::Permission::ViewPerson));
+        // What works: analysts, and a Safety House's process manager for their own caseload.
+        let evaluates = context.signed_in.as_ref().is_some_and(|s| crate::evidence::whatworks::reach(s).is_ok());
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -79,6 +83,7 @@ impl Page {
             manages_plans,
             administers,
             views_persons,
+            evaluates,
             unread,
             unread_count,
             unread_label,

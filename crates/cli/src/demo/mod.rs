@@ -8,6 +8,7 @@
 
 mod beyond;
 mod directory;
+mod evidence;
 mod measures;
 mod people;
 mod zsm;
@@ -75,6 +76,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let zsm = zsm::seed_zsm_demo(&store, &table, now).await?;
     let beyond = beyond::seed_beyond(&store, &cast, now).await?;
     measures::seed_measures(&store, &cast, &people, now, Some(beyond.shoplifter)).await?;
+    let record = evidence::seed_evidence(&store, &cast, &table, now).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",
@@ -86,6 +88,10 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
         beyond.plans,
         beyond.meetings,
         args.db.display()
+    );
+    println!(
+        "what works: {} settled ZSM cases and {} plans from two to four years ago, and an offence record of {} persons",
+        record.cases, record.plans, record.record_persons
     );
     if args.no_serve {
         return Ok(());

@@ -9,6 +9,7 @@
 
 mod cohorts;
 mod import;
+pub use import::data_up_to;
 mod notices;
 pub(crate) mod notify;
 mod pg_copy;

@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod auth;
+mod evidence;
 mod measures;
 mod notifications;
 mod people;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notifications::routes())
         .merge(sessions::routes())
         .merge(zsm::routes())
+        .merge(evidence::routes())
 }
 
 #[derive(OpenApi)]
@@ -58,5 +60,6 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(account::AccountApiDoc::openapi());
     doc.merge(admin::AdminApiDoc::openapi());
     doc.merge(zsm::ZsmApiDoc::openapi());
+    doc.merge(evidence::EvidenceApiDoc::openapi());
     Json(doc)
 }
