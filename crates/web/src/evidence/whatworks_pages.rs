@@ -85,6 +85,23 @@ fn by_key(by: WorkGrouping) -> String {
     format!("whatworks.by.{}", by.code())
 }
 
+/// A covariate of the matching (named in English by the `evidence` crate) in the page's words.
+fn covariate(name: &str, t: &Texts) -> String {
+    let key = match name {
+        "age (years, imputed)" => "whatworks.covariate.age",
+        "age unknown" => "whatworks.covariate.age_unknown",
+        "male" => "whatworks.covariate.male",
+        "female" => "whatworks.covariate.female",
+        "ln(1 + prior proven offences)" => "whatworks.covariate.priors",
+        "recent type: other" => "whatworks.covariate.recent_other",
+        other => {
+            let kind = other.strip_prefix("recent type: ").unwrap_or(other);
+            return t.fill("whatworks.covariate.recent_type", &[("type", kind)]);
+        }
+    };
+    t.get(key).to_string()
+}
+
 fn group_view(g: &GroupResult, t: &Texts) -> GroupView {
     let lang = t.lang;
     let mut view = GroupView {
@@ -141,7 +158,7 @@ fn group_view(g: &GroupResult, t: &Texts) -> GroupView {
                 .balance
                 .iter()
                 .map(|b| BalanceLine {
-                    covariate: b.covariate.clone(),
+                    covariate: covariate(&b.covariate, t),
                     before: decimal(b.before, 2, lang),
                     after: decimal(b.after, 2, lang),
                 })
