@@ -14,11 +14,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/v1/evidence/what-works", get(what_works))
+    Router::new().route("/v1/evidence/what-works", get(what_works)).route("/v1/evidence/links", get(links))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(what_works), components(schemas(WhatWorksDto, GroupDto, ComparisonDto, BalanceDto, MethodDto)))]
+#[openapi(
+    paths(what_works, links),
+    components(schemas(WhatWorksDto, GroupDto, ComparisonDto, BalanceDto, MethodDto, LinksDto))
+)]
 pub struct EvidenceApiDoc;
 
 #[derive(Deserialize, IntoParams, Default)]
@@ -159,4 +162,33 @@ async fn what_works(
         .collect();
     Ok(Json(WhatWorksDto { by: by.code().into(), method: method(answer.method), groups, unlinked: answer.unlinked })
         .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LinksDto {
+    /// Persons linked to exactly one person of the offence record by an identifier.
+    matched: u64,
+    /// Persons with no identifier in the offence record.
+    unmatched: u64,
+    /// Persons whose identifiers name several persons of the record, or who share one with
+    /// another person: left out of every figure until an administrator corrects the identifiers.
+    ambiguous: Vec<String>,
+}
+
+/// How the persons of desist link to the offence record by their identifiers (BSN, PNC,
+/// CRN, …): matched, unmatched and ambiguous — the match report for administrators.
+#[utoipa::path(get, path = "/api/v1/evidence/links", operation_id = "evidence_links",
+    responses(
+        (status = 200, description = "The match report", body = LinksDto),
+        (status = 401, description = "Not signed in (problem JSON)", body = Problem),
+        (status = 403, description = "Not an administrator (problem JSON)", body = Problem)))]
+async fn links(State(state): State<AppState>, Member(me, _): Member) -> ApiResult {
+    domain::service::require(&me.actor, domain::access::Permission::ManageMembers)?;
+    let report = state.store.person_links().await.map_err(|e| crate::error::WebError::internal(e.to_string()))?;
+    Ok(Json(LinksDto {
+        matched: report.matched.len() as u64,
+        unmatched: report.unmatched,
+        ambiguous: report.ambiguous.iter().map(|p| p.to_string()).collect(),
+    })
+    .into_response())
 }

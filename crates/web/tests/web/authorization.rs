@@ -132,6 +132,7 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     // caseload, everyone else 403 (walked in whatworks.rs).
     ("evidence/whatworks_pages.rs", "GET", "/evidence/what-works", Need::CaseRules("whatworks.rs")),
     ("api/evidence.rs", "GET", "/v1/evidence/what-works", Need::CaseRules("whatworks.rs")),
+    ("api/evidence.rs", "GET", "/v1/evidence/links", Need::Role(Permission::ManageMembers)),
     ("api/mod.rs", "GET", "/openapi.json", Need::Public),
     ("api/auth.rs", "POST", "/v1/login", Need::Public),
     ("api/people.rs", "GET", "/v1/people", Need::Role(Permission::ViewPerson)),

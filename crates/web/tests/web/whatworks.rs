@@ -191,3 +191,20 @@ async fn the_page_shows_rates_in_plain_words_with_the_comparison_and_the_analyst
     assert_eq!(html.matches("<svg").count(), 2, "rates and survival charts");
     assert!(!html.contains("Tiny</td>"), "a withheld group is not in the chart's table");
 }
+
+#[tokio::test]
+async fn administrators_get_the_match_report() {
+    let app = spawn_app().await;
+    let police = app.member_of_new_agency("Politie", AgencyKind::Police, "agent", Role::PoliceOfficer).await;
+    scenario(&app, &police).await;
+    let admin = app.member_of_new_agency("Beheer", AgencyKind::Municipality, "beheer", Role::Administrator).await;
+    let response = app.session_for(&admin).await.api(Method::GET, "/api/v1/evidence/links", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["matched"], 77);
+    assert_eq!(body["unmatched"], 0);
+    assert_eq!(body["ambiguous"].as_array().unwrap().len(), 1);
+    let analyst = app.member_of_new_agency("Bureau", AgencyKind::Municipality, "analist", Role::Analyst).await;
+    let refused = app.session_for(&analyst).await.api(Method::GET, "/api/v1/evidence/links", None).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
