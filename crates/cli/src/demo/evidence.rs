@@ -128,7 +128,7 @@ fn record(mut people: Vec<RecordPerson>, today: Day) -> evidence::Dataset {
         if p.pool {
             let _ = b.index_event(&p.id, p.index, "court", "court_disposal");
             // The extract runs up to today: the latest arrests are in it, their outcome pending.
-            if rng.next_u64() % 20 == 0 {
+            if rng.next_u64().is_multiple_of(20) {
                 let day = today - (rng.next_u64() % 30) as i32;
                 let _ =
                     b.offence(&format!("{}-n", p.id), &p.id, day, evidence::date::NO_DAY, Outcome::Pending, "theft", 3);
