@@ -3,4 +3,4 @@
 -- reaches rather than today (which would count the months after the extract as "no
 -- reoffending"). NULL for imports before this migration. Append-only: never edit a released
 -- migration, add one.
-ALTER TABLE evidence_import ADD COLUMN data_up_to TEXT;
+ALTER TABLE evidence_import ADD COLUMN data_up_to date;
