@@ -82,6 +82,16 @@ impl ImportArgs {
             eprintln!("{} bad row(s) skipped and written to {}", loaded.errors.len(), reject.display());
         }
         let data = loaded.dataset;
+        let zone = jiff::tz::TimeZone::get(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let today = clock.now().to_zoned(zone).date();
+        let today = evidence::date::days_from_civil(i32::from(today.year()), today.month() as u32, today.day() as u32);
+        let future = future_dates(&data, today);
+        if future > 0 {
+            eprintln!(
+                "warning: {future} offence(s) have an offence or outcome date after today; the extract's \"data up to\" date ({}) follows them",
+                evidence::date::format_day(store::evidence::data_up_to(&data))
+            );
+        }
         // One connection: on SQLite the import then has the file to itself and can load
         // through a rollback journal instead of the write-ahead log.
         let store = store::Store::connect(&config.database_url, 1).await.context("opening the database")?;
@@ -100,6 +110,13 @@ impl ImportArgs {
         )?;
         Ok(())
     }
+}
+
+/// Offences dated (offence or outcome) after `today`: a wrong clock or a typing error in the
+/// source system, which would otherwise move the default as-of date into the future.
+fn future_dates(data: &evidence::Dataset, today: evidence::date::Day) -> usize {
+    let o = &data.offences;
+    (0..data.offence_count()).filter(|&i| o.offence_date[i] > today || o.outcome_date[i] > today).count()
 }
 
 /// `dir/file:line:column: message`, so that an editor can jump to it.

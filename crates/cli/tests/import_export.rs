@@ -309,3 +309,23 @@ fn the_store_without_an_extract_says_what_to_do() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("desist import DIR"));
 }
+
+/// Issue 21: an outcome dated after today is told at import (it would move the extract's
+/// "data up to" date, the evidence pages' default as-of date, into the future).
+#[test]
+fn import_warns_of_dates_in_the_future() {
+    let env = Env::new();
+    let dir = env.path("extract");
+    write(
+        &dir,
+        "person_id,birth_date,sex,area\nP1,1990-01-02,M,North\n",
+        "offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n\
+         O1,P1,2020-01-01,2099-02-01,conviction,theft,3\n",
+        "person_id,index_date,kind,group\nP1,2020-03-01,release,A\n",
+    );
+    let output = env.run(&["import", dir.to_str().unwrap()]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("1 offence(s) have an offence or outcome date after today"), "{stderr}");
+    assert!(stderr.contains("2099-02-01"), "{stderr}");
+}

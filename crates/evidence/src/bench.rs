@@ -160,6 +160,7 @@ pub fn bench(options: &BenchOptions, out: &mut impl Write) -> Result<BenchReport
             treated_group: "A".into(),
             method: crate::matching::Method::Propensity { caliper_sd: 0.2 },
             seed: options.seed,
+            controls_never_treated: false,
         },
     );
     let matching_secs = start.elapsed().as_secs_f64();

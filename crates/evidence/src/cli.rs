@@ -261,6 +261,7 @@ pub fn compare_with(
             treated_group: treated_group.to_owned(),
             method,
             seed,
+            controls_never_treated: false,
         },
     );
     let balance = result.balance_table();

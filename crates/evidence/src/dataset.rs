@@ -197,6 +197,15 @@ impl Dataset {
         self
     }
 
+    /// The same dataset with its index event labels re-interned in code-point order and its
+    /// index events in canonical order (for a dataset whose index events were replaced).
+    pub(crate) fn with_canonical_index_events(mut self) -> Dataset {
+        sort_labels(&mut self.kinds, &mut [&mut self.index_events.kind]);
+        sort_labels(&mut self.groups, &mut [&mut self.index_events.group]);
+        self.sort_index_events();
+        self
+    }
+
     fn sort_offences(&mut self) {
         let o = &self.offences;
         // (person, date) packed into one u64 and computed in one sequential pass, so the sort

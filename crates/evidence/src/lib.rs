@@ -14,6 +14,7 @@
 //! - [`matching`]: matched comparison groups (exact and propensity score).
 //! - [`table`]: output tables (CSV, text, JSON) with disclosure control.
 //! - [`svg`]: accessible SVG charts; [`generate`]: a seeded national-scale data generator.
+//! - [`whatworks`]: reoffending after desist's own work, each group against a matched comparison.
 //! - [`cli`]: entry points for `desist cohort` / `desist reoffending`; [`bench`]: the bench.
 
 pub mod bench;
@@ -34,6 +35,7 @@ pub mod stats;
 pub mod survival;
 pub mod svg;
 pub mod table;
+pub mod whatworks;
 
 pub use dataset::{Dataset, DatasetBuilder};
 pub use error::{EvidenceError, Result};

@@ -35,6 +35,9 @@ pub struct MatchOptions {
     pub treated_group: String,
     pub method: Method,
     pub seed: u64,
+    /// Leave out, as comparisons, the other index events of treated persons (their own pool
+    /// event the same day would otherwise be their perfect match).
+    pub controls_never_treated: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,8 +83,16 @@ fn units(data: &Dataset, options: &MatchOptions) -> Vec<Unit> {
     let events = &data.index_events;
     let o = &data.offences;
     let treated_id = (0..data.groups.len() as u32).find(|&g| data.groups.get(g) == options.treated_group);
+    let is_treated = |e: usize| treated_id.is_some_and(|g| events.group[e] == g);
+    let mut treated_persons = vec![false; if options.controls_never_treated { data.person_count() } else { 0 }];
+    if options.controls_never_treated {
+        for e in (0..data.index_event_count()).filter(|&e| is_treated(e)) {
+            treated_persons[events.person[e] as usize] = true;
+        }
+    }
     (0..data.index_event_count())
         .filter(|&e| !results[e].censored)
+        .filter(|&e| is_treated(e) || treated_persons.get(events.person[e] as usize) != Some(&true))
         .map(|e| {
             let person = events.person[e];
             let day = events.index_date[e];
@@ -95,7 +106,7 @@ fn units(data: &Dataset, options: &MatchOptions) -> Vec<Unit> {
                 sex: data.persons.sex[person as usize],
                 priors: prior.len() as u32,
                 recent_type: prior.last().map_or(NONE, |&i| o.offence_type[i]),
-                treated: treated_id.is_some_and(|g| events.group[e] == g),
+                treated: is_treated(e),
                 reoffended: results[e].reoffences > 0,
             }
         })

@@ -151,6 +151,11 @@ pub fn checkpoints(curve: &Curve, every_days: i32, min_cell: u64) -> Vec<Checkpo
 
 /// The curves read every `every_days` days, as one table
 /// (group, day, at_risk, events, survival), after disclosure control.
+///
+/// A row whose survival is withheld withholds its `at_risk` and `events` too: otherwise the
+/// `at_risk` of the rows around it would give the withheld events back by subtraction
+/// (112 − 105 = 7). Between two published rows the drop in `at_risk` is then the published
+/// events (at least `min_cell`) plus those whose follow-up ended — nothing smaller.
 pub fn curves_table(curves: &[Curve], every_days: i32, min_cell: u64) -> Table {
     let mut table = Table::new(
         "Kaplan–Meier survival without proven reoffence",
@@ -158,12 +163,16 @@ pub fn curves_table(curves: &[Curve], every_days: i32, min_cell: u64) -> Table {
     );
     for curve in curves {
         for c in checkpoints(curve, every_days, min_cell) {
+            let (at_risk, events, survival) = match c.survival {
+                Some(s) => (Cell::Count(c.at_risk), Cell::Count(c.events), Cell::Number(s)),
+                None => (Cell::Suppressed, Cell::Suppressed, Cell::Suppressed),
+            };
             table.push(vec![
                 Cell::Text(curve.group.clone()),
                 Cell::Integer(i64::from(c.day)),
-                Cell::Count(c.at_risk),
-                Cell::Count(c.events),
-                c.survival.map_or(Cell::Suppressed, Cell::Number),
+                at_risk,
+                events,
+                survival,
             ]);
         }
     }
@@ -256,6 +265,39 @@ mod tests {
         assert_eq!(points.last().unwrap().day, 100);
         let all = checkpoints(&curve, 5, 0);
         close(all[2].survival, 18.0 / 30.0);
+    }
+
+    /// The attack of issue 21: a withheld `events` cell recovered from the published `at_risk`
+    /// of the rows around it. Every difference of published `at_risk` values between two rows
+    /// of a curve must be at least the minimum cell, or explained by published events alone.
+    #[test]
+    fn withheld_events_cannot_be_recovered_by_differencing_at_risk() {
+        // 112 people: 7 events in the first month, 20 in the second, none censored early.
+        let mut times: Vec<SurvivalTime> = (0..7).map(|i| t(5 + i, true)).collect();
+        times.extend((0..20).map(|i| t(35 + i, true)));
+        times.extend((0..85).map(|_| t(400, false)));
+        let curve = Curve { group: "g".into(), people: 112, steps: kaplan_meier(&times) };
+        let table = curves_table(&[curve], 30, 10);
+        let published: Vec<(u64, Option<u64>)> = table
+            .rows
+            .iter()
+            .filter_map(|row| match (&row[2], &row[3]) {
+                (Cell::Count(at_risk), Cell::Count(events)) => Some((*at_risk, Some(*events))),
+                (Cell::Count(at_risk), _) => Some((*at_risk, None)),
+                _ => None,
+            })
+            .collect();
+        assert!(!published.is_empty());
+        // Day 30 (7 events) is withheld whole: no at_risk of 105 beside 112.
+        assert!(published.iter().all(|(at_risk, _)| *at_risk != 105), "{published:?}");
+        for pair in published.windows(2) {
+            let drop = pair[0].0 - pair[1].0;
+            let events = pair[1].1.expect("a published at_risk comes with its events");
+            assert!(drop == 0 || drop >= 10, "a drop of {drop} reveals a small count");
+            assert!(events == 0 || events >= 10);
+        }
+        // The first published row's drop from everyone is the 27 events of two months.
+        assert_eq!(published[0], (85, Some(27)));
     }
 
     #[test]

@@ -25,7 +25,7 @@ async fn home(context: crate::auth::RequestContext) -> Redirect {
     let start = if can(Permission::ViewPerson) {
         "/people"
     } else if can(Permission::ViewAggregates) {
-        "/evidence"
+        "/evidence/what-works"
     } else if can(Permission::ManageMembers) {
         "/admin"
     } else {

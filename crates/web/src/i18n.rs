@@ -50,7 +50,7 @@ struct Entry {
 }
 
 /// The catalogue's files; add a capability's file here.
-const FILES: [(&str, &str); 10] = [
+const FILES: [(&str, &str); 11] = [
     ("core", include_str!("../messages/core.toml")),
     ("zsm", include_str!("../messages/zsm.toml")),
     ("beyond", include_str!("../messages/beyond.toml")),
@@ -61,6 +61,7 @@ const FILES: [(&str, &str); 10] = [
     ("admin", include_str!("../messages/admin.toml")),
     ("interventions", include_str!("../messages/interventions.toml")),
     ("funds", include_str!("../messages/funds.toml")),
+    ("whatworks", include_str!("../messages/whatworks.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

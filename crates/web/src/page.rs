@@ -46,6 +46,8 @@ pub struct Page {
     pub keeps_funds: bool,
     pub mentors: bool,
     pub coordinates_mentors: bool,
+    /// Whether the member may see what works (analysts; process managers for their own).
+    pub evaluates: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -96,6 +98,8 @@ impl Page {
             has_role(&[Role::ProbationOfficer, Role::ProviderWorker, Role::MunicipalityOfficer, Role::ProcessManager]);
         let mentors = has_role(&[Role::Mentor]);
         let coordinates_mentors = has_role(&[Role::ProviderWorker]);
+        // What works: analysts, and a Safety House's process manager for their own caseload.
+        let evaluates = context.signed_in.as_ref().is_some_and(|s| crate::evidence::whatworks::reach(s).is_ok());
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -117,6 +121,7 @@ impl Page {
             keeps_funds,
             mentors,
             coordinates_mentors,
+            evaluates,
             unread,
             unread_count,
             unread_label,

@@ -503,3 +503,38 @@ async fn seed_conference_week(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Re
     }
     Ok(meetings)
 }
+
+/// A plan of the demo's history, for what works.
+pub struct HistoryPlan {
+    pub bsn: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub activated: Timestamp,
+}
+
+/// Plans the Safety House activated two to three years ago for persons with a BSN, so that
+/// what works follows them up for a full year (and the months outcomes take).
+pub async fn seed_history_plans(
+    store: &Store,
+    cast: &DemoCast,
+    end: Timestamp,
+    count: usize,
+    bsn: &mut impl FnMut() -> String,
+) -> anyhow::Result<Vec<HistoryPlan>> {
+    let pack = crate::demo::demo_beyond_pack();
+    let seeder = Seeder { store, cast, pack: &pack, clock: FixedClock::new(end), zone: zone(), end };
+    let mut plans = Vec::with_capacity(count);
+    for k in 0..count {
+        let n = 500 + k;
+        seeder.set(end.checked_sub(days(760 + (k as i64 * 360 / count as i64))).unwrap_or(end));
+        let mut input = person_input(n, 1970 + (k * 7 % 35) as i16);
+        let value = bsn();
+        input.identifiers = vec![domain::people::IdentifierInput { kind: "bsn".into(), value: value.clone() }];
+        let (birth_date, sex) = (input.birth_date.clone(), input.sex.clone());
+        let person = seeder.person(input).await?;
+        seeder.plan(person, &[n % 6, (n + 3) % 6], 21).await?;
+        seeder.change("procesregisseur", person, PlanAction::Activate).await?;
+        plans.push(HistoryPlan { bsn: value, birth_date, sex, activated: seeder.clock.now() });
+    }
+    Ok(plans)
+}

@@ -12,6 +12,7 @@ mod directory;
 // Interventions (issue 19).
 mod interventions;
 mod funds;
+mod evidence;
 mod measures;
 mod people;
 mod zsm;
@@ -82,6 +83,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let custody = custody::seed_custody(&store, cast.actor("beheer"), now).await?;
     let help = interventions::seed_interventions(&store, &cast, now, beyond.shoplifter).await?;
     let funded = funds::seed_funds(&store, &cast, &people, beyond.shoplifter, now).await?;
+    let record = evidence::seed_evidence(&store, &cast, &table, now).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",
@@ -102,6 +104,10 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
         custody::IOM_HUB
     );
     println!("interventions: {} in the catalogue, {} referrals in every state", help.interventions, help.referrals);
+    println!(
+        "what works: {} settled ZSM cases and {} plans from two to four years ago, and an offence record of {} persons",
+        record.cases, record.plans, record.record_persons
+    );
     if args.no_serve {
         return Ok(());
     }

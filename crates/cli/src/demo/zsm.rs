@@ -7,8 +7,8 @@
 use domain::access::{Actor, TeamEntryInput};
 use domain::ids::{CaseId, PersonId};
 use domain::jurisdiction::Partner;
-use domain::people::PersonInput;
 use domain::people::service::People;
+use domain::people::{IdentifierInput, PersonInput};
 use domain::service::ServiceError;
 use domain::zsm::model::forms::{ContributionForm, DecisionForm, IntakeForm, ObligationForm, OffenceForm, VictimForm};
 use domain::zsm::ports::{ZsmLocation, ZsmStore};
@@ -191,6 +191,25 @@ async fn register(
     arrested: Timestamp,
     zone: &TimeZone,
 ) -> anyhow::Result<(CaseId, i64)> {
+    let suspect = Suspect { location: DEMO_LOCATION, identifiers: Vec::new() };
+    Ok(register_at(store, clock, actors, n, arrested, zone, suspect).await?.0)
+}
+
+/// Where a demo suspect is brought in, and the identifiers the police record.
+struct Suspect<'a> {
+    location: &'a str,
+    identifiers: Vec<IdentifierInput>,
+}
+
+async fn register_at(
+    store: &Store,
+    clock: &FixedClock,
+    actors: &ZsmDemoActors<'_>,
+    n: usize,
+    arrested: Timestamp,
+    zone: &TimeZone,
+    suspect: Suspect<'_>,
+) -> anyhow::Result<((CaseId, i64), PersonId)> {
     let people = People { store, clock, time_zone: zone };
     let person: PersonId = people
         .create(
@@ -200,6 +219,7 @@ async fn register(
                 given_names: GIVEN[(n / FAMILY.len()) % GIVEN.len()].into(),
                 birth_date: format!("{}-0{}-1{}", 1970 + (n % 35), 1 + n % 9, n % 10),
                 sex: ["F", "M", "X"][n % 3].into(),
+                identifiers: suspect.identifiers,
                 ..Default::default()
             },
             &TeamEntryInput {
@@ -218,7 +238,7 @@ async fn register(
     let form = IntakeForm {
         suspect_id: person.to_string(),
         suspect_is_minor: n.is_multiple_of(11),
-        location: DEMO_LOCATION.into(),
+        location: suspect.location.into(),
         arrested_at: local(arrested),
         arrived_at: local(arrested + SignedDuration::from_mins(10)),
         offences: vec![OffenceForm {
@@ -243,7 +263,55 @@ async fn register(
     };
     let zsm = Zsm { store, clock };
     let id = zsm.register(actors.police, &form).await.map_err(err)?;
-    Ok((id, 1))
+    Ok(((id, 1), person))
+}
+
+/// A settled case of the demo's history, for what works.
+pub struct HistoryCase {
+    pub bsn: String,
+    pub n: usize,
+    pub arrested: Timestamp,
+}
+
+/// The disposal `decide` gives case `n`.
+pub fn disposal_of(n: usize) -> &'static str {
+    match n % 6 {
+        0..=2 => "penalty_order",
+        3 => "unconditional_dismissal",
+        4 => "referral_case_management",
+        _ => "summons",
+    }
+}
+
+/// Settled cases two to four years ago at both locations, of suspects with a BSN, so that
+/// what works has decisions followed up for a full year (and the months outcomes take).
+pub async fn seed_zsm_history(
+    store: &Store,
+    actors: &ZsmDemoActors<'_>,
+    now: Timestamp,
+    count: usize,
+    bsn: &mut impl FnMut() -> String,
+) -> anyhow::Result<Vec<HistoryCase>> {
+    let zone = TimeZone::get("Europe/Amsterdam")?;
+    let mut cases = Vec::with_capacity(count);
+    for k in 0..count {
+        let n = 2000 + k;
+        let days_ago = 730 + (k as i64 * 730 / count as i64);
+        let arrested = now - SignedDuration::from_hours(24 * days_ago) + offset(n);
+        let clock = FixedClock::new(arrested + SignedDuration::from_mins(40));
+        let value = bsn();
+        let suspect = Suspect {
+            location: if k % 2 == 0 { DEMO_LOCATION } else { "zsm-amsterdam" },
+            identifiers: vec![IdentifierInput { kind: "bsn".into(), value: value.clone() }],
+        };
+        let ((id, version), _) = register_at(store, &clock, actors, n, arrested, &zone, suspect).await?;
+        let zsm = Zsm { store, clock: &clock };
+        clock.advance(SignedDuration::from_mins(60 + (n as i64 * 37) % 400));
+        let version = contribute_all(&zsm, actors, id, version, n, true).await?;
+        decide(&zsm, actors, id, version, n, &clock, &zone).await?;
+        cases.push(HistoryCase { bsn: value, n, arrested });
+    }
+    Ok(cases)
 }
 
 fn probation_scan(n: usize, state: &str) -> ContributionForm {

@@ -38,6 +38,7 @@ fn options(method: Method) -> MatchOptions {
         treated_group: "T".into(),
         method,
         seed: 3,
+        controls_never_treated: false,
     }
 }
 

@@ -27,14 +27,16 @@ pub(super) struct ImportRecord<'a> {
     pub persons: i64,
     pub offences: i64,
     pub index_events: i64,
+    /// The latest offence or outcome date in the extract ("data up to").
+    pub data_up_to: Option<crate::types::Day>,
 }
 
 /// Inserts `$record` with the number of rows `$written` on the transaction `$tx`.
 macro_rules! insert_record {
     ($tx:ident, $record:expr, $written:expr) => {
         sqlx::query(
-            "INSERT INTO evidence_import (id, at, source, persons, offences, index_events, written, rejected) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO evidence_import (id, at, source, persons, offences, index_events, written, rejected, data_up_to) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(uuid::Uuid::now_v7())
         .bind($crate::types::Instant($record.at))
@@ -44,6 +46,7 @@ macro_rules! insert_record {
         .bind($record.index_events)
         .bind($written as i64)
         .bind($record.rejected as i64)
+        .bind($record.data_up_to)
         .execute(&mut *$tx)
         .await
         .map_err($crate::db_error)?
@@ -51,7 +54,20 @@ macro_rules! insert_record {
 }
 pub(super) use insert_record;
 
+/// The latest offence or outcome date in `data` (`NO_DAY` for an empty extract).
+pub fn data_up_to(data: &Dataset) -> ::evidence::date::Day {
+    let o = &data.offences;
+    o.offence_date.iter().chain(o.outcome_date.iter()).copied().max().unwrap_or(::evidence::date::NO_DAY)
+}
+
 impl Store {
+    /// The "data up to" date of the latest import that recorded one.
+    pub async fn extract_data_up_to(&self) -> StoreResult<Option<jiff::civil::Date>> {
+        let sql = "SELECT data_up_to FROM evidence_import WHERE data_up_to IS NOT NULL ORDER BY at DESC LIMIT 1";
+        let row: Option<(crate::types::Day,)> = self.read_optional(sql, crate::read::params![]).await?;
+        Ok(row.map(|(d,)| d.0))
+    }
+
     /// Upserts a whole extract in one transaction. `progress` is called with the number of rows
     /// just written (persons, then offences, then index events).
     pub async fn import_extract(
@@ -70,6 +86,7 @@ impl Store {
             persons: data.person_count() as i64,
             offences: data.offence_count() as i64,
             index_events: data.index_event_count() as i64,
+            data_up_to: super::to_store_day(data_up_to(data)),
         };
         let written = match &self.pool {
             crate::Pool::Sqlite(pool) => {

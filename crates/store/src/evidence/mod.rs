@@ -9,11 +9,13 @@
 
 mod cohorts;
 mod import;
+pub use import::data_up_to;
 mod notices;
 pub(crate) mod notify;
 mod pg_copy;
 mod rows;
 mod sqlite_load;
+pub mod whatworks;
 
 pub use cohorts::Recorded;
 pub use notify::CohortNotify;

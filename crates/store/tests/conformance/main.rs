@@ -27,3 +27,5 @@ mod plan_concurrency;
 mod plan_history;
 mod sign_in;
 mod zsm;
+// What works (issue 21).
+mod whatworks;

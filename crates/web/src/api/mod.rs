@@ -12,6 +12,7 @@ mod conference;
 mod interventions;
 // Personal funds and mentors (issue 20).
 mod funds;
+mod evidence;
 mod measures;
 mod mentoring;
 mod notifications;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .merge(interventions::routes())
         .merge(funds::routes())
         .merge(mentoring::routes())
+        .merge(evidence::routes())
 }
 
 #[derive(OpenApi)]
@@ -74,5 +76,6 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(interventions::InterventionsApiDoc::openapi());
     doc.merge(funds::FundsApiDoc::openapi());
     doc.merge(mentoring::MentoringApiDoc::openapi());
+    doc.merge(evidence::EvidenceApiDoc::openapi());
     Json(doc)
 }

@@ -23,12 +23,15 @@ use serde::Deserialize;
 
 mod cache;
 mod notices;
+pub(crate) mod whatworks;
+mod whatworks_pages;
 
 pub(crate) use cache::{ExtractCache, Extracts};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(notices::routes())
+        .merge(whatworks_pages::routes())
         .route("/evidence", get(index))
         .route("/evidence/reoffending", get(reoffending_page))
         .route("/evidence/reoffending/data.csv", get(reoffending_csv))
@@ -39,7 +42,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Survival checkpoints every 30 days.
-const EVERY_DAYS: i32 = 30;
+pub(crate) const EVERY_DAYS: i32 = 30;
 
 fn require_aggregates(member: &crate::auth::SignedIn) -> Result<(), WebError> {
     Ok(domain::service::require(&member.actor, Permission::ViewAggregates)?)
@@ -87,14 +90,14 @@ async fn extract(state: &AppState) -> Result<std::sync::Arc<Dataset>, WebError> 
 }
 
 /// An output table as HTML-ready rows (cells already rendered, suppressed ones as `[c]`).
-struct HtmlTable {
+pub(crate) struct HtmlTable {
     caption: String,
     columns: Vec<String>,
     rows: Vec<Vec<String>>,
 }
 
 impl HtmlTable {
-    fn from(table: &Table) -> HtmlTable {
+    pub(crate) fn from(table: &Table) -> HtmlTable {
         HtmlTable {
             caption: table.title.clone(),
             columns: table.columns.clone(),

@@ -136,6 +136,11 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}", Need::Role(Permission::ViewAggregates)),
     ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}/data.csv", Need::Role(Permission::ViewAggregates)),
     ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}/survival.csv", Need::Role(Permission::ViewAggregates)),
+    // What works (issue 21): analysts everything, a process manager their own Safety House's
+    // caseload, everyone else 403 (walked in whatworks.rs).
+    ("evidence/whatworks_pages.rs", "GET", "/evidence/what-works", Need::CaseRules("whatworks.rs")),
+    ("api/evidence.rs", "GET", "/v1/evidence/what-works", Need::CaseRules("whatworks.rs")),
+    ("api/evidence.rs", "GET", "/v1/evidence/links", Need::Role(Permission::ManageMembers)),
     ("api/mod.rs", "GET", "/openapi.json", Need::Public),
     ("api/auth.rs", "POST", "/v1/login", Need::Public),
     ("api/people.rs", "GET", "/v1/people", Need::Role(Permission::ViewPerson)),

@@ -46,3 +46,5 @@ mod zsm_overrun;
 mod zsm_record;
 mod zsm_referral;
 mod zsm_sections;
+// What works (issue 21).
+mod whatworks;

@@ -1,0 +1,232 @@
+//! What works: proven reoffending after the work recorded in desist (a ZSM disposal, a plan,
+//! an intervention, …), each group against a matched comparison group.
+//!
+//! The work arrives as [`WorkEvent`]s already linked to the extract's persons. They replace
+//! the extract's own index events, which stay as the comparison pool under [`POOL_GROUP`], so
+//! "people like these who did not get X" are the others of the pool and the other groups.
+//! Only aggregates leave [`what_works`], after disclosure control: a group under the minimum
+//! cell is withheld whole, and when exactly one group is withheld the next smallest is too, so
+//! that no total published elsewhere minus the other groups gives it back.
+
+use serde::Serialize;
+
+use crate::dataset::{Dataset, IndexEvents};
+use crate::date::{Day, format_day};
+use crate::intern::Interner;
+use crate::matching::{self, MatchOptions, match_comparison};
+use crate::reoffending::{Definition, GroupBy, reoffending};
+
+/// The group label of the extract's own index events (the comparison pool).
+pub const POOL_GROUP: &str = "(comparison pool)";
+
+/// The kind of every index event derived from desist's records.
+pub const WORK_KIND: &str = "desist";
+
+/// Matching caliper, in standard deviations of the propensity logit.
+pub const CALIPER_SD: f64 = 0.2;
+
+/// The fixed seed of the matching, so a page shows the same figures on every view.
+pub const SEED: u64 = 21;
+
+/// One piece of work for a person of the extract, on the day it happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkEvent {
+    pub person: u32,
+    pub day: Day,
+    pub group: String,
+}
+
+/// A covariate's standardised mean difference before and after matching.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BalanceRow {
+    pub covariate: String,
+    pub before: f64,
+    pub after: f64,
+}
+
+/// The matched comparison of one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub pairs: u64,
+    /// The comparison group's rate over the matched pairs.
+    pub rate: f64,
+    /// The group's rate minus the comparison's, over the matched pairs.
+    pub difference: f64,
+    pub ci95: [f64; 2],
+    pub balance: Vec<BalanceRow>,
+}
+
+impl Comparison {
+    /// The largest absolute standardised difference left after matching.
+    pub fn worst_balance(&self) -> f64 {
+        self.balance.iter().map(|b| b.after.abs()).fold(0.0, f64::max)
+    }
+}
+
+/// One group's figures; counts are `None` when withheld by disclosure control.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupResult {
+    pub group: String,
+    pub people: Option<u64>,
+    pub reoffenders: Option<u64>,
+    pub rate: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<Comparison>,
+    /// Events of this group still inside their follow-up and waiting period.
+    #[serde(skip)]
+    pub censored: u64,
+}
+
+/// How the figures were made, as data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Method {
+    pub measure: &'static str,
+    pub as_of: String,
+    pub follow_up_months: i32,
+    pub waiting_months: i32,
+    pub proven_outcomes: [&'static str; 4],
+    pub interval: &'static str,
+    pub matching: &'static str,
+    pub caliper_sd: f64,
+    pub seed: u64,
+    pub covariates: [&'static str; 4],
+    pub min_cell: u64,
+}
+
+impl Method {
+    pub fn new(definition: Definition, min_cell: u64) -> Method {
+        Method {
+            measure: "proven_reoffending",
+            as_of: format_day(definition.as_of),
+            follow_up_months: definition.follow_up_months,
+            waiting_months: definition.waiting_months,
+            proven_outcomes: ["conviction", "caution", "penalty_order", "conditional_dismissal"],
+            interval: "wilson_95",
+            matching: "propensity_nearest_neighbour_1_to_1",
+            caliper_sd: CALIPER_SD,
+            seed: SEED,
+            covariates: ["age", "sex", "prior_proven_offences", "most_recent_offence_type"],
+            min_cell,
+        }
+    }
+}
+
+/// The extract's persons and offences with `work` as the index events, and the extract's own
+/// index events kept as the comparison pool.
+pub fn with_work_events(data: &Dataset, work: &[WorkEvent]) -> Dataset {
+    let own = &data.index_events;
+    let mut groups = Interner::default();
+    let pool = groups.intern(POOL_GROUP);
+    let mut kinds = Interner::default();
+    let pool_kind = kinds.intern("extract");
+    let work_kind = kinds.intern(WORK_KIND);
+    let mut events = IndexEvents::default();
+    for i in 0..own.person.len() {
+        events.person.push(own.person[i]);
+        events.index_date.push(own.index_date[i]);
+        events.kind.push(pool_kind);
+        events.group.push(pool);
+    }
+    for w in work {
+        events.person.push(w.person);
+        events.index_date.push(w.day);
+        events.kind.push(work_kind);
+        events.group.push(groups.intern(&w.group));
+    }
+    Dataset {
+        persons: data.persons.clone(),
+        offences: data.offences.clone(),
+        offences_start: data.offences_start.clone(),
+        areas: data.areas.clone(),
+        offence_types: data.offence_types.clone(),
+        index_events: events,
+        kinds: kinds.into_arena(),
+        groups: groups.into_arena(),
+    }
+    .with_canonical_index_events()
+}
+
+/// Reoffending per group of `work`, each against a matched comparison where one was possible
+/// (at least `min_cell` pairs), after disclosure control.
+pub fn what_works(data: &Dataset, definition: Definition, min_cell: u64) -> Vec<GroupResult> {
+    let report = reoffending(data, definition, GroupBy::Group);
+    let mut results: Vec<GroupResult> = report
+        .groups
+        .iter()
+        .filter(|g| g.group != POOL_GROUP)
+        .map(|g| {
+            let m = g.measure;
+            GroupResult {
+                group: g.group.clone(),
+                people: Some(m.people),
+                reoffenders: Some(m.reoffenders),
+                rate: m.binary_rate(),
+                ci95: m.ci95(),
+                comparison: None,
+                censored: m.censored,
+            }
+        })
+        .collect();
+    withhold_small_groups(&mut results, min_cell);
+    for r in results.iter_mut().filter(|r| r.people.is_some()) {
+        let options = MatchOptions {
+            definition,
+            treated_group: r.group.clone(),
+            method: matching::Method::Propensity { caliper_sd: CALIPER_SD },
+            seed: SEED,
+            controls_never_treated: true,
+        };
+        let matched = match_comparison(data, &options);
+        if (matched.pairs.len() as u64) < min_cell {
+            continue;
+        }
+        r.comparison = Some(Comparison {
+            pairs: matched.pairs.len() as u64,
+            rate: matched.comparison_rate,
+            difference: matched.difference,
+            ci95: matched.ci95,
+            balance: matched
+                .balance
+                .iter()
+                .map(|b| BalanceRow { covariate: b.covariate.clone(), before: b.smd_before, after: b.smd_after })
+                .collect(),
+        });
+    }
+    results
+}
+
+/// A group with people or reoffenders under `min_cell` (and not zero reoffenders of a large
+/// group) is withheld whole; when that leaves exactly one withheld, the smallest published
+/// group is withheld too, so the overall total minus the published groups reveals nothing.
+pub fn withhold_small_groups(results: &mut [GroupResult], min_cell: u64) {
+    let small = |r: &GroupResult| {
+        let people = r.people.unwrap_or(0);
+        let reoffenders = r.reoffenders.unwrap_or(0);
+        people < min_cell || (reoffenders > 0 && reoffenders < min_cell) || people - reoffenders < min_cell
+    };
+    let mut withheld = 0;
+    for r in results.iter_mut() {
+        if r.people.is_some() && small(r) {
+            withhold(r);
+            withheld += 1;
+        }
+    }
+    if withheld == 1
+        && let Some(next) = results.iter_mut().filter(|r| r.people.is_some()).min_by_key(|r| r.people)
+    {
+        withhold(next);
+    }
+}
+
+fn withhold(r: &mut GroupResult) {
+    r.people = None;
+    r.reoffenders = None;
+    r.rate = None;
+    r.ci95 = None;
+    r.comparison = None;
+}
+
+#[cfg(test)]
+#[path = "whatworks_tests.rs"]
+mod tests;

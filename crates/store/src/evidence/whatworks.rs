@@ -1,0 +1,247 @@
+//! What works: the index events desist's own records imply, read by SQL when asked — a ZSM
+//! decision, a plan's activation, an episode, an exclusion order, a cohort entry, and the
+//! outbox facts of the interventions, mentoring and funds work (`referral.started`,
+//! `referral.completed`, `mentor.matched`, `fund.allocated`). Nothing is copied into a table
+//! of its own: a decision amended, a plan activated or an event written shows in the next
+//! answer, and no fact is ever typed twice.
+//!
+//! Persons are linked to the offence record by their identifiers: a person's identifier value
+//! equal to an extract person's source id. A person whose identifiers name two extract persons,
+//! or an extract person named by two persons, is ambiguous and left out — never guessed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::Store;
+use crate::read::params;
+use crate::types::{Day, Instant};
+use domain::ports::StoreResult;
+use jiff::Timestamp;
+use uuid::Uuid;
+
+/// What the work is grouped by; each grouping reads its own records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkGrouping {
+    /// The prosecutor's disposal at the ZSM table.
+    Disposal,
+    /// The ZSM location that decided.
+    Location,
+    /// The Safety House (the agency) that activated the plan.
+    Plan,
+    /// An intervention started, or completed, through a referral.
+    Intervention,
+    /// A mentor programme.
+    Mentor,
+    /// A fund stream that allocated money to the person.
+    Fund,
+    /// An intensive episode or an exclusion order.
+    Measure,
+    /// Entry into a cohort.
+    Cohort,
+}
+
+impl WorkGrouping {
+    pub const ALL: [WorkGrouping; 8] = [
+        Self::Intervention,
+        Self::Disposal,
+        Self::Plan,
+        Self::Location,
+        Self::Mentor,
+        Self::Fund,
+        Self::Measure,
+        Self::Cohort,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Disposal => "disposal",
+            Self::Location => "location",
+            Self::Plan => "plan",
+            Self::Intervention => "intervention",
+            Self::Mentor => "mentor",
+            Self::Fund => "fund",
+            Self::Measure => "measure",
+            Self::Cohort => "cohort",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.code() == code)
+    }
+}
+
+/// Who the work was for: a person in desist, or (cohort entries) a person of the extract.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum WorkSubject {
+    Person(Uuid),
+    Extract(String),
+}
+
+/// When the work happened: an instant (dated in the deployment's time zone by the caller) or
+/// a civil date already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkWhen {
+    At(Timestamp),
+    On(jiff::civil::Date),
+}
+
+/// One index event derived from desist's records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DerivedEvent {
+    pub subject: WorkSubject,
+    pub when: WorkWhen,
+    /// The group label (a disposal code, a location's or a Safety House's name, an
+    /// intervention's name, …).
+    pub group: String,
+    /// The ZSM location (code) or Safety House (agency id, as text) the work belongs to.
+    pub place: Option<String>,
+}
+
+/// How the persons of desist link to the offence record.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LinkReport {
+    /// Person → the extract's source id, for the persons linked to exactly one.
+    pub matched: BTreeMap<Uuid, String>,
+    /// Persons with no identifier in the extract.
+    pub unmatched: u64,
+    /// Persons whose identifiers name several extract persons, or who share theirs.
+    pub ambiguous: BTreeSet<Uuid>,
+}
+
+/// The outbox codes the what-works groupings read (the contract of the interventions, mentoring
+/// and funds work).
+pub const REFERRAL_STARTED: &str = "referral.started";
+pub const REFERRAL_COMPLETED: &str = "referral.completed";
+pub const MENTOR_MATCHED: &str = "mentor.matched";
+pub const FUND_ALLOCATED: &str = "fund.allocated";
+
+impl Store {
+    /// The index events of one grouping, as desist's records imply them now.
+    pub async fn derived_events(&self, grouping: WorkGrouping) -> StoreResult<Vec<DerivedEvent>> {
+        match grouping {
+            WorkGrouping::Disposal | WorkGrouping::Location => {
+                let sql = "SELECT c.suspect_id, d.decided_at, d.disposal, c.location, l.name \
+                           FROM zsm_decision d JOIN zsm_case c ON c.id = d.case_id \
+                           JOIN zsm_location l ON l.code = c.location \
+                           WHERE d.decided_at = (SELECT min(f.decided_at) FROM zsm_decision f WHERE f.case_id = d.case_id)";
+                let rows: Vec<(Uuid, Instant, String, String, String)> = self.read_all(sql, params![]).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(person, at, disposal, code, name)| DerivedEvent {
+                        subject: WorkSubject::Person(person),
+                        when: WorkWhen::At(at.0),
+                        group: if grouping == WorkGrouping::Disposal { disposal } else { name },
+                        place: Some(code),
+                    })
+                    .collect())
+            }
+            WorkGrouping::Plan => {
+                let sql = "SELECT p.person_id, e.on_day, a.name, e.agency_id FROM plan_event e \
+                           JOIN plan p ON p.id = e.plan_id JOIN agency a ON a.id = e.agency_id \
+                           WHERE e.kind = 'activate'";
+                let rows: Vec<(Uuid, Day, String, Uuid)> = self.read_all(sql, params![]).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(person, on, name, agency)| DerivedEvent {
+                        subject: WorkSubject::Person(person),
+                        when: WorkWhen::On(on.0),
+                        group: name,
+                        place: Some(agency.to_string()),
+                    })
+                    .collect())
+            }
+            WorkGrouping::Measure => {
+                let sql = "SELECT mp.person_id, m.created_at, m.kind FROM measure m \
+                           JOIN measure_person mp ON mp.measure_id = m.id \
+                           WHERE m.kind IN ('episode', 'exclusion_order') AND (m.subject_id IS NULL OR m.subject_id = mp.person_id)";
+                let rows: Vec<(Uuid, Instant, String)> = self.read_all(sql, params![]).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(person, at, kind)| DerivedEvent {
+                        subject: WorkSubject::Person(person),
+                        when: WorkWhen::At(at.0),
+                        group: kind,
+                        place: None,
+                    })
+                    .collect())
+            }
+            WorkGrouping::Cohort => {
+                let sql = "SELECT person_id, on_date, rule_name FROM evidence_cohort_event WHERE change = 'joined'";
+                let rows: Vec<(String, Day, String)> = self.read_all(sql, params![]).await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(person, on, rule)| DerivedEvent {
+                        subject: WorkSubject::Extract(person),
+                        when: WorkWhen::On(on.0),
+                        group: rule,
+                        place: None,
+                    })
+                    .collect())
+            }
+            WorkGrouping::Intervention => {
+                let mut events = self.outbox_work(REFERRAL_STARTED, "intervention_name").await?;
+                for mut completed in self.outbox_work(REFERRAL_COMPLETED, "intervention_name").await? {
+                    completed.group = format!("{} ✓", completed.group);
+                    events.push(completed);
+                }
+                Ok(events)
+            }
+            WorkGrouping::Mentor => self.outbox_work(MENTOR_MATCHED, "programme").await,
+            WorkGrouping::Fund => self.outbox_work(FUND_ALLOCATED, "stream").await,
+        }
+    }
+
+    /// Outbox facts of one code, grouped by one key of their detail. A completed referral
+    /// counts only when it was completed (not ended early).
+    async fn outbox_work(&self, code: &str, key: &str) -> StoreResult<Vec<DerivedEvent>> {
+        let sql = "SELECT person_id, at, detail FROM outbox_event WHERE kind = $1 AND person_id IS NOT NULL";
+        let rows: Vec<(Uuid, Instant, String)> = self.read_all(sql, params![code]).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(person, at, detail)| {
+                let detail: BTreeMap<String, String> = serde_json::from_str(&detail).ok()?;
+                if code == REFERRAL_COMPLETED && detail.get("outcome").map(String::as_str) != Some("completed") {
+                    return None;
+                }
+                let group = detail.get(key).filter(|g| !g.is_empty())?.clone();
+                let place = detail.get("provider").cloned();
+                Some(DerivedEvent { subject: WorkSubject::Person(person), when: WorkWhen::At(at.0), group, place })
+            })
+            .collect())
+    }
+
+    /// The persons whose plan a Safety House (agency) activated: its own caseload.
+    pub async fn persons_planned_by(&self, safety_house: Uuid) -> StoreResult<BTreeSet<Uuid>> {
+        let sql = "SELECT DISTINCT p.person_id FROM plan_event e JOIN plan p ON p.id = e.plan_id \
+                   WHERE e.kind = 'activate' AND e.agency_id = $1";
+        let rows: Vec<(Uuid,)> = self.read_all(sql, params![safety_house]).await?;
+        Ok(rows.into_iter().map(|(p,)| p).collect())
+    }
+
+    /// Links every person to the offence record by identifiers, with what could not be linked.
+    pub async fn person_links(&self) -> StoreResult<LinkReport> {
+        let sql = "SELECT DISTINCT i.person_id, i.value FROM person_identifier i \
+                   JOIN evidence_person e ON e.source_id = i.value";
+        let hits: Vec<(Uuid, String)> = self.read_all(sql, params![]).await?;
+        let (persons,): (i64,) = self.read_optional("SELECT count(*) FROM person", params![]).await?.unwrap_or((0,));
+        let mut by_person: BTreeMap<Uuid, BTreeSet<String>> = BTreeMap::new();
+        let mut by_source: BTreeMap<String, BTreeSet<Uuid>> = BTreeMap::new();
+        for (person, source) in hits {
+            by_person.entry(person).or_default().insert(source.clone());
+            by_source.entry(source).or_default().insert(person);
+        }
+        let mut report = LinkReport::default();
+        for (person, sources) in &by_person {
+            let shared = sources.iter().any(|s| by_source.get(s).is_some_and(|p| p.len() > 1));
+            match (sources.len(), shared) {
+                (1, false) => {
+                    report.matched.insert(*person, sources.iter().next().cloned().unwrap_or_default());
+                }
+                _ => {
+                    report.ambiguous.insert(*person);
+                }
+            }
+        }
+        report.unmatched = (persons as u64).saturating_sub(by_person.len() as u64);
+        Ok(report)
+    }
+}

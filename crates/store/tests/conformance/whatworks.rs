@@ -1,0 +1,83 @@
+//! What works on both backends: index events derived from desist's own records (here the
+//! outbox contract's referral events) and persons linked to the offence record by their
+//! identifiers — matched, unmatched, ambiguous — with known answers.
+
+use crate::support::{TestDb, actor, at, person_input, person_on_team};
+use domain::FixedClock;
+use domain::access::Role;
+use domain::directory::AgencyKind;
+use domain::notifications::{Audience, Event, EventKind, OutboxWriter, Subject, SubjectKind};
+use domain::people::IdentifierInput;
+use store::evidence::whatworks::{WorkGrouping, WorkSubject, WorkWhen};
+
+async fn derived_events_and_links_have_known_answers(db: TestDb) {
+    let store = &db.store;
+    let clock = FixedClock::new(at("2026-11-22T09:00:00Z"));
+    let police = actor(store, "Politie", AgencyKind::Police, Role::PoliceOfficer).await;
+    let persons = "person_id,birth_date,sex,area\n100000009,1990-01-01,M,\n111222333,1990-01-01,M,\n\
+                   123456782,1980-01-01,F,\nX9,1970-01-01,M,\n";
+    let offences = "offence_id,person_id,offence_date,outcome_date,outcome,offence_type,seriousness\n\
+                    O1,111222333,2021-01-01,2021-03-01,conviction,theft,3\n";
+    let loaded = evidence::csv_io::read_dataset(
+        persons.as_bytes(),
+        offences.as_bytes(),
+        &b"person_id,index_date,kind,group\n"[..],
+    )
+    .unwrap();
+    store.import_extract(&loaded.dataset, "test", 0, at("2026-11-22T10:00:00Z"), &|_| {}).await.unwrap();
+    assert_eq!(store.extract_data_up_to().await.unwrap(), Some(jiff::civil::date(2021, 3, 1)));
+
+    let a = person_on_team(store, &clock, &police, &person_input("A", "Ann", "1990-01-01", "111222333"), &[]).await;
+    let b = person_on_team(store, &clock, &police, &person_input("B", "Bo", "1980-01-01", "123456782"), &[]).await;
+    let mut two = person_input("C", "Cas", "1990-01-01", "100000009");
+    two.identifiers.push(IdentifierInput { kind: "local".into(), value: "X9".into() });
+    let c = person_on_team(store, &clock, &police, &two, &[]).await;
+    let _d = person_on_team(store, &clock, &police, &person_input("D", "Dee", "1990-01-01", "999999990"), &[]).await;
+
+    let links = store.person_links().await.unwrap();
+    assert_eq!(links.matched.len(), 2);
+    assert_eq!(links.matched[a.as_uuid()], "111222333");
+    assert_eq!(links.matched[b.as_uuid()], "123456782");
+    assert_eq!(links.ambiguous.iter().collect::<Vec<_>>(), [c.as_uuid()], "two extract persons: never guessed");
+    assert_eq!(links.unmatched, 1);
+
+    let started = at("2025-02-03T10:00:00Z");
+    let referral = |kind, person, outcome: &str| {
+        let event =
+            Event::new(kind, started, Subject::new(SubjectKind::Referral, uuid::Uuid::now_v7()), Audience::default())
+                .about(person)
+                .with("intervention", "0193c3a0-0000-7000-8000-000000000001")
+                .with("intervention_name", "Alcohol programme")
+                .with("provider", "0193c3a0-0000-7000-8000-000000000002")
+                .with("kind", "programme");
+        if outcome.is_empty() { event } else { event.with("outcome", outcome) }
+    };
+    store
+        .record_events(&[
+            referral(EventKind::ReferralStarted, a, ""),
+            referral(EventKind::ReferralStarted, b, ""),
+            referral(EventKind::ReferralCompleted, a, "completed"),
+            referral(EventKind::ReferralCompleted, b, "ended_early"),
+        ])
+        .await
+        .unwrap();
+    let mut events = store.derived_events(WorkGrouping::Intervention).await.unwrap();
+    events.sort_by(|x, y| (&x.group, &x.subject).cmp(&(&y.group, &y.subject)));
+    let seen: Vec<(&str, WorkSubject, WorkWhen)> =
+        events.iter().map(|e| (e.group.as_str(), e.subject.clone(), e.when)).collect();
+    let (pa, pb) = (WorkSubject::Person(*a.as_uuid()), WorkSubject::Person(*b.as_uuid()));
+    let mut expected = vec![
+        ("Alcohol programme", pa.clone(), WorkWhen::At(started)),
+        ("Alcohol programme", pb, WorkWhen::At(started)),
+        ("Alcohol programme ✓", pa, WorkWhen::At(started)),
+    ];
+    expected.sort_by(|x, y| (x.0, &x.1).cmp(&(y.0, &y.1)));
+    assert_eq!(seen, expected, "a referral ended early is no completion");
+    assert!(store.derived_events(WorkGrouping::Disposal).await.unwrap().is_empty());
+    assert!(store.derived_events(WorkGrouping::Plan).await.unwrap().is_empty());
+    assert!(store.derived_events(WorkGrouping::Measure).await.unwrap().is_empty());
+    assert!(store.derived_events(WorkGrouping::Cohort).await.unwrap().is_empty());
+    assert!(store.derived_events(WorkGrouping::Mentor).await.unwrap().is_empty());
+}
+
+on_both_backends!(derived_events_and_links_have_known_answers);

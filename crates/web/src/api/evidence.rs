@@ -1,0 +1,194 @@
+//! What works in the JSON API: proven reoffending per group of desist's own work, each with
+//! its matched comparison where one was possible — aggregates only, after disclosure control.
+
+use super::problem::{ApiResult, Problem};
+use crate::AppState;
+use crate::auth::Member;
+use crate::evidence::whatworks::{answer, as_of, parse_by, reach};
+use axum::extract::{Query, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use evidence::whatworks::{BalanceRow, Comparison, GroupResult, Method};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/v1/evidence/what-works", get(what_works)).route("/v1/evidence/links", get(links))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(what_works, links),
+    components(schemas(WhatWorksDto, GroupDto, ComparisonDto, BalanceDto, MethodDto, LinksDto))
+)]
+pub struct EvidenceApiDoc;
+
+#[derive(Deserialize, IntoParams, Default)]
+#[serde(default)]
+#[into_params(parameter_in = Query)]
+pub struct WhatWorksQuery {
+    /// `intervention`, `disposal` (the default), `plan`, `location`, `mentor`, `fund`, `measure` or `cohort`.
+    by: String,
+    /// The date to measure as of (YYYY-MM-DD); by default the extract's "data up to" date.
+    as_of: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BalanceDto {
+    covariate: String,
+    /// Standardised mean difference before matching.
+    before: f64,
+    /// Standardised mean difference after matching (under 0.1 is good balance).
+    after: f64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ComparisonDto {
+    /// Matched pairs (treated, comparison).
+    pairs: u64,
+    /// The matched comparison group's reoffending rate.
+    rate: f64,
+    /// The group's rate minus the comparison's (negative: fewer reoffended).
+    difference: f64,
+    /// 95% interval of the difference.
+    ci95: [f64; 2],
+    balance: Vec<BalanceDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct GroupDto {
+    group: String,
+    /// Index events followed up in full; null when withheld (too few, or complementary).
+    people: Option<u64>,
+    reoffenders: Option<u64>,
+    rate: Option<f64>,
+    /// Wilson 95% interval of the rate.
+    ci95: Option<[f64; 2]>,
+    /// Present where a matched comparison of at least the minimum cell size was possible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comparison: Option<ComparisonDto>,
+}
+
+/// How the figures were made.
+#[derive(Serialize, ToSchema)]
+pub struct MethodDto {
+    measure: String,
+    as_of: String,
+    follow_up_months: i32,
+    waiting_months: i32,
+    proven_outcomes: Vec<String>,
+    interval: String,
+    matching: String,
+    caliper_sd: f64,
+    seed: u64,
+    covariates: Vec<String>,
+    /// Cells under this are withheld.
+    min_cell: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WhatWorksDto {
+    by: String,
+    method: MethodDto,
+    groups: Vec<GroupDto>,
+    /// Pieces of work left out because their person links to no one, or to several persons,
+    /// in the offence record.
+    unlinked: u64,
+}
+
+fn comparison(c: Comparison) -> ComparisonDto {
+    ComparisonDto {
+        pairs: c.pairs,
+        rate: c.rate,
+        difference: c.difference,
+        ci95: c.ci95,
+        balance: c
+            .balance
+            .into_iter()
+            .map(|BalanceRow { covariate, before, after }| BalanceDto { covariate, before, after })
+            .collect(),
+    }
+}
+
+fn method(m: Method) -> MethodDto {
+    let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
+    MethodDto {
+        measure: m.measure.into(),
+        as_of: m.as_of,
+        follow_up_months: m.follow_up_months,
+        waiting_months: m.waiting_months,
+        proven_outcomes: strings(&m.proven_outcomes),
+        interval: m.interval.into(),
+        matching: m.matching.into(),
+        caliper_sd: m.caliper_sd,
+        seed: m.seed,
+        covariates: strings(&m.covariates),
+        min_cell: m.min_cell,
+    }
+}
+
+/// Proven reoffending per group of desist's own work (ZSM disposals and locations, Safety
+/// House plans, interventions, mentor programmes, fund streams, measures, cohorts), each
+/// against a matched comparison group. Analysts see every group; a Safety House's process
+/// manager the persons of their own Safety House's plans.
+#[utoipa::path(get, path = "/api/v1/evidence/what-works", operation_id = "what_works",
+    params(WhatWorksQuery),
+    responses(
+        (status = 200, description = "Reoffending per group, with matched comparisons", body = WhatWorksDto),
+        (status = 400, description = "Unknown grouping or bad date (problem JSON)", body = Problem),
+        (status = 401, description = "Not signed in (problem JSON)", body = Problem),
+        (status = 403, description = "The member may see no aggregates (problem JSON)", body = Problem)))]
+async fn what_works(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    Query(query): Query<WhatWorksQuery>,
+) -> ApiResult {
+    let reach = reach(&me)?;
+    let by = parse_by(&query.by)?;
+    let as_of = as_of(&state, &query.as_of).await?;
+    let answer = answer(&state, reach, by, as_of).await?;
+    let groups = answer
+        .groups
+        .into_iter()
+        .map(|GroupResult { group, people, reoffenders, rate, ci95, comparison: c, .. }| GroupDto {
+            group,
+            people,
+            reoffenders,
+            rate,
+            ci95,
+            comparison: c.map(comparison),
+        })
+        .collect();
+    Ok(Json(WhatWorksDto { by: by.code().into(), method: method(answer.method), groups, unlinked: answer.unlinked })
+        .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LinksDto {
+    /// Persons linked to exactly one person of the offence record by an identifier.
+    matched: u64,
+    /// Persons with no identifier in the offence record.
+    unmatched: u64,
+    /// Persons whose identifiers name several persons of the record, or who share one with
+    /// another person: left out of every figure until an administrator corrects the identifiers.
+    ambiguous: Vec<String>,
+}
+
+/// How the persons of desist link to the offence record by their identifiers (BSN, PNC,
+/// CRN, …): matched, unmatched and ambiguous — the match report for administrators.
+#[utoipa::path(get, path = "/api/v1/evidence/links", operation_id = "evidence_links",
+    responses(
+        (status = 200, description = "The match report", body = LinksDto),
+        (status = 401, description = "Not signed in (problem JSON)", body = Problem),
+        (status = 403, description = "Not an administrator (problem JSON)", body = Problem)))]
+async fn links(State(state): State<AppState>, Member(me, _): Member) -> ApiResult {
+    domain::service::require(&me.actor, domain::access::Permission::ManageMembers)?;
+    let report = state.store.person_links().await.map_err(|e| crate::error::WebError::internal(e.to_string()))?;
+    Ok(Json(LinksDto {
+        matched: report.matched.len() as u64,
+        unmatched: report.unmatched,
+        ambiguous: report.ambiguous.iter().map(|p| p.to_string()).collect(),
+    })
+    .into_response())
+}

@@ -1,0 +1,132 @@
+//! What works, computed once for the page and the API: the index events desist's own records
+//! imply (read by SQL when asked, see `store::evidence::whatworks`), linked to the offence
+//! record by identifiers, measured on the extract held in memory, each group against its
+//! matched comparison — for whom the member may see: an analyst everything, a Safety House's
+//! process manager the persons whose plans their Safety House activated.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::error::WebError;
+use domain::access::{Denial, Permission, Role};
+use evidence::Dataset;
+use evidence::date::{Day, days_from_civil, parse_date_arg};
+use evidence::reoffending::{Definition, GroupBy, GroupMeasure, Measure, Report};
+use evidence::survival::Curve;
+use evidence::table::DEFAULT_MIN_CELL;
+use evidence::whatworks::{GroupResult, Method, POOL_GROUP, WorkEvent, what_works, with_work_events};
+use store::evidence::whatworks::{WorkGrouping, WorkSubject, WorkWhen};
+use uuid::Uuid;
+
+/// Whose work a member may see in aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// Analysts: every group.
+    Everything,
+    /// A process manager: the persons whose plans their Safety House (agency) activated.
+    SafetyHouse(Uuid),
+}
+
+/// The member's reach, or 403 for a member who may see no aggregates.
+pub(crate) fn reach(me: &SignedIn) -> Result<Reach, WebError> {
+    if me.actor.can(Permission::ViewAggregates) {
+        Ok(Reach::Everything)
+    } else if me.actor.roles.contains(&Role::ProcessManager) {
+        Ok(Reach::SafetyHouse(*me.actor.agency_id.as_uuid()))
+    } else {
+        Err(WebError::Forbidden(Denial::RoleLacksPermission))
+    }
+}
+
+/// The groupings a page offers, in this order.
+pub(crate) const GROUPINGS: [WorkGrouping; 8] = WorkGrouping::ALL;
+
+pub(crate) fn parse_by(code: &str) -> Result<WorkGrouping, WebError> {
+    let code = if code.is_empty() { "disposal" } else { code };
+    WorkGrouping::parse(code).ok_or_else(|| WebError::BadRequest(format!("unknown grouping '{code}'")))
+}
+
+/// The as-of date asked for, else the extract's own "data up to" date, else today.
+pub(crate) async fn as_of(state: &AppState, asked: &str) -> Result<Day, WebError> {
+    if !asked.is_empty() {
+        return parse_date_arg(asked).ok_or_else(|| WebError::BadRequest(format!("bad date '{asked}'")));
+    }
+    let up_to = state.store.extract_data_up_to().await.map_err(|e| WebError::internal(e.to_string()))?;
+    let day = up_to.unwrap_or_else(|| state.clock.now().to_zoned(state.config.time_zone.clone()).date());
+    Ok(days_from_civil(i32::from(day.year()), day.month() as u32, day.day() as u32))
+}
+
+/// Everything a what-works page or answer shows, after disclosure control.
+pub(crate) struct Answer {
+    pub definition: Definition,
+    pub method: Method,
+    pub groups: Vec<GroupResult>,
+    /// The published groups' reoffending, for the rates chart.
+    pub report: Report,
+    /// The published groups' survival curves.
+    pub curves: Vec<Curve>,
+    /// Derived index events whose person is linked to no one, or to several, in the extract.
+    pub unlinked: u64,
+}
+
+pub(crate) async fn answer(state: &AppState, reach: Reach, by: WorkGrouping, as_of: Day) -> Result<Answer, WebError> {
+    let store = &state.store;
+    let internal = |e: domain::ports::StoreError| WebError::internal(e.to_string());
+    let data: Arc<Dataset> = state.evidence().extract().await.map_err(internal)?;
+    let mut events = store.derived_events(by).await.map_err(internal)?;
+    let links = store.person_links().await.map_err(internal)?;
+    if let Reach::SafetyHouse(agency) = reach {
+        let own: BTreeSet<Uuid> = store.persons_planned_by(agency).await.map_err(internal)?;
+        events.retain(|e| matches!(&e.subject, WorkSubject::Person(p) if own.contains(p)));
+        if by == WorkGrouping::Plan {
+            let agency = agency.to_string();
+            events.retain(|e| e.place.as_deref() == Some(agency.as_str()));
+        }
+    }
+    let zone = state.config.time_zone.clone();
+    let mut unlinked = 0;
+    let mut work = Vec::with_capacity(events.len());
+    for e in events {
+        let source = match &e.subject {
+            WorkSubject::Person(p) => links.matched.get(p).map(String::as_str),
+            WorkSubject::Extract(s) => Some(s.as_str()),
+        };
+        let Some(person) = source.and_then(|s| data.find_person(s)) else {
+            unlinked += 1;
+            continue;
+        };
+        let date = match e.when {
+            WorkWhen::At(at) => at.to_zoned(zone.clone()).date(),
+            WorkWhen::On(date) => date,
+        };
+        let day = days_from_civil(i32::from(date.year()), date.month() as u32, date.day() as u32);
+        work.push(WorkEvent { person, day, group: e.group });
+    }
+    let definition = Definition::default_as_of(as_of);
+    let computed = tokio::task::spawn_blocking(move || {
+        let joined = with_work_events(&data, &work);
+        let groups = what_works(&joined, definition, DEFAULT_MIN_CELL);
+        let published: BTreeSet<String> =
+            groups.iter().filter(|g| g.people.is_some()).map(|g| g.group.clone()).collect();
+        let full = evidence::reoffending::reoffending(&joined, definition, GroupBy::Group);
+        let kept: Vec<GroupMeasure> = full.groups.into_iter().filter(|g| published.contains(&g.group)).collect();
+        let mut overall = Measure::default();
+        for g in &kept {
+            overall.people += g.measure.people;
+            overall.reoffenders += g.measure.reoffenders;
+            overall.reoffences += g.measure.reoffences;
+            overall.censored += g.measure.censored;
+        }
+        let report = Report { definition, by: GroupBy::Group, overall, groups: kept };
+        let mut times = evidence::survival::survival_times(&joined, definition, GroupBy::Group);
+        times.retain(|group, _| group != POOL_GROUP && published.contains(group));
+        let curves = evidence::survival::curves(&times);
+        (groups, report, curves)
+    })
+    .await
+    .map_err(|e| WebError::internal(e.to_string()))?;
+    let (groups, report, curves) = computed;
+    Ok(Answer { definition, method: Method::new(definition, DEFAULT_MIN_CELL), groups, report, curves, unlinked })
+}
