@@ -54,6 +54,9 @@ async function main() {
       await page.goto(`${base}/people`);
       await clickAndNavigate(page, page.locator('header nav a[href="/screenings/waiting"]'));
       await axeCheck(page, 'To screen');
+      // The list is busy (most urgent first, 25 a page): probation searches it by name.
+      await page.locator('#q').fill(suspect);
+      await clickAndNavigate(page, page.locator('form[role="search"] button[type="submit"]'));
       const start = page.locator(`#to-screen a[href="/people/${person}/screenings/new"]`);
       check(await start.count() === 1, `"${suspect}" is not on the list to screen`);
       await clickAndNavigate(page, start);

@@ -534,7 +534,16 @@ pub async fn seed_history_plans(
         let person = seeder.person(input).await?;
         seeder.plan(person, &[n % 6, (n + 3) % 6], 21).await?;
         seeder.change("procesregisseur", person, PlanAction::Activate).await?;
-        plans.push(HistoryPlan { bsn: value, birth_date, sex, activated: seeder.clock.now() });
+        let activated = seeder.clock.now();
+        // A year on the plan was re-evaluated and closed: history, not today's caseload (an
+        // open plan from years ago would fill the weekly review with overdue tasks).
+        seeder.set(activated.checked_add(days(365)).unwrap_or(end));
+        seeder.change("procesregisseur", person, PlanAction::StartReEvaluation).await?;
+        let outcome = ["goals_met", "goals_partly_met", "goals_not_met"][k % 3];
+        let why = "Doelen besproken met betrokkene en partners".into();
+        let close = PlanAction::Close { outcome: outcome.into(), why, open_measures_reason: String::new() };
+        seeder.change("procesregisseur", person, close).await?;
+        plans.push(HistoryPlan { bsn: value, birth_date, sex, activated });
     }
     Ok(plans)
 }

@@ -105,7 +105,8 @@ pub fn review_horizon(today: Date, rules: &PlanRules) -> Date {
 }
 
 /// The weekly review list: every running plan (and those under re-evaluation), each with what
-/// changed since last week's snapshot and its overdue tasks; plans needing attention first.
+/// changed since last week's snapshot and its overdue tasks; plans needing attention first, then
+/// the plans that changed, newest first.
 pub fn weekly_review<'a>(
     snapshots: impl IntoIterator<Item = (Option<&'a Plan>, &'a Plan)>,
     today: Date,
@@ -123,7 +124,10 @@ pub fn weekly_review<'a>(
             re_evaluation_due: plan.status.is_running() && plan.re_evaluation_on.is_some_and(|on| on <= horizon),
         })
         .collect();
-    items.sort_by_key(|item| (!item.needs_attention(), std::cmp::Reverse(item.overdue_tasks.len()), item.plan));
+    // Then what changed this week before what did not: the review is about this week.
+    items.sort_by_key(|item| {
+        (!item.needs_attention(), std::cmp::Reverse(item.overdue_tasks.len()), item.changes.is_empty(), std::cmp::Reverse(item.plan))
+    });
     items
 }
 
