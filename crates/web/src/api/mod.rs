@@ -21,6 +21,10 @@ mod plan_measures;
 pub(crate) mod problem;
 mod sessions;
 mod zsm;
+// Screenings, conference requests and meetings for partner systems (issue 18, the whole API).
+mod meetings;
+mod screenings;
+mod triage;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -46,6 +50,10 @@ pub fn routes() -> Router<AppState> {
         .merge(interventions::routes())
         .merge(funds::routes())
         .merge(mentoring::routes())
+        // Issue 18, the whole API.
+        .merge(screenings::routes())
+        .merge(meetings::routes())
+        .merge(triage::routes())
 }
 
 #[derive(OpenApi)]
@@ -74,5 +82,9 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(interventions::InterventionsApiDoc::openapi());
     doc.merge(funds::FundsApiDoc::openapi());
     doc.merge(mentoring::MentoringApiDoc::openapi());
+    // Issue 18, the whole API.
+    doc.merge(screenings::ScreeningsApiDoc::openapi());
+    doc.merge(meetings::MeetingsApiDoc::openapi());
+    doc.merge(triage::TriageApiDoc::openapi());
     Json(doc)
 }
