@@ -5,7 +5,7 @@
 use crate::support::spawn_app;
 use crate::support::teams::conference_team;
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn meetings_and_their_agenda_read_over_the_api_with_need_to_know() {
@@ -15,14 +15,24 @@ async fn meetings_and_their_agenda_read_over_the_api_with_need_to_know() {
     let police = s.app.session_for(&s.constable).await;
     let stranger = s.app.session_for(&s.stranger).await;
     let (probation, police_id) = (s.probation.id.to_string(), s.police.id.to_string());
-    let fields = [
-        ("reason", "keeps shoplifting alcohol, no home"),
-        ("goal", "one plan: housing, health, area ban"),
-        ("invited", police_id.as_str()),
-        ("invited", probation.as_str()),
-    ];
-    let filed = officer.post_form(&format!("/people/{}/conference", s.person), &fields).await;
-    assert_eq!(filed.status(), StatusCode::SEE_OTHER);
+    // A request over the API: without a reason refused with the field named, nothing filed.
+    let requests = format!("/api/v1/people/{}/conference-requests", s.person);
+    let body = |reason: &str| json!({"reason": reason, "goal": "one plan: housing, health, area ban", "invited": [police_id, probation]});
+    let empty = officer.api(Method::POST, &requests, Some(body(" "))).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = empty.json().await.unwrap();
+    assert!(problem["errors"].as_array().unwrap().iter().any(|e| e["field"] == "reason"), "{problem}");
+    assert_eq!(s.app.count("conference_request").await, 0);
+    let filed = officer.api(Method::POST, &requests, Some(body("keeps shoplifting alcohol, no home"))).await;
+    assert_eq!(filed.status(), StatusCode::CREATED);
+    let filed: Value = filed.json().await.unwrap();
+    assert_eq!(
+        (filed["status"].as_str(), filed["person_id"].as_str()),
+        (Some("requested"), Some(&*s.person.to_string()))
+    );
+    let refused = stranger.api(Method::POST, &requests, Some(body("not our person"))).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(s.app.count("conference_request").await, 1);
     // The triage list over the API: the process manager sees the request; a probation officer
     // has no triage list.
     let listed: Value = manager.api(Method::GET, "/api/v1/triage", None).await.json().await.unwrap();
@@ -32,6 +42,7 @@ async fn meetings_and_their_agenda_read_over_the_api_with_need_to_know() {
         (Some(&*s.person.to_string()), Some("requested"))
     );
     assert_eq!(first["requested_by_agency"], probation.as_str());
+    assert_eq!(first["id"], filed["id"]);
     assert_eq!(officer.api(Method::GET, "/api/v1/triage", None).await.status(), StatusCode::FORBIDDEN);
     let triage = manager.get("/triage").await.text().await.unwrap();
     let start = triage.find("action=\"/triage/").unwrap() + "action=\"/triage/".len();

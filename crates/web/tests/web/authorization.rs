@@ -275,6 +275,7 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/meetings.rs", "GET", "/v1/meetings", Need::Role(Permission::ViewPerson)),
     ("api/meetings.rs", "GET", "/v1/meetings/{meeting}", Need::CaseRules("api_meetings.rs")),
     ("api/triage.rs", "GET", "/v1/triage", Need::Role(Permission::TriageConference)),
+    ("api/triage.rs", "POST", "/v1/people/{id}/conference-requests", Need::Person(Permission::RequestConference)),
 ];
 
 /// Where a file's routes are mounted.
