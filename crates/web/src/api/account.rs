@@ -23,6 +23,7 @@ pub struct AccountApiDoc;
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"current_password": "old correct horse", "new_password": "a longer new passphrase"}))]
 pub struct PasswordChange {
     current_password: String,
     /// At least 12 characters, not the current one.

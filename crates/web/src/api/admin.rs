@@ -88,6 +88,7 @@ fn refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> ApiError + 
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "name": "Politie Eenheid Utrecht", "kind": "police", "contact": "zsm.utrecht@politie.example"}))]
 pub struct AgencyDto {
     id: String,
     name: String,
@@ -108,6 +109,7 @@ fn agency_dto(record: &AgencyRecord) -> AgencyDto {
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"name": "Politie Eenheid Utrecht", "kind": "police", "contact": "zsm.utrecht@politie.example"}))]
 pub struct NewAgency {
     #[schema(example = "Politie Eenheid Utrecht")]
     name: String,
@@ -142,6 +144,7 @@ async fn add_agency(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "code": "zsm-utrecht", "name": "ZSM Utrecht", "pack": "nl", "time_zone": "Europe/Amsterdam", "agencies": ["a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f"]}))]
 pub struct LocationDto {
     /// The location's code, as used in its addresses (`/zsm/{code}/board`).
     id: String,
@@ -168,6 +171,7 @@ fn location_dto(record: &LocationRecord) -> LocationDto {
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"name": "ZSM Utrecht", "pack": "nl", "time_zone": "Europe/Amsterdam", "code": "zsm-utrecht", "agencies": ["a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f"]}))]
 pub struct NewLocation {
     #[schema(example = "ZSM Utrecht")]
     name: String,
@@ -213,6 +217,7 @@ async fn add_location(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "username": "s.bakker", "name": "Sanne Bakker", "agency_id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "roles": ["police_officer"], "disabled": false, "must_change_password": false}))]
 pub struct MemberDto {
     id: String,
     username: String,
@@ -239,6 +244,7 @@ fn member_dto(account: &MemberAccount) -> MemberDto {
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"username": "s.bakker", "name": "Sanne Bakker", "agency_id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "roles": ["police_officer"], "password": null}))]
 pub struct NewMember {
     #[schema(example = "s.bakker")]
     username: String,
@@ -257,6 +263,7 @@ pub struct NewMember {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "username": "s.bakker", "name": "Sanne Bakker", "agency_id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "roles": ["police_officer"], "disabled": false, "must_change_password": true, "one_time_password": "tulip-river-seven-lamp"}))]
 pub struct CreatedMemberDto {
     #[serde(flatten)]
     member: MemberDto,
@@ -326,12 +333,14 @@ async fn enable(State(state): State<AppState>, Member(me, context): Member, Path
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"password": null}))]
 pub struct PasswordReset {
     /// Optional; without it a one-time password is made and answered once.
     password: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"one_time_password": "tulip-river-seven-lamp", "must_change_password": true}))]
 pub struct ResetDto {
     /// Only when no password was given.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -367,6 +376,7 @@ async fn reset_password(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"signed_in_at": "2026-12-07T09:15:00Z", "expires_at": "2026-12-07T21:15:00Z", "signed_in_from": "10.20.30.40"}))]
 pub struct MemberSessionDto {
     signed_in_at: String,
     expires_at: String,
@@ -394,6 +404,7 @@ async fn sessions(State(state): State<AppState>, Member(me, _): Member, Path(id)
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "name": "Zorg- en Veiligheidshuis Utrecht", "contact": "zvh@utrecht.example", "pack": "nl", "persons_per_day": 6, "triage_cutoff": "12:00", "agencies": ["a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f"]}))]
 pub struct SafetyHouseDto {
     /// The Safety House's agency id.
     id: String,
@@ -420,6 +431,7 @@ fn house_dto(house: &SafetyHouse) -> SafetyHouseDto {
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"name": "Zorg- en Veiligheidshuis Utrecht", "pack": "nl", "contact": "zvh@utrecht.example", "persons_per_day": 6, "triage_cutoff": "12:00", "agencies": ["a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f"]}))]
 pub struct NewSafetyHouse {
     #[schema(example = "Zorg- en Veiligheidshuis Utrecht")]
     name: String,
@@ -466,6 +478,7 @@ async fn add_safety_house(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "name": "Police intake system", "agency_id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "scopes": ["police_officer"], "created_at": "2026-12-07T09:15:00Z", "revoked_at": null}))]
 pub struct ApiKeyDto {
     id: String,
     name: String,
@@ -489,6 +502,7 @@ fn key_dto(key: &ApiKey) -> ApiKeyDto {
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"name": "Police intake system", "agency_id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "scopes": ["police_officer"]}))]
 pub struct NewApiKey {
     #[schema(example = "Police intake system")]
     name: String,
@@ -499,6 +513,7 @@ pub struct NewApiKey {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "name": "Police intake system", "agency_id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "scopes": ["police_officer"], "created_at": "2026-12-07T09:15:00Z", "revoked_at": null, "token": "dsk_6f1c0a9e4b2d8f7a3c5e1b9d0f2a4c6e"}))]
 pub struct CreatedApiKeyDto {
     #[serde(flatten)]
     key: ApiKeyDto,

@@ -24,12 +24,14 @@ pub fn routes() -> Router<AppState> {
 pub struct AuthApiDoc;
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"username": "s.bakker", "password": "a longer new passphrase"}))]
 pub struct LoginRequest {
     username: String,
     password: String,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"token": "8c1f3e5a7b9d0f2a4c6e8a0b2d4f6a8c", "csrf_token": "2d4f6a8c0e1b3d5f", "expires_at": "2026-12-07T21:15:00Z", "failed_attempts": {"count": 2, "last_from": "10.20.30.41", "last_at": "2026-12-07T08:58:00Z"}}))]
 pub struct LoginResponse {
     /// Send as `Authorization: Bearer <token>`.
     token: String,

@@ -32,6 +32,7 @@ pub struct ConferenceApiDoc;
 
 /// An invitation for your agency to join a person's team.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "person_name": "Jan de Vries", "purpose": "Debt counselling as part of the plan", "invited_by_agency": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "invited_at": "2026-12-07T09:15:00Z", "status": "open"}))]
 pub struct InvitationDto {
     id: String,
     /// The person (their record opens once your agency has joined).
@@ -48,6 +49,7 @@ pub struct InvitationDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"invitations": [{"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "person_name": "Jan de Vries", "purpose": "Debt counselling as part of the plan", "invited_by_agency": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "invited_at": "2026-12-07T09:15:00Z", "status": "open"}]}))]
 pub struct InvitationsDto {
     invitations: Vec<InvitationDto>,
 }
@@ -85,6 +87,7 @@ pub struct InvitationBasis {
 
 /// The answer: `accept` with `basis`, or `decline` with `reason`.
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"decision": "accept", "basis": {"kind": "statutory_task", "statute": "Wet schuldhulpverlening, art. 3", "reason": "Debt counselling asked for by the team"}}))]
 pub struct InvitationAnswer {
     /// `accept` or `decline`.
     decision: String,

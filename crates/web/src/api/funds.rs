@@ -76,6 +76,7 @@ fn fund_refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> super:
 
 /// A person's figures in one fund, in cents.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"fund_id": "e5a7c9d1-6f8b-4d0e-8a4c-5b7d9e1f3a6c", "fund_name": "Persoonsgebonden budget 2026", "stream": "personal", "available_cents": 35000, "committed_cents": 10000, "spent_cents": 5000, "allocated_cents": 50000}))]
 pub struct FundFiguresDto {
     fund_id: String,
     fund_name: String,
@@ -103,6 +104,7 @@ fn figures(f: &PersonFund) -> FundFiguresDto {
 /// A person's fund: the figures of the fund they were last allocated from at the top level,
 /// every fund in `funds`, and their transfers (what they chose and bought).
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "fund_id": "e5a7c9d1-6f8b-4d0e-8a4c-5b7d9e1f3a6c", "available_cents": 35000, "committed_cents": 10000, "spent_cents": 5000, "funds": [{"fund_id": "e5a7c9d1-6f8b-4d0e-8a4c-5b7d9e1f3a6c", "fund_name": "Persoonsgebonden budget 2026", "stream": "personal", "available_cents": 35000, "committed_cents": 10000, "spent_cents": 5000, "allocated_cents": 50000}], "transfers": []}))]
 pub struct PersonFundDto {
     person_id: String,
     /// The fund of the latest allocation; `null` when the person has none.
@@ -116,6 +118,7 @@ pub struct PersonFundDto {
 
 /// One transfer as recorded (never changed; corrections are reversing transfers).
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "fund_id": "e5a7c9d1-6f8b-4d0e-8a4c-5b7d9e1f3a6c", "kind": "commit", "debit_account": "person:5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "credit_account": "supplier", "amount_cents": 10000, "phase": "pending", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "goal": "Work", "description": "Safety shoes for the warehouse job", "invoice_ref": null, "pending_id": null, "reverses_id": null, "needs_approval": false, "at": "2026-12-07T09:15:00Z", "by": "Sanne Bakker"}))]
 pub struct TransferDto {
     id: String,
     fund_id: String,
@@ -189,6 +192,7 @@ async fn person_fund(State(state): State<AppState>, Member(me, context): Member,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "e5a7c9d1-6f8b-4d0e-8a4c-5b7d9e1f3a6c", "name": "Persoonsgebonden budget 2026", "kind": "personal", "stream": "personal", "holder_agency": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "period_start": "2026-01-01", "period_end": "2026-12-31", "budget_cents": 5000000, "approval_above_cents": 25000, "person_limit_cents": 100000}))]
 pub struct FundDto {
     id: String,
     name: String,
@@ -228,6 +232,7 @@ async fn held_funds(State(state): State<AppState>, Member(me, context): Member) 
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"name": "Persoonsgebonden budget 2026", "kind": "personal", "stream": "personal", "period_start": "2026-01-01", "period_end": "2026-12-31", "budget_cents": 5000000, "approval_above_cents": 25000, "person_limit_cents": 100000}))]
 pub struct NewFund {
     name: String,
     /// `stream`, `held` or `grant_pot`.
@@ -293,6 +298,7 @@ fn account_dto(a: &Account) -> AccountDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"fund": {"id": "e5a7c9d1-6f8b-4d0e-8a4c-5b7d9e1f3a6c", "name": "Persoonsgebonden budget 2026", "kind": "personal", "stream": "personal", "holder_agency": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "period_start": "2026-01-01", "period_end": "2026-12-31", "budget_cents": 5000000, "approval_above_cents": 25000, "person_limit_cents": 100000}, "accounts": [{"code": "budget", "limit_cents": 5000000, "debits_posted": 5000, "debits_pending": 10000, "credits_posted": 0, "credits_pending": 0, "available_cents": 4985000}], "open_commitments": [], "awaiting_approval": []}))]
 pub struct LedgerDto {
     fund: FundDto,
     accounts: Vec<AccountDto>,
@@ -322,6 +328,7 @@ async fn ledger(State(state): State<AppState>, Member(me, context): Member, Path
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "kind": "commit", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "amount_cents": 10000, "description": "Safety shoes for the warehouse job", "goal": "Work", "invoice_ref": "", "pending_id": "", "reverses_id": ""}))]
 pub struct NewTransfer {
     /// A UUID chosen by the client: the idempotency key. The same id with the same request
     /// answers the recorded transfer again; with a different request, 409.

@@ -91,6 +91,7 @@ fn referral_id(raw: &str) -> Result<ReferralId, WebError> {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "provider": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "name": "Tools4U", "description": "Cognitive skills training in a group", "kind": "behavioural", "needs": ["thinking"], "format": "group", "group_starts": ["2027-01-11"], "sessions": 12, "duration_weeks": 12, "outcomes": ["Fewer impulsive decisions"], "capacity": 10, "unit_cost_cents": 120000, "areas": ["Utrecht"], "active": true}))]
 pub struct InterventionDto {
     id: String,
     /// The provider agency's id.
@@ -138,6 +139,7 @@ pub(crate) fn intervention_dto(i: &Intervention) -> InterventionDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "provider": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "name": "Tools4U", "kind": "behavioural", "expected_wait_days": 14, "wait": "short", "next_start": "2027-01-11", "addresses": ["thinking"], "eligible": true, "intervention": {"id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "provider": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "name": "Tools4U", "description": "Cognitive skills training in a group", "kind": "behavioural", "needs": ["thinking"], "format": "group", "group_starts": ["2027-01-11"], "sessions": 12, "duration_weeks": 12, "outcomes": ["Fewer impulsive decisions"], "capacity": 10, "unit_cost_cents": 120000, "areas": ["Utrecht"], "active": true}}))]
 pub struct FoundDto {
     id: String,
     /// The provider agency's id.
@@ -196,6 +198,7 @@ async fn find(State(state): State<AppState>, Member(me, _): Member, Query(q): Qu
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"name": "Tools4U", "description": "Cognitive skills training in a group", "kind": "behavioural", "needs": ["thinking"], "min_age": 18, "max_age": null, "risk_levels": ["medium", "high"], "languages": ["nl"], "group_starts": ["2027-01-11"], "sessions": 12, "duration_weeks": 12, "outcomes": ["Fewer impulsive decisions"], "capacity": 10, "unit_cost_cents": 120000, "areas": ["Utrecht"]}))]
 pub struct NewIntervention {
     name: String,
     description: String,
@@ -251,6 +254,7 @@ async fn add_intervention(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "intervention_id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "task_id": "d4f6b8c0-5e7a-4c9d-9f3b-4a6c8d0e2f5b", "needs": ["thinking"], "risks": "None known to the team", "basis": "Agreed in the plan", "note": "Prefers evening groups", "send": true}))]
 pub struct NewReferralBody {
     person_id: String,
     intervention_id: String,
@@ -307,6 +311,7 @@ pub struct ProgressDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "07c9e1f3-8b0d-4f2a-8c6e-7d9f1a3b5c8e", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "intervention_id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "intervention_name": "Tools4U", "kind": "behavioural", "provider": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "referrer_agency": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "task_id": "d4f6b8c0-5e7a-4c9d-9f3b-4a6c8d0e2f5b", "status": "sent", "side": "referrer", "person": {"name": "Jan de Vries", "birth_date": "1990-05-01", "phone": null, "email": null, "address": null}, "needs": ["thinking"], "risks": "None known to the team", "basis": "Agreed in the plan", "note": "Prefers evening groups", "outcomes": [], "created_on": "2026-12-07", "started_on": null, "ended_on": null, "queue_position": null, "next_statuses": ["withdrawn"], "history": [], "attendance": [], "progress": []}))]
 pub struct ReferralDto {
     id: String,
     person_id: String,
@@ -450,6 +455,7 @@ async fn read_referral(State(state): State<AppState>, Member(me, _): Member, Pat
 /// reason), `feedback` (date, text), `concern` (text), `progress` (outcome, achievement, note).
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"action": "attendance", "date": "2027-01-11", "attended": "yes"}))]
 pub struct ChangeBody {
     action: String,
     date: String,
@@ -530,6 +536,7 @@ async fn list_referrals(State(state): State<AppState>, Member(me, _): Member, Qu
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "07c9e1f3-8b0d-4f2a-8c6e-7d9f1a3b5c8e", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "person_name": "Jan de Vries", "intervention_id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "intervention_name": "Tools4U", "status": "sent", "created_on": "2026-12-07", "started_on": null}))]
 pub struct ReferralSummary {
     id: String,
     person_id: String,
@@ -556,6 +563,7 @@ fn summary(r: &Referral, name: &str) -> ReferralSummary {
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "need": "housing", "reason": "no_capacity"}))]
 pub struct UnmetBody {
     person_id: String,
     /// The life domain.
@@ -590,6 +598,7 @@ async fn record_unmet(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"need": "housing", "area": "Utrecht", "month": "2026-12", "reason": "no_capacity", "count": 7, "suppressed": false}))]
 pub struct UnmetRowDto {
     need: String,
     area: String,
@@ -602,6 +611,7 @@ pub struct UnmetRowDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"from": "2026-01-01", "to": "2026-12-31", "minimum": 5, "rows": [{"need": "housing", "area": "Utrecht", "month": "2026-12", "reason": "no_capacity", "count": 7, "suppressed": false}]}))]
 pub struct UnmetReportDto {
     from: String,
     to: String,
@@ -653,12 +663,14 @@ async fn unmet_report(State(state): State<AppState>, Member(me, _): Member, Quer
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"url": "https://provider.example/desist/events"}))]
 pub struct WebhookBody {
     /// Where events are posted.
     url: String,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "url": "https://provider.example/desist/events", "secret": "whsec_3a5c7e9b1d2f4a6c"}))]
 pub struct WebhookDto {
     id: String,
     url: String,
@@ -688,6 +700,7 @@ async fn subscribe(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"position": 42, "state": "delivered", "attempts": 1, "next_attempt_at": "2026-12-07T09:15:00Z", "last_status": 200, "last_error": null, "delivered_at": "2026-12-07T09:15:00Z"}))]
 pub struct DeliveryDto {
     /// The outbox position of the event.
     position: i64,
@@ -726,12 +739,14 @@ async fn deliveries(State(state): State<AppState>, Member(me, _): Member, Path(i
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"from": 40}))]
 pub struct ReplayBody {
     /// Deliver again every event from this outbox position on.
     from: i64,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"queued": 3}))]
 pub struct ReplayDto {
     queued: u64,
 }

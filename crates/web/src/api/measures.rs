@@ -88,6 +88,7 @@ pub struct VictimVoiceDto {
 
 /// A temporary domestic-violence exclusion order (NL huisverbod) with its clock.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "18d0f2a4-9c1e-4a3b-9d7f-8e0a2b4c6d9f", "excluded": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "victims": ["4b03c5d7-2f4b-4d6e-8a0c-1b3d5e7f9a2c"], "children": [], "not_visible": 0, "address": "Oudegracht 12, Utrecht", "decision_ref": "BM-2026-0412", "imposed_at": "2026-12-05T18:00:00Z", "total_days": 10, "ends_at": "2026-12-15T18:00:00Z", "advice_due_at": "2026-12-12T18:00:00Z", "help_due_at": "2026-12-08T18:00:00Z", "extension_advice": null, "status": "active", "help_tasks": [{"id": "d4f6b8c0-5e7a-4c9d-9f3b-4a6c8d0e2f5b", "for_person": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "owner_agency": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "description": "Start help for anger and alcohol", "started_at": null}], "victim_voices": []}))]
 pub struct OrderDto {
     id: String,
     /// Person ids on the order, of those your agency may see (on whose team it is).
@@ -166,6 +167,7 @@ fn order_dto(order: &ExclusionOrder, context: &ExclusionContext<'_>, visible: &d
 
 /// An area ban for a set period (dates inclusive).
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "18d0f2a4-9c1e-4a3b-9d7f-8e0a2b4c6d9f", "person": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "area": "Stationsgebied Utrecht", "decision_ref": "GV-2026-118", "starts_on": "2026-12-07", "ends_on": "2027-03-07", "status": "active"}))]
 pub struct BanDto {
     id: String,
     person: String,
@@ -194,6 +196,7 @@ fn ban_dto(ban: &AreaBan) -> BanDto {
 
 /// A short intensive case management episode ("hit and run").
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "18d0f2a4-9c1e-4a3b-9d7f-8e0a2b4c6d9f", "person": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "case_manager": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "started_on": "2026-12-07", "weeks": 12, "contacts_per_week": 2, "contacts_logged": 3, "status": "open"}))]
 pub struct EpisodeDto {
     id: String,
     person: String,
@@ -225,6 +228,7 @@ fn episode_dto(episode: &Episode) -> EpisodeDto {
 /// The measures concerning a person: orders on which they are the excluded person, a victim or
 /// a child; their area bans and episodes.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "exclusion_orders": [], "area_bans": [{"id": "18d0f2a4-9c1e-4a3b-9d7f-8e0a2b4c6d9f", "person": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "area": "Stationsgebied Utrecht", "decision_ref": "GV-2026-118", "starts_on": "2026-12-07", "ends_on": "2027-03-07", "status": "active"}], "episodes": []}))]
 pub struct MeasuresDto {
     person_id: String,
     exclusion_orders: Vec<OrderDto>,
@@ -262,6 +266,7 @@ async fn read_measures(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"victims": ["4b03c5d7-2f4b-4d6e-8a0c-1b3d5e7f9a2c"], "children": [], "address": "Oudegracht 12, Utrecht", "decision_ref": "BM-2026-0412", "imposed_at": "2026-12-05T18:00"}))]
 pub struct NewOrder {
     /// Person ids of the victims (at least one) and the children, whom your agency must see.
     victims: Vec<String>,
@@ -301,6 +306,7 @@ async fn impose_order(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"area": "Stationsgebied Utrecht", "decision_ref": "GV-2026-118", "starts_on": "2026-12-07", "ends_on": "2027-03-07"}))]
 pub struct NewBan {
     area: String,
     decision_ref: String,
@@ -329,6 +335,7 @@ async fn impose_ban(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"case_manager": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "started_on": "2026-12-07", "weeks": "12", "contacts_per_week": "2"}))]
 pub struct NewEpisode {
     /// Member id of the case manager, of an agency on the person's team.
     case_manager: String,
@@ -363,6 +370,7 @@ async fn start_episode(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"person": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "class": "core"}))]
 pub struct NewGroupMember {
     /// Person id, of a person whose team your agency is on.
     person: String,
@@ -390,6 +398,7 @@ async fn add_group_member(
 /// A change to an exclusion order, named by `action`.
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[schema(example = json!({"action": "advice", "advice": "Extend: the help has only just started"}))]
 pub enum OrderChange {
     /// Extends the order by the mayor's decision to `to_total_days` days in all (never past the
     /// pack's legal maximum). Without the advice on extension recorded, `without_advice_reason`
@@ -454,6 +463,7 @@ async fn change_order(
 /// A change to an area ban, named by `action`.
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[schema(example = json!({"action": "lift", "reason": "Judge lifted the ban on appeal"}))]
 pub enum BanChange {
     /// Extends the ban to `ends_on` (`YYYY-MM-DD`, inclusive) by a new decision.
     Extend { ends_on: String, decision_ref: String },
@@ -485,6 +495,7 @@ async fn change_ban(
 /// A change to an intensive case management episode, named by `action`.
 #[derive(Deserialize, ToSchema)]
 #[serde(tag = "action", rename_all = "snake_case")]
+#[schema(example = json!({"action": "contact", "on": "2026-12-08", "kind": "face_to_face", "note": "Talked about the job interview"}))]
 pub enum EpisodeChange {
     /// Logs a contact on `on` (`YYYY-MM-DD`); `kind` as in the pack (e.g. `face_to_face`).
     Contact { on: String, kind: String, note: String },

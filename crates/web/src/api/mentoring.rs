@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
 pub struct MentoringApiDoc;
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"on": "2026-12-06", "minutes": 60, "place": "Library café", "how_it_went": "Talked about the job interview"}))]
 pub struct ContactDto {
     on: String,
     minutes: u16,
@@ -56,6 +57,7 @@ pub struct ContactDto {
 
 /// What a mentor sees of a mentee: name, contact, shared goals and meetings — nothing more.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "name": "Jan de Vries", "phone": "+31 6 12345678", "email": null, "shared_goals": ["Work"], "first_meeting_on": "2026-12-01", "first_meeting_place": "Library café", "programme": "mentoring", "overdue": false, "contacts": [{"on": "2026-12-06", "minutes": 60, "place": "Library café", "how_it_went": "Talked about the job interview"}], "consented": ["offences"]}))]
 pub struct MenteeDto {
     /// The person's id.
     id: String,
@@ -131,6 +133,7 @@ async fn mentee(State(state): State<AppState>, Member(me, context): Member, Path
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"on": "2026-12-06", "minutes": "60", "place": "Library café", "how_it_went": "Talked about the job interview"}))]
 pub struct NewContact {
     /// `YYYY-MM-DD`.
     on: String,
@@ -161,6 +164,7 @@ async fn log_contact(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"mentor": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "programme": "mentoring", "shared_goals": ["Work"], "offences": true, "screenings": false, "notes": false, "first_meeting_on": "2026-12-10", "first_meeting_place": "Library café"}))]
 pub struct NewMatch {
     /// The mentor's member id.
     mentor: String,
@@ -178,6 +182,7 @@ pub struct NewMatch {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "mentor": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "programme": "mentoring", "started_on": "2026-12-07"}))]
 pub struct MatchDto {
     id: String,
     person_id: String,
@@ -236,6 +241,7 @@ pub struct WishesQuery {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"mentor": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "name": "Karim El Amrani", "area": "Utrecht", "languages": ["nl", "ar"], "lived_experience": true, "score": 87}))]
 pub struct SuggestionDto {
     mentor: String,
     name: String,
@@ -274,6 +280,7 @@ async fn suggest(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "mentor": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "mentor_name": "Karim El Amrani", "last_contact": "2026-12-06", "overdue": false}))]
 pub struct CoordinatorLineDto {
     person_id: String,
     mentor: String,
@@ -311,6 +318,7 @@ pub struct ShiftDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"now": {"name": "Karim El Amrani", "phone": "+31 6 87654321", "starts_at": "2026-12-07T08:00:00Z", "ends_at": "2026-12-07T20:00:00Z"}, "next": null}))]
 pub struct HelplineDto {
     now: Option<ShiftDto>,
     next: Option<ShiftDto>,

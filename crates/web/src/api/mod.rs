@@ -22,6 +22,10 @@ mod plan_measures;
 pub(crate) mod problem;
 mod sessions;
 mod zsm;
+// Screenings, conference requests and meetings for partner systems (issue 18, the whole API).
+mod meetings;
+mod screenings;
+mod triage;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -48,6 +52,10 @@ pub fn routes() -> Router<AppState> {
         .merge(funds::routes())
         .merge(mentoring::routes())
         .merge(evidence::routes())
+        // Issue 18, the whole API.
+        .merge(screenings::routes())
+        .merge(meetings::routes())
+        .merge(triage::routes())
 }
 
 #[derive(OpenApi)]
@@ -77,5 +85,9 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(funds::FundsApiDoc::openapi());
     doc.merge(mentoring::MentoringApiDoc::openapi());
     doc.merge(evidence::EvidenceApiDoc::openapi());
+    // Issue 18, the whole API.
+    doc.merge(screenings::ScreeningsApiDoc::openapi());
+    doc.merge(meetings::MeetingsApiDoc::openapi());
+    doc.merge(triage::TriageApiDoc::openapi());
     Json(doc)
 }

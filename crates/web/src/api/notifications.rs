@@ -56,6 +56,7 @@ pub struct NotificationDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"notifications": [{"position": 42, "id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "kind": "plan.task_assigned", "at": "2026-12-07", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "person_name": "Jan de Vries", "subject": {"kind": "task", "id": "d4f6b8c0-5e7a-4c9d-9f3b-4a6c8d0e2f5b"}, "detail": {"due": "2026-12-14"}, "message": "A task for your agency on Jan de Vries's plan", "link": "/people/5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13/plan", "read": false, "for_you": true}], "older": null}))]
 pub struct NotificationsDto {
     notifications: Vec<NotificationDto>,
     /// Pass as `before` for the next, older page; `null` on the last page.

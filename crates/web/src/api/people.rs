@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
 pub struct PeopleApiDoc;
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "family_name": "de Vries", "given_names": "Jan", "birth_date": "1990-05-01"}))]
 pub struct PersonSummaryDto {
     id: String,
     family_name: String,
@@ -141,6 +142,7 @@ pub struct BasisDto {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"person": {"family_name": "de Vries", "given_names": "Jan", "birth_date": "1990-05-01", "sex": "M", "address": "Oudegracht 12", "postcode": "3511 AB", "city": "Utrecht", "phone": "", "email": "", "identifiers": [{"kind": "bsn", "value": "111222333"}]}, "basis": {"kind": "statutory_task", "statute": "Politiewet 2012, art. 3", "reason": "ZSM intake"}, "duplicate_reason": ""}))]
 pub struct NewPerson {
     person: PersonFields,
     basis: BasisDto,
@@ -151,6 +153,7 @@ pub struct NewPerson {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "version": 3, "family_name": "de Vries", "given_names": "Jan", "birth_date": "1990-05-01", "sex": "M", "address": "Oudegracht 12", "postcode": "3511 AB", "city": "Utrecht", "phone": "", "email": "", "identifiers": [{"kind": "bsn", "value": "111222333"}], "created_at": "2026-12-01T10:00:00Z", "updated_at": "2026-12-07T09:15:00Z"}))]
 pub struct PersonDto {
     id: String,
     /// Send back with an update; a newer stored version makes the update a 409.
@@ -203,6 +206,7 @@ async fn show(State(state): State<AppState>, Member(me, _): Member, Path(id): Pa
 }
 
 #[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"version": 3, "person": {"family_name": "de Vries", "given_names": "Jan", "birth_date": "1990-05-01", "sex": "M", "address": "Lange Nieuwstraat 4", "postcode": "3512 PH", "city": "Utrecht", "phone": "", "email": "", "identifiers": [{"kind": "bsn", "value": "111222333"}]}}))]
 pub struct PersonUpdate {
     /// The version the change was made on.
     version: i64,
@@ -228,6 +232,7 @@ async fn update(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"at": "2026-12-07T09:15:00Z", "member": "Sanne Bakker", "agency": "Politie Eenheid Utrecht", "action": "read", "what": "person", "basis": "statutory_task: Politiewet 2012, art. 3"}))]
 pub struct AuditDto {
     at: String,
     member: String,

@@ -69,6 +69,7 @@ pub struct GoalDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "d4f6b8c0-5e7a-4c9d-9f3b-4a6c8d0e2f5b", "description": "Apply for debt counselling", "kind": "action", "owner_agency": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "owner_member": null, "goal": "29e1a3b5-0d2f-4b4c-8e8a-9f1b3c5d7e0a", "due": "2026-12-14", "status": "open", "cancel_reason": null, "restricted_to": []}))]
 pub struct TaskDto {
     id: String,
     description: String,
@@ -107,6 +108,7 @@ fn task_dto(task: &Task) -> TaskDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"task": "d4f6b8c0-5e7a-4c9d-9f3b-4a6c8d0e2f5b", "by_member": "Sanne Bakker", "agency": "Politie Eenheid Utrecht", "on": "2026-12-07", "text": "Application form handed over", "restricted_to": []}))]
 pub struct NoteDto {
     task: Option<String>,
     by_member: String,
@@ -186,6 +188,7 @@ fn plan_dto(plan: &Plan, version: i64) -> PlanDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "person_name": "Jan de Vries", "plan": {"id": "3af2b4c6-1e3a-4c5d-9f9b-0a2c4d6e8f1b", "status": "active", "version": 4, "started_on": "2026-12-01", "activated_on": "2026-12-03", "re_evaluation_on": "2027-03-03", "goals": [{"id": "29e1a3b5-0d2f-4b4c-8e8a-9f1b3c5d7e0a", "domain": "finances", "in_own_words": "Get my debts in order", "agreed_by_person": true}], "tasks": [{"id": "d4f6b8c0-5e7a-4c9d-9f3b-4a6c8d0e2f5b", "description": "Apply for debt counselling", "kind": "action", "owner_agency": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "owner_member": null, "goal": "29e1a3b5-0d2f-4b4c-8e8a-9f1b3c5d7e0a", "due": "2026-12-14", "status": "open", "cancel_reason": null, "restricted_to": []}], "notes": [], "measures": []}}))]
 pub struct PlanFileDto {
     person_id: String,
     person_name: String,
@@ -209,6 +212,7 @@ async fn read_plan(State(state): State<AppState>, Member(me, _): Member, Path(id
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"description": "Apply for debt counselling", "kind": "action", "owner_agency": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "owner_member": "", "goal": "29e1a3b5-0d2f-4b4c-8e8a-9f1b3c5d7e0a", "due": "2026-12-14", "restricted_to": []}))]
 pub struct NewTask {
     description: String,
     /// `care` or `enforcement`.
@@ -252,6 +256,7 @@ async fn create_task(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"status": "done", "reason": "", "seen_status": "open"}))]
 pub struct StatusChange {
     /// `open`, `in_progress`, `done` or `cancelled`.
     status: String,
@@ -292,6 +297,7 @@ async fn change_status(
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"task": "d4f6b8c0-5e7a-4c9d-9f3b-4a6c8d0e2f5b", "text": "Application form handed over", "restricted_to": []}))]
 pub struct NewNote {
     /// Optionally the task the note is about.
     task: String,
@@ -318,6 +324,7 @@ async fn add_note(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "person_name": "Jan de Vries", "source": "plan", "plan_id": "3af2b4c6-1e3a-4c5d-9f9b-0a2c4d6e8f1b", "task": {"id": "d4f6b8c0-5e7a-4c9d-9f3b-4a6c8d0e2f5b", "description": "Apply for debt counselling", "kind": "action", "owner_agency": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "owner_member": null, "goal": "29e1a3b5-0d2f-4b4c-8e8a-9f1b3c5d7e0a", "due": "2026-12-14", "status": "open", "cancel_reason": null, "restricted_to": []}, "exclusion_order_id": null, "help_task": null, "urgency": "this_week", "days": 7}))]
 pub struct TaskLineDto {
     person_id: String,
     person_name: String,

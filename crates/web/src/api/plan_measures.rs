@@ -31,12 +31,14 @@ pub struct PlanMeasuresApiDoc;
 /// The measure to link: the id of one of the person's own area bans or exclusion orders in force.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"measure": "18d0f2a4-9c1e-4a3b-9d7f-8e0a2b4c6d9f"}))]
 pub struct MeasureLink {
     measure: String,
 }
 
 /// A measure as linked on the plan.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "18d0f2a4-9c1e-4a3b-9d7f-8e0a2b4c6d9f", "kind": "area_ban", "description": "Area ban Stationsgebied Utrecht until 2027-03-07", "open": true}))]
 pub struct LinkedMeasureDto {
     id: String,
     /// `area_ban`, `exclusion_order`, …

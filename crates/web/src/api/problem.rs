@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 /// RFC 9457 problem details; `errors` lists field problems on 422.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"type": "about:blank", "title": "Unprocessable Entity", "status": 422, "detail": "The input is not valid", "errors": [{"field": "due", "code": "date", "message": "Enter a date as YYYY-MM-DD"}]}))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,

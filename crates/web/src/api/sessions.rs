@@ -30,11 +30,13 @@ pub struct SessionDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"sessions": [{"signed_in_at": "2026-12-07T09:15:00Z", "expires_at": "2026-12-07T21:15:00Z", "signed_in_from": "10.20.30.40", "current": true}]}))]
 pub struct SessionsDto {
     sessions: Vec<SessionDto>,
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"ended": 2}))]
 pub struct EndedDto {
     /// How many sessions ended.
     ended: u64,

@@ -32,6 +32,7 @@ pub struct ZsmApiDoc;
 /// A partner's section as sent: only the fields of that partner are read.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
+#[schema(example = json!({"state": "done", "seen_version": 1, "advice": "screening_advised", "signals": {"finances": "Debts with several creditors"}}))]
 pub struct SectionInput {
     /// `awaited`, `in_progress` or `done` (`done` needs the section's content).
     state: String,
@@ -94,6 +95,7 @@ impl SectionInput {
 
 /// A partner's section as saved.
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"partner": "probation", "state": "done", "version": 2, "content": {"advice": "screening_advised", "signals": {"finances": "Debts with several creditors"}}, "updated_at": "2026-12-07T09:15:00Z", "updated_by": "Sanne Bakker"}))]
 pub struct SectionDto {
     partner: String,
     state: String,

@@ -274,6 +274,13 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/interventions.rs", "POST", "/v1/webhooks", Need::CaseRules("interventions.rs")),
     ("api/interventions.rs", "GET", "/v1/webhooks/{id}/deliveries", Need::CaseRules("interventions.rs")),
     ("api/interventions.rs", "POST", "/v1/webhooks/{id}/replay", Need::CaseRules("interventions.rs")),
+    // Issue 18, the whole API: screenings as in the pages.
+    ("api/screenings.rs", "GET", "/v1/people/{id}/screenings", Need::Person(Permission::ViewPerson)),
+    ("api/screenings.rs", "POST", "/v1/people/{id}/screenings", Need::Person(Permission::RecordScreening)),
+    ("api/meetings.rs", "GET", "/v1/meetings", Need::Role(Permission::ViewPerson)),
+    ("api/meetings.rs", "GET", "/v1/meetings/{meeting}", Need::CaseRules("api_meetings.rs")),
+    ("api/triage.rs", "GET", "/v1/triage", Need::Role(Permission::TriageConference)),
+    ("api/triage.rs", "POST", "/v1/people/{id}/conference-requests", Need::Person(Permission::RequestConference)),
 ];
 
 /// Where a file's routes are mounted.

@@ -7,9 +7,12 @@ mod support;
 
 mod admin;
 mod api;
+mod api_examples;
 mod api_measures;
+mod api_meetings;
 mod api_partners;
 mod api_plan;
+mod api_screenings;
 mod authorization;
 mod beyond;
 mod beyond_daily;
