@@ -168,6 +168,10 @@ fn form_field_label(name: &str) -> Option<&'static str> {
         "involvement" => "order.voice.involvement",
         "spoken_on" => "order.voice.spoken_on",
         "victim" => "order.role.victim",
+        // Manual cohort decisions.
+        "cohort_person" => "cohort_decision.person",
+        "cohort_change" => "cohort_decision.change",
+        "cohort_reason" => "cohort_decision.reason",
         _ => return None,
     })
 }

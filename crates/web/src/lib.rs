@@ -227,6 +227,17 @@ impl AppState {
         }
     }
 
+    /// Manual cohort selections and deselections; the team's task says why in the
+    /// deployment's language.
+    pub(crate) fn cohort_decisions(&self) -> domain::cohort::service::CohortDecisions<'_, Store> {
+        domain::cohort::service::CohortDecisions {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            time_zone: &self.config.time_zone,
+            lang: self.config.default_lang.pack(),
+        }
+    }
+
     /// The pack `agency` names for itself (a Safety House of another jurisdiction), if any.
     pub(crate) async fn agency_pack(
         &self,

@@ -37,6 +37,8 @@ pub struct Page {
     pub sees_evidence: bool,
     /// Whether the member triages conference requests: shows "Triage" in the menu.
     pub triages: bool,
+    /// The process manager: manual cohort decisions (`/cohorts`).
+    pub selects_cohorts: bool,
     /// Interventions (issue 19): a provider's member sees "Referrals" (its incoming list),
     /// commissioners and analysts "Waits and unmet need".
     pub provides: bool,
@@ -86,6 +88,7 @@ impl Page {
         let creates_persons = can(domain::access::Permission::CreatePerson);
         let sees_evidence = can(domain::access::Permission::ViewAggregates);
         let triages = can(domain::access::Permission::TriageConference);
+        let selects_cohorts = can(domain::access::Permission::SelectCohort);
         let provides =
             context.signed_in.as_ref().is_some_and(|s| domain::interventions::service::is_provider_member(&s.actor));
         let commissions =
@@ -115,6 +118,7 @@ impl Page {
             creates_persons,
             sees_evidence,
             triages,
+            selects_cohorts,
             views_persons,
             provides,
             commissions,

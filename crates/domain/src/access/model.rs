@@ -64,6 +64,9 @@ pub enum Permission {
     /// Propose a mayor's measure to the municipality, with the reason (probation and the
     /// process manager): a proposal imposes nothing.
     ProposeMayorMeasure,
+    /// Select a person into a cohort or deselect them from it, with a reason (e.g. on police
+    /// intelligence): the Safety House process manager, for the whole partnership's cohorts.
+    SelectCohort,
 }
 
 /// Which permissions hold only through the person's case team, and which a role grants for
@@ -126,6 +129,7 @@ impl Role {
             (Role::ProcessManager, TriageConference | ChairConference) => Some(Scope::Team),
             (Role::MunicipalityOfficer, DecideMayorMeasure) => Some(Scope::Team),
             (Role::ProbationOfficer | Role::ProcessManager, ProposeMayorMeasure) => Some(Scope::Team),
+            (Role::ProcessManager, SelectCohort) => Some(Scope::Everyone),
             // Everyone working with the person on the team, except the defence (not a partner in the plan).
             (Role::DefenceLawyer, WorkOnPlan | RequestConference) => None,
             (_, WorkOnPlan | RequestConference) => Some(Scope::Team),

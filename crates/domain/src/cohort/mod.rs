@@ -12,5 +12,7 @@ pub mod ports;
 pub mod service;
 pub mod workflow;
 
-pub use model::{COHORT_REVIEW_DAYS, CohortChange, CohortMove, CohortNotice, CohortNoticeLine};
+pub use model::{
+    COHORT_REVIEW_DAYS, CohortChange, CohortDecision, CohortMove, CohortNotice, CohortNoticeLine, CohortReason,
+};
 pub use workflow::{TeamNotice, cohort_event, team_notice};

@@ -1,7 +1,7 @@
 //! The cohort capability's storage port: the team's cohort-changes list and its
 //! acknowledgements.
 
-use super::model::CohortNotice;
+use super::model::{CohortDecision, CohortNotice};
 use crate::audit::AuditEntry;
 use crate::ids::{AgencyId, CohortNoticeId, MemberId};
 use crate::ports::StoreResult;
@@ -28,4 +28,19 @@ pub trait CohortNoticeStore: Send + Sync {
         at: Timestamp,
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Manual cohort decisions.
+pub trait CohortDecisionStore: Send + Sync {
+    /// Saves the decision with its audit entry and tells the person's team (in the same
+    /// transaction); how many case-system persons' teams were told. `NotFound` when the
+    /// person is not in the stored extract.
+    fn record_cohort_decision(
+        &self,
+        decision: &CohortDecision,
+        at: Timestamp,
+        today: Date,
+        lang: crate::jurisdiction::Lang,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
 }

@@ -3,15 +3,18 @@
 //! of persons whose case team it is on today, until it acknowledges them; each listed person
 //! is audited, and so is each acknowledgement.
 
-use super::model::CohortNoticeLine;
-use super::ports::CohortNoticeStore;
+use super::model::{CohortDecision, CohortMove, CohortNoticeLine, DECISION_REASON_MAX_CHARS, EXTRACT_PERSON_MAX_CHARS};
+use super::ports::{CohortDecisionStore, CohortNoticeStore};
 use crate::access::{Actor, Denial, Permission};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::ids::CohortNoticeId;
+use crate::jurisdiction::Lang;
 use crate::people::ports::PeopleStore;
 use crate::plan::service::team_agencies;
+use crate::ports::StoreError;
 use crate::service::{ServiceError, ServiceResult, authorise_person, listed_with_names, today_in};
+use crate::validation::{FieldError, ValidationErrors, required_text};
 use jiff::tz::TimeZone;
 
 /// The list shows at most this many entries, newest first.
@@ -52,5 +55,66 @@ impl<S: PeopleStore + AuditLog + CohortNoticeStore> CohortNotices<'_, S> {
         let audit = AuditEntry::granted(actor, now, notice.person, AuditAction::Update, what, &found.grant);
         self.store.acknowledge_cohort_notice(id, actor.agency_id, actor.member_id, now, &audit).await?;
         Ok(())
+    }
+}
+
+/// What the process manager typed: the extract's person id, select or deselect, the reason.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionInput {
+    pub person: String,
+    pub change: String,
+    pub reason: String,
+}
+
+impl DecisionInput {
+    /// Every problem at once, each naming its field.
+    fn validate(&self) -> Result<(String, CohortMove, String), ValidationErrors> {
+        let mut errors = ValidationErrors::default();
+        let person = required_text(&mut errors, "cohort_person", &self.person, EXTRACT_PERSON_MAX_CHARS);
+        let change = match self.change.as_str() {
+            "select" => Some(CohortMove::Joined),
+            "deselect" => Some(CohortMove::Left),
+            _ => {
+                errors.push(FieldError::new("cohort_change", "error.cohort.change"));
+                None
+            }
+        };
+        let reason = required_text(&mut errors, "cohort_reason", &self.reason, DECISION_REASON_MAX_CHARS);
+        let change = change.unwrap_or(CohortMove::Joined);
+        errors.into_result((person, change, reason))
+    }
+}
+
+/// Manual selection and deselection: the process manager puts a person in a rule's cohort or
+/// takes them out, whatever the rule's counts say, with a reason the team is told.
+pub struct CohortDecisions<'a, S> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+    pub time_zone: &'a TimeZone,
+    pub lang: Lang,
+}
+
+impl<S: AuditLog + CohortDecisionStore> CohortDecisions<'_, S> {
+    /// Records the decision from today on; refusals are audited too.
+    pub async fn decide(&self, actor: &Actor, rule: &str, input: &DecisionInput) -> ServiceResult<u64> {
+        let (now, today) = (self.clock.now(), today_in(self.clock, self.time_zone));
+        let what = format!("cohort {rule}: decision");
+        if !actor.can(Permission::SelectCohort) {
+            let denied = AuditEntry::new(actor, now, None, AuditAction::Denied, what, "role_lacks_permission");
+            self.store.append(&[denied]).await?;
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+        }
+        let (person, change, reason) = input.validate()?;
+        let decision =
+            CohortDecision { rule: rule.to_owned(), person, change, from: today, reason, by: actor.member_id };
+        let basis = format!("role: process_manager; {} {}", input.change, decision.person);
+        let audit = AuditEntry::new(actor, now, None, AuditAction::Create, what, basis);
+        match self.store.record_cohort_decision(&decision, now, today, self.lang, &audit).await {
+            Ok(told) => Ok(told),
+            Err(StoreError::NotFound) => {
+                Err(ValidationErrors::single(FieldError::new("cohort_person", "error.cohort.person_unknown")).into())
+            }
+            Err(other) => Err(other.into()),
+        }
     }
 }

@@ -67,12 +67,14 @@ pub fn team_notice(
 }
 
 /// The outbox event of a change told to a team (by a task or on its list), recorded by `by`.
+/// It carries the cause (`rule`, `decision`, `decision_ended`) and the reason in `lang`.
 pub fn cohort_event(
     change: &CohortChange,
     person: PersonId,
     team: &BTreeSet<AgencyId>,
     by: MemberId,
     at: Timestamp,
+    lang: Lang,
 ) -> Event {
     let kind = match change.change {
         CohortMove::Joined => EventKind::CohortMemberJoined,
@@ -84,6 +86,8 @@ pub fn cohort_event(
         .by(by)
         .with("rule", &change.rule)
         .with("date", change.on)
+        .with("cause", change.reason.code())
+        .with("reason", change.reason.text(lang))
 }
 
 #[cfg(test)]

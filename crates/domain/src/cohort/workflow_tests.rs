@@ -1,11 +1,11 @@
 use super::*;
-use crate::cohort::model::CohortMove;
+use crate::cohort::model::{CohortMove, CohortReason};
 use crate::plan::test_support::*;
 use crate::plan::{PlanStatus, TaskStatus};
 use jiff::civil::date;
 
 fn change(kind: CohortMove) -> CohortChange {
-    CohortChange { rule: "ew-iom".into(), on: date(2026, 3, 1), change: kind }
+    CohortChange { rule: "ew-iom".into(), on: date(2026, 3, 1), change: kind, reason: CohortReason::Rule }
 }
 
 fn ids() -> impl FnMut() -> TaskId {
@@ -31,7 +31,7 @@ fn an_open_plan_gets_a_task_for_the_agency_that_drafted_it() {
     assert_eq!(task.owner, drafted_by);
     assert_eq!(task.status, TaskStatus::Open);
     assert_eq!(task.due, date(2026, 3, 16));
-    assert_eq!(task.description, "Joined cohort ew-iom on 2026-03-01: review the plan");
+    assert_eq!(task.description, "Joined cohort ew-iom on 2026-03-01 (the rule's counts changed): review the plan");
     assert_eq!(task.restriction, Restriction::Team);
 }
 
@@ -90,4 +90,30 @@ fn moves_have_codes_both_ways() {
         assert_eq!(CohortMove::parse(kind.code()), Some(kind));
     }
     assert_eq!(CohortMove::parse("stayed"), None);
+}
+
+#[test]
+fn the_event_carries_the_decision_and_its_reason() {
+    let mut decided = change(CohortMove::Joined);
+    decided.reason = CohortReason::Decision("police intelligence: new threats".into());
+    let team: BTreeSet<AgencyId> = draft(1).team;
+    let event = cohort_event(
+        &decided,
+        crate::ids::PersonId::from_uuid(uuid::Uuid::from_u128(1)),
+        &team,
+        member(1),
+        jiff::Timestamp::UNIX_EPOCH,
+        Lang::Nl,
+    );
+    assert_eq!(event.detail.get("cause").map(String::as_str), Some("decision"));
+    assert_eq!(event.detail.get("reason").map(String::as_str), Some("police intelligence: new threats"));
+    let by_rule = cohort_event(
+        &change(CohortMove::Left),
+        crate::ids::PersonId::from_uuid(uuid::Uuid::from_u128(1)),
+        &team,
+        member(1),
+        jiff::Timestamp::UNIX_EPOCH,
+        Lang::Nl,
+    );
+    assert_eq!(by_rule.detail.get("reason").map(String::as_str), Some("de tellingen van de regel zijn veranderd"));
 }

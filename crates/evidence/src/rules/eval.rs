@@ -146,6 +146,13 @@ impl Evaluator<'_> {
         }
     }
 
+    /// The rule's counts for person `p` (one per count or seriousness sum, in the order the
+    /// rule names them): why the rule holds or not.
+    pub fn counts(&mut self, p: u32) -> Vec<i64> {
+        self.compute(p);
+        self.values.clone()
+    }
+
     pub fn is_member(&mut self, p: u32) -> bool {
         self.compute(p);
         self.node(&self.rule.root, p)

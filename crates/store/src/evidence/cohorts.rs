@@ -9,7 +9,7 @@ use crate::read::read_row_struct;
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, insert_rows, on_db};
 use ::evidence::membership::{Cause, Change, MembershipEvent, Override, OverrideKind};
-use domain::cohort::{CohortChange as TeamChange, CohortMove};
+use domain::cohort::{CohortChange as TeamChange, CohortMove, CohortReason};
 use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
 use uuid::Uuid;
@@ -56,7 +56,12 @@ fn news(
         if before.contains(&(event.person_id.clone(), on.0, code.to_owned())) {
             continue;
         }
-        let change = TeamChange { rule: rule_name.to_owned(), on: on.0, change: team_move(event.change) };
+        let reason = match &event.cause {
+            Cause::Rule => CohortReason::Rule,
+            Cause::Override { reason, .. } => CohortReason::Decision(reason.clone()),
+            Cause::OverrideEnded => CohortReason::DecisionEnded,
+        };
+        let change = TeamChange { rule: rule_name.to_owned(), on: on.0, change: team_move(event.change), reason };
         match latest.get(event.person_id.as_str()) {
             Some(seen) if seen.on > change.on => {}
             _ => {
@@ -134,6 +139,19 @@ impl Store {
         at: Timestamp,
         notify: &CohortNotify<'_>,
     ) -> StoreResult<u64> {
+        self.add_cohort_override_audited(rule_name, decision, at, notify, None).await
+    }
+
+    /// [`Self::add_cohort_override`] with the audit entry of the member who decided, written
+    /// in the same transaction (the web's decisions; the CLI's are an operator's).
+    pub(super) async fn add_cohort_override_audited(
+        &self,
+        rule_name: &str,
+        decision: &Override,
+        at: Timestamp,
+        notify: &CohortNotify<'_>,
+        audit: Option<&domain::audit::AuditEntry>,
+    ) -> StoreResult<u64> {
         if decision.reason.trim().is_empty() {
             return Err(StoreError::Database("a cohort decision needs a reason".into()));
         }
@@ -156,6 +174,7 @@ impl Store {
                 OverrideKind::Select => CohortMove::Joined,
                 OverrideKind::Deselect => CohortMove::Left,
             },
+            reason: CohortReason::Decision(decision.reason.clone()),
         };
         let changes = [(decision.person_id.clone(), change)];
         let told = in_tx!(self, tx => {
@@ -174,6 +193,9 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
+            if let Some(audit) = audit {
+                crate::audit::insert_audit!(tx, audit);
+            }
             sqlx::query(super::BUMP_GENERATION).execute(&mut *tx).await.map_err(db_error)?;
             notify_teams!(tx, &changes, notify, at)
         });
@@ -232,5 +254,42 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+impl domain::cohort::ports::CohortDecisionStore for Store {
+    async fn record_cohort_decision(
+        &self,
+        decision: &domain::cohort::CohortDecision,
+        at: Timestamp,
+        today: jiff::civil::Date,
+        lang: domain::jurisdiction::Lang,
+        audit: &domain::audit::AuditEntry,
+    ) -> StoreResult<u64> {
+        // The override keeps the member's username, as the CLI's `--by` does.
+        let username: Option<String> = on_db!(self, pool => sqlx::query_scalar(
+            "SELECT username FROM member WHERE id = $1"
+        ).bind(*decision.by.as_uuid()).fetch_optional(pool).await)
+        .map_err(db_error)?;
+        let username = username.ok_or(StoreError::NotFound)?;
+        let from = ::evidence::date::days_from_civil(
+            i32::from(decision.from.year()),
+            decision.from.month() as u32,
+            decision.from.day() as u32,
+        );
+        let kind = match decision.change {
+            CohortMove::Joined => OverrideKind::Select,
+            CohortMove::Left => OverrideKind::Deselect,
+        };
+        let stored = Override {
+            person_id: decision.person.clone(),
+            kind,
+            from,
+            until: None,
+            reason: decision.reason.clone(),
+            decided_by: username.clone(),
+        };
+        let notify = CohortNotify { by: Some(&username), today, lang };
+        self.add_cohort_override_audited(&decision.rule, &stored, at, &notify, Some(audit)).await
     }
 }

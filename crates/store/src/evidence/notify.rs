@@ -154,7 +154,7 @@ macro_rules! notify_teams {
                     }
                 };
                 let person_id = domain::ids::PersonId::from_uuid(person);
-                let told_event = domain::cohort::cohort_event(change, person_id, &team, by.member, at);
+                let told_event = domain::cohort::cohort_event(change, person_id, &team, by.member, at, notify.lang);
                 match notice {
                     TeamNotice::Tasks(commands) => {
                         let (mut plan, mut version, _) = stored.expect("tasks only for a stored plan");

@@ -88,7 +88,7 @@ async fn a_changed_cohort_tells_the_persons_team(db: TestDb) {
     let stored = store.current_plan(planned).await.unwrap().unwrap();
     assert_eq!(stored.version, 2);
     let task = stored.plan.tasks.last().expect("a task on the plan");
-    assert_eq!(task.description, "Joined cohort ew-iom on 2026-11-01: review the plan");
+    assert_eq!(task.description, "Joined cohort ew-iom on 2026-11-01 (police intelligence): review the plan");
     assert_eq!(task.owner.0, *officer.agency_id.as_uuid());
     assert_eq!(task.due, jiff::civil::date(2026, 12, 6));
     let agency_tasks = store.tasks_of(TaskOwner::Agency(officer.agency_id), support::FIRST_PAGE).await.unwrap().plans;

@@ -22,6 +22,7 @@ use evidence::table::{DEFAULT_MIN_CELL, Table};
 use serde::Deserialize;
 
 mod cache;
+mod decisions;
 mod notices;
 pub(crate) mod whatworks;
 mod whatworks_pages;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(notices::routes())
         .merge(whatworks_pages::routes())
+        .merge(decisions::routes())
         .route("/evidence", get(index))
         .route("/evidence/reoffending", get(reoffending_page))
         .route("/evidence/reoffending/data.csv", get(reoffending_csv))

@@ -17,6 +17,7 @@ mod authorization;
 mod beyond;
 mod beyond_daily;
 mod cohort_changes;
+mod cohort_decisions;
 mod conference;
 mod conference_handoffs;
 mod duplicates;
