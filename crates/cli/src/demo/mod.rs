@@ -10,8 +10,8 @@ mod beyond;
 mod custody;
 mod directory;
 // Interventions (issue 19).
-mod interventions;
 mod funds;
+mod interventions;
 mod measures;
 mod people;
 mod zsm;
