@@ -312,7 +312,7 @@ async fn load(
                 detail: ChangeDetail::Created,
             }],
         };
-        store.create_referral(&ReferralStep { referral, audit: Vec::new(), outbox: Vec::new() }).await?;
+        store.create_referral(&ReferralStep { referral, audit: Vec::new(), outbox: Vec::new(), plan: None }).await?;
     }
     Ok(())
 }

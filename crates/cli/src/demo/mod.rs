@@ -10,9 +10,9 @@ mod beyond;
 mod custody;
 mod directory;
 // Interventions (issue 19).
-mod interventions;
-mod funds;
 mod evidence;
+mod funds;
+mod interventions;
 mod measures;
 mod people;
 mod zsm;

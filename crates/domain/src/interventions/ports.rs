@@ -8,6 +8,7 @@ use crate::audit::AuditEntry;
 use crate::ids::{AgencyId, InterventionId, MemberId, PersonId, ReferralId, WebhookId};
 use crate::jurisdiction::DomainKey;
 use crate::notifications::Event;
+use crate::plan::ports::PlanWrite;
 use crate::ports::StoreResult;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -40,6 +41,9 @@ pub struct ReferralStep {
     pub referral: Referral,
     pub audit: Vec<AuditEntry>,
     pub outbox: Vec<Event>,
+    /// The person's plan gaining the referral's task, written in the same transaction (a
+    /// referral made without a task creates it).
+    pub plan: Option<PlanWrite>,
 }
 
 /// Which referrals a list shows.

@@ -272,7 +272,17 @@ impl InterventionStore for Store {
 
     async fn create_referral(&self, step: &ReferralStep) -> StoreResult<()> {
         let now = changed_at(&step.referral)?;
+        let plan_steps: Vec<(&domain::plan::ports::PlanEvent, &domain::plan::Plan, String)> = step
+            .plan
+            .iter()
+            .flat_map(|p| &p.steps)
+            .map(|(event, plan)| Ok((event, plan, to_json(plan)?)))
+            .collect::<StoreResult<_>>()?;
         in_tx!(self, tx => {
+            // The plan first: the referral points at the task it gains.
+            for (event, plan, state) in &plan_steps {
+                crate::plan::write_plan_step!(tx, *plan, *event, state);
+            }
             write_referral!(tx, &step.referral, 1, 0, now);
             for entry in &step.audit {
                 insert_audit!(tx, entry);

@@ -11,8 +11,8 @@ mod auth;
 mod conference;
 mod interventions;
 // Personal funds and mentors (issue 20).
-mod funds;
 mod evidence;
+mod funds;
 mod measures;
 mod mentoring;
 mod notifications;

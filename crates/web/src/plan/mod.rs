@@ -122,7 +122,8 @@ async fn plan_page(
                 .filter(|task| task.status.is_outstanding())
                 .map(|task| (task.id.to_string(), task.description.clone()))
                 .collect();
-            let view = plan_view(plan, here.beyond, &agencies, &all_members, me.actor.agency_id, manages, today, t);
+            let mut view = plan_view(plan, here.beyond, &agencies, &all_members, me.actor.agency_id, manages, today, t);
+            with_referrals(state, me, id, &mut view, t).await?;
             (Some(view), goals, open)
         }
         None => (None, Vec::new(), Vec::new()),
@@ -175,6 +176,39 @@ async fn plan_page(
         errors,
         posted,
     })
+}
+
+/// Puts on each task the referral made for it with the referral's status now (read live from
+/// the referral, so the plan shows what the provider last did). Someone who may see the plan
+/// but not list the person's referrals sees the tasks without them.
+async fn with_referrals(
+    state: &AppState,
+    me: &SignedIn,
+    id: PersonId,
+    view: &mut views::PlanView,
+    t: Texts,
+) -> Result<(), WebError> {
+    let query = domain::interventions::ports::ReferralQuery {
+        provider: None,
+        referrer: None,
+        person: Some(id),
+        statuses: Vec::new(),
+        limit: 500,
+    };
+    let referrals = match state.interventions().list(&me.actor, query).await {
+        Ok(found) => found,
+        Err(domain::service::ServiceError::Forbidden(_)) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    for row in &mut view.tasks {
+        // Newest first: a task referred again shows its latest referral.
+        let made = referrals.iter().map(|(r, _)| r).find(|r| r.task.is_some_and(|task| task.to_string() == row.id));
+        if let Some(referral) = made {
+            row.referral = referral.id.to_string();
+            row.referral_status = t.get(&format!("referral.status.{}", referral.status.code())).to_string();
+        }
+    }
+    Ok(())
 }
 
 async fn show(

@@ -70,6 +70,9 @@ pub struct TaskRow {
     pub can_update: bool,
     /// The agencies the task is restricted to, by name; empty when the whole team sees it.
     pub restricted_to: String,
+    /// The referral made for this task (its id) and its status now, as shown; empty when none.
+    pub referral: String,
+    pub referral_status: String,
 }
 
 pub struct NoteRow {
@@ -243,6 +246,8 @@ pub fn plan_view(
                 overdue: task.is_overdue(today),
                 can_update: task.status.is_outstanding() && (manages || task.owner == viewer_agency),
                 restricted_to: restriction_names(&task.restriction, agencies),
+                referral: String::new(),
+                referral_status: String::new(),
             })
             .collect(),
         notes: plan

@@ -4,6 +4,7 @@
 //! needs and risks, the legal basis), and each of its reads is audited against the referral.
 
 use super::{Interventions, events::referral_events, is_provider_member};
+use crate::access::Restriction;
 use crate::access::{Actor, Denial, Permission};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::ids::{InterventionId, PersonId, ReferralId, TaskId, new_v7};
@@ -11,7 +12,11 @@ use crate::interventions::model::{ChangeDetail, ChangeInput, Referral, ReferralC
 use crate::interventions::ports::{InterventionStore, ReferralQuery, ReferralStep};
 use crate::interventions::workflow::{By, ReferralCommand, ReferralError};
 use crate::jurisdiction::DomainKey;
+use crate::notifications::Event;
 use crate::people::ports::PeopleStore;
+use crate::plan::ports::{PlanEvent, PlanStore, PlanWrite, command_name};
+use crate::plan::service::plan_events;
+use crate::plan::{Plan, PlanCommand, PlanCommandKind, TaskKind};
 use crate::screening::ports::ScreeningStore;
 use crate::service::{ServiceError, ServiceResult, authorise_person};
 use crate::validation::{FieldError, LINE_MAX_CHARS, TEXT_MAX_CHARS, ValidationErrors, optional_text};
@@ -54,11 +59,28 @@ pub struct ReferralFile {
     pub next: Vec<ReferralStatus>,
 }
 
+/// Days from the referral to its plan task's due date: the default unmet-need threshold.
+const TASK_DUE_DAYS: i64 = 42;
+
+fn history_row(plan: &Plan, version: i64, command: PlanCommand, by: By) -> PlanEvent {
+    PlanEvent {
+        plan: plan.id,
+        person: plan.person,
+        version,
+        kind: command_name(&command),
+        at: by.at,
+        on: by.on,
+        member: by.member,
+        agency: by.agency,
+        command: Some(command),
+    }
+}
+
 fn forbidden() -> ServiceError {
     ServiceError::Forbidden(Denial::RoleLacksPermission)
 }
 
-impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventions<'_, S> {
+impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore> Interventions<'_, S> {
     /// Refers the person; the referrer's agency must be on their team.
     pub async fn refer(&self, actor: &Actor, new: NewReferral) -> ServiceResult<Referral> {
         let now = self.clock.now();
@@ -118,10 +140,71 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
             let send = ReferralCommand::Move { to: ReferralStatus::Sent, reason: None, note: None };
             (referral, effects) = referral.apply(send, by, &rules).map_err(rule)?;
         }
-        let audit = vec![AuditEntry::granted(actor, now, new.person, AuditAction::Create, what, &found.grant)];
-        let outbox = referral_events(&referral, &effects, actor.member_id, now);
-        self.store.create_referral(&ReferralStep { referral: referral.clone(), audit, outbox }).await?;
+        let plan = match new.task {
+            Some(_) => None,
+            None => self.plan_task(&mut referral, by).await?,
+        };
+        let mut audit = vec![AuditEntry::granted(actor, now, new.person, AuditAction::Create, what, &found.grant)];
+        if plan.is_some() {
+            audit.push(AuditEntry::granted(
+                actor,
+                now,
+                new.person,
+                AuditAction::Update,
+                "plan: task for a referral",
+                &found.grant,
+            ));
+        }
+        let mut outbox = referral_events(&referral, &effects, actor.member_id, now);
+        outbox.extend(plan.iter().flat_map(|(_, events)| events.iter().cloned()));
+        let plan = plan.map(|(write, _)| write);
+        self.store.create_referral(&ReferralStep { referral: referral.clone(), audit, outbox, plan }).await?;
         Ok(referral)
+    }
+
+    /// The task a referral made without one creates on the person's running plan, owned by the
+    /// provider (put on the plan's team for it) and named after the intervention; the referral
+    /// then points at it. No plan, or one that takes no tasks any more: no task, the referral
+    /// stands on its own.
+    async fn plan_task(&self, referral: &mut Referral, by: By) -> ServiceResult<Option<(PlanWrite, Vec<Event>)>> {
+        let Some(stored) = self.store.current_plan(referral.person).await? else {
+            return Ok(None);
+        };
+        let mut plan = stored.plan;
+        if !plan.status.allows(PlanCommandKind::AddTask) {
+            return Ok(None);
+        }
+        let mut version = stored.version;
+        let mut steps = Vec::new();
+        let provider = referral.provider;
+        if !plan.team.contains(&provider) {
+            plan.team.insert(provider);
+            version += 1;
+            let command = PlanCommand::AddAgency { agency: provider };
+            steps.push((history_row(&plan, version, command, by), plan.clone()));
+        }
+        let task = TaskId(new_v7(by.at));
+        // Due when the unmet-need threshold passes: a referral not started by then is a wait
+        // the team should look at.
+        let due = by.on.checked_add(jiff::Span::new().days(TASK_DUE_DAYS)).unwrap_or(by.on).max(plan.started_on);
+        let command = PlanCommand::AddTask {
+            task,
+            description: referral.intervention_name.clone(),
+            kind: TaskKind::Care,
+            owner: provider,
+            owner_member: None,
+            goal: None,
+            due,
+            restriction: Restriction::Team,
+        };
+        let Ok(effect) = plan.add_task(command.clone()) else {
+            return Ok(None);
+        };
+        version += 1;
+        steps.push((history_row(&plan, version, command, by), plan.clone()));
+        let events = plan_events(&plan, &[effect], by.member, by.at);
+        referral.task = Some(task);
+        Ok(Some((PlanWrite { from_version: stored.version, steps }, events)))
     }
 
     /// Which side the actor reads or changes `referral` for, checking their access: the
@@ -209,7 +292,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
             .change_referral(id, move |stored| {
                 let (referral, effects) = stored.referral.apply(command, by, &rules)?;
                 let outbox = referral_events(&referral, &effects, by.member, now);
-                Ok::<_, ReferralError>(ReferralStep { referral, audit: vec![audit], outbox })
+                Ok::<_, ReferralError>(ReferralStep { referral, audit: vec![audit], outbox, plan: None })
             })
             .await?;
         decided.map_err(rule)

@@ -126,7 +126,12 @@ pub fn weekly_review<'a>(
         .collect();
     // Then what changed this week before what did not: the review is about this week.
     items.sort_by_key(|item| {
-        (!item.needs_attention(), std::cmp::Reverse(item.overdue_tasks.len()), item.changes.is_empty(), std::cmp::Reverse(item.plan))
+        (
+            !item.needs_attention(),
+            std::cmp::Reverse(item.overdue_tasks.len()),
+            item.changes.is_empty(),
+            std::cmp::Reverse(item.plan),
+        )
     });
     items
 }
