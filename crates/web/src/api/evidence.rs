@@ -11,6 +11,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use evidence::whatworks::{BalanceRow, Comparison, GroupResult, Method};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 pub fn routes() -> Router<AppState> {
@@ -88,6 +89,16 @@ pub struct MethodDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({
+    "by": "intervention",
+    "method": {"measure": "proven_reoffending", "as_of": "2026-11-30", "follow_up_months": 12, "waiting_months": 6,
+        "proven_outcomes": ["conviction", "penalty_order"], "interval": "wilson", "matching": "nearest_neighbour_propensity",
+        "caliper_sd": 0.2, "seed": 42, "covariates": ["age", "sex", "prior_offences"], "min_cell": 10},
+    "groups": [{"group": "Alcoholbehandeling (Jellinek)", "people": 84, "reoffenders": 25, "rate": 0.298, "ci95": [0.21, 0.40],
+        "comparison": {"pairs": 80, "rate": 0.39, "difference": -0.09, "ci95": [-0.24, 0.06],
+            "balance": [{"covariate": "age", "before": 0.31, "after": 0.04}]}}],
+    "unlinked": 3
+}))]
 pub struct WhatWorksDto {
     by: String,
     method: MethodDto,
@@ -165,6 +176,7 @@ async fn what_works(
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"matched": 812, "unmatched": 203, "ambiguous": ["0190f3a2-7c1d-7e4b-9a5f-2b8c4d6e8f10"]}))]
 pub struct LinksDto {
     /// Persons linked to exactly one person of the offence record by an identifier.
     matched: u64,
