@@ -11,7 +11,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use evidence::whatworks::{BalanceRow, Comparison, GroupResult, Method};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 pub fn routes() -> Router<AppState> {
