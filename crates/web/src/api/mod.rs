@@ -10,6 +10,7 @@ mod admin;
 mod auth;
 mod conference;
 mod interventions;
+mod unmet_need_and_webhooks;
 // Personal funds and mentors (issue 20).
 mod evidence;
 mod funds;
@@ -49,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .merge(conference::routes())
         .merge(plan_measures::routes())
         .merge(interventions::routes())
+        .merge(unmet_need_and_webhooks::routes())
         .merge(funds::routes())
         .merge(mentoring::routes())
         .merge(evidence::routes())
@@ -82,6 +84,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(conference::ConferenceApiDoc::openapi());
     doc.merge(plan_measures::PlanMeasuresApiDoc::openapi());
     doc.merge(interventions::InterventionsApiDoc::openapi());
+    doc.merge(unmet_need_and_webhooks::UnmetNeedAndWebhooksApiDoc::openapi());
     doc.merge(funds::FundsApiDoc::openapi());
     doc.merge(mentoring::MentoringApiDoc::openapi());
     doc.merge(evidence::EvidenceApiDoc::openapi());
