@@ -49,14 +49,6 @@ fn fund_id(raw: &str) -> Result<FundId, crate::error::WebError> {
     uuid::Uuid::parse_str(raw.trim()).map(FundId).map_err(|_| crate::error::WebError::NotFound)
 }
 
-/// A refusal by a rule of funds or mentoring: 422 naming the field, like invalid input.
-pub(super) fn rule_refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> super::problem::ApiError + '_ {
-    move |error| match (&error, error.field_errors()) {
-        (ServiceError::Rule(_), Some(errors)) => super::problem::ApiError::Problem(invalid_problem(&errors, context)),
-        _ => refused(context)(error),
-    }
-}
-
 /// The ledger's refusals: an id reused for another request is a 409, the rest 422 with the field.
 fn fund_refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> super::problem::ApiError + '_ {
     move |error| {

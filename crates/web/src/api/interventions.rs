@@ -49,16 +49,6 @@ pub fn routes() -> Router<AppState> {
 )]
 pub struct InterventionsApiDoc;
 
-/// A refused workflow rule answers 422 with the field it concerns, like invalid input.
-fn rule_as_invalid(error: domain::service::ServiceError) -> domain::service::ServiceError {
-    match error {
-        domain::service::ServiceError::Rule(rule) => {
-            domain::service::ServiceError::Invalid(domain::validation::ValidationErrors::single(rule.field_error()))
-        }
-        other => other,
-    }
-}
-
 fn referral_id(raw: &str) -> Result<ReferralId, WebError> {
     raw.parse().map_err(|_| WebError::NotFound)
 }
@@ -409,7 +399,7 @@ async fn create_referral(
         send: body.send.unwrap_or(true),
     };
     let service = state.interventions();
-    let referral = service.refer(&me.actor, new).await.map_err(rule_as_invalid).map_err(refused(&context))?;
+    let referral = service.refer(&me.actor, new).await.map_err(refused(&context))?;
     let file = service.view(&me.actor, referral.id).await?;
     Ok((StatusCode::CREATED, Json(referral_dto(&file))).into_response())
 }
@@ -475,7 +465,7 @@ async fn change_referral(
         achievements: b.achievements,
     };
     let service = state.interventions();
-    service.change(&me.actor, id, &input).await.map_err(rule_as_invalid).map_err(refused(&context))?;
+    service.change(&me.actor, id, &input).await.map_err(refused(&context))?;
     let file = service.view(&me.actor, id).await?;
     Ok(Json(referral_dto(&file)).into_response())
 }

@@ -2,8 +2,7 @@
 //! read audited), logging a contact, matching a person with a mentor on their consent,
 //! suggestions, the coordinator's list and the 24-hour helpline.
 
-use super::funds::rule_refused;
-use super::problem::{ApiResult, Problem};
+use super::problem::{ApiResult, Problem, refused};
 use crate::AppState;
 use crate::auth::Member;
 use crate::people::person_id;
@@ -116,7 +115,7 @@ fn mentee_dto(v: &MenteeView) -> MenteeDto {
     responses((status = 200, description = "The mentor's mentees", body = [MenteeDto]),
         (status = 403, description = "Not a mentor (problem JSON)", body = Problem)))]
 async fn my_mentees(State(state): State<AppState>, Member(me, context): Member) -> ApiResult {
-    let mentees = state.mentoring().my_mentees(&me.actor).await.map_err(rule_refused(&context))?;
+    let mentees = state.mentoring().my_mentees(&me.actor).await.map_err(refused(&context))?;
     Ok(Json(mentees.iter().map(mentee_dto).collect::<Vec<_>>()).into_response())
 }
 
@@ -127,7 +126,7 @@ async fn my_mentees(State(state): State<AppState>, Member(me, context): Member) 
         (status = 404, description = "No such person (problem JSON)", body = Problem)))]
 async fn mentee(State(state): State<AppState>, Member(me, context): Member, Path(id): Path<String>) -> ApiResult {
     let id = person_id(&id)?;
-    let view = state.mentoring().mentee(&me.actor, id).await.map_err(rule_refused(&context))?;
+    let view = state.mentoring().mentee(&me.actor, id).await.map_err(refused(&context))?;
     Ok(Json(mentee_dto(&view)).into_response())
 }
 
@@ -157,7 +156,7 @@ async fn log_contact(
     let id = person_id(&id)?;
     let Json(new) = parsed?;
     let input = ContactInput { on: new.on, minutes: new.minutes, place: new.place, how_it_went: new.how_it_went };
-    let c = state.mentoring().log_contact(&me.actor, id, &input).await.map_err(rule_refused(&context))?;
+    let c = state.mentoring().log_contact(&me.actor, id, &input).await.map_err(refused(&context))?;
     let dto = ContactDto { on: c.on.to_string(), minutes: c.minutes, place: c.place, how_it_went: c.how_it_went };
     Ok((StatusCode::CREATED, Json(dto)).into_response())
 }
@@ -225,7 +224,7 @@ async fn match_person(
         first_meeting_on: new.first_meeting_on,
         first_meeting_place: new.first_meeting_place,
     };
-    let matched = state.mentoring().match_person(&me.actor, id, &input).await.map_err(rule_refused(&context))?;
+    let matched = state.mentoring().match_person(&me.actor, id, &input).await.map_err(refused(&context))?;
     Ok((StatusCode::CREATED, Json(match_dto(&matched))).into_response())
 }
 
@@ -264,7 +263,7 @@ async fn suggest(
 ) -> ApiResult {
     let id = person_id(&id)?;
     let wishes = Wishes { area: q.area, language: q.language, gender: q.gender, lived_experience: q.lived_experience };
-    let found = state.mentoring().suggest(&me.actor, id, &wishes).await.map_err(rule_refused(&context))?;
+    let found = state.mentoring().suggest(&me.actor, id, &wishes).await.map_err(refused(&context))?;
     let dtos: Vec<SuggestionDto> = found
         .into_iter()
         .map(|(p, score)| SuggestionDto {
@@ -295,7 +294,7 @@ pub struct CoordinatorLineDto {
     responses((status = 200, description = "The agency's active matches", body = [CoordinatorLineDto]),
         (status = 403, description = "Not a coordinator (problem JSON)", body = Problem)))]
 async fn coordinator(State(state): State<AppState>, Member(me, context): Member) -> ApiResult {
-    let lines = state.mentoring().coordinator_list(&me.actor).await.map_err(rule_refused(&context))?;
+    let lines = state.mentoring().coordinator_list(&me.actor).await.map_err(refused(&context))?;
     let dtos: Vec<CoordinatorLineDto> = lines
         .iter()
         .map(|l| CoordinatorLineDto {
@@ -337,6 +336,6 @@ fn shift_dto(s: &Shift) -> ShiftDto {
 #[utoipa::path(get, path = "/api/v1/mentoring/helpline", operation_id = "mentor_helpline",
     responses((status = 200, description = "On call now and next", body = HelplineDto)))]
 async fn helpline(State(state): State<AppState>, Member(_me, context): Member) -> ApiResult {
-    let (now, next) = state.mentoring().helpline().await.map_err(rule_refused(&context))?;
+    let (now, next) = state.mentoring().helpline().await.map_err(refused(&context))?;
     Ok(Json(HelplineDto { now: now.as_ref().map(shift_dto), next: next.as_ref().map(shift_dto) }).into_response())
 }
