@@ -29,6 +29,7 @@ pub mod logistic;
 pub mod matching;
 pub mod membership;
 pub mod prng;
+pub mod public_value;
 pub mod reoffending;
 pub mod rules;
 pub mod stats;

@@ -42,13 +42,71 @@ fn open_svg(out: &mut String, width: u32, height: u32, id: &str, title: &str, de
     );
 }
 
+/// The words a chart is drawn with, in the page's language; [`ChartWords::english`] is
+/// what the CLI and the CSV speak. Placeholders: `{min}`, `{group}`, `{rate}`, `{low}`,
+/// `{high}`, `{share}`, `{days}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartWords {
+    pub rates_title: Option<String>,
+    pub rates_desc: String,
+    pub rate_line: String,
+    pub survival_title: Option<String>,
+    pub survival_desc: String,
+    pub survival_line: String,
+    pub days_axis: String,
+    pub unknown: String,
+    /// Drawn where a row is withheld, e.g. "suppressed (fewer than {min})".
+    pub suppressed_row: String,
+    /// In the description: "{group}: suppressed."
+    pub suppressed_line: String,
+    /// Numbers with a decimal comma (nl, it).
+    pub decimal_comma: bool,
+}
+
+impl ChartWords {
+    pub fn english() -> ChartWords {
+        ChartWords {
+            rates_title: None,
+            rates_desc: "Proven reoffending rate per group with 95% intervals.".into(),
+            rate_line: "{group}: {rate} ({low} to {high}).".into(),
+            survival_title: None,
+            survival_desc: "Share of people without a proven reoffence by days since the index date.".into(),
+            survival_line: "{group}: {share} after {days} days.".into(),
+            days_axis: "days since index date".into(),
+            unknown: "(unknown)".into(),
+            suppressed_row: "suppressed (fewer than {min})".into(),
+            suppressed_line: "{group}: suppressed.".into(),
+            decimal_comma: false,
+        }
+    }
+
+    /// `share` (0–1) as a percentage with one decimal, in these words' number style.
+    pub fn percent(&self, share: f64) -> String {
+        let text = format!("{:.1}%", share * 100.0);
+        if self.decimal_comma { text.replace('.', ",") } else { text }
+    }
+}
+
+fn fill(template: &str, pairs: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (key, value) in pairs {
+        out = out.replace(&format!("{{{key}}}"), value);
+    }
+    out
+}
+
 /// Binary reoffending rates per group with Wilson 95% whiskers (rows suppressed by
 /// disclosure control are listed but not drawn).
 pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
+    rates_chart_in(report, min_cell, &ChartWords::english())
+}
+
+/// [`rates_chart`] in `words`.
+pub fn rates_chart_in(report: &Report, min_cell: u64, words: &ChartWords) -> Chart {
     let table = report.disclosed_table(min_cell);
     let (left, plot_width, row_height, top) = (160.0, 420.0, 30.0, 30.0);
     let height = top + row_height * table.rows.len() as f64 + 40.0;
-    let mut desc = String::from("Proven reoffending rate per group with 95% intervals. ");
+    let mut desc = format!("{} ", words.rates_desc);
     let mut body = String::new();
     let x = |rate: f64| left + rate * plot_width;
     for tick in 0..=4 {
@@ -65,7 +123,7 @@ pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
     }
     for (i, row) in table.rows.iter().enumerate() {
         let label = row[0].text();
-        let label = if label.is_empty() { "(unknown)".to_owned() } else { label };
+        let label = if label.is_empty() { words.unknown.clone() } else { label };
         let y = top + row_height * (i as f64 + 0.5);
         let _ = write!(
             body,
@@ -78,7 +136,7 @@ pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
             (Cell::Rate { value, .. }, Cell::Interval { low, high, .. }) => {
                 let _ = write!(
                     body,
-                    r##"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#0b0c0c" stroke-width="2"/><line x1="{0:.1}" y1="{2:.1}" x2="{0:.1}" y2="{3:.1}" stroke="#0b0c0c"/><line x1="{1:.1}" y1="{2:.1}" x2="{1:.1}" y2="{3:.1}" stroke="#0b0c0c"/><circle cx="{4:.1}" cy="{y:.1}" r="5" fill="#1d70b8"/><text x="{5:.1}" y="{6:.1}">{7:.1}%</text>"##,
+                    r##"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#0b0c0c" stroke-width="2"/><line x1="{0:.1}" y1="{2:.1}" x2="{0:.1}" y2="{3:.1}" stroke="#0b0c0c"/><line x1="{1:.1}" y1="{2:.1}" x2="{1:.1}" y2="{3:.1}" stroke="#0b0c0c"/><circle cx="{4:.1}" cy="{y:.1}" r="5" fill="#1d70b8"/><text x="{5:.1}" y="{6:.1}">{7}</text>"##,
                     x(*low),
                     x(*high),
                     y - 6.0,
@@ -86,23 +144,34 @@ pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
                     x(*value),
                     left + plot_width + 8.0,
                     y + 4.0,
-                    value * 100.0
+                    words.percent(*value)
                 );
-                let _ = write!(desc, "{label}: {:.1}% ({:.1}% to {:.1}%). ", value * 100.0, low * 100.0, high * 100.0);
+                let line = fill(
+                    &words.rate_line,
+                    &[
+                        ("group", &label),
+                        ("rate", &words.percent(*value)),
+                        ("low", &words.percent(*low)),
+                        ("high", &words.percent(*high)),
+                    ],
+                );
+                let _ = write!(desc, "{line} ");
             }
             _ => {
                 let _ = write!(
                     body,
-                    r#"<text x="{:.1}" y="{:.1}">suppressed (fewer than {min_cell})</text>"#,
+                    r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
                     left + 4.0,
-                    y + 4.0
+                    y + 4.0,
+                    escape(&fill(&words.suppressed_row, &[("min", &min_cell.to_string())]))
                 );
-                let _ = write!(desc, "{label}: suppressed. ");
+                let _ = write!(desc, "{} ", fill(&words.suppressed_line, &[("group", &label)]));
             }
         }
     }
     let mut svg = String::new();
-    open_svg(&mut svg, 640, height as u32, "rates", &table.title, desc.trim_end());
+    let title = words.rates_title.as_deref().unwrap_or(&table.title);
+    open_svg(&mut svg, 640, height as u32, "rates", title, desc.trim_end());
     svg.push_str(&body);
     svg.push_str("</svg>");
     Chart { svg, table }
@@ -111,6 +180,11 @@ pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
 /// Kaplan–Meier curves, one per group, read every `every_days` days and drawn through the
 /// points that disclosure control publishes (see [`crate::survival::checkpoints`]).
 pub fn survival_chart(curves: &[Curve], every_days: i32, min_cell: u64) -> Chart {
+    survival_chart_in(curves, every_days, min_cell, &ChartWords::english())
+}
+
+/// [`survival_chart`] in `words`.
+pub fn survival_chart_in(curves: &[Curve], every_days: i32, min_cell: u64, words: &ChartWords) -> Chart {
     let table = crate::survival::curves_table(curves, every_days, min_cell);
     let (left, top, plot_width, plot_height) = (60.0, 20.0, 460.0, 260.0);
     let max_day = curves.iter().flat_map(|c| c.steps.iter().map(|s| s.day)).max().unwrap_or(1).max(1);
@@ -138,11 +212,12 @@ pub fn survival_chart(curves: &[Curve], every_days: i32, min_cell: u64) -> Chart
     }
     let _ = write!(
         body,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">days since index date</text>"#,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
         left + plot_width / 2.0,
-        top + plot_height + 36.0
+        top + plot_height + 36.0,
+        escape(&words.days_axis)
     );
-    let mut desc = String::from("Share of people without a proven reoffence by days since the index date. ");
+    let mut desc = format!("{} ", words.survival_desc);
     for (i, curve) in curves.iter().enumerate() {
         let mut path = format!("M{:.1} {:.1}", x(0), y(1.0));
         let mut last = 1.0;
@@ -154,7 +229,7 @@ pub fn survival_chart(curves: &[Curve], every_days: i32, min_cell: u64) -> Chart
                 last_day = point.day;
             }
         }
-        let label = if curve.group.is_empty() { "(unknown)" } else { &curve.group };
+        let label = if curve.group.is_empty() { words.unknown.as_str() } else { &curve.group };
         let (colour, dash) = (PALETTE[i % PALETTE.len()], DASHES[i % DASHES.len()]);
         let _ = write!(
             body,
@@ -163,14 +238,73 @@ pub fn survival_chart(curves: &[Curve], every_days: i32, min_cell: u64) -> Chart
             y(last) + 4.0,
             escape(label)
         );
-        let _ = write!(desc, "{label}: {:.1}% after {last_day} days. ", last * 100.0);
+        let line = fill(
+            &words.survival_line,
+            &[("group", label), ("share", &words.percent(last)), ("days", &last_day.to_string())],
+        );
+        let _ = write!(desc, "{line} ");
     }
     let mut svg = String::new();
     let height = (top + plot_height + 50.0) as u32;
-    open_svg(&mut svg, 600, height, "survival", &table.title, desc.trim_end());
+    let title = words.survival_title.as_deref().unwrap_or(&table.title);
+    open_svg(&mut svg, 600, height, "survival", title, desc.trim_end());
     svg.push_str(&body);
     svg.push_str("</svg>");
     Chart { svg, table }
+}
+
+/// One bar of a [`bar_chart`]: its label, its value (`None`: withheld by disclosure control)
+/// and the text written beside it (the value in the page's words).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: Option<f64>,
+    pub text: String,
+}
+
+/// Horizontal bars from 0 to `max`, each labelled and with its value written beside it (so
+/// nothing rests on length or colour alone); a withheld bar shows `withheld` instead. `id`
+/// must be unique on the page (it names the title and description).
+pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], max: f64, withheld: &str) -> String {
+    let (left, plot_width, row_height, top) = (220.0, 300.0, 28.0, 10.0);
+    let height = top + row_height * bars.len() as f64 + 10.0;
+    let max = if max > 0.0 { max } else { 1.0 };
+    let mut body = String::new();
+    let mut description = format!("{desc} ");
+    for (i, bar) in bars.iter().enumerate() {
+        let y = top + row_height * i as f64;
+        let _ = write!(
+            body,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            left - 8.0,
+            y + 18.0,
+            escape(&bar.label)
+        );
+        match bar.value {
+            Some(value) => {
+                let width = (value / max).clamp(0.0, 1.0) * plot_width;
+                let _ = write!(
+                    body,
+                    r##"<rect x="{left}" y="{:.1}" width="{width:.1}" height="18" fill="{}"/><text x="{:.1}" y="{:.1}">{}</text>"##,
+                    y + 4.0,
+                    PALETTE[0],
+                    left + width + 6.0,
+                    y + 18.0,
+                    escape(&bar.text)
+                );
+                let _ = write!(description, "{}: {}. ", bar.label, bar.text);
+            }
+            None => {
+                let _ = write!(body, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, left + 4.0, y + 18.0, escape(withheld));
+                let _ = write!(description, "{}: {withheld}. ", bar.label);
+            }
+        }
+    }
+    let mut svg = String::new();
+    open_svg(&mut svg, 640, height as u32, id, title, description.trim_end());
+    svg.push_str(&body);
+    svg.push_str("</svg>");
+    svg
 }
 
 #[cfg(test)]
@@ -206,6 +340,29 @@ mod tests {
         assert_eq!(chart.table.rows[1][3], Cell::Suppressed);
         assert_eq!(chart.table.rows[2][3], Cell::Suppressed);
         assert!(chart.svg.contains("C: suppressed."));
+    }
+
+    #[test]
+    fn charts_speak_the_words_they_are_given() {
+        let words = ChartWords {
+            rates_title: Some("Bewezen recidive".into()),
+            rate_line: "{group}: {rate} ({low} tot {high}).".into(),
+            suppressed_line: "{group}: verborgen.".into(),
+            decimal_comma: true,
+            ..ChartWords::english()
+        };
+        let chart = rates_chart_in(&report(), 10, &words);
+        assert!(chart.svg.contains("<title id=\"rates-title\">Bewezen recidive</title>"));
+        assert!(chart.svg.contains("A &amp; B: 40,0% ("));
+        assert!(chart.svg.contains("small: verborgen."));
+        let bars = [
+            Bar { label: "a".into(), value: Some(0.5), text: "50%".into() },
+            Bar { label: "b".into(), value: None, text: String::new() },
+        ];
+        let svg = bar_chart("x", "T", "D.", &bars, 1.0, "withheld");
+        assert!(svg.contains(r#"aria-labelledby="x-title x-desc""#));
+        assert!(svg.contains("D. a: 50%. b: withheld.</desc>"));
+        assert_eq!(svg.matches("<rect").count(), 1);
     }
 
     #[test]

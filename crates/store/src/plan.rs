@@ -38,7 +38,7 @@ read_row_struct! {
 const REVIEWED: &str = "'active', 'continued', 'under_re_evaluation'";
 const RUNNING: &str = "'active', 'continued'";
 
-fn parse_plan(text: &str) -> StoreResult<Plan> {
+pub(crate) fn parse_plan(text: &str) -> StoreResult<Plan> {
     serde_json::from_str(text).map_err(|e| corrupt("plan", e))
 }
 

@@ -539,6 +539,11 @@ pub async fn seed_history_plans(
         // open plan from years ago would fill the weekly review with overdue tasks).
         seeder.set(activated.checked_add(days(365)).unwrap_or(end));
         seeder.change("procesregisseur", person, PlanAction::StartReEvaluation).await?;
+        if k + 1 == count {
+            // The last stays under re-evaluation: its page shows the person's outcomes since.
+            plans.push(HistoryPlan { bsn: value, birth_date, sex, activated });
+            continue;
+        }
         let outcome = ["goals_met", "goals_partly_met", "goals_not_met"][k % 3];
         let why = "Doelen besproken met betrokkene en partners".into();
         let close = PlanAction::Close { outcome: outcome.into(), why, open_measures_reason: String::new() };
@@ -546,4 +551,49 @@ pub async fn seed_history_plans(
         plans.push(HistoryPlan { bsn: value, birth_date, sex, activated });
     }
     Ok(plans)
+}
+
+/// From the ZSM table to help (the public value report's "arrest to the start of help"): of
+/// the suspects settled at ZSM Utrecht in the last weeks, every sixth is screened by probation
+/// within days, and every eighth is taken on by the Safety House (its plan activated and a
+/// first task started a few days after the arrest, some done since).
+pub async fn seed_help_after_the_table(store: &Store, cast: &DemoCast, end: Timestamp) -> anyhow::Result<usize> {
+    let pack = crate::demo::demo_beyond_pack();
+    let seeder = Seeder { store, cast, pack: &pack, clock: FixedClock::new(end), zone: zone(), end };
+    let mut cases = store.cases_decided_between(end.checked_sub(days(70))?, end).await?;
+    cases.retain(|c| c.location == super::zsm::DEMO_LOCATION);
+    cases.sort_by_key(|c| c.arrested_at);
+    let house =
+        statute(&seeder.agency_of("procesregisseur"), "Convenant Zorg- en Veiligheidshuis", "Na ZSM: complexe casus");
+    let mut helped = 0;
+    for (k, case) in cases.iter().enumerate() {
+        let person = PersonId::from_uuid(case.person);
+        let after = |d: i64| case.arrested_at.checked_add(days(d)).unwrap_or(end);
+        if k % 6 == 0 {
+            seeder.set(after(1 + (k % 3) as i64));
+            seeder.screen(person, &[2, 3, 4, 2, 3], 0, "Signalen uit de ZSM-quickscan").await?;
+        }
+        if k % 8 != 0 || after(2) >= end {
+            continue;
+        }
+        seeder.set(after(1));
+        seeder
+            .people()
+            .add_to_team(seeder.actor("reclassering"), person, &house)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        seeder.plan(person, &[k % 6, (k + 2) % 6], 14).await?;
+        seeder.change("procesregisseur", person, PlanAction::Activate).await?;
+        let tasks = seeder.tasks(person).await;
+        seeder.set(after(2 + (k % 12) as i64));
+        if let Some(first) = tasks.first() {
+            seeder.task_status(person, first, "in_progress").await?;
+            if k % 16 == 0 {
+                seeder.set(after(10 + (k % 5) as i64));
+                seeder.task_status(person, first, "done").await?;
+            }
+        }
+        helped += 1;
+    }
+    Ok(helped)
 }

@@ -84,6 +84,8 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let help = interventions::seed_interventions(&store, &cast, now, beyond.shoplifter).await?;
     let funded = funds::seed_funds(&store, &cast, &people, beyond.shoplifter, now).await?;
     let record = evidence::seed_evidence(&store, &cast, &table, now).await?;
+    // The public value report: help after the ZSM table (issue 21).
+    beyond::seed_help_after_the_table(&store, &cast, now).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",

@@ -142,3 +142,13 @@ pub struct ReviewPlans {
     /// Of those, the plans needing attention (all listed before the rest).
     pub needing_attention: u64,
 }
+
+/// The police and court record, as far as the re-evaluation reads it: the proven offences of
+/// the one record person a person's identifiers link to.
+pub trait OffenceRecord {
+    fn proven_offences_since(
+        &self,
+        person: PersonId,
+        since: Date,
+    ) -> impl Future<Output = StoreResult<crate::plan::model::OffenceRecordLookup>> + Send;
+}

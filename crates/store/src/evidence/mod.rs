@@ -13,6 +13,7 @@ pub use import::data_up_to;
 mod notices;
 pub(crate) mod notify;
 mod pg_copy;
+pub mod public_value;
 mod rows;
 mod sqlite_load;
 pub mod whatworks;

@@ -27,6 +27,8 @@ mod zsm;
 mod meetings;
 mod screenings;
 mod triage;
+// The public value report per partnership (issue 21).
+mod public_value;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -58,6 +60,8 @@ pub fn routes() -> Router<AppState> {
         .merge(screenings::routes())
         .merge(meetings::routes())
         .merge(triage::routes())
+        // Issue 21, the public value report.
+        .merge(public_value::routes())
 }
 
 #[derive(OpenApi)]
@@ -92,5 +96,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(screenings::ScreeningsApiDoc::openapi());
     doc.merge(meetings::MeetingsApiDoc::openapi());
     doc.merge(triage::TriageApiDoc::openapi());
+    // Issue 21, the public value report.
+    doc.merge(public_value::PublicValueApiDoc::openapi());
     Json(doc)
 }

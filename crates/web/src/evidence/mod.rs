@@ -25,6 +25,9 @@ mod cache;
 mod decisions;
 mod notices;
 pub(crate) mod whatworks;
+// The public value report per partnership (issue 21).
+pub(crate) mod public_value;
+pub(crate) mod public_value_page;
 mod whatworks_pages;
 
 pub(crate) use cache::{ExtractCache, Extracts};
@@ -34,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(notices::routes())
         .merge(whatworks_pages::routes())
         .merge(decisions::routes())
+        .merge(public_value_page::routes())
         .route("/evidence", get(index))
         .route("/evidence/reoffending", get(reoffending_page))
         .route("/evidence/reoffending/data.csv", get(reoffending_csv))
@@ -99,13 +103,69 @@ pub(crate) struct HtmlTable {
 }
 
 impl HtmlTable {
-    pub(crate) fn from(table: &Table) -> HtmlTable {
+    /// `table` in the page's words: `caption`, each column named from the catalogue
+    /// (`evidence.column.CODE`), numbers in the page's locale, "(all)" translated.
+    pub(crate) fn in_words(table: &Table, caption: String, t: &Texts) -> HtmlTable {
+        let comma = t.lang != crate::i18n::Lang::En;
+        let cell = |c: &evidence::table::Cell| match c {
+            evidence::table::Cell::Count(n) => t.number(*n as i64),
+            evidence::table::Cell::Text(text) if text == "(all)" => t.get("evidence.chart.all").to_string(),
+            evidence::table::Cell::Rate { .. }
+            | evidence::table::Cell::Number(_)
+            | evidence::table::Cell::Interval { .. }
+                if comma =>
+            {
+                c.text().replace('.', ",")
+            }
+            other => other.text(),
+        };
         HtmlTable {
-            caption: table.title.clone(),
-            columns: table.columns.clone(),
-            rows: table.rows.iter().map(|row| row.iter().map(|c| c.text()).collect()).collect(),
+            caption,
+            columns: table.columns.iter().map(|c| t.get(&format!("evidence.column.{c}")).to_string()).collect(),
+            rows: table.rows.iter().map(|row| row.iter().map(cell).collect()).collect(),
         }
     }
+}
+
+/// The words the evidence charts are drawn with, in the page's language.
+pub(crate) fn chart_words(definition: &Definition, t: &Texts) -> evidence::svg::ChartWords {
+    evidence::svg::ChartWords {
+        rates_title: Some(t.fill(
+            "evidence.chart.rates_title",
+            &[
+                ("as_of", &format_day(definition.as_of)),
+                ("follow_up", &definition.follow_up_months.to_string()),
+                ("waiting", &definition.waiting_months.to_string()),
+            ],
+        )),
+        rates_desc: t.get("evidence.chart.rates_desc").to_string(),
+        rate_line: t.get("evidence.chart.rate_line").to_string(),
+        survival_title: Some(t.get("evidence.chart.survival_title").to_string()),
+        survival_desc: t.get("evidence.chart.survival_desc").to_string(),
+        survival_line: t.get("evidence.chart.survival_line").to_string(),
+        days_axis: t.get("evidence.chart.days_axis").to_string(),
+        unknown: t.get("evidence.chart.unknown").to_string(),
+        suppressed_row: t.get("evidence.chart.suppressed_row").to_string(),
+        suppressed_line: t.get("evidence.chart.suppressed_line").to_string(),
+        decimal_comma: t.lang != crate::i18n::Lang::En,
+    }
+}
+
+/// The rates chart and the survival chart in the page's words, with their tables.
+pub(crate) fn charts_in_words(
+    report: &evidence::reoffending::Report,
+    curves: &[evidence::survival::Curve],
+    t: &Texts,
+) -> ((String, HtmlTable), (String, HtmlTable)) {
+    let words = chart_words(&report.definition, t);
+    let rates = evidence::svg::rates_chart_in(report, DEFAULT_MIN_CELL, &words);
+    let survival = evidence::svg::survival_chart_in(curves, EVERY_DAYS, DEFAULT_MIN_CELL, &words);
+    let rates_caption = words.rates_title.clone().unwrap_or_default();
+    let survival_caption = words.survival_title.clone().unwrap_or_default();
+    (
+        (rates.svg, HtmlTable::in_words(&rates.table, rates_caption, t)),
+        (survival.svg, HtmlTable::in_words(&survival.table, survival_caption, t)),
+    )
 }
 
 struct Section {
@@ -212,21 +272,20 @@ async fn index(State(state): State<AppState>, Member(me, context): Member) -> Re
 fn sections(data: &Dataset, m: &Measure, by: GroupBy, t: &Texts, csv_base: &str, query: &str) -> Vec<Section> {
     let definition = MeasureQuery::definition(m);
     let report = evidence::reoffending::reoffending(data, definition, by);
-    let rates = evidence::svg::rates_chart(&report, DEFAULT_MIN_CELL);
     let times = evidence::survival::survival_times(data, definition, by);
     let curves = evidence::survival::curves(&times);
-    let survival = evidence::svg::survival_chart(&curves, EVERY_DAYS, DEFAULT_MIN_CELL);
+    let ((rates_svg, rates_table), (survival_svg, survival_table)) = charts_in_words(&report, &curves, t);
     vec![
         Section {
             heading: t.get("evidence.rates.heading").to_string(),
-            svg: rates.svg,
-            table: HtmlTable::from(&rates.table),
+            svg: rates_svg,
+            table: rates_table,
             csv_url: format!("{csv_base}/data.csv?{query}"),
         },
         Section {
             heading: t.get("evidence.survival.heading").to_string(),
-            svg: survival.svg,
-            table: HtmlTable::from(&survival.table),
+            svg: survival_svg,
+            table: survival_table,
             csv_url: format!("{csv_base}/survival.csv?{query}"),
         },
     ]

@@ -21,12 +21,14 @@ use store::evidence::whatworks::{WorkGrouping, WorkSubject, WorkWhen};
 use uuid::Uuid;
 
 /// Whose work a member may see in aggregate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Reach {
     /// Analysts: every group.
     Everything,
     /// A process manager: the persons whose plans their Safety House (agency) activated.
     SafetyHouse(Uuid),
+    /// A ZSM location (its code): the work decided there (the public value report's).
+    Location(String),
 }
 
 /// The member's reach, or 403 for a member who may see no aggregates.
@@ -77,6 +79,9 @@ pub(crate) async fn answer(state: &AppState, reach: Reach, by: WorkGrouping, as_
     let data: Arc<Dataset> = state.evidence().extract().await.map_err(internal)?;
     let mut events = store.derived_events(by).await.map_err(internal)?;
     let links = store.person_links().await.map_err(internal)?;
+    if let Reach::Location(code) = &reach {
+        events.retain(|e| e.place.as_deref() == Some(code.as_str()));
+    }
     if let Reach::SafetyHouse(agency) = reach {
         let own: BTreeSet<Uuid> = store.persons_planned_by(agency).await.map_err(internal)?;
         events.retain(|e| matches!(&e.subject, WorkSubject::Person(p) if own.contains(p)));

@@ -2,8 +2,8 @@
 //! words, the chart beside its data table, the survival curves, and each matched comparison
 //! with its balance before and after matching and the caveats that apply.
 
+use super::HtmlTable;
 use super::whatworks::{GROUPINGS, Reach, answer, as_of, parse_by, reach};
-use super::{EVERY_DAYS, HtmlTable};
 use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
@@ -168,6 +168,20 @@ fn group_view(g: &GroupResult, t: &Texts) -> GroupView {
     view
 }
 
+/// Disposal groups (codes such as `penalty_order`) in the words of the pack that defines them.
+fn in_pack_words(state: &AppState, answer: &mut super::whatworks::Answer, t: &Texts) {
+    let words = |code: &str| super::public_value::disposal_words(state, code, *t);
+    for g in &mut answer.groups {
+        g.group = words(&g.group);
+    }
+    for g in &mut answer.report.groups {
+        g.group = words(&g.group);
+    }
+    for c in &mut answer.curves {
+        c.group = words(&c.group);
+    }
+}
+
 async fn page(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -177,9 +191,12 @@ async fn page(
     let t = context.texts;
     let by = parse_by(&query.by)?;
     let as_of = as_of(&state, &query.as_of).await?;
-    let answer = answer(&state, reach, by, as_of).await?;
-    let rates = evidence::svg::rates_chart(&answer.report, DEFAULT_MIN_CELL);
-    let survival = evidence::svg::survival_chart(&answer.curves, EVERY_DAYS, DEFAULT_MIN_CELL);
+    let mut answer = answer(&state, reach.clone(), by, as_of).await?;
+    if by == WorkGrouping::Disposal {
+        in_pack_words(&state, &mut answer, &t);
+    }
+    let ((rates_svg, rates_table), (survival_svg, survival_table)) =
+        super::charts_in_words(&answer.report, &answer.curves, &t);
     let d = answer.definition;
     let page = WhatWorksPage {
         page: Page::new(&context, t.get("whatworks.title")),
@@ -191,10 +208,10 @@ async fn page(
         as_of: format_day(as_of),
         own_only: reach != Reach::Everything,
         empty: answer.groups.is_empty(),
-        rates_svg: rates.svg,
-        rates_table: HtmlTable::from(&rates.table),
-        survival_svg: survival.svg,
-        survival_table: HtmlTable::from(&survival.table),
+        rates_svg,
+        rates_table,
+        survival_svg,
+        survival_table,
         groups: answer.groups.iter().map(|g| group_view(g, &t)).collect(),
         unlinked: if answer.unlinked > 0 {
             t.fill("whatworks.unlinked", &[("count", &answer.unlinked.to_string())])

@@ -2,6 +2,7 @@
 //! printable version for the person, "my tasks", "my agency's tasks" and the weekly review.
 //! Handlers parse the form into a `PlanAction`, call `Plans`, and go on or show the form again.
 
+mod outcomes;
 mod views;
 
 use crate::AppState;
@@ -73,6 +74,8 @@ struct PlanPage {
     held: Vec<(String, String)>,
     /// The latest case conference that discussed the person, as the viewer may see it.
     conference: Option<ConferenceOutcome>,
+    /// The proven offences since the plan started, at the re-evaluation.
+    outcomes: Option<outcomes::OutcomesView>,
     errors: ErrorList,
     posted: Posted,
 }
@@ -156,7 +159,12 @@ async fn plan_page(
                 analysis: minutes.analysis,
             })
         });
+    let outcomes = match &file.plan {
+        Some(stored) => outcomes::outcomes(state, me, id, &stored.plan, today, t).await?,
+        None => None,
+    };
     Ok(PlanPage {
+        outcomes,
         warnings,
         in_force,
         held,

@@ -284,6 +284,12 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/meetings.rs", "GET", "/v1/meetings/{meeting}", Need::CaseRules("api_meetings.rs")),
     ("api/triage.rs", "GET", "/v1/triage", Need::Role(Permission::TriageConference)),
     ("api/triage.rs", "POST", "/v1/people/{id}/conference-requests", Need::Person(Permission::RequestConference)),
+    // The public value report (issue 21): analysts every scope, a process manager their own
+    // Safety House and locations, a municipality officer their partner Safety Houses, others
+    // 403 (walked in public_value.rs).
+    ("evidence/public_value_page.rs", "GET", "/evidence/public-value", Need::CaseRules("public_value.rs")),
+    ("evidence/public_value_page.rs", "GET", "/evidence/public-value/data.csv", Need::CaseRules("public_value.rs")),
+    ("api/public_value.rs", "GET", "/v1/evidence/public-value", Need::CaseRules("public_value.rs")),
 ];
 
 /// Where a file's routes are mounted.

@@ -53,3 +53,6 @@ mod zsm_referral;
 mod zsm_sections;
 // What works (issue 21).
 mod whatworks;
+// The public value report (issue 21).
+mod plan_outcomes;
+mod public_value;

@@ -14,6 +14,7 @@ mod action;
 mod change;
 mod events;
 mod lists;
+mod outcomes;
 
 pub use action::*;
 pub use change::Seen;
