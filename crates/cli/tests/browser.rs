@@ -119,6 +119,16 @@ fn custody_journey_in_headless_chromium_with_axe() {
     run_journey("custody_journey.mjs");
 }
 
+/// The mayor's measures and the cohorts (issue 17, items 18–21): the municipality is refused a
+/// second identical exclusion order and an extension without advice, probation may only
+/// propose, victim support reads the victim's part in the safety plan, the police read the
+/// order, and the process manager sees why each cohort member is in and deselects one with a
+/// reason.
+#[test]
+fn measures_journey_in_headless_chromium_with_axe() {
+    run_journey("measures_journey.mjs");
+}
+
 /// Starts `desist demo` on a free port and runs `tests/browser/{script}` against it.
 fn run_journey(script: &str) {
     let required = std::env::var("DESIST_BROWSER_TESTS").ok();

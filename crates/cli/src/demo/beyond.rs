@@ -370,7 +370,12 @@ async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<
         city: "Amsterdam".into(),
         phone: String::new(),
         email: String::new(),
-        identifiers: Vec::new(),
+        // His BSN links him to the police record extract, where he is a very active prolific
+        // offender (`cohorts.rs`).
+        identifiers: vec![domain::people::IdentifierInput {
+            kind: "bsn".into(),
+            value: super::cohorts::SHOPLIFTER_BSN.into(),
+        }],
     };
     let person = seeder.person(input).await?;
     seeder.screen(person, &[1, 2, 1, 3, 2, 1], 0, "Dakloos sinds scheiding; drinkt dagelijks; schulden").await?;

@@ -233,6 +233,11 @@ async fn register(
                 given_names: given.into(),
                 birth_date: born.into(),
                 sex: ["M", "F"][n % 2].into(),
+                // The PNC id links the detainee to the IOM hub's offence extract (`cohorts.rs`).
+                identifiers: vec![domain::people::IdentifierInput {
+                    kind: "pnc".into(),
+                    value: super::cohorts::detainee_pnc(n),
+                }],
                 ..Default::default()
             },
             &TeamEntryInput {

@@ -7,6 +7,8 @@
 //! rules and leaves the same audit trail as real use.
 
 mod beyond;
+// Cohort decisions (issue 17, item 21).
+mod cohorts;
 mod custody;
 mod directory;
 // Interventions (issue 19).
@@ -65,6 +67,8 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     // The demo is served over plain HTTP on this machine.
     config.secure_cookies = false;
     config.pack = DEMO_PACK.into();
+    // Both partnerships' cohorts, each over its own area of the one offence record.
+    config.cohort_rules.extend(cohorts::area_rules());
     let store = Store::connect(&config.database_url, config.max_connections).await?;
     let now = clock.now();
     let cast = seed_directory(&store, now).await?;
@@ -86,6 +90,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let record = evidence::seed_evidence(&store, &cast, &table, now).await?;
     // The public value report: help after the ZSM table (issue 21).
     beyond::seed_help_after_the_table(&store, &cast, now).await?;
+    let cohorts = cohorts::seed_cohorts(&store, &cast, &people, now).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",
@@ -109,6 +114,10 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     println!(
         "what works: {} settled ZSM cases and {} plans from two to four years ago, and an offence record of {} persons",
         record.cases, record.plans, record.record_persons
+    );
+    println!(
+        "cohorts: {} with members and {} decisions on police intelligence, at /cohorts (procesregisseur, iomlead)",
+        cohorts.rules, cohorts.decisions
     );
     if args.no_serve {
         return Ok(());

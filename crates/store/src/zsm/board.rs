@@ -33,10 +33,27 @@ pub(super) const BOARD_COLUMNS: &str = "c.id, c.version, p.family_name, p.given_
 pub(super) const ON_TEAM: &str = "EXISTS (SELECT 1 FROM team_entry te WHERE te.person_id = c.suspect_id \
      AND te.agency_id = $2 AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $3))";
 
+/// Raises a location's board generation in the slot of the writing connection (migration
+/// 0055): on PostgreSQL the server process's id picks one of 64 slots, so concurrent writes at
+/// one location (each on its own connection) lock different rows and their commits are not
+/// queued one behind the other; SQLite has one writer at a time and keeps one slot.
+pub(crate) const RAISE_SLOT_POSTGRES: &str = "INSERT INTO zsm_board_slot (location, slot, generation) \
+     VALUES ($1, pg_backend_pid() % 64, 1) \
+     ON CONFLICT (location, slot) DO UPDATE SET generation = zsm_board_slot.generation + 1";
+pub(crate) const RAISE_SLOT_SQLITE: &str = "INSERT INTO zsm_board_slot (location, slot, generation) VALUES ($1, 0, 1) \
+     ON CONFLICT (location, slot) DO UPDATE SET generation = zsm_board_slot.generation + 1";
+
+/// A board's generation: the location's own column (raised for every board at once by bulk
+/// loads) plus its slots. Every part only grows, so the sum moves with every committed change.
+const BOARD_GENERATION: &str = "SELECT l.board_generation + \
+     (SELECT CAST(COALESCE(SUM(s.generation), 0) AS BIGINT) FROM zsm_board_slot s WHERE s.location = l.code) \
+     FROM zsm_location l WHERE l.code = $1";
+
 /// Raises the board generation of every location where `$person` is the suspect of a case,
 /// inside the transaction of a change to one of their cases, their team or their name. One
-/// location at a time, in code order, so that two transactions raising the same locations
-/// take PostgreSQL's row locks in the same order and cannot deadlock.
+/// location at a time, in code order, and always in the connection's one slot, so that two
+/// transactions raising the same locations take PostgreSQL's row locks in the same order and
+/// cannot deadlock.
 macro_rules! touch_boards_of_suspect {
     ($tx:ident, $person:expr) => {{
         let person: uuid::Uuid = $person;
@@ -46,12 +63,10 @@ macro_rules! touch_boards_of_suspect {
                 .fetch_all(&mut *$tx)
                 .await
                 .map_err($crate::db_error)?;
+        let raise =
+            $crate::spelled(&*$tx, $crate::zsm::board::RAISE_SLOT_SQLITE, $crate::zsm::board::RAISE_SLOT_POSTGRES);
         for location in locations {
-            sqlx::query("UPDATE zsm_location SET board_generation = board_generation + 1 WHERE code = $1")
-                .bind(location)
-                .execute(&mut *$tx)
-                .await
-                .map_err($crate::db_error)?;
+            sqlx::query(raise).bind(location).execute(&mut *$tx).await.map_err($crate::db_error)?;
         }
     }};
 }
@@ -128,8 +143,7 @@ impl Store {
         today: Date,
         decided_since: Timestamp,
     ) -> StoreResult<Vec<BoardCase>> {
-        let sql = "SELECT board_generation FROM zsm_location WHERE code = $1";
-        let Some((generation,)) = self.read_optional::<(i64,)>(sql, params![location]).await? else {
+        let Some((generation,)) = self.read_optional::<(i64,)>(BOARD_GENERATION, params![location]).await? else {
             return Ok(Vec::new());
         };
         let key = (*agency.as_uuid(), location.to_string());

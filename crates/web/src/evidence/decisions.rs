@@ -17,8 +17,11 @@ use axum::routing::{get, post};
 use domain::access::Permission;
 use domain::audit::{AuditAction, AuditEntry, AuditLog};
 use domain::cohort::service::DecisionInput;
+use domain::directory::DirectoryStore;
 use evidence::date::{Day, format_day, parse_date_arg};
 use evidence::membership::{Override, OverrideKind};
+use evidence::rules::{Expr, Value};
+use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -60,11 +63,51 @@ fn applying<'a>(overrides: &'a [Override], person: &str, day: Day) -> Option<&'a
     overrides.iter().rev().find(|o| o.person_id == person && o.from <= day && o.until.is_none_or(|u| day < u))
 }
 
-fn decided_why(t: &Texts, o: &Override) -> String {
-    t.fill(
-        "cohort_decision.why.decided",
-        &[("reason", &o.reason), ("by", &o.decided_by), ("from", &format_day(o.from))],
-    )
+fn decided_why(t: &Texts, o: &Override, deciders: &HashMap<String, String>) -> String {
+    let by = deciders.get(&o.decided_by).unwrap_or(&o.decided_by);
+    t.fill("cohort_decision.why.decided", &[("reason", &o.reason), ("by", by), ("from", &format_day(o.from))])
+}
+
+/// What each of a rule's counts counts, in the order the evaluator computes them (one per
+/// `count(…)` or `sum(seriousness, …)`, depth first), as the rule writes it: the reader sees
+/// `count(proven, within 5y): 14` rather than a bare list of numbers.
+fn count_labels(expr: &Expr, labels: &mut Vec<String>) {
+    match expr {
+        Expr::Or(parts) | Expr::And(parts) => parts.iter().for_each(|p| count_labels(p, labels)),
+        Expr::Not(inner) => count_labels(inner, labels),
+        Expr::Compare { value: Value::Count(filter), .. } => labels.push(in_years(&format!("count({filter})"))),
+        Expr::Compare { value: Value::SumSeriousness(filter), .. } => {
+            labels.push(in_years(&format!("sum(seriousness, {filter})")))
+        }
+        Expr::Compare { value: Value::Age, .. } | Expr::In { .. } => {}
+    }
+}
+
+/// A period of whole years as rules write it (`within 5y`), not in the months the canonical
+/// form counts (`within 60m`), so a count reads as the rule above it.
+fn in_years(label: &str) -> String {
+    let Some((head, rest)) = label.split_once("within ") else { return label.to_string() };
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let after = &rest[digits.len()..];
+    match (digits.parse::<u32>(), after.strip_prefix('m')) {
+        (Ok(months), Some(tail)) if months > 0 && months % 12 == 0 && months != 12 => {
+            format!("{head}within {}y{tail}", months / 12)
+        }
+        _ => label.to_string(),
+    }
+}
+
+/// The members who decided, by username (as overrides keep them), with their names.
+async fn decider_names(state: &AppState, overrides: &[Override]) -> Result<HashMap<String, String>, WebError> {
+    let mut names = HashMap::new();
+    for o in overrides {
+        if !names.contains_key(&o.decided_by)
+            && let Some(found) = state.store.credentials(&o.decided_by).await?
+        {
+            names.insert(o.decided_by.clone(), found.member.display_name);
+        }
+    }
+    Ok(names)
 }
 
 async fn page(
@@ -94,22 +137,29 @@ async fn page(
     let day = today(state)?;
     let history = evidence::membership::history(&data, &compiled, &[day], &overrides);
     let mut evaluator = compiled.evaluator(&data, day);
+    let mut labels = Vec::new();
+    count_labels(&expr, &mut labels);
+    let deciders = decider_names(state, &overrides).await?;
     let members: Vec<MemberRow> = history
         .members
         .iter()
         .take(SHOWN)
         .map(|person| {
             let why = match applying(&overrides, person, day) {
-                Some(o) if o.kind == OverrideKind::Select => decided_why(&t, o),
+                Some(o) if o.kind == OverrideKind::Select => decided_why(&t, o, &deciders),
                 _ => {
                     let counts = data
                         .find_person(person)
                         .map(|p| evaluator.counts(p))
                         .unwrap_or_default()
                         .iter()
-                        .map(|n| t.number(*n))
+                        .enumerate()
+                        .map(|(k, n)| match labels.get(k) {
+                            Some(label) => format!("{label}: {}", t.number(*n)),
+                            None => t.number(*n),
+                        })
                         .collect::<Vec<_>>()
-                        .join(", ");
+                        .join("; ");
                     t.fill("cohort_decision.why.rule", &[("counts", &counts)])
                 }
             };
@@ -119,7 +169,7 @@ async fn page(
     let mut deselected: Vec<MemberRow> = Vec::new();
     for o in overrides.iter().filter(|o| o.kind == OverrideKind::Deselect) {
         if applying(&overrides, &o.person_id, day).is_some_and(|now| std::ptr::eq(now, o)) {
-            deselected.push(MemberRow { person: o.person_id.clone(), why: decided_why(&t, o) });
+            deselected.push(MemberRow { person: o.person_id.clone(), why: decided_why(&t, o, &deciders) });
         }
     }
     let audit = AuditEntry::new(&me.actor, now, None, AuditAction::Read, what, "role: process_manager");
@@ -153,8 +203,12 @@ struct RulesPage {
 /// The rules whose cohorts the process manager may decide on.
 async fn rules(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
     domain::service::require(&me.actor, Permission::SelectCohort)?;
+    // The rules of the member's own jurisdiction (an IOM lead in Knowsley is not offered the
+    // Dutch rules), and the deployment's rules that name none.
+    let pack = state.member_pack(&me.actor).await?;
     let rules = evidence::rules::known_rules(&state.config.cohort_rules)
         .into_iter()
+        .filter(|r| r.jurisdiction.is_empty() || r.jurisdiction == pack.code || r.jurisdiction == "local")
         .map(|r| RuleLink { name: r.name, expression: r.expression })
         .collect();
     ok(&RulesPage { page: Page::new(&context, context.texts.get("nav.cohorts")), rules })
@@ -182,4 +236,20 @@ async fn decide(
     };
     let result = state.cohort_decisions().decide(&me.actor, &rule, &input).await.map(|_| format!("/cohorts/{rule}"));
     after_post(result, context.texts, |errors| page(&state, &me, &context, &rule, errors, input)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_years;
+
+    #[test]
+    fn counts_read_in_the_years_the_rule_is_written_in() {
+        assert_eq!(in_years("count(proven, within 60m)"), "count(proven, within 5y)");
+        assert_eq!(in_years("count(proven, within 12m)"), "count(proven, within 12m)");
+        assert_eq!(
+            in_years("count(proven, type in (theft), within 18m)"),
+            "count(proven, type in (theft), within 18m)"
+        );
+        assert_eq!(in_years("count(any)"), "count(any)");
+    }
 }

@@ -269,13 +269,13 @@ async fn measures_page(
                     &[
                         ("initial", &r.initial_days.to_string()),
                         ("max", &r.max_total_days.to_string()),
-                        ("statute", &r.statute),
+                        ("statute", r.statute_in(t.lang.pack())),
                     ],
                 )
             })
             .unwrap_or_default(),
         impose_hint: t.fill("order.impose_hint", &[("name", &name)]),
-        ban_statute: here.beyond.area_ban.as_ref().map(|r| r.statute.clone()).unwrap_or_default(),
+        ban_statute: here.beyond.area_ban.as_ref().map(|r| r.statute_in(t.lang.pack()).to_string()).unwrap_or_default(),
         can_manage: me.actor.can(Permission::ManagePlan),
         can_decide: me.actor.can(Permission::DecideMayorMeasure),
         can_propose: me.actor.can(Permission::ProposeMayorMeasure),

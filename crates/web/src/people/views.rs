@@ -273,6 +273,14 @@ fn translate_once<'a>(
 /// English (it is the record), so the phrases the use cases write are read back through the
 /// catalogue, with the codes inside them (a partner, a legal basis, a referral reason) in words.
 pub fn audit_what(text: &str, t: Texts) -> String {
+    // A board or obligations list names its location by code, the rest of the phrase is words.
+    for (prefix, key) in [("ZSM board ", "audit.what.zsm_board"), ("ZSM obligations ", "audit.what.zsm_obligations")] {
+        if let Some(location) = text.strip_prefix(prefix)
+            && !location.contains(' ')
+        {
+            return t.fill(key, &[("location", location)]);
+        }
+    }
     if let Some(rest) = text.strip_prefix("ZSM case ") {
         let (_, detail) = rest.split_once(": ").unwrap_or((rest, ""));
         let case = t.get("audit.what.zsm_case");
@@ -283,6 +291,15 @@ pub fn audit_what(text: &str, t: Texts) -> String {
             t.fill("audit.what.zsm_referred", &[("reason", reason)])
         } else if detail.is_empty() {
             return case.to_string();
+        } else if let Some(obligation) = detail.strip_prefix("breach of obligation ") {
+            t.fill("audit.what.zsm_breach", &[("obligation", obligation)])
+        } else if let Some((extension, clock)) =
+            detail.strip_prefix("extension ").and_then(|rest| rest.split_once(" of "))
+        {
+            let (extension, clock) = (clock_words(extension, t), clock_words(clock, t));
+            t.fill("audit.what.zsm_extension", &[("extension", &extension), ("clock", &clock)])
+        } else if let Some(clock) = detail.strip_prefix("order ") {
+            t.fill("audit.what.zsm_order", &[("clock", &clock_words(clock, t))])
         } else {
             t.coded("audit.what", detail)
         };
@@ -300,6 +317,28 @@ pub fn audit_what(text: &str, t: Texts) -> String {
         return t.fill("audit.what.team_added", &[("agency", agency), ("basis", &t.coded("audit.basis", basis))]);
     }
     t.coded("audit.what", text)
+}
+
+/// A clock's or an extension's name from the shipped packs in the reader's language (audit
+/// entries keep the code), else the code as it is.
+fn clock_words(code: &str, t: Texts) -> String {
+    use domain::jurisdiction::{SHIPPED_PACKS, shipped_pack};
+    let named = |(nl, en, it): (&str, &str, &str)| match t.lang {
+        crate::i18n::Lang::Nl => nl.to_string(),
+        crate::i18n::Lang::En => en.to_string(),
+        crate::i18n::Lang::It => it.to_string(),
+    };
+    for pack in SHIPPED_PACKS.iter().filter_map(|(name, _)| shipped_pack(name).ok()) {
+        for clock in &pack.clocks {
+            if clock.code.as_str() == code {
+                return named((&clock.name_nl, &clock.name_en, &clock.name_it));
+            }
+            if let Some(extension) = clock.extensions.iter().find(|e| e.code.as_str() == code) {
+                return named((&extension.name_nl, &extension.name_en, &extension.name_it));
+            }
+        }
+    }
+    code.to_string()
 }
 
 #[cfg(test)]
@@ -322,5 +361,61 @@ mod audit_what_tests {
         let team = audit_what("team: added agency OM (statutory_task: art. 9 Sv)", nl);
         assert_eq!(team, "Team: OM toegevoegd (Wettelijke taak: art. 9 Sv)");
         assert!(!audit_what("screening of 11 life domains on 2026-11-22", nl).contains("life domains"));
+    }
+
+    /// Every phrase the ZSM use cases and pages write as an audit entry's "what" (issue 17,
+    /// item 22) reads in Dutch and Italian without an English word of it left.
+    #[test]
+    fn every_zsm_audit_phrase_is_translated() {
+        let case = "ZSM case 01a24438-151f-7cc9-b286-d649b8fb4a37";
+        let phrases = [
+            "ZSM decision record".to_string(),
+            "ZSM decision form".into(),
+            "ZSM case page".into(),
+            "ZSM board zsm-utrecht".into(),
+            "ZSM obligations zsm-utrecht".into(),
+            "ZSM obligations on the measures page".into(),
+            "ZSM intake: suspect".into(),
+            format!("{case}: lawyer recorded"),
+            format!("{case}: decision"),
+            format!("{case}: amendment"),
+            format!("{case}: prior record"),
+            format!("{case}: referred without decision"),
+            format!("{case}: decision maintained after breach"),
+            format!("{case}: breach of obligation 01a24438-151f-7cc9-b286-d649b8fb4a38"),
+            format!("{case}: order inverzekeringstelling"),
+            format!("{case}: extension identity of ophouden_voor_onderzoek"),
+            format!("{case}: police contribution"),
+        ];
+        let english = [
+            "record",
+            "form",
+            "page",
+            "board",
+            "obligations",
+            "measures",
+            "suspect",
+            "lawyer",
+            "decision",
+            "amendment",
+            "prior",
+            "referred",
+            "maintained",
+            "breach",
+            "order",
+            "extension",
+            "section",
+            "case",
+            "identity",
+            "ophouden_voor_onderzoek",
+        ];
+        for lang in [Lang::Nl, Lang::It] {
+            for phrase in &phrases {
+                let read = audit_what(phrase, Texts::new(lang));
+                let words: Vec<&str> = read.split(|c: char| !(c.is_alphanumeric() || c == '_')).collect();
+                let left: Vec<&&str> = english.iter().filter(|w| words.contains(w)).collect();
+                assert!(left.is_empty(), "{lang:?}: {phrase:?} reads {read:?}, with English {left:?}");
+            }
+        }
     }
 }

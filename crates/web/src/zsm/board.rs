@@ -154,7 +154,8 @@ pub(super) async fn obligations_page(
                 kind: pack.obligation_kind(&m.obligation.kind).map(|k| named(k, t)).unwrap_or_default(),
                 period: format!("{} – {}", m.obligation.starts_on, m.obligation.ends_on),
                 details: m.obligation.details,
-                monitor: m.obligation.responsible_agency.to_string(),
+                // The agency kind in words ("Politie"), never its code (issue 17, item 22).
+                monitor: t.get(&format!("zsm.agency.{}", m.obligation.responsible_agency.as_str())).to_string(),
                 breaches: m.breaches,
                 may_record_breach: m.may_record_breach,
             },

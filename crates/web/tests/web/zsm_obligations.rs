@@ -59,6 +59,8 @@ async fn journey(t: Table) {
 
     // The police record a breach dated before the ban starts: refused, nothing recorded.
     let list = t.police.visit("/zsm/zsm-utrecht/obligations").await;
+    // Who monitors it is named in words, not by the agency kind's code (issue 17, item 22).
+    assert!(!list.body.contains(": police ·") && !list.body.contains(": probation ·"), "{}", list.body);
     let obligation = input_value(&list.body, "obligation");
     let v = input_value(&list.body, "version");
     let early = t

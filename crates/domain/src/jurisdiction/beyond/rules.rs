@@ -88,6 +88,28 @@ pub struct ExclusionOrderRules {
     /// given a help task joins the team of the person the help is for (`statute` when absent).
     #[serde(default)]
     pub help_statute: Option<String>,
+    /// `statute` explained in English and Italian for readers of those languages (the citation
+    /// itself stays as the law writes it); `statute` when absent.
+    #[serde(default)]
+    pub statute_en: Option<String>,
+    #[serde(default)]
+    pub statute_it: Option<String>,
+}
+
+impl ExclusionOrderRules {
+    /// The statute as a reader of `lang` should see it (issue 17, item 22).
+    pub fn statute_in(&self, lang: super::Lang) -> &str {
+        statute_in(&self.statute, self.statute_en.as_deref(), self.statute_it.as_deref(), lang)
+    }
+}
+
+/// `statute` in the pack's own language, else its English or Italian text when the pack has one.
+fn statute_in<'a>(statute: &'a str, en: Option<&'a str>, it: Option<&'a str>, lang: super::Lang) -> &'a str {
+    match lang {
+        super::Lang::En => en.unwrap_or(statute),
+        super::Lang::It => it.unwrap_or(statute),
+        super::Lang::Nl => statute,
+    }
 }
 
 impl ExclusionOrderRules {
@@ -115,4 +137,15 @@ impl ExclusionOrderRules {
 pub struct AreaBanRules {
     pub statute: String,
     pub warn_days_before_expiry: u16,
+    /// As for the exclusion order: `statute` explained in English and Italian.
+    #[serde(default)]
+    pub statute_en: Option<String>,
+    #[serde(default)]
+    pub statute_it: Option<String>,
+}
+
+impl AreaBanRules {
+    pub fn statute_in(&self, lang: super::Lang) -> &str {
+        statute_in(&self.statute, self.statute_en.as_deref(), self.statute_it.as_deref(), lang)
+    }
 }

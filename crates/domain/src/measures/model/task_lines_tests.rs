@@ -17,6 +17,8 @@ fn rules() -> ExclusionOrderRules {
         warn_days_before_expiry: 2,
         statute: "Wet tijdelijk huisverbod".into(),
         help_statute: None,
+        statute_en: None,
+        statute_it: None,
     }
 }
 
