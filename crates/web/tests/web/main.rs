@@ -53,3 +53,5 @@ mod zsm_referral;
 mod zsm_sections;
 // What works (issue 21).
 mod whatworks;
+// Life Change, a person's mentor and consent changes (issue 20).
+mod life_change;
