@@ -175,6 +175,8 @@ pub struct LiveSession {
     pub agency_name: String,
     /// The member's password was set by someone else: every page sends them to change it.
     pub must_change_password: bool,
+    /// The kind of the member's agency (who coordinates mentors: a mentoring agency's worker).
+    pub agency_kind: Option<AgencyKind>,
 }
 
 pub trait SessionStore: Send + Sync {

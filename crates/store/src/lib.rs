@@ -16,6 +16,8 @@ mod interventions;
 mod invitations;
 mod measures;
 mod mentoring;
+// Life Change and the mentor pipeline (issue 20).
+mod life_change;
 mod notifications;
 mod parsed;
 mod pg_read;

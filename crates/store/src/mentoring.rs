@@ -157,9 +157,49 @@ impl MentoringStore for Store {
         })
     }
 
+    async fn change_consent(
+        &self,
+        matched: &MentorMatch,
+        change: Uuid,
+        by: MemberId,
+        at: Timestamp,
+        audit: &[AuditEntry],
+    ) -> StoreResult<()> {
+        let state = to_json(matched)?;
+        // What the person consents to now: the items and the goals they share.
+        let consented = to_json(&serde_json::json!({"items": matched.consented, "shared_goals": matched.shared_goals}))?;
+        in_tx!(self, tx => {
+            sqlx::query("UPDATE mentor_match SET state = $1 WHERE id = $2")
+                .bind(&state)
+                .bind(matched.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            sqlx::query(
+                "INSERT INTO mentor_consent_change (id, match_id, person_id, consented, changed_by, changed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(change)
+            .bind(matched.id)
+            .bind(matched.person.0)
+            .bind(&consented)
+            .bind(by.0)
+            .bind(Instant(at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            for entry in audit {
+                insert_audit!(tx, entry);
+            }
+        });
+        Ok(())
+    }
+
     async fn add_shift(&self, shift: &Shift) -> StoreResult<()> {
         in_tx!(self, tx => {
-            sqlx::query("INSERT INTO helpline_shift (id, agency_id, member_id, name, starts_at, ends_at, phone) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            sqlx::query("INSERT INTO helpline_shift (id, agency_id, member_id, name, starts_at, ends_at, phone) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (id) DO UPDATE SET member_id = excluded.member_id, name = excluded.name, \
+                         starts_at = excluded.starts_at, ends_at = excluded.ends_at, phone = excluded.phone")
                 .bind(shift.id)
                 .bind(shift.agency.0)
                 .bind(shift.member.0)

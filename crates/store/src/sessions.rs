@@ -91,6 +91,7 @@ read_row_struct! {
         roles: String,
         agency_name: String,
         must_change_password: bool,
+        agency_kind: String,
     }
 }
 
@@ -251,7 +252,7 @@ impl Store {
         // whose session is not in memory.
         let sql = format!(
             "SELECT {SESSION_COLUMNS}, m.id AS member_id, m.agency_id, \
-             m.username, m.display_name, m.roles, a.name AS agency_name, m.must_change_password \
+             m.username, m.display_name, m.roles, a.name AS agency_name, m.must_change_password, a.kind AS agency_kind \
              FROM session s JOIN member m ON m.id = s.member_id JOIN agency a ON a.id = m.agency_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT m.disabled"
         );
@@ -271,6 +272,7 @@ impl Store {
             },
             agency_name: row.agency_name,
             must_change_password: row.must_change_password,
+            agency_kind: row.agency_kind.parse().ok(),
         }))
     }
 

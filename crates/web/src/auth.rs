@@ -66,6 +66,8 @@ pub struct SignedIn {
     /// The password was set by someone else: until it is changed, every page sends the member
     /// to `/account/password` and the API refuses with 403 (`load_session`).
     pub must_change_password: bool,
+    /// The kind of the member's agency; `None` for a partner system's API key.
+    pub agency_kind: Option<domain::directory::AgencyKind>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
@@ -137,7 +139,7 @@ fn client_address(request: &Request, proxies: &TrustedProxies) -> String {
 
 async fn signed_in(state: &AppState, token: &str, by_bearer: bool, api: bool) -> Result<Option<SignedIn>, WebError> {
     let token_hash = hash_token(token);
-    let Some(LiveSession { session, member, agency_name, must_change_password }) =
+    let Some(LiveSession { session, member, agency_name, must_change_password, agency_kind }) =
         state.store.session(&token_hash, state.clock.now()).await?
     else {
         // A partner system's API key, as a bearer token on the API only.
@@ -152,6 +154,7 @@ async fn signed_in(state: &AppState, token: &str, by_bearer: bool, api: bool) ->
                     token_hash,
                     failed_attempts: None,
                     must_change_password: false,
+                    agency_kind: None,
                 }));
             }
         }
@@ -170,6 +173,7 @@ async fn signed_in(state: &AppState, token: &str, by_bearer: bool, api: bool) ->
         token_hash,
         failed_attempts: session.failed_attempts,
         must_change_password,
+        agency_kind,
     }))
 }
 

@@ -100,7 +100,10 @@ impl Page {
         let keeps_funds =
             has_role(&[Role::ProbationOfficer, Role::ProviderWorker, Role::MunicipalityOfficer, Role::ProcessManager]);
         let mentors = has_role(&[Role::Mentor]);
-        let coordinates_mentors = has_role(&[Role::ProviderWorker]);
+        // Only a mentoring agency's worker coordinates mentors, not every provider's.
+        let coordinates_mentors = context.signed_in.as_ref().is_some_and(|s| {
+            s.agency_kind.is_some_and(|kind| domain::mentoring::workflow::coordinates_mentors(&s.actor, kind))
+        });
         // What works: analysts, and a Safety House's process manager for their own caseload.
         let evaluates = context.signed_in.as_ref().is_some_and(|s| crate::evidence::whatworks::reach(s).is_ok());
         let unread = context.unread.unwrap_or(0);

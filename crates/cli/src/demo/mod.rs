@@ -15,6 +15,8 @@ mod directory;
 mod evidence;
 mod funds;
 mod interventions;
+// Life Change and the mentor pipeline (issue 20).
+mod life_change;
 mod measures;
 mod people;
 mod zsm;
@@ -87,6 +89,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let custody = custody::seed_custody(&store, cast.actor("beheer"), now).await?;
     let help = interventions::seed_interventions(&store, &cast, now, beyond.shoplifter).await?;
     let funded = funds::seed_funds(&store, &cast, &people, beyond.shoplifter, now).await?;
+    let life_change = life_change::seed_life_change(&store, &cast, &people, beyond.shoplifter, now).await?;
     let record = evidence::seed_evidence(&store, &cast, &table, now).await?;
     // The public value report: help after the ZSM table (issue 21).
     beyond::seed_help_after_the_table(&store, &cast, now).await?;
@@ -147,6 +150,11 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
              waiting for approval at /funds (goedkeurder); the mentor's {} mentees at /mentor (mentor), the \
              coordinator's list at /mentoring (mentorcoordinator).",
             funded.funds, beyond.shoplifter, funded.mentees
+        );
+        println!(
+            "Life Change: {} groups, one in week 4, and {} graduates in mentor training at /life-change \
+             (mentorcoordinator).",
+            life_change.cohorts, life_change.in_training
         );
         println!("Stop with Ctrl-C.");
     })

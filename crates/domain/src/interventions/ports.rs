@@ -2,6 +2,9 @@
 //! with their history rows, audit entries and outbox events in one transaction, the queues the
 //! expected wait is computed from, unmet need and provider webhooks.
 
+// Community networks (issue 20, lifechange branch).
+pub mod community;
+
 use super::model::{Intervention, Load, Referral, ReferralStatus, UnmetKey, UnmetNeed};
 use super::workflow::Transitions;
 use crate::audit::AuditEntry;

@@ -20,3 +20,6 @@ pub use workflow::*;
 
 #[cfg(test)]
 mod workflow_tests;
+// Life Change and the mentor pipeline.
+#[cfg(test)]
+mod life_change_tests;

@@ -1,6 +1,8 @@
 //! The values of mentoring: a mentor's profile, a match with the person's consent, a contact,
 //! a helpline shift.
 
+pub mod life_change;
+
 use crate::ids::{AgencyId, MemberId, PersonId};
 use jiff::Timestamp;
 use jiff::civil::Date;

@@ -3,13 +3,19 @@
 //! person, or an item not consented to, is refused and audited. Matches are recorded by a
 //! member of the person's team (with the person's consent) or the mentor's coordinator.
 
+pub mod consent;
+pub mod coordination;
+pub mod life_change;
+
 use crate::access::{Actor, Denial, Permission, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
+use crate::directory::DirectoryStore;
 use crate::ids::{MemberId, PersonId};
 use crate::mentoring::model::*;
-use crate::mentoring::ports::MentoringStore;
+use crate::mentoring::ports::{LifeChangeStore, MentoringStore};
 use crate::mentoring::workflow::{MentoringError, Wishes, may_match, on_call, overdue, suggestions};
+pub use crate::mentoring::workflow::coordinates_mentors;
 use crate::notifications::{Audience, Event, EventKind, Subject, SubjectKind};
 use crate::people::ports::PeopleStore;
 use crate::service::{RuleError, ServiceError, ServiceResult, authorise_person, today_in};
@@ -85,7 +91,17 @@ fn consent_basis(matched: &MentorMatch) -> String {
     format!("consent: mentor match {}", matched.id)
 }
 
-impl<S: MentoringStore + PeopleStore + AuditLog> Mentoring<'_, S> {
+impl<S: MentoringStore + LifeChangeStore + PeopleStore + AuditLog + DirectoryStore> Mentoring<'_, S> {
+    /// Refuses (and audits) anyone who does not coordinate mentors.
+    pub async fn coordinator(&self, actor: &Actor, what: &str) -> ServiceResult<()> {
+        let agencies = self.store.agencies().await?;
+        let kind = agencies.iter().find(|a| a.id == actor.agency_id).map(|a| a.kind);
+        if kind.is_some_and(|k| coordinates_mentors(actor, k)) {
+            return Ok(());
+        }
+        Err(self.deny(actor, None, what, Denial::RoleLacksPermission).await)
+    }
+
     pub fn today(&self) -> Date {
         today_in(self.clock, self.time_zone)
     }
@@ -168,8 +184,14 @@ impl<S: MentoringStore + PeopleStore + AuditLog> Mentoring<'_, S> {
         if mentor.is_none() {
             errors.push(FieldError::new("mentor", "error.mentoring.not_a_mentor"));
         }
+        // A Life Change participant's mentor is part of that programme unless said otherwise.
+        let default = if self.store.cohorts_of_person(person).await?.is_empty() {
+            Programme::Mentoring
+        } else {
+            Programme::LifeChange
+        };
         let programme =
-            Programme::parse(if input.programme.trim().is_empty() { "mentoring" } else { &input.programme });
+            if input.programme.trim().is_empty() { Some(default) } else { Programme::parse(&input.programme) };
         if programme.is_none() {
             errors.push(FieldError::new("programme", "error.mentoring.unknown_programme"));
         }
@@ -331,9 +353,7 @@ impl<S: MentoringStore + PeopleStore + AuditLog> Mentoring<'_, S> {
 
     /// The coordinator's list: the agency's active matches, overdue first.
     pub async fn coordinator_list(&self, actor: &Actor) -> ServiceResult<Vec<CoordinatorLine>> {
-        if !actor.roles.contains(&Role::ProviderWorker) {
-            return Err(self.deny(actor, None, "mentoring: coordinator", Denial::RoleLacksPermission).await);
-        }
+        self.coordinator(actor, "mentoring: coordinator").await?;
         let today = self.today();
         let matches: Vec<MentorMatch> =
             self.store.matches_of_agency(actor.agency_id).await?.into_iter().filter(|m| m.is_active(today)).collect();

@@ -1,6 +1,8 @@
 //! The rules of mentoring, pure: who may be matched, suggestions, the two-week contact rule,
 //! and who is on call.
 
+pub mod graduation;
+
 use crate::mentoring::model::{Contact, MentorMatch, MentorProfile, Shift};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -111,4 +113,9 @@ pub fn on_call(shifts: &[Shift], now: Timestamp) -> (Option<&Shift>, Option<&Shi
         .filter(|s| s.starts_at >= after && current.is_none_or(|c| c.id != s.id))
         .min_by_key(|s| s.starts_at);
     (current, next)
+}
+
+/// Who coordinates mentors: a provider worker of a mentoring agency (not any provider's worker).
+pub fn coordinates_mentors(actor: &crate::access::Actor, agency: crate::directory::AgencyKind) -> bool {
+    agency == crate::directory::AgencyKind::Mentoring && actor.roles.contains(&crate::access::Role::ProviderWorker)
 }

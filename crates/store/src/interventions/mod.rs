@@ -4,6 +4,8 @@
 //! lifecycle's transitions as rows, unmet need. Webhooks are in `webhooks.rs`.
 
 mod webhooks;
+// Community networks (issue 20, lifechange branch).
+mod community;
 
 use crate::audit::insert_audit;
 use crate::notifications::insert_events;

@@ -29,3 +29,5 @@ mod sign_in;
 mod zsm;
 // What works (issue 21).
 mod whatworks;
+// Mentoring and Life Change (issue 20).
+mod mentoring;

@@ -19,8 +19,12 @@ use domain::funds::service::{TransferInput, person_fund, spend_by_goal};
 use domain::funds::{Fund, FundId, Phase, Transfer, TransferId, TransferKind};
 use domain::ids::PersonId;
 
+// Opening a fund in the pages (lifechange branch).
+mod open;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(open::routes())
         .route("/people/{id}/fund", get(statement))
         .route("/people/{id}/fund/transfers", post(person_transfer))
         .route("/funds", get(funds))

@@ -30,8 +30,12 @@ use domain::interventions::{
 use serde::Deserialize;
 use views::*;
 
+// Community networks (issue 20, lifechange branch).
+mod community;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(community::routes())
         .route("/people/{id}/interventions", get(finder))
         .route("/people/{id}/referrals", post(refer))
         .route("/people/{id}/unmet-need", post(record_unmet))

@@ -17,8 +17,15 @@ use axum::routing::{get, post};
 use domain::mentoring::MenteeView;
 use domain::mentoring::service::ContactInput;
 
+pub mod coordination;
+pub mod life_change;
+pub mod matches;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(life_change::routes())
+        .merge(coordination::routes())
+        .merge(matches::routes())
         .route("/mentor", get(mentor))
         .route("/mentor/mentees/{id}/contacts", post(log_contact))
         .route("/mentoring", get(coordinator))

@@ -239,6 +239,8 @@ struct PersonPage {
     can_manage_team: bool,
     /// The member may register a case at a ZSM table (police): a link to intake for this person.
     can_register_zsm: bool,
+    /// The mentors' 24-hour helpline on call now (name, number), for a person with a mentor.
+    helpline: Option<(String, String)>,
 }
 
 const RECENT_AUDIT: u32 = 15;
@@ -285,6 +287,7 @@ async fn show(
         can_edit: me.actor.can(Permission::EditPerson),
         can_manage_team: me.actor.can(Permission::ManageTeam),
         can_register_zsm: may_register_zsm(&me.actor),
+        helpline: state.mentoring().helpline_for(id).await?.map(|s| (s.name, s.phone)),
     };
     ok(&page)
 }

@@ -56,3 +56,5 @@ mod whatworks;
 // The public value report (issue 21).
 mod plan_outcomes;
 mod public_value;
+// Life Change, a person's mentor and consent changes (issue 20).
+mod life_change;

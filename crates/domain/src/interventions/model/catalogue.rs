@@ -55,6 +55,10 @@ impl InterventionKind {
     }
 
     pub fn parse(code: &str) -> Option<Self> {
+        // Community networks (issue 20): "community" names the community activities too.
+        if code.trim() == "community" {
+            return Some(Self::CommunityActivity);
+        }
         Self::ALL.into_iter().find(|k| k.code() == code.trim())
     }
 }

@@ -6,6 +6,8 @@ mod referral;
 mod unmet;
 mod wait;
 
+// Community networks (issue 20, lifechange branch).
+pub mod community;
 pub use catalogue::*;
 pub use change_input::*;
 pub use referral::*;

@@ -2,6 +2,8 @@
 //! (kept by the provider's own members), referrals (`referrals.rs`), unmet need and the
 //! commissioners' report (`unmet.rs`), webhook subscriptions (`webhooks.rs`).
 
+// Community networks (issue 20, lifechange branch).
+pub mod community;
 mod events;
 mod referrals;
 mod unmet;
