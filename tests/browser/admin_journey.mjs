@@ -1,7 +1,9 @@
 // desist's administration journey (issue 18): the demo's administrator (`beheer`) opens
 // Administration from the menu, adds an agency, sends the location form with mistakes to see
 // the error summary (422), adds a location, a Safety House, a member without a password (whose
-// one-time password is shown once) and an API key; the new member signs in with the one-time
+// one-time password is shown once) and an API key; edits the agency (its contact), the location
+// (an agency joins its table), the Safety House (its quota) and the member (the hulpofficier
+// designation); the new member signs in with the one-time
 // password, is sent to change it first, and goes on. axe-core checks every page on the way.
 //
 //   node tests/browser/admin_journey.mjs http://127.0.0.1:8080
@@ -43,6 +45,21 @@ async function main() {
       return agency;
     });
 
+    await run('edit the agency: its contact, after a mistake named in the summary', async () => {
+      await clickAndNavigate(page, page.locator('#agencies a', { hasText: agency }));
+      await axeCheck(page, 'agency page');
+      await page.locator('#name').fill('');
+      const { final } = await clickAndNavigate(page, page.locator('main form[action^="/admin/agencies/"]:not([action$="/delete"]) button[type="submit"]'));
+      check(final.status() === 422, `expected 422, got ${final.status()}`);
+      check(/Naam/.test(await pageText(page.locator('.error-summary'))), 'the summary names the field');
+      await axeCheck(page, 'agency page with errors');
+      await page.locator('#name').fill(agency);
+      await page.locator('#contact').fill('zsm-noord@politie.example');
+      await clickAndNavigate(page, page.locator('main form[action^="/admin/agencies/"]:not([action$="/delete"]) button[type="submit"]'));
+      check((await pageText(page.locator('#agencies'))).includes('zsm-noord@politie.example'), 'the contact is not saved');
+      return 'zsm-noord@politie.example';
+    });
+
     await run('a location with mistakes shows the error summary', async () => {
       await page.goto(`${base}/admin/locations`);
       await axeCheck(page, 'locations');
@@ -65,6 +82,14 @@ async function main() {
       return 'Europe/Amsterdam';
     });
 
+    await run('edit the location: an agency joins its table', async () => {
+      await clickAndNavigate(page, page.locator(`#locations a[href="/admin/locations/zsm-noord-${suffix}"]`));
+      await axeCheck(page, 'location page');
+      await page.locator('fieldset input[type="checkbox"]').first().check();
+      await clickAndNavigate(page, page.locator('main form[action^="/admin/locations/"] button[type="submit"]'));
+      check(new URL(page.url()).pathname === '/admin/locations', `not back on the list: ${page.url()}`);
+    });
+
     await run('add a Safety House', async () => {
       await page.goto(`${base}/admin/safety-houses`);
       await axeCheck(page, 'safety houses');
@@ -74,6 +99,15 @@ async function main() {
       await page.locator('#triage_cutoff').fill('12:00');
       await clickAndNavigate(page, page.locator('form[action="/admin/safety-houses"] button[type="submit"]'));
       check((await pageText(page.locator('#safety-houses'))).includes(`Veiligheidshuis Noord ${suffix}`), 'not listed');
+    });
+
+    await run('edit the Safety House: eight persons a day', async () => {
+      await clickAndNavigate(page, page.locator('#safety-houses a', { hasText: `Veiligheidshuis Noord ${suffix}` }));
+      await axeCheck(page, 'safety house page');
+      await page.locator('#persons_per_day').fill('8');
+      await clickAndNavigate(page, page.locator('main form[action^="/admin/safety-houses/"] button[type="submit"]'));
+      const row = await pageText(page.locator('#safety-houses tr', { hasText: `Veiligheidshuis Noord ${suffix}` }));
+      check(/\b8\b/.test(row), `the quota is not saved: ${row}`);
     });
 
     await run('add a member without a password: a one-time password, once', async () => {
@@ -90,6 +124,13 @@ async function main() {
       await clickAndNavigate(page, page.locator('main a[href^="/admin/members/"]'));
       await axeCheck(page, 'member page');
       return `agent-${suffix}`;
+    });
+
+    await run('edit the member: the hulpofficier designation beside the police role', async () => {
+      await page.locator('input[name="roles"][value="assistant_prosecutor"]').check();
+      await clickAndNavigate(page, page.locator('main form[action^="/admin/members/"]:not([action*="/disable"]):not([action*="/enable"]):not([action*="/reset"]) button[type="submit"]').first());
+      check(/ulpofficier|ssistant/.test(await pageText(page.locator('#member'))), 'the designation is not saved');
+      await axeCheck(page, 'member page after the change');
     });
 
     await run('make an API key', async () => {

@@ -28,6 +28,7 @@ pub fn explain(error: ServiceError) -> anyhow::Error {
         }
         _ => match error {
             ServiceError::Rule(rule) => anyhow!("{rule}"),
+            ServiceError::Stale(changed) => anyhow!("{}", Texts::new(Lang::En).field_error(&changed)),
             ServiceError::NotFound => anyhow!("not found"),
             other => anyhow!("{other}"),
         },
@@ -110,14 +111,24 @@ pub enum AgencyCommand {
     },
     /// List the agencies: name, kind, id, contact.
     List,
+    /// Change an agency's name, kind or contact (flags, or a TOML file with --from).
+    Edit(crate::admin_edit::AgencyEditArgs),
+    /// Delete an agency added by mistake (refused when it has members: disable them instead).
+    Delete { name: String },
 }
 
 impl AgencyCommand {
     pub async fn run(self, config: &Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
+        let this = match self {
+            AgencyCommand::Edit(args) => return crate::admin_edit::edit_agency(args, config, clock).await,
+            AgencyCommand::Delete { name } => return crate::admin_edit::delete_agency(name, config, clock).await,
+            other => other,
+        };
         let store = open_store(config).await?;
         let admin = administration(&store, clock);
         let console = console_operator();
-        match self {
+        match this {
+            AgencyCommand::Edit(_) | AgencyCommand::Delete { .. } => unreachable!("handled above"),
             AgencyCommand::Add { name, kind, contact } => {
                 if kind.parse::<AgencyKind>().is_err() {
                     let kinds: Vec<&str> = AgencyKind::ALL.iter().map(|k| k.code()).collect();
@@ -177,14 +188,20 @@ pub enum LocationCommand {
     },
     /// List the locations: code, name, pack, time zone.
     List,
+    /// Change a location's name, pack, time zone or the agencies at its table.
+    Edit(crate::admin_edit::LocationEditArgs),
 }
 
 impl LocationCommand {
     pub async fn run(self, config: &Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
+        if let LocationCommand::Edit(args) = self {
+            return crate::admin_edit::edit_location(args, config, clock).await;
+        }
         let store = open_store(config).await?;
         let admin = administration(&store, clock);
         let console = console_operator();
         match self {
+            LocationCommand::Edit(_) => unreachable!("handled above"),
             LocationCommand::Add { name, pack, time_zone, code, agencies } => {
                 let agencies = agency_ids(&store, &agencies).await?;
                 let input = LocationInput { name, pack, time_zone, code, agencies };
@@ -228,14 +245,20 @@ pub enum SafetyHouseCommand {
     },
     /// List the Safety Houses: name, pack, persons per day, triage cut-off.
     List,
+    /// Change a Safety House's name, contact, pack, conference settings or partner agencies.
+    Edit(crate::admin_edit::SafetyHouseEditArgs),
 }
 
 impl SafetyHouseCommand {
     pub async fn run(self, config: &Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
+        if let SafetyHouseCommand::Edit(args) = self {
+            return crate::admin_edit::edit_safety_house(args, config, clock).await;
+        }
         let store = open_store(config).await?;
         let admin = administration(&store, clock);
         let console = console_operator();
         match self {
+            SafetyHouseCommand::Edit(_) => unreachable!("handled above"),
             SafetyHouseCommand::Add { name, pack, persons_per_day, triage_cutoff, agencies, contact } => {
                 let agencies = agency_ids(&store, &agencies).await?;
                 let input = SafetyHouseInput { name, pack, contact, persons_per_day, triage_cutoff, agencies };

@@ -4,6 +4,7 @@
 //! hostile sign-in load.
 
 mod admin;
+mod admin_edit;
 mod bench_funds;
 mod bench_http;
 // Interventions (issue 19).
@@ -68,8 +69,8 @@ enum Command {
     /// Manage API keys for partner systems.
     #[command(subcommand)]
     ApiKey(admin::ApiKeyCommand),
-    /// Manage members (users).
-    #[command(subcommand)]
+    /// Manage members (users); also `desist member …`.
+    #[command(subcommand, alias = "member")]
     User(users::UserCommand),
     /// Print a commented example desist.toml.
     DefaultConfig,

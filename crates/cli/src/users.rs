@@ -25,6 +25,12 @@ pub enum UserCommand {
     Disable { username: String },
     /// Let a disabled member sign in again.
     Enable { username: String },
+    /// Change a member's name or roles (flags, or a TOML file with --from).
+    Edit(crate::admin_edit::MemberEditArgs),
+    /// Where a member is signed in now: reference, since, from, until.
+    Sessions { username: String },
+    /// End one of a member's sessions now, by its reference (see `sessions`).
+    RevokeSession { username: String, session: String },
     /// Set a new password; their sessions end and they change it at their next sign-in.
     ResetPassword {
         username: String,
@@ -103,10 +109,21 @@ impl PasswordSource {
 }
 
 pub async fn run(command: UserCommand, config: &Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
+    let command = match command {
+        UserCommand::Edit(args) => return crate::admin_edit::edit_member(args, config, clock).await,
+        UserCommand::Sessions { username } => return crate::admin_edit::member_sessions(username, config, clock).await,
+        UserCommand::RevokeSession { username, session } => {
+            return crate::admin_edit::revoke_session(username, session, config, clock).await;
+        }
+        other => other,
+    };
     let store = open_store(config).await?;
     let admin = administration(&store, clock);
     let console = console_operator();
     match command {
+        UserCommand::Edit(_) | UserCommand::Sessions { .. } | UserCommand::RevokeSession { .. } => {
+            unreachable!("handled above")
+        }
         UserCommand::Add(args) => {
             let username = parse_username(&args.username)
                 .map_err(|_| anyhow::anyhow!("username {:?}: use letters, digits, . _ - @", args.username))?;
@@ -175,7 +192,7 @@ pub async fn run(command: UserCommand, config: &Config, clock: &dyn domain::Cloc
 }
 
 /// The id of the member with `username` (any case).
-async fn member_named(store: &store::Store, username: &str) -> anyhow::Result<MemberId> {
+pub(crate) async fn member_named(store: &store::Store, username: &str) -> anyhow::Result<MemberId> {
     let wanted = username.trim().to_lowercase();
     store
         .members()

@@ -123,6 +123,63 @@ fn a_partnership_is_set_up_from_the_shell(dir: &Path, url: &str) {
     assert!(succeeds(run(&["api-key", "revoke", id])).contains("revoked API key \"Intake\""));
     assert!(succeeds(run(&["api-key", "list"])).contains("police_officer\trevoked "));
     fails_with(run(&["api-key", "revoke", "nope"]), "\"nope\" is not a key id");
+
+    // Changing what was made: from flags or a TOML file, each mistake at its line and column.
+    let edited = succeeds(run(&["agency", "edit", "Politie Utrecht", "--contact", "zsm@politie.example"]));
+    assert!(edited.contains("(police, contact \"zsm@politie.example\") at version 2"), "{edited}");
+    let stale = ["agency", "edit", "Politie Utrecht", "--contact", "x", "--version", "1"];
+    fails_with(run(&stale), "Someone else saved this meanwhile (now version 2)");
+    std::fs::write(dir.join("agency.toml"), "name = \"Politie Midden\"\nkind = \"sheriff\"\n").unwrap();
+    let from_file = run(&["agency", "edit", "Politie Utrecht", "--from", "agency.toml"]);
+    fails_with(from_file, "agency.toml:2:8: kind: Unknown kind of agency sheriff");
+    std::fs::write(dir.join("typo.toml"), "name = \"Politie Midden\"\ncolour = \"blue\"\n").unwrap();
+    fails_with(
+        run(&["agency", "edit", "Politie Utrecht", "--from", "typo.toml"]),
+        "typo.toml:2:1: unknown field `colour`",
+    );
+    std::fs::write(dir.join("broken.toml"), "name = \"Politie\n").unwrap();
+    fails_with(run(&["agency", "edit", "Politie Utrecht", "--from", "broken.toml"]), "broken.toml:1:");
+    fails_with(run(&["agency", "delete", "Politie Utrecht"]), "disable them instead");
+    succeeds(run(&["agency", "add", "Politei", "--kind", "police"]));
+    assert!(succeeds(run(&["agency", "delete", "Politei"])).contains("deleted agency \"Politei\""));
+
+    std::fs::write(dir.join("member.toml"), "roles = [\"assistant_prosecutor\"]\n").unwrap();
+    let designation_alone = run(&["member", "edit", "s.bakker", "--from", "member.toml"]);
+    fails_with(designation_alone, "member.toml:1:9: roles: Assistant prosecutor is held beside police officer");
+    let member =
+        succeeds(run(&["member", "edit", "s.bakker", "--name", "Sanne de Bakker", "--roles", "police_officer"]));
+    assert!(member.contains("saved member s.bakker (Sanne de Bakker, police_officer) at version 2"), "{member}");
+    fails_with(run(&["member", "edit", "beheer", "--roles", "analyst"]), "last active administrator");
+    fails_with(run(&["user", "disable", "beheer"]), "last active administrator");
+    succeeds(run(&["member", "sessions", "s.bakker"]));
+    fails_with(run(&["member", "revoke-session", "s.bakker", "0123456789abcdef"]), "has no open session");
+
+    let moved =
+        ["location", "edit", "zsm-utrecht", "--name", "ZSM Midden", "--add-agencies", "Veiligheidshuis Utrecht"];
+    assert!(
+        succeeds(run(&moved)).contains("(ZSM Midden, pack nl, time zone Europe/Amsterdam, 2 agencies at the table)")
+    );
+    std::fs::write(dir.join("location.toml"), "pack = \"mars\"\nagencies = [\"Politie Utrecht\"]\n").unwrap();
+    fails_with(
+        run(&["location", "edit", "zsm-utrecht", "--from", "location.toml"]),
+        "location.toml:1:8: pack: Unknown pack mars",
+    );
+    std::fs::write(dir.join("nowhere.toml"), "agencies = [\"Nowhere\"]\n").unwrap();
+    fails_with(
+        run(&["location", "edit", "zsm-utrecht", "--from", "nowhere.toml"]),
+        "nowhere.toml:1:12: agencies: no agency named \"Nowhere\"",
+    );
+    let house = [
+        "safety-house",
+        "edit",
+        "Veiligheidshuis Utrecht",
+        "--persons-per-day",
+        "8",
+        "--remove-agencies",
+        "Politie Utrecht",
+    ];
+    assert!(succeeds(run(&house)).contains("(nl, 8 a day, cut-off 12:00, 0 partner agencies) at version 2"));
+    assert!(succeeds(run(&["safety-house", "list"])).contains("Veiligheidshuis Utrecht\tnl\t8\t12:00"));
 }
 
 #[test]

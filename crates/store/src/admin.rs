@@ -2,6 +2,7 @@
 //! of a person, each read by the capability's own module.
 
 mod api_keys;
+mod edits;
 mod partnership;
 
 use crate::Store;

@@ -50,7 +50,7 @@ struct Entry {
 }
 
 /// The catalogue's files; add a capability's file here.
-const FILES: [(&str, &str); 13] = [
+const FILES: [(&str, &str); 14] = [
     ("core", include_str!("../messages/core.toml")),
     ("zsm", include_str!("../messages/zsm.toml")),
     ("beyond", include_str!("../messages/beyond.toml")),
@@ -59,6 +59,7 @@ const FILES: [(&str, &str); 13] = [
     ("measures", include_str!("../messages/measures.toml")),
     ("notifications", include_str!("../messages/notifications.toml")),
     ("admin", include_str!("../messages/admin.toml")),
+    ("admin_edit", include_str!("../messages/admin_edit.toml")),
     ("interventions", include_str!("../messages/interventions.toml")),
     ("funds", include_str!("../messages/funds.toml")),
     ("whatworks", include_str!("../messages/whatworks.toml")),

@@ -10,7 +10,7 @@ use domain::access::{Actor, TeamEntryInput};
 use domain::FixedClock;
 use domain::ids::{AgencyId, CaseId, PersonId};
 use domain::jurisdiction::Partner;
-use domain::partnership::model::{AgencyInput, LocationInput, MemberInput, SafetyHouseInput};
+use domain::partnership::model::{AgencyInput, LocationInput, MemberInput, SafetyHouseChange, SafetyHouseInput};
 use domain::partnership::service::Administration;
 use domain::people::PersonInput;
 use domain::people::service::People;
@@ -99,6 +99,15 @@ pub async fn seed_custody(store: &Store, admin: &Actor, now: Timestamp) -> anyho
         agencies: agencies[..4].iter().map(ToString::to_string).collect(),
     };
     administration.add_location(admin, &location).await.map_err(err)?;
+    // A month in, the hub takes ten persons a day and Victim Support joins its conferences:
+    // changed through administration as a real partnership would (audited, its version counted).
+    let grown = SafetyHouseChange {
+        persons_per_day: Some("10".into()),
+        agencies: Some([0, 2, 3].iter().map(|i: &usize| agencies[*i].to_string()).collect()),
+        version: Some(1),
+        ..Default::default()
+    };
+    administration.edit_safety_house(admin, agencies[5], &grown).await.map_err(err)?;
     let mut actors = Vec::new();
     for (username, name, agency, roles) in CUSTODY_MEMBERS {
         let input = MemberInput {

@@ -1,10 +1,10 @@
 //! What administration reads and writes. Every write carries its audit entry and commits it in
 //! the same transaction; a name already taken is `StoreError::AlreadyExists`.
 
-use super::model::{AgencyRecord, LocationRecord, MemberAccount, SafetyHouse};
+use super::model::{AgencyRecord, LocationRecord, MemberAccount, MemberSession, SafetyHouse};
 use crate::audit::AuditEntry;
 use crate::directory::Member;
-use crate::ids::MemberId;
+use crate::ids::{AgencyId, MemberId};
 use crate::ports::StoreResult;
 use jiff::Timestamp;
 use std::future::Future;
@@ -63,6 +63,64 @@ pub trait PartnershipStore: Send + Sync {
         &self,
         house: &SafetyHouse,
         at: Timestamp,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Changes to what exists (`service::edit`). Each update is made only when the stored version
+/// is `expected` (else `StoreError::Conflict` with the stored one, and nothing is written), and
+/// adds one to it; each commits its audit entry with it.
+pub trait PartnershipEdits: Send + Sync {
+    fn agency_record(&self, id: AgencyId) -> impl Future<Output = StoreResult<Option<AgencyRecord>>> + Send;
+    fn update_agency(
+        &self,
+        agency: &AgencyRecord,
+        expected: i64,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// How many members (disabled ones too, API keys too) belong to the agency.
+    fn agency_members(&self, id: AgencyId) -> impl Future<Output = StoreResult<i64>> + Send;
+    /// Deletes an agency nothing refers to; `false` (and nothing deleted) when something still
+    /// does (a location's table, a team, a plan task, the audit log…).
+    fn delete_agency(&self, id: AgencyId, audit: &AuditEntry) -> impl Future<Output = StoreResult<bool>> + Send;
+
+    /// Saves the member's name and roles.
+    fn update_member(
+        &self,
+        member: &Member,
+        expected: i64,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The member's live sessions at `now`, newest first, each by its reference.
+    fn member_sessions(
+        &self,
+        member: MemberId,
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Vec<MemberSession>>> + Send;
+    /// Ends the member's session with that reference; `false` when there is none.
+    fn end_member_session(
+        &self,
+        member: MemberId,
+        reference: &str,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+
+    /// Saves a location's name, pack, time zone and the agencies at its table.
+    fn update_location(
+        &self,
+        location: &LocationRecord,
+        expected: i64,
+        audit: &AuditEntry,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// How many cases are open at the location.
+    fn open_cases_at(&self, code: &str) -> impl Future<Output = StoreResult<i64>> + Send;
+
+    /// Saves a Safety House's agency (name, contact, pack), settings and partners; the version
+    /// is its agency's.
+    fn update_safety_house(
+        &self,
+        house: &SafetyHouse,
+        expected: i64,
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
 }

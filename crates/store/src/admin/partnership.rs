@@ -17,14 +17,20 @@ use domain::zsm::ports::ZsmLocation;
 use jiff::Timestamp;
 use uuid::Uuid;
 
-fn agency_of(id: Uuid, name: String, kind: &str, contact: String) -> StoreResult<AgencyRecord> {
+pub(super) fn agency_of(
+    id: Uuid,
+    name: String,
+    kind: &str,
+    contact: String,
+    version: i64,
+) -> StoreResult<AgencyRecord> {
     let kind = kind.parse().map_err(|_| crate::corrupt("agency kind", kind))?;
-    Ok(AgencyRecord { agency: Agency { id: AgencyId::from_uuid(id), name, kind }, contact })
+    Ok(AgencyRecord { agency: Agency { id: AgencyId::from_uuid(id), name, kind }, contact, version })
 }
 
-fn account(row: MemberRow) -> StoreResult<MemberAccount> {
+fn account(row: MemberRow, version: i64) -> StoreResult<MemberAccount> {
     let credentials = into_credentials(row)?;
-    Ok(MemberAccount { member: credentials.member, must_change_password: credentials.must_change_password })
+    Ok(MemberAccount { member: credentials.member, must_change_password: credentials.must_change_password, version })
 }
 
 fn found(rows: u64) -> StoreResult<()> {
@@ -45,9 +51,11 @@ impl Store {
 
 impl PartnershipStore for Store {
     async fn agency_records(&self) -> StoreResult<Vec<AgencyRecord>> {
-        let rows: Vec<(Uuid, String, String, String)> =
-            self.read_all("SELECT id, name, kind, contact FROM agency ORDER BY name", &[]).await?;
-        rows.into_iter().map(|(id, name, kind, contact)| agency_of(id, name, &kind, contact)).collect()
+        let rows: Vec<(Uuid, String, String, String, i64)> =
+            self.read_all("SELECT id, name, kind, contact, version FROM agency ORDER BY name", &[]).await?;
+        rows.into_iter()
+            .map(|(id, name, kind, contact, version)| agency_of(id, name, &kind, contact, version))
+            .collect()
     }
 
     async fn add_agency(&self, record: &AgencyRecord, at: Timestamp, audit: &AuditEntry) -> StoreResult<()> {
@@ -70,13 +78,23 @@ impl PartnershipStore for Store {
     async fn member_accounts(&self) -> StoreResult<Vec<MemberAccount>> {
         let sql = format!("{MEMBER_COLUMNS} ORDER BY username");
         let rows: Vec<MemberRow> = self.read_all(&sql, &[]).await?;
-        rows.into_iter().map(account).collect()
+        let versions: Vec<(Uuid, i64)> = self.read_all("SELECT id, version FROM member", &[]).await?;
+        let versions: std::collections::HashMap<Uuid, i64> = versions.into_iter().collect();
+        rows.into_iter()
+            .map(|row| {
+                let mut found = account(row, 1)?;
+                found.version = versions.get(found.member.id.as_uuid()).copied().unwrap_or(1);
+                Ok(found)
+            })
+            .collect()
     }
 
     async fn member_account(&self, id: MemberId) -> StoreResult<Option<MemberAccount>> {
         let sql = format!("{MEMBER_COLUMNS} WHERE id = $1");
         let row: Option<MemberRow> = self.read_optional(&sql, params![*id.as_uuid()]).await?;
-        row.map(account).transpose()
+        let version: Option<(i64,)> =
+            self.read_optional("SELECT version FROM member WHERE id = $1", params![*id.as_uuid()]).await?;
+        row.map(|row| account(row, version.map_or(1, |(v,)| v))).transpose()
     }
 
     async fn add_member(
@@ -109,7 +127,7 @@ impl PartnershipStore for Store {
     async fn set_disabled(&self, member: MemberId, disabled: bool, audit: &AuditEntry) -> StoreResult<()> {
         let id = *member.as_uuid();
         in_tx!(self, tx => {
-            let done = sqlx::query("UPDATE member SET disabled = $1 WHERE id = $2")
+            let done = sqlx::query("UPDATE member SET disabled = $1, version = version + 1 WHERE id = $2")
                 .bind(disabled)
                 .bind(id)
                 .execute(&mut *tx)
@@ -155,16 +173,16 @@ impl PartnershipStore for Store {
     }
 
     async fn location_records(&self) -> StoreResult<Vec<LocationRecord>> {
-        let rows: Vec<(String, String, String, Option<String>)> =
-            self.read_all("SELECT code, name, pack, time_zone FROM zsm_location ORDER BY name, code", &[]).await?;
+        let sql = "SELECT code, name, pack, time_zone, version FROM zsm_location ORDER BY name, code";
+        let rows: Vec<(String, String, String, Option<String>, i64)> = self.read_all(sql, &[]).await?;
         let mut records = Vec::with_capacity(rows.len());
-        for (code, name, pack, time_zone) in rows {
+        for (code, name, pack, time_zone, version) in rows {
             let sql = "SELECT agency_id FROM zsm_location_agency WHERE location = $1 ORDER BY agency_id";
             let agencies = self.agencies_of(sql, (&code).into()).await?;
             let stored_zone = time_zone.clone();
             let time_zone = time_zone.unwrap_or_else(|| pack_time_zone(&pack).unwrap_or_default().to_owned());
             let location = ZsmLocation { code, name, pack, agencies, time_zone: stored_zone };
-            records.push(LocationRecord { location, time_zone });
+            records.push(LocationRecord { location, time_zone, version });
         }
         Ok(records)
     }
@@ -195,15 +213,15 @@ impl PartnershipStore for Store {
     }
 
     async fn safety_houses(&self) -> StoreResult<Vec<SafetyHouse>> {
-        let sql = "SELECT a.id, a.name, a.kind, a.contact, s.pack, s.persons_per_day, s.triage_cutoff \
+        let sql = "SELECT a.id, a.name, a.kind, a.contact, s.pack, s.persons_per_day, s.triage_cutoff, a.version \
                    FROM safety_house s JOIN agency a ON a.id = s.agency_id ORDER BY a.name";
-        let rows: Vec<(Uuid, String, String, String, String, i64, String)> = self.read_all(sql, &[]).await?;
+        let rows: Vec<(Uuid, String, String, String, String, i64, String, i64)> = self.read_all(sql, &[]).await?;
         let mut houses = Vec::with_capacity(rows.len());
-        for (id, name, kind, contact, pack, persons_per_day, cutoff) in rows {
+        for (id, name, kind, contact, pack, persons_per_day, cutoff, version) in rows {
             let sql = "SELECT agency_id FROM safety_house_agency WHERE safety_house = $1 ORDER BY agency_id";
             let agencies = self.agencies_of(sql, id.into()).await?;
             houses.push(SafetyHouse {
-                agency: agency_of(id, name, &kind, contact)?,
+                agency: agency_of(id, name, &kind, contact, version)?,
                 pack,
                 persons_per_day: u16::try_from(persons_per_day).map_err(|e| crate::corrupt("persons per day", e))?,
                 triage_cutoff: jiff::civil::Time::strptime("%H:%M", &cutoff)

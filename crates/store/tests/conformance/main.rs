@@ -10,6 +10,8 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+// Changing what administration made (issue 18).
+mod admin_edits;
 mod append_only;
 mod beyond;
 mod bulk;

@@ -1,9 +1,11 @@
 //! Members under `/admin/members`: the list with a form to add one, and a member's page with
-//! their open sessions, disabling or enabling them, and resetting their password. A password
+//! their name and roles (designations such as hulpofficier among them) to change, their open
+//! sessions each to end, disabling or enabling them, and resetting their password. A password
 //! made up here is shown once, on the answer to the post itself (never in an address, never
 //! stored), and must be changed at the member's next sign-in.
 
-use super::{Choice, agency_choices, answer, form_errors};
+use super::edit::posted_version;
+use super::{Choice, SavedField, agency_choices, answer, edit_refused};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
@@ -18,12 +20,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::access::Role;
 use domain::ids::MemberId;
-use domain::partnership::MemberInput;
+use domain::partnership::{MemberChange, MemberInput};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/members", get(list).post(add))
-        .route("/admin/members/{member}", get(show))
+        .route("/admin/members/{member}", get(show).post(save))
+        .route("/admin/members/{member}/sessions/{session}/revoke", post(revoke_session))
         .route("/admin/members/{member}/disable", post(disable))
         .route("/admin/members/{member}/enable", post(enable))
         .route("/admin/members/{member}/reset-password", post(reset_password))
@@ -73,6 +76,17 @@ async fn rows(state: &AppState, me: &SignedIn, t: crate::i18n::Texts) -> Result<
         .collect())
 }
 
+fn role_choices(t: crate::i18n::Texts, chosen: &[String]) -> Vec<Choice> {
+    Role::ALL
+        .iter()
+        .map(|r| Choice {
+            value: r.code().into(),
+            label: t.get(&format!("role.{}", r.code())).to_owned(),
+            chosen: chosen.iter().any(|c| c == r.code()),
+        })
+        .collect()
+}
+
 async fn members_page(
     state: &AppState,
     me: &SignedIn,
@@ -81,15 +95,7 @@ async fn members_page(
     posted: Posted,
 ) -> Result<MembersPage, WebError> {
     let t = context.texts;
-    let chosen = posted.all("roles");
-    let roles = Role::ALL
-        .iter()
-        .map(|r| Choice {
-            value: r.code().into(),
-            label: t.get(&format!("role.{}", r.code())).to_owned(),
-            chosen: chosen.iter().any(|c| c == r.code()),
-        })
-        .collect();
+    let roles = role_choices(t, &posted.all("roles"));
     Ok(MembersPage {
         page: Page::new(context, t.get("admin.members.title")),
         members: rows(state, me, t).await?,
@@ -144,6 +150,7 @@ async fn add(State(state): State<AppState>, Member(me, context): Member, posted:
 }
 
 struct SessionRow {
+    reference: String,
     signed_in_at: String,
     expires_at: String,
     signed_in_from: String,
@@ -156,19 +163,25 @@ struct MemberPage {
     id: String,
     member: MemberRow,
     sessions: Vec<SessionRow>,
+    version: i64,
+    roles: Vec<Choice>,
     errors: ErrorList,
+    posted: Posted,
+    saved_now: Option<Vec<SavedField>>,
 }
 
 fn member_id(raw: &str) -> Result<MemberId, WebError> {
     MemberId::parse(raw).map_err(|_| WebError::NotFound)
 }
 
+/// The member's page; `form` is the change as typed, what was wrong with it, and whether
+/// another administrator saved the member meanwhile.
 async fn member_page(
     state: &AppState,
     me: &SignedIn,
     context: &RequestContext,
     id: MemberId,
-    errors: ErrorList,
+    form: Option<(Posted, ErrorList, bool)>,
 ) -> Result<MemberPage, WebError> {
     let t = context.texts;
     let admin = state.administration();
@@ -179,12 +192,29 @@ async fn member_page(
         .await?
         .into_iter()
         .map(|s| SessionRow {
+            reference: s.reference,
             signed_in_at: local_time(s.created_at, zone),
             expires_at: local_time(s.expires_at, zone),
             signed_in_from: s.signed_in_from,
         })
         .collect();
     let agencies = state.directory().agencies().await?;
+    let saved = || {
+        let mut fields = vec![("name".to_owned(), account.member.display_name.clone())];
+        fields.extend(account.member.roles.iter().map(|r| ("roles".to_owned(), r.code().to_owned())));
+        Posted(fields)
+    };
+    let (posted, errors, conflict) = form.unwrap_or_else(|| (saved(), ErrorList::default(), false));
+    let version = match posted_version(&posted) {
+        Some(seen) if !conflict => seen,
+        _ => account.version,
+    };
+    let saved_now = conflict.then(|| {
+        vec![
+            SavedField::new(t, "admin.field.name", account.member.display_name.clone()),
+            SavedField::new(t, "admin.field.roles", role_names(t, &account.member.roles)),
+        ]
+    });
     let member = MemberRow {
         id: id.to_string(),
         agency: agencies.iter().find(|g| g.id == account.member.agency_id).map(|g| g.name.clone()).unwrap_or_default(),
@@ -194,7 +224,17 @@ async fn member_page(
         disabled: account.member.disabled,
         must_change_password: account.must_change_password,
     };
-    Ok(MemberPage { page: Page::new(context, &member.name), id: id.to_string(), member, sessions, errors })
+    Ok(MemberPage {
+        page: Page::new(context, &member.name),
+        id: id.to_string(),
+        member,
+        sessions,
+        version,
+        roles: role_choices(t, &posted.all("roles")),
+        errors,
+        posted,
+        saved_now,
+    })
 }
 
 async fn show(
@@ -203,7 +243,55 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = member_id(&id)?;
-    ok(&member_page(&state, &me, &context, id, ErrorList::default()).await?)
+    ok(&member_page(&state, &me, &context, id, None).await?)
+}
+
+/// The member's page again after a refused action: its errors, the form as saved.
+async fn refused_on_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: MemberId,
+    error: domain::service::ServiceError,
+) -> Result<Response, WebError> {
+    let (status, errors, _) = edit_refused(error, context.texts)?;
+    let mut page = member_page(state, me, context, id, None).await?;
+    page.errors = errors;
+    Ok(render(status, &page))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let id = member_id(&id)?;
+    let change = MemberChange {
+        name: Some(posted.get("name")),
+        roles: Some(posted.all("roles")),
+        version: posted_version(&posted),
+    };
+    match state.administration().edit_member(&me.actor, id, &change).await {
+        Ok(_) => Ok(Redirect::to(&format!("/admin/members/{id}")).into_response()),
+        Err(error) => {
+            let (status, errors, conflict) = edit_refused(error, context.texts)?;
+            let page = member_page(&state, &me, &context, id, Some((posted, errors, conflict))).await?;
+            Ok(render(status, &page))
+        }
+    }
+}
+
+async fn revoke_session(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path((id, session)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let id = member_id(&id)?;
+    match state.administration().revoke_session(&me.actor, id, &session).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/members/{id}")).into_response()),
+        Err(error) => refused_on_page(&state, &me, &context, id, error).await,
+    }
 }
 
 async fn set_disabled(
@@ -216,10 +304,7 @@ async fn set_disabled(
     let id = member_id(id)?;
     match state.administration().set_disabled(&me.actor, id, disabled).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/members/{id}")).into_response()),
-        Err(error) => {
-            let (status, errors) = form_errors(error, context.texts)?;
-            Ok(render(status, &member_page(&state, &me, &context, id, errors).await?))
-        }
+        Err(error) => refused_on_page(&state, &me, &context, id, error).await,
     }
 }
 
@@ -248,10 +333,7 @@ async fn reset_password(
     let admin = state.administration();
     let password = match admin.reset_password(&me.actor, id, None).await {
         Ok(made) => made.unwrap_or_default(),
-        Err(error) => {
-            let (status, errors) = form_errors(error, context.texts)?;
-            return Ok(render(status, &member_page(&state, &me, &context, id, errors).await?));
-        }
+        Err(error) => return refused_on_page(&state, &me, &context, id, error).await,
     };
     let account = admin.member(&me.actor, id).await?;
     Ok(shown_once(&OneTimePasswordPage {

@@ -1,11 +1,14 @@
 //! Administration pages under `/admin` (administrators only, linked in the menu only for them):
 //! agencies, members (`members.rs`), ZSM locations, Safety Houses (`safety_houses.rs`), API
-//! keys for partner systems (`api_keys.rs`). Each
+//! keys for partner systems (`api_keys.rs`), and each agency's and location's own page to change
+//! it (`edit.rs`). Each
 //! page lists what there is with a form to add one; a refused form is shown again with an
-//! error summary naming each field (422). Every read and change goes through
+//! error summary naming each field (422), or, when another administrator saved the record
+//! meanwhile, as typed beside what is saved now (409). Every read and change goes through
 //! `domain::partnership::service::Administration`, which checks the role and audits.
 
 mod api_keys;
+mod edit;
 mod members;
 mod safety_houses;
 
@@ -32,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(members::routes())
         .merge(safety_houses::routes())
         .merge(api_keys::routes())
+        .merge(edit::routes())
 }
 
 /// The catalogue key of an administration form's field label, for the error summary.
@@ -52,6 +56,7 @@ fn label(field: &str) -> Option<&'static str> {
         "triage_cutoff" => "admin.field.triage_cutoff",
         "current_password" => "account.current_password",
         "scopes" => "admin.field.scopes",
+        "agency" => "admin.field.agency",
         _ => return None,
     })
 }
@@ -81,6 +86,30 @@ pub(crate) async fn answer<T: Template, F: Future<Output = Result<T, WebError>>>
             let (status, errors) = form_errors(error, t)?;
             Ok(render(status, &page(errors).await?))
         }
+    }
+}
+
+/// A refused edit: its status and what to fix, and whether someone saved the record meanwhile
+/// (409: the form then shows what is saved now beside what was typed, and saves on the version
+/// saved now, so saving again overwrites knowingly).
+pub(crate) fn edit_refused(
+    error: ServiceError,
+    t: Texts,
+) -> Result<(axum::http::StatusCode, ErrorList, bool), WebError> {
+    let conflict = matches!(error, ServiceError::Stale(_));
+    let (status, errors) = form_errors(error, t)?;
+    Ok((status, errors, conflict))
+}
+
+/// One field of a record as saved now, shown beside a form refused for a conflict.
+pub(crate) struct SavedField {
+    pub label: String,
+    pub value: String,
+}
+
+impl SavedField {
+    pub(crate) fn new(t: Texts, label: &str, value: impl Into<String>) -> Self {
+        Self { label: t.get(label).to_owned(), value: value.into() }
     }
 }
 
@@ -128,6 +157,7 @@ async fn index(State(state): State<AppState>, Member(me, context): Member) -> Re
 // --- agencies ---
 
 struct AgencyRow {
+    id: String,
     name: String,
     kind: String,
     contact: String,
@@ -157,6 +187,7 @@ async fn agencies_page(
         .await?
         .into_iter()
         .map(|r| AgencyRow {
+            id: r.agency.id.to_string(),
             kind: t.get(&format!("agency_kind.{}", r.agency.kind.code())).to_owned(),
             name: r.agency.name,
             contact: r.contact,

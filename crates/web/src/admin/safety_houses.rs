@@ -1,7 +1,10 @@
 //! Safety Houses / IOM hubs under `/admin/safety-houses`: each an agency with its pack, how many
-//! persons a day's case conference takes, the triage cut-off, and the agencies that take part.
+//! persons a day's case conference takes, the triage cut-off, and the agencies that take part;
+//! `/admin/safety-houses/{house}` changes them (agencies join and leave by their tick), a
+//! refused change coming back as typed (422, or 409 beside what another saved meanwhile).
 
-use super::{Choice, agency_choices, answer, pack_choices};
+use super::edit::posted_version;
+use super::{Choice, SavedField, agency_choices, answer, edit_refused, pack_choices};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
@@ -9,16 +12,20 @@ use crate::forms::{ErrorList, Posted};
 use crate::page::{Page, ok};
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
-use axum::response::Response;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use domain::partnership::SafetyHouseInput;
+use domain::ids::AgencyId;
+use domain::partnership::{SafetyHouse, SafetyHouseChange, SafetyHouseInput};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/admin/safety-houses", get(list).post(add))
+    Router::new()
+        .route("/admin/safety-houses", get(list).post(add))
+        .route("/admin/safety-houses/{house}", get(house).post(save))
 }
 
 struct HouseRow {
+    id: String,
     name: String,
     pack: String,
     persons_per_day: u16,
@@ -52,6 +59,7 @@ async fn houses_page(
         .await?
         .into_iter()
         .map(|h| HouseRow {
+            id: h.agency.agency.id.to_string(),
             agencies: h
                 .agencies
                 .iter()
@@ -90,4 +98,116 @@ async fn add(State(state): State<AppState>, Member(me, context): Member, posted:
     let result =
         state.administration().add_safety_house(&me.actor, &input).await.map(|_| "/admin/safety-houses".to_owned());
     answer(result, context.texts, |errors| houses_page(&state, &me, &context, errors, posted)).await
+}
+
+// --- changing one ---
+
+#[derive(Template)]
+#[template(path = "admin/safety_house.html")]
+struct HousePage {
+    page: Page,
+    id: String,
+    version: i64,
+    packs: Vec<Choice>,
+    agencies: Vec<Choice>,
+    errors: ErrorList,
+    posted: Posted,
+    saved_now: Option<Vec<SavedField>>,
+}
+
+fn house_form(house: &SafetyHouse) -> Posted {
+    let mut fields = vec![
+        ("name".to_owned(), house.agency.agency.name.clone()),
+        ("contact".to_owned(), house.agency.contact.clone()),
+        ("pack".to_owned(), house.pack.clone()),
+        ("persons_per_day".to_owned(), house.persons_per_day.to_string()),
+        ("triage_cutoff".to_owned(), house.triage_cutoff.strftime("%H:%M").to_string()),
+    ];
+    fields.extend(house.agencies.iter().map(|a| ("agencies".to_owned(), a.to_string())));
+    Posted(fields)
+}
+
+fn house_id(raw: &str) -> Result<AgencyId, WebError> {
+    AgencyId::parse(raw).map_err(|_| WebError::NotFound)
+}
+
+async fn house_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: AgencyId,
+    form: Option<(Posted, ErrorList, bool)>,
+) -> Result<HousePage, WebError> {
+    let t = context.texts;
+    let current = state.administration().safety_house(&me.actor, id).await?;
+    let (posted, errors, conflict) = form.unwrap_or_else(|| (house_form(&current), ErrorList::default(), false));
+    let version = match posted_version(&posted) {
+        Some(seen) if !conflict => seen,
+        _ => current.agency.version,
+    };
+    let names = state.directory().agencies().await?;
+    let saved_now = conflict.then(|| {
+        let partners: Vec<&str> = current
+            .agencies
+            .iter()
+            .filter_map(|id| names.iter().find(|a| a.id == *id).map(|a| a.name.as_str()))
+            .collect();
+        vec![
+            SavedField::new(t, "admin.field.name", current.agency.agency.name.clone()),
+            SavedField::new(t, "admin.field.pack", t.get(&format!("admin.pack.{}", current.pack))),
+            SavedField::new(t, "admin.field.persons_per_day", current.persons_per_day.to_string()),
+            SavedField::new(t, "admin.field.triage_cutoff", current.triage_cutoff.strftime("%H:%M").to_string()),
+            SavedField::new(t, "admin.field.contact", current.agency.contact.clone()),
+            SavedField::new(t, "admin.field.agencies", partners.join(", ")),
+        ]
+    });
+    let title = t.fill("admin.safety_houses.edit_title", &[("name", &current.agency.agency.name)]);
+    Ok(HousePage {
+        page: Page::new(context, &title),
+        id: id.to_string(),
+        version,
+        packs: pack_choices(t, &posted.get("pack")),
+        agencies: agency_choices(state, &posted.all("agencies"))
+            .await?
+            .into_iter()
+            .filter(|c| c.value != id.to_string())
+            .collect(),
+        errors,
+        posted,
+        saved_now,
+    })
+}
+
+async fn house(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    ok(&house_page(&state, &me, &context, house_id(&id)?, None).await?)
+}
+
+async fn save(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let id = house_id(&id)?;
+    let change = SafetyHouseChange {
+        name: Some(posted.get("name")),
+        contact: Some(posted.get("contact")),
+        pack: Some(posted.get("pack")),
+        persons_per_day: Some(posted.get("persons_per_day")),
+        triage_cutoff: Some(posted.get("triage_cutoff")),
+        agencies: Some(posted.all("agencies")),
+        version: posted_version(&posted),
+    };
+    match state.administration().edit_safety_house(&me.actor, id, &change).await {
+        Ok(_) => Ok(Redirect::to("/admin/safety-houses").into_response()),
+        Err(error) => {
+            let (status, errors, conflict) = edit_refused(error, context.texts)?;
+            let page = house_page(&state, &me, &context, id, Some((posted, errors, conflict))).await?;
+            Ok(crate::page::render(status, &page))
+        }
+    }
 }

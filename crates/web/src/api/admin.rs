@@ -80,7 +80,7 @@ pub struct AdminApiDoc;
 
 /// A change administration refused, as problem JSON: invalid input and its own refusals (a name
 /// taken, one's own account) are 422 naming the field, the rest as every API call answers them.
-fn refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> ApiError + '_ {
+pub(super) fn refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> ApiError + '_ {
     move |error| match error.field_errors() {
         Some(errors) => ApiError::Problem(invalid_problem(&errors, context)),
         None => ApiError::Problem(service_error(error, context)),
@@ -88,7 +88,7 @@ fn refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> ApiError + 
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "name": "Politie Eenheid Utrecht", "kind": "police", "contact": "zsm.utrecht@politie.example"}))]
+#[schema(example = json!({"id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "name": "Politie Eenheid Utrecht", "kind": "police", "contact": "zsm.utrecht@politie.example", "version": 1}))]
 pub struct AgencyDto {
     id: String,
     name: String,
@@ -96,14 +96,17 @@ pub struct AgencyDto {
     /// `health`, `provider`, `mentoring`, `safety_house`, `child_protection` or `halt`.
     kind: String,
     contact: String,
+    /// Send it back with a change (`PATCH`) to have it refused (409) when someone saved meanwhile.
+    version: i64,
 }
 
-fn agency_dto(record: &AgencyRecord) -> AgencyDto {
+pub(super) fn agency_dto(record: &AgencyRecord) -> AgencyDto {
     AgencyDto {
         id: record.agency.id.to_string(),
         name: record.agency.name.clone(),
         kind: record.agency.kind.code().into(),
         contact: record.contact.clone(),
+        version: record.version,
     }
 }
 
@@ -144,7 +147,7 @@ async fn add_agency(
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "code": "zsm-utrecht", "name": "ZSM Utrecht", "pack": "nl", "time_zone": "Europe/Amsterdam", "agencies": ["a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f"]}))]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "code": "zsm-utrecht", "name": "ZSM Utrecht", "pack": "nl", "time_zone": "Europe/Amsterdam", "agencies": ["a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f"], "version": 1}))]
 pub struct LocationDto {
     /// The location's code, as used in its addresses (`/zsm/{code}/board`).
     id: String,
@@ -155,9 +158,10 @@ pub struct LocationDto {
     time_zone: String,
     /// The agencies at the table.
     agencies: Vec<String>,
+    version: i64,
 }
 
-fn location_dto(record: &LocationRecord) -> LocationDto {
+pub(super) fn location_dto(record: &LocationRecord) -> LocationDto {
     let location = &record.location;
     LocationDto {
         id: location.code.clone(),
@@ -166,6 +170,7 @@ fn location_dto(record: &LocationRecord) -> LocationDto {
         pack: location.pack.clone(),
         time_zone: record.time_zone.clone(),
         agencies: location.agencies.iter().map(ToString::to_string).collect(),
+        version: record.version,
     }
 }
 
@@ -217,7 +222,7 @@ async fn add_location(
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "username": "s.bakker", "name": "Sanne Bakker", "agency_id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "roles": ["police_officer"], "disabled": false, "must_change_password": false}))]
+#[schema(example = json!({"id": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "username": "s.bakker", "name": "Sanne Bakker", "agency_id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "roles": ["police_officer"], "disabled": false, "must_change_password": false, "version": 1}))]
 pub struct MemberDto {
     id: String,
     username: String,
@@ -227,9 +232,10 @@ pub struct MemberDto {
     disabled: bool,
     /// Signs in only to change the password set for them.
     must_change_password: bool,
+    version: i64,
 }
 
-fn member_dto(account: &MemberAccount) -> MemberDto {
+pub(super) fn member_dto(account: &MemberAccount) -> MemberDto {
     let member = &account.member;
     MemberDto {
         id: member.id.to_string(),
@@ -239,6 +245,7 @@ fn member_dto(account: &MemberAccount) -> MemberDto {
         roles: member.roles.iter().map(|r| r.code().to_owned()).collect(),
         disabled: member.disabled,
         must_change_password: account.must_change_password,
+        version: account.version,
     }
 }
 
@@ -263,7 +270,7 @@ pub struct NewMember {
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "username": "s.bakker", "name": "Sanne Bakker", "agency_id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "roles": ["police_officer"], "disabled": false, "must_change_password": true, "one_time_password": "tulip-river-seven-lamp"}))]
+#[schema(example = json!({"id": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "username": "s.bakker", "name": "Sanne Bakker", "agency_id": "a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "roles": ["police_officer"], "disabled": false, "must_change_password": true, "version": 1, "one_time_password": "tulip-river-seven-lamp"}))]
 pub struct CreatedMemberDto {
     #[serde(flatten)]
     member: MemberDto,
@@ -304,7 +311,7 @@ async fn add_member(
         .into_response())
 }
 
-fn member_id(raw: &str) -> Result<MemberId, WebError> {
+pub(super) fn member_id(raw: &str) -> Result<MemberId, WebError> {
     MemberId::parse(raw).map_err(|_| WebError::NotFound)
 }
 
@@ -376,8 +383,10 @@ async fn reset_password(
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"signed_in_at": "2026-12-07T09:15:00Z", "expires_at": "2026-12-07T21:15:00Z", "signed_in_from": "10.20.30.40"}))]
+#[schema(example = json!({"id": "3f9a1c0e7b2d4a68", "signed_in_at": "2026-12-07T09:15:00Z", "expires_at": "2026-12-07T21:15:00Z", "signed_in_from": "10.20.30.40"}))]
 pub struct MemberSessionDto {
+    /// Ends it: `POST /api/v1/admin/members/{member}/sessions/{id}/revoke`.
+    id: String,
     signed_in_at: String,
     expires_at: String,
     signed_in_from: String,
@@ -395,6 +404,7 @@ async fn sessions(State(state): State<AppState>, Member(me, _): Member, Path(id)
         .await?
         .into_iter()
         .map(|s| MemberSessionDto {
+            id: s.reference,
             signed_in_at: s.created_at.to_string(),
             expires_at: s.expires_at.to_string(),
             signed_in_from: s.signed_in_from,
@@ -404,7 +414,7 @@ async fn sessions(State(state): State<AppState>, Member(me, _): Member, Path(id)
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "name": "Zorg- en Veiligheidshuis Utrecht", "contact": "zvh@utrecht.example", "pack": "nl", "persons_per_day": 6, "triage_cutoff": "12:00", "agencies": ["a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f"]}))]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "name": "Zorg- en Veiligheidshuis Utrecht", "contact": "zvh@utrecht.example", "pack": "nl", "persons_per_day": 6, "triage_cutoff": "12:00", "agencies": ["a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e", "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f"], "version": 1}))]
 pub struct SafetyHouseDto {
     /// The Safety House's agency id.
     id: String,
@@ -415,9 +425,11 @@ pub struct SafetyHouseDto {
     /// `HH:MM`, local time.
     triage_cutoff: String,
     agencies: Vec<String>,
+    /// The version of its agency.
+    version: i64,
 }
 
-fn house_dto(house: &SafetyHouse) -> SafetyHouseDto {
+pub(super) fn house_dto(house: &SafetyHouse) -> SafetyHouseDto {
     SafetyHouseDto {
         id: house.agency.agency.id.to_string(),
         name: house.agency.agency.name.clone(),
@@ -426,6 +438,7 @@ fn house_dto(house: &SafetyHouse) -> SafetyHouseDto {
         persons_per_day: house.persons_per_day,
         triage_cutoff: house.triage_cutoff.strftime("%H:%M").to_string(),
         agencies: house.agencies.iter().map(ToString::to_string).collect(),
+        version: house.agency.version,
     }
 }
 

@@ -7,6 +7,8 @@
 
 mod account;
 mod admin;
+// Changing what administration made (issue 18).
+mod admin_edit;
 mod auth;
 mod conference;
 mod interventions;
@@ -43,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .merge(auth::routes())
         .merge(account::routes())
         .merge(admin::routes())
+        .merge(admin_edit::routes())
         .merge(people::routes())
         .merge(plan::routes())
         .merge(measures::routes())
@@ -84,6 +87,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(sessions::SessionsApiDoc::openapi());
     doc.merge(account::AccountApiDoc::openapi());
     doc.merge(admin::AdminApiDoc::openapi());
+    doc.merge(admin_edit::AdminEditApiDoc::openapi());
     doc.merge(zsm::ZsmApiDoc::openapi());
     doc.merge(conference::ConferenceApiDoc::openapi());
     doc.merge(plan_measures::PlanMeasuresApiDoc::openapi());

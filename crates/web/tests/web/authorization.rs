@@ -218,6 +218,31 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/admin.rs", "POST", "/v1/admin/api-keys/{key}/revoke", Need::CaseRules("admin.rs")),
     ("api/admin.rs", "GET", "/v1/admin/safety-houses", Need::Role(Permission::ManageMembers)),
     ("api/admin.rs", "POST", "/v1/admin/safety-houses", Need::Role(Permission::ManageMembers)),
+    // Changing what administration made (issue 18): administrators only, walked in admin_edit.rs.
+    ("admin/edit.rs", "GET", "/admin/agencies/{agency}", Need::CaseRules("admin_edit.rs")),
+    ("admin/edit.rs", "POST", "/admin/agencies/{agency}", Need::CaseRules("admin_edit.rs")),
+    ("admin/edit.rs", "POST", "/admin/agencies/{agency}/delete", Need::CaseRules("admin_edit.rs")),
+    ("admin/edit.rs", "GET", "/admin/locations/{location}", Need::CaseRules("admin_edit.rs")),
+    ("admin/edit.rs", "POST", "/admin/locations/{location}", Need::CaseRules("admin_edit.rs")),
+    ("admin/members.rs", "POST", "/admin/members/{member}", Need::CaseRules("admin_edit.rs")),
+    ("admin/members.rs", "POST", "/admin/members/{member}/sessions/{session}/revoke", Need::CaseRules("admin_edit.rs")),
+    ("admin/safety_houses.rs", "GET", "/admin/safety-houses/{house}", Need::CaseRules("admin_edit.rs")),
+    ("admin/safety_houses.rs", "POST", "/admin/safety-houses/{house}", Need::CaseRules("admin_edit.rs")),
+    ("api/admin_edit.rs", "GET", "/v1/admin/agencies/{agency}", Need::CaseRules("admin_edit.rs")),
+    ("api/admin_edit.rs", "PATCH", "/v1/admin/agencies/{agency}", Need::CaseRules("admin_edit.rs")),
+    ("api/admin_edit.rs", "DELETE", "/v1/admin/agencies/{agency}", Need::CaseRules("admin_edit.rs")),
+    ("api/admin_edit.rs", "GET", "/v1/admin/members/{member}", Need::CaseRules("admin_edit.rs")),
+    ("api/admin_edit.rs", "PATCH", "/v1/admin/members/{member}", Need::CaseRules("admin_edit.rs")),
+    (
+        "api/admin_edit.rs",
+        "POST",
+        "/v1/admin/members/{member}/sessions/{session}/revoke",
+        Need::CaseRules("admin_edit.rs"),
+    ),
+    ("api/admin_edit.rs", "GET", "/v1/admin/locations/{location}", Need::CaseRules("admin_edit.rs")),
+    ("api/admin_edit.rs", "PATCH", "/v1/admin/locations/{location}", Need::CaseRules("admin_edit.rs")),
+    ("api/admin_edit.rs", "GET", "/v1/admin/safety-houses/{house}", Need::CaseRules("admin_edit.rs")),
+    ("api/admin_edit.rs", "PATCH", "/v1/admin/safety-houses/{house}", Need::CaseRules("admin_edit.rs")),
     ("api/zsm.rs", "POST", "/v1/zsm/cases/{id}/contributions/{partner}", Need::CaseRules("zsm_sections.rs")),
     // Personal funds and mentors (issue 20): the fund holder's members, the mentor's own
     // mentees and the consented items are walked in `funds.rs`.
@@ -415,6 +440,9 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{measure}", "01900000-0000-7000-8000-000000000009")
         .replace("{fund}", "01900000-0000-7000-8000-00000000000a")
         .replace("{transfer}", "01900000-0000-7000-8000-00000000000b")
+        .replace("{agency}", "01900000-0000-7000-8000-00000000000c")
+        .replace("{house}", "01900000-0000-7000-8000-00000000000d")
+        .replace("{session}", "0123456789abcdef")
 }
 
 #[test]

@@ -6,6 +6,7 @@
 mod support;
 
 mod admin;
+mod admin_edit;
 mod api;
 mod api_examples;
 mod api_measures;

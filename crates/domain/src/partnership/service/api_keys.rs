@@ -110,7 +110,12 @@ pub trait ApiKeyStore: Send + Sync {
 
 impl<S, P> Administration<'_, S, P>
 where
-    S: PartnershipStore + DirectoryStore + SessionStore + AuditLog + ApiKeyStore,
+    S: PartnershipStore
+        + super::super::ports::PartnershipEdits
+        + DirectoryStore
+        + SessionStore
+        + AuditLog
+        + ApiKeyStore,
     P: Passwords,
 {
     /// A new key: returned with its token, which is shown this once and stored only as a hash.

@@ -3,14 +3,15 @@
 //! audited under `admin: …`, with no person, as the administrator's role.
 
 pub mod api_keys;
+pub mod edit;
 
 use super::model::*;
-use super::ports::{PartnershipStore, Passwords};
+use super::ports::{PartnershipEdits, PartnershipStore, Passwords};
 use crate::access::{Actor, Denial, Permission, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::directory::parse_username;
-use crate::directory::{Agency, AgencyKind, DirectoryStore, Member, OpenSession, SessionStore, check_new_password};
+use crate::directory::{Agency, AgencyKind, DirectoryStore, Member, SessionStore, check_new_password};
 use crate::ids::{AgencyId, MemberId};
 use crate::ports::StoreError;
 use crate::service::{RuleError, ServiceError, ServiceResult, require};
@@ -43,6 +44,41 @@ pub enum AdminError {
     /// The member an API key acts through has no password to reset.
     #[error("this member is an API key; revoke it and make a new one instead")]
     ApiKeyMember,
+    /// Nobody could administer the partnership any more.
+    #[error("this is the last active administrator; make another member administrator first")]
+    LastAdministrator,
+    /// An administrator taking their own role away would lock themselves out mid-change.
+    #[error("you cannot take your own administrator role away; another administrator can")]
+    OwnAdministratorRole,
+    #[error("the agency has {0} members; disable them instead of deleting the agency")]
+    AgencyHasMembers(i64),
+    #[error("the agency is part of the record (a table, a team, a plan or the audit log); it stays")]
+    AgencyInUse,
+    /// A location's pack or time zone while cases are open there, whose clocks run under them.
+    #[error("{open} cases are open at this location; its {field} changes once they are closed")]
+    OpenCases { field: &'static str, open: i64 },
+}
+
+impl AdminError {
+    /// The refusal's code in the audit log.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::AdministratorExists(_) => "administrator_exists",
+            Self::AgencyNeeded(_) => "agency_needed",
+            Self::UsernameTaken(_) => "username_taken",
+            Self::AgencyTaken(_) => "agency_taken",
+            Self::LocationTaken(_) => "location_taken",
+            Self::DisableSelf => "disable_self",
+            Self::WrongPassword => "wrong_password",
+            Self::SamePassword => "same_password",
+            Self::ApiKeyMember => "api_key_member",
+            Self::LastAdministrator => "last_administrator",
+            Self::OwnAdministratorRole => "own_administrator_role",
+            Self::AgencyHasMembers(_) => "agency_has_members",
+            Self::AgencyInUse => "agency_in_use",
+            Self::OpenCases { .. } => "open_cases",
+        }
+    }
 }
 
 impl RuleError for AdminError {
@@ -57,6 +93,11 @@ impl RuleError for AdminError {
             Self::WrongPassword => FieldError::new("current_password", "error.password.wrong"),
             Self::SamePassword => FieldError::new("password", "error.password.same"),
             Self::ApiKeyMember => FieldError::new("member", "error.member.api_key"),
+            Self::LastAdministrator => FieldError::new("roles", "error.admin.last_administrator"),
+            Self::OwnAdministratorRole => FieldError::new("roles", "error.admin.own_role"),
+            Self::AgencyHasMembers(n) => FieldError::new("agency", "error.agency.has_members").with("count", n),
+            Self::AgencyInUse => FieldError::new("agency", "error.agency.in_use"),
+            Self::OpenCases { field, open } => FieldError::new(*field, "error.location.open_cases").with("count", open),
         }
     }
 }
@@ -113,7 +154,7 @@ pub struct Administration<'a, S, P> {
 
 impl<S, P> Administration<'_, S, P>
 where
-    S: PartnershipStore + DirectoryStore + SessionStore + AuditLog,
+    S: PartnershipStore + PartnershipEdits + DirectoryStore + SessionStore + AuditLog,
     P: Passwords,
 {
     /// Refuses a non-administrator, on record.
@@ -196,21 +237,27 @@ where
             .add_member(&member, &hash, one_time.is_some(), now, &audit)
             .await
             .map_err(|e| taken(e, AdminError::UsernameTaken(member.username.clone())))?;
-        Ok((MemberAccount { member, must_change_password: one_time.is_some() }, one_time))
+        Ok((MemberAccount { member, must_change_password: one_time.is_some(), version: 1 }, one_time))
     }
 
     /// Disables or enables a member; disabling ends their sessions at once. An administrator
-    /// cannot disable themselves.
+    /// cannot disable themselves, nor the last active administrator.
     pub async fn set_disabled(&self, actor: &Actor, id: MemberId, disabled: bool) -> ServiceResult<MemberAccount> {
         let verb = if disabled { "disable" } else { "enable" };
         self.allow(actor, &format!("admin: {verb} member")).await?;
-        if disabled && id == actor.member_id {
-            return Err(rule(AdminError::DisableSelf));
-        }
         let mut account = self.store.member_account(id).await?.ok_or(ServiceError::NotFound)?;
-        let audit = self.entry(actor, AuditAction::Update, format!("admin: {verb} member {}", account.member.username));
+        let what = format!("admin: {verb} member {}", account.member.username);
+        if disabled && id == actor.member_id {
+            return self.refuse(actor, what, AdminError::DisableSelf).await;
+        }
+        let admin = account.member.roles.contains(&Role::Administrator) && !account.member.disabled;
+        if disabled && admin && self.is_last_administrator(id).await? {
+            return self.refuse(actor, what, AdminError::LastAdministrator).await;
+        }
+        let audit = self.entry(actor, AuditAction::Update, what);
         self.store.set_disabled(id, disabled, &audit).await?;
         account.member.disabled = disabled;
+        account.version += 1;
         Ok(account)
     }
 
@@ -242,24 +289,6 @@ where
             self.entry(actor, AuditAction::Update, format!("admin: reset password of {}", account.member.username));
         self.store.set_password(id, &hash, true, &audit).await?;
         Ok(one_time)
-    }
-
-    /// Where a member is signed in now, newest first.
-    pub async fn member_sessions(&self, actor: &Actor, id: MemberId) -> ServiceResult<Vec<OpenSession>> {
-        self.allow(actor, "admin: member sessions").await?;
-        let account = self.store.member_account(id).await?.ok_or(ServiceError::NotFound)?;
-        let what = format!("admin: sessions of {}", account.member.username);
-        self.store.append(&[self.entry(actor, AuditAction::Read, what)]).await?;
-        let sessions = self.store.sessions_of(id, self.clock.now()).await?;
-        Ok(sessions
-            .into_iter()
-            .map(|s| OpenSession {
-                created_at: s.created_at,
-                expires_at: s.expires_at,
-                signed_in_from: s.signed_in_from,
-                current: false,
-            })
-            .collect())
     }
 
     pub async fn locations(&self, actor: &Actor) -> ServiceResult<Vec<LocationRecord>> {

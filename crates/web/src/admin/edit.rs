@@ -1,0 +1,254 @@
+//! Editing an agency (`/admin/agencies/{agency}`: name, kind, contact; deleting one made by
+//! mistake) and a ZSM location or custody suite (`/admin/locations/{location}`: name, pack, time
+//! zone, the agencies at the table). A refused form comes back as typed: 422 with an error
+//! summary naming each field, or 409 when another administrator saved meanwhile, with what is
+//! saved now beside it.
+
+use super::{Choice, SavedField, agency_choices, edit_refused, pack_choices};
+use crate::AppState;
+use crate::auth::{Member, RequestContext, SignedIn};
+use crate::error::WebError;
+use crate::forms::{ErrorList, Posted};
+use crate::i18n::Texts;
+use crate::page::{Page, ok, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use domain::directory::AgencyKind;
+use domain::ids::AgencyId;
+use domain::partnership::{AgencyChange, AgencyRecord, LocationChange, LocationRecord};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin/agencies/{agency}", get(agency).post(save_agency))
+        .route("/admin/agencies/{agency}/delete", post(delete_agency))
+        .route("/admin/locations/{location}", get(location).post(save_location))
+}
+
+/// The version a form was opened on (none: the one saved now).
+pub(crate) fn posted_version(posted: &Posted) -> Option<i64> {
+    posted.get("version").trim().parse().ok()
+}
+
+fn agency_id(raw: &str) -> Result<AgencyId, WebError> {
+    AgencyId::parse(raw).map_err(|_| WebError::NotFound)
+}
+
+pub(crate) fn kind_choices(t: Texts, chosen: &str) -> Vec<Choice> {
+    AgencyKind::ALL
+        .iter()
+        .map(|k| Choice {
+            value: k.code().into(),
+            label: t.get(&format!("agency_kind.{}", k.code())).to_owned(),
+            chosen: k.code() == chosen,
+        })
+        .collect()
+}
+
+// --- agencies ---
+
+#[derive(Template)]
+#[template(path = "admin/agency.html")]
+struct AgencyPage {
+    page: Page,
+    id: String,
+    version: i64,
+    kinds: Vec<Choice>,
+    errors: ErrorList,
+    posted: Posted,
+    saved_now: Option<Vec<SavedField>>,
+}
+
+fn agency_form(record: &AgencyRecord) -> Posted {
+    Posted(vec![
+        ("name".into(), record.agency.name.clone()),
+        ("kind".into(), record.agency.kind.code().into()),
+        ("contact".into(), record.contact.clone()),
+    ])
+}
+
+/// The edit page: `posted` as typed (or as saved), on `version`; with `conflict`, what is
+/// saved now beside it.
+async fn agency_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    id: AgencyId,
+    form: Option<(Posted, ErrorList, bool)>,
+) -> Result<AgencyPage, WebError> {
+    let t = context.texts;
+    let current = state.administration().agency(&me.actor, id).await?;
+    let (posted, errors, conflict) = form.unwrap_or_else(|| (agency_form(&current), ErrorList::default(), false));
+    let version = match posted_version(&posted) {
+        Some(seen) if !conflict => seen,
+        _ => current.version,
+    };
+    let saved_now = conflict.then(|| {
+        vec![
+            SavedField::new(t, "admin.field.name", current.agency.name.clone()),
+            SavedField::new(t, "admin.field.kind", t.get(&format!("agency_kind.{}", current.agency.kind.code()))),
+            SavedField::new(t, "admin.field.contact", current.contact.clone()),
+        ]
+    });
+    let title = t.fill("admin.agencies.edit_title", &[("name", &current.agency.name)]);
+    Ok(AgencyPage {
+        page: Page::new(context, &title),
+        id: id.to_string(),
+        version,
+        kinds: kind_choices(t, &posted.get("kind")),
+        errors,
+        posted,
+        saved_now,
+    })
+}
+
+async fn agency(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    ok(&agency_page(&state, &me, &context, agency_id(&id)?, None).await?)
+}
+
+async fn save_agency(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let id = agency_id(&id)?;
+    let change = AgencyChange {
+        name: Some(posted.get("name")),
+        kind: Some(posted.get("kind")),
+        contact: Some(posted.get("contact")),
+        version: posted_version(&posted),
+    };
+    match state.administration().edit_agency(&me.actor, id, &change).await {
+        Ok(_) => Ok(Redirect::to("/admin/agencies").into_response()),
+        Err(error) => {
+            let (status, errors, conflict) = edit_refused(error, context.texts)?;
+            Ok(render(status, &agency_page(&state, &me, &context, id, Some((posted, errors, conflict))).await?))
+        }
+    }
+}
+
+async fn delete_agency(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = agency_id(&id)?;
+    match state.administration().delete_agency(&me.actor, id).await {
+        Ok(()) => Ok(Redirect::to("/admin/agencies").into_response()),
+        Err(error) => {
+            let (status, errors, _) = edit_refused(error, context.texts)?;
+            Ok(render(
+                status,
+                &agency_page(&state, &me, &context, id, None).await.map(|mut page| {
+                    page.errors = errors;
+                    page
+                })?,
+            ))
+        }
+    }
+}
+
+// --- locations ---
+
+#[derive(Template)]
+#[template(path = "admin/location.html")]
+struct LocationPage {
+    page: Page,
+    code: String,
+    version: i64,
+    packs: Vec<Choice>,
+    agencies: Vec<Choice>,
+    errors: ErrorList,
+    posted: Posted,
+    saved_now: Option<Vec<SavedField>>,
+}
+
+fn location_form(record: &LocationRecord) -> Posted {
+    let mut fields = vec![
+        ("name".to_owned(), record.location.name.clone()),
+        ("pack".to_owned(), record.location.pack.clone()),
+        ("time_zone".to_owned(), record.time_zone.clone()),
+    ];
+    fields.extend(record.location.agencies.iter().map(|a| ("agencies".to_owned(), a.to_string())));
+    Posted(fields)
+}
+
+async fn location_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    code: &str,
+    form: Option<(Posted, ErrorList, bool)>,
+) -> Result<LocationPage, WebError> {
+    let t = context.texts;
+    let current = state.administration().location(&me.actor, code).await?;
+    let (posted, errors, conflict) = form.unwrap_or_else(|| (location_form(&current), ErrorList::default(), false));
+    let version = match posted_version(&posted) {
+        Some(seen) if !conflict => seen,
+        _ => current.version,
+    };
+    let names = state.directory().agencies().await?;
+    let saved_now = conflict.then(|| {
+        let at_table: Vec<&str> = current
+            .location
+            .agencies
+            .iter()
+            .filter_map(|id| names.iter().find(|a| a.id == *id).map(|a| a.name.as_str()))
+            .collect();
+        vec![
+            SavedField::new(t, "admin.field.name", current.location.name.clone()),
+            SavedField::new(t, "admin.field.pack", t.get(&format!("admin.pack.{}", current.location.pack))),
+            SavedField::new(t, "admin.field.time_zone", current.time_zone.clone()),
+            SavedField::new(t, "admin.field.agencies", at_table.join(", ")),
+        ]
+    });
+    let title = t.fill("admin.locations.edit_title", &[("name", &current.location.name)]);
+    Ok(LocationPage {
+        page: Page::new(context, &title),
+        code: current.location.code.clone(),
+        version,
+        packs: pack_choices(t, &posted.get("pack")),
+        agencies: agency_choices(state, &posted.all("agencies")).await?,
+        errors,
+        posted,
+        saved_now,
+    })
+}
+
+async fn location(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    ok(&location_page(&state, &me, &context, &code, None).await?)
+}
+
+async fn save_location(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(code): Path<String>,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let change = LocationChange {
+        name: Some(posted.get("name")),
+        pack: Some(posted.get("pack")),
+        time_zone: Some(posted.get("time_zone")),
+        agencies: Some(posted.all("agencies")),
+        version: posted_version(&posted),
+    };
+    match state.administration().edit_location(&me.actor, &code, &change).await {
+        Ok(_) => Ok(Redirect::to("/admin/locations").into_response()),
+        Err(error) => {
+            let (status, errors, conflict) = edit_refused(error, context.texts)?;
+            let page = location_page(&state, &me, &context, &code, Some((posted, errors, conflict))).await?;
+            Ok(render(status, &page))
+        }
+    }
+}
