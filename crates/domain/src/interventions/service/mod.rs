@@ -2,11 +2,13 @@
 //! (kept by the provider's own members), referrals (`referrals.rs`), unmet need and the
 //! commissioners' report (`unmet.rs`), webhook subscriptions (`webhooks.rs`).
 
+mod catalogue;
 mod events;
 mod referrals;
 mod unmet;
 mod webhooks;
 
+pub use catalogue::*;
 pub use events::referral_events;
 pub use referrals::*;
 pub use unmet::*;
