@@ -38,6 +38,60 @@ pub struct Config {
     pub cohort_rules: Vec<evidence::rules::NamedRule>,
     /// The bearer token `/metrics` answers to (for the monitoring system); none: no `/metrics`.
     pub metrics_token: Option<String>,
+    /// Interventions: the unmet-need threshold and the webhooks' transport (`[interventions]`).
+    pub interventions: InterventionsConfig,
+}
+
+/// `[interventions]`: how long a wait may be before the finder offers to record unmet need,
+/// and whether webhooks may go over plain http to other machines.
+#[derive(Clone, Deserialize, PartialEq, Debug)]
+#[serde(default, deny_unknown_fields)]
+pub struct InterventionsConfig {
+    /// A wait beyond this many weeks: the finder offers to record unmet need (default 6).
+    pub unmet_need_wait_weeks: u32,
+    /// Per need (a life domain of the pack, e.g. `housing = 2`): a threshold of its own.
+    pub unmet_need_wait_weeks_by_need: std::collections::BTreeMap<String, u32>,
+    /// Development only: webhooks over plain http to any host. Off, plain http goes only to
+    /// this machine (localhost) and every other receiver needs https.
+    pub webhooks_allow_plain_http: bool,
+}
+
+impl Default for InterventionsConfig {
+    fn default() -> Self {
+        Self {
+            unmet_need_wait_weeks: domain::interventions::DEFAULT_WAIT_THRESHOLD_DAYS / 7,
+            unmet_need_wait_weeks_by_need: std::collections::BTreeMap::new(),
+            webhooks_allow_plain_http: false,
+        }
+    }
+}
+
+impl InterventionsConfig {
+    pub fn wait_threshold(&self) -> domain::interventions::WaitThreshold {
+        domain::interventions::WaitThreshold {
+            days: self.unmet_need_wait_weeks.saturating_mul(7),
+            per_need: self
+                .unmet_need_wait_weeks_by_need
+                .iter()
+                .map(|(need, weeks)| (domain::jurisdiction::DomainKey::new(need), weeks.saturating_mul(7)))
+                .collect(),
+        }
+    }
+
+    /// Every need named is a life domain of the deployment's pack.
+    fn check(&self, pack: &str) -> Result<(), ConfigError> {
+        let Ok(beyond) = domain::jurisdiction::BeyondPack::shipped(pack) else { return Ok(()) };
+        for need in self.unmet_need_wait_weeks_by_need.keys() {
+            if beyond.screening.domain(need).is_none() {
+                let known: Vec<&str> = beyond.screening.domains.iter().map(|d| d.key.as_str()).collect();
+                return Err(ConfigError::Invalid(format!(
+                    "interventions.unmet_need_wait_weeks_by_need: {need:?} is not a life domain of pack {pack}; use one of {}",
+                    known.join(", ")
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// `domain::directory::LoginThrottle` as configured.
@@ -86,6 +140,7 @@ impl Default for Config {
             login_throttle: ThrottleConfig::default(),
             cohort_rules: Vec::new(),
             metrics_token: None,
+            interventions: InterventionsConfig::default(),
         }
     }
 }
@@ -122,6 +177,7 @@ impl fmt::Debug for Config {
             .field("login_throttle", &self.login_throttle)
             .field("cohort_rules", &self.cohort_rules)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .field("interventions", &self.interventions)
             .finish()
     }
 }
@@ -140,7 +196,7 @@ pub enum ConfigError {
 
 /// Every `DESIST_*` variable desist reads: the settings above, the config file's path, and the
 /// ones the test suites and benchmarks read (set in CI, so not worth a warning).
-pub const KNOWN_VARIABLES: [&str; 25] = [
+pub const KNOWN_VARIABLES: [&str; 27] = [
     "DESIST_DATABASE_URL",
     "DESIST_LISTEN",
     "DESIST_MAX_CONNECTIONS",
@@ -154,6 +210,8 @@ pub const KNOWN_VARIABLES: [&str; 25] = [
     "DESIST_LOG",
     "DESIST_LOG_FORMAT",
     "DESIST_METRICS_TOKEN",
+    "DESIST_UNMET_NEED_WAIT_WEEKS",
+    "DESIST_WEBHOOKS_ALLOW_PLAIN_HTTP",
     "DESIST_CONFIG",
     "DESIST_TEST_DATABASE_URL",
     "DESIST_REQUIRE_POSTGRES",
@@ -267,6 +325,12 @@ impl Config {
         if let Some(v) = env("DESIST_METRICS_TOKEN") {
             self.metrics_token = Some(v).filter(|t| !t.is_empty());
         }
+        if let Some(v) = env("DESIST_UNMET_NEED_WAIT_WEEKS") {
+            self.interventions.unmet_need_wait_weeks = parsed("DESIST_UNMET_NEED_WAIT_WEEKS", v)?;
+        }
+        if let Some(v) = env("DESIST_WEBHOOKS_ALLOW_PLAIN_HTTP") {
+            self.interventions.webhooks_allow_plain_http = parsed("DESIST_WEBHOOKS_ALLOW_PLAIN_HTTP", v)?;
+        }
         Ok(())
     }
 
@@ -288,6 +352,7 @@ impl Config {
             return Err(ConfigError::Invalid("max_connections and session_hours must be at least 1".into()));
         }
         self.trusted_proxies()?;
+        self.interventions.check(&self.pack)?;
         self.check_cohort_rules()
     }
 
@@ -342,6 +407,8 @@ impl Config {
             request_timeout: std::time::Duration::from_secs(30),
             cohort_rules: self.cohort_rules.clone(),
             metrics_token: self.metrics_token.clone(),
+            unmet_need_wait: self.interventions.wait_threshold(),
+            webhooks_allow_plain_http: self.interventions.webhooks_allow_plain_http,
         }
     }
 }
@@ -379,6 +446,25 @@ mod tests {
         assert_eq!(config.database_url, "postgres://desist:secret@db/desist");
         let shown = format!("{config:?}");
         assert!(shown.contains("desist:***@db") && !shown.contains("secret"), "{shown}");
+    }
+
+    #[test]
+    fn the_unmet_need_threshold_is_a_setting_per_deployment_and_per_need() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("desist.toml");
+        let text =
+            "[interventions]\nunmet_need_wait_weeks = 8\n[interventions.unmet_need_wait_weeks_by_need]\nhousing = 2\n";
+        std::fs::write(&path, text).unwrap();
+        let threshold = Config::load(Some(&path), no_env).unwrap().web_config().unmet_need_wait;
+        assert_eq!(threshold.days, 56);
+        assert_eq!(threshold.for_needs(&[domain::jurisdiction::DomainKey::new("housing")]), 14);
+        let env = |name: &str| (name == "DESIST_UNMET_NEED_WAIT_WEEKS").then(|| "4".to_string());
+        assert_eq!(Config::load(None, env).unwrap().web_config().unmet_need_wait.days, 28);
+        std::fs::write(&path, "[interventions.unmet_need_wait_weeks_by_need]\nhousng = 2\n").unwrap();
+        let error = Config::load(Some(&path), no_env).unwrap_err().to_string();
+        assert!(error.contains("housng") && error.contains("housing"), "names the known needs: {error}");
+        let env = |name: &str| (name == "DESIST_WEBHOOKS_ALLOW_PLAIN_HTTP").then(|| "true".to_string());
+        assert!(Config::load(None, env).unwrap().web_config().webhooks_allow_plain_http);
     }
 
     #[test]

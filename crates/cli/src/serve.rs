@@ -47,7 +47,8 @@ pub async fn serve_store(
     println!("desist listening on http://{address}");
     on_listening(address);
     let escalations = tokio::spawn(escalate_clocks(store.clone(), clock.clone()));
-    let webhooks = tokio::spawn(web::webhooks::run(store.clone(), clock.clone()));
+    let plain_http = config.interventions.webhooks_allow_plain_http;
+    let webhooks = tokio::spawn(web::webhooks::run(store.clone(), clock.clone(), plain_http));
     let state = web::AppState::new(store.clone(), clock, config.web_config());
     web::serve(listener, state, shutdown_signal()).await.context("serving")?;
     escalations.abort();

@@ -1,5 +1,5 @@
 //! The browser journeys (`tests/browser/journey.mjs`, `zsm_journey.mjs`, `beyond_journey.mjs`,
-//! `admin_journey.mjs`, `custody_journey.mjs`), each
+//! `admin_journey.mjs`, `custody_journey.mjs`, `interventions_journey.mjs`), each
 //! against its own real `desist demo` server: real headless Chromium (Debian's
 //! `/usr/bin/chromium`) driven by playwright-core, with axe-core checking every page.
 //!
@@ -127,6 +127,15 @@ fn custody_journey_in_headless_chromium_with_axe() {
 #[test]
 fn measures_journey_in_headless_chromium_with_axe() {
     run_journey("measures_journey.mjs");
+}
+
+/// Interventions, one screen per side: probation finds and refers, the provider schedules,
+/// accepts, starts and records attendance and progress while probation's stale withdrawal is
+/// refused (409); probation sees it live on the referral and the plan; the provider's
+/// catalogue and webhooks; the municipality's waits and unmet need.
+#[test]
+fn interventions_journey_in_headless_chromium_with_axe() {
+    run_journey("interventions_journey.mjs");
 }
 
 /// Starts `desist demo` on a free port and runs `tests/browser/{script}` against it.

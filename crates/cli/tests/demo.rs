@@ -79,4 +79,15 @@ async fn the_demo_has_a_safety_house_with_plans_in_every_state_and_a_week_of_con
             "{member} is told of tasks given to their agency: {kinds:?}"
         );
     }
+
+    // Every demo referral put its task on the person's plan (as one made on the web does), so
+    // the plan pages show the referrals' status.
+    let (referrals, on_plans): (i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(t.task_id) FROM referral r LEFT JOIN plan_task t ON t.task_id = r.task_id",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(referrals > 20, "referrals in every state: {referrals}");
+    assert_eq!(on_plans, referrals, "each referral's task is on a plan");
 }

@@ -84,6 +84,11 @@ pub struct WebConfig {
     pub cohort_rules: Vec<::evidence::rules::NamedRule>,
     /// The bearer token `/metrics` answers to; without one there is no `/metrics`.
     pub metrics_token: Option<String>,
+    /// Interventions: the wait past which the finder offers to record unmet need.
+    pub unmet_need_wait: domain::interventions::WaitThreshold,
+    /// Interventions: webhooks may go over plain http to any host (development only); without
+    /// it plain http goes only to this machine (localhost, 127.0.0.1, ::1) and all else needs https.
+    pub webhooks_allow_plain_http: bool,
 }
 
 impl Default for WebConfig {
@@ -100,6 +105,8 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             cohort_rules: Vec::new(),
             metrics_token: None,
+            unmet_need_wait: domain::interventions::WaitThreshold::default(),
+            webhooks_allow_plain_http: false,
         }
     }
 }
@@ -207,7 +214,11 @@ impl AppState {
     }
 
     pub(crate) fn webhooks(&self) -> domain::interventions::service::Webhooks<'_, Store> {
-        domain::interventions::service::Webhooks { store: &self.store, clock: self.clock.as_ref() }
+        domain::interventions::service::Webhooks {
+            store: &self.store,
+            clock: self.clock.as_ref(),
+            allow_plain_http: self.config.webhooks_allow_plain_http,
+        }
     }
 
     pub(crate) fn plans(&self) -> domain::plan::service::Plans<'_, Store> {

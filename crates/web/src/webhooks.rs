@@ -4,11 +4,17 @@
 //! Webhooks scheme describes (HMAC-SHA256 over `id.timestamp.body`, with the `webhook-id`,
 //! `webhook-timestamp` and `webhook-signature` headers), retrying with exponential backoff
 //! and keeping each attempt's outcome in the delivery log.
+//!
+//! Deliveries go over HTTPS (rustls, the platform's trusted roots). Plain http is refused —
+//! when subscribing and again before each post — except to this machine (a provider trying
+//! its receiver on localhost) or where the deployment turns on `webhooks_allow_plain_http`
+//! for development. Redirects are not followed: a receiver that moved is told by its log.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use domain::Clock;
 use domain::interventions::ports::{Delivery, DeliveryState, WebhookStore};
+use domain::interventions::service::may_post_to;
 use domain::notifications::{NotificationStore, OutboxFollower, StoredEvent, SubjectKind};
 use hmac::{KeyInit, Mac};
 use jiff::SignedDuration;
@@ -60,6 +66,15 @@ pub fn payload(stored: &StoredEvent) -> String {
     .to_string()
 }
 
+/// The client deliveries are posted with: HTTPS through rustls, no redirects followed (a
+/// redirect could lead a signed event to plain http or to another host).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("a client with the platform's roots builds")
+}
+
 /// Follows the outbox once: queues deliveries for the referral events after the consumer's
 /// position. Returns how many events were read.
 pub async fn follow_outbox(store: &Store, clock: &dyn Clock, owner: Uuid) -> domain::ports::StoreResult<usize> {
@@ -79,11 +94,17 @@ pub async fn follow_outbox(store: &Store, clock: &dyn Clock, owner: Uuid) -> dom
     Ok(claim.events.len())
 }
 
-/// Posts the deliveries due now; returns how many were attempted.
-pub async fn send_due(store: &Store, clock: &dyn Clock, client: &reqwest::Client) -> domain::ports::StoreResult<usize> {
+/// Posts the deliveries due now; returns how many were attempted. `allow_plain_http`: the
+/// deployment's development setting (plain http to any host).
+pub async fn send_due(
+    store: &Store,
+    clock: &dyn Clock,
+    client: &reqwest::Client,
+    allow_plain_http: bool,
+) -> domain::ports::StoreResult<usize> {
     let due = store.due_deliveries(clock.now(), 50).await?;
     for delivery in &due {
-        let outcome = attempt(store, clock, client, delivery).await?;
+        let outcome = attempt(store, clock, client, delivery, allow_plain_http).await?;
         store.save_delivery(&outcome).await?;
     }
     Ok(due.len())
@@ -94,6 +115,7 @@ async fn attempt(
     clock: &dyn Clock,
     client: &reqwest::Client,
     delivery: &Delivery,
+    allow_plain_http: bool,
 ) -> domain::ports::StoreResult<Delivery> {
     let mut next = delivery.clone();
     next.attempts += 1;
@@ -103,6 +125,12 @@ async fn attempt(
         next.last_error = Some("subscription or event gone".into());
         return Ok(next);
     };
+    if !may_post_to(&hook.url, allow_plain_http) {
+        // Subscribed while plain http was allowed; not sent in the clear now it is not.
+        next.state = DeliveryState::Failed;
+        next.last_error = Some("plain http refused: the subscription needs an https URL".into());
+        return Ok(next);
+    }
     let body = payload(&stored);
     let id = stored.event.id.to_string();
     let now = clock.now();
@@ -144,9 +172,9 @@ async fn attempt(
 
 /// Runs both steps every few seconds while serving. Every server runs it; the lease lets one
 /// follow the outbox at a time, and a delivery is posted by whichever server finds it due.
-pub async fn run(store: Store, clock: Arc<dyn Clock>) {
+pub async fn run(store: Store, clock: Arc<dyn Clock>, allow_plain_http: bool) {
     let owner = Uuid::now_v7();
-    let client = reqwest::Client::new();
+    let client = client();
     let mut every = tokio::time::interval(Duration::from_secs(5));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
@@ -154,7 +182,7 @@ pub async fn run(store: Store, clock: Arc<dyn Clock>) {
         if let Err(error) = follow_outbox(&store, clock.as_ref(), owner).await {
             tracing::warn!(%error, "following the outbox for webhooks failed; trying again");
         }
-        if let Err(error) = send_due(&store, clock.as_ref(), &client).await {
+        if let Err(error) = send_due(&store, clock.as_ref(), &client, allow_plain_http).await {
             tracing::warn!(%error, "sending webhooks failed; trying again");
         }
     }

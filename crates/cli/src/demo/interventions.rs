@@ -3,7 +3,8 @@
 //! outpatient alcohol treatment with a wait of weeks, a group programme with its next start
 //! date, debt help with a place now — referrals in every state, and Gerrit Hoekstra's own:
 //! waiting for alcohol treatment, started with debt help (attendance and progress recorded),
-//! and his housing recorded as unmet need. Everything goes through the use cases.
+//! and his housing recorded as unmet need. Everything goes through the use cases; each person
+//! referred has a plan, on which each referral puts its task (showing the referral's status).
 
 use super::directory::DemoCast;
 use super::people::generated_bsn;
@@ -16,6 +17,7 @@ use domain::interventions::{ChangeInput, InterventionInput};
 use domain::jurisdiction::BeyondPack;
 use domain::people::service::People;
 use domain::people::{IdentifierInput, PersonInput};
+use domain::plan::service::Plans;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use store::Store;
@@ -71,7 +73,12 @@ impl Seeder<'_> {
             ..Default::default()
         };
         let people = People { store: self.store, clock: self.clock, time_zone: &self.zone };
-        Ok(people.create(self.probation, &input, &basis).await.map_err(|e| anyhow::anyhow!("person: {e}"))?.id)
+        let id = people.create(self.probation, &input, &basis).await.map_err(|e| anyhow::anyhow!("person: {e}"))?.id;
+        // Probation's plan for them: each referral below then puts its task on it, owned by the
+        // provider, in the referral's own transaction — as a referral made on the web does.
+        let plans = Plans { store: self.store, clock: self.clock, time_zone: &self.zone, pack: &self.pack };
+        plans.draft(self.probation, id).await.map_err(|e| anyhow::anyhow!("plan: {e}"))?;
+        Ok(id)
     }
 
     async fn refer(&self, person: PersonId, intervention: InterventionId, risks: &str) -> anyhow::Result<ReferralId> {

@@ -162,6 +162,15 @@ pub trait WebhookStore: Send + Sync {
     fn add_webhook(&self, webhook: &Webhook) -> impl Future<Output = StoreResult<()>> + Send;
     fn webhook(&self, id: WebhookId) -> impl Future<Output = StoreResult<Option<Webhook>>> + Send;
     fn webhooks_of(&self, agency: AgencyId) -> impl Future<Output = StoreResult<Vec<Webhook>>> + Send;
+    /// Switches a subscription off or on, keeping who did it when as a row of its history.
+    /// While off nothing is queued or posted for it.
+    fn switch_webhook(
+        &self,
+        id: WebhookId,
+        active: bool,
+        at: Timestamp,
+        by: MemberId,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Queues a delivery of the event at `position` to each active subscription of the agencies
     /// named (once per subscription and position; again is a no-op).
     fn queue_deliveries(
@@ -170,7 +179,7 @@ pub trait WebhookStore: Send + Sync {
         agencies: &[AgencyId],
         now: Timestamp,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Pending deliveries due at `now`, oldest first.
+    /// Pending deliveries of active subscriptions due at `now`, oldest first.
     fn due_deliveries(&self, now: Timestamp, limit: u32) -> impl Future<Output = StoreResult<Vec<Delivery>>> + Send;
     fn save_delivery(&self, delivery: &Delivery) -> impl Future<Output = StoreResult<()>> + Send;
     /// A subscription's log, newest first.

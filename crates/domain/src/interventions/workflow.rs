@@ -133,6 +133,9 @@ pub enum ReferralError {
     NotStarted,
     #[error("an absence needs a reason")]
     AbsenceReason,
+    /// The change was decided on a status the referral no longer has (the other side moved it).
+    #[error("the referral was changed meanwhile")]
+    ChangedMeanwhile,
 }
 
 impl RuleError for ReferralError {
@@ -147,6 +150,7 @@ impl RuleError for ReferralError {
             Self::ProviderOnly => FieldError::new("action", "error.referral.provider_only"),
             Self::NotStarted => FieldError::new("action", "error.referral.not_started"),
             Self::AbsenceReason => FieldError::new("reason", "error.referral.absence_reason"),
+            Self::ChangedMeanwhile => FieldError::new("action", "error.referral.changed_meanwhile"),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::types::Instant;
 use crate::{Store, db_error, in_tx, on_db};
-use domain::ids::{AgencyId, WebhookId};
+use domain::ids::{AgencyId, MemberId, WebhookId};
 use domain::interventions::ports::{Delivery, DeliveryState, Webhook, WebhookStore};
 use domain::ports::StoreResult;
 use jiff::Timestamp;
@@ -79,6 +79,26 @@ impl WebhookStore for Store {
         Ok(rows.into_iter().map(webhook_of).collect())
     }
 
+    async fn switch_webhook(&self, id: WebhookId, active: bool, at: Timestamp, by: MemberId) -> StoreResult<()> {
+        in_tx!(self, tx => {
+            sqlx::query("UPDATE webhook SET active = $1 WHERE id = $2")
+                .bind(active)
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            sqlx::query("INSERT INTO webhook_switch (webhook_id, switched_at, switched_by, active) VALUES ($1, $2, $3, $4)")
+                .bind(id.0)
+                .bind(Instant(at))
+                .bind(*by.as_uuid())
+                .bind(active)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        });
+        Ok(())
+    }
+
     async fn queue_deliveries(&self, position: i64, agencies: &[AgencyId], now: Timestamp) -> StoreResult<()> {
         if agencies.is_empty() {
             return Ok(());
@@ -103,7 +123,8 @@ impl WebhookStore for Store {
 
     async fn due_deliveries(&self, now: Timestamp, limit: u32) -> StoreResult<Vec<Delivery>> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "{DELIVERY_COLUMNS} WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY next_attempt_at, position LIMIT $2"
+            "{DELIVERY_COLUMNS} WHERE state = 'pending' AND next_attempt_at <= $1 \
+             AND webhook_id IN (SELECT id FROM webhook WHERE active) ORDER BY next_attempt_at, position LIMIT $2"
         ));
         let rows: Vec<DeliveryRow> = on_db!(self, pool => sqlx::query_as(sql)
             .bind(Instant(now))

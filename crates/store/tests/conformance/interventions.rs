@@ -86,6 +86,15 @@ async fn a_referral_runs_its_lifecycle_as_rows_with_events_and_the_finder_sees_t
     assert_eq!(store.intervention_history(programme.id).await.unwrap().len(), 2);
     let refused = service.save_intervention(&officer, None, &renamed, true).await;
     assert!(matches!(refused, Err(ServiceError::Forbidden(_))), "only providers keep a catalogue");
+    // An edit names the version it was made on: a second edit on the same version is refused.
+    service.revise_intervention(&provider, programme.id, 2, &renamed, None).await.unwrap();
+    let stale = service.revise_intervention(&provider, programme.id, 2, &renamed, None).await;
+    assert!(matches!(stale, Err(ServiceError::Stale(_))), "someone saved meanwhile");
+    assert!(!service.set_intervention_active(&provider, programme.id, 3, false).await.unwrap().intervention.active);
+    let entry = service.set_intervention_active(&provider, programme.id, 4, true).await.unwrap();
+    assert_eq!((entry.version, entry.intervention.active), (5, true));
+    assert_eq!(service.catalogue_entry(&provider, programme.id).await.unwrap().history.len(), 5);
+    assert!(matches!(service.catalogue_entry(&officer, programme.id).await, Err(ServiceError::Forbidden(_))));
 
     let finding = service.find(&officer, person).await.unwrap();
     assert_eq!(finding.needs.len(), 1);
@@ -183,7 +192,7 @@ async fn unmet_need_is_reported_with_small_counts_suppressed_and_webhooks_log_de
         .save_intervention(&provider, None, &catalogue_entry("Minder drinken", "addiction", "3"), true)
         .await
         .unwrap();
-    let hooks = Webhooks { store, clock: &clock };
+    let hooks = Webhooks { store, clock: &clock, allow_plain_http: false };
     let hook = hooks.subscribe(&provider, "http://127.0.0.1:9/hook", vec![7; 24]).await.unwrap();
     assert!(hooks.subscribe(&provider, "ftp://x", vec![1]).await.is_err());
     let new = NewReferral {
@@ -212,6 +221,16 @@ async fn unmet_need_is_reported_with_small_counts_suppressed_and_webhooks_log_de
     assert_eq!(hooks.replay(&provider, hook.id, 0).await.unwrap(), 1);
     assert_eq!(store.due_deliveries(clock.now(), 10).await.unwrap().len(), 1);
     assert!(hooks.deliveries(&officer, hook.id).await.is_err(), "only the provider reads its log");
+
+    // Switched off, its due deliveries wait and new events are not queued; on again, they go.
+    assert!(hooks.switch(&officer, hook.id, false).await.is_err(), "only the provider switches it");
+    assert!(!hooks.switch(&provider, hook.id, false).await.unwrap().active);
+    assert!(store.due_deliveries(clock.now(), 10).await.unwrap().is_empty());
+    store.queue_deliveries(position + 1000, &[provider.agency_id], clock.now()).await.unwrap();
+    assert!(hooks.switch(&provider, hook.id, true).await.unwrap().active);
+    assert_eq!(store.due_deliveries(clock.now(), 10).await.unwrap().len(), 1, "the waiting one, not the skipped");
+    assert_eq!(count(store, "webhook_switch").await, 2, "each switch a row of its history");
+    assert!(hooks.subscribe(&provider, "http://provider.example/hook", vec![1]).await.is_err(), "https only");
 }
 
 on_both_backends!(

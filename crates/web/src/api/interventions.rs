@@ -437,11 +437,15 @@ pub struct ChangeBody {
     value: String,
     /// For `complete`: the achievement of each desired outcome, in order.
     achievements: Vec<String>,
+    /// The status this change was decided on; when the referral has another one now (the
+    /// other side changed it meanwhile) the change is refused with 409. Empty: not checked.
+    seen_status: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/referrals/{id}/changes", params(("id" = String, Path)), request_body = ChangeBody,
     responses((status = 200, description = "Changed; the body is the referral after it", body = ReferralDto),
         (status = 404, description = "No such referral, or one this member is not party to (problem JSON)", body = Problem),
+        (status = 409, description = "The referral is no longer in `seen_status`: the other side changed it meanwhile (problem JSON)", body = Problem),
         (status = 422, description = "Invalid input, or a change the reader's side may not make now (problem JSON)", body = Problem)))]
 async fn change_referral(
     State(state): State<AppState>,
@@ -463,6 +467,7 @@ async fn change_referral(
         field: b.field,
         value: b.value,
         achievements: b.achievements,
+        seen_status: b.seen_status,
     };
     let service = state.interventions();
     service.change(&me.actor, id, &input).await.map_err(refused(&context))?;

@@ -13,6 +13,8 @@ mod auth;
 mod conference;
 mod interventions;
 mod unmet_need_and_webhooks;
+// Keeping a catalogue entry (issue 19, ivrest).
+mod intervention_catalogue;
 // Personal funds and mentors (issue 20).
 mod evidence;
 mod funds;
@@ -56,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .merge(plan_measures::routes())
         .merge(interventions::routes())
         .merge(unmet_need_and_webhooks::routes())
+        .merge(intervention_catalogue::routes())
         .merge(funds::routes())
         .merge(mentoring::routes())
         .merge(evidence::routes())
@@ -93,6 +96,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(plan_measures::PlanMeasuresApiDoc::openapi());
     doc.merge(interventions::InterventionsApiDoc::openapi());
     doc.merge(unmet_need_and_webhooks::UnmetNeedAndWebhooksApiDoc::openapi());
+    doc.merge(intervention_catalogue::InterventionCatalogueApiDoc::openapi());
     doc.merge(funds::FundsApiDoc::openapi());
     doc.merge(mentoring::MentoringApiDoc::openapi());
     doc.merge(evidence::EvidenceApiDoc::openapi());

@@ -11,7 +11,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use domain::ids::WebhookId;
 use domain::interventions::Disclosed;
@@ -23,14 +23,15 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/unmet-need", post(record_unmet))
         .route("/v1/reports/unmet-need", get(unmet_report))
-        .route("/v1/webhooks", post(subscribe))
+        .route("/v1/webhooks", get(list_webhooks).post(subscribe))
+        .route("/v1/webhooks/{id}", patch(switch_webhook))
         .route("/v1/webhooks/{id}/deliveries", get(deliveries))
         .route("/v1/webhooks/{id}/replay", post(replay))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(record_unmet, unmet_report, subscribe, deliveries, replay),
+    paths(record_unmet, unmet_report, subscribe, list_webhooks, switch_webhook, deliveries, replay),
     components(schemas(
         UnmetBody,
         UnmetRowDto,
@@ -39,7 +40,8 @@ pub fn routes() -> Router<AppState> {
         WebhookDto,
         DeliveryDto,
         ReplayBody,
-        ReplayDto
+        ReplayDto,
+        SwitchBody
     ))
 )]
 pub struct UnmetNeedAndWebhooksApiDoc;
@@ -153,18 +155,24 @@ pub struct WebhookBody {
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "url": "https://provider.example/desist/events", "secret": "whsec_3a5c7e9b1d2f4a6c"}))]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "url": "https://provider.example/desist/events", "secret": "whsec_3a5c7e9b1d2f4a6c", "active": true}))]
 pub struct WebhookDto {
     id: String,
     url: String,
-    /// The signing secret, `whsec_` + base64; shown only in this answer.
+    /// The signing secret, `whsec_` + base64; shown only when subscribing.
     secret: Option<String>,
+    /// Off: nothing is queued or posted for it (replay from a position after switching it on).
+    active: bool,
+}
+
+fn webhook_dto(hook: &domain::interventions::ports::Webhook) -> WebhookDto {
+    WebhookDto { id: hook.id.to_string(), url: hook.url.clone(), secret: None, active: hook.active }
 }
 
 #[utoipa::path(post, path = "/api/v1/webhooks", request_body = WebhookBody,
     responses((status = 201, description = "Subscribed: every event about the provider's referrals is posted, signed as Standard Webhooks describes", body = WebhookDto),
         (status = 403, description = "Only a provider's members subscribe (problem JSON)", body = Problem),
-        (status = 422, description = "The URL is not valid (problem JSON)", body = Problem)))]
+        (status = 422, description = "The URL is not valid, or is plain http to another machine (https is required; problem JSON)", body = Problem)))]
 async fn subscribe(
     State(state): State<AppState>,
     Member(me, context): Member,
@@ -174,12 +182,39 @@ async fn subscribe(
     let mut secret = vec![0u8; 24];
     getrandom::fill(&mut secret).map_err(|_| WebError::internal("no randomness"))?;
     let hook = state.webhooks().subscribe(&me.actor, &b.url, secret).await.map_err(refused(&context))?;
-    let body = WebhookDto {
-        id: hook.id.to_string(),
-        url: hook.url.clone(),
-        secret: Some(crate::webhooks::secret_text(&hook.secret)),
-    };
+    let body = WebhookDto { secret: Some(crate::webhooks::secret_text(&hook.secret)), ..webhook_dto(&hook) };
     Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/webhooks",
+    responses((status = 200, description = "The member's provider's subscriptions (secrets are never shown again)", body = Vec<WebhookDto>),
+        (status = 403, description = "Only a provider's members keep its subscriptions (problem JSON)", body = Problem)))]
+async fn list_webhooks(State(state): State<AppState>, Member(me, _): Member) -> ApiResult {
+    let hooks = state.webhooks().own_webhooks(&me.actor).await?;
+    Ok(Json(hooks.iter().map(webhook_dto).collect::<Vec<_>>()).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[schema(example = json!({"active": false}))]
+pub struct SwitchBody {
+    /// `false` switches the subscription off, `true` on again.
+    active: bool,
+}
+
+#[utoipa::path(patch, path = "/api/v1/webhooks/{id}", params(("id" = String, Path)), request_body = SwitchBody,
+    responses((status = 200, description = "Switched: while off nothing is queued or posted for it; each switch is kept with who and when", body = WebhookDto),
+        (status = 404, description = "No such subscription of this member's provider (problem JSON)", body = Problem),
+        (status = 422, description = "The body is not `{\"active\": true|false}` (problem JSON)", body = Problem)))]
+async fn switch_webhook(
+    State(state): State<AppState>,
+    Member(me, _): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<SwitchBody>, JsonRejection>,
+) -> ApiResult {
+    let id = webhook_id(&id)?;
+    let Json(b) = parsed?;
+    let hook = state.webhooks().switch(&me.actor, id, b.active).await?;
+    Ok(Json(webhook_dto(&hook)).into_response())
 }
 
 #[derive(Serialize, ToSchema)]

@@ -5,7 +5,9 @@
 //! commissioners waits and unmet need (`/commissioning`). The JSON form is
 //! `api/interventions.rs`.
 
+mod catalogue;
 mod views;
+mod webhook_pages;
 
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
@@ -23,10 +25,7 @@ use domain::directory::DirectoryStore;
 use domain::ids::{PersonId, ReferralId, TaskId};
 use domain::interventions::ports::ReferralQuery;
 use domain::interventions::service::{NewReferral, may_commission};
-use domain::interventions::{
-    Achievement, ChangeInput, DEFAULT_WAIT_THRESHOLD_DAYS, Disclosed, InterventionInput, ReasonCategory,
-    ReferralStatus, Side, UnmetReason,
-};
+use domain::interventions::{Achievement, ChangeInput, Disclosed, ReasonCategory, ReferralStatus, Side, UnmetReason};
 use serde::Deserialize;
 use views::*;
 
@@ -44,6 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/provider/referrals", get(provider_referrals))
         .route("/provider/catalogue", get(catalogue).post(add_to_catalogue))
         .route("/commissioning", get(commissioning))
+        .merge(catalogue::routes())
+        .merge(webhook_pages::routes())
 }
 
 fn referral_id(raw: &str) -> Result<ReferralId, WebError> {
@@ -73,7 +74,8 @@ struct FinderPage {
     referrals: Vec<ReferralLine>,
     domains: Vec<(String, String)>,
     reasons: Vec<(&'static str, String)>,
-    threshold_weeks: u32,
+    /// "A wait longer than 6 weeks (housing: 2 weeks) is marked…", from the deployment's setting.
+    threshold: String,
     task: String,
     recorded: bool,
     errors: ErrorList,
@@ -104,12 +106,13 @@ async fn finder_page(
     let query = ReferralQuery { provider: None, referrer: None, person: Some(id), statuses: vec![], limit: 100 };
     let referrals = service.list(&me.actor, query).await?;
     let agencies = state.store.agencies().await?;
+    let wait = &state.config.unmet_need_wait;
     let found = finding
         .found
         .iter()
         .map(|f| {
             let provider = agency_name(&agencies, f.intervention.provider);
-            found_view(f, provider, &state.beyond, t, DEFAULT_WAIT_THRESHOLD_DAYS)
+            found_view(f, provider, &state.beyond, t, wait.for_needs(&f.addresses))
         })
         .collect();
     let name = finding.person.display_name();
@@ -130,12 +133,37 @@ async fn finder_page(
             .iter()
             .map(|r| (r.code(), t.get(&format!("unmet.reason.{}", r.code())).to_string()))
             .collect(),
-        threshold_weeks: DEFAULT_WAIT_THRESHOLD_DAYS / 7,
+        threshold: threshold_text(wait, &finding.needs, &state.beyond, t),
         task,
         recorded,
         errors,
         posted,
     })
+}
+
+/// The unmet-need threshold in words: the deployment's, and those of the person's needs that
+/// have their own.
+fn threshold_text(
+    wait: &domain::interventions::WaitThreshold,
+    needs: &[domain::jurisdiction::DomainKey],
+    pack: &domain::jurisdiction::BeyondPack,
+    t: crate::i18n::Texts,
+) -> String {
+    let own: Vec<String> = needs
+        .iter()
+        .filter_map(|n| wait.per_need.get(n).map(|days| (n, days)))
+        .map(|(n, days)| {
+            let weeks = (days / 7).to_string();
+            t.fill("interventions.threshold.need", &[("need", &domain_label(pack, n.as_str(), t)), ("weeks", &weeks)])
+        })
+        .collect();
+    let weeks = (wait.days / 7).to_string();
+    let mut text = t.fill("interventions.threshold", &[("weeks", &weeks)]);
+    if !own.is_empty() {
+        text.push(' ');
+        text.push_str(&t.fill("interventions.threshold.own", &[("needs", &own.join(", "))]));
+    }
+    text
 }
 
 /// `GET /people/{id}/interventions`: what fits the person's needs, with the wait.
@@ -225,6 +253,8 @@ struct ReferralPage {
     outcomes: Vec<String>,
     history: Vec<ChangeRow>,
     sessions: Vec<(String, String, String)>,
+    /// Appointments the provider made (date, note), in date order.
+    appointments: Vec<(String, String)>,
     delivering: bool,
     can_complete: bool,
     open: bool,
@@ -324,12 +354,27 @@ async fn referral_page(
                 )
             })
             .collect(),
+        appointments: appointments(r),
         delivering: file.side == Side::Provider && r.status == ReferralStatus::Started,
         can_complete: file.next.contains(&ReferralStatus::Completed),
         open: !r.status.has_ended(),
         errors,
         posted,
     })
+}
+
+/// The appointments scheduled on the referral, by date.
+fn appointments(r: &domain::interventions::Referral) -> Vec<(String, String)> {
+    let mut made: Vec<(jiff::civil::Date, String)> = r
+        .history
+        .iter()
+        .filter_map(|c| match &c.detail {
+            domain::interventions::ChangeDetail::Scheduled { on, note } => Some((*on, note.clone())),
+            _ => None,
+        })
+        .collect();
+    made.sort();
+    made.into_iter().map(|(on, note)| (on.to_string(), note)).collect()
 }
 
 /// `GET /referrals/{id}`: the referral as the reader's side may see it (audited).
@@ -361,6 +406,7 @@ async fn change(
         field: posted.get("field"),
         value: posted.get("value"),
         achievements: posted.all("achievements"),
+        seen_status: posted.get("seen_status"),
     };
     let result = state.interventions().change(&me.actor, id, &input).await.map(|_| format!("/referrals/{id}"));
     after_post(result, context.texts, |errors| referral_page(&state, &me, &context, id, errors, posted)).await
@@ -414,11 +460,21 @@ async fn provider_referrals(
 #[template(path = "provider_catalogue.html")]
 struct CataloguePage {
     page: Page,
-    entries: Vec<(String, String, String, String, String)>,
-    kinds: Vec<(&'static str, String)>,
-    domains: Vec<(String, String)>,
+    entries: Vec<CatalogueLine>,
+    choices: catalogue::Choices,
     errors: ErrorList,
     posted: Posted,
+}
+
+/// An entry of the provider's own catalogue, linked to its edit form.
+struct CatalogueLine {
+    id: String,
+    name: String,
+    kind: String,
+    format: String,
+    capacity: String,
+    wait: String,
+    active: bool,
 }
 
 async fn catalogue_page(
@@ -437,18 +493,22 @@ async fn catalogue_page(
         .zip(waits)
         .map(|(i, w)| {
             let kind = t.get(&format!("interventions.kind.{}", i.kind.code())).to_string();
-            (i.name.clone(), kind, format_text(i, t), i.capacity.to_string(), wait_text(w, t))
+            CatalogueLine {
+                id: i.id.to_string(),
+                name: i.name.clone(),
+                kind,
+                format: format_text(i, t),
+                capacity: i.capacity.to_string(),
+                wait: wait_text(w, t),
+                active: i.active,
+            }
         })
         .collect();
     Ok(CataloguePage {
         page: Page::new(context, t.get("catalogue.title")),
         entries,
-        kinds: domain::interventions::InterventionKind::ALL
-            .iter()
-            .map(|k| (k.code(), t.get(&format!("interventions.kind.{}", k.code())).to_string()))
-            .collect(),
-        domains: domain_choices(state, context),
-        errors,
+        choices: catalogue::choices(state, context),
+        errors: catalogue::relabelled(errors, t),
         posted,
     })
 }
@@ -464,24 +524,7 @@ async fn add_to_catalogue(
     Member(me, context): Member,
     posted: Posted,
 ) -> Result<Response, WebError> {
-    let input = InterventionInput {
-        name: posted.get("name"),
-        description: posted.get("description"),
-        kind: posted.get("kind"),
-        needs: posted.all("needs").join("\n"),
-        min_age: posted.get("min_age"),
-        max_age: posted.get("max_age"),
-        sexes: String::new(),
-        risk_levels: String::new(),
-        languages: posted.get("languages"),
-        group_starts: posted.get("group_starts"),
-        sessions: posted.get("sessions"),
-        duration_weeks: posted.get("duration_weeks"),
-        outcomes: posted.get("outcomes"),
-        capacity: posted.get("capacity"),
-        unit_cost_cents: posted.get("unit_cost_cents"),
-        areas: posted.get("areas"),
-    };
+    let input = catalogue::input_of(&posted, None);
     let result = state
         .interventions()
         .save_intervention(&me.actor, None, &input, true)

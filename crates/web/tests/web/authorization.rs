@@ -322,6 +322,29 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/unmet_need_and_webhooks.rs", "POST", "/v1/webhooks", Need::CaseRules("interventions.rs")),
     ("api/unmet_need_and_webhooks.rs", "GET", "/v1/webhooks/{id}/deliveries", Need::CaseRules("interventions.rs")),
     ("api/unmet_need_and_webhooks.rs", "POST", "/v1/webhooks/{id}/replay", Need::CaseRules("interventions.rs")),
+    // Keeping the catalogue and switching webhooks (issue 19, ivrest): by the entry's provider
+    // and by administrators, walked in interventions_keeping.rs.
+    ("interventions/catalogue.rs", "GET", "/provider/catalogue/{id}", Need::CaseRules("interventions_keeping.rs")),
+    ("interventions/catalogue.rs", "POST", "/provider/catalogue/{id}", Need::CaseRules("interventions_keeping.rs")),
+    (
+        "interventions/catalogue.rs",
+        "POST",
+        "/provider/catalogue/{id}/active",
+        Need::CaseRules("interventions_keeping.rs"),
+    ),
+    ("interventions/webhook_pages.rs", "GET", "/provider/webhooks", Need::CaseRules("interventions_keeping.rs")),
+    ("interventions/webhook_pages.rs", "POST", "/provider/webhooks", Need::CaseRules("interventions_keeping.rs")),
+    (
+        "interventions/webhook_pages.rs",
+        "POST",
+        "/provider/webhooks/{id}/active",
+        Need::CaseRules("interventions_keeping.rs"),
+    ),
+    ("api/intervention_catalogue.rs", "GET", "/v1/interventions/{id}", Need::CaseRules("interventions_keeping.rs")),
+    ("api/intervention_catalogue.rs", "PUT", "/v1/interventions/{id}", Need::CaseRules("interventions_keeping.rs")),
+    ("api/intervention_catalogue.rs", "PATCH", "/v1/interventions/{id}", Need::CaseRules("interventions_keeping.rs")),
+    ("api/unmet_need_and_webhooks.rs", "GET", "/v1/webhooks", Need::CaseRules("interventions_keeping.rs")),
+    ("api/unmet_need_and_webhooks.rs", "PATCH", "/v1/webhooks/{id}", Need::CaseRules("interventions_keeping.rs")),
     // Issue 18, the whole API: screenings as in the pages.
     ("api/screenings.rs", "GET", "/v1/people/{id}/screenings", Need::Person(Permission::ViewPerson)),
     ("api/screenings.rs", "POST", "/v1/people/{id}/screenings", Need::Person(Permission::RecordScreening)),

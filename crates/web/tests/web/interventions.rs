@@ -262,16 +262,20 @@ async fn providers_receive_signed_webhooks_with_retries_a_log_and_replay() {
     let (_, referral) = api_call(&officer, Method::POST, "/api/v1/referrals", Some(body)).await;
     let id = referral["id"].as_str().unwrap();
 
-    let client = reqwest::Client::new();
+    let client = web::webhooks::client();
     let clock = c.app.clock.as_ref();
     web::webhooks::follow_outbox(&c.app.store, clock, uuid::Uuid::now_v7()).await.unwrap();
-    assert_eq!(web::webhooks::send_due(&c.app.store, clock, &client).await.unwrap(), 1);
+    assert_eq!(web::webhooks::send_due(&c.app.store, clock, &client, false).await.unwrap(), 1);
     let hook_id = hook["id"].as_str().unwrap();
     let (_, log) = api_call(&worker, Method::GET, &format!("/api/v1/webhooks/{hook_id}/deliveries"), None).await;
     assert_eq!((log[0]["state"].as_str(), log[0]["last_status"].as_u64()), (Some("pending"), Some(503)));
-    assert_eq!(web::webhooks::send_due(&c.app.store, clock, &client).await.unwrap(), 0, "backs off before retrying");
+    assert_eq!(
+        web::webhooks::send_due(&c.app.store, clock, &client, false).await.unwrap(),
+        0,
+        "backs off before retrying"
+    );
     c.app.clock.advance(web::webhooks::backoff(1));
-    assert_eq!(web::webhooks::send_due(&c.app.store, clock, &client).await.unwrap(), 1);
+    assert_eq!(web::webhooks::send_due(&c.app.store, clock, &client, false).await.unwrap(), 1);
     let (_, log) = api_call(&worker, Method::GET, &format!("/api/v1/webhooks/{hook_id}/deliveries"), None).await;
     assert_eq!((log[0]["state"].as_str(), log[0]["attempts"].as_u64()), (Some("delivered"), Some(2)));
 
@@ -294,7 +298,7 @@ async fn providers_receive_signed_webhooks_with_retries_a_log_and_replay() {
     let (status, replayed) =
         api_call(&worker, Method::POST, &format!("/api/v1/webhooks/{hook_id}/replay"), Some(json!({"from": 0}))).await;
     assert_eq!((status, replayed["queued"].as_u64()), (StatusCode::OK, Some(1)));
-    assert_eq!(web::webhooks::send_due(&c.app.store, clock, &client).await.unwrap(), 1);
+    assert_eq!(web::webhooks::send_due(&c.app.store, clock, &client, false).await.unwrap(), 1);
     assert_eq!(received.lock().unwrap().len(), 3);
     // Another provider cannot read the log.
     let other = c.app.session_for(&c.other_worker).await;

@@ -28,6 +28,7 @@ mod export;
 mod funds;
 mod help_tasks;
 mod interventions;
+mod interventions_keeping;
 mod interventions_plan;
 mod languages;
 mod mayors_measures;

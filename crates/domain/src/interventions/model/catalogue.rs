@@ -305,3 +305,99 @@ impl InterventionInput {
         })
     }
 }
+
+fn joined<T>(items: &[T], text: impl Fn(&T) -> String) -> String {
+    items.iter().map(text).collect::<Vec<_>>().join("\n")
+}
+
+impl From<&Intervention> for InterventionInput {
+    /// The entry as its form shows it, to be edited into the next version.
+    fn from(i: &Intervention) -> Self {
+        let e = &i.eligibility;
+        let number = |n: Option<u8>| n.map(|n| n.to_string()).unwrap_or_default();
+        Self {
+            name: i.name.clone(),
+            description: i.description.clone(),
+            kind: i.kind.code().to_owned(),
+            needs: joined(&i.needs, |n| n.to_string()),
+            min_age: number(e.min_age),
+            max_age: number(e.max_age),
+            sexes: joined(&e.sexes, |s| s.code().to_owned()),
+            risk_levels: joined(&e.risk_levels, |r| r.code().to_owned()),
+            languages: e.languages.join("\n"),
+            group_starts: match &i.format {
+                Format::OneToOne => String::new(),
+                Format::Group { starts } => joined(starts, ToString::to_string),
+            },
+            sessions: i.sessions.to_string(),
+            duration_weeks: i.duration_weeks.to_string(),
+            outcomes: i.outcomes.join("\n"),
+            capacity: i.capacity.to_string(),
+            unit_cost_cents: i.unit_cost_cents.map(|c| c.to_string()).unwrap_or_default(),
+            areas: i.areas.join("\n"),
+        }
+    }
+}
+
+/// The fields (as the form names them) in which `after` differs from `before`: what a
+/// version of the catalogue history changed.
+pub fn changed_fields(before: &Intervention, after: &Intervention) -> Vec<&'static str> {
+    let (b, a) = (InterventionInput::from(before), InterventionInput::from(after));
+    let pairs: [(&'static str, bool); 17] = [
+        ("name", b.name != a.name),
+        ("description", b.description != a.description),
+        ("kind", b.kind != a.kind),
+        ("needs", b.needs != a.needs),
+        ("min_age", b.min_age != a.min_age),
+        ("max_age", b.max_age != a.max_age),
+        ("sexes", b.sexes != a.sexes),
+        ("risk_levels", b.risk_levels != a.risk_levels),
+        ("languages", b.languages != a.languages),
+        ("group_starts", b.group_starts != a.group_starts),
+        ("sessions", b.sessions != a.sessions),
+        ("duration_weeks", b.duration_weeks != a.duration_weeks),
+        ("outcomes", b.outcomes != a.outcomes),
+        ("capacity", b.capacity != a.capacity),
+        ("unit_cost_cents", b.unit_cost_cents != a.unit_cost_cents),
+        ("areas", b.areas != a.areas),
+        ("active", before.active != after.active),
+    ];
+    pairs.into_iter().filter(|(_, changed)| *changed).map(|(field, _)| field).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> InterventionInput {
+        InterventionInput {
+            name: "Minder drinken".into(),
+            kind: "addiction_treatment".into(),
+            needs: "addiction".into(),
+            min_age: "18".into(),
+            risk_levels: "medium\nhigh".into(),
+            group_starts: "2027-01-11\n2027-03-01".into(),
+            sessions: "10".into(),
+            duration_weeks: "12".into(),
+            outcomes: "Drie maanden geen alcohol".into(),
+            capacity: "8".into(),
+            unit_cost_cents: "120000".into(),
+            areas: "Utrecht\nZeist".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn an_entry_read_back_into_its_form_parses_to_the_same_entry() {
+        let domains = [DomainKey::new("addiction")];
+        let (id, provider) = (InterventionId(uuid::Uuid::nil()), AgencyId(uuid::Uuid::nil()));
+        let entry = input().parse(id, provider, &domains).unwrap();
+        let again = InterventionInput::from(&entry).parse(id, provider, &domains).unwrap();
+        assert_eq!(entry, again);
+        assert!(changed_fields(&entry, &again).is_empty());
+        let mut next = again.clone();
+        next.capacity = 10;
+        next.active = false;
+        assert_eq!(changed_fields(&entry, &next), vec!["capacity", "active"]);
+    }
+}

@@ -30,6 +30,10 @@ pub struct ChangeInput {
     pub value: String,
     /// For `complete`: the achievement of each desired outcome, in the intervention's order.
     pub achievements: Vec<String>,
+    /// The status the change was decided on, as the page showed it (a status code). When the
+    /// referral is in another status by the time it is saved — the other side changed it
+    /// meanwhile — the change is refused and the member decides again. Empty: not checked.
+    pub seen_status: String,
 }
 
 /// The actions a change may name, in the order forms offer them.

@@ -11,6 +11,29 @@ use std::collections::BTreeMap;
 
 /// The default wait past which unmet need is offered: six weeks.
 pub const DEFAULT_WAIT_THRESHOLD_DAYS: u32 = 42;
+/// How long a wait may be before the finder offers to record unmet need: the deployment's
+/// setting, and for some needs (a life domain of the pack) a setting of their own — a night
+/// shelter cannot wait as long as debt help.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitThreshold {
+    pub days: u32,
+    pub per_need: BTreeMap<DomainKey, u32>,
+}
+
+impl Default for WaitThreshold {
+    fn default() -> Self {
+        Self { days: DEFAULT_WAIT_THRESHOLD_DAYS, per_need: BTreeMap::new() }
+    }
+}
+
+impl WaitThreshold {
+    /// The threshold for help addressing `needs`: the strictest of their own settings, else
+    /// the deployment's.
+    pub fn for_needs(&self, needs: &[DomainKey]) -> u32 {
+        needs.iter().filter_map(|n| self.per_need.get(n)).min().copied().unwrap_or(self.days)
+    }
+}
+
 /// Counts below this are shown as "fewer than" in the commissioners' report.
 pub const DISCLOSURE_MINIMUM: u32 = 5;
 
@@ -84,6 +107,18 @@ pub fn unmet_report(counts: BTreeMap<UnmetKey, u32>) -> Vec<(UnmetKey, Disclosed
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_need_with_its_own_threshold_is_held_to_the_strictest() {
+        let threshold = WaitThreshold {
+            days: 42,
+            per_need: BTreeMap::from([(DomainKey::new("housing"), 14), (DomainKey::new("finances"), 56)]),
+        };
+        assert_eq!(threshold.for_needs(&[DomainKey::new("addiction")]), 42);
+        assert_eq!(threshold.for_needs(&[DomainKey::new("finances")]), 56);
+        assert_eq!(threshold.for_needs(&[DomainKey::new("finances"), DomainKey::new("housing")]), 14);
+        assert_eq!(WaitThreshold::default().for_needs(&[]), DEFAULT_WAIT_THRESHOLD_DAYS);
+    }
 
     #[test]
     fn small_counts_are_not_disclosed() {

@@ -4,11 +4,13 @@
 
 // Community networks (issue 20, lifechange branch).
 pub mod community;
+mod catalogue;
 mod events;
 mod referrals;
 mod unmet;
 mod webhooks;
 
+pub use catalogue::*;
 pub use events::referral_events;
 pub use referrals::*;
 pub use unmet::*;

@@ -18,7 +18,7 @@ use crate::plan::ports::{PlanEvent, PlanStore, PlanWrite, command_name};
 use crate::plan::service::plan_events;
 use crate::plan::{Plan, PlanCommand, PlanCommandKind, TaskKind};
 use crate::screening::ports::ScreeningStore;
-use crate::service::{ServiceError, ServiceResult, authorise_person};
+use crate::service::{RuleError, ServiceError, ServiceResult, authorise_person};
 use crate::validation::{FieldError, LINE_MAX_CHARS, TEXT_MAX_CHARS, ValidationErrors, optional_text};
 use jiff::civil::Date;
 
@@ -287,15 +287,24 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
         let command = input.parse(&stored.referral.outcomes, today)?;
         let rules = self.store.transitions().await?;
         let by = By { member: actor.member_id, agency: actor.agency_id, side, at: now, on: today };
+        let seen = ReferralStatus::parse(input.seen_status.trim());
         let decided = self
             .store
             .change_referral(id, move |stored| {
+                // Decided under the store's lock: the other side's change saved meanwhile wins,
+                // and this one is shown the referral as it is now.
+                if seen.is_some_and(|seen| seen != stored.referral.status) {
+                    return Err(ReferralError::ChangedMeanwhile);
+                }
                 let (referral, effects) = stored.referral.apply(command, by, &rules)?;
                 let outbox = referral_events(&referral, &effects, by.member, now);
                 Ok::<_, ReferralError>(ReferralStep { referral, audit: vec![audit], outbox, plan: None })
             })
             .await?;
-        decided.map_err(rule)
+        decided.map_err(|error| match error {
+            ReferralError::ChangedMeanwhile => ServiceError::Stale(error.field_error()),
+            other => rule(other),
+        })
     }
 
     /// Referrals by the query, for lists: the provider's own (incoming, waiting list,

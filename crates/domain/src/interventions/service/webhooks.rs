@@ -16,14 +16,49 @@ pub const WEBHOOK_URL_MAX_CHARS: usize = 500;
 pub struct Webhooks<'a, S> {
     pub store: &'a S,
     pub clock: &'a dyn Clock,
+    /// Plain http to any host (a development setting); otherwise only to this machine.
+    pub allow_plain_http: bool,
 }
 
-fn check_url(url: &str) -> Result<String, ValidationErrors> {
+/// The host of an `http(s)://` URL, lower case, IPv6 without brackets; `None` when it has no
+/// host or names a user (credentials do not belong in a callback URL).
+fn host_of(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    if authority.contains('@') || authority.is_empty() {
+        return None;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split_once(']')?.0,
+        None => authority.rsplit_once(':').map_or(authority, |(host, _)| host),
+    };
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+/// Whether plain http to this URL stays on the machine (a provider's test receiver).
+pub fn is_loopback_url(url: &str) -> bool {
+    host_of(url).is_some_and(|h| h == "localhost" || h == "::1" || h.starts_with("127."))
+}
+
+/// Whether a delivery may go to `url`: https always; plain http only to this machine unless
+/// the deployment allows it. Checked when subscribing and again before every post.
+pub fn may_post_to(url: &str, allow_plain_http: bool) -> bool {
+    url.starts_with("https://") || (url.starts_with("http://") && (allow_plain_http || is_loopback_url(url)))
+}
+
+fn check_url(url: &str, allow_plain_http: bool) -> Result<String, ValidationErrors> {
     let url = url.trim();
-    let ok = (url.starts_with("http://") || url.starts_with("https://"))
+    let well_formed = (url.starts_with("http://") || url.starts_with("https://"))
+        && host_of(url).is_some()
         && url.len() <= WEBHOOK_URL_MAX_CHARS
         && !url.chars().any(|c| c.is_control() || c.is_whitespace());
-    if ok { Ok(url.to_owned()) } else { Err(ValidationErrors::single(FieldError::new("url", "error.webhook.url"))) }
+    if !well_formed {
+        return Err(ValidationErrors::single(FieldError::new("url", "error.webhook.url")));
+    }
+    if !may_post_to(url, allow_plain_http) {
+        return Err(ValidationErrors::single(FieldError::new("url", "error.webhook.https")));
+    }
+    Ok(url.to_owned())
 }
 
 impl<S: WebhookStore> Webhooks<'_, S> {
@@ -32,7 +67,7 @@ impl<S: WebhookStore> Webhooks<'_, S> {
         if !is_provider_member(actor) {
             return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
         }
-        let url = check_url(url)?;
+        let url = check_url(url, self.allow_plain_http)?;
         let now = self.clock.now();
         let webhook = Webhook {
             id: WebhookId(new_v7(now)),
@@ -54,6 +89,25 @@ impl<S: WebhookStore> Webhooks<'_, S> {
         }
     }
 
+    /// The actor's provider's subscriptions.
+    pub async fn own_webhooks(&self, actor: &Actor) -> ServiceResult<Vec<Webhook>> {
+        if !is_provider_member(actor) {
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+        }
+        Ok(self.store.webhooks_of(actor.agency_id).await?)
+    }
+
+    /// Switches one of the provider's subscriptions off (nothing is queued or posted for it)
+    /// or on again. Switching to the state it is in changes nothing.
+    pub async fn switch(&self, actor: &Actor, id: WebhookId, active: bool) -> ServiceResult<Webhook> {
+        let mut hook = self.own(actor, id).await?;
+        if hook.active != active {
+            self.store.switch_webhook(id, active, self.clock.now(), actor.member_id).await?;
+            hook.active = active;
+        }
+        Ok(hook)
+    }
+
     pub async fn deliveries(&self, actor: &Actor, id: WebhookId) -> ServiceResult<Vec<Delivery>> {
         self.own(actor, id).await?;
         Ok(self.store.deliveries(id, 200).await?)
@@ -63,5 +117,32 @@ impl<S: WebhookStore> Webhooks<'_, S> {
     pub async fn replay(&self, actor: &Actor, id: WebhookId, position: i64) -> ServiceResult<u64> {
         self.own(actor, id).await?;
         Ok(self.store.replay_from(id, position.max(0), self.clock.now()).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_goes_anywhere_and_plain_http_only_to_this_machine() {
+        assert!(may_post_to("https://provider.example/hooks", false));
+        assert!(may_post_to("http://127.0.0.1:9000/hooks", false));
+        assert!(may_post_to("http://localhost/hooks", false));
+        assert!(may_post_to("http://[::1]:8080/", false));
+        assert!(!may_post_to("http://provider.example/hooks", false));
+        assert!(!may_post_to("http://localhost.provider.example/", false));
+        assert!(!may_post_to("http://127.0.0.1@provider.example/", false));
+        assert!(may_post_to("http://provider.example/hooks", true));
+    }
+
+    #[test]
+    fn a_callback_url_has_a_host_and_no_credentials() {
+        assert!(check_url("https://provider.example", false).is_ok());
+        assert!(check_url("https://", false).is_err());
+        assert!(check_url("https://user:pw@provider.example/", false).is_err());
+        assert!(check_url("ftp://provider.example/", true).is_err());
+        let refused = check_url("http://provider.example/", false).unwrap_err();
+        assert_eq!(refused.iter().next().map(|e| e.key), Some("error.webhook.https"));
     }
 }
