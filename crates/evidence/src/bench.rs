@@ -25,6 +25,8 @@ pub struct BenchOptions {
     pub as_of: Day,
     /// `bench/duckdb_reference.py`; `None` skips the DuckDB comparison.
     pub duckdb_script: Option<PathBuf>,
+    /// The python that runs it (one with duckdb installed).
+    pub python: PathBuf,
 }
 
 impl BenchOptions {
@@ -38,6 +40,7 @@ impl BenchOptions {
             index_events: 1_000_000,
             as_of,
             duckdb_script: Some(PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/bench/duckdb_reference.py"))),
+            python: PathBuf::from("python3"),
         }
     }
 }
@@ -98,7 +101,7 @@ fn ensure_data(options: &BenchOptions) -> Result<Option<f64>> {
 }
 
 fn run_duckdb(script: &Path, options: &BenchOptions) -> Option<serde_json::Value> {
-    let output = std::process::Command::new("python3")
+    let output = std::process::Command::new(&options.python)
         .arg(script)
         .arg(&options.dir)
         .arg(format_day(options.as_of))
@@ -274,6 +277,7 @@ mod tests {
             index_events: 300,
             as_of: crate::date::parse_date_arg("2025-01-01").unwrap(),
             duckdb_script: None,
+            python: PathBuf::from("python3"),
         };
         let mut out = Vec::new();
         let first = bench(&options, &mut out).unwrap();

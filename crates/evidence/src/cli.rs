@@ -270,7 +270,7 @@ pub fn compare_with(
     let extra = serde_json::json!({
         "definition": options.definition().json(GroupBy::Group),
         "treated_group": treated_group,
-        "method": format!("{method:?}"),
+        "method": method.json(),
         "seed": seed,
     });
     write_tables(options.format, &[("outcome", &outcome), ("balance", &balance)], extra, out)?;

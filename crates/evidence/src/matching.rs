@@ -28,6 +28,19 @@ pub enum Method {
     Propensity { caliper_sd: f64 },
 }
 
+impl Method {
+    /// The method as data for a JSON answer: `{"matching": "exact_1_to_1"}` or
+    /// `{"matching": "propensity_nearest_neighbour_1_to_1", "caliper_sd": 0.2}`.
+    pub fn json(self) -> serde_json::Value {
+        match self {
+            Method::Exact => serde_json::json!({ "matching": "exact_1_to_1" }),
+            Method::Propensity { caliper_sd } => {
+                serde_json::json!({ "matching": "propensity_nearest_neighbour_1_to_1", "caliper_sd": caliper_sd })
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchOptions {
     pub definition: Definition,

@@ -93,4 +93,11 @@ fn survival_and_compare_entry_points_write_every_format() {
     let mut out = Vec::new();
     compare(&options, "A", evidence::matching::Method::Exact, 1, &mut out).unwrap();
     assert!(String::from_utf8(out).unwrap().starts_with("treated,candidates,pairs,"));
+    // The JSON answer says how it matched as data, not as a debug string.
+    options.format = Format::Json;
+    let mut out = Vec::new();
+    compare(&options, "A", evidence::matching::Method::Propensity { caliper_sd: 0.2 }, 1, &mut out).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["method"]["matching"], "propensity_nearest_neighbour_1_to_1");
+    assert_eq!(json["method"]["caliper_sd"], 0.2);
 }

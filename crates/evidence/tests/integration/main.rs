@@ -5,6 +5,7 @@ mod common;
 mod csv_format;
 mod differential;
 mod fuzz;
+mod lifelines;
 mod matching;
 mod reference;
 mod reoffending_fixtures;

@@ -124,7 +124,6 @@ impl Store {
                     .bind(decided_by)
                     .bind(Instant(at))
             });
-            sqlx::query(super::BUMP_GENERATION).execute(&mut *tx).await.map_err(db_error)?;
             notify_teams!(tx, &changes, notify, at)
         });
         Ok(Recorded { events: events.len() as u64, told })
@@ -196,7 +195,6 @@ impl Store {
             if let Some(audit) = audit {
                 crate::audit::insert_audit!(tx, audit);
             }
-            sqlx::query(super::BUMP_GENERATION).execute(&mut *tx).await.map_err(db_error)?;
             notify_teams!(tx, &changes, notify, at)
         });
         Ok(told)

@@ -14,17 +14,18 @@ mod notices;
 pub(crate) mod notify;
 mod pg_copy;
 pub mod public_value;
+mod pg_extract;
 mod rows;
 mod sqlite_load;
+mod sqlite_read;
 pub mod whatworks;
 
 pub use cohorts::Recorded;
 pub use notify::CohortNotify;
 
-use crate::read::read_row_struct;
 use crate::types::Day;
-use crate::{Store, corrupt, db_error, on_db};
-use ::evidence::dataset::{Dataset, DatasetBuilder, Outcome, Sex};
+use crate::{Store, db_error, on_db};
+use ::evidence::dataset::{Dataset, DatasetBuilder};
 use ::evidence::date::{NO_DAY, civil_from_days, days_from_civil};
 use ::evidence::membership::Override;
 use domain::ports::StoreResult;
@@ -86,27 +87,16 @@ pub struct StoredOverride {
     pub decided_at: Timestamp,
 }
 
-read_row_struct! {
-    /// A stored offence, as `load_extract` reads it.
-    struct OffenceRow {
-        source_id: String,
-        person_id: String,
-        offence_date: Option<Day>,
-        outcome_date: Option<Day>,
-        outcome: String,
-        offence_type: String,
-        seriousness: Option<i64>,
-    }
-}
-
-/// Adds one to the extract's generation; run in the transaction of every write that changes
-/// what a loaded extract or its cohorts show (imports, recorded cohort history, decisions).
+/// Adds one to the extract's generation; run in the transaction of every import. Recorded
+/// cohort history and manual decisions are read from their own tables when asked and are no
+/// part of a loaded extract, so they leave the generation alone: a cohort decision does not
+/// make a server load a national extract again.
 pub(crate) const BUMP_GENERATION: &str = "UPDATE evidence_generation SET generation = generation + 1 WHERE id = 1";
 
 impl Store {
-    /// The extract's generation: it changes with every import, recorded cohort history and
-    /// manual cohort decision, so a copy of the extract loaded at one generation is current
-    /// as long as this still says the same. One primary-key read.
+    /// The extract's generation (its import version): it changes with every import, so a copy
+    /// of the extract loaded at one generation is current as long as this still says the same.
+    /// One primary-key read.
     pub async fn extract_generation(&self) -> StoreResult<i64> {
         on_db!(self, pool => sqlx::query_scalar("SELECT generation FROM evidence_generation WHERE id = 1")
             .fetch_one(pool)
@@ -129,45 +119,17 @@ impl Store {
     /// The whole stored extract as a dataset in canonical order (the same dataset reading the
     /// exported CSV files gives).
     pub async fn load_extract(&self) -> StoreResult<Dataset> {
-        use futures_util::TryStreamExt;
-        let counts = self.extract_counts().await?;
-        let mut b = DatasetBuilder::with_capacity(
-            counts.persons as usize,
-            counts.offences as usize,
-            counts.index_events as usize,
-        );
-        on_db!(self, pool => {
-            let mut rows = sqlx::query_as::<_, (String, Option<Day>, String, String)>(
-                "SELECT source_id, birth_date, sex, area FROM evidence_person ORDER BY source_id",
-            )
-            .fetch(pool);
-            while let Some((id, birth, sex, area)) = rows.try_next().await.map_err(db_error)? {
-                let sex = Sex::parse(sex.as_bytes()).ok_or_else(|| corrupt("sex", sex.clone()))?;
-                b.person(&id, from_store_day(birth), sex, &area).map_err(|e| corrupt("person", e))?;
-            }
-            drop(rows);
-            let mut rows = sqlx::query_as::<_, OffenceRow>(
-                "SELECT source_id, person_id, offence_date, outcome_date, outcome, offence_type, seriousness \
-                 FROM evidence_offence",
-            )
-            .fetch(pool);
-            while let Some(row) = rows.try_next().await.map_err(db_error)? {
-                let outcome =
-                    Outcome::parse(row.outcome.as_bytes()).ok_or_else(|| corrupt("outcome", row.outcome.clone()))?;
-                let seriousness = row.seriousness.unwrap_or(0).clamp(0, 10) as u8;
-                let (date, outcome_date) = (from_store_day(row.offence_date), from_store_day(row.outcome_date));
-                b.offence(&row.source_id, &row.person_id, date, outcome_date, outcome, &row.offence_type, seriousness)
-                    .map_err(|e| corrupt("offence", e))?;
-            }
-            drop(rows);
-            let mut rows = sqlx::query_as::<_, (String, Option<Day>, String, String)>(
-                "SELECT person_id, index_date, kind, group_label FROM evidence_index_event",
-            )
-            .fetch(pool);
-            while let Some((person, date, kind, group)) = rows.try_next().await.map_err(db_error)? {
-                b.index_event(&person, from_store_day(date), &kind, &group).map_err(|e| corrupt("index event", e))?;
-            }
-        });
+        // The latest import's row counts size the columns (a hint: counting ten million rows
+        // would itself scan the table).
+        let sql = "SELECT persons, offences, index_events FROM evidence_import ORDER BY at DESC LIMIT 1";
+        let (persons, offences, events): (i64, i64, i64) =
+            self.read_optional(sql, crate::read::params![]).await?.unwrap_or((0, 0, 0));
+        let size = |n: i64| usize::try_from(n).unwrap_or(0);
+        let mut b = DatasetBuilder::with_capacity(size(persons), size(offences), size(events));
+        match &self.pool {
+            crate::Pool::Sqlite(pool) => sqlite_read::read(pool, &mut b).await?,
+            crate::Pool::Postgres(pool) => pg_extract::read(pool, &mut b).await?,
+        }
         Ok(b.finish())
     }
 }

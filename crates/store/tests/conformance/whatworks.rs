@@ -1,6 +1,7 @@
 //! What works on both backends: index events derived from desist's own records (here the
 //! outbox contract's referral events) and persons linked to the offence record by their
-//! identifiers — matched, unmatched, ambiguous — with known answers.
+//! identifiers — matched, unmatched, ambiguous — with known answers; and the mentor and fund
+//! events the same way.
 
 use crate::support::{TestDb, actor, at, person_input, person_on_team};
 use domain::FixedClock;
@@ -78,6 +79,42 @@ async fn derived_events_and_links_have_known_answers(db: TestDb) {
     assert!(store.derived_events(WorkGrouping::Measure).await.unwrap().is_empty());
     assert!(store.derived_events(WorkGrouping::Cohort).await.unwrap().is_empty());
     assert!(store.derived_events(WorkGrouping::Mentor).await.unwrap().is_empty());
+
+    // A mentor matched to A, money allocated to B from a stream, and one whose detail names
+    // no programme (nothing to group it by: left out).
+    let matched = at("2025-03-04T08:00:00Z");
+    let allocated = at("2025-04-05T12:00:00Z");
+    let subject = |kind| Subject::new(kind, uuid::Uuid::now_v7());
+    let mentor = |person, programme: &str| {
+        Event::new(EventKind::MentorMatched, matched, subject(SubjectKind::MentorMatch), Audience::default())
+            .about(person)
+            .with("mentor", "0193c3a0-0000-7000-8000-000000000003")
+            .with("programme", programme)
+    };
+    store
+        .record_events(&[
+            mentor(a, "life_change"),
+            mentor(b, ""),
+            Event::new(EventKind::FundAllocated, allocated, subject(SubjectKind::Fund), Audience::default())
+                .about(b)
+                .with("fund", "0193c3a0-0000-7000-8000-000000000004")
+                .with("stream", "personal_budget")
+                .with("amount_cents", "25000"),
+        ])
+        .await
+        .unwrap();
+    let seen = |events: Vec<store::evidence::whatworks::DerivedEvent>| {
+        events.into_iter().map(|e| (e.group, e.subject, e.when)).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        seen(store.derived_events(WorkGrouping::Mentor).await.unwrap()),
+        [("life_change".to_owned(), WorkSubject::Person(*a.as_uuid()), WorkWhen::At(matched))],
+        "a match without a programme is left out"
+    );
+    assert_eq!(
+        seen(store.derived_events(WorkGrouping::Fund).await.unwrap()),
+        [("personal_budget".to_owned(), WorkSubject::Person(*b.as_uuid()), WorkWhen::At(allocated))]
+    );
 }
 
 on_both_backends!(derived_events_and_links_have_known_answers);
