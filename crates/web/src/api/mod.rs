@@ -27,6 +27,10 @@ mod zsm;
 mod meetings;
 mod screenings;
 mod triage;
+// Issue 18, the whole API (apipacks): meeting writes, groups, cohorts (the board is in `zsm`).
+mod cohorts;
+mod groups;
+mod meeting_writes;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -58,6 +62,10 @@ pub fn routes() -> Router<AppState> {
         .merge(screenings::routes())
         .merge(meetings::routes())
         .merge(triage::routes())
+        // Issue 18, the whole API (apipacks).
+        .merge(meeting_writes::routes())
+        .merge(groups::routes())
+        .merge(cohorts::routes())
 }
 
 #[derive(OpenApi)]
@@ -92,5 +100,9 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(screenings::ScreeningsApiDoc::openapi());
     doc.merge(meetings::MeetingsApiDoc::openapi());
     doc.merge(triage::TriageApiDoc::openapi());
+    // Issue 18, the whole API (apipacks).
+    doc.merge(meeting_writes::MeetingWritesApiDoc::openapi());
+    doc.merge(groups::GroupsApiDoc::openapi());
+    doc.merge(cohorts::CohortsApiDoc::openapi());
     Json(doc)
 }

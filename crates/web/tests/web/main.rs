@@ -53,3 +53,7 @@ mod zsm_referral;
 mod zsm_sections;
 // What works (issue 21).
 mod whatworks;
+// Issue 18, the whole API and packs per location (apipacks).
+mod api_conference_writes;
+mod api_groups_cohorts;
+mod packs_per_item;
