@@ -180,6 +180,24 @@ pub fn require(actor: &Actor, permission: Permission) -> ServiceResult<()> {
     if actor.can(permission) { Ok(()) } else { Err(ServiceError::Forbidden(Denial::RoleLacksPermission)) }
 }
 
+/// [`require`] for a change: a refused role is written to the audit log (`what` the actor
+/// tried) before the refusal, so a partner system probing what it may do leaves a trace just
+/// as a member clicking a button does.
+pub async fn require_audited<S: AuditLog>(
+    store: &S,
+    actor: &Actor,
+    permission: Permission,
+    what: &str,
+    now: Timestamp,
+) -> ServiceResult<()> {
+    if actor.can(permission) {
+        return Ok(());
+    }
+    let denied = AuditEntry::new(actor, now, None, AuditAction::Denied, what, Denial::RoleLacksPermission.code());
+    store.append(&[denied]).await?;
+    Err(ServiceError::Forbidden(Denial::RoleLacksPermission))
+}
+
 /// Today in `zone` for `clock`: plans and screenings work in the jurisdiction's civil dates.
 pub fn today_in(clock: &dyn Clock, zone: &TimeZone) -> Date {
     clock.now().to_zoned(zone.clone()).date()

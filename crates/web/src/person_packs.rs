@@ -32,6 +32,23 @@ impl AppState {
         Ok(ForPerson { state: self, pack, beyond, zone })
     }
 
+    /// The time zone each of `persons` is dated in (see the module's note), for a list of many
+    /// persons: a custody suite's detainee's help is due in London time on the same list as a
+    /// Dutch person's in Amsterdam time.
+    pub(crate) async fn zones_of(
+        &self,
+        persons: &[PersonId],
+    ) -> Result<std::collections::BTreeMap<PersonId, TimeZone>, WebError> {
+        let mut zones = std::collections::BTreeMap::new();
+        for &person in persons {
+            if let std::collections::btree_map::Entry::Vacant(entry) = zones.entry(person) {
+                let pack = self.person_pack(person).await?;
+                entry.insert(pack.map_or_else(|| self.config.time_zone.clone(), |p| p.time_zone.clone()));
+            }
+        }
+        Ok(zones)
+    }
+
     async fn person_pack(&self, person: PersonId) -> Result<Option<&'static JurisdictionPack>, WebError> {
         use domain::directory::DirectoryStore;
         use domain::people::ports::PeopleStore;

@@ -96,7 +96,8 @@ pub async fn seed_custody(store: &Store, admin: &Actor, now: Timestamp) -> anyho
         code: CUSTODY_LOCATION.into(),
         pack: "england-wales".into(),
         time_zone: CUSTODY_ZONE.into(),
-        agencies: agencies[..4].iter().map(ToString::to_string).collect(),
+        // The duty solicitors sit at the suite too: its intake offers them, not the Dutch piket.
+        agencies: agencies[..5].iter().map(ToString::to_string).collect(),
     };
     administration.add_location(admin, &location).await.map_err(err)?;
     // A month in, the hub takes ten persons a day and Victim Support joins its conferences:

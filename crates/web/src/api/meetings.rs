@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use domain::conference::service::MeetingFile;
 use domain::conference::{MeetingStatus, MinutesView, strategy_code};
 use domain::ids::MeetingId;
 use domain::plan::TaskKind;
@@ -160,6 +161,11 @@ async fn list(State(state): State<AppState>, Member(me, _): Member) -> ApiResult
 async fn show(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
     let id = MeetingId::parse(&id).map_err(|_| WebError::NotFound)?;
     let file = state.conferences_for(&me.actor).await?.meeting_file(&me.actor, id).await?;
+    Ok(Json(meeting_dto(&file)).into_response())
+}
+
+/// The meeting as the reader's agency may see it (the body of a read and of every change).
+pub(super) fn meeting_dto(file: &MeetingFile) -> MeetingDto {
     let meeting = &file.meeting;
     let agenda = file
         .view
@@ -171,7 +177,7 @@ async fn show(State(state): State<AppState>, Member(me, _): Member, Path(id): Pa
             minutes: item.minutes.as_ref().map(minutes_dto),
         })
         .collect();
-    let body = MeetingDto {
+    MeetingDto {
         id: meeting.id.to_string(),
         date: meeting.date.to_string(),
         location: meeting.location.clone(),
@@ -181,6 +187,5 @@ async fn show(State(state): State<AppState>, Member(me, _): Member, Path(id): Pa
         quota: meeting.quota,
         version: file.version,
         agenda,
-    };
-    Ok(Json(body).into_response())
+    }
 }

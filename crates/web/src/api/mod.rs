@@ -33,6 +33,10 @@ mod screenings;
 mod triage;
 // The public value report per partnership (issue 21).
 mod public_value;
+// Issue 18, the whole API (apipacks): meeting writes, groups, cohorts (the board is in `zsm`).
+mod cohorts;
+mod groups;
+mod meeting_writes;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -68,6 +72,10 @@ pub fn routes() -> Router<AppState> {
         .merge(triage::routes())
         // Issue 21, the public value report.
         .merge(public_value::routes())
+        // Issue 18, the whole API (apipacks).
+        .merge(meeting_writes::routes())
+        .merge(groups::routes())
+        .merge(cohorts::routes())
 }
 
 #[derive(OpenApi)]
@@ -106,5 +114,9 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(triage::TriageApiDoc::openapi());
     // Issue 21, the public value report.
     doc.merge(public_value::PublicValueApiDoc::openapi());
+    // Issue 18, the whole API (apipacks).
+    doc.merge(meeting_writes::MeetingWritesApiDoc::openapi());
+    doc.merge(groups::GroupsApiDoc::openapi());
+    doc.merge(cohorts::CohortsApiDoc::openapi());
     Json(doc)
 }

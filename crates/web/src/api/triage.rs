@@ -6,6 +6,7 @@
 use super::problem::{ApiResult, Problem, refused};
 use crate::AppState;
 use crate::auth::Member;
+use crate::error::WebError;
 use crate::people::person_id;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -14,7 +15,9 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::conference::service::TriageLine;
-use domain::conference::{ConferenceRequest, RequestInput, RequestOrigin, RequestStatus};
+use domain::conference::{ConferenceRequest, RequestInput, RequestOrigin, RequestStatus, TriageInput};
+use domain::ids::{ConferenceRequestId, MeetingId};
+use domain::validation::{FieldError, invalid};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -22,12 +25,22 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/triage", get(list))
         .route("/v1/people/{id}/conference-requests", axum::routing::post(request))
+        .route("/v1/triage/{request}", axum::routing::post(decide))
+        .route("/v1/triage/{request}/schedule", axum::routing::post(schedule))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list, request),
-    components(schemas(TriageDto, TriageRequestDto, NewConferenceRequest, ConferenceRequestDto))
+    paths(list, request, decide, schedule),
+    components(schemas(
+        TriageDto,
+        TriageRequestDto,
+        NewConferenceRequest,
+        ConferenceRequestDto,
+        TriageDecision,
+        TriageBasis,
+        ScheduleOn
+    ))
 )]
 pub struct TriageApiDoc;
 
@@ -169,4 +182,106 @@ async fn request(
     let conferences = state.conferences_for(&me.actor).await?;
     let filed = conferences.request(&me.actor, id, &input).await.map_err(refused(&context))?;
     Ok((StatusCode::CREATED, Json(request_dto(&filed))).into_response())
+}
+
+/// The Safety House's own legal basis to join the person's team, when accepting a request
+/// while it is not on the team yet (the request was its only access).
+#[derive(Deserialize, Serialize, ToSchema, Default)]
+#[serde(default)]
+pub struct TriageBasis {
+    /// `statutory_task`, `consent` or `court_order`.
+    kind: String,
+    statute: String,
+    consent_scope: String,
+    /// `YYYY-MM-DD`.
+    consent_expires_on: String,
+    court_order_reference: String,
+    reason: String,
+}
+
+/// The triage decision on a request: `accept` (with `basis` when the Safety House is not on
+/// the person's team yet), or `decline` with `reason`.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+#[schema(example = json!({"decision": "accept", "basis": {"kind": "statutory_task", "statute": "Wet gemeentelijke schuldhulpverlening", "reason": "Case conference asked for by probation"}}))]
+pub struct TriageDecision {
+    /// `accept` or `decline`.
+    decision: String,
+    basis: Option<TriageBasis>,
+    /// Why the request is declined (required to decline).
+    reason: String,
+}
+
+fn request_id(raw: &str) -> Result<ConferenceRequestId, WebError> {
+    ConferenceRequestId::parse(raw).map_err(|_| WebError::NotFound)
+}
+
+/// Accepts or declines a conference request at triage, as on the triage page; the requester is
+/// told the outcome. A decision the rules refuse is a 422 naming the field; nothing changes.
+#[utoipa::path(post, path = "/api/v1/triage/{request}", operation_id = "triage_request",
+    params(("request" = String, Path, description = "Conference request id")), request_body = TriageDecision,
+    responses((status = 200, description = "Decided; the body is the request as it is now", body = ConferenceRequestDto),
+        (status = 401, description = "Not signed in (problem JSON)", body = Problem),
+        (status = 403, description = "Only the Safety House's process manager triages its requests; the refusal is audited (problem JSON)", body = Problem),
+        (status = 404, description = "No such request (problem JSON)", body = Problem),
+        (status = 422, description = "No reason to decline, a basis needed to join the team, or the request was decided already (problem JSON)", body = Problem)))]
+async fn decide(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<TriageDecision>, JsonRejection>,
+) -> ApiResult {
+    let id = request_id(&id)?;
+    let Json(body) = parsed?;
+    let input = match (body.decision.trim(), body.basis) {
+        ("accept", None) => TriageInput::Accept,
+        ("accept", Some(basis)) => TriageInput::AcceptJoining(domain::access::TeamEntryInput {
+            agency_id: me.actor.agency_id.to_string(),
+            basis_kind: basis.kind,
+            statute: basis.statute,
+            consent_scope: basis.consent_scope,
+            consent_expires_on: basis.consent_expires_on,
+            court_order_reference: basis.court_order_reference,
+            reason: basis.reason,
+        }),
+        ("decline", _) => TriageInput::Decline { reason: body.reason },
+        _ => return Err(refused(&context)(invalid(FieldError::new("decision", "error.triage.decision")))),
+    };
+    let conferences = state.conferences_for(&me.actor).await?;
+    let decided = conferences.triage(&me.actor, id, &input).await.map_err(refused(&context))?;
+    Ok(Json(request_dto(&decided)).into_response())
+}
+
+/// The meeting an accepted request goes to.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+#[schema(example = json!({"meeting": "7e36f8a0-5c7e-4a9b-9d3f-4e6a8b0c2d5f"}))]
+pub struct ScheduleOn {
+    /// One of the request's `meetings` on the triage list.
+    meeting: String,
+}
+
+/// Puts an accepted request on a meeting's agenda, as from the triage list (the day's quota
+/// applies). The body is the meeting as your agency may see it now.
+#[utoipa::path(post, path = "/api/v1/triage/{request}/schedule", operation_id = "schedule_request",
+    params(("request" = String, Path, description = "Conference request id")), request_body = ScheduleOn,
+    responses((status = 200, description = "On the agenda; the body is the meeting", body = super::meetings::MeetingDto),
+        (status = 401, description = "Not signed in (problem JSON)", body = Problem),
+        (status = 403, description = "Only a process manager puts requests on the agenda; the refusal is audited (problem JSON)", body = Problem),
+        (status = 404, description = "No such request (problem JSON)", body = Problem),
+        (status = 422, description = "Unknown meeting, agenda full (naming the next meeting with room) or the request is not accepted (problem JSON)", body = Problem)))]
+async fn schedule(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<ScheduleOn>, JsonRejection>,
+) -> ApiResult {
+    let request = request_id(&id)?;
+    let Json(body) = parsed?;
+    let meeting = MeetingId::parse(&body.meeting)
+        .map_err(|_| refused(&context)(invalid(FieldError::new("meeting", "error.conference.unknown_meeting"))))?;
+    let conferences = state.conferences_for(&me.actor).await?;
+    conferences.add_to_agenda(&me.actor, meeting, request).await.map_err(refused(&context))?;
+    let file = conferences.meeting_file(&me.actor, meeting).await?;
+    Ok(Json(super::meetings::meeting_dto(&file)).into_response())
 }

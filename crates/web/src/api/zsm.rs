@@ -2,7 +2,9 @@
 //! (`POST /api/v1/zsm/cases/{id}/contributions/{partner}`). The same use case as the case page,
 //! so the same access rules, need-to-know and audit; partners saving their own sections at once
 //! never refuse each other, and with `seen_version` a save on a section someone else saved
-//! meanwhile is a 409 saying who saved it and when.
+//! meanwhile is a 409 saying who saved it and when. The board as data
+//! (`GET /api/v1/zsm/{location}/board`): the open cases with their clocks and the partners'
+//! states, and those decided in the last 24 hours, from the same use case as the wall display.
 
 use super::problem::{ApiResult, Problem, refused};
 use crate::AppState;
@@ -15,18 +17,37 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::{Json, Router};
 use domain::ids::CaseId;
+use domain::jurisdiction::{JurisdictionPack, Lang, Named};
 use domain::zsm::model::forms::{ContributionForm, contribution_state_code, partner_from_code};
+use domain::zsm::model::view::status_code;
+use domain::zsm::ports::BoardCase;
 use domain::zsm::service::SavedSection;
+use domain::zsm::workflow::clock::{ClockStatus, WarningLevel, most_urgent, warning_level};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{OpenApi, ToSchema};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/v1/zsm/cases/{id}/contributions/{partner}", post(save_section))
+    Router::new()
+        .route("/v1/zsm/cases/{id}/contributions/{partner}", post(save_section))
+        .route("/v1/zsm/{location}/board", axum::routing::get(board))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(save_section), components(schemas(SectionInput, SectionDto)))]
+#[openapi(
+    paths(save_section, board),
+    components(schemas(
+        SectionInput,
+        SectionDto,
+        BoardDto,
+        BoardLocationDto,
+        BoardCaseDto,
+        BoardClockDto,
+        PartnerStateDto,
+        BoardDecisionDto
+    ))
+)]
 pub struct ZsmApiDoc;
 
 /// A partner's section as sent: only the fields of that partner are read.
@@ -148,4 +169,174 @@ async fn save_section(
         state.zsm().update_contribution(&me.actor, id, partner, &form, seen).await.map_err(refused(&context))?;
     let status = if saved.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(section_dto(&saved))).into_response())
+}
+
+/// The location the board is of.
+#[derive(Serialize, ToSchema)]
+pub struct BoardLocationDto {
+    code: String,
+    name: String,
+    /// The jurisdiction pack (`nl`, `england-wales`, `italy`).
+    pack: String,
+    /// The IANA time zone its clocks are counted in.
+    time_zone: String,
+}
+
+/// One clock on a case.
+#[derive(Serialize, ToSchema)]
+pub struct BoardClockDto {
+    /// The pack's clock code, e.g. `ophouden_verdachte` or `pace_detention`.
+    code: String,
+    /// Its name in your language.
+    name: String,
+    legal_basis: String,
+    /// RFC 3339.
+    started_at: String,
+    deadline: String,
+    /// `running`, `extended`, `stopped` or `expired`.
+    status: &'static str,
+    /// Seconds until the deadline; negative once it has passed.
+    remaining_seconds: i64,
+    /// `none`, `near` (within a warning threshold of the pack) or `overdue`.
+    warning: &'static str,
+}
+
+/// A partner seated at the table and the state of its section.
+#[derive(Serialize, ToSchema)]
+pub struct PartnerStateDto {
+    partner: String,
+    /// `not_needed`, `awaited`, `in_progress` or `done`.
+    state: String,
+}
+
+/// The decision of a decided case.
+#[derive(Serialize, ToSchema)]
+pub struct BoardDecisionDto {
+    /// The pack's disposal code.
+    disposal: String,
+    /// Its name in your language.
+    name: String,
+    decided_at: String,
+}
+
+/// A case on the board.
+#[derive(Serialize, ToSchema)]
+pub struct BoardCaseDto {
+    id: String,
+    suspect_id: String,
+    suspect_name: String,
+    /// `registered`, `at_table`, `returned`, `decided` or `referred`.
+    status: &'static str,
+    /// The code of the clock whose deadline comes first, of an open case.
+    most_urgent: Option<String>,
+    clocks: Vec<BoardClockDto>,
+    partners: Vec<PartnerStateDto>,
+    decision: Option<BoardDecisionDto>,
+    /// The case's version.
+    version: i64,
+}
+
+/// A ZSM table's (or custody suite's) board.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"location": {"code": "zsm-utrecht", "name": "ZSM Utrecht", "pack": "nl", "time_zone": "Europe/Amsterdam"}, "now": "2026-12-07T09:15:00Z", "open": [{"id": "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", "suspect_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "suspect_name": "Jan de Vries", "status": "at_table", "most_urgent": "ophouden_verdachte", "clocks": [{"code": "ophouden_verdachte", "name": "Ophouden voor onderzoek", "legal_basis": "art. 56a Sv", "started_at": "2026-12-07T07:30:00Z", "deadline": "2026-12-07T16:30:00Z", "status": "running", "remaining_seconds": 26100, "warning": "none"}], "partners": [{"partner": "police", "state": "done"}, {"partner": "probation", "state": "awaited"}], "decision": null, "version": 3}], "decided": []}))]
+pub struct BoardDto {
+    location: BoardLocationDto,
+    /// When the board was read (RFC 3339).
+    now: String,
+    /// Open cases, the most urgent clock first.
+    open: Vec<BoardCaseDto>,
+    /// Cases decided in the last 24 hours.
+    decided: Vec<BoardCaseDto>,
+}
+
+fn clock_status(status: &ClockStatus) -> &'static str {
+    match status {
+        ClockStatus::Running => "running",
+        ClockStatus::Extended { .. } => "extended",
+        ClockStatus::Stopped { .. } => "stopped",
+        ClockStatus::Expired { .. } => "expired",
+    }
+}
+
+fn board_case(case: &BoardCase, pack: &JurisdictionPack, now: Timestamp, lang: Lang) -> BoardCaseDto {
+    let stored = &case.stored;
+    let open = stored.case.status.is_open();
+    let clocks = stored
+        .clocks
+        .iter()
+        .map(|run| {
+            let definition = pack.clock(&run.clock).ok();
+            let thresholds = definition.map(|c| pack.thresholds_for(c)).unwrap_or_default();
+            BoardClockDto {
+                code: run.clock.to_string(),
+                name: definition.map_or_else(|| run.clock.to_string(), |c| c.name(lang).to_string()),
+                legal_basis: definition.map(|c| c.legal_basis.clone()).unwrap_or_default(),
+                started_at: run.started_at.to_string(),
+                deadline: run.deadline.to_string(),
+                status: clock_status(&run.status),
+                remaining_seconds: run.remaining(now).as_secs(),
+                warning: match warning_level(run, &thresholds, now) {
+                    WarningLevel::None => "none",
+                    WarningLevel::Near { .. } => "near",
+                    WarningLevel::Overdue { .. } => "overdue",
+                },
+            }
+        })
+        .collect();
+    let partners = pack
+        .table_partners
+        .iter()
+        .map(|p| PartnerStateDto {
+            partner: p.partner.code().to_string(),
+            state: contribution_state_code(stored.case.contributions.state(p.partner)).to_string(),
+        })
+        .collect();
+    let decision = stored.case.status.decision().filter(|_| !open).map(|d| BoardDecisionDto {
+        disposal: d.disposal.as_str().to_string(),
+        name: pack.disposal(&d.disposal).map_or_else(|_| d.disposal.as_str().to_string(), |p| p.name(lang).to_string()),
+        decided_at: d.decided_at.to_string(),
+    });
+    BoardCaseDto {
+        id: stored.id().to_string(),
+        suspect_id: stored.suspect().to_string(),
+        suspect_name: case.suspect_name.clone(),
+        status: status_code(&stored.case.status),
+        most_urgent: if open { most_urgent(&stored.clocks).map(|r| r.clock.to_string()) } else { None },
+        clocks,
+        partners,
+        decision,
+        version: stored.version,
+    }
+}
+
+/// The board of a ZSM location as data: its open cases with their clocks (time left, warning
+/// state) and the partners' states, and the cases decided in the last 24 hours. Need-to-know
+/// as on the board page: a defence lawyer sees only their own clients' cases; each case
+/// listed is audited.
+#[utoipa::path(get, path = "/api/v1/zsm/{location}/board", operation_id = "read_zsm_board",
+    params(("location" = String, Path, description = "Location code, e.g. `zsm-utrecht`")),
+    responses((status = 200, description = "The board", body = BoardDto),
+        (status = 401, description = "Not signed in (problem JSON)", body = Problem),
+        (status = 403, description = "Your role does not sit at a ZSM table (problem JSON)", body = Problem),
+        (status = 404, description = "No such location (problem JSON)", body = Problem)))]
+async fn board(State(state): State<AppState>, Member(me, context): Member, Path(location): Path<String>) -> ApiResult {
+    let board = state.zsm().board(&me.actor, &location).await?;
+    let lang = context.texts.lang.pack();
+    let (mut open, mut decided) = (Vec::new(), Vec::new());
+    for case in &board.cases {
+        let dto = board_case(case, board.pack, board.now, lang);
+        if case.stored.case.status.is_open() { open.push(dto) } else { decided.push(dto) }
+    }
+    let body = BoardDto {
+        location: BoardLocationDto {
+            code: board.location.code.clone(),
+            name: board.location.name.clone(),
+            pack: board.pack.code.clone(),
+            time_zone: board.pack.time_zone_name.clone(),
+        },
+        now: board.now.to_string(),
+        open,
+        decided,
+    };
+    Ok(Json(body).into_response())
 }

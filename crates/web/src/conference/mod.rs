@@ -79,7 +79,9 @@ async fn person_page(
     let agencies = state.directory().agencies().await?;
     let members = state.directory().members().await?;
     let t = context.texts;
-    let zone = &state.config.time_zone;
+    // The person's own time zone (a custody suite's detainee in London time).
+    let here = state.for_person(id).await?;
+    let zone = here.zone;
     let requests =
         file.requests.iter().map(|r| request_row(r, conferences.pack, &agencies, &members, zone, t)).collect();
     let discussed = file
@@ -216,7 +218,8 @@ async fn triage_page(
     let agencies = state.directory().agencies().await?;
     let members = state.directory().members().await?;
     let t = context.texts;
-    let zone = &state.config.time_zone;
+    // The Safety House's own time zone (an IOM hub in London time).
+    let zone = &conferences.pack.time_zone;
     let rows = lines
         .iter()
         .map(|l| TriageRow {

@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// At most this many members are listed (the count says how many there are).
-const SHOWN: usize = 500;
+pub(crate) const SHOWN: usize = 500;
 
 struct MemberRow {
     person: String,
@@ -110,15 +110,29 @@ async fn decider_names(state: &AppState, overrides: &[Override]) -> Result<HashM
     Ok(names)
 }
 
-async fn page(
+/// Why a person is in a cohort today: the rule's counts, or a manual selection.
+pub(crate) enum Why {
+    Rule { counts: Vec<i64> },
+    Decided(Override),
+}
+
+/// Who is in a rule's cohort today and why, and who was taken out and why (read by the page
+/// and by the API alike; the read, or its refusal, is audited here).
+pub(crate) struct CohortFile {
+    pub(crate) expression: String,
+    /// What each of the rule's counts counts, as the rule writes it.
+    pub(crate) labels: Vec<String>,
+    /// Members in all (only the first [`SHOWN`] are listed).
+    pub(crate) count: usize,
+    pub(crate) members: Vec<(String, Why)>,
+    pub(crate) deselected: Vec<Override>,
+}
+
+pub(crate) async fn cohort_file(
     state: &AppState,
     me: &crate::auth::SignedIn,
-    context: &crate::auth::RequestContext,
     rule: &str,
-    errors: ErrorList,
-    input: DecisionInput,
-) -> Result<DecisionsPage, WebError> {
-    let t = context.texts;
+) -> Result<CohortFile, WebError> {
     let now = state.clock.now();
     let what = format!("cohort {rule}: members");
     if !me.actor.can(Permission::SelectCohort) {
@@ -139,22 +153,55 @@ async fn page(
     let mut evaluator = compiled.evaluator(&data, day);
     let mut labels = Vec::new();
     count_labels(&expr, &mut labels);
-    let deciders = decider_names(state, &overrides).await?;
-    let members: Vec<MemberRow> = history
+    let members = history
         .members
         .iter()
         .take(SHOWN)
         .map(|person| {
             let why = match applying(&overrides, person, day) {
-                Some(o) if o.kind == OverrideKind::Select => decided_why(&t, o, &deciders),
-                _ => {
-                    let counts = data
-                        .find_person(person)
-                        .map(|p| evaluator.counts(p))
-                        .unwrap_or_default()
+                Some(o) if o.kind == OverrideKind::Select => Why::Decided(o.clone()),
+                _ => Why::Rule { counts: data.find_person(person).map(|p| evaluator.counts(p)).unwrap_or_default() },
+            };
+            (person.clone(), why)
+        })
+        .collect();
+    let mut deselected = Vec::new();
+    for o in overrides.iter().filter(|o| o.kind == OverrideKind::Deselect) {
+        if applying(&overrides, &o.person_id, day).is_some_and(|now| std::ptr::eq(now, o)) {
+            deselected.push(o.clone());
+        }
+    }
+    let audit = AuditEntry::new(&me.actor, now, None, AuditAction::Read, what, "role: process_manager");
+    state.store.append(&[audit]).await?;
+    Ok(CohortFile { expression: named.expression, labels, count: history.members.len(), members, deselected })
+}
+
+async fn page(
+    state: &AppState,
+    me: &crate::auth::SignedIn,
+    context: &crate::auth::RequestContext,
+    rule: &str,
+    errors: ErrorList,
+    input: DecisionInput,
+) -> Result<DecisionsPage, WebError> {
+    let t = context.texts;
+    let file = cohort_file(state, me, rule).await?;
+    let overrides: Vec<Override> = file.deselected.iter().chain(file.members.iter().filter_map(|(_, why)| match why {
+        Why::Decided(o) => Some(o),
+        Why::Rule { .. } => None,
+    })).cloned().collect();
+    let deciders = decider_names(state, &overrides).await?;
+    let members = file
+        .members
+        .iter()
+        .map(|(person, why)| {
+            let why = match why {
+                Why::Decided(o) => decided_why(&t, o, &deciders),
+                Why::Rule { counts } => {
+                    let counts = counts
                         .iter()
                         .enumerate()
-                        .map(|(k, n)| match labels.get(k) {
+                        .map(|(k, n)| match file.labels.get(k) {
                             Some(label) => format!("{label}: {}", t.number(*n)),
                             None => t.number(*n),
                         })
@@ -166,19 +213,13 @@ async fn page(
             MemberRow { person: person.clone(), why }
         })
         .collect();
-    let mut deselected: Vec<MemberRow> = Vec::new();
-    for o in overrides.iter().filter(|o| o.kind == OverrideKind::Deselect) {
-        if applying(&overrides, &o.person_id, day).is_some_and(|now| std::ptr::eq(now, o)) {
-            deselected.push(MemberRow { person: o.person_id.clone(), why: decided_why(&t, o, &deciders) });
-        }
-    }
-    let audit = AuditEntry::new(&me.actor, now, None, AuditAction::Read, what, "role: process_manager");
-    state.store.append(&[audit]).await?;
+    let deselected =
+        file.deselected.iter().map(|o| MemberRow { person: o.person_id.clone(), why: decided_why(&t, o, &deciders) }).collect();
     Ok(DecisionsPage {
         page: Page::new(context, &t.fill("cohort_decision.title", &[("rule", rule)])),
         rule: rule.to_owned(),
-        expression: named.expression,
-        count_line: t.fill("cohort_decision.count", &[("count", &t.number(history.members.len() as i64))]),
+        expression: file.expression,
+        count_line: t.fill("cohort_decision.count", &[("count", &t.number(file.count as i64))]),
         members,
         deselected,
         errors,

@@ -22,7 +22,7 @@ use evidence::table::{DEFAULT_MIN_CELL, Table};
 use serde::Deserialize;
 
 mod cache;
-mod decisions;
+pub(crate) mod decisions;
 mod notices;
 pub(crate) mod whatworks;
 // The public value report per partnership (issue 21).

@@ -70,6 +70,9 @@ struct PlanPage {
     warnings: Vec<String>,
     /// The exclusion orders, area bans and intensive episodes in force.
     in_force: Vec<String>,
+    /// The catalogue key of the link to the person's measures page, naming what the person's
+    /// pack has (no "exclusion orders" under a pack without them).
+    measures_link: &'static str,
     /// (id, label) of the person's own measures in force not yet linked to the plan.
     held: Vec<(String, String)>,
     /// The latest case conference that discussed the person, as the viewer may see it.
@@ -165,6 +168,7 @@ async fn plan_page(
     };
     Ok(PlanPage {
         outcomes,
+        measures_link: measures_link_key(here.beyond),
         warnings,
         in_force,
         held,
@@ -184,6 +188,17 @@ async fn plan_page(
         errors,
         posted,
     })
+}
+
+/// The words of the link to the measures page: the mayor's orders only where the pack has
+/// them (the Dutch pack), area bans where only those exist (Daspo urbano in Italy), else
+/// intensive case management and groups (an England and Wales IOM).
+fn measures_link_key(pack: &domain::jurisdiction::BeyondPack) -> &'static str {
+    match (&pack.exclusion_order, &pack.area_ban) {
+        (Some(_), _) => "measures.plan_link",
+        (None, Some(_)) => "measures.plan_link.bans",
+        (None, None) => "measures.plan_link.episodes",
+    }
 }
 
 /// Puts on each task the referral made for it with the referral's status now (read live from
@@ -472,8 +487,17 @@ async fn task_list_page(
     let agencies = state.directory().agencies().await?;
     let t = context.texts;
     let can_work = me.actor.can(Permission::WorkOnPlan);
-    let zone = &state.config.time_zone;
-    let rows: Vec<TaskListRow> = tasks.lines.into_iter().map(|l| task_row(l, &agencies, can_work, t, zone)).collect();
+    // Each help task is due in its person's own time zone (see `zones_of`).
+    let persons: Vec<PersonId> = tasks.lines.iter().map(|l| l.line.person()).collect();
+    let zones = state.zones_of(&persons).await?;
+    let rows: Vec<TaskListRow> = tasks
+        .lines
+        .into_iter()
+        .map(|l| {
+            let zone = zones.get(&l.line.person()).unwrap_or(&state.config.time_zone).clone();
+            task_row(l, &agencies, can_work, t, &zone)
+        })
+        .collect();
     let title = if mine { t.get("tasks.mine") } else { t.get("tasks.agency") };
     Ok(TasksPage {
         page: Page::new(context, title),
@@ -594,13 +618,16 @@ async fn weekly_review(
             re_evaluation_due: l.item.re_evaluation_due,
         })
         .collect();
-    let zone = &state.config.time_zone;
-    let measures = state
-        .measures()
-        .agency_warnings(&me.actor)
-        .await?
+    let warnings = state.measures().agency_warnings(&me.actor).await?;
+    // Each warning in its person's own time zone (see `zones_of`).
+    let persons: Vec<PersonId> = warnings.iter().map(|l| l.person).collect();
+    let zones = state.zones_of(&persons).await?;
+    let measures = warnings
         .into_iter()
-        .map(|l| (l.person.to_string(), l.name, crate::measures::warning_text(&l.warning, t, zone)))
+        .map(|l| {
+            let zone = zones.get(&l.person).unwrap_or(&state.config.time_zone);
+            (l.person.to_string(), l.name, crate::measures::warning_text(&l.warning, t, zone))
+        })
         .collect();
     ok(&ReviewPage { page: Page::new(&context, t.get("review.title")), count, previous, next, rows, measures })
 }

@@ -10,7 +10,7 @@ use crate::page::{Page, ok};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use domain::jurisdiction::{LIFE_DOMAINS, ScreeningConfig};
+use domain::jurisdiction::{BeyondPack, LIFE_DOMAINS, ScreeningConfig};
 use domain::screening::{ADVICE, ScreeningReferral};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
@@ -22,6 +22,21 @@ pub type LocationNames = BTreeMap<String, String>;
 /// The names of the ZSM locations, by code, for showing where a referral came from.
 pub async fn location_names(state: &AppState) -> Result<LocationNames, WebError> {
     Ok(state.zsm().locations().await?.into_iter().map(|l| (l.code, l.name)).collect())
+}
+
+/// Each ZSM location's screening rules and time zone, by code: a referral on a list of many
+/// persons is shown under the rules of the table it came from (a custody suite's under the
+/// resettlement pathways, in London time), not the deployment's.
+pub type LocationRules = BTreeMap<String, (&'static ScreeningConfig, TimeZone)>;
+
+pub async fn location_rules(state: &AppState) -> Result<LocationRules, WebError> {
+    let mut rules = LocationRules::new();
+    for location in state.zsm().locations().await? {
+        let pack = location.pack().map_err(|e| WebError::internal(e.to_string()))?;
+        let beyond = BeyondPack::shipped_static(&pack.code).map_err(|e| WebError::internal(e.to_string()))?;
+        rules.insert(location.code, (&beyond.screening, pack.time_zone.clone()));
+    }
+    Ok(rules)
 }
 
 /// A referral as shown to the screener.
@@ -113,13 +128,24 @@ pub async fn waiting(
     let search = query.q.trim().to_string();
     let list = state.screenings().waiting(&me.actor, &search, page).await?;
     let locations = location_names(&state).await?;
-    let (config, zone, t) = (&state.beyond.screening, &state.config.time_zone, context.texts);
+    let rules = location_rules(&state).await?;
+    let t = context.texts;
+    let rules_of = |location: &str| match rules.get(location) {
+        Some((config, zone)) => (*config, zone),
+        None => (&state.beyond.screening, &state.config.time_zone),
+    };
     let lines = list
         .persons
         .iter()
         .map(|line| {
-            let referrals: Vec<ReferralView> =
-                line.referrals.iter().map(|r| referral_view(r, config, (zone, &locations), t)).collect();
+            let referrals: Vec<ReferralView> = line
+                .referrals
+                .iter()
+                .map(|r| {
+                    let (config, zone) = rules_of(&r.location);
+                    referral_view(r, config, (zone, &locations), t)
+                })
+                .collect();
             let mut signals: Vec<String> = Vec::new();
             for signal in referrals.iter().flat_map(|r| r.signals.iter().map(|s| s.0.clone())) {
                 if !signals.contains(&signal) {

@@ -202,9 +202,11 @@ impl Names {
     }
 }
 
-/// The defence lawyers a case can name, as (member id, name) choices.
-pub(super) async fn lawyer_choices(state: &AppState) -> Result<Vec<(String, String)>, WebError> {
-    Ok(state.zsm().lawyers().await?.into_iter().map(|m| (m.id.to_string(), m.display_name)).collect())
+/// The defence lawyers a case at a location of one of `packs` can name, as (member id, name)
+/// choices: only lawyers whose office works under that jurisdiction.
+pub(super) async fn lawyer_choices(state: &AppState, packs: &[&str]) -> Result<Vec<(String, String)>, WebError> {
+    let lawyers = state.zsm().lawyers_at(packs, &state.config.pack.code).await?;
+    Ok(lawyers.into_iter().map(|m| (m.id.to_string(), m.display_name)).collect())
 }
 
 pub(super) async fn case_view(
@@ -319,7 +321,8 @@ pub(super) async fn case_view(
         .unwrap_or_default();
     let can_record_lawyer =
         open && matches!(kind, domain::directory::AgencyKind::Police | domain::directory::AgencyKind::Prosecution);
-    let mut lawyers = if can_record_lawyer { lawyer_choices(state).await? } else { Vec::new() };
+    let mut lawyers =
+        if can_record_lawyer { lawyer_choices(state, &[file.pack.code.as_str()]).await? } else { Vec::new() };
     // The recorded lawyer first, so the form shows who is recorded rather than someone else.
     let recorded = file.lawyer.map(|id| id.to_string());
     lawyers.sort_by_key(|(id, _)| Some(id) != recorded.as_ref());

@@ -93,7 +93,8 @@ async fn intake_view(
 ) -> Result<IntakePage, WebError> {
     let locations = own_locations(&state.zsm().locations().await?, &me.actor);
     let context = &context.in_pack(pack_of(state.config.pack, &locations));
-    let lawyers = lawyer_choices(state).await?;
+    let packs: Vec<&str> = locations.iter().map(|l| l.pack.as_str()).collect();
+    let lawyers = lawyer_choices(state, &packs).await?;
     let suspect = suspect_picker(state, me, context, posted, &form.suspect_id, &errors).await?;
     Ok(IntakePage {
         page: Page::new(context, context.texts.get("zsm.intake.title")),

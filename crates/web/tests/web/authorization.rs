@@ -358,6 +358,29 @@ const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("evidence/public_value_page.rs", "GET", "/evidence/public-value", Need::CaseRules("public_value.rs")),
     ("evidence/public_value_page.rs", "GET", "/evidence/public-value/data.csv", Need::CaseRules("public_value.rs")),
     ("api/public_value.rs", "GET", "/v1/evidence/public-value", Need::CaseRules("public_value.rs")),
+    // Issue 18, the whole API (apipacks): triage and meeting writes, groups, cohorts, the board.
+    ("api/triage.rs", "POST", "/v1/triage/{request}", Need::CaseRules("api_conference_writes.rs")),
+    ("api/triage.rs", "POST", "/v1/triage/{request}/schedule", Need::CaseRules("api_conference_writes.rs")),
+    ("api/meeting_writes.rs", "POST", "/v1/meetings", Need::Role(Permission::ChairConference)),
+    ("api/meeting_writes.rs", "POST", "/v1/meetings/{meeting}/agenda", Need::CaseRules("api_conference_writes.rs")),
+    (
+        "api/meeting_writes.rs",
+        "POST",
+        "/v1/meetings/{meeting}/agenda/remove",
+        Need::CaseRules("api_conference_writes.rs"),
+    ),
+    ("api/meeting_writes.rs", "POST", "/v1/meetings/{meeting}/attendance", Need::CaseRules("api_conference_writes.rs")),
+    ("api/meeting_writes.rs", "POST", "/v1/meetings/{meeting}/minutes", Need::CaseRules("api_conference_writes.rs")),
+    ("api/meeting_writes.rs", "POST", "/v1/meetings/{meeting}/close", Need::CaseRules("api_conference_writes.rs")),
+    ("api/meeting_writes.rs", "POST", "/v1/meetings/{meeting}/cancel", Need::CaseRules("api_conference_writes.rs")),
+    ("api/groups.rs", "GET", "/v1/groups", Need::Role(Permission::ManagePlan)),
+    ("api/groups.rs", "POST", "/v1/groups", Need::Role(Permission::ManagePlan)),
+    ("api/groups.rs", "GET", "/v1/groups/{group}", Need::CaseRules("api_groups_cohorts.rs")),
+    ("api/groups.rs", "POST", "/v1/groups/{group}/changes", Need::CaseRules("api_groups_cohorts.rs")),
+    ("api/cohorts.rs", "GET", "/v1/cohorts", Need::Role(Permission::SelectCohort)),
+    ("api/cohorts.rs", "GET", "/v1/cohorts/{rule}", Need::Role(Permission::SelectCohort)),
+    ("api/cohorts.rs", "POST", "/v1/cohorts/{rule}/decisions", Need::CaseRules("api_groups_cohorts.rs")),
+    ("api/zsm.rs", "GET", "/v1/zsm/{location}/board", Need::CaseRules("api_groups_cohorts.rs")),
 ];
 
 /// Where a file's routes are mounted.

@@ -128,7 +128,14 @@ impl<S: ConferencePorts> Conferences<'_, S> {
 
     /// Plans a meeting with the pack's agenda quota; no earlier than today.
     pub async fn plan_meeting(&self, actor: &Actor, input: &MeetingInput) -> ServiceResult<Meeting> {
-        require(actor, Permission::ChairConference)?;
+        crate::service::require_audited(
+            self.store,
+            actor,
+            Permission::ChairConference,
+            "conference: plan a meeting",
+            self.clock.now(),
+        )
+        .await?;
         let now = self.clock.now();
         let mut errors = crate::validation::ValidationErrors::default();
         let date = match crate::validation::parse_date("date", &input.date) {
@@ -224,7 +231,14 @@ impl<S: ConferencePorts> Conferences<'_, S> {
     /// Puts an accepted request's person on the agenda, scheduling the request; refused when
     /// the agenda is full, naming the next meeting with room.
     pub async fn add_to_agenda(&self, actor: &Actor, id: MeetingId, request: ConferenceRequestId) -> ServiceResult<()> {
-        require(actor, Permission::ChairConference)?;
+        crate::service::require_audited(
+            self.store,
+            actor,
+            Permission::ChairConference,
+            "conference: put on the agenda",
+            self.clock.now(),
+        )
+        .await?;
         let what = "conference: put on the agenda";
         let stored = self.stored_meeting(id).await?;
         let stored_request = self
@@ -286,7 +300,14 @@ impl<S: ConferencePorts> Conferences<'_, S> {
 
     /// Records who of the invited agencies' members were present (`present` holds member ids).
     pub async fn record_attendance(&self, actor: &Actor, id: MeetingId, present: &[String]) -> ServiceResult<()> {
-        require(actor, Permission::ChairConference)?;
+        crate::service::require_audited(
+            self.store,
+            actor,
+            Permission::ChairConference,
+            "conference: attendance",
+            self.clock.now(),
+        )
+        .await?;
         let stored = self.stored_meeting(id).await?;
         let now = self.clock.now();
         let present: BTreeSet<MemberId> = present.iter().filter_map(|m| m.trim().parse().ok()).collect();
@@ -315,7 +336,14 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         person: PersonId,
         input: &MinutesInput,
     ) -> ServiceResult<()> {
-        require(actor, Permission::ChairConference)?;
+        crate::service::require_audited(
+            self.store,
+            actor,
+            Permission::ChairConference,
+            "conference: minutes",
+            self.clock.now(),
+        )
+        .await?;
         let what = "conference: minutes";
         let stored = self.stored_meeting(id).await?;
         let now = self.clock.now();
@@ -339,7 +367,14 @@ impl<S: ConferencePorts> Conferences<'_, S> {
     /// (its agency left the team), or a plan changed meanwhile, refuses the close and nothing is
     /// written.
     pub async fn close(&self, actor: &Actor, id: MeetingId) -> ServiceResult<()> {
-        require(actor, Permission::ChairConference)?;
+        crate::service::require_audited(
+            self.store,
+            actor,
+            Permission::ChairConference,
+            "conference: close",
+            self.clock.now(),
+        )
+        .await?;
         let stored = self.stored_meeting(id).await?;
         let now = self.clock.now();
         let command = MeetingCommand::Close { today: self.today() };
@@ -392,7 +427,14 @@ impl<S: ConferencePorts> Conferences<'_, S> {
     /// Cancels a planned meeting, with the reason; the requests on its agenda are accepted
     /// again and wait for another meeting. Each person on the agenda is audited.
     pub async fn cancel(&self, actor: &Actor, id: MeetingId, reason: &str) -> ServiceResult<()> {
-        require(actor, Permission::ChairConference)?;
+        crate::service::require_audited(
+            self.store,
+            actor,
+            Permission::ChairConference,
+            "conference: cancel",
+            self.clock.now(),
+        )
+        .await?;
         let stored = self.stored_meeting(id).await?;
         let now = self.clock.now();
         let command = MeetingCommand::Cancel { reason: reason.to_owned() };
@@ -417,7 +459,14 @@ impl<S: ConferencePorts> Conferences<'_, S> {
         person: PersonId,
         reason: &str,
     ) -> ServiceResult<()> {
-        require(actor, Permission::ChairConference)?;
+        crate::service::require_audited(
+            self.store,
+            actor,
+            Permission::ChairConference,
+            "conference: take off the agenda",
+            self.clock.now(),
+        )
+        .await?;
         let stored = self.stored_meeting(id).await?;
         let now = self.clock.now();
         let command = MeetingCommand::RemoveFromAgenda { person, reason: reason.to_owned() };

@@ -59,7 +59,8 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore + PlanStore> Meas
     }
 
     pub async fn form_group(&self, actor: &Actor, input: &GroupInput) -> ServiceResult<Group> {
-        require(actor, Permission::ManagePlan)?;
+        crate::service::require_audited(self.store, actor, Permission::ManagePlan, "group: form", self.clock.now())
+            .await?;
         let new = NewGroup {
             id: GroupId(new_v7(self.now())),
             name: input.name.clone(),
@@ -106,7 +107,14 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore + PlanStore> Meas
 
     /// Changes the membership of group `id` (from the group page).
     pub async fn change_group(&self, actor: &Actor, id: &str, action: &GroupAction) -> ServiceResult<()> {
-        require(actor, Permission::ManagePlan)?;
+        crate::service::require_audited(
+            self.store,
+            actor,
+            Permission::ManagePlan,
+            "group: change members",
+            self.clock.now(),
+        )
+        .await?;
         let stored = self.stored_group(id).await?;
         let person = match action {
             GroupAction::AddMember { person, .. }

@@ -27,7 +27,12 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         }
         let lawyer = match form.lawyer() {
             Some(id) => match self.store.member(id).await? {
-                Some(member) if member.roles.contains(&Role::DefenceLawyer) && !member.disabled => Some(member),
+                Some(member) if member.roles.contains(&Role::DefenceLawyer) && !member.disabled => {
+                    if !self.lawyer_serves(&member, &location.pack).await? {
+                        errors.push(FieldError::new("lawyer_id", "zsm.error.lawyer_other_jurisdiction"));
+                    }
+                    Some(member)
+                }
                 _ => {
                     errors.push(FieldError::new("lawyer_id", "zsm.error.not_a_lawyer"));
                     None

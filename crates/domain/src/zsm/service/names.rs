@@ -68,4 +68,69 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let members = self.store.members().await?;
         Ok(members.into_iter().filter(|m| m.roles.contains(&Role::DefenceLawyer) && !m.disabled).collect())
     }
+
+    /// The defence lawyers offered at a location of one of `packs`: those whose office works
+    /// under one of them ([`office_packs`]); an office that says nothing is taken to work under
+    /// the deployment's pack (`default_pack`). A Dutch piket lawyer is not offered at an
+    /// England and Wales custody suite, nor a duty solicitor at a Dutch table.
+    pub async fn lawyers_at(&self, packs: &[&str], default_pack: &str) -> ServiceResult<Vec<Member>> {
+        let (named, locations) = (self.store.agency_packs().await?, self.store.locations().await?);
+        let lawyers = self.lawyers().await?;
+        Ok(lawyers
+            .into_iter()
+            .filter(|m| {
+                let own = office_packs(m.agency_id, &named, &locations);
+                if own.is_empty() {
+                    packs.contains(&default_pack)
+                } else {
+                    own.iter().any(|p| packs.contains(&p.as_str()))
+                }
+            })
+            .collect())
+    }
+
+    /// Whether `lawyer` may be named at a location of `pack`: not when their office is known
+    /// to work under other packs only (the form offered no such lawyer; an API call might).
+    pub(super) async fn lawyer_serves(&self, lawyer: &Member, pack: &str) -> ServiceResult<bool> {
+        let (named, locations) = (self.store.agency_packs().await?, self.store.locations().await?);
+        let own = office_packs(lawyer.agency_id, &named, &locations);
+        Ok(own.is_empty() || own.iter().any(|p| p == pack))
+    }
+}
+
+/// The packs an office works under: the pack it names for itself, else the packs of the
+/// locations it sits at; empty when neither says.
+pub fn office_packs(agency: AgencyId, named: &[(AgencyId, String)], locations: &[ZsmLocation]) -> Vec<String> {
+    if let Some((_, own)) = named.iter().find(|(id, _)| *id == agency) {
+        return vec![own.clone()];
+    }
+    let mut packs: Vec<String> =
+        locations.iter().filter(|l| l.agencies.contains(&agency)).map(|l| l.pack.clone()).collect();
+    packs.sort();
+    packs.dedup();
+    packs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location(pack: &str, agencies: Vec<AgencyId>) -> ZsmLocation {
+        ZsmLocation { code: pack.into(), name: pack.into(), pack: pack.into(), agencies, time_zone: None }
+    }
+
+    #[test]
+    fn an_office_works_under_its_own_pack_else_its_locations_packs() {
+        let (dutch, english, unknown) = (
+            AgencyId::new(jiff::Timestamp::UNIX_EPOCH),
+            AgencyId::new(jiff::Timestamp::UNIX_EPOCH),
+            AgencyId::new(jiff::Timestamp::UNIX_EPOCH),
+        );
+        let locations = [location("nl", vec![dutch]), location("england-wales", vec![english])];
+        assert_eq!(office_packs(dutch, &[], &locations), vec!["nl".to_string()]);
+        assert_eq!(office_packs(english, &[], &locations), vec!["england-wales".to_string()]);
+        assert!(office_packs(unknown, &[], &locations).is_empty());
+        let named = [(dutch, "italy".to_string())];
+        assert_eq!(office_packs(dutch, &named, &locations), vec!["italy".to_string()]);
+    }
 }

@@ -117,6 +117,9 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
                 return Err(invalid(FieldError::new("lawyer_id", "zsm.error.not_a_lawyer")));
             }
         };
+        if !self.lawyer_serves(&member, &authorised.pack.code).await? {
+            return Err(invalid(FieldError::new("lawyer_id", "zsm.error.lawyer_other_jurisdiction")));
+        }
         let suspect = authorised.stored.suspect();
         let now = self.now();
         let today = self.today(authorised.pack);
