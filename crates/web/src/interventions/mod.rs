@@ -30,6 +30,8 @@ use domain::interventions::{
 use serde::Deserialize;
 use views::*;
 
+pub(crate) use views::language_name;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/people/{id}/interventions", get(finder))
@@ -506,7 +508,7 @@ async fn commissioning(State(state): State<AppState>, Member(me, context): Membe
     let report = service.unmet_report(&me.actor, today - jiff::Span::new().days(365), today).await?;
     let all = {
         use domain::interventions::ports::InterventionStore;
-        state.store.interventions_for(&[]).await?
+        state.store.interventions_for(&[], None).await?
     };
     let waits = service.waits(&all).await?;
     let agencies = state.store.agencies().await?;

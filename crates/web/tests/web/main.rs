@@ -27,6 +27,7 @@ mod export;
 mod funds;
 mod help_tasks;
 mod interventions;
+mod interventions_languages;
 mod interventions_plan;
 mod languages;
 mod mayors_measures;
