@@ -52,7 +52,7 @@ pub fn found_view(f: &Found, provider: String, pack: &BeyondPack, t: Texts, thre
     }
 }
 
-/// The languages the message catalogue names (`language.<code>`); others show as their code.
+/// The languages the message catalogue names (`language.name.<code>`); others show as their code.
 pub const NAMED_LANGUAGES: [&str; 19] = [
     "nl", "en", "de", "fr", "es", "it", "pt", "pl", "ro", "bg", "uk", "ru", "tr", "ar", "ber", "so", "ti", "fa", "pap",
 ];
@@ -61,7 +61,7 @@ pub const NAMED_LANGUAGES: [&str; 19] = [
 pub fn language_name(code: &str, t: Texts) -> String {
     let code = code.trim().to_ascii_lowercase();
     match NAMED_LANGUAGES.iter().find(|named| **named == code) {
-        Some(named) => t.get(&format!("language.{named}")).to_string(),
+        Some(named) => t.get(&format!("language.name.{named}")).to_string(),
         None => code,
     }
 }
