@@ -108,7 +108,8 @@ enum BenchCommand {
     /// SQLite and (with --postgres-url) PostgreSQL: conflicts, lost updates, p50/p99.
     Sections(bench_sections::SectionsBenchArgs),
     /// The interventions finder and a provider's referral list (wrk, against /healthz) and
-    /// every intervention's expected wait recomputed, with 2,000 interventions and 300k referrals.
+    /// every intervention's expected wait recomputed; bulk-loaded at --scale national (2,000
+    /// interventions, 300k referrals, 3M session records), small or tiny.
     Interventions(bench_interventions::InterventionsBenchArgs),
     /// Personal funds (issue 20): concurrent clients posting transfers against hot accounts
     /// over HTTP, on SQLite and (with --postgres-url) PostgreSQL: invariant violations

@@ -1,7 +1,7 @@
 //! `desist bench interventions` end to end at a small scale, so the command cannot rot: 20
-//! interventions, 300 referrals over 400 generated people, the finder and a provider's list
-//! under wrk for a second each beside /healthz, and every wait recomputed; a second run reuses
-//! the data. Needs `wrk` (skipped without it unless DESIST_REQUIRE_WRK is set, as in CI).
+//! interventions, 300 referrals with 1,500 session records over 400 generated people (bulk
+//! loaded), the finder and a provider's list under wrk for a second each beside /healthz, and
+//! every wait recomputed; a second run reuses the data. Needs `wrk` (skipped without it unless DESIST_REQUIRE_WRK is set, as in CI).
 
 mod support;
 
@@ -17,7 +17,8 @@ fn wrk_available() -> bool {
 fn bench(dir: &std::path::Path, url: &str) -> Value {
     support::json_report(
         support::desist(dir)
-            .args(["bench", "interventions", "--interventions", "20", "--referrals", "300", "--people", "400"])
+            .args(["bench", "interventions", "--scale", "tiny", "--interventions", "20", "--referrals", "300"])
+            .args(["--sessions", "1500", "--people", "400"])
             .args(["--database-url", url, "--duration", "1s", "--connections", "4", "--threads", "1"])
             .args(["--format", "json"]),
     )
@@ -25,12 +26,14 @@ fn bench(dir: &std::path::Path, url: &str) -> Value {
 
 fn check(report: &Value) {
     assert_eq!((report["interventions"].as_u64(), report["referrals"].as_u64()), (Some(20), Some(300)));
+    assert_eq!((report["sessions"].as_u64(), report["scale"].as_str()), (Some(1500), Some("tiny")));
     let routes: Vec<&str> = report["routes"].as_array().unwrap().iter().map(|r| r["route"].as_str().unwrap()).collect();
     assert_eq!(routes, vec!["/api/v1/interventions?person={id}", "/provider/referrals?view=waiting"]);
     for route in report["routes"].as_array().unwrap().iter().chain([&report["reference"]]) {
         assert!(route["requests"].as_u64().unwrap() > 0 && route["failed"].as_u64() == Some(0), "{route}");
     }
     assert!(report["waits_ms"].as_f64().unwrap() > 0.0);
+    assert!(report["summary_rebuild_ms"].as_f64().unwrap() > 0.0);
 }
 
 #[test]

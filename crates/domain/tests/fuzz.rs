@@ -49,8 +49,8 @@ proptest! {
     fn person_forms(f in text(), g in text(), b in text(), s in text(), a in text(), e in text(), k in text(), v in text()) {
         let input = PersonInput {
             family_name: f, given_names: g, birth_date: b, sex: s, address: a.clone(), postcode: a,
-            city: e.clone(), phone: e.clone(), email: e,
-            identifiers: vec![IdentifierInput { kind: k, value: v }],
+            city: e.clone(), phone: e.clone(), email: e.clone(),
+            identifiers: vec![IdentifierInput { kind: k, value: v }], languages: e,
         };
         match input.parse(date(2026, 11, 22)) {
             Ok(draft) => {

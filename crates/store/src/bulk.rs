@@ -7,10 +7,12 @@
 //! search, the person page and access checks see bulk people like any other.
 
 mod generate;
+mod interventions;
 mod plans;
 mod zsm;
 
-pub use generate::{BULK_AGENCIES, GeneratedPerson, MAX_GENERATED, generated_agency, generated_person};
+pub use generate::{BULK_AGENCIES, GeneratedPerson, MAX_GENERATED, bulk_places, generated_agency, generated_person};
+pub use interventions::{BULK_NEEDS, InterventionBulkSpec, InterventionsLoaded};
 pub use plans::{GeneratedPlan, PlanBulkSpec, PlansLoaded, plan_agencies};
 pub use zsm::{BENCH_LOCATION, GeneratedCase, ZSM_OFFENCES, ZsmBulkLoaded, ZsmBulkSpec, generated_case};
 

@@ -35,6 +35,7 @@ read_row_struct! {
         created_by: Uuid,
         updated_at: Instant,
         updated_by: Uuid,
+        languages: String,
     }
 }
 
@@ -69,7 +70,7 @@ const TEAM_COLUMNS: &str = "id, person_id, agency_id, basis_kind, statute, conse
      court_order_reference, reason, added_by, added_at, ended_at";
 
 const PERSON_COLUMNS: &str = "id, family_name, given_names, birth_date, sex, address, postcode, city, phone, email, \
-     version, created_at, created_by, updated_at, updated_by";
+     version, created_at, created_by, updated_at, updated_by, languages";
 
 /// `columns` ("a, b") each qualified by `table` ("t.a, t.b").
 fn prefixed(table: &str, columns: &str) -> String {
@@ -97,6 +98,7 @@ fn into_person(row: PersonRow, identifiers: Vec<IdentifierRow>) -> StoreResult<P
             phone: row.phone,
             email: row.email,
             identifiers,
+            languages: row.languages.split(',').filter(|l| !l.is_empty()).map(String::from).collect(),
         },
         version: row.version,
         created_at: row.created_at.0,
@@ -194,7 +196,7 @@ impl PeopleStore for Store {
         let result: StoreResult<()> = async {
             in_tx!(self, tx => {
                 let sql = AssertSqlSafe(format!(
-                    "INSERT INTO person ({PERSON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+                    "INSERT INTO person ({PERSON_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
                 ));
                 sqlx::query(sql)
                     .bind(id)
@@ -212,6 +214,7 @@ impl PeopleStore for Store {
                     .bind(*person.created_by.as_uuid())
                     .bind(Instant(person.updated_at))
                     .bind(*person.updated_by.as_uuid())
+                    .bind(details.languages.join(","))
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
@@ -252,6 +255,7 @@ impl PeopleStore for Store {
                         city: &details.city,
                         phone: &details.phone,
                         email: &details.email,
+                        languages: details.languages.join(","),
                         updated_at: Instant(at),
                         updated_by: *by.as_uuid(),
                     });

@@ -281,6 +281,7 @@ fn person_input(n: usize, birth_year: i16) -> PersonInput {
         phone: String::new(),
         email: String::new(),
         identifiers: Vec::new(),
+        languages: "nl".into(),
     }
 }
 
@@ -376,6 +377,7 @@ async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<
             kind: "bsn".into(),
             value: super::cohorts::SHOPLIFTER_BSN.into(),
         }],
+        languages: "nl".into(),
     };
     let person = seeder.person(input).await?;
     seeder.screen(person, &[1, 2, 1, 3, 2, 1], 0, "Dakloos sinds scheiding; drinkt dagelijks; schulden").await?;

@@ -1,7 +1,8 @@
 //! Demo data for interventions: three providers with members to sign in as, a catalogue in
 //! Amsterdam whose waits come from real queues — a night shelter room with no free place, an
 //! outpatient alcohol treatment with a wait of weeks, a group programme with its next start
-//! date, debt help with a place now — referrals in every state, and Gerrit Hoekstra's own:
+//! date, debt help with a place now, and two he does not fit (given in English and Polish only;
+//! for young adults) — referrals in every state, and Gerrit Hoekstra's own:
 //! waiting for alcohol treatment, started with debt help (attendance and progress recorded),
 //! and his housing recorded as unmet need. Everything goes through the use cases; each person
 //! referred has a plan, on which each referral puts its task (showing the referral's status).
@@ -224,6 +225,32 @@ pub async fn seed_interventions(
             ),
         )
         .await?;
+    // Two that fit Gerrit's needs and town but not him, so the finder says why: debt advice
+    // given in English and Polish only, and a work programme for young adults.
+    s.save(
+        &schuldhulp,
+        InterventionInput {
+            languages: "en\npl".into(),
+            description: "Budget advice for newcomers, in English and Polish.".into(),
+            ..entry("Money Matters (EN/PL)", "debt_help", "finances", 12, "Overzicht van schulden")
+        },
+    )
+    .await?;
+    s.save(
+        &schuldhulp,
+        InterventionInput {
+            min_age: "18".into(),
+            max_age: "27".into(),
+            ..entry(
+                "Jongerenloket Werk en Geld",
+                "education_and_work",
+                "finances\nwork_and_daytime",
+                15,
+                "Werk of opleiding",
+            )
+        },
+    )
+    .await?;
     let mut referrals = 0;
     // Seventy days ago: four finished alcohol treatment since (the throughput), and the
     // shelter's rooms and the treatment's places filled up.
@@ -355,5 +382,5 @@ pub async fn seed_interventions(
         .record_unmet(cast.actor("reclassering"), gerrit, "housing", "no_capacity")
         .await
         .map_err(|e| anyhow::anyhow!("unmet need: {e}"))?;
-    Ok(InterventionsDemo { interventions: 4, referrals })
+    Ok(InterventionsDemo { interventions: 6, referrals })
 }

@@ -177,6 +177,8 @@ pub async fn seed_people(
             phone: if n % 2 == 0 { format!("06 {:08}", random.below(100_000_000)) } else { String::new() },
             email: String::new(),
             identifiers,
+            // Most follow help in Dutch; some in another language as well, a few only in theirs.
+            languages: ["nl", "nl", "nl", "nl, en", "ar, nl", "pl", "nl", "tr, nl"][n % 8].into(),
         };
         let creator_name = creators[n % creators.len()];
         let creator = cast.actor(creator_name);

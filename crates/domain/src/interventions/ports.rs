@@ -5,7 +5,7 @@
 // Community networks (issue 20, lifechange branch).
 pub mod community;
 
-use super::model::{Intervention, Load, Referral, ReferralStatus, UnmetKey, UnmetNeed};
+use super::model::{Intervention, Load, Referral, ReferralListing, ReferralStatus, UnmetKey, UnmetNeed};
 use super::workflow::Transitions;
 use crate::audit::AuditEntry;
 use crate::ids::{AgencyId, InterventionId, MemberId, PersonId, ReferralId, WebhookId};
@@ -74,12 +74,18 @@ pub trait InterventionStore: Send + Sync {
         &self,
         id: InterventionId,
     ) -> impl Future<Output = StoreResult<Vec<(CatalogueChange, Intervention)>>> + Send;
-    /// Active entries addressing any of `needs` (all active ones when `needs` is empty).
-    fn interventions_for(&self, needs: &[DomainKey]) -> impl Future<Output = StoreResult<Vec<Intervention>>> + Send;
+    /// Active entries addressing any of `needs` (all active ones when `needs` is empty) and,
+    /// when `area` is given, serving it (compared by [`super::model::area_key`]).
+    fn interventions_for(
+        &self,
+        needs: &[DomainKey],
+        area: Option<&str>,
+    ) -> impl Future<Output = StoreResult<Vec<Intervention>>> + Send;
     /// A provider's own entries, active or not.
     fn provider_interventions(&self, provider: AgencyId)
     -> impl Future<Output = StoreResult<Vec<Intervention>>> + Send;
-    /// The queue of each intervention, with completions since `since`.
+    /// The queue of each intervention, with completions since `since`, from the summary kept
+    /// with every referral write.
     fn loads(
         &self,
         ids: &[InterventionId],
@@ -101,8 +107,8 @@ pub trait InterventionStore: Send + Sync {
         E: Send,
         F: FnOnce(StoredReferral) -> Result<ReferralStep, E> + Send;
     fn referral(&self, id: ReferralId) -> impl Future<Output = StoreResult<Option<StoredReferral>>> + Send;
-    /// Newest first.
-    fn referrals(&self, query: &ReferralQuery) -> impl Future<Output = StoreResult<Vec<Referral>>> + Send;
+    /// Newest first, as lines of a list.
+    fn referrals(&self, query: &ReferralQuery) -> impl Future<Output = StoreResult<Vec<ReferralListing>>> + Send;
     /// 1-based place on the intervention's queue (accepted or waiting, by when it was queued).
     fn queue_position(&self, id: ReferralId) -> impl Future<Output = StoreResult<Option<u32>>> + Send;
 

@@ -77,6 +77,11 @@ const PLACES: [(&str, u16); 24] = [
     ("Zoetermeer", 2711), ("Leeuwarden", 8911), ("Diemen", 1111), ("Purmerend", 1441),
 ];
 
+/// The towns generated people live in (the areas generated interventions serve).
+pub fn bulk_places() -> Vec<&'static str> {
+    PLACES.iter().map(|(name, _)| *name).collect()
+}
+
 #[rustfmt::skip]
 const STREETS: [&str; 12] = [
     "Kerkstraat", "Dorpsstraat", "Molenweg", "Schoolstraat", "Havenkade", "Stationsweg", "Julianastraat",
@@ -173,6 +178,7 @@ pub fn generated_person(seed: u64, index: u64, base_millis: u64) -> GeneratedPer
             phone,
             email: None,
             identifiers,
+            languages: Vec::new(),
         },
     }
 }

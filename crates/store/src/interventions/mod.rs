@@ -3,6 +3,7 @@
 //! change an append-only row, written with audit and outbox in one transaction), the
 //! lifecycle's transitions as rows, unmet need. Webhooks are in `webhooks.rs`.
 
+mod queue;
 mod webhooks;
 // Community networks (issue 20, lifechange branch).
 mod community;
@@ -11,14 +12,15 @@ use crate::audit::insert_audit;
 use crate::notifications::insert_events;
 use crate::read::{Param, params};
 use crate::types::{Day, Instant};
-use crate::{Store, corrupt, db_error, in_list, in_list_from, in_tx, to_json};
+use crate::{Store, corrupt, db_error, in_list_from, in_tx, to_json};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, InterventionId, ReferralId};
 use domain::interventions::ports::{
     CatalogueChange, InterventionStore, ReferralQuery, ReferralStep, StoredIntervention, StoredReferral,
 };
 use domain::interventions::{
-    Intervention, Load, Referral, ReferralStatus, Side, Transitions, UnmetKey, UnmetNeed, UnmetReason,
+    Intervention, Load, Referral, ReferralListing, ReferralStatus, Side, Transitions, UnmetKey, UnmetNeed, UnmetReason,
+    area_key,
 };
 use domain::jurisdiction::DomainKey;
 use domain::ports::{StoreError, StoreResult};
@@ -42,18 +44,21 @@ fn side(code: &str) -> Option<Side> {
     }
 }
 
-/// Writes a referral's row (insert at version 1, otherwise update from the version before)
-/// and the history rows it gained.
+/// Writes a referral's row (insert at version 1, otherwise update from the version before),
+/// the history rows it gained and its intervention's queue summary; `$was` is the status and
+/// end date before (none for a new referral).
 macro_rules! write_referral {
-    ($tx:ident, $referral:expr, $version:expr, $from_change:expr, $now:expr) => {{
+    ($tx:ident, $referral:expr, $version:expr, $from_change:expr, $was:expr, $now:expr) => {{
         let r: &Referral = $referral;
         let version: i64 = $version;
         let state = to_json(r)?;
+        let sessions = r.sessions().count() as i64;
         if version == 1 {
             sqlx::query(
                 "INSERT INTO referral (id, person_id, intervention_id, provider_id, referrer_agency, task_id, status, \
-                 queued_at, started_on, ended_on, state, version, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)",
+                 queued_at, started_on, ended_on, state, version, created_at, updated_at, intervention_name, \
+                 created_on, session_count) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12, $13, $14, $15)",
             )
             .bind(r.id.0)
             .bind(r.person.0)
@@ -67,13 +72,16 @@ macro_rules! write_referral {
             .bind(r.ended_on.map(Day))
             .bind(&state)
             .bind(Instant($now))
+            .bind(&r.intervention_name)
+            .bind(Day(r.created_on))
+            .bind(sessions)
             .execute(&mut *$tx)
             .await
             .map_err(db_error)?;
         } else {
             let done = sqlx::query(
                 "UPDATE referral SET status = $1, queued_at = $2, started_on = $3, ended_on = $4, state = $5, \
-                 version = $6, updated_at = $7 WHERE id = $8 AND version = $9",
+                 version = $6, updated_at = $7, session_count = $10 WHERE id = $8 AND version = $9",
             )
             .bind(r.status.code())
             .bind(r.queued_at.map(Instant))
@@ -84,6 +92,7 @@ macro_rules! write_referral {
             .bind(Instant($now))
             .bind(r.id.0)
             .bind(version - 1)
+            .bind(sessions)
             .execute(&mut *$tx)
             .await
             .map_err(db_error)?;
@@ -91,6 +100,7 @@ macro_rules! write_referral {
                 return Err(StoreError::Conflict { current: version - 1 });
             }
         }
+        queue::adjust_queue!($tx, r.intervention.0, $was, r.status, r.ended_on);
         let from: usize = $from_change;
         for (offset, change) in r.history.iter().enumerate().skip(from) {
             sqlx::query(
@@ -116,6 +126,73 @@ macro_rules! write_referral {
 /// When the referral's latest change was made: every referral has its "created" row.
 fn changed_at(referral: &Referral) -> StoreResult<jiff::Timestamp> {
     referral.history.last().map(|c| c.at).ok_or_else(|| corrupt("referral", "a referral without history"))
+}
+
+/// The columns of a referral on a list.
+const LISTING_COLUMNS: &str =
+    "id, person_id, intervention_id, intervention_name, status, task_id, created_on, started_on, session_count";
+type ListingRow = (Uuid, Uuid, Uuid, String, String, Option<Uuid>, Option<Day>, Option<Day>, i64);
+
+fn listing(row: ListingRow) -> StoreResult<ReferralListing> {
+    let (id, person, intervention, intervention_name, status, task, created_on, started_on, sessions) = row;
+    Ok(ReferralListing {
+        id: ReferralId(id),
+        person: domain::ids::PersonId(person),
+        intervention: InterventionId(intervention),
+        intervention_name,
+        status: ReferralStatus::parse(&status).ok_or_else(|| corrupt("referral status", &status))?,
+        task: task.map(domain::ids::TaskId),
+        created_on: created_on.ok_or_else(|| corrupt("referral", "no created_on"))?.0,
+        started_on: started_on.map(|d| d.0),
+        sessions: u32::try_from(sessions).unwrap_or(u32::MAX),
+    })
+}
+
+/// A list's query, newest first. With several statuses each is read newest first on its own
+/// (the provider index `(provider_id, status, id)` gives those in order) and the few rows are
+/// merged, instead of sorting every referral of the statuses for the first page.
+fn listing_sql(query: &ReferralQuery) -> (String, Vec<Param<'_>>) {
+    let mut clauses = Vec::new();
+    let mut binds: Vec<Param<'_>> = Vec::new();
+    let fixed = [
+        ("provider_id", query.provider.map(|a| a.0)),
+        ("referrer_agency", query.referrer.map(|a| a.0)),
+        ("person_id", query.person.map(|p| p.0)),
+    ];
+    for (column, value) in fixed {
+        if let Some(value) = value {
+            binds.push(Param::Uuid(value));
+            clauses.push(format!("{column} = ${}", binds.len()));
+        }
+    }
+    binds.push(Param::Int(i64::from(query.limit.max(1))));
+    let limit = binds.len();
+    let branch = |extra: Option<usize>| {
+        let mut all = clauses.clone();
+        if let Some(at) = extra {
+            all.push(format!("status = ${at}"));
+        }
+        if all.is_empty() {
+            all.push("1 = 1".into());
+        }
+        format!("SELECT {LISTING_COLUMNS} FROM referral WHERE {} ORDER BY id DESC LIMIT ${limit}", all.join(" AND "))
+    };
+    let sql = match query.statuses.as_slice() {
+        [] => branch(None),
+        [_] => {
+            binds.push(Param::Text(query.statuses[0].code()));
+            branch(Some(binds.len()))
+        }
+        statuses => {
+            let mut parts = Vec::new();
+            for (n, status) in statuses.iter().enumerate() {
+                binds.push(Param::Text(status.code()));
+                parts.push(format!("SELECT * FROM ({}) AS s{n}", branch(Some(binds.len()))));
+            }
+            format!("{} ORDER BY id DESC LIMIT ${limit}", parts.join(" UNION ALL "))
+        }
+    };
+    (sql, binds)
 }
 
 const REFERRAL_FOR_WRITE: &str = "SELECT state, version FROM referral WHERE id = $1";
@@ -144,6 +221,7 @@ impl InterventionStore for Store {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
+                sqlx::query(queue::ADD_TO_QUEUE).bind(id).bind(0_i64).bind(0_i64).execute(&mut *tx).await.map_err(db_error)?;
             } else {
                 let done = sqlx::query(
                     "UPDATE intervention SET active = $1, state = $2, version = $3, updated_at = $4 \
@@ -161,7 +239,17 @@ impl InterventionStore for Store {
                 if done.rows_affected() != 1 {
                     return Err(StoreError::Conflict { current: change.version - 1 });
                 }
-                sqlx::query("DELETE FROM intervention_need WHERE intervention_id = $1")
+                for table in ["DELETE FROM intervention_need WHERE intervention_id = $1",
+                    "DELETE FROM intervention_area WHERE intervention_id = $1"] {
+                    sqlx::query(table).bind(id).execute(&mut *tx).await.map_err(db_error)?;
+                }
+            }
+            let mut areas: Vec<String> = intervention.areas.iter().map(|a| area_key(a)).collect();
+            areas.sort();
+            areas.dedup();
+            for area in &areas {
+                sqlx::query("INSERT INTO intervention_area (area, intervention_id) VALUES ($1, $2)")
+                    .bind(area)
                     .bind(id)
                     .execute(&mut *tx)
                     .await
@@ -212,18 +300,24 @@ impl InterventionStore for Store {
             .collect()
     }
 
-    async fn interventions_for(&self, needs: &[DomainKey]) -> StoreResult<Vec<Intervention>> {
-        let rows: Vec<(String,)> = if needs.is_empty() {
-            self.read_all("SELECT state FROM intervention WHERE active ORDER BY id", &[]).await?
-        } else {
-            let sql = format!(
-                "SELECT i.state FROM intervention i WHERE i.active AND i.id IN \
-                 (SELECT intervention_id FROM intervention_need WHERE need IN ({})) ORDER BY i.id",
-                in_list(needs.len())
-            );
-            let binds: Vec<Param<'_>> = needs.iter().map(|n| Param::Text(n.as_str())).collect();
-            self.read_all(&sql, &binds).await?
-        };
+    async fn interventions_for(&self, needs: &[DomainKey], area: Option<&str>) -> StoreResult<Vec<Intervention>> {
+        let area = area.map(area_key);
+        let mut binds: Vec<Param<'_>> = Vec::new();
+        let mut sql = String::from("SELECT i.state FROM intervention i WHERE i.active");
+        if let Some(area) = &area {
+            binds.push(Param::Text(area));
+            sql.push_str(" AND i.id IN (SELECT intervention_id FROM intervention_area WHERE area = $1)");
+        }
+        if !needs.is_empty() {
+            let first = binds.len() + 1;
+            binds.extend(needs.iter().map(|n| Param::Text(n.as_str())));
+            sql.push_str(&format!(
+                " AND i.id IN (SELECT intervention_id FROM intervention_need WHERE need IN ({}))",
+                in_list_from(first, needs.len())
+            ));
+        }
+        sql.push_str(" ORDER BY i.id");
+        let rows: Vec<(String,)> = self.read_all(&sql, &binds).await?;
         rows.iter().map(|(state,)| parse_intervention(state)).collect()
     }
 
@@ -237,20 +331,17 @@ impl InterventionStore for Store {
         let mut out = BTreeMap::new();
         for chunk in ids.chunks(500) {
             let sql = format!(
-                "SELECT intervention_id, \
-                   SUM(CASE WHEN status = 'started' THEN 1 ELSE 0 END), \
-                   SUM(CASE WHEN status IN ('accepted', 'waiting') THEN 1 ELSE 0 END), \
-                   SUM(CASE WHEN status IN ('completed', 'ended_early') AND ended_on >= $1 THEN 1 ELSE 0 END) \
-                 FROM referral WHERE intervention_id IN ({}) \
-                   AND (status IN ('started', 'accepted', 'waiting') OR (status IN ('completed', 'ended_early') AND ended_on >= $1)) \
-                 GROUP BY intervention_id",
+                "SELECT q.intervention_id, q.in_service, q.waiting, \
+                   (SELECT CAST(COALESCE(SUM(f.finished), 0) AS BIGINT) FROM intervention_finished f \
+                    WHERE f.intervention_id = q.intervention_id AND f.ended_on >= $1) \
+                 FROM intervention_queue q WHERE q.intervention_id IN ({})",
                 in_list_from(2, chunk.len())
             );
             let mut binds: Vec<Param<'_>> = vec![Param::Day(Day(since))];
             binds.extend(chunk.iter().map(|id| Param::Uuid(id.0)));
             let rows: Vec<(Uuid, i64, i64, i64)> = self.read_all(&sql, &binds).await?;
             for (id, in_service, waiting, finished) in rows {
-                let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+                let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
                 let load =
                     Load { in_service: count(in_service), waiting: count(waiting), finished_recently: count(finished) };
                 out.insert(InterventionId(id), load);
@@ -285,7 +376,7 @@ impl InterventionStore for Store {
             for (event, plan, state) in &plan_steps {
                 crate::plan::write_plan_step!(tx, *plan, *event, state);
             }
-            write_referral!(tx, &step.referral, 1, 0, now);
+            write_referral!(tx, &step.referral, 1, 0, None, now);
             for entry in &step.audit {
                 insert_audit!(tx, entry);
             }
@@ -306,12 +397,13 @@ impl InterventionStore for Store {
             let Some((state, version)) = row else { return Err(StoreError::NotFound) };
             let stored = StoredReferral { referral: parse_referral(&state)?, version };
             let before = stored.referral.history.len();
+            let was = Some((stored.referral.status, stored.referral.ended_on));
             let step = match decide(stored) {
                 Ok(step) => step,
                 Err(refused) => return Ok(Err(refused)),
             };
             let now = changed_at(&step.referral)?;
-            write_referral!(tx, &step.referral, version + 1, before, now);
+            write_referral!(tx, &step.referral, version + 1, before, was, now);
             for entry in &step.audit {
                 insert_audit!(tx, entry);
             }
@@ -327,38 +419,10 @@ impl InterventionStore for Store {
         row.map(|(state, version)| Ok(StoredReferral { referral: parse_referral(&state)?, version })).transpose()
     }
 
-    async fn referrals(&self, query: &ReferralQuery) -> StoreResult<Vec<Referral>> {
-        let mut clauses = Vec::new();
-        let mut binds: Vec<Param<'_>> = Vec::new();
-        let mut add = |column: &str, value: Uuid, binds: &mut Vec<Param<'_>>| {
-            binds.push(Param::Uuid(value));
-            clauses.push(format!("{column} = ${}", binds.len()));
-        };
-        if let Some(provider) = query.provider {
-            add("provider_id", provider.0, &mut binds);
-        }
-        if let Some(referrer) = query.referrer {
-            add("referrer_agency", referrer.0, &mut binds);
-        }
-        if let Some(person) = query.person {
-            add("person_id", person.0, &mut binds);
-        }
-        if !query.statuses.is_empty() {
-            let first = binds.len() + 1;
-            binds.extend(query.statuses.iter().map(|s| Param::Text(s.code())));
-            clauses.push(format!("status IN ({})", in_list_from(first, query.statuses.len())));
-        }
-        if clauses.is_empty() {
-            clauses.push("1 = 1".into());
-        }
-        binds.push(Param::Int(i64::from(query.limit.max(1))));
-        let sql = format!(
-            "SELECT state FROM referral WHERE {} ORDER BY id DESC LIMIT ${}",
-            clauses.join(" AND "),
-            binds.len()
-        );
-        let rows: Vec<(String,)> = self.read_all(&sql, &binds).await?;
-        rows.iter().map(|(state,)| parse_referral(state)).collect()
+    async fn referrals(&self, query: &ReferralQuery) -> StoreResult<Vec<ReferralListing>> {
+        let (sql, binds) = listing_sql(query);
+        let rows: Vec<ListingRow> = self.read_all(&sql, &binds).await?;
+        rows.into_iter().map(listing).collect()
     }
 
     async fn queue_position(&self, id: ReferralId) -> StoreResult<Option<u32>> {

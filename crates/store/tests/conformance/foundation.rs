@@ -41,6 +41,7 @@ fn jan(bsn: &str) -> PersonInput {
             IdentifierInput { kind: "bsn".into(), value: bsn.into() },
             IdentifierInput { kind: "local".into(), value: "ZSM-2026-001".into() },
         ],
+        languages: "nl, TR".into(),
     }
 }
 

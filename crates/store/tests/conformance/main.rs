@@ -22,6 +22,7 @@ mod evidence_notify;
 mod foundation;
 mod funds;
 mod interventions;
+mod interventions_finder;
 mod measures;
 mod not_desist;
 mod outbox;

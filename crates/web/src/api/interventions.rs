@@ -17,7 +17,9 @@ use axum::{Json, Router};
 use domain::ids::{InterventionId, ReferralId, TaskId};
 use domain::interventions::ports::ReferralQuery;
 use domain::interventions::service::{Found, NewReferral, ReferralFile};
-use domain::interventions::{ChangeInput, ExpectedWait, Intervention, InterventionInput, Referral, ReferralStatus};
+use domain::interventions::{
+    ChangeInput, ExpectedWait, Intervention, InterventionInput, Misfit, ReferralListing, ReferralStatus,
+};
 use domain::jurisdiction::DomainKey;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -35,6 +37,7 @@ pub fn routes() -> Router<AppState> {
     paths(find, add_intervention, list_referrals, create_referral, read_referral, change_referral,),
     components(schemas(
         FoundDto,
+        MisfitDto,
         InterventionDto,
         NewIntervention,
         NewReferralBody,
@@ -54,7 +57,7 @@ fn referral_id(raw: &str) -> Result<ReferralId, WebError> {
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "provider": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "name": "Tools4U", "description": "Cognitive skills training in a group", "kind": "behavioural", "needs": ["thinking"], "format": "group", "group_starts": ["2027-01-11"], "sessions": 12, "duration_weeks": 12, "outcomes": ["Fewer impulsive decisions"], "capacity": 10, "unit_cost_cents": 120000, "areas": ["Utrecht"], "active": true}))]
+#[schema(example = json!({"id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "provider": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "name": "Tools4U", "description": "Cognitive skills training in a group", "kind": "behavioural", "needs": ["thinking"], "format": "group", "group_starts": ["2027-01-11"], "sessions": 12, "duration_weeks": 12, "outcomes": ["Fewer impulsive decisions"], "capacity": 10, "unit_cost_cents": 120000, "areas": ["Utrecht"], "languages": ["nl"], "active": true}))]
 pub struct InterventionDto {
     id: String,
     /// The provider agency's id.
@@ -74,6 +77,8 @@ pub struct InterventionDto {
     capacity: u32,
     unit_cost_cents: Option<i64>,
     areas: Vec<String>,
+    /// Languages it is given in (ISO 639 codes); empty: not stated.
+    languages: Vec<String>,
     active: bool,
 }
 
@@ -97,12 +102,13 @@ pub(crate) fn intervention_dto(i: &Intervention) -> InterventionDto {
         capacity: i.capacity,
         unit_cost_cents: i.unit_cost_cents,
         areas: i.areas.clone(),
+        languages: i.eligibility.languages.clone(),
         active: i.active,
     }
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "provider": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "name": "Tools4U", "kind": "behavioural", "expected_wait_days": 14, "wait": "short", "next_start": "2027-01-11", "addresses": ["thinking"], "eligible": true, "intervention": {"id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "provider": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "name": "Tools4U", "description": "Cognitive skills training in a group", "kind": "behavioural", "needs": ["thinking"], "format": "group", "group_starts": ["2027-01-11"], "sessions": 12, "duration_weeks": 12, "outcomes": ["Fewer impulsive decisions"], "capacity": 10, "unit_cost_cents": 120000, "areas": ["Utrecht"], "active": true}}))]
+#[schema(example = json!({"id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "provider": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "name": "Tools4U", "kind": "behavioural", "expected_wait_days": 14, "wait": "short", "next_start": "2027-01-11", "addresses": ["thinking"], "eligible": true, "misfits": [], "intervention": {"id": "f6b8d0e2-7a9c-4e1f-9b5d-6c8e0f2a4b7d", "provider": "b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f", "name": "Tools4U", "description": "Cognitive skills training in a group", "kind": "behavioural", "needs": ["thinking"], "format": "group", "group_starts": ["2027-01-11"], "sessions": 12, "duration_weeks": 12, "outcomes": ["Fewer impulsive decisions"], "capacity": 10, "unit_cost_cents": 120000, "areas": ["Utrecht"], "languages": ["nl"], "active": true}}))]
 pub struct FoundDto {
     id: String,
     /// The provider agency's id.
@@ -118,7 +124,30 @@ pub struct FoundDto {
     /// The person's needs it addresses.
     addresses: Vec<String>,
     eligible: bool,
+    /// Why the person may not take part (empty when eligible).
+    misfits: Vec<MisfitDto>,
     intervention: InterventionDto,
+}
+
+/// One reason a person does not fit an intervention.
+#[derive(Serialize, ToSchema)]
+pub struct MisfitDto {
+    /// `age`, `sex`, `risk` or `language`.
+    reason: &'static str,
+    /// For `age`: the range it admits.
+    min_age: Option<u8>,
+    max_age: Option<u8>,
+    /// For `language`: the languages it is given in, none of which the person speaks.
+    languages: Vec<String>,
+}
+
+fn misfit_dto(m: &Misfit) -> MisfitDto {
+    let (min_age, max_age, languages) = match m {
+        Misfit::Age { min_age, max_age } => (*min_age, *max_age, Vec::new()),
+        Misfit::Language { languages } => (None, None, languages.clone()),
+        Misfit::Sex | Misfit::Risk => (None, None, Vec::new()),
+    };
+    MisfitDto { reason: m.code(), min_age, max_age, languages }
 }
 
 fn found_dto(f: &Found) -> FoundDto {
@@ -137,6 +166,7 @@ fn found_dto(f: &Found) -> FoundDto {
         next_start,
         addresses: f.addresses.iter().map(ToString::to_string).collect(),
         eligible: f.eligible,
+        misfits: f.misfits.iter().map(misfit_dto).collect(),
         intervention: intervention_dto(&f.intervention),
     }
 }
@@ -516,7 +546,7 @@ pub struct ReferralSummary {
     started_on: Option<String>,
 }
 
-fn summary(r: &Referral, name: &str) -> ReferralSummary {
+fn summary(r: &ReferralListing, name: &str) -> ReferralSummary {
     ReferralSummary {
         id: r.id.to_string(),
         person_id: r.person.to_string(),

@@ -77,6 +77,9 @@ pub struct PersonFields {
     phone: String,
     email: String,
     identifiers: Vec<IdentifierDto>,
+    /// Languages the person can take part in help in (ISO 639 codes, their own first); the
+    /// interventions finder matches them.
+    languages: Vec<String>,
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Default, Clone)]
@@ -104,6 +107,7 @@ impl PersonFields {
                 .into_iter()
                 .map(|i| IdentifierInput { kind: i.kind, value: i.value })
                 .collect(),
+            languages: self.languages.join(", "),
         }
     }
 
@@ -124,6 +128,7 @@ impl PersonFields {
                 .into_iter()
                 .map(|i| IdentifierDto { kind: i.kind, value: i.value })
                 .collect(),
+            languages: person.details.languages.clone(),
         }
     }
 }

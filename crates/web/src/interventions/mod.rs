@@ -31,6 +31,7 @@ use views::*;
 
 // Community networks (issue 20, lifechange branch).
 mod community;
+pub(crate) use views::language_name;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -553,7 +554,7 @@ async fn commissioning(State(state): State<AppState>, Member(me, context): Membe
     let report = service.unmet_report(&me.actor, today - jiff::Span::new().days(365), today).await?;
     let all = {
         use domain::interventions::ports::InterventionStore;
-        state.store.interventions_for(&[]).await?
+        state.store.interventions_for(&[], None).await?
     };
     let waits = service.waits(&all).await?;
     let agencies = state.store.agencies().await?;

@@ -2,7 +2,7 @@
 
 use crate::i18n::Texts;
 use domain::interventions::service::Found;
-use domain::interventions::{ChangeDetail, ExpectedWait, Intervention, Referral, ReferralChange};
+use domain::interventions::{ChangeDetail, ExpectedWait, Intervention, Misfit, ReferralChange, ReferralListing};
 use domain::jurisdiction::BeyondPack;
 use jiff::tz::TimeZone;
 
@@ -30,6 +30,8 @@ pub struct FoundView {
     pub wait: String,
     pub too_long: bool,
     pub eligible: bool,
+    /// Why the person may not take part, one sentence each.
+    pub misfits: Vec<String>,
     pub format: String,
     pub cost: Option<String>,
 }
@@ -44,8 +46,44 @@ pub fn found_view(f: &Found, provider: String, pack: &BeyondPack, t: Texts, thre
         wait: wait_text(f.wait, t),
         too_long: f.wait.too_long(threshold),
         eligible: f.eligible,
+        misfits: f.misfits.iter().map(|m| misfit_text(m, t)).collect(),
         format: format_text(&f.intervention, t),
         cost: f.intervention.unit_cost_cents.map(|c| money_text(c, t)),
+    }
+}
+
+/// The languages the message catalogue names (`language.name.<code>`); others show as their code.
+pub const NAMED_LANGUAGES: [&str; 19] = [
+    "nl", "en", "de", "fr", "es", "it", "pt", "pl", "ro", "bg", "uk", "ru", "tr", "ar", "ber", "so", "ti", "fa", "pap",
+];
+
+/// A language's name in the reader's language, or its code when the catalogue has none.
+pub fn language_name(code: &str, t: Texts) -> String {
+    let code = code.trim().to_ascii_lowercase();
+    match NAMED_LANGUAGES.iter().find(|named| **named == code) {
+        Some(named) => t.get(&format!("language.name.{named}")).to_string(),
+        None => code,
+    }
+}
+
+/// Why the person does not fit an entry, in words.
+pub fn misfit_text(misfit: &Misfit, t: Texts) -> String {
+    match misfit {
+        Misfit::Age { min_age, max_age } => {
+            let bound = |v: &Option<u8>| v.map(|n| n.to_string()).unwrap_or_default();
+            let key = match (min_age, max_age) {
+                (Some(_), Some(_)) => "interventions.misfit.age_between",
+                (Some(_), None) => "interventions.misfit.age_from",
+                _ => "interventions.misfit.age_up_to",
+            };
+            t.fill(key, &[("min", &bound(min_age)), ("max", &bound(max_age))])
+        }
+        Misfit::Sex => t.get("interventions.misfit.sex").to_string(),
+        Misfit::Risk => t.get("interventions.misfit.risk").to_string(),
+        Misfit::Language { languages } => {
+            let names = languages.iter().map(|l| language_name(l, t)).collect::<Vec<_>>().join(", ");
+            t.fill("interventions.misfit.language", &[("languages", &names)])
+        }
     }
 }
 
@@ -69,10 +107,10 @@ pub struct ReferralLine {
     pub status_code: &'static str,
     pub created_on: String,
     pub started_on: String,
-    pub sessions: usize,
+    pub sessions: u32,
 }
 
-pub fn referral_line(r: &Referral, person: &str, t: Texts) -> ReferralLine {
+pub fn referral_line(r: &ReferralListing, person: &str, t: Texts) -> ReferralLine {
     ReferralLine {
         id: r.id.to_string(),
         person: person.to_owned(),
@@ -81,7 +119,7 @@ pub fn referral_line(r: &Referral, person: &str, t: Texts) -> ReferralLine {
         status_code: r.status.code(),
         created_on: r.created_on.to_string(),
         started_on: r.started_on.map(|d| d.to_string()).unwrap_or_default(),
-        sessions: r.sessions().count(),
+        sessions: r.sessions,
     }
 }
 

@@ -107,6 +107,10 @@ pub fn person_fields(input: &PersonInput, errors: &ErrorList) -> Vec<Field> {
         Field::new("city", "person.city", &input.city, errors).width("width-20").autocomplete("off"),
         Field::new("phone", "person.phone", &input.phone, errors).kind("tel").width("width-20").autocomplete("off"),
         Field::new("email", "person.email", &input.email, errors).kind("email").autocomplete("off"),
+        Field::new("languages", "person.languages", &input.languages, errors)
+            .hint("person.languages.hint")
+            .width("width-20")
+            .autocomplete("off"),
     ]
 }
 
@@ -172,6 +176,7 @@ pub fn person_input(posted: &Posted) -> PersonInput {
         phone: posted.get("phone"),
         email: posted.get("email"),
         identifiers,
+        languages: posted.get("languages"),
     }
 }
 
@@ -203,6 +208,19 @@ pub fn detail_rows(details: &PersonDraft, t: Texts) -> Vec<(&'static str, String
         ("person.city", or_unknown(&details.city)),
         ("person.phone", or_unknown(&details.phone)),
         ("person.email", or_unknown(&details.email)),
+        (
+            "person.languages",
+            if details.languages.is_empty() {
+                t.get("person.unknown").to_string()
+            } else {
+                details
+                    .languages
+                    .iter()
+                    .map(|l| crate::interventions::language_name(l, t))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
     ];
     for identifier in &details.identifiers {
         rows.push((identifier_label(identifier.kind), identifier.value.clone()));

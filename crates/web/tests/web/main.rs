@@ -29,6 +29,7 @@ mod funds;
 mod help_tasks;
 mod interventions;
 mod interventions_keeping;
+mod interventions_languages;
 mod interventions_plan;
 mod languages;
 mod mayors_measures;

@@ -132,6 +132,40 @@ pub struct Intervention {
     pub active: bool,
 }
 
+/// An area or city as the finder compares it: trimmed, ASCII letters in lower case (the store
+/// indexes the areas served by this key).
+pub fn area_key(area: &str) -> String {
+    area.trim().to_ascii_lowercase()
+}
+
+/// Why an intervention does not admit a person, shown beside the entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Misfit {
+    /// Outside the age range, or no date of birth where an age limit applies.
+    Age {
+        min_age: Option<u8>,
+        max_age: Option<u8>,
+    },
+    Sex,
+    Risk,
+    /// Not given in any language the person can take part in.
+    Language {
+        languages: Vec<String>,
+    },
+}
+
+impl Misfit {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Age { .. } => "age",
+            Self::Sex => "sex",
+            Self::Risk => "risk",
+            Self::Language { .. } => "language",
+        }
+    }
+}
+
 impl Intervention {
     pub fn serves_area(&self, city: Option<&str>) -> bool {
         match city {
@@ -140,18 +174,41 @@ impl Intervention {
         }
     }
 
-    /// Whether a person of this age, sex and (if assessed) risk may take part.
-    pub fn admits(&self, age: Option<i16>, sex: Sex, risk: Option<RiskLevel>) -> bool {
+    /// Everything that keeps a person of this age, sex, (if assessed) risk and languages out;
+    /// empty when they may take part. No languages recorded for the person: not checked.
+    pub fn misfits(&self, age: Option<i16>, sex: Sex, risk: Option<RiskLevel>, languages: &[String]) -> Vec<Misfit> {
         let e = &self.eligibility;
-        let age_ok = match age {
+        let mut out = Vec::new();
+        if !self.age_fits(age) {
+            out.push(Misfit::Age { min_age: e.min_age, max_age: e.max_age });
+        }
+        if !(e.sexes.is_empty() || e.sexes.contains(&sex)) {
+            out.push(Misfit::Sex);
+        }
+        if !(e.risk_levels.is_empty() || risk.is_none_or(|r| e.risk_levels.contains(&r))) {
+            out.push(Misfit::Risk);
+        }
+        let offered = &e.languages;
+        let shared = |spoken: &String| offered.iter().any(|o| o.trim().eq_ignore_ascii_case(spoken.trim()));
+        if !offered.is_empty() && !languages.is_empty() && !languages.iter().any(shared) {
+            out.push(Misfit::Language { languages: offered.clone() });
+        }
+        out
+    }
+
+    fn age_fits(&self, age: Option<i16>) -> bool {
+        let e = &self.eligibility;
+        match age {
             Some(age) => {
                 e.min_age.is_none_or(|min| age >= i16::from(min)) && e.max_age.is_none_or(|max| age <= i16::from(max))
             }
             None => e.min_age.is_none() && e.max_age.is_none(),
-        };
-        let sex_ok = e.sexes.is_empty() || e.sexes.contains(&sex);
-        let risk_ok = e.risk_levels.is_empty() || risk.is_none_or(|r| e.risk_levels.contains(&r));
-        age_ok && sex_ok && risk_ok
+        }
+    }
+
+    /// Whether a person of this age, sex and (if assessed) risk may take part.
+    pub fn admits(&self, age: Option<i16>, sex: Sex, risk: Option<RiskLevel>) -> bool {
+        self.misfits(age, sex, risk, &[]).is_empty()
     }
 }
 
@@ -368,6 +425,7 @@ pub fn changed_fields(before: &Intervention, after: &Intervention) -> Vec<&'stat
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     fn input() -> InterventionInput {
         InterventionInput {
@@ -399,5 +457,54 @@ mod tests {
         next.capacity = 10;
         next.active = false;
         assert_eq!(changed_fields(&entry, &next), vec!["capacity", "active"]);
+    }
+
+    fn entry(eligibility: Eligibility) -> Intervention {
+        Intervention {
+            id: InterventionId(Uuid::nil()),
+            provider: AgencyId(Uuid::nil()),
+            name: "x".into(),
+            description: String::new(),
+            kind: InterventionKind::EducationAndWork,
+            needs: vec![],
+            eligibility,
+            format: Format::OneToOne,
+            sessions: 1,
+            duration_weeks: 1,
+            outcomes: vec![],
+            capacity: 1,
+            unit_cost_cents: None,
+            areas: vec!["Utrecht".into()],
+            active: true,
+        }
+    }
+
+    #[test]
+    fn each_reason_a_person_does_not_fit_is_named() {
+        let young = entry(Eligibility { min_age: Some(18), max_age: Some(27), ..Eligibility::default() });
+        assert_eq!(
+            young.misfits(Some(56), Sex::Male, None, &[]),
+            vec![Misfit::Age { min_age: Some(18), max_age: Some(27) }]
+        );
+        assert!(young.misfits(Some(20), Sex::Male, None, &[]).is_empty());
+        assert!(!young.admits(None, Sex::Male, None), "no date of birth where an age limit applies");
+        let women =
+            entry(Eligibility { sexes: vec![Sex::Female], risk_levels: vec![RiskLevel::Low], ..Default::default() });
+        assert_eq!(women.misfits(Some(30), Sex::Male, Some(RiskLevel::High), &[]), vec![Misfit::Sex, Misfit::Risk]);
+        assert!(women.misfits(Some(30), Sex::Female, None, &[]).is_empty(), "risk not assessed: not held against");
+    }
+
+    #[test]
+    fn languages_match_whatever_their_case_and_unrecorded_ones_are_not_checked() {
+        let dutch = entry(Eligibility { languages: vec!["nl".into(), " EN ".into()], ..Default::default() });
+        let speaks = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert!(dutch.misfits(None, Sex::Male, None, &speaks(&["pl", "en"])).is_empty());
+        assert_eq!(
+            dutch.misfits(None, Sex::Male, None, &speaks(&["pl"])),
+            vec![Misfit::Language { languages: vec!["nl".into(), " EN ".into()] }]
+        );
+        assert!(dutch.misfits(None, Sex::Male, None, &[]).is_empty(), "not recorded: not checked");
+        assert!(entry(Eligibility::default()).misfits(None, Sex::Male, None, &speaks(&["ti"])).is_empty());
+        assert_eq!(area_key("  'S-Hertogenbosch "), "'s-hertogenbosch");
     }
 }

@@ -291,7 +291,37 @@ pub struct Referral {
     pub history: Vec<ReferralChange>,
 }
 
+/// A referral as a list shows it: read from its columns, not its whole record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferralListing {
+    pub id: ReferralId,
+    pub person: PersonId,
+    pub intervention: InterventionId,
+    pub intervention_name: String,
+    pub status: ReferralStatus,
+    pub task: Option<TaskId>,
+    pub created_on: Date,
+    pub started_on: Option<Date>,
+    /// Sessions with attendance recorded.
+    pub sessions: u32,
+}
+
 impl Referral {
+    /// The referral's line on a list.
+    pub fn listing(&self) -> ReferralListing {
+        ReferralListing {
+            id: self.id,
+            person: self.person,
+            intervention: self.intervention,
+            intervention_name: self.intervention_name.clone(),
+            status: self.status,
+            task: self.task,
+            created_on: self.created_on,
+            started_on: self.started_on,
+            sessions: u32::try_from(self.sessions().count()).unwrap_or(u32::MAX),
+        }
+    }
+
     pub fn side_of(&self, agency: AgencyId) -> Option<Side> {
         if agency == self.provider {
             Some(Side::Provider)

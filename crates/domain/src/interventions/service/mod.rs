@@ -16,7 +16,7 @@ pub use referrals::*;
 pub use unmet::*;
 pub use webhooks::*;
 
-use super::model::{ExpectedWait, Intervention, InterventionInput, THROUGHPUT_WINDOW_DAYS, expected_wait};
+use super::model::{ExpectedWait, Intervention, InterventionInput, Misfit, THROUGHPUT_WINDOW_DAYS, expected_wait};
 use super::ports::{CatalogueChange, InterventionStore};
 use crate::access::{Actor, Permission, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
@@ -41,6 +41,8 @@ pub struct Found {
     pub addresses: Vec<DomainKey>,
     pub serves_area: bool,
     pub eligible: bool,
+    /// Why the person may not take part (empty when eligible), shown beside the entry.
+    pub misfits: Vec<Misfit>,
 }
 
 /// What the finder shows: the person's needs and what fits them, best first.
@@ -87,18 +89,26 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
             .collect();
         let details = &found.person.details;
         let age = details.birth_date.map(|_| age_on(details, today));
-        let candidates = if needs.is_empty() { Vec::new() } else { self.store.interventions_for(&needs).await? };
+        // Only the entries for the person's needs in their city are read: serving the area is
+        // a condition, so nothing else could be shown.
+        let city = details.city.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let candidates = match city {
+            Some(city) if !needs.is_empty() => self.store.interventions_for(&needs, Some(city)).await?,
+            _ => Vec::new(),
+        };
         let ids: Vec<InterventionId> = candidates.iter().map(|i| i.id).collect();
         let loads = self.store.loads(&ids, today - jiff::Span::new().days(THROUGHPUT_WINDOW_DAYS)).await?;
         let mut out: Vec<Found> = candidates
             .into_iter()
             .map(|intervention| {
                 let load = loads.get(&intervention.id).copied().unwrap_or_default();
+                let misfits = intervention.misfits(age, details.sex, None, &details.languages);
                 Found {
                     wait: expected_wait(&intervention, load, today),
                     addresses: intervention.needs.iter().filter(|n| needs.contains(n)).cloned().collect(),
                     serves_area: intervention.serves_area(details.city.as_deref()),
-                    eligible: intervention.admits(age, details.sex, None),
+                    eligible: misfits.is_empty(),
+                    misfits,
                     intervention,
                 }
             })

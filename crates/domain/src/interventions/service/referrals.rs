@@ -8,7 +8,9 @@ use crate::access::Restriction;
 use crate::access::{Actor, Denial, Permission};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::ids::{InterventionId, PersonId, ReferralId, TaskId, new_v7};
-use crate::interventions::model::{ChangeDetail, ChangeInput, Referral, ReferralChange, ReferralStatus, Shared, Side};
+use crate::interventions::model::{
+    ChangeDetail, ChangeInput, Referral, ReferralChange, ReferralListing, ReferralStatus, Shared, Side,
+};
 use crate::interventions::ports::{InterventionStore, ReferralQuery, ReferralStep};
 use crate::interventions::workflow::{By, ReferralCommand, ReferralError};
 use crate::jurisdiction::DomainKey;
@@ -309,7 +311,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
 
     /// Referrals by the query, for lists: the provider's own (incoming, waiting list,
     /// register), or a person's for the referrer (on the team). Each person listed is audited.
-    pub async fn list(&self, actor: &Actor, query: ReferralQuery) -> ServiceResult<Vec<(Referral, String)>> {
+    pub async fn list(&self, actor: &Actor, query: ReferralQuery) -> ServiceResult<Vec<(ReferralListing, String)>> {
         let now = self.clock.now();
         let today = self.today();
         let query = match query.person {

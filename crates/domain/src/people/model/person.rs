@@ -98,6 +98,10 @@ pub struct PersonDraft {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub identifiers: Vec<Identifier>,
+    /// The languages the person can take part in help in (ISO 639 codes, lower case, their own
+    /// first); empty: not recorded. The interventions finder matches them.
+    #[serde(default)]
+    pub languages: Vec<String>,
 }
 
 impl PersonDraft {
@@ -127,6 +131,8 @@ pub struct PersonInput {
     pub phone: String,
     pub email: String,
     pub identifiers: Vec<IdentifierInput>,
+    /// Language codes separated by commas or spaces, e.g. `nl, ar`.
+    pub languages: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -161,6 +167,7 @@ impl PersonInput {
         let mut identifiers = self.parse_identifiers(&mut errors);
         // Stored and compared in one order, whatever order they were typed in.
         identifiers.sort();
+        let languages = parse_languages(&mut errors, &self.languages);
         errors.into_result(PersonDraft {
             family_name,
             given_names,
@@ -172,6 +179,7 @@ impl PersonInput {
             phone,
             email,
             identifiers,
+            languages,
         })
     }
 
@@ -226,8 +234,36 @@ impl PersonInput {
                 .iter()
                 .map(|i| IdentifierInput { kind: i.kind.code().into(), value: i.value.clone() })
                 .collect(),
+            languages: draft.languages.join(", "),
         }
     }
+}
+
+/// The most languages kept for a person.
+pub const MAX_LANGUAGES: usize = 8;
+
+/// Language codes as typed (`nl, AR`): each two or three letters (ISO 639-1 or -3), kept in
+/// lower case in the order typed, without repeats.
+fn parse_languages(errors: &mut ValidationErrors, raw: &str) -> Vec<String> {
+    let mut languages: Vec<String> = Vec::new();
+    if raw.chars().count() > MAX_LINE {
+        errors.push(FieldError::new("languages", "error.too_long").with("max", MAX_LINE));
+        return languages;
+    }
+    for code in raw.split([',', ';', ' ', '\n']).map(str::trim).filter(|c| !c.is_empty()) {
+        if !(2..=3).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_alphabetic()) {
+            errors.push(FieldError::new("languages", "error.languages.invalid").with("code", code));
+            return Vec::new();
+        }
+        let code = code.to_ascii_lowercase();
+        if !languages.contains(&code) {
+            languages.push(code);
+        }
+    }
+    if languages.len() > MAX_LANGUAGES {
+        errors.push(FieldError::new("languages", "error.too_many").with("max", MAX_LANGUAGES));
+    }
+    languages
 }
 
 fn parse_birth_date(errors: &mut ValidationErrors, raw: &str, today: Date) -> Option<Date> {

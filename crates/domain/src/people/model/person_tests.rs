@@ -93,3 +93,13 @@ fn edit_form_round_trips_a_draft() {
     let draft = input().parse(TODAY).unwrap();
     assert_eq!(PersonInput::from_draft(&draft).parse(TODAY).unwrap(), draft);
 }
+
+#[test]
+fn languages_are_codes_kept_in_lower_case_in_the_order_typed() {
+    let parsed = PersonInput { languages: "PL, en; pl\nber".into(), ..input() }.parse(TODAY).unwrap();
+    assert_eq!(parsed.languages, ["pl", "en", "ber"]);
+    assert_eq!(PersonInput::from_draft(&parsed).languages, "pl, en, ber");
+    let refused = PersonInput { languages: "nl, Nederlands".into(), ..input() }.parse(TODAY).unwrap_err();
+    assert_eq!(keys(refused), [("languages".to_string(), "error.languages.invalid")]);
+    assert!(PersonInput { languages: String::new(), ..input() }.parse(TODAY).unwrap().languages.is_empty());
+}

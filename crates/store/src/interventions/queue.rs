@@ -1,0 +1,93 @@
+//! The maintained summary the expected wait is computed from, so neither the finder nor a
+//! recomputation of every wait reads the referrals themselves:
+//!
+//! - `intervention_queue`: per intervention the referrals started (places in use) and those
+//!   accepted or waiting (ahead of a new one), adjusted in the transaction of every referral
+//!   write by what that write changed;
+//! - `intervention_finished`: referrals that ended (completed or early) per intervention and
+//!   day, so the throughput of any 12-week window is a sum over at most 84 rows;
+//! - `intervention_area`: the areas each entry serves, folded as the finder compares them.
+//!
+//! [`Store::rebuild_intervention_queues`] recomputes the first two from the referrals in one
+//! set-based statement each (after a bulk load, or to check the summary).
+
+use crate::{Store, db_error, in_tx};
+use domain::interventions::ReferralStatus;
+use domain::ports::StoreResult;
+use jiff::civil::Date;
+
+/// What one referral adds to its intervention's summary: (started, queued, finished on).
+pub(super) fn queue_share(status: ReferralStatus, ended_on: Option<Date>) -> (i64, i64, Option<Date>) {
+    let finished = matches!(status, ReferralStatus::Completed | ReferralStatus::EndedEarly).then_some(ended_on);
+    (i64::from(status == ReferralStatus::Started), i64::from(status.is_queued()), finished.flatten())
+}
+
+pub(super) const ADD_TO_QUEUE: &str = "INSERT INTO intervention_queue (intervention_id, in_service, waiting) \
+     VALUES ($1, $2, $3) ON CONFLICT (intervention_id) DO UPDATE SET \
+     in_service = intervention_queue.in_service + excluded.in_service, \
+     waiting = intervention_queue.waiting + excluded.waiting";
+pub(super) const ADD_FINISHED: &str = "INSERT INTO intervention_finished (intervention_id, ended_on, finished) \
+     VALUES ($1, $2, $3) ON CONFLICT (intervention_id, ended_on) DO UPDATE SET \
+     finished = intervention_finished.finished + excluded.finished";
+
+/// Adjusts the summary of intervention `$id` (a `Uuid`) on the open transaction `$tx` for a
+/// referral that was `$was` (`Option<(ReferralStatus, Option<Date>)>`, none when new) and is
+/// now `$status` ended on `$ended_on`.
+macro_rules! adjust_queue {
+    ($tx:ident, $id:expr, $was:expr, $status:expr, $ended_on:expr) => {{
+        let id: uuid::Uuid = $id;
+        let was: Option<(domain::interventions::ReferralStatus, Option<jiff::civil::Date>)> = $was;
+        let before =
+            was.map_or((0, 0, None), |(status, ended)| $crate::interventions::queue::queue_share(status, ended));
+        let after = $crate::interventions::queue::queue_share($status, $ended_on);
+        let (started, queued) = (after.0 - before.0, after.1 - before.1);
+        if started != 0 || queued != 0 || was.is_none() {
+            sqlx::query($crate::interventions::queue::ADD_TO_QUEUE)
+                .bind(id)
+                .bind(started)
+                .bind(queued)
+                .execute(&mut *$tx)
+                .await
+                .map_err($crate::db_error)?;
+        }
+        if before.2 != after.2 {
+            for (day, n) in [(before.2, -1_i64), (after.2, 1)] {
+                let Some(day) = day else { continue };
+                sqlx::query($crate::interventions::queue::ADD_FINISHED)
+                    .bind(id)
+                    .bind($crate::types::Day(day))
+                    .bind(n)
+                    .execute(&mut *$tx)
+                    .await
+                    .map_err($crate::db_error)?;
+            }
+        }
+    }};
+}
+pub(super) use adjust_queue;
+
+/// Every intervention's queue from its referrals, as the migration first computed it.
+const REBUILD_QUEUE: &str = "INSERT INTO intervention_queue (intervention_id, in_service, waiting) \
+     SELECT i.id, \
+       COALESCE(SUM(CASE WHEN r.status = 'started' THEN 1 ELSE 0 END), 0), \
+       COALESCE(SUM(CASE WHEN r.status IN ('accepted', 'waiting') THEN 1 ELSE 0 END), 0) \
+     FROM intervention i \
+     LEFT JOIN referral r ON r.intervention_id = i.id AND r.status IN ('started', 'accepted', 'waiting') \
+     GROUP BY i.id";
+const REBUILD_FINISHED: &str = "INSERT INTO intervention_finished (intervention_id, ended_on, finished) \
+     SELECT intervention_id, ended_on, count(*) FROM referral \
+     WHERE status IN ('completed', 'ended_early') AND ended_on IS NOT NULL \
+     GROUP BY intervention_id, ended_on";
+
+impl Store {
+    /// Recomputes every intervention's queue summary from the referrals, in one transaction
+    /// (writers wait; readers see the old summary until it commits).
+    pub async fn rebuild_intervention_queues(&self) -> StoreResult<()> {
+        in_tx!(self, tx => {
+            for sql in ["DELETE FROM intervention_queue", REBUILD_QUEUE, "DELETE FROM intervention_finished", REBUILD_FINISHED] {
+                sqlx::query(sql).execute(&mut *tx).await.map_err(db_error)?;
+            }
+        });
+        Ok(())
+    }
+}
