@@ -158,8 +158,11 @@ impl LifeChangeStore for Store {
     }
 
     async fn pipeline_steps(&self, agency: AgencyId) -> StoreResult<Vec<PipelineStep>> {
+        // Steps taken in the same instant (ids of one millisecond are not ordered) keep the
+        // pipeline's own order, so the newest step is the furthest one.
         let sql = "SELECT id, person_id, cohort_id, stage, member_id, on_date, by_member, at FROM life_change_pipeline \
-                   WHERE agency_id = $1 ORDER BY at, id";
+                   WHERE agency_id = $1 \
+                   ORDER BY at, CASE stage WHEN 'invited' THEN 1 WHEN 'in_training' THEN 2 ELSE 3 END, id";
         type Row = (Uuid, Uuid, Uuid, String, Option<Uuid>, Day, Uuid, Instant);
         let rows: Vec<Row> = self.read_all(sql, params![agency.0]).await?;
         rows.into_iter()

@@ -167,7 +167,8 @@ impl MentoringStore for Store {
     ) -> StoreResult<()> {
         let state = to_json(matched)?;
         // What the person consents to now: the items and the goals they share.
-        let consented = to_json(&serde_json::json!({"items": matched.consented, "shared_goals": matched.shared_goals}))?;
+        let consented =
+            to_json(&serde_json::json!({"items": matched.consented, "shared_goals": matched.shared_goals}))?;
         in_tx!(self, tx => {
             sqlx::query("UPDATE mentor_match SET state = $1 WHERE id = $2")
                 .bind(&state)

@@ -43,8 +43,10 @@ pub async fn seed_life_change(
     let clock = FixedClock::new(now.checked_sub(SignedDuration::from_hours(24 * 80)).unwrap_or(now));
     let pack = super::demo_beyond_pack();
     let catalogue = Interventions { store, clock: &clock, time_zone: &zone, screening: &pack.screening };
-    let autumn_start = day(70);
-    let winter_start = day(23);
+    // Groups start on a Monday: the winter one three weeks and some days ago (in week 4).
+    let monday_offset = i64::from(today.weekday().to_monday_zero_offset());
+    let autumn_start = day(70 + monday_offset);
+    let winter_start = day(21 + monday_offset);
     let entry = InterventionInput {
         name: "Life Change".into(),
         description: "Zes weken in een groep met ervaringsdeskundige mentoren: twee weken werkervaring bij \
@@ -96,7 +98,10 @@ pub async fn seed_life_change(
         // The third participant did not come to the restorative-justice session.
         let present: Vec<PersonId> =
             autumn_people.iter().enumerate().filter(|(n, _)| !(*n == 2 && i == 9)).map(|(_, p)| *p).collect();
-        mentoring.record_attendance(coordinator, autumn.id, &appointment.id.to_string(), &present).await.map_err(err)?;
+        mentoring
+            .record_attendance(coordinator, autumn.id, &appointment.id.to_string(), &present)
+            .await
+            .map_err(err)?;
     }
     // A week after the end: both graduates invited; a fortnight later the training started.
     clock.set(now.checked_sub(SignedDuration::from_hours(24 * 20)).unwrap_or(now));
@@ -130,7 +135,10 @@ pub async fn seed_life_change(
         // One participant missed the first day of work experience.
         let present: Vec<PersonId> =
             winter_people.iter().enumerate().filter(|(n, _)| !(*n == 4 && i == 4)).map(|(_, p)| *p).collect();
-        mentoring.record_attendance(coordinator, winter.id, &appointment.id.to_string(), &present).await.map_err(err)?;
+        mentoring
+            .record_attendance(coordinator, winter.id, &appointment.id.to_string(), &present)
+            .await
+            .map_err(err)?;
     }
     // A winter participant gets the demo mentor as part of the programme.
     if let Some(first) = winter_people.first() {

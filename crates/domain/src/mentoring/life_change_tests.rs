@@ -52,7 +52,12 @@ fn six_weeks_with_two_of_work_experience_and_a_restorative_justice_session() {
     let kinds = |k| c.appointments.iter().filter(|a| a.kind == k).count();
     assert_eq!(kinds(AppointmentKind::WorkExperience), 4, "weeks 3 and 4");
     assert_eq!(kinds(AppointmentKind::RestorativeJustice), 1);
-    assert!(c.appointments.iter().filter(|a| a.kind == AppointmentKind::WorkExperience).all(|a| a.place == "Fietsenmakerij Oost"));
+    assert!(
+        c.appointments
+            .iter()
+            .filter(|a| a.kind == AppointmentKind::WorkExperience)
+            .all(|a| a.place == "Fietsenmakerij Oost")
+    );
     assert_eq!(c.week(date(2026, 3, 25)), Some(4));
     assert_eq!(c.week(date(2026, 3, 1)), None);
     assert_eq!(c.week(date(2026, 4, 13)), None);
@@ -65,7 +70,10 @@ fn every_appointment_attended_and_no_offence_graduates_once_the_programme_is_ove
     let during = graduation(&c, PERSON, &all, &clean(), date(2026, 3, 25));
     assert_eq!(during.status, GraduationStatus::OnTrack);
     let after = graduation(&c, PERSON, &all, &clean(), date(2026, 4, 20));
-    assert_eq!((after.status, after.attended, after.missed, after.offences), (GraduationStatus::Graduated, 12, 0, Some(0)));
+    assert_eq!(
+        (after.status, after.attended, after.missed, after.offences),
+        (GraduationStatus::Graduated, 12, 0, Some(0))
+    );
 }
 
 #[test]
@@ -92,10 +100,7 @@ fn an_unregistered_past_appointment_counts_as_missed_and_a_correction_counts() {
     assert_eq!(graduation(&c, PERSON, &marks, &clean(), date(2026, 3, 12)).missed, 0, "today's may still come");
     assert_eq!(graduation(&c, PERSON, &marks, &clean(), date(2026, 3, 13)).missed, 1);
     let mut corrected = register(&c, c.ends_on(), &[2]);
-    corrected.push(Attendance {
-        recorded_at: "2026-03-10T00:00:00Z".parse().unwrap(),
-        ..corrected[2].clone()
-    });
+    corrected.push(Attendance { recorded_at: "2026-03-10T00:00:00Z".parse().unwrap(), ..corrected[2].clone() });
     corrected.last_mut().unwrap().attended = true;
     assert_eq!(graduation(&c, PERSON, &corrected, &clean(), date(2026, 4, 20)).status, GraduationStatus::Graduated);
 }

@@ -53,7 +53,11 @@ pub trait MentoringStore: Send + Sync {
 /// a correction a newer row), the pipeline's steps (rows, the newest counts) and the offence
 /// record as the evidence links a person to it.
 pub trait LifeChangeStore: Send + Sync {
-    fn save_cohort(&self, cohort: &LifeChangeCohort, audit: &[AuditEntry]) -> impl Future<Output = StoreResult<()>> + Send;
+    fn save_cohort(
+        &self,
+        cohort: &LifeChangeCohort,
+        audit: &[AuditEntry],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn cohort(&self, id: uuid::Uuid) -> impl Future<Output = StoreResult<Option<LifeChangeCohort>>> + Send;
     /// The agency's cohorts, newest start first.
     fn cohorts_of_agency(&self, agency: AgencyId) -> impl Future<Output = StoreResult<Vec<LifeChangeCohort>>> + Send;
@@ -73,7 +77,11 @@ pub trait LifeChangeStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Every register row of the cohort, oldest first.
     fn attendance(&self, cohort: uuid::Uuid) -> impl Future<Output = StoreResult<Vec<Attendance>>> + Send;
-    fn add_pipeline_step(&self, step: &PipelineStep, audit: &[AuditEntry]) -> impl Future<Output = StoreResult<()>> + Send;
+    fn add_pipeline_step(
+        &self,
+        step: &PipelineStep,
+        audit: &[AuditEntry],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Every step of the agency's pipeline, oldest first.
     fn pipeline_steps(&self, agency: AgencyId) -> impl Future<Output = StoreResult<Vec<PipelineStep>>> + Send;
     /// The person's proven offences when their identifiers link them to exactly one person of

@@ -7,10 +7,11 @@
 use crate::support::{TestDb, UTC, actor, at, execute, person_input, person_on_team};
 use domain::FixedClock;
 use domain::access::{Actor, Role};
+use domain::clock::Clock;
 use domain::directory::{AgencyKind, DirectoryStore, Member};
 use domain::ids::MemberId;
 use domain::mentoring::model::life_change::PipelineStage;
-use domain::mentoring::ports::MentoringStore;
+use domain::mentoring::ports::{LifeChangeStore, MentoringStore};
 use domain::mentoring::service::life_change::CohortInput;
 use domain::mentoring::service::{ContactInput, Item, MatchInput, Mentoring};
 use domain::mentoring::workflow::graduation::{GraduationStatus, PipelineError};
@@ -57,8 +58,11 @@ async fn a_match_shows_the_mentor_only_what_was_consented(db: TestDb) {
     let mentor = member_of(store, &coordinator, "henk", Role::Mentor).await;
     let mentoring = Mentoring { store, clock: &clock, time_zone: &UTC };
     mentoring.save_profile(&coordinator, profile(&mentor)).await.unwrap();
-    let person = person_on_team(store, &clock, &officer, &person_input("Hoekstra", "Gerrit", "1970-01-01", "111222333"), &[]).await;
-    let stranger = person_on_team(store, &clock, &officer, &person_input("Bakker", "Piet", "1970-01-01", "111222345"), &[]).await;
+    let person =
+        person_on_team(store, &clock, &officer, &person_input("Hoekstra", "Gerrit", "1970-01-01", "111222333"), &[])
+            .await;
+    let stranger =
+        person_on_team(store, &clock, &officer, &person_input("Bakker", "Piet", "1970-01-01", "111222345"), &[]).await;
     let input = MatchInput {
         mentor: mentor.member_id.to_string(),
         shared_goals: vec!["Een eigen fiets".into()],
@@ -119,10 +123,14 @@ async fn life_change_graduates_enter_the_mentor_pipeline(db: TestDb) {
     let other_provider = actor(store, "Opvang", AgencyKind::Provider, Role::ProviderWorker).await;
     let new_mentor = member_of(store, &coordinator, "ex.deelnemer", Role::Mentor).await;
     let mentoring = Mentoring { store, clock: &clock, time_zone: &UTC };
-    let clean = person_on_team(store, &clock, &officer, &person_input("A", "Ann", "1970-01-01", "111222333"), &[]).await;
-    let unlinked = person_on_team(store, &clock, &officer, &person_input("B", "Bo", "1970-01-01", "111222345"), &[]).await;
-    let offended = person_on_team(store, &clock, &officer, &person_input("C", "Cas", "1980-01-01", "123456782"), &[]).await;
-    let absent = person_on_team(store, &clock, &officer, &person_input("D", "Dee", "1980-01-01", "111222357"), &[]).await;
+    let clean =
+        person_on_team(store, &clock, &officer, &person_input("A", "Ann", "1970-01-01", "111222333"), &[]).await;
+    let unlinked =
+        person_on_team(store, &clock, &officer, &person_input("B", "Bo", "1970-01-01", "111222345"), &[]).await;
+    let offended =
+        person_on_team(store, &clock, &officer, &person_input("C", "Cas", "1980-01-01", "123456782"), &[]).await;
+    let absent =
+        person_on_team(store, &clock, &officer, &person_input("D", "Dee", "1980-01-01", "111222357"), &[]).await;
 
     let input = CohortInput {
         name: "Life Change najaar".into(),
@@ -175,7 +183,10 @@ async fn life_change_graduates_enter_the_mentor_pipeline(db: TestDb) {
     mentoring.advance_graduate(&coordinator, cohort.id, clean, "in_training", "").await.unwrap();
     mentoring.advance_graduate(&coordinator, cohort.id, unlinked, "in_training", "").await.unwrap();
     let wrong = coordinator.member_id.to_string();
-    assert!(mentoring.advance_graduate(&coordinator, cohort.id, clean, "mentor", &wrong).await.is_err(), "not a mentor");
+    assert!(
+        mentoring.advance_graduate(&coordinator, cohort.id, clean, "mentor", &wrong).await.is_err(),
+        "not a mentor"
+    );
     let step = mentoring
         .advance_graduate(&coordinator, cohort.id, clean, "mentor", &new_mentor.member_id.to_string())
         .await

@@ -81,7 +81,11 @@ async fn community_page(
 }
 
 /// `GET /people/{id}/community`: the activities and the person's links (audited).
-async fn show(State(state): State<AppState>, member: Member, PersonPath(person): PersonPath) -> Result<Response, WebError> {
+async fn show(
+    State(state): State<AppState>,
+    member: Member,
+    PersonPath(person): PersonPath,
+) -> Result<Response, WebError> {
     ok(&community_page(&state, &member, person, ErrorList::default(), Posted::default()).await?)
 }
 

@@ -43,7 +43,12 @@ struct MentorsPage {
     members: Vec<(String, String)>,
 }
 
-async fn mentors_page(state: &AppState, member: &Member, errors: ErrorList, form: Posted) -> Result<MentorsPage, WebError> {
+async fn mentors_page(
+    state: &AppState,
+    member: &Member,
+    errors: ErrorList,
+    form: Posted,
+) -> Result<MentorsPage, WebError> {
     let Member(me, context) = member;
     let mentoring = state.mentoring();
     let roll = mentoring.mentor_roll(&me.actor).await?;
@@ -91,7 +96,8 @@ async fn keep_profile(State(state): State<AppState>, member: Member, posted: Pos
         capacity: posted.get("capacity"),
         gender: posted.get("gender"),
     };
-    let result = state.mentoring().keep_profile(&member.0.actor, &input).await.map(|_| "/mentoring/mentors".to_string());
+    let result =
+        state.mentoring().keep_profile(&member.0.actor, &input).await.map(|_| "/mentoring/mentors".to_string());
     let t = member.1.texts;
     after_post(result, t, |errors| mentors_page(&state, &member, errors, posted.clone())).await
 }

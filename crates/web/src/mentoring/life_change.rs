@@ -74,7 +74,10 @@ fn pipeline_row(line: &PipelineLine, t: Texts, mentors: &[(String, String)]) -> 
             None => t.text(&format!("life_change.stage.{stage}")).to_string(),
         },
         since: line.since.map(|d| d.to_string()).unwrap_or_default(),
-        actions: actions.iter().map(|s| (s.code(), t.text(&format!("life_change.action.{}", s.code())).to_string())).collect(),
+        actions: actions
+            .iter()
+            .map(|s| (s.code(), t.text(&format!("life_change.action.{}", s.code())).to_string()))
+            .collect(),
     }
 }
 
@@ -92,7 +95,12 @@ struct OverviewPage {
     today: String,
 }
 
-async fn overview_page(state: &AppState, member: &Member, errors: ErrorList, form: Posted) -> Result<OverviewPage, WebError> {
+async fn overview_page(
+    state: &AppState,
+    member: &Member,
+    errors: ErrorList,
+    form: Posted,
+) -> Result<OverviewPage, WebError> {
     let Member(me, context) = member;
     let t = context.texts;
     let mentoring = state.mentoring();
@@ -323,7 +331,12 @@ struct PersonPage {
     taking_part: Vec<String>,
 }
 
-async fn person_page(state: &AppState, member: &Member, person: PersonId, errors: ErrorList) -> Result<PersonPage, WebError> {
+async fn person_page(
+    state: &AppState,
+    member: &Member,
+    person: PersonId,
+    errors: ErrorList,
+) -> Result<PersonPage, WebError> {
     let Member(me, context) = member;
     let t = context.texts;
     let mentoring = state.mentoring();
@@ -345,7 +358,11 @@ async fn person_page(state: &AppState, member: &Member, person: PersonId, errors
 }
 
 /// `GET /people/{id}/life-change`: for a member of the person's team: the cohorts to enrol in.
-async fn person(State(state): State<AppState>, member: Member, PersonPath(person): PersonPath) -> Result<Response, WebError> {
+async fn person(
+    State(state): State<AppState>,
+    member: Member,
+    PersonPath(person): PersonPath,
+) -> Result<Response, WebError> {
     ok(&person_page(&state, &member, person, ErrorList::default()).await?)
 }
 
@@ -356,8 +373,11 @@ async fn enrol(
     PersonPath(person): PersonPath,
     posted: Posted,
 ) -> Result<Response, WebError> {
-    let result =
-        state.mentoring().enrol(&member.0.actor, &posted.get("cohort"), person).await.map(|_| format!("/people/{person}/life-change"));
+    let result = state
+        .mentoring()
+        .enrol(&member.0.actor, &posted.get("cohort"), person)
+        .await
+        .map(|_| format!("/people/{person}/life-change"));
     let t = member.1.texts;
     after_post(result, t, |errors| person_page(&state, &member, person, errors)).await
 }

@@ -169,12 +169,17 @@ async fn match_person(
         first_meeting_on: posted.get("first_meeting_on"),
         first_meeting_place: posted.get("first_meeting_place"),
     };
-    let result =
-        state.mentoring().match_person(&member.0.actor, person, &input).await.map(|_| format!("/people/{person}/mentor"));
+    let result = state
+        .mentoring()
+        .match_person(&member.0.actor, person, &input)
+        .await
+        .map(|_| format!("/people/{person}/mentor"));
     let t = member.1.texts;
     let wishes = WishesQuery::default();
-    after_post(result, t, |errors| mentor_page(&state, &member, person, &wishes, errors, posted.clone(), "match".into()))
-        .await
+    after_post(result, t, |errors| {
+        mentor_page(&state, &member, person, &wishes, errors, posted.clone(), "match".into())
+    })
+    .await
 }
 
 /// `POST /people/{id}/mentor/{match}/consent`: the person withdraws or extends their consent.

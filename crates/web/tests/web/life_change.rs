@@ -20,8 +20,7 @@ async fn journey(app: TestApp) {
     let humanitas = app.agency("Humanitas", AgencyKind::Mentoring).await;
     let coordinator = app.member(&humanitas, "coordinator", &[Role::ProviderWorker]).await;
     let mentor = app.member(&humanitas, "mentor", &[Role::Mentor]).await;
-    let shelter =
-        app.member_of_new_agency("Opvang", AgencyKind::Provider, "shelter", Role::ProviderWorker).await;
+    let shelter = app.member_of_new_agency("Opvang", AgencyKind::Provider, "shelter", Role::ProviderWorker).await;
     let person = app.person(&officer, "Hoekstra", "111222333").await;
 
     // Only the mentoring agency's worker coordinates mentors: the menu and the pages.
@@ -104,7 +103,9 @@ async fn journey(app: TestApp) {
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("life_change_attendance").await, 1);
-    let stored = app.state.mentoring().register(&coordinator, uuid::Uuid::parse_str(&cohort).unwrap()).await.unwrap();
+    let zone = jiff::tz::TimeZone::UTC;
+    let service = Mentoring { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
+    let stored = service.register(&coordinator, uuid::Uuid::parse_str(&cohort).unwrap()).await.unwrap();
     let last = stored.cohort.appointments.last().unwrap().id.to_string();
     let future = coordination.post_form(&format!("{cohort_page}/attendance"), &[("appointment", &last)]).await;
     assert_eq!(future.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -140,16 +141,31 @@ async fn journey(app: TestApp) {
     assert!(coordination.visit("/mentoring/mentors").await.body.contains(&format!("profile-{mentor_id}")));
     assert_eq!(other.get("/mentoring/mentors").await.status(), StatusCode::FORBIDDEN);
     let bad = coordination
-        .post_form("/mentoring/roster", &[("id", ""), ("member", &mentor_id), ("starts_at", "2026-11-22T20:00"), ("ends_at", "2026-11-22T08:00")])
+        .post_form(
+            "/mentoring/roster",
+            &[("id", ""), ("member", &mentor_id), ("starts_at", "2026-11-22T20:00"), ("ends_at", "2026-11-22T08:00")],
+        )
         .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = bad.text().await.unwrap();
     assert!(body.contains("#ends_at") && body.contains("#phone"), "{body}");
-    let shift = [("id", ""), ("member", mentor_id.as_str()), ("starts_at", "2026-11-22T08:00"), ("ends_at", "2026-11-22T20:00"), ("phone", "0800-1234")];
+    let shift = [
+        ("id", ""),
+        ("member", mentor_id.as_str()),
+        ("starts_at", "2026-11-22T08:00"),
+        ("ends_at", "2026-11-22T20:00"),
+        ("phone", "0800-1234"),
+    ];
     assert_eq!(coordination.post_form("/mentoring/roster", &shift).await.status(), StatusCode::SEE_OTHER);
     let roster = coordination.visit("/mentoring/roster").await;
-    let shift_id = roster.body.split("id=\"shift-").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let moved = [("id", shift_id.as_str()), ("member", mentor_id.as_str()), ("starts_at", "2026-11-22T08:00"), ("ends_at", "2026-11-22T21:00"), ("phone", "0800-1234")];
+    let shift_id = roster.body.split("id=\"shift-title-").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let moved = [
+        ("id", shift_id.as_str()),
+        ("member", mentor_id.as_str()),
+        ("starts_at", "2026-11-22T08:00"),
+        ("ends_at", "2026-11-22T21:00"),
+        ("phone", "0800-1234"),
+    ];
     assert_eq!(coordination.post_form("/mentoring/roster", &moved).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("helpline_shift").await, 1, "a moved shift is the same shift");
     assert_eq!(other.get("/mentoring/roster").await.status(), StatusCode::FORBIDDEN);
@@ -170,8 +186,6 @@ async fn journey(app: TestApp) {
         capacity: 3,
         gender: "male".into(),
     };
-    let zone = jiff::tz::TimeZone::UTC;
-    let service = Mentoring { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
     service.save_profile(&coordinator, profile).await.unwrap();
     let page = team.visit(&format!("/people/{person}/mentor?area=Amsterdam")).await;
     assert!(page.body.contains("Henk"), "suggested");
@@ -201,7 +215,10 @@ async fn journey(app: TestApp) {
     let mine = service.my_mentees(&mentor).await.unwrap();
     assert_eq!(mine[0].shared_goals, ["Een baan"]);
     assert_eq!(app.count("mentor_consent_change").await, 1);
-    assert_eq!(app.scalar("SELECT count(*) FROM audit_log WHERE what = 'mentoring: consent'").await, 1);
+    assert_eq!(
+        app.scalar("SELECT count(*) FROM audit_log WHERE what = 'mentoring: consent' AND action = 'update'").await,
+        1
+    );
 }
 
 async fn outbox_detail(app: &TestApp) -> String {

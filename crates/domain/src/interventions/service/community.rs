@@ -27,7 +27,8 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + CommunityS
     pub async fn community(&self, actor: &Actor, person: PersonId) -> ServiceResult<CommunityView> {
         let now = self.clock.now();
         let what = "interventions: community";
-        let found = authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
+        let found =
+            authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
         self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
         let city = found.person.details.city.clone();
         let mut activities: Vec<Intervention> = self
@@ -54,10 +55,13 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + CommunityS
     ) -> ServiceResult<CommunityLink> {
         let now = self.clock.now();
         let what = "interventions: community";
-        let found = authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
+        let found =
+            authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
         let (id, goal) = input.parse()?;
         let activity = match self.store.intervention(id).await? {
-            Some(stored) if stored.intervention.active && stored.intervention.kind == InterventionKind::CommunityActivity => {
+            Some(stored)
+                if stored.intervention.active && stored.intervention.kind == InterventionKind::CommunityActivity =>
+            {
                 stored.intervention
             }
             _ => {

@@ -76,12 +76,7 @@ impl LifeChangeCohort {
 /// The six weeks' appointments from the start date: Monday and Thursday of each week (counted
 /// from the start), weeks 3–4 at the business, the restorative-justice session on week 5's
 /// second day. Ids come from `id` so a caller's clock decides them.
-pub fn schedule(
-    starts_on: Date,
-    group_room: &str,
-    business: &str,
-    mut id: impl FnMut() -> Uuid,
-) -> Vec<Appointment> {
+pub fn schedule(starts_on: Date, group_room: &str, business: &str, mut id: impl FnMut() -> Uuid) -> Vec<Appointment> {
     let mut appointments = Vec::new();
     for week in 0..PROGRAMME_WEEKS {
         for (day, offset) in [(0, 0), (1, 3)] {

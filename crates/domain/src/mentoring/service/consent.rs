@@ -37,7 +37,8 @@ impl<S: MentoringStore + LifeChangeStore + PeopleStore + AuditLog + DirectorySto
     pub async fn matches_for(&self, actor: &Actor, person: PersonId) -> ServiceResult<(String, Vec<PersonMatch>)> {
         let now = self.clock.now();
         let what = "mentoring: matches";
-        let found = authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
+        let found =
+            authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
         self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
         let profiles = self.store.profiles().await?;
         let today = self.today();
@@ -65,7 +66,8 @@ impl<S: MentoringStore + LifeChangeStore + PeopleStore + AuditLog + DirectorySto
     ) -> ServiceResult<MentorMatch> {
         let now = self.clock.now();
         let what = "mentoring: consent";
-        let found = authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
+        let found =
+            authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
         let today = self.today();
         let mut matched = self
             .store

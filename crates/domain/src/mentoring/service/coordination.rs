@@ -69,7 +69,8 @@ impl<S: MentoringStore + LifeChangeStore + PeopleStore + AuditLog + DirectorySto
     pub async fn keep_profile(&self, actor: &Actor, input: &ProfileInput) -> ServiceResult<MentorProfile> {
         let roll = self.mentor_roll(actor).await?;
         let mut errors = ValidationErrors::default();
-        let member = MemberId::parse(input.member.trim()).ok().and_then(|id| roll.members.iter().find(|(m, _)| *m == id));
+        let member =
+            MemberId::parse(input.member.trim()).ok().and_then(|id| roll.members.iter().find(|(m, _)| *m == id));
         if member.is_none() {
             errors.push(FieldError::new("member", "error.mentoring.not_a_mentor"));
         }
@@ -85,13 +86,8 @@ impl<S: MentoringStore + LifeChangeStore + PeopleStore + AuditLog + DirectorySto
         {
             errors.push(FieldError::new("vetting_expires", "error.mentoring.vetting_order"));
         }
-        let languages: Vec<String> = input
-            .languages
-            .split([',', ' '])
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_lowercase)
-            .collect();
+        let languages: Vec<String> =
+            input.languages.split([',', ' ']).map(str::trim).filter(|l| !l.is_empty()).map(str::to_lowercase).collect();
         if languages.is_empty() || languages.iter().any(|l| l.chars().count() > 8) || languages.len() > 10 {
             errors.push(FieldError::new("languages", "error.mentoring.languages"));
         }
@@ -153,7 +149,11 @@ impl<S: MentoringStore + LifeChangeStore + PeopleStore + AuditLog + DirectorySto
             found
         };
         let member = MemberId::parse(input.member.trim()).ok().and_then(|id| {
-            roll.members.iter().find(|(m, _)| *m == id).cloned().or_else(|| (id == actor.member_id).then(|| (id, actor.display_name.clone())))
+            roll.members
+                .iter()
+                .find(|(m, _)| *m == id)
+                .cloned()
+                .or_else(|| (id == actor.member_id).then(|| (id, actor.display_name.clone())))
         });
         if member.is_none() {
             errors.push(FieldError::new("member", "error.mentoring.not_a_mentor"));

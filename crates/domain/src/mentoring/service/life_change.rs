@@ -143,7 +143,14 @@ where
             created_by: actor.member_id,
             created_at: now,
         };
-        let audit = AuditEntry::new(actor, now, None, AuditAction::Create, "mentoring: life change cohort", cohort.id.to_string());
+        let audit = AuditEntry::new(
+            actor,
+            now,
+            None,
+            AuditAction::Create,
+            "mentoring: life change cohort",
+            cohort.id.to_string(),
+        );
         self.store.save_cohort(&cohort, &[audit]).await?;
         Ok(cohort)
     }
@@ -258,7 +265,8 @@ where
     ) -> ServiceResult<()> {
         let cohort = self.own_cohort(actor, id, "mentoring: life change register").await?;
         let mut errors = ValidationErrors::default();
-        let found = Uuid::parse_str(appointment.trim()).ok().and_then(|a| cohort.appointments.iter().find(|x| x.id == a));
+        let found =
+            Uuid::parse_str(appointment.trim()).ok().and_then(|a| cohort.appointments.iter().find(|x| x.id == a));
         let Some(found) = found else {
             errors.push(FieldError::new("appointment", "error.life_change.no_appointment"));
             return Err(errors.into());
@@ -326,7 +334,9 @@ where
                 None => None,
             };
             match found {
-                Some(m) if m.agency_id == actor.agency_id && m.roles.contains(&crate::access::Role::Mentor) => Some(m.id),
+                Some(m) if m.agency_id == actor.agency_id && m.roles.contains(&crate::access::Role::Mentor) => {
+                    Some(m.id)
+                }
                 _ => {
                     errors.push(FieldError::new("member", "error.life_change.member_missing"));
                     return Err(errors.into());
@@ -428,10 +438,15 @@ where
 
     /// For a member of the person's team: the person's name and the cohorts they take or took
     /// part in (audited).
-    pub async fn participation(&self, actor: &Actor, person: PersonId) -> ServiceResult<(String, Vec<LifeChangeCohort>)> {
+    pub async fn participation(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+    ) -> ServiceResult<(String, Vec<LifeChangeCohort>)> {
         let now = self.clock.now();
         let what = "mentoring: life change enrolment";
-        let found = authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
+        let found =
+            authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
         self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
         Ok((found.person.display_name(), self.store.cohorts_of_person(person).await?))
     }

@@ -62,10 +62,7 @@ pub fn graduation(
     let missed = past
         .iter()
         .filter(|a| !attended_at(a.id))
-        .filter(|a| {
-            a.on < today
-                || register.iter().any(|r| r.person == person && r.appointment == a.id && !r.attended)
-        })
+        .filter(|a| a.on < today || register.iter().any(|r| r.person == person && r.appointment == a.id && !r.attended))
         .count();
     let offences = match record {
         OffenceRecord::Linked { proven_offences } => Some(
