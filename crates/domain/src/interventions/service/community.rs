@@ -33,7 +33,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + CommunityS
         let city = found.person.details.city.clone();
         let mut activities: Vec<Intervention> = self
             .store
-            .interventions_for(&[])
+            .interventions_for(&[], None)
             .await?
             .into_iter()
             .filter(|i| i.kind == InterventionKind::CommunityActivity)
