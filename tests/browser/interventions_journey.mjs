@@ -31,7 +31,7 @@ async function main() {
     await run('probation: the finder offers what fits Gerrit Hoekstra, with waits', async () => {
       const { context, page } = await signIn(browser, 'reclassering', problems);
       await page.goto(`${base}/people?q=Hoekstra`);
-      const link = page.locator('main table tbody a[href^="/people/"]').first();
+      const link = page.locator('main table tbody tr', { hasText: 'Gerrit' }).locator('a[href^="/people/"]').first();
       check(await link.count() === 1, 'Gerrit Hoekstra is not found');
       person = (await link.getAttribute('href')).split('/')[2];
       await page.goto(`${base}/people/${person}/interventions`);
