@@ -4,6 +4,7 @@
 //! hostile sign-in load.
 
 mod admin;
+mod bench_evidence;
 mod bench_funds;
 mod bench_http;
 // Interventions (issue 19).

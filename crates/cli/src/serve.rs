@@ -49,7 +49,12 @@ pub async fn serve_store(
     let escalations = tokio::spawn(escalate_clocks(store.clone(), clock.clone()));
     let webhooks = tokio::spawn(web::webhooks::run(store.clone(), clock.clone()));
     let state = web::AppState::new(store.clone(), clock, config.web_config());
+    let warm = tokio::spawn({
+        let state = state.clone();
+        async move { state.warm_extract().await }
+    });
     web::serve(listener, state, shutdown_signal()).await.context("serving")?;
+    warm.abort();
     escalations.abort();
     webhooks.abort();
     store.close().await;
