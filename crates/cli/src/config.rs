@@ -196,7 +196,7 @@ pub enum ConfigError {
 
 /// Every `DESIST_*` variable desist reads: the settings above, the config file's path, and the
 /// ones the test suites and benchmarks read (set in CI, so not worth a warning).
-pub const KNOWN_VARIABLES: [&str; 27] = [
+pub const KNOWN_VARIABLES: [&str; 28] = [
     "DESIST_DATABASE_URL",
     "DESIST_LISTEN",
     "DESIST_MAX_CONNECTIONS",
@@ -217,6 +217,7 @@ pub const KNOWN_VARIABLES: [&str; 27] = [
     "DESIST_REQUIRE_POSTGRES",
     "DESIST_REQUIRE_WRK",
     "DESIST_OPENAPI_VALIDATOR",
+    "DESIST_STATS_PYTHON",
     "DESIST_BROWSER_TESTS",
     "DESIST_BENCH_POSTGRES_URL",
     "DESIST_CHROMIUM",

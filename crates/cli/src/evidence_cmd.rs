@@ -442,6 +442,17 @@ pub struct BenchArgs {
     /// Skip timing the import into embedded SQLite against `sqlite3 .import`.
     #[arg(long)]
     pub skip_import: bool,
+    /// Skip the whole paths: `desist cohort` and `desist reoffending` as new processes beside
+    /// `sqlite3`, `psql` and DuckDB answering the same question in theirs.
+    #[arg(long)]
+    pub skip_whole_paths: bool,
+    /// Also time the store paths on this PostgreSQL database (imported into; use a database
+    /// of its own) against `psql`.
+    #[arg(long, value_name = "URL")]
+    pub postgres_url: Option<String>,
+    /// The python that has duckdb, for the CSV references (default: $DESIST_STATS_PYTHON, else python3).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
 }
 
 impl BenchArgs {
@@ -451,6 +462,10 @@ impl BenchArgs {
         options.offences_per_person_mean = self.offences_per_person;
         options.index_events = self.index_events;
         options.seed = self.seed;
+        let python = self.python.clone().unwrap_or_else(|| {
+            std::env::var_os("DESIST_STATS_PYTHON").map_or_else(|| PathBuf::from("python3"), PathBuf::from)
+        });
+        options.python = python.clone();
         if self.skip_duckdb {
             options.duckdb_script = None;
         } else if let Some(script) = &self.duckdb_script {
@@ -461,6 +476,18 @@ impl BenchArgs {
             crate::extract::bench_import(&self.dir, clock, out).await?;
             if let Some(kib) = evidence::bench::peak_rss_kib() {
                 writeln!(out, "peak RSS including the import (VmHWM): {:.0} MiB", kib as f64 / 1024.0)?;
+            }
+        }
+        if !self.skip_whole_paths {
+            let paths = crate::bench_evidence::WholePaths {
+                dir: &self.dir,
+                as_of: self.as_of,
+                python: &python,
+                postgres_url: self.postgres_url.as_deref(),
+            };
+            let rows = crate::bench_evidence::whole_paths(&paths, out)?;
+            if rows.iter().any(|r| r.agrees() == Some(false)) {
+                anyhow::bail!("desist and a reference answered the same question differently");
             }
         }
         Ok(())

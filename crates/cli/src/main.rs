@@ -5,6 +5,7 @@
 
 mod admin;
 mod admin_edit;
+mod bench_evidence;
 mod bench_funds;
 mod bench_http;
 // Interventions (issue 19).

@@ -50,7 +50,12 @@ pub async fn serve_store(
     let plain_http = config.interventions.webhooks_allow_plain_http;
     let webhooks = tokio::spawn(web::webhooks::run(store.clone(), clock.clone(), plain_http));
     let state = web::AppState::new(store.clone(), clock, config.web_config());
+    let warm = tokio::spawn({
+        let state = state.clone();
+        async move { state.warm_extract().await }
+    });
     web::serve(listener, state, shutdown_signal()).await.context("serving")?;
+    warm.abort();
     escalations.abort();
     webhooks.abort();
     store.close().await;

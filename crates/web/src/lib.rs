@@ -153,6 +153,23 @@ impl AppState {
         self.password_checks.stats()
     }
 
+    /// Loads the stored extract for the evidence pages ahead of their first view (a server
+    /// starts this beside serving: a national extract takes seconds to read, which the first
+    /// analyst would otherwise wait for; a request meanwhile waits for this load, never starts
+    /// a second). A failure is logged and left to the first view to report.
+    pub async fn warm_extract(&self) {
+        let started = std::time::Instant::now();
+        match self.evidence().extract().await {
+            Ok(data) => tracing::info!(
+                persons = data.person_count(),
+                offences = data.offence_count(),
+                secs = started.elapsed().as_secs_f64(),
+                "evidence extract loaded"
+            ),
+            Err(error) => tracing::warn!(%error, "loading the evidence extract failed"),
+        }
+    }
+
     /// How many times this server loaded the extract from the store for the evidence pages.
     pub fn extract_loads(&self) -> u64 {
         self.extract.loads()

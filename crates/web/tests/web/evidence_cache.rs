@@ -1,6 +1,7 @@
 //! The evidence pages keep the loaded extract in memory and load it again only when the
 //! extract's generation in the database changed: an import (also by another server on the
-//! same database), a recorded cohort history or a cohort decision. On SQLite and PostgreSQL.
+//! same database). A cohort decision is read from its own table and does not make the server
+//! load the extract again. On SQLite and PostgreSQL.
 
 use crate::support;
 use crate::support::extracts::{import, select_into_ew_iom};
@@ -51,10 +52,11 @@ async fn story(this: TestApp, other: TestApp) {
     assert_eq!(client.get(PAGE).await.status(), StatusCode::OK);
     assert_eq!(this.state.extract_loads(), 2);
 
-    // A cohort decision changes the generation too.
+    // A cohort decision shows at once on the cohort pages, without loading the extract again.
     select_into_ew_iom(&other.store, "P001", "2024-01-01", Lang::En).await;
     assert_eq!(client.get(PAGE).await.status(), StatusCode::OK);
-    assert_eq!(this.state.extract_loads(), 3);
+    assert_eq!(client.get("/evidence/cohorts/ew-iom?as_of=2025-01-01").await.status(), StatusCode::OK);
+    assert_eq!(this.state.extract_loads(), 2, "a cohort decision does not reload the extract");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
