@@ -266,36 +266,31 @@ pub struct Bar {
 /// nothing rests on length or colour alone); a withheld bar shows `withheld` instead. `id`
 /// must be unique on the page (it names the title and description).
 pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], max: f64, withheld: &str) -> String {
-    let (left, plot_width, row_height, top) = (220.0, 300.0, 28.0, 10.0);
-    let height = top + row_height * bars.len() as f64 + 10.0;
+    // Each label on its own line above its bar, so a long group name is never cut off.
+    let (left, plot_width, row_height, top) = (4.0, 500.0, 40.0, 4.0);
+    let height = top + row_height * bars.len() as f64 + 6.0;
     let max = if max > 0.0 { max } else { 1.0 };
     let mut body = String::new();
     let mut description = format!("{desc} ");
     for (i, bar) in bars.iter().enumerate() {
         let y = top + row_height * i as f64;
-        let _ = write!(
-            body,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-            left - 8.0,
-            y + 18.0,
-            escape(&bar.label)
-        );
+        let _ = write!(body, r#"<text x="{left}" y="{:.1}">{}</text>"#, y + 13.0, escape(&bar.label));
         match bar.value {
             Some(value) => {
                 let width = (value / max).clamp(0.0, 1.0) * plot_width;
                 let _ = write!(
                     body,
-                    r##"<rect x="{left}" y="{:.1}" width="{width:.1}" height="18" fill="{}"/><text x="{:.1}" y="{:.1}">{}</text>"##,
-                    y + 4.0,
+                    r##"<rect x="{left}" y="{:.1}" width="{width:.1}" height="14" fill="{}"/><text x="{:.1}" y="{:.1}">{}</text>"##,
+                    y + 18.0,
                     PALETTE[0],
                     left + width + 6.0,
-                    y + 18.0,
+                    y + 30.0,
                     escape(&bar.text)
                 );
                 let _ = write!(description, "{}: {}. ", bar.label, bar.text);
             }
             None => {
-                let _ = write!(body, r#"<text x="{:.1}" y="{:.1}">{}</text>"#, left + 4.0, y + 18.0, escape(withheld));
+                let _ = write!(body, r#"<text x="{left}" y="{:.1}">{}</text>"#, y + 30.0, escape(withheld));
                 let _ = write!(description, "{}: {withheld}. ", bar.label);
             }
         }

@@ -80,6 +80,16 @@ pub(crate) async fn scopes_for(state: &AppState, me: &SignedIn) -> Result<Vec<Sc
             out.push(ScopeChoice { scope, name: house.agency.agency.name.clone() });
         }
     }
+    // A Safety House registered only as an agency (not yet in the administration's list) is
+    // still its process manager's own, as on the what-works pages.
+    let own_listed = out.iter().any(|c| c.scope == Scope::SafetyHouse(*agency.as_uuid()));
+    if manager && !own_listed {
+        use domain::directory::DirectoryStore;
+        let agencies = state.store.agencies().await.map_err(domain::service::ServiceError::from)?;
+        if let Some(own) = agencies.into_iter().find(|a| a.id == agency) {
+            out.push(ScopeChoice { scope: Scope::SafetyHouse(*agency.as_uuid()), name: own.name });
+        }
+    }
     let locations = state.store.locations().await.map_err(domain::service::ServiceError::from)?;
     for location in locations {
         if everything || (manager && location.agencies.contains(&agency)) {
