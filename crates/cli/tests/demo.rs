@@ -62,6 +62,17 @@ async fn the_demo_has_a_safety_house_with_plans_in_every_state_and_a_week_of_con
         .unwrap();
     assert!(waiting > 0, "the ZSM table referred people for screening");
 
+    // Cohort decisions on police intelligence (issue 17, item 21): a selection and a
+    // deselection for the Safety House's rule and for each of the IOM hub's two.
+    let decisions: Vec<(String, String)> =
+        sqlx::query_as("SELECT rule_name, kind FROM evidence_cohort_override ORDER BY rule_name, kind")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let rules: std::collections::BTreeSet<&str> = decisions.iter().map(|(rule, _)| rule.as_str()).collect();
+    assert_eq!(decisions.len(), 6, "{decisions:?}");
+    assert_eq!(rules.into_iter().collect::<Vec<_>>(), ["ew-iom", "ew-knowsley-iom", "nl-very-active-prolific"]);
+
     // The week's conferences and plans told the agencies they concern: the GGZ, municipality
     // and probation members sign in to what was assigned to them.
     let told: Vec<(String, String, i64)> = sqlx::query_as(

@@ -53,8 +53,10 @@ async fn story(app: TestApp) {
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     assert_eq!(done.headers()["location"], "/cohorts/ew-iom");
     let html = pm.get("/cohorts/ew-iom").await.text().await.unwrap();
-    let row = html.split(&format!("<td>{bsn}</td>")).nth(1).expect("the person is listed");
-    assert!(row.contains(reason) && row.contains("procesregisseur"), "{row}");
+    // Each id opens the people search; the decision names the member who made it.
+    let row = html.split(&format!(">{bsn}</a></td>")).nth(1).expect("the person is listed");
+    assert!(html.contains(&format!("href=\"/people?q={bsn}\"")), "{html}");
+    assert!(row.contains(reason) && row.contains("procesregisseur (test)"), "{row}");
     assert_eq!(app.count("audit_log WHERE what = 'cohort ew-iom: decision' AND action = 'create'").await, 1);
     assert!(app.count("audit_log WHERE what = 'cohort ew-iom: members' AND action = 'read'").await >= 1);
     // The person's team is told, with the reason.
