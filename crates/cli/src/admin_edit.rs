@@ -101,7 +101,10 @@ async fn agency_ids(
             found.map(|a| a.id.to_string()).ok_or_else(|| {
                 let known: Vec<&str> = agencies.iter().map(|a| a.name.as_str()).collect();
                 let what = format!("no agency named {name:?}; known agencies: {}", known.join(", "));
-                file.map_or_else(|| anyhow!("{field}: {what}"), |f| f.wrong(field, what))
+                match file {
+                    Some(f) => f.wrong(field, what),
+                    None => anyhow!("{field}: {what}"),
+                }
             })
         })
         .collect()
