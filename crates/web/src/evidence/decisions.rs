@@ -186,10 +186,15 @@ async fn page(
 ) -> Result<DecisionsPage, WebError> {
     let t = context.texts;
     let file = cohort_file(state, me, rule).await?;
-    let overrides: Vec<Override> = file.deselected.iter().chain(file.members.iter().filter_map(|(_, why)| match why {
-        Why::Decided(o) => Some(o),
-        Why::Rule { .. } => None,
-    })).cloned().collect();
+    let overrides: Vec<Override> = file
+        .deselected
+        .iter()
+        .chain(file.members.iter().filter_map(|(_, why)| match why {
+            Why::Decided(o) => Some(o),
+            Why::Rule { .. } => None,
+        }))
+        .cloned()
+        .collect();
     let deciders = decider_names(state, &overrides).await?;
     let members = file
         .members
@@ -213,8 +218,11 @@ async fn page(
             MemberRow { person: person.clone(), why }
         })
         .collect();
-    let deselected =
-        file.deselected.iter().map(|o| MemberRow { person: o.person_id.clone(), why: decided_why(&t, o, &deciders) }).collect();
+    let deselected = file
+        .deselected
+        .iter()
+        .map(|o| MemberRow { person: o.person_id.clone(), why: decided_why(&t, o, &deciders) })
+        .collect();
     Ok(DecisionsPage {
         page: Page::new(context, &t.fill("cohort_decision.title", &[("rule", rule)])),
         rule: rule.to_owned(),

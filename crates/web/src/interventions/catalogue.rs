@@ -66,8 +66,7 @@ pub fn relabelled(mut errors: ErrorList, t: Texts) -> ErrorList {
     errors
 }
 
-/// The catalogue form as posted. A field the form does not show (`languages` until it does)
-/// keeps what the entry had.
+/// The catalogue form as posted. A field a client's form does not post keeps what the entry had.
 pub fn input_of(posted: &Posted, kept: Option<&Intervention>) -> InterventionInput {
     let kept_input = kept.map(InterventionInput::from).unwrap_or_default();
     let shown = |name: &str| posted.0.iter().any(|(k, _)| k == name);
@@ -107,6 +106,7 @@ fn posted_of(i: &Intervention) -> Posted {
         ("capacity", input.capacity),
         ("unit_cost_cents", input.unit_cost_cents),
         ("areas", input.areas),
+        ("languages", input.languages),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

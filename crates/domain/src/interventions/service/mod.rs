@@ -3,8 +3,8 @@
 //! commissioners' report (`unmet.rs`), webhook subscriptions (`webhooks.rs`).
 
 // Community networks (issue 20, lifechange branch).
-pub mod community;
 mod catalogue;
+pub mod community;
 mod events;
 mod referrals;
 mod unmet;
