@@ -215,7 +215,7 @@ impl PartnershipStore for Store {
     async fn safety_houses(&self) -> StoreResult<Vec<SafetyHouse>> {
         let sql = "SELECT a.id, a.name, a.kind, a.contact, s.pack, s.persons_per_day, s.triage_cutoff, a.version \
                    FROM safety_house s JOIN agency a ON a.id = s.agency_id ORDER BY a.name";
-        let rows: Vec<(Uuid, String, String, String, String, i64, String, i64)> = self.read_all(sql, &[]).await?;
+        let rows: Vec<SafetyHouseRow> = self.read_all(sql, &[]).await?;
         let mut houses = Vec::with_capacity(rows.len());
         for (id, name, kind, contact, pack, persons_per_day, cutoff, version) in rows {
             let sql = "SELECT agency_id FROM safety_house_agency WHERE safety_house = $1 ORDER BY agency_id";
@@ -275,3 +275,7 @@ impl PartnershipStore for Store {
         Ok(())
     }
 }
+
+/// A Safety House as read: its agency's id, name, kind, contact, then pack, persons per day,
+/// triage cut-off and the agency's version.
+type SafetyHouseRow = (Uuid, String, String, String, String, i64, String, i64);

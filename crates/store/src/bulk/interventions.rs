@@ -92,8 +92,8 @@ impl InterventionBulkSpec {
             areas.push(second);
         }
         let eligibility = Eligibility {
-            min_age: (i % 10 == 0).then_some(18),
-            max_age: (i % 10 == 0).then_some(27),
+            min_age: i.is_multiple_of(10).then_some(18),
+            max_age: i.is_multiple_of(10).then_some(27),
             languages: match i % 12 {
                 0 => vec!["en".into()],
                 1 => vec!["nl".into(), "ar".into()],
@@ -101,7 +101,7 @@ impl InterventionBulkSpec {
             },
             ..Eligibility::default()
         };
-        let format = if i % 4 == 0 {
+        let format = if i.is_multiple_of(4) {
             Format::Group { starts: vec![days(self.today, 1 + random.below(60) as i64)] }
         } else {
             Format::OneToOne
