@@ -15,6 +15,7 @@ mod api_partners;
 mod api_plan;
 mod api_screenings;
 mod authorization;
+mod authorization_matrix;
 mod beyond;
 mod beyond_daily;
 mod cohort_changes;
