@@ -26,6 +26,26 @@ pub struct PersonFile {
     pub grant: Grant,
 }
 
+/// Who works a person's case: each agency that is or was on the team, with the members of
+/// those on it today whose role lets them work with the person.
+#[derive(Debug, Clone)]
+pub struct CaseTeam {
+    pub person: Person,
+    pub agencies: Vec<CaseTeamAgency>,
+}
+
+/// One team entry with its agency and, while it is active, the agency's members who can work
+/// the case (signed-in roles that open the person's file). Members of agencies that left the
+/// team, and disabled members, are not listed: they have no need to be known here.
+#[derive(Debug, Clone)]
+pub struct CaseTeamAgency {
+    pub entry: TeamEntry,
+    pub agency: Option<crate::directory::Agency>,
+    pub added_by: String,
+    pub active: bool,
+    pub members: Vec<crate::directory::Member>,
+}
+
 /// The people use cases, over any store that implements the ports.
 pub struct People<'a, S> {
     pub store: &'a S,
@@ -115,6 +135,38 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
 
     pub async fn view(&self, actor: &Actor, id: PersonId, what: &str) -> ServiceResult<PersonFile> {
         self.view_to(actor, id, Permission::ViewPerson, what).await
+    }
+
+    /// Who works the person's case (see [`CaseTeam`]); the read is authorised like the
+    /// person's page (the team, need-to-know) and audited, a refusal too.
+    pub async fn case_team(&self, actor: &Actor, id: PersonId, what: &str) -> ServiceResult<CaseTeam> {
+        let file = self.view(actor, id, what).await?;
+        let today = self.today();
+        let agencies = self.store.agencies().await?;
+        let members = self.store.members().await?;
+        let works_cases = |m: &crate::directory::Member| {
+            !m.disabled && m.roles.iter().any(|r| r.grants(Permission::ViewPerson).is_some())
+        };
+        let team = file
+            .team
+            .iter()
+            .map(|entry| {
+                let active = entry.is_active(today);
+                let named = file.team_names.iter().find(|n| n.entry == entry.id);
+                CaseTeamAgency {
+                    entry: entry.clone(),
+                    agency: agencies.iter().find(|a| a.id == entry.agency_id).cloned(),
+                    added_by: named.map(|n| n.added_by.clone()).unwrap_or_default(),
+                    active,
+                    members: if active {
+                        members.iter().filter(|m| m.agency_id == entry.agency_id && works_cases(m)).cloned().collect()
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
+            .collect();
+        Ok(CaseTeam { person: file.person, agencies: team })
     }
 
     /// The person's record, opened to do what `permission` allows (e.g. the edit form needs

@@ -113,6 +113,8 @@ pub fn command_name(command: &PlanCommand) -> &'static str {
         PlanCommand::AddAgency { .. } => "add_agency",
         PlanCommand::AddGoal { .. } => "add_goal",
         PlanCommand::RecordGoalAgreement { .. } => "record_goal_agreement",
+        PlanCommand::ReviseGoal { .. } => "revise_goal",
+        PlanCommand::WithdrawGoal { .. } => "withdraw_goal",
         PlanCommand::AddTask { .. } => "add_task",
         PlanCommand::ChangeTaskStatus { .. } => "change_task_status",
         PlanCommand::AddNote { .. } => "add_note",

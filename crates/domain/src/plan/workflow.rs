@@ -63,6 +63,10 @@ pub enum PlanError {
     OpenMeasuresNeedReason { count: usize },
     #[error("say why the person returns to the regular criminal-justice route")]
     ReturnNeedsReason,
+    #[error("say why the goal is changed or taken off the plan")]
+    GoalChangeNeedsReason,
+    #[error("{count} outstanding task(s) serve this goal; finish or cancel them before taking it off the plan")]
+    GoalHasOutstandingTasks { count: usize },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +93,21 @@ pub enum PlanCommand {
     RecordGoalAgreement {
         goal: GoalId,
         agreed_by_person: bool,
+    },
+    /// The goal reworded (or moved to another life domain) with the person: a correction kept
+    /// in the history with its reason, never a silent overwrite.
+    ReviseGoal {
+        goal: GoalId,
+        domain: DomainKey,
+        in_own_words: String,
+        agreed_by_person: bool,
+        reason: String,
+    },
+    /// The goal taken off the plan with its reason; refused while tasks serving it are
+    /// outstanding. Finished tasks that served it stay, no longer linked to a goal.
+    WithdrawGoal {
+        goal: GoalId,
+        reason: String,
     },
     AddTask {
         task: TaskId,
@@ -141,6 +160,8 @@ pub enum PlanCommandKind {
     AddAgency,
     AddGoal,
     RecordGoalAgreement,
+    ReviseGoal,
+    WithdrawGoal,
     AddTask,
     ChangeTaskStatus,
     AddNote,
@@ -185,6 +206,8 @@ impl PlanCommand {
             Self::AddAgency { .. } => K::AddAgency,
             Self::AddGoal { .. } => K::AddGoal,
             Self::RecordGoalAgreement { .. } => K::RecordGoalAgreement,
+            Self::ReviseGoal { .. } => K::ReviseGoal,
+            Self::WithdrawGoal { .. } => K::WithdrawGoal,
             Self::AddTask { .. } => K::AddTask,
             Self::ChangeTaskStatus { .. } => K::ChangeTaskStatus,
             Self::AddNote { .. } => K::AddNote,
@@ -354,6 +377,28 @@ impl Plan {
             PlanCommand::RecordGoalAgreement { goal, agreed_by_person } => {
                 let found = self.goals.iter_mut().find(|g| g.id == goal).ok_or(PlanError::UnknownGoal(goal))?;
                 found.agreed_by_person = agreed_by_person;
+            }
+            PlanCommand::ReviseGoal { goal, domain, in_own_words, agreed_by_person, reason } => {
+                if context.screening.domain(domain.as_str()).is_none() {
+                    return Err(PlanError::UnknownDomain(domain));
+                }
+                let in_own_words = required_text(&in_own_words, PlanError::EmptyGoal)?;
+                required_text(&reason, PlanError::GoalChangeNeedsReason)?;
+                let found = self.goals.iter_mut().find(|g| g.id == goal).ok_or(PlanError::UnknownGoal(goal))?;
+                *found = Goal { id: goal, domain, in_own_words, agreed_by_person };
+            }
+            PlanCommand::WithdrawGoal { goal, reason } => {
+                required_text(&reason, PlanError::GoalChangeNeedsReason)?;
+                let at = self.goals.iter().position(|g| g.id == goal).ok_or(PlanError::UnknownGoal(goal))?;
+                let outstanding =
+                    self.tasks.iter().filter(|t| t.goal == Some(goal) && t.status.is_outstanding()).count();
+                if outstanding > 0 {
+                    return Err(PlanError::GoalHasOutstandingTasks { count: outstanding });
+                }
+                self.goals.remove(at);
+                for task in self.tasks.iter_mut().filter(|t| t.goal == Some(goal)) {
+                    task.goal = None;
+                }
             }
             add @ PlanCommand::AddTask { .. } => effects.push(self.add_task(add)?),
             PlanCommand::ChangeTaskStatus { task, status } => {

@@ -326,3 +326,49 @@ fn restricted_entries_name_only_team_agencies_and_keep_their_owner() {
     let municipality_view = plan_view_for(&plan, agency(MUNICIPALITY)).unwrap();
     assert_eq!((municipality_view.tasks.len(), municipality_view.notes.len()), (1, 0));
 }
+
+#[test]
+fn a_goal_is_revised_or_withdrawn_only_with_a_reason() {
+    let serving = |n: u128, goal: u128| match add_task(n, MUNICIPALITY, start()) {
+        PlanCommand::AddTask { task, description, kind, owner, owner_member, due, restriction, .. } => {
+            PlanCommand::AddTask {
+                task,
+                description,
+                kind,
+                owner,
+                owner_member,
+                goal: Some(goal_id(goal)),
+                due,
+                restriction,
+            }
+        }
+        other => other,
+    };
+    let plan =
+        run(draft(1), vec![add_goal(1, "housing"), add_goal(2, "housing"), serving(1, 1), serving(2, 2)], start());
+    let revise = |reason: &str| PlanCommand::ReviseGoal {
+        goal: goal_id(1),
+        domain: DomainKey::new("housing"),
+        in_own_words: "A room near my work".into(),
+        agreed_by_person: false,
+        reason: reason.into(),
+    };
+    assert_eq!(try_apply(plan.clone(), revise(" ")).unwrap_err(), PlanError::GoalChangeNeedsReason);
+    let (plan, effects) = try_apply(plan, revise("found work elsewhere")).unwrap();
+    assert!(effects.is_empty());
+    assert_eq!((plan.goals[0].in_own_words.as_str(), plan.goals[0].agreed_by_person), ("A room near my work", false));
+
+    // Withdrawn only once the tasks serving it are finished; they stay, without the goal.
+    let withdraw = |reason: &str| PlanCommand::WithdrawGoal { goal: goal_id(2), reason: reason.into() };
+    assert_eq!(try_apply(plan.clone(), withdraw("")).unwrap_err(), PlanError::GoalChangeNeedsReason);
+    assert_eq!(
+        try_apply(plan.clone(), withdraw("written twice")).unwrap_err(),
+        PlanError::GoalHasOutstandingTasks { count: 1 }
+    );
+    let done = PlanCommand::ChangeTaskStatus { task: task_id(2), status: TaskStatus::Done };
+    let (plan, _) = try_apply(plan, done).unwrap();
+    let (plan, _) = try_apply(plan, withdraw("written twice")).unwrap();
+    assert_eq!(plan.goals.iter().map(|g| g.id).collect::<Vec<_>>(), vec![goal_id(1)]);
+    assert_eq!((plan.task(task_id(2)).unwrap().goal, plan.task(task_id(1)).unwrap().goal), (None, Some(goal_id(1))));
+    assert_eq!(try_apply(plan, withdraw("again")).unwrap_err(), PlanError::UnknownGoal(goal_id(2)));
+}

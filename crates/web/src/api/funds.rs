@@ -45,12 +45,12 @@ pub fn routes() -> Router<AppState> {
 )]
 pub struct FundsApiDoc;
 
-fn fund_id(raw: &str) -> Result<FundId, crate::error::WebError> {
+pub(super) fn fund_id(raw: &str) -> Result<FundId, crate::error::WebError> {
     uuid::Uuid::parse_str(raw.trim()).map(FundId).map_err(|_| crate::error::WebError::NotFound)
 }
 
 /// The ledger's refusals: an id reused for another request is a 409, the rest 422 with the field.
-fn fund_refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> super::problem::ApiError + '_ {
+pub(super) fn fund_refused(context: &RequestContext) -> impl FnOnce(ServiceError) -> super::problem::ApiError + '_ {
     move |error| {
         let response = match (error.rule::<FundError>(), error.field_errors()) {
             (Some(FundError::IdReused), _) => problem(
@@ -134,7 +134,7 @@ pub struct TransferDto {
     by: String,
 }
 
-fn transfer_dto(t: &Transfer) -> TransferDto {
+pub(super) fn transfer_dto(t: &Transfer) -> TransferDto {
     TransferDto {
         id: t.id.to_string(),
         fund_id: t.fund.to_string(),

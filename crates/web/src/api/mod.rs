@@ -37,6 +37,16 @@ mod public_value;
 mod cohorts;
 mod groups;
 mod meeting_writes;
+// Issue 18, the whole API (apiplan): the plan's writes and weekly review, the case team, the
+// "to screen" list, proposals of the mayor's measures, resolving fund commitments, and the
+// evidence pages' tables.
+mod evidence_reports;
+mod fund_commitments;
+mod measure_proposals;
+mod plan_review;
+mod plan_writes;
+mod team;
+mod to_screen;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -76,6 +86,14 @@ pub fn routes() -> Router<AppState> {
         .merge(meeting_writes::routes())
         .merge(groups::routes())
         .merge(cohorts::routes())
+        // Issue 18, the whole API (apiplan).
+        .merge(plan_writes::routes())
+        .merge(plan_review::routes())
+        .merge(team::routes())
+        .merge(to_screen::routes())
+        .merge(measure_proposals::routes())
+        .merge(fund_commitments::routes())
+        .merge(evidence_reports::routes())
 }
 
 #[derive(OpenApi)]
@@ -118,5 +136,13 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(meeting_writes::MeetingWritesApiDoc::openapi());
     doc.merge(groups::GroupsApiDoc::openapi());
     doc.merge(cohorts::CohortsApiDoc::openapi());
+    // Issue 18, the whole API (apiplan).
+    doc.merge(plan_writes::PlanWritesApiDoc::openapi());
+    doc.merge(plan_review::PlanReviewApiDoc::openapi());
+    doc.merge(team::TeamApiDoc::openapi());
+    doc.merge(to_screen::ToScreenApiDoc::openapi());
+    doc.merge(measure_proposals::MeasureProposalsApiDoc::openapi());
+    doc.merge(fund_commitments::FundCommitmentsApiDoc::openapi());
+    doc.merge(evidence_reports::EvidenceReportsApiDoc::openapi());
     Json(doc)
 }

@@ -60,12 +60,13 @@ fn restricted_to(restriction: &Restriction) -> Vec<String> {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "29e1a3b5-0d2f-4b4c-8e8a-9f1b3c5d7e0a", "domain": "housing", "in_own_words": "A room of my own where I can sleep", "agreed_by_person": true}))]
 pub struct GoalDto {
-    id: String,
+    pub(super) id: String,
     /// The life domain's key, e.g. `housing`.
-    domain: String,
-    in_own_words: String,
-    agreed_by_person: bool,
+    pub(super) domain: String,
+    pub(super) in_own_words: String,
+    pub(super) agreed_by_person: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -86,7 +87,7 @@ pub struct TaskDto {
     restricted_to: Vec<String>,
 }
 
-fn task_dto(task: &Task) -> TaskDto {
+pub(super) fn task_dto(task: &Task) -> TaskDto {
     TaskDto {
         id: task.id.to_string(),
         description: task.description.clone(),
@@ -140,6 +141,7 @@ pub struct MeasureDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(example = json!({"id": "3af2b4c6-1e3a-4c5d-9f9b-0a2c4d6e8f1b", "status": "draft", "version": 1, "started_on": "2026-12-07", "activated_on": null, "re_evaluation_on": null, "goals": [], "tasks": [], "notes": [], "measures": []}))]
 pub struct PlanDto {
     id: String,
     /// `draft`, `active`, `under_re_evaluation`, `continued`, `closed` or `returned`.
@@ -154,7 +156,7 @@ pub struct PlanDto {
     measures: Vec<MeasureDto>,
 }
 
-fn plan_dto(plan: &Plan, version: i64) -> PlanDto {
+pub(super) fn plan_dto(plan: &Plan, version: i64) -> PlanDto {
     PlanDto {
         id: plan.id.to_string(),
         status: plan_status_code(&plan.status),

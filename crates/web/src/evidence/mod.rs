@@ -56,21 +56,21 @@ fn require_aggregates(member: &crate::auth::SignedIn) -> Result<(), WebError> {
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct MeasureQuery {
-    group_by: String,
-    as_of: String,
+pub(crate) struct MeasureQuery {
+    pub(crate) group_by: String,
+    pub(crate) as_of: String,
 }
 
-struct Measure {
-    group_by: GroupBy,
-    group_by_code: &'static str,
-    as_of: Day,
+pub(crate) struct Measure {
+    pub(crate) group_by: GroupBy,
+    pub(crate) group_by_code: &'static str,
+    pub(crate) as_of: Day,
 }
 
 const GROUPINGS: [&str; 5] = ["group", "kind", "area", "sex", "none"];
 
 impl MeasureQuery {
-    fn parse(&self, state: &AppState) -> Result<Measure, WebError> {
+    pub(crate) fn parse(&self, state: &AppState) -> Result<Measure, WebError> {
         let code = if self.group_by.is_empty() { "group" } else { self.group_by.as_str() };
         let group_by_code = GROUPINGS
             .into_iter()
@@ -86,12 +86,12 @@ impl MeasureQuery {
         Ok(Measure { group_by, group_by_code, as_of })
     }
 
-    fn definition(m: &Measure) -> Definition {
+    pub(crate) fn definition(m: &Measure) -> Definition {
         Definition::default_as_of(m.as_of)
     }
 }
 
-async fn extract(state: &AppState) -> Result<std::sync::Arc<Dataset>, WebError> {
+pub(crate) async fn extract(state: &AppState) -> Result<std::sync::Arc<Dataset>, WebError> {
     state.evidence().extract().await.map_err(|e| WebError::internal(e.to_string()))
 }
 
@@ -325,7 +325,7 @@ async fn reoffending_page(
     ok(&page)
 }
 
-fn csv_response(table: &Table, name: &str) -> Result<Response, WebError> {
+pub(crate) fn csv_response(table: &Table, name: &str) -> Result<Response, WebError> {
     let mut bytes = Vec::new();
     table.write_csv(&mut bytes).map_err(|e| WebError::internal(e.to_string()))?;
     Ok((
@@ -373,7 +373,12 @@ async fn survival_csv(
 
 /// The extract with each index event's group replaced by whether the person was in the
 /// cohort on the index date (so the measure compares members with non-members).
-fn by_cohort(data: &Dataset, rules: &[evidence::rules::NamedRule], rule: &str, t: &Texts) -> Result<Dataset, WebError> {
+pub(crate) fn by_cohort(
+    data: &Dataset,
+    rules: &[evidence::rules::NamedRule],
+    rule: &str,
+    t: &Texts,
+) -> Result<Dataset, WebError> {
     let named = evidence::rules::known_rules(rules).into_iter().find(|r| r.name == rule).ok_or(WebError::NotFound)?;
     let expr = evidence::rules::parse(&named.expression).map_err(|e| WebError::internal(e.to_string()))?;
     let compiled = evidence::rules::CompiledRule::compile(&expr, data);

@@ -75,7 +75,7 @@ pub(super) async fn propose(
 ) -> Result<Response, WebError> {
     change(&state, &me, &context, id, posted, async |m, actor, p| {
         let input = ProposalInput { measure: p.get("measure_kind"), reason: p.get("reason") };
-        m.propose(actor, id, &input).await
+        m.propose(actor, id, &input).await.map(drop)
     })
     .await
 }
@@ -88,7 +88,7 @@ pub(super) async fn answer(
 ) -> Result<Response, WebError> {
     change(&state, &me, &context, id, posted, async |m, actor, p| {
         let input = AnswerInput { proposal: p.get("proposal"), outcome: p.get("outcome"), reason: p.get("reason") };
-        m.answer_proposal(actor, id, &input).await
+        m.answer_proposal(actor, id, &input).await.map(drop)
     })
     .await
 }

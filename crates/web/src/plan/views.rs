@@ -162,7 +162,7 @@ pub fn plan_status_key(status: &PlanStatus) -> &'static str {
 pub fn event_key(kind: &str) -> &'static str {
     match kind {
         "drafted" => "plan.event.drafted",
-        "add_goal" | "record_goal_agreement" => "plan.event.goal",
+        "add_goal" | "record_goal_agreement" | "revise_goal" | "withdraw_goal" => "plan.event.goal",
         "add_task" => "plan.event.task",
         "change_task_status" => "plan.event.task_status",
         "add_note" => "plan.event.note",
@@ -305,7 +305,15 @@ pub fn change_lines(changes: &[PlanChange], t: Texts) -> Vec<String> {
     let count = |wanted: fn(&PlanChange) -> usize| changes.iter().map(wanted).sum::<usize>();
     let status = count(|c| usize::from(matches!(c, PlanChange::StatusChanged { .. })));
     let agencies = count(|c| usize::from(matches!(c, PlanChange::AgencyJoined(_))));
-    let goals = count(|c| usize::from(matches!(c, PlanChange::GoalAdded(_) | PlanChange::GoalAgreementChanged { .. })));
+    let goals = count(|c| {
+        usize::from(matches!(
+            c,
+            PlanChange::GoalAdded(_)
+                | PlanChange::GoalAgreementChanged { .. }
+                | PlanChange::GoalRevised(_)
+                | PlanChange::GoalWithdrawn(_)
+        ))
+    });
     let tasks = count(|c| usize::from(matches!(c, PlanChange::TaskAdded(_))));
     let statuses = count(|c| usize::from(matches!(c, PlanChange::TaskStatusChanged { .. })));
     let notes = count(|c| if let PlanChange::NotesAdded(n) = c { *n } else { 0 });

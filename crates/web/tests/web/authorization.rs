@@ -115,6 +115,9 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{agency}", "01900000-0000-7000-8000-00000000000c")
         .replace("{house}", "01900000-0000-7000-8000-00000000000d")
         .replace("{session}", "0123456789abcdef")
+        // Issue 18, the whole API (apiplan).
+        .replace("{goal}", "01900000-0000-7000-8000-00000000000e")
+        .replace("{proposal}", "01900000-0000-7000-8000-00000000000f")
 }
 
 #[test]

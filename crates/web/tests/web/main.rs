@@ -13,6 +13,8 @@ mod api_measures;
 mod api_meetings;
 mod api_partners;
 mod api_plan;
+// Issue 18, the whole API (apiplan): the plan walked from draft to re-evaluation.
+mod api_plan_walk;
 mod api_screenings;
 mod authorization;
 mod authorization_matrix;

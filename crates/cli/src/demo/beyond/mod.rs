@@ -410,6 +410,17 @@ async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<
         .restricted_note("ggz", person, "Leverwaarden verhoogd; huisarts ingelicht (alleen GGZ en Veiligheidshuis)")
         .await?;
     seeder.note("gemeente", person, "Aanmelding maatschappelijke opvang; kamer via Leger des Heils in beeld").await?;
+    // His housing goal reworded with him, with the reason; the history keeps the first words.
+    let file = seeder.plans().view(seeder.actor("procesregisseur"), person, "demo").await;
+    let housing = file.ok().and_then(|f| f.plan).and_then(|p| p.plan.goals.first().map(|g| g.id.0.to_string()));
+    let revise = PlanAction::ReviseGoal {
+        goal: housing.unwrap_or_default(),
+        domain: "housing".into(),
+        in_own_words: "Eerst een plek in de opvang, daarna een eigen kamer waar ik rustig kan slapen".into(),
+        agreed_by_person: true,
+        reason: "Samen met Gerrit herschreven: eerst opvang, dan zelfstandig".into(),
+    };
+    seeder.change("procesregisseur", person, revise).await?;
     Ok(person)
 }
 

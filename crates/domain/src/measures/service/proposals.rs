@@ -40,7 +40,13 @@ pub struct AnswerInput {
 
 impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> {
     /// Proposes a mayor's measure on `person`; the municipality must be on the team to hear it.
-    pub async fn propose(&self, actor: &Actor, person: PersonId, input: &ProposalInput) -> ServiceResult<()> {
+    /// Gives back the proposal as saved (version 1).
+    pub async fn propose(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        input: &ProposalInput,
+    ) -> ServiceResult<MeasureProposal> {
         let what = "mayor's measure: propose";
         let found = self.authorise(actor, person, Permission::ProposeMayorMeasure, what).await?;
         let mut errors = ValidationErrors::default();
@@ -88,11 +94,18 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         .with("measure", measure.code())
         .with("reason", &proposal.reason);
         let audit = self.audited(actor, &[(&found, AuditAction::Create)], what);
-        self.save(actor, &proposal, 1, "propose", audit, &[event]).await
+        self.save(actor, &proposal, 1, "propose", audit, &[event]).await?;
+        Ok(proposal)
     }
 
     /// The municipality answers a proposal: imposed (after imposing it), or declined with a reason.
-    pub async fn answer_proposal(&self, actor: &Actor, person: PersonId, input: &AnswerInput) -> ServiceResult<()> {
+    /// Gives back the answered proposal and its version.
+    pub async fn answer_proposal(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        input: &AnswerInput,
+    ) -> ServiceResult<Stored<MeasureProposal>> {
         let what = "mayor's measure: answer proposal";
         let found = self.authorise(actor, person, Permission::DecideMayorMeasure, what).await?;
         let stored: Stored<MeasureProposal> = self.load_for(&input.proposal, person, "proposal").await?;
@@ -108,6 +121,8 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         }
         let answered = stored.value.answer(outcome, &note, actor.member_id, self.now()).map_err(refused)?;
         let audit = self.audited(actor, &[(&found, AuditAction::Update)], what);
-        self.save(actor, &answered, stored.version + 1, "answer", audit, &[]).await
+        let version = stored.version + 1;
+        self.save(actor, &answered, version, "answer", audit, &[]).await?;
+        Ok(Stored { value: answered, version })
     }
 }

@@ -16,12 +16,25 @@ pub fn re_evaluation_date(from: Date, rules: &PlanRules) -> Date {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum PlanChange {
-    StatusChanged { from: &'static str, to: &'static str },
+    StatusChanged {
+        from: &'static str,
+        to: &'static str,
+    },
     AgencyJoined(AgencyId),
     GoalAdded(GoalId),
-    GoalAgreementChanged { goal: GoalId, agreed_by_person: bool },
+    GoalAgreementChanged {
+        goal: GoalId,
+        agreed_by_person: bool,
+    },
+    /// Reworded or moved to another life domain.
+    GoalRevised(GoalId),
+    GoalWithdrawn(GoalId),
     TaskAdded(TaskId),
-    TaskStatusChanged { task: TaskId, from: &'static str, to: &'static str },
+    TaskStatusChanged {
+        task: TaskId,
+        from: &'static str,
+        to: &'static str,
+    },
     NotesAdded(usize),
     MeasureLinked(ObligationRef),
     MeasureEnded(ObligationRef),
@@ -53,10 +66,16 @@ pub fn changes_since(previous: Option<&Plan>, current: &Plan) -> Vec<PlanChange>
     for goal in &current.goals {
         match previous.goals.iter().find(|g| g.id == goal.id) {
             None => changes.push(PlanChange::GoalAdded(goal.id)),
+            Some(before) if before.in_own_words != goal.in_own_words || before.domain != goal.domain => {
+                changes.push(PlanChange::GoalRevised(goal.id))
+            }
             Some(before) if before.agreed_by_person != goal.agreed_by_person => changes
                 .push(PlanChange::GoalAgreementChanged { goal: goal.id, agreed_by_person: goal.agreed_by_person }),
             Some(_) => {}
         }
+    }
+    for goal in previous.goals.iter().filter(|g| !current.goals.iter().any(|now| now.id == g.id)) {
+        changes.push(PlanChange::GoalWithdrawn(goal.id));
     }
     for task in &current.tasks {
         match previous.task(task.id) {

@@ -112,3 +112,13 @@ fn the_weekly_review_lists_running_plans_needing_attention_first() {
     let near_year_end = weekly_review([(Some(&quiet), &quiet)], date(2027, 3, 1), &PACK.plan);
     assert!(near_year_end[0].re_evaluation_due);
 }
+
+#[test]
+fn revised_and_withdrawn_goals_are_changes_of_the_week() {
+    let before = active(1);
+    let mut after = before.clone();
+    after.goals[0].in_own_words = "A room near my work".into();
+    assert_eq!(changes_since(Some(&before), &after), vec![PlanChange::GoalRevised(goal_id(1))]);
+    after.goals.clear();
+    assert_eq!(changes_since(Some(&before), &after), vec![PlanChange::GoalWithdrawn(goal_id(1))]);
+}

@@ -7,7 +7,7 @@ use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, TaskId, new_v7};
 use crate::jurisdiction::DomainKey;
 use crate::plan::{MeasureKind, Outcome, PlanCommand, PlanError, PlanStatus, TaskKind, TaskStatus};
 use crate::service::{ServiceError, ServiceResult};
-use crate::validation::{FieldError, ValidationErrors};
+use crate::validation::{FieldError, TextLimit, ValidationErrors, limited_text};
 use jiff::Timestamp;
 
 /// The catalogue key and form field for a plan rule that refused a change.
@@ -40,6 +40,10 @@ pub fn plan_field_error(error: &PlanError) -> FieldError {
             FieldError::new("open_measures_reason", "error.plan.open_measures").with("count", count)
         }
         PlanError::ReturnNeedsReason => FieldError::new("reason", "error.plan.return_reason"),
+        PlanError::GoalChangeNeedsReason => FieldError::new("reason", "error.plan.goal_change_reason"),
+        PlanError::GoalHasOutstandingTasks { count } => {
+            FieldError::new("goal", "error.plan.goal_has_tasks").with("count", count)
+        }
     }
 }
 
@@ -55,6 +59,19 @@ pub enum PlanAction {
     GoalAgreement {
         goal: String,
         agreed_by_person: bool,
+    },
+    /// The goal reworded with the person (a correction, with its reason).
+    ReviseGoal {
+        goal: String,
+        domain: String,
+        in_own_words: String,
+        agreed_by_person: bool,
+        reason: String,
+    },
+    /// The goal taken off the plan, with its reason.
+    WithdrawGoal {
+        goal: String,
+        reason: String,
     },
     AddTask {
         description: String,
@@ -112,6 +129,8 @@ impl PlanAction {
         match self {
             PlanAction::AddGoal { .. } => "plan: add goal",
             PlanAction::GoalAgreement { .. } => "plan: goal agreement",
+            PlanAction::ReviseGoal { .. } => "plan: revise goal",
+            PlanAction::WithdrawGoal { .. } => "plan: withdraw goal",
             PlanAction::AddTask { restricted_to, .. } if restricted_to.iter().any(|a| !a.trim().is_empty()) => {
                 "plan: add task restricted to some agencies"
             }
@@ -225,6 +244,23 @@ impl PlanAction {
             PlanAction::GoalAgreement { goal, agreed_by_person } => {
                 take(&mut errors, parse_uuid("goal", goal, "error.plan.unknown_goal"))
                     .map(|goal| PlanCommand::RecordGoalAgreement { goal, agreed_by_person: *agreed_by_person })
+            }
+            PlanAction::ReviseGoal { goal, domain, in_own_words, agreed_by_person, reason } => {
+                let goal = take(&mut errors, parse_uuid("goal", goal, "error.plan.unknown_goal"));
+                let in_own_words = limited_text(&mut errors, "in_own_words", in_own_words, TextLimit::Text);
+                let reason = limited_text(&mut errors, "reason", reason, TextLimit::Text);
+                goal.map(|goal| PlanCommand::ReviseGoal {
+                    goal,
+                    domain: DomainKey::new(domain.trim()),
+                    in_own_words,
+                    agreed_by_person: *agreed_by_person,
+                    reason,
+                })
+            }
+            PlanAction::WithdrawGoal { goal, reason } => {
+                let goal = take(&mut errors, parse_uuid("goal", goal, "error.plan.unknown_goal"));
+                let reason = limited_text(&mut errors, "reason", reason, TextLimit::Text);
+                goal.map(|goal| PlanCommand::WithdrawGoal { goal, reason })
             }
             PlanAction::AddTask { description, kind, owner, owner_member, goal, due, restricted_to } => {
                 let kind = take(
