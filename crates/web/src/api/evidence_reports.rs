@@ -4,13 +4,13 @@
 //! CSV the pages offer. Aggregates only, after disclosure control (cells under 10 suppressed as
 //! `[c]`), for roles that may see aggregates.
 
-use super::problem::{ApiResult, Problem, unprocessable};
+use super::problem::{ApiError, ApiResult, Problem, unprocessable};
 use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
 use crate::evidence::{EVERY_DAYS, Measure, MeasureQuery, by_cohort, csv_response, extract};
 use axum::extract::{Path, Query, State};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::access::Permission;
@@ -92,13 +92,13 @@ pub struct ReoffendingDto {
 }
 
 /// The rates and survival tables of `data` grouped `by`, as JSON or as the asked CSV.
-fn answer(data: &Dataset, m: &Measure, by: GroupBy, query: &ReportQuery, cohort: Option<String>) -> ApiResult {
+fn answer(data: &Dataset, m: &Measure, by: GroupBy, query: &ReportQuery, cohort: Option<String>) -> Response {
     let definition = MeasureQuery::definition(m);
     let rates = evidence::reoffending::reoffending(data, definition, by).disclosed_table(DEFAULT_MIN_CELL);
     let times = evidence::survival::survival_times(data, definition, by);
     let survival = evidence::survival::curves_table(&evidence::survival::curves(&times), EVERY_DAYS, DEFAULT_MIN_CELL);
     match (query.format.trim(), query.table.trim()) {
-        ("" | "json", _) => Ok(Json(ReoffendingDto {
+        ("" | "json", _) => Json(ReoffendingDto {
             as_of: format_day(m.as_of),
             group_by: if cohort.is_some() { "group" } else { m.group_by_code },
             follow_up_months: definition.follow_up_months,
@@ -107,21 +107,24 @@ fn answer(data: &Dataset, m: &Measure, by: GroupBy, query: &ReportQuery, cohort:
             rates: table_dto(&rates),
             survival: table_dto(&survival),
         })
-        .into_response()),
-        ("csv", "" | "rates") => Ok(csv_response(&rates, "reoffending.csv")?),
-        ("csv", "survival") => Ok(csv_response(&survival, "survival.csv")?),
-        ("csv", _) => Ok(unprocessable("table must be rates or survival")),
-        _ => Ok(unprocessable("format must be json or csv")),
+        .into_response(),
+        ("csv", "" | "rates") => csv_response(&rates, "reoffending.csv").unwrap_or_else(IntoResponse::into_response),
+        ("csv", "survival") => csv_response(&survival, "survival.csv").unwrap_or_else(IntoResponse::into_response),
+        ("csv", _) => unprocessable("table must be rates or survival"),
+        _ => unprocessable("format must be json or csv"),
     }
 }
 
 /// The measure asked for; a grouping or date that does not read is a 422.
-fn measure(state: &AppState, query: &ReportQuery) -> Result<Measure, ApiResult> {
-    let asked = MeasureQuery { group_by: query.group_by.clone(), as_of: query.as_of.clone() };
-    match asked.parse(state) {
-        Ok(m) => Ok(m),
-        Err(WebError::BadRequest(why)) => Err(Ok(unprocessable(why))),
-        Err(other) => Err(Err(other.into())),
+fn measure(state: &AppState, query: &ReportQuery) -> Result<Measure, WebError> {
+    MeasureQuery { group_by: query.group_by.clone(), as_of: query.as_of.clone() }.parse(state)
+}
+
+/// A measure that does not read is input to fix (422), as everywhere in the API.
+fn unreadable(error: WebError) -> ApiError {
+    match error {
+        WebError::BadRequest(why) => ApiError::Problem(unprocessable(why)),
+        other => other.into(),
     }
 }
 
@@ -137,12 +140,9 @@ async fn reoffending(
     Query(query): Query<ReportQuery>,
 ) -> ApiResult {
     domain::service::require(&me.actor, Permission::ViewAggregates)?;
-    let m = match measure(&state, &query) {
-        Ok(m) => m,
-        Err(answer) => return answer,
-    };
+    let m = measure(&state, &query).map_err(unreadable)?;
     let data = extract(&state).await?;
-    answer(&data, &m, m.group_by, &query, None)
+    Ok(answer(&data, &m, m.group_by, &query, None))
 }
 
 /// Proven reoffending of a cohort rule's members against everyone else, with survival.
@@ -160,10 +160,7 @@ async fn cohort_reoffending(
     Query(query): Query<ReportQuery>,
 ) -> ApiResult {
     domain::service::require(&me.actor, Permission::ViewAggregates)?;
-    let m = match measure(&state, &query) {
-        Ok(m) => m,
-        Err(answer) => return answer,
-    };
+    let m = measure(&state, &query).map_err(unreadable)?;
     let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
-    answer(&data, &m, GroupBy::Group, &query, Some(rule))
+    Ok(answer(&data, &m, GroupBy::Group, &query, Some(rule)))
 }
