@@ -1,8 +1,9 @@
 //! Changing what administration made, from the command line: `desist agency edit|delete`,
 //! `desist member edit|sessions|revoke-session` (also `desist user …`), `desist location edit`,
 //! `desist safety-house edit`. A change comes from flags, from a TOML file (`--from FILE`,
-//! the fields named as in the API: `name = "…"`, `roles = ["police_officer"]`, `agencies =
-//! ["Politie Utrecht"]` by name), or both (flags win). Whatever is wrong with a file is
+//! read as the domain's change, the same type the pages and the API fill: `name = "…"`,
+//! `roles = ["police_officer"]`, `agencies = ["Politie Utrecht"]` by name), or both (flags
+//! win). Whatever is wrong with a file is
 //! answered as `FILE:LINE:COLUMN: what`, at the field it is about, so a scripted install can
 //! be fixed where it broke. The same audited use cases as the pages and the API, as the console.
 
@@ -15,7 +16,6 @@ use domain::directory::DirectoryStore;
 use domain::ids::AgencyId;
 use domain::partnership::{AgencyChange, LocationChange, MemberChange, SafetyHouseChange, console_operator};
 use domain::service::ServiceError;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -28,7 +28,7 @@ use web::i18n::{Lang, Texts};
 struct ChangeFile {
     path: PathBuf,
     text: String,
-    spans: BTreeMap<&'static str, Range<usize>>,
+    spans: BTreeMap<String, Range<usize>>,
 }
 
 impl ChangeFile {
@@ -63,27 +63,31 @@ impl ChangeFile {
     }
 }
 
-/// Reads a change file as `T`; TOML that does not parse, or a field `T` does not have, is
-/// answered at its place.
+/// Reads a change file as the domain's change `T` — the one the pages fill from a form and
+/// the API from JSON — remembering where each field's value is; TOML that does not parse, or
+/// a field `T` does not have, is answered at its place.
 fn read_file<T: DeserializeOwned>(path: &Path) -> anyhow::Result<(T, ChangeFile)> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let file = ChangeFile { path: path.to_owned(), text, spans: BTreeMap::new() };
-    let parsed: T = toml::from_str(&file.text).map_err(|e| {
+    let mut file = ChangeFile { path: path.to_owned(), text, spans: BTreeMap::new() };
+    let at_place = |e: toml::de::Error| {
         let message = e.message().trim().to_owned();
         match e.span() {
             Some(span) => anyhow!("{}: {message}", file.at(span.start)),
             None => anyhow!("{}: {message}", file.path.display()),
         }
-    })?;
+    };
+    let parsed: T = toml::from_str(&file.text).map_err(at_place)?;
+    let fields: BTreeMap<String, Spanned<toml::Value>> = toml::from_str(&file.text).map_err(at_place)?;
+    file.spans = fields.into_iter().map(|(field, value)| (field, value.span())).collect();
     Ok((parsed, file))
 }
 
-/// A file's field: its value, its place remembered.
-fn take<T>(file: &mut ChangeFile, field: &'static str, value: Option<Spanned<T>>) -> Option<T> {
-    value.map(|v| {
-        file.spans.insert(field, v.span());
-        v.into_inner()
-    })
+/// The change in the file at `path` (or an empty one), with the file for placing what is wrong.
+fn change_from<T: DeserializeOwned + Default>(path: &Option<PathBuf>) -> anyhow::Result<(T, Option<ChangeFile>)> {
+    match path {
+        Some(path) => read_file(path).map(|(change, file)| (change, Some(file))),
+        None => Ok((T::default(), None)),
+    }
 }
 
 /// Agency names (or ids) as ids; an unknown one named, at its place in the file if it is there.
@@ -128,15 +132,6 @@ fn refused(file: &Option<ChangeFile>) -> impl FnOnce(ServiceError) -> anyhow::Er
 
 // --- agencies ---
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct AgencyFile {
-    name: Option<Spanned<String>>,
-    kind: Option<Spanned<String>>,
-    contact: Option<Spanned<String>>,
-    version: Option<Spanned<i64>>,
-}
-
 #[derive(Args)]
 pub struct AgencyEditArgs {
     /// The agency's name as it is now (or its id).
@@ -158,18 +153,7 @@ pub struct AgencyEditArgs {
 pub async fn edit_agency(args: AgencyEditArgs, config: &Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
     let store = open_store(config).await?;
     let id = agency_named(&store, &args.agency).await?;
-    let mut change = AgencyChange::default();
-    let file = match &args.from {
-        Some(path) => {
-            let (read, mut file) = read_file::<AgencyFile>(path)?;
-            change.name = take(&mut file, "name", read.name);
-            change.kind = take(&mut file, "kind", read.kind);
-            change.contact = take(&mut file, "contact", read.contact);
-            change.version = take(&mut file, "version", read.version);
-            Some(file)
-        }
-        None => None,
-    };
+    let (mut change, file) = change_from::<AgencyChange>(&args.from)?;
     change.name = args.name.or(change.name);
     change.kind = args.kind.or(change.kind);
     change.contact = args.contact.or(change.contact);
@@ -196,14 +180,6 @@ pub async fn delete_agency(name: String, config: &Config, clock: &dyn domain::Cl
 
 // --- members ---
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct MemberFile {
-    name: Option<Spanned<String>>,
-    roles: Option<Spanned<Vec<String>>>,
-    version: Option<Spanned<i64>>,
-}
-
 #[derive(Args)]
 pub struct MemberEditArgs {
     username: String,
@@ -224,17 +200,7 @@ pub struct MemberEditArgs {
 pub async fn edit_member(args: MemberEditArgs, config: &Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
     let store = open_store(config).await?;
     let id = crate::users::member_named(&store, &args.username).await?;
-    let mut change = MemberChange::default();
-    let file = match &args.from {
-        Some(path) => {
-            let (read, mut file) = read_file::<MemberFile>(path)?;
-            change.name = take(&mut file, "name", read.name);
-            change.roles = take(&mut file, "roles", read.roles);
-            change.version = take(&mut file, "version", read.version);
-            Some(file)
-        }
-        None => None,
-    };
+    let (mut change, file) = change_from::<MemberChange>(&args.from)?;
     change.name = args.name.or(change.name);
     change.roles = args.roles.or(change.roles);
     change.version = args.version.or(change.version);
@@ -288,16 +254,6 @@ fn joined_and_left(now: &[String], add: Vec<String>, remove: &[String]) -> Vec<S
     list
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct LocationFile {
-    name: Option<Spanned<String>>,
-    pack: Option<Spanned<String>>,
-    time_zone: Option<Spanned<String>>,
-    agencies: Option<Spanned<Vec<String>>>,
-    version: Option<Spanned<i64>>,
-}
-
 #[derive(Args)]
 pub struct LocationEditArgs {
     /// The location's code (see `desist location list`).
@@ -331,18 +287,10 @@ pub async fn edit_location(args: LocationEditArgs, config: &Config, clock: &dyn 
         ServiceError::NotFound => anyhow!("no location with the code {:?} (see `desist location list`)", args.code),
         other => explain(other),
     })?;
-    let mut change = LocationChange::default();
-    let mut file = None;
-    if let Some(path) = &args.from {
-        let (read, mut read_from) = read_file::<LocationFile>(path)?;
-        change.name = take(&mut read_from, "name", read.name);
-        change.pack = take(&mut read_from, "pack", read.pack);
-        change.time_zone = take(&mut read_from, "time_zone", read.time_zone);
-        change.version = take(&mut read_from, "version", read.version);
-        if let Some(names) = take(&mut read_from, "agencies", read.agencies) {
-            change.agencies = Some(agency_ids(&store, &names, Some(&read_from), "agencies").await?);
-        }
-        file = Some(read_from);
+    let (mut change, file) = change_from::<LocationChange>(&args.from)?;
+    // A file names the agencies at the table by name; the change holds their ids.
+    if let Some(names) = &change.agencies {
+        change.agencies = Some(agency_ids(&store, names, file.as_ref(), "agencies").await?);
     }
     change.name = args.name.or(change.name);
     change.pack = args.pack.or(change.pack);
@@ -369,18 +317,6 @@ pub async fn edit_location(args: LocationEditArgs, config: &Config, clock: &dyn 
         record.version
     );
     Ok(())
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct SafetyHouseFile {
-    name: Option<Spanned<String>>,
-    contact: Option<Spanned<String>>,
-    pack: Option<Spanned<String>>,
-    persons_per_day: Option<Spanned<u16>>,
-    triage_cutoff: Option<Spanned<String>>,
-    agencies: Option<Spanned<Vec<String>>>,
-    version: Option<Spanned<i64>>,
 }
 
 #[derive(Args)]
@@ -425,20 +361,10 @@ pub async fn edit_safety_house(
         ServiceError::NotFound => anyhow!("{:?} is not a Safety House (see `desist safety-house list`)", args.house),
         other => explain(other),
     })?;
-    let mut change = SafetyHouseChange::default();
-    let mut file = None;
-    if let Some(path) = &args.from {
-        let (read, mut read_from) = read_file::<SafetyHouseFile>(path)?;
-        change.name = take(&mut read_from, "name", read.name);
-        change.contact = take(&mut read_from, "contact", read.contact);
-        change.pack = take(&mut read_from, "pack", read.pack);
-        change.persons_per_day = take(&mut read_from, "persons_per_day", read.persons_per_day).map(|n| n.to_string());
-        change.triage_cutoff = take(&mut read_from, "triage_cutoff", read.triage_cutoff);
-        change.version = take(&mut read_from, "version", read.version);
-        if let Some(names) = take(&mut read_from, "agencies", read.agencies) {
-            change.agencies = Some(agency_ids(&store, &names, Some(&read_from), "agencies").await?);
-        }
-        file = Some(read_from);
+    let (mut change, file) = change_from::<SafetyHouseChange>(&args.from)?;
+    // A file names the partner agencies by name; the change holds their ids.
+    if let Some(names) = &change.agencies {
+        change.agencies = Some(agency_ids(&store, names, file.as_ref(), "agencies").await?);
     }
     change.name = args.name.or(change.name);
     change.contact = args.contact.or(change.contact);

@@ -1,6 +1,7 @@
 //! The subject-access export's reads (`domain::admin::ports::SubjectAccessStore`): every record
 //! of a person, each read by the capability's own module.
 
+mod administrators;
 mod api_keys;
 mod edits;
 mod partnership;

@@ -366,6 +366,11 @@ impl AppState {
         }
     }
 
+    /// Mentoring with times shown and typed in `zone` (a coordinator's pack's).
+    pub(crate) fn mentoring_in<'a>(&'a self, zone: &'a TimeZone) -> domain::mentoring::service::Mentoring<'a, Store> {
+        domain::mentoring::service::Mentoring { store: &self.store, clock: self.clock.as_ref(), time_zone: zone }
+    }
+
     pub(crate) fn notifications(&self) -> domain::notifications::service::Notifications<'_, Store> {
         domain::notifications::service::Notifications {
             store: &self.store,

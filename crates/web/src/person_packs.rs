@@ -109,3 +109,65 @@ impl ForPerson<'_> {
         }
     }
 }
+
+/// The time zone a page's times are shown in, with its name for the headings above them
+/// ("When (Europe/London)"): a page never shows a time without saying in which zone.
+#[derive(Clone)]
+pub(crate) struct PageZone {
+    pub(crate) zone: TimeZone,
+    pub(crate) name: String,
+}
+
+impl PageZone {
+    fn of_pack(pack: &JurisdictionPack) -> Self {
+        Self { zone: pack.time_zone.clone(), name: pack.time_zone_name.clone() }
+    }
+
+    /// `at` in this zone (`2026-03-30 09:15`).
+    pub(crate) fn time(&self, at: jiff::Timestamp) -> String {
+        crate::page::local_time(at, &self.zone)
+    }
+
+    /// The heading `key` with the zone named: "When (Europe/London)".
+    pub(crate) fn heading(&self, t: crate::i18n::Texts, key: &str) -> String {
+        t.fill("time.in_zone", &[("label", t.get(key)), ("zone", &self.name)])
+    }
+}
+
+impl AppState {
+    fn deployment_zone(&self) -> PageZone {
+        let name = self.config.time_zone.iana_name().unwrap_or(self.config.pack.time_zone_name.as_str());
+        PageZone { zone: self.config.time_zone.clone(), name: name.to_owned() }
+    }
+
+    /// The zone of a person's pages (their fund, referrals, mentor): that of the person's
+    /// packs (see the module's note) — a detainee of the Liverpool custody suite in London
+    /// time, someone of the Turin table in Rome time — else the deployment's.
+    pub(crate) async fn person_zone(&self, person: PersonId) -> Result<PageZone, WebError> {
+        Ok(match self.person_pack(person).await? {
+            Some(pack) => PageZone::of_pack(pack),
+            None => self.deployment_zone(),
+        })
+    }
+
+    /// The zone of a member's own pages, which list many persons (notifications, the funds
+    /// their agency holds, its catalogue, the evidence): their Safety House's or IOM hub's
+    /// pack's, else the one zone of every location their agency sits at, else the
+    /// deployment's.
+    pub(crate) async fn member_zone(&self, actor: &domain::access::Actor) -> Result<PageZone, WebError> {
+        use domain::zsm::ports::ZsmStore;
+        if let Some(own) = self.agency_pack(actor.agency_id).await? {
+            return Ok(PageZone::of_pack(own));
+        }
+        let locations = self.store.locations().await.map_err(domain::service::ServiceError::from)?;
+        let mut packs = locations.iter().filter(|l| l.agencies.contains(&actor.agency_id)).map(|l| l.pack());
+        let first = match packs.next() {
+            Some(Ok(pack)) => pack,
+            _ => return Ok(self.deployment_zone()),
+        };
+        match packs.all(|p| p.is_ok_and(|p| p.time_zone_name == first.time_zone_name)) {
+            true => Ok(PageZone::of_pack(first)),
+            false => Ok(self.deployment_zone()),
+        }
+    }
+}

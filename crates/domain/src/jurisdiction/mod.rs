@@ -13,6 +13,7 @@ pub mod disposals;
 mod error;
 pub mod named;
 pub mod pack;
+pub mod sources;
 pub mod vocabulary;
 
 pub use beyond::{
@@ -30,6 +31,7 @@ pub use disposals::{
 pub use error::JurisdictionError;
 pub use named::Named;
 pub use pack::{JurisdictionPack, SHIPPED_PACKS, TeamBasis, shipped_pack, shipped_pack_in_zone};
+pub use sources::{StatuteSource, Wording};
 pub use vocabulary::{
     AgencyCode, AuthorityRole, CaseFact, ClockCode, ContributionState, DisposalCode, ExtensionCode, LIFE_DOMAINS,
     ObligationKindCode, ParameterCode, Partner,

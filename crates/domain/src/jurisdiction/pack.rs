@@ -12,6 +12,7 @@ use super::clock_rules::{ClockAnchor, ClockDefinition, Computation};
 use super::disposals::{DisposalDefinition, ObligationKind, ParameterKind};
 use super::error::JurisdictionError;
 use super::named::Named;
+use super::sources::{StatuteSource, check_source};
 use super::vocabulary::{CaseFact, ClockCode, ContributionState, DisposalCode, ObligationKindCode, Partner};
 
 const NL: &str = include_str!("../../../../packs/nl.toml");
@@ -91,6 +92,8 @@ struct PackFile {
     team_basis: TeamBasis,
     #[serde(default)]
     vocabulary: BTreeMap<String, String>,
+    #[serde(default)]
+    sources: Vec<StatuteSource>,
 }
 
 /// A loaded, consistent jurisdiction pack.
@@ -115,6 +118,8 @@ pub struct JurisdictionPack {
     /// England and Wales custody suite "ZSM table" reads "custody suite" and a deadline is in
     /// London time. The pages apply it; the keys are checked against the catalogue by its test.
     pub vocabulary: BTreeMap<String, String>,
+    /// Where the wording of the provisions the pack cites was checked, or that it was not.
+    pub sources: Vec<StatuteSource>,
 }
 
 impl JurisdictionPack {
@@ -142,6 +147,7 @@ impl JurisdictionPack {
             obligation_kinds: file.obligation_kinds,
             team_basis: file.team_basis,
             vocabulary: file.vocabulary,
+            sources: file.sources,
         };
         if file.warnings.thresholds_minutes.is_empty() || file.warnings.thresholds_minutes.contains(&0) {
             return Err(invalid("warning thresholds must be non-empty and above zero".into()));
@@ -176,6 +182,7 @@ impl JurisdictionPack {
     /// Every cross-reference and limit a pack author can get wrong, as one readable problem.
     fn check(&self) -> Result<(), String> {
         self.check_texts()?;
+        self.sources.iter().try_for_each(check_source)?;
         unique("clock", self.clocks.iter().map(|c| c.code.as_str()))?;
         unique("disposal", self.disposals.iter().map(|d| d.code.as_str()))?;
         unique("obligation kind", self.obligation_kinds.iter().map(|k| k.code.as_str()))?;

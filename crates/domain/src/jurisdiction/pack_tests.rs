@@ -146,3 +146,18 @@ fn a_pack_in_a_location_s_own_zone_is_the_same_pack_in_that_zone() {
         Err(super::JurisdictionError::UnknownTimeZone(_))
     ));
 }
+
+#[test]
+fn the_italian_pack_says_where_its_legal_texts_come_from() {
+    use crate::jurisdiction::Wording;
+    let italy = super::shipped_pack("italy").unwrap();
+    let wording = |cites: &str| italy.sources.iter().find(|s| s.cites == cites).map(|s| s.wording);
+    assert_eq!(wording("art. 390 c. 1-3 c.p.p."), Some(Wording::Reproduction));
+    assert_eq!(wording("art. 391 c. 1 e 7 c.p.p."), Some(Wording::Reproduction));
+    assert_eq!(wording("art. 28 c. 1-2 D.P.R. 448/1988"), Some(Wording::Reproduction));
+    assert_eq!(wording("art. 28 c. 5-bis D.P.R. 448/1988"), Some(Wording::UnverifiedParaphrase));
+    // A wording said to be checked names the copies read and when.
+    let unsourced =
+        nl_with(|t| format!("{t}\n[[sources]]\ncites = \"art. 52a Sv\"\nwording = \"official\"\nnote = \"x\"\n"));
+    assert!(problem(unsourced).contains("source `art. 52a Sv`"));
+}

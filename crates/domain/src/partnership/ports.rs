@@ -1,13 +1,26 @@
 //! What administration reads and writes. Every write carries its audit entry and commits it in
 //! the same transaction; a name already taken is `StoreError::AlreadyExists`.
 
-use super::model::{AgencyRecord, LocationRecord, MemberAccount, MemberSession, SafetyHouse};
+use super::model::{
+    AdminRecord, AgencyRecord, LocationRecord, MemberAccount, MemberSession, SafetyHouse, SavedVersion,
+};
 use crate::audit::AuditEntry;
 use crate::directory::Member;
 use crate::ids::{AgencyId, MemberId};
 use crate::ports::StoreResult;
 use jiff::Timestamp;
 use std::future::Future;
+
+/// What became of a change to a member's roles or state. Whether an enabled administrator is
+/// left is decided inside the write's transaction, with the administrators locked until it
+/// ends: two administrators demoting (or disabling) each other at the same moment each read
+/// the other as still there if the check ran before the write, and both would succeed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberWrite {
+    Saved,
+    /// Nothing written: no enabled administrator would be left.
+    LastAdministrator,
+}
 
 pub trait PartnershipStore: Send + Sync {
     /// Every agency with its contact, by name.
@@ -30,13 +43,14 @@ pub trait PartnershipStore: Send + Sync {
         at: Timestamp,
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Disabling ends the member's sessions at once.
+    /// Disabling ends the member's sessions at once. Refused (nothing written) when it would
+    /// disable the last enabled administrator (see [`MemberWrite`]).
     fn set_disabled(
         &self,
         member: MemberId,
         disabled: bool,
         audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    ) -> impl Future<Output = StoreResult<MemberWrite>> + Send;
     /// A new password; with `must_change` the member's sessions end and they change it at their
     /// next sign-in (a reset), without it the member chose it themselves.
     fn set_password(
@@ -69,8 +83,16 @@ pub trait PartnershipStore: Send + Sync {
 
 /// Changes to what exists (`service::edit`). Each update is made only when the stored version
 /// is `expected` (else `StoreError::Conflict` with the stored one, and nothing is written), and
-/// adds one to it; each commits its audit entry with it.
+/// adds one to it; each commits its audit entry with it, and who saved the new version and when
+/// (the audit entry's member and time: see `last_saved`).
 pub trait PartnershipEdits: Send + Sync {
+    /// Who saved the latest version of the record (`key`: an agency's or member's id as text,
+    /// a location's code) and when; `None` when it was not saved since desist keeps that.
+    fn last_saved(
+        &self,
+        record: AdminRecord,
+        key: &str,
+    ) -> impl Future<Output = StoreResult<Option<SavedVersion>>> + Send;
     fn agency_record(&self, id: AgencyId) -> impl Future<Output = StoreResult<Option<AgencyRecord>>> + Send;
     fn update_agency(
         &self,
@@ -84,13 +106,14 @@ pub trait PartnershipEdits: Send + Sync {
     /// does (a location's table, a team, a plan task, the audit log…).
     fn delete_agency(&self, id: AgencyId, audit: &AuditEntry) -> impl Future<Output = StoreResult<bool>> + Send;
 
-    /// Saves the member's name and roles.
+    /// Saves the member's name and roles. Refused (nothing written) when it would take the
+    /// administrator role from the last enabled administrator (see [`MemberWrite`]).
     fn update_member(
         &self,
         member: &Member,
         expected: i64,
         audit: &AuditEntry,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+    ) -> impl Future<Output = StoreResult<MemberWrite>> + Send;
     /// The member's live sessions at `now`, newest first, each by its reference.
     fn member_sessions(
         &self,

@@ -3,6 +3,7 @@
 //! one, in the same transaction as its audit entry; otherwise nothing is written and the
 //! stored version is answered (`StoreError::Conflict`).
 
+use super::administrators::{administrators, keeping_an_administrator};
 use super::partnership::agency_of;
 use crate::audit::insert_audit;
 use crate::directory::roles_text;
@@ -12,8 +13,10 @@ use crate::{Store, db_error, in_tx};
 use domain::audit::AuditEntry;
 use domain::directory::Member;
 use domain::ids::{AgencyId, MemberId};
-use domain::partnership::ports::PartnershipEdits;
-use domain::partnership::{AgencyRecord, LocationRecord, MemberSession, SESSION_REFERENCE_LEN, SafetyHouse};
+use domain::partnership::ports::{MemberWrite, PartnershipEdits};
+use domain::partnership::{
+    AdminRecord, AgencyRecord, LocationRecord, MemberSession, SESSION_REFERENCE_LEN, SafetyHouse, SavedVersion,
+};
 use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
 use uuid::Uuid;
@@ -34,7 +37,40 @@ macro_rules! versioned {
     }};
 }
 
+/// Keeps who saved version `$version` of `$record` `$key` and when: the audit entry's member
+/// and time, in the same transaction as the save.
+macro_rules! record_save {
+    ($tx:ident, $record:expr, $key:expr, $version:expr, $audit:expr) => {{
+        sqlx::query(
+            "INSERT INTO admin_save (record, record_key, version, saved_by, saved_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($record.code())
+        .bind($key)
+        .bind($version)
+        .bind(*$audit.member_id.as_uuid())
+        .bind($crate::types::Instant($audit.at))
+        .execute(&mut *$tx)
+        .await
+        .map_err($crate::db_error)?;
+    }};
+}
+pub(super) use record_save;
+
 impl PartnershipEdits for Store {
+    async fn last_saved(&self, record: AdminRecord, key: &str) -> StoreResult<Option<SavedVersion>> {
+        let sql = "SELECT s.version, s.saved_by, s.saved_at, m.display_name, m.username FROM admin_save s \
+                   LEFT JOIN member m ON m.id = s.saved_by \
+                   WHERE s.record = $1 AND s.record_key = $2 ORDER BY s.version DESC LIMIT 1";
+        let row: Option<(i64, Uuid, Instant, Option<String>, Option<String>)> =
+            self.read_optional(sql, params![record.code(), key]).await?;
+        Ok(row.map(|(version, by, at, name, username)| SavedVersion {
+            version,
+            by: MemberId::from_uuid(by),
+            by_name: name.zip(username),
+            at: at.0,
+        }))
+    }
+
     async fn agency_record(&self, id: AgencyId) -> StoreResult<Option<AgencyRecord>> {
         let sql = "SELECT id, name, kind, contact, version FROM agency WHERE id = $1";
         let row: Option<(Uuid, String, String, String, i64)> = self.read_optional(sql, params![*id.as_uuid()]).await?;
@@ -49,6 +85,7 @@ impl PartnershipEdits for Store {
                 "UPDATE agency SET name = $1, kind = $2, contact = $3, version = version + 1 WHERE id = $4 AND version = $5",
                 "SELECT version FROM agency WHERE id = $1", id,
                 &agency.name, agency.kind.code(), &record.contact, id, expected);
+            record_save!(tx, AdminRecord::Agency, id.to_string(), expected + 1, audit);
             insert_audit!(tx, audit);
         });
         // Sessions carry their agency's name: other servers hear of it, this one at once.
@@ -84,18 +121,21 @@ impl PartnershipEdits for Store {
         Ok(true)
     }
 
-    async fn update_member(&self, member: &Member, expected: i64, audit: &AuditEntry) -> StoreResult<()> {
+    async fn update_member(&self, member: &Member, expected: i64, audit: &AuditEntry) -> StoreResult<MemberWrite> {
         let id = *member.id.as_uuid();
         in_tx!(self, tx => {
-            versioned!(tx,
-                "UPDATE member SET display_name = $1, roles = $2, version = version + 1 WHERE id = $3 AND version = $4",
-                "SELECT version FROM member WHERE id = $1", id,
-                &member.display_name, roles_text(&member.roles), id, expected);
+            keeping_an_administrator!(tx, id, {
+                versioned!(tx,
+                    "UPDATE member SET display_name = $1, roles = $2, version = version + 1 WHERE id = $3 AND version = $4",
+                    "SELECT version FROM member WHERE id = $1", id,
+                    &member.display_name, roles_text(&member.roles), id, expected);
+            });
+            record_save!(tx, AdminRecord::Member, id.to_string(), expected + 1, audit);
             insert_audit!(tx, audit);
         });
         // Sessions carry the member's roles: other servers re-read them, this one at once.
         self.forget_sessions("*");
-        Ok(())
+        Ok(MemberWrite::Saved)
     }
 
     async fn member_sessions(&self, member: MemberId, now: Timestamp) -> StoreResult<Vec<MemberSession>> {
@@ -144,6 +184,7 @@ impl PartnershipEdits for Store {
                  WHERE code = $4 AND version = $5",
                 "SELECT version FROM zsm_location WHERE code = $1", code,
                 &location.name, &location.pack, &record.time_zone, code, expected);
+            record_save!(tx, AdminRecord::Location, code, expected + 1, audit);
             sqlx::query("DELETE FROM zsm_location_agency WHERE location = $1")
                 .bind(code)
                 .execute(&mut *tx)
@@ -177,6 +218,7 @@ impl PartnershipEdits for Store {
                 "UPDATE agency SET name = $1, contact = $2, pack = $3, version = version + 1 WHERE id = $4 AND version = $5",
                 "SELECT version FROM agency WHERE id = $1", id,
                 &agency.name, &house.agency.contact, &house.pack, id, expected);
+            record_save!(tx, AdminRecord::Agency, id.to_string(), expected + 1, audit);
             sqlx::query("UPDATE safety_house SET pack = $1, persons_per_day = $2, triage_cutoff = $3 WHERE agency_id = $4")
                 .bind(&house.pack)
                 .bind(i64::from(house.persons_per_day))

@@ -2,6 +2,8 @@
 //! agencies with their contact, members with their must-change flag, locations with their time
 //! zone, Safety Houses with their settings. Each write commits its audit entry with it.
 
+use super::administrators::{administrators, keeping_an_administrator};
+use super::edits::record_save;
 use crate::audit::insert_audit;
 use crate::directory::{MEMBER_COLUMNS, MemberRow, into_credentials, roles_text};
 use crate::read::params;
@@ -10,8 +12,8 @@ use crate::{Store, db_error, in_tx};
 use domain::audit::AuditEntry;
 use domain::directory::{Agency, Member};
 use domain::ids::{AgencyId, MemberId};
-use domain::partnership::ports::PartnershipStore;
-use domain::partnership::{AgencyRecord, LocationRecord, MemberAccount, SafetyHouse, pack_time_zone};
+use domain::partnership::ports::{MemberWrite, PartnershipStore};
+use domain::partnership::{AdminRecord, AgencyRecord, LocationRecord, MemberAccount, SafetyHouse, pack_time_zone};
 use domain::ports::{StoreError, StoreResult};
 use domain::zsm::ports::ZsmLocation;
 use jiff::Timestamp;
@@ -124,16 +126,24 @@ impl PartnershipStore for Store {
         Ok(())
     }
 
-    async fn set_disabled(&self, member: MemberId, disabled: bool, audit: &AuditEntry) -> StoreResult<()> {
+    async fn set_disabled(&self, member: MemberId, disabled: bool, audit: &AuditEntry) -> StoreResult<MemberWrite> {
         let id = *member.as_uuid();
         in_tx!(self, tx => {
-            let done = sqlx::query("UPDATE member SET disabled = $1, version = version + 1 WHERE id = $2")
-                .bind(disabled)
+            keeping_an_administrator!(tx, id, {
+                let done = sqlx::query("UPDATE member SET disabled = $1, version = version + 1 WHERE id = $2")
+                    .bind(disabled)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                found(done.rows_affected())?;
+            });
+            let version: i64 = sqlx::query_scalar("SELECT version FROM member WHERE id = $1")
                 .bind(id)
-                .execute(&mut *tx)
+                .fetch_one(&mut *tx)
                 .await
                 .map_err(db_error)?;
-            found(done.rows_affected())?;
+            record_save!(tx, AdminRecord::Member, id.to_string(), version, audit);
             // A disabled member's sessions end now, not when they expire.
             if disabled {
                 sqlx::query("DELETE FROM session WHERE member_id = $1").bind(id).execute(&mut *tx).await.map_err(db_error)?;
@@ -142,7 +152,7 @@ impl PartnershipStore for Store {
         });
         // Other servers hear of it from the database; this one need not wait for that.
         self.forget_sessions("*");
-        Ok(())
+        Ok(MemberWrite::Saved)
     }
 
     async fn set_password(

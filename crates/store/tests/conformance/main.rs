@@ -23,6 +23,7 @@ mod foundation;
 mod funds;
 mod interventions;
 mod interventions_finder;
+mod last_administrator;
 mod measures;
 mod not_desist;
 mod outbox;

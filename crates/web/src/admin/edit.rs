@@ -4,7 +4,7 @@
 //! summary naming each field, or 409 when another administrator saved meanwhile, with what is
 //! saved now beside it.
 
-use super::{Choice, SavedField, agency_choices, edit_refused, pack_choices};
+use super::{Choice, Conflict, SavedField, agency_choices, edit_refused, pack_choices};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::directory::AgencyKind;
 use domain::ids::AgencyId;
-use domain::partnership::{AgencyChange, AgencyRecord, LocationChange, LocationRecord};
+use domain::partnership::{AdminRecord, AgencyChange, AgencyRecord, LocationChange, LocationRecord};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -58,7 +58,7 @@ struct AgencyPage {
     kinds: Vec<Choice>,
     errors: ErrorList,
     posted: Posted,
-    saved_now: Option<Vec<SavedField>>,
+    conflict: Option<Conflict>,
 }
 
 fn agency_form(record: &AgencyRecord) -> Posted {
@@ -85,13 +85,29 @@ async fn agency_page(
         Some(seen) if !conflict => seen,
         _ => current.version,
     };
-    let saved_now = conflict.then(|| {
-        vec![
-            SavedField::new(t, "admin.field.name", current.agency.name.clone()),
-            SavedField::new(t, "admin.field.kind", t.get(&format!("agency_kind.{}", current.agency.kind.code()))),
-            SavedField::new(t, "admin.field.contact", current.contact.clone()),
-        ]
-    });
+    let kind_name = |code: &str| t.get(&format!("agency_kind.{code}")).to_owned();
+    let conflict = match conflict {
+        true => Some(
+            Conflict::read(
+                state,
+                me,
+                t,
+                (AdminRecord::Agency, &id.to_string(), current.version),
+                vec![
+                    SavedField::new(t, "admin.field.name", posted.get("name"), current.agency.name.clone()),
+                    SavedField::new(
+                        t,
+                        "admin.field.kind",
+                        kind_name(&posted.get("kind")),
+                        kind_name(current.agency.kind.code()),
+                    ),
+                    SavedField::new(t, "admin.field.contact", posted.get("contact"), current.contact.clone()),
+                ],
+            )
+            .await?,
+        ),
+        false => None,
+    };
     let title = t.fill("admin.agencies.edit_title", &[("name", &current.agency.name)]);
     Ok(AgencyPage {
         page: Page::new(context, &title),
@@ -100,7 +116,7 @@ async fn agency_page(
         kinds: kind_choices(t, &posted.get("kind")),
         errors,
         posted,
-        saved_now,
+        conflict,
     })
 }
 
@@ -167,7 +183,7 @@ struct LocationPage {
     agencies: Vec<Choice>,
     errors: ErrorList,
     posted: Posted,
-    saved_now: Option<Vec<SavedField>>,
+    conflict: Option<Conflict>,
 }
 
 fn location_form(record: &LocationRecord) -> Posted {
@@ -195,20 +211,31 @@ async fn location_page(
         _ => current.version,
     };
     let names = state.directory().agencies().await?;
-    let saved_now = conflict.then(|| {
-        let at_table: Vec<&str> = current
-            .location
-            .agencies
-            .iter()
-            .filter_map(|id| names.iter().find(|a| a.id == *id).map(|a| a.name.as_str()))
-            .collect();
-        vec![
-            SavedField::new(t, "admin.field.name", current.location.name.clone()),
-            SavedField::new(t, "admin.field.pack", t.get(&format!("admin.pack.{}", current.location.pack))),
-            SavedField::new(t, "admin.field.time_zone", current.time_zone.clone()),
-            SavedField::new(t, "admin.field.agencies", at_table.join(", ")),
-        ]
-    });
+    let conflict = match conflict {
+        true => {
+            let ids: Vec<String> = current.location.agencies.iter().map(ToString::to_string).collect();
+            let pack_name = |code: &str| t.get(&format!("admin.pack.{code}")).to_owned();
+            let fields = vec![
+                SavedField::new(t, "admin.field.name", posted.get("name"), current.location.name.clone()),
+                SavedField::new(
+                    t,
+                    "admin.field.pack",
+                    pack_name(&posted.get("pack")),
+                    pack_name(&current.location.pack),
+                ),
+                SavedField::new(t, "admin.field.time_zone", posted.get("time_zone"), current.time_zone.clone()),
+                SavedField::new(
+                    t,
+                    "admin.field.agencies",
+                    super::agency_names(&names, &posted.all("agencies")),
+                    super::agency_names(&names, &ids),
+                ),
+            ];
+            let key = (AdminRecord::Location, current.location.code.as_str(), current.version);
+            Some(Conflict::read(state, me, t, key, fields).await?)
+        }
+        false => None,
+    };
     let title = t.fill("admin.locations.edit_title", &[("name", &current.location.name)]);
     Ok(LocationPage {
         page: Page::new(context, &title),
@@ -218,7 +245,7 @@ async fn location_page(
         agencies: agency_choices(state, &posted.all("agencies")).await?,
         errors,
         posted,
-        saved_now,
+        conflict,
     })
 }
 

@@ -5,7 +5,7 @@
 //! stored), and must be changed at the member's next sign-in.
 
 use super::edit::posted_version;
-use super::{Choice, SavedField, agency_choices, answer, edit_refused};
+use super::{Choice, Conflict, SavedField, agency_choices, answer, edit_refused};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use domain::access::Role;
 use domain::ids::MemberId;
-use domain::partnership::{MemberChange, MemberInput};
+use domain::partnership::{AdminRecord, MemberChange, MemberInput};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -167,7 +167,7 @@ struct MemberPage {
     roles: Vec<Choice>,
     errors: ErrorList,
     posted: Posted,
-    saved_now: Option<Vec<SavedField>>,
+    conflict: Option<Conflict>,
 }
 
 fn member_id(raw: &str) -> Result<MemberId, WebError> {
@@ -209,12 +209,24 @@ async fn member_page(
         Some(seen) if !conflict => seen,
         _ => account.version,
     };
-    let saved_now = conflict.then(|| {
-        vec![
-            SavedField::new(t, "admin.field.name", account.member.display_name.clone()),
-            SavedField::new(t, "admin.field.roles", role_names(t, &account.member.roles)),
-        ]
-    });
+    let conflict = match conflict {
+        true => {
+            let typed_roles: Vec<Role> = posted.all("roles").iter().filter_map(|r| r.parse().ok()).collect();
+            let fields = vec![
+                SavedField::new(t, "admin.field.name", posted.get("name"), account.member.display_name.clone()),
+                SavedField::new(
+                    t,
+                    "admin.field.roles",
+                    role_names(t, &typed_roles),
+                    role_names(t, &account.member.roles),
+                ),
+            ];
+            let key_text = id.to_string();
+            let key = (AdminRecord::Member, key_text.as_str(), account.version);
+            Some(Conflict::read(state, me, t, key, fields).await?)
+        }
+        false => None,
+    };
     let member = MemberRow {
         id: id.to_string(),
         agency: agencies.iter().find(|g| g.id == account.member.agency_id).map(|g| g.name.clone()).unwrap_or_default(),
@@ -233,7 +245,7 @@ async fn member_page(
         roles: role_choices(t, &posted.all("roles")),
         errors,
         posted,
-        saved_now,
+        conflict,
     })
 }
 

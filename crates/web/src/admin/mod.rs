@@ -101,16 +101,66 @@ pub(crate) fn edit_refused(
     Ok((status, errors, conflict))
 }
 
-/// One field of a record as saved now, shown beside a form refused for a conflict.
+/// One field of a form refused for a conflict: what the administrator typed beside what the
+/// other administrator saved.
 pub(crate) struct SavedField {
     pub label: String,
-    pub value: String,
+    pub typed: String,
+    pub saved: String,
+    pub differs: bool,
 }
 
 impl SavedField {
-    pub(crate) fn new(t: Texts, label: &str, value: impl Into<String>) -> Self {
-        Self { label: t.get(label).to_owned(), value: value.into() }
+    pub(crate) fn new(t: Texts, label: &str, typed: impl Into<String>, saved: impl Into<String>) -> Self {
+        let (typed, saved) = (typed.into(), saved.into());
+        Self { label: t.get(label).to_owned(), differs: typed.trim() != saved.trim(), typed, saved }
     }
+}
+
+/// What a form refused because another administrator saved meanwhile shows above it: who
+/// saved and when (in the reader's pack's time zone, named), and each field as typed beside
+/// it as saved now. What was typed stays in the form.
+pub(crate) struct Conflict {
+    pub saved_by: String,
+    pub fields: Vec<SavedField>,
+}
+
+impl Conflict {
+    /// The conflict on `record` `key` (now at `version`), its fields compared.
+    pub(crate) async fn read(
+        state: &AppState,
+        me: &SignedIn,
+        t: Texts,
+        (record, key, version): (domain::partnership::AdminRecord, &str, i64),
+        fields: Vec<SavedField>,
+    ) -> Result<Self, WebError> {
+        let saved = state.administration().last_saved(&me.actor, record, key).await?;
+        let zone = state.member_zone(&me.actor).await?;
+        let saved_by = match saved {
+            Some(saved) => {
+                let who = match &saved.by_name {
+                    Some((name, username)) => format!("{name} ({username})"),
+                    None if saved.by_console() => t.get("admin.conflict.console").to_owned(),
+                    None => t.get("admin.conflict.someone").to_owned(),
+                };
+                let at = zone.time(saved.at);
+                t.fill(
+                    "admin.conflict.saved_by",
+                    &[("who", &who), ("at", &at), ("zone", &zone.name), ("version", &saved.version.to_string())],
+                )
+            }
+            None => t.fill("admin.conflict.saved_unknown", &[("version", &version.to_string())]),
+        };
+        Ok(Self { saved_by, fields })
+    }
+}
+
+/// The names of the agencies with these ids (as typed in a form, or saved), in `agencies`'
+/// order, joined: what a conflict compares.
+pub(crate) fn agency_names(agencies: &[domain::directory::Agency], ids: &[String]) -> String {
+    let names: Vec<&str> =
+        agencies.iter().filter(|a| ids.contains(&a.id.to_string())).map(|a| a.name.as_str()).collect();
+    names.join(", ")
 }
 
 /// A choice in a list of options: its value, its label and whether it is chosen.

@@ -4,7 +4,7 @@
 //! refused change coming back as typed (422, or 409 beside what another saved meanwhile).
 
 use super::edit::posted_version;
-use super::{Choice, SavedField, agency_choices, answer, edit_refused, pack_choices};
+use super::{Choice, Conflict, SavedField, agency_choices, agency_names, answer, edit_refused, pack_choices};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
@@ -16,7 +16,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use domain::ids::AgencyId;
-use domain::partnership::{SafetyHouse, SafetyHouseChange, SafetyHouseInput};
+use domain::partnership::{AdminRecord, SafetyHouse, SafetyHouseChange, SafetyHouseInput};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -112,7 +112,7 @@ struct HousePage {
     agencies: Vec<Choice>,
     errors: ErrorList,
     posted: Posted,
-    saved_now: Option<Vec<SavedField>>,
+    conflict: Option<Conflict>,
 }
 
 fn house_form(house: &SafetyHouse) -> Posted {
@@ -146,21 +146,39 @@ async fn house_page(
         _ => current.agency.version,
     };
     let names = state.directory().agencies().await?;
-    let saved_now = conflict.then(|| {
-        let partners: Vec<&str> = current
-            .agencies
-            .iter()
-            .filter_map(|id| names.iter().find(|a| a.id == *id).map(|a| a.name.as_str()))
-            .collect();
-        vec![
-            SavedField::new(t, "admin.field.name", current.agency.agency.name.clone()),
-            SavedField::new(t, "admin.field.pack", t.get(&format!("admin.pack.{}", current.pack))),
-            SavedField::new(t, "admin.field.persons_per_day", current.persons_per_day.to_string()),
-            SavedField::new(t, "admin.field.triage_cutoff", current.triage_cutoff.strftime("%H:%M").to_string()),
-            SavedField::new(t, "admin.field.contact", current.agency.contact.clone()),
-            SavedField::new(t, "admin.field.agencies", partners.join(", ")),
-        ]
-    });
+    let conflict = match conflict {
+        true => {
+            let ids: Vec<String> = current.agencies.iter().map(ToString::to_string).collect();
+            let pack_name = |code: &str| t.get(&format!("admin.pack.{code}")).to_owned();
+            let fields = vec![
+                SavedField::new(t, "admin.field.name", posted.get("name"), current.agency.agency.name.clone()),
+                SavedField::new(t, "admin.field.pack", pack_name(&posted.get("pack")), pack_name(&current.pack)),
+                SavedField::new(
+                    t,
+                    "admin.field.persons_per_day",
+                    posted.get("persons_per_day"),
+                    current.persons_per_day.to_string(),
+                ),
+                SavedField::new(
+                    t,
+                    "admin.field.triage_cutoff",
+                    posted.get("triage_cutoff"),
+                    current.triage_cutoff.strftime("%H:%M").to_string(),
+                ),
+                SavedField::new(t, "admin.field.contact", posted.get("contact"), current.agency.contact.clone()),
+                SavedField::new(
+                    t,
+                    "admin.field.agencies",
+                    agency_names(&names, &posted.all("agencies")),
+                    agency_names(&names, &ids),
+                ),
+            ];
+            let key_text = id.to_string();
+            let key = (AdminRecord::Agency, key_text.as_str(), current.agency.version);
+            Some(Conflict::read(state, me, t, key, fields).await?)
+        }
+        false => None,
+    };
     let title = t.fill("admin.safety_houses.edit_title", &[("name", &current.agency.agency.name)]);
     Ok(HousePage {
         page: Page::new(context, &title),
@@ -174,7 +192,7 @@ async fn house_page(
             .collect(),
         errors,
         posted,
-        saved_now,
+        conflict,
     })
 }
 

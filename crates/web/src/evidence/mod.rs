@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
 use crate::i18n::Texts;
-use crate::page::{Page, local_time, ok};
+use crate::page::{Page, ok};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -208,6 +208,8 @@ struct ChangeRow {
 #[template(path = "evidence_index.html")]
 struct IndexPage {
     page: Page,
+    /// "Recorded (Europe/London)".
+    recorded_heading: String,
     counts_line: String,
     groupings: Vec<(String, String)>,
     rules: Vec<RuleLink>,
@@ -242,8 +244,11 @@ async fn index(State(state): State<AppState>, Member(me, context): Member) -> Re
         .into_iter()
         .map(|r| RuleLink { url: format!("/evidence/cohorts/{}", r.name), name: r.name, expression: r.expression })
         .collect();
+    // The analyst's zone (their pack's), named in the heading.
+    let zone = state.member_zone(&me.actor).await?;
     let page = IndexPage {
         page: Page::new(&context, t.get("evidence.title")),
+        recorded_heading: zone.heading(t, "evidence.changes.recorded"),
         counts_line: t.fill(
             "evidence.counts",
             &[
@@ -261,7 +266,7 @@ async fn index(State(state): State<AppState>, Member(me, context): Member) -> Re
                 on_date: c.on_date.to_string(),
                 joined: count_cell(c.joined),
                 left: count_cell(c.left),
-                recorded_at: local_time(c.recorded_at, &state.config.time_zone),
+                recorded_at: zone.time(c.recorded_at),
             })
             .collect(),
     };

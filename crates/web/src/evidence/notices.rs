@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
-use crate::page::{Page, local_time, ok};
+use crate::page::{Page, ok};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -34,11 +34,15 @@ struct Row {
 struct ListPage {
     page: Page,
     rows: Vec<Row>,
+    /// "Recorded (Europe/London)".
+    recorded_heading: String,
 }
 
 async fn list(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
     let lines = state.cohort_notices().list(&me.actor).await?;
     let t = context.texts;
+    // The reader's zone (their pack's), named in the heading.
+    let zone = state.member_zone(&me.actor).await?;
     let rows = lines
         .into_iter()
         .map(|line| Row {
@@ -53,10 +57,11 @@ async fn list(State(state): State<AppState>, Member(me, context): Member) -> Res
                     CohortMove::Left => "cohort_changes.left",
                 })
                 .to_string(),
-            recorded_at: local_time(line.notice.created_at, &state.config.time_zone),
+            recorded_at: zone.time(line.notice.created_at),
         })
         .collect();
-    let page = ListPage { page: Page::new(&context, t.get("cohort_changes.title")), rows };
+    let recorded_heading = zone.heading(t, "cohort_changes.recorded");
+    let page = ListPage { page: Page::new(&context, t.get("cohort_changes.title")), rows, recorded_heading };
     ok(&page)
 }
 

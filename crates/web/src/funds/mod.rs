@@ -137,6 +137,8 @@ struct StatementPage {
     form: Posted,
     helpline: Option<(String, String)>,
     kinds: Vec<(&'static str, &'static str)>,
+    /// "When (Europe/Rome)".
+    when_heading: String,
 }
 
 async fn statement_page(
@@ -149,7 +151,8 @@ async fn statement_page(
     let Member(me, context) = member;
     let t = context.texts;
     let statement = state.funds().statement(&me.actor, person, "page: fund").await?;
-    let zone = &state.config.time_zone;
+    // In the person's zone (a Turin probationer's fund in Rome time), named in the heading.
+    let zone = state.person_zone(person).await?;
     let figures = statement
         .funds
         .iter()
@@ -178,8 +181,9 @@ async fn statement_page(
             .transfers
             .iter()
             .filter(|t| t.kind != TransferKind::Budget)
-            .map(|tr| line(tr, t, zone))
+            .map(|tr| line(tr, t, &zone.zone))
             .collect(),
+        when_heading: zone.heading(t, "funds.when"),
         kept,
         transfer_id: domain::ids::new_v7(state.clock.now()).to_string(),
         form,
@@ -346,7 +350,8 @@ async fn ledger_page(
             });
         }
     }
-    let zone = &state.config.time_zone;
+    // The fund keeper's zone, named beside each time.
+    let zone = state.member_zone(&me.actor).await?;
     let open = ledger
         .open
         .iter()
@@ -357,7 +362,7 @@ async fn ledger_page(
             amount: money(c.transfer.amount_cents, t.lang),
             goal: c.transfer.goal.clone(),
             description: c.transfer.description.clone(),
-            at: local_time(c.transfer.at, zone),
+            at: t.fill("time.in_zone", &[("label", &zone.time(c.transfer.at)), ("zone", &zone.name)]),
             waiting: c.transfer.needs_approval && c.approved_by.is_none(),
             mine: c.transfer.by == me.actor.member_id,
         })

@@ -8,7 +8,7 @@ use crate::error::WebError;
 use crate::forms::{ErrorList, Posted};
 use crate::i18n::Texts;
 use crate::lookup::{agency_name, member_name};
-use crate::page::{Page, after_post, local_time, ok};
+use crate::page::{Page, after_post, ok};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -162,6 +162,8 @@ struct EntryPage {
     active: bool,
     choices: Choices,
     history: Vec<VersionRow>,
+    /// "When (Europe/London)".
+    when_heading: String,
     saved: bool,
     errors: ErrorList,
     posted: Posted,
@@ -187,6 +189,8 @@ async fn entry_page(
     let current = &entry.current.intervention;
     let members = state.store.members().await?;
     let mut history = Vec::new();
+    // The reader's zone (their pack's), named in the history's heading.
+    let zone = state.member_zone(&me.actor).await?;
     let mut before: Option<&Intervention> = None;
     for (change, version) in &entry.history {
         let changed = match before {
@@ -199,7 +203,7 @@ async fn entry_page(
         };
         history.push(VersionRow {
             version: change.version,
-            at: local_time(change.at, &state.config.time_zone),
+            at: zone.time(change.at),
             by: member_name(&members, change.by),
             changed,
         });
@@ -215,6 +219,7 @@ async fn entry_page(
         active: current.active,
         choices: choices(state, context),
         history,
+        when_heading: zone.heading(t, "catalogue.history.at"),
         saved,
         errors: relabelled(errors, t),
         posted: posted.unwrap_or_else(|| posted_of(current)),

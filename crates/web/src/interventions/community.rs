@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
 use crate::forms::{ErrorList, Posted};
-use crate::page::{Page, after_post, local_time, ok};
+use crate::page::{Page, after_post, ok};
 use crate::people::PersonPath;
 use askama::Template;
 use axum::Router;
@@ -55,7 +55,9 @@ async fn community_page(
     let Member(me, context) = member;
     let t = context.texts;
     let view = state.interventions().community(&me.actor, person).await?;
-    let zone = &state.config.time_zone;
+    // The person's zone, named beside each time.
+    let zone = state.person_zone(person).await?;
+    let at = |time| t.fill("time.in_zone", &[("label", &zone.time(time)), ("zone", &zone.name)]);
     Ok(CommunityPage {
         page: Page::new(context, &t.fill("community.title", &[("name", &view.name)])),
         errors,
@@ -75,7 +77,7 @@ async fn community_page(
         links: view
             .links
             .into_iter()
-            .map(|l| LinkRow { activity: l.activity, goal: l.goal, at: local_time(l.linked_at, zone) })
+            .map(|l| LinkRow { activity: l.activity, goal: l.goal, at: at(l.linked_at) })
             .collect(),
     })
 }

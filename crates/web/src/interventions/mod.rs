@@ -253,6 +253,8 @@ struct ReferralPage {
     progress: Vec<(String, String)>,
     outcomes: Vec<String>,
     history: Vec<ChangeRow>,
+    /// "When (Europe/Rome)".
+    when_heading: String,
     sessions: Vec<(String, String, String)>,
     /// Appointments the provider made (date, note), in date order.
     appointments: Vec<(String, String)>,
@@ -288,7 +290,8 @@ async fn referral_page(
     let t = context.texts;
     let file = state.interventions().view(&me.actor, id).await?;
     let r = &file.referral;
-    let zone = &state.config.time_zone;
+    // In the person's zone (a Turin referral in Rome time), named in the history's heading.
+    let zone = state.person_zone(r.person).await?;
     let label = |s: ReferralStatus| t.get(&format!("referral.status.{}", s.code())).to_string();
     let moves = file
         .next
@@ -344,7 +347,8 @@ async fn referral_page(
             })
             .collect(),
         outcomes: r.outcomes.clone(),
-        history: r.history.iter().map(|c| change_row(c, t, zone)).collect(),
+        history: r.history.iter().map(|c| change_row(c, t, &zone.zone)).collect(),
+        when_heading: zone.heading(t, "referral.when"),
         sessions: r
             .sessions()
             .map(|s| {

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
 use crate::forms::{ErrorList, Posted};
-use crate::page::{Page, after_post, local_time, ok, refused, render};
+use crate::page::{Page, after_post, ok, refused, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -50,6 +50,8 @@ async fn webhooks_page(
 ) -> Result<WebhooksPage, WebError> {
     let t = context.texts;
     let service = state.webhooks();
+    // The provider's zone, named beside each time.
+    let zone = state.member_zone(&me.actor).await?;
     let mut hooks = Vec::new();
     for hook in service.own_webhooks(&me.actor).await? {
         let log = service.deliveries(&me.actor, hook.id).await?;
@@ -58,7 +60,10 @@ async fn webhooks_page(
             let outcome = if d.attempts == 0 { "queued" } else { d.state.code() };
             t.fill(
                 &format!("webhooks.last.{outcome}"),
-                &[("at", &local_time(at, &state.config.time_zone)), ("attempts", &d.attempts.to_string())],
+                &[
+                    ("at", &t.fill("time.in_zone", &[("label", &zone.time(at)), ("zone", &zone.name)])),
+                    ("attempts", &d.attempts.to_string()),
+                ],
             )
         });
         hooks.push(HookLine { id: hook.id.to_string(), url: hook.url, active: hook.active, last });

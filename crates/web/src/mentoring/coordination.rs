@@ -121,6 +121,8 @@ struct RosterPage {
     members: Vec<(String, String)>,
     /// The shift whose form was refused ("" for the new one).
     failed: String,
+    /// "Times in Europe/London."
+    zone_note: String,
 }
 
 async fn roster_page(
@@ -130,9 +132,10 @@ async fn roster_page(
     form: Posted,
 ) -> Result<RosterPage, WebError> {
     let Member(me, context) = member;
-    let mentoring = state.mentoring();
-    let zone = &state.config.time_zone;
-    let local = |at: jiff::Timestamp| at.to_zoned(zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string();
+    // Shifts are shown and typed in the coordinator's zone (their pack's), named above them.
+    let zone = state.member_zone(&me.actor).await?;
+    let mentoring = state.mentoring_in(&zone.zone);
+    let local = |at: jiff::Timestamp| at.to_zoned(zone.zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string();
     let mut members: Vec<(String, String)> =
         mentoring.mentor_roll(&me.actor).await?.members.into_iter().map(|(id, name)| (id.to_string(), name)).collect();
     members.push((me.actor.member_id.to_string(), me.actor.display_name.clone()));
@@ -156,6 +159,7 @@ async fn roster_page(
             .collect(),
         members,
         failed,
+        zone_note: context.texts.fill("mentoring.roster.zone", &[("zone", &zone.name)]),
     })
 }
 
@@ -173,7 +177,12 @@ async fn keep_shift(State(state): State<AppState>, member: Member, posted: Poste
         ends_at: posted.get("ends_at"),
         phone: posted.get("phone"),
     };
-    let result = state.mentoring().keep_shift(&member.0.actor, &input).await.map(|_| "/mentoring/roster".to_string());
+    let zone = state.member_zone(&member.0.actor).await?;
+    let result = state
+        .mentoring_in(&zone.zone)
+        .keep_shift(&member.0.actor, &input)
+        .await
+        .map(|_| "/mentoring/roster".to_string());
     let t = member.1.texts;
     after_post(result, t, |errors| roster_page(&state, &member, errors, posted.clone())).await
 }

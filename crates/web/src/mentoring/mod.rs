@@ -56,13 +56,16 @@ async fn mentor_page(
     let mentoring = state.mentoring();
     let mentees = mentoring.my_mentees(&me.actor).await?;
     let (now, next) = mentoring.helpline().await?;
-    let zone = &state.config.time_zone;
+    // The mentor's zone (their pack's), named beside each time.
+    let zone = state.member_zone(&me.actor).await?;
+    let t = context.texts;
+    let at = |time| t.fill("time.in_zone", &[("label", &zone.time(time)), ("zone", &zone.name)]);
     Ok(MentorPage {
         page: Page::new(context, context.texts.get("mentoring.mine.title")),
         errors,
         mentees,
-        helpline_now: now.map(|s| (s.name, s.phone, crate::page::local_time(s.ends_at, zone))),
-        helpline_next: next.map(|s| (s.name, crate::page::local_time(s.starts_at, zone))),
+        helpline_now: now.map(|s| (s.name, s.phone, at(s.ends_at))),
+        helpline_next: next.map(|s| (s.name, at(s.starts_at))),
         today: mentoring.today().to_string(),
         failed,
         form,

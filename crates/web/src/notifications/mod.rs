@@ -108,6 +108,8 @@ pub fn view(line: &NotificationLine, t: Texts, zone: &TimeZone) -> NotificationV
 #[template(path = "notifications.html")]
 struct NotificationsPage {
     page: Page,
+    /// "When (Europe/London)".
+    when_heading: String,
     items: Vec<NotificationView>,
     any_unread: bool,
     /// The position the next (older) page starts below.
@@ -133,9 +135,12 @@ async fn list(
 ) -> Result<Response, WebError> {
     let NotificationPage { lines, older } = state.notifications().page(&me.actor, query.before).await?;
     let t = context.texts;
-    let items: Vec<NotificationView> = lines.iter().map(|l| view(l, t, &state.config.time_zone)).collect();
+    // Times in the zone of the member's pack (a London custody suite's officer in London time).
+    let zone = state.member_zone(&me.actor).await?;
+    let items: Vec<NotificationView> = lines.iter().map(|l| view(l, t, &zone.zone)).collect();
     let page = NotificationsPage {
         page: Page::new(&context, t.get("notifications.title")),
+        when_heading: zone.heading(t, "notifications.when"),
         any_unread: items.iter().any(|i| !i.read),
         items,
         older,

@@ -18,10 +18,13 @@ use serde_json::json;
 
 async fn agencies_are_edited_and_a_second_editor_keeps_what_they_typed(app: TestApp) {
     let actor = app.member_of_new_agency("Beheer", AgencyKind::Municipality, "beheer", Role::Administrator).await;
+    let beheer = app.store.agencies().await.unwrap().into_iter().find(|a| a.name == "Beheer").unwrap();
+    let second = app.member(&beheer, "beheer2", &[Role::Administrator]).await;
     let police = app.agency("Politie Utrecht", AgencyKind::Police).await;
     app.member(&police, "agent", &[Role::PoliceOfficer]).await;
+    // Two administrators, each with the page open.
     let admin = app.session_for(&actor).await;
-    let other = app.session_for(&actor).await;
+    let other = app.session_for(&second).await;
     let path = format!("/admin/agencies/{}", police.id);
 
     let list = admin.visit("/admin/agencies").await;
@@ -63,6 +66,17 @@ async fn agencies_are_edited_and_a_second_editor_keeps_what_they_typed(app: Test
     let html = late.text().await.unwrap();
     assert!(html.contains("value=\"Politie Utrecht-Noord\"") && html.contains("value=\"desk\""), "typed kept: {html}");
     assert!(html.contains("id=\"saved-now\"") && html.contains("Politie Midden-Nederland"), "saved now shown: {html}");
+    // Who saved the other change and when (in the reader's time zone, named), beside theirs.
+    assert!(
+        html.contains("beheer (test) (beheer) saved this at 2026-11-22 10:00 (Europe/Amsterdam)"),
+        "who and when: {html}"
+    );
+    let beside = html.split("id=\"saved-now\"").nth(1).unwrap();
+    assert!(
+        beside.contains("<td>Politie Utrecht-Noord</td>") && beside.contains("<td>Politie Midden-Nederland</td>"),
+        "typed beside saved: {beside}"
+    );
+    assert!(beside.contains("<td>desk</td>") && beside.contains("<td>030 123</td>"), "{beside}");
     assert_eq!(input_value(&html, "version"), "2", "saving again overwrites knowingly");
     let again = other
         .submit(&path, &[("name", "Politie Utrecht-Noord"), ("kind", "police"), ("contact", "desk"), ("version", "2")])

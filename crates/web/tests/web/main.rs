@@ -64,6 +64,8 @@ mod plan_outcomes;
 mod public_value;
 // Life Change, a person's mentor and consent changes (issue 20).
 mod life_change;
+// Times per pack (issue 18, tzadmin).
+mod time_zones;
 // Issue 18, the whole API and packs per location (apipacks).
 mod api_conference_writes;
 mod api_groups_cohorts;

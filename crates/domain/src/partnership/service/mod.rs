@@ -6,7 +6,7 @@ pub mod api_keys;
 pub mod edit;
 
 use super::model::*;
-use super::ports::{PartnershipEdits, PartnershipStore, Passwords};
+use super::ports::{MemberWrite, PartnershipEdits, PartnershipStore, Passwords};
 use crate::access::{Actor, Denial, Permission, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
@@ -250,12 +250,11 @@ where
         if disabled && id == actor.member_id {
             return self.refuse(actor, what, AdminError::DisableSelf).await;
         }
-        let admin = account.member.roles.contains(&Role::Administrator) && !account.member.disabled;
-        if disabled && admin && self.is_last_administrator(id).await? {
+        // The last enabled administrator stays enabled: the store checks it inside the write.
+        let audit = self.entry(actor, AuditAction::Update, what.clone());
+        if self.store.set_disabled(id, disabled, &audit).await? == MemberWrite::LastAdministrator {
             return self.refuse(actor, what, AdminError::LastAdministrator).await;
         }
-        let audit = self.entry(actor, AuditAction::Update, what);
-        self.store.set_disabled(id, disabled, &audit).await?;
         account.member.disabled = disabled;
         account.version += 1;
         Ok(account)

@@ -325,136 +325,9 @@ impl SafetyHouseInput {
     }
 }
 
-// --- changes to what exists ---
-//
-// A change names only what it changes (a form sends every field, an API call or the CLI may
-// send one); the rest stays as saved. `version` is the one the change was made on: when
-// someone saved meanwhile the change is refused and what they typed is kept (a form shows it
-// again beside what is saved now). Without a version the change applies to what is saved now.
-
-/// A change to an agency's name, kind or contact.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct AgencyChange {
-    pub name: Option<String>,
-    pub kind: Option<String>,
-    pub contact: Option<String>,
-    pub version: Option<i64>,
-}
-
-impl AgencyChange {
-    /// The agency as it will be saved, or what to fix.
-    pub fn apply(&self, current: &AgencyRecord) -> Result<AgencyRecord, ValidationErrors> {
-        let agency = &current.agency;
-        let input = AgencyInput {
-            name: self.name.clone().unwrap_or_else(|| agency.name.clone()),
-            kind: self.kind.clone().unwrap_or_else(|| agency.kind.code().to_owned()),
-            contact: self.contact.clone().unwrap_or_else(|| current.contact.clone()),
-        };
-        let record = input.parse(agency.id)?;
-        Ok(AgencyRecord { version: current.version, ..record })
-    }
-}
-
-/// A change to a member's name or roles (designations such as hulpofficier are roles).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct MemberChange {
-    pub name: Option<String>,
-    pub roles: Option<Vec<String>>,
-    pub version: Option<i64>,
-}
-
-impl MemberChange {
-    pub fn apply(&self, current: &Member) -> Result<Member, ValidationErrors> {
-        let mut errors = ValidationErrors::default();
-        let display_name = match &self.name {
-            Some(name) => required_text(&mut errors, "name", name, 200),
-            None => current.display_name.clone(),
-        };
-        let roles = match &self.roles {
-            Some(roles) => parse_roles(&mut errors, roles),
-            None => current.roles.clone(),
-        };
-        errors.into_result(Member { display_name, roles, ..current.clone() })
-    }
-}
-
-/// A change to a ZSM location or custody suite; its code (in its addresses and its cases) stays.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct LocationChange {
-    pub name: Option<String>,
-    pub pack: Option<String>,
-    /// Empty: the pack's. Not given while the pack changes: the new pack's.
-    pub time_zone: Option<String>,
-    /// The agencies at the table (ids), all of them: those left out leave it.
-    pub agencies: Option<Vec<String>>,
-    pub version: Option<i64>,
-}
-
-impl LocationChange {
-    pub fn apply(&self, current: &LocationRecord, agencies: &[Agency]) -> Result<LocationRecord, ValidationErrors> {
-        let location = &current.location;
-        let pack = self.pack.clone().unwrap_or_else(|| location.pack.clone());
-        let pack_changes = pack.trim() != location.pack;
-        // A zone that only followed the old pack follows the new one.
-        let followed_pack = pack_time_zone(&location.pack) == Some(current.time_zone.as_str());
-        let time_zone = match &self.time_zone {
-            Some(zone) if pack_changes && followed_pack && zone.trim() == current.time_zone => String::new(),
-            Some(zone) => zone.clone(),
-            None if pack_changes => String::new(),
-            None => current.time_zone.clone(),
-        };
-        let ids = |list: &[AgencyId]| list.iter().map(ToString::to_string).collect::<Vec<_>>();
-        let input = LocationInput {
-            name: self.name.clone().unwrap_or_else(|| location.name.clone()),
-            pack,
-            time_zone,
-            code: location.code.clone(),
-            agencies: self.agencies.clone().unwrap_or_else(|| ids(&location.agencies)),
-        };
-        let record = input.parse(agencies)?;
-        Ok(LocationRecord { version: current.version, ..record })
-    }
-}
-
-/// A change to a Safety House / IOM hub: its name and contact, pack, conference settings, and
-/// the agencies that take part (all of them: those left out leave).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
-pub struct SafetyHouseChange {
-    pub name: Option<String>,
-    pub contact: Option<String>,
-    pub pack: Option<String>,
-    pub persons_per_day: Option<String>,
-    pub triage_cutoff: Option<String>,
-    pub agencies: Option<Vec<String>>,
-    pub version: Option<i64>,
-}
-
-impl SafetyHouseChange {
-    pub fn apply(&self, current: &SafetyHouse, agencies: &[Agency]) -> Result<SafetyHouse, ValidationErrors> {
-        let agency = &current.agency;
-        let input = SafetyHouseInput {
-            name: self.name.clone().unwrap_or_else(|| agency.agency.name.clone()),
-            pack: self.pack.clone().unwrap_or_else(|| current.pack.clone()),
-            contact: self.contact.clone().unwrap_or_else(|| agency.contact.clone()),
-            persons_per_day: self.persons_per_day.clone().unwrap_or_else(|| current.persons_per_day.to_string()),
-            triage_cutoff: self
-                .triage_cutoff
-                .clone()
-                .unwrap_or_else(|| current.triage_cutoff.strftime("%H:%M").to_string()),
-            agencies: self
-                .agencies
-                .clone()
-                .unwrap_or_else(|| current.agencies.iter().map(ToString::to_string).collect()),
-        };
-        let mut house = input.parse(agency.agency.id, agencies)?;
-        house.agency.version = agency.version;
-        Ok(house)
-    }
-}
+// Changes to what exists, and who saved them: `changes.rs`.
+mod changes;
+pub use changes::*;
 
 /// One of a member's open sessions as administration sees it: `reference` names it for
 /// ending it, and is not its token (nor enough of its hash to find one).
@@ -476,7 +349,7 @@ pub fn parse_session_reference(raw: &str) -> Option<String> {
 }
 
 #[cfg(test)]
-#[path = "edit_tests.rs"]
+#[path = "../edit_tests.rs"]
 mod edit_tests;
 
 #[cfg(test)]
