@@ -40,22 +40,6 @@ async fn journey(app: TestApp) {
     ];
     let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    // The warning names whose help has not started and what it is, in each language.
-    let measures = format!("/people/{excluded}/measures");
-    let warned = mayor.get(&measures).await.text().await.unwrap();
-    assert!(
-        warned.contains("Reclassering Nederland is nog niet begonnen met „Veiligheidsplan met het slachtoffer”"),
-        "{warned}"
-    );
-    for (lang, says) in [
-        ("en", "Reclassering Nederland has not yet started “Veiligheidsplan met het slachtoffer”"),
-        ("it", "Reclassering Nederland non ha ancora avviato «Veiligheidsplan met het slachtoffer»"),
-    ] {
-        mayor.get(&format!("/language/{lang}?back=/people")).await;
-        let page = mayor.get(&measures).await.text().await.unwrap();
-        assert!(page.contains(says), "{lang}: {page}");
-    }
-    mayor.get("/language/nl?back=/people").await;
 
     // On the owning agency's list, with the order's deadline for help to start and a link to it.
     let list = client.get("/tasks/agency").await.text().await.unwrap();
@@ -105,9 +89,6 @@ async fn journey(app: TestApp) {
     let order_page = client.get(&format!("/people/{victim}/measures")).await.text().await.unwrap();
     assert!(order_page.contains("2026-11-22 10:00"), "started now, shown on the order: {order_page}");
     assert_eq!(app.count("measure_event").await, events + 1);
-    // Started: nobody is warned about it any more.
-    let after = mayor.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
-    assert!(!after.contains("is nog niet begonnen met"), "{after}");
 }
 
 #[tokio::test]
