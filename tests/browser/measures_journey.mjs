@@ -1,6 +1,7 @@
 // The mayor's measures and the cohorts in a real browser (issue 17, items 18–21), each step as the
 // member whose work it is: the municipality (the mayor's office) finds the demo's exclusion order
-// and is refused an extension without advice or a reason why not (the error summary says so); probation may only propose; victim
+// and is refused the same order a second time while it is in force (nothing changes), and an
+// extension without advice or a reason why not (the error summary says so); probation may only propose; victim
 // support records the victim's part in the safety plan, which the police read on the order; the
 // process manager sees why each member of the Safety House cohort is in (the rule's counts, or a
 // decision on police intelligence with its reason) and records a deselection with a reason after
@@ -63,6 +64,36 @@ async function main() {
       }
       await context.close();
       return 'impose, extend, lift offered';
+    });
+
+    await run('municipality: the same order again while it is in force is refused, nothing changed', async () => {
+      const { context, page } = await signIn(browser, 'gemeente', problems);
+      await page.goto(`${base}/people/${excluded}/measures`);
+      const orders = await page.locator('section.measure').count();
+      const address = (await pageText(page.locator('section.measure dd', { hasText: 'Wiltzanglaan' }).first())).trim();
+      check(address.length > 0, 'the order in force shows no address');
+      const details = page.locator(`details:has(form[action="/people/${excluded}/measures/exclusion-orders"])`);
+      await details.locator('summary').click();
+      let form = page.locator(`form[action="/people/${excluded}/measures/exclusion-orders"]`);
+      // The victim through the form's own person search, as a user picks her.
+      await form.locator('input[type="search"]').first().fill(VICTIM.split(' ')[1]);
+      await clickAndNavigate(page, form.locator('button[name="search"]').first());
+      form = page.locator(`form[action="/people/${excluded}/measures/exclusion-orders"]`);
+      if (await details.getAttribute('open') === null) await details.locator('summary').click();
+      const candidate = form.locator('fieldset.candidates label', { hasText: VICTIM.split(' ')[0] });
+      check(await candidate.count() >= 1, `the person search does not offer ${VICTIM}: ${await pageText(form)}`);
+      await candidate.first().click();
+      // The same order as the one in force: the same person, the same address.
+      await form.locator('input[name="address"]').fill(address);
+      await form.locator('input[name="decision_ref"]').fill(ORDER);
+      await form.locator('input[name="imposed_at"]').fill(new Date(Date.now() - 3600e3).toISOString().slice(0, 16));
+      const summary = await refused(page, form.locator('button[type="submit"]').last(), 'the same order a second time');
+      check(/geldt al een huisverbod/.test(summary), `the refusal does not say an order is in force: ${summary}`);
+      await axeCheck(page, 'second identical order refused');
+      await page.goto(`${base}/people/${excluded}/measures`);
+      check(await page.locator('section.measure').count() === orders, 'a second order was recorded');
+      await context.close();
+      return summary.replace(/\s+/g, ' ').slice(0, 120);
     });
 
     await run('municipality: an extension needs the advice or a reason why not', async () => {

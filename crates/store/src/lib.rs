@@ -82,6 +82,8 @@ pub struct Store {
     word_counts: std::sync::Arc<search::WordCounts>,
     /// Signed-in sessions in memory (`session_cache.rs`); PostgreSQL only.
     sessions: Option<std::sync::Arc<session_cache::SessionCache>>,
+    /// Writers of one ZSM case queue here before taking a connection (`zsm/gates.rs`).
+    case_gates: std::sync::Arc<zsm::gates::CaseGates>,
 }
 
 /// How long a listing of a person to a member is on record before it is written again.
@@ -323,6 +325,7 @@ impl Store {
             boards: Default::default(),
             word_counts: Default::default(),
             sessions,
+            case_gates: Default::default(),
         };
         direct.check_is_desist().await?;
         let audit_queue = Some(audit_queue::AuditQueue::start(direct.clone()));

@@ -12,6 +12,7 @@ use crate::versioned::save_versioned;
 use crate::{Store, corrupt, db_error, in_list, in_tx, to_json};
 
 pub(crate) mod board;
+pub(crate) mod gates;
 #[macro_use]
 mod history;
 use board::{BOARD_COLUMNS, BoardRow, ON_TEAM, touch_boards_of_suspect};
@@ -92,7 +93,9 @@ fn into_stored((state, clocks, lawyer_id, version): CaseRow) -> StoreResult<Stor
 /// is waited for, and the row is then read as that writer left it. On SQLite the write's
 /// transaction already holds the database's one write lock (`BEGIN IMMEDIATE`).
 const CASE_FOR_WRITE: &str = "SELECT state, clocks, lawyer_id, version FROM zsm_case WHERE id = $1";
-const CASE_FOR_UPDATE: &str = "SELECT state, clocks, lawyer_id, version FROM zsm_case WHERE id = $1 FOR UPDATE";
+/// `FOR NO KEY UPDATE`, the lock the UPDATE takes anyway: it leaves the key-share locks free
+/// that inserting a row referring to the case (its history, an audit entry) takes.
+const CASE_FOR_UPDATE: &str = "SELECT state, clocks, lawyer_id, version FROM zsm_case WHERE id = $1 FOR NO KEY UPDATE";
 
 /// Writes the next version of a case row (guarded by the version before) and everything the
 /// write adds beside it, on the open transaction.
@@ -288,11 +291,28 @@ impl ZsmStore for Store {
         Ok(())
     }
 
-    async fn change_case<E, F>(&self, id: CaseId, decide: F) -> StoreResult<Result<StoredCase, E>>
+    async fn change_case<E, F>(&self, id: CaseId, mut decide: F) -> StoreResult<Result<StoredCase, E>>
     where
         E: Send,
-        F: FnOnce(StoredCase) -> Result<CaseStep, E> + Send,
+        F: FnMut(StoredCase) -> Result<CaseStep, E> + Send,
     {
+        // In turn with this process's other writers of the case, before taking a connection.
+        let _turn = self.case_gates.turn(id).await;
+        // Decided on the case as read, outside any transaction: the row is then locked only by
+        // the guarded UPDATE, for the few statements up to the commit, not while the case is
+        // parsed, changed and serialised between round trips. Only another server writing
+        // the case in between fails the guard; then it is read and decided again under its
+        // row lock, so no partner is refused for someone else's section.
+        let current = self.case(id).await?.ok_or(domain::ports::StoreError::NotFound)?;
+        let step = match decide(current) {
+            Ok(step) => step,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        match self.save_case(step.write()).await {
+            Ok(()) => return Ok(Ok(step.stored)),
+            Err(domain::ports::StoreError::Conflict { .. }) => {}
+            Err(other) => return Err(other),
+        }
         let stored = in_tx!(self, tx => {
             let sql = crate::spelled(&*tx, CASE_FOR_WRITE, CASE_FOR_UPDATE);
             let row: Option<CaseRow> =

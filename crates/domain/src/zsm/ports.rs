@@ -135,12 +135,12 @@ pub trait ZsmStore: Send + Sync {
     /// Saves a transition if the stored version is still `stored.version - 1`; otherwise
     /// `StoreError::Conflict` and nothing is written.
     fn save_case(&self, write: CaseWrite<'_>) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Changes a case as it is inside the write: `decide` gets the stored case while no other
-    /// write of it can land (its row locked on PostgreSQL; SQLite admits one writer), and the
-    /// step it returns (version: the stored one plus one) is written before anyone else's. So
-    /// partners saving their own sections at once are each applied in turn, none refused.
-    /// `decide` refusing writes nothing and comes back as the inner `Err`; it runs while the
-    /// lock is held, so it must be quick and pure. An unknown case is `StoreError::NotFound`.
+    /// Changes a case as it is at the write: `decide` gets the stored case, and the step it
+    /// returns (version: the stored one plus one) is written only if nobody wrote the case in
+    /// between; otherwise `decide` is asked again on the case as it is then (it may be called
+    /// more than once, so it must be quick and pure). So partners saving their own sections at
+    /// once are each applied in turn, none refused. `decide` refusing writes nothing and comes
+    /// back as the inner `Err`. An unknown case is `StoreError::NotFound`.
     fn change_case<E, F>(
         &self,
         id: CaseId,
@@ -148,7 +148,7 @@ pub trait ZsmStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Result<StoredCase, E>>> + Send
     where
         E: Send,
-        F: FnOnce(StoredCase) -> Result<CaseStep, E> + Send;
+        F: FnMut(StoredCase) -> Result<CaseStep, E> + Send;
     fn case(&self, id: CaseId) -> impl Future<Output = StoreResult<Option<StoredCase>>> + Send;
     /// The cases of a person as suspect, oldest first.
     fn cases_of_suspect(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<StoredCase>>> + Send;

@@ -33,14 +33,19 @@ pub(super) const BOARD_COLUMNS: &str = "c.id, c.version, p.family_name, p.given_
 pub(super) const ON_TEAM: &str = "EXISTS (SELECT 1 FROM team_entry te WHERE te.person_id = c.suspect_id \
      AND te.agency_id = $2 AND te.ended_at IS NULL AND (te.consent_expires_on IS NULL OR te.consent_expires_on >= $3))";
 
-/// Raises a location's board generation in the slot of the writing connection (migration
-/// 0055): on PostgreSQL the server process's id picks one of 64 slots, so concurrent writes at
-/// one location (each on its own connection) lock different rows and their commits are not
-/// queued one behind the other; SQLite has one writer at a time and keeps one slot.
-pub(crate) const RAISE_SLOT_POSTGRES: &str = "INSERT INTO zsm_board_slot (location, slot, generation) \
-     VALUES ($1, pg_backend_pid() % 64, 1) \
+/// Raises the board generation of every location where `$1` (a person) is the suspect of a
+/// case, in the slot of the writing connection (migration 0055), in one statement: on
+/// PostgreSQL the server process's id picks one of 64 slots, so concurrent writes at one
+/// location (each on its own connection) lock different rows and their commits are not queued
+/// one behind the other; SQLite has one writer at a time and keeps one slot. The locations are
+/// raised in code order, so two transactions raising the same ones take PostgreSQL's row locks
+/// in the same order and cannot deadlock. (SQLite reads `ON CONFLICT` after a `SELECT` as an
+/// upsert only when the `SELECT` has a `WHERE`, as this one has.)
+pub(crate) const RAISE_SLOTS_POSTGRES: &str = "INSERT INTO zsm_board_slot (location, slot, generation) \
+     SELECT DISTINCT location, pg_backend_pid() % 64, 1 FROM zsm_case WHERE suspect_id = $1 ORDER BY location \
      ON CONFLICT (location, slot) DO UPDATE SET generation = zsm_board_slot.generation + 1";
-pub(crate) const RAISE_SLOT_SQLITE: &str = "INSERT INTO zsm_board_slot (location, slot, generation) VALUES ($1, 0, 1) \
+pub(crate) const RAISE_SLOTS_SQLITE: &str = "INSERT INTO zsm_board_slot (location, slot, generation) \
+     SELECT DISTINCT location, 0, 1 FROM zsm_case WHERE suspect_id = $1 ORDER BY location \
      ON CONFLICT (location, slot) DO UPDATE SET generation = zsm_board_slot.generation + 1";
 
 /// A board's generation: the location's own column (raised for every board at once by bulk
@@ -50,24 +55,14 @@ const BOARD_GENERATION: &str = "SELECT l.board_generation + \
      FROM zsm_location l WHERE l.code = $1";
 
 /// Raises the board generation of every location where `$person` is the suspect of a case,
-/// inside the transaction of a change to one of their cases, their team or their name. One
-/// location at a time, in code order, and always in the connection's one slot, so that two
-/// transactions raising the same locations take PostgreSQL's row locks in the same order and
-/// cannot deadlock.
+/// inside the transaction of a change to one of their cases, their team or their name: one
+/// statement (`RAISE_SLOTS_*`), one round trip while the case's row lock is held.
 macro_rules! touch_boards_of_suspect {
     ($tx:ident, $person:expr) => {{
         let person: uuid::Uuid = $person;
-        let locations: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT location FROM zsm_case WHERE suspect_id = $1 ORDER BY location")
-                .bind(person)
-                .fetch_all(&mut *$tx)
-                .await
-                .map_err($crate::db_error)?;
         let raise =
-            $crate::spelled(&*$tx, $crate::zsm::board::RAISE_SLOT_SQLITE, $crate::zsm::board::RAISE_SLOT_POSTGRES);
-        for location in locations {
-            sqlx::query(raise).bind(location).execute(&mut *$tx).await.map_err($crate::db_error)?;
-        }
+            $crate::spelled(&*$tx, $crate::zsm::board::RAISE_SLOTS_SQLITE, $crate::zsm::board::RAISE_SLOTS_POSTGRES);
+        sqlx::query(raise).bind(person).execute(&mut *$tx).await.map_err($crate::db_error)?;
     }};
 }
 

@@ -169,7 +169,11 @@ macro_rules! write_history {
             };
             insert_clock_event!($tx, case_id, &row, basis);
         }
-        for run in &write.stored.clocks {
+        // A partner's section save leaves the clocks as they were: no statement per clock
+        // while the case's row lock is held. Anything that moves a clock has a clock effect.
+        let sections_only = write.clock_effects.is_empty()
+            && write.effects.iter().all(|e| matches!(e, CaseEffect::ContributionUpdated { .. }));
+        for run in write.stored.clocks.iter().filter(|_| !sections_only) {
             sqlx::query("UPDATE zsm_clock SET deadline = $1, is_running = $2 WHERE case_id = $3 AND clock = $4")
                 .bind(Instant(run.deadline))
                 .bind(run.is_running())

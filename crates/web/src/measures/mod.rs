@@ -242,7 +242,7 @@ async fn measures_page(
         children_picker,
         page: Page::new(context, &t.fill("measures.title", &[("name", &name)])),
         id,
-        warnings: file.warnings.iter().map(|w| warning_text(w, t, zone)).collect(),
+        warnings: file.warnings.iter().map(|w| warning_text(w, &all_agencies, t, zone)).collect(),
         orders,
         zsm_obligations: zsm_obligations(state, me, id, t).await?,
         bans: file.bans.iter().map(|b| ban_view(&b.value, today, t)).collect(),

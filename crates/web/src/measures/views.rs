@@ -16,8 +16,8 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;
 
-/// One warning as a sentence.
-pub fn warning_text(warning: &MeasureWarning, t: Texts, zone: &TimeZone) -> String {
+/// One warning as a sentence; help not started names the agency that must start it.
+pub fn warning_text(warning: &MeasureWarning, agencies: &[Agency], t: Texts, zone: &TimeZone) -> String {
     let at = |ts: &Timestamp| local_time(*ts, zone);
     match warning {
         MeasureWarning::Exclusion { warning, .. } => match warning {
@@ -27,9 +27,10 @@ pub fn warning_text(warning: &MeasureWarning, t: Texts, zone: &TimeZone) -> Stri
                 t.fill("warning.advice_overdue", &[("at", &at(due_at))])
             }
             ExclusionWarning::NoHelpArranged { due_at } => t.fill("warning.no_help", &[("at", &at(due_at))]),
-            ExclusionWarning::HelpNotStarted { due_at, overdue, .. } => {
+            ExclusionWarning::HelpNotStarted { owner, description, due_at, overdue, .. } => {
                 let key = if *overdue { "warning.help_overdue" } else { "warning.help_not_started" };
-                t.fill(key, &[("at", &at(due_at))])
+                let owner = agency_name(agencies, *owner);
+                t.fill(key, &[("at", &at(due_at)), ("owner", &owner), ("what", description)])
             }
         },
         MeasureWarning::AreaBan { area, warning: AreaBanWarning::EndsSoon { ends_on, days_left }, .. } => t.fill(
@@ -326,7 +327,7 @@ pub fn episode_view(
     };
     let flags = e.flags(today);
     let warning = MeasureWarning::Episode { episode: e.id, flags };
-    let flag_text = warning_text(&warning, t, zone);
+    let flag_text = warning_text(&warning, &[], t, zone);
     EpisodeView {
         id: e.id.to_string(),
         open: e.status.is_open(),

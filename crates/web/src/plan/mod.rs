@@ -138,7 +138,7 @@ async fn plan_page(
     let name = file.person.display_name();
     let zone = here.zone;
     let measures = here.measures();
-    let warnings = linked.warnings.iter().map(|w| crate::measures::warning_text(w, t, zone)).collect();
+    let warnings = linked.warnings.iter().map(|w| crate::measures::warning_text(w, &agencies, t, zone)).collect();
     let order_rules = measures.exclusion_context().ok();
     let in_force = crate::measures::in_force_lines(&linked, order_rules.as_ref(), state.clock.now(), today, t);
     let linked_ids: Vec<uuid::Uuid> =

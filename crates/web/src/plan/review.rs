@@ -90,11 +90,12 @@ pub(super) async fn weekly_review(
     // Each warning in its person's own time zone (see `zones_of`).
     let persons: Vec<PersonId> = warnings.iter().map(|l| l.person).collect();
     let zones = state.zones_of(&persons).await?;
+    let agencies = state.directory().agencies().await?;
     let measures = warnings
         .into_iter()
         .map(|l| {
             let zone = zones.get(&l.person).unwrap_or(&state.config.time_zone);
-            (l.person.to_string(), l.name, crate::measures::warning_text(&l.warning, t, zone))
+            (l.person.to_string(), l.name, crate::measures::warning_text(&l.warning, &agencies, t, zone))
         })
         .collect();
     ok(&ReviewPage { page: Page::new(&context, t.get("review.title")), count, previous, next, rows, measures })

@@ -26,11 +26,12 @@ pub fn partner_key(partner: Partner) -> String {
     format!("zsm.partner.{}", partner.code())
 }
 
-/// A contribution state as symbol and words, never colour alone: ✓ done, ⧗ in progress, ✗ awaited.
+/// A contribution state as symbol and words, never colour alone: ✓ done, ◐ in progress, ✗
+/// awaited (symbols the common fonts have: ⧗ showed as an empty box in Chromium on Debian).
 pub fn state_label(state: ContributionState, t: Texts) -> (&'static str, &'static str, &'static str) {
     match state {
         ContributionState::Done => ("✓", t.text("zsm.state.done"), "state-done"),
-        ContributionState::InProgress => ("⧗", t.text("zsm.state.in_progress"), "state-progress"),
+        ContributionState::InProgress => ("◐", t.text("zsm.state.in_progress"), "state-progress"),
         ContributionState::Awaited => ("✗", t.text("zsm.state.awaited"), "state-awaited"),
         ContributionState::NotNeeded => ("–", t.text("zsm.state.not_needed"), "state-none"),
     }

@@ -144,11 +144,27 @@ pub enum ExclusionEffect {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ExclusionWarning {
-    EndsSoon { ends_at: Timestamp },
-    ExtensionAdviceDue { due_at: Timestamp },
-    ExtensionAdviceOverdue { due_at: Timestamp },
-    NoHelpArranged { due_at: Timestamp },
-    HelpNotStarted { task: TaskId, due_at: Timestamp, overdue: bool },
+    EndsSoon {
+        ends_at: Timestamp,
+    },
+    ExtensionAdviceDue {
+        due_at: Timestamp,
+    },
+    ExtensionAdviceOverdue {
+        due_at: Timestamp,
+    },
+    NoHelpArranged {
+        due_at: Timestamp,
+    },
+    /// A help task not yet marked started: whose it is (the agency that must start it) and
+    /// what, so the warning names who to chase.
+    HelpNotStarted {
+        task: TaskId,
+        owner: AgencyId,
+        description: String,
+        due_at: Timestamp,
+        overdue: bool,
+    },
 }
 
 type Applied = Result<(ExclusionOrder, Vec<ExclusionEffect>), ExclusionError>;
@@ -334,13 +350,15 @@ impl ExclusionOrder {
         if self.help_tasks.is_empty() {
             warnings.push(ExclusionWarning::NoHelpArranged { due_at: help_due });
         }
-        warnings.extend(
-            self.help_tasks.iter().filter(|t| t.started_at.is_none()).map(|t| ExclusionWarning::HelpNotStarted {
+        warnings.extend(self.help_tasks.iter().filter(|t| t.started_at.is_none()).map(|t| {
+            ExclusionWarning::HelpNotStarted {
                 task: t.id,
+                owner: t.owner,
+                description: t.description.clone(),
                 due_at: help_due,
                 overdue: now > help_due,
-            }),
-        );
+            }
+        }));
         warnings
     }
 }

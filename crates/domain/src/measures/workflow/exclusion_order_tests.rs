@@ -184,21 +184,25 @@ fn warnings_come_before_the_advice_day_and_the_end() {
 #[test]
 fn an_unstarted_help_task_warns_and_turns_overdue() {
     let task = TaskId(Uuid::from_u128(60));
-    let add = OrderCommand::AddHelpTask {
-        task,
-        for_person: person(EXCLUDED),
-        owner: AgencyId(Uuid::from_u128(50)),
-        description: "anger management intake".into(),
-    };
+    let (owner, description) = (AgencyId(Uuid::from_u128(50)), String::from("anger management intake"));
+    let add = OrderCommand::AddHelpTask { task, for_person: person(EXCLUDED), owner, description: description.clone() };
     let (order, _) = order().apply(add, &context(), at("2026-03-21T09:00:00Z")).unwrap();
     let (order, _) = order.apply(extend(28), &context(), at("2026-03-28T09:00:00Z")).unwrap();
     let due_at = at("2026-03-30T20:00:00Z");
     assert_eq!(
         order.warnings(&context(), at("2026-03-24T09:00:00Z")),
-        vec![ExclusionWarning::HelpNotStarted { task, due_at, overdue: false }]
+        vec![ExclusionWarning::HelpNotStarted {
+            task,
+            owner,
+            description: description.clone(),
+            due_at,
+            overdue: false
+        }]
     );
     assert!(order.warnings(&context(), at("2026-04-01T09:00:00Z")).contains(&ExclusionWarning::HelpNotStarted {
         task,
+        owner,
+        description,
         due_at,
         overdue: true
     }));

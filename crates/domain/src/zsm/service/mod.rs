@@ -425,7 +425,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
     }
 
     /// One partner updates its own section; only members of that partner's agency may. The
-    /// change is decided on the case as it is inside the write (`ZsmStore::change_case`), so
+    /// change is decided on the case as it is at the write (`ZsmStore::change_case`), so
     /// partners saving their own sections at once never refuse each other; with `seen_version`
     /// a save on a section someone else saved meanwhile is refused (`ServiceError::Stale`,
     /// naming who saved it and when), and nothing is written.
@@ -454,6 +454,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
             .change_case(id, |current: StoredCase| {
                 current.case.contributions.check_seen(partner, seen_version)?;
                 had_content = current.case.contributions.get(partner).is_some_and(|c| c.content.is_some());
+                let content = content.clone();
                 let command = CaseCommand::UpdateContribution { partner, state, content, by: actor.member_id };
                 let mut case = current.case.clone();
                 let mut effects = Vec::new();
@@ -470,7 +471,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
                     lawyer: None,
                     team: Vec::new(),
                 };
-                Ok::<_, ZsmError>(self.step(actor, &current, pack, &grant, change, what))
+                Ok::<_, ZsmError>(self.step(actor, &current, pack, &grant, change, what.clone()))
             })
             .await?;
         let saved = match decided {
