@@ -76,7 +76,8 @@ async fn the_reports_reads_give_what_was_recorded(db: TestDb) {
     assert_eq!((decided[0].person, decided[0].location.as_str()), (*who.as_uuid(), "zsm-utrecht"));
     assert_eq!(
         (decided[0].arrested_at, decided[0].decided_at),
-        (at("2026-03-02T09:00:00Z"), at("2026-03-02T14:00:00Z"))
+        (at("2026-03-02T08:00:00Z"), at("2026-03-02T14:00:00Z")),
+        "09:00 at the location (Amsterdam) is 08:00 UTC"
     );
     let later = store.cases_decided_between(at("2026-03-03T00:00:00Z"), at("2026-04-01T00:00:00Z")).await.unwrap();
     assert!(later.is_empty(), "the period is [from, to)");

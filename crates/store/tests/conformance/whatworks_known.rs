@@ -126,12 +126,19 @@ async fn an_activated_plan_gives_a_plan_event(db: TestDb) {
     let q = person_on_team(store, &clock, &house, &person_input("Quist", "Quin", "1985-01-01", "123456782"), &[]).await;
     for who in [p, q] {
         plans.draft(&house, who).await.unwrap();
+        let goal = PlanAction::AddGoal {
+            domain: "finances".into(),
+            in_own_words: "Schulden op orde".into(),
+            agreed_by_person: true,
+        };
+        plans.change(&house, who, &goal).await.unwrap();
+        let goal_id = plans.view(&house, who, "test").await.unwrap().plan.unwrap().plan.goals[0].id.0.to_string();
         let task = PlanAction::AddTask {
             description: "Aanmelden bij de schuldhulp".into(),
             kind: "care".into(),
             owner: house.agency_id.to_string(),
             owner_member: String::new(),
-            goal: String::new(),
+            goal: goal_id,
             due: "2026-06-01".into(),
             restricted_to: Vec::new(),
         };
