@@ -42,12 +42,14 @@ fn data_dir(data: &Option<PathBuf>) -> PathBuf {
     data.clone().unwrap_or_default()
 }
 
+const NO_EXTRACT: &str = "the store holds no extract yet: run `desist import DIR` first, or pass --data DIR";
+
 /// The extract held in the store, refusing an empty one (nothing imported yet).
 async fn stored(config: &Config) -> anyhow::Result<evidence::Dataset> {
     let store = crate::extract::open_store(config).await?;
     let data = store.load_extract().await.context("reading the extract from the store")?;
     if data.person_count() == 0 {
-        anyhow::bail!("the store holds no extract yet: run `desist import DIR` first, or pass --data DIR");
+        anyhow::bail!(NO_EXTRACT);
     }
     Ok(data)
 }
@@ -149,16 +151,21 @@ impl CohortArgs {
             warn(ev::cohort(&options, out)?);
             return Ok(());
         }
-        // From the store: the rule with the recorded manual decisions applied.
-        let data = stored(config).await?;
+        // From the store: the rule with the recorded manual decisions applied. Without any,
+        // the database answers the rule itself and only the members are read.
         let store = crate::extract::open_store(config).await?;
+        let rule = evidence::rules::resolve_with(&rule_text, &options.own_rules)?;
         let overrides: Vec<_> =
             store.cohort_overrides(&rule_text).await?.into_iter().map(|stored| stored.decision).collect();
         if overrides.is_empty() {
-            ev::cohort_with(&data, &options, out)?;
-            return Ok(());
+            if !store.has_extract().await? {
+                anyhow::bail!(NO_EXTRACT);
+            }
+            if let Some(members) = store.cohort_members(&rule.expr, as_of).await? {
+                return print_members(&rule, as_of, &members, self.format, out);
+            }
         }
-        let rule = evidence::rules::resolve_with(&rule_text, &options.own_rules)?;
+        let data = stored(config).await?;
         let compiled = evidence::rules::CompiledRule::compile(&rule.expr, &data);
         let history = evidence::membership::history(&data, &compiled, &[as_of], &overrides);
         print_members(&rule, as_of, &history.members, self.format, out)

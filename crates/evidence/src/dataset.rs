@@ -6,6 +6,8 @@
 //! offences are one contiguous, date-sorted slice (`offences_of`), which is what makes window
 //! counts a short scan.
 
+use std::sync::Arc;
+
 use crate::date::{Day, NO_DAY};
 use crate::intern::{NONE, StringArena};
 
@@ -120,14 +122,17 @@ pub struct IndexEvents {
     pub group: Vec<u32>,
 }
 
-/// The whole offence history, columnar.
+/// The whole offence history, columnar. The persons and offences (and the index over them)
+/// are shared: a dataset with other index events (what works joins the work recorded in
+/// desist to the extract on every view) shares them with the extract instead of copying ten
+/// million offences; `Arc::make_mut` copies only when one that is shared is changed.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Dataset {
-    pub persons: Persons,
-    pub offences: Offences,
+    pub persons: Arc<Persons>,
+    pub offences: Arc<Offences>,
     pub index_events: IndexEvents,
     /// `offences_start[p]..offences_start[p + 1]` are person `p`'s offences.
-    pub offences_start: Vec<u32>,
+    pub offences_start: Arc<Vec<u32>>,
     pub areas: StringArena,
     pub offence_types: StringArena,
     pub kinds: StringArena,
@@ -179,8 +184,8 @@ impl Dataset {
     /// Puts raw columns (in file order) into canonical order and builds the person index.
     /// `persons.ids` must already be sorted; offences and events refer to sorted indices.
     pub(crate) fn canonicalise(mut self) -> Dataset {
-        sort_labels(&mut self.areas, &mut [&mut self.persons.area]);
-        sort_labels(&mut self.offence_types, &mut [&mut self.offences.offence_type]);
+        sort_labels(&mut self.areas, &mut [&mut Arc::make_mut(&mut self.persons).area]);
+        sort_labels(&mut self.offence_types, &mut [&mut Arc::make_mut(&mut self.offences).offence_type]);
         sort_labels(&mut self.kinds, &mut [&mut self.index_events.kind]);
         sort_labels(&mut self.groups, &mut [&mut self.index_events.group]);
         self.sort_offences();
@@ -193,7 +198,7 @@ impl Dataset {
         for i in 0..n {
             start[i + 1] += start[i];
         }
-        self.offences_start = start;
+        self.offences_start = Arc::new(start);
         self
     }
 
@@ -227,7 +232,7 @@ impl Dataset {
         }
         // The ids (ten million texts) are copied on another thread meanwhile the numbers.
         let Offences { ids, person, offence_date, outcome_date, outcome, offence_type, seriousness } =
-            &mut self.offences;
+            Arc::make_mut(&mut self.offences);
         let permuted_ids = std::thread::scope(|scope| {
             let permuted = scope.spawn(|| ids.permuted(&order));
             *person = permute(person, &order);
@@ -324,10 +329,11 @@ impl DatasetBuilder {
 
     pub fn with_capacity(persons: usize, offences: usize, index_events: usize) -> DatasetBuilder {
         let mut b = DatasetBuilder::default();
-        b.data.persons.birth_date.reserve(persons);
-        b.data.persons.sex.reserve(persons);
-        b.data.persons.area.reserve(persons);
-        let o = &mut b.data.offences;
+        let p = Arc::make_mut(&mut b.data.persons);
+        p.birth_date.reserve(persons);
+        p.sex.reserve(persons);
+        p.area.reserve(persons);
+        let o = Arc::make_mut(&mut b.data.offences);
         o.person.reserve(offences);
         o.offence_date.reserve(offences);
         o.outcome_date.reserve(offences);
@@ -348,7 +354,8 @@ impl DatasetBuilder {
     /// Adds a person; ids must be strictly ascending.
     pub fn person(&mut self, id: &str, birth_date: Day, sex: Sex, area: &str) -> Result<(), String> {
         self.by_hash = None;
-        let p = &mut self.data.persons;
+        let area = Self::label(&mut self.areas, area);
+        let p = Arc::make_mut(&mut self.data.persons);
         if let Some(last) = p.ids.len().checked_sub(1)
             && p.ids.get(last as u32) >= id
         {
@@ -357,8 +364,7 @@ impl DatasetBuilder {
         p.ids.push(id);
         p.birth_date.push(birth_date);
         p.sex.push(sex);
-        let area = Self::label(&mut self.areas, area);
-        self.data.persons.area.push(area);
+        p.area.push(area);
         Ok(())
     }
 
@@ -399,7 +405,7 @@ impl DatasetBuilder {
     ) -> Result<(), String> {
         let person = self.resolve(person_id)?;
         let offence_type = Self::label(&mut self.offence_types, offence_type);
-        let o = &mut self.data.offences;
+        let o = Arc::make_mut(&mut self.data.offences);
         o.ids.push(id);
         o.person.push(person);
         o.offence_date.push(offence_date);

@@ -8,6 +8,8 @@
 //! cell is withheld whole, and when exactly one group is withheld the next smallest is too, so
 //! that no total published elsewhere minus the other groups gives it back.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::dataset::{Dataset, IndexEvents};
@@ -113,7 +115,8 @@ impl Method {
 }
 
 /// The extract's persons and offences with `work` as the index events, and the extract's own
-/// index events kept as the comparison pool.
+/// index events kept as the comparison pool. The persons and offences are shared with `data`,
+/// not copied.
 pub fn with_work_events(data: &Dataset, work: &[WorkEvent]) -> Dataset {
     let own = &data.index_events;
     let mut groups = Interner::default();
@@ -135,9 +138,9 @@ pub fn with_work_events(data: &Dataset, work: &[WorkEvent]) -> Dataset {
         events.group.push(groups.intern(&w.group));
     }
     Dataset {
-        persons: data.persons.clone(),
-        offences: data.offences.clone(),
-        offences_start: data.offences_start.clone(),
+        persons: Arc::clone(&data.persons),
+        offences: Arc::clone(&data.offences),
+        offences_start: Arc::clone(&data.offences_start),
         areas: data.areas.clone(),
         offence_types: data.offence_types.clone(),
         index_events: events,

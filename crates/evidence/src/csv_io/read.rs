@@ -320,7 +320,7 @@ fn read_persons(
     for (sorted, &row) in order.iter().enumerate() {
         sorted_of_file_row[row as usize] = sorted as u32;
     }
-    let persons = &mut dataset.persons;
+    let persons = std::sync::Arc::make_mut(&mut dataset.persons);
     persons.ids = ids.permuted(&order);
     persons.birth_date = order.iter().map(|&i| birth[i as usize]).collect();
     persons.sex = order.iter().map(|&i| sexes[i as usize]).collect();
@@ -442,9 +442,10 @@ pub(super) fn read_offence_rows<R: Read>(
 
 /// The offences and their types into the dataset, every repeated offence id reported and dropped.
 pub(super) fn finish_offences(rows: OffenceRows, id_column: usize, dataset: &mut Dataset, issues: &mut Issues) {
-    dataset.offences = rows.offences;
+    dataset.offences = std::sync::Arc::new(rows.offences);
     dataset.offence_types = rows.types.into_arena();
-    super::duplicates::drop_duplicate_offences(&mut dataset.offences, rows.id_hashes, &rows.lines, id_column, issues);
+    let offences = std::sync::Arc::make_mut(&mut dataset.offences);
+    super::duplicates::drop_duplicate_offences(offences, rows.id_hashes, &rows.lines, id_column, issues);
 }
 
 /// 1..=10, or 0 for an empty cell; `None` for anything else.

@@ -7,6 +7,7 @@
 //! back an [`::evidence::Dataset`] in canonical order, so that export → import → export is
 //! byte-exact.
 
+mod cohort_sql;
 mod cohorts;
 mod import;
 pub use import::data_up_to;
@@ -114,6 +115,40 @@ impl Store {
         .await)
         .map_err(db_error)?;
         Ok(ExtractCounts { persons: persons as u64, offences: offences as u64, index_events: index_events as u64 })
+    }
+
+    /// Whether an extract has been imported (one row read).
+    pub async fn has_extract(&self) -> StoreResult<bool> {
+        let sql = "SELECT 1 FROM evidence_person LIMIT 1";
+        Ok(self.read_optional::<(i64,)>(sql, crate::read::params![]).await?.is_some())
+    }
+
+    /// The members of `rule`'s cohort as of `as_of` by the rule alone (no manual decisions),
+    /// their extract ids in code-point order, counted and tested by the database so that only
+    /// the members are read; `None` when the rule is beyond the SQL translation (then
+    /// evaluate it over [`Store::load_extract`]).
+    pub async fn cohort_members(
+        &self,
+        rule: &::evidence::rules::Expr,
+        as_of: ::evidence::date::Day,
+    ) -> StoreResult<Option<Vec<String>>> {
+        let Some(query) = cohort_sql::cohort_sql(rule, as_of) else {
+            return Ok(None);
+        };
+        let params: Vec<crate::read::Param<'_>> = query
+            .params
+            .iter()
+            .map(|bound| match bound {
+                cohort_sql::Bound::Day(day) => crate::read::Param::Day(*day),
+                cohort_sql::Bound::Text(text) => crate::read::Param::Text(text),
+                cohort_sql::Bound::Int(number) => crate::read::Param::Int(*number),
+            })
+            .collect();
+        let rows: Vec<(String,)> = self.read_all(&query.sql, &params).await?;
+        let mut members: Vec<String> = rows.into_iter().map(|(id,)| id).collect();
+        // Byte order of UTF-8 is code-point order, the order the evaluator answers in.
+        members.sort_unstable();
+        Ok(Some(members))
     }
 
     /// The whole stored extract as a dataset in canonical order (the same dataset reading the

@@ -46,7 +46,7 @@ pub struct PlanRecord {
 /// What the report reads besides cases and plans, per person.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct HelpRecords {
-    /// A plan task started or done, a referral started, an intensive episode created.
+    /// A plan task started or done, a referral started, an intensive episode begun.
     pub help_started: Vec<(Uuid, WorkWhen)>,
     pub screenings: Vec<(Uuid, Date)>,
     /// Referrals completed, on their end date.
@@ -110,10 +110,14 @@ impl Store {
         let sql = "SELECT person_id, started_on FROM referral WHERE started_on IS NOT NULL";
         let rows: Vec<(Uuid, Day)> = self.read_all(sql, params![]).await?;
         records.help_started.extend(rows.into_iter().map(|(p, on)| (p, WorkWhen::On(on.0))));
-        let sql = "SELECT mp.person_id, m.created_at FROM measure m JOIN measure_person mp ON mp.measure_id = m.id \
+        // An episode helps from its first day (as its index event is dated), not from when it
+        // was typed in.
+        let sql = "SELECT mp.person_id, m.kind, m.state FROM measure m JOIN measure_person mp ON mp.measure_id = m.id \
                    WHERE m.kind = 'episode' AND (m.subject_id IS NULL OR m.subject_id = mp.person_id)";
-        let rows: Vec<(Uuid, Instant)> = self.read_all(sql, params![]).await?;
-        records.help_started.extend(rows.into_iter().map(|(p, at)| (p, WorkWhen::At(at.0))));
+        let rows: Vec<(Uuid, String, String)> = self.read_all(sql, params![]).await?;
+        for (person, kind, state) in rows {
+            records.help_started.push((person, super::whatworks::measure_began(&kind, &state)?));
+        }
 
         let rows: Vec<(Uuid, Day)> = self.read_all("SELECT person_id, screened_on FROM screening", params![]).await?;
         records.screenings = rows.into_iter().map(|(p, on)| (p, on.0)).collect();

@@ -114,15 +114,27 @@ pub const REFERRAL_COMPLETED: &str = "referral.completed";
 pub const MENTOR_MATCHED: &str = "mentor.matched";
 pub const FUND_ALLOCATED: &str = "fund.allocated";
 
+/// When a stored measure began: an exclusion order's `imposed_at`, an episode's `started_on`.
+pub(super) fn measure_began(kind: &str, state: &str) -> StoreResult<WorkWhen> {
+    let value: serde_json::Value = serde_json::from_str(state).map_err(|e| crate::corrupt("measure", e))?;
+    let field = |name: &str| value.get(name).and_then(serde_json::Value::as_str).map(str::to_owned);
+    let when = match kind {
+        "exclusion_order" => field("imposed_at").and_then(|t| t.parse().ok()).map(WorkWhen::At),
+        _ => field("started_on").and_then(|d| d.parse().ok()).map(WorkWhen::On),
+    };
+    when.ok_or_else(|| crate::corrupt("measure", format!("{kind} without its start")))
+}
+
 impl Store {
     /// The index events of one grouping, as desist's records imply them now.
     pub async fn derived_events(&self, grouping: WorkGrouping) -> StoreResult<Vec<DerivedEvent>> {
         match grouping {
             WorkGrouping::Disposal | WorkGrouping::Location => {
-                let sql = "SELECT c.suspect_id, d.decided_at, d.disposal, c.location, l.name \
-                           FROM zsm_decision d JOIN zsm_case c ON c.id = d.case_id \
-                           JOIN zsm_location l ON l.code = c.location \
-                           WHERE d.decided_at = (SELECT min(f.decided_at) FROM zsm_decision f WHERE f.case_id = d.case_id)";
+                // Dated by the first decision (when the case was dealt with), grouped by the
+                // disposal in force: an amendment corrects the decision, it is no new work.
+                let sql = "SELECT c.suspect_id, c.first_decided_at, c.disposal, c.location, l.name \
+                           FROM zsm_case c JOIN zsm_location l ON l.code = c.location \
+                           WHERE c.first_decided_at IS NOT NULL AND c.disposal IS NOT NULL";
                 let rows: Vec<(Uuid, Instant, String, String, String)> = self.read_all(sql, params![]).await?;
                 Ok(rows
                     .into_iter()
@@ -150,19 +162,18 @@ impl Store {
                     .collect())
             }
             WorkGrouping::Measure => {
-                let sql = "SELECT mp.person_id, m.created_at, m.kind FROM measure m \
+                // Dated by the measure itself — an order's imposition (often typed in after
+                // the night it was imposed), an episode's first day — not by its row.
+                let sql = "SELECT mp.person_id, m.kind, m.state FROM measure m \
                            JOIN measure_person mp ON mp.measure_id = m.id \
                            WHERE m.kind IN ('episode', 'exclusion_order') AND (m.subject_id IS NULL OR m.subject_id = mp.person_id)";
-                let rows: Vec<(Uuid, Instant, String)> = self.read_all(sql, params![]).await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(person, at, kind)| DerivedEvent {
-                        subject: WorkSubject::Person(person),
-                        when: WorkWhen::At(at.0),
-                        group: kind,
-                        place: None,
+                let rows: Vec<(Uuid, String, String)> = self.read_all(sql, params![]).await?;
+                rows.into_iter()
+                    .map(|(person, kind, state)| {
+                        let when = measure_began(&kind, &state)?;
+                        Ok(DerivedEvent { subject: WorkSubject::Person(person), when, group: kind, place: None })
                     })
-                    .collect())
+                    .collect()
             }
             WorkGrouping::Cohort => {
                 let sql = "SELECT person_id, on_date, rule_name FROM evidence_cohort_event WHERE change = 'joined'";

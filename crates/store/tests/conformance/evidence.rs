@@ -77,8 +77,9 @@ async fn a_newer_extract_updates_outcomes(db: TestDb) {
     // A pending offence gets its conviction in the newer extract.
     let pending = (0..data.offence_count()).find(|&i| data.offences.outcome[i] == Outcome::Pending).unwrap();
     import(store, &data).await;
-    data.offences.outcome[pending] = Outcome::Conviction;
-    data.offences.outcome_date[pending] = day("2025-03-01");
+    let offences = std::sync::Arc::make_mut(&mut data.offences);
+    offences.outcome[pending] = Outcome::Conviction;
+    offences.outcome_date[pending] = day("2025-03-01");
     let newer = import(store, &data).await;
     assert_eq!(newer.written, 1);
     assert_eq!(store.load_extract().await.unwrap(), data);
@@ -95,7 +96,7 @@ async fn a_failed_import_changes_nothing(db: TestDb) {
     // (persons and most offences) have been written in the transaction.
     let mut bad = extract(19);
     let last = bad.offence_count() - 1;
-    bad.offences.seriousness[last] = 11;
+    std::sync::Arc::make_mut(&mut bad.offences).seriousness[last] = 11;
     let error = store.import_extract(&bad, "bad", 0, at("2026-11-22T11:00:00Z"), NO_PROGRESS).await;
     assert!(error.is_err());
     assert_eq!(store.load_extract().await.unwrap(), before);
@@ -309,7 +310,7 @@ async fn sqlite_foreign_keys_are_back_on_after_an_import() {
     let data = extract(29);
     import(&store, &data).await;
     let mut bad = extract(31);
-    bad.offences.seriousness[0] = 11;
+    std::sync::Arc::make_mut(&mut bad.offences).seriousness[0] = 11;
     assert!(store.import_extract(&bad, "bad", 0, at("2026-11-22T11:00:00Z"), NO_PROGRESS).await.is_err());
     let store::Pool::Sqlite(pool) = store.pool() else { unreachable!() };
     let on: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.unwrap();

@@ -33,5 +33,10 @@ mod sign_in;
 mod zsm;
 // What works (issue 21).
 mod whatworks;
+// Cohorts answered by the database, and index events with known answers (issue 21).
+mod evidence_cohort_sql;
+mod whatworks_known;
+// The public value report's reads (issue 21).
+mod public_value_reads;
 // Mentoring and Life Change (issue 20).
 mod mentoring;

@@ -157,7 +157,7 @@ async fn what_works(
     let reach = reach(&me)?;
     let by = parse_by(&query.by)?;
     let as_of = as_of(&state, &query.as_of).await?;
-    let answer = answer(&state, reach, by, as_of).await?;
+    let answer = answer(&state, reach, by, as_of, None).await?;
     let groups = answer
         .groups
         .into_iter()

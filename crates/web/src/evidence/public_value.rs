@@ -240,7 +240,8 @@ pub(crate) async fn public_value(state: &AppState, scope: &Scope, period: Period
     };
     let figures = figures(&work, period);
 
-    // Reoffending: each group of the scope's work against its matched comparison.
+    // Reoffending: each group of the scope's work in the period (its index date in it)
+    // against its matched comparison.
     let as_of = as_of(state, "").await?;
     let asked: Vec<(Reach, WorkGrouping)> = match scope {
         Scope::Deployment => vec![(Reach::Everything, WorkGrouping::Location), (Reach::Everything, WorkGrouping::Plan)],
@@ -252,7 +253,7 @@ pub(crate) async fn public_value(state: &AppState, scope: &Scope, period: Period
     };
     let mut groups = Vec::new();
     for (reach, by) in asked {
-        let answer = answer(state, reach, by, as_of).await?;
+        let answer = answer(state, reach, by, as_of, Some(period)).await?;
         groups.extend(answer.groups.into_iter().map(|g| (by, g)));
     }
     Ok(PublicValue { figures, groups, as_of })

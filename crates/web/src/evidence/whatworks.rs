@@ -13,6 +13,7 @@ use crate::error::WebError;
 use domain::access::{Denial, Permission, Role};
 use evidence::Dataset;
 use evidence::date::{Day, days_from_civil, parse_date_arg};
+use evidence::public_value::Period;
 use evidence::reoffending::{Definition, GroupBy, GroupMeasure, Measure, Report};
 use evidence::survival::Curve;
 use evidence::table::DEFAULT_MIN_CELL;
@@ -73,7 +74,15 @@ pub(crate) struct Answer {
     pub unlinked: u64,
 }
 
-pub(crate) async fn answer(state: &AppState, reach: Reach, by: WorkGrouping, as_of: Day) -> Result<Answer, WebError> {
+/// The answer for `reach` and `by` as of `as_of`; with `within`, only the work whose index
+/// date falls in that period (the public value report's period) makes the groups.
+pub(crate) async fn answer(
+    state: &AppState,
+    reach: Reach,
+    by: WorkGrouping,
+    as_of: Day,
+    within: Option<Period>,
+) -> Result<Answer, WebError> {
     let store = &state.store;
     let internal = |e: domain::ports::StoreError| WebError::internal(e.to_string());
     let data: Arc<Dataset> = state.evidence().extract().await.map_err(internal)?;
@@ -107,6 +116,9 @@ pub(crate) async fn answer(state: &AppState, reach: Reach, by: WorkGrouping, as_
             WorkWhen::On(date) => date,
         };
         let day = days_from_civil(i32::from(date.year()), date.month() as u32, date.day() as u32);
+        if within.is_some_and(|period| !period.contains(day)) {
+            continue;
+        }
         work.push(WorkEvent { person, day, group: e.group });
     }
     let definition = Definition::default_as_of(as_of);

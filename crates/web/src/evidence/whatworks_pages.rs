@@ -191,7 +191,7 @@ async fn page(
     let t = context.texts;
     let by = parse_by(&query.by)?;
     let as_of = as_of(&state, &query.as_of).await?;
-    let mut answer = answer(&state, reach.clone(), by, as_of).await?;
+    let mut answer = answer(&state, reach.clone(), by, as_of, None).await?;
     if by == WorkGrouping::Disposal {
         in_pack_words(&state, &mut answer, &t);
     }

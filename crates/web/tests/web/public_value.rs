@@ -262,3 +262,42 @@ async fn the_page_draws_each_chart_beside_its_table_and_the_csv_holds_the_same_f
         .await;
     assert_eq!(api.text().await.unwrap(), text, "the API's CSV is the page's");
 }
+
+/// The suspects (their BSNs) as persons of an extract that runs to 2028, none reoffending.
+async fn import_the_suspects_record(app: &TestApp) {
+    let mut persons = String::new();
+    for k in 0..30 {
+        persons.push_str(&format!("{},1990-01-01,M,\n", crate::support::valid_bsn(k)));
+    }
+    persons.push_str("LATE,1990-01-01,M,\n");
+    let offences = "O1,LATE,2020-01-01,2028-06-01,conviction,theft,2\n";
+    let data = crate::support::extracts::extract(&persons, offences, "");
+    crate::support::extracts::import(&app.store, &data, "test").await;
+}
+
+/// The report's reoffending follows its period: the twelve plans activated on 3 March make a
+/// group in a period holding that day, and none in a period after it.
+#[tokio::test]
+async fn reoffending_counts_the_work_whose_index_date_falls_in_the_period() {
+    let app = spawn_app().await;
+    scenario(&app).await;
+    import_the_suspects_record(&app).await;
+    let analyst = app.member_of_new_agency("Bureau", AgencyKind::Municipality, "analist", Role::Analyst).await;
+    let client = app.session_for(&analyst).await;
+    let plan_groups = |body: &Value| -> Vec<(String, Value)> {
+        body["reoffending"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["by"] == "plan")
+            .map(|g| (g["group"].as_str().unwrap().to_owned(), g["people"].clone()))
+            .collect()
+    };
+    let path = |from: &str, to: &str| format!("/api/v1/evidence/public-value?scope=all&from={from}&to={to}");
+    let march: Value = client.api(Method::GET, &path("2026-01-01", "2026-06-30"), None).await.json().await.unwrap();
+    assert_eq!(plan_groups(&march), [("Zorg- en Veiligheidshuis".to_owned(), Value::from(12))]);
+    let after: Value = client.api(Method::GET, &path("2026-04-01", "2026-06-30"), None).await.json().await.unwrap();
+    assert_eq!(plan_groups(&after), [], "no plan was activated in the period");
+    let before: Value = client.api(Method::GET, &path("2025-01-01", "2026-03-02"), None).await.json().await.unwrap();
+    assert_eq!(plan_groups(&before), [], "the period ends the day before");
+}
