@@ -87,7 +87,7 @@ pub struct Pipeline {
     pub mentors: Vec<PipelineLine>,
 }
 
-fn participation_basis(cohort: Uuid) -> String {
+pub(super) fn participation_basis(cohort: Uuid) -> String {
     format!("consent: life change cohort {cohort}")
 }
 
