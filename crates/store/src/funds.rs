@@ -525,6 +525,10 @@ impl Store {
                     });
                 }
             }
+            // One order on both backends, whatever each makes of a uuid column's order.
+            for group in &mut groups {
+                group.members.sort_by_key(|m| m.person);
+            }
             Ok(groups)
         })
     }

@@ -34,3 +34,5 @@ mod zsm;
 mod whatworks;
 // Mentoring and Life Change (issue 20).
 mod mentoring;
+// Grants to project groups and the fund reports (issue 20, grants branch).
+mod grants;

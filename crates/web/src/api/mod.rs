@@ -37,6 +37,8 @@ mod public_value;
 mod cohorts;
 mod groups;
 mod meeting_writes;
+// Life Change progress and community networks (issue 20, grants branch).
+mod life_change;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -76,6 +78,8 @@ pub fn routes() -> Router<AppState> {
         .merge(meeting_writes::routes())
         .merge(groups::routes())
         .merge(cohorts::routes())
+        // Issue 20, Life Change and community networks (grants branch).
+        .merge(life_change::routes())
 }
 
 #[derive(OpenApi)]
@@ -118,5 +122,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(meeting_writes::MeetingWritesApiDoc::openapi());
     doc.merge(groups::GroupsApiDoc::openapi());
     doc.merge(cohorts::CohortsApiDoc::openapi());
+    // Issue 20, Life Change and community networks (grants branch).
+    doc.merge(life_change::LifeChangeApiDoc::openapi());
     Json(doc)
 }

@@ -115,6 +115,9 @@ fn concrete(route: &str, person: &str) -> String {
         .replace("{agency}", "01900000-0000-7000-8000-00000000000c")
         .replace("{house}", "01900000-0000-7000-8000-00000000000d")
         .replace("{session}", "0123456789abcdef")
+        // Life Change cohorts and appointments (grants branch).
+        .replace("{cohort}", "01900000-0000-7000-8000-00000000000e")
+        .replace("{appointment}", "01900000-0000-7000-8000-00000000000f")
 }
 
 #[test]

@@ -62,6 +62,8 @@ mod plan_outcomes;
 mod public_value;
 // Life Change, a person's mentor and consent changes (issue 20).
 mod life_change;
+// Grants to project groups, fund reports, the Life Change API (issue 20, grants branch).
+mod grants;
 // Issue 18, the whole API and packs per location (apipacks).
 mod api_conference_writes;
 mod api_groups_cohorts;

@@ -111,6 +111,7 @@ impl<S: FundStore + PeopleStore + AuditLog> Funds<'_, S> {
             audit.push(AuditEntry::new(actor, now, Some(person), AuditAction::Update, what, consent_basis(id)));
             members.push(GroupMember { person, consented_on: today, recorded_by: actor.member_id });
         }
+        members.sort_by_key(|m| m.person);
         let group = ProjectGroup {
             id,
             agency: actor.agency_id,
