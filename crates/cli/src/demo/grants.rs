@@ -45,16 +45,14 @@ impl Grants<'_> {
     }
 }
 
-/// Seeds the groups on the grant pot `pot`; `stream` is a stream fund for the release and the
-/// reversal. `people` are on probation's caseload (at least five).
+/// Seeds the groups on the grant pot `pot` (the officer asks, the approver approves); `stream`
+/// is a stream fund for the release and the reversal. `people` are on probation's caseload (at least five).
 pub async fn seed_grants(
     store: &Store,
     clock: &FixedClock,
     zone: &jiff::tz::TimeZone,
-    officer: &Actor,
-    approver: &Actor,
-    pot: FundId,
-    stream: FundId,
+    (officer, approver): (&Actor, &Actor),
+    (pot, stream): (FundId, FundId),
     people: &[PersonId],
 ) -> anyhow::Result<usize> {
     if people.len() < 5 {

@@ -209,8 +209,8 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + DirectoryStore> Funds<'
         for ((whom, goal), (spent, bought)) in goals(&kept) {
             let reached = match whom {
                 Whom::Person(p) if report.names.contains_key(&p) => {
-                    if !plans.contains_key(&p) {
-                        plans.insert(p, self.store.current_plan(p).await?.map(|s| s.plan));
+                    if let std::collections::btree_map::Entry::Vacant(slot) = plans.entry(p) {
+                        slot.insert(self.store.current_plan(p).await?.map(|s| s.plan));
                     }
                     goal_reached(plans.get(&p).and_then(Option::as_ref), &goal)
                 }
