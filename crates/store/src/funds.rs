@@ -15,8 +15,8 @@ use crate::{Store, corrupt, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
 use domain::funds::ports::FundStore;
 use domain::funds::{
-    Account, AccountCode, Approval, Fund, FundId, FundKind, LedgerRefusal, OpenCommitment, Phase, Recorded, Totals,
-    Transfer, TransferId, TransferKind,
+    Account, AccountCode, Approval, Fund, FundId, FundKind, GroupId, GroupMember, LedgerRefusal, OpenCommitment, Phase,
+    ProjectGroup, Recorded, Totals, Transfer, TransferId, TransferKind,
 };
 use domain::ids::{AgencyId, MemberId, PersonId};
 use domain::notifications::Event;
@@ -30,7 +30,7 @@ const ACCOUNT_COLUMNS: &str =
     "fund_id, code, limit_cents, debits_posted, debits_pending, credits_posted, credits_pending";
 const TRANSFER_COLUMNS: &str = "t.id, t.fund_id, t.kind, t.debit_code, t.credit_code, t.amount_cents, t.phase, \
      t.reserved_cents, t.person_id, t.goal, t.description, t.invoice_ref, t.pending_id, t.reverses_id, \
-     t.needs_approval, t.at, t.member_id, t.agency_id, t.request";
+     t.needs_approval, t.at, t.member_id, t.agency_id, t.request, t.group_id";
 
 macro_rules! fund_from_row {
     ($row:expr) => {{
@@ -118,6 +118,7 @@ macro_rules! transfer_from_row {
             by: MemberId(row.try_get(16).map_err(db_error)?),
             agency: AgencyId(row.try_get(17).map_err(db_error)?),
             request: row.try_get(18).map_err(db_error)?,
+            group: row.try_get::<Option<Uuid>, _>(19).map_err(db_error)?.map(GroupId),
         }
     }};
 }
@@ -152,11 +153,12 @@ const MOVE: &str = "UPDATE fund_account SET debits_posted = debits_posted + $3, 
 
 const INSERT_TRANSFER: &str = "INSERT INTO fund_transfer (id, fund_id, kind, debit_code, credit_code, amount_cents, \
      phase, reserved_cents, person_id, goal, description, invoice_ref, pending_id, reverses_id, needs_approval, at, \
-     member_id, agency_id, request) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+     member_id, agency_id, request, group_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
      ON CONFLICT (id) DO NOTHING";
 
-const INSERT_ACCOUNT: &str = "INSERT INTO fund_account (fund_id, code, person_id, normal, limit_cents) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (fund_id, code) DO NOTHING";
+const INSERT_ACCOUNT: &str = "INSERT INTO fund_account (fund_id, code, person_id, normal, limit_cents, group_id) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (fund_id, code) DO NOTHING";
 
 /// Inserts `$transfer` on `$tx`; evaluates to whether it was new. A second resolution of the
 /// same commitment, or reversal of the same transfer, returns its refusal from the function.
@@ -184,6 +186,7 @@ macro_rules! insert_transfer {
             .bind(t.by.0)
             .bind(t.agency.0)
             .bind(&t.request)
+            .bind(t.group.map(|g| g.0))
             .execute(&mut *$tx)
             .await;
         match inserted {
@@ -227,6 +230,7 @@ impl FundStore for Store {
                         .bind(None::<Uuid>)
                         .bind(normal)
                         .bind(limit)
+                        .bind(None::<Uuid>)
                         .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;
@@ -308,13 +312,15 @@ impl FundStore for Store {
                 }
             }
             for code in [transfer.debit, transfer.credit] {
-                let (person, limit) = match code {
-                    AccountCode::Person(p) => (p, person_limit),
-                    AccountCode::Spent(p) => (p, None),
+                // A person's allocation is limited by the fund; a group's grant by the pool.
+                let (person, group, limit) = match code {
+                    AccountCode::Person(p) => (Some(p.0), None, person_limit),
+                    AccountCode::Spent(p) => (Some(p.0), None, None),
+                    AccountCode::Group(g) | AccountCode::GroupSpent(g) => (None, Some(g.0), None),
                     _ => continue,
                 };
-                sqlx::query(INSERT_ACCOUNT).bind(transfer.fund.0).bind(code.code()).bind(person.0).bind("credit").bind(limit)
-                    .execute(&mut *tx).await.map_err(db_error)?;
+                sqlx::query(INSERT_ACCOUNT).bind(transfer.fund.0).bind(code.code()).bind(person).bind("credit").bind(limit)
+                    .bind(group).execute(&mut *tx).await.map_err(db_error)?;
             }
             for (code, (dp, dq, cp, cq)) in movements(transfer) {
                 let moved = sqlx::query(MOVE).bind(transfer.fund.0).bind(code.code()).bind(dp).bind(dq).bind(cp).bind(cq)
@@ -406,17 +412,124 @@ impl FundStore for Store {
         let sql = sqlx::AssertSqlSafe(format!(
             "SELECT {TRANSFER_COLUMNS}, a.member_id FROM fund_transfer t \
              LEFT JOIN fund_approval a ON a.transfer_id = t.id \
-             WHERE t.fund_id = $1 AND t.kind = 'commit' \
+             WHERE t.fund_id = $1 AND t.kind IN ('commit', 'grant') \
              AND NOT EXISTS (SELECT 1 FROM fund_transfer r WHERE r.pending_id = t.id) ORDER BY t.seq"
         ));
         on_db!(self, pool => {
             let rows = sqlx::query(sql).bind(fund.0).fetch_all(pool).await.map_err(db_error)?;
             rows.iter()
                 .map(|row| {
-                    let approved_by: Option<Uuid> = row.try_get(19).map_err(db_error)?;
+                    let approved_by: Option<Uuid> = row.try_get(20).map_err(db_error)?;
                     Ok(OpenCommitment { transfer: transfer_from_row!(row), approved_by: approved_by.map(MemberId) })
                 })
                 .collect()
+        })
+    }
+
+    async fn save_group(&self, group: &ProjectGroup, audit: &[AuditEntry]) -> StoreResult<()> {
+        in_tx!(self, tx => {
+            sqlx::query(
+                "INSERT INTO project_group (id, agency_id, name, project, goals, created_at, created_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(group.id.0)
+            .bind(group.agency.0)
+            .bind(&group.name)
+            .bind(&group.project)
+            .bind(&group.goals)
+            .bind(Instant(group.created_at))
+            .bind(group.created_by.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            for m in &group.members {
+                sqlx::query(
+                    "INSERT INTO project_group_member (group_id, person_id, consented_on, recorded_by) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(group.id.0)
+                .bind(m.person.0)
+                .bind(Day(m.consented_on))
+                .bind(m.recorded_by.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+            }
+            for entry in audit {
+                insert_audit!(tx, entry);
+            }
+            Ok(())
+        })
+    }
+
+    async fn group(&self, id: GroupId) -> StoreResult<Option<ProjectGroup>> {
+        Ok(self.groups_where("g.id = $1", id.0).await?.pop())
+    }
+
+    async fn groups_of_agency(&self, agency: AgencyId) -> StoreResult<Vec<ProjectGroup>> {
+        self.groups_where("g.agency_id = $1", agency.0).await
+    }
+
+    async fn group_accounts(&self, group: GroupId) -> StoreResult<Vec<Account>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM fund_account WHERE group_id = $1 ORDER BY fund_id, code"
+        ));
+        on_db!(self, pool => {
+            let rows = sqlx::query(sql).bind(group.0).fetch_all(pool).await.map_err(db_error)?;
+            rows.iter().map(|row| Ok(account_from_row!(row))).collect()
+        })
+    }
+
+    async fn transfers_of_group(&self, group: GroupId) -> StoreResult<Vec<Transfer>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT {TRANSFER_COLUMNS} FROM fund_transfer t WHERE t.group_id = $1 ORDER BY t.seq"
+        ));
+        on_db!(self, pool => {
+            let rows = sqlx::query(sql).bind(group.0).fetch_all(pool).await.map_err(db_error)?;
+            rows.iter().map(|row| Ok(transfer_from_row!(row))).collect()
+        })
+    }
+}
+
+impl Store {
+    /// Project groups matching `filter` (on `g`, binding one uuid), newest first, with members.
+    async fn groups_where(&self, filter: &'static str, value: Uuid) -> StoreResult<Vec<ProjectGroup>> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "SELECT g.id, g.agency_id, g.name, g.project, g.goals, g.created_at, g.created_by, \
+             m.person_id, m.consented_on, m.recorded_by FROM project_group g \
+             LEFT JOIN project_group_member m ON m.group_id = g.id \
+             WHERE {filter} ORDER BY g.created_at DESC, g.id, m.person_id"
+        ));
+        on_db!(self, pool => {
+            let rows = sqlx::query(sql).bind(value).fetch_all(pool).await.map_err(db_error)?;
+            let mut groups: Vec<ProjectGroup> = Vec::new();
+            for row in &rows {
+                let id = GroupId(row.try_get(0).map_err(db_error)?);
+                if groups.last().is_none_or(|g| g.id != id) {
+                    groups.push(ProjectGroup {
+                        id,
+                        agency: AgencyId(row.try_get(1).map_err(db_error)?),
+                        name: row.try_get(2).map_err(db_error)?,
+                        project: row.try_get(3).map_err(db_error)?,
+                        goals: row.try_get(4).map_err(db_error)?,
+                        members: Vec::new(),
+                        created_at: row.try_get::<Instant, _>(5).map_err(db_error)?.0,
+                        created_by: MemberId(row.try_get(6).map_err(db_error)?),
+                    });
+                }
+                if let (Some(person), Some(group)) = (row.try_get::<Option<Uuid>, _>(7).map_err(db_error)?, groups.last_mut()) {
+                    group.members.push(GroupMember {
+                        person: PersonId(person),
+                        consented_on: row.try_get::<Day, _>(8).map_err(db_error)?.0,
+                        recorded_by: MemberId(row.try_get(9).map_err(db_error)?),
+                    });
+                }
+            }
+            // One order on both backends, whatever each makes of a uuid column's order.
+            for group in &mut groups {
+                group.members.sort_by_key(|m| m.person);
+            }
+            Ok(groups)
         })
     }
 }

@@ -50,7 +50,7 @@ struct Entry {
 }
 
 /// The catalogue's files; add a capability's file here.
-const FILES: [(&str, &str); 14] = [
+const FILES: [(&str, &str); 15] = [
     ("core", include_str!("../messages/core.toml")),
     ("zsm", include_str!("../messages/zsm.toml")),
     ("beyond", include_str!("../messages/beyond.toml")),
@@ -65,6 +65,8 @@ const FILES: [(&str, &str); 14] = [
     ("whatworks", include_str!("../messages/whatworks.toml")),
     ("public_value", include_str!("../messages/public_value.toml")),
     ("life_change", include_str!("../messages/life_change.toml")),
+    // Project groups and the fund reports (grants branch).
+    ("grants", include_str!("../messages/grants.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

@@ -160,7 +160,8 @@ pub async fn seed_funds(
             )
             .await?;
     }
-    let _ = approver;
+    // Co-produced projects from the grant pot, a release and a reversal (grants branch).
+    super::grants::seed_grants(store, &clock, &zone, (officer, approver), (opened[2], opened[0]), &others).await?;
     let mentees = seed_mentors(store, cast, &others, gerrit, now, &zone).await?;
     Ok(FundsDemo { funds: opened.len(), mentees })
 }

@@ -14,6 +14,8 @@ mod directory;
 // Interventions (issue 19).
 mod evidence;
 mod funds;
+// Co-produced projects granted from the grant pot (grants branch).
+mod grants;
 mod interventions;
 // Life Change and the mentor pipeline (issue 20).
 mod life_change;

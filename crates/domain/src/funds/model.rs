@@ -9,6 +9,11 @@
 //! account's debits and another's credits, so the credit balances of all accounts of a fund
 //! always sum to zero.
 
+// Project groups and their grants (grants branch).
+pub mod groups;
+
+pub use groups::{GroupFund, GroupId, GroupMember, ProjectGroup};
+
 use crate::ids::{AgencyId, MemberId, PersonId};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -102,6 +107,10 @@ pub enum AccountCode {
     Person(PersonId),
     /// What was bought for a person.
     Spent(PersonId),
+    /// What a project group was granted and has not spent.
+    Group(GroupId),
+    /// What was bought for a project group's project.
+    GroupSpent(GroupId),
 }
 
 impl AccountCode {
@@ -113,6 +122,8 @@ impl AccountCode {
             Self::Pool => "pool".into(),
             Self::Person(p) => format!("person:{p}"),
             Self::Spent(p) => format!("spent:{p}"),
+            Self::Group(g) => format!("group:{g}"),
+            Self::GroupSpent(g) => format!("group_spent:{g}"),
         }
     }
 
@@ -122,6 +133,8 @@ impl AccountCode {
             None if code == "pool" => Some(Self::Pool),
             Some(("person", id)) => PersonId::parse(id).ok().map(Self::Person),
             Some(("spent", id)) => PersonId::parse(id).ok().map(Self::Spent),
+            Some(("group", id)) => GroupId::parse(id).map(Self::Group),
+            Some(("group_spent", id)) => GroupId::parse(id).map(Self::GroupSpent),
             _ => None,
         }
     }
@@ -135,6 +148,18 @@ impl AccountCode {
             Self::Person(p) | Self::Spent(p) => Some(*p),
             _ => None,
         }
+    }
+
+    pub fn group(&self) -> Option<GroupId> {
+        match self {
+            Self::Group(g) | Self::GroupSpent(g) => Some(*g),
+            _ => None,
+        }
+    }
+
+    /// An account where what was bought ends up (a person's or a group's spend).
+    pub fn is_spend(&self) -> bool {
+        matches!(self, Self::Spent(_) | Self::GroupSpent(_))
     }
 }
 
@@ -219,11 +244,14 @@ pub enum TransferKind {
     Release,
     /// Undoes a posted allocation, spend or release with the opposite transfer.
     Reverse,
+    /// Pool → project group, pending: a grant for a co-produced project, from a grant pot;
+    /// posted (paid out) or voided like a commitment, approved first above the threshold.
+    Grant,
 }
 
 impl TransferKind {
-    pub const ALL: [TransferKind; 7] =
-        [Self::Budget, Self::Allocate, Self::Commit, Self::Post, Self::Void, Self::Release, Self::Reverse];
+    pub const ALL: [TransferKind; 8] =
+        [Self::Budget, Self::Allocate, Self::Commit, Self::Post, Self::Void, Self::Release, Self::Reverse, Self::Grant];
     pub fn code(self) -> &'static str {
         match self {
             Self::Budget => "budget",
@@ -233,10 +261,16 @@ impl TransferKind {
             Self::Void => "void",
             Self::Release => "release",
             Self::Reverse => "reverse",
+            Self::Grant => "grant",
         }
     }
     pub fn parse(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == code.trim())
+    }
+
+    /// Reserves money that a post or void resolves later.
+    pub fn is_two_phase(self) -> bool {
+        matches!(self, Self::Commit | Self::Grant)
     }
 }
 
@@ -266,6 +300,8 @@ pub struct Transfer {
     pub amount_cents: i64,
     pub phase: Phase,
     pub person: Option<PersonId>,
+    /// The project group it is for (a grant, or the group's spend).
+    pub group: Option<GroupId>,
     /// The plan goal it serves, in the person's own words.
     pub goal: String,
     pub description: String,
@@ -289,6 +325,7 @@ pub struct TransferRequest {
     pub id: TransferId,
     pub kind: TransferKind,
     pub person: Option<PersonId>,
+    pub group: Option<GroupId>,
     pub amount_cents: Option<i64>,
     pub description: String,
     pub goal: String,
@@ -300,9 +337,11 @@ pub struct TransferRequest {
 impl TransferRequest {
     /// The canonical text a retry is compared with.
     pub fn canonical(&self) -> String {
-        // Debug quotes and escapes the texts, so no two requests share one spelling.
+        // Debug quotes and escapes the texts, so no two requests share one spelling. A group is
+        // added only when named, so requests recorded before groups existed read the same.
+        let group = self.group.map(|g| format!(" group {g}")).unwrap_or_default();
         format!(
-            "{:?}",
+            "{:?}{group}",
             (
                 self.kind.code(),
                 self.person.map(|p| p.0),

@@ -4,8 +4,11 @@
 //! can overdraw an account; a transfer's id makes its request idempotent.
 
 use crate::audit::AuditEntry;
-use crate::funds::model::{Account, Approval, Fund, FundId, OpenCommitment, Recorded, Transfer, TransferId};
+use crate::funds::model::{
+    Account, Approval, Fund, FundId, GroupId, OpenCommitment, ProjectGroup, Recorded, Transfer, TransferId,
+};
 use crate::funds::workflow::LedgerRefusal;
+use crate::ids::AgencyId;
 use crate::ids::PersonId;
 use crate::notifications::Event;
 use crate::ports::StoreResult;
@@ -52,6 +55,16 @@ pub trait FundStore: Send + Sync {
     fn transfers_of_fund(&self, fund: FundId) -> impl Future<Output = StoreResult<Vec<Transfer>>> + Send;
     /// The person's transfers in every fund, in the order they were recorded.
     fn transfers_of_person(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Transfer>>> + Send;
-    /// Commitments of the fund not yet posted or voided, with their approval if any.
+    /// Commitments and grants of the fund not yet posted or voided, with their approval if any.
     fn open_commitments(&self, fund: FundId) -> impl Future<Output = StoreResult<Vec<OpenCommitment>>> + Send;
+
+    /// Records a project group with its members (each with the day they consented).
+    fn save_group(&self, group: &ProjectGroup, audit: &[AuditEntry]) -> impl Future<Output = StoreResult<()>> + Send;
+    fn group(&self, id: GroupId) -> impl Future<Output = StoreResult<Option<ProjectGroup>>> + Send;
+    /// The groups an agency supports, newest first.
+    fn groups_of_agency(&self, agency: AgencyId) -> impl Future<Output = StoreResult<Vec<ProjectGroup>>> + Send;
+    /// The group's accounts in every fund.
+    fn group_accounts(&self, group: GroupId) -> impl Future<Output = StoreResult<Vec<Account>>> + Send;
+    /// The group's transfers in every fund, in the order they were recorded.
+    fn transfers_of_group(&self, group: GroupId) -> impl Future<Output = StoreResult<Vec<Transfer>>> + Send;
 }

@@ -20,6 +20,10 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use uuid::Uuid;
 
+// Project groups, their grants and the fund reports (grants branch).
+pub mod groups;
+pub mod reports;
+
 impl From<FundError> for ServiceError {
     fn from(error: FundError) -> Self {
         ServiceError::Rule(Box::new(error))
@@ -52,6 +56,8 @@ pub struct TransferInput {
     pub id: String,
     pub kind: String,
     pub person_id: String,
+    /// The project group, for a grant or the group's own spend (instead of a person).
+    pub group_id: String,
     /// Whole cents (the API) — forms convert euros first.
     pub amount_cents: Option<i64>,
     pub description: String,
@@ -85,6 +91,7 @@ impl TransferInput {
             errors.push(FieldError::new("kind", "error.funds.unknown_kind"));
         }
         let person = optional_id(&mut errors, "person_id", &self.person_id).map(PersonId);
+        let group = optional_id(&mut errors, "group_id", &self.group_id).map(GroupId);
         if let Some(amount) = self.amount_cents
             && !(1..=AMOUNT_MAX_CENTS).contains(&amount)
         {
@@ -107,6 +114,7 @@ impl TransferInput {
                 id: TransferId(id),
                 kind,
                 person,
+                group,
                 amount_cents: self.amount_cents,
                 description,
                 goal,
@@ -142,6 +150,8 @@ pub struct Ledger {
     pub transfers: Vec<Transfer>,
     /// The names of the people on the ledger whom the member may see (listed and audited).
     pub names: std::collections::BTreeMap<PersonId, String>,
+    /// The names of the project groups the holder supports.
+    pub group_names: std::collections::BTreeMap<GroupId, String>,
 }
 
 /// A person's funds and what they bought: the statement.
@@ -262,6 +272,9 @@ impl<S: FundStore + PeopleStore + AuditLog> Funds<'_, S> {
         let maker = Maker { member: actor.member_id, agency: actor.agency_id, at: now };
         let (transfer, effects) = plan_transfer(&fund, &request, referenced.as_ref(), maker)?;
         let mut audit = Vec::new();
+        if let Some(group) = transfer.group {
+            audit.extend(self.group_transfer_audit(actor, group, &transfer).await?);
+        }
         if let Some(person) = transfer.person {
             let found = authorise_person(
                 self.store,
@@ -355,7 +368,8 @@ impl<S: FundStore + PeopleStore + AuditLog> Funds<'_, S> {
         let named =
             listed_with_names(self.store, actor, people, |p| *p, "funds: ledger", self.clock.now(), self.today())
                 .await?;
-        Ok(Ledger { fund, accounts, open, transfers, names: named.into_iter().collect() })
+        let group_names = self.store.groups_of_agency(fund.holder).await?.into_iter().map(|g| (g.id, g.name)).collect();
+        Ok(Ledger { fund, accounts, open, transfers, names: named.into_iter().collect(), group_names })
     }
 
     /// Funds the actor's agency holds.
@@ -410,6 +424,8 @@ pub fn spend_by_goal(transfers: &[Transfer]) -> Vec<(PersonId, String, i64)> {
     let mut spent: std::collections::BTreeMap<(PersonId, String), i64> = std::collections::BTreeMap::new();
     for t in transfers {
         let (sign, goal_of) = match (t.kind, t.debit) {
+            // A grant paid out to a group is not yet spend: what the group buys is.
+            (TransferKind::Post, _) if !t.credit.is_spend() => continue,
             (TransferKind::Post, _) => (1, t),
             (TransferKind::Reverse, AccountCode::Spent(_)) => {
                 (-1, t.reverses.and_then(|r| goals.get(&r).copied()).unwrap_or(t))

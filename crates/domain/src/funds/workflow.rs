@@ -3,7 +3,9 @@
 //! inside the transaction that moves them, where concurrent transfers cannot slip past each
 //! other; [`LedgerRefusal`] is what it answers when an account would break its rules.
 
-use crate::funds::model::{AccountCode, Fund, Phase, Transfer, TransferId, TransferKind, TransferRequest};
+use crate::funds::model::{
+    AccountCode, Fund, FundKind, GroupId, Phase, Transfer, TransferId, TransferKind, TransferRequest,
+};
 use crate::ids::{AgencyId, MemberId, PersonId};
 use jiff::Timestamp;
 use thiserror::Error;
@@ -48,6 +50,16 @@ pub enum FundError {
     SelfApproval,
     #[error("this commitment does not need approval, or was already approved")]
     ApprovalNotNeeded,
+    #[error("name the project group")]
+    GroupMissing,
+    #[error("a transfer is for a person or for a project group, not both")]
+    PersonAndGroup,
+    #[error("grants to project groups come from a grant pot")]
+    NotAGrantPot,
+    #[error("a project group is granted money (kind grant), not allocated it")]
+    GroupsAreGranted,
+    #[error("there is no such project group")]
+    UnknownGroup,
 }
 
 impl FundError {
@@ -58,7 +70,9 @@ impl FundError {
             | Self::PostAboveReserved { .. }
             | Self::Insufficient { .. }
             | Self::AboveLimit { .. } => "amount_cents",
-            Self::PersonMissing => "person_id",
+            Self::PersonMissing | Self::PersonAndGroup => "person_id",
+            Self::GroupMissing | Self::UnknownGroup | Self::GroupsAreGranted => "group_id",
+            Self::NotAGrantPot => "fund",
             Self::PendingMissing(_) | Self::UnknownPending | Self::NotACommitment | Self::AlreadyResolved => {
                 "pending_id"
             }
@@ -94,6 +108,11 @@ impl FundError {
             Self::IdReused => "error.funds.id_reused",
             Self::SelfApproval => "error.funds.self_approval",
             Self::ApprovalNotNeeded => "error.funds.approval_not_needed",
+            Self::GroupMissing => "error.funds.group_missing",
+            Self::PersonAndGroup => "error.funds.person_and_group",
+            Self::NotAGrantPot => "error.funds.not_a_grant_pot",
+            Self::GroupsAreGranted => "error.funds.groups_are_granted",
+            Self::UnknownGroup => "error.funds.unknown_group",
         }
     }
 }
@@ -156,31 +175,55 @@ pub fn plan_transfer(
     maker: Maker,
 ) -> Result<(Transfer, Vec<Effect>), FundError> {
     let amount = || request.amount_cents.filter(|a| *a > 0).ok_or(FundError::AmountMissing);
-    let person = || request.person.ok_or(FundError::PersonMissing);
+    if request.person.is_some() && request.group.is_some() {
+        return Err(FundError::PersonAndGroup);
+    }
+    // Whose money: a person's own accounts, or a project group's.
+    let holder = || match (request.person, request.group) {
+        (Some(p), _) => Ok((AccountCode::Person(p), AccountCode::Spent(p))),
+        (None, Some(g)) => Ok((AccountCode::Group(g), AccountCode::GroupSpent(g))),
+        (None, None) => Err(FundError::PersonMissing),
+    };
     let mut effects = Vec::new();
     let mut needs_approval = false;
-    let (debit, credit, amount_cents, phase, person_id, pending, reverses) = match request.kind {
+    let (debit, credit, amount_cents, phase, pending, reverses) = match request.kind {
         TransferKind::Budget => return Err(FundError::BudgetNotByTransfer),
         TransferKind::Allocate => {
-            let (p, a) = (person()?, amount()?);
+            let Some(p) = request.person else {
+                return Err(if request.group.is_some() {
+                    FundError::GroupsAreGranted
+                } else {
+                    FundError::PersonMissing
+                });
+            };
+            let a = amount()?;
             effects.push(Effect::Allocated { person: p, amount_cents: a });
-            (AccountCode::Pool, AccountCode::Person(p), a, Phase::Posted, Some(p), None, None)
+            (AccountCode::Pool, AccountCode::Person(p), a, Phase::Posted, None, None)
+        }
+        TransferKind::Grant => {
+            let group = request.group.ok_or(FundError::GroupMissing)?;
+            if fund.kind != FundKind::GrantPot {
+                return Err(FundError::NotAGrantPot);
+            }
+            let a = amount()?;
+            needs_approval = a > fund.approval_above_cents;
+            (AccountCode::Pool, AccountCode::Group(group), a, Phase::Pending, None, None)
         }
         TransferKind::Release => {
-            let (p, a) = (person()?, amount()?);
-            (AccountCode::Person(p), AccountCode::Pool, a, Phase::Posted, Some(p), None, None)
+            let ((own, _), a) = (holder()?, amount()?);
+            (own, AccountCode::Pool, a, Phase::Posted, None, None)
         }
         TransferKind::Commit => {
-            let (p, a) = (person()?, amount()?);
+            let ((own, spent), a) = (holder()?, amount()?);
             needs_approval = a > fund.approval_above_cents;
-            (AccountCode::Person(p), AccountCode::Spent(p), a, Phase::Pending, Some(p), None, None)
+            (own, spent, a, Phase::Pending, None, None)
         }
         TransferKind::Post | TransferKind::Void => {
             let name = request.kind.code();
             let pending_id = request.pending.ok_or(FundError::PendingMissing(name))?;
             let commitment =
                 referenced.filter(|t| t.id == pending_id && t.fund == fund.id).ok_or(FundError::UnknownPending)?;
-            if commitment.kind != TransferKind::Commit {
+            if !commitment.kind.is_two_phase() {
                 return Err(FundError::NotACommitment);
             }
             let reserved = commitment.amount_cents;
@@ -192,14 +235,15 @@ pub fn plan_transfer(
                 if amount > reserved {
                     return Err(FundError::PostAboveReserved { amount, reserved });
                 }
-                if request.invoice_ref.is_none() {
+                // A purchase is posted with its invoice; a grant paid out to a group needs none.
+                if request.invoice_ref.is_none() && commitment.kind == TransferKind::Commit {
                     return Err(FundError::InvoiceMissing);
                 }
                 (amount, Phase::PostPending { reserved })
             } else {
                 (reserved, Phase::VoidPending { reserved })
             };
-            (commitment.debit, commitment.credit, amount, phase, commitment.person, Some(pending_id), None)
+            (commitment.debit, commitment.credit, amount, phase, Some(pending_id), None)
         }
         TransferKind::Reverse => {
             let reversed_id = request.reverses.ok_or(FundError::ReversedMissing)?;
@@ -208,17 +252,13 @@ pub fn plan_transfer(
             if !matches!(original.kind, TransferKind::Allocate | TransferKind::Post | TransferKind::Release) {
                 return Err(FundError::NotReversible);
             }
-            (
-                original.credit,
-                original.debit,
-                original.amount_cents,
-                Phase::Posted,
-                original.person,
-                None,
-                Some(reversed_id),
-            )
+            (original.credit, original.debit, original.amount_cents, Phase::Posted, None, Some(reversed_id))
         }
     };
+    // Whom it is for follows from the accounts it moves (a post, void or reversal: those of
+    // the transfer it names).
+    let person_id = debit.person().or(credit.person());
+    let group_id: Option<GroupId> = debit.group().or(credit.group());
     // What a post, void or reversal is about is what the transfer it names was about.
     let (goal, description) = match referenced.filter(|_| pending.is_some() || reverses.is_some()) {
         Some(original) => (
@@ -237,6 +277,7 @@ pub fn plan_transfer(
         amount_cents,
         phase,
         person: person_id,
+        group: group_id,
         goal,
         description,
         invoice_ref: request.invoice_ref.clone(),
@@ -262,6 +303,7 @@ pub fn opening_transfer(fund: &Fund, id: TransferId, maker: Maker) -> Transfer {
         amount_cents: fund.budget_cents,
         phase: Phase::Posted,
         person: None,
+        group: None,
         goal: String::new(),
         description: fund.name.clone(),
         invoice_ref: None,
@@ -278,7 +320,7 @@ pub fn opening_transfer(fund: &Fund, id: TransferId, maker: Maker) -> Transfer {
 /// May `approver` approve `commitment`? A second member, never the one who asked, and only
 /// for a commitment that needs it (whether it was approved already the store decides).
 pub fn check_approval(commitment: &Transfer, approver: MemberId) -> Result<(), FundError> {
-    if commitment.kind != TransferKind::Commit {
+    if !commitment.kind.is_two_phase() {
         return Err(FundError::NotACommitment);
     }
     if !commitment.needs_approval {

@@ -144,3 +144,58 @@ fn the_invariants_see_an_overdrawn_account_and_an_unbalanced_ledger() {
     assert_eq!(invariant_violations(&unbalanced).len(), 1);
     assert_eq!(AccountCode::parse(&AccountCode::Spent(person()).code()), Some(AccountCode::Spent(person())));
 }
+
+fn group() -> GroupId {
+    GroupId(Uuid::from_u128(12))
+}
+
+fn group_request(kind: &str, amount: Option<i64>) -> TransferRequest {
+    TransferInput {
+        id: Uuid::from_u128(78).to_string(),
+        kind: kind.into(),
+        group_id: group().to_string(),
+        amount_cents: amount,
+        description: "Moestuin aan de Laakkade".into(),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap()
+}
+
+#[test]
+fn a_grant_reserves_pool_money_for_a_group_from_a_grant_pot_only() {
+    let refused = plan_transfer(&fund(), &group_request("grant", Some(10_000)), None, maker(4)).unwrap_err();
+    assert_eq!(refused, FundError::NotAGrantPot);
+    let pot = Fund { kind: FundKind::GrantPot, ..fund() };
+    let (small, effects) = plan_transfer(&pot, &group_request("grant", Some(10_000)), None, maker(4)).unwrap();
+    assert_eq!(
+        (small.debit, small.credit, small.phase, small.group, small.person),
+        (AccountCode::Pool, AccountCode::Group(group()), Phase::Pending, Some(group()), None)
+    );
+    assert!(!small.needs_approval && effects.is_empty());
+    let (large, _) = plan_transfer(&pot, &group_request("grant", Some(30_000)), None, maker(4)).unwrap();
+    assert!(large.needs_approval, "above the threshold a second member approves");
+    assert_eq!(check_approval(&large, MemberId(Uuid::from_u128(4))), Err(FundError::SelfApproval));
+    assert_eq!(check_approval(&large, MemberId(Uuid::from_u128(5))), Ok(()));
+    // Paying the grant out needs no invoice; it lands in the group's own account.
+    let mut post = group_request("post", None);
+    post.group = None;
+    post.pending = Some(large.id);
+    let (paid, _) = plan_transfer(&pot, &post, Some(&large), maker(5)).unwrap();
+    assert_eq!((paid.credit, paid.group, paid.amount_cents), (AccountCode::Group(group()), Some(group()), 30_000));
+}
+
+#[test]
+fn a_group_is_granted_not_allocated_and_spends_from_its_own_accounts() {
+    let pot = Fund { kind: FundKind::GrantPot, ..fund() };
+    assert_eq!(
+        plan_transfer(&pot, &group_request("allocate", Some(100)), None, maker(4)).unwrap_err(),
+        FundError::GroupsAreGranted
+    );
+    let (commit, _) = plan_transfer(&pot, &group_request("commit", Some(2_000)), None, maker(4)).unwrap();
+    assert_eq!((commit.debit, commit.credit), (AccountCode::Group(group()), AccountCode::GroupSpent(group())));
+    let mut both = group_request("commit", Some(2_000));
+    both.person = Some(person());
+    assert_eq!(plan_transfer(&pot, &both, None, maker(4)).unwrap_err(), FundError::PersonAndGroup);
+    assert_eq!(AccountCode::parse(&AccountCode::GroupSpent(group()).code()), Some(AccountCode::GroupSpent(group())));
+}

@@ -6,6 +6,8 @@
 pub mod consent;
 pub mod coordination;
 pub mod life_change;
+// A person's Life Change progress for their mentor, coordinator or team (grants branch).
+pub mod progress;
 
 use crate::access::{Actor, Denial, Permission, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};

@@ -3,15 +3,19 @@
 //! same request and reuses of an id for another — from many concurrent clients, and after every
 //! round checks the invariants: no account below zero or above its limit, balances summing to
 //! zero, every account's totals equal to the replay of the recorded transfers (nothing lost or
-//! counted twice), every accepted transfer recorded exactly once, retries answered alike.
+//! counted twice), every accepted transfer recorded exactly once, retries answered alike. The
+//! fund is a grant pot, so the clients also grant a named project group money, commit and
+//! release the group's, and resolve and reverse those: the group's accounts are checked by the
+//! same invariants after every round.
 
 use crate::support::{UTC, actor, at, execute, person_input, person_on_team};
 use domain::FixedClock;
 use domain::access::{Actor, Role};
 use domain::directory::{AgencyKind, DirectoryStore, Member};
 use domain::funds::ports::FundStore;
+use domain::funds::service::groups::GroupInput;
 use domain::funds::service::{FundInput, Funds, TransferInput, invariant_violations};
-use domain::funds::{Account, AccountCode, FundError, FundId, Phase, Totals, Transfer, TransferKind};
+use domain::funds::{Account, AccountCode, FundError, FundId, GroupId, Phase, Totals, Transfer, TransferKind};
 use domain::ids::{MemberId, PersonId};
 use domain::service::ServiceError;
 use std::collections::{BTreeMap, BTreeSet};
@@ -19,14 +23,16 @@ use std::sync::{Arc, Mutex};
 use store::Store;
 use uuid::Uuid;
 
-struct Setup {
-    keeper: Actor,
-    approver: Actor,
-    people: Vec<PersonId>,
-    fund: FundId,
+pub(crate) struct Setup {
+    pub keeper: Actor,
+    pub approver: Actor,
+    pub people: Vec<PersonId>,
+    pub fund: FundId,
+    /// A project group of the first two people, granted from the fund.
+    pub group: GroupId,
 }
 
-async fn setup(store: &Store, clock: &FixedClock, budget: i64) -> Setup {
+pub(crate) async fn setup(store: &Store, clock: &FixedClock, budget: i64) -> Setup {
     let keeper = actor(store, "Reclassering Den Haag", AgencyKind::Probation, Role::ProbationOfficer).await;
     let member = Member {
         id: MemberId::new(at("2026-11-22T09:00:00Z")),
@@ -51,7 +57,7 @@ async fn setup(store: &Store, clock: &FixedClock, budget: i64) -> Setup {
     let funds = Funds { store, clock, time_zone: &UTC };
     let input = FundInput {
         name: "Volwassenen 2026".into(),
-        kind: "stream".into(),
+        kind: "grant_pot".into(),
         stream: "adults".into(),
         period_start: "2026-01-01".into(),
         period_end: "2026-12-31".into(),
@@ -60,7 +66,28 @@ async fn setup(store: &Store, clock: &FixedClock, budget: i64) -> Setup {
         person_limit_cents: Some(budget / 2),
     };
     let fund = funds.open_fund(&keeper, &input).await.unwrap().id;
-    Setup { keeper, approver, people, fund }
+    let group = GroupInput {
+        name: "Moestuin Laakkwartier".into(),
+        project: "Een moestuin aanleggen en de oogst delen met de buurt".into(),
+        goals: "Samen iets opbouwen".into(),
+        members: people[..2].iter().map(ToString::to_string).collect(),
+        consented: true,
+    };
+    let group = funds.create_group(&keeper, &group).await.unwrap().id;
+    Setup { keeper, approver, people, fund, group }
+}
+
+/// A transfer for the project group.
+pub(crate) fn group_input(kind: &str, group: GroupId, amount: Option<i64>) -> TransferInput {
+    TransferInput {
+        id: Uuid::now_v7().to_string(),
+        kind: kind.into(),
+        group_id: group.to_string(),
+        amount_cents: amount,
+        description: format!("{kind} for the group's project"),
+        goal: "Samen iets opbouwen".into(),
+        ..Default::default()
+    }
 }
 
 /// A small deterministic generator (xorshift), seeded per client.
@@ -74,7 +101,7 @@ impl Rng {
     }
 }
 
-fn input(kind: &str, person: PersonId, amount: Option<i64>) -> TransferInput {
+pub(crate) fn input(kind: &str, person: PersonId, amount: Option<i64>) -> TransferInput {
     TransferInput {
         id: Uuid::now_v7().to_string(),
         kind: kind.into(),
@@ -138,13 +165,18 @@ async fn step(
 ) -> Option<Uuid> {
     let person = s.people[rng.next(s.people.len() as u64) as usize];
     let amount = Some(1 + rng.next(4_000) as i64);
+    // One step in three moves the project group's money instead of a person's.
+    let for_group = rng.next(3) == 0;
     let mut request = match rng.next(7) {
+        0 | 1 if for_group => group_input("grant", s.group, amount),
+        2 | 3 if for_group => group_input("commit", s.group, amount),
+        4 if for_group => group_input("release", s.group, amount),
         0 | 1 => input("allocate", person, amount),
         2 | 3 => input("commit", person, amount),
         4 => input("release", person, amount),
         5 => {
             let (id, kind) = *mine.get(rng.next(mine.len().max(1) as u64) as usize)?;
-            if kind != TransferKind::Commit {
+            if !kind.is_two_phase() {
                 let mut r = input("reverse", person, None);
                 r.reverses_id = id.to_string();
                 r
@@ -224,6 +256,11 @@ async fn random_transfers_from_concurrent_clients_keep_the_ledger_whole(db: crat
         check(&store, s.fund, &accepted).await;
     }
     assert!(accepted.lock().unwrap().len() > 20, "the test exercised the ledger");
+    let accounts = store.accounts(s.fund).await.unwrap();
+    assert!(
+        accounts.iter().any(|a| a.code == AccountCode::Group(s.group)),
+        "the group's accounts were moved and checked with the rest"
+    );
 }
 
 /// Many clients committing against one person's allocation at once: exactly what fits is

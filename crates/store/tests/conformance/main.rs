@@ -40,3 +40,5 @@ mod whatworks_known;
 mod public_value_reads;
 // Mentoring and Life Change (issue 20).
 mod mentoring;
+// Grants to project groups and the fund reports (issue 20, grants branch).
+mod grants;

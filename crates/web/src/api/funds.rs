@@ -114,7 +114,7 @@ pub struct PersonFundDto {
 pub struct TransferDto {
     id: String,
     fund_id: String,
-    /// `budget`, `allocate`, `commit`, `post`, `void`, `release` or `reverse`.
+    /// `budget`, `allocate`, `commit`, `post`, `void`, `release`, `reverse` or `grant`.
     kind: &'static str,
     debit_account: String,
     credit_account: String,
@@ -122,6 +122,8 @@ pub struct TransferDto {
     /// `posted`, `pending` (a commitment's reservation), `post_pending` or `void_pending`.
     phase: &'static str,
     person_id: Option<String>,
+    /// The project group it is for (a grant or the group's own spend).
+    group_id: Option<String>,
     /// The plan goal it serves, in the person's own words.
     goal: String,
     description: String,
@@ -149,6 +151,7 @@ pub(super) fn transfer_dto(t: &Transfer) -> TransferDto {
             domain::funds::Phase::VoidPending { .. } => "void_pending",
         },
         person_id: t.person.map(|p| p.to_string()),
+        group_id: t.group.map(|g| g.to_string()),
         goal: t.goal.clone(),
         description: t.description.clone(),
         invoice_ref: t.invoice_ref.clone(),
@@ -327,9 +330,12 @@ pub struct NewTransfer {
     id: String,
     /// `allocate` (pool → person), `commit` (reserve for a purchase), `post` (spend a
     /// commitment, with `invoice_ref`), `void` (free a commitment), `release` (person → pool),
-    /// `reverse` (undo an allocation, spend or release named by `reverses_id`).
+    /// `reverse` (undo an allocation, spend or release named by `reverses_id`), `grant` (grant
+    /// pot → the project group `group_id`, reserved until posted or voided).
     kind: String,
     person_id: String,
+    /// The project group, for a `grant` or the group's own `commit` and `release`.
+    group_id: String,
     /// Whole cents; for `post` left out: the whole commitment; not used by `void`/`reverse`.
     amount_cents: Option<i64>,
     description: String,
@@ -363,6 +369,7 @@ async fn make_transfer(
         id: new.id,
         kind: new.kind,
         person_id: new.person_id,
+        group_id: new.group_id,
         amount_cents: new.amount_cents,
         description: new.description,
         goal: new.goal,

@@ -47,6 +47,8 @@ mod plan_review;
 mod plan_writes;
 mod team;
 mod to_screen;
+// Life Change progress and community networks (issue 20, grants branch).
+mod life_change;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -94,6 +96,8 @@ pub fn routes() -> Router<AppState> {
         .merge(measure_proposals::routes())
         .merge(fund_commitments::routes())
         .merge(evidence_reports::routes())
+        // Issue 20, Life Change and community networks (grants branch).
+        .merge(life_change::routes())
 }
 
 #[derive(OpenApi)]
@@ -144,5 +148,7 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(measure_proposals::MeasureProposalsApiDoc::openapi());
     doc.merge(fund_commitments::FundCommitmentsApiDoc::openapi());
     doc.merge(evidence_reports::EvidenceReportsApiDoc::openapi());
+    // Issue 20, Life Change and community networks (grants branch).
+    doc.merge(life_change::LifeChangeApiDoc::openapi());
     Json(doc)
 }

@@ -194,13 +194,14 @@ async fn weekly_review(
     let warnings = state.measures().agency_warnings(&me.actor).await?;
     let persons: Vec<PersonId> = warnings.iter().map(|l| l.person).collect();
     let zones = state.zones_of(&persons).await?;
+    let agencies = state.directory().agencies().await?;
     let measures = warnings
         .into_iter()
         .map(|l| {
             let zone = zones.get(&l.person).unwrap_or(&state.config.time_zone);
             MeasureWarningDto {
                 person_id: l.person.to_string(),
-                warning: crate::measures::warning_text(&l.warning, context.texts, zone),
+                warning: crate::measures::warning_text(&l.warning, &agencies, context.texts, zone),
                 person_name: l.name,
             }
         })

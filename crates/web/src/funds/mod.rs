@@ -16,15 +16,20 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use domain::funds::service::{TransferInput, person_fund, spend_by_goal};
-use domain::funds::{Fund, FundId, Phase, Transfer, TransferId, TransferKind};
+use domain::funds::{AccountCode, Fund, FundId, Phase, Transfer, TransferId, TransferKind};
 use domain::ids::PersonId;
 
 // Opening a fund in the pages (lifechange branch).
 mod open;
+// Project groups and their grants; the fund reports (grants branch).
+mod groups;
+mod reports;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(open::routes())
+        .merge(groups::routes())
+        .merge(reports::routes())
         .route("/people/{id}/fund", get(statement))
         .route("/people/{id}/fund/transfers", post(person_transfer))
         .route("/funds", get(funds))
@@ -90,6 +95,8 @@ pub struct LineView {
 fn line(t: &Transfer, texts: Texts, zone: &jiff::tz::TimeZone) -> LineView {
     let key = match (t.kind, t.phase) {
         (TransferKind::Commit, _) if t.needs_approval => "funds.line.commit_approval",
+        (TransferKind::Post, _) if matches!(t.credit, AccountCode::Group(_)) => "funds.line.grant_paid",
+        (TransferKind::Void, _) if matches!(t.credit, AccountCode::Group(_)) => "funds.line.grant_void",
         (TransferKind::Post, Phase::PostPending { reserved }) if reserved > t.amount_cents => "funds.line.post_less",
         (kind, _) => match kind {
             TransferKind::Budget => "funds.line.budget",
@@ -99,6 +106,7 @@ fn line(t: &Transfer, texts: Texts, zone: &jiff::tz::TimeZone) -> LineView {
             TransferKind::Void => "funds.line.void",
             TransferKind::Release => "funds.line.release",
             TransferKind::Reverse => "funds.line.reverse",
+            TransferKind::Grant => "funds.line.grant",
         },
     };
     LineView {
@@ -210,6 +218,7 @@ fn transfer_input(posted: &Posted, person: Option<PersonId>) -> TransferInput {
         id: posted.get("transfer_id"),
         kind: posted.get("kind"),
         person_id: person.map(|p| p.to_string()).unwrap_or_default(),
+        group_id: String::new(),
         // Money that does not parse is sent as an impossible amount, refused with the field named.
         amount_cents: if amount.trim().is_empty() { None } else { Some(parse_euros(&amount).unwrap_or(-1)) },
         description: posted.get("description"),
@@ -260,12 +269,7 @@ async fn funds(State(state): State<AppState>, Member(me, context): Member) -> Re
         let ledger = state.funds().ledger(&me.actor, fund.id).await?;
         let pool =
             ledger.accounts.iter().find(|a| a.code == domain::funds::AccountCode::Pool).map_or(0, |a| a.available());
-        let spent: i64 = ledger
-            .accounts
-            .iter()
-            .filter(|a| matches!(a.code, domain::funds::AccountCode::Spent(_)))
-            .map(|a| a.totals.credit_balance())
-            .sum();
+        let spent: i64 = ledger.accounts.iter().filter(|a| a.code.is_spend()).map(|a| a.totals.credit_balance()).sum();
         lines.push(fund_line(&fund, pool, spent, t));
     }
     ok(&FundsPage { page: Page::new(&context, t.get("funds.title")), funds: lines })
@@ -286,6 +290,10 @@ fn fund_line(fund: &Fund, pool: i64, spent: i64, t: Texts) -> FundLine {
 
 pub struct CommitmentView {
     pub id: String,
+    /// For a grant: the project group's page and name (the person's are empty).
+    pub group_id: String,
+    pub group: String,
+    pub grant: bool,
     pub person_id: String,
     pub person: String,
     pub amount: String,
@@ -338,7 +346,10 @@ async fn ledger_page(
     let mut people = Vec::new();
     let mut spent_total = 0;
     for account in &ledger.accounts {
-        if let domain::funds::AccountCode::Person(p) = account.code {
+        if let AccountCode::GroupSpent(_) = account.code {
+            spent_total += account.totals.credit_balance();
+        }
+        if let AccountCode::Person(p) = account.code {
             let figures = person_fund(ledger.fund.clone(), p, &ledger.accounts, &ledger.transfers);
             spent_total += figures.spent_cents;
             people.push(PersonLine {
@@ -357,6 +368,9 @@ async fn ledger_page(
         .iter()
         .map(|c| CommitmentView {
             id: c.transfer.id.to_string(),
+            group_id: c.transfer.group.map(|g| g.to_string()).unwrap_or_default(),
+            group: c.transfer.group.and_then(|g| ledger.group_names.get(&g).cloned()).unwrap_or_default(),
+            grant: c.transfer.kind == TransferKind::Grant,
             person_id: c.transfer.person.map(|p| p.to_string()).unwrap_or_default(),
             person: c.transfer.person.map(name).unwrap_or_default(),
             amount: money(c.transfer.amount_cents, t.lang),

@@ -118,6 +118,9 @@ fn concrete(route: &str, person: &str) -> String {
         // Issue 18, the whole API (apiplan).
         .replace("{goal}", "01900000-0000-7000-8000-00000000000e")
         .replace("{proposal}", "01900000-0000-7000-8000-00000000000f")
+        // Life Change cohorts and appointments (grants branch).
+        .replace("{cohort}", "01900000-0000-7000-8000-000000000010")
+        .replace("{appointment}", "01900000-0000-7000-8000-000000000011")
 }
 
 #[test]

@@ -416,4 +416,23 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
         "/v1/evidence/cohorts/{rule}/reoffending",
         Need::Role(Permission::ViewAggregates),
     ),
+    // Project groups, their grants, the fund reports, Life Change progress and community
+    // networks in the API (issue 20, grants branch): the supporting agency's keepers, the
+    // mentor's own mentees and the coordinator's own cohorts, walked per role in grants.rs.
+    ("funds/groups.rs", "GET", "/project-groups", Need::CaseRules("grants.rs")),
+    ("funds/groups.rs", "GET", "/project-groups/new", Need::CaseRules("grants.rs")),
+    ("funds/groups.rs", "POST", "/project-groups/new", Need::CaseRules("grants.rs")),
+    ("funds/groups.rs", "GET", "/project-groups/{id}", Need::CaseRules("grants.rs")),
+    ("funds/groups.rs", "POST", "/project-groups/{id}/transfers", Need::CaseRules("grants.rs")),
+    ("funds/reports.rs", "GET", "/funds/reports", Need::CaseRules("grants.rs")),
+    ("api/life_change.rs", "GET", "/v1/people/{id}/life-change", Need::CaseRules("grants.rs")),
+    ("api/life_change.rs", "GET", "/v1/people/{id}/life-change/appointments", Need::CaseRules("grants.rs")),
+    (
+        "api/life_change.rs",
+        "POST",
+        "/v1/life-change/cohorts/{cohort}/appointments/{appointment}/attendance",
+        Need::CaseRules("grants.rs"),
+    ),
+    ("api/life_change.rs", "GET", "/v1/community-networks", Need::SignedIn),
+    ("api/life_change.rs", "GET", "/v1/people/{id}/community-links", Need::Person(Permission::WorkOnPlan)),
 ];

@@ -66,6 +66,8 @@ mod public_value;
 mod life_change;
 // Times per pack (issue 18, tzadmin).
 mod time_zones;
+// Grants to project groups, fund reports, the Life Change API (issue 20, grants branch).
+mod grants;
 // Issue 18, the whole API and packs per location (apipacks).
 mod api_conference_writes;
 mod api_groups_cohorts;

@@ -47,6 +47,20 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + CommunityS
         })
     }
 
+    /// The community activities in the catalogue (active ones, kind "community"), for any
+    /// member: the catalogue names no person, so nothing is audited.
+    pub async fn community_activities(&self) -> ServiceResult<Vec<Intervention>> {
+        let mut activities: Vec<Intervention> = self
+            .store
+            .interventions_for(&[], None)
+            .await?
+            .into_iter()
+            .filter(|i| i.kind == InterventionKind::CommunityActivity && i.active)
+            .collect();
+        activities.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(activities)
+    }
+
     pub async fn link_community(
         &self,
         actor: &Actor,

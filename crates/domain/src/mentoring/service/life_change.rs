@@ -87,7 +87,7 @@ pub struct Pipeline {
     pub mentors: Vec<PipelineLine>,
 }
 
-fn participation_basis(cohort: Uuid) -> String {
+pub(super) fn participation_basis(cohort: Uuid) -> String {
     format!("consent: life change cohort {cohort}")
 }
 
@@ -277,6 +277,11 @@ where
         }
         let now = self.clock.now();
         let participants = self.store.participants(cohort.id).await?;
+        // Someone named as present who is not in the group is a mistake, not a silent no-op.
+        if present.iter().any(|p| !participants.iter().any(|x| x.person == *p)) {
+            errors.push(FieldError::new("present", "error.life_change.not_a_participant"));
+            return Err(errors.into());
+        }
         let entries: Vec<Attendance> = participants
             .iter()
             .map(|p| Attendance {
