@@ -37,6 +37,10 @@ mod public_value;
 mod cohorts;
 mod groups;
 mod meeting_writes;
+// Issue 18, the whole API (apizsm): the ZSM table's cases, records and lists.
+mod zsm_case_dto;
+mod zsm_cases;
+mod zsm_lists;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -76,6 +80,9 @@ pub fn routes() -> Router<AppState> {
         .merge(meeting_writes::routes())
         .merge(groups::routes())
         .merge(cohorts::routes())
+        // Issue 18, the whole API (apizsm).
+        .merge(zsm_cases::routes())
+        .merge(zsm_lists::routes())
 }
 
 #[derive(OpenApi)]
@@ -118,5 +125,8 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(meeting_writes::MeetingWritesApiDoc::openapi());
     doc.merge(groups::GroupsApiDoc::openapi());
     doc.merge(cohorts::CohortsApiDoc::openapi());
+    // Issue 18, the whole API (apizsm).
+    doc.merge(zsm_cases::ZsmCasesApiDoc::openapi());
+    doc.merge(zsm_lists::ZsmListsApiDoc::openapi());
     Json(doc)
 }

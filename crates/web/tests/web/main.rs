@@ -66,3 +66,6 @@ mod life_change;
 mod api_conference_writes;
 mod api_groups_cohorts;
 mod packs_per_item;
+// Issue 18, the whole API: the ZSM table (apizsm).
+mod api_zsm;
+mod api_zsm_sections;
