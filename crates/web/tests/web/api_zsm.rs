@@ -314,3 +314,47 @@ async fn a_case_walks_through_the_api_on_postgres() {
 async fn obligations_breaches_and_late_orders_through_the_api() {
     obligations_and_overrun(table().await).await;
 }
+
+/// Every ZSM operation is in the OpenAPI document, and no two operations anywhere share an
+/// `operationId` (generated clients name their methods by it).
+#[tokio::test]
+async fn the_zsm_operations_are_documented_with_unique_operation_ids() {
+    let app = crate::support::spawn_app().await;
+    let doc: Value = app.anonymous().get("/api/openapi.json").await.json().await.unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/zsm/locations", "get"),
+        ("/api/v1/zsm/cases", "post"),
+        ("/api/v1/zsm/cases/{id}", "get"),
+        ("/api/v1/zsm/cases/{id}/clocks/{clock}/extensions", "post"),
+        ("/api/v1/zsm/cases/{id}/clocks/{clock}/order", "post"),
+        ("/api/v1/zsm/cases/{id}/lawyer", "post"),
+        ("/api/v1/zsm/cases/{id}/refer", "post"),
+        ("/api/v1/zsm/cases/{id}/decision", "post"),
+        ("/api/v1/zsm/cases/{id}/amendments", "post"),
+        ("/api/v1/zsm/cases/{id}/breaches", "post"),
+        ("/api/v1/zsm/cases/{id}/maintain", "post"),
+        ("/api/v1/zsm/cases/{id}/record", "get"),
+        ("/api/v1/zsm/cases/{id}/contributions/{partner}", "post"),
+        ("/api/v1/zsm/{location}/obligations", "get"),
+        ("/api/v1/zsm/{location}/metrics", "get"),
+        ("/api/v1/zsm/{location}/board", "get"),
+        ("/api/v1/screenings/waiting", "get"),
+    ] {
+        let operation = &paths[path][method];
+        assert!(operation.is_object(), "{method} {path} is documented");
+        for (status, response) in operation["responses"].as_object().unwrap() {
+            assert!(response["description"].is_string(), "{method} {path} {status} has a description");
+        }
+    }
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            if let Some(id) = operation["operationId"].as_str()
+                && let Some(other) = seen.insert(id.to_string(), format!("{method} {path}"))
+            {
+                panic!("operationId {id} is used by {other} and {method} {path}");
+            }
+        }
+    }
+}
