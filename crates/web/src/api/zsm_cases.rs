@@ -8,7 +8,7 @@
 //! page's. Changes take the case's `version` and answer 409 when the case changed meanwhile;
 //! a success answers with the case as the caller may now see it.
 
-use super::problem::{ApiResult, Problem, refused, unprocessable};
+use super::problem::{ApiResult, Problem, refused};
 use super::zsm_case_dto::{CaseDto, LocationDto, Reader, case_dto, location_dto};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
@@ -79,12 +79,10 @@ fn case_id(raw: &str) -> Result<CaseId, WebError> {
     raw.parse().map_err(|_| WebError::NotFound)
 }
 
-/// The case version a change was made on; a change without one is refused (422), never
-/// applied to whatever the case has become.
-fn required_version(version: Option<i64>) -> Result<i64, super::problem::ApiError> {
-    version.ok_or_else(|| {
-        super::problem::ApiError::Problem(unprocessable("version is required: the case's `version` you read"))
-    })
+/// The case version a change was made on; a change without one is refused naming `version`
+/// (422), never applied to whatever the case has become.
+fn required_version(version: Option<i64>) -> domain::service::ServiceResult<i64> {
+    version.ok_or_else(|| domain::validation::invalid(domain::validation::FieldError::new("version", "error.required")))
 }
 
 /// The case as `me` may see it now (its read audited like the page's).
@@ -266,7 +264,7 @@ async fn extend_clock(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version)?;
+    let version = required_version(input.version).map_err(refused(&context))?;
     state
         .zsm()
         .extend_clock(&me.actor, id, &clock, &input.extension, input.hours, &input.basis, version)
@@ -304,7 +302,7 @@ async fn order_clock(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version)?;
+    let version = required_version(input.version).map_err(refused(&context))?;
     state
         .zsm()
         .order_clock(&me.actor, id, &clock, &input.ordered_at, &input.basis, version)
@@ -340,7 +338,7 @@ async fn record_lawyer(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version)?;
+    let version = required_version(input.version).map_err(refused(&context))?;
     let result = match input.lawyer_id.trim().parse() {
         Ok(lawyer) => state.zsm().record_lawyer(&me.actor, id, lawyer, version).await,
         Err(_) => {
@@ -378,7 +376,7 @@ async fn refer(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version)?;
+    let version = required_version(input.version).map_err(refused(&context))?;
     state.zsm().refer(&me.actor, id, &input.destination, &input.reason, version).await.map_err(refused(&context))?;
     changed(&state, &me, &context, id, "api: ZSM case referred").await
 }
@@ -451,7 +449,7 @@ async fn decide(
     let id = case_id(&id)?;
     let Json(input) = parsed?;
     let (form, version) = input.into_form();
-    let version = required_version(version)?;
+    let version = required_version(version).map_err(refused(&context))?;
     state.zsm().decide(&me.actor, id, &form, version).await.map_err(refused(&context))?;
     changed(&state, &me, &context, id, "api: ZSM case decided").await
 }
@@ -482,7 +480,7 @@ async fn amend(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version.or(input.decision.version))?;
+    let version = required_version(input.version.or(input.decision.version)).map_err(refused(&context))?;
     let (form, _) = input.decision.into_form();
     state.zsm().amend(&me.actor, id, &form, &input.reason, version).await.map_err(refused(&context))?;
     changed(&state, &me, &context, id, "api: ZSM decision amended").await
@@ -517,7 +515,7 @@ async fn record_breach(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version)?;
+    let version = required_version(input.version).map_err(refused(&context))?;
     let Ok(obligation) = input.obligation.trim().parse() else {
         let error = domain::validation::FieldError::new("obligation", "zsm.error.unknown_choice");
         return Err(refused(&context)(domain::validation::invalid(error)));
@@ -554,7 +552,7 @@ async fn maintain(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version)?;
+    let version = required_version(input.version).map_err(refused(&context))?;
     state.zsm().maintain_decision(&me.actor, id, &input.reason, version).await.map_err(refused(&context))?;
     changed(&state, &me, &context, id, "api: ZSM decision maintained").await
 }

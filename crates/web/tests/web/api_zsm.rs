@@ -106,6 +106,9 @@ async fn journey(t: Table) {
     let early = json!({"ordered_at": "2026-11-22T07:00", "basis": "onderzoek", "version": version});
     let (status, problem) = api_call(&t.prosecutor, Method::POST, &order, Some(early)).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    let unversioned = json!({"ordered_at": "2026-11-22T10:45", "basis": "onderzoek"});
+    let (status, problem) = api_call(&t.prosecutor, Method::POST, &order, Some(unversioned)).await;
+    assert_eq!((status, fields(&problem)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["version".to_string()]));
     let (status, _) = api_call(
         &t.probation,
         Method::POST,
