@@ -21,6 +21,8 @@ mod interventions;
 mod life_change;
 mod measures;
 mod people;
+// Issue 18, the whole API (apizsm): a police system's API key for the ZSM table.
+mod police_system;
 mod zsm;
 
 use crate::config::Config;
@@ -96,6 +98,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     // The public value report: help after the ZSM table (issue 21).
     beyond::seed_help_after_the_table(&store, &cast, now).await?;
     let cohorts = cohorts::seed_cohorts(&store, &cast, &people, now).await?;
+    let police_token = police_system::seed_police_system(&store, &cast, clock.as_ref()).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",
@@ -157,6 +160,13 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
             "Life Change: {} groups, one in week 4, and {} graduates in mentor training at /life-change \
              (mentorcoordinator).",
             life_change.cohorts, life_change.in_training
+        );
+        println!(
+            "The police's own system ({}) registers and follows ZSM cases through the JSON API with \
+             this key (shown once): Authorization: Bearer {police_token} — e.g. \
+             curl -H 'Authorization: Bearer {police_token}' http://{address}/api/v1/zsm/locations \
+             (the document: http://{address}/api/openapi.json).",
+            police_system::NAME
         );
         println!("Stop with Ctrl-C.");
     })

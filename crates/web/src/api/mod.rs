@@ -49,6 +49,10 @@ mod team;
 mod to_screen;
 // Life Change progress and community networks (issue 20, grants branch).
 mod life_change;
+// Issue 18, the whole API (apizsm): the ZSM table's cases, records and lists.
+mod zsm_case_dto;
+mod zsm_cases;
+mod zsm_lists;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -98,6 +102,9 @@ pub fn routes() -> Router<AppState> {
         .merge(evidence_reports::routes())
         // Issue 20, Life Change and community networks (grants branch).
         .merge(life_change::routes())
+        // Issue 18, the whole API (apizsm).
+        .merge(zsm_cases::routes())
+        .merge(zsm_lists::routes())
 }
 
 #[derive(OpenApi)]
@@ -150,5 +157,8 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     doc.merge(evidence_reports::EvidenceReportsApiDoc::openapi());
     // Issue 20, Life Change and community networks (grants branch).
     doc.merge(life_change::LifeChangeApiDoc::openapi());
+    // Issue 18, the whole API (apizsm).
+    doc.merge(zsm_cases::ZsmCasesApiDoc::openapi());
+    doc.merge(zsm_lists::ZsmListsApiDoc::openapi());
     Json(doc)
 }

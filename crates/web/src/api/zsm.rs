@@ -6,9 +6,9 @@
 //! (`GET /api/v1/zsm/{location}/board`): the open cases with their clocks and the partners'
 //! states, and those decided in the last 24 hours, from the same use case as the wall display.
 
-use super::problem::{ApiResult, Problem, refused};
+use super::problem::{ApiError, ApiResult, FieldProblem, Problem, problem, refused};
 use crate::AppState;
-use crate::auth::Member;
+use crate::auth::{Member, RequestContext};
 use crate::error::WebError;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
@@ -17,7 +17,8 @@ use axum::response::IntoResponse;
 use axum::routing::post;
 use axum::{Json, Router};
 use domain::ids::CaseId;
-use domain::jurisdiction::{JurisdictionPack, Lang, Named};
+use domain::jurisdiction::{JurisdictionPack, Lang, Named, Partner};
+use domain::service::ServiceError;
 use domain::zsm::model::forms::{ContributionForm, contribution_state_code, partner_from_code};
 use domain::zsm::model::view::status_code;
 use domain::zsm::ports::BoardCase;
@@ -25,6 +26,7 @@ use domain::zsm::service::SavedSection;
 use domain::zsm::workflow::clock::{ClockStatus, WarningLevel, most_urgent, warning_level};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use std::collections::BTreeMap;
 use utoipa::{OpenApi, ToSchema};
 
@@ -116,35 +118,66 @@ impl SectionInput {
 
 /// A partner's section as saved.
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"partner": "probation", "state": "done", "version": 2, "content": {"advice": "screening_advised", "signals": {"finances": "Debts with several creditors"}}, "updated_at": "2026-12-07T09:15:00Z", "updated_by": "Sanne Bakker"}))]
+#[schema(example = json!({"partner": "probation", "state": "done", "version": 2, "hidden": false, "content": {"Probation": {"advice": "ScreeningAdvised", "signals": []}}, "updated_at": "2026-12-07T09:15:00Z", "updated_by": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a"}))]
 pub struct SectionDto {
     partner: String,
     state: String,
     /// The section's own version; send it back as `seen_version` with the next save.
     version: i64,
-    /// The recorded content, named by partner (e.g. `{"VictimSupport": {...}}`).
+    /// The content is not shown to this reader (e.g. the lawyer's section to the police).
+    hidden: bool,
+    /// The recorded content, named by partner (e.g. `{"VictimSupport": {...}}`); `null` while
+    /// nothing is recorded or when hidden.
     #[schema(value_type = Object)]
     content: serde_json::Value,
     updated_at: Option<String>,
+    /// The member who saved it last.
     updated_by: Option<String>,
 }
 
-fn section_dto(saved: &SavedSection) -> SectionDto {
-    let c = &saved.contribution;
+/// A section as one reader sees it: `hidden` when its content was withheld from them.
+pub(super) fn section_dto_of(
+    partner: domain::jurisdiction::Partner,
+    c: &domain::zsm::model::contribution::Contribution,
+    hidden: bool,
+) -> SectionDto {
     SectionDto {
-        partner: saved.partner.code().to_string(),
+        partner: partner.code().to_string(),
         state: contribution_state_code(c.state).to_string(),
         version: c.version,
-        content: serde_json::to_value(&c.content).unwrap_or_default(),
+        hidden,
+        content: if hidden { serde_json::Value::Null } else { serde_json::to_value(&c.content).unwrap_or_default() },
         updated_at: c.updated_at.map(|at| at.to_string()),
         updated_by: c.updated_by.map(|m| m.to_string()),
     }
 }
 
+fn section_dto(saved: &SavedSection) -> SectionDto {
+    section_dto_of(saved.partner, &saved.contribution, false)
+}
+
+/// A save on a section someone else saved meanwhile: 409 naming the section, who saved it,
+/// when, and its version now (send that as `seen_version` to overwrite knowingly).
+fn section_conflict(error: ServiceError, partner: Partner, context: &RequestContext) -> ApiError {
+    let ServiceError::Stale(changed) = &error else { return refused(context)(error) };
+    let param = |name: &str| changed.params.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+    let current = param("version").and_then(|v| v.parse::<i64>().ok());
+    ApiError::Problem(problem(
+        StatusCode::CONFLICT,
+        format!("the {} section was saved by someone else after the version you saw", partner.code()),
+        vec![FieldProblem {
+            field: changed.field.clone(),
+            code: changed.key.into(),
+            message: context.texts.field_error(changed),
+        }],
+        json!({"section": partner.code(), "current_version": current, "saved_by": param("who"), "saved_at": param("at")}),
+    ))
+}
+
 /// Saves a partner's own section of a case: by a member of that partner's agency on the
 /// suspect's team (a defence lawyer only as the suspect's recorded lawyer). 201 when the
 /// section gets its first content, 200 after that; 403 and 404 are audited.
-#[utoipa::path(post, path = "/api/v1/zsm/cases/{id}/contributions/{partner}",
+#[utoipa::path(post, path = "/api/v1/zsm/cases/{id}/contributions/{partner}", operation_id = "save_zsm_section",
     params(("id" = String, Path), ("partner" = String, Path,
         description = "police, probation, victim_support, defence_lawyer, municipality, child_protection_board, halt")),
     request_body = SectionInput,
@@ -153,7 +186,7 @@ fn section_dto(saved: &SavedSection) -> SectionDto {
         (status = 201, description = "The section's first content", body = SectionDto),
         (status = 403, description = "Not this member's partner section; the refusal is audited (problem JSON)", body = Problem),
         (status = 404, description = "No such case, or one this member may not see (problem JSON)", body = Problem),
-        (status = 409, description = "The same section changed since `seen_version` (problem JSON)", body = Problem),
+        (status = 409, description = "The same section changed since `seen_version`: the problem names the `section`, its `current_version`, `saved_by` and `saved_at` (problem JSON)", body = Problem),
         (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn save_section(
     State(state): State<AppState>,
@@ -165,8 +198,11 @@ async fn save_section(
     let partner = partner_from_code(&partner).ok_or(WebError::NotFound)?;
     let Json(input) = parsed?;
     let (form, seen) = input.into_form();
-    let saved =
-        state.zsm().update_contribution(&me.actor, id, partner, &form, seen).await.map_err(refused(&context))?;
+    let saved = state
+        .zsm()
+        .update_contribution(&me.actor, id, partner, &form, seen)
+        .await
+        .map_err(|error| section_conflict(error, partner, &context))?;
     let status = if saved.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(section_dto(&saved))).into_response())
 }

@@ -435,4 +435,20 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
     ),
     ("api/life_change.rs", "GET", "/v1/community-networks", Need::SignedIn),
     ("api/life_change.rs", "GET", "/v1/people/{id}/community-links", Need::Person(Permission::WorkOnPlan)),
+    // Issue 18, the whole API (apizsm): the ZSM table's cases, records and lists, walked per
+    // role and case in api_zsm.rs (the same use cases, so the same rules as the pages).
+    ("api/zsm_cases.rs", "GET", "/v1/zsm/locations", Need::SignedIn),
+    ("api/zsm_cases.rs", "POST", "/v1/zsm/cases", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_cases.rs", "GET", "/v1/zsm/cases/{id}", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_cases.rs", "POST", "/v1/zsm/cases/{id}/clocks/{clock}/extensions", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_cases.rs", "POST", "/v1/zsm/cases/{id}/clocks/{clock}/order", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_cases.rs", "POST", "/v1/zsm/cases/{id}/lawyer", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_cases.rs", "POST", "/v1/zsm/cases/{id}/refer", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_cases.rs", "POST", "/v1/zsm/cases/{id}/decision", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_cases.rs", "POST", "/v1/zsm/cases/{id}/amendments", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_cases.rs", "POST", "/v1/zsm/cases/{id}/breaches", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_cases.rs", "POST", "/v1/zsm/cases/{id}/maintain", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_lists.rs", "GET", "/v1/zsm/cases/{id}/record", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_lists.rs", "GET", "/v1/zsm/{location}/obligations", Need::CaseRules("api_zsm.rs")),
+    ("api/zsm_lists.rs", "GET", "/v1/zsm/{location}/metrics", Need::CaseRules("api_zsm.rs")),
 ];

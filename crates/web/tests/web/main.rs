@@ -72,3 +72,6 @@ mod grants;
 mod api_conference_writes;
 mod api_groups_cohorts;
 mod packs_per_item;
+// Issue 18, the whole API: the ZSM table (apizsm).
+mod api_zsm;
+mod api_zsm_sections;

@@ -26,6 +26,15 @@ pub fn parse_local_time_from(
     not_before: Option<Timestamp>,
 ) -> Result<Timestamp, LocalTimeError> {
     let invalid = "zsm.error.time_invalid";
+    // A partner system sends an instant with its offset (RFC 3339): no reading of a local
+    // time is needed, and none of summer time's ambiguity arises.
+    if let Ok(instant) = raw.trim().parse::<Timestamp>() {
+        let date = instant.to_zoned(pack.time_zone.clone()).date();
+        if date < crate::validation::EARLIEST_DATE || date > crate::validation::LATEST_DATE {
+            return Err("error.time.out_of_range");
+        }
+        return Ok(instant);
+    }
     let civil: DateTime = raw.trim().replace(' ', "T").parse().map_err(|_| invalid)?;
     if civil.date() < crate::validation::EARLIEST_DATE || civil.date() > crate::validation::LATEST_DATE {
         return Err("error.time.out_of_range");
@@ -56,6 +65,14 @@ mod tests {
         assert_eq!(parse_local_time("2026-07-15 21:00", nl), Ok("2026-07-15T19:00:00Z".parse().unwrap()));
         assert_eq!(parse_local_time("yesterday", nl), Err("zsm.error.time_invalid"));
         assert_eq!(parse_local_time("9999-01-15T21:00", nl), Err("error.time.out_of_range"));
+    }
+
+    #[test]
+    fn an_instant_with_its_offset_is_taken_as_it_is() {
+        let nl = shipped_pack("nl").unwrap();
+        assert_eq!(parse_local_time("2026-01-15T21:00:00+01:00", nl), Ok("2026-01-15T20:00:00Z".parse().unwrap()));
+        assert_eq!(parse_local_time("2026-10-25T01:03:00Z", nl), Ok("2026-10-25T01:03:00Z".parse().unwrap()));
+        assert_eq!(parse_local_time("9999-01-15T21:00:00Z", nl), Err("error.time.out_of_range"));
     }
 
     #[test]

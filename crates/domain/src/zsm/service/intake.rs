@@ -1,8 +1,51 @@
 //! Police intake: the case, its first clocks, and the table joining the suspect's team.
 
+use crate::people::{Identifier, IdentifierKind};
 use crate::zsm::service::*;
 
 impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
+    /// Police intake from a police system that knows the suspect by an identifier (a BSN, a
+    /// PNC id), not by desist's id: the person holding it is the suspect. Only a police
+    /// officer may look a person up this way, and the lookup is on record against the person
+    /// found; an identifier nobody holds is refused on `suspect_identifier`, beside whatever
+    /// else in the intake is wrong.
+    pub async fn register_by_identifier(
+        &self,
+        actor: &Actor,
+        form: &IntakeForm,
+        kind: &str,
+        value: &str,
+    ) -> ServiceResult<CaseId> {
+        Self::may_register(actor)?;
+        let field = "suspect_identifier";
+        let identifier = kind
+            .parse::<IdentifierKind>()
+            .map_err(|e| FieldError { field: format!("{field}.kind"), ..e })
+            .and_then(|kind| Identifier::parse(kind, value, &format!("{field}.value")))
+            .map_err(invalid)?;
+        let found = self.store.holder_of(std::slice::from_ref(&identifier), None).await?.map(|(_, person)| person);
+        let Some(person) = found else {
+            let mut form = form.clone();
+            form.suspect_id.clear();
+            let not_found = FieldError::new(field, "zsm.error.unknown_identifier");
+            // Everything else the intake gets wrong is named too; registering cannot succeed.
+            return Err(match self.register(actor, &form).await {
+                Err(ServiceError::Invalid(mut errors)) => {
+                    errors.0.retain(|e| e.field != "suspect_id");
+                    errors.0.insert(0, not_found);
+                    ServiceError::Invalid(errors)
+                }
+                Err(other) => other,
+                Ok(_) => ServiceError::Invalid(ValidationErrors::single(not_found)),
+            });
+        };
+        let what = "ZSM intake: suspect found by identifier";
+        let entry = AuditEntry::new(actor, self.now(), Some(person), AuditAction::Listed, what, "police intake");
+        self.store.append(&[entry]).await?;
+        let form = IntakeForm { suspect_id: person.to_string(), ..form.clone() };
+        self.register(actor, &form).await
+    }
+
     /// Police intake. The police agency, the table's partners and the suspect's lawyer's
     /// agency join the suspect's team on their statutory task, in the same transaction.
     pub async fn register(&self, actor: &Actor, form: &IntakeForm) -> ServiceResult<CaseId> {

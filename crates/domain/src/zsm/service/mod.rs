@@ -523,6 +523,17 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         Ok(authorised)
     }
 
+    /// A change refused after the case was opened because the member's role or office may
+    /// not make it: on record against the suspect, like every other refusal.
+    async fn refuse(&self, actor: &Actor, suspect: crate::ids::PersonId, what: &str) -> ServiceError {
+        let denial = Denial::RoleLacksPermission;
+        let entry = AuditEntry::new(actor, self.now(), Some(suspect), AuditAction::Denied, what, denial.code());
+        match self.store.append(&[entry]).await {
+            Ok(()) => ServiceError::Forbidden(denial),
+            Err(error) => error.into(),
+        }
+    }
+
     /// Opens a case for the prosecutor's decision form (audited as a read; others refused).
     pub async fn open_for_decision(&self, actor: &Actor, id: CaseId, what: &str) -> ServiceResult<CaseFile> {
         let authorised = self.authorise_prosecutor(actor, id, what).await?;

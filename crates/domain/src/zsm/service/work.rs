@@ -85,7 +85,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
             None => authority_of(actor),
         };
         let Some(role) = office else {
-            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(self.refuse(actor, authorised.stored.suspect(), &what).await);
         };
         let command = ClockCommand::Extend {
             extension: ExtensionCode::new(extension.trim()),
@@ -109,7 +109,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let what = format!("ZSM case {id}: lawyer recorded");
         let authorised = self.authorise_case(actor, id, &what).await?;
         if !matches!(authorised.viewer.agency, AgencyKind::Police | AgencyKind::Prosecution) {
-            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(self.refuse(actor, authorised.stored.suspect(), &what).await);
         }
         let member = match self.store.member(lawyer).await? {
             Some(member) if member.roles.contains(&Role::DefenceLawyer) && !member.disabled => member,
@@ -174,7 +174,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let own_code = AgencyCode::new(authorised.viewer.agency.code());
         let allowed = authorised.viewer.prosecutor || monitored_by.as_ref() == Some(&own_code);
         if monitored_by.is_some() && !allowed {
-            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(self.refuse(actor, authorised.stored.suspect(), &what).await);
         }
         let observed_on: Date =
             observed_on.trim().parse().map_err(|_| invalid(FieldError::new("observed_on", "error.date.invalid")))?;
@@ -207,7 +207,7 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
         let what = format!("ZSM case {id}: order {}", clock.trim());
         let authorised = self.authorise_case(actor, id, &what).await?;
         let Some(role) = authority_of(actor) else {
-            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+            return Err(self.refuse(actor, authorised.stored.suspect(), &what).await);
         };
         let ordered_at = match parse_local_time(ordered_at, authorised.pack) {
             Ok(at) => at,
