@@ -56,13 +56,15 @@ macro_rules! record_save {
 }
 pub(super) use record_save;
 
+/// A save as read: version, by whom (id, display name, username) and when.
+type SavedRow = (i64, Uuid, Instant, Option<String>, Option<String>);
+
 impl PartnershipEdits for Store {
     async fn last_saved(&self, record: AdminRecord, key: &str) -> StoreResult<Option<SavedVersion>> {
         let sql = "SELECT s.version, s.saved_by, s.saved_at, m.display_name, m.username FROM admin_save s \
                    LEFT JOIN member m ON m.id = s.saved_by \
                    WHERE s.record = $1 AND s.record_key = $2 ORDER BY s.version DESC LIMIT 1";
-        let row: Option<(i64, Uuid, Instant, Option<String>, Option<String>)> =
-            self.read_optional(sql, params![record.code(), key]).await?;
+        let row: Option<SavedRow> = self.read_optional(sql, params![record.code(), key]).await?;
         Ok(row.map(|(version, by, at, name, username)| SavedVersion {
             version,
             by: MemberId::from_uuid(by),

@@ -4,7 +4,7 @@
 //! same use cases as the pages: the record is a read of the case (audited), the lists audit
 //! each person listed, the metrics are aggregates for the roles the page allows.
 
-use super::problem::{ApiResult, Problem, unprocessable};
+use super::problem::{ApiResult, Problem};
 use super::zsm_case_dto::{
     AmendmentDto, DecisionDto, LocationDto, ObligationDto, amendment_dtos, decision_dto, location_dto, mode_code,
     obligation_dto,
