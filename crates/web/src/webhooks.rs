@@ -67,6 +67,20 @@ pub fn payload(stored: &StoredEvent) -> String {
     .to_string()
 }
 
+/// Makes ring the process's TLS crypto provider, which every HTTPS client takes (reqwest is
+/// built without one of its own). Done when the web state is made and before a webhook client
+/// is built; a second call changes nothing.
+pub fn install_crypto_provider() {
+    #[expect(
+        deprecated,
+        reason = "ring lacks post-quantum key exchange; chosen over aws-lc-rs, whose C build needs CMake and \
+                  minutes on two cores, for short-lived signed events to providers"
+    )]
+    let provider = rustls::crypto::ring::default_provider();
+    // Refused when one is installed already: that one stays, as it should.
+    let _ = provider.install_default();
+}
+
 /// What posts the deliveries (the composition root builds it once, with [`client`]).
 pub type Client = reqwest::Client;
 
@@ -76,15 +90,7 @@ pub type Client = reqwest::Client;
 /// always verified; no redirects followed (a redirect could lead a signed event to plain http
 /// or to another host). Fails when `extra_roots` holds something that is not a certificate.
 pub fn client(extra_roots: &[u8]) -> reqwest::Result<reqwest::Client> {
-    // reqwest takes the process's default provider; ring is the only one built in, so a second
-    // install (another client built before) is refused harmlessly.
-    #[expect(
-        deprecated,
-        reason = "ring lacks post-quantum key exchange; chosen over aws-lc-rs, whose C build needs CMake and \
-                  minutes on two cores, for short-lived signed events to providers"
-    )]
-    let provider = rustls::crypto::ring::default_provider();
-    let _ = provider.install_default();
+    install_crypto_provider();
     let roots = if extra_roots.is_empty() { Vec::new() } else { reqwest::Certificate::from_pem_bundle(extra_roots)? };
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).tls_certs_merge(roots).build()
 }
