@@ -54,6 +54,9 @@ pub struct InterventionsConfig {
     /// Development only: webhooks over plain http to any host. Off, plain http goes only to
     /// this machine (localhost) and every other receiver needs https.
     pub webhooks_allow_plain_http: bool,
+    /// A PEM file of CA certificates webhooks trust besides the system's roots (a provider's
+    /// own CA); certificates are always verified.
+    pub webhooks_ca_file: Option<std::path::PathBuf>,
 }
 
 impl Default for InterventionsConfig {
@@ -62,6 +65,7 @@ impl Default for InterventionsConfig {
             unmet_need_wait_weeks: domain::interventions::DEFAULT_WAIT_THRESHOLD_DAYS / 7,
             unmet_need_wait_weeks_by_need: std::collections::BTreeMap::new(),
             webhooks_allow_plain_http: false,
+            webhooks_ca_file: None,
         }
     }
 }
@@ -196,7 +200,7 @@ pub enum ConfigError {
 
 /// Every `DESIST_*` variable desist reads: the settings above, the config file's path, and the
 /// ones the test suites and benchmarks read (set in CI, so not worth a warning).
-pub const KNOWN_VARIABLES: [&str; 28] = [
+pub const KNOWN_VARIABLES: [&str; 29] = [
     "DESIST_DATABASE_URL",
     "DESIST_LISTEN",
     "DESIST_MAX_CONNECTIONS",
@@ -212,6 +216,7 @@ pub const KNOWN_VARIABLES: [&str; 28] = [
     "DESIST_METRICS_TOKEN",
     "DESIST_UNMET_NEED_WAIT_WEEKS",
     "DESIST_WEBHOOKS_ALLOW_PLAIN_HTTP",
+    "DESIST_WEBHOOKS_CA_FILE",
     "DESIST_CONFIG",
     "DESIST_TEST_DATABASE_URL",
     "DESIST_REQUIRE_POSTGRES",
@@ -331,6 +336,10 @@ impl Config {
         }
         if let Some(v) = env("DESIST_WEBHOOKS_ALLOW_PLAIN_HTTP") {
             self.interventions.webhooks_allow_plain_http = parsed("DESIST_WEBHOOKS_ALLOW_PLAIN_HTTP", v)?;
+        }
+        if let Some(v) = env("DESIST_WEBHOOKS_CA_FILE") {
+            self.interventions.webhooks_ca_file =
+                Some(v.into()).filter(|p: &std::path::PathBuf| !p.as_os_str().is_empty());
         }
         Ok(())
     }

@@ -48,7 +48,8 @@ pub async fn serve_store(
     on_listening(address);
     let escalations = tokio::spawn(escalate_clocks(store.clone(), clock.clone()));
     let plain_http = config.interventions.webhooks_allow_plain_http;
-    let webhooks = tokio::spawn(web::webhooks::run(store.clone(), clock.clone(), plain_http));
+    let webhook_client = webhook_client(config.interventions.webhooks_ca_file.as_deref())?;
+    let webhooks = tokio::spawn(web::webhooks::run(store.clone(), clock.clone(), webhook_client, plain_http));
     let state = web::AppState::new(store.clone(), clock, config.web_config());
     let warm = tokio::spawn({
         let state = state.clone();
@@ -60,6 +61,25 @@ pub async fn serve_store(
     webhooks.abort();
     store.close().await;
     Ok(())
+}
+
+/// The client webhooks are posted with, trusting the CA certificates of `ca_file` besides the
+/// system's. A file that cannot be read or holds no certificate stops the start: deliveries
+/// to the providers that need it would otherwise fail one by one, quietly.
+fn webhook_client(ca_file: Option<&std::path::Path>) -> anyhow::Result<web::webhooks::Client> {
+    let roots = match ca_file {
+        Some(path) => {
+            let pem = std::fs::read(path).with_context(|| format!("reading webhooks_ca_file {}", path.display()))?;
+            anyhow::ensure!(
+                pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----"),
+                "webhooks_ca_file {} holds no PEM certificate",
+                path.display()
+            );
+            pem
+        }
+        None => Vec::new(),
+    };
+    web::webhooks::client(&roots).context("the webhooks' HTTPS client (webhooks_ca_file)")
 }
 
 /// How often the legal clocks are checked for ones near their limit.

@@ -1,7 +1,8 @@
 //! `desist bench interventions` end to end at a small scale, so the command cannot rot: 20
 //! interventions, 300 referrals with 1,500 session records over 400 generated people (bulk
 //! loaded), the finder and a provider's list under wrk for a second each beside /healthz, and
-//! every wait recomputed; a second run reuses the data. Needs `wrk` (skipped without it unless DESIST_REQUIRE_WRK is set, as in CI).
+//! every wait recomputed; a second run reuses the data; the same once more on PostgreSQL when
+//! one is configured. Needs `wrk` (skipped without it unless DESIST_REQUIRE_WRK is set, as in CI).
 
 mod support;
 
@@ -46,4 +47,20 @@ fn bench_interventions_runs_end_to_end_and_reuses_its_data() {
     let url = format!("sqlite:{}", dir.path().join("bench.db").display());
     check(&bench(dir.path(), &url));
     check(&bench(dir.path(), &url));
+}
+
+#[test]
+fn bench_interventions_runs_end_to_end_on_postgres() {
+    let Some(admin) = support::postgres_admin_url() else { return };
+    if !wrk_available() {
+        eprintln!("skipped: wrk is not installed");
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let url = runtime.block_on(support::create_database(&admin, "desist_bench_interventions"));
+    let dir = tempfile::tempdir().unwrap();
+    let report = bench(dir.path(), &url);
+    check(&report);
+    assert_eq!(report["backend"], "postgres");
+    runtime.block_on(support::drop_database(&admin, &url));
 }

@@ -1,6 +1,7 @@
 //! Screenings "beyond the case": one row per screening, one per scored life domain.
 
 use crate::audit::insert_audit;
+use crate::read::params;
 use crate::types::{Day, Instant};
 use crate::{Store, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
@@ -109,6 +110,33 @@ impl ScreeningStore for Store {
                 scores: by_screening.remove(&row.id).unwrap_or_default(),
             })
             .collect())
+    }
+
+    async fn latest_screening(&self, person: PersonId) -> StoreResult<Option<Screening>> {
+        // One statement on the direct read path: the finder asks this on every request.
+        let sql = "SELECT sc.id, sc.screened_on, sc.screened_by, sc.agency_id, s.domain, s.score, s.note, s.source \
+                   FROM screening sc JOIN screening_score s ON s.screening_id = sc.id \
+                   WHERE sc.id = (SELECT l.id FROM screening l WHERE l.person_id = $1 \
+                   ORDER BY l.screened_on DESC, l.id DESC LIMIT 1)";
+        type Row = (Uuid, Day, Uuid, Uuid, String, i64, String, String);
+        let rows: Vec<Row> = self.read_all(sql, params![*person.as_uuid()]).await?;
+        let mut latest: Option<Screening> = None;
+        for (id, screened_on, by, agency, domain, score, note, source) in rows {
+            let score = u8::try_from(score)
+                .ok()
+                .and_then(domain::screening::Score::from_stored)
+                .ok_or_else(|| StoreError::Database(format!("stored screening score {score} cannot be read")))?;
+            let screening = latest.get_or_insert_with(|| Screening {
+                id: ScreeningId(id),
+                person,
+                screened_on: screened_on.0,
+                screened_by: MemberId(by),
+                agency: AgencyId(agency),
+                scores: BTreeMap::new(),
+            });
+            screening.scores.insert(DomainKey(domain), DomainScore { score, note, source });
+        }
+        Ok(latest)
     }
 
     async fn open_referrals(&self, person: PersonId) -> StoreResult<Vec<ScreeningReferral>> {

@@ -132,6 +132,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store, clock: Arc<dyn Clock>, config: WebConfig) -> Self {
+        webhooks::install_crypto_provider();
         let password_checks = password::PasswordChecks::new(config.password_checks);
         Self {
             passwords: password::SystemPasswords { checks: Some(password_checks.clone()) },

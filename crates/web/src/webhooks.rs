@@ -5,7 +5,8 @@
 //! `webhook-timestamp` and `webhook-signature` headers), retrying with exponential backoff
 //! and keeping each attempt's outcome in the delivery log.
 //!
-//! Deliveries go over HTTPS (rustls, the platform's trusted roots). Plain http is refused —
+//! Deliveries go over HTTPS (rustls, the platform's trusted roots and any CA the deployment adds
+//! with `webhooks_ca_file`; certificates are always verified). Plain http is refused —
 //! when subscribing and again before each post — except to this machine (a provider trying
 //! its receiver on localhost) or where the deployment turns on `webhooks_allow_plain_http`
 //! for development. Redirects are not followed: a receiver that moved is told by its log.
@@ -66,13 +67,32 @@ pub fn payload(stored: &StoredEvent) -> String {
     .to_string()
 }
 
-/// The client deliveries are posted with: HTTPS through rustls, no redirects followed (a
-/// redirect could lead a signed event to plain http or to another host).
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("a client with the platform's roots builds")
+/// Makes ring the process's TLS crypto provider, which every HTTPS client takes (reqwest is
+/// built without one of its own). Done when the web state is made and before a webhook client
+/// is built; a second call changes nothing.
+pub fn install_crypto_provider() {
+    #[expect(
+        deprecated,
+        reason = "ring lacks post-quantum key exchange; chosen over aws-lc-rs, whose C build needs CMake and \
+                  minutes on two cores, for short-lived signed events to providers"
+    )]
+    let provider = rustls::crypto::ring::default_provider();
+    // Refused when one is installed already: that one stays, as it should.
+    let _ = provider.install_default();
+}
+
+/// What posts the deliveries (the composition root builds it once, with [`client`]).
+pub type Client = reqwest::Client;
+
+/// The client deliveries are posted with: HTTPS through rustls (the ring provider), the
+/// platform's trusted roots and, besides them, the CA certificates in `extra_roots` (PEM; the
+/// deployment's `webhooks_ca_file`, e.g. a provider's private CA; empty: none), certificates
+/// always verified; no redirects followed (a redirect could lead a signed event to plain http
+/// or to another host). Fails when `extra_roots` holds something that is not a certificate.
+pub fn client(extra_roots: &[u8]) -> reqwest::Result<reqwest::Client> {
+    install_crypto_provider();
+    let roots = if extra_roots.is_empty() { Vec::new() } else { reqwest::Certificate::from_pem_bundle(extra_roots)? };
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).tls_certs_merge(roots).build()
 }
 
 /// Follows the outbox once: queues deliveries for the referral events after the consumer's
@@ -172,9 +192,8 @@ async fn attempt(
 
 /// Runs both steps every few seconds while serving. Every server runs it; the lease lets one
 /// follow the outbox at a time, and a delivery is posted by whichever server finds it due.
-pub async fn run(store: Store, clock: Arc<dyn Clock>, allow_plain_http: bool) {
+pub async fn run(store: Store, clock: Arc<dyn Clock>, client: reqwest::Client, allow_plain_http: bool) {
     let owner = Uuid::now_v7();
-    let client = client();
     let mut every = tokio::time::interval(Duration::from_secs(5));
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {

@@ -2,7 +2,8 @@
 //! Amsterdam whose waits come from real queues — a night shelter room with no free place, an
 //! outpatient alcohol treatment with a wait of weeks, a group programme with its next start
 //! date, debt help with a place now, and two he does not fit (given in English and Polish only;
-//! for young adults) — referrals in every state, and Gerrit Hoekstra's own:
+//! for young adults), one the administrator added on the Leger des Heils' behalf — referrals in
+//! every state, and Gerrit Hoekstra's own:
 //! waiting for alcohol treatment, started with debt help (attendance and progress recorded),
 //! and his housing recorded as unmet need. Everything goes through the use cases; each person
 //! referred has a plan, on which each referral puts its task (showing the referral's status).
@@ -251,6 +252,17 @@ pub async fn seed_interventions(
         },
     )
     .await?;
+    // Added by the partnership's administrator on behalf of a provider whose staff do not keep
+    // the catalogue themselves yet: the entry is the Leger des Heils' own from then on.
+    let leger = cast.agencies.iter().find(|a| a.name == "Leger des Heils Amsterdam").map(|a| a.id);
+    s.service()
+        .add_intervention(
+            cast.actor("beheer"),
+            leger,
+            &entry("Dagbesteding De Werkplaats", "education_and_work", "work_and_daytime", 10, "Vast dagritme"),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("catalogue on behalf: {e}"))?;
     let mut referrals = 0;
     // Seventy days ago: four finished alcohol treatment since (the throughput), and the
     // shelter's rooms and the treatment's places filled up.
@@ -382,5 +394,5 @@ pub async fn seed_interventions(
         .record_unmet(cast.actor("reclassering"), gerrit, "housing", "no_capacity")
         .await
         .map_err(|e| anyhow::anyhow!("unmet need: {e}"))?;
-    Ok(InterventionsDemo { interventions: 6, referrals })
+    Ok(InterventionsDemo { interventions: 7, referrals })
 }

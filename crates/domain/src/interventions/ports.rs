@@ -49,7 +49,7 @@ pub struct ReferralStep {
     pub plan: Option<PlanWrite>,
 }
 
-/// Which referrals a list shows.
+/// Which referrals a list shows (only queued statuses: the queue, in its order).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReferralQuery {
     pub provider: Option<AgencyId>,
@@ -81,9 +81,20 @@ pub trait InterventionStore: Send + Sync {
         needs: &[DomainKey],
         area: Option<&str>,
     ) -> impl Future<Output = StoreResult<Vec<Intervention>>> + Send;
+    /// What the finder reads, in one go: the active entries serving `area` (compared by
+    /// [`super::model::area_key`]) that address any of `needs` (none when `needs` is empty),
+    /// each with its queue and completions since `since` from the maintained summary.
+    fn finder_candidates(
+        &self,
+        needs: &[DomainKey],
+        area: &str,
+        since: Date,
+    ) -> impl Future<Output = StoreResult<Vec<(Intervention, Load)>>> + Send;
     /// A provider's own entries, active or not.
     fn provider_interventions(&self, provider: AgencyId)
     -> impl Future<Output = StoreResult<Vec<Intervention>>> + Send;
+    /// Every entry of every provider, active or not, by provider.
+    fn every_intervention(&self) -> impl Future<Output = StoreResult<Vec<Intervention>>> + Send;
     /// The queue of each intervention, with completions since `since`, from the summary kept
     /// with every referral write.
     fn loads(
@@ -107,8 +118,14 @@ pub trait InterventionStore: Send + Sync {
         E: Send,
         F: FnOnce(StoredReferral) -> Result<ReferralStep, E> + Send;
     fn referral(&self, id: ReferralId) -> impl Future<Output = StoreResult<Option<StoredReferral>>> + Send;
-    /// Newest first, as lines of a list.
-    fn referrals(&self, query: &ReferralQuery) -> impl Future<Output = StoreResult<Vec<ReferralListing>>> + Send;
+    /// As lines of a list, each with its person's display name: newest first, or in queue
+    /// order (by when each was queued) when the query asks only for queued statuses; the
+    /// first `skip` lines left out (the pages before).
+    fn referrals(
+        &self,
+        query: &ReferralQuery,
+        skip: u32,
+    ) -> impl Future<Output = StoreResult<Vec<(ReferralListing, String)>>> + Send;
     /// 1-based place on the intervention's queue (accepted or waiting, by when it was queued).
     fn queue_position(&self, id: ReferralId) -> impl Future<Output = StoreResult<Option<u32>>> + Send;
 

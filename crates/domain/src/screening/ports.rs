@@ -19,6 +19,9 @@ pub trait ScreeningStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// The person's screenings, oldest first.
     fn screenings(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<Screening>>> + Send;
+    /// The person's latest screening (by date, then id), with its scores: what the finder
+    /// reads on every request.
+    fn latest_screening(&self, person: PersonId) -> impl Future<Output = StoreResult<Option<Screening>>> + Send;
     /// The person's referrals from the ZSM table not yet answered by a screening, oldest first.
     /// (`add_screening` answers them all, in its transaction.)
     fn open_referrals(&self, person: PersonId) -> impl Future<Output = StoreResult<Vec<ScreeningReferral>>> + Send;

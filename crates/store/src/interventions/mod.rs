@@ -128,14 +128,17 @@ fn changed_at(referral: &Referral) -> StoreResult<jiff::Timestamp> {
     referral.history.last().map(|c| c.at).ok_or_else(|| corrupt("referral", "a referral without history"))
 }
 
-/// The columns of a referral on a list.
+/// The columns of a referral on a list, with its person's names (joined, so a list of 200 is
+/// one statement rather than a second one for the names).
 const LISTING_COLUMNS: &str =
     "id, person_id, intervention_id, intervention_name, status, task_id, created_on, started_on, session_count";
-type ListingRow = (Uuid, Uuid, Uuid, String, String, Option<Uuid>, Option<Day>, Option<Day>, i64);
+type ListingRow =
+    (Uuid, Uuid, Uuid, String, String, Option<Uuid>, Option<Day>, Option<Day>, i64, Option<String>, Option<String>);
 
-fn listing(row: ListingRow) -> StoreResult<ReferralListing> {
-    let (id, person, intervention, intervention_name, status, task, created_on, started_on, sessions) = row;
-    Ok(ReferralListing {
+fn listing(row: ListingRow) -> StoreResult<(ReferralListing, String)> {
+    let (id, person, intervention, intervention_name, status, task, created_on, started_on, sessions, family, given) =
+        row;
+    let line = ReferralListing {
         id: ReferralId(id),
         person: domain::ids::PersonId(person),
         intervention: InterventionId(intervention),
@@ -145,13 +148,18 @@ fn listing(row: ListingRow) -> StoreResult<ReferralListing> {
         created_on: created_on.ok_or_else(|| corrupt("referral", "no created_on"))?.0,
         started_on: started_on.map(|d| d.0),
         sessions: u32::try_from(sessions).unwrap_or(u32::MAX),
-    })
+    };
+    let name = family.map(|family| domain::people::full_name(given.as_deref(), &family)).unwrap_or_default();
+    Ok((line, name))
 }
 
-/// A list's query, newest first. With several statuses each is read newest first on its own
-/// (the provider index `(provider_id, status, id)` gives those in order) and the few rows are
-/// merged, instead of sorting every referral of the statuses for the first page.
-fn listing_sql(query: &ReferralQuery) -> (String, Vec<Param<'_>>) {
+/// A list's query: newest first, or, when it asks only for queued statuses (accepted,
+/// waiting), in the order of the queue (by when each was queued). With several statuses each
+/// is read in that order on its own (the provider indexes `(provider_id, status, id)` and
+/// `(provider_id, status, queued_at, id)` give those in order) and the few rows are merged,
+/// instead of sorting every referral of the statuses for the first page. The person's names
+/// are joined to the page's rows only.
+fn listing_sql(query: &ReferralQuery, skip: u32) -> (String, Vec<Param<'_>>) {
     let mut clauses = Vec::new();
     let mut binds: Vec<Param<'_>> = Vec::new();
     let fixed = [
@@ -165,19 +173,30 @@ fn listing_sql(query: &ReferralQuery) -> (String, Vec<Param<'_>>) {
             clauses.push(format!("{column} = ${}", binds.len()));
         }
     }
-    binds.push(Param::Int(i64::from(query.limit.max(1))));
+    // Each branch reads as far as the page's end; the page is cut from their merge.
+    binds.push(Param::Int(i64::from(query.limit.max(1)) + i64::from(skip)));
     let limit = binds.len();
+    let queue_order = !query.statuses.is_empty() && query.statuses.iter().all(|s| s.is_queued());
+    let (columns, order) = if queue_order {
+        (format!("{LISTING_COLUMNS}, queued_at"), "queued_at, id")
+    } else {
+        (LISTING_COLUMNS.to_string(), "id DESC")
+    };
     let branch = |extra: Option<usize>| {
         let mut all = clauses.clone();
         if let Some(at) = extra {
             all.push(format!("status = ${at}"));
         }
+        if queue_order {
+            // Names the queue index's own condition, so both databases may use it.
+            all.push("queued_at IS NOT NULL".into());
+        }
         if all.is_empty() {
             all.push("1 = 1".into());
         }
-        format!("SELECT {LISTING_COLUMNS} FROM referral WHERE {} ORDER BY id DESC LIMIT ${limit}", all.join(" AND "))
+        format!("SELECT {columns} FROM referral WHERE {} ORDER BY {order} LIMIT ${limit}", all.join(" AND "))
     };
-    let sql = match query.statuses.as_slice() {
+    let page = match query.statuses.as_slice() {
         [] => branch(None),
         [_] => {
             binds.push(Param::Text(query.statuses[0].code()));
@@ -189,9 +208,20 @@ fn listing_sql(query: &ReferralQuery) -> (String, Vec<Param<'_>>) {
                 binds.push(Param::Text(status.code()));
                 parts.push(format!("SELECT * FROM ({}) AS s{n}", branch(Some(binds.len()))));
             }
-            format!("{} ORDER BY id DESC LIMIT ${limit}", parts.join(" UNION ALL "))
+            format!("{} ORDER BY {order} LIMIT ${limit}", parts.join(" UNION ALL "))
         }
     };
+    binds.push(Param::Int(i64::from(query.limit.max(1))));
+    binds.push(Param::Int(i64::from(skip)));
+    let (count, offset) = (binds.len() - 1, binds.len());
+    let outer: Vec<String> = LISTING_COLUMNS.split(", ").map(|c| format!("l.{c}")).collect();
+    let ordered = order.split(", ").map(|c| format!("l.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT {}, p.family_name, p.given_names \
+         FROM (SELECT * FROM ({page}) AS m ORDER BY {order} LIMIT ${count} OFFSET ${offset}) AS l \
+         LEFT JOIN person p ON p.id = l.person_id ORDER BY {ordered}",
+        outer.join(", ")
+    );
     (sql, binds)
 }
 
@@ -321,9 +351,55 @@ impl InterventionStore for Store {
         rows.iter().map(|(state,)| parse_intervention(state)).collect()
     }
 
+    async fn finder_candidates(
+        &self,
+        needs: &[DomainKey],
+        area: &str,
+        since: Date,
+    ) -> StoreResult<Vec<(Intervention, Load)>> {
+        if needs.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One statement: the entries serving the area (its index) that address a need (each
+        // checked by the need index), with their maintained queue and the completions since
+        // `since` (at most 84 day rows each); nothing is read from the referrals.
+        let area = area_key(area);
+        let mut binds: Vec<Param<'_>> = vec![Param::Text(&area), Param::Day(Day(since))];
+        binds.extend(needs.iter().map(|n| Param::Text(n.as_str())));
+        let sql = format!(
+            "SELECT i.state, COALESCE(q.in_service, 0), COALESCE(q.waiting, 0), \
+               (SELECT CAST(COALESCE(SUM(f.finished), 0) AS BIGINT) FROM intervention_finished f \
+                WHERE f.intervention_id = i.id AND f.ended_on >= $2) \
+             FROM intervention_area a JOIN intervention i ON i.id = a.intervention_id \
+             LEFT JOIN intervention_queue q ON q.intervention_id = i.id \
+             WHERE a.area = $1 AND i.active \
+             AND EXISTS (SELECT 1 FROM intervention_need n WHERE n.intervention_id = i.id AND n.need IN ({})) \
+             ORDER BY i.id",
+            in_list_from(3, needs.len())
+        );
+        let rows: Vec<(String, i64, i64, i64)> = self.read_all(&sql, &binds).await?;
+        rows.iter()
+            .map(|(state, in_service, waiting, finished)| {
+                let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+                let load = Load {
+                    in_service: count(*in_service),
+                    waiting: count(*waiting),
+                    finished_recently: count(*finished),
+                };
+                Ok((parse_intervention(state)?, load))
+            })
+            .collect()
+    }
+
     async fn provider_interventions(&self, provider: AgencyId) -> StoreResult<Vec<Intervention>> {
         let sql = "SELECT state FROM intervention WHERE provider_id = $1 ORDER BY id";
         let rows: Vec<(String,)> = self.read_all(sql, params![provider.0]).await?;
+        rows.iter().map(|(state,)| parse_intervention(state)).collect()
+    }
+
+    async fn every_intervention(&self) -> StoreResult<Vec<Intervention>> {
+        let sql = "SELECT state FROM intervention ORDER BY provider_id, id";
+        let rows: Vec<(String,)> = self.read_all(sql, &[]).await?;
         rows.iter().map(|(state,)| parse_intervention(state)).collect()
     }
 
@@ -419,8 +495,8 @@ impl InterventionStore for Store {
         row.map(|(state, version)| Ok(StoredReferral { referral: parse_referral(&state)?, version })).transpose()
     }
 
-    async fn referrals(&self, query: &ReferralQuery) -> StoreResult<Vec<ReferralListing>> {
-        let (sql, binds) = listing_sql(query);
+    async fn referrals(&self, query: &ReferralQuery, skip: u32) -> StoreResult<Vec<(ReferralListing, String)>> {
+        let (sql, binds) = listing_sql(query, skip);
         let rows: Vec<ListingRow> = self.read_all(&sql, &binds).await?;
         rows.into_iter().map(listing).collect()
     }

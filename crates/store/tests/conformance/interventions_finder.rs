@@ -116,7 +116,7 @@ async fn the_queue_summary_stays_equal_to_the_referrals_and_the_finder_reads_the
     let later = store.loads(&ids, service.today() - jiff::Span::new().days(84)).await.unwrap();
     assert_eq!(later[&here.id].finished_recently, 0);
 
-    // The provider's waiting list: accepted and waiting, newest first, from the columns.
+    // The provider's waiting list: accepted and waiting, in queue order, from the columns.
     let query = ReferralQuery {
         provider: None,
         referrer: None,
@@ -126,7 +126,7 @@ async fn the_queue_summary_stays_equal_to_the_referrals_and_the_finder_reads_the
     };
     let lines = service.list(&provider, query.clone()).await.unwrap();
     let listed: Vec<_> = lines.iter().map(|(l, _)| l.id).collect();
-    assert_eq!(listed, vec![made[2], made[1]]);
+    assert_eq!(listed, vec![made[1], made[2]]);
     assert!(lines.iter().all(|(l, name)| name == "Gerrit Hoekstra" && l.intervention_name == "Hier"));
     let one = service.list(&provider, ReferralQuery { limit: 1, ..query }).await.unwrap();
     assert_eq!(one.len(), 1);

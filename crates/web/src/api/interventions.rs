@@ -193,6 +193,9 @@ async fn find(State(state): State<AppState>, Member(me, _): Member, Query(q): Qu
 #[serde(default)]
 #[schema(example = json!({"name": "Tools4U", "description": "Cognitive skills training in a group", "kind": "behavioural", "needs": ["thinking"], "min_age": 18, "max_age": null, "risk_levels": ["medium", "high"], "languages": ["nl"], "group_starts": ["2027-01-11"], "sessions": 12, "duration_weeks": 12, "outcomes": ["Fewer impulsive decisions"], "capacity": 10, "unit_cost_cents": 120000, "areas": ["Utrecht"]}))]
 pub struct NewIntervention {
+    /// The provider agency's id: for an administrator adding an entry on a provider's behalf
+    /// (required then); a provider's member adds to their own agency's catalogue.
+    provider: Option<String>,
     name: String,
     description: String,
     kind: String,
@@ -212,8 +215,8 @@ pub struct NewIntervention {
 }
 
 #[utoipa::path(post, path = "/api/v1/interventions", request_body = NewIntervention,
-    responses((status = 201, description = "Added to the member's provider catalogue", body = InterventionDto),
-        (status = 403, description = "Only a provider's members keep its catalogue (problem JSON)", body = Problem),
+    responses((status = 201, description = "Added to the member's provider catalogue, or by an administrator to the catalogue of the provider named (audited)", body = InterventionDto),
+        (status = 403, description = "Only a provider's members and administrators add to a catalogue (problem JSON; the refusal is audited)", body = Problem),
         (status = 422, description = "The input is not valid; the problem names each field (problem JSON)", body = Problem)))]
 async fn add_intervention(
     State(state): State<AppState>,
@@ -240,8 +243,8 @@ async fn add_intervention(
         unit_cost_cents: text(n.unit_cost_cents.map(|v| v.to_string())),
         areas: n.areas.join("\n"),
     };
-    let saved =
-        state.interventions().save_intervention(&me.actor, None, &input, true).await.map_err(refused(&context))?;
+    let provider = n.provider.as_deref().and_then(crate::interventions::chosen_provider);
+    let saved = state.interventions().add_intervention(&me.actor, provider, &input).await.map_err(refused(&context))?;
     Ok((StatusCode::CREATED, Json(intervention_dto(&saved))).into_response())
 }
 
@@ -515,7 +518,7 @@ pub struct ListQuery {
 }
 
 #[utoipa::path(get, path = "/api/v1/referrals", params(ListQuery),
-    responses((status = 200, description = "Referrals, newest first: a person's (for an agency on their team) or the member's provider's own", body = Vec<ReferralSummary>),
+    responses((status = 200, description = "Referrals, newest first (only accepted and waiting asked for: in queue order): a person's (for an agency on their team) or the member's provider's own", body = Vec<ReferralSummary>),
         (status = 403, description = "Not allowed for this member (problem JSON)", body = Problem)))]
 async fn list_referrals(State(state): State<AppState>, Member(me, _): Member, Query(q): Query<ListQuery>) -> ApiResult {
     let statuses = q

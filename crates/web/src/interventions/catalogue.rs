@@ -1,4 +1,6 @@
-//! Keeping the catalogue on the web: an entry's edit form (`/provider/catalogue/{id}`) with
+//! Keeping the catalogue on the web: the list with the form that adds an entry
+//! (`/provider/catalogue`; an administrator sees every provider's entries and adds one on
+//! behalf of the provider chosen), an entry's edit form (`/provider/catalogue/{id}`) with
 //! every version it had, retiring it and putting it back. Its provider's members and the
 //! partnership's administrators keep it; the JSON form is `api/intervention_catalogue.rs`.
 
@@ -14,14 +16,17 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
+use domain::access::Role;
 use domain::directory::DirectoryStore;
-use domain::ids::InterventionId;
+use domain::ids::{AgencyId, InterventionId};
+use domain::interventions::service::may_offer_interventions;
 use domain::interventions::{Intervention, InterventionInput, InterventionKind, RiskLevel, changed_fields};
 use domain::people::Sex;
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/provider/catalogue", get(catalogue).post(add_to_catalogue))
         .route("/provider/catalogue/{id}", get(entry).post(revise))
         .route("/provider/catalogue/{id}/active", post(switch))
 }
@@ -50,6 +55,7 @@ pub fn field_label(field: &str) -> Option<&'static str> {
         "unit_cost_cents" => "catalogue.unit_cost_cents",
         "areas" => "catalogue.areas",
         "active" => "catalogue.active",
+        "provider" => "catalogue.provider",
         "version" => "catalogue.version",
         _ => return None,
     })
@@ -273,4 +279,102 @@ async fn switch(
         .await
         .map(|_| format!("/provider/catalogue/{id}?saved=1"));
     after_post(result, context.texts, |errors| entry_page(&state, &me, &context, id, false, errors, None)).await
+}
+
+#[derive(Template)]
+#[template(path = "provider_catalogue.html")]
+struct CataloguePage {
+    page: Page,
+    /// An administrator's view: every provider's entries, and a provider to choose when adding.
+    administers: bool,
+    /// (agency id, name) of the agencies an administrator may add an entry for.
+    providers: Vec<(String, String)>,
+    entries: Vec<CatalogueLine>,
+    choices: Choices,
+    errors: ErrorList,
+    posted: Posted,
+}
+
+/// An entry of the catalogue, linked to its edit form.
+struct CatalogueLine {
+    id: String,
+    provider: String,
+    name: String,
+    kind: String,
+    format: String,
+    capacity: String,
+    wait: String,
+    active: bool,
+}
+
+async fn catalogue_page(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    errors: ErrorList,
+    posted: Posted,
+) -> Result<CataloguePage, WebError> {
+    let t = context.texts;
+    let service = state.interventions();
+    let kept = service.kept_catalogue(&me.actor).await?;
+    let waits = service.waits(&kept).await?;
+    let agencies = state.store.agencies().await?;
+    let administers =
+        !domain::interventions::service::is_provider_member(&me.actor) && me.actor.roles.contains(&Role::Administrator);
+    let entries = kept
+        .iter()
+        .zip(waits)
+        .map(|(i, w)| CatalogueLine {
+            id: i.id.to_string(),
+            provider: agency_name(&agencies, i.provider),
+            name: i.name.clone(),
+            kind: t.get(&format!("interventions.kind.{}", i.kind.code())).to_string(),
+            format: super::views::format_text(i, t),
+            capacity: i.capacity.to_string(),
+            wait: super::views::wait_text(w, t),
+            active: i.active,
+        })
+        .collect();
+    let mut providers: Vec<(String, String)> = agencies
+        .iter()
+        .filter(|a| administers && may_offer_interventions(a.kind))
+        .map(|a| (a.id.to_string(), a.name.clone()))
+        .collect();
+    providers.sort_by(|a, b| a.1.cmp(&b.1));
+    let title = if administers { "catalogue.all.title" } else { "catalogue.title" };
+    Ok(CataloguePage {
+        page: Page::new(context, t.get(title)),
+        administers,
+        providers,
+        entries,
+        choices: choices(state, context),
+        errors: relabelled(errors, t),
+        posted,
+    })
+}
+
+/// `GET /provider/catalogue`: the entries the member keeps, each with its current wait.
+async fn catalogue(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
+    ok(&catalogue_page(&state, &me, &context, ErrorList::default(), Posted::default()).await?)
+}
+
+/// `POST /provider/catalogue`: a new entry, for the member's own provider or, by an
+/// administrator, for the provider chosen in the form.
+async fn add_to_catalogue(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let input = input_of(&posted, None);
+    let provider = chosen_provider(&posted.get("provider"));
+    let result =
+        state.interventions().add_intervention(&me.actor, provider, &input).await.map(|_| "/provider/catalogue".into());
+    after_post(result, context.texts, |errors| catalogue_page(&state, &me, &context, errors, posted)).await
+}
+
+/// The provider a form or body names: none when left empty; one that is not an agency's id
+/// names no agency (the use case answers that the provider is unknown).
+pub(crate) fn chosen_provider(raw: &str) -> Option<AgencyId> {
+    let raw = raw.trim();
+    (!raw.is_empty()).then(|| raw.parse().unwrap_or(AgencyId(uuid::Uuid::nil())))
 }

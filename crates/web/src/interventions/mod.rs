@@ -31,6 +31,7 @@ use views::*;
 
 // Community networks (issue 20, lifechange branch).
 mod community;
+pub(crate) use catalogue::chosen_provider;
 pub(crate) use views::language_name;
 
 pub fn routes() -> Router<AppState> {
@@ -42,7 +43,6 @@ pub fn routes() -> Router<AppState> {
         .route("/referrals/{id}", get(referral))
         .route("/referrals/{id}/changes", post(change))
         .route("/provider/referrals", get(provider_referrals))
-        .route("/provider/catalogue", get(catalogue).post(add_to_catalogue))
         .route("/commissioning", get(commissioning))
         .merge(catalogue::routes())
         .merge(webhook_pages::routes())
@@ -424,13 +424,22 @@ struct ProviderPage {
     view: &'static str,
     tabs: Vec<(&'static str, String)>,
     lines: Vec<ReferralLine>,
+    /// The waiting list's position of the page's first line, less one.
+    before: usize,
+    previous: Option<u32>,
+    next: Option<u32>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct ProviderQuery {
     view: String,
+    page: Option<u32>,
 }
+
+/// Lines on a page of the provider's lists: each line is audited and rendered, so a page is
+/// kept to what one reads at once (the whole list at national scale is thousands).
+const PROVIDER_PAGE_LINES: u32 = 50;
 
 /// `GET /provider/referrals?view=incoming|waiting|sessions|outcomes`: the provider's work.
 async fn provider_referrals(
@@ -446,96 +455,23 @@ async fn provider_referrals(
         "outcomes" => ("outcomes", vec![Completed, EndedEarly, Declined, Withdrawn]),
         _ => ("incoming", vec![Sent]),
     };
-    let query = ReferralQuery { provider: None, referrer: None, person: None, statuses, limit: 200 };
-    let mut lines: Vec<ReferralLine> =
-        state.interventions().list(&me.actor, query).await?.iter().map(|(r, n)| referral_line(r, n, t)).collect();
-    if view == "waiting" {
-        // Oldest first: the order they get a place in.
-        lines.reverse();
-    }
+    let number = q.page.unwrap_or(1).clamp(1, 10_000);
+    let skip = (number - 1) * PROVIDER_PAGE_LINES;
+    // One line more than the page shows tells whether there is a next page.
+    let query =
+        ReferralQuery { provider: None, referrer: None, person: None, statuses, limit: PROVIDER_PAGE_LINES + 1 };
+    // The waiting list comes in queue order (the order they get a place in): its position column.
+    let found = state.interventions().list_from(&me.actor, query, skip).await?;
+    let more = found.len() > PROVIDER_PAGE_LINES as usize;
+    let lines: Vec<ReferralLine> =
+        found.iter().take(PROVIDER_PAGE_LINES as usize).map(|(r, n)| referral_line(r, n, t)).collect();
     let tabs = ["incoming", "waiting", "sessions", "outcomes"]
         .into_iter()
         .map(|v| (v, t.get(&format!("provider.view.{v}")).to_string()))
         .collect();
     let page = Page::new(&context, t.get("provider.title"));
-    ok(&ProviderPage { page, view, tabs, lines })
-}
-
-#[derive(Template)]
-#[template(path = "provider_catalogue.html")]
-struct CataloguePage {
-    page: Page,
-    entries: Vec<CatalogueLine>,
-    choices: catalogue::Choices,
-    errors: ErrorList,
-    posted: Posted,
-}
-
-/// An entry of the provider's own catalogue, linked to its edit form.
-struct CatalogueLine {
-    id: String,
-    name: String,
-    kind: String,
-    format: String,
-    capacity: String,
-    wait: String,
-    active: bool,
-}
-
-async fn catalogue_page(
-    state: &AppState,
-    me: &SignedIn,
-    context: &RequestContext,
-    errors: ErrorList,
-    posted: Posted,
-) -> Result<CataloguePage, WebError> {
-    let t = context.texts;
-    let service = state.interventions();
-    let own = service.own_catalogue(&me.actor).await?;
-    let waits = service.waits(&own).await?;
-    let entries = own
-        .iter()
-        .zip(waits)
-        .map(|(i, w)| {
-            let kind = t.get(&format!("interventions.kind.{}", i.kind.code())).to_string();
-            CatalogueLine {
-                id: i.id.to_string(),
-                name: i.name.clone(),
-                kind,
-                format: format_text(i, t),
-                capacity: i.capacity.to_string(),
-                wait: wait_text(w, t),
-                active: i.active,
-            }
-        })
-        .collect();
-    Ok(CataloguePage {
-        page: Page::new(context, t.get("catalogue.title")),
-        entries,
-        choices: catalogue::choices(state, context),
-        errors: catalogue::relabelled(errors, t),
-        posted,
-    })
-}
-
-/// `GET /provider/catalogue`: the provider's own entries with their current wait.
-async fn catalogue(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    ok(&catalogue_page(&state, &me, &context, ErrorList::default(), Posted::default()).await?)
-}
-
-/// `POST /provider/catalogue`: a new entry.
-async fn add_to_catalogue(
-    State(state): State<AppState>,
-    Member(me, context): Member,
-    posted: Posted,
-) -> Result<Response, WebError> {
-    let input = catalogue::input_of(&posted, None);
-    let result = state
-        .interventions()
-        .save_intervention(&me.actor, None, &input, true)
-        .await
-        .map(|_| "/provider/catalogue".to_string());
-    after_post(result, context.texts, |errors| catalogue_page(&state, &me, &context, errors, posted)).await
+    let (previous, next) = ((number > 1).then(|| number - 1), more.then_some(number + 1));
+    ok(&ProviderPage { page, view, tabs, lines, before: skip as usize, previous, next })
 }
 
 #[derive(Template)]

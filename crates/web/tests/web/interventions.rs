@@ -16,19 +16,19 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
-struct Cast {
-    app: TestApp,
-    officer: Actor,
+pub(crate) struct Cast {
+    pub(crate) app: TestApp,
+    pub(crate) officer: Actor,
     provider: Agency,
-    worker: Actor,
+    pub(crate) worker: Actor,
     other_worker: Actor,
     analyst: Actor,
-    person: PersonId,
+    pub(crate) person: PersonId,
 }
 
 /// fatima (probation) screens Gerrit in Utrecht with an addiction problem; piet works for the
 /// provider, olga for another provider; anna is an analyst.
-async fn cast() -> Cast {
+pub(crate) async fn cast() -> Cast {
     let app = spawn_app().await;
     let (_, officer) = app.probation_officer().await;
     let provider = app.agency("Verslavingszorg Midden", AgencyKind::Provider).await;
@@ -70,7 +70,7 @@ async fn cast() -> Cast {
     Cast { app, officer, provider, worker, other_worker, analyst, person }
 }
 
-fn programme() -> Value {
+pub(crate) fn programme() -> Value {
     json!({
         "name": "Minder drinken",
         "kind": "addiction_treatment",
@@ -262,7 +262,7 @@ async fn providers_receive_signed_webhooks_with_retries_a_log_and_replay() {
     let (_, referral) = api_call(&officer, Method::POST, "/api/v1/referrals", Some(body)).await;
     let id = referral["id"].as_str().unwrap();
 
-    let client = web::webhooks::client();
+    let client = web::webhooks::client(&[]).unwrap();
     let clock = c.app.clock.as_ref();
     web::webhooks::follow_outbox(&c.app.store, clock, uuid::Uuid::now_v7()).await.unwrap();
     assert_eq!(web::webhooks::send_due(&c.app.store, clock, &client, false).await.unwrap(), 1);

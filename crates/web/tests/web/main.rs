@@ -31,6 +31,8 @@ mod export;
 mod funds;
 mod help_tasks;
 mod interventions;
+mod interventions_admin;
+mod interventions_https;
 mod interventions_keeping;
 mod interventions_languages;
 mod interventions_plan;

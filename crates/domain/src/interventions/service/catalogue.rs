@@ -6,17 +6,24 @@
 use super::{Interventions, is_provider_member};
 use crate::access::{Actor, Denial, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
-use crate::ids::{AgencyId, InterventionId};
+use crate::directory::{AgencyKind, DirectoryStore};
+use crate::ids::{AgencyId, InterventionId, new_v7};
 use crate::interventions::model::{Intervention, InterventionInput};
 use crate::interventions::ports::{CatalogueChange, InterventionStore, StoredIntervention};
 use crate::jurisdiction::DomainKey;
 use crate::service::{ServiceError, ServiceResult};
-use crate::validation::FieldError;
+use crate::validation::{FieldError, ValidationErrors};
 
 /// Whether the actor keeps `provider`'s catalogue: one of its provider members, or an
 /// administrator of the partnership.
 pub fn keeps_catalogue_of(actor: &Actor, provider: AgencyId) -> bool {
     (is_provider_member(actor) && actor.agency_id == provider) || actor.roles.contains(&Role::Administrator)
+}
+
+/// The kinds of agency an administrator may add catalogue entries for: those whose members
+/// deliver help (a provider's own members add to their agency's catalogue whatever its kind).
+pub fn may_offer_interventions(kind: AgencyKind) -> bool {
+    matches!(kind, AgencyKind::Provider | AgencyKind::Health | AgencyKind::Mentoring | AgencyKind::Municipality)
 }
 
 /// A catalogue entry with every version of it, oldest first.
@@ -96,5 +103,67 @@ impl<S: AuditLog + InterventionStore> Interventions<'_, S> {
         let audit = AuditEntry::new(actor, now, None, AuditAction::Update, what, basis);
         self.store.save_intervention(&intervention, &change, &audit).await?;
         Ok(StoredIntervention { intervention, version })
+    }
+}
+
+impl<S: AuditLog + InterventionStore + DirectoryStore> Interventions<'_, S> {
+    /// Adds a new entry to a provider's catalogue: a provider's member to their own agency's
+    /// (`provider` none or their own), an administrator to the catalogue of the agency they
+    /// choose on its behalf (one that delivers help). The entry is its provider's from then on,
+    /// as if its own member had added it; the audit names who added it in which role. A refusal
+    /// is audited too.
+    pub async fn add_intervention(
+        &self,
+        actor: &Actor,
+        provider: Option<AgencyId>,
+        input: &InterventionInput,
+    ) -> ServiceResult<Intervention> {
+        let now = self.clock.now();
+        let administrator = actor.roles.contains(&Role::Administrator);
+        let own = is_provider_member(actor).then_some(actor.agency_id);
+        let chosen = provider.or(own);
+        if !administrator && (own.is_none() || chosen != own) {
+            let what = "intervention: add";
+            let denied =
+                AuditEntry::new(actor, now, None, AuditAction::Denied, what, Denial::RoleLacksPermission.code());
+            self.store.append(&[denied]).await?;
+            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+        }
+        let mut errors = ValidationErrors::default();
+        match chosen {
+            None => errors.push(FieldError::new("provider", "error.catalogue.provider_required")),
+            Some(agency) if Some(agency) != own => {
+                let offers =
+                    self.store.agencies().await?.iter().any(|a| a.id == agency && may_offer_interventions(a.kind));
+                if !offers {
+                    errors.push(FieldError::new("provider", "error.catalogue.provider_unknown"));
+                }
+            }
+            Some(_) => {}
+        }
+        let id = InterventionId(new_v7(now));
+        let domains: Vec<DomainKey> = self.screening.domains.iter().map(|d| d.key.clone()).collect();
+        let parsed = input.parse(id, chosen.unwrap_or(actor.agency_id), &domains);
+        let intervention = match parsed {
+            Ok(intervention) if errors.is_empty() => intervention,
+            Ok(_) => return Err(ServiceError::Invalid(errors)),
+            Err(more) => {
+                // The provider's error first, as the form shows the provider first.
+                let mut all = errors;
+                for error in more.iter() {
+                    all.push(error.clone());
+                }
+                return Err(ServiceError::Invalid(all));
+            }
+        };
+        let change = CatalogueChange { version: 1, at: now, by: actor.member_id };
+        let basis = if chosen == own {
+            "role: provider_worker".to_string()
+        } else {
+            format!("role: administrator; on behalf of agency {}", intervention.provider)
+        };
+        let audit = AuditEntry::new(actor, now, None, AuditAction::Create, format!("intervention: {id}"), basis);
+        self.store.save_intervention(&intervention, &change, &audit).await?;
+        Ok(intervention)
     }
 }

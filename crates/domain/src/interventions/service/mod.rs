@@ -80,28 +80,26 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
         let what = "interventions: finder";
         let found = authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, today).await?;
         self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
-        let screenings = self.store.screenings(person).await?;
-        let latest = screenings.iter().max_by_key(|s| (s.screened_on, s.id));
+        let latest = self.store.latest_screening(person).await?;
         let needs: Vec<DomainKey> = latest
-            .map(|s| s.scores.iter().filter(|(_, d)| d.score.value() <= NEED_SCORE_AT_MOST).map(|(k, _)| k.clone()))
-            .into_iter()
-            .flatten()
+            .iter()
+            .flat_map(|s| {
+                s.scores.iter().filter(|(_, d)| d.score.value() <= NEED_SCORE_AT_MOST).map(|(k, _)| k.clone())
+            })
             .collect();
         let details = &found.person.details;
         let age = details.birth_date.map(|_| age_on(details, today));
-        // Only the entries for the person's needs in their city are read: serving the area is
-        // a condition, so nothing else could be shown.
+        // Only the entries for the person's needs in their city are read, with their queues in
+        // the same statement: serving the area is a condition, so nothing else could be shown.
         let city = details.city.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        let since = today - jiff::Span::new().days(THROUGHPUT_WINDOW_DAYS);
         let candidates = match city {
-            Some(city) if !needs.is_empty() => self.store.interventions_for(&needs, Some(city)).await?,
-            _ => Vec::new(),
+            Some(city) => self.store.finder_candidates(&needs, city, since).await?,
+            None => Vec::new(),
         };
-        let ids: Vec<InterventionId> = candidates.iter().map(|i| i.id).collect();
-        let loads = self.store.loads(&ids, today - jiff::Span::new().days(THROUGHPUT_WINDOW_DAYS)).await?;
         let mut out: Vec<Found> = candidates
             .into_iter()
-            .map(|intervention| {
-                let load = loads.get(&intervention.id).copied().unwrap_or_default();
+            .map(|(intervention, load)| {
                 let misfits = intervention.misfits(age, details.sex, None, &details.languages);
                 Found {
                     wait: expected_wait(&intervention, load, today),
@@ -114,7 +112,8 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
             })
             .filter(|f| f.serves_area)
             .collect();
-        out.sort_by_key(|f| (!f.eligible, f.wait.days().unwrap_or(u32::MAX), f.intervention.name.clone()));
+        let rank = |f: &Found| (!f.eligible, f.wait.days().unwrap_or(u32::MAX));
+        out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.intervention.name.cmp(&b.intervention.name)));
         let unaddressed =
             needs.iter().filter(|n| !out.iter().any(|f| f.eligible && f.addresses.contains(n))).cloned().collect();
         Ok(Finding { person: found.person, needs, found: out, unaddressed })
@@ -164,12 +163,16 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
         Ok(intervention)
     }
 
-    /// The actor's provider's own catalogue.
-    pub async fn own_catalogue(&self, actor: &Actor) -> ServiceResult<Vec<Intervention>> {
-        if !is_provider_member(actor) {
-            return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
+    /// The catalogue the actor keeps: a provider member's own agency's; an administrator's,
+    /// every provider's (to add and keep entries on their behalf).
+    pub async fn kept_catalogue(&self, actor: &Actor) -> ServiceResult<Vec<Intervention>> {
+        if is_provider_member(actor) {
+            Ok(self.store.provider_interventions(actor.agency_id).await?)
+        } else if actor.roles.contains(&Role::Administrator) {
+            Ok(self.store.every_intervention().await?)
+        } else {
+            Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission))
         }
-        Ok(self.store.provider_interventions(actor.agency_id).await?)
     }
 }
 

@@ -309,9 +309,20 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
         })
     }
 
-    /// Referrals by the query, for lists: the provider's own (incoming, waiting list,
-    /// register), or a person's for the referrer (on the team). Each person listed is audited.
+    /// Referrals by the query, for lists: the provider's own (incoming, waiting list in queue
+    /// order, register), or a person's for the referrer (on the team). Each person listed is
+    /// audited.
     pub async fn list(&self, actor: &Actor, query: ReferralQuery) -> ServiceResult<Vec<(ReferralListing, String)>> {
+        self.list_from(actor, query, 0).await
+    }
+
+    /// [`Self::list`] after its first `skip` lines: a later page.
+    pub async fn list_from(
+        &self,
+        actor: &Actor,
+        query: ReferralQuery,
+        skip: u32,
+    ) -> ServiceResult<Vec<(ReferralListing, String)>> {
         let now = self.clock.now();
         let today = self.today();
         let query = match query.person {
@@ -329,29 +340,18 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
             }
             None => return Err(forbidden()),
         };
-        let referrals = self.store.referrals(&query).await?;
-        let mut persons: Vec<PersonId> = referrals.iter().map(|r| r.person).collect();
-        persons.sort();
-        persons.dedup();
-        let names: std::collections::BTreeMap<PersonId, String> =
-            self.store.summaries(&persons).await?.into_iter().map(|s| (s.id, s.display_name())).collect();
+        let referrals = self.store.referrals(&query, skip).await?;
         if query.person.is_none() {
             let audit: Vec<AuditEntry> = referrals
                 .iter()
-                .map(|r| {
+                .map(|(r, _)| {
                     let basis = format!("referral: {}", r.id);
                     AuditEntry::new(actor, now, Some(r.person), AuditAction::Listed, "referral: provider list", basis)
                 })
                 .collect();
             self.store.append(&audit).await?;
         }
-        Ok(referrals
-            .into_iter()
-            .map(|r| {
-                let name = names.get(&r.person).cloned().unwrap_or_default();
-                (r, name)
-            })
-            .collect())
+        Ok(referrals)
     }
 }
 
