@@ -318,6 +318,13 @@ async fn histories_written_before_0027_read_back_after_it(db: TestDb) {
     let officer = actor(&store, "Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
     let constable = actor(&store, "Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
     todays_person_columns(&store, "ALTER TABLE person ADD COLUMN languages TEXT NOT NULL DEFAULT ''").await;
+    // Today's team changes raise the boards of the person's ZSM locations in slots (0055).
+    todays_person_columns(
+        &store,
+        "CREATE TABLE zsm_board_slot (location TEXT NOT NULL, slot BIGINT NOT NULL, generation BIGINT NOT NULL, \
+         PRIMARY KEY (location, slot))",
+    )
+    .await;
     let mut lives = Vec::new();
     for (n, bsn) in ["111222333", "123456708"].into_iter().enumerate() {
         let input = person_input("Jansen", "Henk", "1971-05-03", bsn);
@@ -336,6 +343,7 @@ async fn histories_written_before_0027_read_back_after_it(db: TestDb) {
     let rows: i64 = lives.iter().map(|(_, v)| v.len() as i64).sum();
     assert_eq!(copies_before, rows);
     todays_person_columns(&store, "ALTER TABLE person DROP COLUMN languages").await;
+    todays_person_columns(&store, "DROP TABLE zsm_board_slot").await;
 
     store.migrate().await.unwrap();
 
