@@ -45,7 +45,15 @@ pub(crate) async fn cast() -> Cast {
         identifiers: vec![IdentifierInput { kind: "bsn".into(), value: crate::support::valid_bsn(1) }],
         ..Default::default()
     };
-    let person = app.register(&officer, &input, "Wet op de reclassering", "toezicht", &jiff::tz::TimeZone::UTC).await;
+    let person = screened_with_addiction(&app, &officer, &input).await;
+    Cast { app, officer, provider, worker, other_worker, analyst, person }
+}
+
+/// `input` registered by `officer` on the statutory basis and screened with an addiction
+/// problem (score 1) and every other life domain fine (4), so the finder has a need to match.
+pub(crate) async fn screened_with_addiction(app: &TestApp, officer: &Actor, input: &PersonInput) -> PersonId {
+    let zone = jiff::tz::TimeZone::UTC;
+    let person = app.register(officer, input, "Wet op de reclassering", "toezicht", &zone).await;
     let entries = app
         .state
         .beyond
@@ -59,15 +67,14 @@ pub(crate) async fn cast() -> Cast {
             source: "interview".into(),
         })
         .collect();
-    let zone = jiff::tz::TimeZone::UTC;
     let screenings = Screenings {
         store: &app.store,
         clock: app.clock.as_ref(),
         time_zone: &zone,
         config: &app.state.beyond.screening,
     };
-    screenings.record(&officer, person, &ScreeningInput { screened_on: String::new(), entries }).await.unwrap();
-    Cast { app, officer, provider, worker, other_worker, analyst, person }
+    screenings.record(officer, person, &ScreeningInput { screened_on: String::new(), entries }).await.unwrap();
+    person
 }
 
 pub(crate) fn programme() -> Value {

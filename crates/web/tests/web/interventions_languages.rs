@@ -6,8 +6,6 @@ use crate::support::{api_call, problem_fields, spawn_app};
 use domain::access::Role;
 use domain::directory::AgencyKind;
 use domain::people::{IdentifierInput, PersonInput};
-use domain::screening::service::Screenings;
-use domain::screening::{ScoreInput, ScreeningInput};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -26,28 +24,7 @@ async fn the_finder_says_an_intervention_is_not_given_in_a_language_the_person_s
         identifiers: vec![IdentifierInput { kind: "bsn".into(), value: crate::support::valid_bsn(3) }],
         ..Default::default()
     };
-    let person = app.register(&officer, &input, "Wet op de reclassering", "toezicht", &jiff::tz::TimeZone::UTC).await;
-    let entries = app
-        .state
-        .beyond
-        .screening
-        .domains
-        .iter()
-        .map(|d| ScoreInput {
-            domain: d.key.to_string(),
-            score: if d.key.as_str() == "addiction" { "1".into() } else { "4".into() },
-            note: String::new(),
-            source: "interview".into(),
-        })
-        .collect();
-    let zone = jiff::tz::TimeZone::UTC;
-    let screenings = Screenings {
-        store: &app.store,
-        clock: app.clock.as_ref(),
-        time_zone: &zone,
-        config: &app.state.beyond.screening,
-    };
-    screenings.record(&officer, person, &ScreeningInput { screened_on: String::new(), entries }).await.unwrap();
+    let person = crate::interventions::screened_with_addiction(&app, &officer, &input).await;
 
     let officer = app.session_for(&officer).await;
     let worker = app.session_for(&worker).await;
