@@ -4,7 +4,10 @@
 //! summary naming each field, or 409 when another administrator saved meanwhile, with what is
 //! saved now beside it.
 
-use super::{Choice, Conflict, SavedField, agency_choices, edit_refused, pack_choices};
+use super::{
+    Choice, Conflict, EditForm, RefusedEdit, SavedField, agency_choices, edit_refused, pack_choices, posted_version,
+    saved_or_refused,
+};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
@@ -25,11 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/agencies/{agency}", get(agency).post(save_agency))
         .route("/admin/agencies/{agency}/delete", post(delete_agency))
         .route("/admin/locations/{location}", get(location).post(save_location))
-}
-
-/// The version a form was opened on (none: the one saved now).
-pub(crate) fn posted_version(posted: &Posted) -> Option<i64> {
-    posted.get("version").trim().parse().ok()
 }
 
 fn agency_id(raw: &str) -> Result<AgencyId, WebError> {
@@ -69,53 +67,42 @@ fn agency_form(record: &AgencyRecord) -> Posted {
     ])
 }
 
-/// The edit page: `posted` as typed (or as saved), on `version`; with `conflict`, what is
-/// saved now beside it.
+/// The edit page: as typed after a refusal (`refused`), else as saved; after a conflict, what
+/// is saved now beside it.
 async fn agency_page(
     state: &AppState,
     me: &SignedIn,
     context: &RequestContext,
     id: AgencyId,
-    form: Option<(Posted, ErrorList, bool)>,
+    refused: Option<RefusedEdit>,
 ) -> Result<AgencyPage, WebError> {
     let t = context.texts;
     let current = state.administration().agency(&me.actor, id).await?;
-    let (posted, errors, conflict) = form.unwrap_or_else(|| (agency_form(&current), ErrorList::default(), false));
-    let version = match posted_version(&posted) {
-        Some(seen) if !conflict => seen,
-        _ => current.version,
-    };
+    let form = EditForm::of(refused, || agency_form(&current), current.version);
     let kind_name = |code: &str| t.get(&format!("agency_kind.{code}")).to_owned();
-    let conflict = match conflict {
-        true => Some(
-            Conflict::read(
-                state,
-                me,
-                t,
-                (AdminRecord::Agency, &id.to_string(), current.version),
-                vec![
-                    SavedField::new(t, "admin.field.name", posted.get("name"), current.agency.name.clone()),
-                    SavedField::new(
-                        t,
-                        "admin.field.kind",
-                        kind_name(&posted.get("kind")),
-                        kind_name(current.agency.kind.code()),
-                    ),
-                    SavedField::new(t, "admin.field.contact", posted.get("contact"), current.contact.clone()),
-                ],
-            )
-            .await?,
-        ),
-        false => None,
-    };
+    let key = id.to_string();
+    let conflict = form
+        .conflict(state, me, t, (AdminRecord::Agency, &key, current.version), |posted| {
+            vec![
+                SavedField::new(t, "admin.field.name", posted.get("name"), current.agency.name.clone()),
+                SavedField::new(
+                    t,
+                    "admin.field.kind",
+                    kind_name(&posted.get("kind")),
+                    kind_name(current.agency.kind.code()),
+                ),
+                SavedField::new(t, "admin.field.contact", posted.get("contact"), current.contact.clone()),
+            ]
+        })
+        .await?;
     let title = t.fill("admin.agencies.edit_title", &[("name", &current.agency.name)]);
     Ok(AgencyPage {
         page: Page::new(context, &title),
-        id: id.to_string(),
-        version,
-        kinds: kind_choices(t, &posted.get("kind")),
-        errors,
-        posted,
+        id: key,
+        version: form.version,
+        kinds: kind_choices(t, &form.posted.get("kind")),
+        errors: form.errors,
+        posted: form.posted,
         conflict,
     })
 }
@@ -141,13 +128,11 @@ async fn save_agency(
         contact: Some(posted.get("contact")),
         version: posted_version(&posted),
     };
-    match state.administration().edit_agency(&me.actor, id, &change).await {
-        Ok(_) => Ok(Redirect::to("/admin/agencies").into_response()),
-        Err(error) => {
-            let (status, errors, conflict) = edit_refused(error, context.texts)?;
-            Ok(render(status, &agency_page(&state, &me, &context, id, Some((posted, errors, conflict))).await?))
-        }
-    }
+    let result = state.administration().edit_agency(&me.actor, id, &change).await;
+    saved_or_refused(result, context.texts, "/admin/agencies", posted, |refused| {
+        agency_page(&state, &me, &context, id, Some(refused))
+    })
+    .await
 }
 
 async fn delete_agency(
@@ -201,21 +186,18 @@ async fn location_page(
     me: &SignedIn,
     context: &RequestContext,
     code: &str,
-    form: Option<(Posted, ErrorList, bool)>,
+    refused: Option<RefusedEdit>,
 ) -> Result<LocationPage, WebError> {
     let t = context.texts;
     let current = state.administration().location(&me.actor, code).await?;
-    let (posted, errors, conflict) = form.unwrap_or_else(|| (location_form(&current), ErrorList::default(), false));
-    let version = match posted_version(&posted) {
-        Some(seen) if !conflict => seen,
-        _ => current.version,
-    };
+    let form = EditForm::of(refused, || location_form(&current), current.version);
     let names = state.directory().agencies().await?;
-    let conflict = match conflict {
-        true => {
+    let key = (AdminRecord::Location, current.location.code.as_str(), current.version);
+    let conflict = form
+        .conflict(state, me, t, key, |posted| {
             let ids: Vec<String> = current.location.agencies.iter().map(ToString::to_string).collect();
             let pack_name = |code: &str| t.get(&format!("admin.pack.{code}")).to_owned();
-            let fields = vec![
+            vec![
                 SavedField::new(t, "admin.field.name", posted.get("name"), current.location.name.clone()),
                 SavedField::new(
                     t,
@@ -230,21 +212,18 @@ async fn location_page(
                     super::agency_names(&names, &posted.all("agencies")),
                     super::agency_names(&names, &ids),
                 ),
-            ];
-            let key = (AdminRecord::Location, current.location.code.as_str(), current.version);
-            Some(Conflict::read(state, me, t, key, fields).await?)
-        }
-        false => None,
-    };
+            ]
+        })
+        .await?;
     let title = t.fill("admin.locations.edit_title", &[("name", &current.location.name)]);
     Ok(LocationPage {
         page: Page::new(context, &title),
         code: current.location.code.clone(),
-        version,
-        packs: pack_choices(t, &posted.get("pack")),
-        agencies: agency_choices(state, &posted.all("agencies")).await?,
-        errors,
-        posted,
+        version: form.version,
+        packs: pack_choices(t, &form.posted.get("pack")),
+        agencies: agency_choices(state, &form.posted.all("agencies")).await?,
+        errors: form.errors,
+        posted: form.posted,
         conflict,
     })
 }
@@ -270,12 +249,9 @@ async fn save_location(
         agencies: Some(posted.all("agencies")),
         version: posted_version(&posted),
     };
-    match state.administration().edit_location(&me.actor, &code, &change).await {
-        Ok(_) => Ok(Redirect::to("/admin/locations").into_response()),
-        Err(error) => {
-            let (status, errors, conflict) = edit_refused(error, context.texts)?;
-            let page = location_page(&state, &me, &context, &code, Some((posted, errors, conflict))).await?;
-            Ok(render(status, &page))
-        }
-    }
+    let result = state.administration().edit_location(&me.actor, &code, &change).await;
+    saved_or_refused(result, context.texts, "/admin/locations", posted, |refused| {
+        location_page(&state, &me, &context, &code, Some(refused))
+    })
+    .await
 }

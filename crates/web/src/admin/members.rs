@@ -4,8 +4,10 @@
 //! made up here is shown once, on the answer to the post itself (never in an address, never
 //! stored), and must be changed at the member's next sign-in.
 
-use super::edit::posted_version;
-use super::{Choice, Conflict, SavedField, agency_choices, answer, edit_refused};
+use super::{
+    Choice, Conflict, EditForm, RefusedEdit, SavedField, agency_choices, answer, edit_refused, posted_version,
+    saved_or_refused,
+};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
@@ -181,7 +183,7 @@ async fn member_page(
     me: &SignedIn,
     context: &RequestContext,
     id: MemberId,
-    form: Option<(Posted, ErrorList, bool)>,
+    form: Option<RefusedEdit>,
 ) -> Result<MemberPage, WebError> {
     let t = context.texts;
     let admin = state.administration();
@@ -204,15 +206,12 @@ async fn member_page(
         fields.extend(account.member.roles.iter().map(|r| ("roles".to_owned(), r.code().to_owned())));
         Posted(fields)
     };
-    let (posted, errors, conflict) = form.unwrap_or_else(|| (saved(), ErrorList::default(), false));
-    let version = match posted_version(&posted) {
-        Some(seen) if !conflict => seen,
-        _ => account.version,
-    };
-    let conflict = match conflict {
-        true => {
+    let form = EditForm::of(form, saved, account.version);
+    let key_text = id.to_string();
+    let conflict = form
+        .conflict(state, me, t, (AdminRecord::Member, &key_text, account.version), |posted| {
             let typed_roles: Vec<Role> = posted.all("roles").iter().filter_map(|r| r.parse().ok()).collect();
-            let fields = vec![
+            vec![
                 SavedField::new(t, "admin.field.name", posted.get("name"), account.member.display_name.clone()),
                 SavedField::new(
                     t,
@@ -220,13 +219,9 @@ async fn member_page(
                     role_names(t, &typed_roles),
                     role_names(t, &account.member.roles),
                 ),
-            ];
-            let key_text = id.to_string();
-            let key = (AdminRecord::Member, key_text.as_str(), account.version);
-            Some(Conflict::read(state, me, t, key, fields).await?)
-        }
-        false => None,
-    };
+            ]
+        })
+        .await?;
     let member = MemberRow {
         id: id.to_string(),
         agency: agencies.iter().find(|g| g.id == account.member.agency_id).map(|g| g.name.clone()).unwrap_or_default(),
@@ -241,10 +236,10 @@ async fn member_page(
         id: id.to_string(),
         member,
         sessions,
-        version,
-        roles: role_choices(t, &posted.all("roles")),
-        errors,
-        posted,
+        version: form.version,
+        roles: role_choices(t, &form.posted.all("roles")),
+        errors: form.errors,
+        posted: form.posted,
         conflict,
     })
 }
@@ -284,14 +279,11 @@ async fn save(
         roles: Some(posted.all("roles")),
         version: posted_version(&posted),
     };
-    match state.administration().edit_member(&me.actor, id, &change).await {
-        Ok(_) => Ok(Redirect::to(&format!("/admin/members/{id}")).into_response()),
-        Err(error) => {
-            let (status, errors, conflict) = edit_refused(error, context.texts)?;
-            let page = member_page(&state, &me, &context, id, Some((posted, errors, conflict))).await?;
-            Ok(render(status, &page))
-        }
-    }
+    let result = state.administration().edit_member(&me.actor, id, &change).await;
+    saved_or_refused(result, context.texts, &format!("/admin/members/{id}"), posted, |refused| {
+        member_page(&state, &me, &context, id, Some(refused))
+    })
+    .await
 }
 
 async fn revoke_session(

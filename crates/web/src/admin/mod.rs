@@ -101,6 +101,70 @@ pub(crate) fn edit_refused(
     Ok((status, errors, conflict))
 }
 
+/// The version a form was opened on (none: the one saved now).
+pub(crate) fn posted_version(posted: &Posted) -> Option<i64> {
+    posted.get("version").trim().parse().ok()
+}
+
+/// An edit form refused by the service: what was typed, what to fix, and whether someone saved
+/// the record meanwhile.
+pub(crate) type RefusedEdit = (Posted, ErrorList, bool);
+
+/// A record's edit form as its page shows it: as typed after a refusal, else as saved; the
+/// version it saves on (the one it was opened on, or after a conflict the one saved now, so
+/// saving again overwrites knowingly).
+pub(crate) struct EditForm {
+    pub posted: Posted,
+    pub errors: ErrorList,
+    pub version: i64,
+    conflict: bool,
+}
+
+impl EditForm {
+    /// `refused` as typed, or `saved()` when the page is opened fresh; `current` is the version saved now.
+    pub(crate) fn of(refused: Option<RefusedEdit>, saved: impl FnOnce() -> Posted, current: i64) -> Self {
+        let (posted, errors, conflict) = refused.unwrap_or_else(|| (saved(), ErrorList::default(), false));
+        let version = match posted_version(&posted) {
+            Some(seen) if !conflict => seen,
+            _ => current,
+        };
+        Self { posted, errors, version, conflict }
+    }
+
+    /// After a conflict, what is saved now on `key` beside what was typed (`fields` compares them).
+    pub(crate) async fn conflict(
+        &self,
+        state: &AppState,
+        me: &SignedIn,
+        t: Texts,
+        key: (domain::partnership::AdminRecord, &str, i64),
+        fields: impl FnOnce(&Posted) -> Vec<SavedField>,
+    ) -> Result<Option<Conflict>, WebError> {
+        if !self.conflict {
+            return Ok(None);
+        }
+        Ok(Some(Conflict::read(state, me, t, key, fields(&self.posted)).await?))
+    }
+}
+
+/// An edit form's answer: on to `back` once saved, else its page again as typed (422 with what
+/// to fix, or 409 with what is saved now beside it).
+pub(crate) async fn saved_or_refused<S, T: Template, F: Future<Output = Result<T, WebError>>>(
+    result: Result<S, ServiceError>,
+    t: Texts,
+    back: &str,
+    posted: Posted,
+    page: impl FnOnce(RefusedEdit) -> F,
+) -> Result<Response, WebError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(back).into_response()),
+        Err(error) => {
+            let (status, errors, conflict) = edit_refused(error, t)?;
+            Ok(render(status, &page((posted, errors, conflict)).await?))
+        }
+    }
+}
+
 /// One field of a form refused for a conflict: what the administrator typed beside what the
 /// other administrator saved.
 pub(crate) struct SavedField {

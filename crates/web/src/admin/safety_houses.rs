@@ -3,8 +3,10 @@
 //! `/admin/safety-houses/{house}` changes them (agencies join and leave by their tick), a
 //! refused change coming back as typed (422, or 409 beside what another saved meanwhile).
 
-use super::edit::posted_version;
-use super::{Choice, Conflict, SavedField, agency_choices, agency_names, answer, edit_refused, pack_choices};
+use super::{
+    Choice, Conflict, EditForm, RefusedEdit, SavedField, agency_choices, agency_names, answer, pack_choices,
+    posted_version, saved_or_refused,
+};
 use crate::AppState;
 use crate::auth::{Member, RequestContext, SignedIn};
 use crate::error::WebError;
@@ -13,7 +15,7 @@ use crate::page::{Page, ok};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::routing::get;
 use domain::ids::AgencyId;
 use domain::partnership::{AdminRecord, SafetyHouse, SafetyHouseChange, SafetyHouseInput};
@@ -136,21 +138,20 @@ async fn house_page(
     me: &SignedIn,
     context: &RequestContext,
     id: AgencyId,
-    form: Option<(Posted, ErrorList, bool)>,
+    refused: Option<RefusedEdit>,
 ) -> Result<HousePage, WebError> {
     let t = context.texts;
     let current = state.administration().safety_house(&me.actor, id).await?;
-    let (posted, errors, conflict) = form.unwrap_or_else(|| (house_form(&current), ErrorList::default(), false));
-    let version = match posted_version(&posted) {
-        Some(seen) if !conflict => seen,
-        _ => current.agency.version,
-    };
+    let form = EditForm::of(refused, || house_form(&current), current.agency.version);
     let names = state.directory().agencies().await?;
-    let conflict = match conflict {
-        true => {
+    let key_text = id.to_string();
+    let key = (AdminRecord::Agency, key_text.as_str(), current.agency.version);
+    let conflict = form
+        .conflict(state, me, t, key, |posted| {
             let ids: Vec<String> = current.agencies.iter().map(ToString::to_string).collect();
             let pack_name = |code: &str| t.get(&format!("admin.pack.{code}")).to_owned();
-            let fields = vec![
+            let cutoff = current.triage_cutoff.strftime("%H:%M").to_string();
+            vec![
                 SavedField::new(t, "admin.field.name", posted.get("name"), current.agency.agency.name.clone()),
                 SavedField::new(t, "admin.field.pack", pack_name(&posted.get("pack")), pack_name(&current.pack)),
                 SavedField::new(
@@ -159,12 +160,7 @@ async fn house_page(
                     posted.get("persons_per_day"),
                     current.persons_per_day.to_string(),
                 ),
-                SavedField::new(
-                    t,
-                    "admin.field.triage_cutoff",
-                    posted.get("triage_cutoff"),
-                    current.triage_cutoff.strftime("%H:%M").to_string(),
-                ),
+                SavedField::new(t, "admin.field.triage_cutoff", posted.get("triage_cutoff"), cutoff),
                 SavedField::new(t, "admin.field.contact", posted.get("contact"), current.agency.contact.clone()),
                 SavedField::new(
                     t,
@@ -172,26 +168,22 @@ async fn house_page(
                     agency_names(&names, &posted.all("agencies")),
                     agency_names(&names, &ids),
                 ),
-            ];
-            let key_text = id.to_string();
-            let key = (AdminRecord::Agency, key_text.as_str(), current.agency.version);
-            Some(Conflict::read(state, me, t, key, fields).await?)
-        }
-        false => None,
-    };
+            ]
+        })
+        .await?;
     let title = t.fill("admin.safety_houses.edit_title", &[("name", &current.agency.agency.name)]);
     Ok(HousePage {
         page: Page::new(context, &title),
-        id: id.to_string(),
-        version,
-        packs: pack_choices(t, &posted.get("pack")),
-        agencies: agency_choices(state, &posted.all("agencies"))
+        id: key_text.clone(),
+        version: form.version,
+        packs: pack_choices(t, &form.posted.get("pack")),
+        agencies: agency_choices(state, &form.posted.all("agencies"))
             .await?
             .into_iter()
-            .filter(|c| c.value != id.to_string())
+            .filter(|c| c.value != key_text)
             .collect(),
-        errors,
-        posted,
+        errors: form.errors,
+        posted: form.posted,
         conflict,
     })
 }
@@ -220,12 +212,9 @@ async fn save(
         agencies: Some(posted.all("agencies")),
         version: posted_version(&posted),
     };
-    match state.administration().edit_safety_house(&me.actor, id, &change).await {
-        Ok(_) => Ok(Redirect::to("/admin/safety-houses").into_response()),
-        Err(error) => {
-            let (status, errors, conflict) = edit_refused(error, context.texts)?;
-            let page = house_page(&state, &me, &context, id, Some((posted, errors, conflict))).await?;
-            Ok(crate::page::render(status, &page))
-        }
-    }
+    let result = state.administration().edit_safety_house(&me.actor, id, &change).await;
+    saved_or_refused(result, context.texts, "/admin/safety-houses", posted, |refused| {
+        house_page(&state, &me, &context, id, Some(refused))
+    })
+    .await
 }

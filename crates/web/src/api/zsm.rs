@@ -23,7 +23,7 @@ use domain::zsm::model::forms::{ContributionForm, contribution_state_code, partn
 use domain::zsm::model::view::status_code;
 use domain::zsm::ports::BoardCase;
 use domain::zsm::service::SavedSection;
-use domain::zsm::workflow::clock::{ClockStatus, WarningLevel, most_urgent, warning_level};
+use domain::zsm::workflow::clock::{ClockRun, ClockStatus, WarningLevel, most_urgent, warning_level};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -45,7 +45,7 @@ pub fn routes() -> Router<AppState> {
         BoardDto,
         BoardLocationDto,
         BoardCaseDto,
-        BoardClockDto,
+        ClockDto,
         PartnerStateDto,
         BoardDecisionDto
     ))
@@ -218,9 +218,10 @@ pub struct BoardLocationDto {
     time_zone: String,
 }
 
-/// One clock on a case.
+/// One clock on a case, as the board shows it and as the case opens with it (the case adds
+/// its order and extensions, `CaseClockDto`).
 #[derive(Serialize, ToSchema)]
-pub struct BoardClockDto {
+pub struct ClockDto {
     /// The pack's clock code, e.g. `ophouden_verdachte` or `pace_detention`.
     code: String,
     /// Its name in your language.
@@ -235,6 +236,31 @@ pub struct BoardClockDto {
     remaining_seconds: i64,
     /// `none`, `near` (within a warning threshold of the pack) or `overdue`.
     warning: &'static str,
+}
+
+/// A clock run as `now` finds it: its name in `lang`, time left and warning state by the pack's thresholds.
+pub fn clock_dto(run: &ClockRun, pack: &JurisdictionPack, now: Timestamp, lang: Lang) -> ClockDto {
+    let definition = pack.clock(&run.clock).ok();
+    let thresholds = definition.map(|c| pack.thresholds_for(c)).unwrap_or_default();
+    ClockDto {
+        code: run.clock.to_string(),
+        name: definition.map_or_else(|| run.clock.to_string(), |c| c.name(lang).to_string()),
+        legal_basis: definition.map(|c| c.legal_basis.clone()).unwrap_or_default(),
+        started_at: run.started_at.to_string(),
+        deadline: run.deadline.to_string(),
+        status: match run.status {
+            ClockStatus::Running => "running",
+            ClockStatus::Extended { .. } => "extended",
+            ClockStatus::Stopped { .. } => "stopped",
+            ClockStatus::Expired { .. } => "expired",
+        },
+        remaining_seconds: run.remaining(now).as_secs(),
+        warning: match warning_level(run, &thresholds, now) {
+            WarningLevel::None => "none",
+            WarningLevel::Near { .. } => "near",
+            WarningLevel::Overdue { .. } => "overdue",
+        },
+    }
 }
 
 /// A partner seated at the table and the state of its section.
@@ -265,7 +291,7 @@ pub struct BoardCaseDto {
     status: &'static str,
     /// The code of the clock whose deadline comes first, of an open case.
     most_urgent: Option<String>,
-    clocks: Vec<BoardClockDto>,
+    clocks: Vec<ClockDto>,
     partners: Vec<PartnerStateDto>,
     decision: Option<BoardDecisionDto>,
     /// The case's version.
@@ -285,40 +311,10 @@ pub struct BoardDto {
     decided: Vec<BoardCaseDto>,
 }
 
-fn clock_status(status: &ClockStatus) -> &'static str {
-    match status {
-        ClockStatus::Running => "running",
-        ClockStatus::Extended { .. } => "extended",
-        ClockStatus::Stopped { .. } => "stopped",
-        ClockStatus::Expired { .. } => "expired",
-    }
-}
-
 fn board_case(case: &BoardCase, pack: &JurisdictionPack, now: Timestamp, lang: Lang) -> BoardCaseDto {
     let stored = &case.stored;
     let open = stored.case.status.is_open();
-    let clocks = stored
-        .clocks
-        .iter()
-        .map(|run| {
-            let definition = pack.clock(&run.clock).ok();
-            let thresholds = definition.map(|c| pack.thresholds_for(c)).unwrap_or_default();
-            BoardClockDto {
-                code: run.clock.to_string(),
-                name: definition.map_or_else(|| run.clock.to_string(), |c| c.name(lang).to_string()),
-                legal_basis: definition.map(|c| c.legal_basis.clone()).unwrap_or_default(),
-                started_at: run.started_at.to_string(),
-                deadline: run.deadline.to_string(),
-                status: clock_status(&run.status),
-                remaining_seconds: run.remaining(now).as_secs(),
-                warning: match warning_level(run, &thresholds, now) {
-                    WarningLevel::None => "none",
-                    WarningLevel::Near { .. } => "near",
-                    WarningLevel::Overdue { .. } => "overdue",
-                },
-            }
-        })
-        .collect();
+    let clocks = stored.clocks.iter().map(|run| clock_dto(run, pack, now, lang)).collect();
     let partners = pack
         .table_partners
         .iter()

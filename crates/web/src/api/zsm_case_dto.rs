@@ -4,7 +4,7 @@
 //! on need-to-know) is decided there, never here. Names of clocks, disposals and obligation
 //! kinds are the pack's, in the caller's language.
 
-use super::zsm::{SectionDto, section_dto_of};
+use super::zsm::{ClockDto, SectionDto, clock_dto, section_dto_of};
 use domain::ids::CaseId;
 use domain::jurisdiction::{ClockAnchor, ClockCategory, DisposalOutcome, JurisdictionPack, Lang, Named};
 use domain::zsm::model::decision::{Decision, ParameterValue};
@@ -13,7 +13,7 @@ use domain::zsm::model::intake::Victim;
 use domain::zsm::model::prior::PriorRecord;
 use domain::zsm::service::{CaseFile, CaseNames, grant_office, status_code};
 use domain::zsm::workflow::case::{CaseCommandKind, CaseStatus};
-use domain::zsm::workflow::clock::{ClockRun, ClockStatus, WarningLevel, warning_level};
+use domain::zsm::workflow::clock::ClockRun;
 use jiff::Timestamp;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -79,19 +79,11 @@ pub struct ExtensionOptionDto {
     legal_basis: String,
 }
 
-/// A clock on the case.
+/// A clock on the case: the board's clock, with the order it runs from and its extensions.
 #[derive(Serialize, ToSchema)]
 pub struct CaseClockDto {
-    code: String,
-    name: String,
-    legal_basis: String,
-    started_at: String,
-    deadline: String,
-    /// `running`, `extended`, `stopped` or `expired`.
-    status: &'static str,
-    remaining_seconds: i64,
-    /// `none`, `near` or `overdue`.
-    warning: &'static str,
+    #[serde(flatten)]
+    clock: ClockDto,
     /// The order it runs from: the office that gave it and the grounds.
     order_office: Option<String>,
     order_basis: Option<String>,
@@ -252,15 +244,6 @@ pub struct CaseDto {
     record: Option<String>,
 }
 
-fn clock_status(status: &ClockStatus) -> &'static str {
-    match status {
-        ClockStatus::Running => "running",
-        ClockStatus::Extended { .. } => "extended",
-        ClockStatus::Stopped { .. } => "stopped",
-        ClockStatus::Expired { .. } => "expired",
-    }
-}
-
 fn member_name(names: &CaseNames, id: domain::ids::MemberId) -> String {
     names.members.get(&id).cloned().unwrap_or_else(|| id.to_string())
 }
@@ -343,7 +326,7 @@ pub fn amendment_dtos(file: &CaseFile, names: &CaseNames, lang: Lang) -> Vec<Ame
         .collect()
 }
 
-fn clock_dto(
+fn case_clock_dto(
     run: &ClockRun,
     file: &CaseFile,
     actor: &domain::access::Actor,
@@ -352,7 +335,6 @@ fn clock_dto(
 ) -> CaseClockDto {
     let pack = file.pack;
     let definition = pack.clock(&run.clock).ok();
-    let thresholds = definition.map(|c| pack.thresholds_for(c)).unwrap_or_default();
     let open = file.view.case.status.is_open();
     let extensions_available = match definition {
         Some(d) if open && run.is_running() => d
@@ -372,18 +354,7 @@ fn clock_dto(
         _ => Vec::new(),
     };
     CaseClockDto {
-        code: run.clock.to_string(),
-        name: definition.map_or_else(|| run.clock.to_string(), |c| c.name(lang).to_string()),
-        legal_basis: definition.map(|c| c.legal_basis.clone()).unwrap_or_default(),
-        started_at: run.started_at.to_string(),
-        deadline: run.deadline.to_string(),
-        status: clock_status(&run.status),
-        remaining_seconds: run.remaining(now).as_secs(),
-        warning: match warning_level(run, &thresholds, now) {
-            WarningLevel::None => "none",
-            WarningLevel::Near { .. } => "near",
-            WarningLevel::Overdue { .. } => "overdue",
-        },
+        clock: clock_dto(run, pack, now, lang),
         order_office: run.order.as_ref().map(|o| o.by.role.code().to_string()),
         order_basis: run.order.as_ref().map(|o| o.basis.clone()),
         extensions: run
@@ -512,7 +483,7 @@ pub fn case_dto(id: CaseId, file: &CaseFile, reader: Reader<'_>) -> CaseDto {
         police_report_summary: details.police_report_summary.clone(),
         prior_record_summary: details.prior_record_summary.clone(),
         lawyer: file.lawyer.map(|m| PersonRefDto { id: m.to_string(), name: member_name(names, m) }),
-        clocks: clocks.into_iter().map(|run| clock_dto(run, file, actor, now, lang)).collect(),
+        clocks: clocks.into_iter().map(|run| case_clock_dto(run, file, actor, now, lang)).collect(),
         orders_available: order_options(file, actor, lang),
         sections,
         decision: case.status.decision().map(|d| decision_dto(d, file.pack, names, lang)),

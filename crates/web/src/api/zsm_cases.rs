@@ -20,6 +20,8 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::ids::CaseId;
+use domain::service::ServiceResult;
+use domain::validation::{FieldError, invalid};
 use domain::zsm::model::forms::{DecisionForm, IntakeForm, ObligationForm, OffenceForm, VictimForm};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -81,8 +83,8 @@ fn case_id(raw: &str) -> Result<CaseId, WebError> {
 
 /// The case version a change was made on; a change without one is refused naming `version`
 /// (422), never applied to whatever the case has become.
-fn required_version(version: Option<i64>) -> domain::service::ServiceResult<i64> {
-    version.ok_or_else(|| domain::validation::invalid(domain::validation::FieldError::new("version", "error.required")))
+fn required_version(version: Option<i64>) -> ServiceResult<i64> {
+    version.ok_or_else(|| invalid(FieldError::new("version", "error.required")))
 }
 
 /// The case as `me` may see it now (its read audited like the page's).
@@ -241,8 +243,19 @@ pub struct ExtensionInput {
     version: Option<i64>,
 }
 
-/// The answer of every change: the case as the caller may see it now.
-async fn changed(state: &AppState, me: &SignedIn, context: &RequestContext, id: CaseId, what: &str) -> ApiResult {
+/// A change of case `id` made on the `version` the caller read: refused as problem JSON (a
+/// change without a version too, naming `version`), else answered with the case as the caller
+/// may see it now, its read audited as `what`.
+async fn change_case<T>(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    (id, version): (CaseId, Option<i64>),
+    what: &str,
+    change: impl AsyncFnOnce(i64) -> ServiceResult<T>,
+) -> ApiResult {
+    let version = required_version(version).map_err(refused(context))?;
+    change(version).await.map_err(refused(context))?;
     Ok(Json(case_body(state, me, context, id, what).await?).into_response())
 }
 
@@ -264,13 +277,11 @@ async fn extend_clock(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version).map_err(refused(&context))?;
-    state
-        .zsm()
-        .extend_clock(&me.actor, id, &clock, &input.extension, input.hours, &input.basis, version)
-        .await
-        .map_err(refused(&context))?;
-    changed(&state, &me, &context, id, "api: ZSM clock extended").await
+    let zsm = state.zsm();
+    change_case(&state, &me, &context, (id, input.version), "api: ZSM clock extended", async |version| {
+        zsm.extend_clock(&me.actor, id, &clock, &input.extension, input.hours, &input.basis, version).await
+    })
+    .await
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Default)]
@@ -302,13 +313,11 @@ async fn order_clock(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version).map_err(refused(&context))?;
-    state
-        .zsm()
-        .order_clock(&me.actor, id, &clock, &input.ordered_at, &input.basis, version)
-        .await
-        .map_err(refused(&context))?;
-    changed(&state, &me, &context, id, "api: ZSM clock ordered").await
+    let zsm = state.zsm();
+    change_case(&state, &me, &context, (id, input.version), "api: ZSM clock ordered", async |version| {
+        zsm.order_clock(&me.actor, id, &clock, &input.ordered_at, &input.basis, version).await
+    })
+    .await
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Default)]
@@ -338,15 +347,14 @@ async fn record_lawyer(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version).map_err(refused(&context))?;
-    let result = match input.lawyer_id.trim().parse() {
-        Ok(lawyer) => state.zsm().record_lawyer(&me.actor, id, lawyer, version).await,
-        Err(_) => {
-            Err(domain::validation::invalid(domain::validation::FieldError::new("lawyer_id", "zsm.error.not_a_lawyer")))
-        }
-    };
-    result.map_err(refused(&context))?;
-    changed(&state, &me, &context, id, "api: ZSM lawyer recorded").await
+    let zsm = state.zsm();
+    change_case(&state, &me, &context, (id, input.version), "api: ZSM lawyer recorded", async |version| {
+        let Ok(lawyer) = input.lawyer_id.trim().parse() else {
+            return Err(invalid(FieldError::new("lawyer_id", "zsm.error.not_a_lawyer")));
+        };
+        zsm.record_lawyer(&me.actor, id, lawyer, version).await
+    })
+    .await
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Default)]
@@ -376,9 +384,11 @@ async fn refer(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version).map_err(refused(&context))?;
-    state.zsm().refer(&me.actor, id, &input.destination, &input.reason, version).await.map_err(refused(&context))?;
-    changed(&state, &me, &context, id, "api: ZSM case referred").await
+    let zsm = state.zsm();
+    change_case(&state, &me, &context, (id, input.version), "api: ZSM case referred", async |version| {
+        zsm.refer(&me.actor, id, &input.destination, &input.reason, version).await
+    })
+    .await
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Default)]
@@ -449,9 +459,11 @@ async fn decide(
     let id = case_id(&id)?;
     let Json(input) = parsed?;
     let (form, version) = input.into_form();
-    let version = required_version(version).map_err(refused(&context))?;
-    state.zsm().decide(&me.actor, id, &form, version).await.map_err(refused(&context))?;
-    changed(&state, &me, &context, id, "api: ZSM case decided").await
+    let zsm = state.zsm();
+    change_case(&state, &me, &context, (id, version), "api: ZSM case decided", async |version| {
+        zsm.decide(&me.actor, id, &form, version).await
+    })
+    .await
 }
 
 /// An amendment: the new decision, and why the one in force is replaced.
@@ -480,10 +492,13 @@ async fn amend(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version.or(input.decision.version)).map_err(refused(&context))?;
+    let version = input.version.or(input.decision.version);
     let (form, _) = input.decision.into_form();
-    state.zsm().amend(&me.actor, id, &form, &input.reason, version).await.map_err(refused(&context))?;
-    changed(&state, &me, &context, id, "api: ZSM decision amended").await
+    let zsm = state.zsm();
+    change_case(&state, &me, &context, (id, version), "api: ZSM decision amended", async |version| {
+        zsm.amend(&me.actor, id, &form, &input.reason, version).await
+    })
+    .await
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Default)]
@@ -515,17 +530,14 @@ async fn record_breach(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version).map_err(refused(&context))?;
-    let Ok(obligation) = input.obligation.trim().parse() else {
-        let error = domain::validation::FieldError::new("obligation", "zsm.error.unknown_choice");
-        return Err(refused(&context)(domain::validation::invalid(error)));
-    };
-    state
-        .zsm()
-        .record_breach(&me.actor, id, obligation, &input.observed_on, &input.description, version)
-        .await
-        .map_err(refused(&context))?;
-    changed(&state, &me, &context, id, "api: ZSM breach recorded").await
+    let zsm = state.zsm();
+    change_case(&state, &me, &context, (id, input.version), "api: ZSM breach recorded", async |version| {
+        let Ok(obligation) = input.obligation.trim().parse() else {
+            return Err(invalid(FieldError::new("obligation", "zsm.error.unknown_choice")));
+        };
+        zsm.record_breach(&me.actor, id, obligation, &input.observed_on, &input.description, version).await
+    })
+    .await
 }
 
 #[derive(Deserialize, Serialize, ToSchema, Default)]
@@ -552,7 +564,9 @@ async fn maintain(
 ) -> ApiResult {
     let id = case_id(&id)?;
     let Json(input) = parsed?;
-    let version = required_version(input.version).map_err(refused(&context))?;
-    state.zsm().maintain_decision(&me.actor, id, &input.reason, version).await.map_err(refused(&context))?;
-    changed(&state, &me, &context, id, "api: ZSM decision maintained").await
+    let zsm = state.zsm();
+    change_case(&state, &me, &context, (id, input.version), "api: ZSM decision maintained", async |version| {
+        zsm.maintain_decision(&me.actor, id, &input.reason, version).await
+    })
+    .await
 }

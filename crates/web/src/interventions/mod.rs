@@ -424,6 +424,8 @@ struct ProviderPage {
     view: &'static str,
     tabs: Vec<(&'static str, String)>,
     lines: Vec<ReferralLine>,
+    /// What an empty list says: which list is empty, not "no referrals" at all.
+    none: String,
     /// The waiting list's position of the page's first line, less one.
     before: usize,
     previous: Option<u32>,
@@ -471,7 +473,8 @@ async fn provider_referrals(
         .collect();
     let page = Page::new(&context, t.get("provider.title"));
     let (previous, next) = ((number > 1).then(|| number - 1), more.then_some(number + 1));
-    ok(&ProviderPage { page, view, tabs, lines, before: skip as usize, previous, next })
+    let none = t.get(&format!("provider.none.{view}")).to_string();
+    ok(&ProviderPage { page, view, tabs, lines, none, before: skip as usize, previous, next })
 }
 
 #[derive(Template)]

@@ -382,8 +382,46 @@ pub(super) async fn case_view(
             .into_iter()
             .map(|c| (c, t.get(&format!("zsm.state.{c}")).to_string()))
             .collect(),
-        errors,
+        errors: named_in_summary(errors, t),
     })
+}
+
+/// The label of a field of the case page's forms (sections, clocks, referral, breach), so
+/// each line of the error summary says which field it is about ("Schadeclaim (euro): …").
+fn case_field_label(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "lawyer_id" => "zsm.case.lawyer",
+        "hours" => "zsm.clock.extend.hours",
+        "basis" => "zsm.clock.extend.basis",
+        "ordered_at" => "zsm.order.at",
+        "order_basis" => "zsm.order.basis",
+        "additional_information" => "zsm.police.additional",
+        "requests_to_prosecutor" => "zsm.police.requests",
+        "advice" => "zsm.probation.advice",
+        "interests" => "zsm.victim.interests",
+        "damages_claim" => "zsm.victim.damages",
+        "consulted_at" => "zsm.defence.consulted_at",
+        "mode" => "zsm.defence.mode",
+        "lawyer_advice" => "zsm.defence.advice",
+        "settlement_consequences_explained" => "zsm.defence.consequences",
+        "suspect_position" => "zsm.defence.position",
+        "note" => "zsm.note",
+        "state" => "zsm.state.label",
+        "destination" => "zsm.refer.destination",
+        "refer_reason" => "zsm.refer.reason",
+        "reason" => "zsm.breach.maintain_reason",
+        _ => return None,
+    })
+}
+
+/// Errors whose summary line is the bare message get the field's label in front of it.
+fn named_in_summary(mut errors: ErrorList, t: Texts) -> ErrorList {
+    for item in &mut errors.items {
+        if let Some(label) = case_field_label(&item.field).filter(|_| item.summary == item.message) {
+            item.summary = format!("{}: {}", t.get(label), item.message);
+        }
+    }
+    errors
 }
 
 pub(super) async fn case_page(

@@ -49,6 +49,8 @@ mod restricted;
 mod security;
 mod sign_in;
 mod zsm;
+// walk2: hand-offs walked as each role.
+mod handoff_walks;
 mod zsm_board_wall;
 mod zsm_case_page;
 mod zsm_intake_search;

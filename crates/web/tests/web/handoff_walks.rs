@@ -1,0 +1,40 @@
+//! Hand-offs between agencies walked as each role (issues 17 and 19): what the receiving
+//! partner trips on when it opens what the sending partner made.
+
+use crate::support::zsm::{register, table};
+
+/// Victim support saves its ZSM section with a damages claim that is not an amount: the error
+/// summary at the top of the long case page says which field it is about, not only the message.
+#[tokio::test]
+async fn a_refused_zsm_section_names_its_field_in_the_error_summary() {
+    let t = table().await;
+    let case = register(&t, "Samenvatting", &t.lawyer_actor.member_id.to_string()).await;
+    let fields = [("state", "in_progress"), ("interests", "Wil de schade vergoed zien"), ("damages_claim", "veel")];
+    let page = t.victim_support.submit(&format!("/zsm/cases/{case}/contributions/victim_support"), &fields).await;
+    assert_eq!(page.status, 422, "{}", page.body);
+    let summary = page.body.split("class=\"error-summary\"").nth(1).expect("an error summary");
+    let summary = &summary[..summary.find("</ul>").expect("its list")];
+    assert!(summary.contains("Damages claim (euro): "), "the summary names the field: {summary}");
+    assert!(page.body.contains("Wil de schade vergoed zien"), "what was typed is kept");
+}
+
+/// Probation refers Gerrit; the provider accepts, so the referral moves to its waiting list.
+/// The provider's landing tab ("Incoming") is then empty: it says that no NEW referral waits
+/// for an answer and where the accepted ones are, never "no referrals" as if it had none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_whose_referrals_are_all_accepted_is_not_told_it_has_none() {
+    use crate::interventions::{cast, programme};
+    use crate::support::api_call;
+    let c = cast().await;
+    let (officer, worker) = (c.app.session_for(&c.officer).await, c.app.session_for(&c.worker).await);
+    let (_, entry) = api_call(&worker, reqwest::Method::POST, "/api/v1/interventions", Some(programme())).await;
+    let fields = [("intervention_id", entry["id"].as_str().unwrap()), ("risks", "")];
+    let referral = officer.submit(&format!("/people/{}/referrals", c.person), &fields).await.url;
+    assert_eq!(worker.submit(&format!("{referral}/changes"), &[("action", "accept")]).await.status, 200);
+
+    let incoming = worker.visit("/provider/referrals").await;
+    assert!(!incoming.body.contains("Geen verwijzingen."), "not told there are none: {}", incoming.body);
+    assert!(incoming.body.contains("Er wachten geen nieuwe verwijzingen op uw antwoord"), "{}", incoming.body);
+    assert!(incoming.body.contains("aria-current=\"page\">Binnengekomen"), "the tab it is on is marked");
+    assert!(worker.visit("/provider/referrals?view=waiting").await.body.contains("Gerrit Hoekstra"));
+}
