@@ -382,14 +382,36 @@ pub(super) async fn case_view(
             .into_iter()
             .map(|c| (c, t.get(&format!("zsm.state.{c}")).to_string()))
             .collect(),
-        errors: named_in_summary(errors, t),
+        errors: named_in_summary(errors, t, &[("reason", "zsm.breach.maintain_reason")]),
     })
 }
 
-/// The label of a field of the case page's forms (sections, clocks, referral, breach), so
-/// each line of the error summary says which field it is about ("Schadeclaim (euro): …").
-fn case_field_label(field: &str) -> Option<&'static str> {
+/// The label of a field of the ZSM forms (intake, the case page's sections, clocks, referral
+/// and breach, the decision), so each line of the error summary says which field it is about
+/// ("Schadeclaim (euro): …", not five times "Vul dit in").
+fn zsm_field_label(field: &str) -> Option<&'static str> {
+    if let Some((_, name)) = field.strip_prefix("offences[").and_then(|rest| rest.split_once("].")) {
+        return Some(match name {
+            "offence_type" => "zsm.intake.offence_type",
+            "committed_on" => "zsm.intake.committed_on",
+            "place" => "zsm.intake.place",
+            "description" => "zsm.intake.description",
+            _ => return None,
+        });
+    }
+    if field.starts_with("victims[") {
+        return Some("zsm.intake.victim_person");
+    }
     Some(match field {
+        "suspect_id" => "zsm.intake.suspect",
+        "location" => "zsm.intake.location",
+        "arrested_at" => "zsm.intake.arrested_at",
+        "arrived_at" => "zsm.intake.arrived_at",
+        "police_report_summary" => "zsm.intake.report",
+        "prior_record_summary" => "zsm.intake.prior",
+        "disposal" => "zsm.decision.disposal",
+        "reasoning" => "zsm.decision.reasoning",
+        "override_reason" => "zsm.decision.override",
         "lawyer_id" => "zsm.case.lawyer",
         "hours" => "zsm.clock.extend.hours",
         "basis" => "zsm.clock.extend.basis",
@@ -409,15 +431,17 @@ fn case_field_label(field: &str) -> Option<&'static str> {
         "state" => "zsm.state.label",
         "destination" => "zsm.refer.destination",
         "refer_reason" => "zsm.refer.reason",
-        "reason" => "zsm.breach.maintain_reason",
         _ => return None,
     })
 }
 
-/// Errors whose summary line is the bare message get the field's label in front of it.
-fn named_in_summary(mut errors: ErrorList, t: Texts) -> ErrorList {
+/// Errors whose summary line is the bare message get the field's label in front of it; `own`
+/// names the fields whose label differs per page (`reason`: keeping a decision, amending one).
+pub(super) fn named_in_summary(mut errors: ErrorList, t: Texts, own: &[(&str, &'static str)]) -> ErrorList {
     for item in &mut errors.items {
-        if let Some(label) = case_field_label(&item.field).filter(|_| item.summary == item.message) {
+        let own_label = own.iter().find(|(field, _)| *field == item.field).map(|(_, label)| *label);
+        if let Some(label) = own_label.or_else(|| zsm_field_label(&item.field)).filter(|_| item.summary == item.message)
+        {
             item.summary = format!("{}: {}", t.get(label), item.message);
         }
     }

@@ -194,7 +194,7 @@ pub(super) async fn decision_view(
         missing,
         form,
         reason,
-        errors,
+        errors: super::case::named_in_summary(errors, t, &[("reason", "zsm.decision.amend_reason")]),
     })
 }
 

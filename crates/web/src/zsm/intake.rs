@@ -102,7 +102,7 @@ async fn intake_view(
         form: padded(form),
         locations,
         lawyers,
-        errors,
+        errors: super::case::named_in_summary(errors, context.texts, &[("lawyer_id", "zsm.intake.lawyer")]),
     })
 }
 

@@ -38,3 +38,25 @@ async fn a_provider_whose_referrals_are_all_accepted_is_not_told_it_has_none() {
     assert!(incoming.body.contains("aria-current=\"page\">Binnengekomen"), "the tab it is on is marked");
     assert!(worker.visit("/provider/referrals?view=waiting").await.body.contains("Gerrit Hoekstra"));
 }
+
+/// The police send an empty intake and the prosecutor an empty decision: each line of the
+/// error summary names its field, not five times "Fill this in" without saying where.
+#[tokio::test]
+async fn empty_zsm_intake_and_decision_name_each_field_in_the_summary() {
+    let t = table().await;
+    let summary_of = |body: &str| {
+        let summary = body.split("class=\"error-summary\"").nth(1).expect("an error summary").to_string();
+        summary[..summary.find("</ul>").expect("its list")].to_string()
+    };
+    let intake = t.police.submit("/zsm/cases", &[("location", "zsm-utrecht")]).await;
+    assert_eq!(intake.status, 422, "{}", intake.body);
+    let summary = summary_of(&intake.body);
+    for label in ["Suspect: ", "Moment of arrest (local time): ", "Type of offence: "] {
+        assert!(summary.contains(label), "{label} named: {summary}");
+    }
+    let case = register(&t, "Leeg", &t.lawyer_actor.member_id.to_string()).await;
+    let version = crate::support::zsm::current_version(&t.prosecutor, &case).await;
+    let decision = t.prosecutor.submit(&format!("/zsm/cases/{case}/decision"), &[("version", version.as_str())]).await;
+    assert_eq!(decision.status, 422, "{}", decision.body);
+    assert!(summary_of(&decision.body).contains("Disposal: "), "{}", summary_of(&decision.body));
+}
