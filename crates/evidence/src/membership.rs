@@ -151,14 +151,14 @@ pub fn apply_decisions(
 ) -> Vec<String> {
     let decisions = decisions_on(day, overrides);
     by_rule.retain(|id| decisions.get(id.as_str()) != Some(&OverrideKind::Deselect));
-    for (person, kind) in decisions {
-        if kind == OverrideKind::Select
-            && known(person)
-            && by_rule.binary_search_by(|m| m.as_str().cmp(person)).is_err()
-        {
-            by_rule.push(person.to_owned());
-        }
-    }
+    // Looked up in the rule's members while they are still sorted, added after.
+    let selected: Vec<String> = decisions
+        .into_iter()
+        .filter(|&(person, kind)| kind == OverrideKind::Select && known(person))
+        .filter(|&(person, _)| by_rule.binary_search_by(|m| m.as_str().cmp(person)).is_err())
+        .map(|(person, _)| person.to_owned())
+        .collect();
+    by_rule.extend(selected);
     by_rule.sort_unstable();
     by_rule
 }
@@ -273,5 +273,10 @@ mod tests {
         assert_eq!(on("2024-04-15"), Some(OverrideKind::Select));
         let members = apply_decisions(vec!["a".into(), "p".into()], day("2024-03-15"), &overrides, &|_| true);
         assert_eq!(members, vec!["a"]);
+        // Selecting someone the rule already has keeps them once, wherever they sort.
+        let mut two = overrides.clone();
+        two.push(Override { person_id: "b".into(), ..decision(OverrideKind::Select, "2024-01-01", None) });
+        let members = apply_decisions(vec!["a".into(), "p".into()], day("2024-03-05"), &two, &|_| true);
+        assert_eq!(members, vec!["a", "b", "p"]);
     }
 }
