@@ -51,7 +51,7 @@ fn push_u64(buf: &mut Vec<u8>, mut n: u64) {
 
 /// Reports a full batch after row `row` (0-based) when it completes one.
 fn report(progress: &dyn Fn(Stage, u64), stage: Stage, row: u64) {
-    if (row + 1) % REPORT_EVERY == 0 {
+    if (row + 1).is_multiple_of(REPORT_EVERY) {
         progress(stage, REPORT_EVERY);
     }
 }
