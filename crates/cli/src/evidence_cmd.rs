@@ -151,19 +151,17 @@ impl CohortArgs {
             warn(ev::cohort(&options, out)?);
             return Ok(());
         }
-        // From the store: the rule with the recorded manual decisions applied. Without any,
-        // the database answers the rule itself and only the members are read.
+        // From the store: the database answers the rule itself and only the members are read;
+        // the recorded manual decisions are applied to their ids.
         let store = crate::extract::open_store(config).await?;
         let rule = evidence::rules::resolve_with(&rule_text, &options.own_rules)?;
         let overrides: Vec<_> =
             store.cohort_overrides(&rule_text).await?.into_iter().map(|stored| stored.decision).collect();
-        if overrides.is_empty() {
-            if !store.has_extract().await? {
-                anyhow::bail!(NO_EXTRACT);
-            }
-            if let Some(members) = store.cohort_members(&rule.expr, as_of).await? {
-                return print_members(&rule, as_of, &members, self.format, out);
-            }
+        if !store.has_extract().await? {
+            anyhow::bail!(NO_EXTRACT);
+        }
+        if let Some(members) = store.cohort_members_decided(&rule.expr, as_of, &overrides).await? {
+            return print_members(&rule, as_of, &members, self.format, out);
         }
         let data = stored(config).await?;
         let compiled = evidence::rules::CompiledRule::compile(&rule.expr, &data);
@@ -478,6 +476,8 @@ impl BenchArgs {
         } else if let Some(script) = &self.duckdb_script {
             options.duckdb_script = Some(script.clone());
         }
+        // Generated first, with a bar per file (the in-process bench then reuses the files).
+        crate::bench_evidence::generate_with_bars(&options)?;
         evidence::bench::bench(&options, out)?;
         if !self.skip_import {
             crate::extract::bench_import(&self.dir, clock, out).await?;

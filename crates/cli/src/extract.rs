@@ -44,17 +44,17 @@ pub async fn open_store(config: &Config) -> anyhow::Result<store::Store> {
     store::Store::connect(&config.database_url, 2).await.context("opening the database")
 }
 
-fn progress_bar(total: u64) -> ProgressBar {
+pub(crate) fn progress_bar(total: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {human_pos}/{human_len} rows, {per_sec}, ETA {eta}")
+        ProgressStyle::with_template("{msg} [{bar:40}] {human_pos}/{human_len}, {per_sec}, ETA {eta}")
             .expect("valid template")
             .progress_chars("=> "),
     );
-    bar.set_message("importing");
+    bar.set_message("importing (rows)");
     bar
 }
 

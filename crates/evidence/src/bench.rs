@@ -10,7 +10,7 @@ use std::time::Instant;
 use crate::csv_io::{INDEX_EVENTS_FILE, load_dir};
 use crate::date::{Day, format_day};
 use crate::error::{EvidenceError, Result};
-use crate::generate::generate;
+use crate::generate::generate_with_progress;
 use crate::reoffending::{Definition, GroupBy, reoffending};
 use crate::rules::{CompiledRule, resolve};
 
@@ -83,7 +83,9 @@ pub fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn ensure_data(options: &BenchOptions) -> Result<Option<f64>> {
+/// Generates the data unless `dir` already holds it for the same parameters; the seconds it
+/// took, `None` when it was reused. `progress` hears of every batch of rows written.
+pub fn ensure_data(options: &BenchOptions, progress: &dyn Fn(crate::generate::Stage, u64)) -> Result<Option<f64>> {
     let params = format!(
         "seed={} persons={} mean={} events={}\n",
         options.seed, options.persons, options.offences_per_person_mean, options.index_events
@@ -95,7 +97,8 @@ fn ensure_data(options: &BenchOptions) -> Result<Option<f64>> {
         return Ok(None);
     }
     let start = Instant::now();
-    generate(options.seed, options.persons, options.offences_per_person_mean, options.index_events, &options.dir)?;
+    let (persons, mean, events) = (options.persons, options.offences_per_person_mean, options.index_events);
+    generate_with_progress(options.seed, persons, mean, events, &options.dir, progress)?;
     std::fs::write(&marker, params).map_err(|source| EvidenceError::Io { path: marker, source })?;
     Ok(Some(start.elapsed().as_secs_f64()))
 }
@@ -120,7 +123,7 @@ fn ratio(ours: f64, theirs: Option<f64>) -> String {
 /// Generates (or reuses) the data, times loading, both shipped cohort rules and reoffending
 /// by group, runs DuckDB on the same files, and prints the comparison to `out`.
 pub fn bench(options: &BenchOptions, out: &mut impl Write) -> Result<BenchReport> {
-    let generate_secs = ensure_data(options)?;
+    let generate_secs = ensure_data(options, &|_, _| {})?;
     let start = Instant::now();
     let (data, _) = load_dir(&options.dir)?;
     let load_secs = start.elapsed().as_secs_f64();

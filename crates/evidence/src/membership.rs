@@ -123,6 +123,46 @@ pub fn history(data: &Dataset, rule: &CompiledRule, dates: &[Day], overrides: &[
     result
 }
 
+/// The manual decisions in force on `day`, one per person: as in [`history`], the applicable
+/// decision with the latest `from` wins (the later of equals in `overrides`' order).
+pub fn decisions_on(day: Day, overrides: &[Override]) -> std::collections::BTreeMap<&str, OverrideKind> {
+    let mut winning: std::collections::BTreeMap<&str, &Override> = std::collections::BTreeMap::new();
+    for o in overrides.iter().filter(|o| o.applies_on(day)) {
+        match winning.get(o.person_id.as_str()) {
+            Some(current) if current.from > o.from => {}
+            _ => {
+                winning.insert(o.person_id.as_str(), o);
+            }
+        }
+    }
+    winning.into_iter().map(|(person, o)| (person, o.kind)).collect()
+}
+
+/// The members on `day` once the manual decisions are applied to `by_rule` (the rule's own
+/// members, sorted): what [`history`] answers for that one date, without evaluating the rule
+/// again — so a database that answered the rule needs only the decisions on top. `known`
+/// says whether a person is in the extract (a selection naming someone who is not stays out,
+/// as in `history`). The answer is sorted by person id.
+pub fn apply_decisions(
+    mut by_rule: Vec<String>,
+    day: Day,
+    overrides: &[Override],
+    known: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
+    let decisions = decisions_on(day, overrides);
+    by_rule.retain(|id| decisions.get(id.as_str()) != Some(&OverrideKind::Deselect));
+    // Looked up in the rule's members while they are still sorted, added after.
+    let selected: Vec<String> = decisions
+        .into_iter()
+        .filter(|&(person, kind)| kind == OverrideKind::Select && known(person))
+        .filter(|&(person, _)| by_rule.binary_search_by(|m| m.as_str().cmp(person)).is_err())
+        .map(|(person, _)| person.to_owned())
+        .collect();
+    by_rule.extend(selected);
+    by_rule.sort_unstable();
+    by_rule
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +240,43 @@ mod tests {
         );
         assert!(h.members.is_empty());
         assert_eq!(h.unknown_persons, vec!["zz"]);
+        // On any one date, the decisions applied to the rule's members answer what history does.
+        let known = |id: &str| data.find_person(id).is_some();
+        for d in ["2024-02-01", "2024-03-01", "2024-04-01", "2024-04-20", "2024-05-01"] {
+            let by_rule: Vec<String> =
+                rule.members(&data, day(d)).into_iter().map(|p| data.person_id(p).to_owned()).collect();
+            let once = history(&data, &rule, &[day(d)], &overrides).members;
+            assert_eq!(apply_decisions(by_rule, day(d), &overrides, &known), once, "{d}");
+        }
+    }
+
+    #[test]
+    fn the_latest_decision_wins_and_later_equals_win_ties() {
+        let decision = |kind, from: &str, until: Option<&str>| Override {
+            person_id: "p".into(),
+            kind,
+            from: day(from),
+            until: until.map(day),
+            reason: String::new(),
+            decided_by: String::new(),
+        };
+        let overrides = vec![
+            decision(OverrideKind::Select, "2024-01-01", None),
+            decision(OverrideKind::Deselect, "2024-03-01", Some("2024-04-01")),
+            decision(OverrideKind::Select, "2024-03-01", Some("2024-03-10")),
+        ];
+        let on = |d: &str| decisions_on(day(d), &overrides).get("p").copied();
+        assert_eq!(on("2023-12-31"), None);
+        assert_eq!(on("2024-02-01"), Some(OverrideKind::Select));
+        assert_eq!(on("2024-03-05"), Some(OverrideKind::Select));
+        assert_eq!(on("2024-03-15"), Some(OverrideKind::Deselect));
+        assert_eq!(on("2024-04-15"), Some(OverrideKind::Select));
+        let members = apply_decisions(vec!["a".into(), "p".into()], day("2024-03-15"), &overrides, &|_| true);
+        assert_eq!(members, vec!["a"]);
+        // Selecting someone the rule already has keeps them once, wherever they sort.
+        let mut two = overrides.clone();
+        two.push(Override { person_id: "b".into(), ..decision(OverrideKind::Select, "2024-01-01", None) });
+        let members = apply_decisions(vec!["a".into(), "p".into()], day("2024-03-05"), &two, &|_| true);
+        assert_eq!(members, vec!["a", "b", "p"]);
     }
 }

@@ -231,11 +231,15 @@ pub fn survival_chart_in(curves: &[Curve], every_days: i32, min_cell: u64, words
         }
         let label = if curve.group.is_empty() { words.unknown.as_str() } else { &curve.group };
         let (colour, dash) = (PALETTE[i % PALETTE.len()], DASHES[i % DASHES.len()]);
+        // The key below the plot, a line of the curve's colour and dash before its name: a
+        // name at the curve's end ran off the chart ("Zorg- en Veil…" of a Safety House).
+        let key = top + plot_height + 58.0 + 20.0 * i as f64;
         let _ = write!(
             body,
-            r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/><text x="{:.1}" y="{:.1}" fill="{colour}">{}</text>"#,
-            x(last_day) + 4.0,
-            y(last) + 4.0,
+            r#"<path d="{path}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/><line x1="{left}" y1="{key:.1}" x2="{:.1}" y2="{key:.1}" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/><text x="{:.1}" y="{:.1}" fill="{colour}">{}</text>"#,
+            left + 30.0,
+            left + 38.0,
+            key + 4.0,
             escape(label)
         );
         let line = fill(
@@ -245,7 +249,7 @@ pub fn survival_chart_in(curves: &[Curve], every_days: i32, min_cell: u64, words
         let _ = write!(desc, "{line} ");
     }
     let mut svg = String::new();
-    let height = (top + plot_height + 50.0) as u32;
+    let height = (top + plot_height + 50.0 + 20.0 * curves.len() as f64) as u32;
     let title = words.survival_title.as_deref().unwrap_or(&table.title);
     open_svg(&mut svg, 600, height, "survival", title, desc.trim_end());
     svg.push_str(&body);

@@ -342,22 +342,48 @@ impl SqliteReader {
     fn query<T: ReadRow>(&self, sql: &str, params: &[Param<'_>], limit: Option<usize>) -> StoreResult<Vec<T>> {
         self.run(|connection| {
             let mut statement = connection.prepare_cached(sql)?;
-            for (number, param) in params.iter().enumerate() {
-                if let Some(index) = statement.parameter_index(&format!("${}", number + 1))? {
-                    statement.raw_bind_parameter(index, param)?;
-                }
-            }
-            let mut rows = statement.raw_query();
-            let mut out = Vec::new();
-            while let Some(row) = rows.next()? {
-                out.push(T::from_rusqlite(row)?);
-                if limit.is_some_and(|limit| out.len() >= limit) {
-                    break;
-                }
-            }
-            Ok(out)
+            rows_of(&mut statement, params, limit)
         })
     }
+
+    /// A read that passes once over much of the file (an evidence aggregate over every
+    /// offence), on a connection of its own that is closed after: SQLite's default page cache
+    /// (2 MiB), no memory map and temporary B-trees (a GROUP BY's sorter) spilled to a
+    /// temporary file, as the `sqlite3` shell runs it. Through the readers' 64 MiB cache and
+    /// 16 GiB map, every page the scan passed stayed resident: a cohort of 100,000 persons
+    /// (1M offences) peaked at 119 MiB against the shell's 8 MiB, for the same time.
+    fn scan<T: ReadRow>(&self, sql: &str, params: &[Param<'_>]) -> StoreResult<Vec<T>> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connection = Connection::open_with_flags(&self.path, flags).map_err(read_error)?;
+        connection.busy_timeout(Duration::from_secs(10)).map_err(read_error)?;
+        for (pragma, value) in [("cache_size", -2000), ("mmap_size", 0), ("temp_store", 1)] {
+            connection.pragma_update(None, pragma, value).map_err(read_error)?;
+        }
+        let mut statement = connection.prepare(sql).map_err(read_error)?;
+        rows_of(&mut statement, params, None).map_err(read_error)
+    }
+}
+
+/// Binds `params` (`$1`, `$2`, …) to `statement` and reads its rows, up to `limit`.
+fn rows_of<T: ReadRow>(
+    statement: &mut rusqlite::Statement<'_>,
+    params: &[Param<'_>],
+    limit: Option<usize>,
+) -> rusqlite::Result<Vec<T>> {
+    for (number, param) in params.iter().enumerate() {
+        if let Some(index) = statement.parameter_index(&format!("${}", number + 1))? {
+            statement.raw_bind_parameter(index, param)?;
+        }
+    }
+    let mut rows = statement.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(T::from_rusqlite(row)?);
+        if limit.is_some_and(|limit| out.len() >= limit) {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 fn read_error(error: rusqlite::Error) -> StoreError {
@@ -389,6 +415,15 @@ impl Store {
     /// Every row of a read (see the module documentation for how it runs).
     pub(crate) async fn read_all<T: ReadRow>(&self, sql: &str, params: &[Param<'_>]) -> StoreResult<Vec<T>> {
         self.read_rows(sql, params, None).await
+    }
+
+    /// Every row of a read that passes once over much of a large table (see
+    /// [`SqliteReader::scan`]); on PostgreSQL (and an in-memory SQLite) as [`Self::read_all`].
+    pub(crate) async fn read_scan<T: ReadRow>(&self, sql: &str, params: &[Param<'_>]) -> StoreResult<Vec<T>> {
+        match self.reader.as_deref() {
+            Some(Reader::Sqlite(reader)) => reader.scan(sql, params),
+            _ => self.read_rows(sql, params, None).await,
+        }
     }
 
     /// The first row of a read, if any.

@@ -144,10 +144,44 @@ impl Store {
                 cohort_sql::Bound::Int(number) => crate::read::Param::Int(*number),
             })
             .collect();
-        let rows: Vec<(String,)> = self.read_all(&query.sql, &params).await?;
+        // One pass over every offence: on a connection that does not keep the pages resident.
+        let rows: Vec<(String,)> = self.read_scan(&query.sql, &params).await?;
         let mut members: Vec<String> = rows.into_iter().map(|(id,)| id).collect();
         // Byte order of UTF-8 is code-point order, the order the evaluator answers in.
         members.sort_unstable();
+        Ok(Some(members))
+    }
+
+    /// The members of `rule`'s cohort as of `as_of` with the manual decisions `overrides`
+    /// applied, as [`::evidence::membership::history`] answers for that date: the database
+    /// answers the rule, the decisions in force are applied to its ids, and only the persons
+    /// selected by a decision are looked up (a selection naming someone not in the extract
+    /// stays out). `None` when the rule is beyond the SQL translation.
+    pub async fn cohort_members_decided(
+        &self,
+        rule: &::evidence::rules::Expr,
+        as_of: ::evidence::date::Day,
+        overrides: &[Override],
+    ) -> StoreResult<Option<Vec<String>>> {
+        let Some(by_rule) = self.cohort_members(rule, as_of).await? else {
+            return Ok(None);
+        };
+        let selected: Vec<&str> = ::evidence::membership::decisions_on(as_of, overrides)
+            .into_iter()
+            .filter(|(_, kind)| *kind == ::evidence::membership::OverrideKind::Select)
+            .map(|(person, _)| person)
+            .collect();
+        let mut known = std::collections::BTreeSet::new();
+        for chunk in selected.chunks(500) {
+            let sql = format!(
+                "SELECT source_id FROM evidence_person WHERE source_id IN ({})",
+                crate::in_list_from(1, chunk.len())
+            );
+            let params: Vec<crate::read::Param<'_>> = chunk.iter().map(|id| crate::read::Param::Text(id)).collect();
+            let rows: Vec<(String,)> = self.read_all(&sql, &params).await?;
+            known.extend(rows.into_iter().map(|(id,)| id));
+        }
+        let members = ::evidence::membership::apply_decisions(by_rule, as_of, overrides, &|id| known.contains(id));
         Ok(Some(members))
     }
 
