@@ -112,6 +112,12 @@ struct Report {
     waits_from_summary_ms: f64,
     waits_budget_ms: f64,
     waits_within_budget: bool,
+    /// CPU time this process (the server, and with SQLite the database too) spent per request
+    /// of each route, user and system together; none where the platform does not say. The
+    /// figure to compare before and after a change on a shared machine: unlike latency it
+    /// hardly depends on what else runs. On PostgreSQL the database server's own share is
+    /// not included.
+    server_cpu_ms_per_request: Vec<(&'static str, Option<f64>)>,
 }
 
 pub async fn run(args: InterventionsBenchArgs, config: Config, clock: &dyn domain::Clock) -> anyhow::Result<()> {
@@ -188,17 +194,25 @@ pub async fn run(args: InterventionsBenchArgs, config: Config, clock: &dyn domai
         let warm = std::time::Duration::from_secs(2).min(args.http.duration);
         referrer.wrk(&options, &finder, warm).await?;
         let health = vec!["/healthz".to_string()];
-        let reference = referrer.wrk(&options, &health, args.http.duration).await?.into_route("/healthz");
+        let mut cpu = Vec::new();
+        let mut timed = async |session: &Session, paths: &[String], route: &'static str| {
+            let before = process_cpu_ms();
+            let result = session.wrk(&options, paths, args.http.duration).await?.into_route(route);
+            let spent = before.zip(process_cpu_ms()).map(|(b, a)| (a - b) / result.requests.max(1) as f64);
+            cpu.push((route, spent));
+            anyhow::Ok(result)
+        };
+        let reference = timed(&referrer, &health, "/healthz").await?;
         let routes = vec![
-            referrer.wrk(&options, &finder, args.http.duration).await?.into_route("/api/v1/interventions?person={id}"),
-            provider.wrk(&options, &list, args.http.duration).await?.into_route("/provider/referrals?view=waiting"),
+            timed(&referrer, &finder, "/api/v1/interventions?person={id}").await?,
+            timed(&provider, &list, "/provider/referrals?view=waiting").await?,
         ];
-        anyhow::Ok((reference, routes))
+        anyhow::Ok((reference, routes, cpu))
     }
     .await;
     server.stop().await;
     store.close().await;
-    let (reference, mut routes) = outcome?;
+    let (reference, mut routes, server_cpu_ms_per_request) = outcome?;
     relate(&reference, &mut routes);
     let report = Report {
         backend: store.backend(),
@@ -220,6 +234,7 @@ pub async fn run(args: InterventionsBenchArgs, config: Config, clock: &dyn domai
         waits_from_summary_ms,
         waits_budget_ms: WAITS_BUDGET_MS,
         waits_within_budget: waits_ms <= WAITS_BUDGET_MS,
+        server_cpu_ms_per_request,
     };
     if args.http.format == "json" {
         println!("{}", serde_json::to_string_pretty(&report)?);
@@ -250,8 +265,27 @@ pub async fn run(args: InterventionsBenchArgs, config: Config, clock: &dyn domai
             report.waits_budget_ms,
             if report.waits_within_budget { "yes" } else { "NO" }
         );
+        for (route, cpu) in &report.server_cpu_ms_per_request {
+            match cpu {
+                Some(ms) => println!("CPU time of this process per request, {route}: {ms:.3} ms"),
+                None => println!("CPU time of this process per request, {route}: not known on this platform"),
+            }
+        }
     }
     require_no_failures(std::iter::once(&report.reference).chain(&report.routes))
+}
+
+/// CPU time this process has used so far (all threads, user and system), in milliseconds:
+/// fields 14 and 15 of `/proc/self/stat`, in the kernel's fixed 100 ticks a second. None
+/// off Linux.
+fn process_cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let mut fields = rest.split_whitespace().skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((user + system) * 10.0)
 }
 
 /// The catalogue, the referrals and their sessions through the store's bulk loader (resuming

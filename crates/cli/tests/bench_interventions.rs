@@ -35,6 +35,13 @@ fn check(report: &Value) {
     }
     assert!(report["waits_ms"].as_f64().unwrap() > 0.0);
     assert!(report["summary_rebuild_ms"].as_f64().unwrap() > 0.0);
+    // CPU time per request of each route, in the order measured (a number on Linux).
+    let cpu = report["server_cpu_ms_per_request"].as_array().unwrap();
+    let measured: Vec<&str> = cpu.iter().map(|pair| pair[0].as_str().unwrap()).collect();
+    assert_eq!(measured, vec!["/healthz", "/api/v1/interventions?person={id}", "/provider/referrals?view=waiting"]);
+    if cfg!(target_os = "linux") {
+        assert!(cpu.iter().all(|pair| pair[1].as_f64().is_some_and(|ms| ms >= 0.0)), "{cpu:?}");
+    }
 }
 
 #[test]

@@ -10,6 +10,7 @@
 
 use crate::read::{Param, ReadRow};
 use crate::{Store, in_list};
+use domain::interventions::Intervention;
 use domain::plan::Plan;
 use domain::ports::StoreResult;
 use domain::zsm::ports::StoredCase;
@@ -21,11 +22,17 @@ use uuid::Uuid;
 pub(crate) struct Parsed {
     pub(crate) plans: VersionCache<Plan>,
     pub(crate) cases: VersionCache<StoredCase>,
+    /// Catalogue entries, for the finder (`interventions/mod.rs`).
+    pub(crate) interventions: VersionCache<Intervention>,
 }
 
 impl Default for Parsed {
     fn default() -> Self {
-        Parsed { plans: VersionCache::new(PARSED_ENTRIES), cases: VersionCache::new(PARSED_ENTRIES) }
+        Parsed {
+            plans: VersionCache::new(PARSED_ENTRIES),
+            cases: VersionCache::new(PARSED_ENTRIES),
+            interventions: VersionCache::new(PARSED_ENTRIES),
+        }
     }
 }
 
@@ -34,6 +41,7 @@ impl std::fmt::Debug for Parsed {
         f.debug_struct("Parsed")
             .field("plans", &self.plans.lock().len())
             .field("cases", &self.cases.lock().len())
+            .field("interventions", &self.interventions.lock().len())
             .finish()
     }
 }

@@ -70,11 +70,30 @@ pub fn payload(stored: &StoredEvent) -> String {
 /// Makes ring the process's TLS crypto provider, which every HTTPS client takes (reqwest is
 /// built without one of its own). Done when the web state is made and before a webhook client
 /// is built; a second call changes nothing.
+///
+/// Why ring, and why through a deprecated function (checked against rustls 0.23.48):
+/// - rustls 0.23.48 deprecates only `crypto::ring::default_provider()`, because ring has no
+///   post-quantum key exchange (`X25519MLKEM768`); the ring provider itself is not going away.
+///   rustls recommends its default provider, aws-lc-rs, which prefers `X25519MLKEM768`.
+/// - aws-lc-rs builds AWS-LC's C sources with CMake: minutes on two cores and a C toolchain on
+///   every machine that builds us, for short-lived signed events to a provider's endpoint.
+/// - rustls 0.24 moves ring into its own crate (`rustls-ring`), not deprecated; both exist only
+///   as pre-releases (0.24.0-dev, 0.1.0-dev), and reqwest 0.13 is built on rustls 0.23.
+/// - The pure-Rust alternative with post-quantum exchange, `rustls-graviola`, adds graviola and
+///   libcrux-ml-kem with its own dependencies, runs only on x86_64 with AVX2/ADX/BMI2 or
+///   aarch64 with the crypto extensions, and calls itself very new.
+/// - Assembling the same provider from ring's public parts would only hide the warning, not
+///   answer it: the exchange would still be classical.
+///
+/// A webhook carries a referral event (the person's id among its identifiers); classical X25519
+/// leaves a recorded exchange open to a future quantum computer. Switch when `rustls-ring`
+/// (or a ring release with ML-KEM) is released for the rustls that reqwest uses, or to
+/// aws-lc-rs if its build cost stops mattering.
 pub fn install_crypto_provider() {
     #[expect(
         deprecated,
-        reason = "ring lacks post-quantum key exchange; chosen over aws-lc-rs, whose C build needs CMake and \
-                  minutes on two cores, for short-lived signed events to providers"
+        reason = "deprecated only for lacking post-quantum key exchange; the alternatives cost a C/CMake build \
+                  (aws-lc-rs) or are pre-releases (rustls-ring) — see the function's comment"
     )]
     let provider = rustls::crypto::ring::default_provider();
     // Refused when one is installed already: that one stays, as it should.

@@ -17,6 +17,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredIntervention {
@@ -83,13 +84,14 @@ pub trait InterventionStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Vec<Intervention>>> + Send;
     /// What the finder reads, in one go: the active entries serving `area` (compared by
     /// [`super::model::area_key`]) that address any of `needs` (none when `needs` is empty),
-    /// each with its queue and completions since `since` from the maintained summary.
+    /// each with its queue and completions since `since` from the maintained summary. An
+    /// entry saved while they are read may come at its new version, which the caller checks.
     fn finder_candidates(
         &self,
         needs: &[DomainKey],
         area: &str,
         since: Date,
-    ) -> impl Future<Output = StoreResult<Vec<(Intervention, Load)>>> + Send;
+    ) -> impl Future<Output = StoreResult<Vec<(Arc<Intervention>, Load)>>> + Send;
     /// A provider's own entries, active or not.
     fn provider_interventions(&self, provider: AgencyId)
     -> impl Future<Output = StoreResult<Vec<Intervention>>> + Send;

@@ -26,10 +26,28 @@ use domain::jurisdiction::DomainKey;
 use domain::ports::{StoreError, StoreResult};
 use jiff::civil::Date;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 fn parse_intervention(state: &str) -> StoreResult<Intervention> {
     serde_json::from_str(state).map_err(|e| corrupt("intervention", e))
+}
+
+impl Store {
+    /// Catalogue entries at the versions given, parsed once per version (`parsed.rs`).
+    async fn parsed_interventions(
+        &self,
+        wanted: &[(Uuid, i64)],
+    ) -> StoreResult<std::collections::HashMap<Uuid, (i64, Arc<Intervention>)>> {
+        self.parsed(
+            &self.parsed.interventions,
+            "intervention",
+            "id, version, state",
+            wanted,
+            |(id, version, state): (Uuid, i64, String)| Ok((id, version, parse_intervention(&state)?)),
+        )
+        .await
+    }
 }
 
 fn parse_referral(state: &str) -> StoreResult<Referral> {
@@ -356,18 +374,20 @@ impl InterventionStore for Store {
         needs: &[DomainKey],
         area: &str,
         since: Date,
-    ) -> StoreResult<Vec<(Intervention, Load)>> {
+    ) -> StoreResult<Vec<(Arc<Intervention>, Load)>> {
         if needs.is_empty() {
             return Ok(Vec::new());
         }
         // One statement: the entries serving the area (its index) that address a need (each
         // checked by the need index), with their maintained queue and the completions since
-        // `since` (at most 84 day rows each); nothing is read from the referrals.
+        // `since` (at most 84 day rows each); nothing is read from the referrals. Only each
+        // entry's version is read, not its JSON: the entries come parsed from memory at that
+        // version (`parsed.rs`), so a finder request neither moves nor parses the catalogue.
         let area = area_key(area);
         let mut binds: Vec<Param<'_>> = vec![Param::Text(&area), Param::Day(Day(since))];
         binds.extend(needs.iter().map(|n| Param::Text(n.as_str())));
         let sql = format!(
-            "SELECT i.state, COALESCE(q.in_service, 0), COALESCE(q.waiting, 0), \
+            "SELECT i.id, i.version, COALESCE(q.in_service, 0), COALESCE(q.waiting, 0), \
                (SELECT CAST(COALESCE(SUM(f.finished), 0) AS BIGINT) FROM intervention_finished f \
                 WHERE f.intervention_id = i.id AND f.ended_on >= $2) \
              FROM intervention_area a JOIN intervention i ON i.id = a.intervention_id \
@@ -377,18 +397,21 @@ impl InterventionStore for Store {
              ORDER BY i.id",
             in_list_from(3, needs.len())
         );
-        let rows: Vec<(String, i64, i64, i64)> = self.read_all(&sql, &binds).await?;
-        rows.iter()
-            .map(|(state, in_service, waiting, finished)| {
-                let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-                let load = Load {
-                    in_service: count(*in_service),
-                    waiting: count(*waiting),
-                    finished_recently: count(*finished),
-                };
-                Ok((parse_intervention(state)?, load))
+        let rows: Vec<(Uuid, i64, i64, i64, i64)> = self.read_all(&sql, &binds).await?;
+        let wanted: Vec<(Uuid, i64)> = rows.iter().map(|(id, version, ..)| (*id, *version)).collect();
+        // An entry saved since the statement above comes at its new version; the finder checks
+        // what it shows (active, area, needs) on the entry as it comes.
+        let mut entries = self.parsed_interventions(&wanted).await?;
+        let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, _, in_service, waiting, finished)| {
+                let (_, intervention) = entries.remove(&id)?;
+                let load =
+                    Load { in_service: count(in_service), waiting: count(waiting), finished_recently: count(finished) };
+                Some((intervention, load))
             })
-            .collect()
+            .collect())
     }
 
     async fn provider_interventions(&self, provider: AgencyId) -> StoreResult<Vec<Intervention>> {

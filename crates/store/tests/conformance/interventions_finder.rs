@@ -9,11 +9,12 @@ use domain::access::Role;
 use domain::directory::AgencyKind;
 use domain::interventions::ports::{InterventionStore, ReferralQuery};
 use domain::interventions::service::{Interventions, NewReferral};
-use domain::interventions::{ChangeInput, InterventionInput, Misfit, ReferralStatus};
+use domain::interventions::{ChangeInput, ExpectedWait, InterventionInput, Misfit, ReferralStatus};
 use domain::people::PersonInput;
 use domain::screening::service::Screenings;
 use domain::screening::{ScoreInput, ScreeningInput};
 use jiff::tz::TimeZone;
+use store::Store;
 
 fn entry(name: &str, areas: &str, languages: &str) -> InterventionInput {
     InterventionInput {
@@ -139,4 +140,136 @@ async fn the_queue_summary_stays_equal_to_the_referrals_and_the_finder_reads_the
     assert_eq!(file.referral.listing(), first.0, "the columns say what the record says");
 }
 
-on_both_backends!(the_queue_summary_stays_equal_to_the_referrals_and_the_finder_reads_the_persons_town,);
+static UTC: std::sync::LazyLock<TimeZone> = std::sync::LazyLock::new(|| TimeZone::UTC);
+
+fn on<'a>(store: &'a Store, clock: &'a FixedClock) -> Interventions<'a, Store> {
+    Interventions { store, clock, time_zone: &UTC, screening: &PACK.screening }
+}
+
+/// What the finder shows for each entry, as found: name, capacity and wait.
+fn shown(finding: &domain::interventions::service::Finding) -> Vec<(String, u32, ExpectedWait)> {
+    finding.found.iter().map(|f| (f.intervention.name.clone(), f.intervention.capacity, f.wait)).collect()
+}
+
+/// The finder serves entries parsed once per version from memory and waits from the summary
+/// kept with every referral write. After every change to a queue, to the completions and to
+/// the entry itself — made through this server or through another one on the same database —
+/// what it shows equals a fresh computation: the summary rebuilt from the referrals, each
+/// entry read and parsed afresh by a server that never saw it, each wait computed anew.
+async fn the_finders_kept_entries_and_waits_equal_a_fresh_computation(db: TestDb) {
+    let store = &db.store;
+    let other = &Store::connect(&db.url, 4).await.unwrap();
+    let clock = FixedClock::new(at("2026-12-01T09:00:00Z"));
+    let (here, there) = (on(store, &clock), on(other, &clock));
+    let officer = actor(store, "Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
+    let provider = actor(store, "Verslavingszorg Midden", AgencyKind::Provider, Role::ProviderWorker).await;
+    let input = PersonInput { city: "Utrecht".into(), ..person_input("Hoekstra", "Gerrit", "1970-04-02", "111222333") };
+    let person = person_on_team(store, &clock, &officer, &input, &[]).await;
+    let entries = PACK
+        .screening
+        .domains
+        .iter()
+        .map(|d| ScoreInput {
+            domain: d.key.to_string(),
+            score: if d.key.as_str() == "addiction" { "1".into() } else { "4".into() },
+            note: String::new(),
+            source: "interview".into(),
+        })
+        .collect();
+    let screenings = Screenings { store, clock: &clock, time_zone: &TimeZone::UTC, config: &PACK.screening };
+    screenings.record(&officer, person, &ScreeningInput { screened_on: String::new(), entries }).await.unwrap();
+    let one = here.save_intervention(&provider, None, &entry("Een", "Utrecht", ""), true).await.unwrap();
+    let two = here.save_intervention(&provider, None, &entry("Twee", "Utrecht", ""), true).await.unwrap();
+
+    // Fresh: a server that has parsed nothing yet, over a summary rebuilt from the referrals.
+    let fresh = async || {
+        let (id_one, id_two) = (one.id, two.id);
+        let store = Store::connect(&db.url, 2).await.unwrap();
+        let found = on(&store, &clock).find(&officer, person).await.unwrap();
+        let mut wanted: Vec<_> = found.found.iter().map(|f| f.intervention.id).collect();
+        wanted.sort();
+        let mut all = vec![id_one, id_two];
+        all.sort();
+        let mut entries = Vec::new();
+        for id in &all {
+            entries.extend(store.intervention(*id).await.unwrap().map(|stored| stored.intervention));
+        }
+        store.rebuild_intervention_queues().await.unwrap();
+        let waits = on(&store, &clock).waits(&entries).await.unwrap();
+        let recomputed: Vec<_> = entries.iter().zip(waits).filter(|(i, _)| wanted.contains(&i.id)).collect();
+        let mut expected: Vec<_> =
+            found.found.iter().map(|f| (f.intervention.name.clone(), f.intervention.capacity, f.wait)).collect();
+        let mut computed: Vec<_> = recomputed.iter().map(|(i, w)| (i.name.clone(), i.capacity, *w)).collect();
+        expected.sort_by(|a, b| a.0.cmp(&b.0));
+        computed.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(expected, computed, "a fresh server's finder = waits computed from a rebuilt summary");
+        store.close().await;
+        shown(&found)
+    };
+    let check = async |what: &str| {
+        let kept = shown(&here.find(&officer, person).await.unwrap());
+        let through_other = shown(&there.find(&officer, person).await.unwrap());
+        let fresh = fresh().await;
+        assert_eq!(kept, fresh, "{what}: this server's finder = a fresh computation");
+        assert_eq!(through_other, fresh, "{what}: the other server's finder = a fresh computation");
+        kept
+    };
+    assert_eq!(check("nothing referred").await[0].2, ExpectedWait::Days { days: 0 });
+
+    let refer = |intervention| NewReferral {
+        person,
+        intervention,
+        task: None,
+        needs: vec![],
+        risks: String::new(),
+        basis: String::new(),
+        note: String::new(),
+        send: true,
+    };
+    // The one place of "Een" taken (through this server), then someone waiting (through the other).
+    let first = here.refer(&officer, refer(one.id)).await.unwrap();
+    for step in ["accept", "start"] {
+        here.change(&provider, first.id, &act(step)).await.unwrap();
+    }
+    check("a place taken").await;
+    let second = there.refer(&officer, refer(one.id)).await.unwrap();
+    there.change(&provider, second.id, &act("accept")).await.unwrap();
+    let shown_now = check("one waiting").await;
+    assert!(shown_now.iter().any(|(name, _, wait)| name == "Een" && *wait == ExpectedWait::NoPlace));
+    // A completion through the other server: throughput, so a wait in days.
+    clock.advance(days(20));
+    let done = ChangeInput { achievements: vec!["achieved".into()], text: "Done".into(), ..act("complete") };
+    there.change(&provider, first.id, &done).await.unwrap();
+    check("a completion").await;
+    there.change(&provider, second.id, &act("start")).await.unwrap();
+    let third = here.refer(&officer, refer(one.id)).await.unwrap();
+    here.change(&provider, third.id, &act("accept")).await.unwrap();
+    let shown_now = check("full again, one finished lately").await;
+    assert!(shown_now.iter().any(|(name, _, wait)| name == "Een" && *wait == ExpectedWait::Days { days: 168 }));
+    // The entry edited through the other server: this one shows the new version at once.
+    let bigger = InterventionInput { capacity: "3".into(), ..entry("Een", "Utrecht", "") };
+    there.revise_intervention(&provider, one.id, 1, &bigger, None).await.unwrap();
+    let shown_now = check("capacity raised elsewhere").await;
+    assert!(
+        shown_now
+            .iter()
+            .any(|(name, capacity, wait)| name == "Een" && *capacity == 3 && *wait == ExpectedWait::Days { days: 0 })
+    );
+    // Retired through this server, moved away through the other: no longer found.
+    here.set_intervention_active(&provider, two.id, 1, false).await.unwrap();
+    assert_eq!(check("retired").await.len(), 1);
+    let moved = InterventionInput { capacity: "3".into(), ..entry("Een", "Breda", "") };
+    there.revise_intervention(&provider, one.id, 2, &moved, None).await.unwrap();
+    assert!(check("moved away").await.is_empty());
+    // The completion leaves the twelve-week window as the days pass.
+    let back = InterventionInput { capacity: "1".into(), ..entry("Een", "Utrecht", "") };
+    here.revise_intervention(&provider, one.id, 3, &back, None).await.unwrap();
+    clock.advance(days(90));
+    check("the completion out of the window").await;
+    other.close().await;
+}
+
+on_both_backends!(
+    the_queue_summary_stays_equal_to_the_referrals_and_the_finder_reads_the_persons_town,
+    the_finders_kept_entries_and_waits_equal_a_fresh_computation,
+);

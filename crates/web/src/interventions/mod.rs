@@ -321,7 +321,9 @@ async fn referral_page(
         queue_position: file.queue_position,
         needs: r.shared.needs.iter().map(|n| domain_label(&state.beyond, n.as_str(), t)).collect::<Vec<_>>().join(", "),
         risks: r.shared.risks.clone(),
-        basis: r.shared.basis.clone(),
+        // Stored as the grant's summary ("statutory_task: Wet op de reclassering") when the
+        // referrer gave none: its kind in the reader's words, as the audit trail shows it.
+        basis: t.coded("audit.basis", &r.shared.basis),
         note: r.note.clone(),
         created_on: r.created_on.to_string(),
         started_on: r.started_on.map(|d| d.to_string()).unwrap_or_default(),

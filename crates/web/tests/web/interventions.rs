@@ -185,6 +185,7 @@ async fn the_pages_of_each_side_show_the_same_referral() {
         .await;
     assert_eq!(page.status, 200);
     assert!(page.url.starts_with("/referrals/"), "{}", page.url);
+    assert!(!page.body.contains("statutory_task"), "the legal basis shared in words, not as its code");
     let referral = page.url.clone();
 
     let incoming = worker.visit("/provider/referrals").await;

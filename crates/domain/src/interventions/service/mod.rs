@@ -35,7 +35,8 @@ pub const NEED_SCORE_AT_MOST: u8 = 2;
 /// One intervention the finder offers, with its honest wait and how it fits the person.
 #[derive(Debug, Clone)]
 pub struct Found {
-    pub intervention: Intervention,
+    /// Shared with the store's parsed catalogue: the finder copies no entry.
+    pub intervention: std::sync::Arc<Intervention>,
     pub wait: ExpectedWait,
     /// The person's needs it addresses.
     pub addresses: Vec<DomainKey>,
@@ -110,7 +111,8 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
                     intervention,
                 }
             })
-            .filter(|f| f.serves_area)
+            // The store read these by area and need; an entry saved meanwhile comes as saved.
+            .filter(|f| f.serves_area && f.intervention.active && !f.addresses.is_empty())
             .collect();
         let rank = |f: &Found| (!f.eligible, f.wait.days().unwrap_or(u32::MAX));
         out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.intervention.name.cmp(&b.intervention.name)));
