@@ -48,6 +48,9 @@ type CaseRow = (String, String, Option<Uuid>, i64);
 /// offence_date, outcome_date, outcome, offence_type, seriousness
 type PriorRow = (Day, Option<Day>, String, String, Option<i64>);
 
+/// code, name, pack, time zone, then one of its agencies (none when it has none)
+type LocationAgencyRow = (String, String, String, Option<String>, Option<Uuid>);
+
 /// code, name, pack
 type LocationRow = (String, String, String, Option<String>);
 
@@ -235,8 +238,7 @@ impl ZsmStore for Store {
         // With its agencies in the same read: every case write and view looks its location up.
         let sql = "SELECT l.code, l.name, l.pack, l.time_zone, a.agency_id FROM zsm_location l \
                    LEFT JOIN zsm_location_agency a ON a.location = l.code WHERE l.code = $1 ORDER BY a.agency_id";
-        let rows: Vec<(String, String, String, Option<String>, Option<Uuid>)> =
-            self.read_all(sql, params![code]).await?;
+        let rows: Vec<LocationAgencyRow> = self.read_all(sql, params![code]).await?;
         let Some((code, name, pack, time_zone, _)) = rows.first().cloned() else { return Ok(None) };
         let agencies = rows.iter().filter_map(|row| row.4.map(AgencyId::from_uuid)).collect();
         Ok(Some(ZsmLocation { code, name, pack, agencies, time_zone }))

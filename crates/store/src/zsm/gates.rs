@@ -60,7 +60,7 @@ impl CaseTurn<'_> {
     /// The case as the last writer through this gate left it, if one did while this writer
     /// waited (or just before); a writer sets it after its write, or clears it on failure.
     pub(crate) fn latest(&mut self) -> &mut Option<StoredCase> {
-        self.guard.as_mut().map(|guard| &mut **guard).unwrap_or_else(|| unreachable!("held until dropped"))
+        self.guard.as_deref_mut().unwrap_or_else(|| unreachable!("held until dropped"))
     }
 }
 
@@ -89,7 +89,6 @@ impl Drop for CaseTurn<'_> {
 mod tests {
     use super::CaseGates;
     use domain::ids::CaseId;
-    use domain::zsm::ports::StoredCase;
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
