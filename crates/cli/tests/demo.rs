@@ -61,6 +61,24 @@ async fn the_demo_has_a_safety_house_with_plans_in_every_state_and_a_week_of_con
         .await
         .unwrap();
     assert!(waiting > 0, "the ZSM table referred people for screening");
+    // Issue 17: the history's referrals were screened long ago, so "to screen" is this week's
+    // work (the demo starts now; a week and a day is the most a referral waits).
+    let oldest: i64 = sqlx::query_scalar("SELECT min(referred_at) FROM screening_referral WHERE screening_id IS NULL")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let newest: i64 =
+        sqlx::query_scalar("SELECT max(referred_at) FROM screening_referral").fetch_one(&pool).await.unwrap();
+    assert!(newest - oldest <= 8 * 86_400_000_000, "only the last week's referrals wait: {oldest} .. {newest}");
+    // The process manager has a triage list: requests the rules proposed or a partner made,
+    // and one accepted that waits for a meeting.
+    let triage: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, count(*) FROM conference_request WHERE status IN ('requested', 'accepted') GROUP BY status ORDER BY status",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(triage, [("accepted".to_string(), 1), ("requested".to_string(), 4)], "{triage:?}");
 
     // Cohort decisions on police intelligence (issue 17, item 21): a selection and a
     // deselection for the Safety House's rule and for each of the IOM hub's two.

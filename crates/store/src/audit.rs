@@ -22,7 +22,7 @@ macro_rules! audit_head {
     };
 }
 
-const AUDIT_HEAD: &str = audit_head!();
+pub(crate) const AUDIT_HEAD: &str = audit_head!();
 
 pub(crate) const INSERT_AUDIT: &str =
     concat!("INSERT INTO ", audit_head!(), " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");

@@ -15,6 +15,7 @@ pub(crate) mod board;
 pub(crate) mod gates;
 #[macro_use]
 mod history;
+mod section_save;
 use board::{BOARD_COLUMNS, BoardRow, ON_TEAM, touch_boards_of_suspect};
 use domain::ids::{AgencyId, CaseId, MemberId, PersonId};
 use domain::jurisdiction::Partner;
@@ -46,6 +47,9 @@ type CaseRow = (String, String, Option<Uuid>, i64);
 
 /// offence_date, outcome_date, outcome, offence_type, seriousness
 type PriorRow = (Day, Option<Day>, String, String, Option<i64>);
+
+/// code, name, pack, time zone, then one of its agencies (none when it has none)
+type LocationAgencyRow = (String, String, String, Option<String>, Option<Uuid>);
 
 /// code, name, pack
 type LocationRow = (String, String, String, Option<String>);
@@ -231,13 +235,13 @@ impl ZsmStore for Store {
     }
 
     async fn location(&self, code: &str) -> StoreResult<Option<ZsmLocation>> {
-        let row: Option<LocationRow> = self
-            .read_optional("SELECT code, name, pack, time_zone FROM zsm_location WHERE code = $1", params![code])
-            .await?;
-        match row {
-            Some(row) => Ok(Some(self.with_agencies(row).await?)),
-            None => Ok(None),
-        }
+        // With its agencies in the same read: every case write and view looks its location up.
+        let sql = "SELECT l.code, l.name, l.pack, l.time_zone, a.agency_id FROM zsm_location l \
+                   LEFT JOIN zsm_location_agency a ON a.location = l.code WHERE l.code = $1 ORDER BY a.agency_id";
+        let rows: Vec<LocationAgencyRow> = self.read_all(sql, params![code]).await?;
+        let Some((code, name, pack, time_zone, _)) = rows.first().cloned() else { return Ok(None) };
+        let agencies = rows.iter().filter_map(|row| row.4.map(AgencyId::from_uuid)).collect();
+        Ok(Some(ZsmLocation { code, name, pack, agencies, time_zone }))
     }
 
     async fn create_case(&self, write: CaseWrite<'_>) -> StoreResult<()> {
@@ -285,33 +289,53 @@ impl ZsmStore for Store {
     async fn save_case(&self, write: CaseWrite<'_>) -> StoreResult<()> {
         let state = to_json(&write.stored.case)?;
         let clocks = to_json(&write.stored.clocks)?;
+        if let Some(crate::read::Reader::Postgres(reader)) = self.reader.as_deref()
+            && section_save::is_section_save(&write)
+        {
+            return section_save::save(reader, &write, state, clocks).await;
+        }
         in_tx!(self, tx => {
             update_case!(tx, &write, state, clocks);
         });
         Ok(())
     }
 
-    async fn change_case<E, F>(&self, id: CaseId, mut decide: F) -> StoreResult<Result<StoredCase, E>>
+    async fn change_case<E, F>(&self, id: CaseId, read: StoredCase, mut decide: F) -> StoreResult<Result<StoredCase, E>>
     where
         E: Send,
         F: FnMut(StoredCase) -> Result<CaseStep, E> + Send,
     {
         // In turn with this process's other writers of the case, before taking a connection.
-        let _turn = self.case_gates.turn(id).await;
-        // Decided on the case as read, outside any transaction: the row is then locked only by
-        // the guarded UPDATE, for the few statements up to the commit, not while the case is
+        let mut turn = self.case_gates.turn(id).await;
+        // Decided on the case as last known, outside any transaction: as read by the caller,
+        // or as the writer before this one in turn left it, whichever is newer (no read
+        // again). The row is then locked only by the guarded write, not while the case is
         // parsed, changed and serialised between round trips. Only another server writing
-        // the case in between fails the guard; then it is read and decided again under its
-        // row lock, so no partner is refused for someone else's section.
-        let current = self.case(id).await?.ok_or(domain::ports::StoreError::NotFound)?;
-        let step = match decide(current) {
-            Ok(step) => step,
-            Err(refused) => return Ok(Err(refused)),
+        // the case in between fails the guard; then it is read and decided again, at last
+        // under its row lock, so no partner is refused for someone else's section.
+        let current = match turn.latest().take() {
+            Some(latest) if latest.version >= read.version => latest,
+            _ => read,
         };
-        match self.save_case(step.write()).await {
-            Ok(()) => return Ok(Ok(step.stored)),
-            Err(domain::ports::StoreError::Conflict { .. }) => {}
-            Err(other) => return Err(other),
+        let mut current = Some(current);
+        // Once more on the case read afresh when the one known was not the newest.
+        for _ in 0..2 {
+            let known = match current.take() {
+                Some(known) => known,
+                None => self.case(id).await?.ok_or(domain::ports::StoreError::NotFound)?,
+            };
+            let step = match decide(known) {
+                Ok(step) => step,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            match self.save_case(step.write()).await {
+                Ok(()) => {
+                    *turn.latest() = Some(step.stored.clone());
+                    return Ok(Ok(step.stored));
+                }
+                Err(domain::ports::StoreError::Conflict { .. }) => {}
+                Err(other) => return Err(other),
+            }
         }
         let stored = in_tx!(self, tx => {
             let sql = crate::spelled(&*tx, CASE_FOR_WRITE, CASE_FOR_UPDATE);
@@ -329,6 +353,7 @@ impl ZsmStore for Store {
             update_case!(tx, &write, state, clocks);
             step.stored
         });
+        *turn.latest() = Some(stored.clone());
         Ok(Ok(stored))
     }
 

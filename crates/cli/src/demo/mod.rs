@@ -97,6 +97,9 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let record = evidence::seed_evidence(&store, &cast, &table, now).await?;
     // The public value report: help after the ZSM table (issue 21).
     beyond::seed_help_after_the_table(&store, &cast, now).await?;
+    // Referrals of the past screened, so "to screen" shows this week's; triage waiting today.
+    let screened = beyond::screen_past_referrals(&store, &cast, now).await?;
+    let triage = beyond::seed_triage(&store, &cast, now).await?;
     let cohorts = cohorts::seed_cohorts(&store, &cast, &people, now).await?;
     let police_token = police_system::seed_police_system(&store, &cast, clock.as_ref()).await?;
     println!(
@@ -122,6 +125,10 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     println!(
         "what works: {} settled ZSM cases and {} plans from two to four years ago, and an offence record of {} persons",
         record.cases, record.plans, record.record_persons
+    );
+    println!(
+        "screening: {screened} people referred from the ZSM table screened in the past; triage: {triage} requests \
+         waiting at /triage (procesregisseur)"
     );
     println!(
         "cohorts: {} with members and {} decisions on police intelligence, at /cohorts (procesregisseur, iomlead)",

@@ -135,15 +135,17 @@ pub trait ZsmStore: Send + Sync {
     /// Saves a transition if the stored version is still `stored.version - 1`; otherwise
     /// `StoreError::Conflict` and nothing is written.
     fn save_case(&self, write: CaseWrite<'_>) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Changes a case as it is at the write: `decide` gets the stored case, and the step it
-    /// returns (version: the stored one plus one) is written only if nobody wrote the case in
-    /// between; otherwise `decide` is asked again on the case as it is then (it may be called
-    /// more than once, so it must be quick and pure). So partners saving their own sections at
-    /// once are each applied in turn, none refused. `decide` refusing writes nothing and comes
-    /// back as the inner `Err`. An unknown case is `StoreError::NotFound`.
+    /// Changes a case as it is at the write: `decide` gets the stored case (`read`, the
+    /// caller's copy, unless the store knows a newer one), and the step it returns (version:
+    /// the stored one plus one) is written only if nobody wrote the case in between; otherwise
+    /// `decide` is asked again on the case as it is then (it may be called more than once, so
+    /// it must be quick and pure). So partners saving their own sections at once are each
+    /// applied in turn, none refused. `decide` refusing writes nothing and comes back as the
+    /// inner `Err`. An unknown case is `StoreError::NotFound`.
     fn change_case<E, F>(
         &self,
         id: CaseId,
+        read: StoredCase,
         decide: F,
     ) -> impl Future<Output = StoreResult<Result<StoredCase, E>>> + Send
     where

@@ -8,8 +8,13 @@
 //! flush of the write-ahead log. Waiting here costs no connection: the pool serves only
 //! writes that can proceed. The row lock stays what makes it correct (several servers may
 //! share one database); this only keeps one process from queueing on it with connections.
+//!
+//! A gate also hands the case as its writer left it to the next writer waiting for it: the
+//! partners saving sections of one case at once then decide on the case as written without
+//! reading it again (the version-guarded write still catches another server's write).
 
 use domain::ids::CaseId;
+use domain::zsm::ports::StoredCase;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
@@ -17,14 +22,20 @@ use tokio::sync::{Mutex as AsyncMutex, OwnedMutexGuard};
 /// One gate per case being written; a gate is dropped when its last writer is done.
 #[derive(Debug, Default)]
 pub(crate) struct CaseGates {
-    gates: Mutex<HashMap<CaseId, Arc<AsyncMutex<()>>>>,
+    gates: Mutex<HashMap<CaseId, Arc<AsyncMutex<Option<StoredCase>>>>>,
+    /// The case as the last writer of a dropped gate left it, for the next writer that comes
+    /// soon after (a partner who read the case just before that write). At most
+    /// [`RECENT_CASES`]; all forgotten at once beyond.
+    recent: Mutex<HashMap<CaseId, StoredCase>>,
 }
+
+const RECENT_CASES: usize = 1024;
 
 /// Held while a case is written; lets the next writer of the case in when dropped.
 pub(crate) struct CaseTurn<'a> {
     gates: &'a CaseGates,
     id: CaseId,
-    guard: Option<OwnedMutexGuard<()>>,
+    guard: Option<OwnedMutexGuard<Option<StoredCase>>>,
 }
 
 impl CaseGates {
@@ -32,7 +43,8 @@ impl CaseGates {
     pub(crate) async fn turn(&self, id: CaseId) -> CaseTurn<'_> {
         let gate = {
             let mut gates = self.gates.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            gates.entry(id).or_default().clone()
+            let recent = || self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&id);
+            gates.entry(id).or_insert_with(|| Arc::new(AsyncMutex::new(recent()))).clone()
         };
         let guard = gate.lock_owned().await;
         CaseTurn { gates: self, id, guard: Some(guard) }
@@ -44,14 +56,31 @@ impl CaseGates {
     }
 }
 
+impl CaseTurn<'_> {
+    /// The case as the last writer through this gate left it, if one did while this writer
+    /// waited (or just before); a writer sets it after its write, or clears it on failure.
+    pub(crate) fn latest(&mut self) -> &mut Option<StoredCase> {
+        self.guard.as_deref_mut().unwrap_or_else(|| unreachable!("held until dropped"))
+    }
+}
+
 impl Drop for CaseTurn<'_> {
     fn drop(&mut self) {
         let mut gates = self.gates.gates.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        // Release first, then forget the gate when nobody else holds or waits for it (the
-        // map's own reference is then the only one).
-        self.guard.take();
-        if gates.get(&self.id).is_some_and(|gate| Arc::strong_count(gate) == 1) {
+        // Nobody else holds or waits for the gate when the map's reference and this writer's
+        // are the only ones (a waiter took its own under the map's lock): then the gate is
+        // forgotten, and the case as written kept for a while.
+        let last = gates.get(&self.id).is_some_and(|gate| Arc::strong_count(gate) == 2);
+        let latest = self.guard.take().and_then(|mut guard| if last { guard.take() } else { None });
+        if last {
             gates.remove(&self.id);
+            if let Some(latest) = latest {
+                let mut recent = self.gates.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                if recent.len() >= RECENT_CASES {
+                    recent.clear();
+                }
+                recent.insert(self.id, latest);
+            }
         }
     }
 }

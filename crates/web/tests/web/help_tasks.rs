@@ -41,6 +41,18 @@ async fn journey(app: TestApp) {
     let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
+    // Not started yet: the warning names the agency that must start it and the help, in the
+    // same sentence, wherever it is shown — the measures page, the plan, the weekly review.
+    let pages = [format!("/people/{excluded}/measures"), format!("/people/{excluded}/plan"), "/reviews/weekly".into()];
+    for page in &pages {
+        let html = mayor.get(page).await.text().await.unwrap();
+        let warned = sentences_naming(&html, "Veiligheidsplan met het slachtoffer");
+        assert!(
+            warned.iter().any(|s| s.contains("Reclassering Nederland is nog niet begonnen met")),
+            "{page}: the warning names the owner: {warned:?}"
+        );
+    }
+
     // On the owning agency's list, with the order's deadline for help to start and a link to it.
     let list = client.get("/tasks/agency").await.text().await.unwrap();
     assert!(list.contains("Hulp bij huisverbod"), "{list}");
@@ -89,6 +101,24 @@ async fn journey(app: TestApp) {
     let order_page = client.get(&format!("/people/{victim}/measures")).await.text().await.unwrap();
     assert!(order_page.contains("2026-11-22 10:00"), "started now, shown on the order: {order_page}");
     assert_eq!(app.count("measure_event").await, events + 1);
+    // Started: nobody is warned about it any more.
+    for page in &pages {
+        let html = mayor.get(page).await.text().await.unwrap();
+        let warned = sentences_naming(&html, "Veiligheidsplan met het slachtoffer");
+        assert!(warned.iter().all(|s| !s.contains("niet begonnen")), "{page}: {warned:?}");
+    }
+}
+
+/// The texts of the page's elements that mention `what`: each the whole text between the tags
+/// around it, so a sentence is checked as one (a name elsewhere on the page does not count).
+fn sentences_naming<'a>(html: &'a str, what: &str) -> Vec<&'a str> {
+    html.match_indices(what)
+        .map(|(at, _)| {
+            let start = html[..at].rfind('>').map_or(0, |i| i + 1);
+            let end = html[at..].find('<').map_or(html.len(), |i| at + i);
+            &html[start..end]
+        })
+        .collect()
 }
 
 #[tokio::test]

@@ -9,6 +9,9 @@
 
 mod after_table;
 pub use after_table::seed_help_after_the_table;
+// Today's work for probation and the Safety House (issue 17): the past screened, triage waiting.
+mod waiting;
+pub use waiting::{screen_past_referrals, seed_triage};
 
 use super::directory::DemoCast;
 use domain::access::{Actor, TeamEntryInput};

@@ -446,12 +446,12 @@ impl<S: ZsmStore + PeopleStore + AuditLog + DirectoryStore> Zsm<'_, S> {
             self.store.append(&[entry]).await?;
             return Err(ServiceError::Forbidden(denial));
         }
-        let Authorised { pack, grant, .. } = authorised;
+        let Authorised { stored, pack, grant, .. } = authorised;
         let (state, content) = form.parse(partner, pack)?;
         let mut had_content = false;
         let decided = self
             .store
-            .change_case(id, |current: StoredCase| {
+            .change_case(id, stored, |current: StoredCase| {
                 current.case.contributions.check_seen(partner, seen_version)?;
                 had_content = current.case.contributions.get(partner).is_some_and(|c| c.content.is_some());
                 let content = content.clone();
