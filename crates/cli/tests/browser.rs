@@ -138,6 +138,15 @@ fn interventions_journey_in_headless_chromium_with_axe() {
     run_journey("interventions_journey.mjs");
 }
 
+/// Personal funds and mentors (issue 20, funds2): an order names a goal of the plan, a second
+/// colleague approves it on the fund's page (never the requester), charts beside their tables;
+/// the mentor on a phone sees only his mentees and is refused their file; the coordinator's
+/// Life Change steps.
+#[test]
+fn funds_journey_in_headless_chromium_with_axe() {
+    run_journey("funds_journey.mjs");
+}
+
 /// Starts `desist demo` on a free port and runs `tests/browser/{script}` against it.
 fn run_journey(script: &str) {
     let required = std::env::var("DESIST_BROWSER_TESTS").ok();

@@ -18,7 +18,7 @@ use domain::funds::{
     Account, AccountCode, Approval, Fund, FundId, FundKind, GroupId, GroupMember, LedgerRefusal, OpenCommitment, Phase,
     ProjectGroup, Recorded, Totals, Transfer, TransferId, TransferKind,
 };
-use domain::ids::{AgencyId, MemberId, PersonId};
+use domain::ids::{AgencyId, GoalId, MemberId, PersonId};
 use domain::notifications::Event;
 use domain::ports::{StoreError, StoreResult};
 use sqlx::Row;
@@ -30,7 +30,7 @@ const ACCOUNT_COLUMNS: &str =
     "fund_id, code, limit_cents, debits_posted, debits_pending, credits_posted, credits_pending";
 const TRANSFER_COLUMNS: &str = "t.id, t.fund_id, t.kind, t.debit_code, t.credit_code, t.amount_cents, t.phase, \
      t.reserved_cents, t.person_id, t.goal, t.description, t.invoice_ref, t.pending_id, t.reverses_id, \
-     t.needs_approval, t.at, t.member_id, t.agency_id, t.request, t.group_id";
+     t.needs_approval, t.at, t.member_id, t.agency_id, t.request, t.group_id, t.goal_id";
 
 macro_rules! fund_from_row {
     ($row:expr) => {{
@@ -119,6 +119,7 @@ macro_rules! transfer_from_row {
             agency: AgencyId(row.try_get(17).map_err(db_error)?),
             request: row.try_get(18).map_err(db_error)?,
             group: row.try_get::<Option<Uuid>, _>(19).map_err(db_error)?.map(GroupId),
+            goal_id: row.try_get::<Option<Uuid>, _>(20).map_err(db_error)?.map(GoalId),
         }
     }};
 }
@@ -153,8 +154,8 @@ const MOVE: &str = "UPDATE fund_account SET debits_posted = debits_posted + $3, 
 
 const INSERT_TRANSFER: &str = "INSERT INTO fund_transfer (id, fund_id, kind, debit_code, credit_code, amount_cents, \
      phase, reserved_cents, person_id, goal, description, invoice_ref, pending_id, reverses_id, needs_approval, at, \
-     member_id, agency_id, request, group_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+     member_id, agency_id, request, group_id, goal_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
      ON CONFLICT (id) DO NOTHING";
 
 const INSERT_ACCOUNT: &str = "INSERT INTO fund_account (fund_id, code, person_id, normal, limit_cents, group_id) \
@@ -187,6 +188,7 @@ macro_rules! insert_transfer {
             .bind(t.agency.0)
             .bind(&t.request)
             .bind(t.group.map(|g| g.0))
+            .bind(t.goal_id.map(|g| g.0))
             .execute(&mut *$tx)
             .await;
         match inserted {
@@ -419,7 +421,7 @@ impl FundStore for Store {
             let rows = sqlx::query(sql).bind(fund.0).fetch_all(pool).await.map_err(db_error)?;
             rows.iter()
                 .map(|row| {
-                    let approved_by: Option<Uuid> = row.try_get(20).map_err(db_error)?;
+                    let approved_by: Option<Uuid> = row.try_get(21).map_err(db_error)?;
                     Ok(OpenCommitment { transfer: transfer_from_row!(row), approved_by: approved_by.map(MemberId) })
                 })
                 .collect()

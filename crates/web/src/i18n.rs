@@ -50,7 +50,7 @@ struct Entry {
 }
 
 /// The catalogue's files; add a capability's file here.
-const FILES: [(&str, &str); 15] = [
+const FILES: &[(&str, &str)] = &[
     ("core", include_str!("../messages/core.toml")),
     ("zsm", include_str!("../messages/zsm.toml")),
     ("beyond", include_str!("../messages/beyond.toml")),
@@ -67,6 +67,8 @@ const FILES: [(&str, &str); 15] = [
     ("life_change", include_str!("../messages/life_change.toml")),
     // Project groups and the fund reports (grants branch).
     ("grants", include_str!("../messages/grants.toml")),
+    // Purchases pick the plan goal; grants in their own words (funds2 branch).
+    ("fund_goals", include_str!("../messages/fund_goals.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

@@ -8,11 +8,13 @@ use super::directory::DemoCast;
 use domain::FixedClock;
 use domain::access::Actor;
 use domain::funds::service::{FundInput, Funds, TransferInput};
-use domain::ids::PersonId;
+use domain::ids::{GoalId, PersonId};
 use domain::mentoring::ports::MentoringStore;
 use domain::mentoring::service::{ContactInput, MatchInput, Mentoring};
 use domain::mentoring::{MentorProfile, Shift};
 use domain::people::ports::PeopleStore;
+use domain::plan::ports::PlanStore;
+use domain::plan::service::{PlanAction, Plans};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use store::Store;
@@ -36,6 +38,17 @@ struct Ledger<'a> {
     fund: domain::funds::FundId,
 }
 
+/// The goal of the person's current plan in one of `domains` (the first domain that has one),
+/// which a purchase then names by its id — as the keeper's form chooses it.
+async fn plan_goal(store: &Store, person: PersonId, domains: &[&str]) -> anyhow::Result<Option<GoalId>> {
+    let Some(stored) = store.current_plan(person).await.map_err(err)? else { return Ok(None) };
+    Ok(domains
+        .iter()
+        .find_map(|d| stored.plan.goals.iter().find(|g| g.domain.0 == *d))
+        .or(stored.plan.goals.first())
+        .map(|g| g.id))
+}
+
 impl Ledger<'_> {
     async fn send(
         &self,
@@ -55,6 +68,14 @@ impl Ledger<'_> {
             goal: goal.into(),
             ..Default::default()
         };
+        // A person with a plan: the purchase names the plan's goal (by its id) in the goal's
+        // domain; without a plan the goal stays in the words given.
+        if kind == "commit"
+            && let Some(id) = plan_goal(self.funds.store, person, &goal_domains(goal)).await?
+        {
+            input.goal_id = id.to_string();
+            input.goal = String::new();
+        }
         extra(&mut input);
         Ok(self.funds.transfer(self.by, self.fund, &input).await.map_err(err)?.transfer)
     }
@@ -77,6 +98,38 @@ impl Ledger<'_> {
         .await?;
         Ok(())
     }
+}
+
+/// The life domains a demo goal belongs to, most fitting first.
+fn goal_domains(goal: &str) -> Vec<&'static str> {
+    let goal = goal.to_lowercase();
+    if goal.contains("werk") {
+        vec!["work_and_daytime", "finances"]
+    } else if goal.contains("id-kaart") || goal.contains("uitkering") {
+        vec!["finances", "housing"]
+    } else {
+        vec!["housing", "work_and_daytime"]
+    }
+}
+
+/// Gerrit's work goal, agreed with him when his fund paid for the forklift course: the order
+/// names it from his plan.
+async fn add_work_goal(
+    store: &Store,
+    clock: &FixedClock,
+    zone: &TimeZone,
+    manager: &Actor,
+    gerrit: PersonId,
+) -> anyhow::Result<()> {
+    let pack = super::demo_beyond_pack();
+    let plans = Plans { store, clock, time_zone: zone, pack: &pack };
+    let action = PlanAction::AddGoal {
+        domain: "work_and_daytime".into(),
+        in_own_words: "Ik wil weer werken, in een magazijn zoals vroeger".into(),
+        agreed_by_person: true,
+    };
+    plans.change(manager, gerrit, &action).await.map_err(err)?;
+    Ok(())
 }
 
 pub async fn seed_funds(
@@ -129,6 +182,7 @@ pub async fn seed_funds(
         .await?;
     adults.bought(gerrit, 7_510, 7_510, "Leges ID-kaart gemeente Amsterdam", papers, "GA-ID-88213").await?;
     clock.set(now.checked_sub(SignedDuration::from_hours(24 * 2)).unwrap_or(now));
+    add_work_goal(store, &clock, &zone, cast.actor("procesregisseur"), gerrit).await?;
     // Above the €250 threshold: waits for a second colleague (sign in as goedkeurder).
     adults
         .send("commit", gerrit, euros(395), "Cursus heftruckcertificaat (VCA + heftruck, 3 dagen)", work, |_| {})

@@ -14,7 +14,7 @@ pub mod groups;
 
 pub use groups::{GroupFund, GroupId, GroupMember, ProjectGroup};
 
-use crate::ids::{AgencyId, MemberId, PersonId};
+use crate::ids::{AgencyId, GoalId, MemberId, PersonId};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -302,7 +302,11 @@ pub struct Transfer {
     pub person: Option<PersonId>,
     /// The project group it is for (a grant, or the group's spend).
     pub group: Option<GroupId>,
-    /// The plan goal it serves, in the person's own words.
+    /// The goal of the person's plan it serves, when it serves one (issue 20): reports group by
+    /// it and read from the plan whether it was reached.
+    pub goal_id: Option<GoalId>,
+    /// The goal in the person's own words: the plan goal's words when it was recorded, or the
+    /// goal as stated when it serves none of the plan's (a person without a plan, a group).
     pub goal: String,
     pub description: String,
     pub invoice_ref: Option<String>,
@@ -328,6 +332,8 @@ pub struct TransferRequest {
     pub group: Option<GroupId>,
     pub amount_cents: Option<i64>,
     pub description: String,
+    /// The goal of the person's plan it serves, chosen by its id.
+    pub goal_id: Option<GoalId>,
     pub goal: String,
     pub invoice_ref: Option<String>,
     pub pending: Option<TransferId>,
@@ -337,11 +343,13 @@ pub struct TransferRequest {
 impl TransferRequest {
     /// The canonical text a retry is compared with.
     pub fn canonical(&self) -> String {
-        // Debug quotes and escapes the texts, so no two requests share one spelling. A group is
-        // added only when named, so requests recorded before groups existed read the same.
+        // Debug quotes and escapes the texts, so no two requests share one spelling. A group and
+        // a plan goal are added only when named, so requests recorded before either existed
+        // read the same.
         let group = self.group.map(|g| format!(" group {g}")).unwrap_or_default();
+        let goal = self.goal_id.map(|g| format!(" goal {g}")).unwrap_or_default();
         format!(
-            "{:?}{group}",
+            "{:?}{group}{goal}",
             (
                 self.kind.code(),
                 self.person.map(|p| p.0),

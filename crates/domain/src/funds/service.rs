@@ -9,9 +9,10 @@ use crate::clock::Clock;
 use crate::funds::model::*;
 use crate::funds::ports::FundStore;
 use crate::funds::workflow::{Effect, FundError, Maker, check_approval, opening_transfer, plan_transfer};
-use crate::ids::PersonId;
+use crate::ids::{GoalId, PersonId};
 use crate::notifications::{Audience, Event, EventKind, Subject, SubjectKind};
 use crate::people::ports::PeopleStore;
+use crate::plan::ports::PlanStore;
 use crate::service::{
     Authorised, RuleError, ServiceError, ServiceResult, authorise_person, listed_with_names, today_in,
 };
@@ -23,6 +24,8 @@ use uuid::Uuid;
 // Project groups, their grants and the fund reports (grants branch).
 pub mod groups;
 pub mod reports;
+
+pub use reports::spend_by_goal;
 
 impl From<FundError> for ServiceError {
     fn from(error: FundError) -> Self {
@@ -61,6 +64,10 @@ pub struct TransferInput {
     /// Whole cents (the API) — forms convert euros first.
     pub amount_cents: Option<i64>,
     pub description: String,
+    /// The goal of the person's plan it serves (its id, from the plan's goals).
+    pub goal_id: String,
+    /// The goal in words: for a person without a plan, a group, or an API client that predates
+    /// goal ids (words that read exactly like a plan goal are that goal).
     pub goal: String,
     pub invoice_ref: String,
     pub pending_id: String,
@@ -105,6 +112,7 @@ impl TransferInput {
             }
             _ => required_text(&mut errors, "description", &self.description, DESCRIPTION_MAX),
         };
+        let goal_id = optional_id(&mut errors, "goal_id", &self.goal_id).map(GoalId);
         let goal = optional_text(&mut errors, "goal", &self.goal, GOAL_MAX).unwrap_or_default();
         let invoice_ref = optional_text(&mut errors, "invoice_ref", &self.invoice_ref, INVOICE_MAX);
         let pending = optional_id(&mut errors, "pending_id", &self.pending_id).map(TransferId);
@@ -117,6 +125,7 @@ impl TransferInput {
                 group,
                 amount_cents: self.amount_cents,
                 description,
+                goal_id,
                 goal,
                 invoice_ref,
                 pending,
@@ -160,6 +169,9 @@ pub struct Statement {
     pub person: Authorised,
     pub funds: Vec<PersonFund>,
     pub transfers: Vec<Transfer>,
+    /// The goals of the person's current plan a purchase may serve, for a member who keeps
+    /// funds (empty for anyone else, and for a person without a plan).
+    pub plan_goals: Vec<crate::plan::Goal>,
 }
 
 pub struct Funds<'a, S> {
@@ -168,7 +180,7 @@ pub struct Funds<'a, S> {
     pub time_zone: &'a TimeZone,
 }
 
-impl<S: FundStore + PeopleStore + AuditLog> Funds<'_, S> {
+impl<S: FundStore + PeopleStore + AuditLog + PlanStore> Funds<'_, S> {
     fn today(&self) -> Date {
         today_in(self.clock, self.time_zone)
     }
@@ -270,22 +282,26 @@ impl<S: FundStore + PeopleStore + AuditLog> Funds<'_, S> {
         };
         let now = self.clock.now();
         let maker = Maker { member: actor.member_id, agency: actor.agency_id, at: now };
-        let (transfer, effects) = plan_transfer(&fund, &request, referenced.as_ref(), maker)?;
+        // A new transfer for a person is checked against their plan's goals: the member must
+        // work on the person's plan before it is read.
+        let (early, plan_goals) = match request.person {
+            Some(person) if referenced.is_none() => {
+                let found = self.authorise_transfer(actor, person, now).await?;
+                let plan = self.store.current_plan(person).await?;
+                (Some(found), plan.map(|stored| stored.plan.goals).unwrap_or_default())
+            }
+            _ => (None, Vec::new()),
+        };
+        let (transfer, effects) = plan_transfer(&fund, &request, referenced.as_ref(), &plan_goals, maker)?;
         let mut audit = Vec::new();
         if let Some(group) = transfer.group {
             audit.extend(self.group_transfer_audit(actor, group, &transfer).await?);
         }
         if let Some(person) = transfer.person {
-            let found = authorise_person(
-                self.store,
-                actor,
-                person,
-                Permission::WorkOnPlan,
-                "funds: transfer",
-                now,
-                self.today(),
-            )
-            .await?;
+            let found = match early {
+                Some(found) if request.person == Some(person) => found,
+                _ => self.authorise_transfer(actor, person, now).await?,
+            };
             audit.push(AuditEntry::granted(
                 actor,
                 now,
@@ -315,6 +331,15 @@ impl<S: FundStore + PeopleStore + AuditLog> Funds<'_, S> {
             Ok(recorded) => Ok(recorded),
             Err(refusal) => Err(FundError::from(refusal).into()),
         }
+    }
+
+    async fn authorise_transfer(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        now: jiff::Timestamp,
+    ) -> ServiceResult<Authorised> {
+        authorise_person(self.store, actor, person, Permission::WorkOnPlan, "funds: transfer", now, self.today()).await
     }
 
     /// A second member of the holding agency approves a commitment above the threshold.
@@ -354,7 +379,12 @@ impl<S: FundStore + PeopleStore + AuditLog> Funds<'_, S> {
             let Some(fund) = self.store.fund(id).await? else { continue };
             funds.push(person_fund(fund, person, &accounts, &transfers));
         }
-        Ok(Statement { person: found, funds, transfers })
+        let plan_goals = if actor.roles.iter().any(|r| KEEPERS.contains(r)) {
+            self.store.current_plan(person).await?.map(|stored| stored.plan.goals).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        Ok(Statement { person: found, funds, transfers, plan_goals })
     }
 
     /// A fund's accounts and open commitments, for its keepers.
@@ -416,27 +446,4 @@ pub fn invariant_violations(accounts: &[Account]) -> Vec<String> {
         found.push(format!("balances do not sum to zero: posted {posted}, pending {pending}"));
     }
     found
-}
-
-/// What was spent per person and goal (posted spend less reversed spend), largest first.
-pub fn spend_by_goal(transfers: &[Transfer]) -> Vec<(PersonId, String, i64)> {
-    let goals: std::collections::BTreeMap<TransferId, &Transfer> = transfers.iter().map(|t| (t.id, t)).collect();
-    let mut spent: std::collections::BTreeMap<(PersonId, String), i64> = std::collections::BTreeMap::new();
-    for t in transfers {
-        let (sign, goal_of) = match (t.kind, t.debit) {
-            // A grant paid out to a group is not yet spend: what the group buys is.
-            (TransferKind::Post, _) if !t.credit.is_spend() => continue,
-            (TransferKind::Post, _) => (1, t),
-            (TransferKind::Reverse, AccountCode::Spent(_)) => {
-                (-1, t.reverses.and_then(|r| goals.get(&r).copied()).unwrap_or(t))
-            }
-            _ => continue,
-        };
-        if let Some(person) = t.person {
-            *spent.entry((person, goal_of.goal.clone())).or_default() += sign * t.amount_cents;
-        }
-    }
-    let mut lines: Vec<(PersonId, String, i64)> = spent.into_iter().map(|((p, g), c)| (p, g, c)).collect();
-    lines.sort_by_key(|line| std::cmp::Reverse(line.2));
-    lines
 }

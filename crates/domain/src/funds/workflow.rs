@@ -6,7 +6,8 @@
 use crate::funds::model::{
     AccountCode, Fund, FundKind, GroupId, Phase, Transfer, TransferId, TransferKind, TransferRequest,
 };
-use crate::ids::{AgencyId, MemberId, PersonId};
+use crate::ids::{AgencyId, GoalId, MemberId, PersonId};
+use crate::plan::Goal;
 use jiff::Timestamp;
 use thiserror::Error;
 
@@ -60,6 +61,12 @@ pub enum FundError {
     GroupsAreGranted,
     #[error("there is no such project group")]
     UnknownGroup,
+    #[error("choose the goal of the person's plan this serves")]
+    ChoosePlanGoal,
+    #[error("say which goal this serves, in the person's own words")]
+    GoalMissing,
+    #[error("that goal is not in the person's plan")]
+    GoalNotInPlan,
 }
 
 impl FundError {
@@ -83,6 +90,8 @@ impl FundError {
             }
             Self::BudgetNotByTransfer => "kind",
             Self::IdReused => "id",
+            Self::ChoosePlanGoal | Self::GoalNotInPlan => "goal_id",
+            Self::GoalMissing => "goal",
         }
     }
 
@@ -113,6 +122,9 @@ impl FundError {
             Self::NotAGrantPot => "error.funds.not_a_grant_pot",
             Self::GroupsAreGranted => "error.funds.groups_are_granted",
             Self::UnknownGroup => "error.funds.unknown_group",
+            Self::ChoosePlanGoal => "error.funds.choose_plan_goal",
+            Self::GoalMissing => "error.funds.goal_missing",
+            Self::GoalNotInPlan => "error.funds.goal_not_in_plan",
         }
     }
 }
@@ -168,10 +180,12 @@ pub enum Effect {
 /// The transfer a request makes, with its effects. `referenced` is the transfer the request
 /// names (the commitment a post or void resolves, the transfer a reversal undoes), read by
 /// the caller; whether it is still unresolved is for the store to decide in its transaction.
+/// `plan_goals` are the goals of the person's current plan (empty: no plan, or a group).
 pub fn plan_transfer(
     fund: &Fund,
     request: &TransferRequest,
     referenced: Option<&Transfer>,
+    plan_goals: &[Goal],
     maker: Maker,
 ) -> Result<(Transfer, Vec<Effect>), FundError> {
     let amount = || request.amount_cents.filter(|a| *a > 0).ok_or(FundError::AmountMissing);
@@ -260,13 +274,21 @@ pub fn plan_transfer(
     let person_id = debit.person().or(credit.person());
     let group_id: Option<GroupId> = debit.group().or(credit.group());
     // What a post, void or reversal is about is what the transfer it names was about.
-    let (goal, description) = match referenced.filter(|_| pending.is_some() || reverses.is_some()) {
+    let (goal_id, goal, description) = match referenced.filter(|_| pending.is_some() || reverses.is_some()) {
         Some(original) => (
-            if request.goal.is_empty() { original.goal.clone() } else { request.goal.clone() },
+            original.goal_id,
+            // A plan goal keeps the words it was recorded with; words alone may be put better.
+            if request.goal.is_empty() || original.goal_id.is_some() {
+                original.goal.clone()
+            } else {
+                request.goal.clone()
+            },
             if request.description.is_empty() { original.description.clone() } else { request.description.clone() },
         ),
-        None if request.goal.is_empty() => (request.description.clone(), request.description.clone()),
-        None => (request.goal.clone(), request.description.clone()),
+        None => {
+            let (goal_id, goal) = goal_served(request, plan_goals)?;
+            (goal_id, goal, request.description.clone())
+        }
     };
     let transfer = Transfer {
         id: request.id,
@@ -278,6 +300,7 @@ pub fn plan_transfer(
         phase,
         person: person_id,
         group: group_id,
+        goal_id,
         goal,
         description,
         invoice_ref: request.invoice_ref.clone(),
@@ -292,6 +315,36 @@ pub fn plan_transfer(
     Ok((transfer, effects))
 }
 
+/// Whether two goals read alike: the same words, case and spacing aside.
+pub fn same_words(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    norm(a) == norm(b)
+}
+
+/// The goal a new transfer serves, and its words. A purchase for a person whose plan has goals
+/// names one of them (by its id, or in words that read exactly like it); a person without a
+/// plan's purchase states its goal in words. Words that read like none of the plan's goals are
+/// kept as words (an API client that predates goal ids); an allocation, a release or a group's
+/// transfer that names no goal is about what its description says.
+pub fn goal_served(request: &TransferRequest, plan_goals: &[Goal]) -> Result<(Option<GoalId>, String), FundError> {
+    if let Some(id) = request.goal_id {
+        let goal = plan_goals.iter().find(|g| g.id == id).filter(|_| request.person.is_some());
+        return goal.map(|g| (Some(g.id), g.in_own_words.clone())).ok_or(FundError::GoalNotInPlan);
+    }
+    let words = request.goal.trim();
+    if words.is_empty() {
+        return match (request.kind, request.person) {
+            (TransferKind::Commit, Some(_)) if plan_goals.is_empty() => Err(FundError::GoalMissing),
+            (TransferKind::Commit, Some(_)) => Err(FundError::ChoosePlanGoal),
+            _ => Ok((None, request.description.clone())),
+        };
+    }
+    Ok(match plan_goals.iter().find(|g| request.person.is_some() && same_words(&g.in_own_words, words)) {
+        Some(goal) => (Some(goal.id), goal.in_own_words.clone()),
+        None => (None, words.to_string()),
+    })
+}
+
 /// The budget transfer that opens a fund: funding → pool, the whole budget.
 pub fn opening_transfer(fund: &Fund, id: TransferId, maker: Maker) -> Transfer {
     Transfer {
@@ -304,6 +357,7 @@ pub fn opening_transfer(fund: &Fund, id: TransferId, maker: Maker) -> Transfer {
         phase: Phase::Posted,
         person: None,
         group: None,
+        goal_id: None,
         goal: String::new(),
         description: fund.name.clone(),
         invoice_ref: None,

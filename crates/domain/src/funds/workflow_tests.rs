@@ -41,6 +41,8 @@ fn request(kind: &str, amount: Option<i64>) -> TransferRequest {
         person_id: person().to_string(),
         amount_cents: amount,
         description: "fiets voor werk".into(),
+        // A purchase names its goal; an allocation may leave it to the description.
+        goal: if kind == "commit" { "Naar mijn werk kunnen fietsen".into() } else { String::new() },
         ..Default::default()
     }
     .parse()
@@ -49,7 +51,7 @@ fn request(kind: &str, amount: Option<i64>) -> TransferRequest {
 
 #[test]
 fn an_allocation_moves_pool_money_to_the_person_and_is_announced() {
-    let (t, effects) = plan_transfer(&fund(), &request("allocate", Some(30_000)), None, maker(4)).unwrap();
+    let (t, effects) = plan_transfer(&fund(), &request("allocate", Some(30_000)), None, &[], maker(4)).unwrap();
     assert_eq!(
         (t.debit, t.credit, t.amount_cents, t.phase),
         (AccountCode::Pool, AccountCode::Person(person()), 30_000, Phase::Posted)
@@ -61,10 +63,10 @@ fn an_allocation_moves_pool_money_to_the_person_and_is_announced() {
 
 #[test]
 fn a_commitment_reserves_and_above_the_threshold_needs_approval() {
-    let (small, _) = plan_transfer(&fund(), &request("commit", Some(25_000)), None, maker(4)).unwrap();
+    let (small, _) = plan_transfer(&fund(), &request("commit", Some(25_000)), None, &[], maker(4)).unwrap();
     assert_eq!(small.phase, Phase::Pending);
     assert!(!small.needs_approval);
-    let (big, _) = plan_transfer(&fund(), &request("commit", Some(25_001)), None, maker(4)).unwrap();
+    let (big, _) = plan_transfer(&fund(), &request("commit", Some(25_001)), None, &[], maker(4)).unwrap();
     assert!(big.needs_approval);
     assert_eq!(check_approval(&big, MemberId(Uuid::from_u128(4))), Err(FundError::SelfApproval));
     assert_eq!(check_approval(&big, MemberId(Uuid::from_u128(5))), Ok(()));
@@ -73,30 +75,30 @@ fn a_commitment_reserves_and_above_the_threshold_needs_approval() {
 
 #[test]
 fn posting_needs_an_invoice_and_no_more_than_was_reserved() {
-    let (commit, _) = plan_transfer(&fund(), &request("commit", Some(10_000)), None, maker(4)).unwrap();
+    let (commit, _) = plan_transfer(&fund(), &request("commit", Some(10_000)), None, &[], maker(4)).unwrap();
     let mut post = request("post", Some(12_000));
     post.pending = Some(commit.id);
     post.id = TransferId(Uuid::from_u128(78));
     assert_eq!(
-        plan_transfer(&fund(), &post, Some(&commit), maker(4)).unwrap_err(),
+        plan_transfer(&fund(), &post, Some(&commit), &[], maker(4)).unwrap_err(),
         FundError::PostAboveReserved { amount: 12_000, reserved: 10_000 }
     );
     post.amount_cents = Some(8_000);
-    assert_eq!(plan_transfer(&fund(), &post, Some(&commit), maker(4)).unwrap_err(), FundError::InvoiceMissing);
+    assert_eq!(plan_transfer(&fund(), &post, Some(&commit), &[], maker(4)).unwrap_err(), FundError::InvoiceMissing);
     post.invoice_ref = Some("F-2026-001".into());
-    let (posted, _) = plan_transfer(&fund(), &post, Some(&commit), maker(4)).unwrap();
+    let (posted, _) = plan_transfer(&fund(), &post, Some(&commit), &[], maker(4)).unwrap();
     assert_eq!(posted.phase, Phase::PostPending { reserved: 10_000 });
     assert_eq!((posted.debit, posted.credit), (commit.debit, commit.credit));
 }
 
 #[test]
 fn only_posted_money_is_reversed_and_the_reversal_swaps_the_accounts() {
-    let (commit, _) = plan_transfer(&fund(), &request("commit", Some(10_000)), None, maker(4)).unwrap();
+    let (commit, _) = plan_transfer(&fund(), &request("commit", Some(10_000)), None, &[], maker(4)).unwrap();
     let mut reverse = request("reverse", None);
     reverse.reverses = Some(commit.id);
-    assert_eq!(plan_transfer(&fund(), &reverse, Some(&commit), maker(4)).unwrap_err(), FundError::NotReversible);
-    let (allocation, _) = plan_transfer(&fund(), &request("allocate", Some(5_000)), None, maker(4)).unwrap();
-    let (undo, effects) = plan_transfer(&fund(), &reverse, Some(&allocation), maker(4)).unwrap();
+    assert_eq!(plan_transfer(&fund(), &reverse, Some(&commit), &[], maker(4)).unwrap_err(), FundError::NotReversible);
+    let (allocation, _) = plan_transfer(&fund(), &request("allocate", Some(5_000)), None, &[], maker(4)).unwrap();
+    let (undo, effects) = plan_transfer(&fund(), &reverse, Some(&allocation), &[], maker(4)).unwrap();
     assert_eq!((undo.debit, undo.credit, undo.amount_cents), (allocation.credit, allocation.debit, 5_000));
     assert!(effects.is_empty());
 }
@@ -164,16 +166,16 @@ fn group_request(kind: &str, amount: Option<i64>) -> TransferRequest {
 
 #[test]
 fn a_grant_reserves_pool_money_for_a_group_from_a_grant_pot_only() {
-    let refused = plan_transfer(&fund(), &group_request("grant", Some(10_000)), None, maker(4)).unwrap_err();
+    let refused = plan_transfer(&fund(), &group_request("grant", Some(10_000)), None, &[], maker(4)).unwrap_err();
     assert_eq!(refused, FundError::NotAGrantPot);
     let pot = Fund { kind: FundKind::GrantPot, ..fund() };
-    let (small, effects) = plan_transfer(&pot, &group_request("grant", Some(10_000)), None, maker(4)).unwrap();
+    let (small, effects) = plan_transfer(&pot, &group_request("grant", Some(10_000)), None, &[], maker(4)).unwrap();
     assert_eq!(
         (small.debit, small.credit, small.phase, small.group, small.person),
         (AccountCode::Pool, AccountCode::Group(group()), Phase::Pending, Some(group()), None)
     );
     assert!(!small.needs_approval && effects.is_empty());
-    let (large, _) = plan_transfer(&pot, &group_request("grant", Some(30_000)), None, maker(4)).unwrap();
+    let (large, _) = plan_transfer(&pot, &group_request("grant", Some(30_000)), None, &[], maker(4)).unwrap();
     assert!(large.needs_approval, "above the threshold a second member approves");
     assert_eq!(check_approval(&large, MemberId(Uuid::from_u128(4))), Err(FundError::SelfApproval));
     assert_eq!(check_approval(&large, MemberId(Uuid::from_u128(5))), Ok(()));
@@ -181,7 +183,7 @@ fn a_grant_reserves_pool_money_for_a_group_from_a_grant_pot_only() {
     let mut post = group_request("post", None);
     post.group = None;
     post.pending = Some(large.id);
-    let (paid, _) = plan_transfer(&pot, &post, Some(&large), maker(5)).unwrap();
+    let (paid, _) = plan_transfer(&pot, &post, Some(&large), &[], maker(5)).unwrap();
     assert_eq!((paid.credit, paid.group, paid.amount_cents), (AccountCode::Group(group()), Some(group()), 30_000));
 }
 
@@ -189,13 +191,66 @@ fn a_grant_reserves_pool_money_for_a_group_from_a_grant_pot_only() {
 fn a_group_is_granted_not_allocated_and_spends_from_its_own_accounts() {
     let pot = Fund { kind: FundKind::GrantPot, ..fund() };
     assert_eq!(
-        plan_transfer(&pot, &group_request("allocate", Some(100)), None, maker(4)).unwrap_err(),
+        plan_transfer(&pot, &group_request("allocate", Some(100)), None, &[], maker(4)).unwrap_err(),
         FundError::GroupsAreGranted
     );
-    let (commit, _) = plan_transfer(&pot, &group_request("commit", Some(2_000)), None, maker(4)).unwrap();
+    let (commit, _) = plan_transfer(&pot, &group_request("commit", Some(2_000)), None, &[], maker(4)).unwrap();
     assert_eq!((commit.debit, commit.credit), (AccountCode::Group(group()), AccountCode::GroupSpent(group())));
     let mut both = group_request("commit", Some(2_000));
     both.person = Some(person());
-    assert_eq!(plan_transfer(&pot, &both, None, maker(4)).unwrap_err(), FundError::PersonAndGroup);
+    assert_eq!(plan_transfer(&pot, &both, None, &[], maker(4)).unwrap_err(), FundError::PersonAndGroup);
     assert_eq!(AccountCode::parse(&AccountCode::GroupSpent(group()).code()), Some(AccountCode::GroupSpent(group())));
+}
+
+fn plan_goal(n: u128, words: &str) -> crate::plan::Goal {
+    crate::plan::Goal {
+        id: crate::ids::GoalId(Uuid::from_u128(n)),
+        domain: crate::jurisdiction::DomainKey::new("work_and_daytime"),
+        in_own_words: words.into(),
+        agreed_by_person: true,
+    }
+}
+
+#[test]
+fn a_purchase_names_the_plan_goal_it_serves_by_id_or_by_its_very_words() {
+    let goals = [plan_goal(41, "Weer werken in een magazijn"), plan_goal(42, "Een eigen kamer")];
+    let mut chosen = request("commit", Some(5_000));
+    chosen.goal = String::new();
+    chosen.goal_id = Some(goals[1].id);
+    let (t, _) = plan_transfer(&fund(), &chosen, None, &goals, maker(4)).unwrap();
+    // The goal's words as the plan had them are kept with the transfer.
+    assert_eq!((t.goal_id, t.goal.as_str()), (Some(goals[1].id), "Een eigen kamer"));
+    assert!(t.request.ends_with(&format!(" goal {}", goals[1].id)), "{}", t.request);
+    // Resolving it keeps the goal.
+    let mut post = request("post", None);
+    post.pending = Some(t.id);
+    post.invoice_ref = Some("F-1".into());
+    let (posted, _) = plan_transfer(&fund(), &post, Some(&t), &[], maker(4)).unwrap();
+    assert_eq!(posted.goal_id, Some(goals[1].id));
+    // Words that read exactly like a goal (case and spacing aside) are that goal.
+    let mut worded = request("commit", Some(5_000));
+    worded.goal = " weer werken in een  Magazijn ".into();
+    let (t, _) = plan_transfer(&fund(), &worded, None, &goals, maker(4)).unwrap();
+    assert_eq!(t.goal_id, Some(goals[0].id));
+    // Other words stay words: the reports say the goal is not in the plan.
+    let (t, _) = plan_transfer(&fund(), &request("commit", Some(5_000)), None, &goals, maker(4)).unwrap();
+    assert_eq!((t.goal_id, t.goal.as_str()), (None, "Naar mijn werk kunnen fietsen"));
+}
+
+#[test]
+fn a_purchase_without_a_goal_is_refused_and_a_goal_from_elsewhere_too() {
+    let goals = [plan_goal(41, "Weer werken in een magazijn")];
+    let mut bare = request("commit", Some(5_000));
+    bare.goal = String::new();
+    assert_eq!(plan_transfer(&fund(), &bare, None, &goals, maker(4)).unwrap_err(), FundError::ChoosePlanGoal);
+    assert_eq!(FundError::ChoosePlanGoal.field(), "goal_id");
+    // Without a plan the goal is stated in words.
+    assert_eq!(plan_transfer(&fund(), &bare, None, &[], maker(4)).unwrap_err(), FundError::GoalMissing);
+    assert_eq!(FundError::GoalMissing.field(), "goal");
+    let mut elsewhere = bare.clone();
+    elsewhere.goal_id = Some(crate::ids::GoalId(Uuid::from_u128(99)));
+    assert_eq!(plan_transfer(&fund(), &elsewhere, None, &goals, maker(4)).unwrap_err(), FundError::GoalNotInPlan);
+    // An allocation may leave its goal to the description.
+    let (t, _) = plan_transfer(&fund(), &request("allocate", Some(100)), None, &goals, maker(4)).unwrap();
+    assert_eq!((t.goal_id, t.goal.as_str()), (None, "fiets voor werk"));
 }

@@ -110,7 +110,7 @@ pub struct PersonFundDto {
 
 /// One transfer as recorded (never changed; corrections are reversing transfers).
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "fund_id": "e5a7c9d1-6f8b-4d0e-8a4c-5b7d9e1f3a6c", "kind": "commit", "debit_account": "person:5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "credit_account": "supplier", "amount_cents": 10000, "phase": "pending", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "goal": "Work", "description": "Safety shoes for the warehouse job", "invoice_ref": null, "pending_id": null, "reverses_id": null, "needs_approval": false, "at": "2026-12-07T09:15:00Z", "by": "Sanne Bakker"}))]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "fund_id": "e5a7c9d1-6f8b-4d0e-8a4c-5b7d9e1f3a6c", "kind": "commit", "debit_account": "person:5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "credit_account": "supplier", "amount_cents": 10000, "phase": "pending", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "goal_id": "0193a1b2-4c5d-7e6f-8a9b-0c1d2e3f4a5b", "goal": "I want to work in a warehouse again", "description": "Safety shoes for the warehouse job", "invoice_ref": null, "pending_id": null, "reverses_id": null, "needs_approval": false, "at": "2026-12-07T09:15:00Z", "by": "Sanne Bakker"}))]
 pub struct TransferDto {
     id: String,
     fund_id: String,
@@ -124,7 +124,10 @@ pub struct TransferDto {
     person_id: Option<String>,
     /// The project group it is for (a grant or the group's own spend).
     group_id: Option<String>,
-    /// The plan goal it serves, in the person's own words.
+    /// The goal of the person's plan it serves (`null`: a goal stated in words only — a person
+    /// without a plan, a project group, or words that matched no goal of the plan).
+    goal_id: Option<String>,
+    /// The goal in the person's own words (the plan goal's words when it was recorded).
     goal: String,
     description: String,
     invoice_ref: Option<String>,
@@ -152,6 +155,7 @@ pub(super) fn transfer_dto(t: &Transfer) -> TransferDto {
         },
         person_id: t.person.map(|p| p.to_string()),
         group_id: t.group.map(|g| g.to_string()),
+        goal_id: t.goal_id.map(|g| g.to_string()),
         goal: t.goal.clone(),
         description: t.description.clone(),
         invoice_ref: t.invoice_ref.clone(),
@@ -323,7 +327,7 @@ async fn ledger(State(state): State<AppState>, Member(me, context): Member, Path
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "kind": "commit", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "amount_cents": 10000, "description": "Safety shoes for the warehouse job", "goal": "Work", "invoice_ref": "", "pending_id": "", "reverses_id": ""}))]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "kind": "commit", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "amount_cents": 10000, "description": "Safety shoes for the warehouse job", "goal_id": "0193a1b2-4c5d-7e6f-8a9b-0c1d2e3f4a5b", "invoice_ref": "", "pending_id": "", "reverses_id": ""}))]
 pub struct NewTransfer {
     /// A UUID chosen by the client: the idempotency key. The same id with the same request
     /// answers the recorded transfer again; with a different request, 409.
@@ -339,7 +343,13 @@ pub struct NewTransfer {
     /// Whole cents; for `post` left out: the whole commitment; not used by `void`/`reverse`.
     amount_cents: Option<i64>,
     description: String,
-    /// The plan goal it serves, in the person's own words; left out: the description.
+    /// The goal of the person's plan it serves: a goal id from `GET /api/v1/people/{id}/plan`.
+    /// A `commit` for a person whose plan has goals names one (or `goal` in words that read
+    /// exactly like it); otherwise 422 on `goal_id`, or 422 if it is not a goal of their plan.
+    goal_id: String,
+    /// The goal in words, for a person without a plan or a project group; words that read
+    /// exactly like a goal of the person's plan are that goal. Left out with `goal_id` too: the
+    /// description, as before goal ids (kept as words when it reads like no plan goal).
     goal: String,
     invoice_ref: String,
     /// The commitment a `post` or `void` resolves.
@@ -365,6 +375,9 @@ async fn make_transfer(
 ) -> ApiResult {
     let fund = fund_id(&fund)?;
     let Json(new) = parsed?;
+    // A client from before goal ids names neither: its description stands for the goal, as then.
+    let goal =
+        if new.goal.trim().is_empty() && new.goal_id.trim().is_empty() { new.description.clone() } else { new.goal };
     let input = TransferInput {
         id: new.id,
         kind: new.kind,
@@ -372,7 +385,8 @@ async fn make_transfer(
         group_id: new.group_id,
         amount_cents: new.amount_cents,
         description: new.description,
-        goal: new.goal,
+        goal_id: new.goal_id,
+        goal,
         invoice_ref: new.invoice_ref,
         pending_id: new.pending_id,
         reverses_id: new.reverses_id,

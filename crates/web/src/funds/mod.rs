@@ -15,9 +15,11 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
+use domain::funds::service::reports::Whom;
 use domain::funds::service::{TransferInput, person_fund, spend_by_goal};
 use domain::funds::{AccountCode, Fund, FundId, Phase, Transfer, TransferId, TransferKind};
 use domain::ids::PersonId;
+use evidence::svg::{Bar, bar_chart};
 
 // Opening a fund in the pages (lifechange branch).
 mod open;
@@ -95,6 +97,7 @@ pub struct LineView {
 fn line(t: &Transfer, texts: Texts, zone: &jiff::tz::TimeZone) -> LineView {
     let key = match (t.kind, t.phase) {
         (TransferKind::Commit, _) if t.needs_approval => "funds.line.commit_approval",
+        (TransferKind::Grant, _) if t.needs_approval => "funds.line.grant_approval",
         (TransferKind::Post, _) if matches!(t.credit, AccountCode::Group(_)) => "funds.line.grant_paid",
         (TransferKind::Void, _) if matches!(t.credit, AccountCode::Group(_)) => "funds.line.grant_void",
         (TransferKind::Post, Phase::PostPending { reserved }) if reserved > t.amount_cents => "funds.line.post_less",
@@ -147,6 +150,9 @@ struct StatementPage {
     kinds: Vec<(&'static str, &'static str)>,
     /// "When (Europe/Rome)".
     when_heading: String,
+    /// The goals of the person's plan, (id, their own words): a purchase chooses one. Empty:
+    /// no plan, and the goal is written in words.
+    plan_goals: Vec<(String, String)>,
 }
 
 async fn statement_page(
@@ -200,6 +206,7 @@ async fn statement_page(
             .into_iter()
             .map(|k| (k, t.text(&format!("funds.kind_of_transfer.{k}"))))
             .collect(),
+        plan_goals: statement.plan_goals.iter().map(|g| (g.id.to_string(), g.in_own_words.clone())).collect(),
     })
 }
 
@@ -222,6 +229,7 @@ fn transfer_input(posted: &Posted, person: Option<PersonId>) -> TransferInput {
         // Money that does not parse is sent as an impossible amount, refused with the field named.
         amount_cents: if amount.trim().is_empty() { None } else { Some(parse_euros(&amount).unwrap_or(-1)) },
         description: posted.get("description"),
+        goal_id: posted.get("goal_id"),
         goal: posted.get("goal"),
         invoice_ref: posted.get("invoice_ref"),
         pending_id: posted.get("pending_id"),
@@ -314,8 +322,10 @@ pub struct PersonLine {
 }
 
 pub struct GoalLine {
-    pub person: String,
+    /// The person, or the project group ("Group: …").
+    pub whom: String,
     pub goal: String,
+    pub bought: String,
     pub spent: String,
 }
 
@@ -325,10 +335,14 @@ struct LedgerPage {
     page: Page,
     errors: ErrorList,
     fund: FundLine,
+    /// A grant pot: its open list holds grants too, named as grants.
+    grant_pot: bool,
     approval_above: String,
     open: Vec<CommitmentView>,
     people: Vec<PersonLine>,
     goals: Vec<GoalLine>,
+    /// The goal table's bar chart (SVG), beside it.
+    goals_chart: String,
     post_id: String,
 }
 
@@ -381,18 +395,46 @@ async fn ledger_page(
             mine: c.transfer.by == me.actor.member_id,
         })
         .collect();
-    let goals = spend_by_goal(&ledger.transfers)
-        .into_iter()
-        .map(|(p, goal, cents)| GoalLine { person: name(p), goal, spent: money(cents, t.lang) })
+    // Counted as the reports count (a group's spend included), so the two tables agree.
+    let spend = spend_by_goal(&ledger.transfers);
+    let whom = |w: Whom| match w {
+        Whom::Person(p) => name(p),
+        Whom::Group(g) => ledger
+            .group_names
+            .get(&g)
+            .map(|n| t.fill("funds.reports.group", &[("name", n)]))
+            .unwrap_or_else(|| t.get("funds.someone").to_string()),
+    };
+    let heading = t.get("funds.report.by_goal");
+    let bars: Vec<Bar> = spend
+        .iter()
+        .map(|g| Bar {
+            label: format!("{}: “{}”", whom(g.whom), g.words),
+            value: Some(g.spent as f64),
+            text: money(g.spent, t.lang),
+        })
+        .collect();
+    let max = spend.iter().map(|g| g.spent).max().unwrap_or(0) as f64;
+    let goals_chart = bar_chart("fund-goals", heading, t.get("funds.reports.chart_desc"), &bars, max, "");
+    let goals = spend
+        .iter()
+        .map(|g| GoalLine {
+            whom: whom(g.whom),
+            goal: g.words.clone(),
+            bought: g.bought.join("; "),
+            spent: money(g.spent, t.lang),
+        })
         .collect();
     Ok(LedgerPage {
         page: Page::new(context, &ledger.fund.name),
         errors,
         fund: fund_line(&ledger.fund, pool, spent_total, t),
+        grant_pot: ledger.fund.kind == domain::funds::FundKind::GrantPot,
         approval_above: money(ledger.fund.approval_above_cents, t.lang),
         open,
         people,
         goals,
+        goals_chart,
         post_id: domain::ids::new_v7(state.clock.now()).to_string(),
     })
 }

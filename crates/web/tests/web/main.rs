@@ -79,3 +79,5 @@ mod packs_per_item;
 // Issue 18, the whole API: the ZSM table (apizsm).
 mod api_zsm;
 mod api_zsm_sections;
+// Purchases name the plan goal they serve; the goal tables agree (issue 20, funds2).
+mod fund_goals;

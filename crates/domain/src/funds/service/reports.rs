@@ -10,7 +10,7 @@ use crate::audit::AuditLog;
 use crate::directory::DirectoryStore;
 use crate::funds::model::{AccountCode, Fund, GroupId, Transfer, TransferKind};
 use crate::funds::ports::FundStore;
-use crate::ids::{AgencyId, PersonId};
+use crate::ids::{AgencyId, GoalId, PersonId};
 use crate::people::ports::PeopleStore;
 use crate::plan::ports::PlanStore;
 use crate::plan::{Outcome, Plan, PlanStatus, TaskStatus};
@@ -63,6 +63,8 @@ pub enum GoalReached {
     Working,
     /// No goal of the person's plan reads like this.
     NotInPlan,
+    /// The person has no plan: the goal was stated in words.
+    NoPlan,
     /// A project group's goal: the group reports on it, not a plan.
     Group,
 }
@@ -73,6 +75,7 @@ impl GoalReached {
             Self::Reached => "reached",
             Self::Working => "working",
             Self::NotInPlan => "not_in_plan",
+            Self::NoPlan => "no_plan",
             Self::Group => "group",
         }
     }
@@ -85,9 +88,31 @@ pub enum Whom {
     Group(GroupId),
 }
 
+/// Which goal money was spent on: a goal of the person's plan, or a goal stated in words (a
+/// person without a plan, a project group's goal, a purchase recorded before goal ids).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GoalKey {
+    Plan(GoalId),
+    Words(String),
+}
+
+/// What was spent towards one goal of one person or group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalSpend {
+    pub whom: Whom,
+    pub goal: GoalKey,
+    /// The goal in the person's own words, as the last purchase towards it recorded them.
+    pub words: String,
+    /// What was bought towards it (the purchases' descriptions).
+    pub bought: Vec<String>,
+    pub spent: i64,
+}
+
 #[derive(Debug, Clone)]
 pub struct GoalLine {
     pub whom: Whom,
+    pub goal_id: Option<GoalId>,
+    /// The goal's words as recorded with the purchases (the fund's page shows the same).
     pub goal: String,
     /// What was bought towards it (the purchases' descriptions).
     pub bought: Vec<String>,
@@ -112,11 +137,10 @@ pub struct FundReport {
     pub funds: BTreeMap<crate::funds::model::FundId, Fund>,
 }
 
-/// Whether the plan reached the goal that reads as `words` (case and spaces aside).
-pub fn goal_reached(plan: Option<&Plan>, words: &str) -> GoalReached {
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
-    let Some(plan) = plan else { return GoalReached::NotInPlan };
-    let Some(goal) = plan.goals.iter().find(|g| norm(&g.in_own_words) == norm(words)) else {
+/// Whether the person's plan reached the goal: every task towards it done, or the plan closed
+/// with its goals met; a goal no longer in the plan (withdrawn, or a new plan) is not in it.
+pub fn goal_reached(plan: Option<&Plan>, goal: GoalId) -> GoalReached {
+    let Some(plan) = plan.filter(|p| p.goals.iter().any(|g| g.id == goal)) else {
         return GoalReached::NotInPlan;
     };
     if matches!(plan.status, PlanStatus::Closed { outcome: Outcome::GoalsMet, .. }) {
@@ -125,7 +149,7 @@ pub fn goal_reached(plan: Option<&Plan>, words: &str) -> GoalReached {
     let tasks: Vec<_> = plan
         .tasks
         .iter()
-        .filter(|t| t.goal == Some(goal.id) && !matches!(t.status, TaskStatus::Cancelled { .. }))
+        .filter(|t| t.goal == Some(goal) && !matches!(t.status, TaskStatus::Cancelled { .. }))
         .collect();
     if !tasks.is_empty() && tasks.iter().all(|t| t.status == TaskStatus::Done) {
         GoalReached::Reached
@@ -134,10 +158,12 @@ pub fn goal_reached(plan: Option<&Plan>, words: &str) -> GoalReached {
     }
 }
 
-/// What was spent per goal (posted purchases less reversed ones), with what was bought.
-fn goals(transfers: &[Transfer]) -> BTreeMap<(Whom, String), (i64, Vec<String>)> {
+/// What was spent per person or group and goal (posted purchases less reversed ones), with what
+/// was bought, largest first. The fund's own page and the reports both count with this, so
+/// their goal tables agree (a group's spend included).
+pub fn spend_by_goal(transfers: &[Transfer]) -> Vec<GoalSpend> {
     let by_id: BTreeMap<_, &Transfer> = transfers.iter().map(|t| (t.id, t)).collect();
-    let mut lines: BTreeMap<(Whom, String), (i64, Vec<String>)> = BTreeMap::new();
+    let mut lines: BTreeMap<(Whom, GoalKey), GoalSpend> = BTreeMap::new();
     for t in transfers {
         let (sign, about) = match t.kind {
             TransferKind::Post if t.credit.is_spend() => (1, t),
@@ -151,12 +177,25 @@ fn goals(transfers: &[Transfer]) -> BTreeMap<(Whom, String), (i64, Vec<String>)>
             (None, Some(g)) => Whom::Group(g),
             (None, None) => continue,
         };
-        let line = lines.entry((whom, about.goal.clone())).or_default();
-        line.0 += sign * t.amount_cents;
-        if sign > 0 && !line.1.contains(&about.description) {
-            line.1.push(about.description.clone());
+        let goal = match about.goal_id {
+            Some(id) => GoalKey::Plan(id),
+            None => GoalKey::Words(about.goal.clone()),
+        };
+        let line = lines.entry((whom, goal.clone())).or_insert_with(|| GoalSpend {
+            whom,
+            goal,
+            words: String::new(),
+            bought: Vec::new(),
+            spent: 0,
+        });
+        line.spent += sign * t.amount_cents;
+        line.words.clone_from(&about.goal);
+        if sign > 0 && !line.bought.contains(&about.description) {
+            line.bought.push(about.description.clone());
         }
     }
+    let mut lines: Vec<GoalSpend> = lines.into_values().collect();
+    lines.sort_by_key(|l| std::cmp::Reverse(l.spent));
     lines
 }
 
@@ -206,18 +245,34 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + DirectoryStore> Funds<'
             report.group_names.insert(group.id, group.name);
         }
         let mut plans: BTreeMap<PersonId, Option<Plan>> = BTreeMap::new();
-        for ((whom, goal), (spent, bought)) in goals(&kept) {
-            let reached = match whom {
+        for line in spend_by_goal(&kept) {
+            let (goal_id, goal) = match &line.goal {
+                GoalKey::Plan(id) => (Some(*id), line.words.clone()),
+                GoalKey::Words(words) => (None, words.clone()),
+            };
+            let reached = match line.whom {
                 Whom::Person(p) if report.names.contains_key(&p) => {
                     if let std::collections::btree_map::Entry::Vacant(slot) = plans.entry(p) {
                         slot.insert(self.store.current_plan(p).await?.map(|s| s.plan));
                     }
-                    goal_reached(plans.get(&p).and_then(Option::as_ref), &goal)
+                    let plan = plans.get(&p).and_then(Option::as_ref);
+                    match (goal_id, plan) {
+                        (Some(id), _) => goal_reached(plan, id),
+                        (None, None) => GoalReached::NoPlan,
+                        (None, Some(_)) => GoalReached::NotInPlan,
+                    }
                 }
                 Whom::Group(g) if report.group_names.contains_key(&g) => GoalReached::Group,
                 _ => continue,
             };
-            report.by_goal.push(GoalLine { whom, goal, bought, spent, reached });
+            report.by_goal.push(GoalLine {
+                whom: line.whom,
+                goal_id,
+                goal,
+                bought: line.bought,
+                spent: line.spent,
+                reached,
+            });
         }
         report.by_goal.sort_by_key(|l| std::cmp::Reverse(l.spent));
         let visible = |t: &&Transfer| match (t.person, t.group) {
