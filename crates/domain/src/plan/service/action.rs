@@ -54,8 +54,11 @@ pub fn outstanding_tasks_error(plan: &Plan, tasks: &[TaskId], viewer: AgencyId) 
     let named: Vec<String> =
         tasks.iter().filter_map(|id| visible.task(*id)).map(|task| format!("“{}”", task.description)).collect();
     let hidden = tasks.len() - named.len();
-    let key = if hidden > 0 { "error.plan.goal_has_tasks_hidden" } else { "error.plan.goal_has_tasks" };
-    FieldError::new("goal", key).with("count", tasks.len()).with("tasks", named.join(", ")).with("hidden", hidden)
+    let refusal = match hidden {
+        0 => FieldError::new("goal", "error.plan.goal_has_tasks"),
+        _ => FieldError::new("goal", "error.plan.goal_has_tasks_hidden"),
+    };
+    refusal.with("count", tasks.len()).with("tasks", named.join(", ")).with("hidden", hidden)
 }
 
 /// A change to the plan as typed into a form; parsed into a `PlanCommand` by the service.
