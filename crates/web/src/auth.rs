@@ -207,7 +207,13 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
     }
     let unread = match &signed_in {
         Some(member) if shows_a_page(request.method(), &path) => {
-            match state.notifications().unread(&member.actor).await {
+            // Counted in the member's own zone: what "today" is for them decides which
+            // persons they still see.
+            let zone = match state.member_zone(&member.actor).await {
+                Ok(zone) => zone,
+                Err(error) => return error.into_response(),
+            };
+            match state.notifications_in(&zone.zone).unread(&member.actor).await {
                 Ok(count) => Some(count),
                 Err(error) => return WebError::from(error).into_response(),
             }

@@ -126,11 +126,29 @@ fn field_label(field: &str) -> Option<&'static str> {
         "username" => "login.username",
         f if f.starts_with("identifiers[") && f.ends_with(".kind") => "person.identifier_kind",
         f if f.starts_with("identifiers[") => "person.identifier_value",
+        // A plan goal's rewording and withdrawal forms: `goal_revision.<goal>.<field>`.
+        f if f.starts_with("goal_revision.") || f.starts_with("goal_withdrawal.") => {
+            return f
+                .rsplit_once('.')
+                .and_then(|(form, name)| goal_form_label(form.starts_with("goal_withdrawal."), name));
+        }
         // A field of one of several forms on a page is named `form.item.field`: its label is
         // that of the field.
         f => return f.rsplit_once('.').and_then(|(_, name)| form_field_label(name)),
     };
     Some(label)
+}
+
+/// The labels of the fields of a plan goal's rewording and withdrawal forms.
+fn goal_form_label(withdrawal: bool, name: &str) -> Option<&'static str> {
+    Some(match name {
+        "goal" => "plan.goal_to_change",
+        "domain" => "plan.domain",
+        "in_own_words" => "plan.in_own_words",
+        "reason" if withdrawal => "plan.withdraw_goal.reason",
+        "reason" => "plan.goal_change_reason",
+        _ => return None,
+    })
 }
 
 /// The labels of the fields of the measures' forms (and others named after their form), so

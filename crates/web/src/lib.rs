@@ -222,11 +222,17 @@ impl AppState {
     }
 
     // Interventions (issue 19).
-    pub(crate) fn interventions(&self) -> domain::interventions::service::Interventions<'_, Store> {
+    /// Interventions dated in `zone`: that of the person concerned (`person_zone`) or, for a
+    /// provider's or member's own lists, the member's (`member_zone`) — never simply the
+    /// deployment's, so a London custody suite's referral is dated in London.
+    pub(crate) fn interventions_in<'a>(
+        &'a self,
+        zone: &'a TimeZone,
+    ) -> domain::interventions::service::Interventions<'a, Store> {
         domain::interventions::service::Interventions {
             store: &self.store,
             clock: self.clock.as_ref(),
-            time_zone: &self.config.time_zone,
+            time_zone: zone,
             screening: &self.beyond.screening,
         }
     }
@@ -351,12 +357,10 @@ impl AppState {
         }
     }
 
-    pub(crate) fn funds(&self) -> domain::funds::service::Funds<'_, Store> {
-        domain::funds::service::Funds {
-            store: &self.store,
-            clock: self.clock.as_ref(),
-            time_zone: &self.config.time_zone,
-        }
+    /// Funds dated in `zone`: the person's (`person_zone`) for their fund, the keeper's
+    /// (`member_zone`) for the funds an agency holds.
+    pub(crate) fn funds_in<'a>(&'a self, zone: &'a TimeZone) -> domain::funds::service::Funds<'a, Store> {
+        domain::funds::service::Funds { store: &self.store, clock: self.clock.as_ref(), time_zone: zone }
     }
 
     pub(crate) fn mentoring(&self) -> domain::mentoring::service::Mentoring<'_, Store> {
@@ -372,11 +376,15 @@ impl AppState {
         domain::mentoring::service::Mentoring { store: &self.store, clock: self.clock.as_ref(), time_zone: zone }
     }
 
-    pub(crate) fn notifications(&self) -> domain::notifications::service::Notifications<'_, Store> {
+    /// A member's notifications, dated in the member's zone (`member_zone`).
+    pub(crate) fn notifications_in<'a>(
+        &'a self,
+        zone: &'a TimeZone,
+    ) -> domain::notifications::service::Notifications<'a, Store> {
         domain::notifications::service::Notifications {
             store: &self.store,
             clock: self.clock.as_ref(),
-            time_zone: &self.config.time_zone,
+            time_zone: zone,
         }
     }
 

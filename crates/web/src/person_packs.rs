@@ -150,6 +150,57 @@ impl AppState {
         })
     }
 
+    /// The zone a use case about `person` (when it names one) is dated in: the person's, else
+    /// the member's — a transfer for a London detainee is dated in London time.
+    pub(crate) async fn zone_about(
+        &self,
+        actor: &domain::access::Actor,
+        person: Option<PersonId>,
+    ) -> Result<PageZone, WebError> {
+        match person {
+            Some(person) => self.person_zone(person).await,
+            None => self.member_zone(actor).await,
+        }
+    }
+
+    /// The zone a referral's use cases are dated in: its person's (see [`Self::person_zone`]),
+    /// whichever side works on it; the member's when there is no such referral (the use case
+    /// then answers "not found").
+    pub(crate) async fn referral_zone(
+        &self,
+        actor: &domain::access::Actor,
+        referral: domain::ids::ReferralId,
+    ) -> Result<PageZone, WebError> {
+        use domain::interventions::ports::InterventionStore;
+        let stored = self.store.referral(referral).await.map_err(domain::service::ServiceError::from)?;
+        self.zone_about(actor, stored.map(|s| s.referral.person)).await
+    }
+
+    /// The zone of a ZSM location's figures: its pack's, in the location's own zone (a
+    /// custody suite in London time); the member's when there is no such location.
+    pub(crate) async fn location_zone(&self, actor: &domain::access::Actor, code: &str) -> Result<PageZone, WebError> {
+        use domain::zsm::ports::ZsmStore;
+        let location = self.store.location(code).await.map_err(domain::service::ServiceError::from)?;
+        match location.map(|l| l.pack()) {
+            Some(Ok(pack)) => Ok(PageZone::of_pack(pack)),
+            Some(Err(e)) => Err(WebError::internal(e.to_string())),
+            None => self.member_zone(actor).await,
+        }
+    }
+
+    /// The zone of a Safety House's or IOM hub's figures: its own pack's when it names one,
+    /// else the member's.
+    pub(crate) async fn agency_zone(
+        &self,
+        actor: &domain::access::Actor,
+        agency: domain::ids::AgencyId,
+    ) -> Result<PageZone, WebError> {
+        match self.agency_pack(agency).await? {
+            Some(pack) => Ok(PageZone::of_pack(pack)),
+            None => self.member_zone(actor).await,
+        }
+    }
+
     /// The zone of a member's own pages, which list many persons (notifications, the funds
     /// their agency holds, its catalogue, the evidence): their Safety House's or IOM hub's
     /// pack's, else the one zone of every location their agency sits at, else the

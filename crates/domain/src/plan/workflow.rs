@@ -65,8 +65,9 @@ pub enum PlanError {
     ReturnNeedsReason,
     #[error("say why the goal is changed or taken off the plan")]
     GoalChangeNeedsReason,
-    #[error("{count} outstanding task(s) serve this goal; finish or cancel them before taking it off the plan")]
-    GoalHasOutstandingTasks { count: usize },
+    /// The outstanding tasks serving the goal, in the plan's order: the refusal names them.
+    #[error("{} outstanding task(s) serve this goal; finish or cancel them before taking it off the plan", tasks.len())]
+    GoalHasOutstandingTasks { tasks: Vec<TaskId> },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -390,10 +391,14 @@ impl Plan {
             PlanCommand::WithdrawGoal { goal, reason } => {
                 required_text(&reason, PlanError::GoalChangeNeedsReason)?;
                 let at = self.goals.iter().position(|g| g.id == goal).ok_or(PlanError::UnknownGoal(goal))?;
-                let outstanding =
-                    self.tasks.iter().filter(|t| t.goal == Some(goal) && t.status.is_outstanding()).count();
-                if outstanding > 0 {
-                    return Err(PlanError::GoalHasOutstandingTasks { count: outstanding });
+                let outstanding: Vec<TaskId> = self
+                    .tasks
+                    .iter()
+                    .filter(|t| t.goal == Some(goal) && t.status.is_outstanding())
+                    .map(|t| t.id)
+                    .collect();
+                if !outstanding.is_empty() {
+                    return Err(PlanError::GoalHasOutstandingTasks { tasks: outstanding });
                 }
                 self.goals.remove(at);
                 for task in self.tasks.iter_mut().filter(|t| t.goal == Some(goal)) {

@@ -363,7 +363,7 @@ fn a_goal_is_revised_or_withdrawn_only_with_a_reason() {
     assert_eq!(try_apply(plan.clone(), withdraw("")).unwrap_err(), PlanError::GoalChangeNeedsReason);
     assert_eq!(
         try_apply(plan.clone(), withdraw("written twice")).unwrap_err(),
-        PlanError::GoalHasOutstandingTasks { count: 1 }
+        PlanError::GoalHasOutstandingTasks { tasks: vec![task_id(2)] }
     );
     let done = PlanCommand::ChangeTaskStatus { task: task_id(2), status: TaskStatus::Done };
     let (plan, _) = try_apply(plan, done).unwrap();

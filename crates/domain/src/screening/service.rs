@@ -148,10 +148,10 @@ impl<S: PeopleStore + AuditLog + ScreeningStore> Screenings<'_, S> {
     /// per person, the most urgent first, filtered by `search` (words of the name) and cut into
     /// pages. Only roles that screen see the list; each person shown is audited as listed.
     pub async fn waiting(&self, actor: &Actor, search: &str, page: u32) -> ServiceResult<WaitingList> {
-        if !actor.can(Permission::RecordScreening) {
-            return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
-        }
         let now = self.clock.now();
+        // A role that does not screen is refused, and the refusal is on record (as the API
+        // promises): a partner system probing the list leaves a trace.
+        crate::service::require_audited(self.store, actor, Permission::RecordScreening, "list: to screen", now).await?;
         let today = self.today();
         let referrals = self.store.waiting_referrals(actor.agency_id, today, WAITING_CAP).await?;
         let mut persons: Vec<PersonId> = referrals.iter().map(|r| r.person).collect();

@@ -4,7 +4,7 @@
 use super::problem::{ApiResult, Problem};
 use crate::AppState;
 use crate::auth::Member;
-use crate::evidence::whatworks::{answer, as_of, parse_by, reach};
+use crate::evidence::whatworks::{answer, as_of, parse_by, reach, reach_zone};
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -156,8 +156,9 @@ async fn what_works(
 ) -> ApiResult {
     let reach = reach(&me)?;
     let by = parse_by(&query.by)?;
-    let as_of = as_of(&state, &query.as_of).await?;
-    let answer = answer(&state, reach, by, as_of, None).await?;
+    let zone = reach_zone(&state, &me, &reach).await?;
+    let as_of = as_of(&state, &query.as_of, &zone.zone).await?;
+    let answer = answer(&state, reach, by, as_of, None, &zone.zone).await?;
     let groups = answer
         .groups
         .into_iter()

@@ -116,8 +116,8 @@ fn answer(data: &Dataset, m: &Measure, by: GroupBy, query: &ReportQuery, cohort:
 }
 
 /// The measure asked for; a grouping or date that does not read is a 422.
-fn measure(state: &AppState, query: &ReportQuery) -> Result<Measure, WebError> {
-    MeasureQuery { group_by: query.group_by.clone(), as_of: query.as_of.clone() }.parse(state)
+fn measure(state: &AppState, query: &ReportQuery, zone: &jiff::tz::TimeZone) -> Result<Measure, WebError> {
+    MeasureQuery { group_by: query.group_by.clone(), as_of: query.as_of.clone() }.parse(state, zone)
 }
 
 /// A measure that does not read is input to fix (422), as everywhere in the API.
@@ -140,7 +140,8 @@ async fn reoffending(
     Query(query): Query<ReportQuery>,
 ) -> ApiResult {
     domain::service::require(&me.actor, Permission::ViewAggregates)?;
-    let m = measure(&state, &query).map_err(unreadable)?;
+    let zone = state.member_zone(&me.actor).await?;
+    let m = measure(&state, &query, &zone.zone).map_err(unreadable)?;
     let data = extract(&state).await?;
     Ok(answer(&data, &m, m.group_by, &query, None))
 }
@@ -160,7 +161,8 @@ async fn cohort_reoffending(
     Query(query): Query<ReportQuery>,
 ) -> ApiResult {
     domain::service::require(&me.actor, Permission::ViewAggregates)?;
-    let m = measure(&state, &query).map_err(unreadable)?;
+    let zone = state.member_zone(&me.actor).await?;
+    let m = measure(&state, &query, &zone.zone).map_err(unreadable)?;
     let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
     Ok(answer(&data, &m, GroupBy::Group, &query, Some(rule)))
 }

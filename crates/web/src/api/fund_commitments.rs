@@ -73,7 +73,9 @@ async fn resolve_commitment(
         pending_id: commitment.to_string(),
         ..TransferInput::default()
     };
-    let recorded = state.funds().transfer(&me.actor, fund, &input).await.map_err(fund_refused(&context))?;
+    let zone = state.member_zone(&me.actor).await?;
+    let recorded =
+        state.funds_in(&zone.zone).transfer(&me.actor, fund, &input).await.map_err(fund_refused(&context))?;
     let mut response = (StatusCode::CREATED, Json(transfer_dto(&recorded.transfer))).into_response();
     if recorded.replayed {
         response.headers_mut().insert("idempotent-replayed", axum::http::HeaderValue::from_static("true"));

@@ -174,7 +174,9 @@ pub(super) fn transfer_dto(t: &Transfer) -> TransferDto {
         (status = 404, description = "No such person, or one this member may not see (problem JSON)", body = Problem)))]
 async fn person_fund(State(state): State<AppState>, Member(me, context): Member, Path(id): Path<String>) -> ApiResult {
     let id = person_id(&id)?;
-    let statement = state.funds().statement(&me.actor, id, "api: fund").await.map_err(refused(&context))?;
+    let zone = state.person_zone(id).await?;
+    let statement =
+        state.funds_in(&zone.zone).statement(&me.actor, id, "api: fund").await.map_err(refused(&context))?;
     let latest =
         statement.transfers.iter().rev().find(|t| t.kind == domain::funds::TransferKind::Allocate).map(|t| t.fund);
     let main = latest.and_then(|fund| statement.funds.iter().find(|f| f.fund.id == fund)).or(statement.funds.first());
@@ -225,7 +227,8 @@ fn fund_dto(f: &Fund) -> FundDto {
 #[utoipa::path(get, path = "/api/v1/funds", operation_id = "list_held_funds",
     responses((status = 200, description = "The funds the member's agency holds", body = [FundDto])))]
 async fn held_funds(State(state): State<AppState>, Member(me, context): Member) -> ApiResult {
-    let funds = state.funds().held_funds(&me.actor).await.map_err(refused(&context))?;
+    let zone = state.member_zone(&me.actor).await?;
+    let funds = state.funds_in(&zone.zone).held_funds(&me.actor).await.map_err(refused(&context))?;
     Ok(Json(funds.iter().map(fund_dto).collect::<Vec<_>>()).into_response())
 }
 
@@ -268,7 +271,8 @@ async fn open_fund(
         approval_above_cents: new.approval_above_cents,
         person_limit_cents: new.person_limit_cents,
     };
-    let fund = state.funds().open_fund(&me.actor, &input).await.map_err(refused(&context))?;
+    let zone = state.member_zone(&me.actor).await?;
+    let fund = state.funds_in(&zone.zone).open_fund(&me.actor, &input).await.map_err(refused(&context))?;
     Ok((StatusCode::CREATED, Json(fund_dto(&fund))).into_response())
 }
 
@@ -314,7 +318,8 @@ pub struct LedgerDto {
         (status = 404, description = "No such fund (problem JSON)", body = Problem)))]
 async fn ledger(State(state): State<AppState>, Member(me, context): Member, Path(fund): Path<String>) -> ApiResult {
     let fund = fund_id(&fund)?;
-    let ledger = state.funds().ledger(&me.actor, fund).await.map_err(refused(&context))?;
+    let zone = state.member_zone(&me.actor).await?;
+    let ledger = state.funds_in(&zone.zone).ledger(&me.actor, fund).await.map_err(refused(&context))?;
     let waiting = |c: &&OpenCommitment| c.transfer.needs_approval && c.approved_by.is_none();
     Ok(Json(LedgerDto {
         fund: fund_dto(&ledger.fund),
@@ -391,7 +396,10 @@ async fn make_transfer(
         pending_id: new.pending_id,
         reverses_id: new.reverses_id,
     };
-    let recorded = state.funds().transfer(&me.actor, fund, &input).await.map_err(fund_refused(&context))?;
+    let about = input.person_id.trim().parse::<uuid::Uuid>().ok().map(domain::ids::PersonId);
+    let zone = state.zone_about(&me.actor, about).await?;
+    let recorded =
+        state.funds_in(&zone.zone).transfer(&me.actor, fund, &input).await.map_err(fund_refused(&context))?;
     let mut response = (StatusCode::CREATED, Json(transfer_dto(&recorded.transfer))).into_response();
     if recorded.replayed {
         response.headers_mut().insert("idempotent-replayed", axum::http::HeaderValue::from_static("true"));
@@ -415,6 +423,7 @@ async fn approve(
     let fund = fund_id(&fund)?;
     let transfer =
         uuid::Uuid::parse_str(transfer.trim()).map(TransferId).map_err(|_| crate::error::WebError::NotFound)?;
-    state.funds().approve(&me.actor, fund, transfer).await.map_err(fund_refused(&context))?;
+    let zone = state.member_zone(&me.actor).await?;
+    state.funds_in(&zone.zone).approve(&me.actor, fund, transfer).await.map_err(fund_refused(&context))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

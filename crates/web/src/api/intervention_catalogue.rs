@@ -64,7 +64,8 @@ async fn read_entry(State(state): State<AppState>, Member(me, _): Member, Path(i
 }
 
 async fn entry_answer(state: &AppState, actor: &domain::access::Actor, id: InterventionId) -> ApiResult {
-    let entry = state.interventions().catalogue_entry(actor, id).await?;
+    let zone = state.member_zone(actor).await?;
+    let entry = state.interventions_in(&zone.zone).catalogue_entry(actor, id).await?;
     let mut history = Vec::new();
     let mut before = None;
     for (change, version) in &entry.history {
@@ -126,7 +127,8 @@ async fn replace_entry(
 ) -> ApiResult {
     let id = intervention_id(&id)?;
     let Json(b) = parsed?;
-    let service = state.interventions();
+    let zone = state.member_zone(&me.actor).await?;
+    let service = state.interventions_in(&zone.zone);
     let kept = service.catalogue_entry(&me.actor, id).await?.current.intervention;
     let text = |o: Option<String>| o.unwrap_or_default();
     let input = InterventionInput {
@@ -175,7 +177,8 @@ async fn switch_entry(
 ) -> ApiResult {
     let id = intervention_id(&id)?;
     let Json(b) = parsed?;
-    let service = state.interventions();
+    let zone = state.member_zone(&me.actor).await?;
+    let service = state.interventions_in(&zone.zone);
     service.set_intervention_active(&me.actor, id, b.version, b.active).await.map_err(refused(&context))?;
     entry_answer(&state, &me.actor, id).await
 }

@@ -184,7 +184,8 @@ pub struct FindQuery {
         (status = 404, description = "No such person, or one this member may not see (problem JSON)", body = Problem)))]
 async fn find(State(state): State<AppState>, Member(me, _): Member, Query(q): Query<FindQuery>) -> ApiResult {
     let person = person_id(q.person.as_deref().unwrap_or_default())?;
-    let finding = state.interventions().find(&me.actor, person).await?;
+    let zone = state.person_zone(person).await?;
+    let finding = state.interventions_in(&zone.zone).find(&me.actor, person).await?;
     let items: Vec<FoundDto> = finding.found.iter().map(found_dto).collect();
     Ok(Json(items).into_response())
 }
@@ -244,7 +245,12 @@ async fn add_intervention(
         areas: n.areas.join("\n"),
     };
     let provider = n.provider.as_deref().and_then(crate::interventions::chosen_provider);
-    let saved = state.interventions().add_intervention(&me.actor, provider, &input).await.map_err(refused(&context))?;
+    let zone = state.member_zone(&me.actor).await?;
+    let saved = state
+        .interventions_in(&zone.zone)
+        .add_intervention(&me.actor, provider, &input)
+        .await
+        .map_err(refused(&context))?;
     Ok((StatusCode::CREATED, Json(intervention_dto(&saved))).into_response())
 }
 
@@ -431,7 +437,8 @@ async fn create_referral(
         note: body.note,
         send: body.send.unwrap_or(true),
     };
-    let service = state.interventions();
+    let zone = state.person_zone(person).await?;
+    let service = state.interventions_in(&zone.zone);
     let referral = service.refer(&me.actor, new).await.map_err(refused(&context))?;
     let file = service.view(&me.actor, referral.id).await?;
     Ok((StatusCode::CREATED, Json(referral_dto(&file))).into_response())
@@ -441,7 +448,9 @@ async fn create_referral(
     responses((status = 200, description = "The referral as the reader's side may see it, with its status history and attendance; the read is audited", body = ReferralDto),
         (status = 404, description = "No such referral, or one this member is not party to (problem JSON)", body = Problem)))]
 async fn read_referral(State(state): State<AppState>, Member(me, _): Member, Path(id): Path<String>) -> ApiResult {
-    let file = state.interventions().view(&me.actor, referral_id(&id)?).await?;
+    let id = referral_id(&id)?;
+    let zone = state.referral_zone(&me.actor, id).await?;
+    let file = state.interventions_in(&zone.zone).view(&me.actor, id).await?;
     Ok(Json(referral_dto(&file)).into_response())
 }
 
@@ -502,7 +511,8 @@ async fn change_referral(
         achievements: b.achievements,
         seen_status: b.seen_status,
     };
-    let service = state.interventions();
+    let zone = state.referral_zone(&me.actor, id).await?;
+    let service = state.interventions_in(&zone.zone);
     service.change(&me.actor, id, &input).await.map_err(refused(&context))?;
     let file = service.view(&me.actor, id).await?;
     Ok(Json(referral_dto(&file)).into_response())
@@ -531,7 +541,8 @@ async fn list_referrals(State(state): State<AppState>, Member(me, _): Member, Qu
         .collect::<Result<Vec<_>, _>>()?;
     let person = q.person.as_deref().map(person_id).transpose()?;
     let query = ReferralQuery { provider: None, referrer: None, person, statuses, limit: 200 };
-    let lines = state.interventions().list(&me.actor, query).await?;
+    let zone = state.zone_about(&me.actor, person).await?;
+    let lines = state.interventions_in(&zone.zone).list(&me.actor, query).await?;
     let body: Vec<ReferralSummary> = lines.iter().map(|(r, name)| summary(r, name)).collect();
     Ok(Json(body).into_response())
 }

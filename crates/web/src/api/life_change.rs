@@ -218,8 +218,9 @@ pub struct CommunityNetworkDto {
 #[utoipa::path(get, path = "/api/v1/community-networks", operation_id = "list_community_networks",
     responses((status = 200, description = "The community activities, by name", body = [CommunityNetworkDto]),
         (status = 401, description = "Not signed in (problem JSON)", body = Problem)))]
-async fn networks(State(state): State<AppState>, Member(_me, context): Member) -> ApiResult {
-    let activities = state.interventions().community_activities().await.map_err(refused(&context))?;
+async fn networks(State(state): State<AppState>, Member(me, context): Member) -> ApiResult {
+    let zone = state.member_zone(&me.actor).await?;
+    let activities = state.interventions_in(&zone.zone).community_activities().await.map_err(refused(&context))?;
     let list: Vec<CommunityNetworkDto> = activities
         .into_iter()
         .map(|i| CommunityNetworkDto {
@@ -253,7 +254,8 @@ pub struct CommunityLinkDto {
         (status = 404, description = "No such person (problem JSON)", body = Problem)))]
 async fn links(State(state): State<AppState>, Member(me, context): Member, Path(id): Path<String>) -> ApiResult {
     let id = person_id(&id)?;
-    let view = state.interventions().community(&me.actor, id).await.map_err(refused(&context))?;
+    let zone = state.person_zone(id).await?;
+    let view = state.interventions_in(&zone.zone).community(&me.actor, id).await.map_err(refused(&context))?;
     let list: Vec<CommunityLinkDto> = view
         .links
         .into_iter()

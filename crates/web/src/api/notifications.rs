@@ -69,7 +69,8 @@ pub struct NotificationsDto {
     params(("before" = Option<i64>, Query, description = "only notifications older than this position")),
     responses((status = 200, description = "The result", body = NotificationsDto), (status = 401, description = "Not signed in (problem JSON)", body = Problem)))]
 async fn list(State(state): State<AppState>, Member(me, context): Member, Query(query): Query<PageQuery>) -> ApiResult {
-    let NotificationPage { lines, older } = state.notifications().page(&me.actor, query.before).await?;
+    let zone = state.member_zone(&me.actor).await?;
+    let NotificationPage { lines, older } = state.notifications_in(&zone.zone).page(&me.actor, query.before).await?;
     let notifications = lines
         .into_iter()
         .map(|line| {
@@ -98,13 +99,15 @@ async fn list(State(state): State<AppState>, Member(me, context): Member, Query(
     responses((status = 204, description = "marked read"), (status = 404, description = "No such record, or one this member may not see (problem JSON)", body = Problem)))]
 async fn mark_read(State(state): State<AppState>, Member(me, _): Member, Path(position): Path<String>) -> ApiResult {
     let position: i64 = position.parse().map_err(|_| WebError::NotFound)?;
-    state.notifications().mark_read(&me.actor, position).await?;
+    let zone = state.member_zone(&me.actor).await?;
+    state.notifications_in(&zone.zone).mark_read(&me.actor, position).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Mark everything the member's agency has been told so far read.
 #[utoipa::path(post, path = "/api/v1/notifications/read", responses((status = 204, description = "all marked read")))]
 async fn mark_all_read(State(state): State<AppState>, Member(me, _): Member) -> ApiResult {
-    state.notifications().mark_all_read(&me.actor).await?;
+    let zone = state.member_zone(&me.actor).await?;
+    state.notifications_in(&zone.zone).mark_all_read(&me.actor).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -5,7 +5,9 @@ use super::problem::{ApiResult, Problem};
 use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
-use crate::evidence::public_value::{DECISION_BANDS, HELP_BANDS, audit_opened, authorised_scope, period, public_value};
+use crate::evidence::public_value::{
+    DECISION_BANDS, HELP_BANDS, audit_opened, authorised_scope, period, public_value, scope_zone,
+};
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -160,8 +162,9 @@ async fn report(
         other => return Err(WebError::BadRequest(format!("unknown format '{other}'")).into()),
     };
     let choice = authorised_scope(&state, &me, &query.scope).await?;
-    let period = period(&state, &query.from, &query.to)?;
-    let pv = public_value(&state, &choice.scope, period).await?;
+    let zone = scope_zone(&state, &me, &choice.scope).await?;
+    let period = period(&state, &query.from, &query.to, &zone.zone)?;
+    let pv = public_value(&state, &choice.scope, period, &zone.zone).await?;
     audit_opened(&state, &me, &choice.scope).await?;
     if csv {
         return Ok(crate::evidence::public_value_page::csv_body(&pv)?);

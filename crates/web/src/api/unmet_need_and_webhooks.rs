@@ -68,8 +68,12 @@ async fn record_unmet(
 ) -> ApiResult {
     let Json(b) = parsed?;
     let person = person_id(&b.person_id)?;
-    let unmet =
-        state.interventions().record_unmet(&me.actor, person, &b.need, &b.reason).await.map_err(refused(&context))?;
+    let zone = state.person_zone(person).await?;
+    let unmet = state
+        .interventions_in(&zone.zone)
+        .record_unmet(&me.actor, person, &b.need, &b.reason)
+        .await
+        .map_err(refused(&context))?;
     let month = format!("{:04}-{:02}", unmet.on.year(), unmet.on.month());
     let row = UnmetRowDto {
         need: unmet.need.to_string(),
@@ -118,7 +122,8 @@ pub struct ReportQuery {
     responses((status = 200, description = "Needed but unavailable, by need, area, month and reason; small counts suppressed", body = UnmetReportDto),
         (status = 403, description = "Only commissioners and analysts read it (problem JSON)", body = Problem)))]
 async fn unmet_report(State(state): State<AppState>, Member(me, _): Member, Query(q): Query<ReportQuery>) -> ApiResult {
-    let service = state.interventions();
+    let zone = state.member_zone(&me.actor).await?;
+    let service = state.interventions_in(&zone.zone);
     let today = service.today();
     let day = |raw: Option<&str>, default| match raw.map(str::trim).filter(|s| !s.is_empty()) {
         Some(text) => domain::validation::read_date(text).ok_or(WebError::NotFound),

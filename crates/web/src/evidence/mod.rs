@@ -70,7 +70,8 @@ pub(crate) struct Measure {
 const GROUPINGS: [&str; 5] = ["group", "kind", "area", "sex", "none"];
 
 impl MeasureQuery {
-    pub(crate) fn parse(&self, state: &AppState) -> Result<Measure, WebError> {
+    /// The measure asked for; no date means today in `zone` (the member's, see `member_zone`).
+    pub(crate) fn parse(&self, state: &AppState, zone: &jiff::tz::TimeZone) -> Result<Measure, WebError> {
         let code = if self.group_by.is_empty() { "group" } else { self.group_by.as_str() };
         let group_by_code = GROUPINGS
             .into_iter()
@@ -78,7 +79,7 @@ impl MeasureQuery {
             .ok_or_else(|| WebError::BadRequest(format!("unknown grouping '{code}'")))?;
         let group_by = GroupBy::parse(group_by_code).ok_or_else(|| WebError::internal("grouping"))?;
         let as_of = if self.as_of.is_empty() {
-            let today = state.clock.now().to_zoned(state.config.time_zone.clone()).date();
+            let today = domain::service::today_in(state.clock.as_ref(), zone);
             parse_date_arg(&today.to_string()).ok_or_else(|| WebError::internal("today"))?
         } else {
             parse_date_arg(&self.as_of).ok_or_else(|| WebError::BadRequest(format!("bad date '{}'", self.as_of)))?
@@ -183,6 +184,8 @@ struct ReportPage {
     intro: String,
     action: String,
     as_of: String,
+    /// "As of (Europe/London)": the zone today is taken in.
+    as_of_label: String,
     group_by: String,
     groupings: Vec<(String, String)>,
     show_grouping: bool,
@@ -307,7 +310,8 @@ async fn reoffending_page(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let t = context.texts;
-    let m = query.parse(&state)?;
+    let zone = state.member_zone(&me.actor).await?;
+    let m = query.parse(&state, &zone.zone)?;
     let data = extract(&state).await?;
     let empty = data.index_event_count() == 0;
     let sections = if empty {
@@ -321,6 +325,7 @@ async fn reoffending_page(
         intro: t.get("evidence.reoffending.intro").to_string(),
         action: "/evidence/reoffending".into(),
         as_of: format_day(m.as_of),
+        as_of_label: zone.heading(t, "evidence.as_of"),
         group_by: m.group_by_code.to_string(),
         groupings: groupings(&t),
         show_grouping: true,
@@ -362,7 +367,8 @@ async fn reoffending_csv(
     Query(query): Query<MeasureQuery>,
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
-    let m = query.parse(&state)?;
+    let zone = state.member_zone(&me.actor).await?;
+    let m = query.parse(&state, &zone.zone)?;
     reoffending_csv_of(&*extract(&state).await?, &m, m.group_by, "reoffending.csv")
 }
 
@@ -372,7 +378,8 @@ async fn survival_csv(
     Query(query): Query<MeasureQuery>,
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
-    let m = query.parse(&state)?;
+    let zone = state.member_zone(&me.actor).await?;
+    let m = query.parse(&state, &zone.zone)?;
     survival_csv_of(&*extract(&state).await?, &m, m.group_by, "survival.csv")
 }
 
@@ -415,7 +422,8 @@ async fn cohort_page(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let t = context.texts;
-    let m = query.parse(&state)?;
+    let zone = state.member_zone(&me.actor).await?;
+    let m = query.parse(&state, &zone.zone)?;
     let data = extract(&state).await?;
     let grouped = by_cohort(&data, &state.config.cohort_rules, &rule, &t)?;
     let empty = data.index_event_count() == 0;
@@ -429,6 +437,7 @@ async fn cohort_page(
         intro: t.get("evidence.cohort.intro").to_string(),
         action: base,
         as_of: format_day(m.as_of),
+        as_of_label: zone.heading(t, "evidence.as_of"),
         group_by: "group".into(),
         groupings: Vec::new(),
         show_grouping: false,
@@ -445,7 +454,8 @@ async fn cohort_csv(
     Query(query): Query<MeasureQuery>,
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
-    let m = query.parse(&state)?;
+    let zone = state.member_zone(&me.actor).await?;
+    let m = query.parse(&state, &zone.zone)?;
     let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
     reoffending_csv_of(&data, &m, GroupBy::Group, "cohort-reoffending.csv")
 }
@@ -457,7 +467,8 @@ async fn cohort_survival_csv(
     Query(query): Query<MeasureQuery>,
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
-    let m = query.parse(&state)?;
+    let zone = state.member_zone(&me.actor).await?;
+    let m = query.parse(&state, &zone.zone)?;
     let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
     survival_csv_of(&data, &m, GroupBy::Group, "cohort-survival.csv")
 }

@@ -14,6 +14,7 @@ use super::whatworks::{Reach, answer, as_of};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::WebError;
+use crate::person_packs::PageZone;
 use domain::access::{Denial, Permission, Role};
 use domain::audit::{AuditAction, AuditEntry, AuditLog};
 use domain::partnership::ports::PartnershipStore;
@@ -22,6 +23,7 @@ use evidence::date::{Day, days_from_civil, format_day, parse_date_arg};
 use evidence::public_value::{CaseFacts, Figures, Period, PlanFacts, TaskFacts, Work, figures};
 use evidence::whatworks::GroupResult;
 use jiff::civil::Date;
+use jiff::tz::TimeZone;
 use store::evidence::whatworks::{WorkGrouping, WorkWhen};
 use uuid::Uuid;
 
@@ -124,9 +126,19 @@ async fn refused(state: &AppState, me: &SignedIn, what: String) -> WebError {
     }
 }
 
-/// The period asked for; by default the twelve months up to today.
-pub(crate) fn period(state: &AppState, from: &str, to: &str) -> Result<Period, WebError> {
-    let today = state.clock.now().to_zoned(state.config.time_zone.clone()).date();
+/// The zone a scope's report is dated in: the location's or Safety House's pack's (a
+/// London custody suite's period runs from London midnight), else the member's.
+pub(crate) async fn scope_zone(state: &AppState, me: &SignedIn, scope: &Scope) -> Result<PageZone, WebError> {
+    match scope {
+        Scope::Deployment => state.member_zone(&me.actor).await,
+        Scope::SafetyHouse(agency) => state.agency_zone(&me.actor, domain::ids::AgencyId::from_uuid(*agency)).await,
+        Scope::Location(code) => state.location_zone(&me.actor, code).await,
+    }
+}
+
+/// The period asked for; by default the twelve months up to today in `zone`.
+pub(crate) fn period(state: &AppState, from: &str, to: &str, zone: &TimeZone) -> Result<Period, WebError> {
+    let today = domain::service::today_in(state.clock.as_ref(), zone);
     let day = |text: &str, name: &str, default: Date| -> Result<Day, WebError> {
         if text.is_empty() {
             return Ok(day_of(default));
@@ -162,10 +174,16 @@ fn key(id: &Uuid) -> u128 {
     id.as_u128()
 }
 
-pub(crate) async fn public_value(state: &AppState, scope: &Scope, period: Period) -> Result<PublicValue, WebError> {
+/// The report of `scope` over `period`, its days taken in `zone` (see [`scope_zone`]).
+pub(crate) async fn public_value(
+    state: &AppState,
+    scope: &Scope,
+    period: Period,
+    zone: &TimeZone,
+) -> Result<PublicValue, WebError> {
     let internal = |e: domain::ports::StoreError| WebError::internal(e.to_string());
     let store = &state.store;
-    let zone = state.config.time_zone.clone();
+    let zone = zone.clone();
     let instant = |day: Day| -> Result<jiff::Timestamp, WebError> {
         let date = date_of(day)?;
         date.to_zoned(zone.clone()).map(|z| z.timestamp()).map_err(|e| WebError::internal(e.to_string()))
@@ -242,7 +260,7 @@ pub(crate) async fn public_value(state: &AppState, scope: &Scope, period: Period
 
     // Reoffending: each group of the scope's work in the period (its index date in it)
     // against its matched comparison.
-    let as_of = as_of(state, "").await?;
+    let as_of = as_of(state, "", &zone).await?;
     let asked: Vec<(Reach, WorkGrouping)> = match scope {
         Scope::Deployment => vec![(Reach::Everything, WorkGrouping::Location), (Reach::Everything, WorkGrouping::Plan)],
         Scope::SafetyHouse(agency) => vec![
@@ -253,7 +271,7 @@ pub(crate) async fn public_value(state: &AppState, scope: &Scope, period: Period
     };
     let mut groups = Vec::new();
     for (reach, by) in asked {
-        let answer = answer(state, reach, by, as_of, Some(period)).await?;
+        let answer = answer(state, reach, by, as_of, Some(period), &zone).await?;
         groups.extend(answer.groups.into_iter().map(|g| (by, g)));
     }
     Ok(PublicValue { figures, groups, as_of })

@@ -4,7 +4,7 @@
 
 use super::public_value::{
     DECISION_BANDS, HELP_BANDS, PublicValue, Scope, audit_opened, authorised_scope, disposal_words, period,
-    public_value, scopes_for,
+    public_value, scope_zone, scopes_for,
 };
 use super::whatworks_pages::decimal;
 use crate::AppState;
@@ -270,8 +270,9 @@ async fn page(
 ) -> Result<Response, WebError> {
     let t = context.texts;
     let choice = authorised_scope(&state, &me, &query.scope).await?;
-    let period = period(&state, &query.from, &query.to)?;
-    let pv = public_value(&state, &choice.scope, period).await?;
+    let zone = scope_zone(&state, &me, &choice.scope).await?;
+    let period = period(&state, &query.from, &query.to, &zone.zone)?;
+    let pv = public_value(&state, &choice.scope, period, &zone.zone).await?;
     audit_opened(&state, &me, &choice.scope).await?;
     let name = scope_name(&choice.scope, &choice.name, &t);
     let scopes = scopes_for(&state, &me)
@@ -299,7 +300,8 @@ async fn page(
     let report = ReportPage {
         page: Page::new(&context, &heading),
         heading,
-        period_line: t.fill("public_value.period", &[("from", &from), ("to", &to)]),
+        // The days run from midnight to midnight in the scope's zone, named.
+        period_line: t.fill("public_value.period_in_zone", &[("from", &from), ("to", &to), ("zone", &zone.name)]),
         scopes,
         from,
         to,
@@ -338,8 +340,9 @@ async fn csv(
     Query(query): Query<ReportQuery>,
 ) -> Result<Response, WebError> {
     let choice = authorised_scope(&state, &me, &query.scope).await?;
-    let period = period(&state, &query.from, &query.to)?;
-    let pv = public_value(&state, &choice.scope, period).await?;
+    let zone = scope_zone(&state, &me, &choice.scope).await?;
+    let period = period(&state, &query.from, &query.to, &zone.zone)?;
+    let pv = public_value(&state, &choice.scope, period, &zone.zone).await?;
     audit_opened(&state, &me, &choice.scope).await?;
     csv_body(&pv)
 }

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::WebError;
+use crate::person_packs::PageZone;
 use domain::access::{Denial, Permission, Role};
+use domain::ids::AgencyId;
 use evidence::Dataset;
 use evidence::date::{Day, days_from_civil, parse_date_arg};
 use evidence::public_value::Period;
@@ -18,6 +20,7 @@ use evidence::reoffending::{Definition, GroupBy, GroupMeasure, Measure, Report};
 use evidence::survival::Curve;
 use evidence::table::DEFAULT_MIN_CELL;
 use evidence::whatworks::{GroupResult, Method, POOL_GROUP, WorkEvent, what_works, with_work_events};
+use jiff::tz::TimeZone;
 use store::evidence::whatworks::{WorkGrouping, WorkSubject, WorkWhen};
 use uuid::Uuid;
 
@@ -51,13 +54,23 @@ pub(crate) fn parse_by(code: &str) -> Result<WorkGrouping, WebError> {
     WorkGrouping::parse(code).ok_or_else(|| WebError::BadRequest(format!("unknown grouping '{code}'")))
 }
 
-/// The as-of date asked for, else the extract's own "data up to" date, else today.
-pub(crate) async fn as_of(state: &AppState, asked: &str) -> Result<Day, WebError> {
+/// The zone the figures of `reach` are dated in: a location's or Safety House's pack's (a
+/// London custody suite's work in London time), else the member's.
+pub(crate) async fn reach_zone(state: &AppState, me: &SignedIn, reach: &Reach) -> Result<PageZone, WebError> {
+    match reach {
+        Reach::Everything => state.member_zone(&me.actor).await,
+        Reach::SafetyHouse(agency) => state.agency_zone(&me.actor, AgencyId::from_uuid(*agency)).await,
+        Reach::Location(code) => state.location_zone(&me.actor, code).await,
+    }
+}
+
+/// The as-of date asked for, else the extract's own "data up to" date, else today in `zone`.
+pub(crate) async fn as_of(state: &AppState, asked: &str, zone: &TimeZone) -> Result<Day, WebError> {
     if !asked.is_empty() {
         return parse_date_arg(asked).ok_or_else(|| WebError::BadRequest(format!("bad date '{asked}'")));
     }
     let up_to = state.store.extract_data_up_to().await.map_err(|e| WebError::internal(e.to_string()))?;
-    let day = up_to.unwrap_or_else(|| state.clock.now().to_zoned(state.config.time_zone.clone()).date());
+    let day = up_to.unwrap_or_else(|| domain::service::today_in(state.clock.as_ref(), zone));
     Ok(days_from_civil(i32::from(day.year()), day.month() as u32, day.day() as u32))
 }
 
@@ -75,13 +88,15 @@ pub(crate) struct Answer {
 }
 
 /// The answer for `reach` and `by` as of `as_of`; with `within`, only the work whose index
-/// date falls in that period (the public value report's period) makes the groups.
+/// date falls in that period (the public value report's period) makes the groups. Instants
+/// become index dates in `zone` (see [`reach_zone`]).
 pub(crate) async fn answer(
     state: &AppState,
     reach: Reach,
     by: WorkGrouping,
     as_of: Day,
     within: Option<Period>,
+    zone: &TimeZone,
 ) -> Result<Answer, WebError> {
     let store = &state.store;
     let internal = |e: domain::ports::StoreError| WebError::internal(e.to_string());
@@ -99,7 +114,7 @@ pub(crate) async fn answer(
             events.retain(|e| e.place.as_deref() == Some(agency.as_str()));
         }
     }
-    let zone = state.config.time_zone.clone();
+    let zone = zone.clone();
     let mut unlinked = 0;
     let mut work = Vec::with_capacity(events.len());
     for e in events {

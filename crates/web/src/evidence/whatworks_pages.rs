@@ -3,7 +3,7 @@
 //! with its balance before and after matching and the caveats that apply.
 
 use super::HtmlTable;
-use super::whatworks::{GROUPINGS, Reach, answer, as_of, parse_by, reach};
+use super::whatworks::{GROUPINGS, Reach, answer, as_of, parse_by, reach, reach_zone};
 use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
@@ -60,6 +60,8 @@ struct WhatWorksPage {
     tabs: Vec<Tab>,
     by: String,
     as_of: String,
+    /// "As of (Europe/London)": the zone today is taken in.
+    as_of_label: String,
     own_only: bool,
     empty: bool,
     rates_svg: String,
@@ -190,8 +192,9 @@ async fn page(
     let reach = reach(&me)?;
     let t = context.texts;
     let by = parse_by(&query.by)?;
-    let as_of = as_of(&state, &query.as_of).await?;
-    let mut answer = answer(&state, reach.clone(), by, as_of, None).await?;
+    let zone = reach_zone(&state, &me, &reach).await?;
+    let as_of = as_of(&state, &query.as_of, &zone.zone).await?;
+    let mut answer = answer(&state, reach.clone(), by, as_of, None, &zone.zone).await?;
     if by == WorkGrouping::Disposal {
         in_pack_words(&state, &mut answer, &t);
     }
@@ -206,6 +209,7 @@ async fn page(
             .collect(),
         by: by.code().into(),
         as_of: format_day(as_of),
+        as_of_label: zone.heading(t, "evidence.as_of"),
         own_only: reach != Reach::Everything,
         empty: answer.groups.is_empty(),
         rates_svg,

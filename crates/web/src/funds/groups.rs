@@ -49,8 +49,9 @@ struct ListPage {
 /// `GET /project-groups`: the groups the member's agency supports.
 async fn list(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
     let t = context.texts;
+    let zone = state.member_zone(&me.actor).await?;
     let groups = state
-        .funds()
+        .funds_in(&zone.zone)
         .groups(&me.actor)
         .await?
         .into_iter()
@@ -95,7 +96,12 @@ async fn create(State(state): State<AppState>, member: Member, posted: Posted) -
         members: posted.all("members"),
         consented: posted.checked("consented"),
     };
-    let result = state.funds().create_group(&member.0.actor, &input).await.map(|g| format!("/project-groups/{}", g.id));
+    let zone = state.member_zone(&member.0.actor).await?;
+    let result = state
+        .funds_in(&zone.zone)
+        .create_group(&member.0.actor, &input)
+        .await
+        .map(|g| format!("/project-groups/{}", g.id));
     let t = member.1.texts;
     after_post(result, t, |errors| new_page(&state, &member, errors, posted.clone())).await
 }
@@ -124,6 +130,8 @@ struct GroupPage {
     lines: Vec<super::LineView>,
     grant_pots: Vec<(String, String)>,
     transfer_id: String,
+    /// "When (Europe/London)": the zone the times are in.
+    when_heading: String,
 }
 
 async fn group_page(
@@ -135,10 +143,13 @@ async fn group_page(
 ) -> Result<GroupPage, WebError> {
     let Member(me, context) = member;
     let t = context.texts;
-    let file = state.funds().group_file(&me.actor, id).await?;
-    let zone = &state.config.time_zone;
+    // The supporting agency's zone, named in the heading.
+    let page_zone = state.member_zone(&me.actor).await?;
+    let zone = &page_zone.zone;
+    let file = state.funds_in(zone).group_file(&me.actor, id).await?;
     Ok(GroupPage {
         page: Page::new(context, &file.group.name),
+        when_heading: page_zone.heading(t, "funds.when"),
         errors,
         form,
         id: id.to_string(),
@@ -191,7 +202,12 @@ async fn transfer(
     // No fund chosen is a field to fill in, not a fund that does not exist.
     let result = match uuid::Uuid::parse_str(posted.get("fund").trim()).map(FundId) {
         Ok(fund) => {
-            state.funds().transfer(&member.0.actor, fund, &input).await.map(|_| format!("/project-groups/{id}"))
+            let zone = state.member_zone(&member.0.actor).await?;
+            state
+                .funds_in(&zone.zone)
+                .transfer(&member.0.actor, fund, &input)
+                .await
+                .map(|_| format!("/project-groups/{id}"))
         }
         Err(_) => {
             let mut errors = ValidationErrors::default();

@@ -164,9 +164,10 @@ async fn statement_page(
 ) -> Result<StatementPage, WebError> {
     let Member(me, context) = member;
     let t = context.texts;
-    let statement = state.funds().statement(&me.actor, person, "page: fund").await?;
     // In the person's zone (a Turin probationer's fund in Rome time), named in the heading.
     let zone = state.person_zone(person).await?;
+    let funds = state.funds_in(&zone.zone);
+    let statement = funds.statement(&me.actor, person, "page: fund").await?;
     let figures = statement
         .funds
         .iter()
@@ -181,7 +182,7 @@ async fn statement_page(
         })
         .collect();
     // The funds the person already has come first: the form chooses the first.
-    let mut held = state.funds().held_funds(&me.actor).await?;
+    let mut held = funds.held_funds(&me.actor).await?;
     held.sort_by_key(|f| !statement.funds.iter().any(|p| p.fund.id == f.id));
     let kept = held.into_iter().map(|f| (f.id.to_string(), f.name)).collect();
     let now = state.mentoring().helpline_for(person).await?;
@@ -246,7 +247,12 @@ async fn person_transfer(
 ) -> Result<Response, WebError> {
     let fund = uuid::Uuid::parse_str(posted.get("fund").trim()).map(FundId).map_err(|_| WebError::NotFound)?;
     let input = transfer_input(&posted, Some(person));
-    let result = state.funds().transfer(&member.0.actor, fund, &input).await.map(|_| format!("/people/{person}/fund"));
+    let zone = state.person_zone(person).await?;
+    let result = state
+        .funds_in(&zone.zone)
+        .transfer(&member.0.actor, fund, &input)
+        .await
+        .map(|_| format!("/people/{person}/fund"));
     let t = member.1.texts;
     after_post(result, t, |errors| statement_page(&state, &member, person, errors, posted.clone())).await
 }
@@ -273,8 +279,10 @@ struct FundsPage {
 async fn funds(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
     let t = context.texts;
     let mut lines = Vec::new();
-    for fund in state.funds().held_funds(&me.actor).await? {
-        let ledger = state.funds().ledger(&me.actor, fund.id).await?;
+    let zone = state.member_zone(&me.actor).await?;
+    let funds = state.funds_in(&zone.zone);
+    for fund in funds.held_funds(&me.actor).await? {
+        let ledger = funds.ledger(&me.actor, fund.id).await?;
         let pool =
             ledger.accounts.iter().find(|a| a.code == domain::funds::AccountCode::Pool).map_or(0, |a| a.available());
         let spent: i64 = ledger.accounts.iter().filter(|a| a.code.is_spend()).map(|a| a.totals.credit_balance()).sum();
@@ -354,7 +362,9 @@ async fn ledger_page(
 ) -> Result<LedgerPage, WebError> {
     let Member(me, context) = member;
     let t = context.texts;
-    let ledger = state.funds().ledger(&me.actor, fund).await?;
+    // The fund keeper's zone, named beside each time.
+    let zone = state.member_zone(&me.actor).await?;
+    let ledger = state.funds_in(&zone.zone).ledger(&me.actor, fund).await?;
     let name = |p: PersonId| ledger.names.get(&p).cloned().unwrap_or_else(|| t.get("funds.someone").to_string());
     let pool = ledger.accounts.iter().find(|a| a.code == domain::funds::AccountCode::Pool).map_or(0, |a| a.available());
     let mut people = Vec::new();
@@ -375,8 +385,6 @@ async fn ledger_page(
             });
         }
     }
-    // The fund keeper's zone, named beside each time.
-    let zone = state.member_zone(&me.actor).await?;
     let open = ledger
         .open
         .iter()
@@ -454,7 +462,9 @@ async fn resolve(
 ) -> Result<Response, WebError> {
     let fund = uuid::Uuid::parse_str(fund.trim()).map(FundId).map_err(|_| WebError::NotFound)?;
     let commitment = uuid::Uuid::parse_str(transfer.trim()).map(TransferId).map_err(|_| WebError::NotFound)?;
-    let funds = state.funds();
+    // Dated in the keeper's zone, as the ledger the commitment is on.
+    let zone = state.member_zone(&member.0.actor).await?;
+    let funds = state.funds_in(&zone.zone);
     let back = format!("/funds/{fund}");
     let result = match posted.get("action").as_str() {
         "approve" => funds.approve(&member.0.actor, fund, commitment).await.map(|_| back),

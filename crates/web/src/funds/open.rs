@@ -62,7 +62,9 @@ async fn open(State(state): State<AppState>, member: Member, posted: Posted) -> 
         approval_above_cents: cents(&posted, "approval_above_cents"),
         person_limit_cents: cents(&posted, "person_limit_cents"),
     };
-    let result = state.funds().open_fund(&member.0.actor, &input).await.map(|f| format!("/funds/{}", f.id));
+    let zone = state.member_zone(&member.0.actor).await?;
+    let result =
+        state.funds_in(&zone.zone).open_fund(&member.0.actor, &input).await.map(|f| format!("/funds/{}", f.id));
     let t = member.1.texts;
     after_post(result, t, |errors| async move { Ok::<_, WebError>(open_page(&member, errors, posted)) }).await
 }

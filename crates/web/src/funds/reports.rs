@@ -46,6 +46,8 @@ struct ReportPage {
     sections: Vec<Section>,
     /// (heading key, rows): the reversals, then the releases.
     moves: Vec<(&'static str, Vec<MoveRow>)>,
+    /// "When (Europe/London)": the zone the times are in.
+    when_heading: String,
 }
 
 fn figures_section(id: &'static str, t: Texts, lines: Vec<(String, Figures)>) -> Section {
@@ -100,8 +102,10 @@ fn move_row(report: &FundReport, t: Texts, tr: &Transfer, zone: &jiff::tz::TimeZ
 /// `GET /funds/reports`: for members who keep funds (the use case refuses and audits others).
 async fn page(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
     let t = context.texts;
-    let report = state.funds().report(&me.actor).await?;
-    let zone = &state.config.time_zone;
+    // The keeper's zone, named in the headings.
+    let page_zone = state.member_zone(&me.actor).await?;
+    let zone = &page_zone.zone;
+    let report = state.funds_in(zone).report(&me.actor).await?;
     let people: Vec<(String, Figures)> =
         report.by_person.iter().map(|(p, f)| (whom(&report, t, Whom::Person(*p)), *f)).collect();
     let mut sections = vec![
@@ -148,6 +152,7 @@ async fn page(State(state): State<AppState>, Member(me, context): Member) -> Res
     });
     ok(&ReportPage {
         page: Page::new(&context, t.get("funds.reports.title")),
+        when_heading: page_zone.heading(t, "funds.when"),
         sections,
         moves: vec![
             ("funds.reports.reversals", report.reversals.iter().map(|tr| move_row(&report, t, tr, zone)).collect()),

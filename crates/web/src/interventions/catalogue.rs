@@ -191,7 +191,8 @@ async fn entry_page(
     posted: Option<Posted>,
 ) -> Result<EntryPage, WebError> {
     let t = context.texts;
-    let entry = state.interventions().catalogue_entry(&me.actor, id).await?;
+    let zone = state.member_zone(&me.actor).await?;
+    let entry = state.interventions_in(&zone.zone).catalogue_entry(&me.actor, id).await?;
     let current = &entry.current.intervention;
     let members = state.store.members().await?;
     let mut history = Vec::new();
@@ -252,8 +253,9 @@ async fn revise(
 ) -> Result<Response, WebError> {
     let id = intervention_id(&id)?;
     let seen = posted.get("version").trim().parse::<i64>().unwrap_or(0);
+    let zone = state.member_zone(&me.actor).await?;
     let result = async {
-        let service = state.interventions();
+        let service = state.interventions_in(&zone.zone);
         let kept = service.catalogue_entry(&me.actor, id).await?.current.intervention;
         let input = input_of(&posted, Some(&kept));
         service.revise_intervention(&me.actor, id, seen, &input, None).await?;
@@ -273,8 +275,9 @@ async fn switch(
     let id = intervention_id(&id)?;
     let seen = posted.get("version").trim().parse::<i64>().unwrap_or(0);
     let active = posted.get("active") == "true";
+    let zone = state.member_zone(&me.actor).await?;
     let result = state
-        .interventions()
+        .interventions_in(&zone.zone)
         .set_intervention_active(&me.actor, id, seen, active)
         .await
         .map(|_| format!("/provider/catalogue/{id}?saved=1"));
@@ -315,7 +318,8 @@ async fn catalogue_page(
     posted: Posted,
 ) -> Result<CataloguePage, WebError> {
     let t = context.texts;
-    let service = state.interventions();
+    let zone = state.member_zone(&me.actor).await?;
+    let service = state.interventions_in(&zone.zone);
     let kept = service.kept_catalogue(&me.actor).await?;
     let waits = service.waits(&kept).await?;
     let agencies = state.store.agencies().await?;
@@ -367,8 +371,12 @@ async fn add_to_catalogue(
 ) -> Result<Response, WebError> {
     let input = input_of(&posted, None);
     let provider = chosen_provider(&posted.get("provider"));
-    let result =
-        state.interventions().add_intervention(&me.actor, provider, &input).await.map(|_| "/provider/catalogue".into());
+    let zone = state.member_zone(&me.actor).await?;
+    let result = state
+        .interventions_in(&zone.zone)
+        .add_intervention(&me.actor, provider, &input)
+        .await
+        .map(|_| "/provider/catalogue".into());
     after_post(result, context.texts, |errors| catalogue_page(&state, &me, &context, errors, posted)).await
 }
 

@@ -54,9 +54,9 @@ async fn community_page(
 ) -> Result<CommunityPage, WebError> {
     let Member(me, context) = member;
     let t = context.texts;
-    let view = state.interventions().community(&me.actor, person).await?;
     // The person's zone, named beside each time.
     let zone = state.person_zone(person).await?;
+    let view = state.interventions_in(&zone.zone).community(&me.actor, person).await?;
     let at = |time| t.fill("time.in_zone", &[("label", &zone.time(time)), ("zone", &zone.name)]);
     Ok(CommunityPage {
         page: Page::new(context, &t.fill("community.title", &[("name", &view.name)])),
@@ -99,8 +99,9 @@ async fn link(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let input = CommunityLinkInput { intervention: posted.get("intervention"), goal: posted.get("goal") };
+    let zone = state.person_zone(person).await?;
     let result = state
-        .interventions()
+        .interventions_in(&zone.zone)
         .link_community(&member.0.actor, person, &input)
         .await
         .map(|_| format!("/people/{person}/community"));

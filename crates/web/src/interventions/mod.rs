@@ -102,7 +102,8 @@ async fn finder_page(
 ) -> Result<FinderPage, WebError> {
     let (task, recorded) = (q.task, q.recorded.is_some());
     let t = context.texts;
-    let service = state.interventions();
+    let zone = state.person_zone(id).await?;
+    let service = state.interventions_in(&zone.zone);
     let finding = service.find(&me.actor, id).await?;
     let query = ReferralQuery { provider: None, referrer: None, person: Some(id), statuses: vec![], limit: 100 };
     let referrals = service.list(&me.actor, query).await?;
@@ -184,6 +185,7 @@ async fn refer(
     PersonPath(id): PersonPath,
     posted: Posted,
 ) -> Result<Response, WebError> {
+    let zone = state.person_zone(id).await?;
     let result = async {
         // An id that does not parse names no intervention: the service, after checking the
         // member's access to the person, answers that the intervention is to be chosen.
@@ -200,7 +202,7 @@ async fn refer(
             note: posted.get("note"),
             send: true,
         };
-        let referral = state.interventions().refer(&me.actor, new).await?;
+        let referral = state.interventions_in(&zone.zone).refer(&me.actor, new).await?;
         Ok(format!("/referrals/{}", referral.id))
     }
     .await;
@@ -215,8 +217,9 @@ async fn record_unmet(
     PersonPath(id): PersonPath,
     posted: Posted,
 ) -> Result<Response, WebError> {
+    let zone = state.person_zone(id).await?;
     let result = state
-        .interventions()
+        .interventions_in(&zone.zone)
         .record_unmet(&me.actor, id, &posted.get("need"), &posted.get("reason"))
         .await
         .map(|_| format!("/people/{id}/interventions?recorded=1"));
@@ -288,10 +291,10 @@ async fn referral_page(
     posted: Posted,
 ) -> Result<ReferralPage, WebError> {
     let t = context.texts;
-    let file = state.interventions().view(&me.actor, id).await?;
-    let r = &file.referral;
     // In the person's zone (a Turin referral in Rome time), named in the history's heading.
-    let zone = state.person_zone(r.person).await?;
+    let zone = state.referral_zone(&me.actor, id).await?;
+    let file = state.interventions_in(&zone.zone).view(&me.actor, id).await?;
+    let r = &file.referral;
     let label = |s: ReferralStatus| t.get(&format!("referral.status.{}", s.code())).to_string();
     let moves = file
         .next
@@ -415,7 +418,9 @@ async fn change(
         achievements: posted.all("achievements"),
         seen_status: posted.get("seen_status"),
     };
-    let result = state.interventions().change(&me.actor, id, &input).await.map(|_| format!("/referrals/{id}"));
+    let zone = state.referral_zone(&me.actor, id).await?;
+    let result =
+        state.interventions_in(&zone.zone).change(&me.actor, id, &input).await.map(|_| format!("/referrals/{id}"));
     after_post(result, context.texts, |errors| referral_page(&state, &me, &context, id, errors, posted)).await
 }
 
@@ -465,7 +470,8 @@ async fn provider_referrals(
     let query =
         ReferralQuery { provider: None, referrer: None, person: None, statuses, limit: PROVIDER_PAGE_LINES + 1 };
     // The waiting list comes in queue order (the order they get a place in): its position column.
-    let found = state.interventions().list_from(&me.actor, query, skip).await?;
+    let zone = state.member_zone(&me.actor).await?;
+    let found = state.interventions_in(&zone.zone).list_from(&me.actor, query, skip).await?;
     let more = found.len() > PROVIDER_PAGE_LINES as usize;
     let lines: Vec<ReferralLine> =
         found.iter().take(PROVIDER_PAGE_LINES as usize).map(|(r, n)| referral_line(r, n, t)).collect();
@@ -494,7 +500,9 @@ async fn commissioning(State(state): State<AppState>, Member(me, context): Membe
         return Err(WebError::Forbidden(domain::access::Denial::RoleLacksPermission));
     }
     let t = context.texts;
-    let service = state.interventions();
+    // The year up to today in the commissioner's zone.
+    let zone = state.member_zone(&me.actor).await?;
+    let service = state.interventions_in(&zone.zone);
     let today = service.today();
     let report = service.unmet_report(&me.actor, today - jiff::Span::new().days(365), today).await?;
     let all = {

@@ -133,10 +133,11 @@ async fn list(
     Member(me, context): Member,
     Query(query): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let NotificationPage { lines, older } = state.notifications().page(&me.actor, query.before).await?;
-    let t = context.texts;
-    // Times in the zone of the member's pack (a London custody suite's officer in London time).
+    // Dated and shown in the zone of the member's pack (a London custody suite's officer in
+    // London time).
     let zone = state.member_zone(&me.actor).await?;
+    let NotificationPage { lines, older } = state.notifications_in(&zone.zone).page(&me.actor, query.before).await?;
+    let t = context.texts;
     let items: Vec<NotificationView> = lines.iter().map(|l| view(l, t, &zone.zone)).collect();
     let page = NotificationsPage {
         page: Page::new(&context, t.get("notifications.title")),
@@ -168,7 +169,8 @@ async fn mark_read(
     posted: Posted,
 ) -> Result<Response, WebError> {
     let position: i64 = position.parse().map_err(|_| WebError::NotFound)?;
-    state.notifications().mark_read(&me.actor, position).await?;
+    let zone = state.member_zone(&me.actor).await?;
+    state.notifications_in(&zone.zone).mark_read(&me.actor, position).await?;
     Ok(Redirect::to(&back_to(&posted)).into_response())
 }
 
@@ -178,6 +180,7 @@ async fn mark_all_read(
     Member(me, _): Member,
     posted: Posted,
 ) -> Result<Response, WebError> {
-    state.notifications().mark_all_read(&me.actor).await?;
+    let zone = state.member_zone(&me.actor).await?;
+    state.notifications_in(&zone.zone).mark_all_read(&me.actor).await?;
     Ok(Redirect::to(&back_to(&posted)).into_response())
 }

@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/plan/print", get(print))
         .route("/people/{id}/plan/goals", post(add_goal))
         .route("/people/{id}/plan/goal-agreement", post(goal_agreement))
+        .route("/people/{id}/plan/goal-revision", post(revise_goal))
+        .route("/people/{id}/plan/goal-withdrawal", post(withdraw_goal))
         .route("/people/{id}/plan/tasks", post(add_task))
         .route("/people/{id}/plan/task-status", post(task_status))
         .route("/people/{id}/plan/notes", post(add_note))
@@ -219,7 +221,8 @@ async fn with_referrals(
         statuses: Vec::new(),
         limit: 500,
     };
-    let referrals = match state.interventions().list(&me.actor, query).await {
+    let zone = state.person_zone(id).await?;
+    let referrals = match state.interventions_in(&zone.zone).list(&me.actor, query).await {
         Ok(found) => found,
         Err(domain::service::ServiceError::Forbidden(_)) => return Ok(()),
         Err(e) => return Err(e.into()),
@@ -303,6 +306,69 @@ async fn goal_agreement(
         agreed_by_person: p.checked("agreed_by_person"),
     })
     .await
+}
+
+/// The refusal's fields renamed into the one goal's form they came from
+/// (`goal_revision.<goal>.reason`): the page has a rewording and a withdrawal form per goal,
+/// and the error summary must lead to the field of the right one.
+fn in_goal_form(result: ServiceResult<()>, form: &str, goal: &str) -> ServiceResult<()> {
+    result.map_err(|error| match error.field_errors() {
+        Some(errors) => {
+            let renamed = errors
+                .0
+                .into_iter()
+                .map(|mut e| {
+                    e.field = format!("{form}.{goal}.{}", e.field);
+                    e
+                })
+                .collect();
+            domain::service::ServiceError::Invalid(domain::validation::ValidationErrors(renamed))
+        }
+        None => error,
+    })
+}
+
+/// The goal id as posted: only a uuid names a form on the page (anything else is refused by
+/// the use case as an unknown goal, shown on the form's first field).
+fn posted_goal(posted: &Posted) -> String {
+    let goal = posted.get("goal");
+    match uuid::Uuid::parse_str(goal.trim()) {
+        Ok(id) => id.to_string(),
+        Err(_) => "unknown".into(),
+    }
+}
+
+/// `POST /people/{id}/plan/goal-revision`: the goal reworded with the person, with the reason.
+async fn revise_goal(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let goal = posted_goal(&posted);
+    let action = PlanAction::ReviseGoal {
+        goal: posted.get("goal"),
+        domain: posted.get("domain"),
+        in_own_words: posted.get("in_own_words"),
+        agreed_by_person: posted.checked("agreed_by_person"),
+        reason: posted.get("reason"),
+    };
+    let result = state.for_person(id).await?.plans().change(&me.actor, id, &action).await.map(drop);
+    after_change(&state, &me, &context, id, in_goal_form(result, "goal_revision", &goal), posted).await
+}
+
+/// `POST /people/{id}/plan/goal-withdrawal`: the goal taken off the plan, with the reason;
+/// refused, naming them, while outstanding tasks serve it.
+async fn withdraw_goal(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    let goal = posted_goal(&posted);
+    let action = PlanAction::WithdrawGoal { goal: posted.get("goal"), reason: posted.get("reason") };
+    let result = state.for_person(id).await?.plans().change(&me.actor, id, &action).await.map(drop);
+    after_change(&state, &me, &context, id, in_goal_form(result, "goal_withdrawal", &goal), posted).await
 }
 
 async fn add_task(

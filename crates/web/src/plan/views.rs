@@ -47,6 +47,8 @@ pub fn decision_action(posted: &Posted) -> PlanAction {
 
 pub struct GoalRow {
     pub id: String,
+    /// The life domain's key (the rewording form starts from it).
+    pub domain_key: String,
     pub domain: String,
     pub in_own_words: String,
     pub agreed: bool,
@@ -221,6 +223,7 @@ pub fn plan_view(
             .iter()
             .map(|g| GoalRow {
                 id: g.id.to_string(),
+                domain_key: g.domain.to_string(),
                 domain: domain_label(pack, g.domain.as_str(), t),
                 in_own_words: g.in_own_words.clone(),
                 agreed: g.agreed_by_person,

@@ -73,6 +73,8 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("plan/mod.rs", "GET", "/people/{id}/plan/print", Need::Person(Permission::ViewPerson)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/goals", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/goal-agreement", Need::Person(Permission::ManagePlan)),
+    ("plan/mod.rs", "POST", "/people/{id}/plan/goal-revision", Need::Person(Permission::ManagePlan)),
+    ("plan/mod.rs", "POST", "/people/{id}/plan/goal-withdrawal", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/tasks", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/task-status", Need::Person(Permission::WorkOnPlan)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/notes", Need::Person(Permission::WorkOnPlan)),

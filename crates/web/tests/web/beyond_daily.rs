@@ -172,3 +172,53 @@ async fn an_episode_offers_eligible_case_managers_the_member_first_the_maximum_a
     let page = client.get(&measures).await.text().await.unwrap();
     assert!(page.contains("Week 3 van 4: 1 van 4 contacten tot nu toe, achter op schema."), "{page}");
 }
+
+/// The "to screen" list through the API (`GET /api/v1/screenings/waiting`), with people
+/// waiting: most urgent first, one entry per person with each referral's fields, each person
+/// listed audited; the police, whose role does not screen, refused and the refusal audited.
+async fn the_api_s_list_to_screen(t: Table) {
+    let vries = register(&t, "Vries", "").await;
+    quick_scan(&t, &vries, &[("advice", "screening_advised"), ("signal", "debt"), ("signal_note.debt", "huur")]).await;
+    refer_for_case_management(&t, &vries).await;
+    let jansen = register(&t, "Jansen", "").await;
+    quick_scan(&t, &jansen, &[("advice", "intervention_advised")]).await;
+
+    let (status, waiting) =
+        crate::support::api_call(&t.probation, reqwest::Method::GET, "/api/v1/screenings/waiting", None).await;
+    assert_eq!(status, StatusCode::OK, "{waiting}");
+    assert_eq!((waiting["total"].as_u64(), waiting["page"].as_u64()), (Some(2), Some(1)), "{waiting}");
+    let persons = waiting["persons"].as_array().unwrap();
+    let names: Vec<&str> = persons.iter().map(|p| p["person_name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Sam Jansen", "Sam Vries"], "most urgent first");
+    let vries_line = &persons[1];
+    let reasons: Vec<&str> =
+        vries_line["referrals"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons.len(), 2, "both referrals of the same case on one person: {vries_line}");
+    assert!(reasons.contains(&"quick_scan") && reasons.contains(&"case_management"), "{vries_line}");
+    let scan = vries_line["referrals"].as_array().unwrap().iter().find(|r| r["reason"] == "quick_scan").unwrap();
+    assert_eq!((scan["location"].as_str(), scan["advice"].as_str()), (Some("zsm-utrecht"), Some("screening_advised")));
+    assert_eq!(scan["signals"][0]["domain"], "debt", "{scan}");
+    assert_eq!(scan["signals"][0]["note"], "huur", "{scan}");
+    assert!(scan["case_id"].as_str().is_some_and(|c| vries.ends_with(c)), "{scan} of {vries}");
+    let listed = t.app.scalar("SELECT count(*) FROM audit_log WHERE what = 'list: to screen'").await;
+    assert_eq!(listed, 2, "each person listed is audited");
+
+    let (status, problem) =
+        crate::support::api_call(&t.police, reqwest::Method::GET, "/api/v1/screenings/waiting", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{problem}");
+    assert!(!problem.to_string().contains("Vries"), "nobody named to a role that does not screen");
+    let denied = t.app.scalar("SELECT count(*) FROM audit_log WHERE action = 'denied'").await;
+    assert!(denied >= 1, "the refusal is audited");
+}
+
+#[tokio::test]
+async fn the_api_s_list_to_screen_on_sqlite() {
+    the_api_s_list_to_screen(table().await).await;
+}
+
+#[tokio::test]
+async fn the_api_s_list_to_screen_on_postgres() {
+    if let Some(t) = crate::support::zsm::table_on_postgres().await {
+        the_api_s_list_to_screen(t).await;
+    }
+}

@@ -70,6 +70,10 @@ mod public_value;
 mod life_change;
 // Times per pack (issue 18, tzadmin).
 mod time_zones;
+// "Today" per pack in evidence, funds, interventions, notifications (issue 18, tz2).
+mod time_zones_per_pack;
+// Rewording and withdrawing a plan goal on the plan page (issue 18, tz2).
+mod plan_goal_forms;
 // Grants to project groups, fund reports, the Life Change API (issue 20, grants branch).
 mod grants;
 // Issue 18, the whole API and packs per location (apipacks).

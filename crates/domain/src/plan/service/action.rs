@@ -5,7 +5,7 @@ use crate::access::{Actor, Permission, Restriction};
 use crate::directory::DirectoryStore;
 use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, TaskId, new_v7};
 use crate::jurisdiction::DomainKey;
-use crate::plan::{MeasureKind, Outcome, PlanCommand, PlanError, PlanStatus, TaskKind, TaskStatus};
+use crate::plan::{MeasureKind, Outcome, Plan, PlanCommand, PlanError, PlanStatus, TaskKind, TaskStatus};
 use crate::service::{ServiceError, ServiceResult};
 use crate::validation::{FieldError, TextLimit, ValidationErrors, limited_text};
 use jiff::Timestamp;
@@ -41,10 +41,24 @@ pub fn plan_field_error(error: &PlanError) -> FieldError {
         }
         PlanError::ReturnNeedsReason => FieldError::new("reason", "error.plan.return_reason"),
         PlanError::GoalChangeNeedsReason => FieldError::new("reason", "error.plan.goal_change_reason"),
-        PlanError::GoalHasOutstandingTasks { count } => {
-            FieldError::new("goal", "error.plan.goal_has_tasks").with("count", count)
+        PlanError::GoalHasOutstandingTasks { tasks } => {
+            FieldError::new("goal", "error.plan.goal_has_tasks").with("count", tasks.len()).with("tasks", "")
         }
     }
+}
+
+/// The refusal to take a goal off the plan, naming the outstanding tasks that serve it as
+/// `viewer` may see them: a task restricted to other agencies is counted, never described.
+pub fn outstanding_tasks_error(plan: &Plan, tasks: &[TaskId], viewer: AgencyId) -> FieldError {
+    let visible = super::visible_to(plan, viewer);
+    let named: Vec<String> =
+        tasks.iter().filter_map(|id| visible.task(*id)).map(|task| format!("“{}”", task.description)).collect();
+    let hidden = tasks.len() - named.len();
+    let refusal = match hidden {
+        0 => FieldError::new("goal", "error.plan.goal_has_tasks"),
+        _ => FieldError::new("goal", "error.plan.goal_has_tasks_hidden"),
+    };
+    refusal.with("count", tasks.len()).with("tasks", named.join(", ")).with("hidden", hidden)
 }
 
 /// A change to the plan as typed into a form; parsed into a `PlanCommand` by the service.
@@ -151,6 +165,21 @@ impl PlanAction {
     }
 }
 
+/// The most a goal's rewording or withdrawal reason may say: a few sentences for the plan's
+/// history, short enough that the plan page's form (not the edge's guard) names it.
+pub const GOAL_CHANGE_REASON_MAX_CHARS: usize = 1_000;
+
+/// Why a goal is reworded or withdrawn: required, and at most
+/// [`GOAL_CHANGE_REASON_MAX_CHARS`]; every problem is reported with the others.
+fn goal_change_reason(errors: &mut ValidationErrors, reason: &str) -> String {
+    if let Some(problem) = TextLimit::Text.check("reason", reason, GOAL_CHANGE_REASON_MAX_CHARS) {
+        errors.push(problem);
+    } else if reason.trim().is_empty() {
+        errors.push(FieldError::new("reason", "error.plan.goal_change_reason"));
+    }
+    reason.to_string()
+}
+
 /// The value, or `None` with the problem added to `errors`.
 fn take<T>(errors: &mut ValidationErrors, result: Result<T, FieldError>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()
@@ -248,7 +277,10 @@ impl PlanAction {
             PlanAction::ReviseGoal { goal, domain, in_own_words, agreed_by_person, reason } => {
                 let goal = take(&mut errors, parse_uuid("goal", goal, "error.plan.unknown_goal"));
                 let in_own_words = limited_text(&mut errors, "in_own_words", in_own_words, TextLimit::Text);
-                let reason = limited_text(&mut errors, "reason", reason, TextLimit::Text);
+                if in_own_words.trim().is_empty() {
+                    errors.push(FieldError::new("in_own_words", "error.plan.empty_goal"));
+                }
+                let reason = goal_change_reason(&mut errors, reason);
                 goal.map(|goal| PlanCommand::ReviseGoal {
                     goal,
                     domain: DomainKey::new(domain.trim()),
@@ -259,7 +291,7 @@ impl PlanAction {
             }
             PlanAction::WithdrawGoal { goal, reason } => {
                 let goal = take(&mut errors, parse_uuid("goal", goal, "error.plan.unknown_goal"));
-                let reason = limited_text(&mut errors, "reason", reason, TextLimit::Text);
+                let reason = goal_change_reason(&mut errors, reason);
                 goal.map(|goal| PlanCommand::WithdrawGoal { goal, reason })
             }
             PlanAction::AddTask { description, kind, owner, owner_member, goal, due, restricted_to } => {

@@ -14,9 +14,10 @@ use crate::access::{Actor, Permission};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::plan::ports::{PlanEvent, PlanStep, StoredPlan, command_name};
 use crate::plan::service::{
-    plan_events, plan_field_error, plan_status_code, task_status_code, team_agencies, visible_to,
+    outstanding_tasks_error, plan_events, plan_field_error, plan_status_code, task_status_code, team_agencies,
+    visible_to,
 };
-use crate::plan::{PlanCommand, PlanCommandKind, PlanContext, PlanStatus, TaskStatus};
+use crate::plan::{PlanCommand, PlanCommandKind, PlanContext, PlanError, PlanStatus, TaskStatus};
 use crate::service::{Authorised, ServiceError};
 use crate::validation::{FieldError, invalid};
 use jiff::Timestamp;
@@ -157,7 +158,12 @@ impl Change<'_> {
             return Err(ServiceError::Stale(changed).into());
         }
         let (changed, effects) =
-            plan.apply(command.clone(), &self.context, self.today).map_err(|e| invalid(plan_field_error(&e)))?;
+            plan.clone().apply(command.clone(), &self.context, self.today).map_err(|e| match &e {
+                PlanError::GoalHasOutstandingTasks { tasks } => {
+                    invalid(outstanding_tasks_error(&plan, tasks, actor.agency_id))
+                }
+                _ => invalid(plan_field_error(&e)),
+            })?;
         let person = self.found.person.id;
         let outbox = plan_events(&changed, &effects, actor.member_id, self.now);
         let event = PlanEvent {
