@@ -132,7 +132,7 @@ macro_rules! update_case {
 /// The derived columns of the case row, bound in this order after `state, clocks`.
 macro_rules! bind_index {
     ($query:expr, $index:expr) => {{
-        let index: &CaseIndex = $index;
+        let index: &domain::zsm::model::view::CaseIndex = $index;
         $query
             .bind(index.status.clone())
             .bind(index.open)

@@ -111,18 +111,8 @@ pub(super) async fn save(reader: &PgReader, write: &CaseWrite<'_>, state: String
     let case_id = stored.case.id.as_uuid();
     let (by, at) = (*write.by.as_uuid(), Instant(write.at));
     let sql = statement(write.effects.len(), write.referrals.len(), write.audit.len());
-    let mut query = sqlx::query_as::<_, (i64, Option<i64>)>(sqlx::AssertSqlSafe(sql))
-        .bind(state)
-        .bind(clocks)
-        .bind(index.status.clone())
-        .bind(index.open)
-        .bind(index.urgent_deadline.map(Instant))
-        .bind(index.first_decided_at.map(Instant))
-        .bind(index.disposal.clone())
-        .bind(index.settled_at_table)
-        .bind(index.within_target)
-        .bind(index.signals_beyond_case)
-        .bind(index.referral_made)
+    let query = sqlx::query_as::<_, (i64, Option<i64>)>(sqlx::AssertSqlSafe(sql)).bind(state).bind(clocks);
+    let mut query = super::bind_index!(query, index)
         .bind(stored.lawyer.map(|m| *m.as_uuid()))
         .bind(at)
         .bind(by)

@@ -5,8 +5,9 @@
 
 use crate::support::{PACK, TestDb, actor, at, days, person_input, person_on_team};
 use domain::FixedClock;
-use domain::access::Role;
+use domain::access::{Actor, Role};
 use domain::directory::AgencyKind;
+use domain::ids::PersonId;
 use domain::interventions::ports::{InterventionStore, ReferralQuery};
 use domain::interventions::service::{Interventions, NewReferral};
 use domain::interventions::{ChangeInput, ExpectedWait, InterventionInput, Misfit, ReferralStatus};
@@ -45,19 +46,7 @@ async fn the_queue_summary_stays_equal_to_the_referrals_and_the_finder_reads_the
         ..person_input("Hoekstra", "Gerrit", "1970-04-02", "111222333")
     };
     let person = person_on_team(store, &clock, &officer, &input, &[]).await;
-    let entries = PACK
-        .screening
-        .domains
-        .iter()
-        .map(|d| ScoreInput {
-            domain: d.key.to_string(),
-            score: if d.key.as_str() == "addiction" { "1".into() } else { "4".into() },
-            note: String::new(),
-            source: "interview".into(),
-        })
-        .collect();
-    let screenings = Screenings { store, clock: &clock, time_zone: &TimeZone::UTC, config: &PACK.screening };
-    screenings.record(&officer, person, &ScreeningInput { screened_on: String::new(), entries }).await.unwrap();
+    screened_with_addiction(store, &clock, &officer, person).await;
 
     let here = service.save_intervention(&provider, None, &entry("Hier", "UTRECHT\nZeist", "AR"), true).await.unwrap();
     let english = service.save_intervention(&provider, None, &entry("English", "Utrecht", "en"), true).await.unwrap();
@@ -165,19 +154,7 @@ async fn the_finders_kept_entries_and_waits_equal_a_fresh_computation(db: TestDb
     let provider = actor(store, "Verslavingszorg Midden", AgencyKind::Provider, Role::ProviderWorker).await;
     let input = PersonInput { city: "Utrecht".into(), ..person_input("Hoekstra", "Gerrit", "1970-04-02", "111222333") };
     let person = person_on_team(store, &clock, &officer, &input, &[]).await;
-    let entries = PACK
-        .screening
-        .domains
-        .iter()
-        .map(|d| ScoreInput {
-            domain: d.key.to_string(),
-            score: if d.key.as_str() == "addiction" { "1".into() } else { "4".into() },
-            note: String::new(),
-            source: "interview".into(),
-        })
-        .collect();
-    let screenings = Screenings { store, clock: &clock, time_zone: &TimeZone::UTC, config: &PACK.screening };
-    screenings.record(&officer, person, &ScreeningInput { screened_on: String::new(), entries }).await.unwrap();
+    screened_with_addiction(store, &clock, &officer, person).await;
     let one = here.save_intervention(&provider, None, &entry("Een", "Utrecht", ""), true).await.unwrap();
     let two = here.save_intervention(&provider, None, &entry("Twee", "Utrecht", ""), true).await.unwrap();
 
@@ -273,3 +250,20 @@ on_both_backends!(
     the_queue_summary_stays_equal_to_the_referrals_and_the_finder_reads_the_persons_town,
     the_finders_kept_entries_and_waits_equal_a_fresh_computation,
 );
+
+/// Records a screening in which addiction is the person's one pressing need (score 1 of 4).
+async fn screened_with_addiction(store: &Store, clock: &FixedClock, officer: &Actor, person: PersonId) {
+    let entries = PACK
+        .screening
+        .domains
+        .iter()
+        .map(|d| ScoreInput {
+            domain: d.key.to_string(),
+            score: if d.key.as_str() == "addiction" { "1".into() } else { "4".into() },
+            note: String::new(),
+            source: "interview".into(),
+        })
+        .collect();
+    let screenings = Screenings { store, clock, time_zone: &TimeZone::UTC, config: &PACK.screening };
+    screenings.record(officer, person, &ScreeningInput { screened_on: String::new(), entries }).await.unwrap();
+}
