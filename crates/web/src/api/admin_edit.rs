@@ -4,6 +4,8 @@
 //! `version` (as read) it is refused with 409 when someone saved meanwhile, without it it
 //! applies to what is saved now. Refused guard rails (the last administrator, one's own role,
 //! a pack while cases are open, an agency with members) are 422 naming the field, on record.
+//! The bodies are the domain's own change types (`AgencyChange`, …), documented here as
+//! `AgencyPatch`, …: the pages, the CLI and the API share one shape of a change.
 
 use super::admin::{
     AgencyDto, LocationDto, MemberDto, SafetyHouseDto, agency_dto, house_dto, location_dto, member_dto, member_id,
@@ -21,8 +23,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::ids::AgencyId;
 use domain::partnership::{AgencyChange, LocationChange, MemberChange, SafetyHouseChange};
-use serde::Deserialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::OpenApi;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -47,24 +48,12 @@ pub fn routes() -> Router<AppState> {
         safety_house,
         edit_safety_house
     ),
-    components(schemas(AgencyPatch, MemberPatch, LocationPatch, SafetyHousePatch))
+    components(schemas(AgencyChange, MemberChange, LocationChange, SafetyHouseChange))
 )]
 pub struct AdminEditApiDoc;
 
 fn agency_id(raw: &str) -> Result<AgencyId, WebError> {
     AgencyId::parse(raw).map_err(|_| WebError::NotFound)
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default, deny_unknown_fields)]
-#[schema(example = json!({"contact": "zsm.utrecht@politie.example, 030 123 4567", "version": 1}))]
-pub struct AgencyPatch {
-    name: Option<String>,
-    /// One of the kinds listed under `AgencyDto.kind`.
-    kind: Option<String>,
-    contact: Option<String>,
-    /// The version read; without it the change applies to what is saved now.
-    version: Option<i64>,
 }
 
 /// One agency.
@@ -78,7 +67,7 @@ async fn agency(State(state): State<AppState>, Member(me, _): Member, Path(id): 
 }
 
 /// Change an agency's name, kind or contact.
-#[utoipa::path(patch, path = "/api/v1/admin/agencies/{agency}", params(("agency" = String, Path)), request_body = AgencyPatch,
+#[utoipa::path(patch, path = "/api/v1/admin/agencies/{agency}", params(("agency" = String, Path)), request_body = AgencyChange,
     responses((status = 200, description = "the agency as saved, with its new version", body = AgencyDto),
         (status = 403, description = "not an administrator", body = Problem),
         (status = 404, description = "no such agency", body = Problem),
@@ -88,10 +77,9 @@ async fn edit_agency(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    parsed: Result<Json<AgencyPatch>, JsonRejection>,
+    parsed: Result<Json<AgencyChange>, JsonRejection>,
 ) -> ApiResult {
-    let Json(patch) = parsed?;
-    let change = AgencyChange { name: patch.name, kind: patch.kind, contact: patch.contact, version: patch.version };
+    let Json(change) = parsed?;
     let record =
         state.administration().edit_agency(&me.actor, agency_id(&id)?, &change).await.map_err(refused(&context))?;
     Ok(Json(agency_dto(&record)).into_response())
@@ -113,17 +101,6 @@ async fn delete_agency(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default, deny_unknown_fields)]
-#[schema(example = json!({"roles": ["police_officer", "assistant_prosecutor"], "version": 2}))]
-pub struct MemberPatch {
-    name: Option<String>,
-    /// All the member's roles (those left out are taken away), designations such as
-    /// `assistant_prosecutor` (hulpofficier, beside `police_officer`) among them.
-    roles: Option<Vec<String>>,
-    version: Option<i64>,
-}
-
 /// One member.
 #[utoipa::path(get, path = "/api/v1/admin/members/{member}", params(("member" = String, Path)),
     responses((status = 200, description = "the member", body = MemberDto),
@@ -136,7 +113,7 @@ async fn member(State(state): State<AppState>, Member(me, _): Member, Path(id): 
 
 /// Change a member's name or roles. Nobody takes their own administrator role away, nor the
 /// last active administrator's.
-#[utoipa::path(patch, path = "/api/v1/admin/members/{member}", params(("member" = String, Path)), request_body = MemberPatch,
+#[utoipa::path(patch, path = "/api/v1/admin/members/{member}", params(("member" = String, Path)), request_body = MemberChange,
     responses((status = 200, description = "the member as saved, with the new version", body = MemberDto),
         (status = 403, description = "not an administrator", body = Problem),
         (status = 404, description = "no such member", body = Problem),
@@ -146,10 +123,9 @@ async fn edit_member(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    parsed: Result<Json<MemberPatch>, JsonRejection>,
+    parsed: Result<Json<MemberChange>, JsonRejection>,
 ) -> ApiResult {
-    let Json(patch) = parsed?;
-    let change = MemberChange { name: patch.name, roles: patch.roles, version: patch.version };
+    let Json(change) = parsed?;
     let account =
         state.administration().edit_member(&me.actor, member_id(&id)?, &change).await.map_err(refused(&context))?;
     Ok(Json(member_dto(&account)).into_response())
@@ -170,20 +146,6 @@ async fn revoke_session(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default, deny_unknown_fields)]
-#[schema(example = json!({"name": "ZSM Midden-Nederland", "agencies": ["a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e"], "version": 1}))]
-pub struct LocationPatch {
-    name: Option<String>,
-    /// `nl`, `england-wales` or `italy`; refused while cases are open at the location.
-    pack: Option<String>,
-    /// Empty: the pack's. Left out while the pack changes: the new pack's.
-    time_zone: Option<String>,
-    /// All the agencies at the table (ids): those left out leave it.
-    agencies: Option<Vec<String>>,
-    version: Option<i64>,
-}
-
 /// One location (by its code).
 #[utoipa::path(get, path = "/api/v1/admin/locations/{location}", params(("location" = String, Path)),
     responses((status = 200, description = "the location", body = LocationDto),
@@ -196,7 +158,7 @@ async fn location(State(state): State<AppState>, Member(me, _): Member, Path(cod
 
 /// Change a location's name, the agencies at its table, its pack or its time zone (the code
 /// stays). The pack and time zone are refused (422) while cases are open there.
-#[utoipa::path(patch, path = "/api/v1/admin/locations/{location}", params(("location" = String, Path)), request_body = LocationPatch,
+#[utoipa::path(patch, path = "/api/v1/admin/locations/{location}", params(("location" = String, Path)), request_body = LocationChange,
     responses((status = 200, description = "the location as saved, with the new version", body = LocationDto),
         (status = 403, description = "not an administrator", body = Problem),
         (status = 404, description = "no such location", body = Problem),
@@ -206,33 +168,11 @@ async fn edit_location(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(code): Path<String>,
-    parsed: Result<Json<LocationPatch>, JsonRejection>,
+    parsed: Result<Json<LocationChange>, JsonRejection>,
 ) -> ApiResult {
-    let Json(patch) = parsed?;
-    let change = LocationChange {
-        name: patch.name,
-        pack: patch.pack,
-        time_zone: patch.time_zone,
-        agencies: patch.agencies,
-        version: patch.version,
-    };
+    let Json(change) = parsed?;
     let record = state.administration().edit_location(&me.actor, &code, &change).await.map_err(refused(&context))?;
     Ok(Json(location_dto(&record)).into_response())
-}
-
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(default, deny_unknown_fields)]
-#[schema(example = json!({"persons_per_day": 8, "triage_cutoff": "11:00", "version": 3}))]
-pub struct SafetyHousePatch {
-    name: Option<String>,
-    contact: Option<String>,
-    pack: Option<String>,
-    persons_per_day: Option<u16>,
-    /// `HH:MM`, local time.
-    triage_cutoff: Option<String>,
-    /// All the partner agencies (ids): add one to let it join, leave one out to let it leave.
-    agencies: Option<Vec<String>>,
-    version: Option<i64>,
 }
 
 /// One Safety House / IOM hub (by its agency id).
@@ -246,7 +186,7 @@ async fn safety_house(State(state): State<AppState>, Member(me, _): Member, Path
 }
 
 /// Change a Safety House's name, contact, pack, conference settings or partner agencies.
-#[utoipa::path(patch, path = "/api/v1/admin/safety-houses/{house}", params(("house" = String, Path)), request_body = SafetyHousePatch,
+#[utoipa::path(patch, path = "/api/v1/admin/safety-houses/{house}", params(("house" = String, Path)), request_body = SafetyHouseChange,
     responses((status = 200, description = "the Safety House as saved, with the new version", body = SafetyHouseDto),
         (status = 403, description = "not an administrator", body = Problem),
         (status = 404, description = "no such Safety House", body = Problem),
@@ -256,18 +196,9 @@ async fn edit_safety_house(
     State(state): State<AppState>,
     Member(me, context): Member,
     Path(id): Path<String>,
-    parsed: Result<Json<SafetyHousePatch>, JsonRejection>,
+    parsed: Result<Json<SafetyHouseChange>, JsonRejection>,
 ) -> ApiResult {
-    let Json(patch) = parsed?;
-    let change = SafetyHouseChange {
-        name: patch.name,
-        contact: patch.contact,
-        pack: patch.pack,
-        persons_per_day: patch.persons_per_day.map(|n| n.to_string()),
-        triage_cutoff: patch.triage_cutoff,
-        agencies: patch.agencies,
-        version: patch.version,
-    };
+    let Json(change) = parsed?;
     let house = state
         .administration()
         .edit_safety_house(&me.actor, agency_id(&id)?, &change)

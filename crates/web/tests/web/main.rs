@@ -85,3 +85,5 @@ mod api_zsm;
 mod api_zsm_sections;
 // Purchases name the plan goal they serve; the goal tables agree (issue 20, funds2).
 mod fund_goals;
+// Need-to-know in the API's list to screen, on both backends (issue 18, admin3).
+mod to_screen_need_to_know;

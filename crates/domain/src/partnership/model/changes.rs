@@ -17,15 +17,22 @@ use serde::{Deserialize, Serialize};
 // someone saved meanwhile the change is refused and what they typed is kept (a form shows it
 // again beside what is saved now). Without a version the change applies to what is saved now.
 // These are the one shape of a change: the pages fill them from a form, the CLI reads them from
-// a TOML file (`desist agency edit --from FILE`), and the API's patches become them.
+// a TOML file (`desist agency edit --from FILE`), and the API takes them as its `PATCH` bodies
+// (the `openapi` feature, which only the web crate turns on, documents them there under the
+// names the API has always given them: `AgencyPatch`, `MemberPatch`, …).
 
 /// A change to an agency's name, kind or contact.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = AgencyPatch,
+    example = json!({"contact": "zsm.utrecht@politie.example, 030 123 4567", "version": 1})))]
 pub struct AgencyChange {
     pub name: Option<String>,
+    /// One of the kinds listed under `AgencyDto.kind`.
     pub kind: Option<String>,
     pub contact: Option<String>,
+    /// The version read; without it the change applies to what is saved now.
     pub version: Option<i64>,
 }
 
@@ -46,9 +53,15 @@ impl AgencyChange {
 /// A change to a member's name or roles (designations such as hulpofficier are roles).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = MemberPatch,
+    example = json!({"roles": ["police_officer", "assistant_prosecutor"], "version": 2})))]
 pub struct MemberChange {
     pub name: Option<String>,
+    /// All the member's roles (those left out are taken away), designations such as
+    /// `assistant_prosecutor` (hulpofficier, beside `police_officer`) among them.
     pub roles: Option<Vec<String>>,
+    /// The version read; without it the change applies to what is saved now.
     pub version: Option<i64>,
 }
 
@@ -70,13 +83,18 @@ impl MemberChange {
 /// A change to a ZSM location or custody suite; its code (in its addresses and its cases) stays.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = LocationPatch,
+    example = json!({"name": "ZSM Midden-Nederland", "agencies": ["a1c3e5f7-2b4d-4f6a-8c0e-1d3f5a7b9c2e"], "version": 1})))]
 pub struct LocationChange {
     pub name: Option<String>,
+    /// `nl`, `england-wales` or `italy`; refused while cases are open at the location.
     pub pack: Option<String>,
     /// Empty: the pack's. Not given while the pack changes: the new pack's.
     pub time_zone: Option<String>,
     /// The agencies at the table (ids), all of them: those left out leave it.
     pub agencies: Option<Vec<String>>,
+    /// The version read; without it the change applies to what is saved now.
     pub version: Option<i64>,
 }
 
@@ -110,15 +128,23 @@ impl LocationChange {
 /// the agencies that take part (all of them: those left out leave).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(as = SafetyHousePatch,
+    example = json!({"persons_per_day": 8, "triage_cutoff": "11:00", "version": 3})))]
 pub struct SafetyHouseChange {
     pub name: Option<String>,
     pub contact: Option<String>,
     pub pack: Option<String>,
-    /// As typed in a form, or a number in a file or JSON (`persons_per_day = 6`).
+    /// How many persons a day's case conference takes. As typed in a form, or a number in a
+    /// file or JSON (`persons_per_day = 6`), which is what the API documents.
     #[serde(deserialize_with = "number_or_text")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u16>))]
     pub persons_per_day: Option<String>,
+    /// `HH:MM`, local time.
     pub triage_cutoff: Option<String>,
+    /// All the partner agencies (ids): add one to let it join, leave one out to let it leave.
     pub agencies: Option<Vec<String>>,
+    /// The version read; without it the change applies to what is saved now.
     pub version: Option<i64>,
 }
 
