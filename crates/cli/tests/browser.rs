@@ -1,7 +1,8 @@
 //! The browser journeys (`tests/browser/journey.mjs`, `zsm_journey.mjs`, `beyond_journey.mjs`,
-//! `admin_journey.mjs`, `custody_journey.mjs`, `interventions_journey.mjs`), each
-//! against its own real `desist demo` server: real headless Chromium (Debian's
-//! `/usr/bin/chromium`) driven by playwright-core, with axe-core checking every page.
+//! `admin_journey.mjs`, `custody_journey.mjs`, `interventions_journey.mjs`, …), each
+//! against its own real server (`desist demo`, or a fresh `desist init` + `desist serve`):
+//! real headless Chromium (Debian's `/usr/bin/chromium`) driven by playwright-core, with
+//! axe-core checking every page.
 //!
 //! Needs Chromium, Node.js and `npm ci --prefix tests/browser`. Without them the test says why
 //! and passes, unless `DESIST_BROWSER_TESTS=1` (as `.ci/run` sets): then anything missing is a
@@ -147,8 +148,81 @@ fn funds_journey_in_headless_chromium_with_axe() {
     run_journey("funds_journey.mjs");
 }
 
+/// A fresh install (issue 18): `desist init` on an empty store, then `desist serve`; the new
+/// administrator signs in with the password given to init, creates the agencies, a location and
+/// a police officer, who signs in and registers a person and their case at intake.
+#[test]
+fn fresh_install_journey_in_headless_chromium_with_axe() {
+    run_journey_on("fresh_install_journey.mjs", Server::FreshInstall);
+}
+
+/// What the journey runs against.
+enum Server {
+    /// `desist demo`: the fictitious partnership and its demo logins.
+    Demo,
+    /// `desist init --admin beheer --password-file …` on an empty SQLite store, then `desist serve`.
+    FreshInstall,
+}
+
+/// The administrator's password on the fresh install (given to `desist init` in a file).
+const FRESH_ADMIN_PASSWORD: &str = "een nieuw beheerwachtwoord";
+
 /// Starts `desist demo` on a free port and runs `tests/browser/{script}` against it.
 fn run_journey(script: &str) {
+    run_journey_on(script, Server::Demo);
+}
+
+/// The server process for `server`, its stdout piped and its log in `log`.
+fn start_server(server: &Server, dir: &Path, log: std::fs::File) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_desist"));
+    // The server chooses its own database and address; keep the rest at the defaults too.
+    command
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("DESIST_DATABASE_URL")
+        .env_remove("DESIST_LANGUAGE")
+        .env_remove("DESIST_SECURE_COOKIES")
+        .env_remove("DESIST_LISTEN")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log));
+    match server {
+        Server::Demo => {
+            command.args(["demo", "--db"]).arg(dir.join("demo.db")).args(["--listen", "127.0.0.1:0"]);
+        }
+        Server::FreshInstall => {
+            let url = format!("sqlite:{}", dir.join("desist.db").display());
+            std::fs::write(dir.join("admin-password"), format!("{FRESH_ADMIN_PASSWORD}\n")).expect("the password file");
+            let init = Command::new(env!("CARGO_BIN_EXE_desist"))
+                .args([
+                    "init",
+                    "--admin",
+                    "beheer",
+                    "--name",
+                    "Functioneel beheer",
+                    "--password-file",
+                    "admin-password",
+                ])
+                .current_dir(dir)
+                .env("DATABASE_URL", &url)
+                .output()
+                .expect("desist init runs");
+            let said = format!("{}{}", String::from_utf8_lossy(&init.stdout), String::from_utf8_lossy(&init.stderr));
+            assert!(init.status.success(), "desist init failed: {said}");
+            assert!(!said.contains(FRESH_ADMIN_PASSWORD), "init never prints a password it was given: {said}");
+            // Plain HTTP on the loopback address: the browser must keep the session cookie.
+            command
+                .arg("serve")
+                .env("DATABASE_URL", &url)
+                .env("DESIST_LISTEN", "127.0.0.1:0")
+                .env("DESIST_SECURE_COOKIES", "false");
+        }
+    }
+    command.spawn().expect("starting desist")
+}
+
+/// Starts the server on a free port and runs `tests/browser/{script}` against it.
+fn run_journey_on(script: &str, kind: Server) {
     let required = std::env::var("DESIST_BROWSER_TESTS").ok();
     if required.as_deref() == Some("0") {
         show("browser journey skipped: DESIST_BROWSER_TESTS=0");
@@ -165,26 +239,9 @@ fn run_journey(script: &str) {
     }
 
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let database = dir.path().join("demo.db");
     let log_path = dir.path().join("server.log");
     let log = std::fs::File::create(&log_path).expect("the server log file");
-    let mut server = KillOnDrop(
-        Command::new(env!("CARGO_BIN_EXE_desist"))
-            .args(["demo", "--db"])
-            .arg(&database)
-            .args(["--listen", "127.0.0.1:0"])
-            .current_dir(dir.path())
-            // The demo chooses its own database and address; keep the rest at the defaults too.
-            .env_remove("DATABASE_URL")
-            .env_remove("DESIST_DATABASE_URL")
-            .env_remove("DESIST_LANGUAGE")
-            .env_remove("DESIST_SECURE_COOKIES")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("starting desist demo"),
-    );
+    let mut server = KillOnDrop(start_server(&kind, dir.path(), log));
     let stdout = lines_of(server.0.stdout.take().expect("the server's stdout"));
 
     // "desist listening on http://127.0.0.1:PORT", after the demo data is loaded.
@@ -202,7 +259,7 @@ fn run_journey(script: &str) {
             Err(_) => {
                 let status = server.0.try_wait().ok().flatten();
                 panic!(
-                    "desist demo did not say where it listens within {SERVER_START:?} (exit: {status:?})\n\
+                    "desist did not say where it listens within {SERVER_START:?} (exit: {status:?})\n\
                      stdout:\n{}\nlog:\n{}",
                     printed.join("\n"),
                     server_log(&log_path)
@@ -210,7 +267,7 @@ fn run_journey(script: &str) {
             }
         }
     };
-    show(&format!("desist demo ready at {url} after {:.1?}", started.elapsed()));
+    show(&format!("desist ready at {url} after {:.1?}", started.elapsed()));
     // Keep draining the server's stdout so it never blocks on a full pipe.
     std::thread::spawn(move || while stdout.recv().is_ok() {});
 
@@ -220,6 +277,7 @@ fn run_journey(script: &str) {
             .arg(&url)
             .current_dir(&root)
             .env("DESIST_CHROMIUM", chromium())
+            .envs(matches!(kind, Server::FreshInstall).then_some(("DESIST_JOURNEY_PASSWORD", FRESH_ADMIN_PASSWORD)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
