@@ -164,7 +164,9 @@ pub fn plan_status_key(status: &PlanStatus) -> &'static str {
 pub fn event_key(kind: &str) -> &'static str {
     match kind {
         "drafted" => "plan.event.drafted",
-        "add_goal" | "record_goal_agreement" | "revise_goal" | "withdraw_goal" => "plan.event.goal",
+        "add_goal" | "record_goal_agreement" => "plan.event.goal",
+        "revise_goal" => "plan.event.goal_revised",
+        "withdraw_goal" => "plan.event.goal_withdrawn",
         "add_task" => "plan.event.task",
         "change_task_status" => "plan.event.task_status",
         "add_note" => "plan.event.note",

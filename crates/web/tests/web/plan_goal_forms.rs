@@ -59,6 +59,12 @@ async fn the_plan_s_owner_rewords_and_withdraws_a_goal_with_reasons_and_a_partne
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
     assert!(page.contains(&format!("href=\"#goal_withdrawal-{goal}-reason\"")), "{page}");
+    // A screen reader hears the message with the field (walked in Chromium, issue 18, admin3).
+    let described = format!(
+        "aria-describedby=\"goal_withdrawal-{goal}-reason-error goal_withdrawal-{goal}-reason-hint\" aria-invalid=\"true\""
+    );
+    assert!(page.contains(&described), "{page}");
+    assert!(page.contains(&format!("id=\"goal_withdrawal-{goal}-reason-error\"")), "{page}");
     assert_eq!(s.app.count("plan_event").await, events, "nothing changed");
 
     // Withdrawal refused while the task serving the goal is outstanding: the refusal names it.
@@ -67,7 +73,7 @@ async fn the_plan_s_owner_rewords_and_withdraws_a_goal_with_reasons_and_a_partne
     let response = client.post_form(&format!("{plan}/goal-withdrawal"), &refs).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = response.text().await.unwrap();
-    assert!(page.contains("1 openstaande taak/taken horen bij dit doel: “Huurcontract bespreken”"), "{page}");
+    assert!(page.contains("1 openstaande taak hoort bij dit doel: “Huurcontract bespreken”"), "{page}");
     assert!(page.contains(&format!("href=\"#goal_withdrawal-{goal}-goal\"")), "{page}");
 
     // A police officer on the team may not manage the plan: refused and audited.
@@ -89,6 +95,7 @@ async fn the_plan_s_owner_rewords_and_withdraws_a_goal_with_reasons_and_a_partne
     assert_eq!(s.app.count("plan_event").await, events + 1);
     let updated = s.app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'update' AND what = 'plan: revise goal'");
     assert_eq!(updated.await, 1, "the change is audited");
+    assert!(after.contains("doel samen met de persoon geherformuleerd"), "the history names the rewording: {after}");
 
     // Once the task is done the goal comes off the plan.
     let task_id = input_value(after.split("Huurcontract bespreken").nth(1).unwrap(), "task");
@@ -97,4 +104,5 @@ async fn the_plan_s_owner_rewords_and_withdraws_a_goal_with_reasons_and_a_partne
     assert_eq!(client.post_form(&format!("{plan}/goal-withdrawal"), &refs).await.status(), StatusCode::SEE_OTHER);
     let gone = client.get(&plan).await.text().await.unwrap();
     assert!(!gone.contains(&format!("goal_revision-{goal}-reason")), "no longer on the plan");
+    assert!(gone.contains("doel van het plan gehaald"), "the history names the withdrawal: {gone}");
 }

@@ -42,7 +42,7 @@ pub fn plan_field_error(error: &PlanError) -> FieldError {
         PlanError::ReturnNeedsReason => FieldError::new("reason", "error.plan.return_reason"),
         PlanError::GoalChangeNeedsReason => FieldError::new("reason", "error.plan.goal_change_reason"),
         PlanError::GoalHasOutstandingTasks { tasks } => {
-            FieldError::new("goal", "error.plan.goal_has_tasks").with("count", tasks.len()).with("tasks", "")
+            FieldError::new("goal", goal_has_tasks_key(tasks.len(), 0)).with("count", tasks.len()).with("tasks", "")
         }
     }
 }
@@ -54,11 +54,21 @@ pub fn outstanding_tasks_error(plan: &Plan, tasks: &[TaskId], viewer: AgencyId) 
     let named: Vec<String> =
         tasks.iter().filter_map(|id| visible.task(*id)).map(|task| format!("“{}”", task.description)).collect();
     let hidden = tasks.len() - named.len();
-    let refusal = match hidden {
-        0 => FieldError::new("goal", "error.plan.goal_has_tasks"),
-        _ => FieldError::new("goal", "error.plan.goal_has_tasks_hidden"),
-    };
-    refusal.with("count", tasks.len()).with("tasks", named.join(", ")).with("hidden", hidden)
+    FieldError::new("goal", goal_has_tasks_key(tasks.len(), hidden))
+        .with("count", tasks.len())
+        .with("tasks", named.join(", "))
+        .with("hidden", hidden)
+}
+
+/// The refusal's text for `count` outstanding tasks of which `hidden` are restricted to other
+/// agencies: one task reads in the singular, and tasks the viewer may not see are only counted.
+fn goal_has_tasks_key(count: usize, hidden: usize) -> &'static str {
+    match (count, hidden) {
+        (1, 0) => "error.plan.goal_has_tasks_one",
+        (_, 0) => "error.plan.goal_has_tasks",
+        (count, hidden) if hidden == count => "error.plan.goal_has_tasks_restricted",
+        _ => "error.plan.goal_has_tasks_hidden",
+    }
 }
 
 /// A change to the plan as typed into a form; parsed into a `PlanCommand` by the service.
@@ -403,5 +413,19 @@ impl PlanAction {
             Some(command) if errors.is_empty() => Ok(command),
             _ => Err(ServiceError::Invalid(errors)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::goal_has_tasks_key;
+
+    #[test]
+    fn one_task_reads_in_the_singular_and_tasks_all_restricted_are_only_counted() {
+        assert_eq!(goal_has_tasks_key(1, 0), "error.plan.goal_has_tasks_one");
+        assert_eq!(goal_has_tasks_key(3, 0), "error.plan.goal_has_tasks");
+        assert_eq!(goal_has_tasks_key(2, 2), "error.plan.goal_has_tasks_restricted");
+        assert_eq!(goal_has_tasks_key(1, 1), "error.plan.goal_has_tasks_restricted");
+        assert_eq!(goal_has_tasks_key(3, 1), "error.plan.goal_has_tasks_hidden");
     }
 }
