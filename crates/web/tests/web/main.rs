@@ -85,3 +85,4 @@ mod api_zsm;
 mod api_zsm_sections;
 // Purchases name the plan goal they serve; the goal tables agree (issue 20, funds2).
 mod fund_goals;
+mod table_daily;
