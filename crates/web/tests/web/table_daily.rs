@@ -175,3 +175,19 @@ async fn the_triage_list_marks_requests_after_the_cut_off_and_carried_over() {
     let triage = manager.get("/triage").await.text().await.unwrap();
     assert!(triage.contains("doorgeschoven van 2026-11-26"), "{triage}");
 }
+
+/// Item 24: the navigation offers the ZSM table only to the roles that sit at it; a provider
+/// was offered it and then refused every board.
+#[tokio::test]
+async fn the_navigation_offers_the_table_only_to_those_at_it() {
+    let app = support::spawn_app().await;
+    let (_, officer) = app.probation_officer().await;
+    let shelter = app.agency("Leger des Heils Opvang", AgencyKind::Provider).await;
+    let worker = app.member(&shelter, "marieke", &[Role::ProviderWorker]).await;
+    let at_table = app.session_for(&officer).await.get("/people").await.text().await.unwrap();
+    assert!(at_table.contains("<a href=\"/zsm\">"), "probation sits at the table");
+    let provider = app.session_for(&worker).await;
+    let page = provider.get("/people").await.text().await.unwrap();
+    assert!(!page.contains("<a href=\"/zsm\">"), "no table for a provider: {page}");
+    assert!(page.contains("<a href=\"/tasks/agency\">"), "its tasks stay in the navigation");
+}
