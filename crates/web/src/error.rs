@@ -67,6 +67,7 @@ impl WebError {
             WebError::Forbidden(Denial::NotOnTeam) => ("error.forbidden.title", "error.forbidden.not_on_team"),
             WebError::Forbidden(Denial::ConsentExpired) => ("error.forbidden.title", "error.forbidden.consent_expired"),
             WebError::Forbidden(Denial::RoleLacksPermission) => ("error.forbidden.title", "error.forbidden.role"),
+            WebError::Forbidden(Denial::NotTaskOwner) => ("error.forbidden.title", "error.forbidden.not_task_owner"),
             WebError::Csrf => ("error.forbidden.title", "error.csrf"),
             WebError::BadRequest(_) | WebError::Conflict(_) | WebError::PayloadTooLarge => {
                 ("error.summary", "error.bad_request")

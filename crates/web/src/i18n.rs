@@ -136,6 +136,13 @@ impl Texts {
         self.lookup(key).unwrap_or("[?]")
     }
 
+    /// The text for `key` when the catalogue has one: for names that only some codes have
+    /// (a deployment's own cohort rule has none, and shows as its code).
+    pub fn optional(&self, key: &str) -> Option<&'static str> {
+        let key = self.words.and_then(|words| words.get(key)).map_or(key, String::as_str);
+        CATALOGUE.contains_key(key).then(|| self.text(key))
+    }
+
     fn lookup(&self, key: &str) -> Option<&'static str> {
         let key = self.words.and_then(|words| words.get(key)).map_or(key, String::as_str);
         let Some(entry) = CATALOGUE.get(key) else {

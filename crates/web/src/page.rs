@@ -50,6 +50,8 @@ pub struct Page {
     pub coordinates_mentors: bool,
     /// Whether the member may see what works (analysts; process managers for their own).
     pub evaluates: bool,
+    /// Sits at a ZSM table (may open a location's board): the navigation offers the table.
+    pub sits_at_table: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,
     /// The count as shown ("99+" past the cap) and as read out ("3 unread").
@@ -106,6 +108,7 @@ impl Page {
         });
         // What works: analysts, and a Safety House's process manager for their own caseload.
         let evaluates = context.signed_in.as_ref().is_some_and(|s| crate::evidence::whatworks::reach(s).is_ok());
+        let sits_at_table = has_role(&domain::zsm::service::TABLE_ROLES);
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -129,6 +132,7 @@ impl Page {
             mentors,
             coordinates_mentors,
             evaluates,
+            sits_at_table,
             unread,
             unread_count,
             unread_label,

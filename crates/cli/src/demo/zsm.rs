@@ -191,7 +191,10 @@ async fn register(
     arrested: Timestamp,
     zone: &TimeZone,
 ) -> anyhow::Result<(CaseId, i64)> {
-    let suspect = Suspect { location: DEMO_LOCATION, identifiers: Vec::new() };
+    // The police record the suspect's number in the justice chain (strafrechtketennummer), so
+    // the decision record names the suspect by identifier as well as by date of birth.
+    let chain_number = IdentifierInput { kind: "local".into(), value: format!("SKN {:08}", 31_000_000 + n) };
+    let suspect = Suspect { location: DEMO_LOCATION, identifiers: vec![chain_number] };
     Ok(register_at(store, clock, actors, n, arrested, zone, suspect).await?.0)
 }
 

@@ -267,6 +267,9 @@ pub enum Denial {
     NotOnTeam,
     #[error("your agency's consent-based access to this person has expired")]
     ConsentExpired,
+    /// The work (a help task) belongs to another agency: only its owner may record it.
+    #[error("this task belongs to another agency")]
+    NotTaskOwner,
 }
 
 impl Denial {
@@ -276,6 +279,7 @@ impl Denial {
             Denial::RoleLacksPermission => "role_lacks_permission",
             Denial::NotOnTeam => "not_on_team",
             Denial::ConsentExpired => "consent_expired",
+            Denial::NotTaskOwner => "not_task_owner",
         }
     }
 }

@@ -192,6 +192,8 @@ struct TriageRow {
     person: String,
     triage_on: String,
     carried: String,
+    /// "arrived after the cut-off for the triage of …", while it waits for triage.
+    after_cut_off: String,
     /// The viewer's agency is on the person's team: the person's pages open for it.
     on_team: bool,
     /// (meeting id, "date – location") the accepted request may go to.
@@ -231,6 +233,10 @@ async fn triage_page(
             } else {
                 String::new()
             },
+            after_cut_off: l
+                .missed_cut_off
+                .map(|missed| t.fill("triage.after_cut_off", &[("date", &missed.to_string())]))
+                .unwrap_or_default(),
             on_team: l.on_team,
             meetings: l.meetings.iter().map(|m| (m.id.to_string(), format!("{} – {}", m.date, m.location))).collect(),
         })

@@ -19,6 +19,12 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/cohort-changes", get(list)).route("/cohort-changes/{notice}/acknowledge", post(acknowledge))
 }
 
+/// A cohort rule's name in the reader's language (`cohort.rule.<code>` in the catalogue); a
+/// deployment's own rule without a catalogue name shows as its code.
+pub fn cohort_rule_name(t: crate::i18n::Texts, rule: &str) -> String {
+    t.optional(&format!("cohort.rule.{rule}")).unwrap_or(rule).to_string()
+}
+
 struct Row {
     id: String,
     person_id: String,
@@ -49,7 +55,7 @@ async fn list(State(state): State<AppState>, Member(me, context): Member) -> Res
             id: line.notice.id.to_string(),
             person_id: line.notice.person.to_string(),
             person: line.person_name,
-            rule: line.notice.rule,
+            rule: cohort_rule_name(t, &line.notice.rule),
             on: line.notice.on.to_string(),
             change: t
                 .get(match line.notice.change {
@@ -73,4 +79,19 @@ async fn acknowledge(
     let id = CohortNoticeId::parse(&notice).map_err(|_| WebError::NotFound)?;
     state.cohort_notices().acknowledge(&me.actor, id).await?;
     Ok(Redirect::to("/cohort-changes").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cohort_rule_name;
+    use crate::i18n::{Lang, Texts};
+
+    #[test]
+    fn a_cohort_is_named_in_the_readers_language_and_an_unnamed_rule_by_its_code() {
+        let name = |lang, rule| cohort_rule_name(Texts::new(lang), rule);
+        assert_eq!(name(Lang::Nl, "nl-very-active-prolific"), "Zeer actieve veelplegers (ZAV)");
+        assert_eq!(name(Lang::En, "nl-very-active-prolific"), "Very active prolific offenders (ZAV)");
+        assert_eq!(name(Lang::It, "ew-iom"), "Gestione integrata degli autori di reato (IOM)");
+        assert_eq!(name(Lang::It, "a-deployments-own-rule"), "a-deployments-own-rule");
+    }
 }

@@ -200,6 +200,7 @@ async fn measures_page(
                 context: rules,
                 now,
                 t,
+                viewer_agency: me.actor.agency_id,
             };
             file.orders.iter().map(|o| order_view(&o.value, &input)).collect()
         }

@@ -56,6 +56,24 @@ pub fn is_search(posted: &Posted) -> bool {
     !posted.get(SEARCH).is_empty()
 }
 
+/// Shows `id` (a person's number from a link, or a form posted without the picker) as the
+/// chosen person of a picker where nothing was ticked, as far as the member may see them.
+pub async fn preset_chosen(
+    state: &AppState,
+    me: &SignedIn,
+    picker: &mut PersonPicker,
+    id: &str,
+    what: &str,
+) -> Result<(), WebError> {
+    let Ok(id) = id.trim().parse::<PersonId>() else { return Ok(()) };
+    if !picker.chosen.is_empty() {
+        return Ok(());
+    }
+    let named = state.people().visible_names(&me.actor, vec![id], what).await?;
+    picker.chosen = named.into_iter().map(|(id, label)| Candidate { id: id.to_string(), label }).collect();
+    Ok(())
+}
+
 /// The picker `spec` of a form; `posted` is what was posted to this form (if it was).
 pub async fn person_picker(
     state: &AppState,

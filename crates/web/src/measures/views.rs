@@ -5,7 +5,7 @@ use crate::i18n::Texts;
 use crate::lookup::{agency_name, member_name};
 use crate::page::local_time;
 use domain::directory::{Agency, Member};
-use domain::ids::PersonId;
+use domain::ids::{AgencyId, PersonId};
 use domain::measures::ports::Stored;
 use domain::measures::service::{MeasureWarning, PlanMeasures};
 use domain::measures::{
@@ -94,6 +94,8 @@ pub struct HelpRow {
     pub owner: String,
     pub description: String,
     pub started: String,
+    /// Owned by the viewer's agency: only the owner marks it started.
+    pub ours: bool,
 }
 
 pub struct OrderView {
@@ -153,6 +155,8 @@ pub struct OrderViewInput<'a> {
     pub context: &'a ExclusionContext<'a>,
     pub now: Timestamp,
     pub t: Texts,
+    /// The reader's agency (help it owns can be marked started).
+    pub viewer_agency: AgencyId,
 }
 
 pub fn order_view(order: &ExclusionOrder, input: &OrderViewInput<'_>) -> OrderView {
@@ -249,6 +253,7 @@ pub fn order_view(order: &ExclusionOrder, input: &OrderViewInput<'_>) -> OrderVi
                 owner: agency_name(input.agencies, h.owner),
                 description: h.description.clone(),
                 started: h.started_at.map(|at| local_time(at, zone)).unwrap_or_default(),
+                ours: h.owner == input.viewer_agency,
             })
             .collect(),
     }

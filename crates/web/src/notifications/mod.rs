@@ -88,6 +88,17 @@ pub fn message(event: &Event, person_name: Option<&str>, t: Texts) -> String {
             *value = t.text(&format!("proposal.measure.{value}"));
         }
     }
+    // A cohort is stored as its rule's code; the reader sees the cohort's name.
+    let cohort_name = matches!(event.kind, EventKind::CohortMemberJoined | EventKind::CohortMemberLeft)
+        .then(|| {
+            params.iter().find(|(name, _)| *name == "rule").map(|(_, rule)| crate::evidence::cohort_rule_name(t, rule))
+        })
+        .flatten();
+    if let Some(cohort) = &cohort_name
+        && let Some(slot) = params.iter_mut().find(|(name, _)| *name == "rule")
+    {
+        slot.1 = cohort;
+    }
     params.push(("person", person_name.unwrap_or(someone)));
     t.fill(&key, &params)
 }

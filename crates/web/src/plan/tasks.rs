@@ -27,6 +27,8 @@ struct TaskListRow {
     /// The plan, or the exclusion order on the person's measures page.
     href: String,
     description: String,
+    /// The task itself: its row on the plan or on the order's help list.
+    task_href: String,
     /// What the task belongs to when it is not a plan task (an exclusion order's help).
     source: String,
     owner: String,
@@ -57,6 +59,7 @@ fn task_row(line: TaskListLine, agencies: &[Agency], can_work: bool, t: Texts, z
     match line.line {
         ListedTask::Plan(l) => TaskListRow {
             href: format!("/people/{}/plan", l.person),
+            task_href: format!("/people/{}/plan#task-{}", l.person, l.task.id),
             person: line.person_name,
             description: l.task.description,
             source: String::new(),
@@ -68,6 +71,7 @@ fn task_row(line: TaskListLine, agencies: &[Agency], can_work: bool, t: Texts, z
         },
         ListedTask::Help(l) => TaskListRow {
             href: format!("/people/{}/measures#order-{}", l.person, l.order),
+            task_href: format!("/people/{}/measures#help-{}", l.person, l.task.id),
             person: line.person_name,
             description: l.task.description,
             source: t.get("tasks.help_source").to_string(),

@@ -2,7 +2,7 @@
 //! intake form that registers a case.
 
 use super::*;
-use crate::measures::picker::{Candidate, PersonPicker, PickerSpec, is_search, person_picker};
+use crate::measures::picker::{PersonPicker, PickerSpec, is_search, person_picker, preset_chosen};
 
 #[derive(Template)]
 #[template(path = "zsm/index.html")]
@@ -44,6 +44,8 @@ pub(super) struct IntakePage {
     form: IntakeForm,
     /// The suspect, found by name, date of birth or identifier within the form.
     suspect: PersonPicker,
+    /// Each victim row: a known person found the same way as the suspect, or a description.
+    victims: Vec<VictimRow>,
     locations: Vec<ZsmLocation>,
     lawyers: Vec<(String, String)>,
     errors: ErrorList,
@@ -56,9 +58,13 @@ impl IntakePage {
     fn offence_error(&self, index: &usize, name: &str) -> Option<&str> {
         self.errors.for_field(&format!("offences[{index}].{name}"))
     }
-    fn victim_error(&self, index: &usize, name: &str) -> Option<&str> {
-        self.errors.for_field(&format!("victims[{index}].{name}"))
-    }
+}
+
+pub(super) struct VictimRow {
+    picker: PersonPicker,
+    description: String,
+    /// The description field's HTML id.
+    description_id: String,
 }
 
 /// The suspect picker of the intake form: searching posts the form back with the candidates
@@ -74,13 +80,34 @@ async fn suspect_picker(
 ) -> Result<PersonPicker, WebError> {
     let spec = PickerSpec { name: "suspect_id", key: "suspect_id", legend: "zsm.intake.suspect", multiple: false };
     let mut picker = person_picker(state, me, context.texts, spec, posted, errors).await?;
-    if posted.is_none()
-        && let Ok(id) = preset.trim().parse::<PersonId>()
-    {
-        let named = state.people().visible_names(&me.actor, vec![id], "ZSM intake: suspect").await?;
-        picker.chosen = named.into_iter().map(|(id, label)| Candidate { id: id.to_string(), label }).collect();
+    if posted.is_none() {
+        preset_chosen(state, me, &mut picker, preset, "ZSM intake: suspect").await?;
     }
     Ok(picker)
+}
+
+/// The victim rows of the intake form, each with the suspect's picker (its own search and
+/// choice, posted as `victim_person_<row>`) beside the description of an anonymous victim.
+async fn victim_rows(
+    state: &AppState,
+    me: &SignedIn,
+    context: &RequestContext,
+    victims: &[domain::zsm::model::forms::VictimForm],
+    posted: Option<&Posted>,
+    errors: &ErrorList,
+) -> Result<Vec<VictimRow>, WebError> {
+    let t = context.texts;
+    let mut rows = Vec::with_capacity(victims.len());
+    for (i, victim) in victims.iter().enumerate() {
+        let (name, key) = (victim_field(i), format!("victims[{i}].person_id"));
+        let spec = PickerSpec { name: &name, key: &key, legend: "zsm.intake.victim_person", multiple: false };
+        let mut picker = person_picker(state, me, t, spec, posted, errors).await?;
+        picker.legend = format!("{} {}: {}", t.get("zsm.intake.victim"), i + 1, picker.legend);
+        preset_chosen(state, me, &mut picker, &victim.person_id, "ZSM intake: victim").await?;
+        let description_id = crate::forms::anchor(&format!("victims[{i}].description"));
+        rows.push(VictimRow { picker, description: victim.description.clone(), description_id });
+    }
+    Ok(rows)
 }
 
 async fn intake_view(
@@ -96,10 +123,13 @@ async fn intake_view(
     let packs: Vec<&str> = locations.iter().map(|l| l.pack.as_str()).collect();
     let lawyers = lawyer_choices(state, &packs).await?;
     let suspect = suspect_picker(state, me, context, posted, &form.suspect_id, &errors).await?;
+    let form = padded(form);
+    let victims = victim_rows(state, me, context, &form.victims, posted, &errors).await?;
     Ok(IntakePage {
         page: Page::new(context, context.texts.get("zsm.intake.title")),
         suspect,
-        form: padded(form),
+        victims,
+        form,
         locations,
         lawyers,
         errors: super::case::named_in_summary(errors, context.texts, &[("lawyer_id", "zsm.intake.lawyer")]),

@@ -363,11 +363,16 @@ pub fn intake_form(posted: &Posted) -> IntakeForm {
             pretrial_detention: posted.nth("offence_pretrial", i),
         })
         .collect();
+    // Each row's person comes from its picker (`victim_person_<row>`); a form posted without
+    // pickers names them in order under `victim_person`.
     let rows = posted.all("victim_person").len().max(posted.all("victim_description").len());
     let victims = (0..rows)
-        .map(|i| VictimForm {
-            person_id: posted.nth("victim_person", i),
-            description: posted.nth("victim_description", i),
+        .map(|i| {
+            let picked = posted.get(&victim_field(i));
+            VictimForm {
+                person_id: if picked.trim().is_empty() { posted.nth("victim_person", i) } else { picked },
+                description: posted.nth("victim_description", i),
+            }
         })
         .collect();
     IntakeForm {
@@ -382,6 +387,11 @@ pub fn intake_form(posted: &Posted) -> IntakeForm {
         prior_record_summary: posted.get("prior_record_summary"),
         lawyer_id: posted.get("lawyer_id"),
     }
+}
+
+/// The field a victim row's picker posts its chosen person under.
+pub fn victim_field(row: usize) -> String {
+    format!("victim_person_{row}")
 }
 
 /// The intake form with the blank rows a page offers.

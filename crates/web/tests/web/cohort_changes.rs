@@ -31,11 +31,14 @@ async fn story(app: TestApp) {
     let page = on_team.get("/cohort-changes").await;
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(html.contains("Cohortlid") && html.contains("ew-iom") && html.contains("2026-11-01"), "{html}");
+    assert!(html.contains("Cohortlid") && html.contains("2026-11-01"), "{html}");
+    // The cohort by its name in the reader's language, not its rule's code (walk3).
+    assert!(html.contains("Geïntegreerd daderbeheer (IOM)") && !html.contains("ew-iom"), "{html}");
     // The team is told in its notifications too; the police, off the team, are not.
     let (_, told) = api_call(&on_team, Method::GET, "/api/v1/notifications", None).await;
     assert_eq!(told["notifications"][0]["kind"], "cohort.member.joined");
-    assert!(told["notifications"][0]["message"].as_str().unwrap().contains("ew-iom"));
+    let message = told["notifications"][0]["message"].as_str().unwrap();
+    assert!(message.contains("‘Geïntegreerd daderbeheer (IOM)’") && !message.contains("ew-iom"), "{message}");
     let (_, not_told) = api_call(&app.session_for(&constable).await, Method::GET, "/api/v1/notifications", None).await;
     assert_eq!(not_told["notifications"], serde_json::json!([]));
     let form = html.split("action=\"/cohort-changes/").nth(1).expect("an acknowledge form");

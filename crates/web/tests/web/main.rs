@@ -87,3 +87,4 @@ mod api_zsm_sections;
 mod fund_goals;
 // Need-to-know in the API's list to screen, on both backends (issue 18, admin3).
 mod to_screen_need_to_know;
+mod table_daily;

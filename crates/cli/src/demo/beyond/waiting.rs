@@ -87,8 +87,9 @@ pub async fn seed_triage(store: &Store, cast: &DemoCast, end: Timestamp) -> anyh
     conferences().propose(seeder.actor("politie"), person, &proposal).await.map_err(err("proposal"))?;
     filed += 1;
     // A police request for a prolific offender, naming the Safety House; carried over from
-    // the last triage day (filed four days ago, not yet triaged).
-    seeder.set(end.checked_sub(days(4))?);
+    // the last triage day before today (filed that morning, in time, and not yet triaged),
+    // whatever the weekday the demo starts on.
+    seeder.set(carried_over_filing(&seeder.pack.triage_calendar, end)?);
     let person = seeder.person(person_input(303, 1988)).await?;
     seeder.screen(person, &[2, 2, 3, 2, 4, 3], 0, "Veelpleger: dertien winkeldiefstallen dit jaar").await?;
     let request = RequestInput {
@@ -116,4 +117,19 @@ pub async fn seed_triage(store: &Store, cast: &DemoCast, end: Timestamp) -> anyh
         .map_err(err("triage"))?;
     filed += 1;
     Ok(filed)
+}
+
+/// When to file a request so that it waits, carried over, from the last triage day before
+/// `end`'s day: three hours before that day's cut-off.
+fn carried_over_filing(calendar: &domain::jurisdiction::TriageCalendar, end: Timestamp) -> anyhow::Result<Timestamp> {
+    let today = end.to_zoned(zone()).date();
+    let mut last = calendar.next_triage_after(today.checked_sub(jiff::ToSpan::days(8))?);
+    loop {
+        let next = calendar.next_triage_after(last);
+        if next >= today {
+            break;
+        }
+        last = next;
+    }
+    Ok(calendar.deadline_for(last).checked_sub(jiff::SignedDuration::from_hours(3))?)
 }

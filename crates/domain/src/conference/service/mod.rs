@@ -65,6 +65,8 @@ pub struct TriageLine {
     /// The triage it is on now (a request not handled in time rolls into the next one).
     pub triage_on: Date,
     pub carried_over: bool,
+    /// The triage day the request missed by arriving after its cut-off, if it did.
+    pub missed_cut_off: Option<Date>,
     /// The viewer's agency is on the person's team (else it sees the request only, because
     /// the request is addressed to it, and accepting asks for its basis to join the team).
     pub on_team: bool,
@@ -317,6 +319,11 @@ impl<S: ConferencePorts> Conferences<'_, S> {
             lines.push(TriageLine {
                 triage_on: request.current_triage_on(&self.pack.triage_calendar, today),
                 carried_over: request.is_carried_over(today),
+                missed_cut_off: request
+                    .status
+                    .awaits_triage()
+                    .then(|| self.pack.triage_calendar.missed_by_cut_off(request.submitted_at))
+                    .flatten(),
                 request,
                 person_name: found.display_name(),
                 on_team,

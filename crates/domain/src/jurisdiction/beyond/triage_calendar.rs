@@ -79,6 +79,15 @@ impl TriageCalendar {
         }
     }
 
+    /// The triage day a request submitted at `submitted_at` missed by coming in after its
+    /// cut-off: the first triage day from the submission's own day on, when that is before the
+    /// request's triage date (the triage list says so, or the requester wonders why it waits).
+    pub fn missed_by_cut_off(&self, submitted_at: Timestamp) -> Option<Date> {
+        let submitted_on = submitted_at.to_zoned(self.time_zone.clone()).date();
+        let first = if self.is_triage_day(submitted_on) { submitted_on } else { self.next_triage_after(submitted_on) };
+        (first < self.triage_date(submitted_at)).then_some(first)
+    }
+
     /// The first triage day strictly after `date`; where a request not handled in time goes.
     pub fn next_triage_after(&self, date: Date) -> Date {
         let mut day = date.tomorrow().expect("dates are far from the calendar's limits");
@@ -111,6 +120,20 @@ mod tests {
         // Tuesday morning -> Thursday; Wednesday afternoon -> next Tuesday.
         assert_eq!(calendar.triage_date(at("2026-03-03T08:00:00Z")), date(2026, 3, 5));
         assert_eq!(calendar.triage_date(at("2026-03-04T13:00:00Z")), date(2026, 3, 10));
+    }
+
+    #[test]
+    fn a_request_after_the_cut_off_names_the_triage_it_missed() {
+        let calendar = BeyondPack::nl().triage_calendar;
+        // Monday 11:59: in time for Tuesday, nothing missed.
+        assert_eq!(calendar.missed_by_cut_off(at("2026-03-02T10:59:00Z")), None);
+        // Monday 12:00: too late for Tuesday 3 March, on Thursday's list.
+        assert_eq!(calendar.missed_by_cut_off(at("2026-03-02T11:00:00Z")), Some(date(2026, 3, 3)));
+        // Tuesday morning misses that day's triage; Wednesday 13:00 misses Thursday's.
+        assert_eq!(calendar.missed_by_cut_off(at("2026-03-03T08:00:00Z")), Some(date(2026, 3, 3)));
+        assert_eq!(calendar.missed_by_cut_off(at("2026-03-04T13:00:00Z")), Some(date(2026, 3, 5)));
+        // Wednesday 10:00 makes Thursday.
+        assert_eq!(calendar.missed_by_cut_off(at("2026-03-04T09:00:00Z")), None);
     }
 
     #[test]

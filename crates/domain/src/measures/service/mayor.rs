@@ -1,8 +1,8 @@
 //! The mayor's measures on a person's pages: impose an exclusion order (the person on the page
 //! is the excluded person) and change it; impose an area ban and extend or lift it.
 
-use crate::access::{Actor, Permission};
-use crate::audit::{AuditAction, AuditLog};
+use crate::access::{Actor, Denial, Permission};
+use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::directory::DirectoryStore;
 use crate::ids::{AgencyId, AreaBanId, ExclusionOrderId, PersonId, TaskId, new_v7};
 use crate::measures::model::parse;
@@ -86,6 +86,16 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         let on_page = self.authorise(actor, person, action.permission(), &what).await?;
         let stored: Stored<ExclusionOrder> = self.load_for(action.order(), person, "order").await?;
         let subject = stored.value.excluded;
+        // Help is started by the agency that owns it, however far another's access reaches:
+        // a start recorded by someone else would tell the team that help began when it did not.
+        if let OrderAction::HelpStarted { task, .. } = action
+            && stored.value.help_tasks.iter().any(|t| t.id.to_string() == task.trim() && t.owner != actor.agency_id)
+        {
+            let denial = Denial::NotTaskOwner;
+            let entry = AuditEntry::new(actor, self.now(), Some(person), AuditAction::Denied, &what, denial.code());
+            self.store.append(&[entry]).await?;
+            return Err(ServiceError::Forbidden(denial));
+        }
         // The order is changed on the subject's record; made from a victim's page, both are audited.
         // The agency that owns a help task starts it from the page of the person the help is
         // for: it needs no access to the excluded person (it may be the victim's helper).
