@@ -300,3 +300,76 @@ impl ExtractSource for StreamedExtract {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::csv_io::load_dir_lenient;
+
+    /// A generated extract with bad rows of every kind spread over it, and offence ids
+    /// repeated within a run and across runs.
+    fn broken_extract(dir: &Path) {
+        crate::generate::generate(5, 200, 6.0, 300, dir).unwrap();
+        let offences = std::fs::read_to_string(dir.join(OFFENCES_FILE)).unwrap();
+        let mut lines: Vec<String> = offences.lines().map(str::to_owned).collect();
+        let repeated = |line: &str| line.split(',').next().unwrap().to_owned();
+        let (early, late) = (repeated(&lines[3]), repeated(&lines[lines.len() - 2]));
+        lines[40] = format!("{early},P1,2020-01-01,,pending,,");
+        lines[41] = format!("{early},P2,2020-01-01,,pending,,");
+        lines[90] = "O-bad,P1,2020-13-01,,pending,,".into();
+        lines[95] = "O-nobody,P-unknown,2020-01-01,,pending,,".into();
+        lines.push(format!("{late},P3,2021-01-01,2021-02-01,caution,theft,2"));
+        std::fs::write(dir.join(OFFENCES_FILE), lines.join("\n") + "\n").unwrap();
+    }
+
+    #[test]
+    fn streaming_reports_what_reading_the_whole_files_reports_and_hands_out_the_same_rows() {
+        let dir = std::env::temp_dir().join(format!("desist-stream-{}", std::process::id()));
+        broken_extract(&dir);
+        let whole = load_dir_lenient(&dir).unwrap();
+        assert_eq!(whole.errors.len(), 5, "{:?}", whole.errors);
+        for records_in_memory in [7, 100, 1 << 20] {
+            let options = StreamOptions { records_in_memory, strict: false, ..StreamOptions::default() };
+            let mut streamed = stream_dir(&dir, options).unwrap();
+            assert_eq!(streamed.runs() > 0, records_in_memory < 1000);
+            streamed.find_duplicates().unwrap();
+            assert_eq!(streamed.errors(), whole.errors, "{records_in_memory} in memory");
+            let data = &whole.dataset;
+            let labels = streamed.labels();
+            let mut ids: Vec<(String, String)> = streamed
+                .offences_by_id()
+                .unwrap()
+                .map(|o| o.map(|o| (o.id.to_string(), labels.person_id(o.person).to_owned())))
+                .collect::<Result<_>>()
+                .unwrap();
+            let mut expected: Vec<(String, String)> = (0..data.offence_count() as u32)
+                .map(|i| {
+                    (data.offences.ids.get(i).to_owned(), data.person_id(data.offences.person[i as usize]).to_owned())
+                })
+                .collect();
+            expected.sort();
+            assert_eq!(ids, expected);
+            let by_person: Vec<(String, String)> = streamed
+                .offences_by_person()
+                .unwrap()
+                .unwrap()
+                .map(|o| o.map(|o| (o.id.to_string(), labels.person_id(o.person).to_owned())))
+                .collect::<Result<_>>()
+                .unwrap();
+            ids.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+            assert_eq!(by_person, ids);
+            assert_eq!(streamed.index_events().unwrap().count(), data.index_event_count());
+            let tally = streamed.finish().unwrap();
+            assert_eq!((tally.offences, tally.rejected), (data.offence_count() as u64, 5));
+            assert_eq!(tally.data_up_to, latest(data));
+            streamed.set_strict(true);
+            assert!(matches!(streamed.finish(), Err(EvidenceError::Input(errors)) if errors.len() == 5));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn latest(data: &Dataset) -> Day {
+        let o = &data.offences;
+        o.offence_date.iter().chain(&o.outcome_date).copied().max().unwrap()
+    }
+}
