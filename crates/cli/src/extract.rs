@@ -6,7 +6,9 @@
 //! `file:line:column: what is wrong`. By default it is all-or-nothing: one bad row and nothing
 //! is written. With `--skip-bad` the good rows are committed and the bad ones are written to a
 //! reject file. The write itself is one transaction, so an import that dies half-way leaves
-//! the store as it was.
+//! the store as it was. The files are streamed ([`evidence::csv_io::stream_dir`]): memory
+//! holds the persons and bounded parts of the offences and index events, whatever the
+//! extract's size; repeated offence ids are found when the sorted offences are read.
 
 use domain::Clock;
 use std::io::{IsTerminal, Write};
