@@ -6,7 +6,9 @@
 //! `file:line:column: what is wrong`. By default it is all-or-nothing: one bad row and nothing
 //! is written. With `--skip-bad` the good rows are committed and the bad ones are written to a
 //! reject file. The write itself is one transaction, so an import that dies half-way leaves
-//! the store as it was.
+//! the store as it was. The files are streamed ([`evidence::csv_io::stream_dir`]): memory
+//! holds the persons and bounded parts of the offences and index events, whatever the
+//! extract's size; repeated offence ids are found when the sorted offences are read.
 
 use domain::Clock;
 use std::io::{IsTerminal, Write};
@@ -14,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use evidence::csv_io::{INDEX_EVENTS_FILE, Issue, OFFENCES_FILE, PERSONS_FILE, load_dir_lenient};
+use evidence::csv_io::{INDEX_EVENTS_FILE, Issue, OFFENCES_FILE, PERSONS_FILE, StreamOptions};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::config::Config;
@@ -60,63 +62,82 @@ pub(crate) fn progress_bar(total: u64) -> ProgressBar {
 
 impl ImportArgs {
     pub async fn run(&self, config: &Config, clock: &dyn Clock, out: &mut impl Write) -> anyhow::Result<()> {
-        let loaded = load_dir_lenient(&self.dir)?;
-        for warning in &loaded.warnings {
-            eprintln!("warning: {warning}");
-        }
-        let rejected = loaded.errors.len() as u64;
-        if !loaded.errors.is_empty() {
-            for error in &loaded.errors {
-                eprintln!("{}", show_issue(&self.dir, error));
-            }
-            if !self.skip_bad {
-                anyhow::bail!(
-                    "{} problem(s) in {}: nothing imported (fix them, or use --skip-bad to import the good rows)",
-                    loaded.errors.len(),
-                    self.dir.display()
-                );
-            }
-            let reject = self.reject.clone().unwrap_or_else(|| self.dir.join("rejected.csv"));
-            write_rejects(&self.dir, &loaded.errors, &reject)
-                .with_context(|| format!("writing the reject file {}", reject.display()))?;
-            eprintln!("{} bad row(s) skipped and written to {}", loaded.errors.len(), reject.display());
-        }
-        let data = loaded.dataset;
-        let zone = jiff::tz::TimeZone::get(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-        let today = clock.now().to_zoned(zone).date();
-        let today = evidence::date::days_from_civil(i32::from(today.year()), today.month() as u32, today.day() as u32);
-        let future = future_dates(&data, today);
-        if future > 0 {
-            eprintln!(
-                "warning: {future} offence(s) have an offence or outcome date after today; the extract's \"data up to\" date ({}) follows them",
-                evidence::date::format_day(store::evidence::data_up_to(&data))
-            );
-        }
         // One connection: on SQLite the import then has the file to itself and can load
         // through a rollback journal instead of the write-ahead log.
         let store = store::Store::connect(&config.database_url, 1).await.context("opening the database")?;
-        let total = (data.person_count() + data.offence_count() + data.index_event_count()) as u64;
-        let bar = progress_bar(total);
+        let zone = jiff::tz::TimeZone::get(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let today = clock.now().to_zoned(zone).date();
+        let today = evidence::date::days_from_civil(i32::from(today.year()), today.month() as u32, today.day() as u32);
+        let options = StreamOptions {
+            offences_by_person: store.import_wants_offences_by_person().await?,
+            strict: !self.skip_bad,
+            today,
+            ..StreamOptions::default()
+        };
+        // Read and sorted in bounded parts: memory stays flat however large the extract.
+        let mut extract = evidence::csv_io::stream_dir(&self.dir, options)?;
+        for warning in extract.warnings() {
+            eprintln!("warning: {warning}");
+        }
+        let mut reported = Vec::new();
+        if !extract.errors().is_empty() {
+            // Repeated offence ids meet only in id order: list them with the rest now.
+            extract.find_duplicates()?;
+            reported = extract.errors();
+            self.refuse_or_reject(&reported, &[])?;
+        }
+        let bar = progress_bar(extract.rows_read());
         let source = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
-        let summary = store
-            .import_extract(&data, &source.display().to_string(), rejected, clock.now(), &|n| bar.inc(n))
-            .await
-            .context("importing into the store (nothing was committed)")?;
+        let imported =
+            store.import_from(&mut extract, &source.display().to_string(), clock.now(), &|n| bar.inc(n)).await;
         bar.finish_and_clear();
+        let errors = extract.errors();
+        if errors.len() > reported.len() {
+            // Repeated offence ids found while writing: a strict import was refused (nothing
+            // committed), a lenient one left them out.
+            self.refuse_or_reject(&errors, &reported)?;
+        }
+        let summary = imported.context("importing into the store (nothing was committed)")?;
+        let future = extract.future_offences();
+        if future > 0 {
+            eprintln!(
+                "warning: {future} offence(s) have an offence or outcome date after today; the extract's \"data up to\" date ({}) follows them",
+                evidence::date::format_day(extract.data_up_to())
+            );
+        }
         writeln!(
             out,
             "imported {} persons, {} offences, {} index events ({} rows new or changed, {} rejected)",
-            summary.persons, summary.offences, summary.index_events, summary.written, rejected
+            summary.persons,
+            summary.offences,
+            summary.index_events,
+            summary.written,
+            errors.len()
         )?;
         Ok(())
     }
-}
 
-/// Offences dated (offence or outcome) after `today`: a wrong clock or a typing error in the
-/// source system, which would otherwise move the default as-of date into the future.
-fn future_dates(data: &evidence::Dataset, today: evidence::date::Day) -> usize {
-    let o = &data.offences;
-    (0..data.offence_count()).filter(|&i| o.offence_date[i] > today || o.outcome_date[i] > today).count()
+    /// Reports the bad rows of `errors` not among `reported` (shown before); then refuses,
+    /// or (`--skip-bad`) writes every one of them to the reject file.
+    fn refuse_or_reject(&self, errors: &[Issue], reported: &[Issue]) -> anyhow::Result<()> {
+        let shown: std::collections::HashSet<(&str, u64, usize)> =
+            reported.iter().map(|e| (e.file.as_str(), e.line, e.column)).collect();
+        for error in errors.iter().filter(|e| !shown.contains(&(e.file.as_str(), e.line, e.column))) {
+            eprintln!("{}", show_issue(&self.dir, error));
+        }
+        if !self.skip_bad {
+            anyhow::bail!(
+                "{} problem(s) in {}: nothing imported (fix them, or use --skip-bad to import the good rows)",
+                errors.len(),
+                self.dir.display()
+            );
+        }
+        let reject = self.reject.clone().unwrap_or_else(|| self.dir.join("rejected.csv"));
+        write_rejects(&self.dir, errors, &reject)
+            .with_context(|| format!("writing the reject file {}", reject.display()))?;
+        eprintln!("{} bad row(s) skipped and written to {}", errors.len(), reject.display());
+        Ok(())
+    }
 }
 
 /// `dir/file:line:column: message`, so that an editor can jump to it.
@@ -182,17 +203,20 @@ pub async fn bench_import(dir: &Path, clock: &dyn Clock, out: &mut impl Write) -
     remove(&db);
     let store = store::Store::connect(&format!("sqlite:{}", db.display()), 1).await?;
     let start = std::time::Instant::now();
-    let (data, _) = evidence::csv_io::load_dir(dir)?;
+    let options = evidence::csv_io::StreamOptions::default();
+    let mut extract = evidence::csv_io::stream_dir(dir, options)?;
+    if !extract.errors().is_empty() {
+        anyhow::bail!("the generated extract has bad rows: {:?}", extract.errors().first());
+    }
     let parse_secs = start.elapsed().as_secs_f64();
-    let total = (data.person_count() + data.offence_count() + data.index_event_count()) as u64;
-    let bar = progress_bar(total);
+    let bar = progress_bar(extract.rows_read());
     let write_start = std::time::Instant::now();
-    let summary = store.import_extract(&data, "bench", 0, clock.now(), &|n| bar.inc(n)).await?;
+    let summary = store.import_from(&mut extract, "bench", clock.now(), &|n| bar.inc(n)).await?;
     bar.finish_and_clear();
     let write_secs = write_start.elapsed().as_secs_f64();
     let ours = start.elapsed().as_secs_f64();
     store.close().await;
-    drop(data);
+    drop(extract);
     remove(&db);
 
     let plain = sqlite3_import(dir, "")?;
@@ -219,7 +243,7 @@ pub async fn bench_import(dir: &Path, clock: &dyn Clock, out: &mut impl Write) -
     )?;
     writeln!(
         out,
-        "ours = parse and check {parse_secs:.3}s + upsert {write_secs:.3}s ({:.0} rows/s overall)",
+        "ours = parse, check and sort {parse_secs:.3}s + upsert {write_secs:.3}s ({:.0} rows/s overall)",
         summary.rows() as f64 / ours
     )?;
     if plain.is_none() {

@@ -6,6 +6,8 @@
 //! Module map:
 //! - [`date`]: day numbers, calendar-month arithmetic (clamped), periods (`5y`, `12m`, `30d`).
 //! - [`dataset`]: the columnar in-memory [`Dataset`]; [`csv_io`]: reading/writing the format.
+//! - [`extract`]: an extract as an import writes it (records in key order), from a dataset or
+//!   streamed from the files through [`spill`], an external merge sort.
 //! - [`rules`]: the cohort rule language (lexer, parser, compiled evaluator, shipped rules).
 //! - [`membership`]: cohort membership over time with manual overrides.
 //! - [`reoffending`]: the proven reoffending measure by group.
@@ -23,6 +25,7 @@ pub mod csv_io;
 pub mod dataset;
 pub mod date;
 pub mod error;
+pub mod extract;
 pub mod generate;
 pub mod intern;
 pub mod logistic;
@@ -32,6 +35,7 @@ pub mod prng;
 pub mod public_value;
 pub mod reoffending;
 pub mod rules;
+pub mod spill;
 pub mod stats;
 pub mod survival;
 pub mod svg;

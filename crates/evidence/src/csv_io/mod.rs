@@ -9,6 +9,7 @@ mod formula;
 mod id_index;
 mod parallel;
 mod read;
+mod stream;
 mod write;
 
 use std::fmt;
@@ -16,6 +17,7 @@ use std::path::Path;
 
 pub use formula::{neutralise, restore};
 pub use read::{Loaded, SizeHint, read_dataset, read_dataset_sized};
+pub use stream::{DEFAULT_RECORDS_IN_MEMORY, StreamOptions, StreamedExtract, stream_dir};
 pub use write::{write_dir, write_index_events, write_offences, write_persons};
 
 use crate::dataset::Dataset;

@@ -278,7 +278,7 @@ pub(super) fn read_with(
     Ok(Loaded { dataset: dataset.canonicalise(), errors: issues.errors, warnings: issues.warnings })
 }
 
-fn read_persons(
+pub(super) fn read_persons(
     input: impl Read,
     expected_rows: usize,
     dataset: &mut Dataset,
@@ -366,6 +366,18 @@ pub(super) struct OffenceRows {
     pub(super) lines: Vec<u64>,
 }
 
+/// One good offence row, its cells borrowed from the reader.
+pub(super) struct OffenceRow<'r> {
+    pub(super) id: &'r str,
+    pub(super) person: u32,
+    pub(super) offence_date: Day,
+    pub(super) outcome_date: Day,
+    pub(super) outcome: Outcome,
+    pub(super) offence_type: u32,
+    pub(super) seriousness: u8,
+    pub(super) line: u64,
+}
+
 /// Reads every remaining row of `r`.
 pub(super) fn read_offence_rows<R: Read>(
     r: &mut FileReader<R>,
@@ -378,7 +390,32 @@ pub(super) fn read_offence_rows<R: Read>(
         lines: Vec::with_capacity(expected_rows),
         ..OffenceRows::default()
     };
-    let (o, types) = (&mut out.offences, &mut out.types);
+    let mut types = std::mem::take(&mut out.types);
+    for_each_offence(r, lookup, issues, &mut types, |row| {
+        let o = &mut out.offences;
+        let index = o.ids.push(row.id);
+        out.id_hashes.push((hash_bytes(row.id.as_bytes()), index));
+        out.lines.push(row.line);
+        o.person.push(row.person);
+        o.offence_date.push(row.offence_date);
+        o.outcome_date.push(row.outcome_date);
+        o.outcome.push(row.outcome);
+        o.offence_type.push(row.offence_type);
+        o.seriousness.push(row.seriousness);
+        Ok(())
+    })?;
+    out.types = types;
+    Ok(out)
+}
+
+/// Checks every remaining row of `r`, reporting the bad ones, and hands each good one to `f`.
+pub(super) fn for_each_offence<R: Read>(
+    r: &mut FileReader<R>,
+    lookup: &PersonLookup,
+    issues: &mut Issues,
+    types: &mut Interner,
+    mut f: impl FnMut(OffenceRow<'_>) -> Result<()>,
+) -> Result<()> {
     let mut last = NONE;
     while r.next(issues)? {
         let person = lookup.resolve(r, issues, "offence", &mut last);
@@ -427,17 +464,10 @@ pub(super) fn read_offence_rows<R: Read>(
         else {
             continue;
         };
-        let row = o.ids.push(id);
-        out.id_hashes.push((hash_bytes(id.as_bytes()), row));
-        out.lines.push(r.line);
-        o.person.push(person);
-        o.offence_date.push(offence_date);
-        o.outcome_date.push(outcome_date);
-        o.outcome.push(outcome);
-        o.offence_type.push(offence_type);
-        o.seriousness.push(seriousness);
+        let line = r.line;
+        f(OffenceRow { id, person, offence_date, outcome_date, outcome, offence_type, seriousness, line })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The offences and their types into the dataset, every repeated offence id reported and dropped.
@@ -464,28 +494,53 @@ fn read_index_events(
     dataset: &mut Dataset,
     issues: &mut Issues,
 ) -> Result<()> {
+    let (mut kinds, mut groups) = (Interner::default(), Interner::default());
+    let e = &mut dataset.index_events;
+    for_each_index_event(input, lookup, issues, (&mut kinds, &mut groups), |row| {
+        e.person.push(row.person);
+        e.index_date.push(row.index_date);
+        e.kind.push(row.kind);
+        e.group.push(row.group);
+        Ok(())
+    })?;
+    dataset.kinds = kinds.into_arena();
+    dataset.groups = groups.into_arena();
+    Ok(())
+}
+
+/// One good index event row: its person, date, kind and group (`NONE` for unknown).
+pub(super) struct EventRow {
+    pub(super) person: u32,
+    pub(super) index_date: Day,
+    pub(super) kind: u32,
+    pub(super) group: u32,
+    pub(super) line: u64,
+}
+
+/// Checks every row of the index event file, reporting the bad ones, and hands each good one
+/// to `f`, its kind and group interned in `labels`.
+pub(super) fn for_each_index_event(
+    input: impl Read,
+    lookup: &PersonLookup,
+    issues: &mut Issues,
+    (kinds, groups): (&mut Interner, &mut Interner),
+    mut f: impl FnMut(EventRow) -> Result<()>,
+) -> Result<()> {
     const COLUMNS: [(&str, bool); 4] = [("person_id", true), ("index_date", true), ("kind", false), ("group", false)];
     let Some(mut r) = FileReader::open(INDEX_EVENTS_FILE, input, &COLUMNS, issues)? else {
         return Ok(());
     };
-    let (mut kinds, mut groups) = (Interner::default(), Interner::default());
-    let e = &mut dataset.index_events;
     let mut last = NONE;
     while r.next(issues)? {
         let person = lookup.resolve(&r, issues, "index event", &mut last);
         let date = r.date(issues, 1, "index_date", true);
-        let kind = r.label(issues, 2, "kind", &mut kinds);
-        let group = r.label(issues, 3, "group", &mut groups);
-        let (Some(person), Some(date), Some(kind), Some(group)) = (person, date, kind, group) else {
+        let kind = r.label(issues, 2, "kind", kinds);
+        let group = r.label(issues, 3, "group", groups);
+        let (Some(person), Some(index_date), Some(kind), Some(group)) = (person, date, kind, group) else {
             continue;
         };
-        e.person.push(person);
-        e.index_date.push(date);
-        e.kind.push(kind);
-        e.group.push(group);
+        f(EventRow { person, index_date, kind, group, line: r.line })?;
     }
-    dataset.kinds = kinds.into_arena();
-    dataset.groups = groups.into_arena();
     Ok(())
 }
 

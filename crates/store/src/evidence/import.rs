@@ -6,11 +6,12 @@
 //! nothing and a newer one updates outcomes; an import that fails or is killed half-way
 //! commits nothing.
 
-use super::rows::ExtractRows;
+use super::rows::Texts;
 use super::{ImportSummary, pg_copy, sqlite_load};
 use crate::Store;
 use ::evidence::dataset::Dataset;
-use domain::ports::StoreResult;
+use ::evidence::extract::{DatasetSource, ExtractSource, Tally};
+use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
 
 /// Called with the number of rows just written.
@@ -19,40 +20,42 @@ pub(super) type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 /// Rows between progress reports.
 pub(super) const PROGRESS_EVERY: usize = 1 << 16;
 
-/// The `evidence_import` row written with the data, in the same transaction.
-pub(super) struct ImportRecord<'a> {
+/// Where an import came from and when it was made, for its `evidence_import` row.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ImportOf<'a> {
     pub source: &'a str,
-    pub rejected: u64,
     pub at: Timestamp,
-    pub persons: i64,
-    pub offences: i64,
-    pub index_events: i64,
-    /// The latest offence or outcome date in the extract ("data up to").
-    pub data_up_to: Option<crate::types::Day>,
 }
 
-/// Inserts `$record` with the number of rows `$written` on the transaction `$tx`.
+/// Inserts the `evidence_import` row of `$of` with the source's `$tally` and the number of
+/// rows `$written` on the transaction `$tx`.
 macro_rules! insert_record {
-    ($tx:ident, $record:expr, $written:expr) => {
+    ($tx:ident, $of:expr, $tally:expr, $written:expr) => {
         sqlx::query(
             "INSERT INTO evidence_import (id, at, source, persons, offences, index_events, written, rejected, data_up_to) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(uuid::Uuid::now_v7())
-        .bind($crate::types::Instant($record.at))
-        .bind($record.source)
-        .bind($record.persons)
-        .bind($record.offences)
-        .bind($record.index_events)
+        .bind($crate::types::Instant($of.at))
+        .bind($of.source)
+        .bind($tally.persons as i64)
+        .bind($tally.offences as i64)
+        .bind($tally.index_events as i64)
         .bind($written as i64)
-        .bind($record.rejected as i64)
-        .bind($record.data_up_to)
+        .bind($tally.rejected as i64)
+        .bind($crate::evidence::to_store_day($tally.data_up_to))
         .execute(&mut *$tx)
         .await
         .map_err($crate::db_error)?
     };
 }
 pub(super) use insert_record;
+
+/// An error reading the extract while it is written (a temporary file, or a strict source
+/// refusing bad rows it found); the import is not committed.
+pub(super) fn source_error(error: ::evidence::EvidenceError) -> StoreError {
+    StoreError::Database(format!("reading the extract: {error}"))
+}
 
 /// The latest offence or outcome date in `data` (`NO_DAY` for an empty extract).
 pub fn data_up_to(data: &Dataset) -> ::evidence::date::Day {
@@ -68,8 +71,8 @@ impl Store {
         Ok(row.map(|(d,)| d.0))
     }
 
-    /// Upserts a whole extract in one transaction. `progress` is called with the number of rows
-    /// just written (persons, then offences, then index events).
+    /// Upserts a whole extract held in memory in one transaction (`rejected`: bad rows left
+    /// out before it was made). `progress` is called with the number of rows just written.
     pub async fn import_extract(
         &self,
         data: &Dataset,
@@ -78,27 +81,45 @@ impl Store {
         at: Timestamp,
         progress: Progress<'_>,
     ) -> StoreResult<ImportSummary> {
-        let rows = ExtractRows::new(data);
-        let record = ImportRecord {
-            source,
-            rejected,
-            at,
-            persons: data.person_count() as i64,
-            offences: data.offence_count() as i64,
-            index_events: data.index_event_count() as i64,
-            data_up_to: super::to_store_day(data_up_to(data)),
-        };
-        let written = match &self.pool {
+        self.import_from(&mut DatasetSource::new(data, rejected), source, at, progress).await
+    }
+
+    /// Whether an import into this store writes SQLite's table of offences by person from
+    /// empty, and so wants the offences sorted by person too
+    /// ([`::evidence::csv_io::StreamOptions::offences_by_person`]); otherwise the store
+    /// keeps that table itself.
+    pub async fn import_wants_offences_by_person(&self) -> StoreResult<bool> {
+        match &self.pool {
+            crate::Pool::Sqlite(_) => {
+                let sql = "SELECT 1 FROM evidence_offence_by_person LIMIT 1";
+                Ok(self.read_optional::<(i64,)>(sql, crate::read::params![]).await?.is_none())
+            }
+            crate::Pool::Postgres(_) => Ok(false),
+        }
+    }
+
+    /// Upserts the extract `extract` hands out, in one transaction: nothing is committed when
+    /// it fails, or when the source refuses at its end (bad rows in a strict import).
+    pub async fn import_from(
+        &self,
+        extract: &mut dyn ExtractSource,
+        source: &str,
+        at: Timestamp,
+        progress: Progress<'_>,
+    ) -> StoreResult<ImportSummary> {
+        let texts = Texts::new(extract);
+        let of = ImportOf { source, at };
+        let (written, tally): (u64, Tally) = match &self.pool {
             crate::Pool::Sqlite(pool) => {
                 let _writer = self.write_lock.lock().await;
-                sqlite_load::import(pool, &rows, &record, progress).await?
+                sqlite_load::import(pool, extract, &texts, of, progress).await?
             }
-            crate::Pool::Postgres(pool) => pg_copy::import(pool, &rows, &record, progress).await?,
+            crate::Pool::Postgres(pool) => pg_copy::import(pool, extract, &texts, of, progress).await?,
         };
         Ok(ImportSummary {
-            persons: data.person_count() as u64,
-            offences: data.offence_count() as u64,
-            index_events: data.index_event_count() as u64,
+            persons: tally.persons,
+            offences: tally.offences,
+            index_events: tally.index_events,
             written,
         })
     }

@@ -6,9 +6,10 @@
 use sqlx::AssertSqlSafe;
 use sqlx::postgres::{PgConnection, PgPool};
 
-use super::import::{ImportRecord, Progress, insert_record};
-use super::rows::{Cell, ExtractRows, Table};
+use super::import::{ImportOf, Progress, insert_record, source_error};
+use super::rows::{Cell, EventRows, OffenceRows, PersonRows, Table, Texts};
 use crate::db_error;
+use ::evidence::extract::{ExtractSource, Tally};
 use domain::ports::StoreResult;
 
 /// Bytes of CSV sent per COPY message.
@@ -39,11 +40,12 @@ fn push_row(buf: &mut Vec<u8>, cells: &[Cell<'_>]) {
     buf.push(b'\n');
 }
 
-/// Copies every row of `table` into a staging table like it, then upserts them from there;
+/// Copies every row of `rows` into a staging table like `T`'s, then upserts them from there;
 /// the rows inserted or changed.
 async fn load_table<const W: usize, T: Table<W>>(
     conn: &mut PgConnection,
-    table: &T,
+    texts: &Texts,
+    rows: impl Iterator<Item = ::evidence::Result<T::Row>>,
     progress: Progress<'_>,
 ) -> StoreResult<u64> {
     let (name, columns) = (T::NAME, T::COLUMNS);
@@ -56,8 +58,8 @@ async fn load_table<const W: usize, T: Table<W>>(
         conn.copy_in_raw(&format!("COPY {stage} ({columns}) FROM STDIN (FORMAT csv)")).await.map_err(db_error)?;
     let mut buf = Vec::with_capacity(CHUNK + 4096);
     let mut pending = 0u64;
-    for i in 0..table.len() {
-        push_row(&mut buf, &table.row(i));
+    for row in rows {
+        push_row(&mut buf, &T::cells(texts, &row.map_err(source_error)?));
         pending += 1;
         if buf.len() >= CHUNK {
             copy.send(buf.as_slice()).await.map_err(db_error)?;
@@ -75,19 +77,25 @@ async fn load_table<const W: usize, T: Table<W>>(
 }
 
 /// Upserts the extract and records the import in one transaction; the rows inserted or
-/// changed.
+/// changed, and the source's tally. The source is read as it is copied, so neither side
+/// holds the extract.
 pub(super) async fn import(
     pool: &PgPool,
-    rows: &ExtractRows<'_>,
-    record: &ImportRecord<'_>,
+    extract: &mut dyn ExtractSource,
+    texts: &Texts,
+    of: ImportOf<'_>,
     progress: Progress<'_>,
-) -> StoreResult<u64> {
+) -> StoreResult<(u64, Tally)> {
     let mut tx = pool.begin().await.map_err(db_error)?;
-    let written = load_table(&mut tx, &rows.persons(), progress).await?
-        + load_table(&mut tx, &rows.offences(), progress).await?
-        + load_table(&mut tx, &rows.index_events(), progress).await?;
-    insert_record!(tx, record, written);
+    let persons = (0..texts.person_count() as u32).map(Ok);
+    let mut written = load_table::<4, PersonRows>(&mut tx, texts, persons, progress).await?;
+    let offences = extract.offences_by_id().map_err(source_error)?;
+    written += load_table::<7, OffenceRows>(&mut tx, texts, offences, progress).await?;
+    let events = extract.index_events().map_err(source_error)?;
+    written += load_table::<5, EventRows>(&mut tx, texts, events, progress).await?;
+    let tally = extract.finish().map_err(source_error)?;
+    insert_record!(tx, of, tally, written);
     sqlx::query(super::BUMP_GENERATION).execute(&mut *tx).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    Ok(written)
+    Ok((written, tally))
 }

@@ -23,9 +23,10 @@ use libsqlite3_sys as ffi;
 use sqlx::sqlite::{LockedSqliteHandle, SqliteConnection, SqlitePool};
 use sqlx::{AssertSqlSafe, Connection};
 
-use super::import::{ImportRecord, PROGRESS_EVERY, Progress, insert_record};
-use super::rows::{Cell, EventRows, ExtractRows, OffenceByPersonRows, OffenceOrders, OffenceRows, PersonRows, Table};
+use super::import::{ImportOf, PROGRESS_EVERY, Progress, insert_record, source_error};
+use super::rows::{Cell, EventRows, OffenceByPersonRows, OffenceRows, PersonRows, Table, Texts};
 use crate::db_error;
+use ::evidence::extract::{ExtractSource, Tally};
 use domain::ports::{StoreError, StoreResult};
 
 /// A prepared statement on a locked connection handle, finalised on drop.
@@ -120,12 +121,13 @@ impl Drop for Upsert<'_> {
 /// tenth of the rows; rebuilding the table every other table references was not worth it).
 const BATCH_ROWS: usize = 64;
 
-/// Writes every row of `table`; the rows inserted or changed. Into an empty table a plain
-/// `INSERT` does what the upsert would (the dataset has no duplicate keys) without its
-/// conflict handling.
+/// Writes every row of `rows` into `T`'s table; the rows inserted or changed. Into an empty
+/// table a plain `INSERT` does what the upsert would (the rows have no repeated keys)
+/// without its conflict handling.
 fn load_table<const W: usize, T: Table<W>>(
     handle: &mut LockedSqliteHandle<'_>,
-    table: &T,
+    texts: &Texts,
+    rows: impl Iterator<Item = ::evidence::Result<T::Row>>,
     empty: bool,
     progress: Progress<'_>,
 ) -> StoreResult<u64> {
@@ -134,27 +136,30 @@ fn load_table<const W: usize, T: Table<W>>(
     let sql = |rows: usize| {
         format!("INSERT INTO {} ({}) VALUES {}{conflict}", T::NAME, T::COLUMNS, vec![row.as_str(); rows].join(", "))
     };
-    let n = table.len();
-    let full = n - n % BATCH_ROWS;
-    let (mut written, mut reported) = (0, 0);
+    let (mut written, mut unreported) = (0, 0);
+    let mut pending: Vec<T::Row> = Vec::with_capacity(BATCH_ROWS);
     let mut batch = Upsert::prepare(handle, &sql(BATCH_ROWS))?;
-    for start in (0..full).step_by(BATCH_ROWS) {
-        let mut bound: Vec<Cell<'_>> = Vec::with_capacity(W * BATCH_ROWS);
-        for k in 0..BATCH_ROWS {
-            bound.extend(table.row(start + k));
+    for row in rows {
+        pending.push(row.map_err(source_error)?);
+        if pending.len() < BATCH_ROWS {
+            continue;
         }
+        let bound: Vec<Cell<'_>> = pending.iter().flat_map(|row| T::cells(texts, row)).collect();
         written += batch.run(&bound)?;
-        if start + BATCH_ROWS - reported >= PROGRESS_EVERY {
-            progress((start + BATCH_ROWS - reported) as u64);
-            reported = start + BATCH_ROWS;
+        drop(bound);
+        pending.clear();
+        unreported += BATCH_ROWS;
+        if unreported >= PROGRESS_EVERY {
+            progress(unreported as u64);
+            unreported = 0;
         }
     }
     drop(batch);
     let mut single = Upsert::prepare(handle, &sql(1))?;
-    for i in full..n {
-        written += single.run(&table.row(i))?;
+    for row in &pending {
+        written += single.run(&T::cells(texts, row))?;
     }
-    progress((n - reported) as u64);
+    progress((unreported + pending.len()) as u64);
     Ok(written)
 }
 
@@ -183,11 +188,11 @@ async fn is_empty(conn: &mut SqliteConnection, table: &str) -> StoreResult<bool>
 }
 
 /// Upserts the extract and records the import in one `BEGIN IMMEDIATE` transaction; the
-/// rows inserted or changed. Blocks the calling thread while SQLite works (seconds for a
+/// rows inserted or changed, and the source's tally. Blocks the calling thread while SQLite works (seconds for a
 /// national extract): imports run from the command line, not from request handlers.
 ///
-/// Foreign keys are not checked row by row: every offence and index event of a `Dataset`
-/// points at a person of the same dataset (by position), and all its persons are written
+/// Foreign keys are not checked row by row: every offence and index event of a source
+/// points at a person of the same source (by position), and all its persons are written
 /// first in the same transaction, so an import cannot break them, while checking costs a
 /// second B-tree search and a statement journal per row. The pragma does nothing inside a
 /// transaction, so it is turned off before `BEGIN` and back on after, whatever happened; a
@@ -202,10 +207,11 @@ async fn is_empty(conn: &mut SqliteConnection, table: &str) -> StoreResult<bool>
 /// import leaves a hot journal (or an uncommitted log) that the next open rolls back.
 pub(super) async fn import(
     pool: &SqlitePool,
-    rows: &ExtractRows<'_>,
-    record: &ImportRecord<'_>,
+    extract: &mut dyn ExtractSource,
+    texts: &Texts,
+    of: ImportOf<'_>,
     progress: Progress<'_>,
-) -> StoreResult<u64> {
+) -> StoreResult<(u64, Tally)> {
     let mut conn = pool.acquire().await.map_err(db_error)?;
     for pragma in ["PRAGMA foreign_keys = OFF", BULK_CACHE_SIZE] {
         sqlx::query(pragma).execute(&mut *conn).await.map_err(db_error)?;
@@ -214,7 +220,7 @@ pub(super) async fn import(
     // connection holds the file open (a running server): the import then goes through the log.
     let mode: String =
         sqlx::query_scalar("PRAGMA journal_mode = DELETE").fetch_one(&mut *conn).await.unwrap_or_else(|_| "wal".into());
-    let result = write(&mut conn, rows, record, progress).await;
+    let result = write(&mut conn, extract, texts, of, progress).await;
     let restore = format!("PRAGMA cache_size = {}", crate::SQLITE_CACHE_SIZE);
     let mut restored = sqlx::query(AssertSqlSafe(restore)).execute(&mut *conn).await.is_ok()
         && sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await.is_ok();
@@ -229,29 +235,32 @@ pub(super) async fn import(
     result
 }
 
-/// Writes the tables; the rows inserted or changed. The offences' key orders are sorted on
-/// another thread while SQLite writes the persons and index events on this one.
+/// Writes the tables; the rows inserted or changed, and whether the table of offences by
+/// person was loaded (it is only from empty, and only when the source sorted them so).
 fn load_tables(
     handle: &mut LockedSqliteHandle<'_>,
-    rows: &ExtractRows<'_>,
+    extract: &mut dyn ExtractSource,
+    texts: &Texts,
     [persons_empty, offences_empty, events_empty]: [bool; 3],
     progress: Progress<'_>,
-) -> StoreResult<u64> {
-    std::thread::scope(|scope| {
-        let orders = scope.spawn(|| OffenceOrders::new(rows.data(), offences_empty));
-        let written = load_table(handle, &rows.persons(), persons_empty, progress)?
-            + load_table(handle, &rows.index_events(), events_empty, progress)?;
-        let orders = orders.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        if !offences_empty {
-            return Ok(written + load_table(handle, &rows.offences_by_id(&orders), false, progress)?);
+) -> StoreResult<(u64, bool)> {
+    let persons = (0..texts.person_count() as u32).map(Ok);
+    let mut written = load_table::<4, PersonRows>(handle, texts, persons, persons_empty, progress)?;
+    let events = extract.index_events().map_err(source_error)?;
+    written += load_table::<5, EventRows>(handle, texts, events, events_empty, progress)?;
+    let offences = extract.offences_by_id().map_err(source_error)?;
+    written += load_table::<7, OffenceRows>(handle, texts, offences, offences_empty, progress)?;
+    if !offences_empty {
+        return Ok((written, false));
+    }
+    // Not counted as progress: the offences were.
+    match extract.offences_by_person().map_err(source_error)? {
+        Some(by_person) => {
+            load_table::<2, OffenceByPersonRows>(handle, texts, by_person, true, &|_| {})?;
+            Ok((written, true))
         }
-        // Two tables of offences: each reports half of its rows, so the progress still adds
-        // up to the extract's rows and moves on while the second is written.
-        let (first_half, second_half) = (&|n: u64| progress(n / 2), &|n: u64| progress(n - n / 2));
-        let written = written + load_table(handle, &rows.offences_by_id(&orders), true, first_half)?;
-        load_table(handle, &rows.offences_by_person(&orders), true, second_half)?;
-        Ok(written)
-    })
+        None => Ok((written, false)),
+    }
 }
 
 /// The page cache during an import (negative: KiB): 256 MiB.
@@ -259,10 +268,11 @@ const BULK_CACHE_SIZE: &str = "PRAGMA cache_size = -262144";
 
 async fn write(
     conn: &mut SqliteConnection,
-    rows: &ExtractRows<'_>,
-    record: &ImportRecord<'_>,
+    extract: &mut dyn ExtractSource,
+    texts: &Texts,
+    of: ImportOf<'_>,
     progress: Progress<'_>,
-) -> StoreResult<u64> {
+) -> StoreResult<(u64, Tally)> {
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await.map_err(db_error)?;
     let empty = [
         is_empty(&mut tx, PersonRows::NAME).await?,
@@ -284,15 +294,22 @@ async fn write(
         let drop = format!("DROP {} \"{name}\"", if kind == "trigger" { "TRIGGER" } else { "INDEX" });
         sqlx::query(AssertSqlSafe(drop)).execute(&mut *tx).await.map_err(db_error)?;
     }
-    let written = {
+    let (written, by_person_loaded) = {
         let mut handle = tx.lock_handle().await.map_err(db_error)?;
-        load_tables(&mut handle, rows, empty, progress)?
+        load_tables(&mut handle, extract, texts, empty, progress)?
     };
+    // A source that did not sort its offences by person: SQLite's sorter makes that table.
+    if empty[1] && !by_person_loaded {
+        let fill = "INSERT INTO evidence_offence_by_person (person_id, source_id) \
+                    SELECT person_id, source_id FROM evidence_offence ORDER BY person_id, source_id";
+        sqlx::query(fill).execute(&mut *tx).await.map_err(db_error)?;
+    }
+    let tally = extract.finish().map_err(source_error)?;
     for (_, _, create) in derived {
         sqlx::query(AssertSqlSafe(create)).execute(&mut *tx).await.map_err(db_error)?;
     }
-    insert_record!(tx, record, written);
+    insert_record!(tx, of, tally, written);
     sqlx::query(super::BUMP_GENERATION).execute(&mut *tx).await.map_err(db_error)?;
     tx.commit().await.map_err(db_error)?;
-    Ok(written)
+    Ok((written, tally))
 }

@@ -104,6 +104,67 @@ async fn a_failed_import_changes_nothing(db: TestDb) {
     assert_offences_by_person_match(store).await;
 }
 
+/// Streams `dir` the way `desist import` does, but keeping only 100 offences (and index
+/// events) in memory, so that the extract is sorted through many runs on disk.
+async fn import_streamed(
+    store: &Store,
+    dir: &std::path::Path,
+    strict: bool,
+) -> Result<store::evidence::ImportSummary, Vec<evidence::csv_io::Issue>> {
+    let options = evidence::csv_io::StreamOptions {
+        records_in_memory: 100,
+        offences_by_person: store.import_wants_offences_by_person().await.unwrap(),
+        strict,
+        ..Default::default()
+    };
+    let mut extract = evidence::csv_io::stream_dir(dir, options).unwrap();
+    assert!(extract.runs() > 10, "sorted through runs on disk: {}", extract.runs());
+    let imported = store.import_from(&mut extract, "streamed", at("2026-11-22T10:00:00Z"), NO_PROGRESS).await;
+    imported.map_err(|_| extract.errors())
+}
+
+/// Issue 21: an import streams the extract in bounded parts. One far larger than a part
+/// imports exactly what reading the whole files gives, re-importing it writes nothing, and a
+/// repeated offence id in another part is found (and refused, or left out with the first
+/// line kept).
+async fn a_streamed_import_larger_than_memory_is_exact(db: TestDb) {
+    let store = &db.store;
+    let dir = tempfile::tempdir().unwrap();
+    evidence::generate::generate(41, 300, 6.0, 400, dir.path()).unwrap();
+    let (data, _) = evidence::csv_io::load_dir(dir.path()).unwrap();
+    assert!(data.offence_count() > 1000);
+    let summary = import_streamed(store, dir.path(), true).await.unwrap();
+    assert_eq!(
+        (summary.persons, summary.offences, summary.index_events),
+        (data.person_count() as u64, data.offence_count() as u64, data.index_event_count() as u64)
+    );
+    assert_eq!(summary.written, summary.rows());
+    assert_eq!(store.load_extract().await.unwrap(), data);
+    assert_offences_by_person_match(store).await;
+    assert_eq!(import_streamed(store, dir.path(), true).await.unwrap().written, 0);
+
+    // The first offence's id again on the file's last line, for another person.
+    let offences = std::fs::read_to_string(dir.path().join("offences.csv")).unwrap();
+    let first_id = offences.lines().nth(1).unwrap().split(',').next().unwrap().to_owned();
+    let lines = offences.lines().count() as u64;
+    std::fs::write(
+        dir.path().join("offences.csv"),
+        format!("{offences}{first_id},P7,2024-01-01,2024-02-01,conviction,theft,3\n"),
+    )
+    .unwrap();
+    let generation = store.extract_generation().await.unwrap();
+    let errors = import_streamed(store, dir.path(), true).await.unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        (errors[0].line, errors[0].message.as_str()),
+        (lines + 1, &*format!("duplicate offence_id '{first_id}'"))
+    );
+    assert_eq!(store.extract_generation().await.unwrap(), generation, "refused: nothing committed");
+    let lenient = import_streamed(store, dir.path(), false).await.unwrap();
+    assert_eq!((lenient.offences, lenient.written), (data.offence_count() as u64, 0), "the first line is kept");
+    assert_eq!(store.load_extract().await.unwrap(), data);
+}
+
 /// (person, offence) as `evidence_offence_by_person` lists them, and as the offences say.
 async fn by_person_and_offences(store: &Store) -> (Vec<(String, String)>, Vec<(String, String)>) {
     let sql = |from: &str| {
@@ -291,6 +352,7 @@ async fn cohort_decisions_are_append_only(db: TestDb) {
 
 on_both_backends!(
     round_trip_is_exact,
+    a_streamed_import_larger_than_memory_is_exact,
     reimporting_the_same_extract_writes_nothing,
     a_newer_extract_updates_outcomes,
     a_failed_import_changes_nothing,
