@@ -217,7 +217,53 @@ pub async fn seed_funds(
     // Co-produced projects from the grant pot, a release and a reversal (grants branch).
     super::grants::seed_grants(store, &clock, &zone, (officer, approver), (opened[2], opened[0]), &others).await?;
     let mentees = seed_mentors(store, cast, &others, gerrit, now, &zone).await?;
-    Ok(FundsDemo { funds: opened.len(), mentees })
+    let held = seed_provider_fund(store, cast, people, &clock, &zone, year).await?;
+    Ok(FundsDemo { funds: opened.len() + held, mentees })
+}
+
+/// A fund held by a provider (funds3 branch): the Salvation Army's fund for women it shelters,
+/// kept by its own worker (sign in as `legerdesheils`), with an allocation and a purchase for
+/// a person whose team it is on. Answers how many funds it opened.
+async fn seed_provider_fund(
+    store: &Store,
+    cast: &DemoCast,
+    people: &[PersonId],
+    clock: &FixedClock,
+    zone: &TimeZone,
+    year: i16,
+) -> anyhow::Result<usize> {
+    let keeper = cast.actor("legerdesheils");
+    let funds = Funds { store, clock, time_zone: zone };
+    let input = FundInput {
+        name: format!("Vrouwenfonds Leger des Heils {year}"),
+        kind: "held".into(),
+        stream: "vrouwenopvang".into(),
+        period_start: format!("{year}-01-01"),
+        period_end: format!("{year}-12-31"),
+        budget_cents: euros(4_000),
+        approval_above_cents: euros(150),
+        person_limit_cents: euros(600),
+    };
+    let fund = funds.open_fund(keeper, &input).await.map_err(err)?.id;
+    let mut sheltered = None;
+    for person in people {
+        let team = store.team(*person).await.map_err(err)?;
+        if team.iter().any(|e| e.agency_id == keeper.agency_id && e.ended_at.is_none()) {
+            sheltered = Some(*person);
+            break;
+        }
+    }
+    if let Some(person) = sheltered {
+        let ledger = Ledger { funds, by: keeper, fund };
+        let goal = "Een eigen plek, veilig voor mij en mijn dochter";
+        ledger.send("allocate", person, euros(450), "Startbudget bij uitstroom uit de opvang", goal, |_| {}).await?;
+        ledger
+            .bought(person, 12_900, 12_450, "Beddengoed en keukenspullen (Kringloop Noord)", goal, "KN-2026-0871")
+            .await?;
+        // An order under the €150 threshold, waiting for its invoice on the fund's page.
+        ledger.send("commit", person, euros(120), "Verhuisbus met chauffeur, één dagdeel", goal, |_| {}).await?;
+    }
+    Ok(1)
 }
 
 async fn seed_mentors(

@@ -85,3 +85,5 @@ mod api_zsm;
 mod api_zsm_sections;
 // Purchases name the plan goal they serve; the goal tables agree (issue 20, funds2).
 mod fund_goals;
+// The fund pages' per-row errors and what a grant pot funded (issue 20, funds3 branch).
+mod fund_pages;
