@@ -217,17 +217,18 @@ pub async fn seed_funds(
     // Co-produced projects from the grant pot, a release and a reversal (grants branch).
     super::grants::seed_grants(store, &clock, &zone, (officer, approver), (opened[2], opened[0]), &others).await?;
     let mentees = seed_mentors(store, cast, &others, gerrit, now, &zone).await?;
-    let held = seed_provider_fund(store, cast, people, &clock, &zone, year).await?;
+    let held = seed_provider_fund(store, cast, &others, &clock, &zone, year).await?;
     Ok(FundsDemo { funds: opened.len() + held, mentees })
 }
 
-/// A fund held by a provider (funds3 branch): the Salvation Army's fund for women it shelters,
-/// kept by its own worker (sign in as `legerdesheils`), with an allocation and a purchase for
-/// a person whose team it is on. Answers how many funds it opened.
+/// A fund held by a provider (funds3 branch): the Salvation Army's fund for people leaving its
+/// shelter, kept by its own worker (sign in as `legerdesheils`), with an allocation, a purchase
+/// and an order waiting for its invoice for someone on probation's caseload whose team the
+/// Salvation Army joined on their consent. Answers how many funds it opened.
 async fn seed_provider_fund(
     store: &Store,
     cast: &DemoCast,
-    people: &[PersonId],
+    others: &[PersonId],
     clock: &FixedClock,
     zone: &TimeZone,
     year: i16,
@@ -245,15 +246,26 @@ async fn seed_provider_fund(
         person_limit_cents: euros(600),
     };
     let fund = funds.open_fund(keeper, &input).await.map_err(err)?.id;
-    let mut sheltered = None;
-    for person in people {
-        let team = store.team(*person).await.map_err(err)?;
-        if team.iter().any(|e| e.agency_id == keeper.agency_id && e.ended_at.is_none()) {
-            sheltered = Some(*person);
-            break;
+    // Someone probation works with, who is not among the six with a probation budget.
+    if let Some(&person) = others.get(6).or(others.last()) {
+        let team = store.team(person).await.map_err(err)?;
+        if !team.iter().any(|e| e.agency_id == keeper.agency_id && e.ended_at.is_none()) {
+            let until = domain::Clock::now(clock)
+                .to_zoned(zone.clone())
+                .date()
+                .checked_add(jiff::Span::new().days(180))
+                .map_err(err)?;
+            let consent = domain::access::TeamEntryInput {
+                agency_id: keeper.agency_id.to_string(),
+                basis_kind: "consent".into(),
+                consent_scope: "woonbegeleiding".into(),
+                consent_expires_on: until.to_string(),
+                reason: "Uitstroom uit de opvang naar een eigen woning".into(),
+                ..Default::default()
+            };
+            let people = domain::people::service::People { store, clock, time_zone: zone };
+            people.add_to_team(cast.actor("reclassering"), person, &consent).await.map_err(err)?;
         }
-    }
-    if let Some(person) = sheltered {
         let ledger = Ledger { funds, by: keeper, fund };
         let goal = "Een eigen plek, veilig voor mij en mijn dochter";
         ledger.send("allocate", person, euros(450), "Startbudget bij uitstroom uit de opvang", goal, |_| {}).await?;

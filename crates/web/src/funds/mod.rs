@@ -355,6 +355,7 @@ pub struct CommitmentView {
 pub struct GroupLine {
     pub group_id: String,
     pub group: String,
+    pub granted: String,
     pub available: String,
     pub committed: String,
     pub spent: String,
@@ -424,6 +425,8 @@ async fn ledger_page(
             groups.push(GroupLine {
                 group_id: g.to_string(),
                 group: ledger.group_names.get(&g).cloned().unwrap_or_else(|| t.get("funds.someone").to_string()),
+                // Granted includes a grant still waiting for approval or payment.
+                granted: money(account.totals.credits_posted + account.totals.credits_pending, t.lang),
                 available: money(account.available(), t.lang),
                 committed: money(account.totals.debits_pending, t.lang),
                 spent: money(spent, t.lang),
