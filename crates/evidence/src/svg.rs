@@ -266,6 +266,23 @@ pub struct Bar {
     pub text: String,
 }
 
+/// How many characters of a bar's label fit the 640-unit-wide chart at font size 13.
+const LABEL_MAX_CHARS: usize = 84;
+
+/// `label` cut to at most `max` characters at a word boundary, with an ellipsis; `None` when
+/// it fits as it is.
+fn shortened(label: &str, max: usize) -> Option<String> {
+    if label.chars().count() <= max {
+        return None;
+    }
+    let head: String = label.chars().take(max - 1).collect();
+    let cut = match head.rfind(char::is_whitespace) {
+        Some(at) if at > head.len() / 2 => head[..at].trim_end().to_string(),
+        _ => head,
+    };
+    Some(format!("{cut}…"))
+}
+
 /// Horizontal bars from 0 to `max`, each labelled and with its value written beside it (so
 /// nothing rests on length or colour alone); a withheld bar shows `withheld` instead. `id`
 /// must be unique on the page (it names the title and description).
@@ -278,7 +295,22 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], max: f64, with
     let mut description = format!("{desc} ");
     for (i, bar) in bars.iter().enumerate() {
         let y = top + row_height * i as f64;
-        let _ = write!(body, r#"<text x="{left}" y="{:.1}">{}</text>"#, y + 13.0, escape(&bar.label));
+        // A label too long for the chart's width is shortened at a word with an ellipsis; the
+        // whole label is its tooltip (`<title>`), in the description and in the table beside.
+        match shortened(&bar.label, LABEL_MAX_CHARS) {
+            Some(short) => {
+                let _ = write!(
+                    body,
+                    r#"<text x="{left}" y="{:.1}"><title>{}</title>{}</text>"#,
+                    y + 13.0,
+                    escape(&bar.label),
+                    escape(&short)
+                );
+            }
+            None => {
+                let _ = write!(body, r#"<text x="{left}" y="{:.1}">{}</text>"#, y + 13.0, escape(&bar.label));
+            }
+        }
         match bar.value {
             Some(value) => {
                 let width = (value / max).clamp(0.0, 1.0) * plot_width;
@@ -362,6 +394,16 @@ mod tests {
         assert!(svg.contains(r#"aria-labelledby="x-title x-desc""#));
         assert!(svg.contains("D. a: 50%. b: withheld.</desc>"));
         assert_eq!(svg.matches("<rect").count(), 1);
+        // A long label is shortened at a word, whole in its tooltip and the description.
+        let long =
+            "Gerrit Hoekstra: “Ik wil een eigen kamer waar ik rust heb en mijn zoon weer kan ontvangen in het weekend”";
+        let bars = [Bar { label: long.into(), value: Some(1.0), text: "€ 75".into() }];
+        let svg = bar_chart("y", "T", "D.", &bars, 1.0, "");
+        assert!(svg.contains(&format!("<title>{}</title>", escape(long))), "{svg}");
+        assert!(svg.contains("mijn zoon…</text>") || svg.contains("…</text>"), "{svg}");
+        assert!(svg.contains(&format!("D. {long}: € 75.</desc>")), "{svg}");
+        let shown = shortened(long, LABEL_MAX_CHARS).unwrap();
+        assert!(shown.chars().count() <= LABEL_MAX_CHARS && !shown.contains("weekend"), "{shown}");
     }
 
     #[test]

@@ -24,6 +24,9 @@ use domain::ports::{StoreError, StoreResult};
 use sqlx::Row;
 use uuid::Uuid;
 
+// The ledger checked against the replay of its transfers in SQL (funds3 branch).
+mod invariants;
+
 const FUND_COLUMNS: &str = "id, name, kind, stream, holder_agency_id, period_start, period_end, budget_cents, \
                             approval_above_cents, person_limit_cents, created_at, created_by";
 const ACCOUNT_COLUMNS: &str =
@@ -305,30 +308,37 @@ impl FundStore for Store {
                 });
             }
             if let (TransferKind::Post, Some(pending)) = (transfer.kind, transfer.pending) {
-                let needs: bool = sqlx::query_scalar("SELECT needs_approval FROM fund_transfer WHERE id = $1")
-                    .bind(pending.0).fetch_one(&mut *tx).await.map_err(db_error)?;
-                let approved: i64 = sqlx::query_scalar("SELECT count(*) FROM fund_approval WHERE transfer_id = $1")
-                    .bind(pending.0).fetch_one(&mut *tx).await.map_err(db_error)?;
-                if needs && approved == 0 {
+                // One statement: the commitment needs approval and none is on record.
+                let unapproved: i64 = sqlx::query_scalar(
+                    "SELECT count(*) FROM fund_transfer t WHERE t.id = $1 AND t.needs_approval \
+                     AND NOT EXISTS (SELECT 1 FROM fund_approval a WHERE a.transfer_id = t.id)",
+                )
+                .bind(pending.0).fetch_one(&mut *tx).await.map_err(db_error)?;
+                if unapproved > 0 {
                     return Ok(Err(LedgerRefusal::NotApproved));
                 }
             }
-            for code in [transfer.debit, transfer.credit] {
-                // A person's allocation is limited by the fund; a group's grant by the pool.
-                let (person, group, limit) = match code {
-                    AccountCode::Person(p) => (Some(p.0), None, person_limit),
-                    AccountCode::Spent(p) => (Some(p.0), None, None),
-                    AccountCode::Group(g) | AccountCode::GroupSpent(g) => (None, Some(g.0), None),
-                    _ => continue,
-                };
-                sqlx::query(INSERT_ACCOUNT).bind(transfer.fund.0).bind(code.code()).bind(person).bind("credit").bind(limit)
-                    .bind(group).execute(&mut *tx).await.map_err(db_error)?;
-            }
             for (code, (dp, dq, cp, cq)) in movements(transfer) {
-                let moved = sqlx::query(MOVE).bind(transfer.fund.0).bind(code.code()).bind(dp).bind(dq).bind(cp).bind(cq)
-                    .execute(&mut *tx).await.map_err(db_error)?;
-                if moved.rows_affected() == 0 {
-                    let row = sqlx::query(sqlx::AssertSqlSafe(account_sql)).bind(transfer.fund.0).bind(code.code())
+                let move_totals = || sqlx::query(MOVE).bind(transfer.fund.0).bind(code.code()).bind(dp).bind(dq).bind(cp).bind(cq);
+                let mut moved = move_totals().execute(&mut *tx).await.map_err(db_error)?.rows_affected();
+                // Nothing moved: the account may not exist yet (a person's or a group's first
+                // transfer), so it is created and the move tried once more; a transfer on
+                // existing accounts costs no insert. Created inside this transaction, the account
+                // goes when a refusal rolls it back, as before.
+                let created = match code {
+                    // A person's allocation is limited by the fund; a group's grant by the pool.
+                    AccountCode::Person(p) => Some((Some(p.0), None, person_limit)),
+                    AccountCode::Spent(p) => Some((Some(p.0), None, None)),
+                    AccountCode::Group(g) | AccountCode::GroupSpent(g) => Some((None, Some(g.0), None)),
+                    _ => None,
+                };
+                if let (0, Some((person, group, limit))) = (moved, created) {
+                    sqlx::query(INSERT_ACCOUNT).bind(transfer.fund.0).bind(code.code()).bind(person).bind("credit").bind(limit)
+                        .bind(group).execute(&mut *tx).await.map_err(db_error)?;
+                    moved = move_totals().execute(&mut *tx).await.map_err(db_error)?.rows_affected();
+                }
+                if moved == 0 {
+                    let row = sqlx::query(sqlx::AssertSqlSafe(account_sql.clone())).bind(transfer.fund.0).bind(code.code())
                         .fetch_one(&mut *tx).await.map_err(db_error)?;
                     let account = account_from_row!(&row);
                     return Ok(Err(if code == transfer.debit {

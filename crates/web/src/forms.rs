@@ -132,6 +132,11 @@ fn field_label(field: &str) -> Option<&'static str> {
                 .rsplit_once('.')
                 .and_then(|(form, name)| goal_form_label(form.starts_with("goal_withdrawal."), name));
         }
+        // The funds pages' forms (funds3 branch): `fund_transfer.<field>` on a person's fund,
+        // `commitment.<transfer>.<field>` per open commitment on a fund's page.
+        f if f.starts_with("fund_transfer.") || f.starts_with("commitment.") => {
+            return f.rsplit_once('.').and_then(|(_, name)| fund_form_label(name));
+        }
         // A field of one of several forms on a page is named `form.item.field`: its label is
         // that of the field.
         f => return f.rsplit_once('.').and_then(|(_, name)| form_field_label(name)),
@@ -147,6 +152,21 @@ fn goal_form_label(withdrawal: bool, name: &str) -> Option<&'static str> {
         "in_own_words" => "plan.in_own_words",
         "reason" if withdrawal => "plan.withdraw_goal.reason",
         "reason" => "plan.goal_change_reason",
+        _ => return None,
+    })
+}
+
+/// The labels of the fields of the funds pages' forms; `form` (the form as a whole: the
+/// approval, the commitment itself) has none, its message says it all.
+fn fund_form_label(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "fund" => "funds.form.fund",
+        "kind" => "funds.form.kind",
+        "amount_cents" => "funds.amount",
+        "description" => "funds.form.description",
+        "goal" => "funds.form.goal",
+        "goal_id" => "funds.form.plan_goal",
+        "invoice_ref" => "funds.invoice",
         _ => return None,
     })
 }

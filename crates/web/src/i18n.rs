@@ -69,6 +69,8 @@ const FILES: &[(&str, &str)] = &[
     ("grants", include_str!("../messages/grants.toml")),
     // Purchases pick the plan goal; grants in their own words (funds2 branch).
     ("fund_goals", include_str!("../messages/fund_goals.toml")),
+    // A grant pot's page lists the groups it funded (funds3 branch).
+    ("fund_pages", include_str!("../messages/fund_pages.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

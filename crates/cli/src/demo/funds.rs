@@ -217,7 +217,65 @@ pub async fn seed_funds(
     // Co-produced projects from the grant pot, a release and a reversal (grants branch).
     super::grants::seed_grants(store, &clock, &zone, (officer, approver), (opened[2], opened[0]), &others).await?;
     let mentees = seed_mentors(store, cast, &others, gerrit, now, &zone).await?;
-    Ok(FundsDemo { funds: opened.len(), mentees })
+    let held = seed_provider_fund(store, cast, &others, &clock, &zone, year).await?;
+    Ok(FundsDemo { funds: opened.len() + held, mentees })
+}
+
+/// A fund held by a provider (funds3 branch): the Salvation Army's fund for people leaving its
+/// shelter, kept by its own worker (sign in as `legerdesheils`), with an allocation, a purchase
+/// and an order waiting for its invoice for someone on probation's caseload whose team the
+/// Salvation Army joined on their consent. Answers how many funds it opened.
+async fn seed_provider_fund(
+    store: &Store,
+    cast: &DemoCast,
+    others: &[PersonId],
+    clock: &FixedClock,
+    zone: &TimeZone,
+    year: i16,
+) -> anyhow::Result<usize> {
+    let keeper = cast.actor("legerdesheils");
+    let funds = Funds { store, clock, time_zone: zone };
+    let input = FundInput {
+        name: format!("Vrouwenfonds Leger des Heils {year}"),
+        kind: "held".into(),
+        stream: "vrouwenopvang".into(),
+        period_start: format!("{year}-01-01"),
+        period_end: format!("{year}-12-31"),
+        budget_cents: euros(4_000),
+        approval_above_cents: euros(150),
+        person_limit_cents: euros(600),
+    };
+    let fund = funds.open_fund(keeper, &input).await.map_err(err)?.id;
+    // Someone probation works with, who is not among the six with a probation budget.
+    if let Some(&person) = others.get(6).or(others.last()) {
+        let team = store.team(person).await.map_err(err)?;
+        if !team.iter().any(|e| e.agency_id == keeper.agency_id && e.ended_at.is_none()) {
+            let until = domain::Clock::now(clock)
+                .to_zoned(zone.clone())
+                .date()
+                .checked_add(jiff::Span::new().days(180))
+                .map_err(err)?;
+            let consent = domain::access::TeamEntryInput {
+                agency_id: keeper.agency_id.to_string(),
+                basis_kind: "consent".into(),
+                consent_scope: "woonbegeleiding".into(),
+                consent_expires_on: until.to_string(),
+                reason: "Uitstroom uit de opvang naar een eigen woning".into(),
+                ..Default::default()
+            };
+            let people = domain::people::service::People { store, clock, time_zone: zone };
+            people.add_to_team(cast.actor("reclassering"), person, &consent).await.map_err(err)?;
+        }
+        let ledger = Ledger { funds, by: keeper, fund };
+        let goal = "Een eigen plek, veilig voor mij en mijn dochter";
+        ledger.send("allocate", person, euros(450), "Startbudget bij uitstroom uit de opvang", goal, |_| {}).await?;
+        ledger
+            .bought(person, 12_900, 12_450, "Beddengoed en keukenspullen (Kringloop Noord)", goal, "KN-2026-0871")
+            .await?;
+        // An order under the €150 threshold, waiting for its invoice on the fund's page.
+        ledger.send("commit", person, euros(120), "Verhuisbus met chauffeur, één dagdeel", goal, |_| {}).await?;
+    }
+    Ok(1)
 }
 
 async fn seed_mentors(

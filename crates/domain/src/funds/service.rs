@@ -104,6 +104,15 @@ impl TransferInput {
         {
             errors.push(FieldError::new("amount_cents", "error.funds.amount_range").with("max", AMOUNT_MAX_CENTS));
         }
+        // Named with the other fields, not only once they are right (a post takes the amount
+        // reserved, a void and a reversal theirs).
+        let needs_amount = matches!(
+            kind,
+            Some(TransferKind::Allocate | TransferKind::Grant | TransferKind::Release | TransferKind::Commit)
+        );
+        if self.amount_cents.is_none() && needs_amount {
+            errors.push(FundError::AmountMissing.field_error());
+        }
         // A post, void or reversal may leave the description out: it takes the one of the
         // transfer it resolves or undoes.
         let description = match kind {
@@ -267,15 +276,24 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore> Funds<'_, S> {
     /// Records a transfer on the fund; a retry with the same id and request answers what was
     /// recorded the first time.
     pub async fn transfer(&self, actor: &Actor, fund: FundId, input: &TransferInput) -> ServiceResult<Recorded> {
-        let request = input.parse()?;
+        let request = match input.parse() {
+            Ok(request) => request,
+            Err(mut errors) => {
+                // Every field at once: a purchase without its goal, or a payment without its
+                // invoice, is named with the others.
+                if let Some(missing) = self.missing_goal(actor, input).await? {
+                    errors.push(missing.field_error());
+                }
+                if self.missing_invoice(input).await? {
+                    errors.push(FundError::InvoiceMissing.field_error());
+                }
+                return Err(errors.into());
+            }
+        };
         let fund = self.kept_fund(actor, fund, "funds: transfer").await?;
-        if let Some(existing) = self.store.transfer(request.id).await? {
-            return if existing.request == request.canonical() && existing.fund == fund.id {
-                Ok(Recorded { transfer: existing, replayed: true })
-            } else {
-                Err(FundError::IdReused.into())
-            };
-        }
+        // A retry is recognised by the store, inside the transaction that would record it (the
+        // id is inserted first): answered with what was recorded, or refused if the request
+        // differs. Not looking it up beforehand saves a read on every transfer.
         let referenced = match request.pending.or(request.reverses) {
             Some(id) => self.store.transfer(id).await?,
             None => None,
@@ -331,6 +349,34 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore> Funds<'_, S> {
             Ok(recorded) => Ok(recorded),
             Err(refusal) => Err(FundError::from(refusal).into()),
         }
+    }
+
+    /// A purchase for a person that names no goal, found while other fields are refused: which
+    /// goal is missing (one of the plan's, or in words when there is no plan) needs the
+    /// person's plan, read as for the transfer itself (authorised, refusals audited).
+    async fn missing_goal(&self, actor: &Actor, input: &TransferInput) -> ServiceResult<Option<FundError>> {
+        let person = Uuid::parse_str(input.person_id.trim()).ok().map(PersonId);
+        let names_goal = !input.goal.trim().is_empty() || !input.goal_id.trim().is_empty();
+        let (Some(TransferKind::Commit), Some(person), false) = (TransferKind::parse(&input.kind), person, names_goal)
+        else {
+            return Ok(None);
+        };
+        self.authorise_transfer(actor, person, self.clock.now()).await?;
+        let plan = self.store.current_plan(person).await?;
+        let has_goals = plan.is_some_and(|stored| !stored.plan.goals.is_empty());
+        Ok(Some(if has_goals { FundError::ChoosePlanGoal } else { FundError::GoalMissing }))
+    }
+
+    /// A payment of a purchase without its invoice, found while other fields are refused (a
+    /// grant paid out to a group needs none).
+    async fn missing_invoice(&self, input: &TransferInput) -> ServiceResult<bool> {
+        let pending = Uuid::parse_str(input.pending_id.trim()).ok().map(TransferId);
+        let (Some(TransferKind::Post), Some(pending), true) =
+            (TransferKind::parse(&input.kind), pending, input.invoice_ref.trim().is_empty())
+        else {
+            return Ok(false);
+        };
+        Ok(self.store.transfer(pending).await?.is_some_and(|t| t.kind == TransferKind::Commit))
     }
 
     async fn authorise_transfer(

@@ -116,6 +116,10 @@ fn bad_requests_name_each_field() {
         description: "x".repeat(DESCRIPTION_MAX + 1),
         ..Default::default()
     };
+    // A commitment without its amount: named with the description, not after it is fixed.
+    let fields: Vec<String> = long.parse().unwrap_err().iter().map(|e| e.field.clone()).collect();
+    assert_eq!(fields, ["amount_cents", "description"]);
+    long.amount_cents = Some(100);
     assert!(long.parse().is_err());
     long.description = "ok".into();
     assert!(long.parse().is_ok());

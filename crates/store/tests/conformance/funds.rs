@@ -153,6 +153,9 @@ async fn check(store: &Store, fund: FundId, accepted: &BTreeSet<Uuid>) -> Vec<Ac
     let unique: BTreeSet<Uuid> = recorded.iter().copied().collect();
     assert_eq!(unique.len(), recorded.len(), "no transfer recorded twice");
     assert_eq!(&unique, accepted, "every accepted transfer recorded, nothing else");
+    // The database's own replay (the benchmark's bounded-memory check) agrees.
+    assert_eq!(store.accounts_off_their_transfers(fund).await.unwrap(), 0);
+    assert_eq!(store.transfer_count(fund).await.unwrap(), recorded.len() as i64);
     accounts
 }
 

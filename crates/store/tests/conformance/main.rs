@@ -42,3 +42,5 @@ mod public_value_reads;
 mod mentoring;
 // Grants to project groups and the fund reports (issue 20, grants branch).
 mod grants;
+// Migration 0061 on an older database; the ledger replayed in SQL (issue 20, funds3 branch).
+mod fund_goal_upgrade;

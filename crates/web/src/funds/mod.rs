@@ -19,6 +19,7 @@ use domain::funds::service::reports::Whom;
 use domain::funds::service::{TransferInput, person_fund, spend_by_goal};
 use domain::funds::{AccountCode, Fund, FundId, Phase, Transfer, TransferId, TransferKind};
 use domain::ids::PersonId;
+use domain::service::{ServiceError, ServiceResult};
 use evidence::svg::{Bar, bar_chart};
 
 // Opening a fund in the pages (lifechange branch).
@@ -253,8 +254,31 @@ async fn person_transfer(
         .transfer(&member.0.actor, fund, &input)
         .await
         .map(|_| format!("/people/{person}/fund"));
+    let result = in_form(result, "fund_transfer", &["fund", "kind", "amount_cents", "description", "goal", "goal_id"]);
     let t = member.1.texts;
     after_post(result, t, |errors| statement_page(&state, &member, person, errors, posted.clone())).await
+}
+
+/// The refusal's fields renamed into the form they came from (`<form>.<field>`), so the error
+/// summary leads to that form's input and only that form shows the error: the fund page has a
+/// form per open commitment. A field the form has no input for (the approval, the commitment
+/// itself) is named `<form>.form` and shown at the top of the form.
+fn in_form(result: ServiceResult<String>, form: &str, inputs: &[&str]) -> ServiceResult<String> {
+    result.map_err(|error| match error.field_errors() {
+        Some(errors) => {
+            let renamed = errors
+                .0
+                .into_iter()
+                .map(|mut e| {
+                    let field = if inputs.contains(&e.field.as_str()) { e.field.as_str() } else { "form" };
+                    e.field = format!("{form}.{field}");
+                    e
+                })
+                .collect();
+            ServiceError::Invalid(domain::validation::ValidationErrors(renamed))
+        }
+        None => error,
+    })
 }
 
 pub struct FundLine {
@@ -319,6 +343,22 @@ pub struct CommitmentView {
     /// Waiting for a second member; `mine`: the member asked for it and may not approve.
     pub waiting: bool,
     pub mine: bool,
+    /// This row's refused fields (only the row that was sent shows them) and what was typed.
+    pub invoice_error: Option<String>,
+    pub amount_error: Option<String>,
+    pub form_error: Option<String>,
+    pub invoice_typed: String,
+    pub amount_typed: String,
+}
+
+/// The project groups a grant pot gave money to: granted, reserved, spent.
+pub struct GroupLine {
+    pub group_id: String,
+    pub group: String,
+    pub granted: String,
+    pub available: String,
+    pub committed: String,
+    pub spent: String,
 }
 
 pub struct PersonLine {
@@ -348,6 +388,7 @@ struct LedgerPage {
     approval_above: String,
     open: Vec<CommitmentView>,
     people: Vec<PersonLine>,
+    groups: Vec<GroupLine>,
     goals: Vec<GoalLine>,
     /// The goal table's bar chart (SVG), beside it.
     goals_chart: String,
@@ -359,6 +400,7 @@ async fn ledger_page(
     member: &Member,
     fund: FundId,
     errors: ErrorList,
+    posted: &Posted,
 ) -> Result<LedgerPage, WebError> {
     let Member(me, context) = member;
     let t = context.texts;
@@ -368,10 +410,27 @@ async fn ledger_page(
     let name = |p: PersonId| ledger.names.get(&p).cloned().unwrap_or_else(|| t.get("funds.someone").to_string());
     let pool = ledger.accounts.iter().find(|a| a.code == domain::funds::AccountCode::Pool).map_or(0, |a| a.available());
     let mut people = Vec::new();
+    let mut groups = Vec::new();
     let mut spent_total = 0;
     for account in &ledger.accounts {
         if let AccountCode::GroupSpent(_) = account.code {
             spent_total += account.totals.credit_balance();
+        }
+        if let AccountCode::Group(g) = account.code {
+            let spent = ledger
+                .accounts
+                .iter()
+                .find(|a| a.code == AccountCode::GroupSpent(g))
+                .map_or(0, |a| a.totals.credit_balance());
+            groups.push(GroupLine {
+                group_id: g.to_string(),
+                group: ledger.group_names.get(&g).cloned().unwrap_or_else(|| t.get("funds.someone").to_string()),
+                // Granted includes a grant still waiting for approval or payment.
+                granted: money(account.totals.credits_posted + account.totals.credits_pending, t.lang),
+                available: money(account.available(), t.lang),
+                committed: money(account.totals.debits_pending, t.lang),
+                spent: money(spent, t.lang),
+            });
         }
         if let AccountCode::Person(p) = account.code {
             let figures = person_fund(ledger.fund.clone(), p, &ledger.accounts, &ledger.transfers);
@@ -401,6 +460,11 @@ async fn ledger_page(
             at: t.fill("time.in_zone", &[("label", &zone.time(c.transfer.at)), ("zone", &zone.name)]),
             waiting: c.transfer.needs_approval && c.approved_by.is_none(),
             mine: c.transfer.by == me.actor.member_id,
+            invoice_error: errors.for_field(&format!("commitment.{}.invoice_ref", c.transfer.id)).map(str::to_owned),
+            amount_error: errors.for_field(&format!("commitment.{}.amount_cents", c.transfer.id)).map(str::to_owned),
+            form_error: errors.for_field(&format!("commitment.{}.form", c.transfer.id)).map(str::to_owned),
+            invoice_typed: typed(posted, c.transfer.id, "invoice_ref"),
+            amount_typed: typed(posted, c.transfer.id, "amount"),
         })
         .collect();
     // Counted as the reports count (a group's spend included), so the two tables agree.
@@ -441,16 +505,22 @@ async fn ledger_page(
         approval_above: money(ledger.fund.approval_above_cents, t.lang),
         open,
         people,
+        groups,
         goals,
         goals_chart,
         post_id: domain::ids::new_v7(state.clock.now()).to_string(),
     })
 }
 
+/// What was typed into `field` of the commitment's form when it was the one sent.
+fn typed(posted: &Posted, commitment: TransferId, field: &str) -> String {
+    if posted.get("commitment") == commitment.to_string() { posted.get(field) } else { String::new() }
+}
+
 /// `GET /funds/{fund}`: the fund's ledger, for its keepers.
 async fn ledger(State(state): State<AppState>, member: Member, Path(fund): Path<String>) -> Result<Response, WebError> {
     let fund = uuid::Uuid::parse_str(fund.trim()).map(FundId).map_err(|_| WebError::NotFound)?;
-    ok(&ledger_page(&state, &member, fund, ErrorList::default()).await?)
+    ok(&ledger_page(&state, &member, fund, ErrorList::default(), &Posted::default()).await?)
 }
 
 /// `POST /funds/{fund}/commitments/{transfer}`: approve, post (with the invoice) or void.
@@ -476,8 +546,11 @@ async fn resolve(
         }
         _ => return Err(WebError::NotFound),
     };
+    let result = in_form(result, &format!("commitment.{commitment}"), &["invoice_ref", "amount_cents"]);
+    let mut posted = posted;
+    posted.0.push(("commitment".into(), commitment.to_string()));
     let t = member.1.texts;
-    after_post(result, t, |errors| ledger_page(&state, &member, fund, errors)).await
+    after_post(result, t, |errors| ledger_page(&state, &member, fund, errors, &posted)).await
 }
 
 #[cfg(test)]

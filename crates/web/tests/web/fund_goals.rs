@@ -100,7 +100,7 @@ async fn journey(app: TestApp) {
     let bare: Vec<(&str, &str)> = bare.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let response = client.post_form(&format!("{statement}/transfers"), &bare).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.text().await.unwrap().contains("href=\"#goal_id\""));
+    assert!(response.text().await.unwrap().contains("href=\"#fund_transfer-goal_id\""));
     assert_eq!(app.count("fund_transfer").await, before, "nothing recorded");
     let chosen = refs(&order(&goals[0]));
     let chosen: Vec<(&str, &str)> = chosen.iter().map(|(k, v)| (*k, v.as_str())).collect();

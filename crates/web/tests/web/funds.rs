@@ -130,7 +130,10 @@ async fn journey(app: TestApp) {
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = response.text().await.unwrap();
-    assert!(body.contains("href=\"#amount_cents\"") && body.contains("href=\"#description\""), "{body}");
+    assert!(
+        body.contains("href=\"#fund_transfer-amount_cents\"") && body.contains("href=\"#fund_transfer-description\""),
+        "{body}"
+    );
     let page = client
         .submit(
             &format!("/people/{person}/fund/transfers"),

@@ -88,3 +88,5 @@ mod fund_goals;
 // Need-to-know in the API's list to screen, on both backends (issue 18, admin3).
 mod to_screen_need_to_know;
 mod table_daily;
+// The fund pages' per-row errors and what a grant pot funded (issue 20, funds3 branch).
+mod fund_pages;
