@@ -31,6 +31,9 @@ pub struct Page {
     pub administers: bool,
     /// Whether the member works with persons: shows "Invitations" in the menu.
     pub views_persons: bool,
+    /// Whether the member works at a ZSM table (finder3): shows "ZSM" in the menu. A provider's
+    /// worker or a mentor would find only locations whose boards refuse them.
+    pub sits_at_zsm: bool,
     /// Whether the member may register a person: shows "Add person" in the menu.
     pub creates_persons: bool,
     /// Whether the member reads the evidence (aggregates only): shows "Evidence" in the menu.
@@ -100,6 +103,7 @@ impl Page {
         let keeps_funds =
             has_role(&[Role::ProbationOfficer, Role::ProviderWorker, Role::MunicipalityOfficer, Role::ProcessManager]);
         let mentors = has_role(&[Role::Mentor]);
+        let sits_at_zsm = has_role(&domain::zsm::service::TABLE_ROLES);
         // Only a mentoring agency's worker coordinates mentors, not every provider's.
         let coordinates_mentors = context.signed_in.as_ref().is_some_and(|s| {
             s.agency_kind.is_some_and(|kind| domain::mentoring::workflow::coordinates_mentors(&s.actor, kind))
@@ -123,6 +127,7 @@ impl Page {
             triages,
             selects_cohorts,
             views_persons,
+            sits_at_zsm,
             provides,
             commissions,
             keeps_funds,

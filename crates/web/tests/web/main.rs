@@ -85,3 +85,5 @@ mod api_zsm;
 mod api_zsm_sections;
 // Purchases name the plan goal they serve; the goal tables agree (issue 20, funds2).
 mod fund_goals;
+// Who finds and refers is data; every menu link opens for each role (issue 19, finder3).
+mod referrer_policy_and_nav;
