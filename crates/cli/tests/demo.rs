@@ -119,4 +119,13 @@ async fn the_demo_has_a_safety_house_with_plans_in_every_state_and_a_week_of_con
     .unwrap();
     assert!(referrals > 20, "referrals in every state: {referrals}");
     assert_eq!(on_plans, referrals, "each referral's task is on a plan");
+
+    // Every member signs in under a name of their own: two "Ahmed Yilmaz" (a housing
+    // corporation's and an addiction clinic's) were told apart by nothing on a page.
+    let shared: Vec<(String, i64)> =
+        sqlx::query_as("SELECT display_name, count(*) FROM member GROUP BY display_name HAVING count(*) > 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert!(shared.is_empty(), "members sharing a name: {shared:?}");
 }

@@ -50,7 +50,8 @@ pub struct Page {
     pub coordinates_mentors: bool,
     /// Whether the member may see what works (analysts; process managers for their own).
     pub evaluates: bool,
-    /// Sits at a ZSM table (may open a location's board): the navigation offers the table.
+    /// Sits at a ZSM table (may open a location's board): the navigation offers the table. A
+    /// provider's worker or a mentor would find only locations whose boards refuse them.
     pub sits_at_table: bool,
     /// Unread notifications, shown beside "Notifications" in the menu.
     pub unread: u32,

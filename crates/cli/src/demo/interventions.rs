@@ -27,7 +27,7 @@ use store::Store;
 /// (username, display name, agency, kind) of the providers' members.
 pub const PROVIDER_MEMBERS: [(&str, &str, &str); 3] = [
     ("opvang", "Marieke de Wit", "Leger des Heils Maatschappelijke Opvang"),
-    ("jellinek", "Ahmed Yilmaz", "Jellinek Amsterdam"),
+    ("jellinek", "Sevda Oosterhuis", "Jellinek Amsterdam"),
     ("schuldhulp", "Ria Kramer", "Schuldhulpmaatje Amsterdam"),
 ];
 

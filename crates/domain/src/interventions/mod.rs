@@ -13,7 +13,9 @@ pub mod service;
 pub mod workflow;
 
 pub use model::*;
-pub use workflow::{By, DEFAULT_TRANSITIONS, ReferralCommand, ReferralEffect, ReferralError, Transitions};
+pub use workflow::{
+    By, DEFAULT_SIDE_ROLES, DEFAULT_TRANSITIONS, ReferralCommand, ReferralEffect, ReferralError, SideRoles, Transitions,
+};
 
 #[cfg(test)]
 mod workflow_tests;

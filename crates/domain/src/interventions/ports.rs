@@ -6,7 +6,7 @@
 pub mod community;
 
 use super::model::{Intervention, Load, Referral, ReferralListing, ReferralStatus, UnmetKey, UnmetNeed};
-use super::workflow::Transitions;
+use super::workflow::{SideRoles, Transitions};
 use crate::audit::AuditEntry;
 use crate::ids::{AgencyId, InterventionId, MemberId, PersonId, ReferralId, WebhookId};
 use crate::jurisdiction::DomainKey;
@@ -106,6 +106,8 @@ pub trait InterventionStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<BTreeMap<InterventionId, Load>>> + Send;
     /// The referral lifecycle of this deployment (`referral_transition`).
     fn transitions(&self) -> impl Future<Output = StoreResult<Transitions>> + Send;
+    /// Which roles act for which side of a referral in this deployment (`referral_side_role`).
+    fn side_roles(&self) -> impl Future<Output = StoreResult<SideRoles>> + Send;
 
     /// Writes a new referral (version 1) with its audit entries and events.
     fn create_referral(&self, step: &ReferralStep) -> impl Future<Output = StoreResult<()>> + Send;

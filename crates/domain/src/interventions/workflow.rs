@@ -7,6 +7,7 @@ use super::model::{
     Amendment, Attended, ChangeDetail, EndOfService, ProgressRecord, ReasonCategory, Referral, ReferralChange,
     ReferralStatus, SessionRecord, Side,
 };
+use crate::access::{Actor, Role};
 use crate::ids::{AgencyId, MemberId};
 use crate::service::RuleError;
 use crate::validation::FieldError;
@@ -57,6 +58,36 @@ impl Transitions {
     /// The moves `side` may make from `from`, for the buttons a page offers.
     pub fn next(&self, from: ReferralStatus, side: Side) -> Vec<ReferralStatus> {
         self.0.iter().filter(|(f, _, s)| *f == from && *s == side).map(|(_, to, _)| *to).collect()
+    }
+}
+
+/// Which roles act for each side of a referral: who may find help for a person and refer
+/// them (the referrer side), who answers and delivers (the provider side). Data like the
+/// moves (`referral_side_role`, seeded by migration 0062 as [`DEFAULT_SIDE_ROLES`]), so a
+/// deployment that lets, say, the municipality refer adds a row rather than changing code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SideRoles(pub Vec<(Role, Side)>);
+
+/// As seeded: probation and the Safety House's process manager refer — they screen and keep
+/// the plan a referral puts its task on; a provider's members answer. Housing, municipality
+/// and other partners on the team see the plan and the referrals' status, but neither the
+/// finder (which shows the screened needs) nor a referral form.
+pub const DEFAULT_SIDE_ROLES: [(Role, Side); 3] = [
+    (Role::ProbationOfficer, Side::Referrer),
+    (Role::ProcessManager, Side::Referrer),
+    (Role::ProviderWorker, Side::Provider),
+];
+
+impl Default for SideRoles {
+    fn default() -> Self {
+        Self(DEFAULT_SIDE_ROLES.to_vec())
+    }
+}
+
+impl SideRoles {
+    /// Whether one of the actor's roles acts for `side`.
+    pub fn acts_for(&self, actor: &Actor, side: Side) -> bool {
+        self.0.iter().any(|(role, s)| *s == side && actor.roles.contains(role))
     }
 }
 

@@ -3,6 +3,7 @@
 //! change an append-only row, written with audit and outbox in one transaction), the
 //! lifecycle's transitions as rows, unmet need. Webhooks are in `webhooks.rs`.
 
+mod finder;
 mod queue;
 mod webhooks;
 // Community networks (issue 20, lifechange branch).
@@ -13,14 +14,15 @@ use crate::notifications::insert_events;
 use crate::read::{Param, params};
 use crate::types::{Day, Instant};
 use crate::{Store, corrupt, db_error, in_list_from, in_tx, to_json};
+use domain::access::Role;
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, InterventionId, ReferralId};
 use domain::interventions::ports::{
     CatalogueChange, InterventionStore, ReferralQuery, ReferralStep, StoredIntervention, StoredReferral,
 };
 use domain::interventions::{
-    Intervention, Load, Referral, ReferralListing, ReferralStatus, Side, Transitions, UnmetKey, UnmetNeed, UnmetReason,
-    area_key,
+    Intervention, Load, Referral, ReferralListing, ReferralStatus, Side, SideRoles, Transitions, UnmetKey, UnmetNeed,
+    UnmetReason, area_key,
 };
 use domain::jurisdiction::DomainKey;
 use domain::ports::{StoreError, StoreResult};
@@ -287,7 +289,11 @@ impl InterventionStore for Store {
                 if done.rows_affected() != 1 {
                     return Err(StoreError::Conflict { current: change.version - 1 });
                 }
-                for table in ["DELETE FROM intervention_need WHERE intervention_id = $1",
+                // Waits for a referral write on this entry's queue to commit (and holds it off
+                // until this one does), so the rows filled below copy the queue as it is.
+                let lock = crate::spelled(&*tx, finder::LOCK_QUEUE.0, finder::LOCK_QUEUE.1);
+                sqlx::query(lock).bind(id).execute(&mut *tx).await.map_err(db_error)?;
+                for table in [finder::CLEAR_ONE, "DELETE FROM intervention_need WHERE intervention_id = $1",
                     "DELETE FROM intervention_area WHERE intervention_id = $1"] {
                     sqlx::query(table).bind(id).execute(&mut *tx).await.map_err(db_error)?;
                 }
@@ -314,6 +320,9 @@ impl InterventionStore for Store {
                     .await
                     .map_err(db_error)?;
             }
+            // The finder's rows from the areas and needs just written (none while inactive).
+            let fill = crate::spelled(&*tx, finder::FILL_ONE.0, finder::FILL_ONE.1);
+            sqlx::query(fill).bind(id).execute(&mut *tx).await.map_err(db_error)?;
             sqlx::query(
                 "INSERT INTO intervention_version (intervention_id, version, at, member_id, state) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -378,26 +387,28 @@ impl InterventionStore for Store {
         if needs.is_empty() {
             return Ok(Vec::new());
         }
-        // One statement: the entries serving the area (its index) that address a need (each
-        // checked by the need index), with their maintained queue and the completions since
-        // `since` (at most 84 day rows each); nothing is read from the referrals. Only each
-        // entry's version is read, not its JSON: the entries come parsed from memory at that
-        // version (`parsed.rs`), so a finder request neither moves nor parses the catalogue.
+        // One range of one key: the finder's rows for the area and the needs (one per entry,
+        // area and need, kept with every catalogue and referral write) carry each entry's
+        // version, queue and completions per day; nothing else is read. The entries come
+        // parsed from memory at that version (`parsed.rs`), so a finder request neither moves
+        // nor parses the catalogue.
         let area = area_key(area);
-        let mut binds: Vec<Param<'_>> = vec![Param::Text(&area), Param::Day(Day(since))];
+        let mut binds: Vec<Param<'_>> = vec![Param::Text(&area)];
         binds.extend(needs.iter().map(|n| Param::Text(n.as_str())));
         let sql = format!(
-            "SELECT i.id, i.version, COALESCE(q.in_service, 0), COALESCE(q.waiting, 0), \
-               (SELECT CAST(COALESCE(SUM(f.finished), 0) AS BIGINT) FROM intervention_finished f \
-                WHERE f.intervention_id = i.id AND f.ended_on >= $2) \
-             FROM intervention_area a JOIN intervention i ON i.id = a.intervention_id \
-             LEFT JOIN intervention_queue q ON q.intervention_id = i.id \
-             WHERE a.area = $1 AND i.active \
-             AND EXISTS (SELECT 1 FROM intervention_need n WHERE n.intervention_id = i.id AND n.need IN ({})) \
-             ORDER BY i.id",
-            in_list_from(3, needs.len())
+            "SELECT intervention_id, version, in_service, waiting, finished_days FROM intervention_finder \
+             WHERE area = $1 AND need IN ({}) ORDER BY intervention_id",
+            in_list_from(2, needs.len())
         );
-        let rows: Vec<(Uuid, i64, i64, i64, i64)> = self.read_all(&sql, &binds).await?;
+        let mut found: Vec<(Uuid, i64, i64, i64, String)> = self.read_all(&sql, &binds).await?;
+        // An entry addressing two of the needs has a row for each, side by side.
+        found.dedup_by_key(|row| row.0);
+        let rows = found
+            .into_iter()
+            .map(|(id, version, in_service, waiting, days)| {
+                Ok((id, version, in_service, waiting, finder::finished_since(&days, since)?))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
         let wanted: Vec<(Uuid, i64)> = rows.iter().map(|(id, version, ..)| (*id, *version)).collect();
         // An entry saved since the statement above comes at its new version; the finder checks
         // what it shows (active, area, needs) on the entry as it comes.
@@ -460,6 +471,19 @@ impl InterventionStore for Store {
             }
         }
         Ok(Transitions(out))
+    }
+
+    async fn side_roles(&self) -> StoreResult<SideRoles> {
+        let sql = "SELECT role, side FROM referral_side_role ORDER BY side, role";
+        let rows: Vec<(String, String)> = self.read_all(sql, &[]).await?;
+        let mut out = Vec::new();
+        for (role, by) in rows {
+            match (role.parse::<Role>(), side(&by)) {
+                (Ok(role), Some(by)) => out.push((role, by)),
+                _ => return Err(corrupt("referral_side_role", format!("{role} for the {by}"))),
+            }
+        }
+        Ok(SideRoles(out))
     }
 
     async fn create_referral(&self, step: &ReferralStep) -> StoreResult<()> {

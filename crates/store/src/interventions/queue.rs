@@ -6,10 +6,12 @@
 //!   write by what that write changed;
 //! - `intervention_finished`: referrals that ended (completed or early) per intervention and
 //!   day, so the throughput of any 12-week window is a sum over at most 84 rows;
-//! - `intervention_area`: the areas each entry serves, folded as the finder compares them.
+//! - `intervention_area`: the areas each entry serves, folded as the finder compares them;
+//! - `intervention_finder`: the finder's copy of the first two per area and need (`finder.rs`).
 //!
 //! [`Store::rebuild_intervention_queues`] recomputes the first two from the referrals in one
-//! set-based statement each (after a bulk load, or to check the summary).
+//! set-based statement each, then the finder's rows from them (after a bulk load, or to check
+//! the summary).
 
 use crate::{Store, db_error, in_tx};
 use domain::interventions::ReferralStatus;
@@ -41,11 +43,20 @@ macro_rules! adjust_queue {
             was.map_or((0, 0, None), |(status, ended)| $crate::interventions::queue::queue_share(status, ended));
         let after = $crate::interventions::queue::queue_share($status, $ended_on);
         let (started, queued) = (after.0 - before.0, after.1 - before.1);
-        if started != 0 || queued != 0 || was.is_none() {
+        // Also when only an end date changes: the upsert locks the queue row, which a catalogue
+        // save rewriting the finder's rows waits for (`finder.rs`).
+        if started != 0 || queued != 0 || was.is_none() || before.2 != after.2 {
             sqlx::query($crate::interventions::queue::ADD_TO_QUEUE)
                 .bind(id)
                 .bind(started)
                 .bind(queued)
+                .execute(&mut *$tx)
+                .await
+                .map_err($crate::db_error)?;
+        }
+        if started != 0 || queued != 0 {
+            sqlx::query($crate::interventions::finder::REFRESH_QUEUE)
+                .bind(id)
                 .execute(&mut *$tx)
                 .await
                 .map_err($crate::db_error)?;
@@ -61,6 +72,12 @@ macro_rules! adjust_queue {
                     .await
                     .map_err($crate::db_error)?;
             }
+            let (sqlite, postgres) = $crate::interventions::finder::REFRESH_DAYS;
+            sqlx::query($crate::spelled(&*$tx, sqlite, postgres))
+                .bind(id)
+                .execute(&mut *$tx)
+                .await
+                .map_err($crate::db_error)?;
         }
     }};
 }
@@ -84,7 +101,9 @@ impl Store {
     /// (writers wait; readers see the old summary until it commits).
     pub async fn rebuild_intervention_queues(&self) -> StoreResult<()> {
         in_tx!(self, tx => {
-            for sql in ["DELETE FROM intervention_queue", REBUILD_QUEUE, "DELETE FROM intervention_finished", REBUILD_FINISHED] {
+            let fill = crate::spelled(&*tx, super::finder::FILL_ALL.0, super::finder::FILL_ALL.1);
+            for sql in ["DELETE FROM intervention_queue", REBUILD_QUEUE, "DELETE FROM intervention_finished", REBUILD_FINISHED,
+                super::finder::CLEAR_ALL, fill] {
                 sqlx::query(sql).execute(&mut *tx).await.map_err(db_error)?;
             }
         });

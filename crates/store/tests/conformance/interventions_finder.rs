@@ -246,9 +246,94 @@ async fn the_finders_kept_entries_and_waits_equal_a_fresh_computation(db: TestDb
     other.close().await;
 }
 
+type FinderRow = (String, String, uuid::Uuid, i64, i64, i64, Vec<String>);
+
+/// The finder's rows as stored, each row's days in one order (SQLite's `group_concat` keeps none).
+async fn finder_rows(store: &Store) -> Vec<FinderRow> {
+    let sql = "SELECT area, need, intervention_id, version, in_service, waiting, finished_days FROM intervention_finder \
+               ORDER BY area, need, intervention_id";
+    let rows: Vec<(String, String, uuid::Uuid, i64, i64, i64, String)> = match store.pool() {
+        store::Pool::Sqlite(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+        store::Pool::Postgres(pool) => sqlx::query_as(sql).fetch_all(pool).await.unwrap(),
+    };
+    rows.into_iter()
+        .map(|(area, need, id, version, in_service, waiting, days)| {
+            let mut days: Vec<String> = days.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect();
+            days.sort();
+            (area, need, id, version, in_service, waiting, days)
+        })
+        .collect()
+}
+
+/// The finder's rows (migration 0062) are kept in the transaction of every catalogue save and
+/// referral write: after each kind of change — an entry added, moved to another area, given
+/// another need, retired and brought back; a referral queued, started, completed, withdrawn —
+/// they equal the rows rebuilt from the catalogue and the referrals.
+async fn the_finders_rows_equal_a_rebuild_after_every_catalogue_and_referral_change(db: TestDb) {
+    let store = &db.store;
+    let clock = FixedClock::new(at("2026-12-01T09:00:00Z"));
+    let service = on(store, &clock);
+    let officer = actor(store, "Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
+    let provider = actor(store, "Verslavingszorg Midden", AgencyKind::Provider, Role::ProviderWorker).await;
+    let input = PersonInput { city: "Utrecht".into(), ..person_input("Hoekstra", "Gerrit", "1970-04-02", "111222333") };
+    let person = person_on_team(store, &clock, &officer, &input, &[]).await;
+    screened_with_addiction(store, &clock, &officer, person).await;
+    let same_as_rebuilt = async |what: &str| {
+        let kept = finder_rows(store).await;
+        store.rebuild_intervention_queues().await.unwrap();
+        assert_eq!(kept, finder_rows(store).await, "{what}: the kept rows = the rows rebuilt");
+        kept
+    };
+
+    let one = service.save_intervention(&provider, None, &entry("Een", "Utrecht\nZeist", ""), true).await.unwrap();
+    let both = InterventionInput { needs: "addiction\nhousing".into(), ..entry("Twee", "Utrecht", "") };
+    let two = service.save_intervention(&provider, None, &both, true).await.unwrap();
+    let rows = same_as_rebuilt("two entries added").await;
+    assert_eq!(rows.len(), 4, "one row per area and need: {rows:?}");
+
+    let refer = |intervention| NewReferral {
+        person,
+        intervention,
+        task: None,
+        needs: vec![],
+        risks: String::new(),
+        basis: String::new(),
+        note: String::new(),
+        send: true,
+    };
+    let started = service.refer(&officer, refer(one.id)).await.unwrap();
+    for step in ["accept", "start"] {
+        service.change(&provider, started.id, &act(step)).await.unwrap();
+    }
+    let queued = service.refer(&officer, refer(one.id)).await.unwrap();
+    service.change(&provider, queued.id, &act("accept")).await.unwrap();
+    let rows = same_as_rebuilt("a place taken, one queued").await;
+    assert!(rows.iter().filter(|r| r.2 == one.id.0).all(|r| (r.4, r.5) == (1, 1)), "{rows:?}");
+
+    clock.advance(days(3));
+    let done = ChangeInput { achievements: vec!["achieved".into()], text: "Done".into(), ..act("complete") };
+    service.change(&provider, started.id, &done).await.unwrap();
+    let withdraw = ChangeInput { reason: "circumstances_changed".into(), ..act("withdraw") };
+    service.change(&officer, queued.id, &withdraw).await.unwrap();
+    let rows = same_as_rebuilt("completed and withdrawn").await;
+    assert!(rows.iter().filter(|r| r.2 == one.id.0).all(|r| r.6 == ["2026-12-04:1"]), "{rows:?}");
+
+    // The catalogue: moved to another area, a need dropped, retired, brought back.
+    service.revise_intervention(&provider, one.id, 1, &entry("Een", "Utrecht\nBreda", ""), None).await.unwrap();
+    service.revise_intervention(&provider, two.id, 1, &entry("Twee", "Utrecht", ""), None).await.unwrap();
+    let rows = same_as_rebuilt("moved, a need dropped").await;
+    assert!(rows.iter().any(|r| r.0 == "breda") && !rows.iter().any(|r| r.0 == "zeist" || r.1 == "housing"));
+    service.set_intervention_active(&provider, two.id, 2, false).await.unwrap();
+    assert!(!same_as_rebuilt("retired").await.iter().any(|r| r.2 == two.id.0));
+    service.set_intervention_active(&provider, two.id, 3, true).await.unwrap();
+    let rows = same_as_rebuilt("brought back").await;
+    assert!(rows.iter().any(|r| r.2 == two.id.0 && r.3 == 4), "at its new version: {rows:?}");
+}
+
 on_both_backends!(
     the_queue_summary_stays_equal_to_the_referrals_and_the_finder_reads_the_persons_town,
     the_finders_kept_entries_and_waits_equal_a_fresh_computation,
+    the_finders_rows_equal_a_rebuild_after_every_catalogue_and_referral_change,
 );
 
 /// Records a screening in which addiction is the person's one pressing need (score 1 of 4).

@@ -235,20 +235,13 @@ struct ReferralPage {
     page: Page,
     id: String,
     person_id: String,
-    person: views::PersonShared,
-    intervention: String,
-    provider: String,
+    /// What the referral shares, as (label key, value); a value not recorded is `None` and
+    /// shows as "—" (read out as "not recorded"), never as an empty row.
+    shared: Vec<(&'static str, Option<String>)>,
     status: String,
     status_code: &'static str,
     side: &'static str,
     queue_position: Option<u32>,
-    needs: String,
-    risks: String,
-    basis: String,
-    note: String,
-    created_on: String,
-    started_on: String,
-    ended_on: String,
     /// (action, label) of the moves the reader's side may make now.
     moves: Vec<(&'static str, String)>,
     reasons: Vec<(&'static str, String)>,
@@ -258,7 +251,8 @@ struct ReferralPage {
     history: Vec<ChangeRow>,
     /// "When (Europe/Rome)".
     when_heading: String,
-    sessions: Vec<(String, String, String)>,
+    /// (date, attended, reason for an absence if one was given).
+    sessions: Vec<(String, String, Option<String>)>,
     /// Appointments the provider made (date, note), in date order.
     appointments: Vec<(String, String)>,
     delivering: bool,
@@ -309,28 +303,11 @@ async fn referral_page(
         ),
         id: r.id.to_string(),
         person_id: r.person.to_string(),
-        person: views::PersonShared {
-            name: file.person.name.clone(),
-            birth_date: file.person.birth_date.map(|d| d.to_string()).unwrap_or_default(),
-            phone: file.person.phone.clone().unwrap_or_default(),
-            email: file.person.email.clone().unwrap_or_default(),
-            address: file.person.address.clone().unwrap_or_default(),
-        },
-        intervention: r.intervention_name.clone(),
-        provider: agency_name(&state.store.agencies().await?, r.provider),
+        shared: shared_rows(state, &file, t).await?,
         status: label(r.status),
         status_code: r.status.code(),
         side: file.side.code(),
         queue_position: file.queue_position,
-        needs: r.shared.needs.iter().map(|n| domain_label(&state.beyond, n.as_str(), t)).collect::<Vec<_>>().join(", "),
-        risks: r.shared.risks.clone(),
-        // Stored as the grant's summary ("statutory_task: Wet op de reclassering") when the
-        // referrer gave none: its kind in the reader's words, as the audit trail shows it.
-        basis: t.coded("audit.basis", &r.shared.basis),
-        note: r.note.clone(),
-        created_on: r.created_on.to_string(),
-        started_on: r.started_on.map(|d| d.to_string()).unwrap_or_default(),
-        ended_on: r.ended_on.map(|d| d.to_string()).unwrap_or_default(),
         moves,
         reasons: ReasonCategory::ALL
             .iter()
@@ -360,7 +337,7 @@ async fn referral_page(
                 (
                     s.on.to_string(),
                     t.get(&format!("referral.attended.{}", s.attended.code())).to_string(),
-                    s.reason.clone().unwrap_or_default(),
+                    s.reason.clone().filter(|r| !r.trim().is_empty()),
                 )
             })
             .collect(),
@@ -371,6 +348,37 @@ async fn referral_page(
         errors,
         posted,
     })
+}
+
+/// The referral's shared summary as (label key, value), in the order the page shows it; a
+/// blank value is `None`, so every missing one reads the same.
+async fn shared_rows(
+    state: &AppState,
+    file: &domain::interventions::service::ReferralFile,
+    t: crate::i18n::Texts,
+) -> Result<Vec<(&'static str, Option<String>)>, WebError> {
+    let r = &file.referral;
+    let given = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
+    let day = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
+    let needs = r.shared.needs.iter().map(|n| domain_label(&state.beyond, n.as_str(), t)).collect::<Vec<_>>();
+    Ok(vec![
+        ("referral.person", given(Some(file.person.name.clone()))),
+        ("person.birth_date", day(file.person.birth_date)),
+        ("person.phone", given(file.person.phone.clone())),
+        ("person.email", given(file.person.email.clone())),
+        ("person.address", given(file.person.address.clone())),
+        ("interventions.name", given(Some(r.intervention_name.clone()))),
+        ("interventions.provider", given(Some(agency_name(&state.store.agencies().await?, r.provider)))),
+        ("referral.needs", given(Some(needs.join(", ")))),
+        ("referral.risks", given(Some(r.shared.risks.clone()))),
+        // Stored as the grant's summary ("statutory_task: Wet op de reclassering") when the
+        // referrer gave none: its kind in the reader's words, as the audit trail shows it.
+        ("referral.basis", given(Some(r.shared.basis.clone())).map(|b| t.coded("audit.basis", &b))),
+        ("referral.note", given(Some(r.note.clone()))),
+        ("referral.created_on", day(Some(r.created_on))),
+        ("referral.started_on", day(r.started_on)),
+        ("referral.ended_on", day(r.ended_on)),
+    ])
 }
 
 /// The appointments scheduled on the referral, by date.

@@ -106,7 +106,8 @@ pub struct ReferralLine {
     pub status: String,
     pub status_code: &'static str,
     pub created_on: String,
-    pub started_on: String,
+    /// None before it started: shown as "—".
+    pub started_on: Option<String>,
     pub sessions: u32,
 }
 
@@ -118,7 +119,7 @@ pub fn referral_line(r: &ReferralListing, person: &str, t: Texts) -> ReferralLin
         status: t.get(&format!("referral.status.{}", r.status.code())).to_string(),
         status_code: r.status.code(),
         created_on: r.created_on.to_string(),
-        started_on: r.started_on.map(|d| d.to_string()).unwrap_or_default(),
+        started_on: r.started_on.map(|d| d.to_string()),
         sessions: r.sessions,
     }
 }
@@ -200,13 +201,4 @@ pub fn money_text(cents: i64, t: Texts) -> String {
     }
     let sign = if cents < 0 { "-" } else { "" };
     format!("{sign}€{space}{grouped}{decimal}{:02}", cents.abs() % 100)
-}
-
-/// What the referral shares of the person.
-pub struct PersonShared {
-    pub name: String,
-    pub birth_date: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
 }

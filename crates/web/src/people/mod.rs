@@ -241,6 +241,8 @@ struct PersonPage {
     can_register_zsm: bool,
     /// The mentors' 24-hour helpline on call now (name, number), for a person with a mentor.
     helpline: Option<(String, String)>,
+    /// The member's roles refer (data: `referral_side_role`): a link to the finder.
+    can_refer: bool,
 }
 
 const RECENT_AUDIT: u32 = 15;
@@ -288,6 +290,7 @@ async fn show(
         can_manage_team: me.actor.can(Permission::ManageTeam),
         can_register_zsm: may_register_zsm(&me.actor),
         helpline: state.mentoring().helpline_for(id).await?.map(|s| (s.name, s.phone)),
+        can_refer: state.interventions_in(zone).refers(&me.actor).await?,
     };
     ok(&page)
 }

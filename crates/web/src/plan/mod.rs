@@ -63,6 +63,9 @@ struct PlanPage {
     open_tasks: Vec<(String, String)>,
     can_manage: bool,
     can_work: bool,
+    /// The member's roles refer (data: `referral_side_role`): a task offers "refer" and its
+    /// referral's page; others see the referral's status only.
+    can_refer: bool,
     /// Warnings of the person's exclusion orders, area bans and intensive episodes.
     warnings: Vec<String>,
     /// The exclusion orders, area bans and intensive episodes in force.
@@ -182,6 +185,7 @@ async fn plan_page(
         open_tasks,
         can_manage: manages,
         can_work: me.actor.can(Permission::WorkOnPlan),
+        can_refer: state.interventions_in(&state.config.time_zone).refers(&me.actor).await?,
         errors,
         posted,
     })

@@ -82,6 +82,12 @@ fn expected_allowed(need: Need, role: Role, on_team: bool) -> bool {
         Need::Public | Need::SignedIn => true,
         Need::CaseRules(_) | Need::Token => unreachable!("judged on their own"),
         Need::Role(permission) => role.grants(permission).is_some(),
+        Need::Referrer => {
+            on_team
+                && domain::interventions::DEFAULT_SIDE_ROLES
+                    .iter()
+                    .any(|(r, side)| *r == role && *side == domain::interventions::Side::Referrer)
+        }
         Need::Person(permission) => match role.grants(permission) {
             Some(Scope::Everyone) => true,
             Some(Scope::Team) => on_team,

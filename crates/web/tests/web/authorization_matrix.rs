@@ -18,6 +18,10 @@ pub enum Need {
     /// per role and case in the named test file; here every role must get an answer, never a
     /// server error, and anonymous requests are refused.
     CaseRules(&'static str),
+    /// Finding help for the person in `{id}` and referring them (finder3): a role that acts for
+    /// the referrer side — data, `referral_side_role`, seeded as `DEFAULT_SIDE_ROLES`
+    /// (probation, the process manager) — whose agency works on the person's plan (the team).
+    Referrer,
     /// For the operators only: answers to the configured bearer token and is "not found" to
     /// every member and to anyone anonymous (`metrics.rs` walks it with the token).
     Token,
@@ -298,10 +302,10 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
         Need::Person(Permission::ManagePlan),
     ),
     // Interventions (issue 19): providers see referrals by the referral (own / other provider),
-    // walked per role in interventions.rs.
-    ("interventions/mod.rs", "GET", "/people/{id}/interventions", Need::Person(Permission::WorkOnPlan)),
-    ("interventions/mod.rs", "POST", "/people/{id}/referrals", Need::Person(Permission::WorkOnPlan)),
-    ("interventions/mod.rs", "POST", "/people/{id}/unmet-need", Need::Person(Permission::WorkOnPlan)),
+    // walked per role in interventions.rs. Only the referrer side's roles find and refer (finder3).
+    ("interventions/mod.rs", "GET", "/people/{id}/interventions", Need::Referrer),
+    ("interventions/mod.rs", "POST", "/people/{id}/referrals", Need::Referrer),
+    ("interventions/mod.rs", "POST", "/people/{id}/unmet-need", Need::Referrer),
     ("interventions/mod.rs", "GET", "/referrals/{id}", Need::CaseRules("interventions.rs")),
     ("interventions/mod.rs", "POST", "/referrals/{id}/changes", Need::CaseRules("interventions.rs")),
     ("interventions/mod.rs", "GET", "/provider/referrals", Need::CaseRules("interventions.rs")),

@@ -188,8 +188,17 @@ async fn the_pages_of_each_side_show_the_same_referral() {
     assert!(!page.body.contains("statutory_task"), "the legal basis shared in words, not as its code");
     let referral = page.url.clone();
 
+    // What the referral does not record (no e-mail, address, risks, note, start, end) reads
+    // "—" on both sides, said as "not recorded"; no row is left blank (finder3).
+    for client in [&officer, &worker] {
+        let shown = client.visit(&referral).await;
+        assert!(!shown.body.contains("<dd></dd>"), "no blank row: {}", shown.body);
+        assert_eq!(shown.body.matches("<span aria-hidden=\"true\">—</span>").count(), 6, "{}", shown.body);
+        assert!(shown.body.contains("Niet vastgelegd"), "read out in the page's language");
+    }
     let incoming = worker.visit("/provider/referrals").await;
     assert!(incoming.body.contains("Gerrit Hoekstra"));
+    assert!(!incoming.body.contains("<td></td>"), "a referral not started shows — for its start");
     assert_eq!(worker.submit(&format!("{referral}/changes"), &[("action", "accept")]).await.status, 200);
     let waiting = worker.visit("/provider/referrals?view=waiting").await;
     assert!(waiting.body.contains("Gerrit Hoekstra"));

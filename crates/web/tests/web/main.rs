@@ -90,3 +90,5 @@ mod to_screen_need_to_know;
 mod table_daily;
 // The fund pages' per-row errors and what a grant pot funded (issue 20, funds3 branch).
 mod fund_pages;
+// Who finds and refers is data; every menu link opens for each role (issue 19, finder3).
+mod referrer_policy_and_nav;

@@ -16,9 +16,11 @@ pub use referrals::*;
 pub use unmet::*;
 pub use webhooks::*;
 
-use super::model::{ExpectedWait, Intervention, InterventionInput, Misfit, THROUGHPUT_WINDOW_DAYS, expected_wait};
+use super::model::{
+    ExpectedWait, Intervention, InterventionInput, Misfit, Side, THROUGHPUT_WINDOW_DAYS, expected_wait,
+};
 use super::ports::{CatalogueChange, InterventionStore};
-use crate::access::{Actor, Permission, Role};
+use crate::access::{Actor, Denial, Permission, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::ids::{InterventionId, PersonId, new_v7};
@@ -79,7 +81,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
         let now = self.clock.now();
         let today = self.today();
         let what = "interventions: finder";
-        let found = authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, today).await?;
+        let found = self.authorise_referrer(actor, person, what).await?;
         self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
         let latest = self.store.latest_screening(person).await?;
         let needs: Vec<DomainKey> = latest
@@ -119,6 +121,33 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
         let unaddressed =
             needs.iter().filter(|n| !out.iter().any(|f| f.eligible && f.addresses.contains(n))).cloned().collect();
         Ok(Finding { person: found.person, needs, found: out, unaddressed })
+    }
+
+    /// Whether the actor may find help for `person` and refer them: an agency on the person's
+    /// team (work on the plan) and a role that acts for the referrer side — data
+    /// (`SideRoles`), as seeded probation and the process manager. Refusals are audited.
+    pub(super) async fn authorise_referrer(
+        &self,
+        actor: &Actor,
+        person: PersonId,
+        what: &str,
+    ) -> ServiceResult<crate::service::Authorised> {
+        let now = self.clock.now();
+        let found =
+            authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
+        if !self.store.side_roles().await?.acts_for(actor, Side::Referrer) {
+            let denial = Denial::RoleLacksPermission;
+            let entry = AuditEntry::new(actor, now, Some(person), AuditAction::Denied, what, denial.to_string());
+            self.store.append(&[entry]).await?;
+            return Err(ServiceError::Forbidden(denial));
+        }
+        Ok(found)
+    }
+
+    /// Whether the actor's roles let them refer at all (no person read, nothing audited): for
+    /// pages deciding whether to offer the finder.
+    pub async fn refers(&self, actor: &Actor) -> ServiceResult<bool> {
+        Ok(self.store.side_roles().await?.acts_for(actor, Side::Referrer))
     }
 
     /// The expected wait of each of `interventions` today.

@@ -88,7 +88,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
         let now = self.clock.now();
         let today = self.today();
         let what = "referral: create";
-        let found = authorise_person(self.store, actor, new.person, Permission::WorkOnPlan, what, now, today).await?;
+        let found = self.authorise_referrer(actor, new.person, what).await?;
         let intervention = self
             .store
             .intervention(new.intervention)
@@ -214,7 +214,10 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
     /// is told it does not exist, and the refusal is audited.
     async fn side(&self, actor: &Actor, referral: &Referral, what: &str) -> ServiceResult<(Side, AuditEntry)> {
         let now = self.clock.now();
-        match referral.side_of(actor.agency_id) {
+        // Each side only through a role that acts for it (data: `SideRoles`): a colleague of
+        // the referrer in another role, or a provider's member who is not its worker, is refused.
+        let roles = self.store.side_roles().await?;
+        match referral.side_of(actor.agency_id).filter(|side| roles.acts_for(actor, *side)) {
             Some(Side::Referrer) => {
                 let found = authorise_person(
                     self.store,
@@ -229,7 +232,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
                 let entry = AuditEntry::granted(actor, now, referral.person, AuditAction::Read, what, &found.grant);
                 Ok((Side::Referrer, entry))
             }
-            Some(Side::Provider) if is_provider_member(actor) => {
+            Some(Side::Provider) => {
                 let basis = format!("referral: {}", referral.id);
                 Ok((Side::Provider, AuditEntry::new(actor, now, Some(referral.person), AuditAction::Read, what, basis)))
             }

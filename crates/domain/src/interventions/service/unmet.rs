@@ -10,7 +10,7 @@ use crate::interventions::ports::InterventionStore;
 use crate::jurisdiction::DomainKey;
 use crate::people::ports::PeopleStore;
 use crate::screening::ports::ScreeningStore;
-use crate::service::{ServiceError, ServiceResult, authorise_person};
+use crate::service::{ServiceError, ServiceResult};
 use crate::validation::{FieldError, ValidationErrors};
 use jiff::civil::Date;
 
@@ -30,7 +30,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
         let now = self.clock.now();
         let today = self.today();
         let what = "unmet_need: record";
-        let found = authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, today).await?;
+        let found = self.authorise_referrer(actor, person, what).await?;
         let mut errors = ValidationErrors::default();
         let need = self.screening.domain(need.trim()).map(|d| d.key.clone());
         if need.is_none() {
