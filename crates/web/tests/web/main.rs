@@ -85,3 +85,5 @@ mod api_zsm;
 mod api_zsm_sections;
 // Purchases name the plan goal they serve; the goal tables agree (issue 20, funds2).
 mod fund_goals;
+// The weekly review held is a record of the plan, counted by the public value report (issue 21, evdemo3).
+mod plan_reviews;
