@@ -90,7 +90,7 @@ struct DemoHistory<'a> {
 fn help_outcome(k: usize) -> (usize, Option<f64>) {
     let which = k % 3;
     let chance = [0.38, 0.3, 0.34][which];
-    (which, (k % 5 != 0).then_some(chance))
+    (which, (!k.is_multiple_of(5)).then_some(chance))
 }
 
 impl DemoHistory<'_> {
@@ -124,9 +124,9 @@ impl DemoHistory<'_> {
             stream: stream.into(),
             period_start: format!("{year}-01-01"),
             period_end: format!("{year}-12-31"),
-            budget_cents: Some(90_000_00),
-            approval_above_cents: Some(250_00),
-            person_limit_cents: Some(1_500_00),
+            budget_cents: Some(90_000 * 100),
+            approval_above_cents: Some(250 * 100),
+            person_limit_cents: Some(1_500 * 100),
         };
         // Opened on the first of January of its year.
         let start = jiff::civil::date(year, 1, 1).to_zoned(self.zone.clone())?.timestamp();
