@@ -13,6 +13,9 @@ use crate::table::{Cell, Table};
 /// Safety House's four weeks from the case conference to an agreed plan).
 pub const PLAN_WITHIN_DAYS: i32 = 28;
 
+/// A running plan is due a review every this many days (the weekly review).
+pub const REVIEW_EVERY_DAYS: i32 = 7;
+
 /// The period, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
@@ -54,6 +57,11 @@ pub struct PlanFacts {
     /// The day each goal was reached: the day its last task was done, for goals with at least
     /// one task and every task done (cancelled ones aside).
     pub goals_reached: Vec<Day>,
+    /// The days a weekly review of the plan was recorded.
+    pub reviews: Vec<Day>,
+    /// The plan was due a weekly review for each full week from its activation up to this day
+    /// (its re-evaluation's start, its return to the criminal-justice route, or today).
+    pub reviews_due_until: Option<Day>,
 }
 
 /// Everything the report counts, already limited to the scope.
@@ -114,6 +122,8 @@ pub struct Figures {
     pub plans_on_time: Share,
     pub tasks_on_time: Share,
     pub re_evaluations_on_time: Share,
+    /// Weeks of a running plan (ending in the period) in which its weekly review was recorded.
+    pub weekly_reviews: Share,
     pub delivered: u64,
     pub unmet: u64,
     pub spent_cents: i64,
@@ -183,6 +193,17 @@ pub fn figures(work: &Work, period: Period) -> Figures {
             f.re_evaluations_on_time.whole += 1;
             f.re_evaluations_on_time.part += u64::from(plan.re_evaluation_started.is_some_and(|d| d <= due));
         }
+        if let (Some(from), Some(until)) = (plan.activated, plan.reviews_due_until) {
+            let mut week = from;
+            while week + REVIEW_EVERY_DAYS <= until {
+                let last = week + REVIEW_EVERY_DAYS - 1;
+                if period.contains(last) {
+                    f.weekly_reviews.whole += 1;
+                    f.weekly_reviews.part += u64::from(plan.reviews.iter().any(|d| (week..=last).contains(d)));
+                }
+                week += REVIEW_EVERY_DAYS;
+            }
+        }
         f.goals_reached += plan.goals_reached.iter().filter(|d| period.contains(**d)).count() as u64;
     }
     f.delivered = work.delivered.iter().filter(|d| period.contains(**d)).count() as u64;
@@ -199,7 +220,7 @@ pub fn figures(work: &Work, period: Period) -> Figures {
 }
 
 /// The codes of the report's rows, in order (the CSV's `measure` column; pages name them).
-pub const MEASURES: [&str; 16] = [
+pub const MEASURES: [&str; 17] = [
     "zsm_cases_decided",
     "plans_activated",
     "arrest_to_decision_hours_median",
@@ -216,6 +237,8 @@ pub const MEASURES: [&str; 16] = [
     "fund_spent_cents",
     "goals_reached",
     "fund_spent_per_goal_reached_cents",
+    // Last, so the rows before keep their places in CSVs already shared.
+    "weekly_reviews_held",
 ];
 
 pub const COLUMNS: [&str; 4] = ["measure", "value", "numerator", "denominator"];
@@ -282,6 +305,7 @@ impl Figures {
             _ => Cell::Suppressed,
         };
         table.push(row(MEASURES[15], per_goal));
+        table.push(share_row(MEASURES[16], self.weekly_reviews, min));
         table
     }
 

@@ -66,6 +66,7 @@ fn plans_tasks_re_evaluations_and_money_count_within_the_period() {
                 TaskFacts { due: day(9, 1), done_on: None },
             ],
             goals_reached: vec![day(5, 1)],
+            ..PlanFacts::default()
         });
         w.spend.push((i as u128, day(5, 2), 5_000));
     }
@@ -93,4 +94,36 @@ fn one_withheld_band_takes_the_next_smallest_with_it() {
     assert_eq!(table.rows[2][1], Cell::Suppressed);
     assert_eq!(table.rows[0][1], Cell::Count(30));
     assert_eq!(table.rows[4][1], Cell::Count(0));
+}
+
+#[test]
+fn weekly_reviews_count_the_full_weeks_a_plan_ran_in_the_period() {
+    // Activated on Thursday 4 June; running until 2 July: four full weeks (4–10, 11–17,
+    // 18–24, 25 June–1 July). Reviewed in the first, third and fourth (twice in the fourth).
+    let from = day(6, 4);
+    let plan = |reviews: Vec<Day>| PlanFacts {
+        drafted: from - 10,
+        activated: Some(from),
+        reviews,
+        reviews_due_until: Some(day(7, 2)),
+        ..PlanFacts::default()
+    };
+    let reviews = vec![from + 2, from + 15, from + 21, from + 26];
+    let w = Work { plans: vec![plan(reviews.clone())], ..Work::default() };
+    // The period ends on 30 June: the fourth week ends on 1 July, outside it.
+    assert_eq!(figures(&w, period()).weekly_reviews, Share { part: 2, whole: 3 });
+    let july = Period { from: day(1, 1), to: day(7, 31) };
+    assert_eq!(figures(&w, july).weekly_reviews, Share { part: 3, whole: 4 });
+    // A week not yet over (the plan runs on) is not due yet; a plan never activated is not due.
+    let running =
+        Work { plans: vec![PlanFacts { reviews_due_until: Some(from + 6), ..plan(reviews) }], ..Work::default() };
+    assert_eq!(figures(&running, july).weekly_reviews, Share::default());
+    let drafted = Work { plans: vec![PlanFacts { activated: None, ..plan(vec![]) }], ..Work::default() };
+    assert_eq!(figures(&drafted, july).weekly_reviews, Share::default());
+    // Twenty plans, all reviewed every week: published, in the table's last row.
+    let every: Vec<Day> = (0..4).map(|k| from + 7 * k).collect();
+    let many = Work { plans: vec![plan(every); 20], ..Work::default() };
+    let table = figures(&many, july).table(10);
+    assert_eq!(table.rows[16][0], Cell::Text("weekly_reviews_held".into()));
+    assert_eq!(table.rows[16][2], Cell::Count(80));
 }

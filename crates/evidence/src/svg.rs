@@ -55,6 +55,8 @@ pub struct ChartWords {
     pub survival_line: String,
     pub days_axis: String,
     pub unknown: String,
+    /// The row of every group together ("(all)").
+    pub all: String,
     /// Drawn where a row is withheld, e.g. "suppressed (fewer than {min})".
     pub suppressed_row: String,
     /// In the description: "{group}: suppressed."
@@ -74,6 +76,7 @@ impl ChartWords {
             survival_line: "{group}: {share} after {days} days.".into(),
             days_axis: "days since index date".into(),
             unknown: "(unknown)".into(),
+            all: "(all)".into(),
             suppressed_row: "suppressed (fewer than {min})".into(),
             suppressed_line: "{group}: suppressed.".into(),
             decimal_comma: false,
@@ -104,7 +107,19 @@ pub fn rates_chart(report: &Report, min_cell: u64) -> Chart {
 /// [`rates_chart`] in `words`.
 pub fn rates_chart_in(report: &Report, min_cell: u64, words: &ChartWords) -> Chart {
     let table = report.disclosed_table(min_cell);
-    let (left, plot_width, row_height, top) = (160.0, 420.0, 30.0, 30.0);
+    let labels: Vec<String> = table
+        .rows
+        .iter()
+        .map(|row| match row[0].text() {
+            label if label.is_empty() => words.unknown.clone(),
+            label if label == "(all)" => words.all.clone(),
+            label => label,
+        })
+        .collect();
+    // Room for the longest group name left of the plot (about 7 px a character at 13 px), so
+    // a long intervention's name is never cut off.
+    let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    let (left, plot_width, row_height, top) = ((widest * 7.2 + 16.0).max(160.0), 420.0, 30.0, 30.0);
     let height = top + row_height * table.rows.len() as f64 + 40.0;
     let mut desc = format!("{} ", words.rates_desc);
     let mut body = String::new();
@@ -121,9 +136,7 @@ pub fn rates_chart_in(report: &Report, min_cell: u64, words: &ChartWords) -> Cha
             tick * 25
         );
     }
-    for (i, row) in table.rows.iter().enumerate() {
-        let label = row[0].text();
-        let label = if label.is_empty() { words.unknown.clone() } else { label };
+    for (i, (row, label)) in table.rows.iter().zip(labels).enumerate() {
         let y = top + row_height * (i as f64 + 0.5);
         let _ = write!(
             body,
@@ -171,7 +184,7 @@ pub fn rates_chart_in(report: &Report, min_cell: u64, words: &ChartWords) -> Cha
     }
     let mut svg = String::new();
     let title = words.rates_title.as_deref().unwrap_or(&table.title);
-    open_svg(&mut svg, 640, height as u32, "rates", title, desc.trim_end());
+    open_svg(&mut svg, (left + plot_width + 60.0) as u32, height as u32, "rates", title, desc.trim_end());
     svg.push_str(&body);
     svg.push_str("</svg>");
     Chart { svg, table }

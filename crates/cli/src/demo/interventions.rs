@@ -35,6 +35,10 @@ pub const PROVIDER_MEMBERS: [(&str, &str, &str); 3] = [
 pub struct InterventionsDemo {
     pub interventions: usize,
     pub referrals: usize,
+    /// The one-to-one help the demo's history referred people to (what works), each with the
+    /// provider's member who accepts, starts and completes it: the room, the alcohol
+    /// treatment, debt help.
+    pub history: Vec<(InterventionId, Actor)>,
 }
 
 struct Seeder<'a> {
@@ -160,7 +164,8 @@ pub async fn seed_interventions(
     let jellinek = provider(store, now, 1, &hash).await?;
     let schuldhulp = provider(store, now, 2, &hash).await?;
     let ggz = cast.actor("ggz");
-    let clock = FixedClock::new(now.checked_sub(SignedDuration::from_hours(24 * 70)).unwrap_or(now));
+    // The catalogue is five years old: the demo's history (`evidence`) referred people to it.
+    let clock = FixedClock::new(now.checked_sub(SignedDuration::from_hours(24 * 1900)).unwrap_or(now));
     let zone = TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC);
     let mut s = Seeder {
         store,
@@ -263,6 +268,7 @@ pub async fn seed_interventions(
         )
         .await
         .map_err(|e| anyhow::anyhow!("catalogue on behalf: {e}"))?;
+    clock.set(now.checked_sub(SignedDuration::from_hours(24 * 70)).unwrap_or(now));
     let mut referrals = 0;
     // Seventy days ago: four finished alcohol treatment since (the throughput), and the
     // shelter's rooms and the treatment's places filled up.
@@ -394,5 +400,6 @@ pub async fn seed_interventions(
         .record_unmet(cast.actor("reclassering"), gerrit, "housing", "no_capacity")
         .await
         .map_err(|e| anyhow::anyhow!("unmet need: {e}"))?;
-    Ok(InterventionsDemo { interventions: 7, referrals })
+    let history = vec![(shelter.id, opvang), (treatment.id, jellinek), (debt.id, schuldhulp)];
+    Ok(InterventionsDemo { interventions: 7, referrals, history })
 }

@@ -94,7 +94,8 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let help = interventions::seed_interventions(&store, &cast, now, beyond.shoplifter).await?;
     let funded = funds::seed_funds(&store, &cast, &people, beyond.shoplifter, now).await?;
     let life_change = life_change::seed_life_change(&store, &cast, &people, beyond.shoplifter, now).await?;
-    let record = evidence::seed_evidence(&store, &cast, &table, now).await?;
+    let history = evidence::seed_evidence(&store, &cast, &table, &help.history, now).await?;
+    let (history_cases, history_plans) = (history.cases, history.plans);
     // The public value report: help after the ZSM table (issue 21).
     beyond::seed_help_after_the_table(&store, &cast, now).await?;
     // Referrals of the past screened, so "to screen" shows this week's; triage waiting today.
@@ -102,6 +103,8 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let triage = beyond::seed_triage(&store, &cast, now).await?;
     let cohorts = cohorts::seed_cohorts(&store, &cast, &people, now).await?;
     let police_token = police_system::seed_police_system(&store, &cast, clock.as_ref()).await?;
+    // Last, when everyone is there: the offence record of the demo's people (what works).
+    let record_persons = evidence::import_record(&store, history, now).await?;
     println!(
         "demo data: {} agencies, {} members, {} people, a ZSM table with {} open and {} settled cases, \
          a Safety House with {} plans and {} case conferences this week, in {}",
@@ -123,8 +126,9 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     );
     println!("interventions: {} in the catalogue, {} referrals in every state", help.interventions, help.referrals);
     println!(
-        "what works: {} settled ZSM cases and {} plans from two to four years ago, and an offence record of {} persons",
-        record.cases, record.plans, record.record_persons
+        "what works: {history_cases} settled ZSM cases and {history_plans} plans with their help from two to four \
+         years ago, and an offence record of {record_persons} persons (everyone with a BSN and a comparison pool), \
+         at /evidence/what-works (analist, procesregisseur)"
     );
     println!(
         "screening: {screened} people referred from the ZSM table screened in the past; triage: {triage} requests \

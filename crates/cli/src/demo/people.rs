@@ -96,6 +96,19 @@ pub fn generated_bsn(random: &mut impl FnMut() -> u64) -> String {
     }
 }
 
+/// A generated BSN that depends on `seed` alone (splitmix64), so a demo person keeps theirs on
+/// every run; the seeds of different parts of the demo differ in their high bits.
+pub fn bsn_from(seed: u64) -> String {
+    let mut state = seed;
+    generated_bsn(&mut || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    })
+}
+
 fn basis_for(kind: AgencyKind, random: &mut Seeded, clock: &FixedClock) -> TeamEntryInput {
     let statute = |statute: &str, reason: &str| TeamEntryInput {
         basis_kind: "statutory_task".into(),

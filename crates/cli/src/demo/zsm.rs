@@ -192,16 +192,20 @@ async fn register(
     zone: &TimeZone,
 ) -> anyhow::Result<(CaseId, i64)> {
     // The police record the suspect's number in the justice chain (strafrechtketennummer), so
-    // the decision record names the suspect by identifier as well as by date of birth.
+    // the decision record names the suspect by identifier, and their BSN, so the offence record
+    // links them (what works).
     let chain_number = IdentifierInput { kind: "local".into(), value: format!("SKN {:08}", 31_000_000 + n) };
-    let suspect = Suspect { location: DEMO_LOCATION, identifiers: vec![chain_number] };
+    let bsn = IdentifierInput { kind: "bsn".into(), value: super::people::bsn_from(0x25A0_0000 + n as u64) };
+    let suspect = Suspect { location: DEMO_LOCATION, identifiers: vec![chain_number, bsn], known: None };
     Ok(register_at(store, clock, actors, n, arrested, zone, suspect).await?.0)
 }
 
-/// Where a demo suspect is brought in, and the identifiers the police record.
+/// Where a demo suspect is brought in, and the identifiers the police record — or the person
+/// desist already knows.
 struct Suspect<'a> {
     location: &'a str,
     identifiers: Vec<IdentifierInput>,
+    known: Option<PersonId>,
 }
 
 async fn register_at(
@@ -214,27 +218,32 @@ async fn register_at(
     suspect: Suspect<'_>,
 ) -> anyhow::Result<((CaseId, i64), PersonId)> {
     let people = People { store, clock, time_zone: zone };
-    let person: PersonId = people
-        .create(
-            actors.police,
-            &PersonInput {
-                family_name: FAMILY[n % FAMILY.len()].into(),
-                given_names: GIVEN[(n / FAMILY.len()) % GIVEN.len()].into(),
-                birth_date: format!("{}-0{}-1{}", 1970 + (n % 35), 1 + n % 9, n % 10),
-                sex: ["F", "M", "X"][n % 3].into(),
-                identifiers: suspect.identifiers,
-                ..Default::default()
-            },
-            &TeamEntryInput {
-                basis_kind: "statutory_task".into(),
-                statute: "Politiewet 2012 art. 3".into(),
-                reason: "ZSM-instroom".into(),
-                ..Default::default()
-            },
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("ZSM demo person: {e}"))?
-        .id;
+    let person: PersonId = match suspect.known {
+        Some(known) => known,
+        None => {
+            people
+                .create(
+                    actors.police,
+                    &PersonInput {
+                        family_name: FAMILY[n % FAMILY.len()].into(),
+                        given_names: GIVEN[(n / FAMILY.len()) % GIVEN.len()].into(),
+                        birth_date: format!("{}-0{}-1{}", 1970 + (n % 35), 1 + n % 9, n % 10),
+                        sex: ["F", "M", "X"][n % 3].into(),
+                        identifiers: suspect.identifiers,
+                        ..Default::default()
+                    },
+                    &TeamEntryInput {
+                        basis_kind: "statutory_task".into(),
+                        statute: "Politiewet 2012 art. 3".into(),
+                        reason: "ZSM-instroom".into(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("ZSM demo person: {e}"))?
+                .id
+        }
+    };
     let (offence_type, description, pretrial) = OFFENCES[n % OFFENCES.len()];
     let local = |at: Timestamp| at.to_zoned(zone.clone()).strftime("%Y-%m-%dT%H:%M").to_string();
     let lawyer = (!actors.lawyers.is_empty() && n % 4 != 3).then(|| &actors.lawyers[n % actors.lawyers.len()]);
@@ -306,6 +315,7 @@ pub async fn seed_zsm_history(
         let suspect = Suspect {
             location: if k % 2 == 0 { DEMO_LOCATION } else { "zsm-amsterdam" },
             identifiers: vec![IdentifierInput { kind: "bsn".into(), value: value.clone() }],
+            known: None,
         };
         let ((id, version), _) = register_at(store, &clock, actors, n, arrested, &zone, suspect).await?;
         let zsm = Zsm { store, clock: &clock };
@@ -315,6 +325,27 @@ pub async fn seed_zsm_history(
         cases.push(HistoryCase { bsn: value, n, arrested });
     }
     Ok(cases)
+}
+
+/// A settled case of the demo's history for a person desist already knows (a Safety House
+/// person before their plan): arrested at `arrested` and brought to `location`, decided that
+/// day; case `n` picks the offence and (see [`disposal_of`]) the disposal.
+pub async fn seed_zsm_case_of(
+    store: &Store,
+    actors: &ZsmDemoActors<'_>,
+    person: PersonId,
+    n: usize,
+    arrested: Timestamp,
+    location: &str,
+) -> anyhow::Result<()> {
+    let zone = TimeZone::get("Europe/Amsterdam")?;
+    let clock = FixedClock::new(arrested + SignedDuration::from_mins(40));
+    let suspect = Suspect { location, identifiers: Vec::new(), known: Some(person) };
+    let ((id, version), _) = register_at(store, &clock, actors, n, arrested, &zone, suspect).await?;
+    let zsm = Zsm { store, clock: &clock };
+    clock.advance(SignedDuration::from_mins(60 + (n as i64 * 37) % 400));
+    let version = contribute_all(&zsm, actors, id, version, n, true).await?;
+    decide(&zsm, actors, id, version, n, &clock, &zone).await
 }
 
 fn probation_scan(n: usize, state: &str) -> ContributionForm {

@@ -17,9 +17,9 @@ pub mod service;
 pub mod workflow;
 
 pub use model::{
-    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanChange, PlanStatus, ProgressNote, Task, TaskKind, TaskLine,
-    TaskStatus, Urgency, WeeklyReviewItem, agency_tasks, changes_since, member_tasks, plan_view_for,
-    re_evaluation_date, review_horizon, weekly_review,
+    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanChange, PlanStatus, ProgressNote, Review, ReviewOutcome, Task,
+    TaskKind, TaskLine, TaskStatus, Urgency, WeeklyReviewItem, agency_tasks, changes_since, member_tasks,
+    plan_view_for, re_evaluation_date, review_horizon, weekly_review,
 };
 pub use workflow::{NewPlan, PlanCommand, PlanCommandKind, PlanContext, PlanEffect, PlanError};
 

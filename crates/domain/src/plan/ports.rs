@@ -125,6 +125,7 @@ pub fn command_name(command: &PlanCommand) -> &'static str {
         PlanCommand::Continue { .. } => "continue",
         PlanCommand::Close { .. } => "close",
         PlanCommand::ReturnToCriminalJustice { .. } => "return_to_criminal_justice",
+        PlanCommand::RecordReview { .. } => "record_review",
     }
 }
 

@@ -7,8 +7,8 @@ use crate::access::Restriction;
 use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, PersonId, PlanId, TaskId};
 use crate::jurisdiction::{DomainKey, PlanRules, ScreeningConfig};
 use crate::plan::{
-    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Task, TaskKind, TaskStatus,
-    re_evaluation_date,
+    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Review, ReviewOutcome, Task, TaskKind,
+    TaskStatus, re_evaluation_date,
 };
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -152,6 +152,13 @@ pub enum PlanCommand {
     ReturnToCriminalJustice {
         reason: String,
     },
+    /// The weekly review held on a running plan, by a member of an agency on its team.
+    RecordReview {
+        by: MemberId,
+        agency: AgencyId,
+        outcome: ReviewOutcome,
+        note: String,
+    },
 }
 
 /// What a [`PlanCommand`] does, without its data: the key of the plan's state table
@@ -173,6 +180,7 @@ pub enum PlanCommandKind {
     Continue,
     Close,
     ReturnToCriminalJustice,
+    RecordReview,
 }
 
 /// The statuses every command needs, as the refusal names them.
@@ -183,7 +191,7 @@ impl PlanCommandKind {
     fn needs(self) -> &'static str {
         match self {
             Self::Activate => "draft",
-            Self::StartReEvaluation => "active or continued",
+            Self::StartReEvaluation | Self::RecordReview => "active or continued",
             Self::Continue | Self::Close => "under re-evaluation",
             Self::ReturnToCriminalJustice => "active, continued or under re-evaluation",
             _ => OPEN,
@@ -219,6 +227,7 @@ impl PlanCommand {
             Self::Continue { .. } => K::Continue,
             Self::Close { .. } => K::Close,
             Self::ReturnToCriminalJustice { .. } => K::ReturnToCriminalJustice,
+            Self::RecordReview { .. } => K::RecordReview,
         }
     }
 }
@@ -231,7 +240,7 @@ impl PlanStatus {
         !self.has_ended()
             && match command {
                 K::Activate => *self == PlanStatus::Draft,
-                K::StartReEvaluation => self.is_running(),
+                K::StartReEvaluation | K::RecordReview => self.is_running(),
                 K::Continue | K::Close => *self == PlanStatus::UnderReEvaluation,
                 K::ReturnToCriminalJustice => self.is_running() || *self == PlanStatus::UnderReEvaluation,
                 _ => true,
@@ -308,6 +317,7 @@ impl Plan {
             tasks: Vec::new(),
             notes: Vec::new(),
             measures: Vec::new(),
+            last_review: None,
         })
     }
 
@@ -428,6 +438,13 @@ impl Plan {
                 }
                 self.check_restriction(&restriction, agency)?;
                 self.notes.push(ProgressNote { task, by, agency, on: today, text, restriction });
+            }
+            PlanCommand::RecordReview { by, agency, outcome, note } => {
+                if !self.team.contains(&agency) {
+                    return Err(PlanError::AuthorNotOnTeam(agency));
+                }
+                let note = note.trim().to_owned();
+                self.last_review = Some(Review { on: today, by, agency, outcome, note });
             }
             PlanCommand::LinkMeasure { obligation, kind, description } => {
                 if self.measures.iter().any(|m| m.obligation == obligation) {

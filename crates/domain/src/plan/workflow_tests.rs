@@ -372,3 +372,29 @@ fn a_goal_is_revised_or_withdrawn_only_with_a_reason() {
     assert_eq!((plan.task(task_id(2)).unwrap().goal, plan.task(task_id(1)).unwrap().goal), (None, Some(goal_id(1))));
     assert_eq!(try_apply(plan, withdraw("again")).unwrap_err(), PlanError::UnknownGoal(goal_id(2)));
 }
+
+#[test]
+fn a_weekly_review_is_held_on_a_running_plan_by_the_team_and_kept_as_the_latest() {
+    let review = |agency_n: u128, outcome| PlanCommand::RecordReview {
+        by: member(agency_n),
+        agency: agency(agency_n),
+        outcome,
+        note: "  huisbezoek gepland  ".into(),
+    };
+    assert_eq!(
+        try_apply(draft(1), review(PROBATION, ReviewOutcome::OnTrack)).unwrap_err(),
+        PlanError::WrongStatus { current: "draft", needed: "active or continued" }
+    );
+    let (plan, effects) = try_apply(active(1), review(PROBATION, ReviewOutcome::Adjusted)).unwrap();
+    assert!(effects.is_empty(), "a review tells no one: it is a record of the plan");
+    let held = plan.last_review.clone().unwrap();
+    assert_eq!((held.on, held.by, held.agency), (date(2026, 3, 5), member(PROBATION), agency(PROBATION)));
+    assert_eq!((held.outcome, held.note.as_str()), (ReviewOutcome::Adjusted, "huisbezoek gepland"));
+    assert_eq!(
+        try_apply(plan, review(42, ReviewOutcome::OnTrack)).unwrap_err(),
+        PlanError::AuthorNotOnTeam(agency(42))
+    );
+    assert!(try_apply(under_re_evaluation(), review(PROBATION, ReviewOutcome::OnTrack)).is_err());
+    assert_eq!(ReviewOutcome::parse("to_conference"), Some(ReviewOutcome::ToConference));
+    assert_eq!(ReviewOutcome::parse("fine"), None);
+}

@@ -147,6 +147,7 @@ impl PlanBulkSpec {
             tasks,
             notes,
             measures: Vec::new(),
+            last_review: None,
         };
         GeneratedPlan { index, plan, extra_agencies }
     }

@@ -41,6 +41,10 @@ pub struct PlanRecord {
     /// The day each reached goal was reached: every (not cancelled) task of it done, the last
     /// on that day.
     pub goals_reached: Vec<Date>,
+    /// The days a weekly review of the plan was recorded.
+    pub reviews: Vec<Date>,
+    /// The day the plan was returned to the criminal-justice route (it stopped running).
+    pub returned: Option<Date>,
 }
 
 /// What the report reads besides cases and plans, per person.
@@ -137,11 +141,14 @@ impl Store {
     /// Every plan with the days its work happened, from its current state and its history.
     pub async fn plan_records(&self) -> StoreResult<Vec<PlanRecord>> {
         let sql = "SELECT e.plan_id, e.kind, e.on_day, e.agency_id, e.command FROM plan_event e \
-                   WHERE e.kind IN ('activate', 'start_re_evaluation', 'change_task_status') ORDER BY e.plan_id, e.version";
+                   WHERE e.kind IN ('activate', 'start_re_evaluation', 'change_task_status', 'record_review', \
+                   'return_to_criminal_justice') ORDER BY e.plan_id, e.version";
         let events: Vec<(Uuid, String, Day, Uuid, String)> = self.read_all(sql, params![]).await?;
         let mut activated: BTreeMap<Uuid, (Date, Uuid)> = BTreeMap::new();
         let mut re_evaluated: BTreeMap<Uuid, Date> = BTreeMap::new();
         let mut done_on: BTreeMap<Uuid, Date> = BTreeMap::new();
+        let mut reviews: BTreeMap<Uuid, Vec<Date>> = BTreeMap::new();
+        let mut returned: BTreeMap<Uuid, Date> = BTreeMap::new();
         for (plan, kind, on, agency, command) in events {
             match kind.as_str() {
                 // The first activation is when the plan began; the first re-evaluation
@@ -151,6 +158,10 @@ impl Store {
                 }
                 "start_re_evaluation" => {
                     re_evaluated.entry(plan).or_insert(on.0);
+                }
+                "record_review" => reviews.entry(plan).or_default().push(on.0),
+                "return_to_criminal_justice" => {
+                    returned.entry(plan).or_insert(on.0);
                 }
                 _ => {
                     if let Ok(c) = serde_json::from_str::<TaskStatusCommand>(&command)
@@ -190,6 +201,8 @@ impl Store {
                 re_evaluation_started: re_evaluated.get(&id).copied(),
                 tasks: plan.tasks.iter().map(|t| (t.due, done(t))).collect(),
                 goals_reached,
+                reviews: reviews.remove(&id).unwrap_or_default(),
+                returned: returned.get(&id).copied(),
             });
         }
         Ok(plans)

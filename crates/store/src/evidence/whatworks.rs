@@ -228,6 +228,19 @@ impl Store {
         Ok(rows.into_iter().map(|(p,)| p).collect())
     }
 
+    /// The persons known by an identifier of `kind` (e.g. `bsn`), with what an offence record
+    /// keys them by: the identifier's value, birth date and sex — what a police extract of
+    /// desist's own caseload holds (the demo's offence record is made from it).
+    pub async fn persons_by_identifier(
+        &self,
+        kind: &str,
+    ) -> StoreResult<Vec<(String, Option<jiff::civil::Date>, String)>> {
+        let sql = "SELECT i.value, p.birth_date, p.sex FROM person_identifier i JOIN person p ON p.id = i.person_id \
+                   WHERE i.kind = $1 ORDER BY i.value";
+        let rows: Vec<(String, Option<Day>, String)> = self.read_all(sql, params![kind]).await?;
+        Ok(rows.into_iter().map(|(value, birth, sex)| (value, birth.map(|d| d.0), sex)).collect())
+    }
+
     /// Links every person to the offence record by identifiers, with what could not be linked.
     pub async fn person_links(&self) -> StoreResult<LinkReport> {
         let sql = "SELECT DISTINCT i.person_id, i.value FROM person_identifier i \

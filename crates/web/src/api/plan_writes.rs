@@ -32,11 +32,21 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/people/{id}/plan/goals/{goal}/withdrawal", post(withdraw_goal))
         .route("/v1/people/{id}/plan/activation", post(activate_plan))
         .route("/v1/people/{id}/plan/re-evaluation", post(re_evaluate_plan))
+        .route("/v1/people/{id}/plan/reviews", post(record_review))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(draft_plan, add_goal, revise_goal, goal_agreement, withdraw_goal, activate_plan, re_evaluate_plan),
+    paths(
+        draft_plan,
+        add_goal,
+        revise_goal,
+        goal_agreement,
+        withdraw_goal,
+        activate_plan,
+        re_evaluate_plan,
+        record_review
+    ),
     components(schemas(
         NewGoal,
         GoalRevision,
@@ -44,7 +54,9 @@ pub fn routes() -> Router<AppState> {
         GoalAgreement,
         PlanDecision,
         ReEvaluation,
-        PlanStatusDto
+        PlanStatusDto,
+        NewReview,
+        ReviewDto
     ))
 )]
 pub struct PlanWritesApiDoc;
@@ -329,4 +341,57 @@ async fn re_evaluate_plan(
     let plans = state.for_person(id).await?;
     let plan = plans.plans().change_seen(&me.actor, id, &action, &seen).await.map_err(refused(&context))?;
     Ok(Json(status_dto(&plan)).into_response())
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+#[schema(example = json!({"outcome": "adjusted", "note": "Housing task moved a week; probation calls the landlord"}))]
+pub struct NewReview {
+    /// What this week's review concluded: `on_track`, `adjusted` (tasks or goals changed) or
+    /// `to_conference` (stuck: on the next case conference's agenda).
+    outcome: String,
+    /// A short note (optional).
+    note: String,
+}
+
+/// A weekly review held on a plan, as recorded.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewDto {
+    /// The day it was held (the deployment's date).
+    on: String,
+    /// The member who recorded it, and their agency.
+    by: String,
+    agency: String,
+    outcome: String,
+    note: String,
+}
+
+/// Records this week's review of the person's running plan (active or continued): who held it,
+/// when and what it concluded, kept in the plan's history; the public value report counts the
+/// weeks with a review.
+#[utoipa::path(post, path = "/api/v1/people/{id}/plan/reviews", operation_id = "record_plan_review",
+    params(("id" = String, Path)), request_body = NewReview,
+    responses((status = 201, description = "Recorded; the body is the review", body = ReviewDto),
+        (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem),
+        (status = 404, description = "No such person, or one this member may not see (problem JSON)", body = Problem),
+        (status = 422, description = "No running plan, or the outcome is missing or unknown; the problem names each field (problem JSON)", body = Problem)))]
+async fn record_review(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<NewReview>, JsonRejection>,
+) -> ApiResult {
+    let id = person_id(&id)?;
+    let Json(body) = parsed?;
+    let action = PlanAction::RecordReview { outcome: body.outcome, note: body.note };
+    let plan = state.for_person(id).await?.plans().change(&me.actor, id, &action).await.map_err(refused(&context))?;
+    let review = plan.last_review.ok_or_else(|| WebError::internal("a recorded review is kept on the plan"))?;
+    let dto = ReviewDto {
+        on: review.on.to_string(),
+        by: review.by.to_string(),
+        agency: review.agency.to_string(),
+        outcome: review.outcome.code().into(),
+        note: review.note,
+    };
+    Ok((StatusCode::CREATED, Json(dto)).into_response())
 }

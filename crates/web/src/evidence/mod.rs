@@ -147,6 +147,7 @@ pub(crate) fn chart_words(definition: &Definition, t: &Texts) -> evidence::svg::
         survival_line: t.get("evidence.chart.survival_line").to_string(),
         days_axis: t.get("evidence.chart.days_axis").to_string(),
         unknown: t.get("evidence.chart.unknown").to_string(),
+        all: t.get("evidence.chart.all").to_string(),
         suppressed_row: t.get("evidence.chart.suppressed_row").to_string(),
         suppressed_line: t.get("evidence.chart.suppressed_line").to_string(),
         decimal_comma: t.lang != crate::i18n::Lang::En,

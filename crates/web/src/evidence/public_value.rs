@@ -214,6 +214,8 @@ pub(crate) async fn public_value(
         WorkWhen::On(date) => *date,
     };
     let rules = &state.beyond.plan;
+    // Weeks not over by today are not due a review yet.
+    let today = domain::service::today_in(state.clock.as_ref(), &zone);
     let work = Work {
         cases: cases
             .iter()
@@ -245,6 +247,11 @@ pub(crate) async fn public_value(
                     .map(|(due, done)| TaskFacts { due: day_of(*due), done_on: done.map(day_of) })
                     .collect(),
                 goals_reached: p.goals_reached.iter().map(|d| day_of(*d)).collect(),
+                reviews: p.reviews.iter().map(|d| day_of(*d)).collect(),
+                reviews_due_until: p.activated.map(|_| {
+                    let stopped = [p.re_evaluation_started, p.returned].into_iter().flatten().min();
+                    day_of(stopped.map_or(today, |d| d.min(today)))
+                }),
             })
             .collect(),
         delivered: records.delivered.iter().filter(|(p, _)| keep(p)).map(|(_, on)| day_of(*on)).collect(),

@@ -3,8 +3,8 @@
 //! its numbers, every number in the page's locale, cells under the minimum withheld.
 
 use super::public_value::{
-    DECISION_BANDS, HELP_BANDS, PublicValue, Scope, audit_opened, authorised_scope, disposal_words, period,
-    public_value, scope_zone, scopes_for,
+    DECISION_BANDS, HELP_BANDS, PublicValue, Scope, audit_opened, authorised_scope, period, public_value, scope_zone,
+    scopes_for,
 };
 use super::whatworks_pages::decimal;
 use crate::AppState;
@@ -23,7 +23,6 @@ use evidence::public_value::{Figures, MEASURES};
 use evidence::svg::{Bar, bar_chart};
 use evidence::table::{Cell, DEFAULT_MIN_CELL};
 use serde::Deserialize;
-use store::evidence::whatworks::WorkGrouping;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/evidence/public-value", get(page)).route("/evidence/public-value/data.csv", get(csv))
@@ -157,7 +156,7 @@ fn bands_section(kind: &str, bands: &evidence::public_value::Bands, codes: &[&st
 /// Shares on time (screened, plans, tasks, re-evaluations) as bars from 0 to 100%.
 fn on_time_section(f: &Figures, t: &Texts) -> ChartSection {
     let table = f.table(DEFAULT_MIN_CELL);
-    let shares = [7usize, 8, 9, 10];
+    let shares = [7usize, 8, 9, 10, 16];
     let mut bars = Vec::new();
     let mut rows = Vec::new();
     for i in shares {
@@ -225,7 +224,7 @@ fn reoffending_section(state: &AppState, pv: &PublicValue, t: &Texts) -> ChartSe
     let mut bars = Vec::new();
     let mut rows = Vec::new();
     for (by, g) in &pv.groups {
-        let group = if *by == WorkGrouping::Disposal { disposal_words(state, &g.group, *t) } else { g.group.clone() };
+        let group = crate::evidence::whatworks_pages::group_words(state, *by, &g.group, t);
         let comparison_label = t.fill("public_value.reoffending.comparison_of", &[("group", &group)]);
         bars.push(Bar { label: group.clone(), value: g.rate, text: g.rate.map(|r| percent(r, t)).unwrap_or_default() });
         let (compared, difference, pairs) = match &g.comparison {

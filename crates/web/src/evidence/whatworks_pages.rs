@@ -98,7 +98,9 @@ fn covariate(name: &str, t: &Texts) -> String {
         "recent type: other" => "whatworks.covariate.recent_other",
         other => {
             let kind = other.strip_prefix("recent type: ").unwrap_or(other);
-            return t.fill("whatworks.covariate.recent_type", &[("type", kind)]);
+            // The extract's offence type codes, in words where the catalogue has them.
+            let kind = t.coded("whatworks.offence", kind);
+            return t.fill("whatworks.covariate.recent_type", &[("type", &kind)]);
         }
     };
     t.get(key).to_string()
@@ -170,9 +172,25 @@ fn group_view(g: &GroupResult, t: &Texts) -> GroupView {
     view
 }
 
-/// Disposal groups (codes such as `penalty_order`) in the words of the pack that defines them.
-fn in_pack_words(state: &AppState, answer: &mut super::whatworks::Answer, t: &Texts) {
-    let words = |code: &str| super::public_value::disposal_words(state, code, *t);
+/// A group's label as stored (a code, or an intervention's name with ` ✓` when completed) in
+/// the page's words: disposals in the words of the pack that defines them, programmes and
+/// measures by their catalogue names, a completed intervention said in words.
+pub(crate) fn group_words(state: &AppState, by: WorkGrouping, group: &str, t: &Texts) -> String {
+    match by {
+        WorkGrouping::Disposal => super::public_value::disposal_words(state, group, *t),
+        WorkGrouping::Intervention => match group.strip_suffix(" ✓") {
+            Some(name) => t.fill("whatworks.group.completed", &[("name", name)]),
+            None => group.to_string(),
+        },
+        WorkGrouping::Mentor => t.coded("mentoring.programme", group),
+        WorkGrouping::Measure => t.coded("whatworks.measure", group),
+        _ => group.to_string(),
+    }
+}
+
+/// Every group label of the answer in the page's words (see [`group_words`]).
+fn in_pack_words(state: &AppState, by: WorkGrouping, answer: &mut super::whatworks::Answer, t: &Texts) {
+    let words = |code: &str| group_words(state, by, code, t);
     for g in &mut answer.groups {
         g.group = words(&g.group);
     }
@@ -195,9 +213,7 @@ async fn page(
     let zone = reach_zone(&state, &me, &reach).await?;
     let as_of = as_of(&state, &query.as_of, &zone.zone).await?;
     let mut answer = answer(&state, reach.clone(), by, as_of, None, &zone.zone).await?;
-    if by == WorkGrouping::Disposal {
-        in_pack_words(&state, &mut answer, &t);
-    }
+    in_pack_words(&state, by, &mut answer, &t);
     let ((rates_svg, rates_table), (survival_svg, survival_table)) =
         super::charts_in_words(&answer.report, &answer.curves, &t);
     let d = answer.definition;

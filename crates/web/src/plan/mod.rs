@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .route("/people/{id}/plan/measures", post(link_measure))
         .route("/people/{id}/plan/activate", post(activate))
         .route("/people/{id}/plan/re-evaluation", post(re_evaluation))
+        .route("/people/{id}/plan/review", post(record_review))
         .route("/tasks/mine", get(tasks::my_tasks))
         .route("/tasks/agency", get(tasks::agency_tasks))
         .route("/tasks/agency/help-started", post(tasks::help_started))
@@ -440,6 +441,20 @@ async fn re_evaluation(
     posted: Posted,
 ) -> Result<Response, WebError> {
     change(&state, &me, &context, id, posted, decision_action).await
+}
+
+/// The weekly review held on the plan: its outcome and a note, as a record of the plan.
+async fn record_review(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    PersonPath(id): PersonPath,
+    posted: Posted,
+) -> Result<Response, WebError> {
+    change(&state, &me, &context, id, posted, |p| PlanAction::RecordReview {
+        outcome: p.get("review_outcome"),
+        note: p.get("review_note"),
+    })
+    .await
 }
 
 #[derive(Template)]

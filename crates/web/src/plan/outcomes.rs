@@ -54,12 +54,16 @@ pub(crate) async fn outcomes(
             (t.get("plan.outcomes.none").to_string(), Vec::new())
         }
         OffenceRecordLookup::Linked(offences) => (
-            t.fill("plan.outcomes.some", &[("count", &offences.len().to_string())]),
+            match offences.len() {
+                1 => t.get("plan.outcomes.one").to_string(),
+                n => t.fill("plan.outcomes.some", &[("count", &n.to_string())]),
+            },
             offences
                 .into_iter()
                 .map(|o| OffenceRow {
                     offence_date: o.offence_date.to_string(),
-                    offence_type: o.offence_type,
+                    // The record's offence type codes in words where the catalogue has them.
+                    offence_type: t.coded("whatworks.offence", &o.offence_type),
                     outcome: t.get(&format!("plan.outcomes.outcome.{}", o.outcome)).to_string(),
                     outcome_date: o.outcome_date.map(|d| d.to_string()).unwrap_or_default(),
                 })

@@ -20,6 +20,10 @@ struct ReviewRow {
     overdue: usize,
     re_evaluation_on: String,
     re_evaluation_due: bool,
+    /// The latest weekly review held ("2026-12-03, on track"), or empty.
+    last_review: String,
+    /// A running plan: its review can be recorded (on the plan page).
+    can_review: bool,
 }
 
 #[derive(Template)]
@@ -84,6 +88,13 @@ pub(super) async fn weekly_review(
             overdue: l.item.overdue_tasks.len(),
             re_evaluation_on: l.plan.re_evaluation_on.map(|d| d.to_string()).unwrap_or_default(),
             re_evaluation_due: l.item.re_evaluation_due,
+            last_review: l
+                .plan
+                .last_review
+                .as_ref()
+                .map(|r| format!("{}, {}", r.on, t.text(&super::views::review_outcome_key(r.outcome))))
+                .unwrap_or_default(),
+            can_review: l.plan.status.allows(domain::plan::PlanCommandKind::RecordReview),
         })
         .collect();
     let warnings = state.measures().agency_warnings(&me.actor).await?;

@@ -128,6 +128,12 @@ pub struct PlanView {
     pub can_conclude_re_evaluation: bool,
     pub can_return: bool,
     pub ended: bool,
+    /// The weekly review can be recorded (a running plan), with its outcomes as (code, label).
+    pub can_record_review: bool,
+    pub review_outcomes: Vec<(&'static str, &'static str)>,
+    /// "Last weekly review: <date>, <outcome> (<agency>)" and its note, or empty.
+    pub last_review: String,
+    pub last_review_note: String,
 }
 
 pub fn domain_label(pack: &BeyondPack, key: &str, t: Texts) -> String {
@@ -176,6 +182,7 @@ pub fn event_key(kind: &str) -> &'static str {
         "continue" => "plan.event.continued",
         "close" => "plan.event.closed",
         "return_to_criminal_justice" => "plan.event.returned",
+        "record_review" => "plan.event.reviewed",
         _ => "plan.event.other",
     }
 }
@@ -282,7 +289,30 @@ pub fn plan_view(
         can_conclude_re_evaluation: plan.status.allows(PlanCommandKind::Continue),
         can_return: plan.status.allows(PlanCommandKind::ReturnToCriminalJustice),
         ended: plan.status.has_ended(),
+        can_record_review: plan.status.allows(PlanCommandKind::RecordReview),
+        review_outcomes: domain::plan::ReviewOutcome::ALL
+            .iter()
+            .map(|o| (o.code(), t.text(&review_outcome_key(*o))))
+            .collect(),
+        last_review: plan.last_review.as_ref().map(|r| last_review_text(r, agencies, t)).unwrap_or_default(),
+        last_review_note: plan.last_review.as_ref().map(|r| r.note.clone()).unwrap_or_default(),
     }
+}
+
+pub fn review_outcome_key(outcome: domain::plan::ReviewOutcome) -> String {
+    format!("plan.review.outcome.{}", outcome.code())
+}
+
+/// "Last weekly review: 2026-12-03, on track (Zorg- en Veiligheidshuis …)".
+pub fn last_review_text(review: &domain::plan::Review, agencies: &[Agency], t: Texts) -> String {
+    t.fill(
+        "plan.review.last",
+        &[
+            ("date", &review.on.to_string()),
+            ("outcome", t.text(&review_outcome_key(review.outcome))),
+            ("agency", &agency_name(agencies, review.agency)),
+        ],
+    )
 }
 
 pub fn outcome_key(code: &str) -> &'static str {

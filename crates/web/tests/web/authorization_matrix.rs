@@ -85,6 +85,8 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("plan/mod.rs", "POST", "/people/{id}/plan/measures", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/activate", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "POST", "/people/{id}/plan/re-evaluation", Need::Person(Permission::ManagePlan)),
+    // Issue 21 (evdemo3): the weekly review held, a record of the plan.
+    ("plan/mod.rs", "POST", "/people/{id}/plan/review", Need::Person(Permission::ManagePlan)),
     ("plan/mod.rs", "GET", "/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("plan/mod.rs", "GET", "/tasks/agency", Need::Role(Permission::ViewPerson)),
     ("plan/mod.rs", "POST", "/tasks/agency/help-started", Need::Role(Permission::WorkOnPlan)),
@@ -397,6 +399,7 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
     ),
     ("api/plan_writes.rs", "POST", "/v1/people/{id}/plan/activation", Need::Person(Permission::ManagePlan)),
     ("api/plan_writes.rs", "POST", "/v1/people/{id}/plan/re-evaluation", Need::Person(Permission::ManagePlan)),
+    ("api/plan_writes.rs", "POST", "/v1/people/{id}/plan/reviews", Need::Person(Permission::ManagePlan)),
     ("api/plan_review.rs", "GET", "/v1/reviews/weekly", Need::Role(Permission::ViewPerson)),
     ("api/plan_review.rs", "POST", "/v1/tasks/agency/help-started", Need::Role(Permission::WorkOnPlan)),
     ("api/team.rs", "GET", "/v1/people/{id}/team", Need::Person(Permission::ViewPerson)),

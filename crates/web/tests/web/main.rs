@@ -92,3 +92,5 @@ mod table_daily;
 mod fund_pages;
 // Who finds and refers is data; every menu link opens for each role (issue 19, finder3).
 mod referrer_policy_and_nav;
+// The weekly review held is a record of the plan, counted by the public value report (issue 21, evdemo3).
+mod plan_reviews;

@@ -56,10 +56,10 @@ async fn the_re_evaluation_shows_the_proven_offences_since_the_plan_started() {
 
     let html = app.session_for(&manager).await.get(&format!("/people/{person}/plan")).await.text().await.unwrap();
     assert!(html.contains("Bewezen delicten sinds de start van het plan (2025-02-01)"), "{html}");
-    assert!(html.contains("toont 1 bewezen delicten"), "one proven since the start");
-    assert!(html.contains("shoplifting") && html.contains("Veroordeling"));
-    assert!(!html.contains(">theft<"), "before the plan started");
-    assert!(!html.contains("assault"), "an acquittal is no proven offence");
+    assert!(html.contains("toont één bewezen delict sinds"), "one proven since the start, said as one");
+    assert!(html.contains(">winkeldiefstal<") && html.contains("Veroordeling"), "the offence type in words");
+    assert!(!html.contains(">diefstal<"), "before the plan started");
+    assert!(!html.contains(">mishandeling<"), "an acquittal is no proven offence");
     let read = "audit_log WHERE action = 'read' AND what = 'plan: outcomes since the plan started'";
     assert_eq!(app.count(read).await, 1);
 

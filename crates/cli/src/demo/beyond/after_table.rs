@@ -40,6 +40,7 @@ pub async fn seed_help_after_the_table(store: &Store, cast: &DemoCast, end: Time
         // Goals whose tasks probation owns: probation sits at the table, so is on the team.
         seeder.plan(person, &[3, 5], 14).await?;
         seeder.change("procesregisseur", person, PlanAction::Activate).await?;
+        let activated = after(1);
         let tasks = seeder.tasks(person).await;
         seeder.set(after(2 + (k % 12) as i64));
         if let Some(first) = tasks.first() {
@@ -49,6 +50,8 @@ pub async fn seed_help_after_the_table(store: &Store, cast: &DemoCast, end: Time
                 seeder.task_status(person, first, "done").await?;
             }
         }
+        // Reviewed weekly after the first fortnight's work.
+        seeder.weekly_reviews(person, k, activated, after(15), end).await?;
         helped += 1;
     }
     Ok(helped)

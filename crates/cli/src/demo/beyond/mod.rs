@@ -12,6 +12,9 @@ pub use after_table::seed_help_after_the_table;
 // Today's work for probation and the Safety House (issue 17): the past screened, triage waiting.
 mod waiting;
 pub use waiting::{screen_past_referrals, seed_triage};
+// Plans of two to three years ago with their ZSM case and help, for what works (issue 21).
+mod history;
+pub use history::{HistoryPlan, HistoryWork, seed_history_plans};
 
 use super::directory::DemoCast;
 use domain::access::{Actor, TeamEntryInput};
@@ -250,6 +253,38 @@ impl Seeder<'_> {
         Ok(())
     }
 
+    /// The process manager's weekly reviews of a plan activated at `activated`, on its weekly
+    /// grid (a fixed weekday per plan), those falling in `from..until` and before now: most on
+    /// track, every fourth adjusted, one week in six missed — so "weekly reviews held" in the
+    /// public value report counts something true. Called between the plan's other work, so the
+    /// history stays in order of time.
+    async fn weekly_reviews(
+        &self,
+        person: PersonId,
+        n: usize,
+        activated: Timestamp,
+        from: Timestamp,
+        until: Timestamp,
+    ) -> anyhow::Result<()> {
+        for week in 1..=80usize {
+            let at = activated.checked_add(days(7 * week as i64 + (n % 3) as i64)).unwrap_or(self.end);
+            if at >= until.min(self.end) {
+                break;
+            }
+            if at < from || (week + n).is_multiple_of(6) {
+                continue;
+            }
+            self.set(at);
+            let adjusted = (week + n).is_multiple_of(4);
+            let review = PlanAction::RecordReview {
+                outcome: if adjusted { "adjusted" } else { "on_track" }.into(),
+                note: if adjusted { "Taak verschoven na overleg met de partners".into() } else { String::new() },
+            };
+            self.change("procesregisseur", person, review).await?;
+        }
+        Ok(())
+    }
+
     async fn tasks(&self, person: PersonId) -> Vec<String> {
         let file = self.plans().view(self.actor("procesregisseur"), person, "demo").await;
         file.ok()
@@ -286,9 +321,15 @@ fn person_input(n: usize, birth_year: i16) -> PersonInput {
         city: "Amsterdam".into(),
         phone: String::new(),
         email: String::new(),
-        identifiers: Vec::new(),
+        // A BSN of their own, so that the offence record links them (see `demo::evidence`).
+        identifiers: vec![domain::people::IdentifierInput { kind: "bsn".into(), value: bsn_of(n) }],
         languages: "nl".into(),
     }
+}
+
+/// The `n`th Safety House person's BSN, the same on every run.
+fn bsn_of(n: usize) -> String {
+    crate::demo::people::bsn_from(0x5AFE_0000 + n as u64)
 }
 
 /// Seeds the Safety House demo as of `end` (now).
@@ -318,19 +359,25 @@ pub async fn seed_beyond(store: &Store, cast: &DemoCast, end: Timestamp) -> anyh
                 continue;
             }
             seeder.change("procesregisseur", person, PlanAction::Activate).await?;
+            let activated = seeder.clock.now();
+            let after = |d: i64| activated.checked_add(days(d)).unwrap_or(end);
             let tasks = seeder.tasks(person).await;
             // Work on the plan over the following weeks; some tasks stay open past their due date.
-            seeder.set(seeder.clock.now().checked_add(days(10)).unwrap_or(end));
+            seeder.weekly_reviews(person, n, activated, activated, after(10)).await?;
+            seeder.set(after(10));
             if let Some(first) = tasks.first() {
                 let status = if n % 3 == 0 { "in_progress" } else { "done" };
                 seeder.task_status(person, first, status).await?;
             }
             seeder.note("reclassering", person, "Afspraken nagekomen; volgende stap besproken").await?;
-            seeder.set(seeder.clock.now().checked_add(days(50)).unwrap_or(end));
+            seeder.weekly_reviews(person, n, activated, after(10), after(60)).await?;
+            seeder.set(after(60));
             seeder.screen(person, &[2, 3, 1, 4, 2, 3], 1 + (n % 2) as u8, "Verbetering zichtbaar").await?;
             match state {
                 PlanState::UnderReEvaluation | PlanState::Continued => {
-                    seeder.set(end.checked_sub(days(2 + n as i64 % 5)).unwrap_or(end));
+                    let re_evaluation = end.checked_sub(days(2 + n as i64 % 5)).unwrap_or(end);
+                    seeder.weekly_reviews(person, n, activated, after(60), re_evaluation).await?;
+                    seeder.set(re_evaluation);
                     seeder.change("procesregisseur", person, PlanAction::StartReEvaluation).await?;
                     if state == PlanState::Continued {
                         let reason = "Woning in zicht; nog drie maanden begeleiding nodig".into();
@@ -338,7 +385,8 @@ pub async fn seed_beyond(store: &Store, cast: &DemoCast, end: Timestamp) -> anyh
                     }
                 }
                 PlanState::Closed => {
-                    seeder.set(seeder.clock.now().checked_add(days(200)).unwrap_or(end));
+                    seeder.weekly_reviews(person, n, activated, after(60), after(260)).await?;
+                    seeder.set(after(260));
                     seeder.change("procesregisseur", person, PlanAction::StartReEvaluation).await?;
                     let outcome = ["goals_met", "goals_partly_met", "goals_not_met"][n % 3];
                     let close = PlanAction::Close {
@@ -349,11 +397,13 @@ pub async fn seed_beyond(store: &Store, cast: &DemoCast, end: Timestamp) -> anyh
                     seeder.change("procesregisseur", person, close).await?;
                 }
                 PlanState::Returned => {
-                    seeder.set(seeder.clock.now().checked_add(days(120)).unwrap_or(end));
+                    seeder.weekly_reviews(person, n, activated, after(60), after(180)).await?;
+                    seeder.set(after(180));
                     let reason = "Nieuwe geweldsdelicten; zorg wordt geweigerd".into();
                     seeder.change("procesregisseur", person, PlanAction::ReturnToCriminalJustice { reason }).await?;
                 }
-                PlanState::Draft | PlanState::Active => {}
+                PlanState::Active => seeder.weekly_reviews(person, n, activated, after(60), end).await?,
+                PlanState::Draft => {}
             }
         }
     }
@@ -526,53 +576,4 @@ async fn seed_conference_week(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Re
         seeder.conferences().close(chair, meeting.id).await.map_err(|e| anyhow::anyhow!("close: {e}"))?;
     }
     Ok(meetings)
-}
-
-/// A plan of the demo's history, for what works.
-pub struct HistoryPlan {
-    pub bsn: String,
-    pub birth_date: String,
-    pub sex: String,
-    pub activated: Timestamp,
-}
-
-/// Plans the Safety House activated two to three years ago for persons with a BSN, so that
-/// what works follows them up for a full year (and the months outcomes take).
-pub async fn seed_history_plans(
-    store: &Store,
-    cast: &DemoCast,
-    end: Timestamp,
-    count: usize,
-    bsn: &mut impl FnMut() -> String,
-) -> anyhow::Result<Vec<HistoryPlan>> {
-    let pack = crate::demo::demo_beyond_pack();
-    let seeder = Seeder { store, cast, pack: &pack, clock: FixedClock::new(end), zone: zone(), end };
-    let mut plans = Vec::with_capacity(count);
-    for k in 0..count {
-        let n = 500 + k;
-        seeder.set(end.checked_sub(days(760 + (k as i64 * 360 / count as i64))).unwrap_or(end));
-        let mut input = person_input(n, 1970 + (k * 7 % 35) as i16);
-        let value = bsn();
-        input.identifiers = vec![domain::people::IdentifierInput { kind: "bsn".into(), value: value.clone() }];
-        let (birth_date, sex) = (input.birth_date.clone(), input.sex.clone());
-        let person = seeder.person(input).await?;
-        seeder.plan(person, &[n % 6, (n + 3) % 6], 21).await?;
-        seeder.change("procesregisseur", person, PlanAction::Activate).await?;
-        let activated = seeder.clock.now();
-        // A year on the plan was re-evaluated and closed: history, not today's caseload (an
-        // open plan from years ago would fill the weekly review with overdue tasks).
-        seeder.set(activated.checked_add(days(365)).unwrap_or(end));
-        seeder.change("procesregisseur", person, PlanAction::StartReEvaluation).await?;
-        if k + 1 == count {
-            // The last stays under re-evaluation: its page shows the person's outcomes since.
-            plans.push(HistoryPlan { bsn: value, birth_date, sex, activated });
-            continue;
-        }
-        let outcome = ["goals_met", "goals_partly_met", "goals_not_met"][k % 3];
-        let why = "Doelen besproken met betrokkene en partners".into();
-        let close = PlanAction::Close { outcome: outcome.into(), why, open_measures_reason: String::new() };
-        seeder.change("procesregisseur", person, close).await?;
-        plans.push(HistoryPlan { bsn: value, birth_date, sex, activated });
-    }
-    Ok(plans)
 }

@@ -9,5 +9,8 @@ mod review;
 pub(crate) use due::days_between;
 pub use due::{TaskLine, Urgency, agency_tasks, member_tasks, plan_view_for};
 pub use outcomes::{OffenceRecordLookup, PROVEN_OUTCOMES, PlanOutcomes, ProvenOffence};
-pub use plan::{Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Task, TaskKind, TaskStatus};
+pub use plan::{
+    Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Review, ReviewOutcome, Task, TaskKind,
+    TaskStatus,
+};
 pub use review::{PlanChange, WeeklyReviewItem, changes_since, re_evaluation_date, review_horizon, weekly_review};

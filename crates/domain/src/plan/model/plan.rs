@@ -14,6 +14,44 @@ pub enum Outcome {
     GoalsNotMet,
 }
 
+/// What a weekly review of a running plan concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReviewOutcome {
+    /// The plan goes on as agreed.
+    OnTrack,
+    /// Tasks or goals were changed at the review.
+    Adjusted,
+    /// The plan is stuck: the person goes on the next case conference's agenda.
+    ToConference,
+}
+
+impl ReviewOutcome {
+    pub const ALL: [ReviewOutcome; 3] = [Self::OnTrack, Self::Adjusted, Self::ToConference];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::OnTrack => "on_track",
+            Self::Adjusted => "adjusted",
+            Self::ToConference => "to_conference",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.code() == code.trim())
+    }
+}
+
+/// A weekly review held on a plan: who held it (member and agency), on which day, and what it
+/// concluded. Every review is a row of the plan's history; the plan keeps the latest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub on: Date,
+    pub by: MemberId,
+    pub agency: AgencyId,
+    pub outcome: ReviewOutcome,
+    pub note: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlanStatus {
     Draft,
@@ -151,6 +189,9 @@ pub struct Plan {
     pub tasks: Vec<Task>,
     pub notes: Vec<ProgressNote>,
     pub measures: Vec<MeasureLink>,
+    /// The latest weekly review (plans stored before reviews were records have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_review: Option<Review>,
 }
 
 impl Plan {

@@ -5,7 +5,9 @@ use crate::access::{Actor, Permission, Restriction};
 use crate::directory::DirectoryStore;
 use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, TaskId, new_v7};
 use crate::jurisdiction::DomainKey;
-use crate::plan::{MeasureKind, Outcome, Plan, PlanCommand, PlanError, PlanStatus, TaskKind, TaskStatus};
+use crate::plan::{
+    MeasureKind, Outcome, Plan, PlanCommand, PlanError, PlanStatus, ReviewOutcome, TaskKind, TaskStatus,
+};
 use crate::service::{ServiceError, ServiceResult};
 use crate::validation::{FieldError, TextLimit, ValidationErrors, limited_text};
 use jiff::Timestamp;
@@ -138,6 +140,11 @@ pub enum PlanAction {
     ReturnToCriminalJustice {
         reason: String,
     },
+    /// The weekly review held: what it concluded (a `ReviewOutcome` code) and a short note.
+    RecordReview {
+        outcome: String,
+        note: String,
+    },
 }
 
 impl PlanAction {
@@ -171,6 +178,7 @@ impl PlanAction {
             PlanAction::Continue { .. } => "plan: continue",
             PlanAction::Close { .. } => "plan: close",
             PlanAction::ReturnToCriminalJustice { .. } => "plan: return to criminal justice",
+            PlanAction::RecordReview { .. } => "plan: weekly review held",
         }
     }
 }
@@ -400,6 +408,19 @@ impl PlanAction {
             }
             PlanAction::ReturnToCriminalJustice { reason } => {
                 Some(PlanCommand::ReturnToCriminalJustice { reason: reason.clone() })
+            }
+            PlanAction::RecordReview { outcome, note } => {
+                let outcome = ReviewOutcome::parse(outcome);
+                if outcome.is_none() {
+                    errors.push(FieldError::new("review_outcome", "error.plan.review_outcome_required"));
+                }
+                let note = limited_text(&mut errors, "review_note", note, TextLimit::Text);
+                outcome.map(|outcome| PlanCommand::RecordReview {
+                    by: actor.member_id,
+                    agency: actor.agency_id,
+                    outcome,
+                    note,
+                })
             }
         };
         // A named member must belong to the agency that owns the task.
