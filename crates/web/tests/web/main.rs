@@ -86,8 +86,8 @@ mod api_zsm_sections;
 // Purchases name the plan goal they serve; the goal tables agree (issue 20, funds2).
 mod fund_goals;
 // Need-to-know in the API's list to screen, on both backends (issue 18, admin3).
-mod to_screen_need_to_know;
 mod table_daily;
+mod to_screen_need_to_know;
 // The fund pages' per-row errors and what a grant pot funded (issue 20, funds3 branch).
 mod fund_pages;
 // Who finds and refers is data; every menu link opens for each role (issue 19, finder3).
