@@ -42,16 +42,16 @@ async function main() {
       const { context, page } = await signIn(browser, 'reclassering', problems);
       gerrit = await findGerrit(page);
       await page.goto(`${base}/people/${gerrit}/fund`);
-      const options = await page.locator('#goal_id option').count();
+      const options = await page.locator('#fund_transfer-goal_id option').count();
       check(options >= 3, `the form offers ${options - 1} plan goals`);
       await axeCheck(page, 'fund statement (probation)');
       // An order without a goal is refused, the field named.
-      await page.locator('#kind').selectOption('commit');
-      await page.locator('#amount_cents').fill('12,50');
-      await page.locator('#description').fill('OV-kaart opladen');
+      await page.locator('#fund_transfer-kind').selectOption('commit');
+      await page.locator('#fund_transfer-amount_cents').fill('12,50');
+      await page.locator('#fund_transfer-description').fill('OV-kaart opladen');
       const { first } = await clickAndNavigate(page, page.locator('#record-transfer'));
       check(first.status() === 422, `an order without a goal answered ${first.status()}`);
-      check((await page.locator('.error-summary a[href="#goal_id"]').count()) === 1, await errorSummary(page));
+      check((await page.locator('.error-summary a[href="#fund_transfer-goal_id"]').count()) === 1, await errorSummary(page));
       await axeCheck(page, 'fund statement with errors');
       await context.close();
       return `${options - 1} goals`;
