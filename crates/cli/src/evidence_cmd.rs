@@ -118,12 +118,22 @@ pub struct DecisionArgs {
     pub from: Option<Day>,
 }
 
-/// What telling a changed person's team needs: today in the deployment's time zone and its
-/// language (for the task's description).
-fn notify<'a>(config: &Config, by: Option<&'a str>, now: jiff::Timestamp) -> store::evidence::CohortNotify<'a> {
+/// What telling a changed person's team needs: today in the deployment's time zone, its
+/// language and the cohort's name in it (for the task's description).
+fn notify<'a>(
+    config: &Config,
+    by: Option<&'a str>,
+    rule_label: Option<&'a str>,
+    now: jiff::Timestamp,
+) -> store::evidence::CohortNotify<'a> {
     let zone = jiff::tz::TimeZone::get(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let lang = web::i18n::Lang::parse(&config.language).unwrap_or_default().pack();
-    store::evidence::CohortNotify { by, today: now.to_zoned(zone).date(), lang }
+    store::evidence::CohortNotify { by, today: now.to_zoned(zone).date(), lang, rule_label }
+}
+
+/// The cohort's name in the deployment's language, when the catalogue has one.
+fn rule_label(config: &Config, rule: &str) -> Option<String> {
+    web::evidence::cohort_name_in(web::i18n::Lang::parse(&config.language).unwrap_or_default().pack(), rule)
 }
 
 fn no_rule() -> anyhow::Error {
@@ -199,7 +209,8 @@ impl CohortArgs {
         let history = evidence::membership::history(&data, &compiled, &dates, &overrides);
         let day = |d: Day| store::evidence::to_store_day(d).expect("a known date").0;
         let now = clock.now();
-        let notify = notify(config, self.by.as_deref(), now);
+        let label = rule_label(config, rule_text);
+        let notify = notify(config, self.by.as_deref(), label.as_deref(), now);
         let recorded =
             store.record_cohort_history(rule_text, day(from), day(to), &history.events, now, &notify).await?;
         let written = recorded.events;
@@ -279,7 +290,9 @@ async fn decide(
         reason: args.reason.clone(),
         decided_by: args.by.clone(),
     };
-    let told = match store.add_cohort_override(&args.rule, &decision, now, &notify(config, Some(&args.by), now)).await {
+    let label = rule_label(config, &args.rule);
+    let notify = notify(config, Some(&args.by), label.as_deref(), now);
+    let told = match store.add_cohort_override(&args.rule, &decision, now, &notify).await {
         Ok(told) => told,
         Err(domain::ports::StoreError::NotFound) => {
             anyhow::bail!("person '{}' is not in the imported extract", args.person)

@@ -40,6 +40,15 @@ impl Lang {
             Lang::It => domain::jurisdiction::Lang::It,
         }
     }
+
+    /// The catalogue's language for a pack's.
+    pub fn of_pack(lang: domain::jurisdiction::Lang) -> Lang {
+        match lang {
+            domain::jurisdiction::Lang::En => Lang::En,
+            domain::jurisdiction::Lang::Nl => Lang::Nl,
+            domain::jurisdiction::Lang::It => Lang::It,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -33,7 +33,7 @@ pub trait CohortNoticeStore: Send + Sync {
 /// Manual cohort decisions.
 pub trait CohortDecisionStore: Send + Sync {
     /// Saves the decision with its audit entry and tells the person's team (in the same
-    /// transaction); how many case-system persons' teams were told. `NotFound` when the
+    /// transaction, naming the cohort `rule_label` when it has a name); how many case-system persons' teams were told. `NotFound` when the
     /// person is not in the stored extract.
     fn record_cohort_decision(
         &self,
@@ -41,6 +41,7 @@ pub trait CohortDecisionStore: Send + Sync {
         at: Timestamp,
         today: Date,
         lang: crate::jurisdiction::Lang,
+        rule_label: Option<&str>,
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<u64>> + Send;
 }

@@ -92,6 +92,9 @@ pub struct CohortDecisions<'a, S> {
     pub clock: &'a dyn Clock,
     pub time_zone: &'a TimeZone,
     pub lang: Lang,
+    /// The cohort's name in a language (from the message catalogue, which the domain does not
+    /// hold), so the team's task names the cohort, not its rule's code.
+    pub rule_name: fn(Lang, &str) -> Option<String>,
 }
 
 impl<S: AuditLog + CohortDecisionStore> CohortDecisions<'_, S> {
@@ -109,7 +112,8 @@ impl<S: AuditLog + CohortDecisionStore> CohortDecisions<'_, S> {
             CohortDecision { rule: rule.to_owned(), person, change, from: today, reason, by: actor.member_id };
         let basis = format!("role: process_manager; {} {}", input.change, decision.person);
         let audit = AuditEntry::new(actor, now, None, AuditAction::Create, what, basis);
-        match self.store.record_cohort_decision(&decision, now, today, self.lang, &audit).await {
+        let rule_label = (self.rule_name)(self.lang, rule);
+        match self.store.record_cohort_decision(&decision, now, today, self.lang, rule_label.as_deref(), &audit).await {
             Ok(told) => Ok(told),
             Err(StoreError::NotFound) => {
                 Err(ValidationErrors::single(FieldError::new("cohort_person", "error.cohort.person_unknown")).into())

@@ -262,6 +262,7 @@ impl domain::cohort::ports::CohortDecisionStore for Store {
         at: Timestamp,
         today: jiff::civil::Date,
         lang: domain::jurisdiction::Lang,
+        rule_label: Option<&str>,
         audit: &domain::audit::AuditEntry,
     ) -> StoreResult<u64> {
         // The override keeps the member's username, as the CLI's `--by` does.
@@ -287,7 +288,7 @@ impl domain::cohort::ports::CohortDecisionStore for Store {
             reason: decision.reason.clone(),
             decided_by: username.clone(),
         };
-        let notify = CohortNotify { by: Some(&username), today, lang };
+        let notify = CohortNotify { by: Some(&username), today, lang, rule_label };
         self.add_cohort_override_audited(&decision.rule, &stored, at, &notify, Some(audit)).await
     }
 }

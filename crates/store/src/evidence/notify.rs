@@ -24,6 +24,9 @@ pub struct CohortNotify<'a> {
     pub today: Date,
     /// The language of a task's description.
     pub lang: Lang,
+    /// The cohort's name in `lang`, for the task's description; `None` shows the rule's code
+    /// (a deployment's own rule has no name in the catalogue).
+    pub rule_label: Option<&'a str>,
 }
 
 /// The member a notice is written by.
@@ -123,8 +126,13 @@ macro_rules! notify_teams {
                     )),
                     None => None,
                 };
+                // The team reads the cohort's name; the stored change keeps its rule's code.
+                let named = domain::cohort::CohortChange {
+                    rule: notify.rule_label.unwrap_or(&change.rule).to_owned(),
+                    ..change.clone()
+                };
                 let notice = team_notice(
-                    change,
+                    &named,
                     stored.as_ref().map(|(plan, _, _)| plan),
                     stored.as_ref().and_then(|(_, _, drafted_by)| *drafted_by),
                     &team,

@@ -31,6 +31,7 @@ const NOTIFY: store::evidence::CohortNotify<'static> = store::evidence::CohortNo
     by: None,
     today: jiff::civil::date(2026, 11, 22),
     lang: domain::jurisdiction::Lang::En,
+    rule_label: None,
 };
 
 async fn import(store: &Store, data: &Dataset) -> store::evidence::ImportSummary {

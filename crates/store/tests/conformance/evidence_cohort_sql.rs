@@ -82,7 +82,7 @@ async fn cohorts_from_sql_equal_the_evaluator(db: TestDb) {
 /// command line and the pages read them.
 async fn store_decisions(store: &Store, data: &evidence::Dataset) -> Vec<Override> {
     let from = ["2012-03-01", "2019-07-15", "2021-02-28", "2023-11-30", "2025-06-30"];
-    let notify = CohortNotify { by: None, today: jiff::civil::date(2026, 11, 22), lang: Lang::En };
+    let notify = CohortNotify { by: None, today: jiff::civil::date(2026, 11, 22), lang: Lang::En, rule_label: None };
     for (n, person) in (0..data.person_count() as u32).step_by(23).enumerate() {
         let kind = if n % 2 == 0 { OverrideKind::Select } else { OverrideKind::Deselect };
         let mut decision = Override {

@@ -28,8 +28,14 @@ fn day(text: &str) -> evidence::date::Day {
     evidence::date::parse_day(text.as_bytes()).unwrap()
 }
 
+/// The cohort named as the web names it (`cohort.rule.ew-iom`); its code stays in the record.
 fn notify(by: &str) -> CohortNotify<'_> {
-    CohortNotify { by: Some(by), today: jiff::civil::date(2026, 11, 22), lang: Lang::En }
+    CohortNotify {
+        by: Some(by),
+        today: jiff::civil::date(2026, 11, 22),
+        lang: Lang::En,
+        rule_label: Some("Integrated Offender Management (IOM)"),
+    }
 }
 
 /// A case-system person whose local identifier is the extract's person id.
@@ -88,7 +94,10 @@ async fn a_changed_cohort_tells_the_persons_team(db: TestDb) {
     let stored = store.current_plan(planned).await.unwrap().unwrap();
     assert_eq!(stored.version, 2);
     let task = stored.plan.tasks.last().expect("a task on the plan");
-    assert_eq!(task.description, "Joined cohort ew-iom on 2026-11-01 (police intelligence): review the plan");
+    assert_eq!(
+        task.description,
+        "Joined cohort Integrated Offender Management (IOM) on 2026-11-01 (police intelligence): review the plan"
+    );
     assert_eq!(task.owner.0, *officer.agency_id.as_uuid());
     assert_eq!(task.due, jiff::civil::date(2026, 12, 6));
     let agency_tasks = store.tasks_of(TaskOwner::Agency(officer.agency_id), support::FIRST_PAGE).await.unwrap().plans;

@@ -17,31 +17,6 @@ use store::Store;
 use store::types::Instant;
 use uuid::Uuid;
 
-/// A database with every migration before 0061 applied, none after.
-async fn database_before_0061(backend: Backend) -> Option<(Store, crate::support::Scratch)> {
-    let (url, dir) = crate::support::fresh_url(backend).await?;
-    let tree = if url.starts_with("sqlite:") { "migrations/sqlite" } else { "migrations/postgres" };
-    let older = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(tree)).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_name().to_string_lossy().as_ref() < "0061" {
-            std::fs::copy(entry.path(), older.path().join(entry.file_name())).unwrap();
-        }
-    }
-    let migrator = sqlx::migrate::Migrator::new(older.path()).await.unwrap();
-    if url.starts_with("sqlite:") {
-        let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&url).unwrap();
-        let pool = sqlx::SqlitePool::connect_with(options.create_if_missing(true)).await.unwrap();
-        migrator.run(&pool).await.unwrap();
-        pool.close().await;
-    } else {
-        let pool = sqlx::PgPool::connect(&url).await.unwrap();
-        migrator.run(&pool).await.unwrap();
-        pool.close().await;
-    }
-    Some((Store::open(&url, 4).await.unwrap(), dir))
-}
-
 /// A commitment as desist wrote it before 0061: the goal in words, no goal id column.
 async fn old_commitment(store: &Store, fund: FundId, person: PersonId, goal: &str, by: &Actor) -> TransferId {
     let id = TransferId(Uuid::now_v7());
@@ -80,7 +55,7 @@ async fn old_commitment(store: &Store, fund: FundId, person: PersonId, goal: &st
 
 async fn goals_written_in_words_before_0061_are_linked_by_it(db: TestDb) {
     let backend = if db.store.backend() == "sqlite" { Backend::Sqlite } else { Backend::Postgres };
-    let (store, _dir) = database_before_0061(backend).await.unwrap();
+    let (store, _dir) = crate::support::database_before(backend, "0061").await.unwrap();
     let clock = FixedClock::new(at("2026-09-01T10:00:00Z"));
     let officer = actor(&store, "Reclassering Den Haag", AgencyKind::Probation, Role::ProbationOfficer).await;
     let with_plan =

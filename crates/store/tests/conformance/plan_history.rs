@@ -158,31 +158,6 @@ async fn median_time<F: std::future::Future<Output = ()>>(run: impl Fn() -> F) -
     times[times.len() / 2]
 }
 
-/// A pre-0027 database on `backend`: every migration before 0027 applied, none after.
-async fn database_before_0027(backend: Backend) -> Option<(Store, support::Scratch)> {
-    let (url, dir) = support::fresh_url(backend).await?;
-    let tree = if url.starts_with("sqlite:") { "migrations/sqlite" } else { "migrations/postgres" };
-    let older = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(tree)).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_name().to_string_lossy().as_ref() < "0027" {
-            std::fs::copy(entry.path(), older.path().join(entry.file_name())).unwrap();
-        }
-    }
-    let migrator = sqlx::migrate::Migrator::new(older.path()).await.unwrap();
-    if url.starts_with("sqlite:") {
-        let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&url).unwrap();
-        let pool = sqlx::SqlitePool::connect_with(options.create_if_missing(true)).await.unwrap();
-        migrator.run(&pool).await.unwrap();
-        pool.close().await;
-    } else {
-        let pool = sqlx::PgPool::connect(&url).await.unwrap();
-        migrator.run(&pool).await.unwrap();
-        pool.close().await;
-    }
-    Some((Store::open(&url, 4).await.unwrap(), dir))
-}
-
 /// Runs `$body` with `$pool` bound to the store's pool, once per backend.
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {
@@ -313,7 +288,7 @@ async fn stored_history(store: &Store) -> (i64, i64) {
 /// the converted rows.
 async fn histories_written_before_0027_read_back_after_it(db: TestDb) {
     let backend = if db.store.backend() == "sqlite" { Backend::Sqlite } else { Backend::Postgres };
-    let (store, _dir) = database_before_0027(backend).await.unwrap();
+    let (store, _dir) = crate::support::database_before(backend, "0027").await.unwrap();
     let clock = FixedClock::new(at("2026-11-02T10:00:00Z"));
     let officer = actor(&store, "Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
     let constable = actor(&store, "Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;
@@ -402,7 +377,7 @@ on_both_backends!(
 async fn migration_0027_at_scale(db: TestDb) {
     let plans: u128 = std::env::var("DESIST_0027_PLANS").ok().and_then(|n| n.parse().ok()).unwrap_or(100);
     let backend = if db.store.backend() == "sqlite" { Backend::Sqlite } else { Backend::Postgres };
-    let (store, _dir) = database_before_0027(backend).await.unwrap();
+    let (store, _dir) = crate::support::database_before(backend, "0027").await.unwrap();
     let clock = FixedClock::new(at("2026-11-02T10:00:00Z"));
     let officer = actor(&store, "Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
     let constable = actor(&store, "Politie Utrecht", AgencyKind::Police, Role::PoliceOfficer).await;

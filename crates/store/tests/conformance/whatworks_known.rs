@@ -222,6 +222,7 @@ async fn cohort_entries_give_cohort_events(db: TestDb) {
         by: None,
         today: jiff::civil::date(2026, 11, 22),
         lang: domain::jurisdiction::Lang::En,
+        rule_label: None,
     };
     let (from, to) = (jiff::civil::date(2024, 1, 1), jiff::civil::date(2024, 10, 1));
     store.record_cohort_history(rule, from, to, &history.events, at("2026-11-22T10:00:00Z"), &notify).await.unwrap();

@@ -58,6 +58,32 @@ pub async fn fresh_url(backend: Backend) -> Option<(String, Scratch)> {
     }
 }
 
+/// A database of an older desist on `backend`: every migration numbered before `first_missing`
+/// (e.g. "0061") applied, none after, for tests that a migration upgrades existing rows.
+pub async fn database_before(backend: Backend, first_missing: &str) -> Option<(Store, Scratch)> {
+    let (url, dir) = fresh_url(backend).await?;
+    let tree = if url.starts_with("sqlite:") { "migrations/sqlite" } else { "migrations/postgres" };
+    let older = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(tree)).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name().to_string_lossy().as_ref() < first_missing {
+            std::fs::copy(entry.path(), older.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let migrator = sqlx::migrate::Migrator::new(older.path()).await.unwrap();
+    if url.starts_with("sqlite:") {
+        let options = <sqlx::sqlite::SqliteConnectOptions as std::str::FromStr>::from_str(&url).unwrap();
+        let pool = sqlx::SqlitePool::connect_with(options.create_if_missing(true)).await.unwrap();
+        migrator.run(&pool).await.unwrap();
+        pool.close().await;
+    } else {
+        let pool = sqlx::PgPool::connect(&url).await.unwrap();
+        migrator.run(&pool).await.unwrap();
+        pool.close().await;
+    }
+    Some((Store::open(&url, 4).await.unwrap(), dir))
+}
+
 pub async fn test_db(backend: Backend) -> Option<TestDb> {
     let (url, scratch) = fresh_url(backend).await?;
     let store = Store::connect(&url, 8).await.expect("open test database");

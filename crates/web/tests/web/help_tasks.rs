@@ -4,6 +4,7 @@
 //! error summary and a 422 and changes nothing), then gone from the list.
 
 use crate::support;
+use crate::support::teams::{arrange_help, impose_order};
 use crate::support::{TestApp, input_value};
 use domain::access::Role;
 use domain::directory::AgencyKind;
@@ -19,27 +20,8 @@ async fn journey(app: TestApp) {
     // The municipality imposes the order and arranges its help.
     let mayor = app.mayors_office(&officer, &[excluded, victim]).await;
     let victims = victim.to_string();
-    let impose = [
-        ("form", "order_new"),
-        ("victims", victims.as_str()),
-        ("address", "Dorpsstraat 1"),
-        ("decision_ref", "HV-7"),
-        ("imposed_at", "2026-11-20T10:00"),
-    ];
-    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let html = mayor.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
-    let order = input_value(&html, "order");
-    let owner = probation.id.to_string();
-    let help = [
-        ("form", "order_help"),
-        ("order", order.as_str()),
-        ("for_person", victims.as_str()),
-        ("owner", owner.as_str()),
-        ("description", "Veiligheidsplan met het slachtoffer"),
-    ];
-    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let order = impose_order(&mayor, excluded, victim, "HV-7", "2026-11-20T10:00").await;
+    arrange_help(&mayor, excluded, victim, &order, &probation).await;
 
     // Not started yet: the warning names the agency that must start it and the help, in the
     // same sentence, wherever it is shown — the measures page, the plan, the weekly review.
@@ -147,29 +129,10 @@ async fn help_reaches_its_agency(app: TestApp) {
     let mayor = app.mayors_office(&officer, &[excluded, victim]).await;
     let vera = app.session_for(&helper).await;
     let victims = victim.to_string();
-    let impose = [
-        ("form", "order_new"),
-        ("victims", victims.as_str()),
-        ("address", "Dorpsstraat 1"),
-        ("decision_ref", "HV-8"),
-        ("imposed_at", "2026-11-21T10:00"),
-    ];
-    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let html = mayor.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
-    let order = input_value(&html, "order");
+    let order = impose_order(&mayor, excluded, victim, "HV-8", "2026-11-21T10:00").await;
     assert_eq!(vera.get(&format!("/people/{victim}")).await.status(), StatusCode::FORBIDDEN, "not on the team yet");
 
-    let owner = victim_support.id.to_string();
-    let help = [
-        ("form", "order_help"),
-        ("order", order.as_str()),
-        ("for_person", victims.as_str()),
-        ("owner", owner.as_str()),
-        ("description", "Veiligheidsplan met het slachtoffer"),
-    ];
-    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    arrange_help(&mayor, excluded, victim, &order, &victim_support).await;
 
     // Access for that purpose, on the statute: the victim's record, not the excluded person's.
     assert_eq!(vera.get(&format!("/people/{victim}")).await.status(), StatusCode::OK);

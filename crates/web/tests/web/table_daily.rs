@@ -9,6 +9,7 @@
 //!   from a triage day that passed (6).
 
 use crate::support;
+use crate::support::teams::{arrange_help, impose_order};
 use crate::support::zsm::{Table, intake, suspect, table, table_on_app, zsm_app};
 use crate::support::{TestApp, input_value};
 use domain::access::Role;
@@ -86,27 +87,8 @@ async fn only_the_owner_starts_help(app: TestApp) {
     let probation = app.session_for(&officer).await;
     let mayor = app.mayors_office(&officer, &[excluded, victim]).await;
     let victims = victim.to_string();
-    let impose = [
-        ("form", "order_new"),
-        ("victims", victims.as_str()),
-        ("address", "Dorpsstraat 1"),
-        ("decision_ref", "HV-9"),
-        ("imposed_at", "2026-11-21T10:00"),
-    ];
-    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let html = mayor.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
-    let order = input_value(&html, "order");
-    let owner = victim_support.id.to_string();
-    let help = [
-        ("form", "order_help"),
-        ("order", order.as_str()),
-        ("for_person", victims.as_str()),
-        ("owner", owner.as_str()),
-        ("description", "Veiligheidsplan met het slachtoffer"),
-    ];
-    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let order = impose_order(&mayor, excluded, victim, "HV-9", "2026-11-21T10:00").await;
+    arrange_help(&mayor, excluded, victim, &order, &victim_support).await;
 
     // Probation sees the help, not the button.
     let page = probation.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();

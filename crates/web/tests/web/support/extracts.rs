@@ -37,6 +37,12 @@ pub async fn select_into_ew_iom(store: &Store, person: &str, from: &str, lang: L
         reason: "police intelligence".into(),
         decided_by: "analist".into(),
     };
-    let notify = store::evidence::CohortNotify { by: Some("analist"), today: jiff::civil::date(2026, 11, 22), lang };
+    let label = web::evidence::cohort_name_in(lang, "ew-iom");
+    let notify = store::evidence::CohortNotify {
+        by: Some("analist"),
+        today: jiff::civil::date(2026, 11, 22),
+        lang,
+        rule_label: label.as_deref(),
+    };
     store.add_cohort_override("ew-iom", &decision, start_time(), &notify).await.unwrap()
 }

@@ -37,6 +37,44 @@ impl TestApp {
     }
 }
 
+/// The mayor imposes an exclusion order on `excluded` ("Dorpsstraat 1") protecting `victim`;
+/// the order's id, as the measures page gives it.
+pub async fn impose_order(
+    mayor: &Client,
+    excluded: PersonId,
+    victim: PersonId,
+    decision_ref: &str,
+    imposed_at: &str,
+) -> String {
+    let victims = victim.to_string();
+    let impose = [
+        ("form", "order_new"),
+        ("victims", victims.as_str()),
+        ("address", "Dorpsstraat 1"),
+        ("decision_ref", decision_ref),
+        ("imposed_at", imposed_at),
+    ];
+    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders"), &impose).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = mayor.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();
+    input_value(&html, "order")
+}
+
+/// The mayor arranges help for `victim` under `order`, owned by `owner`: a safety plan with the
+/// victim.
+pub async fn arrange_help(mayor: &Client, excluded: PersonId, victim: PersonId, order: &str, owner: &Agency) {
+    let (victims, owner) = (victim.to_string(), owner.id.to_string());
+    let help = [
+        ("form", "order_help"),
+        ("order", order),
+        ("for_person", victims.as_str()),
+        ("owner", owner.as_str()),
+        ("description", "Veiligheidsplan met het slachtoffer"),
+    ];
+    let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
 /// Beyond the case: fatima registers "Jan De Boer" and brings the police ("kees", Politie
 /// Amsterdam) and the municipality ("ans", Gemeente Amsterdam) onto his team; "olga", a
 /// probation officer at GGD Elders, is not on it.
