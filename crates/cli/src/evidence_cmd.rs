@@ -133,7 +133,7 @@ fn notify<'a>(
 
 /// The cohort's name in the deployment's language, when the catalogue has one.
 fn rule_label(config: &Config, rule: &str) -> Option<String> {
-    web::evidence::cohort_name_in(web::i18n::Lang::parse(&config.language).unwrap_or_default().pack(), rule)
+    web::i18n::cohort_name_in(web::i18n::Lang::parse(&config.language).unwrap_or_default().pack(), rule)
 }
 
 fn no_rule() -> anyhow::Error {

@@ -51,6 +51,12 @@ impl Lang {
     }
 }
 
+/// A cohort rule's catalogue name in `lang`, for texts written to the record (the team's task
+/// when someone joins or leaves the cohort); `None` for a deployment's own rule.
+pub fn cohort_name_in(lang: domain::jurisdiction::Lang, rule: &str) -> Option<String> {
+    Texts::new(Lang::of_pack(lang)).optional(&format!("cohort.rule.{rule}")).map(str::to_owned)
+}
+
 #[derive(Debug, Deserialize)]
 struct Entry {
     en: String,

@@ -270,7 +270,7 @@ impl AppState {
             clock: self.clock.as_ref(),
             time_zone: &self.config.time_zone,
             lang: self.config.default_lang.pack(),
-            rule_name: crate::evidence::cohort_name_in,
+            rule_name: crate::i18n::cohort_name_in,
         }
     }
 

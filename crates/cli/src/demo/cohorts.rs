@@ -119,7 +119,7 @@ async fn decide(
     let clock = FixedClock::new(now);
     let time_zone = TimeZone::get(zone)?;
     let decisions =
-        CohortDecisions { store, clock: &clock, time_zone: &time_zone, lang, rule_name: web::evidence::cohort_name_in };
+        CohortDecisions { store, clock: &clock, time_zone: &time_zone, lang, rule_name: web::i18n::cohort_name_in };
     let input = DecisionInput { person: person.into(), change: change.into(), reason: reason.into() };
     decisions.decide(actor, rule, &input).await.map_err(|e| anyhow::anyhow!("cohort decision: {e:?}"))?;
     Ok(())

@@ -24,7 +24,7 @@ use serde::Deserialize;
 mod cache;
 pub(crate) mod decisions;
 mod notices;
-pub use notices::{cohort_name_in, cohort_rule_name};
+pub use notices::cohort_rule_name;
 pub(crate) mod whatworks;
 // The public value report per partnership (issue 21).
 pub(crate) mod public_value;

@@ -25,13 +25,6 @@ pub fn cohort_rule_name(t: crate::i18n::Texts, rule: &str) -> String {
     t.optional(&format!("cohort.rule.{rule}")).unwrap_or(rule).to_string()
 }
 
-/// A cohort rule's catalogue name in `lang`, for texts written to the record (the team's task
-/// when someone joins or leaves the cohort); `None` for a deployment's own rule.
-pub fn cohort_name_in(lang: domain::jurisdiction::Lang, rule: &str) -> Option<String> {
-    let t = crate::i18n::Texts::new(crate::i18n::Lang::of_pack(lang));
-    t.optional(&format!("cohort.rule.{rule}")).map(str::to_owned)
-}
-
 struct Row {
     id: String,
     person_id: String,

@@ -86,9 +86,8 @@ async fn only_the_owner_starts_help(app: TestApp) {
     let victim = app.person(&officer, "Kuipers-Jansen", "123456782").await;
     let probation = app.session_for(&officer).await;
     let mayor = app.mayors_office(&officer, &[excluded, victim]).await;
-    let victims = victim.to_string();
     let order = impose_order(&mayor, excluded, victim, "HV-9", "2026-11-21T10:00").await;
-    arrange_help(&mayor, excluded, victim, &order, &victim_support).await;
+    arrange_help(&mayor, (excluded, victim), &order, &victim_support, "Veiligheidsplan met het slachtoffer").await;
 
     // Probation sees the help, not the button.
     let page = probation.get(&format!("/people/{excluded}/measures")).await.text().await.unwrap();

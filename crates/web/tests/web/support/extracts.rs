@@ -37,7 +37,7 @@ pub async fn select_into_ew_iom(store: &Store, person: &str, from: &str, lang: L
         reason: "police intelligence".into(),
         decided_by: "analist".into(),
     };
-    let label = web::evidence::cohort_name_in(lang, "ew-iom");
+    let label = web::i18n::cohort_name_in(lang, "ew-iom");
     let notify = store::evidence::CohortNotify {
         by: Some("analist"),
         today: jiff::civil::date(2026, 11, 22),

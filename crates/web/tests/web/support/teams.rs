@@ -60,16 +60,22 @@ pub async fn impose_order(
     input_value(&html, "order")
 }
 
-/// The mayor arranges help for `victim` under `order`, owned by `owner`: a safety plan with the
-/// victim.
-pub async fn arrange_help(mayor: &Client, excluded: PersonId, victim: PersonId, order: &str, owner: &Agency) {
+/// The mayor arranges help for `victim` under `order`, owned by `owner`: `description`, e.g. a
+/// safety plan with the victim.
+pub async fn arrange_help(
+    mayor: &Client,
+    (excluded, victim): (PersonId, PersonId),
+    order: &str,
+    owner: &Agency,
+    description: &str,
+) {
     let (victims, owner) = (victim.to_string(), owner.id.to_string());
     let help = [
         ("form", "order_help"),
         ("order", order),
         ("for_person", victims.as_str()),
         ("owner", owner.as_str()),
-        ("description", "Veiligheidsplan met het slachtoffer"),
+        ("description", description),
     ];
     let response = mayor.post_form(&format!("/people/{excluded}/measures/exclusion-orders/change"), &help).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
