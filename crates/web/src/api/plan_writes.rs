@@ -56,7 +56,7 @@ pub fn routes() -> Router<AppState> {
         ReEvaluation,
         PlanStatusDto,
         NewReview,
-        ReviewDto
+        HeldReviewDto
     ))
 )]
 pub struct PlanWritesApiDoc;
@@ -354,9 +354,10 @@ pub struct NewReview {
     note: String,
 }
 
-/// A weekly review held on a plan, as recorded.
+/// A weekly review held on a plan, as recorded (not the weekly review's page, `ReviewDto`).
 #[derive(Serialize, ToSchema)]
-pub struct ReviewDto {
+#[schema(example = json!({"on": "2026-12-07", "by": "0193a1b2-7c3d-7e4f-8a5b-6c7d8e9f0a1b", "agency": "0193a1b2-1111-7e4f-8a5b-6c7d8e9f0a1b", "outcome": "adjusted", "note": "Housing task moved a week; probation calls the landlord"}))]
+pub struct HeldReviewDto {
     /// The day it was held (the deployment's date).
     on: String,
     /// The member who recorded it, and their agency.
@@ -371,7 +372,7 @@ pub struct ReviewDto {
 /// weeks with a review.
 #[utoipa::path(post, path = "/api/v1/people/{id}/plan/reviews", operation_id = "record_plan_review",
     params(("id" = String, Path)), request_body = NewReview,
-    responses((status = 201, description = "Recorded; the body is the review", body = ReviewDto),
+    responses((status = 201, description = "Recorded; the body is the review", body = HeldReviewDto),
         (status = 403, description = "Not allowed for this member; the refusal is audited (problem JSON)", body = Problem),
         (status = 404, description = "No such person, or one this member may not see (problem JSON)", body = Problem),
         (status = 422, description = "No running plan, or the outcome is missing or unknown; the problem names each field (problem JSON)", body = Problem)))]
@@ -386,7 +387,7 @@ async fn record_review(
     let action = PlanAction::RecordReview { outcome: body.outcome, note: body.note };
     let plan = state.for_person(id).await?.plans().change(&me.actor, id, &action).await.map_err(refused(&context))?;
     let review = plan.last_review.ok_or_else(|| WebError::internal("a recorded review is kept on the plan"))?;
-    let dto = ReviewDto {
+    let dto = HeldReviewDto {
         on: review.on.to_string(),
         by: review.by.to_string(),
         agency: review.agency.to_string(),

@@ -37,10 +37,10 @@ async fn an_unmet_need_at_a_london_custody_suite_is_dated_in_london() {
         people.push(suspect);
     }
     // The interventions use case dates the record: in London still November, in Amsterdam
-    // already December.
+    // already December. Probation records unmet need (it refers; the police do not).
     for (person, month) in [(people[0], "2026-11"), (people[1], "2026-12")] {
         let unmet = json!({"person_id": person.to_string(), "need": "housing", "reason": "no_capacity"});
-        let (status, row) = api_call(&table.police, Method::POST, "/api/v1/unmet-need", Some(unmet)).await;
+        let (status, row) = api_call(&table.probation, Method::POST, "/api/v1/unmet-need", Some(unmet)).await;
         assert_eq!(status, StatusCode::CREATED, "{row}");
         assert_eq!(row["month"], month, "{row}");
     }
