@@ -118,47 +118,88 @@ pub fn routes() -> Router<AppState> {
 pub struct ApiDoc;
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(document())
+}
+
+/// The API's document: every capability's part merged into one.
+fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
-    doc.merge(auth::AuthApiDoc::openapi());
-    doc.merge(people::PeopleApiDoc::openapi());
-    doc.merge(plan::PlanApiDoc::openapi());
-    doc.merge(measures::MeasuresApiDoc::openapi());
-    doc.merge(notifications::NotificationsApiDoc::openapi());
-    doc.merge(sessions::SessionsApiDoc::openapi());
-    doc.merge(account::AccountApiDoc::openapi());
-    doc.merge(admin::AdminApiDoc::openapi());
-    doc.merge(admin_edit::AdminEditApiDoc::openapi());
-    doc.merge(zsm::ZsmApiDoc::openapi());
-    doc.merge(conference::ConferenceApiDoc::openapi());
-    doc.merge(plan_measures::PlanMeasuresApiDoc::openapi());
-    doc.merge(interventions::InterventionsApiDoc::openapi());
-    doc.merge(unmet_need_and_webhooks::UnmetNeedAndWebhooksApiDoc::openapi());
-    doc.merge(intervention_catalogue::InterventionCatalogueApiDoc::openapi());
-    doc.merge(funds::FundsApiDoc::openapi());
-    doc.merge(mentoring::MentoringApiDoc::openapi());
-    doc.merge(evidence::EvidenceApiDoc::openapi());
-    // Issue 18, the whole API.
-    doc.merge(screenings::ScreeningsApiDoc::openapi());
-    doc.merge(meetings::MeetingsApiDoc::openapi());
-    doc.merge(triage::TriageApiDoc::openapi());
-    // Issue 21, the public value report.
-    doc.merge(public_value::PublicValueApiDoc::openapi());
-    // Issue 18, the whole API (apipacks).
-    doc.merge(meeting_writes::MeetingWritesApiDoc::openapi());
-    doc.merge(groups::GroupsApiDoc::openapi());
-    doc.merge(cohorts::CohortsApiDoc::openapi());
-    // Issue 18, the whole API (apiplan).
-    doc.merge(plan_writes::PlanWritesApiDoc::openapi());
-    doc.merge(plan_review::PlanReviewApiDoc::openapi());
-    doc.merge(team::TeamApiDoc::openapi());
-    doc.merge(to_screen::ToScreenApiDoc::openapi());
-    doc.merge(measure_proposals::MeasureProposalsApiDoc::openapi());
-    doc.merge(fund_commitments::FundCommitmentsApiDoc::openapi());
-    doc.merge(evidence_reports::EvidenceReportsApiDoc::openapi());
-    // Issue 20, Life Change and community networks (grants branch).
-    doc.merge(life_change::LifeChangeApiDoc::openapi());
-    // Issue 18, the whole API (apizsm).
-    doc.merge(zsm_cases::ZsmCasesApiDoc::openapi());
-    doc.merge(zsm_lists::ZsmListsApiDoc::openapi());
-    Json(doc)
+    for part in parts() {
+        doc.merge(part);
+    }
+    doc
+}
+
+/// Each capability's part of the document. Merging keeps one schema per name, so two parts
+/// naming different schemas alike would lose one silently: a test checks no name is shared.
+fn parts() -> Vec<utoipa::openapi::OpenApi> {
+    vec![
+        auth::AuthApiDoc::openapi(),
+        people::PeopleApiDoc::openapi(),
+        plan::PlanApiDoc::openapi(),
+        measures::MeasuresApiDoc::openapi(),
+        notifications::NotificationsApiDoc::openapi(),
+        sessions::SessionsApiDoc::openapi(),
+        account::AccountApiDoc::openapi(),
+        admin::AdminApiDoc::openapi(),
+        admin_edit::AdminEditApiDoc::openapi(),
+        zsm::ZsmApiDoc::openapi(),
+        conference::ConferenceApiDoc::openapi(),
+        plan_measures::PlanMeasuresApiDoc::openapi(),
+        interventions::InterventionsApiDoc::openapi(),
+        unmet_need_and_webhooks::UnmetNeedAndWebhooksApiDoc::openapi(),
+        intervention_catalogue::InterventionCatalogueApiDoc::openapi(),
+        funds::FundsApiDoc::openapi(),
+        mentoring::MentoringApiDoc::openapi(),
+        evidence::EvidenceApiDoc::openapi(),
+        // Issue 18, the whole API.
+        screenings::ScreeningsApiDoc::openapi(),
+        meetings::MeetingsApiDoc::openapi(),
+        triage::TriageApiDoc::openapi(),
+        // Issue 21, the public value report.
+        public_value::PublicValueApiDoc::openapi(),
+        // Issue 18, the whole API (apipacks).
+        meeting_writes::MeetingWritesApiDoc::openapi(),
+        groups::GroupsApiDoc::openapi(),
+        cohorts::CohortsApiDoc::openapi(),
+        // Issue 18, the whole API (apiplan).
+        plan_writes::PlanWritesApiDoc::openapi(),
+        plan_review::PlanReviewApiDoc::openapi(),
+        team::TeamApiDoc::openapi(),
+        to_screen::ToScreenApiDoc::openapi(),
+        measure_proposals::MeasureProposalsApiDoc::openapi(),
+        fund_commitments::FundCommitmentsApiDoc::openapi(),
+        evidence_reports::EvidenceReportsApiDoc::openapi(),
+        // Issue 20, Life Change and community networks (grants branch).
+        life_change::LifeChangeApiDoc::openapi(),
+        // Issue 18, the whole API (apizsm).
+        zsm_cases::ZsmCasesApiDoc::openapi(),
+        zsm_lists::ZsmListsApiDoc::openapi(),
+    ]
+}
+
+#[cfg(test)]
+mod document_tests {
+    use std::collections::BTreeMap;
+
+    /// A schema name used by two parts must mean the same schema in both.
+    #[test]
+    fn no_two_parts_give_one_schema_name_different_meanings() {
+        let mut seen: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+        let mut clashes = Vec::new();
+        for part in super::parts() {
+            let Some(components) = part.components else { continue };
+            for (name, schema) in components.schemas {
+                let schema = serde_json::to_value(schema).unwrap();
+                match seen.get(&name) {
+                    Some(earlier) if *earlier != schema => clashes.push(name),
+                    Some(_) => {}
+                    None => {
+                        seen.insert(name, schema);
+                    }
+                }
+            }
+        }
+        assert!(clashes.is_empty(), "schema names with two meanings: {clashes:?}");
+    }
 }

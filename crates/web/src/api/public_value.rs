@@ -63,6 +63,7 @@ pub struct BandDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = PublicValueReoffendingDto)]
 pub struct ReoffendingDto {
     /// The what-works grouping (`plan`, `intervention`, `location`, `disposal`).
     by: String,

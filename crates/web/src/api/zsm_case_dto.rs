@@ -22,6 +22,7 @@ use utoipa::ToSchema;
 /// Where a case is handled: the table's code and name, its pack and time zone.
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({"code": "zsm-utrecht", "name": "ZSM Utrecht", "pack": "nl", "time_zone": "Europe/Amsterdam", "agencies": ["b2d4f6a8-3c5e-4a7b-9d1f-2e4a6b8c0d3f"]}))]
+#[schema(as = ZsmLocationDto)]
 pub struct LocationDto {
     pub code: String,
     pub name: String,
@@ -122,6 +123,7 @@ pub struct OverrideDto {
 
 /// A decision: the disposal with its statute and parameters (as the decision form takes them).
 #[derive(Serialize, ToSchema)]
+#[schema(as = ZsmDecisionDto)]
 pub struct DecisionDto {
     id: String,
     disposal: String,
@@ -161,6 +163,7 @@ pub struct BreachDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = ZsmReferralDto)]
 pub struct ReferralDto {
     /// `regular_procedure`, `examining_judge` or `juvenile_procedure`.
     destination: String,

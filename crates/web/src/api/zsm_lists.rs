@@ -54,6 +54,7 @@ pub struct ConsultationDto {
 }
 
 #[derive(Serialize, ToSchema)]
+#[schema(as = ZsmIdentifierDto)]
 pub struct IdentifierDto {
     kind: String,
     value: String,
