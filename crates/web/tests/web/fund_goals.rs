@@ -137,18 +137,7 @@ async fn journey(app: TestApp) {
     }
 
     // A project group's grant and purchase, which both goal tables must count.
-    let group = [
-        ("name", "Moestuin Laakkwartier".to_string()),
-        ("project", "Een moestuin aanleggen".to_string()),
-        ("goals", "Samen iets opbouwen".to_string()),
-        ("members", person.to_string()),
-        ("members", other.to_string()),
-        ("consented", "yes".to_string()),
-    ];
-    let group: Vec<(&str, &str)> = group.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let made = client.post_form("/project-groups/new", &group).await;
-    assert_eq!(made.status(), StatusCode::SEE_OTHER);
-    let group_id = made.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let group_id = garden_group(&client, &[person.to_string(), other.to_string()]).await;
     let grant = json!({"id": uuid(), "kind": "grant", "group_id": group_id, "amount_cents": 30_000,
         "description": "Zaad en gereedschap", "goal": "Samen iets opbouwen"});
     let (_, grant) = api_call(&client, Method::POST, &transfers, Some(grant)).await;
@@ -194,4 +183,19 @@ async fn purchases_name_the_plan_goal_on_postgres() {
     if let Some(app) = support::spawn_postgres().await {
         journey(app).await;
     }
+}
+
+/// Posts the project group "Moestuin Laakkwartier" (goal "Samen iets opbouwen") of `members`,
+/// with their consent; the group's id.
+pub(crate) async fn garden_group(client: &crate::support::Client, members: &[String]) -> String {
+    let mut group = vec![
+        ("name", "Moestuin Laakkwartier"),
+        ("project", "Een moestuin aanleggen"),
+        ("goals", "Samen iets opbouwen"),
+        ("consented", "yes"),
+    ];
+    group.extend(members.iter().map(|member| ("members", member.as_str())));
+    let made = client.post_form("/project-groups/new", &group).await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    made.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string()
 }

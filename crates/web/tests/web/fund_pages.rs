@@ -110,18 +110,7 @@ async fn journey(app: TestApp) {
         "period_end": "2026-12-31", "budget_cents": 100_000, "approval_above_cents": 50_000});
     let (_, pot) = api_call(&client, Method::POST, "/api/v1/funds", Some(pot)).await;
     let pot_id = pot["id"].as_str().unwrap().to_string();
-    let group = [
-        ("name", "Moestuin Laakkwartier".to_string()),
-        ("project", "Een moestuin aanleggen".to_string()),
-        ("goals", "Samen iets opbouwen".to_string()),
-        ("members", person.to_string()),
-        ("members", without_plan.to_string()),
-        ("consented", "yes".to_string()),
-    ];
-    let group: Vec<(&str, &str)> = group.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let made = client.post_form("/project-groups/new", &group).await;
-    assert_eq!(made.status(), StatusCode::SEE_OTHER);
-    let group_id = made.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let group_id = crate::fund_goals::garden_group(&client, &[person.to_string(), without_plan.to_string()]).await;
     let page = client.visit(&format!("/funds/{pot_id}")).await;
     assert!(page.body.contains("id=\"fund-nobody\""), "{}", page.body);
     let grant = json!({"id": uuid(), "kind": "grant", "group_id": group_id, "amount_cents": 30_000,
