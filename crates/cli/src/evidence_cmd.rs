@@ -44,10 +44,11 @@ fn data_dir(data: &Option<PathBuf>) -> PathBuf {
 
 const NO_EXTRACT: &str = "the store holds no extract yet: run `desist import DIR` first, or pass --data DIR";
 
-/// The extract held in the store, refusing an empty one (nothing imported yet).
+/// The extract held in the store, refusing an empty one (nothing imported yet): its snapshot
+/// (the columns as bytes, without the offences' ids, which no measure reads), not its rows.
 async fn stored(config: &Config) -> anyhow::Result<evidence::Dataset> {
     let store = crate::extract::open_store(config).await?;
-    let data = store.load_extract().await.context("reading the extract from the store")?;
+    let (_, data) = store.evidence_dataset().await.context("reading the extract from the store")?;
     if data.person_count() == 0 {
         anyhow::bail!(NO_EXTRACT);
     }

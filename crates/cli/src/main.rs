@@ -6,6 +6,8 @@
 mod admin;
 mod admin_edit;
 mod bench_evidence;
+// The evidence pages' first view from a fresh server (issue 21, evpages4 branch).
+mod bench_evidence_pages;
 mod bench_funds;
 mod bench_http;
 // Interventions (issue 19).
@@ -116,6 +118,10 @@ enum BenchCommand {
     /// over HTTP, on SQLite and (with --postgres-url) PostgreSQL: invariant violations
     /// (target 0), throughput, p99 beside /healthz.
     Funds(bench_funds::FundsBenchArgs),
+    /// The evidence pages' first view from a fresh `desist serve` (whole path, beside
+    /// /healthz) on the demo's store with a generated extract of --persons on top, and the
+    /// server's peak memory (issue 21: < 2 s at national scale, --persons 1000000).
+    EvidencePages(bench_evidence_pages::EvidencePagesBenchArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -188,6 +194,7 @@ async fn run(command: Command, config: Config, clock: Arc<dyn Clock>) -> anyhow:
             bench_interventions::run(args, config, clock.as_ref()).await
         }
         Command::Bench(BenchCommand::Funds(args)) => bench_funds::run(args, config, clock.as_ref()).await,
+        Command::Bench(BenchCommand::EvidencePages(args)) => bench_evidence_pages::run(args).await,
     }
 }
 

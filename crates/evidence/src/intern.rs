@@ -99,6 +99,25 @@ impl StringArena {
         }
     }
 
+    /// The texts back to back and where each ends (for [`crate::snapshot`]).
+    pub fn parts(&self) -> (&str, &[u32]) {
+        (&self.bytes, &self.ends)
+    }
+
+    /// The arena of [`StringArena::parts`]; `None` when `ends` do not cut `bytes` into texts
+    /// (not ascending, past the end, or inside a character).
+    pub fn from_parts(bytes: String, ends: Vec<u32>) -> Option<StringArena> {
+        let mut start = 0usize;
+        for &end in &ends {
+            let end = end as usize;
+            if end < start || end > bytes.len() || !bytes.is_char_boundary(end) {
+                return None;
+            }
+            start = end;
+        }
+        (start == bytes.len()).then_some(StringArena { bytes, ends })
+    }
+
     pub fn get(&self, id: u32) -> &str {
         let end = self.ends[id as usize] as usize;
         let start = if id == 0 { 0 } else { self.ends[id as usize - 1] as usize };

@@ -17,6 +17,7 @@
 //! - [`table`]: output tables (CSV, text, JSON) with disclosure control.
 //! - [`svg`]: accessible SVG charts; [`generate`]: a seeded national-scale data generator.
 //! - [`whatworks`]: reoffending after desist's own work, each group against a matched comparison.
+//! - [`snapshot`]: the extract as one binary value for the evidence pages, read in a blink.
 //! - [`cli`]: entry points for `desist cohort` / `desist reoffending`; [`bench`]: the bench.
 
 pub mod bench;
@@ -35,6 +36,7 @@ pub mod prng;
 pub mod public_value;
 pub mod reoffending;
 pub mod rules;
+pub mod snapshot;
 pub mod spill;
 pub mod stats;
 pub mod survival;

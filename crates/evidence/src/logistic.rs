@@ -10,6 +10,11 @@ pub fn fit(x: &[Vec<f64>], y: &[bool], max_iterations: usize) -> Vec<f64> {
     let k = x.first().map_or(0, Vec::len);
     let mut beta = vec![0.0; k];
     const RIDGE: f64 = 1e-6;
+    // Each row's non-zero columns. Propensity rows are mostly indicators at 0, and a term with
+    // a 0 factor adds a zero that leaves every sum exactly as it was (no sum here is ever -0:
+    // each starts at +0, and +0 plus ±0 is +0), so skipping them gives the same bits as the
+    // full loops in a fraction of the time (a million rows, 19 columns: ~5 non-zero).
+    let mut nonzero: Vec<usize> = Vec::with_capacity(k);
     for _ in 0..max_iterations {
         let mut gradient = vec![0.0; k];
         let mut hessian = vec![vec![0.0; k]; k];
@@ -17,9 +22,11 @@ pub fn fit(x: &[Vec<f64>], y: &[bool], max_iterations: usize) -> Vec<f64> {
             let p = sigmoid(dot(row, &beta));
             let residual = f64::from(u8::from(outcome)) - p;
             let weight = p * (1.0 - p);
-            for i in 0..k {
+            nonzero.clear();
+            nonzero.extend((0..k).filter(|&i| row[i] != 0.0));
+            for (a, &i) in nonzero.iter().enumerate() {
                 gradient[i] += row[i] * residual;
-                for j in 0..=i {
+                for &j in &nonzero[..=a] {
                     hessian[i][j] += weight * row[i] * row[j];
                 }
             }
@@ -89,6 +96,68 @@ mod tests {
         let x = solve(vec![vec![2.0, 1.0], vec![1.0, 3.0]], vec![3.0, 5.0]).unwrap();
         assert!((x[0] - 0.8).abs() < 1e-12 && (x[1] - 1.4).abs() < 1e-12);
         assert_eq!(solve(vec![vec![1.0, 2.0], vec![2.0, 4.0]], vec![1.0, 2.0]), None);
+    }
+
+    /// The fit as it was written first: every term of every row, zeros included.
+    fn dense_fit(x: &[Vec<f64>], y: &[bool], max_iterations: usize) -> Vec<f64> {
+        let k = x.first().map_or(0, Vec::len);
+        let mut beta = vec![0.0; k];
+        const RIDGE: f64 = 1e-6;
+        for _ in 0..max_iterations {
+            let mut gradient = vec![0.0; k];
+            let mut hessian = vec![vec![0.0; k]; k];
+            for (row, &outcome) in x.iter().zip(y) {
+                let p = sigmoid(dot(row, &beta));
+                let residual = f64::from(u8::from(outcome)) - p;
+                let weight = p * (1.0 - p);
+                for i in 0..k {
+                    gradient[i] += row[i] * residual;
+                    for j in 0..=i {
+                        hessian[i][j] += weight * row[i] * row[j];
+                    }
+                }
+            }
+            for i in 0..k {
+                gradient[i] -= RIDGE * beta[i];
+                hessian[i][i] += RIDGE;
+                for j in 0..i {
+                    hessian[j][i] = hessian[i][j];
+                }
+            }
+            let Some(step) = solve(hessian, gradient) else {
+                break;
+            };
+            let mut largest = 0.0f64;
+            for (b, s) in beta.iter_mut().zip(&step) {
+                *b += s;
+                largest = largest.max(s.abs());
+            }
+            if largest < 1e-9 {
+                break;
+            }
+        }
+        beta
+    }
+
+    #[test]
+    fn skipping_zero_terms_gives_the_same_bits_as_the_full_loops() {
+        // Propensity-like rows: intercept, a continuous column, indicators (one of several
+        // set, or none), a log count that is often 0.
+        let mut rng = crate::prng::Rng::new(5);
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for _ in 0..3000 {
+            let mut row = vec![1.0, 18.0 + rng.below(50) as f64, f64::from(u8::from(rng.below(40) == 0))];
+            let set = rng.below(6) as usize;
+            row.extend((0..5).map(|i| f64::from(u8::from(i == set))));
+            row.push((rng.below(4) as f64).ln_1p());
+            let lean = row[1] / 70.0 + row[3] * 0.5 - row[8] * 0.3;
+            y.push((rng.below(1000) as f64) / 1000.0 < lean / 2.0);
+            x.push(row);
+        }
+        let sparse = fit(&x, &y, 30);
+        let dense = dense_fit(&x, &y, 30);
+        let bits = |b: &[f64]| b.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&sparse), bits(&dense));
     }
 
     #[test]

@@ -18,7 +18,7 @@ use crate::date::{NO_DAY, age_in_years};
 use crate::intern::NONE;
 use crate::logistic;
 use crate::prng::Rng;
-use crate::reoffending::{Definition, event_results};
+use crate::reoffending::{Definition, EventResult, event_results};
 use crate::stats::{Z95, mean, standardised_mean_difference, variance};
 use crate::table::{Cell, Table};
 
@@ -91,8 +91,7 @@ impl Unit {
     }
 }
 
-fn units(data: &Dataset, options: &MatchOptions) -> Vec<Unit> {
-    let results = event_results(data, options.definition);
+fn units(data: &Dataset, options: &MatchOptions, results: &[EventResult]) -> Vec<Unit> {
     let events = &data.index_events;
     let o = &data.offences;
     let treated_id = (0..data.groups.len() as u32).find(|&g| data.groups.get(g) == options.treated_group);
@@ -192,7 +191,13 @@ pub struct MatchResult {
 
 /// Builds the matched comparison group and its report.
 pub fn match_comparison(data: &Dataset, options: &MatchOptions) -> MatchResult {
-    let units = units(data, options);
+    match_comparison_of(data, options, &event_results(data, options.definition))
+}
+
+/// [`match_comparison`] with every index event's result under `options.definition` already
+/// counted (`event_results`), for several groups matched over the same events.
+pub fn match_comparison_of(data: &Dataset, options: &MatchOptions, results: &[EventResult]) -> MatchResult {
+    let units = units(data, options, results);
     let mut rng = Rng::new(options.seed);
     let treated: Vec<usize> = (0..units.len()).filter(|&i| units[i].treated).collect();
     let controls: Vec<usize> = (0..units.len()).filter(|&i| !units[i].treated).collect();

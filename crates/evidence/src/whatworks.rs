@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::dataset::{Dataset, IndexEvents};
 use crate::date::{Day, format_day};
 use crate::intern::Interner;
-use crate::matching::{self, MatchOptions, match_comparison};
+use crate::matching::{self, MatchOptions};
 use crate::reoffending::{Definition, GroupBy, reoffending};
 
 /// The group label of the extract's own index events (the comparison pool).
@@ -172,6 +172,8 @@ pub fn what_works(data: &Dataset, definition: Definition, min_cell: u64) -> Vec<
         })
         .collect();
     withhold_small_groups(&mut results, min_cell);
+    // Counted once for every group's matching: the events are the same.
+    let events = crate::reoffending::event_results(data, definition);
     for r in results.iter_mut().filter(|r| r.people.is_some()) {
         let options = MatchOptions {
             definition,
@@ -180,7 +182,7 @@ pub fn what_works(data: &Dataset, definition: Definition, min_cell: u64) -> Vec<
             seed: SEED,
             controls_never_treated: true,
         };
-        let matched = match_comparison(data, &options);
+        let matched = matching::match_comparison_of(data, &options, &events);
         if (matched.pairs.len() as u64) < min_cell {
             continue;
         }

@@ -116,6 +116,12 @@ impl Store {
             }
             crate::Pool::Postgres(pool) => pg_copy::import(pool, extract, &texts, of, progress).await?,
         };
+        // The evidence pages' snapshot of the new generation, made here once rather than by
+        // every server's first page. The import is committed whatever happens to it: a page
+        // that finds none makes it.
+        if let Err(error) = self.refresh_evidence_snapshot().await {
+            tracing::warn!(%error, "making the evidence snapshot after an import failed");
+        }
         Ok(ImportSummary {
             persons: tally.persons,
             offences: tally.offences,

@@ -17,6 +17,7 @@ mod pg_copy;
 mod pg_extract;
 pub mod public_value;
 mod rows;
+mod snapshot;
 mod sqlite_load;
 mod sqlite_read;
 pub mod whatworks;

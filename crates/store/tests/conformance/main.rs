@@ -44,3 +44,5 @@ mod mentoring;
 mod grants;
 // Migration 0061 on an older database; the ledger replayed in SQL (issue 20, funds3 branch).
 mod fund_goal_upgrade;
+// The evidence pages' snapshot of the extract (issue 21, evpages4 branch).
+mod evidence_snapshot;

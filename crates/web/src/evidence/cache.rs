@@ -1,9 +1,10 @@
-//! The extract held in memory for the evidence pages. Loading a national extract (a million
-//! persons, ten million offences) takes tens of seconds, so it is loaded once per server and
-//! kept, keyed by the extract's generation in the database: every import, recorded cohort
-//! history and cohort decision adds one to it in its own transaction, so each request reads
-//! one number and reloads only when it changed — also when another server on the same
-//! PostgreSQL did the import.
+//! The extract held in memory for the evidence pages. It is read from the snapshot the import
+//! wrote (`store::Store::evidence_dataset`: the columns as bytes, without the offences' ids),
+//! not from ten million rows, once per server and kept, keyed by the extract's generation in
+//! the database: every import adds one to it in its own transaction (a cohort decision or a
+//! recorded cohort history does not: they are read from their own tables, so they never make
+//! a server read the extract again), so each request reads one number and reads the extract
+//! again only when it changed — also when another server on the same PostgreSQL imported.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -58,9 +59,12 @@ impl ExtractCache {
         // Let go of the old extract before loading the new one: two national extracts side
         // by side would double the memory.
         *held = None;
-        let data = Arc::new(store.load_extract().await?);
+        // The snapshot the import made (parts of bytes, not ten million rows), with the
+        // generation it is of.
+        let (loaded_at, data) = store.evidence_dataset().await?;
+        let data = Arc::new(data);
         self.loads.fetch_add(1, Ordering::Relaxed);
-        *held = Some((generation, Arc::clone(&data)));
+        *held = Some((loaded_at, Arc::clone(&data)));
         Ok(data)
     }
 
