@@ -105,8 +105,13 @@ fn a_fresh_demo_shows_what_works_by_each_grouping_to_the_analyst_and_the_process
     };
 
     for (username, groupings) in [
-        ("analist", ["intervention", "disposal", "plan", "location", "fund"]),
-        ("procesregisseur", ["intervention", "disposal", "plan", "location", "fund"]),
+        // Views4: the mentor programmes and measures too (the history's ended matches, closed
+        // episodes and exclusion orders); a commissioner their contracts' interventions, the
+        // police's location lead the ZSM decisions of their locations.
+        ("analist", vec!["intervention", "disposal", "plan", "location", "fund", "mentor", "measure"]),
+        ("procesregisseur", vec!["intervention", "disposal", "plan", "location", "fund", "mentor", "measure"]),
+        ("opdrachtgever", vec!["intervention"]),
+        ("locatieleider", vec!["disposal", "location"]),
     ] {
         let cookie = sign_in(&address, username);
         for by in groupings {
@@ -133,6 +138,15 @@ fn a_fresh_demo_shows_what_works_by_each_grouping_to_the_analyst_and_the_process
             for g in groups.iter().filter(|g| g["people"].is_null()) {
                 assert!(g["reoffenders"].is_null() && g["rate"].is_null() && g["comparison"].is_null(), "{g}");
             }
+        }
+        if username == "opdrachtgever" {
+            // Only the contracted providers' interventions: never the addiction care.
+            let answer = what_works(&address, &cookie, "intervention");
+            assert!(!answer.to_string().contains("alcoholbehandeling"), "{answer}");
+            continue;
+        }
+        if username == "locatieleider" {
+            continue;
         }
         // The demo's people are in its offence record: the work of hardly anyone is unlinked.
         let plans = what_works(&address, &cookie, "plan");

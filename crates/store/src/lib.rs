@@ -9,6 +9,8 @@ mod audit_queue;
 pub mod backup;
 pub mod bulk;
 mod conference;
+// Issue 21 (views4): commissioners' contracts with providers.
+pub mod commissioning;
 mod directory;
 pub mod evidence;
 mod funds;

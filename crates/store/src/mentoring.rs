@@ -196,6 +196,52 @@ impl MentoringStore for Store {
         Ok(())
     }
 
+    async fn end_match(
+        &self,
+        ended: &MentorMatch,
+        ending: Uuid,
+        by: MemberId,
+        at: Timestamp,
+        audit: &[AuditEntry],
+        outbox: &[Event],
+    ) -> StoreResult<()> {
+        let state = to_json(ended)?;
+        let (Some(on), Some(reason)) = (ended.ended_on, ended.ended_reason) else {
+            return Err(corrupt("mentor match", "an ending without its day or reason"));
+        };
+        in_tx!(self, tx => {
+            // Only a match that had not ended yet: two coordinators ending it at once end it once.
+            let changed = sqlx::query("UPDATE mentor_match SET state = $1 WHERE id = $2 AND NOT EXISTS                  (SELECT 1 FROM mentor_match_ending e WHERE e.match_id = $2)")
+                .bind(&state)
+                .bind(ended.id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?
+                .rows_affected();
+            if changed != 1 {
+                return Err(domain::ports::StoreError::AlreadyExists("the ending of this mentor match".into()));
+            }
+            sqlx::query(
+                "INSERT INTO mentor_match_ending (id, match_id, person_id, reason, ended_on, ended_by, recorded_at)                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(ending)
+            .bind(ended.id)
+            .bind(ended.person.0)
+            .bind(reason.code())
+            .bind(Day(on))
+            .bind(by.0)
+            .bind(Instant(at))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+            for entry in audit {
+                insert_audit!(tx, entry);
+            }
+            insert_events!(tx, outbox);
+        });
+        Ok(())
+    }
+
     async fn add_shift(&self, shift: &Shift) -> StoreResult<()> {
         in_tx!(self, tx => {
             sqlx::query("INSERT INTO helpline_shift (id, agency_id, member_id, name, starts_at, ends_at, phone) VALUES ($1, $2, $3, $4, $5, $6, $7) \

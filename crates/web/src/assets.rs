@@ -26,6 +26,12 @@ async fn home(context: crate::auth::RequestContext) -> Redirect {
         "/people"
     } else if can(Permission::ViewAggregates) {
         "/evidence/what-works"
+    } else if context.signed_in.as_ref().is_some_and(|s| {
+        use domain::access::Role;
+        s.actor.roles.iter().any(|r| [Role::Commissioner, Role::LocationLead].contains(r))
+    }) {
+        // Views4: a commissioner or a location lead works on their own aggregates only.
+        "/evidence/what-works"
     } else if can(Permission::ManageMembers) {
         "/admin"
     } else {

@@ -86,6 +86,8 @@ const FILES: &[(&str, &str)] = &[
     ("fund_goals", include_str!("../messages/fund_goals.toml")),
     // A grant pot's page lists the groups it funded (funds3 branch).
     ("fund_pages", include_str!("../messages/fund_pages.toml")),
+    // Ending a mentor match (views4 branch).
+    ("mentor_endings", include_str!("../messages/mentor_endings.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

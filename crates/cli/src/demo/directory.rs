@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use store::Store;
 
 /// (username, display name, agency index, role)
-pub(super) const MEMBERS: [(&str, &str, usize, Role); 17] = [
+pub(super) const MEMBERS: [(&str, &str, usize, Role); 19] = [
     ("politie", "Inspecteur Sanne Bakker", 0, Role::PoliceOfficer),
     ("officier", "Mr. Pieter Visser", 1, Role::Prosecutor),
     ("reclassering", "Fatima El Amrani", 2, Role::ProbationOfficer),
@@ -32,6 +32,10 @@ pub(super) const MEMBERS: [(&str, &str, usize, Role); 17] = [
     // above a fund's threshold, and the mentoring agency's coordinator.
     ("goedkeurder", "Jeroen de Wit", 2, Role::ProbationOfficer),
     ("mentorcoordinator", "Ans Vermeulen", 9, Role::ProviderWorker),
+    // Views4 (issue 21): the municipality's commissioner of the providers it contracts, and
+    // the police's ZSM location lead (the police sit at both demo locations).
+    ("opdrachtgever", "Marieke Dekker", 5, Role::Commissioner),
+    ("locatieleider", "Ruud Kok", 0, Role::LocationLead),
 ];
 
 pub(super) const AGENCIES: [(&str, AgencyKind); 13] = [

@@ -66,6 +66,8 @@ fn sex_of(text: &str) -> Sex {
 pub struct EvidenceHistory {
     pub cases: usize,
     pub plans: usize,
+    /// Ended mentor matches, closed episodes and exclusion orders of the history (views4).
+    pub extras: (usize, usize, usize),
     people: Vec<RecordPerson>,
 }
 
@@ -83,6 +85,8 @@ struct DemoHistory<'a> {
     /// Each history person's chance of a proven reoffence in the year after their ZSM case,
     /// and how many days after it at the earliest (after the help, for those who completed it).
     chance: Vec<(f64, i32)>,
+    /// Mentor matches and measures beside the plan (views4).
+    extras: super::history_extras::HistoryExtras<'a>,
 }
 
 /// What the help did for the `k`th history person: completed (with this chance of reoffending
@@ -149,6 +153,7 @@ impl HistoryWork for DemoHistory<'_> {
     }
 
     async fn on_plan(&mut self, person: PersonId, k: usize, activated: Timestamp) -> anyhow::Result<bool> {
+        self.extras.around_plan(person, k, activated).await?;
         let day = |d: i64| activated.checked_add(SignedDuration::from_hours(24 * d)).unwrap_or(activated);
         let clock = FixedClock::new(day(10));
         let (which, completed) = help_outcome(k);
@@ -237,6 +242,7 @@ pub async fn seed_evidence(
         zone: TimeZone::get("Europe/Amsterdam").unwrap_or(TimeZone::UTC),
         funds: BTreeMap::new(),
         chance: Vec::new(),
+        extras: super::history_extras::HistoryExtras::new(store, cast, now).await?,
     };
     let plans: Vec<HistoryPlan> = seed_history_plans(store, cast, now, HISTORY_PLANS, &mut bsn, &mut work).await?;
     let mut people = Vec::new();
@@ -277,7 +283,8 @@ pub async fn seed_evidence(
             pool: false,
         });
     }
-    Ok(EvidenceHistory { cases: cases.len(), plans: plans.len(), people })
+    let extras = (work.extras.mentor_matches, work.extras.episodes, work.extras.exclusion_orders);
+    Ok(EvidenceHistory { cases: cases.len(), plans: plans.len(), people, extras })
 }
 
 /// Imports the offence record: the history's people, everyone else in desist with a BSN and

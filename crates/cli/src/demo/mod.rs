@@ -16,6 +16,9 @@ mod evidence;
 mod funds;
 // Co-produced projects granted from the grant pot (grants branch).
 mod grants;
+// Views4: more history for what works (mentor matches, measures) and commissioners' contracts.
+mod contracts;
+mod history_extras;
 mod interventions;
 // Life Change and the mentor pipeline (issue 20).
 mod life_change;
@@ -95,6 +98,8 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
     let funded = funds::seed_funds(&store, &cast, &people, beyond.shoplifter, now).await?;
     let life_change = life_change::seed_life_change(&store, &cast, &people, beyond.shoplifter, now).await?;
     let history = evidence::seed_evidence(&store, &cast, &table, &help.history, now).await?;
+    let (history_mentors, history_episodes, history_orders) = history.extras;
+    let contracted = contracts::seed_contracts(&store, &cast, &help.history, now).await?;
     let (history_cases, history_plans) = (history.cases, history.plans);
     // The public value report: help after the ZSM table (issue 21).
     beyond::seed_help_after_the_table(&store, &cast, now).await?;
@@ -129,6 +134,13 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
         "what works: {history_cases} settled ZSM cases and {history_plans} plans with their help from two to four \
          years ago, and an offence record of {record_persons} persons (everyone with a BSN and a comparison pool), \
          at /evidence/what-works (analist, procesregisseur)"
+    );
+    println!(
+        "what works (views4): {history_mentors} ended mentor matches, {history_episodes} closed episodes and \
+         {history_orders} exclusion orders in that history; {} contracted by {} at /evidence/what-works \
+         (opdrachtgever); the ZSM locations of the police at /evidence/what-works?by=disposal (locatieleider)",
+        contracted.join(" and "),
+        directory::AGENCIES[5].0
     );
     println!(
         "screening: {screened} people referred from the ZSM table screened in the past; triage: {triage} requests \

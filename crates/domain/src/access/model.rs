@@ -30,6 +30,12 @@ pub enum Role {
     /// acts in that legal office (ordering custody, art. 57 Sv). It grants nothing on its own;
     /// a member holds it beside `PoliceOfficer`.
     AssistantProsecutor,
+    /// Issue 21 (views4): a commissioner (a municipality's or region's contract manager) sees
+    /// the aggregates of the work of the providers their agency contracts — never a person.
+    Commissioner,
+    /// Issue 21 (views4): the lead of a ZSM location sees the aggregates of the cases decided
+    /// at the locations their agency sits at — never a person.
+    LocationLead,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -80,7 +86,7 @@ pub enum Scope {
 }
 
 impl Role {
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 14] = [
         Role::Administrator,
         Role::PoliceOfficer,
         Role::Prosecutor,
@@ -93,6 +99,8 @@ impl Role {
         Role::Mentor,
         Role::Analyst,
         Role::AssistantProsecutor,
+        Role::Commissioner,
+        Role::LocationLead,
     ];
 
     pub fn code(self) -> &'static str {
@@ -109,6 +117,8 @@ impl Role {
             Role::Mentor => "mentor",
             Role::Analyst => "analyst",
             Role::AssistantProsecutor => "assistant_prosecutor",
+            Role::Commissioner => "commissioner",
+            Role::LocationLead => "location_lead",
         }
     }
 
@@ -119,6 +129,8 @@ impl Role {
             (Role::Administrator, ManageMembers | ExportSubjectAccess) => Some(Scope::Everyone),
             (Role::Analyst, ViewAggregates) => Some(Scope::Everyone),
             (Role::Administrator | Role::Analyst | Role::AssistantProsecutor, _) => None,
+            // Aggregates of their own contracts or location only (see the evidence pages' reach).
+            (Role::Commissioner | Role::LocationLead, _) => None,
             (_, ViewPerson) => Some(Scope::Team),
             (
                 Role::PoliceOfficer | Role::Prosecutor | Role::ProbationOfficer | Role::ProcessManager,

@@ -115,3 +115,16 @@ fn team_entry_input_requires_a_basis_and_reason() {
     let keys: Vec<_> = nothing.parse(TODAY).unwrap_err().iter().map(|e| e.field.clone()).collect();
     assert_eq!(keys, vec!["basis_kind", "reason", "agency_id"]);
 }
+
+/// Issue 21 (views4): a commissioner and a location lead see aggregates of their own contracts
+/// or location (the evidence pages decide that reach); no person, on any team, by their role.
+#[test]
+fn commissioners_and_location_leads_hold_no_person_permission() {
+    let agency = AgencyId::new(at());
+    for role in [Role::Commissioner, Role::LocationLead] {
+        let member = actor(agency, role);
+        assert!(!member.can(Permission::ViewAggregates), "{role}: not everything aggregate");
+        assert_eq!(authorise(&member, Permission::ViewPerson, &[], TODAY), Err(Denial::RoleLacksPermission));
+        assert!(!member.can(Permission::WorkOnPlan));
+    }
+}

@@ -81,13 +81,72 @@ pub struct MentorMatch {
     pub first_meeting: Option<Meeting>,
     pub started_on: Date,
     pub ended_on: Option<Date>,
+    /// Why the coordinator ended it (views4); matches recorded before endings existed have none.
+    #[serde(default)]
+    pub ended_reason: Option<EndReason>,
     pub recorded_by: MemberId,
     pub recorded_at: Timestamp,
 }
 
+/// Why a mentor match ended, as a category the coordinator picks (views4): counted, never
+/// free text about the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// The person reached the goals they set with their mentor.
+    GoalsReached,
+    /// The programme's agreed period ran out.
+    PeriodCompleted,
+    /// The person no longer wanted a mentor (withdrew their consent).
+    PersonWithdrew,
+    /// No contact could be had with the person.
+    NoContact,
+    /// The person went into custody or moved away.
+    CustodyOrMoved,
+    /// The mentor stopped (or their vetting lapsed).
+    MentorStopped,
+    Other,
+}
+
+impl EndReason {
+    pub const ALL: [EndReason; 7] = [
+        Self::GoalsReached,
+        Self::PeriodCompleted,
+        Self::PersonWithdrew,
+        Self::NoContact,
+        Self::CustodyOrMoved,
+        Self::MentorStopped,
+        Self::Other,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::GoalsReached => "goals_reached",
+            Self::PeriodCompleted => "period_completed",
+            Self::PersonWithdrew => "person_withdrew",
+            Self::NoContact => "no_contact",
+            Self::CustodyOrMoved => "custody_or_moved",
+            Self::MentorStopped => "mentor_stopped",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code.trim())
+    }
+
+    /// Whether the match ran its course (goals reached or period completed), as opposed to
+    /// ending early.
+    pub fn completed(self) -> bool {
+        matches!(self, Self::GoalsReached | Self::PeriodCompleted)
+    }
+}
+
 impl MentorMatch {
+    /// Running on `today`: started, and not yet ended (views4: a match recorded for a later
+    /// day — history typed in afterwards — is not active before it starts).
     pub fn is_active(&self, today: Date) -> bool {
-        self.ended_on.is_none_or(|end| end > today)
+        self.started_on <= today && self.ended_on.is_none_or(|end| end > today)
     }
 }
 

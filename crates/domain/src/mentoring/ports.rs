@@ -43,6 +43,17 @@ pub trait MentoringStore: Send + Sync {
         at: jiff::Timestamp,
         audit: &[AuditEntry],
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Ends the match (views4): replaces its state with the ended one, keeps the ending as a
+    /// row of its own (`ending`), with its audit entries and outbox events, atomically.
+    fn end_match(
+        &self,
+        ended: &MentorMatch,
+        ending: uuid::Uuid,
+        by: MemberId,
+        at: jiff::Timestamp,
+        audit: &[AuditEntry],
+        outbox: &[Event],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Adds the shift, or changes it when its id is on the roster already.
     fn add_shift(&self, shift: &Shift) -> impl Future<Output = StoreResult<()>> + Send;
     /// Shifts that end after `from`, of every mentoring agency, in start order.

@@ -5,6 +5,8 @@
 
 pub mod consent;
 pub mod coordination;
+// Ending a match: the coordinator, with a reason category and the date (views4).
+pub mod ending;
 pub mod life_change;
 // A person's Life Change progress for their mentor, coordinator or team (grants branch).
 pub mod progress;
@@ -38,6 +40,7 @@ impl RuleError for MentoringError {
         match self {
             MentoringError::VettingExpired { expired } => error.with("date", expired),
             MentoringError::AtCapacity { capacity } => error.with("capacity", capacity),
+            MentoringError::EndsBeforeStart { started } => error.with("date", started),
             _ => error,
         }
     }
@@ -226,6 +229,7 @@ impl<S: MentoringStore + LifeChangeStore + PeopleStore + AuditLog + DirectorySto
             first_meeting: first_on.map(|on| Meeting { on, place: place.unwrap_or_default() }),
             started_on: today,
             ended_on: None,
+            ended_reason: None,
             recorded_by: actor.member_id,
             recorded_at: now,
         };

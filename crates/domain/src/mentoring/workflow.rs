@@ -2,6 +2,8 @@
 //! and who is on call.
 
 pub mod graduation;
+// A match's lifecycle: active → ended (views4).
+pub mod ending;
 
 use crate::mentoring::model::{Contact, MentorMatch, MentorProfile, Shift};
 use jiff::Timestamp;
@@ -20,6 +22,12 @@ pub enum MentoringError {
     NotAMentor,
     #[error("this person is not one of your mentees")]
     NotYourMentee,
+    #[error("this match has already ended")]
+    AlreadyEnded,
+    #[error("a match cannot end before it started ({started})")]
+    EndsBeforeStart { started: Date },
+    #[error("a match's end is recorded when it happened, not ahead")]
+    EndsInFuture,
 }
 
 impl MentoringError {
@@ -27,6 +35,8 @@ impl MentoringError {
         match self {
             Self::VettingExpired { .. } | Self::AtCapacity { .. } | Self::AlreadyMatched | Self::NotAMentor => "mentor",
             Self::NotYourMentee => "person",
+            Self::AlreadyEnded => "match",
+            Self::EndsBeforeStart { .. } | Self::EndsInFuture => "ended_on",
         }
     }
     pub fn key(&self) -> &'static str {
@@ -36,6 +46,9 @@ impl MentoringError {
             Self::AlreadyMatched => "error.mentoring.already_matched",
             Self::NotAMentor => "error.mentoring.not_a_mentor",
             Self::NotYourMentee => "error.mentoring.not_your_mentee",
+            Self::AlreadyEnded => "error.mentoring.already_ended",
+            Self::EndsBeforeStart { .. } => "error.mentoring.ends_before_start",
+            Self::EndsInFuture => "error.mentoring.ends_in_future",
         }
     }
 }

@@ -33,6 +33,7 @@ fn matched(person: u128, on: jiff::civil::Date) -> MentorMatch {
         first_meeting: None,
         started_on: on,
         ended_on: None,
+        ended_reason: None,
         recorded_by: MemberId(Uuid::from_u128(3)),
         recorded_at: "2026-01-01T00:00:00Z".parse().unwrap(),
     }

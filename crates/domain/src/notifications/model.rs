@@ -71,10 +71,12 @@ pub enum EventKind {
     // Personal funds and mentors (issue 20).
     MentorMatched,
     FundAllocated,
+    // Ending a mentor match (views4): the mentor and their coordinator's agency are told.
+    MentorMatchEnded,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 34] = [
+    pub const ALL: [EventKind; 35] = [
         Self::PlanTaskAssigned,
         Self::PlanTaskCancelled,
         Self::PlanActivated,
@@ -109,6 +111,7 @@ impl EventKind {
         Self::ReferralConcern,
         Self::MentorMatched,
         Self::FundAllocated,
+        Self::MentorMatchEnded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -147,6 +150,7 @@ impl EventKind {
             Self::ReferralConcern => "referral.concern",
             Self::MentorMatched => "mentor.matched",
             Self::FundAllocated => "fund.allocated",
+            Self::MentorMatchEnded => "mentor.match_ended",
         }
     }
 

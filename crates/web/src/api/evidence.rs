@@ -4,7 +4,7 @@
 use super::problem::{ApiResult, Problem};
 use crate::AppState;
 use crate::auth::Member;
-use crate::evidence::whatworks::{answer, as_of, parse_by, reach, reach_zone};
+use crate::evidence::whatworks::{answer, as_of, parse_by, reach_zone};
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -141,7 +141,9 @@ fn method(m: Method) -> MethodDto {
 /// Proven reoffending per group of desist's own work (ZSM disposals and locations, Safety
 /// House plans, interventions, mentor programmes, fund streams, measures, cohorts), each
 /// against a matched comparison group. Analysts see every group; a Safety House's process
-/// manager the persons of their own Safety House's plans.
+/// manager the persons of their own Safety House's plans; a commissioner the persons referred
+/// to the providers their agency contracts; a ZSM location lead the persons whose cases their
+/// locations decided. Refusals are audited.
 #[utoipa::path(get, path = "/api/v1/evidence/what-works", operation_id = "what_works",
     params(WhatWorksQuery),
     responses(
@@ -154,7 +156,7 @@ async fn what_works(
     Member(me, _): Member,
     Query(query): Query<WhatWorksQuery>,
 ) -> ApiResult {
-    let reach = reach(&me)?;
+    let reach = crate::evidence::reach::reach_audited(&state, &me, "what works").await?;
     let by = parse_by(&query.by)?;
     let zone = reach_zone(&state, &me, &reach).await?;
     let as_of = as_of(&state, &query.as_of, &zone.zone).await?;

@@ -26,11 +26,12 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/people/{id}/mentor-suggestions", get(suggest))
         .route("/v1/mentoring/coordinator", get(coordinator))
         .route("/v1/mentoring/helpline", get(helpline))
+        .route("/v1/mentoring/matches/{id}/end", post(end_match))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(my_mentees, mentee, log_contact, match_person, suggest, coordinator, helpline),
+    paths(my_mentees, mentee, log_contact, match_person, suggest, coordinator, helpline, end_match),
     components(schemas(
         MenteeDto,
         ContactDto,
@@ -40,7 +41,8 @@ pub fn routes() -> Router<AppState> {
         SuggestionDto,
         CoordinatorLineDto,
         HelplineDto,
-        ShiftDto
+        ShiftDto,
+        NewEnding
     ))
 )]
 pub struct MentoringApiDoc;
@@ -181,13 +183,18 @@ pub struct NewMatch {
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "mentor": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "programme": "mentoring", "started_on": "2026-12-07"}))]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "mentor": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "programme": "mentoring", "started_on": "2026-06-07", "ended_on": "2026-12-04", "end_reason": "goals_reached"}))]
 pub struct MatchDto {
     id: String,
     person_id: String,
     mentor: String,
     programme: &'static str,
     started_on: String,
+    /// The day the coordinator ended the match; `null` while it runs.
+    ended_on: Option<String>,
+    /// Why it ended: `goals_reached`, `period_completed`, `person_withdrew`, `no_contact`,
+    /// `custody_or_moved`, `mentor_stopped` or `other`.
+    end_reason: Option<&'static str>,
 }
 
 fn match_dto(m: &MentorMatch) -> MatchDto {
@@ -197,6 +204,8 @@ fn match_dto(m: &MentorMatch) -> MatchDto {
         mentor: m.mentor.to_string(),
         programme: m.programme.code(),
         started_on: m.started_on.to_string(),
+        ended_on: m.ended_on.map(|d| d.to_string()),
+        end_reason: m.ended_reason.map(|r| r.code()),
     }
 }
 
@@ -279,8 +288,10 @@ async fn suggest(
 }
 
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "mentor": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "mentor_name": "Karim El Amrani", "last_contact": "2026-12-06", "overdue": false}))]
+#[schema(example = json!({"match_id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "mentor": "c3e5a7b9-4d6f-4b8c-8e2a-3f5b7c9d1e4a", "mentor_name": "Karim El Amrani", "last_contact": "2026-12-06", "overdue": false}))]
 pub struct CoordinatorLineDto {
+    /// The match, to end it (`POST /api/v1/mentoring/matches/{id}/end`).
+    match_id: String,
     person_id: String,
     mentor: String,
     mentor_name: String,
@@ -298,6 +309,7 @@ async fn coordinator(State(state): State<AppState>, Member(me, context): Member)
     let dtos: Vec<CoordinatorLineDto> = lines
         .iter()
         .map(|l| CoordinatorLineDto {
+            match_id: l.matched.id.to_string(),
             person_id: l.matched.person.to_string(),
             mentor: l.matched.mentor.to_string(),
             mentor_name: l.mentor_name.clone(),
@@ -338,4 +350,40 @@ fn shift_dto(s: &Shift) -> ShiftDto {
 async fn helpline(State(state): State<AppState>, Member(_me, context): Member) -> ApiResult {
     let (now, next) = state.mentoring().helpline().await.map_err(refused(&context))?;
     Ok(Json(HelplineDto { now: now.as_ref().map(shift_dto), next: next.as_ref().map(shift_dto) }).into_response())
+}
+
+/// The end of a match as the coordinator records it.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(default)]
+#[schema(example = json!({"reason": "goals_reached", "ended_on": "2026-12-04"}))]
+pub struct NewEnding {
+    /// `goals_reached`, `period_completed`, `person_withdrew`, `no_contact`,
+    /// `custody_or_moved`, `mentor_stopped` or `other`.
+    #[schema(max_length = 40)]
+    reason: String,
+    /// The day it ended (YYYY-MM-DD, not after today); today when left out.
+    #[schema(max_length = 10)]
+    ended_on: String,
+}
+
+/// The mentor coordinator ends one of their agency's matches, with the reason and the day;
+/// the mentor is told (outbox `mentor.match_ended`) and the ending is kept as history.
+#[utoipa::path(post, path = "/api/v1/mentoring/matches/{id}/end", operation_id = "end_mentor_match",
+    params(("id" = String, Path, description = "The match")),
+    request_body = NewEnding,
+    responses((status = 200, description = "The ended match", body = MatchDto),
+        (status = 403, description = "Not the mentor coordinator (problem JSON; audited)", body = Problem),
+        (status = 404, description = "No such match of the coordinator's agency (problem JSON)", body = Problem),
+        (status = 422, description = "No or an unknown reason, a bad day, or the match already ended (problem JSON)", body = Problem)))]
+async fn end_match(
+    State(state): State<AppState>,
+    Member(me, context): Member,
+    Path(id): Path<String>,
+    parsed: Result<Json<NewEnding>, JsonRejection>,
+) -> ApiResult {
+    let id = uuid::Uuid::parse_str(id.trim()).map_err(|_| crate::error::WebError::NotFound)?;
+    let Json(new) = parsed?;
+    let input = domain::mentoring::service::ending::EndInput { reason: new.reason, ended_on: new.ended_on };
+    let ended = state.mentoring().end_match(&me.actor, id, &input).await.map_err(refused(&context))?;
+    Ok(Json(match_dto(&ended)).into_response())
 }

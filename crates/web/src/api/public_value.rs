@@ -30,7 +30,8 @@ pub struct PublicValueApiDoc;
 #[serde(default)]
 #[into_params(parameter_in = Query)]
 pub struct PublicValueQuery {
-    /// `all` (the whole deployment), `safety-house:<agency id>` or `location:<code>`; by
+    /// `all` (the whole deployment), `safety-house:<agency id>`, `location:<code>` or
+    /// `contracts:<agency id>` (a commissioner's contracted providers); by
     /// default the first scope the member may open.
     scope: String,
     /// First day of the period (YYYY-MM-DD); by default a year before `to`.
@@ -144,7 +145,9 @@ fn bands(bands: &evidence::public_value::Bands, codes: &[&str]) -> Vec<BandDto> 
 /// interventions delivered against unmet need, fund spend per goal reached, and the
 /// reoffending of each group against its matched comparison. Analysts may open every scope; a
 /// process manager their own Safety House and the ZSM locations their agency sits at; a
-/// municipality officer the Safety Houses their municipality is a partner of.
+/// municipality officer the Safety Houses their municipality is a partner of; a commissioner
+/// their agency's contracts and those Safety Houses; a ZSM location lead the locations their
+/// agency sits at.
 #[utoipa::path(get, path = "/api/v1/evidence/public-value", operation_id = "public_value_report",
     params(PublicValueQuery),
     responses(

@@ -30,6 +30,8 @@ pub(crate) mod whatworks;
 pub(crate) mod public_value;
 pub(crate) mod public_value_page;
 mod whatworks_pages;
+// Who sees which aggregates: commissioners and location leads too (issue 21, views4).
+pub(crate) mod reach;
 
 pub(crate) use cache::{ExtractCache, Extracts};
 

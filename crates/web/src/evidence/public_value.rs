@@ -6,7 +6,9 @@
 //! Who sees which scope: analysts every scope; a process manager their own Safety House, and
 //! a ZSM location their agency sits at (the ZSM's process director, the nearest thing to a
 //! location lead); a municipality officer (a commissioner: the municipality funds the Safety
-//! House) a Safety House that lists their municipality as a partner. Every refusal is audited.
+//! House) a Safety House that lists their municipality as a partner. Views4: a commissioner
+//! (`Role::Commissioner`) their agency's contracts and those Safety Houses; a ZSM location lead
+//! the locations their agency sits at. Every refusal is audited.
 
 use std::collections::BTreeSet;
 
@@ -36,6 +38,9 @@ pub(crate) enum Scope {
     SafetyHouse(Uuid),
     /// A ZSM location (its code): the cases it decided.
     Location(String),
+    /// A commissioner's contracts (their agency): the persons referred to the providers it
+    /// contracts (issue 21, views4).
+    Contracts(Uuid),
 }
 
 impl Scope {
@@ -44,6 +49,7 @@ impl Scope {
         match text.split_once(':') {
             None if text == "all" => Some(Scope::Deployment),
             Some(("safety-house", id)) => Uuid::parse_str(id).ok().map(Scope::SafetyHouse),
+            Some(("contracts", id)) => Uuid::parse_str(id).ok().map(Scope::Contracts),
             Some(("location", code)) if !code.is_empty() && code.len() <= 100 => Some(Scope::Location(code.into())),
             _ => None,
         }
@@ -54,6 +60,7 @@ impl Scope {
             Scope::Deployment => "all".into(),
             Scope::SafetyHouse(id) => format!("safety-house:{id}"),
             Scope::Location(code) => format!("location:{code}"),
+            Scope::Contracts(id) => format!("contracts:{id}"),
         }
     }
 }
@@ -69,10 +76,21 @@ pub(crate) async fn scopes_for(state: &AppState, me: &SignedIn) -> Result<Vec<Sc
     let everything = me.actor.can(Permission::ViewAggregates);
     let agency = me.actor.agency_id;
     let manager = me.actor.roles.contains(&Role::ProcessManager);
-    let commissioner = me.actor.roles.contains(&Role::MunicipalityOfficer);
+    // A municipality officer, and a commissioner (views4), for the Safety Houses their agency
+    // is a partner of (the municipality funds them).
+    let commissioner =
+        me.actor.roles.contains(&Role::MunicipalityOfficer) || me.actor.roles.contains(&Role::Commissioner);
+    let location_lead = me.actor.roles.contains(&Role::LocationLead);
     let mut out = Vec::new();
     if everything {
         out.push(ScopeChoice { scope: Scope::Deployment, name: String::new() });
+    }
+    // A commissioner's own contracts first: the work they pay for (views4).
+    if me.actor.roles.contains(&Role::Commissioner) {
+        use domain::directory::DirectoryStore;
+        let agencies = state.store.agencies().await.map_err(domain::service::ServiceError::from)?;
+        let name = agencies.into_iter().find(|a| a.id == agency).map(|a| a.name).unwrap_or_default();
+        out.push(ScopeChoice { scope: Scope::Contracts(*agency.as_uuid()), name });
     }
     let houses = state.store.safety_houses().await.map_err(domain::service::ServiceError::from)?;
     for house in houses {
@@ -94,7 +112,7 @@ pub(crate) async fn scopes_for(state: &AppState, me: &SignedIn) -> Result<Vec<Sc
     }
     let locations = state.store.locations().await.map_err(domain::service::ServiceError::from)?;
     for location in locations {
-        if everything || (manager && location.agencies.contains(&agency)) {
+        if everything || ((manager || location_lead) && location.agencies.contains(&agency)) {
             out.push(ScopeChoice { scope: Scope::Location(location.code.clone()), name: location.name.clone() });
         }
     }
@@ -131,7 +149,9 @@ async fn refused(state: &AppState, me: &SignedIn, what: String) -> WebError {
 pub(crate) async fn scope_zone(state: &AppState, me: &SignedIn, scope: &Scope) -> Result<PageZone, WebError> {
     match scope {
         Scope::Deployment => state.member_zone(&me.actor).await,
-        Scope::SafetyHouse(agency) => state.agency_zone(&me.actor, domain::ids::AgencyId::from_uuid(*agency)).await,
+        Scope::SafetyHouse(agency) | Scope::Contracts(agency) => {
+            state.agency_zone(&me.actor, domain::ids::AgencyId::from_uuid(*agency)).await
+        }
         Scope::Location(code) => state.location_zone(&me.actor, code).await,
     }
 }
@@ -206,6 +226,12 @@ pub(crate) async fn public_value(
             plans.retain(|p| own.contains(&p.person));
             Some(own)
         }
+        Scope::Contracts(agency) => {
+            let own = super::reach::persons_of(state, &Reach::Contracts(*agency)).await?.unwrap_or_default();
+            cases.retain(|c| own.contains(&c.person));
+            plans.retain(|p| own.contains(&p.person));
+            Some(own)
+        }
     };
     let keep = |p: &Uuid| persons.as_ref().is_none_or(|own| own.contains(p));
     let records = store.help_records().await.map_err(internal)?;
@@ -275,6 +301,7 @@ pub(crate) async fn public_value(
             (Reach::SafetyHouse(*agency), WorkGrouping::Intervention),
         ],
         Scope::Location(code) => vec![(Reach::Location(code.clone()), WorkGrouping::Disposal)],
+        Scope::Contracts(agency) => vec![(Reach::Contracts(*agency), WorkGrouping::Intervention)],
     };
     let mut groups = Vec::new();
     for (reach, by) in asked {

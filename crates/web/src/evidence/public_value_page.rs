@@ -315,6 +315,7 @@ async fn page(
 fn scope_name(scope: &Scope, name: &str, t: &Texts) -> String {
     match scope {
         Scope::Deployment => t.get("public_value.scope.all").to_string(),
+        Scope::Contracts(_) => t.fill("public_value.scope.contracts", &[("agency", name)]),
         _ => name.to_string(),
     }
 }

@@ -31,8 +31,13 @@ pub(crate) enum Reach {
     Everything,
     /// A process manager: the persons whose plans their Safety House (agency) activated.
     SafetyHouse(Uuid),
-    /// A ZSM location (its code): the work decided there (the public value report's).
+    /// A ZSM location (its code): the persons whose cases it decided (the public value report's).
     Location(String),
+    /// A commissioner (their agency): the persons referred to the providers it contracts.
+    Contracts(Uuid),
+    /// A ZSM location lead (their agency): the persons whose cases the locations it sits at
+    /// decided.
+    LocationLead(Uuid),
 }
 
 /// The member's reach, or 403 for a member who may see no aggregates.
@@ -41,6 +46,10 @@ pub(crate) fn reach(me: &SignedIn) -> Result<Reach, WebError> {
         Ok(Reach::Everything)
     } else if me.actor.roles.contains(&Role::ProcessManager) {
         Ok(Reach::SafetyHouse(*me.actor.agency_id.as_uuid()))
+    } else if me.actor.roles.contains(&Role::Commissioner) {
+        Ok(Reach::Contracts(*me.actor.agency_id.as_uuid()))
+    } else if me.actor.roles.contains(&Role::LocationLead) {
+        Ok(Reach::LocationLead(*me.actor.agency_id.as_uuid()))
     } else {
         Err(WebError::Forbidden(Denial::RoleLacksPermission))
     }
@@ -59,8 +68,14 @@ pub(crate) fn parse_by(code: &str) -> Result<WorkGrouping, WebError> {
 pub(crate) async fn reach_zone(state: &AppState, me: &SignedIn, reach: &Reach) -> Result<PageZone, WebError> {
     match reach {
         Reach::Everything => state.member_zone(&me.actor).await,
-        Reach::SafetyHouse(agency) => state.agency_zone(&me.actor, AgencyId::from_uuid(*agency)).await,
+        Reach::SafetyHouse(agency) | Reach::Contracts(agency) => {
+            state.agency_zone(&me.actor, AgencyId::from_uuid(*agency)).await
+        }
         Reach::Location(code) => state.location_zone(&me.actor, code).await,
+        Reach::LocationLead(agency) => match super::reach::locations_of(state, *agency).await?.first() {
+            Some(code) => state.location_zone(&me.actor, code).await,
+            None => state.member_zone(&me.actor).await,
+        },
     }
 }
 
@@ -103,17 +118,8 @@ pub(crate) async fn answer(
     let data: Arc<Dataset> = state.evidence().extract().await.map_err(internal)?;
     let mut events = store.derived_events(by).await.map_err(internal)?;
     let links = store.person_links().await.map_err(internal)?;
-    if let Reach::Location(code) = &reach {
-        events.retain(|e| e.place.as_deref() == Some(code.as_str()));
-    }
-    if let Reach::SafetyHouse(agency) = reach {
-        let own: BTreeSet<Uuid> = store.persons_planned_by(agency).await.map_err(internal)?;
-        events.retain(|e| matches!(&e.subject, WorkSubject::Person(p) if own.contains(p)));
-        if by == WorkGrouping::Plan {
-            let agency = agency.to_string();
-            events.retain(|e| e.place.as_deref() == Some(agency.as_str()));
-        }
-    }
+    // Only the work the member's reach covers (views4: also commissioners and location leads).
+    super::reach::keep_reachable(state, &reach, by, &mut events).await?;
     let zone = zone.clone();
     let mut unlinked = 0;
     let mut work = Vec::with_capacity(events.len());

@@ -3,7 +3,7 @@
 //! with its balance before and after matching and the caveats that apply.
 
 use super::HtmlTable;
-use super::whatworks::{GROUPINGS, Reach, answer, as_of, parse_by, reach, reach_zone};
+use super::whatworks::{GROUPINGS, Reach, answer, as_of, parse_by, reach_zone};
 use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
@@ -207,7 +207,7 @@ async fn page(
     Member(me, context): Member,
     Query(query): Query<WhatWorksQuery>,
 ) -> Result<Response, WebError> {
-    let reach = reach(&me)?;
+    let reach = super::reach::reach_audited(&state, &me, "what works").await?;
     let t = context.texts;
     let by = parse_by(&query.by)?;
     let zone = reach_zone(&state, &me, &reach).await?;

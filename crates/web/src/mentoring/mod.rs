@@ -18,6 +18,8 @@ use domain::mentoring::MenteeView;
 use domain::mentoring::service::ContactInput;
 
 pub mod coordination;
+// Ending a match from the coordinator's list (views4).
+pub mod endings;
 pub mod life_change;
 pub mod matches;
 
@@ -26,9 +28,10 @@ pub fn routes() -> Router<AppState> {
         .merge(life_change::routes())
         .merge(coordination::routes())
         .merge(matches::routes())
+        .merge(endings::routes())
         .route("/mentor", get(mentor))
         .route("/mentor/mentees/{id}/contacts", post(log_contact))
-        .route("/mentoring", get(coordinator))
+        .route("/mentoring", get(endings::coordinator))
 }
 
 #[derive(Template)]
@@ -93,38 +96,4 @@ async fn log_contact(
     let result = state.mentoring().log_contact(&member.0.actor, person, &input).await.map(|_| "/mentor".to_string());
     let t = member.1.texts;
     after_post(result, t, |errors| mentor_page(&state, &member, errors, Some(person.to_string()), posted.clone())).await
-}
-
-pub struct CoordinatorRow {
-    pub person: String,
-    pub mentor: String,
-    pub programme: &'static str,
-    pub last_contact: String,
-    pub overdue: bool,
-}
-
-#[derive(Template)]
-#[template(path = "mentor_coordinator.html")]
-struct CoordinatorPage {
-    page: Page,
-    rows: Vec<CoordinatorRow>,
-    overdue: usize,
-}
-
-/// `GET /mentoring`: the coordinator's list of matches, those without contact for two weeks first.
-async fn coordinator(State(state): State<AppState>, Member(me, context): Member) -> Result<Response, WebError> {
-    let t = context.texts;
-    let lines = state.mentoring().coordinator_list(&me.actor).await?;
-    let rows: Vec<CoordinatorRow> = lines
-        .iter()
-        .map(|l| CoordinatorRow {
-            person: l.person_name.clone(),
-            mentor: l.mentor_name.clone(),
-            programme: t.text(&format!("mentoring.programme.{}", l.matched.programme.code())),
-            last_contact: l.last_contact.map_or_else(|| t.get("mentoring.never").to_string(), |d| d.to_string()),
-            overdue: l.overdue,
-        })
-        .collect();
-    let overdue = rows.iter().filter(|r| r.overdue).count();
-    ok(&CoordinatorPage { page: Page::new(&context, t.get("mentoring.coordinator.title")), rows, overdue })
 }

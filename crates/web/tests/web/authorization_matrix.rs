@@ -143,7 +143,8 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}/data.csv", Need::Role(Permission::ViewAggregates)),
     ("evidence/mod.rs", "GET", "/evidence/cohorts/{rule}/survival.csv", Need::Role(Permission::ViewAggregates)),
     // What works (issue 21): analysts everything, a process manager their own Safety House's
-    // caseload, everyone else 403 (walked in whatworks.rs).
+    // caseload, a commissioner their contracts' and a location lead their location's (views4,
+    // walked in whatworks_reach.rs), everyone else 403 (walked in whatworks.rs).
     ("evidence/whatworks_pages.rs", "GET", "/evidence/what-works", Need::CaseRules("whatworks.rs")),
     ("api/evidence.rs", "GET", "/v1/evidence/what-works", Need::CaseRules("whatworks.rs")),
     ("api/evidence.rs", "GET", "/v1/evidence/links", Need::Role(Permission::ManageMembers)),
@@ -289,6 +290,9 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("mentoring/coordination.rs", "POST", "/mentoring/mentors", Need::CaseRules("life_change.rs")),
     ("mentoring/coordination.rs", "GET", "/mentoring/roster", Need::CaseRules("life_change.rs")),
     ("mentoring/coordination.rs", "POST", "/mentoring/roster", Need::CaseRules("life_change.rs")),
+    // Ending a match (views4): the mentoring agency's coordinator only, walked in mentor_endings.rs.
+    ("mentoring/endings.rs", "POST", "/mentoring/matches/{match_id}/end", Need::CaseRules("mentor_endings.rs")),
+    ("api/mentoring.rs", "POST", "/v1/mentoring/matches/{id}/end", Need::CaseRules("mentor_endings.rs")),
     ("funds/open.rs", "POST", "/funds/new", Need::CaseRules("life_change.rs")),
     ("api/plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("api/plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),

@@ -94,3 +94,6 @@ mod fund_pages;
 mod referrer_policy_and_nav;
 // The weekly review held is a record of the plan, counted by the public value report (issue 21, evdemo3).
 mod plan_reviews;
+// Views4: commissioners' and location leads' reach, ending a mentor match.
+mod mentor_endings;
+mod whatworks_reach;

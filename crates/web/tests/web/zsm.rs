@@ -382,6 +382,9 @@ fn agency_kind(role: Role) -> AgencyKind {
         Role::ProviderWorker => AgencyKind::Provider,
         Role::Mentor => AgencyKind::Mentoring,
         Role::Administrator | Role::Analyst | Role::ProcessManager => AgencyKind::SafetyHouse,
+        // Views4: aggregate-only roles, walked as members of a municipality and the police.
+        Role::Commissioner => AgencyKind::Municipality,
+        Role::LocationLead => AgencyKind::Police,
     }
 }
 

@@ -16,7 +16,9 @@ use jiff::civil::Date;
 
 /// Whether the actor may read the commissioners' report: aggregates only.
 pub fn may_commission(actor: &Actor) -> bool {
-    actor.can(Permission::ViewAggregates) || actor.roles.contains(&Role::MunicipalityOfficer)
+    actor.can(Permission::ViewAggregates)
+        || actor.roles.contains(&Role::MunicipalityOfficer)
+        || actor.roles.contains(&Role::Commissioner)
 }
 
 impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventions<'_, S> {
