@@ -339,7 +339,7 @@ async fn the_finders_rows_equal_a_rebuild_after_every_catalogue_and_referral_cha
         "UPDATE intervention_finder SET finished_days = 'wrong'",
         "DELETE FROM intervention_finder WHERE need = 'housing'",
         "INSERT INTO intervention_finder (area, need, intervention_id, version, in_service, waiting, finished_days) \
-         SELECT 'nowhere', need, intervention_id, version, 0, 0, '' FROM intervention_finder",
+         SELECT DISTINCT 'nowhere', need, intervention_id, version, 0, 0, '' FROM intervention_finder",
     ] {
         crate::support::execute(store, wrong).await.unwrap();
     }
