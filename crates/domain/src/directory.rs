@@ -130,6 +130,16 @@ pub struct MemberCredentials {
     pub must_change_password: bool,
 }
 
+/// What chooses the rules a person's pages follow: the pack of the first agency (by name) on
+/// the person's team, entry not ended, that names one; else the pack and time zone of the
+/// ZSM location of the person's latest case as a suspect (by registration, then id).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonPackSource {
+    pub team_pack: Option<String>,
+    /// (pack, time zone the location keeps, if any).
+    pub case_location: Option<(String, Option<String>)>,
+}
+
 pub trait DirectoryStore: Send + Sync {
     fn create_agency(&self, agency: &Agency) -> impl Future<Output = StoreResult<()>> + Send;
     fn agencies(&self) -> impl Future<Output = StoreResult<Vec<Agency>>> + Send;
@@ -138,6 +148,11 @@ pub trait DirectoryStore: Send + Sync {
     fn set_agency_pack(&self, agency: AgencyId, pack: Option<&str>) -> impl Future<Output = StoreResult<()>> + Send;
     /// The agencies that name a pack of their own, with it.
     fn agency_packs(&self) -> impl Future<Output = StoreResult<Vec<(AgencyId, String)>>> + Send;
+    /// What chooses the rules of a person's pages, in one read: see [`PersonPackSource`].
+    fn person_pack_source(
+        &self,
+        person: crate::ids::PersonId,
+    ) -> impl Future<Output = StoreResult<PersonPackSource>> + Send;
     fn create_member(
         &self,
         member: &Member,

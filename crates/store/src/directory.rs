@@ -4,7 +4,7 @@ use crate::read::{params, read_row_struct};
 use crate::types::Instant;
 use crate::{Store, db_error, on_db};
 use domain::access::Role;
-use domain::directory::{Agency, DirectoryStore, Member, MemberCredentials};
+use domain::directory::{Agency, DirectoryStore, Member, MemberCredentials, PersonPackSource};
 use domain::ids::{AgencyId, MemberId};
 use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
@@ -108,6 +108,23 @@ impl DirectoryStore for Store {
         let sql = "SELECT id, pack FROM agency WHERE pack IS NOT NULL ORDER BY name";
         let rows: Vec<(Uuid, String)> = self.read_all(sql, &[]).await?;
         Ok(rows.into_iter().map(|(id, pack)| (AgencyId::from_uuid(id), pack)).collect())
+    }
+
+    async fn person_pack_source(&self, person: domain::ids::PersonId) -> StoreResult<PersonPackSource> {
+        // One read where the finder and every page about a person read the agencies' packs,
+        // the team and each case (state and clocks parsed) and then the latest one's location:
+        // on PostgreSQL each was a round trip.
+        let sql = "SELECT \
+             (SELECT a.pack FROM team_entry t JOIN agency a ON a.id = t.agency_id \
+              WHERE t.person_id = $1 AND t.ended_at IS NULL AND a.pack IS NOT NULL ORDER BY a.name, a.id LIMIT 1), \
+             l.pack, l.time_zone \
+             FROM (SELECT 1 AS one) o \
+             LEFT JOIN zsm_location l ON l.code = (SELECT c.location FROM zsm_case c WHERE c.suspect_id = $1 \
+              ORDER BY c.registered_at DESC, c.id DESC LIMIT 1)";
+        let row: Option<(Option<String>, Option<String>, Option<String>)> =
+            self.read_optional(sql, params![*person.as_uuid()]).await?;
+        let (team_pack, case_pack, case_zone) = row.unwrap_or_default();
+        Ok(PersonPackSource { team_pack, case_location: case_pack.map(|pack| (pack, case_zone)) })
     }
 
     async fn create_member(&self, member: &Member, password_hash: &str, at: Timestamp) -> StoreResult<()> {

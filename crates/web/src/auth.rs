@@ -42,6 +42,9 @@ pub struct RequestContext {
     pub unread: Option<u32>,
     /// What failed on the member's account before they signed in, told on the first page after.
     pub notice: Option<String>,
+    /// The member's roles act for the provider side of referrals (data: `referral_side_role`),
+    /// so the menu offers the provider's lists; read for pages only, like `unread`.
+    pub provides: bool,
 }
 
 impl RequestContext {
@@ -230,6 +233,15 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         },
         _ => state.config.pack,
     };
+    let provides = match &signed_in {
+        Some(member) if unread.is_some() => {
+            match state.interventions_in(&state.config.time_zone).provides(&member.actor).await {
+                Ok(provides) => provides,
+                Err(error) => return WebError::from(error).into_response(),
+            }
+        }
+        _ => false,
+    };
     let texts = Texts::new(lang).in_pack(pack);
     let notice = match &signed_in {
         Some(member) if request.method() == axum::http::Method::GET && unread.is_some() && !member.by_bearer => {
@@ -245,6 +257,7 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         path,
         unread,
         notice,
+        provides,
     };
     request.extensions_mut().insert(context);
     let response = next.run(request).await;

@@ -92,8 +92,7 @@ impl Page {
         let sees_evidence = can(domain::access::Permission::ViewAggregates);
         let triages = can(domain::access::Permission::TriageConference);
         let selects_cohorts = can(domain::access::Permission::SelectCohort);
-        let provides =
-            context.signed_in.as_ref().is_some_and(|s| domain::interventions::service::is_provider_member(&s.actor));
+        let provides = context.provides;
         let commissions =
             context.signed_in.as_ref().is_some_and(|s| domain::interventions::service::may_commission(&s.actor));
         let has_role = |roles: &[domain::access::Role]| {

@@ -51,22 +51,14 @@ impl AppState {
 
     async fn person_pack(&self, person: PersonId) -> Result<Option<&'static JurisdictionPack>, WebError> {
         use domain::directory::DirectoryStore;
-        use domain::people::ports::PeopleStore;
-        use domain::zsm::ports::ZsmStore;
         let internal = |e: domain::jurisdiction::JurisdictionError| WebError::internal(e.to_string());
-        let packs = self.store.agency_packs().await.map_err(domain::service::ServiceError::from)?;
-        if !packs.is_empty() {
-            let team = self.store.team(person).await.map_err(domain::service::ServiceError::from)?;
-            let on_team = |agency| team.iter().any(|entry| entry.agency_id == agency && entry.ended_at.is_none());
-            if let Some((_, code)) = packs.iter().find(|(agency, _)| on_team(*agency)) {
-                return domain::jurisdiction::shipped_pack(code).map(Some).map_err(internal);
-            }
+        let source = self.store.person_pack_source(person).await.map_err(domain::service::ServiceError::from)?;
+        if let Some(code) = &source.team_pack {
+            return domain::jurisdiction::shipped_pack(code).map(Some).map_err(internal);
         }
-        let cases = self.store.cases_of_suspect(person).await.map_err(domain::service::ServiceError::from)?;
-        let Some(latest) = cases.iter().max_by_key(|c| c.case.intake.registered_at()) else { return Ok(None) };
-        match self.store.location(latest.location()).await.map_err(domain::service::ServiceError::from)? {
-            Some(location) if location.pack != self.config.pack.code || location.time_zone.is_some() => {
-                location.pack().map(Some).map_err(internal)
+        match source.case_location {
+            Some((pack, time_zone)) if pack != self.config.pack.code || time_zone.is_some() => {
+                domain::jurisdiction::shipped_pack_in_zone(&pack, time_zone.as_deref()).map(Some).map_err(internal)
             }
             _ => Ok(None),
         }

@@ -60,6 +60,14 @@ pub struct ReferralQuery {
     pub limit: u32,
 }
 
+/// What the finder reads for a person (`InterventionStore::finder_reading`).
+#[derive(Debug, Clone, Default)]
+pub struct FinderReading {
+    /// The screened needs, in key order.
+    pub needs: Vec<DomainKey>,
+    pub candidates: Vec<(Arc<Intervention>, Load)>,
+}
+
 pub trait InterventionStore: Send + Sync {
     /// Saves `version` of a catalogue entry (1 creates it) with its audit entry; every version
     /// is kept. `StoreError::Conflict` when the stored version is not `version - 1`.
@@ -82,16 +90,18 @@ pub trait InterventionStore: Send + Sync {
         needs: &[DomainKey],
         area: Option<&str>,
     ) -> impl Future<Output = StoreResult<Vec<Intervention>>> + Send;
-    /// What the finder reads, in one go: the active entries serving `area` (compared by
-    /// [`super::model::area_key`]) that address any of `needs` (none when `needs` is empty),
-    /// each with its queue and completions since `since` from the maintained summary. An
-    /// entry saved while they are read may come at its new version, which the caller checks.
-    fn finder_candidates(
+    /// What the finder reads, in one go: the needs of `person`'s latest screening (domains
+    /// scored at most `need_at_most`) and the active entries serving `area` (compared by
+    /// [`super::model::area_key`]; none without an area) that address any of them, each with
+    /// its queue and completions since `since` from the maintained summary. An entry saved
+    /// while they are read may come at its new version, which the caller checks.
+    fn finder_reading(
         &self,
-        needs: &[DomainKey],
-        area: &str,
+        person: crate::ids::PersonId,
+        area: Option<&str>,
+        need_at_most: u8,
         since: Date,
-    ) -> impl Future<Output = StoreResult<Vec<(Arc<Intervention>, Load)>>> + Send;
+    ) -> impl Future<Output = StoreResult<FinderReading>> + Send;
     /// A provider's own entries, active or not.
     fn provider_interventions(&self, provider: AgencyId)
     -> impl Future<Output = StoreResult<Vec<Intervention>>> + Send;

@@ -58,8 +58,6 @@ macro_rules! fill {
 /// (SQLite, PostgreSQL): the rows of the entry `$1`, after its areas and needs are written.
 pub(super) const FILL_ONE: (&str, &str) =
     (fill!(sqlite_days!("i.id"), " AND i.id = $1"), fill!(postgres_days!("i.id"), " AND i.id = $1"));
-/// (SQLite, PostgreSQL): the rows of every active entry, into an emptied table.
-pub(super) const FILL_ALL: (&str, &str) = (fill!(sqlite_days!("i.id"), ""), fill!(postgres_days!("i.id"), ""));
 /// (SQLite, PostgreSQL): locks the entry `$1`'s queue row before its rows are rewritten. Every
 /// referral write takes that lock before it refreshes the rows, so neither copies a queue the
 /// other is changing. (SQLite has one writer at a time: nothing to lock.)
@@ -68,7 +66,61 @@ pub(super) const LOCK_QUEUE: (&str, &str) = (
     "SELECT intervention_id FROM intervention_queue WHERE intervention_id = $1 FOR UPDATE",
 );
 pub(super) const CLEAR_ONE: &str = "DELETE FROM intervention_finder WHERE intervention_id = $1";
-pub(super) const CLEAR_ALL: &str = "DELETE FROM intervention_finder";
+/// The rows of entries, areas and needs that are no longer active, served or addressed.
+pub(super) const DROP_STALE: &str = "DELETE FROM intervention_finder WHERE NOT EXISTS (SELECT 1 FROM intervention i \
+     JOIN intervention_area a ON a.intervention_id = i.id JOIN intervention_need n ON n.intervention_id = i.id \
+     WHERE i.active AND i.id = intervention_finder.intervention_id AND a.area = intervention_finder.area \
+     AND n.need = intervention_finder.need)";
+/// The rows of every active entry where they differ from `$fresh` (its rows as [`fill!`]
+/// selects them, as `fresh`).
+macro_rules! refill {
+    ($fresh:expr) => {
+        concat!(
+            "INSERT INTO intervention_finder (area, need, intervention_id, version, in_service, waiting, finished_days) \
+             SELECT fresh.area, fresh.need, fresh.id, fresh.version, fresh.in_service, fresh.waiting, fresh.days FROM (",
+            $fresh,
+            ") fresh LEFT JOIN intervention_finder f ON f.area = fresh.area AND f.need = fresh.need \
+             AND f.intervention_id = fresh.id \
+             WHERE f.intervention_id IS NULL OR f.version <> fresh.version OR f.in_service <> fresh.in_service \
+             OR f.waiting <> fresh.waiting OR f.finished_days <> fresh.days \
+             ON CONFLICT (area, need, intervention_id) DO UPDATE SET version = excluded.version, \
+             in_service = excluded.in_service, waiting = excluded.waiting, finished_days = excluded.finished_days"
+        )
+    };
+}
+/// What the rows of every active entry should be. SQLite: as [`fill!`], the days per row;
+/// PostgreSQL: the days of every entry in one ordered pass over the completions (per row, the
+/// aggregate ran once for each area and need of an entry: most of the rebuild's time).
+macro_rules! sqlite_fresh {
+    () => {
+        concat!(
+            "SELECT a.area AS area, n.need AS need, i.id AS id, i.version AS version, \
+     COALESCE(q.in_service, 0) AS in_service, COALESCE(q.waiting, 0) AS waiting, ",
+            sqlite_days!("i.id"),
+            " AS days FROM intervention i JOIN intervention_area a ON a.intervention_id = i.id \
+     JOIN intervention_need n ON n.intervention_id = i.id \
+     LEFT JOIN intervention_queue q ON q.intervention_id = i.id WHERE i.active"
+        )
+    };
+}
+macro_rules! postgres_fresh {
+    () => {
+        "SELECT a.area AS area, n.need AS need, i.id AS id, i.version AS version, \
+     COALESCE(q.in_service, 0) AS in_service, COALESCE(q.waiting, 0) AS waiting, COALESCE(d.days, '') AS days \
+     FROM intervention i JOIN intervention_area a ON a.intervention_id = i.id \
+     JOIN intervention_need n ON n.intervention_id = i.id \
+     LEFT JOIN intervention_queue q ON q.intervention_id = i.id \
+     LEFT JOIN (SELECT l.intervention_id, \
+         string_agg(to_char(l.ended_on, 'YYYY-MM-DD') || ':' || l.finished, ',' ORDER BY l.ended_on DESC) AS days \
+       FROM (SELECT f.intervention_id, f.ended_on, f.finished, \
+         row_number() OVER (PARTITION BY f.intervention_id ORDER BY f.ended_on DESC) AS nth \
+         FROM intervention_finished f WHERE f.finished <> 0) l \
+       WHERE l.nth <= 120 GROUP BY l.intervention_id) d ON d.intervention_id = i.id \
+     WHERE i.active"
+    };
+}
+/// (SQLite, PostgreSQL): the rows of every active entry, written where they differ.
+pub(super) const REFILL_ALL: (&str, &str) = (refill!(sqlite_fresh!()), refill!(postgres_fresh!()));
 /// The entry `$1`'s queue, copied from its summary row.
 pub(super) const REFRESH_QUEUE: &str = "UPDATE intervention_finder SET \
      in_service = (SELECT q.in_service FROM intervention_queue q WHERE q.intervention_id = $1), \
@@ -107,7 +159,7 @@ mod tests {
 
     #[test]
     fn both_spellings_name_the_same_rows() {
-        for (sqlite, postgres) in [FILL_ONE, FILL_ALL, REFRESH_DAYS] {
+        for (sqlite, postgres) in [FILL_ONE, REFRESH_DAYS] {
             assert!(sqlite.contains("group_concat") && postgres.contains("string_agg"));
             assert_eq!(sqlite.matches("$1").count(), postgres.matches("$1").count());
         }

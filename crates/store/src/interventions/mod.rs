@@ -16,9 +16,9 @@ use crate::types::{Day, Instant};
 use crate::{Store, corrupt, db_error, in_list_from, in_tx, to_json};
 use domain::access::Role;
 use domain::audit::AuditEntry;
-use domain::ids::{AgencyId, InterventionId, ReferralId};
+use domain::ids::{AgencyId, InterventionId, PersonId, ReferralId};
 use domain::interventions::ports::{
-    CatalogueChange, InterventionStore, ReferralQuery, ReferralStep, StoredIntervention, StoredReferral,
+    CatalogueChange, FinderReading, InterventionStore, ReferralQuery, ReferralStep, StoredIntervention, StoredReferral,
 };
 use domain::interventions::{
     Intervention, Load, Referral, ReferralListing, ReferralStatus, Side, SideRoles, Transitions, UnmetKey, UnmetNeed,
@@ -378,43 +378,56 @@ impl InterventionStore for Store {
         rows.iter().map(|(state,)| parse_intervention(state)).collect()
     }
 
-    async fn finder_candidates(
+    async fn finder_reading(
         &self,
-        needs: &[DomainKey],
-        area: &str,
+        person: PersonId,
+        area: Option<&str>,
+        need_at_most: u8,
         since: Date,
-    ) -> StoreResult<Vec<(Arc<Intervention>, Load)>> {
-        if needs.is_empty() {
-            return Ok(Vec::new());
-        }
-        // One range of one key: the finder's rows for the area and the needs (one per entry,
+    ) -> StoreResult<FinderReading> {
+        // One statement: the needs of the person's latest screening (one probe of
+        // `screening_person_latest`, then its scores), each joined to the finder's rows for
+        // the area and that need — one range of one key per need. Those rows (one per entry,
         // area and need, kept with every catalogue and referral write) carry each entry's
         // version, queue and completions per day; nothing else is read. The entries come
         // parsed from memory at that version (`parsed.rs`), so a finder request neither moves
-        // nor parses the catalogue.
-        let area = area_key(area);
-        let mut binds: Vec<Param<'_>> = vec![Param::Text(&area)];
-        binds.extend(needs.iter().map(|n| Param::Text(n.as_str())));
-        let sql = format!(
-            "SELECT intervention_id, version, in_service, waiting, finished_days FROM intervention_finder \
-             WHERE area = $1 AND need IN ({}) ORDER BY intervention_id",
-            in_list_from(2, needs.len())
-        );
-        let mut found: Vec<(Uuid, i64, i64, i64, String)> = self.read_all(&sql, &binds).await?;
-        // An entry addressing two of the needs has a row for each, side by side.
-        found.dedup_by_key(|row| row.0);
-        let rows = found
-            .into_iter()
-            .map(|(id, version, in_service, waiting, days)| {
-                Ok((id, version, in_service, waiting, finder::finished_since(&days, since)?))
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
+        // nor parses the catalogue. Before, the screening and the candidates were two round
+        // trips on PostgreSQL.
+        let key = area.map(area_key);
+        let sql = "SELECT n.domain, n.score, f.intervention_id, f.version, f.in_service, f.waiting, f.finished_days \
+                   FROM screening_score n \
+                   LEFT JOIN intervention_finder f ON f.area = $2 AND f.need = n.domain \
+                   WHERE n.screening_id = (SELECT l.id FROM screening l WHERE l.person_id = $1 \
+                   ORDER BY l.screened_on DESC, l.id DESC LIMIT 1) AND n.score <= $3 \
+                   ORDER BY f.intervention_id";
+        type Row = (String, i64, Option<Uuid>, Option<i64>, Option<i64>, Option<i64>, Option<String>);
+        let binds = params![*person.as_uuid(), key.as_deref().unwrap_or(""), i64::from(need_at_most)];
+        let found: Vec<Row> = self.read_all(sql, binds).await?;
+        let mut needs = Vec::new();
+        let mut rows: Vec<(Uuid, i64, i64, i64, i64)> = Vec::new();
+        for (need, score, id, version, in_service, waiting, days) in found {
+            if u8::try_from(score).ok().and_then(domain::screening::Score::from_stored).is_none() {
+                return Err(StoreError::Database(format!("stored screening score {score} cannot be read")));
+            }
+            if !needs.contains(&need) {
+                needs.push(need);
+            }
+            // An entry addressing two of the needs has a row for each, side by side.
+            if let (Some(id), Some(version), Some(days)) = (id, version, days)
+                && key.is_some()
+                && rows.last().is_none_or(|(last, ..)| *last != id)
+            {
+                let finished = finder::finished_since(&days, since)?;
+                rows.push((id, version, in_service.unwrap_or(0), waiting.unwrap_or(0), finished));
+            }
+        }
+        needs.sort();
         let wanted: Vec<(Uuid, i64)> = rows.iter().map(|(id, version, ..)| (*id, *version)).collect();
         // An entry saved since the statement above comes at its new version; the finder checks
         // what it shows (active, area, needs) on the entry as it comes.
         let mut entries = self.parsed_interventions(&wanted).await?;
         let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-        Ok(rows
+        let candidates = rows
             .into_iter()
             .filter_map(|(id, _, in_service, waiting, finished)| {
                 let (_, intervention) = entries.remove(&id)?;
@@ -422,7 +435,8 @@ impl InterventionStore for Store {
                     Load { in_service: count(in_service), waiting: count(waiting), finished_recently: count(finished) };
                 Some((intervention, load))
             })
-            .collect())
+            .collect();
+        Ok(FinderReading { needs: needs.into_iter().map(DomainKey).collect(), candidates })
     }
 
     async fn provider_interventions(&self, provider: AgencyId) -> StoreResult<Vec<Intervention>> {

@@ -83,27 +83,45 @@ macro_rules! adjust_queue {
 }
 pub(super) use adjust_queue;
 
-/// Every intervention's queue from its referrals, as the migration first computed it.
+/// Every intervention's queue from its referrals, as the migration first computed it; only
+/// the rows that differ are written. Before, the rebuild emptied the summary and wrote every
+/// row again, each with its index entries and a foreign-key check: at national scale most of
+/// the second it took on PostgreSQL, for a summary that the referral writes keep right.
 const REBUILD_QUEUE: &str = "INSERT INTO intervention_queue (intervention_id, in_service, waiting) \
-     SELECT i.id, \
-       COALESCE(SUM(CASE WHEN r.status = 'started' THEN 1 ELSE 0 END), 0), \
-       COALESCE(SUM(CASE WHEN r.status IN ('accepted', 'waiting') THEN 1 ELSE 0 END), 0) \
+     SELECT fresh.id, fresh.in_service, fresh.waiting FROM (SELECT i.id AS id, \
+       COALESCE(SUM(CASE WHEN r.status = 'started' THEN 1 ELSE 0 END), 0) AS in_service, \
+       COALESCE(SUM(CASE WHEN r.status IN ('accepted', 'waiting') THEN 1 ELSE 0 END), 0) AS waiting \
      FROM intervention i \
      LEFT JOIN referral r ON r.intervention_id = i.id AND r.status IN ('started', 'accepted', 'waiting') \
-     GROUP BY i.id";
+     GROUP BY i.id) fresh \
+     LEFT JOIN intervention_queue q ON q.intervention_id = fresh.id \
+     WHERE q.intervention_id IS NULL OR q.in_service <> fresh.in_service OR q.waiting <> fresh.waiting \
+     ON CONFLICT (intervention_id) DO UPDATE SET in_service = excluded.in_service, waiting = excluded.waiting";
+/// The completions per intervention and day that no referral has any more. `NOT IN` over the
+/// index `referral_intervention` (one hashed pass); as `NOT EXISTS` PostgreSQL sorted a scan
+/// of every referral instead (65 ms against 23 ms at a tenth of national scale).
+const DROP_FINISHED: &str = "DELETE FROM intervention_finished WHERE (intervention_id, ended_on) NOT IN \
+     (SELECT r.intervention_id, r.ended_on FROM referral r \
+      WHERE r.status IN ('completed', 'ended_early') AND r.ended_on IS NOT NULL)";
+/// The completions per intervention and day, where they differ from the referrals'.
 const REBUILD_FINISHED: &str = "INSERT INTO intervention_finished (intervention_id, ended_on, finished) \
-     SELECT intervention_id, ended_on, count(*) FROM referral \
-     WHERE status IN ('completed', 'ended_early') AND ended_on IS NOT NULL \
-     GROUP BY intervention_id, ended_on";
+     SELECT fresh.intervention_id, fresh.ended_on, fresh.finished FROM \
+     (SELECT intervention_id, ended_on, count(*) AS finished FROM referral \
+      WHERE status IN ('completed', 'ended_early') AND ended_on IS NOT NULL \
+      GROUP BY intervention_id, ended_on) fresh \
+     LEFT JOIN intervention_finished f ON f.intervention_id = fresh.intervention_id AND f.ended_on = fresh.ended_on \
+     WHERE f.finished IS NULL OR f.finished <> fresh.finished \
+     ON CONFLICT (intervention_id, ended_on) DO UPDATE SET finished = excluded.finished";
 
 impl Store {
     /// Recomputes every intervention's queue summary from the referrals, in one transaction
-    /// (writers wait; readers see the old summary until it commits).
+    /// (writers wait; readers see the old summary until it commits): set-based statements
+    /// that write only the rows that differ from what the referral writes kept.
     pub async fn rebuild_intervention_queues(&self) -> StoreResult<()> {
         in_tx!(self, tx => {
-            let fill = crate::spelled(&*tx, super::finder::FILL_ALL.0, super::finder::FILL_ALL.1);
-            for sql in ["DELETE FROM intervention_queue", REBUILD_QUEUE, "DELETE FROM intervention_finished", REBUILD_FINISHED,
-                super::finder::CLEAR_ALL, fill] {
+            let (sqlite_fill, postgres_fill) = super::finder::REFILL_ALL;
+            let fill = crate::spelled(&*tx, sqlite_fill, postgres_fill);
+            for sql in [REBUILD_QUEUE, DROP_FINISHED, REBUILD_FINISHED, super::finder::DROP_STALE, fill] {
                 sqlx::query(sql).execute(&mut *tx).await.map_err(db_error)?;
             }
         });

@@ -328,9 +328,57 @@ async fn the_finders_rows_equal_a_rebuild_after_every_catalogue_and_referral_cha
     service.set_intervention_active(&provider, two.id, 3, true).await.unwrap();
     let rows = same_as_rebuilt("brought back").await;
     assert!(rows.iter().any(|r| r.2 == two.id.0 && r.3 == 4), "at its new version: {rows:?}");
+
+    // The rebuild writes only the rows that differ: whatever went wrong in each table is put
+    // right, and nothing else changes.
+    for wrong in [
+        "UPDATE intervention_queue SET waiting = waiting + 7",
+        "UPDATE intervention_finished SET finished = finished + 3",
+        "INSERT INTO intervention_finished (intervention_id, ended_on, finished) \
+         SELECT id, '2026-01-05', 2 FROM intervention",
+        "UPDATE intervention_finder SET finished_days = 'wrong'",
+        "DELETE FROM intervention_finder WHERE need = 'housing'",
+        "INSERT INTO intervention_finder (area, need, intervention_id, version, in_service, waiting, finished_days) \
+         SELECT DISTINCT 'nowhere', need, intervention_id, version, 0, 0, '' FROM intervention_finder",
+    ] {
+        crate::support::execute(store, wrong).await.unwrap();
+    }
+    store.rebuild_intervention_queues().await.unwrap();
+    assert_eq!(finder_rows(store).await, rows, "put right by the rebuild");
+    let bogus = "SELECT count(*) FROM intervention_finished WHERE ended_on = '2026-01-05'";
+    let left: i64 = match store.pool() {
+        store::Pool::Sqlite(pool) => sqlx::query_scalar(bogus).fetch_one(pool).await.unwrap(),
+        store::Pool::Postgres(pool) => sqlx::query_scalar(bogus).fetch_one(pool).await.unwrap(),
+    };
+    assert_eq!(left, 0, "completions no referral has are dropped");
+}
+
+/// The rules of a person's pages come from one read (the finder's first): the pack of the
+/// first agency by name on the person's team that names one; none without such an agency or
+/// a case.
+async fn a_persons_pack_is_read_from_the_team_in_one_statement(db: TestDb) {
+    use domain::directory::{DirectoryStore, PersonPackSource};
+    let store = &db.store;
+    let clock = FixedClock::new(at("2026-12-01T09:00:00Z"));
+    let officer = actor(store, "Reclassering Utrecht", AgencyKind::Probation, Role::ProbationOfficer).await;
+    let hub = actor(store, "Knowsley IOM hub", AgencyKind::SafetyHouse, Role::ProcessManager).await;
+    let italian = actor(store, "Zeta tavolo", AgencyKind::SafetyHouse, Role::ProcessManager).await;
+    let alone =
+        person_on_team(store, &clock, &officer, &person_input("Alleen", "Anna", "1980-01-01", "111222333"), &[]).await;
+    assert_eq!(store.person_pack_source(alone).await.unwrap(), PersonPackSource::default());
+    let input = person_input("Hoekstra", "Gerrit", "1970-04-02", "123456782");
+    let person = person_on_team(store, &clock, &officer, &input, &[&hub, &italian]).await;
+    assert_eq!(store.person_pack_source(person).await.unwrap().team_pack, None, "no agency names a pack yet");
+    store.set_agency_pack(italian.agency_id, Some("italy")).await.unwrap();
+    store.set_agency_pack(hub.agency_id, Some("england-wales")).await.unwrap();
+    let source = store.person_pack_source(person).await.unwrap();
+    assert_eq!(source.team_pack.as_deref(), Some("england-wales"), "the first by name");
+    assert_eq!(source.case_location, None);
+    assert_eq!(store.person_pack_source(alone).await.unwrap(), PersonPackSource::default());
 }
 
 on_both_backends!(
+    a_persons_pack_is_read_from_the_team_in_one_statement,
     the_queue_summary_stays_equal_to_the_referrals_and_the_finder_reads_the_persons_town,
     the_finders_kept_entries_and_waits_equal_a_fresh_computation,
     the_finders_rows_equal_a_rebuild_after_every_catalogue_and_referral_change,

@@ -127,3 +127,54 @@ async fn every_menu_link_opens_for_each_kind_of_member() {
     }
     assert!(failures.is_empty(), "menu links that do not open:\n{}", failures.join("\n"));
 }
+
+/// Who works a provider's lists is data too (`referral_side_role`'s provider side): as seeded
+/// a provider's worker; probation and the municipality are refused the list (page and API,
+/// each refusal audited) and offered no link to it. A deployment that moves the provider side
+/// to another role moves the list and the menu with it.
+async fn the_providers_list_and_menu_follow_the_provider_sides_roles(app: crate::support::TestApp) {
+    let (_, officer) = app.probation_officer().await;
+    let provider = app.agency("Verslavingszorg Midden", AgencyKind::Provider).await;
+    let worker = app.member(&provider, "piet", &[Role::ProviderWorker]).await;
+    let municipality = app.agency("Gemeente Zeist", AgencyKind::Municipality).await;
+    let civil_servant = app.member(&municipality, "mira", &[Role::MunicipalityOfficer]).await;
+    let list = "/provider/referrals?view=waiting";
+    let nav = "id=\"nav-provider\"";
+
+    let piet = app.session_for(&worker).await;
+    assert_eq!(piet.get(list).await.status(), StatusCode::OK);
+    assert_eq!(piet.api(Method::GET, "/api/v1/referrals", None).await.status(), StatusCode::OK);
+    assert!(piet.visit("/notifications").await.body.contains(nav), "a provider's worker is offered the list");
+    for member in [&officer, &civil_servant] {
+        let client = app.session_for(member).await;
+        let who = &member.display_name;
+        assert_eq!(client.get(list).await.status(), StatusCode::FORBIDDEN, "{who}: list page");
+        let api = client.api(Method::GET, "/api/v1/referrals", None).await;
+        assert_eq!(api.status(), StatusCode::FORBIDDEN, "{who}: list API");
+        assert!(!client.visit("/notifications").await.body.contains(nav), "{who}: no link to the list");
+    }
+    let refused = "SELECT count(*) FROM audit_log WHERE action = 'denied' AND what = 'referral: provider list'";
+    assert_eq!(app.scalar(refused).await, 4, "each refusal audited");
+
+    // The municipality takes the provider side over from the provider's workers.
+    app.execute("INSERT INTO referral_side_role (role, side) VALUES ('municipality_officer', 'provider')").await;
+    app.execute("DELETE FROM referral_side_role WHERE role = 'provider_worker' AND side = 'provider'").await;
+    let mira = app.session_for(&civil_servant).await;
+    assert_eq!(mira.get(list).await.status(), StatusCode::OK);
+    assert!(mira.visit("/notifications").await.body.contains(nav));
+    let piet = app.session_for(&worker).await;
+    assert_eq!(piet.get(list).await.status(), StatusCode::FORBIDDEN);
+    assert!(!piet.visit("/notifications").await.body.contains(nav));
+    assert_eq!(app.scalar(refused).await, 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_providers_list_and_menu_follow_the_provider_sides_roles_on_sqlite() {
+    the_providers_list_and_menu_follow_the_provider_sides_roles(crate::support::spawn_app().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_providers_list_and_menu_follow_the_provider_sides_roles_on_postgres() {
+    let Some(app) = crate::support::spawn_postgres().await else { return };
+    the_providers_list_and_menu_follow_the_provider_sides_roles(app).await;
+}

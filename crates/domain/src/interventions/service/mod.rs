@@ -19,7 +19,7 @@ pub use webhooks::*;
 use super::model::{
     ExpectedWait, Intervention, InterventionInput, Misfit, Side, THROUGHPUT_WINDOW_DAYS, expected_wait,
 };
-use super::ports::{CatalogueChange, InterventionStore};
+use super::ports::{CatalogueChange, FinderReading, InterventionStore};
 use crate::access::{Actor, Denial, Permission, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
@@ -83,23 +83,15 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
         let what = "interventions: finder";
         let found = self.authorise_referrer(actor, person, what).await?;
         self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
-        let latest = self.store.latest_screening(person).await?;
-        let needs: Vec<DomainKey> = latest
-            .iter()
-            .flat_map(|s| {
-                s.scores.iter().filter(|(_, d)| d.score.value() <= NEED_SCORE_AT_MOST).map(|(k, _)| k.clone())
-            })
-            .collect();
         let details = &found.person.details;
         let age = details.birth_date.map(|_| age_on(details, today));
-        // Only the entries for the person's needs in their city are read, with their queues in
-        // the same statement: serving the area is a condition, so nothing else could be shown.
+        // The person's screened needs and the entries for them in the person's city, with
+        // their queues, in one read: serving the area is a condition, so nothing else could be
+        // shown.
         let city = details.city.as_deref().map(str::trim).filter(|c| !c.is_empty());
         let since = today - jiff::Span::new().days(THROUGHPUT_WINDOW_DAYS);
-        let candidates = match city {
-            Some(city) => self.store.finder_candidates(&needs, city, since).await?,
-            None => Vec::new(),
-        };
+        let FinderReading { needs, candidates } =
+            self.store.finder_reading(person, city, NEED_SCORE_AT_MOST, since).await?;
         let mut out: Vec<Found> = candidates
             .into_iter()
             .map(|(intervention, load)| {
@@ -148,6 +140,12 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
     /// pages deciding whether to offer the finder.
     pub async fn refers(&self, actor: &Actor) -> ServiceResult<bool> {
         Ok(self.store.side_roles().await?.acts_for(actor, Side::Referrer))
+    }
+
+    /// Whether the actor's roles act for the provider side of referrals (no person read,
+    /// nothing audited): for pages deciding whether to offer the provider's lists.
+    pub async fn provides(&self, actor: &Actor) -> ServiceResult<bool> {
+        Ok(self.store.side_roles().await?.acts_for(actor, Side::Provider))
     }
 
     /// The expected wait of each of `interventions` today.

@@ -3,7 +3,7 @@
 //! person's team: it sees what the referral shares (name, date of birth, contact, the chosen
 //! needs and risks, the legal basis), and each of its reads is audited against the referral.
 
-use super::{Interventions, events::referral_events, is_provider_member};
+use super::{Interventions, events::referral_events};
 use crate::access::Restriction;
 use crate::access::{Actor, Denial, Permission};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
@@ -338,10 +338,18 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
                     .await?;
                 ReferralQuery { provider: None, referrer: None, ..query }
             }
-            None if is_provider_member(actor) => {
+            // The provider's own lists: for the roles that act for the provider side (data,
+            // `referral_side_role`); a refusal is on record like any other.
+            None => {
+                if !self.store.side_roles().await?.acts_for(actor, Side::Provider) {
+                    let denial = Denial::RoleLacksPermission;
+                    let what = "referral: provider list";
+                    let entry = AuditEntry::new(actor, now, None, AuditAction::Denied, what, denial.to_string());
+                    self.store.append(&[entry]).await?;
+                    return Err(ServiceError::Forbidden(denial));
+                }
                 ReferralQuery { provider: Some(actor.agency_id), referrer: None, ..query }
             }
-            None => return Err(forbidden()),
         };
         let referrals = self.store.referrals(&query, skip).await?;
         if query.person.is_none() {
