@@ -86,6 +86,8 @@ const FILES: &[(&str, &str)] = &[
     ("fund_goals", include_str!("../messages/fund_goals.toml")),
     // A grant pot's page lists the groups it funded (funds3 branch).
     ("fund_pages", include_str!("../messages/fund_pages.toml")),
+    // Orders from the catalogue, the person's choices, approvals confirmed (funds4 branch).
+    ("fund_orders", include_str!("../messages/fund_orders.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,
@@ -212,12 +214,23 @@ impl Texts {
     /// `days`, `months`) is a code from the pack, and parameters that name a text of the
     /// catalogue (`FieldError::with_text`) are that text.
     pub fn field_error(&self, error: &FieldError) -> String {
+        // Amounts in cents (a parameter named `*_cents`, funds4 branch) read as money in the
+        // reader's locale: "between €0.01 and €1,000,000.00".
+        let money: Vec<Option<String>> = error
+            .params
+            .iter()
+            .map(|(k, v)| {
+                k.ends_with("_cents").then(|| v.parse().ok().map(|c| crate::funds::money(c, self.lang))).flatten()
+            })
+            .collect();
         let params: Vec<(&str, &str)> = error
             .params
             .iter()
-            .map(|(k, v)| match (*k, v.strip_prefix(domain::validation::TEXT_KEY)) {
-                (_, Some(key)) => (*k, self.get(key)),
-                ("unit", None) => (*k, self.lookup_quiet(&format!("unit.{v}")).unwrap_or(v.as_str())),
+            .zip(&money)
+            .map(|((k, v), money)| match (*k, v.strip_prefix(domain::validation::TEXT_KEY), money) {
+                (_, _, Some(money)) => (*k, money.as_str()),
+                (_, Some(key), _) => (*k, self.get(key)),
+                ("unit", None, _) => (*k, self.lookup_quiet(&format!("unit.{v}")).unwrap_or(v.as_str())),
                 _ => (*k, v.as_str()),
             })
             .collect();

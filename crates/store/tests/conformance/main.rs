@@ -44,3 +44,5 @@ mod mentoring;
 mod grants;
 // Migration 0061 on an older database; the ledger replayed in SQL (issue 20, funds3 branch).
 mod fund_goal_upgrade;
+// Orders for a catalogue intervention's units at its cost (issue 20, funds4 branch).
+mod fund_orders;
