@@ -219,8 +219,9 @@ impl Texts {
         let money: Vec<Option<String>> = error
             .params
             .iter()
-            .map(|(k, v)| {
-                k.ends_with("_cents").then(|| v.parse().ok().map(|c| crate::funds::money(c, self.lang))).flatten()
+            .map(|(k, v)| match k.ends_with("_cents") {
+                true => v.parse().ok().map(|cents| crate::funds::money(cents, self.lang)),
+                false => None,
             })
             .collect();
         let params: Vec<(&str, &str)> = error
