@@ -376,8 +376,9 @@ struct LedgerPage {
     /// The goal table's bar chart (SVG), beside it.
     goals_chart: String,
     post_id: String,
-    /// Just approved: what, for whom, and that it may now be paid (funds4 branch).
-    approved: Option<String>,
+    /// Just approved (the commitment's id, and what, for whom, and that it may now be paid),
+    /// confirmed on its row, where the page opens (funds4 branch).
+    approved: Option<(String, String)>,
 }
 
 async fn ledger_page(
@@ -482,7 +483,8 @@ async fn ledger_page(
             _ => String::new(),
         };
         let amount = money(c.transfer.amount_cents, t.lang);
-        t.fill("funds.approved", &[("what", &c.transfer.description), ("whom", &whom), ("amount", &amount)])
+        let done = t.fill("funds.approved", &[("what", &c.transfer.description), ("whom", &whom), ("amount", &amount)]);
+        (c.transfer.id.to_string(), done)
     });
     let goals = spend
         .iter()

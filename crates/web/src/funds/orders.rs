@@ -23,14 +23,11 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/people/{id}/fund/orders", post(order))
 }
 
-/// An order's units and price in the page's language ("14 × €42.50"); empty for a purchase
-/// described in words.
+/// An order's price per unit in the page's language ("€42.50 a unit"; its description says
+/// how many); empty for a purchase described in words.
 pub fn order_detail(t: &Transfer, texts: Texts) -> String {
     match &t.order {
-        Some(order) => texts.fill(
-            "funds.order.detail",
-            &[("units", &texts.number(order.units)), ("cost", &money(order.unit_cost_cents, texts.lang))],
-        ),
+        Some(order) => texts.fill("funds.order.detail", &[("cost", &money(order.unit_cost_cents, texts.lang))]),
         None => String::new(),
     }
 }
@@ -78,8 +75,10 @@ async fn order(
     let fund = uuid::Uuid::parse_str(posted.get("fund").trim()).map(FundId).map_err(|_| WebError::NotFound)?;
     let mut input = transfer_input(&posted, Some(person));
     input.kind = "commit".into();
-    // The amount is the catalogue's, never the form's.
+    // The amount is the catalogue's, never the form's; units left out are none ordered, so an
+    // empty form is refused as an order (what and how many), not as a purchase in words.
     input.amount_cents = None;
+    input.units = input.units.or(Some(0));
     let zone = state.person_zone(person).await?;
     let result = state
         .funds_in(&zone.zone)
