@@ -112,9 +112,9 @@ pub async fn seed_orders(
         stream: "dak- en thuislozen".into(),
         period_start: format!("{year}-01-01"),
         period_end: format!("{year}-12-31"),
-        budget_cents: Some(20_000_00),
-        approval_above_cents: Some(750_00),
-        person_limit_cents: Some(2_000_00),
+        budget_cents: Some(2_000_000),
+        approval_above_cents: Some(75_000),
+        person_limit_cents: Some(200_000),
     };
     let fund = funds.open_fund(officer, &input).await.map_err(err)?.id;
     let orders = Orders { funds: Funds { store, clock, time_zone: zone }, store, by: officer, fund, nights };
