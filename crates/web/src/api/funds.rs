@@ -41,7 +41,7 @@ pub fn routes() -> Router<AppState> {
         AccountDto,
         TransferDto,
         NewTransfer,
-        OrderDto
+        FundOrderDto
     ))
 )]
 pub struct FundsApiDoc;
@@ -133,7 +133,7 @@ pub struct TransferDto {
     description: String,
     /// An order for a catalogue intervention's units at its unit cost (the amount is units ×
     /// unit cost); `null` for a purchase described in words.
-    order: Option<OrderDto>,
+    order: Option<FundOrderDto>,
     /// What the person chose and why, in their own words (empty: not recorded).
     choice: String,
     choice_reason: String,
@@ -149,7 +149,7 @@ pub struct TransferDto {
 /// An order as priced from the catalogue when it was made.
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({"intervention_id": "0193a1b2-4c5d-7e6f-8a9b-0c1d2e3f4a5c", "intervention_name": "Eigen kamer met begeleiding", "units": 14, "unit_cost_cents": 4250}))]
-pub struct OrderDto {
+pub struct FundOrderDto {
     intervention_id: String,
     /// The intervention's name when it was ordered.
     intervention_name: String,
@@ -176,7 +176,7 @@ pub(super) fn transfer_dto(t: &Transfer) -> TransferDto {
         goal_id: t.goal_id.map(|g| g.to_string()),
         goal: t.goal.clone(),
         description: t.description.clone(),
-        order: t.order.as_ref().map(|o| OrderDto {
+        order: t.order.as_ref().map(|o| FundOrderDto {
             intervention_id: o.intervention.to_string(),
             intervention_name: o.name.clone(),
             units: o.units,
