@@ -300,8 +300,39 @@ fn shortened(label: &str, max: usize) -> Option<String> {
 /// nothing rests on length or colour alone); a withheld bar shows `withheld` instead. `id`
 /// must be unique on the page (it names the title and description).
 pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], max: f64, withheld: &str) -> String {
-    // Each label on its own line above its bar, so a long group name is never cut off.
-    let (left, plot_width, row_height, top) = (4.0, 500.0, 40.0, 4.0);
+    bar_chart_sized(id, title, desc, bars, max, withheld, ChartSize { width: 640, font_size: 13 })
+}
+
+/// How wide a chart is drawn (in its own units) and with which font size: a chart beside its
+/// table in half a page is drawn narrow with a larger font, so its text is not scaled down to
+/// unreadable when the browser fits it in the column (funds4 branch).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartSize {
+    pub width: u32,
+    pub font_size: u32,
+}
+
+impl ChartSize {
+    /// For a column of about 26rem beside a table: drawn at about the size it is shown.
+    pub const BESIDE_TABLE: ChartSize = ChartSize { width: 420, font_size: 15 };
+}
+
+/// [`bar_chart`] at `size`.
+pub fn bar_chart_sized(
+    id: &str,
+    title: &str,
+    desc: &str,
+    bars: &[Bar],
+    max: f64,
+    withheld: &str,
+    size: ChartSize,
+) -> String {
+    // Each label on its own line above its bar, so a long group name is never cut off; the
+    // value beside the bar keeps 140 units of room.
+    let (left, plot_width, row_height, top) = (4.0, f64::from(size.width) - 140.0, 40.0, 4.0);
+    // 84 characters fit 640 units at font size 13: as many per unit of width and font.
+    let label_max =
+        (LABEL_MAX_CHARS as f64 * f64::from(size.width) / 640.0 * 13.0 / f64::from(size.font_size)) as usize;
     let height = top + row_height * bars.len() as f64 + 6.0;
     let max = if max > 0.0 { max } else { 1.0 };
     let mut body = String::new();
@@ -310,7 +341,7 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], max: f64, with
         let y = top + row_height * i as f64;
         // A label too long for the chart's width is shortened at a word with an ellipsis; the
         // whole label is its tooltip (`<title>`), in the description and in the table beside.
-        match shortened(&bar.label, LABEL_MAX_CHARS) {
+        match shortened(&bar.label, label_max) {
             Some(short) => {
                 let _ = write!(
                     body,
@@ -345,7 +376,10 @@ pub fn bar_chart(id: &str, title: &str, desc: &str, bars: &[Bar], max: f64, with
         }
     }
     let mut svg = String::new();
-    open_svg(&mut svg, 640, height as u32, id, title, description.trim_end());
+    open_svg(&mut svg, size.width, height as u32, id, title, description.trim_end());
+    if size.font_size != 13 {
+        svg = svg.replacen(r#"font-size="13""#, &format!(r#"font-size="{}""#, size.font_size), 1);
+    }
     svg.push_str(&body);
     svg.push_str("</svg>");
     svg

@@ -15,10 +15,10 @@ use crate::{Store, corrupt, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
 use domain::funds::ports::FundStore;
 use domain::funds::{
-    Account, AccountCode, Approval, Fund, FundId, FundKind, GroupId, GroupMember, LedgerRefusal, OpenCommitment, Phase,
-    ProjectGroup, Recorded, Totals, Transfer, TransferId, TransferKind,
+    Account, AccountCode, Approval, Fund, FundId, FundKind, GroupId, GroupMember, LedgerRefusal, OpenCommitment, Order,
+    Phase, ProjectGroup, Recorded, Totals, Transfer, TransferId, TransferKind,
 };
-use domain::ids::{AgencyId, GoalId, MemberId, PersonId};
+use domain::ids::{AgencyId, GoalId, InterventionId, MemberId, PersonId};
 use domain::notifications::Event;
 use domain::ports::{StoreError, StoreResult};
 use sqlx::Row;
@@ -33,7 +33,10 @@ const ACCOUNT_COLUMNS: &str =
     "fund_id, code, limit_cents, debits_posted, debits_pending, credits_posted, credits_pending";
 const TRANSFER_COLUMNS: &str = "t.id, t.fund_id, t.kind, t.debit_code, t.credit_code, t.amount_cents, t.phase, \
      t.reserved_cents, t.person_id, t.goal, t.description, t.invoice_ref, t.pending_id, t.reverses_id, \
-     t.needs_approval, t.at, t.member_id, t.agency_id, t.request, t.group_id, t.goal_id";
+     t.needs_approval, t.at, t.member_id, t.agency_id, t.request, t.group_id, t.goal_id, \
+     t.intervention_id, t.intervention_name, t.units, t.unit_cost_cents, t.choice, t.choice_reason";
+/// The column after [`TRANSFER_COLUMNS`] in a query that selects more.
+const AFTER_TRANSFER: usize = 27;
 
 macro_rules! fund_from_row {
     ($row:expr) => {{
@@ -123,6 +126,19 @@ macro_rules! transfer_from_row {
             request: row.try_get(18).map_err(db_error)?,
             group: row.try_get::<Option<Uuid>, _>(19).map_err(db_error)?.map(GroupId),
             goal_id: row.try_get::<Option<Uuid>, _>(20).map_err(db_error)?.map(GoalId),
+            order: match (
+                row.try_get::<Option<Uuid>, _>(21).map_err(db_error)?,
+                row.try_get::<Option<String>, _>(22).map_err(db_error)?,
+                row.try_get::<Option<i64>, _>(23).map_err(db_error)?,
+                row.try_get::<Option<i64>, _>(24).map_err(db_error)?,
+            ) {
+                (Some(id), Some(name), Some(units), Some(unit_cost_cents)) => {
+                    Some(Order { intervention: InterventionId(id), name, units, unit_cost_cents })
+                }
+                _ => None,
+            },
+            choice: row.try_get(25).map_err(db_error)?,
+            choice_reason: row.try_get(26).map_err(db_error)?,
         }
     }};
 }
@@ -157,8 +173,10 @@ const MOVE: &str = "UPDATE fund_account SET debits_posted = debits_posted + $3, 
 
 const INSERT_TRANSFER: &str = "INSERT INTO fund_transfer (id, fund_id, kind, debit_code, credit_code, amount_cents, \
      phase, reserved_cents, person_id, goal, description, invoice_ref, pending_id, reverses_id, needs_approval, at, \
-     member_id, agency_id, request, group_id, goal_id) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+     member_id, agency_id, request, group_id, goal_id, intervention_id, intervention_name, units, unit_cost_cents, \
+     choice, choice_reason) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+     $24, $25, $26, $27) \
      ON CONFLICT (id) DO NOTHING";
 
 const INSERT_ACCOUNT: &str = "INSERT INTO fund_account (fund_id, code, person_id, normal, limit_cents, group_id) \
@@ -192,6 +210,12 @@ macro_rules! insert_transfer {
             .bind(&t.request)
             .bind(t.group.map(|g| g.0))
             .bind(t.goal_id.map(|g| g.0))
+            .bind(t.order.as_ref().map(|o| o.intervention.0))
+            .bind(t.order.as_ref().map(|o| o.name.clone()))
+            .bind(t.order.as_ref().map(|o| o.units))
+            .bind(t.order.as_ref().map(|o| o.unit_cost_cents))
+            .bind(&t.choice)
+            .bind(&t.choice_reason)
             .execute(&mut *$tx)
             .await;
         match inserted {
@@ -431,7 +455,7 @@ impl FundStore for Store {
             let rows = sqlx::query(sql).bind(fund.0).fetch_all(pool).await.map_err(db_error)?;
             rows.iter()
                 .map(|row| {
-                    let approved_by: Option<Uuid> = row.try_get(21).map_err(db_error)?;
+                    let approved_by: Option<Uuid> = row.try_get(AFTER_TRANSFER).map_err(db_error)?;
                     Ok(OpenCommitment { transfer: transfer_from_row!(row), approved_by: approved_by.map(MemberId) })
                 })
                 .collect()

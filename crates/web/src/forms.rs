@@ -134,7 +134,7 @@ fn field_label(field: &str) -> Option<&'static str> {
         }
         // The funds pages' forms (funds3 branch): `fund_transfer.<field>` on a person's fund,
         // `commitment.<transfer>.<field>` per open commitment on a fund's page.
-        f if f.starts_with("fund_transfer.") || f.starts_with("commitment.") => {
+        f if f.starts_with("fund_transfer.") || f.starts_with("commitment.") || f.starts_with("fund_order.") => {
             return f.rsplit_once('.').and_then(|(_, name)| fund_form_label(name));
         }
         // A field of one of several forms on a page is named `form.item.field`: its label is
@@ -167,6 +167,11 @@ fn fund_form_label(name: &str) -> Option<&'static str> {
         "goal" => "funds.form.goal",
         "goal_id" => "funds.form.plan_goal",
         "invoice_ref" => "funds.invoice",
+        // Orders from the catalogue and the person's choices (funds4 branch).
+        "intervention_id" => "funds.order.intervention",
+        "units" => "funds.order.units",
+        "choice" => "funds.form.choice",
+        "choice_reason" => "funds.form.choice_reason",
         _ => return None,
     })
 }

@@ -88,6 +88,8 @@ const FILES: &[(&str, &str)] = &[
     ("fund_pages", include_str!("../messages/fund_pages.toml")),
     // Ending a mentor match (views4 branch).
     ("mentor_endings", include_str!("../messages/mentor_endings.toml")),
+    // Orders from the catalogue, the person's choices, approvals confirmed (funds4 branch).
+    ("fund_orders", include_str!("../messages/fund_orders.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,
@@ -214,12 +216,24 @@ impl Texts {
     /// `days`, `months`) is a code from the pack, and parameters that name a text of the
     /// catalogue (`FieldError::with_text`) are that text.
     pub fn field_error(&self, error: &FieldError) -> String {
+        // Amounts in cents (a parameter named `*_cents`, funds4 branch) read as money in the
+        // reader's locale: "between €0.01 and €1,000,000.00".
+        let money: Vec<Option<String>> = error
+            .params
+            .iter()
+            .map(|(k, v)| match k.ends_with("_cents") {
+                true => v.parse().ok().map(|cents| crate::funds::money(cents, self.lang)),
+                false => None,
+            })
+            .collect();
         let params: Vec<(&str, &str)> = error
             .params
             .iter()
-            .map(|(k, v)| match (*k, v.strip_prefix(domain::validation::TEXT_KEY)) {
-                (_, Some(key)) => (*k, self.get(key)),
-                ("unit", None) => (*k, self.lookup_quiet(&format!("unit.{v}")).unwrap_or(v.as_str())),
+            .zip(&money)
+            .map(|((k, v), money)| match (*k, v.strip_prefix(domain::validation::TEXT_KEY), money) {
+                (_, _, Some(money)) => (*k, money.as_str()),
+                (_, Some(key), _) => (*k, self.get(key)),
+                ("unit", None, _) => (*k, self.lookup_quiet(&format!("unit.{v}")).unwrap_or(v.as_str())),
                 _ => (*k, v.as_str()),
             })
             .collect();

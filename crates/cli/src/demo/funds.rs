@@ -90,7 +90,25 @@ impl Ledger<'_> {
         goal: &str,
         invoice: &str,
     ) -> anyhow::Result<()> {
-        let order = self.send("commit", person, Some(cents), what, goal, |_| {}).await?;
+        self.bought_choosing(person, (cents, paid), what, goal, invoice, ("", "")).await
+    }
+
+    /// An order paid with its invoice, with what the person chose and why (funds4 branch).
+    async fn bought_choosing(
+        &self,
+        person: PersonId,
+        (cents, paid): (i64, i64),
+        what: &str,
+        goal: &str,
+        invoice: &str,
+        (choice, reason): (&str, &str),
+    ) -> anyhow::Result<()> {
+        let order = self
+            .send("commit", person, Some(cents), what, goal, |i| {
+                i.choice = choice.into();
+                i.choice_reason = reason.into();
+            })
+            .await?;
         self.send("post", person, Some(paid), what, goal, |i| {
             i.pending_id = order.id.to_string();
             i.invoice_ref = invoice.into();
@@ -105,29 +123,28 @@ fn goal_domains(goal: &str) -> Vec<&'static str> {
     let goal = goal.to_lowercase();
     if goal.contains("werk") {
         vec!["work_and_daytime", "finances"]
+    } else if goal.contains("fiets") {
+        vec!["justice", "work_and_daytime"]
     } else if goal.contains("id-kaart") || goal.contains("uitkering") {
-        vec!["finances", "housing"]
+        vec!["household_and_paperwork", "finances", "housing"]
     } else {
         vec!["housing", "work_and_daytime"]
     }
 }
 
-/// Gerrit's work goal, agreed with him when his fund paid for the forklift course: the order
-/// names it from his plan.
-async fn add_work_goal(
+/// A goal of Gerrit's own, agreed with him when his fund paid for something towards it (the
+/// bike, his ID card, the forklift course): the purchase names it from his plan.
+async fn add_goal(
     store: &Store,
     clock: &FixedClock,
     zone: &TimeZone,
     manager: &Actor,
     gerrit: PersonId,
+    (domain, words): (&str, &str),
 ) -> anyhow::Result<()> {
     let pack = super::demo_beyond_pack();
     let plans = Plans { store, clock, time_zone: zone, pack: &pack };
-    let action = PlanAction::AddGoal {
-        domain: "work_and_daytime".into(),
-        in_own_words: "Ik wil weer werken, in een magazijn zoals vroeger".into(),
-        agreed_by_person: true,
-    };
+    let action = PlanAction::AddGoal { domain: domain.into(), in_own_words: words.into(), agreed_by_person: true };
     plans.change(manager, gerrit, &action).await.map_err(err)?;
     Ok(())
 }
@@ -167,6 +184,10 @@ pub async fn seed_funds(
     let bike = "Ik wil een eigen fiets, zodat ik niet meer hoef te stelen om bij de opvang te komen";
     let papers = "Ik wil een ID-kaart, dan kan ik me inschrijven en een uitkering aanvragen";
     let work = "Ik wil weer werken, in een magazijn zoals vroeger";
+    // The bike and the ID card serve goals of their own, not his shelter goal.
+    let manager = cast.actor("procesregisseur");
+    add_goal(store, &clock, &zone, manager, gerrit, ("justice", bike)).await?;
+    add_goal(store, &clock, &zone, manager, gerrit, ("household_and_paperwork", papers)).await?;
     adults
         .send(
             "allocate",
@@ -178,11 +199,18 @@ pub async fn seed_funds(
         )
         .await?;
     adults
-        .bought(gerrit, 18_900, 17_995, "Tweedehands fiets met slot (Fietsenmakerij Oost)", bike, "FO-2026-0412")
+        .bought_choosing(
+            gerrit,
+            (18_900, 17_995),
+            "Tweedehands fiets met slot (Fietsenmakerij Oost)",
+            bike,
+            "FO-2026-0412",
+            ("Een tweedehands fiets met een goed slot, geen nieuwe", "Dan is er meer over voor mijn ID-kaart"),
+        )
         .await?;
     adults.bought(gerrit, 7_510, 7_510, "Leges ID-kaart gemeente Amsterdam", papers, "GA-ID-88213").await?;
     clock.set(now.checked_sub(SignedDuration::from_hours(24 * 2)).unwrap_or(now));
-    add_work_goal(store, &clock, &zone, cast.actor("procesregisseur"), gerrit).await?;
+    add_goal(store, &clock, &zone, cast.actor("procesregisseur"), gerrit, ("work_and_daytime", work)).await?;
     // Above the €250 threshold: waits for a second colleague (sign in as goedkeurder).
     adults
         .send("commit", gerrit, euros(395), "Cursus heftruckcertificaat (VCA + heftruck, 3 dagen)", work, |_| {})
@@ -214,11 +242,14 @@ pub async fn seed_funds(
             )
             .await?;
     }
+    // Nights of care ordered from the catalogue by the homeless stream (funds4 branch).
+    let ordered =
+        super::fund_orders::seed_orders(store, &clock, &zone, (officer, approver), gerrit, &others, year).await?;
     // Co-produced projects from the grant pot, a release and a reversal (grants branch).
     super::grants::seed_grants(store, &clock, &zone, (officer, approver), (opened[2], opened[0]), &others).await?;
     let mentees = seed_mentors(store, cast, &others, gerrit, now, &zone).await?;
     let held = seed_provider_fund(store, cast, &others, &clock, &zone, year).await?;
-    Ok(FundsDemo { funds: opened.len() + held, mentees })
+    Ok(FundsDemo { funds: opened.len() + held + ordered, mentees })
 }
 
 /// A fund held by a provider (funds3 branch): the Salvation Army's fund for people leaving its

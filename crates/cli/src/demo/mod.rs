@@ -14,6 +14,8 @@ mod directory;
 // Interventions (issue 19).
 mod evidence;
 mod funds;
+// Orders from the catalogue for a homeless stream (funds4 branch).
+mod fund_orders;
 // Co-produced projects granted from the grant pot (grants branch).
 mod grants;
 // Views4: more history for what works (mentor matches, measures) and commissioners' contracts.

@@ -14,7 +14,7 @@ pub mod groups;
 
 pub use groups::{GroupFund, GroupId, GroupMember, ProjectGroup};
 
-use crate::ids::{AgencyId, GoalId, MemberId, PersonId};
+use crate::ids::{AgencyId, GoalId, InterventionId, MemberId, PersonId};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,28 @@ pub const GOAL_MAX: usize = 500;
 pub const INVOICE_MAX: usize = 80;
 /// No single transfer moves more than a million euros: a typing error, not a purchase.
 pub const AMOUNT_MAX_CENTS: i64 = 100_000_000;
+/// What the person chose and why, each in their own words (funds4 branch).
+pub const CHOICE_MAX: usize = 500;
+/// The most units one order buys (nights, sessions): more is a typing error.
+pub const UNITS_MAX: i64 = 10_000;
+
+/// An order for units of a catalogue intervention at its unit cost (funds4 branch): the
+/// commitment's amount is `units × unit_cost_cents`, priced by the server from the catalogue
+/// when the order is made, and kept as priced (a later price change does not touch it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub intervention: InterventionId,
+    /// The intervention's name when it was ordered.
+    pub name: String,
+    pub units: i64,
+    pub unit_cost_cents: i64,
+}
+
+impl Order {
+    pub fn total_cents(&self) -> i64 {
+        self.units * self.unit_cost_cents
+    }
+}
 
 /// What kind of pot a fund is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -309,6 +331,12 @@ pub struct Transfer {
     /// goal as stated when it serves none of the plan's (a person without a plan, a group).
     pub goal: String,
     pub description: String,
+    /// The catalogue order it is (a commitment for an intervention's units), or resolves or
+    /// reverses; `None`: a purchase described in words.
+    pub order: Option<Order>,
+    /// What the person chose and why, in their own words (empty: not recorded).
+    pub choice: String,
+    pub choice_reason: String,
     pub invoice_ref: Option<String>,
     /// For post and void: the commitment resolved.
     pub pending: Option<TransferId>,
@@ -338,6 +366,13 @@ pub struct TransferRequest {
     pub invoice_ref: Option<String>,
     pub pending: Option<TransferId>,
     pub reverses: Option<TransferId>,
+    /// An order from the catalogue: which intervention and how many units (funds4 branch).
+    pub intervention: Option<InterventionId>,
+    pub units: Option<i64>,
+    /// The order as priced from the catalogue by the service (never by the client).
+    pub priced: Option<Order>,
+    pub choice: String,
+    pub choice_reason: String,
 }
 
 impl TransferRequest {
@@ -348,8 +383,17 @@ impl TransferRequest {
         // read the same.
         let group = self.group.map(|g| format!(" group {g}")).unwrap_or_default();
         let goal = self.goal_id.map(|g| format!(" goal {g}")).unwrap_or_default();
+        let order = match (self.intervention, self.units) {
+            (None, None) => String::new(),
+            (intervention, units) => format!(" order {:?}", (intervention.map(|i| i.0), units)),
+        };
+        let choice = if self.choice.is_empty() && self.choice_reason.is_empty() {
+            String::new()
+        } else {
+            format!(" choice {:?}", (&self.choice, &self.choice_reason))
+        };
         format!(
-            "{:?}{group}{goal}",
+            "{:?}{group}{goal}{order}{choice}",
             (
                 self.kind.code(),
                 self.person.map(|p| p.0),

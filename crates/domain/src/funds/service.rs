@@ -8,8 +8,9 @@ use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::funds::model::*;
 use crate::funds::ports::FundStore;
-use crate::funds::workflow::{Effect, FundError, Maker, check_approval, opening_transfer, plan_transfer};
-use crate::ids::{GoalId, PersonId};
+use crate::funds::workflow::{Effect, FundError, Maker, check_approval, opening_transfer, plan_transfer, price_order};
+use crate::ids::{GoalId, InterventionId, PersonId};
+use crate::interventions::ports::InterventionStore;
 use crate::notifications::{Audience, Event, EventKind, Subject, SubjectKind};
 use crate::people::ports::PeopleStore;
 use crate::plan::ports::PlanStore;
@@ -37,9 +38,12 @@ impl RuleError for FundError {
     fn field_error(&self) -> FieldError {
         let error = FieldError::new(self.field(), self.key());
         match self {
-            FundError::Insufficient { available } => error.with("available", available),
-            FundError::AboveLimit { limit } => error.with("limit", limit),
-            FundError::PostAboveReserved { reserved, .. } => error.with("reserved", reserved),
+            // Parameters named `*_cents` are shown as money in the reader's language.
+            FundError::Insufficient { available } => error.with("available_cents", available),
+            FundError::AboveLimit { limit } => error.with("limit_cents", limit),
+            FundError::PostAboveReserved { reserved, .. } => error.with("reserved_cents", reserved),
+            FundError::UnitsOutOfRange { max } => error.with("max", max),
+            FundError::OrderAmountDiffers { total } => error.with("total_cents", total),
             _ => error,
         }
     }
@@ -72,6 +76,18 @@ pub struct TransferInput {
     pub invoice_ref: String,
     pub pending_id: String,
     pub reverses_id: String,
+    /// An order from the catalogue (funds4 branch): the intervention and how many of its
+    /// units; its amount is then priced from the catalogue, not typed.
+    pub intervention_id: String,
+    pub units: Option<i64>,
+    /// What the person chose and why, in their own words.
+    pub choice: String,
+    pub choice_reason: String,
+}
+
+/// An amount outside `min_cents ..= max_cents`: the message states both, as money.
+fn amount_range(field: &str, min_cents: i64, max_cents: i64) -> FieldError {
+    FieldError::new(field, "error.funds.amount_range").with("min_cents", min_cents).with("max_cents", max_cents)
 }
 
 fn optional_id(errors: &mut ValidationErrors, field: &str, raw: &str) -> Option<Uuid> {
@@ -102,20 +118,32 @@ impl TransferInput {
         if let Some(amount) = self.amount_cents
             && !(1..=AMOUNT_MAX_CENTS).contains(&amount)
         {
-            errors.push(FieldError::new("amount_cents", "error.funds.amount_range").with("max", AMOUNT_MAX_CENTS));
+            errors.push(amount_range("amount_cents", 1, AMOUNT_MAX_CENTS));
         }
         // Named with the other fields, not only once they are right (a post takes the amount
         // reserved, a void and a reversal theirs).
+        let intervention = optional_id(&mut errors, "intervention_id", &self.intervention_id).map(InterventionId);
+        // An order names both what and how many; naming either makes it one.
+        let ordering = !self.intervention_id.trim().is_empty() || self.units.is_some();
+        if ordering && self.intervention_id.trim().is_empty() {
+            errors.push(FundError::UnknownIntervention.field_error());
+        }
+        if ordering && !self.units.is_some_and(|u| (1..=UNITS_MAX).contains(&u)) {
+            errors.push(FundError::UnitsOutOfRange { max: UNITS_MAX }.field_error());
+        }
         let needs_amount = matches!(
             kind,
             Some(TransferKind::Allocate | TransferKind::Grant | TransferKind::Release | TransferKind::Commit)
-        );
+        ) && !ordering;
         if self.amount_cents.is_none() && needs_amount {
             errors.push(FundError::AmountMissing.field_error());
         }
         // A post, void or reversal may leave the description out: it takes the one of the
         // transfer it resolves or undoes.
         let description = match kind {
+            _ if ordering => {
+                optional_text(&mut errors, "description", &self.description, DESCRIPTION_MAX).unwrap_or_default()
+            }
             Some(TransferKind::Post | TransferKind::Void | TransferKind::Reverse) => {
                 optional_text(&mut errors, "description", &self.description, DESCRIPTION_MAX).unwrap_or_default()
             }
@@ -126,6 +154,9 @@ impl TransferInput {
         let invoice_ref = optional_text(&mut errors, "invoice_ref", &self.invoice_ref, INVOICE_MAX);
         let pending = optional_id(&mut errors, "pending_id", &self.pending_id).map(TransferId);
         let reverses = optional_id(&mut errors, "reverses_id", &self.reverses_id).map(TransferId);
+        let choice = optional_text(&mut errors, "choice", &self.choice, CHOICE_MAX).unwrap_or_default();
+        let choice_reason =
+            optional_text(&mut errors, "choice_reason", &self.choice_reason, CHOICE_MAX).unwrap_or_default();
         match (id, kind) {
             (Some(id), Some(kind)) if errors.is_empty() => Ok(TransferRequest {
                 id: TransferId(id),
@@ -139,6 +170,11 @@ impl TransferInput {
                 invoice_ref,
                 pending,
                 reverses,
+                intervention,
+                units: self.units,
+                priced: None,
+                choice,
+                choice_reason,
             }),
             _ => Err(errors),
         }
@@ -181,6 +217,9 @@ pub struct Statement {
     /// The goals of the person's current plan a purchase may serve, for a member who keeps
     /// funds (empty for anyone else, and for a person without a plan).
     pub plan_goals: Vec<crate::plan::Goal>,
+    /// The active catalogue entries with a unit cost, which a keeper may order units of for
+    /// the person (empty for anyone else).
+    pub orderable: Vec<crate::interventions::Intervention>,
 }
 
 pub struct Funds<'a, S> {
@@ -189,7 +228,7 @@ pub struct Funds<'a, S> {
     pub time_zone: &'a TimeZone,
 }
 
-impl<S: FundStore + PeopleStore + AuditLog + PlanStore> Funds<'_, S> {
+impl<S: FundStore + PeopleStore + AuditLog + PlanStore + InterventionStore> Funds<'_, S> {
     fn today(&self) -> Date {
         today_in(self.clock, self.time_zone)
     }
@@ -236,7 +275,7 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore> Funds<'_, S> {
             Some(v) if (0..=AMOUNT_MAX_CENTS * 100).contains(&v) => Some(v),
             None if !required => None,
             _ => {
-                errors.push(FieldError::new(field, "error.funds.amount_range").with("max", AMOUNT_MAX_CENTS * 100));
+                errors.push(amount_range(field, 0, AMOUNT_MAX_CENTS * 100));
                 None
             }
         };
@@ -276,7 +315,7 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore> Funds<'_, S> {
     /// Records a transfer on the fund; a retry with the same id and request answers what was
     /// recorded the first time.
     pub async fn transfer(&self, actor: &Actor, fund: FundId, input: &TransferInput) -> ServiceResult<Recorded> {
-        let request = match input.parse() {
+        let mut request = match input.parse() {
             Ok(request) => request,
             Err(mut errors) => {
                 // Every field at once: a purchase without its goal, or a payment without its
@@ -291,6 +330,11 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore> Funds<'_, S> {
             }
         };
         let fund = self.kept_fund(actor, fund, "funds: transfer").await?;
+        // An order is priced from the catalogue as it is now (funds4 branch).
+        if let Some(id) = request.intervention.filter(|_| request.kind == TransferKind::Commit) {
+            let entry = self.store.intervention(id).await?.ok_or(FundError::UnknownIntervention)?;
+            request.priced = Some(price_order(&entry.intervention, request.units)?);
+        }
         // A retry is recognised by the store, inside the transaction that would record it (the
         // id is inserted first): answered with what was recorded, or refused if the request
         // differs. Not looking it up beforehand saves a read on every transfer.
@@ -425,12 +469,17 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore> Funds<'_, S> {
             let Some(fund) = self.store.fund(id).await? else { continue };
             funds.push(person_fund(fund, person, &accounts, &transfers));
         }
-        let plan_goals = if actor.roles.iter().any(|r| KEEPERS.contains(r)) {
-            self.store.current_plan(person).await?.map(|stored| stored.plan.goals).unwrap_or_default()
+        let (plan_goals, mut orderable) = if actor.roles.iter().any(|r| KEEPERS.contains(r)) {
+            (
+                self.store.current_plan(person).await?.map(|stored| stored.plan.goals).unwrap_or_default(),
+                self.store.interventions_for(&[], None).await?,
+            )
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
-        Ok(Statement { person: found, funds, transfers, plan_goals })
+        orderable.retain(|i| i.active && i.unit_cost_cents.is_some_and(|c| c > 0));
+        orderable.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Statement { person: found, funds, transfers, plan_goals, orderable })
     }
 
     /// A fund's accounts and open commitments, for its keepers.

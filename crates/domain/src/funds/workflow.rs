@@ -4,9 +4,10 @@
 //! other; [`LedgerRefusal`] is what it answers when an account would break its rules.
 
 use crate::funds::model::{
-    AccountCode, Fund, FundKind, GroupId, Phase, Transfer, TransferId, TransferKind, TransferRequest,
+    AccountCode, Fund, FundKind, GroupId, Order, Phase, Transfer, TransferId, TransferKind, TransferRequest, UNITS_MAX,
 };
 use crate::ids::{AgencyId, GoalId, MemberId, PersonId};
+use crate::interventions::Intervention;
 use crate::plan::Goal;
 use jiff::Timestamp;
 use thiserror::Error;
@@ -67,6 +68,18 @@ pub enum FundError {
     GoalMissing,
     #[error("that goal is not in the person's plan")]
     GoalNotInPlan,
+    #[error("give how many units to order, from 1 to {max}")]
+    UnitsOutOfRange { max: i64 },
+    #[error("there is no such intervention in the catalogue")]
+    UnknownIntervention,
+    #[error("that intervention was withdrawn from the catalogue")]
+    InterventionWithdrawn,
+    #[error("that intervention has no unit cost in the catalogue: describe the purchase in words")]
+    NoUnitCost,
+    #[error("an order costs its units times the unit cost: {total} cents, not the amount given")]
+    OrderAmountDiffers { total: i64 },
+    #[error("only a commitment orders from the catalogue")]
+    OrderOnlyCommit,
 }
 
 impl FundError {
@@ -92,6 +105,11 @@ impl FundError {
             Self::IdReused => "id",
             Self::ChoosePlanGoal | Self::GoalNotInPlan => "goal_id",
             Self::GoalMissing => "goal",
+            Self::UnitsOutOfRange { .. } => "units",
+            Self::UnknownIntervention | Self::InterventionWithdrawn | Self::NoUnitCost | Self::OrderOnlyCommit => {
+                "intervention_id"
+            }
+            Self::OrderAmountDiffers { .. } => "amount_cents",
         }
     }
 
@@ -125,6 +143,12 @@ impl FundError {
             Self::ChoosePlanGoal => "error.funds.choose_plan_goal",
             Self::GoalMissing => "error.funds.goal_missing",
             Self::GoalNotInPlan => "error.funds.goal_not_in_plan",
+            Self::UnitsOutOfRange { .. } => "error.funds.units_range",
+            Self::UnknownIntervention => "error.funds.unknown_intervention",
+            Self::InterventionWithdrawn => "error.funds.intervention_withdrawn",
+            Self::NoUnitCost => "error.funds.no_unit_cost",
+            Self::OrderAmountDiffers { .. } => "error.funds.order_amount_differs",
+            Self::OrderOnlyCommit => "error.funds.order_only_commit",
         }
     }
 }
@@ -177,6 +201,22 @@ pub enum Effect {
     Allocated { person: PersonId, amount_cents: i64 },
 }
 
+/// An order for `units` of a catalogue entry, priced at its unit cost: refused for a withdrawn
+/// entry, one without a unit cost, and units outside 1..=[`UNITS_MAX`] (or a total beyond what
+/// one transfer may move).
+pub fn price_order(intervention: &Intervention, units: Option<i64>) -> Result<Order, FundError> {
+    if !intervention.active {
+        return Err(FundError::InterventionWithdrawn);
+    }
+    let cost = intervention.unit_cost_cents.filter(|c| *c > 0).ok_or(FundError::NoUnitCost)?;
+    let units = units.filter(|u| (1..=UNITS_MAX).contains(u)).ok_or(FundError::UnitsOutOfRange { max: UNITS_MAX })?;
+    let max_units = crate::funds::model::AMOUNT_MAX_CENTS / cost;
+    if units > max_units {
+        return Err(FundError::UnitsOutOfRange { max: max_units });
+    }
+    Ok(Order { intervention: intervention.id, name: intervention.name.clone(), units, unit_cost_cents: cost })
+}
+
 /// The transfer a request makes, with its effects. `referenced` is the transfer the request
 /// names (the commitment a post or void resolves, the transfer a reversal undoes), read by
 /// the caller; whether it is still unresolved is for the store to decide in its transaction.
@@ -191,6 +231,9 @@ pub fn plan_transfer(
     let amount = || request.amount_cents.filter(|a| *a > 0).ok_or(FundError::AmountMissing);
     if request.person.is_some() && request.group.is_some() {
         return Err(FundError::PersonAndGroup);
+    }
+    if (request.intervention.is_some() || request.units.is_some()) && request.kind != TransferKind::Commit {
+        return Err(FundError::OrderOnlyCommit);
     }
     // Whose money: a person's own accounts, or a project group's.
     let holder = || match (request.person, request.group) {
@@ -228,7 +271,17 @@ pub fn plan_transfer(
             (own, AccountCode::Pool, a, Phase::Posted, None, None)
         }
         TransferKind::Commit => {
-            let ((own, spent), a) = (holder()?, amount()?);
+            let own_accounts = holder()?;
+            // An order's amount is the catalogue's price of its units, never one typed in.
+            let a = match (&request.intervention, &request.priced) {
+                (None, _) => amount()?,
+                (Some(_), None) => return Err(FundError::UnknownIntervention),
+                (Some(_), Some(order)) => match (order.total_cents(), request.amount_cents) {
+                    (total, Some(typed)) if typed != total => return Err(FundError::OrderAmountDiffers { total }),
+                    (total, _) => total,
+                },
+            };
+            let (own, spent) = own_accounts;
             needs_approval = a > fund.approval_above_cents;
             (own, spent, a, Phase::Pending, None, None)
         }
@@ -274,7 +327,13 @@ pub fn plan_transfer(
     let person_id = debit.person().or(credit.person());
     let group_id: Option<GroupId> = debit.group().or(credit.group());
     // What a post, void or reversal is about is what the transfer it names was about.
-    let (goal_id, goal, description) = match referenced.filter(|_| pending.is_some() || reverses.is_some()) {
+    let resolved = referenced.filter(|_| pending.is_some() || reverses.is_some());
+    // An order, and the person's choice, stay with what resolves or undoes it.
+    let (order, choice, choice_reason) = match resolved {
+        Some(original) => (original.order.clone(), original.choice.clone(), original.choice_reason.clone()),
+        None => (request.priced.clone(), request.choice.clone(), request.choice_reason.clone()),
+    };
+    let (goal_id, goal, description) = match resolved {
         Some(original) => (
             original.goal_id,
             // A plan goal keeps the words it was recorded with; words alone may be put better.
@@ -287,7 +346,12 @@ pub fn plan_transfer(
         ),
         None => {
             let (goal_id, goal) = goal_served(request, plan_goals)?;
-            (goal_id, goal, request.description.clone())
+            // An order described by nobody reads as what it buys: "14 × Night shelter".
+            let description = match &order {
+                Some(o) if request.description.is_empty() => format!("{} × {}", o.units, o.name),
+                _ => request.description.clone(),
+            };
+            (goal_id, goal, description)
         }
     };
     let transfer = Transfer {
@@ -303,6 +367,9 @@ pub fn plan_transfer(
         goal_id,
         goal,
         description,
+        order,
+        choice,
+        choice_reason,
         invoice_ref: request.invoice_ref.clone(),
         pending,
         reverses,
@@ -360,6 +427,9 @@ pub fn opening_transfer(fund: &Fund, id: TransferId, maker: Maker) -> Transfer {
         goal_id: None,
         goal: String::new(),
         description: fund.name.clone(),
+        order: None,
+        choice: String::new(),
+        choice_reason: String::new(),
         invoice_ref: None,
         pending: None,
         reverses: None,

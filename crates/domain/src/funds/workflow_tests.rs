@@ -258,3 +258,79 @@ fn a_purchase_without_a_goal_is_refused_and_a_goal_from_elsewhere_too() {
     let (t, _) = plan_transfer(&fund(), &request("allocate", Some(100)), None, &goals, maker(4)).unwrap();
     assert_eq!((t.goal_id, t.goal.as_str()), (None, "fiets voor werk"));
 }
+
+/// A catalogue entry of nights of care at `cost` cents a night (funds4 branch).
+fn nights(cost: Option<i64>) -> crate::interventions::Intervention {
+    crate::interventions::InterventionInput {
+        name: "Nachtopvang".into(),
+        kind: "housing".into(),
+        needs: "housing".into(),
+        outcomes: "Rust".into(),
+        capacity: "6".into(),
+        areas: "Den Haag".into(),
+        unit_cost_cents: cost.map(|c| c.to_string()).unwrap_or_default(),
+        ..Default::default()
+    }
+    .parse(
+        crate::ids::InterventionId(Uuid::from_u128(40)),
+        AgencyId(Uuid::from_u128(41)),
+        &[crate::jurisdiction::DomainKey::new("housing")],
+    )
+    .unwrap()
+}
+
+#[test]
+fn an_order_is_its_units_times_the_catalogue_price_and_its_post_carries_it() {
+    let entry = nights(Some(4_250));
+    assert_eq!(price_order(&nights(None), Some(2)), Err(FundError::NoUnitCost));
+    assert_eq!(price_order(&entry, Some(0)), Err(FundError::UnitsOutOfRange { max: UNITS_MAX }));
+    assert_eq!(price_order(&entry, None), Err(FundError::UnitsOutOfRange { max: UNITS_MAX }));
+    let withdrawn = crate::interventions::Intervention { active: false, ..entry.clone() };
+    assert_eq!(price_order(&withdrawn, Some(2)), Err(FundError::InterventionWithdrawn));
+    let input = TransferInput {
+        intervention_id: entry.id.to_string(),
+        units: Some(14),
+        description: String::new(),
+        choice: "Een eigen kamer".into(),
+        choice_reason: "Rust".into(),
+        ..request_input("commit")
+    };
+    let mut request = input.parse().unwrap();
+    assert_eq!(
+        plan_transfer(&fund(), &request, None, &[], maker(4)).unwrap_err(),
+        FundError::UnknownIntervention,
+        "an order is priced by the service first"
+    );
+    request.priced = Some(price_order(&entry, request.units).unwrap());
+    let (order, _) = plan_transfer(&fund(), &request, None, &[], maker(4)).unwrap();
+    assert_eq!((order.amount_cents, order.description.as_str()), (59_500, "14 × Nachtopvang"));
+    assert!(order.needs_approval, "above the threshold like any commitment");
+    let typed = TransferRequest { amount_cents: Some(100), ..request.clone() };
+    assert_eq!(
+        plan_transfer(&fund(), &typed, None, &[], maker(4)).unwrap_err(),
+        FundError::OrderAmountDiffers { total: 59_500 }
+    );
+    let mut post = request_input("post");
+    post.pending_id = order.id.to_string();
+    post.invoice_ref = "KS-1".into();
+    post.id = Uuid::from_u128(79).to_string();
+    let (paid, _) = plan_transfer(&fund(), &post.parse().unwrap(), Some(&order), &[], maker(5)).unwrap();
+    assert_eq!((paid.order, paid.choice), (order.order.clone(), "Een eigen kamer".to_string()));
+    let mut allocate = request_input("allocate");
+    allocate.units = Some(3);
+    allocate.intervention_id = entry.id.to_string();
+    let refused = plan_transfer(&fund(), &allocate.parse().unwrap(), None, &[], maker(4)).unwrap_err();
+    assert_eq!(refused, FundError::OrderOnlyCommit);
+}
+
+fn request_input(kind: &str) -> TransferInput {
+    TransferInput {
+        id: Uuid::from_u128(77).to_string(),
+        kind: kind.into(),
+        person_id: person().to_string(),
+        amount_cents: if kind == "allocate" { Some(1_000) } else { None },
+        description: "nachten".into(),
+        goal: "Een eigen kamer".into(),
+        ..Default::default()
+    }
+}

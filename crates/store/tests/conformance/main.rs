@@ -46,3 +46,5 @@ mod grants;
 mod fund_goal_upgrade;
 // The evidence pages' snapshot of the extract (issue 21, evpages4 branch).
 mod evidence_snapshot;
+// Orders for a catalogue intervention's units at its cost (issue 20, funds4 branch).
+mod fund_orders;

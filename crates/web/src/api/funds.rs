@@ -40,7 +40,8 @@ pub fn routes() -> Router<AppState> {
         LedgerDto,
         AccountDto,
         TransferDto,
-        NewTransfer
+        NewTransfer,
+        FundOrderDto
     ))
 )]
 pub struct FundsApiDoc;
@@ -110,7 +111,7 @@ pub struct PersonFundDto {
 
 /// One transfer as recorded (never changed; corrections are reversing transfers).
 #[derive(Serialize, ToSchema)]
-#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "fund_id": "e5a7c9d1-6f8b-4d0e-8a4c-5b7d9e1f3a6c", "kind": "commit", "debit_account": "person:5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "credit_account": "supplier", "amount_cents": 10000, "phase": "pending", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "goal_id": "0193a1b2-4c5d-7e6f-8a9b-0c1d2e3f4a5b", "goal": "I want to work in a warehouse again", "description": "Safety shoes for the warehouse job", "invoice_ref": null, "pending_id": null, "reverses_id": null, "needs_approval": false, "at": "2026-12-07T09:15:00Z", "by": "Sanne Bakker"}))]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "fund_id": "e5a7c9d1-6f8b-4d0e-8a4c-5b7d9e1f3a6c", "kind": "commit", "debit_account": "person:5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "credit_account": "supplier", "amount_cents": 10000, "phase": "pending", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "goal_id": "0193a1b2-4c5d-7e6f-8a9b-0c1d2e3f4a5b", "goal": "I want to work in a warehouse again", "description": "Safety shoes for the warehouse job", "order": null, "choice": "Safety shoes rather than work clothes", "choice_reason": "The warehouse asks for them on the first day", "invoice_ref": null, "pending_id": null, "reverses_id": null, "needs_approval": false, "at": "2026-12-07T09:15:00Z", "by": "Sanne Bakker"}))]
 pub struct TransferDto {
     id: String,
     fund_id: String,
@@ -130,6 +131,12 @@ pub struct TransferDto {
     /// The goal in the person's own words (the plan goal's words when it was recorded).
     goal: String,
     description: String,
+    /// An order for a catalogue intervention's units at its unit cost (the amount is units ×
+    /// unit cost); `null` for a purchase described in words.
+    order: Option<FundOrderDto>,
+    /// What the person chose and why, in their own words (empty: not recorded).
+    choice: String,
+    choice_reason: String,
     invoice_ref: Option<String>,
     pending_id: Option<String>,
     reverses_id: Option<String>,
@@ -137,6 +144,17 @@ pub struct TransferDto {
     needs_approval: bool,
     at: String,
     by: String,
+}
+
+/// An order as priced from the catalogue when it was made.
+#[derive(Serialize, ToSchema)]
+#[schema(example = json!({"intervention_id": "0193a1b2-4c5d-7e6f-8a9b-0c1d2e3f4a5c", "intervention_name": "Eigen kamer met begeleiding", "units": 14, "unit_cost_cents": 4250}))]
+pub struct FundOrderDto {
+    intervention_id: String,
+    /// The intervention's name when it was ordered.
+    intervention_name: String,
+    units: i64,
+    unit_cost_cents: i64,
 }
 
 pub(super) fn transfer_dto(t: &Transfer) -> TransferDto {
@@ -158,6 +176,14 @@ pub(super) fn transfer_dto(t: &Transfer) -> TransferDto {
         goal_id: t.goal_id.map(|g| g.to_string()),
         goal: t.goal.clone(),
         description: t.description.clone(),
+        order: t.order.as_ref().map(|o| FundOrderDto {
+            intervention_id: o.intervention.to_string(),
+            intervention_name: o.name.clone(),
+            units: o.units,
+            unit_cost_cents: o.unit_cost_cents,
+        }),
+        choice: t.choice.clone(),
+        choice_reason: t.choice_reason.clone(),
         invoice_ref: t.invoice_ref.clone(),
         pending_id: t.pending.map(|p| p.to_string()),
         reverses_id: t.reverses.map(|p| p.to_string()),
@@ -332,7 +358,7 @@ async fn ledger(State(state): State<AppState>, Member(me, context): Member, Path
 
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(default)]
-#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "kind": "commit", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "amount_cents": 10000, "description": "Safety shoes for the warehouse job", "goal_id": "0193a1b2-4c5d-7e6f-8a9b-0c1d2e3f4a5b", "invoice_ref": "", "pending_id": "", "reverses_id": ""}))]
+#[schema(example = json!({"id": "5c14d6e8-3a5c-4e7f-9b1d-2c4e6f8a0b3d", "kind": "commit", "person_id": "5b0e7c1a-3f2d-4e8b-9a41-0c6f2d8e7b13", "amount_cents": 10000, "description": "Safety shoes for the warehouse job", "goal_id": "0193a1b2-4c5d-7e6f-8a9b-0c1d2e3f4a5b", "invoice_ref": "", "pending_id": "", "reverses_id": "", "choice": "Safety shoes rather than work clothes", "choice_reason": "The warehouse asks for them on the first day"}))]
 pub struct NewTransfer {
     /// A UUID chosen by the client: the idempotency key. The same id with the same request
     /// answers the recorded transfer again; with a different request, 409.
@@ -361,6 +387,15 @@ pub struct NewTransfer {
     pending_id: String,
     /// The transfer a `reverse` undoes.
     reverses_id: String,
+    /// An order (`commit` only): the catalogue intervention whose `units` are ordered. The
+    /// amount is then the units times its unit cost, priced by the server; leave
+    /// `amount_cents` out (a different amount is 422). No unit cost, a withdrawn entry, units
+    /// outside 1..=10000 or more than is left: 422.
+    intervention_id: String,
+    units: Option<i64>,
+    /// What the person chose and why, in their own words (at most 500 characters each).
+    choice: String,
+    choice_reason: String,
 }
 
 /// Records a transfer on the fund. A refusal (not enough money, above a limit, a commitment
@@ -395,6 +430,10 @@ async fn make_transfer(
         invoice_ref: new.invoice_ref,
         pending_id: new.pending_id,
         reverses_id: new.reverses_id,
+        intervention_id: new.intervention_id,
+        units: new.units,
+        choice: new.choice,
+        choice_reason: new.choice_reason,
     };
     let about = input.person_id.trim().parse::<uuid::Uuid>().ok().map(domain::ids::PersonId);
     let zone = state.zone_about(&me.actor, about).await?;

@@ -7,12 +7,12 @@ use crate::AppState;
 use crate::auth::Member;
 use crate::error::WebError;
 use crate::forms::{ErrorList, Posted};
-use crate::i18n::{Lang, Texts};
+use crate::i18n::Texts;
 use crate::page::{Page, after_post, local_time, ok};
 use crate::people::PersonPath;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use domain::funds::service::reports::Whom;
@@ -20,10 +20,15 @@ use domain::funds::service::{TransferInput, person_fund, spend_by_goal};
 use domain::funds::{AccountCode, Fund, FundId, Phase, Transfer, TransferId, TransferKind};
 use domain::ids::PersonId;
 use domain::service::{ServiceError, ServiceResult};
-use evidence::svg::{Bar, bar_chart};
+use evidence::svg::{Bar, ChartSize, bar_chart_sized};
 
 // Opening a fund in the pages (lifechange branch).
 mod open;
+// Money in the page's language; orders from the catalogue and the person's choices (funds4).
+mod money;
+mod orders;
+
+pub use money::{money, parse_euros};
 // Project groups and their grants; the fund reports (grants branch).
 mod groups;
 mod reports;
@@ -38,51 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/funds", get(funds))
         .route("/funds/{fund}", get(ledger))
         .route("/funds/{fund}/commitments/{transfer}", post(resolve))
-}
-
-/// Cents as money in the page's language: `€ 1.234,56` (nl), `€1,234.56` (en), `1.234,56 €` (it).
-pub fn money(cents: i64, lang: Lang) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let (euros, rest) = (cents.abs() / 100, cents.abs() % 100);
-    let digits = euros.to_string();
-    let (group, decimal) = if lang == Lang::En { (',', '.') } else { ('.', ',') };
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(group);
-        }
-        grouped.push(c);
-    }
-    match lang {
-        Lang::En => format!("{sign}€{grouped}{decimal}{rest:02}"),
-        // A no-break space keeps the sign with the amount when a table cell wraps.
-        Lang::Nl => format!("{sign}€\u{a0}{grouped}{decimal}{rest:02}"),
-        _ => format!("{sign}{grouped}{decimal}{rest:02}\u{a0}€"),
-    }
-}
-
-/// Euros as typed ("12", "12,50", "12.50", "€ 1.250,00") as cents; `None` when it is not money.
-pub fn parse_euros(raw: &str) -> Option<i64> {
-    let text: String = raw.trim().trim_start_matches('€').trim().chars().filter(|c| !c.is_whitespace()).collect();
-    if text.is_empty() || text.len() > 15 {
-        return None;
-    }
-    // The last separator followed by one or two digits is the decimal one; others group.
-    let (whole, fraction) = match text.rfind([',', '.']) {
-        Some(at) if text.len() - at - 1 <= 2 => (&text[..at], &text[at + 1..]),
-        _ => (text.as_str(), ""),
-    };
-    let whole: String = whole.chars().filter(|c| *c != '.' && *c != ',').collect();
-    if !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let euros: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
-    let cents: i64 = match fraction.len() {
-        0 => 0,
-        1 => fraction.parse::<i64>().ok()? * 10,
-        _ => fraction.parse().ok()?,
-    };
-    euros.checked_mul(100)?.checked_add(cents)
+        .merge(orders::routes())
 }
 
 /// One line of a statement, in plain words.
@@ -93,6 +54,8 @@ pub struct LineView {
     pub goal: String,
     pub description: String,
     pub invoice: String,
+    /// An order's units and price ("14 × €42.50"); empty for a purchase in words.
+    pub order: String,
 }
 
 fn line(t: &Transfer, texts: Texts, zone: &jiff::tz::TimeZone) -> LineView {
@@ -102,6 +65,7 @@ fn line(t: &Transfer, texts: Texts, zone: &jiff::tz::TimeZone) -> LineView {
         (TransferKind::Post, _) if matches!(t.credit, AccountCode::Group(_)) => "funds.line.grant_paid",
         (TransferKind::Void, _) if matches!(t.credit, AccountCode::Group(_)) => "funds.line.grant_void",
         (TransferKind::Post, Phase::PostPending { reserved }) if reserved > t.amount_cents => "funds.line.post_less",
+        (TransferKind::Commit, _) if t.order.is_some() => "funds.line.order",
         (kind, _) => match kind {
             TransferKind::Budget => "funds.line.budget",
             TransferKind::Allocate => "funds.line.allocate",
@@ -120,6 +84,7 @@ fn line(t: &Transfer, texts: Texts, zone: &jiff::tz::TimeZone) -> LineView {
         goal: t.goal.clone(),
         description: t.description.clone(),
         invoice: t.invoice_ref.clone().unwrap_or_default(),
+        order: orders::order_detail(t, texts),
     }
 }
 
@@ -154,6 +119,11 @@ struct StatementPage {
     /// The goals of the person's plan, (id, their own words): a purchase chooses one. Empty:
     /// no plan, and the goal is written in words.
     plan_goals: Vec<(String, String)>,
+    /// The order form (funds4 branch): the catalogue entries with a unit cost, what was typed
+    /// into it, and what the person chose and why on each commitment (the statement prints it).
+    catalogue: Vec<(String, String)>,
+    order_form: Posted,
+    choices: Vec<orders::ChoiceView>,
 }
 
 async fn statement_page(
@@ -161,7 +131,7 @@ async fn statement_page(
     member: &Member,
     person: PersonId,
     errors: ErrorList,
-    form: Posted,
+    (form, order_form): (Posted, Posted),
 ) -> Result<StatementPage, WebError> {
     let Member(me, context) = member;
     let t = context.texts;
@@ -209,6 +179,9 @@ async fn statement_page(
             .map(|k| (k, t.text(&format!("funds.kind_of_transfer.{k}"))))
             .collect(),
         plan_goals: statement.plan_goals.iter().map(|g| (g.id.to_string(), g.in_own_words.clone())).collect(),
+        catalogue: statement.orderable.iter().map(|i| orders::catalogue_option(i, t)).collect(),
+        order_form,
+        choices: orders::choices(&statement.transfers, t, &zone.zone),
     })
 }
 
@@ -218,7 +191,7 @@ async fn statement(
     member: Member,
     PersonPath(person): PersonPath,
 ) -> Result<Response, WebError> {
-    ok(&statement_page(&state, &member, person, ErrorList::default(), Posted::default()).await?)
+    ok(&statement_page(&state, &member, person, ErrorList::default(), Default::default()).await?)
 }
 
 fn transfer_input(posted: &Posted, person: Option<PersonId>) -> TransferInput {
@@ -236,6 +209,14 @@ fn transfer_input(posted: &Posted, person: Option<PersonId>) -> TransferInput {
         invoice_ref: posted.get("invoice_ref"),
         pending_id: posted.get("pending_id"),
         reverses_id: posted.get("reverses_id"),
+        intervention_id: posted.get("intervention_id"),
+        // Units that are not a whole number are sent as none, refused with the field named.
+        units: match posted.get("units").trim() {
+            "" => None,
+            typed => Some(typed.parse().unwrap_or(0)),
+        },
+        choice: posted.get("choice"),
+        choice_reason: posted.get("choice_reason"),
     }
 }
 
@@ -254,9 +235,11 @@ async fn person_transfer(
         .transfer(&member.0.actor, fund, &input)
         .await
         .map(|_| format!("/people/{person}/fund"));
-    let result = in_form(result, "fund_transfer", &["fund", "kind", "amount_cents", "description", "goal", "goal_id"]);
+    let fields = ["fund", "kind", "amount_cents", "description", "goal", "goal_id", "choice", "choice_reason"];
+    let result = in_form(result, "fund_transfer", &fields);
     let t = member.1.texts;
-    after_post(result, t, |errors| statement_page(&state, &member, person, errors, posted.clone())).await
+    after_post(result, t, |errors| statement_page(&state, &member, person, errors, (posted.clone(), Posted::default())))
+        .await
 }
 
 /// The refusal's fields renamed into the form they came from (`<form>.<field>`), so the error
@@ -393,6 +376,9 @@ struct LedgerPage {
     /// The goal table's bar chart (SVG), beside it.
     goals_chart: String,
     post_id: String,
+    /// Just approved (the commitment's id, and what, for whom, and that it may now be paid),
+    /// confirmed on its row, where the page opens (funds4 branch).
+    approved: Option<(String, String)>,
 }
 
 async fn ledger_page(
@@ -401,6 +387,7 @@ async fn ledger_page(
     fund: FundId,
     errors: ErrorList,
     posted: &Posted,
+    approved: Option<TransferId>,
 ) -> Result<LedgerPage, WebError> {
     let Member(me, context) = member;
     let t = context.texts;
@@ -487,7 +474,18 @@ async fn ledger_page(
         })
         .collect();
     let max = spend.iter().map(|g| g.spent).max().unwrap_or(0) as f64;
-    let goals_chart = bar_chart("fund-goals", heading, t.get("funds.reports.chart_desc"), &bars, max, "");
+    let desc = t.get("funds.reports.chart_desc");
+    let goals_chart = bar_chart_sized("fund-goals", heading, desc, &bars, max, "", ChartSize::BESIDE_TABLE);
+    let approved = approved.and_then(|id| ledger.open.iter().find(|c| c.transfer.id == id)).map(|c| {
+        let whom = match (c.transfer.person, c.transfer.group) {
+            (Some(p), _) => name(p),
+            (None, Some(g)) => ledger.group_names.get(&g).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let amount = money(c.transfer.amount_cents, t.lang);
+        let done = t.fill("funds.approved", &[("what", &c.transfer.description), ("whom", &whom), ("amount", &amount)]);
+        (c.transfer.id.to_string(), done)
+    });
     let goals = spend
         .iter()
         .map(|g| GoalLine {
@@ -509,6 +507,7 @@ async fn ledger_page(
         goals,
         goals_chart,
         post_id: domain::ids::new_v7(state.clock.now()).to_string(),
+        approved,
     })
 }
 
@@ -517,10 +516,23 @@ fn typed(posted: &Posted, commitment: TransferId, field: &str) -> String {
     if posted.get("commitment") == commitment.to_string() { posted.get(field) } else { String::new() }
 }
 
+/// `?approved=<commitment>`: the commitment the member just approved, confirmed on the page.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct LedgerQuery {
+    approved: String,
+}
+
 /// `GET /funds/{fund}`: the fund's ledger, for its keepers.
-async fn ledger(State(state): State<AppState>, member: Member, Path(fund): Path<String>) -> Result<Response, WebError> {
+async fn ledger(
+    State(state): State<AppState>,
+    member: Member,
+    Path(fund): Path<String>,
+    Query(query): Query<LedgerQuery>,
+) -> Result<Response, WebError> {
     let fund = uuid::Uuid::parse_str(fund.trim()).map(FundId).map_err(|_| WebError::NotFound)?;
-    ok(&ledger_page(&state, &member, fund, ErrorList::default(), &Posted::default()).await?)
+    let approved = uuid::Uuid::parse_str(query.approved.trim()).ok().map(TransferId);
+    ok(&ledger_page(&state, &member, fund, ErrorList::default(), &Posted::default(), approved).await?)
 }
 
 /// `POST /funds/{fund}/commitments/{transfer}`: approve, post (with the invoice) or void.
@@ -537,7 +549,11 @@ async fn resolve(
     let funds = state.funds_in(&zone.zone);
     let back = format!("/funds/{fund}");
     let result = match posted.get("action").as_str() {
-        "approve" => funds.approve(&member.0.actor, fund, commitment).await.map(|_| back),
+        // The page then confirms it at the top and beside the commitment.
+        "approve" => funds
+            .approve(&member.0.actor, fund, commitment)
+            .await
+            .map(|_| format!("{back}?approved={commitment}#commitment-{commitment}")),
         action @ ("post" | "void") => {
             let mut input = transfer_input(&posted, None);
             input.kind = action.into();
@@ -550,22 +566,5 @@ async fn resolve(
     let mut posted = posted;
     posted.0.push(("commitment".into(), commitment.to_string()));
     let t = member.1.texts;
-    after_post(result, t, |errors| ledger_page(&state, &member, fund, errors, &posted)).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_reads_and_writes_in_each_language() {
-        assert_eq!(money(123_456, Lang::Nl), "€\u{a0}1.234,56");
-        assert_eq!(money(123_456, Lang::En), "€1,234.56");
-        assert_eq!(money(5, Lang::It), "0,05\u{a0}€");
-        assert_eq!(parse_euros("12,50"), Some(1_250));
-        assert_eq!(parse_euros("€ 1.250,00"), Some(125_000));
-        assert_eq!(parse_euros("1,250.5"), Some(125_050));
-        assert_eq!(parse_euros("12"), Some(1_200));
-        assert_eq!(parse_euros("twaalf"), None);
-    }
+    after_post(result, t, |errors| ledger_page(&state, &member, fund, errors, &posted, None)).await
 }

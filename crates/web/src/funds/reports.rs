@@ -16,7 +16,7 @@ use axum::response::Response;
 use axum::routing::get;
 use domain::funds::Transfer;
 use domain::funds::service::reports::{Figures, FundReport, Whom};
-use evidence::svg::{Bar, bar_chart};
+use evidence::svg::{Bar, ChartSize, bar_chart_sized};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/funds/reports", get(page))
@@ -60,7 +60,7 @@ fn figures_section(id: &'static str, t: Texts, lines: Vec<(String, Figures)>) ->
     let desc = t.get("funds.reports.chart_desc");
     Section {
         id,
-        svg: bar_chart(id, &heading, desc, &bars, max, ""),
+        svg: bar_chart_sized(id, &heading, desc, &bars, max, "", ChartSize::BESIDE_TABLE),
         heading,
         columns: ["label", "allocated", "granted", "spent", "released", "reversed"]
             .iter()
@@ -73,6 +73,28 @@ fn figures_section(id: &'static str, t: Texts, lines: Vec<(String, Figures)>) ->
                 vec![label, m(f.allocated), m(f.granted), m(f.spent), m(f.released), m(f.reversed)]
             })
             .collect(),
+    }
+}
+
+/// What was ordered from the catalogue per intervention, over every fund (funds4 branch).
+fn intervention_section(report: &FundReport, t: Texts) -> Section {
+    let heading = t.get("funds.reports.by_intervention").to_string();
+    let lines = &report.by_intervention;
+    let max = lines.iter().map(|i| i.spent).max().unwrap_or(0) as f64;
+    let bars: Vec<Bar> = lines
+        .iter()
+        .map(|i| Bar { label: i.name.clone(), value: Some(i.spent as f64), text: money(i.spent, t.lang) })
+        .collect();
+    let desc = t.get("funds.reports.intervention_desc");
+    Section {
+        id: "by_intervention",
+        svg: bar_chart_sized("by_intervention", &heading, desc, &bars, max, "", ChartSize::BESIDE_TABLE),
+        heading,
+        columns: ["intervention", "units", "spent"]
+            .iter()
+            .map(|c| t.get(&format!("funds.reports.column.{c}")).to_string())
+            .collect(),
+        rows: lines.iter().map(|i| vec![i.name.clone(), t.number(i.units), money(i.spent, t.lang)]).collect(),
     }
 }
 
@@ -113,6 +135,7 @@ async fn page(State(state): State<AppState>, Member(me, context): Member) -> Res
         figures_section("by_agency", t, report.by_agency.clone()),
         figures_section("by_person", t, people),
     ];
+    sections.push(intervention_section(&report, t));
     let heading = t.get("funds.reports.by_goal").to_string();
     let max = report.by_goal.iter().map(|g| g.spent).max().unwrap_or(0) as f64;
     let bars: Vec<Bar> = report
@@ -130,7 +153,15 @@ async fn page(State(state): State<AppState>, Member(me, context): Member) -> Res
         .collect();
     sections.push(Section {
         id: "by_goal",
-        svg: bar_chart("by_goal", &heading, t.get("funds.reports.goal_desc"), &bars, max, ""),
+        svg: bar_chart_sized(
+            "by_goal",
+            &heading,
+            t.get("funds.reports.goal_desc"),
+            &bars,
+            max,
+            "",
+            ChartSize::BESIDE_TABLE,
+        ),
         heading,
         columns: ["whom", "goal", "bought", "spent", "reached"]
             .iter()

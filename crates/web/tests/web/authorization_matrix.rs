@@ -294,6 +294,9 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("mentoring/endings.rs", "POST", "/mentoring/matches/{match_id}/end", Need::CaseRules("mentor_endings.rs")),
     ("api/mentoring.rs", "POST", "/v1/mentoring/matches/{id}/end", Need::CaseRules("mentor_endings.rs")),
     ("funds/open.rs", "POST", "/funds/new", Need::CaseRules("life_change.rs")),
+    // Orders from the catalogue on a person's fund (issue 20, funds4 branch): the fund's
+    // keepers only, walked with a second member and a provider in fund_orders.rs.
+    ("funds/orders.rs", "POST", "/people/{id}/fund/orders", Need::CaseRules("fund_orders.rs")),
     ("api/plan.rs", "GET", "/v1/tasks/mine", Need::Role(Permission::ViewPerson)),
     ("api/plan.rs", "GET", "/v1/tasks/agency", Need::Role(Permission::ViewPerson)),
     // issue 17 (table branch): invitations and linking measures in the API, as in the pages

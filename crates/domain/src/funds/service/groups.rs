@@ -58,7 +58,10 @@ pub fn group_fund(fund: Fund, group: GroupId, accounts: &[Account]) -> GroupFund
     }
 }
 
-impl<S: FundStore + PeopleStore + AuditLog + crate::plan::ports::PlanStore> Funds<'_, S> {
+impl<
+    S: FundStore + PeopleStore + AuditLog + crate::plan::ports::PlanStore + crate::interventions::ports::InterventionStore,
+> Funds<'_, S>
+{
     /// The group, for a keeper of the agency that supports it; anyone else is refused and audited.
     async fn kept_group(&self, actor: &Actor, id: GroupId, what: &str) -> ServiceResult<ProjectGroup> {
         let group = self.store.group(id).await?.ok_or(ServiceError::NotFound)?;

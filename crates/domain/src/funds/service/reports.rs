@@ -120,12 +120,39 @@ pub struct GoalLine {
     pub reached: GoalReached,
 }
 
+/// What was ordered from one catalogue intervention over every fund (funds4 branch): units
+/// ordered (less voided orders) and what was spent on them (posted, less reversals).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InterventionSpend {
+    /// The intervention's name as its latest order recorded it.
+    pub name: String,
+    pub units: i64,
+    pub spent: i64,
+}
+
+impl InterventionSpend {
+    /// Adds what one transfer of an order moved.
+    pub fn add(&mut self, t: &Transfer) {
+        let Some(order) = &t.order else { return };
+        self.name.clone_from(&order.name);
+        match t.kind {
+            TransferKind::Commit => self.units += order.units,
+            TransferKind::Void => self.units -= order.units,
+            TransferKind::Post if t.credit.is_spend() => self.spent += t.amount_cents,
+            TransferKind::Reverse if t.debit.is_spend() => self.spent -= t.amount_cents,
+            _ => {}
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct FundReport {
     /// Per stream, over every fund.
     pub by_stream: Vec<(String, Figures)>,
     /// Per holding agency (its name), over every fund.
     pub by_agency: Vec<(String, Figures)>,
+    /// Per catalogue intervention ordered, over every fund, largest spend first.
+    pub by_intervention: Vec<InterventionSpend>,
     /// Per person the member may see, over the funds their agency keeps.
     pub by_person: Vec<(PersonId, Figures)>,
     pub by_goal: Vec<GoalLine>,
@@ -199,7 +226,10 @@ pub fn spend_by_goal(transfers: &[Transfer]) -> Vec<GoalSpend> {
     lines
 }
 
-impl<S: FundStore + PeopleStore + AuditLog + PlanStore + DirectoryStore> Funds<'_, S> {
+impl<
+    S: FundStore + PeopleStore + AuditLog + PlanStore + DirectoryStore + crate::interventions::ports::InterventionStore,
+> Funds<'_, S>
+{
     /// The reports for a member who keeps funds.
     pub async fn report(&self, actor: &Actor) -> ServiceResult<FundReport> {
         let what = "funds: report";
@@ -212,6 +242,7 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + DirectoryStore> Funds<'
         let mut by_agency: BTreeMap<String, Figures> = BTreeMap::new();
         let mut kept: Vec<Transfer> = Vec::new();
         let mut report = FundReport::default();
+        let mut by_intervention: BTreeMap<crate::ids::InterventionId, InterventionSpend> = BTreeMap::new();
         for fund in self.store.funds().await? {
             let transfers = self.store.transfers_of_fund(fund.id).await?;
             let stream = by_stream.entry(fund.stream.clone()).or_default();
@@ -219,6 +250,9 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + DirectoryStore> Funds<'
             for t in &transfers {
                 stream.add(t);
                 agency.add(t);
+                if let Some(order) = &t.order {
+                    by_intervention.entry(order.intervention).or_default().add(t);
+                }
             }
             if keeps(actor, &fund) {
                 kept.extend(transfers);
@@ -227,6 +261,8 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + DirectoryStore> Funds<'
         }
         report.by_stream = by_stream.into_iter().collect();
         report.by_agency = by_agency.into_iter().collect();
+        report.by_intervention = by_intervention.into_values().collect();
+        report.by_intervention.sort_by_key(|i| std::cmp::Reverse(i.spent));
         // People are named, and their figures shown, only when the member may see them.
         let mut people: Vec<PersonId> = kept.iter().filter_map(|t| t.person).collect();
         people.sort();
