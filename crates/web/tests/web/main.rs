@@ -94,3 +94,5 @@ mod fund_pages;
 mod referrer_policy_and_nav;
 // The weekly review held is a record of the plan, counted by the public value report (issue 21, evdemo3).
 mod plan_reviews;
+// Issue 17 walk (walk4): the proposer hears the answer, referrals in words, the triage list.
+mod handoff_answers;
