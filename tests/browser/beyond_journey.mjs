@@ -99,6 +99,27 @@ async function main() {
       return 'requested';
     });
 
+    // Issue 17 walk: the triage list is readable at a laptop's width and on a phone: four
+    // columns at 1280 (the goal and the partners under the reason), one card per request at 390,
+    // nothing wider than the screen.
+    await run('process manager: the triage list at 1280 and 390 px without overflow', async () => {
+      const seen = [];
+      for (const [width, height] of [[1280, 900], [390, 844]]) {
+        const { context, page } = await signIn(browser, 'procesregisseur', problems, { width, height });
+        await page.goto(`${base}/triage`);
+        const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(scroll <= width, `the triage list is ${scroll}px wide on a ${width}px screen`);
+        const columns = await page.locator('table.triage-table thead th').count();
+        check(columns === 4, `${columns} columns, not 4`);
+        const display = await page.locator('table.triage-table tbody tr').first().evaluate((tr) => getComputedStyle(tr).display);
+        check((width === 390) === (display === 'block'), `rows are "${display}" at ${width}px`);
+        await axeCheck(page, `triage at ${width}px`);
+        await context.close();
+        seen.push(`${width}: scroll width ${scroll}px`);
+      }
+      return seen.join('; ');
+    });
+
     await run('process manager: accept at triage and plan the next conference with the person on the agenda', async () => {
       const { context, page } = await signIn(browser, 'procesregisseur', problems);
       await page.goto(`${base}/triage`);

@@ -280,8 +280,9 @@ async fn seed_plan(seeder: &Seeder<'_>, manager: &Actor, person: PersonId, n: us
         .await?;
     let today = seeder.clock.now().to_zoned(seeder.zone.clone()).date();
     for (k, (owner, description, days)) in [
-        ("procesregisseur", "Gesprek met ouders", 14),
-        ("reclassering", "Begeleiding naar dagbesteding", 30 + 10 * (n as i64 % 3)),
+        // Drafted forty days ago: due from a few days ago to the coming weeks (not weeks overdue).
+        ("procesregisseur", "Gesprek met ouders", 36 + n as i64 % 10),
+        ("reclassering", "Begeleiding naar dagbesteding", 45 + 10 * (n as i64 % 3)),
     ]
     .into_iter()
     .enumerate()

@@ -59,6 +59,9 @@ pub enum EventKind {
     // --- issue 17 item 18 (table branch) ---
     /// A partner proposed a mayor's measure; the municipality on the team decides.
     MeasureProposed,
+    // --- issue 17 walk (walk4): the proposer hears the municipality's answer ---
+    /// The municipality answered a proposal: `outcome` "imposed" or "declined", with its `note`.
+    MeasureProposalAnswered,
     // Interventions (issue 19): the outbox contract shared with funds and what-works.
     /// A referral's service started (an index event for "what works").
     ReferralStarted,
@@ -105,6 +108,7 @@ impl EventKind {
         Self::TeamInvitationAccepted,
         Self::TeamInvitationDeclined,
         Self::MeasureProposed,
+        Self::MeasureProposalAnswered,
         Self::ReferralStarted,
         Self::ReferralCompleted,
         Self::ReferralChanged,
@@ -144,6 +148,7 @@ impl EventKind {
             Self::TeamInvitationAccepted => "team.invitation.accepted",
             Self::TeamInvitationDeclined => "team.invitation.declined",
             Self::MeasureProposed => "measure.proposed",
+            Self::MeasureProposalAnswered => "measure.proposal.answered",
             Self::ReferralStarted => "referral.started",
             Self::ReferralCompleted => "referral.completed",
             Self::ReferralChanged => "referral.changed",

@@ -361,6 +361,12 @@ async fn shared_rows(
     let given = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
     let day = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string());
     let needs = r.shared.needs.iter().map(|n| domain_label(&state.beyond, n.as_str(), t)).collect::<Vec<_>>();
+    let agencies = state.store.agencies().await?;
+    // Who referred, by name and agency: the provider knows whom to call (a Safety House's
+    // process manager, a probation officer), not just "the referrer".
+    let referrer = crate::lookup::member(&state.store.members().await?, r.referrer)
+        .map(|m| format!("{} ({})", m.display_name, agency_name(&agencies, r.referrer_agency)))
+        .unwrap_or_else(|| agency_name(&agencies, r.referrer_agency));
     Ok(vec![
         ("referral.person", given(Some(file.person.name.clone()))),
         ("person.birth_date", day(file.person.birth_date)),
@@ -368,7 +374,8 @@ async fn shared_rows(
         ("person.email", given(file.person.email.clone())),
         ("person.address", given(file.person.address.clone())),
         ("interventions.name", given(Some(r.intervention_name.clone()))),
-        ("interventions.provider", given(Some(agency_name(&state.store.agencies().await?, r.provider)))),
+        ("interventions.provider", given(Some(agency_name(&agencies, r.provider)))),
+        ("referral.referred_by", given(Some(referrer))),
         ("referral.needs", given(Some(needs.join(", ")))),
         ("referral.risks", given(Some(r.shared.risks.clone()))),
         // Stored as the grant's summary ("statutory_task: Wet op de reclassering") when the

@@ -331,7 +331,9 @@ async fn after_change(
     result: ServiceResult<()>,
     posted: Posted,
 ) -> Result<Response, WebError> {
-    let result = in_form(result, &posted).map(|()| format!("/people/{id}/measures"));
+    // A proposal made or answered lands back at the proposals, not at the top of a long page.
+    let anchor = if posted.get("form").starts_with("proposal_") { "#proposals" } else { "" };
+    let result = in_form(result, &posted).map(|()| format!("/people/{id}/measures{anchor}"));
     after_post(result, context.texts, |errors| measures_page(state, me, context, id, errors, posted)).await
 }
 

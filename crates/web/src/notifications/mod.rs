@@ -43,7 +43,9 @@ pub fn href(event: &Event) -> String {
     match (event.kind, event.subject.kind, person) {
         (EventKind::ConferenceRequestReceived, _, _) => "/triage".into(),
         (EventKind::TeamInvitation, _, _) => "/invitations".into(),
-        (EventKind::MeasureProposed, _, Some(person)) => format!("/people/{person}/measures#proposals"),
+        (EventKind::MeasureProposed | EventKind::MeasureProposalAnswered, _, Some(person)) => {
+            format!("/people/{person}/measures#proposals")
+        }
         (_, SubjectKind::Plan, Some(person)) => format!("/people/{person}/plan"),
         (_, SubjectKind::ConferenceRequest, Some(person)) => format!("/people/{person}/conference"),
         (_, SubjectKind::Meeting, _) => format!("/conferences/{id}"),
@@ -83,9 +85,31 @@ pub fn message(event: &Event, person_name: Option<&str>, t: Texts) -> String {
         }
     }
     // A proposed measure is stored as its code; the reader sees its name.
+    let proposal = matches!(event.kind, EventKind::MeasureProposed | EventKind::MeasureProposalAnswered);
+    // The answer's note, if any, as its own sentence (an imposed answer often has none).
+    let note = event
+        .detail
+        .get("note")
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| t.fill("notification.measure.proposal.note", &[("note", n)]))
+        .unwrap_or_default();
     for (name, value) in params.iter_mut() {
-        if event.kind == EventKind::MeasureProposed && *name == "measure" {
+        if proposal && *name == "measure" {
             *value = t.text(&format!("proposal.measure.{value}"));
+        }
+        if event.kind == EventKind::MeasureProposalAnswered && *name == "outcome" {
+            *value = t.text(&format!("proposal.outcome.{value}"));
+        }
+        if event.kind == EventKind::MeasureProposalAnswered && *name == "note" {
+            *value = &note;
+        }
+        // A referral's change and end are stored as codes ("accepted", "ended_early"): the
+        // reader sees the status or the change in words (issue 17 item 22, found walking).
+        if event.kind == EventKind::ReferralCompleted && *name == "outcome" {
+            *value = t.text(&format!("referral.status.{value}"));
+        }
+        if event.kind == EventKind::ReferralChanged && *name == "action" {
+            *value = referral_action(t, value);
         }
     }
     // A cohort is stored as its rule's code; the reader sees the cohort's name.
@@ -101,6 +125,13 @@ pub fn message(event: &Event, person_name: Option<&str>, t: Texts) -> String {
     }
     params.push(("person", person_name.unwrap_or(someone)));
     t.fill(&key, &params)
+}
+
+/// A referral change's `action` in words: a move names the status it reached, anything else
+/// what was recorded (an appointment, attendance, progress, …).
+fn referral_action(t: Texts, action: &str) -> &'static str {
+    t.optional(&format!("referral.status.{action}"))
+        .unwrap_or_else(|| t.text(&format!("notification.referral.action.{action}")))
 }
 
 pub fn view(line: &NotificationLine, t: Texts, zone: &TimeZone) -> NotificationView {

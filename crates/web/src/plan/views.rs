@@ -189,8 +189,15 @@ pub fn event_key(kind: &str) -> &'static str {
 
 pub fn urgency_text(urgency: Urgency, t: Texts) -> (bool, String) {
     match urgency {
-        Urgency::Overdue { days_late } => (true, t.fill("tasks.overdue", &[("days", &days_late.to_string())])),
-        Urgency::DueSoon { days_left } => (false, t.fill("tasks.due_soon", &[("days", &days_left.to_string())])),
+        // "1 day overdue", not "1 days" (the demo's tasks are now a day or a few late).
+        Urgency::Overdue { days_late } => {
+            let key = if days_late == 1 { "tasks.overdue_one" } else { "tasks.overdue" };
+            (true, t.fill(key, &[("days", &days_late.to_string())]))
+        }
+        Urgency::DueSoon { days_left } => {
+            let key = if days_left == 1 { "tasks.due_soon_one" } else { "tasks.due_soon" };
+            (false, t.fill(key, &[("days", &days_left.to_string())]))
+        }
         Urgency::Later => (false, String::new()),
     }
 }

@@ -99,3 +99,5 @@ mod plan_reviews;
 // Views4: commissioners' and location leads' reach, ending a mentor match.
 mod mentor_endings;
 mod whatworks_reach;
+// Issue 17 walk (walk4): the proposer hears the answer, referrals in words, the triage list.
+mod handoff_answers;

@@ -91,6 +91,16 @@ fn day(clock: &FixedClock) -> Date {
     clock.now().to_zoned(zone()).date()
 }
 
+/// Days from the demo's start to when open task `k` of plan `n` is due: one in seven a day to
+/// five days late, the others from three days to about seven weeks ahead.
+fn open_task_offset(n: i64, k: i64) -> i64 {
+    if (n + 2 * k) % 7 == 3 { -(1 + (n + k) % 5) } else { 3 + (n * 5) % 23 + 9 * k }
+}
+
+fn day_of(at: Timestamp) -> Date {
+    at.to_zoned(zone()).date()
+}
+
 fn at_day(date: Date) -> Timestamp {
     date.at(10, 0, 0, 0).to_zoned(zone()).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
 }
@@ -215,8 +225,29 @@ impl Seeder<'_> {
             .map_err(|e| anyhow::anyhow!("plan {action:?}: {e}"))
     }
 
-    /// Drafts a plan with goals in the person's words and one task per goal for its agency.
+    /// Drafts a plan with goals in the person's words and one task per goal for its agency,
+    /// the `k`th task due `due_in + 7k` days after the plan is drafted (history: work long done).
     async fn plan(&self, person: PersonId, goals: &[usize], due_in: i64) -> anyhow::Result<()> {
+        let drafted = day(&self.clock);
+        self.plan_due(person, goals, |k| drafted.checked_add(jiff::Span::new().days(due_in + 7 * k)).unwrap_or(drafted))
+            .await
+    }
+
+    /// Drafts a plan whose tasks are still open today: due dates are placed relative to the
+    /// demo's start, not to when the plan was drafted (a plan from a year ago would otherwise
+    /// put tasks 400 days overdue on the agencies' lists). About one task in seven, spread over
+    /// the agencies, is a few days overdue; the rest come up over the next weeks. Never before the plan started.
+    async fn plan_open(&self, person: PersonId, goals: &[usize], n: usize) -> anyhow::Result<()> {
+        let today = day_of(self.end);
+        let drafted = day(&self.clock);
+        let due = |k: i64| {
+            let offset = open_task_offset(n as i64, k);
+            today.checked_add(jiff::Span::new().days(offset)).unwrap_or(today).max(drafted)
+        };
+        self.plan_due(person, goals, due).await
+    }
+
+    async fn plan_due(&self, person: PersonId, goals: &[usize], due: impl Fn(i64) -> Date) -> anyhow::Result<()> {
         let manager = "procesregisseur";
         self.plans().draft(self.actor(manager), person).await.map_err(|e| anyhow::anyhow!("draft: {e}"))?;
         for (n, goal) in goals.iter().enumerate() {
@@ -233,8 +264,7 @@ impl Seeder<'_> {
                 .and_then(|f| f.plan)
                 .and_then(|p| p.plan.goals.last().map(|g| g.id.0.to_string()))
                 .unwrap_or_default();
-            let due =
-                day(&self.clock).checked_add(jiff::Span::new().days(due_in + 7 * n as i64)).unwrap_or(day(&self.clock));
+            let due = due(n as i64);
             self.change(
                 manager,
                 person,
@@ -353,7 +383,7 @@ pub async fn seed_beyond(store: &Store, cast: &DemoCast, end: Timestamp) -> anyh
             let person = seeder.person(person_input(n, 1965 + (n * 3 % 40) as i16)).await?;
             seeder.screen(person, &[2, 3, 1, 4, 2, 3], 0, "Zorgen; zie plan").await?;
             let goals = [n % 6, (n + 2) % 6, (n + 4) % 6];
-            seeder.plan(person, &goals[..2 + n % 2], 14 + (n as i64 % 21)).await?;
+            seeder.plan_open(person, &goals[..2 + n % 2], n).await?;
             plans += 1;
             if state == PlanState::Draft {
                 continue;
@@ -437,7 +467,7 @@ async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<
     };
     let person = seeder.person(input).await?;
     seeder.screen(person, &[1, 2, 1, 3, 2, 1], 0, "Dakloos sinds scheiding; drinkt dagelijks; schulden").await?;
-    seeder.plan(person, &[1, 2], 21).await?;
+    seeder.plan_open(person, &[1, 2], 1).await?;
     seeder
         .change(
             "procesregisseur",
@@ -448,10 +478,8 @@ async fn seed_shoplifter(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Result<
                 owner: seeder.agency_of("politie"),
                 owner_member: String::new(),
                 goal: String::new(),
-                due: day(&seeder.clock)
-                    .checked_add(jiff::Span::new().days(30))
-                    .unwrap_or(day(&seeder.clock))
-                    .to_string(),
+                // The next check is due in the coming weeks, relative to the demo's start.
+                due: day_of(end).checked_add(jiff::Span::new().days(12)).unwrap_or(day_of(end)).to_string(),
                 restricted_to: Vec::new(),
             },
         )
@@ -576,4 +604,19 @@ async fn seed_conference_week(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Re
         seeder.conferences().close(chair, meeting.id).await.map_err(|e| anyhow::anyhow!("close: {e}"))?;
     }
     Ok(meetings)
+}
+
+#[cfg(test)]
+mod due_tests {
+    use super::open_task_offset;
+
+    /// Issue 17 walk: the agencies' task lists show a few tasks days late, most coming up — not
+    /// tasks 448 days overdue because their plan was drafted a year before the demo's start.
+    #[test]
+    fn open_tasks_are_a_few_days_late_at_most_and_mostly_upcoming() {
+        let offsets: Vec<i64> = (1..=40).flat_map(|n| (0..3).map(move |k| open_task_offset(n, k))).collect();
+        let late = offsets.iter().filter(|o| **o < 0).count();
+        assert!(late > 0 && late * 5 <= offsets.len(), "{late} of {} late", offsets.len());
+        assert!(offsets.iter().all(|o| (-5..=60).contains(o)), "{offsets:?}");
+    }
 }

@@ -119,10 +119,23 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         if !errors.is_empty() {
             return Err(ServiceError::Invalid(errors));
         }
-        let answered = stored.value.answer(outcome, &note, actor.member_id, self.now()).map_err(refused)?;
+        let now = self.now();
+        let (answered, _effects) = stored.value.answer(outcome, &note, actor.member_id, now).map_err(refused)?;
+        // The one effect, NotifyProposer, is this event: the proposing agency hears the answer.
+        let event = Event::new(
+            EventKind::MeasureProposalAnswered,
+            now,
+            Subject::new(SubjectKind::Person, *person.as_uuid()),
+            Audience::agencies(vec![answered.agency]),
+        )
+        .about(person)
+        .by(actor.member_id)
+        .with("measure", answered.measure.code())
+        .with("outcome", if outcome == ProposalOutcome::Imposed { "imposed" } else { "declined" })
+        .with("note", &note);
         let audit = self.audited(actor, &[(&found, AuditAction::Update)], what);
         let version = stored.version + 1;
-        self.save(actor, &answered, version, "answer", audit, &[]).await?;
+        self.save(actor, &answered, version, "answer", audit, &[event]).await?;
         Ok(Stored { value: answered, version })
     }
 }

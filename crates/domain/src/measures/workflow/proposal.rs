@@ -65,10 +65,12 @@ pub enum ProposalError {
     Answered,
 }
 
-/// What a proposal means for the partners: the municipality on the team is told.
+/// What a proposal means for the partners: the municipality on the team is told of it, and the
+/// proposing agency of the answer (without it the proposer learns of it only by looking).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProposalEffect {
     NotifyMunicipality,
+    NotifyProposer,
 }
 
 impl MeasureProposal {
@@ -105,7 +107,7 @@ impl MeasureProposal {
         note: &str,
         by: MemberId,
         at: Timestamp,
-    ) -> Result<Self, ProposalError> {
+    ) -> Result<(Self, Vec<ProposalEffect>), ProposalError> {
         if self.status != ProposalStatus::Open {
             return Err(ProposalError::Answered);
         }
@@ -113,7 +115,7 @@ impl MeasureProposal {
             return Err(ProposalError::DeclineNeedsReason);
         }
         self.status = ProposalStatus::Answered { outcome, note: note.trim().to_owned(), by, at };
-        Ok(self)
+        Ok((self, vec![ProposalEffect::NotifyProposer]))
     }
 }
 
@@ -157,7 +159,8 @@ mod tests {
             proposal().answer(ProposalOutcome::Declined, " ", by, at).unwrap_err(),
             ProposalError::DeclineNeedsReason
         );
-        let imposed = proposal().answer(ProposalOutcome::Imposed, "", by, at).unwrap();
+        let (imposed, effects) = proposal().answer(ProposalOutcome::Imposed, "", by, at).unwrap();
+        assert_eq!(effects, vec![ProposalEffect::NotifyProposer], "the proposer is told");
         assert_eq!(imposed.answer(ProposalOutcome::Imposed, "", by, at).unwrap_err(), ProposalError::Answered);
     }
 }
