@@ -86,6 +86,8 @@ const FILES: &[(&str, &str)] = &[
     ("fund_goals", include_str!("../messages/fund_goals.toml")),
     // A grant pot's page lists the groups it funded (funds3 branch).
     ("fund_pages", include_str!("../messages/fund_pages.toml")),
+    // The match report: persons linked to the offence record (import4 branch).
+    ("links", include_str!("../messages/links.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

@@ -30,6 +30,8 @@ pub(crate) mod whatworks;
 pub(crate) mod public_value;
 pub(crate) mod public_value_page;
 mod whatworks_pages;
+// The match report page (import4 branch).
+mod links;
 
 pub(crate) use cache::{ExtractCache, Extracts};
 
@@ -39,6 +41,7 @@ pub fn routes() -> Router<AppState> {
         .merge(whatworks_pages::routes())
         .merge(decisions::routes())
         .merge(public_value_page::routes())
+        .merge(links::routes())
         .route("/evidence", get(index))
         .route("/evidence/reoffending", get(reoffending_page))
         .route("/evidence/reoffending/data.csv", get(reoffending_csv))
