@@ -82,10 +82,15 @@ async fn show(
     Query(query): Query<LinksQuery>,
 ) -> Result<Response, WebError> {
     let t = context.texts;
-    let list = LinkList::parse(&query.list).unwrap_or(LinkList::Ambiguous);
     let page_asked = query.page.parse::<u32>().unwrap_or(1);
     let reports = LinkReports { store: &state.store, clock: state.clock.as_ref() };
-    let report = reports.report(&me.actor, list, page_asked).await?;
+    let mut list = LinkList::parse(&query.list).unwrap_or(LinkList::Ambiguous);
+    let mut report = reports.report(&me.actor, list, page_asked).await?;
+    // Unasked, the ambiguous come first (they are left out of the figures), else the unmatched.
+    if query.list.is_empty() && report.ambiguous == 0 && report.unmatched > 0 && report.list.is_some() {
+        list = LinkList::Unmatched;
+        report = reports.report(&me.actor, list, page_asked).await?;
+    }
     let counts = vec![
         (t.get("links.matched").to_owned(), t.number(report.matched as i64)),
         (t.get("links.unmatched").to_owned(), t.number(report.unmatched as i64)),
