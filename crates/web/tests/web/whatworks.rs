@@ -247,7 +247,8 @@ async fn the_match_report_page_lists_who_does_not_link_to_administrators_only() 
             hex(person)
         )
     };
-    assert!(app.count(&listed(unmatched)).await >= 2, "every listing is audited");
+    // A repeated listing to the same member is recorded once per window (ListingMemo).
+    assert!(app.count(&listed(unmatched)).await >= 1, "the listing is audited");
 
     let analyst = app.member_of_new_agency("Bureau", AgencyKind::Municipality, "analist", Role::Analyst).await;
     let counts = app.session_for(&analyst).await.get("/evidence/links").await;
