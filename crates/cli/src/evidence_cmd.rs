@@ -65,8 +65,9 @@ pub struct CohortArgs {
     /// A shipped rule name (e.g. nl-very-active-prolific, ew-iom) or a rule expression.
     #[arg(long)]
     pub rule: Option<String>,
-    /// The day membership is evaluated on (YYYY-MM-DD).
-    #[arg(long, value_parser = as_of, required_unless_present = "record")]
+    /// The day membership is evaluated on (YYYY-MM-DD); by default the extract's own "data up
+    /// to" date (stored at import; with --data, its latest date not after today).
+    #[arg(long, value_parser = as_of)]
     pub as_of: Option<Day>,
     /// A folder with persons.csv and offences.csv (instead of the store).
     #[arg(long, conflicts_with = "record")]
@@ -150,7 +151,10 @@ impl CohortArgs {
         if self.record {
             return self.record(&rule_text, config, clock, out).await;
         }
-        let as_of = self.as_of.ok_or_else(|| anyhow::anyhow!("--as-of DATE is required"))?;
+        let as_of = match self.as_of {
+            Some(day) => day,
+            None => default_as_of(config, clock, self.data.as_deref()).await?,
+        };
         let options = ev::CohortOptions {
             rule: rule_text.clone(),
             as_of,
@@ -319,15 +323,40 @@ async fn decide(
     Ok(())
 }
 
+/// The as-of date when none is given: the extract's own "data up to" date — the one stored
+/// at its import, or (with `--data`) its latest offence or outcome date not after today.
+async fn default_as_of(config: &Config, clock: &dyn Clock, data: Option<&std::path::Path>) -> anyhow::Result<Day> {
+    let zone = jiff::tz::TimeZone::get(&config.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = clock.now().to_zoned(zone).date();
+    let today = evidence::date::days_from_civil(i32::from(today.year()), today.month() as u32, today.day() as u32);
+    let up_to = match data {
+        Some(dir) => evidence::extract::dataset_up_to(&evidence::csv_io::load_dir(dir)?.0, today),
+        None => {
+            let store = crate::extract::open_store(config).await?;
+            let stored = store.extract_data_up_to().await?;
+            let day = |d: jiff::civil::Date| {
+                evidence::date::days_from_civil(i32::from(d.year()), d.month() as u32, d.day() as u32)
+            };
+            stored.map_or(evidence::date::NO_DAY, day)
+        }
+    };
+    if up_to == evidence::date::NO_DAY {
+        anyhow::bail!("--as-of DATE is required: the extract has no dated offence to take it from");
+    }
+    Ok(up_to)
+}
+
 /// The follow-up definition shared by the measures.
 #[derive(Debug, Args)]
 pub struct MeasureArgs {
     /// A folder with persons.csv, offences.csv and index_events.csv (instead of the store).
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// The last day the data covers (YYYY-MM-DD); later windows are censored.
+    /// The last day the data covers (YYYY-MM-DD); later windows are censored. By default the
+    /// extract's own "data up to" date (stored at import; with --data, its latest date not
+    /// after today).
     #[arg(long, value_parser = as_of)]
-    pub as_of: Day,
+    pub as_of: Option<Day>,
     /// Follow-up period in months or years (12m, 1y).
     #[arg(long, default_value = "12m", value_parser = months)]
     pub follow_up: i32,
@@ -343,10 +372,14 @@ pub struct MeasureArgs {
 }
 
 impl MeasureArgs {
-    fn options(&self) -> anyhow::Result<MeasureOptions> {
+    async fn options(&self, config: &Config, clock: &dyn Clock) -> anyhow::Result<MeasureOptions> {
+        let as_of = match self.as_of {
+            Some(day) => day,
+            None => default_as_of(config, clock, self.data.as_deref()).await?,
+        };
         Ok(MeasureOptions {
             data: data_dir(&self.data),
-            as_of: self.as_of,
+            as_of,
             follow_up_months: self.follow_up,
             waiting_months: self.waiting,
             format: self.format,
@@ -366,11 +399,11 @@ pub struct ReoffendingArgs {
 }
 
 impl ReoffendingArgs {
-    pub async fn run(&self, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+    pub async fn run(&self, config: &Config, clock: &dyn Clock, out: &mut impl Write) -> anyhow::Result<()> {
         if self.measure.data.is_some() {
-            warn(ev::reoffending(&self.measure.options()?, self.by, out)?);
+            warn(ev::reoffending(&self.measure.options(config, clock).await?, self.by, out)?);
         } else {
-            ev::reoffending_with(&stored(config).await?, &self.measure.options()?, self.by, out)?;
+            ev::reoffending_with(&stored(config).await?, &self.measure.options(config, clock).await?, self.by, out)?;
         }
         Ok(())
     }
@@ -389,12 +422,18 @@ pub struct SurvivalArgs {
 }
 
 impl SurvivalArgs {
-    pub async fn run(&self, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+    pub async fn run(&self, config: &Config, clock: &dyn Clock, out: &mut impl Write) -> anyhow::Result<()> {
         let compare = self.compare.as_ref().map(|g| (g[0].as_str(), g[1].as_str()));
         if self.measure.data.is_some() {
-            warn(ev::survival(&self.measure.options()?, self.by, compare, out)?);
+            warn(ev::survival(&self.measure.options(config, clock).await?, self.by, compare, out)?);
         } else {
-            ev::survival_with(&stored(config).await?, &self.measure.options()?, self.by, compare, out)?;
+            ev::survival_with(
+                &stored(config).await?,
+                &self.measure.options(config, clock).await?,
+                self.by,
+                compare,
+                out,
+            )?;
         }
         Ok(())
     }
@@ -420,17 +459,24 @@ pub struct CompareArgs {
 }
 
 impl CompareArgs {
-    pub async fn run(&self, config: &Config, out: &mut impl Write) -> anyhow::Result<()> {
+    pub async fn run(&self, config: &Config, clock: &dyn Clock, out: &mut impl Write) -> anyhow::Result<()> {
         let method = match self.method.as_str() {
             "exact" => evidence::matching::Method::Exact,
             "propensity" => evidence::matching::Method::Propensity { caliper_sd: self.caliper },
             other => anyhow::bail!("unknown method '{other}' (expected exact or propensity)"),
         };
         if self.measure.data.is_some() {
-            warn(ev::compare(&self.measure.options()?, &self.treated, method, self.seed, out)?);
+            warn(ev::compare(&self.measure.options(config, clock).await?, &self.treated, method, self.seed, out)?);
         } else {
             let data = stored(config).await?;
-            ev::compare_with(&data, &self.measure.options()?, &self.treated, method, self.seed, out)?;
+            ev::compare_with(
+                &data,
+                &self.measure.options(config, clock).await?,
+                &self.treated,
+                method,
+                self.seed,
+                out,
+            )?;
         }
         Ok(())
     }

@@ -100,8 +100,14 @@ impl ImportArgs {
         let summary = imported.context("importing into the store (nothing was committed)")?;
         let future = extract.future_offences();
         if future > 0 {
+            for line in extract.future_lines() {
+                eprintln!(
+                    "warning: {}:{line}: offence or outcome date after today",
+                    self.dir.join(OFFENCES_FILE).display()
+                );
+            }
             eprintln!(
-                "warning: {future} offence(s) have an offence or outcome date after today; the extract's \"data up to\" date ({}) follows them",
+                "warning: {future} offence(s) have an offence or outcome date after today (imported as they are); the extract's \"data up to\" date, the default as-of date of the evidence, is {}: the latest date not after today",
                 evidence::date::format_day(extract.data_up_to())
             );
         }

@@ -164,6 +164,20 @@ impl Bytes<'_> {
     }
 }
 
+/// The extract's own "data up to" date: its latest offence or outcome date, leaving out dates
+/// after `today` (a wrong clock or a typing error in the source system, which the import
+/// warns of: measured up to them, every follow-up would look complete and clean). `NO_DAY`
+/// for `today` leaves nothing out; `NO_DAY` when there is no date.
+pub fn data_up_to(days: impl IntoIterator<Item = Day>, today: Day) -> Day {
+    days.into_iter().filter(|&day| today == NO_DAY || day <= today).max().unwrap_or(NO_DAY)
+}
+
+/// [`data_up_to`] of a dataset's offences.
+pub fn dataset_up_to(data: &Dataset, today: Day) -> Day {
+    let o = &data.offences;
+    data_up_to(o.offence_date.iter().chain(&o.outcome_date).copied(), today)
+}
+
 /// Numbers identical index events as they pass: 1 for the first, 2 for the next, ….
 pub(crate) fn number_occurrences<'a>(
     events: impl Iterator<Item = Result<EventRecord>> + Send + 'a,

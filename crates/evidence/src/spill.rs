@@ -85,6 +85,25 @@ impl<T: Spill + Clone> Sorter<T> {
         Ok(())
     }
 
+    /// One sorter holding what `sorters` (filled on several threads) hold, keeping at most
+    /// `limit` records in memory: their runs are taken as they are, their buffers (each
+    /// under its own, smaller, limit) joined and written out as one more run when full.
+    pub fn join(sorters: Vec<Sorter<T>>, limit: usize) -> Result<Sorter<T>> {
+        let mut joined = Sorter::new(limit);
+        for mut sorter in sorters {
+            sorter.wait()?;
+            joined.runs.append(&mut sorter.runs);
+            joined.len += sorter.len;
+            for record in std::mem::take(&mut sorter.buffer) {
+                joined.buffer.push(record);
+                if joined.buffer.len() >= joined.limit {
+                    joined.spill()?;
+                }
+            }
+        }
+        Ok(joined)
+    }
+
     /// Runs written to files so far (0 while everything fits in memory).
     pub fn runs(&self) -> usize {
         self.runs.len() + usize::from(self.writing.is_some())
@@ -233,5 +252,25 @@ mod tests {
             assert_eq!(drain(&mut sorter), expected, "merged twice, limit {limit}");
         }
         assert!(drain(&mut Sorter::new(10)).is_empty());
+    }
+
+    #[test]
+    fn sorters_filled_apart_join_into_one_order() {
+        let records: Vec<Text> = (0..600u32).map(|i| Text(format!("id{}", (i * 7919) % 600), i)).collect();
+        let mut expected = records.clone();
+        expected.sort();
+        for (limit, parts) in [(1, 3), (50, 2), (100, 4), (10_000, 3)] {
+            let sorters: Vec<Sorter<Text>> = records
+                .chunks(records.len() / parts + 1)
+                .map(|chunk| {
+                    let mut sorter = Sorter::new(limit / parts);
+                    chunk.iter().for_each(|r| sorter.push(r.clone()).unwrap());
+                    sorter
+                })
+                .collect();
+            let mut joined = Sorter::join(sorters, limit).unwrap();
+            assert_eq!(joined.len(), 600);
+            assert_eq!(drain(&mut joined), expected, "limit {limit}, {parts} parts");
+        }
     }
 }

@@ -339,6 +339,12 @@ impl SqliteReader {
         result
     }
 
+    /// Closes the idle connections: a connection left open on the file, even idle, keeps
+    /// another from leaving write-ahead-log mode (what a bulk import does when alone on it).
+    pub(crate) fn close_idle(&self) {
+        self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+    }
+
     fn query<T: ReadRow>(&self, sql: &str, params: &[Param<'_>], limit: Option<usize>) -> StoreResult<Vec<T>> {
         self.run(|connection| {
             let mut statement = connection.prepare_cached(sql)?;

@@ -90,6 +90,8 @@ const FILES: &[(&str, &str)] = &[
     ("mentor_endings", include_str!("../messages/mentor_endings.toml")),
     // Orders from the catalogue, the person's choices, approvals confirmed (funds4 branch).
     ("fund_orders", include_str!("../messages/fund_orders.toml")),
+    // The match report: persons linked to the offence record (import4 branch).
+    ("links", include_str!("../messages/links.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

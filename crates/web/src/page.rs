@@ -50,6 +50,9 @@ pub struct Page {
     pub coordinates_mentors: bool,
     /// Whether the member may see what works (analysts; process managers for their own).
     pub evaluates: bool,
+    /// The match report (persons linked to the offence record): administrators (with the
+    /// lists) and analysts (the counts).
+    pub sees_links: bool,
     /// Sits at a ZSM table (may open a location's board): the navigation offers the table. A
     /// provider's worker or a mentor would find only locations whose boards refuse them.
     pub sits_at_table: bool,
@@ -109,6 +112,7 @@ impl Page {
         // What works: analysts, and a Safety House's process manager for their own caseload.
         let evaluates = context.signed_in.as_ref().is_some_and(|s| crate::evidence::whatworks::reach(s).is_ok());
         let sits_at_table = has_role(&domain::zsm::service::TABLE_ROLES);
+        let sees_links = administers || sees_evidence;
         let unread = context.unread.unwrap_or(0);
         let unread_count = if unread >= domain::notifications::service::UNREAD_CAP {
             format!("{unread}+")
@@ -132,6 +136,7 @@ impl Page {
             mentors,
             coordinates_mentors,
             evaluates,
+            sees_links,
             sits_at_table,
             unread,
             unread_count,

@@ -5,7 +5,9 @@
 //! * [`model`] — the change and the list's entries;
 //! * [`workflow`] — which of the two the team gets ([`team_notice`]);
 //! * [`service`] — the list and its acknowledgement;
-//! * [`ports`] — [`ports::CohortNoticeStore`].
+//! * [`ports`] — [`ports::CohortNoticeStore`], [`ports::LinkReportStore`];
+//! * the match report ([`service::LinkReports`]): who of the case system links to the offence
+//!   record by their identifiers, and who does not (unmatched, ambiguous).
 
 pub mod model;
 pub mod ports;
@@ -15,4 +17,6 @@ pub mod workflow;
 pub use model::{
     COHORT_REVIEW_DAYS, CohortChange, CohortDecision, CohortMove, CohortNotice, CohortNoticeLine, CohortReason,
 };
+// The match report (issue 21): the case system's persons linked to the offence record.
+pub use model::{LinkIdentifier, LinkList, LinkOverview, LinkReport, LinkedPerson};
 pub use workflow::{TeamNotice, cohort_event, team_notice};

@@ -129,3 +129,74 @@ pub struct CohortDecision {
     pub reason: String,
     pub by: crate::ids::MemberId,
 }
+
+/// The persons of the case system who cannot be linked to the offence record by their
+/// identifiers, listed for an administrator: the evidence never guesses a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkList {
+    /// No identifier of theirs names a person of the offence record.
+    Unmatched,
+    /// Their identifiers name several persons of the offence record, or another person of
+    /// the case system holds the same one.
+    Ambiguous,
+}
+
+impl LinkList {
+    pub const ALL: [LinkList; 2] = [LinkList::Ambiguous, LinkList::Unmatched];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkList::Unmatched => "unmatched",
+            LinkList::Ambiguous => "ambiguous",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<LinkList> {
+        LinkList::ALL.into_iter().find(|l| l.code() == code)
+    }
+}
+
+/// How the case system's persons link to the offence record: a count of the matched, and
+/// who is unmatched or ambiguous (each list in a stable order, for paging).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkOverview {
+    pub matched: u64,
+    pub unmatched: Vec<PersonId>,
+    pub ambiguous: Vec<PersonId>,
+}
+
+/// One identifier of a listed person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkIdentifier {
+    pub person: PersonId,
+    /// `bsn`, `pnc`, `crn`, … (the identifier's kind code).
+    pub kind: String,
+    pub value: String,
+    /// Whether the offence record has a person by this identifier.
+    pub in_record: bool,
+    /// How many persons of the case system hold this identifier (1: only this one).
+    pub holders: u32,
+}
+
+/// A listed person with their identifiers (none when none is recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedPerson {
+    pub person: PersonId,
+    pub name: String,
+    pub identifiers: Vec<LinkIdentifier>,
+}
+
+/// The match report as one page shows it: the three counts, and for an administrator one
+/// page of one list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkReport {
+    pub matched: u64,
+    pub unmatched: u64,
+    pub ambiguous: u64,
+    /// `None` when the reader may see the counts only (an analyst: aggregates, no person).
+    pub list: Option<LinkList>,
+    pub persons: Vec<LinkedPerson>,
+    /// 1-based; `pages` is at least 1.
+    pub page: u32,
+    pub pages: u32,
+}

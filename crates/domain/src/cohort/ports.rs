@@ -45,3 +45,15 @@ pub trait CohortDecisionStore: Send + Sync {
         audit: &AuditEntry,
     ) -> impl Future<Output = StoreResult<u64>> + Send;
 }
+
+/// The link between the case system's persons and the offence record (the match report).
+pub trait LinkReportStore: Send + Sync {
+    /// Matched persons counted, unmatched and ambiguous ones listed (by person id).
+    fn link_overview(&self) -> impl Future<Output = StoreResult<super::model::LinkOverview>> + Send;
+    /// The identifiers of `persons`, each with whether the offence record has it and how
+    /// many persons hold it.
+    fn link_identifiers(
+        &self,
+        persons: &[crate::ids::PersonId],
+    ) -> impl Future<Output = StoreResult<Vec<super::model::LinkIdentifier>>> + Send;
+}

@@ -3,19 +3,23 @@
 //! of persons whose case team it is on today, until it acknowledges them; each listed person
 //! is audited, and so is each acknowledgement.
 
-use super::model::{CohortDecision, CohortMove, CohortNoticeLine, DECISION_REASON_MAX_CHARS, EXTRACT_PERSON_MAX_CHARS};
-use super::ports::{CohortDecisionStore, CohortNoticeStore};
+use super::model::{
+    CohortDecision, CohortMove, CohortNoticeLine, DECISION_REASON_MAX_CHARS, EXTRACT_PERSON_MAX_CHARS, LinkIdentifier,
+    LinkList, LinkOverview, LinkReport, LinkedPerson,
+};
+use super::ports::{CohortDecisionStore, CohortNoticeStore, LinkReportStore};
 use crate::access::{Actor, Denial, Permission};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
-use crate::ids::CohortNoticeId;
+use crate::ids::{CohortNoticeId, PersonId};
 use crate::jurisdiction::Lang;
 use crate::people::ports::PeopleStore;
 use crate::plan::service::team_agencies;
 use crate::ports::StoreError;
-use crate::service::{ServiceError, ServiceResult, authorise_person, listed_with_names, today_in};
+use crate::service::{ServiceError, ServiceResult, authorise_person, listed_with_names, require_audited, today_in};
 use crate::validation::{FieldError, ValidationErrors, required_text};
 use jiff::tz::TimeZone;
+use std::collections::BTreeMap;
 
 /// The list shows at most this many entries, newest first.
 pub const COHORT_NOTICE_LIMIT: u32 = 200;
@@ -121,4 +125,96 @@ impl<S: AuditLog + CohortDecisionStore> CohortDecisions<'_, S> {
             Err(other) => Err(other.into()),
         }
     }
+}
+
+/// Persons per page of the match report's lists.
+pub const LINK_PAGE_SIZE: usize = 50;
+
+/// What the match report's reads are audited as.
+const LINKS_WHAT: &str = "list: offence record links";
+
+/// The match report: how the case system's persons link to the offence record by their
+/// identifiers. An administrator (who keeps the partnership's data in order) sees the counts
+/// and who is unmatched or ambiguous, with their identifiers, each listed person audited; an
+/// analyst the counts only (aggregates); anyone else is refused, and that is audited too.
+pub struct LinkReports<'a, S> {
+    pub store: &'a S,
+    pub clock: &'a dyn Clock,
+}
+
+impl<S: PeopleStore + AuditLog + LinkReportStore> LinkReports<'_, S> {
+    /// The counts and, for an administrator, page `page` (1-based; past the end shows the
+    /// last) of the list `list`.
+    pub async fn report(&self, actor: &Actor, list: LinkList, page: u32) -> ServiceResult<LinkReport> {
+        let now = self.clock.now();
+        let lists = actor.can(Permission::ManageMembers);
+        if !lists {
+            require_audited(self.store, actor, Permission::ViewAggregates, LINKS_WHAT, now).await?;
+        }
+        let overview = self.store.link_overview().await?;
+        let mut report = LinkReport {
+            matched: overview.matched,
+            unmatched: overview.unmatched.len() as u64,
+            ambiguous: overview.ambiguous.len() as u64,
+            list: None,
+            persons: Vec::new(),
+            page: 1,
+            pages: 1,
+        };
+        if !lists {
+            return Ok(report);
+        }
+        let all = match list {
+            LinkList::Unmatched => overview.unmatched,
+            LinkList::Ambiguous => overview.ambiguous,
+        };
+        let pages = all.len().div_ceil(LINK_PAGE_SIZE).max(1);
+        let page = (page.max(1) as usize).min(pages);
+        let shown: Vec<PersonId> = all.into_iter().skip((page - 1) * LINK_PAGE_SIZE).take(LINK_PAGE_SIZE).collect();
+        report.persons = self.listed(actor, &shown, now).await?;
+        (report.list, report.page, report.pages) = (Some(list), page as u32, pages as u32);
+        Ok(report)
+    }
+
+    /// The match report as the API gives it: the counts and every ambiguous person (by id,
+    /// each audited as listed); administrators only.
+    pub async fn overview(&self, actor: &Actor) -> ServiceResult<LinkOverview> {
+        let now = self.clock.now();
+        require_audited(self.store, actor, Permission::ManageMembers, LINKS_WHAT, now).await?;
+        let overview = self.store.link_overview().await?;
+        let audit: Vec<AuditEntry> = overview.ambiguous.iter().map(|&p| listed_by_role(actor, now, p)).collect();
+        self.store.append(&audit).await?;
+        Ok(overview)
+    }
+
+    /// `persons` with their names and identifiers, in the same order, each audited as listed.
+    async fn listed(
+        &self,
+        actor: &Actor,
+        persons: &[PersonId],
+        now: jiff::Timestamp,
+    ) -> ServiceResult<Vec<LinkedPerson>> {
+        let names: BTreeMap<PersonId, String> =
+            self.store.summaries(persons).await?.into_iter().map(|s| (s.id, s.display_name())).collect();
+        let mut identifiers: BTreeMap<PersonId, Vec<LinkIdentifier>> = BTreeMap::new();
+        for identifier in self.store.link_identifiers(persons).await? {
+            identifiers.entry(identifier.person).or_default().push(identifier);
+        }
+        let audit: Vec<AuditEntry> = persons.iter().map(|&p| listed_by_role(actor, now, p)).collect();
+        self.store.append(&audit).await?;
+        Ok(persons
+            .iter()
+            .map(|&person| LinkedPerson {
+                person,
+                name: names.get(&person).cloned().unwrap_or_default(),
+                identifiers: identifiers.remove(&person).unwrap_or_default(),
+            })
+            .collect())
+    }
+}
+
+/// A person listed to an administrator on the match report, on the strength of the role.
+fn listed_by_role(actor: &Actor, now: jiff::Timestamp, person: PersonId) -> AuditEntry {
+    let basis = crate::access::Grant::Role(crate::access::Role::Administrator).summary();
+    AuditEntry::new(actor, now, Some(person), AuditAction::Listed, LINKS_WHAT, basis)
 }

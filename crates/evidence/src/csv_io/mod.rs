@@ -10,6 +10,7 @@ mod id_index;
 mod parallel;
 mod read;
 mod stream;
+mod stream_parts;
 mod write;
 
 use std::fmt;

@@ -34,7 +34,7 @@ pub(super) enum Source<'a> {
 }
 
 impl Source<'_> {
-    fn len(&self) -> Result<u64> {
+    pub(super) fn len(&self) -> Result<u64> {
         match self {
             Source::File(path) => std::fs::metadata(path).map(|m| m.len()).map_err(|e| io(path, e)),
             Source::Bytes(bytes) => Ok(bytes.len() as u64),
@@ -42,7 +42,7 @@ impl Source<'_> {
     }
 
     /// A reader of bytes `start..end`.
-    fn range(&self, start: u64, end: u64) -> Result<Box<dyn Read + Send + '_>> {
+    pub(super) fn range(&self, start: u64, end: u64) -> Result<Box<dyn Read + Send + '_>> {
         match self {
             Source::File(path) => {
                 let mut file = std::fs::File::open(path).map_err(|e| io(path, e))?;
@@ -54,7 +54,7 @@ impl Source<'_> {
     }
 
     /// The offset just after the first line end at or after `from`; `len` when there is none.
-    fn line_start_after(&self, from: u64, len: u64) -> Result<u64> {
+    pub(super) fn line_start_after(&self, from: u64, len: u64) -> Result<u64> {
         let mut reader = self.range(from, len)?;
         let mut buf = vec![0u8; 64 << 10];
         let mut at = from;

@@ -33,6 +33,9 @@ pub(super) struct FileReader<R: Read> {
     field_count: usize,
     record: csv::ByteRecord,
     line: u64,
+    /// Lines of the file before the part this reader reads (0 when it reads from the start,
+    /// or when its caller adds them afterwards).
+    lines_before: u64,
 }
 
 #[derive(Debug, Default)]
@@ -87,6 +90,7 @@ impl<R: Read> FileReader<R> {
             field_count: header.len(),
             record: csv::ByteRecord::new(),
             line: 1,
+            lines_before: 0,
         }))
     }
 
@@ -94,6 +98,12 @@ impl<R: Read> FileReader<R> {
     /// header: its rows are read with this reader's columns. Its line numbers count from the
     /// start of the part; the caller adds the lines before it.
     pub(super) fn continuing<S: Read>(&self, input: S) -> FileReader<S> {
+        self.continuing_after(input, 0)
+    }
+
+    /// A reader of a later part of the same file after `lines_before` lines (that part's
+    /// start): its line numbers are the file's.
+    pub(super) fn continuing_after<S: Read>(&self, input: S, lines_before: u64) -> FileReader<S> {
         FileReader {
             file: self.file,
             reader: csv::ReaderBuilder::new()
@@ -104,7 +114,8 @@ impl<R: Read> FileReader<R> {
             columns: self.columns.clone(),
             field_count: self.field_count,
             record: csv::ByteRecord::new(),
-            line: 0,
+            line: lines_before,
+            lines_before,
         }
     }
 
@@ -124,7 +135,7 @@ impl<R: Read> FileReader<R> {
             if !self.reader.read_byte_record(&mut self.record)? {
                 return Ok(false);
             }
-            self.line = self.record.position().map_or(self.line + 1, |p| p.line());
+            self.line = self.record.position().map_or(self.line + 1, |p| self.lines_before + p.line());
             if self.record.len() == self.field_count {
                 return Ok(true);
             }

@@ -13,7 +13,8 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::read::{FileReader, Issues, OFFENCE_COLUMNS, read_persons};
+use super::read::{Issues, read_persons};
+use super::stream_parts;
 use super::{INDEX_EVENTS_FILE, Issue, OFFENCES_FILE, PERSONS_FILE, open};
 use crate::dataset::Dataset;
 use crate::date::{Day, NO_DAY};
@@ -35,6 +36,9 @@ pub struct StreamOptions {
     /// Offences dated after this day are counted ([`StreamedExtract::future_offences`]);
     /// `NO_DAY` counts none.
     pub today: Day,
+    /// Threads reading the offence file: 0 for one per core (up to eight) when it is large
+    /// enough to gain from them, else one.
+    pub threads: usize,
 }
 
 impl Default for StreamOptions {
@@ -44,6 +48,7 @@ impl Default for StreamOptions {
             offences_by_person: true,
             strict: true,
             today: NO_DAY,
+            threads: 0,
         }
     }
 }
@@ -56,6 +61,8 @@ pub struct StreamedExtract {
     labels: Dataset,
     offences: Sorter<OffenceRecord>,
     by_person: Option<Sorter<PersonOffence>>,
+    /// The offence types of the parts read on other threads, as the file's.
+    part_types: stream_parts::PartTypes,
     events: Sorter<EventRecord>,
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
@@ -69,7 +76,12 @@ pub struct StreamedExtract {
     data_up_to: Day,
     today: Day,
     future: u64,
+    /// The lines of the first future-dated offences, for the warning.
+    future_lines: Vec<u64>,
 }
+
+/// Future-dated offences named by line in the import's warning.
+const FUTURE_LINES_SHOWN: usize = 10;
 
 /// Reads `dir`'s persons.csv, offences.csv and (when present) index_events.csv.
 pub fn stream_dir(dir: &Path, options: StreamOptions) -> Result<StreamedExtract> {
@@ -78,38 +90,22 @@ pub fn stream_dir(dir: &Path, options: StreamOptions) -> Result<StreamedExtract>
     let mut issues = Issues::default();
     let mut labels = Dataset::default();
     let lookup = read_persons(persons, persons_expected, &mut labels, &mut issues)?;
-    let mut days = DayRange::default();
+    let mut days = stream_parts::DayRange::default();
     for &day in &labels.persons.birth_date {
         days.add(day);
     }
 
     let limit = options.records_in_memory;
-    let mut offences = Sorter::new(limit);
-    let mut by_person = options.offences_by_person.then(|| Sorter::new(limit));
-    let mut types = Interner::default();
-    let mut id_column = 1;
-    if let Some(mut r) =
-        FileReader::open(OFFENCES_FILE, open(&dir.join(OFFENCES_FILE))?, &OFFENCE_COLUMNS, &mut issues)?
-    {
-        id_column = r.offence_id_column();
-        super::read::for_each_offence(&mut r, &lookup, &mut issues, &mut types, |row| {
-            days.add(row.offence_date);
-            days.add(row.outcome_date);
-            if let Some(by_person) = &mut by_person {
-                by_person.push(PersonOffence { person: row.person, id: row.id.into(), line: row.line })?;
-            }
-            offences.push(OffenceRecord {
-                id: row.id.into(),
-                line: row.line,
-                person: row.person,
-                offence_date: row.offence_date,
-                outcome_date: row.outcome_date,
-                outcome: row.outcome,
-                offence_type: row.offence_type,
-                seriousness: row.seriousness,
-            })
-        })?;
-    }
+    let offences_path = dir.join(OFFENCES_FILE);
+    let offences_bytes = open(&offences_path)?.metadata().map_or(0, |m| m.len());
+    let parts = match options.threads {
+        0 if offences_bytes < stream_parts::PARALLEL_FROM_BYTES => 1,
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        threads => threads,
+    };
+    let read =
+        stream_parts::read_offences(&offences_path, parts, &lookup, limit, options.offences_by_person, &mut issues)?;
+    days = days.join(read.days);
 
     let events_path = dir.join(INDEX_EVENTS_FILE);
     let events_file: Box<dyn std::io::Read> =
@@ -127,48 +123,28 @@ pub fn stream_dir(dir: &Path, options: StreamOptions) -> Result<StreamedExtract>
             occurrence: 0,
         })
     })?;
-    labels.offence_types = types.into_arena();
+    labels.offence_types = read.types;
     labels.kinds = kinds.into_arena();
     labels.groups = groups.into_arena();
     Ok(StreamedExtract {
         labels,
-        offences,
-        by_person,
+        offences: read.offences,
+        by_person: read.by_person,
+        part_types: read.part_types,
         events,
         errors: issues.errors,
         warnings: issues.warnings,
         days: days.range(),
         duplicates: HashSet::new(),
-        id_column,
+        id_column: read.id_column,
         strict: options.strict,
         offences_written: 0,
         events_written: 0,
         data_up_to: NO_DAY,
         today: options.today,
         future: 0,
+        future_lines: Vec::new(),
     })
-}
-
-#[derive(Debug, Clone, Copy)]
-struct DayRange(Day, Day);
-
-impl Default for DayRange {
-    fn default() -> DayRange {
-        DayRange(Day::MAX, Day::MIN)
-    }
-}
-
-impl DayRange {
-    fn add(&mut self, day: Day) {
-        if day != NO_DAY {
-            self.0 = self.0.min(day);
-            self.1 = self.1.max(day);
-        }
-    }
-
-    fn range(self) -> (Day, Day) {
-        if self.0 > self.1 { (NO_DAY, NO_DAY) } else { (self.0, self.1) }
-    }
 }
 
 impl StreamedExtract {
@@ -202,7 +178,13 @@ impl StreamedExtract {
         self.labels.person_count() as u64 + self.offences.len() + self.events.len()
     }
 
-    /// The latest offence or outcome date of the offences handed out (after they were read).
+    /// The lines (in offences.csv) of the first offences dated, or decided, after `today`.
+    pub fn future_lines(&self) -> &[u64] {
+        &self.future_lines
+    }
+
+    /// The latest offence or outcome date of the offences handed out (after they were read),
+    /// not after the options' `today` ([`crate::extract::data_up_to`]).
     pub fn data_up_to(&self) -> Day {
         self.data_up_to
     }
@@ -231,6 +213,7 @@ impl ExtractSource for StreamedExtract {
     fn offences_by_id(&mut self) -> Result<Rows<'_, OffenceRecord>> {
         let StreamedExtract {
             offences,
+            part_types,
             errors,
             duplicates,
             id_column,
@@ -238,18 +221,21 @@ impl ExtractSource for StreamedExtract {
             data_up_to,
             today,
             future,
+            future_lines,
             ..
         } = self;
         let (id_column, today, mut previous) = (*id_column, *today, String::new());
         *offences_written = 0;
         *data_up_to = NO_DAY;
         *future = 0;
+        future_lines.clear();
         let merged = offences.merged()?;
         Ok(Box::new(merged.filter_map(move |offence| {
-            let offence = match offence {
+            let mut offence = match offence {
                 Ok(offence) => offence,
                 Err(e) => return Some(Err(e)),
             };
+            offence.offence_type = part_types.file_id(offence.line, offence.offence_type);
             if *offence.id == *previous && *offences_written > 0 {
                 if duplicates.insert(offence.line) {
                     errors.push(Issue {
@@ -264,9 +250,13 @@ impl ExtractSource for StreamedExtract {
             previous.clear();
             previous.push_str(&offence.id);
             *offences_written += 1;
-            *data_up_to = (*data_up_to).max(offence.offence_date).max(offence.outcome_date);
-            if today != NO_DAY && (offence.offence_date > today || offence.outcome_date > today) {
+            let dates = [offence.offence_date, offence.outcome_date];
+            *data_up_to = crate::extract::data_up_to(dates.into_iter().chain([*data_up_to]), today);
+            if today != NO_DAY && dates.iter().any(|&day| day > today) {
                 *future += 1;
+                if future_lines.len() < FUTURE_LINES_SHOWN {
+                    future_lines.push(offence.line);
+                }
             }
             Some(Ok(offence))
         })))
@@ -328,27 +318,36 @@ mod tests {
         broken_extract(&dir);
         let whole = load_dir_lenient(&dir).unwrap();
         assert_eq!(whole.errors.len(), 5, "{:?}", whole.errors);
-        for records_in_memory in [7, 100, 1 << 20] {
-            let options = StreamOptions { records_in_memory, strict: false, ..StreamOptions::default() };
+        let cases = [(7, 1), (100, 1), (1 << 20, 1), (7, 2), (100, 3), (1 << 20, 5)];
+        for (records_in_memory, threads) in cases {
+            let options = StreamOptions { records_in_memory, strict: false, threads, ..StreamOptions::default() };
             let mut streamed = stream_dir(&dir, options).unwrap();
             assert_eq!(streamed.runs() > 0, records_in_memory < 1000);
             streamed.find_duplicates().unwrap();
-            assert_eq!(streamed.errors(), whole.errors, "{records_in_memory} in memory");
+            assert_eq!(streamed.errors(), whole.errors, "{records_in_memory} in memory, {threads} threads");
             let data = &whole.dataset;
             let labels = streamed.labels();
-            let mut ids: Vec<(String, String)> = streamed
+            let mut typed: Vec<(String, String, String)> = streamed
                 .offences_by_id()
                 .unwrap()
-                .map(|o| o.map(|o| (o.id.to_string(), labels.person_id(o.person).to_owned())))
+                .map(|o| {
+                    o.map(|o| {
+                        let kind = Dataset::label(&labels.offence_types, o.offence_type).to_owned();
+                        (o.id.to_string(), labels.person_id(o.person).to_owned(), kind)
+                    })
+                })
                 .collect::<Result<_>>()
                 .unwrap();
-            let mut expected: Vec<(String, String)> = (0..data.offence_count() as u32)
+            let mut expected: Vec<(String, String, String)> = (0..data.offence_count() as u32)
                 .map(|i| {
-                    (data.offences.ids.get(i).to_owned(), data.person_id(data.offences.person[i as usize]).to_owned())
+                    let k = i as usize;
+                    let kind = Dataset::label(&data.offence_types, data.offences.offence_type[k]).to_owned();
+                    (data.offences.ids.get(i).to_owned(), data.person_id(data.offences.person[k]).to_owned(), kind)
                 })
                 .collect();
             expected.sort();
-            assert_eq!(ids, expected);
+            assert_eq!(typed, expected, "{threads} threads");
+            let mut ids: Vec<(String, String)> = typed.drain(..).map(|(id, person, _)| (id, person)).collect();
             let by_person: Vec<(String, String)> = streamed
                 .offences_by_person()
                 .unwrap()

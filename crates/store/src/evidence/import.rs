@@ -112,6 +112,12 @@ impl Store {
         let (written, tally): (u64, Tally) = match &self.pool {
             crate::Pool::Sqlite(pool) => {
                 let _writer = self.write_lock.lock().await;
+                // The reads before (is the store empty, …) left a read-only connection open,
+                // which kept the import from its rollback journal: every page then went
+                // through the write-ahead log and was copied again at the checkpoint.
+                if let Some(crate::read::Reader::Sqlite(reader)) = self.reader.as_deref() {
+                    reader.close_idle();
+                }
                 sqlite_load::import(pool, extract, &texts, of, progress).await?
             }
             crate::Pool::Postgres(pool) => pg_copy::import(pool, extract, &texts, of, progress).await?,

@@ -10,6 +10,8 @@
 mod cohort_sql;
 mod cohorts;
 mod import;
+// The match report (issue 21).
+mod links;
 pub use import::data_up_to;
 mod notices;
 pub(crate) mod notify;

@@ -197,11 +197,11 @@ pub struct LinksDto {
         (status = 401, description = "Not signed in (problem JSON)", body = Problem),
         (status = 403, description = "Not an administrator (problem JSON)", body = Problem)))]
 async fn links(State(state): State<AppState>, Member(me, _): Member) -> ApiResult {
-    domain::service::require(&me.actor, domain::access::Permission::ManageMembers)?;
-    let report = state.store.person_links().await.map_err(|e| crate::error::WebError::internal(e.to_string()))?;
+    let reports = domain::cohort::service::LinkReports { store: &state.store, clock: state.clock.as_ref() };
+    let report = reports.overview(&me.actor).await?;
     Ok(Json(LinksDto {
-        matched: report.matched.len() as u64,
-        unmatched: report.unmatched,
+        matched: report.matched,
+        unmatched: report.unmatched.len() as u64,
         ambiguous: report.ambiguous.iter().map(|p| p.to_string()).collect(),
     })
     .into_response())

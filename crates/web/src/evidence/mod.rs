@@ -32,6 +32,8 @@ pub(crate) mod public_value_page;
 mod whatworks_pages;
 // Who sees which aggregates: commissioners and location leads too (issue 21, views4).
 pub(crate) mod reach;
+// The match report page (import4 branch).
+mod links;
 
 pub(crate) use cache::{ExtractCache, Extracts};
 
@@ -41,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .merge(whatworks_pages::routes())
         .merge(decisions::routes())
         .merge(public_value_page::routes())
+        .merge(links::routes())
         .route("/evidence", get(index))
         .route("/evidence/reoffending", get(reoffending_page))
         .route("/evidence/reoffending/data.csv", get(reoffending_csv))

@@ -148,6 +148,8 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("evidence/whatworks_pages.rs", "GET", "/evidence/what-works", Need::CaseRules("whatworks.rs")),
     ("api/evidence.rs", "GET", "/v1/evidence/what-works", Need::CaseRules("whatworks.rs")),
     ("api/evidence.rs", "GET", "/v1/evidence/links", Need::Role(Permission::ManageMembers)),
+    // The match report page: administrators (lists) and analysts (counts), tested in whatworks.rs.
+    ("evidence/links.rs", "GET", "/evidence/links", Need::CaseRules("whatworks.rs")),
     ("api/mod.rs", "GET", "/openapi.json", Need::Public),
     ("api/auth.rs", "POST", "/v1/login", Need::Public),
     ("api/people.rs", "GET", "/v1/people", Need::Role(Permission::ViewPerson)),

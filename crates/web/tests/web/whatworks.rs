@@ -208,3 +208,57 @@ async fn administrators_get_the_match_report() {
     let refused = app.session_for(&analyst).await.api(Method::GET, "/api/v1/evidence/links", None).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }
+
+/// The match report's page: an administrator sees the counts and who is ambiguous or
+/// unmatched with each identifier's kind and what it finds in the record, paged, each listed
+/// person audited; an analyst sees the counts only; anyone else is refused (and audited).
+#[tokio::test]
+async fn the_match_report_page_lists_who_does_not_link_to_administrators_only() {
+    let app = spawn_app().await;
+    let police = app.member_of_new_agency("Politie", AgencyKind::Police, "agent", Role::PoliceOfficer).await;
+    scenario(&app, &police).await;
+    // A BSN the record does not have: unmatched. A second person with the ambiguous one's PNC.
+    let unmatched = app.person(&police, "Elsewhere", &bsns(79)[78]).await;
+    let admin = app.member_of_new_agency("Beheer", AgencyKind::Municipality, "beheer", Role::Administrator).await;
+    let session = app.session_for(&admin).await;
+
+    let index = session.get("/admin").await.text().await.unwrap();
+    assert!(index.contains("href=\"/evidence/links\""), "the administration menu links the report");
+    let page = session.get("/evidence/links").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("id=\"nav-links\""), "the menu offers it");
+    for expected in ["Gekoppeld", "77", "Dubbelzinnig (1)", "Niet gekoppeld (1)", "Twice", "PNC-1", "vindt één persoon"]
+    {
+        assert!(html.contains(expected), "{expected} in {html}");
+    }
+    assert!(!html.contains("Elsewhere"), "the ambiguous list is shown first");
+    let unmatched_page = session.get("/evidence/links?list=unmatched&page=1").await.text().await.unwrap();
+    assert!(unmatched_page.contains("Elsewhere") && unmatched_page.contains("niet in het bestand"), "{unmatched_page}");
+    assert!(unmatched_page.contains("Pagina 1 van 1"));
+    // Past the last page shows the last; nonsense shows the first list.
+    let past = session.get("/evidence/links?list=unmatched&page=99").await.text().await.unwrap();
+    assert!(past.contains("Elsewhere"));
+    assert_eq!(session.get("/evidence/links?list=x&page=y").await.status(), StatusCode::OK);
+    let listed = |person: PersonId| {
+        format!(
+            "audit_log WHERE what = 'list: offence record links' AND action = 'listed' AND basis = 'role: administrator' \
+             AND person_id = X'{}'",
+            hex(person)
+        )
+    };
+    // A repeated listing to the same member is recorded once per window (ListingMemo).
+    assert!(app.count(&listed(unmatched)).await >= 1, "the listing is audited");
+
+    let analyst = app.member_of_new_agency("Bureau", AgencyKind::Municipality, "analist", Role::Analyst).await;
+    let counts = app.session_for(&analyst).await.get("/evidence/links").await;
+    assert_eq!(counts.status(), StatusCode::OK);
+    let counts = counts.text().await.unwrap();
+    assert!(counts.contains("77") && counts.contains("links-counts-only"), "{counts}");
+    assert!(!counts.contains("Twice") && !counts.contains("Elsewhere"), "an analyst sees no person");
+
+    let refused = app.session_for(&police).await.get("/evidence/links").await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let denied = "audit_log WHERE what = 'list: offence record links' AND action = 'denied'";
+    assert_eq!(app.count(denied).await, 1);
+}
