@@ -88,10 +88,9 @@ pub fn misfit_text(misfit: &Misfit, t: Texts) -> String {
 }
 
 pub fn format_text(i: &Intervention, t: Texts) -> String {
-    let sessions = t.fill(
-        "interventions.sessions",
-        &[("sessions", &i.sessions.to_string()), ("weeks", &i.duration_weeks.to_string())],
-    );
+    // "1 session", never "1 sessions": the singular has its own text in each language.
+    let key = if i.sessions == 1 { "interventions.sessions_one" } else { "interventions.sessions" };
+    let sessions = t.fill(key, &[("sessions", &i.sessions.to_string()), ("weeks", &i.duration_weeks.to_string())]);
     match &i.format {
         domain::interventions::Format::OneToOne => format!("{} · {sessions}", t.get("interventions.format.one_to_one")),
         domain::interventions::Format::Group { .. } => format!("{} · {sessions}", t.get("interventions.format.group")),

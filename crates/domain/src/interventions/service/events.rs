@@ -11,8 +11,14 @@ pub fn referral_events(referral: &Referral, effects: &[ReferralEffect], by: Memb
     let subject = Subject::new(SubjectKind::Referral, referral.id.0);
     let both = Audience::agencies([referral.referrer_agency, referral.provider]);
     let base = |kind: EventKind, audience: Audience, on: Option<jiff::civil::Date>| {
-        // The event's `at` is when the fact happened: the start or end date for those.
-        let at = on.and_then(|d| d.to_zoned(jiff::tz::TimeZone::UTC).ok()).map_or(at, |z| z.timestamp());
+        // The event's `at` is when the fact happened: the start or end date for those. A fact
+        // recorded on its own day keeps the moment it was recorded, so the notice shows a real
+        // time and sorts among the day's others instead of at midnight.
+        let recorded_on = at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let at = match on {
+            Some(day) if day != recorded_on => day.to_zoned(jiff::tz::TimeZone::UTC).map_or(at, |z| z.timestamp()),
+            _ => at,
+        };
         Event::new(kind, at, subject, audience)
             .about(referral.person)
             .by(by)
