@@ -164,18 +164,8 @@ async fn mentoring(
     let coordinator = app.member(&humanitas, "coordinator", &[Role::ProviderWorker]).await;
     let today = app.now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let profile = |expires: jiff::civil::Date| MentorProfile {
-        member: mentor.member_id,
-        agency: humanitas.id,
-        name: "Henk".into(),
-        lived_experience: true,
-        vetted_on: today,
         vetting_expires: expires,
-        training_completed: None,
-        languages: vec!["nl".into()],
-        area: "Den Haag".into(),
-        availability: "avond".into(),
-        capacity: 3,
-        gender: "male".into(),
+        ..crate::support::teams::mentor_henk(&mentor, &humanitas, today, "Den Haag")
     };
     let zone = jiff::tz::TimeZone::UTC;
     let service = Mentoring { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };

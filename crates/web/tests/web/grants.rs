@@ -11,7 +11,6 @@ use crate::support;
 use crate::support::{TestApp, api_call, problem_fields};
 use domain::access::Role;
 use domain::directory::AgencyKind;
-use domain::mentoring::MentorProfile;
 use domain::mentoring::service::life_change::CohortInput;
 use domain::mentoring::service::{MatchInput, Mentoring};
 use reqwest::{Method, StatusCode};
@@ -161,20 +160,7 @@ async fn life_change_and_community(
         .await
         .unwrap();
     service.enrol(officer, &cohort.id.to_string(), person).await.unwrap();
-    let profile = MentorProfile {
-        member: mentor.member_id,
-        agency: humanitas.id,
-        name: "Henk".into(),
-        lived_experience: true,
-        vetted_on: today,
-        vetting_expires: today.tomorrow().unwrap(),
-        training_completed: None,
-        languages: vec!["nl".into()],
-        area: "Den Haag".into(),
-        availability: "avond".into(),
-        capacity: 3,
-        gender: "male".into(),
-    };
+    let profile = crate::support::teams::mentor_henk(&mentor, &humanitas, today, "Den Haag");
     service.save_profile(&coordinator, profile).await.unwrap();
     let matched = MatchInput { mentor: mentor.member_id.to_string(), ..Default::default() };
     service.match_person(officer, person, &matched).await.unwrap();

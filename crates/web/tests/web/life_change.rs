@@ -10,7 +10,6 @@ use crate::support;
 use crate::support::TestApp;
 use domain::access::Role;
 use domain::directory::AgencyKind;
-use domain::mentoring::MentorProfile;
 use domain::mentoring::service::{Item, Mentoring};
 use reqwest::StatusCode;
 
@@ -172,20 +171,7 @@ async fn journey(app: TestApp) {
 
     // A mentor matched in the pages with the notes consented; then the consent withdrawn.
     let today = app.now().to_zoned(jiff::tz::TimeZone::UTC).date();
-    let profile = MentorProfile {
-        member: mentor.member_id,
-        agency: humanitas.id,
-        name: "Henk".into(),
-        lived_experience: true,
-        vetted_on: today,
-        vetting_expires: today.tomorrow().unwrap(),
-        training_completed: None,
-        languages: vec!["nl".into()],
-        area: "Amsterdam".into(),
-        availability: "avond".into(),
-        capacity: 3,
-        gender: "male".into(),
-    };
+    let profile = crate::support::teams::mentor_henk(&mentor, &humanitas, today, "Amsterdam");
     service.save_profile(&coordinator, profile).await.unwrap();
     let page = team.visit(&format!("/people/{person}/mentor?area=Amsterdam")).await;
     assert!(page.body.contains("Henk"), "suggested");

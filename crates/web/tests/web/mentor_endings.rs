@@ -7,7 +7,6 @@
 use crate::support::{TestApp, api_call, app, problem_fields};
 use domain::access::Role;
 use domain::directory::AgencyKind;
-use domain::mentoring::MentorProfile;
 use domain::mentoring::service::Mentoring;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -24,20 +23,7 @@ async fn journey(app: TestApp) {
     let today = app.now().to_zoned(jiff::tz::TimeZone::UTC).date();
     let zone = jiff::tz::TimeZone::UTC;
     let service = Mentoring { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone };
-    let profile = MentorProfile {
-        member: mentor.member_id,
-        agency: humanitas.id,
-        name: "Henk".into(),
-        lived_experience: true,
-        vetted_on: today,
-        vetting_expires: today.tomorrow().unwrap(),
-        training_completed: None,
-        languages: vec!["nl".into()],
-        area: "Den Haag".into(),
-        availability: "avond".into(),
-        capacity: 3,
-        gender: "male".into(),
-    };
+    let profile = crate::support::teams::mentor_henk(&mentor, &humanitas, today, "Den Haag");
     service.save_profile(&coordinator, profile).await.unwrap();
     let client = app.session_for(&officer).await;
     let body = json!({"mentor": mentor.member_id.to_string(), "shared_goals": ["Werk vinden"]});

@@ -6,6 +6,7 @@ use super::{Client, TestApp, input_value, valid_bsn};
 use domain::access::{Actor, Role};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
+use domain::mentoring::MentorProfile;
 use reqwest::StatusCode;
 
 impl TestApp {
@@ -217,4 +218,24 @@ pub async fn measures_cast(app: TestApp) -> MeasuresCast {
         app.join_team(&officer, person, &municipality).await;
     }
     MeasuresCast { app, probation, officer, mayor, stranger, excluded, victim, child, elsewhere }
+}
+
+/// "Henk", a vetted mentor with lived experience at `agency`, speaking Dutch, free evenings
+/// for three mentees in `area`; the vetting runs out tomorrow (tests that need it expired set
+/// `vetting_expires` themselves).
+pub fn mentor_henk(mentor: &Actor, agency: &Agency, today: jiff::civil::Date, area: &str) -> MentorProfile {
+    MentorProfile {
+        member: mentor.member_id,
+        agency: agency.id,
+        name: "Henk".into(),
+        lived_experience: true,
+        vetted_on: today,
+        vetting_expires: today.tomorrow().unwrap(),
+        training_completed: None,
+        languages: vec!["nl".into()],
+        area: area.into(),
+        availability: "avond".into(),
+        capacity: 3,
+        gender: "male".into(),
+    }
 }
