@@ -11,6 +11,9 @@ mod after_table;
 pub use after_table::seed_help_after_the_table;
 // Today's work for probation and the Safety House (issue 17): the past screened, triage waiting.
 mod waiting;
+// When the demo's open tasks fall due, relative to its start.
+mod due;
+use due::open_task_offset;
 pub use waiting::{screen_past_referrals, seed_triage};
 // Plans of two to three years ago with their ZSM case and help, for what works (issue 21).
 mod history;
@@ -89,12 +92,6 @@ fn zone() -> TimeZone {
 
 fn day(clock: &FixedClock) -> Date {
     clock.now().to_zoned(zone()).date()
-}
-
-/// Days from the demo's start to when open task `k` of plan `n` is due: one in seven a day to
-/// five days late, the others from three days to about seven weeks ahead.
-fn open_task_offset(n: i64, k: i64) -> i64 {
-    if (n + 2 * k) % 7 == 3 { -(1 + (n + k) % 5) } else { 3 + (n * 5) % 23 + 9 * k }
 }
 
 fn day_of(at: Timestamp) -> Date {
@@ -605,6 +602,3 @@ async fn seed_conference_week(seeder: &Seeder<'_>, end: Timestamp) -> anyhow::Re
     }
     Ok(meetings)
 }
-
-#[cfg(test)]
-mod due_tests;
