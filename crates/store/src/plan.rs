@@ -9,7 +9,7 @@ use crate::audit::insert_audit;
 use crate::notifications::insert_events;
 use crate::read::{Param, params, read_row_struct};
 use crate::types::{Day, Instant};
-use crate::{Store, corrupt, db_error, in_list, in_list_from, in_tx, to_json};
+use crate::{Store, corrupt, in_list, in_list_from, in_tx, to_json};
 use domain::audit::AuditEntry;
 use domain::ids::{AgencyId, MemberId, PersonId, PlanId};
 use domain::plan::Plan;
@@ -237,10 +237,33 @@ impl Store {
 /// a writer that holds it is waited for, and the row is then read as that writer left it. On
 /// SQLite the write's transaction already holds the database's one write lock (`BEGIN
 /// IMMEDIATE`), and `FOR UPDATE` is not SQLite.
-const CURRENT_PLAN_FOR_WRITE: &str =
+pub(crate) const CURRENT_PLAN_FOR_WRITE: &str =
     "SELECT id, version, state FROM plan WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1";
-const CURRENT_PLAN_FOR_UPDATE: &str =
+pub(crate) const CURRENT_PLAN_FOR_UPDATE: &str =
     "SELECT id, version, state FROM plan WHERE person_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE";
+
+/// The person's latest plan inside a write's transaction, locked against other writers
+/// (`CURRENT_PLAN_FOR_UPDATE`), with its JSON as stored (the `before:` of the step written on
+/// it): parsed once per version (`parsed.rs`).
+macro_rules! current_plan_for_write {
+    ($store:expr, $tx:ident, $person:expr) => {{
+        let person: domain::ids::PersonId = $person;
+        let sql = $crate::spelled(&*$tx, $crate::plan::CURRENT_PLAN_FOR_WRITE, $crate::plan::CURRENT_PLAN_FOR_UPDATE);
+        let row: Option<(uuid::Uuid, i64, String)> =
+            sqlx::query_as(sql).bind(*person.as_uuid()).fetch_optional(&mut *$tx).await.map_err($crate::db_error)?;
+        match row {
+            Some((id, version, state)) => {
+                let plan = match $store.parsed.plans.get(id, version) {
+                    Some(parsed) => domain::plan::Plan::clone(&parsed),
+                    None => $crate::plan::parse_plan(&state)?,
+                };
+                Some((domain::plan::ports::StoredPlan { plan, version }, state))
+            }
+            None => None,
+        }
+    }};
+}
+pub(crate) use current_plan_for_write;
 
 impl PlanStore for Store {
     /// `write_plan_step!` inserts version 1.
@@ -259,26 +282,14 @@ impl PlanStore for Store {
         F: FnOnce(Option<StoredPlan>) -> Result<PlanStep, E> + Send,
     {
         let step = in_tx!(self, tx => {
-            let sql = crate::spelled(&*tx, CURRENT_PLAN_FOR_WRITE, CURRENT_PLAN_FOR_UPDATE);
-            let row: Option<(Uuid, i64, String)> =
-                sqlx::query_as(sql).bind(*person.as_uuid()).fetch_optional(&mut *tx).await.map_err(db_error)?;
-            let stored = match &row {
-                Some((id, version, state)) => {
-                    let plan = match self.parsed.plans.get(*id, *version) {
-                        Some(parsed) => Plan::clone(&parsed),
-                        None => parse_plan(state)?,
-                    };
-                    Some(StoredPlan { plan, version: *version })
-                }
-                None => None,
-            };
+            let (stored, before) = current_plan_for_write!(self, tx, person).unzip();
             // Refused: nothing was written, and dropping the transaction rolls it back.
             let step = match decide(stored) {
                 Ok(step) => step,
                 Err(refused) => return Ok(Err(refused)),
             };
             let state = to_json(&step.plan)?;
-            let before = row.as_ref().map(|(_, _, state)| state.as_str());
+            let before = before.as_deref();
             write_plan_step!(tx, &step.plan, &step.event, &state, before: before);
             insert_audit!(tx, &step.audit);
             insert_events!(tx, &step.outbox);

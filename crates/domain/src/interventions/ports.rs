@@ -11,7 +11,7 @@ use crate::audit::AuditEntry;
 use crate::ids::{AgencyId, InterventionId, MemberId, PersonId, ReferralId, WebhookId};
 use crate::jurisdiction::DomainKey;
 use crate::notifications::Event;
-use crate::plan::ports::PlanWrite;
+use crate::plan::ports::{PlanWrite, StoredPlan};
 use crate::ports::StoreResult;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -45,8 +45,8 @@ pub struct ReferralStep {
     pub referral: Referral,
     pub audit: Vec<AuditEntry>,
     pub outbox: Vec<Event>,
-    /// The person's plan gaining the referral's task, written in the same transaction (a
-    /// referral made without a task creates it).
+    /// The person's plan gaining the referral's task (a referral made without a task creates
+    /// it) or the task marked done (a completion), written in the same transaction.
     pub plan: Option<PlanWrite>,
 }
 
@@ -122,7 +122,12 @@ pub trait InterventionStore: Send + Sync {
     /// Writes a new referral (version 1) with its audit entries and events.
     fn create_referral(&self, step: &ReferralStep) -> impl Future<Output = StoreResult<()>> + Send;
     /// Changes a referral: `decide` gets it as stored inside the write's transaction (locked
-    /// against other writers) and its step is written with its history row, audit and events.
+    /// against other writers) and, when the referral has a plan task, the person's latest plan
+    /// as it is inside the same transaction (locked too: a plan change saved at the same
+    /// moment is either in it or waits for this write); its step is written with its history
+    /// row, audit and events, and its plan write (the task settled, `PlanWrite::from_version`
+    /// the version `decide` was given) in the same transaction — `StoreError::Conflict` and
+    /// nothing written if the plan is not at that version. `decide` must be quick and pure.
     fn change_referral<E, F>(
         &self,
         id: ReferralId,
@@ -130,7 +135,7 @@ pub trait InterventionStore: Send + Sync {
     ) -> impl Future<Output = StoreResult<Result<Referral, E>>> + Send
     where
         E: Send,
-        F: FnOnce(StoredReferral) -> Result<ReferralStep, E> + Send;
+        F: FnOnce(StoredReferral, Option<StoredPlan>) -> Result<ReferralStep, E> + Send;
     fn referral(&self, id: ReferralId) -> impl Future<Output = StoreResult<Option<StoredReferral>>> + Send;
     /// As lines of a list, each with its person's display name: newest first, or in queue
     /// order (by when each was queued) when the query asks only for queued statuses; the

@@ -148,6 +148,26 @@ pub enum ReferralEffect {
     },
 }
 
+/// What a referral's change means for the plan task it was made from (or created): the
+/// provider completing the service does the task; a referral that ends any other way —
+/// declined, withdrawn, ended early — leaves it open for its owner to act on, never silently
+/// closed. Any other change leaves the task as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskOutcome {
+    Done,
+    KeptOpen,
+}
+
+impl TaskOutcome {
+    /// For a referral that went from `before` to `after`.
+    pub fn of(before: ReferralStatus, after: ReferralStatus) -> Option<Self> {
+        if before.has_ended() || !after.has_ended() {
+            return None;
+        }
+        Some(if after == Completed { Self::Done } else { Self::KeptOpen })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReferralError {
     #[error("a referral cannot go from {from:?} to {to:?} by the {side:?}")]

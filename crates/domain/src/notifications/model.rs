@@ -76,10 +76,14 @@ pub enum EventKind {
     FundAllocated,
     // Ending a mentor match (views4): the mentor and their coordinator's agency are told.
     MentorMatchEnded,
+    /// A referred plan task's referral ended (plantask): `status` "completed" (the task is
+    /// done) or the status it ended in otherwise (declined, withdrawn, ended early: the task
+    /// stays open), told to the task's owner and the referrer.
+    PlanTaskReferralEnded,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 36] = [
+    pub const ALL: [EventKind; 37] = [
         Self::PlanTaskAssigned,
         Self::PlanTaskCancelled,
         Self::PlanActivated,
@@ -116,6 +120,7 @@ impl EventKind {
         Self::MentorMatched,
         Self::FundAllocated,
         Self::MentorMatchEnded,
+        Self::PlanTaskReferralEnded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -156,6 +161,7 @@ impl EventKind {
             Self::MentorMatched => "mentor.matched",
             Self::FundAllocated => "fund.allocated",
             Self::MentorMatchEnded => "mentor.match_ended",
+            Self::PlanTaskReferralEnded => "plan.task.referral_ended",
         }
     }
 

@@ -4,7 +4,7 @@
 //! jurisdiction's time zone, because due dates and the one-year re-evaluation are calendar days.
 
 use crate::access::Restriction;
-use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, PersonId, PlanId, TaskId};
+use crate::ids::{AgencyId, GoalId, MemberId, ObligationRef, PersonId, PlanId, ReferralId, TaskId};
 use crate::jurisdiction::{DomainKey, PlanRules, ScreeningConfig};
 use crate::plan::{
     Goal, MeasureKind, MeasureLink, Outcome, Plan, PlanStatus, ProgressNote, Review, ReviewOutcome, Task, TaskKind,
@@ -123,6 +123,11 @@ pub enum PlanCommand {
     ChangeTaskStatus {
         task: TaskId,
         status: TaskStatus,
+        /// The referral whose completion marked the task done, in the same write as the
+        /// completion (`interventions::service`); `None` for a member's own change and for
+        /// rows stored before this existed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by_referral: Option<ReferralId>,
     },
     AddNote {
         task: Option<TaskId>,
@@ -368,6 +373,29 @@ impl Plan {
         Ok(PlanEffect::TaskAssigned { plan: self.id, task, owner, owner_member })
     }
 
+    /// Changes the status of an outstanding task (`PlanCommand::ChangeTaskStatus`; any other
+    /// command is refused as the wrong one), checked as `apply` checks it; for writers that
+    /// hold no jurisdiction pack, such as a referral whose completion marks its task done.
+    pub fn change_task_status(&mut self, command: PlanCommand) -> Result<(), PlanError> {
+        let PlanCommand::ChangeTaskStatus { task, status, .. } = command else {
+            return Err(PlanError::WrongStatus { current: self.status.name(), needed: "a task status to change" });
+        };
+        if !self.status.allows(PlanCommandKind::ChangeTaskStatus) {
+            return Err(self.wrong_status(OPEN));
+        }
+        if let TaskStatus::Cancelled { reason } = &status
+            && reason.trim().is_empty()
+        {
+            return Err(PlanError::CancelNeedsReason);
+        }
+        let found = self.tasks.iter_mut().find(|t| t.id == task).ok_or(PlanError::UnknownTask(task))?;
+        if !found.status.is_outstanding() {
+            return Err(PlanError::TaskFinished(found.status.name()));
+        }
+        found.status = status;
+        Ok(())
+    }
+
     pub fn apply(mut self, command: PlanCommand, context: &PlanContext<'_>, today: Date) -> Applied {
         let kind = command.kind();
         if !self.status.allows(kind) {
@@ -416,18 +444,7 @@ impl Plan {
                 }
             }
             add @ PlanCommand::AddTask { .. } => effects.push(self.add_task(add)?),
-            PlanCommand::ChangeTaskStatus { task, status } => {
-                if let TaskStatus::Cancelled { reason } = &status
-                    && reason.trim().is_empty()
-                {
-                    return Err(PlanError::CancelNeedsReason);
-                }
-                let found = self.tasks.iter_mut().find(|t| t.id == task).ok_or(PlanError::UnknownTask(task))?;
-                if !found.status.is_outstanding() {
-                    return Err(PlanError::TaskFinished(found.status.name()));
-                }
-                found.status = status;
-            }
+            change @ PlanCommand::ChangeTaskStatus { .. } => self.change_task_status(change)?,
             PlanCommand::AddNote { task, by, agency, text, restriction } => {
                 let text = required_text(&text, PlanError::EmptyNote)?;
                 if !self.team.contains(&agency) {

@@ -109,7 +109,7 @@ fn an_agency_joining_the_team_can_then_own_tasks() {
 #[test]
 fn task_status_moves_until_done_or_cancelled() {
     let plan = active(1);
-    let change = |task, status| PlanCommand::ChangeTaskStatus { task: task_id(task), status };
+    let change = |task, status| PlanCommand::ChangeTaskStatus { task: task_id(task), status, by_referral: None };
     let (plan, _) = try_apply(plan, change(1, TaskStatus::InProgress)).unwrap();
     let (plan, _) = try_apply(plan, change(1, TaskStatus::Done)).unwrap();
     assert_eq!(try_apply(plan.clone(), change(1, TaskStatus::Open)).unwrap_err(), PlanError::TaskFinished("done"));
@@ -365,7 +365,7 @@ fn a_goal_is_revised_or_withdrawn_only_with_a_reason() {
         try_apply(plan.clone(), withdraw("written twice")).unwrap_err(),
         PlanError::GoalHasOutstandingTasks { tasks: vec![task_id(2)] }
     );
-    let done = PlanCommand::ChangeTaskStatus { task: task_id(2), status: TaskStatus::Done };
+    let done = PlanCommand::ChangeTaskStatus { task: task_id(2), status: TaskStatus::Done, by_referral: None };
     let (plan, _) = try_apply(plan, done).unwrap();
     let (plan, _) = try_apply(plan, withdraw("written twice")).unwrap();
     assert_eq!(plan.goals.iter().map(|g| g.id).collect::<Vec<_>>(), vec![goal_id(1)]);

@@ -21,6 +21,7 @@ use domain::ids::{AgencyId, InterventionId, PersonId, ReferralId};
 use domain::interventions::ports::{
     CatalogueChange, FinderReading, InterventionStore, ReferralQuery, ReferralStep, StoredIntervention, StoredReferral,
 };
+use domain::plan::ports::StoredPlan;
 use domain::interventions::{
     Intervention, Load, Referral, ReferralListing, ReferralStatus, Side, SideRoles, Transitions, UnmetKey, UnmetNeed,
     UnmetReason, area_key,
@@ -430,28 +431,47 @@ impl InterventionStore for Store {
     async fn change_referral<E, F>(&self, id: ReferralId, decide: F) -> StoreResult<Result<Referral, E>>
     where
         E: Send,
-        F: FnOnce(StoredReferral) -> Result<ReferralStep, E> + Send,
+        F: FnOnce(StoredReferral, Option<StoredPlan>) -> Result<ReferralStep, E> + Send,
     {
-        let referral = in_tx!(self, tx => {
+        let (referral, settled) = in_tx!(self, tx => {
             let sql = crate::spelled(&*tx, REFERRAL_FOR_WRITE, REFERRAL_FOR_UPDATE);
             let row: Option<(String, i64)> =
                 sqlx::query_as(sql).bind(id.0).fetch_optional(&mut *tx).await.map_err(db_error)?;
             let Some((state, version)) = row else { return Err(StoreError::NotFound) };
             let stored = StoredReferral { referral: parse_referral(&state)?, version };
+            // The referral first, then the plan: every writer that holds both takes them in
+            // this order (a new referral's plan write locks no referral row).
+            let (plan, plan_state) = match stored.referral.task {
+                Some(_) => crate::plan::current_plan_for_write!(self, tx, stored.referral.person).unzip(),
+                None => (None, None),
+            };
             let before = stored.referral.history.len();
             let was = Some((stored.referral.status, stored.referral.ended_on));
-            let step = match decide(stored) {
+            let step = match decide(stored, plan) {
                 Ok(step) => step,
                 Err(refused) => return Ok(Err(refused)),
             };
             let now = changed_at(&step.referral)?;
+            let steps = step.plan.iter().flat_map(|p| &p.steps);
+            for (index, (event, plan)) in steps.clone().enumerate() {
+                let state = to_json(plan)?;
+                match plan_state.as_deref().filter(|_| index == 0) {
+                    Some(before) => crate::plan::write_plan_step!(tx, plan, event, &state, before: Some(before)),
+                    None => crate::plan::write_plan_step!(tx, plan, event, &state),
+                }
+            }
             write_referral!(tx, &step.referral, version + 1, before, was, now);
             for entry in &step.audit {
                 insert_audit!(tx, entry);
             }
             insert_events!(tx, &step.outbox);
-            step.referral
+            let settled: Option<(i64, domain::plan::Plan)> =
+                steps.last().map(|(event, plan)| (event.version, plan.clone()));
+            (step.referral, settled)
         });
+        if let Some((version, plan)) = settled {
+            self.parsed.plans.put(plan.id.0, version, Arc::new(plan));
+        }
         Ok(Ok(referral))
     }
 

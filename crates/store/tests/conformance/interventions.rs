@@ -158,7 +158,7 @@ async fn events(store: &Store) -> Vec<String> {
     }
 }
 
-async fn count_where(store: &Store, table: &str, condition: &str) -> i64 {
+pub(crate) async fn count_where(store: &Store, table: &str, condition: &str) -> i64 {
     let sql = sqlx::AssertSqlSafe(format!("SELECT count(*) FROM {table} WHERE {condition}"));
     match store.pool() {
         store::Pool::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await.unwrap(),

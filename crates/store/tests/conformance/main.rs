@@ -48,3 +48,5 @@ mod fund_goal_upgrade;
 mod evidence_snapshot;
 // Orders for a catalogue intervention's units at its cost (issue 20, funds4 branch).
 mod fund_orders;
+// A referral's completion closes the plan task it came from (plantask branch).
+mod referral_plan_task;

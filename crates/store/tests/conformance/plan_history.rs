@@ -217,7 +217,7 @@ fn life(person: PersonId, officer: &Actor, constable: &Actor, start: Timestamp, 
         });
         if n % 4 == 1 {
             let task = TaskId(uuid::Uuid::from_u128(plan * 1_000 + 100 + n));
-            commands.push(PlanCommand::ChangeTaskStatus { task, status: TaskStatus::Done });
+            commands.push(PlanCommand::ChangeTaskStatus { task, status: TaskStatus::Done, by_referral: None });
         }
     }
     let mut at = start;

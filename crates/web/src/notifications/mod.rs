@@ -63,6 +63,10 @@ pub fn message(event: &Event, person_name: Option<&str>, t: Texts) -> String {
     if event.kind == EventKind::ZsmClockEscalated && event.detail.get("state").is_some_and(|s| s == "overdue") {
         key.push_str(".overdue");
     }
+    // A referred task done by its referral reads differently from one left open.
+    if event.kind == EventKind::PlanTaskReferralEnded && event.detail.get("status").is_some_and(|s| s == "completed") {
+        key.push_str(".completed");
+    }
     let someone = t.get("notifications.someone");
     // A text from a pack comes in each language, as `name.<lang>`: the reader's is `{name}`.
     // Events written before a language existed lack it; those read in English instead.
@@ -110,6 +114,12 @@ pub fn message(event: &Event, person_name: Option<&str>, t: Texts) -> String {
         }
         if event.kind == EventKind::ReferralChanged && *name == "action" {
             *value = referral_action(t, value);
+        }
+        if event.kind == EventKind::PlanTaskReferralEnded && *name == "status" {
+            *value = t.text(&format!("referral.status.{value}"));
+        }
+        if event.kind == EventKind::PlanTaskReferralEnded && *name == "reason" {
+            *value = t.text(&format!("referral.reason.{value}"));
         }
     }
     // A cohort is stored as its rule's code; the reader sees the cohort's name.

@@ -10,7 +10,7 @@ use domain::ids::AgencyId;
 use domain::jurisdiction::BeyondPack;
 use domain::plan::ports::PlanEvent;
 use domain::plan::service::{PlanAction, measure_kind_code, outcome_code, plan_status_code, task_status_code};
-use domain::plan::{Plan, PlanChange, PlanCommandKind, PlanStatus, TaskKind, Urgency};
+use domain::plan::{Plan, PlanChange, PlanCommand, PlanCommandKind, PlanStatus, TaskKind, Urgency};
 
 pub fn goal_action(posted: &Posted) -> PlanAction {
     PlanAction::AddGoal {
@@ -337,7 +337,12 @@ pub fn event_rows(history: &[PlanEvent], agencies: &[Agency], t: Texts) -> Vec<E
         .map(|e| EventRow {
             on: e.on.to_string(),
             agency: agency_name(agencies, e.agency),
-            kind: t.get(event_key(e.kind)).into(),
+            kind: match &e.command {
+                Some(PlanCommand::ChangeTaskStatus { by_referral: Some(_), .. }) => {
+                    t.get("plan.event.task_done_by_referral").into()
+                }
+                _ => t.get(event_key(e.kind)).into(),
+            },
         })
         .collect()
 }

@@ -101,3 +101,5 @@ mod mentor_endings;
 mod whatworks_reach;
 // Issue 17 walk (walk4): the proposer hears the answer, referrals in words, the triage list.
 mod handoff_answers;
+// A referral's completion closes the plan task it came from (plantask branch).
+mod referral_task_done;

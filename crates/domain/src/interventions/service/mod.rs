@@ -1,17 +1,20 @@
 //! The interventions use cases: the finder (for a person the referrer may see), the catalogue
 //! (kept by the provider's own members), referrals (`referrals.rs`), unmet need and the
-//! commissioners' report (`unmet.rs`), webhook subscriptions (`webhooks.rs`).
+//! commissioners' report (`unmet.rs`), webhook subscriptions (`webhooks.rs`); a referral's plan
+//! task, created with it and settled when it ends (`plan_task.rs`).
 
 // Community networks (issue 20, lifechange branch).
 mod catalogue;
 pub mod community;
 mod events;
+mod plan_task;
 mod referrals;
 mod unmet;
 mod webhooks;
 
 pub use catalogue::*;
 pub use events::referral_events;
+pub use plan_task::{Settlement, settle_task};
 pub use referrals::*;
 pub use unmet::*;
 pub use webhooks::*;

@@ -3,22 +3,20 @@
 //! person's team: it sees what the referral shares (name, date of birth, contact, the chosen
 //! needs and risks, the legal basis), and each of its reads is audited against the referral.
 
+use super::plan_task::{settle_task, task_for_referral};
 use super::{Interventions, events::referral_events};
-use crate::access::Restriction;
 use crate::access::{Actor, Denial, Permission};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::ids::{InterventionId, PersonId, ReferralId, TaskId, new_v7};
+use crate::ports::StoreError;
 use crate::interventions::model::{
     ChangeDetail, ChangeInput, Referral, ReferralChange, ReferralListing, ReferralStatus, Shared, Side,
 };
 use crate::interventions::ports::{InterventionStore, ReferralQuery, ReferralStep};
 use crate::interventions::workflow::{By, ReferralCommand, ReferralError};
 use crate::jurisdiction::DomainKey;
-use crate::notifications::Event;
 use crate::people::ports::PeopleStore;
-use crate::plan::ports::{PlanEvent, PlanStore, PlanWrite, command_name};
-use crate::plan::service::plan_events;
-use crate::plan::{Plan, PlanCommand, PlanCommandKind, TaskKind};
+use crate::plan::ports::PlanStore;
 use crate::screening::ports::ScreeningStore;
 use crate::service::{RuleError, ServiceError, ServiceResult, authorise_person};
 use crate::validation::{FieldError, LINE_MAX_CHARS, TEXT_MAX_CHARS, ValidationErrors, optional_text};
@@ -59,23 +57,6 @@ pub struct ReferralFile {
     pub queue_position: Option<u32>,
     /// The statuses the reader's side may move it to now.
     pub next: Vec<ReferralStatus>,
-}
-
-/// Days from the referral to its plan task's due date: the default unmet-need threshold.
-const TASK_DUE_DAYS: i64 = 42;
-
-fn history_row(plan: &Plan, version: i64, command: PlanCommand, by: By) -> PlanEvent {
-    PlanEvent {
-        plan: plan.id,
-        person: plan.person,
-        version,
-        kind: command_name(&command),
-        at: by.at,
-        on: by.on,
-        member: by.member,
-        agency: by.agency,
-        command: Some(command),
-    }
 }
 
 fn forbidden() -> ServiceError {
@@ -144,7 +125,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
         }
         let plan = match new.task {
             Some(_) => None,
-            None => self.plan_task(&mut referral, by).await?,
+            None => task_for_referral(self.store.current_plan(referral.person).await?, &mut referral, by),
         };
         let mut audit = vec![AuditEntry::granted(actor, now, new.person, AuditAction::Create, what, &found.grant)];
         if plan.is_some() {
@@ -162,51 +143,6 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
         let plan = plan.map(|(write, _)| write);
         self.store.create_referral(&ReferralStep { referral: referral.clone(), audit, outbox, plan }).await?;
         Ok(referral)
-    }
-
-    /// The task a referral made without one creates on the person's running plan, owned by the
-    /// provider (put on the plan's team for it) and named after the intervention; the referral
-    /// then points at it. No plan, or one that takes no tasks any more: no task, the referral
-    /// stands on its own.
-    async fn plan_task(&self, referral: &mut Referral, by: By) -> ServiceResult<Option<(PlanWrite, Vec<Event>)>> {
-        let Some(stored) = self.store.current_plan(referral.person).await? else {
-            return Ok(None);
-        };
-        let mut plan = stored.plan;
-        if !plan.status.allows(PlanCommandKind::AddTask) {
-            return Ok(None);
-        }
-        let mut version = stored.version;
-        let mut steps = Vec::new();
-        let provider = referral.provider;
-        if !plan.team.contains(&provider) {
-            plan.team.insert(provider);
-            version += 1;
-            let command = PlanCommand::AddAgency { agency: provider };
-            steps.push((history_row(&plan, version, command, by), plan.clone()));
-        }
-        let task = TaskId(new_v7(by.at));
-        // Due when the unmet-need threshold passes: a referral not started by then is a wait
-        // the team should look at.
-        let due = by.on.checked_add(jiff::Span::new().days(TASK_DUE_DAYS)).unwrap_or(by.on).max(plan.started_on);
-        let command = PlanCommand::AddTask {
-            task,
-            description: referral.intervention_name.clone(),
-            kind: TaskKind::Care,
-            owner: provider,
-            owner_member: None,
-            goal: None,
-            due,
-            restriction: Restriction::Team,
-        };
-        let Ok(effect) = plan.add_task(command.clone()) else {
-            return Ok(None);
-        };
-        version += 1;
-        steps.push((history_row(&plan, version, command, by), plan.clone()));
-        let events = plan_events(&plan, &[effect], by.member, by.at);
-        referral.task = Some(task);
-        Ok(Some((PlanWrite { from_version: stored.version, steps }, events)))
     }
 
     /// Which side the actor reads or changes `referral` for, checking their access: the
@@ -293,19 +229,38 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
         let rules = self.store.transitions().await?;
         let by = By { member: actor.member_id, agency: actor.agency_id, side, at: now, on: today };
         let seen = ReferralStatus::parse(input.seen_status.trim());
+        // A completion marks the referral's plan task done in the same write, on the
+        // provider's behalf under the referral's basis.
+        let what = "plan: task done by referral";
+        let plan_audit =
+            AuditEntry::new(actor, now, Some(stored.referral.person), AuditAction::Update, what, audit.basis.clone());
         let decided = self
             .store
-            .change_referral(id, move |stored| {
+            .change_referral(id, move |stored, plan| {
                 // Decided under the store's lock: the other side's change saved meanwhile wins,
-                // and this one is shown the referral as it is now.
+                // and this one is shown the referral as it is now. The plan is as it is inside
+                // the same write: a change the process manager saves at this moment is either
+                // in it, and kept, or waits for this write to commit.
                 if seen.is_some_and(|seen| seen != stored.referral.status) {
                     return Err(ReferralError::ChangedMeanwhile);
                 }
+                let before = stored.referral.status;
                 let (referral, effects) = stored.referral.apply(command, by, &rules)?;
-                let outbox = referral_events(&referral, &effects, by.member, now);
-                Ok::<_, ReferralError>(ReferralStep { referral, audit: vec![audit], outbox, plan: None })
+                let settled = settle_task(plan.as_ref(), before, &referral, by);
+                let mut outbox = referral_events(&referral, &effects, by.member, now);
+                outbox.extend(settled.events);
+                let mut audit = vec![audit];
+                audit.extend(settled.plan.is_some().then_some(plan_audit));
+                Ok::<_, ReferralError>(ReferralStep { referral, audit, outbox, plan: settled.plan })
             })
-            .await?;
+            .await
+            .map_err(|error| match error {
+                // The plan moved past the version the task was settled on: nothing was written.
+                StoreError::Conflict { .. } => {
+                    ServiceError::Stale(FieldError::new("action", "error.referral.plan_changed_meanwhile"))
+                }
+                other => ServiceError::Store(other),
+            })?;
         decided.map_err(|error| match error {
             ReferralError::ChangedMeanwhile => ServiceError::Stale(error.field_error()),
             other => rule(other),

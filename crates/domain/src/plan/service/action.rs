@@ -347,7 +347,7 @@ impl PlanAction {
             PlanAction::TaskStatus { task, status, reason } => {
                 let task: Option<TaskId> = take(&mut errors, parse_uuid("task", task, "error.plan.unknown_task"));
                 let status = take(&mut errors, parse_task_status(status, reason));
-                task.zip(status).map(|(task, status)| PlanCommand::ChangeTaskStatus { task, status })
+                task.zip(status).map(|(task, status)| PlanCommand::ChangeTaskStatus { task, status, by_referral: None })
             }
             PlanAction::Note { task, text, restricted_to } => {
                 let task = take(&mut errors, optional_uuid("task", task));

@@ -7,7 +7,7 @@ fn stored(plan: crate::plan::Plan) -> StoredPlan {
 }
 
 fn done(task: u128) -> PlanCommand {
-    PlanCommand::ChangeTaskStatus { task: task_id(task), status: TaskStatus::Done }
+    PlanCommand::ChangeTaskStatus { task: task_id(task), status: TaskStatus::Done, by_referral: None }
 }
 
 #[test]
