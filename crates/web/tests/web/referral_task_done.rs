@@ -17,6 +17,8 @@ use serde_json::{Value, json};
 struct Table {
     manager: Client,
     worker: Client,
+    manager_actor: Actor,
+    worker_actor: Actor,
     person: PersonId,
     entry: String,
 }
@@ -40,7 +42,7 @@ async fn table(app: &TestApp) -> (Table, Actor) {
     let drafted = manager.post_form(&format!("/people/{person}/plan"), &[]).await;
     assert_eq!(drafted.status(), StatusCode::SEE_OTHER);
     let entry = entry["id"].as_str().unwrap().to_string();
-    (Table { manager, worker, person, entry }, manager_actor)
+    (Table { manager, worker, manager_actor: manager_actor.clone(), worker_actor, person, entry }, manager_actor)
 }
 
 /// A task of the Safety House's, due in a week, put on the plan by its process manager.
@@ -67,10 +69,13 @@ fn task_row<'a>(html: &'a str, task: &str) -> &'a str {
 }
 
 async fn walk(app: TestApp) {
-    let (t, manager_actor) = table(&app).await;
+    let (mut t, manager_actor) = table(&app).await;
     let task = house_task(&app, &t, &manager_actor, "Behandeling alcohol regelen").await;
-    // Ten days on, the task is overdue on the Safety House's list and on the plan.
+    // Ten days on, the task is overdue on the Safety House's list and on the plan (both sign
+    // in again: a session lasts a working day).
     app.clock.advance(jiff::SignedDuration::from_hours(24 * 10));
+    t.manager = app.session_for(&t.manager_actor).await;
+    t.worker = app.session_for(&t.worker_actor).await;
     let list = t.manager.get("/tasks/agency").await.text().await.unwrap();
     assert!(list.contains("Behandeling alcohol regelen") && list.contains("3 days overdue"), "{list}");
 
