@@ -312,11 +312,12 @@ impl Seeder<'_> {
         Ok(())
     }
 
+    /// The plan's outstanding tasks: one whose referral the provider completed is done already.
     async fn tasks(&self, person: PersonId) -> Vec<String> {
         let file = self.plans().view(self.actor("procesregisseur"), person, "demo").await;
         file.ok()
             .and_then(|f| f.plan)
-            .map(|p| p.plan.tasks.iter().map(|t| t.id.0.to_string()).collect())
+            .map(|p| p.plan.tasks.iter().filter(|t| t.status.is_outstanding()).map(|t| t.id.0.to_string()).collect())
             .unwrap_or_default()
     }
 
