@@ -62,7 +62,8 @@ struct WhatWorksPage {
     as_of: String,
     /// "As of (Europe/London)": the zone today is taken in.
     as_of_label: String,
-    own_only: bool,
+    /// Whose figures the member sees, when not everyone's: said in the words of their reach.
+    scope_note: &'static str,
     empty: bool,
     rates_svg: String,
     rates_table: HtmlTable,
@@ -226,7 +227,12 @@ async fn page(
         by: by.code().into(),
         as_of: format_day(as_of),
         as_of_label: zone.heading(t, "evidence.as_of"),
-        own_only: reach != Reach::Everything,
+        scope_note: match reach {
+            Reach::Everything => "",
+            Reach::SafetyHouse(_) => t.get("whatworks.scope.own"),
+            Reach::Contracts(_) => t.get("whatworks.scope.contracts"),
+            Reach::Location(_) | Reach::LocationLead(_) => t.get("whatworks.scope.locations"),
+        },
         empty: answer.groups.is_empty(),
         rates_svg,
         rates_table,

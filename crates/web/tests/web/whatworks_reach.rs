@@ -158,6 +158,9 @@ async fn a_commissioner_sees_only_their_contracts_and_differencing_gives_nothing
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
     assert!(html.contains("Alcohol programme") && !html.contains("Debt help"), "{html}");
+    // Whose figures they are, in the words of a commissioner's reach (not a Safety House's).
+    assert!(html.contains("verwezen naar de aanbieders die uw organisatie contracteert"), "{html}");
+    assert!(!html.contains("Veiligheidshuis het plan heeft geactiveerd"), "{html}");
     let scope = format!("contracts:{}", commissioner.agency_id);
     let report = client.get(&format!("/evidence/public-value?scope={scope}")).await;
     assert_eq!(report.status(), StatusCode::OK);
@@ -187,6 +190,9 @@ async fn a_location_lead_sees_their_locations_and_everyone_else_is_refused_and_a
     assert_eq!((status, groups(&body).len()), (StatusCode::OK, 0));
     let page = app.session_for(&lead).await.get("/evidence/what-works?by=location").await;
     assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("beslist op de ZSM-locaties waar uw organisatie aan tafel zit"), "{html}");
+    assert!(!html.contains("Veiligheidshuis het plan heeft geactiveerd"), "{html}");
     // Their public value report offers only their own locations (none here): refused, audited.
     let before = app.count("audit_log WHERE action = 'denied'").await;
     let report = app.session_for(&lead).await.api(Method::GET, "/api/v1/evidence/public-value", None).await;
