@@ -39,6 +39,11 @@ async fn journey(app: TestApp) {
     assert_eq!(lines[0]["match_id"], match_id.as_str());
     let page = coordination.visit("/mentoring").await;
     assert!(page.body.contains(&format!("/mentoring/matches/{match_id}/end")), "{}", page.body);
+    // The end form carries the page's CSRF token: without it a browser's post is refused (403),
+    // as it was until walking it in Chromium (the test client adds the token itself).
+    let form = &page.body[page.body.find(&format!("action=\"/mentoring/matches/{match_id}/end\"")).unwrap()..];
+    let form = &form[..form.find("</form>").unwrap()];
+    assert!(form.contains("name=\"csrf\" value=\""), "{form}");
 
     // A bad form: each field named, 422, nothing changed.
     let end_path = format!("/mentoring/matches/{match_id}/end");
