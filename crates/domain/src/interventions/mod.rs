@@ -14,8 +14,8 @@ pub mod workflow;
 
 pub use model::*;
 pub use workflow::{
-    By, DEFAULT_SIDE_ROLES, DEFAULT_TRANSITIONS, ReferralCommand, ReferralEffect, ReferralError, SideRoles, TaskOutcome,
-    Transitions,
+    By, DEFAULT_SIDE_ROLES, DEFAULT_TRANSITIONS, ReferralCommand, ReferralEffect, ReferralError, SideRoles,
+    TaskOutcome, Transitions,
 };
 
 #[cfg(test)]

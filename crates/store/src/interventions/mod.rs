@@ -21,12 +21,12 @@ use domain::ids::{AgencyId, InterventionId, PersonId, ReferralId};
 use domain::interventions::ports::{
     CatalogueChange, FinderReading, InterventionStore, ReferralQuery, ReferralStep, StoredIntervention, StoredReferral,
 };
-use domain::plan::ports::StoredPlan;
 use domain::interventions::{
     Intervention, Load, Referral, ReferralListing, ReferralStatus, Side, SideRoles, Transitions, UnmetKey, UnmetNeed,
     UnmetReason, area_key,
 };
 use domain::jurisdiction::DomainKey;
+use domain::plan::ports::StoredPlan;
 use domain::ports::{StoreError, StoreResult};
 use jiff::civil::Date;
 use listing::{ListingRow, listing, listing_sql};

@@ -51,7 +51,11 @@ fn versions() -> Vec<Plan> {
             restriction: Restriction::Team,
         });
     }
-    commands.push(PlanCommand::ChangeTaskStatus { task: TaskId(Uuid::from_u128(11)), status: TaskStatus::Done, by_referral: None });
+    commands.push(PlanCommand::ChangeTaskStatus {
+        task: TaskId(Uuid::from_u128(11)),
+        status: TaskStatus::Done,
+        by_referral: None,
+    });
     commands.push(PlanCommand::AddAgency { agency: agency(0) });
     commands.push(PlanCommand::Activate);
     commands.push(PlanCommand::StartReEvaluation);

@@ -13,11 +13,11 @@ use domain::ids::{PersonId, ReferralId, TaskId};
 use domain::interventions::ports::{InterventionStore, ReferralStep};
 use domain::interventions::service::{Interventions, NewReferral};
 use domain::interventions::{ChangeInput, InterventionInput, ReferralStatus};
+use domain::notifications::{EventKind, NotificationStore};
 use domain::plan::ports::{PlanStore, PlanWrite};
 use domain::plan::service::{PlanAction, Plans};
 use domain::plan::{PlanCommand, TaskStatus};
 use domain::ports::StoreError;
-use domain::notifications::{EventKind, NotificationStore};
 use domain::{Clock, FixedClock};
 use std::sync::Arc;
 use store::Store;
@@ -118,7 +118,8 @@ async fn a_completion_marks_its_plan_task_done_in_the_same_write(db: TestDb) {
         .change_referral(id, |stored, plan| {
             let plan = plan.expect("the plan is read with a referral that has a task");
             let mut next = plan.plan.clone();
-            let command = PlanCommand::ChangeTaskStatus { task: s.task, status: TaskStatus::Done, by_referral: Some(id) };
+            let command =
+                PlanCommand::ChangeTaskStatus { task: s.task, status: TaskStatus::Done, by_referral: Some(id) };
             next.change_task_status(command.clone()).unwrap();
             let event = domain::plan::ports::PlanEvent {
                 plan: next.id,
@@ -215,7 +216,8 @@ async fn notes_saved_while_a_completion_settles_the_task_are_all_kept(db: TestDb
             let (store, clock, s) = (store.clone(), Arc::clone(&clock), Arc::clone(&s));
             tokio::spawn(async move {
                 let plans = Plans { store: &store, clock: &*clock, time_zone: &UTC, pack: &PACK };
-                let note = PlanAction::Note { task: String::new(), text: format!("Overleg {i}"), restricted_to: vec![] };
+                let note =
+                    PlanAction::Note { task: String::new(), text: format!("Overleg {i}"), restricted_to: vec![] };
                 plans.change(&s.manager, s.person, &note).await.map(drop).map_err(|e| e.to_string())
             })
         })

@@ -90,7 +90,10 @@ async fn walk(app: TestApp) {
     let plan_page = format!("/people/{}/plan", t.person);
     let html = t.manager.get(&plan_page).await.text().await.unwrap();
     let row = task_row(&html, &task);
-    assert!(row.contains("<strong class=\"referral-status\">Sent</strong>") && row.contains("class=\"overdue\""), "{row}");
+    assert!(
+        row.contains("<strong class=\"referral-status\">Sent</strong>") && row.contains("class=\"overdue\""),
+        "{row}"
+    );
 
     // The provider's member works it on the referral's page: accept, start, complete.
     let changes = format!("/referrals/{id}/changes");
@@ -186,7 +189,9 @@ async fn the_api_completion_closes_the_task_and_a_declined_one_stays_open_with_i
     assert_eq!(kinds.iter().filter(|k| **k == "plan.task.referral_ended").count(), 2, "{notices}");
     let told = t.manager.get("/notifications").await.text().await.unwrap();
     assert!(
-        told.contains("ended: Declined (No capacity). The task stays open: refer elsewhere or cancel it with a reason."),
+        told.contains(
+            "ended: Declined (No capacity). The task stays open: refer elsewhere or cancel it with a reason."
+        ),
         "{told}"
     );
 }

@@ -91,8 +91,7 @@ pub struct Settlement {
 /// change, has no task, or its task is not an outstanding one of this plan (done or cancelled
 /// by a member meanwhile, or on an earlier plan) — gives an empty settlement.
 pub fn settle_task(stored: Option<&StoredPlan>, before: ReferralStatus, referral: &Referral, by: By) -> Settlement {
-    let (Some(outcome), Some(task), Some(stored)) =
-        (TaskOutcome::of(before, referral.status), referral.task, stored)
+    let (Some(outcome), Some(task), Some(stored)) = (TaskOutcome::of(before, referral.status), referral.task, stored)
     else {
         return Settlement::default();
     };
@@ -113,12 +112,13 @@ pub fn settle_task(stored: Option<&StoredPlan>, before: ReferralStatus, referral
     let events: Vec<Event> = audience
         .map(|audience| {
             let subject = Subject::new(SubjectKind::Plan, stored.plan.id.0);
-            let event = Event::new(EventKind::PlanTaskReferralEnded, by.at, subject, audience.with_member(found.owner_member))
-                .about(referral.person)
-                .by(by.member)
-                .with("task", &found.description)
-                .with("intervention_name", &referral.intervention_name)
-                .with("status", referral.status.code());
+            let event =
+                Event::new(EventKind::PlanTaskReferralEnded, by.at, subject, audience.with_member(found.owner_member))
+                    .about(referral.person)
+                    .by(by.member)
+                    .with("task", &found.description)
+                    .with("intervention_name", &referral.intervention_name)
+                    .with("status", referral.status.code());
             match reason {
                 Some(reason) => event.with("reason", reason.code()),
                 None => event,

@@ -19,7 +19,8 @@ fn at() -> Timestamp {
 }
 
 fn by(side: Side) -> By {
-    let (who, agency_of) = if side == Side::Provider { (PROVIDER, agency(PROVIDER)) } else { (PROBATION, agency(PROBATION)) };
+    let (who, agency_of) =
+        if side == Side::Provider { (PROVIDER, agency(PROVIDER)) } else { (PROBATION, agency(PROBATION)) };
     By { member: member(who), agency: agency_of, side, at: at(), on: date(2026, 12, 4) }
 }
 
@@ -80,7 +81,10 @@ fn a_completion_marks_the_task_done_as_the_next_version_by_the_provider() {
         "recorded as done by the referral's completion"
     );
     assert_eq!(event.kind, "change_task_status", "read as any task done (public value, evidence)");
-    assert_eq!((event.member, event.agency, event.at, event.on), (member(PROVIDER), agency(PROVIDER), at(), date(2026, 12, 4)));
+    assert_eq!(
+        (event.member, event.agency, event.at, event.on),
+        (member(PROVIDER), agency(PROVIDER), at(), date(2026, 12, 4))
+    );
     let others: Vec<_> = plan.tasks.iter().filter(|t| t.id != task_id(1)).collect();
     assert!(others.iter().all(|t| t.status.is_outstanding()), "only the referred task changes");
     // The municipality owns the task: it is told; the provider that did it is not.

@@ -8,7 +8,6 @@ use super::{Interventions, events::referral_events};
 use crate::access::{Actor, Denial, Permission};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::ids::{InterventionId, PersonId, ReferralId, TaskId, new_v7};
-use crate::ports::StoreError;
 use crate::interventions::model::{
     ChangeDetail, ChangeInput, Referral, ReferralChange, ReferralListing, ReferralStatus, Shared, Side,
 };
@@ -17,6 +16,7 @@ use crate::interventions::workflow::{By, ReferralCommand, ReferralError};
 use crate::jurisdiction::DomainKey;
 use crate::people::ports::PeopleStore;
 use crate::plan::ports::PlanStore;
+use crate::ports::StoreError;
 use crate::screening::ports::ScreeningStore;
 use crate::service::{RuleError, ServiceError, ServiceResult, authorise_person};
 use crate::validation::{FieldError, LINE_MAX_CHARS, TEXT_MAX_CHARS, ValidationErrors, optional_text};

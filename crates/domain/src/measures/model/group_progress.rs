@@ -67,8 +67,11 @@ mod tests {
 
     #[test]
     fn progress_is_summed_per_class_over_the_members_plans() {
-        let core_plan =
-            run(active(1), vec![PlanCommand::ChangeTaskStatus { task: task_id(1), status: TaskStatus::Done, by_referral: None }], start());
+        let core_plan = run(
+            active(1),
+            vec![PlanCommand::ChangeTaskStatus { task: task_id(1), status: TaskStatus::Done, by_referral: None }],
+            start(),
+        );
         let follower_plan = draft(2);
         let unrelated = active(3);
         let mut group = Group::form(NewGroup {

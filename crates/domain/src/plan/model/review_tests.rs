@@ -14,7 +14,11 @@ fn overdue_and_due_soon_depend_only_on_the_date() {
     assert!(!task.is_due_soon(date(2026, 3, 1), rules), "eight days ahead is later");
     assert_eq!(task.urgency(date(2026, 3, 12), rules), Urgency::Overdue { days_late: 3 });
     assert_eq!(task.urgency(date(2026, 3, 7), rules), Urgency::DueSoon { days_left: 2 });
-    let done = run(plan, vec![PlanCommand::ChangeTaskStatus { task: task_id(3), status: TaskStatus::Done, by_referral: None }], start());
+    let done = run(
+        plan,
+        vec![PlanCommand::ChangeTaskStatus { task: task_id(3), status: TaskStatus::Done, by_referral: None }],
+        start(),
+    );
     assert!(!done.task(task_id(3)).unwrap().is_overdue(date(2026, 4, 1)), "done tasks are never overdue");
 }
 
@@ -98,8 +102,11 @@ fn changes_since_last_week_are_listed() {
 
 #[test]
 fn the_weekly_review_lists_running_plans_needing_attention_first() {
-    let quiet =
-        run(active(1), vec![PlanCommand::ChangeTaskStatus { task: task_id(3), status: TaskStatus::Done, by_referral: None }], start());
+    let quiet = run(
+        active(1),
+        vec![PlanCommand::ChangeTaskStatus { task: task_id(3), status: TaskStatus::Done, by_referral: None }],
+        start(),
+    );
     let late = active(2); // police task due 9 March is overdue on the 16th
     let drafted = draft(3);
     let snapshots = [(Some(&quiet), &quiet), (None, &late), (None, &drafted)];
