@@ -62,6 +62,8 @@ struct WhatWorksPage {
     as_of: String,
     /// "As of (Europe/London)": the zone today is taken in.
     as_of_label: String,
+    /// "Data up to 30 September 2026": the extract's own date, the default as-of.
+    data_up_to: String,
     own_only: bool,
     empty: bool,
     rates_svg: String,
@@ -182,7 +184,16 @@ pub(crate) fn group_words(state: &AppState, by: WorkGrouping, group: &str, t: &T
             Some(name) => t.fill("whatworks.group.completed", &[("name", name)]),
             None => group.to_string(),
         },
-        WorkGrouping::Mentor => t.coded("mentoring.programme", group),
+        WorkGrouping::Mentor => match group.split_once(store::evidence::whatworks::ENDED_AS) {
+            Some((programme, reason)) => t.fill(
+                "whatworks.group.mentor_ended",
+                &[
+                    ("programme", &t.coded("mentoring.programme", programme)),
+                    ("reason", &t.coded("mentoring.end_reason", reason)),
+                ],
+            ),
+            None => t.coded("mentoring.programme", group),
+        },
         WorkGrouping::Measure => t.coded("whatworks.measure", group),
         _ => group.to_string(),
     }
@@ -226,6 +237,7 @@ async fn page(
         by: by.code().into(),
         as_of: format_day(as_of),
         as_of_label: zone.heading(t, "evidence.as_of"),
+        data_up_to: super::data_up_to::data_up_to_line(&state, &t).await?,
         own_only: reach != Reach::Everything,
         empty: answer.groups.is_empty(),
         rates_svg,
