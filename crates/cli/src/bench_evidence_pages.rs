@@ -308,7 +308,11 @@ fn print(report: &Report, out: &mut impl Write) -> anyhow::Result<()> {
             mib(r.rows_load_peak_mib),
             r.snapshot_read_secs
         )?;
-        writeln!(out, "  server start to first /healthz: {:.0} ms; /healthz {:.1} ms", r.server_start_ms, r.healthz_ms)?;
+        writeln!(
+            out,
+            "  server start to first /healthz: {:.0} ms; /healthz {:.1} ms",
+            r.server_start_ms, r.healthz_ms
+        )?;
         writeln!(out, "  server peak resident memory: {}", mib(r.server_peak_mib))?;
     }
     // The pages side by side: each backend's first and second view, and the first against

@@ -179,7 +179,13 @@ impl Store {
                 rows.into_iter()
                     .map(|(person, kind, state)| {
                         let when = measure_began(&kind, &state)?;
-                        Ok(DerivedEvent { subject: WorkSubject::Person(person), when, group: kind, place: None, item: None })
+                        Ok(DerivedEvent {
+                            subject: WorkSubject::Person(person),
+                            when,
+                            group: kind,
+                            place: None,
+                            item: None,
+                        })
                     })
                     .collect()
             }
@@ -232,7 +238,13 @@ impl Store {
                     group = format!("{group}{ENDED_AS}{}", detail.get("reason")?);
                 }
                 let (place, item) = (detail.get("provider").cloned(), detail.get("intervention").cloned());
-                Some(DerivedEvent { subject: WorkSubject::Person(person), when: WorkWhen::At(at.0), group, place, item })
+                Some(DerivedEvent {
+                    subject: WorkSubject::Person(person),
+                    when: WorkWhen::At(at.0),
+                    group,
+                    place,
+                    item,
+                })
             })
             .collect())
     }

@@ -77,7 +77,10 @@ async fn contracts_page(
             let intervention = c.intervention.map_or_else(
                 || every.to_owned(),
                 |id| {
-                    interventions.iter().find(|i| *i.id.as_uuid() == id).map_or_else(|| id.to_string(), |i| i.name.clone())
+                    interventions
+                        .iter()
+                        .find(|i| *i.id.as_uuid() == id)
+                        .map_or_else(|| id.to_string(), |i| i.name.clone())
                 },
             );
             let refused = refused == Some(c.id);

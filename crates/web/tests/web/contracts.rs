@@ -105,7 +105,8 @@ async fn journey(app: TestApp) {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Schuldhulp Amsterdam") && page.body.contains("id=\"nav-contracts\""), "{}", page.body);
     assert!(!page.body.contains("action=\"/contracts\"") && !page.body.contains("/end\""), "read only: {}", page.body);
-    let (_, theirs) = api_call(&app.session_for(&other_commissioner).await, Method::GET, "/api/v1/contracts", None).await;
+    let (_, theirs) =
+        api_call(&app.session_for(&other_commissioner).await, Method::GET, "/api/v1/contracts", None).await;
     assert_eq!(theirs.as_array().unwrap().len(), 0);
     assert!(app.store.contracted_places(*gemeente.id.as_uuid()).await.unwrap().contains(&debt.id.to_string()));
 

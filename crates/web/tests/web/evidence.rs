@@ -150,7 +150,9 @@ async fn pages_default_to_the_extracts_own_date(app: TestApp) {
     // The figures are those of that day, not of today (2026-11-22).
     let csv = |query: &'static str| {
         let client = &client;
-        async move { client.get(&format!("/evidence/reoffending/data.csv?group_by=group{query}")).await.text().await.unwrap() }
+        async move {
+            client.get(&format!("/evidence/reoffending/data.csv?group_by=group{query}")).await.text().await.unwrap()
+        }
     };
     let default = csv("").await;
     assert_eq!(default, csv("&as_of=2023-08-01").await);

@@ -87,7 +87,12 @@ fn optional_date(errors: &mut ValidationErrors, field: &str, raw: &str) -> Optio
 impl ContractInput {
     /// Every problem at once: both agencies known and different, the intervention (if any) one
     /// of the provider's own, a start, an end not before it, a reference of one line.
-    pub fn parse(&self, id: Uuid, agencies: &[Agency], interventions: &[Intervention]) -> Result<Contract, ValidationErrors> {
+    pub fn parse(
+        &self,
+        id: Uuid,
+        agencies: &[Agency],
+        interventions: &[Intervention],
+    ) -> Result<Contract, ValidationErrors> {
         let mut errors = ValidationErrors::default();
         let commissioner = agency_of(&mut errors, "commissioner_id", &self.commissioner_id, agencies);
         let provider = agency_of(&mut errors, "provider_id", &self.provider_id, agencies);
@@ -97,7 +102,8 @@ impl ContractInput {
         let intervention = match self.intervention_id.trim() {
             "" => None,
             raw => {
-                let found = Uuid::parse_str(raw).ok().and_then(|id| interventions.iter().find(|i| *i.id.as_uuid() == id));
+                let found =
+                    Uuid::parse_str(raw).ok().and_then(|id| interventions.iter().find(|i| *i.id.as_uuid() == id));
                 match found {
                     None => errors.push(FieldError::new("intervention_id", "error.contract.unknown_intervention")),
                     Some(i) if provider.is_some_and(|p| *i.provider.as_uuid() != p) => {
@@ -217,7 +223,12 @@ where
 
     /// Ends a running contract on the day given (not before it started); an ended one stays
     /// as it is.
-    pub async fn end_contract(&self, actor: &Actor, id: Uuid, input: &EndContractInput) -> ServiceResult<ContractRecord> {
+    pub async fn end_contract(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: &EndContractInput,
+    ) -> ServiceResult<ContractRecord> {
         self.allow(actor, "admin: end contract").await?;
         let found = self.store.contract_records().await?.into_iter().find(|r| r.contract.id == id);
         let record = found.ok_or(ServiceError::NotFound)?;
@@ -229,7 +240,8 @@ where
         }
         let ends_on = parse_date("ends_on", &input.ends_on).map_err(invalid)?;
         if ends_on < record.contract.starts_on {
-            let error = FieldError::new("ends_on", "error.contract.ends_before_start").with("date", record.contract.starts_on);
+            let error =
+                FieldError::new("ends_on", "error.contract.ends_before_start").with("date", record.contract.starts_on);
             return Err(invalid(error));
         }
         let now = self.clock.now();
