@@ -83,18 +83,7 @@ pub fn withhold_against_enclosing(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn group(name: &str, people: u64, reoffenders: u64) -> GroupResult {
-        GroupResult {
-            group: name.into(),
-            people: Some(people),
-            reoffenders: Some(reoffenders),
-            rate: Some(reoffenders as f64 / people as f64),
-            ci95: Some([0.0, 1.0]),
-            comparison: None,
-            censored: 0,
-        }
-    }
+    use crate::whatworks::tests::group;
 
     fn counts(rows: &[(&str, u64, u64)]) -> RawCounts {
         rows.iter().map(|(g, p, r)| (g.to_string(), (*p, *r))).collect()

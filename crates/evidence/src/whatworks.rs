@@ -237,4 +237,4 @@ pub(crate) fn withhold(r: &mut GroupResult) {
 
 #[cfg(test)]
 #[path = "whatworks_tests.rs"]
-mod tests;
+pub(crate) mod tests;
