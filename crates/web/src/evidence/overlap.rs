@@ -108,7 +108,7 @@ async fn enclosing_reaches(state: &AppState, reach: &Reach) -> Result<Vec<Reach>
 }
 
 /// The work of every view enclosing `reach`, grouped `by`, from `all` the derived events.
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, reason = "the same question as `answer` asks, view by view")]
 pub(crate) async fn enclosing_work(
     state: &AppState,
     reach: &Reach,
