@@ -9,8 +9,9 @@
 //! The store is the demo's (its case work — ZSM decisions, plans, referrals — is what the
 //! what-works groups are made of, linked to its own offence record) with a generated extract
 //! of `--persons` persons imported on top: the comparison pool every matched comparison
-//! searches, and the rows a page would otherwise read. Target: every page < 2 s on first view
-//! at national scale (`--persons 1000000`).
+//! searches, and the rows a page would otherwise read. With `--postgres-url` (an empty
+//! database) the same is done on PostgreSQL in the same run, and the pages are shown side by
+//! side. Target: every page < 2 s on first view at national scale (`--persons 1000000`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -61,6 +62,10 @@ pub struct EvidencePagesBenchArgs {
     /// The SQLite database (recreated each run).
     #[arg(long, default_value = "desist-bench-evidence-pages.db")]
     sqlite_file: PathBuf,
+    /// An empty PostgreSQL database to measure the same pages on as well; default
+    /// `DESIST_BENCH_POSTGRES_URL`.
+    #[arg(long, env = "DESIST_BENCH_POSTGRES_URL")]
+    postgres_url: Option<String>,
     /// table or json.
     #[arg(long, default_value = "table", value_parser = ["table", "json"])]
     format: String,
@@ -76,11 +81,10 @@ struct PageTime {
     within_budget: bool,
 }
 
+/// One backend's run: the demo's store with the extract imported, a fresh server, every page.
 #[derive(Debug, Serialize)]
-struct Report {
-    persons: u64,
-    offences: u64,
-    index_events: u64,
+struct Run {
+    backend: &'static str,
     /// `desist import` of the generated extract, snapshot included, as its own process.
     import_secs: f64,
     import_peak_mib: Option<f64>,
@@ -97,6 +101,15 @@ struct Report {
     pages: Vec<PageTime>,
     /// The server's peak resident memory after every page was asked twice.
     server_peak_mib: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    persons: u64,
+    offences: u64,
+    index_events: u64,
+    /// SQLite first, then PostgreSQL when a database was given.
+    runs: Vec<Run>,
 }
 
 /// A `desist serve` process of this run, stopped when dropped.
@@ -183,13 +196,36 @@ pub async fn run(args: EvidencePagesBenchArgs) -> anyhow::Result<()> {
     crate::bench_evidence::generate_with_bars(&options)?;
 
     let db = args.sqlite_file.display().to_string();
-    let url = format!("sqlite:{db}");
-    // A fresh demo store (it removes an old file), then the generated extract on top.
-    desist(&exe, &url, &["demo", "--db", db.as_str(), "--no-serve"])?;
-    let dir = args.dir.display().to_string();
-    let (import_secs, import_peak_mib) = desist(&exe, &url, &["import", dir.as_str()])?;
-    let store = store::Store::connect(&url, 2).await?;
+    let sqlite_url = format!("sqlite:{db}");
+    // A fresh demo store (it removes an old file); on PostgreSQL the database given, empty.
+    desist(&exe, &sqlite_url, &["demo", "--db", db.as_str(), "--no-serve"])?;
+    let mut backends = vec![("SQLite", sqlite_url.clone())];
+    if let Some(url) = &args.postgres_url {
+        desist(&exe, url, &["demo", "--database-url", url.as_str(), "--no-serve"])?;
+        backends.push(("PostgreSQL", url.clone()));
+    }
+    let mut runs = Vec::new();
+    for (backend, url) in &backends {
+        runs.push(run_on(&exe, &args, backend, url).await.with_context(|| format!("the pages on {backend}"))?);
+    }
+    let store = store::Store::connect(&sqlite_url, 2).await?;
     let counts = store.extract_counts().await?;
+    drop(store);
+    let report = Report { persons: counts.persons, offences: counts.offences, index_events: counts.index_events, runs };
+    let mut out = std::io::stdout().lock();
+    if args.format == "json" {
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        print(&report, &mut out)?;
+    }
+    Ok(())
+}
+
+/// The extract imported into the demo's store at `url`, then every page from a fresh server.
+async fn run_on(exe: &Path, args: &EvidencePagesBenchArgs, backend: &'static str, url: &str) -> anyhow::Result<Run> {
+    let dir = args.dir.display().to_string();
+    let (import_secs, import_peak_mib) = desist(exe, url, &["import", dir.as_str()])?;
+    let store = store::Store::connect(url, 2).await?;
     // The reading each server's first evidence page did before the snapshot, and the one it
     // does now, timed in this process one after the other.
     let started = Instant::now();
@@ -202,16 +238,16 @@ pub async fn run(args: EvidencePagesBenchArgs) -> anyhow::Result<()> {
     // Its memory: `desist export` reads every row the same way (and writes the CSV files).
     let exported = args.dir.with_extension("export");
     let exported_text = exported.display().to_string();
-    let (_, rows_load_peak_mib) = desist(&exe, &url, &["export", exported_text.as_str()])?;
+    let (_, rows_load_peak_mib) = desist(exe, url, &["export", exported_text.as_str()])?;
     let _ = std::fs::remove_dir_all(&exported);
 
     let port = free_port()?;
     let address: std::net::SocketAddr = format!("127.0.0.1:{port}").parse()?;
     let started = Instant::now();
     let server = ServeProcess(
-        Command::new(&exe)
+        Command::new(exe)
             .arg("serve")
-            .env("DATABASE_URL", &url)
+            .env("DATABASE_URL", url)
             .env_remove("DESIST_DATABASE_URL")
             .env("DESIST_LISTEN", address.to_string())
             .env("DESIST_SECURE_COOKIES", "false")
@@ -241,10 +277,8 @@ pub async fn run(args: EvidencePagesBenchArgs) -> anyhow::Result<()> {
     }
     let server_peak_mib = peak_mib(server.0.id());
     drop(server);
-    let report = Report {
-        persons: counts.persons,
-        offences: counts.offences,
-        index_events: counts.index_events,
+    Ok(Run {
+        backend,
         import_secs,
         import_peak_mib,
         rows_load_secs,
@@ -254,44 +288,48 @@ pub async fn run(args: EvidencePagesBenchArgs) -> anyhow::Result<()> {
         healthz_ms,
         pages,
         server_peak_mib,
-    };
-    let mut out = std::io::stdout().lock();
-    if args.format == "json" {
-        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
-    } else {
-        print(&report, &mut out)?;
-    }
-    Ok(())
+    })
 }
 
-fn print(r: &Report, out: &mut impl Write) -> anyhow::Result<()> {
+fn print(report: &Report, out: &mut impl Write) -> anyhow::Result<()> {
     let mib = |m: Option<f64>| m.map_or("-".into(), |m| format!("{m:.0} MiB"));
     writeln!(
         out,
-        "evidence pages, first view from a fresh server (SQLite): {} persons, {} offences, {} index events",
-        r.persons, r.offences, r.index_events
+        "evidence pages, first view from a fresh server: {} persons, {} offences, {} index events",
+        report.persons, report.offences, report.index_events
     )?;
-    writeln!(out, "import (snapshot included): {:.1}s, peak {}", r.import_secs, mib(r.import_peak_mib))?;
-    writeln!(
-        out,
-        "the extract read row by row (before): {:.2}s, peak {} (desist export); from the snapshot (now): {:.2}s",
-        r.rows_load_secs,
-        mib(r.rows_load_peak_mib),
-        r.snapshot_read_secs
-    )?;
-    writeln!(out, "server start to first /healthz: {:.0} ms; /healthz {:.1} ms", r.server_start_ms, r.healthz_ms)?;
-    writeln!(out, "{:<46} {:>10} {:>10} {:>12} {:>8}", "page", "first ms", "second ms", "÷ /healthz", "< 2 s")?;
-    for p in &r.pages {
+    for r in &report.runs {
+        writeln!(out, "{}:", r.backend)?;
+        writeln!(out, "  import (snapshot included): {:.1}s, peak {}", r.import_secs, mib(r.import_peak_mib))?;
         writeln!(
             out,
-            "{:<46} {:>10.1} {:>10.1} {:>12.1} {:>8}",
-            p.path,
-            p.first_ms,
-            p.second_ms,
-            p.first_vs_healthz,
-            if p.within_budget { "yes" } else { "NO" }
+            "  the extract read row by row (before): {:.2}s, peak {} (desist export); from the snapshot (now): {:.2}s",
+            r.rows_load_secs,
+            mib(r.rows_load_peak_mib),
+            r.snapshot_read_secs
         )?;
+        writeln!(
+            out,
+            "  server start to first /healthz: {:.0} ms; /healthz {:.1} ms",
+            r.server_start_ms, r.healthz_ms
+        )?;
+        writeln!(out, "  server peak resident memory: {}", mib(r.server_peak_mib))?;
     }
-    writeln!(out, "server peak resident memory: {}", mib(r.server_peak_mib))?;
+    // The pages side by side: each backend's first and second view, and the first against
+    // its own /healthz.
+    write!(out, "{:<46}", "page")?;
+    for r in &report.runs {
+        write!(out, " {:>22} {:>10} {:>6}", format!("{} first ms", r.backend), "second ms", "< 2 s")?;
+    }
+    writeln!(out)?;
+    for (i, path) in PAGES.iter().enumerate() {
+        write!(out, "{path:<46}")?;
+        for r in &report.runs {
+            let p = &r.pages[i];
+            let first = format!("{:.1} ({:.0}x)", p.first_ms, p.first_vs_healthz);
+            write!(out, " {first:>22} {:>10.1} {:>6}", p.second_ms, if p.within_budget { "yes" } else { "NO" })?;
+        }
+        writeln!(out)?;
+    }
     Ok(())
 }

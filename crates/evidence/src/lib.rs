@@ -42,6 +42,8 @@ pub mod stats;
 pub mod survival;
 pub mod svg;
 pub mod table;
+// Disclosure control across overlapping views (evmisc).
+pub mod views;
 pub mod whatworks;
 
 pub use dataset::{Dataset, DatasetBuilder};

@@ -205,11 +205,7 @@ pub fn what_works(data: &Dataset, definition: Definition, min_cell: u64) -> Vec<
 /// group) is withheld whole; when that leaves exactly one withheld, the smallest published
 /// group is withheld too, so the overall total minus the published groups reveals nothing.
 pub fn withhold_small_groups(results: &mut [GroupResult], min_cell: u64) {
-    let small = |r: &GroupResult| {
-        let people = r.people.unwrap_or(0);
-        let reoffenders = r.reoffenders.unwrap_or(0);
-        people < min_cell || (reoffenders > 0 && reoffenders < min_cell) || people - reoffenders < min_cell
-    };
+    let small = |r: &GroupResult| too_small(r.people.unwrap_or(0), r.reoffenders.unwrap_or(0), min_cell);
     let mut withheld = 0;
     for r in results.iter_mut() {
         if r.people.is_some() && small(r) {
@@ -224,7 +220,14 @@ pub fn withhold_small_groups(results: &mut [GroupResult], min_cell: u64) {
     }
 }
 
-fn withhold(r: &mut GroupResult) {
+/// Whether a group of `people` with `reoffenders` is too small to publish: people or
+/// reoffenders under `min_cell` (zero reoffenders of a large group excepted), or fewer than
+/// `min_cell` who did not reoffend.
+pub fn too_small(people: u64, reoffenders: u64, min_cell: u64) -> bool {
+    people < min_cell || (reoffenders > 0 && reoffenders < min_cell) || people - reoffenders < min_cell
+}
+
+pub(crate) fn withhold(r: &mut GroupResult) {
     r.people = None;
     r.reoffenders = None;
     r.rate = None;
@@ -234,4 +237,4 @@ fn withhold(r: &mut GroupResult) {
 
 #[cfg(test)]
 #[path = "whatworks_tests.rs"]
-mod tests;
+pub(crate) mod tests;

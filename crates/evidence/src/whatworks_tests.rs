@@ -70,7 +70,7 @@ fn index_events_still_inside_their_follow_up_are_not_counted() {
     assert_eq!(results[0].censored, 120);
 }
 
-fn group(name: &str, people: u64, reoffenders: u64) -> GroupResult {
+pub(crate) fn group(name: &str, people: u64, reoffenders: u64) -> GroupResult {
     GroupResult {
         group: name.into(),
         people: Some(people),

@@ -92,6 +92,8 @@ const FILES: &[(&str, &str)] = &[
     ("fund_orders", include_str!("../messages/fund_orders.toml")),
     // The match report: persons linked to the offence record (import4 branch).
     ("links", include_str!("../messages/links.toml")),
+    // Contracts: who commissions whom (evmisc branch).
+    ("contracts", include_str!("../messages/contracts.toml")),
 ];
 
 /// FNV-1a: the catalogue's keys are our own, so it needs no protection against chosen keys,

@@ -43,6 +43,9 @@ pub struct Page {
     /// commissioners and analysts "Waits and unmet need".
     pub provides: bool,
     pub commissions: bool,
+    /// A commissioner reads their agency's contracts (administrators reach them through
+    /// administration).
+    pub reads_contracts: bool,
     /// Personal funds and mentors (issue 20): which of "Funds", "My mentees" and "Mentors"
     /// the menu shows (a fund keeper's roles, a mentor, a mentor coordinator).
     pub keeps_funds: bool,
@@ -105,6 +108,7 @@ impl Page {
         let keeps_funds =
             has_role(&[Role::ProbationOfficer, Role::ProviderWorker, Role::MunicipalityOfficer, Role::ProcessManager]);
         let mentors = has_role(&[Role::Mentor]);
+        let reads_contracts = has_role(&[Role::Commissioner]);
         // Only a mentoring agency's worker coordinates mentors, not every provider's.
         let coordinates_mentors = context.signed_in.as_ref().is_some_and(|s| {
             s.agency_kind.is_some_and(|kind| domain::mentoring::workflow::coordinates_mentors(&s.actor, kind))
@@ -132,6 +136,7 @@ impl Page {
             views_persons,
             provides,
             commissions,
+            reads_contracts,
             keeps_funds,
             mentors,
             coordinates_mentors,

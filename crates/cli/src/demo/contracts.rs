@@ -25,13 +25,15 @@ pub async fn seed_contracts(
     let starts_on = now.to_zoned(zone).date().checked_sub(jiff::Span::new().years(5))?;
     let mut names = Vec::new();
     // The room (night shelter) and debt help: the first and last of the history's help.
-    for (_, provider) in [help.first(), help.last()].into_iter().flatten() {
+    for (n, (_, provider)) in [help.first(), help.last()].into_iter().flatten().enumerate() {
         let contract = Contract {
             id: uuid::Uuid::now_v7(),
             commissioner: *municipality.as_uuid(),
             provider: *provider.agency_id.as_uuid(),
+            intervention: None,
             starts_on,
             ends_on: None,
+            reference: format!("AMS-ZORG-{}-{:03}", starts_on.year(), 14 + n),
         };
         store.add_contract(&contract, &cast.actor("beheer").member_id.to_string(), now).await?;
         names.extend(agencies.iter().find(|a| a.id == provider.agency_id).map(|a| a.name.clone()));

@@ -52,6 +52,10 @@ pub struct DemoArgs {
     /// Load the data and exit without serving.
     #[arg(long)]
     no_serve: bool,
+    /// Seed an empty database at this URL (e.g. PostgreSQL) instead of the file; the
+    /// evidence pages bench measures the demo's pages on PostgreSQL so.
+    #[arg(long)]
+    database_url: Option<String>,
 }
 
 pub const DEMO_PASSWORD: &str = "desist-demo-2026";
@@ -67,13 +71,17 @@ fn demo_beyond_pack() -> domain::jurisdiction::BeyondPack {
 }
 
 pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    for suffix in ["", "-wal", "-shm"] {
-        let path = PathBuf::from(format!("{}{suffix}", args.db.display()));
-        if path.exists() {
-            std::fs::remove_file(&path).with_context(|| format!("removing the old {}", path.display()))?;
+    if let Some(url) = &args.database_url {
+        config.database_url = url.clone();
+    } else {
+        for suffix in ["", "-wal", "-shm"] {
+            let path = PathBuf::from(format!("{}{suffix}", args.db.display()));
+            if path.exists() {
+                std::fs::remove_file(&path).with_context(|| format!("removing the old {}", path.display()))?;
+            }
         }
+        config.database_url = format!("sqlite:{}", args.db.display());
     }
-    config.database_url = format!("sqlite:{}", args.db.display());
     config.listen = args.listen;
     // The demo is served over plain HTTP on this machine.
     config.secure_cookies = false;
@@ -122,7 +130,7 @@ pub async fn run(args: DemoArgs, mut config: Config, clock: Arc<dyn Clock>) -> a
         zsm.settled_cases,
         beyond.plans,
         beyond.meetings,
-        args.db.display()
+        if args.database_url.is_some() { "the database given".to_string() } else { args.db.display().to_string() }
     );
     println!(
         "England and Wales: {} with {} detainees in custody and {} decided, and the {}",

@@ -1,9 +1,9 @@
 //! What works: the index events desist's own records imply, read by SQL when asked — a ZSM
 //! decision, a plan's activation, an episode, an exclusion order, a cohort entry, and the
 //! outbox facts of the interventions, mentoring and funds work (`referral.started`,
-//! `referral.completed`, `mentor.matched`, `fund.allocated`). Nothing is copied into a table
-//! of its own: a decision amended, a plan activated or an event written shows in the next
-//! answer, and no fact is ever typed twice.
+//! `referral.completed`, `mentor.matched`, `mentor.match_ended` — grouped by how the match
+//! ended —, `fund.allocated`). Nothing is copied into a table of its own: a decision amended, a
+//! plan activated or an event written shows in the next answer, and no fact is ever typed twice.
 //!
 //! Persons are linked to the offence record by their identifiers: a person's identifier value
 //! equal to an extract person's source id. A person whose identifiers name two extract persons,
@@ -94,6 +94,8 @@ pub struct DerivedEvent {
     pub group: String,
     /// The ZSM location (code) or Safety House (agency id, as text) the work belongs to.
     pub place: Option<String>,
+    /// The intervention (id, as text) a referral was for: a contract may buy only one.
+    pub item: Option<String>,
 }
 
 /// How the persons of desist link to the offence record.
@@ -112,6 +114,10 @@ pub struct LinkReport {
 pub const REFERRAL_STARTED: &str = "referral.started";
 pub const REFERRAL_COMPLETED: &str = "referral.completed";
 pub const MENTOR_MATCHED: &str = "mentor.matched";
+pub const MENTOR_MATCH_ENDED: &str = "mentor.match_ended";
+/// Between a mentor programme and how its match ended, in the group label of an ended match
+/// (`life_change → goals_reached`): a group of its own beside the programme's matches.
+pub const ENDED_AS: &str = " → ";
 pub const FUND_ALLOCATED: &str = "fund.allocated";
 
 /// When a stored measure began: an exclusion order's `imposed_at`, an episode's `started_on`.
@@ -143,6 +149,7 @@ impl Store {
                         when: WorkWhen::At(at.0),
                         group: if grouping == WorkGrouping::Disposal { disposal } else { name },
                         place: Some(code),
+                        item: None,
                     })
                     .collect())
             }
@@ -158,6 +165,7 @@ impl Store {
                         when: WorkWhen::On(on.0),
                         group: name,
                         place: Some(agency.to_string()),
+                        item: None,
                     })
                     .collect())
             }
@@ -171,7 +179,13 @@ impl Store {
                 rows.into_iter()
                     .map(|(person, kind, state)| {
                         let when = measure_began(&kind, &state)?;
-                        Ok(DerivedEvent { subject: WorkSubject::Person(person), when, group: kind, place: None })
+                        Ok(DerivedEvent {
+                            subject: WorkSubject::Person(person),
+                            when,
+                            group: kind,
+                            place: None,
+                            item: None,
+                        })
                     })
                     .collect()
             }
@@ -185,6 +199,7 @@ impl Store {
                         when: WorkWhen::On(on.0),
                         group: rule,
                         place: None,
+                        item: None,
                     })
                     .collect())
             }
@@ -196,7 +211,12 @@ impl Store {
                 }
                 Ok(events)
             }
-            WorkGrouping::Mentor => self.outbox_work(MENTOR_MATCHED, "programme").await,
+            WorkGrouping::Mentor => {
+                // A match, and its ending (dated by the day it ended) grouped by how it ended.
+                let mut events = self.outbox_work(MENTOR_MATCHED, "programme").await?;
+                events.extend(self.outbox_work(MENTOR_MATCH_ENDED, "programme").await?);
+                Ok(events)
+            }
             WorkGrouping::Fund => self.outbox_work(FUND_ALLOCATED, "stream").await,
         }
     }
@@ -213,9 +233,18 @@ impl Store {
                 if code == REFERRAL_COMPLETED && detail.get("outcome").map(String::as_str) != Some("completed") {
                     return None;
                 }
-                let group = detail.get(key).filter(|g| !g.is_empty())?.clone();
-                let place = detail.get("provider").cloned();
-                Some(DerivedEvent { subject: WorkSubject::Person(person), when: WorkWhen::At(at.0), group, place })
+                let mut group = detail.get(key).filter(|g| !g.is_empty())?.clone();
+                if code == MENTOR_MATCH_ENDED {
+                    group = format!("{group}{ENDED_AS}{}", detail.get("reason")?);
+                }
+                let (place, item) = (detail.get("provider").cloned(), detail.get("intervention").cloned());
+                Some(DerivedEvent {
+                    subject: WorkSubject::Person(person),
+                    when: WorkWhen::At(at.0),
+                    group,
+                    place,
+                    item,
+                })
             })
             .collect())
     }

@@ -115,6 +115,34 @@ async fn derived_events_and_links_have_known_answers(db: TestDb) {
         seen(store.derived_events(WorkGrouping::Fund).await.unwrap()),
         [("personal_budget".to_owned(), WorkSubject::Person(*b.as_uuid()), WorkWhen::At(allocated))]
     );
+
+    // A's match ends with its goals reached: an index event of its own on the day it ended,
+    // grouped by programme and how it ended, beside the match itself.
+    let ended = at("2025-09-01T00:00:00Z");
+    store
+        .record_events(&[Event::new(
+            EventKind::MentorMatchEnded,
+            ended,
+            subject(SubjectKind::MentorMatch),
+            Audience::default(),
+        )
+        .about(a)
+        .with("mentor", "0193c3a0-0000-7000-8000-000000000003")
+        .with("programme", "life_change")
+        .with("reason", "goals_reached")
+        .with("ended_on", "2025-09-01")])
+        .await
+        .unwrap();
+    let mut mentoring = seen(store.derived_events(WorkGrouping::Mentor).await.unwrap());
+    mentoring.sort_by(|x, y| x.0.cmp(&y.0));
+    let pa = WorkSubject::Person(*a.as_uuid());
+    assert_eq!(
+        mentoring,
+        [
+            ("life_change".to_owned(), pa.clone(), WorkWhen::At(matched)),
+            ("life_change → goals_reached".to_owned(), pa, WorkWhen::At(ended)),
+        ]
+    );
 }
 
 on_both_backends!(derived_events_and_links_have_known_answers);

@@ -8,6 +8,8 @@
 //! `domain::partnership::service::Administration`, which checks the role and audits.
 
 mod api_keys;
+// Who commissions whom (issue 21): administrators keep contracts, commissioners read theirs.
+mod contracts;
 mod edit;
 mod members;
 mod safety_houses;
@@ -35,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(members::routes())
         .merge(safety_houses::routes())
         .merge(api_keys::routes())
+        .merge(contracts::routes())
         .merge(edit::routes())
 }
 
@@ -57,6 +60,13 @@ fn label(field: &str) -> Option<&'static str> {
         "current_password" => "account.current_password",
         "scopes" => "admin.field.scopes",
         "agency" => "admin.field.agency",
+        "commissioner_id" => "contracts.field.commissioner",
+        "provider_id" => "contracts.field.provider",
+        "intervention_id" => "contracts.field.intervention",
+        "starts_on" => "contracts.field.starts_on",
+        "ends_on" => "contracts.field.ends_on",
+        "reference" => "contracts.field.reference",
+        _ if field.starts_with("end-") => "contracts.field.ends_on",
         _ => return None,
     })
 }

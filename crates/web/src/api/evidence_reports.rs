@@ -116,8 +116,8 @@ fn answer(data: &Dataset, m: &Measure, by: GroupBy, query: &ReportQuery, cohort:
 }
 
 /// The measure asked for; a grouping or date that does not read is a 422.
-fn measure(state: &AppState, query: &ReportQuery, zone: &jiff::tz::TimeZone) -> Result<Measure, WebError> {
-    MeasureQuery { group_by: query.group_by.clone(), as_of: query.as_of.clone() }.parse(state, zone)
+async fn measure(state: &AppState, query: &ReportQuery, zone: &jiff::tz::TimeZone) -> Result<Measure, WebError> {
+    MeasureQuery { group_by: query.group_by.clone(), as_of: query.as_of.clone() }.parse(state, zone).await
 }
 
 /// A measure that does not read is input to fix (422), as everywhere in the API.
@@ -141,7 +141,7 @@ async fn reoffending(
 ) -> ApiResult {
     domain::service::require(&me.actor, Permission::ViewAggregates)?;
     let zone = state.member_zone(&me.actor).await?;
-    let m = measure(&state, &query, &zone.zone).map_err(unreadable)?;
+    let m = measure(&state, &query, &zone.zone).await.map_err(unreadable)?;
     let data = extract(&state).await?;
     Ok(answer(&data, &m, m.group_by, &query, None))
 }
@@ -162,7 +162,7 @@ async fn cohort_reoffending(
 ) -> ApiResult {
     domain::service::require(&me.actor, Permission::ViewAggregates)?;
     let zone = state.member_zone(&me.actor).await?;
-    let m = measure(&state, &query, &zone.zone).map_err(unreadable)?;
+    let m = measure(&state, &query, &zone.zone).await.map_err(unreadable)?;
     let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
     Ok(answer(&data, &m, GroupBy::Group, &query, Some(rule)))
 }

@@ -53,6 +53,8 @@ mod life_change;
 mod zsm_case_dto;
 mod zsm_cases;
 mod zsm_lists;
+// Contracts: who commissions whom (issue 21, evmisc).
+mod contracts;
 
 pub use problem::{FieldProblem, Problem};
 
@@ -105,6 +107,7 @@ pub fn routes() -> Router<AppState> {
         // Issue 18, the whole API (apizsm).
         .merge(zsm_cases::routes())
         .merge(zsm_lists::routes())
+        .merge(contracts::routes())
 }
 
 #[derive(OpenApi)]
@@ -175,6 +178,7 @@ fn parts() -> Vec<utoipa::openapi::OpenApi> {
         // Issue 18, the whole API (apizsm).
         zsm_cases::ZsmCasesApiDoc::openapi(),
         zsm_lists::ZsmListsApiDoc::openapi(),
+        contracts::ContractsApiDoc::openapi(),
     ]
 }
 

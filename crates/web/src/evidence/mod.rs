@@ -16,12 +16,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use domain::access::Permission;
 use evidence::Dataset;
-use evidence::date::{Day, format_day, parse_date_arg};
+use evidence::date::{Day, format_day};
 use evidence::reoffending::{Definition, GroupBy};
 use evidence::table::{DEFAULT_MIN_CELL, Table};
 use serde::Deserialize;
 
 mod cache;
+// The extract's own "data up to" date, in words on every evidence page (evmisc).
+pub(crate) mod data_up_to;
 pub(crate) mod decisions;
 mod notices;
 pub use notices::cohort_rule_name;
@@ -34,6 +36,8 @@ mod whatworks_pages;
 pub(crate) mod reach;
 // The match report page (import4 branch).
 mod links;
+// Disclosure control across overlapping views (evmisc).
+mod overlap;
 
 pub(crate) use cache::{ExtractCache, Extracts};
 
@@ -76,20 +80,16 @@ pub(crate) struct Measure {
 const GROUPINGS: [&str; 5] = ["group", "kind", "area", "sex", "none"];
 
 impl MeasureQuery {
-    /// The measure asked for; no date means today in `zone` (the member's, see `member_zone`).
-    pub(crate) fn parse(&self, state: &AppState, zone: &jiff::tz::TimeZone) -> Result<Measure, WebError> {
+    /// The measure asked for; no date means the extract's own "data up to" date (stored at
+    /// import), else today in `zone` (the member's, see `member_zone`).
+    pub(crate) async fn parse(&self, state: &AppState, zone: &jiff::tz::TimeZone) -> Result<Measure, WebError> {
         let code = if self.group_by.is_empty() { "group" } else { self.group_by.as_str() };
         let group_by_code = GROUPINGS
             .into_iter()
             .find(|g| *g == code)
             .ok_or_else(|| WebError::BadRequest(format!("unknown grouping '{code}'")))?;
         let group_by = GroupBy::parse(group_by_code).ok_or_else(|| WebError::internal("grouping"))?;
-        let as_of = if self.as_of.is_empty() {
-            let today = domain::service::today_in(state.clock.as_ref(), zone);
-            parse_date_arg(&today.to_string()).ok_or_else(|| WebError::internal("today"))?
-        } else {
-            parse_date_arg(&self.as_of).ok_or_else(|| WebError::BadRequest(format!("bad date '{}'", self.as_of)))?
-        };
+        let as_of = whatworks::as_of(state, &self.as_of, zone).await?;
         Ok(Measure { group_by, group_by_code, as_of })
     }
 
@@ -193,6 +193,8 @@ struct ReportPage {
     as_of: String,
     /// "As of (Europe/London)": the zone today is taken in.
     as_of_label: String,
+    /// "Data up to 30 September 2026": the extract's own date, the default as-of.
+    data_up_to: String,
     group_by: String,
     groupings: Vec<(String, String)>,
     show_grouping: bool,
@@ -318,7 +320,7 @@ async fn reoffending_page(
     require_aggregates(&me)?;
     let t = context.texts;
     let zone = state.member_zone(&me.actor).await?;
-    let m = query.parse(&state, &zone.zone)?;
+    let m = query.parse(&state, &zone.zone).await?;
     let data = extract(&state).await?;
     let empty = data.index_event_count() == 0;
     let sections = if empty {
@@ -333,6 +335,7 @@ async fn reoffending_page(
         action: "/evidence/reoffending".into(),
         as_of: format_day(m.as_of),
         as_of_label: zone.heading(t, "evidence.as_of"),
+        data_up_to: data_up_to::data_up_to_line(&state, &t).await?,
         group_by: m.group_by_code.to_string(),
         groupings: groupings(&t),
         show_grouping: true,
@@ -375,7 +378,7 @@ async fn reoffending_csv(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let zone = state.member_zone(&me.actor).await?;
-    let m = query.parse(&state, &zone.zone)?;
+    let m = query.parse(&state, &zone.zone).await?;
     reoffending_csv_of(&*extract(&state).await?, &m, m.group_by, "reoffending.csv")
 }
 
@@ -386,7 +389,7 @@ async fn survival_csv(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let zone = state.member_zone(&me.actor).await?;
-    let m = query.parse(&state, &zone.zone)?;
+    let m = query.parse(&state, &zone.zone).await?;
     survival_csv_of(&*extract(&state).await?, &m, m.group_by, "survival.csv")
 }
 
@@ -430,7 +433,7 @@ async fn cohort_page(
     require_aggregates(&me)?;
     let t = context.texts;
     let zone = state.member_zone(&me.actor).await?;
-    let m = query.parse(&state, &zone.zone)?;
+    let m = query.parse(&state, &zone.zone).await?;
     let data = extract(&state).await?;
     let grouped = by_cohort(&data, &state.config.cohort_rules, &rule, &t)?;
     let empty = data.index_event_count() == 0;
@@ -445,6 +448,7 @@ async fn cohort_page(
         action: base,
         as_of: format_day(m.as_of),
         as_of_label: zone.heading(t, "evidence.as_of"),
+        data_up_to: data_up_to::data_up_to_line(&state, &t).await?,
         group_by: "group".into(),
         groupings: Vec::new(),
         show_grouping: false,
@@ -462,7 +466,7 @@ async fn cohort_csv(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let zone = state.member_zone(&me.actor).await?;
-    let m = query.parse(&state, &zone.zone)?;
+    let m = query.parse(&state, &zone.zone).await?;
     let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
     reoffending_csv_of(&data, &m, GroupBy::Group, "cohort-reoffending.csv")
 }
@@ -475,7 +479,7 @@ async fn cohort_survival_csv(
 ) -> Result<Response, WebError> {
     require_aggregates(&me)?;
     let zone = state.member_zone(&me.actor).await?;
-    let m = query.parse(&state, &zone.zone)?;
+    let m = query.parse(&state, &zone.zone).await?;
     let data = by_cohort(&*extract(&state).await?, &state.config.cohort_rules, &rule, &context.texts)?;
     survival_csv_of(&data, &m, GroupBy::Group, "cohort-survival.csv")
 }

@@ -61,6 +61,8 @@ struct ScopeOption {
 struct ReportPage {
     page: Page,
     heading: String,
+    /// "Data up to 30 September 2026": the extract's own date, what reoffending measures to.
+    data_up_to: String,
     period_line: String,
     scopes: Vec<ScopeOption>,
     from: String,
@@ -298,6 +300,7 @@ async fn page(
     ];
     let report = ReportPage {
         page: Page::new(&context, &heading),
+        data_up_to: super::data_up_to::data_up_to_line(&state, &t).await?,
         heading,
         // The days run from midnight to midnight in the scope's zone, named.
         period_line: t.fill("public_value.period_in_zone", &[("from", &from), ("to", &to), ("zone", &zone.name)]),

@@ -34,6 +34,11 @@ fn internal(e: domain::ports::StoreError) -> WebError {
     WebError::internal(e.to_string())
 }
 
+/// Whether `e` is work of `places` (a referral also when a contract buys just its intervention).
+fn covered(places: &BTreeSet<String>, e: &DerivedEvent) -> bool {
+    e.place.as_deref().is_some_and(|p| store::commissioning::place_covers(places, p, e.item.as_deref()))
+}
+
 fn person_of(e: &DerivedEvent) -> Option<Uuid> {
     match &e.subject {
         WorkSubject::Person(p) => Some(*p),
@@ -48,7 +53,8 @@ pub(crate) async fn locations_of(state: &AppState, agency: Uuid) -> Result<BTree
 }
 
 /// What a scoped reach is made of: the places (location codes, provider or Safety House ids
-/// as text) whose own work counts, and the persons it reached.
+/// as text, `provider/intervention` for a contract that buys one) whose own work counts, and
+/// the persons it reached.
 struct Scoped {
     places: BTreeSet<String>,
     persons: BTreeSet<Uuid>,
@@ -59,7 +65,7 @@ struct Scoped {
 async fn scoped(state: &AppState, reach: &Reach) -> Result<Option<Scoped>, WebError> {
     let store = &state.store;
     let by_place = |events: Vec<DerivedEvent>, places: &BTreeSet<String>| -> BTreeSet<Uuid> {
-        events.iter().filter(|e| e.place.as_ref().is_some_and(|p| places.contains(p))).filter_map(person_of).collect()
+        events.iter().filter(|e| covered(places, e)).filter_map(person_of).collect()
     };
     Ok(Some(match reach {
         Reach::Everything => return Ok(None),
@@ -87,8 +93,7 @@ async fn scoped(state: &AppState, reach: &Reach) -> Result<Option<Scoped>, WebEr
             }
         }
         Reach::Contracts(agency) => {
-            let places: BTreeSet<String> =
-                store.contracted_providers(*agency).await.map_err(internal)?.iter().map(Uuid::to_string).collect();
+            let places = store.contracted_places(*agency).await.map_err(internal)?;
             let referred = store.derived_events(WorkGrouping::Intervention).await.map_err(internal)?;
             Scoped { persons: by_place(referred, &places), places, own: vec![WorkGrouping::Intervention] }
         }
@@ -111,7 +116,7 @@ pub(crate) async fn keep_reachable(
     let Some(scope) = scoped(state, reach).await? else { return Ok(()) };
     events.retain(|e| person_of(e).is_some_and(|p| scope.persons.contains(&p)));
     if scope.own.contains(&by) {
-        events.retain(|e| e.place.as_ref().is_some_and(|p| scope.places.contains(p)));
+        events.retain(|e| covered(&scope.places, e));
     }
     Ok(())
 }

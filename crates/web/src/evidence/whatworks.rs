@@ -19,9 +19,10 @@ use evidence::public_value::Period;
 use evidence::reoffending::{Definition, GroupBy, GroupMeasure, Measure, Report};
 use evidence::survival::Curve;
 use evidence::table::DEFAULT_MIN_CELL;
-use evidence::whatworks::{GroupResult, Method, POOL_GROUP, WorkEvent, what_works, with_work_events};
+use evidence::views::{RawCounts, counts_of, raw_counts, withhold_against_enclosing};
+use evidence::whatworks::{GroupResult, Method, POOL_GROUP, what_works, with_work_events};
 use jiff::tz::TimeZone;
-use store::evidence::whatworks::{WorkGrouping, WorkSubject, WorkWhen};
+use store::evidence::whatworks::WorkGrouping;
 use uuid::Uuid;
 
 /// Whose work a member may see in aggregate.
@@ -118,37 +119,25 @@ pub(crate) async fn answer(
     let data: Arc<Dataset> = state.evidence().extract().await.map_err(internal)?;
     let mut events = store.derived_events(by).await.map_err(internal)?;
     let links = store.person_links().await.map_err(internal)?;
+    // The views enclosing this one, whose figures it must not give away by difference.
+    let enclosing = super::overlap::enclosing_work(state, &reach, by, &events, &links, &data, zone, within).await?;
     // Only the work the member's reach covers (views4: also commissioners and location leads).
     super::reach::keep_reachable(state, &reach, by, &mut events).await?;
-    let zone = zone.clone();
-    let mut unlinked = 0;
-    let mut work = Vec::with_capacity(events.len());
-    for e in events {
-        let source = match &e.subject {
-            WorkSubject::Person(p) => links.matched.get(p).map(String::as_str),
-            WorkSubject::Extract(s) => Some(s.as_str()),
-        };
-        let Some(person) = source.and_then(|s| data.find_person(s)) else {
-            unlinked += 1;
-            continue;
-        };
-        let date = match e.when {
-            WorkWhen::At(at) => at.to_zoned(zone.clone()).date(),
-            WorkWhen::On(date) => date,
-        };
-        let day = days_from_civil(i32::from(date.year()), date.month() as u32, date.day() as u32);
-        if within.is_some_and(|period| !period.contains(day)) {
-            continue;
-        }
-        work.push(WorkEvent { person, day, group: e.group });
-    }
+    let (work, unlinked) = super::overlap::work_events(events, &links, &data, zone, within);
     let definition = Definition::default_as_of(as_of);
     let computed = tokio::task::spawn_blocking(move || {
         let joined = with_work_events(&data, &work);
-        let groups = what_works(&joined, definition, DEFAULT_MIN_CELL);
+        let mut groups = what_works(&joined, definition, DEFAULT_MIN_CELL);
+        let full = evidence::reoffending::reoffending(&joined, definition, GroupBy::Group);
+        // A scoped view: nothing an enclosing view publishes may give a group away by
+        // difference; only curves equal to every enclosing view's are drawn.
+        let curves_of: Option<BTreeSet<String>> = (!enclosing.is_empty()).then(|| {
+            let views: Vec<RawCounts> =
+                enclosing.iter().map(|w| raw_counts(&with_work_events(&data, w), definition)).collect();
+            withhold_against_enclosing(&mut groups, &counts_of(&full), &views, DEFAULT_MIN_CELL)
+        });
         let published: BTreeSet<String> =
             groups.iter().filter(|g| g.people.is_some()).map(|g| g.group.clone()).collect();
-        let full = evidence::reoffending::reoffending(&joined, definition, GroupBy::Group);
         let kept: Vec<GroupMeasure> = full.groups.into_iter().filter(|g| published.contains(&g.group)).collect();
         let mut overall = Measure::default();
         for g in &kept {
@@ -159,7 +148,9 @@ pub(crate) async fn answer(
         }
         let report = Report { definition, by: GroupBy::Group, overall, groups: kept };
         let mut times = evidence::survival::survival_times(&joined, definition, GroupBy::Group);
-        times.retain(|group, _| group != POOL_GROUP && published.contains(group));
+        times.retain(|group, _| {
+            group != POOL_GROUP && published.contains(group) && curves_of.as_ref().is_none_or(|c| c.contains(group))
+        });
         let curves = evidence::survival::curves(&times);
         (groups, report, curves)
     })

@@ -64,6 +64,8 @@ struct WhatWorksPage {
     as_of_label: String,
     /// Whose figures the member sees, when not everyone's: said in the words of their reach.
     scope_note: &'static str,
+    /// "Data up to 30 September 2026": the extract's own date, the default as-of.
+    data_up_to: String,
     empty: bool,
     rates_svg: String,
     rates_table: HtmlTable,
@@ -183,7 +185,16 @@ pub(crate) fn group_words(state: &AppState, by: WorkGrouping, group: &str, t: &T
             Some(name) => t.fill("whatworks.group.completed", &[("name", name)]),
             None => group.to_string(),
         },
-        WorkGrouping::Mentor => t.coded("mentoring.programme", group),
+        WorkGrouping::Mentor => match group.split_once(store::evidence::whatworks::ENDED_AS) {
+            Some((programme, reason)) => t.fill(
+                "whatworks.group.mentor_ended",
+                &[
+                    ("programme", &t.coded("mentoring.programme", programme)),
+                    ("reason", &t.coded("mentoring.end_reason", reason)),
+                ],
+            ),
+            None => t.coded("mentoring.programme", group),
+        },
         WorkGrouping::Measure => t.coded("whatworks.measure", group),
         _ => group.to_string(),
     }
@@ -233,6 +244,7 @@ async fn page(
             Reach::Contracts(_) => t.get("whatworks.scope.contracts"),
             Reach::Location(_) | Reach::LocationLead(_) => t.get("whatworks.scope.locations"),
         },
+        data_up_to: super::data_up_to::data_up_to_line(&state, &t).await?,
         empty: answer.groups.is_empty(),
         rates_svg,
         rates_table,

@@ -127,6 +127,7 @@ fn concrete(route: &str, person: &str) -> String {
         // Life Change cohorts and appointments (grants branch).
         .replace("{cohort}", "01900000-0000-7000-8000-000000000010")
         .replace("{appointment}", "01900000-0000-7000-8000-000000000011")
+        .replace("{contract}", "01900000-0000-7000-8000-000000000012")
 }
 
 #[test]

@@ -222,6 +222,13 @@ pub const MATRIX: &[(&str, &str, &str, Need)] = &[
     ("api/admin.rs", "GET", "/v1/admin/api-keys", Need::Role(Permission::ManageMembers)),
     ("api/admin.rs", "POST", "/v1/admin/api-keys", Need::Role(Permission::ManageMembers)),
     ("api/admin.rs", "POST", "/v1/admin/api-keys/{key}/revoke", Need::CaseRules("admin.rs")),
+    // Contracts (issue 21, evmisc): administrators keep them, a commissioner reads their own.
+    ("admin/contracts.rs", "GET", "/contracts", Need::CaseRules("contracts.rs")),
+    ("admin/contracts.rs", "POST", "/contracts", Need::Role(Permission::ManageMembers)),
+    ("admin/contracts.rs", "POST", "/contracts/{contract}/end", Need::CaseRules("contracts.rs")),
+    ("api/contracts.rs", "GET", "/v1/contracts", Need::CaseRules("contracts.rs")),
+    ("api/contracts.rs", "POST", "/v1/contracts", Need::Role(Permission::ManageMembers)),
+    ("api/contracts.rs", "POST", "/v1/contracts/{contract}/end", Need::CaseRules("contracts.rs")),
     ("api/admin.rs", "GET", "/v1/admin/safety-houses", Need::Role(Permission::ManageMembers)),
     ("api/admin.rs", "POST", "/v1/admin/safety-houses", Need::Role(Permission::ManageMembers)),
     // Changing what administration made (issue 18): administrators only, walked in admin_edit.rs.

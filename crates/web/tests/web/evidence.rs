@@ -131,3 +131,42 @@ async fn own_cohort_rules_appear_beside_the_shipped_ones() {
     let csv = client.get("/evidence/cohorts/inbrekers/data.csv?as_of=2025-01-01").await;
     assert_eq!(csv.status(), StatusCode::OK);
 }
+
+/// Without a day asked for, every evidence page measures up to the extract's own "data up to"
+/// date (its latest offence or outcome date: 1 August 2023 here), not today, and says so.
+async fn pages_default_to_the_extracts_own_date(app: TestApp) {
+    import_extract(&app).await;
+    let client = analyst(&app).await;
+    for path in ["/evidence/reoffending", "/evidence/cohorts/ew-iom", "/evidence/what-works"] {
+        let page = client.get(path).await;
+        assert_eq!(page.status(), StatusCode::OK, "{path}");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Gegevens tot en met 1 augustus 2023"), "{path} names the date: {html}");
+        let field = &html[html.find("id=\"as_of\"").unwrap_or_else(|| panic!("{path}: no as_of field"))..];
+        assert!(field.split('>').next().unwrap().contains("value=\"2023-08-01\""), "{path} defaults to it");
+    }
+    let page = client.get("/evidence/public-value").await;
+    assert!(page.text().await.unwrap().contains("Gegevens tot en met 1 augustus 2023"), "the public value report too");
+    // The figures are those of that day, not of today (2026-11-22).
+    let csv = |query: &'static str| {
+        let client = &client;
+        async move {
+            client.get(&format!("/evidence/reoffending/data.csv?group_by=group{query}")).await.text().await.unwrap()
+        }
+    };
+    let default = csv("").await;
+    assert_eq!(default, csv("&as_of=2023-08-01").await);
+    assert_ne!(default, csv("&as_of=2026-11-22").await);
+}
+
+#[tokio::test]
+async fn evidence_pages_default_to_the_extracts_own_date_on_sqlite() {
+    pages_default_to_the_extracts_own_date(crate::support::app().sqlite().await).await;
+}
+
+#[tokio::test]
+async fn evidence_pages_default_to_the_extracts_own_date_on_postgres() {
+    if let Some(app) = crate::support::app().postgres().await {
+        pages_default_to_the_extracts_own_date(app).await;
+    }
+}

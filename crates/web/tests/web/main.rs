@@ -99,6 +99,8 @@ mod plan_reviews;
 // Views4: commissioners' and location leads' reach, ending a mentor match.
 mod mentor_endings;
 mod whatworks_reach;
+// Contracts: who commissions whom (issue 21, evmisc).
+mod contracts;
 // Issue 17 walk (walk4): the proposer hears the answer, referrals in words, the triage list.
 mod handoff_answers;
 // A referral's completion closes the plan task it came from (plantask branch).

@@ -100,8 +100,10 @@ async fn contract(app: &TestApp, commissioner: Uuid, provider: Uuid) {
         id: Uuid::now_v7(),
         commissioner,
         provider,
+        intervention: None,
         starts_on: jiff::civil::date(2020, 1, 1),
         ends_on: None,
+        reference: String::new(),
     };
     app.store.add_contract(&contract, "test", app.now()).await.unwrap();
 }
@@ -208,4 +210,90 @@ async fn a_location_lead_sees_their_locations_and_everyone_else_is_refused_and_a
         assert_eq!(page.status(), StatusCode::FORBIDDEN);
         assert_eq!(app.count("audit_log WHERE action = 'denied' AND what = 'what works'").await, before + 2);
     }
+}
+
+/// Provider A: "Housing" 25 people, "Alcohol programme" 40, "Debt help" 30; provider B:
+/// "Housing" 5 more. A pool of 60. One municipality contracts A; a region contracts A and B.
+async fn overlapping_contracts(app: &TestApp, police: &Actor, a: Uuid, b: Uuid) {
+    let groups: Vec<(&str, Uuid, usize)> =
+        [("Housing", a, 25), ("Alcohol programme", a, 40), ("Debt help", a, 30), ("Housing", b, 5)]
+            .into_iter()
+            .flat_map(|(name, provider, n)| (0..n).map(move |k| (name, provider, k)))
+            .collect();
+    let (mut persons, mut offences, mut events) = (String::new(), String::new(), String::new());
+    let offend = |id: &str, again: bool, offences: &mut String| {
+        offences.push_str(&format!("{id}-a,{id},2021-06-01,2021-08-01,conviction,theft,3\n"));
+        if again {
+            offences.push_str(&format!("{id}-b,{id},2022-06-01,2022-08-01,conviction,theft,3\n"));
+        }
+    };
+    for k in 0..60 {
+        let id = format!("POOL{k:03}");
+        persons.push_str(&format!("{id},1990-01-01,M,Utrecht\n"));
+        events.push_str(&format!("{id},2022-03-01,court,court_disposal\n"));
+        offend(&id, k % 2 == 0, &mut offences);
+    }
+    for (n, (_, _, k)) in groups.iter().enumerate() {
+        let id = bsn(n);
+        persons.push_str(&format!("{id},1990-01-01,M,Utrecht\n"));
+        offend(&id, k % 2 == 0, &mut offences);
+    }
+    let mut sorted: Vec<&str> = persons.lines().collect();
+    sorted.sort_unstable();
+    import(&app.store, &extract(&(sorted.join("\n") + "\n"), &offences, &events), "test").await;
+    for (n, (name, provider, _)) in groups.iter().enumerate() {
+        let person = app.person(police, &format!("Referred{n}"), &bsn(n)).await;
+        referral(app, person, name, *provider).await;
+    }
+}
+
+type Figures = Vec<(String, Option<u64>, Option<u64>)>;
+
+/// Every group published in both a view and a view enclosing it differs by nobody or by a
+/// group large enough to publish on its own: subtracting them reveals no small group.
+fn differencing_reveals_nothing(inner: &Figures, outer: &Figures) -> Result<(), String> {
+    for (group, people, reoffenders) in inner {
+        let (Some(p), Some(r)) = (people, reoffenders) else { continue };
+        let Some((_, Some(op), Some(or))) = outer.iter().find(|o| &o.0 == group) else { continue };
+        let (dp, dr) = (op - p, or - r);
+        if dp > 0 && (dp < 10 || (dr > 0 && dr < 10) || dp - dr < 10) {
+            return Err(format!("{group}: {op} − {p} = {dp} people, {dr} reoffending"));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn overlapping_views_cannot_be_differenced_into_a_small_group() {
+    let app = spawn_app().await;
+    let police = app.member_of_new_agency("Politie", AgencyKind::Police, "agent", Role::PoliceOfficer).await;
+    let (a, b) = (app.agency("Jellinek", AgencyKind::Provider).await, app.agency("Leger", AgencyKind::Provider).await);
+    let (a, b) = (*a.id.as_uuid(), *b.id.as_uuid());
+    overlapping_contracts(&app, &police, a, b).await;
+    let city = app.member_of_new_agency("Gemeente", AgencyKind::Municipality, "stad", Role::Commissioner).await;
+    let region = app.member_of_new_agency("Regio", AgencyKind::Municipality, "regio", Role::Commissioner).await;
+    contract(&app, *city.agency_id.as_uuid(), a).await;
+    contract(&app, *region.agency_id.as_uuid(), a).await;
+    contract(&app, *region.agency_id.as_uuid(), b).await;
+    let analyst = app.member_of_new_agency("Bureau", AgencyKind::Municipality, "analist", Role::Analyst).await;
+
+    let query = "by=intervention&as_of=2024-01-01";
+    let whole = groups(&what_works(&app, &analyst, query).await.1);
+    let regional = groups(&what_works(&app, &region, query).await.1);
+    let city_view = groups(&what_works(&app, &city, query).await.1);
+    // The partnership and the region (every provider) publish Housing whole: 30, 16 reoffending.
+    let housing = ("Housing".to_string(), Some(30), Some(16));
+    assert!(whole.contains(&housing) && regional.contains(&housing), "{whole:?} {regional:?}");
+    // The city's Housing (25) would give provider B's 5 away by subtraction: it is withheld,
+    // and with it the next smallest (Debt help), so no total gives it back either.
+    let withheld: Vec<&str> = city_view.iter().filter(|g| g.1.is_none()).map(|g| g.0.as_str()).collect();
+    assert_eq!(withheld, ["Debt help", "Housing"], "{city_view:?}");
+    assert!(city_view.contains(&("Alcohol programme".to_string(), Some(40), Some(20))), "{city_view:?}");
+    // Differencing every pair of nested views reveals no group under the minimum cell.
+    for (inner, outer) in [(&city_view, &regional), (&city_view, &whole), (&regional, &whole)] {
+        differencing_reveals_nothing(inner, outer).unwrap();
+    }
+    // The same check fails on figures published without the rule: it can fail.
+    let unguarded = vec![("Housing".to_string(), Some(25), Some(13))];
+    assert!(differencing_reveals_nothing(&unguarded, &whole).is_err());
 }

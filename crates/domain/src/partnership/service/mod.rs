@@ -3,6 +3,7 @@
 //! audited under `admin: …`, with no person, as the administrator's role.
 
 pub mod api_keys;
+pub mod contracts;
 pub mod edit;
 
 use super::model::*;
