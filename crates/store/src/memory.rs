@@ -77,7 +77,9 @@ struct State<K, V> {
 pub(crate) enum Lookup<V> {
     Kept(V),
     /// Not kept: read it, then offer it to [`Kept::keep`] with this epoch.
-    Unknown { epoch: u64 },
+    Unknown {
+        epoch: u64,
+    },
 }
 
 impl<K: Hash + Eq, V: Clone> Kept<K, V> {

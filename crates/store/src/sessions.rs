@@ -3,8 +3,8 @@
 //! here too: each is recorded and committed before it is counted (`domain::directory::SignIns`).
 
 use crate::directory::parse_roles;
-use crate::read::{Joined, params, read_row_struct};
 use crate::memory::Lookup;
+use crate::read::{Joined, params, read_row_struct};
 use crate::types::Instant;
 use crate::{Store, db_error, in_tx, on_db};
 use domain::directory::{

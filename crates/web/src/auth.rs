@@ -215,9 +215,10 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
     // For a page: the member's own zone and pack, from one read of what chooses them.
     let packs = match &signed_in {
         Some(member) if shows_a_page(request.method(), &path) => {
-            let found = state.agency_pack_source(member.actor.agency_id).await.and_then(|source| {
-                Ok((state.member_zone_of(&source)?, state.member_pack_of(&source)?))
-            });
+            let found = state
+                .agency_pack_source(member.actor.agency_id)
+                .await
+                .and_then(|source| Ok((state.member_zone_of(&source)?, state.member_pack_of(&source)?)));
             match found {
                 Ok(found) => Some(found),
                 Err(error) => return error.into_response(),

@@ -238,8 +238,7 @@ impl Store {
         let sql = "SELECT n.domain, n.score FROM screening_score n \
                    WHERE n.screening_id = (SELECT l.id FROM screening l WHERE l.person_id = $1 \
                    ORDER BY l.screened_on DESC, l.id DESC LIMIT 1) AND n.score <= $2 ORDER BY n.domain";
-        let found: Vec<(String, i64)> =
-            self.read_all(sql, params![*person.as_uuid(), i64::from(need_at_most)]).await?;
+        let found: Vec<(String, i64)> = self.read_all(sql, params![*person.as_uuid(), i64::from(need_at_most)]).await?;
         let mut needs = Vec::with_capacity(found.len());
         let mut rows = Vec::with_capacity(found.len());
         let mut epochs = Vec::new();

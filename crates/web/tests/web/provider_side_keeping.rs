@@ -57,7 +57,10 @@ async fn the_catalogue_and_webhooks_follow_the_provider_sides_roles(app: TestApp
     assert_eq!(api_call(&piet, Method::GET, &entry, None).await.0, StatusCode::FORBIDDEN);
     let switch = json!({"active": false});
     assert_eq!(api_call(&piet, Method::PATCH, &webhook, Some(switch)).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(api_call(&piet, Method::POST, "/api/v1/interventions", Some(programme())).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        api_call(&piet, Method::POST, "/api/v1/interventions", Some(programme())).await.0,
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(api_call(&piet, Method::GET, "/api/v1/webhooks", None).await.0, StatusCode::FORBIDDEN);
     assert_eq!(app.scalar(REFUSED).await, 10, "each refusal on record");
 }

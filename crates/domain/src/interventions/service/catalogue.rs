@@ -14,7 +14,6 @@ use crate::jurisdiction::DomainKey;
 use crate::service::{ServiceError, ServiceResult};
 use crate::validation::{FieldError, ValidationErrors};
 
-
 /// The kinds of agency an administrator may add catalogue entries for: those whose members
 /// deliver help (a provider's own members add to their agency's catalogue whatever its kind).
 pub fn may_offer_interventions(kind: AgencyKind) -> bool {
