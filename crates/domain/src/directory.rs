@@ -140,6 +140,16 @@ pub struct PersonPackSource {
     pub case_location: Option<(String, Option<String>)>,
 }
 
+/// What chooses the rules of a member's own pages (their lists, notifications, catalogue):
+/// the pack their agency names for itself (a Safety House or IOM hub of another
+/// jurisdiction), else those of the ZSM locations their agency sits at.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgencyPackSource {
+    pub own: Option<String>,
+    /// (pack, time zone the location keeps, if any) of each location, by name and code.
+    pub locations: Vec<(String, Option<String>)>,
+}
+
 pub trait DirectoryStore: Send + Sync {
     fn create_agency(&self, agency: &Agency) -> impl Future<Output = StoreResult<()>> + Send;
     fn agencies(&self) -> impl Future<Output = StoreResult<Vec<Agency>>> + Send;
@@ -148,6 +158,8 @@ pub trait DirectoryStore: Send + Sync {
     fn set_agency_pack(&self, agency: AgencyId, pack: Option<&str>) -> impl Future<Output = StoreResult<()>> + Send;
     /// The agencies that name a pack of their own, with it.
     fn agency_packs(&self) -> impl Future<Output = StoreResult<Vec<(AgencyId, String)>>> + Send;
+    /// What chooses the rules of a member of `agency`, in one read: see [`AgencyPackSource`].
+    fn agency_pack_source(&self, agency: AgencyId) -> impl Future<Output = StoreResult<AgencyPackSource>> + Send;
     /// What chooses the rules of a person's pages, in one read: see [`PersonPackSource`].
     fn person_pack_source(
         &self,

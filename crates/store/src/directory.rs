@@ -4,7 +4,7 @@ use crate::read::{params, read_row_struct};
 use crate::types::Instant;
 use crate::{Store, db_error, on_db};
 use domain::access::Role;
-use domain::directory::{Agency, DirectoryStore, Member, MemberCredentials, PersonPackSource};
+use domain::directory::{Agency, AgencyPackSource, DirectoryStore, Member, MemberCredentials, PersonPackSource};
 use domain::ids::{AgencyId, MemberId};
 use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
@@ -101,7 +101,27 @@ impl DirectoryStore for Store {
                 .map(|r| r.rows_affected())
         })
         .map_err(db_error)?;
+        self.forget(crate::memory::Reference::Packs);
         affected_one(rows)
+    }
+
+    async fn agency_pack_source(&self, agency: AgencyId) -> StoreResult<AgencyPackSource> {
+        // One read where a member's page read every agency's pack and then every location
+        // (each location's agencies another read): three times a page, as its zone, its words
+        // and its list each asked. Kept in memory on PostgreSQL (`memory.rs`).
+        let read = || async move {
+            let sql = "SELECT a.pack, l.pack, l.time_zone FROM agency a \
+                       LEFT JOIN zsm_location_agency la ON la.agency_id = a.id \
+                       LEFT JOIN zsm_location l ON l.code = la.location \
+                       WHERE a.id = $1 ORDER BY l.name, l.code";
+            let rows: Vec<(Option<String>, Option<String>, Option<String>)> =
+                self.read_all(sql, params![*agency.as_uuid()]).await?;
+            let own = rows.first().and_then(|(own, ..)| own.clone());
+            let locations = rows.into_iter().filter_map(|(_, pack, zone)| Some((pack?, zone))).collect();
+            Ok(std::sync::Arc::new(AgencyPackSource { own, locations }))
+        };
+        let source = self.remembered(|memory| &memory.agency_packs, agency, read).await?;
+        Ok(source.as_ref().clone())
     }
 
     async fn agency_packs(&self) -> StoreResult<Vec<(AgencyId, String)>> {

@@ -17,6 +17,7 @@ mod funds;
 mod interventions;
 mod invitations;
 mod measures;
+mod memory;
 mod mentoring;
 // Life Change and the mentor pipeline (issue 20).
 mod life_change;
@@ -29,7 +30,6 @@ mod plan;
 mod read;
 mod screening;
 mod search;
-mod session_cache;
 mod sessions;
 mod team_writes;
 pub mod types;
@@ -82,8 +82,8 @@ pub struct Store {
     boards: std::sync::Arc<zsm::board::BoardListings>,
     /// Name-word counts that choose how a search runs (`search.rs`).
     word_counts: std::sync::Arc<search::WordCounts>,
-    /// Signed-in sessions in memory (`session_cache.rs`); PostgreSQL only.
-    sessions: Option<std::sync::Arc<session_cache::SessionCache>>,
+    /// Sessions, reference data and the finder's rows in memory (`memory.rs`); PostgreSQL only.
+    memory: Option<std::sync::Arc<memory::Memory>>,
     /// Writers of one ZSM case queue here before taking a connection (`zsm/gates.rs`).
     case_gates: std::sync::Arc<zsm::gates::CaseGates>,
 }
@@ -264,7 +264,7 @@ impl Store {
     /// Opens without migrating (for `desist migrate --status` and upgrade tests).
     pub async fn open(url: &str, max_connections: u32) -> Result<Store, StoreError> {
         let mut reader = None;
-        let mut sessions = None;
+        let mut memory = None;
         let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // Every statement is planned once per connection, for any parameters (a generic
             // plan). By default PostgreSQL plans each run of a statement anew while it
@@ -275,7 +275,7 @@ impl Store {
             let options = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::Database(format!("bad DATABASE_URL: {e}")))?
                 .options([("plan_cache_mode", "force_generic_plan")]);
-            sessions = Some(session_cache::SessionCache::start(options.clone()));
+            memory = Some(memory::Memory::start(options.clone()));
             reader = Some(std::sync::Arc::new(read::Reader::Postgres(Box::new(pg_read::PgReader::new(
                 options.clone(),
                 max_connections,
@@ -347,7 +347,7 @@ impl Store {
             parsed: Default::default(),
             boards: Default::default(),
             word_counts: Default::default(),
-            sessions,
+            memory,
             case_gates: Default::default(),
         };
         direct.check_is_desist().await?;
@@ -428,8 +428,8 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        if let Some(sessions) = &self.sessions {
-            sessions.stop();
+        if let Some(memory) = &self.memory {
+            memory.stop();
         }
         on_db!(self, pool => pool.close().await)
     }

@@ -3,8 +3,8 @@
 //! here too: each is recorded and committed before it is counted (`domain::directory::SignIns`).
 
 use crate::directory::parse_roles;
+use crate::memory::Lookup;
 use crate::read::{Joined, params, read_row_struct};
-use crate::session_cache::Lookup;
 use crate::types::Instant;
 use crate::{Store, db_error, in_tx, on_db};
 use domain::directory::{
@@ -123,15 +123,15 @@ impl SessionStore for Store {
     }
 
     async fn session(&self, token_hash: &str, now: Timestamp) -> StoreResult<Option<LiveSession>> {
-        let lookup = self.sessions.as_ref().map(|sessions| sessions.lookup(token_hash));
+        let lookup = self.memory.as_ref().map(|memory| memory.sessions.lookup(token_hash));
         if let Some(Lookup::Kept(live)) = &lookup
             && live.session.expires_at > now
         {
             return Ok(Some(live.as_ref().clone()));
         }
         let live = self.read_session(token_hash, now).await?;
-        if let (Some(sessions), Some(Lookup::Unknown { epoch }), Some(live)) = (&self.sessions, lookup, &live) {
-            sessions.keep(live, epoch);
+        if let (Some(memory), Some(Lookup::Unknown { epoch }), Some(live)) = (&self.memory, lookup, &live) {
+            memory.sessions.keep(live.session.token_hash.clone(), std::sync::Arc::new(live.clone()), epoch);
         }
         Ok(live)
     }
@@ -279,13 +279,13 @@ impl Store {
     /// Whether sessions are kept in memory now: `None` on SQLite (never), `Some(false)` on
     /// PostgreSQL while the listener is not connected (every lookup reads the database).
     pub fn sessions_in_memory(&self) -> Option<bool> {
-        self.sessions.as_ref().map(|sessions| sessions.listening())
+        self.memory.as_ref().map(|memory| memory.listening())
     }
 
     /// Forgets a session kept in memory (`*`: every one), after a change this server made.
     pub(crate) fn forget_sessions(&self, token_hash: &str) {
-        if let Some(sessions) = &self.sessions {
-            sessions.forget(token_hash);
+        if let Some(memory) = &self.memory {
+            memory.forget_session(token_hash);
         }
     }
 }

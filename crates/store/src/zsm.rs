@@ -221,6 +221,7 @@ impl ZsmStore for Store {
                     .map_err(db_error)?;
             }
         });
+        self.forget(crate::memory::Reference::Packs);
         Ok(())
     }
 

@@ -1,6 +1,7 @@
-//! Sessions kept in memory on PostgreSQL (`session_cache.rs`): two stores on one database
-//! stand for two servers; a change made through one, or by any other process, ends the
-//! session on the other, and memory is not trusted while its listener is disconnected.
+//! Sessions and reference data kept in memory on PostgreSQL (`memory.rs`): two stores on one
+//! database stand for two servers; a change made through one, or by any other process, ends
+//! the session on the other or reaches what it keeps, and memory is not trusted while its
+//! listener is disconnected.
 
 mod support;
 
@@ -121,4 +122,30 @@ async fn signing_out_elsewhere_through_one_server_ends_the_sessions_on_the_other
     assert_eq!(first.end_other_sessions(here.member_id, "here").await.unwrap(), 1);
     wait_until("the second server hears of the ended session", || async { !live(&second, "elsewhere").await }).await;
     assert!(live(&second, "here").await, "the session that asked stays");
+}
+
+/// Which roles act for each side of a referral and an agency's packs are kept too: a change
+/// by another process, or through the other server, reaches the server once it has heard of
+/// it (`Store::caught_up` waits for that); the server that made it follows at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reference_data_kept_in_memory_follows_changes_by_any_process() {
+    use domain::directory::DirectoryStore;
+    use domain::interventions::Side;
+    use domain::interventions::ports::InterventionStore;
+    let Some((first, second, _scratch)) = two_servers().await else { return };
+    let officer = actor(&first, "Gemeente Zeist", AgencyKind::Municipality, Role::MunicipalityOfficer).await;
+    assert!(!second.side_roles().await.unwrap().acts_for(&officer, Side::Referrer), "as seeded");
+    assert!(!second.side_roles().await.unwrap().acts_for(&officer, Side::Referrer), "and as kept");
+    // Not through the store: as `psql` or another tool would.
+    execute(&first, "INSERT INTO referral_side_role (role, side) VALUES ('municipality_officer', 'referrer')")
+        .await
+        .unwrap();
+    second.caught_up().await.unwrap();
+    assert!(second.side_roles().await.unwrap().acts_for(&officer, Side::Referrer), "heard of");
+
+    assert_eq!(second.agency_pack_source(officer.agency_id).await.unwrap().own, None);
+    first.set_agency_pack(officer.agency_id, Some("england-wales")).await.unwrap();
+    assert_eq!(first.agency_pack_source(officer.agency_id).await.unwrap().own.as_deref(), Some("england-wales"));
+    second.caught_up().await.unwrap();
+    assert_eq!(second.agency_pack_source(officer.agency_id).await.unwrap().own.as_deref(), Some("england-wales"));
 }

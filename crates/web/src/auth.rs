@@ -45,6 +45,10 @@ pub struct RequestContext {
     /// The member's roles act for the provider side of referrals (data: `referral_side_role`),
     /// so the menu offers the provider's lists; read for pages only, like `unread`.
     pub provides: bool,
+    /// The signed-in member's own zone (`AppState::member_zone`), found for pages only with
+    /// their words in the same read: a page of their own lists dates in it without reading
+    /// it again.
+    pub(crate) member_zone: Option<crate::person_packs::PageZone>,
 }
 
 impl RequestContext {
@@ -208,14 +212,24 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
             Redirect::to("/account/password").into_response()
         };
     }
-    let unread = match &signed_in {
+    // For a page: the member's own zone and pack, from one read of what chooses them.
+    let packs = match &signed_in {
         Some(member) if shows_a_page(request.method(), &path) => {
+            let found = state
+                .agency_pack_source(member.actor.agency_id)
+                .await
+                .and_then(|source| Ok((state.member_zone_of(&source)?, state.member_pack_of(&source)?)));
+            match found {
+                Ok(found) => Some(found),
+                Err(error) => return error.into_response(),
+            }
+        }
+        _ => None,
+    };
+    let unread = match (&signed_in, &packs) {
+        (Some(member), Some((zone, _))) => {
             // Counted in the member's own zone: what "today" is for them decides which
             // persons they still see.
-            let zone = match state.member_zone(&member.actor).await {
-                Ok(zone) => zone,
-                Err(error) => return error.into_response(),
-            };
             match state.notifications_in(&zone.zone).unread(&member.actor).await {
                 Ok(count) => Some(count),
                 Err(error) => return WebError::from(error).into_response(),
@@ -226,12 +240,9 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
     // Pages speak the words of the member's jurisdiction (a custody officer in Liverpool reads
     // "custody suite" on every page), else the deployment's; a page about one ZSM location or
     // case switches to that location's pack (`RequestContext::in_pack`).
-    let pack = match &signed_in {
-        Some(member) if unread.is_some() => match state.member_pack(&member.actor).await {
-            Ok(pack) => pack,
-            Err(error) => return error.into_response(),
-        },
-        _ => state.config.pack,
+    let (member_zone, pack) = match packs {
+        Some((zone, pack)) => (Some(zone), pack),
+        None => (None, state.config.pack),
     };
     let provides = match &signed_in {
         Some(member) if unread.is_some() => {
@@ -258,6 +269,7 @@ pub async fn load_session(State(state): State<AppState>, mut request: Request, n
         unread,
         notice,
         provides,
+        member_zone,
     };
     request.extensions_mut().insert(context);
     let response = next.run(request).await;

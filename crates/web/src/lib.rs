@@ -274,19 +274,22 @@ impl AppState {
         }
     }
 
+    /// What chooses the rules of `agency`'s members (its own pack, its locations'), in one
+    /// read; kept in memory on PostgreSQL.
+    pub(crate) async fn agency_pack_source(
+        &self,
+        agency: domain::ids::AgencyId,
+    ) -> Result<domain::directory::AgencyPackSource, error::WebError> {
+        use domain::directory::DirectoryStore;
+        Ok(self.store.agency_pack_source(agency).await.map_err(domain::service::ServiceError::from)?)
+    }
+
     /// The pack `agency` names for itself (a Safety House of another jurisdiction), if any.
     pub(crate) async fn agency_pack(
         &self,
         agency: domain::ids::AgencyId,
     ) -> Result<Option<&'static JurisdictionPack>, error::WebError> {
-        use domain::directory::DirectoryStore;
-        let packs = self.store.agency_packs().await.map_err(domain::service::ServiceError::from)?;
-        match packs.into_iter().find(|(id, _)| *id == agency) {
-            Some((_, code)) => Ok(Some(
-                domain::jurisdiction::shipped_pack(&code).map_err(|e| error::WebError::internal(e.to_string()))?,
-            )),
-            None => Ok(None),
-        }
+        own_pack(&self.agency_pack_source(agency).await?)
     }
 
     /// The partner agencies of `agency` when it is a Safety House (or IOM hub) that lists them.
@@ -305,12 +308,18 @@ impl AppState {
         &self,
         actor: &domain::access::Actor,
     ) -> Result<&'static JurisdictionPack, error::WebError> {
-        if let Some(own) = self.agency_pack(actor.agency_id).await? {
+        self.member_pack_of(&self.agency_pack_source(actor.agency_id).await?)
+    }
+
+    /// [`Self::member_pack`] from what chooses it.
+    pub(crate) fn member_pack_of(
+        &self,
+        source: &domain::directory::AgencyPackSource,
+    ) -> Result<&'static JurisdictionPack, error::WebError> {
+        if let Some(own) = own_pack(source)? {
             return Ok(own);
         }
-        use domain::zsm::ports::ZsmStore;
-        let locations = self.store.locations().await.map_err(domain::service::ServiceError::from)?;
-        let mut packs = locations.iter().filter(|l| l.agencies.contains(&actor.agency_id)).map(|l| l.pack.as_str());
+        let mut packs = source.locations.iter().map(|(pack, _)| pack.as_str());
         Ok(match packs.next() {
             Some(first) if packs.all(|code| code == first) => {
                 domain::jurisdiction::shipped_pack(first).unwrap_or(self.config.pack)
@@ -462,4 +471,15 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// The pack an agency names for itself, if any.
+pub(crate) fn own_pack(
+    source: &domain::directory::AgencyPackSource,
+) -> Result<Option<&'static JurisdictionPack>, error::WebError> {
+    source
+        .own
+        .as_deref()
+        .map(|code| domain::jurisdiction::shipped_pack(code).map_err(|e| error::WebError::internal(e.to_string())))
+        .transpose()
 }

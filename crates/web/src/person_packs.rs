@@ -104,7 +104,7 @@ impl ForPerson<'_> {
 
 /// The time zone a page's times are shown in, with its name for the headings above them
 /// ("When (Europe/London)"): a page never shows a time without saying in which zone.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub(crate) struct PageZone {
     pub(crate) zone: TimeZone,
     pub(crate) name: String,
@@ -198,12 +198,31 @@ impl AppState {
     /// pack's, else the one zone of every location their agency sits at, else the
     /// deployment's.
     pub(crate) async fn member_zone(&self, actor: &domain::access::Actor) -> Result<PageZone, WebError> {
-        use domain::zsm::ports::ZsmStore;
-        if let Some(own) = self.agency_pack(actor.agency_id).await? {
+        self.member_zone_of(&self.agency_pack_source(actor.agency_id).await?)
+    }
+
+    /// The member's zone as the middleware found it for a page (`RequestContext::member_zone`,
+    /// the same read as the page's words), else as [`Self::member_zone`] finds it.
+    pub(crate) async fn member_zone_in(
+        &self,
+        context: &RequestContext,
+        actor: &domain::access::Actor,
+    ) -> Result<PageZone, WebError> {
+        match &context.member_zone {
+            Some(zone) => Ok(zone.clone()),
+            None => self.member_zone(actor).await,
+        }
+    }
+
+    /// [`Self::member_zone`] from what chooses it.
+    pub(crate) fn member_zone_of(&self, source: &domain::directory::AgencyPackSource) -> Result<PageZone, WebError> {
+        if let Some(own) = crate::own_pack(source)? {
             return Ok(PageZone::of_pack(own));
         }
-        let locations = self.store.locations().await.map_err(domain::service::ServiceError::from)?;
-        let mut packs = locations.iter().filter(|l| l.agencies.contains(&actor.agency_id)).map(|l| l.pack());
+        let mut packs = source
+            .locations
+            .iter()
+            .map(|(pack, zone)| domain::jurisdiction::shipped_pack_in_zone(pack, zone.as_deref()));
         let first = match packs.next() {
             Some(Ok(pack)) => pack,
             _ => return Ok(self.deployment_zone()),

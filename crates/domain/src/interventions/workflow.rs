@@ -87,7 +87,12 @@ impl Default for SideRoles {
 impl SideRoles {
     /// Whether one of the actor's roles acts for `side`.
     pub fn acts_for(&self, actor: &Actor, side: Side) -> bool {
-        self.0.iter().any(|(role, s)| *s == side && actor.roles.contains(role))
+        self.role_for(actor, side).is_some()
+    }
+
+    /// The first of the actor's roles that acts for `side` (the audit names it as the basis).
+    pub fn role_for(&self, actor: &Actor, side: Side) -> Option<Role> {
+        self.0.iter().find(|(role, s)| *s == side && actor.roles.contains(role)).map(|(role, _)| *role)
     }
 }
 

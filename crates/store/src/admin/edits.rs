@@ -92,6 +92,7 @@ impl PartnershipEdits for Store {
         });
         // Sessions carry their agency's name: other servers hear of it, this one at once.
         self.forget_sessions("*");
+        self.forget(crate::memory::Reference::Packs);
         Ok(())
     }
 
@@ -120,6 +121,7 @@ impl PartnershipEdits for Store {
             }
             insert_audit!(tx, audit);
         });
+        self.forget(crate::memory::Reference::Packs);
         Ok(true)
     }
 
@@ -202,6 +204,7 @@ impl PartnershipEdits for Store {
             }
             insert_audit!(tx, audit);
         });
+        self.forget(crate::memory::Reference::Packs);
         Ok(())
     }
 
@@ -245,6 +248,7 @@ impl PartnershipEdits for Store {
             insert_audit!(tx, audit);
         });
         self.forget_sessions("*");
+        self.forget(crate::memory::Reference::Packs);
         Ok(())
     }
 }

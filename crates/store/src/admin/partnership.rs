@@ -219,6 +219,8 @@ impl PartnershipStore for Store {
             }
             insert_audit!(tx, audit);
         });
+        // The packs of its agencies' members: other servers hear of it, this one at once.
+        self.forget(crate::memory::Reference::Packs);
         Ok(())
     }
 
@@ -282,6 +284,7 @@ impl PartnershipStore for Store {
             }
             insert_audit!(tx, audit);
         });
+        self.forget(crate::memory::Reference::Packs);
         Ok(())
     }
 }

@@ -11,9 +11,14 @@
 //! completion is dated more than 35 days after today (completions are dated the day they are
 //! recorded).
 
-use crate::corrupt;
+use crate::memory::{Lookup, Memory};
+use crate::read::params;
+use crate::{Store, corrupt};
+use domain::ids::PersonId;
 use domain::ports::StoreResult;
 use jiff::civil::Date;
+use std::sync::Arc;
+use uuid::Uuid;
 
 /// The days expression for the entry `$id` (an SQL expression naming it).
 macro_rules! days_of {
@@ -132,17 +137,137 @@ pub(super) const REFRESH_DAYS: (&str, &str) = (
     concat!("UPDATE intervention_finder SET finished_days = ", postgres_days!("$1"), " WHERE intervention_id = $1"),
 );
 
-/// The completions on or after `since` in a row's days.
-pub(super) fn finished_since(days: &str, since: Date) -> StoreResult<i64> {
-    let mut total = 0;
-    for day in days.split(',').filter(|d| !d.is_empty()) {
-        let parsed = day.split_once(':').and_then(|(on, n)| Some((on.parse::<Date>().ok()?, n.parse::<i64>().ok()?)));
-        let Some((on, n)) = parsed else { return Err(corrupt("intervention_finder", day)) };
-        if on >= since {
-            total += n;
+/// One of the finder's rows for an area and need, its days parsed.
+#[derive(Debug, Clone)]
+pub(crate) struct FinderRow {
+    pub(crate) id: Uuid,
+    pub(crate) version: i64,
+    pub(crate) in_service: i64,
+    pub(crate) waiting: i64,
+    /// Completions per day, as stored.
+    days: Vec<(Date, i64)>,
+}
+
+impl FinderRow {
+    /// The completions on or after `since`.
+    pub(crate) fn finished_since(&self, since: Date) -> i64 {
+        self.days.iter().filter(|(on, _)| *on >= since).map(|(_, n)| n).sum()
+    }
+}
+
+/// A row's days (`YYYY-MM-DD:count` joined by commas).
+fn parse_days(days: &str) -> StoreResult<Vec<(Date, i64)>> {
+    days.split(',')
+        .filter(|d| !d.is_empty())
+        .map(|day| {
+            let parsed =
+                day.split_once(':').and_then(|(on, n)| Some((on.parse::<Date>().ok()?, n.parse::<i64>().ok()?)));
+            parsed.ok_or_else(|| corrupt("intervention_finder", day))
+        })
+        .collect()
+}
+
+/// A need of the person's latest screening and one of the finder's rows for it (none when
+/// nothing in the area addresses it): (need, score, id, version, in service, waiting, days).
+type NeedRow = (String, i64, Option<Uuid>, Option<i64>, Option<i64>, Option<i64>, Option<String>);
+
+/// The needs of the latest screening of `$1` (scores at most `$3`), each joined to the finder's
+/// rows for the area `$2` and that need: one probe of `screening_person_latest`, then one range
+/// of one key per need. (Before, the screening and the candidates were two round trips.)
+const NEEDS_AND_ROWS: &str = "SELECT n.domain, n.score, f.intervention_id, f.version, f.in_service, f.waiting, \
+     f.finished_days FROM screening_score n \
+     LEFT JOIN intervention_finder f ON f.area = $2 AND f.need = n.domain \
+     WHERE n.screening_id = (SELECT l.id FROM screening l WHERE l.person_id = $1 \
+     ORDER BY l.screened_on DESC, l.id DESC LIMIT 1) AND n.score <= $3 \
+     ORDER BY n.domain, f.intervention_id";
+
+/// The needs of a screening and, for each, the finder's rows of the area.
+pub(super) type NeedsAndRows = (Vec<String>, Vec<Arc<Vec<FinderRow>>>);
+
+fn checked_score(score: i64) -> StoreResult<()> {
+    match u8::try_from(score).ok().and_then(domain::screening::Score::from_stored) {
+        Some(_) => Ok(()),
+        None => Err(corrupt("screening score", score)),
+    }
+}
+
+/// `rows` by need, in the order of the needs.
+fn by_need(rows: Vec<NeedRow>) -> StoreResult<Vec<(String, Vec<FinderRow>)>> {
+    let mut out: Vec<(String, Vec<FinderRow>)> = Vec::new();
+    for (need, score, id, version, in_service, waiting, days) in rows {
+        checked_score(score)?;
+        if out.last().is_none_or(|(last, _)| *last != need) {
+            out.push((need, Vec::new()));
+        }
+        if let (Some(id), Some(version), Some(days), Some((_, list))) = (id, version, days, out.last_mut()) {
+            let (in_service, waiting) = (in_service.unwrap_or(0), waiting.unwrap_or(0));
+            list.push(FinderRow { id, version, in_service, waiting, days: parse_days(&days)? });
         }
     }
-    Ok(total)
+    Ok(out)
+}
+
+impl Store {
+    /// The needs and the rows in one statement (SQLite; PostgreSQL while memory is not
+    /// trusted). No area: the needs only.
+    pub(super) async fn finder_rows_read(
+        &self,
+        person: PersonId,
+        area: Option<&str>,
+        need_at_most: u8,
+    ) -> StoreResult<NeedsAndRows> {
+        let binds = params![*person.as_uuid(), area.unwrap_or(""), i64::from(need_at_most)];
+        let rows: Vec<NeedRow> = self.read_all(NEEDS_AND_ROWS, binds).await?;
+        let (needs, rows): (Vec<String>, Vec<Vec<FinderRow>>) = by_need(rows)?.into_iter().unzip();
+        let rows = if area.is_some() { rows.into_iter().map(Arc::new).collect() } else { Vec::new() };
+        Ok((needs, rows))
+    }
+
+    /// The needs in one statement and the rows of each from memory (`memory.rs`): the rows
+    /// are the same for every person of the area with that need and change only with a
+    /// catalogue or referral write (announced as `finder`), while reading them was most of
+    /// what a finder request cost PostgreSQL. Rows not kept are read in the same statement as
+    /// the needs, and kept.
+    pub(super) async fn finder_rows_kept(
+        &self,
+        memory: &Memory,
+        person: PersonId,
+        area: &str,
+        need_at_most: u8,
+    ) -> StoreResult<NeedsAndRows> {
+        let sql = "SELECT n.domain, n.score FROM screening_score n \
+                   WHERE n.screening_id = (SELECT l.id FROM screening l WHERE l.person_id = $1 \
+                   ORDER BY l.screened_on DESC, l.id DESC LIMIT 1) AND n.score <= $2 ORDER BY n.domain";
+        let found: Vec<(String, i64)> = self.read_all(sql, params![*person.as_uuid(), i64::from(need_at_most)]).await?;
+        let mut needs = Vec::with_capacity(found.len());
+        let mut rows = Vec::with_capacity(found.len());
+        let mut epochs = Vec::new();
+        for (need, score) in found {
+            checked_score(score)?;
+            match memory.finder.lookup(&(area.to_owned(), need.clone())) {
+                Lookup::Kept(kept) => rows.push(kept),
+                Lookup::Unknown { epoch } => epochs.push(epoch),
+            }
+            needs.push(need);
+        }
+        if epochs.is_empty() {
+            return Ok((needs, rows));
+        }
+        // Some were not kept: all again, as the one statement reads them (a screening saved
+        // meanwhile comes as saved), and each need's rows kept.
+        let epoch = epochs.into_iter().min().unwrap_or_default();
+        let binds = params![*person.as_uuid(), area, i64::from(need_at_most)];
+        let read: Vec<NeedRow> = self.read_all(NEEDS_AND_ROWS, binds).await?;
+        let mut needs = Vec::new();
+        let mut rows = Vec::new();
+        for (need, found) in by_need(read)? {
+            let found = Arc::new(found);
+            memory.finder.keep((area.to_owned(), need.clone()), found.clone(), epoch);
+            needs.push(need);
+            rows.push(found);
+        }
+        Ok((needs, rows))
+    }
 }
 
 #[cfg(test)]
@@ -152,9 +277,12 @@ mod tests {
     #[test]
     fn the_days_in_the_window_are_summed_and_the_others_left_out() {
         let since: Date = "2026-09-14".parse().unwrap();
-        assert_eq!(finished_since("", since).unwrap(), 0);
-        assert_eq!(finished_since("2026-09-13:5,2026-09-14:2,2026-12-01:1", since).unwrap(), 3);
-        assert!(finished_since("2026-09-14", since).is_err(), "a day without its count is corrupt");
+        let row = |days: &str| {
+            parse_days(days).map(|days| FinderRow { id: Uuid::nil(), version: 1, in_service: 0, waiting: 0, days })
+        };
+        assert_eq!(row("").unwrap().finished_since(since), 0);
+        assert_eq!(row("2026-09-13:5,2026-09-14:2,2026-12-01:1").unwrap().finished_since(since), 3);
+        assert!(row("2026-09-14").is_err(), "a day without its count is corrupt");
     }
 
     #[test]

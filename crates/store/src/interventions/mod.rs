@@ -4,6 +4,7 @@
 //! lifecycle's transitions as rows, unmet need. Webhooks are in `webhooks.rs`.
 
 mod finder;
+pub(crate) use finder::FinderRow;
 mod listing;
 mod queue;
 mod webhooks;
@@ -243,6 +244,8 @@ impl InterventionStore for Store {
             .map_err(db_error)?;
             insert_audit!(tx, audit);
         });
+        // The finder's rows changed: other servers hear of it, this one at once.
+        self.forget(crate::memory::Reference::Finder);
         Ok(())
     }
 
@@ -291,54 +294,37 @@ impl InterventionStore for Store {
         need_at_most: u8,
         since: Date,
     ) -> StoreResult<FinderReading> {
-        // One statement: the needs of the person's latest screening (one probe of
-        // `screening_person_latest`, then its scores), each joined to the finder's rows for
-        // the area and that need — one range of one key per need. Those rows (one per entry,
-        // area and need, kept with every catalogue and referral write) carry each entry's
-        // version, queue and completions per day; nothing else is read. The entries come
-        // parsed from memory at that version (`parsed.rs`), so a finder request neither moves
-        // nor parses the catalogue. Before, the screening and the candidates were two round
-        // trips on PostgreSQL.
+        // The needs of the person's latest screening and the finder's rows for the area and
+        // each need (`finder.rs`): from memory on PostgreSQL, else in one statement. Those rows
+        // carry each entry's version, queue and completions per day; the entries come parsed
+        // from memory at that version (`parsed.rs`), so a finder request neither moves nor
+        // parses the catalogue.
         let key = area.map(area_key);
-        let sql = "SELECT n.domain, n.score, f.intervention_id, f.version, f.in_service, f.waiting, f.finished_days \
-                   FROM screening_score n \
-                   LEFT JOIN intervention_finder f ON f.area = $2 AND f.need = n.domain \
-                   WHERE n.screening_id = (SELECT l.id FROM screening l WHERE l.person_id = $1 \
-                   ORDER BY l.screened_on DESC, l.id DESC LIMIT 1) AND n.score <= $3 \
-                   ORDER BY f.intervention_id";
-        type Row = (String, i64, Option<Uuid>, Option<i64>, Option<i64>, Option<i64>, Option<String>);
-        let binds = params![*person.as_uuid(), key.as_deref().unwrap_or(""), i64::from(need_at_most)];
-        let found: Vec<Row> = self.read_all(sql, binds).await?;
-        let mut needs = Vec::new();
-        let mut rows: Vec<(Uuid, i64, i64, i64, i64)> = Vec::new();
-        for (need, score, id, version, in_service, waiting, days) in found {
-            if u8::try_from(score).ok().and_then(domain::screening::Score::from_stored).is_none() {
-                return Err(StoreError::Database(format!("stored screening score {score} cannot be read")));
+        let (mut needs, by_need) = match (&key, self.memory.as_deref()) {
+            (Some(key), Some(memory)) if memory.listening() => {
+                self.finder_rows_kept(memory, person, key, need_at_most).await?
             }
-            if !needs.contains(&need) {
-                needs.push(need);
-            }
-            // An entry addressing two of the needs has a row for each, side by side.
-            if let (Some(id), Some(version), Some(days)) = (id, version, days)
-                && key.is_some()
-                && rows.last().is_none_or(|(last, ..)| *last != id)
-            {
-                let finished = finder::finished_since(&days, since)?;
-                rows.push((id, version, in_service.unwrap_or(0), waiting.unwrap_or(0), finished));
-            }
-        }
+            _ => self.finder_rows_read(person, key.as_deref(), need_at_most).await?,
+        };
+        // An entry addressing two of the needs has a row for each.
+        let mut rows: Vec<&FinderRow> = by_need.iter().flat_map(|rows| rows.iter()).collect();
+        rows.sort_by_key(|row| row.id);
+        rows.dedup_by_key(|row| row.id);
         needs.sort();
-        let wanted: Vec<(Uuid, i64)> = rows.iter().map(|(id, version, ..)| (*id, *version)).collect();
-        // An entry saved since the statement above comes at its new version; the finder checks
+        let wanted: Vec<(Uuid, i64)> = rows.iter().map(|row| (row.id, row.version)).collect();
+        // An entry saved since the rows were read comes at its new version; the finder checks
         // what it shows (active, area, needs) on the entry as it comes.
         let mut entries = self.parsed_interventions(&wanted).await?;
         let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
         let candidates = rows
             .into_iter()
-            .filter_map(|(id, _, in_service, waiting, finished)| {
-                let (_, intervention) = entries.remove(&id)?;
-                let load =
-                    Load { in_service: count(in_service), waiting: count(waiting), finished_recently: count(finished) };
+            .filter_map(|row| {
+                let (_, intervention) = entries.remove(&row.id)?;
+                let load = Load {
+                    in_service: count(row.in_service),
+                    waiting: count(row.waiting),
+                    finished_recently: count(row.finished_since(since)),
+                };
                 Some((intervention, load))
             })
             .collect();
@@ -394,16 +380,21 @@ impl InterventionStore for Store {
     }
 
     async fn side_roles(&self) -> StoreResult<SideRoles> {
-        let sql = "SELECT role, side FROM referral_side_role ORDER BY side, role";
-        let rows: Vec<(String, String)> = self.read_all(sql, &[]).await?;
-        let mut out = Vec::new();
-        for (role, by) in rows {
-            match (role.parse::<Role>(), side(&by)) {
-                (Ok(role), Some(by)) => out.push((role, by)),
-                _ => return Err(corrupt("referral_side_role", format!("{role} for the {by}"))),
+        // Read on every request that refers, provides or shows the menu: kept in memory on
+        // PostgreSQL, where it was a round trip each time (`memory.rs`).
+        let read = || async {
+            let sql = "SELECT role, side FROM referral_side_role ORDER BY side, role";
+            let rows: Vec<(String, String)> = self.read_all(sql, &[]).await?;
+            let mut out = Vec::new();
+            for (role, by) in rows {
+                match (role.parse::<Role>(), side(&by)) {
+                    (Ok(role), Some(by)) => out.push((role, by)),
+                    _ => return Err(corrupt("referral_side_role", format!("{role} for the {by}"))),
+                }
             }
-        }
-        Ok(SideRoles(out))
+            Ok(SideRoles(out))
+        };
+        self.remembered(|memory| &memory.side_roles, (), read).await
     }
 
     async fn create_referral(&self, step: &ReferralStep) -> StoreResult<()> {
@@ -425,6 +416,8 @@ impl InterventionStore for Store {
             }
             insert_events!(tx, &step.outbox);
         });
+        // Its entry's queue changed in the finder's rows.
+        self.forget(crate::memory::Reference::Finder);
         Ok(())
     }
 
@@ -472,6 +465,7 @@ impl InterventionStore for Store {
         if let Some((version, plan)) = settled {
             self.parsed.plans.put(plan.id.0, version, Arc::new(plan));
         }
+        self.forget(crate::memory::Reference::Finder);
         Ok(Ok(referral))
     }
 

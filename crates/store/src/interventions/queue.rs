@@ -125,6 +125,7 @@ impl Store {
                 sqlx::query(sql).execute(&mut *tx).await.map_err(db_error)?;
             }
         });
+        self.forget(crate::memory::Reference::Finder);
         Ok(())
     }
 }

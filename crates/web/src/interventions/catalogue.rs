@@ -16,7 +16,6 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
-use domain::access::Role;
 use domain::directory::DirectoryStore;
 use domain::ids::{AgencyId, InterventionId};
 use domain::interventions::service::may_offer_interventions;
@@ -323,8 +322,7 @@ async fn catalogue_page(
     let kept = service.kept_catalogue(&me.actor).await?;
     let waits = service.waits(&kept).await?;
     let agencies = state.store.agencies().await?;
-    let administers =
-        !domain::interventions::service::is_provider_member(&me.actor) && me.actor.roles.contains(&Role::Administrator);
+    let administers = service.administers_catalogue(&me.actor).await?;
     let entries = kept
         .iter()
         .zip(waits)

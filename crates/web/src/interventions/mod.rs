@@ -485,7 +485,7 @@ async fn provider_referrals(
     let query =
         ReferralQuery { provider: None, referrer: None, person: None, statuses, limit: PROVIDER_PAGE_LINES + 1 };
     // The waiting list comes in queue order (the order they get a place in): its position column.
-    let zone = state.member_zone(&me.actor).await?;
+    let zone = state.member_zone_in(&context, &me.actor).await?;
     let found = state.interventions_in(&zone.zone).list_from(&me.actor, query, skip).await?;
     let more = found.len() > PROVIDER_PAGE_LINES as usize;
     let lines: Vec<ReferralLine> =

@@ -94,6 +94,8 @@ mod fund_pages;
 mod fund_orders;
 // Who finds and refers is data; every menu link opens for each role (issue 19, finder3).
 mod referrer_policy_and_nav;
+// The catalogue and webhooks follow the provider side's roles (issue 19, finder branch).
+mod provider_side_keeping;
 // The weekly review held is a record of the plan, counted by the public value report (issue 21, evdemo3).
 mod plan_reviews;
 // Views4: commissioners' and location leads' reach, ending a mentor match.

@@ -3,22 +3,16 @@
 //! and read every version with who saved it when. An edit names the version it was made on, so
 //! two keepers saving at once cannot overwrite each other unseen.
 
-use super::{Interventions, is_provider_member};
-use crate::access::{Actor, Denial, Role};
+use super::{Interventions, refuse_role};
+use crate::access::{Actor, Role};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::directory::{AgencyKind, DirectoryStore};
 use crate::ids::{AgencyId, InterventionId, new_v7};
-use crate::interventions::model::{Intervention, InterventionInput};
+use crate::interventions::model::{Intervention, InterventionInput, Side};
 use crate::interventions::ports::{CatalogueChange, InterventionStore, StoredIntervention};
 use crate::jurisdiction::DomainKey;
 use crate::service::{ServiceError, ServiceResult};
 use crate::validation::{FieldError, ValidationErrors};
-
-/// Whether the actor keeps `provider`'s catalogue: one of its provider members, or an
-/// administrator of the partnership.
-pub fn keeps_catalogue_of(actor: &Actor, provider: AgencyId) -> bool {
-    (is_provider_member(actor) && actor.agency_id == provider) || actor.roles.contains(&Role::Administrator)
-}
 
 /// The kinds of agency an administrator may add catalogue entries for: those whose members
 /// deliver help (a provider's own members add to their agency's catalogue whatever its kind).
@@ -34,11 +28,25 @@ pub struct CatalogueEntry {
 }
 
 impl<S: AuditLog + InterventionStore> Interventions<'_, S> {
+    /// The role through which the actor acts for the provider side of referrals and keeps its
+    /// agency's catalogue and webhooks (data: `SideRoles`, as seeded a provider's worker);
+    /// `None`: not for the provider side.
+    pub(super) async fn provider_role(&self, actor: &Actor) -> ServiceResult<Option<Role>> {
+        Ok(self.store.side_roles().await?.role_for(actor, Side::Provider))
+    }
+
+    /// The entry `id` for one who keeps it: a member of its provider in a role acting for the
+    /// provider side, or an administrator of the partnership. Anyone else in such a role is
+    /// told it does not exist (another provider's entry); in no such role, refused on record.
     async fn kept(&self, actor: &Actor, id: InterventionId) -> ServiceResult<StoredIntervention> {
+        let provider_side = self.provider_role(actor).await?.is_some();
+        let administrator = actor.roles.contains(&Role::Administrator);
         match self.store.intervention(id).await? {
-            Some(stored) if keeps_catalogue_of(actor, stored.intervention.provider) => Ok(stored),
-            Some(_) if !is_provider_member(actor) && !actor.roles.contains(&Role::Administrator) => {
-                Err(ServiceError::Forbidden(Denial::RoleLacksPermission))
+            Some(stored) if administrator || (provider_side && actor.agency_id == stored.intervention.provider) => {
+                Ok(stored)
+            }
+            Some(_) if !provider_side => {
+                refuse_role(self.store, actor, self.clock.now(), None, &format!("intervention: {id}")).await
             }
             // Another provider's entry is not this member's to see in the catalogue.
             _ => Err(ServiceError::NotFound),
@@ -99,8 +107,11 @@ impl<S: AuditLog + InterventionStore> Interventions<'_, S> {
         let now = self.clock.now();
         let change = CatalogueChange { version, at: now, by: actor.member_id };
         let what = format!("intervention: {}", intervention.id);
-        let basis = if is_provider_member(actor) { "role: provider_worker" } else { "role: administrator" };
-        let audit = AuditEntry::new(actor, now, None, AuditAction::Update, what, basis);
+        let role = match self.provider_role(actor).await? {
+            Some(role) if intervention.provider == actor.agency_id => role,
+            _ => Role::Administrator,
+        };
+        let audit = AuditEntry::new(actor, now, None, AuditAction::Update, what, format!("role: {}", role.code()));
         self.store.save_intervention(&intervention, &change, &audit).await?;
         Ok(StoredIntervention { intervention, version })
     }
@@ -120,14 +131,11 @@ impl<S: AuditLog + InterventionStore + DirectoryStore> Interventions<'_, S> {
     ) -> ServiceResult<Intervention> {
         let now = self.clock.now();
         let administrator = actor.roles.contains(&Role::Administrator);
-        let own = is_provider_member(actor).then_some(actor.agency_id);
+        let provider_role = self.provider_role(actor).await?;
+        let own = provider_role.map(|_| actor.agency_id);
         let chosen = provider.or(own);
         if !administrator && (own.is_none() || chosen != own) {
-            let what = "intervention: add";
-            let denied =
-                AuditEntry::new(actor, now, None, AuditAction::Denied, what, Denial::RoleLacksPermission.code());
-            self.store.append(&[denied]).await?;
-            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
+            return refuse_role(self.store, actor, now, None, "intervention: add").await;
         }
         let mut errors = ValidationErrors::default();
         match chosen {
@@ -157,8 +165,8 @@ impl<S: AuditLog + InterventionStore + DirectoryStore> Interventions<'_, S> {
             }
         };
         let change = CatalogueChange { version: 1, at: now, by: actor.member_id };
-        let basis = if chosen == own {
-            "role: provider_worker".to_string()
+        let basis = if let (Some(role), true) = (provider_role, chosen == own) {
+            format!("role: {}", role.code())
         } else {
             format!("role: administrator; on behalf of agency {}", intervention.provider)
         };

@@ -68,9 +68,18 @@ pub struct Interventions<'a, S> {
     pub screening: &'a ScreeningConfig,
 }
 
-/// Whether the actor works for a provider on its catalogue and referrals.
-pub fn is_provider_member(actor: &Actor) -> bool {
-    actor.roles.contains(&Role::ProviderWorker)
+/// Refuses the actor for lacking a role, on record like any other refusal (`person`: whom it
+/// was about, if anyone).
+pub(crate) async fn refuse_role<S: AuditLog, T>(
+    store: &S,
+    actor: &Actor,
+    now: jiff::Timestamp,
+    person: Option<PersonId>,
+    what: &str,
+) -> ServiceResult<T> {
+    let denial = Denial::RoleLacksPermission;
+    store.append(&[AuditEntry::new(actor, now, person, AuditAction::Denied, what, denial.to_string())]).await?;
+    Err(ServiceError::Forbidden(denial))
 }
 
 impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventions<'_, S> {
@@ -131,10 +140,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
         let found =
             authorise_person(self.store, actor, person, Permission::WorkOnPlan, what, now, self.today()).await?;
         if !self.store.side_roles().await?.acts_for(actor, Side::Referrer) {
-            let denial = Denial::RoleLacksPermission;
-            let entry = AuditEntry::new(actor, now, Some(person), AuditAction::Denied, what, denial.to_string());
-            self.store.append(&[entry]).await?;
-            return Err(ServiceError::Forbidden(denial));
+            return refuse_role(self.store, actor, now, Some(person), what).await;
         }
         Ok(found)
     }
@@ -163,7 +169,8 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
     }
 
     /// Adds an entry to the actor's own provider catalogue, or (with `id`) saves a new version
-    /// of one of its entries. Only the provider's members keep its catalogue.
+    /// of one of its entries. Only the provider's members keep its catalogue (the roles that
+    /// act for the provider side); a refusal is audited.
     pub async fn save_intervention(
         &self,
         actor: &Actor,
@@ -171,10 +178,10 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
         input: &InterventionInput,
         active: bool,
     ) -> ServiceResult<Intervention> {
-        if !is_provider_member(actor) {
-            return Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission));
-        }
         let now = self.clock.now();
+        let Some(role) = self.provider_role(actor).await? else {
+            return refuse_role(self.store, actor, now, None, "intervention: save").await;
+        };
         let (id, version) = match id {
             Some(id) => {
                 let stored = self.store.intervention(id).await?.ok_or(ServiceError::NotFound)?;
@@ -190,21 +197,27 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore> Interventio
         intervention.active = active;
         let change = CatalogueChange { version, at: now, by: actor.member_id };
         let what = format!("intervention: {id}");
-        let audit = AuditEntry::new(actor, now, None, AuditAction::Update, what, "role: provider_worker");
+        let audit = AuditEntry::new(actor, now, None, AuditAction::Update, what, format!("role: {}", role.code()));
         self.store.save_intervention(&intervention, &change, &audit).await?;
         Ok(intervention)
     }
 
     /// The catalogue the actor keeps: a provider member's own agency's; an administrator's,
-    /// every provider's (to add and keep entries on their behalf).
+    /// every provider's (to add and keep entries on their behalf). A refusal is audited.
     pub async fn kept_catalogue(&self, actor: &Actor) -> ServiceResult<Vec<Intervention>> {
-        if is_provider_member(actor) {
+        if self.provider_role(actor).await?.is_some() {
             Ok(self.store.provider_interventions(actor.agency_id).await?)
         } else if actor.roles.contains(&Role::Administrator) {
             Ok(self.store.every_intervention().await?)
         } else {
-            Err(ServiceError::Forbidden(crate::access::Denial::RoleLacksPermission))
+            refuse_role(self.store, actor, self.clock.now(), None, "intervention: catalogue").await
         }
+    }
+
+    /// Whether the actor keeps the catalogue as an administrator for every provider (not as a
+    /// provider's member keeping their own agency's).
+    pub async fn administers_catalogue(&self, actor: &Actor) -> ServiceResult<bool> {
+        Ok(actor.roles.contains(&Role::Administrator) && self.provider_role(actor).await?.is_none())
     }
 }
 

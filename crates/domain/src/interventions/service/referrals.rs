@@ -297,11 +297,7 @@ impl<S: PeopleStore + AuditLog + ScreeningStore + InterventionStore + PlanStore>
             // `referral_side_role`); a refusal is on record like any other.
             None => {
                 if !self.store.side_roles().await?.acts_for(actor, Side::Provider) {
-                    let denial = Denial::RoleLacksPermission;
-                    let what = "referral: provider list";
-                    let entry = AuditEntry::new(actor, now, None, AuditAction::Denied, what, denial.to_string());
-                    self.store.append(&[entry]).await?;
-                    return Err(ServiceError::Forbidden(denial));
+                    return super::refuse_role(self.store, actor, now, None, "referral: provider list").await;
                 }
                 ReferralQuery { provider: Some(actor.agency_id), referrer: None, ..query }
             }

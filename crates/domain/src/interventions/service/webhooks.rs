@@ -2,11 +2,13 @@
 //! agency is told of, reads the delivery log and replays from a position. Signing and sending
 //! happen outside the domain (the web crate's outbox consumer).
 
-use super::is_provider_member;
-use crate::access::{Actor, Denial};
+use super::refuse_role;
+use crate::access::Actor;
+use crate::audit::AuditLog;
 use crate::clock::Clock;
 use crate::ids::{WebhookId, new_v7};
-use crate::interventions::ports::{Delivery, Webhook, WebhookStore};
+use crate::interventions::model::Side;
+use crate::interventions::ports::{Delivery, InterventionStore, Webhook, WebhookStore};
 use crate::service::{ServiceError, ServiceResult};
 use crate::validation::{FieldError, ValidationErrors};
 
@@ -61,12 +63,20 @@ fn check_url(url: &str, allow_plain_http: bool) -> Result<String, ValidationErro
     Ok(url.to_owned())
 }
 
-impl<S: WebhookStore> Webhooks<'_, S> {
+impl<S: WebhookStore + InterventionStore + AuditLog> Webhooks<'_, S> {
+    /// Refuses (on record) an actor whose roles do not act for the provider side of referrals
+    /// (data: `SideRoles`, as seeded a provider's worker): only they keep their agency's
+    /// webhooks.
+    async fn provider_side(&self, actor: &Actor, what: &str) -> ServiceResult<()> {
+        if self.store.side_roles().await?.acts_for(actor, Side::Provider) {
+            return Ok(());
+        }
+        refuse_role(self.store, actor, self.clock.now(), None, what).await
+    }
+
     /// Subscribes the actor's provider to its referral events, signed with `secret`.
     pub async fn subscribe(&self, actor: &Actor, url: &str, secret: Vec<u8>) -> ServiceResult<Webhook> {
-        if !is_provider_member(actor) {
-            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
-        }
+        self.provider_side(actor, "webhooks: subscribe").await?;
         let url = check_url(url, self.allow_plain_http)?;
         let now = self.clock.now();
         let webhook = Webhook {
@@ -82,18 +92,18 @@ impl<S: WebhookStore> Webhooks<'_, S> {
         Ok(webhook)
     }
 
+    /// One of the actor's provider's subscriptions; another agency's is not found.
     async fn own(&self, actor: &Actor, id: WebhookId) -> ServiceResult<Webhook> {
+        self.provider_side(actor, &format!("webhook: {id}")).await?;
         match self.store.webhook(id).await? {
-            Some(w) if w.agency == actor.agency_id && is_provider_member(actor) => Ok(w),
+            Some(w) if w.agency == actor.agency_id => Ok(w),
             _ => Err(ServiceError::NotFound),
         }
     }
 
     /// The actor's provider's subscriptions.
     pub async fn own_webhooks(&self, actor: &Actor) -> ServiceResult<Vec<Webhook>> {
-        if !is_provider_member(actor) {
-            return Err(ServiceError::Forbidden(Denial::RoleLacksPermission));
-        }
+        self.provider_side(actor, "webhooks: list").await?;
         Ok(self.store.webhooks_of(actor.agency_id).await?)
     }
 

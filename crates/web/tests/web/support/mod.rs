@@ -269,12 +269,16 @@ impl TestApp {
     }
 
     /// Runs `sql` (test fixtures the application has no use case for, e.g. an evidence extract).
+    /// Runs raw SQL as another process would (`psql`), then waits until the server has heard
+    /// of the change (on PostgreSQL it keeps reference data in memory while it hears of
+    /// every change; `Store::caught_up`).
     pub async fn execute(&self, sql: &str) {
         let sql = sqlx::AssertSqlSafe(sql.to_string());
         match self.store.pool() {
             store::Pool::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()).unwrap(),
             store::Pool::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(|_| ()).unwrap(),
         }
+        self.store.caught_up().await.unwrap();
     }
 }
 
