@@ -140,6 +140,15 @@ pub struct PersonPackSource {
     pub case_location: Option<(String, Option<String>)>,
 }
 
+/// What chooses the rules of a member's own pages: the pack their agency names, and the pack
+/// and time zone of every ZSM location the agency sits at (by name, then code).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MemberPackSource {
+    pub agency_pack: Option<String>,
+    /// (pack, time zone the location keeps, if any).
+    pub locations: Vec<(String, Option<String>)>,
+}
+
 pub trait DirectoryStore: Send + Sync {
     fn create_agency(&self, agency: &Agency) -> impl Future<Output = StoreResult<()>> + Send;
     fn agencies(&self) -> impl Future<Output = StoreResult<Vec<Agency>>> + Send;
@@ -153,6 +162,9 @@ pub trait DirectoryStore: Send + Sync {
         &self,
         person: crate::ids::PersonId,
     ) -> impl Future<Output = StoreResult<PersonPackSource>> + Send;
+    /// What chooses the rules of a member of `agency`'s own pages, in one read: see
+    /// [`MemberPackSource`].
+    fn member_pack_source(&self, agency: AgencyId) -> impl Future<Output = StoreResult<MemberPackSource>> + Send;
     fn create_member(
         &self,
         member: &Member,

@@ -4,7 +4,7 @@ use crate::read::{params, read_row_struct};
 use crate::types::Instant;
 use crate::{Store, db_error, on_db};
 use domain::access::Role;
-use domain::directory::{Agency, DirectoryStore, Member, MemberCredentials, PersonPackSource};
+use domain::directory::{Agency, DirectoryStore, Member, MemberCredentials, MemberPackSource, PersonPackSource};
 use domain::ids::{AgencyId, MemberId};
 use domain::ports::{StoreError, StoreResult};
 use jiff::Timestamp;
@@ -125,6 +125,21 @@ impl DirectoryStore for Store {
             self.read_optional(sql, params![*person.as_uuid()]).await?;
         let (team_pack, case_pack, case_zone) = row.unwrap_or_default();
         Ok(PersonPackSource { team_pack, case_location: case_pack.map(|pack| (pack, case_zone)) })
+    }
+
+    async fn member_pack_source(&self, agency: AgencyId) -> StoreResult<MemberPackSource> {
+        // One read where a member's page read every agency's pack, every location and then
+        // each location's agencies: on PostgreSQL each was a round trip, 3 and more per
+        // transfer that names no person.
+        let sql = "SELECT a.pack, l.pack, l.time_zone FROM agency a \
+                   LEFT JOIN zsm_location_agency la ON la.agency_id = a.id \
+                   LEFT JOIN zsm_location l ON l.code = la.location \
+                   WHERE a.id = $1 ORDER BY l.name, l.code";
+        let rows: Vec<(Option<String>, Option<String>, Option<String>)> =
+            self.read_all(sql, params![*agency.as_uuid()]).await?;
+        let agency_pack = rows.first().and_then(|row| row.0.clone());
+        let locations = rows.into_iter().filter_map(|(_, pack, zone)| pack.map(|pack| (pack, zone))).collect();
+        Ok(MemberPackSource { agency_pack, locations })
     }
 
     async fn create_member(&self, member: &Member, password_hash: &str, at: Timestamp) -> StoreResult<()> {

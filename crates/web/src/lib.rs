@@ -305,12 +305,14 @@ impl AppState {
         &self,
         actor: &domain::access::Actor,
     ) -> Result<&'static JurisdictionPack, error::WebError> {
-        if let Some(own) = self.agency_pack(actor.agency_id).await? {
-            return Ok(own);
+        use domain::directory::DirectoryStore;
+        // One read, on every page (with `member_zone`'s).
+        let source =
+            self.store.member_pack_source(actor.agency_id).await.map_err(domain::service::ServiceError::from)?;
+        if let Some(code) = &source.agency_pack {
+            return domain::jurisdiction::shipped_pack(code).map_err(|e| error::WebError::internal(e.to_string()));
         }
-        use domain::zsm::ports::ZsmStore;
-        let locations = self.store.locations().await.map_err(domain::service::ServiceError::from)?;
-        let mut packs = locations.iter().filter(|l| l.agencies.contains(&actor.agency_id)).map(|l| l.pack.as_str());
+        let mut packs = source.locations.iter().map(|(pack, _)| pack.as_str());
         Ok(match packs.next() {
             Some(first) if packs.all(|code| code == first) => {
                 domain::jurisdiction::shipped_pack(first).unwrap_or(self.config.pack)

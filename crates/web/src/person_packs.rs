@@ -198,12 +198,18 @@ impl AppState {
     /// pack's, else the one zone of every location their agency sits at, else the
     /// deployment's.
     pub(crate) async fn member_zone(&self, actor: &domain::access::Actor) -> Result<PageZone, WebError> {
-        use domain::zsm::ports::ZsmStore;
-        if let Some(own) = self.agency_pack(actor.agency_id).await? {
+        use domain::directory::DirectoryStore;
+        // One read (a transfer that names no person is dated in its member's zone).
+        let source =
+            self.store.member_pack_source(actor.agency_id).await.map_err(domain::service::ServiceError::from)?;
+        if let Some(code) = &source.agency_pack {
+            let own = domain::jurisdiction::shipped_pack(code).map_err(|e| WebError::internal(e.to_string()))?;
             return Ok(PageZone::of_pack(own));
         }
-        let locations = self.store.locations().await.map_err(domain::service::ServiceError::from)?;
-        let mut packs = locations.iter().filter(|l| l.agencies.contains(&actor.agency_id)).map(|l| l.pack());
+        let mut packs = source
+            .locations
+            .iter()
+            .map(|(pack, zone)| domain::jurisdiction::shipped_pack_in_zone(pack, zone.as_deref()));
         let first = match packs.next() {
             Some(Ok(pack)) => pack,
             _ => return Ok(self.deployment_zone()),

@@ -48,3 +48,5 @@ mod fund_goal_upgrade;
 mod evidence_snapshot;
 // Orders for a catalogue intervention's units at its cost (issue 20, funds4 branch).
 mod fund_orders;
+// A transfer's reads: fund settings remembered by several servers, the member's zone (issue 20).
+mod fund_settings;
