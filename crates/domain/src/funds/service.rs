@@ -343,7 +343,11 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + InterventionStore> Fund
             authorise_person(self.store, actor, person, Permission::ViewPerson, what, now, self.today()).await?;
         self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
         let accounts = self.store.person_accounts(person).await?;
-        let transfers = self.store.transfers_of_person(person).await?;
+        let mut transfers = self.store.transfers_of_person(person).await?;
+        // What happened, in the order it happened: the order of recording differs where
+        // servers' clocks do, or where a transfer was dated by the one who recorded it (the
+        // demo's history). Stable: transfers of one moment keep the order they were recorded.
+        transfers.sort_by_key(|t| t.at);
         let mut funds = Vec::new();
         let mut ids: Vec<FundId> = accounts.iter().map(|a| a.fund).collect();
         ids.dedup();

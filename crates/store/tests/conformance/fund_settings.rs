@@ -58,7 +58,8 @@ async fn a_server_never_records_a_transfer_on_settings_changed_behind_its_back(d
 
     // A fund handed to another agency: its former keepers are refused, though a server
     // remembered them as its keepers; the refusal is audited like any other.
-    let elsewhere = crate::support::actor(&db.store, "Leger des Heils", AgencyKind::Provider, Role::ProviderWorker).await;
+    let elsewhere =
+        crate::support::actor(&db.store, "Leger des Heils", AgencyKind::Provider, Role::ProviderWorker).await;
     change_fund(&db.store, s.fund, &holder_sql(&db.store, &elsewhere)).await;
     let refused = there.transfer(&s.keeper, s.fund, &input("commit", person, Some(100))).await.unwrap_err();
     assert!(matches!(refused, ServiceError::Forbidden(_)), "{refused:?}");

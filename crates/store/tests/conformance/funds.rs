@@ -241,7 +241,13 @@ pub(crate) async fn change_fund(store: &Store, fund: FundId, set: &str) {
 /// Every commitment and grant among `recorded` was judged on `threshold`.
 fn judged_on(recorded: &[Transfer], threshold: i64) {
     for t in recorded.iter().filter(|t| t.kind.is_two_phase()) {
-        assert_eq!(t.needs_approval, t.amount_cents > threshold, "{} of {} against {threshold}", t.kind.code(), t.amount_cents);
+        assert_eq!(
+            t.needs_approval,
+            t.amount_cents > threshold,
+            "{} of {} against {threshold}",
+            t.kind.code(),
+            t.amount_cents
+        );
     }
 }
 
