@@ -7,6 +7,13 @@
 //! to zero, every account's totals equal the replay of its transfers, and the number of
 //! recorded transfers equals the number accepted. Reported: transfers, refusals, failures,
 //! invariant violations (target 0), transfers per second, p50/p99 beside `/healthz`'s.
+//!
+//! The fund and the allocations are set up through one connection to the database, which is
+//! then closed: the measured server opens the database afresh, as `desist serve` would, so
+//! nothing it answers comes from what the setup left in memory — every answer is read from
+//! the database on disk (or from what the server itself kept since it started). The ledger is
+//! checked after the server stopped, from the database. A progress bar counts the transfers
+//! on a terminal.
 
 use crate::bench_http::{Connection, Server, sign_in};
 use crate::bench_people::load_people;
@@ -18,6 +25,7 @@ use domain::directory::DirectoryStore;
 use domain::funds::ports::FundStore;
 use domain::funds::service::{FundInput, Funds, TransferInput, invariant_violations};
 use domain::ids::PersonId;
+use indicatif::ProgressBar;
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -142,7 +150,9 @@ async fn run_on(args: &FundsBenchArgs, config: &Config, clock: &dyn domain::Cloc
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let allocations = progress(hot.len() as u64, "allocating");
     for person in &hot {
+        allocations.inc(1);
         let input = TransferInput {
             id: uuid::Uuid::now_v7().to_string(),
             kind: "allocate".into(),
@@ -153,9 +163,14 @@ async fn run_on(args: &FundsBenchArgs, config: &Config, clock: &dyn domain::Cloc
         };
         funds.transfer(&actor, fund.id, &input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
+    allocations.finish_and_clear();
+    store.close().await;
+    // The measured server opens the database afresh: nothing of the setup is in its memory.
+    let store = Store::connect(url, pool).await.with_context(|| format!("opening the database {}", redact_url(url)))?;
     let server = Server::start(&store, config).await?;
     let token = sign_in(server.address, USERNAME, &password).await?;
     let per_client = args.transfers.div_ceil(2 * args.clients.max(1));
+    let bar = progress((2 * per_client * args.clients.max(1)) as u64, &format!("transfers on {}", store.backend()));
     let started = Instant::now();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let healthz = tokio::spawn(time_healthz(server.address, std::sync::Arc::clone(&stop)));
@@ -167,6 +182,7 @@ async fn run_on(args: &FundsBenchArgs, config: &Config, clock: &dyn domain::Cloc
             fund: fund.id.to_string(),
             hot: hot.clone(),
             seed: args.seed * 7_919 + client as u64 + 1,
+            bar: bar.clone(),
         };
         handles.push(tokio::spawn(work.run(per_client)));
     }
@@ -180,6 +196,7 @@ async fn run_on(args: &FundsBenchArgs, config: &Config, clock: &dyn domain::Cloc
         outcome.retry_mismatches += done.retry_mismatches;
     }
     let seconds = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let mut healthz_times = healthz.await?;
     server.stop().await;
@@ -240,6 +257,15 @@ struct Client {
     fund: String,
     hot: Vec<PersonId>,
     seed: u64,
+    /// Counts the client's commitments and their posts or voids (retries not counted).
+    bar: ProgressBar,
+}
+
+/// A progress bar of `total` steps on a terminal (hidden otherwise).
+fn progress(total: u64, what: &str) -> ProgressBar {
+    let bar = crate::extract::progress_bar(total);
+    bar.set_message(what.to_string());
+    bar
 }
 
 #[derive(Default)]
@@ -265,6 +291,7 @@ impl Client {
             let amount = 1 + self.next() % 500;
             let body = serde_json::json!({"id": commit, "kind": "commit", "person_id": person, "amount_cents": amount, "description": "bench"});
             let status = send(&mut connection, &path, &headers, &body, &mut outcome).await;
+            self.bar.inc(1);
             if n.is_multiple_of(10) && status.is_some() {
                 // A retry of the same request: the same answer, nothing recorded twice.
                 let again = send(&mut connection, &path, &headers, &body, &mut outcome).await;
@@ -276,6 +303,7 @@ impl Client {
                 }
             }
             if status != Some(201) {
+                self.bar.inc(1);
                 continue;
             }
             let resolve = if self.next().is_multiple_of(2) {
@@ -284,6 +312,7 @@ impl Client {
                 serde_json::json!({"id": uuid::Uuid::now_v7(), "kind": "void", "pending_id": commit, "description": "bench"})
             };
             send(&mut connection, &path, &headers, &resolve, &mut outcome).await;
+            self.bar.inc(1);
         }
         outcome
     }

@@ -1,15 +1,16 @@
 //! The personal-funds ledger (`domain::funds::ports::FundStore`). A transfer is one
 //! transaction: its row is inserted under its client-chosen id (a retry finds it and is
-//! answered with it), then each account's totals move in one conditional UPDATE whose WHERE
-//! holds the account's rules for the new totals, accounts in the order of their codes. On
-//! PostgreSQL the UPDATE takes the row's lock and, under READ COMMITTED, re-checks its WHERE
-//! against the totals a concurrent transfer just committed, so two transfers can never both
-//! spend the same cents; the fixed order means they never wait on each other crosswise. On
-//! SQLite the transaction holds the database's one write lock. The table's CHECKs stand
-//! behind both. A refusal returns before the commit, so the transaction rolls back whole.
+//! answered with it) while its fund is at the version it was planned with, then each account's
+//! totals move in one conditional UPDATE whose WHERE holds the account's rules for the new
+//! totals, accounts in the order of their codes (`record.rs`). On PostgreSQL the UPDATE takes
+//! the row's lock and, under READ COMMITTED, re-checks its WHERE against the totals a
+//! concurrent transfer just committed, so two transfers can never both spend the same cents;
+//! the fixed order means they never wait on each other crosswise. On SQLite the transaction
+//! holds the database's one write lock. The table's CHECKs stand behind both. A refusal returns
+//! before the commit, so the transaction rolls back whole. Funds and transfers are kept in
+//! memory for the transfer path, never trusted with the money (`memory.rs`).
 
 use crate::audit::insert_audit;
-use crate::notifications::insert_events;
 use crate::types::{Day, Instant};
 use crate::{Store, corrupt, db_error, in_tx, on_db};
 use domain::audit::AuditEntry;
@@ -28,7 +29,7 @@ use uuid::Uuid;
 mod invariants;
 
 const FUND_COLUMNS: &str = "id, name, kind, stream, holder_agency_id, period_start, period_end, budget_cents, \
-                            approval_above_cents, person_limit_cents, created_at, created_by";
+                            approval_above_cents, person_limit_cents, created_at, created_by, version";
 const ACCOUNT_COLUMNS: &str =
     "fund_id, code, limit_cents, debits_posted, debits_pending, credits_posted, credits_pending";
 const TRANSFER_COLUMNS: &str = "t.id, t.fund_id, t.kind, t.debit_code, t.credit_code, t.amount_cents, t.phase, \
@@ -55,6 +56,7 @@ macro_rules! fund_from_row {
             person_limit_cents: row.try_get(9).map_err(db_error)?,
             created_at: row.try_get::<Instant, _>(10).map_err(db_error)?.0,
             created_by: MemberId(row.try_get(11).map_err(db_error)?),
+            version: row.try_get(12).map_err(db_error)?,
         }
     }};
 }
@@ -171,24 +173,41 @@ const MOVE: &str = "UPDATE fund_account SET debits_posted = debits_posted + $3, 
        OR (normal = 'debit' AND credits_posted + $5 + credits_pending + $6 <= debits_posted + $3 \
            AND (limit_cents IS NULL OR debits_posted + $3 + debits_pending + $4 - credits_posted - $5 <= limit_cents)))";
 
-const INSERT_TRANSFER: &str = "INSERT INTO fund_transfer (id, fund_id, kind, debit_code, credit_code, amount_cents, \
-     phase, reserved_cents, person_id, goal, description, invoice_ref, pending_id, reverses_id, needs_approval, at, \
-     member_id, agency_id, request, group_id, goal_id, intervention_id, intervention_name, units, unit_cost_cents, \
-     choice, choice_reason) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
-     $24, $25, $26, $27) \
-     ON CONFLICT (id) DO NOTHING";
+/// The columns a transfer is inserted with, bound as `$1`…`$27` in this order.
+macro_rules! transfer_insert_columns {
+    () => {
+        "id, fund_id, kind, debit_code, credit_code, amount_cents, phase, reserved_cents, person_id, goal, \
+         description, invoice_ref, pending_id, reverses_id, needs_approval, at, member_id, agency_id, request, \
+         group_id, goal_id, intervention_id, intervention_name, units, unit_cost_cents, choice, choice_reason"
+    };
+}
+/// `$1`…`$27`, the values of [`transfer_insert_columns`].
+macro_rules! transfer_insert_values {
+    () => {
+        "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+         $24, $25, $26, $27"
+    };
+}
+
+const INSERT_TRANSFER: &str = concat!(
+    "INSERT INTO fund_transfer (",
+    transfer_insert_columns!(),
+    ") VALUES (",
+    transfer_insert_values!(),
+    ") ON CONFLICT (id) DO NOTHING"
+);
 
 const INSERT_ACCOUNT: &str = "INSERT INTO fund_account (fund_id, code, person_id, normal, limit_cents, group_id) \
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (fund_id, code) DO NOTHING";
 
-/// Inserts `$transfer` on `$tx`; evaluates to whether it was new. A second resolution of the
+/// Inserts `$transfer` on `$tx` with `$sql` (binding the transfer's columns as `$1`…`$27`,
+/// then any `$extra`); evaluates to whether a row was inserted. A second resolution of the
 /// same commitment, or reversal of the same transfer, returns its refusal from the function.
 macro_rules! insert_transfer {
-    ($tx:ident, $transfer:expr) => {{
+    ($tx:ident, $sql:expr, $transfer:expr $(, $extra:expr)*) => {{
         let t: &Transfer = $transfer;
         let (phase, reserved) = phase_code(t.phase);
-        let inserted = sqlx::query(INSERT_TRANSFER)
+        let inserted = sqlx::query($sql)
             .bind(t.id.0)
             .bind(t.fund.0)
             .bind(t.kind.code())
@@ -216,6 +235,7 @@ macro_rules! insert_transfer {
             .bind(t.order.as_ref().map(|o| o.unit_cost_cents))
             .bind(&t.choice)
             .bind(&t.choice_reason)
+            $(.bind($extra))*
             .execute(&mut *$tx)
             .await;
         match inserted {
@@ -228,6 +248,11 @@ macro_rules! insert_transfer {
         }
     }};
 }
+
+// Recording a transfer in one transaction, its fund's version checked in its INSERT; the funds
+// and transfers a server keeps in memory for it.
+pub(crate) mod memory;
+mod record;
 
 impl FundStore for Store {
     async fn open_fund(&self, fund: &Fund, opening: &Transfer, audit: &[AuditEntry]) -> StoreResult<()> {
@@ -265,7 +290,7 @@ impl FundStore for Store {
                         .map_err(db_error)?;
                 }
                 if opening.amount_cents > 0 {
-                    insert_transfer!(tx, opening);
+                    insert_transfer!(tx, INSERT_TRANSFER, opening);
                     for (code, (dp, dq, cp, cq)) in movements(opening) {
                         sqlx::query(MOVE).bind(fund.id.0).bind(code.code()).bind(dp).bind(dq).bind(cp).bind(cq)
                             .execute(&mut *tx).await.map_err(db_error)?;
@@ -278,7 +303,9 @@ impl FundStore for Store {
             })
         }
         .await;
-        result?.map_err(|refusal| StoreError::Database(format!("opening a fund was refused: {refusal:?}")))
+        result?.map_err(|refusal| StoreError::Database(format!("opening a fund was refused: {refusal:?}")))?;
+        self.ledger.keep_fund(fund.clone());
+        Ok(())
     }
 
     async fn fund(&self, id: FundId) -> StoreResult<Option<Fund>> {
@@ -289,7 +316,17 @@ impl FundStore for Store {
                 None => None,
             }
         });
+        if let Some(fund) = &row {
+            self.ledger.keep_fund(fund.clone());
+        }
         Ok(row)
+    }
+
+    async fn remembered_fund(&self, id: FundId) -> StoreResult<Option<Fund>> {
+        match self.ledger.fund(id.0) {
+            Some(fund) => Ok(Some(Fund::clone(&fund))),
+            None => self.fund(id).await,
+        }
     }
 
     async fn funds(&self) -> StoreResult<Vec<Fund>> {
@@ -301,83 +338,36 @@ impl FundStore for Store {
     }
 
     async fn transfer(&self, id: TransferId) -> StoreResult<Option<Transfer>> {
+        // Recorded transfers never change: one kept in memory is the one on record.
+        if let Some(kept) = self.ledger.transfer(id.0) {
+            return Ok(Some(kept));
+        }
         let sql = sqlx::AssertSqlSafe(format!("SELECT {TRANSFER_COLUMNS} FROM fund_transfer t WHERE t.id = $1"));
-        on_db!(self, pool => {
+        let found = on_db!(self, pool => {
             match sqlx::query(sql).bind(id.0).fetch_optional(pool).await.map_err(db_error)? {
-                Some(row) => Ok(Some(transfer_from_row!(&row))),
-                None => Ok(None),
+                Some(row) => Some(transfer_from_row!(&row)),
+                None => None,
             }
-        })
+        });
+        if let Some(transfer) = &found {
+            self.ledger.keep_transfer(transfer);
+        }
+        Ok(found)
     }
 
     async fn record_transfer(
         &self,
         transfer: &Transfer,
-        person_limit: Option<i64>,
+        fund: &Fund,
         audit: &[AuditEntry],
         outbox: &[Event],
     ) -> StoreResult<Result<Recorded, LedgerRefusal>> {
-        let existing_sql =
-            sqlx::AssertSqlSafe(format!("SELECT {TRANSFER_COLUMNS} FROM fund_transfer t WHERE t.id = $1"));
-        let account_sql = format!("SELECT {ACCOUNT_COLUMNS} FROM fund_account WHERE fund_id = $1 AND code = $2");
-        in_tx!(self, tx => {
-            if !insert_transfer!(tx, transfer) {
-                // A retry: answer what was recorded, if it is the same request.
-                let row = sqlx::query(existing_sql).bind(transfer.id.0).fetch_one(&mut *tx).await.map_err(db_error)?;
-                let existing = transfer_from_row!(&row);
-                return Ok(if existing.request == transfer.request && existing.fund == transfer.fund {
-                    Ok(Recorded { transfer: existing, replayed: true })
-                } else {
-                    Err(LedgerRefusal::IdReused)
-                });
-            }
-            if let (TransferKind::Post, Some(pending)) = (transfer.kind, transfer.pending) {
-                // One statement: the commitment needs approval and none is on record.
-                let unapproved: i64 = sqlx::query_scalar(
-                    "SELECT count(*) FROM fund_transfer t WHERE t.id = $1 AND t.needs_approval \
-                     AND NOT EXISTS (SELECT 1 FROM fund_approval a WHERE a.transfer_id = t.id)",
-                )
-                .bind(pending.0).fetch_one(&mut *tx).await.map_err(db_error)?;
-                if unapproved > 0 {
-                    return Ok(Err(LedgerRefusal::NotApproved));
-                }
-            }
-            for (code, (dp, dq, cp, cq)) in movements(transfer) {
-                let move_totals = || sqlx::query(MOVE).bind(transfer.fund.0).bind(code.code()).bind(dp).bind(dq).bind(cp).bind(cq);
-                let mut moved = move_totals().execute(&mut *tx).await.map_err(db_error)?.rows_affected();
-                // Nothing moved: the account may not exist yet (a person's or a group's first
-                // transfer), so it is created and the move tried once more; a transfer on
-                // existing accounts costs no insert. Created inside this transaction, the account
-                // goes when a refusal rolls it back, as before.
-                let created = match code {
-                    // A person's allocation is limited by the fund; a group's grant by the pool.
-                    AccountCode::Person(p) => Some((Some(p.0), None, person_limit)),
-                    AccountCode::Spent(p) => Some((Some(p.0), None, None)),
-                    AccountCode::Group(g) | AccountCode::GroupSpent(g) => Some((None, Some(g.0), None)),
-                    _ => None,
-                };
-                if let (0, Some((person, group, limit))) = (moved, created) {
-                    sqlx::query(INSERT_ACCOUNT).bind(transfer.fund.0).bind(code.code()).bind(person).bind("credit").bind(limit)
-                        .bind(group).execute(&mut *tx).await.map_err(db_error)?;
-                    moved = move_totals().execute(&mut *tx).await.map_err(db_error)?.rows_affected();
-                }
-                if moved == 0 {
-                    let row = sqlx::query(sqlx::AssertSqlSafe(account_sql.clone())).bind(transfer.fund.0).bind(code.code())
-                        .fetch_one(&mut *tx).await.map_err(db_error)?;
-                    let account = account_from_row!(&row);
-                    return Ok(Err(if code == transfer.debit {
-                        LedgerRefusal::Insufficient { account: code, available: account.available() }
-                    } else {
-                        LedgerRefusal::AboveLimit { account: code, limit: account.limit_cents.unwrap_or(0) }
-                    }));
-                }
-            }
-            for entry in audit {
-                insert_audit!(tx, entry);
-            }
-            insert_events!(tx, outbox);
-            Ok(Ok(Recorded { transfer: transfer.clone(), replayed: false }))
-        })
+        let recorded = self.record(transfer, fund, audit, outbox).await?;
+        if let Ok(recorded) = &recorded {
+            // Kept only once committed: the post or void that follows a commitment reads it here.
+            self.ledger.keep_transfer(&recorded.transfer);
+        }
+        Ok(recorded)
     }
 
     async fn approve(&self, approval: &Approval, audit: &[AuditEntry]) -> StoreResult<Result<bool, LedgerRefusal>> {

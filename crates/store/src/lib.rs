@@ -86,6 +86,8 @@ pub struct Store {
     memory: Option<std::sync::Arc<memory::Memory>>,
     /// Writers of one ZSM case queue here before taking a connection (`zsm/gates.rs`).
     case_gates: std::sync::Arc<zsm::gates::CaseGates>,
+    /// Funds and transfers kept for the transfer path (`funds/memory.rs`).
+    ledger: std::sync::Arc<funds::memory::LedgerMemory>,
 }
 
 /// How long a listing of a person to a member is on record before it is written again.
@@ -349,6 +351,7 @@ impl Store {
             word_counts: Default::default(),
             memory,
             case_gates: Default::default(),
+            ledger: Default::default(),
         };
         direct.check_is_desist().await?;
         let audit_queue = Some(audit_queue::AuditQueue::start(direct.clone()));

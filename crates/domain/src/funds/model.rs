@@ -114,6 +114,10 @@ pub struct Fund {
     pub approval_above_cents: i64,
     /// The most one person may be allocated from this fund (`None`: the budget).
     pub person_limit_cents: Option<i64>,
+    /// The version of these settings: 1 when opened, raised by the database on every change
+    /// of the fund's row. A transfer is recorded only while the fund is at the version it was
+    /// planned with (`ports::FundStore::record_transfer`).
+    pub version: i64,
     pub created_at: Timestamp,
     pub created_by: MemberId,
 }

@@ -22,21 +22,30 @@ pub trait FundStore: Send + Sync {
         opening: &Transfer,
         audit: &[AuditEntry],
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// The fund as it is in the database now (and kept for [`Self::remembered_fund`]).
     fn fund(&self, id: FundId) -> impl Future<Output = StoreResult<Option<Fund>>> + Send;
+    /// The fund as this server keeps it in memory, read on first use: the transfer path's,
+    /// which costs no read of the fund. It may be out of date (another server may have changed
+    /// it): whatever it decides is confirmed on the fund as it is now, by
+    /// [`Self::record_transfer`]'s version check or by reading it with [`Self::fund`].
+    fn remembered_fund(&self, id: FundId) -> impl Future<Output = StoreResult<Option<Fund>>> + Send;
     /// Every fund, newest period first.
     fn funds(&self) -> impl Future<Output = StoreResult<Vec<Fund>>> + Send;
+    /// A transfer as recorded (transfers are never changed, so one may be served from memory).
     fn transfer(&self, id: TransferId) -> impl Future<Output = StoreResult<Option<Transfer>>> + Send;
     /// In one transaction: records `transfer` under its id unless that id is on record (then
-    /// the recorded one is answered if its request is the same, `IdReused` if not), creates
-    /// the person's accounts on first use (their allocation limited to `person_limit`), moves
-    /// the totals of both accounts refusing any that would break its rules, refuses a second
-    /// resolution of a commitment or reversal of a transfer, refuses posting an unapproved
-    /// commitment that needs approval, and writes the audit entries and outbox events.
-    /// A refusal changes nothing.
+    /// the recorded one is answered if its request is the same, `IdReused` if not) or the
+    /// fund is no longer at `fund.version`, the version of the settings the transfer was
+    /// planned with (then `StoreError::Conflict` with the version now: plan again on the fund
+    /// as it is), creates the person's accounts on first use (their allocation limited to the
+    /// fund's person limit), moves the totals of both accounts refusing any that would break
+    /// its rules, refuses a second resolution of a commitment or reversal of a transfer,
+    /// refuses posting an unapproved commitment that needs approval, and writes the audit
+    /// entries and outbox events. A refusal changes nothing.
     fn record_transfer(
         &self,
         transfer: &Transfer,
-        person_limit: Option<i64>,
+        fund: &Fund,
         audit: &[AuditEntry],
         outbox: &[Event],
     ) -> impl Future<Output = StoreResult<Result<Recorded, LedgerRefusal>>> + Send;

@@ -8,10 +8,9 @@ use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::clock::Clock;
 use crate::funds::model::*;
 use crate::funds::ports::FundStore;
-use crate::funds::workflow::{Effect, FundError, Maker, check_approval, opening_transfer, plan_transfer, price_order};
+use crate::funds::workflow::{FundError, Maker, check_approval, opening_transfer};
 use crate::ids::{GoalId, InterventionId, PersonId};
 use crate::interventions::ports::InterventionStore;
-use crate::notifications::{Audience, Event, EventKind, Subject, SubjectKind};
 use crate::people::ports::PeopleStore;
 use crate::plan::ports::PlanStore;
 use crate::service::{
@@ -25,6 +24,8 @@ use uuid::Uuid;
 // Project groups, their grants and the fund reports (grants branch).
 pub mod groups;
 pub mod reports;
+// Recording a transfer on remembered fund settings, confirmed in its transaction.
+mod transfer;
 
 pub use reports::spend_by_goal;
 
@@ -302,6 +303,7 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + InterventionStore> Fund
             budget_cents: budget,
             approval_above_cents: approval_above,
             person_limit_cents: person_limit,
+            version: 1,
             created_at: now,
             created_by: actor.member_id,
         };
@@ -310,126 +312,6 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + InterventionStore> Fund
         let audit = AuditEntry::new(actor, now, None, AuditAction::Create, "funds: open", fund.id.to_string());
         self.store.open_fund(&fund, &opening, &[audit]).await?;
         Ok(fund)
-    }
-
-    /// Records a transfer on the fund; a retry with the same id and request answers what was
-    /// recorded the first time.
-    pub async fn transfer(&self, actor: &Actor, fund: FundId, input: &TransferInput) -> ServiceResult<Recorded> {
-        let mut request = match input.parse() {
-            Ok(request) => request,
-            Err(mut errors) => {
-                // Every field at once: a purchase without its goal, or a payment without its
-                // invoice, is named with the others.
-                if let Some(missing) = self.missing_goal(actor, input).await? {
-                    errors.push(missing.field_error());
-                }
-                if self.missing_invoice(input).await? {
-                    errors.push(FundError::InvoiceMissing.field_error());
-                }
-                return Err(errors.into());
-            }
-        };
-        let fund = self.kept_fund(actor, fund, "funds: transfer").await?;
-        // An order is priced from the catalogue as it is now (funds4 branch).
-        if let Some(id) = request.intervention.filter(|_| request.kind == TransferKind::Commit) {
-            let entry = self.store.intervention(id).await?.ok_or(FundError::UnknownIntervention)?;
-            request.priced = Some(price_order(&entry.intervention, request.units)?);
-        }
-        // A retry is recognised by the store, inside the transaction that would record it (the
-        // id is inserted first): answered with what was recorded, or refused if the request
-        // differs. Not looking it up beforehand saves a read on every transfer.
-        let referenced = match request.pending.or(request.reverses) {
-            Some(id) => self.store.transfer(id).await?,
-            None => None,
-        };
-        let now = self.clock.now();
-        let maker = Maker { member: actor.member_id, agency: actor.agency_id, at: now };
-        // A new transfer for a person is checked against their plan's goals: the member must
-        // work on the person's plan before it is read.
-        let (early, plan_goals) = match request.person {
-            Some(person) if referenced.is_none() => {
-                let found = self.authorise_transfer(actor, person, now).await?;
-                let plan = self.store.current_plan(person).await?;
-                (Some(found), plan.map(|stored| stored.plan.goals).unwrap_or_default())
-            }
-            _ => (None, Vec::new()),
-        };
-        let (transfer, effects) = plan_transfer(&fund, &request, referenced.as_ref(), &plan_goals, maker)?;
-        let mut audit = Vec::new();
-        if let Some(group) = transfer.group {
-            audit.extend(self.group_transfer_audit(actor, group, &transfer).await?);
-        }
-        if let Some(person) = transfer.person {
-            let found = match early {
-                Some(found) if request.person == Some(person) => found,
-                _ => self.authorise_transfer(actor, person, now).await?,
-            };
-            audit.push(AuditEntry::granted(
-                actor,
-                now,
-                person,
-                AuditAction::Update,
-                format!("funds: {}", transfer.kind.code()),
-                &found.grant,
-            ));
-        }
-        let outbox: Vec<Event> = effects
-            .iter()
-            .map(|effect| match effect {
-                Effect::Allocated { person, amount_cents } => Event::new(
-                    EventKind::FundAllocated,
-                    now,
-                    Subject::new(SubjectKind::Fund, fund.id.0),
-                    Audience::agency(fund.holder),
-                )
-                .by(actor.member_id)
-                .about(*person)
-                .with("fund", fund.id)
-                .with("stream", &fund.stream)
-                .with("amount_cents", amount_cents),
-            })
-            .collect();
-        match self.store.record_transfer(&transfer, fund.person_limit_cents, &audit, &outbox).await? {
-            Ok(recorded) => Ok(recorded),
-            Err(refusal) => Err(FundError::from(refusal).into()),
-        }
-    }
-
-    /// A purchase for a person that names no goal, found while other fields are refused: which
-    /// goal is missing (one of the plan's, or in words when there is no plan) needs the
-    /// person's plan, read as for the transfer itself (authorised, refusals audited).
-    async fn missing_goal(&self, actor: &Actor, input: &TransferInput) -> ServiceResult<Option<FundError>> {
-        let person = Uuid::parse_str(input.person_id.trim()).ok().map(PersonId);
-        let names_goal = !input.goal.trim().is_empty() || !input.goal_id.trim().is_empty();
-        let (Some(TransferKind::Commit), Some(person), false) = (TransferKind::parse(&input.kind), person, names_goal)
-        else {
-            return Ok(None);
-        };
-        self.authorise_transfer(actor, person, self.clock.now()).await?;
-        let plan = self.store.current_plan(person).await?;
-        let has_goals = plan.is_some_and(|stored| !stored.plan.goals.is_empty());
-        Ok(Some(if has_goals { FundError::ChoosePlanGoal } else { FundError::GoalMissing }))
-    }
-
-    /// A payment of a purchase without its invoice, found while other fields are refused (a
-    /// grant paid out to a group needs none).
-    async fn missing_invoice(&self, input: &TransferInput) -> ServiceResult<bool> {
-        let pending = Uuid::parse_str(input.pending_id.trim()).ok().map(TransferId);
-        let (Some(TransferKind::Post), Some(pending), true) =
-            (TransferKind::parse(&input.kind), pending, input.invoice_ref.trim().is_empty())
-        else {
-            return Ok(false);
-        };
-        Ok(self.store.transfer(pending).await?.is_some_and(|t| t.kind == TransferKind::Commit))
-    }
-
-    async fn authorise_transfer(
-        &self,
-        actor: &Actor,
-        person: PersonId,
-        now: jiff::Timestamp,
-    ) -> ServiceResult<Authorised> {
-        authorise_person(self.store, actor, person, Permission::WorkOnPlan, "funds: transfer", now, self.today()).await
     }
 
     /// A second member of the holding agency approves a commitment above the threshold.
@@ -461,7 +343,11 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + InterventionStore> Fund
             authorise_person(self.store, actor, person, Permission::ViewPerson, what, now, self.today()).await?;
         self.store.append(&[AuditEntry::granted(actor, now, person, AuditAction::Read, what, &found.grant)]).await?;
         let accounts = self.store.person_accounts(person).await?;
-        let transfers = self.store.transfers_of_person(person).await?;
+        let mut transfers = self.store.transfers_of_person(person).await?;
+        // What happened, in the order it happened: the order of recording differs where
+        // servers' clocks do, or where a transfer was dated by the one who recorded it (the
+        // demo's history). Stable: transfers of one moment keep the order they were recorded.
+        transfers.sort_by_key(|t| t.at);
         let mut funds = Vec::new();
         let mut ids: Vec<FundId> = accounts.iter().map(|a| a.fund).collect();
         ids.dedup();

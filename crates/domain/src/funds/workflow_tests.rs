@@ -17,6 +17,7 @@ fn fund() -> Fund {
         budget_cents: 100_000,
         approval_above_cents: 25_000,
         person_limit_cents: Some(50_000),
+        version: 1,
         created_at: "2026-01-01T09:00:00Z".parse().unwrap(),
         created_by: MemberId(Uuid::from_u128(3)),
     }

@@ -6,7 +6,10 @@
 //! counted twice), every accepted transfer recorded exactly once, retries answered alike. The
 //! fund is a grant pot, so the clients also grant a named project group money, commit and
 //! release the group's, and resolve and reverse those: the group's accounts are checked by the
-//! same invariants after every round.
+//! same invariants after every round. The clients go through two servers (stores) on one
+//! database, each remembering the fund's settings, and the approval threshold is changed
+//! behind their backs between rounds: every commitment must have been judged on the threshold
+//! of its round.
 
 use crate::support::{UTC, actor, at, execute, person_input, person_on_team};
 use domain::FixedClock;
@@ -226,20 +229,47 @@ async fn step(
     Some(recorded.transfer.id.0)
 }
 
+/// Changes the fund's row by hand, as another server (or an operator) would.
+pub(crate) async fn change_fund(store: &Store, fund: FundId, set: &str) {
+    let id = match store.backend() {
+        "postgres" => format!("'{}'", fund.0),
+        _ => format!("X'{}'", fund.0.simple()),
+    };
+    execute(store, &format!("UPDATE fund SET {set} WHERE id = {id}")).await.unwrap();
+}
+
+/// Every commitment and grant among `recorded` was judged on `threshold`.
+fn judged_on(recorded: &[Transfer], threshold: i64) {
+    for t in recorded.iter().filter(|t| t.kind.is_two_phase()) {
+        assert_eq!(
+            t.needs_approval,
+            t.amount_cents > threshold,
+            "{} of {} against {threshold}",
+            t.kind.code(),
+            t.amount_cents
+        );
+    }
+}
+
 async fn random_transfers_from_concurrent_clients_keep_the_ledger_whole(db: crate::support::TestDb) {
     let store = db.store.clone();
+    // A second server on the same database, with a memory of its own.
+    let servers = [store.clone(), Store::connect(&db.url, 8).await.unwrap()];
     let clock = Arc::new(FixedClock::new(at("2026-11-22T10:00:00Z")));
     let s = Arc::new(setup(&store, &clock, 40_000).await);
     let accepted = Arc::new(Mutex::new(BTreeSet::new()));
     let clients = 8;
     let mut histories: Vec<Vec<(Uuid, TransferKind)>> = vec![Vec::new(); clients];
-    for round in 0..12 {
+    let mut seen = 0;
+    for round in 0..12u64 {
+        let threshold = 2_000 + 1_000 * (round % 3) as i64;
+        change_fund(&store, s.fund, &format!("approval_above_cents = {threshold}")).await;
         let tasks: Vec<_> = histories
             .drain(..)
             .enumerate()
             .map(|(client, mut mine)| {
                 let (store, clock, s, accepted) =
-                    (store.clone(), Arc::clone(&clock), Arc::clone(&s), Arc::clone(&accepted));
+                    (servers[client % 2].clone(), Arc::clone(&clock), Arc::clone(&s), Arc::clone(&accepted));
                 tokio::spawn(async move {
                     let funds = Funds { store: &store, clock: &*clock, time_zone: &UTC };
                     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ ((round * 31 + client as u64 + 1) * 0x2545_F491));
@@ -257,6 +287,9 @@ async fn random_transfers_from_concurrent_clients_keep_the_ledger_whole(db: crat
         }
         let accepted = accepted.lock().unwrap().clone();
         check(&store, s.fund, &accepted).await;
+        let transfers = store.transfers_of_fund(s.fund).await.unwrap();
+        judged_on(&transfers[seen..], threshold);
+        seen = transfers.len();
     }
     assert!(accepted.lock().unwrap().len() > 20, "the test exercised the ledger");
     let accounts = store.accounts(s.fund).await.unwrap();

@@ -50,3 +50,5 @@ mod evidence_snapshot;
 mod fund_orders;
 // A referral's completion closes the plan task it came from (plantask branch).
 mod referral_plan_task;
+// A transfer's reads: fund settings remembered by several servers, the member's zone (issue 20).
+mod fund_settings;

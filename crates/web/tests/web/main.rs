@@ -90,6 +90,8 @@ mod table_daily;
 mod to_screen_need_to_know;
 // The fund pages' per-row errors and what a grant pot funded (issue 20, funds3 branch).
 mod fund_pages;
+// The statement in time order and one register, after the walk (issue 20).
+mod fund_statement;
 // Orders from the catalogue and the person's choices (issue 20, funds4 branch).
 mod fund_orders;
 // Who finds and refers is data; every menu link opens for each role (issue 19, finder3).
