@@ -18,11 +18,13 @@
 //! - [`table`]: output tables (CSV, text, JSON) with disclosure control.
 //! - [`svg`]: accessible SVG charts; [`generate`]: a seeded national-scale data generator.
 //! - [`whatworks`]: reoffending after desist's own work, each group against a matched comparison.
-//! - [`snapshot`]: the extract as one binary value for the evidence pages, read in a blink.
+//! - [`snapshot`]: the extract as one binary value for the evidence pages, read in a blink;
+//!   [`collect`]: the columns of an import gathered as it writes them, for its snapshot.
 //! - [`cli`]: entry points for `desist cohort` / `desist reoffending`; [`bench`]: the bench.
 
 pub mod bench;
 pub mod cli;
+pub mod collect;
 pub mod covariates;
 pub mod csv_io;
 pub mod dataset;

@@ -88,6 +88,12 @@ impl Design {
         self.row_of[u] as usize
     }
 
+    /// Unit `u`'s covariates.
+    #[cfg(test)]
+    pub fn column_row(&self, u: usize) -> impl Iterator<Item = f64> + '_ {
+        self.rows[self.row(u)].iter().copied()
+    }
+
     /// Covariate `c` of each of `units` (positions in the units).
     pub fn column(&self, units: &[usize], c: usize) -> Vec<f64> {
         units.iter().map(|&u| self.rows[self.row_of[u] as usize][c]).collect()
