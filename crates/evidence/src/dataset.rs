@@ -222,8 +222,10 @@ impl Dataset {
             })
             .collect();
         keyed.sort_unstable();
-        // Same person and day: order by offence id (runs are short).
-        for run in keyed.chunk_by_mut(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+        // Same person and day: order by offence id (runs are short). Offences without ids
+        // came in id order (see `collect`), and the sort kept that order among equal keys.
+        let with_ids = o.ids.len() == o.person.len();
+        for run in keyed.chunk_by_mut(|a, b| a.0 == b.0).filter(|r| with_ids && r.len() > 1) {
             run.sort_unstable_by(|a, b| o.ids.get(a.1).cmp(o.ids.get(b.1)));
         }
         let order: Vec<u32> = keyed.into_iter().map(|(_, i)| i).collect();
@@ -234,7 +236,7 @@ impl Dataset {
         let Offences { ids, person, offence_date, outcome_date, outcome, offence_type, seriousness } =
             Arc::make_mut(&mut self.offences);
         let permuted_ids = std::thread::scope(|scope| {
-            let permuted = scope.spawn(|| ids.permuted(&order));
+            let permuted = scope.spawn(|| if with_ids { ids.permuted(&order) } else { std::mem::take(ids) });
             *person = permute(person, &order);
             *offence_date = permute(offence_date, &order);
             *outcome_date = permute(outcome_date, &order);

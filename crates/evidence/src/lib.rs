@@ -13,15 +13,19 @@
 //! - [`reoffending`]: the proven reoffending measure by group.
 //! - [`survival`]: Kaplan–Meier curves and the log-rank test; [`stats`]: the statistics
 //!   functions they need.
-//! - [`matching`]: matched comparison groups (exact and propensity score).
+//! - [`matching`]: matched comparison groups (exact and propensity score), over the
+//!   [`covariates`] measured once per dataset; `propensity`: the model over covariate patterns.
 //! - [`table`]: output tables (CSV, text, JSON) with disclosure control.
 //! - [`svg`]: accessible SVG charts; [`generate`]: a seeded national-scale data generator.
 //! - [`whatworks`]: reoffending after desist's own work, each group against a matched comparison.
-//! - [`snapshot`]: the extract as one binary value for the evidence pages, read in a blink.
+//! - [`snapshot`]: the extract as one binary value for the evidence pages, read in a blink;
+//!   [`collect`]: the columns of an import gathered as it writes them, for its snapshot.
 //! - [`cli`]: entry points for `desist cohort` / `desist reoffending`; [`bench`]: the bench.
 
 pub mod bench;
 pub mod cli;
+pub mod collect;
+pub mod covariates;
 pub mod csv_io;
 pub mod dataset;
 pub mod date;
@@ -33,6 +37,7 @@ pub mod logistic;
 pub mod matching;
 pub mod membership;
 pub mod prng;
+pub(crate) mod propensity;
 pub mod public_value;
 pub mod reoffending;
 pub mod rules;

@@ -7,6 +7,16 @@
 
 /// Fits `P(y = 1 | x) = 1 / (1 + exp(-x·β))`; rows of `x` include the intercept column.
 pub fn fit(x: &[Vec<f64>], y: &[bool], max_iterations: usize) -> Vec<f64> {
+    // One row each: `1 · p` is `p` and `1 · w` is `w`, so these are the same bits as the
+    // per-row formulas.
+    let positives: Vec<f64> = y.iter().map(|&outcome| f64::from(u8::from(outcome))).collect();
+    fit_counts(x, &positives, &vec![1.0; y.len()], max_iterations)
+}
+
+/// [`fit`] over distinct rows: row `r` of `x` stands for `totals[r]` identical rows of which
+/// `positives[r]` have `y = 1`. The same likelihood, its terms summed per distinct row (the
+/// same estimate; only the order of the floating-point sums differs from one row at a time).
+pub fn fit_counts(x: &[Vec<f64>], positives: &[f64], totals: &[f64], max_iterations: usize) -> Vec<f64> {
     let k = x.first().map_or(0, Vec::len);
     let mut beta = vec![0.0; k];
     const RIDGE: f64 = 1e-6;
@@ -18,10 +28,10 @@ pub fn fit(x: &[Vec<f64>], y: &[bool], max_iterations: usize) -> Vec<f64> {
     for _ in 0..max_iterations {
         let mut gradient = vec![0.0; k];
         let mut hessian = vec![vec![0.0; k]; k];
-        for (row, &outcome) in x.iter().zip(y) {
+        for ((row, &positive), &total) in x.iter().zip(positives).zip(totals) {
             let p = sigmoid(dot(row, &beta));
-            let residual = f64::from(u8::from(outcome)) - p;
-            let weight = p * (1.0 - p);
+            let residual = positive - total * p;
+            let weight = total * (p * (1.0 - p));
             nonzero.clear();
             nonzero.extend((0..k).filter(|&i| row[i] != 0.0));
             for (a, &i) in nonzero.iter().enumerate() {
@@ -158,6 +168,32 @@ mod tests {
         let dense = dense_fit(&x, &y, 30);
         let bits = |b: &[f64]| b.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&sparse), bits(&dense));
+    }
+
+    #[test]
+    fn counted_rows_give_the_fit_of_the_rows_written_out() {
+        // Few distinct rows, many copies: the fit over the distinct rows with their counts is
+        // the fit over every copy, up to the order of the sums.
+        let mut rng = crate::prng::Rng::new(9);
+        let distinct: Vec<Vec<f64>> = (0..40)
+            .map(|i| vec![1.0, f64::from(18 + i % 20), f64::from(u8::from(i % 3 == 0)), (f64::from(i % 7)).ln_1p()])
+            .collect();
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        let (mut positives, mut totals) = (vec![0.0; distinct.len()], vec![0.0; distinct.len()]);
+        for _ in 0..20_000 {
+            let r = rng.below(distinct.len() as u64) as usize;
+            let lean = sigmoid(-3.0 + distinct[r][1] / 20.0 + distinct[r][2] - distinct[r][3] * 0.5);
+            let outcome = rng.next_f64() < lean;
+            x.push(distinct[r].clone());
+            y.push(outcome);
+            positives[r] += f64::from(u8::from(outcome));
+            totals[r] += 1.0;
+        }
+        let rows = fit(&x, &y, 30);
+        let counted = fit_counts(&distinct, &positives, &totals, 30);
+        for (a, b) in rows.iter().zip(&counted) {
+            assert!((a - b).abs() < 1e-9 * a.abs().max(1.0), "{rows:?} vs {counted:?}");
+        }
     }
 
     #[test]

@@ -10,14 +10,19 @@
 //!   `caliper_sd` standard deviations of the logit (0.2 is the usual choice).
 //!
 //! Ties and matching order are broken by a seeded PRNG, so results are reproducible.
+//!
+//! The covariates are measured once per dataset ([`Covariates`]) and the propensity model is
+//! fitted over their distinct patterns with counts ([`crate::propensity`]): the same model as
+//! one row per event, in a fraction of the time. Pairs, rates, the difference and balance
+//! after matching are computed from the units as before; [`reference`] keeps the one-row-per-
+//! event computation, and the tests hold the two to the same pairs.
 
 use std::collections::HashMap;
 
+use crate::covariates::Covariates;
 use crate::dataset::{Dataset, Sex};
-use crate::date::{NO_DAY, age_in_years};
-use crate::intern::NONE;
-use crate::logistic;
 use crate::prng::Rng;
+use crate::propensity::{self, Design};
 use crate::reoffending::{Definition, EventResult, event_results};
 use crate::stats::{Z95, mean, standardised_mean_difference, variance};
 use crate::table::{Cell, Table};
@@ -53,47 +58,19 @@ pub struct MatchOptions {
     pub controls_never_treated: bool,
 }
 
+/// One index event that takes part: treated, or a candidate comparison.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Unit {
-    event: u32,
-    age: Option<i32>,
-    sex: Sex,
-    priors: u32,
-    recent_type: u32,
-    treated: bool,
-    reoffended: bool,
+pub(crate) struct Unit {
+    pub event: u32,
+    /// Its covariates: a pattern of [`Covariates`].
+    pub pattern: u32,
+    pub treated: bool,
+    pub reoffended: bool,
 }
 
-impl Unit {
-    fn age_band(&self) -> u8 {
-        match self.age {
-            None => 0,
-            Some(a) if a < 18 => 1,
-            Some(a) if a < 25 => 2,
-            Some(a) if a < 35 => 3,
-            Some(a) if a < 50 => 4,
-            Some(_) => 5,
-        }
-    }
-
-    fn prior_band(&self) -> u8 {
-        match self.priors {
-            0 => 0,
-            1..=2 => 1,
-            3..=5 => 2,
-            6..=10 => 3,
-            _ => 4,
-        }
-    }
-
-    fn exact_key(&self) -> (u8, Sex, u8, u32) {
-        (self.age_band(), self.sex, self.prior_band(), self.recent_type)
-    }
-}
-
-fn units(data: &Dataset, options: &MatchOptions, results: &[EventResult]) -> Vec<Unit> {
+/// The uncensored index events that take part, in dataset order.
+fn units(data: &Dataset, options: &MatchOptions, results: &[EventResult], covariates: &Covariates) -> Vec<Unit> {
     let events = &data.index_events;
-    let o = &data.offences;
     let treated_id = (0..data.groups.len() as u32).find(|&g| data.groups.get(g) == options.treated_group);
     let is_treated = |e: usize| treated_id.is_some_and(|g| events.group[e] == g);
     let mut treated_persons = vec![false; if options.controls_never_treated { data.person_count() } else { 0 }];
@@ -105,66 +82,13 @@ fn units(data: &Dataset, options: &MatchOptions, results: &[EventResult]) -> Vec
     (0..data.index_event_count())
         .filter(|&e| !results[e].censored)
         .filter(|&e| is_treated(e) || treated_persons.get(events.person[e] as usize) != Some(&true))
-        .map(|e| {
-            let person = events.person[e];
-            let day = events.index_date[e];
-            let range = data.offences_of(person);
-            let before = range.start + o.offence_date[range.clone()].partition_point(|&d| d < day);
-            let prior: Vec<usize> = (range.start..before).filter(|&i| o.outcome[i].is_proven()).collect();
-            let birth = data.persons.birth_date[person as usize];
-            Unit {
-                event: e as u32,
-                age: (birth != NO_DAY).then(|| age_in_years(birth, day)),
-                sex: data.persons.sex[person as usize],
-                priors: prior.len() as u32,
-                recent_type: prior.last().map_or(NONE, |&i| o.offence_type[i]),
-                treated: is_treated(e),
-                reoffended: results[e].reoffences > 0,
-            }
+        .map(|e| Unit {
+            event: e as u32,
+            pattern: covariates.pattern[e],
+            treated: is_treated(e),
+            reoffended: results[e].reoffences > 0,
         })
         .collect()
-}
-
-/// Numeric covariates used for the propensity model and for balance, with their names.
-struct Design {
-    names: Vec<String>,
-    rows: Vec<Vec<f64>>,
-}
-
-fn design(data: &Dataset, units: &[Unit]) -> Design {
-    let known_ages: Vec<f64> = units.iter().filter_map(|u| u.age.map(f64::from)).collect();
-    let mean_age = if known_ages.is_empty() { 0.0 } else { mean(&known_ages) };
-    // The most frequent recent types get their own indicator; the rest share "other".
-    let mut type_counts: HashMap<u32, usize> = HashMap::new();
-    for u in units.iter().filter(|u| u.recent_type != NONE) {
-        *type_counts.entry(u.recent_type).or_default() += 1;
-    }
-    let mut types: Vec<(u32, usize)> = type_counts.into_iter().collect();
-    types.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    types.truncate(12);
-    let mut names: Vec<String> =
-        ["age (years, imputed)", "age unknown", "male", "female", "ln(1 + prior proven offences)"]
-            .map(String::from)
-            .to_vec();
-    names.extend(types.iter().map(|(t, _)| format!("recent type: {}", data.offence_types.get(*t))));
-    names.push("recent type: other".into());
-    let rows = units
-        .iter()
-        .map(|u| {
-            let mut row = vec![
-                u.age.map_or(mean_age, f64::from),
-                f64::from(u8::from(u.age.is_none())),
-                f64::from(u8::from(u.sex == Sex::M)),
-                f64::from(u8::from(u.sex == Sex::F)),
-                f64::from(u.priors).ln_1p(),
-            ];
-            row.extend(types.iter().map(|(t, _)| f64::from(u8::from(u.recent_type == *t))));
-            let other = u.recent_type != NONE && !types.iter().any(|(t, _)| *t == u.recent_type);
-            row.push(f64::from(u8::from(other)));
-            row
-        })
-        .collect();
-    Design { names, rows }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -191,34 +115,42 @@ pub struct MatchResult {
 
 /// Builds the matched comparison group and its report.
 pub fn match_comparison(data: &Dataset, options: &MatchOptions) -> MatchResult {
-    match_comparison_of(data, options, &event_results(data, options.definition))
+    let results = event_results(data, options.definition);
+    match_comparison_of(data, options, &results, &Covariates::of(data))
 }
 
 /// [`match_comparison`] with every index event's result under `options.definition` already
-/// counted (`event_results`), for several groups matched over the same events.
-pub fn match_comparison_of(data: &Dataset, options: &MatchOptions, results: &[EventResult]) -> MatchResult {
-    let units = units(data, options, results);
+/// counted (`event_results`) and its covariates measured ([`Covariates::of`]), for several
+/// groups matched over the same events.
+pub fn match_comparison_of(
+    data: &Dataset,
+    options: &MatchOptions,
+    results: &[EventResult],
+    covariates: &Covariates,
+) -> MatchResult {
+    let units = units(data, options, results, covariates);
     let mut rng = Rng::new(options.seed);
     let treated: Vec<usize> = (0..units.len()).filter(|&i| units[i].treated).collect();
     let controls: Vec<usize> = (0..units.len()).filter(|&i| !units[i].treated).collect();
-    let design = design(data, &units);
+    let design = Design::new(data, &units, covariates);
     let pairs: Vec<(usize, usize)> = match options.method {
-        Method::Exact => exact_pairs(&units, &treated, &controls, &mut rng),
+        Method::Exact => exact_pairs(&units, covariates, &treated, &controls, &mut rng),
         Method::Propensity { caliper_sd } => {
-            propensity_pairs(&units, &design, &treated, &controls, caliper_sd, &mut rng)
+            propensity::pairs(&units, &design, &treated, &controls, caliper_sd, &mut rng)
         }
     };
-    let column = |idx: &[usize], c: usize| idx.iter().map(|&i| design.rows[i][c]).collect::<Vec<f64>>();
     let matched_t: Vec<usize> = pairs.iter().map(|p| p.0).collect();
     let matched_c: Vec<usize> = pairs.iter().map(|p| p.1).collect();
+    let before = design.balance_before(&units);
     let balance = design
         .names
         .iter()
+        .zip(before)
         .enumerate()
-        .map(|(c, name)| Balance {
+        .map(|(c, (name, smd_before))| Balance {
             covariate: name.clone(),
-            smd_before: standardised_mean_difference(&column(&treated, c), &column(&controls, c)),
-            smd_after: standardised_mean_difference(&column(&matched_t, c), &column(&matched_c, c)),
+            smd_before,
+            smd_after: standardised_mean_difference(&design.column(&matched_t, c), &design.column(&matched_c, c)),
         })
         .collect();
     let differences: Vec<f64> = pairs
@@ -240,10 +172,17 @@ pub fn match_comparison_of(data: &Dataset, options: &MatchOptions, results: &[Ev
     }
 }
 
-fn exact_pairs(units: &[Unit], treated: &[usize], controls: &[usize], rng: &mut Rng) -> Vec<(usize, usize)> {
+fn exact_pairs(
+    units: &[Unit],
+    covariates: &Covariates,
+    treated: &[usize],
+    controls: &[usize],
+    rng: &mut Rng,
+) -> Vec<(usize, usize)> {
+    let key = |i: usize| covariates.patterns[units[i].pattern as usize].exact_key();
     let mut cells: HashMap<(u8, Sex, u8, u32), Vec<usize>> = HashMap::new();
     for &c in controls {
-        cells.entry(units[c].exact_key()).or_default().push(c);
+        cells.entry(key(c)).or_default().push(c);
     }
     let mut keys: Vec<_> = cells.keys().copied().collect();
     keys.sort_unstable();
@@ -252,72 +191,8 @@ fn exact_pairs(units: &[Unit], treated: &[usize], controls: &[usize], rng: &mut 
     }
     let mut order = treated.to_vec();
     rng.shuffle(&mut order);
-    let mut pairs: Vec<(usize, usize)> = order
-        .into_iter()
-        .filter_map(|t| cells.get_mut(&units[t].exact_key()).and_then(Vec::pop).map(|c| (t, c)))
-        .collect();
-    pairs.sort_unstable();
-    pairs
-}
-
-/// Union-find style "next unused slot" finder over a sorted array.
-fn find(next: &mut [usize], mut i: usize) -> usize {
-    let mut root = i;
-    while next[root] != root {
-        root = next[root];
-    }
-    while next[i] != root {
-        let up = next[i];
-        next[i] = root;
-        i = up;
-    }
-    root
-}
-
-fn propensity_pairs(
-    units: &[Unit],
-    design: &Design,
-    treated: &[usize],
-    controls: &[usize],
-    caliper_sd: f64,
-    rng: &mut Rng,
-) -> Vec<(usize, usize)> {
-    if treated.is_empty() || controls.is_empty() {
-        return Vec::new();
-    }
-    let x: Vec<Vec<f64>> =
-        design.rows.iter().map(|row| std::iter::once(1.0).chain(row.iter().copied()).collect()).collect();
-    let y: Vec<bool> = units.iter().map(|u| u.treated).collect();
-    let beta = logistic::fit(&x, &y, 30);
-    let logit: Vec<f64> = x.iter().map(|row| logistic::dot(row, &beta)).collect();
-    let caliper = caliper_sd * variance(&logit).sqrt();
-    let mut sorted = controls.to_vec();
-    sorted.sort_unstable_by(|&a, &b| logit[a].total_cmp(&logit[b]).then(a.cmp(&b)));
-    let n = sorted.len();
-    // right[i]: smallest unused >= i (n = none); left[i + 1]: largest unused <= i (0 = none).
-    let mut right: Vec<usize> = (0..=n).collect();
-    let mut left: Vec<usize> = (0..=n).collect();
-    let mut order = treated.to_vec();
-    rng.shuffle(&mut order);
-    let mut pairs = Vec::new();
-    for t in order {
-        let score = logit[t];
-        let position = sorted.partition_point(|&c| logit[c] < score);
-        let r = find(&mut right, position);
-        let l = find(&mut left, position);
-        let distance = |slot: usize| (logit[sorted[slot]] - score).abs();
-        let best = match (r < n, l > 0) {
-            (true, true) if distance(l - 1) <= distance(r) => Some(l - 1),
-            (true, _) => Some(r),
-            (false, true) => Some(l - 1),
-            (false, false) => None,
-        };
-        if let Some(slot) = best.filter(|&s| distance(s) <= caliper) {
-            pairs.push((t, sorted[slot]));
-            right[slot] = slot + 1;
-            left[slot + 1] = slot;
-        }
-    }
+    let mut pairs: Vec<(usize, usize)> =
+        order.into_iter().filter_map(|t| cells.get_mut(&key(t)).and_then(Vec::pop).map(|c| (t, c))).collect();
     pairs.sort_unstable();
     pairs
 }
@@ -353,3 +228,7 @@ impl MatchResult {
         table
     }
 }
+
+#[cfg(test)]
+#[path = "matching_reference.rs"]
+pub(crate) mod reference;

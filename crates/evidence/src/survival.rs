@@ -44,7 +44,14 @@ pub fn survival_times(data: &Dataset, definition: Definition, by: GroupBy) -> BT
             Some(i) => SurvivalTime { days: o.offence_date[i] - day, event: true },
             None => SurvivalTime { days: observation_end - day, event: false },
         };
-        out.entry(by.label(data, e).to_owned()).or_default().push(time);
+        // A label is copied once per group, not once per event.
+        let label = by.label(data, e);
+        match out.get_mut(label) {
+            Some(times) => times.push(time),
+            None => {
+                out.insert(label.to_owned(), vec![time]);
+            }
+        }
     }
     out
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::covariates::Covariates;
 use crate::dataset::{Dataset, IndexEvents};
 use crate::date::{Day, format_day};
 use crate::intern::Interner;
@@ -172,21 +173,26 @@ pub fn what_works(data: &Dataset, definition: Definition, min_cell: u64) -> Vec<
         })
         .collect();
     withhold_small_groups(&mut results, min_cell);
-    // Counted once for every group's matching: the events are the same.
+    // Counted and measured once for every group's matching: the events are the same. The
+    // groups are matched side by side, each on its own (seeded) and so as it is alone.
     let events = crate::reoffending::event_results(data, definition);
-    for r in results.iter_mut().filter(|r| r.people.is_some()) {
+    let covariates = Covariates::of(data);
+    let published: Vec<usize> = (0..results.len()).filter(|&i| results[i].people.is_some()).collect();
+    let matched = in_parallel(published.len(), |i| {
         let options = MatchOptions {
             definition,
-            treated_group: r.group.clone(),
+            treated_group: results[published[i]].group.clone(),
             method: matching::Method::Propensity { caliper_sd: CALIPER_SD },
             seed: SEED,
             controls_never_treated: true,
         };
-        let matched = matching::match_comparison_of(data, &options, &events);
+        matching::match_comparison_of(data, &options, &events, &covariates)
+    });
+    for (&i, matched) in published.iter().zip(matched) {
         if (matched.pairs.len() as u64) < min_cell {
             continue;
         }
-        r.comparison = Some(Comparison {
+        results[i].comparison = Some(Comparison {
             pairs: matched.pairs.len() as u64,
             rate: matched.comparison_rate,
             difference: matched.difference,
@@ -199,6 +205,34 @@ pub fn what_works(data: &Dataset, definition: Definition, min_cell: u64) -> Vec<
         });
     }
     results
+}
+
+/// `f(0), f(1), …, f(n - 1)` in order, computed on as many threads as there are cores.
+fn in_parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(n);
+    if threads <= 1 {
+        return (0..n).map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= n {
+                            return mine;
+                        }
+                        mine.push((i, f(i)));
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// A group with people or reoffenders under `min_cell` (and not zero reoffenders of a large

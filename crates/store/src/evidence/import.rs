@@ -9,6 +9,7 @@
 use super::rows::Texts;
 use super::{ImportSummary, pg_copy, sqlite_load};
 use crate::Store;
+use ::evidence::collect::Collecting;
 use ::evidence::dataset::Dataset;
 use ::evidence::extract::{DatasetSource, ExtractSource, Tally};
 use domain::ports::{StoreError, StoreResult};
@@ -107,6 +108,12 @@ impl Store {
         at: Timestamp,
         progress: Progress<'_>,
     ) -> StoreResult<ImportSummary> {
+        // Into an empty store, the stored extract is what the import hands out: its columns
+        // are gathered on the way for the snapshot, instead of read back from every row.
+        let before = self.extract_generation().await?;
+        let into_empty = !self.has_extract().await?;
+        let mut collecting = Collecting::new(extract);
+        let extract: &mut dyn ExtractSource = &mut collecting;
         let texts = Texts::new(extract);
         let of = ImportOf { source, at };
         let (written, tally): (u64, Tally) = match &self.pool {
@@ -122,10 +129,23 @@ impl Store {
             }
             crate::Pool::Postgres(pool) => pg_copy::import(pool, extract, &texts, of, progress).await?,
         };
+        drop(texts);
         // The evidence pages' snapshot of the new generation, made here once rather than by
         // every server's first page. The import is committed whatever happens to it: a page
-        // that finds none makes it.
-        if let Err(error) = self.refresh_evidence_snapshot().await {
+        // that finds none makes it. From the gathered columns only when this import alone
+        // made the store what it is (no other import before or after it); they are let go of
+        // otherwise, and the rows read back.
+        let made = if into_empty && self.extract_generation().await? == before + 1 {
+            let collected = collecting.collected();
+            match tokio::task::spawn_blocking(move || collected.into_dataset()).await {
+                Ok(data) => self.keep_snapshot(before + 1, data).await.map(drop),
+                Err(error) => Err(StoreError::Database(error.to_string())),
+            }
+        } else {
+            drop(collecting);
+            self.refresh_evidence_snapshot().await
+        };
+        if let Err(error) = made {
             tracing::warn!(%error, "making the evidence snapshot after an import failed");
         }
         Ok(ImportSummary {

@@ -5,8 +5,10 @@
 //! (~22 s and ~700 MB at national scale); estimators then run over the same dataset as before,
 //! so every figure is the one the loaded extract gives.
 //!
-//! It is made after every import (the import's own process pays the load, once, instead of
-//! every server after it), and by the first reader that finds none for the current
+//! It is made after every import (the import's own process pays for it, once, instead of
+//! every server after it): from the columns the import gathered as it wrote them when it
+//! loaded an empty store ([`::evidence::collect`], the national case: no ten million rows read
+//! back), else from the rows; and by the first reader that finds none for the current
 //! generation (a store imported before the snapshot existed). It is written only while the
 //! generation it was made from is still current, in one transaction that replaces the old one
 //! whole, and read only for the current generation: it can never answer for another extract.
@@ -46,15 +48,22 @@ impl Store {
         Arc::make_mut(&mut data.offences).ids = Default::default();
         // Loaded over several statements: only a load that no import overtook is kept.
         if self.extract_generation().await? == generation {
-            let bytes = tokio::task::spawn_blocking({
-                let data = data.clone();
-                move || snapshot::encode(&data)
-            })
-            .await
-            .map_err(|e| StoreError::Database(e.to_string()))?;
-            self.write_snapshot(generation, &bytes).await?;
+            return self.keep_snapshot(generation, data).await.map(|data| (generation, data));
         }
         Ok((generation, data))
+    }
+
+    /// Writes the snapshot of `data`, the extract of `generation` without its offence ids,
+    /// unless an import made a newer generation meanwhile; `data` back.
+    pub(crate) async fn keep_snapshot(&self, generation: i64, data: Dataset) -> StoreResult<Dataset> {
+        let (data, bytes) = tokio::task::spawn_blocking(move || {
+            let bytes = snapshot::encode(&data);
+            (data, bytes)
+        })
+        .await
+        .map_err(|e| StoreError::Database(e.to_string()))?;
+        self.write_snapshot(generation, &bytes).await?;
+        Ok(data)
     }
 
     /// Makes the snapshot of the current extract unless it is there (after an import).

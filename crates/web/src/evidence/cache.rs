@@ -25,7 +25,17 @@ pub struct Extracts<'a> {
 
 impl Extracts<'_> {
     pub async fn extract(&self) -> StoreResult<Arc<Dataset>> {
+        Ok(self.cache.get(self.store).await?.1)
+    }
+
+    /// The extract with the generation it is of.
+    pub async fn extract_of_generation(&self) -> StoreResult<(i64, Arc<Dataset>)> {
         self.cache.get(self.store).await
+    }
+
+    /// The what-works figures this server computed, by what they were computed from.
+    pub(crate) fn figures(&self) -> &super::whatworks::Figures {
+        &self.cache.figures
     }
 
     pub async fn counts(&self) -> StoreResult<ExtractCounts> {
@@ -44,17 +54,20 @@ pub struct ExtractCache {
     /// one of them loads, so a new generation is loaded once, not once per request.
     held: tokio::sync::Mutex<Option<(i64, Arc<Dataset>)>>,
     loads: AtomicU64,
+    /// What-works figures computed over the extract, kept for the next view.
+    figures: super::whatworks::Figures,
 }
 
 impl ExtractCache {
-    /// The stored extract, loaded again only when its generation changed since the last load.
-    pub async fn get(&self, store: &Store) -> StoreResult<Arc<Dataset>> {
+    /// The stored extract and its generation, loaded again only when its generation changed
+    /// since the last load.
+    pub async fn get(&self, store: &Store) -> StoreResult<(i64, Arc<Dataset>)> {
         let generation = store.extract_generation().await?;
         let mut held = self.held.lock().await;
         if let Some((loaded_at, data)) = held.as_ref()
             && *loaded_at == generation
         {
-            return Ok(Arc::clone(data));
+            return Ok((generation, Arc::clone(data)));
         }
         // Let go of the old extract before loading the new one: two national extracts side
         // by side would double the memory.
@@ -65,7 +78,7 @@ impl ExtractCache {
         let data = Arc::new(data);
         self.loads.fetch_add(1, Ordering::Relaxed);
         *held = Some((loaded_at, Arc::clone(&data)));
-        Ok(data)
+        Ok((loaded_at, data))
     }
 
     /// How many times the extract was loaded from the store.

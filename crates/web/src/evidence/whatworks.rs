@@ -116,7 +116,7 @@ pub(crate) async fn answer(
 ) -> Result<Answer, WebError> {
     let store = &state.store;
     let internal = |e: domain::ports::StoreError| WebError::internal(e.to_string());
-    let data: Arc<Dataset> = state.evidence().extract().await.map_err(internal)?;
+    let (generation, data): (i64, Arc<Dataset>) = state.evidence().extract_of_generation().await.map_err(internal)?;
     let mut events = store.derived_events(by).await.map_err(internal)?;
     let links = store.person_links().await.map_err(internal)?;
     // The views enclosing this one, whose figures it must not give away by difference.
@@ -125,37 +125,103 @@ pub(crate) async fn answer(
     super::reach::keep_reachable(state, &reach, by, &mut events).await?;
     let (work, unlinked) = super::overlap::work_events(events, &links, &data, zone, within);
     let definition = Definition::default_as_of(as_of);
-    let computed = tokio::task::spawn_blocking(move || {
-        let joined = with_work_events(&data, &work);
-        let mut groups = what_works(&joined, definition, DEFAULT_MIN_CELL);
-        let full = evidence::reoffending::reoffending(&joined, definition, GroupBy::Group);
-        // A scoped view: nothing an enclosing view publishes may give a group away by
-        // difference; only curves equal to every enclosing view's are drawn.
-        let curves_of: Option<BTreeSet<String>> = (!enclosing.is_empty()).then(|| {
-            let views: Vec<RawCounts> =
-                enclosing.iter().map(|w| raw_counts(&with_work_events(&data, w), definition)).collect();
-            withhold_against_enclosing(&mut groups, &counts_of(&full), &views, DEFAULT_MIN_CELL)
-        });
-        let published: BTreeSet<String> =
-            groups.iter().filter(|g| g.people.is_some()).map(|g| g.group.clone()).collect();
-        let kept: Vec<GroupMeasure> = full.groups.into_iter().filter(|g| published.contains(&g.group)).collect();
-        let mut overall = Measure::default();
-        for g in &kept {
-            overall.people += g.measure.people;
-            overall.reoffenders += g.measure.reoffenders;
-            overall.reoffences += g.measure.reoffences;
-            overall.censored += g.measure.censored;
+    let key = FiguresKey { generation, definition, work, enclosing };
+    let extracts = state.evidence();
+    let figures = extracts.figures();
+    let computed = match figures.get(&key) {
+        Some(computed) => computed,
+        None => {
+            let (work, enclosing) = (key.work.clone(), key.enclosing.clone());
+            let computed = tokio::task::spawn_blocking(move || compute(&data, &work, &enclosing, definition))
+                .await
+                .map_err(|e| WebError::internal(e.to_string()))?;
+            figures.put(key, computed)
         }
-        let report = Report { definition, by: GroupBy::Group, overall, groups: kept };
-        let mut times = evidence::survival::survival_times(&joined, definition, GroupBy::Group);
-        times.retain(|group, _| {
-            group != POOL_GROUP && published.contains(group) && curves_of.as_ref().is_none_or(|c| c.contains(group))
-        });
-        let curves = evidence::survival::curves(&times);
-        (groups, report, curves)
-    })
-    .await
-    .map_err(|e| WebError::internal(e.to_string()))?;
-    let (groups, report, curves) = computed;
+    };
+    let Computed { groups, report, curves } = Computed::clone(&computed);
     Ok(Answer { definition, method: Method::new(definition, DEFAULT_MIN_CELL), groups, report, curves, unlinked })
+}
+
+/// The figures of one answer, before they are shaped for a page or the API.
+#[derive(Clone)]
+struct Computed {
+    groups: Vec<GroupResult>,
+    report: Report,
+    curves: Vec<Curve>,
+}
+
+/// Everything an answer's figures are computed from: the extract (by its generation), the
+/// definition and the work joined to it (the member's reach, the grouping, the period and the
+/// zone are all in which work and which days). Equal keys give equal figures, so a key seen
+/// before is answered from [`Figures`]; new work recorded in desist makes a new key.
+#[derive(PartialEq)]
+struct FiguresKey {
+    generation: i64,
+    definition: Definition,
+    work: Vec<WorkEvent>,
+    /// The work of the views enclosing this one (what it must not give away by difference).
+    enclosing: Vec<Vec<WorkEvent>>,
+}
+
+/// The what-works figures this server computed, the most recently used last: the matched
+/// comparisons take a second or more at national scale, and the same page is asked again
+/// (the page and its API, a reload, the next member of the same Safety House).
+#[derive(Default)]
+pub(crate) struct Figures {
+    held: std::sync::Mutex<Vec<(FiguresKey, Arc<Computed>)>>,
+}
+
+/// Answers kept per server (each a few groups' figures and curves).
+const FIGURES_KEPT: usize = 32;
+
+impl Figures {
+    fn get(&self, key: &FiguresKey) -> Option<Arc<Computed>> {
+        let mut held = self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let at = held.iter().position(|(k, _)| k == key)?;
+        let entry = held.remove(at);
+        let computed = Arc::clone(&entry.1);
+        held.push(entry);
+        Some(computed)
+    }
+
+    fn put(&self, key: FiguresKey, computed: Computed) -> Arc<Computed> {
+        let computed = Arc::new(computed);
+        let mut held = self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        held.retain(|(k, _)| *k != key && k.generation == key.generation);
+        if held.len() >= FIGURES_KEPT {
+            held.remove(0);
+        }
+        held.push((key, Arc::clone(&computed)));
+        computed
+    }
+}
+
+/// The figures of `work` joined to `data`: each published group with its comparison, their
+/// reoffending and their survival curves. A scoped view publishes nothing an enclosing view's
+/// figures would give away by difference, and draws only curves equal to every enclosing view's.
+fn compute(data: &Dataset, work: &[WorkEvent], enclosing: &[Vec<WorkEvent>], definition: Definition) -> Computed {
+    let joined = with_work_events(data, work);
+    let mut groups = what_works(&joined, definition, DEFAULT_MIN_CELL);
+    let full = evidence::reoffending::reoffending(&joined, definition, GroupBy::Group);
+    let curves_of: Option<BTreeSet<String>> = (!enclosing.is_empty()).then(|| {
+        let views: Vec<RawCounts> =
+            enclosing.iter().map(|w| raw_counts(&with_work_events(data, w), definition)).collect();
+        withhold_against_enclosing(&mut groups, &counts_of(&full), &views, DEFAULT_MIN_CELL)
+    });
+    let published: BTreeSet<String> = groups.iter().filter(|g| g.people.is_some()).map(|g| g.group.clone()).collect();
+    let kept: Vec<GroupMeasure> = full.groups.into_iter().filter(|g| published.contains(&g.group)).collect();
+    let mut overall = Measure::default();
+    for g in &kept {
+        overall.people += g.measure.people;
+        overall.reoffenders += g.measure.reoffenders;
+        overall.reoffences += g.measure.reoffences;
+        overall.censored += g.measure.censored;
+    }
+    let report = Report { definition, by: GroupBy::Group, overall, groups: kept };
+    let mut times = evidence::survival::survival_times(&joined, definition, GroupBy::Group);
+    times.retain(|group, _| {
+        group != POOL_GROUP && published.contains(group) && curves_of.as_ref().is_none_or(|c| c.contains(group))
+    });
+    let curves = evidence::survival::curves(&times);
+    Computed { groups, report, curves }
 }
