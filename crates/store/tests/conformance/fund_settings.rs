@@ -10,7 +10,7 @@ use crate::funds::{change_fund, input, setup};
 use crate::support::{TestDb, UTC, at};
 use domain::FixedClock;
 use domain::access::{Actor, Role};
-use domain::directory::{Agency, AgencyKind, DirectoryStore, AgencyPackSource};
+use domain::directory::{Agency, AgencyKind, AgencyPackSource, DirectoryStore};
 use domain::funds::ports::FundStore;
 use domain::funds::service::Funds;
 use domain::funds::{AccountCode, FundError, FundId};

@@ -20,7 +20,7 @@ use evidence::reoffending::{Definition, GroupBy, GroupMeasure, Measure, Report};
 use evidence::survival::Curve;
 use evidence::table::DEFAULT_MIN_CELL;
 use evidence::views::{RawCounts, counts_of, raw_counts, withhold_against_enclosing};
-use evidence::whatworks::{GroupResult, Method, POOL_GROUP, what_works, with_work_events};
+use evidence::whatworks::{GroupResult, Method, POOL_GROUP, WorkEvent, what_works, with_work_events};
 use jiff::tz::TimeZone;
 use store::evidence::whatworks::WorkGrouping;
 use uuid::Uuid;
