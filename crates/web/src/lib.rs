@@ -346,14 +346,17 @@ impl AppState {
         &self,
         actor: &domain::access::Actor,
     ) -> Result<domain::conference::service::Conferences<'_, Store>, error::WebError> {
-        let pack: &BeyondPack = match self.agency_pack(actor.agency_id).await? {
+        // The house's own pack also sets its day: an IOM hub in London plans "today" in London,
+        // not in the deployment's zone (which may already be tomorrow).
+        let own = self.agency_pack(actor.agency_id).await?;
+        let pack: &BeyondPack = match own {
             Some(own) => BeyondPack::shipped_static(&own.code).map_err(|e| error::WebError::internal(e.to_string()))?,
             None => &self.beyond,
         };
         Ok(domain::conference::service::Conferences {
             store: &self.store,
             clock: self.clock.as_ref(),
-            time_zone: &self.config.time_zone,
+            time_zone: own.map_or(&self.config.time_zone, |own| &own.time_zone),
             pack,
         })
     }

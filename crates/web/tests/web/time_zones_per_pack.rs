@@ -68,3 +68,26 @@ async fn a_london_iom_hub_s_evidence_is_as_of_today_in_london() {
         assert!(!report.contains(not_today), "{report}");
     }
 }
+
+#[tokio::test]
+async fn a_london_iom_hub_plans_a_meeting_today_in_london() {
+    let app = zsm_app(LATE).sqlite().await;
+    let hub = app.agency("IOM Hub Knowsley", AgencyKind::SafetyHouse).await;
+    let house = app.agency("Zorg- en Veiligheidshuis Utrecht", AgencyKind::SafetyHouse).await;
+    let police = app.agency("Merseyside Police", AgencyKind::Police).await;
+    let lee = app.member(&hub, "lee", &[Role::ProcessManager]).await;
+    let noor = app.member(&house, "noor", &[Role::ProcessManager]).await;
+    app.store.set_agency_pack(hub.id, Some("england-wales")).await.unwrap();
+    let meeting =
+        |date: &str| json!({"date": date, "location": "Huyton, IOM room", "invited": [police.id.to_string()]});
+    // 30 November is still today in London (planned) and already yesterday in Amsterdam
+    // (refused, naming the date) — the CI failure of 7 December, 23:12 UTC.
+    let london = app.session_for(&lee).await;
+    let (status, planned) = api_call(&london, Method::POST, "/api/v1/meetings", Some(meeting("2026-11-30"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{planned}");
+    assert_eq!(planned["date"], "2026-11-30", "{planned}");
+    let utrecht = app.session_for(&noor).await;
+    let (status, refused) = api_call(&utrecht, Method::POST, "/api/v1/meetings", Some(meeting("2026-11-30"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(refused.to_string().contains("date"), "{refused}");
+}
