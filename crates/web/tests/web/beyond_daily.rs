@@ -163,7 +163,10 @@ async fn an_episode_offers_eligible_case_managers_the_member_first_the_maximum_a
     let html = client.post_form(&path, &both).await.text().await.unwrap();
     let summary = html.split("class=\"error-summary\"").nth(1).expect("an error summary");
     let summary = &summary[..summary.find("</ul>").expect("its list")];
-    assert!(summary.contains("ten hoogste 12 weken") && summary.contains("href=\"#episode_new-contacts_per_week\""), "{summary}");
+    assert!(
+        summary.contains("ten hoogste 12 weken") && summary.contains("href=\"#episode_new-contacts_per_week\""),
+        "{summary}"
+    );
     assert_eq!(s.app.count("measure").await, 0);
 
     let officer = s.officer.member_id.to_string();

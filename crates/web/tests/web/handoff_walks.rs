@@ -74,7 +74,8 @@ async fn a_saved_damages_claim_is_offered_back_in_the_page_s_locale() {
     let fields = [("state", "in_progress"), ("interests", "Schade vergoed"), ("damages_claim", "45,90")];
     let saved = vs.submit(&format!("/zsm/cases/{case}/contributions/victim_support"), &fields).await;
     assert_eq!(saved.status, 200, "{}", saved.body);
-    for (lang, typed, read) in [("nl", "45,90", "€ 45,90"), ("it", "45,90", "€ 45,90"), ("en", "45.90", "€45.90")] {
+    for (lang, typed, read) in [("nl", "45,90", "€ 45,90"), ("it", "45,90", "€ 45,90"), ("en", "45.90", "€45.90")]
+    {
         vs.visit(&format!("/language/{lang}?back=/")).await;
         let page = vs.visit(&format!("/zsm/cases/{case}")).await;
         let form = page.body.split("/contributions/victim_support\"").nth(1).expect("the section's form");
