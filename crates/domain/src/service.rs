@@ -54,7 +54,12 @@ pub enum ServiceError {
     /// The actor's agency already has a person with the same name and date of birth (only
     /// those it may see are `matches`); creating another needs a reason.
     #[error("a person with the same name and date of birth is already registered")]
-    PossibleDuplicate { matches: Vec<crate::people::ports::PersonSummary> },
+    PossibleDuplicate {
+        matches: Vec<crate::people::ports::PersonSummary>,
+        /// The form's other problems (its legal basis), reported with the warning so that
+        /// every problem comes at once.
+        also: ValidationErrors,
+    },
     #[error(transparent)]
     Store(StoreError),
 }
@@ -66,9 +71,13 @@ impl ServiceError {
         match self {
             Self::Invalid(errors) => Some(errors.clone()),
             Self::Rule(rule) => Some(ValidationErrors::single(rule.field_error())),
-            Self::PossibleDuplicate { matches } => Some(ValidationErrors::single(
-                FieldError::new("duplicate_reason", "error.person.possible_duplicate").with("count", matches.len()),
-            )),
+            Self::PossibleDuplicate { matches, also } => {
+                let mut errors = ValidationErrors::single(
+                    FieldError::new("duplicate_reason", "error.person.possible_duplicate").with("count", matches.len()),
+                );
+                errors.0.extend(also.0.iter().cloned());
+                Some(errors)
+            }
             _ => None,
         }
     }

@@ -124,6 +124,22 @@ fn field_label(field: &str) -> Option<&'static str> {
         "court_order_reference" => "basis.court_order_reference",
         "reason" => "team.reason",
         "username" => "login.username",
+        "duplicate_reason" => "person.duplicate_reason",
+        // The conference's forms: the request, triage, the meeting.
+        "invited" => "conference.invited",
+        "goal" => "conference.goal",
+        "flags" => "conference.flags",
+        "analysis" => "conference.analysis",
+        "strategy" => "conference.strategy",
+        "decisions" => "conference.decisions",
+        // Manual cohort decisions (plain names: a form of its own on the cohort's page).
+        "cohort_person" => "cohort_decision.person",
+        "cohort_change" => "cohort_decision.change",
+        "cohort_reason" => "cohort_decision.reason",
+        "meeting" => "triage.schedule_on",
+        "decline_reason" => "triage.decline_reason",
+        "remove_reason" => "meeting.remove_reason",
+        "cancel_reason" => "meeting.cancel_reason",
         f if f.starts_with("identifiers[") && f.ends_with(".kind") => "person.identifier_kind",
         f if f.starts_with("identifiers[") => "person.identifier_value",
         // A plan goal's rewording and withdrawal forms: `goal_revision.<goal>.<field>`.
@@ -236,6 +252,22 @@ mod tests {
             assert!(keys.contains(&label), "{label} is in the catalogue");
         }
         assert_eq!(field_label("episode_contact.0192.on"), Some("episode.on"));
+        // The conference's forms name their fields too (issue 17 item 23).
+        for name in [
+            "invited",
+            "goal",
+            "flags",
+            "analysis",
+            "strategy",
+            "decisions",
+            "meeting",
+            "decline_reason",
+            "duplicate_reason",
+            "cohort_reason",
+        ] {
+            let label = field_label(name).unwrap_or_else(|| panic!("{name} has a label"));
+            assert!(keys.contains(&label), "{label} is in the catalogue");
+        }
         assert_eq!(field_label("unknown_field"), None);
     }
 

@@ -302,6 +302,33 @@ impl AppState {
         Ok(houses.into_iter().find(|h| h.agency.agency.id == agency && !h.agencies.is_empty()).map(|h| h.agencies))
     }
 
+    /// The Safety House a request of `agency` goes to by default: of the Safety Houses (and IOM
+    /// hubs) that take `agency` — those that list it among their partners, and those that list
+    /// none — the only one.
+    pub(crate) async fn requesters_safety_house(
+        &self,
+        agency: domain::ids::AgencyId,
+        agencies: &[domain::directory::Agency],
+    ) -> Result<Option<domain::ids::AgencyId>, error::WebError> {
+        use domain::partnership::ports::PartnershipStore;
+        let houses = self.store.safety_houses().await.map_err(domain::service::ServiceError::from)?;
+        let takes = |house: domain::ids::AgencyId| {
+            houses
+                .iter()
+                .find(|h| h.agency.agency.id == house)
+                .is_none_or(|h| h.agencies.is_empty() || h.agencies.contains(&agency))
+        };
+        let open: Vec<_> = agencies
+            .iter()
+            .filter(|a| a.kind == domain::directory::AgencyKind::SafetyHouse && takes(a.id))
+            .map(|a| a.id)
+            .collect();
+        Ok(match open.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        })
+    }
+
     /// The pack a member works under: their agency's own (a Safety House or IOM hub naming
     /// one), else the one pack of every location their agency sits at, else the deployment's.
     pub(crate) async fn member_pack(

@@ -132,14 +132,18 @@ fn open_case_due(n: usize) -> SignedDuration {
 
 /// The arrest time (between 20 minutes and a day ago, in 5-minute steps) whose most urgent
 /// clock, as the pack computes it for demo case `n` (its offence decides the hold's length),
-/// runs out nearest to `now + due`.
+/// runs out `due` from now. A case meant to be overdue takes the deadline nearest to
+/// `now + due`; the others count `due` along the deadlines that can still come, so that at
+/// night (00:00-09:00 do not count) they spread over the morning instead of all running out at
+/// 09:00. Arrests are whole minutes, as the intake records them: a deadline worked out from an
+/// arrest with seconds could fall on the other side of the night once stored.
 fn arrest_for_deadline(now: Timestamp, due: SignedDuration, n: usize) -> anyhow::Result<Timestamp> {
     let pack = domain::jurisdiction::shipped_pack("nl")?;
     let (_, _, pretrial) = OFFENCES[n % OFFENCES.len()];
-    let target = now + due;
-    let mut best: Option<(SignedDuration, Timestamp)> = None;
+    let minute = now.round(jiff::TimestampRound::new().smallest(jiff::Unit::Minute).mode(jiff::RoundMode::Trunc))?;
+    let mut candidates: Vec<(Timestamp, Timestamp)> = Vec::new();
     for minutes in (20..=24 * 60).step_by(5) {
-        let arrested = now - SignedDuration::from_mins(minutes);
+        let arrested = minute - SignedDuration::from_mins(minutes);
         let input = domain::zsm::IntakeInput {
             suspect: PersonId::from_uuid(uuid::Uuid::nil()),
             suspect_is_minor: n.is_multiple_of(11),
@@ -167,16 +171,23 @@ fn arrest_for_deadline(now: Timestamp, due: SignedDuration, n: usize) -> anyhow:
                 _ => None,
             })
             .min();
-        // Never on the wrong side of now: at night (00:00-09:00 do not count) a clock cannot
-        // run out soon, so a case meant to be due takes the first deadline after the night.
-        if let Some(deadline) = deadline.filter(|d| (*d >= now) == (due >= SignedDuration::ZERO)) {
-            let miss = deadline.duration_since(target).abs();
-            if best.is_none_or(|(least, _)| miss < least) {
-                best = Some((miss, arrested));
-            }
+        if let Some(deadline) = deadline {
+            candidates.push((deadline, arrested));
         }
     }
-    best.map(|(_, arrested)| arrested).ok_or_else(|| anyhow::anyhow!("no arrest time fits demo case {n}"))
+    let chosen = if due < SignedDuration::ZERO {
+        let target = now + due;
+        candidates.iter().filter(|(d, _)| *d < now).min_by_key(|(d, _)| d.duration_since(target).abs())
+    } else {
+        // The deadlines still to come, soonest first: the k-th is about `due` ahead by day,
+        // `due` after 09:00 by night.
+        let mut ahead: Vec<_> = candidates.iter().filter(|(d, _)| *d >= now).collect();
+        ahead.sort_by_key(|(d, _)| *d);
+        ahead.dedup_by_key(|(d, _)| *d);
+        let k = usize::try_from(due.as_mins() / 5).unwrap_or(0);
+        ahead.get(k.min(ahead.len().saturating_sub(1))).copied()
+    };
+    chosen.map(|(_, arrested)| *arrested).ok_or_else(|| anyhow::anyhow!("no arrest time fits demo case {n}"))
 }
 
 fn offset(n: usize) -> SignedDuration {

@@ -254,7 +254,10 @@ impl<S: PeopleStore + AuditLog + DirectoryStore> People<'_, S> {
             let matches = self.same_name_and_birth(actor, &details).await?;
             if !matches.is_empty() {
                 if anyway.trim().is_empty() {
-                    return Err(ServiceError::PossibleDuplicate { matches });
+                    // With the basis's problems, if any: every problem at once.
+                    let basis = TeamEntryInput { agency_id: actor.agency_id.to_string(), ..basis.clone() };
+                    let also = basis.parse(self.today()).err().unwrap_or_default();
+                    return Err(ServiceError::PossibleDuplicate { matches, also });
                 }
                 if anyway.chars().count() > 500 {
                     return Err(invalid(FieldError::new("duplicate_reason", "error.too_long").with("max", 500)));

@@ -97,17 +97,23 @@ pub(crate) fn service_error(error: ServiceError, context: &RequestContext) -> Re
             json!({}),
         ),
         // Only the matches the member's agency may see are named (the service found no others).
-        ServiceError::PossibleDuplicate { matches } => problem(
+        ServiceError::PossibleDuplicate { matches, also } => problem(
             StatusCode::CONFLICT,
             "a person with the same name and date of birth is already registered; \
              send duplicate_reason to register another",
-            vec![FieldProblem {
+            std::iter::once(FieldProblem {
                 field: "duplicate_reason".into(),
                 code: "error.person.possible_duplicate".into(),
                 message: context
                     .texts
                     .fill("error.person.possible_duplicate", &[("count", &matches.len().to_string())]),
-            }],
+            })
+            .chain(also.iter().map(|e| FieldProblem {
+                field: e.field.clone(),
+                code: e.key.into(),
+                message: context.texts.field_error(e),
+            }))
+            .collect(),
             json!({"possible_duplicates": matches.iter().map(|m| format!("/api/v1/people/{}", m.id)).collect::<Vec<_>>()}),
         ),
         ServiceError::Conflict { current } => problem(

@@ -91,13 +91,9 @@ async fn person_page(
         .collect();
     // Invite the team by default; after a refused post, what was ticked.
     let checked: BTreeSet<String> = if posted.is_empty() {
-        // The team, and the Safety House the request goes to when there is only one.
-        let houses: Vec<&domain::directory::Agency> =
-            agencies.iter().filter(|a| a.kind == domain::directory::AgencyKind::SafetyHouse).collect();
-        let house = match houses.as_slice() {
-            [only] => Some(only.id),
-            _ => None,
-        };
+        // The team, and the Safety House the request goes to when it is plain which: the one
+        // the member's agency is a partner of, or the only one there is.
+        let house = state.requesters_safety_house(me.actor.agency_id, &agencies).await?;
         team_agencies(&file.team, conferences.today()).iter().chain(house.iter()).map(|a| a.to_string()).collect()
     } else {
         posted.all("invited").into_iter().collect()

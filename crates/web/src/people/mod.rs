@@ -195,7 +195,7 @@ async fn create(
         }
         Err(error @ ServiceError::PossibleDuplicate { .. }) => {
             let errors = ErrorList::from_validation(&error.field_errors().unwrap_or_default(), t);
-            let ServiceError::PossibleDuplicate { matches } = error else { unreachable!("matched above") };
+            let ServiceError::PossibleDuplicate { matches, .. } = error else { unreachable!("matched above") };
             let mut page = form(errors);
             page.possible_duplicates = matches
                 .iter()

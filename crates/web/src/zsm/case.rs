@@ -276,7 +276,7 @@ pub(super) async fn case_view(
             updated: contribution.updated_at.map(|at| t.fill("zsm.section.updated", &[("at", &local_time(at, zone))])),
             form: match draft {
                 Some(draft) => draft.form.clone(),
-                None => prefill(contribution.state, contribution.content.as_ref(), zone),
+                None => prefill(contribution.state, contribution.content.as_ref(), zone, t),
             },
             version: match draft {
                 Some(SectionDraft { conflict: None, seen_version: Some(seen), .. }) => *seen,

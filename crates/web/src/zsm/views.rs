@@ -182,7 +182,12 @@ pub fn clock_rows(
 }
 
 /// The contribution form prefilled from what is recorded, so a partner edits in place.
-pub fn prefill(state: ContributionState, content: Option<&ContributionContent>, zone: &TimeZone) -> ContributionForm {
+pub fn prefill(
+    state: ContributionState,
+    content: Option<&ContributionContent>,
+    zone: &TimeZone,
+    t: Texts,
+) -> ContributionForm {
     let mut form = ContributionForm {
         state: domain::zsm::model::forms::contribution_state_code(state).to_string(),
         ..Default::default()
@@ -203,7 +208,7 @@ pub fn prefill(state: ContributionState, content: Option<&ContributionContent>, 
         }
         Some(ContributionContent::VictimSupport(v)) => {
             form.interests = v.interests.clone();
-            form.damages_claim = v.damages_claim_cents.map(euros).unwrap_or_default();
+            form.damages_claim = v.damages_claim_cents.map(|c| euros_in(c, t)).unwrap_or_default();
             form.wants_information = v.wants_information;
             form.wants_restorative_contact = v.wants_restorative_contact;
         }
@@ -305,11 +310,11 @@ pub fn unit_text(n: i64, unit: domain::jurisdiction::disposals::Unit, t: Texts) 
     format!("{n} {}", unit_label(unit, t))
 }
 
-/// Euros as a member reads them: Italian writes the decimal comma (250,50). Dutch and English
-/// pages keep the point they have always shown, which the money fields also accept.
+/// Euros as a member reads and types them: the decimal comma in Dutch and Italian (45,90), the
+/// point in English (45.90); the money fields accept both.
 pub fn euros_in(cents: i64, t: Texts) -> String {
     let text = euros(cents);
-    if t.lang == crate::i18n::Lang::It { text.replace('.', ",") } else { text }
+    if t.lang.code() == "en" { text } else { text.replace('.', ",") }
 }
 
 pub fn parameter_text(value: &ParameterValue, kind: Option<&ParameterKind>, t: Texts) -> String {

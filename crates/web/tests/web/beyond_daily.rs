@@ -144,6 +144,7 @@ async fn an_episode_offers_eligible_case_managers_the_member_first_the_maximum_a
 
     // Every problem at once: an analyst, a word for weeks, no intensity.
     let path = format!("{measures}/episodes");
+    let officer_id = s.officer.member_id.to_string();
     let analyst_id = analyst.member_id.to_string();
     let bad = [("form", "episode_new"), ("case_manager", &analyst_id), ("weeks", "vier"), ("contacts_per_week", "")];
     let response = client.post_form(&path, &bad).await;
@@ -156,6 +157,16 @@ async fn an_episode_offers_eligible_case_managers_the_member_first_the_maximum_a
     let too_long = [("form", "episode_new"), ("weeks", "13"), ("contacts_per_week", "2")];
     let response = client.post_form(&path, &too_long).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Past the pack's maximum and no intensity: both at once, not the maximum only after the
+    // intensity is fixed (issue 17 item 23, found walking the episode form as probation).
+    let both = [("form", "episode_new"), ("case_manager", &officer_id), ("weeks", "20"), ("contacts_per_week", "")];
+    let html = client.post_form(&path, &both).await.text().await.unwrap();
+    let summary = html.split("class=\"error-summary\"").nth(1).expect("an error summary");
+    let summary = &summary[..summary.find("</ul>").expect("its list")];
+    assert!(
+        summary.contains("ten hoogste 12 weken") && summary.contains("href=\"#episode_new-contacts_per_week\""),
+        "{summary}"
+    );
     assert_eq!(s.app.count("measure").await, 0);
 
     let officer = s.officer.member_id.to_string();

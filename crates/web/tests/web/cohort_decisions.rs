@@ -34,6 +34,13 @@ async fn story(app: TestApp) {
     for anchor in ["#cohort_person", "#cohort_change", "#cohort_reason"] {
         assert!(html.contains(&format!("href=\"{anchor}\"")), "{anchor} in the summary: {html}");
     }
+    // Each line names its field by its label, not only the message (issue 17 item 23, found
+    // walking the cohort as the process manager: "Vul dit in" without saying where).
+    let summary = html.split("class=\"error-summary\"").nth(1).expect("an error summary");
+    let summary = &summary[..summary.find("</ul>").expect("its list")];
+    for label in [["Person (id in the extract): ", "Persoon (id in het bestand): "], ["Reason: ", "Reden: "]] {
+        assert!(label.iter().any(|l| summary.contains(l)), "{label:?} named: {summary}");
+    }
     let unknown = pm
         .post_form(
             "/cohorts/ew-iom/decisions",

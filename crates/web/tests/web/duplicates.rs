@@ -45,6 +45,21 @@ async fn journey(app: TestApp) {
     assert!(html.contains("value=\"visser\"") && html.contains("value=\"123456782\""), "what was typed is kept");
     assert_eq!(app.count("person").await, 1);
 
+    // The basis left out too: the warning and the basis's problems come at once, each line of
+    // the summary naming its field (issue 17 item 23, found walking the form as the police).
+    let without_basis: Vec<_> = form("123456782", "")
+        .into_iter()
+        .filter(|(name, _)| !["basis_kind", "statute", "reason"].contains(name))
+        .collect();
+    let both = client.post_form("/people", &without_basis).await;
+    assert_eq!(both.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = both.text().await.unwrap();
+    let summary = html.split("class=\"error-summary\"").nth(1).expect("an error summary");
+    let summary = &summary[..summary.find("</ul>").expect("its list")];
+    assert!(summary.contains("href=\"#duplicate_reason\"") && summary.contains("href=\"#basis_kind\""), "{summary}");
+    assert!(summary.contains("Reden om toch een andere persoon te registreren: "), "the field named: {summary}");
+    assert_eq!(app.count("person").await, 1);
+
     // Created anyway, with the reason kept in the new record's access history.
     let anyway = client.post_form("/people", &form("123456782", "vader en zoon, zelfde naam")).await;
     assert_eq!(anyway.status(), StatusCode::SEE_OTHER);

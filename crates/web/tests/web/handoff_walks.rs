@@ -60,3 +60,28 @@ async fn empty_zsm_intake_and_decision_name_each_field_in_the_summary() {
     assert_eq!(decision.status, 422, "{}", decision.body);
     assert!(summary_of(&decision.body).contains("Disposal: "), "{}", summary_of(&decision.body));
 }
+
+/// Victim support saves a damages claim of 45,90 on a Dutch page and opens the case again: the
+/// form offers it back as 45,90 — the decimal comma of the page's language, as the section
+/// above it reads "€ 45,90" — not 45.90; in Italian too, and 45.90 in English (issue 17 item
+/// 22, found walking the table).
+#[tokio::test]
+async fn a_saved_damages_claim_is_offered_back_in_the_page_s_locale() {
+    let t = table().await;
+    let case = register(&t, "Bedrag", &t.lawyer_actor.member_id.to_string()).await;
+    let vs = &t.victim_support;
+    vs.visit("/language/nl?back=/").await;
+    let fields = [("state", "in_progress"), ("interests", "Schade vergoed"), ("damages_claim", "45,90")];
+    let saved = vs.submit(&format!("/zsm/cases/{case}/contributions/victim_support"), &fields).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    for (lang, typed, read) in [("nl", "45,90", "€ 45,90"), ("it", "45,90", "€ 45,90"), ("en", "45.90", "€45.90")]
+    {
+        vs.visit(&format!("/language/{lang}?back=/")).await;
+        let page = vs.visit(&format!("/zsm/cases/{case}")).await;
+        let form = page.body.split("/contributions/victim_support\"").nth(1).expect("the section's form");
+        let input = &form[form.find("id=\"damages_claim\"").expect("the claim's field")..];
+        let value = input.split("value=\"").nth(1).and_then(|v| v.split('"').next());
+        assert_eq!(value, Some(typed), "{lang}");
+        assert!(page.body.contains(read), "{lang}: the section reads {read}");
+    }
+}

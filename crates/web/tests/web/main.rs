@@ -45,6 +45,7 @@ mod pack_per_location;
 mod people;
 mod person_picker;
 mod plan_conflicts;
+mod request_safety_house;
 mod restricted;
 mod security;
 mod sign_in;

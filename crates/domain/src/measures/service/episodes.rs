@@ -62,6 +62,10 @@ impl<S: PeopleStore + AuditLog + DirectoryStore + MeasureStore> Measures<'_, S> 
         };
         let weeks = collect(&mut errors, parse::number(&input.weeks, "weeks"));
         let contacts_per_week = collect(&mut errors, parse::number(&input.contacts_per_week, "contacts_per_week"));
+        // The pack's limits with the form's other problems, not after them.
+        for broken in Episode::limits_broken(weeks, contacts_per_week, &self.pack.episode) {
+            errors.push(episode_field_error(&broken));
+        }
         let (Some(manager), Some(started_on), Some(weeks), Some(contacts_per_week), true) =
             (manager, started_on, weeks, contacts_per_week, errors.is_empty())
         else {

@@ -101,18 +101,29 @@ pub enum EpisodeEffect {
 }
 
 impl Episode {
+    /// Every limit of the pack a new episode's time box and intensity break (a value not given
+    /// is not judged), so a form can report them with its other problems at once.
+    pub fn limits_broken(weeks: Option<u8>, contacts_per_week: Option<u8>, rules: &EpisodeRules) -> Vec<EpisodeError> {
+        let mut broken = Vec::new();
+        match weeks {
+            Some(0) => broken.push(EpisodeError::ZeroWeeks),
+            Some(w) if w > rules.max_weeks => broken.push(EpisodeError::TooManyWeeks { max: rules.max_weeks }),
+            _ => {}
+        }
+        match contacts_per_week {
+            Some(0) => broken.push(EpisodeError::ZeroIntensity),
+            Some(c) if c > rules.max_contacts_per_week => {
+                broken.push(EpisodeError::TooIntense { max: rules.max_contacts_per_week })
+            }
+            _ => {}
+        }
+        broken
+    }
+
     pub fn start(new: NewEpisode, rules: &EpisodeRules) -> Result<(Self, Vec<EpisodeEffect>), EpisodeError> {
-        if new.weeks == 0 {
-            return Err(EpisodeError::ZeroWeeks);
-        }
-        if new.contacts_per_week == 0 {
-            return Err(EpisodeError::ZeroIntensity);
-        }
-        if new.weeks > rules.max_weeks {
-            return Err(EpisodeError::TooManyWeeks { max: rules.max_weeks });
-        }
-        if new.contacts_per_week > rules.max_contacts_per_week {
-            return Err(EpisodeError::TooIntense { max: rules.max_contacts_per_week });
+        if let Some(first) = Self::limits_broken(Some(new.weeks), Some(new.contacts_per_week), rules).into_iter().next()
+        {
+            return Err(first);
         }
         let episode = Episode {
             id: new.id,
