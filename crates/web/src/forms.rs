@@ -139,6 +139,8 @@ fn field_label(field: &str) -> Option<&'static str> {
         "meeting" => "triage.schedule_on",
         "decline_reason" => "triage.decline_reason",
         "remove_reason" => "meeting.remove_reason",
+        // A breach of a ZSM obligation, recorded on the case page.
+        "observed_on" => "zsm.breach.observed_on",
         "cancel_reason" => "meeting.cancel_reason",
         f if f.starts_with("identifiers[") && f.ends_with(".kind") => "person.identifier_kind",
         f if f.starts_with("identifiers[") => "person.identifier_value",
@@ -264,6 +266,7 @@ mod tests {
             "decline_reason",
             "duplicate_reason",
             "cohort_reason",
+            "observed_on",
         ] {
             let label = field_label(name).unwrap_or_else(|| panic!("{name} has a label"));
             assert!(keys.contains(&label), "{label} is in the catalogue");

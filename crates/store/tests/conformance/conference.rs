@@ -108,8 +108,12 @@ async fn request_triage_conference_and_plan(db: TestDb) {
     assert!(seen.meeting.agenda.is_empty(), "the raw agenda never leaves the service");
     assert!(conferences.meeting_file(&c.outsider, meeting.id).await.unwrap().view.items.is_empty());
 
-    // Closing before minutes is refused; a decision for an agency off the team is refused.
-    assert_eq!(invalid_key(conferences.close(&c.manager, meeting.id).await), "error.conference.undiscussed");
+    // Not before the meeting's day (issue 17 item 14), and said first: before the day there are
+    // no minutes to ask for. On the day, closing before minutes is refused; a decision for an
+    // agency off the team is refused.
+    assert_eq!(invalid_key(conferences.close(&c.manager, meeting.id).await), "error.conference.close_before_date");
+    clock.set(at("2026-11-24T09:00:00Z"));
+    assert_eq!(invalid_key(conferences.close(&c.manager, meeting.id).await), "error.conference.undiscussed_one");
     let decision = |owner: &Actor, what: &str, kind: &str| DecisionInput {
         description: what.into(),
         kind: kind.into(),
@@ -134,9 +138,8 @@ async fn request_triage_conference_and_plan(db: TestDb) {
     ]);
     conferences.record_minutes(&c.manager, meeting.id, c.person, &agreed).await.unwrap();
 
-    // Not before the meeting's day (issue 17 item 14); on it, closing puts both decisions on the
-    // person's (new) plan, each as a history row, and the request reads "discussed".
-    assert_eq!(invalid_key(conferences.close(&c.manager, meeting.id).await), "error.conference.close_before_date");
+    // After the meeting, closing puts both decisions on the person's (new) plan, each as a
+    // history row, and the request reads "discussed".
     clock.set(at("2026-11-24T15:00:00Z"));
     assert!(store.current_plan(c.person).await.unwrap().is_none());
     conferences.close(&c.manager, meeting.id).await.unwrap();

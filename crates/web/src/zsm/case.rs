@@ -120,6 +120,8 @@ pub(super) struct DecisionView {
 pub(super) struct CasePage {
     pub(super) page: Page,
     pub(super) id: CaseId,
+    /// The suspect, for the link to their person page (which checks access itself).
+    pub(super) suspect: PersonId,
     pub(super) version: i64,
     pub(super) location: ZsmLocation,
     pub(super) facts: Vec<(String, String)>,
@@ -330,6 +332,7 @@ pub(super) async fn case_view(
     Ok(CasePage {
         page: Page::new(context, &t.fill("zsm.case.title", &[("name", &name)])),
         id,
+        suspect: details.suspect,
         version: file.version,
         location: file.location.clone(),
         facts,

@@ -93,6 +93,9 @@ pub fn conference_field_error(error: &ConferenceError) -> FieldError {
         MissingAnalysis => FieldError::new("analysis", "error.conference.analysis"),
         DecisionWithoutDescription => FieldError::new("decisions", "error.conference.decision_description"),
         DecisionOwnerNotOnTeam(_) => FieldError::new("decisions", "error.conference.decision_owner"),
+        UndiscussedPersons(persons) if persons.len() == 1 => {
+            FieldError::new("meeting", "error.conference.undiscussed_one")
+        }
         UndiscussedPersons(persons) => {
             FieldError::new("meeting", "error.conference.undiscussed").with("count", persons.len())
         }

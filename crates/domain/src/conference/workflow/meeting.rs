@@ -272,13 +272,15 @@ impl Meeting {
                 item.minutes = Some(minutes);
             }
             MeetingCommand::Close { today } => {
+                // The date first: before it the meeting has not been held, so asking for the
+                // outcomes of its agenda would send the chair to write minutes of nothing.
+                if today < self.date {
+                    return Err(ConferenceError::CloseBeforeDate { date: self.date });
+                }
                 let undiscussed: Vec<PersonId> =
                     self.agenda.iter().filter(|i| i.minutes.is_none()).map(|i| i.person).collect();
                 if !undiscussed.is_empty() {
                     return Err(ConferenceError::UndiscussedPersons(undiscussed));
-                }
-                if today < self.date {
-                    return Err(ConferenceError::CloseBeforeDate { date: self.date });
                 }
                 for item in &self.agenda {
                     let minutes = item.minutes.as_ref().expect("checked above");

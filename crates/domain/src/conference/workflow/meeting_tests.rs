@@ -358,6 +358,9 @@ fn decisions_may_go_to_an_agency_that_joined_the_team_after_scheduling() {
 #[test]
 fn a_meeting_closes_on_its_date_and_marks_the_requests_discussed() {
     let (meeting, _) = add_requested(planned(5), 1, 70);
+    // Before its day the date is the reason, not the minutes it cannot have yet.
+    let too_soon = meeting.clone().apply(MeetingCommand::Close { today: date(2026, 3, 9) }, now());
+    assert_eq!(too_soon.unwrap_err(), ConferenceError::CloseBeforeDate { date: date(2026, 3, 10) });
     let meeting = record(meeting, 1, minutes(POLICE)).unwrap();
     let early = meeting.clone().apply(MeetingCommand::Close { today: date(2026, 3, 9) }, now());
     assert_eq!(early.unwrap_err(), ConferenceError::CloseBeforeDate { date: date(2026, 3, 10) });

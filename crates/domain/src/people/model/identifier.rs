@@ -42,6 +42,10 @@ impl fmt::Display for IdentifierKind {
 impl FromStr for IdentifierKind {
     type Err = FieldError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        // No kind chosen is its own error: "( is not one)" read as a fault of the form.
+        if s.trim().is_empty() {
+            return Err(FieldError::new("identifier_kind", "error.identifier.kind_missing"));
+        }
         Self::ALL
             .into_iter()
             .find(|k| k.code() == s.trim())
@@ -196,6 +200,12 @@ mod tests {
         assert_eq!(Identifier::parse(IdentifierKind::Crn, "x123456", "crn").unwrap().value, "X123456");
         assert!(Identifier::parse(IdentifierKind::Crn, "X12345", "crn").is_err());
         assert!(Identifier::parse(IdentifierKind::Crn, "1123456", "crn").is_err());
+    }
+
+    #[test]
+    fn a_missing_kind_asks_for_one() {
+        let err = "  ".parse::<IdentifierKind>().unwrap_err();
+        assert_eq!(err.key, "error.identifier.kind_missing");
     }
 
     #[test]
