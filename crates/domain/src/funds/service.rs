@@ -54,8 +54,14 @@ impl RuleError for FundError {
 const KEEPERS: [Role; 4] =
     [Role::ProbationOfficer, Role::ProviderWorker, Role::MunicipalityOfficer, Role::ProcessManager];
 
+/// Whether the actor's roles keep funds at all (open one, read the reports, support project
+/// groups): what pages ask before offering those.
+pub fn keeps_funds(actor: &Actor) -> bool {
+    actor.roles.iter().any(|r| KEEPERS.contains(r))
+}
+
 pub fn keeps(actor: &Actor, fund: &Fund) -> bool {
-    actor.agency_id == fund.holder && actor.roles.iter().any(|r| KEEPERS.contains(r))
+    actor.agency_id == fund.holder && keeps_funds(actor)
 }
 
 /// A transfer as typed into a form or sent to the API, before parsing.
@@ -255,7 +261,7 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + InterventionStore> Fund
     }
 
     pub async fn open_fund(&self, actor: &Actor, input: &FundInput) -> ServiceResult<Fund> {
-        if !actor.roles.iter().any(|r| KEEPERS.contains(r)) {
+        if !keeps_funds(actor) {
             return Err(self.refuse(actor, "funds: open").await);
         }
         let mut errors = ValidationErrors::default();
@@ -355,7 +361,7 @@ impl<S: FundStore + PeopleStore + AuditLog + PlanStore + InterventionStore> Fund
             let Some(fund) = self.store.fund(id).await? else { continue };
             funds.push(person_fund(fund, person, &accounts, &transfers));
         }
-        let (plan_goals, mut orderable) = if actor.roles.iter().any(|r| KEEPERS.contains(r)) {
+        let (plan_goals, mut orderable) = if keeps_funds(actor) {
             (
                 self.store.current_plan(person).await?.map(|stored| stored.plan.goals).unwrap_or_default(),
                 self.store.interventions_for(&[], None).await?,

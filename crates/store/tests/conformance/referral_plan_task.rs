@@ -79,9 +79,9 @@ fn complete() -> ChangeInput {
     ChangeInput { achievements: vec!["achieved".into()], text: "Programme finished".into(), ..act("complete") }
 }
 
-/// The officer refers from the plan task; the provider accepts and starts.
-async fn referred_and_started(store: &Store, clock: &FixedClock, s: &Setting) -> ReferralId {
-    let new = NewReferral {
+/// The programme for the person, referred from the plan task and sent at once.
+fn from_the_task(s: &Setting) -> NewReferral {
+    NewReferral {
         person: s.person,
         intervention: s.programme,
         task: Some(s.task),
@@ -90,7 +90,12 @@ async fn referred_and_started(store: &Store, clock: &FixedClock, s: &Setting) ->
         basis: String::new(),
         note: String::new(),
         send: true,
-    };
+    }
+}
+
+/// The officer refers from the plan task; the provider accepts and starts.
+async fn referred_and_started(store: &Store, clock: &FixedClock, s: &Setting) -> ReferralId {
+    let new = from_the_task(s);
     let service = service(store, clock);
     let referral = service.refer(&s.officer, new).await.unwrap();
     for action in ["accept", "start"] {
@@ -181,16 +186,7 @@ async fn a_declined_referral_leaves_its_task_open_and_tells_the_owner(db: TestDb
     let store = &db.store;
     let clock = FixedClock::new(at("2026-12-01T09:00:00Z"));
     let s = setting(store, &clock).await;
-    let new = NewReferral {
-        person: s.person,
-        intervention: s.programme,
-        task: Some(s.task),
-        needs: vec![],
-        risks: String::new(),
-        basis: String::new(),
-        note: String::new(),
-        send: true,
-    };
+    let new = from_the_task(&s);
     let referral = service(store, &clock).refer(&s.officer, new).await.unwrap();
     let versions = store.current_plan(s.person).await.unwrap().unwrap().version;
     let decline = ChangeInput { reason: "no_capacity".into(), ..act("decline") };

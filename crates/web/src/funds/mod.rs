@@ -280,6 +280,8 @@ pub struct FundLine {
 struct FundsPage {
     page: Page,
     funds: Vec<FundLine>,
+    /// The member's roles keep funds: opening one, the reports and project groups are offered.
+    keeper: bool,
 }
 
 /// `GET /funds`: the funds the member's agency holds, with what is unallocated and spent.
@@ -295,7 +297,8 @@ async fn funds(State(state): State<AppState>, Member(me, context): Member) -> Re
         let spent: i64 = ledger.accounts.iter().filter(|a| a.code.is_spend()).map(|a| a.totals.credit_balance()).sum();
         lines.push(fund_line(&fund, pool, spent, t));
     }
-    ok(&FundsPage { page: Page::new(&context, t.get("funds.title")), funds: lines })
+    let keeper = domain::funds::service::keeps_funds(&me.actor);
+    ok(&FundsPage { page: Page::new(&context, t.get("funds.title")), funds: lines, keeper })
 }
 
 fn fund_line(fund: &Fund, pool: i64, spent: i64, t: Texts) -> FundLine {
@@ -332,6 +335,8 @@ pub struct CommitmentView {
     pub form_error: Option<String>,
     pub invoice_typed: String,
     pub amount_typed: String,
+    /// What each of the row's buttons acts on, for its accessible name (": what for whom, amount").
+    pub acts_on: String,
 }
 
 /// The project groups a grant pot gave money to: granted, reserved, spent.
@@ -431,10 +436,22 @@ async fn ledger_page(
             });
         }
     }
+    // A commitment in words (`key` fills what, whom — the person, or the project group a grant
+    // goes to — and the amount): its buttons' names and the approval's confirmation.
+    let say = |key: &str, c: &Transfer| {
+        let whom = match (c.person, c.group) {
+            (Some(p), _) => name(p),
+            (None, Some(g)) => ledger.group_names.get(&g).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
+        let amount = money(c.amount_cents, t.lang);
+        t.fill(key, &[("what", &c.description), ("whom", &whom), ("amount", &amount)])
+    };
     let open = ledger
         .open
         .iter()
         .map(|c| CommitmentView {
+            acts_on: say("funds.acts_on", &c.transfer),
             id: c.transfer.id.to_string(),
             group_id: c.transfer.group.map(|g| g.to_string()).unwrap_or_default(),
             group: c.transfer.group.and_then(|g| ledger.group_names.get(&g).cloned()).unwrap_or_default(),
@@ -476,16 +493,9 @@ async fn ledger_page(
     let max = spend.iter().map(|g| g.spent).max().unwrap_or(0) as f64;
     let desc = t.get("funds.reports.chart_desc");
     let goals_chart = bar_chart_sized("fund-goals", heading, desc, &bars, max, "", ChartSize::BESIDE_TABLE);
-    let approved = approved.and_then(|id| ledger.open.iter().find(|c| c.transfer.id == id)).map(|c| {
-        let whom = match (c.transfer.person, c.transfer.group) {
-            (Some(p), _) => name(p),
-            (None, Some(g)) => ledger.group_names.get(&g).cloned().unwrap_or_default(),
-            _ => String::new(),
-        };
-        let amount = money(c.transfer.amount_cents, t.lang);
-        let done = t.fill("funds.approved", &[("what", &c.transfer.description), ("whom", &whom), ("amount", &amount)]);
-        (c.transfer.id.to_string(), done)
-    });
+    let approved = approved
+        .and_then(|id| ledger.open.iter().find(|c| c.transfer.id == id))
+        .map(|c| (c.transfer.id.to_string(), say("funds.approved", &c.transfer)));
     let goals = spend
         .iter()
         .map(|g| GoalLine {

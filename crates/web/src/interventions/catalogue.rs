@@ -60,15 +60,60 @@ pub fn field_label(field: &str) -> Option<&'static str> {
     })
 }
 
+/// The catalogue form's fields in the order it shows them (the provider an administrator
+/// chooses first), so its error summary lists the problems in the order the reader meets them.
+const FORM_ORDER: [&str; 18] = [
+    "provider",
+    "version",
+    "name",
+    "kind",
+    "needs",
+    "areas",
+    "languages",
+    "capacity",
+    "sessions",
+    "duration_weeks",
+    "group_starts",
+    "unit_cost_cents",
+    "min_age",
+    "max_age",
+    "sexes",
+    "risk_levels",
+    "outcomes",
+    "description",
+];
+
 /// Every line of the summary names its field by the catalogue form's own label (the shared
-/// labels would call `kind` an episode's kind).
+/// labels would call `kind` an episode's kind), in the form's order. The unit cost is typed in
+/// euros on the form, so what is wrong with it is said in euros.
 pub fn relabelled(mut errors: ErrorList, t: Texts) -> ErrorList {
     for item in &mut errors.items {
+        if item.field == "unit_cost_cents" {
+            item.message = t.get("catalogue.unit_cost.invalid").to_string();
+        }
         if let Some(label) = field_label(&item.field) {
             item.summary = format!("{}: {}", t.get(label), item.message);
         }
     }
+    errors.items.sort_by_key(|item| FORM_ORDER.iter().position(|f| *f == item.field).unwrap_or(FORM_ORDER.len()));
     errors
+}
+
+/// The unit cost as typed in euros ("42,50", "€ 1.250") as the cents the catalogue keeps;
+/// money that does not parse is passed on as an impossible amount, refused with the field named.
+fn cents_typed(typed: &str) -> String {
+    match typed.trim() {
+        "" => String::new(),
+        typed => crate::funds::parse_euros(typed).unwrap_or(-1).to_string(),
+    }
+}
+
+/// The catalogue's cents as the form shows them: euros, in the reader's language, without the sign.
+fn euros_shown(cents: &str, t: Texts) -> String {
+    match cents.trim().parse::<i64>() {
+        Ok(cents) => crate::funds::money(cents, t.lang).replace('€', "").trim().to_string(),
+        Err(_) => cents.to_string(),
+    }
 }
 
 /// The catalogue form as posted. A field a client's form does not post keeps what the entry had.
@@ -90,13 +135,14 @@ pub fn input_of(posted: &Posted, kept: Option<&Intervention>) -> InterventionInp
         duration_weeks: posted.get("duration_weeks"),
         outcomes: posted.get("outcomes"),
         capacity: posted.get("capacity"),
-        unit_cost_cents: posted.get("unit_cost_cents"),
+        unit_cost_cents: cents_typed(&posted.get("unit_cost_cents")),
         areas: posted.get("areas"),
     }
 }
 
-/// An entry as its form shows it first: lists one per line, ticked choices one pair each.
-fn posted_of(i: &Intervention) -> Posted {
+/// An entry as its form shows it first: lists one per line, ticked choices one pair each, the
+/// unit cost in euros.
+fn posted_of(i: &Intervention, t: Texts) -> Posted {
     let input = InterventionInput::from(i);
     let mut fields: Vec<(String, String)> = [
         ("name", input.name),
@@ -109,7 +155,7 @@ fn posted_of(i: &Intervention) -> Posted {
         ("duration_weeks", input.duration_weeks),
         ("outcomes", input.outcomes),
         ("capacity", input.capacity),
-        ("unit_cost_cents", input.unit_cost_cents),
+        ("unit_cost_cents", euros_shown(&input.unit_cost_cents, t)),
         ("areas", input.areas),
         ("languages", input.languages),
     ]
@@ -190,13 +236,12 @@ async fn entry_page(
     posted: Option<Posted>,
 ) -> Result<EntryPage, WebError> {
     let t = context.texts;
+    // The reader's zone (their pack's), named in the history's heading.
     let zone = state.member_zone(&me.actor).await?;
     let entry = state.interventions_in(&zone.zone).catalogue_entry(&me.actor, id).await?;
     let current = &entry.current.intervention;
     let members = state.store.members().await?;
     let mut history = Vec::new();
-    // The reader's zone (their pack's), named in the history's heading.
-    let zone = state.member_zone(&me.actor).await?;
     let mut before: Option<&Intervention> = None;
     for (change, version) in &entry.history {
         let changed = match before {
@@ -228,7 +273,7 @@ async fn entry_page(
         when_heading: zone.heading(t, "catalogue.history.at"),
         saved,
         errors: relabelled(errors, t),
-        posted: posted.unwrap_or_else(|| posted_of(current)),
+        posted: posted.unwrap_or_else(|| posted_of(current, t)),
     })
 }
 

@@ -4,7 +4,7 @@
 //! agency), and the referrer's notifications name each change in words, not codes
 //! ("accepted", "ended_early"); the triage list is four readable columns that turn into cards.
 
-use crate::support::teams::measures_cast;
+use crate::support::teams::{measures_cast, referral_team};
 use crate::support::{api_call, input_value, spawn_app};
 use domain::access::Role;
 use domain::directory::AgencyKind;
@@ -54,24 +54,12 @@ async fn the_proposer_hears_the_municipalitys_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_provider_sees_who_referred_and_the_referrer_reads_each_change_in_words() {
     let app = crate::support::app().in_english().sqlite().await;
-    let (_, officer_actor) = app.probation_officer().await;
-    let house = app.agency("Zorg- en Veiligheidshuis Utrecht", AgencyKind::SafetyHouse).await;
-    let manager_actor = app.member(&house, "noor", &[Role::ProcessManager]).await;
-    let provider = app.agency("Verslavingszorg Midden", AgencyKind::Provider).await;
-    let worker_actor = app.member(&provider, "piet", &[Role::ProviderWorker]).await;
-    let person = app.person_on_team(&officer_actor, "Hoekstra", "111222333", &[&house]).await;
-    let officer = app.session_for(&officer_actor).await;
-    let manager = app.session_for(&manager_actor).await;
-    let worker = app.session_for(&worker_actor).await;
-    let entry = json!({"name": "Minder drinken", "kind": "addiction_treatment", "needs": ["addiction"],
-        "outcomes": ["Sober for three months"], "capacity": 5, "sessions": 12, "duration_weeks": 12,
-        "areas": ["Utrecht"]});
-    let (status, entry) = api_call(&worker, Method::POST, "/api/v1/interventions", Some(entry)).await;
-    assert_eq!(status, StatusCode::CREATED, "{entry}");
+    let team = referral_team(&app).await;
+    let (manager, worker, person) = (&team.manager, &team.worker, team.person);
     // The process manager drafts the plan and refers from it: the referral puts its task there.
-    assert_eq!(manager.post_form(&format!("/people/{person}/plan"), &[]).await.status(), StatusCode::SEE_OTHER);
-    let body = json!({"person_id": person.to_string(), "intervention_id": entry["id"]});
-    let (status, referral) = api_call(&manager, Method::POST, "/api/v1/referrals", Some(body)).await;
+    team.draft_plan(manager).await;
+    let body = json!({"person_id": person.to_string(), "intervention_id": team.entry});
+    let (status, referral) = api_call(manager, Method::POST, "/api/v1/referrals", Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{referral}");
     let id = referral["id"].as_str().unwrap().to_string();
 
@@ -87,7 +75,7 @@ async fn the_provider_sees_who_referred_and_the_referrer_reads_each_change_in_wo
         json!({"action": "attendance", "attended": "yes", "date": "2026-11-22"}),
         json!({"action": "end_early", "reason": "did_not_attend"}),
     ] {
-        let (status, body) = api_call(&worker, Method::POST, &changes, Some(change.clone())).await;
+        let (status, body) = api_call(worker, Method::POST, &changes, Some(change.clone())).await;
         assert_eq!(status, StatusCode::OK, "{change}: {body}");
     }
     let told = manager.get("/notifications").await.text().await.unwrap();
@@ -97,7 +85,6 @@ async fn the_provider_sees_who_referred_and_the_referrer_reads_each_change_in_wo
     for code in [": accepted", "(ended_early)", ": attendance.", "[?]"] {
         assert!(!told.contains(code), "no code {code}: {told}");
     }
-    let _ = officer;
 }
 
 #[tokio::test]

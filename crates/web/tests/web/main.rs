@@ -110,3 +110,7 @@ mod contracts;
 mod handoff_answers;
 // A referral's completion closes the plan task it came from (plantask branch).
 mod referral_task_done;
+// Issue 20 walk (misc): an order's actions in one row, each named for the order.
+mod fund_actions;
+// Issue 19 walk (misc): the catalogue and webhook pages for the provider and for probation.
+mod catalogue_forms;

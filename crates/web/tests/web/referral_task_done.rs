@@ -7,56 +7,31 @@
 //! (`POST /api/v1/referrals/{id}/changes`) the same; a declined referral leaves its task open
 //! and tells its owner.
 
-use crate::support::{Client, TestApp, api_call};
-use domain::access::{Actor, Role};
-use domain::directory::AgencyKind;
-use domain::ids::PersonId;
+use crate::support::teams::{ReferralTeam, referral_team};
+use crate::support::{TestApp, api_call};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-struct Table {
-    manager: Client,
-    worker: Client,
-    manager_actor: Actor,
-    worker_actor: Actor,
-    person: PersonId,
-    entry: String,
-}
-
-/// Probation's person with the Safety House on the team, a plan drafted by its process
-/// manager, and a provider's programme in the catalogue.
-async fn table(app: &TestApp) -> (Table, Actor) {
-    let (_, officer) = app.probation_officer().await;
-    let house = app.agency("Zorg- en Veiligheidshuis Utrecht", AgencyKind::SafetyHouse).await;
-    let manager_actor = app.member(&house, "noor", &[Role::ProcessManager]).await;
-    let provider = app.agency("GGZ Centraal", AgencyKind::Provider).await;
-    let worker_actor = app.member(&provider, "lotte", &[Role::ProviderWorker]).await;
-    let person = app.person_on_team(&officer, "Hoekstra", "111222333", &[&house]).await;
-    let manager = app.session_for(&manager_actor).await;
-    let worker = app.session_for(&worker_actor).await;
-    let entry = json!({"name": "Minder drinken", "kind": "addiction_treatment", "needs": ["addiction"],
-        "outcomes": ["Sober for three months"], "capacity": 5, "sessions": 12, "duration_weeks": 12,
-        "areas": ["Utrecht"]});
-    let (status, entry) = api_call(&worker, Method::POST, "/api/v1/interventions", Some(entry)).await;
-    assert_eq!(status, StatusCode::CREATED, "{entry}");
-    let drafted = manager.post_form(&format!("/people/{person}/plan"), &[]).await;
-    assert_eq!(drafted.status(), StatusCode::SEE_OTHER);
-    let entry = entry["id"].as_str().unwrap().to_string();
-    (Table { manager, worker, manager_actor: manager_actor.clone(), worker_actor, person, entry }, manager_actor)
+/// The referral team (probation's person with the Safety House on the team, a provider's
+/// programme in the catalogue) with the plan drafted by the Safety House's process manager.
+async fn table(app: &TestApp) -> ReferralTeam {
+    let t = referral_team(app).await;
+    t.draft_plan(&t.manager).await;
+    t
 }
 
 /// A task of the Safety House's, due in a week, put on the plan by its process manager.
-async fn house_task(app: &TestApp, t: &Table, owner: &Actor, description: &str) -> String {
+async fn house_task(app: &TestApp, t: &ReferralTeam, description: &str) -> String {
     let due = app.now().to_zoned(jiff::tz::TimeZone::UTC).date().checked_add(jiff::Span::new().days(7)).unwrap();
     let task = json!({"description": description, "kind": "care",
-        "owner_agency": owner.agency_id.to_string(), "due": due.to_string()});
+        "owner_agency": t.manager_actor.agency_id.to_string(), "due": due.to_string()});
     let path = format!("/api/v1/people/{}/plan/tasks", t.person);
     let (status, task) = api_call(&t.manager, Method::POST, &path, Some(task)).await;
     assert_eq!(status, StatusCode::CREATED, "{task}");
     task["id"].as_str().unwrap().to_string()
 }
 
-async fn plan_task(t: &Table, task: &str) -> Value {
+async fn plan_task(t: &ReferralTeam, task: &str) -> Value {
     let (_, plan) = api_call(&t.manager, Method::GET, &format!("/api/v1/people/{}/plan", t.person), None).await;
     plan["plan"]["tasks"].as_array().unwrap().iter().find(|x| x["id"] == task).cloned().unwrap()
 }
@@ -69,8 +44,8 @@ fn task_row<'a>(html: &'a str, task: &str) -> &'a str {
 }
 
 async fn walk(app: TestApp) {
-    let (mut t, manager_actor) = table(&app).await;
-    let task = house_task(&app, &t, &manager_actor, "Behandeling alcohol regelen").await;
+    let mut t = table(&app).await;
+    let task = house_task(&app, &t, "Behandeling alcohol regelen").await;
     // Ten days on, the task is overdue on the Safety House's list and on the plan (both sign
     // in again: a session lasts a working day).
     app.clock.advance(jiff::SignedDuration::from_hours(24 * 10));
@@ -117,7 +92,7 @@ async fn walk(app: TestApp) {
     let row = task_row(&html, &task);
     assert!(row.contains("<strong class=\"referral-status\">Completed</strong>"), "{row}");
     assert!(row.contains("Done") && !row.contains("class=\"overdue\""), "{row}");
-    assert!(html.contains("GGZ Centraal: task done: referral completed"), "{html}");
+    assert!(html.contains("Verslavingszorg Midden: task done: referral completed"), "{html}");
     assert_eq!(plan_task(&t, &task).await["status"], "done");
     // Off the lists: the agency's tasks and the weekly review's overdue count.
     let list = t.manager.get("/tasks/agency").await.text().await.unwrap();
@@ -147,9 +122,9 @@ async fn a_completed_referral_closes_its_plan_task_walked_as_the_roles_on_postgr
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_completion_closes_the_task_and_a_declined_one_stays_open_with_its_owner_told() {
     let app = crate::support::app().in_english().sqlite().await;
-    let (t, manager_actor) = table(&app).await;
-    let done_task = house_task(&app, &t, &manager_actor, "Behandeling alcohol regelen").await;
-    let open_task = house_task(&app, &t, &manager_actor, "Schuldhulp regelen").await;
+    let t = table(&app).await;
+    let done_task = house_task(&app, &t, "Behandeling alcohol regelen").await;
+    let open_task = house_task(&app, &t, "Schuldhulp regelen").await;
     let refer = |task: &str| json!({"person_id": t.person.to_string(), "intervention_id": t.entry, "task_id": task});
     let (status, first) = api_call(&t.manager, Method::POST, "/api/v1/referrals", Some(refer(&done_task))).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");

@@ -1,8 +1,7 @@
 //! Help after the ZSM table, for the public value report's "arrest to the start of help".
 
-use super::{Seeder, days, statute, zone};
+use super::{Seeder, days, statute};
 use crate::demo::directory::DemoCast;
-use domain::FixedClock;
 use domain::ids::PersonId;
 use domain::plan::service::PlanAction;
 use jiff::Timestamp;
@@ -14,7 +13,7 @@ use store::Store;
 /// first task started a few days after the arrest, some done since).
 pub async fn seed_help_after_the_table(store: &Store, cast: &DemoCast, end: Timestamp) -> anyhow::Result<usize> {
     let pack = crate::demo::demo_beyond_pack();
-    let seeder = Seeder { store, cast, pack: &pack, clock: FixedClock::new(end), zone: zone(), end };
+    let seeder = Seeder::new(store, cast, &pack, end);
     let mut cases = store.cases_decided_between(end.checked_sub(days(70))?, end).await?;
     cases.retain(|c| c.location == crate::demo::zsm::DEMO_LOCATION);
     cases.sort_by_key(|c| c.arrested_at);

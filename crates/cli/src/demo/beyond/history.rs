@@ -1,11 +1,11 @@
 //! The Safety House's history for what works: plans of two to three years ago, each after a
 //! ZSM case and with the help it started, re-evaluated and closed a year on.
 
-use super::{Seeder, days, person_input, zone};
+use super::{Seeder, days, person_input};
 use crate::demo::directory::DemoCast;
+use domain::Clock;
 use domain::ids::PersonId;
 use domain::plan::service::PlanAction;
-use domain::{Clock, FixedClock};
 use jiff::Timestamp;
 use store::Store;
 
@@ -39,7 +39,7 @@ pub async fn seed_history_plans(
     work: &mut impl HistoryWork,
 ) -> anyhow::Result<Vec<HistoryPlan>> {
     let pack = crate::demo::demo_beyond_pack();
-    let seeder = Seeder { store, cast, pack: &pack, clock: FixedClock::new(end), zone: zone(), end };
+    let seeder = Seeder::new(store, cast, &pack, end);
     let mut plans = Vec::with_capacity(count);
     for k in 0..count {
         let n = 500 + k;

@@ -11,7 +11,6 @@
 
 use super::{Seeder, days, person_input, zone};
 use crate::demo::directory::DemoCast;
-use domain::FixedClock;
 use domain::conference::{ProposalInput, RequestInput, TriageInput};
 use domain::ids::PersonId;
 use domain::screening::ports::ScreeningStore;
@@ -26,7 +25,7 @@ const STILL_TO_SCREEN_DAYS: i64 = 7;
 /// the (last) referral. Returns how many were screened.
 pub async fn screen_past_referrals(store: &Store, cast: &DemoCast, end: Timestamp) -> anyhow::Result<usize> {
     let pack = crate::demo::demo_beyond_pack();
-    let seeder = Seeder { store, cast, pack: &pack, clock: FixedClock::new(end), zone: zone(), end };
+    let seeder = Seeder::new(store, cast, &pack, end);
     let probation = seeder.actor("reclassering").agency_id;
     let today = end.to_zoned(zone()).date();
     let cutoff = end.checked_sub(days(STILL_TO_SCREEN_DAYS))?;
@@ -56,7 +55,7 @@ pub async fn screen_past_referrals(store: &Store, cast: &DemoCast, end: Timestam
 /// Requests on the process manager's triage list today. Returns how many.
 pub async fn seed_triage(store: &Store, cast: &DemoCast, end: Timestamp) -> anyhow::Result<usize> {
     let pack = crate::demo::demo_beyond_pack();
-    let seeder = Seeder { store, cast, pack: &pack, clock: FixedClock::new(end), zone: zone(), end };
+    let seeder = Seeder::new(store, cast, &pack, end);
     let conferences = || seeder.conferences();
     let err = |what: &'static str| move |e: domain::service::ServiceError| anyhow::anyhow!("{what}: {e}");
     let mut filed = 0;

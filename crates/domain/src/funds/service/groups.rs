@@ -4,7 +4,7 @@
 //! paid out — and the group's purchases are committed and posted like a person's. Every read
 //! and write of a member is audited on the group's consent.
 
-use super::{Funds, KEEPERS, keeps};
+use super::{Funds, keeps, keeps_funds};
 use crate::access::{Actor, Permission};
 use crate::audit::{AuditAction, AuditEntry, AuditLog};
 use crate::funds::model::groups::*;
@@ -65,7 +65,7 @@ impl<
     /// The group, for a keeper of the agency that supports it; anyone else is refused and audited.
     async fn kept_group(&self, actor: &Actor, id: GroupId, what: &str) -> ServiceResult<ProjectGroup> {
         let group = self.store.group(id).await?.ok_or(ServiceError::NotFound)?;
-        if group.agency == actor.agency_id && actor.roles.iter().any(|r| KEEPERS.contains(r)) {
+        if group.agency == actor.agency_id && keeps_funds(actor) {
             Ok(group)
         } else {
             Err(self.refuse(actor, what).await)
@@ -75,7 +75,7 @@ impl<
     /// Names several service users together as a project group.
     pub async fn create_group(&self, actor: &Actor, input: &GroupInput) -> ServiceResult<ProjectGroup> {
         let what = "funds: project group";
-        if !actor.roles.iter().any(|r| KEEPERS.contains(r)) {
+        if !keeps_funds(actor) {
             return Err(self.refuse(actor, what).await);
         }
         let mut errors = ValidationErrors::default();
@@ -131,7 +131,7 @@ impl<
 
     /// The groups the member's agency supports (no member is named).
     pub async fn groups(&self, actor: &Actor) -> ServiceResult<Vec<ProjectGroup>> {
-        if !actor.roles.iter().any(|r| KEEPERS.contains(r)) {
+        if !keeps_funds(actor) {
             return Err(self.refuse(actor, "funds: project groups").await);
         }
         Ok(self.store.groups_of_agency(actor.agency_id).await?)

@@ -4,7 +4,7 @@
 //! words it served, and whether that goal of their plan was reached. People are named only
 //! when the member may see them (listed and audited).
 
-use super::{Funds, KEEPERS, keeps};
+use super::{Funds, keeps, keeps_funds};
 use crate::access::Actor;
 use crate::audit::AuditLog;
 use crate::directory::DirectoryStore;
@@ -233,7 +233,7 @@ impl<
     /// The reports for a member who keeps funds.
     pub async fn report(&self, actor: &Actor) -> ServiceResult<FundReport> {
         let what = "funds: report";
-        if !actor.roles.iter().any(|r| KEEPERS.contains(r)) {
+        if !keeps_funds(actor) {
             return Err(self.refuse(actor, what).await);
         }
         let agencies: BTreeMap<AgencyId, String> =

@@ -2,12 +2,13 @@
 //! starts with "fatima", a probation officer at Reclassering Nederland, who registers the
 //! people; most have "olga", whose agency is on no one's team.
 
-use super::{Client, TestApp, input_value, valid_bsn};
+use super::{Client, TestApp, api_call, input_value, valid_bsn};
 use domain::access::{Actor, Role};
 use domain::directory::{Agency, AgencyKind};
 use domain::ids::PersonId;
 use domain::mentoring::MentorProfile;
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 
 impl TestApp {
     /// "fatima", probation officer at Reclassering Nederland.
@@ -181,6 +182,50 @@ impl ConferenceTeam {
     /// Another person of fatima's, with the same team.
     pub async fn another_person(&self, family_name: &str, bsn: &str) -> PersonId {
         self.app.person_on_team(&self.officer, family_name, bsn, &[&self.police, &self.house]).await
+    }
+}
+
+/// Referring from a plan (issue 19): fatima registers "Jan Hoekstra" with the Safety House on
+/// his team ("noor", its process manager); "piet" of the provider Verslavingszorg Midden puts
+/// the addiction programme "Minder drinken" (12 sessions, 5 places, Utrecht) in the catalogue.
+/// All three signed in; the person has no plan yet.
+pub struct ReferralTeam {
+    pub provider: Agency,
+    pub officer_actor: Actor,
+    pub manager_actor: Actor,
+    pub worker_actor: Actor,
+    pub officer: Client,
+    pub manager: Client,
+    pub worker: Client,
+    pub person: PersonId,
+    /// The programme's catalogue id.
+    pub entry: String,
+}
+
+pub async fn referral_team(app: &TestApp) -> ReferralTeam {
+    let (_, officer_actor) = app.probation_officer().await;
+    let house = app.agency("Zorg- en Veiligheidshuis Utrecht", AgencyKind::SafetyHouse).await;
+    let manager_actor = app.member(&house, "noor", &[Role::ProcessManager]).await;
+    let provider = app.agency("Verslavingszorg Midden", AgencyKind::Provider).await;
+    let worker_actor = app.member(&provider, "piet", &[Role::ProviderWorker]).await;
+    let person = app.person_on_team(&officer_actor, "Hoekstra", "111222333", &[&house]).await;
+    let officer = app.session_for(&officer_actor).await;
+    let manager = app.session_for(&manager_actor).await;
+    let worker = app.session_for(&worker_actor).await;
+    let entry = json!({"name": "Minder drinken", "kind": "addiction_treatment", "needs": ["addiction"],
+        "outcomes": ["Sober for three months"], "capacity": 5, "sessions": 12, "duration_weeks": 12,
+        "areas": ["Utrecht"]});
+    let (status, entry) = api_call(&worker, Method::POST, "/api/v1/interventions", Some(entry)).await;
+    assert_eq!(status, StatusCode::CREATED, "{entry}");
+    let entry = entry["id"].as_str().unwrap().to_string();
+    ReferralTeam { provider, officer_actor, manager_actor, worker_actor, officer, manager, worker, person, entry }
+}
+
+impl ReferralTeam {
+    /// The person's plan, drafted by `by` (the officer or the process manager).
+    pub async fn draft_plan(&self, by: &Client) {
+        let drafted = by.post_form(&format!("/people/{}/plan", self.person), &[]).await;
+        assert_eq!(drafted.status(), StatusCode::SEE_OTHER);
     }
 }
 
