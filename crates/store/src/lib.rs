@@ -267,6 +267,7 @@ impl Store {
     pub async fn open(url: &str, max_connections: u32) -> Result<Store, StoreError> {
         let mut reader = None;
         let mut memory = None;
+        let mut audit_options = None;
         let pool = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             // Every statement is planned once per connection, for any parameters (a generic
             // plan). By default PostgreSQL plans each run of a statement anew while it
@@ -278,6 +279,7 @@ impl Store {
                 .map_err(|e| StoreError::Database(format!("bad DATABASE_URL: {e}")))?
                 .options([("plan_cache_mode", "force_generic_plan")]);
             memory = Some(memory::Memory::start(options.clone()));
+            audit_options = Some(options.clone());
             reader = Some(std::sync::Arc::new(read::Reader::Postgres(Box::new(pg_read::PgReader::new(
                 options.clone(),
                 max_connections,
@@ -354,7 +356,19 @@ impl Store {
             ledger: Default::default(),
         };
         direct.check_is_desist().await?;
-        let audit_queue = Some(audit_queue::AuditQueue::start(direct.clone()));
+        // On PostgreSQL the audit writer's one statement per batch goes on a connection of its
+        // own. On the readers' connections it queued (fairly, first come first served) behind
+        // the reads of every request in flight, while those requests then waited for it: under
+        // 64 connections each finder request waited for two such queues, and the finder's p99
+        // was 2.5 times its p90 (national bench).
+        let writer = match audit_options {
+            Some(options) => Store {
+                reader: Some(std::sync::Arc::new(read::Reader::Postgres(Box::new(pg_read::PgReader::new(options, 1))))),
+                ..direct.clone()
+            },
+            None => direct.clone(),
+        };
+        let audit_queue = Some(audit_queue::AuditQueue::start(writer));
         Ok(Store { audit_queue, ..direct })
     }
 

@@ -113,12 +113,17 @@ impl Store {
     ) -> StoreResult<HashMap<Uuid, (i64, Arc<T>)>> {
         let mut found = HashMap::with_capacity(wanted.len());
         let mut missing = Vec::new();
-        for &(id, version) in wanted {
-            match cache.get(id, version) {
-                Some(value) => {
-                    found.insert(id, (version, value));
+        {
+            // One lock for all of them: the finder asks for ~80 entries a request, and a lock
+            // each (contended by every other request) was 4% of its CPU in the national bench.
+            let kept = cache.lock();
+            for &(id, version) in wanted {
+                match kept.get(&id).filter(|(at, _)| *at == version) {
+                    Some((_, value)) => {
+                        found.insert(id, (version, Arc::clone(value)));
+                    }
+                    None => missing.push(id),
                 }
-                None => missing.push(id),
             }
         }
         for chunk in missing.chunks(IDS_PER_READ) {

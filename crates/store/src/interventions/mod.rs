@@ -316,18 +316,17 @@ impl InterventionStore for Store {
         // what it shows (active, area, needs) on the entry as it comes.
         let mut entries = self.parsed_interventions(&wanted).await?;
         let count = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-        let candidates = rows
-            .into_iter()
-            .filter_map(|row| {
-                let (_, intervention) = entries.remove(&row.id)?;
-                let load = Load {
-                    in_service: count(row.in_service),
-                    waiting: count(row.waiting),
-                    finished_recently: count(row.finished_since(since)),
-                };
-                Some((intervention, load))
-            })
-            .collect();
+        let since = finder::DayText::of(since);
+        let mut candidates = Vec::with_capacity(rows.len());
+        for row in rows {
+            let Some((_, intervention)) = entries.remove(&row.id) else { continue };
+            let load = Load {
+                in_service: count(row.in_service),
+                waiting: count(row.waiting),
+                finished_recently: count(row.finished_since(&since)?),
+            };
+            candidates.push((intervention, load));
+        }
         Ok(FinderReading { needs: needs.into_iter().map(DomainKey).collect(), candidates })
     }
 
