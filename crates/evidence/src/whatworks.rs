@@ -307,6 +307,22 @@ pub fn too_small(people: u64, reoffenders: u64, min_cell: u64) -> bool {
     people < min_cell || (reoffenders > 0 && reoffenders < min_cell) || people - reoffenders < min_cell
 }
 
+/// Withholds the published groups named in `given_away` and, when that withholds exactly
+/// one, the smallest published group with it (so no total minus the others gives it back).
+pub fn withhold_groups(results: &mut [GroupResult], given_away: &std::collections::BTreeSet<String>) {
+    let before = results.iter().filter(|r| r.people.is_none()).count();
+    for r in results.iter_mut().filter(|r| r.people.is_some() && given_away.contains(&r.group)) {
+        withhold(r);
+    }
+    let withheld = results.iter().filter(|r| r.people.is_none()).count();
+    if withheld == 1
+        && withheld > before
+        && let Some(next) = results.iter_mut().filter(|r| r.people.is_some()).min_by_key(|r| r.people)
+    {
+        withhold(next);
+    }
+}
+
 pub(crate) fn withhold(r: &mut GroupResult) {
     r.people = None;
     r.reoffenders = None;

@@ -117,7 +117,7 @@ async fn an_analyst_gets_each_intervention_against_its_matched_comparison() {
     assert_eq!(body["by"], "intervention");
     assert_eq!(body["unlinked"], 1, "the ambiguous person is left out, not guessed");
     assert_eq!(body["method"]["follow_up_months"], 12);
-    assert_eq!(body["method"]["as_of"], "2024-01-01");
+    assert_eq!(body["method"]["as_of"], "2023-12-31", "published as of the month end before the day asked");
     assert_eq!(body["method"]["min_cell"], 10);
     let groups = body["groups"].as_array().unwrap();
     let names: Vec<&str> = groups.iter().map(|g| g["group"].as_str().unwrap()).collect();
