@@ -23,10 +23,7 @@ fn as_of_dates_fall_on_month_ends_and_periods_on_whole_months() {
         whole_months(period(day(2026, 1, 15), day(2026, 6, 30))),
         Some(period(day(2026, 2, 1), day(2026, 6, 30)))
     );
-    assert_eq!(
-        whole_months(period(day(2026, 1, 1), day(2026, 3, 2))),
-        Some(period(day(2026, 1, 1), day(2026, 2, 28)))
-    );
+    assert_eq!(whole_months(period(day(2026, 1, 1), day(2026, 3, 2))), Some(period(day(2026, 1, 1), day(2026, 2, 28))));
     assert_eq!(whole_months(period(day(2026, 1, 2), day(2026, 1, 31))), None);
 }
 

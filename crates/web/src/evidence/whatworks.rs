@@ -15,14 +15,14 @@ use domain::access::{Denial, Permission, Role};
 use domain::ids::AgencyId;
 use evidence::Dataset;
 use evidence::date::{Day, days_from_civil, parse_date_arg};
+use evidence::grid;
 use evidence::public_value::Period;
 use evidence::reoffending::{Definition, GroupBy, GroupMeasure, Measure, Report};
 use evidence::survival::Curve;
 use evidence::table::DEFAULT_MIN_CELL;
-use evidence::grid;
 use evidence::views::{RawCounts, raw_counts, withhold_against_enclosing};
 use evidence::whatworks::{
-    GroupResult, Method, POOL_GROUP, WorkEvent, what_works_as_of, withhold_groups, with_work_events,
+    GroupResult, Method, POOL_GROUP, WorkEvent, what_works_as_of, with_work_events, withhold_groups,
 };
 use jiff::tz::TimeZone;
 use store::evidence::whatworks::WorkGrouping;
