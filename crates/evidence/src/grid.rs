@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::dataset::Dataset;
 use crate::date::{Day, civil_from_days, days_from_civil, days_in_month};
 use crate::public_value::Period;
-use crate::reoffending::{Definition, GroupBy, WindowTable, event_results};
+use crate::reoffending::{Definition, GroupBy, WindowTable, event_result};
 use crate::whatworks::{POOL_GROUP, too_small};
 
 /// A calendar month on the grid: `year * 12 + month - 1`.
@@ -140,13 +140,14 @@ pub fn additions(data: &Dataset, definition: Definition, along: Along) -> BTreeM
     let windows = WindowTable::new(definition, &events.index_date);
     // Every event measured as if complete: whether it reoffended does not depend on the date
     // it is counted from, only whether it is counted.
-    let results = event_results(data, Definition { as_of: Day::MAX, ..definition });
+    let complete_by_then = Definition { as_of: Day::MAX, ..definition };
     let mut out: BTreeMap<String, Additions> = BTreeMap::new();
-    for (e, result) in results.iter().enumerate() {
+    for e in 0..data.index_event_count() {
         let group = GroupBy::Group.label(data, e);
         if group == POOL_GROUP {
             continue;
         }
+        let result = event_result(data, &windows, complete_by_then, e);
         let complete = windows.get(events.index_date[e]).outcome_limit;
         let month = match along {
             Along::Completion => month_of(complete),

@@ -276,6 +276,11 @@ async fn import_the_suspects_record(app: &TestApp) {
     crate::support::extracts::import(&app.store, &data, "test").await;
 }
 
+/// The report's reoffending groups by plan.
+fn plans_reoffending(body: &Value) -> Vec<&Value> {
+    body["reoffending"].as_array().unwrap().iter().filter(|g| g["by"] == "plan").collect()
+}
+
 /// The report's reoffending follows its period: the twelve plans activated on 3 March make a
 /// group in a period holding that day, and none in a period after it.
 #[tokio::test]
@@ -286,11 +291,8 @@ async fn reoffending_counts_the_work_whose_index_date_falls_in_the_period() {
     let analyst = app.member_of_new_agency("Bureau", AgencyKind::Municipality, "analist", Role::Analyst).await;
     let client = app.session_for(&analyst).await;
     let plan_groups = |body: &Value| -> Vec<(String, Value)> {
-        body["reoffending"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|g| g["by"] == "plan")
+        plans_reoffending(body)
+            .into_iter()
             .map(|g| (g["group"].as_str().unwrap().to_owned(), g["people"].clone()))
             .collect()
     };
@@ -344,13 +346,7 @@ async fn two_periods_a_person_apart_cannot_be_subtracted() {
     let analyst = app.member_of_new_agency("Bureau", AgencyKind::Municipality, "analist", Role::Analyst).await;
     let client = app.session_for(&analyst).await;
     let plan_group = |body: &Value| -> Vec<(Value, Value)> {
-        body["reoffending"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|g| g["by"] == "plan")
-            .map(|g| (g["people"].clone(), g["reoffenders"].clone()))
-            .collect()
+        plans_reoffending(body).into_iter().map(|g| (g["people"].clone(), g["reoffenders"].clone())).collect()
     };
     let path = |from: &str, to: &str| format!("/api/v1/evidence/public-value?scope=all&from={from}&to={to}");
     let march: Value = client.api(Method::GET, &path("2026-01-01", "2026-03-31"), None).await.json().await.unwrap();

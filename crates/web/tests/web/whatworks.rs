@@ -31,7 +31,12 @@ fn hex(person: PersonId) -> String {
 
 /// A `referral.started` event for `person` on 2022-03-01, as the interventions work writes it.
 async fn referral(app: &TestApp, person: PersonId, intervention: &str) {
-    let at = "2022-03-01T10:00:00Z".parse::<jiff::Timestamp>().unwrap().as_microsecond();
+    referral_on(app, person, intervention, "2022-03-01").await;
+}
+
+/// A `referral.started` event for `person` on `day`, as the interventions work writes it.
+pub(crate) async fn referral_on(app: &TestApp, person: PersonId, intervention: &str, day: &str) {
+    let at = format!("{day}T10:00:00Z").parse::<jiff::Timestamp>().unwrap().as_microsecond();
     let detail = serde_json::json!({
         "intervention": "0193c3a0-0000-7000-8000-000000000001",
         "intervention_name": intervention,

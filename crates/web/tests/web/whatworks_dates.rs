@@ -11,27 +11,8 @@ use crate::support::extracts::{extract, import};
 use crate::support::{TestApp, spawn_app, valid_bsn};
 use domain::access::{Actor, Role};
 use domain::directory::AgencyKind;
-use domain::ids::PersonId;
 use reqwest::Method;
 use serde_json::Value;
-
-/// A `referral.started` event for `person` on `day`, as the interventions work writes it.
-async fn referral(app: &TestApp, person: PersonId, day: &str) {
-    let at = format!("{day}T10:00:00Z").parse::<jiff::Timestamp>().unwrap().as_microsecond();
-    let detail = serde_json::json!({
-        "intervention": "0193c3a0-0000-7000-8000-000000000001",
-        "intervention_name": "Alcohol programme",
-        "provider": "0193c3a0-0000-7000-8000-000000000002",
-        "kind": "programme",
-    });
-    app.execute(&format!(
-        "INSERT INTO outbox_event (position, id, kind, at, person_id, subject_kind, subject_id, detail) \
-         VALUES ((SELECT coalesce(max(position), 0) + 1 FROM outbox_event), randomblob(16), 'referral.started', \
-         {at}, X'{}', 'referral', randomblob(16), '{detail}')",
-        person.as_uuid().simple()
-    ))
-    .await;
-}
 
 /// The referrals: (day, how many, how many of them reoffend within the follow-up).
 const REFERRED: [(&str, usize, usize); 3] = [("2022-03-01", 30, 12), ("2022-04-10", 1, 1), ("2022-05-02", 20, 9)];
@@ -66,7 +47,7 @@ async fn scenario(app: &TestApp, police: &Actor) {
     import(&app.store, &extract(&(sorted.join("\n") + "\n"), &offences, &events), "test").await;
     for (n, (bsn, day)) in referred.iter().enumerate() {
         let person = app.person(police, &format!("Referred{n}"), bsn).await;
-        referral(app, person, day).await;
+        crate::whatworks::referral_on(app, person, "Alcohol programme", day).await;
     }
 }
 
