@@ -40,7 +40,7 @@ fn a_month_that_adds_too_few_is_held_back_until_enough_are_added() {
     // none reoffending: 13 with 1 reoffender is still too few to show). May brings 9 more
     // reoffenders: 22 added, 10 of them reoffending, 12 not — a release.
     let own: Additions = [(jan, (20, 10)), (jan + 1, (1, 1)), (jan + 3, (12, 0)), (jan + 4, (9, 9))].into();
-    let released: Vec<Month> = (jan - 1..=jan + 5).map(|m| released_month(&[own.clone()], m, 10)).collect();
+    let released: Vec<Month> = (jan - 1..=jan + 5).map(|m| released_month(std::slice::from_ref(&own), m, 10)).collect();
     assert_eq!(released, [jan - 1, jan, jan, jan, jan, jan + 4, jan + 5]);
     assert_eq!(total(&own, jan + 4), (42, 20));
 }
@@ -81,7 +81,7 @@ fn what_an_enclosing_view_holds_beyond_a_scoped_one_is_released_by_the_same_rule
     let whole: Additions = [(jan, (30, 12)), (jan + 1, (23, 12))].into();
     let parts = with_complements(&own, std::slice::from_ref(&whole));
     assert_eq!(parts[1], [(jan, (0, 0)), (jan + 1, (3, 2))].into());
-    assert_eq!(released_month(&[own.clone()], jan + 1, 10), jan + 1, "on its own February is a release");
+    assert_eq!(released_month(std::slice::from_ref(&own), jan + 1, 10), jan + 1, "on its own February is a release");
     assert_eq!(released_month(&parts, jan + 1, 10), jan, "beside the partnership's it is not");
 }
 
@@ -105,11 +105,11 @@ fn planned(more: bool) -> (Dataset, Vec<WorkEvent>) {
         }
         work.push((i, on));
     };
-    for i in 0..200 {
-        b.index_event(&ids[i], day(2022, 1, 10), "court", "all").unwrap();
+    for id in &ids[..200] {
+        b.index_event(id, day(2022, 1, 10), "court", "all").unwrap();
         if rng.next_f64() < 0.5 {
             let at = day(2022, 3, 1);
-            b.offence(&format!("{}-r", ids[i]), &ids[i], at, at + 30, Outcome::Conviction, "theft", 3).unwrap();
+            b.offence(&format!("{id}-r"), id, at, at + 30, Outcome::Conviction, "theft", 3).unwrap();
         }
     }
     for k in 0..30 {
