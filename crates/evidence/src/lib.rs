@@ -17,7 +17,8 @@
 //!   [`covariates`] measured once per dataset; `propensity`: the model over covariate patterns.
 //! - [`table`]: output tables (CSV, text, JSON) with disclosure control.
 //! - [`svg`]: accessible SVG charts; [`generate`]: a seeded national-scale data generator.
-//! - [`whatworks`]: reoffending after desist's own work, each group against a matched comparison.
+//! - [`whatworks`]: reoffending after desist's own work, each group against a matched comparison;
+//!   [`views`] and [`grid`]: what two views, or two dates or periods, would give away by difference.
 //! - [`snapshot`]: the extract as one binary value for the evidence pages, read in a blink;
 //!   [`collect`]: the columns of an import gathered as it writes them, for its snapshot.
 //! - [`cli`]: entry points for `desist cohort` / `desist reoffending`; [`bench`]: the bench.
@@ -32,6 +33,8 @@ pub mod date;
 pub mod error;
 pub mod extract;
 pub mod generate;
+// Disclosure control across dates and periods: the month grid and releases (evdiff).
+pub mod grid;
 pub mod intern;
 pub mod logistic;
 pub mod matching;

@@ -148,32 +148,33 @@ pub struct EventResult {
 
 /// Counts the reoffences of every index event, in dataset order.
 pub fn event_results(data: &Dataset, definition: Definition) -> Vec<EventResult> {
+    let windows = WindowTable::new(definition, &data.index_events.index_date);
+    (0..data.index_event_count()).map(|e| event_result(data, &windows, definition, e)).collect()
+}
+
+/// What happened after index event `e` (`windows` made for `definition`).
+pub fn event_result(data: &Dataset, windows: &WindowTable, definition: Definition, e: usize) -> EventResult {
     let events = &data.index_events;
-    let windows = WindowTable::new(definition, &events.index_date);
     let o = &data.offences;
-    (0..data.index_event_count())
-        .map(|e| {
-            let day = events.index_date[e];
-            let w = windows.get(day);
-            if w.outcome_limit > definition.as_of {
-                return EventResult { censored: true, reoffences: 0 };
-            }
-            let range = data.offences_of(events.person[e]);
-            let dates = &o.offence_date[range.clone()];
-            let first_after = range.start + dates.partition_point(|&d| d <= day);
-            let mut reoffences = 0;
-            for i in first_after..range.end {
-                if o.offence_date[i] > w.follow_up_end {
-                    break;
-                }
-                let outcome_date = o.outcome_date[i];
-                if o.outcome[i].is_proven() && outcome_date != NO_DAY && outcome_date <= w.outcome_limit {
-                    reoffences += 1;
-                }
-            }
-            EventResult { censored: false, reoffences }
-        })
-        .collect()
+    let day = events.index_date[e];
+    let w = windows.get(day);
+    if w.outcome_limit > definition.as_of {
+        return EventResult { censored: true, reoffences: 0 };
+    }
+    let range = data.offences_of(events.person[e]);
+    let dates = &o.offence_date[range.clone()];
+    let first_after = range.start + dates.partition_point(|&d| d <= day);
+    let mut reoffences = 0;
+    for i in first_after..range.end {
+        if o.offence_date[i] > w.follow_up_end {
+            break;
+        }
+        let outcome_date = o.outcome_date[i];
+        if o.outcome[i].is_proven() && outcome_date != NO_DAY && outcome_date <= w.outcome_limit {
+            reoffences += 1;
+        }
+    }
+    EventResult { censored: false, reoffences }
 }
 
 /// Counts for one group (or overall).

@@ -85,9 +85,15 @@ impl ChartWords {
 
     /// `share` (0–1) as a percentage with one decimal, in these words' number style.
     pub fn percent(&self, share: f64) -> String {
-        let text = format!("{:.1}%", share * 100.0);
-        if self.decimal_comma { text.replace('.', ",") } else { text }
+        percent(share, self.decimal_comma)
     }
+}
+
+/// `share` (0–1) as a percentage with one decimal ("48.3%", with a decimal comma "48,3%"):
+/// the charts' labels, and the tables beside them.
+pub fn percent(share: f64, decimal_comma: bool) -> String {
+    let text = format!("{:.1}%", share * 100.0);
+    if decimal_comma { text.replace('.', ",") } else { text }
 }
 
 fn fill(template: &str, pairs: &[(&str, &str)]) -> String {

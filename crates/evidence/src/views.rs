@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::dataset::Dataset;
 use crate::reoffending::{Definition, GroupBy, Report, reoffending};
-use crate::whatworks::{GroupResult, POOL_GROUP, too_small, withhold};
+use crate::whatworks::{GroupResult, POOL_GROUP, too_small, withhold_groups};
 
 /// A view's people and reoffenders per work group, before disclosure control.
 pub type RawCounts = BTreeMap<String, (u64, u64)>;
@@ -66,17 +66,7 @@ pub fn withhold_against_enclosing(
             equal.insert(group.clone());
         }
     }
-    let before = results.iter().filter(|r| r.people.is_none()).count();
-    for r in results.iter_mut().filter(|r| r.people.is_some() && given_away.contains(&r.group)) {
-        withhold(r);
-    }
-    let withheld = results.iter().filter(|r| r.people.is_none()).count();
-    if withheld == 1
-        && withheld > before
-        && let Some(next) = results.iter_mut().filter(|r| r.people.is_some()).min_by_key(|r| r.people)
-    {
-        withhold(next);
-    }
+    withhold_groups(results, &given_away);
     equal
 }
 

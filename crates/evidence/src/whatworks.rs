@@ -79,6 +79,10 @@ pub struct GroupResult {
     /// Events of this group still inside their follow-up and waiting period.
     #[serde(skip)]
     pub censored: u64,
+    /// The month end the figures are as of: the one asked for, or the group's latest release
+    /// before it when fewer than the minimum cell have been added since (see [`crate::grid`]).
+    #[serde(skip)]
+    pub as_of: Day,
 }
 
 /// How the figures were made, as data.
@@ -154,11 +158,47 @@ pub fn with_work_events(data: &Dataset, work: &[WorkEvent]) -> Dataset {
 /// Reoffending per group of `work`, each against a matched comparison where one was possible
 /// (at least `min_cell` pairs), after disclosure control.
 pub fn what_works(data: &Dataset, definition: Definition, min_cell: u64) -> Vec<GroupResult> {
+    let mut results = group_results(data, definition, |_| true);
+    withhold_small_groups(&mut results, min_cell);
+    add_comparisons(data, definition, &mut results, min_cell);
+    results
+}
+
+/// [`what_works`] with each group as of its own day (`as_of`, see [`crate::grid`]): a group
+/// held back to an earlier release is measured and matched as of that release.
+pub fn what_works_as_of(
+    data: &Dataset,
+    definition: Definition,
+    as_of: &std::collections::BTreeMap<String, Day>,
+    min_cell: u64,
+) -> Vec<GroupResult> {
+    let days: std::collections::BTreeSet<Day> = as_of.values().copied().collect();
+    let at = |day: Day| Definition { as_of: day, ..definition };
+    let mut results: Vec<GroupResult> = Vec::new();
+    for &day in &days {
+        results.extend(group_results(data, at(day), |group| as_of.get(group) == Some(&day)));
+    }
+    results.sort_by(|a, b| a.group.cmp(&b.group));
+    withhold_small_groups(&mut results, min_cell);
+    for &day in &days {
+        let mut of_day: Vec<GroupResult> = results.iter().filter(|g| g.as_of == day).cloned().collect();
+        add_comparisons(data, at(day), &mut of_day, min_cell);
+        for g in of_day {
+            if let Some(r) = results.iter_mut().find(|r| r.group == g.group) {
+                *r = g;
+            }
+        }
+    }
+    results
+}
+
+/// Every work group of `data` that `keep` keeps, as of `definition`, before disclosure control.
+fn group_results(data: &Dataset, definition: Definition, keep: impl Fn(&str) -> bool) -> Vec<GroupResult> {
     let report = reoffending(data, definition, GroupBy::Group);
-    let mut results: Vec<GroupResult> = report
+    report
         .groups
         .iter()
-        .filter(|g| g.group != POOL_GROUP)
+        .filter(|g| g.group != POOL_GROUP && keep(&g.group))
         .map(|g| {
             let m = g.measure;
             GroupResult {
@@ -169,15 +209,22 @@ pub fn what_works(data: &Dataset, definition: Definition, min_cell: u64) -> Vec<
                 ci95: m.ci95(),
                 comparison: None,
                 censored: m.censored,
+                as_of: definition.as_of,
             }
         })
-        .collect();
-    withhold_small_groups(&mut results, min_cell);
+        .collect()
+}
+
+/// The matched comparison of every published group of `results`, as of `definition`.
+fn add_comparisons(data: &Dataset, definition: Definition, results: &mut [GroupResult], min_cell: u64) {
     // Counted and measured once for every group's matching: the events are the same. The
     // groups are matched side by side, each on its own (seeded) and so as it is alone.
+    let published: Vec<usize> = (0..results.len()).filter(|&i| results[i].people.is_some()).collect();
+    if published.is_empty() {
+        return;
+    }
     let events = crate::reoffending::event_results(data, definition);
     let covariates = Covariates::of(data);
-    let published: Vec<usize> = (0..results.len()).filter(|&i| results[i].people.is_some()).collect();
     let matched = in_parallel(published.len(), |i| {
         let options = MatchOptions {
             definition,
@@ -204,7 +251,6 @@ pub fn what_works(data: &Dataset, definition: Definition, min_cell: u64) -> Vec<
                 .collect(),
         });
     }
-    results
 }
 
 /// `f(0), f(1), …, f(n - 1)` in order, computed on as many threads as there are cores.
@@ -259,6 +305,22 @@ pub fn withhold_small_groups(results: &mut [GroupResult], min_cell: u64) {
 /// `min_cell` who did not reoffend.
 pub fn too_small(people: u64, reoffenders: u64, min_cell: u64) -> bool {
     people < min_cell || (reoffenders > 0 && reoffenders < min_cell) || people - reoffenders < min_cell
+}
+
+/// Withholds the published groups named in `given_away` and, when that withholds exactly
+/// one, the smallest published group with it (so no total minus the others gives it back).
+pub fn withhold_groups(results: &mut [GroupResult], given_away: &std::collections::BTreeSet<String>) {
+    let before = results.iter().filter(|r| r.people.is_none()).count();
+    for r in results.iter_mut().filter(|r| r.people.is_some() && given_away.contains(&r.group)) {
+        withhold(r);
+    }
+    let withheld = results.iter().filter(|r| r.people.is_none()).count();
+    if withheld == 1
+        && withheld > before
+        && let Some(next) = results.iter_mut().filter(|r| r.people.is_some()).min_by_key(|r| r.people)
+    {
+        withhold(next);
+    }
 }
 
 pub(crate) fn withhold(r: &mut GroupResult) {

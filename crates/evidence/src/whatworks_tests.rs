@@ -79,6 +79,7 @@ pub(crate) fn group(name: &str, people: u64, reoffenders: u64) -> GroupResult {
         ci95: Some([0.0, 1.0]),
         comparison: None,
         censored: 0,
+        as_of: 0,
     }
 }
 

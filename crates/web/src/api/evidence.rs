@@ -31,6 +31,8 @@ pub struct WhatWorksQuery {
     /// `intervention`, `disposal` (the default), `plan`, `location`, `mentor`, `fund`, `measure` or `cohort`.
     by: String,
     /// The date to measure as of (YYYY-MM-DD); by default the extract's "data up to" date.
+    /// Figures are published as of month ends: a day inside a month answers as of the end of
+    /// the month before.
     as_of: String,
 }
 
@@ -68,6 +70,10 @@ pub struct GroupDto {
     /// Present where a matched comparison of at least the minimum cell size was possible.
     #[serde(skip_serializing_if = "Option::is_none")]
     comparison: Option<ComparisonDto>,
+    /// The month end these figures are as of: the method's `as_of`, or an earlier one when
+    /// fewer than the minimum cell have completed their follow-up since (held back, so that
+    /// two dates never differ by a few people).
+    as_of: String,
 }
 
 /// How the figures were made.
@@ -95,7 +101,7 @@ pub struct MethodDto {
         "caliper_sd": 0.2, "seed": 42, "covariates": ["age", "sex", "prior_offences"], "min_cell": 10},
     "groups": [{"group": "Alcoholbehandeling (Jellinek)", "people": 84, "reoffenders": 25, "rate": 0.298, "ci95": [0.21, 0.40],
         "comparison": {"pairs": 80, "rate": 0.39, "difference": -0.09, "ci95": [-0.24, 0.06],
-            "balance": [{"covariate": "age", "before": 0.31, "after": 0.04}]}}],
+            "balance": [{"covariate": "age", "before": 0.31, "after": 0.04}]}, "as_of": "2026-11-30"}],
     "unlinked": 3
 }))]
 pub struct WhatWorksDto {
@@ -164,13 +170,14 @@ async fn what_works(
     let groups = answer
         .groups
         .into_iter()
-        .map(|GroupResult { group, people, reoffenders, rate, ci95, comparison: c, .. }| GroupDto {
+        .map(|GroupResult { group, people, reoffenders, rate, ci95, comparison: c, as_of, .. }| GroupDto {
             group,
             people,
             reoffenders,
             rate,
             ci95,
             comparison: c.map(comparison),
+            as_of: evidence::date::format_day(as_of),
         })
         .collect();
     Ok(Json(WhatWorksDto { by: by.code().into(), method: method(answer.method), groups, unlinked: answer.unlinked })

@@ -34,9 +34,11 @@ pub struct PublicValueQuery {
     /// `contracts:<agency id>` (a commissioner's contracted providers); by
     /// default the first scope the member may open.
     scope: String,
-    /// First day of the period (YYYY-MM-DD); by default a year before `to`.
+    /// First day of the period (YYYY-MM-DD); by default the first of the month a year before
+    /// this one. The report covers the whole calendar months inside the period asked, so two
+    /// reports never differ by a day.
     from: String,
-    /// Last day of the period (YYYY-MM-DD); by default today.
+    /// Last day of the period (YYYY-MM-DD); by default the last day of last month.
     to: String,
     /// `json` (the default) or `csv`.
     format: String,
@@ -82,7 +84,7 @@ pub struct ReoffendingDto {
 
 #[derive(Serialize, ToSchema)]
 #[schema(example = json!({
-    "scope": "location:zsm-utrecht", "from": "2025-12-08", "to": "2026-12-07", "as_of": "2026-11-30", "min_cell": 10,
+    "scope": "location:zsm-utrecht", "from": "2025-12-01", "to": "2026-11-30", "as_of": "2026-11-30", "min_cell": 10,
     "figures": [{"measure": "zsm_cases_decided", "value": 212.0, "numerator": null, "denominator": null, "withheld": false},
         {"measure": "screened_beyond_the_case", "value": 0.31, "numerator": 66, "denominator": 212, "withheld": false}],
     "arrest_to_decision": [{"band": "under_6h", "cases": 71}, {"band": "6h_to_9h", "cases": null}],

@@ -111,25 +111,30 @@ pub(crate) struct HtmlTable {
 
 impl HtmlTable {
     /// `table` in the page's words: `caption`, each column named from the catalogue
-    /// (`evidence.column.CODE`), numbers in the page's locale, "(all)" translated.
+    /// (`evidence.column.CODE`), numbers in the page's locale, "(all)" translated. Rates,
+    /// their intervals and survival are percentages with one decimal, as the chart beside the
+    /// table labels them (48.3%, 48,3% in nl and it); the CSV and the API keep fractions.
     pub(crate) fn in_words(table: &Table, caption: String, t: &Texts) -> HtmlTable {
+        use evidence::table::Cell;
         let comma = t.lang != crate::i18n::Lang::En;
-        let cell = |c: &evidence::table::Cell| match c {
-            evidence::table::Cell::Count(n) => t.number(*n as i64),
-            evidence::table::Cell::Text(text) if text == "(all)" => t.get("evidence.chart.all").to_string(),
-            evidence::table::Cell::Rate { .. }
-            | evidence::table::Cell::Number(_)
-            | evidence::table::Cell::Interval { .. }
-                if comma =>
-            {
-                c.text().replace('.', ",")
-            }
+        let percent = |x: f64| evidence::svg::percent(x, comma);
+        let cell = |column: &str, c: &Cell| match c {
+            Cell::Count(n) => t.number(*n as i64),
+            Cell::Text(text) if text == "(all)" => t.get("evidence.chart.all").to_string(),
+            Cell::Rate { value, .. } if column == "binary_rate" => percent(*value),
+            Cell::Number(value) if column == "survival" => percent(*value),
+            Cell::Interval { low, high, .. } => format!("{}–{}", percent(*low), percent(*high)),
+            Cell::Rate { .. } | Cell::Number(_) if comma => c.text().replace('.', ","),
             other => other.text(),
         };
         HtmlTable {
             caption,
             columns: table.columns.iter().map(|c| t.get(&format!("evidence.column.{c}")).to_string()).collect(),
-            rows: table.rows.iter().map(|row| row.iter().map(cell).collect()).collect(),
+            rows: table
+                .rows
+                .iter()
+                .map(|row| row.iter().zip(&table.columns).map(|(c, column)| cell(column, c)).collect())
+                .collect(),
         }
     }
 }

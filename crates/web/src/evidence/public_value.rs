@@ -156,7 +156,9 @@ pub(crate) async fn scope_zone(state: &AppState, me: &SignedIn, scope: &Scope) -
     }
 }
 
-/// The period asked for; by default the twelve months up to today in `zone`.
+/// The period asked for, as the whole calendar months inside it (`evidence::grid`: two
+/// reports never differ by a day's work); by default the twelve whole months before this one
+/// in `zone`.
 pub(crate) fn period(state: &AppState, from: &str, to: &str, zone: &TimeZone) -> Result<Period, WebError> {
     let today = domain::service::today_in(state.clock.as_ref(), zone);
     let day = |text: &str, name: &str, default: Date| -> Result<Day, WebError> {
@@ -165,12 +167,15 @@ pub(crate) fn period(state: &AppState, from: &str, to: &str, zone: &TimeZone) ->
         }
         parse_date_arg(text).ok_or_else(|| WebError::BadRequest(format!("bad date '{text}' for {name}")))
     };
-    let year_ago = today.saturating_sub(jiff::Span::new().years(1)).tomorrow().unwrap_or(today);
-    let period = Period { from: day(from, "from", year_ago)?, to: day(to, "to", today)? };
+    let this_month = today.first_of_month();
+    let year_ago = this_month.saturating_sub(jiff::Span::new().years(1));
+    let month_end = this_month.yesterday().unwrap_or(today);
+    let period = Period { from: day(from, "from", year_ago)?, to: day(to, "to", month_end)? };
     if period.from > period.to {
         return Err(WebError::BadRequest("the period ends before it begins".into()));
     }
-    Ok(period)
+    evidence::grid::whole_months(period)
+        .ok_or_else(|| WebError::BadRequest("the period holds no whole calendar month".into()))
 }
 
 pub(crate) fn day_of(date: Date) -> Day {
@@ -308,7 +313,7 @@ pub(crate) async fn public_value(
         let answer = answer(state, reach, by, as_of, Some(period), &zone).await?;
         groups.extend(answer.groups.into_iter().map(|g| (by, g)));
     }
-    Ok(PublicValue { figures, groups, as_of })
+    Ok(PublicValue { figures, groups, as_of: evidence::grid::grid_as_of(as_of) })
 }
 
 /// Audits that `me` opened the report of `scope` (aggregates only: no person is named).

@@ -251,7 +251,11 @@ fn reoffending_section(state: &AppState, pv: &PublicValue, t: &Texts) -> ChartSe
     let title = t.get("public_value.reoffending.title").to_string();
     ChartSection {
         heading: title.clone(),
-        words: t.fill("public_value.reoffending.words", &[("as_of", &format_day(pv.as_of))]),
+        words: format!(
+            "{} {}",
+            t.fill("public_value.reoffending.words", &[("as_of", &format_day(pv.as_of))]),
+            t.fill("public_value.dates", &[("min", &DEFAULT_MIN_CELL.to_string())])
+        ),
         svg: bar_chart("reoffending", &title, t.get("public_value.reoffending.desc"), &bars, 1.0, &withheld(t)),
         table: ShownTable {
             caption: title,

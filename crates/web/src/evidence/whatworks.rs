@@ -15,12 +15,15 @@ use domain::access::{Denial, Permission, Role};
 use domain::ids::AgencyId;
 use evidence::Dataset;
 use evidence::date::{Day, days_from_civil, parse_date_arg};
+use evidence::grid;
 use evidence::public_value::Period;
 use evidence::reoffending::{Definition, GroupBy, GroupMeasure, Measure, Report};
 use evidence::survival::Curve;
 use evidence::table::DEFAULT_MIN_CELL;
-use evidence::views::{RawCounts, counts_of, raw_counts, withhold_against_enclosing};
-use evidence::whatworks::{GroupResult, Method, POOL_GROUP, WorkEvent, what_works, with_work_events};
+use evidence::views::{RawCounts, raw_counts, withhold_against_enclosing};
+use evidence::whatworks::{
+    GroupResult, Method, POOL_GROUP, WorkEvent, what_works_as_of, with_work_events, withhold_groups,
+};
 use jiff::tz::TimeZone;
 use store::evidence::whatworks::WorkGrouping;
 use uuid::Uuid;
@@ -119,20 +122,25 @@ pub(crate) async fn answer(
     let (generation, data): (i64, Arc<Dataset>) = state.evidence().extract_of_generation().await.map_err(internal)?;
     let mut events = store.derived_events(by).await.map_err(internal)?;
     let links = store.person_links().await.map_err(internal)?;
-    // The views enclosing this one, whose figures it must not give away by difference.
-    let enclosing = super::overlap::enclosing_work(state, &reach, by, &events, &links, &data, zone, within).await?;
+    // The views enclosing this one, whose figures it must not give away by difference: all
+    // their work, as all of this view's, so that a period is cut where its groups' work allows.
+    let enclosing = super::overlap::enclosing_work(state, &reach, by, &events, &links, &data, zone, None).await?;
     // Only the work the member's reach covers (views4: also commissioners and location leads).
     super::reach::keep_reachable(state, &reach, by, &mut events).await?;
-    let (work, unlinked) = super::overlap::work_events(events, &links, &data, zone, within);
-    let definition = Definition::default_as_of(as_of);
-    let key = FiguresKey { generation, definition, work, enclosing };
+    let (work, unlinked) = super::overlap::work_events(events, &links, &data, zone, None);
+    // Published as of month ends only (evidence::grid): any day of a month answers as the
+    // month end before it.
+    let definition = Definition::default_as_of(grid::grid_as_of(as_of));
+    let within = within.map(|p| (p.from, p.to));
+    let key = FiguresKey { generation, definition, work, enclosing, within };
     let extracts = state.evidence();
     let figures = extracts.figures();
     let computed = match figures.get(&key) {
         Some(computed) => computed,
         None => {
             let (work, enclosing) = (key.work.clone(), key.enclosing.clone());
-            let computed = tokio::task::spawn_blocking(move || compute(&data, &work, &enclosing, definition))
+            let within = within.map(|(from, to)| Period { from, to });
+            let computed = tokio::task::spawn_blocking(move || compute(&data, &work, &enclosing, definition, within))
                 .await
                 .map_err(|e| WebError::internal(e.to_string()))?;
             figures.put(key, computed)
@@ -161,6 +169,8 @@ struct FiguresKey {
     work: Vec<WorkEvent>,
     /// The work of the views enclosing this one (what it must not give away by difference).
     enclosing: Vec<Vec<WorkEvent>>,
+    /// The period (first and last day) whose work makes the groups, when one was asked.
+    within: Option<(Day, Day)>,
 }
 
 /// The what-works figures this server computed, the most recently used last: the matched
@@ -197,19 +207,68 @@ impl Figures {
 }
 
 /// The figures of `work` joined to `data`: each published group with its comparison, their
-/// reoffending and their survival curves. A scoped view publishes nothing an enclosing view's
-/// figures would give away by difference, and draws only curves equal to every enclosing view's.
-fn compute(data: &Dataset, work: &[WorkEvent], enclosing: &[Vec<WorkEvent>], definition: Definition) -> Computed {
-    let joined = with_work_events(data, work);
-    let mut groups = what_works(&joined, definition, DEFAULT_MIN_CELL);
-    let full = evidence::reoffending::reoffending(&joined, definition, GroupBy::Group);
-    let curves_of: Option<BTreeSet<String>> = (!enclosing.is_empty()).then(|| {
-        let views: Vec<RawCounts> =
-            enclosing.iter().map(|w| raw_counts(&with_work_events(data, w), definition)).collect();
-        withhold_against_enclosing(&mut groups, &counts_of(&full), &views, DEFAULT_MIN_CELL)
+/// reoffending and their survival curves. Each group is measured as of its latest release on
+/// or before the month end asked (`evidence::grid`); with `within`, only the work that started
+/// in that period (whole months) makes the groups, all as of the month end asked, and a group
+/// is published only when the period's ends fall on its releases. A scoped view publishes
+/// nothing an enclosing view's figures would give away by difference, and draws only curves
+/// equal to every enclosing view's.
+fn compute(
+    data: &Dataset,
+    work: &[WorkEvent],
+    enclosing: &[Vec<WorkEvent>],
+    definition: Definition,
+    within: Option<Period>,
+) -> Computed {
+    let in_period = |w: &[WorkEvent]| -> Vec<WorkEvent> {
+        w.iter().filter(|e| within.is_none_or(|p| p.contains(e.day))).cloned().collect()
+    };
+    let joined = with_work_events(data, &in_period(work));
+    let views: Vec<Dataset> = enclosing.iter().map(|w| with_work_events(data, &in_period(w))).collect();
+    let view_refs: Vec<&Dataset> = views.iter().collect();
+    let mut as_of = grid::released_as_of(&joined, &view_refs, definition, DEFAULT_MIN_CELL);
+    if within.is_some() {
+        as_of.values_mut().for_each(|day| *day = definition.as_of);
+    }
+    let days: BTreeSet<Day> = as_of.values().copied().collect();
+    let at = |day: Day| Definition { as_of: day, ..definition };
+    let of_day = |day: Day, group: &str| as_of.get(group) == Some(&day);
+    let mut groups = what_works_as_of(&joined, definition, &as_of, DEFAULT_MIN_CELL);
+    let curves_of: Option<BTreeSet<String>> = (!views.is_empty()).then(|| {
+        // Each group against the enclosing views as of the same day as its own figures.
+        let (mut own, mut theirs) = (RawCounts::new(), vec![RawCounts::new(); views.len()]);
+        for &day in &days {
+            own.extend(raw_counts(&joined, at(day)).into_iter().filter(|(g, _)| of_day(day, g)));
+            for (counts, view) in theirs.iter_mut().zip(&views) {
+                counts.extend(raw_counts(view, at(day)).into_iter().filter(|(g, _)| of_day(day, g)));
+            }
+        }
+        withhold_against_enclosing(&mut groups, &own, &theirs, DEFAULT_MIN_CELL)
     });
+    if let Some(period) = within {
+        let all = with_work_events(data, work);
+        let all_views: Vec<Dataset> = enclosing.iter().map(|w| with_work_events(data, w)).collect();
+        let all_refs: Vec<&Dataset> = all_views.iter().collect();
+        let released = grid::released_for_period(&all, &all_refs, definition, period, DEFAULT_MIN_CELL);
+        let cut: BTreeSet<String> = groups.iter().map(|g| g.group.clone()).filter(|g| !released.contains(g)).collect();
+        withhold_groups(&mut groups, &cut);
+    }
     let published: BTreeSet<String> = groups.iter().filter(|g| g.people.is_some()).map(|g| g.group.clone()).collect();
-    let kept: Vec<GroupMeasure> = full.groups.into_iter().filter(|g| published.contains(&g.group)).collect();
+    let (mut kept, mut curves) = (Vec::<GroupMeasure>::new(), Vec::new());
+    for &day in &days {
+        let full = evidence::reoffending::reoffending(&joined, at(day), GroupBy::Group);
+        kept.extend(full.groups.into_iter().filter(|g| published.contains(&g.group) && of_day(day, &g.group)));
+        let mut times = evidence::survival::survival_times(&joined, at(day), GroupBy::Group);
+        times.retain(|group, _| {
+            group != POOL_GROUP
+                && published.contains(group)
+                && of_day(day, group)
+                && curves_of.as_ref().is_none_or(|c| c.contains(group))
+        });
+        curves.extend(evidence::survival::curves(&times));
+    }
+    kept.sort_by(|a, b| a.group.cmp(&b.group));
+    curves.sort_by(|a, b| a.group.cmp(&b.group));
     let mut overall = Measure::default();
     for g in &kept {
         overall.people += g.measure.people;
@@ -218,10 +277,5 @@ fn compute(data: &Dataset, work: &[WorkEvent], enclosing: &[Vec<WorkEvent>], def
         overall.censored += g.measure.censored;
     }
     let report = Report { definition, by: GroupBy::Group, overall, groups: kept };
-    let mut times = evidence::survival::survival_times(&joined, definition, GroupBy::Group);
-    times.retain(|group, _| {
-        group != POOL_GROUP && published.contains(group) && curves_of.as_ref().is_none_or(|c| c.contains(group))
-    });
-    let curves = evidence::survival::curves(&times);
     Computed { groups, report, curves }
 }

@@ -14,7 +14,7 @@ use axum::Router;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use evidence::date::format_day;
+use evidence::date::{Day, format_day};
 use evidence::table::DEFAULT_MIN_CELL;
 use evidence::whatworks::GroupResult;
 use serde::Deserialize;
@@ -74,6 +74,8 @@ struct WhatWorksPage {
     groups: Vec<GroupView>,
     unlinked: String,
     method: String,
+    /// How the figures are kept from being subtracted across dates (`evidence::grid`).
+    dates_note: String,
 }
 
 /// `x` with `decimals` decimals in the page's language (a decimal comma in nl and it).
@@ -109,7 +111,7 @@ fn covariate(name: &str, t: &Texts) -> String {
     t.get(key).to_string()
 }
 
-fn group_view(g: &GroupResult, t: &Texts) -> GroupView {
+fn group_view(g: &GroupResult, as_of: Day, t: &Texts) -> GroupView {
     let lang = t.lang;
     let mut view = GroupView {
         group: g.group.clone(),
@@ -132,6 +134,10 @@ fn group_view(g: &GroupResult, t: &Texts) -> GroupView {
             ("high", &percent(high, lang)),
         ],
     );
+    if g.as_of < as_of {
+        let min = DEFAULT_MIN_CELL.to_string();
+        view.caveats.push(t.fill("whatworks.held_back", &[("as_of", &format_day(g.as_of)), ("min", &min)]));
+    }
     if people < 50 {
         view.caveats.push(t.get("whatworks.caveat.few").to_string());
     }
@@ -250,7 +256,7 @@ async fn page(
         rates_table,
         survival_svg,
         survival_table,
-        groups: answer.groups.iter().map(|g| group_view(g, &t)).collect(),
+        groups: answer.groups.iter().map(|g| group_view(g, d.as_of, &t)).collect(),
         unlinked: if answer.unlinked > 0 {
             t.fill("whatworks.unlinked", &[("count", &answer.unlinked.to_string())])
         } else {
@@ -265,6 +271,7 @@ async fn page(
                 ("min", &DEFAULT_MIN_CELL.to_string()),
             ],
         ),
+        dates_note: t.fill("whatworks.dates", &[("min", &DEFAULT_MIN_CELL.to_string())]),
     };
     ok(&page)
 }

@@ -104,6 +104,8 @@ mod plan_reviews;
 // Views4: commissioners' and location leads' reach, ending a mentor match.
 mod mentor_endings;
 mod whatworks_reach;
+// Disclosure control across as-of dates (evdiff).
+mod whatworks_dates;
 // Contracts: who commissions whom (issue 21, evmisc).
 mod contracts;
 // Issue 17 walk (walk4): the proposer hears the answer, referrals in words, the triage list.

@@ -263,16 +263,22 @@ async fn the_page_draws_each_chart_beside_its_table_and_the_csv_holds_the_same_f
     assert_eq!(api.text().await.unwrap(), text, "the API's CSV is the page's");
 }
 
-/// The suspects (their BSNs) as persons of an extract that runs to 2028, none reoffending.
+/// The suspects (their BSNs, and one more's) as persons of an extract that runs to 2028, none
+/// reoffending.
 async fn import_the_suspects_record(app: &TestApp) {
     let mut persons = String::new();
-    for k in 0..30 {
+    for k in 0..31 {
         persons.push_str(&format!("{},1990-01-01,M,\n", crate::support::valid_bsn(k)));
     }
     persons.push_str("LATE,1990-01-01,M,\n");
     let offences = "O1,LATE,2020-01-01,2028-06-01,conviction,theft,2\n";
     let data = crate::support::extracts::extract(&persons, offences, "");
     crate::support::extracts::import(&app.store, &data, "test").await;
+}
+
+/// The report's reoffending groups by plan.
+fn plans_reoffending(body: &Value) -> Vec<&Value> {
+    body["reoffending"].as_array().unwrap().iter().filter(|g| g["by"] == "plan").collect()
 }
 
 /// The report's reoffending follows its period: the twelve plans activated on 3 March make a
@@ -285,11 +291,8 @@ async fn reoffending_counts_the_work_whose_index_date_falls_in_the_period() {
     let analyst = app.member_of_new_agency("Bureau", AgencyKind::Municipality, "analist", Role::Analyst).await;
     let client = app.session_for(&analyst).await;
     let plan_groups = |body: &Value| -> Vec<(String, Value)> {
-        body["reoffending"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|g| g["by"] == "plan")
+        plans_reoffending(body)
+            .into_iter()
             .map(|g| (g["group"].as_str().unwrap().to_owned(), g["people"].clone()))
             .collect()
     };
@@ -300,4 +303,66 @@ async fn reoffending_counts_the_work_whose_index_date_falls_in_the_period() {
     assert_eq!(plan_groups(&after), [], "no plan was activated in the period");
     let before: Value = client.api(Method::GET, &path("2025-01-01", "2026-03-02"), None).await.json().await.unwrap();
     assert_eq!(plan_groups(&before), [], "the period ends the day before");
+}
+
+/// A thirteenth person's Safety House plan, drafted and activated on 10 April 2026.
+async fn april_plan(app: &TestApp, s: &Scenario) {
+    let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap();
+    let plans = Plans { store: &app.store, clock: app.clock.as_ref(), time_zone: &zone, pack: &app.state.beyond };
+    let now = app.now();
+    app.clock.set(at("2026-02-01"));
+    let person = app.person(&s.police, "Suspect30", &crate::support::valid_bsn(30)).await;
+    app.join_team(&s.police, person, &s.house).await;
+    app.clock.set(at("2026-04-10"));
+    plans.draft(&s.manager, person).await.unwrap();
+    let goal = PlanAction::AddGoal { domain: "housing".into(), in_own_words: "Doel".into(), agreed_by_person: true };
+    plans.change(&s.manager, person, &goal).await.unwrap();
+    let file = plans.view(&s.manager, person, "test").await.unwrap();
+    let goal_id = file.plan.unwrap().plan.goals.last().unwrap().id.0.to_string();
+    let task = PlanAction::AddTask {
+        description: "Taak".into(),
+        kind: "care".into(),
+        owner: s.house.id.to_string(),
+        owner_member: String::new(),
+        goal: goal_id,
+        due: "2026-05-01".into(),
+        restricted_to: Vec::new(),
+    };
+    plans.change(&s.manager, person, &task).await.unwrap();
+    plans.change(&s.manager, person, &PlanAction::Activate).await.unwrap();
+    app.clock.set(now);
+}
+
+/// Issue 21, differencing across periods: with a thirteenth plan activated on 10 April, the
+/// report for January to April minus the report for January to March would be that one person.
+/// Periods are whole months, and a group is published for a period only where its work allows
+/// the cut: January to March still publishes its twelve, January to April withholds the group.
+#[tokio::test]
+async fn two_periods_a_person_apart_cannot_be_subtracted() {
+    let app = spawn_app().await;
+    let s = scenario(&app).await;
+    april_plan(&app, &s).await;
+    import_the_suspects_record(&app).await;
+    let analyst = app.member_of_new_agency("Bureau", AgencyKind::Municipality, "analist", Role::Analyst).await;
+    let client = app.session_for(&analyst).await;
+    let plan_group = |body: &Value| -> Vec<(Value, Value)> {
+        plans_reoffending(body).into_iter().map(|g| (g["people"].clone(), g["reoffenders"].clone())).collect()
+    };
+    let path = |from: &str, to: &str| format!("/api/v1/evidence/public-value?scope=all&from={from}&to={to}");
+    let march: Value = client.api(Method::GET, &path("2026-01-01", "2026-03-31"), None).await.json().await.unwrap();
+    assert_eq!(plan_group(&march), [(Value::from(12), Value::from(0))], "the normal case still publishes");
+    // A day into April: the period is its whole months, January to March.
+    let a_day_on: Value = client.api(Method::GET, &path("2026-01-01", "2026-04-10"), None).await.json().await.unwrap();
+    assert_eq!(plan_group(&a_day_on), plan_group(&march));
+    assert_eq!(a_day_on["to"], "2026-03-31", "{a_day_on}");
+    // The attack: January to April would be thirteen.
+    let april: Value = client.api(Method::GET, &path("2026-01-01", "2026-04-30"), None).await.json().await.unwrap();
+    assert_eq!(plan_group(&april), [(Value::Null, Value::Null)], "withheld: 13 - 12 is one person");
+    let csv = client.api(Method::GET, &format!("{}&format=csv", path("2026-01-01", "2026-04-30")), None).await;
+    let csv = csv.text().await.unwrap();
+    let row = csv.lines().find(|l| l.starts_with("reoffending_by_plan,")).unwrap_or_else(|| panic!("{csv}"));
+    assert_eq!(row, "reoffending_by_plan,Zorg- en Veiligheidshuis,[c],[c],[c]", "the CSV withholds it too");
+    // April alone is one person: withheld by the minimum cell as ever.
+    let alone: Value = client.api(Method::GET, &path("2026-04-01", "2026-04-30"), None).await.json().await.unwrap();
+    assert_eq!(plan_group(&alone), [(Value::Null, Value::Null)]);
 }

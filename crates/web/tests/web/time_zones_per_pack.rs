@@ -54,18 +54,19 @@ async fn a_london_iom_hub_s_evidence_is_as_of_today_in_london() {
     let lee = app.member(&hub, "lee", &[Role::ProcessManager]).await;
     let noor = app.member(&house, "noor", &[Role::ProcessManager]).await;
     app.store.set_agency_pack(hub.id, Some("england-wales")).await.unwrap();
-    for (who, zone, today, not_today) in
-        [(&lee, "Europe/London", "2026-11-30", "2026-12-01"), (&noor, "Europe/Amsterdam", "2026-12-01", "2026-11-30")]
-    {
+    for (who, zone, today, not_today, month_end) in [
+        (&lee, "Europe/London", "2026-11-30", "2026-12-01", "2026-10-31"),
+        (&noor, "Europe/Amsterdam", "2026-12-01", "2026-11-30", "2026-11-30"),
+    ] {
         let client = app.session_for(who).await;
         let works = client.visit("/evidence/what-works").await.body;
         assert!(works.contains(&format!("Data up to ({zone})")), "{works}");
-        assert!(works.contains(&format!("value=\"{today}\"")) && !works.contains(not_today), "{works}");
-        // The public value report of their own Safety House: the twelve months up to today
-        // there, the zone named beside the period.
+        let field = |day: &str| format!("value=\"{day}\"");
+        assert!(works.contains(&field(today)) && !works.contains(&field(not_today)), "{works}");
+        // The public value report of their own Safety House: the twelve whole months before
+        // this one there (on 30 November in London, October is the last), the zone named.
         let report = client.visit("/evidence/public-value").await.body;
-        assert!(report.contains(&format!("{today} ({zone}).")), "{report}");
-        assert!(!report.contains(not_today), "{report}");
+        assert!(report.contains(&format!("{month_end} ({zone}).")), "{report}");
     }
 }
 

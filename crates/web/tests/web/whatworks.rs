@@ -31,7 +31,12 @@ fn hex(person: PersonId) -> String {
 
 /// A `referral.started` event for `person` on 2022-03-01, as the interventions work writes it.
 async fn referral(app: &TestApp, person: PersonId, intervention: &str) {
-    let at = "2022-03-01T10:00:00Z".parse::<jiff::Timestamp>().unwrap().as_microsecond();
+    referral_on(app, person, intervention, "2022-03-01").await;
+}
+
+/// A `referral.started` event for `person` on `day`, as the interventions work writes it.
+pub(crate) async fn referral_on(app: &TestApp, person: PersonId, intervention: &str, day: &str) {
+    let at = format!("{day}T10:00:00Z").parse::<jiff::Timestamp>().unwrap().as_microsecond();
     let detail = serde_json::json!({
         "intervention": "0193c3a0-0000-7000-8000-000000000001",
         "intervention_name": intervention,
@@ -117,7 +122,7 @@ async fn an_analyst_gets_each_intervention_against_its_matched_comparison() {
     assert_eq!(body["by"], "intervention");
     assert_eq!(body["unlinked"], 1, "the ambiguous person is left out, not guessed");
     assert_eq!(body["method"]["follow_up_months"], 12);
-    assert_eq!(body["method"]["as_of"], "2024-01-01");
+    assert_eq!(body["method"]["as_of"], "2023-12-31", "published as of the month end before the day asked");
     assert_eq!(body["method"]["min_cell"], 10);
     let groups = body["groups"].as_array().unwrap();
     let names: Vec<&str> = groups.iter().map(|g| g["group"].as_str().unwrap()).collect();
