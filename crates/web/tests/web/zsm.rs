@@ -21,8 +21,9 @@ async fn intake_contributions_decision_and_the_board_shows_it_settled() {
     // Arrest 08:30 local; 9 counted hours from 09:00 (00:00-09:00 not counted): 18:00 local.
     assert!(page.body.contains("2026-11-22 18:00"), "deadline in Amsterdam time");
     // The case links to the suspect's person page (issue 17, item 2), and the police open it.
-    let person = page.body.split("href=\"/people/").nth(1).and_then(|rest| rest.split('"').next()).unwrap();
-    assert!(page.body.contains("person page</a>"), "{}", page.body);
+    let link = page.body.find("person page</a>").expect("a link to the suspect's person page");
+    let href = page.body[..link].rfind("href=\"/people/").unwrap() + "href=\"/people/".len();
+    let person = page.body[href..].split('"').next().unwrap();
     let person_page = t.police.visit(&format!("/people/{person}")).await;
     assert_eq!(person_page.status, 200);
     assert!(person_page.body.contains("Vries"), "{}", person_page.body);
